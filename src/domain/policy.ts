@@ -1,0 +1,48 @@
+// Every configurable number of domain.md, with its default. The policy is hashed into each draw's commit.
+import { z } from 'zod';
+
+const count = (min: number, max: number) => z.int().min(min).max(max);
+
+export const FrequencyCaps = z
+  .object({
+    windowDays: count(1, 3660).default(30).describe('Window for the overall cap, in days'),
+    maxDraws: count(1, 1000).default(6).describe('At most this many selections in the window; reaching it excludes the expert'),
+    tendererWindowDays: count(1, 3660).default(365).describe('Window for the same-tenderer cap, in days'),
+    maxDrawsSameTenderer: count(1, 1000).default(3).describe('At most this many selections for one tenderer in its window'),
+  })
+  .strict();
+
+export const Policy = z
+  .object({
+    leadTimeMinutes: count(0, 2880).default(60).describe('Automatic draw this long before bid opening (开标前1小时)'),
+    maxLeadTimeMinutes: count(0, 2880).default(2880).describe('Never draw earlier than this before bid opening (48 h)'),
+    alternatesPerGroup: count(0, 50).default(2).describe('Ranked alternates drawn with each group, at the least'),
+    responseDeadlineMinutes: count(1, 1440).default(15).describe('Time an expert has to accept a call'),
+    relationWindowYears: count(0, 50).default(3).describe('Past positions at a party count for this many years after they end'),
+    frequency: FrequencyCaps.prefault({}),
+    maxPerEmployerPerPanel: count(1, 50).default(1).describe('At most this many experts from one employer on a panel'),
+    minCommitteeSize: count(1, 101).default(5).describe('Smallest committee, tenderer representatives included (law art 37)'),
+    oddCommittee: z.boolean().default(true).describe('The committee must have an odd number of members'),
+    minExpertShareNum: count(0, 100).default(2).describe('Drawn experts are at least num/den of the committee (2/3)'),
+    minExpertShareDen: count(1, 100).default(3).describe('Denominator of the expert share'),
+    localRegionLevel: z
+      .enum(['province', 'city', 'county'])
+      .default('city')
+      .describe('For 异地 groups: experts sharing the project region at this level are left out'),
+  })
+  .strict()
+  .refine((p) => p.leadTimeMinutes <= p.maxLeadTimeMinutes, {
+    message: 'leadTimeMinutes must not exceed maxLeadTimeMinutes',
+    path: ['leadTimeMinutes'],
+  })
+  .refine((p) => p.minExpertShareNum <= p.minExpertShareDen, {
+    message: 'the expert share cannot exceed 1',
+    path: ['minExpertShareNum'],
+  });
+
+export type Policy = z.infer<typeof Policy>;
+export type PolicyInput = z.input<typeof Policy>;
+
+export const DEFAULT_POLICY: Policy = Policy.parse({});
+
+export const REGION_LEVEL_DIGITS = { province: 2, city: 4, county: 6 } as const;

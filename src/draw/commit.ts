@@ -1,0 +1,37 @@
+// The commit payload (§5): everything the draw will read, bound before any randomness exists.
+import { z } from 'zod';
+import { Hex32 } from '../domain/primitives.js';
+import { ALGORITHM_ID } from './constants.js';
+import { EntropyPlan } from './seed.js';
+
+export const CommitGroup = z
+  .object({
+    specialty: z.string().describe('Requested specialty code'),
+    count: z.int().describe('Experts to select'),
+    alternates: z.int().describe('Ranked alternates'),
+    eligibleCount: z.int().describe('Eligible candidates'),
+    eligibleDigest: Hex32.describe('SHA-256 of the eligible candidate lines (§4)'),
+    excludedCount: z.int().describe('Matching experts excluded by recusal rules 1–6'),
+    exclusionDigest: Hex32.describe('SHA-256 of the exclusion lines (§4)'),
+  })
+  .strict();
+
+export const CommitPayload = z
+  .object({
+    algorithm: z.literal(ALGORITHM_ID).describe('Draw algorithm id'),
+    drawId: z.string().describe('Draw id'),
+    projectId: z.string().describe('Project id'),
+    requestHash: Hex32.describe('SHA-256 of JCS({project, request})'),
+    policyHash: Hex32.describe('SHA-256 of JCS(policy)'),
+    poolVersion: z.int().min(0).describe('Pool version the candidates come from'),
+    groups: z.array(CommitGroup).describe('Per group, in request order'),
+    entropy: EntropyPlan,
+    nonceHash: Hex32.describe('SHA-256 of the 32-byte server nonce'),
+  })
+  .strict();
+
+export type CommitGroup = z.infer<typeof CommitGroup>;
+export type CommitPayload = z.infer<typeof CommitPayload>;
+
+/** Log entry type of a draw commit. */
+export const COMMIT_ENTRY_TYPE = 'draw.commit';

@@ -1,0 +1,14 @@
+// Algorithm identifier and domain-separation tags of draw protocol v1 (docs/draw-proof.md).
+
+export const ALGORITHM_ID = 'expert-draw/v1';
+/** Seed message prefix, ASCII, no terminator (§6). */
+export const SEED_TAG = 'expert-draw/v1/seed';
+/** Counter-stream message prefix, ASCII, no terminator (§7). */
+export const STREAM_TAG = 'expert-draw/v1/stream';
+/** Server nonce length in bytes. */
+export const NONCE_BYTES = 32;
+/** Witness reveals are 16 to 64 bytes. */
+export const WITNESS_MIN_BYTES = 16;
+export const WITNESS_MAX_BYTES = 64;
+/** drand randomness is SHA-256 of the round signature: 32 bytes. */
+export const BEACON_RANDOMNESS_BYTES = 32;

@@ -1,0 +1,109 @@
+// Entropy and seed derivation (docs/draw-proof.md §5–6): what made the seed, and the exact bytes it is made of.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { Hex32 } from '../domain/primitives.js';
+import { AppError } from '../errors.js';
+import {
+  BEACON_RANDOMNESS_BYTES,
+  NONCE_BYTES,
+  SEED_TAG,
+  WITNESS_MAX_BYTES,
+  WITNESS_MIN_BYTES,
+} from './constants.js';
+
+export const EntropyPlan = z
+  .object({
+    beacon: z
+      .object({
+        chain: Hex32.describe('drand chain hash the round belongs to'),
+        round: z.int().min(1).describe('drand round, chosen so that it is published after the commit'),
+      })
+      .strict()
+      .nullable()
+      .describe('Public randomness beacon round, or null'),
+    witnessCommitments: z
+      .array(Hex32)
+      .max(16)
+      .describe('SHA-256 of each witness reveal, in the order the reveals enter the seed'),
+  })
+  .strict();
+export type EntropyPlan = z.infer<typeof EntropyPlan>;
+
+/** What an inspector may conclude about the seed (design.md principle 3). */
+export type Assurance = 'beacon' | 'witnessed' | 'operator';
+
+export function assuranceOf(plan: EntropyPlan): Assurance {
+  if (plan.beacon) return 'beacon';
+  return plan.witnessCommitments.length > 0 ? 'witnessed' : 'operator';
+}
+
+export interface SeedInputs {
+  /** 32-byte server nonce; only SHA-256(nonce) is in the commit until disclosure. */
+  readonly nonce: Uint8Array;
+  /** RFC 9162 leaf hash of the commit entry. */
+  readonly commitLeafHash: Uint8Array;
+  /** 32-byte beacon randomness, or null when the plan has no beacon. */
+  readonly beaconRandomness: Uint8Array | null;
+  /** Witness reveals, in commitment order. */
+  readonly witnessReveals: readonly Uint8Array[];
+}
+
+export function nonceHash(nonce: Uint8Array): string {
+  return createHash('sha256').update(nonce).digest('hex');
+}
+
+export function witnessCommitment(reveal: Uint8Array): string {
+  return createHash('sha256').update(reveal).digest('hex');
+}
+
+function u32be(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n);
+  return b;
+}
+
+/** The HMAC message: SEED_TAG ‖ leaf hash ‖ u32(len) ‖ beacon ‖ u32(count) ‖ (u32(len) ‖ reveal)*. */
+export function seedMessage(inputs: SeedInputs): Buffer {
+  const parts: Buffer[] = [Buffer.from(SEED_TAG, 'ascii'), Buffer.from(inputs.commitLeafHash)];
+  const beacon = inputs.beaconRandomness ?? new Uint8Array(0);
+  parts.push(u32be(beacon.length), Buffer.from(beacon), u32be(inputs.witnessReveals.length));
+  for (const r of inputs.witnessReveals) parts.push(u32be(r.length), Buffer.from(r));
+  return Buffer.concat(parts);
+}
+
+/**
+ * Checks the seed inputs against the commit they claim to follow, then derives the seed.
+ * Throws NONCE_MISMATCH or WITNESS_MISMATCH rather than derive a seed the commit does not bind.
+ */
+export function deriveSeed(plan: EntropyPlan, committedNonceHash: string, inputs: SeedInputs): Buffer {
+  if (inputs.nonce.length !== NONCE_BYTES) throw new AppError('INVALID_INPUT', `nonce must be ${NONCE_BYTES} bytes`);
+  if (inputs.commitLeafHash.length !== 32) throw new AppError('INVALID_INPUT', 'commit leaf hash must be 32 bytes');
+  if (!hexEqual(nonceHash(inputs.nonce), committedNonceHash)) {
+    throw new AppError('NONCE_MISMATCH', 'the nonce does not match the committed nonce hash');
+  }
+  if ((plan.beacon === null) !== (inputs.beaconRandomness === null)) {
+    throw new AppError('INVALID_INPUT', plan.beacon ? 'the plan names a beacon round: its randomness is needed' : 'the plan has no beacon');
+  }
+  if (inputs.beaconRandomness && inputs.beaconRandomness.length !== BEACON_RANDOMNESS_BYTES) {
+    throw new AppError('INVALID_INPUT', `beacon randomness must be ${BEACON_RANDOMNESS_BYTES} bytes`);
+  }
+  if (inputs.witnessReveals.length !== plan.witnessCommitments.length) {
+    throw new AppError('WITNESS_MISMATCH', `expected ${plan.witnessCommitments.length} witness reveals, got ${inputs.witnessReveals.length}`);
+  }
+  inputs.witnessReveals.forEach((reveal, i) => {
+    if (reveal.length < WITNESS_MIN_BYTES || reveal.length > WITNESS_MAX_BYTES) {
+      throw new AppError('WITNESS_MISMATCH', `witness reveal ${i} must be ${WITNESS_MIN_BYTES}–${WITNESS_MAX_BYTES} bytes`);
+    }
+    if (!hexEqual(witnessCommitment(reveal), plan.witnessCommitments[i]!)) {
+      throw new AppError('WITNESS_MISMATCH', `witness reveal ${i} does not match its commitment`, { witness: i });
+    }
+  });
+  return createHmac('sha256', inputs.nonce).update(seedMessage(inputs)).digest();
+}
+
+/** Constant-time comparison of two hex digests of equal length. */
+function hexEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
+}

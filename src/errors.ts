@@ -1,0 +1,48 @@
+// Typed errors with a closed set of stable codes. HTTP mapping lives in one place (the service's error handler).
+
+export const ERROR_STATUS = {
+  INVALID_INPUT: 400,
+  POLICY_RULES: 422,
+  INSUFFICIENT_CANDIDATES: 422,
+  WITNESS_MISMATCH: 422,
+  NONCE_MISMATCH: 422,
+  PROOF_MISMATCH: 422,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export interface GroupShortfall {
+  /** Position of the group in the request, from 0. */
+  readonly group: number;
+  readonly specialty: string;
+  /** Selected plus alternates the group needs. */
+  readonly required: number;
+  /** Experts the draw could rank for the group. */
+  readonly available: number;
+  readonly shortfall: number;
+}
+
+/** Too few eligible experts: names every short group. A smaller panel is never returned instead. */
+export class InsufficientCandidatesError extends AppError {
+  readonly groups: readonly GroupShortfall[];
+  constructor(groups: readonly GroupShortfall[]) {
+    const list = groups.map((g) => `group ${g.group} (${g.specialty}) short by ${g.shortfall}`).join('; ');
+    super('INSUFFICIENT_CANDIDATES', `not enough eligible experts: ${list}`, { groups });
+    this.name = 'InsufficientCandidatesError';
+    this.groups = groups;
+  }
+}

@@ -1,0 +1,30 @@
+// Log entry envelope and its RFC 9162 leaf hash. The full log (tree, checkpoints, stores) builds on this.
+import { createHash } from 'node:crypto';
+import { jcs } from '../crypto/canonical.js';
+
+/** RFC 9162 §2.1.1: a leaf hash is SHA-256 over 0x00 followed by the entry bytes. */
+export const RFC9162_LEAF_PREFIX = 0x00;
+/** RFC 9162 §2.1.1: an interior node hash is SHA-256 over 0x01, left child, right child. */
+export const RFC9162_NODE_PREFIX = 0x01;
+
+/** Hash of "no previous entry", for the first entry of a log. */
+export const GENESIS_PREV = '0'.repeat(64);
+
+export interface LogEntry<P = unknown> {
+  /** Entry type, e.g. draw.commit. */
+  readonly type: string;
+  /** UTC time of the append, ISO 8601 with milliseconds and Z. */
+  readonly time: string;
+  /** Leaf hash of the previous entry (hex), GENESIS_PREV for the first: the hash chain. */
+  readonly prev: string;
+  readonly payload: P;
+}
+
+/** The bytes that are hashed and stored: RFC 8785 canonical JSON, UTF-8. */
+export function encodeEntry(entry: LogEntry): Buffer {
+  return Buffer.from(jcs(entry), 'utf8');
+}
+
+export function leafHash(entryBytes: Uint8Array): Buffer {
+  return createHash('sha256').update(Uint8Array.of(RFC9162_LEAF_PREFIX)).update(entryBytes).digest();
+}
