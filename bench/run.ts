@@ -1,0 +1,79 @@
+// Benchmark entry point: `npm run bench -- --suite engine [--pools 1k,10k,100k,1M] [--draws N] [--out DIR]`.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { parsePoolList } from './lib/format.js';
+import { SUITES } from './suites/index.js';
+
+/** Usage errors (unknown suite, bad option) exit with 2; a suite that fails at run time exits with 1. */
+const USAGE_EXIT = 2;
+const DEFAULT_OUT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
+
+function positiveInt(name: string) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
+    return n;
+  };
+}
+
+function poolList(text: string): number[] {
+  try {
+    return parsePoolList(text);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+interface CliOptions {
+  suite: string;
+  pools?: number[];
+  draws?: number;
+  warmup?: number;
+  baselineDraws?: number;
+  out: string;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('bench')
+    .description('expert-draw benchmarks')
+    .requiredOption('--suite <name>', `suite to run: ${Object.keys(SUITES).join(', ')}`)
+    .option('--pools <list>', 'pool sizes, comma-separated (e.g. 1k,10k,100k,1M)', poolList)
+    .option('--draws <n>', 'timed draws per pool size (engine default 1000)', positiveInt('--draws'))
+    .option('--warmup <n>', 'untimed warm-up draws per pool size (engine default 200)', positiveInt('--warmup'))
+    .option('--baseline-draws <n>', 'upper bound on baseline draws per pool size (default: --draws)', positiveInt('--baseline-draws'))
+    .option('--out <dir>', 'directory for result files', DEFAULT_OUT)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  try {
+    program.parse(argv, { from: 'node' });
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : USAGE_EXIT;
+    throw err;
+  }
+  const opts = program.opts<CliOptions>();
+  const load = Object.hasOwn(SUITES, opts.suite) ? SUITES[opts.suite] : undefined;
+  if (!load) {
+    process.stderr.write(`bench: unknown suite "${opts.suite}"; known suites: ${Object.keys(SUITES).join(', ')}\n`);
+    return USAGE_EXIT;
+  }
+  const suite = await load();
+  await suite.run({
+    pools: opts.pools,
+    draws: opts.draws,
+    warmup: opts.warmup,
+    baselineDraws: opts.baselineDraws,
+    outDir: path.resolve(opts.out),
+  });
+  return 0;
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

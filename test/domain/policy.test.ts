@@ -1,0 +1,93 @@
+// Policy schema: every documented default, bounds, strictness and the cross-field refinements.
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY, FrequencyCaps, Policy, REGION_LEVEL_DIGITS } from '../../src/domain/policy.js';
+import { issuePaths } from '../helpers/fixtures.js';
+
+describe('Policy defaults', () => {
+  it('Policy.parse({}) yields every documented default', () => {
+    expect(Policy.parse({})).toEqual({
+      leadTimeMinutes: 60,
+      maxLeadTimeMinutes: 2880,
+      alternatesPerGroup: 2,
+      responseDeadlineMinutes: 15,
+      relationWindowYears: 3,
+      frequency: { windowDays: 30, maxDraws: 6, tendererWindowDays: 365, maxDrawsSameTenderer: 3 },
+      maxPerEmployerPerPanel: 1,
+      minCommitteeSize: 5,
+      oddCommittee: true,
+      minExpertShareNum: 2,
+      minExpertShareDen: 3,
+      localRegionLevel: 'city',
+    });
+  });
+
+  it('DEFAULT_POLICY is the parsed empty policy', () => {
+    expect(DEFAULT_POLICY).toEqual(Policy.parse({}));
+  });
+
+  it('a partial frequency object keeps the other frequency defaults', () => {
+    expect(Policy.parse({ frequency: { maxDraws: 10 } }).frequency).toEqual({
+      windowDays: 30,
+      maxDraws: 10,
+      tendererWindowDays: 365,
+      maxDrawsSameTenderer: 3,
+    });
+    expect(FrequencyCaps.parse({})).toEqual(DEFAULT_POLICY.frequency);
+  });
+
+  it('overrides keep the other defaults', () => {
+    const p = Policy.parse({ leadTimeMinutes: 30, localRegionLevel: 'province', oddCommittee: false });
+    expect(p).toEqual({ ...DEFAULT_POLICY, leadTimeMinutes: 30, localRegionLevel: 'province', oddCommittee: false });
+  });
+
+  it('region levels map to 2, 4 and 6 digits', () => {
+    expect(REGION_LEVEL_DIGITS).toEqual({ province: 2, city: 4, county: 6 });
+  });
+});
+
+describe('Policy validation', () => {
+  it('accepts a lead time equal to the cap, and both at their bounds', () => {
+    expect(Policy.safeParse({ leadTimeMinutes: 120, maxLeadTimeMinutes: 120 }).success).toBe(true);
+    expect(Policy.safeParse({ leadTimeMinutes: 0, maxLeadTimeMinutes: 0 }).success).toBe(true);
+    expect(Policy.safeParse({ leadTimeMinutes: 2880 }).success).toBe(true);
+  });
+
+  it('rejects leadTimeMinutes > maxLeadTimeMinutes on the leadTimeMinutes path', () => {
+    const result = Policy.safeParse({ leadTimeMinutes: 121, maxLeadTimeMinutes: 120 });
+    expect(result.success).toBe(false);
+    expect(issuePaths(result)).toEqual(['leadTimeMinutes']);
+  });
+
+  it('rejects an expert share above 1 on the minExpertShareNum path', () => {
+    expect(Policy.safeParse({ minExpertShareNum: 3, minExpertShareDen: 3 }).success).toBe(true);
+    expect(issuePaths(Policy.safeParse({ minExpertShareNum: 4, minExpertShareDen: 3 }))).toEqual(['minExpertShareNum']);
+  });
+
+  it.each([
+    ['unknown field', { drawMode: 'auto' }, ''],
+    ['unknown frequency field', { frequency: { perWeek: 1 } }, 'frequency'],
+    ['lead time above the 48 h cap', { leadTimeMinutes: 2881 }, 'leadTimeMinutes'],
+    ['cap above 48 h', { maxLeadTimeMinutes: 2881 }, 'maxLeadTimeMinutes'],
+    ['negative lead time', { leadTimeMinutes: -1 }, 'leadTimeMinutes'],
+    ['fractional lead time', { leadTimeMinutes: 1.5 }, 'leadTimeMinutes'],
+    ['51 alternates', { alternatesPerGroup: 51 }, 'alternatesPerGroup'],
+    ['response deadline 0', { responseDeadlineMinutes: 0 }, 'responseDeadlineMinutes'],
+    ['response deadline above a day', { responseDeadlineMinutes: 1441 }, 'responseDeadlineMinutes'],
+    ['negative relation window', { relationWindowYears: -1 }, 'relationWindowYears'],
+    ['relation window above 50', { relationWindowYears: 51 }, 'relationWindowYears'],
+    ['frequency window 0 days', { frequency: { windowDays: 0 } }, 'frequency.windowDays'],
+    ['maxDraws 0', { frequency: { maxDraws: 0 } }, 'frequency.maxDraws'],
+    ['tenderer window above 3660 days', { frequency: { tendererWindowDays: 3661 } }, 'frequency.tendererWindowDays'],
+    ['same-tenderer cap 0', { frequency: { maxDrawsSameTenderer: 0 } }, 'frequency.maxDrawsSameTenderer'],
+    ['employer cap 0', { maxPerEmployerPerPanel: 0 }, 'maxPerEmployerPerPanel'],
+    ['committee of 0', { minCommitteeSize: 0 }, 'minCommitteeSize'],
+    ['committee above 101', { minCommitteeSize: 102 }, 'minCommitteeSize'],
+    ['oddCommittee as a string', { oddCommittee: 'yes' }, 'oddCommittee'],
+    ['share denominator 0', { minExpertShareDen: 0 }, 'minExpertShareDen'],
+    ['unknown region level', { localRegionLevel: 'country' }, 'localRegionLevel'],
+  ])('rejects %s', (_label, input, path) => {
+    const result = Policy.safeParse(input);
+    expect(result.success).toBe(false);
+    expect(issuePaths(result)).toContain(path);
+  });
+});

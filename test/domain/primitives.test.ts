@@ -1,0 +1,92 @@
+// Shared zod primitives: ids, national codes, specialty and region codes, dates and offset date-times.
+import { describe, expect, it } from 'vitest';
+import {
+  ExpertId,
+  Hex32,
+  IsoDate,
+  IsoDateTimeWithOffset,
+  ProjectId,
+  RegionCode,
+  RegionPrefix,
+  ResidentId,
+  SpecialtyCode,
+  Uscc,
+} from '../../src/domain/primitives.js';
+import { PUBLISHED_VALID_RESIDENT_ID, PUBLISHED_VALID_USCC } from '../helpers/fixtures.js';
+
+const ok = (schema: { safeParse(v: unknown): { success: boolean } }, v: unknown) => schema.safeParse(v).success;
+
+describe('ExpertId / ProjectId', () => {
+  it('accepts 1–64 safe characters', () => {
+    for (const id of ['E0000001', 'a', 'x_y-Z9', 'E'.repeat(64)]) expect(ok(ExpertId, id)).toBe(true);
+    for (const id of ['P-2026.001', 'a', 'P'.repeat(64)]) expect(ok(ProjectId, id)).toBe(true);
+  });
+
+  it('rejects empty, too long, spaces, names and dots in expert ids', () => {
+    for (const id of ['', 'E'.repeat(65), 'E 1', '张三', 'E.1', 'E/1', 42]) expect(ok(ExpertId, id)).toBe(false);
+    for (const id of ['', 'P'.repeat(65), 'P 1', 'P/1', '项目1']) expect(ok(ProjectId, id)).toBe(false);
+  });
+});
+
+describe('Uscc / ResidentId schemas', () => {
+  it('accept valid codes and reject invalid ones', () => {
+    for (const c of PUBLISHED_VALID_USCC) expect(ok(Uscc, c)).toBe(true);
+    expect(ok(Uscc, '91350100M000100Y44')).toBe(false);
+    expect(ok(Uscc, 91350100)).toBe(false);
+    for (const id of PUBLISHED_VALID_RESIDENT_ID) expect(ok(ResidentId, id)).toBe(true);
+    expect(ok(ResidentId, '110105194912310021')).toBe(false);
+  });
+});
+
+describe('SpecialtyCode', () => {
+  it.each(['A', 'B', 'C', 'A01', 'B0203', 'C990101'])('accepts %s', (c) => expect(ok(SpecialtyCode, c)).toBe(true));
+  it.each(['', 'D', 'D01', 'a01', 'A1', 'A011', 'A01010101', '01', 'A01 ', 'AB01'])('rejects %j', (c) =>
+    expect(ok(SpecialtyCode, c)).toBe(false),
+  );
+});
+
+describe('RegionCode / RegionPrefix', () => {
+  it('requires a 6-digit code not starting with 0', () => {
+    for (const c of ['110105', '440305', '650100']) expect(ok(RegionCode, c)).toBe(true);
+    for (const c of ['010105', '11010', '1101050', '11010a', '', '4403']) expect(ok(RegionCode, c)).toBe(false);
+  });
+
+  it('accepts 2, 4 or 6 digits as a prefix and nothing else', () => {
+    for (const c of ['11', '4403', '440305']) expect(ok(RegionPrefix, c)).toBe(true);
+    for (const c of ['1', '110', '11010', '1101050', '01', '0101', '44030500', '']) expect(ok(RegionPrefix, c)).toBe(false);
+  });
+});
+
+describe('IsoDate', () => {
+  it('accepts real calendar dates only', () => {
+    for (const d of ['2026-12-01', '2024-02-29']) expect(ok(IsoDate, d)).toBe(true);
+    for (const d of ['2026-02-29', '2026-02-30', '2026-13-01', '20261201', '2026-12-1', '2026-12-01T00:00:00Z']) {
+      expect(ok(IsoDate, d)).toBe(false);
+    }
+  });
+});
+
+describe('IsoDateTimeWithOffset', () => {
+  it.each(['2026-12-01T09:00:00+08:00', '2026-12-01T09:00:00Z', '2026-12-01T09:00:00.123+08:00', '2026-11-30T20:00:00-05:00'])(
+    'accepts %s',
+    (s) => expect(ok(IsoDateTimeWithOffset, s)).toBe(true),
+  );
+
+  it.each([
+    ['no offset', '2026-12-01T09:00:00'],
+    ['offset without colon', '2026-12-01T09:00:00+0800'],
+    ['space instead of T', '2026-12-01 09:00:00+08:00'],
+    ['date only', '2026-12-01'],
+    ['impossible date', '2026-02-30T09:00:00+08:00'],
+    ['hour 24', '2026-12-01T24:00:00+08:00'],
+  ])('rejects %s', (_label, s) => expect(ok(IsoDateTimeWithOffset, s)).toBe(false));
+});
+
+describe('Hex32', () => {
+  it('accepts 64 lower-case hex digits only', () => {
+    expect(ok(Hex32, 'ab'.repeat(32))).toBe(true);
+    expect(ok(Hex32, 'AB'.repeat(32))).toBe(false);
+    expect(ok(Hex32, 'ab'.repeat(31))).toBe(false);
+    expect(ok(Hex32, 'g'.repeat(64))).toBe(false);
+  });
+});
