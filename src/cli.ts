@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// expert-draw command line: operator and inspector tools. Each command is a thin shell over src/ modules.
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
+import { runDemo } from './demo.js';
+import { SPECIALTY_PATTERN } from './domain/primitives.js';
+import { generatePool } from './pool/generator.js';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+function specialtyList(value: string): string[] {
+  const codes = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const c of codes) if (!SPECIALTY_PATTERN.test(c)) throw new InvalidArgumentError(`not a specialty code: ${c}`);
+  return codes;
+}
+
+const program = new Command()
+  .name('expert-draw')
+  .description('Auditable, sealed random draws of bid-evaluation experts (评标专家随机抽取)');
+
+program
+  .command('demo')
+  .description('run one complete draw on a synthetic pool and print each protocol step')
+  .option('--size <n>', 'experts in the synthetic pool', positiveInt, 10_000)
+  .option('--seed <text>', 'seed of the synthetic pool', 'demo')
+  .option('--specialties <codes>', 'comma-separated specialty codes, one group each', specialtyList)
+  .option('--count <n>', 'experts selected per group', positiveInt, 3)
+  .option('--nonce <hex>', 'fixed 32-byte nonce (hex) for a reproducible run')
+  .action((opts: { size: number; seed: string; specialties?: string[]; count: number; nonce?: string }) => {
+    if (opts.nonce !== undefined && !/^[0-9a-f]{64}$/.test(opts.nonce)) {
+      program.error('--nonce must be 64 lower-case hex digits', { exitCode: 2 });
+    }
+    runDemo(opts, (line) => console.log(line));
+  });
+
+const pool = program.command('pool').description('expert pool tools');
+pool
+  .command('generate')
+  .description('write a synthetic pool as JSON lines, one expert per line (deterministic from --seed)')
+  .requiredOption('--size <n>', 'number of experts', positiveInt)
+  .option('--seed <text>', 'generator seed', 'default')
+  .option('--out <file>', 'output file (default: standard output)')
+  .action(async (opts: { size: number; seed: string; out?: string }) => {
+    const { experts } = generatePool({ size: opts.size, seed: opts.seed });
+    const out: NodeJS.WritableStream = opts.out ? createWriteStream(opts.out) : process.stdout;
+    for (const e of experts) {
+      if (!out.write(`${JSON.stringify(e)}\n`)) await once(out, 'drain');
+    }
+    if (opts.out) {
+      out.end();
+      await once(out, 'finish');
+      console.error(`wrote ${experts.length} experts to ${opts.out}`);
+    }
+  });
+
+await program.parseAsync(process.argv);
