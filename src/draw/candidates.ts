@@ -17,7 +17,7 @@ export interface PreparedGroup {
   readonly index: number;
   readonly specialty: string;
   readonly count: number;
-  /** Alternates after applying the policy minimum. */
+  /** The group's alternates, or the policy's when the group names none. */
   readonly alternates: number;
   /** Matching, not excluded, sorted by id. */
   readonly eligible: readonly PoolMember[];
@@ -89,7 +89,8 @@ export function prepareGroup(
     index,
     specialty: group.specialty,
     count: group.count,
-    alternates: Math.max(group.alternates ?? policy.alternatesPerGroup, policy.alternatesPerGroup),
+    // checkCommittee has refused fewer than the policy minimum.
+    alternates: group.alternates ?? policy.alternatesPerGroup,
     eligible,
     excluded,
     eligibleDigest: candidateDigest(eligibleLines),

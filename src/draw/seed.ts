@@ -73,7 +73,7 @@ export function seedMessage(inputs: SeedInputs): Buffer {
 
 /**
  * Checks the seed inputs against the commit they claim to follow, then derives the seed.
- * Throws NONCE_MISMATCH or WITNESS_MISMATCH rather than derive a seed the commit does not bind.
+ * Throws NONCE_MISMATCH, BEACON_MISMATCH or WITNESS_MISMATCH rather than derive a seed the commit does not bind.
  */
 export function deriveSeed(plan: EntropyPlan, committedNonceHash: string, inputs: SeedInputs): Buffer {
   if (inputs.nonce.length !== NONCE_BYTES) throw new AppError('INVALID_INPUT', `nonce must be ${NONCE_BYTES} bytes`);
@@ -82,10 +82,10 @@ export function deriveSeed(plan: EntropyPlan, committedNonceHash: string, inputs
     throw new AppError('NONCE_MISMATCH', 'the nonce does not match the committed nonce hash');
   }
   if ((plan.beacon === null) !== (inputs.beaconRandomness === null)) {
-    throw new AppError('INVALID_INPUT', plan.beacon ? 'the plan names a beacon round: its randomness is needed' : 'the plan has no beacon');
+    throw new AppError('BEACON_MISMATCH', plan.beacon ? 'the plan names a beacon round: its randomness is needed' : 'the plan has no beacon');
   }
   if (inputs.beaconRandomness && inputs.beaconRandomness.length !== BEACON_RANDOMNESS_BYTES) {
-    throw new AppError('INVALID_INPUT', `beacon randomness must be ${BEACON_RANDOMNESS_BYTES} bytes`);
+    throw new AppError('BEACON_MISMATCH', `beacon randomness must be ${BEACON_RANDOMNESS_BYTES} bytes`);
   }
   if (inputs.witnessReveals.length !== plan.witnessCommitments.length) {
     throw new AppError('WITNESS_MISMATCH', `expected ${plan.witnessCommitments.length} witness reveals, got ${inputs.witnessReveals.length}`);
