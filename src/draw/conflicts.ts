@@ -52,6 +52,9 @@ export interface ConflictContext {
   readonly tendererSinceMs: number;
   readonly maxDraws: number;
   readonly maxDrawsSameTenderer: number;
+  /** Rule 7: experts of one employer a panel may hold. */
+  readonly maxPerEmployer: number;
+  /** Past selections; must not contain the draw being checked (a re-check at check-in passes the history without it). */
   readonly history: HistoryIndex;
 }
 
@@ -80,7 +83,8 @@ export function conflictContext(project: Project, policy: Policy, history: Histo
     tendererSinceMs: refMs - policy.frequency.tendererWindowDays * DAY_MS,
     maxDraws: policy.frequency.maxDraws,
     maxDrawsSameTenderer: policy.frequency.maxDrawsSameTenderer,
-    history: history,
+    maxPerEmployer: policy.maxPerEmployerPerPanel,
+    history,
   };
 }
 
@@ -88,7 +92,7 @@ export function conflictContext(project: Project, policy: Policy, history: Histo
  * Rules 1–6 for one expert: every exclusion code that applies, in EXCLUSION_CODES order; empty when the expert may
  * be drawn. Hot path: called for every candidate of every group, so it allocates only when something applies.
  */
-export function expertExclusions(expert: Expert, ctx: ConflictContext): ExclusionCode[] {
+export function expertExclusions(expert: Expert, ctx: ConflictContext): readonly ExclusionCode[] {
   let found: Set<ExclusionCode> | undefined;
   const flag = (code: ExclusionCode) => (found ??= new Set()).add(code);
 
@@ -134,13 +138,13 @@ export function expertExclusions(expert: Expert, ctx: ConflictContext): Exclusio
   const codes = found;
   return EXCLUSION_CODES.filter((c) => codes.has(c));
 }
-const NONE: ExclusionCode[] = [];
+const NONE: readonly ExclusionCode[] = Object.freeze([]);
 
 /** What rule 7 needs to know about a panel member or candidate. */
 export interface PanelMember {
   readonly id: string;
   readonly employer: string;
-  /** Close relatives in the pool, in both directions of the declaration. */
+  /** Close relatives in the pool, in both directions of the declaration (PanelState relies on the symmetry). */
   readonly relatives: readonly string[];
 }
 
@@ -171,13 +175,7 @@ export class PanelState {
  * Every recusal reason for one expert on one project, rule 7 included when a panel is given. The draw engine calls
  * the two halves separately; this is the whole answer for one expert, e.g. for the check-in re-check.
  */
-export function recusalReasons(
-  expert: Expert,
-  member: PanelMember,
-  ctx: ConflictContext,
-  panel?: readonly PanelMember[],
-  maxPerEmployer = 1,
-): ExclusionCode[] {
+export function recusalReasons(expert: Expert, member: PanelMember, ctx: ConflictContext, panel?: readonly PanelMember[]): ExclusionCode[] {
   const reasons = new Set<ExclusionCode>(expertExclusions(expert, ctx));
   if (panel) {
     const others = new Set(panel.map((m) => m.id));
@@ -185,7 +183,7 @@ export function recusalReasons(
     const relatedBack = panel.some((m) => m.relatives.includes(member.id));
     if (relatedBack || member.relatives.some((r) => others.has(r))) reasons.add('RELATIVE_ON_PANEL');
     const sameEmployer = panel.filter((m) => m.id !== member.id && m.employer === member.employer).length;
-    if (sameEmployer >= maxPerEmployer) reasons.add('EMPLOYER_CAP_ON_PANEL');
+    if (sameEmployer >= ctx.maxPerEmployer) reasons.add('EMPLOYER_CAP_ON_PANEL');
   }
   return EXCLUSION_CODES.filter((c) => reasons.has(c));
 }

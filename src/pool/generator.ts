@@ -123,7 +123,9 @@ export function generatePool(options: PoolOptions): SyntheticPool {
   const { size } = options;
   const rng = new SyntheticRandom(`pool/${options.seed ?? 'default'}/${size}`);
   const today = options.today ?? '2026-12-01';
-  const specialties = syntheticSpecialties(rng);
+  const fixedCodes = new Set((options.fixed ?? []).map((f) => f.code));
+  // Fixed codes are held only by their chosen owners, so their member counts are exact.
+  const specialties = syntheticSpecialties(rng).filter((s) => !fixedCodes.has(s.code));
   const cumulative: number[] = [];
   let total = 0;
   for (const s of specialties) cumulative.push((total += s.weight));
@@ -165,7 +167,10 @@ export function generatePool(options: PoolOptions): SyntheticPool {
     const roll = rng.next();
     const status = roll < 0.03 ? 'suspended' : roll < 0.04 ? 'blacklisted' : roll < 0.06 ? 'retired' : 'active';
     const unavailable: string[] = [];
-    if (rng.chance(0.05)) for (let k = 0; k < 1 + rng.int(4); k++) unavailable.push(shiftDate(today, rng.int(30)));
+    if (rng.chance(0.05)) {
+      const days = 1 + rng.int(4);
+      for (let k = 0; k < days; k++) unavailable.push(shiftDate(today, rng.int(30)));
+    }
     experts.push({
       id,
       specialties: [...held].sort(),

@@ -32,7 +32,7 @@ function historyOf(expertId: string, entries: ReadonlyArray<readonly [string, st
 function exclusions(
   expert: Expert,
   opts: { project?: Project; policy?: Policy; history?: HistoryIndex } = {},
-): ExclusionCode[] {
+): readonly ExclusionCode[] {
   return expertExclusions(expert, conflictContext(opts.project ?? makeProject(), opts.policy ?? DEFAULT_POLICY, opts.history ?? EMPTY_HISTORY));
 }
 
@@ -527,16 +527,17 @@ describe('recusalReasons', () => {
     expect(recusalReasons(makeExpert(), self, ctx, [self, m('C', ORG.neutral2)])).toEqual([]);
   });
 
-  it('applies the employer cap with the default of 1', () => {
+  it('applies the employer cap with the policy default of 1', () => {
     expect(recusalReasons(makeExpert(), m('E1', ORG.neutral), ctx, [m('D', ORG.neutral)])).toEqual(['EMPLOYER_CAP_ON_PANEL']);
     expect(recusalReasons(makeExpert(), m('E1', ORG.neutral), ctx, [m('C', ORG.neutral2)])).toEqual([]);
   });
 
-  it('applies the employer cap with maxPerEmployer 2', () => {
+  it('applies the employer cap with maxPerEmployerPerPanel 2', () => {
     const self = m('E1', ORG.neutral);
-    expect(recusalReasons(makeExpert(), self, ctx, [m('D', ORG.neutral)], 2)).toEqual([]);
-    expect(recusalReasons(makeExpert(), self, ctx, [self, m('D', ORG.neutral)], 2)).toEqual([]);
-    expect(recusalReasons(makeExpert(), self, ctx, [m('D', ORG.neutral), m('F', ORG.neutral)], 2)).toEqual(['EMPLOYER_CAP_ON_PANEL']);
+    const ctx2 = conflictContext(project, { ...DEFAULT_POLICY, maxPerEmployerPerPanel: 2 }, EMPTY_HISTORY);
+    expect(recusalReasons(makeExpert(), self, ctx2, [m('D', ORG.neutral)])).toEqual([]);
+    expect(recusalReasons(makeExpert(), self, ctx2, [self, m('D', ORG.neutral)])).toEqual([]);
+    expect(recusalReasons(makeExpert(), self, ctx2, [m('D', ORG.neutral), m('F', ORG.neutral)])).toEqual(['EMPLOYER_CAP_ON_PANEL']);
   });
 
   it('merges rule 1–6 and rule 7 codes in EXCLUSION_CODES order', () => {

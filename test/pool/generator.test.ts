@@ -224,11 +224,7 @@ describe('generatePool: the fixed option', () => {
     expect(holders(pool.experts, 'C990101')).toBe(10);
   });
 
-  // BUG: PoolOptions.fixed promises "exactly `members` experts hold each", but when the fixed code is also one of the
-  // generated leaves, the experts who drew it at random are added on top. With size 3000 and the default seed,
-  // fixed [{ code: 'C160509', members: 10 }] (the heaviest generated leaf) gives 276 holders, and
-  // [{ code: 'A010101', members: 10 }] gives 21 (expected 10 each). Fix: keep fixed codes out of pickSpecialty.
-  it.skip('gives exactly the requested count for a code that is also a generated leaf', () => {
+  it('gives exactly the requested count for a code that is also a generated leaf', () => {
     const leaf = generatePool({ size: 3000 }).specialties[0]!.code;
     const pool = generatePool({ size: 3000, fixed: [{ code: leaf, members: 10 }] });
     expect(holders(pool.experts, leaf)).toBe(10);
