@@ -8,6 +8,8 @@ export const ERROR_STATUS = {
   BEACON_MISMATCH: 422,
   NONCE_MISMATCH: 422,
   PROOF_MISMATCH: 422,
+  LOG_MISMATCH: 503,
+  LOG_UNAVAILABLE: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

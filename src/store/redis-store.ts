@@ -137,6 +137,15 @@ export class RedisStore implements Store {
     });
   }
 
+  async readNodeRange(level: number, start: number, end: number): Promise<Buffer[]> {
+    const out: Buffer[] = [];
+    for (let from = start; from < end; from += 10_000) {
+      const ids = Array.from({ length: Math.min(10_000, end - from) }, (_, i) => ({ level, index: from + i }));
+      out.push(...(await this.readNodes(ids)));
+    }
+    return out;
+  }
+
   async putCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
     const stored = await this.client.edCheckpoint(this.keys.checkpoints, this.keys.checkpointIndex, checkpoint.size, checkpoint.note);
     if (stored !== 1) throw new Error(`a checkpoint for size ${checkpoint.size} is already stored`);

@@ -38,6 +38,7 @@ export class SqliteStore implements Store {
       insertNode: this.db.prepare<[number, number, Buffer]>(`INSERT INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)`),
       entries: this.db.prepare<[number, number], { idx: number; data: Buffer }>(`SELECT idx, data FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx`),
       node: this.db.prepare<[number, number], { hash: Buffer }>(`SELECT hash FROM log_nodes WHERE level = ? AND idx = ?`),
+      nodeRange: this.db.prepare<[number, number, number], { hash: Buffer }>(`SELECT hash FROM log_nodes WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx`),
       putCheckpoint: this.db.prepare<[number, string]>(`INSERT INTO checkpoints (size, note) VALUES (?, ?)`),
       latestCheckpoint: this.db.prepare<[], StoredCheckpoint>(`SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1`),
       listCheckpoints: this.db.prepare<[number, number], StoredCheckpoint>(`SELECT size, note FROM checkpoints WHERE size >= ? ORDER BY size LIMIT ?`),
@@ -72,6 +73,12 @@ export class SqliteStore implements Store {
       if (!row) throw new Error(`tree node ${level}:${index} is not stored`);
       return row.hash;
     });
+  }
+
+  async readNodeRange(level: number, start: number, end: number): Promise<Buffer[]> {
+    const rows = this.stmt.nodeRange.all(level, start, end);
+    if (rows.length !== Math.max(0, end - start)) throw new Error(`tree nodes ${level}:[${start}, ${end}) are not all stored`);
+    return rows.map((r) => r.hash);
   }
 
   async putCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {

@@ -49,6 +49,8 @@ export interface Store {
   readEntries(start: number, end: number): Promise<Buffer[]>;
   /** The hashes of the given nodes, in the order asked; throws if any is missing. */
   readNodes(ids: ReadonlyArray<{ level: number; index: number }>): Promise<Buffer[]>;
+  /** Nodes [start, end) of one level, in order (bulk reads for full verification); throws if any is missing. */
+  readNodeRange(level: number, start: number, end: number): Promise<Buffer[]>;
   /** Records a signed checkpoint. Checkpoints are kept forever; a size is stored once (a second note for it fails). */
   putCheckpoint(checkpoint: StoredCheckpoint): Promise<void>;
   latestCheckpoint(): Promise<StoredCheckpoint | null>;
@@ -58,5 +60,3 @@ export interface Store {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
-
-export const nodeKey = (level: number, index: number): string => `${level}:${index}`;

@@ -40,6 +40,14 @@ export function storeConformance(name: string, open: () => Promise<Store>, clean
       expect(nodes[1]!.equals(h('e0'))).toBe(true);
     });
 
+    it('reads a range of nodes of one level', async () => {
+      await store.appendLog(batchOf(0, 6));
+      const range = await store.readNodeRange(0, 2, 5);
+      expect(range.map((b) => b.toString('hex'))).toEqual([h('e2'), h('e3'), h('e4')].map((b) => b.toString('hex')));
+      expect(await store.readNodeRange(0, 3, 3)).toEqual([]);
+      await expect(store.readNodeRange(0, 4, 8)).rejects.toThrow(/not all stored|not stored/);
+    });
+
     it('keeps binary entries intact (every byte value)', async () => {
       const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
       await store.appendLog({ start: 0, entries: [all], nodes: [{ level: 0, index: 0, hash: h('x') }] });

@@ -1,0 +1,61 @@
+// The one configuration schema, parsed from the environment once at start-up. Every default is documented here.
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const hostPorts = z
+  .string()
+  .transform((s, ctx) =>
+    s.split(',').map((part) => {
+      const m = /^\s*([^:\s]+):(\d{1,5})\s*$/.exec(part);
+      if (!m) {
+        ctx.addIssue({ code: 'custom', message: `expected host:port, got "${part}"` });
+        return { host: '', port: 0 };
+      }
+      return { host: m[1]!, port: Number(m[2]) };
+    }),
+  );
+
+export const ConfigSchema = z
+  .object({
+    EXPERT_DRAW_MODE: z
+      .enum(['development', 'production'])
+      .default('development')
+      .describe('production: missing keys stop the start, Redis must persist every write'),
+    EXPERT_DRAW_DATA_DIR: z.string().min(1).default('./data').describe('Folder of the SQLite database'),
+    EXPERT_DRAW_KEYS_DIR: z.string().min(1).default('./keys').describe('Folder of the signing and sealing keys'),
+    EXPERT_DRAW_STORE: z.enum(['sqlite', 'redis']).default('sqlite').describe('sqlite (one instance) or redis (several)'),
+    REDIS_URL: z.string().url().default('redis://127.0.0.1:6379').describe('Standalone Redis'),
+    EXPERT_DRAW_REDIS_SENTINELS: hostPorts.optional().describe('Sentinel nodes host:port,…; with the master name below'),
+    EXPERT_DRAW_REDIS_SENTINEL_NAME: z.string().min(1).optional().describe('Master name for Sentinel'),
+    EXPERT_DRAW_REDIS_CLUSTER: hostPorts.optional().describe('Cluster seed nodes host:port,…'),
+    EXPERT_DRAW_REDIS_PASSWORD: z.string().optional().describe('Password for Sentinel or Cluster nodes'),
+    EXPERT_DRAW_REDIS_PREFIX: z.string().default('expert-draw:').describe('Prefix of every Redis key'),
+    EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE: bool.default(false).describe('Development only: accept a Redis without AOF'),
+    EXPERT_DRAW_LOG_ORIGIN: z
+      .string()
+      .regex(/^[\x21-\x7e]+$/, 'log origin: printable ASCII without spaces, e.g. draw.example-centre.gov.cn/log')
+      .default('expert-draw.localhost/log')
+      .describe('Checkpoint origin line and log signer name: unique per deployment'),
+    EXPERT_DRAW_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000).describe('Checkpoint cadence while entries arrive'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.EXPERT_DRAW_REDIS_SENTINELS && !c.EXPERT_DRAW_REDIS_SENTINEL_NAME) {
+      ctx.addIssue({ code: 'custom', path: ['EXPERT_DRAW_REDIS_SENTINEL_NAME'], message: 'set the Sentinel master name with the Sentinel nodes' });
+    }
+    if (c.EXPERT_DRAW_MODE === 'production' && c.EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE) {
+      ctx.addIssue({ code: 'custom', path: ['EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE'], message: 'not allowed in production mode' });
+    }
+  });
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Parses the environment; on error, throws one message naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
+  throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+}

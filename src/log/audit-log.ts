@@ -1,0 +1,390 @@
+// The audit log: hash-chained canonical entries in an RFC 9162 Merkle tree, appended by group commit, with signed
+// checkpoints. Durability contract: append() resolves only after the store has made the entry durable.
+import { AppError } from '../errors.js';
+import type { Store, StoredCheckpoint } from '../store/store.js';
+import { StoreConflictError } from '../store/store.js';
+import { openCheckpoint, type Checkpoint, type CheckpointSigner } from './checkpoint.js';
+import { encodeEntry, GENESIS_PREV, leafHash, type LogEntry } from './entry.js';
+import {
+  assembleConsistencyProof,
+  assembleInclusionProof,
+  assembleRoot,
+  consistencyPlan,
+  inclusionPlan,
+  MerkleFrontier,
+  nodeHashes,
+  rootPlan,
+  type MerkleNode,
+  type NodeId,
+} from './merkle.js';
+import type { NoteVerifier } from './note.js';
+
+/** Builds an entry's bytes once its place in the chain is known (the draw binds its commit's leaf hash). */
+export type EntryBuilder = (prev: string, time: string) => Buffer;
+
+export interface Appended {
+  readonly index: number;
+  readonly leafHash: Buffer;
+  readonly entry: Buffer;
+}
+
+export interface AuditLogOptions {
+  readonly store: Store;
+  readonly signer: CheckpointSigner;
+  readonly verifier: NoteVerifier;
+  /** Entry time stamps; tests drive it. */
+  readonly clock?: () => Date;
+  /** A checkpoint is signed at most this long after an entry arrives (design: at least every second). */
+  readonly checkpointIntervalMs?: number;
+  /** Largest group commit. */
+  readonly maxBatch?: number;
+  /** Entries before the last checkpoint that the start-up self-check re-hashes as well. */
+  readonly selfCheckTail?: number;
+}
+
+/** Where the stored log stops matching itself or its last checkpoint. */
+export interface LogBreak {
+  readonly index: number;
+  readonly reason: string;
+}
+
+export interface InclusionProof {
+  readonly index: number;
+  readonly leafHash: string;
+  /** The signed checkpoint the proof was computed against. */
+  readonly checkpoint: string;
+  readonly treeSize: number;
+  readonly hashes: string[];
+}
+
+export interface ConsistencyProof {
+  readonly fromSize: number;
+  readonly toSize: number;
+  readonly checkpoint: string;
+  readonly hashes: string[];
+}
+
+interface Pending {
+  readonly build: EntryBuilder;
+  readonly resolve: (a: Appended) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+export class AuditLog {
+  private readonly store: Store;
+  private readonly signer: CheckpointSigner;
+  private readonly verifier: NoteVerifier;
+  private readonly clock: () => Date;
+  private readonly checkpointIntervalMs: number;
+  private readonly maxBatch: number;
+  private frontier = new MerkleFrontier();
+  private prev = GENESIS_PREV;
+  private queue: Pending[] = [];
+  private flushing = false;
+  private needsReload = false;
+  private checkpointTimer: NodeJS.Timeout | null = null;
+  private lastCheckpoint: { size: number; note: string } | null = null;
+  private closed = false;
+  /** Set when the start-up self-check failed: appends are refused until an operator repairs the store. */
+  private broken: LogBreak | null = null;
+
+  private constructor(options: AuditLogOptions) {
+    this.store = options.store;
+    this.signer = options.signer;
+    this.verifier = options.verifier;
+    this.clock = options.clock ?? (() => new Date());
+    this.checkpointIntervalMs = options.checkpointIntervalMs ?? 1000;
+    this.maxBatch = options.maxBatch ?? 2000;
+  }
+
+  /** Loads the tree's right edge and runs the self-check; a failed check leaves the log open but refusing appends. */
+  static async open(options: AuditLogOptions): Promise<AuditLog> {
+    const log = new AuditLog(options);
+    log.broken = await selfCheck(options.store, options.verifier, options.signer.origin, options.selfCheckTail ?? 1000);
+    if (!log.broken) {
+      await log.reload();
+      const latest = await options.store.latestCheckpoint();
+      log.lastCheckpoint = latest;
+    }
+    return log;
+  }
+
+  get size(): number {
+    return this.frontier.size;
+  }
+
+  get origin(): string {
+    return this.signer.origin;
+  }
+
+  /** Null when the stored log matched its last checkpoint at start-up. */
+  get integrity(): LogBreak | null {
+    return this.broken;
+  }
+
+  /** Appends `{type, time, prev, payload}` as canonical JSON. Resolves after the entry is durable. */
+  append<P>(type: string, payload: P): Promise<Appended> {
+    return this.appendWith((prev, time) => encodeEntry({ type, time, prev, payload } satisfies LogEntry<P>));
+  }
+
+  /** Appends an entry built once its prev hash and time are known. Resolves after the entry is durable. */
+  appendWith(build: EntryBuilder): Promise<Appended> {
+    if (this.broken) {
+      return Promise.reject(new AppError('LOG_MISMATCH', `the audit log is broken at index ${this.broken.index}: ${this.broken.reason}`, this.broken));
+    }
+    if (this.closed) return Promise.reject(new AppError('LOG_UNAVAILABLE', 'the audit log is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ build, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        // Let appends issued in the same tick join this group commit.
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  /** Group commit: every append queued while the previous commit ran goes into the next one. */
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      try {
+        const appended = await this.commit(batch);
+        batch.forEach((p, i) => p.resolve(appended[i]!));
+        this.scheduleCheckpoint();
+      } catch (err) {
+        batch.forEach((p) => p.reject(err));
+      }
+    }
+    this.flushing = false;
+  }
+
+  private async commit(batch: Pending[]): Promise<Appended[]> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.needsReload) await this.reload();
+      const start = this.frontier.size;
+      const entries: Buffer[] = [];
+      const nodes: MerkleNode[] = [];
+      const appended: Appended[] = [];
+      for (const p of batch) {
+        const entry = p.build(this.prev, this.clock().toISOString());
+        const leaf = leafHash(entry);
+        nodes.push(...this.frontier.append(leaf));
+        appended.push({ index: start + entries.length, leafHash: leaf, entry });
+        entries.push(entry);
+        this.prev = hex(leaf);
+      }
+      try {
+        await this.store.appendLog({ start, entries, nodes });
+        return appended;
+      } catch (err) {
+        // The frontier and chain head already hold this batch: re-read them from the store before anything else.
+        this.needsReload = true;
+        // Another instance appended first: take its entries into our tree and rebuild this batch on top of them.
+        if (err instanceof StoreConflictError && attempt < 10) continue;
+        // After any other failure the store's state is unknown (it may have committed); the reload will tell.
+        throw err instanceof AppError ? err : new AppError('LOG_UNAVAILABLE', 'the audit log could not be written', { cause: String(err) });
+      }
+    }
+  }
+
+  /** Re-reads size, right edge and chain head from the store. */
+  private async reload(): Promise<void> {
+    const size = await this.store.logSize();
+    const plan = rootPlan(size);
+    const hashes = await this.store.readNodes(plan);
+    const edge = plan.map((id, i) => ({ ...id, hash: hashes[i]! }));
+    this.frontier = MerkleFrontier.fromStoredNodes(size, nodeHashes(edge));
+    this.prev = size === 0 ? GENESIS_PREV : hex((await this.store.readNodes([{ level: 0, index: size - 1 }]))[0]!);
+    this.needsReload = false;
+  }
+
+  private scheduleCheckpoint(): void {
+    if (this.checkpointTimer || this.closed) return;
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointTimer = null;
+      void this.checkpoint().catch(() => this.scheduleCheckpoint());
+    }, this.checkpointIntervalMs);
+    this.checkpointTimer.unref();
+  }
+
+  /**
+   * Signs and stores a checkpoint of the tree as it is now, if it grew since the last one. Every checkpoint this log
+   * signs comes from the one frontier that only grows, so two of them are always consistent.
+   */
+  async checkpoint(): Promise<StoredCheckpoint> {
+    if (this.broken) throw new AppError('LOG_MISMATCH', 'no checkpoint is signed over a broken log', this.broken);
+    // Wait for a group commit in flight, so the checkpoint covers exactly what is durable.
+    while (this.flushing) await new Promise((r) => setImmediate(r));
+    const size = this.frontier.size;
+    if (this.lastCheckpoint && this.lastCheckpoint.size >= size) return this.lastCheckpoint;
+    const cp: Checkpoint = { origin: this.signer.origin, size, rootHash: this.frontier.root(), extensions: [] };
+    const stored = { size, note: this.signer.sign(cp) };
+    await this.store.putCheckpoint(stored).catch(async (err: unknown) => {
+      // Another instance signed this size already; both came from the same stored tree, so keep theirs.
+      const existing = await this.store.listCheckpoints(size, 1);
+      if (existing[0]?.size !== size) throw err;
+    });
+    this.lastCheckpoint = stored;
+    return stored;
+  }
+
+  /** The latest checkpoint covering `minSize` entries, signing a new one if none does yet. */
+  private async checkpointCovering(minSize: number): Promise<StoredCheckpoint> {
+    const latest = this.lastCheckpoint ?? (await this.store.latestCheckpoint());
+    if (latest && latest.size >= minSize) return latest;
+    return this.checkpoint();
+  }
+
+  /** Inclusion proof of entry `index` against the latest checkpoint covering it (O(log n) node reads). */
+  async inclusionProof(index: number): Promise<InclusionProof> {
+    const cp = await this.checkpointCovering(index + 1);
+    const ids: NodeId[] = [{ level: 0, index }, ...inclusionPlan(index, cp.size)];
+    const hashes = await this.store.readNodes(ids);
+    const map = nodeHashes(ids.map((id, i) => ({ ...id, hash: hashes[i]! })));
+    return {
+      index,
+      leafHash: hex(hashes[0]!),
+      checkpoint: cp.note,
+      treeSize: cp.size,
+      hashes: assembleInclusionProof(index, cp.size, map).map(hex),
+    };
+  }
+
+  /** Consistency proof from an earlier tree size to the latest checkpoint. */
+  async consistencyProof(fromSize: number): Promise<ConsistencyProof> {
+    const cp = await this.checkpointCovering(fromSize);
+    const ids = consistencyPlan(fromSize, cp.size);
+    const hashes = await this.store.readNodes(ids);
+    const map = nodeHashes(ids.map((id, i) => ({ ...id, hash: hashes[i]! })));
+    return { fromSize, toSize: cp.size, checkpoint: cp.note, hashes: assembleConsistencyProof(fromSize, cp.size, map).map(hex) };
+  }
+
+  /** Entry bytes by index. */
+  async entry(index: number): Promise<Buffer> {
+    return (await this.store.readEntries(index, index + 1))[0]!;
+  }
+
+  /** Waits for pending appends, signs a final checkpoint, stops the timer. The store stays open (its owner closes it). */
+  async close(): Promise<void> {
+    while (this.flushing) await new Promise((r) => setImmediate(r));
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = null;
+    if (!this.broken && this.frontier.size > 0) await this.checkpoint().catch(() => undefined);
+    this.closed = true;
+  }
+}
+
+/**
+ * Start-up self-check: the last checkpoint's signature, the stored tree against its root, and every entry after it
+ * (plus `tail` before it) re-hashed, chained and re-folded into the tree. Returns where the log breaks, or null.
+ */
+export async function selfCheck(store: Store, verifier: NoteVerifier, origin: string, tail: number): Promise<LogBreak | null> {
+  const size = await store.logSize();
+  const latest = await store.latestCheckpoint();
+  let cpSize = 0;
+  if (latest) {
+    let cp: Checkpoint;
+    try {
+      cp = openCheckpoint(latest.note, verifier, origin).checkpoint;
+    } catch (err) {
+      return { index: latest.size, reason: `checkpoint ${latest.size} does not verify: ${(err as Error).message}` };
+    }
+    if (cp.size !== latest.size) return { index: latest.size, reason: `checkpoint stored for size ${latest.size} says ${cp.size}` };
+    if (cp.size > size) return { index: size, reason: `checkpoint covers ${cp.size} entries but only ${size} are stored` };
+    const plan = rootPlan(cp.size);
+    const stored = await store.readNodes(plan).catch(() => null);
+    if (!stored) return { index: cp.size, reason: `tree nodes for checkpoint ${cp.size} are missing` };
+    const root = assembleRoot(cp.size, nodeHashes(plan.map((id, i) => ({ ...id, hash: stored[i]! }))));
+    if (!root.equals(cp.rootHash)) return { index: cp.size - 1, reason: `stored tree does not match checkpoint ${cp.size}` };
+    cpSize = cp.size;
+  }
+  const from = Math.max(0, cpSize - tail);
+  const anchors = new Map<number, Buffer>();
+  if (latest) anchors.set(cpSize, openCheckpoint(latest.note, verifier, origin).checkpoint.rootHash);
+  return verifyRange(store, from, size, anchors);
+}
+
+/**
+ * Re-hashes entries [from, to), checks the hash chain, the stored leaf and interior nodes they complete, and — as the
+ * replay passes each anchor's size — that anchor's root (anchors: tree size → root of a verified checkpoint).
+ */
+export async function verifyRange(
+  store: Store,
+  from: number,
+  to: number,
+  anchors: ReadonlyMap<number, Buffer>,
+  onProgress?: (done: number) => void,
+): Promise<LogBreak | null> {
+  let frontier: MerkleFrontier;
+  try {
+    const plan = rootPlan(from);
+    const edge = await store.readNodes(plan);
+    frontier = MerkleFrontier.fromStoredNodes(from, nodeHashes(plan.map((id, i) => ({ ...id, hash: edge[i]! }))));
+  } catch {
+    return { index: from, reason: 'tree nodes at the start of the range are missing' };
+  }
+  let prev = from === 0 ? GENESIS_PREV : hex((await store.readNodes([{ level: 0, index: from - 1 }]))[0]!);
+  const CHUNK = 5000;
+  for (let start = from; start < to; start += CHUNK) {
+    const end = Math.min(to, start + CHUNK);
+    const entries = await store.readEntries(start, end).catch(() => null);
+    if (!entries) return { index: start, reason: `entries ${start}…${end - 1} are not all stored` };
+    const leaves = await store.readNodeRange(0, start, end).catch(() => null);
+    if (!leaves) return { index: start, reason: `leaf hashes ${start}…${end - 1} are not all stored` };
+    const completed: MerkleNode[] = [];
+    for (let i = 0; i < entries.length; i++) {
+      const index = start + i;
+      const bytes = entries[i]!;
+      const leaf = leafHash(bytes);
+      if (!leaf.equals(leaves[i]!)) return { index, reason: 'entry does not match its stored leaf hash' };
+      const chained = chainedPrev(bytes);
+      if (chained === null) return { index, reason: 'entry is not a log entry (no prev hash)' };
+      if (chained !== prev) return { index, reason: `hash chain broken: prev does not match entry ${index - 1}` };
+      // Level 0 was just compared; only interior nodes remain to check against the store.
+      for (const n of frontier.append(leaf)) if (n.level > 0) completed.push(n);
+      prev = hex(leaf);
+      const anchor = anchors.get(frontier.size);
+      if (anchor && !frontier.root().equals(anchor)) {
+        return { index, reason: `entries up to ${index} do not reproduce the root of checkpoint ${frontier.size}` };
+      }
+    }
+    const bad = await compareNodes(store, completed);
+    if (bad) return bad;
+    onProgress?.(end);
+  }
+  return null;
+}
+
+/** Compares freshly computed nodes with the stored ones, one range read per level. */
+async function compareNodes(store: Store, nodes: readonly MerkleNode[]): Promise<LogBreak | null> {
+  const byLevel = new Map<number, MerkleNode[]>();
+  for (const n of nodes) {
+    const list = byLevel.get(n.level);
+    if (list) list.push(n);
+    else byLevel.set(n.level, [n]);
+  }
+  for (const [level, list] of byLevel) {
+    const first = list[0]!.index;
+    const stored = await store.readNodeRange(level, first, first + list.length).catch(() => null);
+    if (!stored) return { index: list[0]!.index * 2 ** level, reason: `tree nodes of level ${level} are missing` };
+    for (let i = 0; i < list.length; i++) {
+      if (!stored[i]!.equals(list[i]!.hash)) {
+        const n = list[i]!;
+        const leaf = n.index * 2 ** level;
+        return { index: leaf, reason: level === 0 ? 'entry does not match its stored leaf hash' : `stored tree node ${level}:${n.index} (leaves ${leaf}…${leaf + 2 ** level - 1}) does not match the entries` };
+      }
+    }
+  }
+  return null;
+}
+
+/** The top-level `prev` of an entry. JCS orders keys payload, prev, time, type: the last `"prev":"` is the top one. */
+export function chainedPrev(bytes: Buffer): string | null {
+  const text = bytes.toString('utf8');
+  const at = text.lastIndexOf('"prev":"');
+  if (at < 0) return null;
+  const value = text.slice(at + 8, at + 8 + 64);
+  return text.charAt(at + 72) === '"' && /^[0-9a-f]{64}$/.test(value) ? value : null;
+}

@@ -1,0 +1,64 @@
+// Test fixtures for the audit log: a fresh key pair, and stores on a temp SQLite file or a fresh Redis prefix.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CheckpointSigner } from '../../src/log/checkpoint.js';
+import { generateNoteKeys, NoteVerifier } from '../../src/log/note.js';
+import { RedisStore } from '../../src/store/redis-store.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import type { Store } from '../../src/store/store.js';
+
+export const TEST_ORIGIN = 'test.expert-draw.localhost/log';
+
+export function testKeys(origin = TEST_ORIGIN): { signer: CheckpointSigner; verifier: NoteVerifier; signerKey: string; verifierKey: string } {
+  const keys = generateNoteKeys(origin);
+  return { ...keys, signer: CheckpointSigner.fromKey(keys.signerKey, origin), verifier: NoteVerifier.fromKey(keys.verifierKey) };
+}
+
+export interface TestStore {
+  readonly store: Store;
+  /** Opens a second handle on the same data (a restart, or another instance). */
+  reopen(): Promise<Store>;
+  dispose(): Promise<void>;
+}
+
+export async function sqliteTestStore(): Promise<TestStore & { file: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'expert-draw-log-'));
+  const file = join(dir, 'log.db');
+  const handles: Store[] = [];
+  const open = () => {
+    const s = new SqliteStore({ file });
+    handles.push(s);
+    return s;
+  };
+  return {
+    file,
+    store: open(),
+    reopen: async () => open(),
+    async dispose() {
+      for (const h of handles) await h.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function redisTestStore(url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'): Promise<TestStore & { prefix: string }> {
+  const prefix = `test:${randomBytes(6).toString('hex')}:`;
+  const handles: RedisStore[] = [];
+  const open = async () => {
+    const s = await RedisStore.open({ connection: { url }, prefix, requireDurable: false });
+    handles.push(s);
+    return s;
+  };
+  const store = await open();
+  return {
+    prefix,
+    store,
+    reopen: open,
+    async dispose() {
+      await handles[0]!.destroy();
+      for (const h of handles) await h.close();
+    },
+  };
+}

@@ -1,0 +1,115 @@
+// The audit log on both real stores: group commit, hash chain, checkpoints, proofs, restart, several writers.
+import { afterEach, describe, expect, it } from 'vitest';
+import { AuditLog, chainedPrev } from '../../src/log/audit-log.js';
+import { openCheckpoint } from '../../src/log/checkpoint.js';
+import { GENESIS_PREV, leafHash } from '../../src/log/entry.js';
+import { verifyConsistency, verifyInclusion } from '../../src/log/merkle.js';
+import { verifyLog } from '../../src/log/verify.js';
+import type { Store } from '../../src/store/store.js';
+import { redisTestStore, sqliteTestStore, testKeys, TEST_ORIGIN, type TestStore } from '../helpers/log.js';
+
+const keys = testKeys();
+const open = (store: Store, extra: Partial<Parameters<typeof AuditLog.open>[0]> = {}) =>
+  AuditLog.open({ store, signer: keys.signer, verifier: keys.verifier, checkpointIntervalMs: 50, ...extra });
+
+/** Counts appendLog calls, to see group commit at work (the store underneath is real). */
+function counting(store: Store): Store & { calls: number } {
+  const wrapper = Object.create(store) as Store & { calls: number };
+  wrapper.calls = 0;
+  wrapper.appendLog = async (batch) => {
+    wrapper.calls++;
+    return store.appendLog(batch);
+  };
+  return wrapper;
+}
+
+for (const [name, make] of [['sqlite', sqliteTestStore], ['redis', redisTestStore]] as const) {
+  describe(`AuditLog on ${name}`, () => {
+    let t: TestStore;
+    afterEach(async () => {
+      await t?.dispose();
+    });
+
+    it('chains entries and resolves each append with its index and leaf hash', async () => {
+      t = await make();
+      const log = await open(t.store);
+      const a = await log.append('test.a', { n: 1 });
+      const b = await log.append('test.b', { n: 2 });
+      expect([a.index, b.index]).toEqual([0, 1]);
+      expect(chainedPrev(a.entry)).toBe(GENESIS_PREV);
+      expect(chainedPrev(b.entry)).toBe(a.leafHash.toString('hex'));
+      expect(leafHash(await log.entry(1)).equals(b.leafHash)).toBe(true);
+      expect(JSON.parse(b.entry.toString())).toMatchObject({ type: 'test.b', payload: { n: 2 } });
+      await log.close();
+    });
+
+    it('commits concurrent appends in groups, each acknowledged only once stored', async () => {
+      t = await make();
+      const store = counting(t.store);
+      const log = await open(store);
+      const results = await Promise.all(Array.from({ length: 500 }, (_, i) => log.append('test.bulk', { i })));
+      expect(results.map((r) => r.index)).toEqual(Array.from({ length: 500 }, (_, i) => i));
+      expect(store.calls).toBeLessThan(50);
+      expect(await t.store.logSize()).toBe(500);
+      await log.close();
+    });
+
+    it('signs checkpoints that verify, with inclusion and consistency proofs bound to them', async () => {
+      t = await make();
+      const log = await open(t.store);
+      for (let i = 0; i < 7; i++) await log.append('test.x', { i });
+      const first = await log.checkpoint();
+      const cp7 = openCheckpoint(first.note, keys.verifier, TEST_ORIGIN).checkpoint;
+      expect(cp7.size).toBe(7);
+      for (let i = 0; i < 6; i++) await log.append('test.y', { i });
+      const proof = await log.inclusionProof(9);
+      const cp = openCheckpoint(proof.checkpoint, keys.verifier, TEST_ORIGIN).checkpoint;
+      expect(cp.size).toBe(13);
+      expect(verifyInclusion(Buffer.from(proof.leafHash, 'hex'), 9, cp.size, proof.hashes.map((h) => Buffer.from(h, 'hex')), cp.rootHash)).toBe(true);
+      expect(verifyInclusion(Buffer.from(proof.leafHash, 'hex'), 8, cp.size, proof.hashes.map((h) => Buffer.from(h, 'hex')), cp.rootHash)).toBe(false);
+      const cons = await log.consistencyProof(7);
+      expect(cons.toSize).toBe(13);
+      expect(verifyConsistency(7, 13, cons.hashes.map((h) => Buffer.from(h, 'hex')), cp7.rootHash, cp.rootHash)).toBe(true);
+      await log.close();
+    });
+
+    it('signs a checkpoint on its own within the interval while entries arrive', async () => {
+      t = await make();
+      const log = await open(t.store, { checkpointIntervalMs: 20 });
+      await log.append('test.x', {});
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await t.store.latestCheckpoint())?.size).toBe(1);
+      await log.close();
+    });
+
+    it('continues the chain after a restart, and the full verification passes', async () => {
+      t = await make();
+      const log = await open(t.store);
+      for (let i = 0; i < 20; i++) await log.append('test.x', { i });
+      await log.close();
+      const again = await open(await t.reopen());
+      expect(again.integrity).toBeNull();
+      expect(again.size).toBe(20);
+      const next = await again.append('test.after', {});
+      expect(next.index).toBe(20);
+      expect(chainedPrev(next.entry)).toBe(leafHash(await again.entry(19)).toString('hex'));
+      await again.close();
+      const report = await verifyLog({ store: t.store, verifier: keys.verifier, origin: TEST_ORIGIN });
+      expect(report).toMatchObject({ ok: true, size: 21, failure: null });
+      expect(report.checkpoints).toBeGreaterThanOrEqual(2);
+    });
+
+    it('lets two writers on one store interleave without losing or forking entries', async () => {
+      t = await make();
+      const one = await open(t.store);
+      const two = await open(await t.reopen());
+      const writes = Array.from({ length: 200 }, (_, i) => (i % 2 ? one : two).append('test.two', { i }));
+      const results = await Promise.all(writes);
+      expect(new Set(results.map((r) => r.index)).size).toBe(200);
+      await one.close();
+      await two.close();
+      const report = await verifyLog({ store: t.store, verifier: keys.verifier, origin: TEST_ORIGIN });
+      expect(report).toMatchObject({ ok: true, size: 200 });
+    });
+  });
+}
