@@ -1,4 +1,4 @@
-// RFC 9162 Merkle tree: node hashing, which stored subtrees a root or proof needs, proof assembly, verification, append.
+// RFC 9162 Merkle tree: hashing, which stored subtrees a root or proof needs, proof assembly, verification, append.
 import { createHash } from 'node:crypto';
 import { RFC9162_NODE_PREFIX } from './entry.js';
 
