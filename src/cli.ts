@@ -3,6 +3,8 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
+import { registerKeyCommands } from './cli/key-commands.js';
+import { registerLogCommands } from './cli/log-commands.js';
 import { runDemo } from './demo.js';
 import { SPECIALTY_PATTERN } from './domain/primitives.js';
 import { generatePool } from './pool/generator.js';
@@ -58,4 +60,13 @@ pool
     }
   });
 
-await program.parseAsync(process.argv);
+registerKeyCommands(program);
+registerLogCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // Expected failures (a missing key, a refused overwrite, a store that cannot be reached) print as one line.
+  console.error(`expert-draw: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+}

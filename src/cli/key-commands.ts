@@ -1,0 +1,19 @@
+// `expert-draw keys generate`: a new key set for an instance (log signer, JWT signing key, sealing key pair).
+import type { Command } from 'commander';
+import { loadConfig } from '../config.js';
+import { generateKeys } from '../crypto/keys.js';
+
+export function registerKeyCommands(program: Command): void {
+  const keys = program.command('keys').description('instance keys');
+  keys
+    .command('generate')
+    .description('create the log signing key, JWT signing key and sealing key pair (refuses to overwrite)')
+    .option('--dir <dir>', 'keys folder (default: EXPERT_DRAW_KEYS_DIR or ./keys)')
+    .option('--origin <origin>', 'log origin, the log signer key name (default: EXPERT_DRAW_LOG_ORIGIN)')
+    .action((opts: { dir?: string; origin?: string }) => {
+      const config = loadConfig();
+      const files = generateKeys(opts.dir ?? config.EXPERT_DRAW_KEYS_DIR, opts.origin ?? config.EXPERT_DRAW_LOG_ORIGIN);
+      for (const f of files) console.log(`wrote ${f}`);
+      console.log('Private files are readable only by their owner; keep them off shared disks and out of version control.');
+    });
+}

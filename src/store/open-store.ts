@@ -1,0 +1,25 @@
+// Opens the configured store: SQLite under the data folder, or Redis by URL, Sentinel or Cluster.
+import { join } from 'node:path';
+import type { Config } from '../config.js';
+import { RedisStore, type RedisConnection } from './redis-store.js';
+import { SqliteStore } from './sqlite-store.js';
+import type { Store } from './store.js';
+
+export const SQLITE_FILE = 'expert-draw.db';
+
+export function redisConnection(config: Config): RedisConnection {
+  if (config.EXPERT_DRAW_REDIS_CLUSTER) return { cluster: config.EXPERT_DRAW_REDIS_CLUSTER, password: config.EXPERT_DRAW_REDIS_PASSWORD };
+  if (config.EXPERT_DRAW_REDIS_SENTINELS) {
+    return { sentinels: config.EXPERT_DRAW_REDIS_SENTINELS, name: config.EXPERT_DRAW_REDIS_SENTINEL_NAME!, password: config.EXPERT_DRAW_REDIS_PASSWORD };
+  }
+  return { url: config.REDIS_URL };
+}
+
+export async function openStore(config: Config): Promise<Store> {
+  if (config.EXPERT_DRAW_STORE === 'sqlite') return new SqliteStore({ file: join(config.EXPERT_DRAW_DATA_DIR, SQLITE_FILE) });
+  return RedisStore.open({
+    connection: redisConnection(config),
+    prefix: config.EXPERT_DRAW_REDIS_PREFIX,
+    requireDurable: !config.EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE,
+  });
+}
