@@ -33,11 +33,11 @@ program
   .option('--specialties <codes>', 'comma-separated specialty codes, one group each', specialtyList)
   .option('--count <n>', 'experts selected per group', positiveInt, 3)
   .option('--nonce <hex>', 'fixed 32-byte nonce (hex) for a reproducible run')
-  .action((opts: { size: number; seed: string; specialties?: string[]; count: number; nonce?: string }) => {
+  .action(async (opts: { size: number; seed: string; specialties?: string[]; count: number; nonce?: string }) => {
     if (opts.nonce !== undefined && !/^[0-9a-f]{64}$/.test(opts.nonce)) {
       program.error('--nonce must be 64 lower-case hex digits', { exitCode: 2 });
     }
-    runDemo(opts, (line) => console.log(line));
+    await runDemo(opts, (line) => console.log(line));
   });
 
 const pool = program.command('pool').description('expert pool tools');

@@ -7,6 +7,8 @@ import { indexHistory } from './draw/history.js';
 import { GENESIS_PREV } from './log/entry.js';
 import { generatePool, syntheticHistory, syntheticProject } from './pool/generator.js';
 import { PoolIndex } from './pool/pool-index.js';
+import type { AuditLog } from './log/audit-log.js';
+import { drawWithLog } from './services/logged-draw.js';
 
 export interface DemoOptions {
   readonly size: number;
@@ -14,11 +16,13 @@ export interface DemoOptions {
   /** Specialty codes to draw from, one group each; default: the three largest 4-level codes of the pool. */
   readonly specialties?: readonly string[];
   readonly count: number;
-  /** Hex nonce for a reproducible demo; a fresh random one otherwise. */
+  /** Hex nonce for a reproducible demo; a fresh random one otherwise. Ignored with a log (its nonce is fresh). */
   readonly nonce?: string;
+  /** Commit the draw to this audit log (commit durable before the seed exists). */
+  readonly log?: AuditLog;
 }
 
-export function runDemo(options: DemoOptions, print: (line: string) => void): void {
+export async function runDemo(options: DemoOptions, print: (line: string) => void): Promise<void> {
   const started = performance.now();
   const pool = generatePool({ size: options.size, seed: options.seed });
   const index = new PoolIndex(pool.experts, 1);
@@ -29,10 +33,27 @@ export function runDemo(options: DemoOptions, print: (line: string) => void): vo
   const request = DrawRequest.parse({ groups: specialties.map((specialty) => ({ specialty, count })), tendererRepresentatives: specialties.length * count % 2 === 0 ? 1 : 0 });
   const project = syntheticProject(pool, 'demo');
   const history = indexHistory(syntheticHistory(pool, Math.floor(options.size / 10)));
+  const input = { drawId: `D-demo-${Date.now()}`, project, request, policy: DEFAULT_POLICY, pool: index, history };
+  if (options.log) {
+    const t0 = performance.now();
+    const drawn = await drawWithLog(options.log, input);
+    const ms = performance.now() - t0;
+    const cp = await options.log.checkpoint();
+    const proof = await options.log.inclusionProof(drawn.commit.index);
+    print(`project ${project.id}: bid opening ${project.bidOpeningAt}`);
+    print(`1. commit logged at index ${drawn.commit.index} (leaf ${drawn.commit.leafHash.toString('hex').slice(0, 16)}…), durable before the seed existed`);
+    print(`2. seed derived from the commit and a fresh nonce (${drawn.assurance} assurance)`);
+    print(`3. result commitment logged at index ${drawn.result.index}: counts and a salted hash only, no expert id`);
+    for (const g of drawn.ranking.groups) print(`   group ${g.index} ${g.specialty}: ${g.selected.length} selected, ${g.alternates.length} alternates (identities withheld)`);
+    print(`4. checkpoint signed at size ${cp.size}; inclusion proof of the commit: ${proof.hashes.length} hashes`);
+    print('');
+    print(`draw and both durable appends took ${ms.toFixed(1)} ms`);
+    return;
+  }
   const nonce = options.nonce ? Buffer.from(options.nonce, 'hex') : randomBytes(32);
   const t0 = performance.now();
   const out = runDraw(
-    { drawId: 'D-demo', project, request, policy: DEFAULT_POLICY, pool: index, history },
+    input,
     { plan: { beacon: null, witnessCommitments: [] }, nonce, beaconRandomness: null, witnessReveals: [], time: new Date().toISOString(), prev: GENESIS_PREV },
   );
   const ms = performance.now() - t0;

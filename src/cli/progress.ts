@@ -12,16 +12,18 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
     stream.write(stream.isTTY ? `\r${text}` : `${text}\n`);
   };
   let lastArgs: [number, number] = [0, 0];
+  let drawn: [number, number] | null = null;
   return {
     update(done, total) {
       lastArgs = [done, total];
       const now = Date.now();
       if (now - last < (stream.isTTY ? 100 : 1000) && done < total) return;
       last = now;
+      drawn = [done, total];
       draw(done, total);
     },
     done() {
-      draw(...lastArgs);
+      if (drawn?.[0] !== lastArgs[0] || drawn[1] !== lastArgs[1]) draw(...lastArgs);
       if (stream.isTTY) stream.write('\n');
     },
   };
