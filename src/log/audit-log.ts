@@ -87,6 +87,8 @@ export class AuditLog {
   private checkpointTimer: NodeJS.Timeout | null = null;
   private lastCheckpoint: { size: number; note: string } | null = null;
   private closed = false;
+  /** Serialises commits and checkpoint signing: a checkpoint is signed between two group commits, never during one. */
+  private lock: Promise<unknown> = Promise.resolve();
   /** Set when the start-up self-check failed: appends are refused until an operator repairs the store. */
   private broken: LogBreak | null = null;
 
@@ -150,7 +152,7 @@ export class AuditLog {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
-        const appended = await this.commit(batch);
+        const appended = await this.exclusive(() => this.commit(batch));
         batch.forEach((p, i) => p.resolve(appended[i]!));
         this.scheduleCheckpoint();
       } catch (err) {
@@ -209,14 +211,24 @@ export class AuditLog {
     this.checkpointTimer.unref();
   }
 
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
   /**
-   * Signs and stores a checkpoint of the tree as it is now, if it grew since the last one. Every checkpoint this log
-   * signs comes from the one frontier that only grows, so two of them are always consistent.
+   * Signs and stores a checkpoint of the tree as it is now, if it grew since the last one. It runs between group
+   * commits, so it covers exactly what is durable, also under continuous load. Every checkpoint this log signs comes
+   * from the one frontier that only grows, so two of them are always consistent.
    */
-  async checkpoint(): Promise<StoredCheckpoint> {
+  checkpoint(): Promise<StoredCheckpoint> {
+    return this.exclusive(() => this.signCheckpoint());
+  }
+
+  private async signCheckpoint(): Promise<StoredCheckpoint> {
     if (this.broken) throw new AppError('LOG_MISMATCH', 'no checkpoint is signed over a broken log', this.broken);
-    // Wait for a group commit in flight, so the checkpoint covers exactly what is durable.
-    while (this.flushing) await new Promise((r) => setImmediate(r));
+    if (this.needsReload) await this.reload();
     const size = this.frontier.size;
     if (this.lastCheckpoint && this.lastCheckpoint.size >= size) return this.lastCheckpoint;
     const cp: Checkpoint = { origin: this.signer.origin, size, rootHash: this.frontier.root(), extensions: [] };
