@@ -7,7 +7,8 @@ import { SUITES } from './suites/index.js';
 
 /** Usage errors (unknown suite, bad option) exit with 2; a suite that fails at run time exits with 1. */
 const USAGE_EXIT = 2;
-const DEFAULT_OUT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
+// Relative to the project root (npm run bench runs there), so the compiled and the tsx run write the same files.
+const DEFAULT_OUT = path.resolve('bench', 'results');
 
 function positiveInt(name: string) {
   return (text: string): number => {

@@ -61,7 +61,7 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
   print('');
   print('1. commit (logged before any randomness exists):');
   for (const [i, g] of out.commit.groups.entries()) {
-    print(`   group ${i} ${g.specialty}: ${g.eligibleCount} eligible (digest ${g.eligibleDigest.slice(0, 16)}…), ${g.excludedCount} excluded (digest ${g.exclusionDigest.slice(0, 16)}…)`);
+    print(`   group ${i} ${g.specialty}: ${g.eligibleCount} eligible of ${g.membersCount} members (digest ${g.membersDigest.slice(0, 16)}…), ${g.excludedCount} excluded (digest ${g.exclusionDigest.slice(0, 16)}…)`);
   }
   print(`   commit leaf hash ${out.commitLeafHash.toString('hex')}`);
   print(`2. seed (${out.assurance} assurance): ${out.seed.toString('hex')}`);

@@ -1,29 +1,31 @@
 // Per group: who matches the request, who is excluded and why, and the digests the commit binds (§3–4).
+// Hot path: the rules run on typed arrays and per-draw marks (exclusionMask); conflicts.ts holds the same rules in
+// their plain, readable form (expertExclusions), and a property test holds the two to the same answers.
 import type { Policy } from '../domain/policy.js';
 import { REGION_LEVEL_DIGITS } from '../domain/policy.js';
 import type { Project } from '../domain/project.js';
 import type { DrawGroup, DrawRequest } from '../domain/request.js';
 import { AppError } from '../errors.js';
-import { expertExclusions, type ConflictContext, type ExclusionCode } from './conflicts.js';
-import { candidateDigest, exclusionDigest, exclusionLine } from './digest.js';
-import type { PoolMember, PoolView } from './types.js';
+import { dayNumber, FLAG_ORG_RELATIONS, FLAG_UNAVAILABLE, PACKED_FIELDS, STATUS, type PoolIndex } from '../pool/pool-index.js';
+import { EXCLUSION_CODES, relationExclusions, type ConflictContext, type ExclusionCode, type PanelMember } from './conflicts.js';
+import { linesDigest } from './digest.js';
+import type { HistoryIndex } from './history.js';
+import type { SamplingGroup } from './sample.js';
 
 export interface Exclusion {
   readonly id: string;
   readonly reasons: readonly ExclusionCode[];
 }
 
-export interface PreparedGroup {
+export interface PreparedGroup extends SamplingGroup {
   readonly index: number;
-  readonly specialty: string;
-  readonly count: number;
-  /** The group's alternates, or the policy's when the group names none. */
-  readonly alternates: number;
-  /** Matching, not excluded, sorted by id. */
-  readonly eligible: readonly PoolMember[];
-  /** Matching but excluded by rules 1–6, sorted by id. */
+  /** Members of the specialty prefix, before the region filter and exclusions. */
+  readonly membersCount: number;
+  readonly membersDigest: string;
+  /** Pool positions of the eligible members, ascending (sorted by id). */
+  readonly eligible: Int32Array;
+  /** Members in the region but excluded by rules 1–6, sorted by id. */
   readonly excluded: readonly Exclusion[];
-  readonly eligibleDigest: string;
   readonly exclusionDigest: string;
 }
 
@@ -45,55 +47,189 @@ export function checkCommittee(request: DrawRequest, policy: Policy): void {
   if (broken.length > 0) throw new AppError('POLICY_RULES', broken.join('; '), { rules: broken });
 }
 
-/** The region test of one group, compiled once. */
-function regionTest(group: DrawGroup, project: Project, policy: Policy): ((region: string) => boolean) | null {
+/** Bit of each exclusion code in a reason mask. */
+const BIT = Object.fromEntries(EXCLUSION_CODES.map((code, i) => [code, 1 << i])) as Record<ExclusionCode, number>;
+const codeLists = new Map<number, { codes: readonly ExclusionCode[]; text: string }>();
+function reasonsOf(mask: number): { codes: readonly ExclusionCode[]; text: string } {
+  let entry = codeLists.get(mask);
+  if (!entry) {
+    const codes = Object.freeze(EXCLUSION_CODES.filter((c) => mask & BIT[c]));
+    codeLists.set(mask, (entry = { codes, text: codes.join(',') }));
+  }
+  return entry;
+}
+/** The codes of a mask, in EXCLUSION_CODES order (one frozen list per mask). */
+export function codesOf(mask: number): readonly ExclusionCode[] {
+  return reasonsOf(mask).codes;
+}
+
+/** partyMask bits per organisation, and the rule-1 codes each combination means. */
+const PARTY_BITS = { tenderer: 1, agency: 2, bidder: 4, avoid: 8 } as const;
+const PARTY_REASONS = Array.from(
+  { length: 16 },
+  (_, m) =>
+    (m & 1 ? BIT.EMPLOYER_IS_TENDERER : 0) | (m & 2 ? BIT.EMPLOYER_IS_AGENCY : 0) | (m & 4 ? BIT.EMPLOYER_IS_BIDDER : 0) | (m & 8 ? BIT.EMPLOYER_IS_AVOIDED : 0),
+);
+/** Marks in PoolIndex.scratch. */
+const MARK_FREQUENT = 1;
+const MARK_FREQUENT_TENDERER = 2;
+const MARK_PREPARED = 4;
+
+/** What the fast rules read, built once per draw. release() must run when the draw's groups are prepared. */
+export interface PreCheck {
+  /** Per organisation index: PARTY_BITS of the roles it plays in the project. */
+  readonly partyMask: Uint8Array;
+  readonly refDay: number;
+  /** Positions carrying marks in PoolIndex.scratch, ascending. */
+  readonly marked: readonly number[];
+  release(): void;
+}
+
+/**
+ * Marks, for this draw, every member at a frequency cap or named as having prepared the project, and the parties'
+ * organisations. Costs O(parties + recent selections), not O(pool).
+ */
+export function preCheck(pool: PoolIndex, project: Project, ctx: ConflictContext, history: HistoryIndex): PreCheck {
+  const partyMask = new Uint8Array(pool.orgIndex.size);
+  for (const [code, roles] of ctx.parties) {
+    const i = pool.orgIndex.get(code);
+    if (i !== undefined) for (const role of roles) partyMask[i]! |= PARTY_BITS[role];
+  }
+  const marked: number[] = [];
+  const mark = (pos: number | undefined, bit: number) => {
+    if (pos === undefined) return;
+    if (pool.scratch[pos] === 0) marked.push(pos);
+    pool.scratch[pos]! |= bit;
+  };
+  for (const pos of history.frequent(pool, ctx.frequencySinceMs, ctx.maxDraws)) mark(pos, MARK_FREQUENT);
+  for (const pos of history.frequent(pool, ctx.tendererSinceMs, ctx.maxDrawsSameTenderer, ctx.tenderer)) mark(pos, MARK_FREQUENT_TENDERER);
+  for (const id of project.preparedBy) mark(pool.positionOf(id), MARK_PREPARED);
+  marked.sort((a, b) => a - b);
+  return {
+    partyMask,
+    refDay: dayNumber(ctx.refDate),
+    marked,
+    release: () => {
+      for (const pos of marked) pool.scratch[pos] = 0;
+    },
+  };
+}
+
+/**
+ * Rules 1–6 for the member at `pos`, as a mask of EXCLUSION_CODES bits, from typed arrays and the draw's marks. The
+ * rare members with org relations at a party go through the reference rules for those. Must agree with
+ * expertExclusions (conflicts.ts) for every member; test/draw/candidates.test.ts checks that it does.
+ */
+export function exclusionMask(pool: PoolIndex, pre: PreCheck, ctx: ConflictContext, pos: number): number {
+  const statusFlags = pool.statusOf[pos]! | (pool.flagsOf[pos]! << 4);
+  const party = PARTY_REASONS[pre.partyMask[pool.employerOf[pos]!]!]!;
+  return party | (statusFlags === 0 ? 0 : statusMask(pool, pre, ctx, pos, statusFlags)) | markMask(pool.scratch[pos]!);
+}
+
+/** Rule 5 and the relation rules for a member whose status or flags (PoolIndex.packedMembers) are not all zero. */
+function statusMask(pool: PoolIndex, pre: PreCheck, ctx: ConflictContext, pos: number, statusFlags: number): number {
+  let mask = 0;
+  switch (statusFlags & 15) {
+    case STATUS.active:
+      break;
+    case STATUS.suspended:
+      if (pool.suspendedUntilDay[pos]! >= pre.refDay) mask |= BIT.SUSPENDED;
+      break;
+    case STATUS.blacklisted:
+      mask |= BIT.BLACKLISTED;
+      break;
+    default:
+      mask |= BIT.RETIRED;
+  }
+  const flags = statusFlags >> 4;
+  if (flags & FLAG_ORG_RELATIONS) {
+    let atParty = false;
+    for (let k = pool.relationStart[pos]!; k < pool.relationStart[pos + 1]!; k++) if (pre.partyMask[pool.relationOrgs[k]!]) atParty = true;
+    if (atParty) for (const code of relationExclusions(pool.member(pos).expert, ctx)) mask |= BIT[code];
+  }
+  if (flags & FLAG_UNAVAILABLE) {
+    for (let k = pool.unavailableStart[pos]!; k < pool.unavailableStart[pos + 1]!; k++) {
+      if (pool.unavailableDays[k] === pre.refDay) mask |= BIT.UNAVAILABLE;
+    }
+  }
+  return mask;
+}
+
+function markMask(marks: number): number {
+  if (marks === 0) return 0;
+  return (marks & MARK_FREQUENT ? BIT.FREQUENCY_CAP : 0) | (marks & MARK_FREQUENT_TENDERER ? BIT.TENDERER_FREQUENCY_CAP : 0) | (marks & MARK_PREPARED ? BIT.PREPARED_PROJECT : 0);
+}
+
+/** The region filter of one group over numeric region codes, or null when the group has none. */
+function regionTest(group: DrawGroup, project: Project, policy: Policy): ((region: number) => boolean) | null {
   const f = group.regions;
   if (!f) return null;
-  const include = f.include && f.include.length > 0 ? f.include : null;
-  const exclude = f.exclude ?? [];
-  const localDigits = REGION_LEVEL_DIGITS[policy.localRegionLevel];
-  const local = f.outsideProjectRegion ? project.region.slice(0, localDigits) : null;
+  const compile = (prefix: string) => ({ divisor: 10 ** (6 - prefix.length), value: Number(prefix) });
+  const include = f.include && f.include.length > 0 ? f.include.map(compile) : null;
+  const exclude = (f.exclude ?? []).map(compile);
+  const local = f.outsideProjectRegion ? compile(project.region.slice(0, REGION_LEVEL_DIGITS[policy.localRegionLevel])) : null;
   if (!include && exclude.length === 0 && !local) return null;
+  const under = (region: number, p: { divisor: number; value: number }) => Math.floor(region / p.divisor) === p.value;
   return (region) => {
-    if (include && !include.some((p) => region.startsWith(p))) return false;
-    if (exclude.some((p) => region.startsWith(p))) return false;
-    return !(local && region.startsWith(local));
+    if (include && !include.some((p) => under(region, p))) return false;
+    if (exclude.some((p) => under(region, p))) return false;
+    return !(local && under(region, local));
   };
 }
 
 export function prepareGroup(
   group: DrawGroup,
   index: number,
-  pool: PoolView,
+  pool: PoolIndex,
   project: Project,
   policy: Policy,
   ctx: ConflictContext,
+  pre: PreCheck,
 ): PreparedGroup {
   const inRegion = regionTest(group, project, policy);
-  const eligible: PoolMember[] = [];
-  const eligibleLines: string[] = [];
+  const members = pool.candidatesFor(group.specialty);
+  const packed = pool.packedMembers(group.specialty);
+  const marked = pre.marked;
+  let markAt = 0;
+  const eligible = new Int32Array(members.length);
+  let n = 0;
   const excluded: Exclusion[] = [];
   const excludedLines: string[] = [];
-  for (const member of pool.candidatesFor(group.specialty)) {
-    if (inRegion && !inRegion(member.expert.region)) continue;
-    const reasons = expertExclusions(member.expert, ctx);
-    if (reasons.length === 0) {
-      eligible.push(member);
-      eligibleLines.push(member.digestLine);
-    } else {
-      excluded.push({ id: member.id, reasons });
-      excludedLines.push(exclusionLine(member.id, reasons));
+  const partyMask = pre.partyMask;
+  // Sequential over the packed records; only members with a status, a flag or a mark (few) call out of the loop.
+  for (let i = 0, f = 0; i < members.length; i++, f += PACKED_FIELDS) {
+    const pos = members[i]!;
+    let mask = 0;
+    // Members and marks are both ascending by position: a merge, one comparison per member.
+    while (markAt < marked.length && marked[markAt]! < pos) markAt++;
+    if (marked[markAt] === pos) mask = markMask(pool.scratch[pos]!);
+    if (inRegion && !inRegion(packed[f + 1]!)) continue;
+    mask |= PARTY_REASONS[partyMask[packed[f]!]!]!;
+    const statusFlags = packed[f + 2]!;
+    if (statusFlags !== 0) mask |= statusMask(pool, pre, ctx, pos, statusFlags);
+    if (mask === 0) {
+      eligible[n++] = pos;
+      continue;
     }
+    const id = pool.member(pos).id;
+    const reasons = reasonsOf(mask);
+    excluded.push({ id, reasons: reasons.codes });
+    // The exclusion line of §4, with the joined codes taken from the per-mask cache.
+    excludedLines.push(`${id}\t${reasons.text}\n`);
   }
+  const positions = eligible.subarray(0, n);
   return {
     index,
     specialty: group.specialty,
     count: group.count,
     // checkCommittee has refused fewer than the policy minimum.
     alternates: group.alternates ?? policy.alternatesPerGroup,
-    eligible,
+    membersCount: members.length,
+    membersDigest: pool.membersDigest(group.specialty),
+    eligible: positions,
+    size: n,
+    candidate: (i: number): PanelMember => pool.member(positions[i]!),
     excluded,
-    eligibleDigest: candidateDigest(eligibleLines),
-    exclusionDigest: exclusionDigest(excludedLines),
+    exclusionDigest: linesDigest(excludedLines),
   };
 }

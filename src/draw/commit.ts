@@ -9,9 +9,10 @@ export const CommitGroup = z
     specialty: z.string().describe('Requested specialty code'),
     count: z.int().describe('Experts to select'),
     alternates: z.int().describe('Ranked alternates'),
-    eligibleCount: z.int().describe('Eligible candidates'),
-    eligibleDigest: Hex32.describe('SHA-256 of the eligible candidate lines (§4)'),
-    excludedCount: z.int().describe('Matching experts excluded by recusal rules 1–6'),
+    membersCount: z.int().describe('Pool members holding a code under the specialty'),
+    membersDigest: Hex32.describe('SHA-256 of their member lines (§4)'),
+    eligibleCount: z.int().describe('Members in the region filter and not excluded'),
+    excludedCount: z.int().describe('Members in the region filter excluded by recusal rules 1–6'),
     exclusionDigest: Hex32.describe('SHA-256 of the exclusion lines (§4)'),
   })
   .strict();

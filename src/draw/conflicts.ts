@@ -99,11 +99,7 @@ export function expertExclusions(expert: Expert, ctx: ConflictContext): readonly
   const employerRoles = ctx.parties.get(expert.employer);
   if (employerRoles) for (const role of employerRoles) flag(PARTY_CODE[role]);
 
-  for (const rel of expert.relations) {
-    if (rel.kind !== 'org' || !ctx.parties.has(rel.org)) continue;
-    if (rel.until !== null && rel.until < ctx.windowStart) continue;
-    flag(rel.holder === 'self' ? 'POSITION_AT_PARTY' : 'RELATIVE_POSITION_AT_PARTY');
-  }
+  for (const code of relationExclusions(expert, ctx)) flag(code);
 
   if (ctx.preparedBy.has(expert.id)) flag('PREPARED_PROJECT');
 
@@ -139,6 +135,17 @@ export function expertExclusions(expert: Expert, ctx: ConflictContext): readonly
   return EXCLUSION_CODES.filter((c) => codes.has(c));
 }
 const NONE: readonly ExclusionCode[] = Object.freeze([]);
+
+/** Rules 2 and 3: positions at a party held by the expert or a close relative, ongoing or ended within the window. */
+export function relationExclusions(expert: Expert, ctx: ConflictContext): Array<'POSITION_AT_PARTY' | 'RELATIVE_POSITION_AT_PARTY'> {
+  const out: Array<'POSITION_AT_PARTY' | 'RELATIVE_POSITION_AT_PARTY'> = [];
+  for (const rel of expert.relations) {
+    if (rel.kind !== 'org' || !ctx.parties.has(rel.org)) continue;
+    if (rel.until !== null && rel.until < ctx.windowStart) continue;
+    out.push(rel.holder === 'self' ? 'POSITION_AT_PARTY' : 'RELATIVE_POSITION_AT_PARTY');
+  }
+  return out;
+}
 
 /** What rule 7 needs to know about a panel member or candidate. */
 export interface PanelMember {

@@ -6,21 +6,21 @@ import type { DrawRequest } from '../domain/request.js';
 import { jcsHashHex } from '../crypto/canonical.js';
 import { InsufficientCandidatesError, type GroupShortfall } from '../errors.js';
 import { encodeEntry, leafHash, type LogEntry } from '../log/entry.js';
-import { checkCommittee, prepareGroup, type PreparedGroup } from './candidates.js';
+import { checkCommittee, preCheck, prepareGroup, type PreparedGroup } from './candidates.js';
 import { COMMIT_ENTRY_TYPE, type CommitPayload } from './commit.js';
 import { conflictContext } from './conflicts.js';
 import { ALGORITHM_ID } from './constants.js';
 import type { HistoryIndex } from './history.js';
 import { DrawSampler, type RankedGroup } from './sample.js';
 import { assuranceOf, deriveSeed, nonceHash, type Assurance, type EntropyPlan } from './seed.js';
-import type { PoolView } from './types.js';
+import type { PoolIndex } from '../pool/pool-index.js';
 
 export interface DrawInput {
   readonly drawId: string;
   readonly project: Project;
   readonly request: DrawRequest;
   readonly policy: Policy;
-  readonly pool: PoolView;
+  readonly pool: PoolIndex;
   readonly history: HistoryIndex;
 }
 
@@ -37,17 +37,31 @@ export interface DrawResult {
   readonly groups: readonly RankedGroup[];
 }
 
+/** SHA-256 of JCS(policy), once per policy object (a service reuses one policy for many draws). */
+const policyHashes = new WeakMap<Policy, string>();
+function policyHash(policy: Policy): string {
+  let h = policyHashes.get(policy);
+  if (h === undefined) policyHashes.set(policy, (h = jcsHashHex(policy)));
+  return h;
+}
+
 /** Committee rules, candidates and exclusions per group, digests. Fails before any commit if a group is short. */
 export function prepareDraw(input: DrawInput): PreparedDraw {
   checkCommittee(input.request, input.policy);
   const ctx = conflictContext(input.project, input.policy, input.history);
-  const groups = input.request.groups.map((g, i) => prepareGroup(g, i, input.pool, input.project, input.policy, ctx));
+  const pre = preCheck(input.pool, input.project, ctx, input.history);
+  let groups: PreparedGroup[];
+  try {
+    groups = input.request.groups.map((g, i) => prepareGroup(g, i, input.pool, input.project, input.policy, ctx, pre));
+  } finally {
+    pre.release();
+  }
   // A group with fewer eligible candidates than it needs can never be filled: refuse before committing.
   const short: GroupShortfall[] = [];
   for (const g of groups) {
     const required = g.count + g.alternates;
-    if (g.eligible.length < required) {
-      short.push({ group: g.index, specialty: g.specialty, required, available: g.eligible.length, shortfall: required - g.eligible.length });
+    if (g.size < required) {
+      short.push({ group: g.index, specialty: g.specialty, required, available: g.size, shortfall: required - g.size });
     }
   }
   if (short.length > 0) throw new InsufficientCandidatesError(short);
@@ -55,7 +69,7 @@ export function prepareDraw(input: DrawInput): PreparedDraw {
     input,
     groups,
     requestHash: jcsHashHex({ project: input.project, request: input.request }),
-    policyHash: jcsHashHex(input.policy),
+    policyHash: policyHash(input.policy),
   };
 }
 
@@ -71,8 +85,9 @@ export function buildCommit(prepared: PreparedDraw, plan: EntropyPlan, committed
       specialty: g.specialty,
       count: g.count,
       alternates: g.alternates,
-      eligibleCount: g.eligible.length,
-      eligibleDigest: g.eligibleDigest,
+      membersCount: g.membersCount,
+      membersDigest: g.membersDigest,
+      eligibleCount: g.size,
       excludedCount: g.excluded.length,
       exclusionDigest: g.exclusionDigest,
     })),

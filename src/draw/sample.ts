@@ -4,12 +4,20 @@ import { InsufficientCandidatesError, type GroupShortfall } from '../errors.js';
 import { PanelState, type PanelMember, type SkipReason } from './conflicts.js';
 import { CounterStream } from './stream.js';
 
-/** A group as sampling needs it: eligible candidates sorted by id, and how many to rank. */
+/** A group as sampling needs it: how many to rank, and its eligible candidates in id order, read on demand. */
 export interface SamplingGroup {
   readonly specialty: string;
   readonly count: number;
   readonly alternates: number;
-  readonly eligible: readonly PanelMember[];
+  /** Number of eligible candidates. */
+  readonly size: number;
+  /** The i-th eligible candidate in id order; called only for drawn positions. */
+  candidate(i: number): PanelMember;
+}
+
+/** A sampling group over a plain list (tests, the verifier). */
+export function listGroup(specialty: string, count: number, alternates: number, eligible: readonly PanelMember[]): SamplingGroup {
+  return { specialty, count, alternates, size: eligible.length, candidate: (i) => eligible[i]! };
 }
 
 export interface Skip {
@@ -48,8 +56,8 @@ class GroupShuffle {
 
   /** Draws positions until `target` candidates are ranked or the list is exhausted. */
   rankUntil(target: number, panel: PanelState): void {
-    const { eligible } = this.group;
-    const n = eligible.length;
+    const group = this.group;
+    const n = group.size;
     while (this.ranked.length < target && this.position < n) {
       const i = this.position++;
       const j = i + this.stream.uniform(n - i);
@@ -58,7 +66,7 @@ class GroupShuffle {
       // Position i takes the candidate at j; j keeps what was at i for later positions.
       this.moved.set(j, atI);
       this.moved.delete(i);
-      const candidate = eligible[atJ]!;
+      const candidate = group.candidate(atJ);
       if (panel.has(candidate.id)) {
         this.skipped.push({ id: candidate.id, reason: 'ALREADY_RANKED' });
         continue;

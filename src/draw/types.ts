@@ -1,17 +1,12 @@
-// What the pure draw reads from the pool: members sorted by id, per requested specialty.
+// One pool member as the draw sees it: what the panel rules and the member digest read, and the full record.
 import type { Expert } from '../domain/expert.js';
 import type { PanelMember } from './conflicts.js';
 
-/** One expert as the draw sees it, with the bytes it contributes to the candidate digest precomputed. */
 export interface PoolMember extends PanelMember {
+  readonly region: string;
   readonly expert: Expert;
-  /** The expert's line in the candidate digest (docs/draw-proof.md §4): id TAB employer TAB relatives LF. */
+  /** Position in the pool index (members sorted by id). */
+  readonly position: number;
+  /** The member's line in the members digest (docs/draw-proof.md §4). */
   readonly digestLine: string;
-}
-
-export interface PoolView {
-  /** Version of the pool the members come from; recorded in the commit. */
-  readonly version: number;
-  /** Members holding a specialty code that starts with `specialty`, each once, sorted by id (UTF-16 code units). */
-  candidatesFor(specialty: string): readonly PoolMember[];
 }

@@ -1,8 +1,24 @@
-// In-memory pool index: members per specialty prefix, sorted by id, so a draw touches only its specialties.
+// In-memory pool index, laid out for the draw's hot loop: members sorted by id, per specialty prefix a typed array of
+// positions, and per position the few numbers the recusal pre-check reads (employer, status, flags) in typed arrays,
+// so a draw touches compact memory, not thousands of scattered objects.
+import { createHash } from 'node:crypto';
 import type { Expert } from '../domain/expert.js';
 import { specialtyPrefixes } from '../domain/specialty.js';
-import { candidateLine } from '../draw/digest.js';
-import type { PoolMember, PoolView } from '../draw/types.js';
+import { memberLine } from '../draw/digest.js';
+import type { PoolMember } from '../draw/types.js';
+
+export const STATUS = { active: 0, suspended: 1, blacklisted: 2, retired: 3 } as const;
+/** Member has org relations (rules 2–3) / declared unavailable dates (rule 5). */
+export const FLAG_ORG_RELATIONS = 1;
+export const FLAG_UNAVAILABLE = 2;
+/** suspendedUntilDay of an open-ended suspension. */
+export const OPEN_ENDED = 0x7fffffff;
+
+const DAY_MS = 86_400_000;
+/** Day number (days since 1970-01-01) of a YYYY-MM-DD date. */
+export function dayNumber(date: string): number {
+  return Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+}
 
 function byId(a: { id: string }, b: { id: string }): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
@@ -30,12 +46,39 @@ function relativesById(experts: readonly Expert[]): Map<string, string[]> {
 const NO_RELATIVES: readonly string[] = Object.freeze([]);
 
 /** An immutable snapshot of the pool at one version. */
-export class PoolIndex implements PoolView {
-  private readonly members: readonly PoolMember[];
-  private readonly byIdMap: Map<string, PoolMember>;
-  /** Specialty prefix → member positions (ascending, so sorted by id). */
-  private readonly buckets = new Map<string, number[]>();
-  private readonly cache = new Map<string, readonly PoolMember[]>();
+export class PoolIndex {
+  readonly size: number;
+  /** Organisation code → small integer, for every code an expert is employed by or related to. */
+  readonly orgIndex = new Map<string, number>();
+  readonly employerOf: Int32Array;
+  /** 6-digit region code as a number. */
+  readonly regionOf: Int32Array;
+  readonly statusOf: Uint8Array;
+  /** Last day of a suspension (day number), OPEN_ENDED, or 0 when not suspended. */
+  readonly suspendedUntilDay: Int32Array;
+  readonly flagsOf: Uint8Array;
+  /**
+   * Organisation indices of each member's org relations (self or relative): relationOrgs[relationStart[pos] ..
+   * relationStart[pos + 1]). Flat arrays, so the rare lookups in a draw are two reads, not a hash lookup.
+   */
+  readonly relationStart: Int32Array;
+  readonly relationOrgs: Int32Array;
+  /** Declared unavailable days of each member: unavailableDays[unavailableStart[pos] .. unavailableStart[pos + 1]). */
+  readonly unavailableStart: Int32Array;
+  readonly unavailableDays: Int32Array;
+  /**
+   * Per-draw marks by position, set and cleared within one synchronous prepareDraw (see candidates.ts). Scratch
+   * memory of the index so that a draw does not allocate and zero an array the size of the pool.
+   */
+  readonly scratch: Uint8Array;
+  private readonly members: PoolMember[];
+  private readonly positions = new Map<string, number>();
+  /** Specialty prefix → member positions, ascending (so sorted by id). */
+  private readonly buckets = new Map<string, Int32Array>();
+  private readonly digests = new Map<string, string>();
+  private readonly packed = new Map<string, Int32Array>();
+  /** Per-draw counters by position (frequency caps), zeroed again by whoever counts. */
+  readonly counts: Uint16Array;
 
   constructor(
     experts: Iterable<Expert>,
@@ -43,40 +86,110 @@ export class PoolIndex implements PoolView {
   ) {
     const sorted = [...experts].sort(byId);
     const relatives = relativesById(sorted);
-    this.members = sorted.map((expert) => {
-      const panel = { id: expert.id, employer: expert.employer, relatives: relatives.get(expert.id) ?? NO_RELATIVES };
-      return { ...panel, expert, digestLine: candidateLine(panel) };
-    });
-    this.byIdMap = new Map();
-    this.members.forEach((m, pos) => {
-      if (this.byIdMap.has(m.id)) throw new Error(`duplicate expert id ${m.id}`);
-      this.byIdMap.set(m.id, m);
-      for (const code of m.expert.specialties) {
+    const n = (this.size = sorted.length);
+    this.employerOf = new Int32Array(n);
+    this.regionOf = new Int32Array(n);
+    this.statusOf = new Uint8Array(n);
+    this.suspendedUntilDay = new Int32Array(n);
+    this.flagsOf = new Uint8Array(n);
+    this.scratch = new Uint8Array(n);
+    this.counts = new Uint16Array(n);
+    const org = (code: string) => {
+      let i = this.orgIndex.get(code);
+      if (i === undefined) this.orgIndex.set(code, (i = this.orgIndex.size));
+      return i;
+    };
+    const buckets = new Map<string, number[]>();
+    const relationOrgs: number[] = [];
+    const unavailableDays: number[] = [];
+    this.relationStart = new Int32Array(n + 1);
+    this.unavailableStart = new Int32Array(n + 1);
+    this.members = sorted.map((expert, pos) => {
+      if (this.positions.has(expert.id)) throw new Error(`duplicate expert id ${expert.id}`);
+      this.positions.set(expert.id, pos);
+      this.employerOf[pos] = org(expert.employer);
+      this.regionOf[pos] = Number(expert.region);
+      this.statusOf[pos] = STATUS[expert.status];
+      if (expert.status === 'suspended') this.suspendedUntilDay[pos] = expert.suspendedUntil === null ? OPEN_ENDED : dayNumber(expert.suspendedUntil);
+      for (const r of expert.relations) if (r.kind === 'org') relationOrgs.push(org(r.org));
+      this.relationStart[pos + 1] = relationOrgs.length;
+      if (relationOrgs.length > this.relationStart[pos]!) this.flagsOf[pos]! |= FLAG_ORG_RELATIONS;
+      for (const d of expert.unavailable) unavailableDays.push(dayNumber(d));
+      this.unavailableStart[pos + 1] = unavailableDays.length;
+      if (expert.unavailable.length > 0) this.flagsOf[pos]! |= FLAG_UNAVAILABLE;
+      for (const code of expert.specialties) {
         for (const prefix of specialtyPrefixes(code)) {
-          let bucket = this.buckets.get(prefix);
-          if (!bucket) this.buckets.set(prefix, (bucket = []));
+          let bucket = buckets.get(prefix);
+          if (!bucket) buckets.set(prefix, (bucket = []));
           // Two specialties under one prefix must not list the expert twice.
           if (bucket[bucket.length - 1] !== pos) bucket.push(pos);
         }
       }
+      const base = { id: expert.id, employer: expert.employer, region: expert.region, relatives: relatives.get(expert.id) ?? NO_RELATIVES };
+      return { ...base, expert, position: pos, digestLine: memberLine(base) };
     });
+    for (const [prefix, list] of buckets) this.buckets.set(prefix, Int32Array.from(list));
+    this.relationOrgs = Int32Array.from(relationOrgs);
+    this.unavailableDays = Int32Array.from(unavailableDays);
   }
 
-  get size(): number {
-    return this.members.length;
+  positionOf(id: string): number | undefined {
+    return this.positions.get(id);
   }
 
   get(id: string): PoolMember | undefined {
-    return this.byIdMap.get(id);
+    const pos = this.positions.get(id);
+    return pos === undefined ? undefined : this.members[pos];
   }
 
-  candidatesFor(specialty: string): readonly PoolMember[] {
-    let list = this.cache.get(specialty);
-    if (!list) {
-      list = (this.buckets.get(specialty) ?? []).map((pos) => this.members[pos]!);
-      this.cache.set(specialty, list);
+  member(position: number): PoolMember {
+    const m = this.members[position];
+    if (!m) throw new RangeError(`no pool member at position ${position}`);
+    return m;
+  }
+
+  /** Positions of the members holding a specialty code under `specialty`, ascending (sorted by id). */
+  candidatesFor(specialty: string): Int32Array {
+    return this.buckets.get(specialty) ?? EMPTY;
+  }
+
+  /**
+   * The members of `specialty` as consecutive records of PACKED_FIELDS int32s — employer, region, status | flags << 4 —
+   * in the order of candidatesFor(specialty): the draw reads them sequentially instead of jumping across the pool.
+   * Built on first use per pool version.
+   */
+  packedMembers(specialty: string): Int32Array {
+    let packed = this.packed.get(specialty);
+    if (!packed) {
+      const positions = this.candidatesFor(specialty);
+      packed = new Int32Array(positions.length * PACKED_FIELDS);
+      for (let i = 0; i < positions.length; i++) {
+        const pos = positions[i]!;
+        packed[i * PACKED_FIELDS] = this.employerOf[pos]!;
+        packed[i * PACKED_FIELDS + 1] = this.regionOf[pos]!;
+        packed[i * PACKED_FIELDS + 2] = this.statusOf[pos]! | (this.flagsOf[pos]! << 4);
+      }
+      this.packed.set(specialty, packed);
     }
-    return list;
+    return packed;
+  }
+
+  /** SHA-256 of the member lines of `specialty` (docs/draw-proof.md §4), computed once per pool version. */
+  membersDigest(specialty: string): string {
+    let digest = this.digests.get(specialty);
+    if (digest === undefined) {
+      const hash = createHash('sha256');
+      const positions = this.candidatesFor(specialty);
+      // Hash in slices: one update per member would cost more than the hashing itself.
+      for (let start = 0; start < positions.length; start += 4096) {
+        let chunk = '';
+        const end = Math.min(positions.length, start + 4096);
+        for (let i = start; i < end; i++) chunk += this.members[positions[i]!]!.digestLine;
+        hash.update(chunk, 'utf8');
+      }
+      this.digests.set(specialty, (digest = hash.digest('hex')));
+    }
+    return digest;
   }
 
   /** Specialty codes (and prefixes) with their member counts, largest first. */
@@ -84,3 +197,7 @@ export class PoolIndex implements PoolView {
     return [...this.buckets].map(([specialty, b]) => ({ specialty, members: b.length })).sort((a, b) => b.members - a.members);
   }
 }
+
+const EMPTY = new Int32Array(0);
+/** Int32 fields per member in packedMembers. */
+export const PACKED_FIELDS = 3;

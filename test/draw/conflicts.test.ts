@@ -566,7 +566,7 @@ describe('history', () => {
     ]);
     expect(index.get('E2')).toEqual([{ atMs: Date.parse('2026-11-02T00:00:00Z'), tenderer: ORG.agency }]);
     expect(index.get('E3')).toBeUndefined();
-    expect(EMPTY_HISTORY.size).toBe(0);
+    expect(EMPTY_HISTORY.get('E1')).toBeUndefined();
   });
 
   it('HistoryEntry rejects a time without offset, a bad tenderer and unknown fields', () => {

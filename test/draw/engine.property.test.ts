@@ -193,7 +193,8 @@ describe('draw engine properties', () => {
         const ranked = new Set(o.result.groups.flatMap((g) => [...g.selected, ...g.alternates]));
         const more = o.sampler.extend(0, extra);
         expect(more.length).toBeLessThanOrEqual(extra);
-        const eligible = new Set(o.prepared.groups[0]!.eligible.map((m) => m.id));
+        const g0 = o.prepared.groups[0]!;
+        const eligible = new Set(Array.from({ length: g0.size }, (_, i) => g0.candidate(i).id));
         for (const id of more) {
           expect(ranked.has(id)).toBe(false);
           expect(eligible.has(id)).toBe(true);

@@ -5,7 +5,8 @@ import type { PanelMember } from '../../src/draw/conflicts.js';
 export interface RefGroup {
   count: number;
   alternates: number;
-  eligible: readonly PanelMember[];
+  size: number;
+  candidate(i: number): PanelMember;
 }
 
 function words(seed: Uint8Array, group: number): () => number {
@@ -39,13 +40,13 @@ export function referenceRank(groups: readonly RefGroup[], seed: Uint8Array, max
         if (w < limit) return w % m;
       }
     };
-    const a = g.eligible.map((_, i) => i);
+    const a = Array.from({ length: g.size }, (_, i) => i);
     const ranked: string[] = [];
     const skipped: Array<{ id: string; reason: string }> = [];
     for (let i = 0; ranked.length < g.count + g.alternates && i < a.length; i++) {
       const j = i + uniform(a.length - i);
       [a[i], a[j]] = [a[j]!, a[i]!];
-      const c = g.eligible[a[i]!]!;
+      const c = g.candidate(a[i]!);
       if (panel.has(c.id)) skipped.push({ id: c.id, reason: 'ALREADY_RANKED' });
       else if (c.relatives.some((r) => panel.has(r))) skipped.push({ id: c.id, reason: 'RELATIVE_ON_PANEL' });
       else if ((perEmployer.get(c.employer) ?? 0) >= maxPerEmployer) skipped.push({ id: c.id, reason: 'EMPLOYER_CAP_ON_PANEL' });

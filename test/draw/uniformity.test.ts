@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { PanelMember } from '../../src/draw/conflicts.js';
-import { DrawSampler } from '../../src/draw/sample.js';
+import { DrawSampler, listGroup } from '../../src/draw/sample.js';
 import { CounterStream } from '../../src/draw/stream.js';
 import { chiSquarePValue, chiSquareUniform } from './chi-square.js';
 
@@ -18,7 +18,7 @@ const seedOf = (i: number) => createHash('sha256').update(`uniformity/${i}`).dig
 type Sampler = (seed: Buffer) => string[];
 
 const engine: Sampler = (seed) =>
-  new DrawSampler([{ specialty: 'A', count: COUNT, alternates: 2, eligible: candidates }], seed, 1).rank()[0]!.selected;
+  new DrawSampler([listGroup('A', COUNT, 2, candidates)], seed, 1).rank()[0]!.selected;
 
 /** Fisher–Yates fed by one byte modulo the range: the classic modulo bias, strong with 256 mod 30 = 16. */
 const byteModulo: Sampler = (seed) => {

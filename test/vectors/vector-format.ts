@@ -35,8 +35,9 @@ export interface VectorExpected {
   requestHash: string;
   policyHash: string;
   groups: Array<{
+    membersCount: number;
+    membersDigest: string;
     eligibleCount: number;
-    eligibleDigest: string;
     excludedCount: number;
     exclusionDigest: string;
     excluded: Array<{ id: string; reasons: string[] }>;
@@ -95,8 +96,9 @@ export function computeExpected(input: VectorInput): VectorExpected | { error: V
       requestHash: out.prepared.requestHash,
       policyHash: out.prepared.policyHash,
       groups: out.prepared.groups.map((g) => ({
-        eligibleCount: g.eligible.length,
-        eligibleDigest: g.eligibleDigest,
+        membersCount: g.membersCount,
+        membersDigest: g.membersDigest,
+        eligibleCount: g.size,
         excludedCount: g.excluded.length,
         exclusionDigest: g.exclusionDigest,
         excluded: g.excluded.map((x) => ({ id: x.id, reasons: [...x.reasons] })),

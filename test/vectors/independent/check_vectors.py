@@ -2,9 +2,9 @@
 """Independent check of the "Draw protocol v1" (expert-draw/v1) test vectors.
 
 A from-scratch reimplementation of docs/draw-proof.md written from that document
-alone (plus the defaults listed in the task brief), in Python 3 standard library
-only.  It reads every test/vectors/NN-*.json (format: spec section 12), runs the
-whole protocol on `input` -- schema defaults, candidates and exclusions, digests,
+alone, in Python 3 standard library only.  It reads every test/vectors/NN-*.json
+(format: spec section 12), runs the whole protocol on `input` -- strict input
+parsing with the schema defaults, candidates and exclusions, digests,
 requestHash / policyHash, the commit entry as RFC 8785 JCS text, its leaf hash,
 entropy verification, seed message and seed, counter stream, ranking with skips,
 top-ups and the expected failures -- and compares the outcome with every field of
@@ -27,6 +27,7 @@ import copy
 import hashlib
 import hmac
 import json
+import re
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -61,9 +62,7 @@ SKIP_ALREADY_RANKED = "ALREADY_RANKED"
 SKIP_RELATIVE = "RELATIVE_ON_PANEL"
 SKIP_EMPLOYER_CAP = "EMPLOYER_CAP_ON_PANEL"
 
-# §2 schema defaults.  SPEC GAP: the spec only says "defaults listed in
-# src/domain/policy.ts" / "agency: null, bidders: [], ..."; these values come
-# from the task brief, not from the spec.
+# §2 schema defaults, as listed in the two tables of §2.
 POLICY_DEFAULTS = {
     "leadTimeMinutes": 60,
     "maxLeadTimeMinutes": 2880,
@@ -82,14 +81,25 @@ EXPERT_DEFAULTS = {"suspendedUntil": None, "unavailable": [], "relations": []}
 PROJECT_DEFAULTS = {"agency": None, "bidders": [], "avoid": [], "preparedBy": []}
 REQUEST_DEFAULTS = {"tendererRepresentatives": 0}
 
+# §2 states the default policy's JCS text and its policyHash literally; the
+# self-check in main() compares POLICY_DEFAULTS against both.
+DEFAULT_POLICY_JCS = (
+    '{"alternatesPerGroup":2,"frequency":{"maxDraws":6,"maxDrawsSameTenderer":3,"tendererWindowDays":365,'
+    '"windowDays":30},"leadTimeMinutes":60,"localRegionLevel":"city","maxLeadTimeMinutes":2880,'
+    '"maxPerEmployerPerPanel":1,"minCommitteeSize":5,"minExpertShareDen":3,"minExpertShareNum":2,'
+    '"oddCommittee":true,"relationWindowYears":3,"responseDeadlineMinutes":15}'
+)
+DEFAULT_POLICY_HASH = "27b30029ef4753f9efe7411276f2dc908e53fee6eca56efddc05240000ff90a1"
+
 
 class DrawError(Exception):
     """A draw failure with the code of the spec (§3, §6, §8) and optional group list."""
 
-    def __init__(self, code: str, groups: list | None = None):
-        super().__init__(code)
+    def __init__(self, code: str, groups: list | None = None, detail: str = ""):
+        super().__init__(f"{code}: {detail}" if detail else code)
         self.code = code
         self.groups = groups
+        self.detail = detail              # diagnostics only; never compared with a vector
 
     def as_expected(self) -> dict:
         err = {"code": self.code}
@@ -204,26 +214,296 @@ def _with_defaults(obj: dict, defaults: dict) -> dict:
     return out
 
 
-def parse_inputs(inp: dict) -> dict:
-    """§2: parse each input by its schema, filling defaults.
+# §2 field formats.  What §2 states is enforced as written; every check the
+# spec does not state is marked SPEC GAP and listed in README.md.
+ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")                       # §2 expert id
+REGION_RE = re.compile(r"[0-9]{6}")                              # §2 "6-digit region"
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")              # §2 YYYY-MM-DD
+# §2: date-times "carry an offset (Z or ±hh:mm)".  SPEC GAP: the rest of the
+# syntax (seconds optional? fraction digits?) is not stated; this accepts
+# YYYY-MM-DDTHH:mm[:ss[.fraction]] followed by Z or ±hh:mm.
+DATETIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})")
+COMMIT_TIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z")   # §5 `time`
+HEX64_RE = re.compile(r"[0-9a-f]{64}")                          # Conventions: hex is lower case
+HEX_RE = re.compile(r"(?:[0-9a-f]{2})*")
+STATUSES = ("active", "suspended", "blacklisted", "retired")     # §2
+ROLES = ("employee", "director", "supervisor", "controlling-shareholder", "adviser")   # §2
+HOLDERS = ("self", "relative")                                   # §2
+# Unified social credit code (GB 32100-2015): 18 characters from this
+# alphabet, the last a weighted check character.  SPEC GAP: §2 says only
+# "unified social credit code"; the check character is required by the domain
+# brief ("Validate both"), and every one of the codes in the vectors passes it.
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
-    Observed from the vectors (SPEC GAP, not stated in §2): a group's optional
-    `alternates` and the sub-fields of `regions` (`include`, `exclude`,
-    `outsideProjectRegion`) are NOT filled in -- the parsed request keeps them
-    absent, and requestHash is taken over that form.
+
+def _invalid(where: str, why: str):
+    raise DrawError("INVALID_INPUT", detail=f"{where}: {why}")
+
+
+def _obj(x, where: str, required: tuple, optional: tuple = ()) -> dict:
+    """§2: every object is strict -- unknown fields are an error, never dropped."""
+    if not isinstance(x, dict):
+        _invalid(where, "not an object")
+    for k in x:
+        if k not in required and k not in optional:
+            _invalid(where, f"unknown field {k!r}")
+    for k in required:
+        if k not in x:
+            _invalid(where, f"missing field {k!r}")
+    return x
+
+
+def _str(x, where: str, pattern: re.Pattern | None = None, choices: tuple | None = None) -> str:
+    if not isinstance(x, str):
+        _invalid(where, "not a string")
+    if pattern is not None and not pattern.fullmatch(x):
+        _invalid(where, f"bad format {x!r}")
+    if choices is not None and x not in choices:
+        _invalid(where, f"not one of {', '.join(choices)}: {x!r}")
+    return x
+
+
+def _int(obj: dict, key: str, where: str, minimum: int | None = None) -> int:
+    """An integer field.  JSON has one number type: an integral float such as 5.0
+    is the integer 5 (as JSON.parse reads it) and is normalised in place, so that
+    JCS writes it as 5."""
+    x = obj[key]
+    if isinstance(x, float) and x.is_integer():
+        x = obj[key] = int(x)
+    if isinstance(x, bool) or not isinstance(x, int):
+        _invalid(f"{where}.{key}", "not an integer")
+    if minimum is not None and x < minimum:
+        _invalid(f"{where}.{key}", f"less than {minimum}")
+    return x
+
+
+def _bool(x, where: str) -> bool:
+    if not isinstance(x, bool):
+        _invalid(where, "not a boolean")
+    return x
+
+
+def _list(x, where: str) -> list:
+    if not isinstance(x, list):
+        _invalid(where, "not an array")
+    return x
+
+
+def _uscc(x, where: str) -> str:
+    _str(x, where)
+    if len(x) != 18 or any(c not in USCC_ALPHABET for c in x):
+        _invalid(where, f"not a unified social credit code: {x!r}")
+    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(x, USCC_WEIGHTS))
+    if USCC_ALPHABET[(31 - total % 31) % 31] != x[17]:
+        _invalid(where, f"bad check character in {x!r}")
+    return x
+
+
+def _date(x, where: str) -> str:
+    # SPEC GAP: §2 gives the pattern YYYY-MM-DD only; whether a non-existent
+    # calendar date (2026-02-30) is rejected is not stated.  Only the pattern is
+    # enforced here; dates are only ever compared as strings (§2).
+    return _str(x, where, DATE_RE)
+
+
+def _datetime(x, where: str) -> str:
+    _str(x, where, DATETIME_RE)
+    try:
+        parse_instant(x)
+    except ValueError:
+        _invalid(where, f"not a date-time: {x!r}")
+    return x
+
+
+def _validate_expert(e, where: str) -> None:
+    _obj(e, where, ("id", "specialties", "region", "employer", "status"),
+         ("suspendedUntil", "unavailable", "relations"))
+    _str(e["id"], f"{where}.id", ID_RE)
+    # SPEC GAP: §2 names "specialty codes" but neither the field name
+    # (`specialties`, from the vectors), nor whether the list may be empty, nor
+    # the code syntax.  Enforced: a list of non-empty strings.
+    for k, code in enumerate(_list(e["specialties"], f"{where}.specialties")):
+        if _str(code, f"{where}.specialties[{k}]") == "":
+            _invalid(f"{where}.specialties[{k}]", "empty code")
+    _str(e["region"], f"{where}.region", REGION_RE)
+    _uscc(e["employer"], f"{where}.employer")
+    _str(e["status"], f"{where}.status", choices=STATUSES)
+    if e.get("suspendedUntil") is not None:
+        _date(e["suspendedUntil"], f"{where}.suspendedUntil")
+    for k, d in enumerate(_list(e.get("unavailable", []), f"{where}.unavailable")):
+        _date(d, f"{where}.unavailable[{k}]")
+    for k, r in enumerate(_list(e.get("relations", []), f"{where}.relations")):
+        w = f"{where}.relations[{k}]"
+        if not isinstance(r, dict) or r.get("kind") not in ("org", "relative"):
+            _invalid(w, "kind is neither 'org' nor 'relative'")
+        if r["kind"] == "org":
+            _obj(r, w, ("kind", "holder", "role", "org", "until"))
+            _str(r["holder"], f"{w}.holder", choices=HOLDERS)
+            _str(r["role"], f"{w}.role", choices=ROLES)
+            _uscc(r["org"], f"{w}.org")
+            if r["until"] is not None:
+                _date(r["until"], f"{w}.until")
+        else:
+            _obj(r, w, ("kind", "expertId"))
+            _str(r["expertId"], f"{w}.expertId", ID_RE)
+
+
+def _validate_project(pr, where: str) -> None:
+    # SPEC GAP: `id` is not among the project fields of §2 (only §5's
+    # `projectId` implies it) and its format is not stated: a non-empty string.
+    _obj(pr, where, ("id", "tenderer", "bidOpeningAt", "region"), ("agency", "bidders", "avoid", "preparedBy"))
+    if _str(pr["id"], f"{where}.id") == "":
+        _invalid(f"{where}.id", "empty")
+    _uscc(pr["tenderer"], f"{where}.tenderer")
+    if pr.get("agency") is not None:
+        _uscc(pr["agency"], f"{where}.agency")
+    for key in ("bidders", "avoid"):
+        for k, code in enumerate(_list(pr.get(key, []), f"{where}.{key}")):
+            _uscc(code, f"{where}.{key}[{k}]")
+    for k, x in enumerate(_list(pr.get("preparedBy", []), f"{where}.preparedBy")):
+        _str(x, f"{where}.preparedBy[{k}]", ID_RE)
+    _datetime(pr["bidOpeningAt"], f"{where}.bidOpeningAt")
+    # SPEC GAP: the project's region format is not stated; taken to be the
+    # 6-digit region code of the experts, since 异地 compares their prefixes.
+    _str(pr["region"], f"{where}.region", REGION_RE)
+
+
+def _validate_request(rq, where: str) -> None:
+    _obj(rq, where, ("groups",), ("tendererRepresentatives",))
+    # SPEC GAP: lower bounds of count / alternates / tendererRepresentatives,
+    # whether `groups` may be empty, the syntax of a specialty code and of a
+    # region prefix are not stated.  Enforced: at least one group, count >= 1,
+    # alternates >= 0, tendererRepresentatives >= 0, a non-empty specialty, and
+    # region prefixes of 1-6 digits.
+    if not _list(rq["groups"], f"{where}.groups"):
+        _invalid(f"{where}.groups", "empty")
+    if "tendererRepresentatives" in rq:
+        _int(rq, "tendererRepresentatives", where, 0)
+    for g, grp in enumerate(rq["groups"]):
+        w = f"{where}.groups[{g}]"
+        _obj(grp, w, ("specialty", "count"), ("alternates", "regions"))
+        if _str(grp["specialty"], f"{w}.specialty") == "":
+            _invalid(f"{w}.specialty", "empty")
+        _int(grp, "count", w, 1)
+        if "alternates" in grp:
+            _int(grp, "alternates", w, 0)
+        if "regions" in grp:
+            reg = _obj(grp["regions"], f"{w}.regions", (), ("include", "exclude", "outsideProjectRegion"))
+            for key in ("include", "exclude"):
+                for k, prefix in enumerate(_list(reg.get(key, []), f"{w}.regions.{key}")):
+                    _str(prefix, f"{w}.regions.{key}[{k}]", re.compile(r"[0-9]{1,6}"))
+            if "outsideProjectRegion" in reg:
+                _bool(reg["outsideProjectRegion"], f"{w}.regions.outsideProjectRegion")
+
+
+def _validate_policy(po, where: str) -> None:
+    # §2: "all integers except the booleans and localRegionLevel".  SPEC GAP:
+    # no ranges are stated (e.g. minExpertShareDen = 0, maxPerEmployerPerPanel
+    # = 0, negative windows).  Enforced: integers >= 0.
+    _obj(po, where, (), tuple(POLICY_DEFAULTS))
+    for key, default in POLICY_DEFAULTS.items():
+        if key not in po:
+            continue
+        if key == "frequency":
+            fr = _obj(po["frequency"], f"{where}.frequency", (), tuple(default))
+            for fk in fr:
+                _int(fr, fk, f"{where}.frequency", 0)
+        elif key == "localRegionLevel":
+            _str(po[key], f"{where}.{key}", choices=tuple(REGION_DIGITS))
+        elif isinstance(default, bool):
+            _bool(po[key], f"{where}.{key}")
+        else:
+            _int(po, key, where, 0)
+
+
+def _validate_history(hist, where: str) -> None:
+    for k, h in enumerate(_list(hist, where)):
+        w = f"{where}[{k}]"
+        _obj(h, w, ("expertId", "at", "tenderer"))
+        _str(h["expertId"], f"{w}.expertId", ID_RE)
+        _datetime(h["at"], f"{w}.at")
+        _uscc(h["tenderer"], f"{w}.tenderer")
+
+
+def _validate_plan(plan, where: str) -> None:
+    # §5 gives the plan's shape; it is not in the §2 table.  SPEC GAP: whether a
+    # malformed plan is INVALID_INPUT is not stated; it is treated so here.
+    _obj(plan, where, ("beacon", "witnessCommitments"))
+    if plan["beacon"] is not None:
+        b = _obj(plan["beacon"], f"{where}.beacon", ("chain", "round"))
+        _str(b["chain"], f"{where}.beacon.chain", HEX64_RE)
+        _int(b, "round", f"{where}.beacon", 0)
+    for k, c in enumerate(_list(plan["witnessCommitments"], f"{where}.witnessCommitments")):
+        _str(c, f"{where}.witnessCommitments[{k}]", HEX64_RE)
+
+
+def _harness(cond: bool, what: str) -> None:
+    """A malformed vector file (not a protocol error): crash, which counts as FAIL."""
+    if not cond:
+        raise ValueError(f"malformed vector input: {what}")
+
+
+def parse_inputs(inp: dict) -> dict:
+    """§2: parse each input by its (strict) schema, then fill exactly the listed defaults.
+
+    Raises DrawError("INVALID_INPUT") for a schema violation (§12: the first
+    check).  Defaults are filled after validation and nothing else is added: a
+    group's `alternates` and the fields of `regions` stay absent (§2), and the
+    hashes of §4 are taken over this parsed form.
     """
-    policy = _with_defaults(inp.get("policy", {}), POLICY_DEFAULTS)
+    _harness(isinstance(inp, dict), "input is not an object")
+    _obj(inp, "input", ("drawId", "poolVersion", "experts", "history", "project", "request", "policy", "entropy"),
+         ("extend",))
+    inp = copy.deepcopy(inp)
+    # SPEC GAP: drawId's format is not stated (a non-empty string here), nor
+    # poolVersion's range (an integer >= 0 here).
+    if _str(inp["drawId"], "drawId") == "":
+        _invalid("drawId", "empty")
+    _int(inp, "poolVersion", "input", 0)
+    for k, e in enumerate(_list(inp["experts"], "experts")):
+        _validate_expert(e, f"experts[{k}]")
+    # SPEC GAP: §2 does not say whether two pool entries may share an id (§3
+    # step 1's "each once" is about an expert matching through several codes).
+    # Rejected here: ids key relatives(), P and every line of §4.
+    ids = [e["id"] for e in inp["experts"]]
+    if len(set(ids)) != len(ids):
+        _invalid("experts", "duplicate expert id")
+    _validate_history(inp["history"], "history")
+    _validate_project(inp["project"], "project")
+    _validate_request(inp["request"], "request")
+    _validate_policy(inp["policy"], "policy")
+
+    ent = inp["entropy"]
+    _harness(isinstance(ent, dict) and set(ent) == {"plan", "nonce", "beaconRandomness", "witnessReveals",
+                                                   "time", "prev"}, "entropy fields (§12)")
+    _validate_plan(ent["plan"], "entropy.plan")
+    _harness(isinstance(ent["nonce"], str) and HEX_RE.fullmatch(ent["nonce"]) is not None, "entropy.nonce hex")
+    _harness(ent["beaconRandomness"] is None or (isinstance(ent["beaconRandomness"], str)
+             and HEX_RE.fullmatch(ent["beaconRandomness"]) is not None), "entropy.beaconRandomness hex or null")
+    _harness(isinstance(ent["witnessReveals"], list) and all(isinstance(r, str) and HEX_RE.fullmatch(r)
+             for r in ent["witnessReveals"]), "entropy.witnessReveals hex")
+    _harness(isinstance(ent["time"], str) and COMMIT_TIME_RE.fullmatch(ent["time"]) is not None,
+             "entropy.time as YYYY-MM-DDTHH:mm:ss.sssZ (§5)")
+    _harness(isinstance(ent["prev"], str) and HEX64_RE.fullmatch(ent["prev"]) is not None, "entropy.prev")
+    extend = inp.get("extend", [])
+    _harness(isinstance(extend, list) and all(
+        isinstance(x, dict) and set(x) == {"group", "count"}
+        and isinstance(x["group"], int) and 0 <= x["group"] < len(inp["request"]["groups"])
+        and isinstance(x["count"], int) and x["count"] >= 0 for x in extend), "extend (§12)")
+
+    policy = _with_defaults(inp["policy"], POLICY_DEFAULTS)
     policy["frequency"] = _with_defaults(policy["frequency"], POLICY_DEFAULTS["frequency"])
     return {
         "drawId": inp["drawId"],
         "poolVersion": inp["poolVersion"],
         "experts": [_with_defaults(e, EXPERT_DEFAULTS) for e in inp["experts"]],
-        "history": copy.deepcopy(inp.get("history", [])),
+        "history": inp["history"],
         "project": _with_defaults(inp["project"], PROJECT_DEFAULTS),
         "request": _with_defaults(inp["request"], REQUEST_DEFAULTS),
         "policy": policy,
-        "entropy": inp["entropy"],
-        "extend": inp.get("extend", []),
+        "entropy": ent,
+        "extend": extend,
     }
 
 
@@ -241,16 +521,21 @@ def reference_date(project: dict) -> str:
 
 
 def relatives_map(experts: list[dict]) -> dict[str, list[str]]:
-    """§2: close relatives are symmetric; relatives(x) = sorted relatives of x in the pool."""
-    pool_ids = {e["id"] for e in experts}
+    """§2: close relatives are symmetric; relatives(x) is the sorted list of x's
+    relatives over the whole pool input (any status, any specialty), without
+    duplicates and without x itself.
+
+    SPEC GAP: §2 does not say what happens when a declared `expertId` is not in
+    the pool input.  Read literally ("if a declares b, then a is a relative of
+    b"), b is a relative of a whether or not b is a pool member, so b appears in
+    a's member line (§4).  No vector declares such a relative.
+    """
     rel: dict[str, set[str]] = {e["id"]: set() for e in experts}
     for e in experts:
         for r in e["relations"]:
-            if r.get("kind") == "relative":
-                other = r["expertId"]
-                if other in pool_ids and other != e["id"]:
-                    rel[e["id"]].add(other)
-                    rel[other].add(e["id"])
+            if r["kind"] == "relative" and r["expertId"] != e["id"]:
+                rel.setdefault(e["id"], set()).add(r["expertId"])
+                rel.setdefault(r["expertId"], set()).add(e["id"])
     return {x: sorted(s, key=utf16_key) for x, s in rel.items()}
 
 
@@ -259,47 +544,73 @@ def relatives_map(experts: list[dict]) -> dict[str, list[str]]:
 # ---------------------------------------------------------------------------
 
 def effective_alternates(group: dict, policy: dict) -> int:
-    """§3 step 4: the larger of the group's `alternates` and the policy's alternatesPerGroup."""
-    return max(group.get("alternates", 0), policy["alternatesPerGroup"])
+    """§3 step 4: the group's own `alternates`, or the policy's alternatesPerGroup when the group gives none."""
+    return group["alternates"] if "alternates" in group else policy["alternatesPerGroup"]
 
 
 def check_committee_rules(request: dict, policy: dict) -> None:
-    """§3 (checked before step 1): POLICY_RULES."""
+    """§3 (checked before step 1): POLICY_RULES, with every broken rule listed in words.
+
+    SPEC GAP (harmless for the vectors): the words are not specified, and the
+    vectors' error object carries only `code`, so the wording here is our own.
+    """
     drawn = sum(g["count"] for g in request["groups"])
     total = drawn + request["tendererRepresentatives"]
-    ok = total >= policy["minCommitteeSize"]
-    ok = ok and (not policy["oddCommittee"] or total % 2 == 1)
-    ok = ok and drawn * policy["minExpertShareDen"] >= policy["minExpertShareNum"] * total
-    ok = ok and all(g.get("alternates", policy["alternatesPerGroup"]) >= policy["alternatesPerGroup"]
-                    for g in request["groups"])
-    if not ok:
-        raise DrawError("POLICY_RULES")
+    broken = []
+    if total < policy["minCommitteeSize"]:
+        broken.append(f"committee of {total} is smaller than {policy['minCommitteeSize']}")
+    if policy["oddCommittee"] and total % 2 == 0:
+        broken.append(f"committee of {total} is not odd")
+    if drawn * policy["minExpertShareDen"] < policy["minExpertShareNum"] * total:
+        broken.append(f"{drawn} drawn experts are less than "
+                      f"{policy['minExpertShareNum']}/{policy['minExpertShareDen']} of {total}")
+    for g, grp in enumerate(request["groups"]):
+        if "alternates" in grp and grp["alternates"] < policy["alternatesPerGroup"]:
+            broken.append(f"group {g} gives {grp['alternates']} alternates, fewer than {policy['alternatesPerGroup']}")
+    if broken:
+        raise DrawError("POLICY_RULES", detail="; ".join(broken))
 
 
-def group_members(group: dict, experts: list[dict], project: dict, policy: dict) -> list[dict]:
-    """§3 steps 1-2: specialty prefix match, then the optional region filter; sorted by id."""
+def specialty_members(group: dict, experts: list[dict]) -> list[dict]:
+    """§3 step 1: the experts holding at least one code that starts with the
+    group's specialty, each once, sorted by id.  These are the "members" that §4
+    digests (membersDigest, membersCount): before the region filter and the
+    exclusions.
+
+    SPEC GAP (wording): §3 step 2 says experts left out by the region filter
+    "are simply not members of the group", while §4 defines the group's members
+    as "§3 step 1: ... before the region filter".  The vectors follow §4
+    (07-regions: membersCount 20 and 6, eligibleCount 4 and 5), so "members"
+    here means the step 1 list, and step 2 yields the members *inside the
+    region filter*.
+    """
     spec = group["specialty"]
     members = [e for e in experts if any(code.startswith(spec) for code in e["specialties"])]
-    regions = group.get("regions")
-    if regions is not None:
-        include = regions.get("include") or []
-        exclude = regions.get("exclude") or []
-        local_prefix = None
-        if regions.get("outsideProjectRegion"):
-            local_prefix = project["region"][:REGION_DIGITS[policy["localRegionLevel"]]]
-
-        def keep(e: dict) -> bool:
-            r = e["region"]
-            if include and not any(r.startswith(p) for p in include):
-                return False
-            if any(r.startswith(p) for p in exclude):
-                return False
-            if local_prefix is not None and r.startswith(local_prefix):
-                return False
-            return True
-
-        members = [e for e in members if keep(e)]
     return sorted(members, key=lambda e: utf16_key(e["id"]))
+
+
+def inside_region_filter(group: dict, members: list[dict], project: dict, policy: dict) -> list[dict]:
+    """§3 step 2 (only when `regions` is given): keep the members the filter lets through, in id order."""
+    regions = group.get("regions")
+    if regions is None:
+        return list(members)
+    include = regions.get("include") or []
+    exclude = regions.get("exclude") or []
+    local_prefix = None
+    if regions.get("outsideProjectRegion") is True:
+        local_prefix = project["region"][:REGION_DIGITS[policy["localRegionLevel"]]]
+
+    def keep(e: dict) -> bool:
+        r = e["region"]
+        if include and not any(r.startswith(p) for p in include):
+            return False
+        if any(r.startswith(p) for p in exclude):
+            return False
+        if local_prefix is not None and r.startswith(local_prefix):
+            return False
+        return True
+
+    return [e for e in members if keep(e)]
 
 
 def exclusion_codes(expert: dict, project: dict, policy: dict, history: list[dict]) -> list[str]:
@@ -349,37 +660,46 @@ def exclusion_codes(expert: dict, project: dict, policy: dict, history: list[dic
     if ref in expert["unavailable"]:
         codes.add("UNAVAILABLE")
 
-    # rule 6: windows end at the instant bidOpeningAt.
-    # SPEC GAP: whether an entry exactly at, or after, bidOpeningAt counts is not
-    # stated; this implementation counts start <= at <= bidOpeningAt.
+    # rule 6: a window starts windowDays * 86400 s before the instant
+    # bidOpeningAt and has no upper end (§3 step 3): every entry with at >= start
+    # counts, including one after bid opening.
+    # SPEC GAP (minor): the precision of instants is not stated.  Python keeps
+    # microseconds; an implementation on JavaScript Dates keeps milliseconds, so
+    # an `at` with sub-millisecond digits right at the window start could be
+    # counted differently.  No vector has fractional seconds in `at`.
     opening = parse_instant(project["bidOpeningAt"])
     freq = policy["frequency"]
-    mine = [parse_instant(h["at"]) for h in history if h["expertId"] == expert["id"]]
+    mine = [h for h in history if h["expertId"] == expert["id"]]
     start = opening - timedelta(seconds=freq["windowDays"] * SECONDS_PER_DAY)
-    if sum(1 for at in mine if start <= at <= opening) >= freq["maxDraws"]:
+    if sum(1 for h in mine if parse_instant(h["at"]) >= start) >= freq["maxDraws"]:
         codes.add("FREQUENCY_CAP")
     t_start = opening - timedelta(seconds=freq["tendererWindowDays"] * SECONDS_PER_DAY)
-    same_tenderer = [parse_instant(h["at"]) for h in history
-                     if h["expertId"] == expert["id"] and h["tenderer"] == project["tenderer"]]
-    if sum(1 for at in same_tenderer if t_start <= at <= opening) >= freq["maxDrawsSameTenderer"]:
+    if sum(1 for h in mine if h["tenderer"] == project["tenderer"]
+           and parse_instant(h["at"]) >= t_start) >= freq["maxDrawsSameTenderer"]:
         codes.add("TENDERER_FREQUENCY_CAP")
 
     return [c for c in EXCLUSION_CODE_ORDER if c in codes]
 
 
 def candidates_per_group(d: dict) -> list[dict]:
-    """§3 steps 1-4 for every group, in request order; raises the early shortfall."""
+    """§3 steps 1-4 for every group, in request order; raises the early shortfall.
+
+    Per group: `members` (step 1, what §4 digests), the members inside the
+    region filter (step 2), of those the `excluded` ones with their codes and
+    the `eligible` rest (step 3), all in id order.
+    """
     experts, project, policy = d["experts"], d["project"], d["policy"]
     groups = []
     for g, group in enumerate(d["request"]["groups"]):
+        members = specialty_members(group, experts)
         eligible, excluded = [], []
-        for e in group_members(group, experts, project, policy):
+        for e in inside_region_filter(group, members, project, policy):
             codes = exclusion_codes(e, project, policy, d["history"])
             (excluded.append((e, codes)) if codes else eligible.append(e))
         groups.append({
             "index": g, "specialty": group["specialty"], "count": group["count"],
             "alternates": effective_alternates(group, policy),
-            "eligible": eligible, "excluded": excluded,
+            "members": members, "eligible": eligible, "excluded": excluded,
         })
     short = [{"group": gr["index"], "specialty": gr["specialty"],
               "required": gr["count"] + gr["alternates"], "available": len(gr["eligible"]),
@@ -394,19 +714,32 @@ def candidates_per_group(d: dict) -> list[dict]:
 # §4 Digests
 # ---------------------------------------------------------------------------
 
-def candidate_line(e: dict, relatives: dict[str, list[str]]) -> bytes:
-    return (e["id"] + "\t" + e["employer"] + "\t" + ",".join(relatives[e["id"]]) + "\n").encode("utf-8")
+def member_line(e: dict, relatives: dict[str, list[str]]) -> bytes:
+    """§4: id ‖ 0x09 ‖ employer ‖ 0x09 ‖ region ‖ 0x09 ‖ join(",", relatives(id)) ‖ 0x0A."""
+    return (e["id"] + "\t" + e["employer"] + "\t" + e["region"] + "\t"
+            + ",".join(relatives[e["id"]]) + "\n").encode("utf-8")
 
 
 def exclusion_line(e: dict, codes: list[str]) -> bytes:
+    """§4: id ‖ 0x09 ‖ join(",", codes) ‖ 0x0A."""
     return (e["id"] + "\t" + ",".join(codes) + "\n").encode("utf-8")
 
 
 def group_digests(gr: dict, relatives: dict[str, list[str]]) -> dict:
-    """§4: eligibleDigest / exclusionDigest over the lines in id order."""
+    """§4 / §5: the per-group counts and digests of the commit payload.
+
+    membersDigest: member lines of all step 1 members (before the region filter
+    and the exclusions), in id order.  exclusionDigest: exclusion lines of the
+    members inside the region filter that rules 1-6 exclude, in id order.
+    eligibleCount: members inside the filter minus the excluded ones.
+    SPEC GAP (minor): §4 defines membersCount and eligibleCount but not
+    excludedCount; taken as the number of exclusion lines, which the vectors
+    confirm (04-recusal-rules: 13).
+    """
     return {
+        "membersCount": len(gr["members"]),
+        "membersDigest": sha256_hex(b"".join(member_line(e, relatives) for e in gr["members"])),
         "eligibleCount": len(gr["eligible"]),
-        "eligibleDigest": sha256_hex(b"".join(candidate_line(e, relatives) for e in gr["eligible"])),
         "excludedCount": len(gr["excluded"]),
         "exclusionDigest": sha256_hex(b"".join(exclusion_line(e, c) for e, c in gr["excluded"])),
     }
@@ -436,8 +769,7 @@ def commit_payload(d: dict, groups: list[dict], relatives: dict[str, list[str]])
         "requestHash": request_hash(d["project"], d["request"]),
         "policyHash": policy_hash(d["policy"]),
         "poolVersion": d["poolVersion"],
-        # SPEC GAP: §5 shows "alternates" per group but does not say it is the
-        # effective value (max of group and policy); the vectors imply it is.
+        # §5: groups[].alternates is the effective value of §3 step 4.
         "groups": [dict({"specialty": gr["specialty"], "count": gr["count"], "alternates": gr["alternates"]},
                         **group_digests(gr, relatives)) for gr in groups],
         "entropy": {"beacon": plan["beacon"], "witnessCommitments": list(plan["witnessCommitments"])},
@@ -460,23 +792,30 @@ def leaf_hash(entry_jcs: bytes) -> bytes:
 # ---------------------------------------------------------------------------
 
 def verify_entropy(payload: dict, nonce: bytes, beacon: bytes | None, reveals: list[bytes]) -> None:
-    """§6: refuse to derive a seed unless every commitment matches."""
+    """§6: check, in this order, and refuse to derive a seed otherwise:
+    the nonce's hash (NONCE_MISMATCH); beacon randomness present exactly when
+    the plan names a beacon, and 32 bytes long (BEACON_MISMATCH); as many
+    reveals as commitments, each 16-64 bytes and matching its commitment
+    (WITNESS_MISMATCH).
+
+    SPEC GAP (minor): §6 calls the nonce "32-byte" but names only its hash as
+    the NONCE_MISMATCH check; a nonce of another length is refused here with
+    NONCE_MISMATCH too.  (In the vector format the payload's nonceHash is
+    computed from the same input nonce, so a vector can reach NONCE_MISMATCH
+    only through the length.)  The beacon randomness itself cannot be checked
+    against the round's BLS signature: §6 leaves that to the service, and the
+    vectors carry the randomness, not the signature.
+    """
     if len(nonce) != NONCE_BYTES or sha256_hex(nonce) != payload["nonceHash"]:
         raise DrawError("NONCE_MISMATCH")
+    if (payload["entropy"]["beacon"] is None) != (beacon is None) or (beacon is not None and len(beacon) != BEACON_BYTES):
+        raise DrawError("BEACON_MISMATCH")
     commitments = payload["entropy"]["witnessCommitments"]
-    # SPEC GAP: no error code is defined for a wrong number of reveals or a
-    # reveal outside 16..64 bytes; WITNESS_MISMATCH is used for both.
     if len(reveals) != len(commitments):
         raise DrawError("WITNESS_MISMATCH")
     for reveal, commitment in zip(reveals, commitments):
         if not WITNESS_REVEAL_MIN <= len(reveal) <= WITNESS_REVEAL_MAX or sha256_hex(reveal) != commitment:
             raise DrawError("WITNESS_MISMATCH")
-    # SPEC GAP: no error code for a beacon plan without randomness (or the
-    # reverse) or of the wrong length; BEACON_MISMATCH is this file's invention.
-    # The randomness itself cannot be checked against the round's signature:
-    # the vectors carry the randomness, not the signature.
-    if (payload["entropy"]["beacon"] is None) != (beacon is None) or (beacon is not None and len(beacon) != BEACON_BYTES):
-        raise DrawError("BEACON_MISMATCH")
 
 
 def seed_message(leaf: bytes, beacon: bytes | None, reveals: list[bytes]) -> bytes:
@@ -579,12 +918,8 @@ class GroupRanker:
 
 
 def rank_all(seed: bytes, groups: list[dict], relatives: dict[str, list[str]], policy: dict) -> list[GroupRanker]:
-    """§8: rank every group in order with one shared panel; fail naming every short group.
-
-    SPEC GAP (minor): the spec does not say explicitly that ranking continues
-    through later groups after one comes up short; "naming every short group"
-    implies it, and this implementation does so.
-    """
+    """§8: rank every group in order with one shared panel; a short group does
+    not stop the loop, and afterwards the draw fails naming every short group."""
     panel = Panel(policy["maxPerEmployerPerPanel"])
     rankers, short = [], []
     for gr in groups:
@@ -628,10 +963,14 @@ def assurance(plan: dict) -> str:
 # ---------------------------------------------------------------------------
 
 def run_draw(inp: dict) -> dict:
-    """Return the §12 `expected` object for one vector input (or {"error": ...})."""
-    d = parse_inputs(inp)
+    """Return the §12 `expected` object for one vector input (or {"error": ...}).
+
+    Errors in the order of §12: INVALID_INPUT, POLICY_RULES, early shortfall,
+    nonce / beacon / witness checks, shortfall during ranking.
+    """
     out: dict = {}
     try:
+        d = parse_inputs(inp)                                           # §2 strict schemas
         check_committee_rules(d["request"], d["policy"])               # §3 preamble
         relatives = relatives_map(d["experts"])                         # §2
         groups = candidates_per_group(d)                                # §3 (may fail early)
@@ -733,7 +1072,18 @@ def check_vector(path: Path) -> bool:
     return True
 
 
+def self_check() -> bool:
+    """§2 states the default policy's JCS text and policyHash literally: check POLICY_DEFAULTS against both."""
+    text = jcs(POLICY_DEFAULTS)
+    if text.decode("utf-8") != DEFAULT_POLICY_JCS or sha256_hex(text) != DEFAULT_POLICY_HASH:
+        print("FAIL self-check: POLICY_DEFAULTS do not give the default policy JCS text / policyHash of §2")
+        return False
+    return True
+
+
 def main(argv: list[str]) -> int:
+    if not self_check():
+        return 1
     vector_dir = Path(__file__).resolve().parent.parent
     paths = [Path(a) for a in argv] or sorted(vector_dir.glob("*.json"))
     if not paths:

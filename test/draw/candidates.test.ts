@@ -1,0 +1,110 @@
+// The typed-array rules give every member exactly the reasons of the reference rules, and prepared groups are
+// exactly "in the region filter, minus what the reference rules exclude".
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Expert } from '../../src/domain/expert.js';
+import { DEFAULT_POLICY } from '../../src/domain/policy.js';
+import type { Project } from '../../src/domain/project.js';
+import type { DrawGroup } from '../../src/domain/request.js';
+import { codesOf, exclusionMask, preCheck, prepareGroup } from '../../src/draw/candidates.js';
+import { conflictContext, expertExclusions } from '../../src/draw/conflicts.js';
+import { indexHistory } from '../../src/draw/history.js';
+import { syntheticUscc } from '../../src/pool/generator.js';
+import { PoolIndex } from '../../src/pool/pool-index.js';
+
+const ORGS = Array.from({ length: 8 }, (_, i) => syntheticUscc(i + 1));
+const DATES = ['2023-11-30', '2023-12-01', '2026-11-30', '2026-12-01', '2026-12-02'];
+const REGIONS = ['330106', '330206', '320102', '110105'];
+
+const expertArb = (i: number): fc.Arbitrary<Expert> =>
+  fc
+    .record({
+      specialties: fc.subarray(['A0101', 'A0102', 'B0101'], { minLength: 1 }),
+      employer: fc.constantFrom(...ORGS),
+      region: fc.constantFrom(...REGIONS),
+      status: fc.constantFrom('active', 'active', 'active', 'suspended', 'blacklisted', 'retired'),
+      suspendedUntil: fc.option(fc.constantFrom(...DATES)),
+      unavailable: fc.subarray(DATES),
+      relation: fc.option(fc.record({ holder: fc.constantFrom('self', 'relative'), org: fc.constantFrom(...ORGS), until: fc.option(fc.constantFrom(...DATES)) })),
+    })
+    .map((r) => ({
+      id: `E${String(i).padStart(3, '0')}`,
+      specialties: r.specialties,
+      region: r.region,
+      employer: r.employer,
+      status: r.status as Expert['status'],
+      suspendedUntil: r.status === 'suspended' ? r.suspendedUntil : null,
+      unavailable: r.unavailable,
+      relations: r.relation ? [{ kind: 'org' as const, role: 'adviser' as const, ...(r.relation as { holder: 'self' | 'relative'; org: string; until: string | null }) }] : [],
+    }));
+
+const poolArb = fc.integer({ min: 1, max: 40 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => expertArb(i))));
+const historyArb = fc.array(
+  fc.record({
+    expert: fc.integer({ min: 0, max: 39 }),
+    day: fc.integer({ min: 1, max: 400 }),
+    tenderer: fc.constantFrom(...ORGS.slice(0, 3)),
+  }),
+  { maxLength: 60 },
+);
+const projectArb = fc.record({
+  bidders: fc.subarray(ORGS.slice(2)),
+  avoid: fc.subarray(ORGS.slice(4)),
+  prepared: fc.subarray(['E000', 'E003', 'E007']),
+});
+const groupArb: fc.Arbitrary<DrawGroup> = fc.record({
+  specialty: fc.constantFrom('A', 'A01', 'A0101', 'B0101'),
+  count: fc.constant(1),
+  regions: fc.option(
+    fc.record({ include: fc.option(fc.subarray(['33', '3302', '11'])), exclude: fc.option(fc.subarray(['32', '330106'])), outsideProjectRegion: fc.boolean() }).map((r) => ({
+      ...(r.include ? { include: r.include } : {}),
+      ...(r.exclude ? { exclude: r.exclude } : {}),
+      outsideProjectRegion: r.outsideProjectRegion,
+    })),
+    { nil: undefined },
+  ),
+});
+
+describe('candidate preparation', () => {
+  it('fast rules agree with the reference rules, and groups match the reference', () => {
+    fc.assert(
+      fc.property(poolArb, historyArb, projectArb, groupArb, (experts, hist, p, group) => {
+        const pool = new PoolIndex(experts, 1);
+        const opening = Date.parse('2026-12-01T09:00:00+08:00');
+        const history = indexHistory(
+          hist
+            .filter((h) => h.expert < experts.length)
+            .map((h) => ({ expertId: experts[h.expert]!.id, at: new Date(opening - h.day * 86_400_000).toISOString(), tenderer: h.tenderer })),
+        );
+        const project: Project = { id: 'P', tenderer: ORGS[0]!, agency: ORGS[1]!, bidders: p.bidders, avoid: p.avoid, preparedBy: p.prepared, bidOpeningAt: '2026-12-01T09:00:00+08:00', region: '330106' };
+        const ctx = conflictContext(project, DEFAULT_POLICY, history);
+        const pre = preCheck(pool, project, ctx, history);
+        let prepared;
+        try {
+          for (let pos = 0; pos < pool.size; pos++) {
+            expect(codesOf(exclusionMask(pool, pre, ctx, pos))).toEqual(expertExclusions(pool.member(pos).expert, ctx));
+          }
+          prepared = prepareGroup(group, 0, pool, project, DEFAULT_POLICY, ctx, pre);
+        } finally {
+          pre.release();
+        }
+        expect(pool.scratch.every((b) => b === 0)).toBe(true);
+        const inRegion = (r: string) => {
+          const f = group.regions;
+          if (!f) return true;
+          if (f.include && f.include.length > 0 && !f.include.some((x) => r.startsWith(x))) return false;
+          if ((f.exclude ?? []).some((x) => r.startsWith(x))) return false;
+          return !(f.outsideProjectRegion && r.startsWith('3301'));
+        };
+        const members = [...experts].sort((a, b) => (a.id < b.id ? -1 : 1)).filter((e) => e.specialties.some((s) => s.startsWith(group.specialty)));
+        const filtered = members.filter((e) => inRegion(e.region));
+        const eligible = filtered.filter((e) => expertExclusions(e, ctx).length === 0).map((e) => e.id);
+        const excluded = filtered.filter((e) => expertExclusions(e, ctx).length > 0).map((e) => ({ id: e.id, reasons: expertExclusions(e, ctx) }));
+        expect(prepared.membersCount).toBe(members.length);
+        expect(Array.from({ length: prepared.size }, (_, i) => prepared.candidate(i).id)).toEqual(eligible);
+        expect(prepared.excluded).toEqual(excluded);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
