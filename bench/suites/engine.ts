@@ -180,7 +180,7 @@ function measurePool(size: number, cfg: EngineSuiteConfig, plan: { value: string
     if (i >= cfg.warmup) {
       samples[i - cfg.warmup] = elapsedMs(start, end);
       out.prepared.groups.forEach((g, k) => {
-        eligibleSum[k]! += g.eligible.length;
+        eligibleSum[k]! += g.size;
         excludedSum[k]! += g.excluded.length;
       });
     }

@@ -6,7 +6,7 @@ import { REGION_LEVEL_DIGITS } from '../domain/policy.js';
 import type { Project } from '../domain/project.js';
 import type { DrawGroup, DrawRequest } from '../domain/request.js';
 import { AppError } from '../errors.js';
-import { dayNumber, FLAG_ORG_RELATIONS, FLAG_UNAVAILABLE, PACKED_FIELDS, STATUS, type PoolIndex } from '../pool/pool-index.js';
+import { dayNumber, FLAG_ORG_RELATIONS, FLAG_UNAVAILABLE, PACKED, PACKED_FIELDS, STATUS, type PoolIndex } from '../pool/pool-index.js';
 import { EXCLUSION_CODES, relationExclusions, type ConflictContext, type ExclusionCode, type PanelMember } from './conflicts.js';
 import { linesDigest } from './digest.js';
 import type { HistoryIndex } from './history.js';
@@ -22,9 +22,7 @@ export interface PreparedGroup extends SamplingGroup {
   /** Members of the specialty prefix, before the region filter and exclusions. */
   readonly membersCount: number;
   readonly membersDigest: string;
-  /** Pool positions of the eligible members, ascending (sorted by id). */
-  readonly eligible: Int32Array;
-  /** Members in the region but excluded by rules 1–6, sorted by id. */
+  /** Members in the region but excluded by rules 1–6, sorted by id (built on first read). */
   readonly excluded: readonly Exclusion[];
   readonly exclusionDigest: string;
 }
@@ -101,8 +99,8 @@ export function preCheck(pool: PoolIndex, project: Project, ctx: ConflictContext
     if (pool.scratch[pos] === 0) marked.push(pos);
     pool.scratch[pos]! |= bit;
   };
-  for (const pos of history.frequent(pool, ctx.frequencySinceMs, ctx.maxDraws)) mark(pos, MARK_FREQUENT);
-  for (const pos of history.frequent(pool, ctx.tendererSinceMs, ctx.maxDrawsSameTenderer, ctx.tenderer)) mark(pos, MARK_FREQUENT_TENDERER);
+  for (const pos of history.capped(pool, ctx.frequencySinceMs, ctx.maxDraws)) mark(pos, MARK_FREQUENT);
+  for (const pos of history.capped(pool, ctx.tendererSinceMs, ctx.maxDrawsSameTenderer, ctx.tenderer)) mark(pos, MARK_FREQUENT_TENDERER);
   for (const id of project.preparedBy) mark(pool.positionOf(id), MARK_PREPARED);
   marked.sort((a, b) => a - b);
   return {
@@ -121,19 +119,33 @@ export function preCheck(pool: PoolIndex, project: Project, ctx: ConflictContext
  * expertExclusions (conflicts.ts) for every member; test/draw/candidates.test.ts checks that it does.
  */
 export function exclusionMask(pool: PoolIndex, pre: PreCheck, ctx: ConflictContext, pos: number): number {
-  const statusFlags = pool.statusOf[pos]! | (pool.flagsOf[pos]! << 4);
+  const record = Int32Array.of(
+    pool.employerOf[pos]!,
+    pool.regionOf[pos]!,
+    pool.statusOf[pos]! | (pool.flagsOf[pos]! << 4),
+    pool.suspendedUntilDay[pos]!,
+    pool.relationStart[pos]!,
+    pool.relationStart[pos + 1]!,
+    pool.unavailableStart[pos]!,
+    pool.unavailableStart[pos + 1]!,
+  );
   const party = PARTY_REASONS[pre.partyMask[pool.employerOf[pos]!]!]!;
-  return party | (statusFlags === 0 ? 0 : statusMask(pool, pre, ctx, pos, statusFlags)) | markMask(pool.scratch[pos]!);
+  const statusFlags = record[PACKED.statusFlags]!;
+  return party | (statusFlags === 0 ? 0 : statusMask(pool, pre, ctx, pos, record, 0)) | markMask(pool.scratch[pos]!);
 }
 
-/** Rule 5 and the relation rules for a member whose status or flags (PoolIndex.packedMembers) are not all zero. */
-function statusMask(pool: PoolIndex, pre: PreCheck, ctx: ConflictContext, pos: number, statusFlags: number): number {
+/**
+ * Rule 5 and the relation rules for a member whose status or flags are not all zero, from its packed record at
+ * `f` (PoolIndex.packedMembers).
+ */
+function statusMask(pool: PoolIndex, pre: PreCheck, ctx: ConflictContext, pos: number, packed: Int32Array, f: number): number {
+  const statusFlags = packed[f + PACKED.statusFlags]!;
   let mask = 0;
   switch (statusFlags & 15) {
     case STATUS.active:
       break;
     case STATUS.suspended:
-      if (pool.suspendedUntilDay[pos]! >= pre.refDay) mask |= BIT.SUSPENDED;
+      if (packed[f + PACKED.suspendedUntil]! >= pre.refDay) mask |= BIT.SUSPENDED;
       break;
     case STATUS.blacklisted:
       mask |= BIT.BLACKLISTED;
@@ -144,11 +156,13 @@ function statusMask(pool: PoolIndex, pre: PreCheck, ctx: ConflictContext, pos: n
   const flags = statusFlags >> 4;
   if (flags & FLAG_ORG_RELATIONS) {
     let atParty = false;
-    for (let k = pool.relationStart[pos]!; k < pool.relationStart[pos + 1]!; k++) if (pre.partyMask[pool.relationOrgs[k]!]) atParty = true;
+    const end = packed[f + PACKED.relationEnd]!;
+    for (let k = packed[f + PACKED.relationStart]!; k < end; k++) if (pre.partyMask[pool.relationOrgs[k]!]) atParty = true;
     if (atParty) for (const code of relationExclusions(pool.member(pos).expert, ctx)) mask |= BIT[code];
   }
   if (flags & FLAG_UNAVAILABLE) {
-    for (let k = pool.unavailableStart[pos]!; k < pool.unavailableStart[pos + 1]!; k++) {
+    const end = packed[f + PACKED.unavailableEnd]!;
+    for (let k = packed[f + PACKED.unavailableStart]!; k < end; k++) {
       if (pool.unavailableDays[k] === pre.refDay) mask |= BIT.UNAVAILABLE;
     }
   }
@@ -191,9 +205,10 @@ export function prepareGroup(
   const packed = pool.packedMembers(group.specialty);
   const marked = pre.marked;
   let markAt = 0;
-  const eligible = new Int32Array(members.length);
-  let n = 0;
-  const excluded: Exclusion[] = [];
+  // Eligible = members minus `skipped` (bucket indices, ascending): nothing the size of the bucket is allocated.
+  const skipped: number[] = [];
+  const excludedAt: number[] = [];
+  const excludedMask: number[] = [];
   const excludedLines: string[] = [];
   const partyMask = pre.partyMask;
   // Sequential over the packed records; only members with a status, a flag or a mark (few) call out of the loop.
@@ -203,21 +218,21 @@ export function prepareGroup(
     // Members and marks are both ascending by position: a merge, one comparison per member.
     while (markAt < marked.length && marked[markAt]! < pos) markAt++;
     if (marked[markAt] === pos) mask = markMask(pool.scratch[pos]!);
-    if (inRegion && !inRegion(packed[f + 1]!)) continue;
-    mask |= PARTY_REASONS[partyMask[packed[f]!]!]!;
-    const statusFlags = packed[f + 2]!;
-    if (statusFlags !== 0) mask |= statusMask(pool, pre, ctx, pos, statusFlags);
-    if (mask === 0) {
-      eligible[n++] = pos;
+    if (inRegion && !inRegion(packed[f + PACKED.region]!)) {
+      skipped.push(i);
       continue;
     }
-    const id = pool.member(pos).id;
-    const reasons = reasonsOf(mask);
-    excluded.push({ id, reasons: reasons.codes });
+    mask |= PARTY_REASONS[partyMask[packed[f + PACKED.employer]!]!]!;
+    if (packed[f + PACKED.statusFlags] !== 0) mask |= statusMask(pool, pre, ctx, pos, packed, f);
+    if (mask === 0) continue;
+    skipped.push(i);
+    excludedAt.push(i);
+    excludedMask.push(mask);
     // The exclusion line of §4, with the joined codes taken from the per-mask cache.
-    excludedLines.push(`${id}\t${reasons.text}\n`);
+    excludedLines.push(`${pool.idOf(pos)}\t${reasonsOf(mask).text}\n`);
   }
-  const positions = eligible.subarray(0, n);
+  const size = members.length - skipped.length;
+  let excluded: Exclusion[] | undefined;
   return {
     index,
     specialty: group.specialty,
@@ -226,10 +241,27 @@ export function prepareGroup(
     alternates: group.alternates ?? policy.alternatesPerGroup,
     membersCount: members.length,
     membersDigest: pool.membersDigest(group.specialty),
-    eligible: positions,
-    size: n,
-    candidate: (i: number): PanelMember => pool.member(positions[i]!),
-    excluded,
+    size,
+    candidate: (i: number): PanelMember => {
+      if (i < 0 || i >= size) throw new RangeError(`no eligible candidate ${i}`);
+      return pool.member(members[bucketIndex(skipped, i)]!);
+    },
+    get excluded() {
+      return (excluded ??= excludedAt.map((at, k) => ({ id: pool.idOf(members[at]!), reasons: reasonsOf(excludedMask[k]!).codes })));
+    },
     exclusionDigest: linesDigest(excludedLines),
   };
+}
+
+/** The bucket index of the i-th eligible member: i plus the number of skipped indices before it (binary search). */
+function bucketIndex(skipped: readonly number[], i: number): number {
+  // skipped[s] - s counts the eligible members before skipped[s]; find the first s where that exceeds i.
+  let lo = 0;
+  let hi = skipped.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (skipped[mid]! - mid <= i) lo = mid + 1;
+    else hi = mid;
+  }
+  return i + lo;
 }

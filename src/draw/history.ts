@@ -20,22 +20,19 @@ export interface Selection extends PastSelection {
   readonly expertId: string;
 }
 
-/** What counting by position needs from the pool index. */
+/** What resolving experts to pool positions needs from the pool index. */
 export interface CountingPool {
   positionOf(id: string): number | undefined;
-  readonly counts: Uint16Array;
 }
 
 /** Selections per expert (for the reference rules), and all selections by time and per tenderer (for the draw). */
 export class HistoryIndex {
   private readonly byExpert = new Map<string, PastSelection[]>();
-  private readonly byTime: Selection[];
   private readonly byTenderer = new Map<string, Selection[]>();
-  private readonly positions = new WeakMap<CountingPool, Map<readonly Selection[], Int32Array>>();
+  private readonly kthLatest = new WeakMap<CountingPool, Map<string, { at: Float64Array; pos: Int32Array }>>();
 
   constructor(selections: readonly Selection[] = []) {
-    this.byTime = [...selections].sort((a, b) => a.atMs - b.atMs);
-    for (const s of this.byTime) {
+    for (const s of [...selections].sort((a, b) => a.atMs - b.atMs)) {
       let mine = this.byExpert.get(s.expertId);
       if (!mine) this.byExpert.set(s.expertId, (mine = []));
       mine.push({ atMs: s.atMs, tenderer: s.tenderer });
@@ -50,38 +47,39 @@ export class HistoryIndex {
   }
 
   /**
-   * Pool positions of the experts with at least `atLeast` selections at or after `sinceMs` (of one tenderer's
-   * projects, if given). Cost follows the selections in the window, not the pool: positions are resolved once per
-   * pool and counted in the pool's scratch counters, which are zero again on return.
+   * Pool positions of the experts with at least `atLeast` selections at or after `sinceMs` (for one tenderer's
+   * projects, if given). Per pool, threshold and tenderer,
+   * each expert's `atLeast`-th latest selection is computed once and sorted; a draw then reads only the experts
+   * actually at the cap, whatever the size of the history or the pool.
    */
-  frequent(pool: CountingPool, sinceMs: number, atLeast: number, tenderer?: string): number[] {
-    const list = tenderer === undefined ? this.byTime : (this.byTenderer.get(tenderer) ?? []);
-    const positions = this.positionsIn(pool, list);
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid]!.atMs < sinceMs) lo = mid + 1;
-      else hi = mid;
+  capped(pool: CountingPool, sinceMs: number, atLeast: number, tenderer?: string): number[] {
+    let perPool = this.kthLatest.get(pool);
+    if (!perPool) this.kthLatest.set(pool, (perPool = new Map()));
+    const key = tenderer === undefined ? String(atLeast) : `${atLeast}/${tenderer}`;
+    let sorted = perPool.get(key);
+    if (!sorted) {
+      const rows: Array<{ at: number; pos: number }> = [];
+      for (const [id, list] of tenderer === undefined ? this.byExpert : this.tendererByExpert(tenderer)) {
+        const pos = pool.positionOf(id);
+        // Lists are in time order: the atLeast-th latest is atLeast from the end.
+        if (pos !== undefined && list.length >= atLeast) rows.push({ at: list[list.length - atLeast]!.atMs, pos });
+      }
+      rows.sort((a, b) => b.at - a.at);
+      sorted = { at: Float64Array.from(rows, (r) => r.at), pos: Int32Array.from(rows, (r) => r.pos) };
+      perPool.set(key, sorted);
     }
     const out: number[] = [];
-    const counts = pool.counts;
-    for (let i = lo; i < list.length; i++) {
-      const pos = positions[i]!;
-      if (pos >= 0 && ++counts[pos]! === atLeast) out.push(pos);
-    }
-    for (let i = lo; i < list.length; i++) if (positions[i]! >= 0) counts[positions[i]!] = 0;
+    for (let i = 0; i < sorted.at.length && sorted.at[i]! >= sinceMs; i++) out.push(sorted.pos[i]!);
     return out;
   }
 
-  /** Positions (−1 for experts not in the pool) aligned with a list of selections, once per pool and list. */
-  private positionsIn(pool: CountingPool, list: readonly Selection[]): Int32Array {
-    let perList = this.positions.get(pool);
-    if (!perList) this.positions.set(pool, (perList = new Map()));
-    let out = perList.get(list);
-    if (!out) {
-      out = Int32Array.from(list, (s) => pool.positionOf(s.expertId) ?? -1);
-      perList.set(list, out);
+  /** One tenderer's selections per expert, in time order. */
+  private tendererByExpert(tenderer: string): Map<string, PastSelection[]> {
+    const out = new Map<string, PastSelection[]>();
+    for (const s of this.byTenderer.get(tenderer) ?? []) {
+      let list = out.get(s.expertId);
+      if (!list) out.set(s.expertId, (list = []));
+      list.push(s);
     }
     return out;
   }

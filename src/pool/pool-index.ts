@@ -72,13 +72,14 @@ export class PoolIndex {
    */
   readonly scratch: Uint8Array;
   private readonly members: PoolMember[];
+  /** Ids by position: the exclusion lines read them without touching the member objects. */
+  private readonly ids: string[];
   private readonly positions = new Map<string, number>();
   /** Specialty prefix → member positions, ascending (so sorted by id). */
   private readonly buckets = new Map<string, Int32Array>();
   private readonly digests = new Map<string, string>();
   private readonly packed = new Map<string, Int32Array>();
-  /** Per-draw counters by position (frequency caps), zeroed again by whoever counts. */
-  readonly counts: Uint16Array;
+
 
   constructor(
     experts: Iterable<Expert>,
@@ -93,7 +94,6 @@ export class PoolIndex {
     this.suspendedUntilDay = new Int32Array(n);
     this.flagsOf = new Uint8Array(n);
     this.scratch = new Uint8Array(n);
-    this.counts = new Uint16Array(n);
     const org = (code: string) => {
       let i = this.orgIndex.get(code);
       if (i === undefined) this.orgIndex.set(code, (i = this.orgIndex.size));
@@ -129,12 +129,18 @@ export class PoolIndex {
       return { ...base, expert, position: pos, digestLine: memberLine(base) };
     });
     for (const [prefix, list] of buckets) this.buckets.set(prefix, Int32Array.from(list));
+    this.ids = sorted.map((e) => e.id);
     this.relationOrgs = Int32Array.from(relationOrgs);
     this.unavailableDays = Int32Array.from(unavailableDays);
   }
 
   positionOf(id: string): number | undefined {
     return this.positions.get(id);
+  }
+
+  /** The id of the member at `position`. */
+  idOf(position: number): string {
+    return this.ids[position]!;
   }
 
   get(id: string): PoolMember | undefined {
@@ -154,9 +160,9 @@ export class PoolIndex {
   }
 
   /**
-   * The members of `specialty` as consecutive records of PACKED_FIELDS int32s — employer, region, status | flags << 4 —
-   * in the order of candidatesFor(specialty): the draw reads them sequentially instead of jumping across the pool.
-   * Built on first use per pool version.
+   * The members of `specialty` as consecutive records of PACKED_FIELDS int32s (the PACKED offsets) in the order of
+   * candidatesFor(specialty): the draw reads them sequentially instead of jumping across the pool. Built on first use
+   * per pool version.
    */
   packedMembers(specialty: string): Int32Array {
     let packed = this.packed.get(specialty);
@@ -165,9 +171,15 @@ export class PoolIndex {
       packed = new Int32Array(positions.length * PACKED_FIELDS);
       for (let i = 0; i < positions.length; i++) {
         const pos = positions[i]!;
-        packed[i * PACKED_FIELDS] = this.employerOf[pos]!;
-        packed[i * PACKED_FIELDS + 1] = this.regionOf[pos]!;
-        packed[i * PACKED_FIELDS + 2] = this.statusOf[pos]! | (this.flagsOf[pos]! << 4);
+        const f = i * PACKED_FIELDS;
+        packed[f + PACKED.employer] = this.employerOf[pos]!;
+        packed[f + PACKED.region] = this.regionOf[pos]!;
+        packed[f + PACKED.statusFlags] = this.statusOf[pos]! | (this.flagsOf[pos]! << 4);
+        packed[f + PACKED.suspendedUntil] = this.suspendedUntilDay[pos]!;
+        packed[f + PACKED.relationStart] = this.relationStart[pos]!;
+        packed[f + PACKED.relationEnd] = this.relationStart[pos + 1]!;
+        packed[f + PACKED.unavailableStart] = this.unavailableStart[pos]!;
+        packed[f + PACKED.unavailableEnd] = this.unavailableStart[pos + 1]!;
       }
       this.packed.set(specialty, packed);
     }
@@ -199,5 +211,16 @@ export class PoolIndex {
 }
 
 const EMPTY = new Int32Array(0);
-/** Int32 fields per member in packedMembers. */
-export const PACKED_FIELDS = 3;
+/** Offsets of a member's fields in packedMembers records. */
+export const PACKED = {
+  employer: 0,
+  region: 1,
+  /** status | flags << 4 */
+  statusFlags: 2,
+  suspendedUntil: 3,
+  relationStart: 4,
+  relationEnd: 5,
+  unavailableStart: 6,
+  unavailableEnd: 7,
+} as const;
+export const PACKED_FIELDS = 8;
