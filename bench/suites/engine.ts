@@ -306,7 +306,7 @@ export async function runEngineSuite(overrides: Partial<EngineSuiteConfig> = {})
     suite: 'engine',
     machine,
     method: {
-      runtime: `node ${process.execArgv.join(' ')} (under tsx, esbuild keepNames wraps nested named functions in __name())`,
+      runtime: `node ${process.execArgv.join(' ')} ${process.argv[1] ?? ''} (compiled by tsc, as in production)`,
       timed: 'process.hrtime.bigint() around runDraw only; nonces (crypto.randomBytes(32)) generated before the loop',
       request: `3 groups (${ENGINE_GROUPS.map((g) => g.code).join(', ')}) x ${EXPERTS_PER_GROUP} experts + ${DEFAULT_POLICY.alternatesPerGroup} alternates, DEFAULT_POLICY, operator entropy plan`,
       pool: `generatePool({ seed: "${cfg.seed}", fixed }) with fixed members min(2000/3500/5000, pool/5)`,
