@@ -7,6 +7,4 @@ export interface PoolMember extends PanelMember {
   readonly expert: Expert;
   /** Position in the pool index (members sorted by id). */
   readonly position: number;
-  /** The member's line in the members digest (docs/draw-proof.md §4). */
-  readonly digestLine: string;
 }

@@ -71,7 +71,10 @@ export class PoolIndex {
    * memory of the index so that a draw does not allocate and zero an array the size of the pool.
    */
   readonly scratch: Uint8Array;
-  private readonly members: PoolMember[];
+  /** Experts by position; PoolMember views are made on demand (a draw asks for a few dozen). */
+  private readonly experts: Expert[];
+  /** Close relatives by position, for the few members that have any. */
+  private readonly relativesAt = new Map<number, readonly string[]>();
   /** Ids by position: the exclusion lines read them without touching the member objects. */
   private readonly ids: string[];
   private readonly positions = new Map<string, number>();
@@ -104,7 +107,8 @@ export class PoolIndex {
     const unavailableDays: number[] = [];
     this.relationStart = new Int32Array(n + 1);
     this.unavailableStart = new Int32Array(n + 1);
-    this.members = sorted.map((expert, pos) => {
+    this.experts = sorted;
+    sorted.forEach((expert, pos) => {
       if (this.positions.has(expert.id)) throw new Error(`duplicate expert id ${expert.id}`);
       this.positions.set(expert.id, pos);
       this.employerOf[pos] = org(expert.employer);
@@ -125,8 +129,8 @@ export class PoolIndex {
           if (bucket[bucket.length - 1] !== pos) bucket.push(pos);
         }
       }
-      const base = { id: expert.id, employer: expert.employer, region: expert.region, relatives: relatives.get(expert.id) ?? NO_RELATIVES };
-      return { ...base, expert, position: pos, digestLine: memberLine(base) };
+      const mine = relatives.get(expert.id);
+      if (mine) this.relativesAt.set(pos, mine);
     });
     for (const [prefix, list] of buckets) this.buckets.set(prefix, Int32Array.from(list));
     this.ids = sorted.map((e) => e.id);
@@ -145,13 +149,20 @@ export class PoolIndex {
 
   get(id: string): PoolMember | undefined {
     const pos = this.positions.get(id);
-    return pos === undefined ? undefined : this.members[pos];
+    return pos === undefined ? undefined : this.member(pos);
   }
 
   member(position: number): PoolMember {
-    const m = this.members[position];
-    if (!m) throw new RangeError(`no pool member at position ${position}`);
-    return m;
+    const expert = this.experts[position];
+    if (!expert) throw new RangeError(`no pool member at position ${position}`);
+    return {
+      id: expert.id,
+      employer: expert.employer,
+      region: expert.region,
+      relatives: this.relativesAt.get(position) ?? NO_RELATIVES,
+      expert,
+      position,
+    };
   }
 
   /** Positions of the members holding a specialty code under `specialty`, ascending (sorted by id). */
@@ -196,7 +207,7 @@ export class PoolIndex {
       for (let start = 0; start < positions.length; start += 4096) {
         let chunk = '';
         const end = Math.min(positions.length, start + 4096);
-        for (let i = start; i < end; i++) chunk += this.members[positions[i]!]!.digestLine;
+        for (let i = start; i < end; i++) chunk += memberLine(this.member(positions[i]!));
         hash.update(chunk, 'utf8');
       }
       this.digests.set(specialty, (digest = hash.digest('hex')));
