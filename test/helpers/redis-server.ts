@@ -1,6 +1,6 @@
 // Starts a private redis-server (AOF, appendfsync always) on a free port in a temp folder; stops it by its pid.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,12 +49,13 @@ async function waitForPing(url: string, deadlineMs: number): Promise<void> {
   }
 }
 
-export async function startRedis(options: { aof?: boolean; dir?: string; port?: number } = {}): Promise<PrivateRedis> {
+export async function startRedis(options: { aof?: boolean; dir?: string; port?: number; extraArgs?: readonly string[] } = {}): Promise<PrivateRedis> {
   const aof = options.aof ?? true;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'expert-draw-redis-'));
   const port = options.port ?? (await freePort());
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--daemonize', 'no', '--logfile', join(dir, 'redis.log')];
   args.push(...(aof ? ['--appendonly', 'yes', '--appendfsync', 'always', '--aof-load-truncated', 'yes'] : ['--appendonly', 'no']));
+  args.push(...(options.extraArgs ?? []));
   const child = spawn('redis-server', args, { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `redis://127.0.0.1:${port}`;
@@ -68,7 +69,7 @@ export async function startRedis(options: { aof?: boolean; dir?: string; port?: 
       child.kill('SIGKILL');
       await exited;
     },
-    restart: () => startRedis({ aof, dir, port }),
+    restart: () => startRedis({ aof, dir, port, extraArgs: options.extraArgs }),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
@@ -78,4 +79,48 @@ export async function startRedis(options: { aof?: boolean; dir?: string; port?: 
     },
   };
   return self;
+}
+
+/** A three-master Redis Cluster of private servers (AOF on), created with redis-cli --cluster create. */
+export async function startRedisCluster(): Promise<{ nodes: Array<{ host: string; port: number }>; stop(): Promise<void> }> {
+  const servers = await Promise.all(
+    [0, 1, 2].map(() => startRedis({ extraArgs: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000'] })),
+  );
+  const nodes = servers.map((s) => ({ host: '127.0.0.1', port: s.port }));
+  const create = spawnSync('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `${n.host}:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8' });
+  if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
+  for (const start = Date.now(); ; ) {
+    const info = spawnSync('redis-cli', ['-p', String(nodes[0]!.port), 'cluster', 'info'], { encoding: 'utf8' });
+    if (/cluster_state:ok/.test(info.stdout)) break;
+    if (Date.now() - start > 15_000) throw new Error(`cluster did not become ready: ${info.stdout}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { nodes, stop: async () => void (await Promise.all(servers.map((s) => s.stop()))) };
+}
+
+/** A private master (AOF on) watched by one Sentinel, as the adapter's Sentinel option expects. */
+export async function startRedisSentinel(name = 'expert-draw'): Promise<{ sentinels: Array<{ host: string; port: number }>; name: string; stop(): Promise<void> }> {
+  const master = await startRedis();
+  const dir = mkdtempSync(join(tmpdir(), 'expert-draw-sentinel-'));
+  const port = await freePort();
+  const conf = join(dir, 'sentinel.conf');
+  writeFileSync(conf, `port ${port}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor ${name} 127.0.0.1 ${master.port} 1\n`);
+  const child = spawn('redis-server', [conf, '--sentinel'], { stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  for (const start = Date.now(); ; ) {
+    const reply = spawnSync('redis-cli', ['-p', String(port), 'sentinel', 'get-master-addr-by-name', name], { encoding: 'utf8' });
+    if (reply.stdout.includes(String(master.port))) break;
+    if (Date.now() - start > 10_000) throw new Error(`sentinel did not start: ${reply.stdout}${reply.stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    sentinels: [{ host: '127.0.0.1', port }],
+    name,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+      await master.stop();
+    },
+  };
 }
