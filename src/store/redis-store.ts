@@ -1,7 +1,7 @@
 // Redis adapter (ioredis): standalone, Sentinel or Cluster. All log keys share one hash tag, so every multi-key
 // change is one Lua script on one slot, also in a Cluster. Durable only with AOF and appendfsync always.
 import { Redis, Cluster, type RedisOptions } from 'ioredis';
-import { StoreConflictError, type LogBatch, type Store, type StoredCheckpoint } from './store.js';
+import { RecordConflictError, StoreConflictError, type LogBatch, type RecordChange, type Store, type StoredCheckpoint } from './store.js';
 
 /** How to reach Redis: one URL, a Sentinel group, or Cluster seed nodes. */
 export type RedisConnection =
@@ -32,24 +32,42 @@ export class RedisNotDurableError extends Error {
   }
 }
 
-// KEYS: size, entries, nodes. ARGV: start, entry count, entries…, then node field/hash pairs.
+// KEYS: size, entries, nodes, changes stream, then the record hashes the batch touches.
+// ARGV: start, entry count, node-pair count, write count, expectation count, then entries, node field/hash pairs,
+// writes (key index, collection, field, present 0/1, value), expectations (key index, field, present 0/1, value).
 const APPEND_SCRIPT = `
 local size = tonumber(redis.call('GET', KEYS[1]) or '0')
-if size ~= tonumber(ARGV[1]) then return -1 - size end
-local n = tonumber(ARGV[2])
-local i = 3
-while i <= 2 + n do
-  local last = math.min(i + 999, 2 + n)
+if size ~= tonumber(ARGV[1]) then return {-1, size} end
+local n, pairs, writes, expects = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local base = 6 + n + 2 * pairs
+local e = base + 5 * writes
+for j = 0, expects - 1 do
+  local at = e + 4 * j
+  local current = redis.call('HGET', KEYS[tonumber(ARGV[at])], ARGV[at + 1])
+  if ARGV[at + 2] == '1' then
+    if current ~= ARGV[at + 3] then return {-2, j} end
+  elseif current then return {-2, j} end
+end
+local i = 6
+while i < 6 + n do
+  local last = math.min(i + 999, 5 + n)
   redis.call('RPUSH', KEYS[2], unpack(ARGV, i, last))
   i = last + 1
 end
-while i <= #ARGV do
-  local last = math.min(i + 999, #ARGV)
+while i < base do
+  local last = math.min(i + 999, base - 1)
   redis.call('HSET', KEYS[3], unpack(ARGV, i, last))
   i = last + 1
 end
+for j = 0, writes - 1 do
+  local at = base + 5 * j
+  local key = KEYS[tonumber(ARGV[at])]
+  if ARGV[at + 3] == '1' then redis.call('HSET', key, ARGV[at + 2], ARGV[at + 4])
+  else redis.call('HDEL', key, ARGV[at + 2]) end
+  redis.call('XADD', KEYS[4], 'MAXLEN', '~', '1000000', '*', 'c', ARGV[at + 1], 'k', ARGV[at + 2])
+end
 redis.call('SET', KEYS[1], size + n)
-return size + n
+return {size + n, 0}
 `;
 
 // KEYS: checkpoint notes (hash size → note), checkpoint index (sorted set). ARGV: size, note.
@@ -61,7 +79,7 @@ return 1
 
 type Client = Redis | Cluster;
 type ScriptClient = Client & {
-  edAppend(size: string, entries: string, nodes: string, ...args: Array<string | Buffer | number>): Promise<number>;
+  edAppend(numberOfKeys: number, ...keysAndArgs: Array<string | Buffer | number>): Promise<[number, number]>;
   edCheckpoint(notes: string, index: string, size: number, note: string): Promise<number>;
 };
 
@@ -79,6 +97,7 @@ export function connectRedis(connection: RedisConnection, extra: RedisOptions = 
 export class RedisStore implements Store {
   readonly kind = 'redis' as const;
   private readonly keys;
+  private blocking: Client | undefined;
 
   private constructor(
     private readonly client: ScriptClient,
@@ -91,6 +110,9 @@ export class RedisStore implements Store {
       nodes: `${tag}:nodes`,
       checkpoints: `${tag}:checkpoints`,
       checkpointIndex: `${tag}:checkpoint-index`,
+      changes: `${tag}:changes`,
+      /** Records of a collection live in one hash; same hash tag, so the append script reaches them in a Cluster. */
+      records: (collection: string) => `${tag}:rec:${collection}`,
     };
   }
 
@@ -98,7 +120,8 @@ export class RedisStore implements Store {
   static async open(options: RedisStoreOptions): Promise<RedisStore> {
     const client = connectRedis(options.connection) as ScriptClient;
     await client.connect();
-    client.defineCommand('edAppend', { numberOfKeys: 3, lua: APPEND_SCRIPT });
+    // The number of keys varies with the record collections a batch touches: it is passed with each call.
+    client.defineCommand('edAppend', { lua: APPEND_SCRIPT });
     client.defineCommand('edCheckpoint', { numberOfKeys: 2, lua: CHECKPOINT_SCRIPT });
     if (options.requireDurable) {
       const found = await persistenceOf(client);
@@ -111,10 +134,46 @@ export class RedisStore implements Store {
   }
 
   async appendLog(batch: LogBatch): Promise<void> {
-    const args: Array<string | Buffer | number> = [batch.start, batch.entries.length, ...batch.entries];
+    const writes = batch.writes ?? [];
+    const expects = batch.expects ?? [];
+    const recordKeys: string[] = [];
+    const keyIndex = (collection: string) => {
+      const key = this.keys.records(collection);
+      let at = recordKeys.indexOf(key);
+      if (at < 0) at = recordKeys.push(key) - 1;
+      // KEYS[1..4] are size, entries, nodes, changes.
+      return 5 + at;
+    };
+    const args: Array<string | Buffer | number> = [batch.start, batch.entries.length, batch.nodes.length, writes.length, expects.length, ...batch.entries];
     for (const n of batch.nodes) args.push(`${n.level}:${n.index}`, n.hash);
-    const result = await this.client.edAppend(this.keys.size, this.keys.entries, this.keys.nodes, ...args);
-    if (result < 0) throw new StoreConflictError(batch.start, -1 - result);
+    for (const w of writes) args.push(keyIndex(w.collection), w.collection, w.key, w.value === null ? '0' : '1', w.value ?? '');
+    for (const x of expects) args.push(keyIndex(x.collection), x.key, x.value === null ? '0' : '1', x.value ?? '');
+    const [code, detail] = await this.client.edAppend(4 + recordKeys.length, this.keys.size, this.keys.entries, this.keys.nodes, this.keys.changes, ...recordKeys, ...args);
+    if (code === -1) throw new StoreConflictError(batch.start, detail);
+    if (code === -2) throw new RecordConflictError(expects[detail]!.collection, expects[detail]!.key);
+  }
+
+  async getRecord(collection: string, key: string): Promise<Buffer | null> {
+    return this.client.hgetBuffer(this.keys.records(collection), key);
+  }
+
+  async listRecords(collection: string): Promise<Array<{ key: string; value: Buffer }>> {
+    const all = await this.client.hgetallBuffer(this.keys.records(collection));
+    return Object.entries(all)
+      .map(([key, value]) => ({ key, value }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async readChanges(cursor: string, limit: number, waitMs = 0): Promise<{ cursor: string; changes: RecordChange[] }> {
+    const from = cursor === '' ? '0-0' : cursor;
+    // A blocking read would stall every other command on the shared connection: it gets its own.
+    const reader = waitMs > 0 ? (this.blocking ??= this.client instanceof Cluster ? this.client.duplicate() : this.client.duplicate()) : this.client;
+    const reply = (waitMs > 0
+      ? await reader.xread('COUNT', limit, 'BLOCK', waitMs, 'STREAMS', this.keys.changes, from)
+      : await reader.xread('COUNT', limit, 'STREAMS', this.keys.changes, from)) as Array<[string, Array<[string, string[]]>]> | null;
+    const rows = reply?.[0]?.[1] ?? [];
+    const changes = rows.map(([, fields]) => ({ collection: fields[1]!, key: fields[3]! }));
+    return { cursor: rows.at(-1)?.[0] ?? from, changes };
   }
 
   async logSize(): Promise<number> {
@@ -175,12 +234,29 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.blocking?.disconnect();
     await this.client.quit().catch(() => this.client.disconnect());
   }
 
   /** Deletes every key of this store's prefix (tests only). */
   async destroy(): Promise<void> {
-    await this.client.del(...Object.values(this.keys));
+    const fixed = Object.values(this.keys).filter((k): k is string => typeof k === 'string');
+    const records = await this.scanKeys(this.keys.records('*'));
+    await this.client.del(...fixed, ...records);
+  }
+
+  private async scanKeys(pattern: string): Promise<string[]> {
+    const nodes: Redis[] = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
+    const out: string[] = [];
+    for (const node of nodes) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        cursor = next;
+        out.push(...keys);
+      } while (cursor !== '0');
+    }
+    return out;
   }
 }
 

@@ -2,13 +2,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { StoreConflictError, type LogBatch, type Store, type StoredCheckpoint } from './store.js';
+import { RecordConflictError, StoreConflictError, type LogBatch, type RecordChange, type Store, type StoredCheckpoint } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS log_entries (idx INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS log_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS records (collection TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (collection, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS changes (id INTEGER PRIMARY KEY AUTOINCREMENT, collection TEXT NOT NULL, key TEXT NOT NULL);
 `;
 
 export interface SqliteStoreOptions {
@@ -42,12 +44,27 @@ export class SqliteStore implements Store {
       putCheckpoint: this.db.prepare<[number, string]>(`INSERT INTO checkpoints (size, note) VALUES (?, ?)`),
       latestCheckpoint: this.db.prepare<[], StoredCheckpoint>(`SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1`),
       listCheckpoints: this.db.prepare<[number, number], StoredCheckpoint>(`SELECT size, note FROM checkpoints WHERE size >= ? ORDER BY size LIMIT ?`),
+      getRecord: this.db.prepare<[string, string], { value: Buffer }>(`SELECT value FROM records WHERE collection = ? AND key = ?`),
+      putRecord: this.db.prepare<[string, string, Buffer]>(`INSERT INTO records (collection, key, value) VALUES (?, ?, ?) ON CONFLICT (collection, key) DO UPDATE SET value = excluded.value`),
+      deleteRecord: this.db.prepare<[string, string]>(`DELETE FROM records WHERE collection = ? AND key = ?`),
+      listRecords: this.db.prepare<[string], { key: string; value: Buffer }>(`SELECT key, value FROM records WHERE collection = ? ORDER BY key`),
+      addChange: this.db.prepare<[string, string]>(`INSERT INTO changes (collection, key) VALUES (?, ?)`),
+      changes: this.db.prepare<[number, number], { id: number; collection: string; key: string }>(`SELECT id, collection, key FROM changes WHERE id > ? ORDER BY id LIMIT ?`),
     };
     this.appendTx = this.db.transaction((batch: LogBatch) => {
       const size = this.stmt.size.get()!.value;
       if (size !== batch.start) throw new StoreConflictError(batch.start, size);
+      for (const e of batch.expects ?? []) {
+        const current = this.stmt.getRecord.get(e.collection, e.key)?.value ?? null;
+        if (current === null ? e.value !== null : e.value === null || !current.equals(e.value)) throw new RecordConflictError(e.collection, e.key);
+      }
       batch.entries.forEach((data, i) => this.stmt.insertEntry.run(batch.start + i, data));
       for (const n of batch.nodes) this.stmt.insertNode.run(n.level, n.index, n.hash);
+      for (const w of batch.writes ?? []) {
+        if (w.value === null) this.stmt.deleteRecord.run(w.collection, w.key);
+        else this.stmt.putRecord.run(w.collection, w.key, w.value);
+        this.stmt.addChange.run(w.collection, w.key);
+      }
       this.stmt.setSize.run(batch.start + batch.entries.length);
     });
   }
@@ -91,6 +108,25 @@ export class SqliteStore implements Store {
 
   async listCheckpoints(fromSize: number, limit: number): Promise<StoredCheckpoint[]> {
     return this.stmt.listCheckpoints.all(fromSize, limit);
+  }
+
+  async getRecord(collection: string, key: string): Promise<Buffer | null> {
+    return this.stmt.getRecord.get(collection, key)?.value ?? null;
+  }
+
+  async listRecords(collection: string): Promise<Array<{ key: string; value: Buffer }>> {
+    return this.stmt.listRecords.all(collection);
+  }
+
+  async readChanges(cursor: string, limit: number, waitMs = 0): Promise<{ cursor: string; changes: RecordChange[] }> {
+    const after = cursor === '' ? 0 : Number(cursor);
+    let rows = this.stmt.changes.all(after, limit);
+    // Polled: SQLite has no notification; a follower of a single-process store rarely waits at all.
+    for (const deadline = Date.now() + waitMs; rows.length === 0 && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 20));
+      rows = this.stmt.changes.all(after, limit);
+    }
+    return { cursor: String(rows.at(-1)?.id ?? after), changes: rows.map((r) => ({ collection: r.collection, key: r.key })) };
   }
 
   async ping(): Promise<void> {

@@ -8,6 +8,22 @@ export interface StoredNode {
   readonly hash: Buffer;
 }
 
+/** A state record written together with log entries: the state and the log never disagree about a change. */
+export interface RecordWrite {
+  /** Lower-case name, e.g. `experts`. */
+  readonly collection: string;
+  readonly key: string;
+  /** New value, or null to delete the record. */
+  readonly value: Buffer | null;
+}
+
+/** An optimistic check: the record must hold exactly `value` (null: must not exist) when the batch commits. */
+export interface RecordExpectation {
+  readonly collection: string;
+  readonly key: string;
+  readonly value: Buffer | null;
+}
+
 /** One group commit of the log: consecutive entries from `start`, with every tree node they complete. */
 export interface LogBatch {
   /** Index of the first entry; must equal the stored log size. */
@@ -16,6 +32,16 @@ export interface LogBatch {
   readonly entries: readonly Buffer[];
   /** Nodes completed by these entries, level 0 (leaf hashes) included. */
   readonly nodes: readonly StoredNode[];
+  /** State records changed by these entries, committed in the same transaction. */
+  readonly writes?: readonly RecordWrite[];
+  /** Checked first; if any fails, RecordConflictError and nothing is written. */
+  readonly expects?: readonly RecordExpectation[];
+}
+
+/** A change to a record, as the change feed reports it (other instances re-read the record). */
+export interface RecordChange {
+  readonly collection: string;
+  readonly key: string;
 }
 
 export interface StoredCheckpoint {
@@ -32,6 +58,17 @@ export class StoreConflictError extends Error {
   ) {
     super(`log append conflict: batch starts at ${expected} but the log holds ${actual} entries`);
     this.name = 'StoreConflictError';
+  }
+}
+
+/** An expectation of the batch did not hold: another writer changed the record first. Nothing was written. */
+export class RecordConflictError extends Error {
+  constructor(
+    readonly collection: string,
+    readonly key: string,
+  ) {
+    super(`record ${collection}/${key} changed meanwhile`);
+    this.name = 'RecordConflictError';
   }
 }
 
@@ -56,6 +93,15 @@ export interface Store {
   latestCheckpoint(): Promise<StoredCheckpoint | null>;
   /** Checkpoints with size in [fromSize, ∞), ascending, at most `limit`. */
   listCheckpoints(fromSize: number, limit: number): Promise<StoredCheckpoint[]>;
+  /** The current value of a record, or null. */
+  getRecord(collection: string, key: string): Promise<Buffer | null>;
+  /** Every record of a collection, in key order. */
+  listRecords(collection: string): Promise<Array<{ key: string; value: Buffer }>>;
+  /**
+   * Record changes committed after `cursor` ('' for the start), oldest first, at most `limit`, and the cursor to ask
+   * from next. With `waitMs`, waits up to that long when there is nothing new yet (Redis: a blocking stream read).
+   */
+  readChanges(cursor: string, limit: number, waitMs?: number): Promise<{ cursor: string; changes: RecordChange[] }>;
   /** Round trip that proves the store answers (health checks). */
   ping(): Promise<void>;
   close(): Promise<void>;

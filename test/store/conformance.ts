@@ -1,7 +1,7 @@
 // One conformance suite for every Store adapter: the same tests, run against SQLite and against Redis.
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { StoreConflictError, type LogBatch, type Store } from '../../src/store/store.js';
+import { RecordConflictError, StoreConflictError, type LogBatch, type Store } from '../../src/store/store.js';
 
 const h = (s: string) => createHash('sha256').update(s).digest();
 
@@ -81,6 +81,47 @@ export function storeConformance(name: string, open: () => Promise<Store>, clean
       await store.appendLog(batchOf(0, 2));
       await expect(store.readEntries(0, 3)).rejects.toThrow(/not all stored/);
       await expect(store.readNodes([{ level: 3, index: 0 }])).rejects.toThrow(/not stored/);
+    });
+
+    it('writes records with the log batch, atomically, and reports them on the change feed', async () => {
+      const json = (v: unknown) => Buffer.from(JSON.stringify(v));
+      await store.appendLog({ ...batchOf(0, 2), writes: [{ collection: 'experts', key: 'E1', value: json({ v: 1 }) }, { collection: 'projects', key: 'P1', value: json({ p: 1 }) }] });
+      expect((await store.getRecord('experts', 'E1'))?.toString()).toBe('{"v":1}');
+      expect(await store.getRecord('experts', 'E2')).toBeNull();
+      await store.appendLog({ ...batchOf(2, 1), writes: [{ collection: 'experts', key: 'E0', value: json({ v: 0 }) }, { collection: 'projects', key: 'P1', value: null }] });
+      expect((await store.listRecords('experts')).map((r) => [r.key, r.value.toString()])).toEqual([['E0', '{"v":0}'], ['E1', '{"v":1}']]);
+      expect(await store.listRecords('projects')).toEqual([]);
+      const first = await store.readChanges('', 3);
+      expect(first.changes).toEqual([
+        { collection: 'experts', key: 'E1' },
+        { collection: 'projects', key: 'P1' },
+        { collection: 'experts', key: 'E0' },
+      ]);
+      const rest = await store.readChanges(first.cursor, 10);
+      expect(rest.changes).toEqual([{ collection: 'projects', key: 'P1' }]);
+      expect((await store.readChanges(rest.cursor, 10)).changes).toEqual([]);
+    });
+
+    it('refuses a batch whose expectation fails, writing neither entries nor records', async () => {
+      const v = (s: string) => Buffer.from(s);
+      await store.appendLog({ ...batchOf(0, 1), writes: [{ collection: 'schedule', key: 'P1', value: v('pending') }] });
+      await expect(
+        store.appendLog({ ...batchOf(1, 1), expects: [{ collection: 'schedule', key: 'P1', value: v('done') }], writes: [{ collection: 'schedule', key: 'P1', value: v('x') }] }),
+      ).rejects.toBeInstanceOf(RecordConflictError);
+      await expect(store.appendLog({ ...batchOf(1, 1), expects: [{ collection: 'schedule', key: 'P2', value: v('pending') }] })).rejects.toMatchObject({ key: 'P2' });
+      await expect(store.appendLog({ ...batchOf(1, 1), expects: [{ collection: 'schedule', key: 'P1', value: null }] })).rejects.toBeInstanceOf(RecordConflictError);
+      expect(await store.logSize()).toBe(1);
+      expect((await store.getRecord('schedule', 'P1'))?.toString()).toBe('pending');
+      await store.appendLog({ ...batchOf(1, 1), expects: [{ collection: 'schedule', key: 'P1', value: v('pending') }, { collection: 'schedule', key: 'P9', value: null }], writes: [{ collection: 'schedule', key: 'P1', value: v('done') }] });
+      expect((await store.getRecord('schedule', 'P1'))?.toString()).toBe('done');
+      expect(await store.logSize()).toBe(2);
+    });
+
+    it('waits for changes when asked to, and returns as soon as one arrives', async () => {
+      const waiting = store.readChanges('', 10, 2000);
+      await new Promise((r) => setTimeout(r, 50));
+      await store.appendLog({ ...batchOf(0, 1), writes: [{ collection: 'experts', key: 'E5', value: Buffer.from('x') }] });
+      expect((await waiting).changes).toEqual([{ collection: 'experts', key: 'E5' }]);
     });
 
     it('stores checkpoints once per size and lists them in order', async () => {
