@@ -2,7 +2,7 @@
 // checkpoints. Durability contract: append() resolves only after the store has made the entry durable.
 import { AppError } from '../errors.js';
 import type { Store, StoredCheckpoint } from '../store/store.js';
-import { StoreConflictError } from '../store/store.js';
+import { RecordConflictError, StoreConflictError, type RecordExpectation, type RecordWrite } from '../store/store.js';
 import { openCheckpoint, type Checkpoint, type CheckpointSigner } from './checkpoint.js';
 import { encodeEntry, GENESIS_PREV, leafHash, type LogEntry } from './entry.js';
 import {
@@ -64,8 +64,16 @@ export interface ConsistencyProof {
   readonly hashes: string[];
 }
 
+/** State that changes with an entry: written in the same store transaction, under optional expectations. */
+export interface StateChange {
+  readonly writes?: readonly RecordWrite[];
+  /** If any fails when the entry commits, the append rejects with RecordConflictError and nothing is written. */
+  readonly expects?: readonly RecordExpectation[];
+}
+
 interface Pending {
   readonly build: EntryBuilder;
+  readonly state: StateChange | undefined;
   readonly resolve: (a: Appended) => void;
   readonly reject: (e: unknown) => void;
 }
@@ -126,19 +134,19 @@ export class AuditLog {
     return this.broken;
   }
 
-  /** Appends `{type, time, prev, payload}` as canonical JSON. Resolves after the entry is durable. */
-  append<P>(type: string, payload: P): Promise<Appended> {
-    return this.appendWith((prev, time) => encodeEntry({ type, time, prev, payload } satisfies LogEntry<P>));
+  /** Appends `{type, time, prev, payload}` as canonical JSON, with its state change. Resolves once durable. */
+  append<P>(type: string, payload: P, state?: StateChange): Promise<Appended> {
+    return this.appendWith((prev, time) => encodeEntry({ type, time, prev, payload } satisfies LogEntry<P>), state);
   }
 
   /** Appends an entry built once its prev hash and time are known. Resolves after the entry is durable. */
-  appendWith(build: EntryBuilder): Promise<Appended> {
+  appendWith(build: EntryBuilder, state?: StateChange): Promise<Appended> {
     if (this.broken) {
       return Promise.reject(new AppError('LOG_MISMATCH', `the audit log is broken at index ${this.broken.index}: ${this.broken.reason}`, this.broken));
     }
     if (this.closed) return Promise.reject(new AppError('LOG_UNAVAILABLE', 'the audit log is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ build, resolve, reject });
+      this.queue.push({ build, state, resolve, reject });
       if (!this.flushing) {
         this.flushing = true;
         // Let appends issued in the same tick join this group commit.
@@ -150,7 +158,11 @@ export class AuditLog {
   /** Group commit: every append queued while the previous commit ran goes into the next one. */
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
+      // An append with expectations commits alone, so that its conflict rejects it and nothing else.
+      const guarded = (p: Pending) => (p.state?.expects?.length ?? 0) > 0;
+      let take = 1;
+      if (!guarded(this.queue[0]!)) while (take < this.queue.length && take < this.maxBatch && !guarded(this.queue[take]!)) take++;
+      const batch = this.queue.splice(0, take);
       try {
         const appended = await this.exclusive(() => this.commit(batch));
         batch.forEach((p, i) => p.resolve(appended[i]!));
@@ -178,13 +190,17 @@ export class AuditLog {
         this.prev = hex(leaf);
       }
       try {
-        await this.store.appendLog({ start, entries, nodes });
+        const writes = batch.flatMap((p) => p.state?.writes ?? []);
+        const expects = batch.flatMap((p) => p.state?.expects ?? []);
+        await this.store.appendLog({ start, entries, nodes, writes, expects });
         return appended;
       } catch (err) {
         // The frontier and chain head already hold this batch: re-read them from the store before anything else.
         this.needsReload = true;
         // Another instance appended first: take its entries into our tree and rebuild this batch on top of them.
         if (err instanceof StoreConflictError && attempt < 10) continue;
+        // The expectation failed: the caller decides (the store wrote nothing, the tree is re-read).
+        if (err instanceof RecordConflictError) throw err;
         // After any other failure the store's state is unknown (it may have committed); the reload will tell.
         throw err instanceof AppError ? err : new AppError('LOG_UNAVAILABLE', 'the audit log could not be written', { cause: String(err) });
       }

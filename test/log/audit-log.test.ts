@@ -113,3 +113,28 @@ for (const [name, make] of [['sqlite', sqliteTestStore], ['redis', redisTestStor
     });
   });
 }
+
+describe('AuditLog state changes', () => {
+  for (const [name, make] of [['sqlite', sqliteTestStore], ['redis', redisTestStore]] as const) {
+    it(`${name}: writes records with their entry, and rejects only the append whose expectation fails`, async () => {
+      const t = await make();
+      try {
+        const log = await AuditLog.open({ store: t.store, signer: keys.signer, verifier: keys.verifier });
+        const v = (s: string) => Buffer.from(s);
+        await log.append('project.registered', { id: 'P1' }, { writes: [{ collection: 'schedule', key: 'P1', value: v('pending') }] });
+        // Two instances race to finish the same draw: exactly one wins, the other is told, nothing else is hurt.
+        const finish = (who: string) =>
+          log.append('draw.result', { who }, { expects: [{ collection: 'schedule', key: 'P1', value: v('pending') }], writes: [{ collection: 'schedule', key: 'P1', value: v(`done by ${who}`) }] });
+        const results = await Promise.allSettled([finish('a'), log.append('other', {}), finish('b'), log.append('other', {})]);
+        expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+        expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ name: 'RecordConflictError', key: 'P1' });
+        expect((await t.store.getRecord('schedule', 'P1'))?.toString()).toBe('done by a');
+        expect(await t.store.logSize()).toBe(4);
+        await log.close();
+        expect((await verifyLog({ store: t.store, verifier: keys.verifier, origin: TEST_ORIGIN })).ok).toBe(true);
+      } finally {
+        await t.dispose();
+      }
+    });
+  }
+});
