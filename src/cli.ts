@@ -5,7 +5,10 @@ import { createWriteStream } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { registerKeyCommands } from './cli/key-commands.js';
 import { registerLogCommands } from './cli/log-commands.js';
+import { registerTokenCommands } from './cli/token-commands.js';
+import { loadConfig } from './config.js';
 import { runDemo } from './demo.js';
+import { openContext } from './open-context.js';
 import { SPECIALTY_PATTERN } from './domain/primitives.js';
 import { generatePool } from './pool/generator.js';
 
@@ -33,11 +36,20 @@ program
   .option('--specialties <codes>', 'comma-separated specialty codes, one group each', specialtyList)
   .option('--count <n>', 'experts selected per group', positiveInt, 3)
   .option('--nonce <hex>', 'fixed 32-byte nonce (hex) for a reproducible run')
-  .action(async (opts: { size: number; seed: string; specialties?: string[]; count: number; nonce?: string }) => {
+  .option('--log', 'commit the draw to the configured store\'s audit log (commit durable before the seed exists)')
+  .action(async (opts: { size: number; seed: string; specialties?: string[]; count: number; nonce?: string; log?: boolean }) => {
     if (opts.nonce !== undefined && !/^[0-9a-f]{64}$/.test(opts.nonce)) {
       program.error('--nonce must be 64 lower-case hex digits', { exitCode: 2 });
     }
-    await runDemo(opts, (line) => console.log(line));
+    const { log, ...demo } = opts;
+    if (!log) return runDemo(demo, (line) => console.log(line));
+    const opened = await openContext(loadConfig(), (files) => console.log(`generated development keys:\n  ${files.join('\n  ')}\n`));
+    try {
+      if (opened.ctx.auditLog.integrity) throw new Error(`the audit log fails its self-check at index ${opened.ctx.auditLog.integrity.index}: ${opened.ctx.auditLog.integrity.reason}`);
+      await runDemo({ ...demo, log: opened.ctx.auditLog }, (line) => console.log(line));
+    } finally {
+      await opened.close();
+    }
   });
 
 const pool = program.command('pool').description('expert pool tools');
@@ -62,6 +74,7 @@ pool
 
 registerKeyCommands(program);
 registerLogCommands(program);
+registerTokenCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -39,6 +39,12 @@ export const ConfigSchema = z
       .regex(/^[\x21-\x7e]+$/, 'log origin: printable ASCII without spaces, e.g. draw.example-centre.gov.cn/log')
       .default('expert-draw.localhost/log')
       .describe('Checkpoint origin line and log signer name: unique per deployment'),
+    EXPERT_DRAW_HOST: z.string().min(1).default('127.0.0.1').describe('Address the HTTP service listens on'),
+    EXPERT_DRAW_PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port (0: any free port)'),
+    EXPERT_DRAW_TOKEN_MAX_TTL_S: z.coerce.number().int().min(60).max(86_400).default(8 * 3600).describe('Longest accepted token lifetime'),
+    EXPERT_DRAW_BODY_LIMIT: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024).describe('Largest request body in bytes (bulk import: 32×)'),
+    EXPERT_DRAW_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(1200).describe('Requests per minute per client (token subject or address)'),
+    EXPERT_DRAW_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
     EXPERT_DRAW_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000).describe('Checkpoint cadence while entries arrive'),
   })
   .superRefine((c, ctx) => {

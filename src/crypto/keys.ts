@@ -71,7 +71,8 @@ export function loadKeys(options: LoadKeysOptions): InstanceKeys {
   const { dir } = options;
   const missing = Object.values(KEY_FILES).filter((f) => !existsSync(join(dir, f)));
   if (missing.length === Object.values(KEY_FILES).length && options.generateMissing) {
-    options.onGenerated?.(generateKeys(dir, options.origin));
+    const files = generateKeys(dir, options.origin);
+    options.onGenerated?.(files);
   } else if (missing.length > 0) {
     throw new MissingKeysError(dir, missing);
   }

@@ -1,0 +1,48 @@
+// The application as a plugin tree: external plugins → app decorators → routes. Tests build it and inject();
+// src/server.ts runs it. Nothing here listens on a port or reads the environment.
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import context, { type AppContext } from './plugins/app/context.js';
+import errorHandler from './plugins/app/error-handler.js';
+import health from './plugins/external/health.js';
+import helmet from './plugins/external/helmet.js';
+import jwt from './plugins/external/jwt.js';
+import rateLimit from './plugins/external/rate-limit.js';
+import swagger from './plugins/external/swagger.js';
+import healthRoutes from './routes/health.js';
+import sessionRoutes from './routes/v1/session.js';
+
+export interface BuildOptions {
+  /** pino options, or false for none (tests). */
+  readonly logger?: boolean | Record<string, unknown>;
+}
+
+export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    genReqId: () => randomUUID(),
+    bodyLimit: ctx.config.EXPERT_DRAW_BODY_LIMIT,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  // Tier 1: what every route relies on.
+  await app.register(context, { context: ctx });
+  await app.register(errorHandler);
+  // Tier 2: external concerns, one file each.
+  await app.register(helmet);
+  await app.register(rateLimit);
+  await app.register(health);
+  await app.register(swagger);
+  await app.register(jwt);
+  // Tier 3: routes; each folder declares its roles.
+  await app.register(healthRoutes);
+  await app.register(sessionRoutes, { prefix: '/v1' });
+  return app;
+}

@@ -1,0 +1,20 @@
+// Roles and the token claims the service issues and accepts.
+import { z } from 'zod';
+
+export const ROLES = ['admin', 'pool-manager', 'operator', 'supervisor', 'checkin', 'site', 'inspector'] as const;
+export const Role = z.enum(ROLES).describe('Role of the token holder');
+export type Role = z.infer<typeof Role>;
+
+/** Roles that belong to one remote evaluation site: their tokens must name it. */
+export const SITE_SCOPED: ReadonlySet<Role> = new Set(['site']);
+
+export const TokenClaims = z
+  .object({
+    sub: z.string().min(1).max(128).describe('Who holds the token (a person or a terminal)'),
+    role: Role,
+    site: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional().describe('Site the token is scoped to'),
+    iat: z.number().int(),
+    exp: z.number().int(),
+  })
+  .refine((c) => !SITE_SCOPED.has(c.role) || c.site !== undefined, { message: 'a site token must name its site', path: ['site'] });
+export type TokenClaims = z.infer<typeof TokenClaims>;

@@ -1,0 +1,32 @@
+// Issuing access tokens (EdDSA JWTs under keys/jwt-signing.pem, short-lived), and checking their claims. The service
+// verifies signatures with @fastify/jwt (src/plugins/external/jwt.ts), which uses the same fast-jwt underneath.
+import { createSigner } from 'fast-jwt';
+import type { KeyObject } from 'node:crypto';
+import { AppError } from '../errors.js';
+import { TokenClaims, type Role } from './roles.js';
+
+export interface IssueOptions {
+  readonly subject: string;
+  readonly role: Role;
+  readonly site?: string;
+  readonly ttlSeconds: number;
+}
+
+export const TOKEN_ISSUER = 'expert-draw';
+
+export function tokenSigner(privateKey: KeyObject): (options: IssueOptions) => string {
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const sign = createSigner({ key: pem, algorithm: 'EdDSA', iss: TOKEN_ISSUER });
+  return (o) => {
+    const now = Math.floor(Date.now() / 1000);
+    return sign({ sub: o.subject, role: o.role, ...(o.site ? { site: o.site } : {}), iat: now, exp: now + o.ttlSeconds });
+  };
+}
+
+/** Checks claims after the signature, issuer and expiry were verified: ours, and not longer-lived than allowed. */
+export function checkClaims(raw: unknown, maxTtlSeconds: number): TokenClaims {
+  const parsed = TokenClaims.safeParse(raw);
+  if (!parsed.success) throw new AppError('UNAUTHENTICATED', 'the access token does not carry valid claims');
+  if (parsed.data.exp - parsed.data.iat > maxTtlSeconds) throw new AppError('UNAUTHENTICATED', 'the access token lives longer than this service allows');
+  return parsed.data;
+}

@@ -1,0 +1,22 @@
+// GET /v1/session: who the token says the caller is. Any role.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ROLES, Role } from '../../auth/roles.js';
+import { requireRole } from '../../auth/require-role.js';
+import { errorResponses } from '../../schemas/common.js';
+
+const Session = z.object({
+  subject: z.string().describe('Token subject'),
+  role: Role,
+  site: z.string().nullable().describe('Site the token is scoped to'),
+  expiresAt: z.string().describe('Expiry, ISO 8601'),
+});
+
+const routes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('onRequest', requireRole(...ROLES));
+  app.get('/session', { schema: { summary: 'The caller, as the token says', tags: ['session'], response: { 200: Session, ...errorResponses() } } }, async (request) => {
+    const p = request.principal;
+    return { subject: p.sub, role: p.role, site: p.site ?? null, expiresAt: new Date(p.exp * 1000).toISOString() };
+  });
+};
+export default routes;

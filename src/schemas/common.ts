@@ -1,0 +1,23 @@
+// Schemas shared by every route: the error shape, and small reusable pieces.
+import { z } from 'zod';
+import { ERROR_STATUS } from '../errors.js';
+
+export const ErrorCodeSchema = z.enum(Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS, ...Array<keyof typeof ERROR_STATUS>]).describe('Stable error code');
+
+export const ErrorBody = z
+  .object({
+    error: z
+      .object({
+        code: ErrorCodeSchema,
+        message: z.string().describe('What went wrong, for a person; never personal data'),
+        details: z.unknown().optional().describe('Machine-readable details, e.g. the invalid fields'),
+      })
+      .describe('The error'),
+    requestId: z.string().describe('Id of the request, as in the service log'),
+  })
+  .describe('Every 4xx and 5xx answer has this shape');
+
+/** Error responses for a route's schema: pass the codes the route can answer with. */
+export function errorResponses(...statuses: number[]): Record<number, typeof ErrorBody> {
+  return Object.fromEntries([...new Set([400, 401, 403, 429, 500, ...statuses])].map((s) => [s, ErrorBody]));
+}

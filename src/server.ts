@@ -1,0 +1,44 @@
+// The runner: configuration from the environment, logger, listen, graceful shutdown. Everything else is in app.ts.
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+import { openContext } from './open-context.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const opened = await openContext(config, (files) =>
+    console.log(`generated development keys (never use them in production):\n  ${files.join('\n  ')}\n`),
+  );
+  const app = await buildApp(opened.ctx, {
+    logger: { level: config.EXPERT_DRAW_LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+  });
+  app.server.requestTimeout = 30_000;
+  app.server.headersTimeout = 10_000;
+  app.server.keepAliveTimeout = 5_000;
+  const address = await app.listen({ host: config.EXPERT_DRAW_HOST, port: config.EXPERT_DRAW_PORT });
+  const log = opened.ctx.auditLog;
+  console.log(`expert-draw listening on ${address} (${config.EXPERT_DRAW_STORE} store, audit log of ${log.size} entries, origin ${log.origin})`);
+  console.log(`API docs: ${address}/docs`);
+  if (log.integrity) console.error(`the audit log fails its self-check at index ${log.integrity.index}: ${log.integrity.reason}; draws are refused`);
+  if (config.EXPERT_DRAW_MODE === 'development') {
+    console.log('development token: npm run -s cli -- token issue --role admin --subject you   (then: curl -H "Authorization: Bearer $TOKEN" …)');
+  }
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await opened.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+try {
+  await main();
+} catch (err) {
+  // Configuration and key problems print as one line that says what to do, not as a stack trace.
+  console.error(`expert-draw: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,53 @@
+// One build() for route tests: a real app on a fresh SQLite file (or Redis prefix) with fresh keys; inject(), no port.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app.js';
+import type { Role } from '../src/auth/roles.js';
+import { tokenSigner } from '../src/auth/tokens.js';
+import { loadConfig, type Config } from '../src/config.js';
+import { openContext } from '../src/open-context.js';
+import type { AppContext } from '../src/plugins/app/context.js';
+
+export interface Built {
+  readonly app: FastifyInstance;
+  readonly ctx: AppContext;
+  readonly config: Config;
+  /** A bearer token for a role (a site for site-scoped roles), valid for `ttlSeconds`. */
+  token(role: Role, options?: { site?: string; subject?: string; ttlSeconds?: number }): string;
+  /** `{ authorization: 'Bearer …' }` for inject(). */
+  auth(role: Role, options?: { site?: string; subject?: string }): { authorization: string };
+  close(): Promise<void>;
+}
+
+export async function build(env: Record<string, string> = {}): Promise<Built> {
+  const dir = mkdtempSync(join(tmpdir(), 'expert-draw-app-'));
+  const config = loadConfig({
+    EXPERT_DRAW_DATA_DIR: join(dir, 'data'),
+    EXPERT_DRAW_KEYS_DIR: join(dir, 'keys'),
+    EXPERT_DRAW_REDIS_PREFIX: `test:${randomBytes(6).toString('hex')}:`,
+    EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE: 'true',
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    ...env,
+  });
+  const opened = await openContext(config);
+  const app = await buildApp(opened.ctx);
+  await app.ready();
+  const sign = tokenSigner(opened.ctx.keys.jwt.privateKey);
+  const token: Built['token'] = (role, o = {}) =>
+    sign({ role, subject: o.subject ?? `test-${role}`, site: o.site ?? (role === 'site' ? 'site-a' : undefined), ttlSeconds: o.ttlSeconds ?? 600 });
+  return {
+    app,
+    ctx: opened.ctx,
+    config,
+    token,
+    auth: (role, o) => ({ authorization: `Bearer ${token(role, o)}` }),
+    async close() {
+      await app.close();
+      await opened.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
