@@ -1,8 +1,9 @@
-// Benchmark entry point: `npm run bench -- --suite engine [--pools 1k,10k,100k,1M] [--draws N] [--out DIR]`.
+// Benchmark entry point: `npm run bench -- --suite engine [--pools 1k,10k,100k,1M] [--draws N] [--out DIR]`,
+// `npm run bench -- --suite log [--draws N] [--warmup N] [--log-size 1M] [--stores sqlite,redis] [--out DIR]`.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { parsePoolList } from './lib/format.js';
+import { parsePoolList, parsePoolSize } from './lib/format.js';
 import { SUITES } from './suites/index.js';
 
 /** Usage errors (unknown suite, bad option) exit with 2; a suite that fails at run time exits with 1. */
@@ -26,12 +27,33 @@ function poolList(text: string): number[] {
   }
 }
 
+function logSize(text: string): number {
+  if (text.trim() === '0') return 0;
+  try {
+    return parsePoolSize(text);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+const STORES = ['sqlite', 'redis'] as const;
+type StoreName = (typeof STORES)[number];
+
+function storeList(text: string): StoreName[] {
+  const names = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const bad = names.filter((n) => !(STORES as readonly string[]).includes(n));
+  if (names.length === 0 || bad.length > 0) throw new InvalidArgumentError(`stores are ${STORES.join(', ')} (comma-separated)`);
+  return [...new Set(names)] as StoreName[];
+}
+
 interface CliOptions {
   suite: string;
   pools?: number[];
   draws?: number;
   warmup?: number;
   baselineDraws?: number;
+  logSize?: number;
+  stores?: StoreName[];
   out: string;
 }
 
@@ -43,6 +65,8 @@ async function main(argv: readonly string[]): Promise<number> {
     .option('--draws <n>', 'timed draws per pool size (engine default 1000)', positiveInt('--draws'))
     .option('--warmup <n>', 'untimed warm-up draws per pool size (engine default 200)', positiveInt('--warmup'))
     .option('--baseline-draws <n>', 'upper bound on baseline draws per pool size (default: --draws)', positiveInt('--baseline-draws'))
+    .option('--log-size <n>', 'log suite: entries of the large log, e.g. 1M, 100k; 0 skips it (default 1M)', logSize)
+    .option('--stores <list>', 'log suite: stores to measure, comma-separated (default sqlite,redis)', storeList)
     .option('--out <dir>', 'directory for result files', DEFAULT_OUT)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -64,6 +88,8 @@ async function main(argv: readonly string[]): Promise<number> {
     draws: opts.draws,
     warmup: opts.warmup,
     baselineDraws: opts.baselineDraws,
+    logSize: opts.logSize,
+    stores: opts.stores,
     outDir: path.resolve(opts.out),
   });
   return 0;

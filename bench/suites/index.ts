@@ -6,6 +6,10 @@ export interface CommonOptions {
   readonly draws: number | undefined;
   readonly warmup: number | undefined;
   readonly baselineDraws: number | undefined;
+  /** log suite: entries of the large log (default 1M). */
+  readonly logSize?: number | undefined;
+  /** log suite: which stores to measure (default sqlite and redis). */
+  readonly stores?: ReadonlyArray<'sqlite' | 'redis'> | undefined;
   readonly outDir: string;
 }
 
@@ -15,7 +19,8 @@ export interface Suite {
   run(options: CommonOptions): Promise<void>;
 }
 
-/** Add later suites (log, http) here, each in its own file. */
+/** Add later suites (http) here, each in its own file. */
 export const SUITES: Readonly<Record<string, () => Promise<Suite>>> = {
   engine: async () => (await import('./engine.js')).suite,
+  log: async () => (await import('./log.js')).suite,
 };

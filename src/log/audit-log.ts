@@ -170,6 +170,9 @@ export class AuditLog {
       } catch (err) {
         batch.forEach((p) => p.reject(err));
       }
+      // SQLite commits synchronously: yield between batches so that timers (checkpoints) and requests run while a
+      // backlog drains, instead of after it.
+      if (this.queue.length > 0) await new Promise((r) => setImmediate(r));
     }
     this.flushing = false;
   }
@@ -370,11 +373,18 @@ export async function verifyRange(
   }
   let prev = from === 0 ? GENESIS_PREV : hex((await store.readNodes([{ level: 0, index: from - 1 }]))[0]!);
   const CHUNK = 5000;
+  const read = (start: number) => {
+    const end = Math.min(to, start + CHUNK);
+    return Promise.all([store.readEntries(start, end).catch(() => null), store.readNodeRange(0, start, end).catch(() => null)]);
+  };
+  // The next chunk is read while this one is hashed: a remote store's round trips overlap the CPU work.
+  let next = from < to ? read(from) : null;
   for (let start = from; start < to; start += CHUNK) {
     const end = Math.min(to, start + CHUNK);
-    const entries = await store.readEntries(start, end).catch(() => null);
+    const [entries, leaves] = await next!;
+    next = end < to ? read(end) : null;
+    next?.catch(() => undefined);
     if (!entries) return { index: start, reason: `entries ${start}…${end - 1} are not all stored` };
-    const leaves = await store.readNodeRange(0, start, end).catch(() => null);
     if (!leaves) return { index: start, reason: `leaf hashes ${start}…${end - 1} are not all stored` };
     const completed: MerkleNode[] = [];
     for (let i = 0; i < entries.length; i++) {
@@ -423,11 +433,17 @@ async function compareNodes(store: Store, nodes: readonly MerkleNode[]): Promise
   return null;
 }
 
-/** The top-level `prev` of an entry. JCS orders keys payload, prev, time, type: the last `"prev":"` is the top one. */
+const PREV_MARK = Buffer.from('"prev":"');
+const QUOTE = 0x22;
+
+/**
+ * The top-level `prev` of an entry. JCS orders keys payload, prev, time, type: the last `"prev":"` is the top one.
+ * Reads the bytes in place (no decoding of the whole entry): this runs for every entry of a full verification.
+ */
 export function chainedPrev(bytes: Buffer): string | null {
-  const text = bytes.toString('utf8');
-  const at = text.lastIndexOf('"prev":"');
-  if (at < 0) return null;
-  const value = text.slice(at + 8, at + 8 + 64);
-  return text.charAt(at + 72) === '"' && /^[0-9a-f]{64}$/.test(value) ? value : null;
+  const at = bytes.lastIndexOf(PREV_MARK);
+  if (at < 0 || bytes[at + 72] !== QUOTE) return null;
+  const value = bytes.toString('latin1', at + 8, at + 72);
+  return HEX64.test(value) ? value : null;
 }
+const HEX64 = /^[0-9a-f]{64}$/;

@@ -1,5 +1,5 @@
 // RFC 9162 Merkle tree: hashing, which stored subtrees a root or proof needs, proof assembly, verification, append.
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { RFC9162_NODE_PREFIX } from './entry.js';
 
 export { leafHash as hashLeaf } from './entry.js';
@@ -26,8 +26,15 @@ const NODE_PREFIX = Uint8Array.of(RFC9162_NODE_PREFIX);
 
 /** RFC 9162 §2.1.1: an interior node is SHA-256(0x01 ‖ left ‖ right). */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  if (left.length !== HASH_BYTES || right.length !== HASH_BYTES) {
+    return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  }
+  // One-shot hash over a reused 65-byte input: safe, the call is synchronous.
+  NODE_INPUT.set(left, 1);
+  NODE_INPUT.set(right, 33);
+  return hash('sha256', NODE_INPUT, 'buffer');
 }
+const NODE_INPUT = Buffer.alloc(65, RFC9162_NODE_PREFIX);
 
 /** MTH of the empty tree, a fresh copy. */
 export function emptyRoot(): Buffer {

@@ -38,9 +38,9 @@ export class SqliteStore implements Store {
       setSize: this.db.prepare<[number]>(`UPDATE meta SET value = ? WHERE key = 'log_size'`),
       insertEntry: this.db.prepare<[number, Buffer]>(`INSERT INTO log_entries (idx, data) VALUES (?, ?)`),
       insertNode: this.db.prepare<[number, number, Buffer]>(`INSERT INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)`),
-      entries: this.db.prepare<[number, number], { idx: number; data: Buffer }>(`SELECT idx, data FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx`),
+      entries: this.db.prepare<[number, number], Buffer>(`SELECT data FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx`).pluck(),
       node: this.db.prepare<[number, number], { hash: Buffer }>(`SELECT hash FROM log_nodes WHERE level = ? AND idx = ?`),
-      nodeRange: this.db.prepare<[number, number, number], { hash: Buffer }>(`SELECT hash FROM log_nodes WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx`),
+      nodeRange: this.db.prepare<[number, number, number], Buffer>(`SELECT hash FROM log_nodes WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx`).pluck(),
       putCheckpoint: this.db.prepare<[number, string]>(`INSERT INTO checkpoints (size, note) VALUES (?, ?)`),
       latestCheckpoint: this.db.prepare<[], StoredCheckpoint>(`SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1`),
       listCheckpoints: this.db.prepare<[number, number], StoredCheckpoint>(`SELECT size, note FROM checkpoints WHERE size >= ? ORDER BY size LIMIT ?`),
@@ -81,7 +81,7 @@ export class SqliteStore implements Store {
   async readEntries(start: number, end: number): Promise<Buffer[]> {
     const rows = this.stmt.entries.all(start, end);
     if (rows.length !== Math.max(0, end - start)) throw new Error(`log entries [${start}, ${end}) are not all stored`);
-    return rows.map((r) => r.data);
+    return rows;
   }
 
   async readNodes(ids: ReadonlyArray<{ level: number; index: number }>): Promise<Buffer[]> {
@@ -95,7 +95,7 @@ export class SqliteStore implements Store {
   async readNodeRange(level: number, start: number, end: number): Promise<Buffer[]> {
     const rows = this.stmt.nodeRange.all(level, start, end);
     if (rows.length !== Math.max(0, end - start)) throw new Error(`tree nodes ${level}:[${start}, ${end}) are not all stored`);
-    return rows.map((r) => r.hash);
+    return rows;
   }
 
   async putCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {

@@ -1,0 +1,126 @@
+// A Store that forwards every call to a real one and adds up the time spent inside it, per method: how much of an
+// append (or a verification) is the store and how much is the log above it. Costs one hrtime pair per call.
+import type { LogBatch, Store, StoredCheckpoint } from '../../src/store/store.js';
+
+export interface MethodTotals {
+  calls: number;
+  ms: number;
+}
+
+export interface StoreTimes {
+  readonly appendLog: MethodTotals & { entries: number; nodes: number; entryBytes: number; maxBatch: number };
+  readonly readEntries: MethodTotals;
+  readonly readNodes: MethodTotals;
+  readonly readNodeRange: MethodTotals;
+  /** putCheckpoint: checkpoints signed and stored. */
+  readonly putCheckpoint: MethodTotals;
+  /** latestCheckpoint and listCheckpoints. */
+  readonly checkpoints: MethodTotals;
+  readonly other: MethodTotals;
+}
+
+function zero(): StoreTimes {
+  return {
+    appendLog: { calls: 0, ms: 0, entries: 0, nodes: 0, entryBytes: 0, maxBatch: 0 },
+    readEntries: { calls: 0, ms: 0 },
+    readNodes: { calls: 0, ms: 0 },
+    readNodeRange: { calls: 0, ms: 0 },
+    putCheckpoint: { calls: 0, ms: 0 },
+    checkpoints: { calls: 0, ms: 0 },
+    other: { calls: 0, ms: 0 },
+  };
+}
+
+export class TimedStore implements Store {
+  times: StoreTimes = zero();
+  /** Duration of the latest appendLog call, in ms. */
+  lastAppendMs = 0;
+
+  constructor(readonly inner: Store) {}
+
+  get kind(): Store['kind'] {
+    return this.inner.kind;
+  }
+
+  /** Returns the totals so far and starts counting from zero. */
+  reset(): StoreTimes {
+    const t = this.times;
+    this.times = zero();
+    return t;
+  }
+
+  private async time<T>(bucket: MethodTotals, fn: () => Promise<T>): Promise<T> {
+    const start = process.hrtime.bigint();
+    try {
+      return await fn();
+    } finally {
+      bucket.calls++;
+      bucket.ms += Number(process.hrtime.bigint() - start) / 1e6;
+    }
+  }
+
+  async appendLog(batch: LogBatch): Promise<void> {
+    const a = this.times.appendLog;
+    const start = process.hrtime.bigint();
+    try {
+      await this.inner.appendLog(batch);
+    } finally {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      this.lastAppendMs = ms;
+      a.calls++;
+      a.ms += ms;
+      a.entries += batch.entries.length;
+      a.nodes += batch.nodes.length;
+      for (const e of batch.entries) a.entryBytes += e.length;
+      a.maxBatch = Math.max(a.maxBatch, batch.entries.length);
+    }
+  }
+
+  getRecord(collection: string, key: string): Promise<Buffer | null> {
+    return this.time(this.times.other, () => this.inner.getRecord(collection, key));
+  }
+
+  listRecords(collection: string): Promise<Array<{ key: string; value: Buffer }>> {
+    return this.time(this.times.other, () => this.inner.listRecords(collection));
+  }
+
+  readChanges(cursor: string, limit: number, waitMs?: number): ReturnType<Store['readChanges']> {
+    return this.time(this.times.other, () => this.inner.readChanges(cursor, limit, waitMs));
+  }
+
+  logSize(): Promise<number> {
+    return this.time(this.times.other, () => this.inner.logSize());
+  }
+
+  readEntries(start: number, end: number): Promise<Buffer[]> {
+    return this.time(this.times.readEntries, () => this.inner.readEntries(start, end));
+  }
+
+  readNodes(ids: ReadonlyArray<{ level: number; index: number }>): Promise<Buffer[]> {
+    return this.time(this.times.readNodes, () => this.inner.readNodes(ids));
+  }
+
+  readNodeRange(level: number, start: number, end: number): Promise<Buffer[]> {
+    return this.time(this.times.readNodeRange, () => this.inner.readNodeRange(level, start, end));
+  }
+
+  putCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
+    return this.time(this.times.putCheckpoint, () => this.inner.putCheckpoint(checkpoint));
+  }
+
+  latestCheckpoint(): Promise<StoredCheckpoint | null> {
+    return this.time(this.times.checkpoints, () => this.inner.latestCheckpoint());
+  }
+
+  listCheckpoints(fromSize: number, limit: number): Promise<StoredCheckpoint[]> {
+    return this.time(this.times.checkpoints, () => this.inner.listCheckpoints(fromSize, limit));
+  }
+
+  ping(): Promise<void> {
+    return this.time(this.times.other, () => this.inner.ping());
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
