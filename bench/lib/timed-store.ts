@@ -88,6 +88,10 @@ export class TimedStore implements Store {
     return this.time(this.times.other, () => this.inner.readChanges(cursor, limit, waitMs));
   }
 
+  readEntriesWithLeaves(start: number, end: number): ReturnType<Store['readEntriesWithLeaves']> {
+    return this.time(this.times.readEntries, () => this.inner.readEntriesWithLeaves(start, end));
+  }
+
   logSize(): Promise<number> {
     return this.time(this.times.other, () => this.inner.logSize());
   }
@@ -100,8 +104,8 @@ export class TimedStore implements Store {
     return this.time(this.times.readNodes, () => this.inner.readNodes(ids));
   }
 
-  readNodeRange(level: number, start: number, end: number): Promise<Buffer[]> {
-    return this.time(this.times.readNodeRange, () => this.inner.readNodeRange(level, start, end));
+  readNodeRangeHex(level: number, start: number, end: number): Promise<string[]> {
+    return this.time(this.times.readNodeRange, () => this.inner.readNodeRangeHex(level, start, end));
   }
 
   putCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {

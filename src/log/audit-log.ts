@@ -187,7 +187,7 @@ export class AuditLog {
       for (const p of batch) {
         const entry = p.build(this.prev, this.clock().toISOString());
         const leaf = leafHash(entry);
-        nodes.push(...this.frontier.append(leaf));
+        nodes.push(...this.frontier.appendShared(leaf));
         appended.push({ index: start + entries.length, leafHash: leaf, entry });
         entries.push(entry);
         this.prev = hex(leaf);
@@ -375,7 +375,10 @@ export async function verifyRange(
   const CHUNK = 5000;
   const read = (start: number) => {
     const end = Math.min(to, start + CHUNK);
-    return Promise.all([store.readEntries(start, end).catch(() => null), store.readNodeRange(0, start, end).catch(() => null)]);
+    return store.readEntriesWithLeaves(start, end).then(
+      (r) => [r.entries, r.leafHex] as const,
+      () => [null, null] as const,
+    );
   };
   // The next chunk is read while this one is hashed: a remote store's round trips overlap the CPU work.
   let next = from < to ? read(from) : null;
@@ -384,20 +387,22 @@ export async function verifyRange(
     const [entries, leaves] = await next!;
     next = end < to ? read(end) : null;
     next?.catch(() => undefined);
-    if (!entries) return { index: start, reason: `entries ${start}…${end - 1} are not all stored` };
-    if (!leaves) return { index: start, reason: `leaf hashes ${start}…${end - 1} are not all stored` };
+    if (!entries || !leaves) return { index: start, reason: `entries ${start}…${end - 1} or their leaf hashes are not all stored` };
     const completed: MerkleNode[] = [];
     for (let i = 0; i < entries.length; i++) {
       const index = start + i;
       const bytes = entries[i]!;
       const leaf = leafHash(bytes);
-      if (!leaf.equals(leaves[i]!)) return { index, reason: 'entry does not match its stored leaf hash' };
-      const chained = chainedPrev(bytes);
-      if (chained === null) return { index, reason: 'entry is not a log entry (no prev hash)' };
-      if (chained !== prev) return { index, reason: `hash chain broken: prev does not match entry ${index - 1}` };
+      const leafHex = leaf.toString('hex');
+      if (leafHex !== leaves[i]) return { index, reason: 'entry does not match its stored leaf hash' };
+      if (!chainsTo(bytes, prev)) {
+        return chainedPrev(bytes) === null
+          ? { index, reason: 'entry is not a log entry (no prev hash)' }
+          : { index, reason: `hash chain broken: prev does not match entry ${index - 1}` };
+      }
       // Level 0 was just compared; only interior nodes remain to check against the store.
-      for (const n of frontier.append(leaf)) if (n.level > 0) completed.push(n);
-      prev = hex(leaf);
+      for (const n of frontier.appendShared(leaf)) if (n.level > 0) completed.push(n);
+      prev = leafHex;
       const anchor = anchors.get(frontier.size);
       if (anchor && !frontier.root().equals(anchor)) {
         return { index, reason: `entries up to ${index} do not reproduce the root of checkpoint ${frontier.size}` };
@@ -420,10 +425,10 @@ async function compareNodes(store: Store, nodes: readonly MerkleNode[]): Promise
   }
   for (const [level, list] of byLevel) {
     const first = list[0]!.index;
-    const stored = await store.readNodeRange(level, first, first + list.length).catch(() => null);
+    const stored = await store.readNodeRangeHex(level, first, first + list.length).catch(() => null);
     if (!stored) return { index: list[0]!.index * 2 ** level, reason: `tree nodes of level ${level} are missing` };
     for (let i = 0; i < list.length; i++) {
-      if (!stored[i]!.equals(list[i]!.hash)) {
+      if (stored[i] !== list[i]!.hash.toString('hex')) {
         const n = list[i]!;
         const leaf = n.index * 2 ** level;
         return { index: leaf, reason: level === 0 ? 'entry does not match its stored leaf hash' : `stored tree node ${level}:${n.index} (leaves ${leaf}…${leaf + 2 ** level - 1}) does not match the entries` };
@@ -447,3 +452,9 @@ export function chainedPrev(bytes: Buffer): string | null {
   return HEX64.test(value) ? value : null;
 }
 const HEX64 = /^[0-9a-f]{64}$/;
+
+/** Whether the entry's top-level `prev` is exactly `prev` (64 lower-case hex digits), without a regex. */
+function chainsTo(bytes: Buffer, prev: string): boolean {
+  const at = bytes.lastIndexOf(PREV_MARK);
+  return at >= 0 && bytes[at + 72] === QUOTE && bytes.toString('latin1', at + 8, at + 72) === prev;
+}

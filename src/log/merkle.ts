@@ -291,13 +291,22 @@ export class MerkleFrontier {
    */
   append(leafHash: Uint8Array): MerkleNode[] {
     if (!isHash(leafHash)) throw new RangeError(`a leaf hash is ${HASH_BYTES} bytes`);
+    return this.appendShared(Buffer.from(leafHash)).map(copyNode);
+  }
+
+  /**
+   * append() without the defensive copies, for the log's own hot paths (group commit, full verification): takes
+   * ownership of `leafHash` and returns the node objects the frontier keeps. Callers must not modify them.
+   */
+  appendShared(leafHash: Buffer): readonly MerkleNode[] {
+    if (leafHash.length !== HASH_BYTES) throw new RangeError(`a leaf hash is ${HASH_BYTES} bytes`);
     if (this.#size >= MAX_TREE_SIZE) throw new RangeError('tree is full: sizes are limited to 2^53 - 1');
-    let node: MerkleNode = { level: 0, index: this.#size, hash: Buffer.from(leafHash) };
-    const completed: MerkleNode[] = [copyNode(node)];
+    let node: MerkleNode = { level: 0, index: this.#size, hash: leafHash };
+    const completed: MerkleNode[] = [node];
     for (let top = this.#edge.at(-1); top !== undefined && top.level === node.level; top = this.#edge.at(-1)) {
       this.#edge.pop();
       node = { level: node.level + 1, index: top.index / 2, hash: hashChildren(top.hash, node.hash) };
-      completed.push(copyNode(node));
+      completed.push(node);
     }
     this.#edge.push(node);
     this.#size++;

@@ -196,13 +196,18 @@ export class RedisStore implements Store {
     });
   }
 
-  async readNodeRange(level: number, start: number, end: number): Promise<Buffer[]> {
-    const out: Buffer[] = [];
+  async readNodeRangeHex(level: number, start: number, end: number): Promise<string[]> {
+    const out: string[] = [];
     for (let from = start; from < end; from += 10_000) {
       const ids = Array.from({ length: Math.min(10_000, end - from) }, (_, i) => ({ level, index: from + i }));
-      out.push(...(await this.readNodes(ids)));
+      for (const hash of await this.readNodes(ids)) out.push(hash.toString('hex'));
     }
     return out;
+  }
+
+  async readEntriesWithLeaves(start: number, end: number): Promise<{ entries: Buffer[]; leafHex: string[] }> {
+    const [entries, leafHex] = await Promise.all([this.readEntries(start, end), this.readNodeRangeHex(0, start, end)]);
+    return { entries, leafHex };
   }
 
   async putCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { RecordConflictError, StoreConflictError, type LogBatch, type RecordChange, type Store, type StoredCheckpoint } from './store.js';
 
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS log_entries (idx INTEGER PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS log_entries (idx INTEGER PRIMARY KEY, data BLOB NOT NULL, leaf BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS log_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
@@ -36,11 +36,14 @@ export class SqliteStore implements Store {
     this.stmt = {
       size: this.db.prepare<[], { value: number }>(`SELECT value FROM meta WHERE key = 'log_size'`),
       setSize: this.db.prepare<[number]>(`UPDATE meta SET value = ? WHERE key = 'log_size'`),
-      insertEntry: this.db.prepare<[number, Buffer]>(`INSERT INTO log_entries (idx, data) VALUES (?, ?)`),
+      insertEntry: this.db.prepare<[number, Buffer, Buffer]>(`INSERT INTO log_entries (idx, data, leaf) VALUES (?, ?, ?)`),
+      entriesWithLeaves: this.db.prepare<[number, number], [Buffer, string]>(`SELECT data, lower(hex(leaf)) FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx`).raw(),
+      leaf: this.db.prepare<[number], Buffer>(`SELECT leaf FROM log_entries WHERE idx = ?`).pluck(),
+      leafRange: this.db.prepare<[number, number], string>(`SELECT lower(hex(leaf)) FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx`).pluck(),
       insertNode: this.db.prepare<[number, number, Buffer]>(`INSERT INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)`),
       entries: this.db.prepare<[number, number], Buffer>(`SELECT data FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx`).pluck(),
       node: this.db.prepare<[number, number], { hash: Buffer }>(`SELECT hash FROM log_nodes WHERE level = ? AND idx = ?`),
-      nodeRange: this.db.prepare<[number, number, number], Buffer>(`SELECT hash FROM log_nodes WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx`).pluck(),
+      nodeRange: this.db.prepare<[number, number, number], string>(`SELECT lower(hex(hash)) FROM log_nodes WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx`).pluck(),
       putCheckpoint: this.db.prepare<[number, string]>(`INSERT INTO checkpoints (size, note) VALUES (?, ?)`),
       latestCheckpoint: this.db.prepare<[], StoredCheckpoint>(`SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1`),
       listCheckpoints: this.db.prepare<[number, number], StoredCheckpoint>(`SELECT size, note FROM checkpoints WHERE size >= ? ORDER BY size LIMIT ?`),
@@ -58,8 +61,17 @@ export class SqliteStore implements Store {
         const current = this.stmt.getRecord.get(e.collection, e.key)?.value ?? null;
         if (current === null ? e.value !== null : e.value === null || !current.equals(e.value)) throw new RecordConflictError(e.collection, e.key);
       }
-      batch.entries.forEach((data, i) => this.stmt.insertEntry.run(batch.start + i, data));
-      for (const n of batch.nodes) this.stmt.insertNode.run(n.level, n.index, n.hash);
+      // Leaf hashes (level 0) live beside their entries, so a verification reads both in one row.
+      const leaves = new Map<number, Buffer>();
+      for (const n of batch.nodes) {
+        if (n.level === 0) leaves.set(n.index, n.hash);
+        else this.stmt.insertNode.run(n.level, n.index, n.hash);
+      }
+      batch.entries.forEach((data, i) => {
+        const leaf = leaves.get(batch.start + i);
+        if (!leaf) throw new Error(`batch lacks the leaf hash of entry ${batch.start + i}`);
+        this.stmt.insertEntry.run(batch.start + i, data, leaf);
+      });
       for (const w of batch.writes ?? []) {
         if (w.value === null) this.stmt.deleteRecord.run(w.collection, w.key);
         else this.stmt.putRecord.run(w.collection, w.key, w.value);
@@ -86,16 +98,22 @@ export class SqliteStore implements Store {
 
   async readNodes(ids: ReadonlyArray<{ level: number; index: number }>): Promise<Buffer[]> {
     return ids.map(({ level, index }) => {
-      const row = this.stmt.node.get(level, index);
-      if (!row) throw new Error(`tree node ${level}:${index} is not stored`);
-      return row.hash;
+      const hash = level === 0 ? this.stmt.leaf.get(index) : this.stmt.node.get(level, index)?.hash;
+      if (!hash) throw new Error(`tree node ${level}:${index} is not stored`);
+      return hash;
     });
   }
 
-  async readNodeRange(level: number, start: number, end: number): Promise<Buffer[]> {
-    const rows = this.stmt.nodeRange.all(level, start, end);
+  async readNodeRangeHex(level: number, start: number, end: number): Promise<string[]> {
+    const rows = level === 0 ? this.stmt.leafRange.all(start, end) : this.stmt.nodeRange.all(level, start, end);
     if (rows.length !== Math.max(0, end - start)) throw new Error(`tree nodes ${level}:[${start}, ${end}) are not all stored`);
     return rows;
+  }
+
+  async readEntriesWithLeaves(start: number, end: number): Promise<{ entries: Buffer[]; leafHex: string[] }> {
+    const rows = this.stmt.entriesWithLeaves.all(start, end);
+    if (rows.length !== Math.max(0, end - start)) throw new Error(`log entries [${start}, ${end}) are not all stored`);
+    return { entries: rows.map((r) => r[0]), leafHex: rows.map((r) => r[1]) };
   }
 
   async putCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {

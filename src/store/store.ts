@@ -86,8 +86,13 @@ export interface Store {
   readEntries(start: number, end: number): Promise<Buffer[]>;
   /** The hashes of the given nodes, in the order asked; throws if any is missing. */
   readNodes(ids: ReadonlyArray<{ level: number; index: number }>): Promise<Buffer[]>;
-  /** Nodes [start, end) of one level, in order (bulk reads for full verification); throws if any is missing. */
-  readNodeRange(level: number, start: number, end: number): Promise<Buffer[]>;
+  /**
+   * Nodes [start, end) of one level as lower-case hex, in order; throws if any is missing. Bulk reads for the full
+   * verification: a million small strings cost far less to hand over than a million small Buffers.
+   */
+  readNodeRangeHex(level: number, start: number, end: number): Promise<string[]>;
+  /** Entries [start, end) with their stored leaf hashes (level-0 nodes) as lower-case hex, in one read where possible. */
+  readEntriesWithLeaves(start: number, end: number): Promise<{ entries: Buffer[]; leafHex: string[] }>;
   /** Records a signed checkpoint. Checkpoints are kept forever; a size is stored once (a second note for it fails). */
   putCheckpoint(checkpoint: StoredCheckpoint): Promise<void>;
   latestCheckpoint(): Promise<StoredCheckpoint | null>;

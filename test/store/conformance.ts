@@ -42,10 +42,13 @@ export function storeConformance(name: string, open: () => Promise<Store>, clean
 
     it('reads a range of nodes of one level', async () => {
       await store.appendLog(batchOf(0, 6));
-      const range = await store.readNodeRange(0, 2, 5);
-      expect(range.map((b) => b.toString('hex'))).toEqual([h('e2'), h('e3'), h('e4')].map((b) => b.toString('hex')));
-      expect(await store.readNodeRange(0, 3, 3)).toEqual([]);
-      await expect(store.readNodeRange(0, 4, 8)).rejects.toThrow(/not all stored|not stored/);
+      const range = await store.readNodeRangeHex(0, 2, 5);
+      expect(range).toEqual([h('e2'), h('e3'), h('e4')].map((b) => b.toString('hex')));
+      expect(await store.readNodeRangeHex(0, 3, 3)).toEqual([]);
+      await expect(store.readNodeRangeHex(0, 4, 8)).rejects.toThrow(/not all stored|not stored/);
+      const both = await store.readEntriesWithLeaves(1, 3);
+      expect(both.entries.map(String)).toEqual(['{"i":1,"t":"e"}', '{"i":2,"t":"e"}']);
+      expect(both.leafHex).toEqual([h('e1'), h('e2')].map((b) => b.toString('hex')));
     });
 
     it('keeps binary entries intact (every byte value)', async () => {
