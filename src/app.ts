@@ -11,6 +11,8 @@ import jwt from './plugins/external/jwt.js';
 import rateLimit from './plugins/external/rate-limit.js';
 import swagger from './plugins/external/swagger.js';
 import healthRoutes from './routes/health.js';
+import expertRoutes from './routes/v1/experts.js';
+import organisationRoutes from './routes/v1/organisations.js';
 import sessionRoutes from './routes/v1/session.js';
 
 export interface BuildOptions {
@@ -44,5 +46,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   // Tier 3: routes; each folder declares its roles.
   await app.register(healthRoutes);
   await app.register(sessionRoutes, { prefix: '/v1' });
+  await app.register(expertRoutes, { prefix: '/v1' });
+  await app.register(organisationRoutes, { prefix: '/v1' });
   return app;
 }

@@ -3,6 +3,8 @@ import type { Config } from './config.js';
 import { loadKeys } from './crypto/keys.js';
 import { AuditLog } from './log/audit-log.js';
 import type { AppContext } from './plugins/app/context.js';
+import { PersonalDataVault } from './crypto/personal-data.js';
+import { PoolService } from './services/pool.service.js';
 import { openStore } from './store/open-store.js';
 
 export interface OpenedContext {
@@ -19,8 +21,11 @@ export async function openContext(config: Config, onKeysGenerated?: (files: stri
   });
   const store = await openStore(config);
   const auditLog = await AuditLog.open({ store, signer: keys.logSigner, verifier: keys.logVerifier, checkpointIntervalMs: config.EXPERT_DRAW_CHECKPOINT_INTERVAL_MS });
+  const vault = new PersonalDataVault(keys.sealing.privateKey);
+  const now = Date.now;
+  const pool = await PoolService.open(store, auditLog, vault, now);
   return {
-    ctx: { config, keys, store, auditLog, now: Date.now },
+    ctx: { config, keys, store, auditLog, vault, pool, now },
     async close() {
       await auditLog.close();
       await store.close();

@@ -3,6 +3,8 @@ import fp from 'fastify-plugin';
 import type { Config } from '../../config.js';
 import type { InstanceKeys } from '../../crypto/keys.js';
 import type { AuditLog } from '../../log/audit-log.js';
+import type { PersonalDataVault } from '../../crypto/personal-data.js';
+import type { PoolService } from '../../services/pool.service.js';
 import type { Store } from '../../store/store.js';
 
 export interface AppContext {
@@ -10,6 +12,8 @@ export interface AppContext {
   readonly keys: InstanceKeys;
   readonly store: Store;
   readonly auditLog: AuditLog;
+  readonly vault: PersonalDataVault;
+  readonly pool: PoolService;
   /** Current time in ms; tests drive it. */
   readonly now: () => number;
 }

@@ -1,0 +1,41 @@
+// Personal data at rest: names, phones and ID numbers sealed with AES-256-GCM, ID numbers also as a keyed hash for
+// matching at check-in. Both keys are derived (HKDF-SHA256) from the instance's sealing key, so no extra key file.
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
+import { ExpertPersonal } from '../domain/expert.js';
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export class PersonalDataVault {
+  private readonly encKey: Buffer;
+  private readonly hashKey: Buffer;
+
+  constructor(sealingPrivateKey: KeyObject) {
+    const ikm = sealingPrivateKey.export({ type: 'pkcs8', format: 'der' });
+    this.encKey = Buffer.from(hkdfSync('sha256', ikm, 'expert-draw', 'personal-data/aes-256-gcm/v1', 32));
+    this.hashKey = Buffer.from(hkdfSync('sha256', ikm, 'expert-draw', 'personal-data/id-hash/v1', 32));
+  }
+
+  /** base64(iv ‖ ciphertext ‖ tag); the expert id is authenticated data, so a sealed record cannot be moved. */
+  seal(expertId: string, personal: ExpertPersonal): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.encKey, iv);
+    cipher.setAAD(Buffer.from(expertId, 'utf8'));
+    const body = Buffer.concat([cipher.update(JSON.stringify(personal), 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64');
+  }
+
+  open(expertId: string, sealed: string): ExpertPersonal {
+    const raw = Buffer.from(sealed, 'base64');
+    const decipher = createDecipheriv('aes-256-gcm', this.encKey, raw.subarray(0, IV_BYTES));
+    decipher.setAAD(Buffer.from(expertId, 'utf8'));
+    decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
+    const text = Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+    return ExpertPersonal.parse(JSON.parse(text));
+  }
+
+  /** Keyed hash of a resident ID number (upper-case X): equal numbers match, the number itself is never stored. */
+  idHash(idNumber: string): string {
+    return createHmac('sha256', this.hashKey).update(idNumber.toUpperCase(), 'utf8').digest('hex');
+  }
+}

@@ -1,0 +1,120 @@
+// Pool management: experts and their status, availability and declared relations. Pool managers and admins only.
+// No answer ever carries a name, phone or ID number: they are write-only here.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireRole } from '../../auth/require-role.js';
+import { Expert, ExpertPersonal, ExpertStatus, Relation } from '../../domain/expert.js';
+import { ExpertId, IsoDate, RegionCode, SpecialtyCode, Uscc } from '../../domain/primitives.js';
+import { errorResponses } from '../../schemas/common.js';
+
+const ExpertView = Expert.extend({
+  revision: z.int().describe('Increases with every change'),
+  updatedAt: z.string().describe('Last change, ISO 8601'),
+}).describe('An expert as the pool shows it: never personal data');
+
+const CreateExpert = Expert.extend({ personal: ExpertPersonal.describe('Sealed at rest; never returned') }).describe('A new expert');
+
+const Params = z.object({ id: ExpertId });
+
+const routes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('onRequest', requireRole('pool-manager', 'admin'));
+  const pool = app.ctx.pool;
+
+  app.post(
+    '/experts',
+    { schema: { summary: 'Add an expert', tags: ['pool'], body: CreateExpert, response: { 201: ExpertView, ...errorResponses(409) } } },
+    async (request, reply) => {
+      const { personal, ...expert } = request.body;
+      return reply.status(201).send(await pool.create(expert, personal, request.principal));
+    },
+  );
+
+  app.get(
+    '/experts',
+    {
+      schema: {
+        summary: 'List experts',
+        tags: ['pool'],
+        querystring: z.object({
+          specialty: SpecialtyCode.optional(),
+          status: ExpertStatus.optional(),
+          after: ExpertId.optional().describe('Continue after this id (the previous page’s next)'),
+          limit: z.coerce.number().int().min(1).max(500).default(100).describe('Page size'),
+        }),
+        response: { 200: z.object({ items: z.array(ExpertView), next: ExpertId.nullable().describe('Pass as `after` for the next page') }), ...errorResponses() },
+      },
+    },
+    async (request) => pool.list(request.query),
+  );
+
+  app.get('/experts/:id', { schema: { summary: 'One expert', tags: ['pool'], params: Params, response: { 200: ExpertView, ...errorResponses(404) } } }, async (request) =>
+    pool.get(request.params.id),
+  );
+
+  app.patch(
+    '/experts/:id',
+    {
+      schema: {
+        summary: 'Change specialties, region or employer',
+        tags: ['pool'],
+        params: Params,
+        body: z
+          .object({ specialties: z.array(SpecialtyCode).min(1).max(16).optional(), region: RegionCode.optional(), employer: Uscc.optional() })
+          .strict()
+          .refine((b) => Object.keys(b).length > 0, 'nothing to change'),
+        response: { 200: ExpertView, ...errorResponses(404, 409) },
+      },
+    },
+    async (request) => pool.update(request.params.id, request.body, request.principal),
+  );
+
+  app.post(
+    '/experts/:id/status',
+    {
+      schema: {
+        summary: 'Suspend (until a date), blacklist, retire or reinstate, with a reason',
+        tags: ['pool'],
+        params: Params,
+        body: z
+          .object({
+            status: ExpertStatus,
+            reason: z.string().trim().min(2).max(500).describe('Why: kept in the audit log'),
+            until: IsoDate.nullable().default(null).describe('Last day of a suspension; null for open-ended'),
+          })
+          .strict()
+          .refine((b) => b.status === 'suspended' || b.until === null, { message: 'only a suspension has an end date', path: ['until'] }),
+        response: { 200: ExpertView, ...errorResponses(404, 409) },
+      },
+    },
+    async (request) => pool.setStatus(request.params.id, request.body, request.principal),
+  );
+
+  app.put(
+    '/experts/:id/availability',
+    {
+      schema: {
+        summary: 'Replace the dates the expert is unavailable',
+        tags: ['pool'],
+        params: Params,
+        body: z.object({ unavailable: z.array(IsoDate).max(366) }).strict(),
+        response: { 200: ExpertView, ...errorResponses(404, 409) },
+      },
+    },
+    async (request) => pool.update(request.params.id, { unavailable: [...new Set(request.body.unavailable)].sort() }, request.principal, 'expert.availability'),
+  );
+
+  app.put(
+    '/experts/:id/relations',
+    {
+      schema: {
+        summary: 'Replace the declared relations (回避 declarations)',
+        tags: ['pool'],
+        params: Params,
+        body: z.object({ relations: z.array(Relation).max(64) }).strict(),
+        response: { 200: ExpertView, ...errorResponses(404, 409) },
+      },
+    },
+    async (request) => pool.update(request.params.id, { relations: request.body.relations }, request.principal, 'expert.relations'),
+  );
+};
+export default routes;

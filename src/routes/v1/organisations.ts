@@ -1,0 +1,30 @@
+// Organisations by unified social credit code. Pool managers and admins.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireRole } from '../../auth/require-role.js';
+import { Organisation } from '../../domain/expert.js';
+import { Uscc } from '../../domain/primitives.js';
+import { errorResponses } from '../../schemas/common.js';
+
+const routes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('onRequest', requireRole('pool-manager', 'admin'));
+  app.put(
+    '/organisations/:code',
+    {
+      schema: {
+        summary: 'Register or rename an organisation',
+        tags: ['pool'],
+        params: z.object({ code: Uscc }),
+        body: z.object({ name: z.string().trim().min(1).max(200).describe('Registered name') }).strict(),
+        response: { 200: Organisation, ...errorResponses(409) },
+      },
+    },
+    async (request) => app.ctx.pool.upsertOrganisation({ code: request.params.code, name: request.body.name }, request.principal),
+  );
+  app.get(
+    '/organisations/:code',
+    { schema: { summary: 'One organisation', tags: ['pool'], params: z.object({ code: Uscc }), response: { 200: Organisation, ...errorResponses(404) } } },
+    async (request) => app.ctx.pool.getOrganisation(request.params.code),
+  );
+};
+export default routes;

@@ -1,0 +1,197 @@
+// The expert pool: every change is one audit-log entry (without personal data) committed together with the record it
+// changes and a bump of the pool version, so the pool can be rebuilt from the log and a draw can name its version.
+import type { TokenClaims } from '../auth/roles.js';
+import type { PersonalDataVault } from '../crypto/personal-data.js';
+import { Expert, type ExpertPersonal, type Organisation, type Relation } from '../domain/expert.js';
+import { AppError } from '../errors.js';
+import type { AuditLog } from '../log/audit-log.js';
+import { PoolIndex } from '../pool/pool-index.js';
+import { RecordConflictError, type RecordExpectation, type RecordWrite, type Store } from '../store/store.js';
+
+export const EXPERTS = 'experts';
+export const ID_HASHES = 'expert-id-hashes';
+export const ORGANISATIONS = 'organisations';
+export const META = 'meta';
+const POOL_VERSION_KEY = 'pool-version';
+
+/** What is stored per expert. The sealed personal data and the ID hash never leave the service. */
+export interface ExpertRecord {
+  readonly expert: Expert;
+  readonly sealed: string;
+  readonly idHash: string;
+  readonly revision: number;
+  readonly updatedAt: string;
+}
+
+/** What the API shows of an expert: no name, phone or ID number, to any role. */
+export interface ExpertView extends Expert {
+  readonly revision: number;
+  readonly updatedAt: string;
+}
+
+const json = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8');
+const view = (r: ExpertRecord): ExpertView => ({ ...r.expert, revision: r.revision, updatedAt: r.updatedAt });
+
+export class PoolService {
+  private readonly experts = new Map<string, ExpertRecord>();
+  private version = 0;
+  private index: PoolIndex | null = null;
+  /** This instance's pool changes run one at a time; other instances are caught by the version expectation. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly store: Store,
+    private readonly log: AuditLog,
+    private readonly vault: PersonalDataVault,
+    private readonly now: () => number,
+  ) {}
+
+  static async open(store: Store, log: AuditLog, vault: PersonalDataVault, now: () => number): Promise<PoolService> {
+    const pool = new PoolService(store, log, vault, now);
+    await pool.reload();
+    return pool;
+  }
+
+  /** Re-reads every expert and the version from the store (start-up, or after another instance changed the pool). */
+  async reload(): Promise<void> {
+    this.experts.clear();
+    for (const { key, value } of await this.store.listRecords(EXPERTS)) this.experts.set(key, JSON.parse(value.toString('utf8')) as ExpertRecord);
+    this.version = Number((await this.store.getRecord(META, POOL_VERSION_KEY))?.toString() ?? 0);
+    this.index = null;
+  }
+
+  get poolVersion(): number {
+    return this.version;
+  }
+
+  /** The draw's view of the pool at the current version; rebuilt after changes, on first use. */
+  current(): PoolIndex {
+    return (this.index ??= new PoolIndex(
+      [...this.experts.values()].map((r) => r.expert),
+      this.version,
+    ));
+  }
+
+  get(id: string): ExpertView {
+    const r = this.experts.get(id);
+    if (!r) throw new AppError('NOT_FOUND', `no expert ${id}`);
+    return view(r);
+  }
+
+  list(filter: { specialty?: string; status?: Expert['status']; after?: string; limit: number }): { items: ExpertView[]; next: string | null } {
+    const ids = [...this.experts.keys()].sort();
+    const items: ExpertView[] = [];
+    let next: string | null = null;
+    for (const id of ids) {
+      if (filter.after !== undefined && id <= filter.after) continue;
+      const r = this.experts.get(id)!;
+      if (filter.status && r.expert.status !== filter.status) continue;
+      if (filter.specialty && !r.expert.specialties.some((s) => s.startsWith(filter.specialty!))) continue;
+      if (items.length === filter.limit) {
+        next = items.at(-1)!.id;
+        break;
+      }
+      items.push(view(r));
+    }
+    return { items, next };
+  }
+
+  size(): number {
+    return this.experts.size;
+  }
+
+  /** Adds an expert. The ID number must not belong to another expert. */
+  create(expert: Expert, personal: ExpertPersonal, by: TokenClaims): Promise<ExpertView> {
+    return this.change(async () => {
+      if (this.experts.has(expert.id)) throw new AppError('CONFLICT', `expert ${expert.id} already exists`);
+      const idHash = this.vault.idHash(personal.idNumber);
+      const record: ExpertRecord = { expert, sealed: this.vault.seal(expert.id, personal), idHash, revision: 1, updatedAt: new Date(this.now()).toISOString() };
+      await this.commit(
+        'expert.created',
+        { expert, by: by.sub },
+        [
+          { collection: EXPERTS, key: expert.id, value: json(record) },
+          { collection: ID_HASHES, key: idHash, value: Buffer.from(expert.id) },
+        ],
+        [
+          { collection: EXPERTS, key: expert.id, value: null },
+          { collection: ID_HASHES, key: idHash, value: null },
+        ],
+        'an expert with this id or ID number already exists',
+      );
+      this.experts.set(expert.id, record);
+      return view(record);
+    });
+  }
+
+  /** Changes pool attributes of an expert (not status: see setStatus, which needs a reason). */
+  update(id: string, patch: Partial<Pick<Expert, 'specialties' | 'region' | 'employer'>> & { unavailable?: string[]; relations?: Relation[] }, by: TokenClaims, type = 'expert.updated'): Promise<ExpertView> {
+    return this.change(async () => {
+      const current = this.record(id);
+      const expert = Expert.parse({ ...current.expert, ...patch });
+      return this.replace(current, expert, type, { id, changes: Object.keys(patch).sort(), expert, by: by.sub });
+    });
+  }
+
+  setStatus(id: string, change: { status: Expert['status']; reason: string; until: string | null }, by: TokenClaims): Promise<ExpertView> {
+    return this.change(async () => {
+      const current = this.record(id);
+      const expert = Expert.parse({ ...current.expert, status: change.status, suspendedUntil: change.status === 'suspended' ? change.until : null });
+      return this.replace(current, expert, 'expert.status', { id, from: current.expert.status, to: change.status, until: expert.suspendedUntil, reason: change.reason, by: by.sub });
+    });
+  }
+
+  upsertOrganisation(org: Organisation, by: TokenClaims): Promise<Organisation> {
+    return this.change(async () => {
+      await this.commit('organisation.upserted', { organisation: org, by: by.sub }, [{ collection: ORGANISATIONS, key: org.code, value: json(org) }], []);
+      return org;
+    });
+  }
+
+  async getOrganisation(code: string): Promise<Organisation> {
+    const raw = await this.store.getRecord(ORGANISATIONS, code);
+    if (!raw) throw new AppError('NOT_FOUND', `no organisation ${code}`);
+    return JSON.parse(raw.toString('utf8')) as Organisation;
+  }
+
+  private record(id: string): ExpertRecord {
+    const r = this.experts.get(id);
+    if (!r) throw new AppError('NOT_FOUND', `no expert ${id}`);
+    return r;
+  }
+
+  private async replace(current: ExpertRecord, expert: Expert, type: string, payload: Record<string, unknown>): Promise<ExpertView> {
+    const record: ExpertRecord = { ...current, expert, revision: current.revision + 1, updatedAt: new Date(this.now()).toISOString() };
+    await this.commit(type, payload, [{ collection: EXPERTS, key: expert.id, value: json(record) }], [{ collection: EXPERTS, key: expert.id, value: json(current) }]);
+    this.experts.set(expert.id, record);
+    return view(record);
+  }
+
+  /**
+   * One durable change: the entry, the records and the new pool version in one store transaction, expecting the
+   * version (and records) this instance last saw. If another instance got there first, re-read and report a conflict.
+   */
+  private async commit(type: string, payload: Record<string, unknown>, writes: RecordWrite[], expects: RecordExpectation[], conflict = 'the pool changed meanwhile; retry'): Promise<void> {
+    const next = this.version + 1;
+    try {
+      await this.log.append(type, { ...payload, poolVersion: next }, {
+        writes: [...writes, { collection: META, key: POOL_VERSION_KEY, value: Buffer.from(String(next)) }],
+        expects: [...expects, { collection: META, key: POOL_VERSION_KEY, value: this.version === 0 ? null : Buffer.from(String(this.version)) }],
+      });
+    } catch (err) {
+      if (err instanceof RecordConflictError) {
+        await this.reload();
+        throw new AppError('CONFLICT', conflict);
+      }
+      throw err;
+    }
+    this.version = next;
+    this.index = null;
+  }
+
+  private change<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
