@@ -24,9 +24,12 @@ export async function openContext(config: Config, onKeysGenerated?: (files: stri
   const vault = new PersonalDataVault(keys.sealing.privateKey);
   const now = Date.now;
   const pool = await PoolService.open(store, auditLog, vault, now);
+  // Other instances' pool changes arrive on the store's change feed (one instance on SQLite: nothing arrives).
+  if (store.kind === 'redis') pool.follow();
   return {
     ctx: { config, keys, store, auditLog, vault, pool, now },
     async close() {
+      pool.stop();
       await auditLog.close();
       await store.close();
     },

@@ -92,6 +92,10 @@ export class TimedStore implements Store {
     return this.time(this.times.readEntries, () => this.inner.readEntriesWithLeaves(start, end));
   }
 
+  changesHead(): Promise<string> {
+    return this.time(this.times.other, () => this.inner.changesHead());
+  }
+
   logSize(): Promise<number> {
     return this.time(this.times.other, () => this.inner.logSize());
   }

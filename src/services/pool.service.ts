@@ -29,6 +29,9 @@ export interface ExpertView extends Expert {
   readonly updatedAt: string;
 }
 
+/** The pool version moved under a change that touched nothing else that moved: safe to recompute and retry. */
+class VersionMoved extends Error {}
+
 const json = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8');
 const view = (r: ExpertRecord): ExpertView => ({ ...r.expert, revision: r.revision, updatedAt: r.updatedAt });
 
@@ -52,8 +55,50 @@ export class PoolService {
     return pool;
   }
 
+  private cursor = '';
+  private following = false;
+
+  /**
+   * Follows the store's change feed so that changes made by other instances (Redis) reach this instance's index:
+   * changed experts are re-read, the version with them. Stops at stop().
+   */
+  follow(waitMs = 1000): void {
+    if (this.following) return;
+    this.following = true;
+    void (async () => {
+      while (this.following) {
+        try {
+          const { cursor, changes } = await this.store.readChanges(this.cursor, 1000, waitMs);
+          this.cursor = cursor;
+          const touched = changes.filter((c) => c.collection === EXPERTS || c.collection === META);
+          if (touched.length > 0) await this.change(() => this.apply(touched.filter((c) => c.collection === EXPERTS).map((c) => c.key)));
+        } catch {
+          // The store is unreachable for now: health reports it; try again shortly.
+          await new Promise((r) => setTimeout(r, waitMs));
+        }
+      }
+    })();
+  }
+
+  stop(): void {
+    this.following = false;
+  }
+
+  /** Re-reads the given experts and the version (idempotent: our own changes come back on the feed too). */
+  private async apply(ids: readonly string[]): Promise<void> {
+    for (const id of new Set(ids)) {
+      const raw = await this.store.getRecord(EXPERTS, id);
+      if (raw) this.experts.set(id, JSON.parse(raw.toString('utf8')) as ExpertRecord);
+      else this.experts.delete(id);
+    }
+    const version = Number((await this.store.getRecord(META, POOL_VERSION_KEY))?.toString() ?? 0);
+    if (version !== this.version || ids.length > 0) this.index = null;
+    this.version = Math.max(this.version, version);
+  }
+
   /** Re-reads every expert and the version from the store (start-up, or after another instance changed the pool). */
   async reload(): Promise<void> {
+    this.cursor = await this.store.changesHead();
     this.experts.clear();
     for (const { key, value } of await this.store.listRecords(EXPERTS)) this.experts.set(key, JSON.parse(value.toString('utf8')) as ExpertRecord);
     this.version = Number((await this.store.getRecord(META, POOL_VERSION_KEY))?.toString() ?? 0);
@@ -181,6 +226,8 @@ export class PoolService {
     } catch (err) {
       if (err instanceof RecordConflictError) {
         await this.reload();
+        // Only the version moved (another instance changed some other expert): the caller may simply try again.
+        if (err.collection === META) throw new VersionMoved();
         throw new AppError('CONFLICT', conflict);
       }
       throw err;
@@ -189,8 +236,19 @@ export class PoolService {
     this.index = null;
   }
 
+  /** Runs one change after the previous ones; re-runs it (on fresh state) when only the pool version moved. */
   private change<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn);
+    const attempt = async (): Promise<T> => {
+      for (let tries = 1; ; tries++) {
+        try {
+          return await fn();
+        } catch (err) {
+          if (!(err instanceof VersionMoved)) throw err;
+          if (tries === 5) throw new AppError('CONFLICT', 'the pool keeps changing; retry');
+        }
+      }
+    };
+    const run = this.queue.then(attempt);
     this.queue = run.catch(() => undefined);
     return run;
   }

@@ -234,6 +234,11 @@ export class RedisStore implements Store {
     });
   }
 
+  async changesHead(): Promise<string> {
+    const last = (await this.client.xrevrange(this.keys.changes, '+', '-', 'COUNT', 1)) as Array<[string, string[]]>;
+    return last[0]?.[0] ?? '0-0';
+  }
+
   async ping(): Promise<void> {
     await this.client.ping();
   }

@@ -147,6 +147,10 @@ export class SqliteStore implements Store {
     return { cursor: String(rows.at(-1)?.id ?? after), changes: rows.map((r) => ({ collection: r.collection, key: r.key })) };
   }
 
+  async changesHead(): Promise<string> {
+    return String(this.db.prepare<[], number | null>('SELECT max(id) FROM changes').pluck().get() ?? 0);
+  }
+
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
   }

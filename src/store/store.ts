@@ -107,6 +107,8 @@ export interface Store {
    * from next. With `waitMs`, waits up to that long when there is nothing new yet (Redis: a blocking stream read).
    */
   readChanges(cursor: string, limit: number, waitMs?: number): Promise<{ cursor: string; changes: RecordChange[] }>;
+  /** The cursor after the newest change: a follower that has just loaded everything starts from here. */
+  changesHead(): Promise<string>;
   /** Round trip that proves the store answers (health checks). */
   ping(): Promise<void>;
   close(): Promise<void>;

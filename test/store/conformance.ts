@@ -100,6 +100,7 @@ export function storeConformance(name: string, open: () => Promise<Store>, clean
         { collection: 'projects', key: 'P1' },
         { collection: 'experts', key: 'E0' },
       ]);
+      expect((await store.readChanges(await store.changesHead(), 10)).changes).toEqual([]);
       const rest = await store.readChanges(first.cursor, 10);
       expect(rest.changes).toEqual([{ collection: 'projects', key: 'P1' }]);
       expect((await store.readChanges(rest.cursor, 10)).changes).toEqual([]);

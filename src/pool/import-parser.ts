@@ -1,0 +1,507 @@
+// Bulk import of experts: an uploaded JSON-lines or CSV file becomes validated rows, or a complete list of what is wrong.
+/**
+ * Pure and framework-free: bytes (or a string) in, `{ rows, errors }` out. The import is acceptable only when `errors`
+ * is empty; `rows` holds the rows that passed, and is empty when a file-level problem (encoding, header, row count)
+ * stops parsing. Rules live in the domain schemas (`Expert`, `ExpertPersonal`); this module only reshapes input.
+ *
+ * - JSON lines: one object per line, `{ ...Expert fields, personal: { name, phone, idNumber } }`; may carry `relations`.
+ * - CSV (RFC 4180) with a header row in English and/or Chinese (see `CSV_HEADER_ALIASES`). Cells are trimmed.
+ *   Relations (回避 declarations) are NOT imported through CSV: they are nested records; use JSON lines for them.
+ *
+ * Line numbers are 1-based and true to the file (blank lines count; a CSV record is numbered by the line it starts on).
+ * Errors never contain personal values (names, phones, ID numbers): only line numbers, field names and reasons.
+ */
+import { Expert, ExpertPersonal } from '../domain/expert.js';
+import { ExpertId, ResidentId } from '../domain/primitives.js';
+
+export const IMPORT_FORMATS = ['jsonl', 'csv'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/** The closed set of error codes, with what each means. */
+export const IMPORT_ERROR_CODES = {
+  BAD_ENCODING: 'the line is not valid UTF-8',
+  BAD_HEADER: 'the CSV header row is missing, empty or ambiguous',
+  UNKNOWN_COLUMN: 'a CSV column header is not one this import knows',
+  MISSING_COLUMN: 'a required CSV column is absent',
+  BAD_JSON: 'a JSON line does not hold one JSON object',
+  BAD_CSV: 'a CSV record is malformed (quotes, field count)',
+  LINE_TOO_LONG: 'a line (for CSV, a record) is longer than the cap',
+  INVALID_FIELD: 'a field fails the expert or personal-data schema',
+  DUPLICATE_ID: 'the expert id already appears on an earlier line',
+  DUPLICATE_ID_NUMBER: 'the ID number already appears on an earlier line',
+  TOO_MANY_ROWS: 'the file holds more rows than one import may',
+} as const;
+export type ImportErrorCode = keyof typeof IMPORT_ERROR_CODES;
+
+export const MAX_IMPORT_ROWS = 100_000;
+/** Characters per line (JSON lines) or per record (CSV); a full expert with 64 relations needs well under 16 KiB. */
+export const MAX_LINE_LENGTH = 65_536;
+
+export interface ImportOptions {
+  readonly maxRows?: number;
+  readonly maxLineLength?: number;
+}
+
+export interface ImportRow {
+  line: number;
+  expert: Expert;
+  personal: ExpertPersonal;
+}
+
+export interface ImportError {
+  line: number;
+  field?: string;
+  code: ImportErrorCode;
+  message: string;
+}
+
+export interface ImportResult {
+  rows: ImportRow[];
+  errors: ImportError[];
+}
+
+/** CSV columns by their canonical (English, = schema field) names. */
+export const CSV_COLUMNS = ['id', 'name', 'phone', 'idNumber', 'specialties', 'region', 'employer', 'status', 'suspendedUntil', 'unavailable'] as const;
+export type CsvColumn = (typeof CSV_COLUMNS)[number];
+const REQUIRED_COLUMNS: readonly CsvColumn[] = ['id', 'name', 'phone', 'idNumber', 'specialties', 'region', 'employer', 'status'];
+
+/** Chinese headers accepted for each column, besides the English name (matched trimmed, case-insensitively). */
+export const CSV_HEADER_ALIASES: Readonly<Record<CsvColumn, readonly string[]>> = {
+  id: ['专家编号'],
+  name: ['姓名'],
+  phone: ['手机', '手机号', '联系电话'],
+  idNumber: ['身份证号', '身份证号码'],
+  specialties: ['专业', '专业代码'],
+  region: ['地区', '行政区划', '地区代码'],
+  employer: ['单位', '工作单位代码', '统一社会信用代码'],
+  status: ['状态'],
+  suspendedUntil: ['暂停至'],
+  unavailable: ['不可用日期'],
+};
+
+const HEADER_LOOKUP = new Map<string, CsvColumn>(
+  CSV_COLUMNS.flatMap((c) => [[c.toLowerCase(), c] as const, ...CSV_HEADER_ALIASES[c].map((a) => [a, c] as const)]),
+);
+
+/** Status cell values, English or Chinese, matched trimmed and case-insensitively. */
+const STATUS_VALUES = new Map<string, string>([
+  ['active', 'active'],
+  ['suspended', 'suspended'],
+  ['blacklisted', 'blacklisted'],
+  ['retired', 'retired'],
+  ['正常', 'active'],
+  ['在库', 'active'],
+  ['暂停', 'suspended'],
+  ['黑名单', 'blacklisted'],
+  ['退休', 'retired'],
+  ['退出', 'retired'],
+]);
+
+/** Separators between several codes or dates inside one CSV cell. */
+const LIST_SEPARATOR = /[;；|]/;
+const JSONL_CONTENT_TYPES = new Set(['application/x-ndjson', 'application/jsonl', 'application/x-jsonlines']);
+const CSV_CONTENT_TYPES = new Set(['text/csv']);
+const BOM = 0xfeff;
+const LF = 0x0a;
+const CR = 0x0d;
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+/** Longest header text echoed back in an UNKNOWN_COLUMN message. */
+const MAX_ECHOED_HEADER = 40;
+/** Unrecognised JSON keys are named in errors only when they look like field names. */
+const SAFE_KEY = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+/** The format of an upload from its Content-Type, or by sniffing its first bytes; null when neither tells. */
+export function detectFormat(contentType: string | null | undefined, firstBytes: Uint8Array | string): ImportFormat | null {
+  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (JSONL_CONTENT_TYPES.has(mediaType)) return 'jsonl';
+  if (CSV_CONTENT_TYPES.has(mediaType)) return 'csv';
+  let text = typeof firstBytes === 'string' ? firstBytes : new TextDecoder('utf-8', { ignoreBOM: true }).decode(firstBytes);
+  if (text.charCodeAt(0) === BOM) text = text.slice(1);
+  const start = text.trimStart();
+  if (start.startsWith('{')) return 'jsonl';
+  // A CSV upload must open with our header row: at least one recognised column name.
+  const firstLine = start.split('\n', 1)[0] ?? '';
+  const cells = firstLine.split(',').map((c) => c.trim().replace(/^"|"$/g, '').trim().toLowerCase());
+  if (cells.some((c) => HEADER_LOOKUP.has(c))) return 'csv';
+  return null;
+}
+
+/** Parse and validate a whole upload. Never throws on bad input; every problem is in `errors`. */
+export function parseImport(input: Uint8Array | string, format: ImportFormat, options: ImportOptions = {}): ImportResult {
+  const limits = { maxRows: options.maxRows ?? MAX_IMPORT_ROWS, maxLineLength: options.maxLineLength ?? MAX_LINE_LENGTH };
+  const decoded = decode(input);
+  if (typeof decoded !== 'string') return { rows: [], errors: decoded };
+  const text = decoded.charCodeAt(0) === BOM ? decoded.slice(1) : decoded;
+  return format === 'csv' ? parseCsv(text, limits) : parseJsonl(text, limits);
+}
+
+interface Limits {
+  readonly maxRows: number;
+  readonly maxLineLength: number;
+}
+
+function decode(input: Uint8Array | string): string | ImportError[] {
+  if (typeof input === 'string') return input;
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(input);
+  } catch {
+    // Rare path: find the offending lines so the uploader knows where to look.
+    const errors: ImportError[] = [];
+    const strict = new TextDecoder('utf-8', { fatal: true });
+    let line = 1;
+    let start = 0;
+    for (let i = 0; i <= input.length; i++) {
+      if (i < input.length && input[i] !== LF) continue;
+      try {
+        strict.decode(input.subarray(start, i));
+      } catch {
+        errors.push({ line, code: 'BAD_ENCODING', message: 'not valid UTF-8; save the file as UTF-8' });
+      }
+      line++;
+      start = i + 1;
+    }
+    return errors;
+  }
+}
+
+/** Collects errors, tracks duplicates and builds rows; shared by both formats. */
+class RowValidator {
+  readonly rows: ImportRow[] = [];
+  readonly errors: ImportError[] = [];
+  private readonly idLines = new Map<string, number>();
+  private readonly idNumberLines = new Map<string, number>();
+
+  /** `personalPrefix` names personal fields as the file does: `personal.phone` in JSON lines, `phone` in CSV. */
+  validate(line: number, expertInput: Record<string, unknown>, personalInput: unknown, personalPrefix: string): void {
+    const before = this.errors.length;
+    const expert = Expert.safeParse(expertInput);
+    const personal = ExpertPersonal.safeParse(personalInput);
+    if (!expert.success) this.addIssues(line, expert.error.issues, '');
+    if (!personal.success) this.addIssues(line, personal.error.issues, personalPrefix);
+    // Duplicates are checked on the raw values, so a row is reported even when another of its fields is bad.
+    const rawId = expertInput['id'];
+    if (typeof rawId === 'string' && (expert.success || ExpertId.safeParse(rawId).success)) {
+      const first = this.idLines.get(rawId);
+      if (first === undefined) this.idLines.set(rawId, line);
+      else this.push({ line, field: 'id', code: 'DUPLICATE_ID', message: `expert id already used on line ${first}` });
+    }
+    const rawIdNumber = isRecord(personalInput) ? personalInput['idNumber'] : undefined;
+    if (typeof rawIdNumber === 'string' && (personal.success || ResidentId.safeParse(rawIdNumber).success)) {
+      const first = this.idNumberLines.get(rawIdNumber);
+      if (first === undefined) this.idNumberLines.set(rawIdNumber, line);
+      else this.push({ line, field: join(personalPrefix, 'idNumber'), code: 'DUPLICATE_ID_NUMBER', message: `ID number already used on line ${first}` });
+    }
+    if (this.errors.length > before) {
+      redact(this.errors, before, personalInput);
+      return;
+    }
+    if (expert.success && personal.success) this.rows.push({ line, expert: expert.data, personal: personal.data });
+  }
+
+  push(error: ImportError): void {
+    this.errors.push(error);
+  }
+
+  result(): ImportResult {
+    return { rows: this.rows, errors: this.errors };
+  }
+
+  private addIssues(line: number, issues: readonly ZodIssueLike[], prefix: string): void {
+    for (const issue of issues) {
+      const path = join(prefix, ...issue.path.map(String));
+      if (issue.code === 'unrecognized_keys') {
+        // Keys are file content: name them only when they look like field names.
+        for (const key of issue.keys ?? []) {
+          if (SAFE_KEY.test(key)) this.push({ line, field: join(path, key), code: 'INVALID_FIELD', message: 'unknown field' });
+          else this.push({ line, ...(path ? { field: path } : {}), code: 'INVALID_FIELD', message: 'unknown field (name not shown)' });
+        }
+        continue;
+      }
+      this.push({ line, ...(path ? { field: path } : {}), code: 'INVALID_FIELD', message: issue.message });
+    }
+  }
+}
+
+interface ZodIssueLike {
+  readonly code: string;
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly keys?: readonly string[];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function join(...parts: string[]): string {
+  return parts.filter((p) => p !== '').join('.');
+}
+
+/** Safety net: schema messages do not echo input, but make sure no personal value of the row slips into one. */
+function redact(errors: ImportError[], from: number, personalInput: unknown): void {
+  if (!isRecord(personalInput)) return;
+  const secrets = [personalInput['name'], personalInput['phone'], personalInput['idNumber']].filter(
+    // Short ASCII values could match ordinary words of a message; non-ASCII or 6+ characters cannot by accident.
+    (v): v is string => typeof v === 'string' && (v.length >= 6 || (v.length >= 1 && /[^\x00-\x7f]/.test(v))),
+  );
+  if (secrets.length === 0) return;
+  for (let i = from; i < errors.length; i++) {
+    const e = errors[i]!;
+    for (const s of secrets) {
+      if (e.message.includes(s)) e.message = e.message.split(s).join('[redacted]');
+      if (e.field?.includes(s)) delete e.field;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// JSON lines
+
+function parseJsonl(text: string, limits: Limits): ImportResult {
+  const lines = text.split('\n');
+  // Count first, so an oversized file is refused before any validation work.
+  let count = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (isBlank(lines[i]!) || ++count <= limits.maxRows) continue;
+    return { rows: [], errors: [tooManyRows(i + 1, limits.maxRows)] };
+  }
+  const validator = new RowValidator();
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!;
+    const line = i + 1;
+    if (isBlank(raw)) continue;
+    const content = raw.charCodeAt(raw.length - 1) === CR ? raw.slice(0, -1) : raw;
+    if (content.length > limits.maxLineLength) {
+      validator.push({ line, code: 'LINE_TOO_LONG', message: `line is longer than ${limits.maxLineLength} characters` });
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(content);
+    } catch (err) {
+      // The engine's message quotes the source text, which may hold personal data: keep only the position.
+      const position = /at position (\d+)/.exec(err instanceof Error ? err.message : '')?.[1];
+      const where = position === undefined ? '' : ` (near column ${Number(position) + 1})`;
+      validator.push({ line, code: 'BAD_JSON', message: `not valid JSON${where}` });
+      continue;
+    }
+    if (!isRecord(value)) {
+      validator.push({ line, code: 'BAD_JSON', message: `expected a JSON object, found ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}` });
+      continue;
+    }
+    const { personal, ...expert } = value;
+    validator.validate(line, expert, personal, 'personal');
+  }
+  return validator.result();
+}
+
+function isBlank(line: string): boolean {
+  return line.trim() === '';
+}
+
+function tooManyRows(line: number, maxRows: number): ImportError {
+  return { line, code: 'TOO_MANY_ROWS', message: `more than ${maxRows} rows; split the file` };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// CSV
+
+interface CsvRecord {
+  readonly line: number;
+  readonly fields: string[];
+  readonly problem?: { readonly code: 'BAD_CSV' | 'LINE_TOO_LONG'; readonly message: string };
+}
+
+/** RFC 4180 records in one linear pass. A CR is dropped only before LF or at the end of input. */
+function tokenizeCsv(text: string, maxRecordLength = MAX_LINE_LENGTH): CsvRecord[] {
+  const records: CsvRecord[] = [];
+  const n = text.length;
+  let i = 0;
+  let line = 1;
+  while (i < n) {
+    const recordStart = i;
+    const recordLine = line;
+    const fields: string[] = [];
+    let problem: CsvRecord['problem'];
+    let endOfRecord = false;
+    while (!endOfRecord) {
+      let value = '';
+      let unquotedFrom = -1;
+      const quoted = text.charCodeAt(i) === QUOTE;
+      if (quoted) {
+        i++;
+        let segment = i;
+        let closed = false;
+        while (i < n) {
+          const c = text.charCodeAt(i);
+          if (c === QUOTE) {
+            if (text.charCodeAt(i + 1) === QUOTE) {
+              value += text.slice(segment, i + 1);
+              i += 2;
+              segment = i;
+              continue;
+            }
+            value += text.slice(segment, i);
+            i++;
+            closed = true;
+            break;
+          }
+          if (c === LF) line++;
+          i++;
+        }
+        if (!closed) {
+          value += text.slice(segment, i);
+          problem ??= { code: 'BAD_CSV', message: 'a quoted field starting on this line is never closed' };
+        }
+        const next = text.charCodeAt(i);
+        if (i < n && next !== COMMA && next !== LF && !(next === CR && (i + 1 === n || text.charCodeAt(i + 1) === LF))) {
+          problem ??= { code: 'BAD_CSV', message: `field ${fields.length + 1}: text after a closing quote` };
+          unquotedFrom = i; // skip the rest of the field as unquoted text
+        }
+      } else {
+        unquotedFrom = i;
+      }
+      if (unquotedFrom >= 0) {
+        let j = unquotedFrom;
+        while (j < n) {
+          const c = text.charCodeAt(j);
+          if (c === COMMA || c === LF) break;
+          if (c === QUOTE) problem ??= { code: 'BAD_CSV', message: `field ${fields.length + 1}: a quote inside an unquoted field` };
+          j++;
+        }
+        let end = j;
+        if (end > unquotedFrom && text.charCodeAt(end - 1) === CR) end--;
+        if (!quoted) value = text.slice(unquotedFrom, end);
+        i = j;
+      } else if (text.charCodeAt(i) === CR) {
+        i++; // CR of a CRLF (or a final CR) after a closing quote
+      }
+      fields.push(value);
+      if (i >= n) {
+        endOfRecord = true;
+      } else if (text.charCodeAt(i) === COMMA) {
+        i++; // a comma as the very last character still opens one more (empty) field
+      } else {
+        // LF
+        i++;
+        line++;
+        endOfRecord = true;
+      }
+    }
+    if (!problem && i - recordStart > maxRecordLength) {
+      problem = { code: 'LINE_TOO_LONG', message: `record is longer than ${maxRecordLength} characters` };
+    }
+    records.push(problem ? { line: recordLine, fields, problem } : { line: recordLine, fields });
+  }
+  return records;
+}
+
+function parseCsv(text: string, limits: Limits): ImportResult {
+  const records = tokenizeCsv(text, limits.maxLineLength).filter((r) => r.problem || !r.fields.every((f) => f === ''));
+  const header = records[0];
+  if (!header) return { rows: [], errors: [{ line: 1, code: 'BAD_HEADER', message: 'the file is empty; a header row is needed' }] };
+  if (records.length - 1 > limits.maxRows) return { rows: [], errors: [tooManyRows(records[limits.maxRows + 1]!.line, limits.maxRows)] };
+  if (header.problem) return { rows: [], errors: [{ line: header.line, code: header.problem.code, message: `header row: ${header.problem.message}` }] };
+
+  const mapped = mapHeader(header);
+  if (mapped.fatal) return { rows: [], errors: mapped.errors };
+  const validator = new RowValidator();
+  for (const e of mapped.errors) validator.push(e);
+  const { index, width } = mapped;
+  const cell = (fields: string[], column: CsvColumn): string | undefined => {
+    const at = index.get(column);
+    return at === undefined ? undefined : fields[at]!.trim();
+  };
+  for (let r = 1; r < records.length; r++) {
+    const { line, fields, problem } = records[r]!;
+    if (problem) {
+      validator.push({ line, code: problem.code, message: problem.message });
+      continue;
+    }
+    if (fields.length !== width) {
+      validator.push({ line, code: 'BAD_CSV', message: `expected ${width} fields as in the header, found ${fields.length}` });
+      continue;
+    }
+    const expert: Record<string, unknown> = {
+      id: cell(fields, 'id'),
+      specialties: splitList(cell(fields, 'specialties')!),
+      region: cell(fields, 'region'),
+      employer: cell(fields, 'employer'),
+      status: statusValue(cell(fields, 'status')!),
+    };
+    const suspendedUntil = cell(fields, 'suspendedUntil');
+    if (suspendedUntil !== undefined) expert['suspendedUntil'] = suspendedUntil === '' ? null : suspendedUntil;
+    const unavailable = cell(fields, 'unavailable');
+    if (unavailable !== undefined) expert['unavailable'] = splitList(unavailable);
+    const personal = { name: cell(fields, 'name'), phone: cell(fields, 'phone'), idNumber: cell(fields, 'idNumber') };
+    validator.validate(line, expert, personal, '');
+  }
+  return validator.result();
+}
+
+interface MappedHeader {
+  readonly index: Map<CsvColumn, number>;
+  readonly width: number;
+  readonly errors: ImportError[];
+  /** Rows cannot be read reliably: missing, doubled or unrecognisable columns. */
+  readonly fatal: boolean;
+}
+
+function mapHeader(header: CsvRecord): MappedHeader {
+  const { line, fields } = header;
+  const index = new Map<CsvColumn, number>();
+  const errors: ImportError[] = [];
+  let fatal = false;
+  const unknown: number[] = [];
+  fields.forEach((raw, at) => {
+    const name = raw.trim();
+    const column = HEADER_LOOKUP.get(name.toLowerCase());
+    if (column === undefined) {
+      unknown.push(at);
+      return;
+    }
+    const earlier = index.get(column);
+    if (earlier !== undefined) {
+      errors.push({ line, field: column, code: 'BAD_HEADER', message: `columns ${earlier + 1} and ${at + 1} both give ${column}` });
+      fatal = true;
+    } else {
+      index.set(column, at);
+    }
+  });
+  if (index.size === 0) {
+    // Most likely the header row is missing and this is data: do not echo any of it.
+    return { index, width: fields.length, fatal: true, errors: [{ line, code: 'BAD_HEADER', message: 'no recognised column names in the first row; is the header row missing?' }] };
+  }
+  for (const at of unknown) {
+    const name = fields[at]!.trim();
+    if (name === '') {
+      errors.push({ line, code: 'UNKNOWN_COLUMN', message: `column ${at + 1} has no header` });
+    } else if (name.toLowerCase() === 'relations' || name === '回避关系') {
+      errors.push({ line, code: 'UNKNOWN_COLUMN', message: `column ${at + 1} "${name}": relations are not imported through CSV; use JSON lines` });
+    } else {
+      const shown = name.length > MAX_ECHOED_HEADER ? `${name.slice(0, MAX_ECHOED_HEADER)}…` : name;
+      errors.push({ line, code: 'UNKNOWN_COLUMN', message: `unknown column ${at + 1} ${JSON.stringify(shown)}` });
+    }
+  }
+  for (const column of REQUIRED_COLUMNS) {
+    if (!index.has(column)) {
+      errors.push({ line, field: column, code: 'MISSING_COLUMN', message: `required column ${column} (${CSV_HEADER_ALIASES[column].join(' / ')}) is missing` });
+      fatal = true;
+    }
+  }
+  return { index, width: fields.length, errors, fatal };
+}
+
+function splitList(cell: string): string[] {
+  if (cell === '') return [];
+  return cell
+    .split(LIST_SEPARATOR)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/** English or Chinese status; an unknown value goes through unchanged so the schema reports it. */
+function statusValue(cell: string): string {
+  return STATUS_VALUES.get(cell.toLowerCase()) ?? cell;
+}
