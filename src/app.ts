@@ -12,6 +12,7 @@ import rateLimit from './plugins/external/rate-limit.js';
 import swagger from './plugins/external/swagger.js';
 import healthRoutes from './routes/health.js';
 import expertRoutes from './routes/v1/experts.js';
+import importRoutes from './routes/v1/import.js';
 import organisationRoutes from './routes/v1/organisations.js';
 import sessionRoutes from './routes/v1/session.js';
 
@@ -47,6 +48,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(healthRoutes);
   await app.register(sessionRoutes, { prefix: '/v1' });
   await app.register(expertRoutes, { prefix: '/v1' });
+  await app.register(importRoutes, { prefix: '/v1' });
   await app.register(organisationRoutes, { prefix: '/v1' });
   return app;
 }

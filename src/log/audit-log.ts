@@ -71,10 +71,11 @@ export interface StateChange {
   readonly expects?: readonly RecordExpectation[];
 }
 
+/** One request to the log: one entry, or several that must commit together (appendAll). */
 interface Pending {
-  readonly build: EntryBuilder;
+  readonly builds: readonly EntryBuilder[];
   readonly state: StateChange | undefined;
-  readonly resolve: (a: Appended) => void;
+  readonly resolve: (a: Appended[]) => void;
   readonly reject: (e: unknown) => void;
 }
 
@@ -140,13 +141,28 @@ export class AuditLog {
   }
 
   /** Appends an entry built once its prev hash and time are known. Resolves after the entry is durable. */
-  appendWith(build: EntryBuilder, state?: StateChange): Promise<Appended> {
+  async appendWith(build: EntryBuilder, state?: StateChange): Promise<Appended> {
+    return (await this.enqueue([build], state))[0]!;
+  }
+
+  /**
+   * Appends several entries in one store transaction, with one state change: all of them are durable, or none is
+   * written (a bulk import that stores nothing unless everything can be stored).
+   */
+  appendAll(items: ReadonlyArray<{ type: string; payload: unknown }>, state?: StateChange): Promise<Appended[]> {
+    return this.enqueue(
+      items.map(({ type, payload }) => (prev: string, time: string) => encodeEntry({ type, time, prev, payload })),
+      state,
+    );
+  }
+
+  private enqueue(builds: readonly EntryBuilder[], state: StateChange | undefined): Promise<Appended[]> {
     if (this.broken) {
       return Promise.reject(new AppError('LOG_MISMATCH', `the audit log is broken at index ${this.broken.index}: ${this.broken.reason}`, this.broken));
     }
     if (this.closed) return Promise.reject(new AppError('LOG_UNAVAILABLE', 'the audit log is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ build, state, resolve, reject });
+      this.queue.push({ builds, state, resolve, reject });
       if (!this.flushing) {
         this.flushing = true;
         // Let appends issued in the same tick join this group commit.
@@ -158,14 +174,18 @@ export class AuditLog {
   /** Group commit: every append queued while the previous commit ran goes into the next one. */
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
-      // An append with expectations commits alone, so that its conflict rejects it and nothing else.
-      const guarded = (p: Pending) => (p.state?.expects?.length ?? 0) > 0;
+      // An append with expectations, or a multi-entry one, commits alone: its failure rejects it and nothing else.
+      const guarded = (p: Pending) => (p.state?.expects?.length ?? 0) > 0 || p.builds.length > 1;
       let take = 1;
       if (!guarded(this.queue[0]!)) while (take < this.queue.length && take < this.maxBatch && !guarded(this.queue[take]!)) take++;
       const batch = this.queue.splice(0, take);
       try {
         const appended = await this.exclusive(() => this.commit(batch));
-        batch.forEach((p, i) => p.resolve(appended[i]!));
+        let at = 0;
+        for (const p of batch) {
+          p.resolve(appended.slice(at, at + p.builds.length));
+          at += p.builds.length;
+        }
         this.scheduleCheckpoint();
       } catch (err) {
         batch.forEach((p) => p.reject(err));
@@ -185,12 +205,14 @@ export class AuditLog {
       const nodes: MerkleNode[] = [];
       const appended: Appended[] = [];
       for (const p of batch) {
-        const entry = p.build(this.prev, this.clock().toISOString());
-        const leaf = leafHash(entry);
-        nodes.push(...this.frontier.appendShared(leaf));
-        appended.push({ index: start + entries.length, leafHash: leaf, entry });
-        entries.push(entry);
-        this.prev = hex(leaf);
+        for (const build of p.builds) {
+          const entry = build(this.prev, this.clock().toISOString());
+          const leaf = leafHash(entry);
+          nodes.push(...this.frontier.appendShared(leaf));
+          appended.push({ index: start + entries.length, leafHash: leaf, entry });
+          entries.push(entry);
+          this.prev = hex(leaf);
+        }
       }
       try {
         const writes = batch.flatMap((p) => p.state?.writes ?? []);

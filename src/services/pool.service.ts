@@ -5,6 +5,7 @@ import type { PersonalDataVault } from '../crypto/personal-data.js';
 import { Expert, type ExpertPersonal, type Organisation, type Relation } from '../domain/expert.js';
 import { AppError } from '../errors.js';
 import type { AuditLog } from '../log/audit-log.js';
+import type { ImportError, ImportRow } from '../pool/import-parser.js';
 import { PoolIndex } from '../pool/pool-index.js';
 import { RecordConflictError, type RecordExpectation, type RecordWrite, type Store } from '../store/store.js';
 
@@ -21,6 +22,12 @@ export interface ExpertRecord {
   readonly idHash: string;
   readonly revision: number;
   readonly updatedAt: string;
+}
+
+export interface ImportReport {
+  readonly imported: number;
+  readonly errors: readonly ImportError[];
+  readonly poolVersion: number;
 }
 
 /** What the API shows of an expert: no name, phone or ID number, to any role. */
@@ -183,6 +190,58 @@ export class PoolService {
       const current = this.record(id);
       const expert = Expert.parse({ ...current.expert, status: change.status, suspendedUntil: change.status === 'suspended' ? change.until : null });
       return this.replace(current, expert, 'expert.status', { id, from: current.expert.status, to: change.status, until: expert.suspendedUntil, reason: change.reason, by: by.sub });
+    });
+  }
+
+  /**
+   * Imports parsed rows. Rows whose id or ID number is already in the pool are errors too. mode 'all': any error and
+   * nothing is stored (IMPORT_REJECTED with every error); mode 'valid': the valid rows are stored, the rest reported.
+   * The stored rows commit in one transaction (one log entry each, one pool version for the import).
+   */
+  import(rows: readonly ImportRow[], parseErrors: readonly ImportError[], mode: 'all' | 'valid', by: TokenClaims): Promise<ImportReport> {
+    return this.change(async () => {
+      const errors: ImportError[] = [...parseErrors];
+      const knownHashes = new Set([...this.experts.values()].map((r) => r.idHash));
+      const accepted: Array<{ row: ImportRow; idHash: string }> = [];
+      for (const row of rows) {
+        const idHash = this.vault.idHash(row.personal.idNumber);
+        if (this.experts.has(row.expert.id)) errors.push({ line: row.line, field: 'id', code: 'DUPLICATE_ID', message: `expert ${row.expert.id} is already in the pool` });
+        else if (knownHashes.has(idHash)) errors.push({ line: row.line, field: 'idNumber', code: 'DUPLICATE_ID_NUMBER', message: 'this ID number already belongs to an expert in the pool' });
+        else accepted.push({ row, idHash });
+      }
+      errors.sort((a, b) => a.line - b.line);
+      if (mode === 'all' && errors.length > 0) {
+        throw new AppError('IMPORT_REJECTED', `${errors.length} problem(s) in the file; nothing was imported`, { errors, rows: rows.length });
+      }
+      if (accepted.length === 0) return { imported: 0, errors, poolVersion: this.version };
+      const next = this.version + 1;
+      const at = new Date(this.now()).toISOString();
+      const records = accepted.map(({ row, idHash }): ExpertRecord => ({ expert: row.expert, sealed: this.vault.seal(row.expert.id, row.personal), idHash, revision: 1, updatedAt: at }));
+      try {
+        await this.log.appendAll(
+          records.map((r) => ({ type: 'expert.created', payload: { expert: r.expert, by: by.sub, import: true, poolVersion: next } })),
+          {
+            writes: [
+              ...records.flatMap((r): RecordWrite[] => [
+                { collection: EXPERTS, key: r.expert.id, value: json(r) },
+                { collection: ID_HASHES, key: r.idHash, value: Buffer.from(r.expert.id) },
+              ]),
+              { collection: META, key: POOL_VERSION_KEY, value: Buffer.from(String(next)) },
+            ],
+            expects: [{ collection: META, key: POOL_VERSION_KEY, value: this.version === 0 ? null : Buffer.from(String(this.version)) }],
+          },
+        );
+      } catch (err) {
+        if (err instanceof RecordConflictError) {
+          await this.reload();
+          throw new VersionMoved();
+        }
+        throw err;
+      }
+      for (const r of records) this.experts.set(r.expert.id, r);
+      this.version = next;
+      this.index = null;
+      return { imported: records.length, errors, poolVersion: next };
     });
   }
 

@@ -1,0 +1,57 @@
+// Bulk import of experts: UTF-8 CSV (with or without BOM, English or Chinese headers) or JSON lines. Every bad row is
+// reported with its line number; nothing is stored unless ?mode=valid asks for the valid rows alone.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireRole } from '../../auth/require-role.js';
+import { AppError } from '../../errors.js';
+import { detectFormat, IMPORT_ERROR_CODES, parseImport } from '../../pool/import-parser.js';
+import { errorResponses } from '../../schemas/common.js';
+
+const ImportErrorSchema = z.object({
+  line: z.int().describe('1-based line of the file (for CSV, where the record starts)'),
+  field: z.string().optional().describe('Field at fault'),
+  code: z.enum(Object.keys(IMPORT_ERROR_CODES) as [keyof typeof IMPORT_ERROR_CODES]).describe('Stable reason code'),
+  message: z.string().describe('Reason; never the personal values themselves'),
+});
+
+const IMPORT_TYPES = ['text/csv', 'application/x-ndjson', 'application/jsonl', 'application/x-jsonlines'];
+/** Imports may be much larger than ordinary requests: 100,000 rows of JSON lines are about 30 MB. */
+const IMPORT_BODY_FACTOR = 32;
+
+const routes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('onRequest', requireRole('pool-manager', 'admin'));
+  const bodyLimit = app.ctx.config.EXPERT_DRAW_BODY_LIMIT * IMPORT_BODY_FACTOR;
+  app.addContentTypeParser(IMPORT_TYPES, { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
+
+  app.post(
+    '/experts/import',
+    {
+      bodyLimit,
+      schema: {
+        summary: 'Import experts from CSV or JSON lines',
+        description:
+          'Content-Type text/csv or application/x-ndjson. CSV columns (English or Chinese headers): id/专家编号, name/姓名, phone/手机, idNumber/身份证号, specialties/专业代码 (; separated), region/地区代码, employer/统一社会信用代码, status/状态, suspendedUntil/暂停至, unavailable/不可用日期. mode=all (default) stores nothing if any row is bad; mode=valid stores the valid rows.',
+        tags: ['pool'],
+        querystring: z.object({ mode: z.enum(['all', 'valid']).default('all').describe('all: nothing unless every row is valid; valid: store the valid rows') }),
+        response: {
+          200: z.object({
+            imported: z.int().describe('Experts stored'),
+            errors: z.array(ImportErrorSchema).describe('Every bad row (mode=valid: these were skipped)'),
+            poolVersion: z.int().describe('Pool version after the import'),
+          }),
+          ...errorResponses(409, 413, 415, 422),
+        },
+      },
+    },
+    async (request) => {
+      const raw = request.body as unknown;
+      if (!Buffer.isBuffer(raw)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', `send the file as one of: ${IMPORT_TYPES.join(', ')}`);
+      const format = detectFormat(request.headers['content-type'], raw.subarray(0, 4096));
+      if (!format) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'the file is neither CSV nor JSON lines');
+      const parsed = parseImport(raw, format);
+      const report = await app.ctx.pool.import(parsed.rows, parsed.errors, request.query.mode, request.principal);
+      return { ...report, errors: [...report.errors] };
+    },
+  );
+};
+export default routes;

@@ -1,0 +1,88 @@
+// Bulk import through inject(): CSV with Chinese headers and a BOM, JSON lines, every bad row reported with its line,
+// nothing stored in mode=all, the valid rows in mode=valid, no personal value in any answer or log entry.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatePool, syntheticPersonal } from '../../../src/pool/generator.js';
+import { build, type Built } from '../../helper.js';
+
+let t: Built;
+const fixture = (name: string) => readFileSync(new URL(`../../pool/fixtures/${name}`, import.meta.url));
+beforeAll(async () => {
+  t = await build();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const post = (body: Buffer | string, type: string, mode?: 'all' | 'valid') =>
+  t.app.inject({ method: 'POST', url: `/v1/experts/import${mode ? `?mode=${mode}` : ''}`, headers: { ...t.auth('pool-manager'), 'content-type': type }, payload: body });
+
+describe('bulk import', () => {
+  it('imports a Chinese-header CSV with a BOM in one transaction, one log entry per expert, one pool version', async () => {
+    const logBefore = await t.ctx.store.logSize();
+    const res = await post(fixture('experts-zh.csv'), 'text/csv; charset=utf-8');
+    expect(res.statusCode).toBe(200);
+    const out = res.json();
+    expect(out.errors).toEqual([]);
+    expect(out.imported).toBeGreaterThan(0);
+    expect(await t.ctx.store.logSize()).toBe(logBefore + out.imported);
+    expect(out.poolVersion).toBe(1);
+    const csv = fixture('experts-zh.csv').toString('utf8');
+    const secrets = csv.split(/\r?\n/).slice(1).filter(Boolean).flatMap((l) => l.split(',').slice(1, 4));
+    expect(secrets.length).toBeGreaterThan(0);
+    for (let i = logBefore; i < logBefore + out.imported; i++) {
+      const entry = (await t.ctx.auditLog.entry(i)).toString();
+      for (const s of secrets) expect(entry).not.toContain(s);
+    }
+    for (const s of secrets) expect(res.body).not.toContain(s);
+  });
+
+  it('imports JSON lines', async () => {
+    const res = await post(fixture('experts.jsonl'), 'application/x-ndjson');
+    expect(res.statusCode).toBe(200);
+    expect(res.json().errors).toEqual([]);
+  });
+
+  it('rejects a file with bad rows whole by default, naming every line, storing nothing', async () => {
+    const logBefore = await t.ctx.store.logSize();
+    const experts = (await t.ctx.store.listRecords('experts')).length;
+    const res = await post(fixture('bad.csv'), 'text/csv');
+    expect(res.statusCode).toBe(422);
+    const body = res.json();
+    expect(body.error.code).toBe('IMPORT_REJECTED');
+    expect(body.error.details.errors.length).toBeGreaterThan(0);
+    for (const e of body.error.details.errors) expect(e.line).toBeGreaterThan(0);
+    expect(await t.ctx.store.logSize()).toBe(logBefore);
+    expect((await t.ctx.store.listRecords('experts')).length).toBe(experts);
+  });
+
+  it('with mode=valid stores the valid rows and reports the others', async () => {
+    const logBefore = await t.ctx.store.logSize();
+    const fresh = generatePool({ size: 3, seed: 'import-valid' }).experts.map((e, i) => ({ ...e, id: `IMP${i}`, personal: syntheticPersonal(9000 + i) }));
+    const lines = [JSON.stringify(fresh[0]), '{"id": "IMP-broken",', JSON.stringify({ ...fresh[1], region: '12' }), JSON.stringify(fresh[2])];
+    const res = await post(lines.join('\n'), 'application/x-ndjson', 'valid');
+    expect(res.statusCode).toBe(200);
+    const out = res.json();
+    expect(out.imported).toBe(2);
+    expect(out.errors.map((e: { line: number; code: string }) => [e.line, e.code])).toEqual([
+      [2, 'BAD_JSON'],
+      [3, 'INVALID_FIELD'],
+    ]);
+    expect(await t.ctx.store.logSize()).toBe(logBefore + 2);
+    expect(t.ctx.pool.get('IMP0').id).toBe('IMP0');
+    expect(() => t.ctx.pool.get('IMP1')).toThrow();
+  });
+
+  it('reports rows already in the pool (same id or same ID number)', async () => {
+    const res = await post(fixture('experts.jsonl'), 'application/x-ndjson');
+    expect(res.statusCode).toBe(422);
+    const codes = new Set(res.json().error.details.errors.map((e: { code: string }) => e.code));
+    expect(codes.has('DUPLICATE_ID') || codes.has('DUPLICATE_ID_NUMBER')).toBe(true);
+  });
+
+  it('refuses other content types and other roles', async () => {
+    expect((await post('a,b', 'application/pdf')).statusCode).toBe(415);
+    const res = await t.app.inject({ method: 'POST', url: '/v1/experts/import', headers: { ...t.auth('operator'), 'content-type': 'text/csv' }, payload: 'x' });
+    expect(res.statusCode).toBe(403);
+  });
+});
