@@ -92,6 +92,14 @@ export class TimedStore implements Store {
     return this.time(this.times.readEntries, () => this.inner.readEntriesWithLeaves(start, end));
   }
 
+  claimLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.time(this.times.other, () => this.inner.claimLease(name, owner, ttlMs));
+  }
+
+  releaseLease(name: string, owner: string): Promise<void> {
+    return this.time(this.times.other, () => this.inner.releaseLease(name, owner));
+  }
+
   changesHead(): Promise<string> {
     return this.time(this.times.other, () => this.inner.changesHead());
   }

@@ -70,6 +70,20 @@ redis.call('SET', KEYS[1], size + n)
 return {size + n, 0}
 `;
 
+// KEYS: lease. ARGV: owner, ttl ms. Takes a free or own lease; 1 when held.
+const LEASE_SCRIPT = `
+local cur = redis.call('GET', KEYS[1])
+if cur and cur ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`;
+
+// KEYS: lease. ARGV: owner. Deletes the lease only if the owner holds it.
+const RELEASE_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1
+`;
+
 // KEYS: checkpoint notes (hash size → note), checkpoint index (sorted set). ARGV: size, note.
 const CHECKPOINT_SCRIPT = `
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
@@ -81,6 +95,8 @@ type Client = Redis | Cluster;
 type ScriptClient = Client & {
   edAppend(numberOfKeys: number, ...keysAndArgs: Array<string | Buffer | number>): Promise<[number, number]>;
   edCheckpoint(notes: string, index: string, size: number, note: string): Promise<number>;
+  edLease(key: string, owner: string, ttlMs: number): Promise<number>;
+  edRelease(key: string, owner: string): Promise<number>;
 };
 
 export function connectRedis(connection: RedisConnection, extra: RedisOptions = {}): Client {
@@ -113,6 +129,7 @@ export class RedisStore implements Store {
       changes: `${tag}:changes`,
       /** Records of a collection live in one hash; same hash tag, so the append script reaches them in a Cluster. */
       records: (collection: string) => `${tag}:rec:${collection}`,
+      lease: (name: string) => `${tag}:lease:${name}`,
     };
   }
 
@@ -123,6 +140,8 @@ export class RedisStore implements Store {
     // The number of keys varies with the record collections a batch touches: it is passed with each call.
     client.defineCommand('edAppend', { lua: APPEND_SCRIPT });
     client.defineCommand('edCheckpoint', { numberOfKeys: 2, lua: CHECKPOINT_SCRIPT });
+    client.defineCommand('edLease', { numberOfKeys: 1, lua: LEASE_SCRIPT });
+    client.defineCommand('edRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
     if (options.requireDurable) {
       const found = await persistenceOf(client);
       if (found.appendonly !== 'yes' || found.appendfsync !== 'always') {
@@ -234,6 +253,14 @@ export class RedisStore implements Store {
     });
   }
 
+  async claimLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    return (await this.client.edLease(this.keys.lease(name), owner, ttlMs)) === 1;
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    await this.client.edRelease(this.keys.lease(name), owner);
+  }
+
   async changesHead(): Promise<string> {
     const last = (await this.client.xrevrange(this.keys.changes, '+', '-', 'COUNT', 1)) as Array<[string, string[]]>;
     return last[0]?.[0] ?? '0-0';
@@ -252,7 +279,8 @@ export class RedisStore implements Store {
   async destroy(): Promise<void> {
     const fixed = Object.values(this.keys).filter((k): k is string => typeof k === 'string');
     const records = await this.scanKeys(this.keys.records('*'));
-    await this.client.del(...fixed, ...records);
+    const leases = await this.scanKeys(this.keys.lease('*'));
+    await this.client.del(...fixed, ...records, ...leases);
   }
 
   private async scanKeys(pattern: string): Promise<string[]> {

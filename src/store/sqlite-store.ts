@@ -11,6 +11,7 @@ CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT 
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS records (collection TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (collection, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS changes (id INTEGER PRIMARY KEY AUTOINCREMENT, collection TEXT NOT NULL, key TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires INTEGER NOT NULL) WITHOUT ROWID;
 `;
 
 export interface SqliteStoreOptions {
@@ -145,6 +146,20 @@ export class SqliteStore implements Store {
       rows = this.stmt.changes.all(after, limit);
     }
     return { cursor: String(rows.at(-1)?.id ?? after), changes: rows.map((r) => ({ collection: r.collection, key: r.key })) };
+  }
+
+  async claimLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    return this.db.transaction(() => {
+      const row = this.db.prepare<[string], { owner: string; expires: number }>('SELECT owner, expires FROM leases WHERE name = ?').get(name);
+      if (row && row.owner !== owner && row.expires > now) return false;
+      this.db.prepare('INSERT INTO leases (name, owner, expires) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires = excluded.expires').run(name, owner, now + ttlMs);
+      return true;
+    })();
+  }
+
+  async releaseLease(name: string, owner: string): Promise<void> {
+    this.db.prepare('DELETE FROM leases WHERE name = ? AND owner = ?').run(name, owner);
   }
 
   async changesHead(): Promise<string> {

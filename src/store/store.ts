@@ -109,6 +109,13 @@ export interface Store {
   readChanges(cursor: string, limit: number, waitMs?: number): Promise<{ cursor: string; changes: RecordChange[] }>;
   /** The cursor after the newest change: a follower that has just loaded everything starts from here. */
   changesHead(): Promise<string>;
+  /**
+   * Takes a lease for `ttlMs` if it is free, expired or already held by `owner` (then it is renewed); true when the
+   * owner holds it. Several instances use it so that exactly one runs a due draw; a crashed holder's lease expires.
+   */
+  claimLease(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Gives a lease back, if `owner` holds it. */
+  releaseLease(name: string, owner: string): Promise<void>;
   /** Round trip that proves the store answers (health checks). */
   ping(): Promise<void>;
   close(): Promise<void>;

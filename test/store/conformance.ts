@@ -128,6 +128,18 @@ export function storeConformance(name: string, open: () => Promise<Store>, clean
       expect((await waiting).changes).toEqual([{ collection: 'experts', key: 'E5' }]);
     });
 
+    it('grants a lease to one owner at a time, renews it for that owner, and frees it on release or expiry', async () => {
+      expect(await store.claimLease('draw:P1', 'a', 200)).toBe(true);
+      expect(await store.claimLease('draw:P1', 'b', 200)).toBe(false);
+      expect(await store.claimLease('draw:P1', 'a', 200)).toBe(true);
+      await store.releaseLease('draw:P1', 'b');
+      expect(await store.claimLease('draw:P1', 'b', 200)).toBe(false);
+      await store.releaseLease('draw:P1', 'a');
+      expect(await store.claimLease('draw:P1', 'b', 60)).toBe(true);
+      await new Promise((r) => setTimeout(r, 120));
+      expect(await store.claimLease('draw:P1', 'a', 200)).toBe(true);
+    });
+
     it('stores checkpoints once per size and lists them in order', async () => {
       await store.putCheckpoint({ size: 5, note: 'five\n' });
       await store.putCheckpoint({ size: 2, note: 'two\n' });
