@@ -14,6 +14,7 @@ import healthRoutes from './routes/health.js';
 import expertRoutes from './routes/v1/experts.js';
 import importRoutes from './routes/v1/import.js';
 import organisationRoutes from './routes/v1/organisations.js';
+import projectRoutes from './routes/v1/projects.js';
 import sessionRoutes from './routes/v1/session.js';
 
 export interface BuildOptions {
@@ -50,5 +51,6 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(expertRoutes, { prefix: '/v1' });
   await app.register(importRoutes, { prefix: '/v1' });
   await app.register(organisationRoutes, { prefix: '/v1' });
+  await app.register(projectRoutes, { prefix: '/v1' });
   return app;
 }

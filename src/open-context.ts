@@ -4,7 +4,11 @@ import { loadKeys } from './crypto/keys.js';
 import { AuditLog } from './log/audit-log.js';
 import type { AppContext } from './plugins/app/context.js';
 import { PersonalDataVault } from './crypto/personal-data.js';
+import { DEFAULT_POLICY } from './domain/policy.js';
+import { DrawService } from './services/draw.service.js';
 import { PoolService } from './services/pool.service.js';
+import { ProjectService } from './services/project.service.js';
+import { Scheduler } from './services/scheduler.js';
 import { openStore } from './store/open-store.js';
 
 export interface OpenedContext {
@@ -12,7 +16,17 @@ export interface OpenedContext {
   close(): Promise<void>;
 }
 
-export async function openContext(config: Config, onKeysGenerated?: (files: string[]) => void): Promise<OpenedContext> {
+export interface ContextOptions {
+  readonly onKeysGenerated?: (files: string[]) => void;
+  /** The clock; tests drive it. */
+  readonly now?: () => number;
+  /** Start the scheduler's timer (the server does; tests call scheduler.tick() themselves). */
+  readonly schedule?: boolean;
+}
+
+export async function openContext(config: Config, options: ContextOptions | ((files: string[]) => void) = {}): Promise<OpenedContext> {
+  const opts: ContextOptions = typeof options === 'function' ? { onKeysGenerated: options } : options;
+  const onKeysGenerated = opts.onKeysGenerated;
   const keys = loadKeys({
     dir: config.EXPERT_DRAW_KEYS_DIR,
     origin: config.EXPERT_DRAW_LOG_ORIGIN,
@@ -22,13 +36,18 @@ export async function openContext(config: Config, onKeysGenerated?: (files: stri
   const store = await openStore(config);
   const auditLog = await AuditLog.open({ store, signer: keys.logSigner, verifier: keys.logVerifier, checkpointIntervalMs: config.EXPERT_DRAW_CHECKPOINT_INTERVAL_MS });
   const vault = new PersonalDataVault(keys.sealing.privateKey);
-  const now = Date.now;
+  const now = opts.now ?? Date.now;
   const pool = await PoolService.open(store, auditLog, vault, now);
   // Other instances' pool changes arrive on the store's change feed (one instance on SQLite: nothing arrives).
   if (store.kind === 'redis') pool.follow();
+  const projects = new ProjectService(store, auditLog, pool, DEFAULT_POLICY, now);
+  const draws = new DrawService(store, auditLog, pool, projects, keys.sealing.publicKey, now);
+  const scheduler = new Scheduler(store, projects, draws, now, (id, err) => console.error(`draw of project ${id} failed: ${err instanceof Error ? err.message : String(err)}`));
+  if (opts.schedule) scheduler.start();
   return {
-    ctx: { config, keys, store, auditLog, vault, pool, now },
+    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, scheduler, now },
     async close() {
+      await scheduler.stop();
       pool.stop();
       await auditLog.close();
       await store.close();

@@ -5,9 +5,10 @@ import { openContext } from './open-context.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const opened = await openContext(config, (files) =>
-    console.log(`generated development keys (never use them in production):\n  ${files.join('\n  ')}\n`),
-  );
+  const opened = await openContext(config, {
+    onKeysGenerated: (files) => console.log(`generated development keys (never use them in production):\n  ${files.join('\n  ')}\n`),
+    schedule: true,
+  });
   const app = await buildApp(opened.ctx, {
     logger: { level: config.EXPERT_DRAW_LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'] },
   });

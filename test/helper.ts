@@ -22,7 +22,7 @@ export interface Built {
   close(): Promise<void>;
 }
 
-export async function build(env: Record<string, string> = {}): Promise<Built> {
+export async function build(env: Record<string, string> = {}, options: { now?: () => number } = {}): Promise<Built> {
   const dir = mkdtempSync(join(tmpdir(), 'expert-draw-app-'));
   const config = loadConfig({
     EXPERT_DRAW_DATA_DIR: join(dir, 'data'),
@@ -32,7 +32,7 @@ export async function build(env: Record<string, string> = {}): Promise<Built> {
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     ...env,
   });
-  const opened = await openContext(config);
+  const opened = await openContext(config, { now: options.now });
   const app = await buildApp(opened.ctx);
   await app.ready();
   const sign = tokenSigner(opened.ctx.keys.jwt.privateKey);

@@ -66,7 +66,8 @@ export interface ConsistencyProof {
 
 /** State that changes with an entry: written in the same store transaction, under optional expectations. */
 export interface StateChange {
-  readonly writes?: readonly RecordWrite[];
+  /** The records to write; as a function, it gets the index the (first) entry was given, e.g. to record it. */
+  readonly writes?: readonly RecordWrite[] | ((firstIndex: number) => readonly RecordWrite[]);
   /** If any fails when the entry commits, the append rejects with RecordConflictError and nothing is written. */
   readonly expects?: readonly RecordExpectation[];
 }
@@ -204,7 +205,10 @@ export class AuditLog {
       const entries: Buffer[] = [];
       const nodes: MerkleNode[] = [];
       const appended: Appended[] = [];
+      const writes: RecordWrite[] = [];
       for (const p of batch) {
+        const w = p.state?.writes;
+        if (w) writes.push(...(typeof w === 'function' ? w(start + entries.length) : w));
         for (const build of p.builds) {
           const entry = build(this.prev, this.clock().toISOString());
           const leaf = leafHash(entry);
@@ -215,7 +219,6 @@ export class AuditLog {
         }
       }
       try {
-        const writes = batch.flatMap((p) => p.state?.writes ?? []);
         const expects = batch.flatMap((p) => p.state?.expects ?? []);
         await this.store.appendLog({ start, entries, nodes, writes, expects });
         return appended;

@@ -4,7 +4,10 @@ import type { Config } from '../../config.js';
 import type { InstanceKeys } from '../../crypto/keys.js';
 import type { AuditLog } from '../../log/audit-log.js';
 import type { PersonalDataVault } from '../../crypto/personal-data.js';
+import type { DrawService } from '../../services/draw.service.js';
 import type { PoolService } from '../../services/pool.service.js';
+import type { ProjectService } from '../../services/project.service.js';
+import type { Scheduler } from '../../services/scheduler.js';
 import type { Store } from '../../store/store.js';
 
 export interface AppContext {
@@ -14,6 +17,9 @@ export interface AppContext {
   readonly auditLog: AuditLog;
   readonly vault: PersonalDataVault;
   readonly pool: PoolService;
+  readonly projects: ProjectService;
+  readonly draws: DrawService;
+  readonly scheduler: Scheduler;
   /** Current time in ms; tests drive it. */
   readonly now: () => number;
 }

@@ -1,0 +1,128 @@
+// Projects and their draws, for the trading centre's draw terminal. Roles are declared on each route. No answer names
+// a drawn expert: draw status is state, counts, log indices and commitment hashes.
+import { createHash } from 'node:crypto';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireRole } from '../../auth/require-role.js';
+import { Project } from '../../domain/project.js';
+import { DrawRequest } from '../../domain/request.js';
+import { IsoDateTimeWithOffset, ProjectId } from '../../domain/primitives.js';
+import { AppError } from '../../errors.js';
+import { errorResponses } from '../../schemas/common.js';
+import { DRAW_STATES, type DrawRecord } from '../../services/draw.service.js';
+import { PROJECT_STATES, type ProjectRecord } from '../../services/project.service.js';
+
+const Register = Project.extend({
+  name: z.string().trim().min(1).max(200).optional().describe('Project name'),
+  venue: z.string().trim().min(1).max(200).optional().describe('Evaluation venue (told to the experts called)'),
+  groups: DrawRequest.shape.groups,
+  tendererRepresentatives: DrawRequest.shape.tendererRepresentatives,
+  leadTimeMinutes: z.int().min(0).max(2880).optional().describe('Draw this long before bid opening (default: the policy, 60)'),
+}).describe('A project and the experts it needs');
+
+const ProjectView = z
+  .object({
+    project: Project,
+    request: DrawRequest,
+    name: z.string().nullable(),
+    venue: z.string().nullable(),
+    leadTimeMinutes: z.int(),
+    drawAt: z.string().describe('When the scheduled draw is due, UTC'),
+    state: z.enum(PROJECT_STATES).describe('scheduled → drawing → drawn; or missed, failed, cancelled'),
+    drawId: z.string().nullable().describe('Latest draw of the project'),
+    revision: z.int(),
+    updatedAt: z.string(),
+  })
+  .describe('A project and its draw schedule');
+
+const DrawView = z
+  .object({
+    drawId: z.string(),
+    projectId: ProjectId,
+    kind: z.enum(['scheduled', 'immediate']),
+    state: z.enum(DRAW_STATES),
+    poolVersion: z.int().describe('Pool version the candidates came from'),
+    assurance: z.enum(['beacon', 'witnessed', 'operator']).describe('What made the seed (docs/draw-proof.md §11)'),
+    commitIndex: z.int().describe('Log index of the commit entry'),
+    commitLeafHash: z.string().describe('Its RFC 9162 leaf hash'),
+    resultIndex: z.int().nullable().describe('Log index of the result entry'),
+    resultHash: z.string().nullable().describe('SHA-256(salt ‖ JCS(result)): the sealed result’s commitment'),
+    groups: z.array(z.object({ specialty: z.string(), count: z.int(), alternates: z.int(), eligibleCount: z.int() })),
+    failure: z.object({ code: z.string(), message: z.string() }).nullable(),
+    supersedes: z.string().nullable().describe('Earlier draw of the project this one follows'),
+    createdAt: z.string(),
+  })
+  .describe('Draw status: never an expert identity');
+
+const Reason = z.string().trim().min(2).max(500).describe('Why: kept in the audit log');
+const Params = z.object({ id: ProjectId });
+const drawView = (d: DrawRecord) => {
+  const { sealed: _sealed, by: _by, ...rest } = d;
+  return { ...rest, groups: [...rest.groups] };
+};
+const projectView = (p: ProjectRecord) => p;
+
+const routes: FastifyPluginAsyncZod = async (app) => {
+  const { projects, draws, store } = app.ctx;
+  const write = requireRole('operator', 'admin');
+  const read = requireRole('operator', 'supervisor', 'inspector', 'admin');
+
+  app.post('/projects', { onRequest: write, schema: { summary: 'Register a project; its draw is scheduled', tags: ['projects'], body: Register, response: { 201: ProjectView, ...errorResponses(409, 422) } } }, async (request, reply) => {
+    const { name, venue, groups, tendererRepresentatives, leadTimeMinutes, ...project } = request.body;
+    const record = await projects.register({ project, request: { groups, tendererRepresentatives }, name: name ?? null, venue: venue ?? null, leadTimeMinutes }, request.principal);
+    return reply.status(201).send(projectView(record));
+  });
+
+  app.get('/projects/:id', { onRequest: read, schema: { summary: 'A project and its draw state', tags: ['projects'], params: Params, response: { 200: ProjectView, ...errorResponses(404) } } }, async (request) =>
+    projectView((await projects.get(request.params.id)).record),
+  );
+
+  app.patch(
+    '/projects/:id/bid-opening',
+    {
+      onRequest: write,
+      schema: { summary: 'Move the bid opening (the draw moves with it)', tags: ['projects'], params: Params, body: z.object({ bidOpeningAt: IsoDateTimeWithOffset, reason: Reason }).strict(), response: { 200: ProjectView, ...errorResponses(404, 409, 422) } },
+    },
+    async (request) => projectView(await projects.reschedule(request.params.id, request.body.bidOpeningAt, request.body.reason, request.principal)),
+  );
+
+  app.post(
+    '/projects/:id/cancel',
+    { onRequest: write, schema: { summary: 'Cancel a project', tags: ['projects'], params: Params, body: z.object({ reason: Reason }).strict(), response: { 200: ProjectView, ...errorResponses(404, 409) } } },
+    async (request) => projectView(await projects.cancel(request.params.id, request.body.reason, request.principal)),
+  );
+
+  app.post(
+    '/projects/:id/draw',
+    {
+      onRequest: requireRole('operator'),
+      schema: {
+        summary: 'Draw now (immediate draw), instead of waiting for the schedule',
+        tags: ['projects'],
+        params: Params,
+        headers: z.object({ 'idempotency-key': z.string().regex(/^[\x21-\x7e]{8,128}$/).optional().describe('Repeat the request with the same key to get the same answer, drawing once') }),
+        response: { 201: DrawView, ...errorResponses(404, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const key = request.headers['idempotency-key'];
+      const fingerprint = createHash('sha256').update(`POST /v1/projects/${request.params.id}/draw`).digest('hex');
+      const slot = key ? `${request.principal.sub}:${key}` : undefined;
+      if (slot) {
+        const earlier = await store.getRecord('idempotency', slot);
+        if (earlier) {
+          const saved = JSON.parse(earlier.toString('utf8')) as { fingerprint: string; drawId: string };
+          if (saved.fingerprint !== fingerprint) throw new AppError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used for another request');
+          return reply.status(201).send(drawView(await draws.get(saved.drawId)));
+        }
+      }
+      const draw = await draws.run(request.params.id, 'immediate', request.principal, slot ? { idempotency: { key: slot, value: (d) => Buffer.from(JSON.stringify({ fingerprint, drawId: d.drawId })) } } : {});
+      return reply.status(201).send(drawView(draw));
+    },
+  );
+
+  app.get('/draws/:id', { onRequest: read, schema: { summary: 'Draw status', tags: ['draws'], params: z.object({ id: z.string().regex(/^D-[0-9a-f-]{36}$/) }), response: { 200: DrawView, ...errorResponses(404) } } }, async (request) =>
+    drawView(await draws.get(request.params.id)),
+  );
+};
+export default routes;

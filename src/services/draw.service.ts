@@ -1,0 +1,207 @@
+// Running a project's draw: commit (durable, with the project moving to `drawing`) → seed → ranking → sealed result
+// (durable, the project moving to `drawn`). Each step expects the project record as the previous step left it, so two
+// instances can never both draw a project, and a crash between the steps leaves a visible `drawing` state.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { TokenClaims } from '../auth/roles.js';
+import { jcs } from '../crypto/canonical.js';
+import { seal, type SealedBox } from '../crypto/sealing.js';
+import { COMMIT_ENTRY_TYPE } from '../draw/commit.js';
+import { buildCommit, prepareDraw, rankDraw, type DrawResult, type PreparedDraw } from '../draw/engine.js';
+import { EMPTY_HISTORY } from '../draw/history.js';
+import { assuranceOf, deriveSeed, nonceHash, type Assurance, type EntropyPlan } from '../draw/seed.js';
+import { AppError } from '../errors.js';
+import type { AuditLog } from '../log/audit-log.js';
+import { encodeEntry } from '../log/entry.js';
+import type { KeyObject } from 'node:crypto';
+import { RecordConflictError, type RecordExpectation, type Store } from '../store/store.js';
+import { META, type PoolService } from './pool.service.js';
+import { encodeRecord, PROJECTS, type ProjectRecord, type ProjectService } from './project.service.js';
+
+export const DRAWS = 'draws';
+export const RESULT_ENTRY_TYPE = 'draw.result';
+
+export const DRAW_STATES = ['committed', 'drawn', 'failed', 'aborted'] as const;
+export type DrawState = (typeof DRAW_STATES)[number];
+
+/** What is stored per draw. `sealed` opens only with the sealing key; nothing else names an expert. */
+export interface DrawRecord {
+  readonly drawId: string;
+  readonly projectId: string;
+  readonly kind: 'scheduled' | 'immediate';
+  readonly state: DrawState;
+  readonly poolVersion: number;
+  readonly assurance: Assurance;
+  readonly commitIndex: number;
+  readonly commitLeafHash: string;
+  readonly resultIndex: number | null;
+  /** SHA-256(salt ‖ JCS(result)): the commitment the result entry holds. */
+  readonly resultHash: string | null;
+  readonly groups: ReadonlyArray<{ specialty: string; count: number; alternates: number; eligibleCount: number }>;
+  readonly sealed: SealedBox | null;
+  readonly failure: { code: string; message: string } | null;
+  /** A draw this one replaces (an aborted one), for inspectors. */
+  readonly supersedes: string | null;
+  readonly by: string;
+  readonly createdAt: string;
+}
+
+/** Sealed together: everything a later disclosure publishes. */
+interface SealedContent {
+  readonly result: DrawResult;
+  readonly salt: string;
+  readonly nonce: string;
+}
+
+export class DrawService {
+  constructor(
+    private readonly store: Store,
+    private readonly log: AuditLog,
+    private readonly pool: PoolService,
+    private readonly projects: ProjectService,
+    private readonly sealingKey: KeyObject,
+    private readonly now: () => number,
+  ) {}
+
+  async get(drawId: string): Promise<DrawRecord> {
+    const raw = await this.store.getRecord(DRAWS, drawId);
+    if (!raw) throw new AppError('NOT_FOUND', `no draw ${drawId}`);
+    return JSON.parse(raw.toString('utf8')) as DrawRecord;
+  }
+
+  /**
+   * Draws for a scheduled project. Retries on a fresh pool index when the pool changed between preparing and
+   * committing (the commit names the pool version it used).
+   */
+  async run(projectId: string, kind: DrawRecord['kind'], by: TokenClaims | 'scheduler', extra: { idempotency?: { key: string; value: (draw: DrawRecord) => Buffer } } = {}): Promise<DrawRecord> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.attempt(projectId, kind, typeof by === 'string' ? by : by.sub, extra);
+      } catch (err) {
+        if (err instanceof PoolMoved && attempt < 3) continue;
+        if (err instanceof PoolMoved) throw new AppError('CONFLICT', 'the pool keeps changing; retry the draw');
+        throw err;
+      }
+    }
+  }
+
+  private async attempt(projectId: string, kind: DrawRecord['kind'], by: string, extra: { idempotency?: { key: string; value: (draw: DrawRecord) => Buffer } }): Promise<DrawRecord> {
+    const { record: project, raw } = await this.projects.get(projectId);
+    if (project.state !== 'scheduled') throw new AppError('CONFLICT', `project ${projectId} is ${project.state}`);
+    const drawId = `D-${randomUUID()}`;
+    const at = new Date(this.now()).toISOString();
+    const index = this.pool.current();
+    let prepared: PreparedDraw;
+    try {
+      // Everything the draw reads, before any randomness exists.
+      prepared = prepareDraw({ drawId, project: project.project, request: project.request, policy: this.projects.policy, pool: index, history: EMPTY_HISTORY });
+    } catch (err) {
+      if (err instanceof AppError) await this.fail(project, raw, drawId, kind, by, err, null);
+      throw err;
+    }
+    const nonce = randomBytes(32);
+    const plan: EntropyPlan = { beacon: null, witnessCommitments: [] };
+    const payload = buildCommit(prepared, plan, nonceHash(nonce));
+    const groups = prepared.groups.map((g) => ({ specialty: g.specialty, count: g.count, alternates: g.alternates, eligibleCount: g.size }));
+    const drawing: ProjectRecord = { ...project, state: 'drawing', drawId, revision: project.revision + 1, updatedAt: at };
+    const committed = { drawId, projectId, kind, state: 'committed', poolVersion: index.version, assurance: assuranceOf(plan), groups, sealed: null, failure: null, supersedes: project.drawId, by, createdAt: at } as const;
+    // 1. The commit is durable, and the project is `drawing`, before the seed exists; the pool must still be at the
+    //    version the candidates came from.
+    let commit;
+    try {
+      commit = await this.log.appendWith((prev, time) => encodeEntry({ type: COMMIT_ENTRY_TYPE, time, prev, payload }), {
+        // The draw record exists from the commit on, so that a crash before the result leaves it visible.
+        writes: (commitIndex) => [
+          { collection: PROJECTS, key: projectId, value: encodeRecord(drawing) },
+          { collection: DRAWS, key: drawId, value: encodeRecord({ ...committed, commitIndex, commitLeafHash: '', resultIndex: null, resultHash: null }) },
+        ],
+        expects: [{ collection: PROJECTS, key: projectId, value: raw }, this.poolVersionExpectation(index.version)],
+      });
+    } catch (err) {
+      if (err instanceof RecordConflictError) throw err.collection === META ? new PoolMoved() : new AppError('CONFLICT', `project ${projectId} changed meanwhile`);
+      throw err;
+    }
+    const base: DrawRecord = { ...committed, commitIndex: commit.index, commitLeafHash: commit.leafHash.toString('hex'), resultIndex: null, resultHash: null };
+    const drawingRaw = encodeRecord(drawing);
+    // 2. The seed binds the commit's leaf hash; the ranking follows from it.
+    const seed = deriveSeed(plan, payload.nonceHash, { nonce, commitLeafHash: commit.leafHash, beaconRandomness: null, witnessReveals: [] });
+    let result: DrawResult;
+    try {
+      result = rankDraw(prepared, seed).result;
+    } catch (err) {
+      if (err instanceof AppError) await this.fail(drawing, drawingRaw, drawId, kind, by, err, base);
+      throw err;
+    }
+    // 3. Sealed at once; the log gets the commitment and counts, never an identity.
+    const salt = randomBytes(32);
+    const resultHash = createHash('sha256').update(salt).update(jcs(result)).digest('hex');
+    const content: SealedContent = { result, salt: salt.toString('hex'), nonce: nonce.toString('hex') };
+    const sealed = seal(Buffer.from(jcs(content)), drawId, [{ recipient: 'service', publicKey: this.sealingKey }]);
+    const done: ProjectRecord = { ...drawing, state: 'drawn', revision: drawing.revision + 1, updatedAt: new Date(this.now()).toISOString() };
+    const final: DrawRecord = { ...base, state: 'drawn', resultHash, sealed };
+    const resultEntry = await this.log.append(
+      RESULT_ENTRY_TYPE,
+      {
+        drawId,
+        projectId,
+        commitIndex: commit.index,
+        resultHash,
+        sealedHash: createHash('sha256').update(jcs(sealed)).digest('hex'),
+        groups: result.groups.map((g) => ({ selected: g.selected.length, alternates: g.alternates.length, skipped: g.skipped.length })),
+      },
+      {
+        writes: (resultIndex) => [
+          { collection: DRAWS, key: drawId, value: encodeRecord({ ...final, resultIndex }) },
+          { collection: PROJECTS, key: projectId, value: encodeRecord(done) },
+          ...(extra.idempotency ? [{ collection: 'idempotency', key: extra.idempotency.key, value: extra.idempotency.value({ ...final, resultIndex }) }] : []),
+        ],
+        expects: [{ collection: PROJECTS, key: projectId, value: drawingRaw }],
+      },
+    );
+    return { ...final, resultIndex: resultEntry.index };
+  }
+
+  /** A draw that cannot complete: logged with its reason, the project left `failed` for an operator. */
+  private async fail(project: ProjectRecord, raw: Buffer, drawId: string, kind: DrawRecord['kind'], by: string, err: AppError, committed: DrawRecord | null): Promise<void> {
+    const failure = { code: err.code, message: err.message };
+    const failed: ProjectRecord = { ...project, state: 'failed', drawId, revision: project.revision + 1, updatedAt: new Date(this.now()).toISOString() };
+    const record: DrawRecord = committed
+      ? { ...committed, state: 'failed', failure }
+      : { drawId, projectId: project.project.id, kind, state: 'failed', poolVersion: this.pool.poolVersion, assurance: 'operator', commitIndex: -1, commitLeafHash: '', resultIndex: null, resultHash: null, groups: [], sealed: null, failure, supersedes: project.drawId, by, createdAt: new Date(this.now()).toISOString() };
+    await this.log.append(
+      'draw.failed',
+      { drawId, projectId: project.project.id, code: err.code, details: err.details ?? null, committed: committed !== null },
+      { writes: [{ collection: DRAWS, key: drawId, value: encodeRecord(record) }, { collection: PROJECTS, key: project.project.id, value: encodeRecord(failed) }], expects: [{ collection: PROJECTS, key: project.project.id, value: raw }] },
+    ).catch(() => undefined);
+  }
+
+  /**
+   * A project left `drawing` by an instance that died between commit and result: its committed draw is aborted (it
+   * stays in the log, visible) and the project is scheduled again, so the next draw references it.
+   */
+  async abortStale(projectId: string): Promise<void> {
+    const { record, raw } = await this.projects.get(projectId);
+    if (record.state !== 'drawing' || !record.drawId) return;
+    const again: ProjectRecord = { ...record, state: 'scheduled', revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
+    const draw = await this.store.getRecord(DRAWS, record.drawId);
+    await this.log.append(
+      'draw.aborted',
+      { drawId: record.drawId, projectId, reason: 'no result before the lease expired' },
+      {
+        writes: [
+          { collection: PROJECTS, key: projectId, value: encodeRecord(again) },
+          ...(draw ? [{ collection: DRAWS, key: record.drawId, value: encodeRecord({ ...(JSON.parse(draw.toString('utf8')) as DrawRecord), state: 'aborted' }) }] : []),
+        ],
+        expects: [{ collection: PROJECTS, key: projectId, value: raw }],
+      },
+    ).catch((err: unknown) => {
+      if (!(err instanceof RecordConflictError)) throw err;
+    });
+  }
+
+  private poolVersionExpectation(version: number): RecordExpectation {
+    return { collection: META, key: 'pool-version', value: version === 0 ? null : Buffer.from(String(version)) };
+  }
+}
+
+/** The pool changed between preparing and committing: prepare again on the new index. */
+class PoolMoved extends Error {}

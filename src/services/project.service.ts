@@ -1,0 +1,141 @@
+// Projects and their draw schedule: register, reschedule, cancel, each a log entry committed with the project record.
+import { createHash } from 'node:crypto';
+import type { TokenClaims } from '../auth/roles.js';
+import type { Policy } from '../domain/policy.js';
+import type { Project } from '../domain/project.js';
+import type { DrawRequest } from '../domain/request.js';
+import { checkCommittee } from '../draw/candidates.js';
+import { AppError } from '../errors.js';
+import type { AuditLog } from '../log/audit-log.js';
+import { RecordConflictError, type RecordWrite, type Store } from '../store/store.js';
+import type { PoolService } from './pool.service.js';
+
+export const PROJECTS = 'projects';
+const MINUTE = 60_000;
+
+export const PROJECT_STATES = ['scheduled', 'drawing', 'drawn', 'missed', 'cancelled', 'failed'] as const;
+export type ProjectState = (typeof PROJECT_STATES)[number];
+
+export interface ProjectRecord {
+  readonly project: Project;
+  readonly request: DrawRequest;
+  readonly name: string | null;
+  readonly venue: string | null;
+  readonly leadTimeMinutes: number;
+  /** When the scheduled draw is due (bid opening minus the lead time), ISO 8601 UTC. */
+  readonly drawAt: string;
+  readonly state: ProjectState;
+  /** The latest draw of the project (committed, drawn, failed or aborted). */
+  readonly drawId: string | null;
+  readonly revision: number;
+  readonly updatedAt: string;
+}
+
+export interface Registration {
+  readonly project: Project;
+  readonly request: DrawRequest;
+  readonly name: string | null;
+  readonly venue: string | null;
+  readonly leadTimeMinutes: number | undefined;
+}
+
+export const encodeRecord = (v: unknown): Buffer => Buffer.from(JSON.stringify(v), 'utf8');
+
+export class ProjectService {
+  constructor(
+    private readonly store: Store,
+    private readonly log: AuditLog,
+    private readonly pool: PoolService,
+    readonly policy: Policy,
+    private readonly now: () => number,
+  ) {}
+
+  /** Validates the schedule and the committee, then records the project and its due draw. */
+  async register(r: Registration, by: TokenClaims): Promise<ProjectRecord> {
+    const lead = r.leadTimeMinutes ?? this.policy.leadTimeMinutes;
+    const opening = Date.parse(r.project.bidOpeningAt);
+    const broken: string[] = [];
+    if (lead > this.policy.maxLeadTimeMinutes) broken.push(`lead time of ${lead} minutes exceeds the policy cap of ${this.policy.maxLeadTimeMinutes}`);
+    if (opening <= this.now()) broken.push('bid opening is not in the future');
+    if (broken.length > 0) throw new AppError('SCHEDULE_RULES', broken.join('; '), { rules: broken });
+    checkCommittee(r.request, this.policy);
+    const index = this.pool.current();
+    const unknown = [...new Set(r.request.groups.map((g) => g.specialty))].filter((s) => index.candidatesFor(s).length === 0);
+    if (unknown.length > 0) throw new AppError('UNKNOWN_SPECIALTY', `no expert in the pool holds ${unknown.join(', ')}`, { specialties: unknown });
+    const record: ProjectRecord = {
+      project: r.project,
+      request: r.request,
+      name: r.name,
+      venue: r.venue,
+      leadTimeMinutes: lead,
+      drawAt: new Date(opening - lead * MINUTE).toISOString(),
+      state: 'scheduled',
+      drawId: null,
+      revision: 1,
+      updatedAt: new Date(this.now()).toISOString(),
+    };
+    // The log holds what the draw will read about the project, and a hash of the request (the groups).
+    const payload = { project: r.project, requestHash: createHash('sha256').update(JSON.stringify(r.request)).digest('hex'), request: r.request, leadTimeMinutes: lead, drawAt: record.drawAt, by: by.sub };
+    await this.write('project.registered', payload, record, null, `project ${r.project.id} already exists`);
+    return record;
+  }
+
+  async get(id: string): Promise<{ record: ProjectRecord; raw: Buffer }> {
+    const raw = await this.store.getRecord(PROJECTS, id);
+    if (!raw) throw new AppError('NOT_FOUND', `no project ${id}`);
+    return { record: JSON.parse(raw.toString('utf8')) as ProjectRecord, raw };
+  }
+
+  async all(): Promise<ProjectRecord[]> {
+    return (await this.store.listRecords(PROJECTS)).map((r) => JSON.parse(r.value.toString('utf8')) as ProjectRecord);
+  }
+
+  /** A new bid opening time moves the draw with it; only before the draw ran. */
+  async reschedule(id: string, bidOpeningAt: string, reason: string, by: TokenClaims): Promise<ProjectRecord> {
+    const { record, raw } = await this.get(id);
+    if (record.state !== 'scheduled') throw new AppError('CONFLICT', `project ${id} is ${record.state}; only a scheduled project can be rescheduled`);
+    const opening = Date.parse(bidOpeningAt);
+    if (opening <= this.now()) throw new AppError('SCHEDULE_RULES', 'bid opening is not in the future', { rules: ['bid opening is not in the future'] });
+    const next: ProjectRecord = {
+      ...record,
+      project: { ...record.project, bidOpeningAt },
+      drawAt: new Date(opening - record.leadTimeMinutes * MINUTE).toISOString(),
+      revision: record.revision + 1,
+      updatedAt: new Date(this.now()).toISOString(),
+    };
+    await this.write('project.rescheduled', { id, from: record.project.bidOpeningAt, to: bidOpeningAt, drawAt: next.drawAt, reason, by: by.sub }, next, raw);
+    return next;
+  }
+
+  async cancel(id: string, reason: string, by: TokenClaims): Promise<ProjectRecord> {
+    const { record, raw } = await this.get(id);
+    if (record.state === 'drawn' || record.state === 'drawing' || record.state === 'cancelled') {
+      throw new AppError('CONFLICT', `project ${id} is ${record.state} and cannot be cancelled`);
+    }
+    const next: ProjectRecord = { ...record, state: 'cancelled', revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
+    await this.write('project.cancelled', { id, from: record.state, reason, by: by.sub }, next, raw);
+    return next;
+  }
+
+  /** The draw came too late (downtime): visible as missed, for an operator to resolve. */
+  async markMissed(id: string): Promise<void> {
+    const { record, raw } = await this.get(id);
+    if (record.state !== 'scheduled') return;
+    const next: ProjectRecord = { ...record, state: 'missed', revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
+    await this.write('draw.missed', { projectId: id, drawAt: record.drawAt, bidOpeningAt: record.project.bidOpeningAt, at: new Date(this.now()).toISOString() }, next, raw).catch((err: unknown) => {
+      // Another instance changed the project first (drew it, or marked it): nothing to do.
+      if (!(err instanceof AppError && err.code === 'CONFLICT')) throw err;
+    });
+  }
+
+  /** One entry and the new project record, expecting the record as read (null: must not exist yet). */
+  private async write(type: string, payload: Record<string, unknown>, next: ProjectRecord, expected: Buffer | null, conflict?: string): Promise<void> {
+    const write: RecordWrite = { collection: PROJECTS, key: next.project.id, value: encodeRecord(next) };
+    try {
+      await this.log.append(type, payload, { writes: [write], expects: [{ collection: PROJECTS, key: next.project.id, value: expected }] });
+    } catch (err) {
+      if (err instanceof RecordConflictError) throw new AppError('CONFLICT', conflict ?? `project ${next.project.id} changed meanwhile; retry`);
+      throw err;
+    }
+  }
+}

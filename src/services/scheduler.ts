@@ -1,0 +1,94 @@
+// The draw scheduler: each project's draw runs when due (bid opening minus the lead time), by exactly one instance
+// (a lease per project, and the project record's expectations); after downtime a draw still before opening runs at
+// once, one past opening becomes `missed`; a draw left half-done by a crashed instance is aborted after its lease.
+import { randomUUID } from 'node:crypto';
+import type { Store } from '../store/store.js';
+import type { DrawService } from './draw.service.js';
+import type { ProjectService } from './project.service.js';
+
+export interface TickReport {
+  readonly drawn: string[];
+  readonly failed: string[];
+  readonly missed: string[];
+  readonly aborted: string[];
+}
+
+export class Scheduler {
+  private timer: NodeJS.Timeout | null = null;
+  /** Projects this instance is drawing right now (its own lease must not make them look stale). */
+  private readonly running = new Set<string>();
+  private ticking: Promise<TickReport> | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly projects: ProjectService,
+    private readonly draws: DrawService,
+    private readonly now: () => number,
+    private readonly onError: (projectId: string, err: unknown) => void = () => undefined,
+    readonly instanceId: string = randomUUID(),
+    private readonly leaseMs = 60_000,
+  ) {}
+
+  /** Checks every project once against the clock. Concurrent calls share one pass. */
+  tick(): Promise<TickReport> {
+    this.ticking ??= this.pass().finally(() => (this.ticking = null));
+    return this.ticking;
+  }
+
+  private async pass(): Promise<TickReport> {
+    const report: TickReport = { drawn: [], failed: [], missed: [], aborted: [] };
+    const now = this.now();
+    const work: Array<Promise<void>> = [];
+    for (const p of await this.projects.all()) {
+      const id = p.project.id;
+      if (this.running.has(id)) continue;
+      const lease = `draw:${id}`;
+      if (p.state === 'drawing') {
+        // Another instance's draw holds its lease while it runs; a lease we can take means that instance is gone.
+        if (await this.store.claimLease(lease, this.instanceId, this.leaseMs)) {
+          await this.draws.abortStale(id);
+          await this.store.releaseLease(lease, this.instanceId);
+          report.aborted.push(id);
+        }
+        continue;
+      }
+      if (p.state !== 'scheduled' || Date.parse(p.drawAt) > now) continue;
+      if (now >= Date.parse(p.project.bidOpeningAt)) {
+        await this.projects.markMissed(id);
+        report.missed.push(id);
+        continue;
+      }
+      if (!(await this.store.claimLease(lease, this.instanceId, this.leaseMs))) continue;
+      this.running.add(id);
+      work.push(
+        this.draws
+          .run(id, 'scheduled', 'scheduler')
+          .then(
+            () => void report.drawn.push(id),
+            (err: unknown) => {
+              report.failed.push(id);
+              this.onError(id, err);
+            },
+          )
+          .finally(async () => {
+            this.running.delete(id);
+            await this.store.releaseLease(lease, this.instanceId).catch(() => undefined);
+          }),
+      );
+    }
+    await Promise.all(work);
+    return report;
+  }
+
+  start(intervalMs = 1000): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.tick().catch(() => undefined), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.ticking?.catch(() => undefined);
+  }
+}

@@ -1,0 +1,181 @@
+// Projects and draws through inject(), on a controllable clock: the draw fires at bid opening minus the lead time,
+// moves with a new opening time, catches up after downtime, is missed past opening, runs once on an immediate request
+// however often it is repeated, and never shows an expert identity.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatePool, syntheticPersonal, syntheticUscc } from '../../../src/pool/generator.js';
+import { build, type Built } from '../../helper.js';
+
+let t: Built;
+let clock = Date.parse('2026-12-01T06:00:00+08:00');
+const at = (local: string) => (clock = Date.parse(`2026-12-01T${local}+08:00`));
+const pool = generatePool({ size: 300, seed: 'projects', fixed: [{ code: 'C990101', members: 60 }, { code: 'C990102', members: 6 }] });
+const op = () => t.auth('operator', { subject: 'op-1' });
+
+beforeAll(async () => {
+  t = await build({}, { now: () => clock });
+  const report = await t.ctx.pool.import(
+    pool.experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })),
+    [],
+    'all',
+    { sub: 'seed', role: 'admin', iat: 0, exp: 0 },
+  );
+  expect(report.imported).toBe(300);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const project = (id: string, over: Record<string, unknown> = {}) => ({
+  id,
+  tenderer: syntheticUscc(5001),
+  agency: syntheticUscc(5002),
+  bidOpeningAt: '2026-12-01T09:00:00+08:00',
+  region: '330106',
+  venue: '杭州市公共资源交易中心 3号评标室',
+  groups: [{ specialty: 'C990101', count: 5 }],
+  ...over,
+});
+const register = (body: object) => t.app.inject({ method: 'POST', url: '/v1/projects', headers: op(), payload: body });
+const get = async (id: string) => (await t.app.inject({ method: 'GET', url: `/v1/projects/${id}`, headers: op() })).json();
+const types = async (from: number) => {
+  const size = await t.ctx.store.logSize();
+  const out: string[] = [];
+  for (let i = from; i < size; i++) out.push(JSON.parse((await t.ctx.auditLog.entry(i)).toString()).type);
+  return out;
+};
+
+describe('scheduled draws', () => {
+  it('schedules the draw one hour before bid opening and runs it at that minute, not before', async () => {
+    at('06:00:00');
+    const from = await t.ctx.store.logSize();
+    const res = await register(project('P-SCHED-1'));
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ state: 'scheduled', drawAt: '2026-12-01T00:00:00.000Z', leadTimeMinutes: 60 });
+    at('07:59:59');
+    expect((await t.ctx.scheduler.tick()).drawn).toEqual([]);
+    at('08:00:00');
+    expect((await t.ctx.scheduler.tick()).drawn).toEqual(['P-SCHED-1']);
+    const p = await get('P-SCHED-1');
+    expect(p.state).toBe('drawn');
+    const draw = await t.app.inject({ method: 'GET', url: `/v1/draws/${p.drawId}`, headers: t.auth('supervisor') });
+    expect(draw.statusCode).toBe(200);
+    expect(draw.json()).toMatchObject({ state: 'drawn', kind: 'scheduled', groups: [{ specialty: 'C990101', count: 5, alternates: 2 }], assurance: 'operator' });
+    expect(draw.json().resultIndex).toBe(draw.json().commitIndex + 1);
+    // No expert id in the status, nor in the log entries of the draw.
+    for (const e of pool.experts) expect(draw.body).not.toContain(`"${e.id}"`);
+    for (const i of [draw.json().commitIndex, draw.json().resultIndex]) {
+      const entry = (await t.ctx.auditLog.entry(i)).toString();
+      for (const e of pool.experts) expect(entry).not.toContain(`"${e.id}"`);
+    }
+    expect(await types(from)).toEqual(['project.registered', 'draw.commit', 'draw.result']);
+    // A second tick does nothing: the draw ran exactly once.
+    expect((await t.ctx.scheduler.tick()).drawn).toEqual([]);
+  });
+
+  it('moves the draw with a new bid opening, and logs why', async () => {
+    at('06:00:00');
+    expect((await register(project('P-MOVE'))).statusCode).toBe(201);
+    const moved = await t.app.inject({ method: 'PATCH', url: '/v1/projects/P-MOVE/bid-opening', headers: op(), payload: { bidOpeningAt: '2026-12-01T10:30:00+08:00', reason: '招标人申请延期' } });
+    expect(moved.json()).toMatchObject({ drawAt: '2026-12-01T01:30:00.000Z', revision: 2 });
+    at('08:00:00');
+    expect((await t.ctx.scheduler.tick()).drawn).toEqual([]);
+    at('09:30:00');
+    expect((await t.ctx.scheduler.tick()).drawn).toEqual(['P-MOVE']);
+  });
+
+  it('does not draw a cancelled project', async () => {
+    at('06:00:00');
+    await register(project('P-CANCEL'));
+    const res = await t.app.inject({ method: 'POST', url: '/v1/projects/P-CANCEL/cancel', headers: op(), payload: { reason: '项目终止' } });
+    expect(res.json().state).toBe('cancelled');
+    at('08:00:00');
+    const report = await t.ctx.scheduler.tick();
+    expect(report.drawn).not.toContain('P-CANCEL');
+  });
+
+  it('catches up after downtime while bid opening is still ahead, and marks missed what is past opening', async () => {
+    at('06:00:00');
+    await register(project('P-LATE', { bidOpeningAt: '2026-12-01T11:00:00+08:00' }));
+    await register(project('P-MISSED', { bidOpeningAt: '2026-12-01T10:00:00+08:00' }));
+    // Down from 06:00 to 10:30: P-LATE was due at 10:00 and opens at 11:00; P-MISSED opened at 10:00.
+    at('10:30:00');
+    const report = await t.ctx.scheduler.tick();
+    expect(report.drawn).toContain('P-LATE');
+    expect(report.missed).toContain('P-MISSED');
+    expect((await get('P-MISSED')).state).toBe('missed');
+    const last = JSON.parse((await t.ctx.auditLog.entry((await t.ctx.store.logSize()) - 1)).toString());
+    expect(['draw.missed', 'draw.result']).toContain(last.type);
+  });
+
+  it('fails visibly, naming the short group, when the pool cannot fill a group', async () => {
+    at('06:00:00');
+    expect((await register(project('P-SHORT', { groups: [{ specialty: 'C990102', count: 5 }] }))).statusCode).toBe(201);
+    at('08:00:00');
+    expect((await t.ctx.scheduler.tick()).failed).toContain('P-SHORT');
+    const p = await get('P-SHORT');
+    expect(p.state).toBe('failed');
+    const draw = (await t.app.inject({ method: 'GET', url: `/v1/draws/${p.drawId}`, headers: op() })).json();
+    expect(draw).toMatchObject({ state: 'failed', failure: { code: 'INSUFFICIENT_CANDIDATES' } });
+  });
+});
+
+describe('immediate draws', () => {
+  it('draws once however often the same Idempotency-Key is sent, and refuses the key for another request', async () => {
+    at('06:00:00');
+    await register(project('P-NOW'));
+    await register(project('P-NOW-2'));
+    const headers = { ...op(), 'idempotency-key': 'draw-P-NOW-0001' };
+    const first = await t.app.inject({ method: 'POST', url: '/v1/projects/P-NOW/draw', headers });
+    expect(first.statusCode).toBe(201);
+    const again = await t.app.inject({ method: 'POST', url: '/v1/projects/P-NOW/draw', headers });
+    expect(again.statusCode).toBe(201);
+    expect(again.json().drawId).toBe(first.json().drawId);
+    expect(first.json().kind).toBe('immediate');
+    const other = await t.app.inject({ method: 'POST', url: '/v1/projects/P-NOW-2/draw', headers });
+    expect(other.statusCode).toBe(409);
+    expect(other.json().error.code).toBe('IDEMPOTENCY_CONFLICT');
+    const withoutKey = await t.app.inject({ method: 'POST', url: '/v1/projects/P-NOW/draw', headers: op() });
+    expect(withoutKey.statusCode).toBe(409);
+  });
+
+  it('is for operators only', async () => {
+    for (const role of ['supervisor', 'pool-manager', 'admin', 'inspector'] as const) {
+      expect((await t.app.inject({ method: 'POST', url: '/v1/projects/P-NOW-2/draw', headers: t.auth(role) })).statusCode).toBe(403);
+    }
+  });
+});
+
+describe('invalid project requests change nothing', () => {
+  const snapshot = async () => ({ log: await t.ctx.store.logSize(), projects: (await t.ctx.store.listRecords('projects')).length });
+  it.each([
+    ['bid opening in the past', project('P-X1', { bidOpeningAt: '2026-12-01T05:00:00+08:00' }), 422, 'SCHEDULE_RULES'],
+    ['lead time over the cap', project('P-X2', { leadTimeMinutes: 3000 }), 400, 'INVALID_INPUT'],
+    ['even committee', project('P-X3', { groups: [{ specialty: 'C990101', count: 6 }] }), 422, 'POLICY_RULES'],
+    ['committee below five', project('P-X4', { groups: [{ specialty: 'C990101', count: 3 }] }), 422, 'POLICY_RULES'],
+    ['fewer alternates than the policy', project('P-X5', { groups: [{ specialty: 'C990101', count: 5, alternates: 1 }] }), 422, 'POLICY_RULES'],
+    ['unknown specialty', project('P-X6', { groups: [{ specialty: 'B990909', count: 5 }] }), 422, 'UNKNOWN_SPECIALTY'],
+    ['bid opening without a time zone', project('P-X7', { bidOpeningAt: '2026-12-01T09:00:00' }), 400, 'INVALID_INPUT'],
+    ['tenderer with a bad code', project('P-X8', { tenderer: '91330106MA27XXXXXX' }), 400, 'INVALID_INPUT'],
+    ['no groups', project('P-X9', { groups: [] }), 400, 'INVALID_INPUT'],
+    ['count as a string', project('P-X10', { groups: [{ specialty: 'C990101', count: '5' }] }), 400, 'INVALID_INPUT'],
+    ['region prefix of odd length', project('P-X11', { groups: [{ specialty: 'C990101', count: 5, regions: { include: ['330'] } }] }), 400, 'INVALID_INPUT'],
+    ['project id with spaces', project('P X12'), 400, 'INVALID_INPUT'],
+    ['an existing project id', project('P-SCHED-1'), 409, 'CONFLICT'],
+  ] as const)('%s → %i %s', async (_name, body, status, code) => {
+    at('06:00:00');
+    const before = await snapshot();
+    const res = await register(body);
+    expect(res.statusCode).toBe(status);
+    expect(res.json().error.code).toBe(code);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('reschedules only scheduled projects, to a future time, with a reason', async () => {
+    const before = await snapshot();
+    expect((await t.app.inject({ method: 'PATCH', url: '/v1/projects/P-SCHED-1/bid-opening', headers: op(), payload: { bidOpeningAt: '2026-12-02T09:00:00+08:00', reason: '延期' } })).statusCode).toBe(409);
+    expect((await t.app.inject({ method: 'PATCH', url: '/v1/projects/P-NOW-2/bid-opening', headers: op(), payload: { bidOpeningAt: '2026-11-30T09:00:00+08:00', reason: '延期' } })).statusCode).toBe(422);
+    expect((await t.app.inject({ method: 'PATCH', url: '/v1/projects/P-NOW-2/bid-opening', headers: op(), payload: { bidOpeningAt: '2026-12-02T09:00:00+08:00' } })).statusCode).toBe(400);
+    expect((await t.app.inject({ method: 'PATCH', url: '/v1/projects/P-NONE/bid-opening', headers: op(), payload: { bidOpeningAt: '2026-12-02T09:00:00+08:00', reason: '延期' } })).statusCode).toBe(404);
+    expect(await snapshot()).toEqual(before);
+  });
+});
