@@ -39,7 +39,10 @@ export class Scheduler {
     const report: TickReport = { drawn: [], failed: [], missed: [], aborted: [] };
     const now = this.now();
     const work: Array<Promise<void>> = [];
-    for (const p of await this.projects.all()) {
+    // Start at a random place, so that instances ticking together share a burst instead of racing down one list.
+    const all = await this.projects.all();
+    const offset = Math.floor(Math.random() * all.length);
+    for (const p of [...all.slice(offset), ...all.slice(0, offset)]) {
       const id = p.project.id;
       if (this.running.has(id)) continue;
       const lease = `draw:${id}`;
