@@ -10,7 +10,7 @@ import { loadConfig } from './config.js';
 import { runDemo } from './demo.js';
 import { openContext } from './open-context.js';
 import { SPECIALTY_PATTERN } from './domain/primitives.js';
-import { generatePool } from './pool/generator.js';
+import { generatePool, syntheticPersonal } from './pool/generator.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -59,11 +59,13 @@ pool
   .requiredOption('--size <n>', 'number of experts', positiveInt)
   .option('--seed <text>', 'generator seed', 'default')
   .option('--out <file>', 'output file (default: standard output)')
-  .action(async (opts: { size: number; seed: string; out?: string }) => {
+  .option('--with-personal', 'add synthetic personal data (name, phone, valid ID number), as the import expects')
+  .action(async (opts: { size: number; seed: string; out?: string; withPersonal?: boolean }) => {
     const { experts } = generatePool({ size: opts.size, seed: opts.seed });
     const out: NodeJS.WritableStream = opts.out ? createWriteStream(opts.out) : process.stdout;
-    for (const e of experts) {
-      if (!out.write(`${JSON.stringify(e)}\n`)) await once(out, 'drain');
+    for (const [i, e] of experts.entries()) {
+      const line = opts.withPersonal ? { ...e, personal: syntheticPersonal(i + 1) } : e;
+      if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
     }
     if (opts.out) {
       out.end();
