@@ -1,4 +1,5 @@
 // C2SP tlog-checkpoint bodies (c2sp.org/tlog-checkpoint): strict format and parse, signed and opened as signed notes.
+import { AppError } from '../errors.js';
 import {
   decodeBase64Strict,
   isNoteSafeText,
@@ -31,26 +32,14 @@ export interface Checkpoint {
   readonly extensions: readonly string[];
 }
 
-export const CHECKPOINT_ERROR_STATUS = {
-  /** The body is not origin, tree size, root hash and non-empty extension lines, each ending in a newline. */
-  MALFORMED_CHECKPOINT: 422,
-  /** The checkpoint belongs to another log than expected, or the signer would sign for another log. */
-  ORIGIN_MISMATCH: 422,
-} as const;
+/** MALFORMED_CHECKPOINT: not origin, size, root and extension lines; ORIGIN_MISMATCH: another log's checkpoint. */
+export type CheckpointErrorCode = 'MALFORMED_CHECKPOINT' | 'ORIGIN_MISMATCH';
 
-export type CheckpointErrorCode = keyof typeof CHECKPOINT_ERROR_STATUS;
-
-export class CheckpointError extends Error {
-  readonly code: CheckpointErrorCode;
-  readonly details: unknown;
+export class CheckpointError extends AppError {
+  declare readonly code: CheckpointErrorCode;
   constructor(code: CheckpointErrorCode, message: string, details?: unknown) {
-    super(message);
+    super(code, message, details);
     this.name = 'CheckpointError';
-    this.code = code;
-    this.details = details;
-  }
-  get status(): number {
-    return CHECKPOINT_ERROR_STATUS[this.code];
   }
 }
 

@@ -1,5 +1,6 @@
 // C2SP signed notes (c2sp.org/signed-note, golang.org/x/mod/sumdb/note) with Ed25519 keys, on native node:crypto only.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { AppError } from '../errors.js';
 
 /** c2sp.org/signed-note "Signature types": the only algorithm this module signs and verifies. */
 export const NOTE_ALG_ED25519 = 0x01;
@@ -28,33 +29,21 @@ const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 // --- errors ---------------------------------------------------------------------------------------------------------
 
-/** Closed set of codes; suggested HTTP status for the service's error map (a bad key is our configuration, so 500). */
-export const NOTE_ERROR_STATUS = {
-  /** A signer or verifier key string is not name+keyid+base64(0x01‖key) with a matching key ID. */
-  MALFORMED_KEY: 500,
-  /** The text is not a well-formed signed note, or exceeds the size or signature-count limits. */
-  MALFORMED_NOTE: 422,
-  /** The note parsed, but no known key signed it. */
-  UNVERIFIED_NOTE: 422,
-  /** A signature line names a known key and does not verify. The whole note is rejected. */
-  INVALID_SIGNATURE: 422,
-  /** Two different verifiers share a key name and key ID, and a signature names them. */
-  AMBIGUOUS_KEY: 500,
-} as const;
+/** This module's codes, from the closed set in src/errors.ts (status mapped there). */
+export const NOTE_ERROR_CODES = ['MALFORMED_KEY', 'MALFORMED_NOTE', 'UNVERIFIED_NOTE', 'INVALID_SIGNATURE', 'AMBIGUOUS_KEY'] as const;
+export type NoteErrorCode = (typeof NOTE_ERROR_CODES)[number];
 
-export type NoteErrorCode = keyof typeof NOTE_ERROR_STATUS;
-
-export class NoteError extends Error {
-  readonly code: NoteErrorCode;
-  readonly details: unknown;
+/**
+ * MALFORMED_KEY: a key string is not name+keyid+base64(0x01‖key) with a matching key ID. MALFORMED_NOTE: not a
+ * well-formed note, or over the size or signature-count limits. UNVERIFIED_NOTE: no known key signed it.
+ * INVALID_SIGNATURE: a known key's signature fails (the whole note is refused). AMBIGUOUS_KEY: two verifiers share a
+ * name and key ID.
+ */
+export class NoteError extends AppError {
+  declare readonly code: NoteErrorCode;
   constructor(code: NoteErrorCode, message: string, details?: unknown) {
-    super(message);
+    super(code, message, details);
     this.name = 'NoteError';
-    this.code = code;
-    this.details = details;
-  }
-  get status(): number {
-    return NOTE_ERROR_STATUS[this.code];
   }
 }
 
