@@ -1,4 +1,5 @@
-// A draw whose commit is durable in the audit log before its seed exists: the order design.md's protocol requires.
+// The demo's draw (no project, no sealing): commit durable before the seed, then a result commitment. The service's
+// draws go through draw.service.ts, which adds the project guard and the sealed result.
 import { createHash, randomBytes } from 'node:crypto';
 import { jcs } from '../crypto/canonical.js';
 import { COMMIT_ENTRY_TYPE } from '../draw/commit.js';
@@ -7,8 +8,8 @@ import { deriveSeed, nonceHash, type Assurance, type EntropyPlan } from '../draw
 import { assuranceOf } from '../draw/seed.js';
 import type { Appended, AuditLog } from '../log/audit-log.js';
 import { encodeEntry } from '../log/entry.js';
+import { RESULT_ENTRY_TYPE } from './draw.service.js';
 
-export const RESULT_ENTRY_TYPE = 'draw.result';
 
 export interface LoggedDraw {
   readonly commit: Appended;
