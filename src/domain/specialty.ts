@@ -10,5 +10,3 @@ export function specialtyPrefixes(code: string): string[] {
 export function specialtyMatches(requested: string, held: string): boolean {
   return held.startsWith(requested);
 }
-
-export const SPECIALTY_TOP_LEVELS = { A: '工程 (works)', B: '货物 (goods)', C: '服务 (services)' } as const;

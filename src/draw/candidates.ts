@@ -8,7 +8,7 @@ import type { DrawGroup, DrawRequest } from '../domain/request.js';
 import { AppError } from '../errors.js';
 import { dayNumber, FLAG_ORG_RELATIONS, FLAG_UNAVAILABLE, PACKED, PACKED_FIELDS, STATUS, type PoolIndex } from '../pool/pool-index.js';
 import { EXCLUSION_CODES, relationExclusions, type ConflictContext, type ExclusionCode, type PanelMember } from './conflicts.js';
-import { linesDigest } from './digest.js';
+import { exclusionLine, linesDigest } from './digest.js';
 import type { HistoryIndex } from './history.js';
 import type { SamplingGroup } from './sample.js';
 
@@ -228,8 +228,7 @@ export function prepareGroup(
     skipped.push(i);
     excludedAt.push(i);
     excludedMask.push(mask);
-    // The exclusion line of §4, with the joined codes taken from the per-mask cache.
-    excludedLines.push(`${pool.idOf(pos)}\t${reasonsOf(mask).text}\n`);
+    excludedLines.push(exclusionLine(pool.idOf(pos), reasonsOf(mask).text));
   }
   const size = members.length - skipped.length;
   let excluded: Exclusion[] | undefined;

@@ -6,9 +6,9 @@ export function memberLine(member: { id: string; employer: string; region: strin
   return `${member.id}\t${member.employer}\t${member.region}\t${member.relatives.join(',')}\n`;
 }
 
-/** One exclusion's line: id TAB comma-joined reason codes LF. */
-export function exclusionLine(id: string, reasons: readonly string[]): string {
-  return `${id}\t${reasons.join(',')}\n`;
+/** One exclusion's line: id TAB comma-joined reason codes LF (the codes already joined: they are cached per mask). */
+export function exclusionLine(id: string, joinedCodes: string): string {
+  return `${id}\t${joinedCodes}\n`;
 }
 
 /** SHA-256 (hex) over concatenated lines. */

@@ -138,8 +138,4 @@ export class DrawSampler {
     return s.ranked.slice(before);
   }
 
-  /** Skips recorded for a group so far (grows with extend). */
-  skippedOf(group: number): readonly Skip[] {
-    return this.shuffles[group]?.skipped ?? [];
-  }
 }

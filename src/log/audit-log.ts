@@ -471,15 +471,18 @@ const QUOTE = 0x22;
  * Reads the bytes in place (no decoding of the whole entry): this runs for every entry of a full verification.
  */
 export function chainedPrev(bytes: Buffer): string | null {
-  const at = bytes.lastIndexOf(PREV_MARK);
-  if (at < 0 || bytes[at + 72] !== QUOTE) return null;
-  const value = bytes.toString('latin1', at + 8, at + 72);
-  return HEX64.test(value) ? value : null;
+  const value = rawPrev(bytes);
+  return value !== null && HEX64.test(value) ? value : null;
 }
 const HEX64 = /^[0-9a-f]{64}$/;
 
-/** Whether the entry's top-level `prev` is exactly `prev` (64 lower-case hex digits), without a regex. */
-function chainsTo(bytes: Buffer, prev: string): boolean {
+/** The 64 characters between `"prev":"` and its closing quote, unchecked; null without them. */
+function rawPrev(bytes: Buffer): string | null {
   const at = bytes.lastIndexOf(PREV_MARK);
-  return at >= 0 && bytes[at + 72] === QUOTE && bytes.toString('latin1', at + 8, at + 72) === prev;
+  return at < 0 || bytes[at + 72] !== QUOTE ? null : bytes.toString('latin1', at + 8, at + 72);
+}
+
+/** Whether the entry's top-level `prev` is exactly `prev` (always valid hex), so no regex per entry. */
+function chainsTo(bytes: Buffer, prev: string): boolean {
+  return rawPrev(bytes) === prev;
 }
