@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import context, { type AppContext } from './plugins/app/context.js';
 import errorHandler from './plugins/app/error-handler.js';
+import idempotency from './plugins/app/idempotency.js';
 import health from './plugins/external/health.js';
 import helmet from './plugins/external/helmet.js';
 import jwt from './plugins/external/jwt.js';
@@ -39,6 +40,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   // Tier 1: what every route relies on.
   await app.register(context, { context: ctx });
   await app.register(errorHandler);
+  await app.register(idempotency);
   // Tier 2: external concerns, one file each.
   await app.register(helmet);
   await app.register(rateLimit);

@@ -4,7 +4,7 @@ import { loadKeys } from './crypto/keys.js';
 import { AuditLog } from './log/audit-log.js';
 import type { AppContext } from './plugins/app/context.js';
 import { PersonalDataVault } from './crypto/personal-data.js';
-import { DEFAULT_POLICY } from './domain/policy.js';
+import { loadPolicy } from './domain/policy.js';
 import { DrawService } from './services/draw.service.js';
 import { PoolService } from './services/pool.service.js';
 import { ProjectService } from './services/project.service.js';
@@ -40,9 +40,12 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const pool = await PoolService.open(store, auditLog, vault, now);
   // Other instances' pool changes arrive on the store's change feed (one instance on SQLite: nothing arrives).
   if (store.kind === 'redis') pool.follow();
-  const projects = new ProjectService(store, auditLog, pool, DEFAULT_POLICY, now);
+  const projects = new ProjectService(store, auditLog, pool, loadPolicy(config.EXPERT_DRAW_POLICY_FILE), now);
   const draws = new DrawService(store, auditLog, pool, projects, keys.sealing.publicKey, now);
-  const scheduler = new Scheduler(store, projects, draws, now, (id, err) => console.error(`draw of project ${id} failed: ${err instanceof Error ? err.message : String(err)}`));
+  const scheduler = new Scheduler(store, projects, draws, now, {
+    leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS,
+    onError: (id, err) => console.error(`draw of project ${id} failed: ${err instanceof Error ? err.message : String(err)}`),
+  });
   if (opts.schedule) scheduler.start();
   return {
     ctx: { config, keys, store, auditLog, vault, pool, projects, draws, scheduler, now },

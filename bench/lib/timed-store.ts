@@ -80,6 +80,10 @@ export class TimedStore implements Store {
     return this.time(this.times.other, () => this.inner.getRecord(collection, key));
   }
 
+  putUnloggedRecord(collection: string, key: string, value: Buffer): Promise<void> {
+    return this.time(this.times.other, () => this.inner.putUnloggedRecord(collection, key, value));
+  }
+
   listRecords(collection: string): Promise<Array<{ key: string; value: Buffer }>> {
     return this.time(this.times.other, () => this.inner.listRecords(collection));
   }

@@ -18,20 +18,28 @@ export class PersonalDataVault {
 
   /** base64(iv ‖ ciphertext ‖ tag); the expert id is authenticated data, so a sealed record cannot be moved. */
   seal(expertId: string, personal: ExpertPersonal): string {
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.encKey, iv);
-    cipher.setAAD(Buffer.from(expertId, 'utf8'));
-    const body = Buffer.concat([cipher.update(JSON.stringify(personal), 'utf8'), cipher.final()]);
-    return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64');
+    return this.sealBytes(expertId, Buffer.from(JSON.stringify(personal), 'utf8'));
   }
 
   open(expertId: string, sealed: string): ExpertPersonal {
+    return ExpertPersonal.parse(JSON.parse(this.openBytes(expertId, sealed).toString('utf8')));
+  }
+
+  /** Any bytes at rest that may name a person (e.g. a saved answer); `context` is authenticated. */
+  sealBytes(context: string, plaintext: Buffer): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.encKey, iv);
+    cipher.setAAD(Buffer.from(context, 'utf8'));
+    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64');
+  }
+
+  openBytes(context: string, sealed: string): Buffer {
     const raw = Buffer.from(sealed, 'base64');
     const decipher = createDecipheriv('aes-256-gcm', this.encKey, raw.subarray(0, IV_BYTES));
-    decipher.setAAD(Buffer.from(expertId, 'utf8'));
+    decipher.setAAD(Buffer.from(context, 'utf8'));
     decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
-    const text = Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]).toString('utf8');
-    return ExpertPersonal.parse(JSON.parse(text));
+    return Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]);
   }
 
   /** Keyed hash of a resident ID number (upper-case X): equal numbers match, the number itself is never stored. */

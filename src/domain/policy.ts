@@ -1,4 +1,5 @@
 // Every configurable number of domain.md, with its default. The policy is hashed into each draw's commit.
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const count = (min: number, max: number) => z.int().min(min).max(max);
@@ -46,3 +47,18 @@ export type PolicyInput = z.input<typeof Policy>;
 export const DEFAULT_POLICY: Policy = Policy.parse({});
 
 export const REGION_LEVEL_DIGITS = { province: 2, city: 4, county: 6 } as const;
+
+/** The policy of a deployment: the defaults, with the numbers a JSON file sets. A bad file stops the start, named. */
+export function loadPolicy(file: string | undefined): Policy {
+  if (file === undefined) return DEFAULT_POLICY;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`policy file ${file} cannot be read as JSON: ${(err as Error).message}`);
+  }
+  const parsed = Policy.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(file)'}: ${i.message}`);
+  throw new Error(`policy file ${file} is invalid:\n${lines.join('\n')}`);
+}

@@ -82,6 +82,9 @@ interface Pending {
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
+/** Lost races with other instances before an append gives up (with the pauses, about a few seconds). */
+const MAX_CONFLICT_RETRIES = 64;
+
 export class AuditLog {
   private readonly store: Store;
   private readonly signer: CheckpointSigner;
@@ -225,8 +228,12 @@ export class AuditLog {
       } catch (err) {
         // The frontier and chain head already hold this batch: re-read them from the store before anything else.
         this.needsReload = true;
-        // Another instance appended first: take its entries into our tree and rebuild this batch on top of them.
-        if (err instanceof StoreConflictError && attempt < 10) continue;
+        // Another instance appended first: take its entries into our tree and rebuild this batch on top of them. Under
+        // a burst from several instances, a random pause after repeated losses lets every instance through.
+        if (err instanceof StoreConflictError && attempt < MAX_CONFLICT_RETRIES) {
+          if (attempt >= 2) await new Promise((r) => setTimeout(r, Math.random() * Math.min(64, 2 ** attempt)));
+          continue;
+        }
         // The expectation failed: the caller decides (the store wrote nothing, the tree is re-read).
         if (err instanceof RecordConflictError) throw err;
         // After any other failure the store's state is unknown (it may have committed); the reload will tell.

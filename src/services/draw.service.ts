@@ -45,6 +45,11 @@ export interface DrawRecord {
   readonly createdAt: string;
 }
 
+/** Options of a draw run: the API's Idempotency-Key record, written in the result's transaction. */
+export interface DrawExtra {
+  readonly idempotency?: (draw: DrawRecord) => { collection: string; key: string; value: Buffer };
+}
+
 /** Sealed together: everything a later disclosure publishes. */
 interface SealedContent {
   readonly result: DrawResult;
@@ -72,7 +77,7 @@ export class DrawService {
    * Draws for a scheduled project. Retries on a fresh pool index when the pool changed between preparing and
    * committing (the commit names the pool version it used).
    */
-  async run(projectId: string, kind: DrawRecord['kind'], by: TokenClaims | 'scheduler', extra: { idempotency?: { key: string; value: (draw: DrawRecord) => Buffer } } = {}): Promise<DrawRecord> {
+  async run(projectId: string, kind: DrawRecord['kind'], by: TokenClaims | 'scheduler', extra: DrawExtra = {}): Promise<DrawRecord> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.attempt(projectId, kind, typeof by === 'string' ? by : by.sub, extra);
@@ -84,7 +89,7 @@ export class DrawService {
     }
   }
 
-  private async attempt(projectId: string, kind: DrawRecord['kind'], by: string, extra: { idempotency?: { key: string; value: (draw: DrawRecord) => Buffer } }): Promise<DrawRecord> {
+  private async attempt(projectId: string, kind: DrawRecord['kind'], by: string, extra: DrawExtra): Promise<DrawRecord> {
     const { record: project, raw } = await this.projects.get(projectId);
     if (project.state !== 'scheduled') throw new AppError('CONFLICT', `project ${projectId} is ${project.state}`);
     const drawId = `D-${randomUUID()}`;
@@ -152,7 +157,7 @@ export class DrawService {
         writes: (resultIndex) => [
           { collection: DRAWS, key: drawId, value: encodeRecord({ ...final, resultIndex }) },
           { collection: PROJECTS, key: projectId, value: encodeRecord(done) },
-          ...(extra.idempotency ? [{ collection: 'idempotency', key: extra.idempotency.key, value: extra.idempotency.value({ ...final, resultIndex }) }] : []),
+          ...(extra.idempotency ? [extra.idempotency({ ...final, resultIndex })] : []),
         ],
         expects: [{ collection: PROJECTS, key: projectId, value: drawingRaw }],
       },

@@ -13,21 +13,33 @@ export interface TickReport {
   readonly aborted: string[];
 }
 
+export interface SchedulerOptions {
+  readonly onError?: (projectId: string, err: unknown) => void;
+  readonly instanceId?: string;
+  /** How long a claim holds; a draw still `drawing` after its lease is aborted and drawn again. */
+  readonly leaseMs?: number;
+}
+
 export class Scheduler {
   private timer: NodeJS.Timeout | null = null;
   /** Projects this instance is drawing right now (its own lease must not make them look stale). */
   private readonly running = new Set<string>();
   private ticking: Promise<TickReport> | null = null;
+  private readonly onError: (projectId: string, err: unknown) => void;
+  private readonly leaseMs: number;
+  readonly instanceId: string;
 
   constructor(
     private readonly store: Store,
     private readonly projects: ProjectService,
     private readonly draws: DrawService,
     private readonly now: () => number,
-    private readonly onError: (projectId: string, err: unknown) => void = () => undefined,
-    readonly instanceId: string = randomUUID(),
-    private readonly leaseMs = 60_000,
-  ) {}
+    options: SchedulerOptions = {},
+  ) {
+    this.onError = options.onError ?? (() => undefined);
+    this.instanceId = options.instanceId ?? randomUUID();
+    this.leaseMs = options.leaseMs ?? 60_000;
+  }
 
   /** Checks every project once against the clock. Concurrent calls share one pass. */
   tick(): Promise<TickReport> {

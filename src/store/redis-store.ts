@@ -176,6 +176,10 @@ export class RedisStore implements Store {
     return this.client.hgetBuffer(this.keys.records(collection), key);
   }
 
+  async putUnloggedRecord(collection: string, key: string, value: Buffer): Promise<void> {
+    await this.client.hset(this.keys.records(collection), key, value);
+  }
+
   async listRecords(collection: string): Promise<Array<{ key: string; value: Buffer }>> {
     const all = await this.client.hgetallBuffer(this.keys.records(collection));
     return Object.entries(all)

@@ -133,6 +133,10 @@ export class SqliteStore implements Store {
     return this.stmt.getRecord.get(collection, key)?.value ?? null;
   }
 
+  async putUnloggedRecord(collection: string, key: string, value: Buffer): Promise<void> {
+    this.stmt.putRecord.run(collection, key, value);
+  }
+
   async listRecords(collection: string): Promise<Array<{ key: string; value: Buffer }>> {
     return this.stmt.listRecords.all(collection);
   }

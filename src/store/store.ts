@@ -100,6 +100,11 @@ export interface Store {
   listCheckpoints(fromSize: number, limit: number): Promise<StoredCheckpoint[]>;
   /** The current value of a record, or null. */
   getRecord(collection: string, key: string): Promise<Buffer | null>;
+  /**
+   * Writes a record outside the log, durably, without a change-feed event. Only for data that is not audited state:
+   * saved answers for Idempotency-Key replays. Every state change goes through appendLog's writes instead.
+   */
+  putUnloggedRecord(collection: string, key: string, value: Buffer): Promise<void>;
   /** Every record of a collection, in key order. */
   listRecords(collection: string): Promise<Array<{ key: string; value: Buffer }>>;
   /**

@@ -1,6 +1,9 @@
 // Policy schema: every documented default, bounds, strictness and the cross-field refinements.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, FrequencyCaps, Policy, REGION_LEVEL_DIGITS } from '../../src/domain/policy.js';
+import { DEFAULT_POLICY, FrequencyCaps, loadPolicy, Policy, REGION_LEVEL_DIGITS } from '../../src/domain/policy.js';
 import { issuePaths } from '../helpers/fixtures.js';
 
 describe('Policy defaults', () => {
@@ -89,5 +92,36 @@ describe('Policy validation', () => {
     const result = Policy.safeParse(input);
     expect(result.success).toBe(false);
     expect(issuePaths(result)).toContain(path);
+  });
+});
+
+describe('loadPolicy (EXPERT_DRAW_POLICY_FILE)', () => {
+  const withFile = (text: string, run: (file: string) => void) => {
+    const dir = mkdtempSync(join(tmpdir(), 'policy-'));
+    try {
+      writeFileSync(join(dir, 'policy.json'), text);
+      run(join(dir, 'policy.json'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('is the defaults without a file', () => {
+    expect(loadPolicy(undefined)).toBe(DEFAULT_POLICY);
+  });
+
+  it('takes the numbers a file sets and the defaults for the rest', () => {
+    withFile('{"responseDeadlineMinutes": 20, "frequency": {"maxDraws": 4}}', (file) => {
+      expect(loadPolicy(file)).toEqual({ ...DEFAULT_POLICY, responseDeadlineMinutes: 20, frequency: { ...DEFAULT_POLICY.frequency, maxDraws: 4 } });
+    });
+  });
+
+  it('names every bad field, and a file that is not JSON', () => {
+    withFile('{"leadTimeMinutes": 3000, "unknownRule": 1}', (file) => {
+      expect(() => loadPolicy(file)).toThrow(/leadTimeMinutes: Too big/);
+      expect(() => loadPolicy(file)).toThrow(/Unrecognized key: "unknownRule"/);
+    });
+    withFile('lead time: 60', (file) => expect(() => loadPolicy(file)).toThrow(/cannot be read as JSON/));
+    expect(() => loadPolicy('/nonexistent/policy.json')).toThrow(/cannot be read/);
   });
 });

@@ -1,5 +1,11 @@
-// Two service instances on one Redis with 200 projects due in the same minute: every draw executes exactly once.
+// Two service instances on one Redis with 200 projects due in the same minute: every draw executes exactly once, also
+// when one instance (a child process) is killed in the middle of the burst.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DrawRecord } from '../../src/services/draw.service.js';
+import type { ProjectRecord } from '../../src/services/project.service.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
 
@@ -13,9 +19,14 @@ beforeAll(async () => {
   b = await build({ EXPERT_DRAW_STORE: 'redis', EXPERT_DRAW_KEYS_DIR: a.config.EXPERT_DRAW_KEYS_DIR, EXPERT_DRAW_REDIS_PREFIX: a.config.EXPERT_DRAW_REDIS_PREFIX }, { now: () => clock });
   const pool = generatePool({ size: 400, seed: 'two-instances', fixed: [{ code: 'C990101', members: 150 }] });
   await a.ctx.pool.import(pool.experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
+  await registerProjects(a);
+  await waitForPool(b, 400);
+}, 120_000);
+
+async function registerProjects(t: Built): Promise<void> {
   const by = { sub: 'op', role: 'operator' as const, iat: 0, exp: 0 };
   for (let i = 0; i < PROJECTS; i++) {
-    await a.ctx.projects.register(
+    await t.ctx.projects.register(
       {
         project: { id: `P-${String(i).padStart(3, '0')}`, tenderer: syntheticUscc(7000 + (i % 50)), agency: null, bidders: [], avoid: [], preparedBy: [], bidOpeningAt: '2026-12-01T09:00:00+08:00', region: '330106' },
         request: { groups: [{ specialty: 'C990101', count: 5 }], tendererRepresentatives: 0 },
@@ -26,12 +37,27 @@ beforeAll(async () => {
       by,
     );
   }
-  // Instance b follows a's pool changes through the change feed.
-  for (const start = Date.now(); b.ctx.pool.size() < 400; ) {
-    if (Date.now() - start > 5000) throw new Error('b never saw the pool');
+}
+
+/** Another instance follows the pool changes through the change feed. */
+async function waitForPool(t: Built, size: number): Promise<void> {
+  for (const start = Date.now(); t.ctx.pool.size() < size; ) {
+    if (Date.now() - start > 5000) throw new Error('the instance never saw the pool');
     await new Promise((r) => setTimeout(r, 20));
   }
-}, 120_000);
+}
+
+/** Per project: its commit, result and abort entries, in log order. */
+async function entriesByProject(t: Built): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const size = await t.ctx.store.logSize();
+  for (let i = 0; i < size; i++) {
+    const e = JSON.parse((await t.ctx.auditLog.entry(i)).toString()) as { type: string; payload: { projectId?: string } };
+    if (!e.type.startsWith('draw.') || !e.payload.projectId) continue;
+    out.set(e.payload.projectId, [...(out.get(e.payload.projectId) ?? []), e.type]);
+  }
+  return out;
+}
 afterAll(async () => {
   await b?.close();
   await a?.close();
@@ -60,4 +86,79 @@ describe('two instances, 200 draws due at 08:00', () => {
     expect([...commits.values()].every((n) => n === 1)).toBe(true);
     for (const p of await a.ctx.projects.all()) expect(p.state).toBe('drawn');
   }, 120_000);
+});
+
+describe('two instances, one killed in the middle of the burst', () => {
+  const LEASE_MS = 1500;
+  let c: Built;
+
+  afterAll(async () => {
+    await c?.close();
+  });
+
+  it('aborts the killed instance\'s half-done draws after its lease and draws each project exactly once', async () => {
+    const at0800 = Date.parse('2026-12-01T08:00:00+08:00');
+    c = await build(
+      { EXPERT_DRAW_STORE: 'redis', EXPERT_DRAW_REDIS_PREFIX: `test:${randomBytes(6).toString('hex')}:`, EXPERT_DRAW_DRAW_LEASE_MS: String(LEASE_MS) },
+      { now: () => at0800 },
+    );
+    const pool = generatePool({ size: 400, seed: 'killed-instance', fixed: [{ code: 'C990101', members: 150 }] });
+    await c.ctx.pool.import(pool.experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
+    await registerProjects(c);
+
+    // The other instance is a child process that starts the burst; it is SIGKILLed once some projects are drawn and
+    // others are half-done (committed, no result yet).
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/services/scheduler-child.ts', c.config.EXPERT_DRAW_KEYS_DIR, c.config.EXPERT_DRAW_REDIS_PREFIX, new Date(at0800).toISOString(), String(LEASE_MS)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const lines = createInterface({ input: child.stdout });
+    for await (const line of lines) if (line.startsWith('ready')) break;
+    const states = async () => {
+      const records = (await c.ctx.store.listRecords('projects')).map((r) => JSON.parse(r.value.toString()) as ProjectRecord);
+      return { drawn: records.filter((p) => p.state === 'drawn').length, drawing: records.filter((p) => p.state === 'drawing').map((p) => p.project.id) };
+    };
+    for (const start = Date.now(); ; ) {
+      const s = await states();
+      if (s.drawn >= 10 && s.drawing.length > 0) break;
+      if (Date.now() - start > 60_000) throw new Error(`the child never got going: ${JSON.stringify(s)} ${stderr}`);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    child.kill('SIGKILL');
+    await exited;
+    const atKill = await states();
+    console.info(`killed with ${atKill.drawn} drawn and ${atKill.drawing.length} half-done`);
+    expect(atKill.drawing.length).toBeGreaterThan(0);
+    expect(atKill.drawn).toBeLessThan(PROJECTS);
+
+    // The surviving instance ticks on: the half-done draws wait for the dead instance's lease, then are aborted and
+    // drawn again; the untouched ones are drawn at once.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      await c.ctx.scheduler.tick();
+      const s = await states();
+      if (s.drawn === PROJECTS) break;
+      if (Date.now() > deadline) throw new Error(`not finished: ${JSON.stringify({ drawn: s.drawn, drawing: s.drawing.length })}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    const byProject = await entriesByProject(c);
+    expect(byProject.size).toBe(PROJECTS);
+    const halfDone = new Set(atKill.drawing);
+    for (const [id, types] of byProject) {
+      // Exactly one result per project; a half-done draw stays visible as committed and aborted before its redraw.
+      expect(types.filter((t) => t === 'draw.result'), id).toHaveLength(1);
+      if (halfDone.has(id)) expect(types, id).toEqual(['draw.commit', 'draw.aborted', 'draw.commit', 'draw.result']);
+      else expect(types, id).toEqual(['draw.commit', 'draw.result']);
+    }
+    for (const id of halfDone) {
+      const project = JSON.parse((await c.ctx.store.getRecord('projects', id))!.toString()) as ProjectRecord;
+      const draw = JSON.parse((await c.ctx.store.getRecord('draws', project.drawId!))!.toString()) as DrawRecord;
+      const aborted = JSON.parse((await c.ctx.store.getRecord('draws', draw.supersedes!))!.toString()) as DrawRecord;
+      expect(aborted.state).toBe('aborted');
+      expect(draw.state).toBe('drawn');
+    }
+  }, 180_000);
 });

@@ -121,6 +121,15 @@ export function storeConformance(name: string, open: () => Promise<Store>, clean
       expect(await store.logSize()).toBe(2);
     });
 
+    it('keeps an unlogged record without a log entry or a change event', async () => {
+      const head = await store.changesHead();
+      await store.putUnloggedRecord('idempotency', 'k1', Buffer.from('a'));
+      await store.putUnloggedRecord('idempotency', 'k1', Buffer.from('b'));
+      expect((await store.getRecord('idempotency', 'k1'))?.toString()).toBe('b');
+      expect(await store.logSize()).toBe(0);
+      expect((await store.readChanges(head, 10)).changes).toEqual([]);
+    });
+
     it('waits for changes when asked to, and returns as soon as one arrives', async () => {
       const waiting = store.readChanges('', 10, 2000);
       await new Promise((r) => setTimeout(r, 50));

@@ -1,13 +1,12 @@
 // Projects and their draws, for the trading centre's draw terminal. Roles are declared on each route. No answer names
 // a drawn expert: draw status is state, counts, log indices and commitment hashes.
-import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole } from '../../auth/require-role.js';
 import { Project } from '../../domain/project.js';
 import { DrawRequest } from '../../domain/request.js';
 import { IsoDateTimeWithOffset, ProjectId } from '../../domain/primitives.js';
-import { AppError } from '../../errors.js';
+import { idempotencyWrite } from '../../plugins/app/idempotency.js';
 import { errorResponses } from '../../schemas/common.js';
 import { DRAW_STATES, type DrawRecord } from '../../services/draw.service.js';
 import { PROJECT_STATES, type ProjectRecord } from '../../services/project.service.js';
@@ -63,7 +62,7 @@ const drawView = (d: DrawRecord) => {
 const projectView = (p: ProjectRecord) => p;
 
 const routes: FastifyPluginAsyncZod = async (app) => {
-  const { projects, draws, store } = app.ctx;
+  const { projects, draws, vault } = app.ctx;
   const write = requireRole('operator', 'admin');
   const read = requireRole('operator', 'supervisor', 'inspector', 'admin');
 
@@ -100,23 +99,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Draw now (immediate draw), instead of waiting for the schedule',
         tags: ['projects'],
         params: Params,
-        headers: z.object({ 'idempotency-key': z.string().regex(/^[\x21-\x7e]{8,128}$/).optional().describe('Repeat the request with the same key to get the same answer, drawing once') }),
         response: { 201: DrawView, ...errorResponses(404, 409, 422) },
       },
     },
     async (request, reply) => {
-      const key = request.headers['idempotency-key'];
-      const fingerprint = createHash('sha256').update(`POST /v1/projects/${request.params.id}/draw`).digest('hex');
-      const slot = key ? `${request.principal.sub}:${key}` : undefined;
-      if (slot) {
-        const earlier = await store.getRecord('idempotency', slot);
-        if (earlier) {
-          const saved = JSON.parse(earlier.toString('utf8')) as { fingerprint: string; drawId: string };
-          if (saved.fingerprint !== fingerprint) throw new AppError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used for another request');
-          return reply.status(201).send(drawView(await draws.get(saved.drawId)));
-        }
-      }
-      const draw = await draws.run(request.params.id, 'immediate', request.principal, slot ? { idempotency: { key: slot, value: (d) => Buffer.from(JSON.stringify({ fingerprint, drawId: d.drawId })) } } : {});
+      // The saved answer for an Idempotency-Key is written with the result, so a crash cannot draw twice.
+      const pending = request.idempotency;
+      const draw = await draws.run(request.params.id, 'immediate', request.principal, pending ? { idempotency: (d) => idempotencyWrite(vault, pending, 201, JSON.stringify(drawView(d))) } : {});
       return reply.status(201).send(drawView(draw));
     },
   );

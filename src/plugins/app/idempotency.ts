@@ -1,0 +1,116 @@
+// Idempotency-Key on every POST: a repeated request with the same key (same principal) gets the first answer again
+// instead of acting twice; the same key on a different request is refused. Answers are kept sealed (they may name an
+// expert at check-in). A lease per key stops two copies of a request from running at once.
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { z } from 'zod';
+import type { TokenClaims } from '../../auth/roles.js';
+import { jcs } from '../../crypto/canonical.js';
+import type { PersonalDataVault } from '../../crypto/personal-data.js';
+import { AppError } from '../../errors.js';
+import { ErrorBody } from '../../schemas/common.js';
+
+export const IDEMPOTENCY = 'idempotency';
+const KEY_PATTERN = /^[\x21-\x7e]{8,128}$/;
+/** How long a request may run while holding its key; a crashed holder frees it after this. */
+const LEASE_MS = 60_000;
+
+/** Every POST route's header schema (added by this plugin to routes that declare none), so the OpenAPI names it. */
+export const IdempotencyHeaders = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .regex(KEY_PATTERN)
+    .optional()
+    .describe('8–128 visible ASCII characters. Repeat the request with the same key to get the same answer; the action happens once'),
+});
+
+interface Pending {
+  readonly slot: string;
+  readonly fingerprint: string;
+}
+
+interface Saved {
+  readonly fingerprint: string;
+  readonly status: number;
+  /** The serialized answer, sealed with the vault under the slot. */
+  readonly body: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotency?: Pending;
+  }
+}
+
+/** The record a service may write in the same transaction as its action (so a crash cannot lose the answer). */
+export function idempotencyWrite(vault: PersonalDataVault, pending: Pending, status: number, body: string): { collection: string; key: string; value: Buffer } {
+  const saved: Saved = { fingerprint: pending.fingerprint, status, body: vault.sealBytes(`${IDEMPOTENCY}/${pending.slot}`, Buffer.from(body, 'utf8')) };
+  return { collection: IDEMPOTENCY, key: pending.slot, value: Buffer.from(JSON.stringify(saved)) };
+}
+
+function fingerprintOf(request: FastifyRequest): string {
+  const body = request.body;
+  const h = createHash('sha256').update(`${request.method} ${request.url}\n${request.headers['content-type'] ?? ''}\n`);
+  if (Buffer.isBuffer(body)) h.update(body);
+  else if (body !== undefined && body !== null) h.update(jcs(body));
+  return h.digest('hex');
+}
+
+export default fp(
+  async (app: FastifyInstance) => {
+    const { store, vault } = app.ctx;
+    const leases = new Map<string, string>();
+
+    // Every POST route declares the header and the 409 it may answer with.
+    app.addHook('onRoute', (route) => {
+      if (route.method !== 'POST' || !route.schema) return;
+      route.schema.headers ??= IdempotencyHeaders;
+      const response = route.schema.response as Record<number, unknown> | undefined;
+      if (response && !(409 in response)) response[409] = ErrorBody;
+    });
+
+    // After authentication and validation: only a well-formed, allowed request may take a key.
+    app.addHook('preHandler', async (request, reply) => {
+      if (request.method !== 'POST') return;
+      const key = request.headers['idempotency-key'];
+      if (key === undefined) return;
+      if (typeof key !== 'string' || !KEY_PATTERN.test(key)) throw new AppError('INVALID_INPUT', 'Idempotency-Key must be 8–128 visible ASCII characters');
+      const principal = (request as { principal?: TokenClaims }).principal;
+      const pending: Pending = { slot: `${principal?.sub ?? 'anonymous'}:${key}`, fingerprint: fingerprintOf(request) };
+      const replay = async (): Promise<boolean> => {
+        const raw = await store.getRecord(IDEMPOTENCY, pending.slot);
+        if (!raw) return false;
+        const saved = JSON.parse(raw.toString('utf8')) as Saved;
+        if (saved.fingerprint !== pending.fingerprint) throw new AppError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used for a different request');
+        const body = vault.openBytes(`${IDEMPOTENCY}/${pending.slot}`, saved.body).toString('utf8');
+        await reply.status(saved.status).header('idempotent-replayed', 'true').type('application/json; charset=utf-8').send(body);
+        return true;
+      };
+      if (await replay()) return reply;
+      if (!(await store.claimLease(`${IDEMPOTENCY}:${pending.slot}`, request.id, LEASE_MS))) {
+        throw new AppError('CONFLICT', 'a request with this Idempotency-Key is still in progress; repeat it shortly');
+      }
+      leases.set(request.id, pending.slot);
+      // The first copy may have finished between the read and the claim.
+      if (await replay()) return reply;
+      request.idempotency = pending;
+    });
+
+    app.addHook('onSend', async (request, reply, payload) => {
+      const pending = request.idempotency;
+      if (!pending || reply.statusCode >= 300 || typeof payload !== 'string') return payload;
+      const write = idempotencyWrite(vault, pending, reply.statusCode, payload);
+      await store.putUnloggedRecord(write.collection, write.key, write.value).catch((err: unknown) => request.log.warn({ err: { message: (err as Error).message } }, 'idempotency record not saved'));
+      return payload;
+    });
+
+    app.addHook('onResponse', async (request) => {
+      const slot = leases.get(request.id);
+      if (slot === undefined) return;
+      leases.delete(request.id);
+      await store.releaseLease(`${IDEMPOTENCY}:${slot}`, request.id).catch(() => undefined);
+    });
+  },
+  { name: 'idempotency', fastify: '5.x', dependencies: ['context', 'error-handler'] },
+);

@@ -1,0 +1,162 @@
+// Idempotency-Key on every POST route: a repeat gets the first answer and acts once; the key on another request, a
+// malformed key, and two copies at once are refused; keys are per principal; failed requests keep the key free.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
+import { build, type Built } from '../helper.js';
+
+let t: Built;
+const clock = Date.parse('2026-12-01T06:00:00+08:00');
+const pool = generatePool({ size: 80, seed: 'idempotency', fixed: [{ code: 'C990101', members: 30 }] });
+
+beforeAll(async () => {
+  t = await build({}, { now: () => clock });
+  const seeded = await t.ctx.pool.import(
+    pool.experts.slice(0, 60).map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })),
+    [],
+    'all',
+    { sub: 'seed', role: 'admin', iat: 0, exp: 0 },
+  );
+  expect(seeded.imported).toBe(60);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const project = (id: string) => ({
+  id,
+  tenderer: syntheticUscc(7001),
+  agency: syntheticUscc(7002),
+  bidOpeningAt: '2026-12-01T10:00:00+08:00',
+  region: '330106',
+  venue: '3号评标室',
+  groups: [{ specialty: 'C990101', count: 5 }],
+});
+const csv = (i: number) => {
+  const e = pool.experts[i]!;
+  const p = syntheticPersonal(i);
+  return `id,name,phone,idNumber,specialties,region,employer,status\n${e.id},${p.name},${p.phone},${p.idNumber},${e.specialties.join(';')},${e.region},${e.employer},active\n`;
+};
+
+interface Case {
+  readonly url: string;
+  readonly role: 'pool-manager' | 'operator';
+  readonly payload: () => string | object;
+  readonly other: () => string | object;
+  readonly contentType?: string;
+  readonly before?: () => Promise<unknown>;
+}
+
+/** One case per POST route; the test below checks that the OpenAPI document has no POST route missing here. */
+const CASES: Record<string, Case> = {
+  '/v1/experts': { url: '/v1/experts', role: 'pool-manager', payload: () => ({ ...pool.experts[60]!, personal: syntheticPersonal(60) }), other: () => ({ ...pool.experts[61]!, personal: syntheticPersonal(61) }) },
+  '/v1/experts/{id}/status': {
+    url: `/v1/experts/${pool.experts[0]!.id}/status`,
+    role: 'pool-manager',
+    payload: () => ({ status: 'blacklisted', reason: '收受投标人财物' }),
+    other: () => ({ status: 'retired', reason: '年满70周岁' }),
+  },
+  '/v1/experts/import': { url: '/v1/experts/import', role: 'pool-manager', contentType: 'text/csv', payload: () => csv(62), other: () => csv(63) },
+  '/v1/projects': { url: '/v1/projects', role: 'operator', payload: () => project('P-IDEM-1'), other: () => project('P-IDEM-2') },
+  '/v1/projects/{id}/cancel': {
+    url: '/v1/projects/P-IDEM-C/cancel',
+    role: 'operator',
+    before: () => t.app.inject({ method: 'POST', url: '/v1/projects', headers: t.auth('operator'), payload: project('P-IDEM-C') }),
+    payload: () => ({ reason: '招标人撤回招标' }),
+    other: () => ({ reason: '另一个理由' }),
+  },
+  '/v1/projects/{id}/draw': {
+    url: '/v1/projects/P-IDEM-D/draw',
+    role: 'operator',
+    before: () => t.app.inject({ method: 'POST', url: '/v1/projects', headers: t.auth('operator'), payload: project('P-IDEM-D') }),
+    payload: () => ({}),
+    other: () => ({ note: 'x' }),
+  },
+};
+
+function send(c: Case, key: string | undefined, payload: string | object, subject = 'same-person') {
+  const headers: Record<string, string> = { ...t.auth(c.role, { subject }) };
+  if (key !== undefined) headers['idempotency-key'] = key;
+  if (c.contentType) headers['content-type'] = c.contentType;
+  return t.app.inject({ method: 'POST', url: c.url, headers, payload: typeof payload === 'string' ? payload : payload });
+}
+
+describe('Idempotency-Key', () => {
+  it('is declared on every POST route of the OpenAPI document, and every one is tested here', async () => {
+    const doc = t.app.swagger() as unknown as { paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string }>; responses: Record<string, unknown> }>> };
+    const posts = Object.entries(doc.paths).filter(([, ops]) => ops.post).map(([path]) => path);
+    expect(posts.sort()).toEqual(Object.keys(CASES).sort());
+    for (const path of posts) {
+      const op = doc.paths[path]!.post!;
+      expect(op.parameters?.some((p) => p.in === 'header' && p.name === 'idempotency-key'), path).toBe(true);
+      expect(op.responses['409'], path).toBeDefined();
+    }
+  });
+
+  for (const [name, c] of Object.entries(CASES)) {
+    it(`${name}: a repeat answers the same and acts once; the key on another request is refused`, async () => {
+      await c.before?.();
+      const key = `key-${name.replace(/[^a-z]/g, '')}-0001`;
+      const size = await t.ctx.store.logSize();
+      const first = await send(c, key, c.payload());
+      expect(first.statusCode, first.body).toBeLessThan(300);
+      const afterFirst = await t.ctx.store.logSize();
+      expect(afterFirst).toBeGreaterThan(size);
+      const again = await send(c, key, c.payload());
+      expect(again.statusCode).toBe(first.statusCode);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.json()).toEqual(first.json());
+      expect(await t.ctx.store.logSize()).toBe(afterFirst);
+      const other = await send(c, key, c.other());
+      expect(other.statusCode).toBe(409);
+      expect(other.json().error.code).toBe('IDEMPOTENCY_CONFLICT');
+      expect(await t.ctx.store.logSize()).toBe(afterFirst);
+    });
+  }
+
+  it('keeps keys per principal: the same key from someone else is a new request', async () => {
+    const c = CASES['/v1/projects']!;
+    const a = await send(c, 'shared-key-0001', project('P-IDEM-A'), 'op-a');
+    const b = await send(c, 'shared-key-0001', project('P-IDEM-B'), 'op-b');
+    expect([a.statusCode, b.statusCode]).toEqual([201, 201]);
+    expect(b.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  it('acts once when two copies arrive together', async () => {
+    const c = CASES['/v1/projects']!;
+    const size = await t.ctx.store.logSize();
+    const answers = await Promise.all(Array.from({ length: 6 }, () => send(c, 'together-0001', project('P-IDEM-T'))));
+    const codes = answers.map((a) => a.statusCode);
+    // Each copy either gets the one answer or is told the first copy is still running; none acts a second time.
+    for (const a of answers) {
+      if (a.statusCode === 201) expect(a.json().project.id).toBe('P-IDEM-T');
+      else expect(a.json().error.code).toBe('CONFLICT');
+    }
+    expect(codes).toContain(201);
+    expect(await t.ctx.store.logSize()).toBe(size + 1);
+  });
+
+  it('refuses a malformed key before acting', async () => {
+    const c = CASES['/v1/projects']!;
+    const size = await t.ctx.store.logSize();
+    for (const key of ['short', 'x'.repeat(129), 'has space 0001']) {
+      const res = await send(c, key, project('P-IDEM-BAD'));
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.code).toBe('INVALID_INPUT');
+    }
+    expect(await t.ctx.store.logSize()).toBe(size);
+  });
+
+  it('does not keep a failed answer: the corrected request may reuse the key', async () => {
+    const c = CASES['/v1/projects']!;
+    const bad = await send(c, 'retry-after-fix-0001', { ...project('P-IDEM-FIX'), region: 'nowhere' });
+    expect(bad.statusCode).toBe(400);
+    const good = await send(c, 'retry-after-fix-0001', project('P-IDEM-FIX'));
+    expect(good.statusCode).toBe(201);
+  });
+
+  it('keeps saved answers sealed at rest', async () => {
+    const saved = await t.ctx.store.listRecords('idempotency');
+    expect(saved.length).toBeGreaterThan(0);
+    for (const r of saved) expect(r.value.toString()).not.toContain('P-IDEM');
+  });
+});
