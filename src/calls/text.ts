@@ -1,0 +1,98 @@
+// The words an expert hears or reads: time and place only. Never the project, tenderer or bidder — whoever places
+// or overhears the call must not learn which project the expert will evaluate.
+
+/** Fields that must never reach a call; typed `never` and checked at run time as well. */
+interface NoProjectDetails {
+  projectName?: never;
+  projectId?: never;
+  tenderer?: never;
+  bidder?: never;
+}
+const FORBIDDEN_FIELDS = ['projectName', 'projectId', 'tenderer', 'bidder'] as const;
+
+export interface CallTextInput extends NoProjectDetails {
+  venue: string;
+  /** ISO date-time with an offset, e.g. 2026-12-01T09:00:00+08:00. */
+  bidOpeningAt: string;
+  /** IANA zone the expert reads times in, e.g. Asia/Shanghai. */
+  timeZone: string;
+  responseUrl: string;
+  /** Latest time to answer; ISO with an offset, before bidOpeningAt. */
+  deadline: string;
+}
+
+export interface CancelTextInput extends NoProjectDetails {
+  venue: string;
+  bidOpeningAt: string;
+  timeZone: string;
+}
+
+const HEADER = '【评标专家通知】';
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+const MAX_VENUE_CHARS = 100;
+
+function checkNoProjectDetails(input: object): void {
+  for (const field of FORBIDDEN_FIELDS) {
+    if (field in input) throw new TypeError(`call text must not carry ${field}: time and place only`);
+  }
+}
+
+function instant(value: string, field: string): Date {
+  const ms = ISO_WITH_OFFSET.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) throw new RangeError(`${field} must be an ISO date-time with an offset`);
+  return new Date(ms);
+}
+
+function cleanVenue(venue: string): string {
+  const v = venue.trim();
+  // Line breaks or control characters would let a venue string forge extra lines in an SMS.
+  if (v === '' || v.length > MAX_VENUE_CHARS || /\p{Cc}/u.test(v)) {
+    throw new RangeError(`venue must be 1–${MAX_VENUE_CHARS} characters without control characters`);
+  }
+  return v;
+}
+
+interface LocalTime {
+  date: string;
+  time: string;
+}
+
+/** Wall-clock date (YYYY-MM-DD) and time (HH:mm, 24-hour) of an instant in a zone. Throws on an unknown zone. */
+function localTime(at: Date, timeZone: string): LocalTime {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
+  return { date: `${part('year')}-${part('month')}-${part('day')}`, time: `${part('hour')}:${part('minute')}` };
+}
+
+/** E.g. 【评标专家通知】您被抽选参加评标，时间：2026-12-01 09:00，地点：…。请于 08:15 前回复：<url> 接受或拒绝。 */
+export function callText(input: CallTextInput): string {
+  checkNoProjectDetails(input);
+  const venue = cleanVenue(input.venue);
+  const opening = instant(input.bidOpeningAt, 'bidOpeningAt');
+  const deadline = instant(input.deadline, 'deadline');
+  if (deadline.getTime() >= opening.getTime()) throw new RangeError('deadline must be before bidOpeningAt');
+  const url = URL.canParse(input.responseUrl) ? new URL(input.responseUrl) : null;
+  // The URL carries the expert's response token, so it is not echoed in the error.
+  if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new RangeError('responseUrl must be an http(s) URL');
+  const at = localTime(opening, input.timeZone);
+  const by = localTime(deadline, input.timeZone);
+  // Same local day as the opening: the time alone reads naturally; otherwise the date is needed too.
+  const byText = by.date === at.date ? by.time : `${by.date} ${by.time}`;
+  return `${HEADER}您被抽选参加评标，时间：${at.date} ${at.time}，地点：${venue}。请于 ${byText} 前回复：${url.href} 接受或拒绝。`;
+}
+
+/** The notice for a withdrawn call: the same time and place, so the expert knows which call it cancels. */
+export function cancelText(input: CancelTextInput): string {
+  checkNoProjectDetails(input);
+  const venue = cleanVenue(input.venue);
+  const at = localTime(instant(input.bidOpeningAt, 'bidOpeningAt'), input.timeZone);
+  return `${HEADER}原定于 ${at.date} ${at.time} 在${venue}的评标邀请已取消，无需前往，也无需回复。`;
+}
