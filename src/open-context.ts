@@ -10,6 +10,7 @@ import { PoolService } from './services/pool.service.js';
 import { ProjectService } from './services/project.service.js';
 import { Scheduler } from './services/scheduler.js';
 import { openStore } from './store/open-store.js';
+import type { Store } from './store/store.js';
 
 export interface OpenedContext {
   readonly ctx: AppContext;
@@ -22,6 +23,8 @@ export interface ContextOptions {
   readonly now?: () => number;
   /** Start the scheduler's timer (the server does; tests call scheduler.tick() themselves). */
   readonly schedule?: boolean;
+  /** Wraps the opened store (tests inject faults around the real store). */
+  readonly wrapStore?: (store: Store) => Store;
 }
 
 export async function openContext(config: Config, options: ContextOptions | ((files: string[]) => void) = {}): Promise<OpenedContext> {
@@ -33,7 +36,8 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
     generateMissing: config.EXPERT_DRAW_MODE === 'development',
     onGenerated: onKeysGenerated,
   });
-  const store = await openStore(config);
+  const opened = await openStore(config);
+  const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
   const auditLog = await AuditLog.open({ store, signer: keys.logSigner, verifier: keys.logVerifier, checkpointIntervalMs: config.EXPERT_DRAW_CHECKPOINT_INTERVAL_MS });
   const vault = new PersonalDataVault(keys.sealing.privateKey);
   const now = opts.now ?? Date.now;

@@ -10,6 +10,7 @@ import { tokenSigner } from '../src/auth/tokens.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { openContext } from '../src/open-context.js';
 import type { AppContext } from '../src/plugins/app/context.js';
+import type { Store } from '../src/store/store.js';
 
 export interface Built {
   readonly app: FastifyInstance;
@@ -22,7 +23,7 @@ export interface Built {
   close(): Promise<void>;
 }
 
-export async function build(env: Record<string, string> = {}, options: { now?: () => number } = {}): Promise<Built> {
+export async function build(env: Record<string, string> = {}, options: { now?: () => number; wrapStore?: (store: Store) => Store } = {}): Promise<Built> {
   const dir = mkdtempSync(join(tmpdir(), 'expert-draw-app-'));
   const config = loadConfig({
     EXPERT_DRAW_DATA_DIR: join(dir, 'data'),
@@ -32,7 +33,7 @@ export async function build(env: Record<string, string> = {}, options: { now?: (
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     ...env,
   });
-  const opened = await openContext(config, { now: options.now });
+  const opened = await openContext(config, { now: options.now, wrapStore: options.wrapStore });
   const app = await buildApp(opened.ctx);
   await app.ready();
   const sign = tokenSigner(opened.ctx.keys.jwt.privateKey);

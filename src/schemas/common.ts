@@ -19,5 +19,10 @@ export const ErrorBody = z
 
 /** Error responses for a route's schema: pass the codes the route can answer with. */
 export function errorResponses(...statuses: number[]): Record<number, typeof ErrorBody> {
-  return Object.fromEntries([...new Set([400, 401, 403, 429, 500, ...statuses])].map((s) => [s, ErrorBody]));
+  return Object.fromEntries([...new Set([400, 401, 403, 429, 500, 503, ...statuses])].map((s) => [s, ErrorBody]));
+}
+
+/** Error responses of a route that any valid token may call and that takes no input: no 400, no 403. */
+export function authOnlyErrorResponses(): Record<number, typeof ErrorBody> {
+  return Object.fromEntries([401, 429, 500].map((s) => [s, ErrorBody]));
 }

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ROLES, Role } from '../../auth/roles.js';
 import { requireRole } from '../../auth/require-role.js';
-import { errorResponses } from '../../schemas/common.js';
+import { authOnlyErrorResponses } from '../../schemas/common.js';
 
 const Session = z.object({
   subject: z.string().describe('Token subject'),
@@ -14,7 +14,7 @@ const Session = z.object({
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.addHook('onRequest', requireRole(...ROLES));
-  app.get('/session', { schema: { summary: 'The caller, as the token says', tags: ['session'], response: { 200: Session, ...errorResponses() } } }, async (request) => {
+  app.get('/session', { schema: { summary: 'The caller, as the token says', tags: ['session'], response: { 200: Session, ...authOnlyErrorResponses() } } }, async (request) => {
     const p = request.principal;
     return { subject: p.sub, role: p.role, site: p.site ?? null, expiresAt: new Date(p.exp * 1000).toISOString() };
   });

@@ -1,0 +1,316 @@
+// Every error status an endpoint declares in the OpenAPI document is produced here through inject(), with its stable
+// code, and leaves the log as it was. 401 and 403 for every route, each route's own 4xx, 409 for a lost race (a store
+// whose appends always lose to "another instance"), 429 on a low rate limit, and 500/503 with a broken store — whose
+// answers carry no internals. A route added without cases here fails the first test.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../../src/auth/roles.js';
+import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
+import { build, type Built } from '../helper.js';
+import { FAULT_MARKER, faultyStore, type Fault } from '../helpers/faulty-store.js';
+
+interface Req {
+  readonly url: string;
+  readonly payload?: string | object;
+  readonly headers?: Record<string, string>;
+  /** Default: the route's first role. */
+  readonly role?: Role;
+  readonly fault?: Fault;
+}
+
+interface RouteCase {
+  /** The route's roles, in order of preference for the valid request. */
+  readonly roles: readonly Role[];
+  /** A request that succeeds (or at least passes authentication and validation). */
+  readonly ok: () => Req;
+  /** Route-specific errors: status → request, the code it must answer with, and the entry it logs (if any). */
+  readonly errors: Record<number, { req: () => Req; code: string; logs?: string }>;
+  /** Served from the in-memory pool index: still answers while the store is down. */
+  readonly fromMemory?: boolean;
+}
+
+let t: Built;
+let faults: ReturnType<typeof faultyStore>;
+const clock = Date.parse('2026-12-01T06:00:00+08:00');
+const pool = generatePool({ size: 80, seed: 'declared-errors', fixed: [{ code: 'C990101', members: 30 }, { code: 'C990102', members: 6 }] });
+const E = pool.experts[0]!.id;
+const ORG = syntheticUscc(8101);
+
+const project = (id: string, over: Record<string, unknown> = {}) => ({
+  id,
+  tenderer: syntheticUscc(8001),
+  agency: syntheticUscc(8002),
+  bidOpeningAt: '2026-12-01T10:00:00+08:00',
+  region: '330106',
+  venue: '3号评标室',
+  groups: [{ specialty: 'C990101', count: 5 }],
+  ...over,
+});
+const expertBody = (i: number) => ({ ...pool.experts[i]!, personal: syntheticPersonal(i) });
+const csvHeader = 'id,name,phone,idNumber,specialties,region,employer,status\n';
+
+const POOL_ROLES: Role[] = ['pool-manager', 'admin'];
+const PROJECT_WRITE: Role[] = ['operator', 'admin'];
+const PROJECT_READ: Role[] = ['operator', 'supervisor', 'inspector', 'admin'];
+const lostRace = (req: () => Req) => ({ req: () => ({ ...req(), fault: 'conflict' as const }), code: 'CONFLICT' });
+
+const CASES: Record<string, RouteCase> = {
+  'GET /v1/session': { roles: ROLES, ok: () => ({ url: '/v1/session' }), errors: {} },
+  'POST /v1/experts': {
+    roles: POOL_ROLES,
+    ok: () => ({ url: '/v1/experts', payload: expertBody(70) }),
+    errors: {
+      400: { req: () => ({ url: '/v1/experts', payload: { ...expertBody(71), region: '33' } }), code: 'INVALID_INPUT' },
+      409: { req: () => ({ url: '/v1/experts', payload: expertBody(0) }), code: 'CONFLICT' },
+    },
+  },
+  'GET /v1/experts': { roles: POOL_ROLES, fromMemory: true, ok: () => ({ url: '/v1/experts?limit=5' }), errors: { 400: { req: () => ({ url: '/v1/experts?limit=0' }), code: 'INVALID_INPUT' } } },
+  'GET /v1/experts/{id}': {
+    roles: POOL_ROLES,
+    fromMemory: true,
+    ok: () => ({ url: `/v1/experts/${E}` }),
+    errors: { 400: { req: () => ({ url: '/v1/experts/E%20X' }), code: 'INVALID_INPUT' }, 404: { req: () => ({ url: '/v1/experts/E9999999' }), code: 'NOT_FOUND' } },
+  },
+  'PATCH /v1/experts/{id}': {
+    roles: POOL_ROLES,
+    ok: () => ({ url: `/v1/experts/${E}`, payload: { region: '330102' } }),
+    errors: {
+      400: { req: () => ({ url: `/v1/experts/${E}`, payload: {} }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: '/v1/experts/E9999999', payload: { region: '330102' } }), code: 'NOT_FOUND' },
+      409: lostRace(() => ({ url: `/v1/experts/${E}`, payload: { region: '330105' } })),
+    },
+  },
+  'POST /v1/experts/{id}/status': {
+    roles: POOL_ROLES,
+    ok: () => ({ url: `/v1/experts/${pool.experts[1]!.id}/status`, payload: { status: 'suspended', reason: '连续缺席', until: '2026-12-31' } }),
+    errors: {
+      400: { req: () => ({ url: `/v1/experts/${E}/status`, payload: { status: 'retired' } }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: '/v1/experts/E9999999/status', payload: { status: 'retired', reason: '年满70周岁' } }), code: 'NOT_FOUND' },
+      409: lostRace(() => ({ url: `/v1/experts/${E}/status`, payload: { status: 'retired', reason: '年满70周岁' } })),
+    },
+  },
+  'PUT /v1/experts/{id}/availability': {
+    roles: POOL_ROLES,
+    ok: () => ({ url: `/v1/experts/${E}/availability`, payload: { unavailable: ['2026-12-24'] } }),
+    errors: {
+      400: { req: () => ({ url: `/v1/experts/${E}/availability`, payload: { unavailable: '2026-12-24' } }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: '/v1/experts/E9999999/availability', payload: { unavailable: [] } }), code: 'NOT_FOUND' },
+      409: lostRace(() => ({ url: `/v1/experts/${E}/availability`, payload: { unavailable: ['2026-12-25'] } })),
+    },
+  },
+  'PUT /v1/experts/{id}/relations': {
+    roles: POOL_ROLES,
+    ok: () => ({ url: `/v1/experts/${E}/relations`, payload: { relations: [] } }),
+    errors: {
+      400: { req: () => ({ url: `/v1/experts/${E}/relations`, payload: { relations: [{ kind: 'friend' }] } }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: '/v1/experts/E9999999/relations', payload: { relations: [] } }), code: 'NOT_FOUND' },
+      409: lostRace(() => ({ url: `/v1/experts/${E}/relations`, payload: { relations: [] } })),
+    },
+  },
+  'POST /v1/experts/import': {
+    roles: POOL_ROLES,
+    ok: () => ({ url: '/v1/experts/import', headers: { 'content-type': 'application/x-ndjson' }, payload: `${JSON.stringify(expertBody(72))}\n` }),
+    errors: {
+      400: { req: () => ({ url: '/v1/experts/import?mode=some', headers: { 'content-type': 'text/csv' }, payload: csvHeader }), code: 'INVALID_INPUT' },
+      409: lostRace(() => ({ url: '/v1/experts/import', headers: { 'content-type': 'application/x-ndjson' }, payload: `${JSON.stringify(expertBody(73))}\n` })),
+      413: { req: () => ({ url: '/v1/experts/import', headers: { 'content-type': 'text/csv' }, payload: csvHeader + 'x'.repeat(33 * 1024 * 1024) }), code: 'PAYLOAD_TOO_LARGE' },
+      415: { req: () => ({ url: '/v1/experts/import', headers: { 'content-type': 'application/pdf' }, payload: '%PDF-1.7' }), code: 'UNSUPPORTED_MEDIA_TYPE' },
+      422: { req: () => ({ url: '/v1/experts/import', headers: { 'content-type': 'application/x-ndjson' }, payload: `${JSON.stringify(expertBody(0))}\n` }), code: 'IMPORT_REJECTED' },
+    },
+  },
+  'PUT /v1/organisations/{code}': {
+    roles: POOL_ROLES,
+    ok: () => ({ url: `/v1/organisations/${ORG}`, payload: { name: '某某建设集团有限公司' } }),
+    errors: {
+      400: { req: () => ({ url: '/v1/organisations/123', payload: { name: 'x' } }), code: 'INVALID_INPUT' },
+      409: lostRace(() => ({ url: `/v1/organisations/${ORG}`, payload: { name: '改名' } })),
+    },
+  },
+  'GET /v1/organisations/{code}': {
+    roles: POOL_ROLES,
+    ok: () => ({ url: `/v1/organisations/${ORG}` }),
+    errors: { 400: { req: () => ({ url: '/v1/organisations/123' }), code: 'INVALID_INPUT' }, 404: { req: () => ({ url: `/v1/organisations/${syntheticUscc(8199)}` }), code: 'NOT_FOUND' } },
+  },
+  'POST /v1/projects': {
+    roles: PROJECT_WRITE,
+    ok: () => ({ url: '/v1/projects', payload: project('P-DE-NEW') }),
+    errors: {
+      400: { req: () => ({ url: '/v1/projects', payload: { ...project('P-DE-X'), region: 'hangzhou' } }), code: 'INVALID_INPUT' },
+      409: { req: () => ({ url: '/v1/projects', payload: project('P-DE-OPEN') }), code: 'CONFLICT' },
+      422: { req: () => ({ url: '/v1/projects', payload: project('P-DE-Y', { groups: [{ specialty: 'C990101', count: 4 }] }) }), code: 'POLICY_RULES' },
+    },
+  },
+  'GET /v1/projects/{id}': {
+    roles: PROJECT_READ,
+    ok: () => ({ url: '/v1/projects/P-DE-OPEN' }),
+    errors: { 400: { req: () => ({ url: '/v1/projects/%20' }), code: 'INVALID_INPUT' }, 404: { req: () => ({ url: '/v1/projects/P-NONE' }), code: 'NOT_FOUND' } },
+  },
+  'PATCH /v1/projects/{id}/bid-opening': {
+    roles: PROJECT_WRITE,
+    ok: () => ({ url: '/v1/projects/P-DE-OPEN/bid-opening', payload: { bidOpeningAt: '2026-12-01T11:00:00+08:00', reason: '开标时间顺延' } }),
+    errors: {
+      400: { req: () => ({ url: '/v1/projects/P-DE-OPEN/bid-opening', payload: { bidOpeningAt: 'tomorrow', reason: '顺延' } }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: '/v1/projects/P-NONE/bid-opening', payload: { bidOpeningAt: '2026-12-01T11:00:00+08:00', reason: '顺延' } }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: '/v1/projects/P-DE-DRAWN/bid-opening', payload: { bidOpeningAt: '2026-12-01T11:00:00+08:00', reason: '顺延' } }), code: 'CONFLICT' },
+      422: { req: () => ({ url: '/v1/projects/P-DE-OPEN/bid-opening', payload: { bidOpeningAt: '2026-12-01T05:00:00+08:00', reason: '顺延' } }), code: 'SCHEDULE_RULES' },
+    },
+  },
+  'POST /v1/projects/{id}/cancel': {
+    roles: PROJECT_WRITE,
+    ok: () => ({ url: '/v1/projects/P-DE-CANCEL/cancel', payload: { reason: '招标人撤回' } }),
+    errors: {
+      400: { req: () => ({ url: '/v1/projects/P-DE-OPEN/cancel', payload: {} }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: '/v1/projects/P-NONE/cancel', payload: { reason: '招标人撤回' } }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: '/v1/projects/P-DE-DRAWN/cancel', payload: { reason: '招标人撤回' } }), code: 'CONFLICT' },
+    },
+  },
+  'POST /v1/projects/{id}/draw': {
+    roles: ['operator'],
+    ok: () => ({ url: '/v1/projects/P-DE-OPEN/draw' }),
+    errors: {
+      400: { req: () => ({ url: '/v1/projects/P-DE-OPEN/draw', headers: { 'idempotency-key': 'short' } }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: '/v1/projects/P-NONE/draw' }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: '/v1/projects/P-DE-DRAWN/draw' }), code: 'CONFLICT' },
+      // A draw that cannot fill a group fails visibly: the failure is logged and the project left `failed`.
+      422: { req: () => ({ url: '/v1/projects/P-DE-SHORT/draw' }), code: 'INSUFFICIENT_CANDIDATES', logs: 'draw.failed' },
+    },
+  },
+  'GET /v1/draws/{id}': {
+    roles: PROJECT_READ,
+    ok: () => ({ url: '/v1/draws/D-00000000-0000-4000-8000-000000000000' }),
+    errors: { 400: { req: () => ({ url: '/v1/draws/42' }), code: 'INVALID_INPUT' }, 404: { req: () => ({ url: '/v1/draws/D-00000000-0000-4000-8000-000000000000' }), code: 'NOT_FOUND' } },
+  },
+};
+
+const GENERIC = [401, 403, 429, 500, 503];
+
+function methodOf(route: string): 'GET' | 'POST' | 'PUT' | 'PATCH' {
+  return route.split(' ')[0] as 'GET' | 'POST' | 'PUT' | 'PATCH';
+}
+
+function send(app: Built, route: string, req: Req, auth: Record<string, string> | null) {
+  const method = methodOf(route);
+  const payload = req.payload ?? (method === 'GET' ? undefined : {});
+  return app.app.inject({ method, url: req.url, headers: { ...(auth ?? {}), ...(req.headers ?? {}) }, ...(payload === undefined ? {} : { payload: payload as string | object }) });
+}
+
+function declared(doc: { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(ops)) {
+      if (path === '/health' || path.startsWith('/docs')) continue;
+      out.set(`${method.toUpperCase()} ${path}`, Object.keys(op.responses).map(Number).filter((s) => s >= 400).sort());
+    }
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  t = await build({}, { now: () => clock, wrapStore: (s) => (faults = faultyStore(s)).store });
+  const seed = { sub: 'seed', role: 'admin' as const, iat: 0, exp: 0 };
+  await t.ctx.pool.import(pool.experts.slice(0, 60).map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', seed);
+  const op = { sub: 'op', role: 'operator' as const, iat: 0, exp: 0 };
+  const reg = (id: string, groups = [{ specialty: 'C990101', count: 5 }]) =>
+    t.ctx.projects.register(
+      {
+        project: { id, tenderer: syntheticUscc(8001), agency: null, bidders: [], avoid: [], preparedBy: [], bidOpeningAt: '2026-12-01T10:00:00+08:00', region: '330106' },
+        request: { groups, tendererRepresentatives: 0 },
+        name: null,
+        venue: '3号评标室',
+        leadTimeMinutes: undefined,
+      },
+      op,
+    );
+  for (const id of ['P-DE-OPEN', 'P-DE-DRAWN', 'P-DE-CANCEL']) await reg(id);
+  await reg('P-DE-SHORT', [{ specialty: 'C990102', count: 5 }]);
+  await t.ctx.draws.run('P-DE-DRAWN', 'immediate', op);
+}, 60_000);
+afterAll(async () => {
+  faults?.set(null);
+  await t?.close();
+});
+
+describe('declared errors', () => {
+  it('has a case for every route and every status it declares', () => {
+    const routes = declared(t.app.swagger() as never);
+    expect([...routes.keys()].sort()).toEqual(Object.keys(CASES).sort());
+    for (const [route, statuses] of routes) {
+      const covered = new Set([...GENERIC, ...Object.keys(CASES[route]!.errors).map(Number)]);
+      // 403 is not declared where every role may call the route.
+      if (CASES[route]!.roles.length < ROLES.length) expect(statuses, route).toContain(403);
+      for (const s of statuses) expect(covered.has(s), `${route} declares ${s} without a case`).toBe(true);
+      for (const s of Object.keys(CASES[route]!.errors).map(Number)) expect(statuses, `${route} answers ${s} undeclared`).toContain(s);
+    }
+  });
+
+  for (const [route, c] of Object.entries(CASES)) {
+    it(`${route}: 401 without a token, 403 for other roles`, async () => {
+      const res = await send(t, route, c.ok(), null);
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error.code).toBe('UNAUTHENTICATED');
+      for (const role of ROLES.filter((r) => !c.roles.includes(r))) {
+        const denied = await send(t, route, c.ok(), t.auth(role));
+        expect(denied.statusCode, role).toBe(403);
+        expect(denied.json().error.code).toBe('FORBIDDEN');
+      }
+    });
+
+    for (const [status, e] of Object.entries(c.errors)) {
+      it(`${route}: ${status} ${e.code}, and nothing is written`, async () => {
+        const req = e.req();
+        const size = await t.ctx.store.logSize();
+        faults.set(req.fault ?? null);
+        let res;
+        try {
+          res = await send(t, route, req, t.auth(req.role ?? c.roles[0]!));
+        } finally {
+          faults.set(null);
+        }
+        expect(res.statusCode, res.body).toBe(Number(status));
+        expect(res.json().error.code).toBe(e.code);
+        const written = [];
+        for (let i = size; i < (await t.ctx.store.logSize()); i++) written.push(JSON.parse((await t.ctx.auditLog.entry(i)).toString()).type);
+        expect(written).toEqual(e.logs ? [e.logs] : []);
+      });
+    }
+  }
+
+  it('answers 500 or 503 on every route that needs the store when it breaks, with no internals, and recovers', async () => {
+    const seen = new Set<number>();
+    for (const route of Object.keys(CASES)) {
+      faults.set('broken');
+      let res;
+      try {
+        res = await send(t, route, CASES[route]!.ok(), t.auth(CASES[route]!.roles[0]!));
+      } finally {
+        faults.set(null);
+      }
+      if (route === 'GET /v1/session' || CASES[route]!.fromMemory) {
+        expect(res.statusCode, route).toBe(200);
+        continue;
+      }
+      expect([500, 503], `${route}: ${res.body}`).toContain(res.statusCode);
+      expect(['INTERNAL', 'LOG_UNAVAILABLE', 'STORE_UNAVAILABLE']).toContain(res.json().error.code);
+      expect(res.body).not.toContain(FAULT_MARKER);
+      expect(res.json().error.details).toBeUndefined();
+      seen.add(res.statusCode);
+    }
+    expect([...seen].sort()).toEqual([500, 503]);
+    const after = await send(t, 'GET /v1/projects/{id}', CASES['GET /v1/projects/{id}']!.ok(), t.auth('operator'));
+    expect(after.statusCode, after.body).toBe(200);
+  });
+
+  it('answers 429 RATE_LIMITED on every route past the rate limit', async () => {
+    const low = await build({ EXPERT_DRAW_RATE_LIMIT: '2' }, { now: () => clock });
+    try {
+      for (const [route, c] of Object.entries(CASES)) {
+        const auth = low.auth(c.roles[0]!, { subject: `rl-${route}` });
+        const answers = [];
+        for (let i = 0; i < 3; i++) answers.push(await send(low, route, c.ok(), auth));
+        expect(answers[2]!.statusCode, route).toBe(429);
+        expect(answers[2]!.json().error.code).toBe('RATE_LIMITED');
+      }
+    } finally {
+      await low.close();
+    }
+  });
+});
