@@ -3,6 +3,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
+import { registerCaCommands } from './cli/ca-commands.js';
 import { registerKeyCommands } from './cli/key-commands.js';
 import { registerLogCommands } from './cli/log-commands.js';
 import { registerTokenCommands } from './cli/token-commands.js';
@@ -75,6 +76,7 @@ pool
   });
 
 registerKeyCommands(program);
+registerCaCommands(program);
 registerLogCommands(program);
 registerTokenCommands(program);
 

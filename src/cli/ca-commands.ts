@@ -1,0 +1,103 @@
+// `expert-draw ca init | ca issue-site` (the centre's site CA) and `expert-draw open` (a site opens a sealed result offline).
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { certificateFingerprint, createCa, issueSiteCertificate, SITE_ID_PATTERN, verifySiteCertificate } from '../crypto/ca.js';
+import { openExport } from '../crypto/sealing.js';
+
+export const CA_FILES = { cert: 'ca.pem', key: 'ca.key.pem' } as const;
+export const SITE_FILES = { cert: 'site-cert.pem', key: 'site-key.pem' } as const;
+
+function days(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number of days');
+  return n;
+}
+
+function siteId(value: string): string {
+  if (!SITE_ID_PATTERN.test(value)) throw new InvalidArgumentError('a site id is 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+  return value;
+}
+
+/** Writes a certificate (world-readable) and its private key (0600); refuses if either file already exists. */
+function writePair(dir: string, names: { cert: string; key: string }, pair: { certPem: string; keyPem: string }): { cert: string; key: string } {
+  const cert = join(dir, names.cert);
+  const key = join(dir, names.key);
+  const present = [cert, key].filter((f) => existsSync(f));
+  if (present.length > 0) throw new Error(`refusing to overwrite ${present.join(', ')}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(key, pair.keyPem, { mode: 0o600, flag: 'wx' });
+  writeFileSync(cert, pair.certPem, { mode: 0o644, flag: 'wx' });
+  return { cert, key };
+}
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new Error(`cannot read ${what} ${path}`);
+  }
+}
+
+function readPrivateKey(path: string): KeyObject {
+  const pem = readText(path, 'the key file');
+  try {
+    return createPrivateKey(pem);
+  } catch {
+    throw new Error(`${path} does not hold an unencrypted PEM private key`);
+  }
+}
+
+export function registerCaCommands(program: Command): void {
+  const ca = program.command('ca').description("the centre's certificate authority for remote evaluation sites");
+
+  ca.command('init')
+    .description('create the site CA: a self-signed certificate (ca.pem) and its private key (ca.key.pem); refuses to overwrite')
+    .option('--dir <dir>', 'folder for the CA files', 'keys/ca')
+    .option('--name <name>', 'CA common name, e.g. "<centre> Site CA"', 'expert-draw Site CA')
+    .option('--days <n>', 'validity in days', days, 3650)
+    .action((opts: { dir: string; name: string; days: number }) => {
+      const pair = createCa({ commonName: opts.name, validDays: opts.days });
+      const files = writePair(opts.dir, CA_FILES, pair);
+      console.log(`wrote ${files.cert}\nwrote ${files.key}`);
+      console.log(`CA fingerprint (SHA-256): ${certificateFingerprint(pair.certPem)}`);
+      console.log(`Keep ${files.key} offline and readable only by you: whoever holds it can certify a site. ${files.cert} is public.`);
+    });
+
+  ca.command('issue-site')
+    .description("issue a site certificate and key pair (site-cert.pem, site-key.pem) signed by the site CA; refuses to overwrite")
+    .requiredOption('--site <id>', 'site id (subject CN)', siteId)
+    .requiredOption('--name <name>', 'site name (subject O)')
+    .option('--ca-dir <dir>', 'folder of the CA files', 'keys/ca')
+    .option('--out <dir>', 'output folder (default: ./site-<id>)')
+    .option('--days <n>', 'validity in days', days, 825)
+    .action((opts: { site: string; name: string; caDir: string; out?: string; days: number }) => {
+      const caCertPem = readText(join(opts.caDir, CA_FILES.cert), 'the CA certificate');
+      const caKeyPem = readText(join(opts.caDir, CA_FILES.key), 'the CA key');
+      const issued = issueSiteCertificate({ caCertPem, caKeyPem, siteId: opts.site, siteName: opts.name, validDays: opts.days });
+      // Check what was issued exactly as the service will, before anything is written.
+      const site = verifySiteCertificate(issued.certPem, caCertPem, new Date());
+      const files = writePair(opts.out ?? `site-${opts.site}`, SITE_FILES, { certPem: issued.certPem, keyPem: issued.keyPem! });
+      console.log(`wrote ${files.cert}\nwrote ${files.key}`);
+      console.log(`site ${site.siteId} (${site.siteName}), valid until ${site.notAfter.toISOString()}`);
+      console.log(`fingerprint (SHA-256): ${site.fingerprint}`);
+      console.log(`Hand ${files.key} to the site only, over a trusted channel; the site certificate is public.`);
+    });
+
+  program
+    .command('open')
+    .description('open a sealed result file offline with the site key and print the result as JSON')
+    .requiredOption('--key <file>', "the site's private key (site-key.pem)")
+    .argument('<sealed.json>', 'the sealed result file downloaded from the service')
+    .action((file: string, opts: { key: string }) => {
+      const privateKey = readPrivateKey(opts.key);
+      let doc: unknown;
+      try {
+        doc = JSON.parse(readText(file, 'the sealed result'));
+      } catch (err) {
+        throw err instanceof SyntaxError ? new Error(`${file} is not JSON`) : err;
+      }
+      console.log(JSON.stringify(openExport(doc, privateKey), null, 2));
+    });
+}
