@@ -17,6 +17,8 @@ import importRoutes from './routes/v1/import.js';
 import organisationRoutes from './routes/v1/organisations.js';
 import projectRoutes from './routes/v1/projects.js';
 import sessionRoutes from './routes/v1/session.js';
+import checkinRoutes from './routes/v1/checkins.js';
+import responseRoutes from './routes/v1/responses.js';
 
 export interface BuildOptions {
   /** pino options, or false for none (tests). */
@@ -54,5 +56,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(importRoutes, { prefix: '/v1' });
   await app.register(organisationRoutes, { prefix: '/v1' });
   await app.register(projectRoutes, { prefix: '/v1' });
+  await app.register(responseRoutes, { prefix: '/v1' });
+  await app.register(checkinRoutes, { prefix: '/v1' });
   return app;
 }

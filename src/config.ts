@@ -47,11 +47,28 @@ export const ConfigSchema = z
     EXPERT_DRAW_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
     EXPERT_DRAW_POLICY_FILE: z.string().min(1).optional().describe('JSON file of draw policy numbers (docs/policy.md); unset: the defaults of src/domain/policy.ts'),
     EXPERT_DRAW_DRAW_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000).describe('A draw left half-done by a dead instance is aborted and redrawn after this'),
+    EXPERT_DRAW_PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000').describe('Base URL of the response links sent to experts'),
+    EXPERT_DRAW_TIME_ZONE: z
+      .string()
+      .refine((tz) => { try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; } }, 'unknown IANA time zone')
+      .default('Asia/Shanghai')
+      .describe('Zone of the times told to experts'),
+    EXPERT_DRAW_CALL_ADAPTER: z.enum(['file', 'webhook']).default('file').describe('file: messages to a file (development); webhook: an SMS/voice gateway'),
+    EXPERT_DRAW_CALLS_FILE: z.string().min(1).optional().describe('File of the development adapter (default: <data dir>/calls.jsonl)'),
+    EXPERT_DRAW_CALL_WEBHOOK_URL: z.string().url().optional().describe('Gateway URL for the webhook adapter (https, or http to localhost)'),
+    EXPERT_DRAW_CALL_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[0-9a-f]{64,}$/i, 'at least 32 bytes as hex; make one with `openssl rand -hex 32`')
+      .optional()
+      .describe('HMAC key shared with the gateway (hex)'),
     EXPERT_DRAW_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000).describe('Checkpoint cadence while entries arrive'),
   })
   .superRefine((c, ctx) => {
     if (c.EXPERT_DRAW_REDIS_SENTINELS && !c.EXPERT_DRAW_REDIS_SENTINEL_NAME) {
       ctx.addIssue({ code: 'custom', path: ['EXPERT_DRAW_REDIS_SENTINEL_NAME'], message: 'set the Sentinel master name with the Sentinel nodes' });
+    }
+    if (c.EXPERT_DRAW_CALL_ADAPTER === 'webhook' && (!c.EXPERT_DRAW_CALL_WEBHOOK_URL || !c.EXPERT_DRAW_CALL_WEBHOOK_SECRET)) {
+      ctx.addIssue({ code: 'custom', path: ['EXPERT_DRAW_CALL_WEBHOOK_URL'], message: 'the webhook adapter needs EXPERT_DRAW_CALL_WEBHOOK_URL and EXPERT_DRAW_CALL_WEBHOOK_SECRET' });
     }
     if (c.EXPERT_DRAW_MODE === 'production' && c.EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE) {
       ctx.addIssue({ code: 'custom', path: ['EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE'], message: 'not allowed in production mode' });

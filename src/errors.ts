@@ -7,6 +7,12 @@ export const ERROR_STATUS = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   IDEMPOTENCY_CONFLICT: 409,
+  /** A sealed list or proof asked for before it may be opened. */
+  SEALED: 409,
+  /** An expert refused at check-in for a conflict of interest (the seat passes to the next ranked expert). */
+  CHECKIN_REFUSED: 409,
+  /** A response link past its deadline, or a call no longer open. */
+  GONE: 410,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
@@ -24,6 +30,10 @@ export const ERROR_STATUS = {
   INVALID_SIGNATURE: 422,
   MALFORMED_CHECKPOINT: 422,
   ORIGIN_MISMATCH: 422,
+  CERT_MALFORMED: 422,
+  CERT_UNTRUSTED: 422,
+  CERT_EXPIRED: 422,
+  CERT_KEY_UNSUPPORTED: 422,
   /** A key string is malformed, or two keys collide: our configuration, hence 500. */
   MALFORMED_KEY: 500,
   AMBIGUOUS_KEY: 500,

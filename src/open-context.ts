@@ -9,6 +9,13 @@ import { DrawService } from './services/draw.service.js';
 import { PoolService } from './services/pool.service.js';
 import { ProjectService } from './services/project.service.js';
 import { Scheduler } from './services/scheduler.js';
+import { join } from 'node:path';
+import type { CallAdapter } from './calls/message.js';
+import { FileAdapter } from './calls/file-adapter.js';
+import { WebhookAdapter } from './calls/webhook-adapter.js';
+import { CallWorker } from './services/call-worker.js';
+import { OutboxService } from './services/outbox.service.js';
+import { RosterService } from './services/roster.service.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
@@ -44,17 +51,29 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const pool = await PoolService.open(store, auditLog, vault, now);
   // Other instances' pool changes arrive on the store's change feed (one instance on SQLite: nothing arrives).
   if (store.kind === 'redis') pool.follow();
-  const projects = new ProjectService(store, auditLog, pool, loadPolicy(config.EXPERT_DRAW_POLICY_FILE), now);
-  const draws = new DrawService(store, auditLog, pool, projects, keys.sealing.publicKey, now);
+  const policy = loadPolicy(config.EXPERT_DRAW_POLICY_FILE);
+  const projects = new ProjectService(store, auditLog, pool, policy, now);
+  const adapter: CallAdapter =
+    config.EXPERT_DRAW_CALL_ADAPTER === 'webhook'
+      ? new WebhookAdapter({ url: config.EXPERT_DRAW_CALL_WEBHOOK_URL!, secret: Buffer.from(config.EXPERT_DRAW_CALL_WEBHOOK_SECRET!, 'hex') })
+      : new FileAdapter({ path: config.EXPERT_DRAW_CALLS_FILE ?? join(config.EXPERT_DRAW_DATA_DIR, 'calls.jsonl') });
+  const outbox = new OutboxService(store, auditLog, vault, adapter, now);
+  const roster = new RosterService(store, auditLog, pool, projects, outbox, vault, policy, { publicUrl: config.EXPERT_DRAW_PUBLIC_URL, timeZone: config.EXPERT_DRAW_TIME_ZONE }, now);
+  const draws = new DrawService(store, auditLog, pool, projects, keys.sealing.publicKey, keys.sealing.privateKey, now, roster);
+  const calls = new CallWorker(roster, outbox, draws, (err) => console.error(`call worker: ${err instanceof Error ? err.message : String(err)}`));
   const scheduler = new Scheduler(store, projects, draws, now, {
     leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS,
     onError: (id, err) => console.error(`draw of project ${id} failed: ${err instanceof Error ? err.message : String(err)}`),
   });
-  if (opts.schedule) scheduler.start();
+  if (opts.schedule) {
+    scheduler.start();
+    calls.start();
+  }
   return {
-    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, scheduler, now },
+    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, scheduler, roster, outbox, calls, now },
     async close() {
       await scheduler.stop();
+      await calls.stop();
       pool.stop();
       await auditLog.close();
       await store.close();

@@ -23,7 +23,7 @@ export interface Built {
   close(): Promise<void>;
 }
 
-export async function build(env: Record<string, string> = {}, options: { now?: () => number; wrapStore?: (store: Store) => Store } = {}): Promise<Built> {
+export async function build(env: Record<string, string> = {}, options: { now?: () => number; wrapStore?: (store: Store) => Store; logger?: Record<string, unknown> } = {}): Promise<Built> {
   const dir = mkdtempSync(join(tmpdir(), 'expert-draw-app-'));
   const config = loadConfig({
     EXPERT_DRAW_DATA_DIR: join(dir, 'data'),
@@ -34,7 +34,7 @@ export async function build(env: Record<string, string> = {}, options: { now?: (
     ...env,
   });
   const opened = await openContext(config, { now: options.now, wrapStore: options.wrapStore });
-  const app = await buildApp(opened.ctx);
+  const app = await buildApp(opened.ctx, options.logger ? { logger: options.logger } : {});
   await app.ready();
   const sign = tokenSigner(opened.ctx.keys.jwt.privateKey);
   const token: Built['token'] = (role, o = {}) =>

@@ -211,7 +211,8 @@ export class AuditLog {
       const writes: RecordWrite[] = [];
       for (const p of batch) {
         const w = p.state?.writes;
-        if (w) writes.push(...(typeof w === 'function' ? w(start + entries.length) : w));
+        // A loop, not a spread: an import writes two records per row, more than a call's arguments may hold.
+        if (w) for (const x of typeof w === 'function' ? w(start + entries.length) : w) writes.push(x);
         for (const build of p.builds) {
           const entry = build(this.prev, this.clock().toISOString());
           const leaf = leafHash(entry);

@@ -26,3 +26,8 @@ export function errorResponses(...statuses: number[]): Record<number, typeof Err
 export function authOnlyErrorResponses(): Record<number, typeof ErrorBody> {
   return Object.fromEntries([401, 429, 500].map((s) => [s, ErrorBody]));
 }
+
+/** Error responses of a route without a bearer token (its credential is in the path): no 401, no 403. */
+export function publicErrorResponses(...statuses: number[]): Record<number, typeof ErrorBody> {
+  return Object.fromEntries([...new Set([400, 429, 500, 503, ...statuses])].map((s) => [s, ErrorBody]));
+}

@@ -4,21 +4,39 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { TokenClaims } from '../auth/roles.js';
 import { jcs } from '../crypto/canonical.js';
-import { seal, type SealedBox } from '../crypto/sealing.js';
+import { open, seal, type SealedBox } from '../crypto/sealing.js';
 import { COMMIT_ENTRY_TYPE } from '../draw/commit.js';
 import { buildCommit, prepareDraw, rankDraw, type DrawResult, type PreparedDraw } from '../draw/engine.js';
 import { EMPTY_HISTORY } from '../draw/history.js';
 import { assuranceOf, deriveSeed, nonceHash, type Assurance, type EntropyPlan } from '../draw/seed.js';
 import { AppError } from '../errors.js';
-import type { AuditLog } from '../log/audit-log.js';
+import type { Policy } from '../domain/policy.js';
+import type { AuditLog, InclusionProof } from '../log/audit-log.js';
+import { rebuildDraw, ReplayError } from './pool-replay.js';
 import { encodeEntry } from '../log/entry.js';
 import type { KeyObject } from 'node:crypto';
 import { RecordConflictError, type RecordExpectation, type Store } from '../store/store.js';
 import { META, type PoolService } from './pool.service.js';
+import { ROSTERS, type RosterService } from './roster.service.js';
 import { encodeRecord, PROJECTS, type ProjectRecord, type ProjectService } from './project.service.js';
 
 export const DRAWS = 'draws';
 export const RESULT_ENTRY_TYPE = 'draw.result';
+export const REVEAL_ENTRY_TYPE = 'draw.reveal';
+
+export interface DrawProofPart {
+  readonly index: number;
+  /** The entry's exact bytes (JCS JSON). */
+  readonly entry: string;
+  readonly inclusion: InclusionProof;
+}
+
+export interface DrawProof {
+  readonly drawId: string;
+  readonly commit: DrawProofPart;
+  readonly result: DrawProofPart;
+  readonly reveal: DrawProofPart;
+}
 
 export const DRAW_STATES = ['committed', 'drawn', 'failed', 'aborted'] as const;
 export type DrawState = (typeof DRAW_STATES)[number];
@@ -39,6 +57,10 @@ export interface DrawRecord {
   readonly groups: ReadonlyArray<{ specialty: string; count: number; alternates: number; eligibleCount: number }>;
   readonly sealed: SealedBox | null;
   readonly failure: { code: string; message: string } | null;
+  /** Log index of the reveal entry, once the draw is disclosed. */
+  readonly revealIndex?: number;
+  /** The policy the draw ran under (its hash is in the commit), for the disclosure to rebuild the draw. */
+  readonly policy?: Policy;
   /** A draw this one replaces (an aborted one), for inspectors. */
   readonly supersedes: string | null;
   readonly by: string;
@@ -51,10 +73,20 @@ export interface DrawExtra {
 }
 
 /** Sealed together: everything a later disclosure publishes. */
-interface SealedContent {
+export interface SealedContent {
   readonly result: DrawResult;
   readonly salt: string;
   readonly nonce: string;
+  /**
+   * Per group, the ranking continued past the alternates by the same stream (docs/draw-proof.md §9): the top-ups a
+   * group may need after its alternates are used, fixed by the seed at the moment of the draw.
+   */
+  readonly extension: ReadonlyArray<readonly string[]>;
+}
+
+/** Top-up positions ranked ahead per group: one more full set of the group's seats, at least three. */
+export function extensionSize(count: number): number {
+  return Math.max(3, count);
 }
 
 export class DrawService {
@@ -64,7 +96,9 @@ export class DrawService {
     private readonly pool: PoolService,
     private readonly projects: ProjectService,
     private readonly sealingKey: KeyObject,
+    private readonly sealingPrivateKey: KeyObject,
     private readonly now: () => number,
+    private readonly roster: RosterService | null = null,
   ) {}
 
   async get(drawId: string): Promise<DrawRecord> {
@@ -108,7 +142,7 @@ export class DrawService {
     const payload = buildCommit(prepared, plan, nonceHash(nonce));
     const groups = prepared.groups.map((g) => ({ specialty: g.specialty, count: g.count, alternates: g.alternates, eligibleCount: g.size }));
     const drawing: ProjectRecord = { ...project, state: 'drawing', drawId, revision: project.revision + 1, updatedAt: at };
-    const committed = { drawId, projectId, kind, state: 'committed', poolVersion: index.version, assurance: assuranceOf(plan), groups, sealed: null, failure: null, supersedes: project.drawId, by, createdAt: at } as const;
+    const committed = { drawId, projectId, kind, state: 'committed', poolVersion: index.version, assurance: assuranceOf(plan), groups, sealed: null, failure: null, policy: this.projects.policy, supersedes: project.drawId, by, createdAt: at } as const;
     // 1. The commit is durable, and the project is `drawing`, before the seed exists; the pool must still be at the
     //    version the candidates came from.
     let commit;
@@ -130,8 +164,11 @@ export class DrawService {
     // 2. The seed binds the commit's leaf hash; the ranking follows from it.
     const seed = deriveSeed(plan, payload.nonceHash, { nonce, commitLeafHash: commit.leafHash, beaconRandomness: null, witnessReveals: [] });
     let result: DrawResult;
+    let extension: string[][];
     try {
-      result = rankDraw(prepared, seed).result;
+      const ranked = rankDraw(prepared, seed);
+      result = ranked.result;
+      extension = result.groups.map((g, i) => ranked.sampler.extend(i, extensionSize(g.selected.length)));
     } catch (err) {
       if (err instanceof AppError) await this.fail(drawing, drawingRaw, drawId, kind, by, err, base);
       throw err;
@@ -139,7 +176,7 @@ export class DrawService {
     // 3. Sealed at once; the log gets the commitment and counts, never an identity.
     const salt = randomBytes(32);
     const resultHash = createHash('sha256').update(salt).update(jcs(result)).digest('hex');
-    const content: SealedContent = { result, salt: salt.toString('hex'), nonce: nonce.toString('hex') };
+    const content: SealedContent = { result, salt: salt.toString('hex'), nonce: nonce.toString('hex'), extension };
     const sealed = seal(Buffer.from(jcs(content)), drawId, [{ recipient: 'service', publicKey: this.sealingKey }]);
     const done: ProjectRecord = { ...drawing, state: 'drawn', revision: drawing.revision + 1, updatedAt: new Date(this.now()).toISOString() };
     const final: DrawRecord = { ...base, state: 'drawn', resultHash, sealed };
@@ -162,7 +199,67 @@ export class DrawService {
         expects: [{ collection: PROJECTS, key: projectId, value: drawingRaw }],
       },
     );
-    return { ...final, resultIndex: resultEntry.index };
+    const drawn = { ...final, resultIndex: resultEntry.index };
+    // 4. The selected experts are called. The draw stands whatever happens here: a failure (or a crash) is caught up
+    //    by the call worker's next pass.
+    await this.roster?.start(drawId, projectId, rosterGroups(content)).catch(() => undefined);
+    return drawn;
+  }
+
+  /**
+   * Disclosure after the award: the reveal entry publishes nonce, salt, result, the stream's extension and the member
+   * and exclusion lines of every group, rebuilt from the log at the draw's pool version and checked against the
+   * commit first. From then on the draw's proof is available to inspectors. Needs the list unsealed.
+   */
+  async disclose(drawId: string, by: TokenClaims): Promise<DrawRecord> {
+    const raw = await this.store.getRecord(DRAWS, drawId);
+    if (!raw) throw new AppError('NOT_FOUND', `no draw ${drawId}`);
+    const draw = JSON.parse(raw.toString('utf8')) as DrawRecord;
+    if (draw.revealIndex !== undefined) return draw;
+    if (draw.state !== 'drawn') throw new AppError('CONFLICT', `draw ${drawId} is ${draw.state}`);
+    if (!(await this.roster?.unsealState(drawId))?.unsealedAt) throw new AppError('SEALED', 'a draw is disclosed only after its list was unsealed by two people');
+    const { record: project } = await this.projects.get(draw.projectId);
+    const content = this.openSealed(draw);
+    let lines;
+    try {
+      ({ lines } = await rebuildDraw(this.store, { commitIndex: draw.commitIndex, poolVersion: draw.poolVersion, drawId, project: project.project, request: project.request, policy: draw.policy ?? this.projects.policy }));
+    } catch (err) {
+      if (err instanceof ReplayError) throw new AppError('LOG_MISMATCH', `the draw cannot be rebuilt from the log: ${err.message}`);
+      throw err;
+    }
+    const payload = { drawId, projectId: draw.projectId, commitIndex: draw.commitIndex, resultIndex: draw.resultIndex, nonce: content.nonce, salt: content.salt, result: content.result, extension: content.extension, groups: lines, by: by.sub };
+    const entry = await this.log.append(REVEAL_ENTRY_TYPE, payload, {
+      writes: (revealIndex) => [{ collection: DRAWS, key: drawId, value: encodeRecord({ ...draw, revealIndex }) }],
+      expects: [{ collection: DRAWS, key: drawId, value: raw }],
+    });
+    return { ...draw, revealIndex: entry.index };
+  }
+
+  /** A disclosed draw's proof: its commit, result and reveal entries, each with an inclusion proof to a checkpoint. */
+  async proof(drawId: string): Promise<DrawProof> {
+    const draw = await this.get(drawId);
+    if (draw.revealIndex === undefined || draw.resultIndex === null) throw new AppError('SEALED', 'the proof is published at disclosure');
+    const part = async (index: number) => ({ index, entry: (await this.log.entry(index)).toString('utf8'), inclusion: await this.log.inclusionProof(index) });
+    return { drawId, commit: await part(draw.commitIndex), result: await part(draw.resultIndex), reveal: await part(draw.revealIndex) };
+  }
+
+  /** Starts the roster of every completed draw that has none (after a crash between result and calls). */
+  async catchUpRosters(): Promise<number> {
+    if (!this.roster) return 0;
+    let started = 0;
+    for (const { value } of await this.store.listRecords(DRAWS)) {
+      const draw = JSON.parse(value.toString('utf8')) as DrawRecord;
+      if (draw.state !== 'drawn' || (await this.store.getRecord(ROSTERS, draw.drawId))) continue;
+      await this.roster.start(draw.drawId, draw.projectId, rosterGroups(this.openSealed(draw)));
+      started++;
+    }
+    return started;
+  }
+
+  /** Opens a draw's seal with the service's key: only for the roster, check-in and disclosure. */
+  openSealed(draw: DrawRecord): SealedContent {
+    if (!draw.sealed) throw new AppError('NOT_FOUND', `draw ${draw.drawId} has no result`);
+    return JSON.parse(open(draw.sealed, draw.drawId, 'service', this.sealingPrivateKey).toString('utf8')) as SealedContent;
   }
 
   /** A draw that cannot complete: logged with its reason, the project left `failed` for an operator. */
@@ -210,3 +307,8 @@ export class DrawService {
 
 /** The pool changed between preparing and committing: prepare again on the new index. */
 class PoolMoved extends Error {}
+
+/** Each group's ranking for the roster: selected, alternates, then the extension. */
+export function rosterGroups(content: SealedContent): Array<{ specialty: string; count: number; ranking: string[] }> {
+  return content.result.groups.map((g, i) => ({ specialty: g.specialty, count: g.selected.length, ranking: [...g.selected, ...g.alternates, ...(content.extension[i] ?? [])] }));
+}

@@ -152,6 +152,23 @@ export class PoolService {
     return this.experts.size;
   }
 
+  /** An expert's pool attributes (no personal data), or undefined. */
+  expert(id: string): Expert | undefined {
+    return this.experts.get(id)?.expert;
+  }
+
+  /** Opens an expert's personal data: only for calling them and for a check-in or unseal that reveals them. */
+  personal(id: string): ExpertPersonal {
+    const r = this.record(id);
+    return this.vault.open(id, r.sealed);
+  }
+
+  /** The expert holding a resident ID number, if any (check-in): matched by its keyed hash, never stored plain. */
+  async byIdNumber(idNumber: string): Promise<string | undefined> {
+    const raw = await this.store.getRecord(ID_HASHES, this.vault.idHash(idNumber));
+    return raw ? raw.toString('utf8') : undefined;
+  }
+
   /** Adds an expert. The ID number must not belong to another expert. */
   create(expert: Expert, personal: ExpertPersonal, by: TokenClaims): Promise<ExpertView> {
     return this.change(async () => {

@@ -29,6 +29,10 @@ export interface ProjectRecord {
   readonly drawId: string | null;
   readonly revision: number;
   readonly updatedAt: string;
+  /** A remote evaluation site's project (its draw is sealed to the site's key as well); absent: the centre's own. */
+  readonly site?: string | null;
+  /** Bidders made known after registration (at bid opening): check-in re-checks against them. */
+  readonly knownBidders?: string[];
 }
 
 export interface Registration {
@@ -114,6 +118,16 @@ export class ProjectService {
     }
     const next: ProjectRecord = { ...record, state: 'cancelled', revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
     await this.write('project.cancelled', { id, from: record.state, reason, by: by.sub }, next, raw);
+    return next;
+  }
+
+  /** Bidders made known after registration (at bid opening): check-in re-checks every expert against them. */
+  async addBidders(id: string, bidders: readonly string[], by: TokenClaims): Promise<ProjectRecord> {
+    const { record, raw } = await this.get(id);
+    if (record.state === 'cancelled') throw new AppError('CONFLICT', `project ${id} is cancelled`);
+    const known = [...new Set([...(record.knownBidders ?? []), ...bidders])].sort();
+    const next: ProjectRecord = { ...record, knownBidders: known, revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
+    await this.write('project.bidders', { id, bidders: [...bidders].sort(), by: by.sub }, next, raw);
     return next;
   }
 

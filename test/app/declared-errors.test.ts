@@ -2,7 +2,10 @@
 // code, and leaves the log as it was. 401 and 403 for every route, each route's own 4xx, 409 for a lost race (a store
 // whose appends always lose to "another instance"), 429 on a low rate limit, and 500/503 with a broken store — whose
 // answers carry no internals. A route added without cases here fails the first test.
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileMessages } from '../../src/calls/file-adapter.js';
 import { ROLES, type Role } from '../../src/auth/roles.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
@@ -27,6 +30,12 @@ interface RouteCase {
   /** Served from the in-memory pool index: still answers while the store is down. */
   readonly fromMemory?: boolean;
 }
+
+let drawnId = '';
+/** Response links of the calls of the drawn project: [0] open, [1] answered, [2] past its deadline. */
+let calls: string[] = [];
+const NO_DRAW = 'D-00000000-0000-4000-8000-000000000000';
+const tokenOf = (url: string) => url.split('/').pop()!;
 
 let t: Built;
 let faults: ReturnType<typeof faultyStore>;
@@ -174,6 +183,70 @@ const CASES: Record<string, RouteCase> = {
       422: { req: () => ({ url: '/v1/projects/P-DE-SHORT/draw' }), code: 'INSUFFICIENT_CANDIDATES', logs: 'draw.failed' },
     },
   },
+  'POST /v1/responses/{token}': {
+    roles: [],
+    ok: () => ({ url: `/v1/responses/${tokenOf(calls[0]!)}`, payload: { answer: 'accept' } }),
+    errors: {
+      400: { req: () => ({ url: '/v1/responses/short', payload: { answer: 'accept' } }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: `/v1/responses/${'A'.repeat(32)}`, payload: { answer: 'accept' } }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: `/v1/responses/${tokenOf(calls[1]!)}`, payload: { answer: 'decline' } }), code: 'CONFLICT' },
+      410: { req: () => ({ url: `/v1/responses/${tokenOf(calls[2]!)}`, payload: { answer: 'accept' } }), code: 'GONE' },
+    },
+  },
+  'POST /v1/checkins': {
+    roles: ['checkin'],
+    ok: () => ({ url: '/v1/checkins', payload: { projectId: 'P-DE-DRAWN', idNumber: syntheticPersonal(0).idNumber } }),
+    errors: {
+      400: { req: () => ({ url: '/v1/checkins', payload: { projectId: 'P-DE-DRAWN', idNumber: '123' } }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: '/v1/checkins', payload: { projectId: 'P-DE-DRAWN', idNumber: syntheticPersonal(79).idNumber } }), code: 'NOT_FOUND', logs: 'checkin.unmatched' },
+      409: { req: () => ({ url: '/v1/checkins', payload: { projectId: 'P-DE-OPEN', idNumber: syntheticPersonal(0).idNumber } }), code: 'CONFLICT' },
+    },
+  },
+  'POST /v1/projects/{id}/bidders': {
+    roles: PROJECT_WRITE,
+    ok: () => ({ url: '/v1/projects/P-DE-OPEN/bidders', payload: { bidders: [syntheticUscc(8301)] } }),
+    errors: {
+      400: { req: () => ({ url: '/v1/projects/P-DE-OPEN/bidders', payload: { bidders: [] } }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: '/v1/projects/P-NONE/bidders', payload: { bidders: [syntheticUscc(8301)] } }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: '/v1/projects/P-DE-GONE/bidders', payload: { bidders: [syntheticUscc(8301)] } }), code: 'CONFLICT' },
+    },
+  },
+  'POST /v1/draws/{id}/unseal': {
+    roles: ['operator', 'supervisor'],
+    ok: () => ({ url: `/v1/draws/${drawnId}/unseal` }),
+    errors: {
+      400: { req: () => ({ url: '/v1/draws/D-1/unseal' }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: `/v1/draws/${NO_DRAW}/unseal` }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: `/v1/draws/${drawnId}/unseal` }), code: 'SEALED' },
+    },
+  },
+  'GET /v1/draws/{id}/panel': {
+    roles: ['operator', 'supervisor'],
+    ok: () => ({ url: `/v1/draws/${drawnId}/panel` }),
+    errors: {
+      400: { req: () => ({ url: '/v1/draws/D-1/panel' }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: `/v1/draws/${NO_DRAW}/panel` }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: `/v1/draws/${drawnId}/panel` }), code: 'SEALED' },
+    },
+  },
+  'POST /v1/draws/{id}/disclose': {
+    roles: ['operator'],
+    ok: () => ({ url: `/v1/draws/${drawnId}/disclose` }),
+    errors: {
+      400: { req: () => ({ url: '/v1/draws/D-1/disclose' }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: `/v1/draws/${NO_DRAW}/disclose` }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: `/v1/draws/${drawnId}/disclose` }), code: 'SEALED' },
+    },
+  },
+  'GET /v1/draws/{id}/proof': {
+    roles: ['inspector', 'supervisor', 'operator'],
+    ok: () => ({ url: `/v1/draws/${drawnId}/proof` }),
+    errors: {
+      400: { req: () => ({ url: '/v1/draws/D-1/proof' }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: `/v1/draws/${NO_DRAW}/proof` }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: `/v1/draws/${drawnId}/proof` }), code: 'SEALED' },
+    },
+  },
   'GET /v1/draws/{id}': {
     roles: PROJECT_READ,
     ok: () => ({ url: '/v1/draws/D-00000000-0000-4000-8000-000000000000' }),
@@ -222,7 +295,16 @@ beforeAll(async () => {
     );
   for (const id of ['P-DE-OPEN', 'P-DE-DRAWN', 'P-DE-CANCEL']) await reg(id);
   await reg('P-DE-SHORT', [{ specialty: 'C990102', count: 5 }]);
-  await t.ctx.draws.run('P-DE-DRAWN', 'immediate', op);
+  drawnId = (await t.ctx.draws.run('P-DE-DRAWN', 'immediate', op)).drawId;
+  await reg('P-DE-GONE');
+  await t.ctx.projects.cancel('P-DE-GONE', '招标人撤回', op);
+  await t.ctx.calls.tick();
+  calls = (await readFileMessages(join(t.config.EXPERT_DRAW_DATA_DIR, 'calls.jsonl'))).map((m) => m.responseUrl!);
+  expect((await t.ctx.roster.respond(tokenOf(calls[1]!), true)).state).toBe('accepted');
+  // The third call's link has passed its deadline: its token is rewritten as expired.
+  const key = createHash('sha256').update(tokenOf(calls[2]!)).digest('hex');
+  const token = JSON.parse((await t.ctx.store.getRecord('response-tokens', key))!.toString());
+  await t.ctx.store.putUnloggedRecord('response-tokens', key, Buffer.from(JSON.stringify({ ...token, expiresAt: '2026-11-30T00:00:00.000Z' })));
 }, 60_000);
 afterAll(async () => {
   faults?.set(null);
@@ -234,16 +316,18 @@ describe('declared errors', () => {
     const routes = declared(t.app.swagger() as never);
     expect([...routes.keys()].sort()).toEqual(Object.keys(CASES).sort());
     for (const [route, statuses] of routes) {
-      const covered = new Set([...GENERIC, ...Object.keys(CASES[route]!.errors).map(Number)]);
-      // 403 is not declared where every role may call the route.
-      if (CASES[route]!.roles.length < ROLES.length) expect(statuses, route).toContain(403);
+      const c = CASES[route]!;
+      const covered = new Set([...GENERIC.filter((s) => c.roles.length > 0 || (s !== 401 && s !== 403)), ...Object.keys(c.errors).map(Number)]);
+      // 403 is not declared where every role may call the route; 401 and 403 not where no token is needed.
+      if (c.roles.length > 0 && c.roles.length < ROLES.length) expect(statuses, route).toContain(403);
+      if (c.roles.length === 0) expect(statuses, route).not.toContain(401);
       for (const s of statuses) expect(covered.has(s), `${route} declares ${s} without a case`).toBe(true);
       for (const s of Object.keys(CASES[route]!.errors).map(Number)) expect(statuses, `${route} answers ${s} undeclared`).toContain(s);
     }
   });
 
   for (const [route, c] of Object.entries(CASES)) {
-    it(`${route}: 401 without a token, 403 for other roles`, async () => {
+    if (c.roles.length > 0) it(`${route}: 401 without a token, 403 for other roles`, async () => {
       const res = await send(t, route, c.ok(), null);
       expect(res.statusCode).toBe(401);
       expect(res.json().error.code).toBe('UNAUTHENTICATED');
@@ -261,7 +345,7 @@ describe('declared errors', () => {
         faults.set(req.fault ?? null);
         let res;
         try {
-          res = await send(t, route, req, t.auth(req.role ?? c.roles[0]!));
+          res = await send(t, route, req, c.roles.length ? t.auth(req.role ?? c.roles[0]!) : null);
         } finally {
           faults.set(null);
         }
@@ -280,7 +364,7 @@ describe('declared errors', () => {
       faults.set('broken');
       let res;
       try {
-        res = await send(t, route, CASES[route]!.ok(), t.auth(CASES[route]!.roles[0]!));
+        res = await send(t, route, CASES[route]!.ok(), CASES[route]!.roles.length ? t.auth(CASES[route]!.roles[0]!) : null);
       } finally {
         faults.set(null);
       }
@@ -303,7 +387,7 @@ describe('declared errors', () => {
     const low = await build({ EXPERT_DRAW_RATE_LIMIT: '2' }, { now: () => clock });
     try {
       for (const [route, c] of Object.entries(CASES)) {
-        const auth = low.auth(c.roles[0]!, { subject: `rl-${route}` });
+        const auth = c.roles.length ? low.auth(c.roles[0]!, { subject: `rl-${route}` }) : null;
         const answers = [];
         for (let i = 0; i < 3; i++) answers.push(await send(low, route, c.ok(), auth));
         expect(answers[2]!.statusCode, route).toBe(429);

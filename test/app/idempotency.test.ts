@@ -1,11 +1,17 @@
 // Idempotency-Key on every POST route: a repeat gets the first answer and acts once; the key on another request, a
 // malformed key, and two copies at once are refused; keys are per principal; failed requests keep the key free.
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileMessages } from '../../src/calls/file-adapter.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
 
 let t: Built;
-const clock = Date.parse('2026-12-01T06:00:00+08:00');
+let clock = Date.parse('2026-12-01T06:00:00+08:00');
+/** The drawn project of the later cases, its draw and its calls' response links. */
+let drawId = '';
+let links: string[] = [];
+const phoneOwner = new Map(Array.from({ length: 60 }, (_, i) => [syntheticPersonal(i).phone, i]));
 const pool = generatePool({ size: 80, seed: 'idempotency', fixed: [{ code: 'C990101', members: 30 }] });
 
 beforeAll(async () => {
@@ -22,11 +28,11 @@ afterAll(async () => {
   await t.close();
 });
 
-const project = (id: string) => ({
+const project = (id: string, bidOpeningAt = '2026-12-01T12:00:00+08:00') => ({
   id,
   tenderer: syntheticUscc(7001),
   agency: syntheticUscc(7002),
-  bidOpeningAt: '2026-12-01T10:00:00+08:00',
+  bidOpeningAt,
   region: '330106',
   venue: '3号评标室',
   groups: [{ specialty: 'C990101', count: 5 }],
@@ -38,10 +44,11 @@ const csv = (i: number) => {
 };
 
 interface Case {
-  readonly url: string;
-  readonly role: 'pool-manager' | 'operator';
-  readonly payload: () => string | object;
-  readonly other: () => string | object;
+  readonly url: string | (() => string);
+  /** null: a route without a bearer token (the response link). */
+  readonly role: 'pool-manager' | 'operator' | 'supervisor' | 'checkin' | null;
+  readonly payload: () => string | object | Promise<object>;
+  readonly other: () => string | object | Promise<object>;
   readonly contentType?: string;
   readonly before?: () => Promise<unknown>;
 }
@@ -64,6 +71,36 @@ const CASES: Record<string, Case> = {
     payload: () => ({ reason: '招标人撤回招标' }),
     other: () => ({ reason: '另一个理由' }),
   },
+  '/v1/responses/{token}': {
+    url: () => `/v1/responses/${links[0]!.split('/').pop()}`,
+    role: null,
+    before: async () => {
+      await t.app.inject({ method: 'POST', url: '/v1/projects', headers: t.auth('operator'), payload: project('P-IDEM-L', '2026-12-01T10:00:00+08:00') });
+      drawId = (await t.ctx.draws.run('P-IDEM-L', 'immediate', { sub: 'op', role: 'operator', iat: 0, exp: 0 })).drawId;
+      await t.ctx.calls.tick();
+      links = (await readFileMessages(join(t.config.EXPERT_DRAW_DATA_DIR, 'calls.jsonl'))).map((m) => m.responseUrl!);
+    },
+    payload: () => ({ answer: 'accept' }),
+    other: () => ({ answer: 'decline' }),
+  },
+  '/v1/checkins': {
+    url: '/v1/checkins',
+    role: 'checkin',
+    payload: async () => ({ projectId: 'P-IDEM-L', idNumber: syntheticPersonal(phoneOwner.get((await readFileMessages(join(t.config.EXPERT_DRAW_DATA_DIR, 'calls.jsonl')))[0]!.to)!).idNumber }),
+    other: async () => ({ projectId: 'P-IDEM-L', idNumber: syntheticPersonal(phoneOwner.get((await readFileMessages(join(t.config.EXPERT_DRAW_DATA_DIR, 'calls.jsonl')))[1]!.to)!).idNumber }),
+  },
+  '/v1/projects/{id}/bidders': { url: '/v1/projects/P-IDEM-L/bidders', role: 'operator', payload: () => ({ bidders: [syntheticUscc(7301)] }), other: () => ({ bidders: [syntheticUscc(7302)] }) },
+  '/v1/draws/{id}/unseal': {
+    url: () => `/v1/draws/${drawId}/unseal`,
+    role: 'supervisor',
+    before: async () => {
+      clock = Date.parse('2026-12-01T10:05:00+08:00');
+      await t.app.inject({ method: 'POST', url: `/v1/draws/${drawId}/unseal`, headers: t.auth('operator', { subject: 'op-first' }) });
+    },
+    payload: () => ({}),
+    other: () => ({ note: 'x' }),
+  },
+  '/v1/draws/{id}/disclose': { url: () => `/v1/draws/${drawId}/disclose`, role: 'operator', payload: () => ({}), other: () => ({ note: 'x' }) },
   '/v1/projects/{id}/draw': {
     url: '/v1/projects/P-IDEM-D/draw',
     role: 'operator',
@@ -73,11 +110,11 @@ const CASES: Record<string, Case> = {
   },
 };
 
-function send(c: Case, key: string | undefined, payload: string | object, subject = 'same-person') {
-  const headers: Record<string, string> = { ...t.auth(c.role, { subject }) };
+async function send(c: Case, key: string | undefined, payload: string | object | Promise<object>, subject = 'same-person') {
+  const headers: Record<string, string> = c.role ? { ...t.auth(c.role, { subject }) } : {};
   if (key !== undefined) headers['idempotency-key'] = key;
   if (c.contentType) headers['content-type'] = c.contentType;
-  return t.app.inject({ method: 'POST', url: c.url, headers, payload: typeof payload === 'string' ? payload : payload });
+  return t.app.inject({ method: 'POST', url: typeof c.url === 'string' ? c.url : c.url(), headers, payload: await payload });
 }
 
 describe('Idempotency-Key', () => {

@@ -8,6 +8,9 @@ import type { DrawService } from '../../services/draw.service.js';
 import type { PoolService } from '../../services/pool.service.js';
 import type { ProjectService } from '../../services/project.service.js';
 import type { Scheduler } from '../../services/scheduler.js';
+import type { CallWorker } from '../../services/call-worker.js';
+import type { OutboxService } from '../../services/outbox.service.js';
+import type { RosterService } from '../../services/roster.service.js';
 import type { Store } from '../../store/store.js';
 
 export interface AppContext {
@@ -20,6 +23,9 @@ export interface AppContext {
   readonly projects: ProjectService;
   readonly draws: DrawService;
   readonly scheduler: Scheduler;
+  readonly roster: RosterService;
+  readonly outbox: OutboxService;
+  readonly calls: CallWorker;
   /** Current time in ms; tests drive it. */
   readonly now: () => number;
 }

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { requireRole } from '../../auth/require-role.js';
 import { Project } from '../../domain/project.js';
 import { DrawRequest } from '../../domain/request.js';
-import { IsoDateTimeWithOffset, ProjectId } from '../../domain/primitives.js';
+import { IsoDateTimeWithOffset, ProjectId, Uscc } from '../../domain/primitives.js';
+import { AppError } from '../../errors.js';
 import { idempotencyWrite } from '../../plugins/app/idempotency.js';
 import { errorResponses } from '../../schemas/common.js';
 import { DRAW_STATES, type DrawRecord } from '../../services/draw.service.js';
@@ -31,6 +32,8 @@ const ProjectView = z
     drawId: z.string().nullable().describe('Latest draw of the project'),
     revision: z.int(),
     updatedAt: z.string(),
+    site: z.string().nullable().optional().describe('Remote evaluation site the project belongs to'),
+    knownBidders: z.array(z.string()).optional().describe('Bidders recorded after registration'),
   })
   .describe('A project and its draw schedule');
 
@@ -46,8 +49,14 @@ const DrawView = z
     commitLeafHash: z.string().describe('Its RFC 9162 leaf hash'),
     resultIndex: z.int().nullable().describe('Log index of the result entry'),
     resultHash: z.string().nullable().describe('SHA-256(salt ‖ JCS(result)): the sealed result’s commitment'),
+    revealIndex: z.int().optional().describe('Log index of the reveal entry, once disclosed'),
     groups: z.array(z.object({ specialty: z.string(), count: z.int(), alternates: z.int(), eligibleCount: z.int() })),
     failure: z.object({ code: z.string(), message: z.string() }).nullable(),
+    calls: z
+      .record(z.string(), z.int())
+      .nullable()
+      .optional()
+      .describe('Seats by the state of their current call (calling, accepted, declined, timeout, refused, checked-in); counts only'),
     supersedes: z.string().nullable().describe('Earlier draw of the project this one follows'),
     createdAt: z.string(),
   })
@@ -62,7 +71,7 @@ const drawView = (d: DrawRecord) => {
 const projectView = (p: ProjectRecord) => p;
 
 const routes: FastifyPluginAsyncZod = async (app) => {
-  const { projects, draws, vault } = app.ctx;
+  const { projects, draws, vault, roster } = app.ctx;
   const write = requireRole('operator', 'admin');
   const read = requireRole('operator', 'supervisor', 'inspector', 'admin');
 
@@ -110,8 +119,110 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.get('/draws/:id', { onRequest: read, schema: { summary: 'Draw status', tags: ['draws'], params: z.object({ id: z.string().regex(/^D-[0-9a-f-]{36}$/) }), response: { 200: DrawView, ...errorResponses(404) } } }, async (request) =>
-    drawView(await draws.get(request.params.id)),
+  app.post(
+    '/projects/:id/bidders',
+    {
+      onRequest: write,
+      schema: {
+        summary: 'Record bidders made known at bid opening (check-in re-checks experts against them)',
+        tags: ['projects'],
+        params: Params,
+        body: z.object({ bidders: z.array(Uscc).min(1).max(500).describe('Bidders’ unified social credit codes') }).strict(),
+        response: { 200: ProjectView, ...errorResponses(404, 409) },
+      },
+    },
+    async (request) => projectView(await projects.addBidders(request.params.id, request.body.bidders, request.principal)),
   );
+
+  const DrawParams = z.object({ id: z.string().regex(/^D-[0-9a-f-]{36}$/).describe('Draw id') });
+  app.post(
+    '/draws/:id/unseal',
+    {
+      onRequest: requireRole('operator', 'supervisor'),
+      schema: {
+        summary: 'Approve opening the whole list (two people: an operator and a supervisor, after bid opening)',
+        tags: ['draws'],
+        params: DrawParams,
+        response: {
+          200: z.object({
+            unsealed: z.boolean().describe('True once both approvals are in'),
+            approvals: z.array(z.object({ by: z.string(), role: z.string(), at: z.string() })),
+          }),
+          ...errorResponses(404, 409),
+        },
+      },
+    },
+    async (request) => {
+      const draw = await draws.get(request.params.id);
+      const { record } = await projects.get(draw.projectId);
+      if (draw.state !== 'drawn') throw new AppError('CONFLICT', `draw ${draw.drawId} is ${draw.state}`);
+      const u = await roster.approveUnseal(draw.drawId, draw.projectId, record.project.bidOpeningAt, request.principal);
+      return { unsealed: u.unsealedAt !== null, approvals: u.approvals.map((a) => ({ by: a.sub, role: a.role, at: a.at })) };
+    },
+  );
+
+  app.get(
+    '/draws/:id/panel',
+    {
+      onRequest: requireRole('operator', 'supervisor'),
+      schema: {
+        summary: 'The whole panel with names, once unsealed',
+        tags: ['draws'],
+        params: DrawParams,
+        response: {
+          200: z.object({
+            drawId: z.string(),
+            seats: z.array(z.object({ group: z.int(), specialty: z.string(), seat: z.int(), rank: z.int(), expertId: z.string(), name: z.string(), state: z.string() })),
+          }),
+          ...errorResponses(404, 409),
+        },
+      },
+    },
+    async (request) => {
+      const draw = await draws.get(request.params.id);
+      return { drawId: draw.drawId, seats: await roster.panel(draw.drawId) };
+    },
+  );
+
+  app.post(
+    '/draws/:id/disclose',
+    {
+      onRequest: requireRole('operator'),
+      schema: {
+        summary: 'Disclose the draw after the award: the reveal entry goes into the log and the proof becomes available',
+        tags: ['draws'],
+        params: DrawParams,
+        response: { 200: DrawView, ...errorResponses(404, 409, 503) },
+      },
+    },
+    async (request) => drawView(await draws.disclose(request.params.id, request.principal)),
+  );
+
+  const ProofPart = z.object({
+    index: z.int().describe('Log index'),
+    entry: z.string().describe('The entry’s exact bytes (RFC 8785 JSON)'),
+    inclusion: z.object({ index: z.int(), leafHash: z.string(), checkpoint: z.string().describe('Signed checkpoint (C2SP signed note)'), treeSize: z.int(), hashes: z.array(z.string()) }),
+  });
+  app.get(
+    '/draws/:id/proof',
+    {
+      onRequest: requireRole('inspector', 'supervisor', 'operator'),
+      schema: {
+        summary: 'The proof of a disclosed draw, to verify offline (docs/draw-proof.md)',
+        tags: ['draws'],
+        params: DrawParams,
+        response: { 200: z.object({ drawId: z.string(), commit: ProofPart, result: ProofPart, reveal: ProofPart }), ...errorResponses(404, 409) },
+      },
+    },
+    async (request) => {
+      const p = await draws.proof(request.params.id);
+      return { drawId: p.drawId, commit: { ...p.commit, inclusion: { ...p.commit.inclusion } }, result: { ...p.result, inclusion: { ...p.result.inclusion } }, reveal: { ...p.reveal, inclusion: { ...p.reveal.inclusion } } };
+    },
+  );
+
+  app.get('/draws/:id', { onRequest: read, schema: { summary: 'Draw status', tags: ['draws'], params: DrawParams, response: { 200: DrawView, ...errorResponses(404) } } }, async (request) => {
+    const draw = await draws.get(request.params.id);
+    return { ...drawView(draw), calls: await roster.summary(draw.drawId) };
+  });
 };
 export default routes;

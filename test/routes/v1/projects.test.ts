@@ -63,11 +63,13 @@ describe('scheduled draws', () => {
     expect(draw.json().resultIndex).toBe(draw.json().commitIndex + 1);
     // No expert id in the status, nor in the log entries of the draw.
     for (const e of pool.experts) expect(draw.body).not.toContain(`"${e.id}"`);
-    for (const i of [draw.json().commitIndex, draw.json().resultIndex]) {
+    const size = await t.ctx.store.logSize();
+    for (let i = draw.json().commitIndex; i < size; i++) {
       const entry = (await t.ctx.auditLog.entry(i)).toString();
       for (const e of pool.experts) expect(entry).not.toContain(`"${e.id}"`);
     }
-    expect(await types(from)).toEqual(['project.registered', 'draw.commit', 'draw.result']);
+    // The five selected experts are called at once: by seat and rank, never by name.
+    expect(await types(from)).toEqual(['project.registered', 'draw.commit', 'draw.result', ...Array(5).fill('call.placed')]);
     // A second tick does nothing: the draw ran exactly once.
     expect((await t.ctx.scheduler.tick()).drawn).toEqual([]);
   });
@@ -104,7 +106,7 @@ describe('scheduled draws', () => {
     expect(report.missed).toContain('P-MISSED');
     expect((await get('P-MISSED')).state).toBe('missed');
     const last = JSON.parse((await t.ctx.auditLog.entry((await t.ctx.store.logSize()) - 1)).toString());
-    expect(['draw.missed', 'draw.result']).toContain(last.type);
+    expect(['draw.missed', 'call.placed']).toContain(last.type);
   });
 
   it('fails visibly, naming the short group, when the pool cannot fill a group', async () => {

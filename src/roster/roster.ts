@@ -1,0 +1,173 @@
+// The roster of a sealed draw: who is called for which seat, and what became of each call. Pure state transitions;
+// the service seals the roster at rest and logs each transition by seat and rank only, never by expert.
+//
+// Each group has `count` seats and one ranking (selected, then ranked alternates, then the same stream extended:
+// docs/draw-proof.md §9). A seat's call that is declined, unanswered or refused at check-in passes the seat to the
+// next unused rank; promotions follow the ranking strictly, so the order of replacements was fixed by the seed.
+
+export const CALL_STATES = ['calling', 'accepted', 'declined', 'timeout', 'refused', 'checked-in'] as const;
+export type CallState = (typeof CALL_STATES)[number];
+
+export interface Call {
+  readonly group: number;
+  readonly seat: number;
+  /** Position in the group's ranking (0-based): < count are the selected, then alternates, then the extension. */
+  readonly rank: number;
+  readonly expertId: string;
+  readonly state: CallState;
+  readonly messageId: string;
+  readonly calledAt: string;
+  /** Answer before this (the policy's response deadline, at the latest bid opening). */
+  readonly deadline: string;
+  readonly answeredAt: string | null;
+  /** For `refused`: the exclusion codes found at check-in. */
+  readonly codes?: readonly string[];
+}
+
+export interface RosterGroup {
+  readonly specialty: string;
+  readonly count: number;
+  /** Experts in ranked order. */
+  readonly ranking: readonly string[];
+  /** Next unused position of the ranking. */
+  readonly next: number;
+}
+
+export interface Roster {
+  readonly drawId: string;
+  readonly projectId: string;
+  readonly groups: readonly RosterGroup[];
+  /** Every call ever placed, in order; a seat's current call is its last one. */
+  readonly calls: readonly Call[];
+}
+
+/** A call to place: the service gives it a message id and deadline. */
+export interface NewCall {
+  readonly group: number;
+  readonly seat: number;
+  readonly rank: number;
+  readonly expertId: string;
+}
+
+export interface Transition {
+  readonly roster: Roster;
+  /** Calls whose state changed, as they are now. */
+  readonly changed: readonly Call[];
+  /** Seats passed to the next rank: the call they replace, and the new call to place (null: the ranking ran out). */
+  readonly promotions: ReadonlyArray<{ from: Call; to: NewCall | null }>;
+}
+
+const ENDED: ReadonlySet<CallState> = new Set(['declined', 'timeout', 'refused']);
+
+/** The roster right after a draw: one seat per selected expert, each to be called. */
+export function initialRoster(drawId: string, projectId: string, groups: ReadonlyArray<{ specialty: string; count: number; ranking: readonly string[] }>): { roster: Roster; calls: NewCall[] } {
+  const calls: NewCall[] = [];
+  groups.forEach((g, group) => {
+    for (let seat = 0; seat < g.count; seat++) calls.push({ group, seat, rank: seat, expertId: g.ranking[seat]! });
+  });
+  return { roster: { drawId, projectId, groups: groups.map((g) => ({ ...g, next: g.count })), calls: [] }, calls };
+}
+
+/** Records calls as placed. */
+export function placed(roster: Roster, calls: readonly Call[]): Roster {
+  return { ...roster, calls: [...roster.calls, ...calls] };
+}
+
+/** The call a seat holds now. */
+export function currentCall(roster: Roster, group: number, seat: number): Call | undefined {
+  for (let i = roster.calls.length - 1; i >= 0; i--) {
+    const c = roster.calls[i]!;
+    if (c.group === group && c.seat === seat) return c;
+  }
+  return undefined;
+}
+
+/** Current calls of every seat. */
+export function seats(roster: Roster): Call[] {
+  const out: Call[] = [];
+  roster.groups.forEach((g, group) => {
+    for (let seat = 0; seat < g.count; seat++) {
+      const c = currentCall(roster, group, seat);
+      if (c) out.push(c);
+    }
+  });
+  return out;
+}
+
+function replace(roster: Roster, call: Call, next: Call): Roster {
+  const i = roster.calls.lastIndexOf(call);
+  return { ...roster, calls: [...roster.calls.slice(0, i), next, ...roster.calls.slice(i + 1)] };
+}
+
+/** Passes a seat to the next unused rank of its group (null when the ranking is used up). */
+function promote(roster: Roster, from: Call): { roster: Roster; to: NewCall | null } {
+  const g = roster.groups[from.group]!;
+  if (g.next >= g.ranking.length) return { roster, to: null };
+  const to: NewCall = { group: from.group, seat: from.seat, rank: g.next, expertId: g.ranking[g.next]! };
+  const groups = roster.groups.map((x, i) => (i === from.group ? { ...x, next: x.next + 1 } : x));
+  return { roster: { ...roster, groups }, to };
+}
+
+function end(roster: Roster, call: Call, state: CallState, at: string, codes?: readonly string[]): Transition {
+  const ended: Call = { ...call, state, answeredAt: at, ...(codes ? { codes } : {}) };
+  const after = replace(roster, call, ended);
+  const { roster: promoted, to } = promote(after, ended);
+  return { roster: promoted, changed: [ended], promotions: [{ from: ended, to }] };
+}
+
+/** An expert's answer to a call. A decline passes the seat on; answering a call that is no longer open is refused. */
+export function answer(roster: Roster, messageId: string, accept: boolean, at: string): Transition {
+  const call = roster.calls.find((c) => c.messageId === messageId);
+  if (!call) throw new RosterError('UNKNOWN_CALL', 'no such call in this roster');
+  if (call.state !== 'calling' || currentCall(roster, call.group, call.seat) !== call) throw new RosterError('CALL_CLOSED', `the call is ${call.state}`);
+  if (accept) {
+    const accepted: Call = { ...call, state: 'accepted', answeredAt: at };
+    return { roster: replace(roster, call, accepted), changed: [accepted], promotions: [] };
+  }
+  return end(roster, call, 'declined', at);
+}
+
+/** Every open call past its deadline times out; each seat passes to the next rank. */
+export function expire(roster: Roster, nowIso: string): Transition {
+  let r = roster;
+  const changed: Call[] = [];
+  const promotions: Array<{ from: Call; to: NewCall | null }> = [];
+  for (const call of seats(roster)) {
+    if (call.state !== 'calling' || call.deadline > nowIso) continue;
+    const t = end(r, call, 'timeout', nowIso);
+    r = t.roster;
+    changed.push(...t.changed);
+    promotions.push(...t.promotions);
+  }
+  return { roster: r, changed, promotions };
+}
+
+/** The seat an expert holds now (calling or accepted, or already checked in), if any. */
+export function seatOf(roster: Roster, expertId: string): Call | undefined {
+  return seats(roster).find((c) => c.expertId === expertId && (c.state === 'calling' || c.state === 'accepted' || c.state === 'checked-in'));
+}
+
+/** Check-in at the venue: admitted, or refused for a conflict (codes) and the seat passed on. */
+export function checkIn(roster: Roster, call: Call, at: string, conflicts: readonly string[]): Transition {
+  if (call.state === 'checked-in') throw new RosterError('ALREADY_CHECKED_IN', 'this expert has already checked in');
+  if (conflicts.length > 0) return end(roster, call, 'refused', at, conflicts);
+  const admitted: Call = { ...call, state: 'checked-in', answeredAt: call.answeredAt ?? at };
+  return { roster: replace(roster, call, admitted), changed: [admitted], promotions: [] };
+}
+
+/** True while a seat's call has ended and nobody is left to take it. */
+export function unfilled(roster: Roster): Call[] {
+  return seats(roster).filter((c) => ENDED.has(c.state));
+}
+
+export type RosterErrorCode = 'UNKNOWN_CALL' | 'CALL_CLOSED' | 'ALREADY_CHECKED_IN';
+
+export class RosterError extends Error {
+  constructor(
+    readonly code: RosterErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RosterError';
+  }
+}

@@ -1,0 +1,37 @@
+// Check-in at the venue (签到): the terminal sends the ID number of the person at the desk and learns that one
+// expert's assignment, or why they may not evaluate. A site-scoped terminal checks in only its own site's projects.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireRole } from '../../auth/require-role.js';
+import { ProjectId, ResidentId } from '../../domain/primitives.js';
+import { errorResponses } from '../../schemas/common.js';
+
+const Assignment = z
+  .object({
+    expertId: z.string(),
+    name: z.string().describe('Name, for the desk to compare with the ID card'),
+    specialty: z.string().describe('Group the expert evaluates in'),
+    group: z.int(),
+    seat: z.int(),
+    venue: z.string().nullable(),
+    bidOpeningAt: z.string(),
+  })
+  .describe('One expert’s assignment: the only identity a check-in reveals');
+
+const routes: FastifyPluginAsyncZod = async (app) => {
+  app.addHook('onRequest', requireRole('checkin'));
+  app.post(
+    '/checkins',
+    {
+      schema: {
+        summary: 'Check an expert in by ID number',
+        description: 'Unmatched or repeated ID numbers are logged; a terminal that sends too many unmatched numbers is refused for a while (429).',
+        tags: ['check-in'],
+        body: z.object({ projectId: ProjectId, idNumber: ResidentId.describe('Resident ID number read from the card') }).strict(),
+        response: { 200: Assignment, ...errorResponses(404, 409) },
+      },
+    },
+    async (request) => app.ctx.roster.checkIn(request.body.projectId, request.body.idNumber, request.principal),
+  );
+};
+export default routes;

@@ -1,0 +1,310 @@
+// After a draw: calling the selected experts, their answers, timeouts and promotions, check-in at the venue, and the
+// two-person unseal. The roster names experts, so it is sealed at rest (vault); every transition is a log entry that
+// names seats and ranks only. A change commits the entries, the new sealed roster, its messages and response tokens
+// in one transaction that expects the roster as it was read (so two instances cannot both move a seat).
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { TokenClaims } from '../auth/roles.js';
+import { callText } from '../calls/text.js';
+import type { PersonalDataVault } from '../crypto/personal-data.js';
+import type { Policy } from '../domain/policy.js';
+import { conflictContext, expertExclusions } from '../draw/conflicts.js';
+import { EMPTY_HISTORY } from '../draw/history.js';
+import { AppError } from '../errors.js';
+import type { AuditLog } from '../log/audit-log.js';
+import * as R from '../roster/roster.js';
+import { RecordConflictError, type RecordExpectation, type RecordWrite, type Store } from '../store/store.js';
+import type { OutboxService } from './outbox.service.js';
+import type { PoolService } from './pool.service.js';
+import type { ProjectRecord, ProjectService } from './project.service.js';
+
+export const ROSTERS = 'rosters';
+export const RESPONSE_TOKENS = 'response-tokens';
+export const UNSEALS = 'unseals';
+/** Both approvals of an unseal must fall within this window. */
+export const UNSEAL_WINDOW_MS = 10 * 60_000;
+/** Unmatched ID numbers a check-in terminal may send in CHECKIN_WINDOW_MS before it is refused for a while. */
+const CHECKIN_MISSES = 5;
+const CHECKIN_WINDOW_MS = 10 * 60_000;
+
+interface RosterRecord {
+  readonly drawId: string;
+  readonly revision: number;
+  /** Earliest deadline of an open call (null: none open), so that timeouts need not open every roster. */
+  readonly nextDeadline: string | null;
+  /** vault-sealed JSON of the Roster. */
+  readonly sealed: string;
+}
+
+interface TokenRecord {
+  readonly drawId: string;
+  readonly messageId: string;
+  readonly expiresAt: string;
+  readonly used: boolean;
+}
+
+export interface UnsealRecord {
+  readonly drawId: string;
+  readonly approvals: ReadonlyArray<{ sub: string; role: string; at: string }>;
+  readonly unsealedAt: string | null;
+}
+
+/** What a check-in terminal learns: one expert's assignment. */
+export interface Assignment {
+  readonly expertId: string;
+  readonly name: string;
+  readonly specialty: string;
+  readonly group: number;
+  readonly seat: number;
+  readonly venue: string | null;
+  readonly bidOpeningAt: string;
+}
+
+export interface RosterSettings {
+  /** Base of the response links sent to experts, e.g. https://draw.example.gov.cn */
+  readonly publicUrl: string;
+  /** Zone the experts read times in. */
+  readonly timeZone: string;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const json = (v: unknown) => Buffer.from(JSON.stringify(v));
+
+export class RosterService {
+  /** Per check-in terminal: times of recent unmatched ID numbers (per instance). */
+  private readonly misses = new Map<string, number[]>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly log: AuditLog,
+    private readonly pool: PoolService,
+    private readonly projects: ProjectService,
+    private readonly outbox: OutboxService,
+    private readonly vault: PersonalDataVault,
+    private readonly policy: Policy,
+    private readonly settings: RosterSettings,
+    private readonly now: () => number,
+  ) {}
+
+  private iso(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  /** The roster right after a draw: every selected expert is called. Does nothing if it exists already. */
+  async start(drawId: string, projectId: string, groups: ReadonlyArray<{ specialty: string; count: number; ranking: readonly string[] }>): Promise<void> {
+    if (await this.store.getRecord(ROSTERS, drawId)) return;
+    const { roster, calls } = R.initialRoster(drawId, projectId, groups);
+    const { record: project } = await this.projects.get(projectId);
+    const placed = this.place(roster, project, calls);
+    await this.commit(null, placed.roster, placed.entries, placed.writes).catch((err: unknown) => {
+      // Another instance started it first.
+      if (!(err instanceof RecordConflictError)) throw err;
+    });
+  }
+
+  /** An expert's answer through the single-use link of their call. Says nothing about the project. */
+  async respond(token: string, accept: boolean): Promise<{ answer: 'accept' | 'decline'; state: R.CallState }> {
+    for (let attempt = 0; ; attempt++) {
+      const key = sha256(token);
+      const rawToken = await this.store.getRecord(RESPONSE_TOKENS, key);
+      if (!rawToken) throw new AppError('NOT_FOUND', 'this response link is not valid');
+      const t = JSON.parse(rawToken.toString('utf8')) as TokenRecord;
+      if (t.used) throw new AppError('CONFLICT', 'this call has already been answered');
+      if (t.expiresAt <= this.iso()) throw new AppError('GONE', 'the time to answer this call has passed');
+      const { roster, raw } = await this.read(t.drawId);
+      let step: R.Transition;
+      try {
+        step = R.answer(roster, t.messageId, accept, this.iso());
+      } catch (err) {
+        if (err instanceof R.RosterError) throw new AppError('GONE', 'this call is no longer open');
+        throw err;
+      }
+      const { record: project } = await this.projects.get(roster.projectId);
+      const next = this.transition(step, project, accept ? 'call.accepted' : 'call.declined');
+      try {
+        await this.commit(raw, next.roster, next.entries, [...next.writes, { collection: RESPONSE_TOKENS, key, value: json({ ...t, used: true }) }], [{ collection: RESPONSE_TOKENS, key, value: rawToken }]);
+      } catch (err) {
+        if (err instanceof RecordConflictError && attempt < 5) continue;
+        throw err instanceof RecordConflictError ? new AppError('CONFLICT', 'the call changed meanwhile; answer again') : err;
+      }
+      const call = step.changed[0]!;
+      return { answer: accept ? 'accept' : 'decline', state: call.state };
+    }
+  }
+
+  /** Times out every open call past its deadline, in every roster, and calls the next ranked experts. */
+  async expire(): Promise<number> {
+    let expired = 0;
+    const nowIso = this.iso();
+    for (const { key, value } of await this.store.listRecords(ROSTERS)) {
+      const due = (JSON.parse(value.toString('utf8')) as RosterRecord).nextDeadline;
+      if (due === null || due > nowIso) continue;
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const { roster, raw } = await this.read(key);
+        const step = R.expire(roster, nowIso);
+        if (step.changed.length === 0) break;
+        const { record: project } = await this.projects.get(roster.projectId);
+        const next = this.transition(step, project, 'call.timeout');
+        try {
+          await this.commit(raw, next.roster, next.entries, next.writes);
+          expired += step.changed.length;
+          break;
+        } catch (err) {
+          if (!(err instanceof RecordConflictError)) throw err;
+        }
+      }
+    }
+    return expired;
+  }
+
+  /**
+   * Check-in: the ID number of the person at the desk is matched by its keyed hash against the draw's seats; the
+   * expert is re-checked against the bidders known now. Admitted: that one assignment is returned. Conflicted:
+   * refused, logged, and the seat passes to the next ranked expert. No match: logged, and limited per terminal.
+   */
+  async checkIn(projectId: string, idNumber: string, by: TokenClaims): Promise<Assignment> {
+    const { record: project } = await this.projects.get(projectId);
+    if (by.site !== undefined && project.site !== by.site) throw new AppError('FORBIDDEN', 'this project belongs to another site');
+    if (!project.drawId || project.state !== 'drawn') throw new AppError('CONFLICT', `project ${projectId} has no completed draw`);
+    const terminal = `${by.role}:${by.sub}`;
+    const recent = (this.misses.get(terminal) ?? []).filter((t) => t > this.now() - CHECKIN_WINDOW_MS);
+    if (recent.length >= CHECKIN_MISSES) {
+      await this.log.append('checkin.blocked', { drawId: project.drawId, projectId, terminal: by.sub });
+      throw new AppError('RATE_LIMITED', `too many unmatched ID numbers from this terminal; wait ${CHECKIN_WINDOW_MS / 60_000} minutes`);
+    }
+    const expertId = await this.pool.byIdNumber(idNumber);
+    for (let attempt = 0; ; attempt++) {
+      const { roster, raw } = await this.read(project.drawId);
+      const call = expertId === undefined ? undefined : R.seatOf(roster, expertId);
+      if (!call) {
+        this.misses.set(terminal, [...recent, this.now()]);
+        await this.log.append('checkin.unmatched', { drawId: project.drawId, projectId, terminal: by.sub });
+        throw new AppError('NOT_FOUND', 'this ID number belongs to no expert called for this project');
+      }
+      if (call.state === 'checked-in') {
+        await this.log.append('checkin.repeated', { drawId: project.drawId, group: call.group, seat: call.seat, rank: call.rank, terminal: by.sub });
+        throw new AppError('CONFLICT', 'this expert has already checked in');
+      }
+      const expert = this.pool.expert(call.expertId);
+      const known = { ...project.project, bidders: [...new Set([...project.project.bidders, ...(project.knownBidders ?? [])])].sort() };
+      const conflicts = expert ? [...expertExclusions(expert, conflictContext(known, this.policy, EMPTY_HISTORY))] : ['NOT_IN_POOL'];
+      const step = R.checkIn(roster, call, this.iso(), conflicts);
+      const next = this.transition(step, project, conflicts.length > 0 ? 'checkin.refused' : 'checkin.admitted', { terminal: by.sub });
+      try {
+        await this.commit(raw, next.roster, next.entries, next.writes);
+      } catch (err) {
+        if (err instanceof RecordConflictError && attempt < 5) continue;
+        throw err;
+      }
+      if (conflicts.length > 0) throw new AppError('CHECKIN_REFUSED', 'this expert has a conflict of interest with a party of the project and may not evaluate it; the next ranked expert is being called', { codes: conflicts });
+      const group = roster.groups[call.group]!;
+      return { expertId: call.expertId, name: this.pool.personal(call.expertId).name, specialty: group.specialty, group: call.group, seat: call.seat, venue: project.venue, bidOpeningAt: project.project.bidOpeningAt };
+    }
+  }
+
+  /**
+   * One approval of the whole list's release. After bid opening, an operator and a supervisor (two distinct people)
+   * must approve within the window; the second approval unseals. Each approval and the unseal are log entries.
+   */
+  async approveUnseal(drawId: string, projectId: string, bidOpeningAt: string, by: TokenClaims): Promise<UnsealRecord> {
+    if (this.now() < Date.parse(bidOpeningAt)) throw new AppError('SEALED', 'the list stays sealed until bid opening');
+    for (let attempt = 0; ; attempt++) {
+      const raw = await this.store.getRecord(UNSEALS, drawId);
+      const current: UnsealRecord = raw ? (JSON.parse(raw.toString('utf8')) as UnsealRecord) : { drawId, approvals: [], unsealedAt: null };
+      if (current.unsealedAt) return current;
+      const since = new Date(this.now() - UNSEAL_WINDOW_MS).toISOString();
+      const approvals = [...current.approvals.filter((a) => a.at >= since && a.sub !== by.sub), { sub: by.sub, role: by.role, at: this.iso() }];
+      const roles = new Set(approvals.map((a) => a.role));
+      const done = roles.has('operator') && roles.has('supervisor');
+      const next: UnsealRecord = { drawId, approvals, unsealedAt: done ? this.iso() : null };
+      const entries = [{ type: 'unseal.approved', payload: { drawId, projectId, by: by.sub, role: by.role } }];
+      if (done) entries.push({ type: 'draw.unsealed', payload: { drawId, projectId, approvedBy: approvals.map((a) => ({ by: a.sub, role: a.role })) } as never });
+      try {
+        await this.log.appendAll(entries, { writes: [{ collection: UNSEALS, key: drawId, value: json(next) }], expects: [{ collection: UNSEALS, key: drawId, value: raw }] });
+        return next;
+      } catch (err) {
+        if (err instanceof RecordConflictError && attempt < 5) continue;
+        throw err;
+      }
+    }
+  }
+
+  async unsealState(drawId: string): Promise<UnsealRecord | null> {
+    const raw = await this.store.getRecord(UNSEALS, drawId);
+    return raw ? (JSON.parse(raw.toString('utf8')) as UnsealRecord) : null;
+  }
+
+  /** The whole panel with names: only once unsealed. */
+  async panel(drawId: string): Promise<Array<{ group: number; specialty: string; seat: number; rank: number; expertId: string; name: string; state: R.CallState }>> {
+    const unseal = await this.unsealState(drawId);
+    if (!unseal?.unsealedAt) throw new AppError('SEALED', 'the list is sealed: it opens after bid opening with an operator\'s and a supervisor\'s approval');
+    const { roster } = await this.read(drawId);
+    return R.seats(roster).map((c) => ({ group: c.group, specialty: roster.groups[c.group]!.specialty, seat: c.seat, rank: c.rank, expertId: c.expertId, name: this.pool.personal(c.expertId).name, state: c.state }));
+  }
+
+  /** Counts per state, for draw status: no identities. */
+  async summary(drawId: string): Promise<Record<R.CallState, number> | null> {
+    if (!(await this.store.getRecord(ROSTERS, drawId))) return null;
+    const { roster } = await this.read(drawId);
+    const counts = Object.fromEntries(R.CALL_STATES.map((s) => [s, 0])) as Record<R.CallState, number>;
+    for (const c of R.seats(roster)) counts[c.state]++;
+    return counts;
+  }
+
+  /** The roster as stored (opened), for the service's own use (disclosure, tests). */
+  async read(drawId: string): Promise<{ roster: R.Roster; raw: Buffer; revision: number }> {
+    const raw = await this.store.getRecord(ROSTERS, drawId);
+    if (!raw) throw new AppError('NOT_FOUND', `draw ${drawId} has no roster`);
+    const record = JSON.parse(raw.toString('utf8')) as RosterRecord;
+    return { roster: JSON.parse(this.vault.openBytes(`${ROSTERS}/${drawId}`, record.sealed).toString('utf8')) as R.Roster, raw, revision: record.revision };
+  }
+
+  /** Entries and writes of a transition: the changed calls, promotions (or an unfilled seat) and the new calls. */
+  private transition(step: R.Transition, project: ProjectRecord, type: string, extra: Record<string, unknown> = {}): { roster: R.Roster; entries: Array<{ type: string; payload: unknown }>; writes: RecordWrite[] } {
+    const drawId = step.roster.drawId;
+    const entries: Array<{ type: string; payload: unknown }> = step.changed.map((c) => ({ type, payload: { drawId, group: c.group, seat: c.seat, rank: c.rank, messageId: c.messageId, ...(c.codes ? { codes: c.codes } : {}), ...extra } }));
+    const calls: R.NewCall[] = [];
+    for (const p of step.promotions) {
+      if (p.to) {
+        entries.push({ type: 'seat.promoted', payload: { drawId, group: p.from.group, seat: p.from.seat, fromRank: p.from.rank, toRank: p.to.rank, because: p.from.state } });
+        calls.push(p.to);
+      } else {
+        // The ranking (alternates and its extension) is used up: visible, for an operator to resolve.
+        entries.push({ type: 'seat.unfilled', payload: { drawId, group: p.from.group, seat: p.from.seat, fromRank: p.from.rank, because: p.from.state } });
+      }
+    }
+    const placed = this.place(step.roster, project, calls);
+    return { roster: placed.roster, entries: [...entries, ...placed.entries], writes: placed.writes };
+  }
+
+  /** New calls: a message (time and place only) with a single-use response link, queued in the outbox. */
+  private place(roster: R.Roster, project: ProjectRecord, calls: readonly R.NewCall[]): { roster: R.Roster; entries: Array<{ type: string; payload: unknown }>; writes: RecordWrite[] } {
+    const at = this.iso();
+    const opening = Date.parse(project.project.bidOpeningAt);
+    const deadline = new Date(Math.min(this.now() + this.policy.responseDeadlineMinutes * 60_000, opening - 60_000)).toISOString();
+    const entries: Array<{ type: string; payload: unknown }> = [];
+    const writes: RecordWrite[] = [];
+    const placed: R.Call[] = [];
+    for (const c of calls) {
+      const messageId = `M-${randomUUID()}`;
+      const token = randomBytes(24).toString('base64url');
+      const responseUrl = `${this.settings.publicUrl.replace(/\/$/, '')}/v1/responses/${token}`;
+      const phone = this.pool.personal(c.expertId).phone;
+      const text = callText({ venue: project.venue ?? '评标室', bidOpeningAt: project.project.bidOpeningAt, timeZone: this.settings.timeZone, responseUrl, deadline });
+      writes.push(this.outbox.queue(roster.drawId, { messageId, kind: 'call', channel: 'sms', to: phone, text, responseUrl, expiresAt: deadline }));
+      writes.push({ collection: RESPONSE_TOKENS, key: sha256(token), value: json({ drawId: roster.drawId, messageId, expiresAt: deadline, used: false } satisfies TokenRecord) });
+      entries.push({ type: 'call.placed', payload: { drawId: roster.drawId, group: c.group, seat: c.seat, rank: c.rank, messageId, deadline } });
+      placed.push({ ...c, state: 'calling', messageId, calledAt: at, deadline, answeredAt: null });
+    }
+    return { roster: R.placed(roster, placed), entries, writes };
+  }
+
+  private async commit(raw: Buffer | null, roster: R.Roster, entries: ReadonlyArray<{ type: string; payload: unknown }>, writes: RecordWrite[], expects: RecordExpectation[] = []): Promise<void> {
+    const revision = raw ? (JSON.parse(raw.toString('utf8')) as RosterRecord).revision + 1 : 1;
+    const open = R.seats(roster).filter((c) => c.state === 'calling').map((c) => c.deadline).sort();
+    const record: RosterRecord = { drawId: roster.drawId, revision, nextDeadline: open[0] ?? null, sealed: this.vault.sealBytes(`${ROSTERS}/${roster.drawId}`, json(roster)) };
+    await this.log.appendAll(entries, {
+      writes: [{ collection: ROSTERS, key: roster.drawId, value: json(record) }, ...writes],
+      expects: [{ collection: ROSTERS, key: roster.drawId, value: raw }, ...expects],
+    });
+  }
+}
