@@ -1,0 +1,65 @@
+// Roster transitions: seats pass strictly down the ranking, answers only count on open calls, timeouts expire only
+// past their deadline, a used-up ranking leaves a visible unfilled seat, and check-in admits once or refuses.
+import { describe, expect, it } from 'vitest';
+import * as R from '../../src/roster/roster.js';
+
+const T0 = '2026-12-01T00:00:00.000Z';
+let n = 0;
+function place(roster: R.Roster, calls: readonly R.NewCall[], deadline = '2026-12-01T00:15:00.000Z'): R.Roster {
+  return R.placed(roster, calls.map((c) => ({ ...c, state: 'calling' as const, messageId: `M-${++n}`, calledAt: T0, deadline, answeredAt: null })));
+}
+function fresh(rankingLength = 5): R.Roster {
+  const { roster, calls } = R.initialRoster('D-1', 'P-1', [{ specialty: 'A01', count: 2, ranking: Array.from({ length: rankingLength }, (_, i) => `E${i}`) }]);
+  expect(calls.map((c) => [c.seat, c.rank, c.expertId])).toEqual([[0, 0, 'E0'], [1, 1, 'E1']]);
+  return place(roster, calls);
+}
+const call = (r: R.Roster, seat: number) => R.currentCall(r, 0, seat)!;
+
+describe('roster', () => {
+  it('passes a declined seat to the next rank, in order, and calls them', () => {
+    let r = fresh();
+    const t = R.answer(r, call(r, 0).messageId, false, T0);
+    expect(t.changed[0]).toMatchObject({ state: 'declined', rank: 0 });
+    expect(t.promotions[0]!.to).toEqual({ group: 0, seat: 0, rank: 2, expertId: 'E2' });
+    r = place(t.roster, [t.promotions[0]!.to!]);
+    const t2 = R.answer(r, call(r, 1).messageId, false, T0);
+    expect(t2.promotions[0]!.to).toMatchObject({ seat: 1, rank: 3, expertId: 'E3' });
+  });
+
+  it('accepts an answer once, and only on the seat’s current call', () => {
+    const r = fresh();
+    const first = call(r, 0).messageId;
+    const t = R.answer(r, first, true, T0);
+    expect(R.currentCall(t.roster, 0, 0)!.state).toBe('accepted');
+    expect(() => R.answer(t.roster, first, false, T0)).toThrow(R.RosterError);
+    expect(() => R.answer(t.roster, 'M-none', true, T0)).toThrow(/no such call/);
+  });
+
+  it('times out only calls past their deadline', () => {
+    const r = fresh();
+    expect(R.expire(r, '2026-12-01T00:14:59.000Z').changed).toEqual([]);
+    const t = R.expire(r, '2026-12-01T00:15:00.000Z');
+    expect(t.changed.map((c) => c.state)).toEqual(['timeout', 'timeout']);
+    expect(t.promotions.map((p) => p.to?.rank)).toEqual([2, 3]);
+  });
+
+  it('leaves a seat unfilled, visibly, when the ranking is used up', () => {
+    let r = fresh(3);
+    let t = R.answer(r, call(r, 0).messageId, false, T0);
+    r = place(t.roster, [t.promotions[0]!.to!]);
+    t = R.answer(r, call(r, 0).messageId, false, T0);
+    expect(t.promotions[0]!.to).toBeNull();
+    expect(R.unfilled(t.roster).map((c) => c.seat)).toEqual([0]);
+  });
+
+  it('admits at check-in once, or refuses for a conflict and passes the seat on', () => {
+    const r = fresh();
+    const admitted = R.checkIn(r, call(r, 0), T0, []);
+    expect(R.currentCall(admitted.roster, 0, 0)!.state).toBe('checked-in');
+    expect(() => R.checkIn(admitted.roster, call(admitted.roster, 0), T0, [])).toThrow(/already checked in/);
+    const refused = R.checkIn(admitted.roster, call(admitted.roster, 1), T0, ['BIDDER_EMPLOYEE']);
+    expect(refused.changed[0]).toMatchObject({ state: 'refused', codes: ['BIDDER_EMPLOYEE'] });
+    expect(refused.promotions[0]!.to).toMatchObject({ seat: 1, rank: 2 });
+    expect(R.seatOf(refused.roster, 'E1')).toBeUndefined();
+  });
+});
