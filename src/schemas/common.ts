@@ -17,17 +17,21 @@ export const ErrorBody = z
   })
   .describe('Every 4xx and 5xx answer has this shape');
 
+function responses(statuses: number[]): Record<number, typeof ErrorBody> {
+  return Object.fromEntries([...new Set(statuses)].map((s) => [s, ErrorBody]));
+}
+
 /** Error responses for a route's schema: pass the codes the route can answer with. */
 export function errorResponses(...statuses: number[]): Record<number, typeof ErrorBody> {
-  return Object.fromEntries([...new Set([400, 401, 403, 429, 500, 503, ...statuses])].map((s) => [s, ErrorBody]));
+  return responses([400, 401, 403, 429, 500, 503, ...statuses]);
 }
 
 /** Error responses of a route that any valid token may call and that takes no input: no 400, no 403. */
 export function authOnlyErrorResponses(): Record<number, typeof ErrorBody> {
-  return Object.fromEntries([401, 429, 500].map((s) => [s, ErrorBody]));
+  return responses([401, 429, 500]);
 }
 
 /** Error responses of a route without a bearer token (its credential is in the path): no 401, no 403. */
 export function publicErrorResponses(...statuses: number[]): Record<number, typeof ErrorBody> {
-  return Object.fromEntries([...new Set([400, 429, 500, 503, ...statuses])].map((s) => [s, ErrorBody]));
+  return responses([400, 429, 500, 503, ...statuses]);
 }

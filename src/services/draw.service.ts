@@ -90,6 +90,9 @@ export function extensionSize(count: number): number {
 }
 
 export class DrawService {
+  /** Completed draws whose roster this process knows to exist (the catch-up skips them). */
+  private readonly rostered = new Set<string>();
+
   constructor(
     private readonly store: Store,
     private readonly log: AuditLog,
@@ -202,7 +205,10 @@ export class DrawService {
     const drawn = { ...final, resultIndex: resultEntry.index };
     // 4. The selected experts are called. The draw stands whatever happens here: a failure (or a crash) is caught up
     //    by the call worker's next pass.
-    await this.roster?.start(drawId, projectId, rosterGroups(content)).catch(() => undefined);
+    await this.roster?.start(drawId, done, rosterGroups(content)).then(
+      () => this.rostered.add(drawId),
+      () => undefined,
+    );
     return drawn;
   }
 
@@ -247,11 +253,17 @@ export class DrawService {
   async catchUpRosters(): Promise<number> {
     if (!this.roster) return 0;
     let started = 0;
-    for (const { value } of await this.store.listRecords(DRAWS)) {
+    for (const { key, value } of await this.store.listRecords(DRAWS)) {
+      // A draw is looked at once per process: after that its roster is known to exist.
+      if (this.rostered.has(key)) continue;
       const draw = JSON.parse(value.toString('utf8')) as DrawRecord;
-      if (draw.state !== 'drawn' || (await this.store.getRecord(ROSTERS, draw.drawId))) continue;
-      await this.roster.start(draw.drawId, draw.projectId, rosterGroups(this.openSealed(draw)));
-      started++;
+      if (draw.state !== 'drawn') continue;
+      if (!(await this.store.getRecord(ROSTERS, key))) {
+        const { record } = await this.projects.get(draw.projectId);
+        await this.roster.start(key, record, rosterGroups(this.openSealed(draw)));
+        started++;
+      }
+      this.rostered.add(key);
     }
     return started;
   }

@@ -89,14 +89,14 @@ export class RosterService {
     return new Date(this.now()).toISOString();
   }
 
-  /** The roster right after a draw: every selected expert is called. Does nothing if it exists already. */
-  async start(drawId: string, projectId: string, groups: ReadonlyArray<{ specialty: string; count: number; ranking: readonly string[] }>): Promise<void> {
-    if (await this.store.getRecord(ROSTERS, drawId)) return;
-    const { roster, calls } = R.initialRoster(drawId, projectId, groups);
-    const { record: project } = await this.projects.get(projectId);
+  /**
+   * The roster right after a draw: every selected expert is called. Does nothing if it exists already (the commit
+   * expects no roster, so a second start — another instance, a catch-up — writes nothing).
+   */
+  async start(drawId: string, project: ProjectRecord, groups: ReadonlyArray<{ specialty: string; count: number; ranking: readonly string[] }>): Promise<void> {
+    const { roster, calls } = R.initialRoster(drawId, project.project.id, groups);
     const placed = this.place(roster, project, calls);
     await this.commit(null, placed.roster, placed.entries, placed.writes).catch((err: unknown) => {
-      // Another instance started it first.
       if (!(err instanceof RecordConflictError)) throw err;
     });
   }
@@ -216,8 +216,8 @@ export class RosterService {
       const roles = new Set(approvals.map((a) => a.role));
       const done = roles.has('operator') && roles.has('supervisor');
       const next: UnsealRecord = { drawId, approvals, unsealedAt: done ? this.iso() : null };
-      const entries = [{ type: 'unseal.approved', payload: { drawId, projectId, by: by.sub, role: by.role } }];
-      if (done) entries.push({ type: 'draw.unsealed', payload: { drawId, projectId, approvedBy: approvals.map((a) => ({ by: a.sub, role: a.role })) } as never });
+      const entries: Array<{ type: string; payload: unknown }> = [{ type: 'unseal.approved', payload: { drawId, projectId, by: by.sub, role: by.role } }];
+      if (done) entries.push({ type: 'draw.unsealed', payload: { drawId, projectId, approvedBy: approvals.map((a) => ({ by: a.sub, role: a.role })) } });
       try {
         await this.log.appendAll(entries, { writes: [{ collection: UNSEALS, key: drawId, value: json(next) }], expects: [{ collection: UNSEALS, key: drawId, value: raw }] });
         return next;
@@ -243,19 +243,28 @@ export class RosterService {
 
   /** Counts per state, for draw status: no identities. */
   async summary(drawId: string): Promise<Record<R.CallState, number> | null> {
-    if (!(await this.store.getRecord(ROSTERS, drawId))) return null;
-    const { roster } = await this.read(drawId);
+    const roster = await this.find(drawId);
+    if (!roster) return null;
     const counts = Object.fromEntries(R.CALL_STATES.map((s) => [s, 0])) as Record<R.CallState, number>;
     for (const c of R.seats(roster)) counts[c.state]++;
     return counts;
   }
 
   /** The roster as stored (opened), for the service's own use (disclosure, tests). */
-  async read(drawId: string): Promise<{ roster: R.Roster; raw: Buffer; revision: number }> {
+  async read(drawId: string): Promise<{ roster: R.Roster; raw: Buffer }> {
     const raw = await this.store.getRecord(ROSTERS, drawId);
     if (!raw) throw new AppError('NOT_FOUND', `draw ${drawId} has no roster`);
+    return { roster: this.opened(drawId, raw), raw };
+  }
+
+  private async find(drawId: string): Promise<R.Roster | null> {
+    const raw = await this.store.getRecord(ROSTERS, drawId);
+    return raw ? this.opened(drawId, raw) : null;
+  }
+
+  private opened(drawId: string, raw: Buffer): R.Roster {
     const record = JSON.parse(raw.toString('utf8')) as RosterRecord;
-    return { roster: JSON.parse(this.vault.openBytes(`${ROSTERS}/${drawId}`, record.sealed).toString('utf8')) as R.Roster, raw, revision: record.revision };
+    return JSON.parse(this.vault.openBytes(`${ROSTERS}/${drawId}`, record.sealed).toString('utf8')) as R.Roster;
   }
 
   /** Entries and writes of a transition: the changed calls, promotions (or an unfilled seat) and the new calls. */

@@ -17,7 +17,7 @@ const KEY_PATTERN = /^[\x21-\x7e]{8,128}$/;
 const LEASE_MS = 60_000;
 
 /** Every POST route's header schema (added by this plugin to routes that declare none), so the OpenAPI names it. */
-export const IdempotencyHeaders = z.looseObject({
+const IdempotencyHeaders = z.looseObject({
   'idempotency-key': z
     .string()
     .regex(KEY_PATTERN)
