@@ -11,7 +11,8 @@ let clock = Date.parse('2026-12-01T06:00:00+08:00');
 /** The drawn project of the later cases, its draw and its calls' response links. */
 let drawId = '';
 let links: string[] = [];
-const phoneOwner = new Map(Array.from({ length: 60 }, (_, i) => [syntheticPersonal(i).phone, i]));
+// Every pool index: the routes above add experts 60 and 62, and the draw may pick them.
+const phoneOwner = new Map(Array.from({ length: 80 }, (_, i) => [syntheticPersonal(i).phone, i]));
 const pool = generatePool({ size: 80, seed: 'idempotency', fixed: [{ code: 'C990101', members: 30 }] });
 
 beforeAll(async () => {
