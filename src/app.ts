@@ -18,6 +18,7 @@ import organisationRoutes from './routes/v1/organisations.js';
 import projectRoutes from './routes/v1/projects.js';
 import sessionRoutes from './routes/v1/session.js';
 import checkinRoutes from './routes/v1/checkins.js';
+import siteRoutes from './routes/v1/sites.js';
 import responseRoutes from './routes/v1/responses.js';
 
 export interface BuildOptions {
@@ -58,5 +59,6 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(projectRoutes, { prefix: '/v1' });
   await app.register(responseRoutes, { prefix: '/v1' });
   await app.register(checkinRoutes, { prefix: '/v1' });
+  await app.register(siteRoutes, { prefix: '/v1' });
   return app;
 }

@@ -61,6 +61,7 @@ export const ConfigSchema = z
       .regex(/^[0-9a-f]{64,}$/i, 'at least 32 bytes as hex; make one with `openssl rand -hex 32`')
       .optional()
       .describe('HMAC key shared with the gateway (hex)'),
+    EXPERT_DRAW_SITE_CA_FILE: z.string().min(1).optional().describe('Site CA certificate (PEM) that site certificates must chain to (default: <keys dir>/ca/ca.pem)'),
     EXPERT_DRAW_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000).describe('Checkpoint cadence while entries arrive'),
   })
   .superRefine((c, ctx) => {

@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   SEALED: 409,
   /** An expert refused at check-in for a conflict of interest (the seat passes to the next ranked expert). */
   CHECKIN_REFUSED: 409,
+  /** A remote site that is revoked, or whose certificate is not valid now: nothing is sealed to it. */
+  SITE_UNAVAILABLE: 409,
   /** A response link past its deadline, or a call no longer open. */
   GONE: 410,
   PAYLOAD_TOO_LARGE: 413,
@@ -37,6 +39,8 @@ export const ERROR_STATUS = {
   /** A key string is malformed, or two keys collide: our configuration, hence 500. */
   MALFORMED_KEY: 500,
   AMBIGUOUS_KEY: 500,
+  /** No site CA certificate is installed: sites cannot be registered until `expert-draw ca init` has run. */
+  SITE_CA_MISSING: 503,
   LOG_MISMATCH: 503,
   LOG_UNAVAILABLE: 503,
   STORE_UNAVAILABLE: 503,

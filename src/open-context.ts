@@ -16,6 +16,7 @@ import { WebhookAdapter } from './calls/webhook-adapter.js';
 import { CallWorker } from './services/call-worker.js';
 import { OutboxService } from './services/outbox.service.js';
 import { RosterService } from './services/roster.service.js';
+import { SiteService } from './services/site.service.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
@@ -59,7 +60,8 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
       : new FileAdapter({ path: config.EXPERT_DRAW_CALLS_FILE ?? join(config.EXPERT_DRAW_DATA_DIR, 'calls.jsonl') });
   const outbox = new OutboxService(store, auditLog, vault, adapter, now);
   const roster = new RosterService(store, auditLog, pool, projects, outbox, vault, policy, { publicUrl: config.EXPERT_DRAW_PUBLIC_URL, timeZone: config.EXPERT_DRAW_TIME_ZONE }, now);
-  const draws = new DrawService(store, auditLog, pool, projects, keys.sealing.publicKey, keys.sealing.privateKey, now, roster);
+  const sites = new SiteService(store, auditLog, config.EXPERT_DRAW_SITE_CA_FILE ?? join(config.EXPERT_DRAW_KEYS_DIR, 'ca', 'ca.pem'), now);
+  const draws = new DrawService(store, auditLog, pool, projects, keys.sealing.publicKey, keys.sealing.privateKey, now, roster, sites);
   const calls = new CallWorker(roster, outbox, draws, (err) => console.error(`call worker: ${err instanceof Error ? err.message : String(err)}`));
   const scheduler = new Scheduler(store, projects, draws, now, {
     leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS,
@@ -70,7 +72,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
     calls.start();
   }
   return {
-    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, scheduler, roster, outbox, calls, now },
+    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, scheduler, roster, outbox, calls, sites, now },
     async close() {
       await scheduler.stop();
       await calls.stop();

@@ -1,5 +1,6 @@
 // Roles and the token claims the service issues and accepts.
 import { z } from 'zod';
+import { SiteId } from '../domain/primitives.js';
 
 export const ROLES = ['admin', 'pool-manager', 'operator', 'supervisor', 'checkin', 'site', 'inspector'] as const;
 export const Role = z.enum(ROLES).describe('Role of the token holder');
@@ -12,7 +13,7 @@ export const TokenClaims = z
   .object({
     sub: z.string().min(1).max(128).describe('Who holds the token (a person or a terminal)'),
     role: Role,
-    site: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional().describe('Site the token is scoped to'),
+    site: SiteId.optional().describe('Site the token is scoped to'),
     iat: z.number().int(),
     exp: z.number().int(),
   })

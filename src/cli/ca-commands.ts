@@ -15,7 +15,8 @@ function days(value: string): number {
   return n;
 }
 
-function siteId(value: string): string {
+/** Commander parser of a site id option. */
+export function siteId(value: string): string {
   if (!SITE_ID_PATTERN.test(value)) throw new InvalidArgumentError('a site id is 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit');
   return value;
 }

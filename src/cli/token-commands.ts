@@ -4,6 +4,7 @@ import { ROLES, Role, SITE_SCOPED } from '../auth/roles.js';
 import { tokenSigner } from '../auth/tokens.js';
 import { loadConfig } from '../config.js';
 import { loadKeys } from '../crypto/keys.js';
+import { siteId } from './ca-commands.js';
 
 /** 30s, 15m, 8h, 1d → seconds. */
 export function parseTtl(text: string): number {
@@ -22,7 +23,7 @@ export function registerTokenCommands(program: Command): void {
       if (!r.success) throw new InvalidArgumentError(`unknown role; use one of ${ROLES.join(', ')}`);
       return r.data;
     })
-    .option('--site <site>', 'site the token is scoped to (required for site tokens)')
+    .option('--site <site>', 'site the token is scoped to (required for site tokens; a checkin token with a site checks in only that site)', siteId)
     .option('--subject <who>', 'who holds the token', 'cli')
     .option('--ttl <duration>', 'lifetime, e.g. 15m, 8h', parseTtl, 8 * 3600)
     .option('--keys-dir <dir>', 'keys folder (default: EXPERT_DRAW_KEYS_DIR or ./keys)')

@@ -3,10 +3,10 @@
 // certificates; keys come from node:crypto (forge's key generation is far slower), and verification is OpenSSL's.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
+import { SITE_ID_PATTERN } from '../domain/primitives.js';
 import { MIN_RSA_BITS } from './sealing.js';
 
-/** Site ids as they appear in certificates (subject CN), file names and recipient labels. */
-export const SITE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export { SITE_ID_PATTERN };
 const KEY_BITS = 3072;
 const SERIAL_BYTES = 16;
 /** notBefore is set this far back so a site whose clock runs a little slow accepts a fresh certificate. */

@@ -159,13 +159,16 @@ export interface SealedExport {
   readonly projectId: string;
   /** The recipient label this file is meant for (a site id). */
   readonly recipient: string;
+  /** The `draw.result` entry's commitment, SHA-256(salt ‖ JCS(result)), and its log index: checked when opened. */
+  readonly resultHash?: string;
+  readonly resultIndex?: number;
   readonly box: SealedBox;
 }
 
 /** Builds the export for one recipient; refuses a box that is not sealed to it. */
-export function toExport(drawId: string, projectId: string, recipient: string, box: SealedBox): SealedExport {
+export function toExport(drawId: string, projectId: string, recipient: string, box: SealedBox, commitment?: { resultHash: string; resultIndex: number }): SealedExport {
   if (!box.keys.some((k) => k.recipient === recipient)) throw new Error(`the sealed result of ${drawId} is not sealed to ${recipient}`);
-  return { format: SEALED_EXPORT_FORMAT, drawId, projectId, recipient, box };
+  return { format: SEALED_EXPORT_FORMAT, drawId, projectId, recipient, ...(commitment ? { resultHash: commitment.resultHash, resultIndex: commitment.resultIndex } : {}), box };
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
@@ -178,6 +181,12 @@ export function parseExport(doc: unknown): SealedExport {
   }
   for (const field of ['drawId', 'projectId', 'recipient'] as const) {
     if (!isString(doc[field])) throw new Error(`malformed sealed result: "${field}" must be a non-empty string`);
+  }
+  if (doc.resultHash !== undefined && !(typeof doc.resultHash === 'string' && /^[0-9a-f]{64}$/.test(doc.resultHash))) {
+    throw new Error('malformed sealed result: "resultHash" must be 64 lower-case hex digits');
+  }
+  if (doc.resultIndex !== undefined && !(Number.isSafeInteger(doc.resultIndex) && (doc.resultIndex as number) >= 0)) {
+    throw new Error('malformed sealed result: "resultIndex" must be a log index');
   }
   const box = doc.box;
   if (!isRecord(box) || box.alg !== BOX_ALG || !isString(box.ciphertext) || !Array.isArray(box.keys)) {

@@ -12,6 +12,15 @@ export const ProjectId = z
   .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'project id: 1–64 characters of A–Z, a–z, 0–9, _, . or -')
   .describe('Project (tender) id as registered by the trading centre');
 
+/** Remote evaluation site ids: token claims, certificate subject CN, recipient labels and file names. */
+export const SITE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const SiteId = z
+  .string()
+  .regex(SITE_ID_PATTERN, 'site id: 1–64 characters of A–Z, a–z, 0–9, ., _ or -, starting with a letter or digit')
+  .describe('Remote evaluation site id (the subject CN of its certificate)');
+
+export const DrawId = z.string().regex(/^D-[0-9a-f-]{36}$/, 'draw id: D- followed by a UUID').describe('Draw id');
+
 export const Uscc = z
   .string()
   .refine(isValidUscc, 'not a valid unified social credit code (18 characters with a check character)')

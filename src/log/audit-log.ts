@@ -203,7 +203,12 @@ export class AuditLog {
 
   private async commit(batch: Pending[]): Promise<Appended[]> {
     for (let attempt = 0; ; attempt++) {
-      if (this.needsReload) await this.reload();
+      if (this.needsReload) {
+        // The store failing here is the log being unavailable, as when the write itself fails.
+        await this.reload().catch((err: unknown) => {
+          throw err instanceof AppError ? err : new AppError('LOG_UNAVAILABLE', 'the audit log could not be read back', { cause: String(err) });
+        });
+      }
       const start = this.frontier.size;
       const entries: Buffer[] = [];
       const nodes: MerkleNode[] = [];

@@ -4,7 +4,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { TokenClaims } from '../auth/roles.js';
 import { jcs } from '../crypto/canonical.js';
-import { open, seal, type SealedBox } from '../crypto/sealing.js';
+import { open, seal, toExport, type SealedBox, type SealedExport } from '../crypto/sealing.js';
 import { COMMIT_ENTRY_TYPE } from '../draw/commit.js';
 import { buildCommit, prepareDraw, rankDraw, type DrawResult, type PreparedDraw } from '../draw/engine.js';
 import { EMPTY_HISTORY } from '../draw/history.js';
@@ -18,6 +18,7 @@ import type { KeyObject } from 'node:crypto';
 import { RecordConflictError, type RecordExpectation, type Store } from '../store/store.js';
 import { META, type PoolService } from './pool.service.js';
 import { ROSTERS, type RosterService } from './roster.service.js';
+import type { SiteRecipient, SiteService } from './site.service.js';
 import { encodeRecord, PROJECTS, type ProjectRecord, type ProjectService } from './project.service.js';
 
 export const DRAWS = 'draws';
@@ -63,6 +64,9 @@ export interface DrawRecord {
   readonly policy?: Policy;
   /** A draw this one replaces (an aborted one), for inspectors. */
   readonly supersedes: string | null;
+  /** A remote site's draw: the result is sealed to this site as well, through the certificate with this fingerprint. */
+  readonly site?: string;
+  readonly siteFingerprint?: string;
   readonly by: string;
   readonly createdAt: string;
 }
@@ -82,6 +86,11 @@ export interface SealedContent {
    * group may need after its alternates are used, fixed by the seed at the moment of the draw.
    */
   readonly extension: ReadonlyArray<readonly string[]>;
+  /**
+   * A remote site's draw only: name and ID number of every ranked expert (selected, alternates, extension), so that
+   * the site can check experts in at its own desk after opening the result offline. Never published.
+   */
+  readonly people?: Readonly<Record<string, { readonly name: string; readonly idNumber: string }>>;
 }
 
 /** Top-up positions ranked ahead per group: one more full set of the group's seats, at least three. */
@@ -102,6 +111,7 @@ export class DrawService {
     private readonly sealingPrivateKey: KeyObject,
     private readonly now: () => number,
     private readonly roster: RosterService | null = null,
+    private readonly sites: SiteService | null = null,
   ) {}
 
   async get(drawId: string): Promise<DrawRecord> {
@@ -133,9 +143,11 @@ export class DrawService {
     const at = new Date(this.now()).toISOString();
     const index = this.pool.current();
     let prepared: PreparedDraw;
+    let site: SiteRecipient | null = null;
     try {
-      // Everything the draw reads, before any randomness exists.
+      // Everything the draw reads, before any randomness exists; a remote site's key must be usable now.
       prepared = prepareDraw({ drawId, project: project.project, request: project.request, policy: this.projects.policy, pool: index, history: EMPTY_HISTORY });
+      if (project.site) site = await this.siteRecipient(project.site);
     } catch (err) {
       if (err instanceof AppError) await this.fail(project, raw, drawId, kind, by, err, null);
       throw err;
@@ -145,7 +157,8 @@ export class DrawService {
     const payload = buildCommit(prepared, plan, nonceHash(nonce));
     const groups = prepared.groups.map((g) => ({ specialty: g.specialty, count: g.count, alternates: g.alternates, eligibleCount: g.size }));
     const drawing: ProjectRecord = { ...project, state: 'drawing', drawId, revision: project.revision + 1, updatedAt: at };
-    const committed = { drawId, projectId, kind, state: 'committed', poolVersion: index.version, assurance: assuranceOf(plan), groups, sealed: null, failure: null, policy: this.projects.policy, supersedes: project.drawId, by, createdAt: at } as const;
+    const siteFields = site ? { site: site.recipient, siteFingerprint: site.fingerprint } : {};
+    const committed = { drawId, projectId, kind, state: 'committed', poolVersion: index.version, assurance: assuranceOf(plan), groups, sealed: null, failure: null, policy: this.projects.policy, supersedes: project.drawId, by, createdAt: at, ...siteFields } as const;
     // 1. The commit is durable, and the project is `drawing`, before the seed exists; the pool must still be at the
     //    version the candidates came from.
     let commit;
@@ -179,8 +192,8 @@ export class DrawService {
     // 3. Sealed at once; the log gets the commitment and counts, never an identity.
     const salt = randomBytes(32);
     const resultHash = createHash('sha256').update(salt).update(jcs(result)).digest('hex');
-    const content: SealedContent = { result, salt: salt.toString('hex'), nonce: nonce.toString('hex'), extension };
-    const sealed = seal(Buffer.from(jcs(content)), drawId, [{ recipient: 'service', publicKey: this.sealingKey }]);
+    const content: SealedContent = { result, salt: salt.toString('hex'), nonce: nonce.toString('hex'), extension, ...(site ? { people: this.people(result, extension) } : {}) };
+    const sealed = seal(Buffer.from(jcs(content)), drawId, [{ recipient: 'service', publicKey: this.sealingKey }, ...(site ? [{ recipient: site.recipient, publicKey: site.publicKey }] : [])]);
     const done: ProjectRecord = { ...drawing, state: 'drawn', revision: drawing.revision + 1, updatedAt: new Date(this.now()).toISOString() };
     const final: DrawRecord = { ...base, state: 'drawn', resultHash, sealed };
     const resultEntry = await this.log.append(
@@ -192,6 +205,8 @@ export class DrawService {
         resultHash,
         sealedHash: createHash('sha256').update(jcs(sealed)).digest('hex'),
         groups: result.groups.map((g) => ({ selected: g.selected.length, alternates: g.alternates.length, skipped: g.skipped.length })),
+        // Who else can open the seal: a remote site, by the certificate registered for it.
+        ...(site ? { sealedTo: { site: site.recipient, fingerprint: site.fingerprint } } : {}),
       },
       {
         writes: (resultIndex) => [
@@ -241,6 +256,20 @@ export class DrawService {
     return { ...draw, revealIndex: entry.index };
   }
 
+  /**
+   * A remote site's copy of its draw's sealed result, to open offline with its key. Only the site's own token gets
+   * it, for a drawn result that was sealed to the site; every download is a log entry.
+   */
+  async sealedExport(drawId: string, by: TokenClaims): Promise<SealedExport> {
+    const draw = await this.get(drawId);
+    if (by.site === undefined || draw.site !== by.site) throw new AppError('FORBIDDEN', `draw ${drawId} is not sealed to ${by.site === undefined ? 'a site' : `site ${by.site}`}`);
+    await this.sites?.requireActive(by.site);
+    if (draw.state !== 'drawn' || !draw.sealed || draw.resultHash === null || draw.resultIndex === null) throw new AppError('CONFLICT', `draw ${drawId} is ${draw.state}; it has no sealed result`);
+    const file = toExport(drawId, draw.projectId, by.site, draw.sealed, { resultHash: draw.resultHash, resultIndex: draw.resultIndex });
+    await this.log.append('draw.exported', { drawId, projectId: draw.projectId, site: by.site, fingerprint: draw.siteFingerprint ?? null, by: by.sub });
+    return file;
+  }
+
   /** A disclosed draw's proof: its commit, result and reveal entries, each with an inclusion proof to a checkpoint. */
   async proof(drawId: string): Promise<DrawProof> {
     const draw = await this.get(drawId);
@@ -268,6 +297,22 @@ export class DrawService {
     return started;
   }
 
+  private async siteRecipient(siteId: string): Promise<SiteRecipient> {
+    if (!this.sites) throw new AppError('SITE_UNAVAILABLE', `remote sites are not enabled here; project sealed to ${siteId} cannot be drawn`);
+    return this.sites.recipient(siteId);
+  }
+
+  /** Name and ID number of every ranked expert of a site's draw, for the site's own desk. */
+  private people(result: DrawResult, extension: ReadonlyArray<readonly string[]>): Record<string, { name: string; idNumber: string }> {
+    const out: Record<string, { name: string; idNumber: string }> = {};
+    const ids = result.groups.flatMap((g, i) => [...g.selected, ...g.alternates, ...(extension[i] ?? [])]);
+    for (const id of ids) {
+      const p = this.pool.personal(id);
+      out[id] = { name: p.name, idNumber: p.idNumber };
+    }
+    return out;
+  }
+
   /** Opens a draw's seal with the service's key: only for the roster, check-in and disclosure. */
   openSealed(draw: DrawRecord): SealedContent {
     if (!draw.sealed) throw new AppError('NOT_FOUND', `draw ${draw.drawId} has no result`);
@@ -280,7 +325,7 @@ export class DrawService {
     const failed: ProjectRecord = { ...project, state: 'failed', drawId, revision: project.revision + 1, updatedAt: new Date(this.now()).toISOString() };
     const record: DrawRecord = committed
       ? { ...committed, state: 'failed', failure }
-      : { drawId, projectId: project.project.id, kind, state: 'failed', poolVersion: this.pool.poolVersion, assurance: 'operator', commitIndex: -1, commitLeafHash: '', resultIndex: null, resultHash: null, groups: [], sealed: null, failure, supersedes: project.drawId, by, createdAt: new Date(this.now()).toISOString() };
+      : { drawId, projectId: project.project.id, kind, state: 'failed', poolVersion: this.pool.poolVersion, assurance: 'operator', commitIndex: -1, commitLeafHash: '', resultIndex: null, resultHash: null, groups: [], sealed: null, failure, supersedes: project.drawId, by, createdAt: new Date(this.now()).toISOString(), ...(project.site ? { site: project.site } : {}) };
     await this.log.append(
       'draw.failed',
       { drawId, projectId: project.project.id, code: err.code, details: err.details ?? null, committed: committed !== null },

@@ -41,6 +41,8 @@ export interface Registration {
   readonly name: string | null;
   readonly venue: string | null;
   readonly leadTimeMinutes: number | undefined;
+  /** The remote site registering its own project (from its token); absent: the centre's project. */
+  readonly site?: string;
 }
 
 export const encodeRecord = (v: unknown): Buffer => Buffer.from(JSON.stringify(v), 'utf8');
@@ -77,9 +79,10 @@ export class ProjectService {
       drawId: null,
       revision: 1,
       updatedAt: new Date(this.now()).toISOString(),
+      ...(r.site ? { site: r.site } : {}),
     };
     // The log holds what the draw will read about the project, and a hash of the request (the groups).
-    const payload = { project: r.project, requestHash: createHash('sha256').update(JSON.stringify(r.request)).digest('hex'), request: r.request, leadTimeMinutes: lead, drawAt: record.drawAt, by: by.sub };
+    const payload = { project: r.project, requestHash: createHash('sha256').update(JSON.stringify(r.request)).digest('hex'), request: r.request, leadTimeMinutes: lead, drawAt: record.drawAt, ...(r.site ? { site: r.site } : {}), by: by.sub };
     await this.write('project.registered', payload, record, null, `project ${r.project.id} already exists`);
     return record;
   }

@@ -163,7 +163,8 @@ export class RosterService {
    */
   async checkIn(projectId: string, idNumber: string, by: TokenClaims): Promise<Assignment> {
     const { record: project } = await this.projects.get(projectId);
-    if (by.site !== undefined && project.site !== by.site) throw new AppError('FORBIDDEN', 'this project belongs to another site');
+    // A site's terminal checks in only its site's projects, and the centre's terminals only the centre's.
+    if ((by.site ?? null) !== (project.site ?? null)) throw new AppError('FORBIDDEN', project.site ? `project ${projectId} is checked in at site ${project.site}` : `project ${projectId} is checked in at the centre`);
     if (!project.drawId || project.state !== 'drawn') throw new AppError('CONFLICT', `project ${projectId} has no completed draw`);
     const terminal = `${by.role}:${by.sub}`;
     const recent = (this.misses.get(terminal) ?? []).filter((t) => t > this.now() - CHECKIN_WINDOW_MS);

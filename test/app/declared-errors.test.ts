@@ -10,6 +10,7 @@ import { ROLES, type Role } from '../../src/auth/roles.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
 import { FAULT_MARKER, faultyStore, type Fault } from '../helpers/faulty-store.js';
+import { installCa, testCa, type TestSite } from '../helpers/sites.js';
 
 interface Req {
   readonly url: string;
@@ -32,6 +33,13 @@ interface RouteCase {
 }
 
 let drawnId = '';
+/** A draw of site-a's project (sealed to it too), and one of its projects whose draw failed. */
+let siteDrawId = '';
+let siteFailedDrawId = '';
+const ca = testCa();
+let siteB: TestSite;
+let siteA2: TestSite;
+let siteACert = '';
 /** Response links of the calls of the drawn project: [0] open, [1] answered, [2] past its deadline. */
 let calls: string[] = [];
 const NO_DRAW = 'D-00000000-0000-4000-8000-000000000000';
@@ -58,8 +66,8 @@ const expertBody = (i: number) => ({ ...pool.experts[i]!, personal: syntheticPer
 const csvHeader = 'id,name,phone,idNumber,specialties,region,employer,status\n';
 
 const POOL_ROLES: Role[] = ['pool-manager', 'admin'];
-const PROJECT_WRITE: Role[] = ['operator', 'admin'];
-const PROJECT_READ: Role[] = ['operator', 'supervisor', 'inspector', 'admin'];
+const PROJECT_WRITE: Role[] = ['operator', 'admin', 'site'];
+const PROJECT_READ: Role[] = ['operator', 'supervisor', 'inspector', 'admin', 'site'];
 const lostRace = (req: () => Req) => ({ req: () => ({ ...req(), fault: 'conflict' as const }), code: 'CONFLICT' });
 
 const CASES: Record<string, RouteCase> = {
@@ -173,7 +181,7 @@ const CASES: Record<string, RouteCase> = {
     },
   },
   'POST /v1/projects/{id}/draw': {
-    roles: ['operator'],
+    roles: ['operator', 'site'],
     ok: () => ({ url: '/v1/projects/P-DE-OPEN/draw' }),
     errors: {
       400: { req: () => ({ url: '/v1/projects/P-DE-OPEN/draw', headers: { 'idempotency-key': 'short' } }), code: 'INVALID_INPUT' },
@@ -247,6 +255,49 @@ const CASES: Record<string, RouteCase> = {
       409: { req: () => ({ url: `/v1/draws/${drawnId}/proof` }), code: 'SEALED' },
     },
   },
+  'POST /v1/sites': {
+    roles: ['admin'],
+    ok: () => ({ url: '/v1/sites', payload: { certificate: siteB.certPem } }),
+    errors: {
+      400: { req: () => ({ url: '/v1/sites', payload: { certificate: 42 } }), code: 'INVALID_INPUT' },
+      409: { req: () => ({ url: '/v1/sites', payload: { certificate: siteACert } }), code: 'CONFLICT' },
+      422: { req: () => ({ url: '/v1/sites', payload: { certificate: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' } }), code: 'CERT_MALFORMED' },
+    },
+  },
+  'GET /v1/sites': { roles: ['admin'], ok: () => ({ url: '/v1/sites?state=active' }), errors: { 400: { req: () => ({ url: '/v1/sites?state=gone' }), code: 'INVALID_INPUT' } } },
+  'GET /v1/sites/{id}': {
+    roles: ['admin', 'site'],
+    ok: () => ({ url: '/v1/sites/site-a' }),
+    errors: { 400: { req: () => ({ url: '/v1/sites/-a' }), code: 'INVALID_INPUT' }, 404: { req: () => ({ url: '/v1/sites/site-none' }), code: 'NOT_FOUND' } },
+  },
+  'PUT /v1/sites/{id}/certificate': {
+    roles: ['admin'],
+    ok: () => ({ url: '/v1/sites/site-a/certificate', payload: { certificate: siteA2.certPem } }),
+    errors: {
+      400: { req: () => ({ url: '/v1/sites/site-a/certificate', payload: {} }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: '/v1/sites/site-none/certificate', payload: { certificate: siteA2.certPem } }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: '/v1/sites/site-a/certificate', payload: { certificate: siteACert } }), code: 'CONFLICT' },
+      422: { req: () => ({ url: '/v1/sites/site-a/certificate', payload: { certificate: 'not a certificate' } }), code: 'CERT_MALFORMED' },
+    },
+  },
+  'POST /v1/sites/{id}/revoke': {
+    roles: ['admin'],
+    ok: () => ({ url: '/v1/sites/site-a/revoke', payload: { reason: '密钥泄露' } }),
+    errors: {
+      400: { req: () => ({ url: '/v1/sites/site-a/revoke', payload: {} }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: '/v1/sites/site-none/revoke', payload: { reason: '密钥泄露' } }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: '/v1/sites/site-r/revoke', payload: { reason: '密钥泄露' } }), code: 'CONFLICT' },
+    },
+  },
+  'GET /v1/draws/{id}/sealed': {
+    roles: ['site'],
+    ok: () => ({ url: `/v1/draws/${siteDrawId}/sealed` }),
+    errors: {
+      400: { req: () => ({ url: '/v1/draws/D-1/sealed' }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: `/v1/draws/${NO_DRAW}/sealed` }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: `/v1/draws/${siteFailedDrawId}/sealed` }), code: 'CONFLICT' },
+    },
+  },
   'GET /v1/draws/{id}': {
     roles: PROJECT_READ,
     ok: () => ({ url: '/v1/draws/D-00000000-0000-4000-8000-000000000000' }),
@@ -282,7 +333,15 @@ beforeAll(async () => {
   const seed = { sub: 'seed', role: 'admin' as const, iat: 0, exp: 0 };
   await t.ctx.pool.import(pool.experts.slice(0, 60).map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', seed);
   const op = { sub: 'op', role: 'operator' as const, iat: 0, exp: 0 };
-  const reg = (id: string, groups = [{ specialty: 'C990101', count: 5 }]) =>
+  installCa(t, ca.ca);
+  siteACert = ca.issue('site-a').certPem;
+  siteB = ca.issue('site-b');
+  siteA2 = ca.issue('site-a');
+  const admin = { sub: 'admin', role: 'admin' as const, iat: 0, exp: 0 };
+  await t.ctx.sites.register(siteACert, admin);
+  await t.ctx.sites.register(ca.issue('site-r').certPem, admin);
+  await t.ctx.sites.revoke('site-r', '停止合作', admin);
+  const reg = (id: string, groups = [{ specialty: 'C990101', count: 5 }], site?: string) =>
     t.ctx.projects.register(
       {
         project: { id, tenderer: syntheticUscc(8001), agency: null, bidders: [], avoid: [], preparedBy: [], bidOpeningAt: '2026-12-01T10:00:00+08:00', region: '330106' },
@@ -290,12 +349,18 @@ beforeAll(async () => {
         name: null,
         venue: '3号评标室',
         leadTimeMinutes: undefined,
+        site,
       },
       op,
     );
   for (const id of ['P-DE-OPEN', 'P-DE-DRAWN', 'P-DE-CANCEL']) await reg(id);
   await reg('P-DE-SHORT', [{ specialty: 'C990102', count: 5 }]);
   drawnId = (await t.ctx.draws.run('P-DE-DRAWN', 'immediate', op)).drawId;
+  await reg('P-DE-SITE', undefined, 'site-a');
+  siteDrawId = (await t.ctx.draws.run('P-DE-SITE', 'immediate', op)).drawId;
+  await reg('P-DE-SITE-SHORT', [{ specialty: 'C990102', count: 5 }], 'site-a');
+  await expect(t.ctx.draws.run('P-DE-SITE-SHORT', 'immediate', op)).rejects.toThrow(/not enough eligible experts/);
+  siteFailedDrawId = (await t.ctx.projects.get('P-DE-SITE-SHORT')).record.drawId!;
   await reg('P-DE-GONE');
   await t.ctx.projects.cancel('P-DE-GONE', '招标人撤回', op);
   await t.ctx.calls.tick();

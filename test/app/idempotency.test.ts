@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileMessages } from '../../src/calls/file-adapter.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
+import { installCa, testCa } from '../helpers/sites.js';
 
 let t: Built;
 let clock = Date.parse('2026-12-01T06:00:00+08:00');
@@ -13,10 +14,13 @@ let drawId = '';
 let links: string[] = [];
 // Every pool index: the routes above add experts 60 and 62, and the draw may pick them.
 const phoneOwner = new Map(Array.from({ length: 80 }, (_, i) => [syntheticPersonal(i).phone, i]));
+const ca = testCa();
+const sites = { one: ca.issue('site-idem-1'), two: ca.issue('site-idem-2'), gone: ca.issue('site-idem-3') };
 const pool = generatePool({ size: 80, seed: 'idempotency', fixed: [{ code: 'C990101', members: 30 }] });
 
 beforeAll(async () => {
   t = await build({}, { now: () => clock });
+  installCa(t, ca.ca);
   const seeded = await t.ctx.pool.import(
     pool.experts.slice(0, 60).map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })),
     [],
@@ -47,7 +51,7 @@ const csv = (i: number) => {
 interface Case {
   readonly url: string | (() => string);
   /** null: a route without a bearer token (the response link). */
-  readonly role: 'pool-manager' | 'operator' | 'supervisor' | 'checkin' | null;
+  readonly role: 'pool-manager' | 'operator' | 'supervisor' | 'checkin' | 'admin' | null;
   readonly payload: () => string | object | Promise<object>;
   readonly other: () => string | object | Promise<object>;
   readonly contentType?: string;
@@ -102,6 +106,14 @@ const CASES: Record<string, Case> = {
     other: () => ({ note: 'x' }),
   },
   '/v1/draws/{id}/disclose': { url: () => `/v1/draws/${drawId}/disclose`, role: 'operator', payload: () => ({}), other: () => ({ note: 'x' }) },
+  '/v1/sites': { url: '/v1/sites', role: 'admin', payload: () => ({ certificate: sites.one.certPem }), other: () => ({ certificate: sites.two.certPem }) },
+  '/v1/sites/{id}/revoke': {
+    url: '/v1/sites/site-idem-3/revoke',
+    role: 'admin',
+    before: () => t.app.inject({ method: 'POST', url: '/v1/sites', headers: t.auth('admin'), payload: { certificate: sites.gone.certPem } }),
+    payload: () => ({ reason: '停止合作' }),
+    other: () => ({ reason: '密钥泄露' }),
+  },
   '/v1/projects/{id}/draw': {
     url: '/v1/projects/P-IDEM-D/draw',
     role: 'operator',

@@ -11,6 +11,7 @@ import type { Scheduler } from '../../services/scheduler.js';
 import type { CallWorker } from '../../services/call-worker.js';
 import type { OutboxService } from '../../services/outbox.service.js';
 import type { RosterService } from '../../services/roster.service.js';
+import type { SiteService } from '../../services/site.service.js';
 import type { Store } from '../../store/store.js';
 
 export interface AppContext {
@@ -26,6 +27,7 @@ export interface AppContext {
   readonly roster: RosterService;
   readonly outbox: OutboxService;
   readonly calls: CallWorker;
+  readonly sites: SiteService;
   /** Current time in ms; tests drive it. */
   readonly now: () => number;
 }

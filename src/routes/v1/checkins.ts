@@ -25,13 +25,17 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         summary: 'Check an expert in by ID number',
-        description: 'Unmatched or repeated ID numbers are logged; a terminal that sends too many unmatched numbers is refused for a while (429).',
+        description: 'Unmatched or repeated ID numbers are logged; a terminal that sends too many unmatched numbers is refused for a while (429). A terminal token that names a site checks in only that site’s projects; one without a site only the centre’s.',
         tags: ['check-in'],
         body: z.object({ projectId: ProjectId, idNumber: ResidentId.describe('Resident ID number read from the card') }).strict(),
         response: { 200: Assignment, ...errorResponses(404, 409) },
       },
     },
-    async (request) => app.ctx.roster.checkIn(request.body.projectId, request.body.idNumber, request.principal),
+    async (request) => {
+      // A site's terminal works only while its site is registered and active.
+      if (request.principal.site !== undefined) await app.ctx.sites.requireActive(request.principal.site);
+      return app.ctx.roster.checkIn(request.body.projectId, request.body.idNumber, request.principal);
+    },
   );
 };
 export default routes;

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { requireRole } from '../../auth/require-role.js';
 import { Project } from '../../domain/project.js';
 import { DrawRequest } from '../../domain/request.js';
-import { IsoDateTimeWithOffset, ProjectId, Uscc } from '../../domain/primitives.js';
+import { DrawId, IsoDateTimeWithOffset, ProjectId, Uscc } from '../../domain/primitives.js';
+import type { TokenClaims } from '../../auth/roles.js';
 import { AppError } from '../../errors.js';
 import { idempotencyWrite } from '../../plugins/app/idempotency.js';
 import { errorResponses } from '../../schemas/common.js';
@@ -32,7 +33,7 @@ const ProjectView = z
     drawId: z.string().nullable().describe('Latest draw of the project'),
     revision: z.int(),
     updatedAt: z.string(),
-    site: z.string().nullable().optional().describe('Remote evaluation site the project belongs to'),
+    site: z.string().nullable().optional().describe('Remote evaluation site the project belongs to (its draw is sealed to the site too)'),
     knownBidders: z.array(z.string()).optional().describe('Bidders recorded after registration'),
   })
   .describe('A project and its draw schedule');
@@ -58,6 +59,8 @@ const DrawView = z
       .optional()
       .describe('Seats by the state of their current call (calling, accepted, declined, timeout, refused, checked-in); counts only'),
     supersedes: z.string().nullable().describe('Earlier draw of the project this one follows'),
+    site: z.string().optional().describe('Remote site the result is sealed to as well'),
+    siteFingerprint: z.string().optional().describe('SHA-256 fingerprint of the site certificate the result was sealed to'),
     createdAt: z.string(),
   })
   .describe('Draw status: never an expert identity');
@@ -71,19 +74,29 @@ const drawView = (d: DrawRecord) => {
 const projectView = (p: ProjectRecord) => p;
 
 const routes: FastifyPluginAsyncZod = async (app) => {
-  const { projects, draws, vault, roster } = app.ctx;
-  const write = requireRole('operator', 'admin');
-  const read = requireRole('operator', 'supervisor', 'inspector', 'admin');
+  const { projects, draws, vault, roster, sites } = app.ctx;
+  // A site token registers and manages its own site's projects only (sites.confine); centre roles reach every project.
+  const write = requireRole('operator', 'admin', 'site');
+  const read = requireRole('operator', 'supervisor', 'inspector', 'admin', 'site');
+  /** A token naming a site reaches only that site's projects; a centre token (no site) costs no read here. */
+  const guard = async (who: TokenClaims, projectId: string) => {
+    if (who.site === undefined) return;
+    await sites.confine(who, (await projects.get(projectId)).record);
+  };
 
   app.post('/projects', { onRequest: write, schema: { summary: 'Register a project; its draw is scheduled', tags: ['projects'], body: Register, response: { 201: ProjectView, ...errorResponses(409, 422) } } }, async (request, reply) => {
     const { name, venue, groups, tendererRepresentatives, leadTimeMinutes, ...project } = request.body;
-    const record = await projects.register({ project, request: { groups, tendererRepresentatives }, name: name ?? null, venue: venue ?? null, leadTimeMinutes }, request.principal);
+    const site = request.principal.site;
+    if (site !== undefined) await sites.requireActive(site);
+    const record = await projects.register({ project, request: { groups, tendererRepresentatives }, name: name ?? null, venue: venue ?? null, leadTimeMinutes, site }, request.principal);
     return reply.status(201).send(projectView(record));
   });
 
-  app.get('/projects/:id', { onRequest: read, schema: { summary: 'A project and its draw state', tags: ['projects'], params: Params, response: { 200: ProjectView, ...errorResponses(404) } } }, async (request) =>
-    projectView((await projects.get(request.params.id)).record),
-  );
+  app.get('/projects/:id', { onRequest: read, schema: { summary: 'A project and its draw state', tags: ['projects'], params: Params, response: { 200: ProjectView, ...errorResponses(404) } } }, async (request) => {
+    const { record } = await projects.get(request.params.id);
+    if (request.principal.site !== undefined) await sites.confine(request.principal, record);
+    return projectView(record);
+  });
 
   app.patch(
     '/projects/:id/bid-opening',
@@ -91,19 +104,25 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       onRequest: write,
       schema: { summary: 'Move the bid opening (the draw moves with it)', tags: ['projects'], params: Params, body: z.object({ bidOpeningAt: IsoDateTimeWithOffset, reason: Reason }).strict(), response: { 200: ProjectView, ...errorResponses(404, 409, 422) } },
     },
-    async (request) => projectView(await projects.reschedule(request.params.id, request.body.bidOpeningAt, request.body.reason, request.principal)),
+    async (request) => {
+      await guard(request.principal, request.params.id);
+      return projectView(await projects.reschedule(request.params.id, request.body.bidOpeningAt, request.body.reason, request.principal));
+    },
   );
 
   app.post(
     '/projects/:id/cancel',
     { onRequest: write, schema: { summary: 'Cancel a project', tags: ['projects'], params: Params, body: z.object({ reason: Reason }).strict(), response: { 200: ProjectView, ...errorResponses(404, 409) } } },
-    async (request) => projectView(await projects.cancel(request.params.id, request.body.reason, request.principal)),
+    async (request) => {
+      await guard(request.principal, request.params.id);
+      return projectView(await projects.cancel(request.params.id, request.body.reason, request.principal));
+    },
   );
 
   app.post(
     '/projects/:id/draw',
     {
-      onRequest: requireRole('operator'),
+      onRequest: requireRole('operator', 'site'),
       schema: {
         summary: 'Draw now (immediate draw), instead of waiting for the schedule',
         tags: ['projects'],
@@ -113,6 +132,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       // The saved answer for an Idempotency-Key is written with the result, so a crash cannot draw twice.
+      await guard(request.principal, request.params.id);
       const pending = request.idempotency;
       const draw = await draws.run(request.params.id, 'immediate', request.principal, pending ? { idempotency: (d) => idempotencyWrite(vault, pending, 201, JSON.stringify(drawView(d))) } : {});
       return reply.status(201).send(drawView(draw));
@@ -131,10 +151,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: ProjectView, ...errorResponses(404, 409) },
       },
     },
-    async (request) => projectView(await projects.addBidders(request.params.id, request.body.bidders, request.principal)),
+    async (request) => {
+      await guard(request.principal, request.params.id);
+      return projectView(await projects.addBidders(request.params.id, request.body.bidders, request.principal));
+    },
   );
 
-  const DrawParams = z.object({ id: z.string().regex(/^D-[0-9a-f-]{36}$/).describe('Draw id') });
+  const DrawParams = z.object({ id: DrawId });
   app.post(
     '/draws/:id/unseal',
     {
@@ -222,6 +245,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/draws/:id', { onRequest: read, schema: { summary: 'Draw status', tags: ['draws'], params: DrawParams, response: { 200: DrawView, ...errorResponses(404) } } }, async (request) => {
     const draw = await draws.get(request.params.id);
+    if (request.principal.site !== undefined) await sites.confine(request.principal, (await projects.get(draw.projectId)).record);
     return { ...drawView(draw), calls: await roster.summary(draw.drawId) };
   });
 };

@@ -1,0 +1,137 @@
+// Remote evaluation sites (远程异地评标): an admin registers a site with the certificate the centre's site CA issued
+// (docs/sites.md); the site's own token downloads its draws' sealed results, which only its key opens.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireRole } from '../../auth/require-role.js';
+import { DrawId, SiteId } from '../../domain/primitives.js';
+import { AppError } from '../../errors.js';
+import { errorResponses } from '../../schemas/common.js';
+import { SITE_STATES, type SiteRecord } from '../../services/site.service.js';
+import { SEALED_EXPORT_FORMAT } from '../../crypto/sealing.js';
+
+const CertificatePem = z
+  .string()
+  .min(1)
+  .max(16_384)
+  .describe('The site certificate, PEM (site-cert.pem from `expert-draw ca issue-site`)');
+
+const SiteView = z
+  .object({
+    siteId: SiteId,
+    siteName: z.string().describe('Site name (subject O of the certificate)'),
+    certificate: z.string().describe('The registered certificate, PEM (public)'),
+    fingerprint: z.string().describe('SHA-256 of the certificate (DER), hex: compare it with the site out of band'),
+    serial: z.string().describe('Certificate serial number, hex'),
+    notBefore: z.string(),
+    notAfter: z.string().describe('Results are not sealed to the site after this: renew before'),
+    state: z.enum(SITE_STATES).describe('active, or revoked (its tokens reach nothing, its draws fail)'),
+    revokedReason: z.string().nullable(),
+    revision: z.int(),
+    registeredAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .describe('A registered remote evaluation site');
+
+const WrappedKeyView = z.object({ alg: z.string(), recipient: z.string(), ephemeral: z.string().optional(), wrapped: z.string() });
+const SealedExportView = z
+  .object({
+    format: z.literal(SEALED_EXPORT_FORMAT),
+    drawId: z.string(),
+    projectId: z.string(),
+    recipient: z.string().describe('The site this file is for'),
+    resultHash: z.string().optional().describe('The draw.result entry’s commitment; `expert-draw open` checks it'),
+    resultIndex: z.int().optional().describe('Log index of the draw.result entry'),
+    box: z.object({ alg: z.string(), ciphertext: z.string(), keys: z.array(WrappedKeyView) }).describe('AES-256-GCM box; the data key wrapped to each recipient'),
+  })
+  .describe('Open offline: expert-draw open --key site-key.pem sealed.json');
+
+const Params = z.object({ id: SiteId });
+const Reason = z.string().trim().min(2).max(500).describe('Why: kept in the audit log');
+const view = (s: SiteRecord) => s;
+
+const routes: FastifyPluginAsyncZod = async (app) => {
+  const { sites, draws } = app.ctx;
+  const admin = requireRole('admin');
+
+  app.post(
+    '/sites',
+    {
+      onRequest: admin,
+      schema: {
+        summary: 'Register a remote evaluation site by its certificate',
+        description: 'The certificate must be issued by the site CA (EXPERT_DRAW_SITE_CA_FILE), valid now, and hold an RSA key of at least 2048 bits.',
+        tags: ['sites'],
+        body: z.object({ certificate: CertificatePem }).strict(),
+        response: { 201: SiteView, ...errorResponses(409, 422) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(view(await sites.register(request.body.certificate, request.principal))),
+  );
+
+  app.get(
+    '/sites',
+    {
+      onRequest: admin,
+      schema: {
+        summary: 'Registered sites',
+        tags: ['sites'],
+        querystring: z.object({ state: z.enum(SITE_STATES).optional().describe('Only sites in this state') }).strict(),
+        response: { 200: z.object({ sites: z.array(SiteView) }), ...errorResponses() },
+      },
+    },
+    async (request) => ({ sites: (await sites.all()).filter((s) => request.query.state === undefined || s.state === request.query.state).map(view) }),
+  );
+
+  app.get(
+    '/sites/:id',
+    { onRequest: requireRole('admin', 'site'), schema: { summary: 'One site (a site token: its own)', tags: ['sites'], params: Params, response: { 200: SiteView, ...errorResponses(404) } } },
+    async (request) => {
+      const who = request.principal;
+      if (who.site !== undefined && who.site !== request.params.id) throw new AppError('FORBIDDEN', `a token of site ${who.site} reads only its own site`);
+      return view((await sites.get(request.params.id)).record);
+    },
+  );
+
+  app.put(
+    '/sites/:id/certificate',
+    {
+      onRequest: admin,
+      schema: {
+        summary: 'Renew a site’s certificate (or replace a leaked key); reactivates a revoked site',
+        tags: ['sites'],
+        params: Params,
+        body: z.object({ certificate: CertificatePem }).strict(),
+        response: { 200: SiteView, ...errorResponses(404, 409, 422) },
+      },
+    },
+    async (request) => view(await sites.renew(request.params.id, request.body.certificate, request.principal)),
+  );
+
+  app.post(
+    '/sites/:id/revoke',
+    {
+      onRequest: admin,
+      schema: { summary: 'Revoke a site: nothing more is sealed to it and its tokens reach nothing', tags: ['sites'], params: Params, body: z.object({ reason: Reason }).strict(), response: { 200: SiteView, ...errorResponses(404, 409) } },
+    },
+    async (request) => view(await sites.revoke(request.params.id, request.body.reason, request.principal)),
+  );
+
+  app.get(
+    '/draws/:id/sealed',
+    {
+      onRequest: requireRole('site'),
+      schema: {
+        summary: 'The sealed result of the site’s own draw, to open offline with the site key',
+        description: 'Every download is a log entry. Only the site’s private key opens the box: `expert-draw open --key site-key.pem sealed.json`.',
+        tags: ['sites'],
+        params: z.object({ id: DrawId }),
+        response: { 200: SealedExportView, ...errorResponses(404, 409) },
+      },
+    },
+    async (request) => {
+      const file = await draws.sealedExport(request.params.id, request.principal);
+      return { ...file, box: { ...file.box, keys: [...file.box.keys] } };
+    },
+  );
+};
+export default routes;

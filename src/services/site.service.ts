@@ -1,0 +1,187 @@
+// Remote evaluation sites (远程异地评标): registered by an admin with a certificate the centre's site CA signed. A site's
+// draws are sealed to its key as well as the service's; its tokens reach only its own projects. Every change is a log
+// entry committed with the site record.
+import { createHash, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { TokenClaims } from '../auth/roles.js';
+import { CertificateError, verifySiteCertificate, type VerifiedSite } from '../crypto/ca.js';
+import { AppError } from '../errors.js';
+import type { AuditLog } from '../log/audit-log.js';
+import { RecordConflictError, type Store } from '../store/store.js';
+import { encodeRecord, type ProjectRecord } from './project.service.js';
+
+export const SITES = 'sites';
+/** The service's own recipient label in sealed boxes: no site may take it. */
+const RESERVED_SITE_IDS = new Set(['service']);
+
+export const SITE_STATES = ['active', 'revoked'] as const;
+export type SiteState = (typeof SITE_STATES)[number];
+
+export interface SiteRecord {
+  readonly siteId: string;
+  readonly siteName: string;
+  /** The site certificate, PEM (public). */
+  readonly certificate: string;
+  /** SHA-256 of the certificate's DER, lower-case hex. */
+  readonly fingerprint: string;
+  readonly serial: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly state: SiteState;
+  readonly revokedReason: string | null;
+  readonly revision: number;
+  readonly registeredAt: string;
+  readonly updatedAt: string;
+}
+
+/** What a draw seals to: the site's recipient label, its key and the certificate that vouched for it. */
+export interface SiteRecipient {
+  readonly recipient: string;
+  readonly publicKey: KeyObject;
+  readonly fingerprint: string;
+}
+
+export class SiteService {
+  /** Verified certificates by SHA-256 of (CA PEM, site PEM): a site's draws parse its certificate once per process. */
+  private readonly verified = new Map<string, VerifiedSite>();
+  private caPem: string | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly log: AuditLog,
+    private readonly caFile: string,
+    private readonly now: () => number,
+  ) {}
+
+  /** Registers a site from its certificate; the site id and name come from the certificate. */
+  async register(certificatePem: string, by: TokenClaims): Promise<SiteRecord> {
+    const site = this.verify(certificatePem);
+    const at = new Date(this.now()).toISOString();
+    const record: SiteRecord = { ...this.certificateFields(site, certificatePem), state: 'active', revokedReason: null, revision: 1, registeredAt: at, updatedAt: at };
+    await this.write('site.registered', { siteId: site.siteId, siteName: site.siteName, fingerprint: site.fingerprint, serial: site.serial, notAfter: record.notAfter, by: by.sub }, record, null, `site ${site.siteId} is already registered; renew its certificate instead`);
+    return record;
+  }
+
+  /** Replaces a site's certificate (renewal, or a new key after a leak); reactivates a revoked site. */
+  async renew(siteId: string, certificatePem: string, by: TokenClaims): Promise<SiteRecord> {
+    const { record, raw } = await this.get(siteId);
+    const site = this.verify(certificatePem);
+    if (site.siteId !== siteId) throw new AppError('CONFLICT', `the certificate names site ${site.siteId}, not ${siteId}`);
+    if (site.fingerprint === record.fingerprint) throw new AppError('CONFLICT', `site ${siteId} already has this certificate`);
+    const next: SiteRecord = { ...record, ...this.certificateFields(site, certificatePem), state: 'active', revokedReason: null, revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
+    await this.write('site.renewed', { siteId, from: record.fingerprint, to: site.fingerprint, serial: site.serial, notAfter: next.notAfter, reactivated: record.state === 'revoked', by: by.sub }, next, raw);
+    return next;
+  }
+
+  /** Stops sealing to a site and refuses its tokens; its scheduled draws fail visibly until it is renewed. */
+  async revoke(siteId: string, reason: string, by: TokenClaims): Promise<SiteRecord> {
+    const { record, raw } = await this.get(siteId);
+    if (record.state === 'revoked') throw new AppError('CONFLICT', `site ${siteId} is already revoked`);
+    const next: SiteRecord = { ...record, state: 'revoked', revokedReason: reason, revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
+    await this.write('site.revoked', { siteId, fingerprint: record.fingerprint, reason, by: by.sub }, next, raw);
+    return next;
+  }
+
+  async get(siteId: string): Promise<{ record: SiteRecord; raw: Buffer }> {
+    const raw = await this.store.getRecord(SITES, siteId);
+    if (!raw) throw new AppError('NOT_FOUND', `no site ${siteId}`);
+    return { record: JSON.parse(raw.toString('utf8')) as SiteRecord, raw };
+  }
+
+  async all(): Promise<SiteRecord[]> {
+    return (await this.store.listRecords(SITES)).map((r) => JSON.parse(r.value.toString('utf8')) as SiteRecord).sort((a, b) => a.siteId.localeCompare(b.siteId));
+  }
+
+  /** A site token's site must be registered and active; otherwise the token reaches nothing. */
+  async requireActive(siteId: string): Promise<SiteRecord> {
+    const raw = await this.store.getRecord(SITES, siteId);
+    const record = raw ? (JSON.parse(raw.toString('utf8')) as SiteRecord) : null;
+    if (!record) throw new AppError('FORBIDDEN', `site ${siteId} is not registered with this service`);
+    if (record.state !== 'active') throw new AppError('FORBIDDEN', `site ${siteId} is revoked`);
+    return record;
+  }
+
+  /**
+   * Confines a principal to its site: a token that names a site reaches only that site's projects, and only while the
+   * site is active. A centre token (no site) reaches every project.
+   */
+  async confine(principal: TokenClaims, project: ProjectRecord): Promise<void> {
+    if (principal.site === undefined) return;
+    if ((project.site ?? null) !== principal.site) throw new AppError('FORBIDDEN', `project ${project.project.id} does not belong to site ${principal.site}`);
+    await this.requireActive(principal.site);
+  }
+
+  /**
+   * The key a site's draw is sealed to. The stored certificate is checked again against the CA (a record changed in
+   * the store cannot redirect a result) and must be valid now.
+   */
+  async recipient(siteId: string): Promise<SiteRecipient> {
+    const raw = await this.store.getRecord(SITES, siteId);
+    if (!raw) throw new AppError('SITE_UNAVAILABLE', `site ${siteId} is not registered`);
+    const record = JSON.parse(raw.toString('utf8')) as SiteRecord;
+    if (record.state !== 'active') throw new AppError('SITE_UNAVAILABLE', `site ${siteId} is revoked; nothing is sealed to it until its certificate is renewed`);
+    let site: VerifiedSite;
+    try {
+      site = this.verifyCached(record.certificate);
+    } catch (err) {
+      if (err instanceof CertificateError || (err instanceof AppError && err.code === 'SITE_CA_MISSING')) throw new AppError('SITE_UNAVAILABLE', `site ${siteId}: ${err.message}`);
+      throw err;
+    }
+    const now = this.now();
+    if (now < site.notBefore.getTime() || now > site.notAfter.getTime()) throw new AppError('SITE_UNAVAILABLE', `the certificate of site ${siteId} is not valid now (until ${site.notAfter.toISOString()}); renew it`);
+    if (site.siteId !== siteId || site.fingerprint !== record.fingerprint) throw new AppError('SITE_UNAVAILABLE', `the stored certificate of site ${siteId} does not match its record`);
+    return { recipient: siteId, publicKey: site.publicKey, fingerprint: site.fingerprint };
+  }
+
+  private ca(): string {
+    if (this.caPem !== null) return this.caPem;
+    try {
+      this.caPem = readFileSync(this.caFile, 'utf8');
+    } catch {
+      throw new AppError('SITE_CA_MISSING', `no site CA certificate at ${this.caFile}: create one with \`expert-draw ca init\` and install its ca.pem (EXPERT_DRAW_SITE_CA_FILE)`);
+    }
+    return this.caPem;
+  }
+
+  /** Full check at the current time, for registration and renewal: every certificate problem is a 422 with its code. */
+  private verify(certificatePem: string): VerifiedSite {
+    const caPem = this.ca();
+    let site: VerifiedSite;
+    try {
+      site = verifySiteCertificate(certificatePem, caPem, new Date(this.now()));
+    } catch (err) {
+      if (err instanceof CertificateError) throw new AppError(err.code, err.message);
+      throw err;
+    }
+    if (RESERVED_SITE_IDS.has(site.siteId)) throw new AppError('CERT_MALFORMED', `the site id ${site.siteId} is reserved`);
+    return site;
+  }
+
+  /**
+   * The full check once per certificate per process (node-forge parsing is slow; the draw path must not repeat it);
+   * the caller checks the site certificate's validity against its own time on every use.
+   */
+  private verifyCached(certificatePem: string): VerifiedSite {
+    const caPem = this.ca();
+    const key = createHash('sha256').update(caPem).update('\0').update(certificatePem).digest('hex');
+    let site = this.verified.get(key);
+    if (!site) {
+      site = verifySiteCertificate(certificatePem, caPem, new Date(this.now()));
+      this.verified.set(key, site);
+    }
+    return site;
+  }
+
+  private certificateFields(site: VerifiedSite, certificate: string) {
+    return { siteId: site.siteId, siteName: site.siteName, certificate, fingerprint: site.fingerprint, serial: site.serial, notBefore: site.notBefore.toISOString(), notAfter: site.notAfter.toISOString() };
+  }
+
+  private async write(type: string, payload: Record<string, unknown>, next: SiteRecord, expected: Buffer | null, conflict?: string): Promise<void> {
+    try {
+      await this.log.append(type, payload, { writes: [{ collection: SITES, key: next.siteId, value: encodeRecord(next) }], expects: [{ collection: SITES, key: next.siteId, value: expected }] });
+    } catch (err) {
+      if (err instanceof RecordConflictError) throw new AppError('CONFLICT', conflict ?? `site ${next.siteId} changed meanwhile; retry`);
+      throw err;
+    }
+  }
+}
