@@ -1,10 +1,11 @@
 // `expert-draw ca init | ca issue-site` (the centre's site CA) and `expert-draw open` (a site opens a sealed result offline).
-import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { certificateFingerprint, createCa, issueSiteCertificate, SITE_ID_PATTERN, verifySiteCertificate } from '../crypto/ca.js';
-import { openExport } from '../crypto/sealing.js';
+import { jcs } from '../crypto/canonical.js';
+import { openExport, parseExport, type SealedExport } from '../crypto/sealing.js';
 
 export const CA_FILES = { cert: 'ca.pem', key: 'ca.key.pem' } as const;
 export const SITE_FILES = { cert: 'site-cert.pem', key: 'site-key.pem' } as const;
@@ -88,10 +89,11 @@ export function registerCaCommands(program: Command): void {
 
   program
     .command('open')
-    .description('open a sealed result file offline with the site key and print the result as JSON')
+    .description("open a sealed result file offline with the site key: checks it against the draw's logged commitment and prints the ranked experts")
     .requiredOption('--key <file>', "the site's private key (site-key.pem)")
+    .option('--json', 'print the opened content as JSON')
     .argument('<sealed.json>', 'the sealed result file downloaded from the service')
-    .action((file: string, opts: { key: string }) => {
+    .action((file: string, opts: { key: string; json?: boolean }) => {
       const privateKey = readPrivateKey(opts.key);
       let doc: unknown;
       try {
@@ -99,6 +101,52 @@ export function registerCaCommands(program: Command): void {
       } catch (err) {
         throw err instanceof SyntaxError ? new Error(`${file} is not JSON`) : err;
       }
-      console.log(JSON.stringify(openExport(doc, privateKey), null, 2));
+      const exp = parseExport(doc);
+      const content = openExport(exp, privateKey);
+      if (exp.resultHash !== undefined) checkCommitment(exp, content);
+      console.log(opts.json || !isDrawContent(content) ? JSON.stringify(content, null, 2) : panelText(exp, content));
     });
+}
+
+/** What a draw's seal holds (DrawService's SealedContent), as far as the site's desk needs it. */
+interface DrawContent {
+  readonly salt: string;
+  readonly result: { readonly groups: ReadonlyArray<{ readonly specialty: string; readonly selected: readonly string[]; readonly alternates: readonly string[] }> };
+  readonly extension: ReadonlyArray<readonly string[]>;
+  readonly people?: Readonly<Record<string, { readonly name: string; readonly idNumber: string }>>;
+}
+
+function isDrawContent(v: unknown): v is DrawContent {
+  const c = v as Partial<DrawContent> | null;
+  return typeof c === 'object' && c !== null && typeof c.salt === 'string' && Array.isArray(c.result?.groups) && Array.isArray(c.extension);
+}
+
+/** The opened result must be the one the log committed to: SHA-256(salt ‖ JCS(result)) = the export's resultHash. */
+function checkCommitment(exp: SealedExport, content: unknown): void {
+  const c = content as { salt?: unknown; result?: unknown } | null;
+  const salt = typeof c?.salt === 'string' && /^[0-9a-f]+$/.test(c.salt) ? Buffer.from(c.salt, 'hex') : null;
+  const actual = salt && c?.result !== undefined ? createHash('sha256').update(salt).update(jcs(c.result)).digest('hex') : null;
+  if (actual !== exp.resultHash) {
+    throw new Error(`the opened result does not match the commitment of draw.result entry #${exp.resultIndex ?? '?'}: do not use it, and tell the centre`);
+  }
+}
+
+/** The ranked experts of each group, for the site's desk: seats first, then alternates, then the top-up order. */
+function panelText(exp: SealedExport, content: DrawContent): string {
+  const lines = [`Draw ${exp.drawId} of project ${exp.projectId}, sealed to site ${exp.recipient}`];
+  if (exp.resultHash !== undefined) lines.push(`Matches the commitment in log entry #${exp.resultIndex ?? '?'} (${exp.resultHash.slice(0, 16)}…)`);
+  content.result.groups.forEach((g, i) => {
+    lines.push('', `Group ${i + 1}: ${g.specialty}, ${g.selected.length} seats`, 'rank  role       expert            name              ID number');
+    const ranked = [
+      ...g.selected.map((id) => [id, 'seat'] as const),
+      ...g.alternates.map((id) => [id, 'alternate'] as const),
+      ...(content.extension[i] ?? []).map((id) => [id, 'top-up'] as const),
+    ];
+    ranked.forEach(([id, role], rank) => {
+      const who = content.people?.[id];
+      lines.push(`${String(rank + 1).padEnd(6)}${role.padEnd(11)}${id.padEnd(18)}${(who?.name ?? '').padEnd(18)}${who?.idNumber ?? ''}`);
+    });
+  });
+  lines.push('', 'Seats go to the experts who accept their call, down this order; check-in matches the ID card against the ID number.');
+  return lines.join('\n');
 }

@@ -1,0 +1,290 @@
+// Remote evaluation sites end to end through the API: registration by certificate (and every refusal), a site's own
+// project drawn at its request and on schedule, its sealed result opened with its key and with no other, the offline
+// `expert-draw open`, site-scoped check-in, confinement of one site's tokens away from another's projects and draws,
+// and revocation and renewal.
+import { spawnSync } from 'node:child_process';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jcs } from '../../src/crypto/canonical.js';
+import { openExport, type SealedExport } from '../../src/crypto/sealing.js';
+import type { SealedContent } from '../../src/services/draw.service.js';
+import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
+import { build, type Built } from '../helper.js';
+import { installCa, testCa, type TestSite } from '../helpers/sites.js';
+
+let t: Built;
+let clock = Date.parse('2026-12-01T06:00:00+08:00');
+const ca = testCa();
+const siteA = ca.issue('site-a');
+const siteB = ca.issue('site-b');
+const pool = generatePool({ size: 80, seed: 'sites', fixed: [{ code: 'C990101', members: 40 }] });
+const personalOf = new Map(pool.experts.slice(0, 60).map((e, i) => [e.id, syntheticPersonal(i)]));
+const root = resolve(import.meta.dirname, '../..');
+const files = mkdtempSync(join(tmpdir(), 'expert-draw-sites-'));
+
+const project = (id: string, bidOpeningAt = '2026-12-01T10:00:00+08:00') => ({
+  id,
+  tenderer: syntheticUscc(9001),
+  agency: syntheticUscc(9002),
+  bidOpeningAt,
+  region: '330106',
+  venue: '远程评标室 2',
+  groups: [{ specialty: 'C990101', count: 5 }],
+});
+const as = (role: 'admin' | 'operator' | 'site' | 'checkin', site?: string, subject?: string) => t.auth(role, { site, subject });
+const logTypes = async (from: number) => {
+  const out: string[] = [];
+  for (let i = from; i < (await t.ctx.store.logSize()); i++) out.push(JSON.parse((await t.ctx.auditLog.entry(i)).toString()).type);
+  return out;
+};
+const register = (site: TestSite) => t.app.inject({ method: 'POST', url: '/v1/sites', headers: as('admin'), payload: { certificate: site.certPem } });
+
+/** Site A's project, drawn at its own request: the draw, and its export as the site downloads it. */
+let drawA = '';
+let exportA: SealedExport;
+
+beforeAll(async () => {
+  t = await build({}, { now: () => clock });
+  installCa(t, ca.ca);
+  const seed = { sub: 'seed', role: 'admin' as const, iat: 0, exp: 0 };
+  await t.ctx.pool.import(pool.experts.slice(0, 60).map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', seed);
+}, 60_000);
+afterAll(async () => {
+  await t.close();
+  rmSync(files, { recursive: true, force: true });
+});
+
+describe('remote sites', () => {
+  it('registers a site from a certificate of the site CA, logged without the certificate', async () => {
+    const size = await t.ctx.store.logSize();
+    const res = await register(siteA);
+    expect(res.statusCode, res.body).toBe(201);
+    const site = res.json();
+    expect(site).toMatchObject({ siteId: 'site-a', siteName: '远程评标站 site-a', state: 'active', revision: 1 });
+    expect(site.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    const entry = JSON.parse((await t.ctx.auditLog.entry(size)).toString());
+    expect(entry).toMatchObject({ type: 'site.registered', payload: { siteId: 'site-a', fingerprint: site.fingerprint, by: 'test-admin' } });
+    expect((await register(siteB)).statusCode).toBe(201);
+    const list = await t.app.inject({ url: '/v1/sites', headers: as('admin') });
+    expect(list.json().sites.map((s: { siteId: string }) => s.siteId)).toEqual(['site-a', 'site-b']);
+  });
+
+  it('refuses a certificate of another CA, an expired one, a reserved id, a second registration and a non-admin; nothing is stored', async () => {
+    const size = await t.ctx.store.logSize();
+    const before = await t.ctx.store.listRecords('sites');
+    const rogue = testCa().issue('site-c');
+    const cases: Array<[string, Record<string, string>, number, string]> = [
+      [rogue.certPem, as('admin'), 422, 'CERT_UNTRUSTED'],
+      [ca.issue('site-d', { now: new Date('2026-01-02T00:00:00Z'), validDays: 30 }).certPem, as('admin'), 422, 'CERT_EXPIRED'],
+      [ca.issue('service').certPem, as('admin'), 422, 'CERT_MALFORMED'],
+      [ca.ca.certPem, as('admin'), 422, 'CERT_UNTRUSTED'],
+      ['-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n', as('admin'), 422, 'CERT_MALFORMED'],
+      [siteA.certPem, as('admin'), 409, 'CONFLICT'],
+      [ca.issue('site-e').certPem, as('operator'), 403, 'FORBIDDEN'],
+      [ca.issue('site-f').certPem, as('site', 'site-a'), 403, 'FORBIDDEN'],
+    ];
+    for (const [certificate, headers, status, code] of cases) {
+      const res = await t.app.inject({ method: 'POST', url: '/v1/sites', headers, payload: { certificate } });
+      expect(res.statusCode, res.body).toBe(status);
+      expect(res.json().error.code).toBe(code);
+    }
+    expect(await t.ctx.store.logSize()).toBe(size);
+    expect(await t.ctx.store.listRecords('sites')).toEqual(before);
+  });
+
+  it('answers 503 SITE_CA_MISSING, saying how to install one, where no site CA is installed', async () => {
+    const bare = await build({}, { now: () => clock });
+    try {
+      const res = await bare.app.inject({ method: 'POST', url: '/v1/sites', headers: bare.auth('admin'), payload: { certificate: siteA.certPem } });
+      expect(res.statusCode).toBe(503);
+      expect(res.json().error).toMatchObject({ code: 'SITE_CA_MISSING' });
+      expect(res.json().error.message).toContain('expert-draw ca init');
+      expect(await bare.ctx.store.logSize()).toBe(0);
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it("lets a site register and draw its own project; the result is sealed to the site's key as well", async () => {
+    const created = await t.app.inject({ method: 'POST', url: '/v1/projects', headers: as('site', 'site-a'), payload: project('P-SITE-A') });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().site).toBe('site-a');
+    const size = await t.ctx.store.logSize();
+    const drawn = await t.app.inject({ method: 'POST', url: '/v1/projects/P-SITE-A/draw', headers: as('site', 'site-a') });
+    expect(drawn.statusCode, drawn.body).toBe(201);
+    const draw = drawn.json();
+    drawA = draw.drawId;
+    const fingerprint = (await t.ctx.sites.get('site-a')).record.fingerprint;
+    expect(draw).toMatchObject({ state: 'drawn', site: 'site-a', siteFingerprint: fingerprint });
+    // The result entry says who else can open the seal, and still names nobody.
+    const result = (await logTypes(size)).indexOf('draw.result');
+    const entry = JSON.parse((await t.ctx.auditLog.entry(size + result)).toString());
+    expect(entry.payload.sealedTo).toEqual({ site: 'site-a', fingerprint });
+    for (const id of personalOf.keys()) expect(JSON.stringify(entry)).not.toContain(id);
+    // The stored box has one wrapped key for the service and one for the site.
+    const stored = await t.ctx.draws.get(drawA);
+    expect(stored.sealed!.keys.map((k) => [k.recipient, k.alg])).toEqual([
+      ['service', 'X25519-HKDF-SHA256+A256GCM'],
+      ['site-a', 'RSA-OAEP-256'],
+    ]);
+  });
+
+  it("gives the site its sealed result: it opens with the site's key, matches the logged commitment, and opens with no other key", async () => {
+    const size = await t.ctx.store.logSize();
+    const res = await t.app.inject({ url: `/v1/draws/${drawA}/sealed`, headers: as('site', 'site-a', 'site-a-desk') });
+    expect(res.statusCode, res.body).toBe(200);
+    exportA = res.json();
+    expect(exportA).toMatchObject({ format: 'expert-draw/sealed-result/v1', drawId: drawA, projectId: 'P-SITE-A', recipient: 'site-a' });
+    expect(await logTypes(size)).toEqual(['draw.exported']);
+    expect(JSON.parse((await t.ctx.auditLog.entry(size)).toString()).payload).toMatchObject({ drawId: drawA, site: 'site-a', by: 'site-a-desk' });
+    // Nothing in the file is readable without the key.
+    for (const [id, p] of personalOf) for (const s of [id, p.name, p.idNumber, p.phone]) expect(res.body).not.toContain(s);
+
+    const content = openExport(exportA, siteA.privateKey) as SealedContent;
+    const draw = await t.ctx.draws.get(drawA);
+    expect(createHash('sha256').update(Buffer.from(content.salt, 'hex')).update(jcs(content.result)).digest('hex')).toBe(draw.resultHash);
+    expect(exportA.resultHash).toBe(draw.resultHash);
+    const group = content.result.groups[0]!;
+    expect(group.selected).toHaveLength(5);
+    // The site's desk gets name and ID number of every ranked expert, and no phone.
+    const ranked = [...group.selected, ...group.alternates, ...content.extension[0]!];
+    expect(Object.keys(content.people!).sort()).toEqual([...ranked].sort());
+    for (const id of ranked) expect(content.people![id]).toEqual({ name: personalOf.get(id)!.name, idNumber: personalOf.get(id)!.idNumber });
+    expect(JSON.stringify(content)).not.toContain(personalOf.get(group.selected[0]!)!.phone);
+
+    // Site B's key, a stranger's RSA key, and the file relabelled for site B all fail.
+    expect(() => openExport(exportA, siteB.privateKey)).toThrow(/does not open for site-a/);
+    expect(() => openExport(exportA, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey)).toThrow(/does not open/);
+    expect(() => openExport({ ...exportA, recipient: 'site-b' }, siteB.privateKey)).toThrow(/not sealed to site-b/);
+    const relabelled = { ...exportA, recipient: 'site-b', box: { ...exportA.box, keys: exportA.box.keys.map((k) => (k.recipient === 'site-a' ? { ...k, recipient: 'site-b' } : k)) } };
+    expect(() => openExport(relabelled, siteB.privateKey)).toThrow(/does not open/);
+  });
+
+  it('opens offline with `expert-draw open`: the ranked experts, checked against the commitment; a wrong key or a changed commitment fails', () => {
+    writeFileSync(join(files, 'sealed.json'), JSON.stringify(exportA));
+    writeFileSync(join(files, 'site-a-key.pem'), siteA.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    writeFileSync(join(files, 'site-b-key.pem'), siteB.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    writeFileSync(join(files, 'forged.json'), JSON.stringify({ ...exportA, resultHash: 'a'.repeat(64) }));
+    const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args.map((a) => (a.endsWith('.json') || a.endsWith('.pem') ? join(files, a) : a))], { cwd: root, encoding: 'utf8' });
+    const content = openExport(exportA, siteA.privateKey) as SealedContent;
+    const first = content.result.groups[0]!.selected[0]!;
+
+    const opened = cli('open', '--key', 'site-a-key.pem', 'sealed.json');
+    expect(opened.status, opened.stderr).toBe(0);
+    expect(opened.stdout).toContain(`Draw ${drawA} of project P-SITE-A, sealed to site site-a`);
+    expect(opened.stdout).toContain(`Matches the commitment in log entry #${exportA.resultIndex}`);
+    expect(opened.stdout).toMatch(new RegExp(`^1 +seat +${first} +${personalOf.get(first)!.name} +${personalOf.get(first)!.idNumber}$`, 'm'));
+    const json = cli('open', '--json', '--key', 'site-a-key.pem', 'sealed.json');
+    expect(JSON.parse(json.stdout)).toEqual(content);
+
+    const wrong = cli('open', '--key', 'site-b-key.pem', 'sealed.json');
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr).toContain('does not open for site-a');
+    expect(wrong.stdout).toBe('');
+    const forged = cli('open', '--key', 'site-a-key.pem', 'forged.json');
+    expect(forged.status).toBe(1);
+    expect(forged.stderr).toContain('does not match the commitment');
+    expect(forged.stdout).toBe('');
+  }, 30_000);
+
+  it("keeps a site's tokens away from another site's and the centre's projects and draws; nothing is written", async () => {
+    await t.app.inject({ method: 'POST', url: '/v1/projects', headers: as('operator'), payload: project('P-CENTRE') });
+    const size = await t.ctx.store.logSize();
+    const projectBefore = await t.ctx.store.getRecord('projects', 'P-SITE-A');
+    const b = as('site', 'site-b');
+    const attempts: Array<{ method: 'GET' | 'POST' | 'PATCH'; url: string; payload?: object; headers?: Record<string, string> }> = [
+      { method: 'GET', url: '/v1/projects/P-SITE-A' },
+      { method: 'PATCH', url: '/v1/projects/P-SITE-A/bid-opening', payload: { bidOpeningAt: '2026-12-01T11:00:00+08:00', reason: '开标时间顺延' } },
+      { method: 'POST', url: '/v1/projects/P-SITE-A/cancel', payload: { reason: '招标人撤回' } },
+      { method: 'POST', url: '/v1/projects/P-SITE-A/draw' },
+      { method: 'POST', url: '/v1/projects/P-SITE-A/bidders', payload: { bidders: [syntheticUscc(9101)] } },
+      { method: 'GET', url: `/v1/draws/${drawA}` },
+      { method: 'GET', url: `/v1/draws/${drawA}/sealed` },
+      { method: 'GET', url: '/v1/sites/site-a' },
+      { method: 'GET', url: '/v1/projects/P-CENTRE' },
+      { method: 'POST', url: '/v1/projects/P-CENTRE/draw' },
+      // Check-in terminals: another site's, and the centre's, on site A's project; site A's on the centre's project.
+      { method: 'POST', url: '/v1/checkins', payload: { projectId: 'P-SITE-A', idNumber: syntheticPersonal(0).idNumber }, headers: as('checkin', 'site-b') },
+      { method: 'POST', url: '/v1/checkins', payload: { projectId: 'P-SITE-A', idNumber: syntheticPersonal(0).idNumber }, headers: as('checkin') },
+      { method: 'POST', url: '/v1/checkins', payload: { projectId: 'P-CENTRE', idNumber: syntheticPersonal(0).idNumber }, headers: as('checkin', 'site-a') },
+    ];
+    for (const a of attempts) {
+      const res = await t.app.inject({ method: a.method, url: a.url, headers: a.headers ?? b, ...(a.payload ? { payload: a.payload } : {}) });
+      expect(res.statusCode, `${a.method} ${a.url}: ${res.body}`).toBe(403);
+      expect(res.json().error.code).toBe('FORBIDDEN');
+    }
+    // The centre's operator does not get a site's sealed result either (only the site's role has the route).
+    const centre = await t.app.inject({ url: `/v1/draws/${drawA}/sealed`, headers: as('operator') });
+    expect(centre.statusCode).toBe(403);
+    expect(await t.ctx.store.logSize()).toBe(size);
+    expect(await t.ctx.store.getRecord('projects', 'P-SITE-A')).toEqual(projectBefore);
+    // Site A itself reads its own project and draw.
+    expect((await t.app.inject({ url: '/v1/projects/P-SITE-A', headers: as('site', 'site-a') })).statusCode).toBe(200);
+    expect((await t.app.inject({ url: `/v1/draws/${drawA}`, headers: as('site', 'site-a') })).json().calls).toMatchObject({ calling: 5 });
+  });
+
+  it("checks an expert in at the site's own desk with a site-scoped check-in token", async () => {
+    const content = openExport(exportA, siteA.privateKey) as SealedContent;
+    const first = content.result.groups[0]!.selected[0]!;
+    const size = await t.ctx.store.logSize();
+    const res = await t.app.inject({ method: 'POST', url: '/v1/checkins', headers: as('checkin', 'site-a', 'site-a-desk-1'), payload: { projectId: 'P-SITE-A', idNumber: content.people![first]!.idNumber } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ expertId: first, name: personalOf.get(first)!.name, seat: 0, venue: '远程评标室 2' });
+    expect(await logTypes(size)).toEqual(['checkin.admitted']);
+  });
+
+  it('draws a site project on schedule at T−60, sealed to the site as well', async () => {
+    await t.app.inject({ method: 'POST', url: '/v1/projects', headers: as('site', 'site-b'), payload: project('P-SITE-B', '2026-12-01T12:00:00+08:00') });
+    clock = Date.parse('2026-12-01T11:00:00+08:00');
+    await t.ctx.scheduler.tick();
+    const { record } = await t.ctx.projects.get('P-SITE-B');
+    expect(record.state).toBe('drawn');
+    const draw = await t.ctx.draws.get(record.drawId!);
+    expect(draw).toMatchObject({ kind: 'scheduled', site: 'site-b' });
+    const exported = (await t.app.inject({ url: `/v1/draws/${draw.drawId}/sealed`, headers: as('site', 'site-b') })).json<SealedExport>();
+    expect((openExport(exported, siteB.privateKey) as SealedContent).result.groups[0]!.selected).toHaveLength(5);
+    expect(() => openExport({ ...exported, recipient: 'site-a' }, siteA.privateKey)).toThrow(/not sealed to site-a/);
+  });
+
+  it("revokes a site: its tokens reach nothing and its due draw fails visibly; a renewed certificate brings it back", async () => {
+    await t.app.inject({ method: 'POST', url: '/v1/projects', headers: as('site', 'site-a'), payload: project('P-SITE-A2', '2026-12-01T13:00:00+08:00') });
+    const revoked = await t.app.inject({ method: 'POST', url: '/v1/sites/site-a/revoke', headers: as('admin'), payload: { reason: '密钥疑似泄露' } });
+    expect(revoked.statusCode, revoked.body).toBe(200);
+    expect(revoked.json()).toMatchObject({ state: 'revoked', revokedReason: '密钥疑似泄露' });
+    for (const [url, headers] of [
+      [`/v1/draws/${drawA}/sealed`, as('site', 'site-a')],
+      ['/v1/projects/P-SITE-A', as('site', 'site-a')],
+    ] as const) {
+      const res = await t.app.inject({ url, headers });
+      expect(res.statusCode).toBe(403);
+      expect(res.json().error.message).toContain('revoked');
+    }
+    const desk = await t.app.inject({ method: 'POST', url: '/v1/checkins', headers: as('checkin', 'site-a'), payload: { projectId: 'P-SITE-A', idNumber: syntheticPersonal(1).idNumber } });
+    expect(desk.statusCode).toBe(403);
+    // The draw is due: it fails, logged, rather than sealing to a revoked key.
+    clock = Date.parse('2026-12-01T12:00:00+08:00');
+    const size = await t.ctx.store.logSize();
+    await t.ctx.scheduler.tick();
+    const { record } = await t.ctx.projects.get('P-SITE-A2');
+    expect(record.state).toBe('failed');
+    expect((await t.ctx.draws.get(record.drawId!)).failure).toMatchObject({ code: 'SITE_UNAVAILABLE' });
+    expect(await logTypes(size)).toEqual(['draw.failed']);
+
+    // Renewal with a new key pair reactivates the site; the old key no longer matters for new draws.
+    const renewedSite = ca.issue('site-a');
+    const renewed = await t.app.inject({ method: 'PUT', url: '/v1/sites/site-a/certificate', headers: as('admin'), payload: { certificate: renewedSite.certPem } });
+    expect(renewed.statusCode, renewed.body).toBe(200);
+    expect(renewed.json()).toMatchObject({ state: 'active', revision: 3 });
+    const wrongSite = await t.app.inject({ method: 'PUT', url: '/v1/sites/site-a/certificate', headers: as('admin'), payload: { certificate: ca.issue('site-b').certPem } });
+    expect(wrongSite.json().error.code).toBe('CONFLICT');
+    await t.app.inject({ method: 'POST', url: '/v1/projects', headers: as('site', 'site-a'), payload: project('P-SITE-A3', '2026-12-01T14:00:00+08:00') });
+    const drawn = await t.app.inject({ method: 'POST', url: '/v1/projects/P-SITE-A3/draw', headers: as('site', 'site-a') });
+    expect(drawn.statusCode, drawn.body).toBe(201);
+    const file = (await t.app.inject({ url: `/v1/draws/${drawn.json().drawId}/sealed`, headers: as('site', 'site-a') })).json();
+    expect(() => openExport(file, siteA.privateKey)).toThrow(/does not open/);
+    expect((openExport(file, renewedSite.privateKey) as SealedContent).result.groups).toHaveLength(1);
+  });
+});
