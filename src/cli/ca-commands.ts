@@ -131,6 +131,12 @@ function checkCommitment(exp: SealedExport, content: unknown): void {
   }
 }
 
+/** Pads to a terminal width: CJK characters take two columns. */
+function padColumns(text: string, width: number): string {
+  const used = [...text].reduce((n, ch) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1), 0);
+  return text + ' '.repeat(Math.max(1, width - used));
+}
+
 /** The ranked experts of each group, for the site's desk: seats first, then alternates, then the top-up order. */
 function panelText(exp: SealedExport, content: DrawContent): string {
   const lines = [`Draw ${exp.drawId} of project ${exp.projectId}, sealed to site ${exp.recipient}`];
@@ -144,7 +150,7 @@ function panelText(exp: SealedExport, content: DrawContent): string {
     ];
     ranked.forEach(([id, role], rank) => {
       const who = content.people?.[id];
-      lines.push(`${String(rank + 1).padEnd(6)}${role.padEnd(11)}${id.padEnd(18)}${(who?.name ?? '').padEnd(18)}${who?.idNumber ?? ''}`);
+      lines.push(`${String(rank + 1).padEnd(6)}${role.padEnd(11)}${id.padEnd(18)}${padColumns(who?.name ?? '', 18)}${who?.idNumber ?? ''}`);
     });
   });
   lines.push('', 'Seats go to the experts who accept their call, down this order; check-in matches the ID card against the ID number.');
