@@ -25,6 +25,7 @@ export const UNSEAL_WINDOW_MS = 10 * 60_000;
 /** Unmatched ID numbers a check-in terminal may send in CHECKIN_WINDOW_MS before it is refused for a while. */
 const CHECKIN_MISSES = 5;
 const CHECKIN_WINDOW_MS = 10 * 60_000;
+const CHECKIN_MISSES_COLLECTION = 'checkin-misses';
 
 interface RosterRecord {
   readonly drawId: string;
@@ -70,9 +71,6 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 
 export class RosterService {
-  /** Per check-in terminal: times of recent unmatched ID numbers (per instance). */
-  private readonly misses = new Map<string, number[]>();
-
   constructor(
     private readonly store: Store,
     private readonly log: AuditLog,
@@ -157,6 +155,21 @@ export class RosterService {
   }
 
   /**
+   * A terminal's unmatched or repeated ID numbers in the last CHECKIN_WINDOW_MS, kept in the store so that every
+   * instance counts them (each is also a log entry). Two instances counting the same terminal at the same moment may
+   * lose one count to each other: the limit is enforced to within one miss per instance.
+   */
+  private async recentMisses(terminal: string): Promise<number[]> {
+    const raw = await this.store.getRecord(CHECKIN_MISSES_COLLECTION, sha256(terminal));
+    const since = this.now() - CHECKIN_WINDOW_MS;
+    return raw ? (JSON.parse(raw.toString('utf8')) as number[]).filter((t) => t > since) : [];
+  }
+
+  private countMiss(terminal: string, recent: readonly number[]): Promise<void> {
+    return this.store.putUnloggedRecord(CHECKIN_MISSES_COLLECTION, sha256(terminal), json([...recent, this.now()]));
+  }
+
+  /**
    * Check-in: the ID number of the person at the desk is matched by its keyed hash against the draw's seats; the
    * expert is re-checked against the bidders known now. Admitted: that one assignment is returned. Conflicted:
    * refused, logged, and the seat passes to the next ranked expert. No match: logged, and limited per terminal.
@@ -166,8 +179,8 @@ export class RosterService {
     // A site's terminal checks in only its site's projects, and the centre's terminals only the centre's.
     if ((by.site ?? null) !== (project.site ?? null)) throw new AppError('FORBIDDEN', project.site ? `project ${projectId} is checked in at site ${project.site}` : `project ${projectId} is checked in at the centre`);
     if (!project.drawId || project.state !== 'drawn') throw new AppError('CONFLICT', `project ${projectId} has no completed draw`);
-    const terminal = `${by.role}:${by.sub}`;
-    const recent = (this.misses.get(terminal) ?? []).filter((t) => t > this.now() - CHECKIN_WINDOW_MS);
+    const terminal = `${by.role}:${by.site ?? ''}:${by.sub}`;
+    const recent = await this.recentMisses(terminal);
     if (recent.length >= CHECKIN_MISSES) {
       await this.log.append('checkin.blocked', { drawId: project.drawId, projectId, terminal: by.sub });
       throw new AppError('RATE_LIMITED', `too many unmatched ID numbers from this terminal; wait ${CHECKIN_WINDOW_MS / 60_000} minutes`);
@@ -177,11 +190,12 @@ export class RosterService {
       const { roster, raw } = await this.read(project.drawId);
       const call = expertId === undefined ? undefined : R.seatOf(roster, expertId);
       if (!call) {
-        this.misses.set(terminal, [...recent, this.now()]);
+        await this.countMiss(terminal, recent);
         await this.log.append('checkin.unmatched', { drawId: project.drawId, projectId, terminal: by.sub });
         throw new AppError('NOT_FOUND', 'this ID number belongs to no expert called for this project');
       }
       if (call.state === 'checked-in') {
+        await this.countMiss(terminal, recent);
         await this.log.append('checkin.repeated', { drawId: project.drawId, group: call.group, seat: call.seat, rank: call.rank, terminal: by.sub });
         throw new AppError('CONFLICT', 'this expert has already checked in');
       }

@@ -1,0 +1,78 @@
+// The check-in terminals' limit on wrong and repeated ID numbers, counted in the store: two service instances on one
+// Redis share it, each miss is a log entry, the sixth try is refused and logged as blocked, other terminals are not
+// affected, and the terminal is free again after ten minutes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
+import { build, type Built } from '../helper.js';
+
+let a: Built;
+let b: Built;
+let clock = Date.parse('2026-12-01T08:00:00+08:00');
+const pool = generatePool({ size: 60, seed: 'checkin-limit', fixed: [{ code: 'C990101', members: 30 }] });
+const stranger = syntheticPersonal(59).idNumber;
+let seated = '';
+
+beforeAll(async () => {
+  a = await build({ EXPERT_DRAW_STORE: 'redis' }, { now: () => clock });
+  b = await build({ EXPERT_DRAW_STORE: 'redis', EXPERT_DRAW_KEYS_DIR: a.config.EXPERT_DRAW_KEYS_DIR, EXPERT_DRAW_REDIS_PREFIX: a.config.EXPERT_DRAW_REDIS_PREFIX }, { now: () => clock });
+  // Expert 59 stays out of the pool: their ID number belongs to nobody called.
+  await a.ctx.pool.import(pool.experts.slice(0, 59).map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
+  const res = await a.app.inject({
+    method: 'POST',
+    url: '/v1/projects',
+    headers: a.auth('operator'),
+    payload: { id: 'P-LIMIT', tenderer: syntheticUscc(9401), agency: null, bidOpeningAt: '2026-12-01T10:00:00+08:00', region: '330106', groups: [{ specialty: 'C990101', count: 5 }] },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  const drawId = (await a.ctx.draws.run('P-LIMIT', 'immediate', { sub: 'op', role: 'operator', iat: 0, exp: 0 })).drawId;
+  const first = (await a.ctx.roster.read(drawId)).roster.groups[0]!.ranking[0]!;
+  seated = syntheticPersonal(pool.experts.findIndex((e) => e.id === first)).idNumber;
+  for (const start = Date.now(); b.ctx.pool.size() < 59; ) {
+    if (Date.now() - start > 5000) throw new Error('instance b never saw the pool');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}, 60_000);
+afterAll(async () => {
+  await b?.close();
+  await a?.close();
+});
+
+const checkIn = (t: Built, idNumber: string, subject = 'desk-1') => t.app.inject({ method: 'POST', url: '/v1/checkins', headers: t.auth('checkin', { subject }), payload: { projectId: 'P-LIMIT', idNumber } });
+
+describe('check-in limit on wrong and repeated ID numbers', () => {
+  it('counts misses from one terminal on both instances, refuses the sixth try, and frees the terminal after ten minutes', async () => {
+    const size = await a.ctx.store.logSize();
+    expect((await checkIn(a, seated)).statusCode).toBe(200);
+    // Two wrong numbers on instance a, one repeat on b, two wrong numbers on b: five misses in all.
+    for (const [t, id, status] of [
+      [a, stranger, 404],
+      [a, stranger, 404],
+      [b, seated, 409],
+      [b, stranger, 404],
+      [b, stranger, 404],
+    ] as const) {
+      const res = await checkIn(t, id);
+      expect(res.statusCode, res.body).toBe(status);
+    }
+    // The sixth try is refused before the number is even looked up, on either instance, even with the right number.
+    for (const t of [a, b]) {
+      const refused = await checkIn(t, seated);
+      expect(refused.statusCode).toBe(429);
+      expect(refused.json().error.code).toBe('RATE_LIMITED');
+    }
+    // Another terminal is not affected.
+    expect((await checkIn(b, stranger, 'desk-2')).statusCode).toBe(404);
+    const types = [];
+    for (let i = size; i < (await a.ctx.store.logSize()); i++) types.push(JSON.parse((await a.ctx.auditLog.entry(i)).toString()).type);
+    expect(types).toEqual(['checkin.admitted', 'checkin.unmatched', 'checkin.unmatched', 'checkin.repeated', 'checkin.unmatched', 'checkin.unmatched', 'checkin.blocked', 'checkin.blocked', 'checkin.unmatched']);
+    // No ID number is kept for the count: the counter is keyed by a hash of the terminal and holds times only.
+    const counters = await a.ctx.store.listRecords('checkin-misses');
+    expect(counters).toHaveLength(2);
+    for (const c of counters) for (const id of [seated, stranger, 'desk-1']) expect(`${c.key}${c.value.toString()}`).not.toContain(id);
+
+    clock += 10 * 60_000 + 1;
+    const again = await checkIn(b, seated);
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.message).toContain('already checked in');
+  });
+});
