@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { registerCaCommands } from './cli/ca-commands.js';
 import { registerKeyCommands } from './cli/key-commands.js';
 import { registerLogCommands } from './cli/log-commands.js';
+import { registerProofCommands } from './cli/proof-commands.js';
 import { registerTokenCommands } from './cli/token-commands.js';
 import { loadConfig } from './config.js';
 import { runDemo } from './demo.js';
@@ -78,6 +79,7 @@ pool
 registerKeyCommands(program);
 registerCaCommands(program);
 registerLogCommands(program);
+registerProofCommands(program);
 registerTokenCommands(program);
 
 try {

@@ -175,7 +175,7 @@ function markMask(marks: number): number {
 }
 
 /** The region filter of one group over numeric region codes, or null when the group has none. */
-function regionTest(group: DrawGroup, project: Project, policy: Policy): ((region: number) => boolean) | null {
+export function regionTest(group: DrawGroup, project: Project, policy: Policy): ((region: number) => boolean) | null {
   const f = group.regions;
   if (!f) return null;
   const compile = (prefix: string) => ({ divisor: 10 ** (6 - prefix.length), value: Number(prefix) });

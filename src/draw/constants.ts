@@ -12,3 +12,11 @@ export const WITNESS_MIN_BYTES = 16;
 export const WITNESS_MAX_BYTES = 64;
 /** drand randomness is SHA-256 of the round signature: 32 bytes. */
 export const BEACON_RANDOMNESS_BYTES = 32;
+/** Log entry types of a draw's result (the sealed result's commitment) and of its reveal at disclosure (§10). */
+export const RESULT_ENTRY_TYPE = 'draw.result';
+export const REVEAL_ENTRY_TYPE = 'draw.reveal';
+
+/** Top-up positions ranked ahead per group and sealed with the result (§10): one more set of seats, at least three. */
+export function extensionSize(count: number): number {
+  return Math.max(3, count);
+}

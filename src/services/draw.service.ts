@@ -6,6 +6,7 @@ import type { TokenClaims } from '../auth/roles.js';
 import { jcs } from '../crypto/canonical.js';
 import { open, seal, toExport, type SealedBox, type SealedExport } from '../crypto/sealing.js';
 import { COMMIT_ENTRY_TYPE } from '../draw/commit.js';
+import { extensionSize, RESULT_ENTRY_TYPE, REVEAL_ENTRY_TYPE } from '../draw/constants.js';
 import { buildCommit, prepareDraw, rankDraw, type DrawResult, type PreparedDraw } from '../draw/engine.js';
 import { EMPTY_HISTORY } from '../draw/history.js';
 import { assuranceOf, deriveSeed, nonceHash, type Assurance, type EntropyPlan } from '../draw/seed.js';
@@ -22,8 +23,6 @@ import type { SiteRecipient, SiteService } from './site.service.js';
 import { encodeRecord, PROJECTS, type ProjectRecord, type ProjectService } from './project.service.js';
 
 export const DRAWS = 'draws';
-export const RESULT_ENTRY_TYPE = 'draw.result';
-export const REVEAL_ENTRY_TYPE = 'draw.reveal';
 
 export interface DrawProofPart {
   readonly index: number;
@@ -93,10 +92,6 @@ export interface SealedContent {
   readonly people?: Readonly<Record<string, { readonly name: string; readonly idNumber: string }>>;
 }
 
-/** Top-up positions ranked ahead per group: one more full set of the group's seats, at least three. */
-export function extensionSize(count: number): number {
-  return Math.max(3, count);
-}
 
 export class DrawService {
   /** Completed draws whose roster this process knows to exist (the catch-up skips them). */
@@ -241,14 +236,17 @@ export class DrawService {
     if (!(await this.roster?.unsealState(drawId))?.unsealedAt) throw new AppError('SEALED', 'a draw is disclosed only after its list was unsealed by two people');
     const { record: project } = await this.projects.get(draw.projectId);
     const content = this.openSealed(draw);
+    const policy = draw.policy ?? this.projects.policy;
     let lines;
     try {
-      ({ lines } = await rebuildDraw(this.store, { commitIndex: draw.commitIndex, poolVersion: draw.poolVersion, drawId, project: project.project, request: project.request, policy: draw.policy ?? this.projects.policy }));
+      ({ lines } = await rebuildDraw(this.store, { commitIndex: draw.commitIndex, poolVersion: draw.poolVersion, drawId, project: project.project, request: project.request, policy }));
     } catch (err) {
       if (err instanceof ReplayError) throw new AppError('LOG_MISMATCH', `the draw cannot be rebuilt from the log: ${err.message}`);
       throw err;
     }
-    const payload = { drawId, projectId: draw.projectId, commitIndex: draw.commitIndex, resultIndex: draw.resultIndex, nonce: content.nonce, salt: content.salt, result: content.result, extension: content.extension, groups: lines, by: by.sub };
+    // The project, request and policy as the draw hashed them (requestHash, policyHash): with them an inspector
+    // recomputes the region filters and knows the policy the ranking read, from the proof alone.
+    const payload = { drawId, projectId: draw.projectId, commitIndex: draw.commitIndex, resultIndex: draw.resultIndex, nonce: content.nonce, salt: content.salt, result: content.result, extension: content.extension, groups: lines, project: project.project, request: project.request, policy, by: by.sub };
     const entry = await this.log.append(REVEAL_ENTRY_TYPE, payload, {
       writes: (revealIndex) => [{ collection: DRAWS, key: drawId, value: encodeRecord({ ...draw, revealIndex }) }],
       expects: [{ collection: DRAWS, key: drawId, value: raw }],

@@ -8,7 +8,7 @@ import { deriveSeed, nonceHash, type Assurance, type EntropyPlan } from '../draw
 import { assuranceOf } from '../draw/seed.js';
 import type { Appended, AuditLog } from '../log/audit-log.js';
 import { encodeEntry } from '../log/entry.js';
-import { RESULT_ENTRY_TYPE } from './draw.service.js';
+import { RESULT_ENTRY_TYPE } from '../draw/constants.js';
 
 
 export interface LoggedDraw {
