@@ -46,9 +46,10 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   });
   const opened = await openStore(config);
   const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
-  const auditLog = await AuditLog.open({ store, signer: keys.logSigner, verifier: keys.logVerifier, checkpointIntervalMs: config.EXPERT_DRAW_CHECKPOINT_INTERVAL_MS });
-  const vault = new PersonalDataVault(keys.sealing.privateKey);
   const now = opts.now ?? Date.now;
+  // Entry times come from the same clock as every other time the service records.
+  const auditLog = await AuditLog.open({ store, signer: keys.logSigner, verifier: keys.logVerifier, checkpointIntervalMs: config.EXPERT_DRAW_CHECKPOINT_INTERVAL_MS, clock: () => new Date(now()) });
+  const vault = new PersonalDataVault(keys.sealing.privateKey);
   const pool = await PoolService.open(store, auditLog, vault, now);
   // Other instances' pool changes arrive on the store's change feed (one instance on SQLite: nothing arrives).
   if (store.kind === 'redis') pool.follow();
