@@ -17,6 +17,7 @@ import { CallWorker } from './services/call-worker.js';
 import { OutboxService } from './services/outbox.service.js';
 import { RosterService } from './services/roster.service.js';
 import { SiteService } from './services/site.service.js';
+import { SelectionHistory } from './services/selection-history.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
@@ -62,7 +63,8 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const outbox = new OutboxService(store, auditLog, vault, adapter, now);
   const roster = new RosterService(store, auditLog, pool, projects, outbox, vault, policy, { publicUrl: config.EXPERT_DRAW_PUBLIC_URL, timeZone: config.EXPERT_DRAW_TIME_ZONE }, now);
   const sites = new SiteService(store, auditLog, config.EXPERT_DRAW_SITE_CA_FILE ?? join(config.EXPERT_DRAW_KEYS_DIR, 'ca', 'ca.pem'), now);
-  const draws = new DrawService(store, auditLog, pool, projects, keys.sealing.publicKey, keys.sealing.privateKey, now, roster, sites);
+  const history = await SelectionHistory.open(store, vault);
+  const draws = new DrawService(store, auditLog, pool, projects, keys.sealing.publicKey, keys.sealing.privateKey, now, { roster, sites, history });
   const calls = new CallWorker(roster, outbox, draws, (err) => console.error(`call worker: ${err instanceof Error ? err.message : String(err)}`));
   const scheduler = new Scheduler(store, projects, draws, now, {
     leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS,

@@ -25,20 +25,49 @@ export interface CountingPool {
   positionOf(id: string): number | undefined;
 }
 
-/** Selections per expert (for the reference rules), and all selections by time and per tenderer (for the draw). */
+/** Each expert's `atLeast`-th latest selection, kept sorted newest first, for one cap (and one tenderer, if given). */
+interface CapIndex {
+  readonly atLeast: number;
+  readonly tenderer: string | undefined;
+  /** expertId → time of their `atLeast`-th latest selection (only experts with that many). */
+  readonly kth: Map<string, number>;
+  /** The same, as rows sorted by time descending. */
+  readonly rows: Array<{ at: number; id: string }>;
+}
+
+/**
+ * Past selections: per expert (for the reference rules), and each cap's experts at or over it (for the draw). It grows
+ * one selection at a time (`add`, as the service learns of new results) and keeps every cap it has answered up to
+ * date, so a draw reads only the experts actually at a cap, whatever the size of the history or the pool.
+ */
 export class HistoryIndex {
   private readonly byExpert = new Map<string, PastSelection[]>();
-  private readonly byTenderer = new Map<string, Selection[]>();
-  private readonly kthLatest = new WeakMap<CountingPool, Map<string, { at: Float64Array; pos: Int32Array }>>();
+  /** tenderer → expertId → that tenderer's selections of the expert, in time order. */
+  private readonly byTenderer = new Map<string, Map<string, PastSelection[]>>();
+  private readonly caps = new Map<string, CapIndex>();
+  private count = 0;
 
   constructor(selections: readonly Selection[] = []) {
-    for (const s of [...selections].sort((a, b) => a.atMs - b.atMs)) {
-      let mine = this.byExpert.get(s.expertId);
-      if (!mine) this.byExpert.set(s.expertId, (mine = []));
-      mine.push({ atMs: s.atMs, tenderer: s.tenderer });
-      let theirs = this.byTenderer.get(s.tenderer);
-      if (!theirs) this.byTenderer.set(s.tenderer, (theirs = []));
-      theirs.push(s);
+    for (const s of [...selections].sort((a, b) => a.atMs - b.atMs)) this.add(s);
+  }
+
+  /** Selections held. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Adds one selection; any time order works (a late one is put in its place). */
+  add(s: Selection): void {
+    if (FROZEN.has(this)) throw new Error('this history index is shared and cannot grow');
+    const past: PastSelection = { atMs: s.atMs, tenderer: s.tenderer };
+    const mine = insertInOrder(this.byExpert, s.expertId, past);
+    let perTenderer = this.byTenderer.get(s.tenderer);
+    if (!perTenderer) this.byTenderer.set(s.tenderer, (perTenderer = new Map()));
+    const theirs = insertInOrder(perTenderer, s.expertId, past);
+    this.count++;
+    for (const cap of this.caps.values()) {
+      if (cap.tenderer === undefined) update(cap, s.expertId, mine);
+      else if (cap.tenderer === s.tenderer) update(cap, s.expertId, theirs);
     }
   }
 
@@ -48,44 +77,80 @@ export class HistoryIndex {
 
   /**
    * Pool positions of the experts with at least `atLeast` selections at or after `sinceMs` (for one tenderer's
-   * projects, if given). Per pool, threshold and tenderer,
-   * each expert's `atLeast`-th latest selection is computed once and sorted; a draw then reads only the experts
-   * actually at the cap, whatever the size of the history or the pool.
+   * projects, if given). The cap's index is built on first use and kept current by `add`.
    */
   capped(pool: CountingPool, sinceMs: number, atLeast: number, tenderer?: string): number[] {
-    let perPool = this.kthLatest.get(pool);
-    if (!perPool) this.kthLatest.set(pool, (perPool = new Map()));
     const key = tenderer === undefined ? String(atLeast) : `${atLeast}/${tenderer}`;
-    let sorted = perPool.get(key);
-    if (!sorted) {
-      const rows: Array<{ at: number; pos: number }> = [];
-      for (const [id, list] of tenderer === undefined ? this.byExpert : this.tendererByExpert(tenderer)) {
-        const pos = pool.positionOf(id);
+    let cap = this.caps.get(key);
+    if (!cap) {
+      cap = { atLeast, tenderer, kth: new Map(), rows: [] };
+      const lists = tenderer === undefined ? this.byExpert : (this.byTenderer.get(tenderer) ?? new Map<string, PastSelection[]>());
+      for (const [id, list] of lists) {
         // Lists are in time order: the atLeast-th latest is atLeast from the end.
-        if (pos !== undefined && list.length >= atLeast) rows.push({ at: list[list.length - atLeast]!.atMs, pos });
+        if (list.length >= atLeast) {
+          cap.kth.set(id, list[list.length - atLeast]!.atMs);
+          cap.rows.push({ at: list[list.length - atLeast]!.atMs, id });
+        }
       }
-      rows.sort((a, b) => b.at - a.at);
-      sorted = { at: Float64Array.from(rows, (r) => r.at), pos: Int32Array.from(rows, (r) => r.pos) };
-      perPool.set(key, sorted);
+      cap.rows.sort((a, b) => b.at - a.at || compareIds(a.id, b.id));
+      this.caps.set(key, cap);
     }
     const out: number[] = [];
-    for (let i = 0; i < sorted.at.length && sorted.at[i]! >= sinceMs; i++) out.push(sorted.pos[i]!);
-    return out;
-  }
-
-  /** One tenderer's selections per expert, in time order. */
-  private tendererByExpert(tenderer: string): Map<string, PastSelection[]> {
-    const out = new Map<string, PastSelection[]>();
-    for (const s of this.byTenderer.get(tenderer) ?? []) {
-      let list = out.get(s.expertId);
-      if (!list) out.set(s.expertId, (list = []));
-      list.push(s);
+    for (const row of cap.rows) {
+      if (row.at < sinceMs) break;
+      const pos = pool.positionOf(row.id);
+      if (pos !== undefined) out.push(pos);
     }
     return out;
   }
 }
 
+const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Puts a selection in time order into the expert's list (after equal times); returns the list. */
+function insertInOrder(map: Map<string, PastSelection[]>, id: string, s: PastSelection): PastSelection[] {
+  let list = map.get(id);
+  if (!list) map.set(id, (list = []));
+  let i = list.length;
+  while (i > 0 && list[i - 1]!.atMs > s.atMs) i--;
+  list.splice(i, 0, s);
+  return list;
+}
+
+/** After a selection of `id` was added to `list`, moves the expert's row of the cap to its new time. */
+function update(cap: CapIndex, id: string, list: readonly PastSelection[]): void {
+  if (list.length < cap.atLeast) return;
+  const at = list[list.length - cap.atLeast]!.atMs;
+  const old = cap.kth.get(id);
+  if (old === at) return;
+  if (old !== undefined) cap.rows.splice(findRow(cap.rows, old, id), 1);
+  cap.kth.set(id, at);
+  cap.rows.splice(insertionPoint(cap.rows, at, id), 0, { at, id });
+}
+
+/** First index whose row sorts after (at, id) in the newest-first order. */
+function insertionPoint(rows: ReadonlyArray<{ at: number; id: string }>, at: number, id: string): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const r = rows[mid]!;
+    if (r.at > at || (r.at === at && compareIds(r.id, id) < 0)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function findRow(rows: ReadonlyArray<{ at: number; id: string }>, at: number, id: string): number {
+  const i = insertionPoint(rows, at, id);
+  if (rows[i]?.at !== at || rows[i]?.id !== id) throw new Error(`history cap index is missing ${id}`);
+  return i;
+}
+
+const FROZEN = new WeakSet<HistoryIndex>();
+/** The empty history, shared: it refuses `add`. */
 export const EMPTY_HISTORY = new HistoryIndex();
+FROZEN.add(EMPTY_HISTORY);
 
 export function indexHistory(entries: Iterable<HistoryEntry>): HistoryIndex {
   return new HistoryIndex([...entries].map((e) => ({ expertId: e.expertId, atMs: Date.parse(e.at), tenderer: e.tenderer })));

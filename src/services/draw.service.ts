@@ -20,6 +20,7 @@ import { RecordConflictError, type RecordExpectation, type Store } from '../stor
 import { META, type PoolService } from './pool.service.js';
 import { ROSTERS, type RosterService } from './roster.service.js';
 import type { SiteRecipient, SiteService } from './site.service.js';
+import type { SelectionHistory } from './selection-history.js';
 import { encodeRecord, PROJECTS, type ProjectRecord, type ProjectService } from './project.service.js';
 
 export const DRAWS = 'draws';
@@ -63,6 +64,11 @@ export interface DrawRecord {
   readonly policy?: Policy;
   /** A draw this one replaces (an aborted one), for inspectors. */
   readonly supersedes: string | null;
+  /**
+   * The selection history the draw's frequency caps read: every result up to this log index (-1: none). Absent on
+   * draws made before the service kept a history (they read none).
+   */
+  readonly historyUpTo?: number;
   /** A remote site's draw: the result is sealed to this site as well, through the certificate with this fingerprint. */
   readonly site?: string;
   readonly siteFingerprint?: string;
@@ -93,6 +99,16 @@ export interface SealedContent {
 }
 
 
+/** What a draw works with besides the pool and projects: each optional, so the engine-level tests run without them. */
+export interface DrawParts {
+  /** Calls the selected experts once the result exists. */
+  readonly roster?: RosterService;
+  /** Seals a remote site's draw to its key as well. */
+  readonly sites?: SiteService;
+  /** Past selections for the frequency caps; without it draws read an empty history. */
+  readonly history?: SelectionHistory;
+}
+
 export class DrawService {
   /** Completed draws whose roster this process knows to exist (the catch-up skips them). */
   private readonly rostered = new Set<string>();
@@ -105,9 +121,16 @@ export class DrawService {
     private readonly sealingKey: KeyObject,
     private readonly sealingPrivateKey: KeyObject,
     private readonly now: () => number,
-    private readonly roster: RosterService | null = null,
-    private readonly sites: SiteService | null = null,
-  ) {}
+    parts: DrawParts = {},
+  ) {
+    this.roster = parts.roster ?? null;
+    this.sites = parts.sites ?? null;
+    this.history = parts.history ?? null;
+  }
+
+  private readonly roster: RosterService | null;
+  private readonly sites: SiteService | null;
+  private readonly history: SelectionHistory | null;
 
   async get(drawId: string): Promise<DrawRecord> {
     const raw = await this.store.getRecord(DRAWS, drawId);
@@ -136,12 +159,15 @@ export class DrawService {
     if (project.state !== 'scheduled') throw new AppError('CONFLICT', `project ${projectId} is ${project.state}`);
     const drawId = `D-${randomUUID()}`;
     const at = new Date(this.now()).toISOString();
+    await this.history?.refresh();
     const index = this.pool.current();
+    // Read together with the preparation below, which consumes it at once: a later refresh only grows it.
+    const history = this.history?.current() ?? { index: EMPTY_HISTORY, upTo: -1 };
     let prepared: PreparedDraw;
     let site: SiteRecipient | null = null;
     try {
       // Everything the draw reads, before any randomness exists; a remote site's key must be usable now.
-      prepared = prepareDraw({ drawId, project: project.project, request: project.request, policy: this.projects.policy, pool: index, history: EMPTY_HISTORY });
+      prepared = prepareDraw({ drawId, project: project.project, request: project.request, policy: this.projects.policy, pool: index, history: history.index });
       if (project.site) site = await this.siteRecipient(project.site);
     } catch (err) {
       if (err instanceof AppError) await this.fail(project, raw, drawId, kind, by, err, null);
@@ -153,7 +179,7 @@ export class DrawService {
     const groups = prepared.groups.map((g) => ({ specialty: g.specialty, count: g.count, alternates: g.alternates, eligibleCount: g.size }));
     const drawing: ProjectRecord = { ...project, state: 'drawing', drawId, revision: project.revision + 1, updatedAt: at };
     const siteFields = site ? { site: site.recipient, siteFingerprint: site.fingerprint } : {};
-    const committed = { drawId, projectId, kind, state: 'committed', poolVersion: index.version, assurance: assuranceOf(plan), groups, sealed: null, failure: null, policy: this.projects.policy, supersedes: project.drawId, by, createdAt: at, ...siteFields } as const;
+    const committed = { drawId, projectId, kind, state: 'committed', poolVersion: index.version, assurance: assuranceOf(plan), groups, sealed: null, failure: null, policy: this.projects.policy, supersedes: project.drawId, by, createdAt: at, historyUpTo: history.upTo, ...siteFields } as const;
     // 1. The commit is durable, and the project is `drawing`, before the seed exists; the pool must still be at the
     //    version the candidates came from.
     let commit;
@@ -208,6 +234,8 @@ export class DrawService {
           { collection: DRAWS, key: drawId, value: encodeRecord({ ...final, resultIndex }) },
           { collection: PROJECTS, key: projectId, value: encodeRecord(done) },
           ...(extra.idempotency ? [extra.idempotency({ ...final, resultIndex })] : []),
+          // The selected experts join the history the frequency caps of later draws read (sealed).
+          ...(this.history ? [this.history.write({ drawId, resultIndex, at, tenderer: project.project.tenderer, experts: result.groups.flatMap((g) => g.selected) })] : []),
         ],
         expects: [{ collection: PROJECTS, key: projectId, value: drawingRaw }],
       },
@@ -239,7 +267,9 @@ export class DrawService {
     const policy = draw.policy ?? this.projects.policy;
     let lines;
     try {
-      ({ lines } = await rebuildDraw(this.store, { commitIndex: draw.commitIndex, poolVersion: draw.poolVersion, drawId, project: project.project, request: project.request, policy }));
+      // The history the draw read: every result up to the index it recorded.
+      const history = draw.historyUpTo !== undefined && draw.historyUpTo >= 0 && this.history ? await this.history.asOf(draw.historyUpTo) : EMPTY_HISTORY;
+      ({ lines } = await rebuildDraw(this.store, { commitIndex: draw.commitIndex, poolVersion: draw.poolVersion, drawId, project: project.project, request: project.request, policy, history }));
     } catch (err) {
       if (err instanceof ReplayError) throw new AppError('LOG_MISMATCH', `the draw cannot be rebuilt from the log: ${err.message}`);
       throw err;

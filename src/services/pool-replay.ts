@@ -7,7 +7,7 @@ import type { DrawRequest } from '../domain/request.js';
 import { COMMIT_ENTRY_TYPE, CommitPayload } from '../draw/commit.js';
 import { exclusionLine, memberLine } from '../draw/digest.js';
 import { prepareDraw, type PreparedDraw } from '../draw/engine.js';
-import { EMPTY_HISTORY } from '../draw/history.js';
+import { EMPTY_HISTORY, type HistoryIndex } from '../draw/history.js';
 import type { AuditLog } from '../log/audit-log.js';
 import { PoolIndex } from '../pool/pool-index.js';
 import type { Store } from '../store/store.js';
@@ -127,6 +127,8 @@ export interface RebuildArgs {
   readonly project: Project;
   readonly request: DrawRequest;
   readonly policy: Policy;
+  /** The selection history the draw read (DrawRecord.historyUpTo); none: empty. */
+  readonly history?: HistoryIndex;
 }
 
 /**
@@ -146,8 +148,7 @@ export async function rebuildDraw(log: EntrySource, args: RebuildArgs): Promise<
   const pool = new PoolIndex(await replayPool(log, args.commitIndex, args.poolVersion), args.poolVersion);
   let prepared: PreparedDraw;
   try {
-    // The service draws with an empty history for now (draw.service.ts).
-    prepared = prepareDraw({ drawId: args.drawId, project: args.project, request: args.request, policy: args.policy, pool, history: EMPTY_HISTORY });
+    prepared = prepareDraw({ drawId: args.drawId, project: args.project, request: args.request, policy: args.policy, pool, history: args.history ?? EMPTY_HISTORY });
   } catch (err) {
     throw new ReplayError(`${where}: the replayed pool does not prepare the draw: ${(err as Error).message}`, { cause: err });
   }

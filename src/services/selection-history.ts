@@ -1,0 +1,109 @@
+// Who was selected, when, for which tenderer: what the frequency caps (recusal rule 6) read. Each completed draw adds
+// its selected experts, sealed with the vault (a plain record would say who was drawn), in the result's transaction.
+// Every instance follows the store's change feed, whose order is the log's, so the history a draw read is exactly
+// "every result up to log index N": the draw records N, and the disclosure rebuilds the same history from it.
+import type { PersonalDataVault } from '../crypto/personal-data.js';
+import { HistoryIndex, type Selection } from '../draw/history.js';
+import type { RecordWrite, Store } from '../store/store.js';
+
+export const SELECTIONS = 'selections';
+
+interface SelectionRecord {
+  readonly drawId: string;
+  /** Log index of the draw's result entry. */
+  readonly resultIndex: number;
+  /** When the draw ran (its commit), ISO 8601. */
+  readonly at: string;
+  readonly tenderer: string;
+  /** The selected experts of every group (not the alternates). */
+  readonly experts: readonly string[];
+}
+
+/** The history a draw reads, and the log index up to which it holds every result. */
+export interface HistoryView {
+  readonly index: HistoryIndex;
+  /** Every result entry at or below this log index is in `index`, none above; -1: none yet. */
+  readonly upTo: number;
+}
+
+const context = (drawId: string) => `${SELECTIONS}/${drawId}`;
+
+export class SelectionHistory {
+  private readonly index = new HistoryIndex();
+  private readonly seen = new Set<string>();
+  private upTo = -1;
+  private cursor = '';
+  private refreshing: Promise<void> | null = null;
+
+  private constructor(
+    private readonly store: Store,
+    private readonly vault: PersonalDataVault,
+  ) {}
+
+  /** Loads every selection; from then on `refresh` reads only what the change feed brings. */
+  static async open(store: Store, vault: PersonalDataVault): Promise<SelectionHistory> {
+    const h = new SelectionHistory(store, vault);
+    // The cursor first: a result committed while the list is read arrives again through the feed, and is skipped.
+    h.cursor = await store.changesHead();
+    const records = (await store.listRecords(SELECTIONS)).map((r) => h.openRecord(r.key, r.value));
+    for (const r of records.sort((a, b) => a.resultIndex - b.resultIndex)) h.take(r);
+    return h;
+  }
+
+  /** The history as of every result up to `upTo` (for the disclosure's rebuild of a draw that read it). */
+  async asOf(upTo: number): Promise<HistoryIndex> {
+    const out = new HistoryIndex();
+    for (const { key, value } of await this.store.listRecords(SELECTIONS)) {
+      const r = this.openRecord(key, value);
+      if (r.resultIndex <= upTo) for (const s of selections(r)) out.add(s);
+    }
+    return out;
+  }
+
+  /** The record write of a draw's selections, committed with its result entry. */
+  write(r: SelectionRecord): RecordWrite {
+    return { collection: SELECTIONS, key: r.drawId, value: Buffer.from(this.vault.sealBytes(context(r.drawId), Buffer.from(JSON.stringify(r))), 'utf8') };
+  }
+
+  /** Takes in the results other instances (and this one) committed since the last look; one look at a time. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.readFeed().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  /** The history now. Read it synchronously with the draw that uses it: a later refresh grows it. */
+  current(): HistoryView {
+    return { index: this.index, upTo: this.upTo };
+  }
+
+  private async readFeed(): Promise<void> {
+    for (;;) {
+      const { cursor, changes } = await this.store.readChanges(this.cursor, 1000);
+      for (const c of changes) {
+        if (c.collection !== SELECTIONS || this.seen.has(c.key)) continue;
+        const raw = await this.store.getRecord(SELECTIONS, c.key);
+        if (raw) this.take(this.openRecord(c.key, raw));
+      }
+      this.cursor = cursor;
+      if (changes.length < 1000) return;
+    }
+  }
+
+  private take(r: SelectionRecord): void {
+    if (this.seen.has(r.drawId)) return;
+    this.seen.add(r.drawId);
+    for (const s of selections(r)) this.index.add(s);
+    this.upTo = Math.max(this.upTo, r.resultIndex);
+  }
+
+  private openRecord(key: string, value: Buffer): SelectionRecord {
+    return JSON.parse(this.vault.openBytes(context(key), value.toString('utf8')).toString('utf8')) as SelectionRecord;
+  }
+}
+
+function selections(r: SelectionRecord): Selection[] {
+  const atMs = Date.parse(r.at);
+  return r.experts.map((expertId) => ({ expertId, atMs, tenderer: r.tenderer }));
+}
