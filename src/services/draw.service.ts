@@ -132,6 +132,11 @@ export class DrawService {
   private readonly sites: SiteService | null;
   private readonly history: SelectionHistory | null;
 
+  /** Takes in the results committed since the last look (other instances' too). */
+  async refreshHistory(): Promise<void> {
+    await this.history?.refresh();
+  }
+
   async get(drawId: string): Promise<DrawRecord> {
     const raw = await this.store.getRecord(DRAWS, drawId);
     if (!raw) throw new AppError('NOT_FOUND', `no draw ${drawId}`);

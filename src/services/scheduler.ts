@@ -49,6 +49,8 @@ export class Scheduler {
 
   private async pass(): Promise<TickReport> {
     const report: TickReport = { drawn: [], failed: [], missed: [], aborted: [] };
+    // Each second, not only at a draw: the selection history stays current, so a draw (or a burst) reads little.
+    await this.draws.refreshHistory();
     const now = this.now();
     const work: Array<Promise<void>> = [];
     // Start at a random place, so that instances ticking together share a burst instead of racing down one list.

@@ -81,9 +81,17 @@ describe('the life of a project', () => {
 
     // 08:40: at the venue. A bidder made known now is the employer of one accepted expert: refused and replaced.
     at('08:40:00');
-    const panel = seats((await t.ctx.roster.read(drawId)).roster);
-    const conflicted = panel.find((c) => c.seat === 2)!;
-    const employer = pool.experts.find((e) => e.id === conflicted.expertId)!.employer;
+    const atVenue = (await t.ctx.roster.read(drawId)).roster;
+    const panel = seats(atVenue);
+    // The bidder is the employer of one seated expert, chosen so that nobody else seated and not the next ranked
+    // expert (rank 7) works for it or declared a position there: exactly one refusal, and a replacement admitted.
+    const expertOf = (id: string) => pool.experts.find((e) => e.id === id)!;
+    const tiedTo = (id: string, org: string) => expertOf(id).employer === org || expertOf(id).relations.some((r) => r.kind === 'org' && r.org === org);
+    const conflicted = panel.find((c) => {
+      const org = expertOf(c.expertId).employer;
+      return [...panel.filter((o) => o !== c).map((o) => o.expertId), atVenue.groups[0]!.ranking[7]!].every((id) => !tiedTo(id, org));
+    })!;
+    const employer = expertOf(conflicted.expertId).employer;
     expect((await t.app.inject({ method: 'POST', url: '/v1/projects/P-LIFE/bidders', headers: op, payload: { bidders: [employer] } })).statusCode).toBe(200);
     const desk = t.auth('checkin', { subject: 'desk-1' });
     const checkIn = (id: string) => t.app.inject({ method: 'POST', url: '/v1/checkins', headers: desk, payload: { projectId: 'P-LIFE', idNumber: personalOf.get(id)!.idNumber } });
@@ -98,15 +106,16 @@ describe('the life of a project', () => {
         expect(res.json()).toMatchObject({ expertId: c.expertId, name: personalOf.get(c.expertId)!.name, seat: c.seat, specialty: 'C990101' });
       }
     }
-    expect((await checkIn(panel[0]!.expertId)).statusCode).toBe(409);
+    expect((await checkIn(panel.find((c) => c !== conflicted)!.expertId)).statusCode).toBe(409);
     // The replacement is called, accepts and checks in.
     await t.ctx.calls.tick();
     messages = await readFileMessages(callsFile());
     expect(messages).toHaveLength(8);
     expect((await respond(messages[7]!.responseUrl!, 'accept')).json().state).toBe('accepted');
-    const replacement = seats((await t.ctx.roster.read(drawId)).roster).find((c) => c.seat === 2)!;
+    const replacement = seats((await t.ctx.roster.read(drawId)).roster).find((c) => c.seat === conflicted.seat)!;
     expect(replacement.rank).toBe(7);
-    expect((await checkIn(replacement.expertId)).statusCode).toBe(200);
+    const admitted = await checkIn(replacement.expertId);
+    expect(admitted.statusCode, admitted.body).toBe(200);
 
     // Before opening the list stays sealed; after, it needs an operator and a supervisor.
     const sup = t.auth('supervisor', { subject: 'sup-li' });
@@ -136,7 +145,9 @@ describe('the life of a project', () => {
     for (let i = start; i < (await t.ctx.store.logSize()); i++) types.push(JSON.parse((await t.ctx.auditLog.entry(i)).toString()).type);
     const order = [
       'project.registered', 'draw.commit', 'draw.result', 'call.placed', 'call.delivery', 'call.declined', 'seat.promoted', 'call.placed',
-      'call.accepted', 'call.timeout', 'seat.promoted', 'call.placed', 'call.accepted', 'project.bidders', 'checkin.admitted',
+      'call.accepted', 'call.timeout', 'seat.promoted', 'call.placed', 'call.accepted', 'project.bidders',
+      // Desks check in in seat order: those before the refused expert are admitted first.
+      ...Array(panel.indexOf(conflicted)).fill('checkin.admitted'),
       'checkin.refused', 'seat.promoted', 'call.placed', 'checkin.repeated', 'call.accepted', 'checkin.admitted',
       'unseal.approved', 'unseal.approved', 'unseal.approved', 'draw.unsealed', 'draw.reveal',
     ];
