@@ -161,7 +161,7 @@ export class DrawService {
 
   private async attempt(projectId: string, kind: DrawRecord['kind'], by: string, extra: DrawExtra): Promise<DrawRecord> {
     const { record: project, raw } = await this.projects.get(projectId);
-    if (project.state !== 'scheduled') throw new AppError('CONFLICT', `project ${projectId} is ${project.state}`);
+    if (project.state !== 'scheduled') throw new NotScheduledError(projectId, project.state);
     const drawId = `D-${randomUUID()}`;
     const at = new Date(this.now()).toISOString();
     await this.history?.refresh();
@@ -392,6 +392,14 @@ export class DrawService {
 
   private poolVersionExpectation(version: number): RecordExpectation {
     return { collection: META, key: 'pool-version', value: version === 0 ? null : Buffer.from(String(version)) };
+  }
+}
+
+/** The project is no longer waiting for a draw (drawn meanwhile by another instance, cancelled, …): 409. */
+export class NotScheduledError extends AppError {
+  constructor(projectId: string, state: string) {
+    super('CONFLICT', `project ${projectId} is ${state}`);
+    this.name = 'NotScheduledError';
   }
 }
 

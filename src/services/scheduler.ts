@@ -3,7 +3,7 @@
 // once, one past opening becomes `missed`; a draw left half-done by a crashed instance is aborted after its lease.
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/store.js';
-import type { DrawService } from './draw.service.js';
+import { NotScheduledError, type DrawService } from './draw.service.js';
 import type { ProjectService } from './project.service.js';
 
 export interface TickReport {
@@ -83,6 +83,8 @@ export class Scheduler {
           .then(
             () => void report.drawn.push(id),
             (err: unknown) => {
+              // Another instance drew it between our list and our lease: nothing failed.
+              if (err instanceof NotScheduledError) return;
               report.failed.push(id);
               this.onError(id, err);
             },

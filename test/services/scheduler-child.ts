@@ -1,9 +1,9 @@
 // Child process for the kill test: one service instance on Redis whose scheduler ticks on a fixed clock until it is
-// killed. Usage: scheduler-child.ts <keysDir> <redisPrefix> <nowIso> <leaseMs>
+// killed. Usage: scheduler-child.ts <keysDir> <redisPrefix> <nowIso> <leaseMs> <policyFile>
 import { loadConfig } from '../../src/config.js';
 import { openContext } from '../../src/open-context.js';
 
-const [keysDir, prefix, nowIso, leaseMs] = process.argv.slice(2);
+const [keysDir, prefix, nowIso, leaseMs, policyFile] = process.argv.slice(2);
 const now = Date.parse(nowIso!);
 const config = loadConfig({
   EXPERT_DRAW_STORE: 'redis',
@@ -12,6 +12,7 @@ const config = loadConfig({
   EXPERT_DRAW_REDIS_PREFIX: prefix!,
   EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE: 'true',
   EXPERT_DRAW_DRAW_LEASE_MS: leaseMs!,
+  EXPERT_DRAW_POLICY_FILE: policyFile!,
 });
 const { ctx } = await openContext(config, { now: () => now });
 process.stdout.write(`ready ${ctx.pool.size()}\n`);

@@ -3,6 +3,9 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DrawRecord } from '../../src/services/draw.service.js';
 import type { ProjectRecord } from '../../src/services/project.service.js';
@@ -13,10 +16,15 @@ let a: Built;
 let b: Built;
 let clock = Date.parse('2026-12-01T06:00:00+08:00');
 const PROJECTS = 200;
+// 200 panels of 5 from 150 experts select each expert ~7 times: the frequency caps (6 in 30 days by default) would
+// rightly leave the last projects short. Exactly-once is what these tests are about, so the caps are raised.
+const policyDir = mkdtempSync(join(tmpdir(), 'expert-draw-two-instances-'));
+const POLICY_FILE = join(policyDir, 'policy.json');
+writeFileSync(POLICY_FILE, JSON.stringify({ frequency: { maxDraws: 1000, maxDrawsSameTenderer: 1000 } }));
 
 beforeAll(async () => {
-  a = await build({ EXPERT_DRAW_STORE: 'redis' }, { now: () => clock });
-  b = await build({ EXPERT_DRAW_STORE: 'redis', EXPERT_DRAW_KEYS_DIR: a.config.EXPERT_DRAW_KEYS_DIR, EXPERT_DRAW_REDIS_PREFIX: a.config.EXPERT_DRAW_REDIS_PREFIX }, { now: () => clock });
+  a = await build({ EXPERT_DRAW_STORE: 'redis', EXPERT_DRAW_POLICY_FILE: POLICY_FILE }, { now: () => clock });
+  b = await build({ EXPERT_DRAW_STORE: 'redis', EXPERT_DRAW_POLICY_FILE: POLICY_FILE, EXPERT_DRAW_KEYS_DIR: a.config.EXPERT_DRAW_KEYS_DIR, EXPERT_DRAW_REDIS_PREFIX: a.config.EXPERT_DRAW_REDIS_PREFIX }, { now: () => clock });
   const pool = generatePool({ size: 400, seed: 'two-instances', fixed: [{ code: 'C990101', members: 150 }] });
   await a.ctx.pool.import(pool.experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
   await registerProjects(a);
@@ -61,6 +69,7 @@ async function entriesByProject(t: Built): Promise<Map<string, string[]>> {
 afterAll(async () => {
   await b?.close();
   await a?.close();
+  rmSync(policyDir, { recursive: true, force: true });
 });
 
 describe('two instances, 200 draws due at 08:00', () => {
@@ -99,7 +108,7 @@ describe('two instances, one killed in the middle of the burst', () => {
   it('aborts the killed instance\'s half-done draws after its lease and draws each project exactly once', async () => {
     const at0800 = Date.parse('2026-12-01T08:00:00+08:00');
     c = await build(
-      { EXPERT_DRAW_STORE: 'redis', EXPERT_DRAW_REDIS_PREFIX: `test:${randomBytes(6).toString('hex')}:`, EXPERT_DRAW_DRAW_LEASE_MS: String(LEASE_MS) },
+      { EXPERT_DRAW_STORE: 'redis', EXPERT_DRAW_POLICY_FILE: POLICY_FILE, EXPERT_DRAW_REDIS_PREFIX: `test:${randomBytes(6).toString('hex')}:`, EXPERT_DRAW_DRAW_LEASE_MS: String(LEASE_MS) },
       { now: () => at0800 },
     );
     const pool = generatePool({ size: 400, seed: 'killed-instance', fixed: [{ code: 'C990101', members: 150 }] });
@@ -108,7 +117,7 @@ describe('two instances, one killed in the middle of the burst', () => {
 
     // The other instance is a child process that starts the burst; it is SIGKILLed once some projects are drawn and
     // others are half-done (committed, no result yet).
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/services/scheduler-child.ts', c.config.EXPERT_DRAW_KEYS_DIR, c.config.EXPERT_DRAW_REDIS_PREFIX, new Date(at0800).toISOString(), String(LEASE_MS)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/services/scheduler-child.ts', c.config.EXPERT_DRAW_KEYS_DIR, c.config.EXPERT_DRAW_REDIS_PREFIX, new Date(at0800).toISOString(), String(LEASE_MS), POLICY_FILE], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
