@@ -70,7 +70,7 @@ export async function startBenchRedis(options: { parent?: string; binary?: strin
     version = execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
   } catch {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`${binary} is not installed or does not run: the log suite needs it for the Redis store`);
+    throw new Error(`${binary} is not installed or does not run: the benchmarks need it for the Redis store`);
   }
   const child = spawn(binary, args, { stdio: 'ignore' });
   if (child.pid === undefined) throw new Error(`${binary} did not start`);

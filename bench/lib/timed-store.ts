@@ -17,6 +17,13 @@ export interface StoreTimes {
   /** latestCheckpoint and listCheckpoints. */
   readonly checkpoints: MethodTotals;
   readonly other: MethodTotals;
+  /**
+   * readChanges with a wait (a follower's blocking read of the change feed, Redis): idle time rather than work, kept
+   * apart from `other` so that per-request totals are not swamped by it.
+   */
+  readonly waits: MethodTotals;
+  /** claimLease and releaseLease (each a durable write on SQLite, a script on Redis). */
+  readonly leases: MethodTotals;
 }
 
 function zero(): StoreTimes {
@@ -28,6 +35,8 @@ function zero(): StoreTimes {
     putCheckpoint: { calls: 0, ms: 0 },
     checkpoints: { calls: 0, ms: 0 },
     other: { calls: 0, ms: 0 },
+    waits: { calls: 0, ms: 0 },
+    leases: { calls: 0, ms: 0 },
   };
 }
 
@@ -35,6 +44,8 @@ export class TimedStore implements Store {
   times: StoreTimes = zero();
   /** Duration of the latest appendLog call, in ms. */
   lastAppendMs = 0;
+  /** Called after every appendLog that succeeded, with its duration and batch (per-request breakdowns). */
+  onAppend: ((ms: number, batch: LogBatch) => void) | null = null;
 
   constructor(readonly inner: Store) {}
 
@@ -62,8 +73,10 @@ export class TimedStore implements Store {
   async appendLog(batch: LogBatch): Promise<void> {
     const a = this.times.appendLog;
     const start = process.hrtime.bigint();
+    let ok = false;
     try {
       await this.inner.appendLog(batch);
+      ok = true;
     } finally {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       this.lastAppendMs = ms;
@@ -73,6 +86,7 @@ export class TimedStore implements Store {
       a.nodes += batch.nodes.length;
       for (const e of batch.entries) a.entryBytes += e.length;
       a.maxBatch = Math.max(a.maxBatch, batch.entries.length);
+      if (ok) this.onAppend?.(ms, batch);
     }
   }
 
@@ -89,7 +103,7 @@ export class TimedStore implements Store {
   }
 
   readChanges(cursor: string, limit: number, waitMs?: number): ReturnType<Store['readChanges']> {
-    return this.time(this.times.other, () => this.inner.readChanges(cursor, limit, waitMs));
+    return this.time(waitMs ? this.times.waits : this.times.other, () => this.inner.readChanges(cursor, limit, waitMs));
   }
 
   readEntriesWithLeaves(start: number, end: number): ReturnType<Store['readEntriesWithLeaves']> {
@@ -97,11 +111,11 @@ export class TimedStore implements Store {
   }
 
   claimLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
-    return this.time(this.times.other, () => this.inner.claimLease(name, owner, ttlMs));
+    return this.time(this.times.leases, () => this.inner.claimLease(name, owner, ttlMs));
   }
 
   releaseLease(name: string, owner: string): Promise<void> {
-    return this.time(this.times.other, () => this.inner.releaseLease(name, owner));
+    return this.time(this.times.leases, () => this.inner.releaseLease(name, owner));
   }
 
   changesHead(): Promise<string> {

@@ -16,6 +16,7 @@ import { verifyLog } from '../../src/log/verify.js';
 import { SQLITE_FILE } from '../../src/store/open-store.js';
 import { RedisStore } from '../../src/store/redis-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { REDIS_FLOOR_COMMAND, SQLITE_FLOOR_SQL, redisFloor, sqliteFloor, type DurableFloor } from '../lib/durable-floor.js';
 import { formatPoolSize, formatTable, ms } from '../lib/format.js';
 import { machineInfo, type MachineInfo } from '../lib/machine.js';
 import { startBenchRedis, type BenchRedis } from '../lib/redis-server.js';
@@ -278,11 +279,10 @@ function dirBytes(dir: string): number {
 
 function sqliteBench(tmpDir: string): BenchStore {
   const dir = fs.mkdtempSync(path.join(tmpDir, 'expert-draw-bench-log-'));
-  let insert: ((v: Buffer) => void) | null = null;
-  const tiny = randomBytes(16);
+  let floor: DurableFloor | null = null;
   return {
     name: 'sqlite',
-    setup: { dir, journalMode: 'WAL', synchronous: 'FULL (2)', floorSql: 'INSERT INTO bench_floor (v) VALUES (?) -- 16-byte blob, autocommit' },
+    setup: { dir, journalMode: 'WAL', synchronous: 'FULL (2)', floorSql: SQLITE_FLOOR_SQL },
     async fresh(tag) {
       const dataDir = path.join(dir, tag);
       const file = path.join(dataDir, SQLITE_FILE);
@@ -302,14 +302,10 @@ function sqliteBench(tmpDir: string): BenchStore {
       };
     },
     async prepareFloor(store) {
-      const db = (store as SqliteStore).database;
-      db.exec('CREATE TABLE IF NOT EXISTS bench_floor (id INTEGER PRIMARY KEY, v BLOB NOT NULL)');
-      const stmt = db.prepare<[Buffer]>('INSERT INTO bench_floor (v) VALUES (?)');
-      // Autocommit: each run() is its own transaction, committed (WAL fsynced) before it returns.
-      insert = (v) => void stmt.run(v);
+      floor = sqliteFloor((store as SqliteStore).database);
     },
     floor() {
-      insert!(tiny);
+      return floor!.write();
     },
     async close() {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -327,8 +323,7 @@ async function redisBench(tmpDir: string): Promise<BenchStore> {
     await server.stop();
     throw err;
   }
-  const tiny = randomBytes(16);
-  let seq = 0;
+  const floor = redisFloor(client);
   const info = async () => {
     const text = await client.info('memory');
     const used = /used_memory:(\d+)/.exec(text)?.[1];
@@ -336,7 +331,7 @@ async function redisBench(tmpDir: string): Promise<BenchStore> {
   };
   return {
     name: 'redis',
-    setup: { version: server.version, pid: server.pid, port: server.port, args: server.args.join(' '), floorCommand: 'SET bench:floor:<n> <16 bytes> on its own connection' },
+    setup: { version: server.version, pid: server.pid, port: server.port, args: server.args.join(' '), floorCommand: REDIS_FLOOR_COMMAND },
     async fresh(tag) {
       const prefix = `bench-${tag}:`;
       const store = await RedisStore.open({ connection: { url: server.url }, prefix, requireDurable: true });
@@ -352,7 +347,7 @@ async function redisBench(tmpDir: string): Promise<BenchStore> {
     },
     async prepareFloor() {},
     async floor() {
-      await client.set(`bench:floor:${seq++ % 1024}`, tiny);
+      await floor.write();
     },
     async close() {
       client.disconnect();

@@ -15,6 +15,8 @@ const MINUTE = 60_000;
 
 export const PROJECT_STATES = ['scheduled', 'drawing', 'drawn', 'missed', 'cancelled', 'failed'] as const;
 export type ProjectState = (typeof PROJECT_STATES)[number];
+/** States from which a new bid opening schedules the draw again. */
+const RESCHEDULABLE: ReadonlySet<ProjectState> = new Set(['scheduled', 'missed', 'failed']);
 
 export interface ProjectRecord {
   readonly project: Project;
@@ -97,20 +99,25 @@ export class ProjectService {
     return (await this.store.listRecords(PROJECTS)).map((r) => JSON.parse(r.value.toString('utf8')) as ProjectRecord);
   }
 
-  /** A new bid opening time moves the draw with it; only before the draw ran. */
+  /**
+   * A new bid opening time moves the draw with it. Before the draw ran; or after it was missed (downtime past
+   * opening) or failed (e.g. the pool could not fill a group), when the opening is postponed: the project is scheduled
+   * again, and its next draw names the failed one it follows.
+   */
   async reschedule(id: string, bidOpeningAt: string, reason: string, by: TokenClaims): Promise<ProjectRecord> {
     const { record, raw } = await this.get(id);
-    if (record.state !== 'scheduled') throw new AppError('CONFLICT', `project ${id} is ${record.state}; only a scheduled project can be rescheduled`);
+    if (!RESCHEDULABLE.has(record.state)) throw new AppError('CONFLICT', `project ${id} is ${record.state}; only a scheduled, missed or failed project can be rescheduled`);
     const opening = Date.parse(bidOpeningAt);
     if (opening <= this.now()) throw new AppError('SCHEDULE_RULES', 'bid opening is not in the future', { rules: ['bid opening is not in the future'] });
     const next: ProjectRecord = {
       ...record,
       project: { ...record.project, bidOpeningAt },
       drawAt: new Date(opening - record.leadTimeMinutes * MINUTE).toISOString(),
+      state: 'scheduled',
       revision: record.revision + 1,
       updatedAt: new Date(this.now()).toISOString(),
     };
-    await this.write('project.rescheduled', { id, from: record.project.bidOpeningAt, to: bidOpeningAt, drawAt: next.drawAt, reason, by: by.sub }, next, raw);
+    await this.write('project.rescheduled', { id, from: record.project.bidOpeningAt, to: bidOpeningAt, drawAt: next.drawAt, ...(record.state !== 'scheduled' ? { rearmed: record.state } : {}), reason, by: by.sub }, next, raw);
     return next;
   }
 

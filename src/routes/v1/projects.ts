@@ -102,7 +102,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/projects/:id/bid-opening',
     {
       onRequest: write,
-      schema: { summary: 'Move the bid opening (the draw moves with it)', tags: ['projects'], params: Params, body: z.object({ bidOpeningAt: IsoDateTimeWithOffset, reason: Reason }).strict(), response: { 200: ProjectView, ...errorResponses(404, 409, 422) } },
+      schema: { summary: 'Move the bid opening (the draw moves with it); a missed or failed project is scheduled again', tags: ['projects'], params: Params, body: z.object({ bidOpeningAt: IsoDateTimeWithOffset, reason: Reason }).strict(), response: { 200: ProjectView, ...errorResponses(404, 409, 422) } },
     },
     async (request) => {
       await guard(request.principal, request.params.id);

@@ -7,7 +7,7 @@ import { build, type Built } from '../../helper.js';
 
 let t: Built;
 let clock = Date.parse('2026-12-01T06:00:00+08:00');
-const at = (local: string) => (clock = Date.parse(`2026-12-01T${local}+08:00`));
+const at = (local: string, day = '2026-12-01') => (clock = Date.parse(`${day}T${local}+08:00`));
 const pool = generatePool({ size: 300, seed: 'projects', fixed: [{ code: 'C990101', members: 60 }, { code: 'C990102', members: 6 }] });
 const op = () => t.auth('operator', { subject: 'op-1' });
 
@@ -107,6 +107,16 @@ describe('scheduled draws', () => {
     expect((await get('P-MISSED')).state).toBe('missed');
     const last = JSON.parse((await t.ctx.auditLog.entry((await t.ctx.store.logSize()) - 1)).toString());
     expect(['draw.missed', 'call.placed']).toContain(last.type);
+
+    // The operator resolves it by postponing the opening: the project is scheduled again and drawn at its new time.
+    const size = await t.ctx.store.logSize();
+    const moved = await t.app.inject({ method: 'PATCH', url: '/v1/projects/P-MISSED/bid-opening', headers: op(), payload: { bidOpeningAt: '2026-12-01T13:00:00+08:00', reason: '系统故障，开标延期' } });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(moved.json()).toMatchObject({ state: 'scheduled', drawAt: '2026-12-01T04:00:00.000Z' });
+    const entry = JSON.parse((await t.ctx.auditLog.entry(size)).toString());
+    expect(entry).toMatchObject({ type: 'project.rescheduled', payload: { id: 'P-MISSED', rearmed: 'missed', to: '2026-12-01T13:00:00+08:00' } });
+    at('12:00:00');
+    expect((await t.ctx.scheduler.tick()).drawn).toContain('P-MISSED');
   });
 
   it('fails visibly, naming the short group, when the pool cannot fill a group', async () => {
@@ -118,6 +128,16 @@ describe('scheduled draws', () => {
     expect(p.state).toBe('failed');
     const draw = (await t.app.inject({ method: 'GET', url: `/v1/draws/${p.drawId}`, headers: op() })).json();
     expect(draw).toMatchObject({ state: 'failed', failure: { code: 'INSUFFICIENT_CANDIDATES' } });
+
+    // Postponed, it is drawn again at the new time; the new draw names the failed one (here it fails again: the pool
+    // is still short).
+    const moved = await t.app.inject({ method: 'PATCH', url: '/v1/projects/P-SHORT/bid-opening', headers: op(), payload: { bidOpeningAt: '2026-12-02T09:00:00+08:00', reason: '专家不足，开标延期' } });
+    expect(moved.json()).toMatchObject({ state: 'scheduled' });
+    at('08:00:00', '2026-12-02');
+    expect((await t.ctx.scheduler.tick()).failed).toContain('P-SHORT');
+    const again = (await t.app.inject({ method: 'GET', url: `/v1/draws/${(await get('P-SHORT')).drawId}`, headers: op() })).json();
+    expect(again).toMatchObject({ state: 'failed', supersedes: p.drawId });
+    expect(again.drawId).not.toBe(p.drawId);
   });
 });
 
