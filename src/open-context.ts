@@ -56,6 +56,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   if (store.kind === 'redis') pool.follow();
   const policy = loadPolicy(config.EXPERT_DRAW_POLICY_FILE);
   const projects = new ProjectService(store, auditLog, pool, policy, now);
+  await projects.indexSchedule();
   const adapter: CallAdapter =
     config.EXPERT_DRAW_CALL_ADAPTER === 'webhook'
       ? new WebhookAdapter({ url: config.EXPERT_DRAW_CALL_WEBHOOK_URL!, secret: Buffer.from(config.EXPERT_DRAW_CALL_WEBHOOK_SECRET!, 'hex') })

@@ -8,7 +8,7 @@ export interface CommonOptions {
   readonly baselineDraws: number | undefined;
   /** log suite: entries of the large log (default 1M). */
   readonly logSize?: number | undefined;
-  /** log suite: which stores to measure (default sqlite and redis). */
+  /** log, http and burst suites: which stores to measure (each suite has its own default). */
   readonly stores?: ReadonlyArray<'sqlite' | 'redis'> | undefined;
   readonly outDir: string;
 }
@@ -19,8 +19,11 @@ export interface Suite {
   run(options: CommonOptions): Promise<void>;
 }
 
-/** Add later suites (http) here, each in its own file. */
+/** Every suite, each in its own file. */
 export const SUITES: Readonly<Record<string, () => Promise<Suite>>> = {
   engine: async () => (await import('./engine.js')).suite,
   log: async () => (await import('./log.js')).suite,
+  http: async () => (await import('./http.js')).suite,
+  burst: async () => (await import('./burst.js')).suite,
+  verify: async () => (await import('./verify.js')).suite,
 };

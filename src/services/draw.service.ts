@@ -21,7 +21,7 @@ import { META, type PoolService } from './pool.service.js';
 import { ROSTERS, type RosterService } from './roster.service.js';
 import type { SiteRecipient, SiteService } from './site.service.js';
 import type { SelectionHistory } from './selection-history.js';
-import { encodeRecord, PROJECTS, type ProjectRecord, type ProjectService } from './project.service.js';
+import { encodeRecord, projectWrites, PROJECTS, type ProjectRecord, type ProjectService } from './project.service.js';
 
 export const DRAWS = 'draws';
 
@@ -192,7 +192,7 @@ export class DrawService {
       commit = await this.log.appendWith((prev, time) => encodeEntry({ type: COMMIT_ENTRY_TYPE, time, prev, payload }), {
         // The draw record exists from the commit on, so that a crash before the result leaves it visible.
         writes: (commitIndex) => [
-          { collection: PROJECTS, key: projectId, value: encodeRecord(drawing) },
+          ...projectWrites(drawing),
           { collection: DRAWS, key: drawId, value: encodeRecord({ ...committed, commitIndex, commitLeafHash: '', resultIndex: null, resultHash: null }) },
         ],
         expects: [{ collection: PROJECTS, key: projectId, value: raw }, this.poolVersionExpectation(index.version)],
@@ -237,7 +237,7 @@ export class DrawService {
       {
         writes: (resultIndex) => [
           { collection: DRAWS, key: drawId, value: encodeRecord({ ...final, resultIndex }) },
-          { collection: PROJECTS, key: projectId, value: encodeRecord(done) },
+          ...projectWrites(done),
           ...(extra.idempotency ? [extra.idempotency({ ...final, resultIndex })] : []),
           // The selected experts join the history the frequency caps of later draws read (sealed).
           ...(this.history ? [this.history.write({ drawId, resultIndex, at, tenderer: project.project.tenderer, experts: result.groups.flatMap((g) => g.selected) })] : []),
@@ -362,7 +362,7 @@ export class DrawService {
     await this.log.append(
       'draw.failed',
       { drawId, projectId: project.project.id, code: err.code, details: err.details ?? null, committed: committed !== null },
-      { writes: [{ collection: DRAWS, key: drawId, value: encodeRecord(record) }, { collection: PROJECTS, key: project.project.id, value: encodeRecord(failed) }], expects: [{ collection: PROJECTS, key: project.project.id, value: raw }] },
+      { writes: [{ collection: DRAWS, key: drawId, value: encodeRecord(record) }, ...projectWrites(failed)], expects: [{ collection: PROJECTS, key: project.project.id, value: raw }] },
     ).catch(() => undefined);
   }
 
@@ -380,7 +380,7 @@ export class DrawService {
       { drawId: record.drawId, projectId, reason: 'no result before the lease expired' },
       {
         writes: [
-          { collection: PROJECTS, key: projectId, value: encodeRecord(again) },
+          ...projectWrites(again),
           ...(draw ? [{ collection: DRAWS, key: record.drawId, value: encodeRecord({ ...(JSON.parse(draw.toString('utf8')) as DrawRecord), state: 'aborted' }) }] : []),
         ],
         expects: [{ collection: PROJECTS, key: projectId, value: raw }],

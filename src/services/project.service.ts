@@ -49,6 +49,33 @@ export interface Registration {
 
 export const encodeRecord = (v: unknown): Buffer => Buffer.from(JSON.stringify(v), 'utf8');
 
+/**
+ * The scheduler's index: only projects whose draw is still ahead or running, so that its tick reads those and not
+ * every project ever registered. Kept in the same transaction as the project record (projectWrites).
+ */
+export const PROJECT_SCHEDULE = 'project-schedule';
+const ACTIVE: ReadonlySet<ProjectState> = new Set(['scheduled', 'drawing']);
+
+/** What the scheduler needs of a project whose draw is ahead or running. */
+export interface ScheduleEntry {
+  readonly id: string;
+  readonly state: ProjectState;
+  readonly drawAt: string;
+  readonly bidOpeningAt: string;
+}
+
+function scheduleEntry(p: ProjectRecord): ScheduleEntry {
+  return { id: p.project.id, state: p.state, drawAt: p.drawAt, bidOpeningAt: p.project.bidOpeningAt };
+}
+
+/** Every write a changed project needs: its record, and its schedule entry (removed once the draw is behind it). */
+export function projectWrites(next: ProjectRecord): RecordWrite[] {
+  return [
+    { collection: PROJECTS, key: next.project.id, value: encodeRecord(next) },
+    { collection: PROJECT_SCHEDULE, key: next.project.id, value: ACTIVE.has(next.state) ? encodeRecord(scheduleEntry(next)) : null },
+  ];
+}
+
 export class ProjectService {
   constructor(
     private readonly store: Store,
@@ -97,6 +124,26 @@ export class ProjectService {
 
   async all(): Promise<ProjectRecord[]> {
     return (await this.store.listRecords(PROJECTS)).map((r) => JSON.parse(r.value.toString('utf8')) as ProjectRecord);
+  }
+
+  /** Projects whose draw is ahead or running (the scheduler's index). */
+  async active(): Promise<ScheduleEntry[]> {
+    return (await this.store.listRecords(PROJECT_SCHEDULE)).map((r) => JSON.parse(r.value.toString('utf8')) as ScheduleEntry);
+  }
+
+  /**
+   * At start: a project whose draw is ahead or running but has no schedule entry (data written before the index
+   * existed) gets one. Entries are otherwise written only with the project, in its transaction.
+   */
+  async indexSchedule(): Promise<number> {
+    const indexed = new Set((await this.store.listRecords(PROJECT_SCHEDULE)).map((r) => r.key));
+    let added = 0;
+    for (const p of await this.all()) {
+      if (!ACTIVE.has(p.state) || indexed.has(p.project.id)) continue;
+      await this.store.putUnloggedRecord(PROJECT_SCHEDULE, p.project.id, encodeRecord(scheduleEntry(p)));
+      added++;
+    }
+    return added;
   }
 
   /**
@@ -154,9 +201,8 @@ export class ProjectService {
 
   /** One entry and the new project record, expecting the record as read (null: must not exist yet). */
   private async write(type: string, payload: Record<string, unknown>, next: ProjectRecord, expected: Buffer | null, conflict?: string): Promise<void> {
-    const write: RecordWrite = { collection: PROJECTS, key: next.project.id, value: encodeRecord(next) };
     try {
-      await this.log.append(type, payload, { writes: [write], expects: [{ collection: PROJECTS, key: next.project.id, value: expected }] });
+      await this.log.append(type, payload, { writes: projectWrites(next), expects: [{ collection: PROJECTS, key: next.project.id, value: expected }] });
     } catch (err) {
       if (err instanceof RecordConflictError) throw new AppError('CONFLICT', conflict ?? `project ${next.project.id} changed meanwhile; retry`);
       throw err;

@@ -54,10 +54,11 @@ export class Scheduler {
     const now = this.now();
     const work: Array<Promise<void>> = [];
     // Start at a random place, so that instances ticking together share a burst instead of racing down one list.
-    const all = await this.projects.all();
+    // Only projects whose draw is ahead or running: the schedule index, not every project ever registered.
+    const all = await this.projects.active();
     const offset = Math.floor(Math.random() * all.length);
     for (const p of [...all.slice(offset), ...all.slice(0, offset)]) {
-      const id = p.project.id;
+      const id = p.id;
       if (this.running.has(id)) continue;
       const lease = `draw:${id}`;
       if (p.state === 'drawing') {
@@ -70,7 +71,7 @@ export class Scheduler {
         continue;
       }
       if (p.state !== 'scheduled' || Date.parse(p.drawAt) > now) continue;
-      if (now >= Date.parse(p.project.bidOpeningAt)) {
+      if (now >= Date.parse(p.bidOpeningAt)) {
         await this.projects.markMissed(id);
         report.missed.push(id);
         continue;
