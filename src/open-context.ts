@@ -63,6 +63,8 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
       : new FileAdapter({ path: config.EXPERT_DRAW_CALLS_FILE ?? join(config.EXPERT_DRAW_DATA_DIR, 'calls.jsonl') });
   const outbox = new OutboxService(store, auditLog, vault, adapter, now);
   const roster = new RosterService(store, auditLog, pool, projects, outbox, vault, policy, { publicUrl: config.EXPERT_DRAW_PUBLIC_URL, timeZone: config.EXPERT_DRAW_TIME_ZONE }, now);
+  await outbox.indexPending();
+  await roster.indexDeadlines();
   const sites = new SiteService(store, auditLog, config.EXPERT_DRAW_SITE_CA_FILE ?? join(config.EXPERT_DRAW_KEYS_DIR, 'ca', 'ca.pem'), now);
   const history = await SelectionHistory.open(store, vault);
   const draws = new DrawService(store, auditLog, pool, projects, keys.sealing.publicKey, keys.sealing.privateKey, now, { roster, sites, history });

@@ -18,7 +18,7 @@ import { encodeEntry } from '../log/entry.js';
 import type { KeyObject } from 'node:crypto';
 import { RecordConflictError, type RecordExpectation, type Store } from '../store/store.js';
 import { META, type PoolService } from './pool.service.js';
-import { ROSTERS, type RosterService } from './roster.service.js';
+import { ROSTERS, UNROSTERED, type RosterService } from './roster.service.js';
 import type { SiteRecipient, SiteService } from './site.service.js';
 import type { SelectionHistory } from './selection-history.js';
 import { encodeRecord, projectWrites, PROJECTS, type ProjectRecord, type ProjectService } from './project.service.js';
@@ -110,8 +110,8 @@ export interface DrawParts {
 }
 
 export class DrawService {
-  /** Completed draws whose roster this process knows to exist (the catch-up skips them). */
-  private readonly rostered = new Set<string>();
+  /** The first catch-up of a process looks at every draw (data from before the index); later ones at the index. */
+  private caughtUpOnce = false;
 
   constructor(
     private readonly store: Store,
@@ -239,6 +239,8 @@ export class DrawService {
           { collection: DRAWS, key: drawId, value: encodeRecord({ ...final, resultIndex }) },
           ...projectWrites(done),
           ...(extra.idempotency ? [extra.idempotency({ ...final, resultIndex })] : []),
+          // Until its roster exists, the draw is on the catch-up's list (a crash before the calls is caught up).
+          ...(this.roster ? [{ collection: UNROSTERED, key: drawId, value: Buffer.from('1') }] : []),
           // The selected experts join the history the frequency caps of later draws read (sealed).
           ...(this.history ? [this.history.write({ drawId, resultIndex, at, tenderer: project.project.tenderer, experts: result.groups.flatMap((g) => g.selected) })] : []),
         ],
@@ -249,7 +251,7 @@ export class DrawService {
     // 4. The selected experts are called. The draw stands whatever happens here: a failure (or a crash) is caught up
     //    by the call worker's next pass.
     await this.roster?.start(drawId, done, rosterGroups(content)).then(
-      () => this.rostered.add(drawId),
+      () => undefined,
       () => undefined,
     );
     return drawn;
@@ -315,17 +317,16 @@ export class DrawService {
   async catchUpRosters(): Promise<number> {
     if (!this.roster) return 0;
     let started = 0;
-    for (const { key, value } of await this.store.listRecords(DRAWS)) {
-      // A draw is looked at once per process: after that its roster is known to exist.
-      if (this.rostered.has(key)) continue;
-      const draw = JSON.parse(value.toString('utf8')) as DrawRecord;
-      if (draw.state !== 'drawn') continue;
-      if (!(await this.store.getRecord(ROSTERS, key))) {
-        const { record } = await this.projects.get(draw.projectId);
-        await this.roster.start(key, record, rosterGroups(this.openSealed(draw)));
-        started++;
-      }
-      this.rostered.add(key);
+    // A result is committed with a marker that its roster's first write removes: normally the list is empty.
+    const keys = (await this.store.listRecords(this.caughtUpOnce ? UNROSTERED : DRAWS)).map((r) => r.key);
+    this.caughtUpOnce = true;
+    for (const key of keys) {
+      const raw = await this.store.getRecord(DRAWS, key);
+      const draw = raw ? (JSON.parse(raw.toString('utf8')) as DrawRecord) : null;
+      if (draw?.state !== 'drawn' || (await this.store.getRecord(ROSTERS, key))) continue;
+      const { record } = await this.projects.get(draw.projectId);
+      await this.roster.start(key, record, rosterGroups(this.openSealed(draw)));
+      started++;
     }
     return started;
   }

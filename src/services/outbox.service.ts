@@ -9,6 +9,8 @@ import type { AuditLog } from '../log/audit-log.js';
 import { RecordConflictError, type RecordWrite, type Store } from '../store/store.js';
 
 export const OUTBOX = 'outbox';
+/** Pending messages → their next attempt time: what the delivery pass reads (sent and given-up ones leave it). */
+export const OUTBOX_DUE = 'outbox-due';
 /** Attempts before a message is given up (and an operator must call by other means: logged). */
 const MAX_ATTEMPTS = 8;
 
@@ -41,8 +43,8 @@ export class OutboxService {
     private readonly now: () => number,
   ) {}
 
-  /** The record write that queues a message; the caller commits it with the entry that placed the call. */
-  queue(drawId: string, message: OutboundMessage): RecordWrite {
+  /** The record writes that queue a message; the caller commits them with the entry that placed the call. */
+  queue(drawId: string, message: OutboundMessage): RecordWrite[] {
     const record: OutboxRecord = {
       messageId: message.messageId,
       drawId,
@@ -53,7 +55,23 @@ export class OutboxService {
       lastReason: null,
       sealed: this.vault.sealBytes(`${OUTBOX}/${message.messageId}`, Buffer.from(JSON.stringify(message))),
     };
-    return { collection: OUTBOX, key: message.messageId, value: Buffer.from(JSON.stringify(record)) };
+    return [
+      { collection: OUTBOX, key: message.messageId, value: Buffer.from(JSON.stringify(record)) },
+      { collection: OUTBOX_DUE, key: message.messageId, value: Buffer.from(JSON.stringify(record.nextAttemptAt)) },
+    ];
+  }
+
+  /** At start: pending messages without a due entry (data written before the index existed) get one. */
+  async indexPending(): Promise<number> {
+    const indexed = new Set((await this.store.listRecords(OUTBOX_DUE)).map((r) => r.key));
+    let added = 0;
+    for (const { key, value } of await this.store.listRecords(OUTBOX)) {
+      const record = JSON.parse(value.toString('utf8')) as OutboxRecord;
+      if (record.state !== 'pending' || indexed.has(key)) continue;
+      await this.store.putUnloggedRecord(OUTBOX_DUE, key, Buffer.from(JSON.stringify(record.nextAttemptAt)));
+      added++;
+    }
+    return added;
   }
 
   async get(messageId: string): Promise<OutboxRecord | null> {
@@ -67,12 +85,17 @@ export class OutboxService {
     let retried = 0;
     let failed = 0;
     const nowIso = new Date(this.now()).toISOString();
-    for (const { key, value } of await this.store.listRecords(OUTBOX)) {
-      const record = JSON.parse(value.toString('utf8')) as OutboxRecord;
-      if (record.state !== 'pending' || record.nextAttemptAt > nowIso) continue;
+    // Only pending messages (the due index), not every message ever sent.
+    for (const due of await this.store.listRecords(OUTBOX_DUE)) {
+      if ((JSON.parse(due.value.toString('utf8')) as string) > nowIso) continue;
+      const key = due.key;
       const lease = `${OUTBOX}:${key}`;
       if (!(await this.store.claimLease(lease, this.instanceId, 30_000))) continue;
       try {
+        // Read under the lease: another instance may have delivered it since the index was listed.
+        const value = await this.store.getRecord(OUTBOX, key);
+        const record = value ? (JSON.parse(value.toString('utf8')) as OutboxRecord) : null;
+        if (!value || !record || record.state !== 'pending' || record.nextAttemptAt > nowIso) continue;
         const message = JSON.parse(this.vault.openBytes(`${OUTBOX}/${key}`, record.sealed).toString('utf8')) as OutboundMessage;
         const outcome = await this.adapter.deliver(message);
         const attempts = record.attempts + 1;
@@ -87,7 +110,13 @@ export class OutboxService {
         await this.log.append(
           'call.delivery',
           { drawId: record.drawId, messageId: key, kind: record.kind, attempt: attempts, adapter: this.adapter.name, ok: outcome.ok, ...(outcome.ok ? {} : { reason: outcome.reason, final: giveUp }) },
-          { writes: [{ collection: OUTBOX, key, value: Buffer.from(JSON.stringify(next)) }], expects: [{ collection: OUTBOX, key, value }] },
+          {
+            writes: [
+              { collection: OUTBOX, key, value: Buffer.from(JSON.stringify(next)) },
+              { collection: OUTBOX_DUE, key, value: next.state === 'pending' ? Buffer.from(JSON.stringify(next.nextAttemptAt)) : null },
+            ],
+            expects: [{ collection: OUTBOX, key, value }],
+          },
         );
         if (outcome.ok) sent++;
         else if (giveUp) failed++;

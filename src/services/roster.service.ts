@@ -18,6 +18,10 @@ import type { PoolService } from './pool.service.js';
 import type { ProjectRecord, ProjectService } from './project.service.js';
 
 export const ROSTERS = 'rosters';
+/** Rosters with a call still open → the earliest deadline: what the timeout pass reads. */
+export const ROSTER_DEADLINES = 'roster-deadlines';
+/** Completed draws whose roster is not written yet (a crash between result and calls): what the catch-up reads. */
+export const UNROSTERED = 'draws-unrostered';
 export const RESPONSE_TOKENS = 'response-tokens';
 export const UNSEALS = 'unseals';
 /** Both approvals of an unseal must fall within this window. */
@@ -87,6 +91,19 @@ export class RosterService {
     return new Date(this.now()).toISOString();
   }
 
+  /** At start: rosters with an open call but no deadline entry (data written before the index existed) get one. */
+  async indexDeadlines(): Promise<number> {
+    const indexed = new Set((await this.store.listRecords(ROSTER_DEADLINES)).map((r) => r.key));
+    let added = 0;
+    for (const { key, value } of await this.store.listRecords(ROSTERS)) {
+      const due = (JSON.parse(value.toString('utf8')) as RosterRecord).nextDeadline;
+      if (due === null || indexed.has(key)) continue;
+      await this.store.putUnloggedRecord(ROSTER_DEADLINES, key, json(due));
+      added++;
+    }
+    return added;
+  }
+
   /**
    * The roster right after a draw: every selected expert is called. Does nothing if it exists already (the commit
    * expects no roster, so a second start — another instance, a catch-up — writes nothing).
@@ -133,9 +150,10 @@ export class RosterService {
   async expire(): Promise<number> {
     let expired = 0;
     const nowIso = this.iso();
-    for (const { key, value } of await this.store.listRecords(ROSTERS)) {
-      const due = (JSON.parse(value.toString('utf8')) as RosterRecord).nextDeadline;
-      if (due === null || due > nowIso) continue;
+    // Only rosters with a call still open (the deadline index), not every roster ever made.
+    for (const { key, value } of await this.store.listRecords(ROSTER_DEADLINES)) {
+      const due = JSON.parse(value.toString('utf8')) as string;
+      if (due > nowIso) continue;
       for (let attempt = 0; attempt < 5; attempt++) {
         const { roster, raw } = await this.read(key);
         const step = R.expire(roster, nowIso);
@@ -314,7 +332,7 @@ export class RosterService {
       const responseUrl = `${this.settings.publicUrl.replace(/\/$/, '')}/v1/responses/${token}`;
       const phone = this.pool.personal(c.expertId).phone;
       const text = callText({ venue: project.venue ?? '评标室', bidOpeningAt: project.project.bidOpeningAt, timeZone: this.settings.timeZone, responseUrl, deadline });
-      writes.push(this.outbox.queue(roster.drawId, { messageId, kind: 'call', channel: 'sms', to: phone, text, responseUrl, expiresAt: deadline }));
+      writes.push(...this.outbox.queue(roster.drawId, { messageId, kind: 'call', channel: 'sms', to: phone, text, responseUrl, expiresAt: deadline }));
       writes.push({ collection: RESPONSE_TOKENS, key: sha256(token), value: json({ drawId: roster.drawId, messageId, expiresAt: deadline, used: false } satisfies TokenRecord) });
       entries.push({ type: 'call.placed', payload: { drawId: roster.drawId, group: c.group, seat: c.seat, rank: c.rank, messageId, deadline } });
       placed.push({ ...c, state: 'calling', messageId, calledAt: at, deadline, answeredAt: null });
@@ -327,7 +345,13 @@ export class RosterService {
     const open = R.seats(roster).filter((c) => c.state === 'calling').map((c) => c.deadline).sort();
     const record: RosterRecord = { drawId: roster.drawId, revision, nextDeadline: open[0] ?? null, sealed: this.vault.sealBytes(`${ROSTERS}/${roster.drawId}`, json(roster)) };
     await this.log.appendAll(entries, {
-      writes: [{ collection: ROSTERS, key: roster.drawId, value: json(record) }, ...writes],
+      writes: [
+        { collection: ROSTERS, key: roster.drawId, value: json(record) },
+        { collection: ROSTER_DEADLINES, key: roster.drawId, value: record.nextDeadline === null ? null : json(record.nextDeadline) },
+        // The draw has its roster: the catch-up of draws without one no longer looks at it.
+        ...(raw === null ? [{ collection: UNROSTERED, key: roster.drawId, value: null }] : []),
+        ...writes,
+      ],
       expects: [{ collection: ROSTERS, key: roster.drawId, value: raw }, ...expects],
     });
   }

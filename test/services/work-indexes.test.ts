@@ -1,0 +1,95 @@
+// The call worker's passes read small indices, never every record ever written: pending messages (outbox-due), rosters
+// with an open call (roster-deadlines) and draws whose roster is not written yet (draws-unrostered). A draw whose
+// roster failed to start (as after a crash between result and calls) is caught up through that index.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TokenClaims } from '../../src/auth/roles.js';
+import { readFileMessages } from '../../src/calls/file-adapter.js';
+import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
+import { OUTBOX_DUE } from '../../src/services/outbox.service.js';
+import { ROSTER_DEADLINES, UNROSTERED } from '../../src/services/roster.service.js';
+import type { Store } from '../../src/store/store.js';
+import { build, type Built } from '../helper.js';
+
+let t: Built;
+let clock = Date.parse('2026-12-01T08:00:00+08:00');
+const listed: string[] = [];
+const op: TokenClaims = { sub: 'op', role: 'operator', iat: 0, exp: 0 };
+const pool = generatePool({ size: 60, seed: 'work-indexes', fixed: [{ code: 'C990101', members: 40 }] });
+
+function counting(store: Store): Store {
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (prop === 'listRecords') return (collection: string) => (listed.push(collection), target.listRecords(collection));
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+const register = (id: string) =>
+  t.ctx.projects.register(
+    {
+      project: { id, tenderer: syntheticUscc(9701), agency: null, bidders: [], avoid: [], preparedBy: [], bidOpeningAt: '2026-12-01T10:00:00+08:00', region: '330106' },
+      request: { groups: [{ specialty: 'C990101', count: 5 }], tendererRepresentatives: 0 },
+      name: null,
+      venue: '3号评标室',
+      leadTimeMinutes: undefined,
+    },
+    op,
+  );
+const keys = async (collection: string) => (await t.ctx.store.listRecords(collection)).map((r) => r.key);
+
+beforeAll(async () => {
+  t = await build({}, { now: () => clock, wrapStore: counting });
+  await t.ctx.pool.import(pool.experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
+  // The first pass of a process looks at every draw once (data from before the indices); the passes below do not.
+  await t.ctx.calls.tick();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe("the call worker's indices", () => {
+  it('hold the pending messages and open rosters only, and the passes list nothing else', async () => {
+    await register('P-WORK-1');
+    const { drawId } = await t.ctx.draws.run('P-WORK-1', 'immediate', op);
+    expect(await keys(UNROSTERED)).toEqual([]);
+    expect(await keys(ROSTER_DEADLINES)).toEqual([drawId]);
+    expect(await keys(OUTBOX_DUE)).toHaveLength(5);
+
+    listed.length = 0;
+    expect(await t.ctx.calls.tick()).toMatchObject({ started: 0, expired: 0, sent: 5 });
+    expect(listed.sort()).toEqual([OUTBOX_DUE, ROSTER_DEADLINES, UNROSTERED].sort());
+    expect(await keys(OUTBOX_DUE)).toEqual([]);
+
+    // Every call answered: the roster has no open call and leaves the deadline index.
+    for (const m of await readFileMessages(join(t.config.EXPERT_DRAW_DATA_DIR, 'calls.jsonl'))) await t.ctx.roster.respond(m.responseUrl!.split('/').pop()!, true);
+    expect(await keys(ROSTER_DEADLINES)).toEqual([]);
+  });
+
+  it("catches up a draw whose roster did not start, through the index, and times out calls through the other", async () => {
+    await register('P-WORK-2');
+    const start = t.ctx.roster.start.bind(t.ctx.roster);
+    t.ctx.roster.start = () => Promise.reject(new Error('crashed before the calls'));
+    let drawId: string;
+    try {
+      ({ drawId } = await t.ctx.draws.run('P-WORK-2', 'immediate', op));
+    } finally {
+      t.ctx.roster.start = start;
+    }
+    expect(await keys(UNROSTERED)).toEqual([drawId]);
+    expect(await t.ctx.store.getRecord('rosters', drawId)).toBeNull();
+
+    listed.length = 0;
+    expect(await t.ctx.calls.tick()).toMatchObject({ started: 1, sent: 5 });
+    expect(listed).not.toContain('draws');
+    expect(await keys(UNROSTERED)).toEqual([]);
+    expect((await t.ctx.roster.summary(drawId))).toMatchObject({ calling: 5 });
+
+    // Nobody answers: past the deadline the five calls time out, and the alternates are called.
+    clock += 16 * 60_000;
+    expect(await t.ctx.calls.tick()).toMatchObject({ expired: 5 });
+    expect(await keys(ROSTER_DEADLINES)).toEqual([drawId]);
+  });
+});
