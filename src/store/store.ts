@@ -102,8 +102,9 @@ export interface Store {
   getRecord(collection: string, key: string): Promise<Buffer | null>;
   /**
    * Writes a record outside the log, durably, without a change-feed event. Only for data that is not audited state:
-   * saved answers for Idempotency-Key replays and the check-in terminals' miss counters (each miss is logged on its
-   * own). Every state change goes through appendLog's writes instead.
+   * saved answers for Idempotency-Key replays, the check-in terminals' miss counters (each miss is logged on its
+   * own), and index entries rebuilt at start for data written before an index existed. Every state change goes
+   * through appendLog's writes instead.
    */
   putUnloggedRecord(collection: string, key: string, value: Buffer): Promise<void>;
   /** Every record of a collection, in key order. */
