@@ -308,7 +308,16 @@ export class AuditLog {
 
   /** Inclusion proof of entry `index` against the latest checkpoint covering it (O(log n) node reads). */
   async inclusionProof(index: number): Promise<InclusionProof> {
-    const cp = await this.checkpointCovering(index + 1);
+    return this.inclusionProofAt(index, await this.checkpointCovering(index + 1));
+  }
+
+  /** Inclusion proofs of several entries against one checkpoint (the latest covering them all): one tree for all. */
+  async inclusionProofs(indices: readonly number[]): Promise<InclusionProof[]> {
+    const cp = await this.checkpointCovering(Math.max(...indices) + 1);
+    return Promise.all(indices.map((i) => this.inclusionProofAt(i, cp)));
+  }
+
+  private async inclusionProofAt(index: number, cp: StoredCheckpoint): Promise<InclusionProof> {
     const ids: NodeId[] = [{ level: 0, index }, ...inclusionPlan(index, cp.size)];
     const hashes = await this.store.readNodes(ids);
     const map = nodeHashes(ids.map((id, i) => ({ ...id, hash: hashes[i]! })));

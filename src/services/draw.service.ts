@@ -309,8 +309,11 @@ export class DrawService {
   async proof(drawId: string): Promise<DrawProof> {
     const draw = await this.get(drawId);
     if (draw.revealIndex === undefined || draw.resultIndex === null) throw new AppError('SEALED', 'the proof is published at disclosure');
-    const part = async (index: number) => ({ index, entry: (await this.log.entry(index)).toString('utf8'), inclusion: await this.log.inclusionProof(index) });
-    return { drawId, commit: await part(draw.commitIndex), result: await part(draw.resultIndex), reveal: await part(draw.revealIndex) };
+    // All three against one checkpoint: one tree, so the bundle needs no consistency proof between its parts.
+    const indices = [draw.commitIndex, draw.resultIndex, draw.revealIndex];
+    const proofs = await this.log.inclusionProofs(indices);
+    const part = async (i: number) => ({ index: indices[i]!, entry: (await this.log.entry(indices[i]!)).toString('utf8'), inclusion: proofs[i]! });
+    return { drawId, commit: await part(0), result: await part(1), reveal: await part(2) };
   }
 
   /** Starts the roster of every completed draw that has none (after a crash between result and calls). */

@@ -138,7 +138,7 @@ export const NOT_CHECKED: readonly string[] = [
   'the recusal codes of rules 1–6: taken as revealed (their digest is checked), not recomputed; that needs the experts’ relations, status, availability and selection history',
   'member lines against the pool: that they are the pool at the commit’s pool version needs the log’s pool entries (the service checks it before writing the reveal)',
   'the hash chain (prev) and the entries between the three: the bundle holds no neighbours',
-  'consistency of the checkpoints with each other and with checkpoints you already hold: compare them with the log’s published checkpoints',
+  'consistency of the bundle’s checkpoint with checkpoints you already hold: compare it with the log’s published checkpoints (a consistency proof from the log)',
 ];
 
 type Outcome = { readonly status: CheckStatus; readonly detail: string };
@@ -324,6 +324,14 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
   const r = result.payload;
   const v = reveal.payload;
   const needEntries = (...names: PartName[]) => skipped(`needs well-formed ${names.join(' and ')} entries`);
+
+  // One tree for the three: the service proves them against one checkpoint, so no consistency proof is needed between
+  // them. Different checkpoints are not wrong in themselves, but only the log can show that they agree.
+  checks.run('checkpoint.same', 'the three entries are proved against one checkpoint (one tree)', () => {
+    const notes = new Set([b.commit.inclusion.checkpoint, b.result.inclusion.checkpoint, b.reveal.inclusion.checkpoint]);
+    if (notes.size === 1) return pass(`tree size ${b.reveal.inclusion.treeSize}`);
+    return unverifiable(`the parts name ${notes.size} different checkpoints; their consistency needs the log’s consistency proofs`);
+  });
 
   // 2. The three entries are one draw: same ids, each naming the others' log indices, in log order.
   checks.run('links', 'the commit, result and reveal entries are one draw, in log order', () => {

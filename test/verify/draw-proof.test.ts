@@ -111,7 +111,7 @@ describe('verifyDrawProof on an honest bundle', () => {
       'commit.entry', 'commit.leaf-hash', 'commit.checkpoint', 'commit.inclusion',
       'result.entry', 'result.leaf-hash', 'result.checkpoint', 'result.inclusion',
       'reveal.entry', 'reveal.leaf-hash', 'reveal.checkpoint', 'reveal.inclusion',
-      'links', 'groups', 'reveal.nonce', 'reveal.members', 'reveal.exclusions', 'seed', 'reveal.request', 'policy', 'eligible', 'ranking', 'extension',
+      'checkpoint.same', 'links', 'groups', 'reveal.nonce', 'reveal.members', 'reveal.exclusions', 'seed', 'reveal.request', 'policy', 'eligible', 'ranking', 'extension',
       'result.commitment', 'result.counts',
     ]);
     // The draw exercised what the checks read: exclusions, two groups and a non-empty extension.
@@ -140,6 +140,16 @@ describe('verifyDrawProof names the check a tampering breaks', () => {
     const failed = ids(verify(b), 'fail');
     // The commit's leaf hash is in the seed: a changed commit also changes the ranking recomputed from it.
     expect(failed).toEqual(part === 'commit' ? ['commit.leaf-hash', 'commit.inclusion', 'ranking', 'extension'] : [`${part}.leaf-hash`, `${part}.inclusion`]);
+  });
+
+  it('parts proved against different checkpoints: their agreement is not verifiable from the bundle', () => {
+    // The commit proved against another checkpoint the log key signed (here a re-logged tree of the same size).
+    const older = relog(bundle, () => undefined);
+    const b = copy(bundle);
+    b.commit = older.commit;
+    const report = verify(b);
+    expect(ids(report, 'fail')).toEqual([]);
+    expect(ids(report, 'unverifiable')).toEqual(['checkpoint.same']);
   });
 
   it('a wrong hash in an inclusion proof', () => {
@@ -284,7 +294,7 @@ describe('expert-draw proof verify', () => {
     const good = cli(join(dir, 'proof.json'), '--verifier-key', join(dir, 'log-signer.vkey'));
     expect(good.status, good.stderr).toBe(0);
     expect(good.stdout).toMatch(/^✓ ranking +the ranking recomputed from the seed and the lines is the revealed result \(§8\)\n +group 0: /m);
-    expect(good.stdout).toContain(`OK: all 26 checks passed`);
+    expect(good.stdout).toContain(`OK: all 27 checks passed`);
 
     const tampered = relog(bundle, ({ reveal }) => {
       reveal.payload.salt = flipHex(reveal.payload.salt);
