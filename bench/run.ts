@@ -1,5 +1,7 @@
 // Benchmark entry point: `npm run bench -- --suite engine [--pools 1k,10k,100k,1M] [--draws N] [--out DIR]`,
-// `npm run bench -- --suite log [--draws N] [--warmup N] [--log-size 1M] [--stores sqlite,redis] [--out DIR]`.
+// `npm run bench -- --suite log [--draws N] [--warmup N] [--log-size 1M] [--stores sqlite,redis] [--out DIR]`,
+// `--suite http [--pools 100k] [--draws N] [--warmup N] [--stores sqlite,redis]`, `--suite burst [--pools 100k]
+// [--draws 2000] [--stores sqlite,redis]`, `--suite verify [--pools 20k] [--draws N]` (bench/README.md says more).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
@@ -61,12 +63,12 @@ async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('bench')
     .description('expert-draw benchmarks')
     .requiredOption('--suite <name>', `suite to run: ${Object.keys(SUITES).join(', ')}`)
-    .option('--pools <list>', 'pool sizes, comma-separated (e.g. 1k,10k,100k,1M)', poolList)
-    .option('--draws <n>', 'timed draws per pool size (engine default 1000)', positiveInt('--draws'))
-    .option('--warmup <n>', 'untimed warm-up draws per pool size (engine default 200)', positiveInt('--warmup'))
+    .option('--pools <list>', 'pool sizes, comma-separated (e.g. 1k,10k,100k,1M); http, burst, verify: one size', poolList)
+    .option('--draws <n>', 'engine: timed draws per pool size (1000); log, http: timed samples (1000); burst: projects due (2000); verify: proofs per shape (16)', positiveInt('--draws'))
+    .option('--warmup <n>', 'untimed warm-up rounds (engine 200, log and http 100)', positiveInt('--warmup'))
     .option('--baseline-draws <n>', 'upper bound on baseline draws per pool size (default: --draws)', positiveInt('--baseline-draws'))
     .option('--log-size <n>', 'log suite: entries of the large log, e.g. 1M, 100k; 0 skips it (default 1M)', logSize)
-    .option('--stores <list>', 'log suite: stores to measure, comma-separated (default sqlite,redis)', storeList)
+    .option('--stores <list>', 'log, http, burst: stores to measure, comma-separated (log and burst default sqlite,redis; http sqlite)', storeList)
     .option('--out <dir>', 'directory for result files', DEFAULT_OUT)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });

@@ -114,6 +114,32 @@ export async function importPool(ctx: AppContext, experts: readonly Expert[], ch
   return { ms: performance.now() - t0, imports };
 }
 
+/**
+ * Waits until the instance has made no store call (blocking change-feed reads aside) for `quietMs`, then builds the
+ * pool index. On Redis the pool follower re-reads every expert an import changed, one record per round trip, and
+ * drops the index after each batch: timing draws meanwhile would time that catch-up. Returns the milliseconds waited.
+ */
+export async function settle(service: BenchService, quietMs = 500, timeoutMs = 600_000): Promise<number> {
+  const t0 = performance.now();
+  const calls = () => {
+    const t = service.timed.times;
+    return [t.appendLog, t.readEntries, t.readNodes, t.readNodeRange, t.putCheckpoint, t.checkpoints, t.other, t.leases].reduce((s, b) => s + b.calls, 0);
+  };
+  let last = calls();
+  let quietSince = performance.now();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const now = calls();
+    if (now !== last) {
+      last = now;
+      quietSince = performance.now();
+    } else if (performance.now() - quietSince >= quietMs) break;
+    if (performance.now() - t0 > timeoutMs) throw new Error(`the instance kept calling its store for ${timeoutMs} ms`);
+  }
+  service.ctx.pool.current();
+  return performance.now() - t0 - quietMs;
+}
+
 /** A project of the synthetic pool (its parties, so exclusions apply) asking for `request`. */
 export function benchRegistration(pool: SyntheticPool, id: string, bidOpeningAt: string, request: DrawRequest): Registration {
   const project = syntheticProject(pool, id, bidOpeningAt);

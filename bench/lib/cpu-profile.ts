@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Session } from 'node:inspector/promises';
 
 export interface ProfiledFunction {
-  /** `name (file:line)`, the file relative to the working directory. */
+  /** `name (file)` (anonymous functions: `(anonymous) (file:line)`), the file relative to the project. */
   readonly fn: string;
   readonly ms: number;
   /** Share of all sampled time in the phase. */
@@ -35,10 +35,12 @@ interface CpuProfile {
   readonly timeDeltas?: readonly number[];
 }
 
+/** The file relative to the project, the compiled tree's dist/ prefix dropped (src/x.js is then src/x.ts compiled). */
 function fileOf(url: string): string {
   if (url === '') return '';
   const file = url.startsWith('file://') ? fileURLToPath(url) : url;
-  return path.isAbsolute(file) ? path.relative(process.cwd(), file) : file;
+  const rel = path.isAbsolute(file) ? path.relative(process.cwd(), file) : file;
+  return rel.startsWith(`dist${path.sep}`) ? rel.slice(5) : rel;
 }
 
 /** Runs `fn` under the sampling profiler and summarises the samples taken meanwhile. */
@@ -74,7 +76,9 @@ function summarise(profile: CpuProfile, top: number, intervalUs: number): Profil
     let k = keyOf.get(n.id);
     if (k === undefined) {
       const file = fileOf(n.callFrame.url);
-      k = file ? `${n.callFrame.functionName || '(anonymous)'} (${file}:${n.callFrame.lineNumber + 1})` : n.callFrame.functionName || '(anonymous)';
+      // Named functions by name and file; anonymous ones by their line as well (of the code V8 ran: compiled JS).
+      const name = n.callFrame.functionName;
+      k = !file ? name || '(anonymous)' : name ? `${name} (${file})` : `(anonymous) (${file}:${n.callFrame.lineNumber + 1})`;
       keyOf.set(n.id, k);
     }
     return k;

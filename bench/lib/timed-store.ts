@@ -8,7 +8,7 @@ export interface MethodTotals {
 }
 
 export interface StoreTimes {
-  readonly appendLog: MethodTotals & { entries: number; nodes: number; entryBytes: number; maxBatch: number };
+  readonly appendLog: MethodTotals & { entries: number; nodes: number; entryBytes: number; maxBatch: number; failed: number };
   readonly readEntries: MethodTotals;
   readonly readNodes: MethodTotals;
   readonly readNodeRange: MethodTotals;
@@ -28,7 +28,7 @@ export interface StoreTimes {
 
 function zero(): StoreTimes {
   return {
-    appendLog: { calls: 0, ms: 0, entries: 0, nodes: 0, entryBytes: 0, maxBatch: 0 },
+    appendLog: { calls: 0, ms: 0, entries: 0, nodes: 0, entryBytes: 0, maxBatch: 0, failed: 0 },
     readEntries: { calls: 0, ms: 0 },
     readNodes: { calls: 0, ms: 0 },
     readNodeRange: { calls: 0, ms: 0 },
@@ -87,6 +87,7 @@ export class TimedStore implements Store {
       for (const e of batch.entries) a.entryBytes += e.length;
       a.maxBatch = Math.max(a.maxBatch, batch.entries.length);
       if (ok) this.onAppend?.(ms, batch);
+      else a.failed++;
     }
   }
 

@@ -12,13 +12,14 @@ import type { DrawRequest } from '../../src/domain/request.js';
 import { generatePool } from '../../src/pool/generator.js';
 import type { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { LogBatch } from '../../src/store/store.js';
-import { BENCH_OPERATOR, benchRegistration, importPool, openBenchService, registerProjects, writePolicy, type BenchService } from '../lib/bench-service.js';
+import { BENCH_OPERATOR, benchRegistration, importPool, openBenchService, registerProjects, settle, writePolicy, type BenchService } from '../lib/bench-service.js';
 import { profiled, type ProfileSummary } from '../lib/cpu-profile.js';
 import { REDIS_FLOOR_COMMAND, SQLITE_FLOOR_SQL, redisFloor, sqliteFloor, type DurableFloor } from '../lib/durable-floor.js';
 import { formatPoolSize, formatTable, ms } from '../lib/format.js';
 import { KeepAliveClient } from '../lib/http-client.js';
 import { machineInfo, type MachineInfo } from '../lib/machine.js';
 import { startBenchRedis, type BenchRedis } from '../lib/redis-server.js';
+import { sourceRevision } from '../lib/revision.js';
 import { watchRuntime, type RuntimeStats } from '../lib/runtime-watch.js';
 import { elapsedMs, round, summarize, type Summary } from '../lib/stats.js';
 import type { StoreTimes } from '../lib/timed-store.js';
@@ -31,9 +32,10 @@ export type StoreName = 'sqlite' | 'redis';
 export const TARGETS = { maxP50OverFloorMs: 1.5 } as const;
 
 /**
- * Frequency caps raised for the run: every draw takes 7 of the 2,000 holders of C990101, so 2 x 1,100 draws would
- * select each holder 7.7 times on average, past the default cap of 6 in 30 days, and the last draws would rightly run
- * short of candidates. The caps are still evaluated on every draw (the history is read and indexed as always).
+ * Frequency caps raised for the run: every draw takes 7 of the 2,000 holders of C990101, so the default run's 2,400
+ * draws (HTTP and in-process, warm-up and profile included) select each holder 8.4 times on average, past the default
+ * cap of 6 in 30 days, and the last draws would rightly run short of candidates. The caps are still evaluated on every
+ * draw (the history is read and indexed as always).
  */
 export const HTTP_POLICY = { frequency: { maxDraws: 1000, maxDrawsSameTenderer: 1000 } } as const;
 
@@ -307,7 +309,6 @@ async function listen(service: BenchService): Promise<{ app: FastifyInstance; ho
 async function measureStore(name: StoreName, cfg: HttpSuiteConfig, tmpDir: string): Promise<HttpStoreDetails> {
   const dir = fs.mkdtempSync(path.join(tmpDir, `expert-draw-bench-http-${name}-`));
   const policyFile = writePolicy(dir, HTTP_POLICY);
-  const label = name;
   const under = await openStoreUnderTest(name, dir, tmpDir, policyFile);
   const { service, floor } = under;
   const { ctx } = service;
@@ -328,9 +329,12 @@ async function measureStore(name: StoreName, cfg: HttpSuiteConfig, tmpDir: strin
     ];
     const registerMs = await registerProjects(ctx, registrations);
     const logSizeBefore = ctx.auditLog.size;
+    // Redis: the instance's pool follower re-reads the imported experts first (see settle).
+    const settleMs = await settle(service);
     cfg.log(
-      `[${label}] pool ${formatPoolSize(cfg.pool)}: generated ${ms(generateMs)} ms, imported in ${imported.imports} chunks ${(imported.ms / 1000).toFixed(1)} s; ` +
-        `${registrations.length} projects registered in ${(registerMs / 1000).toFixed(1)} s; log ${logSizeBefore} entries`,
+      `[${name}] pool ${formatPoolSize(cfg.pool)}: generated ${ms(generateMs)} ms, imported in ${imported.imports} chunks ${(imported.ms / 1000).toFixed(1)} s; ` +
+        `${registrations.length} projects registered in ${(registerMs / 1000).toFixed(1)} s; log ${logSizeBefore} entries; ` +
+        `store quiet ${(settleMs / 1000).toFixed(1)} s later`,
     );
 
     server = await listen(service);
@@ -391,7 +395,7 @@ async function measureStore(name: StoreName, cfg: HttpSuiteConfig, tmpDir: strin
     const httpRead = summarize(readSamples);
     const costs = httpCosts.result();
     cfg.log(
-      `[${label}] ${cfg.samples} rounds: HTTP draw p50 ${ms(httpDraw.p50)} ms, p99 ${ms(httpDraw.p99)} ms; in-process draw p50 ${ms(serviceDraw.p50)} ms; ` +
+      `[${name}] ${cfg.samples} rounds: HTTP draw p50 ${ms(httpDraw.p50)} ms, p99 ${ms(httpDraw.p99)} ms; in-process draw p50 ${ms(serviceDraw.p50)} ms; ` +
         `HTTP read p50 ${ms(httpRead.p50)} ms; floor p50 ${ms(floorSummary.p50)} ms; ${costs.appends.mean.toFixed(2)} durable appends per draw, ` +
         `${ms(costs.appendMs.p50)} ms in appendLog, ${ms(costs.outsideStoreMs.p50)} ms outside the store (p50)`,
     );
@@ -406,7 +410,7 @@ async function measureStore(name: StoreName, cfg: HttpSuiteConfig, tmpDir: strin
         })
       ).profile;
       const topSrc = profile.topInclusive.slice(0, 4).map((f) => `${f.fn} ${(f.share * 100).toFixed(0)}%`);
-      cfg.log(`[${label}] profile of ${cfg.profileDraws} HTTP draws: ${topSrc.join('; ')}`);
+      cfg.log(`[${name}] profile of ${cfg.profileDraws} HTTP draws: ${topSrc.join('; ')}`);
     }
 
     return {
@@ -420,6 +424,7 @@ async function measureStore(name: StoreName, cfg: HttpSuiteConfig, tmpDir: strin
         imports: imported.imports,
         projectsRegistered: registrations.length,
         registerMs: round(registerMs, 1),
+        settleMs: round(settleMs, 1),
         logSizeBeforeTiming: logSizeBefore,
         logSizeAfter: ctx.auditLog.size,
         policyFile: JSON.stringify(HTTP_POLICY),
@@ -521,6 +526,7 @@ export async function runHttpSuite(overrides: Partial<HttpSuiteConfig> = {}): Pr
     machine,
     method: {
       runtime: `node ${process.execArgv.join(' ')} ${process.argv[1] ?? ''}`.trim(),
+      source: sourceRevision(),
       service:
         'openContext + buildApp as src/server.ts does (fresh development keys in a temp folder, request logging at info to the null device, ' +
         'the same server timeouts), listening on 127.0.0.1:<free port>; scheduler and call worker timers off (nothing is due; call delivery ' +

@@ -1,0 +1,353 @@
+// Verify suite: verifyDrawProof over real disclosed draw proofs (drawn, unsealed by an operator and a supervisor after
+// bid opening, disclosed, proof fetched as an inspector gets it), offline and repeatedly; proofs per second, for a
+// small panel and for the engine suite's three large groups, and where the verifier's time goes.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { DrawRequest } from '../../src/domain/request.js';
+import { NoteVerifier } from '../../src/log/note.js';
+import { generatePool } from '../../src/pool/generator.js';
+import { verifyDrawProof, type VerifyDrawProofOptions } from '../../src/verify/draw-proof.js';
+import { BENCH_OPERATOR, BENCH_SUPERVISOR, benchRegistration, importPool, openBenchService, type BenchService } from '../lib/bench-service.js';
+import { profiled, type ProfileSummary } from '../lib/cpu-profile.js';
+import { formatPoolSize, formatTable, ms } from '../lib/format.js';
+import { machineInfo, type MachineInfo } from '../lib/machine.js';
+import { sourceRevision } from '../lib/revision.js';
+import { round, summarize, type Summary } from '../lib/stats.js';
+import { ENGINE_GROUPS, EXPERTS_PER_GROUP } from './engine.js';
+import type { CommonOptions, Suite } from './index.js';
+
+/** design.md: at least 2,000 draw proofs per second, offline. */
+export const TARGETS = { minProofsPerS: 2000 } as const;
+
+export interface ProofShape {
+  readonly name: string;
+  readonly groups: ReadonlyArray<{ readonly code: string; readonly members: number; readonly count: number }>;
+}
+
+/**
+ * A proof publishes every member line of each group, so its cost follows the groups' sizes: `small` is one panel of 5
+ * from a specialty of 300 experts; `engine` is the engine suite's request, 3 x 7 from 2,000, 3,500 and 5,000 experts.
+ */
+export const VERIFY_SHAPES: readonly ProofShape[] = [
+  { name: 'small', groups: [{ code: 'C990104', members: 300, count: 5 }] },
+  { name: 'engine', groups: ENGINE_GROUPS.map((g) => ({ code: g.code, members: g.members, count: EXPERTS_PER_GROUP })) },
+];
+
+const REGISTERED_AT = Date.parse('2026-12-01T06:00:00+08:00');
+const BID_OPENING = '2026-12-01T10:00:00+08:00';
+const AFTER_OPENING = Date.parse('2026-12-01T10:05:00+08:00');
+
+export interface VerifySuiteConfig {
+  readonly shapes: readonly ProofShape[];
+  /** Distinct disclosed draws per shape, verified in turn. */
+  readonly proofs: number;
+  /** Experts in the pool (it must hold the shapes' groups). */
+  readonly pool: number;
+  /** Timed rounds per shape; proofs/s is their median. */
+  readonly rounds: number;
+  /** Each round verifies the proofs in turn until at least this long has passed. */
+  readonly roundMs: number;
+  /** One more round under the CPU profiler, per shape. */
+  readonly profile: boolean;
+  readonly seed: string;
+  readonly outDir: string;
+  readonly tmpDir?: string;
+  readonly log: (line: string) => void;
+  readonly print: (text: string) => void;
+}
+
+export const VERIFY_DEFAULTS: VerifySuiteConfig = {
+  shapes: VERIFY_SHAPES,
+  proofs: 16,
+  pool: 20_000,
+  rounds: 7,
+  roundMs: 1000,
+  profile: true,
+  seed: 'bench',
+  outDir: 'bench/results',
+  log: (line) => process.stderr.write(`${line}\n`),
+  print: (text) => process.stdout.write(`${text}\n`),
+};
+
+/** One row of verify.json, exactly these keys. */
+export interface VerifyRow {
+  readonly shape: string;
+  /** Member lines per proof (all groups). */
+  readonly members: number;
+  readonly proof_kib: number;
+  /** Median over the rounds. */
+  readonly proofs_per_s: number;
+  readonly met: boolean;
+}
+
+export interface ShapeDetails {
+  readonly shape: string;
+  readonly groups: ProofShape['groups'];
+  readonly proofs: number;
+  readonly proofBytes: { readonly min: number; readonly mean: number; readonly max: number };
+  readonly memberLines: number;
+  readonly exclusionLinesMean: number;
+  readonly checksPerProof: number;
+  /** verifyDrawProof with the verifier key as text (parsed on every call, as one call per bundle does). */
+  readonly proofsPerS: { readonly median: number; readonly rounds: number[] };
+  /** The same with the key parsed once (a NoteVerifier passed in): what the key parsing costs per proof. */
+  readonly proofsPerSParsedKey: { readonly median: number; readonly rounds: number[] };
+  /** One proof's verification, ms (nearest rank over the first timed round). */
+  readonly latency: Summary;
+  readonly setup: { readonly drawMs: Summary; readonly discloseMs: Summary; readonly proofMs: Summary };
+  readonly profile: ProfileSummary | null;
+}
+
+export interface VerifyReport {
+  readonly rows: VerifyRow[];
+  readonly details: {
+    readonly suite: 'verify';
+    readonly machine: MachineInfo;
+    readonly method: Record<string, string>;
+    readonly targets: typeof TARGETS;
+    readonly verdicts: string[];
+    readonly setup: Record<string, unknown>;
+    readonly shapes: ShapeDetails[];
+  };
+  readonly table: string;
+}
+
+function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) gc();
+}
+
+/** Draws, unseals (after bid opening, an operator then a supervisor), discloses, and fetches the proof as JSON. */
+async function disclosedProofs(service: BenchService, clock: { now: number }, pool: ReturnType<typeof generatePool>, shape: ProofShape, n: number): Promise<{ bundles: unknown[]; drawMs: number[]; discloseMs: number[]; proofMs: number[] }> {
+  const { ctx } = service;
+  const request: DrawRequest = { groups: shape.groups.map((g) => ({ specialty: g.code, count: g.count })), tendererRepresentatives: 0 };
+  const bundles: unknown[] = [];
+  const drawMs: number[] = [];
+  const discloseMs: number[] = [];
+  const proofMs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    clock.now = REGISTERED_AT;
+    const id = `V-${shape.name}-${i}`;
+    await ctx.projects.register(benchRegistration(pool, id, BID_OPENING, request), BENCH_OPERATOR);
+    let t = performance.now();
+    const { drawId } = await ctx.draws.run(id, 'immediate', BENCH_OPERATOR);
+    drawMs.push(performance.now() - t);
+    clock.now = AFTER_OPENING;
+    for (const who of [BENCH_OPERATOR, BENCH_SUPERVISOR]) await ctx.roster.approveUnseal(drawId, id, BID_OPENING, who);
+    t = performance.now();
+    await ctx.draws.disclose(drawId, BENCH_OPERATOR);
+    discloseMs.push(performance.now() - t);
+    t = performance.now();
+    // As GET /v1/draws/{id}/proof hands it to an inspector: JSON.
+    bundles.push(JSON.parse(JSON.stringify(await ctx.draws.proof(drawId))));
+    proofMs.push(performance.now() - t);
+  }
+  return { bundles, drawMs, discloseMs, proofMs };
+}
+
+/** Verifies the bundles in turn for at least roundMs; proofs per second. */
+function verifyRound(bundles: readonly unknown[], options: VerifyDrawProofOptions, roundMs: number, latencies?: number[]): number {
+  let n = 0;
+  const t0 = performance.now();
+  const end = t0 + roundMs;
+  do {
+    for (const b of bundles) {
+      const t = latencies ? performance.now() : 0;
+      const report = verifyDrawProof(b, options);
+      if (latencies) latencies.push(performance.now() - t);
+      if (!report.ok) throw new Error(`proof ${report.drawId} failed: ${report.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.detail}`).join('; ')}`);
+      n++;
+    }
+  } while (performance.now() < end);
+  return (n / (performance.now() - t0)) * 1000;
+}
+
+/** The profile's inclusive list without the wrappers every check runs in (verifyDrawProof itself, Checks.run). */
+function insideChecks(profile: ProfileSummary, n: number): string {
+  return profile.topInclusive
+    .filter((f) => !f.fn.startsWith('verifyDrawProof ') && !f.fn.startsWith('run '))
+    .slice(0, n)
+    .map((f) => `${f.fn} ${(f.share * 100).toFixed(0)}%`)
+    .join('; ');
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+async function measureShape(service: BenchService, clock: { now: number }, pool: ReturnType<typeof generatePool>, shape: ProofShape, cfg: VerifySuiteConfig): Promise<ShapeDetails> {
+  const made = await disclosedProofs(service, clock, pool, shape, cfg.proofs);
+  const { bundles } = made;
+  const verifierKey = service.ctx.keys.logVerifier.verifierKey;
+  const sizes = bundles.map((b) => Buffer.byteLength(JSON.stringify(b)));
+  const first = verifyDrawProof(bundles[0], { verifierKey });
+  if (!first.ok) throw new Error(`the first ${shape.name} proof does not verify: ${JSON.stringify(first.checks.filter((c) => c.status !== 'pass'))}`);
+  const reveals = bundles.map((b) => JSON.parse((b as { reveal: { entry: string } }).reveal.entry) as { payload: { groups: Array<{ members: string[]; exclusions: string[] }> } });
+  const memberLines = reveals[0]!.payload.groups.reduce((s, g) => s + g.members.length, 0);
+  const exclusions = reveals.map((r) => r.payload.groups.reduce((s, g) => s + g.exclusions.length, 0));
+  cfg.log(
+    `[${shape.name}] ${bundles.length} disclosed proofs of ${Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length / 1024)} KiB ` +
+      `(${memberLines} member lines); disclose p50 ${ms(summarize(made.discloseMs).p50)} ms`,
+  );
+
+  // Warm-up (JIT), then the rounds: the key as text, then the key parsed once.
+  collectGarbage();
+  verifyRound(bundles, { verifierKey }, Math.min(cfg.roundMs, 500));
+  const latencies: number[] = [];
+  const rates: number[] = [];
+  for (let r = 0; r < cfg.rounds; r++) rates.push(verifyRound(bundles, { verifierKey }, cfg.roundMs, r === 0 ? latencies : undefined));
+  const parsed = NoteVerifier.fromKey(verifierKey);
+  const parsedRates: number[] = [];
+  for (let r = 0; r < Math.max(1, Math.ceil(cfg.rounds / 2)); r++) parsedRates.push(verifyRound(bundles, { verifierKey: parsed }, cfg.roundMs));
+  cfg.log(`[${shape.name}] verifyDrawProof: ${Math.round(median(rates))} proofs/s (median of ${rates.length} rounds); with the key parsed once ${Math.round(median(parsedRates))}/s`);
+
+  let profile: ProfileSummary | null = null;
+  if (cfg.profile) {
+    collectGarbage();
+    profile = (await profiled(async () => verifyRound(bundles, { verifierKey }, cfg.roundMs), { top: 20 })).profile;
+    cfg.log(`[${shape.name}] profile: ${insideChecks(profile, 4)}`);
+  }
+
+  return {
+    shape: shape.name,
+    groups: shape.groups,
+    proofs: bundles.length,
+    proofBytes: { min: Math.min(...sizes), mean: sizes.reduce((a, b) => a + b, 0) / sizes.length, max: Math.max(...sizes) },
+    memberLines,
+    exclusionLinesMean: exclusions.reduce((a, b) => a + b, 0) / exclusions.length,
+    checksPerProof: first.checks.length,
+    proofsPerS: { median: median(rates), rounds: rates },
+    proofsPerSParsedKey: { median: median(parsedRates), rounds: parsedRates },
+    latency: summarize(latencies),
+    setup: { drawMs: summarize(made.drawMs), discloseMs: summarize(made.discloseMs), proofMs: summarize(made.proofMs) },
+    profile,
+  };
+}
+
+function verdicts(shapes: readonly ShapeDetails[]): string[] {
+  return shapes.map((d) => {
+    const ok = d.proofsPerS.median >= TARGETS.minProofsPerS;
+    return (
+      `${ok ? 'MET   ' : 'MISSED'} ${d.shape} (${d.groups.map((g) => `${g.count} of ${g.members}`).join(' + ')}): >= ${TARGETS.minProofsPerS} draw proofs/s offline: ` +
+      `${Math.round(d.proofsPerS.median)}/s, ${ms(1000 / d.proofsPerS.median)} ms per proof`
+    );
+  });
+}
+
+function renderTable(shapes: readonly ShapeDetails[]): string {
+  const header = ['shape', 'groups', 'member lines', 'proof KiB', 'proofs/s', 'ms/proof', 'p99 ms', 'key parsed once /s', 'disclose p50 ms'];
+  const rows = shapes.map((d) => [
+    d.shape,
+    d.groups.map((g) => `${g.count}/${g.members}`).join('+'),
+    String(d.memberLines),
+    (d.proofBytes.mean / 1024).toFixed(1),
+    String(Math.round(d.proofsPerS.median)),
+    ms(1000 / d.proofsPerS.median),
+    ms(d.latency.p99),
+    String(Math.round(d.proofsPerSParsedKey.median)),
+    ms(d.setup.discloseMs.p50),
+  ]);
+  return formatTable(header, rows);
+}
+
+/** Rounds every non-integer number in a plain JSON value to 4 decimal places. */
+function roundDeep(v: unknown): unknown {
+  if (typeof v === 'number') return Number.isInteger(v) ? v : round(v, 4);
+  if (Array.isArray(v)) return v.map(roundDeep);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, roundDeep(x)]));
+  return v;
+}
+
+/** Runs the suite, writes verify.json and verify-details.json into cfg.outDir, and returns what it wrote. */
+export async function runVerifySuite(overrides: Partial<VerifySuiteConfig> = {}): Promise<VerifyReport> {
+  const cfg: VerifySuiteConfig = { ...VERIFY_DEFAULTS, ...overrides };
+  if (cfg.shapes.length === 0 || cfg.proofs < 1 || cfg.rounds < 1) throw new RangeError('need shapes, proofs and rounds');
+  const fixed = new Map<string, number>();
+  for (const s of cfg.shapes) for (const g of s.groups) fixed.set(g.code, Math.max(fixed.get(g.code) ?? 0, g.members));
+  if ([...fixed.values()].some((m) => m > cfg.pool)) throw new RangeError(`a pool of ${cfg.pool} cannot hold groups of ${[...fixed.values()].join(', ')}`);
+  const machine = machineInfo();
+  const tmpDir = cfg.tmpDir ?? os.tmpdir();
+  cfg.log(`verify suite on ${machine.cpuModel} (${machine.cpus} cpus), node ${machine.node}${(globalThis as { gc?: unknown }).gc ? '' : ', no --expose-gc'}`);
+  const started = performance.now();
+  const dir = fs.mkdtempSync(path.join(tmpDir, 'expert-draw-bench-verify-'));
+  const clock = { now: REGISTERED_AT };
+  const service = await openBenchService({ dir, store: 'sqlite', now: () => clock.now });
+  const shapes: ShapeDetails[] = [];
+  let setup: Record<string, unknown>;
+  try {
+    const pool = generatePool({ size: cfg.pool, seed: cfg.seed, fixed: [...fixed].map(([code, members]) => ({ code, members })) });
+    const imported = await importPool(service.ctx, pool.experts);
+    setup = { pool: cfg.pool, fixed: Object.fromEntries(fixed), importMs: round(imported.ms, 1), store: 'sqlite (temp folder)' };
+    cfg.log(`pool ${formatPoolSize(cfg.pool)} imported in ${(imported.ms / 1000).toFixed(1)} s`);
+    for (const shape of cfg.shapes) shapes.push(await measureShape(service, clock, pool, shape, cfg));
+    setup = { ...setup, logSize: service.ctx.auditLog.size };
+  } finally {
+    await service.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const totalSeconds = (performance.now() - started) / 1000;
+
+  const rows: VerifyRow[] = shapes.map((d) => ({
+    shape: d.shape,
+    members: d.memberLines,
+    proof_kib: round(d.proofBytes.mean / 1024, 1),
+    proofs_per_s: Math.round(d.proofsPerS.median),
+    met: d.proofsPerS.median >= TARGETS.minProofsPerS,
+  }));
+  const v = verdicts(shapes);
+  const details: VerifyReport['details'] = {
+    suite: 'verify',
+    machine,
+    method: {
+      runtime: `node ${process.execArgv.join(' ')} ${process.argv[1] ?? ''}`.trim(),
+      source: sourceRevision(),
+      proofs:
+        `per shape, ${cfg.proofs} projects (syntheticProject parties, so groups have exclusions) registered and drawn through the services on SQLite, ` +
+        'then, after bid opening, unsealed by an operator and a supervisor (RosterService.approveUnseal), disclosed (DrawService.disclose, which replays the ' +
+        'pool from the log) and fetched with DrawService.proof, round-tripped through JSON as GET /v1/draws/{id}/proof hands it to an inspector',
+      shapes: cfg.shapes.map((s) => `${s.name}: ${s.groups.map((g) => `${g.count} (+2 alternates) of ${g.code} held by ${g.members}`).join(', ')}`).join('; '),
+      timed:
+        `verifyDrawProof(bundle, { verifierKey }) with the log's verifier key as text, the proofs in turn, for at least ${cfg.roundMs} ms per round; ` +
+        `proofs/s = verified / elapsed; ${cfg.rounds} rounds after a warm-up, median reported; every report must be ok. Single thread, no store, no network.`,
+      parsedKey: 'the same with a NoteVerifier built once and passed in (what parsing the key costs per proof)',
+      profile: cfg.profile ? 'one more round per shape under the sampling profiler (node:inspector, 200 µs): top self, top inclusive src/ functions, self per file' : 'off',
+      totalSeconds: totalSeconds.toFixed(1),
+    },
+    targets: TARGETS,
+    verdicts: v,
+    setup,
+    shapes: shapes.map((d) => roundDeep(d) as ShapeDetails),
+  };
+  fs.mkdirSync(cfg.outDir, { recursive: true });
+  fs.writeFileSync(path.join(cfg.outDir, 'verify.json'), `${JSON.stringify(rows, null, 2)}\n`);
+  fs.writeFileSync(path.join(cfg.outDir, 'verify-details.json'), `${JSON.stringify(details, null, 2)}\n`);
+
+  const notes = [
+    'proofs/s: verifyDrawProof on disclosed draw proofs (commit, result, reveal with inclusion proofs), median of rounds; groups: experts/members per group',
+    ...shapes.flatMap((d) =>
+      d.profile ? [`${d.shape} profile (inclusive, src/): ${insideChecks(d.profile, 6)}`] : [],
+    ),
+    ...v,
+    `total ${totalSeconds.toFixed(0)} s; wrote ${path.join(cfg.outDir, 'verify.json')} and verify-details.json`,
+  ];
+  const table = `${renderTable(shapes)}\n\n${notes.join('\n')}`;
+  cfg.print(table);
+  return { rows, details, table };
+}
+
+export const suite: Suite = {
+  name: 'verify',
+  description: 'offline verifyDrawProof on real disclosed draw proofs: proofs/s for a small panel and the engine-sized request',
+  async run(options: CommonOptions): Promise<void> {
+    const overrides: Partial<VerifySuiteConfig> = { outDir: options.outDir };
+    if (options.pools) {
+      if (options.pools.length !== 1) throw new RangeError('the verify suite takes one pool size (--pools 20k)');
+      Object.assign(overrides, { pool: options.pools[0] });
+    }
+    if (options.draws) Object.assign(overrides, { proofs: options.draws });
+    await runVerifySuite(overrides);
+  },
+};

@@ -1,0 +1,49 @@
+// Keeps the verify benchmark from rotting: two small disclosed draws, verified for a few short rounds; checks the
+// shape of what it writes. No speed limits.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runVerifySuite } from '../../bench/suites/verify.js';
+
+const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-bench-test-'));
+afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
+
+describe('verify suite', () => {
+  it('writes verify.json with exactly the agreed keys', async () => {
+    const report = await runVerifySuite({
+      shapes: [{ name: 'tiny', groups: [{ code: 'C990104', members: 60, count: 5 }] }],
+      proofs: 2,
+      pool: 1000,
+      rounds: 2,
+      roundMs: 50,
+      profile: true,
+      tmpDir: outDir,
+      outDir,
+      log: () => {},
+      print: () => {},
+    });
+
+    const rows: unknown = JSON.parse(fs.readFileSync(path.join(outDir, 'verify.json'), 'utf8'));
+    expect(rows).toEqual(report.rows);
+    const list = rows as Array<Record<string, unknown>>;
+    expect(list).toHaveLength(1);
+    const row = list[0]!;
+    expect(Object.keys(row).sort()).toEqual(['members', 'met', 'proof_kib', 'proofs_per_s', 'shape']);
+    expect(row.shape).toBe('tiny');
+    expect(row.members).toBe(60);
+    expect(row.proofs_per_s as number).toBeGreaterThan(0);
+    expect(typeof row.met).toBe('boolean');
+
+    const details = JSON.parse(fs.readFileSync(path.join(outDir, 'verify-details.json'), 'utf8'));
+    expect(details.suite).toBe('verify');
+    expect(details.verdicts[0]).toMatch(/^(MET|MISSED) tiny/);
+    const shape = details.shapes[0];
+    expect(shape.proofs).toBe(2);
+    expect(shape.proofsPerS.rounds).toHaveLength(2);
+    expect(shape.checksPerProof).toBeGreaterThan(20);
+    expect(shape.setup.discloseMs.n).toBe(2);
+    expect(shape.profile.topInclusive.some((f: { fn: string }) => f.fn.startsWith('verifyDrawProof'))).toBe(true);
+    expect(report.table).toContain('proofs/s');
+  }, 60_000);
+});
