@@ -93,7 +93,8 @@ return 1
 
 type Client = Redis | Cluster;
 type ScriptClient = Client & {
-  edAppend(numberOfKeys: number, ...keysAndArgs: Array<string | Buffer | number>): Promise<[number, number]>;
+  /** One array (numkeys, keys…, args…): ioredis flattens it, and a large import must not become one call's arguments. */
+  edAppend(numberOfKeysKeysAndArgs: Array<string | Buffer | number>): Promise<[number, number]>;
   edCheckpoint(notes: string, index: string, size: number, note: string): Promise<number>;
   edLease(key: string, owner: string, ttlMs: number): Promise<number>;
   edRelease(key: string, owner: string): Promise<number>;
@@ -163,11 +164,15 @@ export class RedisStore implements Store {
       // KEYS[1..4] are size, entries, nodes, changes.
       return 5 + at;
     };
-    const args: Array<string | Buffer | number> = [batch.start, batch.entries.length, batch.nodes.length, writes.length, expects.length, ...batch.entries];
+    const args: Array<string | Buffer | number> = [batch.start, batch.entries.length, batch.nodes.length, writes.length, expects.length];
+    for (const e of batch.entries) args.push(e);
     for (const n of batch.nodes) args.push(`${n.level}:${n.index}`, n.hash);
     for (const w of writes) args.push(keyIndex(w.collection), w.collection, w.key, w.value === null ? '0' : '1', w.value ?? '');
     for (const x of expects) args.push(keyIndex(x.collection), x.key, x.value === null ? '0' : '1', x.value ?? '');
-    const [code, detail] = await this.client.edAppend(4 + recordKeys.length, this.keys.size, this.keys.entries, this.keys.nodes, this.keys.changes, ...recordKeys, ...args);
+    const call: Array<string | Buffer | number> = [4 + recordKeys.length, this.keys.size, this.keys.entries, this.keys.nodes, this.keys.changes];
+    for (const k of recordKeys) call.push(k);
+    for (const a of args) call.push(a);
+    const [code, detail] = await this.client.edAppend(call);
     if (code === -1) throw new StoreConflictError(batch.start, detail);
     if (code === -2) throw new RecordConflictError(expects[detail]!.collection, expects[detail]!.key);
   }

@@ -63,6 +63,14 @@ export function storeConformance(name: string, open: () => Promise<Store>, clean
       expect((await store.readEntries(4999, 5000))[0]!.toString()).toBe('{"i":4999,"t":"e"}');
     });
 
+    it('commits 100,000 record writes with one entry (a bulk import of 50,000 experts writes twice that)', async () => {
+      const writes = Array.from({ length: 100_000 }, (_, i) => ({ collection: 'bulk', key: `k${String(i).padStart(6, '0')}`, value: Buffer.from(`v${i}`) }));
+      await store.appendLog({ ...batchOf(0, 1), writes });
+      const all = await store.listRecords('bulk');
+      expect(all).toHaveLength(100_000);
+      expect(all[99_999]).toEqual({ key: 'k099999', value: Buffer.from('v99999') });
+    }, 60_000);
+
     it('refuses a batch that does not start at the stored size, and writes nothing of it', async () => {
       await store.appendLog(batchOf(0, 2));
       await expect(store.appendLog(batchOf(1, 2, 'x'))).rejects.toBeInstanceOf(StoreConflictError);
