@@ -66,7 +66,10 @@ export interface ConsistencyProof {
 
 /** State that changes with an entry: written in the same store transaction, under optional expectations. */
 export interface StateChange {
-  /** The records to write; as a function, it gets the index the (first) entry was given, e.g. to record it. */
+  /**
+   * The records to write; as a function, it gets the index the (first) entry was given, e.g. to record it. A function
+   * must be pure: it is also called to learn which records the append touches.
+   */
   readonly writes?: readonly RecordWrite[] | ((firstIndex: number) => readonly RecordWrite[]);
   /** If any fails when the entry commits, the append rejects with RecordConflictError and nothing is written. */
   readonly expects?: readonly RecordExpectation[];
@@ -81,6 +84,13 @@ interface Pending {
 }
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+/** The records a state change writes or expects, as `collection\0key` (a writes function is called with a dummy index). */
+function recordKeys(state: StateChange | undefined): string[] {
+  if (!state) return [];
+  const writes = typeof state.writes === 'function' ? state.writes(0) : (state.writes ?? []);
+  return [...writes, ...(state.expects ?? [])].map((r) => `${r.collection}\0${r.key}`);
+}
 
 /** Lost races with other instances before an append gives up (with the pauses, about a few seconds). */
 const MAX_CONFLICT_RETRIES = 64;
@@ -178,27 +188,53 @@ export class AuditLog {
   /** Group commit: every append queued while the previous commit ran goes into the next one. */
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
-      // An append with expectations, or a multi-entry one, commits alone: its failure rejects it and nothing else.
-      const guarded = (p: Pending) => (p.state?.expects?.length ?? 0) > 0 || p.builds.length > 1;
-      let take = 1;
-      if (!guarded(this.queue[0]!)) while (take < this.queue.length && take < this.maxBatch && !guarded(this.queue[take]!)) take++;
-      const batch = this.queue.splice(0, take);
-      try {
-        const appended = await this.exclusive(() => this.commit(batch));
-        let at = 0;
-        for (const p of batch) {
-          p.resolve(appended.slice(at, at + p.builds.length));
-          at += p.builds.length;
+      let batch = this.takeBatch();
+      while (batch.length > 0) {
+        try {
+          const appended = await this.exclusive(() => this.commit(batch));
+          let at = 0;
+          for (const p of batch) {
+            p.resolve(appended.slice(at, at + p.builds.length));
+            at += p.builds.length;
+          }
+          this.scheduleCheckpoint();
+          break;
+        } catch (err) {
+          // A failed expectation belongs to the appends that expected that record: they are rejected, and the rest of
+          // the batch commits without them (the store wrote nothing of the failed attempt).
+          const losers = err instanceof RecordConflictError ? batch.filter((p) => (p.state?.expects ?? []).some((x) => x.collection === err.collection && x.key === err.key)) : [];
+          if (losers.length === 0 || losers.length === batch.length) {
+            batch.forEach((p) => p.reject(err));
+            break;
+          }
+          losers.forEach((p) => p.reject(err));
+          batch = batch.filter((p) => !losers.includes(p));
         }
-        this.scheduleCheckpoint();
-      } catch (err) {
-        batch.forEach((p) => p.reject(err));
       }
       // SQLite commits synchronously: yield between batches so that timers (checkpoints) and requests run while a
       // backlog drains, instead of after it.
       if (this.queue.length > 0) await new Promise((r) => setImmediate(r));
     }
     this.flushing = false;
+  }
+
+  /**
+   * The next group commit: appends from the head of the queue, in order, up to maxBatch, stopping before one that
+   * touches (writes or expects) a record an earlier one in the batch touches. Appends on disjoint records are
+   * independent, so a burst of draws shares one durable write; two on the same record commit one after the other, so
+   * the second's expectation sees the first's write.
+   */
+  private takeBatch(): Pending[] {
+    const touched = new Set<string>();
+    let n = 0;
+    for (const p of this.queue) {
+      if (n >= this.maxBatch) break;
+      const keys = recordKeys(p.state);
+      if (n > 0 && keys.some((k) => touched.has(k))) break;
+      for (const k of keys) touched.add(k);
+      n++;
+    }
+    return this.queue.splice(0, n);
   }
 
   private async commit(batch: Pending[]): Promise<Appended[]> {

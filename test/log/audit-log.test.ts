@@ -116,6 +116,52 @@ for (const [name, make] of [['sqlite', sqliteTestStore], ['redis', redisTestStor
 
 describe('AuditLog state changes', () => {
   for (const [name, make] of [['sqlite', sqliteTestStore], ['redis', redisTestStore]] as const) {
+    it(`${name}: groups appends with expectations on different records into one commit, and keeps one record's appends in order`, async () => {
+      const t = await make();
+      try {
+        const store = counting(t.store);
+        const log = await AuditLog.open({ store, signer: keys.signer, verifier: keys.verifier });
+        const v = (s: string) => Buffer.from(s);
+        // 200 draws of 200 projects, each expecting its own record unchanged: they share commits.
+        for (let i = 0; i < 200; i++) await t.store.putUnloggedRecord('projects', `P${i}`, v('scheduled'));
+        const before = store.calls;
+        const draws = await Promise.all(
+          Array.from({ length: 200 }, (_, i) =>
+            log.appendAll([{ type: 'draw.commit', payload: { i } }, { type: 'call.placed', payload: { i } }], {
+              expects: [{ collection: 'projects', key: `P${i}`, value: v('scheduled') }],
+              writes: (index) => [{ collection: 'projects', key: `P${i}`, value: v(`drawn at ${index}`) }],
+            }),
+          ),
+        );
+        expect(store.calls - before).toBeLessThan(20);
+        // Each append's entries are consecutive, and the index its writes got is its own.
+        for (const [i, [first, second]] of draws.entries()) {
+          expect(second!.index).toBe(first!.index + 1);
+          expect((await t.store.getRecord('projects', `P${i}`))?.toString()).toBe(`drawn at ${first!.index}`);
+        }
+        // Appends touching the same record never share a commit: the second sees the first's write, and fails.
+        const same = await Promise.allSettled(
+          ['a', 'b', 'c'].map((who) =>
+            log.append('draw.result', { who }, { expects: [{ collection: 'projects', key: 'P0', value: v(`drawn at ${draws[0]![0]!.index}`) }], writes: [{ collection: 'projects', key: 'P0', value: v(`result by ${who}`) }] }),
+          ),
+        );
+        expect(same.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+        // A failed expectation in a shared batch rejects only its own append.
+        await t.store.putUnloggedRecord('projects', 'P5', v('changed behind the log'));
+        const mixed = await Promise.allSettled(
+          [4, 5, 6].map((i) => log.append('draw.result', { i }, { expects: [{ collection: 'projects', key: `P${i}`, value: v(`drawn at ${draws[i]![0]!.index}`) }], writes: [{ collection: 'projects', key: `P${i}`, value: v('done') }] })),
+        );
+        expect(mixed.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        expect((mixed[1] as PromiseRejectedResult).reason).toMatchObject({ name: 'RecordConflictError', key: 'P5' });
+        expect((await t.store.getRecord('projects', 'P5'))?.toString()).toBe('changed behind the log');
+        expect(await t.store.logSize()).toBe(400 + 1 + 2);
+        await log.close();
+        expect((await verifyLog({ store: t.store, verifier: keys.verifier, origin: TEST_ORIGIN })).ok).toBe(true);
+      } finally {
+        await t.dispose();
+      }
+    });
+
     it(`${name}: writes records with their entry, and rejects only the append whose expectation fails`, async () => {
       const t = await make();
       try {
