@@ -222,39 +222,45 @@ export class DrawService {
     const sealed = seal(Buffer.from(jcs(content)), drawId, [{ recipient: 'service', publicKey: this.sealingKey }, ...(site ? [{ recipient: site.recipient, publicKey: site.publicKey }] : [])]);
     const done: ProjectRecord = { ...drawing, state: 'drawn', revision: drawing.revision + 1, updatedAt: new Date(this.now()).toISOString() };
     const final: DrawRecord = { ...base, state: 'drawn', resultHash, sealed };
-    const resultEntry = await this.log.append(
-      RESULT_ENTRY_TYPE,
-      {
-        drawId,
-        projectId,
-        commitIndex: commit.index,
-        resultHash,
-        sealedHash: createHash('sha256').update(jcs(sealed)).digest('hex'),
-        groups: result.groups.map((g) => ({ selected: g.selected.length, alternates: g.alternates.length, skipped: g.skipped.length })),
-        // Who else can open the seal: a remote site, by the certificate registered for it.
-        ...(site ? { sealedTo: { site: site.recipient, fingerprint: site.fingerprint } } : {}),
-      },
+    // 4. The selected experts are called in the result's own transaction (one durable write for both). Should the calls
+    //    not be ready, the draw stands without them: its marker puts it on the call worker's catch-up list.
+    let opening: ReturnType<RosterService['opening']> | null = null;
+    try {
+      opening = this.roster?.opening(drawId, done, rosterGroups(content)) ?? null;
+    } catch {
+      opening = null;
+    }
+    const [resultEntry] = await this.log.appendAll(
+      [
+        {
+          type: RESULT_ENTRY_TYPE,
+          payload: {
+            drawId,
+            projectId,
+            commitIndex: commit.index,
+            resultHash,
+            sealedHash: createHash('sha256').update(jcs(sealed)).digest('hex'),
+            groups: result.groups.map((g) => ({ selected: g.selected.length, alternates: g.alternates.length, skipped: g.skipped.length })),
+            // Who else can open the seal: a remote site, by the certificate registered for it.
+            ...(site ? { sealedTo: { site: site.recipient, fingerprint: site.fingerprint } } : {}),
+          },
+        },
+        ...(opening?.entries ?? []),
+      ],
       {
         writes: (resultIndex) => [
           { collection: DRAWS, key: drawId, value: encodeRecord({ ...final, resultIndex }) },
           ...projectWrites(done),
           ...(extra.idempotency ? [extra.idempotency({ ...final, resultIndex })] : []),
-          // Until its roster exists, the draw is on the catch-up's list (a crash before the calls is caught up).
-          ...(this.roster ? [{ collection: UNROSTERED, key: drawId, value: Buffer.from('1') }] : []),
+          // Its roster, or, until one exists, its place on the catch-up's list.
+          ...(opening ? opening.state.writes : this.roster ? [{ collection: UNROSTERED, key: drawId, value: Buffer.from('1') }] : []),
           // The selected experts join the history the frequency caps of later draws read (sealed).
           ...(this.history ? [this.history.write({ drawId, resultIndex, at, tenderer: project.project.tenderer, experts: result.groups.flatMap((g) => g.selected) })] : []),
         ],
-        expects: [{ collection: PROJECTS, key: projectId, value: drawingRaw }],
+        expects: [{ collection: PROJECTS, key: projectId, value: drawingRaw }, ...(opening?.state.expects ?? [])],
       },
     );
-    const drawn = { ...final, resultIndex: resultEntry.index };
-    // 4. The selected experts are called. The draw stands whatever happens here: a failure (or a crash) is caught up
-    //    by the call worker's next pass.
-    await this.roster?.start(drawId, done, rosterGroups(content)).then(
-      () => undefined,
-      () => undefined,
-    );
-    return drawn;
+    return { ...final, resultIndex: resultEntry!.index };
   }
 
   /**

@@ -109,11 +109,20 @@ export class RosterService {
    * expects no roster, so a second start — another instance, a catch-up — writes nothing).
    */
   async start(drawId: string, project: ProjectRecord, groups: ReadonlyArray<{ specialty: string; count: number; ranking: readonly string[] }>): Promise<void> {
-    const { roster, calls } = R.initialRoster(drawId, project.project.id, groups);
-    const placed = this.place(roster, project, calls);
-    await this.commit(null, placed.roster, placed.entries, placed.writes).catch((err: unknown) => {
+    const { entries, state } = this.opening(drawId, project, groups);
+    await this.log.appendAll(entries, state).catch((err: unknown) => {
       if (!(err instanceof RecordConflictError)) throw err;
     });
+  }
+
+  /**
+   * The roster's first write without committing it: its `call.placed` entries and its records (roster, deadline,
+   * outbox messages, response tokens), expecting no roster yet. The draw commits them with its result.
+   */
+  opening(drawId: string, project: ProjectRecord, groups: ReadonlyArray<{ specialty: string; count: number; ranking: readonly string[] }>): { entries: Array<{ type: string; payload: unknown }>; state: { writes: RecordWrite[]; expects: RecordExpectation[] } } {
+    const { roster, calls } = R.initialRoster(drawId, project.project.id, groups);
+    const placed = this.place(roster, project, calls);
+    return { entries: placed.entries, state: this.stateOf(null, placed.roster, placed.writes) };
   }
 
   /** An expert's answer through the single-use link of their call. Says nothing about the project. */
@@ -341,10 +350,15 @@ export class RosterService {
   }
 
   private async commit(raw: Buffer | null, roster: R.Roster, entries: ReadonlyArray<{ type: string; payload: unknown }>, writes: RecordWrite[], expects: RecordExpectation[] = []): Promise<void> {
+    await this.log.appendAll(entries, this.stateOf(raw, roster, writes, expects));
+  }
+
+  /** The roster record (sealed) and its deadline entry with the caller's writes, expecting the roster as it was read. */
+  private stateOf(raw: Buffer | null, roster: R.Roster, writes: RecordWrite[], expects: RecordExpectation[] = []): { writes: RecordWrite[]; expects: RecordExpectation[] } {
     const revision = raw ? (JSON.parse(raw.toString('utf8')) as RosterRecord).revision + 1 : 1;
     const open = R.seats(roster).filter((c) => c.state === 'calling').map((c) => c.deadline).sort();
     const record: RosterRecord = { drawId: roster.drawId, revision, nextDeadline: open[0] ?? null, sealed: this.vault.sealBytes(`${ROSTERS}/${roster.drawId}`, json(roster)) };
-    await this.log.appendAll(entries, {
+    return {
       writes: [
         { collection: ROSTERS, key: roster.drawId, value: json(record) },
         { collection: ROSTER_DEADLINES, key: roster.drawId, value: record.nextDeadline === null ? null : json(record.nextDeadline) },
@@ -353,6 +367,6 @@ export class RosterService {
         ...writes,
       ],
       expects: [{ collection: ROSTERS, key: roster.drawId, value: raw }, ...expects],
-    });
+    };
   }
 }

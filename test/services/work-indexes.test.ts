@@ -1,6 +1,6 @@
 // The call worker's passes read small indices, never every record ever written: pending messages (outbox-due), rosters
 // with an open call (roster-deadlines) and draws whose roster is not written yet (draws-unrostered). A draw whose
-// roster failed to start (as after a crash between result and calls) is caught up through that index.
+// calls could not be placed with its result is caught up through that index.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenClaims } from '../../src/auth/roles.js';
@@ -68,15 +68,18 @@ describe("the call worker's indices", () => {
     expect(await keys(ROSTER_DEADLINES)).toEqual([]);
   });
 
-  it("catches up a draw whose roster did not start, through the index, and times out calls through the other", async () => {
+  it("catches up a draw whose calls were not placed with its result, through the index, and times out calls through the other", async () => {
     await register('P-WORK-2');
-    const start = t.ctx.roster.start.bind(t.ctx.roster);
-    t.ctx.roster.start = () => Promise.reject(new Error('crashed before the calls'));
+    // The calls cannot be prepared with the result: the draw stands, marked for the catch-up.
+    const opening = t.ctx.roster.opening.bind(t.ctx.roster);
+    t.ctx.roster.opening = () => {
+      throw new Error('the calls could not be prepared');
+    };
     let drawId: string;
     try {
       ({ drawId } = await t.ctx.draws.run('P-WORK-2', 'immediate', op));
     } finally {
-      t.ctx.roster.start = start;
+      t.ctx.roster.opening = opening;
     }
     expect(await keys(UNROSTERED)).toEqual([drawId]);
     expect(await t.ctx.store.getRecord('rosters', drawId)).toBeNull();
