@@ -45,6 +45,8 @@ export class HistoryIndex {
   /** tenderer → expertId → that tenderer's selections of the expert, in time order. */
   private readonly byTenderer = new Map<string, Map<string, PastSelection[]>>();
   private readonly caps = new Map<string, CapIndex>();
+  /** The caps `add` keeps current, by tenderer ('' for the overall caps): an addition touches its tenderer's only. */
+  private readonly capsByTenderer = new Map<string, CapIndex[]>();
   private count = 0;
 
   constructor(selections: readonly Selection[] = []) {
@@ -65,10 +67,8 @@ export class HistoryIndex {
     if (!perTenderer) this.byTenderer.set(s.tenderer, (perTenderer = new Map()));
     const theirs = insertInOrder(perTenderer, s.expertId, past);
     this.count++;
-    for (const cap of this.caps.values()) {
-      if (cap.tenderer === undefined) update(cap, s.expertId, mine);
-      else if (cap.tenderer === s.tenderer) update(cap, s.expertId, theirs);
-    }
+    for (const cap of this.capsByTenderer.get('') ?? []) update(cap, s.expertId, mine);
+    for (const cap of this.capsByTenderer.get(s.tenderer) ?? []) update(cap, s.expertId, theirs);
   }
 
   get(expertId: string): readonly PastSelection[] | undefined {
@@ -94,6 +94,8 @@ export class HistoryIndex {
       }
       cap.rows.sort((a, b) => b.at - a.at || compareIds(a.id, b.id));
       this.caps.set(key, cap);
+      const group = tenderer ?? '';
+      this.capsByTenderer.set(group, [...(this.capsByTenderer.get(group) ?? []), cap]);
     }
     const out: number[] = [];
     for (const row of cap.rows) {

@@ -49,7 +49,8 @@ describe('burst suite', () => {
       for (const p of d.perInstance) expect(p.ticks.length).toBeGreaterThan(0);
     }
     const sqlite = details.stores.find((d: { store: string }) => d.store === 'sqlite');
-    expect(sqlite.perInstance[0].store.appendLog.calls).toBeGreaterThanOrEqual(24);
+    // Each draw commits, then writes its result: two rounds at least, shared by the draws of the burst (group commit).
+    expect(sqlite.perInstance[0].store.appendLog.calls).toBeGreaterThanOrEqual(2);
     expect(sqlite.profile.summary.topSelf.length).toBeGreaterThan(0);
     expect(report.table).toContain('draws/s');
   }, 90_000);
