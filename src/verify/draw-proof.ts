@@ -191,6 +191,7 @@ function checkPart<P>(
   schema: z.ZodType<P>,
   verifier: NoteVerifier,
   origin: string,
+  opened: Map<string, Checkpoint | Error>,
 ): OpenedPart<P> {
   const bytes = Buffer.from(part.entry, 'utf8');
   const leaf = leafHash(bytes);
@@ -222,8 +223,19 @@ function checkPart<P>(
 
   let checkpoint: Checkpoint | undefined;
   checks.run(`${name}.checkpoint`, `the ${name} proof's checkpoint is signed by the log key, origin ${origin}`, () => {
-    // openCheckpoint reads the body only after the signature verified, then checks the origin.
-    ({ checkpoint } = openCheckpoint(part.inclusion.checkpoint, verifier, origin));
+    // openCheckpoint reads the body only after the signature verified, then checks the origin. The same note text
+    // (the three parts normally share one) is verified once.
+    let known = opened.get(part.inclusion.checkpoint);
+    if (!known) {
+      try {
+        known = openCheckpoint(part.inclusion.checkpoint, verifier, origin).checkpoint;
+      } catch (err) {
+        known = err instanceof Error ? err : new Error(String(err));
+      }
+      opened.set(part.inclusion.checkpoint, known);
+    }
+    if (known instanceof Error) throw known;
+    checkpoint = known;
     return pass(`tree size ${checkpoint.size}, root ${checkpoint.rootHash.toString('hex')}`);
   });
 
@@ -289,6 +301,18 @@ function eligibleOf(members: readonly string[], exclusions: readonly string[]): 
   return parsed.filter((m) => !out.has(m.id));
 }
 
+/** Parsed verifier keys: an inspector checking many bundles parses the pinned key once. */
+const verifiers = new Map<string, NoteVerifier>();
+function verifierFor(key: string): NoteVerifier {
+  let v = verifiers.get(key);
+  if (!v) {
+    v = NoteVerifier.fromKey(key);
+    if (verifiers.size >= 16) verifiers.clear();
+    verifiers.set(key, v);
+  }
+  return v;
+}
+
 // ---- the verification ----------------------------------------------------------------------------------------------
 
 /**
@@ -296,7 +320,8 @@ function eligibleOf(members: readonly string[], exclusions: readonly string[]): 
  * malformed verifier key, which is the caller's input rather than the bundle's.
  */
 export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions): DrawProofReport {
-  const verifier = typeof options.verifierKey === 'string' ? NoteVerifier.fromKey(options.verifierKey.trim()) : options.verifierKey;
+  const verifier = typeof options.verifierKey === 'string' ? verifierFor(options.verifierKey.trim()) : options.verifierKey;
+  const opened = new Map<string, Checkpoint | Error>();
   const origin = options.origin ?? verifier.name;
   const checks = new Checks();
   const parsed = DrawProofBundle.safeParse(bundle);
@@ -317,9 +342,9 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
   const b = parsed.data;
 
   // 1. Each entry: canonical, of its type, hashed to its leaf, in a tree whose checkpoint the log key signed.
-  const commit = checkPart(checks, 'commit', b.commit, COMMIT_ENTRY_TYPE, CommitPayload, verifier, origin);
-  const result = checkPart<ResultPayload>(checks, 'result', b.result, RESULT_ENTRY_TYPE, ResultPayload, verifier, origin);
-  const reveal = checkPart<RevealPayload>(checks, 'reveal', b.reveal, REVEAL_ENTRY_TYPE, RevealPayload, verifier, origin);
+  const commit = checkPart(checks, 'commit', b.commit, COMMIT_ENTRY_TYPE, CommitPayload, verifier, origin, opened);
+  const result = checkPart<ResultPayload>(checks, 'result', b.result, RESULT_ENTRY_TYPE, ResultPayload, verifier, origin, opened);
+  const reveal = checkPart<RevealPayload>(checks, 'reveal', b.reveal, REVEAL_ENTRY_TYPE, RevealPayload, verifier, origin, opened);
   const c = commit.payload;
   const r = result.payload;
   const v = reveal.payload;
