@@ -37,7 +37,7 @@ describe('verify suite', () => {
 
     const details = JSON.parse(fs.readFileSync(path.join(outDir, 'verify-details.json'), 'utf8'));
     expect(details.suite).toBe('verify');
-    expect(details.verdicts[0]).toMatch(/^(MET|MISSED) tiny/);
+    expect(details.verdicts[0]).toMatch(/^(MET|MISSED) +tiny/);
     const shape = details.shapes[0];
     expect(shape.proofs).toBe(2);
     expect(shape.proofsPerS.rounds).toHaveLength(2);
