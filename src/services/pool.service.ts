@@ -220,11 +220,17 @@ export class PoolService {
       const errors: ImportError[] = [...parseErrors];
       const knownHashes = new Set([...this.experts.values()].map((r) => r.idHash));
       const accepted: Array<{ row: ImportRow; idHash: string }> = [];
+      // The parser already refuses duplicates within a file; rows handed over directly are checked here as well.
+      const ids = new Set<string>();
       for (const row of rows) {
         const idHash = this.vault.idHash(row.personal.idNumber);
-        if (this.experts.has(row.expert.id)) errors.push({ line: row.line, field: 'id', code: 'DUPLICATE_ID', message: `expert ${row.expert.id} is already in the pool` });
-        else if (knownHashes.has(idHash)) errors.push({ line: row.line, field: 'idNumber', code: 'DUPLICATE_ID_NUMBER', message: 'this ID number already belongs to an expert in the pool' });
-        else accepted.push({ row, idHash });
+        if (this.experts.has(row.expert.id) || ids.has(row.expert.id)) errors.push({ line: row.line, field: 'id', code: 'DUPLICATE_ID', message: `expert ${row.expert.id} is already in the pool or earlier in this import` });
+        else if (knownHashes.has(idHash)) errors.push({ line: row.line, field: 'idNumber', code: 'DUPLICATE_ID_NUMBER', message: 'this ID number already belongs to an expert in the pool or earlier in this import' });
+        else {
+          accepted.push({ row, idHash });
+          ids.add(row.expert.id);
+          knownHashes.add(idHash);
+        }
       }
       errors.sort((a, b) => a.line - b.line);
       if (mode === 'all' && errors.length > 0) {

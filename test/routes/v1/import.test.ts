@@ -80,6 +80,29 @@ describe('bulk import', () => {
     expect(codes.has('DUPLICATE_ID') || codes.has('DUPLICATE_ID_NUMBER')).toBe(true);
   });
 
+  it('refuses duplicates within rows handed to the pool service directly, not only those the parser sees', async () => {
+    // Ids and ID numbers no earlier test in this file used.
+    const pool = { experts: generatePool({ size: 3, seed: 'direct-duplicates' }).experts.map((e, i) => ({ ...e, id: `E-DIRECT-${i}` })) };
+    const by = { sub: 'seed', role: 'admin' as const, iat: 0, exp: 0 };
+    const twin = syntheticPersonal(9900);
+    const rows = [
+      { line: 1, expert: pool.experts[0]!, personal: twin },
+      { line: 2, expert: pool.experts[1]!, personal: twin },
+      { line: 3, expert: pool.experts[0]!, personal: syntheticPersonal(9901) },
+      { line: 4, expert: pool.experts[2]!, personal: syntheticPersonal(9902) },
+    ];
+    const size = await t.ctx.store.logSize();
+    await expect(t.ctx.pool.import(rows, [], 'all', by)).rejects.toMatchObject({ code: 'IMPORT_REJECTED' });
+    expect(await t.ctx.store.logSize()).toBe(size);
+    const out = await t.ctx.pool.import(rows, [], 'valid', by);
+    expect(out.imported).toBe(2);
+    expect(out.errors.map((e) => [e.line, e.code])).toEqual([
+      [2, 'DUPLICATE_ID_NUMBER'],
+      [3, 'DUPLICATE_ID'],
+    ]);
+    expect(await t.ctx.pool.byIdNumber(twin.idNumber)).toBe(pool.experts[0]!.id);
+  });
+
   it('refuses other content types and other roles', async () => {
     expect((await post('a,b', 'application/pdf')).statusCode).toBe(415);
     const res = await t.app.inject({ method: 'POST', url: '/v1/experts/import', headers: { ...t.auth('operator'), 'content-type': 'text/csv' }, payload: 'x' });
