@@ -134,7 +134,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       // The saved answer for an Idempotency-Key is written with the result, so a crash cannot draw twice.
       await guard(request.principal, request.params.id);
       const pending = request.idempotency;
-      const draw = await draws.run(request.params.id, 'immediate', request.principal, pending ? { idempotency: (d) => idempotencyWrite(vault, pending, 201, JSON.stringify(drawView(d))) } : {});
+      // The calls are placed just after the answer: the expert calls are not what the draw terminal waits for.
+      const draw = await draws.run(request.params.id, 'immediate', request.principal, {
+        callsAfterResult: true,
+        ...(pending ? { idempotency: (d: DrawRecord) => idempotencyWrite(vault, pending, 201, JSON.stringify(drawView(d))) } : {}),
+      });
       return reply.status(201).send(drawView(draw));
     },
   );
