@@ -91,6 +91,10 @@ export class TimedStore implements Store {
     }
   }
 
+  getRecords(collection: string, keys: readonly string[]): Promise<Array<Buffer | null>> {
+    return this.time(this.times.other, () => this.inner.getRecords(collection, keys));
+  }
+
   getRecord(collection: string, key: string): Promise<Buffer | null> {
     return this.time(this.times.other, () => this.inner.getRecord(collection, key));
   }

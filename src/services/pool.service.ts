@@ -93,11 +93,14 @@ export class PoolService {
 
   /** Re-reads the given experts and the version (idempotent: our own changes come back on the feed too). */
   private async apply(ids: readonly string[]): Promise<void> {
-    for (const id of new Set(ids)) {
-      const raw = await this.store.getRecord(EXPERTS, id);
+    const unique = [...new Set(ids)];
+    // One read for the whole feed batch, not one round trip per changed expert.
+    const values = await this.store.getRecords(EXPERTS, unique);
+    unique.forEach((id, i) => {
+      const raw = values[i];
       if (raw) this.experts.set(id, JSON.parse(raw.toString('utf8')) as ExpertRecord);
       else this.experts.delete(id);
-    }
+    });
     const version = Number((await this.store.getRecord(META, POOL_VERSION_KEY))?.toString() ?? 0);
     if (version !== this.version || ids.length > 0) this.index = null;
     this.version = Math.max(this.version, version);

@@ -141,6 +141,10 @@ export class SqliteStore implements Store {
     return this.stmt.listCheckpoints.all(fromSize, limit);
   }
 
+  async getRecords(collection: string, keys: readonly string[]): Promise<Array<Buffer | null>> {
+    return keys.map((key) => this.stmt.getRecord.get(collection, key)?.value ?? null);
+  }
+
   async getRecord(collection: string, key: string): Promise<Buffer | null> {
     return this.stmt.getRecord.get(collection, key)?.value ?? null;
   }

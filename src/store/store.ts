@@ -100,6 +100,8 @@ export interface Store {
   listCheckpoints(fromSize: number, limit: number): Promise<StoredCheckpoint[]>;
   /** The current value of a record, or null. */
   getRecord(collection: string, key: string): Promise<Buffer | null>;
+  /** The current values of several records of one collection, in the order asked (null where absent): one round trip. */
+  getRecords(collection: string, keys: readonly string[]): Promise<Array<Buffer | null>>;
   /**
    * Writes a record outside the log, durably, without a change-feed event. Only for data that is not audited state:
    * saved answers for Idempotency-Key replays, the check-in terminals' miss counters (each miss is logged on its

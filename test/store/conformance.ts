@@ -101,6 +101,11 @@ export function storeConformance(name: string, open: () => Promise<Store>, clean
       expect(await store.getRecord('experts', 'E2')).toBeNull();
       await store.appendLog({ ...batchOf(2, 1), writes: [{ collection: 'experts', key: 'E0', value: json({ v: 0 }) }, { collection: 'projects', key: 'P1', value: null }] });
       expect((await store.listRecords('experts')).map((r) => [r.key, r.value.toString()])).toEqual([['E0', '{"v":0}'], ['E1', '{"v":1}']]);
+      // Several at once, in the order asked, null where absent (the pool follower's one read per feed batch).
+      expect((await store.getRecords('experts', ['E1', 'E9', 'E0'])).map((v) => v?.toString() ?? null)).toEqual(['{"v":1}', null, '{"v":0}']);
+      expect(await store.getRecords('experts', [])).toEqual([]);
+      const many = Array.from({ length: 2500 }, (_, i) => (i % 2 === 0 ? 'E1' : `missing-${i}`));
+      expect((await store.getRecords('experts', many)).filter((v) => v !== null)).toHaveLength(1250);
       expect(await store.listRecords('projects')).toEqual([]);
       const first = await store.readChanges('', 3);
       expect(first.changes).toEqual([
