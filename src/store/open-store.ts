@@ -6,6 +6,11 @@ import { SqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
 
 export const SQLITE_FILE = 'expert-draw.db';
+/**
+ * What the one SQLite instance follows on its own change feed: the selection history (frequency caps), and the pool
+ * (experts and its version) should a follower ever run there. Other record writes skip the feed.
+ */
+export const SQLITE_FEED = ['selections', 'experts', 'meta'] as const;
 
 export function redisConnection(config: Config): RedisConnection {
   if (config.EXPERT_DRAW_REDIS_CLUSTER) return { cluster: config.EXPERT_DRAW_REDIS_CLUSTER, password: config.EXPERT_DRAW_REDIS_PASSWORD };
@@ -16,7 +21,7 @@ export function redisConnection(config: Config): RedisConnection {
 }
 
 export async function openStore(config: Config): Promise<Store> {
-  if (config.EXPERT_DRAW_STORE === 'sqlite') return new SqliteStore({ file: join(config.EXPERT_DRAW_DATA_DIR, SQLITE_FILE) });
+  if (config.EXPERT_DRAW_STORE === 'sqlite') return new SqliteStore({ file: join(config.EXPERT_DRAW_DATA_DIR, SQLITE_FILE), feed: SQLITE_FEED });
   return RedisStore.open({
     connection: redisConnection(config),
     prefix: config.EXPERT_DRAW_REDIS_PREFIX,

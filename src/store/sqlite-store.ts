@@ -22,6 +22,11 @@ const LEASE_SCHEMA = `CREATE TABLE IF NOT EXISTS lease.leases (name TEXT PRIMARY
 export interface SqliteStoreOptions {
   /** Database file; parent folders are created. */
   readonly file: string;
+  /**
+   * Collections whose changes go on the change feed (default: all). One instance runs on SQLite, so only what it
+   * follows itself needs a feed row; a draw's calls write some seventy records that nobody reads back from it.
+   */
+  readonly feed?: readonly string[];
 }
 
 export class SqliteStore implements Store {
@@ -29,8 +34,10 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmt;
   private readonly appendTx: (batch: LogBatch) => void;
+  private readonly feed: ReadonlySet<string> | null;
 
   constructor(options: SqliteStoreOptions) {
+    this.feed = options.feed ? new Set(options.feed) : null;
     mkdirSync(dirname(options.file), { recursive: true });
     this.db = new Database(options.file);
     this.db.pragma('journal_mode = WAL');
@@ -88,7 +95,7 @@ export class SqliteStore implements Store {
       for (const w of batch.writes ?? []) {
         if (w.value === null) this.stmt.deleteRecord.run(w.collection, w.key);
         else this.stmt.putRecord.run(w.collection, w.key, w.value);
-        this.stmt.addChange.run(w.collection, w.key);
+        if (this.feed === null || this.feed.has(w.collection)) this.stmt.addChange.run(w.collection, w.key);
       }
       this.stmt.setSize.run(batch.start + batch.entries.length);
     });

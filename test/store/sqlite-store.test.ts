@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { SQLITE_FEED } from '../../src/store/open-store.js';
+import { EXPERTS, META } from '../../src/services/pool.service.js';
+import { SELECTIONS } from '../../src/services/selection-history.js';
 import type { Store } from '../../src/store/store.js';
 import { batchOf, storeConformance } from './conformance.js';
 
@@ -23,6 +26,23 @@ storeConformance(
 );
 
 describe('SqliteStore', () => {
+  it('puts only the followed collections on the change feed when told which, and the service follows no others', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'expert-draw-sqlite-'));
+    const store = new SqliteStore({ file: join(dir, 'x.db'), feed: ['selections'] });
+    try {
+      const v = Buffer.from('v');
+      await store.appendLog({ ...batchOf(0, 1), writes: [{ collection: 'outbox', key: 'M1', value: v }, { collection: 'selections', key: 'D1', value: v }, { collection: 'rosters', key: 'D1', value: v }] });
+      expect((await store.readChanges('', 100)).changes).toEqual([{ collection: 'selections', key: 'D1' }]);
+      // The records themselves are all written.
+      expect((await store.getRecords('outbox', ['M1']))[0]?.toString()).toBe('v');
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // What the service follows: the selection history, and the pool should a follower run on SQLite.
+    expect([...SQLITE_FEED].sort()).toEqual([EXPERTS, META, SELECTIONS].sort());
+  });
+
   it('runs in WAL mode with synchronous=FULL, and keeps data across reopen', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'expert-draw-sqlite-'));
     const file = join(dir, 'x.db');
