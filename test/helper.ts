@@ -30,6 +30,8 @@ export async function build(env: Record<string, string> = {}, options: { now?: (
     EXPERT_DRAW_KEYS_DIR: join(dir, 'keys'),
     EXPERT_DRAW_REDIS_PREFIX: `test:${randomBytes(6).toString('hex')}:`,
     EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE: 'true',
+    // No load shedding: on a shared test machine a busy moment would turn any answer into a 503.
+    EXPERT_DRAW_MAX_EVENT_LOOP_DELAY_MS: '0',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     ...env,
   });

@@ -36,7 +36,9 @@ let drawnId = '';
 /** A draw of site-a's project (sealed to it too), and one of its projects whose draw failed. */
 let siteDrawId = '';
 let siteFailedDrawId = '';
+// Keys and certificates are made before any app runs: generating RSA keys blocks the event loop.
 const ca = testCa();
+const siteCerts = { a: ca.issue('site-a').certPem, b: ca.issue('site-b'), a2: ca.issue('site-a'), r: ca.issue('site-r').certPem };
 let siteB: TestSite;
 let siteA2: TestSite;
 let siteACert = '';
@@ -334,12 +336,12 @@ beforeAll(async () => {
   await t.ctx.pool.import(pool.experts.slice(0, 60).map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', seed);
   const op = { sub: 'op', role: 'operator' as const, iat: 0, exp: 0 };
   installCa(t, ca.ca);
-  siteACert = ca.issue('site-a').certPem;
-  siteB = ca.issue('site-b');
-  siteA2 = ca.issue('site-a');
+  siteACert = siteCerts.a;
+  siteB = siteCerts.b;
+  siteA2 = siteCerts.a2;
   const admin = { sub: 'admin', role: 'admin' as const, iat: 0, exp: 0 };
   await t.ctx.sites.register(siteACert, admin);
-  await t.ctx.sites.register(ca.issue('site-r').certPem, admin);
+  await t.ctx.sites.register(siteCerts.r, admin);
   await t.ctx.sites.revoke('site-r', '停止合作', admin);
   const reg = (id: string, groups = [{ specialty: 'C990101', count: 5 }], site?: string) =>
     t.ctx.projects.register(

@@ -15,13 +15,15 @@ const pool = generatePool({ size: 120, seed: 'sealed-identities', fixed: [{ code
 /** The sealed draws: a centre project's, and site-a's. */
 const targets: Array<{ projectId: string; drawId: string; drawn: string[] }> = [];
 let token = '';
+// Made before the app runs: generating RSA keys blocks the event loop.
+const ca = testCa();
+const siteA = ca.issue('site-a').certPem;
 
 beforeAll(async () => {
   t = await build({}, { now: () => clock });
   await t.ctx.pool.import(pool.experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
-  const ca = testCa();
   installCa(t, ca.ca);
-  await t.ctx.sites.register(ca.issue('site-a').certPem, { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
+  await t.ctx.sites.register(siteA, { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
   for (const [id, headers] of [
     ['P-SEAL', t.auth('operator')],
     ['P-SEAL-SITE', t.auth('site', { site: 'site-a' })],

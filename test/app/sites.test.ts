@@ -20,6 +20,17 @@ let clock = Date.parse('2026-12-01T06:00:00+08:00');
 const ca = testCa();
 const siteA = ca.issue('site-a');
 const siteB = ca.issue('site-b');
+// Every other certificate the tests use, made before the app runs: generating RSA keys blocks the event loop.
+const certs = {
+  rogue: testCa().issue('site-c').certPem,
+  expired: ca.issue('site-d', { now: new Date('2026-01-02T00:00:00Z'), validDays: 30 }).certPem,
+  reserved: ca.issue('service').certPem,
+  e: ca.issue('site-e').certPem,
+  f: ca.issue('site-f').certPem,
+  renewed: ca.issue('site-a'),
+  otherSite: ca.issue('site-b').certPem,
+};
+const strangerKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 const pool = generatePool({ size: 80, seed: 'sites', fixed: [{ code: 'C990101', members: 40 }] });
 const personalOf = new Map(pool.experts.slice(0, 60).map((e, i) => [e.id, syntheticPersonal(i)]));
 const root = resolve(import.meta.dirname, '../..');
@@ -75,16 +86,15 @@ describe('remote sites', () => {
   it('refuses a certificate of another CA, an expired one, a reserved id, a second registration and a non-admin; nothing is stored', async () => {
     const size = await t.ctx.store.logSize();
     const before = await t.ctx.store.listRecords('sites');
-    const rogue = testCa().issue('site-c');
     const cases: Array<[string, Record<string, string>, number, string]> = [
-      [rogue.certPem, as('admin'), 422, 'CERT_UNTRUSTED'],
-      [ca.issue('site-d', { now: new Date('2026-01-02T00:00:00Z'), validDays: 30 }).certPem, as('admin'), 422, 'CERT_EXPIRED'],
-      [ca.issue('service').certPem, as('admin'), 422, 'CERT_MALFORMED'],
+      [certs.rogue, as('admin'), 422, 'CERT_UNTRUSTED'],
+      [certs.expired, as('admin'), 422, 'CERT_EXPIRED'],
+      [certs.reserved, as('admin'), 422, 'CERT_MALFORMED'],
       [ca.ca.certPem, as('admin'), 422, 'CERT_UNTRUSTED'],
       ['-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n', as('admin'), 422, 'CERT_MALFORMED'],
       [siteA.certPem, as('admin'), 409, 'CONFLICT'],
-      [ca.issue('site-e').certPem, as('operator'), 403, 'FORBIDDEN'],
-      [ca.issue('site-f').certPem, as('site', 'site-a'), 403, 'FORBIDDEN'],
+      [certs.e, as('operator'), 403, 'FORBIDDEN'],
+      [certs.f, as('site', 'site-a'), 403, 'FORBIDDEN'],
     ];
     for (const [certificate, headers, status, code] of cases) {
       const res = await t.app.inject({ method: 'POST', url: '/v1/sites', headers, payload: { certificate } });
@@ -159,7 +169,7 @@ describe('remote sites', () => {
 
     // Site B's key, a stranger's RSA key, and the file relabelled for site B all fail.
     expect(() => openExport(exportA, siteB.privateKey)).toThrow(/does not open for site-a/);
-    expect(() => openExport(exportA, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey)).toThrow(/does not open/);
+    expect(() => openExport(exportA, strangerKey)).toThrow(/does not open/);
     expect(() => openExport({ ...exportA, recipient: 'site-b' }, siteB.privateKey)).toThrow(/not sealed to site-b/);
     const relabelled = { ...exportA, recipient: 'site-b', box: { ...exportA.box, keys: exportA.box.keys.map((k) => (k.recipient === 'site-a' ? { ...k, recipient: 'site-b' } : k)) } };
     expect(() => openExport(relabelled, siteB.privateKey)).toThrow(/does not open/);
@@ -276,11 +286,11 @@ describe('remote sites', () => {
     expect(await logTypes(size)).toEqual(['draw.failed']);
 
     // Renewal with a new key pair reactivates the site; the old key no longer matters for new draws.
-    const renewedSite = ca.issue('site-a');
+    const renewedSite = certs.renewed;
     const renewed = await t.app.inject({ method: 'PUT', url: '/v1/sites/site-a/certificate', headers: as('admin'), payload: { certificate: renewedSite.certPem } });
     expect(renewed.statusCode, renewed.body).toBe(200);
     expect(renewed.json()).toMatchObject({ state: 'active', revision: 3 });
-    const wrongSite = await t.app.inject({ method: 'PUT', url: '/v1/sites/site-a/certificate', headers: as('admin'), payload: { certificate: ca.issue('site-b').certPem } });
+    const wrongSite = await t.app.inject({ method: 'PUT', url: '/v1/sites/site-a/certificate', headers: as('admin'), payload: { certificate: certs.otherSite } });
     expect(wrongSite.json().error.code).toBe('CONFLICT');
     await t.app.inject({ method: 'POST', url: '/v1/projects', headers: as('site', 'site-a'), payload: project('P-SITE-A3', '2026-12-01T14:00:00+08:00') });
     const drawn = await t.app.inject({ method: 'POST', url: '/v1/projects/P-SITE-A3/draw', headers: as('site', 'site-a') });

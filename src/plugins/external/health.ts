@@ -5,7 +5,8 @@ import fp from 'fastify-plugin';
 export default fp(
   async (app) => {
     await app.register(underPressure, {
-      maxEventLoopDelay: 1000,
+      // Load shedding: while the event loop lags this much, requests get 503 rather than queueing (0: off).
+      maxEventLoopDelay: app.ctx.config.EXPERT_DRAW_MAX_EVENT_LOOP_DELAY_MS,
       maxHeapUsedBytes: 0,
       maxRssBytes: 0,
       exposeStatusRoute: false,
