@@ -54,3 +54,11 @@ export async function build(env: Record<string, string> = {}, options: { now?: (
     },
   };
 }
+
+/** Waits until another instance on the same Redis has followed the pool to `size` experts (through the change feed). */
+export async function waitForPool(t: Built, size: number): Promise<void> {
+  for (const start = Date.now(); t.ctx.pool.size() < size; ) {
+    if (Date.now() - start > 5000) throw new Error('the instance never saw the pool');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -45,3 +45,16 @@ export function round(x: number, digits = 4): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }
+
+/** A summary with every figure rounded to 4 decimal places, for the result files. */
+export function roundSummary(s: Summary): Summary {
+  return { n: s.n, min: round(s.min), max: round(s.max), mean: round(s.mean), p50: round(s.p50), p90: round(s.p90), p99: round(s.p99) };
+}
+
+/** Rounds every non-integer number in a plain JSON value to 4 decimal places. */
+export function roundDeep(v: unknown): unknown {
+  if (typeof v === 'number') return Number.isInteger(v) ? v : round(v, 4);
+  if (Array.isArray(v)) return v.map(roundDeep);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, roundDeep(x)]));
+  return v;
+}

@@ -21,7 +21,7 @@ import { machineInfo, type MachineInfo } from '../lib/machine.js';
 import { startBenchRedis } from '../lib/redis-server.js';
 import { sourceRevision } from '../lib/revision.js';
 import { watchRuntime, type RuntimeStats } from '../lib/runtime-watch.js';
-import { round } from '../lib/stats.js';
+import { round, roundDeep } from '../lib/stats.js';
 import type { StoreTimes } from '../lib/timed-store.js';
 import { ENGINE_GROUPS, EXPERTS_PER_GROUP, fixedFor } from './engine.js';
 import type { CommonOptions, Suite } from './index.js';
@@ -439,13 +439,6 @@ function renderTable(stores: readonly BurstStoreDetails[]): string {
   return formatTable(header, rows);
 }
 
-/** Rounds every non-integer number in a plain JSON value to 4 decimal places. */
-function roundDeep(v: unknown): unknown {
-  if (typeof v === 'number') return Number.isInteger(v) ? v : round(v, 4);
-  if (Array.isArray(v)) return v.map(roundDeep);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, roundDeep(x)]));
-  return v;
-}
 
 /** Runs the suite, writes burst.json and burst-details.json into cfg.outDir, and returns what it wrote. */
 export async function runBurstSuite(overrides: Partial<BurstSuiteConfig> = {}): Promise<BurstReport> {

@@ -13,7 +13,7 @@ import { generatePool, syntheticHistory, syntheticProject } from '../../src/pool
 import { PoolIndex } from '../../src/pool/pool-index.js';
 import { formatPoolSize, formatTable, ms } from '../lib/format.js';
 import { machineInfo, type MachineInfo } from '../lib/machine.js';
-import { elapsedMs, round, summarize, type Summary } from '../lib/stats.js';
+import { elapsedMs, round, roundSummary, summarize, type Summary } from '../lib/stats.js';
 import { BASELINE_SQL, SqliteBaseline, baselineProject } from './engine-baseline.js';
 import type { CommonOptions, Suite } from './index.js';
 
@@ -339,9 +339,6 @@ export async function runEngineSuite(overrides: Partial<EngineSuiteConfig> = {})
   return { rows, details, table };
 }
 
-function roundSummary(s: Summary): Summary {
-  return { n: s.n, min: round(s.min), max: round(s.max), mean: round(s.mean), p50: round(s.p50), p90: round(s.p90), p99: round(s.p99) };
-}
 
 function roundAll<T extends Record<string, number>>(o: T): T {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, round(v, 1)])) as T;

@@ -21,7 +21,7 @@ import { machineInfo, type MachineInfo } from '../lib/machine.js';
 import { startBenchRedis, type BenchRedis } from '../lib/redis-server.js';
 import { sourceRevision } from '../lib/revision.js';
 import { watchRuntime, type RuntimeStats } from '../lib/runtime-watch.js';
-import { elapsedMs, round, summarize, type Summary } from '../lib/stats.js';
+import { elapsedMs, round, roundDeep, roundSummary, summarize, type Summary } from '../lib/stats.js';
 import type { StoreTimes } from '../lib/timed-store.js';
 import { ENGINE_GROUPS, EXPERTS_PER_GROUP, fixedFor } from './engine.js';
 import type { CommonOptions, Suite } from './index.js';
@@ -487,17 +487,7 @@ function renderTable(stores: readonly HttpStoreDetails[]): string {
   return formatTable(header, rows);
 }
 
-function roundSummary(s: Summary): Summary {
-  return { n: s.n, min: round(s.min), max: round(s.max), mean: round(s.mean), p50: round(s.p50), p90: round(s.p90), p99: round(s.p99) };
-}
 
-/** Rounds every non-integer number in a plain JSON value to 4 decimal places. */
-function roundDeep(v: unknown): unknown {
-  if (typeof v === 'number') return Number.isInteger(v) ? v : round(v, 4);
-  if (Array.isArray(v)) return v.map(roundDeep);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, roundDeep(x)]));
-  return v;
-}
 
 /** Runs the suite, writes http.json and http-details.json into cfg.outDir, and returns what it wrote. */
 export async function runHttpSuite(overrides: Partial<HttpSuiteConfig> = {}): Promise<HttpReport> {

@@ -21,7 +21,7 @@ import { formatPoolSize, formatTable, ms } from '../lib/format.js';
 import { machineInfo, type MachineInfo } from '../lib/machine.js';
 import { startBenchRedis, type BenchRedis } from '../lib/redis-server.js';
 import { watchRuntime, type RuntimeStats } from '../lib/runtime-watch.js';
-import { elapsedMs, round, summarize, type Summary } from '../lib/stats.js';
+import { elapsedMs, round, roundDeep, roundSummary, summarize, type Summary } from '../lib/stats.js';
 import { TimedStore, type StoreTimes } from '../lib/timed-store.js';
 import type { CommonOptions, Suite } from './index.js';
 
@@ -782,17 +782,7 @@ function renderTable(stores: readonly StoreDetails[], concurrency: readonly numb
   return formatTable(header, rows);
 }
 
-function roundSummary(s: Summary): Summary {
-  return { n: s.n, min: round(s.min), max: round(s.max), mean: round(s.mean), p50: round(s.p50), p90: round(s.p90), p99: round(s.p99) };
-}
 
-/** Rounds every non-integer number in a plain JSON value to 4 decimal places. */
-function roundDeep(v: unknown): unknown {
-  if (typeof v === 'number') return Number.isInteger(v) ? v : round(v, 4);
-  if (Array.isArray(v)) return v.map(roundDeep);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, roundDeep(x)]));
-  return v;
-}
 
 /** Runs the suite, writes log.json and log-details.json into cfg.outDir, and returns what it wrote. */
 export async function runLogSuite(overrides: Partial<LogSuiteConfig> = {}): Promise<LogReport> {

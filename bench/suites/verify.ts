@@ -13,7 +13,7 @@ import { profiled, type ProfileSummary } from '../lib/cpu-profile.js';
 import { formatPoolSize, formatTable, ms } from '../lib/format.js';
 import { machineInfo, type MachineInfo } from '../lib/machine.js';
 import { sourceRevision } from '../lib/revision.js';
-import { round, summarize, type Summary } from '../lib/stats.js';
+import { round, roundDeep, summarize, type Summary } from '../lib/stats.js';
 import { ENGINE_GROUPS, EXPERTS_PER_GROUP } from './engine.js';
 import type { CommonOptions, Suite } from './index.js';
 
@@ -253,13 +253,6 @@ function renderTable(shapes: readonly ShapeDetails[]): string {
   return formatTable(header, rows);
 }
 
-/** Rounds every non-integer number in a plain JSON value to 4 decimal places. */
-function roundDeep(v: unknown): unknown {
-  if (typeof v === 'number') return Number.isInteger(v) ? v : round(v, 4);
-  if (Array.isArray(v)) return v.map(roundDeep);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, roundDeep(x)]));
-  return v;
-}
 
 /** Runs the suite, writes verify.json and verify-details.json into cfg.outDir, and returns what it wrote. */
 export async function runVerifySuite(overrides: Partial<VerifySuiteConfig> = {}): Promise<VerifyReport> {

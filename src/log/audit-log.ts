@@ -68,7 +68,8 @@ export interface ConsistencyProof {
 export interface StateChange {
   /**
    * The records to write; as a function, it gets the index the (first) entry was given, e.g. to record it. A function
-   * must be pure: it is also called to learn which records the append touches.
+   * must be pure and must touch the same records whatever the index: it is called before the commit to learn which
+   * records the append touches (once per index, so normally once).
    */
   readonly writes?: readonly RecordWrite[] | ((firstIndex: number) => readonly RecordWrite[]);
   /** If any fails when the entry commits, the append rejects with RecordConflictError and nothing is written. */
@@ -81,15 +82,23 @@ interface Pending {
   readonly state: StateChange | undefined;
   readonly resolve: (a: Appended[]) => void;
   readonly reject: (e: unknown) => void;
+  /** A writes function's result for the first index it was asked for: the batching and the commit share one call. */
+  computed?: { readonly index: number; readonly writes: readonly RecordWrite[] };
+}
+
+/** The append's record writes for its first entry at `index`, computed once per index. */
+function writesAt(p: Pending, index: number): readonly RecordWrite[] {
+  const w = p.state?.writes;
+  if (typeof w !== 'function') return w ?? [];
+  if (p.computed?.index !== index) p.computed = { index, writes: w(index) };
+  return p.computed.writes;
 }
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-/** The records a state change writes or expects, as `collection\0key` (a writes function is called with a dummy index). */
-function recordKeys(state: StateChange | undefined): string[] {
-  if (!state) return [];
-  const writes = typeof state.writes === 'function' ? state.writes(0) : (state.writes ?? []);
-  return [...writes, ...(state.expects ?? [])].map((r) => `${r.collection}\0${r.key}`);
+/** The records an append writes (its first entry at `index`) or expects, as `collection\0key`. */
+function recordKeys(p: Pending, index: number): string[] {
+  return [...writesAt(p, index), ...(p.state?.expects ?? [])].map((r) => `${r.collection}\0${r.key}`);
 }
 
 /** Lost races with other instances before an append gives up (with the pauses, about a few seconds). */
@@ -227,9 +236,12 @@ export class AuditLog {
   private takeBatch(): Pending[] {
     const touched = new Set<string>();
     let n = 0;
+    // The index each append's entries will get if the batch commits as taken: its writes are computed for it once.
+    let index = this.frontier.size;
     for (const p of this.queue) {
       if (n >= this.maxBatch) break;
-      const keys = recordKeys(p.state);
+      const keys = recordKeys(p, index);
+      index += p.builds.length;
       if (n > 0 && keys.some((k) => touched.has(k))) break;
       for (const k of keys) touched.add(k);
       n++;
@@ -251,9 +263,8 @@ export class AuditLog {
       const appended: Appended[] = [];
       const writes: RecordWrite[] = [];
       for (const p of batch) {
-        const w = p.state?.writes;
         // A loop, not a spread: an import writes two records per row, more than a call's arguments may hold.
-        if (w) for (const x of typeof w === 'function' ? w(start + entries.length) : w) writes.push(x);
+        for (const x of writesAt(p, start + entries.length)) writes.push(x);
         for (const build of p.builds) {
           const entry = build(this.prev, this.clock().toISOString());
           const leaf = leafHash(entry);

@@ -351,10 +351,10 @@ export class DrawService {
     // A result is committed with a marker that its roster's first write removes: normally the list is empty.
     const keys = (await this.store.listRecords(this.caughtUpOnce ? UNROSTERED : DRAWS)).map((r) => r.key);
     this.caughtUpOnce = true;
-    for (const key of keys) {
-      const raw = await this.store.getRecord(DRAWS, key);
-      const draw = raw ? (JSON.parse(raw.toString('utf8')) as DrawRecord) : null;
-      if (draw?.state !== 'drawn' || (await this.store.getRecord(ROSTERS, key))) continue;
+    const [draws, rosters] = await Promise.all([this.store.getRecords(DRAWS, keys), this.store.getRecords(ROSTERS, keys)]);
+    for (const [i, key] of keys.entries()) {
+      const draw = draws[i] ? (JSON.parse(draws[i].toString('utf8')) as DrawRecord) : null;
+      if (draw?.state !== 'drawn' || rosters[i]) continue;
       const { record } = await this.projects.get(draw.projectId);
       await this.roster.start(key, record, rosterGroups(this.openSealed(draw)));
       started++;

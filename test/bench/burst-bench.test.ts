@@ -1,23 +1,15 @@
 // Keeps the burst benchmark from rotting: a tiny burst on SQLite in-process and, with redis-server installed, on two
 // forked instances sharing a private Redis; checks the shape of what it writes and that every project was drawn once.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hasRedisServer } from '../helpers/redis-server.js';
 import { runBurstSuite, type StoreName } from '../../bench/suites/burst.js';
 
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'burst-bench-test-'));
 afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
 
-function hasRedisServer(): boolean {
-  try {
-    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const stores: StoreName[] = hasRedisServer() ? ['sqlite', 'redis'] : ['sqlite'];
 

@@ -1,23 +1,15 @@
 // Keeps the http benchmark from rotting: a tiny run in-process (real app on a loopback port, SQLite, and Redis on a
 // private redis-server when one is installed), checking the shape of what it writes. No speed limits.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hasRedisServer } from '../helpers/redis-server.js';
 import { runHttpSuite, type StoreName } from '../../bench/suites/http.js';
 
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'http-bench-test-'));
 afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
 
-function hasRedisServer(): boolean {
-  try {
-    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const stores: StoreName[] = hasRedisServer() ? ['sqlite', 'redis'] : ['sqlite'];
 

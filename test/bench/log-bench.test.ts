@@ -1,23 +1,15 @@
 // Keeps the log benchmark from rotting: a tiny run in-process on both stores (a private redis-server for Redis),
 // checking the shape of what it writes and that the numbers are sane. No speed limits.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hasRedisServer } from '../helpers/redis-server.js';
 import { benchEntry, runLogSuite, type StoreName } from '../../bench/suites/log.js';
 
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'log-bench-test-'));
 afterAll(() => fs.rmSync(outDir, { recursive: true, force: true }));
 
-function hasRedisServer(): boolean {
-  try {
-    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const stores: StoreName[] = hasRedisServer() ? ['sqlite', 'redis'] : ['sqlite'];
 

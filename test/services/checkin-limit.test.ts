@@ -3,7 +3,7 @@
 // affected, and the terminal is free again after ten minutes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
-import { build, type Built } from '../helper.js';
+import { build, waitForPool, type Built } from '../helper.js';
 
 let a: Built;
 let b: Built;
@@ -27,10 +27,7 @@ beforeAll(async () => {
   const drawId = (await a.ctx.draws.run('P-LIMIT', 'immediate', { sub: 'op', role: 'operator', iat: 0, exp: 0 })).drawId;
   const first = (await a.ctx.roster.read(drawId)).roster.groups[0]!.ranking[0]!;
   seated = syntheticPersonal(pool.experts.findIndex((e) => e.id === first)).idNumber;
-  for (const start = Date.now(); b.ctx.pool.size() < 59; ) {
-    if (Date.now() - start > 5000) throw new Error('instance b never saw the pool');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitForPool(b, 59);
 }, 60_000);
 afterAll(async () => {
   await b?.close();

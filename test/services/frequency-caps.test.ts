@@ -9,7 +9,7 @@ import type { TokenClaims } from '../../src/auth/roles.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import type { SealedContent } from '../../src/services/draw.service.js';
 import { verifyDrawProof, type DrawProofBundle } from '../../src/verify/draw-proof.js';
-import { build, type Built } from '../helper.js';
+import { build, waitForPool, type Built } from '../helper.js';
 
 let a: Built;
 let b: Built;
@@ -38,10 +38,7 @@ beforeAll(async () => {
       op,
     );
   }
-  for (const start = Date.now(); b.ctx.pool.size() < 60; ) {
-    if (Date.now() - start > 5000) throw new Error('instance b never saw the pool');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitForPool(b, 60);
 }, 60_000);
 afterAll(async () => {
   await b?.close();

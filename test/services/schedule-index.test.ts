@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenClaims } from '../../src/auth/roles.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { PROJECT_SCHEDULE } from '../../src/services/project.service.js';
-import type { Store } from '../../src/store/store.js';
 import { build, type Built } from '../helper.js';
+import { listingStore } from '../helpers/listing-store.js';
 
 let t: Built;
 let clock = Date.parse('2026-12-01T06:00:00+08:00');
@@ -14,16 +14,6 @@ const listed: string[] = [];
 const op: TokenClaims = { sub: 'op', role: 'operator', iat: 0, exp: 0 };
 const pool = generatePool({ size: 60, seed: 'schedule-index', fixed: [{ code: 'C990101', members: 40 }] });
 
-/** Records which collections are listed. */
-function counting(store: Store): Store {
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      if (prop === 'listRecords') return (collection: string) => (listed.push(collection), target.listRecords(collection));
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
 
 const register = (id: string, bidOpeningAt: string) =>
   t.ctx.projects.register(
@@ -38,7 +28,7 @@ const register = (id: string, bidOpeningAt: string) =>
   );
 
 beforeAll(async () => {
-  t = await build({}, { now: () => clock, wrapStore: counting });
+  t = await build({}, { now: () => clock, wrapStore: (s) => listingStore(s, listed) });
   await t.ctx.pool.import(pool.experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
 });
 afterAll(async () => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DrawRecord } from '../../src/services/draw.service.js';
 import type { ProjectRecord } from '../../src/services/project.service.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
-import { build, type Built } from '../helper.js';
+import { build, waitForPool, type Built } from '../helper.js';
 
 let a: Built;
 let b: Built;
@@ -47,13 +47,6 @@ async function registerProjects(t: Built): Promise<void> {
   }
 }
 
-/** Another instance follows the pool changes through the change feed. */
-async function waitForPool(t: Built, size: number): Promise<void> {
-  for (const start = Date.now(); t.ctx.pool.size() < size; ) {
-    if (Date.now() - start > 5000) throw new Error('the instance never saw the pool');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** Per project: its commit, result and abort entries, in log order. */
 async function entriesByProject(t: Built): Promise<Map<string, string[]>> {

@@ -8,8 +8,8 @@ import { readFileMessages } from '../../src/calls/file-adapter.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { OUTBOX_DUE } from '../../src/services/outbox.service.js';
 import { ROSTER_DEADLINES, UNROSTERED } from '../../src/services/roster.service.js';
-import type { Store } from '../../src/store/store.js';
 import { build, type Built } from '../helper.js';
+import { listingStore } from '../helpers/listing-store.js';
 
 let t: Built;
 let clock = Date.parse('2026-12-01T08:00:00+08:00');
@@ -17,15 +17,6 @@ const listed: string[] = [];
 const op: TokenClaims = { sub: 'op', role: 'operator', iat: 0, exp: 0 };
 const pool = generatePool({ size: 60, seed: 'work-indexes', fixed: [{ code: 'C990101', members: 40 }] });
 
-function counting(store: Store): Store {
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      if (prop === 'listRecords') return (collection: string) => (listed.push(collection), target.listRecords(collection));
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
 
 const register = (id: string) =>
   t.ctx.projects.register(
@@ -41,7 +32,7 @@ const register = (id: string) =>
 const keys = async (collection: string) => (await t.ctx.store.listRecords(collection)).map((r) => r.key);
 
 beforeAll(async () => {
-  t = await build({}, { now: () => clock, wrapStore: counting });
+  t = await build({}, { now: () => clock, wrapStore: (s) => listingStore(s, listed) });
   await t.ctx.pool.import(pool.experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
   // The first pass of a process looks at every draw once (data from before the indices); the passes below do not.
   await t.ctx.calls.tick();

@@ -94,7 +94,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/projects/:id', { onRequest: read, schema: { summary: 'A project and its draw state', tags: ['projects'], params: Params, response: { 200: ProjectView, ...errorResponses(404) } } }, async (request) => {
     const { record } = await projects.get(request.params.id);
-    if (request.principal.site !== undefined) await sites.confine(request.principal, record);
+    await sites.confine(request.principal, record);
     return projectView(record);
   });
 
@@ -249,7 +249,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/draws/:id', { onRequest: read, schema: { summary: 'Draw status', tags: ['draws'], params: DrawParams, response: { 200: DrawView, ...errorResponses(404) } } }, async (request) => {
     const draw = await draws.get(request.params.id);
-    if (request.principal.site !== undefined) await sites.confine(request.principal, (await projects.get(draw.projectId)).record);
+    await guard(request.principal, draw.projectId);
     return { ...drawView(draw), calls: await roster.summary(draw.drawId) };
   });
 };
