@@ -6,11 +6,13 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import context, { type AppContext } from './plugins/app/context.js';
 import errorHandler from './plugins/app/error-handler.js';
 import idempotency from './plugins/app/idempotency.js';
+import access from './plugins/app/access.js';
 import health from './plugins/external/health.js';
 import helmet from './plugins/external/helmet.js';
 import jwt from './plugins/external/jwt.js';
 import rateLimit from './plugins/external/rate-limit.js';
 import swagger from './plugins/external/swagger.js';
+import { requestLogSerializers } from './plugins/app/request-log.js';
 import healthRoutes from './routes/health.js';
 import expertRoutes from './routes/v1/experts.js';
 import importRoutes from './routes/v1/import.js';
@@ -28,7 +30,8 @@ export interface BuildOptions {
 
 export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    // Request logs never carry a header or a credential in the path (src/plugins/app/request-log.ts).
+    logger: options.logger ? { ...(options.logger === true ? {} : options.logger), serializers: requestLogSerializers } : false,
     genReqId: () => randomUUID(),
     bodyLimit: ctx.config.EXPERT_DRAW_BODY_LIMIT,
     return503OnClosing: true,
@@ -43,14 +46,16 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   // Tier 1: what every route relies on.
   await app.register(context, { context: ctx });
   await app.register(errorHandler);
-  await app.register(idempotency);
   // Tier 2: external concerns, one file each.
   await app.register(helmet);
+  await app.register(jwt);
   await app.register(rateLimit);
   await app.register(health);
+  // Tier 3: each route's access (after the rate limit), then its Idempotency-Key (after the access checks).
+  await app.register(access);
+  await app.register(idempotency);
   await app.register(swagger);
-  await app.register(jwt);
-  // Tier 3: routes; each folder declares its roles.
+  // Tier 4: routes; each declares its action in the authorization policy.
   await app.register(healthRoutes);
   await app.register(sessionRoutes, { prefix: '/v1' });
   await app.register(expertRoutes, { prefix: '/v1' });

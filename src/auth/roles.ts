@@ -1,4 +1,4 @@
-// Roles and the token claims the service issues and accepts.
+// Roles, which of them may name a remote site, and the token claims the service issues and accepts.
 import { z } from 'zod';
 import { SiteId } from '../domain/primitives.js';
 
@@ -6,8 +6,28 @@ export const ROLES = ['admin', 'pool-manager', 'operator', 'supervisor', 'checki
 export const Role = z.enum(ROLES).describe('Role of the token holder');
 export type Role = z.infer<typeof Role>;
 
-/** Roles that belong to one remote evaluation site: their tokens must name it. */
-export const SITE_SCOPED: ReadonlySet<Role> = new Set(['site']);
+/**
+ * Whether a role's token names a site (docs/security.md §Who may do what). The centre's staff never do: a token that
+ * names a site reaches only that site, so an operator "of a site" would be a second, weaker centre. A remote site acts
+ * through its `site` token and checks experts in at its own desk (`checkin` with its site); nothing else.
+ */
+export const SITE_NAMING: Readonly<Record<Role, 'never' | 'may' | 'must'>> = {
+  admin: 'never',
+  'pool-manager': 'never',
+  operator: 'never',
+  supervisor: 'never',
+  inspector: 'never',
+  checkin: 'may',
+  site: 'must',
+};
+
+/** Why a role cannot carry this site (or its absence), or null when the combination is allowed. */
+export function siteCombinationError(role: Role, site: string | undefined): string | null {
+  const rule = SITE_NAMING[role];
+  if (rule === 'must' && site === undefined) return `a ${role} token must name its site`;
+  if (rule === 'never' && site !== undefined) return `a ${role} token cannot name a site: ${role} is a role of the centre`;
+  return null;
+}
 
 export const TokenClaims = z
   .object({
@@ -17,5 +37,8 @@ export const TokenClaims = z
     iat: z.number().int(),
     exp: z.number().int(),
   })
-  .refine((c) => !SITE_SCOPED.has(c.role) || c.site !== undefined, { message: 'a site token must name its site', path: ['site'] });
+  .superRefine((c, ctx) => {
+    const problem = siteCombinationError(c.role, c.site);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['site'] });
+  });
 export type TokenClaims = z.infer<typeof TokenClaims>;

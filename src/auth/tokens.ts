@@ -3,7 +3,7 @@
 import { createSigner } from 'fast-jwt';
 import type { KeyObject } from 'node:crypto';
 import { AppError } from '../errors.js';
-import { TokenClaims, type Role } from './roles.js';
+import { siteCombinationError, TokenClaims, type Role } from './roles.js';
 
 export interface IssueOptions {
   readonly subject: string;
@@ -18,6 +18,9 @@ export function tokenSigner(privateKey: KeyObject): (options: IssueOptions) => s
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const sign = createSigner({ key: pem, algorithm: 'EdDSA', iss: TOKEN_ISSUER });
   return (o) => {
+    // Refused at issue time as at verification: a role/site combination outside the policy is never signed.
+    const problem = siteCombinationError(o.role, o.site);
+    if (problem) throw new AppError('INVALID_INPUT', problem);
     const now = Math.floor(Date.now() / 1000);
     return sign({ sub: o.subject, role: o.role, ...(o.site ? { site: o.site } : {}), iat: now, exp: now + o.ttlSeconds });
   };

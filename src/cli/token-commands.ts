@@ -1,6 +1,6 @@
 // `expert-draw token issue`: a signed access token for one role (and site), from the instance's JWT key.
 import { InvalidArgumentError, type Command } from 'commander';
-import { ROLES, Role, SITE_SCOPED } from '../auth/roles.js';
+import { ROLES, Role, siteCombinationError } from '../auth/roles.js';
 import { tokenSigner } from '../auth/tokens.js';
 import { loadConfig } from '../config.js';
 import { loadKeys } from '../crypto/keys.js';
@@ -23,13 +23,14 @@ export function registerTokenCommands(program: Command): void {
       if (!r.success) throw new InvalidArgumentError(`unknown role; use one of ${ROLES.join(', ')}`);
       return r.data;
     })
-    .option('--site <site>', 'site the token is scoped to (required for site tokens; a checkin token with a site checks in only that site)', siteId)
+    .option('--site <site>', 'site the token is scoped to: required for site tokens, allowed for checkin (the site\'s desk), refused for every other role', siteId)
     .option('--subject <who>', 'who holds the token', 'cli')
     .option('--ttl <duration>', 'lifetime, e.g. 15m, 8h', parseTtl, 8 * 3600)
     .option('--keys-dir <dir>', 'keys folder (default: EXPERT_DRAW_KEYS_DIR or ./keys)')
     .action((opts: { role: Role; site?: string; subject: string; ttl: number; keysDir?: string }) => {
       const config = loadConfig();
-      if (SITE_SCOPED.has(opts.role) && !opts.site) throw new Error(`a ${opts.role} token needs --site`);
+      const problem = siteCombinationError(opts.role, opts.site);
+      if (problem) throw new Error(`${problem} (--site is for site tokens, and for checkin tokens of a site's desk)`);
       if (opts.ttl > config.EXPERT_DRAW_TOKEN_MAX_TTL_S) throw new Error(`--ttl exceeds the service's maximum of ${config.EXPERT_DRAW_TOKEN_MAX_TTL_S} s`);
       const keys = loadKeys({ dir: opts.keysDir ?? config.EXPERT_DRAW_KEYS_DIR, origin: config.EXPERT_DRAW_LOG_ORIGIN, generateMissing: false });
       console.log(tokenSigner(keys.jwt.privateKey)({ subject: opts.subject, role: opts.role, site: opts.site, ttlSeconds: opts.ttl }));

@@ -8,7 +8,7 @@ import { CertificateError, verifySiteCertificate, type VerifiedSite } from '../c
 import { AppError } from '../errors.js';
 import type { AuditLog } from '../log/audit-log.js';
 import { RecordConflictError, type Store } from '../store/store.js';
-import { encodeRecord, type ProjectRecord } from './project.service.js';
+import { encodeRecord } from './project.service.js';
 
 export const SITES = 'sites';
 /** The service's own recipient label in sealed boxes: no site may take it. */
@@ -101,14 +101,10 @@ export class SiteService {
     return record;
   }
 
-  /**
-   * Confines a principal to its site: a token that names a site reaches only that site's projects, and only while the
-   * site is active. A centre token (no site) reaches every project.
-   */
-  async confine(principal: TokenClaims, project: ProjectRecord): Promise<void> {
-    if (principal.site === undefined) return;
-    if ((project.site ?? null) !== principal.site) throw new AppError('FORBIDDEN', `project ${project.project.id} does not belong to site ${principal.site}`);
-    await this.requireActive(principal.site);
+  /** The state of a site a token names, for the authorization policy: unknown when it is not registered here. */
+  async stateOf(siteId: string): Promise<SiteState | 'unknown'> {
+    const raw = await this.store.getRecord(SITES, siteId);
+    return raw ? (JSON.parse(raw.toString('utf8')) as SiteRecord).state : 'unknown';
   }
 
   /**

@@ -1,15 +1,15 @@
-// Idempotency-Key on every POST: a repeated request with the same key (same principal) gets the first answer again
-// instead of acting twice; the same key on a different request is refused. Answers are kept sealed (they may name an
+// Idempotency-Key on every POST: a repeated request with the same key, by the same holder (role, site and subject) on
+// the same route, gets the first answer again instead of acting twice; the same key on a different request is refused. Answers are kept sealed (they may name an
 // expert at check-in). A lease per key stops two copies of a request from running at once.
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { z } from 'zod';
-import type { TokenClaims } from '../../auth/roles.js';
 import { jcs } from '../../crypto/canonical.js';
 import type { PersonalDataVault } from '../../crypto/personal-data.js';
 import { AppError } from '../../errors.js';
 import { ErrorBody } from '../../schemas/common.js';
+import { claimsOf } from './access.js';
 
 export const IDEMPOTENCY = 'idempotency';
 const KEY_PATTERN = /^[\x21-\x7e]{8,128}$/;
@@ -49,6 +49,16 @@ export function idempotencyWrite(vault: PersonalDataVault, pending: Pending, sta
   return { collection: IDEMPOTENCY, key: pending.slot, value: Buffer.from(JSON.stringify(saved)) };
 }
 
+/**
+ * The key's scope: who holds the token (role, site, subject; anonymous on public routes) and which route. Two holders
+ * with the same subject text — a centre desk and a site's desk — never share a saved answer.
+ */
+function slotOf(request: FastifyRequest, key: string): string {
+  const who = claimsOf(request);
+  const scope = [who?.role ?? 'anonymous', who?.site ?? null, who?.sub ?? null, request.method, request.routeOptions.url ?? '', key];
+  return createHash('sha256').update(JSON.stringify(scope)).digest('hex');
+}
+
 function fingerprintOf(request: FastifyRequest): string {
   const body = request.body;
   const h = createHash('sha256').update(`${request.method} ${request.url}\n${request.headers['content-type'] ?? ''}\n`);
@@ -62,22 +72,13 @@ export default fp(
     const { store, vault } = app.ctx;
     const leases = new Map<string, string>();
 
-    // Every POST route declares the header and the 409 it may answer with.
-    app.addHook('onRoute', (route) => {
-      if (route.method !== 'POST' || !route.schema) return;
-      route.schema.headers ??= IdempotencyHeaders;
-      const response = route.schema.response as Record<number, unknown> | undefined;
-      if (response && !(409 in response)) response[409] = ErrorBody;
-    });
-
-    // After authentication and validation: only a well-formed, allowed request may take a key.
-    app.addHook('preHandler', async (request, reply) => {
-      if (request.method !== 'POST') return;
+    // After authentication, validation and authorization (the access plugin's owner check comes first on each route):
+    // only a well-formed, allowed request may take a key.
+    const takeKey: preHandlerAsyncHookHandler = async (request, reply) => {
       const key = request.headers['idempotency-key'];
       if (key === undefined) return;
       if (typeof key !== 'string' || !KEY_PATTERN.test(key)) throw new AppError('INVALID_INPUT', 'Idempotency-Key must be 8–128 visible ASCII characters');
-      const principal = (request as { principal?: TokenClaims }).principal;
-      const pending: Pending = { slot: `${principal?.sub ?? 'anonymous'}:${key}`, fingerprint: fingerprintOf(request) };
+      const pending: Pending = { slot: slotOf(request, key), fingerprint: fingerprintOf(request) };
       const replay = async (): Promise<boolean> => {
         const raw = await store.getRecord(IDEMPOTENCY, pending.slot);
         if (!raw) return false;
@@ -95,6 +96,16 @@ export default fp(
       // The first copy may have finished between the read and the claim.
       if (await replay()) return reply;
       request.idempotency = pending;
+    };
+
+    // Every POST route declares the header and the 409 it may answer with, and takes keys after its own checks.
+    app.addHook('onRoute', (route) => {
+      if (route.method !== 'POST' || !route.schema) return;
+      route.schema.headers ??= IdempotencyHeaders;
+      const response = route.schema.response as Record<number, unknown> | undefined;
+      if (response && !(409 in response)) response[409] = ErrorBody;
+      const before = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
+      route.preHandler = [...before, takeKey];
     });
 
     app.addHook('onSend', async (request, reply, payload) => {
@@ -112,5 +123,5 @@ export default fp(
       await store.releaseLease(`${IDEMPOTENCY}:${slot}`, request.id).catch(() => undefined);
     });
   },
-  { name: 'idempotency', fastify: '5.x', dependencies: ['context', 'error-handler'] },
+  { name: 'idempotency', fastify: '5.x', dependencies: ['context', 'error-handler', 'access'] },
 );

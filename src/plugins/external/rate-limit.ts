@@ -1,7 +1,9 @@
-// Per-client rate limit: by token subject when authenticated, else by address. Answers 429 RATE_LIMITED.
+// Per-client rate limit: by the verified token's holder (role, site, subject), else by address — never by an unverified
+// header, so random bearer values do not buy a fresh allowance each. Answers 429 RATE_LIMITED.
 import rateLimit from '@fastify/rate-limit';
 import fp from 'fastify-plugin';
 import { AppError } from '../../errors.js';
+import { claimsOf } from '../app/access.js';
 
 export default fp(
   async (app) => {
@@ -9,7 +11,10 @@ export default fp(
       global: true,
       max: app.ctx.config.EXPERT_DRAW_RATE_LIMIT,
       timeWindow: 60_000,
-      keyGenerator: (req) => (req.headers.authorization ? `token:${req.headers.authorization.slice(-32)}` : `ip:${req.ip}`),
+      keyGenerator: (req) => {
+        const who = claimsOf(req);
+        return who ? `id:${JSON.stringify([who.role, who.site ?? null, who.sub])}` : `ip:${req.ip}`;
+      },
       errorResponseBuilder: (_req, ctx) => new AppError('RATE_LIMITED', `too many requests: at most ${ctx.max} a minute; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
     });
   },

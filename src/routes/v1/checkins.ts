@@ -2,7 +2,6 @@
 // expert's assignment, or why they may not evaluate. A site-scoped terminal checks in only its own site's projects.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireRole } from '../../auth/require-role.js';
 import { ProjectId, ResidentId } from '../../domain/primitives.js';
 import { errorResponses } from '../../schemas/common.js';
 
@@ -19,10 +18,10 @@ const Assignment = z
   .describe('One expert’s assignment: the only identity a check-in reveals');
 
 const routes: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('onRequest', requireRole('checkin'));
   app.post(
     '/checkins',
     {
+      config: { access: 'checkin' },
       schema: {
         summary: 'Check an expert in by ID number',
         description: 'Unmatched or repeated ID numbers are logged; a terminal that sends too many unmatched numbers is refused for a while (429). A terminal token that names a site checks in only that site’s projects; one without a site only the centre’s.',
@@ -31,11 +30,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: Assignment, ...errorResponses(404, 409) },
       },
     },
-    async (request) => {
-      // A site's terminal works only while its site is registered and active.
-      if (request.principal.site !== undefined) await app.ctx.sites.requireActive(request.principal.site);
-      return app.ctx.roster.checkIn(request.body.projectId, request.body.idNumber, request.principal);
-    },
+    async (request) => app.ctx.roster.checkIn(request.body.projectId, request.body.idNumber, request.principal),
   );
 };
 export default routes;

@@ -2,7 +2,6 @@
 // No answer ever carries a name, phone or ID number: they are write-only here.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireRole } from '../../auth/require-role.js';
 import { Expert, ExpertPersonal, ExpertStatus, Relation } from '../../domain/expert.js';
 import { ExpertId, IsoDate, RegionCode, SpecialtyCode, Uscc } from '../../domain/primitives.js';
 import { errorResponses } from '../../schemas/common.js';
@@ -17,12 +16,11 @@ const CreateExpert = Expert.extend({ personal: ExpertPersonal.describe('Sealed a
 const Params = z.object({ id: ExpertId });
 
 const routes: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('onRequest', requireRole('pool-manager', 'admin'));
   const pool = app.ctx.pool;
 
   app.post(
     '/experts',
-    { schema: { summary: 'Add an expert', tags: ['pool'], body: CreateExpert, response: { 201: ExpertView, ...errorResponses(409) } } },
+    { config: { access: 'pool.write' }, schema: { summary: 'Add an expert', tags: ['pool'], body: CreateExpert, response: { 201: ExpertView, ...errorResponses(409) } } },
     async (request, reply) => {
       const { personal, ...expert } = request.body;
       return reply.status(201).send(await pool.create(expert, personal, request.principal));
@@ -32,6 +30,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/experts',
     {
+      config: { access: 'pool.read' },
       schema: {
         summary: 'List experts',
         tags: ['pool'],
@@ -47,13 +46,14 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (request) => pool.list(request.query),
   );
 
-  app.get('/experts/:id', { schema: { summary: 'One expert', tags: ['pool'], params: Params, response: { 200: ExpertView, ...errorResponses(404) } } }, async (request) =>
+  app.get('/experts/:id', { config: { access: 'pool.read' }, schema: { summary: 'One expert', tags: ['pool'], params: Params, response: { 200: ExpertView, ...errorResponses(404) } } }, async (request) =>
     pool.get(request.params.id),
   );
 
   app.patch(
     '/experts/:id',
     {
+      config: { access: 'pool.write' },
       schema: {
         summary: 'Change specialties, region or employer',
         tags: ['pool'],
@@ -71,6 +71,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/experts/:id/status',
     {
+      config: { access: 'pool.write' },
       schema: {
         summary: 'Suspend (until a date), blacklist, retire or reinstate, with a reason',
         tags: ['pool'],
@@ -92,6 +93,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/experts/:id/availability',
     {
+      config: { access: 'pool.write' },
       schema: {
         summary: 'Replace the dates the expert is unavailable',
         tags: ['pool'],
@@ -106,6 +108,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.put(
     '/experts/:id/relations',
     {
+      config: { access: 'pool.write' },
       schema: {
         summary: 'Replace the declared relations (回避 declarations)',
         tags: ['pool'],

@@ -2,7 +2,6 @@
 // reported with its line number; nothing is stored unless ?mode=valid asks for the valid rows alone.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireRole } from '../../auth/require-role.js';
 import { AppError } from '../../errors.js';
 import { detectFormat, IMPORT_ERROR_CODES, parseImport } from '../../pool/import-parser.js';
 import { errorResponses } from '../../schemas/common.js';
@@ -19,7 +18,6 @@ const IMPORT_TYPES = ['text/csv', 'application/x-ndjson', 'application/jsonl', '
 const IMPORT_BODY_FACTOR = 32;
 
 const routes: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('onRequest', requireRole('pool-manager', 'admin'));
   const bodyLimit = app.ctx.config.EXPERT_DRAW_BODY_LIMIT * IMPORT_BODY_FACTOR;
   app.addContentTypeParser(IMPORT_TYPES, { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
 
@@ -27,6 +25,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/experts/import',
     {
       bodyLimit,
+      config: { access: 'pool.write' },
       schema: {
         summary: 'Import experts from CSV or JSON lines',
         description:

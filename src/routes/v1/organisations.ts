@@ -1,16 +1,15 @@
 // Organisations by unified social credit code. Pool managers and admins.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireRole } from '../../auth/require-role.js';
 import { Organisation } from '../../domain/expert.js';
 import { Uscc } from '../../domain/primitives.js';
 import { errorResponses } from '../../schemas/common.js';
 
 const routes: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('onRequest', requireRole('pool-manager', 'admin'));
   app.put(
     '/organisations/:code',
     {
+      config: { access: 'pool.write' },
       schema: {
         summary: 'Register or rename an organisation',
         tags: ['pool'],
@@ -23,7 +22,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   );
   app.get(
     '/organisations/:code',
-    { schema: { summary: 'One organisation', tags: ['pool'], params: z.object({ code: Uscc }), response: { 200: Organisation, ...errorResponses(404) } } },
+    { config: { access: 'pool.read' }, schema: { summary: 'One organisation', tags: ['pool'], params: z.object({ code: Uscc }), response: { 200: Organisation, ...errorResponses(404) } } },
     async (request) => app.ctx.pool.getOrganisation(request.params.code),
   );
 };

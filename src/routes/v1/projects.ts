@@ -2,11 +2,9 @@
 // a drawn expert: draw status is state, counts, log indices and commitment hashes.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireRole } from '../../auth/require-role.js';
 import { Project } from '../../domain/project.js';
 import { DrawRequest } from '../../domain/request.js';
 import { DrawId, IsoDateTimeWithOffset, ProjectId, Uscc } from '../../domain/primitives.js';
-import type { TokenClaims } from '../../auth/roles.js';
 import { AppError } from '../../errors.js';
 import { idempotencyWrite } from '../../plugins/app/idempotency.js';
 import { errorResponses } from '../../schemas/common.js';
@@ -74,47 +72,36 @@ const drawView = (d: DrawRecord) => {
 const projectView = (p: ProjectRecord) => p;
 
 const routes: FastifyPluginAsyncZod = async (app) => {
-  const { projects, draws, vault, roster, sites } = app.ctx;
-  // A site token registers and manages its own site's projects only (sites.confine); centre roles reach every project.
-  const write = requireRole('operator', 'admin', 'site');
-  const read = requireRole('operator', 'supervisor', 'inspector', 'admin', 'site');
-  /** A token naming a site reaches only that site's projects; a centre token (no site) costs no read here. */
-  const guard = async (who: TokenClaims, projectId: string) => {
-    if (who.site === undefined) return;
-    await sites.confine(who, (await projects.get(projectId)).record);
-  };
+  const { projects, draws, vault, roster } = app.ctx;
+  // Who may call each route is the authorization policy's (src/auth/policy.ts): a site's token reaches only its own
+  // site's projects and draws.
 
-  app.post('/projects', { onRequest: write, schema: { summary: 'Register a project; its draw is scheduled', tags: ['projects'], body: Register, response: { 201: ProjectView, ...errorResponses(409, 422) } } }, async (request, reply) => {
+  app.post('/projects', { config: { access: 'project.register' }, schema: { summary: 'Register a project; its draw is scheduled', tags: ['projects'], body: Register, response: { 201: ProjectView, ...errorResponses(409, 422) } } }, async (request, reply) => {
     const { name, venue, groups, tendererRepresentatives, leadTimeMinutes, ...project } = request.body;
     const site = request.principal.site;
-    if (site !== undefined) await sites.requireActive(site);
     const record = await projects.register({ project, request: { groups, tendererRepresentatives }, name: name ?? null, venue: venue ?? null, leadTimeMinutes, site }, request.principal);
     return reply.status(201).send(projectView(record));
   });
 
-  app.get('/projects/:id', { onRequest: read, schema: { summary: 'A project and its draw state', tags: ['projects'], params: Params, response: { 200: ProjectView, ...errorResponses(404) } } }, async (request) => {
-    const { record } = await projects.get(request.params.id);
-    await sites.confine(request.principal, record);
-    return projectView(record);
+  app.get('/projects/:id', { config: { access: 'project.read' }, schema: { summary: 'A project and its draw state', tags: ['projects'], params: Params, response: { 200: ProjectView, ...errorResponses(404) } } }, async (request) => {
+    return projectView((await projects.get(request.params.id)).record);
   });
 
   app.patch(
     '/projects/:id/bid-opening',
     {
-      onRequest: write,
+      config: { access: 'project.manage' },
       schema: { summary: 'Move the bid opening (the draw moves with it); a missed or failed project is scheduled again', tags: ['projects'], params: Params, body: z.object({ bidOpeningAt: IsoDateTimeWithOffset, reason: Reason }).strict(), response: { 200: ProjectView, ...errorResponses(404, 409, 422) } },
     },
     async (request) => {
-      await guard(request.principal, request.params.id);
       return projectView(await projects.reschedule(request.params.id, request.body.bidOpeningAt, request.body.reason, request.principal));
     },
   );
 
   app.post(
     '/projects/:id/cancel',
-    { onRequest: write, schema: { summary: 'Cancel a project', tags: ['projects'], params: Params, body: z.object({ reason: Reason }).strict(), response: { 200: ProjectView, ...errorResponses(404, 409) } } },
+    { config: { access: 'project.manage' }, schema: { summary: 'Cancel a project', tags: ['projects'], params: Params, body: z.object({ reason: Reason }).strict(), response: { 200: ProjectView, ...errorResponses(404, 409) } } },
     async (request) => {
-      await guard(request.principal, request.params.id);
       return projectView(await projects.cancel(request.params.id, request.body.reason, request.principal));
     },
   );
@@ -122,7 +109,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/projects/:id/draw',
     {
-      onRequest: requireRole('operator', 'site'),
+      config: { access: 'draw.run' },
       schema: {
         summary: 'Draw now (immediate draw), instead of waiting for the schedule',
         tags: ['projects'],
@@ -132,7 +119,6 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       // The saved answer for an Idempotency-Key is written with the result, so a crash cannot draw twice.
-      await guard(request.principal, request.params.id);
       const pending = request.idempotency;
       // The calls are placed just after the answer: the expert calls are not what the draw terminal waits for.
       const draw = await draws.run(request.params.id, 'immediate', request.principal, {
@@ -146,7 +132,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/projects/:id/bidders',
     {
-      onRequest: write,
+      config: { access: 'project.manage' },
       schema: {
         summary: 'Record bidders made known at bid opening (check-in re-checks experts against them)',
         tags: ['projects'],
@@ -156,7 +142,6 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      await guard(request.principal, request.params.id);
       return projectView(await projects.addBidders(request.params.id, request.body.bidders, request.principal));
     },
   );
@@ -165,7 +150,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/draws/:id/unseal',
     {
-      onRequest: requireRole('operator', 'supervisor'),
+      config: { access: 'draw.unseal' },
       schema: {
         summary: 'Approve opening the whole list (two people: an operator and a supervisor, after bid opening)',
         tags: ['draws'],
@@ -191,7 +176,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/draws/:id/panel',
     {
-      onRequest: requireRole('operator', 'supervisor'),
+      config: { access: 'draw.panel' },
       schema: {
         summary: 'The whole panel with names, once unsealed',
         tags: ['draws'],
@@ -214,7 +199,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/draws/:id/disclose',
     {
-      onRequest: requireRole('operator'),
+      config: { access: 'draw.disclose' },
       schema: {
         summary: 'Disclose the draw after the award: the reveal entry goes into the log and the proof becomes available',
         tags: ['draws'],
@@ -233,7 +218,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/draws/:id/proof',
     {
-      onRequest: requireRole('inspector', 'supervisor', 'operator'),
+      config: { access: 'draw.proof' },
       schema: {
         summary: 'The proof of a disclosed draw, to verify offline (docs/draw-proof.md)',
         tags: ['draws'],
@@ -247,9 +232,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.get('/draws/:id', { onRequest: read, schema: { summary: 'Draw status', tags: ['draws'], params: DrawParams, response: { 200: DrawView, ...errorResponses(404) } } }, async (request) => {
+  app.get('/draws/:id', { config: { access: 'draw.read' }, schema: { summary: 'Draw status', tags: ['draws'], params: DrawParams, response: { 200: DrawView, ...errorResponses(404) } } }, async (request) => {
     const draw = await draws.get(request.params.id);
-    await guard(request.principal, draw.projectId);
     return { ...drawView(draw), calls: await roster.summary(draw.drawId) };
   });
 };

@@ -8,6 +8,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/responses/:token',
     {
+      config: { access: 'public' },
       schema: {
         summary: 'Accept or decline a call (the link sent to the expert)',
         tags: ['calls'],

@@ -1,8 +1,7 @@
-// GET /v1/session: who the token says the caller is. Any role.
+// GET /v1/session: who the token says the caller is. Any role (a revoked site's token: nothing).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ROLES, Role } from '../../auth/roles.js';
-import { requireRole } from '../../auth/require-role.js';
+import { Role } from '../../auth/roles.js';
 import { authOnlyErrorResponses } from '../../schemas/common.js';
 
 const Session = z.object({
@@ -13,8 +12,7 @@ const Session = z.object({
 });
 
 const routes: FastifyPluginAsyncZod = async (app) => {
-  app.addHook('onRequest', requireRole(...ROLES));
-  app.get('/session', { schema: { summary: 'The caller, as the token says', tags: ['session'], response: { 200: Session, ...authOnlyErrorResponses() } } }, async (request) => {
+  app.get('/session', { config: { access: 'session.read' }, schema: { summary: 'The caller, as the token says', tags: ['session'], response: { 200: Session, ...authOnlyErrorResponses() } } }, async (request) => {
     const p = request.principal;
     return { subject: p.sub, role: p.role, site: p.site ?? null, expiresAt: new Date(p.exp * 1000).toISOString() };
   });

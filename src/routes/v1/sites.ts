@@ -2,9 +2,7 @@
 // (docs/sites.md); the site's own token downloads its draws' sealed results, which only its key opens.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireRole } from '../../auth/require-role.js';
 import { DrawId, SiteId } from '../../domain/primitives.js';
-import { AppError } from '../../errors.js';
 import { errorResponses } from '../../schemas/common.js';
 import { SITE_STATES, type SiteRecord } from '../../services/site.service.js';
 import { SEALED_EXPORT_FORMAT } from '../../crypto/sealing.js';
@@ -51,12 +49,12 @@ const view = (s: SiteRecord) => s;
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   const { sites, draws } = app.ctx;
-  const admin = requireRole('admin');
+  const manage = { access: 'site.manage' } as const;
 
   app.post(
     '/sites',
     {
-      onRequest: admin,
+      config: manage,
       schema: {
         summary: 'Register a remote evaluation site by its certificate',
         description: 'The certificate must be issued by the site CA (EXPERT_DRAW_SITE_CA_FILE), valid now, and hold an RSA key of at least 2048 bits.',
@@ -71,7 +69,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/sites',
     {
-      onRequest: admin,
+      config: manage,
       schema: {
         summary: 'Registered sites',
         tags: ['sites'],
@@ -84,18 +82,14 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/sites/:id',
-    { onRequest: requireRole('admin', 'site'), schema: { summary: 'One site (a site token: its own)', tags: ['sites'], params: Params, response: { 200: SiteView, ...errorResponses(404) } } },
-    async (request) => {
-      const who = request.principal;
-      if (who.site !== undefined && who.site !== request.params.id) throw new AppError('FORBIDDEN', `a token of site ${who.site} reads only its own site`);
-      return view((await sites.get(request.params.id)).record);
-    },
+    { config: { access: 'site.read' }, schema: { summary: 'One site (a site token: its own)', tags: ['sites'], params: Params, response: { 200: SiteView, ...errorResponses(404) } } },
+    async (request) => view((await sites.get(request.params.id)).record),
   );
 
   app.put(
     '/sites/:id/certificate',
     {
-      onRequest: admin,
+      config: manage,
       schema: {
         summary: 'Renew a site’s certificate (or replace a leaked key); reactivates a revoked site',
         tags: ['sites'],
@@ -110,7 +104,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/sites/:id/revoke',
     {
-      onRequest: admin,
+      config: manage,
       schema: { summary: 'Revoke a site: nothing more is sealed to it and its tokens reach nothing', tags: ['sites'], params: Params, body: z.object({ reason: Reason }).strict(), response: { 200: SiteView, ...errorResponses(404, 409) } },
     },
     async (request) => view(await sites.revoke(request.params.id, request.body.reason, request.principal)),
@@ -119,7 +113,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/draws/:id/sealed',
     {
-      onRequest: requireRole('site'),
+      config: { access: 'draw.export' },
       schema: {
         summary: 'The sealed result of the site’s own draw, to open offline with the site key',
         description: 'Every download is a log entry. Only the site’s private key opens the box: `expert-draw open --key site-key.pem sealed.json`.',

@@ -1,0 +1,98 @@
+// The one authorization policy: (identity, action, resource) → allow or deny. Pure: no I/O, no clock. The access
+// plugin (src/plugins/app/access.ts) verifies the token, loads the named site's state and, when the answer depends on
+// it, the resource's owner, then asks here. Every route declares its action; docs/security.md explains the table.
+import { ROLES, siteCombinationError, type Role } from './roles.js';
+
+/** What an action acts on, when the answer can depend on who owns it (the centre, or one remote site). */
+export type ResourceKind = 'project' | 'draw' | 'site';
+
+interface ActionRule {
+  /** Roles that may take the action at all. */
+  readonly roles: readonly Role[];
+  /** The resource whose owner decides for a token that names a site; null: none (a collection, the caller itself). */
+  readonly resource: ResourceKind | null;
+  /**
+   * Whose resources a token reaches. `any`: a centre token reaches every owner's, a site's token only its own site's.
+   * `own`: every token only its own owner's (a centre token only the centre's).
+   */
+  readonly reach: 'any' | 'own';
+}
+
+const CENTRE_READERS: readonly Role[] = ['operator', 'supervisor', 'inspector', 'admin', 'site'];
+
+/** Every action of the API. A route without one of these (or `public`) does not start. */
+export const ACTIONS = {
+  /** Who the token says the caller is. */
+  'session.read': { roles: ROLES, resource: null, reach: 'any' },
+  /** The centre's expert pool and organisations: read, and every change. */
+  'pool.read': { roles: ['pool-manager', 'admin'], resource: null, reach: 'any' },
+  'pool.write': { roles: ['pool-manager', 'admin'], resource: null, reach: 'any' },
+  /** A new project: a site's token registers it for its own site. */
+  'project.register': { roles: ['operator', 'admin', 'site'], resource: null, reach: 'any' },
+  'project.read': { roles: CENTRE_READERS, resource: 'project', reach: 'any' },
+  /** Move the opening, cancel, record bidders. */
+  'project.manage': { roles: ['operator', 'admin', 'site'], resource: 'project', reach: 'any' },
+  /** An immediate draw. */
+  'draw.run': { roles: ['operator', 'site'], resource: 'project', reach: 'any' },
+  /** Draw status: counts, indices and commitments, never an identity. */
+  'draw.read': { roles: CENTRE_READERS, resource: 'draw', reach: 'any' },
+  /** The two-person approval of opening the whole list, and the list itself once opened. */
+  'draw.unseal': { roles: ['operator', 'supervisor'], resource: 'draw', reach: 'any' },
+  'draw.panel': { roles: ['operator', 'supervisor'], resource: 'draw', reach: 'any' },
+  'draw.disclose': { roles: ['operator'], resource: 'draw', reach: 'any' },
+  'draw.proof': { roles: ['inspector', 'supervisor', 'operator'], resource: 'draw', reach: 'any' },
+  /** A site's copy of its own draw's sealed result. */
+  'draw.export': { roles: ['site'], resource: 'draw', reach: 'own' },
+  /** Register, list, renew and revoke remote sites. */
+  'site.manage': { roles: ['admin'], resource: null, reach: 'any' },
+  'site.read': { roles: ['admin', 'site'], resource: 'site', reach: 'any' },
+  /** Check an expert in at a desk: the centre's desks the centre's projects, a site's desk its site's. */
+  'checkin': { roles: ['checkin'], resource: 'project', reach: 'own' },
+} as const satisfies Record<string, ActionRule>;
+
+export type Action = keyof typeof ACTIONS;
+
+/** A verified token's holder, with the state of the site it names (read from the store per request). */
+export interface Identity {
+  readonly role: Role;
+  /** The site the token names; null for the centre's staff and desks. */
+  readonly site: string | null;
+  /** The named site as the store has it now; null for a centre identity. */
+  readonly siteState: 'active' | 'revoked' | 'unknown' | null;
+}
+
+/** A resource's owner: a site id, or null for the centre. */
+export interface Resource {
+  readonly owner: string | null;
+}
+
+export type Decision =
+  | { readonly kind: 'allow' }
+  | { readonly kind: 'deny'; readonly code: 'UNAUTHENTICATED' | 'FORBIDDEN'; readonly message: string }
+  /** The answer depends on the resource's owner: load it and ask again. */
+  | { readonly kind: 'needs-owner'; readonly resource: ResourceKind };
+
+const ALLOW: Decision = { kind: 'allow' };
+const deny = (code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string): Decision => ({ kind: 'deny', code, message });
+
+/**
+ * The decision for `identity` (null: no valid token) taking `action` on `resource` (undefined: not loaded yet). Asked
+ * without the resource first, it answers whatever it can; `needs-owner` asks for the owner, only when it matters.
+ */
+export function authorize(identity: Identity | null, action: Action, resource?: Resource): Decision {
+  const rule: ActionRule = ACTIONS[action];
+  if (identity === null) return deny('UNAUTHENTICATED', 'an Authorization: Bearer token is required');
+  const combination = siteCombinationError(identity.role, identity.site ?? undefined);
+  if (combination) return deny('UNAUTHENTICATED', combination);
+  // A site that is revoked, or unknown here, reaches nothing at all — not even the session route.
+  if (identity.site !== null && identity.siteState !== 'active') {
+    return deny('FORBIDDEN', `site ${identity.site} is ${identity.siteState === 'revoked' ? 'revoked' : 'not registered with this service'}`);
+  }
+  if (!rule.roles.includes(identity.role)) return deny('FORBIDDEN', `this needs one of the roles: ${rule.roles.join(', ')}`);
+  if (rule.resource === null) return ALLOW;
+  if (rule.reach === 'any' && identity.site === null) return ALLOW;
+  if (resource === undefined) return { kind: 'needs-owner', resource: rule.resource };
+  if (resource.owner === identity.site) return ALLOW;
+  const whose = resource.owner === null ? 'the centre' : `site ${resource.owner}`;
+  return deny('FORBIDDEN', `this ${rule.resource} belongs to ${whose}; ${identity.site === null ? 'a centre token' : `a token of site ${identity.site}`} does not reach it`);
+}

@@ -1,0 +1,127 @@
+// Authentication and authorization for every route, in one place. Each route declares `config: { access: action }` (or
+// `'public'`); a route that declares nothing does not start. The decisions are the pure policy's (src/auth/policy.ts):
+// 1. every request: a bearer token, if any, is verified (never throws here: the rate limit keys on the result);
+// 2. each route, after the rate limit: no valid token → 401; role, site state → 403 (the site read once);
+// 3. each route, after validation: the resource's owner, loaded once and only when the answer depends on it.
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
+import { ACTIONS, authorize, type Action, type Decision, type Identity, type ResourceKind } from '../../auth/policy.js';
+import type { TokenClaims } from '../../auth/roles.js';
+import { checkClaims } from '../../auth/tokens.js';
+import { AppError } from '../../errors.js';
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    user: TokenClaims;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route's action in the authorization policy, or `public` (no token: health, the expert's answer link). */
+    access?: Action | 'public';
+  }
+  interface FastifyRequest {
+    /** The bearer token as verified on arrival: its claims, or why it was refused; null without one. */
+    authn: { readonly claims: TokenClaims } | { readonly error: AppError } | null;
+    /** The verified, authorized token holder; set on every route that declares an action, before its handler. */
+    principal: TokenClaims;
+  }
+}
+
+const BEARER = /^Bearer ([\x21-\x7e]+)$/;
+
+/** The identity a request's verified claims give, or null; for the rate limit and the idempotency scope. */
+export function claimsOf(request: FastifyRequest): TokenClaims | null {
+  const a = request.authn;
+  return a !== null && 'claims' in a ? a.claims : null;
+}
+
+function enforce(decision: Decision): void {
+  if (decision.kind === 'deny') throw new AppError(decision.code, decision.message);
+}
+
+export default fp(
+  async (app: FastifyInstance) => {
+    const { config, sites, projects, draws } = app.ctx;
+    app.decorateRequest('authn', null);
+
+    app.addHook('onRequest', async (request) => {
+      const header = request.headers.authorization;
+      if (header === undefined) return;
+      const m = BEARER.exec(header);
+      if (!m) {
+        request.authn = { error: new AppError('UNAUTHENTICATED', 'the Authorization header must be "Bearer <token>"') };
+        return;
+      }
+      try {
+        request.authn = { claims: checkClaims(await request.jwtVerify(), config.EXPERT_DRAW_TOKEN_MAX_TTL_S) };
+      } catch (err) {
+        request.authn = { error: err instanceof AppError ? err : new AppError('UNAUTHENTICATED', 'the access token is invalid or has expired') };
+      }
+    });
+
+    const identityOf = async (claims: TokenClaims): Promise<Identity> => {
+      if (claims.site === undefined) return { role: claims.role, site: null, siteState: null };
+      return { role: claims.role, site: claims.site, siteState: await sites.stateOf(claims.site) };
+    };
+
+    /** Who owns the resource a request names: its path's `id`, or (check-in) the body's project. */
+    const ownerOf = async (kind: ResourceKind, request: FastifyRequest): Promise<string | null> => {
+      const params = request.params as { id?: string };
+      switch (kind) {
+        case 'site':
+          return params.id ?? null;
+        case 'draw':
+          return (await draws.get(String(params.id))).site ?? null;
+        case 'project': {
+          const id = params.id ?? (request.body as { projectId?: string } | undefined)?.projectId;
+          return (await projects.get(String(id))).record.site ?? null;
+        }
+      }
+    };
+
+    app.addHook('onRoute', (route) => {
+      const access = route.config?.access;
+      if (access === undefined) {
+        if ((route.schema as { hide?: boolean } | undefined)?.hide) return;
+        throw new Error(`route ${String(route.method)} ${route.url} declares no access (config.access: an action of src/auth/policy.ts, or 'public')`);
+      }
+      if (access === 'public') {
+        // The OpenAPI document says so: no bearer token.
+        if (route.schema) route.schema.security = [];
+        return;
+      }
+      if (!(access in ACTIONS)) throw new Error(`route ${String(route.method)} ${route.url}: unknown action ${access}`);
+      const action: Action = access;
+
+      const check: onRequestAsyncHookHandler = async (request) => {
+        const a = request.authn;
+        if (a === null) throw new AppError('UNAUTHENTICATED', 'an Authorization: Bearer token is required');
+        if ('error' in a) throw a.error;
+        const identity = await identityOf(a.claims);
+        const decision = authorize(identity, action);
+        enforce(decision);
+        request.principal = a.claims;
+        if (decision.kind === 'needs-owner') ownerChecks.set(request, identity);
+      };
+      const ownerChecks = new WeakMap<FastifyRequest, Identity>();
+      const checkOwner: preHandlerAsyncHookHandler = async (request) => {
+        const identity = ownerChecks.get(request);
+        if (identity === undefined) return;
+        const rule = ACTIONS[action];
+        if (rule.resource === null) return;
+        enforce(authorize(identity, action, { owner: await ownerOf(rule.resource, request) }));
+      };
+      // Appended after the hooks registered before this plugin (the rate limit's): a flood of bad tokens is limited.
+      route.onRequest = [...toArray(route.onRequest), check];
+      route.preHandler = [checkOwner, ...toArray(route.preHandler)];
+    });
+  },
+  { name: 'access', fastify: '5.x', dependencies: ['context', 'jwt', 'rate-limit'] },
+);
+
+function toArray<T>(hooks: T | T[] | undefined): T[] {
+  if (hooks === undefined) return [];
+  return Array.isArray(hooks) ? hooks : [hooks];
+}

@@ -1,0 +1,35 @@
+// What the service log keeps of a request: method, route, path with its secrets cut out, and the client address. Never
+// a header (tokens, cookies) and never a credential in the path — the expert's single-use answer link is one.
+import type { FastifyRequest } from 'fastify';
+
+/** Path segments that are credentials: whatever follows these prefixes (after percent-decoding) is never logged. */
+const SECRET_PATHS = [/^(\/v1\/responses\/)[^?#]*/i, /^(\/r\/)[^?#]*/i];
+const REDACTED = '[redacted]';
+
+/** The request path as it may be logged: secret segments replaced, the query string dropped. */
+export function loggablePath(url: string): string {
+  const raw = url.split('?')[0] ?? '';
+  let path: string;
+  try {
+    path = decodeURIComponent(raw);
+  } catch {
+    // Undecodable: it could still hide a token behind a bad escape, so none of it is kept.
+    return REDACTED;
+  }
+  // Routing ignores repeated slashes and case in nothing else; a doubled slash must not slip past the patterns.
+  const normal = path.replace(/\/{2,}/g, '/');
+  for (const pattern of SECRET_PATHS) if (pattern.test(normal)) return normal.replace(pattern, `$1${REDACTED}`);
+  return normal;
+}
+
+/** pino serializers for Fastify's request logging (`incoming request`, `request completed`, errors). */
+export const requestLogSerializers = {
+  req(request: FastifyRequest) {
+    return {
+      method: request.method,
+      url: loggablePath(request.url),
+      route: request.routeOptions?.url,
+      remoteAddress: request.ip,
+    };
+  },
+};

@@ -1,0 +1,282 @@
+// The authorization matrix: every route of the OpenAPI document × every identity × resources of the centre and of two
+// sites. The expected answers come from the table below, written from docs/security.md — not from src/auth/policy.ts.
+// A route without a row fails. An identity the table does not allow must get exactly 401 (no valid token, or a
+// role/site combination no token may carry) or 403 (everything else), and leave the audit log as it was; an allowed
+// one must get past authorization (any answer but 401/403).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../../src/auth/roles.js';
+import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
+import { build, type Built } from '../helper.js';
+import { installCa, testCa } from '../helpers/sites.js';
+import { forgedTokens, signRaw } from '../helpers/tokens.js';
+
+/** Owners of resources: the centre, or a site. */
+type Owner = 'centre' | 'site-1' | 'site-2' | 'site-4';
+/**
+ * Who is allowed, by class: a centre role by its name; `site@own` / `checkin@own` for a token of the site that owns
+ * the resource (on routes without a resource: of any active site). No class exists for another site's token.
+ */
+type Class = Exclude<Role, 'site'> | 'site@own' | 'checkin@own';
+type Row =
+  | { readonly public: true }
+  | { readonly any: readonly Class[] }
+  | { readonly owners: readonly Owner[]; readonly centre?: readonly Class[]; readonly site?: readonly Class[] };
+
+const ALL_CENTRE: Class[] = ['admin', 'pool-manager', 'operator', 'supervisor', 'checkin', 'inspector'];
+const POOL: Class[] = ['pool-manager', 'admin'];
+const READERS: Class[] = ['operator', 'supervisor', 'inspector', 'admin'];
+const PROJECTS: Owner[] = ['centre', 'site-1', 'site-2'];
+
+const TABLE: Record<string, Row> = {
+  'GET /health': { public: true },
+  'POST /v1/responses/{token}': { public: true },
+  'GET /v1/session': { any: [...ALL_CENTRE, 'site@own', 'checkin@own'] },
+  'POST /v1/experts': { any: POOL },
+  'GET /v1/experts': { any: POOL },
+  'GET /v1/experts/{id}': { any: POOL },
+  'PATCH /v1/experts/{id}': { any: POOL },
+  'POST /v1/experts/{id}/status': { any: POOL },
+  'PUT /v1/experts/{id}/availability': { any: POOL },
+  'PUT /v1/experts/{id}/relations': { any: POOL },
+  'POST /v1/experts/import': { any: POOL },
+  'PUT /v1/organisations/{code}': { any: POOL },
+  'GET /v1/organisations/{code}': { any: POOL },
+  'POST /v1/projects': { any: ['operator', 'admin', 'site@own'] },
+  'GET /v1/projects/{id}': { owners: PROJECTS, centre: READERS, site: [...READERS, 'site@own'] },
+  'PATCH /v1/projects/{id}/bid-opening': { owners: PROJECTS, centre: ['operator', 'admin'], site: ['operator', 'admin', 'site@own'] },
+  'POST /v1/projects/{id}/cancel': { owners: PROJECTS, centre: ['operator', 'admin'], site: ['operator', 'admin', 'site@own'] },
+  'POST /v1/projects/{id}/bidders': { owners: PROJECTS, centre: ['operator', 'admin'], site: ['operator', 'admin', 'site@own'] },
+  'POST /v1/projects/{id}/draw': { owners: PROJECTS, centre: ['operator'], site: ['operator', 'site@own'] },
+  'GET /v1/draws/{id}': { owners: PROJECTS, centre: READERS, site: [...READERS, 'site@own'] },
+  // Opening the whole list takes the centre's operator and supervisor, for any draw; never a site's token.
+  'POST /v1/draws/{id}/unseal': { owners: PROJECTS, centre: ['operator', 'supervisor'], site: ['operator', 'supervisor'] },
+  'GET /v1/draws/{id}/panel': { owners: PROJECTS, centre: ['operator', 'supervisor'], site: ['operator', 'supervisor'] },
+  'POST /v1/draws/{id}/disclose': { owners: PROJECTS, centre: ['operator'], site: ['operator'] },
+  'GET /v1/draws/{id}/proof': { owners: PROJECTS, centre: ['inspector', 'supervisor', 'operator'], site: ['inspector', 'supervisor', 'operator'] },
+  // Only the site a draw is sealed to downloads it; the centre has nothing to download.
+  'GET /v1/draws/{id}/sealed': { owners: PROJECTS, centre: [], site: ['site@own'] },
+  'POST /v1/sites': { any: ['admin'] },
+  'GET /v1/sites': { any: ['admin'] },
+  'GET /v1/sites/{id}': { owners: ['site-1', 'site-2'], site: ['admin', 'site@own'] },
+  'PUT /v1/sites/{id}/certificate': { any: ['admin'] },
+  'POST /v1/sites/{id}/revoke': { any: ['admin'] },
+  // A desk checks in at its own centre or site only.
+  'POST /v1/checkins': { owners: PROJECTS, centre: ['checkin'], site: ['checkin@own'] },
+};
+
+interface Identity {
+  readonly name: string;
+  /** The Authorization header, or none. */
+  readonly header?: string;
+  /** valid: a token the service accepts; invalid: must get 401 everywhere; inactive: a revoked or unknown site (403). */
+  readonly kind: 'centre' | 'site' | 'invalid' | 'inactive';
+  readonly role?: Role;
+  readonly site?: string;
+}
+
+const ca = testCa();
+// Made before any app runs: RSA key generation blocks the event loop.
+const certs = { s1: ca.issue('site-1'), s2: ca.issue('site-2'), s3: ca.issue('site-3'), s4: ca.issue('site-4'), s4b: ca.issue('site-4'), s6: ca.issue('site-6') };
+const clock = Date.parse('2026-12-01T06:00:00+08:00');
+const pool = generatePool({ size: 70, seed: 'authorization-matrix', fixed: [{ code: 'C990101', members: 40 }] });
+const ORG = syntheticUscc(8701);
+let t: Built;
+let identities: Identity[] = [];
+/** Resource ids by owner: projects and draws. */
+const projectOf: Partial<Record<Owner, string>> = {};
+const drawOf: Partial<Record<Owner, string>> = {};
+let serial = 0;
+/** An unknown link: the public route answers 404, never 401/403, whatever the Authorization header says. */
+const responseToken = 'A'.repeat(32);
+
+const project = (id: string) => ({
+  id,
+  tenderer: syntheticUscc(8801),
+  agency: syntheticUscc(8802),
+  bidOpeningAt: '2026-12-01T10:00:00+08:00',
+  region: '330106',
+  venue: '1号评标室',
+  groups: [{ specialty: 'C990101', count: 5 }],
+});
+
+/** A valid request for the route on a resource of `owner` (ids differ per call where a repeat would conflict). */
+function requestFor(route: string, owner: Owner | null): { url: string; payload?: unknown; headers?: Record<string, string> } {
+  const n = ++serial;
+  const E = pool.experts[0]!.id;
+  const P = owner ? projectOf[owner as 'centre'] : undefined;
+  const D = owner ? drawOf[owner as 'centre'] : undefined;
+  switch (route) {
+    case 'GET /health':
+      return { url: '/health' };
+    case 'POST /v1/responses/{token}':
+      return { url: `/v1/responses/${responseToken}`, payload: { answer: 'decline' } };
+    case 'GET /v1/session':
+      return { url: '/v1/session' };
+    case 'POST /v1/experts':
+      return { url: '/v1/experts', payload: { ...pool.experts[40 + (n % 30)]!, personal: syntheticPersonal(40 + (n % 30)) } };
+    case 'GET /v1/experts':
+      return { url: '/v1/experts?limit=2' };
+    case 'GET /v1/experts/{id}':
+      return { url: `/v1/experts/${E}` };
+    case 'PATCH /v1/experts/{id}':
+      return { url: `/v1/experts/${E}`, payload: { region: '330102' } };
+    case 'POST /v1/experts/{id}/status':
+      return { url: `/v1/experts/${pool.experts[39]!.id}/status`, payload: { status: 'suspended', reason: '矩阵测试', until: '2026-12-31' } };
+    case 'PUT /v1/experts/{id}/availability':
+      return { url: `/v1/experts/${E}/availability`, payload: { unavailable: ['2026-12-24'] } };
+    case 'PUT /v1/experts/{id}/relations':
+      return { url: `/v1/experts/${E}/relations`, payload: { relations: [] } };
+    case 'POST /v1/experts/import':
+      return { url: '/v1/experts/import', headers: { 'content-type': 'application/x-ndjson' }, payload: `${JSON.stringify({ ...pool.experts[40 + (n % 30)]!, personal: syntheticPersonal(40 + (n % 30)) })}\n` };
+    case 'PUT /v1/organisations/{code}':
+      return { url: `/v1/organisations/${ORG}`, payload: { name: `某某集团 ${n}` } };
+    case 'GET /v1/organisations/{code}':
+      return { url: `/v1/organisations/${ORG}` };
+    case 'POST /v1/projects':
+      return { url: '/v1/projects', payload: project(`P-AM-NEW-${n}`) };
+    case 'GET /v1/projects/{id}':
+      return { url: `/v1/projects/${P}` };
+    case 'PATCH /v1/projects/{id}/bid-opening':
+      return { url: `/v1/projects/${P}/bid-opening`, payload: { bidOpeningAt: '2026-12-01T11:00:00+08:00', reason: '开标时间顺延' } };
+    case 'POST /v1/projects/{id}/cancel':
+      return { url: `/v1/projects/${P}/cancel`, payload: { reason: '招标人撤回' } };
+    case 'POST /v1/projects/{id}/bidders':
+      return { url: `/v1/projects/${P}/bidders`, payload: { bidders: [syntheticUscc(8803)] } };
+    case 'POST /v1/projects/{id}/draw':
+      return { url: `/v1/projects/${P}/draw` };
+    case 'GET /v1/draws/{id}':
+      return { url: `/v1/draws/${D}` };
+    case 'POST /v1/draws/{id}/unseal':
+      return { url: `/v1/draws/${D}/unseal` };
+    case 'GET /v1/draws/{id}/panel':
+      return { url: `/v1/draws/${D}/panel` };
+    case 'POST /v1/draws/{id}/disclose':
+      return { url: `/v1/draws/${D}/disclose` };
+    case 'GET /v1/draws/{id}/proof':
+      return { url: `/v1/draws/${D}/proof` };
+    case 'GET /v1/draws/{id}/sealed':
+      return { url: `/v1/draws/${D}/sealed` };
+    case 'POST /v1/sites':
+      return { url: '/v1/sites', payload: { certificate: certs.s6.certPem } };
+    case 'GET /v1/sites':
+      return { url: '/v1/sites' };
+    case 'GET /v1/sites/{id}':
+      return { url: `/v1/sites/${owner}` };
+    case 'PUT /v1/sites/{id}/certificate':
+      return { url: '/v1/sites/site-4/certificate', payload: { certificate: (n % 2 ? certs.s4b : certs.s4).certPem } };
+    case 'POST /v1/sites/{id}/revoke':
+      return { url: '/v1/sites/site-4/revoke', payload: { reason: '矩阵测试' } };
+    case 'POST /v1/checkins':
+      return { url: '/v1/checkins', payload: { projectId: P, idNumber: syntheticPersonal(69).idNumber } };
+    default:
+      throw new Error(`no request for ${route}: add one, and a row to the table`);
+  }
+}
+
+/** The class of a valid identity on a resource of `owner` (null: none), or null when it has none there. */
+function classOf(who: Identity, owner: Owner | null): Class | null {
+  if (who.kind === 'centre') return who.role as Class;
+  if (who.kind !== 'site') return null;
+  if (owner === null || owner === who.site) return `${who.role}@own` as Class;
+  return null;
+}
+
+function expected(row: Row, who: Identity, owner: Owner | null): 'allow' | 401 | 403 {
+  if ('public' in row) return 'allow';
+  if (who.kind === 'invalid') return 401;
+  if (who.kind === 'inactive') return 403;
+  const allowed = 'any' in row ? row.any : owner === 'centre' ? (row.centre ?? []) : (row.site ?? []);
+  const cls = classOf(who, owner);
+  return cls !== null && allowed.includes(cls) ? 'allow' : 403;
+}
+
+beforeAll(async () => {
+  t = await build({ EXPERT_DRAW_RATE_LIMIT: '1000000' }, { now: () => clock });
+  installCa(t, ca.ca);
+  const seed = { sub: 'seed', role: 'admin' as const, iat: 0, exp: 0 };
+  await t.ctx.pool.import(pool.experts.slice(0, 40).map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', seed);
+  const admin = t.auth('admin');
+  for (const c of [certs.s1, certs.s2, certs.s3, certs.s4]) {
+    const res = await t.app.inject({ method: 'POST', url: '/v1/sites', headers: admin, payload: { certificate: c.certPem } });
+    expect(res.statusCode, res.body).toBe(201);
+  }
+  expect((await t.app.inject({ method: 'POST', url: '/v1/sites/site-3/revoke', headers: admin, payload: { reason: '证书泄露' } })).statusCode).toBe(200);
+  // A drawn project of the centre and of each of two sites.
+  for (const [owner, headers] of [['centre', t.auth('operator')], ['site-1', t.auth('site', { site: 'site-1' })], ['site-2', t.auth('site', { site: 'site-2' })]] as const) {
+    const id = `P-AM-${owner}`;
+    const reg = await t.app.inject({ method: 'POST', url: '/v1/projects', headers, payload: project(id) });
+    expect(reg.statusCode, reg.body).toBe(201);
+    const draw = await t.app.inject({ method: 'POST', url: `/v1/projects/${id}/draw`, headers });
+    expect(draw.statusCode, draw.body).toBe(201);
+    projectOf[owner] = id;
+    drawOf[owner] = draw.json().drawId;
+  }
+  await t.ctx.draws.settle();
+
+  const key = t.ctx.keys.jwt.privateKey;
+  const now = Math.floor(Date.now() / 1000);
+  const raw = (role: string, site?: string) => signRaw(key, { sub: `m-${role}-${site ?? 'centre'}`, role, ...(site ? { site } : {}), iat: now, exp: now + 600 });
+  identities = [
+    { name: 'no token', kind: 'invalid' },
+    { name: 'not a bearer token', header: 'Basic YWRtaW46YWRtaW4=', kind: 'invalid' },
+    { name: 'random bearer value', header: 'Bearer 0123456789abcdef', kind: 'invalid' },
+    ...Object.entries(forgedTokens(key)).map(([name, token]) => ({ name: `forged: ${name}`, header: `Bearer ${token}`, kind: 'invalid' as const })),
+    ...ROLES.filter((r) => r !== 'site').map((role) => ({ name: `centre ${role}`, header: `Bearer ${t.token(role)}`, kind: 'centre' as const, role })),
+    // Each role naming site-1: only site and checkin may; every other combination is refused as a token.
+    ...ROLES.map((role) =>
+      role === 'site' || role === 'checkin'
+        ? { name: `${role}@site-1`, header: `Bearer ${t.token(role, { site: 'site-1' })}`, kind: 'site' as const, role, site: 'site-1' }
+        : { name: `${role}@site-1 (no such token)`, header: `Bearer ${raw(role, 'site-1')}`, kind: 'invalid' as const },
+    ),
+    ...(['site', 'checkin'] as const).map((role) => ({ name: `${role}@site-2`, header: `Bearer ${t.token(role, { site: 'site-2' })}`, kind: 'site' as const, role, site: 'site-2' })),
+    ...(['site', 'checkin'] as const).map((role) => ({ name: `${role}@site-3 (revoked)`, header: `Bearer ${t.token(role, { site: 'site-3' })}`, kind: 'inactive' as const, role })),
+    { name: 'site@site-9 (never registered)', header: `Bearer ${t.token('site', { site: 'site-9' })}`, kind: 'inactive', role: 'site' },
+  ];
+}, 120_000);
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('authorization matrix', () => {
+  it('has a row for every route of the OpenAPI document, and no row without a route', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, unknown>> };
+    const routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(routes.filter((r) => !(r in TABLE)), 'routes without a row').toEqual([]);
+    expect(Object.keys(TABLE).filter((r) => !routes.includes(r)), 'rows without a route').toEqual([]);
+  });
+
+  it('answers every route × identity × owner as the table says; a refusal changes nothing', async () => {
+    const violations: string[] = [];
+    let cases = 0;
+    for (const [route, row] of Object.entries(TABLE)) {
+      const [method, path] = route.split(' ') as [string, string];
+      const owners: Array<Owner | null> = 'owners' in row ? [...row.owners] : [null];
+      for (const owner of owners) {
+        for (const who of identities) {
+          const want = expected(row, who, owner);
+          const req = requestFor(route, owner);
+          const before = t.ctx.auditLog.size;
+          const res = await t.app.inject({
+            method: method as 'GET',
+            url: req.url,
+            headers: { ...(who.header ? { authorization: who.header } : {}), ...(req.headers ?? {}) },
+            ...(req.payload === undefined ? {} : { payload: req.payload as string }),
+          });
+          await t.ctx.draws.settle();
+          cases++;
+          const where = `${route} on ${owner ?? 'no resource'} as ${who.name}: ${res.statusCode} ${res.body.slice(0, 160)}`;
+          if (res.statusCode >= 500) violations.push(`5xx — ${where}`);
+          if (want === 'allow') {
+            if (res.statusCode === 401 || res.statusCode === 403) violations.push(`refused, should pass — ${where}`);
+          } else {
+            if (res.statusCode !== want) violations.push(`expected ${want} — ${where}`);
+            else if (res.json().error.code !== (want === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN')) violations.push(`wrong code — ${where}`);
+            if (t.ctx.auditLog.size !== before) violations.push(`refusal changed the log — ${where}`);
+          }
+        }
+      }
+    }
+    console.log(`authorization matrix: ${Object.keys(TABLE).length} routes × ${identities.length} identities, ${cases} cases, ${violations.length} violations`);
+    expect(violations).toEqual([]);
+  }, 300_000);
+});
