@@ -243,34 +243,43 @@ describe('authorization matrix', () => {
     const routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
     expect(routes.filter((r) => !(r in TABLE)), 'routes without a row').toEqual([]);
     expect(Object.keys(TABLE).filter((r) => !routes.includes(r)), 'rows without a route').toEqual([]);
+    // The document tells a client who may call each route, and that public ones take no token.
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [m, op] of Object.entries(ops) as Array<[string, { description?: string; security?: unknown[] }]>) {
+        if ('public' in TABLE[`${m.toUpperCase()} ${path}`]!) expect(op.security, `${m} ${path}`).toEqual([]);
+        else expect(op.description?.match(/Access: `[a-z.]+` — roles /g), `${m} ${path}`).toHaveLength(1);
+      }
+    }
   });
 
   it('answers every route × identity × owner as the table says; a refusal changes nothing', async () => {
     const violations: string[] = [];
     let cases = 0;
     for (const [route, row] of Object.entries(TABLE)) {
-      const [method, path] = route.split(' ') as [string, string];
+      const [method] = route.split(' ') as [string, string];
+      // Every GET route answers HEAD too (Fastify adds it): the same rules must hold there.
+      const methods = method === 'GET' ? ['GET', 'HEAD'] : [method];
       const owners: Array<Owner | null> = 'owners' in row ? [...row.owners] : [null];
       for (const owner of owners) {
-        for (const who of identities) {
+        for (const who of identities) for (const verb of methods) {
           const want = expected(row, who, owner);
           const req = requestFor(route, owner);
           const before = t.ctx.auditLog.size;
           const res = await t.app.inject({
-            method: method as 'GET',
+            method: verb as 'GET',
             url: req.url,
             headers: { ...(who.header ? { authorization: who.header } : {}), ...(req.headers ?? {}) },
             ...(req.payload === undefined ? {} : { payload: req.payload as string }),
           });
           await t.ctx.draws.settle();
           cases++;
-          const where = `${route} on ${owner ?? 'no resource'} as ${who.name}: ${res.statusCode} ${res.body.slice(0, 160)}`;
+          const where = `${verb} ${route} on ${owner ?? 'no resource'} as ${who.name}: ${res.statusCode} ${res.body.slice(0, 160)}`;
           if (res.statusCode >= 500) violations.push(`5xx — ${where}`);
           if (want === 'allow') {
             if (res.statusCode === 401 || res.statusCode === 403) violations.push(`refused, should pass — ${where}`);
           } else {
             if (res.statusCode !== want) violations.push(`expected ${want} — ${where}`);
-            else if (res.json().error.code !== (want === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN')) violations.push(`wrong code — ${where}`);
+            else if (verb !== 'HEAD' && res.json().error.code !== (want === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN')) violations.push(`wrong code — ${where}`);
             if (t.ctx.auditLog.size !== before) violations.push(`refusal changed the log — ${where}`);
           }
         }

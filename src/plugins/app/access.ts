@@ -94,6 +94,8 @@ export default fp(
       }
       if (!(access in ACTIONS)) throw new Error(`route ${String(route.method)} ${route.url}: unknown action ${access}`);
       const action: Action = access;
+      // The OpenAPI document names who may call the route, from the same table.
+      if (route.schema && !route.schema.description?.includes('Access:')) route.schema.description = [route.schema.description, accessNote(action)].filter(Boolean).join('\n\n');
 
       const check: onRequestAsyncHookHandler = async (request) => {
         const a = request.authn;
@@ -120,6 +122,13 @@ export default fp(
   },
   { name: 'access', fastify: '5.x', dependencies: ['context', 'jwt', 'rate-limit'] },
 );
+
+/** One line for the OpenAPI document: the action, its roles, and whose resources a token of a site reaches. */
+function accessNote(action: Action): string {
+  const rule = ACTIONS[action];
+  const reach = rule.resource === null ? '' : rule.reach === 'own' ? ` Each token reaches only its own ${rule.resource}s (a centre token the centre's).` : ` A token that names a site reaches only that site's ${rule.resource}s.`;
+  return `Access: \`${action}\` — roles ${rule.roles.join(', ')}.${reach}`;
+}
 
 function toArray<T>(hooks: T | T[] | undefined): T[] {
   if (hooks === undefined) return [];
