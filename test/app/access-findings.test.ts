@@ -87,6 +87,8 @@ describe('finding 1: a token naming a site reaches that site only; a revoked sit
   it('a site token cannot read the centre’s draw, and a revoked site’s token not even its session', async () => {
     const s1 = await t.app.inject({ method: 'GET', url: `/v1/draws/${drawId}`, headers: t.auth('site', { site: 'site-1', subject: 's1-clerk' }) });
     expect(s1.statusCode).toBe(403);
+    // Probing shows in the service log: who, which action, why (never a personal datum).
+    expect(logged).toMatch(/"access":\{"action":"draw.read","role":"site","site":"site-1","sub":"s1-clerk"/);
     const revoked = await t.app.inject({ method: 'GET', url: '/v1/session', headers: t.auth('site', { site: 'site-2', subject: 's2-clerk' }) });
     expect(revoked.statusCode).toBe(403);
     expect(revoked.json().error).toMatchObject({ code: 'FORBIDDEN', message: 'site site-2 is revoked' });

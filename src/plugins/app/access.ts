@@ -37,8 +37,11 @@ export function claimsOf(request: FastifyRequest): TokenClaims | null {
   return a !== null && 'claims' in a ? a.claims : null;
 }
 
-function enforce(decision: Decision): void {
-  if (decision.kind === 'deny') throw new AppError(decision.code, decision.message);
+/** Throws the refusal; a verified token refused is also a warning in the service log, so that probing shows early. */
+function enforce(decision: Decision, request: FastifyRequest, action: Action, claims?: TokenClaims): void {
+  if (decision.kind !== 'deny') return;
+  if (claims) request.log.warn({ access: { action, role: claims.role, site: claims.site ?? null, sub: claims.sub, reason: decision.message } }, 'access denied');
+  throw new AppError(decision.code, decision.message);
 }
 
 export default fp(
@@ -103,7 +106,7 @@ export default fp(
         if ('error' in a) throw a.error;
         const identity = await identityOf(a.claims);
         const decision = authorize(identity, action);
-        enforce(decision);
+        enforce(decision, request, action, a.claims);
         request.principal = a.claims;
         if (decision.kind === 'needs-owner') ownerChecks.set(request, identity);
       };
@@ -113,7 +116,7 @@ export default fp(
         if (identity === undefined) return;
         const rule = ACTIONS[action];
         if (rule.resource === null) return;
-        enforce(authorize(identity, action, { owner: await ownerOf(rule.resource, request) }));
+        enforce(authorize(identity, action, { owner: await ownerOf(rule.resource, request) }), request, action, request.principal);
       };
       // Appended after the hooks registered before this plugin (the rate limit's): a flood of bad tokens is limited.
       route.onRequest = [...toArray(route.onRequest), check];
