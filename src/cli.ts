@@ -48,7 +48,7 @@ program
     const opened = await openContext(loadConfig(), (files) => console.log(`generated development keys:\n  ${files.join('\n  ')}\n`));
     try {
       if (opened.ctx.auditLog.integrity) throw new Error(`the audit log fails its self-check at index ${opened.ctx.auditLog.integrity.index}: ${opened.ctx.auditLog.integrity.reason}`);
-      await runDemo({ ...demo, log: opened.ctx.auditLog }, (line) => console.log(line));
+      await runDemo({ ...demo, log: { auditLog: opened.ctx.auditLog, sealingKey: opened.ctx.keys.sealing.publicKey } }, (line) => console.log(line));
     } finally {
       await opened.close();
     }

@@ -2,13 +2,18 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_POLICY } from './domain/policy.js';
 import { DrawRequest } from './domain/request.js';
-import { runDraw } from './draw/engine.js';
+import { runDraw } from './draw/protocol.js';
 import { indexHistory } from './draw/history.js';
 import { GENESIS_PREV } from './log/entry.js';
 import { generatePool, syntheticHistory, syntheticProject } from './pool/generator.js';
 import { PoolIndex } from './pool/pool-index.js';
-import type { AuditLog } from './log/audit-log.js';
-import { drawWithLog } from './services/logged-draw.js';
+import type { KeyObject } from 'node:crypto';
+import type { ServiceLog } from './audit/entries.js';
+import { jcs } from './crypto/canonical.js';
+import { seal } from './crypto/sealing.js';
+import { COMMIT_ENTRY_TYPE, RESULT_ENTRY_TYPE } from './draw/entries.js';
+import { begin, finish, resultEntry, sealable } from './draw/protocol.js';
+import { encodeEntry } from './log/entry.js';
 
 export interface DemoOptions {
   readonly size: number;
@@ -18,8 +23,8 @@ export interface DemoOptions {
   readonly count: number;
   /** Hex nonce for a reproducible demo; a fresh random one otherwise. Ignored with a log (its nonce is fresh). */
   readonly nonce?: string;
-  /** Commit the draw to this audit log (commit durable before the seed exists). */
-  readonly log?: AuditLog;
+  /** Commit the draw to this audit log (commit durable before the seed exists), its result sealed to this key. */
+  readonly log?: { readonly auditLog: ServiceLog; readonly sealingKey: KeyObject };
 }
 
 export async function runDemo(options: DemoOptions, print: (line: string) => void): Promise<void> {
@@ -35,15 +40,23 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
   const history = indexHistory(syntheticHistory(pool, Math.floor(options.size / 10)));
   const input = { drawId: `D-demo-${Date.now()}`, project, request, policy: DEFAULT_POLICY, pool: index, history };
   if (options.log) {
+    const { auditLog, sealingKey } = options.log;
     const t0 = performance.now();
-    const drawn = await drawWithLog(options.log, input);
+    // The service's own steps (src/draw/protocol.ts): the commit durable before the seed, the result sealed at once.
+    const begun = begin(input, { beacon: null, witnessCommitments: [] }, randomBytes(32));
+    const commit = await auditLog.appendWith((prev, time) => encodeEntry({ type: COMMIT_ENTRY_TYPE, time, prev, payload: begun.commit }));
+    const finished = finish(begun, commit.leafHash);
+    const salt = randomBytes(32);
+    const sealed = seal(Buffer.from(jcs(sealable(begun, finished, salt))), input.drawId, [{ recipient: 'service', publicKey: sealingKey }]);
+    const result = await auditLog.append(RESULT_ENTRY_TYPE, resultEntry(begun, finished, { commitIndex: commit.index, salt, sealed }));
+    const drawn = { commit, result, assurance: begun.assurance, ranking: finished.result };
     const ms = performance.now() - t0;
-    const cp = await options.log.checkpoint();
-    const proof = await options.log.inclusionProof(drawn.commit.index);
+    const cp = await auditLog.checkpoint();
+    const proof = await auditLog.inclusionProof(drawn.commit.index);
     print(`project ${project.id}: bid opening ${project.bidOpeningAt}`);
     print(`1. commit logged at index ${drawn.commit.index} (leaf ${drawn.commit.leafHash.toString('hex').slice(0, 16)}…), durable before the seed existed`);
     print(`2. seed derived from the commit and a fresh nonce (${drawn.assurance} assurance)`);
-    print(`3. result commitment logged at index ${drawn.result.index}: counts and a salted hash only, no expert id`);
+    print(`3. result sealed to the service key; its commitment logged at index ${drawn.result.index}: counts and a salted hash only, no expert id`);
     for (const g of drawn.ranking.groups) print(`   group ${g.index} ${g.specialty}: ${g.selected.length} selected, ${g.alternates.length} alternates (identities withheld)`);
     print(`4. checkpoint signed at size ${cp.size}; inclusion proof of the commit: ${proof.hashes.length} hashes`);
     print('');

@@ -1,4 +1,5 @@
 // Opens what the service runs on — keys, store, audit log — from the configuration, and closes it in order.
+import type { EntryPayloads } from './audit/entries.js';
 import type { Config } from './config.js';
 import { loadKeys } from './crypto/keys.js';
 import { AuditLog } from './log/audit-log.js';
@@ -49,7 +50,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
   const now = opts.now ?? Date.now;
   // Entry times come from the same clock as every other time the service records.
-  const auditLog = await AuditLog.open({ store, signer: keys.logSigner, verifier: keys.logVerifier, checkpointIntervalMs: config.EXPERT_DRAW_CHECKPOINT_INTERVAL_MS, clock: () => new Date(now()) });
+  const auditLog = await AuditLog.open<EntryPayloads>({ store, signer: keys.logSigner, verifier: keys.logVerifier, checkpointIntervalMs: config.EXPERT_DRAW_CHECKPOINT_INTERVAL_MS, clock: () => new Date(now()) });
   const vault = new PersonalDataVault(keys.sealing.privateKey);
   const pool = await PoolService.open(store, auditLog, vault, now);
   // Other instances' pool changes arrive on the store's change feed (one instance on SQLite: nothing arrives).

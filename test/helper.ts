@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
+import { entryProblem } from '../src/audit/entries.js';
 import type { Role } from '../src/auth/roles.js';
 import { tokenSigner } from '../src/auth/tokens.js';
 import { loadConfig, type Config } from '../src/config.js';
@@ -49,10 +50,27 @@ export async function build(env: Record<string, string> = {}, options: { now?: (
     auth: (role, o) => ({ authorization: `Bearer ${token(role, o)}` }),
     async close() {
       await app.close();
+      // Every entry the test caused must match its schema in the catalogue (src/audit/entries.ts).
+      const problems = await catalogueProblems(opened.ctx.store);
       await opened.close();
+      if (problems.length > 0) throw new Error(`entries outside the catalogue:\n${problems.join('\n')}`);
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Entries of the store's log that do not match the entry catalogue, as `index: problem`. */
+export async function catalogueProblems(store: Store): Promise<string[]> {
+  const size = await store.logSize();
+  const out: string[] = [];
+  for (let start = 0; start < size; start += 5000) {
+    const entries = await store.readEntries(start, Math.min(size, start + 5000));
+    entries.forEach((bytes, k) => {
+      const problem = entryProblem(bytes);
+      if (problem) out.push(`${start + k}: ${problem}`);
+    });
+  }
+  return out;
 }
 
 /** Waits until another instance on the same Redis has followed the pool to `size` experts (through the change feed). */

@@ -1,11 +1,11 @@
 // `expert-draw ca init | ca issue-site` (the centre's site CA) and `expert-draw open` (a site opens a sealed result offline).
-import { createHash, createPrivateKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { certificateFingerprint, createCa, issueSiteCertificate, SITE_ID_PATTERN, verifySiteCertificate } from '../crypto/ca.js';
-import { jcs } from '../crypto/canonical.js';
 import { openExport, parseExport, type SealedExport } from '../crypto/sealing.js';
+import { resultCommitment } from '../draw/entries.js';
 
 export const CA_FILES = { cert: 'ca.pem', key: 'ca.key.pem' } as const;
 export const SITE_FILES = { cert: 'site-cert.pem', key: 'site-key.pem' } as const;
@@ -125,7 +125,7 @@ function isDrawContent(v: unknown): v is DrawContent {
 function checkCommitment(exp: SealedExport, content: unknown): void {
   const c = content as { salt?: unknown; result?: unknown } | null;
   const salt = typeof c?.salt === 'string' && /^[0-9a-f]+$/.test(c.salt) ? Buffer.from(c.salt, 'hex') : null;
-  const actual = salt && c?.result !== undefined ? createHash('sha256').update(salt).update(jcs(c.result)).digest('hex') : null;
+  const actual = salt && c?.result !== undefined ? resultCommitment(salt, c.result) : null;
   if (actual !== exp.resultHash) {
     throw new Error(`the opened result does not match the commitment of draw.result entry #${exp.resultIndex ?? '?'}: do not use it, and tell the centre`);
   }

@@ -1,18 +1,17 @@
-// The draw, step by step (docs/draw-proof.md). Pure: no I/O, no clock, no randomness of its own — the nonce, the
-// time and the previous log hash come in as arguments, so the service, tests, benchmark and verifier agree.
+// The draw's pure parts (docs/draw-proof.md): candidates and digests, the commit payload, the ranking from a seed. No
+// I/O, no clock, no randomness of its own. protocol.ts puts them in order with the seed and the entries.
 import type { Policy } from '../domain/policy.js';
 import type { Project } from '../domain/project.js';
 import type { DrawRequest } from '../domain/request.js';
 import { jcsHashHex } from '../crypto/canonical.js';
 import { InsufficientCandidatesError, type GroupShortfall } from '../errors.js';
-import { encodeEntry, leafHash, type LogEntry } from '../log/entry.js';
 import { checkCommittee, preCheck, prepareGroup, type PreparedGroup } from './candidates.js';
-import { COMMIT_ENTRY_TYPE, type CommitPayload } from './commit.js';
+import type { CommitPayload } from './commit.js';
 import { conflictContext } from './conflicts.js';
 import { ALGORITHM_ID } from './constants.js';
 import type { HistoryIndex } from './history.js';
 import { DrawSampler, type RankedGroup } from './sample.js';
-import { assuranceOf, deriveSeed, nonceHash, type Assurance, type EntropyPlan } from './seed.js';
+import type { EntropyPlan } from './seed.js';
 import type { PoolIndex } from '../pool/pool-index.js';
 
 export interface DrawInput {
@@ -101,52 +100,4 @@ export function rankDraw(prepared: PreparedDraw, seed: Uint8Array): { result: Dr
   const sampler = new DrawSampler(prepared.groups, seed, prepared.input.policy.maxPerEmployerPerPanel);
   const groups = sampler.rank();
   return { result: { algorithm: ALGORITHM_ID, drawId: prepared.input.drawId, groups }, sampler };
-}
-
-export interface EntropyInputs {
-  readonly plan: EntropyPlan;
-  /** 32 fresh random bytes from the caller (the service uses crypto.randomBytes). */
-  readonly nonce: Uint8Array;
-  readonly beaconRandomness: Uint8Array | null;
-  readonly witnessReveals: readonly Uint8Array[];
-  /** Time stamp of the commit entry. */
-  readonly time: string;
-  /** Leaf hash of the log's previous entry. */
-  readonly prev: string;
-}
-
-export interface DrawOutcome {
-  readonly prepared: PreparedDraw;
-  readonly commit: CommitPayload;
-  readonly commitEntry: LogEntry<CommitPayload>;
-  readonly commitEntryBytes: Buffer;
-  readonly commitLeafHash: Buffer;
-  readonly assurance: Assurance;
-  readonly seed: Buffer;
-  readonly result: DrawResult;
-  readonly sampler: DrawSampler;
-}
-
-/**
- * The whole protocol in one call, for callers that hold all entropy at once (immediate draws, tests, benchmark,
- * vectors). The service splits it: it appends the commit entry durably before it asks for a beacon or reveals.
- */
-export function runDraw(input: DrawInput, entropy: EntropyInputs): DrawOutcome {
-  // 1. Candidates, exclusions and digests: everything the draw reads.
-  const prepared = prepareDraw(input);
-  // 2. Commit to it, and to the nonce, before the seed exists.
-  const commit = buildCommit(prepared, entropy.plan, nonceHash(entropy.nonce));
-  const commitEntry: LogEntry<CommitPayload> = { type: COMMIT_ENTRY_TYPE, time: entropy.time, prev: entropy.prev, payload: commit };
-  const commitEntryBytes = encodeEntry(commitEntry);
-  const commitLeafHash = leafHash(commitEntryBytes);
-  // 3. The seed binds the commit's leaf hash, so no input can change after the fact without changing the seed.
-  const seed = deriveSeed(entropy.plan, commit.nonceHash, {
-    nonce: entropy.nonce,
-    commitLeafHash,
-    beaconRandomness: entropy.beaconRandomness,
-    witnessReveals: entropy.witnessReveals,
-  });
-  // 4. Rank selected and alternates.
-  const { result, sampler } = rankDraw(prepared, seed);
-  return { prepared, commit, commitEntry, commitEntryBytes, commitLeafHash, assurance: assuranceOf(entropy.plan), seed, result, sampler };
 }

@@ -101,10 +101,18 @@ function recordKeys(p: Pending, index: number): string[] {
   return [...writesAt(p, index), ...(p.state?.expects ?? [])].map((r) => `${r.collection}\0${r.key}`);
 }
 
+/**
+ * Entry types and their payloads an AuditLog takes. The log itself is generic (any type, any payload); the service
+ * opens it with its catalogue (src/audit/entries.ts), so every writer is typed by the catalogue.
+ */
+export type Untyped = Record<string, unknown>;
+/** One entry of a catalogue: a type and its payload. */
+export type EntryOf<C> = { [T in keyof C & string]: { readonly type: T; readonly payload: C[T] } }[keyof C & string];
+
 /** Lost races with other instances before an append gives up (with the pauses, about a few seconds). */
 const MAX_CONFLICT_RETRIES = 64;
 
-export class AuditLog {
+export class AuditLog<C = Untyped> {
   private readonly store: Store;
   private readonly signer: CheckpointSigner;
   private readonly verifier: NoteVerifier;
@@ -134,8 +142,8 @@ export class AuditLog {
   }
 
   /** Loads the tree's right edge and runs the self-check; a failed check leaves the log open but refusing appends. */
-  static async open(options: AuditLogOptions): Promise<AuditLog> {
-    const log = new AuditLog(options);
+  static async open<C = Untyped>(options: AuditLogOptions): Promise<AuditLog<C>> {
+    const log = new AuditLog<C>(options);
     log.broken = await selfCheck(options.store, options.verifier, options.signer.origin, options.selfCheckTail ?? 1000);
     if (!log.broken) {
       await log.reload();
@@ -159,8 +167,8 @@ export class AuditLog {
   }
 
   /** Appends `{type, time, prev, payload}` as canonical JSON, with its state change. Resolves once durable. */
-  append<P>(type: string, payload: P, state?: StateChange): Promise<Appended> {
-    return this.appendWith((prev, time) => encodeEntry({ type, time, prev, payload } satisfies LogEntry<P>), state);
+  append<T extends keyof C & string>(type: T, payload: C[T], state?: StateChange): Promise<Appended> {
+    return this.appendWith((prev, time) => encodeEntry({ type, time, prev, payload } satisfies LogEntry<C[T]>), state);
   }
 
   /** Appends an entry built once its prev hash and time are known. Resolves after the entry is durable. */
@@ -172,7 +180,7 @@ export class AuditLog {
    * Appends several entries in one store transaction, with one state change: all of them are durable, or none is
    * written (a bulk import that stores nothing unless everything can be stored).
    */
-  appendAll(items: ReadonlyArray<{ type: string; payload: unknown }>, state?: StateChange): Promise<Appended[]> {
+  appendAll(items: ReadonlyArray<EntryOf<C>>, state?: StateChange): Promise<Appended[]> {
     return this.enqueue(
       items.map(({ type, payload }) => (prev: string, time: string) => encodeEntry({ type, time, prev, payload })),
       state,

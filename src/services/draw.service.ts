@@ -1,6 +1,7 @@
 // Running a project's draw: commit (durable, with the project moving to `drawing`) → seed → ranking → sealed result
 // (durable, the project moving to `drawn`). Each step expects the project record as the previous step left it, so two
 // instances can never both draw a project, and a crash between the steps leaves a visible `drawing` state.
+import type { ServiceLog } from '../audit/entries.js';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { TokenClaims } from '../auth/roles.js';
 import { jcs } from '../crypto/canonical.js';
@@ -12,7 +13,7 @@ import { EMPTY_HISTORY } from '../draw/history.js';
 import { assuranceOf, deriveSeed, nonceHash, type Assurance, type EntropyPlan } from '../draw/seed.js';
 import { AppError } from '../errors.js';
 import type { Policy } from '../domain/policy.js';
-import type { AuditLog, InclusionProof } from '../log/audit-log.js';
+import type { InclusionProof } from '../log/audit-log.js';
 import { rebuildDraw, ReplayError } from './pool-replay.js';
 import { encodeEntry } from '../log/entry.js';
 import type { KeyObject } from 'node:crypto';
@@ -122,7 +123,7 @@ export class DrawService {
 
   constructor(
     private readonly store: Store,
-    private readonly log: AuditLog,
+    private readonly log: ServiceLog,
     private readonly pool: PoolService,
     private readonly projects: ProjectService,
     private readonly sealingKey: KeyObject,
@@ -293,7 +294,7 @@ export class DrawService {
     if (!raw) throw new AppError('NOT_FOUND', `no draw ${drawId}`);
     const draw = JSON.parse(raw.toString('utf8')) as DrawRecord;
     if (draw.revealIndex !== undefined) return draw;
-    if (draw.state !== 'drawn') throw new AppError('CONFLICT', `draw ${drawId} is ${draw.state}`);
+    if (draw.state !== 'drawn' || draw.resultIndex === null) throw new AppError('CONFLICT', `draw ${drawId} is ${draw.state}`);
     if (!(await this.roster?.unsealState(drawId))?.unsealedAt) throw new AppError('SEALED', 'a draw is disclosed only after its list was unsealed by two people');
     const { record: project } = await this.projects.get(draw.projectId);
     const content = this.openSealed(draw);

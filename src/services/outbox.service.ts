@@ -1,11 +1,11 @@
 // The persistent outbox of expert calls: a message is stored (sealed: it holds a phone number) in the same transaction
 // as the log entry that placed the call, then delivered by an adapter with retries and back-off. Each delivery
 // attempt is a log entry with its outcome, never the phone or the text.
+import type { ServiceLog } from '../audit/entries.js';
 import { randomUUID } from 'node:crypto';
 import { nextAttemptDelayMs, shouldGiveUp } from '../calls/backoff.js';
 import type { CallAdapter, OutboundMessage } from '../calls/message.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
-import type { AuditLog } from '../log/audit-log.js';
 import { RecordConflictError, type RecordWrite, type Store } from '../store/store.js';
 
 export const OUTBOX = 'outbox';
@@ -37,7 +37,7 @@ export class OutboxService {
 
   constructor(
     private readonly store: Store,
-    private readonly log: AuditLog,
+    private readonly log: ServiceLog,
     private readonly vault: PersonalDataVault,
     private readonly adapter: CallAdapter,
     private readonly now: () => number,

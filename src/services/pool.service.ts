@@ -1,13 +1,18 @@
 // The expert pool: every change is one audit-log entry (without personal data) committed together with the record it
 // changes and a bump of the pool version, so the pool can be rebuilt from the log and a draw can name its version.
+import type { EntryPayloads, ServiceLog } from '../audit/entries.js';
 import type { TokenClaims } from '../auth/roles.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import { Expert, type ExpertPersonal, type Organisation, type Relation } from '../domain/expert.js';
 import { AppError } from '../errors.js';
-import type { AuditLog } from '../log/audit-log.js';
 import type { ImportError, ImportRow } from '../pool/import-parser.js';
 import { PoolIndex } from '../pool/pool-index.js';
 import { RecordConflictError, type RecordExpectation, type RecordWrite, type Store } from '../store/store.js';
+
+/** The pool's log entries: each carries the pool version after the change. */
+type PoolEntry = 'expert.created' | 'expert.status' | 'organisation.upserted' | ExpertReplaced;
+export type ExpertReplaced = 'expert.updated' | 'expert.availability' | 'expert.relations';
+type WithoutVersion<T extends PoolEntry> = Omit<EntryPayloads[T], 'poolVersion'>;
 
 export const EXPERTS = 'experts';
 export const ID_HASHES = 'expert-id-hashes';
@@ -51,12 +56,12 @@ export class PoolService {
 
   private constructor(
     private readonly store: Store,
-    private readonly log: AuditLog,
+    private readonly log: ServiceLog,
     private readonly vault: PersonalDataVault,
     private readonly now: () => number,
   ) {}
 
-  static async open(store: Store, log: AuditLog, vault: PersonalDataVault, now: () => number): Promise<PoolService> {
+  static async open(store: Store, log: ServiceLog, vault: PersonalDataVault, now: () => number): Promise<PoolService> {
     const pool = new PoolService(store, log, vault, now);
     await pool.reload();
     return pool;
@@ -197,7 +202,7 @@ export class PoolService {
   }
 
   /** Changes pool attributes of an expert (not status: see setStatus, which needs a reason). */
-  update(id: string, patch: Partial<Pick<Expert, 'specialties' | 'region' | 'employer'>> & { unavailable?: string[]; relations?: Relation[] }, by: TokenClaims, type = 'expert.updated'): Promise<ExpertView> {
+  update(id: string, patch: Partial<Pick<Expert, 'specialties' | 'region' | 'employer'>> & { unavailable?: string[]; relations?: Relation[] }, by: TokenClaims, type: ExpertReplaced = 'expert.updated'): Promise<ExpertView> {
     return this.change(async () => {
       const current = this.record(id);
       const expert = Expert.parse({ ...current.expert, ...patch });
@@ -290,7 +295,7 @@ export class PoolService {
     return r;
   }
 
-  private async replace(current: ExpertRecord, expert: Expert, type: string, payload: Record<string, unknown>): Promise<ExpertView> {
+  private async replace<T extends PoolEntry>(current: ExpertRecord, expert: Expert, type: T, payload: WithoutVersion<T>): Promise<ExpertView> {
     const record: ExpertRecord = { ...current, expert, revision: current.revision + 1, updatedAt: new Date(this.now()).toISOString() };
     await this.commit(type, payload, [{ collection: EXPERTS, key: expert.id, value: json(record) }], [{ collection: EXPERTS, key: expert.id, value: json(current) }]);
     this.experts.set(expert.id, record);
@@ -301,10 +306,10 @@ export class PoolService {
    * One durable change: the entry, the records and the new pool version in one store transaction, expecting the
    * version (and records) this instance last saw. If another instance got there first, re-read and report a conflict.
    */
-  private async commit(type: string, payload: Record<string, unknown>, writes: RecordWrite[], expects: RecordExpectation[], conflict = 'the pool changed meanwhile; retry'): Promise<void> {
+  private async commit<T extends PoolEntry>(type: T, payload: WithoutVersion<T>, writes: RecordWrite[], expects: RecordExpectation[], conflict = 'the pool changed meanwhile; retry'): Promise<void> {
     const next = this.version + 1;
     try {
-      await this.log.append(type, { ...payload, poolVersion: next }, {
+      await this.log.append(type, { ...payload, poolVersion: next } as EntryPayloads[T], {
         writes: [...writes, { collection: META, key: POOL_VERSION_KEY, value: Buffer.from(String(next)) }],
         expects: [...expects, { collection: META, key: POOL_VERSION_KEY, value: this.version === 0 ? null : Buffer.from(String(this.version)) }],
       });

@@ -1,4 +1,5 @@
 // Projects and their draw schedule: register, reschedule, cancel, each a log entry committed with the project record.
+import type { EntryPayloads, EntryType, ServiceLog } from '../audit/entries.js';
 import { createHash } from 'node:crypto';
 import type { TokenClaims } from '../auth/roles.js';
 import type { Policy } from '../domain/policy.js';
@@ -6,7 +7,6 @@ import type { Project } from '../domain/project.js';
 import type { DrawRequest } from '../domain/request.js';
 import { checkCommittee } from '../draw/candidates.js';
 import { AppError } from '../errors.js';
-import type { AuditLog } from '../log/audit-log.js';
 import { RecordConflictError, type RecordWrite, type Store } from '../store/store.js';
 import type { PoolService } from './pool.service.js';
 
@@ -79,7 +79,7 @@ export function projectWrites(next: ProjectRecord): RecordWrite[] {
 export class ProjectService {
   constructor(
     private readonly store: Store,
-    private readonly log: AuditLog,
+    private readonly log: ServiceLog,
     private readonly pool: PoolService,
     readonly policy: Policy,
     private readonly now: () => number,
@@ -200,7 +200,7 @@ export class ProjectService {
   }
 
   /** One entry and the new project record, expecting the record as read (null: must not exist yet). */
-  private async write(type: string, payload: Record<string, unknown>, next: ProjectRecord, expected: Buffer | null, conflict?: string): Promise<void> {
+  private async write<T extends EntryType>(type: T, payload: EntryPayloads[T], next: ProjectRecord, expected: Buffer | null, conflict?: string): Promise<void> {
     try {
       await this.log.append(type, payload, { writes: projectWrites(next), expects: [{ collection: PROJECTS, key: next.project.id, value: expected }] });
     } catch (err) {

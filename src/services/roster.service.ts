@@ -2,6 +2,7 @@
 // two-person unseal. The roster names experts, so it is sealed at rest (vault); every transition is a log entry that
 // names seats and ranks only. A change commits the entries, the new sealed roster, its messages and response tokens
 // in one transaction that expects the roster as it was read (so two instances cannot both move a seat).
+import type { Entry, ServiceLog } from '../audit/entries.js';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { TokenClaims } from '../auth/roles.js';
 import { callText } from '../calls/text.js';
@@ -10,7 +11,6 @@ import type { Policy } from '../domain/policy.js';
 import { conflictContext, expertExclusions } from '../draw/conflicts.js';
 import { EMPTY_HISTORY } from '../draw/history.js';
 import { AppError } from '../errors.js';
-import type { AuditLog } from '../log/audit-log.js';
 import * as R from '../roster/roster.js';
 import { RecordConflictError, type RecordExpectation, type RecordWrite, type Store } from '../store/store.js';
 import type { OutboxService } from './outbox.service.js';
@@ -71,13 +71,16 @@ export interface RosterSettings {
   readonly timeZone: string;
 }
 
+/** Entries that move one seat's call. */
+type SeatChange = 'call.accepted' | 'call.declined' | 'call.timeout' | 'checkin.admitted' | 'checkin.refused';
+
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 
 export class RosterService {
   constructor(
     private readonly store: Store,
-    private readonly log: AuditLog,
+    private readonly log: ServiceLog,
     private readonly pool: PoolService,
     private readonly projects: ProjectService,
     private readonly outbox: OutboxService,
@@ -119,7 +122,7 @@ export class RosterService {
    * The roster's first write without committing it: its `call.placed` entries and its records (roster, deadline,
    * outbox messages, response tokens), expecting no roster yet. The draw commits them with its result.
    */
-  opening(drawId: string, project: ProjectRecord, groups: ReadonlyArray<{ specialty: string; count: number; ranking: readonly string[] }>): { entries: Array<{ type: string; payload: unknown }>; state: { writes: RecordWrite[]; expects: RecordExpectation[] } } {
+  opening(drawId: string, project: ProjectRecord, groups: ReadonlyArray<{ specialty: string; count: number; ranking: readonly string[] }>): { entries: Entry[]; state: { writes: RecordWrite[]; expects: RecordExpectation[] } } {
     const { roster, calls } = R.initialRoster(drawId, project.project.id, groups);
     const placed = this.place(roster, project, calls);
     return { entries: placed.entries, state: this.stateOf(null, placed.roster, placed.writes) };
@@ -257,7 +260,7 @@ export class RosterService {
       const roles = new Set(approvals.map((a) => a.role));
       const done = roles.has('operator') && roles.has('supervisor');
       const next: UnsealRecord = { drawId, approvals, unsealedAt: done ? this.iso() : null };
-      const entries: Array<{ type: string; payload: unknown }> = [{ type: 'unseal.approved', payload: { drawId, projectId, by: by.sub, role: by.role } }];
+      const entries: Entry[] = [{ type: 'unseal.approved', payload: { drawId, projectId, by: by.sub, role: by.role } }];
       if (done) entries.push({ type: 'draw.unsealed', payload: { drawId, projectId, approvedBy: approvals.map((a) => ({ by: a.sub, role: a.role })) } });
       try {
         await this.log.appendAll(entries, { writes: [{ collection: UNSEALS, key: drawId, value: json(next) }], expects: [{ collection: UNSEALS, key: drawId, value: raw }] });
@@ -309,9 +312,10 @@ export class RosterService {
   }
 
   /** Entries and writes of a transition: the changed calls, promotions (or an unfilled seat) and the new calls. */
-  private transition(step: R.Transition, project: ProjectRecord, type: string, extra: Record<string, unknown> = {}): { roster: R.Roster; entries: Array<{ type: string; payload: unknown }>; writes: RecordWrite[] } {
+  private transition(step: R.Transition, project: ProjectRecord, type: SeatChange, extra: { terminal?: string } = {}): { roster: R.Roster; entries: Entry[]; writes: RecordWrite[] } {
     const drawId = step.roster.drawId;
-    const entries: Array<{ type: string; payload: unknown }> = step.changed.map((c) => ({ type, payload: { drawId, group: c.group, seat: c.seat, rank: c.rank, messageId: c.messageId, ...(c.codes ? { codes: c.codes } : {}), ...extra } }));
+    // The catalogue pairs each type with its payload; these five share one shape (check-ins add the terminal).
+    const entries = step.changed.map((c) => ({ type, payload: { drawId, group: c.group, seat: c.seat, rank: c.rank, messageId: c.messageId, ...(c.codes ? { codes: [...c.codes] } : {}), ...extra } }) as Entry);
     const calls: R.NewCall[] = [];
     for (const p of step.promotions) {
       if (p.to) {
@@ -327,11 +331,11 @@ export class RosterService {
   }
 
   /** New calls: a message (time and place only) with a single-use response link, queued in the outbox. */
-  private place(roster: R.Roster, project: ProjectRecord, calls: readonly R.NewCall[]): { roster: R.Roster; entries: Array<{ type: string; payload: unknown }>; writes: RecordWrite[] } {
+  private place(roster: R.Roster, project: ProjectRecord, calls: readonly R.NewCall[]): { roster: R.Roster; entries: Entry[]; writes: RecordWrite[] } {
     const at = this.iso();
     const opening = Date.parse(project.project.bidOpeningAt);
     const deadline = new Date(Math.min(this.now() + this.policy.responseDeadlineMinutes * 60_000, opening - 60_000)).toISOString();
-    const entries: Array<{ type: string; payload: unknown }> = [];
+    const entries: Entry[] = [];
     const writes: RecordWrite[] = [];
     const placed: R.Call[] = [];
     for (const c of calls) {
@@ -348,7 +352,7 @@ export class RosterService {
     return { roster: R.placed(roster, placed), entries, writes };
   }
 
-  private async commit(raw: Buffer | null, roster: R.Roster, entries: ReadonlyArray<{ type: string; payload: unknown }>, writes: RecordWrite[], expects: RecordExpectation[] = []): Promise<void> {
+  private async commit(raw: Buffer | null, roster: R.Roster, entries: readonly Entry[], writes: RecordWrite[], expects: RecordExpectation[] = []): Promise<void> {
     await this.log.appendAll(entries, this.stateOf(raw, roster, writes, expects));
   }
 

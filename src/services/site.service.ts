@@ -1,12 +1,12 @@
 // Remote evaluation sites (远程异地评标): registered by an admin with a certificate the centre's site CA signed. A site's
 // draws are sealed to its key as well as the service's; its tokens reach only its own projects. Every change is a log
 // entry committed with the site record.
+import type { EntryPayloads, EntryType, ServiceLog } from '../audit/entries.js';
 import { createHash, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { TokenClaims } from '../auth/roles.js';
 import { CertificateError, verifySiteCertificate, type VerifiedSite } from '../crypto/ca.js';
 import { AppError } from '../errors.js';
-import type { AuditLog } from '../log/audit-log.js';
 import { RecordConflictError, type Store } from '../store/store.js';
 import { encodeRecord } from './project.service.js';
 
@@ -48,7 +48,7 @@ export class SiteService {
 
   constructor(
     private readonly store: Store,
-    private readonly log: AuditLog,
+    private readonly log: ServiceLog,
     private readonly caFile: string,
     private readonly now: () => number,
   ) {}
@@ -172,7 +172,7 @@ export class SiteService {
     return { siteId: site.siteId, siteName: site.siteName, certificate, fingerprint: site.fingerprint, serial: site.serial, notBefore: site.notBefore.toISOString(), notAfter: site.notAfter.toISOString() };
   }
 
-  private async write(type: string, payload: Record<string, unknown>, next: SiteRecord, expected: Buffer | null, conflict?: string): Promise<void> {
+  private async write<T extends EntryType>(type: T, payload: EntryPayloads[T], next: SiteRecord, expected: Buffer | null, conflict?: string): Promise<void> {
     try {
       await this.log.append(type, payload, { writes: [{ collection: SITES, key: next.siteId, value: encodeRecord(next) }], expects: [{ collection: SITES, key: next.siteId, value: expected }] });
     } catch (err) {

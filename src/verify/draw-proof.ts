@@ -2,15 +2,15 @@
 // proof offline"). No store, no network: the bundle, the pinned log verifier key and the policy are all it reads.
 // Every check is named; one the bundle cannot support is reported as not verifiable, never as passed.
 import { z } from 'zod';
-import { jcs, jcsHashHex, sha256Hex } from '../crypto/canonical.js';
+import { jcs, jcsHashHex } from '../crypto/canonical.js';
 import { Policy } from '../domain/policy.js';
 import { Hex32 } from '../domain/primitives.js';
 import { Project } from '../domain/project.js';
 import { DrawRequest } from '../domain/request.js';
 import { regionTest } from '../draw/candidates.js';
-import { COMMIT_ENTRY_TYPE, CommitPayload } from '../draw/commit.js';
+import { COMMIT_ENTRY_TYPE, CommitPayload, RESULT_ENTRY_TYPE, resultCommitment, ResultPayload, REVEAL_ENTRY_TYPE, RevealPayload, RevealedResult } from '../draw/entries.js';
 import { EXCLUSION_CODES, type PanelMember } from '../draw/conflicts.js';
-import { ALGORITHM_ID, extensionSize, RESULT_ENTRY_TYPE, REVEAL_ENTRY_TYPE } from '../draw/constants.js';
+import { ALGORITHM_ID, extensionSize } from '../draw/constants.js';
 import { exclusionLine, linesDigest, memberLine } from '../draw/digest.js';
 import type { DrawResult } from '../draw/engine.js';
 import { DrawSampler, listGroup, type RankedGroup } from '../draw/sample.js';
@@ -49,57 +49,6 @@ export const DrawProofBundle = z
 export type DrawProofBundle = z.infer<typeof DrawProofBundle>;
 
 const Envelope = z.object({ type: z.string(), time: z.string(), prev: Hex32, payload: z.unknown() }).strict();
-
-const ResultPayload = z
-  .object({
-    drawId: z.string(),
-    projectId: z.string(),
-    commitIndex: z.int(),
-    resultHash: Hex32,
-    sealedHash: Hex32,
-    groups: z.array(z.object({ selected: z.int(), alternates: z.int(), skipped: z.int() }).strict()),
-    sealedTo: z.object({ site: z.string(), fingerprint: z.string() }).strict().optional(),
-  })
-  .strict();
-type ResultPayload = z.infer<typeof ResultPayload>;
-
-const RevealedResult = z
-  .object({
-    algorithm: z.literal(ALGORITHM_ID),
-    drawId: z.string(),
-    groups: z.array(
-      z
-        .object({
-          index: z.int(),
-          specialty: z.string(),
-          selected: z.array(z.string()),
-          alternates: z.array(z.string()),
-          skipped: z.array(z.object({ id: z.string(), reason: z.string() }).strict()),
-        })
-        .strict(),
-    ),
-  })
-  .strict();
-
-const RevealPayload = z
-  .object({
-    drawId: z.string(),
-    projectId: z.string(),
-    commitIndex: z.int(),
-    resultIndex: z.int(),
-    nonce: Hex32,
-    salt: Hex32,
-    result: RevealedResult,
-    extension: z.array(z.array(z.string())),
-    groups: z.array(z.object({ index: z.int(), specialty: z.string(), members: z.array(z.string()), exclusions: z.array(z.string()) }).strict()),
-    // Kept as written: their hashes are checked against the commit byte for byte, then they are parsed.
-    project: z.unknown(),
-    request: z.unknown(),
-    policy: z.unknown(),
-    by: z.string(),
-  })
-  .strict();
-type RevealPayload = z.infer<typeof RevealPayload>;
 
 // ---- the report ----------------------------------------------------------------------------------------------------
 
@@ -508,7 +457,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
   // 6. The result entry committed to exactly this result, under this salt, before disclosure.
   checks.run('result.commitment', 'SHA-256(salt ‖ JCS(result)) is the result entry’s resultHash', () => {
     if (!r || !v) return needEntries('result', 'reveal');
-    const h = sha256Hex(Buffer.concat([Buffer.from(v.salt, 'hex'), Buffer.from(jcs(v.result), 'utf8')]));
+    const h = resultCommitment(Buffer.from(v.salt, 'hex'), v.result);
     return h === r.resultHash ? pass(r.resultHash) : fail(`SHA-256(salt ‖ JCS(result)) is ${h}, the result entry holds ${r.resultHash}`);
   });
   checks.run('result.counts', 'the result entry’s per-group counts are those of the revealed result', () => {

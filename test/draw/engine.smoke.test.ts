@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/domain/policy.js';
-import { runDraw } from '../../src/draw/engine.js';
+import { runDraw } from '../../src/draw/protocol.js';
 import { EMPTY_HISTORY } from '../../src/draw/history.js';
 import { GENESIS_PREV } from '../../src/log/entry.js';
 import { generatePool, syntheticProject } from '../../src/pool/generator.js';

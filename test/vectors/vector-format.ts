@@ -4,7 +4,7 @@ import { Expert } from '../../src/domain/expert.js';
 import { Policy, type PolicyInput } from '../../src/domain/policy.js';
 import { Project, type ProjectInput } from '../../src/domain/project.js';
 import { DrawRequest, type DrawRequestInput } from '../../src/domain/request.js';
-import { runDraw } from '../../src/draw/engine.js';
+import { runDraw } from '../../src/draw/protocol.js';
 import { HistoryEntry, indexHistory } from '../../src/draw/history.js';
 import { seedMessage } from '../../src/draw/seed.js';
 import { CounterStream } from '../../src/draw/stream.js';

@@ -1,8 +1,8 @@
 // App decorators: configuration, keys, store, audit log and clock, shared by every route and service.
+import type { ServiceLog } from '../../audit/entries.js';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config.js';
 import type { InstanceKeys } from '../../crypto/keys.js';
-import type { AuditLog } from '../../log/audit-log.js';
 import type { PersonalDataVault } from '../../crypto/personal-data.js';
 import type { DrawService } from '../../services/draw.service.js';
 import type { PoolService } from '../../services/pool.service.js';
@@ -18,7 +18,7 @@ export interface AppContext {
   readonly config: Config;
   readonly keys: InstanceKeys;
   readonly store: Store;
-  readonly auditLog: AuditLog;
+  readonly auditLog: ServiceLog;
   readonly vault: PersonalDataVault;
   readonly pool: PoolService;
   readonly projects: ProjectService;

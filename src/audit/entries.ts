@@ -1,0 +1,100 @@
+// The catalogue of audit log entries: every entry type the service writes, with the schema of its payload. Writers are
+// typed by it (the service's log, ServiceLog, takes only a catalogued type and its payload), and the tests parse every
+// entry they cause against it: an entry that does not match its schema is a bug. No entry names an expert's personal data; only
+// the reveal at disclosure names experts (by id).
+import { z } from 'zod';
+import { Expert, ExpertStatus, Organisation } from '../domain/expert.js';
+import { Hex32 } from '../domain/primitives.js';
+import { Project } from '../domain/project.js';
+import { DrawRequest } from '../domain/request.js';
+import { CommitPayload, ResultPayload, RevealPayload } from '../draw/entries.js';
+import type { AuditLog, EntryOf } from '../log/audit-log.js';
+import { CALL_STATES } from '../roster/roster.js';
+
+const by = z.string().min(1).describe('Token subject of whoever caused it');
+const poolVersion = z.int().min(1).describe('Pool version after the change');
+const iso = z.string().describe('ISO 8601 time');
+
+/** One seat's call, as transitions log it: positions, never the expert. */
+const seat = { drawId: z.string(), group: z.int(), seat: z.int(), rank: z.int() };
+const callChange = z.object({ ...seat, messageId: z.string(), codes: z.array(z.string()).optional().describe('Exclusion codes of a refusal') }).strict();
+const checkinChange = callChange.extend({ terminal: z.string().describe('Check-in terminal (token subject)') }).strict();
+const expertReplaced = z.object({ id: z.string(), changes: z.array(z.string()), expert: Expert, by, poolVersion }).strict();
+
+export const ENTRIES = {
+  // The draw protocol (docs/draw-proof.md).
+  'draw.commit': CommitPayload,
+  'draw.result': ResultPayload,
+  'draw.reveal': RevealPayload,
+  'draw.failed': z.object({ drawId: z.string(), projectId: z.string(), code: z.string(), details: z.unknown(), committed: z.boolean() }).strict(),
+  'draw.aborted': z.object({ drawId: z.string(), projectId: z.string(), reason: z.string() }).strict(),
+  'draw.missed': z.object({ projectId: z.string(), drawAt: iso, bidOpeningAt: iso, at: iso }).strict(),
+  'draw.exported': z.object({ drawId: z.string(), projectId: z.string(), site: z.string(), fingerprint: z.string().nullable(), by }).strict(),
+  'unseal.approved': z.object({ drawId: z.string(), projectId: z.string(), by, role: z.string() }).strict(),
+  'draw.unsealed': z.object({ drawId: z.string(), projectId: z.string(), approvedBy: z.array(z.object({ by, role: z.string() }).strict()) }).strict(),
+  // Projects.
+  'project.registered': z
+    .object({ project: Project, requestHash: Hex32, request: DrawRequest, leadTimeMinutes: z.int(), drawAt: iso, site: z.string().optional(), by })
+    .strict(),
+  'project.rescheduled': z.object({ id: z.string(), from: iso, to: iso, drawAt: iso, rearmed: z.string().optional(), reason: z.string(), by }).strict(),
+  'project.cancelled': z.object({ id: z.string(), from: z.string(), reason: z.string(), by }).strict(),
+  'project.bidders': z.object({ id: z.string(), bidders: z.array(z.string()), by }).strict(),
+  // Remote sites.
+  'site.registered': z.object({ siteId: z.string(), siteName: z.string(), fingerprint: z.string(), serial: z.string(), notAfter: iso, by }).strict(),
+  'site.renewed': z.object({ siteId: z.string(), from: z.string(), to: z.string(), serial: z.string(), notAfter: iso, reactivated: z.boolean(), by }).strict(),
+  'site.revoked': z.object({ siteId: z.string(), fingerprint: z.string(), reason: z.string(), by }).strict(),
+  // The pool: every change bumps the pool version (an import shares one).
+  'expert.created': z.object({ expert: Expert, by, import: z.literal(true).optional(), poolVersion }).strict(),
+  'expert.updated': expertReplaced,
+  'expert.availability': expertReplaced,
+  'expert.relations': expertReplaced,
+  'expert.status': z.object({ id: z.string(), from: ExpertStatus, to: ExpertStatus, until: z.string().nullable(), reason: z.string(), by, poolVersion }).strict(),
+  'organisation.upserted': z.object({ organisation: Organisation, by, poolVersion }).strict(),
+  // Calls, answers and seats after a draw.
+  'call.placed': z.object({ ...seat, messageId: z.string(), deadline: iso }).strict(),
+  'call.accepted': callChange,
+  'call.declined': callChange,
+  'call.timeout': callChange,
+  'call.delivery': z
+    .object({ drawId: z.string(), messageId: z.string(), kind: z.enum(['call', 'cancel']), attempt: z.int().min(1), adapter: z.string(), ok: z.boolean(), reason: z.string().optional(), final: z.boolean().optional() })
+    .strict(),
+  'seat.promoted': z.object({ drawId: z.string(), group: z.int(), seat: z.int(), fromRank: z.int(), toRank: z.int(), because: z.enum(CALL_STATES) }).strict(),
+  'seat.unfilled': z.object({ drawId: z.string(), group: z.int(), seat: z.int(), fromRank: z.int(), because: z.enum(CALL_STATES) }).strict(),
+  // Check-in at the venue.
+  'checkin.admitted': checkinChange,
+  'checkin.refused': checkinChange,
+  'checkin.unmatched': z.object({ drawId: z.string(), projectId: z.string(), terminal: z.string() }).strict(),
+  'checkin.repeated': z.object({ ...seat, terminal: z.string() }).strict(),
+  'checkin.blocked': z.object({ drawId: z.string(), projectId: z.string(), terminal: z.string() }).strict(),
+} as const satisfies Record<string, z.ZodType>;
+
+export type EntryType = keyof typeof ENTRIES;
+/** Writers may hand over read-only data: the catalogue's arrays and objects are read-only on the writer's side. */
+type DeepReadonly<T> = T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepReadonly<U>> : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+/** What a writer passes for each type (before zod defaults). */
+export type EntryPayloads = { [T in EntryType]: DeepReadonly<z.input<(typeof ENTRIES)[T]>> };
+
+/** One entry as a writer hands it over (appendAll). */
+export type Entry = EntryOf<EntryPayloads>;
+
+/** The log as the service opens it: every append typed by this catalogue. */
+export type ServiceLog = AuditLog<EntryPayloads>;
+
+/** The envelope every entry has (src/log/entry.ts), checked with its payload. */
+const Envelope = z.object({ type: z.string(), time: z.string(), prev: Hex32, payload: z.unknown() }).strict();
+
+/** Why an entry's bytes do not match the catalogue, or null when they do. */
+export function entryProblem(bytes: Buffer | string): string | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString());
+  } catch {
+    return 'not JSON';
+  }
+  const envelope = Envelope.safeParse(parsed);
+  if (!envelope.success) return `envelope: ${envelope.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`;
+  const { type, payload } = envelope.data;
+  if (!Object.hasOwn(ENTRIES, type)) return `unknown entry type ${type}`;
+  const checked = ENTRIES[type as EntryType].safeParse(payload);
+  return checked.success ? null : `${type}: ${checked.error.issues.map((i) => `${i.path.join('.') || '(payload)'} ${i.message}`).join('; ')}`;
+}

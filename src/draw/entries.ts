@@ -1,0 +1,69 @@
+// The draw protocol's three log entries (docs/draw-proof.md §5, §10): their payload schemas, shared by the writers
+// (the draw service) and the offline verifier, and the result commitment both compute.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { jcs } from '../crypto/canonical.js';
+import { Hex32 } from '../domain/primitives.js';
+import { COMMIT_ENTRY_TYPE, CommitPayload } from './commit.js';
+import { ALGORITHM_ID, RESULT_ENTRY_TYPE, REVEAL_ENTRY_TYPE } from './constants.js';
+
+export { COMMIT_ENTRY_TYPE, CommitPayload, RESULT_ENTRY_TYPE, REVEAL_ENTRY_TYPE };
+
+/** The result entry: the sealed result's commitment and counts; never an expert id. */
+export const ResultPayload = z
+  .object({
+    drawId: z.string(),
+    projectId: z.string(),
+    commitIndex: z.int().describe('Log index of the draw’s commit entry'),
+    resultHash: Hex32.describe('SHA-256(salt ‖ JCS(result)): resultCommitment()'),
+    sealedHash: Hex32.describe('SHA-256 of JCS(sealed box)'),
+    groups: z.array(z.object({ selected: z.int(), alternates: z.int(), skipped: z.int() }).strict()),
+    sealedTo: z.object({ site: z.string(), fingerprint: z.string() }).strict().optional().describe('A remote site that can open the seal too'),
+  })
+  .strict();
+export type ResultPayload = z.infer<typeof ResultPayload>;
+
+/** The ranking as sealed and, at disclosure, revealed (engine.ts DrawResult). */
+export const RevealedResult = z
+  .object({
+    algorithm: z.literal(ALGORITHM_ID),
+    drawId: z.string(),
+    groups: z.array(
+      z
+        .object({
+          index: z.int(),
+          specialty: z.string(),
+          selected: z.array(z.string()),
+          alternates: z.array(z.string()),
+          skipped: z.array(z.object({ id: z.string(), reason: z.string() }).strict()),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+/** The reveal entry at disclosure: everything an inspector needs to recompute the draw offline. */
+export const RevealPayload = z
+  .object({
+    drawId: z.string(),
+    projectId: z.string(),
+    commitIndex: z.int(),
+    resultIndex: z.int(),
+    nonce: Hex32,
+    salt: Hex32,
+    result: RevealedResult,
+    extension: z.array(z.array(z.string())),
+    groups: z.array(z.object({ index: z.int(), specialty: z.string(), members: z.array(z.string()), exclusions: z.array(z.string()) }).strict()),
+    // Kept as written: their hashes are checked against the commit byte for byte, then they are parsed.
+    project: z.unknown(),
+    request: z.unknown(),
+    policy: z.unknown(),
+    by: z.string(),
+  })
+  .strict();
+export type RevealPayload = z.infer<typeof RevealPayload>;
+
+/** The result's commitment (§10): SHA-256 over the 32 salt bytes, then the result's canonical JSON; lower-case hex. */
+export function resultCommitment(salt: Uint8Array, result: unknown): string {
+  return createHash('sha256').update(salt).update(jcs(result)).digest('hex');
+}

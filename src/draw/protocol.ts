@@ -1,0 +1,120 @@
+// The draw protocol v1 as named steps (docs/draw-proof.md), the one sequence the service, the demo, the vectors and
+// the benchmarks follow. Pure: the caller brings the nonce, the salt and the entropy, and makes each entry durable in
+// between — begin's commit before finish may run (the seed binds the commit entry's leaf hash).
+import { createHash } from 'node:crypto';
+import { jcs } from '../crypto/canonical.js';
+import type { SealedBox } from '../crypto/sealing.js';
+import { extensionSize } from './constants.js';
+import { buildCommit, prepareDraw, rankDraw, type DrawInput, type DrawResult, type PreparedDraw } from './engine.js';
+import { COMMIT_ENTRY_TYPE, resultCommitment, type CommitPayload, type ResultPayload } from './entries.js';
+import { encodeEntry, leafHash, type LogEntry } from '../log/entry.js';
+import type { DrawSampler } from './sample.js';
+import { assuranceOf, deriveSeed, nonceHash, type Assurance, type EntropyPlan } from './seed.js';
+
+/** After begin: what the draw reads, and the commit entry's payload. The nonce stays secret until disclosure. */
+export interface Begun {
+  readonly prepared: PreparedDraw;
+  readonly plan: EntropyPlan;
+  readonly nonce: Uint8Array;
+  readonly commit: CommitPayload;
+  readonly assurance: Assurance;
+}
+
+/** After finish: the seed and the ranking; the sampler continues the same stream for top-ups (§9). */
+export interface Finished {
+  readonly seed: Buffer;
+  readonly result: DrawResult;
+  readonly sampler: DrawSampler;
+}
+
+/** What the draw seals at once and publishes at disclosure (§10). */
+export interface SealedCore {
+  readonly result: DrawResult;
+  /** 32 bytes, hex: the salt of the result's commitment. */
+  readonly salt: string;
+  /** 32 bytes, hex: the server nonce the commit holds the hash of. */
+  readonly nonce: string;
+  /** Per group, the stream continued past the alternates: the top-ups, fixed by the seed at the moment of the draw. */
+  readonly extension: ReadonlyArray<readonly string[]>;
+}
+
+/** The entropy that arrives after the commit: a beacon round's randomness, witnesses' reveals in commitment order. */
+export interface LateEntropy {
+  readonly beaconRandomness: Uint8Array | null;
+  readonly witnessReveals: readonly Uint8Array[];
+}
+
+export const NO_LATE_ENTROPY: LateEntropy = { beaconRandomness: null, witnessReveals: [] };
+
+/**
+ * Step 1 (§4–§5): candidates, exclusions and digests, and the commit to them and to H(nonce), before any randomness
+ * exists. Throws InsufficientCandidatesError (nothing to commit) when a group cannot be filled.
+ */
+export function begin(input: DrawInput, plan: EntropyPlan, nonce: Uint8Array): Begun {
+  const prepared = prepareDraw(input);
+  return { prepared, plan, nonce, commit: buildCommit(prepared, plan, nonceHash(nonce)), assurance: assuranceOf(plan) };
+}
+
+/** Step 2 (§6–§9), once the commit entry is durable: the seed binds its leaf hash; the ranking follows from the seed. */
+export function finish(begun: Begun, commitLeafHash: Uint8Array, late: LateEntropy = NO_LATE_ENTROPY): Finished {
+  const seed = deriveSeed(begun.plan, begun.commit.nonceHash, { nonce: begun.nonce, commitLeafHash, ...late });
+  const { result, sampler } = rankDraw(begun.prepared, seed);
+  return { seed, result, sampler };
+}
+
+/** Step 3 (§10): what is sealed, with the extension drawn from the stream now (it consumes the sampler's next places). */
+export function sealable(begun: Begun, finished: Finished, salt: Uint8Array): SealedCore {
+  const extension = finished.result.groups.map((g, i) => finished.sampler.extend(i, extensionSize(g.selected.length)));
+  return { result: finished.result, salt: Buffer.from(salt).toString('hex'), nonce: Buffer.from(begun.nonce).toString('hex'), extension };
+}
+
+/**
+ * Step 4 (§10): the result entry's payload — the salted commitment to the result, the hash of its sealed box and the
+ * counts; never an expert id. The caller has sealed `sealable` and appends this entry.
+ */
+export function resultEntry(begun: Begun, finished: Finished, at: { commitIndex: number; salt: Uint8Array; sealed: SealedBox; sealedTo?: { site: string; fingerprint: string } }): ResultPayload {
+  return {
+    drawId: begun.commit.drawId,
+    projectId: begun.commit.projectId,
+    commitIndex: at.commitIndex,
+    resultHash: resultCommitment(at.salt, finished.result),
+    sealedHash: sealedHash(at.sealed),
+    groups: finished.result.groups.map((g) => ({ selected: g.selected.length, alternates: g.alternates.length, skipped: g.skipped.length })),
+    ...(at.sealedTo ? { sealedTo: at.sealedTo } : {}),
+  };
+}
+
+/** SHA-256 of the sealed box's canonical JSON, as the result entry records it. */
+export function sealedHash(sealed: SealedBox): string {
+  return createHash('sha256').update(jcs(sealed)).digest('hex');
+}
+
+/** Everything at once, for a caller that holds all the entropy (tests, vectors, benchmarks): the commit entry in memory. */
+export interface EntropyInputs extends LateEntropy {
+  readonly plan: EntropyPlan;
+  /** 32 fresh random bytes from the caller (the service uses crypto.randomBytes). */
+  readonly nonce: Uint8Array;
+  /** Time stamp of the commit entry. */
+  readonly time: string;
+  /** Leaf hash of the log's previous entry. */
+  readonly prev: string;
+}
+
+export interface DrawOutcome extends Finished {
+  readonly prepared: PreparedDraw;
+  readonly commit: CommitPayload;
+  readonly commitEntry: LogEntry<CommitPayload>;
+  readonly commitEntryBytes: Buffer;
+  readonly commitLeafHash: Buffer;
+  readonly assurance: Assurance;
+}
+
+/** The whole protocol in one call: begin, the commit entry as the log would encode it, finish. */
+export function runDraw(input: DrawInput, entropy: EntropyInputs): DrawOutcome {
+  const begun = begin(input, entropy.plan, entropy.nonce);
+  const commitEntry: LogEntry<CommitPayload> = { type: COMMIT_ENTRY_TYPE, time: entropy.time, prev: entropy.prev, payload: begun.commit };
+  const commitEntryBytes = encodeEntry(commitEntry);
+  const commitLeafHash = leafHash(commitEntryBytes);
+  const finished = finish(begun, commitLeafHash, entropy);
+  return { ...finished, prepared: begun.prepared, commit: begun.commit, commitEntry, commitEntryBytes, commitLeafHash, assurance: begun.assurance };
+}
