@@ -25,8 +25,8 @@ import { encodeRecord, projectWrites, PROJECTS, type ProjectRecord, type Project
 
 export const DRAWS = 'draws';
 
-/** How long a draw's lease holds (EXPERT_DRAW_DRAW_LEASE_MS). */
-export const DEFAULT_DRAW_LEASE_MS = 60_000;
+/** How long a draw's lease holds unless renewed (EXPERT_DRAW_DRAW_LEASE_MS); a running draw renews it every third. */
+export const DEFAULT_DRAW_LEASE_MS = 6_000;
 
 /** The one lease every draw of a project runs under, immediate or scheduled, and that the stale check takes. */
 export function drawLease(projectId: string): string {
@@ -182,9 +182,10 @@ export class DrawService {
   }
 
   /**
-   * Runs `work` holding the project's draw lease, then gives it back. While a draw runs from before its commit to
-   * after its result, nobody else holds the lease, so no other draw starts and no stale check aborts it. The owner is
-   * unique per run, so even this instance's own scheduler cannot take it.
+   * Runs `work` holding the project's draw lease, renewed every third of its time until the work ends, then given
+   * back. The contract: while a draw runs from before its commit to after its result, nobody else holds the lease, so
+   * no other draw starts and no stale check aborts it; a holder that dies stops renewing, and its lease expires within
+   * one lease time. The owner is unique per run, so even this instance's own scheduler cannot take it.
    */
   private async underLease<T>(projectId: string, work: () => Promise<T>): Promise<T> {
     const name = drawLease(projectId);
@@ -195,9 +196,22 @@ export class DrawService {
       if (record.state !== 'scheduled' && record.state !== 'drawing') throw new NotScheduledError(projectId, record.state);
       throw new DrawInProgressError(projectId);
     }
+    let renewing: Promise<unknown> | null = null;
+    const heartbeat = setInterval(() => {
+      // One renewal at a time; a failed one is retried at the next beat (the lease outlives one missed beat).
+      renewing ??= this.store
+        .claimLease(name, owner, this.leaseMs)
+        .catch(() => false)
+        .finally(() => (renewing = null));
+    }, Math.max(1, Math.floor(this.leaseMs / 3)));
+    // The heartbeat alone never keeps the process alive.
+    heartbeat.unref();
     try {
       return await work();
     } finally {
+      clearInterval(heartbeat);
+      // A renewal still on its way must not land after the release.
+      await renewing;
       await this.store.releaseLease(name, owner).catch(() => undefined);
     }
   }

@@ -1,7 +1,9 @@
-// The draw lease on Redis with several instances: immediate and scheduled draws run under the same lease, so no
-// scheduler aborts a live draw.
+// The draw lease on Redis with several instances: immediate and scheduled draws run under the same lease, renewed while
+// they run, so no scheduler aborts a live draw, and a dead holder's draw is taken over once its lease expires.
+import { randomBytes } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { verifyLog } from '../../src/log/verify.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import type { DrawRecord } from '../../src/services/draw.service.js';
@@ -11,6 +13,8 @@ import { build, waitForPool, type Built } from '../helper.js';
 
 const NOW = Date.parse('2026-12-01T08:00:00+08:00');
 const OPERATOR = { sub: 'op', role: 'operator' as const, iat: 0, exp: 0 };
+/** Due at 08:00 (the default lead time is an hour). */
+const DUE = '2026-12-01T09:00:00+08:00';
 const LATER = '2026-12-03T09:00:00+08:00';
 
 interface Deferred {
@@ -210,5 +214,97 @@ describe('two instances: immediate draws and both schedulers', () => {
     const verified = await verifyLog({ store: a.ctx.store, verifier: a.ctx.keys.logVerifier, origin: a.config.EXPERT_DRAW_LOG_ORIGIN });
     expect(verified.failure).toBeNull();
     expect(verified.ok).toBe(true);
+  }, 120_000);
+});
+
+describe('the lease is renewed while a draw runs and expires when its holder dies', () => {
+  // Short, so that the test waits a few seconds; the heartbeat renews every third of it.
+  const LEASE_MS = 2000;
+  let slow: Built;
+  let dead: Built;
+  let taker: Built;
+  const slowGate = deferred();
+  const slowCommitted = deferred();
+  const deadCommitted = deferred();
+  /** The dead instance's store stops answering after its commit, as a frozen or cut-off process would; until thawed. */
+  let frozen = false;
+  const thaw = deferred();
+
+  beforeAll(async () => {
+    const prefix = `test:${randomBytes(6).toString('hex')}:`;
+    const env = { EXPERT_DRAW_STORE: 'redis', EXPERT_DRAW_REDIS_PREFIX: prefix, EXPERT_DRAW_DRAW_LEASE_MS: String(LEASE_MS) };
+    taker = await build(env, { now: () => NOW });
+    const shared = { ...env, EXPERT_DRAW_KEYS_DIR: taker.config.EXPERT_DRAW_KEYS_DIR };
+    slow = await build(shared, {
+      now: () => NOW,
+      wrapStore: (s) =>
+        afterCommit(s, (id) => {
+          if (id !== 'P-SLOW') return undefined;
+          slowCommitted.resolve();
+          return slowGate.promise;
+        }),
+    });
+    dead = await build(shared, {
+      now: () => NOW,
+      wrapStore: (s) => {
+        const paused = afterCommit(s, (id) => {
+          if (id !== 'P-DEAD') return undefined;
+          frozen = true;
+          deadCommitted.resolve();
+          return thaw.promise;
+        });
+        return new Proxy(paused, {
+          get(target, prop, receiver) {
+            const value = Reflect.get(target, prop, receiver) as unknown;
+            if (typeof value !== 'function' || prop === 'close') return value;
+            return async (...args: unknown[]) => {
+              if (frozen) await thaw.promise;
+              return (value as (...a: unknown[]) => unknown).apply(target, args);
+            };
+          },
+        });
+      },
+    });
+    await seedPool(taker, 'draw-lease-renewal');
+    await Promise.all([waitForPool(slow, 300), waitForPool(dead, 300)]);
+    await register(taker, 'P-SLOW', DUE, 0);
+    await register(taker, 'P-DEAD', DUE, 1);
+  }, 120_000);
+
+  afterAll(async () => {
+    thaw.resolve();
+    slowGate.resolve();
+    await dead?.close();
+    await slow?.close();
+    await taker?.close();
+  });
+
+  it('keeps a slow live draw through many lease periods and takes a dead holder\'s draw over within a few', async () => {
+    expect(loadConfig({}).EXPERT_DRAW_DRAW_LEASE_MS).toBeLessThanOrEqual(10_000);
+    // Both draws run the path the scheduler runs; both stop after their commit: one alive, one dead.
+    const slowRun = slow.ctx.draws.run('P-SLOW', 'scheduled', 'scheduler');
+    const deadRun = dead.ctx.draws.run('P-DEAD', 'scheduled', 'scheduler').catch((err: unknown) => err);
+    await Promise.all([slowCommitted.promise, deadCommitted.promise]);
+    const started = Date.now();
+    // The surviving instance ticks on: the dead holder's lease expires and its draw is aborted and drawn again; the
+    // slow draw renews its lease and is left alone for three lease periods at least.
+    let takenOver = false;
+    while (!takenOver || Date.now() - started < 3 * LEASE_MS) {
+      await taker.ctx.scheduler.tick();
+      takenOver = (await projectState(taker, 'P-DEAD')).state === 'drawn';
+      if (!takenOver && Date.now() - started > 10 * LEASE_MS) throw new Error('the dead holder\'s draw was never taken over');
+      await sleep(50);
+    }
+    expect((await projectState(taker, 'P-SLOW')).state).toBe('drawing');
+    slowGate.resolve();
+    const drawn = await slowRun;
+    expect(drawn.state).toBe('drawn');
+    const entries = await drawEntries(taker);
+    expect(entries.get('P-SLOW')).toEqual(['draw.commit', 'draw.result']);
+    expect(entries.get('P-DEAD')).toEqual(['draw.commit', 'draw.aborted', 'draw.commit', 'draw.result']);
+    // The dead holder, thawed, finds its draw aborted: a conflict, never a second result.
+    thaw.resolve();
+    expect(await deadRun).toMatchObject({ code: 'CONFLICT' });
+    expect((await drawEntries(taker)).get('P-DEAD')).toEqual(['draw.commit', 'draw.aborted', 'draw.commit', 'draw.result']);
   }, 120_000);
 });
