@@ -308,3 +308,62 @@ describe('the lease is renewed while a draw runs and expires when its holder die
     expect((await drawEntries(taker)).get('P-DEAD')).toEqual(['draw.commit', 'draw.aborted', 'draw.commit', 'draw.result']);
   }, 120_000);
 });
+
+describe('the heartbeat', () => {
+  const LEASE_MS = 1000;
+  let t: Built;
+  const gate = deferred();
+  const committed = deferred();
+  /** claimLease calls on the draw lease of P-BEAT, and whether renewals fail (a store that went away for a moment). */
+  const claims: string[] = [];
+  let failRenewals = false;
+
+  beforeAll(async () => {
+    t = await build({ EXPERT_DRAW_DRAW_LEASE_MS: String(LEASE_MS) }, {
+      now: () => NOW,
+      wrapStore: (s) => {
+        const paused = afterCommit(s, (id) => {
+          if (id !== 'P-BEAT') return undefined;
+          committed.resolve();
+          return gate.promise;
+        });
+        return new Proxy(paused, {
+          get(target, prop, receiver) {
+            const value = Reflect.get(target, prop, receiver) as unknown;
+            if (prop !== 'claimLease' || typeof value !== 'function') return value;
+            return async (name: string, owner: string, ttlMs: number) => {
+              if (name !== 'draw:P-BEAT') return target.claimLease(name, owner, ttlMs);
+              claims.push(owner);
+              if (failRenewals && claims.length > 1) throw new Error('connection reset');
+              return target.claimLease(name, owner, ttlMs);
+            };
+          },
+        });
+      },
+    });
+    await seedPool(t, 'draw-lease-heartbeat');
+    await register(t, 'P-BEAT', LATER, 0);
+  }, 60_000);
+
+  afterAll(async () => {
+    gate.resolve();
+    await t?.close();
+  });
+
+  it('survives failed renewals, and stops beating once the draw is done', async () => {
+    failRenewals = true;
+    const answer = t.app.inject({ method: 'POST', url: '/v1/projects/P-BEAT/draw', headers: t.auth('operator') });
+    await committed.promise;
+    // Renewals fail while the draw waits (they are retried, and nothing crashes).
+    while (claims.length < 3) await sleep(50);
+    gate.resolve();
+    const res = await answer;
+    expect(res.statusCode).toBe(201);
+    expect(res.json().state).toBe('drawn');
+    // One owner for the whole run; after it, no beat renews the lease again.
+    expect(new Set(claims).size).toBe(1);
+    const after = claims.length;
+    await sleep(LEASE_MS);
+    expect(claims.length).toBe(after);
+  }, 60_000);
+});
