@@ -7,6 +7,8 @@ export const ERROR_STATUS = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   IDEMPOTENCY_CONFLICT: 409,
+  /** Another draw of the project holds its lease right now (immediate or scheduled, on any instance). */
+  DRAW_IN_PROGRESS: 409,
   /** A sealed list or proof asked for before it may be opened. */
   SEALED: 409,
   /** An expert refused at check-in for a conflict of interest (the seat passes to the next ranked expert). */

@@ -26,6 +26,14 @@ import { encodeRecord, projectWrites, PROJECTS, type ProjectRecord, type Project
 
 export const DRAWS = 'draws';
 
+/** How long a draw's lease holds unless renewed (EXPERT_DRAW_DRAW_LEASE_MS); a running draw renews it every third. */
+export const DEFAULT_DRAW_LEASE_MS = 6_000;
+
+/** The one lease every draw of a project runs under, immediate or scheduled, and that the stale check takes. */
+export function drawLease(projectId: string): string {
+  return `draw:${projectId}`;
+}
+
 export interface DrawProofPart {
   readonly index: number;
   /** The entry's exact bytes (JCS JSON). */
@@ -113,6 +121,8 @@ export interface DrawParts {
   readonly sites?: SiteService;
   /** Past selections for the frequency caps; without it draws read an empty history. */
   readonly history?: SelectionHistory;
+  /** How long the draw lease holds without renewal (default DEFAULT_DRAW_LEASE_MS). */
+  readonly leaseMs?: number;
 }
 
 export class DrawService {
@@ -134,11 +144,13 @@ export class DrawService {
     this.roster = parts.roster ?? null;
     this.sites = parts.sites ?? null;
     this.history = parts.history ?? null;
+    this.leaseMs = parts.leaseMs ?? DEFAULT_DRAW_LEASE_MS;
   }
 
   private readonly roster: RosterService | null;
   private readonly sites: SiteService | null;
   private readonly history: SelectionHistory | null;
+  private readonly leaseMs: number;
 
   /** Takes in the results committed since the last look (other instances' too). */
   async refreshHistory(): Promise<void> {
@@ -152,18 +164,56 @@ export class DrawService {
   }
 
   /**
-   * Draws for a scheduled project. Retries on a fresh pool index when the pool changed between preparing and
-   * committing (the commit names the pool version it used).
+   * Draws for a scheduled project, under the project's draw lease (DrawInProgressError when another holder has it).
+   * Retries on a fresh pool index when the pool changed between preparing and committing (the commit names the pool
+   * version it used).
    */
   async run(projectId: string, kind: DrawRecord['kind'], by: TokenClaims | 'scheduler', extra: DrawExtra = {}): Promise<DrawRecord> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.attempt(projectId, kind, typeof by === 'string' ? by : by.sub, extra);
-      } catch (err) {
-        if (err instanceof PoolMoved && attempt < 3) continue;
-        if (err instanceof PoolMoved) throw new AppError('CONFLICT', 'the pool keeps changing; retry the draw');
-        throw err;
+    return this.underLease(projectId, async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await this.attempt(projectId, kind, typeof by === 'string' ? by : by.sub, extra);
+        } catch (err) {
+          if (err instanceof PoolMoved && attempt < 3) continue;
+          if (err instanceof PoolMoved) throw new AppError('CONFLICT', 'the pool keeps changing; retry the draw');
+          throw err;
+        }
       }
+    });
+  }
+
+  /**
+   * Runs `work` holding the project's draw lease, renewed every third of its time until the work ends, then given
+   * back. The contract: while a draw runs from before its commit to after its result, nobody else holds the lease, so
+   * no other draw starts and no stale check aborts it; a holder that dies stops renewing, and its lease expires within
+   * one lease time. The owner is unique per run, so even this instance's own scheduler cannot take it.
+   */
+  private async underLease<T>(projectId: string, work: () => Promise<T>): Promise<T> {
+    const name = drawLease(projectId);
+    const owner = `draw-${randomUUID()}`;
+    if (!(await this.store.claimLease(name, owner, this.leaseMs))) {
+      // Someone else holds it: say why the project cannot be drawn, the state first (drawn, cancelled, …).
+      const { record } = await this.projects.get(projectId);
+      if (record.state !== 'scheduled' && record.state !== 'drawing') throw new NotScheduledError(projectId, record.state);
+      throw new DrawInProgressError(projectId);
+    }
+    let renewing: Promise<unknown> | null = null;
+    const heartbeat = setInterval(() => {
+      // One renewal at a time; a failed one is retried at the next beat (the lease outlives one missed beat).
+      renewing ??= this.store
+        .claimLease(name, owner, this.leaseMs)
+        .catch(() => false)
+        .finally(() => (renewing = null));
+    }, Math.max(1, Math.floor(this.leaseMs / 3)));
+    // The heartbeat alone never keeps the process alive.
+    heartbeat.unref();
+    try {
+      return await work();
+    } finally {
+      clearInterval(heartbeat);
+      // A renewal still on its way must not land after the release.
+      await renewing;
+      await this.store.releaseLease(name, owner).catch(() => undefined);
     }
   }
 
@@ -267,7 +317,10 @@ export class DrawService {
         ],
         expects: [{ collection: PROJECTS, key: projectId, value: drawingRaw }, ...(opening?.state.expects ?? [])],
       },
-    );
+    ).catch((err: unknown) => {
+      // The commit stays in the log with no result; the stale check aborts it, unless that is what happened already.
+      throw resultConflict(err, projectId, drawId);
+    });
     if (extra.callsAfterResult && this.roster) {
       // Not awaited: the draw stands; a failure here leaves the marker for the call worker's catch-up.
       const placing = this.roster
@@ -401,14 +454,15 @@ export class DrawService {
 
   /**
    * A project left `drawing` by an instance that died between commit and result: its committed draw is aborted (it
-   * stays in the log, visible) and the project is scheduled again, so the next draw references it.
+   * stays in the log, visible) and the project is scheduled again, so the next draw references it. Call it holding the
+   * project's draw lease. True when it aborted a draw.
    */
-  async abortStale(projectId: string): Promise<void> {
+  async abortStale(projectId: string): Promise<boolean> {
     const { record, raw } = await this.projects.get(projectId);
-    if (record.state !== 'drawing' || !record.drawId) return;
+    if (record.state !== 'drawing' || !record.drawId) return false;
     const again: ProjectRecord = { ...record, state: 'scheduled', revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
     const draw = await this.store.getRecord(DRAWS, record.drawId);
-    await this.log.append(
+    return this.log.append(
       'draw.aborted',
       { drawId: record.drawId, projectId, reason: 'no result before the lease expired' },
       {
@@ -418,9 +472,13 @@ export class DrawService {
         ],
         expects: [{ collection: PROJECTS, key: projectId, value: raw }],
       },
-    ).catch((err: unknown) => {
-      if (!(err instanceof RecordConflictError)) throw err;
-    });
+    ).then(
+      () => true,
+      (err: unknown) => {
+        if (!(err instanceof RecordConflictError)) throw err;
+        return false;
+      },
+    );
   }
 
   private poolVersionExpectation(version: number): RecordExpectation {
@@ -434,6 +492,21 @@ export class NotScheduledError extends AppError {
     super('CONFLICT', `project ${projectId} is ${state}`);
     this.name = 'NotScheduledError';
   }
+}
+
+/** Another holder has the project's draw lease: its draw is running (or a stale draw is being aborted) elsewhere: 409. */
+export class DrawInProgressError extends AppError {
+  constructor(projectId: string) {
+    super('DRAW_IN_PROGRESS', `a draw of project ${projectId} is in progress; ask for the project's state, or retry shortly`);
+    this.name = 'DrawInProgressError';
+  }
+}
+
+/** A result write that lost a race: a clear 409 (the project aborted or edited since the commit), never a bare conflict. */
+function resultConflict(err: unknown, projectId: string, drawId: string): unknown {
+  if (!(err instanceof RecordConflictError)) return err;
+  if (err.collection === PROJECTS) return new AppError('CONFLICT', `project ${projectId} changed before the result of draw ${drawId} was written (aborted or edited meanwhile); the draw has no result, draw again`);
+  return new AppError('CONFLICT', `the result of draw ${drawId} could not be written: its ${err.collection} changed meanwhile; draw again`);
 }
 
 /** The pool changed between preparing and committing: prepare again on the new index. */

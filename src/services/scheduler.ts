@@ -1,9 +1,10 @@
 // The draw scheduler: each project's draw runs when due (bid opening minus the lead time), by exactly one instance
-// (a lease per project, and the project record's expectations); after downtime a draw still before opening runs at
-// once, one past opening becomes `missed`; a draw left half-done by a crashed instance is aborted after its lease.
+// (the draw's own lease, taken in DrawService.run, and the project record's expectations); after downtime a draw
+// still before opening runs at once, one past opening becomes `missed`; a draw left half-done by a crashed instance is
+// aborted once its lease, no longer renewed, has expired.
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/store.js';
-import { NotScheduledError, type DrawService } from './draw.service.js';
+import { DEFAULT_DRAW_LEASE_MS, DrawInProgressError, drawLease, NotScheduledError, type DrawService } from './draw.service.js';
 import type { ProjectService } from './project.service.js';
 
 export interface TickReport {
@@ -16,7 +17,7 @@ export interface TickReport {
 export interface SchedulerOptions {
   readonly onError?: (projectId: string, err: unknown) => void;
   readonly instanceId?: string;
-  /** How long a claim holds; a draw still `drawing` after its lease is aborted and drawn again. */
+  /** How long the stale check's claim holds (the draws' lease time): a `drawing` project whose lease is free is aborted. */
   readonly leaseMs?: number;
 }
 
@@ -38,7 +39,7 @@ export class Scheduler {
   ) {
     this.onError = options.onError ?? (() => undefined);
     this.instanceId = options.instanceId ?? randomUUID();
-    this.leaseMs = options.leaseMs ?? 60_000;
+    this.leaseMs = options.leaseMs ?? DEFAULT_DRAW_LEASE_MS;
   }
 
   /** Checks every project once against the clock. Concurrent calls share one pass. */
@@ -60,13 +61,16 @@ export class Scheduler {
     for (const p of [...all.slice(offset), ...all.slice(0, offset)]) {
       const id = p.id;
       if (this.running.has(id)) continue;
-      const lease = `draw:${id}`;
+      const lease = drawLease(id);
       if (p.state === 'drawing') {
-        // Another instance's draw holds its lease while it runs; a lease we can take means that instance is gone.
+        // A running draw (any instance's, immediate or scheduled) renews its lease; a lease we can take means the
+        // draw's holder is gone. abortStale re-reads the project under the lease: a draw that just ended is left be.
         if (await this.store.claimLease(lease, this.instanceId, this.leaseMs)) {
-          await this.draws.abortStale(id);
-          await this.store.releaseLease(lease, this.instanceId);
-          report.aborted.push(id);
+          try {
+            if (await this.draws.abortStale(id)) report.aborted.push(id);
+          } finally {
+            await this.store.releaseLease(lease, this.instanceId).catch(() => undefined);
+          }
         }
         continue;
       }
@@ -76,7 +80,7 @@ export class Scheduler {
         report.missed.push(id);
         continue;
       }
-      if (!(await this.store.claimLease(lease, this.instanceId, this.leaseMs))) continue;
+      // The draw takes the project's lease itself (DrawService.run): the one an immediate draw holds too.
       this.running.add(id);
       work.push(
         this.draws
@@ -84,16 +88,13 @@ export class Scheduler {
           .then(
             () => void report.drawn.push(id),
             (err: unknown) => {
-              // Another instance drew it between our list and our lease: nothing failed.
-              if (err instanceof NotScheduledError) return;
+              // Another draw holds it, or drew it after our list was read: nothing failed.
+              if (err instanceof NotScheduledError || err instanceof DrawInProgressError) return;
               report.failed.push(id);
               this.onError(id, err);
             },
           )
-          .finally(async () => {
-            this.running.delete(id);
-            await this.store.releaseLease(lease, this.instanceId).catch(() => undefined);
-          }),
+          .finally(() => this.running.delete(id)),
       );
     }
     await Promise.all(work);

@@ -106,7 +106,15 @@ export function connectRedis(connection: RedisConnection, extra: RedisOptions = 
   else if ('sentinels' in connection) {
     client = new Redis({ sentinels: [...connection.sentinels], name: connection.name, password: connection.password, lazyConnect: true, ...extra });
   } else client = new Cluster([...connection.cluster], { lazyConnect: true, redisOptions: { password: connection.password, ...extra } });
-  // Connection errors surface as rejected commands (and reconnects); the event itself needs a listener, not a crash.
+  return quiet(client);
+}
+
+/**
+ * Connection errors surface as rejected commands (and reconnects); the event itself needs a listener, or ioredis
+ * prints "Unhandled error event" (and a bare emitter would throw). Every client the store makes goes through here,
+ * duplicates too: duplicate() copies the options, not the listeners.
+ */
+function quiet<C extends Client>(client: C): C {
   client.on('error', () => undefined);
   return client;
 }
@@ -202,7 +210,7 @@ export class RedisStore implements Store {
   async readChanges(cursor: string, limit: number, waitMs = 0): Promise<{ cursor: string; changes: RecordChange[] }> {
     const from = cursor === '' ? '0-0' : cursor;
     // A blocking read would stall every other command on the shared connection: it gets its own.
-    const reader = waitMs > 0 ? (this.blocking ??= this.client instanceof Cluster ? this.client.duplicate() : this.client.duplicate()) : this.client;
+    const reader = waitMs > 0 ? (this.blocking ??= quiet(this.client instanceof Cluster ? this.client.duplicate() : this.client.duplicate())) : this.client;
     const reply = (waitMs > 0
       ? await reader.xread('COUNT', limit, 'BLOCK', waitMs, 'STREAMS', this.keys.changes, from)
       : await reader.xread('COUNT', limit, 'STREAMS', this.keys.changes, from)) as Array<[string, Array<[string, string[]]>]> | null;

@@ -1,6 +1,7 @@
 // The Redis adapter against the conformance suite on the machine's Redis, and its persistence check.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RedisNotDurableError, RedisStore } from '../../src/store/redis-store.js';
 import { startRedis, type PrivateRedis } from '../helpers/redis-server.js';
 import { batchOf, storeConformance } from './conformance.js';
@@ -49,4 +50,47 @@ describe('RedisStore persistence check', () => {
     expect((await again.readEntries(2, 3))[0]!.toString()).toBe('{"i":2,"t":"e"}');
     await again.close();
   });
+});
+
+describe('RedisStore while its server restarts', () => {
+  let server: PrivateRedis;
+  beforeAll(async () => {
+    server = await startRedis({ aof: true });
+  });
+  afterAll(async () => {
+    vi.restoreAllMocks();
+    await server?.stop();
+  });
+
+  it('every client it makes, the blocking reader too, handles error events: nothing prints "Unhandled error event"', async () => {
+    // duplicate() copies a client's options, not its listeners: catch each client the store makes that way.
+    const duplicates: Redis[] = [];
+    const original = Redis.prototype.duplicate;
+    const duplicate = vi.spyOn(Redis.prototype, 'duplicate').mockImplementation(function (this: Redis, ...args: Parameters<Redis['duplicate']>) {
+      const client = original.apply(this, args);
+      duplicates.push(client);
+      return client;
+    });
+    const printed = vi.spyOn(console, 'error');
+    const store = await RedisStore.open({ connection: { url: server.url }, requireDurable: false });
+    // A blocking read gets a connection of its own.
+    await store.readChanges('', 10, 20);
+    expect(duplicates).toHaveLength(1);
+    const reader = duplicates[0]!;
+    expect(reader.listenerCount('error')).toBeGreaterThan(0);
+    // The server dies: the reader's reconnect attempts fail, each an error event.
+    // ioredis reports connection errors through silentEmit, which prints them when no listener is there.
+    const errors = vi.spyOn(reader as unknown as { silentEmit(event: string, arg: unknown): boolean }, 'silentEmit');
+    await server.kill();
+    for (const start = Date.now(); !errors.mock.calls.some(([event]) => event === 'error'); await new Promise((r) => setTimeout(r, 20))) {
+      if (Date.now() - start > 10_000) throw new Error('the reader never saw the server go');
+    }
+    expect(printed.mock.calls.filter((args) => String(args[0]).includes('Unhandled error event'))).toEqual([]);
+    // Back up: the store reads again.
+    server = await server.restart();
+    expect(await store.readChanges('', 10, 20)).toMatchObject({ changes: [] });
+    await store.close();
+    duplicate.mockRestore();
+    printed.mockRestore();
+  }, 30_000);
 });

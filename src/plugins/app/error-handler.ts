@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type ErrorCode } from '../../errors.js';
+import { RecordConflictError } from '../../store/store.js';
 
 function body(code: ErrorCode, message: string, requestId: string, details?: unknown) {
   return { error: { code, message, ...(details === undefined ? {} : { details }) }, requestId };
@@ -25,6 +26,9 @@ export default fp(
         // 5xx messages are ours and carry no internals; details are only given on 4xx.
         return reply.status(err.status).send(body(err.code, err.message, id, err.status < 500 ? err.details : undefined));
       }
+      // A lost optimistic check that no service translated: a conflict, never a 500. The record is not named (keys
+      // can be keyed hashes of people).
+      if (err instanceof RecordConflictError) return reply.status(409).send(body('CONFLICT', 'the record changed meanwhile (another request or instance changed it first); read it again and retry', id));
       if (hasZodFastifySchemaValidationErrors(err)) {
         // Paths and messages only: the rejected values are never echoed (they may be ID numbers or phones).
         const issues = err.validation.map((v) => ({ in: err.validationContext, path: v.instancePath || '/', message: v.message }));
