@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole } from '../../auth/require-role.js';
-import { DrawId, SiteId } from '../../domain/primitives.js';
+import { DrawId, PersonText, SiteId } from '../../domain/primitives.js';
 import { AppError } from '../../errors.js';
 import { errorResponses } from '../../schemas/common.js';
 import { SITE_STATES, type SiteRecord } from '../../services/site.service.js';
@@ -46,7 +46,7 @@ const SealedExportView = z
   .describe('Open offline: expert-draw open --key site-key.pem sealed.json');
 
 const Params = z.object({ id: SiteId });
-const Reason = z.string().trim().min(2).max(500).describe('Why: kept in the audit log');
+const Reason = PersonText({ min: 2, max: 500, description: 'Why: kept in the audit log' });
 const view = (s: SiteRecord) => s;
 
 const routes: FastifyPluginAsyncZod = async (app) => {

@@ -1,0 +1,93 @@
+// Input at the edges of the service (issue 9, finding 5): names and reasons a person cannot read as stored, bodies in
+// another charset or not UTF-8, bodies sent to routes that take none, empty imports, and URLs and headers too long for
+// the router or for Node's parser. Every refusal has the service's error shape and leaves the log as it was.
+import type { InjectOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
+import { build, type Built } from '../helper.js';
+
+let t: Built;
+const pool = generatePool({ size: 20, seed: 'input-edges', fixed: [{ code: 'C990101', members: 12 }] });
+const E = pool.experts[0]!.id;
+const ORG = syntheticUscc(8401);
+const op = { sub: 'op', role: 'operator' as const, iat: 0, exp: 0 };
+const csvHeader = 'id,name,phone,idNumber,specialties,region,employer,status\n';
+const csvRow = (i: number, name = syntheticPersonal(i).name) => {
+  const e = pool.experts[i]!;
+  const p = syntheticPersonal(i);
+  return `${e.id},${name},${p.phone},${p.idNumber},${e.specialties.join(';')},${e.region},${e.employer},active\n`;
+};
+
+beforeAll(async () => {
+  t = await build({ EXPERT_DRAW_RATE_LIMIT: '100000' });
+  const seed = { sub: 'seed', role: 'admin' as const, iat: 0, exp: 0 };
+  await t.ctx.pool.import(pool.experts.slice(0, 15).map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', seed);
+  await t.ctx.projects.register(
+    {
+      project: { id: 'P-EDGE', tenderer: syntheticUscc(8001), agency: null, bidders: [], avoid: [], preparedBy: [], bidOpeningAt: '2030-12-01T10:00:00+08:00', region: '330106' },
+      request: { groups: [{ specialty: 'C990101', count: 5 }], tendererRepresentatives: 0 },
+      name: null,
+      venue: null,
+      leadTimeMinutes: undefined,
+    },
+    op,
+  );
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+/** Sends a request and checks it was refused with `status` and `code`, in the service's shape, logging nothing. */
+async function refused(req: InjectOptions, status: number, code: string) {
+  const size = await t.ctx.store.logSize();
+  const res = await t.app.inject(req);
+  expect(res.statusCode, res.body).toBe(status);
+  const body = res.json();
+  expect(body.error.code).toBe(code);
+  expect(typeof body.error.message).toBe('string');
+  expect(body.requestId).toBe(res.headers['x-request-id']);
+  expect(await t.ctx.store.logSize()).toBe(size);
+  return body;
+}
+
+const BLANK_OR_HIDDEN = [' ', '\u3000', '\u200b', '\u200b\u200d', ' \ufeff ', '\u00ad'];
+const BIDI = ['\u202e某某公司', '张\u200f三', '\u2066名\u2069', '\u061c名字', '\u200e名字', '名\u202a字'];
+const CONTROLS = ['名\u0000字', '名\u0007字', '名\n字', '名\u0085字'];
+
+describe('person-readable text (names, venues, reasons)', () => {
+  it('refuses blank, invisible, bidirectional and control text in every route that takes it', async () => {
+    const pm = t.auth('pool-manager');
+    for (const text of [...BLANK_OR_HIDDEN, ...BIDI, ...CONTROLS]) {
+      const what = JSON.stringify(text);
+      await refused({ method: 'PUT', url: `/v1/organisations/${ORG}`, headers: pm, payload: { name: text } }, 400, 'INVALID_INPUT').catch((e) => {
+        throw new Error(`organisation name ${what}: ${e}`);
+      });
+      await refused({ method: 'POST', url: `/v1/experts/${E}/status`, headers: pm, payload: { status: 'retired', reason: `${text}${text}` } }, 400, 'INVALID_INPUT');
+      await refused({ method: 'POST', url: '/v1/projects/P-EDGE/cancel', headers: t.auth('operator'), payload: { reason: `${text}${text}` } }, 400, 'INVALID_INPUT');
+      const expert = { ...pool.experts[16]!, personal: { ...syntheticPersonal(16), name: text } };
+      await refused({ method: 'POST', url: '/v1/experts', headers: pm, payload: expert }, 400, 'INVALID_INPUT');
+      const project = { id: 'P-EDGE-NEW', tenderer: syntheticUscc(8001), bidOpeningAt: '2030-12-01T10:00:00+08:00', region: '330106', groups: [{ specialty: 'C990101', count: 5 }] };
+      await refused({ method: 'POST', url: '/v1/projects', headers: t.auth('operator'), payload: { ...project, name: text } }, 400, 'INVALID_INPUT');
+      await refused({ method: 'POST', url: '/v1/projects', headers: t.auth('operator'), payload: { ...project, venue: text } }, 400, 'INVALID_INPUT');
+    }
+  });
+
+  it('keeps ordinary names, trimmed, with their inner spaces and joiners', async () => {
+    const res = await t.app.inject({ method: 'PUT', url: `/v1/organisations/${ORG}`, headers: t.auth('pool-manager'), payload: { name: '  Acme Bau GmbH\u00a0& Co. 👩‍🔬 ' } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().name).toBe('Acme Bau GmbH\u00a0& Co. 👩‍🔬');
+  });
+
+  it('reports a bad name in a bulk import as a row error with its own code, storing nothing', async () => {
+    for (const name of ['\u200b', '\u202e三张', '张\t三']) {
+      const body = await refused(
+        { method: 'POST', url: '/v1/experts/import', headers: { ...t.auth('pool-manager'), 'content-type': 'text/csv' }, payload: csvHeader + csvRow(17) + csvRow(18, name) },
+        422,
+        'IMPORT_REJECTED',
+      );
+      expect(body.error.details.errors).toContainEqual(expect.objectContaining({ line: 3, field: 'name', code: 'BAD_TEXT' }));
+      expect(JSON.stringify(body)).not.toContain(name);
+    }
+    expect(t.ctx.pool.size()).toBe(15);
+  });
+});
