@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import bodyParsers from './plugins/app/body-parsers.js';
 import context, { type AppContext } from './plugins/app/context.js';
 import errorHandler from './plugins/app/error-handler.js';
 import idempotency from './plugins/app/idempotency.js';
@@ -43,6 +44,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   // Tier 1: what every route relies on.
   await app.register(context, { context: ctx });
   await app.register(errorHandler);
+  await app.register(bodyParsers);
   await app.register(idempotency);
   // Tier 2: external concerns, one file each.
   await app.register(helmet);

@@ -91,3 +91,60 @@ describe('person-readable text (names, venues, reasons)', () => {
     expect(t.ctx.pool.size()).toBe(15);
   });
 });
+
+describe('body encoding', () => {
+  const cancel = (headers: Record<string, string>, payload: string | Buffer) =>
+    ({ method: 'POST', url: '/v1/projects/P-EDGE/cancel', headers: { ...t.auth('operator'), ...headers }, payload }) as const;
+  const reason = JSON.stringify({ reason: '招标人撤回' });
+
+  it('refuses a JSON body declared in any charset but UTF-8 with 415', async () => {
+    for (const type of ['application/json; charset=latin1', 'application/json; charset=iso-8859-1', 'application/json;charset="UTF-16"', 'application/json; charset=utf-16le', 'application/json; charset=']) {
+      await refused(cancel({ 'content-type': type }, Buffer.from(reason, 'latin1')), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    }
+    await refused(cancel({ 'content-type': 'application/json; charset=utf-16' }, Buffer.from(reason, 'utf16le')), 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('refuses an import declared in any charset but UTF-8 with 415', async () => {
+    for (const type of ['text/csv; charset=gbk', 'application/x-ndjson; charset=latin1', 'application/jsonl; charset=utf-16']) {
+      await refused({ method: 'POST', url: '/v1/experts/import', headers: { ...t.auth('pool-manager'), 'content-type': type }, payload: csvHeader + csvRow(17) }, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    }
+    expect(t.ctx.pool.size()).toBe(15);
+  });
+
+  it('refuses JSON bytes that are not UTF-8 with 400', async () => {
+    for (const bytes of [Buffer.from('{"reason":"\xe6\x8b\x9b\xff"}', 'latin1'), Buffer.from([0x7b, 0x22, 0x72, 0x22, 0x3a, 0x22, 0xc0, 0xaf, 0x22, 0x7d]), Buffer.from('{"reason":"\xed\xa0\x80ab"}', 'latin1')]) {
+      await refused(cancel({ 'content-type': 'application/json' }, bytes), 400, 'INVALID_INPUT');
+    }
+  });
+
+  it('reads UTF-8 with or without charset, and still refuses prototype poisoning', async () => {
+    const res = await t.app.inject(cancel({ 'content-type': 'application/json; charset=UTF-8' }, '{"reason":"x"}'));
+    expect(res.statusCode).toBe(400); // the reason is too short: the body was read
+    expect(res.json().error.details.issues[0].path).toBe('/reason');
+    await refused(cancel({ 'content-type': 'application/json' }, '{"reason":"招标人撤回","__proto__":{"x":1}}'), 400, 'INVALID_INPUT');
+    await refused(cancel({ 'content-type': 'application/json' }, '{"reason":"招标人撤回","constructor":{"prototype":{"x":1}}}'), 400, 'INVALID_INPUT');
+  });
+});
+
+describe('routes that take no body', () => {
+  const ROUTES = ['/v1/projects/P-EDGE/draw', '/v1/draws/D-00000000-0000-4000-8000-000000000000/unseal', '/v1/draws/D-00000000-0000-4000-8000-000000000000/disclose'];
+
+  it('refuse any body, of any type', async () => {
+    for (const url of ROUTES) {
+      const headers = t.auth('operator');
+      for (const [type, payload] of [['application/json', '{}'], ['application/json', '{"groups":[]}'], ['application/json', 'null'], ['text/plain', 'x'], ['application/octet-stream', 'x'], [undefined, 'x']] as const) {
+        const body = await refused({ method: 'POST', url, headers: type ? { ...headers, 'content-type': type } : headers, payload }, 400, 'INVALID_INPUT');
+        expect(body.error.message).toBe('this request takes no body');
+      }
+    }
+  });
+
+  it('accept an empty body, with or without a Content-Type', async () => {
+    const url = '/v1/draws/D-00000000-0000-4000-8000-000000000000/disclose';
+    for (const headers of [{}, { 'content-type': 'application/json' }, { 'content-length': '0' }]) {
+      const res = await t.app.inject({ method: 'POST', url, headers: { ...t.auth('operator'), ...headers } });
+      expect(res.statusCode, res.body).toBe(404);
+      expect(res.json().error.code).toBe('NOT_FOUND');
+    }
+  });
+});
