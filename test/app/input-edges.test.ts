@@ -148,3 +148,17 @@ describe('routes that take no body', () => {
     }
   });
 });
+
+describe('empty imports', () => {
+  it('refuse a file that holds no experts, storing and logging nothing', async () => {
+    const version = (await t.app.inject({ method: 'GET', url: '/v1/experts?limit=1', headers: t.auth('pool-manager') })).json();
+    for (const [type, payload] of [['text/csv', csvHeader], ['text/csv', `\ufeff${csvHeader}\r\n\r\n`], ['application/x-ndjson', ''], ['application/x-ndjson', '\n\n  \n']] as const) {
+      for (const mode of ['all', 'valid']) {
+        const body = await refused({ method: 'POST', url: `/v1/experts/import?mode=${mode}`, headers: { ...t.auth('pool-manager'), 'content-type': type }, payload }, 422, 'IMPORT_REJECTED');
+        expect(body.error.message).toBe('the file holds no experts');
+      }
+    }
+    expect(t.ctx.pool.size()).toBe(15);
+    expect((await t.app.inject({ method: 'GET', url: '/v1/experts?limit=1', headers: t.auth('pool-manager') })).json()).toEqual(version);
+  });
+});
