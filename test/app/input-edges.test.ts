@@ -1,6 +1,7 @@
 // Input at the edges of the service (issue 9, finding 5): names and reasons a person cannot read as stored, bodies in
 // another charset or not UTF-8, bodies sent to routes that take none, empty imports, and URLs and headers too long for
 // the router or for Node's parser. Every refusal has the service's error shape and leaves the log as it was.
+import { connect, type AddressInfo } from 'node:net';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
@@ -160,5 +161,75 @@ describe('empty imports', () => {
     }
     expect(t.ctx.pool.size()).toBe(15);
     expect((await t.app.inject({ method: 'GET', url: '/v1/experts?limit=1', headers: t.auth('pool-manager') })).json()).toEqual(version);
+  });
+});
+
+/** One raw HTTP/1.1 request over a socket (Node's own parser answers some before any route runs). */
+function rawRequest(port: number, head: string): Promise<{ status: number; headers: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (c) => chunks.push(c));
+    socket.on('error', () => undefined); // the server may close while the request is still being written
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const [headers = '', body = ''] = text.split('\r\n\r\n');
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(headers)?.[1]);
+      if (!status) reject(new Error(`no answer: ${JSON.stringify(text.slice(0, 200))}`));
+      else resolve({ status, headers, body });
+    });
+    socket.write(head);
+  });
+}
+
+describe('URLs and headers too long, malformed requests', () => {
+  let port = 0;
+  beforeAll(async () => {
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    port = (t.app.server.address() as AddressInfo).port;
+  });
+
+  const shape = (status: number, code: string, body: string) => {
+    const json = JSON.parse(body);
+    expect(json.error.code).toBe(code);
+    expect(typeof json.error.message).toBe('string');
+    expect(typeof json.requestId).toBe('string');
+    expect(Object.keys(json).sort()).toEqual(['error', 'requestId']);
+    expect(status).toBe(code === 'URI_TOO_LONG' ? 414 : code === 'HEADERS_TOO_LARGE' ? 431 : 400);
+  };
+
+  it('answers a path parameter too long for the router 414 URI_TOO_LONG, through inject and over a socket', async () => {
+    const size = await t.ctx.store.logSize();
+    for (const url of [`/v1/projects/${'P'.repeat(5000)}`, `/v1/draws/${'D'.repeat(200)}/unseal`, `/v1/experts/${'E'.repeat(3000)}/status`]) {
+      const res = await t.app.inject({ method: url.endsWith('s') ? 'POST' : 'GET', url, headers: t.auth('operator') });
+      expect(res.statusCode).toBe(414);
+      shape(res.statusCode, 'URI_TOO_LONG', res.body);
+      expect(res.headers['x-request-id']).toBe(res.json().requestId);
+      const raw = await rawRequest(port, `GET ${url} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      shape(raw.status, 'URI_TOO_LONG', raw.body);
+    }
+    expect(await t.ctx.store.logSize()).toBe(size);
+  });
+
+  it('answers a malformed escape in the URL 400 INVALID_INPUT', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/v1/projects/%E0%A4%A', headers: t.auth('operator') });
+    shape(res.statusCode, 'INVALID_INPUT', res.body);
+  });
+
+  it("answers a URL or headers too large for Node's parser 431 HEADERS_TOO_LARGE", async () => {
+    const long = await rawRequest(port, `GET /v1/projects/${'P'.repeat(40_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    shape(long.status, 'HEADERS_TOO_LARGE', long.body);
+    const query = await rawRequest(port, `GET /v1/experts?limit=${'9'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    shape(query.status, 'HEADERS_TOO_LARGE', query.body);
+    const headers = await rawRequest(port, `GET /health HTTP/1.1\r\nHost: x\r\n${Array.from({ length: 400 }, (_, i) => `x-h${i}: ${'v'.repeat(60)}`).join('\r\n')}\r\n\r\n`);
+    shape(headers.status, 'HEADERS_TOO_LARGE', headers.body);
+    expect(headers.headers.toLowerCase()).toContain('content-type: application/json');
+  });
+
+  it('answers a request that is not HTTP 400 INVALID_INPUT', async () => {
+    const res = await rawRequest(port, 'GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n');
+    shape(res.status, 'INVALID_INPUT', res.body);
+    const garbage = await rawRequest(port, 'HELLO\x00 WORLD\r\n\r\n');
+    shape(garbage.status, 'INVALID_INPUT', garbage.body);
   });
 });
