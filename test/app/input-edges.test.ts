@@ -233,3 +233,12 @@ describe('URLs and headers too long, malformed requests', () => {
     shape(garbage.status, 'INVALID_INPUT', garbage.body);
   });
 });
+
+describe('OpenAPI security', () => {
+  it('marks exactly the routes without a bearer token as needing none', () => {
+    const doc = t.app.swagger() as unknown as { security: unknown; paths: Record<string, Record<string, { security?: unknown[] }>> };
+    expect(doc.security).toEqual([{ bearer: [] }]);
+    const open = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).filter(([, op]) => Array.isArray(op.security) && op.security.length === 0).map(([m]) => `${m} ${path}`));
+    expect(open.sort()).toEqual(['get /health', 'post /v1/responses/{token}']);
+  });
+});
