@@ -3,8 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import bodyParsers from './plugins/app/body-parsers.js';
 import context, { type AppContext } from './plugins/app/context.js';
 import errorHandler from './plugins/app/error-handler.js';
+import { clientErrorHandler, frameworkErrors, MAX_PARAM_LENGTH } from './plugins/app/framework-errors.js';
 import idempotency from './plugins/app/idempotency.js';
 import access from './plugins/app/access.js';
 import health from './plugins/external/health.js';
@@ -35,7 +37,10 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     genReqId: () => randomUUID(),
     bodyLimit: ctx.config.EXPERT_DRAW_BODY_LIMIT,
     return503OnClosing: true,
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    // What fails before a route is found answers in the service's error shape too.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -46,6 +51,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   // Tier 1: what every route relies on.
   await app.register(context, { context: ctx });
   await app.register(errorHandler);
+  await app.register(bodyParsers);
   // Tier 2: external concerns, one file each.
   await app.register(helmet);
   await app.register(jwt);

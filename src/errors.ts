@@ -17,9 +17,15 @@ export const ERROR_STATUS = {
   SITE_UNAVAILABLE: 409,
   /** A response link past its deadline, or a call no longer open. */
   GONE: 410,
+  /** Node's parser gave up waiting for the whole request. */
+  REQUEST_TIMEOUT: 408,
   PAYLOAD_TOO_LARGE: 413,
+  /** A path parameter longer than the router matches. */
+  URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  /** The request line and headers together exceed Node's limit (a very long URL, too many or too large headers). */
+  HEADERS_TOO_LARGE: 431,
   POLICY_RULES: 422,
   IMPORT_REJECTED: 422,
   SCHEDULE_RULES: 422,

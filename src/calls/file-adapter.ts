@@ -2,6 +2,7 @@
 // so it is created 0600 in a 0700 folder and tightened to 0600 if it already existed.
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { tightenFile } from '../private-files.js';
 import { jcs } from '../crypto/canonical.js';
 import type { CallAdapter, DeliveryOutcome, OutboundMessage } from './message.js';
 
@@ -30,6 +31,8 @@ export class FileAdapter implements CallAdapter {
 
   constructor({ path }: { path: string }) {
     this.path = path;
+    // A file left readable by others (by an earlier version) is tightened at start; a new folder is made 0700.
+    tightenFile(path);
   }
 
   /** Resolves only after the line is written and flushed (fdatasync). Fails, retryably, only if the file cannot be written. */

@@ -1,11 +1,12 @@
 // `expert-draw ca init | ca issue-site` (the centre's site CA) and `expert-draw open` (a site opens a sealed result offline).
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { certificateFingerprint, createCa, issueSiteCertificate, SITE_ID_PATTERN, verifySiteCertificate } from '../crypto/ca.js';
 import { openExport, parseExport, type SealedExport } from '../crypto/sealing.js';
 import { resultCommitment } from '../draw/entries.js';
+import { privateDir } from '../private-files.js';
 
 export const CA_FILES = { cert: 'ca.pem', key: 'ca.key.pem' } as const;
 export const SITE_FILES = { cert: 'site-cert.pem', key: 'site-key.pem' } as const;
@@ -28,7 +29,7 @@ function writePair(dir: string, names: { cert: string; key: string }, pair: { ce
   const key = join(dir, names.key);
   const present = [cert, key].filter((f) => existsSync(f));
   if (present.length > 0) throw new Error(`refusing to overwrite ${present.join(', ')}`);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  privateDir(dir);
   writeFileSync(key, pair.keyPem, { mode: 0o600, flag: 'wx' });
   writeFileSync(cert, pair.certPem, { mode: 0o644, flag: 'wx' });
   return { cert, key };

@@ -1,10 +1,12 @@
 // The instance's keys in keys/: log signer (C2SP note key, Ed25519), JWT signing key (Ed25519) and sealing key pair
-// (X25519). Each is parsed into a KeyObject once at start-up. Private key files are written 0600 and never committed.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// (X25519). Each is parsed into a KeyObject once at start-up. Private key files are written 0600 in a 0700 folder
+// (tightened at start if looser) and never committed.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { CheckpointSigner } from '../log/checkpoint.js';
 import { generateNoteKeys, NoteVerifier } from '../log/note.js';
+import { PRIVATE_FILE_MODE, privateDir, tightenDir, tightenFile } from '../private-files.js';
 
 export const KEY_FILES = {
   logSigner: 'log-signer.key',
@@ -38,12 +40,12 @@ export class MissingKeysError extends Error {
 }
 
 function writeSecret(path: string, text: string): void {
-  writeFileSync(path, text, { mode: 0o600, flag: 'wx' });
+  writeFileSync(path, text, { mode: PRIVATE_FILE_MODE, flag: 'wx' });
 }
 
 /** Writes a full new key set; refuses to overwrite any existing key file. Returns the files written. */
 export function generateKeys(dir: string, origin: string): string[] {
-  mkdirSync(dir, { recursive: true });
+  privateDir(dir);
   const present = Object.values(KEY_FILES).filter((f) => existsSync(join(dir, f)));
   if (present.length > 0) throw new Error(`refusing to overwrite existing key files in ${dir}: ${present.join(', ')}`);
   const note = generateNoteKeys(origin);
@@ -76,6 +78,8 @@ export function loadKeys(options: LoadKeysOptions): InstanceKeys {
   } else if (missing.length > 0) {
     throw new MissingKeysError(dir, missing);
   }
+  tightenDir(dir);
+  for (const f of [KEY_FILES.logSigner, KEY_FILES.jwtPrivate, KEY_FILES.sealingPrivate]) tightenFile(join(dir, f));
   const read = (f: string) => readFileSync(join(dir, f), 'utf8');
   const logSigner = CheckpointSigner.fromKey(read(KEY_FILES.logSigner).trim(), options.origin);
   const logVerifier = NoteVerifier.fromKey(read(KEY_FILES.logVerifier).trim());

@@ -1,6 +1,6 @@
 // The expert record the draw reads, and the personal data kept apart from it.
 import { z } from 'zod';
-import { ExpertId, IsoDate, RegionCode, ResidentId, SpecialtyCode, Uscc } from './primitives.js';
+import { ExpertId, IsoDate, PersonText, RegionCode, ResidentId, SpecialtyCode, Uscc } from './primitives.js';
 
 export const EXPERT_STATUSES = ['active', 'suspended', 'blacklisted', 'retired'] as const;
 export const ExpertStatus = z.enum(EXPERT_STATUSES).describe('Pool status; only active experts (or suspensions that have ended) are drawn');
@@ -43,7 +43,7 @@ export const Expert = z
 /** Personal data: never part of a draw input, never in a log, stored encrypted or keyed-hashed. */
 export const ExpertPersonal = z
   .object({
-    name: z.string().min(1).max(64).describe('Full name'),
+    name: PersonText({ max: 64, description: 'Full name' }),
     phone: z.string().regex(/^\+?\d{6,20}$/, 'phone: digits, optionally with a leading +').describe('Phone number for calls'),
     idNumber: ResidentId,
   })
@@ -52,7 +52,7 @@ export const ExpertPersonal = z
 export const Organisation = z
   .object({
     code: Uscc,
-    name: z.string().min(1).max(200).describe('Registered name'),
+    name: PersonText({ max: 200, description: 'Registered name' }),
   })
   .strict();
 

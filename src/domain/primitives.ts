@@ -59,3 +59,31 @@ export const Hex32 = z
   .string()
   .regex(/^[0-9a-f]{64}$/, '32 bytes as 64 lower-case hex digits')
   .describe('32 bytes, lower-case hex');
+
+/** Bidirectional controls (Unicode UAX #9): they reorder what a reader sees, e.g. a name shown reversed in the log. */
+const BIDI_CONTROL = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+/** Control characters (C0, DEL, C1): never part of a name or a reason. */
+const CONTROL = /\p{Cc}/u;
+/** Something a reader can see: any character but white space, format (zero-width) and control characters. */
+const VISIBLE = /[^\s\p{Cf}\p{Cc}]/u;
+/** Marks the issues of PersonText's rules, so a caller (the bulk import) can report them with a code of its own. */
+export const PERSON_TEXT_ISSUE = 'PERSON_TEXT';
+
+/**
+ * Text written by a person and read by a person: names of experts and organisations, project name and venue, every
+ * reason. Trimmed; refused when nothing in it is visible (blank, zero-width only), or when it holds a bidirectional or
+ * other control character (text that reads differently from what is stored).
+ */
+export function PersonText(options: { min?: number; max: number; description: string }) {
+  const params = { code: PERSON_TEXT_ISSUE };
+  const min = options.min ?? 1;
+  return z
+    .string()
+    .trim()
+    .min(min)
+    .max(options.max)
+    .refine((s) => !BIDI_CONTROL.test(s), { message: 'text must not hold bidirectional control characters', params, abort: true })
+    .refine((s) => !CONTROL.test(s), { message: 'text must not hold control characters (tabs, line breaks, …)', params, abort: true })
+    .refine((s) => s.length < min || VISIBLE.test(s), { message: 'text must hold at least one visible character', params })
+    .describe(options.description);
+}

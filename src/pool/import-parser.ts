@@ -12,7 +12,7 @@
  * Errors never contain personal values (names, phones, ID numbers): only line numbers, field names and reasons.
  */
 import { Expert, ExpertPersonal } from '../domain/expert.js';
-import { ExpertId, ResidentId } from '../domain/primitives.js';
+import { ExpertId, PERSON_TEXT_ISSUE, ResidentId } from '../domain/primitives.js';
 
 export const IMPORT_FORMATS = ['jsonl', 'csv'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -27,6 +27,7 @@ export const IMPORT_ERROR_CODES = {
   BAD_CSV: 'a CSV record is malformed (quotes, field count)',
   LINE_TOO_LONG: 'a line (for CSV, a record) is longer than the cap',
   INVALID_FIELD: 'a field fails the expert or personal-data schema',
+  BAD_TEXT: 'a name is blank or invisible, or holds a bidirectional or other control character',
   DUPLICATE_ID: 'the expert id already appears on an earlier line',
   DUPLICATE_ID_NUMBER: 'the ID number already appears on an earlier line',
   TOO_MANY_ROWS: 'the file holds more rows than one import may',
@@ -218,7 +219,8 @@ class RowValidator {
         }
         continue;
       }
-      this.push({ line, ...(path ? { field: path } : {}), code: 'INVALID_FIELD', message: issue.message });
+      const code = issue.params?.['code'] === PERSON_TEXT_ISSUE ? 'BAD_TEXT' : 'INVALID_FIELD';
+      this.push({ line, ...(path ? { field: path } : {}), code, message: issue.message });
     }
   }
 }
@@ -228,6 +230,7 @@ interface ZodIssueLike {
   readonly path: readonly PropertyKey[];
   readonly message: string;
   readonly keys?: readonly string[];
+  readonly params?: Readonly<Record<string, unknown>>;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -225,6 +225,8 @@ export class PoolService {
    */
   import(rows: readonly ImportRow[], parseErrors: readonly ImportError[], mode: 'all' | 'valid', by: TokenClaims): Promise<ImportReport> {
     return this.change(async () => {
+      // A file without a single row is a mistake (wrong file, header only), not an import of nothing.
+      if (rows.length === 0 && parseErrors.length === 0) throw new AppError('IMPORT_REJECTED', 'the file holds no experts', { errors: [], rows: 0 });
       const errors: ImportError[] = [...parseErrors];
       const knownHashes = new Set([...this.experts.values()].map((r) => r.idHash));
       const accepted: Array<{ row: ImportRow; idHash: string }> = [];

@@ -1,7 +1,7 @@
 // SQLite adapter (better-sqlite3): the embedded default. WAL with synchronous=FULL: a commit returns after fsync.
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { privateDir, privateFile, tightenFile } from '../private-files.js';
 import { RecordConflictError, StoreConflictError, type LogBatch, type RecordChange, type Store, type StoredCheckpoint } from './store.js';
 
 const SCHEMA = `
@@ -29,6 +29,18 @@ export interface SqliteStoreOptions {
   readonly feed?: readonly string[];
 }
 
+/**
+ * The database, the leases database beside it and their -wal and -shm files are 0600 in a 0700 folder. SQLite gives a
+ * new -wal or -shm file the mode of its main file, so the main files are created 0600 before SQLite opens them.
+ */
+function privateDatabaseFiles(file: string): void {
+  privateDir(dirname(file));
+  for (const main of [file, `${file}.leases`]) {
+    privateFile(main);
+    for (const suffix of ['-wal', '-shm', '-journal']) tightenFile(`${main}${suffix}`);
+  }
+}
+
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
@@ -38,7 +50,7 @@ export class SqliteStore implements Store {
 
   constructor(options: SqliteStoreOptions) {
     this.feed = options.feed ? new Set(options.feed) : null;
-    mkdirSync(dirname(options.file), { recursive: true });
+    if (options.file !== ':memory:') privateDatabaseFiles(options.file);
     this.db = new Database(options.file);
     this.db.pragma('journal_mode = WAL');
     // FULL: in WAL mode the WAL is fsynced at every commit, so a committed batch survives power loss.

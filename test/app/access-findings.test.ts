@@ -116,7 +116,8 @@ describe('finding 4: Idempotency-Key replays stay with their holder and route', 
 describe('finding 3: answer links never reach the service log', () => {
   it('redacts the token from the logged path on every status and spelling', async () => {
     const messages = await readFileMessages(join(t.config.EXPERT_DRAW_DATA_DIR, 'calls.jsonl'));
-    const live = messages[0]!.responseUrl!.split('/').pop()!;
+    // The last call placed: not the seat the check-in test above admitted (an answer to that one is 410).
+    const live = messages.at(-1)!.responseUrl!.split('/').pop()!;
     const unknown = 'Q'.repeat(32);
     const sent = [
       await t.app.inject({ method: 'POST', url: `/v1/responses/${live}`, payload: { answer: 'accept' } }),

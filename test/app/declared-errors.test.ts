@@ -315,7 +315,8 @@ function methodOf(route: string): 'GET' | 'POST' | 'PUT' | 'PATCH' {
 
 function send(app: Built, route: string, req: Req, auth: Record<string, string> | null) {
   const method = methodOf(route);
-  const payload = req.payload ?? (method === 'GET' ? undefined : {});
+  // No payload, no body: the routes that take none refuse one.
+  const payload = req.payload;
   return app.app.inject({ method, url: req.url, headers: { ...(auth ?? {}), ...(req.headers ?? {}) }, ...(payload === undefined ? {} : { payload: payload as string | object }) });
 }
 

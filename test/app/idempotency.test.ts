@@ -52,8 +52,11 @@ interface Case {
   readonly url: string | (() => string);
   /** null: a route without a bearer token (the response link). */
   readonly role: 'pool-manager' | 'operator' | 'supervisor' | 'checkin' | 'admin' | null;
-  readonly payload: () => string | object | Promise<object>;
-  readonly other: () => string | object | Promise<object>;
+  /** undefined: a route that takes no body. */
+  readonly payload: () => string | object | Promise<object> | undefined;
+  readonly other: () => string | object | Promise<object> | undefined;
+  /** A route that takes no body: the other request goes to this URL instead. */
+  readonly otherUrl?: () => string;
   readonly contentType?: string;
   readonly before?: () => Promise<unknown>;
 }
@@ -102,10 +105,11 @@ const CASES: Record<string, Case> = {
       clock = Date.parse('2026-12-01T10:05:00+08:00');
       await t.app.inject({ method: 'POST', url: `/v1/draws/${drawId}/unseal`, headers: t.auth('operator', { subject: 'op-first' }) });
     },
-    payload: () => ({}),
-    other: () => ({ note: 'x' }),
+    payload: () => undefined,
+    other: () => undefined,
+    otherUrl: () => `/v1/draws/${drawId}/unseal?note=x`,
   },
-  '/v1/draws/{id}/disclose': { url: () => `/v1/draws/${drawId}/disclose`, role: 'operator', payload: () => ({}), other: () => ({ note: 'x' }) },
+  '/v1/draws/{id}/disclose': { url: () => `/v1/draws/${drawId}/disclose`, role: 'operator', payload: () => undefined, other: () => undefined, otherUrl: () => `/v1/draws/${drawId}/disclose?note=x` },
   '/v1/sites': { url: '/v1/sites', role: 'admin', payload: () => ({ certificate: sites.one.certPem }), other: () => ({ certificate: sites.two.certPem }) },
   '/v1/sites/{id}/revoke': {
     url: '/v1/sites/site-idem-3/revoke',
@@ -118,16 +122,18 @@ const CASES: Record<string, Case> = {
     url: '/v1/projects/P-IDEM-D/draw',
     role: 'operator',
     before: () => t.app.inject({ method: 'POST', url: '/v1/projects', headers: t.auth('operator'), payload: project('P-IDEM-D') }),
-    payload: () => ({}),
-    other: () => ({ note: 'x' }),
+    payload: () => undefined,
+    other: () => undefined,
+    otherUrl: () => '/v1/projects/P-IDEM-D/draw?note=x',
   },
 };
 
-async function send(c: Case, key: string | undefined, payload: string | object | Promise<object>, subject = 'same-person') {
+async function send(c: Case, key: string | undefined, payload: string | object | Promise<object> | undefined, subject = 'same-person', url?: string) {
   const headers: Record<string, string> = c.role ? { ...t.auth(c.role, { subject }) } : {};
   if (key !== undefined) headers['idempotency-key'] = key;
   if (c.contentType) headers['content-type'] = c.contentType;
-  return t.app.inject({ method: 'POST', url: typeof c.url === 'string' ? c.url : c.url(), headers, payload: await payload });
+  const body = await payload;
+  return t.app.inject({ method: 'POST', url: url ?? (typeof c.url === 'string' ? c.url : c.url()), headers, ...(body === undefined ? {} : { payload: body }) });
 }
 
 describe('Idempotency-Key', () => {
@@ -158,7 +164,7 @@ describe('Idempotency-Key', () => {
       expect(again.headers['idempotent-replayed']).toBe('true');
       expect(again.json()).toEqual(first.json());
       expect(await t.ctx.store.logSize()).toBe(afterFirst);
-      const other = await send(c, key, c.other());
+      const other = await send(c, key, c.other(), undefined, c.otherUrl?.());
       expect(other.statusCode).toBe(409);
       expect(other.json().error.code).toBe('IDEMPOTENCY_CONFLICT');
       expect(await t.ctx.store.logSize()).toBe(afterFirst);

@@ -5,6 +5,7 @@ import {
   Hex32,
   IsoDate,
   IsoDateTimeWithOffset,
+  PersonText,
   ProjectId,
   RegionCode,
   RegionPrefix,
@@ -88,5 +89,18 @@ describe('Hex32', () => {
     expect(ok(Hex32, 'AB'.repeat(32))).toBe(false);
     expect(ok(Hex32, 'ab'.repeat(31))).toBe(false);
     expect(ok(Hex32, 'g'.repeat(64))).toBe(false);
+  });
+});
+
+describe('PersonText', () => {
+  const Name = PersonText({ max: 10, description: 'a name' });
+  it('trims, and keeps text with something visible in it', () => {
+    expect(Name.parse('  张三 ')).toBe('张三');
+    for (const v of ['O\u2019Brien', 'a b', '👩\u200d🔬', 'x\u200by']) expect(ok(Name, v), JSON.stringify(v)).toBe(true);
+  });
+  it('refuses blank and invisible text, bidirectional controls and control characters', () => {
+    for (const v of ['', ' ', '\u3000', '\u200b', '\ufeff', '\u2060\u200c', '\u202eab', 'a\u2067b', 'a\u061cb', 'a\u200eb', 'a\u200fb', 'a\tb', 'a\u0000b', 'a\u009fb', 'x'.repeat(11), 42]) {
+      expect(ok(Name, v), JSON.stringify(v)).toBe(false);
+    }
   });
 });

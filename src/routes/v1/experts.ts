@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Expert, ExpertPersonal, ExpertStatus, Relation } from '../../domain/expert.js';
-import { ExpertId, IsoDate, RegionCode, SpecialtyCode, Uscc } from '../../domain/primitives.js';
+import { ExpertId, IsoDate, PersonText, RegionCode, SpecialtyCode, Uscc } from '../../domain/primitives.js';
 import { errorResponses } from '../../schemas/common.js';
 
 const ExpertView = Expert.extend({
@@ -79,7 +79,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         body: z
           .object({
             status: ExpertStatus,
-            reason: z.string().trim().min(2).max(500).describe('Why: kept in the audit log'),
+            reason: PersonText({ min: 2, max: 500, description: 'Why: kept in the audit log' }),
             until: IsoDate.nullable().default(null).describe('Last day of a suspension; null for open-ended'),
           })
           .strict()

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { detectFormat, IMPORT_ERROR_CODES, parseImport } from '../../pool/import-parser.js';
+import { requireUtf8Charset } from '../../plugins/app/body-parsers.js';
 import { errorResponses } from '../../schemas/common.js';
 
 const ImportErrorSchema = z.object({
@@ -19,7 +20,15 @@ const IMPORT_BODY_FACTOR = 32;
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   const bodyLimit = app.ctx.config.EXPERT_DRAW_BODY_LIMIT * IMPORT_BODY_FACTOR;
-  app.addContentTypeParser(IMPORT_TYPES, { parseAs: 'buffer', bodyLimit }, (_req, body, done) => done(null, body));
+  // UTF-8 only; the bytes are checked line by line by the parser, so a bad line is reported with its number.
+  app.addContentTypeParser(IMPORT_TYPES, { parseAs: 'buffer', bodyLimit }, (req, body, done) => {
+    try {
+      requireUtf8Charset(req);
+      done(null, body);
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
 
   app.post(
     '/experts/import',
@@ -31,6 +40,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         description:
           'Content-Type text/csv or application/x-ndjson. CSV columns (English or Chinese headers): id/专家编号, name/姓名, phone/手机, idNumber/身份证号, specialties/专业代码 (; separated), region/地区代码, employer/统一社会信用代码, status/状态, suspendedUntil/暂停至, unavailable/不可用日期. mode=all (default) stores nothing if any row is bad; mode=valid stores the valid rows.',
         tags: ['pool'],
+        consumes: IMPORT_TYPES,
         querystring: z.object({ mode: z.enum(['all', 'valid']).default('all').describe('all: nothing unless every row is valid; valid: store the valid rows') }),
         response: {
           200: z.object({

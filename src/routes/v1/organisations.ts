@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Organisation } from '../../domain/expert.js';
-import { Uscc } from '../../domain/primitives.js';
+import { PersonText, Uscc } from '../../domain/primitives.js';
 import { errorResponses } from '../../schemas/common.js';
 
 const routes: FastifyPluginAsyncZod = async (app) => {
@@ -14,7 +14,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Register or rename an organisation',
         tags: ['pool'],
         params: z.object({ code: Uscc }),
-        body: z.object({ name: z.string().trim().min(1).max(200).describe('Registered name') }).strict(),
+        body: z.object({ name: PersonText({ max: 200, description: 'Registered name' }) }).strict(),
         response: { 200: Organisation, ...errorResponses(409) },
       },
     },

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Project } from '../../domain/project.js';
 import { DrawRequest } from '../../domain/request.js';
-import { DrawId, IsoDateTimeWithOffset, ProjectId, Uscc } from '../../domain/primitives.js';
+import { DrawId, IsoDateTimeWithOffset, PersonText, ProjectId, Uscc } from '../../domain/primitives.js';
 import { AppError } from '../../errors.js';
 import { idempotencyWrite } from '../../plugins/app/idempotency.js';
 import { errorResponses } from '../../schemas/common.js';
@@ -12,8 +12,8 @@ import { DRAW_STATES, type DrawRecord } from '../../services/draw.service.js';
 import { PROJECT_STATES, type ProjectRecord } from '../../services/project.service.js';
 
 const Register = Project.extend({
-  name: z.string().trim().min(1).max(200).optional().describe('Project name'),
-  venue: z.string().trim().min(1).max(200).optional().describe('Evaluation venue (told to the experts called)'),
+  name: PersonText({ max: 200, description: 'Project name' }).optional(),
+  venue: PersonText({ max: 200, description: 'Evaluation venue (told to the experts called)' }).optional(),
   groups: DrawRequest.shape.groups,
   tendererRepresentatives: DrawRequest.shape.tendererRepresentatives,
   leadTimeMinutes: z.int().min(0).max(2880).optional().describe('Draw this long before bid opening (default: the policy, 60)'),
@@ -63,7 +63,7 @@ const DrawView = z
   })
   .describe('Draw status: never an expert identity');
 
-const Reason = z.string().trim().min(2).max(500).describe('Why: kept in the audit log');
+const Reason = PersonText({ min: 2, max: 500, description: 'Why: kept in the audit log' });
 const Params = z.object({ id: ProjectId });
 const drawView = (d: DrawRecord) => {
   const { sealed: _sealed, by: _by, ...rest } = d;

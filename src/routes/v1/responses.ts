@@ -12,6 +12,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Accept or decline a call (the link sent to the expert)',
         tags: ['calls'],
+        // No bearer token: the link is the credential.
+        security: [],
         params: z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{32}$/).describe('The response token from the message') }),
         body: z.object({ answer: z.enum(['accept', 'decline']).describe('accept (接受) or decline (拒绝)') }).strict(),
         response: {

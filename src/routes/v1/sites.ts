@@ -2,7 +2,7 @@
 // (docs/sites.md); the site's own token downloads its draws' sealed results, which only its key opens.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DrawId, SiteId } from '../../domain/primitives.js';
+import { DrawId, PersonText, SiteId } from '../../domain/primitives.js';
 import { errorResponses } from '../../schemas/common.js';
 import { SITE_STATES, type SiteRecord } from '../../services/site.service.js';
 import { SEALED_EXPORT_FORMAT } from '../../crypto/sealing.js';
@@ -44,7 +44,7 @@ const SealedExportView = z
   .describe('Open offline: expert-draw open --key site-key.pem sealed.json');
 
 const Params = z.object({ id: SiteId });
-const Reason = z.string().trim().min(2).max(500).describe('Why: kept in the audit log');
+const Reason = PersonText({ min: 2, max: 500, description: 'Why: kept in the audit log' });
 const view = (s: SiteRecord) => s;
 
 const routes: FastifyPluginAsyncZod = async (app) => {

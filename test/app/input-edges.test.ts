@@ -1,0 +1,244 @@
+// Input at the edges of the service (issue 9, finding 5): names and reasons a person cannot read as stored, bodies in
+// another charset or not UTF-8, bodies sent to routes that take none, empty imports, and URLs and headers too long for
+// the router or for Node's parser. Every refusal has the service's error shape and leaves the log as it was.
+import { connect, type AddressInfo } from 'node:net';
+import type { InjectOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
+import { build, type Built } from '../helper.js';
+
+let t: Built;
+const pool = generatePool({ size: 20, seed: 'input-edges', fixed: [{ code: 'C990101', members: 12 }] });
+const E = pool.experts[0]!.id;
+const ORG = syntheticUscc(8401);
+const op = { sub: 'op', role: 'operator' as const, iat: 0, exp: 0 };
+const csvHeader = 'id,name,phone,idNumber,specialties,region,employer,status\n';
+const csvRow = (i: number, name = syntheticPersonal(i).name) => {
+  const e = pool.experts[i]!;
+  const p = syntheticPersonal(i);
+  return `${e.id},${name},${p.phone},${p.idNumber},${e.specialties.join(';')},${e.region},${e.employer},active\n`;
+};
+
+beforeAll(async () => {
+  t = await build({ EXPERT_DRAW_RATE_LIMIT: '100000' });
+  const seed = { sub: 'seed', role: 'admin' as const, iat: 0, exp: 0 };
+  await t.ctx.pool.import(pool.experts.slice(0, 15).map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', seed);
+  await t.ctx.projects.register(
+    {
+      project: { id: 'P-EDGE', tenderer: syntheticUscc(8001), agency: null, bidders: [], avoid: [], preparedBy: [], bidOpeningAt: '2030-12-01T10:00:00+08:00', region: '330106' },
+      request: { groups: [{ specialty: 'C990101', count: 5 }], tendererRepresentatives: 0 },
+      name: null,
+      venue: null,
+      leadTimeMinutes: undefined,
+    },
+    op,
+  );
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+/** Sends a request and checks it was refused with `status` and `code`, in the service's shape, logging nothing. */
+async function refused(req: InjectOptions, status: number, code: string) {
+  const size = await t.ctx.store.logSize();
+  const res = await t.app.inject(req);
+  expect(res.statusCode, res.body).toBe(status);
+  const body = res.json();
+  expect(body.error.code).toBe(code);
+  expect(typeof body.error.message).toBe('string');
+  expect(body.requestId).toBe(res.headers['x-request-id']);
+  expect(await t.ctx.store.logSize()).toBe(size);
+  return body;
+}
+
+const BLANK_OR_HIDDEN = [' ', '\u3000', '\u200b', '\u200b\u200d', ' \ufeff ', '\u00ad'];
+const BIDI = ['\u202e某某公司', '张\u200f三', '\u2066名\u2069', '\u061c名字', '\u200e名字', '名\u202a字'];
+const CONTROLS = ['名\u0000字', '名\u0007字', '名\n字', '名\u0085字'];
+
+describe('person-readable text (names, venues, reasons)', () => {
+  it('refuses blank, invisible, bidirectional and control text in every route that takes it', async () => {
+    const pm = t.auth('pool-manager');
+    for (const text of [...BLANK_OR_HIDDEN, ...BIDI, ...CONTROLS]) {
+      const what = JSON.stringify(text);
+      await refused({ method: 'PUT', url: `/v1/organisations/${ORG}`, headers: pm, payload: { name: text } }, 400, 'INVALID_INPUT').catch((e) => {
+        throw new Error(`organisation name ${what}: ${e}`);
+      });
+      await refused({ method: 'POST', url: `/v1/experts/${E}/status`, headers: pm, payload: { status: 'retired', reason: `${text}${text}` } }, 400, 'INVALID_INPUT');
+      await refused({ method: 'POST', url: '/v1/projects/P-EDGE/cancel', headers: t.auth('operator'), payload: { reason: `${text}${text}` } }, 400, 'INVALID_INPUT');
+      const expert = { ...pool.experts[16]!, personal: { ...syntheticPersonal(16), name: text } };
+      await refused({ method: 'POST', url: '/v1/experts', headers: pm, payload: expert }, 400, 'INVALID_INPUT');
+      const project = { id: 'P-EDGE-NEW', tenderer: syntheticUscc(8001), bidOpeningAt: '2030-12-01T10:00:00+08:00', region: '330106', groups: [{ specialty: 'C990101', count: 5 }] };
+      await refused({ method: 'POST', url: '/v1/projects', headers: t.auth('operator'), payload: { ...project, name: text } }, 400, 'INVALID_INPUT');
+      await refused({ method: 'POST', url: '/v1/projects', headers: t.auth('operator'), payload: { ...project, venue: text } }, 400, 'INVALID_INPUT');
+    }
+  });
+
+  it('keeps ordinary names, trimmed, with their inner spaces and joiners', async () => {
+    const res = await t.app.inject({ method: 'PUT', url: `/v1/organisations/${ORG}`, headers: t.auth('pool-manager'), payload: { name: '  Acme Bau GmbH\u00a0& Co. 👩‍🔬 ' } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().name).toBe('Acme Bau GmbH\u00a0& Co. 👩‍🔬');
+  });
+
+  it('reports a bad name in a bulk import as a row error with its own code, storing nothing', async () => {
+    for (const name of ['\u200b', '\u202e三张', '张\t三']) {
+      const body = await refused(
+        { method: 'POST', url: '/v1/experts/import', headers: { ...t.auth('pool-manager'), 'content-type': 'text/csv' }, payload: csvHeader + csvRow(17) + csvRow(18, name) },
+        422,
+        'IMPORT_REJECTED',
+      );
+      expect(body.error.details.errors).toContainEqual(expect.objectContaining({ line: 3, field: 'name', code: 'BAD_TEXT' }));
+      expect(JSON.stringify(body)).not.toContain(name);
+    }
+    expect(t.ctx.pool.size()).toBe(15);
+  });
+});
+
+describe('body encoding', () => {
+  const cancel = (headers: Record<string, string>, payload: string | Buffer) =>
+    ({ method: 'POST', url: '/v1/projects/P-EDGE/cancel', headers: { ...t.auth('operator'), ...headers }, payload }) as const;
+  const reason = JSON.stringify({ reason: '招标人撤回' });
+
+  it('refuses a JSON body declared in any charset but UTF-8 with 415', async () => {
+    for (const type of ['application/json; charset=latin1', 'application/json; charset=iso-8859-1', 'application/json;charset="UTF-16"', 'application/json; charset=utf-16le', 'application/json; charset=']) {
+      await refused(cancel({ 'content-type': type }, Buffer.from(reason, 'latin1')), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    }
+    await refused(cancel({ 'content-type': 'application/json; charset=utf-16' }, Buffer.from(reason, 'utf16le')), 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('refuses an import declared in any charset but UTF-8 with 415', async () => {
+    for (const type of ['text/csv; charset=gbk', 'application/x-ndjson; charset=latin1', 'application/jsonl; charset=utf-16']) {
+      await refused({ method: 'POST', url: '/v1/experts/import', headers: { ...t.auth('pool-manager'), 'content-type': type }, payload: csvHeader + csvRow(17) }, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    }
+    expect(t.ctx.pool.size()).toBe(15);
+  });
+
+  it('refuses JSON bytes that are not UTF-8 with 400', async () => {
+    for (const bytes of [Buffer.from('{"reason":"\xe6\x8b\x9b\xff"}', 'latin1'), Buffer.from([0x7b, 0x22, 0x72, 0x22, 0x3a, 0x22, 0xc0, 0xaf, 0x22, 0x7d]), Buffer.from('{"reason":"\xed\xa0\x80ab"}', 'latin1')]) {
+      await refused(cancel({ 'content-type': 'application/json' }, bytes), 400, 'INVALID_INPUT');
+    }
+  });
+
+  it('reads UTF-8 with or without charset, and still refuses prototype poisoning', async () => {
+    const res = await t.app.inject(cancel({ 'content-type': 'application/json; charset=UTF-8' }, '{"reason":"x"}'));
+    expect(res.statusCode).toBe(400); // the reason is too short: the body was read
+    expect(res.json().error.details.issues[0].path).toBe('/reason');
+    await refused(cancel({ 'content-type': 'application/json' }, '{"reason":"招标人撤回","__proto__":{"x":1}}'), 400, 'INVALID_INPUT');
+    await refused(cancel({ 'content-type': 'application/json' }, '{"reason":"招标人撤回","constructor":{"prototype":{"x":1}}}'), 400, 'INVALID_INPUT');
+  });
+});
+
+describe('routes that take no body', () => {
+  const ROUTES = ['/v1/projects/P-EDGE/draw', '/v1/draws/D-00000000-0000-4000-8000-000000000000/unseal', '/v1/draws/D-00000000-0000-4000-8000-000000000000/disclose'];
+
+  it('refuse any body, of any type', async () => {
+    for (const url of ROUTES) {
+      const headers = t.auth('operator');
+      for (const [type, payload] of [['application/json', '{}'], ['application/json', '{"groups":[]}'], ['application/json', 'null'], ['text/plain', 'x'], ['application/octet-stream', 'x'], [undefined, 'x']] as const) {
+        const body = await refused({ method: 'POST', url, headers: type ? { ...headers, 'content-type': type } : headers, payload }, 400, 'INVALID_INPUT');
+        expect(body.error.message).toBe('this request takes no body');
+      }
+    }
+  });
+
+  it('accept an empty body, with or without a Content-Type', async () => {
+    const url = '/v1/draws/D-00000000-0000-4000-8000-000000000000/disclose';
+    for (const headers of [{}, { 'content-type': 'application/json' }, { 'content-length': '0' }]) {
+      const res = await t.app.inject({ method: 'POST', url, headers: { ...t.auth('operator'), ...headers } });
+      expect(res.statusCode, res.body).toBe(404);
+      expect(res.json().error.code).toBe('NOT_FOUND');
+    }
+  });
+});
+
+describe('empty imports', () => {
+  it('refuse a file that holds no experts, storing and logging nothing', async () => {
+    const version = (await t.app.inject({ method: 'GET', url: '/v1/experts?limit=1', headers: t.auth('pool-manager') })).json();
+    for (const [type, payload] of [['text/csv', csvHeader], ['text/csv', `\ufeff${csvHeader}\r\n\r\n`], ['application/x-ndjson', ''], ['application/x-ndjson', '\n\n  \n']] as const) {
+      for (const mode of ['all', 'valid']) {
+        const body = await refused({ method: 'POST', url: `/v1/experts/import?mode=${mode}`, headers: { ...t.auth('pool-manager'), 'content-type': type }, payload }, 422, 'IMPORT_REJECTED');
+        expect(body.error.message).toBe('the file holds no experts');
+      }
+    }
+    expect(t.ctx.pool.size()).toBe(15);
+    expect((await t.app.inject({ method: 'GET', url: '/v1/experts?limit=1', headers: t.auth('pool-manager') })).json()).toEqual(version);
+  });
+});
+
+/** One raw HTTP/1.1 request over a socket (Node's own parser answers some before any route runs). */
+function rawRequest(port: number, head: string): Promise<{ status: number; headers: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (c) => chunks.push(c));
+    socket.on('error', () => undefined); // the server may close while the request is still being written
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const [headers = '', body = ''] = text.split('\r\n\r\n');
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(headers)?.[1]);
+      if (!status) reject(new Error(`no answer: ${JSON.stringify(text.slice(0, 200))}`));
+      else resolve({ status, headers, body });
+    });
+    socket.write(head);
+  });
+}
+
+describe('URLs and headers too long, malformed requests', () => {
+  let port = 0;
+  beforeAll(async () => {
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    port = (t.app.server.address() as AddressInfo).port;
+  });
+
+  const shape = (status: number, code: string, body: string) => {
+    const json = JSON.parse(body);
+    expect(json.error.code).toBe(code);
+    expect(typeof json.error.message).toBe('string');
+    expect(typeof json.requestId).toBe('string');
+    expect(Object.keys(json).sort()).toEqual(['error', 'requestId']);
+    expect(status).toBe(code === 'URI_TOO_LONG' ? 414 : code === 'HEADERS_TOO_LARGE' ? 431 : 400);
+  };
+
+  it('answers a path parameter too long for the router 414 URI_TOO_LONG, through inject and over a socket', async () => {
+    const size = await t.ctx.store.logSize();
+    for (const url of [`/v1/projects/${'P'.repeat(5000)}`, `/v1/draws/${'D'.repeat(200)}/unseal`, `/v1/experts/${'E'.repeat(3000)}/status`]) {
+      const res = await t.app.inject({ method: url.endsWith('s') ? 'POST' : 'GET', url, headers: t.auth('operator') });
+      expect(res.statusCode).toBe(414);
+      shape(res.statusCode, 'URI_TOO_LONG', res.body);
+      expect(res.headers['x-request-id']).toBe(res.json().requestId);
+      const raw = await rawRequest(port, `GET ${url} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      shape(raw.status, 'URI_TOO_LONG', raw.body);
+    }
+    expect(await t.ctx.store.logSize()).toBe(size);
+  });
+
+  it('answers a malformed escape in the URL 400 INVALID_INPUT', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/v1/projects/%E0%A4%A', headers: t.auth('operator') });
+    shape(res.statusCode, 'INVALID_INPUT', res.body);
+  });
+
+  it("answers a URL or headers too large for Node's parser 431 HEADERS_TOO_LARGE", async () => {
+    const long = await rawRequest(port, `GET /v1/projects/${'P'.repeat(40_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    shape(long.status, 'HEADERS_TOO_LARGE', long.body);
+    const query = await rawRequest(port, `GET /v1/experts?limit=${'9'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    shape(query.status, 'HEADERS_TOO_LARGE', query.body);
+    const headers = await rawRequest(port, `GET /health HTTP/1.1\r\nHost: x\r\n${Array.from({ length: 400 }, (_, i) => `x-h${i}: ${'v'.repeat(60)}`).join('\r\n')}\r\n\r\n`);
+    shape(headers.status, 'HEADERS_TOO_LARGE', headers.body);
+    expect(headers.headers.toLowerCase()).toContain('content-type: application/json');
+  });
+
+  it('answers a request that is not HTTP 400 INVALID_INPUT', async () => {
+    const res = await rawRequest(port, 'GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n');
+    shape(res.status, 'INVALID_INPUT', res.body);
+    const garbage = await rawRequest(port, 'HELLO\x00 WORLD\r\n\r\n');
+    shape(garbage.status, 'INVALID_INPUT', garbage.body);
+  });
+});
+
+describe('OpenAPI security', () => {
+  it('marks exactly the routes without a bearer token as needing none', () => {
+    const doc = t.app.swagger() as unknown as { security: unknown; paths: Record<string, Record<string, { security?: unknown[] }>> };
+    expect(doc.security).toEqual([{ bearer: [] }]);
+    const open = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).filter(([, op]) => Array.isArray(op.security) && op.security.length === 0).map(([m]) => `${m} ${path}`));
+    expect(open.sort()).toEqual(['get /health', 'post /v1/responses/{token}']);
+  });
+});
