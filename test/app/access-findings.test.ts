@@ -38,6 +38,7 @@ let t: Built;
 let drawId = '';
 /** The ID number of an expert seated on the centre's project. */
 let seatedIdNumber = '';
+let seatedPhone = '';
 
 beforeAll(async () => {
   t = await build({ EXPERT_DRAW_RATE_LIMIT: '20' }, { now: () => clock, logger: { level: 'info', stream: sink } });
@@ -56,6 +57,7 @@ beforeAll(async () => {
   await t.ctx.calls.tick();
   const first = t.ctx.draws.openSealed(await t.ctx.draws.get(drawId)).result.groups[0]!.selected[0]!;
   seatedIdNumber = t.ctx.pool.personal(first).idNumber;
+  seatedPhone = t.ctx.pool.personal(first).phone;
 }, 60_000);
 afterAll(async () => {
   await t?.close();
@@ -116,8 +118,8 @@ describe('finding 4: Idempotency-Key replays stay with their holder and route', 
 describe('finding 3: answer links never reach the service log', () => {
   it('redacts the token from the logged path on every status and spelling', async () => {
     const messages = await readFileMessages(join(t.config.EXPERT_DRAW_DATA_DIR, 'calls.jsonl'));
-    // The last call placed: not the seat the check-in test above admitted (an answer to that one is 410).
-    const live = messages.at(-1)!.responseUrl!.split('/').pop()!;
+    // Not the call of the expert the check-in test above admitted (an answer to that one is 410).
+    const live = messages.find((m) => m.to !== seatedPhone)!.responseUrl!.split('/').pop()!;
     const unknown = 'Q'.repeat(32);
     const sent = [
       await t.app.inject({ method: 'POST', url: `/v1/responses/${live}`, payload: { answer: 'accept' } }),
