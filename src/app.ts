@@ -37,6 +37,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     genReqId: () => randomUUID(),
     bodyLimit: ctx.config.EXPERT_DRAW_BODY_LIMIT,
     return503OnClosing: true,
+    // Behind a TLS proxy every client would share the proxy's address (and its rate limit) unless the proxy is named.
+    trustProxy: trustedProxies(ctx.config.EXPERT_DRAW_TRUST_PROXY),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     // What fails before a route is found answers in the service's error shape too.
     frameworkErrors,
@@ -72,4 +74,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(checkinRoutes, { prefix: '/v1' });
   await app.register(siteRoutes, { prefix: '/v1' });
   return app;
+}
+
+/** A hop count trusts that many proxies nearest the service; a list trusts those addresses and ranges. */
+function trustedProxies(setting: number | false | string[]): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }

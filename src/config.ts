@@ -40,6 +40,12 @@ export const ConfigSchema = z
       .default('expert-draw.localhost/log')
       .describe('Checkpoint origin line and log signer name: unique per deployment'),
     EXPERT_DRAW_HOST: z.string().min(1).default('127.0.0.1').describe('Address the HTTP service listens on'),
+    EXPERT_DRAW_TRUST_PROXY: z
+      .string()
+      .regex(/^(?:\d{1,2}|[0-9A-Fa-f:./]+(?:\s*,\s*[0-9A-Fa-f:./]+)*)$/, 'a hop count (1) or the proxies\' addresses or CIDR ranges, comma-separated (10.0.0.5,10.1.0.0/16)')
+      .optional()
+      .transform((v) => (v === undefined ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((a) => a.trim())))
+      .describe('Reverse proxies in front of the service whose X-Forwarded-For is believed (rate limits and logs see the real client); unset: none'),
     EXPERT_DRAW_PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port (0: any free port)'),
     EXPERT_DRAW_TOKEN_MAX_TTL_S: z.coerce.number().int().min(60).max(86_400).default(8 * 3600).describe('Longest accepted token lifetime'),
     EXPERT_DRAW_BODY_LIMIT: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024).describe('Largest request body in bytes (bulk import: 32×)'),

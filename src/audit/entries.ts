@@ -32,6 +32,7 @@ export const ENTRIES = {
   'draw.exported': z.object({ drawId: z.string(), projectId: z.string(), site: z.string(), fingerprint: z.string().nullable(), by }).strict(),
   'unseal.approved': z.object({ drawId: z.string(), projectId: z.string(), by, role: z.string() }).strict(),
   'draw.unsealed': z.object({ drawId: z.string(), projectId: z.string(), approvedBy: z.array(z.object({ by, role: z.string() }).strict()) }).strict(),
+  'draw.panel-read': z.object({ drawId: z.string(), projectId: z.string(), by, role: z.string() }).strict(),
   // Projects.
   'project.registered': z
     .object({ project: Project, requestHash: Hex32, request: DrawRequest, leadTimeMinutes: z.int(), drawAt: iso, site: z.string().optional(), by })

@@ -93,6 +93,6 @@ export function authorize(identity: Identity | null, action: Action, resource?: 
   if (rule.reach === 'any' && identity.site === null) return ALLOW;
   if (resource === undefined) return { kind: 'needs-owner', resource: rule.resource };
   if (resource.owner === identity.site) return ALLOW;
-  const whose = resource.owner === null ? 'the centre' : `site ${resource.owner}`;
-  return deny('FORBIDDEN', `this ${rule.resource} belongs to ${whose}; ${identity.site === null ? 'a centre token' : `a token of site ${identity.site}`} does not reach it`);
+  // The refusal never names the owner: a site probing ids learns nothing about whose they are.
+  return deny('FORBIDDEN', `this ${rule.resource} is not ${identity.site === null ? 'the centre’s' : `site ${identity.site}’s`}; this token does not reach it`);
 }

@@ -278,10 +278,12 @@ export class RosterService {
   }
 
   /** The whole panel with names: only once unsealed. */
-  async panel(drawId: string): Promise<Array<{ group: number; specialty: string; seat: number; rank: number; expertId: string; name: string; state: R.CallState }>> {
+  async panel(drawId: string, by: TokenClaims): Promise<Array<{ group: number; specialty: string; seat: number; rank: number; expertId: string; name: string; state: R.CallState }>> {
     const unseal = await this.unsealState(drawId);
     if (!unseal?.unsealedAt) throw new AppError('SEALED', 'the list is sealed: it opens after bid opening with an operator\'s and a supervisor\'s approval');
     const { roster } = await this.read(drawId);
+    // Every reveal of names is a log entry, each reading of the opened list too: who read it, and when.
+    await this.log.append('draw.panel-read', { drawId, projectId: roster.projectId, by: by.sub, role: by.role });
     return R.seats(roster).map((c) => ({ group: c.group, specialty: roster.groups[c.group]!.specialty, seat: c.seat, rank: c.rank, expertId: c.expertId, name: this.pool.personal(c.expertId).name, state: c.state }));
   }
 

@@ -149,3 +149,23 @@ describe('finding 2: the rate limit counts by verified identity, else by address
     expect(real.statusCode).toBe(200);
   });
 });
+
+describe('behind a reverse proxy (EXPERT_DRAW_TRUST_PROXY)', () => {
+  it('counts each client named by the trusted proxy on its own, and nobody else’s X-Forwarded-For', async () => {
+    const p = await build({ EXPERT_DRAW_RATE_LIMIT: '3', EXPERT_DRAW_TRUST_PROXY: '10.0.0.5' });
+    try {
+      const via = (client: string, from = '10.0.0.5') => p.app.inject({ method: 'GET', url: '/v1/session', remoteAddress: from, headers: { 'x-forwarded-for': client } });
+      const a = [];
+      for (let i = 0; i < 4; i++) a.push((await via('198.51.100.1')).statusCode);
+      expect(a).toEqual([401, 401, 401, 429]);
+      // Another client behind the same proxy still has its allowance.
+      expect((await via('198.51.100.2')).statusCode).toBe(401);
+      // An untrusted sender cannot pick its own address with the header.
+      const b = [];
+      for (let i = 0; i < 4; i++) b.push((await via(`203.0.113.${i}`, '192.0.2.9')).statusCode);
+      expect(b).toEqual([401, 401, 401, 429]);
+    } finally {
+      await p.close();
+    }
+  });
+});

@@ -125,8 +125,12 @@ describe('the life of a project', () => {
     expect((await t.app.inject({ method: 'POST', url: `/v1/draws/${drawId}/unseal`, headers: op })).json().unsealed).toBe(false);
     expect((await t.app.inject({ method: 'POST', url: `/v1/draws/${drawId}/unseal`, headers: t.auth('operator', { subject: 'op-zhao' }) })).json().unsealed).toBe(false);
     expect((await t.app.inject({ method: 'POST', url: `/v1/draws/${drawId}/unseal`, headers: sup })).json().unsealed).toBe(true);
+    const readAt = t.ctx.auditLog.size;
     const opened = (await t.app.inject({ method: 'GET', url: `/v1/draws/${drawId}/panel`, headers: sup })).json();
     expect(opened.seats.map((s: { state: string }) => s.state)).toEqual(Array(5).fill('checked-in'));
+    // Reading the opened list is a reveal too: logged with who read it, never with a name.
+    const read = JSON.parse((await t.ctx.auditLog.entry(readAt)).toString());
+    expect(read).toMatchObject({ type: 'draw.panel-read', payload: { drawId, by: 'sup-li', role: 'supervisor' } });
 
     // Disclosure: the reveal entry, and a proof for inspectors.
     const inspector = t.auth('inspector');

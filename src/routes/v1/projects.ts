@@ -192,7 +192,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const draw = await draws.get(request.params.id);
-      return { drawId: draw.drawId, seats: await roster.panel(draw.drawId) };
+      return { drawId: draw.drawId, seats: await roster.panel(draw.drawId, request.principal) };
     },
   );
 
