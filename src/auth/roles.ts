@@ -24,8 +24,9 @@ export const SITE_NAMING: Readonly<Record<Role, 'never' | 'may' | 'must'>> = {
 /** Why a role cannot carry this site (or its absence), or null when the combination is allowed. */
 export function siteCombinationError(role: Role, site: string | undefined): string | null {
   const rule = SITE_NAMING[role];
-  if (rule === 'must' && site === undefined) return `a ${role} token must name its site`;
-  if (rule === 'never' && site !== undefined) return `a ${role} token cannot name a site: ${role} is a role of the centre`;
+  const article = /^[aeiou]/.test(role) ? 'an' : 'a';
+  if (rule === 'must' && site === undefined) return `${article} ${role} token must name its site`;
+  if (rule === 'never' && site !== undefined) return `${article} ${role} token cannot name a site: ${role} is a role of the centre`;
   return null;
 }
 
