@@ -12,7 +12,7 @@ import type { ServiceLog } from './audit/entries.js';
 import { jcs } from './crypto/canonical.js';
 import { seal } from './crypto/sealing.js';
 import { COMMIT_ENTRY_TYPE, RESULT_ENTRY_TYPE } from './draw/entries.js';
-import { begin, finish, resultEntry, sealable } from './draw/protocol.js';
+import { begin, finish, OPERATOR_ENTROPY, resultEntry, sealable } from './draw/protocol.js';
 import { encodeEntry } from './log/entry.js';
 
 export interface DemoOptions {
@@ -43,12 +43,12 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
     const { auditLog, sealingKey } = options.log;
     const t0 = performance.now();
     // The service's own steps (src/draw/protocol.ts): the commit durable before the seed, the result sealed at once.
-    const begun = begin(input, { beacon: null, witnessCommitments: [] }, randomBytes(32));
+    const begun = begin(input, OPERATOR_ENTROPY, randomBytes(32));
     const commit = await auditLog.appendWith((prev, time) => encodeEntry({ type: COMMIT_ENTRY_TYPE, time, prev, payload: begun.commit }));
     const finished = finish(begun, commit.leafHash);
     const salt = randomBytes(32);
     const sealed = seal(Buffer.from(jcs(sealable(begun, finished, salt))), input.drawId, [{ recipient: 'service', publicKey: sealingKey }]);
-    const result = await auditLog.append(RESULT_ENTRY_TYPE, resultEntry(begun, finished, { commitIndex: commit.index, salt, sealed }));
+    const result = await auditLog.append(RESULT_ENTRY_TYPE, resultEntry(begun, finished.result, { commitIndex: commit.index, salt, sealed }));
     const drawn = { commit, result, assurance: begun.assurance, ranking: finished.result };
     const ms = performance.now() - t0;
     const cp = await auditLog.checkpoint();

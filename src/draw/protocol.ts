@@ -46,6 +46,9 @@ export interface LateEntropy {
 
 export const NO_LATE_ENTROPY: LateEntropy = { beaconRandomness: null, witnessReveals: [] };
 
+/** The entropy plan of a draw the server's nonce alone seeds: `operator` assurance (§11). */
+export const OPERATOR_ENTROPY: EntropyPlan = { beacon: null, witnessCommitments: [] };
+
 /**
  * Step 1 (§4–§5): candidates, exclusions and digests, and the commit to them and to H(nonce), before any randomness
  * exists. Throws InsufficientCandidatesError (nothing to commit) when a group cannot be filled.
@@ -72,14 +75,14 @@ export function sealable(begun: Begun, finished: Finished, salt: Uint8Array): Se
  * Step 4 (§10): the result entry's payload — the salted commitment to the result, the hash of its sealed box and the
  * counts; never an expert id. The caller has sealed `sealable` and appends this entry.
  */
-export function resultEntry(begun: Begun, finished: Finished, at: { commitIndex: number; salt: Uint8Array; sealed: SealedBox; sealedTo?: { site: string; fingerprint: string } }): ResultPayload {
+export function resultEntry(begun: Begun, result: DrawResult, at: { commitIndex: number; salt: Uint8Array; sealed: SealedBox; sealedTo?: { site: string; fingerprint: string } }): ResultPayload {
   return {
     drawId: begun.commit.drawId,
     projectId: begun.commit.projectId,
     commitIndex: at.commitIndex,
-    resultHash: resultCommitment(at.salt, finished.result),
+    resultHash: resultCommitment(at.salt, result),
     sealedHash: sealedHash(at.sealed),
-    groups: finished.result.groups.map((g) => ({ selected: g.selected.length, alternates: g.alternates.length, skipped: g.skipped.length })),
+    groups: result.groups.map((g) => ({ selected: g.selected.length, alternates: g.alternates.length, skipped: g.skipped.length })),
     ...(at.sealedTo ? { sealedTo: at.sealedTo } : {}),
   };
 }

@@ -1,16 +1,17 @@
 // Running a project's draw: commit (durable, with the project moving to `drawing`) → seed → ranking → sealed result
 // (durable, the project moving to `drawn`). Each step expects the project record as the previous step left it, so two
 // instances can never both draw a project, and a crash between the steps leaves a visible `drawing` state.
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { ServiceLog } from '../audit/entries.js';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { TokenClaims } from '../auth/roles.js';
 import { jcs } from '../crypto/canonical.js';
 import { open, seal, toExport, type SealedBox, type SealedExport } from '../crypto/sealing.js';
 import { COMMIT_ENTRY_TYPE } from '../draw/commit.js';
-import { extensionSize, RESULT_ENTRY_TYPE, REVEAL_ENTRY_TYPE } from '../draw/constants.js';
-import { buildCommit, prepareDraw, rankDraw, type DrawResult, type PreparedDraw } from '../draw/engine.js';
+import { RESULT_ENTRY_TYPE, REVEAL_ENTRY_TYPE } from '../draw/constants.js';
+import type { DrawResult } from '../draw/engine.js';
 import { EMPTY_HISTORY } from '../draw/history.js';
-import { assuranceOf, deriveSeed, nonceHash, type Assurance, type EntropyPlan } from '../draw/seed.js';
+import { begin, finish, OPERATOR_ENTROPY, resultEntry, sealable, type Begun, type SealedCore } from '../draw/protocol.js';
+import type { Assurance } from '../draw/seed.js';
 import { AppError } from '../errors.js';
 import type { Policy } from '../domain/policy.js';
 import type { InclusionProof } from '../log/audit-log.js';
@@ -96,15 +97,7 @@ export interface DrawExtra {
 }
 
 /** Sealed together: everything a later disclosure publishes. */
-export interface SealedContent {
-  readonly result: DrawResult;
-  readonly salt: string;
-  readonly nonce: string;
-  /**
-   * Per group, the ranking continued past the alternates by the same stream (docs/draw-proof.md §9): the top-ups a
-   * group may need after its alternates are used, fixed by the seed at the moment of the draw.
-   */
-  readonly extension: ReadonlyArray<readonly string[]>;
+export interface SealedContent extends SealedCore {
   /**
    * A remote site's draw only: name and ID number of every ranked expert (selected, alternates, extension), so that
    * the site can check experts in at its own desk after opening the result offline. Never published.
@@ -226,23 +219,22 @@ export class DrawService {
     const index = this.pool.current();
     // Read together with the preparation below, which consumes it at once: a later refresh only grows it.
     const history = this.history?.current() ?? { index: EMPTY_HISTORY, upTo: -1 };
-    let prepared: PreparedDraw;
+    let begun: Begun;
     let site: SiteRecipient | null = null;
     try {
-      // Everything the draw reads, before any randomness exists; a remote site's key must be usable now.
-      prepared = prepareDraw({ drawId, project: project.project, request: project.request, policy: this.projects.policy, pool: index, history: history.index });
+      // 0. Everything the draw reads, and the commit to it, before any randomness exists; a remote site's key must be
+      //    usable now.
+      begun = begin({ drawId, project: project.project, request: project.request, policy: this.projects.policy, pool: index, history: history.index }, OPERATOR_ENTROPY, randomBytes(32));
       if (project.site) site = await this.siteRecipient(project.site);
     } catch (err) {
       if (err instanceof AppError) await this.fail(project, raw, drawId, kind, by, err, null);
       throw err;
     }
-    const nonce = randomBytes(32);
-    const plan: EntropyPlan = { beacon: null, witnessCommitments: [] };
-    const payload = buildCommit(prepared, plan, nonceHash(nonce));
-    const groups = prepared.groups.map((g) => ({ specialty: g.specialty, count: g.count, alternates: g.alternates, eligibleCount: g.size }));
+    const payload = begun.commit;
+    const groups = begun.prepared.groups.map((g) => ({ specialty: g.specialty, count: g.count, alternates: g.alternates, eligibleCount: g.size }));
     const drawing: ProjectRecord = { ...project, state: 'drawing', drawId, revision: project.revision + 1, updatedAt: at };
     const siteFields = site ? { site: site.recipient, siteFingerprint: site.fingerprint } : {};
-    const committed = { drawId, projectId, kind, state: 'committed', poolVersion: index.version, assurance: assuranceOf(plan), groups, sealed: null, failure: null, policy: this.projects.policy, supersedes: project.drawId, by, createdAt: at, historyUpTo: history.upTo, ...siteFields } as const;
+    const committed = { drawId, projectId, kind, state: 'committed', poolVersion: index.version, assurance: begun.assurance, groups, sealed: null, failure: null, policy: this.projects.policy, supersedes: project.drawId, by, createdAt: at, historyUpTo: history.upTo, ...siteFields } as const;
     // 1. The commit is durable, and the project is `drawing`, before the seed exists; the pool must still be at the
     //    version the candidates came from.
     let commit;
@@ -262,22 +254,20 @@ export class DrawService {
     const base: DrawRecord = { ...committed, commitIndex: commit.index, commitLeafHash: commit.leafHash.toString('hex'), resultIndex: null, resultHash: null };
     const drawingRaw = encodeRecord(drawing);
     // 2. The seed binds the commit's leaf hash; the ranking follows from it.
-    const seed = deriveSeed(plan, payload.nonceHash, { nonce, commitLeafHash: commit.leafHash, beaconRandomness: null, witnessReveals: [] });
-    let result: DrawResult;
-    let extension: string[][];
+    const salt = randomBytes(32);
+    let core: SealedCore;
     try {
-      const ranked = rankDraw(prepared, seed);
-      result = ranked.result;
-      extension = result.groups.map((g, i) => ranked.sampler.extend(i, extensionSize(g.selected.length)));
+      core = sealable(begun, finish(begun, commit.leafHash), salt);
     } catch (err) {
       if (err instanceof AppError) await this.fail(drawing, drawingRaw, drawId, kind, by, err, base);
       throw err;
     }
     // 3. Sealed at once; the log gets the commitment and counts, never an identity.
-    const salt = randomBytes(32);
-    const resultHash = createHash('sha256').update(salt).update(jcs(result)).digest('hex');
-    const content: SealedContent = { result, salt: salt.toString('hex'), nonce: nonce.toString('hex'), extension, ...(site ? { people: this.people(result, extension) } : {}) };
+    const content: SealedContent = { ...core, ...(site ? { people: this.people(core.result, core.extension) } : {}) };
     const sealed = seal(Buffer.from(jcs(content)), drawId, [{ recipient: 'service', publicKey: this.sealingKey }, ...(site ? [{ recipient: site.recipient, publicKey: site.publicKey }] : [])]);
+    // Who else can open the seal: a remote site, by the certificate registered for it.
+    const resultPayload = resultEntry(begun, core.result, { commitIndex: commit.index, salt, sealed, ...(site ? { sealedTo: { site: site.recipient, fingerprint: site.fingerprint } } : {}) });
+    const resultHash = resultPayload.resultHash;
     const done: ProjectRecord = { ...drawing, state: 'drawn', revision: drawing.revision + 1, updatedAt: new Date(this.now()).toISOString() };
     const final: DrawRecord = { ...base, state: 'drawn', resultHash, sealed };
     // 4. The selected experts are called in the result's own transaction (one durable write for both). Should the calls
@@ -288,21 +278,9 @@ export class DrawService {
     } catch {
       opening = null;
     }
-    const [resultEntry] = await this.log.appendAll(
+    const [appended] = await this.log.appendAll(
       [
-        {
-          type: RESULT_ENTRY_TYPE,
-          payload: {
-            drawId,
-            projectId,
-            commitIndex: commit.index,
-            resultHash,
-            sealedHash: createHash('sha256').update(jcs(sealed)).digest('hex'),
-            groups: result.groups.map((g) => ({ selected: g.selected.length, alternates: g.alternates.length, skipped: g.skipped.length })),
-            // Who else can open the seal: a remote site, by the certificate registered for it.
-            ...(site ? { sealedTo: { site: site.recipient, fingerprint: site.fingerprint } } : {}),
-          },
-        },
+        { type: RESULT_ENTRY_TYPE, payload: resultPayload },
         ...(opening?.entries ?? []),
       ],
       {
@@ -313,7 +291,7 @@ export class DrawService {
           // Its roster, or, until one exists, its place on the catch-up's list.
           ...(opening ? opening.state.writes : this.roster ? [{ collection: UNROSTERED, key: drawId, value: Buffer.from('1') }] : []),
           // The selected experts join the history the frequency caps of later draws read (sealed).
-          ...(this.history ? [this.history.write({ drawId, resultIndex, at, tenderer: project.project.tenderer, experts: result.groups.flatMap((g) => g.selected) })] : []),
+          ...(this.history ? [this.history.write({ drawId, resultIndex, at, tenderer: project.project.tenderer, experts: core.result.groups.flatMap((g) => g.selected) })] : []),
         ],
         expects: [{ collection: PROJECTS, key: projectId, value: drawingRaw }, ...(opening?.state.expects ?? [])],
       },
@@ -329,7 +307,7 @@ export class DrawService {
         .finally(() => this.placing.delete(drawId));
       this.placing.set(drawId, placing);
     }
-    return { ...final, resultIndex: resultEntry!.index };
+    return { ...final, resultIndex: appended!.index };
   }
 
   /** Waits until the calls of every draw that answered before them are placed (the worker, shutdown, tests). */
