@@ -8,8 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DrawRequest } from '../../src/domain/request.js';
 import { generatePool } from '../../src/pool/generator.js';
-import { DRAWS, type DrawRecord } from '../../src/services/draw.service.js';
-import { PROJECTS, type ProjectRecord } from '../../src/services/project.service.js';
+import { draws as drawRecords } from '../../src/records/draws.js';
+import { projects as projectRecords } from '../../src/records/projects.js';
 import { RedisStore } from '../../src/store/redis-store.js';
 import type { Store } from '../../src/store/store.js';
 import { benchRegistration, importPool, openBenchService, registerProjects, settle, writePolicy } from '../lib/bench-service.js';
@@ -158,8 +158,8 @@ function countBy(items: readonly string[]): Record<string, number> {
 
 /** What the store holds after the burst, for the projects whose ids start with `prefix`. */
 async function outcome(store: Store, prefix: string): Promise<Outcome> {
-  const projects = (await store.listRecords(PROJECTS)).map((r) => JSON.parse(r.value.toString('utf8')) as ProjectRecord).filter((p) => p.project.id.startsWith(prefix));
-  const draws = (await store.listRecords(DRAWS)).map((r) => JSON.parse(r.value.toString('utf8')) as DrawRecord).filter((d) => d.projectId.startsWith(prefix));
+  const projects = (await projectRecords.list(store)).map((r) => r.value).filter((p) => p.project.id.startsWith(prefix));
+  const draws = (await drawRecords.list(store)).map((r) => r.value).filter((d) => d.projectId.startsWith(prefix));
   const drawnPer = countBy(draws.filter((d) => d.state === 'drawn').map((d) => d.projectId));
   return {
     projectStates: countBy(projects.map((p) => p.state)),

@@ -5,27 +5,26 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { ServiceLog } from '../audit/entries.js';
 import type { TokenClaims } from '../auth/roles.js';
 import { jcs } from '../crypto/canonical.js';
-import { open, seal, toExport, type SealedBox, type SealedExport } from '../crypto/sealing.js';
+import { open, seal, toExport, type SealedExport } from '../crypto/sealing.js';
 import { COMMIT_ENTRY_TYPE } from '../draw/commit.js';
 import { RESULT_ENTRY_TYPE, REVEAL_ENTRY_TYPE } from '../draw/constants.js';
 import type { DrawResult } from '../draw/engine.js';
 import { EMPTY_HISTORY } from '../draw/history.js';
 import { begin, finish, OPERATOR_ENTROPY, resultEntry, sealable, type Begun, type SealedCore } from '../draw/protocol.js';
-import type { Assurance } from '../draw/seed.js';
 import { AppError } from '../errors.js';
-import type { Policy } from '../domain/policy.js';
 import type { InclusionProof } from '../log/audit-log.js';
 import { rebuildDraw, ReplayError } from './pool-replay.js';
 import { encodeEntry } from '../log/entry.js';
 import type { KeyObject } from 'node:crypto';
-import { RecordConflictError, type RecordExpectation, type Store } from '../store/store.js';
-import { META, type PoolService } from './pool.service.js';
-import { ROSTERS, UNROSTERED, type RosterService } from './roster.service.js';
+import { RecordConflictError, type Store } from '../store/store.js';
+import type { PoolService } from './pool.service.js';
+import type { RosterService } from './roster.service.js';
 import type { SiteRecipient, SiteService } from './site.service.js';
 import type { SelectionHistory } from './selection-history.js';
-import { encodeRecord, projectWrites, PROJECTS, type ProjectRecord, type ProjectService } from './project.service.js';
-
-export const DRAWS = 'draws';
+import type { ProjectService } from './project.service.js';
+import { awaitingRosterKeys, awaitingRosterMark, draws, type DrawRecord } from '../records/draws.js';
+import { isPoolVersion, poolVersionExpected } from '../records/pool.js';
+import { projectExpected, projects, projectWrites, type ProjectRecord } from '../records/projects.js';
 
 /** How long a draw's lease holds unless renewed (EXPERT_DRAW_DRAW_LEASE_MS); a running draw renews it every third. */
 export const DEFAULT_DRAW_LEASE_MS = 6_000;
@@ -47,43 +46,6 @@ export interface DrawProof {
   readonly commit: DrawProofPart;
   readonly result: DrawProofPart;
   readonly reveal: DrawProofPart;
-}
-
-export const DRAW_STATES = ['committed', 'drawn', 'failed', 'aborted'] as const;
-export type DrawState = (typeof DRAW_STATES)[number];
-
-/** What is stored per draw. `sealed` opens only with the sealing key; nothing else names an expert. */
-export interface DrawRecord {
-  readonly drawId: string;
-  readonly projectId: string;
-  readonly kind: 'scheduled' | 'immediate';
-  readonly state: DrawState;
-  readonly poolVersion: number;
-  readonly assurance: Assurance;
-  readonly commitIndex: number;
-  readonly commitLeafHash: string;
-  readonly resultIndex: number | null;
-  /** SHA-256(salt ‖ JCS(result)): the commitment the result entry holds. */
-  readonly resultHash: string | null;
-  readonly groups: ReadonlyArray<{ specialty: string; count: number; alternates: number; eligibleCount: number }>;
-  readonly sealed: SealedBox | null;
-  readonly failure: { code: string; message: string } | null;
-  /** Log index of the reveal entry, once the draw is disclosed. */
-  readonly revealIndex?: number;
-  /** The policy the draw ran under (its hash is in the commit), for the disclosure to rebuild the draw. */
-  readonly policy?: Policy;
-  /** A draw this one replaces (an aborted one), for inspectors. */
-  readonly supersedes: string | null;
-  /**
-   * The selection history the draw's frequency caps read: every result up to this log index (-1: none). Absent on
-   * draws made before the service kept a history (they read none).
-   */
-  readonly historyUpTo?: number;
-  /** A remote site's draw: the result is sealed to this site as well, through the certificate with this fingerprint. */
-  readonly site?: string;
-  readonly siteFingerprint?: string;
-  readonly by: string;
-  readonly createdAt: string;
 }
 
 /** Options of a draw run: the API's Idempotency-Key record, written in the result's transaction. */
@@ -151,9 +113,9 @@ export class DrawService {
   }
 
   async get(drawId: string): Promise<DrawRecord> {
-    const raw = await this.store.getRecord(DRAWS, drawId);
-    if (!raw) throw new AppError('NOT_FOUND', `no draw ${drawId}`);
-    return JSON.parse(raw.toString('utf8')) as DrawRecord;
+    const found = await draws.read(this.store, drawId);
+    if (!found) throw new AppError('NOT_FOUND', `no draw ${drawId}`);
+    return found.value;
   }
 
   /**
@@ -243,16 +205,16 @@ export class DrawService {
         // The draw record exists from the commit on, so that a crash before the result leaves it visible.
         writes: (commitIndex) => [
           ...projectWrites(drawing),
-          { collection: DRAWS, key: drawId, value: encodeRecord({ ...committed, commitIndex, commitLeafHash: '', resultIndex: null, resultHash: null }) },
+          draws.write({ ...committed, commitIndex, commitLeafHash: '', resultIndex: null, resultHash: null }),
         ],
-        expects: [{ collection: PROJECTS, key: projectId, value: raw }, this.poolVersionExpectation(index.version)],
+        expects: [projectExpected(projectId, raw), poolVersionExpected(index.version)],
       });
     } catch (err) {
-      if (err instanceof RecordConflictError) throw err.collection === META ? new PoolMoved() : new AppError('CONFLICT', `project ${projectId} changed meanwhile`);
+      if (err instanceof RecordConflictError) throw isPoolVersion(err) ? new PoolMoved() : new AppError('CONFLICT', `project ${projectId} changed meanwhile`);
       throw err;
     }
     const base: DrawRecord = { ...committed, commitIndex: commit.index, commitLeafHash: commit.leafHash.toString('hex'), resultIndex: null, resultHash: null };
-    const drawingRaw = encodeRecord(drawing);
+    const drawingRaw = projects.encode(drawing);
     // 2. The seed binds the commit's leaf hash; the ranking follows from it.
     const salt = randomBytes(32);
     let core: SealedCore;
@@ -285,15 +247,15 @@ export class DrawService {
       ],
       {
         writes: (resultIndex) => [
-          { collection: DRAWS, key: drawId, value: encodeRecord({ ...final, resultIndex }) },
+          draws.write({ ...final, resultIndex }),
           ...projectWrites(done),
           ...(extra.idempotency ? [extra.idempotency({ ...final, resultIndex })] : []),
           // Its roster, or, until one exists, its place on the catch-up's list.
-          ...(opening ? opening.state.writes : this.roster ? [{ collection: UNROSTERED, key: drawId, value: Buffer.from('1') }] : []),
+          ...(opening ? opening.state.writes : this.roster ? [awaitingRosterMark(drawId)] : []),
           // The selected experts join the history the frequency caps of later draws read (sealed).
           ...(this.history ? [this.history.write({ drawId, resultIndex, at, tenderer: project.project.tenderer, experts: core.result.groups.flatMap((g) => g.selected) })] : []),
         ],
-        expects: [{ collection: PROJECTS, key: projectId, value: drawingRaw }, ...(opening?.state.expects ?? [])],
+        expects: [projectExpected(projectId, drawingRaw), ...(opening?.state.expects ?? [])],
       },
     ).catch((err: unknown) => {
       // The commit stays in the log with no result; the stale check aborts it, unless that is what happened already.
@@ -321,9 +283,9 @@ export class DrawService {
    * commit first. From then on the draw's proof is available to inspectors. Needs the list unsealed.
    */
   async disclose(drawId: string, by: TokenClaims): Promise<DrawRecord> {
-    const raw = await this.store.getRecord(DRAWS, drawId);
-    if (!raw) throw new AppError('NOT_FOUND', `no draw ${drawId}`);
-    const draw = JSON.parse(raw.toString('utf8')) as DrawRecord;
+    const found = await draws.read(this.store, drawId);
+    if (!found) throw new AppError('NOT_FOUND', `no draw ${drawId}`);
+    const { value: draw, raw } = found;
     if (draw.revealIndex !== undefined) return draw;
     if (draw.state !== 'drawn' || draw.resultIndex === null) throw new AppError('CONFLICT', `draw ${drawId} is ${draw.state}`);
     if (!(await this.roster?.unsealState(drawId))?.unsealedAt) throw new AppError('SEALED', 'a draw is disclosed only after its list was unsealed by two people');
@@ -343,8 +305,8 @@ export class DrawService {
     // recomputes the region filters and knows the policy the ranking read, from the proof alone.
     const payload = { drawId, projectId: draw.projectId, commitIndex: draw.commitIndex, resultIndex: draw.resultIndex, nonce: content.nonce, salt: content.salt, result: content.result, extension: content.extension, groups: lines, project: project.project, request: project.request, policy, by: by.sub };
     const entry = await this.log.append(REVEAL_ENTRY_TYPE, payload, {
-      writes: (revealIndex) => [{ collection: DRAWS, key: drawId, value: encodeRecord({ ...draw, revealIndex }) }],
-      expects: [{ collection: DRAWS, key: drawId, value: raw }],
+      writes: (revealIndex) => [draws.write({ ...draw, revealIndex })],
+      expects: [draws.expect(drawId, raw)],
     });
     return { ...draw, revealIndex: entry.index };
   }
@@ -381,12 +343,12 @@ export class DrawService {
     await this.settle();
     let started = 0;
     // A result is committed with a marker that its roster's first write removes: normally the list is empty.
-    const keys = (await this.store.listRecords(this.caughtUpOnce ? UNROSTERED : DRAWS)).map((r) => r.key);
+    const keys = this.caughtUpOnce ? await awaitingRosterKeys(this.store) : await draws.keys(this.store);
     this.caughtUpOnce = true;
-    const [draws, rosters] = await Promise.all([this.store.getRecords(DRAWS, keys), this.store.getRecords(ROSTERS, keys)]);
+    const [found, rostered] = await Promise.all([draws.readMany(this.store, keys), this.roster.exist(keys)]);
     for (const [i, key] of keys.entries()) {
-      const draw = draws[i] ? (JSON.parse(draws[i].toString('utf8')) as DrawRecord) : null;
-      if (draw?.state !== 'drawn' || rosters[i]) continue;
+      const draw = found[i];
+      if (draw?.state !== 'drawn' || rostered[i]) continue;
       const { record } = await this.projects.get(draw.projectId);
       await this.roster.start(key, record, rosterGroups(this.openSealed(draw)));
       started++;
@@ -426,7 +388,7 @@ export class DrawService {
     await this.log.append(
       'draw.failed',
       { drawId, projectId: project.project.id, code: err.code, details: err.details ?? null, committed: committed !== null },
-      { writes: [{ collection: DRAWS, key: drawId, value: encodeRecord(record) }, ...projectWrites(failed)], expects: [{ collection: PROJECTS, key: project.project.id, value: raw }] },
+      { writes: [draws.write(record), ...projectWrites(failed)], expects: [projectExpected(project.project.id, raw)] },
     ).catch(() => undefined);
   }
 
@@ -439,16 +401,16 @@ export class DrawService {
     const { record, raw } = await this.projects.get(projectId);
     if (record.state !== 'drawing' || !record.drawId) return false;
     const again: ProjectRecord = { ...record, state: 'scheduled', revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
-    const draw = await this.store.getRecord(DRAWS, record.drawId);
+    const draw = await draws.read(this.store, record.drawId);
     return this.log.append(
       'draw.aborted',
       { drawId: record.drawId, projectId, reason: 'no result before the lease expired' },
       {
         writes: [
           ...projectWrites(again),
-          ...(draw ? [{ collection: DRAWS, key: record.drawId, value: encodeRecord({ ...(JSON.parse(draw.toString('utf8')) as DrawRecord), state: 'aborted' }) }] : []),
+          ...(draw ? [draws.write({ ...draw.value, state: 'aborted' })] : []),
         ],
-        expects: [{ collection: PROJECTS, key: projectId, value: raw }],
+        expects: [projectExpected(projectId, raw)],
       },
     ).then(
       () => true,
@@ -457,10 +419,6 @@ export class DrawService {
         return false;
       },
     );
-  }
-
-  private poolVersionExpectation(version: number): RecordExpectation {
-    return { collection: META, key: 'pool-version', value: version === 0 ? null : Buffer.from(String(version)) };
   }
 }
 
@@ -483,7 +441,7 @@ export class DrawInProgressError extends AppError {
 /** A result write that lost a race: a clear 409 (the project aborted or edited since the commit), never a bare conflict. */
 function resultConflict(err: unknown, projectId: string, drawId: string): unknown {
   if (!(err instanceof RecordConflictError)) return err;
-  if (err.collection === PROJECTS) return new AppError('CONFLICT', `project ${projectId} changed before the result of draw ${drawId} was written (aborted or edited meanwhile); the draw has no result, draw again`);
+  if (err.collection === projects.collection) return new AppError('CONFLICT', `project ${projectId} changed before the result of draw ${drawId} was written (aborted or edited meanwhile); the draw has no result, draw again`);
   return new AppError('CONFLICT', `the result of draw ${drawId} could not be written: its ${err.collection} changed meanwhile; draw again`);
 }
 

@@ -6,25 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { nextAttemptDelayMs, shouldGiveUp } from '../calls/backoff.js';
 import type { CallAdapter, OutboundMessage } from '../calls/message.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
+import { outbox, outboxDue, type OutboxRecord } from '../records/outbox.js';
 import { RecordConflictError, type RecordWrite, type Store } from '../store/store.js';
 
-export const OUTBOX = 'outbox';
-/** Pending messages → their next attempt time: what the delivery pass reads (sent and given-up ones leave it). */
-export const OUTBOX_DUE = 'outbox-due';
 /** Attempts before a message is given up (and an operator must call by other means: logged). */
 const MAX_ATTEMPTS = 8;
-
-export interface OutboxRecord {
-  readonly messageId: string;
-  readonly drawId: string;
-  readonly kind: OutboundMessage['kind'];
-  readonly state: 'pending' | 'sent' | 'failed';
-  readonly attempts: number;
-  readonly nextAttemptAt: string;
-  readonly lastReason: string | null;
-  /** vault-sealed OutboundMessage. */
-  readonly sealed: string;
-}
 
 export interface DispatchReport {
   readonly sent: number;
@@ -53,30 +39,28 @@ export class OutboxService {
       attempts: 0,
       nextAttemptAt: new Date(this.now()).toISOString(),
       lastReason: null,
-      sealed: this.vault.sealBytes(`${OUTBOX}/${message.messageId}`, Buffer.from(JSON.stringify(message))),
+      sealed: this.vault.sealBytes(`${outbox.collection}/${message.messageId}`, Buffer.from(JSON.stringify(message))),
     };
     return [
-      { collection: OUTBOX, key: message.messageId, value: Buffer.from(JSON.stringify(record)) },
-      { collection: OUTBOX_DUE, key: message.messageId, value: Buffer.from(JSON.stringify(record.nextAttemptAt)) },
+      outbox.write(record),
+      outboxDue.writeAt(message.messageId, record.nextAttemptAt),
     ];
   }
 
   /** At start: pending messages without a due entry (data written before the index existed) get one. */
   async indexPending(): Promise<number> {
-    const indexed = new Set((await this.store.listRecords(OUTBOX_DUE)).map((r) => r.key));
+    const indexed = new Set(await outboxDue.keys(this.store));
     let added = 0;
-    for (const { key, value } of await this.store.listRecords(OUTBOX)) {
-      const record = JSON.parse(value.toString('utf8')) as OutboxRecord;
+    for (const { key, value: record } of await outbox.list(this.store)) {
       if (record.state !== 'pending' || indexed.has(key)) continue;
-      await this.store.putUnloggedRecord(OUTBOX_DUE, key, Buffer.from(JSON.stringify(record.nextAttemptAt)));
+      await outboxDue.putUnlogged(this.store, key, record.nextAttemptAt);
       added++;
     }
     return added;
   }
 
   async get(messageId: string): Promise<OutboxRecord | null> {
-    const raw = await this.store.getRecord(OUTBOX, messageId);
-    return raw ? (JSON.parse(raw.toString('utf8')) as OutboxRecord) : null;
+    return (await outbox.read(this.store, messageId))?.value ?? null;
   }
 
   /** Delivers every due message once (a lease per message: one instance sends it). */
@@ -86,17 +70,18 @@ export class OutboxService {
     let failed = 0;
     const nowIso = new Date(this.now()).toISOString();
     // Only pending messages (the due index), not every message ever sent.
-    for (const due of await this.store.listRecords(OUTBOX_DUE)) {
-      if ((JSON.parse(due.value.toString('utf8')) as string) > nowIso) continue;
+    for (const due of await outboxDue.list(this.store)) {
+      if (due.value > nowIso) continue;
       const key = due.key;
-      const lease = `${OUTBOX}:${key}`;
+      const lease = `${outbox.collection}:${key}`;
       if (!(await this.store.claimLease(lease, this.instanceId, 30_000))) continue;
       try {
         // Read under the lease: another instance may have delivered it since the index was listed.
-        const value = await this.store.getRecord(OUTBOX, key);
-        const record = value ? (JSON.parse(value.toString('utf8')) as OutboxRecord) : null;
+        const found = await outbox.read(this.store, key);
+        const value = found?.raw ?? null;
+        const record = found?.value ?? null;
         if (!value || !record || record.state !== 'pending' || record.nextAttemptAt > nowIso) continue;
-        const message = JSON.parse(this.vault.openBytes(`${OUTBOX}/${key}`, record.sealed).toString('utf8')) as OutboundMessage;
+        const message = JSON.parse(this.vault.openBytes(`${outbox.collection}/${key}`, record.sealed).toString('utf8')) as OutboundMessage;
         const outcome = await this.adapter.deliver(message);
         const attempts = record.attempts + 1;
         const giveUp = !outcome.ok && (!outcome.retryable || shouldGiveUp(attempts, MAX_ATTEMPTS));
@@ -112,10 +97,10 @@ export class OutboxService {
           { drawId: record.drawId, messageId: key, kind: record.kind, attempt: attempts, adapter: this.adapter.name, ok: outcome.ok, ...(outcome.ok ? {} : { reason: outcome.reason, final: giveUp }) },
           {
             writes: [
-              { collection: OUTBOX, key, value: Buffer.from(JSON.stringify(next)) },
-              { collection: OUTBOX_DUE, key, value: next.state === 'pending' ? Buffer.from(JSON.stringify(next.nextAttemptAt)) : null },
+              outbox.write(next),
+              outboxDue.writeAt(key, next.state === 'pending' ? next.nextAttemptAt : null),
             ],
-            expects: [{ collection: OUTBOX, key, value }],
+            expects: [outbox.expect(key, value)],
           },
         );
         if (outcome.ok) sent++;

@@ -1,5 +1,6 @@
 // The expert pool: every change is one audit-log entry (without personal data) committed together with the record it
 // changes and a bump of the pool version, so the pool can be rebuilt from the log and a draw can name its version.
+import { experts, idHashes, isPoolVersion, organisations, POOL_FEED, poolVersionExpected, poolVersionWrite, readPoolVersion, type ExpertRecord } from '../records/pool.js';
 import type { EntryPayloads, ServiceLog } from '../audit/entries.js';
 import type { TokenClaims } from '../auth/roles.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
@@ -13,21 +14,6 @@ import { RecordConflictError, type RecordExpectation, type RecordWrite, type Sto
 type PoolEntry = 'expert.created' | 'expert.status' | 'organisation.upserted' | ExpertReplaced;
 export type ExpertReplaced = 'expert.updated' | 'expert.availability' | 'expert.relations';
 type WithoutVersion<T extends PoolEntry> = Omit<EntryPayloads[T], 'poolVersion'>;
-
-export const EXPERTS = 'experts';
-export const ID_HASHES = 'expert-id-hashes';
-export const ORGANISATIONS = 'organisations';
-export const META = 'meta';
-const POOL_VERSION_KEY = 'pool-version';
-
-/** What is stored per expert. The sealed personal data and the ID hash never leave the service. */
-export interface ExpertRecord {
-  readonly expert: Expert;
-  readonly sealed: string;
-  readonly idHash: string;
-  readonly revision: number;
-  readonly updatedAt: string;
-}
 
 export interface ImportReport {
   readonly imported: number;
@@ -44,7 +30,6 @@ export interface ExpertView extends Expert {
 /** The pool version moved under a change that touched nothing else that moved: safe to recompute and retry. */
 class VersionMoved extends Error {}
 
-const json = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8');
 const view = (r: ExpertRecord): ExpertView => ({ ...r.expert, revision: r.revision, updatedAt: r.updatedAt });
 
 export class PoolService {
@@ -82,8 +67,8 @@ export class PoolService {
         try {
           const { cursor, changes } = await this.store.readChanges(this.cursor, 1000, waitMs);
           this.cursor = cursor;
-          const touched = changes.filter((c) => c.collection === EXPERTS || c.collection === META);
-          if (touched.length > 0) await this.change(() => this.apply(touched.filter((c) => c.collection === EXPERTS).map((c) => c.key)));
+          const touched = changes.filter((c) => POOL_FEED.has(c.collection));
+          if (touched.length > 0) await this.change(() => this.apply(touched.filter((c) => c.collection === experts.collection).map((c) => c.key)));
         } catch {
           // The store is unreachable for now: health reports it; try again shortly.
           await new Promise((r) => setTimeout(r, waitMs));
@@ -100,13 +85,13 @@ export class PoolService {
   private async apply(ids: readonly string[]): Promise<void> {
     const unique = [...new Set(ids)];
     // One read for the whole feed batch, not one round trip per changed expert.
-    const values = await this.store.getRecords(EXPERTS, unique);
+    const values = await experts.readMany(this.store, unique);
     unique.forEach((id, i) => {
-      const raw = values[i];
-      if (raw) this.experts.set(id, JSON.parse(raw.toString('utf8')) as ExpertRecord);
+      const record = values[i];
+      if (record) this.experts.set(id, record);
       else this.experts.delete(id);
     });
-    const version = Number((await this.store.getRecord(META, POOL_VERSION_KEY))?.toString() ?? 0);
+    const version = await readPoolVersion(this.store);
     if (version !== this.version || ids.length > 0) this.index = null;
     this.version = Math.max(this.version, version);
   }
@@ -115,8 +100,8 @@ export class PoolService {
   async reload(): Promise<void> {
     this.cursor = await this.store.changesHead();
     this.experts.clear();
-    for (const { key, value } of await this.store.listRecords(EXPERTS)) this.experts.set(key, JSON.parse(value.toString('utf8')) as ExpertRecord);
-    this.version = Number((await this.store.getRecord(META, POOL_VERSION_KEY))?.toString() ?? 0);
+    for (const { key, value } of await experts.list(this.store)) this.experts.set(key, value);
+    this.version = await readPoolVersion(this.store);
     this.index = null;
   }
 
@@ -173,8 +158,7 @@ export class PoolService {
 
   /** The expert holding a resident ID number, if any (check-in): matched by its keyed hash, never stored plain. */
   async byIdNumber(idNumber: string): Promise<string | undefined> {
-    const raw = await this.store.getRecord(ID_HASHES, this.vault.idHash(idNumber));
-    return raw ? raw.toString('utf8') : undefined;
+    return (await idHashes.read(this.store, this.vault.idHash(idNumber)))?.value;
   }
 
   /** Adds an expert. The ID number must not belong to another expert. */
@@ -186,14 +170,8 @@ export class PoolService {
       await this.commit(
         'expert.created',
         { expert, by: by.sub },
-        [
-          { collection: EXPERTS, key: expert.id, value: json(record) },
-          { collection: ID_HASHES, key: idHash, value: Buffer.from(expert.id) },
-        ],
-        [
-          { collection: EXPERTS, key: expert.id, value: null },
-          { collection: ID_HASHES, key: idHash, value: null },
-        ],
+        [experts.write(record), idHashes.writeAt(idHash, expert.id)],
+        [experts.expect(expert.id, null), idHashes.expect(idHash, null)],
         'an expert with this id or ID number already exists',
       );
       this.experts.set(expert.id, record);
@@ -255,13 +233,10 @@ export class PoolService {
           records.map((r) => ({ type: 'expert.created', payload: { expert: r.expert, by: by.sub, import: true, poolVersion: next } })),
           {
             writes: [
-              ...records.flatMap((r): RecordWrite[] => [
-                { collection: EXPERTS, key: r.expert.id, value: json(r) },
-                { collection: ID_HASHES, key: r.idHash, value: Buffer.from(r.expert.id) },
-              ]),
-              { collection: META, key: POOL_VERSION_KEY, value: Buffer.from(String(next)) },
+              ...records.flatMap((r): RecordWrite[] => [experts.write(r), idHashes.writeAt(r.idHash, r.expert.id)]),
+              poolVersionWrite(next),
             ],
-            expects: [{ collection: META, key: POOL_VERSION_KEY, value: this.version === 0 ? null : Buffer.from(String(this.version)) }],
+            expects: [poolVersionExpected(this.version)],
           },
         );
       } catch (err) {
@@ -280,15 +255,15 @@ export class PoolService {
 
   upsertOrganisation(org: Organisation, by: TokenClaims): Promise<Organisation> {
     return this.change(async () => {
-      await this.commit('organisation.upserted', { organisation: org, by: by.sub }, [{ collection: ORGANISATIONS, key: org.code, value: json(org) }], []);
+      await this.commit('organisation.upserted', { organisation: org, by: by.sub }, [organisations.write(org)], []);
       return org;
     });
   }
 
   async getOrganisation(code: string): Promise<Organisation> {
-    const raw = await this.store.getRecord(ORGANISATIONS, code);
-    if (!raw) throw new AppError('NOT_FOUND', `no organisation ${code}`);
-    return JSON.parse(raw.toString('utf8')) as Organisation;
+    const found = await organisations.read(this.store, code);
+    if (!found) throw new AppError('NOT_FOUND', `no organisation ${code}`);
+    return found.value;
   }
 
   private record(id: string): ExpertRecord {
@@ -299,7 +274,7 @@ export class PoolService {
 
   private async replace<T extends PoolEntry>(current: ExpertRecord, expert: Expert, type: T, payload: WithoutVersion<T>): Promise<ExpertView> {
     const record: ExpertRecord = { ...current, expert, revision: current.revision + 1, updatedAt: new Date(this.now()).toISOString() };
-    await this.commit(type, payload, [{ collection: EXPERTS, key: expert.id, value: json(record) }], [{ collection: EXPERTS, key: expert.id, value: json(current) }]);
+    await this.commit(type, payload, [experts.write(record)], [experts.expect(expert.id, experts.encode(current))]);
     this.experts.set(expert.id, record);
     return view(record);
   }
@@ -312,14 +287,14 @@ export class PoolService {
     const next = this.version + 1;
     try {
       await this.log.append(type, { ...payload, poolVersion: next } as EntryPayloads[T], {
-        writes: [...writes, { collection: META, key: POOL_VERSION_KEY, value: Buffer.from(String(next)) }],
-        expects: [...expects, { collection: META, key: POOL_VERSION_KEY, value: this.version === 0 ? null : Buffer.from(String(this.version)) }],
+        writes: [...writes, poolVersionWrite(next)],
+        expects: [...expects, poolVersionExpected(this.version)],
       });
     } catch (err) {
       if (err instanceof RecordConflictError) {
         await this.reload();
         // Only the version moved (another instance changed some other expert): the caller may simply try again.
-        if (err.collection === META) throw new VersionMoved();
+        if (isPoolVersion(err)) throw new VersionMoved();
         throw new AppError('CONFLICT', conflict);
       }
       throw err;

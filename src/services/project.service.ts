@@ -7,35 +7,14 @@ import type { Project } from '../domain/project.js';
 import type { DrawRequest } from '../domain/request.js';
 import { checkCommittee } from '../draw/candidates.js';
 import { AppError } from '../errors.js';
-import { RecordConflictError, type RecordWrite, type Store } from '../store/store.js';
+import { ACTIVE, projectExpected, projects, projectWrites, schedule, scheduleEntry, type ProjectRecord, type ProjectState, type ScheduleEntry } from '../records/projects.js';
+import { RecordConflictError, type Store } from '../store/store.js';
 import type { PoolService } from './pool.service.js';
 
-export const PROJECTS = 'projects';
 const MINUTE = 60_000;
 
-export const PROJECT_STATES = ['scheduled', 'drawing', 'drawn', 'missed', 'cancelled', 'failed'] as const;
-export type ProjectState = (typeof PROJECT_STATES)[number];
 /** States from which a new bid opening schedules the draw again. */
 const RESCHEDULABLE: ReadonlySet<ProjectState> = new Set(['scheduled', 'missed', 'failed']);
-
-export interface ProjectRecord {
-  readonly project: Project;
-  readonly request: DrawRequest;
-  readonly name: string | null;
-  readonly venue: string | null;
-  readonly leadTimeMinutes: number;
-  /** When the scheduled draw is due (bid opening minus the lead time), ISO 8601 UTC. */
-  readonly drawAt: string;
-  readonly state: ProjectState;
-  /** The latest draw of the project (committed, drawn, failed or aborted). */
-  readonly drawId: string | null;
-  readonly revision: number;
-  readonly updatedAt: string;
-  /** A remote evaluation site's project (its draw is sealed to the site's key as well); absent: the centre's own. */
-  readonly site?: string | null;
-  /** Bidders made known after registration (at bid opening): check-in re-checks against them. */
-  readonly knownBidders?: string[];
-}
 
 export interface Registration {
   readonly project: Project;
@@ -45,35 +24,6 @@ export interface Registration {
   readonly leadTimeMinutes: number | undefined;
   /** The remote site registering its own project (from its token); absent: the centre's project. */
   readonly site?: string;
-}
-
-export const encodeRecord = (v: unknown): Buffer => Buffer.from(JSON.stringify(v), 'utf8');
-
-/**
- * The scheduler's index: only projects whose draw is still ahead or running, so that its tick reads those and not
- * every project ever registered. Kept in the same transaction as the project record (projectWrites).
- */
-export const PROJECT_SCHEDULE = 'project-schedule';
-const ACTIVE: ReadonlySet<ProjectState> = new Set(['scheduled', 'drawing']);
-
-/** What the scheduler needs of a project whose draw is ahead or running. */
-export interface ScheduleEntry {
-  readonly id: string;
-  readonly state: ProjectState;
-  readonly drawAt: string;
-  readonly bidOpeningAt: string;
-}
-
-function scheduleEntry(p: ProjectRecord): ScheduleEntry {
-  return { id: p.project.id, state: p.state, drawAt: p.drawAt, bidOpeningAt: p.project.bidOpeningAt };
-}
-
-/** Every write a changed project needs: its record, and its schedule entry (removed once the draw is behind it). */
-export function projectWrites(next: ProjectRecord): RecordWrite[] {
-  return [
-    { collection: PROJECTS, key: next.project.id, value: encodeRecord(next) },
-    { collection: PROJECT_SCHEDULE, key: next.project.id, value: ACTIVE.has(next.state) ? encodeRecord(scheduleEntry(next)) : null },
-  ];
 }
 
 export class ProjectService {
@@ -117,18 +67,18 @@ export class ProjectService {
   }
 
   async get(id: string): Promise<{ record: ProjectRecord; raw: Buffer }> {
-    const raw = await this.store.getRecord(PROJECTS, id);
-    if (!raw) throw new AppError('NOT_FOUND', `no project ${id}`);
-    return { record: JSON.parse(raw.toString('utf8')) as ProjectRecord, raw };
+    const found = await projects.read(this.store, id);
+    if (!found) throw new AppError('NOT_FOUND', `no project ${id}`);
+    return { record: found.value, raw: found.raw };
   }
 
   async all(): Promise<ProjectRecord[]> {
-    return (await this.store.listRecords(PROJECTS)).map((r) => JSON.parse(r.value.toString('utf8')) as ProjectRecord);
+    return (await projects.list(this.store)).map((r) => r.value);
   }
 
   /** Projects whose draw is ahead or running (the scheduler's index). */
   async active(): Promise<ScheduleEntry[]> {
-    return (await this.store.listRecords(PROJECT_SCHEDULE)).map((r) => JSON.parse(r.value.toString('utf8')) as ScheduleEntry);
+    return (await schedule.list(this.store)).map((r) => r.value);
   }
 
   /**
@@ -136,11 +86,11 @@ export class ProjectService {
    * existed) gets one. Entries are otherwise written only with the project, in its transaction.
    */
   async indexSchedule(): Promise<number> {
-    const indexed = new Set((await this.store.listRecords(PROJECT_SCHEDULE)).map((r) => r.key));
+    const indexed = new Set(await schedule.keys(this.store));
     let added = 0;
     for (const p of await this.all()) {
       if (!ACTIVE.has(p.state) || indexed.has(p.project.id)) continue;
-      await this.store.putUnloggedRecord(PROJECT_SCHEDULE, p.project.id, encodeRecord(scheduleEntry(p)));
+      await schedule.putUnlogged(this.store, p.project.id, scheduleEntry(p));
       added++;
     }
     return added;
@@ -202,7 +152,7 @@ export class ProjectService {
   /** One entry and the new project record, expecting the record as read (null: must not exist yet). */
   private async write<T extends EntryType>(type: T, payload: EntryPayloads[T], next: ProjectRecord, expected: Buffer | null, conflict?: string): Promise<void> {
     try {
-      await this.log.append(type, payload, { writes: projectWrites(next), expects: [{ collection: PROJECTS, key: next.project.id, value: expected }] });
+      await this.log.append(type, payload, { writes: projectWrites(next), expects: [projectExpected(next.project.id, expected)] });
     } catch (err) {
       if (err instanceof RecordConflictError) throw new AppError('CONFLICT', conflict ?? `project ${next.project.id} changed meanwhile; retry`);
       throw err;

@@ -15,43 +15,16 @@ import * as R from '../roster/roster.js';
 import { RecordConflictError, type RecordExpectation, type RecordWrite, type Store } from '../store/store.js';
 import type { OutboxService } from './outbox.service.js';
 import type { PoolService } from './pool.service.js';
-import type { ProjectRecord, ProjectService } from './project.service.js';
+import type { ProjectService } from './project.service.js';
+import { awaitingRosterClear } from '../records/draws.js';
+import type { ProjectRecord } from '../records/projects.js';
+import { checkinMisses, responseTokens, rosterDeadlines, rosters, unseals, type RosterRecord, type UnsealRecord } from '../records/rosters.js';
 
-export const ROSTERS = 'rosters';
-/** Rosters with a call still open → the earliest deadline: what the timeout pass reads. */
-export const ROSTER_DEADLINES = 'roster-deadlines';
-/** Completed draws whose roster is not written yet (a crash between result and calls): what the catch-up reads. */
-export const UNROSTERED = 'draws-unrostered';
-export const RESPONSE_TOKENS = 'response-tokens';
-export const UNSEALS = 'unseals';
 /** Both approvals of an unseal must fall within this window. */
 export const UNSEAL_WINDOW_MS = 10 * 60_000;
 /** Unmatched ID numbers a check-in terminal may send in CHECKIN_WINDOW_MS before it is refused for a while. */
 const CHECKIN_MISSES = 5;
 const CHECKIN_WINDOW_MS = 10 * 60_000;
-const CHECKIN_MISSES_COLLECTION = 'checkin-misses';
-
-interface RosterRecord {
-  readonly drawId: string;
-  readonly revision: number;
-  /** Earliest deadline of an open call (null: none open), so that timeouts need not open every roster. */
-  readonly nextDeadline: string | null;
-  /** vault-sealed JSON of the Roster. */
-  readonly sealed: string;
-}
-
-interface TokenRecord {
-  readonly drawId: string;
-  readonly messageId: string;
-  readonly expiresAt: string;
-  readonly used: boolean;
-}
-
-export interface UnsealRecord {
-  readonly drawId: string;
-  readonly approvals: ReadonlyArray<{ sub: string; role: string; at: string }>;
-  readonly unsealedAt: string | null;
-}
 
 /** What a check-in terminal learns: one expert's assignment. */
 export interface Assignment {
@@ -96,12 +69,12 @@ export class RosterService {
 
   /** At start: rosters with an open call but no deadline entry (data written before the index existed) get one. */
   async indexDeadlines(): Promise<number> {
-    const indexed = new Set((await this.store.listRecords(ROSTER_DEADLINES)).map((r) => r.key));
+    const indexed = new Set(await rosterDeadlines.keys(this.store));
     let added = 0;
-    for (const { key, value } of await this.store.listRecords(ROSTERS)) {
-      const due = (JSON.parse(value.toString('utf8')) as RosterRecord).nextDeadline;
+    for (const { key, value } of await rosters.list(this.store)) {
+      const due = value.nextDeadline;
       if (due === null || indexed.has(key)) continue;
-      await this.store.putUnloggedRecord(ROSTER_DEADLINES, key, json(due));
+      await rosterDeadlines.putUnlogged(this.store, key, due);
       added++;
     }
     return added;
@@ -132,9 +105,9 @@ export class RosterService {
   async respond(token: string, accept: boolean): Promise<{ answer: 'accept' | 'decline'; state: R.CallState }> {
     for (let attempt = 0; ; attempt++) {
       const key = sha256(token);
-      const rawToken = await this.store.getRecord(RESPONSE_TOKENS, key);
-      if (!rawToken) throw new AppError('NOT_FOUND', 'this response link is not valid');
-      const t = JSON.parse(rawToken.toString('utf8')) as TokenRecord;
+      const found = await responseTokens.read(this.store, key);
+      if (!found) throw new AppError('NOT_FOUND', 'this response link is not valid');
+      const { value: t, raw: rawToken } = found;
       if (t.used) throw new AppError('CONFLICT', 'this call has already been answered');
       if (t.expiresAt <= this.iso()) throw new AppError('GONE', 'the time to answer this call has passed');
       const { roster, raw } = await this.read(t.drawId);
@@ -148,7 +121,7 @@ export class RosterService {
       const { record: project } = await this.projects.get(roster.projectId);
       const next = this.transition(step, project, accept ? 'call.accepted' : 'call.declined');
       try {
-        await this.commit(raw, next.roster, next.entries, [...next.writes, { collection: RESPONSE_TOKENS, key, value: json({ ...t, used: true }) }], [{ collection: RESPONSE_TOKENS, key, value: rawToken }]);
+        await this.commit(raw, next.roster, next.entries, [...next.writes, responseTokens.writeAt(key, { ...t, used: true })], [responseTokens.expect(key, rawToken)]);
       } catch (err) {
         if (err instanceof RecordConflictError && attempt < 5) continue;
         throw err instanceof RecordConflictError ? new AppError('CONFLICT', 'the call changed meanwhile; answer again') : err;
@@ -163,8 +136,7 @@ export class RosterService {
     let expired = 0;
     const nowIso = this.iso();
     // Only rosters with a call still open (the deadline index), not every roster ever made.
-    for (const { key, value } of await this.store.listRecords(ROSTER_DEADLINES)) {
-      const due = JSON.parse(value.toString('utf8')) as string;
+    for (const { key, value: due } of await rosterDeadlines.list(this.store)) {
       if (due > nowIso) continue;
       for (let attempt = 0; attempt < 5; attempt++) {
         const { roster, raw } = await this.read(key);
@@ -190,13 +162,13 @@ export class RosterService {
    * lose one count to each other: the limit is enforced to within one miss per instance.
    */
   private async recentMisses(terminal: string): Promise<number[]> {
-    const raw = await this.store.getRecord(CHECKIN_MISSES_COLLECTION, sha256(terminal));
+    const found = await checkinMisses.read(this.store, sha256(terminal));
     const since = this.now() - CHECKIN_WINDOW_MS;
-    return raw ? (JSON.parse(raw.toString('utf8')) as number[]).filter((t) => t > since) : [];
+    return found ? found.value.filter((t) => t > since) : [];
   }
 
   private countMiss(terminal: string, recent: readonly number[]): Promise<void> {
-    return this.store.putUnloggedRecord(CHECKIN_MISSES_COLLECTION, sha256(terminal), json([...recent, this.now()]));
+    return checkinMisses.putUnlogged(this.store, sha256(terminal), [...recent, this.now()]);
   }
 
   /**
@@ -252,8 +224,9 @@ export class RosterService {
   async approveUnseal(drawId: string, projectId: string, bidOpeningAt: string, by: TokenClaims): Promise<UnsealRecord> {
     if (this.now() < Date.parse(bidOpeningAt)) throw new AppError('SEALED', 'the list stays sealed until bid opening');
     for (let attempt = 0; ; attempt++) {
-      const raw = await this.store.getRecord(UNSEALS, drawId);
-      const current: UnsealRecord = raw ? (JSON.parse(raw.toString('utf8')) as UnsealRecord) : { drawId, approvals: [], unsealedAt: null };
+      const found = await unseals.read(this.store, drawId);
+      const raw = found?.raw ?? null;
+      const current: UnsealRecord = found?.value ?? { drawId, approvals: [], unsealedAt: null };
       if (current.unsealedAt) return current;
       const since = new Date(this.now() - UNSEAL_WINDOW_MS).toISOString();
       const approvals = [...current.approvals.filter((a) => a.at >= since && a.sub !== by.sub), { sub: by.sub, role: by.role, at: this.iso() }];
@@ -263,7 +236,7 @@ export class RosterService {
       const entries: Entry[] = [{ type: 'unseal.approved', payload: { drawId, projectId, by: by.sub, role: by.role } }];
       if (done) entries.push({ type: 'draw.unsealed', payload: { drawId, projectId, approvedBy: approvals.map((a) => ({ by: a.sub, role: a.role })) } });
       try {
-        await this.log.appendAll(entries, { writes: [{ collection: UNSEALS, key: drawId, value: json(next) }], expects: [{ collection: UNSEALS, key: drawId, value: raw }] });
+        await this.log.appendAll(entries, { writes: [unseals.write(next)], expects: [unseals.expect(drawId, raw)] });
         return next;
       } catch (err) {
         if (err instanceof RecordConflictError && attempt < 5) continue;
@@ -273,8 +246,7 @@ export class RosterService {
   }
 
   async unsealState(drawId: string): Promise<UnsealRecord | null> {
-    const raw = await this.store.getRecord(UNSEALS, drawId);
-    return raw ? (JSON.parse(raw.toString('utf8')) as UnsealRecord) : null;
+    return (await unseals.read(this.store, drawId))?.value ?? null;
   }
 
   /** The whole panel with names: only once unsealed. */
@@ -298,19 +270,23 @@ export class RosterService {
 
   /** The roster as stored (opened), for the service's own use (disclosure, tests). */
   async read(drawId: string): Promise<{ roster: R.Roster; raw: Buffer }> {
-    const raw = await this.store.getRecord(ROSTERS, drawId);
-    if (!raw) throw new AppError('NOT_FOUND', `draw ${drawId} has no roster`);
-    return { roster: this.opened(drawId, raw), raw };
+    const found = await rosters.read(this.store, drawId);
+    if (!found) throw new AppError('NOT_FOUND', `draw ${drawId} has no roster`);
+    return { roster: this.opened(found.value), raw: found.raw };
+  }
+
+  /** Which of these draws have a roster already (one read for all). */
+  async exist(drawIds: readonly string[]): Promise<boolean[]> {
+    return (await rosters.readMany(this.store, drawIds)).map((r) => r !== null);
   }
 
   private async find(drawId: string): Promise<R.Roster | null> {
-    const raw = await this.store.getRecord(ROSTERS, drawId);
-    return raw ? this.opened(drawId, raw) : null;
+    const found = await rosters.read(this.store, drawId);
+    return found ? this.opened(found.value) : null;
   }
 
-  private opened(drawId: string, raw: Buffer): R.Roster {
-    const record = JSON.parse(raw.toString('utf8')) as RosterRecord;
-    return JSON.parse(this.vault.openBytes(`${ROSTERS}/${drawId}`, record.sealed).toString('utf8')) as R.Roster;
+  private opened(record: RosterRecord): R.Roster {
+    return JSON.parse(this.vault.openBytes(`${rosters.collection}/${record.drawId}`, record.sealed).toString('utf8')) as R.Roster;
   }
 
   /** Entries and writes of a transition: the changed calls, promotions (or an unfilled seat) and the new calls. */
@@ -347,7 +323,7 @@ export class RosterService {
       const phone = this.pool.personal(c.expertId).phone;
       const text = callText({ venue: project.venue ?? '评标室', bidOpeningAt: project.project.bidOpeningAt, timeZone: this.settings.timeZone, responseUrl, deadline });
       writes.push(...this.outbox.queue(roster.drawId, { messageId, kind: 'call', channel: 'sms', to: phone, text, responseUrl, expiresAt: deadline }));
-      writes.push({ collection: RESPONSE_TOKENS, key: sha256(token), value: json({ drawId: roster.drawId, messageId, expiresAt: deadline, used: false } satisfies TokenRecord) });
+      writes.push(responseTokens.writeAt(sha256(token), { drawId: roster.drawId, messageId, expiresAt: deadline, used: false }));
       entries.push({ type: 'call.placed', payload: { drawId: roster.drawId, group: c.group, seat: c.seat, rank: c.rank, messageId, deadline } });
       placed.push({ ...c, state: 'calling', messageId, calledAt: at, deadline, answeredAt: null });
     }
@@ -360,18 +336,18 @@ export class RosterService {
 
   /** The roster record (sealed) and its deadline entry with the caller's writes, expecting the roster as it was read. */
   private stateOf(raw: Buffer | null, roster: R.Roster, writes: RecordWrite[], expects: RecordExpectation[] = []): { writes: RecordWrite[]; expects: RecordExpectation[] } {
-    const revision = raw ? (JSON.parse(raw.toString('utf8')) as RosterRecord).revision + 1 : 1;
+    const revision = raw ? rosters.decode(raw).revision + 1 : 1;
     const open = R.seats(roster).filter((c) => c.state === 'calling').map((c) => c.deadline).sort();
-    const record: RosterRecord = { drawId: roster.drawId, revision, nextDeadline: open[0] ?? null, sealed: this.vault.sealBytes(`${ROSTERS}/${roster.drawId}`, json(roster)) };
+    const record: RosterRecord = { drawId: roster.drawId, revision, nextDeadline: open[0] ?? null, sealed: this.vault.sealBytes(`${rosters.collection}/${roster.drawId}`, json(roster)) };
     return {
       writes: [
-        { collection: ROSTERS, key: roster.drawId, value: json(record) },
-        { collection: ROSTER_DEADLINES, key: roster.drawId, value: record.nextDeadline === null ? null : json(record.nextDeadline) },
+        rosters.write(record),
+        rosterDeadlines.writeAt(roster.drawId, record.nextDeadline),
         // The draw has its roster: the catch-up of draws without one no longer looks at it.
-        ...(raw === null ? [{ collection: UNROSTERED, key: roster.drawId, value: null }] : []),
+        ...(raw === null ? [awaitingRosterClear(roster.drawId)] : []),
         ...writes,
       ],
-      expects: [{ collection: ROSTERS, key: roster.drawId, value: raw }, ...expects],
+      expects: [rosters.expect(roster.drawId, raw), ...expects],
     };
   }
 }

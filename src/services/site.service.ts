@@ -8,31 +8,10 @@ import type { TokenClaims } from '../auth/roles.js';
 import { CertificateError, verifySiteCertificate, type VerifiedSite } from '../crypto/ca.js';
 import { AppError } from '../errors.js';
 import { RecordConflictError, type Store } from '../store/store.js';
-import { encodeRecord } from './project.service.js';
+import { sites, type SiteRecord, type SiteState } from '../records/sites.js';
 
-export const SITES = 'sites';
 /** The service's own recipient label in sealed boxes: no site may take it. */
 const RESERVED_SITE_IDS = new Set(['service']);
-
-export const SITE_STATES = ['active', 'revoked'] as const;
-export type SiteState = (typeof SITE_STATES)[number];
-
-export interface SiteRecord {
-  readonly siteId: string;
-  readonly siteName: string;
-  /** The site certificate, PEM (public). */
-  readonly certificate: string;
-  /** SHA-256 of the certificate's DER, lower-case hex. */
-  readonly fingerprint: string;
-  readonly serial: string;
-  readonly notBefore: string;
-  readonly notAfter: string;
-  readonly state: SiteState;
-  readonly revokedReason: string | null;
-  readonly revision: number;
-  readonly registeredAt: string;
-  readonly updatedAt: string;
-}
 
 /** What a draw seals to: the site's recipient label, its key and the certificate that vouched for it. */
 export interface SiteRecipient {
@@ -83,19 +62,18 @@ export class SiteService {
   }
 
   async get(siteId: string): Promise<{ record: SiteRecord; raw: Buffer }> {
-    const raw = await this.store.getRecord(SITES, siteId);
-    if (!raw) throw new AppError('NOT_FOUND', `no site ${siteId}`);
-    return { record: JSON.parse(raw.toString('utf8')) as SiteRecord, raw };
+    const found = await sites.read(this.store, siteId);
+    if (!found) throw new AppError('NOT_FOUND', `no site ${siteId}`);
+    return { record: found.value, raw: found.raw };
   }
 
   async all(): Promise<SiteRecord[]> {
-    return (await this.store.listRecords(SITES)).map((r) => JSON.parse(r.value.toString('utf8')) as SiteRecord).sort((a, b) => a.siteId.localeCompare(b.siteId));
+    return (await sites.list(this.store)).map((r) => r.value).sort((a, b) => a.siteId.localeCompare(b.siteId));
   }
 
   /** A site token's site must be registered and active; otherwise the token reaches nothing. */
   async requireActive(siteId: string): Promise<SiteRecord> {
-    const raw = await this.store.getRecord(SITES, siteId);
-    const record = raw ? (JSON.parse(raw.toString('utf8')) as SiteRecord) : null;
+    const record = (await sites.read(this.store, siteId))?.value;
     if (!record) throw new AppError('FORBIDDEN', `site ${siteId} is not registered with this service`);
     if (record.state !== 'active') throw new AppError('FORBIDDEN', `site ${siteId} is revoked`);
     return record;
@@ -103,8 +81,7 @@ export class SiteService {
 
   /** The state of a site a token names, for the authorization policy: unknown when it is not registered here. */
   async stateOf(siteId: string): Promise<SiteState | 'unknown'> {
-    const raw = await this.store.getRecord(SITES, siteId);
-    return raw ? (JSON.parse(raw.toString('utf8')) as SiteRecord).state : 'unknown';
+    return (await sites.read(this.store, siteId))?.value.state ?? 'unknown';
   }
 
   /**
@@ -112,9 +89,8 @@ export class SiteService {
    * the store cannot redirect a result) and must be valid now.
    */
   async recipient(siteId: string): Promise<SiteRecipient> {
-    const raw = await this.store.getRecord(SITES, siteId);
-    if (!raw) throw new AppError('SITE_UNAVAILABLE', `site ${siteId} is not registered`);
-    const record = JSON.parse(raw.toString('utf8')) as SiteRecord;
+    const record = (await sites.read(this.store, siteId))?.value;
+    if (!record) throw new AppError('SITE_UNAVAILABLE', `site ${siteId} is not registered`);
     if (record.state !== 'active') throw new AppError('SITE_UNAVAILABLE', `site ${siteId} is revoked; nothing is sealed to it until its certificate is renewed`);
     let site: VerifiedSite;
     try {
@@ -174,7 +150,7 @@ export class SiteService {
 
   private async write<T extends EntryType>(type: T, payload: EntryPayloads[T], next: SiteRecord, expected: Buffer | null, conflict?: string): Promise<void> {
     try {
-      await this.log.append(type, payload, { writes: [{ collection: SITES, key: next.siteId, value: encodeRecord(next) }], expects: [{ collection: SITES, key: next.siteId, value: expected }] });
+      await this.log.append(type, payload, { writes: [sites.write(next)], expects: [sites.expect(next.siteId, expected)] });
     } catch (err) {
       if (err instanceof RecordConflictError) throw new AppError('CONFLICT', conflict ?? `site ${next.siteId} changed meanwhile; retry`);
       throw err;

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { verifyLog } from '../../src/log/verify.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
-import type { DrawRecord } from '../../src/services/draw.service.js';
-import type { ProjectRecord } from '../../src/services/project.service.js';
+import type { DrawRecord } from '../../src/records/draws.js';
+import type { ProjectRecord } from '../../src/records/projects.js';
 import type { LogBatch, Store } from '../../src/store/store.js';
 import { build, waitForPool, type Built } from '../helper.js';
 

@@ -4,9 +4,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenClaims } from '../../src/auth/roles.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
-import { PROJECT_SCHEDULE } from '../../src/services/project.service.js';
+import { schedule } from '../../src/records/projects.js';
 import { build, type Built } from '../helper.js';
 import { listingStore } from '../helpers/listing-store.js';
+
+const PROJECT_SCHEDULE = schedule.collection;
 
 let t: Built;
 let clock = Date.parse('2026-12-01T06:00:00+08:00');

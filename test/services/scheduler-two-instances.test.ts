@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DrawRecord } from '../../src/services/draw.service.js';
-import type { ProjectRecord } from '../../src/services/project.service.js';
+import type { DrawRecord } from '../../src/records/draws.js';
+import type { ProjectRecord } from '../../src/records/projects.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { build, waitForPool, type Built } from '../helper.js';
 

@@ -6,10 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenClaims } from '../../src/auth/roles.js';
 import { readFileMessages } from '../../src/calls/file-adapter.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
-import { OUTBOX_DUE } from '../../src/services/outbox.service.js';
-import { ROSTER_DEADLINES, UNROSTERED } from '../../src/services/roster.service.js';
+import { awaitingRoster } from '../../src/records/draws.js';
+import { outboxDue } from '../../src/records/outbox.js';
+import { rosterDeadlines } from '../../src/records/rosters.js';
 import { build, type Built } from '../helper.js';
 import { listingStore } from '../helpers/listing-store.js';
+
+const ROSTER_DEADLINES = rosterDeadlines.collection;
+const UNROSTERED = awaitingRoster.collection;
+const OUTBOX_DUE = outboxDue.collection;
 
 let t: Built;
 let clock = Date.parse('2026-12-01T08:00:00+08:00');

@@ -8,8 +8,8 @@ import { DrawId, IsoDateTimeWithOffset, PersonText, ProjectId, Uscc } from '../.
 import { AppError } from '../../errors.js';
 import { idempotencyWrite } from '../../plugins/app/idempotency.js';
 import { errorResponses } from '../../schemas/common.js';
-import { DRAW_STATES, type DrawRecord } from '../../services/draw.service.js';
-import { PROJECT_STATES, type ProjectRecord } from '../../services/project.service.js';
+import { DRAW_STATES, type DrawRecord } from '../../records/draws.js';
+import { PROJECT_STATES, type ProjectRecord } from '../../records/projects.js';
 
 const Register = Project.extend({
   name: PersonText({ max: 200, description: 'Project name' }).optional(),

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DrawId, PersonText, SiteId } from '../../domain/primitives.js';
 import { errorResponses } from '../../schemas/common.js';
-import { SITE_STATES, type SiteRecord } from '../../services/site.service.js';
+import { SITE_STATES, type SiteRecord } from '../../records/sites.js';
 import { SEALED_EXPORT_FORMAT } from '../../crypto/sealing.js';
 
 const CertificatePem = z

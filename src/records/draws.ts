@@ -1,0 +1,62 @@
+// Draw records: one per draw from its commit on (committed → drawn, failed or aborted), with its sealed result, and
+// the marker of a drawn result whose roster is not written yet (what the call worker's catch-up reads).
+import type { SealedBox } from '../crypto/sealing.js';
+import type { Policy } from '../domain/policy.js';
+import type { Assurance } from '../draw/seed.js';
+import type { RecordWrite } from '../store/store.js';
+import { RecordSet, TEXT_CODEC } from './record-set.js';
+
+export const DRAW_STATES = ['committed', 'drawn', 'failed', 'aborted'] as const;
+export type DrawState = (typeof DRAW_STATES)[number];
+
+/** What is stored per draw. `sealed` opens only with the sealing key; nothing else names an expert. */
+export interface DrawRecord {
+  readonly drawId: string;
+  readonly projectId: string;
+  readonly kind: 'scheduled' | 'immediate';
+  readonly state: DrawState;
+  readonly poolVersion: number;
+  readonly assurance: Assurance;
+  readonly commitIndex: number;
+  readonly commitLeafHash: string;
+  readonly resultIndex: number | null;
+  /** SHA-256(salt ‖ JCS(result)): the commitment the result entry holds. */
+  readonly resultHash: string | null;
+  readonly groups: ReadonlyArray<{ specialty: string; count: number; alternates: number; eligibleCount: number }>;
+  readonly sealed: SealedBox | null;
+  readonly failure: { code: string; message: string } | null;
+  /** Log index of the reveal entry, once the draw is disclosed. */
+  readonly revealIndex?: number;
+  /** The policy the draw ran under (its hash is in the commit), for the disclosure to rebuild the draw. */
+  readonly policy?: Policy;
+  /** A draw this one replaces (an aborted one), for inspectors. */
+  readonly supersedes: string | null;
+  /**
+   * The selection history the draw's frequency caps read: every result up to this log index (-1: none). Absent on
+   * draws made before the service kept a history (they read none).
+   */
+  readonly historyUpTo?: number;
+  /** A remote site's draw: the result is sealed to this site as well, through the certificate with this fingerprint. */
+  readonly site?: string;
+  readonly siteFingerprint?: string;
+  readonly by: string;
+  readonly createdAt: string;
+}
+
+export const draws = new RecordSet<DrawRecord>('draws', (d) => d.drawId);
+
+/** Drawn results whose roster is not written yet: set with the result, cleared by the roster's first write. */
+export const awaitingRoster = new RecordSet<string>('draws-unrostered', null, TEXT_CODEC);
+
+export function awaitingRosterMark(drawId: string): RecordWrite {
+  return awaitingRoster.writeAt(drawId, '1');
+}
+
+export function awaitingRosterClear(drawId: string): RecordWrite {
+  return awaitingRoster.remove(drawId);
+}
+
+/** Draw ids whose roster may be missing: the marked ones. */
+export function awaitingRosterKeys(store: Parameters<typeof awaitingRoster.keys>[0]): Promise<string[]> {
+  return awaitingRoster.keys(store);
+}

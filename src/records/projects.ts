@@ -1,0 +1,61 @@
+// Project records: the project with its draw schedule and state, and the scheduler's index of projects whose draw is
+// ahead or running, always written together (projectChange).
+import type { Project } from '../domain/project.js';
+import type { DrawRequest } from '../domain/request.js';
+import type { RecordExpectation, RecordWrite } from '../store/store.js';
+import { RecordSet } from './record-set.js';
+
+export const PROJECT_STATES = ['scheduled', 'drawing', 'drawn', 'missed', 'cancelled', 'failed'] as const;
+export type ProjectState = (typeof PROJECT_STATES)[number];
+
+export interface ProjectRecord {
+  readonly project: Project;
+  readonly request: DrawRequest;
+  readonly name: string | null;
+  readonly venue: string | null;
+  readonly leadTimeMinutes: number;
+  /** When the scheduled draw is due (bid opening minus the lead time), ISO 8601 UTC. */
+  readonly drawAt: string;
+  readonly state: ProjectState;
+  /** The latest draw of the project (committed, drawn, failed or aborted). */
+  readonly drawId: string | null;
+  readonly revision: number;
+  readonly updatedAt: string;
+  /** A remote evaluation site's project (its draw is sealed to the site's key as well); absent: the centre's own. */
+  readonly site?: string | null;
+  /** Bidders made known after registration (at bid opening): check-in re-checks against them. */
+  readonly knownBidders?: string[];
+}
+
+/** What the scheduler needs of a project whose draw is ahead or running. */
+export interface ScheduleEntry {
+  readonly id: string;
+  readonly state: ProjectState;
+  readonly drawAt: string;
+  readonly bidOpeningAt: string;
+}
+
+export const projects = new RecordSet<ProjectRecord>('projects', (p) => p.project.id);
+
+/**
+ * The scheduler's index: only projects whose draw is still ahead or running, so that its tick reads those and not
+ * every project ever registered. Kept in the same transaction as the project record.
+ */
+export const schedule = new RecordSet<ScheduleEntry>('project-schedule', (e) => e.id);
+
+/** States whose draw is ahead or running: the ones in the schedule index. */
+export const ACTIVE: ReadonlySet<ProjectState> = new Set(['scheduled', 'drawing']);
+
+export function scheduleEntry(p: ProjectRecord): ScheduleEntry {
+  return { id: p.project.id, state: p.state, drawAt: p.drawAt, bidOpeningAt: p.project.bidOpeningAt };
+}
+
+/** Every write a changed project needs: its record, and its schedule entry (removed once the draw is behind it). */
+export function projectWrites(next: ProjectRecord): RecordWrite[] {
+  return [projects.write(next), ACTIVE.has(next.state) ? schedule.write(scheduleEntry(next)) : schedule.remove(next.project.id)];
+}
+
+/** The project record must still be exactly as it was read (null: must not exist yet). */
+export function projectExpected(id: string, raw: Buffer | null): RecordExpectation {
+  return projects.expect(id, raw);
+}

@@ -1,0 +1,24 @@
+// Remote evaluation sites' records: each site with its registered certificate and state.
+import { RecordSet } from './record-set.js';
+
+export const SITE_STATES = ['active', 'revoked'] as const;
+export type SiteState = (typeof SITE_STATES)[number];
+
+export interface SiteRecord {
+  readonly siteId: string;
+  readonly siteName: string;
+  /** The site certificate, PEM (public). */
+  readonly certificate: string;
+  /** SHA-256 of the certificate's DER, lower-case hex. */
+  readonly fingerprint: string;
+  readonly serial: string;
+  readonly notBefore: string;
+  readonly notAfter: string;
+  readonly state: SiteState;
+  readonly revokedReason: string | null;
+  readonly revision: number;
+  readonly registeredAt: string;
+  readonly updatedAt: string;
+}
+
+export const sites = new RecordSet<SiteRecord>('sites', (s) => s.siteId);
