@@ -6,7 +6,7 @@ import { runDraw } from './draw/protocol.js';
 import { indexHistory } from './draw/history.js';
 import { GENESIS_PREV } from './log/entry.js';
 import { generatePool, syntheticHistory, syntheticProject } from './pool/generator.js';
-import { PoolIndex } from './pool/pool-index.js';
+import { PoolIndex } from './draw/pool-index.js';
 import type { KeyObject } from 'node:crypto';
 import type { ServiceLog } from './audit/entries.js';
 import { jcs } from './crypto/canonical.js';

@@ -1,7 +1,7 @@
 // Opens what the service runs on — keys, store, audit log — from the configuration, and closes it in order.
 import type { EntryPayloads } from './audit/entries.js';
 import type { Config } from './config.js';
-import { loadKeys } from './crypto/keys.js';
+import { loadKeys } from './instance-keys.js';
 import { AuditLog } from './log/audit-log.js';
 import type { AppContext } from './plugins/app/context.js';
 import { PersonalDataVault } from './crypto/personal-data.js';

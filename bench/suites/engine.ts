@@ -11,7 +11,7 @@ import { indexHistory } from '../../src/draw/history.js';
 import type { EntropyPlan } from '../../src/draw/seed.js';
 import { GENESIS_PREV } from '../../src/log/entry.js';
 import { generatePool, syntheticHistory, syntheticProject } from '../../src/pool/generator.js';
-import { PoolIndex } from '../../src/pool/pool-index.js';
+import { PoolIndex } from '../../src/draw/pool-index.js';
 import { formatPoolSize, formatTable, ms } from '../lib/format.js';
 import { machineInfo, type MachineInfo } from '../lib/machine.js';
 import { elapsedMs, round, roundSummary, summarize, type Summary } from '../lib/stats.js';

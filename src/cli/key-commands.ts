@@ -1,7 +1,7 @@
 // `expert-draw keys generate`: a new key set for an instance (log signer, JWT signing key, sealing key pair).
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
-import { generateKeys } from '../crypto/keys.js';
+import { generateKeys } from '../instance-keys.js';
 
 export function registerKeyCommands(program: Command): void {
   const keys = program.command('keys').description('instance keys');

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
-import { KEY_FILES } from '../crypto/keys.js';
+import { KEY_FILES } from '../instance-keys.js';
 import { NoteVerifier } from '../log/note.js';
 import { verifyLog } from '../log/verify.js';
 import { RedisStore } from '../store/redis-store.js';

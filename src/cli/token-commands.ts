@@ -3,7 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { ROLES, Role, siteCombinationError } from '../auth/roles.js';
 import { tokenSigner } from '../auth/tokens.js';
 import { loadConfig } from '../config.js';
-import { loadKeys } from '../crypto/keys.js';
+import { loadKeys } from '../instance-keys.js';
 import { siteId } from './ca-commands.js';
 
 /** 30s, 15m, 8h, 1d → seconds. */

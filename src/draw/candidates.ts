@@ -6,7 +6,7 @@ import { REGION_LEVEL_DIGITS } from '../domain/policy.js';
 import type { Project } from '../domain/project.js';
 import type { DrawGroup, DrawRequest } from '../domain/request.js';
 import { AppError } from '../errors.js';
-import { dayNumber, FLAG_ORG_RELATIONS, FLAG_UNAVAILABLE, PACKED, PACKED_FIELDS, STATUS, type PoolIndex } from '../pool/pool-index.js';
+import { dayNumber, FLAG_ORG_RELATIONS, FLAG_UNAVAILABLE, PACKED, PACKED_FIELDS, STATUS, type PoolIndex } from './pool-index.js';
 import { EXCLUSION_CODES, relationExclusions, type ConflictContext, type ExclusionCode, type PanelMember } from './conflicts.js';
 import { exclusionLine, linesDigest } from './digest.js';
 import type { HistoryIndex } from './history.js';

@@ -12,7 +12,7 @@ import { ALGORITHM_ID } from './constants.js';
 import type { HistoryIndex } from './history.js';
 import { DrawSampler, type RankedGroup } from './sample.js';
 import type { EntropyPlan } from './seed.js';
-import type { PoolIndex } from '../pool/pool-index.js';
+import type { PoolIndex } from './pool-index.js';
 
 export interface DrawInput {
   readonly drawId: string;

@@ -9,7 +9,7 @@ import { exclusionLine, memberLine } from '../draw/digest.js';
 import { prepareDraw, type PreparedDraw } from '../draw/engine.js';
 import { EMPTY_HISTORY, type HistoryIndex } from '../draw/history.js';
 import type { AuditLog } from '../log/audit-log.js';
-import { PoolIndex } from '../pool/pool-index.js';
+import { PoolIndex } from '../draw/pool-index.js';
 import type { Store } from '../store/store.js';
 
 /** Where entries come from: the store reads a range at once; the audit log only one entry at a time. */

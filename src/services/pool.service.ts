@@ -7,7 +7,7 @@ import type { PersonalDataVault } from '../crypto/personal-data.js';
 import { Expert, type ExpertPersonal, type Organisation, type Relation } from '../domain/expert.js';
 import { AppError } from '../errors.js';
 import type { ImportError, ImportRow } from '../pool/import-parser.js';
-import { PoolIndex } from '../pool/pool-index.js';
+import { PoolIndex } from '../draw/pool-index.js';
 import { RecordConflictError, type RecordExpectation, type RecordWrite, type Store } from '../store/store.js';
 
 /** The pool's log entries: each carries the pool version after the change. */

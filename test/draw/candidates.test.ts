@@ -10,7 +10,7 @@ import { codesOf, exclusionMask, preCheck, prepareGroup } from '../../src/draw/c
 import { conflictContext, expertExclusions } from '../../src/draw/conflicts.js';
 import { indexHistory } from '../../src/draw/history.js';
 import { syntheticUscc } from '../../src/pool/generator.js';
-import { PoolIndex } from '../../src/pool/pool-index.js';
+import { PoolIndex } from '../../src/draw/pool-index.js';
 
 const ORGS = Array.from({ length: 8 }, (_, i) => syntheticUscc(i + 1));
 const DATES = ['2023-11-30', '2023-12-01', '2026-11-30', '2026-12-01', '2026-12-02'];

@@ -14,7 +14,7 @@ import {
   type PanelMember,
 } from '../../src/draw/conflicts.js';
 import { EMPTY_HISTORY, HistoryEntry, indexHistory, type HistoryIndex } from '../../src/draw/history.js';
-import { PoolIndex } from '../../src/pool/pool-index.js';
+import { PoolIndex } from '../../src/draw/pool-index.js';
 import { ORG, makeExpert, makePolicy, makeProject } from '../helpers/fixtures.js';
 
 const DAY_MS = 86_400_000;

@@ -14,7 +14,7 @@ import { EMPTY_HISTORY } from '../../src/draw/history.js';
 import { InsufficientCandidatesError } from '../../src/errors.js';
 import { encodeEntry, GENESIS_PREV, leafHash } from '../../src/log/entry.js';
 import { syntheticUscc } from '../../src/pool/generator.js';
-import { PoolIndex } from '../../src/pool/pool-index.js';
+import { PoolIndex } from '../../src/draw/pool-index.js';
 import { referenceRank } from './reference-ranking.js';
 
 const ORGS = Array.from({ length: 10 }, (_, i) => syntheticUscc(i + 1));

@@ -4,7 +4,7 @@ import { runDraw } from '../../src/draw/protocol.js';
 import { EMPTY_HISTORY } from '../../src/draw/history.js';
 import { GENESIS_PREV } from '../../src/log/entry.js';
 import { generatePool, syntheticProject } from '../../src/pool/generator.js';
-import { PoolIndex } from '../../src/pool/pool-index.js';
+import { PoolIndex } from '../../src/draw/pool-index.js';
 
 describe('runDraw smoke', () => {
   it('draws a panel from a synthetic pool', () => {

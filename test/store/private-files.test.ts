@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileAdapter } from '../../src/calls/file-adapter.js';
-import { generateKeys, KEY_FILES } from '../../src/crypto/keys.js';
+import { generateKeys, KEY_FILES } from '../../src/instance-keys.js';
 import { SQLITE_FILE } from '../../src/store/open-store.js';
 import { build } from '../helper.js';
 

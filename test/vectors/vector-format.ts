@@ -9,7 +9,7 @@ import { HistoryEntry, indexHistory } from '../../src/draw/history.js';
 import { seedMessage } from '../../src/draw/seed.js';
 import { CounterStream } from '../../src/draw/stream.js';
 import { AppError, InsufficientCandidatesError } from '../../src/errors.js';
-import { PoolIndex } from '../../src/pool/pool-index.js';
+import { PoolIndex } from '../../src/draw/pool-index.js';
 
 export interface VectorInput {
   drawId: string;

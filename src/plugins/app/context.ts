@@ -2,7 +2,7 @@
 import type { ServiceLog } from '../../audit/entries.js';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config.js';
-import type { InstanceKeys } from '../../crypto/keys.js';
+import type { InstanceKeys } from '../../instance-keys.js';
 import type { PersonalDataVault } from '../../crypto/personal-data.js';
 import type { DrawService } from '../../services/draw.service.js';
 import type { PoolService } from '../../services/pool.service.js';

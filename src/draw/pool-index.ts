@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import type { Expert } from '../domain/expert.js';
 import { specialtyPrefixes } from '../domain/specialty.js';
-import { memberLine } from '../draw/digest.js';
-import type { PoolMember } from '../draw/types.js';
+import { memberLine } from './digest.js';
+import type { PoolMember } from './types.js';
 
 export const STATUS = { active: 0, suspended: 1, blacklisted: 2, retired: 3 } as const;
 /** Member has org relations (rules 2–3) / declared unavailable dates (rule 5). */

@@ -4,9 +4,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { CheckpointSigner } from '../log/checkpoint.js';
-import { generateNoteKeys, NoteVerifier } from '../log/note.js';
-import { PRIVATE_FILE_MODE, privateDir, tightenDir, tightenFile } from '../private-files.js';
+import { CheckpointSigner } from './log/checkpoint.js';
+import { generateNoteKeys, NoteVerifier } from './log/note.js';
+import { PRIVATE_FILE_MODE, privateDir, tightenDir, tightenFile } from './private-files.js';
 
 export const KEY_FILES = {
   logSigner: 'log-signer.key',
