@@ -16,7 +16,7 @@ import type { InclusionProof } from '../log/audit-log.js';
 import { rebuildDraw, ReplayError } from './pool-replay.js';
 import { encodeEntry } from '../log/entry.js';
 import type { KeyObject } from 'node:crypto';
-import { RecordConflictError, type Store } from '../store/store.js';
+import { RecordConflictError, type RecordWrite, type Store } from '../store/store.js';
 import type { PoolService } from './pool.service.js';
 import type { RosterService } from './roster.service.js';
 import type { SiteRecipient, SiteService } from './site.service.js';
@@ -50,7 +50,7 @@ export interface DrawProof {
 
 /** Options of a draw run: the API's Idempotency-Key record, written in the result's transaction. */
 export interface DrawExtra {
-  readonly idempotency?: (draw: DrawRecord) => { collection: string; key: string; value: Buffer };
+  readonly idempotency?: (draw: DrawRecord) => RecordWrite;
   /**
    * Place the calls just after the result is durable instead of in its transaction, so that the caller (the draw
    * route) answers sooner. The result carries the catch-up marker, so a crash before the calls loses nothing.

@@ -4,20 +4,8 @@
 // "every result up to log index N": the draw records N, and the disclosure rebuilds the same history from it.
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import { HistoryIndex, type Selection } from '../draw/history.js';
+import { selectionContext, selections as selectionRecords, type SelectionRecord } from '../records/selections.js';
 import type { RecordWrite, Store } from '../store/store.js';
-
-export const SELECTIONS = 'selections';
-
-interface SelectionRecord {
-  readonly drawId: string;
-  /** Log index of the draw's result entry. */
-  readonly resultIndex: number;
-  /** When the draw ran (its commit), ISO 8601. */
-  readonly at: string;
-  readonly tenderer: string;
-  /** The selected experts of every group (not the alternates). */
-  readonly experts: readonly string[];
-}
 
 /** The history a draw reads, and the log index up to which it holds every result. */
 export interface HistoryView {
@@ -25,8 +13,6 @@ export interface HistoryView {
   /** Every result entry at or below this log index is in `index`, none above; -1: none yet. */
   readonly upTo: number;
 }
-
-const context = (drawId: string) => `${SELECTIONS}/${drawId}`;
 
 export class SelectionHistory {
   private readonly index = new HistoryIndex();
@@ -45,7 +31,7 @@ export class SelectionHistory {
     const h = new SelectionHistory(store, vault);
     // The cursor first: a result committed while the list is read arrives again through the feed, and is skipped.
     h.cursor = await store.changesHead();
-    const records = (await store.listRecords(SELECTIONS)).map((r) => h.openRecord(r.key, r.value));
+    const records = (await selectionRecords.list(store)).map((r) => h.openRecord(r.key, r.value));
     for (const r of records.sort((a, b) => a.resultIndex - b.resultIndex)) h.take(r);
     return h;
   }
@@ -53,7 +39,7 @@ export class SelectionHistory {
   /** The history as of every result up to `upTo` (for the disclosure's rebuild of a draw that read it). */
   async asOf(upTo: number): Promise<HistoryIndex> {
     const out = new HistoryIndex();
-    for (const { key, value } of await this.store.listRecords(SELECTIONS)) {
+    for (const { key, value } of await selectionRecords.list(this.store)) {
       const r = this.openRecord(key, value);
       if (r.resultIndex <= upTo) for (const s of selections(r)) out.add(s);
     }
@@ -62,7 +48,7 @@ export class SelectionHistory {
 
   /** The record write of a draw's selections, committed with its result entry. */
   write(r: SelectionRecord): RecordWrite {
-    return { collection: SELECTIONS, key: r.drawId, value: Buffer.from(this.vault.sealBytes(context(r.drawId), Buffer.from(JSON.stringify(r))), 'utf8') };
+    return selectionRecords.writeAt(r.drawId, this.vault.sealBytes(selectionContext(r.drawId), Buffer.from(JSON.stringify(r))));
   }
 
   /** Takes in the results other instances (and this one) committed since the last look; one look at a time. */
@@ -82,9 +68,9 @@ export class SelectionHistory {
     for (;;) {
       const { cursor, changes } = await this.store.readChanges(this.cursor, 1000);
       for (const c of changes) {
-        if (c.collection !== SELECTIONS || this.seen.has(c.key)) continue;
-        const raw = await this.store.getRecord(SELECTIONS, c.key);
-        if (raw) this.take(this.openRecord(c.key, raw));
+        if (c.collection !== selectionRecords.collection || this.seen.has(c.key)) continue;
+        const sealed = await selectionRecords.read(this.store, c.key);
+        if (sealed) this.take(this.openRecord(c.key, sealed.value));
       }
       this.cursor = cursor;
       if (changes.length < 1000) return;
@@ -98,8 +84,8 @@ export class SelectionHistory {
     this.upTo = Math.max(this.upTo, r.resultIndex);
   }
 
-  private openRecord(key: string, value: Buffer): SelectionRecord {
-    return JSON.parse(this.vault.openBytes(context(key), value.toString('utf8')).toString('utf8')) as SelectionRecord;
+  private openRecord(key: string, sealed: string): SelectionRecord {
+    return JSON.parse(this.vault.openBytes(selectionContext(key), sealed).toString('utf8')) as SelectionRecord;
   }
 }
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { SQLITE_FEED } from '../../src/store/open-store.js';
 import { POOL_FEED } from '../../src/records/pool.js';
-import { SELECTIONS } from '../../src/services/selection-history.js';
+import { selections } from '../../src/records/selections.js';
 import type { Store } from '../../src/store/store.js';
 import { batchOf, storeConformance } from './conformance.js';
 
@@ -40,7 +40,7 @@ describe('SqliteStore', () => {
       rmSync(dir, { recursive: true, force: true });
     }
     // What the service follows: the selection history, and the pool should a follower run on SQLite.
-    expect([...SQLITE_FEED].sort()).toEqual([...POOL_FEED, SELECTIONS].sort());
+    expect([...SQLITE_FEED].sort()).toEqual([...POOL_FEED, selections.collection].sort());
   });
 
   it('runs in WAL mode with synchronous=FULL, and keeps data across reopen', async () => {

@@ -8,10 +8,11 @@ import { z } from 'zod';
 import { jcs } from '../../crypto/canonical.js';
 import type { PersonalDataVault } from '../../crypto/personal-data.js';
 import { AppError } from '../../errors.js';
+import { answerContext, savedAnswers } from '../../records/idempotency.js';
 import { ErrorBody } from '../../schemas/common.js';
+import type { RecordWrite } from '../../store/store.js';
 import { claimsOf } from './access.js';
 
-export const IDEMPOTENCY = 'idempotency';
 const KEY_PATTERN = /^[\x21-\x7e]{8,128}$/;
 /** How long a request may run while holding its key; a crashed holder frees it after this. */
 const LEASE_MS = 60_000;
@@ -28,13 +29,8 @@ const IdempotencyHeaders = z.looseObject({
 interface Pending {
   readonly slot: string;
   readonly fingerprint: string;
-}
-
-interface Saved {
-  readonly fingerprint: string;
-  readonly status: number;
-  /** The serialized answer, sealed with the vault under the slot. */
-  readonly body: string;
+  /** Set once a service has put the answer in its own transaction: the reply then does not write it again. */
+  savedWithAction?: boolean;
 }
 
 declare module 'fastify' {
@@ -43,10 +39,13 @@ declare module 'fastify' {
   }
 }
 
-/** The record a service may write in the same transaction as its action (so a crash cannot lose the answer). */
-export function idempotencyWrite(vault: PersonalDataVault, pending: Pending, status: number, body: string): { collection: string; key: string; value: Buffer } {
-  const saved: Saved = { fingerprint: pending.fingerprint, status, body: vault.sealBytes(`${IDEMPOTENCY}/${pending.slot}`, Buffer.from(body, 'utf8')) };
-  return { collection: IDEMPOTENCY, key: pending.slot, value: Buffer.from(JSON.stringify(saved)) };
+/**
+ * The record a service writes in the same transaction as its action (so a crash cannot lose the answer); the reply
+ * then writes nothing more.
+ */
+export function idempotencyWrite(vault: PersonalDataVault, pending: Pending, status: number, body: string): RecordWrite {
+  pending.savedWithAction = true;
+  return savedAnswers.writeAt(pending.slot, { fingerprint: pending.fingerprint, status, body: vault.sealBytes(answerContext(pending.slot), Buffer.from(body, 'utf8')) });
 }
 
 /**
@@ -80,16 +79,15 @@ export default fp(
       if (typeof key !== 'string' || !KEY_PATTERN.test(key)) throw new AppError('INVALID_INPUT', 'Idempotency-Key must be 8–128 visible ASCII characters');
       const pending: Pending = { slot: slotOf(request, key), fingerprint: fingerprintOf(request) };
       const replay = async (): Promise<boolean> => {
-        const raw = await store.getRecord(IDEMPOTENCY, pending.slot);
-        if (!raw) return false;
-        const saved = JSON.parse(raw.toString('utf8')) as Saved;
+        const saved = (await savedAnswers.read(store, pending.slot))?.value;
+        if (!saved) return false;
         if (saved.fingerprint !== pending.fingerprint) throw new AppError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used for a different request');
-        const body = vault.openBytes(`${IDEMPOTENCY}/${pending.slot}`, saved.body).toString('utf8');
+        const body = vault.openBytes(answerContext(pending.slot), saved.body).toString('utf8');
         await reply.status(saved.status).header('idempotent-replayed', 'true').type('application/json; charset=utf-8').send(body);
         return true;
       };
       if (await replay()) return reply;
-      if (!(await store.claimLease(`${IDEMPOTENCY}:${pending.slot}`, request.id, LEASE_MS))) {
+      if (!(await store.claimLease(`${savedAnswers.collection}:${pending.slot}`, request.id, LEASE_MS))) {
         throw new AppError('CONFLICT', 'a request with this Idempotency-Key is still in progress; repeat it shortly');
       }
       leases.set(request.id, pending.slot);
@@ -110,9 +108,10 @@ export default fp(
 
     app.addHook('onSend', async (request, reply, payload) => {
       const pending = request.idempotency;
-      if (!pending || reply.statusCode >= 300 || typeof payload !== 'string') return payload;
+      // Written once: by the service with its action (the draw), or here.
+      if (!pending || pending.savedWithAction || reply.statusCode >= 300 || typeof payload !== 'string') return payload;
       const write = idempotencyWrite(vault, pending, reply.statusCode, payload);
-      await store.putUnloggedRecord(write.collection, write.key, write.value).catch((err: unknown) => request.log.warn({ err: { message: (err as Error).message } }, 'idempotency record not saved'));
+      await store.putUnloggedRecord(write.collection, write.key, write.value!).catch((err: unknown) => request.log.warn({ err: { message: (err as Error).message } }, 'idempotency record not saved'));
       return payload;
     });
 
@@ -120,7 +119,7 @@ export default fp(
       const slot = leases.get(request.id);
       if (slot === undefined) return;
       leases.delete(request.id);
-      await store.releaseLease(`${IDEMPOTENCY}:${slot}`, request.id).catch(() => undefined);
+      await store.releaseLease(`${savedAnswers.collection}:${slot}`, request.id).catch(() => undefined);
     });
   },
   { name: 'idempotency', fastify: '5.x', dependencies: ['context', 'error-handler', 'access'] },

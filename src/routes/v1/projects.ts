@@ -123,7 +123,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       // The calls are placed just after the answer: the expert calls are not what the draw terminal waits for.
       const draw = await draws.run(request.params.id, 'immediate', request.principal, {
         callsAfterResult: true,
-        ...(pending ? { idempotency: (d: DrawRecord) => idempotencyWrite(vault, pending, 201, JSON.stringify(drawView(d))) } : {}),
+        // The saved answer is the reply as the route's schema serializes it, so that a replay answers byte for byte the same.
+        ...(pending ? { idempotency: (d: DrawRecord) => idempotencyWrite(vault, pending, 201, JSON.stringify(DrawView.parse(drawView(d)))) } : {}),
       });
       return reply.status(201).send(drawView(draw));
     },
