@@ -20,6 +20,7 @@ import expertRoutes from './routes/v1/experts.js';
 import importRoutes from './routes/v1/import.js';
 import organisationRoutes from './routes/v1/organisations.js';
 import projectRoutes from './routes/v1/projects.js';
+import drawRoutes from './routes/v1/draws.js';
 import sessionRoutes from './routes/v1/session.js';
 import checkinRoutes from './routes/v1/checkins.js';
 import siteRoutes from './routes/v1/sites.js';
@@ -70,6 +71,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(importRoutes, { prefix: '/v1' });
   await app.register(organisationRoutes, { prefix: '/v1' });
   await app.register(projectRoutes, { prefix: '/v1' });
+  await app.register(drawRoutes, { prefix: '/v1' });
   await app.register(responseRoutes, { prefix: '/v1' });
   await app.register(checkinRoutes, { prefix: '/v1' });
   await app.register(siteRoutes, { prefix: '/v1' });

@@ -1,11 +1,10 @@
 // Remote evaluation sites (远程异地评标): an admin registers a site with the certificate the centre's site CA issued
-// (docs/sites.md); the site's own token downloads its draws' sealed results, which only its key opens.
+// (docs/sites.md). A site downloads its draws' sealed results from the draw routes (draws.ts).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DrawId, PersonText, SiteId } from '../../domain/primitives.js';
+import { PersonText, SiteId } from '../../domain/primitives.js';
 import { errorResponses } from '../../schemas/common.js';
 import { SITE_STATES, type SiteRecord } from '../../records/sites.js';
-import { SEALED_EXPORT_FORMAT } from '../../crypto/sealing.js';
 
 const CertificatePem = z
   .string()
@@ -30,25 +29,12 @@ const SiteView = z
   })
   .describe('A registered remote evaluation site');
 
-const WrappedKeyView = z.object({ alg: z.string(), recipient: z.string(), ephemeral: z.string().optional(), wrapped: z.string() });
-const SealedExportView = z
-  .object({
-    format: z.literal(SEALED_EXPORT_FORMAT),
-    drawId: z.string(),
-    projectId: z.string(),
-    recipient: z.string().describe('The site this file is for'),
-    resultHash: z.string().optional().describe('The draw.result entry’s commitment; `expert-draw open` checks it'),
-    resultIndex: z.int().optional().describe('Log index of the draw.result entry'),
-    box: z.object({ alg: z.string(), ciphertext: z.string(), keys: z.array(WrappedKeyView) }).describe('AES-256-GCM box; the data key wrapped to each recipient'),
-  })
-  .describe('Open offline: expert-draw open --key site-key.pem sealed.json');
-
 const Params = z.object({ id: SiteId });
 const Reason = PersonText({ min: 2, max: 500, description: 'Why: kept in the audit log' });
 const view = (s: SiteRecord) => s;
 
 const routes: FastifyPluginAsyncZod = async (app) => {
-  const { sites, draws } = app.ctx;
+  const { sites } = app.ctx;
   const manage = { access: 'site.manage' } as const;
 
   app.post(
@@ -108,24 +94,6 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: { summary: 'Revoke a site: nothing more is sealed to it and its tokens reach nothing', tags: ['sites'], params: Params, body: z.object({ reason: Reason }).strict(), response: { 200: SiteView, ...errorResponses(404, 409) } },
     },
     async (request) => view(await sites.revoke(request.params.id, request.body.reason, request.principal)),
-  );
-
-  app.get(
-    '/draws/:id/sealed',
-    {
-      config: { access: 'draw.export' },
-      schema: {
-        summary: 'The sealed result of the site’s own draw, to open offline with the site key',
-        description: 'Every download is a log entry. Only the site’s private key opens the box: `expert-draw open --key site-key.pem sealed.json`.',
-        tags: ['sites'],
-        params: z.object({ id: DrawId }),
-        response: { 200: SealedExportView, ...errorResponses(404, 409) },
-      },
-    },
-    async (request) => {
-      const file = await draws.sealedExport(request.params.id, request.principal);
-      return { ...file, box: { ...file.box, keys: [...file.box.keys] } };
-    },
   );
 };
 export default routes;

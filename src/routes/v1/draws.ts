@@ -1,0 +1,135 @@
+// A draw's life after its result, by draw id: status, the two-person unseal and the opened panel, disclosure and its
+// proof for inspectors, and a remote site's copy of its sealed result. No answer names an expert before the unseal.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { SEALED_EXPORT_FORMAT } from '../../crypto/sealing.js';
+import { DrawId } from '../../domain/primitives.js';
+import { AppError } from '../../errors.js';
+import { errorResponses } from '../../schemas/common.js';
+import { DrawView, drawView } from '../../schemas/draw.js';
+
+const WrappedKeyView = z.object({ alg: z.string(), recipient: z.string(), ephemeral: z.string().optional(), wrapped: z.string() });
+const SealedExportView = z
+  .object({
+    format: z.literal(SEALED_EXPORT_FORMAT),
+    drawId: z.string(),
+    projectId: z.string(),
+    recipient: z.string().describe('The site this file is for'),
+    resultHash: z.string().optional().describe('The draw.result entry’s commitment; `expert-draw open` checks it'),
+    resultIndex: z.int().optional().describe('Log index of the draw.result entry'),
+    box: z.object({ alg: z.string(), ciphertext: z.string(), keys: z.array(WrappedKeyView) }).describe('AES-256-GCM box; the data key wrapped to each recipient'),
+  })
+  .describe('Open offline: expert-draw open --key site-key.pem sealed.json');
+
+const routes: FastifyPluginAsyncZod = async (app) => {
+  const { projects, draws, roster } = app.ctx;
+  const DrawParams = z.object({ id: DrawId });
+  app.post(
+    '/draws/:id/unseal',
+    {
+      config: { access: 'draw.unseal' },
+      schema: {
+        summary: 'Approve opening the whole list (two people: an operator and a supervisor, after bid opening)',
+        tags: ['draws'],
+        params: DrawParams,
+        response: {
+          200: z.object({
+            unsealed: z.boolean().describe('True once both approvals are in'),
+            approvals: z.array(z.object({ by: z.string(), role: z.string(), at: z.string() })),
+          }),
+          ...errorResponses(404, 409),
+        },
+      },
+    },
+    async (request) => {
+      const draw = await draws.get(request.params.id);
+      const { record } = await projects.get(draw.projectId);
+      if (draw.state !== 'drawn') throw new AppError('CONFLICT', `draw ${draw.drawId} is ${draw.state}`);
+      const u = await roster.approveUnseal(draw.drawId, draw.projectId, record.project.bidOpeningAt, request.principal);
+      return { unsealed: u.unsealedAt !== null, approvals: u.approvals.map((a) => ({ by: a.sub, role: a.role, at: a.at })) };
+    },
+  );
+
+  app.get(
+    '/draws/:id/panel',
+    {
+      config: { access: 'draw.panel' },
+      schema: {
+        summary: 'The whole panel with names, once unsealed',
+        tags: ['draws'],
+        params: DrawParams,
+        response: {
+          200: z.object({
+            drawId: z.string(),
+            seats: z.array(z.object({ group: z.int(), specialty: z.string(), seat: z.int(), rank: z.int(), expertId: z.string(), name: z.string(), state: z.string() })),
+          }),
+          ...errorResponses(404, 409),
+        },
+      },
+    },
+    async (request) => {
+      const draw = await draws.get(request.params.id);
+      return { drawId: draw.drawId, seats: await roster.panel(draw.drawId, request.principal) };
+    },
+  );
+
+  app.post(
+    '/draws/:id/disclose',
+    {
+      config: { access: 'draw.disclose' },
+      schema: {
+        summary: 'Disclose the draw after the award: the reveal entry goes into the log and the proof becomes available',
+        tags: ['draws'],
+        params: DrawParams,
+        response: { 200: DrawView, ...errorResponses(404, 409, 503) },
+      },
+    },
+    async (request) => drawView(await draws.disclose(request.params.id, request.principal)),
+  );
+
+  const ProofPart = z.object({
+    index: z.int().describe('Log index'),
+    entry: z.string().describe('The entry’s exact bytes (RFC 8785 JSON)'),
+    inclusion: z.object({ index: z.int(), leafHash: z.string(), checkpoint: z.string().describe('Signed checkpoint (C2SP signed note)'), treeSize: z.int(), hashes: z.array(z.string()) }),
+  });
+  app.get(
+    '/draws/:id/proof',
+    {
+      config: { access: 'draw.proof' },
+      schema: {
+        summary: 'The proof of a disclosed draw, to verify offline (docs/draw-proof.md)',
+        tags: ['draws'],
+        params: DrawParams,
+        response: { 200: z.object({ drawId: z.string(), commit: ProofPart, result: ProofPart, reveal: ProofPart }), ...errorResponses(404, 409) },
+      },
+    },
+    async (request) => {
+      const p = await draws.proof(request.params.id);
+      return { drawId: p.drawId, commit: { ...p.commit, inclusion: { ...p.commit.inclusion } }, result: { ...p.result, inclusion: { ...p.result.inclusion } }, reveal: { ...p.reveal, inclusion: { ...p.reveal.inclusion } } };
+    },
+  );
+
+  app.get('/draws/:id', { config: { access: 'draw.read' }, schema: { summary: 'Draw status', tags: ['draws'], params: DrawParams, response: { 200: DrawView, ...errorResponses(404) } } }, async (request) => {
+    const draw = await draws.get(request.params.id);
+    return { ...drawView(draw), calls: await roster.summary(draw.drawId) };
+  });
+
+  app.get(
+    '/draws/:id/sealed',
+    {
+      config: { access: 'draw.export' },
+      schema: {
+        summary: 'The sealed result of the site’s own draw, to open offline with the site key',
+        description: 'Every download is a log entry. Only the site’s private key opens the box: `expert-draw open --key site-key.pem sealed.json`.',
+        tags: ['sites'],
+        params: z.object({ id: DrawId }),
+        response: { 200: SealedExportView, ...errorResponses(404, 409) },
+      },
+    },
+    async (request) => {
+      const file = await draws.sealedExport(request.params.id, request.principal);
+      return { ...file, box: { ...file.box, keys: [...file.box.keys] } };
+    },
+  );
+};
+export default routes;

@@ -1,0 +1,38 @@
+// What the API says about a draw: state, counts, log indices and commitments; never an expert identity. Shared by the
+// project routes (the immediate draw answers with it) and the draw routes.
+import { z } from 'zod';
+import { ProjectId } from '../domain/primitives.js';
+import { DRAW_STATES, type DrawRecord } from '../records/draws.js';
+
+export const DrawView = z
+  .object({
+    drawId: z.string(),
+    projectId: ProjectId,
+    kind: z.enum(['scheduled', 'immediate']),
+    state: z.enum(DRAW_STATES),
+    poolVersion: z.int().describe('Pool version the candidates came from'),
+    assurance: z.enum(['beacon', 'witnessed', 'operator']).describe('What made the seed (docs/draw-proof.md §11)'),
+    commitIndex: z.int().describe('Log index of the commit entry'),
+    commitLeafHash: z.string().describe('Its RFC 9162 leaf hash'),
+    resultIndex: z.int().nullable().describe('Log index of the result entry'),
+    resultHash: z.string().nullable().describe('SHA-256(salt ‖ JCS(result)): the sealed result’s commitment'),
+    revealIndex: z.int().optional().describe('Log index of the reveal entry, once disclosed'),
+    groups: z.array(z.object({ specialty: z.string(), count: z.int(), alternates: z.int(), eligibleCount: z.int() })),
+    failure: z.object({ code: z.string(), message: z.string() }).nullable(),
+    calls: z
+      .record(z.string(), z.int())
+      .nullable()
+      .optional()
+      .describe('Seats by the state of their current call (calling, accepted, declined, timeout, refused, checked-in); counts only'),
+    supersedes: z.string().nullable().describe('Earlier draw of the project this one follows'),
+    site: z.string().optional().describe('Remote site the result is sealed to as well'),
+    siteFingerprint: z.string().optional().describe('SHA-256 fingerprint of the site certificate the result was sealed to'),
+    createdAt: z.string(),
+  })
+  .describe('Draw status: never an expert identity');
+
+/** A draw record as the API shows it: without the sealed box and the operator's subject. */
+export const drawView = (d: DrawRecord) => {
+  const { sealed: _sealed, by: _by, ...rest } = d;
+  return { ...rest, groups: [...rest.groups] };
+};
