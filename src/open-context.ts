@@ -7,6 +7,7 @@ import type { AppContext } from './plugins/app/context.js';
 import { PersonalDataVault } from './crypto/personal-data.js';
 import { loadPolicy } from './domain/policy.js';
 import { DrawService } from './services/draw.service.js';
+import { DisclosureService } from './services/disclosure.service.js';
 import { PoolService } from './services/pool.service.js';
 import { ProjectService } from './services/project.service.js';
 import { Scheduler } from './services/scheduler.js';
@@ -69,6 +70,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const sites = new SiteService(store, auditLog, config.EXPERT_DRAW_SITE_CA_FILE ?? join(config.EXPERT_DRAW_KEYS_DIR, 'ca', 'ca.pem'), now);
   const history = await SelectionHistory.open(store, vault);
   const draws = new DrawService(store, auditLog, pool, projects, keys.sealing.publicKey, keys.sealing.privateKey, now, { roster, sites, history, leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS });
+  const disclosure = new DisclosureService(store, auditLog, projects, roster, history, keys.sealing.privateKey);
   const calls = new CallWorker(roster, outbox, draws, (err) => console.error(`call worker: ${err instanceof Error ? err.message : String(err)}`));
   const scheduler = new Scheduler(store, projects, draws, now, {
     leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS,
@@ -79,7 +81,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
     calls.start();
   }
   return {
-    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, scheduler, roster, outbox, calls, sites, now },
+    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, now },
     async close() {
       await scheduler.stop();
       await calls.stop();

@@ -136,11 +136,11 @@ async function disclosedProofs(service: BenchService, clock: { now: number }, po
     clock.now = AFTER_OPENING;
     for (const who of [BENCH_OPERATOR, BENCH_SUPERVISOR]) await ctx.roster.approveUnseal(drawId, id, BID_OPENING, who);
     t = performance.now();
-    await ctx.draws.disclose(drawId, BENCH_OPERATOR);
+    await ctx.disclosure.disclose(drawId, BENCH_OPERATOR);
     discloseMs.push(performance.now() - t);
     t = performance.now();
     // As GET /v1/draws/{id}/proof hands it to an inspector: JSON.
-    bundles.push(JSON.parse(JSON.stringify(await ctx.draws.proof(drawId))));
+    bundles.push(JSON.parse(JSON.stringify(await ctx.disclosure.proof(drawId))));
     proofMs.push(performance.now() - t);
   }
   return { bundles, drawMs, discloseMs, proofMs };

@@ -1,30 +1,28 @@
 // Running a project's draw: commit (durable, with the project moving to `drawing`) → seed → ranking → sealed result
-// (durable, the project moving to `drawn`). Each step expects the project record as the previous step left it, so two
+// (durable, the project moving to `drawn`); failures, stale draws and the roster catch-up. Disclosure is
+// disclosure.service.ts. Each step expects the project record as the previous step left it, so two
 // instances can never both draw a project, and a crash between the steps leaves a visible `drawing` state.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import type { ServiceLog } from '../audit/entries.js';
 import type { TokenClaims } from '../auth/roles.js';
 import { jcs } from '../crypto/canonical.js';
-import { open, seal, toExport, type SealedExport } from '../crypto/sealing.js';
+import { open, seal } from '../crypto/sealing.js';
 import { COMMIT_ENTRY_TYPE } from '../draw/commit.js';
-import { RESULT_ENTRY_TYPE, REVEAL_ENTRY_TYPE } from '../draw/constants.js';
+import { RESULT_ENTRY_TYPE } from '../draw/constants.js';
 import type { DrawResult } from '../draw/engine.js';
 import { EMPTY_HISTORY } from '../draw/history.js';
 import { begin, finish, OPERATOR_ENTROPY, resultEntry, sealable, type Begun, type SealedCore } from '../draw/protocol.js';
 import { AppError } from '../errors.js';
-import type { InclusionProof } from '../log/audit-log.js';
-import { rebuildDraw, ReplayError } from './pool-replay.js';
 import { encodeEntry } from '../log/entry.js';
-import type { KeyObject } from 'node:crypto';
-import { RecordConflictError, type RecordWrite, type Store } from '../store/store.js';
-import type { PoolService } from './pool.service.js';
-import type { RosterService } from './roster.service.js';
-import type { SiteRecipient, SiteService } from './site.service.js';
-import type { SelectionHistory } from './selection-history.js';
-import type { ProjectService } from './project.service.js';
 import { awaitingRosterKeys, awaitingRosterMark, draws, type DrawRecord } from '../records/draws.js';
 import { isPoolVersion, poolVersionExpected } from '../records/pool.js';
 import { projectExpected, projects, projectWrites, type ProjectRecord } from '../records/projects.js';
+import { RecordConflictError, type RecordWrite, type Store } from '../store/store.js';
+import type { PoolService } from './pool.service.js';
+import type { ProjectService } from './project.service.js';
+import type { RosterService } from './roster.service.js';
+import type { SelectionHistory } from './selection-history.js';
+import type { SiteRecipient, SiteService } from './site.service.js';
 
 /** How long a draw's lease holds unless renewed (EXPERT_DRAW_DRAW_LEASE_MS); a running draw renews it every third. */
 export const DEFAULT_DRAW_LEASE_MS = 6_000;
@@ -32,20 +30,6 @@ export const DEFAULT_DRAW_LEASE_MS = 6_000;
 /** The one lease every draw of a project runs under, immediate or scheduled, and that the stale check takes. */
 export function drawLease(projectId: string): string {
   return `draw:${projectId}`;
-}
-
-export interface DrawProofPart {
-  readonly index: number;
-  /** The entry's exact bytes (JCS JSON). */
-  readonly entry: string;
-  readonly inclusion: InclusionProof;
-}
-
-export interface DrawProof {
-  readonly drawId: string;
-  readonly commit: DrawProofPart;
-  readonly result: DrawProofPart;
-  readonly reveal: DrawProofPart;
 }
 
 /** Options of a draw run: the API's Idempotency-Key record, written in the result's transaction. */
@@ -277,65 +261,6 @@ export class DrawService {
     while (this.placing.size > 0) await Promise.all([...this.placing.values()]);
   }
 
-  /**
-   * Disclosure after the award: the reveal entry publishes nonce, salt, result, the stream's extension and the member
-   * and exclusion lines of every group, rebuilt from the log at the draw's pool version and checked against the
-   * commit first. From then on the draw's proof is available to inspectors. Needs the list unsealed.
-   */
-  async disclose(drawId: string, by: TokenClaims): Promise<DrawRecord> {
-    const found = await draws.read(this.store, drawId);
-    if (!found) throw new AppError('NOT_FOUND', `no draw ${drawId}`);
-    const { value: draw, raw } = found;
-    if (draw.revealIndex !== undefined) return draw;
-    if (draw.state !== 'drawn' || draw.resultIndex === null) throw new AppError('CONFLICT', `draw ${drawId} is ${draw.state}`);
-    if (!(await this.roster?.unsealState(drawId))?.unsealedAt) throw new AppError('SEALED', 'a draw is disclosed only after its list was unsealed by two people');
-    const { record: project } = await this.projects.get(draw.projectId);
-    const content = this.openSealed(draw);
-    const policy = draw.policy ?? this.projects.policy;
-    let lines;
-    try {
-      // The history the draw read: every result up to the index it recorded.
-      const history = draw.historyUpTo !== undefined && draw.historyUpTo >= 0 && this.history ? await this.history.asOf(draw.historyUpTo) : EMPTY_HISTORY;
-      ({ lines } = await rebuildDraw(this.store, { commitIndex: draw.commitIndex, poolVersion: draw.poolVersion, drawId, project: project.project, request: project.request, policy, history }));
-    } catch (err) {
-      if (err instanceof ReplayError) throw new AppError('LOG_MISMATCH', `the draw cannot be rebuilt from the log: ${err.message}`);
-      throw err;
-    }
-    // The project, request and policy as the draw hashed them (requestHash, policyHash): with them an inspector
-    // recomputes the region filters and knows the policy the ranking read, from the proof alone.
-    const payload = { drawId, projectId: draw.projectId, commitIndex: draw.commitIndex, resultIndex: draw.resultIndex, nonce: content.nonce, salt: content.salt, result: content.result, extension: content.extension, groups: lines, project: project.project, request: project.request, policy, by: by.sub };
-    const entry = await this.log.append(REVEAL_ENTRY_TYPE, payload, {
-      writes: (revealIndex) => [draws.write({ ...draw, revealIndex })],
-      expects: [draws.expect(drawId, raw)],
-    });
-    return { ...draw, revealIndex: entry.index };
-  }
-
-  /**
-   * A remote site's copy of its draw's sealed result, to open offline with its key. Only the site's own token gets
-   * it, for a drawn result that was sealed to the site; every download is a log entry.
-   */
-  async sealedExport(drawId: string, by: TokenClaims): Promise<SealedExport> {
-    const draw = await this.get(drawId);
-    if (by.site === undefined || draw.site !== by.site) throw new AppError('FORBIDDEN', `draw ${drawId} is not sealed to ${by.site === undefined ? 'a site' : `site ${by.site}`}`);
-    await this.sites?.requireActive(by.site);
-    if (draw.state !== 'drawn' || !draw.sealed || draw.resultHash === null || draw.resultIndex === null) throw new AppError('CONFLICT', `draw ${drawId} is ${draw.state}; it has no sealed result`);
-    const file = toExport(drawId, draw.projectId, by.site, draw.sealed, { resultHash: draw.resultHash, resultIndex: draw.resultIndex });
-    await this.log.append('draw.exported', { drawId, projectId: draw.projectId, site: by.site, fingerprint: draw.siteFingerprint ?? null, by: by.sub });
-    return file;
-  }
-
-  /** A disclosed draw's proof: its commit, result and reveal entries, each with an inclusion proof to a checkpoint. */
-  async proof(drawId: string): Promise<DrawProof> {
-    const draw = await this.get(drawId);
-    if (draw.revealIndex === undefined || draw.resultIndex === null) throw new AppError('SEALED', 'the proof is published at disclosure');
-    // All three against one checkpoint: one tree, so the bundle needs no consistency proof between its parts.
-    const indices = [draw.commitIndex, draw.resultIndex, draw.revealIndex];
-    const proofs = await this.log.inclusionProofs(indices);
-    const part = async (i: number) => ({ index: indices[i]!, entry: (await this.log.entry(indices[i]!)).toString('utf8'), inclusion: proofs[i]! });
-    return { drawId, commit: await part(0), result: await part(1), reveal: await part(2) };
-  }
-
   /** Starts the roster of every completed draw that has none (after a crash between result and calls). */
   async catchUpRosters(): Promise<number> {
     if (!this.roster) return 0;
@@ -374,8 +299,7 @@ export class DrawService {
 
   /** Opens a draw's seal with the service's key: only for the roster, check-in and disclosure. */
   openSealed(draw: DrawRecord): SealedContent {
-    if (!draw.sealed) throw new AppError('NOT_FOUND', `draw ${draw.drawId} has no result`);
-    return JSON.parse(open(draw.sealed, draw.drawId, 'service', this.sealingPrivateKey).toString('utf8')) as SealedContent;
+    return openSealedResult(draw, this.sealingPrivateKey);
   }
 
   /** A draw that cannot complete: logged with its reason, the project left `failed` for an operator. */
@@ -447,6 +371,12 @@ function resultConflict(err: unknown, projectId: string, drawId: string): unknow
 
 /** The pool changed between preparing and committing: prepare again on the new index. */
 class PoolMoved extends Error {}
+
+/** Opens a draw's sealed result with the service's private sealing key. */
+export function openSealedResult(draw: DrawRecord, sealingPrivateKey: KeyObject): SealedContent {
+  if (!draw.sealed) throw new AppError('NOT_FOUND', `draw ${draw.drawId} has no result`);
+  return JSON.parse(open(draw.sealed, draw.drawId, 'service', sealingPrivateKey).toString('utf8')) as SealedContent;
+}
 
 /** Each group's ranking for the roster: selected, alternates, then the extension. */
 export function rosterGroups(content: SealedContent): Array<{ specialty: string; count: number; ranking: string[] }> {

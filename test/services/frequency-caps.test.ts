@@ -66,7 +66,7 @@ describe('frequency caps in service draws', () => {
     // Disclosure rebuilds the draw with the same history and publishes the cap exclusions.
     clock = Date.parse('2026-12-01T10:05:00+08:00');
     for (const who of [op, sup]) await b.ctx.roster.approveUnseal(second.drawId, 'P-CAP-2', '2026-12-01T10:00:00+08:00', who);
-    const disclosed = await b.ctx.draws.disclose(second.drawId, op);
+    const disclosed = await b.ctx.disclosure.disclose(second.drawId, op);
     const reveal = JSON.parse((await b.ctx.auditLog.entry(disclosed.revealIndex!)).toString()).payload;
     const capped = (reveal.groups[0].exclusions as string[]).filter((line) => line.includes('FREQUENCY_CAP')).map((line) => line.split('\t')[0]);
     expect(capped.sort()).toEqual([...selected].sort());

@@ -10,7 +10,7 @@ import { rankDraw, type DrawResult } from '../../src/draw/engine.js';
 import { deriveSeed } from '../../src/draw/seed.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import type { DrawRecord } from '../../src/records/draws.js';
-import { rebuildDraw, replayPool, ReplayError, type RebuildArgs } from '../../src/services/pool-replay.js';
+import { rebuildDraw, replayPool, ReplayError, type RebuildArgs } from '../../src/verify/pool-replay.js';
 import { build, type Built } from '../helper.js';
 
 let t: Built;

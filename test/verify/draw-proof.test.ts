@@ -48,7 +48,7 @@ async function disclosedProof(projectId: string, groups: unknown): Promise<DrawP
   const { drawId } = await t.ctx.draws.run(projectId, 'immediate', op);
   clock = Date.parse('2026-12-01T10:05:00+08:00');
   for (const who of [op, sup]) await t.ctx.roster.approveUnseal(drawId, projectId, BID_OPENING, who);
-  await t.ctx.draws.disclose(drawId, op);
+  await t.ctx.disclosure.disclose(drawId, op);
   const res = await t.app.inject({ method: 'GET', url: `/v1/draws/${drawId}/proof`, headers: t.auth('inspector') });
   expect(res.statusCode, res.body).toBe(200);
   return res.json() as DrawProofBundle;

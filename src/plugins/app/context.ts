@@ -5,6 +5,7 @@ import type { Config } from '../../config.js';
 import type { InstanceKeys } from '../../instance-keys.js';
 import type { PersonalDataVault } from '../../crypto/personal-data.js';
 import type { DrawService } from '../../services/draw.service.js';
+import type { DisclosureService } from '../../services/disclosure.service.js';
 import type { PoolService } from '../../services/pool.service.js';
 import type { ProjectService } from '../../services/project.service.js';
 import type { Scheduler } from '../../services/scheduler.js';
@@ -23,6 +24,8 @@ export interface AppContext {
   readonly pool: PoolService;
   readonly projects: ProjectService;
   readonly draws: DrawService;
+  /** Disclosure, proofs and sealed copies of drawn results. */
+  readonly disclosure: DisclosureService;
   readonly scheduler: Scheduler;
   readonly roster: RosterService;
   readonly outbox: OutboxService;

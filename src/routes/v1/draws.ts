@@ -22,7 +22,7 @@ const SealedExportView = z
   .describe('Open offline: expert-draw open --key site-key.pem sealed.json');
 
 const routes: FastifyPluginAsyncZod = async (app) => {
-  const { projects, draws, roster } = app.ctx;
+  const { projects, draws, disclosure, roster } = app.ctx;
   const DrawParams = z.object({ id: DrawId });
   app.post(
     '/draws/:id/unseal',
@@ -84,7 +84,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: DrawView, ...errorResponses(404, 409, 503) },
       },
     },
-    async (request) => drawView(await draws.disclose(request.params.id, request.principal)),
+    async (request) => drawView(await disclosure.disclose(request.params.id, request.principal)),
   );
 
   const ProofPart = z.object({
@@ -104,7 +104,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const p = await draws.proof(request.params.id);
+      const p = await disclosure.proof(request.params.id);
       return { drawId: p.drawId, commit: { ...p.commit, inclusion: { ...p.commit.inclusion } }, result: { ...p.result, inclusion: { ...p.result.inclusion } }, reveal: { ...p.reveal, inclusion: { ...p.reveal.inclusion } } };
     },
   );
@@ -127,7 +127,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const file = await draws.sealedExport(request.params.id, request.principal);
+      const file = await disclosure.sealedExport(request.params.id, request.principal);
       return { ...file, box: { ...file.box, keys: [...file.box.keys] } };
     },
   );

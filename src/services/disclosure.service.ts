@@ -1,0 +1,108 @@
+// A drawn result's disclosure after the award, and what depends on it: the reveal entry (rebuilt from the log and
+// checked against the commit first), the proof bundle for inspectors, and a remote site's copy of its sealed result.
+import type { KeyObject } from 'node:crypto';
+import type { ServiceLog } from '../audit/entries.js';
+import type { TokenClaims } from '../auth/roles.js';
+import { toExport, type SealedExport } from '../crypto/sealing.js';
+import { REVEAL_ENTRY_TYPE } from '../draw/constants.js';
+import { EMPTY_HISTORY } from '../draw/history.js';
+import { AppError } from '../errors.js';
+import type { InclusionProof } from '../log/audit-log.js';
+import { draws, type DrawRecord } from '../records/draws.js';
+import type { Store } from '../store/store.js';
+import { rebuildDraw, ReplayError } from '../verify/pool-replay.js';
+import { openSealedResult } from './draw.service.js';
+import type { ProjectService } from './project.service.js';
+import type { RosterService } from './roster.service.js';
+import type { SelectionHistory } from './selection-history.js';
+
+export interface DrawProofPart {
+  readonly index: number;
+  /** The entry's exact bytes (JCS JSON). */
+  readonly entry: string;
+  readonly inclusion: InclusionProof;
+}
+
+export interface DrawProof {
+  readonly drawId: string;
+  readonly commit: DrawProofPart;
+  readonly result: DrawProofPart;
+  readonly reveal: DrawProofPart;
+}
+
+export class DisclosureService {
+  constructor(
+    private readonly store: Store,
+    private readonly log: ServiceLog,
+    private readonly projects: ProjectService,
+    private readonly roster: RosterService,
+    private readonly history: SelectionHistory,
+    private readonly sealingPrivateKey: KeyObject,
+  ) {}
+
+  private async get(drawId: string): Promise<DrawRecord> {
+    const found = await draws.read(this.store, drawId);
+    if (!found) throw new AppError('NOT_FOUND', `no draw ${drawId}`);
+    return found.value;
+  }
+
+  /**
+   * Disclosure after the award: the reveal entry publishes nonce, salt, result, the stream's extension and the member
+   * and exclusion lines of every group, rebuilt from the log at the draw's pool version and checked against the
+   * commit first. From then on the draw's proof is available to inspectors. Needs the list unsealed.
+   */
+  async disclose(drawId: string, by: TokenClaims): Promise<DrawRecord> {
+    const found = await draws.read(this.store, drawId);
+    if (!found) throw new AppError('NOT_FOUND', `no draw ${drawId}`);
+    const { value: draw, raw } = found;
+    if (draw.revealIndex !== undefined) return draw;
+    if (draw.state !== 'drawn' || draw.resultIndex === null) throw new AppError('CONFLICT', `draw ${drawId} is ${draw.state}`);
+    if (!(await this.roster.unsealState(drawId))?.unsealedAt) throw new AppError('SEALED', 'a draw is disclosed only after its list was unsealed by two people');
+    const { record: project } = await this.projects.get(draw.projectId);
+    const content = openSealedResult(draw, this.sealingPrivateKey);
+    const policy = draw.policy ?? this.projects.policy;
+    let lines;
+    try {
+      // The history the draw read: every result up to the index it recorded.
+      const history = draw.historyUpTo !== undefined && draw.historyUpTo >= 0 ? await this.history.asOf(draw.historyUpTo) : EMPTY_HISTORY;
+      ({ lines } = await rebuildDraw(this.store, { commitIndex: draw.commitIndex, poolVersion: draw.poolVersion, drawId, project: project.project, request: project.request, policy, history }));
+    } catch (err) {
+      if (err instanceof ReplayError) throw new AppError('LOG_MISMATCH', `the draw cannot be rebuilt from the log: ${err.message}`);
+      throw err;
+    }
+    // The project, request and policy as the draw hashed them (requestHash, policyHash): with them an inspector
+    // recomputes the region filters and knows the policy the ranking read, from the proof alone.
+    const payload = { drawId, projectId: draw.projectId, commitIndex: draw.commitIndex, resultIndex: draw.resultIndex, nonce: content.nonce, salt: content.salt, result: content.result, extension: content.extension, groups: lines, project: project.project, request: project.request, policy, by: by.sub };
+    const entry = await this.log.append(REVEAL_ENTRY_TYPE, payload, {
+      writes: (revealIndex) => [draws.write({ ...draw, revealIndex })],
+      expects: [draws.expect(drawId, raw)],
+    });
+    return { ...draw, revealIndex: entry.index };
+  }
+
+  /**
+   * A remote site's copy of its draw's sealed result, to open offline with its key. Only the site's own token gets
+   * it, for a drawn result that was sealed to the site; every download is a log entry.
+   */
+  async sealedExport(drawId: string, by: TokenClaims): Promise<SealedExport> {
+    const draw = await this.get(drawId);
+    // The policy lets only the site a draw belongs to ask (draw.export); its result was sealed to that site.
+    if (by.site === undefined || draw.site !== by.site) throw new AppError('FORBIDDEN', `draw ${drawId} is not sealed to ${by.site === undefined ? 'a site' : `site ${by.site}`}`);
+    if (draw.state !== 'drawn' || !draw.sealed || draw.resultHash === null || draw.resultIndex === null) throw new AppError('CONFLICT', `draw ${drawId} is ${draw.state}; it has no sealed result`);
+    const file = toExport(drawId, draw.projectId, by.site, draw.sealed, { resultHash: draw.resultHash, resultIndex: draw.resultIndex });
+    await this.log.append('draw.exported', { drawId, projectId: draw.projectId, site: by.site, fingerprint: draw.siteFingerprint ?? null, by: by.sub });
+    return file;
+  }
+
+  /** A disclosed draw's proof: its commit, result and reveal entries, each with an inclusion proof to a checkpoint. */
+  async proof(drawId: string): Promise<DrawProof> {
+    const draw = await this.get(drawId);
+    if (draw.revealIndex === undefined || draw.resultIndex === null) throw new AppError('SEALED', 'the proof is published at disclosure');
+    // All three against one checkpoint: one tree, so the bundle needs no consistency proof between its parts.
+    const indices = [draw.commitIndex, draw.resultIndex, draw.revealIndex];
+    const proofs = await this.log.inclusionProofs(indices);
+    const part = async (i: number) => ({ index: indices[i]!, entry: (await this.log.entry(indices[i]!)).toString('utf8'), inclusion: proofs[i]! });
+    return { drawId, commit: await part(0), result: await part(1), reveal: await part(2) };
+  }
+
+}
