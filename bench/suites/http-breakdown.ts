@@ -156,6 +156,12 @@ export interface Breakdown {
   readonly httpRead: Summary;
   readonly httpCosts: RequestCosts;
   readonly serviceCosts: RequestCosts;
+  /**
+   * What each HTTP draw leaves to do after its answer (the roster placing the expert calls), timed as
+   * `draws.settle()`: not in the request's latency, but the next request on the connection waits for the event loop.
+   */
+  readonly afterAnswerCosts: RequestCosts;
+  readonly afterAnswerWrites: AppendShape[];
   /** The store appends of the first timed HTTP draw: entry types, record writes and expectations per collection. */
   readonly oneRequestWrites: AppendShape[];
   readonly oneRequest: string;
@@ -193,7 +199,9 @@ export async function runBreakdown(target: HttpTarget, o: BreakdownOptions): Pro
     const readSamples = new Float64Array(o.samples);
     const httpCosts = new CostRecorder(service);
     const serviceCosts = new CostRecorder(service);
+    const afterAnswer = new CostRecorder(service);
     const oneRequestWrites: AppendShape[] = [];
+    const afterAnswerWrites: AppendShape[] = [];
     collectGarbage();
     const watch = watchRuntime();
     let checkpointsBefore = 0;
@@ -204,8 +212,8 @@ export async function runBreakdown(target: HttpTarget, o: BreakdownOptions): Pro
       await target.floor.write();
       const floorMs = elapsedMs(t0, process.hrtime.bigint());
       const drawMs = await httpCosts.measure(() => drawOverHttp(o.ids.http[i]!), timed, i === o.warmup ? oneRequestWrites : undefined);
-      // The draw answered before its calls were placed; they land here, outside every timing.
-      await ctx.draws.settle();
+      // The draw answered before its calls were placed; they land here, outside the request's timing.
+      await afterAnswer.measure(() => ctx.draws.settle(), timed, i === o.warmup ? afterAnswerWrites : undefined);
       const serviceMs = await serviceCosts.measure(() => drawInProcess(o.ids.service[i]!), timed);
       await ctx.draws.settle();
       const t1 = process.hrtime.bigint();
@@ -240,6 +248,8 @@ export async function runBreakdown(target: HttpTarget, o: BreakdownOptions): Pro
       httpRead: roundSummary(summarize(readSamples)),
       httpCosts: roundDeep(httpCosts.result()) as RequestCosts,
       serviceCosts: roundDeep(serviceCosts.result()) as RequestCosts,
+      afterAnswerCosts: roundDeep(afterAnswer.result()) as RequestCosts,
+      afterAnswerWrites,
       oneRequestWrites,
       oneRequest: describeRequest(oneRequestWrites),
       checkpointsSigned,
