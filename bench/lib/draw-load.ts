@@ -1,10 +1,21 @@
 // Immediate draws under load, as a user measures them: autocannon in a process of its own (bench/lib/load.ts) against
 // the listening service, N connections, every request `POST /v1/projects/{id}/draw` of a different registered project
 // with an operator JWT. Anything but a 201 answering a drawn draw is an error, counted and reported.
+import fs from 'node:fs';
 import type { HttpTarget } from './http-target.js';
 import { forkLoad } from './load.js';
 import { round, summarizeTail, type TailSummary } from './stats.js';
 import type { StoreTimes } from './timed-store.js';
+
+/** Bytes this process has sent to the storage layer so far (Linux), else null. */
+function writeBytes(): number | null {
+  try {
+    const m = /^write_bytes: (\d+)$/m.exec(fs.readFileSync('/proc/self/io', 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Cumulative store totals (the change feed's blocking waits left out: a follower idling, not work). */
 function storeTotals(t: StoreTimes): { appendCalls: number; entries: number; appendMs: number; otherMs: number } {
@@ -45,6 +56,8 @@ export interface DrawLoad {
     readonly entriesPerAppend: number;
     readonly appendMsPerDraw: number;
     readonly otherStoreMsPerDraw: number;
+    /** Bytes this process sent to storage per draw (Linux /proc/self/io write_bytes: SQLite's WAL and checkpoints; Redis writes in its own process); null where unknown. */
+    readonly writeKiBPerDraw: number | null;
   };
   /** autocannon's own summary (its latency histogram has whole-millisecond resolution). */
   readonly autocannon: { readonly requests: number; readonly non2xx: number; readonly durationS: number; readonly latencyP50Ms: number; readonly latencyP99Ms: number };
@@ -55,6 +68,7 @@ export async function drawLoad(target: HttpTarget, connections: number, ids: rea
   if (ids.length < connections || ids.length % connections !== 0) throw new RangeError(`${ids.length} draws do not split over ${connections} connections`);
   const storeBefore = storeTotals(target.service.timed.times);
   const cpuBefore = process.cpuUsage();
+  const bytesBefore = writeBytes();
   const r = await forkLoad({
     host: target.host,
     port: target.port,
@@ -70,6 +84,7 @@ export async function drawLoad(target: HttpTarget, connections: number, ids: rea
   // The route answers before the expert calls are placed: let the last ones land before anything else is measured.
   await target.service.ctx.draws.settle();
   const cpu = process.cpuUsage(cpuBefore);
+  const bytesAfter = writeBytes();
   const store = storeTotals(target.service.timed.times);
   const drawn = Math.max(1, r.ok);
   const cpuMs = (cpu.user + cpu.system) / 1000;
@@ -92,6 +107,7 @@ export async function drawLoad(target: HttpTarget, connections: number, ids: rea
       entriesPerAppend: round((store.entries - storeBefore.entries) / Math.max(1, appendCalls), 2),
       appendMsPerDraw: round((store.appendMs - storeBefore.appendMs) / drawn),
       otherStoreMsPerDraw: round((store.otherMs - storeBefore.otherMs) / drawn),
+      writeKiBPerDraw: bytesBefore === null || bytesAfter === null ? null : round((bytesAfter - bytesBefore) / 1024 / drawn, 1),
     },
     autocannon: r.autocannon,
   };

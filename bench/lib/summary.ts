@@ -151,7 +151,7 @@ function stampLine(suite: string, stamps: RunStamps, details: Record<string, unk
   const machine = details?.machine as MachineInfo | undefined;
   const method = details?.method as Record<string, unknown> | undefined;
   const date = s?.date ?? machine?.date ?? 'unknown date';
-  const rev = s?.revision ?? (typeof method?.source === 'string' ? method.source : 'unknown revision');
+  const rev = s?.revision ?? (typeof method?.source === 'string' ? method.source : 'unknown');
   const where = machine ? `${machine.cpuModel}, ${machine.cpus} cpus, node ${machine.node}` : 'unknown machine';
   const parts = [`measured ${date}`, `revision ${rev}`, where];
   if (s?.args) parts.push(`\`${s.args}\``);
@@ -181,14 +181,16 @@ export function renderSummary(dir: string, now = new Date()): string {
   const machine = machineInfo(now);
   const scored = scoreTargets(dir);
   const quick = Object.entries(stamps).filter(([, s]) => s.quick).map(([k]) => k);
-  const notes = [...new Set(Object.values(stamps).map((s) => s.note).filter((n): n is string => !!n))];
+  // Each note once, with the suites whose last run it describes.
+  const notes = new Map<string, string[]>();
+  for (const [suite, s] of Object.entries(stamps)) if (s.note) notes.set(s.note, [...(notes.get(s.note) ?? []), suite]);
   const lines = [
     '# Benchmark summary',
     '',
     `Written ${now.toISOString()} by \`npm run bench\` at revision ${sourceRevision()} on ${machine.cpuModel} (${machine.cpus} cpus, ${machine.totalMemoryGiB} GiB, ${machine.platform}, node ${machine.node}). ` +
       'Rebuilt from the result files in this folder after every run; each section says when and on which commit its figures were measured.',
     '',
-    ...(notes.length > 0 ? [...notes.map((n) => `**Note:** ${n}`), ''] : []),
+    ...(notes.size > 0 ? [...[...notes].map(([n, suites]) => `**Note (${suites.join(', ')}):** ${n}`), ''] : []),
     ...(quick.length > 0 ? [`**Quick smoke runs (figures meaningless): ${quick.join(', ')}.**`, ''] : []),
     '## Targets',
     '',

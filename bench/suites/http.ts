@@ -203,6 +203,7 @@ async function measureStore(name: StoreName, cfg: HttpSuiteConfig, tmpDir: strin
           `p50 ${ms(load.latency.p50)} ms, p99 ${ms(load.latency.p99)} ms, p99.9 ${ms(load.latency.p999)} ms; floor p50 ${ms(floor.p50)} ms; ` +
           `service: ${ms(load.server.cpuMsPerDraw)} ms CPU per draw (${load.server.coresBusy.toFixed(2)} cores), ${load.server.appendsPerDraw.toFixed(2)} appends per draw ` +
           `of ${load.server.entriesPerAppend.toFixed(1)} entries, ${ms(load.server.appendMsPerDraw)} ms in appendLog per draw` +
+          (load.server.writeKiBPerDraw === null ? '' : `, ${load.server.writeKiBPerDraw.toFixed(0)} KiB written per draw`) +
           (load.errors.total > 0 ? `; ${load.errors.total} ERRORS (${load.errors.first ?? ''})` : ''),
       );
     }
@@ -213,8 +214,7 @@ async function measureStore(name: StoreName, cfg: HttpSuiteConfig, tmpDir: strin
       cfg.log(
         `[${name}] breakdown (1 connection, node:http, one at a time): draw p50 ${ms(breakdown.httpDraw.p50)} ms, in-process ${ms(breakdown.serviceDraw.p50)} ms, ` +
           `GET ${ms(breakdown.httpRead.p50)} ms, appendLog ${ms(breakdown.httpCosts.appendMs.p50)} ms, outside the store ${ms(breakdown.httpCosts.outsideStoreMs.p50)} ms (p50); ` +
-          `after the answer (expert calls) ${ms(breakdown.afterAnswerCosts.outsideStoreMs.p50 + breakdown.afterAnswerCosts.appendMs.p50)} ms, of it appendLog ${ms(breakdown.afterAnswerCosts.appendMs.p50)} ms ` +
-          `for ${breakdown.afterAnswerCosts.entriesPerRequest.toFixed(1)} entries (p50)`,
+          `after the answer (expert calls) appendLog ${ms(breakdown.afterAnswerCosts.appendMs.p50)} ms for ${breakdown.afterAnswerCosts.entriesPerRequest.toFixed(1)} entries (p50)`,
       );
     }
     return { rounds, details: { store: name, setup: { ...target.setup, logSizeAfter: target.service.ctx.auditLog.size }, breakdown }, target: { pool: target.pool } };
@@ -254,7 +254,7 @@ export function httpVerdicts(rounds: readonly HttpRound[], peer: HttpPeer, pool:
 }
 
 function renderTable(rounds: readonly HttpRound[]): string {
-  const header = ['store', 'conns', 'draws', 'errors', 'draws/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'floor p50', 'floor p99', 'CPU ms/draw', 'cores', 'appends/draw', 'entries/append'];
+  const header = ['store', 'conns', 'draws', 'errors', 'draws/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'floor p50', 'floor p99', 'CPU ms/draw', 'cores', 'appends/draw', 'entries/append', 'KiB/draw'];
   const rows = rounds.map((r) => [
     r.store,
     String(r.connections),
@@ -272,6 +272,7 @@ function renderTable(rounds: readonly HttpRound[]): string {
     r.load.server.coresBusy.toFixed(2),
     r.load.server.appendsPerDraw.toFixed(2),
     r.load.server.entriesPerAppend.toFixed(1),
+    r.load.server.writeKiBPerDraw === null ? 'n/a' : r.load.server.writeKiBPerDraw.toFixed(0),
   ]);
   return formatTable(header, rows);
 }
@@ -378,12 +379,12 @@ export async function runHttpSuite(overrides: Partial<HttpSuiteConfig> = {}): Pr
   const notes = [
     'draws: timed POST /v1/projects/{id}/draw by autocannon (own process), each a different project; errors: any answer but 201 drawn (never left out);',
     'latency: request written to answer read (every answer); draws/s: drawn answers per second; floor: the store\'s tiny durable write, sequential, before the round',
-    'CPU ms/draw, cores: the service process\'s CPU time per drawn draw and over the load (1.00 = one core busy); appends/draw, entries/append: durable appendLog calls (group commits) per draw, and log entries per call',
+    'CPU ms/draw, cores: the service process\'s CPU time per drawn draw and over the load (1.00 = one core busy); appends/draw, entries/append: durable appendLog calls (group commits) per draw, and log entries per call; KiB/draw: bytes the process wrote to storage per draw',
     ...stores.flatMap((d) =>
       d.breakdown
         ? [
             `${d.store} breakdown, 1 connection one at a time: draw p50 ${ms(d.breakdown.httpDraw.p50)} ms = appendLog ${ms(d.breakdown.httpCosts.appendMs.p50)} + other store ${ms(d.breakdown.httpCosts.otherStoreMs.p50)} + outside the store ${ms(d.breakdown.httpCosts.outsideStoreMs.p50)} ms (p50 each); in-process draw ${ms(d.breakdown.serviceDraw.p50)} ms; GET ${ms(d.breakdown.httpRead.p50)} ms`,
-            `${d.store} after each answer (expert calls placed): ${d.breakdown.afterAnswerCosts.appends.mean.toFixed(2)} appends of ${d.breakdown.afterAnswerCosts.entriesPerRequest.toFixed(1)} entries, ${ms(d.breakdown.afterAnswerCosts.appendMs.p50)} ms in appendLog, ${ms(d.breakdown.afterAnswerCosts.outsideStoreMs.p50)} ms outside the store (p50)`,
+            `${d.store} after each answer (expert calls placed): ${d.breakdown.afterAnswerCosts.appends.mean.toFixed(2)} appends of ${d.breakdown.afterAnswerCosts.entriesPerRequest.toFixed(1)} entries, ${ms(d.breakdown.afterAnswerCosts.appendMs.p50)} ms in appendLog (p50)`,
             ...(d.breakdown.profile ? [`${d.store} profile (inclusive, src/): ${d.breakdown.profile.topInclusive.slice(0, 5).map((f) => `${f.fn} ${(f.share * 100).toFixed(0)}%`).join('; ')}`] : []),
           ]
         : [],
