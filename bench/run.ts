@@ -124,7 +124,8 @@ async function main(argv: readonly string[]): Promise<number> {
       revision: sourceRevision(),
       quick: opts.quick === true,
       note: opts.note ?? null,
-      args: argv.slice(2).join(' '),
+      // The note is shown on its own line; the arguments without it.
+      args: argv.slice(2).filter((a, i, all) => a !== '--note' && all[i - 1] !== '--note' && !a.startsWith('--note=')).join(' '),
     });
     process.stderr.write(`bench: ${name} done; rewrote ${summary}\n`);
   }
