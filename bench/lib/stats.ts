@@ -58,3 +58,21 @@ export function roundDeep(v: unknown): unknown {
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, roundDeep(x)]));
   return v;
 }
+
+/** Latency under load: the percentiles a load test reports, p99.9 included. */
+export interface TailSummary {
+  readonly n: number;
+  readonly min: number;
+  readonly mean: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+}
+
+export function summarizeTail(samples: ArrayLike<number>): TailSummary {
+  const s = summarize(samples);
+  const sorted = Float64Array.from(samples).sort();
+  return { n: s.n, min: round(s.min), mean: round(s.mean), p50: round(s.p50), p90: round(s.p90), p99: round(s.p99), p999: round(percentile(sorted, 99.9)), max: round(s.max) };
+}

@@ -28,8 +28,11 @@ import type { CommonOptions, Suite } from './index.js';
 
 export type StoreName = 'sqlite' | 'redis';
 
-/** design.md: 2,000 draws due at the same minute all committed within 5 s on 2 cores. */
-export const TARGETS = { projects: 2000, maxSeconds: 5, cores: 2 } as const;
+/**
+ * 2,000 draws due at the same minute all committed on 2 cores within 1.5 s on SQLite (design.md) and within 3 s by two
+ * instances on Redis (issue 10).
+ */
+export const TARGETS = { projects: 2000, maxSeconds: { sqlite: 1.5, redis: 3 }, redisInstances: 2, cores: 2 } as const;
 
 /**
  * Frequency caps raised: 2,000 draws each taking 7 of the 2,000 holders of C990101 select every holder 7 times on
@@ -78,6 +81,9 @@ export const BURST_DEFAULTS: BurstSuiteConfig = {
   print: (text) => process.stdout.write(`${text}\n`),
 };
 
+/** `--quick`: a smoke run in seconds (20 projects, a pool of 2,000, no profile); its figures mean nothing. */
+export const BURST_QUICK: Partial<BurstSuiteConfig> = { projects: 20, pool: 2000, profile: false };
+
 /** One row of burst.json, exactly these keys. */
 export interface BurstRow {
   readonly store: StoreName;
@@ -86,7 +92,7 @@ export interface BurstRow {
   /** From the first tick to the end of the last tick that drew (every draw committed, rosters started). */
   readonly seconds: number;
   readonly draws_per_s: number;
-  /** All drawn, exactly once, within TARGETS.maxSeconds (for TARGETS.projects or more projects). */
+  /** All drawn, exactly once, within TARGETS.maxSeconds of the store (for TARGETS.projects or more projects; Redis: 2 instances or more). */
   readonly met: boolean;
 }
 
@@ -245,7 +251,7 @@ async function sqliteBurst(cfg: BurstSuiteConfig, tmpDir: string): Promise<Burst
       cfg.log(`[sqlite] profiled repeat: ${repeat.drawn} drawn in ${profile.seconds.toFixed(2)} s; ${summary.topInclusive.slice(0, 4).map((f) => `${f.fn} ${(f.share * 100).toFixed(0)}%`).join('; ')}`);
     }
 
-    const met = cfg.projects >= TARGETS.projects && seconds <= TARGETS.maxSeconds && allDrawn(result, cfg.projects);
+    const met = cfg.projects >= TARGETS.projects && seconds <= TARGETS.maxSeconds.sqlite && allDrawn(result, cfg.projects);
     return {
       store: 'sqlite',
       instances: 1,
@@ -393,7 +399,7 @@ async function redisBurst(cfg: BurstSuiteConfig, tmpDir: string): Promise<BurstS
       `[redis] ${drawn} drawn in ${seconds.toFixed(2)} s (${Math.round(drawn / seconds)} draws/s) by ${cfg.instances} instances ` +
         `(${perInstance.map((p) => `${p.drawn} in ${p.ticks.length} tick(s), ${p.store.appendLog.calls} appends`).join('; ')})`,
     );
-    const met = cfg.projects >= TARGETS.projects && seconds <= TARGETS.maxSeconds && allDrawn(result, cfg.projects);
+    const met = cfg.projects >= TARGETS.projects && cfg.instances >= TARGETS.redisInstances && seconds <= TARGETS.maxSeconds.redis && allDrawn(result, cfg.projects);
     return { store: 'redis', instances: cfg.instances, projects: cfg.projects, seconds, drawsPerS: drawn / seconds, setup, perInstance, outcome: result, met, profile: null };
   } finally {
     for (const inst of instances) inst.kill();
@@ -408,7 +414,7 @@ async function redisBurst(cfg: BurstSuiteConfig, tmpDir: string): Promise<BurstS
 function verdicts(stores: readonly BurstStoreDetails[]): string[] {
   return stores.map((d) => {
     const complete = allDrawn(d.outcome, d.projects);
-    const what = `${d.store} (${d.instances} instance${d.instances === 1 ? '' : 's'}): ${d.projects} draws due at 08:00 all committed within ${TARGETS.maxSeconds} s`;
+    const what = `${d.store} (${d.instances} instance${d.instances === 1 ? '' : 's'}): ${d.projects} draws due at 08:00 all committed within ${TARGETS.maxSeconds[d.store]} s`;
     const figure = `${d.seconds.toFixed(2)} s, ${Math.round(d.drawsPerS)} draws/s${complete ? '' : `; NOT all drawn exactly once: ${JSON.stringify(d.outcome)}`}`;
     if (d.projects < TARGETS.projects) return `n/a    ${what}: only ${d.projects} projects (target is for ${TARGETS.projects}): ${figure}`;
     return `${d.met ? 'MET   ' : 'MISSED'} ${what}: ${figure}`;
@@ -516,7 +522,7 @@ export const suite: Suite = {
   name: 'burst',
   description: '2,000 draws due in the same minute drawn by the scheduler: SQLite (one instance), Redis (two instances, two processes)',
   async run(options: CommonOptions): Promise<void> {
-    const overrides: Partial<BurstSuiteConfig> = { outDir: options.outDir };
+    const overrides: Partial<BurstSuiteConfig> = { ...(options.quick ? BURST_QUICK : {}), outDir: options.outDir };
     if (options.pools) {
       if (options.pools.length !== 1) throw new RangeError('the burst suite takes one pool size (--pools 100k)');
       Object.assign(overrides, { pool: options.pools[0] });

@@ -74,6 +74,9 @@ export const ENGINE_DEFAULTS: EngineSuiteConfig = {
   print: (text) => process.stdout.write(`${text}\n`),
 };
 
+/** `--quick`: a smoke run in seconds (1k and 10k, a few draws); its figures mean nothing. */
+export const ENGINE_QUICK: Partial<EngineSuiteConfig> = { pools: [1_000, 10_000], draws: 50, warmup: 10, baselineDraws: 10, baselineWarmup: 1, projects: 4 };
+
 /** One row of engine.json, exactly these keys. */
 export interface EngineRow {
   readonly pool: number;
@@ -144,6 +147,39 @@ function checkOutcome(out: DrawOutcome): void {
   }
 }
 
+/** Timed runDraw calls over `projects` in turn (the engine suite's request), after `warmup` untimed ones. */
+export function timeEngineDraws(o: {
+  readonly index: PoolIndex;
+  readonly history: ReturnType<typeof indexHistory>;
+  readonly projects: readonly Project[];
+  readonly draws: number;
+  readonly warmup: number;
+  readonly idPrefix: string;
+}): { samples: Float64Array; eligibleSum: number[]; excludedSum: number[] } {
+  // Fresh 32-byte nonces, generated before the loop so only runDraw is inside the timed region.
+  const total = o.warmup + o.draws;
+  const nonces = Array.from({ length: total }, () => randomBytes(32));
+  const samples = new Float64Array(o.draws);
+  const eligibleSum = REQUEST.groups.map(() => 0);
+  const excludedSum = REQUEST.groups.map(() => 0);
+  for (let i = 0; i < total; i++) {
+    const input: DrawInput = { drawId: `${o.idPrefix}-${i}`, project: o.projects[i % o.projects.length]!, request: REQUEST, policy: DEFAULT_POLICY, pool: o.index, history: o.history };
+    const entropy = { plan: PLAN, nonce: nonces[i]!, beaconRandomness: null, witnessReveals: [], time: DRAW_TIME, prev: GENESIS_PREV };
+    const start = process.hrtime.bigint();
+    const out = runDraw(input, entropy);
+    const end = process.hrtime.bigint();
+    checkOutcome(out);
+    if (i >= o.warmup) {
+      samples[i - o.warmup] = elapsedMs(start, end);
+      out.prepared.groups.forEach((g, k) => {
+        eligibleSum[k]! += g.size;
+        excludedSum[k]! += g.excluded.length;
+      });
+    }
+  }
+  return { samples, eligibleSum, excludedSum };
+}
+
 function measurePool(size: number, cfg: EngineSuiteConfig, plan: { value: string[] }): EnginePoolDetails {
   const label = formatPoolSize(size);
   const fixed = fixedFor(size);
@@ -164,28 +200,8 @@ function measurePool(size: number, cfg: EngineSuiteConfig, plan: { value: string
       `candidates per group ${candidates.join('/')}; heap ${heapMiB()} MiB`,
   );
 
-  // Engine: fresh 32-byte nonces, generated before the loop so only runDraw is inside the timed region.
-  const total = cfg.warmup + cfg.draws;
-  const nonces = Array.from({ length: total }, () => randomBytes(32));
-  const samples = new Float64Array(cfg.draws);
-  const eligibleSum = fixed.map(() => 0);
-  const excludedSum = fixed.map(() => 0);
   collectGarbage();
-  for (let i = 0; i < total; i++) {
-    const input: DrawInput = { drawId: `B-${size}-${i}`, project: projects[i % projects.length]!, request: REQUEST, policy: DEFAULT_POLICY, pool: index, history };
-    const entropy = { plan: PLAN, nonce: nonces[i]!, beaconRandomness: null, witnessReveals: [], time: DRAW_TIME, prev: GENESIS_PREV };
-    const start = process.hrtime.bigint();
-    const out = runDraw(input, entropy);
-    const end = process.hrtime.bigint();
-    checkOutcome(out);
-    if (i >= cfg.warmup) {
-      samples[i - cfg.warmup] = elapsedMs(start, end);
-      out.prepared.groups.forEach((g, k) => {
-        eligibleSum[k]! += g.size;
-        excludedSum[k]! += g.excluded.length;
-      });
-    }
-  }
+  const { samples, eligibleSum, excludedSum } = timeEngineDraws({ index, history, projects, draws: cfg.draws, warmup: cfg.warmup, idPrefix: `B-${size}` });
   const engine = summarize(samples);
   cfg.log(`[${label}] engine: ${cfg.draws} draws after ${cfg.warmup} warm-up, p50 ${ms(engine.p50)} ms, p99 ${ms(engine.p99)} ms`);
   const heapUsedMiB = heapMiB();
@@ -349,7 +365,7 @@ export const suite: Suite = {
   name: 'engine',
   description: 'runDraw latency at 1k–1M experts vs SQLite ORDER BY RANDOM()',
   async run(options: CommonOptions): Promise<void> {
-    const overrides: Partial<EngineSuiteConfig> = { outDir: options.outDir };
+    const overrides: Partial<EngineSuiteConfig> = { ...(options.quick ? ENGINE_QUICK : {}), outDir: options.outDir };
     if (options.pools) Object.assign(overrides, { pools: options.pools });
     if (options.draws) Object.assign(overrides, { draws: options.draws, baselineDraws: options.draws });
     if (options.warmup) Object.assign(overrides, { warmup: options.warmup });

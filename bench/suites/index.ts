@@ -10,6 +10,10 @@ export interface CommonOptions {
   readonly logSize?: number | undefined;
   /** log, http and burst suites: which stores to measure (each suite has its own default). */
   readonly stores?: ReadonlyArray<'sqlite' | 'redis'> | undefined;
+  /** http suite: autocannon connections per round (default 1,10,50). */
+  readonly connections?: readonly number[] | undefined;
+  /** A smoke run: tiny pools, few requests, seconds; the figures mean nothing. */
+  readonly quick?: boolean | undefined;
   readonly outDir: string;
 }
 
@@ -24,6 +28,7 @@ export const SUITES: Readonly<Record<string, () => Promise<Suite>>> = {
   engine: async () => (await import('./engine.js')).suite,
   log: async () => (await import('./log.js')).suite,
   http: async () => (await import('./http.js')).suite,
+  peer: async () => (await import('./peer.js')).suite,
   burst: async () => (await import('./burst.js')).suite,
   verify: async () => (await import('./verify.js')).suite,
 };

@@ -88,6 +88,22 @@ export const LOG_DEFAULTS: LogSuiteConfig = {
   print: (text) => process.stdout.write(`${text}\n`),
 };
 
+/** `--quick`: a smoke run in seconds (a log of 1,000 entries, short throughput runs); its figures mean nothing. */
+export const LOG_QUICK: Partial<LogSuiteConfig> = {
+  samples: 50,
+  warmup: 5,
+  concurrency: [8],
+  throughputMs: 300,
+  throughputWarmupMs: 50,
+  logSize: 1000,
+  buildConcurrency: 64,
+  buildMaxBatch: 50,
+  proofs: 40,
+  proofBudgetMs: 100,
+  proofConcurrency: 4,
+  verifications: 100,
+};
+
 /** One row of log.json, exactly these keys. */
 export interface LogRow {
   readonly store: StoreName;
@@ -878,7 +894,7 @@ export const suite: Suite = {
   name: 'log',
   description: 'audit log append latency vs the durable-write floor, group-commit throughput, proofs and verification of a 1M log (SQLite, Redis)',
   async run(options: CommonOptions): Promise<void> {
-    const overrides: Partial<LogSuiteConfig> = { outDir: options.outDir };
+    const overrides: Partial<LogSuiteConfig> = { ...(options.quick ? LOG_QUICK : {}), outDir: options.outDir };
     if (options.draws) Object.assign(overrides, { samples: options.draws });
     if (options.warmup) Object.assign(overrides, { warmup: options.warmup });
     if (options.logSize !== undefined) Object.assign(overrides, { logSize: options.logSize });

@@ -70,6 +70,9 @@ export const VERIFY_DEFAULTS: VerifySuiteConfig = {
   print: (text) => process.stdout.write(`${text}\n`),
 };
 
+/** `--quick`: a smoke run in seconds (the small shape only, 2 proofs, short rounds); its figures mean nothing. */
+export const VERIFY_QUICK: Partial<VerifySuiteConfig> = { shapes: VERIFY_SHAPES.slice(0, 1), proofs: 2, pool: 2000, rounds: 2, roundMs: 100, profile: false };
+
 /** One row of verify.json, exactly these keys. */
 export interface VerifyRow {
   readonly shape: string;
@@ -335,7 +338,7 @@ export const suite: Suite = {
   name: 'verify',
   description: 'offline verifyDrawProof on real disclosed draw proofs: proofs/s for a small panel and the engine-sized request',
   async run(options: CommonOptions): Promise<void> {
-    const overrides: Partial<VerifySuiteConfig> = { outDir: options.outDir };
+    const overrides: Partial<VerifySuiteConfig> = { ...(options.quick ? VERIFY_QUICK : {}), outDir: options.outDir };
     if (options.pools) {
       if (options.pools.length !== 1) throw new RangeError('the verify suite takes one pool size (--pools 20k)');
       Object.assign(overrides, { pool: options.pools[0] });
