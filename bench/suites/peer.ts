@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { DrawRequest } from '../../src/domain/request.js';
 import { indexHistory } from '../../src/draw/history.js';
 import { generatePool, syntheticHistory, syntheticProject } from '../../src/pool/generator.js';
-import { PoolIndex } from '../../src/pool/pool-index.js';
+import { PoolIndex } from '../../src/draw/pool-index.js';
 import { drawLoad, type DrawLoad } from '../lib/draw-load.js';
 import { formatPoolSize, formatTable, ms } from '../lib/format.js';
 import { openHttpTarget } from '../lib/http-target.js';
