@@ -215,7 +215,7 @@ const hexAt = (i: number, k: number) => HEX[(i * 7 + k * 613) % HEX.length]!;
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 
 /**
- * What drawWithLog writes: a draw.commit (one group, operator entropy) followed by its draw.result, so a log of them
+ * What a draw writes: a draw.commit (one group, operator entropy) followed by its draw.result, so a log of them
  * alternates ~700- and ~300-byte canonical JSON entries.
  */
 export function benchEntry(i: number): { type: string; payload: unknown } {
@@ -845,7 +845,7 @@ export async function runLogSuite(overrides: Partial<LogSuiteConfig> = {}): Prom
       append:
         `AuditLog.append(type, payload) from call to acknowledgement (group commit of one entry), ${cfg.samples} timed after ${cfg.warmup} untimed, ` +
         'interleaved one to one with floor writes. appendStore: time inside store.appendLog for the same appends (TimedStore wrapper).',
-      entries: 'alternating draw.commit (one group, operator entropy) and draw.result payloads, canonical JSON (JCS) as drawWithLog writes them',
+      entries: 'alternating draw.commit (one group, operator entropy) and draw.result payloads, canonical JSON (JCS) as the draw service writes them',
       throughput:
         `N async appenders each looping append() for ${cfg.throughputMs} ms after ${cfg.throughputWarmupMs} ms of untimed load; appends/s = acknowledged appends / wall time ` +
         `until the last acknowledgement; default AuditLog options (maxBatch 2000, checkpoint every 1 s). The row's appends_per_s is at ${TARGETS.atConcurrency} appenders.`,
