@@ -62,3 +62,15 @@ export async function redisTestStore(url = process.env.REDIS_URL ?? 'redis://127
     },
   };
 }
+
+/** Per project: the types of its draw entries (commit, result, abort, …), in log order. */
+export async function drawEntriesByProject(store: Pick<Store, 'logSize' | 'readEntries'>): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  // The store's size, not one instance's view of it: another instance may have appended since.
+  for (const bytes of await store.readEntries(0, await store.logSize())) {
+    const e = JSON.parse(bytes.toString()) as { type: string; payload: { projectId?: string } };
+    if (!e.type.startsWith('draw.') || !e.payload.projectId) continue;
+    out.set(e.payload.projectId, [...(out.get(e.payload.projectId) ?? []), e.type]);
+  }
+  return out;
+}

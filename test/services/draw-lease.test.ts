@@ -9,6 +9,7 @@ import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/g
 import type { DrawRecord } from '../../src/records/draws.js';
 import type { ProjectRecord } from '../../src/records/projects.js';
 import type { LogBatch, Store } from '../../src/store/store.js';
+import { drawEntriesByProject } from '../helpers/log.js';
 import { build, waitForPool, type Built } from '../helper.js';
 
 const NOW = Date.parse('2026-12-01T08:00:00+08:00');
@@ -69,17 +70,6 @@ async function register(t: Built, id: string, bidOpeningAt: string, n: number): 
   );
 }
 
-/** Per project: its draw entries' types, in log order. */
-async function drawEntries(t: Built): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  const size = await t.ctx.store.logSize();
-  for (let i = 0; i < size; i++) {
-    const e = JSON.parse((await t.ctx.auditLog.entry(i)).toString()) as { type: string; payload: { projectId?: string } };
-    if (!e.type.startsWith('draw.') || !e.payload.projectId) continue;
-    out.set(e.payload.projectId, [...(out.get(e.payload.projectId) ?? []), e.type]);
-  }
-  return out;
-}
 
 async function projectState(t: Built, id: string): Promise<ProjectRecord> {
   return JSON.parse((await t.ctx.store.getRecord('projects', id))!.toString()) as ProjectRecord;
@@ -124,7 +114,7 @@ describe('two instances: immediate draws and both schedulers', () => {
     expect(res.statusCode).toBe(201);
     expect(report.aborted).toEqual([]);
     expect(res.json()).toMatchObject({ projectId: 'P-PAUSE', kind: 'immediate', state: 'drawn' });
-    expect((await drawEntries(a)).get('P-PAUSE')).toEqual(['draw.commit', 'draw.result']);
+    expect((await drawEntriesByProject(a.ctx.store)).get('P-PAUSE')).toEqual(['draw.commit', 'draw.result']);
   }, 60_000);
 
   it('concurrent immediate draws on both instances while both schedulers tick: no 5xx, each project drawn once, nothing aborted', async () => {
@@ -198,7 +188,7 @@ describe('two instances: immediate draws and both schedulers', () => {
       expect([201, 409], JSON.stringify(r)).toContain(r.status);
       if (r.status === 409) expect(['CONFLICT', 'DRAW_IN_PROGRESS', 'IDEMPOTENCY_CONFLICT'], JSON.stringify(r)).toContain(r.body.error?.code);
     }
-    const entries = await drawEntries(a);
+    const entries = await drawEntriesByProject(a.ctx.store);
     for (const id of ids) {
       // Every project a request reached is drawn once: one commit, one result, nothing aborted.
       const project = await projectState(a, id);
@@ -299,13 +289,13 @@ describe('the lease is renewed while a draw runs and expires when its holder die
     slowGate.resolve();
     const drawn = await slowRun;
     expect(drawn.state).toBe('drawn');
-    const entries = await drawEntries(taker);
+    const entries = await drawEntriesByProject(taker.ctx.store);
     expect(entries.get('P-SLOW')).toEqual(['draw.commit', 'draw.result']);
     expect(entries.get('P-DEAD')).toEqual(['draw.commit', 'draw.aborted', 'draw.commit', 'draw.result']);
     // The dead holder, thawed, finds its draw aborted: a conflict, never a second result.
     thaw.resolve();
     expect(await deadRun).toMatchObject({ code: 'CONFLICT' });
-    expect((await drawEntries(taker)).get('P-DEAD')).toEqual(['draw.commit', 'draw.aborted', 'draw.commit', 'draw.result']);
+    expect((await drawEntriesByProject(taker.ctx.store)).get('P-DEAD')).toEqual(['draw.commit', 'draw.aborted', 'draw.commit', 'draw.result']);
   }, 120_000);
 });
 

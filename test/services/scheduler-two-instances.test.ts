@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DrawRecord } from '../../src/records/draws.js';
 import type { ProjectRecord } from '../../src/records/projects.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
+import { drawEntriesByProject } from '../helpers/log.js';
 import { build, waitForPool, type Built } from '../helper.js';
 
 let a: Built;
@@ -48,17 +49,6 @@ async function registerProjects(t: Built): Promise<void> {
 }
 
 
-/** Per project: its commit, result and abort entries, in log order. */
-async function entriesByProject(t: Built): Promise<Map<string, string[]>> {
-  const out = new Map<string, string[]>();
-  const size = await t.ctx.store.logSize();
-  for (let i = 0; i < size; i++) {
-    const e = JSON.parse((await t.ctx.auditLog.entry(i)).toString()) as { type: string; payload: { projectId?: string } };
-    if (!e.type.startsWith('draw.') || !e.payload.projectId) continue;
-    out.set(e.payload.projectId, [...(out.get(e.payload.projectId) ?? []), e.type]);
-  }
-  return out;
-}
 afterAll(async () => {
   await b?.close();
   await a?.close();
@@ -148,7 +138,7 @@ describe('two instances, one killed in the middle of the burst', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
 
-    const byProject = await entriesByProject(c);
+    const byProject = await drawEntriesByProject(c.ctx.store);
     expect(byProject.size).toBe(PROJECTS);
     const halfDone = new Set(atKill.drawing);
     for (const [id, types] of byProject) {
