@@ -1,7 +1,7 @@
 // The catalogue of audit log entries: every entry type the service writes, with the schema of its payload. Writers are
 // typed by it (the service's log, ServiceLog, takes only a catalogued type and its payload), and the tests parse every
-// entry they cause against it: an entry that does not match its schema is a bug. No entry names an expert's personal data; only
-// the reveal at disclosure names experts (by id).
+// entry they cause against it: an entry that does not match its schema is a bug. No entry holds an expert's personal
+// data; only the reveal at disclosure names experts (by id).
 import { z } from 'zod';
 import { Expert, ExpertStatus, Organisation } from '../domain/expert.js';
 import { Hex32 } from '../domain/primitives.js';

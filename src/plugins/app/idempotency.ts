@@ -1,6 +1,7 @@
 // Idempotency-Key on every POST: a repeated request with the same key, by the same holder (role, site and subject) on
-// the same route, gets the first answer again instead of acting twice; the same key on a different request is refused. Answers are kept sealed (they may name an
-// expert at check-in). A lease per key stops two copies of a request from running at once.
+// the same route, gets the first answer again instead of acting twice; the same key on a different request is
+// refused. Answers are kept sealed (they may name an expert at check-in). A lease per key stops two copies of a
+// request from running at once.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
