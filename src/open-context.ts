@@ -75,6 +75,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const scheduler = new Scheduler(store, projects, draws, now, {
     leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS,
     onError: (id, err) => console.error(`draw of project ${id} failed: ${err instanceof Error ? err.message : String(err)}`),
+    onPassError: (err) => console.error(`scheduler: ${err instanceof Error ? err.message : String(err)}`),
   });
   if (opts.schedule) {
     scheduler.start();

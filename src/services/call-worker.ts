@@ -2,6 +2,7 @@
 // queued messages are delivered. Runs on its own timer so that a slow gateway never delays a due draw.
 import type { DispatchReport, OutboxService } from './outbox.service.js';
 import type { DrawService } from './draw.service.js';
+import { Periodic } from './periodic.js';
 import type { RosterService } from './roster.service.js';
 
 export interface CallTick extends DispatchReport {
@@ -10,35 +11,33 @@ export interface CallTick extends DispatchReport {
 }
 
 export class CallWorker {
-  private timer: NodeJS.Timeout | null = null;
-  private ticking: Promise<CallTick> | null = null;
+  private readonly periodic: Periodic<CallTick>;
 
   constructor(
     private readonly roster: RosterService,
     private readonly outbox: OutboxService,
     private readonly draws: DrawService,
-    private readonly onError: (err: unknown) => void = () => undefined,
-  ) {}
+    onError: (err: unknown) => void,
+  ) {
+    this.periodic = new Periodic(() => this.pass(), onError);
+  }
 
-  /** One pass: rosters a crash left unstarted, timeouts (they queue new calls), then delivery (they queue new calls), then delivery. Concurrent calls share one pass. */
+  /** One pass: rosters a crash left unstarted, timeouts (they queue new calls), then delivery. Concurrent calls share one pass. */
   tick(): Promise<CallTick> {
-    this.ticking ??= (async () => {
-      const started = await this.draws.catchUpRosters();
-      const expired = await this.roster.expire();
-      return { started, expired, ...(await this.outbox.dispatch()) };
-    })().finally(() => (this.ticking = null));
-    return this.ticking;
+    return this.periodic.run();
+  }
+
+  private async pass(): Promise<CallTick> {
+    const started = await this.draws.catchUpRosters();
+    const expired = await this.roster.expire();
+    return { started, expired, ...(await this.outbox.dispatch()) };
   }
 
   start(intervalMs = 1000): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.tick().catch(this.onError), intervalMs);
-    this.timer.unref();
+    this.periodic.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.ticking?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 }

@@ -3,6 +3,7 @@
 // still before opening runs at once, one past opening becomes `missed`; a draw left half-done by a crashed instance is
 // aborted once its lease, no longer renewed, has expired.
 import { randomUUID } from 'node:crypto';
+import { Periodic } from './periodic.js';
 import type { Store } from '../store/store.js';
 import { DEFAULT_DRAW_LEASE_MS, DrawInProgressError, drawLease, NotScheduledError, type DrawService } from './draw.service.js';
 import type { ProjectService } from './project.service.js';
@@ -15,17 +16,19 @@ export interface TickReport {
 }
 
 export interface SchedulerOptions {
+  /** A project's draw failed (it is also logged, and the project left `failed`). */
   readonly onError?: (projectId: string, err: unknown) => void;
+  /** A whole pass failed (the store unreachable, say): the next tick tries again. */
+  readonly onPassError?: (err: unknown) => void;
   readonly instanceId?: string;
   /** How long the stale check's claim holds (the draws' lease time): a `drawing` project whose lease is free is aborted. */
   readonly leaseMs?: number;
 }
 
 export class Scheduler {
-  private timer: NodeJS.Timeout | null = null;
+  private readonly periodic: Periodic<TickReport>;
   /** Projects this instance is drawing right now (its own lease must not make them look stale). */
   private readonly running = new Set<string>();
-  private ticking: Promise<TickReport> | null = null;
   private readonly onError: (projectId: string, err: unknown) => void;
   private readonly leaseMs: number;
   readonly instanceId: string;
@@ -40,12 +43,12 @@ export class Scheduler {
     this.onError = options.onError ?? (() => undefined);
     this.instanceId = options.instanceId ?? randomUUID();
     this.leaseMs = options.leaseMs ?? DEFAULT_DRAW_LEASE_MS;
+    this.periodic = new Periodic(() => this.pass(), options.onPassError ?? (() => undefined));
   }
 
   /** Checks every project once against the clock. Concurrent calls share one pass. */
   tick(): Promise<TickReport> {
-    this.ticking ??= this.pass().finally(() => (this.ticking = null));
-    return this.ticking;
+    return this.periodic.run();
   }
 
   private async pass(): Promise<TickReport> {
@@ -102,14 +105,10 @@ export class Scheduler {
   }
 
   start(intervalMs = 1000): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.tick().catch(() => undefined), intervalMs);
-    this.timer.unref();
+    this.periodic.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.ticking?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 }
