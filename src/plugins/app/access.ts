@@ -9,6 +9,7 @@ import { ACTIONS, authorize, type Action, type Decision, type Identity, type Res
 import type { TokenClaims } from '../../auth/roles.js';
 import { checkClaims } from '../../auth/tokens.js';
 import { AppError } from '../../errors.js';
+import { hookList } from './route-hooks.js';
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
@@ -119,8 +120,8 @@ export default fp(
         enforce(authorize(identity, action, { owner: await ownerOf(rule.resource, request) }), request, action, request.principal);
       };
       // Appended after the hooks registered before this plugin (the rate limit's): a flood of bad tokens is limited.
-      route.onRequest = [...toArray(route.onRequest), check];
-      route.preHandler = [checkOwner, ...toArray(route.preHandler)];
+      route.onRequest = [...hookList(route.onRequest), check];
+      route.preHandler = [checkOwner, ...hookList(route.preHandler)];
     });
   },
   { name: 'access', fastify: '5.x', dependencies: ['context', 'jwt', 'rate-limit'] },
@@ -131,9 +132,4 @@ function accessNote(action: Action): string {
   const rule = ACTIONS[action];
   const reach = rule.resource === null ? '' : rule.reach === 'own' ? ` Each token reaches only its own ${rule.resource}s (a centre token the centre's).` : ` A token that names a site reaches only that site's ${rule.resource}s.`;
   return `Access: \`${action}\` — roles ${rule.roles.join(', ')}.${reach}`;
-}
-
-function toArray<T>(hooks: T | T[] | undefined): T[] {
-  if (hooks === undefined) return [];
-  return Array.isArray(hooks) ? hooks : [hooks];
 }

@@ -6,6 +6,7 @@ import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../errors.js';
+import { hookList } from './route-hooks.js';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -27,10 +28,6 @@ export function requireUtf8Charset(request: FastifyRequest): void {
 function declaresBody(route: RouteOptions): boolean {
   const schema = route.schema as { body?: unknown; consumes?: unknown } | undefined;
   return schema?.body !== undefined || schema?.consumes !== undefined;
-}
-
-function hooks<T>(existing: T | T[] | undefined): T[] {
-  return existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
 }
 
 export default fp(
@@ -61,8 +58,8 @@ export default fp(
       const parsed = async (request: FastifyRequest) => {
         if (request.body !== undefined && request.body !== null) throw new AppError('INVALID_INPUT', 'this request takes no body');
       };
-      route.preParsing = [...hooks(route.preParsing), announced];
-      route.preValidation = [...hooks(route.preValidation), parsed];
+      route.preParsing = [...hookList(route.preParsing), announced];
+      route.preValidation = [...hookList(route.preValidation), parsed];
     });
   },
   { name: 'body-parsers', fastify: '5.x', dependencies: ['error-handler'] },

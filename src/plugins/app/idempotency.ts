@@ -13,6 +13,7 @@ import { answerContext, savedAnswers } from '../../records/idempotency.js';
 import { ErrorBody } from '../../schemas/common.js';
 import type { RecordWrite } from '../../store/store.js';
 import { claimsOf } from './access.js';
+import { hookList } from './route-hooks.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{8,128}$/;
 /** How long a request may run while holding its key; a crashed holder frees it after this. */
@@ -103,8 +104,7 @@ export default fp(
       route.schema.headers ??= IdempotencyHeaders;
       const response = route.schema.response as Record<number, unknown> | undefined;
       if (response && !(409 in response)) response[409] = ErrorBody;
-      const before = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
-      route.preHandler = [...before, takeKey];
+      route.preHandler = [...hookList(route.preHandler), takeKey];
     });
 
     app.addHook('onSend', async (request, reply, payload) => {
