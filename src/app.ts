@@ -22,6 +22,7 @@ import organisationRoutes from './routes/v1/organisations.js';
 import projectRoutes from './routes/v1/projects.js';
 import drawRoutes from './routes/v1/draws.js';
 import sessionRoutes from './routes/v1/session.js';
+import userRoutes from './routes/v1/users.js';
 import checkinRoutes from './routes/v1/checkins.js';
 import siteRoutes from './routes/v1/sites.js';
 import responseRoutes from './routes/v1/responses.js';
@@ -67,6 +68,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   // Tier 4: routes; each declares its action in the authorization policy.
   await app.register(healthRoutes);
   await app.register(sessionRoutes, { prefix: '/v1' });
+  await app.register(userRoutes, { prefix: '/v1' });
   await app.register(expertRoutes, { prefix: '/v1' });
   await app.register(importRoutes, { prefix: '/v1' });
   await app.register(organisationRoutes, { prefix: '/v1' });

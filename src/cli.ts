@@ -8,6 +8,7 @@ import { registerKeyCommands } from './cli/key-commands.js';
 import { registerLogCommands } from './cli/log-commands.js';
 import { registerProofCommands } from './cli/proof-commands.js';
 import { registerTokenCommands } from './cli/token-commands.js';
+import { registerUserCommands } from './cli/user-commands.js';
 import { loadConfig } from './config.js';
 import { runDemo } from './demo.js';
 import { openContext } from './open-context.js';
@@ -81,6 +82,7 @@ registerCaCommands(program);
 registerLogCommands(program);
 registerProofCommands(program);
 registerTokenCommands(program);
+registerUserCommands(program);
 
 try {
   await program.parseAsync(process.argv);

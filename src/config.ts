@@ -48,6 +48,9 @@ export const ConfigSchema = z
       .describe('Reverse proxies in front of the service whose X-Forwarded-For is believed (rate limits and logs see the real client); unset: none'),
     EXPERT_DRAW_PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port (0: any free port)'),
     EXPERT_DRAW_TOKEN_MAX_TTL_S: z.coerce.number().int().min(60).max(86_400).default(8 * 3600).describe('Longest accepted token lifetime'),
+    EXPERT_DRAW_ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(60).max(3600).default(900).describe('Lifetime of the access token a login or refresh gives (15 min)'),
+    EXPERT_DRAW_SESSION_MAX_S: z.coerce.number().int().min(300).max(7 * 86_400).default(12 * 3600).describe('A login session ends this long after the login, however active (12 h)'),
+    EXPERT_DRAW_SESSION_IDLE_S: z.coerce.number().int().min(300).max(86_400).default(3600).describe('A session whose refresh token is not used for this long ends (1 h)'),
     EXPERT_DRAW_BODY_LIMIT: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024).describe('Largest request body in bytes (bulk import: 32×)'),
     EXPERT_DRAW_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(1200).describe('Requests per minute per client (token subject or address)'),
     EXPERT_DRAW_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
@@ -77,6 +80,9 @@ export const ConfigSchema = z
     }
     if (c.EXPERT_DRAW_CALL_ADAPTER === 'webhook' && (!c.EXPERT_DRAW_CALL_WEBHOOK_URL || !c.EXPERT_DRAW_CALL_WEBHOOK_SECRET)) {
       ctx.addIssue({ code: 'custom', path: ['EXPERT_DRAW_CALL_WEBHOOK_URL'], message: 'the webhook adapter needs EXPERT_DRAW_CALL_WEBHOOK_URL and EXPERT_DRAW_CALL_WEBHOOK_SECRET' });
+    }
+    if (c.EXPERT_DRAW_ACCESS_TOKEN_TTL_S > c.EXPERT_DRAW_TOKEN_MAX_TTL_S) {
+      ctx.addIssue({ code: 'custom', path: ['EXPERT_DRAW_ACCESS_TOKEN_TTL_S'], message: 'longer than EXPERT_DRAW_TOKEN_MAX_TTL_S: the service would refuse its own tokens' });
     }
     if (c.EXPERT_DRAW_MODE === 'production' && c.EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE) {
       ctx.addIssue({ code: 'custom', path: ['EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE'], message: 'not allowed in production mode' });

@@ -3,7 +3,13 @@
 export const ERROR_STATUS = {
   INVALID_INPUT: 400,
   UNAUTHENTICATED: 401,
+  /** A login (or a password change) with a wrong username or password: the same answer for an unknown user. */
+  BAD_CREDENTIALS: 401,
   FORBIDDEN: 403,
+  /** The account is disabled by an administrator (answered only to whoever gave its right password). */
+  ACCOUNT_DISABLED: 403,
+  /** A first (or reset) password must be changed before anything else: only the session routes answer. */
+  PASSWORD_CHANGE_REQUIRED: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   IDEMPOTENCY_CONFLICT: 409,
@@ -24,9 +30,13 @@ export const ERROR_STATUS = {
   URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  /** Too many wrong passwords for this username: no password is checked until the lock ends (back-off). */
+  ACCOUNT_LOCKED: 429,
   /** The request line and headers together exceed Node's limit (a very long URL, too many or too large headers). */
   HEADERS_TOO_LARGE: 431,
   POLICY_RULES: 422,
+  /** A new password too short, too simple, naming the user, or the same as the current one. */
+  PASSWORD_POLICY: 422,
   IMPORT_REJECTED: 422,
   SCHEDULE_RULES: 422,
   UNKNOWN_SPECIALTY: 422,

@@ -20,6 +20,10 @@ import { OutboxService } from './services/outbox.service.js';
 import { RosterService } from './services/roster.service.js';
 import { SiteService } from './services/site.service.js';
 import { SelectionHistory } from './services/selection-history.js';
+import { SessionRegistry } from './services/session-registry.js';
+import { SessionService } from './services/session.service.js';
+import { UserService } from './services/user.service.js';
+import { tokenSigner } from './auth/tokens.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
@@ -68,6 +72,11 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   await outbox.indexPending();
   await roster.indexDeadlines();
   const sites = new SiteService(store, auditLog, config.EXPERT_DRAW_SITE_CA_FILE ?? join(config.EXPERT_DRAW_KEYS_DIR, 'ca', 'ca.pem'), now);
+  // Sessions ended on another instance reach this one through the change feed.
+  const registry = await SessionRegistry.open(store, now);
+  registry.follow();
+  const users = new UserService(store, auditLog, vault, now, (id) => registry.changed(id));
+  const sessions = new SessionService(store, auditLog, users, registry, vault, tokenSigner(keys.jwt.privateKey), { accessTtlS: config.EXPERT_DRAW_ACCESS_TOKEN_TTL_S, maxS: config.EXPERT_DRAW_SESSION_MAX_S, idleS: config.EXPERT_DRAW_SESSION_IDLE_S }, now);
   const history = await SelectionHistory.open(store, vault);
   const draws = new DrawService(store, auditLog, pool, projects, keys.sealing.publicKey, keys.sealing.privateKey, now, { roster, sites, history, leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS });
   const disclosure = new DisclosureService(store, auditLog, projects, roster, history, keys.sealing.privateKey);
@@ -82,13 +91,14 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
     calls.start();
   }
   return {
-    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, now },
+    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, users, sessions, now },
     async close() {
       await scheduler.stop();
       await calls.stop();
       // Calls still being placed after their draws answered land before the log closes.
       await draws.settle();
       pool.stop();
+      await registry.stop();
       await auditLog.close();
       await store.close();
     },

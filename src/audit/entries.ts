@@ -10,10 +10,14 @@ import { DrawRequest } from '../domain/request.js';
 import { CommitPayload, ResultPayload, RevealPayload } from '../draw/entries.js';
 import type { AuditLog, EntryOf } from '../log/audit-log.js';
 import { CALL_STATES } from '../roster/roster.js';
+import { Role, SESSION_ID_PATTERN } from '../auth/roles.js';
+import { SESSION_END_REASONS } from '../records/users.js';
 
 const by = z.string().min(1).describe('Token subject of whoever caused it');
 const poolVersion = z.int().min(1).describe('Pool version after the change');
 const iso = z.string().describe('ISO 8601 time');
+const userId = z.string().regex(/^U-[0-9a-f-]{36}$/).describe('User id (U- and a UUID): the subject of the user\'s tokens');
+const sessionId = z.string().regex(SESSION_ID_PATTERN).describe('Login session id');
 
 /** One seat's call, as transitions log it: positions, never the expert. */
 const seat = { drawId: z.string(), group: z.int(), seat: z.int(), rank: z.int() };
@@ -44,6 +48,22 @@ export const ENTRIES = {
   'site.registered': z.object({ siteId: z.string(), siteName: z.string(), fingerprint: z.string(), serial: z.string(), notAfter: iso, by }).strict(),
   'site.renewed': z.object({ siteId: z.string(), from: z.string(), to: z.string(), serial: z.string(), notAfter: iso, reactivated: z.boolean(), by }).strict(),
   'site.revoked': z.object({ siteId: z.string(), fingerprint: z.string(), reason: z.string(), by }).strict(),
+  // Staff accounts and their login sessions: ids, roles and states; never a name, a login name or password material.
+  'user.created': z.object({ userId, role: Role, site: z.string().nullable(), by }).strict(),
+  'user.updated': z.object({ userId, changes: z.array(z.enum(['displayName', 'role', 'site'])).min(1), role: Role, site: z.string().nullable(), by }).strict(),
+  'user.disabled': z.object({ userId, by }).strict(),
+  'user.enabled': z.object({ userId, by }).strict(),
+  /** An administrator set a new first password: the user must change it at the next login. */
+  'user.password-reset': z.object({ userId, by }).strict(),
+  /** The user changed their own password (in the session named). */
+  'user.password-changed': z.object({ userId, sessionId }).strict(),
+  /** A login re-hashed the password with today's KDF parameters. */
+  'user.password-rehashed': z.object({ userId, params: z.string().describe('The new scrypt parameters, e.g. ln=15,r=8,p=3') }).strict(),
+  /** Too many wrong passwords for a username: null when it names no account (the answer is the same). */
+  'login.locked': z.object({ userId: userId.nullable(), lockedUntil: iso, lock: z.int().min(1).describe('Locks in a row; each lasts twice the one before') }).strict(),
+  'session.opened': z.object({ userId, sessionId, role: Role, site: z.string().nullable(), restricted: z.boolean(), expiresAt: iso }).strict(),
+  'session.refreshed': z.object({ userId, sessionId, generation: z.int().min(1) }).strict(),
+  'session.ended': z.object({ userId, sessionId, reason: z.enum(SESSION_END_REASONS), by: by.optional() }).strict(),
   // The pool: every change bumps the pool version (an import shares one).
   'expert.created': z.object({ expert: Expert, by, import: z.literal(true).optional(), poolVersion }).strict(),
   'expert.updated': expertReplaced,

@@ -16,6 +16,10 @@ interface ActionRule {
    * `own`: every token only its own owner's (a centre token only the centre's).
    */
   readonly reach: 'any' | 'own';
+  /** Only a person's login session may take it, never a machine token (`expert-draw token issue`). */
+  readonly people?: true;
+  /** Allowed while the session's first password must still be changed (every other action is refused until then). */
+  readonly whileRestricted?: true;
 }
 
 const CENTRE_READERS: readonly Role[] = ['operator', 'supervisor', 'inspector', 'admin', 'site'];
@@ -23,7 +27,12 @@ const CENTRE_READERS: readonly Role[] = ['operator', 'supervisor', 'inspector', 
 /** Every action of the API. A route without one of these (or `public`) does not start. */
 export const ACTIONS = {
   /** Who the token says the caller is. */
-  'session.read': { roles: ROLES, resource: null, reach: 'any' },
+  'session.read': { roles: ROLES, resource: null, reach: 'any', whileRestricted: true },
+  /** A person's own session: log out, change their password (the one thing a first password allows). */
+  'session.end': { roles: ROLES, resource: null, reach: 'any', people: true, whileRestricted: true },
+  'session.password': { roles: ROLES, resource: null, reach: 'any', people: true, whileRestricted: true },
+  /** Staff accounts: create, list, change role, site or state, reset a password. */
+  'user.manage': { roles: ['admin'], resource: null, reach: 'any' },
   /** The centre's expert pool and organisations: read, and every change. */
   'pool.read': { roles: ['pool-manager', 'admin'], resource: null, reach: 'any' },
   'pool.write': { roles: ['pool-manager', 'admin'], resource: null, reach: 'any' },
@@ -36,8 +45,8 @@ export const ACTIONS = {
   'draw.run': { roles: ['operator', 'site'], resource: 'project', reach: 'any' },
   /** Draw status: counts, indices and commitments, never an identity. */
   'draw.read': { roles: CENTRE_READERS, resource: 'draw', reach: 'any' },
-  /** The two-person approval of opening the whole list, and the list itself once opened. */
-  'draw.unseal': { roles: ['operator', 'supervisor'], resource: 'draw', reach: 'any' },
+  /** The two-person approval of opening the whole list (two people: their login sessions), and the opened list. */
+  'draw.unseal': { roles: ['operator', 'supervisor'], resource: 'draw', reach: 'any', people: true },
   'draw.panel': { roles: ['operator', 'supervisor'], resource: 'draw', reach: 'any' },
   'draw.disclose': { roles: ['operator'], resource: 'draw', reach: 'any' },
   'draw.proof': { roles: ['inspector', 'supervisor', 'operator'], resource: 'draw', reach: 'any' },
@@ -59,6 +68,8 @@ export interface Identity {
   readonly site: string | null;
   /** The named site as the store has it now; null for a centre identity. */
   readonly siteState: 'active' | 'revoked' | 'unknown' | null;
+  /** A person's login session (absent: a machine token); restricted until a first password is changed. */
+  readonly session?: { readonly restricted: boolean };
 }
 
 /** A resource's owner: a site id, or null for the centre. */
@@ -66,14 +77,16 @@ export interface Resource {
   readonly owner: string | null;
 }
 
+type DenyCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'PASSWORD_CHANGE_REQUIRED';
+
 export type Decision =
   | { readonly kind: 'allow' }
-  | { readonly kind: 'deny'; readonly code: 'UNAUTHENTICATED' | 'FORBIDDEN'; readonly message: string }
+  | { readonly kind: 'deny'; readonly code: DenyCode; readonly message: string }
   /** The answer depends on the resource's owner: load it and ask again. */
   | { readonly kind: 'needs-owner'; readonly resource: ResourceKind };
 
 const ALLOW: Decision = { kind: 'allow' };
-const deny = (code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string): Decision => ({ kind: 'deny', code, message });
+const deny = (code: DenyCode, message: string): Decision => ({ kind: 'deny', code, message });
 
 /**
  * The decision for `identity` (null: no valid token) taking `action` on `resource` (undefined: not loaded yet). Asked
@@ -88,6 +101,8 @@ export function authorize(identity: Identity | null, action: Action, resource?: 
   if (identity.site !== null && identity.siteState !== 'active') {
     return deny('FORBIDDEN', `site ${identity.site} is ${identity.siteState === 'revoked' ? 'revoked' : 'not registered with this service'}`);
   }
+  if (identity.session?.restricted && !rule.whileRestricted) return deny('PASSWORD_CHANGE_REQUIRED', 'change the first password (POST /v1/session/password) before anything else');
+  if (rule.people && identity.session === undefined) return deny('FORBIDDEN', 'this needs a person logged in (POST /v1/session), not a machine token');
   if (!rule.roles.includes(identity.role)) return deny('FORBIDDEN', `this needs one of the roles: ${rule.roles.join(', ')}`);
   if (rule.resource === null) return ALLOW;
   if (rule.reach === 'any' && identity.site === null) return ALLOW;

@@ -30,16 +30,24 @@ export function siteCombinationError(role: Role, site: string | undefined): stri
   return null;
 }
 
+/** Session ids: `S-` and 22 base64url characters (16 random bytes). */
+export const SESSION_ID_PATTERN = /^S-[A-Za-z0-9_-]{22}$/;
+
 export const TokenClaims = z
   .object({
-    sub: z.string().min(1).max(128).describe('Who holds the token (a person or a terminal)'),
+    sub: z.string().min(1).max(128).describe('Who holds the token (a person\'s user id, or a terminal)'),
     role: Role,
     site: SiteId.optional().describe('Site the token is scoped to'),
     iat: z.number().int(),
     exp: z.number().int(),
+    /** A person's login session (POST /v1/session); absent on machine tokens from `expert-draw token issue`. */
+    sid: z.string().regex(SESSION_ID_PATTERN).optional().describe('Login session of a person'),
+    /** The session's first (or reset) password must be changed before anything else. */
+    restricted: z.literal('password-change').optional().describe('Only the session routes answer until the password is changed'),
   })
   .superRefine((c, ctx) => {
     const problem = siteCombinationError(c.role, c.site);
     if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['site'] });
+    if (c.restricted !== undefined && c.sid === undefined) ctx.addIssue({ code: 'custom', message: 'only a login session can be restricted', path: ['restricted'] });
   });
 export type TokenClaims = z.infer<typeof TokenClaims>;

@@ -10,6 +10,9 @@ export interface IssueOptions {
   readonly role: Role;
   readonly site?: string;
   readonly ttlSeconds: number;
+  /** A person's login session; absent for machine tokens. */
+  readonly sid?: string;
+  readonly restricted?: 'password-change';
 }
 
 export const TOKEN_ISSUER = 'expert-draw';
@@ -22,7 +25,7 @@ export function tokenSigner(privateKey: KeyObject): (options: IssueOptions) => s
     const problem = siteCombinationError(o.role, o.site);
     if (problem) throw new AppError('INVALID_INPUT', problem);
     const now = Math.floor(Date.now() / 1000);
-    return sign({ sub: o.subject, role: o.role, ...(o.site ? { site: o.site } : {}), iat: now, exp: now + o.ttlSeconds });
+    return sign({ sub: o.subject, role: o.role, ...(o.site ? { site: o.site } : {}), ...(o.sid ? { sid: o.sid } : {}), ...(o.restricted ? { restricted: o.restricted } : {}), iat: now, exp: now + o.ttlSeconds });
   };
 }
 

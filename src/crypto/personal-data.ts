@@ -9,6 +9,7 @@ const TAG_BYTES = 16;
 export class PersonalDataVault {
   private readonly encKey: Buffer;
   private readonly hashKey: Buffer;
+  private readonly purposeKeys = new Map<string, Buffer>();
 
   constructor(sealingPrivateKey: KeyObject) {
     const ikm = sealingPrivateKey.export({ type: 'pkcs8', format: 'der' });
@@ -40,6 +41,16 @@ export class PersonalDataVault {
     decipher.setAAD(Buffer.from(context, 'utf8'));
     decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
     return Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]);
+  }
+
+  /**
+   * Keyed hash of short text that may name a person or be a mistyped secret (a username typed at login), under a key
+   * derived for `purpose`: records can be found by it, and a copy of the store cannot be searched with a dictionary.
+   */
+  keyedHash(purpose: string, text: string): string {
+    let key = this.purposeKeys.get(purpose);
+    if (!key) this.purposeKeys.set(purpose, (key = Buffer.from(hkdfSync('sha256', this.hashKey, 'expert-draw', `keyed-hash/${purpose}`, 32))));
+    return createHmac('sha256', key).update(text, 'utf8').digest('hex');
   }
 
   /** Keyed hash of a resident ID number (upper-case X): equal numbers match, the number itself is never stored. */

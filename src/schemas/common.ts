@@ -26,9 +26,9 @@ export function errorResponses(...statuses: number[]): Record<number, typeof Err
   return responses([400, 401, 403, 429, 500, 503, ...statuses]);
 }
 
-/** Error responses of a route that any valid token may call and that takes no input: no 400, no 403. */
-export function authOnlyErrorResponses(): Record<number, typeof ErrorBody> {
-  return responses([401, 429, 500]);
+/** Error responses of a route that any valid token may call and that takes no input: no 400, no 403 unless passed. */
+export function authOnlyErrorResponses(...statuses: number[]): Record<number, typeof ErrorBody> {
+  return responses([401, 429, 500, ...statuses]);
 }
 
 /** Error responses of a route without a bearer token (its credential is in the path): no 401, no 403. */

@@ -218,10 +218,12 @@ export class RosterService {
   }
 
   /**
-   * One approval of the whole list's release. After bid opening, an operator and a supervisor (two distinct people)
-   * must approve within the window; the second approval unseals. Each approval and the unseal are log entries.
+   * One approval of the whole list's release. After bid opening, an operator and a supervisor (two distinct people:
+   * two user accounts, each logged in) must approve within the window; the second approval unseals. A person cannot
+   * approve twice. Each approval and the unseal are log entries.
    */
   async approveUnseal(drawId: string, projectId: string, bidOpeningAt: string, by: TokenClaims): Promise<UnsealRecord> {
+    if (by.sid === undefined) throw new AppError('FORBIDDEN', 'an unseal is approved by a person logged in, not by a machine token');
     if (this.now() < Date.parse(bidOpeningAt)) throw new AppError('SEALED', 'the list stays sealed until bid opening');
     for (let attempt = 0; ; attempt++) {
       const found = await unseals.read(this.store, drawId);
@@ -229,7 +231,9 @@ export class RosterService {
       const current: UnsealRecord = found?.value ?? { drawId, approvals: [], unsealedAt: null };
       if (current.unsealedAt) return current;
       const since = new Date(this.now() - UNSEAL_WINDOW_MS).toISOString();
-      const approvals = [...current.approvals.filter((a) => a.at >= since && a.sub !== by.sub), { sub: by.sub, role: by.role, at: this.iso() }];
+      const standing = current.approvals.filter((a) => a.at >= since);
+      if (standing.some((a) => a.sub === by.sub)) throw new AppError('CONFLICT', 'you have approved already; the list opens when a person of the other role approves');
+      const approvals = [...standing, { sub: by.sub, role: by.role, at: this.iso() }];
       const roles = new Set(approvals.map((a) => a.role));
       const done = roles.has('operator') && roles.has('supervisor');
       const next: UnsealRecord = { drawId, approvals, unsealedAt: done ? this.iso() : null };

@@ -7,10 +7,11 @@ import type { Store } from './store.js';
 
 export const SQLITE_FILE = 'expert-draw.db';
 /**
- * What the one SQLite instance follows on its own change feed: the selection history (frequency caps), and the pool
- * (experts and its version) should a follower ever run there. Other record writes skip the feed.
+ * What the one SQLite instance follows on its own change feed: the selection history (frequency caps), the pool
+ * (experts and its version) should a follower ever run there, and login sessions (another instance on the same file
+ * must see a logout). Other record writes skip the feed.
  */
-export const SQLITE_FEED = ['selections', 'experts', 'meta'] as const;
+export const SQLITE_FEED = ['selections', 'experts', 'meta', 'sessions'] as const;
 
 export function redisConnection(config: Config): RedisConnection {
   if (config.EXPERT_DRAW_REDIS_CLUSTER) return { cluster: config.EXPERT_DRAW_REDIS_CLUSTER, password: config.EXPERT_DRAW_REDIS_PASSWORD };

@@ -6,6 +6,7 @@ import { readFileMessages } from '../../src/calls/file-adapter.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
 import { installCa, testCa } from '../helpers/sites.js';
+import { FIRST_PASSWORD, person } from '../helpers/people.js';
 
 let t: Built;
 let clock = Date.parse('2026-12-01T06:00:00+08:00');
@@ -59,7 +60,15 @@ interface Case {
   readonly otherUrl?: () => string;
   readonly contentType?: string;
   readonly before?: () => Promise<unknown>;
+  /** Who sends it, when a machine token of the role will not do (the unseal takes a person's session). */
+  readonly headers?: () => { authorization: string };
 }
+
+/** The supervisor who approves the unseal (made in its case's `before`). */
+let supervisor: { authorization: string } | null = null;
+/** POST routes whose answers are credentials: they take no Idempotency-Key (nothing saved, nothing replayed). */
+const WITHOUT_KEYS = ['/v1/session', '/v1/session/password', '/v1/session/refresh'];
+const newUser = (username: string) => ({ username, displayName: '幂等测试', role: 'inspector' as const, site: null, password: FIRST_PASSWORD });
 
 /** One case per POST route; the test below checks that the OpenAPI document has no POST route missing here. */
 const CASES: Record<string, Case> = {
@@ -101,15 +110,18 @@ const CASES: Record<string, Case> = {
   '/v1/draws/{id}/unseal': {
     url: () => `/v1/draws/${drawId}/unseal`,
     role: 'supervisor',
+    headers: () => supervisor!,
     before: async () => {
       clock = Date.parse('2026-12-01T10:05:00+08:00');
-      await t.app.inject({ method: 'POST', url: `/v1/draws/${drawId}/unseal`, headers: t.auth('operator', { subject: 'op-first' }) });
+      supervisor = (await person(t, 'supervisor')).auth;
+      await t.app.inject({ method: 'POST', url: `/v1/draws/${drawId}/unseal`, headers: (await person(t, 'operator')).auth });
     },
     payload: () => undefined,
     other: () => undefined,
     otherUrl: () => `/v1/draws/${drawId}/unseal?note=x`,
   },
   '/v1/draws/{id}/disclose': { url: () => `/v1/draws/${drawId}/disclose`, role: 'operator', payload: () => undefined, other: () => undefined, otherUrl: () => `/v1/draws/${drawId}/disclose?note=x` },
+  '/v1/users': { url: '/v1/users', role: 'admin', payload: () => newUser('idem-user-1'), other: () => newUser('idem-user-2') },
   '/v1/sites': { url: '/v1/sites', role: 'admin', payload: () => ({ certificate: sites.one.certPem }), other: () => ({ certificate: sites.two.certPem }) },
   '/v1/sites/{id}/revoke': {
     url: '/v1/sites/site-idem-3/revoke',
@@ -129,7 +141,7 @@ const CASES: Record<string, Case> = {
 };
 
 async function send(c: Case, key: string | undefined, payload: string | object | Promise<object> | undefined, subject = 'same-person', url?: string) {
-  const headers: Record<string, string> = c.role ? { ...t.auth(c.role, { subject }) } : {};
+  const headers: Record<string, string> = c.headers ? { ...c.headers() } : c.role ? { ...t.auth(c.role, { subject }) } : {};
   if (key !== undefined) headers['idempotency-key'] = key;
   if (c.contentType) headers['content-type'] = c.contentType;
   const body = await payload;
@@ -139,14 +151,26 @@ async function send(c: Case, key: string | undefined, payload: string | object |
 describe('Idempotency-Key', () => {
   it('is declared on every POST route of the OpenAPI document, and every one is tested here', async () => {
     const doc = t.app.swagger() as unknown as { paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string }>; responses: Record<string, unknown> }>> };
-    const posts = Object.entries(doc.paths).filter(([, ops]) => ops.post).map(([path]) => path);
+    const posts = Object.entries(doc.paths).filter(([path, ops]) => ops.post && !WITHOUT_KEYS.includes(path)).map(([path]) => path);
     expect(posts.sort()).toEqual(Object.keys(CASES).sort());
+    for (const path of WITHOUT_KEYS) expect(doc.paths[path]!.post!.parameters?.some((p) => p.name === 'idempotency-key') ?? false, path).toBe(false);
     for (const path of posts) {
       const op = doc.paths[path]!.post!;
       expect(op.parameters?.some((p) => p.in === 'header' && p.name === 'idempotency-key'), path).toBe(true);
       expect(op.responses['409'], path).toBeDefined();
     }
   });
+
+  it('is not taken by the session routes: two logins with one key are two sessions, and no answer is kept', async () => {
+    await t.ctx.users.create(newUser('idem-login'), 'test-setup');
+    const login = () => t.app.inject({ method: 'POST', url: '/v1/session', headers: { 'idempotency-key': 'login-key-0001' }, payload: { username: 'idem-login', password: FIRST_PASSWORD } });
+    const saved = (await t.ctx.store.listRecords('idempotency')).length;
+    const [first, second] = [await login(), await login()];
+    expect(first.statusCode, first.body).toBe(201);
+    expect(second.headers['idempotent-replayed']).toBeUndefined();
+    expect(second.json().refreshToken).not.toBe(first.json().refreshToken);
+    expect(await t.ctx.store.listRecords('idempotency')).toHaveLength(saved);
+  }, 30_000);
 
   for (const [name, c] of Object.entries(CASES)) {
     it(`${name}: a repeat answers the same and acts once; the key on another request is refused`, async () => {

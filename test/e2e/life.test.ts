@@ -10,6 +10,7 @@ import { readFileMessages } from '../../src/calls/file-adapter.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { seats } from '../../src/roster/roster.js';
 import { build, type Built } from '../helper.js';
+import { person } from '../helpers/people.js';
 
 let t: Built;
 let clock = Date.parse('2026-12-01T06:00:00+08:00');
@@ -117,20 +118,24 @@ describe('the life of a project', () => {
     const admitted = await checkIn(replacement.expertId);
     expect(admitted.statusCode, admitted.body).toBe(200);
 
-    // Before opening the list stays sealed; after, it needs an operator and a supervisor.
-    const sup = t.auth('supervisor', { subject: 'sup-li' });
-    expect((await t.app.inject({ method: 'POST', url: `/v1/draws/${drawId}/unseal`, headers: op })).json().error.code).toBe('SEALED');
+    // Before opening the list stays sealed; after, it needs an operator and a supervisor: two people, logged in.
+    const [wang, zhao, li] = [await person(t, 'operator', { username: 'op-wang' }), await person(t, 'operator', { username: 'op-zhao' }), await person(t, 'supervisor', { username: 'sup-li' })];
+    const sup = li.auth;
+    const unseal = (headers: { authorization: string }) => t.app.inject({ method: 'POST', url: `/v1/draws/${drawId}/unseal`, headers });
+    expect((await unseal(wang.auth)).json().error.code).toBe('SEALED');
     at('09:01:00');
     expect((await t.app.inject({ method: 'GET', url: `/v1/draws/${drawId}/panel`, headers: sup })).json().error.code).toBe('SEALED');
-    expect((await t.app.inject({ method: 'POST', url: `/v1/draws/${drawId}/unseal`, headers: op })).json().unsealed).toBe(false);
-    expect((await t.app.inject({ method: 'POST', url: `/v1/draws/${drawId}/unseal`, headers: t.auth('operator', { subject: 'op-zhao' }) })).json().unsealed).toBe(false);
-    expect((await t.app.inject({ method: 'POST', url: `/v1/draws/${drawId}/unseal`, headers: sup })).json().unsealed).toBe(true);
+    expect((await unseal(op)).json().error.code).toBe('FORBIDDEN');
+    expect((await unseal(wang.auth)).json().unsealed).toBe(false);
+    expect((await unseal(wang.auth)).json().error.code).toBe('CONFLICT');
+    expect((await unseal(zhao.auth)).json().unsealed).toBe(false);
+    expect((await unseal(sup)).json().unsealed).toBe(true);
     const readAt = t.ctx.auditLog.size;
     const opened = (await t.app.inject({ method: 'GET', url: `/v1/draws/${drawId}/panel`, headers: sup })).json();
     expect(opened.seats.map((s: { state: string }) => s.state)).toEqual(Array(5).fill('checked-in'));
     // Reading the opened list is a reveal too: logged with who read it, never with a name.
     const read = JSON.parse((await t.ctx.auditLog.entry(readAt)).toString());
-    expect(read).toMatchObject({ type: 'draw.panel-read', payload: { drawId, by: 'sup-li', role: 'supervisor' } });
+    expect(read).toMatchObject({ type: 'draw.panel-read', payload: { drawId, by: li.userId, role: 'supervisor' } });
 
     // Disclosure: the reveal entry, and a proof for inspectors.
     const inspector = t.auth('inspector');

@@ -16,8 +16,9 @@ let b: Built;
 let clock = Date.parse('2026-12-01T08:00:00+08:00');
 const dir = mkdtempSync(join(tmpdir(), 'expert-draw-caps-'));
 const pool = generatePool({ size: 60, seed: 'frequency-caps', fixed: [{ code: 'C990101', members: 20 }] });
-const op: TokenClaims = { sub: 'op', role: 'operator', iat: 0, exp: 0 };
-const sup: TokenClaims = { sub: 'sup', role: 'supervisor', iat: 0, exp: 0 };
+// Approvals of an unseal come from people's login sessions (sid).
+const op: TokenClaims = { sub: 'op', role: 'operator', iat: 0, exp: 0, sid: 'S-operator-session-00001' };
+const sup: TokenClaims = { sub: 'sup', role: 'supervisor', iat: 0, exp: 0, sid: 'S-supervisor-session-001' };
 
 beforeAll(async () => {
   // At most one selection in 30 days: whoever one draw selects, the next one must skip.

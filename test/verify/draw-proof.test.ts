@@ -21,8 +21,9 @@ const BID_OPENING = '2026-12-01T10:00:00+08:00';
 let clock = Date.parse('2026-12-01T06:00:00+08:00');
 const pool = generatePool({ size: 150, seed: 'proof', fixed: [{ code: 'C990101', members: 40 }, { code: 'C990102', members: 30 }] });
 const holders = pool.experts.filter((e) => e.specialties.includes('C990101'));
-const op: TokenClaims = { sub: 'op-wang', role: 'operator', iat: 0, exp: 0 };
-const sup: TokenClaims = { sub: 'sup-li', role: 'supervisor', iat: 0, exp: 0 };
+// Approvals of an unseal come from people's login sessions (sid).
+const op: TokenClaims = { sub: 'op-wang', role: 'operator', iat: 0, exp: 0, sid: 'S-operator-session-00001' };
+const sup: TokenClaims = { sub: 'sup-li', role: 'supervisor', iat: 0, exp: 0, sid: 'S-supervisor-session-001' };
 
 let t: Built;
 let verifierKey: string;

@@ -1,6 +1,7 @@
 // Authentication and authorization for every route, in one place. Each route declares `config: { access: action }` (or
 // `'public'`); a route that declares nothing does not start. The decisions are the pure policy's (src/auth/policy.ts):
-// 1. every request: a bearer token, if any, is verified (never throws here: the rate limit keys on the result);
+// 1. every request: a bearer token, if any, is verified, and a person's session must be open (never throws here: the
+//    rate limit keys on the result);
 // 2. each route, after the rate limit: no valid token → 401; role, site state → 403 (the site read once);
 // 3. each route, after validation: the resource's owner, loaded once and only when the answer depends on it.
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
@@ -47,7 +48,7 @@ function enforce(decision: Decision, request: FastifyRequest, action: Action, cl
 
 export default fp(
   async (app: FastifyInstance) => {
-    const { config, sites, projects, draws } = app.ctx;
+    const { config, sites, projects, draws, sessions } = app.ctx;
     app.decorateRequest('authn', null);
 
     app.addHook('onRequest', async (request) => {
@@ -58,16 +59,22 @@ export default fp(
         request.authn = { error: new AppError('UNAUTHENTICATED', 'the Authorization header must be "Bearer <token>"') };
         return;
       }
+      let claims: TokenClaims;
       try {
-        request.authn = { claims: checkClaims(await request.jwtVerify(), config.EXPERT_DRAW_TOKEN_MAX_TTL_S) };
+        claims = checkClaims(await request.jwtVerify(), config.EXPERT_DRAW_TOKEN_MAX_TTL_S);
       } catch (err) {
         request.authn = { error: err instanceof AppError ? err : new AppError('UNAUTHENTICATED', 'the access token is invalid or has expired') };
+        return;
       }
+      // A person's token works only while its session is open (logout, a password change or an admin ends it).
+      const open = await sessions.isOpen(claims).catch(() => new AppError('STORE_UNAVAILABLE', 'the store is unavailable; try again shortly'));
+      request.authn = open === true ? { claims } : { error: open === false ? new AppError('UNAUTHENTICATED', 'this session has ended; log in again') : open };
     });
 
     const identityOf = async (claims: TokenClaims): Promise<Identity> => {
-      if (claims.site === undefined) return { role: claims.role, site: null, siteState: null };
-      return { role: claims.role, site: claims.site, siteState: await sites.stateOf(claims.site) };
+      const session = claims.sid === undefined ? {} : { session: { restricted: claims.restricted !== undefined } };
+      if (claims.site === undefined) return { role: claims.role, site: null, siteState: null, ...session };
+      return { role: claims.role, site: claims.site, siteState: await sites.stateOf(claims.site), ...session };
     };
 
     /** Who owns the resource a request names: its path's `id`, or (check-in) the body's project. */

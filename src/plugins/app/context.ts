@@ -13,6 +13,8 @@ import type { CallWorker } from '../../services/call-worker.js';
 import type { OutboxService } from '../../services/outbox.service.js';
 import type { RosterService } from '../../services/roster.service.js';
 import type { SiteService } from '../../services/site.service.js';
+import type { SessionService } from '../../services/session.service.js';
+import type { UserService } from '../../services/user.service.js';
 import type { Store } from '../../store/store.js';
 
 export interface AppContext {
@@ -31,6 +33,9 @@ export interface AppContext {
   readonly outbox: OutboxService;
   readonly calls: CallWorker;
   readonly sites: SiteService;
+  /** Staff accounts, and their login sessions. */
+  readonly users: UserService;
+  readonly sessions: SessionService;
   /** Current time in ms; tests drive it. */
   readonly now: () => number;
 }

@@ -39,6 +39,13 @@ declare module 'fastify' {
   interface FastifyRequest {
     idempotency?: Pending;
   }
+  interface FastifyContextConfig {
+    /**
+     * false: the route takes no Idempotency-Key. For the session routes, whose answers are credentials: a saved answer
+     * would keep tokens at rest, and replaying a refresh would hand a copied refresh token the new one.
+     */
+    idempotency?: false;
+  }
 }
 
 /**
@@ -100,7 +107,7 @@ export default fp(
 
     // Every POST route declares the header and the 409 it may answer with, and takes keys after its own checks.
     app.addHook('onRoute', (route) => {
-      if (route.method !== 'POST' || !route.schema) return;
+      if (route.method !== 'POST' || !route.schema || route.config?.idempotency === false) return;
       route.schema.headers ??= IdempotencyHeaders;
       const response = route.schema.response as Record<number, unknown> | undefined;
       if (response && !(409 in response)) response[409] = ErrorBody;
