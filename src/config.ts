@@ -53,6 +53,7 @@ export const ConfigSchema = z
     EXPERT_DRAW_SESSION_IDLE_S: z.coerce.number().int().min(300).max(86_400).default(3600).describe('A session whose refresh token is not used for this long ends (1 h)'),
     EXPERT_DRAW_BODY_LIMIT: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024).describe('Largest request body in bytes (bulk import: 32×)'),
     EXPERT_DRAW_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(1200).describe('Requests per minute per client (token subject or address)'),
+    EXPERT_DRAW_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30).describe('Logins per minute per client address (each costs a memory-hard hash)'),
     EXPERT_DRAW_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
     EXPERT_DRAW_POLICY_FILE: z.string().min(1).optional().describe('JSON file of draw policy numbers (docs/policy.md); unset: the defaults of src/domain/policy.ts'),
     EXPERT_DRAW_DRAW_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(6000).describe('Draw lease: renewed every third of it while a draw runs; a draw left half-done by a dead instance is aborted and redrawn after this'),

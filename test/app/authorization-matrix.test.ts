@@ -2,13 +2,16 @@
 // sites. The expected answers come from the table below, written from docs/security.md — not from src/auth/policy.ts.
 // A route without a row fails. An identity the table does not allow must get exactly 401 (no valid token, or a
 // role/site combination no token may carry) or 403 (everything else), and leave the audit log as it was; an allowed
-// one must get past authorization (any answer but 401/403).
+// one must get past authorization (any answer but 401/403). Every role comes twice: as a machine token and as a
+// person's login session; a session whose first password is not changed yet reaches only the session routes (403
+// PASSWORD_CHANGE_REQUIRED elsewhere), and a logged-out one nothing (401).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/auth/roles.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
 import { installCa, testCa } from '../helpers/sites.js';
 import { forgedTokens, signRaw } from '../helpers/tokens.js';
+import { FIRST_PASSWORD, person } from '../helpers/people.js';
 
 /** Owners of resources: the centre, or a site. */
 type Owner = 'centre' | 'site-1' | 'site-2' | 'site-4';
@@ -17,10 +20,15 @@ type Owner = 'centre' | 'site-1' | 'site-2' | 'site-4';
  * the resource (on routes without a resource: of any active site). No class exists for another site's token.
  */
 type Class = Exclude<Role, 'site'> | 'site@own' | 'checkin@own';
+/** people: only a person's login session, never a machine token; whileRestricted: before the first password change too. */
+interface Only {
+  readonly people?: true;
+  readonly whileRestricted?: true;
+}
 type Row =
   | { readonly public: true }
-  | { readonly any: readonly Class[] }
-  | { readonly owners: readonly Owner[]; readonly centre?: readonly Class[]; readonly site?: readonly Class[] };
+  | ({ readonly any: readonly Class[] } & Only)
+  | ({ readonly owners: readonly Owner[]; readonly centre?: readonly Class[]; readonly site?: readonly Class[] } & Only);
 
 const ALL_CENTRE: Class[] = ['admin', 'pool-manager', 'operator', 'supervisor', 'checkin', 'inspector'];
 const POOL: Class[] = ['pool-manager', 'admin'];
@@ -30,7 +38,14 @@ const PROJECTS: Owner[] = ['centre', 'site-1', 'site-2'];
 const TABLE: Record<string, Row> = {
   'GET /health': { public: true },
   'POST /v1/responses/{token}': { public: true },
-  'GET /v1/session': { any: [...ALL_CENTRE, 'site@own', 'checkin@own'] },
+  'POST /v1/session': { public: true },
+  'POST /v1/session/refresh': { public: true },
+  'GET /v1/session': { any: [...ALL_CENTRE, 'site@own', 'checkin@own'], whileRestricted: true },
+  'POST /v1/session/password': { any: [...ALL_CENTRE, 'site@own', 'checkin@own'], people: true, whileRestricted: true },
+  'POST /v1/users': { any: ['admin'] },
+  'GET /v1/users': { any: ['admin'] },
+  'GET /v1/users/{id}': { any: ['admin'] },
+  'PATCH /v1/users/{id}': { any: ['admin'] },
   'POST /v1/experts': { any: POOL },
   'GET /v1/experts': { any: POOL },
   'GET /v1/experts/{id}': { any: POOL },
@@ -48,8 +63,9 @@ const TABLE: Record<string, Row> = {
   'POST /v1/projects/{id}/bidders': { owners: PROJECTS, centre: ['operator', 'admin'], site: ['operator', 'admin', 'site@own'] },
   'POST /v1/projects/{id}/draw': { owners: PROJECTS, centre: ['operator'], site: ['operator', 'site@own'] },
   'GET /v1/draws/{id}': { owners: PROJECTS, centre: READERS, site: [...READERS, 'site@own'] },
-  // Opening the whole list takes the centre's operator and supervisor, for any draw; never a site's token.
-  'POST /v1/draws/{id}/unseal': { owners: PROJECTS, centre: ['operator', 'supervisor'], site: ['operator', 'supervisor'] },
+  // Opening the whole list takes the centre's operator and supervisor, two people logged in, for any draw; never a
+  // site's token, never a machine token.
+  'POST /v1/draws/{id}/unseal': { owners: PROJECTS, centre: ['operator', 'supervisor'], site: ['operator', 'supervisor'], people: true },
   'GET /v1/draws/{id}/panel': { owners: PROJECTS, centre: ['operator', 'supervisor'], site: ['operator', 'supervisor'] },
   'POST /v1/draws/{id}/disclose': { owners: PROJECTS, centre: ['operator'], site: ['operator'] },
   'GET /v1/draws/{id}/proof': { owners: PROJECTS, centre: ['inspector', 'supervisor', 'operator'], site: ['inspector', 'supervisor', 'operator'] },
@@ -62,6 +78,8 @@ const TABLE: Record<string, Row> = {
   'POST /v1/sites/{id}/revoke': { any: ['admin'] },
   // A desk checks in at its own centre or site only.
   'POST /v1/checkins': { owners: PROJECTS, centre: ['checkin'], site: ['checkin@own'] },
+  // Last: an allowed person's logout ends the session the identity holds.
+  'DELETE /v1/session': { any: [...ALL_CENTRE, 'site@own', 'checkin@own'], people: true, whileRestricted: true },
 };
 
 interface Identity {
@@ -70,6 +88,9 @@ interface Identity {
   readonly header?: string;
   /** valid: a token the service accepts; invalid: must get 401 everywhere; inactive: a revoked or unknown site (403). */
   readonly kind: 'centre' | 'site' | 'invalid' | 'inactive';
+  /** A person's login session (else a machine token); restricted: its first password is not changed yet. */
+  readonly person?: boolean;
+  readonly restricted?: boolean;
   readonly role?: Role;
   readonly site?: string;
 }
@@ -88,6 +109,8 @@ const drawOf: Partial<Record<Owner, string>> = {};
 let serial = 0;
 /** An unknown link: the public route answers 404, never 401/403, whatever the Authorization header says. */
 const responseToken = 'A'.repeat(32);
+/** A staff account the user routes read and change. */
+let targetUser = '';
 
 const project = (id: string) => ({
   id,
@@ -112,6 +135,23 @@ function requestFor(route: string, owner: Owner | null): { url: string; payload?
       return { url: `/v1/responses/${responseToken}`, payload: { answer: 'decline' } };
     case 'GET /v1/session':
       return { url: '/v1/session' };
+    // Past authorization, refused by validation or by the policy of passwords: nothing is logged in or changed.
+    case 'POST /v1/session':
+      return { url: '/v1/session', payload: { username: 'matrix-nobody' } };
+    case 'POST /v1/session/refresh':
+      return { url: '/v1/session/refresh', payload: { refreshToken: '' } };
+    case 'POST /v1/session/password':
+      return { url: '/v1/session/password', payload: { currentPassword: FIRST_PASSWORD, newPassword: 'short' } };
+    case 'DELETE /v1/session':
+      return { url: '/v1/session' };
+    case 'POST /v1/users':
+      return { url: '/v1/users', payload: { username: `matrix-new-${n}`, displayName: '矩阵用户', role: 'inspector', password: FIRST_PASSWORD } };
+    case 'GET /v1/users':
+      return { url: '/v1/users' };
+    case 'GET /v1/users/{id}':
+      return { url: `/v1/users/${targetUser}` };
+    case 'PATCH /v1/users/{id}':
+      return { url: `/v1/users/${targetUser}`, payload: { displayName: `矩阵目标 ${n}` } };
     case 'POST /v1/experts':
       return { url: '/v1/experts', payload: { ...pool.experts[40 + (n % 30)]!, personal: syntheticPersonal(40 + (n % 30)) } };
     case 'GET /v1/experts':
@@ -181,17 +221,19 @@ function classOf(who: Identity, owner: Owner | null): Class | null {
   return null;
 }
 
-function expected(row: Row, who: Identity, owner: Owner | null): 'allow' | 401 | 403 {
+function expected(row: Row, who: Identity, owner: Owner | null): 'allow' | 401 | 403 | 'restricted' {
   if ('public' in row) return 'allow';
   if (who.kind === 'invalid') return 401;
   if (who.kind === 'inactive') return 403;
+  if (who.restricted && !row.whileRestricted) return 'restricted';
+  if (row.people && !who.person) return 403;
   const allowed = 'any' in row ? row.any : owner === 'centre' ? (row.centre ?? []) : (row.site ?? []);
   const cls = classOf(who, owner);
   return cls !== null && allowed.includes(cls) ? 'allow' : 403;
 }
 
 beforeAll(async () => {
-  t = await build({ EXPERT_DRAW_RATE_LIMIT: '1000000' }, { now: () => clock });
+  t = await build({ EXPERT_DRAW_RATE_LIMIT: '1000000', EXPERT_DRAW_LOGIN_RATE_LIMIT: '1000000' }, { now: () => clock });
   installCa(t, ca.ca);
   const seed = { sub: 'seed', role: 'admin' as const, iat: 0, exp: 0 };
   await t.ctx.pool.import(pool.experts.slice(0, 40).map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', seed);
@@ -216,7 +258,23 @@ beforeAll(async () => {
   const key = t.ctx.keys.jwt.privateKey;
   const now = Math.floor(Date.now() / 1000);
   const raw = (role: string, site?: string) => signRaw(key, { sub: `m-${role}-${site ?? 'centre'}`, role, ...(site ? { site } : {}), iat: now, exp: now + 600 });
+  // People: each centre role, a site's person and its desk clerk; one before the first password change; one logged out.
+  targetUser = (await t.ctx.users.create({ username: 'matrix-target', displayName: '矩阵目标', role: 'inspector', site: null, password: FIRST_PASSWORD }, 'seed')).id;
+  const centrePeople = ROLES.filter((r) => r !== 'site');
+  const people = await Promise.all([...centrePeople.map((role) => person(t, role)), person(t, 'site', { site: 'site-1' }), person(t, 'checkin', { site: 'site-1' }), person(t, 'inspector')]);
+  const loggedOut = people.at(-1)!;
+  expect((await t.app.inject({ method: 'DELETE', url: '/v1/session', headers: loggedOut.auth })).statusCode).toBe(204);
+  await t.ctx.users.create({ username: 'matrix-first', displayName: '首次登录', role: 'operator', site: null, password: FIRST_PASSWORD }, 'seed');
+  const restricted = await t.ctx.sessions.login('matrix-first', FIRST_PASSWORD);
+  const personIdentities: Identity[] = [
+    ...centrePeople.map((role, i) => ({ name: `person ${role}`, header: people[i]!.auth.authorization, kind: 'centre' as const, role, person: true })),
+    ...(['site', 'checkin'] as const).map((role, i) => ({ name: `person ${role}@site-1`, header: people[centrePeople.length + i]!.auth.authorization, kind: 'site' as const, role, site: 'site-1', person: true })),
+    { name: 'person operator, first password not changed', header: `Bearer ${restricted.accessToken}`, kind: 'centre', role: 'operator', person: true, restricted: true },
+    { name: 'person inspector, logged out', header: loggedOut.auth.authorization, kind: 'invalid' },
+  ];
+
   identities = [
+    ...personIdentities,
     { name: 'no token', kind: 'invalid' },
     { name: 'not a bearer token', header: 'Basic YWRtaW46YWRtaW4=', kind: 'invalid' },
     { name: 'random bearer value', header: 'Bearer 0123456789abcdef', kind: 'invalid' },
@@ -278,8 +336,9 @@ describe('authorization matrix', () => {
           if (want === 'allow') {
             if (res.statusCode === 401 || res.statusCode === 403) violations.push(`refused, should pass — ${where}`);
           } else {
-            if (res.statusCode !== want) violations.push(`expected ${want} — ${where}`);
-            else if (verb !== 'HEAD' && res.json().error.code !== (want === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN')) violations.push(`wrong code — ${where}`);
+            const [status, code] = want === 'restricted' ? [403, 'PASSWORD_CHANGE_REQUIRED'] : [want, want === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN'];
+            if (res.statusCode !== status) violations.push(`expected ${want} — ${where}`);
+            else if (verb !== 'HEAD' && res.json().error.code !== code) violations.push(`wrong code — ${where}`);
             if (t.ctx.auditLog.size !== before) violations.push(`refusal changed the log — ${where}`);
           }
         }

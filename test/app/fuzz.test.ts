@@ -19,6 +19,7 @@ import { ErrorBody } from '../../src/schemas/common.js';
 import { SQLITE_FILE } from '../../src/store/open-store.js';
 import { build, type Built } from '../helper.js';
 import { installCa, testCa } from '../helpers/sites.js';
+import { FIRST_PASSWORD, person } from '../helpers/people.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Path = ReadonlyArray<string | number>;
@@ -42,6 +43,10 @@ interface Template {
   readonly body?: () => Json;
   /** A raw upload (the bulk import): its content type, and the one JSON-lines row its body holds. */
   readonly upload?: { readonly row: () => { [key: string]: Json } };
+  /** A person's session instead of a machine token of the role (routes only people may call). */
+  readonly as?: () => { authorization: string };
+  /** A session route: it takes no Idempotency-Key (a bad one is not read). */
+  readonly keyless?: true;
 }
 
 const SEED = 20_261_203;
@@ -58,6 +63,10 @@ let t: Built;
 let drawnId = '';
 let responseToken = '';
 let drawnIdNumber = '';
+/** People and accounts of the session and user routes. */
+let people: { operator: { authorization: string }; changer: { authorization: string } };
+let refreshToken = '';
+let userId = '';
 let readStore: () => string;
 let doc: { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: JsonSchema }> }; parameters?: Array<{ in: string; name: string }> }>> };
 let cases = 0;
@@ -97,7 +106,12 @@ const TEMPLATES: Record<string, Template> = {
   'POST /v1/projects/{id}/bidders': { role: 'operator', params: { id: 'P-FZ-OPEN' }, body: () => ({ bidders: [syntheticUscc(8301), syntheticUscc(8302)] }) },
   'POST /v1/responses/{token}': { role: null, params: { token: '' }, body: () => ({ answer: 'accept' }) },
   'POST /v1/checkins': { role: 'checkin', body: () => ({ projectId: 'P-FZ-DRAWN', idNumber: drawnIdNumber }) },
-  'POST /v1/draws/{id}/unseal': { role: 'operator', params: { id: '' } },
+  'POST /v1/draws/{id}/unseal': { role: 'operator', as: () => people.operator, params: { id: '' } },
+  'POST /v1/session': { role: null, keyless: true, body: () => ({ username: 'fz-login', password: FIRST_PASSWORD }) },
+  'POST /v1/session/refresh': { role: null, keyless: true, body: () => ({ refreshToken }) },
+  'POST /v1/session/password': { role: 'inspector', as: () => people.changer, keyless: true, body: () => ({ currentPassword: FIRST_PASSWORD, newPassword: 'a-new-password-42' }) },
+  'POST /v1/users': { role: 'admin', body: () => ({ username: 'fz-new', displayName: '新同事', role: 'checkin', site: 'site-a', password: FIRST_PASSWORD }) },
+  'PATCH /v1/users/{id}': { role: 'admin', params: { id: '' }, body: () => ({ displayName: '新名字', role: 'supervisor', state: 'disabled', password: 'a-new-password-42' }) },
   'POST /v1/draws/{id}/disclose': { role: 'operator', params: { id: '' } },
   'POST /v1/sites': { role: 'admin', body: () => ({ certificate: certs.b }) },
   'PUT /v1/sites/{id}/certificate': { role: 'admin', params: { id: 'site-a' }, body: () => ({ certificate: certs.a2 }) },
@@ -212,7 +226,7 @@ function valueMutations(value: Json, schema: JsonSchema | undefined): Array<fc.A
   if (strict.length) out.push(fc.record({ path: fc.constantFrom(...strict), key: fc.constantFrom(...UNKNOWN_KEYS) }).map((m): Mutation => ({ kind: 'unknown-field', ...m })));
   const codes = all.filter((p) => isCode(getAt(value, p)));
   if (codes.length) out.push(fc.record({ path: fc.constantFrom(...codes), shift: fc.nat(40) }).map((m): Mutation => ({ kind: 'bad-check', ...m })));
-  const texts = all.filter((p) => ['name', 'venue', 'reason'].includes(String(p[p.length - 1])));
+  const texts = all.filter((p) => ['name', 'venue', 'reason', 'displayName'].includes(String(p[p.length - 1])));
   if (texts.length) out.push(fc.record({ path: fc.constantFrom(...texts), text: badText() }).map((m): Mutation => ({ kind: 'bad-text', ...m })));
   const strings = all.filter((p) => typeof getAt(value, p) === 'string');
   if (strings.length) {
@@ -238,7 +252,7 @@ function badText(): fc.Arbitrary<string> {
 function materialize(route: string, tpl: Template, m: Mutation): { method: string; url: string; headers: Record<string, string>; payload?: string | Buffer } {
   const [method, path] = route.split(' ') as [string, string];
   const params = { ...tpl.params };
-  const headers: Record<string, string> = tpl.role ? { ...t.auth(tpl.role) } : {};
+  const headers: Record<string, string> = tpl.as ? { ...tpl.as() } : tpl.role ? { ...t.auth(tpl.role) } : {};
   let query = '';
   if (m.kind === 'odd-param') params[m.name] = m.value;
   if (m.kind === 'bad-check-param') params[m.name] = breakCheck(params[m.name]!, m.shift);
@@ -340,7 +354,7 @@ function mutationsOf(route: string, tpl: Template, bodySchema: JsonSchema | unde
     if (coded.length) out.push(fc.record({ name: fc.constantFrom(...coded), shift: fc.nat(40) }).map((m): Mutation => ({ kind: 'bad-check-param', ...m })));
   }
   // The Idempotency-Key is a header of POST routes only (elsewhere it is not read).
-  if (method === 'POST') out.push(fc.constantFrom(...BAD_KEYS).map((key): Mutation => ({ kind: 'idempotency-key', key })));
+  if (method === 'POST' && !tpl.keyless) out.push(fc.constantFrom(...BAD_KEYS).map((key): Mutation => ({ kind: 'idempotency-key', key })));
   return fc.oneof(...out);
 }
 
@@ -356,7 +370,7 @@ function isJsonObject(s: string): boolean {
 // ---------------------------------------------------------------------------------------------------------------------
 
 beforeAll(async () => {
-  t = await build({ EXPERT_DRAW_RATE_LIMIT: '1000000' }, { now: () => clock });
+  t = await build({ EXPERT_DRAW_RATE_LIMIT: '1000000', EXPERT_DRAW_LOGIN_RATE_LIMIT: '1000000' }, { now: () => clock });
   installCa(t, ca.ca);
   const admin = { sub: 'admin', role: 'admin' as const, iat: 0, exp: 0 };
   const op = { sub: 'op', role: 'operator' as const, iat: 0, exp: 0 };
@@ -385,6 +399,12 @@ beforeAll(async () => {
   (TEMPLATES['POST /v1/responses/{token}']!.params as Record<string, string>).token = responseToken;
   (TEMPLATES['POST /v1/draws/{id}/unseal']!.params as Record<string, string>).id = drawnId;
   (TEMPLATES['POST /v1/draws/{id}/disclose']!.params as Record<string, string>).id = drawnId;
+  userId = (await t.ctx.users.create({ username: 'fz-login', displayName: '模糊测试', role: 'inspector', site: null, password: FIRST_PASSWORD }, 'seed')).id;
+  (TEMPLATES['PATCH /v1/users/{id}']!.params as Record<string, string>).id = userId;
+  refreshToken = (await t.ctx.sessions.login('fz-login', FIRST_PASSWORD)).refreshToken;
+  // The one who changes a password keeps the first one: the template's valid request is still valid afterwards.
+  await t.ctx.users.create({ username: 'fz-changer', displayName: '模糊测试', role: 'inspector', site: null, password: FIRST_PASSWORD }, 'seed');
+  people = { operator: (await person(t, 'operator')).auth, changer: { authorization: `Bearer ${(await t.ctx.sessions.login('fz-changer', FIRST_PASSWORD)).accessToken}` } };
   await t.ctx.auditLog.checkpoint();
 
   const db = new Database(join(t.config.EXPERT_DRAW_DATA_DIR, SQLITE_FILE), { readonly: true, fileMustExist: true });

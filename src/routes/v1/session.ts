@@ -8,9 +8,6 @@ import type { IssuedSession } from '../../services/session.service.js';
 import { authOnlyErrorResponses, errorResponses, publicErrorResponses } from '../../schemas/common.js';
 import { PasswordInput, SessionTokens } from '../../schemas/user.js';
 
-/** Logins per minute per client address (each costs a memory-hard hash), whatever the general rate limit allows above. */
-const LOGIN_RATE_LIMIT = 30;
-
 const Session = z.object({
   subject: z.string().describe('Token subject: a person’s user id, or a terminal'),
   role: Role,
@@ -45,7 +42,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/session',
     {
-      config: { access: 'public', idempotency: false, rateLimit: { max: Math.min(LOGIN_RATE_LIMIT, config.EXPERT_DRAW_RATE_LIMIT), timeWindow: 60_000 } },
+      // Each login costs a memory-hard hash: a tighter limit per client address than the general one.
+      config: { access: 'public', idempotency: false, rateLimit: { max: Math.min(config.EXPERT_DRAW_LOGIN_RATE_LIMIT, config.EXPERT_DRAW_RATE_LIMIT), timeWindow: 60_000 } },
       schema: {
         summary: 'Log in with username and password',
         description: 'A wrong password and an unknown username get the same answer. Five wrong passwords in a row lock the username for a minute, each further lock twice as long (up to an hour): 429 ACCOUNT_LOCKED.',

@@ -16,8 +16,8 @@ describe.each(['sqlite', 'redis'] as const)('login sessions on %s', (store) => {
   let admin: Person;
 
   beforeAll(async () => {
-    a = await build({ EXPERT_DRAW_STORE: store }, { now: () => clock });
-    b = await build({ EXPERT_DRAW_STORE: store, EXPERT_DRAW_DATA_DIR: a.config.EXPERT_DRAW_DATA_DIR, EXPERT_DRAW_KEYS_DIR: a.config.EXPERT_DRAW_KEYS_DIR, EXPERT_DRAW_REDIS_PREFIX: a.config.EXPERT_DRAW_REDIS_PREFIX }, { now: () => clock });
+    a = await build({ EXPERT_DRAW_STORE: store, EXPERT_DRAW_LOGIN_RATE_LIMIT: '1000' }, { now: () => clock });
+    b = await build({ EXPERT_DRAW_STORE: store, EXPERT_DRAW_LOGIN_RATE_LIMIT: '1000', EXPERT_DRAW_DATA_DIR: a.config.EXPERT_DRAW_DATA_DIR, EXPERT_DRAW_KEYS_DIR: a.config.EXPERT_DRAW_KEYS_DIR, EXPERT_DRAW_REDIS_PREFIX: a.config.EXPERT_DRAW_REDIS_PREFIX }, { now: () => clock });
     admin = await person(a, 'admin', { username: 'admin-zhang' });
   }, 60_000);
   afterAll(async () => {
