@@ -6,7 +6,7 @@ import { ROLES, siteCombinationError, type Role } from './roles.js';
 /** What an action acts on, when the answer can depend on who owns it (the centre, or one remote site). */
 export type ResourceKind = 'project' | 'draw' | 'site';
 
-interface ActionRule {
+export interface ActionRule {
   /** Roles that may take the action at all. */
   readonly roles: readonly Role[];
   /** The resource whose owner decides for a token that names a site; null: none (a collection, the caller itself). */

@@ -2,7 +2,7 @@
 // decisions that read best as examples. The route-level table lives in test/app/authorization-matrix.test.ts.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ACTIONS, authorize, type Action, type Identity } from '../../src/auth/policy.js';
+import { ACTIONS, authorize, type Action, type ActionRule, type Identity } from '../../src/auth/policy.js';
 import { ROLES, SITE_NAMING } from '../../src/auth/roles.js';
 
 const actions = Object.keys(ACTIONS) as Action[];
@@ -11,7 +11,9 @@ const identity = fc.record({
   role: fc.constantFrom(...ROLES),
   site: fc.constantFrom(null, ...sites),
   siteState: fc.constantFrom('active' as const, 'revoked' as const, 'unknown' as const),
-}).map((i): Identity => ({ ...i, siteState: i.site === null ? null : i.siteState }));
+  // A machine token, a person's session, or one whose first password is not changed yet.
+  session: fc.constantFrom(undefined, { restricted: false }, { restricted: true }),
+}).map(({ session, ...i }): Identity => ({ ...i, siteState: i.site === null ? null : i.siteState, ...(session ? { session } : {}) }));
 const owner = fc.constantFrom(null, ...sites);
 
 /** Asks as the access plugin does: first without the resource, then with its owner when the policy asks for it. */
@@ -64,6 +66,23 @@ describe('authorize', () => {
       }),
       { numRuns: 2000, seed: 10 },
     );
+  });
+
+  it('lets only people take people’s actions, and a session with a first password only the session actions', () => {
+    fc.assert(
+      fc.property(identity, fc.constantFrom(...actions), owner, (who, action, resourceOwner) => {
+        const d = decide(who, action, resourceOwner);
+        const rule: ActionRule = ACTIONS[action];
+        if (d.kind === 'allow' && rule.people) expect(who.session).toBeDefined();
+        if (d.kind === 'allow' && who.session?.restricted) expect(rule.whileRestricted).toBe(true);
+        if (d.kind === 'deny' && d.code === 'PASSWORD_CHANGE_REQUIRED') expect(who.session?.restricted).toBe(true);
+      }),
+      { numRuns: 2000, seed: 12 },
+    );
+    expect(authorize({ role: 'operator', site: null, siteState: null }, 'draw.unseal')).toMatchObject({ kind: 'deny', code: 'FORBIDDEN' });
+    expect(authorize({ role: 'operator', site: null, siteState: null, session: { restricted: false } }, 'draw.unseal').kind).toBe('allow');
+    expect(authorize({ role: 'operator', site: null, siteState: null, session: { restricted: true } }, 'draw.run')).toMatchObject({ kind: 'deny', code: 'PASSWORD_CHANGE_REQUIRED' });
+    expect(authorize({ role: 'operator', site: null, siteState: null, session: { restricted: true } }, 'session.password').kind).toBe('allow');
   });
 
   it('answers the second question with allow or deny, never by asking again', () => {
