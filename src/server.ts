@@ -21,7 +21,8 @@ async function main(): Promise<void> {
   console.log(`API docs: ${address}/docs`);
   if (log.integrity) console.error(`the audit log fails its self-check at index ${log.integrity.index}: ${log.integrity.reason}; draws are refused`);
   if (config.EXPERT_DRAW_MODE === 'development') {
-    console.log('development token: npm run -s cli -- token issue --role admin --subject you   (then: curl -H "Authorization: Bearer $TOKEN" …)');
+    console.log('first administrator: npm run -s cli -- users add --role admin --username admin --name 管理员 --generate   (then: POST /v1/session)');
+    console.log('machine token: npm run -s cli -- token issue --role admin --subject you   (then: curl -H "Authorization: Bearer $TOKEN" …)');
   }
   let closing = false;
   const shutdown = async (signal: string) => {
