@@ -10,14 +10,15 @@ import { DrawRequest } from '../domain/request.js';
 import { CommitPayload, ResultPayload, RevealPayload } from '../draw/entries.js';
 import type { AuditLog, EntryOf } from '../log/audit-log.js';
 import { CALL_STATES } from '../roster/roster.js';
-import { Role, SESSION_ID_PATTERN } from '../auth/roles.js';
+import { Role } from '../auth/roles.js';
 import { SESSION_END_REASONS } from '../records/users.js';
 
 const by = z.string().min(1).describe('Token subject of whoever caused it');
 const poolVersion = z.int().min(1).describe('Pool version after the change');
 const iso = z.string().describe('ISO 8601 time');
 const userId = z.string().regex(/^U-[0-9a-f-]{36}$/).describe('User id (U- and a UUID): the subject of the user\'s tokens');
-const sessionId = z.string().regex(SESSION_ID_PATTERN).describe('Login session id');
+/** Never the session id itself: with it (and the token key) a token for the open session could be made from the log. */
+const session = z.string().regex(/^[0-9a-f]{16}$/).describe('The login session: the first 16 hex digits of SHA-256 of its id');
 
 /** One seat's call, as transitions log it: positions, never the expert. */
 const seat = { drawId: z.string(), group: z.int(), seat: z.int(), rank: z.int() };
@@ -56,14 +57,14 @@ export const ENTRIES = {
   /** An administrator set a new first password: the user must change it at the next login. */
   'user.password-reset': z.object({ userId, by }).strict(),
   /** The user changed their own password (in the session named). */
-  'user.password-changed': z.object({ userId, sessionId }).strict(),
+  'user.password-changed': z.object({ userId, session }).strict(),
   /** A login re-hashed the password with today's KDF parameters. */
   'user.password-rehashed': z.object({ userId, params: z.string().describe('The new scrypt parameters, e.g. ln=15,r=8,p=3') }).strict(),
   /** Too many wrong passwords for a username: null when it names no account (the answer is the same). */
   'login.locked': z.object({ userId: userId.nullable(), lockedUntil: iso, lock: z.int().min(1).describe('Locks in a row; each lasts twice the one before') }).strict(),
-  'session.opened': z.object({ userId, sessionId, role: Role, site: z.string().nullable(), restricted: z.boolean(), expiresAt: iso }).strict(),
-  'session.refreshed': z.object({ userId, sessionId, generation: z.int().min(1) }).strict(),
-  'session.ended': z.object({ userId, sessionId, reason: z.enum(SESSION_END_REASONS), by: by.optional() }).strict(),
+  'session.opened': z.object({ userId, session, role: Role, site: z.string().nullable(), restricted: z.boolean(), expiresAt: iso }).strict(),
+  'session.refreshed': z.object({ userId, session, generation: z.int().min(1) }).strict(),
+  'session.ended': z.object({ userId, session, reason: z.enum(SESSION_END_REASONS), by: by.optional() }).strict(),
   // The pool: every change bumps the pool version (an import shares one).
   'expert.created': z.object({ expert: Expert, by, import: z.literal(true).optional(), poolVersion }).strict(),
   'expert.updated': expertReplaced,

@@ -1,6 +1,7 @@
 // A change to a user's list of open sessions, as the entries and the record write that commit it: shared by the
 // session service (login, refresh, logout, password change) and the user service (an administrator's change that ends
 // the user's sessions), so a session never ends without its `session.ended` entry.
+import { createHash } from 'node:crypto';
 import type { Entry } from '../audit/entries.js';
 import { userSessions, type SessionEndReason, type SessionEntry, type UserSessions } from '../records/users.js';
 import type { RecordExpectation, RecordWrite, Store } from '../store/store.js';
@@ -13,6 +14,9 @@ export interface SessionsChange {
 
 export type FoundSessions = { readonly value: UserSessions; readonly raw: Buffer } | null;
 
+/** How the log names a session: a digest of its id, never the id (it goes into tokens). */
+export const sessionRef = (sid: string): string => createHash('sha256').update(sid).digest('hex').slice(0, 16);
+
 export const isExpired = (s: SessionEntry, now: number): boolean => Date.parse(s.expiresAt) <= now || Date.parse(s.idleUntil) <= now;
 
 /**
@@ -23,7 +27,7 @@ export function sessionsChange(userId: string, found: FoundSessions, next: reado
   const kept = new Set(next.map((s) => s.sid));
   const ended = (found?.value.sessions ?? []).filter((s) => !kept.has(s.sid) && !isExpired(s, now));
   if (ended.length > 0 && !end) throw new Error('a session would end without a reason');
-  const entries: Entry[] = ended.map((s) => ({ type: 'session.ended', payload: { userId, sessionId: s.sid, reason: end!.reason, ...(end!.by ? { by: end!.by } : {}) } }));
+  const entries: Entry[] = ended.map((s) => ({ type: 'session.ended', payload: { userId, session: sessionRef(s.sid), reason: end!.reason, ...(end!.by ? { by: end!.by } : {}) } }));
   return { entries, writes: [userSessions.write({ userId, sessions: [...next] })], expects: [userSessions.expect(userId, found?.raw ?? null)] };
 }
 

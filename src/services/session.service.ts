@@ -12,7 +12,7 @@ import type { PersonalDataVault } from '../crypto/personal-data.js';
 import { AppError } from '../errors.js';
 import { loginFailures, users, userSessions, userView, type SessionEntry, type UserRecord, type UserView } from '../records/users.js';
 import { RecordConflictError, type Store } from '../store/store.js';
-import { endSessions, isExpired, sessionsChange, type SessionsChange } from './session-changes.js';
+import { endSessions, isExpired, sessionRef, sessionsChange, type SessionsChange } from './session-changes.js';
 import type { SessionRegistry } from './session-registry.js';
 import { failureKey, type UserService } from './user.service.js';
 
@@ -95,7 +95,7 @@ export class SessionService {
       const change = current
         ? sessionsChange(userId, found, sessions.map((s) => (s.sid === sid ? entry : s)), this.now())
         : sessionsChange(userId, found, sessions.filter((s) => s.sid !== sid), this.now(), { reason: 'refresh-reused' });
-      if (current) change.entries.push({ type: 'session.refreshed', payload: { userId, sessionId: sid, generation: entry.generation } });
+      if (current) change.entries.push({ type: 'session.refreshed', payload: { userId, session: sessionRef(sid), generation: entry.generation } });
       try {
         await this.commit(userId, change);
       } catch (err) {
@@ -144,7 +144,7 @@ export class SessionService {
     const user: UserRecord = { ...record, passwordHash, mustChangePassword: false, revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
     const { entry, secret } = this.rotated(session, false);
     const change = sessionsChange(by.sub, found, [entry], this.now(), { reason: 'password-changed', by: by.sub });
-    await this.log.appendAll([{ type: 'user.password-changed', payload: { userId: by.sub, sessionId: session.sid } }, ...change.entries], {
+    await this.log.appendAll([{ type: 'user.password-changed', payload: { userId: by.sub, session: sessionRef(session.sid) } }, ...change.entries], {
       writes: [users.write(user), ...change.writes],
       expects: [users.expect(by.sub, raw), ...change.expects],
     });
@@ -190,7 +190,7 @@ export class SessionService {
     return this.retrying(async () => {
       const found = await userSessions.read(this.store, user.id);
       const change = sessionsChange(user.id, found, [...(found?.value.sessions ?? []).filter((s) => !isExpired(s, now)), entry], now);
-      change.entries.push({ type: 'session.opened', payload: { userId: user.id, sessionId: sid, role: user.role, site: user.site, restricted: entry.restricted, expiresAt } });
+      change.entries.push({ type: 'session.opened', payload: { userId: user.id, session: sessionRef(sid), role: user.role, site: user.site, restricted: entry.restricted, expiresAt } });
       if (rehash) {
         const { logN, r, p } = SCRYPT_PARAMS;
         change.entries.push({ type: 'user.password-rehashed', payload: { userId: user.id, params: `ln=${logN},r=${r},p=${p}` } });

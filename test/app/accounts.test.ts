@@ -8,7 +8,7 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
-import { FIRST_PASSWORD, OWN_PASSWORD, person, type Person } from '../helpers/people.js';
+import { claimsOf, FIRST_PASSWORD, OWN_PASSWORD, person, type Person } from '../helpers/people.js';
 import { installCa, testCa } from '../helpers/sites.js';
 
 const ca = testCa();
@@ -117,7 +117,9 @@ describe.each(['sqlite', 'redis'] as const)('people on %s', (store) => {
     const entries = (await t.ctx.store.readEntries(0, await t.ctx.store.logSize())).map((b) => b.toString());
     const logged = logLines.join('\n');
     expect(logLines.length).toBeGreaterThan(20);
-    for (const secret of [...passwords, ...hashParts, ...refreshSecrets, login.json().accessToken]) {
+    // Nor a session id: with it, whoever holds the token key could make a token for that open session.
+    const sessionIds = [login, refreshed].map((r) => claimsOf(r.json().accessToken).sid!);
+    for (const secret of [...passwords, ...hashParts, ...refreshSecrets, ...sessionIds, login.json().accessToken]) {
       expect(logged.includes(secret), `a log line holds ${secret.slice(0, 12)}…`).toBe(false);
       expect(entries.some((e) => e.includes(secret)), `an entry holds ${secret.slice(0, 12)}…`).toBe(false);
     }
