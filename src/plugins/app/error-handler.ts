@@ -23,6 +23,9 @@ export default fp(
       const id = request.id;
       if (err instanceof AppError) {
         if (err.status >= 500) request.log.error({ err: { code: err.code, message: err.message } }, 'request failed');
+        // A lock that ends at a known time (the login lockout) says when, as HTTP does.
+        const retry = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+        if (typeof retry === 'number') void reply.header('retry-after', String(retry));
         // 5xx messages are ours and carry no internals; details are only given on 4xx.
         return reply.status(err.status).send(body(err.code, err.message, id, err.status < 500 ? err.details : undefined));
       }

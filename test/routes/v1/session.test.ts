@@ -94,6 +94,7 @@ describe.each(['sqlite', 'redis'] as const)('login sessions on %s', (store) => {
     const fifth = await login(b, 'op-zhao', 'wrong-password-1');
     expect(fifth.statusCode).toBe(429);
     expect(fifth.json().error).toMatchObject({ code: 'ACCOUNT_LOCKED', details: { retryAfterSeconds: LOCKOUT.firstLockMs / 1000 } });
+    expect(fifth.headers['retry-after']).toBe(String(LOCKOUT.firstLockMs / 1000));
     // Locked: not even the right password is checked, on either instance.
     expect((await login(a, 'op-zhao', FIRST_PASSWORD)).json().error.code).toBe('ACCOUNT_LOCKED');
     clock += LOCKOUT.firstLockMs + 1000;
