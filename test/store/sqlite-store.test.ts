@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { SQLITE_FEED } from '../../src/store/open-store.js';
+import { userSessions } from '../../src/records/users.js';
 import { POOL_FEED } from '../../src/records/pool.js';
 import { selections } from '../../src/records/selections.js';
 import type { Store } from '../../src/store/store.js';
@@ -39,8 +40,8 @@ describe('SqliteStore', () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
-    // What the service follows: the selection history, and the pool should a follower run on SQLite.
-    expect([...SQLITE_FEED].sort()).toEqual([...POOL_FEED, selections.collection].sort());
+    // What the service follows: the selection history, the pool should a follower run on SQLite, and login sessions.
+    expect([...SQLITE_FEED].sort()).toEqual([...POOL_FEED, selections.collection, userSessions.collection].sort());
   });
 
   it('runs in WAL mode with synchronous=FULL, and keeps data across reopen', async () => {
