@@ -3,9 +3,9 @@
 // names seats and ranks only. A change commits the entries, the new sealed roster, its messages and response tokens
 // in one transaction that expects the roster as it was read (so two instances cannot both move a seat).
 import type { Entry, ServiceLog } from '../audit/entries.js';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { TokenClaims } from '../auth/roles.js';
-import { callText } from '../calls/text.js';
+import { callTexts } from '../calls/text.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import type { Policy } from '../domain/policy.js';
 import { conflictContext, expertExclusions } from '../draw/conflicts.js';
@@ -13,12 +13,13 @@ import { EMPTY_HISTORY } from '../draw/history.js';
 import { AppError } from '../errors.js';
 import * as R from '../roster/roster.js';
 import { RecordConflictError, type RecordExpectation, type RecordWrite, type Store } from '../store/store.js';
-import type { OutboxService } from './outbox.service.js';
+import { newBatchId, type OutboxService, type Queued } from './outbox.service.js';
 import type { PoolService } from './pool.service.js';
 import type { ProjectService } from './project.service.js';
 import { awaitingRosterClear } from '../records/draws.js';
 import type { ProjectRecord } from '../records/projects.js';
-import { checkinMisses, responseTokens, rosterDeadlines, rosters, unseals, type RosterRecord, type UnsealRecord } from '../records/rosters.js';
+import { batchOfToken } from '../records/outbox.js';
+import { checkinMisses, rosterDeadlines, rosters, unseals, type RosterRecord, type UnsealRecord } from '../records/rosters.js';
 
 /** Both approvals of an unseal must fall within this window. */
 export const UNSEAL_WINDOW_MS = 10 * 60_000;
@@ -92,8 +93,8 @@ export class RosterService {
   }
 
   /**
-   * The roster's first write without committing it: its `call.placed` entries and its records (roster, deadline,
-   * outbox messages, response tokens), expecting no roster yet. The draw commits them with its result.
+   * The roster's first write without committing it: its `calls.placed` entry and its records (roster, deadline,
+   * the outbox batch with the response tokens' hashes), expecting no roster yet. The draw commits them with its result.
    */
   opening(drawId: string, project: ProjectRecord, groups: ReadonlyArray<{ specialty: string; count: number; ranking: readonly string[] }>): { entries: Entry[]; state: { writes: RecordWrite[]; expects: RecordExpectation[] } } {
     const { roster, calls } = R.initialRoster(drawId, project.project.id, groups);
@@ -104,16 +105,15 @@ export class RosterService {
   /** An expert's answer through the single-use link of their call. Says nothing about the project. */
   async respond(token: string, accept: boolean): Promise<{ answer: 'accept' | 'decline'; state: R.CallState }> {
     for (let attempt = 0; ; attempt++) {
-      const key = sha256(token);
-      const found = await responseTokens.read(this.store, key);
-      if (!found) throw new AppError('NOT_FOUND', 'this response link is not valid');
-      const { value: t, raw: rawToken } = found;
-      if (t.used) throw new AppError('CONFLICT', 'this call has already been answered');
-      if (t.expiresAt <= this.iso()) throw new AppError('GONE', 'the time to answer this call has passed');
-      const { roster, raw } = await this.read(t.drawId);
+      const link = await this.link(token);
+      if (link.expiresAt <= this.iso()) throw new AppError('GONE', 'the time to answer this call has passed');
+      const { roster, raw } = await this.read(link.drawId);
+      const call = roster.calls.find((c) => c.messageId === link.messageId);
+      // The roster is the truth about a call: an answer is given once (the commit expects the roster as read).
+      if (call?.state === 'accepted' || call?.state === 'declined' || call?.state === 'checked-in') throw new AppError('CONFLICT', 'this call has already been answered');
       let step: R.Transition;
       try {
-        step = R.answer(roster, t.messageId, accept, this.iso());
+        step = R.answer(roster, link.messageId, accept, this.iso());
       } catch (err) {
         if (err instanceof R.RosterError) throw new AppError('GONE', 'this call is no longer open');
         throw err;
@@ -121,14 +121,23 @@ export class RosterService {
       const { record: project } = await this.projects.get(roster.projectId);
       const next = this.transition(step, project, accept ? 'call.accepted' : 'call.declined');
       try {
-        await this.commit(raw, next.roster, next.entries, [...next.writes, responseTokens.writeAt(key, { ...t, used: true })], [responseTokens.expect(key, rawToken)]);
+        await this.commit(raw, next.roster, next.entries, next.writes);
       } catch (err) {
         if (err instanceof RecordConflictError && attempt < 5) continue;
         throw err instanceof RecordConflictError ? new AppError('CONFLICT', 'the call changed meanwhile; answer again') : err;
       }
-      const call = step.changed[0]!;
-      return { answer: accept ? 'accept' : 'decline', state: call.state };
+      const changed = step.changed[0]!;
+      return { answer: accept ? 'accept' : 'decline', state: changed.state };
     }
+  }
+
+  /** The call a response token opens: its batch (the token's first characters) holds the token's hash. */
+  private async link(token: string): Promise<{ drawId: string; messageId: string; expiresAt: string }> {
+    const batch = await this.outbox.batch(batchOfToken(token));
+    const hash = createHash('sha256').update(token).digest();
+    const message = batch?.messages.find((m) => m.tokenHash !== null && timingSafeEqual(Buffer.from(m.tokenHash, 'hex'), hash));
+    if (!batch || !message?.expiresAt) throw new AppError('NOT_FOUND', 'this response link is not valid');
+    return { drawId: batch.drawId, messageId: message.messageId, expiresAt: message.expiresAt };
   }
 
   /** Times out every open call past its deadline, in every roster, and calls the next ranked experts. */
@@ -308,26 +317,29 @@ export class RosterService {
     return { roster: placed.roster, entries: [...entries, ...placed.entries], writes: placed.writes };
   }
 
-  /** New calls: a message (time and place only) with a single-use response link, queued in the outbox. */
+  /**
+   * New calls, placed together: one entry, and one outbox batch whose messages (time and place only) each carry a
+   * single-use response link. A link's token is the batch id and a secret; only its hash is stored.
+   */
   private place(roster: R.Roster, project: ProjectRecord, calls: readonly R.NewCall[]): { roster: R.Roster; entries: Entry[]; writes: RecordWrite[] } {
+    if (calls.length === 0) return { roster, entries: [], writes: [] };
     const at = this.iso();
     const opening = Date.parse(project.project.bidOpeningAt);
     const deadline = new Date(Math.min(this.now() + this.policy.responseDeadlineMinutes * 60_000, opening - 60_000)).toISOString();
-    const entries: Entry[] = [];
-    const writes: RecordWrite[] = [];
-    const placed: R.Call[] = [];
-    for (const c of calls) {
-      const messageId = `M-${randomUUID()}`;
-      const token = randomBytes(24).toString('base64url');
-      const responseUrl = `${this.settings.publicUrl.replace(/\/$/, '')}/v1/responses/${token}`;
-      const phone = this.pool.personal(c.expertId).phone;
-      const text = callText({ venue: project.venue ?? '评标室', bidOpeningAt: project.project.bidOpeningAt, timeZone: this.settings.timeZone, responseUrl, deadline });
-      writes.push(...this.outbox.queue(roster.drawId, { messageId, kind: 'call', channel: 'sms', to: phone, text, responseUrl, expiresAt: deadline }));
-      writes.push(responseTokens.writeAt(sha256(token), { drawId: roster.drawId, messageId, expiresAt: deadline, used: false }));
-      entries.push({ type: 'call.placed', payload: { drawId: roster.drawId, group: c.group, seat: c.seat, rank: c.rank, messageId, deadline } });
-      placed.push({ ...c, state: 'calling', messageId, calledAt: at, deadline, answeredAt: null });
-    }
-    return { roster: R.placed(roster, placed), entries, writes };
+    const text = callTexts({ venue: project.venue ?? '评标室', bidOpeningAt: project.project.bidOpeningAt, timeZone: this.settings.timeZone, deadline });
+    const base = this.settings.publicUrl.replace(/\/$/, '');
+    const batchId = newBatchId();
+    const queued: Queued[] = [];
+    const placed: R.Call[] = calls.map((c, i) => {
+      const messageId = `M-${batchId}.${i}`;
+      const token = `${batchId}${randomBytes(15).toString('base64url')}`;
+      const responseUrl = `${base}/v1/responses/${token}`;
+      const message = { messageId, kind: 'call', channel: 'sms', to: this.pool.personal(c.expertId).phone, text: text(responseUrl), responseUrl, expiresAt: deadline } as const;
+      queued.push({ message, tokenHash: sha256(token) });
+      return { ...c, state: 'calling', messageId, calledAt: at, deadline, answeredAt: null };
+    });
+    const entry: Entry = { type: 'calls.placed', payload: { drawId: roster.drawId, calls: placed.map((c) => ({ group: c.group, seat: c.seat, rank: c.rank, messageId: c.messageId, deadline })) } };
+    return { roster: R.placed(roster, placed), entries: [entry], writes: this.outbox.queue(batchId, roster.drawId, 'call', queued) };
   }
 
   private async commit(raw: Buffer | null, roster: R.Roster, entries: readonly Entry[], writes: RecordWrite[], expects: RecordExpectation[] = []): Promise<void> {

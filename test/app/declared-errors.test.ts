@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileMessages } from '../../src/calls/file-adapter.js';
 import { ROLES, type Role } from '../../src/auth/roles.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
+import { batchOfToken, callBatches } from '../../src/records/outbox.js';
 import { build, type Built } from '../helper.js';
 import { FAULT_MARKER, faultyStore, type Fault } from '../helpers/faulty-store.js';
 import { installCa, testCa, type TestSite } from '../helpers/sites.js';
@@ -369,10 +370,13 @@ beforeAll(async () => {
   await t.ctx.calls.tick();
   calls = (await readFileMessages(join(t.config.EXPERT_DRAW_DATA_DIR, 'calls.jsonl'))).map((m) => m.responseUrl!);
   expect((await t.ctx.roster.respond(tokenOf(calls[1]!), true)).state).toBe('accepted');
-  // The third call's link has passed its deadline: its token is rewritten as expired.
-  const key = createHash('sha256').update(tokenOf(calls[2]!)).digest('hex');
-  const token = JSON.parse((await t.ctx.store.getRecord('response-tokens', key))!.toString());
-  await t.ctx.store.putUnloggedRecord('response-tokens', key, Buffer.from(JSON.stringify({ ...token, expiresAt: '2026-11-30T00:00:00.000Z' })));
+  // The third call's link has passed its deadline: its message in the outbox batch is rewritten as expired.
+  const third = tokenOf(calls[2]!);
+  const batchId = batchOfToken(third);
+  const hash = createHash('sha256').update(third).digest('hex');
+  const batch = (await callBatches.read(t.ctx.store, batchId))!.value;
+  const messages = batch.messages.map((m) => (m.tokenHash === hash ? { ...m, expiresAt: '2026-11-30T00:00:00.000Z' } : m));
+  await callBatches.putUnlogged(t.ctx.store, batchId, { ...batch, messages });
 }, 60_000);
 afterAll(async () => {
   faults?.set(null);

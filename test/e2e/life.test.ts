@@ -148,11 +148,11 @@ describe('the life of a project', () => {
     const types: string[] = [];
     for (let i = start; i < (await t.ctx.store.logSize()); i++) types.push(JSON.parse((await t.ctx.auditLog.entry(i)).toString()).type);
     const order = [
-      'project.registered', 'draw.commit', 'draw.result', 'call.placed', 'call.delivery', 'call.declined', 'seat.promoted', 'call.placed',
-      'call.accepted', 'call.timeout', 'seat.promoted', 'call.placed', 'call.accepted', 'project.bidders',
+      'project.registered', 'draw.commit', 'draw.result', 'calls.placed', 'call.delivery', 'call.declined', 'seat.promoted', 'calls.placed',
+      'call.accepted', 'call.timeout', 'seat.promoted', 'calls.placed', 'call.accepted', 'project.bidders',
       // Desks check in in seat order: those before the refused expert are admitted first.
       ...Array(panel.indexOf(conflicted)).fill('checkin.admitted'),
-      'checkin.refused', 'seat.promoted', 'call.placed', 'checkin.repeated', 'call.accepted', 'checkin.admitted',
+      'checkin.refused', 'seat.promoted', 'calls.placed', 'checkin.repeated', 'call.accepted', 'checkin.admitted',
       'unseal.approved', 'unseal.approved', 'unseal.approved', 'draw.unsealed', 'draw.reveal',
     ];
     let pos = 0;

@@ -127,7 +127,7 @@ describe('AuditLog state changes', () => {
         const before = store.calls;
         const draws = await Promise.all(
           Array.from({ length: 200 }, (_, i) =>
-            log.appendAll([{ type: 'draw.commit', payload: { i } }, { type: 'call.placed', payload: { i } }], {
+            log.appendAll([{ type: 'draw.commit', payload: { i } }, { type: 'calls.placed', payload: { i } }], {
               expects: [{ collection: 'projects', key: `P${i}`, value: v('scheduled') }],
               writes: (index) => [{ collection: 'projects', key: `P${i}`, value: v(`drawn at ${index}`) }],
             }),

@@ -68,8 +68,8 @@ describe('scheduled draws', () => {
       const entry = (await t.ctx.auditLog.entry(i)).toString();
       for (const e of pool.experts) expect(entry).not.toContain(`"${e.id}"`);
     }
-    // The five selected experts are called at once: by seat and rank, never by name.
-    expect(await types(from)).toEqual(['project.registered', 'draw.commit', 'draw.result', ...Array(5).fill('call.placed')]);
+    // The five selected experts are called at once, in one entry: by seat and rank, never by name.
+    expect(await types(from)).toEqual(['project.registered', 'draw.commit', 'draw.result', 'calls.placed']);
     // A second tick does nothing: the draw ran exactly once.
     expect((await t.ctx.scheduler.tick()).drawn).toEqual([]);
   });
@@ -106,7 +106,7 @@ describe('scheduled draws', () => {
     expect(report.missed).toContain('P-MISSED');
     expect((await get('P-MISSED')).state).toBe('missed');
     const last = JSON.parse((await t.ctx.auditLog.entry((await t.ctx.store.logSize()) - 1)).toString());
-    expect(['draw.missed', 'call.placed']).toContain(last.type);
+    expect(['draw.missed', 'calls.placed']).toContain(last.type);
 
     // The operator resolves it by postponing the opening: the project is scheduled again and drawn at its new time.
     const size = await t.ctx.store.logSize();
