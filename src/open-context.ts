@@ -86,8 +86,6 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
     async close() {
       await scheduler.stop();
       await calls.stop();
-      // Calls still being placed after their draws answered land before the log closes.
-      await draws.settle();
       pool.stop();
       await auditLog.close();
       await store.close();

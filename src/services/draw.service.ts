@@ -35,11 +35,6 @@ export function drawLease(projectId: string): string {
 /** Options of a draw run: the API's Idempotency-Key record, written in the result's transaction. */
 export interface DrawExtra {
   readonly idempotency?: (draw: DrawRecord) => RecordWrite;
-  /**
-   * Place the calls just after the result is durable instead of in its transaction, so that the caller (the draw
-   * route) answers sooner. The result carries the catch-up marker, so a crash before the calls loses nothing.
-   */
-  readonly callsAfterResult?: boolean;
 }
 
 /** Sealed together: everything a later disclosure publishes. */
@@ -67,8 +62,6 @@ export interface DrawParts {
 export class DrawService {
   /** The first catch-up of a process looks at every draw (data from before the index); later ones at the index. */
   private caughtUpOnce = false;
-  /** Calls being placed after their draw answered (callsAfterResult), by draw id. */
-  private readonly placing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -220,7 +213,7 @@ export class DrawService {
     //    not be ready, the draw stands without them: its marker puts it on the call worker's catch-up list.
     let opening: ReturnType<RosterService['opening']> | null = null;
     try {
-      opening = extra.callsAfterResult ? null : (this.roster?.opening(drawId, done, rosterGroups(content)) ?? null);
+      opening = this.roster?.opening(drawId, done, rosterGroups(content)) ?? null;
     } catch {
       opening = null;
     }
@@ -245,27 +238,12 @@ export class DrawService {
       // The commit stays in the log with no result; the stale check aborts it, unless that is what happened already.
       throw resultConflict(err, projectId, drawId);
     });
-    if (extra.callsAfterResult && this.roster) {
-      // Not awaited: the draw stands; a failure here leaves the marker for the call worker's catch-up.
-      const placing = this.roster
-        .start(drawId, done, rosterGroups(content))
-        .catch(() => undefined)
-        .finally(() => this.placing.delete(drawId));
-      this.placing.set(drawId, placing);
-    }
     return { ...final, resultIndex: appended!.index };
-  }
-
-  /** Waits until the calls of every draw that answered before them are placed (the worker, shutdown, tests). */
-  async settle(): Promise<void> {
-    while (this.placing.size > 0) await Promise.all([...this.placing.values()]);
   }
 
   /** Starts the roster of every completed draw that has none (after a crash between result and calls). */
   async catchUpRosters(): Promise<number> {
     if (!this.roster) return 0;
-    // Calls being placed right now are not stale: let them land first.
-    await this.settle();
     let started = 0;
     // A result is committed with a marker that its roster's first write removes: normally the list is empty.
     const keys = this.caughtUpOnce ? await awaitingRosterKeys(this.store) : await draws.keys(this.store);

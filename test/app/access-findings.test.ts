@@ -53,7 +53,6 @@ beforeAll(async () => {
   const draw = await t.app.inject({ method: 'POST', url: '/v1/projects/P-AF-1/draw', headers: op });
   expect(draw.statusCode, draw.body).toBe(201);
   drawId = draw.json().drawId;
-  await t.ctx.draws.settle();
   await t.ctx.calls.tick();
   const first = t.ctx.draws.openSealed(await t.ctx.draws.get(drawId)).result.groups[0]!.selected[0]!;
   seatedIdNumber = t.ctx.pool.personal(first).idNumber;

@@ -211,7 +211,6 @@ beforeAll(async () => {
     projectOf[owner] = id;
     drawOf[owner] = draw.json().drawId;
   }
-  await t.ctx.draws.settle();
 
   const key = t.ctx.keys.jwt.privateKey;
   const now = Math.floor(Date.now() / 1000);
@@ -271,7 +270,6 @@ describe('authorization matrix', () => {
             headers: { ...(who.header ? { authorization: who.header } : {}), ...(req.headers ?? {}) },
             ...(req.payload === undefined ? {} : { payload: req.payload as string }),
           });
-          await t.ctx.draws.settle();
           cases++;
           const where = `${verb} ${route} on ${owner ?? 'no resource'} as ${who.name}: ${res.statusCode} ${res.body.slice(0, 160)}`;
           if (res.statusCode >= 500) violations.push(`5xx — ${where}`);

@@ -376,7 +376,6 @@ beforeAll(async () => {
   await reg('P-FZ-OPEN');
   await reg('P-FZ-DRAWN');
   drawnId = (await t.ctx.draws.run('P-FZ-DRAWN', 'immediate', op)).drawId;
-  await t.ctx.draws.settle();
   await t.ctx.calls.tick();
   const messages = await readFileMessages(join(t.config.EXPERT_DRAW_DATA_DIR, 'calls.jsonl'));
   responseToken = messages[0]!.responseUrl!.split('/').pop()!;

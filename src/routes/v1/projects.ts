@@ -89,9 +89,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       // The saved answer for an Idempotency-Key is written with the result, so a crash cannot draw twice.
       const pending = request.idempotency;
-      // The calls are placed just after the answer: the expert calls are not what the draw terminal waits for.
+      // The expert calls are placed in the result's own transaction: one durable write for both.
       const draw = await draws.run(request.params.id, 'immediate', request.principal, {
-        callsAfterResult: true,
         // The saved answer is the reply as the route's schema serializes it, so that a replay answers byte for byte the same.
         ...(pending ? { idempotency: (d: DrawRecord) => idempotencyWrite(vault, pending, 201, JSON.stringify(DrawView.parse(drawView(d)))) } : {}),
       });

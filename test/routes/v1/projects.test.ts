@@ -149,8 +149,7 @@ describe('immediate draws', () => {
     const headers = { ...op(), 'idempotency-key': 'draw-P-NOW-0001' };
     const first = await t.app.inject({ method: 'POST', url: '/v1/projects/P-NOW/draw', headers });
     expect(first.statusCode).toBe(201);
-    // The calls are placed just after the answer: all five seats are being called once they land.
-    await t.ctx.draws.settle();
+    // The calls are placed with the result: all five seats are being called when the draw answers.
     expect(await t.ctx.roster.summary(first.json().drawId)).toMatchObject({ calling: 5 });
     const again = await t.app.inject({ method: 'POST', url: '/v1/projects/P-NOW/draw', headers });
     expect(again.statusCode).toBe(201);
