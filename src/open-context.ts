@@ -69,7 +69,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   await roster.indexDeadlines();
   const sites = new SiteService(store, auditLog, config.EXPERT_DRAW_SITE_CA_FILE ?? join(config.EXPERT_DRAW_KEYS_DIR, 'ca', 'ca.pem'), now);
   const history = await SelectionHistory.open(store, vault);
-  const draws = new DrawService(store, auditLog, pool, projects, keys.sealing.publicKey, keys.sealing.privateKey, now, { roster, sites, history, leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS });
+  const draws = new DrawService({ store, log: auditLog, pool, projects, sealing: keys.sealing, now, roster, sites, history, leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS });
   const disclosure = new DisclosureService(store, auditLog, projects, roster, history, keys.sealing.privateKey);
   const calls = new CallWorker(roster, outbox, draws, (err) => console.error(`call worker: ${err instanceof Error ? err.message : String(err)}`));
   const scheduler = new Scheduler(store, projects, draws, now, {

@@ -47,8 +47,15 @@ export interface SealedContent extends SealedCore {
 }
 
 
-/** What a draw works with besides the pool and projects: each optional, so the engine-level tests run without them. */
-export interface DrawParts {
+/** What a draw works with. The roster, sites and history are optional, so the engine-level tests run without them. */
+export interface DrawDeps {
+  readonly store: Store;
+  readonly log: ServiceLog;
+  readonly pool: PoolService;
+  readonly projects: ProjectService;
+  /** The service's sealing key pair: results are sealed to the public key, opened with the private one. */
+  readonly sealing: { readonly publicKey: KeyObject; readonly privateKey: KeyObject };
+  readonly now: () => number;
   /** Calls the selected experts once the result exists. */
   readonly roster?: RosterService;
   /** Seals a remote site's draw to its key as well. */
@@ -62,27 +69,27 @@ export interface DrawParts {
 export class DrawService {
   /** The first catch-up of a process looks at every draw (data from before the index); later ones at the index. */
   private caughtUpOnce = false;
-
-  constructor(
-    private readonly store: Store,
-    private readonly log: ServiceLog,
-    private readonly pool: PoolService,
-    private readonly projects: ProjectService,
-    private readonly sealingKey: KeyObject,
-    private readonly sealingPrivateKey: KeyObject,
-    private readonly now: () => number,
-    parts: DrawParts = {},
-  ) {
-    this.roster = parts.roster ?? null;
-    this.sites = parts.sites ?? null;
-    this.history = parts.history ?? null;
-    this.leaseMs = parts.leaseMs ?? DEFAULT_DRAW_LEASE_MS;
-  }
-
+  private readonly store: Store;
+  private readonly log: ServiceLog;
+  private readonly pool: PoolService;
+  private readonly projects: ProjectService;
+  private readonly sealingKey: KeyObject;
+  private readonly sealingPrivateKey: KeyObject;
+  private readonly now: () => number;
   private readonly roster: RosterService | null;
   private readonly sites: SiteService | null;
   private readonly history: SelectionHistory | null;
   private readonly leaseMs: number;
+
+  constructor(deps: DrawDeps) {
+    ({ store: this.store, log: this.log, pool: this.pool, projects: this.projects, now: this.now } = deps);
+    this.sealingKey = deps.sealing.publicKey;
+    this.sealingPrivateKey = deps.sealing.privateKey;
+    this.roster = deps.roster ?? null;
+    this.sites = deps.sites ?? null;
+    this.history = deps.history ?? null;
+    this.leaseMs = deps.leaseMs ?? DEFAULT_DRAW_LEASE_MS;
+  }
 
   /** Takes in the results committed since the last look (other instances' too). */
   async refreshHistory(): Promise<void> {

@@ -45,7 +45,7 @@ export class OutboxService {
     if (queued.length === 0) return [];
     const at = new Date(this.now()).toISOString();
     const messages: MessageState[] = queued.map((q) => ({ messageId: q.message.messageId, tokenHash: q.tokenHash, expiresAt: q.message.expiresAt, state: 'pending', attempts: 0, nextAttemptAt: at, lastReason: null }));
-    const sealed = this.vault.sealBytes(`${callBatches.collection}/${batchId}`, Buffer.from(JSON.stringify(queued.map((q) => q.message))));
+    const sealed = this.vault.sealJson(`${callBatches.collection}/${batchId}`, queued.map((q) => q.message));
     return [callBatches.write({ batchId, drawId, kind, messages, sealed }), outboxDue.writeAt(batchId, at)];
   }
 
@@ -98,7 +98,7 @@ export class OutboxService {
     const record = found.value;
     const dueNow = record.messages.flatMap((m, i) => (m.state === 'pending' && m.nextAttemptAt <= nowIso ? [i] : []));
     if (dueNow.length === 0) return report;
-    const content = JSON.parse(this.vault.openBytes(`${callBatches.collection}/${batchId}`, record.sealed).toString('utf8')) as OutboundMessage[];
+    const content = this.vault.openJson<OutboundMessage[]>(`${callBatches.collection}/${batchId}`, record.sealed);
     const outcomes = await Promise.all(dueNow.map((i) => this.adapter.deliver(content[i]!)));
     const messages = [...record.messages];
     const entries: Entry[] = [];

@@ -49,7 +49,6 @@ export interface RosterSettings {
 type SeatChange = 'call.accepted' | 'call.declined' | 'call.timeout' | 'checkin.admitted' | 'checkin.refused';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 
 export class RosterService {
   constructor(
@@ -295,7 +294,7 @@ export class RosterService {
   }
 
   private opened(record: RosterRecord): R.Roster {
-    return JSON.parse(this.vault.openBytes(`${rosters.collection}/${record.drawId}`, record.sealed).toString('utf8')) as R.Roster;
+    return this.vault.openJson<R.Roster>(`${rosters.collection}/${record.drawId}`, record.sealed);
   }
 
   /** Entries and writes of a transition: the changed calls, promotions (or an unfilled seat) and the new calls. */
@@ -350,7 +349,7 @@ export class RosterService {
   private stateOf(raw: Buffer | null, roster: R.Roster, writes: RecordWrite[], expects: RecordExpectation[] = []): { writes: RecordWrite[]; expects: RecordExpectation[] } {
     const revision = raw ? rosters.decode(raw).revision + 1 : 1;
     const open = R.seats(roster).filter((c) => c.state === 'calling').map((c) => c.deadline).sort();
-    const record: RosterRecord = { drawId: roster.drawId, revision, nextDeadline: open[0] ?? null, sealed: this.vault.sealBytes(`${rosters.collection}/${roster.drawId}`, json(roster)) };
+    const record: RosterRecord = { drawId: roster.drawId, revision, nextDeadline: open[0] ?? null, sealed: this.vault.sealJson(`${rosters.collection}/${roster.drawId}`, roster) };
     return {
       writes: [
         rosters.write(record),
