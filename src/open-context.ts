@@ -20,6 +20,9 @@ import { OutboxService } from './services/outbox.service.js';
 import { RosterService } from './services/roster.service.js';
 import { SiteService } from './services/site.service.js';
 import { SelectionHistory } from './services/selection-history.js';
+import { LogIndex } from './services/log-index.js';
+import { ListingService } from './services/listing.service.js';
+import { TimelineService } from './services/timeline.service.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
@@ -77,18 +80,25 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
     onError: (id, err) => console.error(`draw of project ${id} failed: ${err instanceof Error ? err.message : String(err)}`),
     onPassError: (err) => console.error(`scheduler: ${err instanceof Error ? err.message : String(err)}`),
   });
+  // The listings and timelines read the whole log once; they do it in the background, so draws are served at once and
+  // only the first listing or timeline asked waits for it.
+  const logIndex = new LogIndex(store);
+  const listings = new ListingService(store, logIndex);
+  const timeline = new TimelineService(store, logIndex);
+  const indexing = listings.sync().catch(() => undefined);
   if (opts.schedule) {
     scheduler.start();
     calls.start();
   }
   return {
-    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, now },
+    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, listings, timeline, now },
     async close() {
       await scheduler.stop();
       await calls.stop();
       // Calls still being placed after their draws answered land before the log closes.
       await draws.settle();
       pool.stop();
+      await indexing;
       await auditLog.close();
       await store.close();
     },
