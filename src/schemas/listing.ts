@@ -2,7 +2,7 @@
 // a time range, the owner filter, the page size, and the opaque cursor that carries the last item's (time, id).
 import { z } from 'zod';
 import { IsoDateTimeWithOffset, SiteId } from '../domain/primitives.js';
-import type { SortKey } from '../services/sorted-index.js';
+import type { Page, SortKey } from '../services/sorted-index.js';
 
 /** Largest page. */
 export const MAX_PAGE = 500;
@@ -83,3 +83,8 @@ export function checkRange(q: { from?: string; to?: string }, ctx: z.RefinementC
 
 /** A page's `next`: the cursor to pass for the following page, or null at the end. */
 export const Next = z.string().nullable().describe('Pass as `cursor` for the next page; null: this was the last');
+
+/** A page as a listing answers it: its items as shown, and `next` as this listing's cursor. */
+export function pageAnswer<T, U>(listing: string, page: Page<T>, view: (item: T) => U): { items: U[]; next: string | null } {
+  return { items: page.items.map(view), next: page.next && encodeCursor(listing, page.next) };
+}

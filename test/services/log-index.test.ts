@@ -8,6 +8,7 @@ import { catchingUp } from '../../src/services/catch-up.js';
 import { LogIndex } from '../../src/services/log-index.js';
 import type { Store } from '../../src/store/store.js';
 import { build, type Built } from '../helper.js';
+import { registerProject } from '../helpers/projects.js';
 
 const by: TokenClaims = { sub: 'op', role: 'operator', iat: 0, exp: 0 };
 const pool = generatePool({ size: 40, seed: 'log-index', fixed: [{ code: 'C990101', members: 30 }] });
@@ -31,17 +32,7 @@ const flaky = (store: Store): Store =>
     },
   });
 
-const register = (id: string) =>
-  t.ctx.projects.register(
-    {
-      project: { id, tenderer: syntheticUscc(4001), agency: null, bidders: [], avoid: [], preparedBy: [], bidOpeningAt: '2026-12-01T10:00:00+08:00', region: '330106' },
-      request: { groups: [{ specialty: 'C990101', count: 5 }], tendererRepresentatives: 0 },
-      name: null,
-      venue: null,
-      leadTimeMinutes: undefined,
-    },
-    by,
-  );
+const register = (id: string) => registerProject(t, by, { id, bidOpeningAt: '2026-12-01T10:00:00+08:00', tenderer: syntheticUscc(4001) });
 const listed = async () => (await t.ctx.listings.listProjects({ after: null, limit: 500 }, { kind: 'every-owner' })).items.map((p) => `${p.id}:${p.state}`);
 
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { DrawId } from '../../domain/primitives.js';
 import { AppError } from '../../errors.js';
 import { errorResponses } from '../../schemas/common.js';
 import { DrawView, drawView } from '../../schemas/draw.js';
-import { checkRange, CursorParam, encodeCursor, Limit, Next, SiteFilter, StateList, TimeRange } from '../../schemas/listing.js';
+import { checkRange, CursorParam, Limit, Next, pageAnswer, SiteFilter, StateList, TimeRange } from '../../schemas/listing.js';
 import { DRAW_STATES } from '../../records/draws.js';
 
 const WrappedKeyView = z.object({ alg: z.string(), recipient: z.string(), ephemeral: z.string().optional(), wrapped: z.string() });
@@ -43,8 +43,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { state, cursor, ...q } = request.query;
-      const page = await listings.listDraws({ ...q, states: state, after: cursor ?? null }, request.reach);
-      return { items: page.items.map((d) => ({ ...d, groups: [...d.groups] })), next: page.next && encodeCursor('draws', page.next) };
+      return pageAnswer('draws', await listings.listDraws({ ...q, states: state, after: cursor ?? null }, request.reach), (d) => ({ ...d, groups: [...d.groups] }));
     },
   );
 

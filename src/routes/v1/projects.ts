@@ -8,7 +8,7 @@ import { DrawRequest } from '../../domain/request.js';
 import { IsoDateTimeWithOffset, PersonText, ProjectId, Uscc } from '../../domain/primitives.js';
 import { idempotencyWrite } from '../../plugins/app/idempotency.js';
 import { errorResponses } from '../../schemas/common.js';
-import { checkRange, CursorParam, encodeCursor, Limit, Next, SiteFilter, StateList, TimeRange } from '../../schemas/listing.js';
+import { checkRange, CursorParam, Limit, Next, pageAnswer, SiteFilter, StateList, TimeRange } from '../../schemas/listing.js';
 import type { DrawRecord } from '../../records/draws.js';
 import { DrawView, drawView } from '../../schemas/draw.js';
 import { PROJECT_STATES, type ProjectRecord, type ProjectState } from '../../records/projects.js';
@@ -119,7 +119,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const { state, needs, cursor, ...q } = request.query;
       const states = needs ? new Set([...NEEDS_DECISION].filter((s) => state?.has(s) ?? true)) : state;
       const page = await listings.listProjects({ ...q, states, after: cursor ?? null }, request.reach);
-      return { items: page.items.map((p) => ({ ...p, groups: [...p.groups] })), next: page.next && encodeCursor('projects', page.next) };
+      return pageAnswer('projects', page, (p) => ({ ...p, groups: [...p.groups] }));
     },
   );
 

@@ -3,8 +3,9 @@
 // order, and a project added behind the cursor is not shown while one added ahead of it is.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenClaims } from '../../../src/auth/roles.js';
-import { generatePool, syntheticPersonal, syntheticUscc } from '../../../src/pool/generator.js';
+import { generatePool, syntheticPersonal } from '../../../src/pool/generator.js';
 import { build, type Built } from '../../helper.js';
+import { registerProject } from '../../helpers/projects.js';
 
 const PROJECTS = 10_000;
 const pool = generatePool({ size: 60, seed: 'paging', fixed: [{ code: 'C990101', members: 40 }] });
@@ -22,17 +23,7 @@ interface Summary {
 
 describe.each(['sqlite', 'redis'] as const)('paging 10,000 projects on %s', (store) => {
   let t: Built;
-  const register = (id: string, bidOpeningAt: string) =>
-    t.ctx.projects.register(
-      {
-        project: { id, tenderer: syntheticUscc(7001), agency: null, bidders: [], avoid: [], preparedBy: [], bidOpeningAt, region: '330106' },
-        request: { groups: [{ specialty: 'C990101', count: 5 }], tendererRepresentatives: 0 },
-        name: null,
-        venue: null,
-        leadTimeMinutes: undefined,
-      },
-      by,
-    );
+  const register = (id: string, bidOpeningAt: string) => registerProject(t, by, { id, bidOpeningAt });
 
   beforeAll(async () => {
     t = await build({ EXPERT_DRAW_STORE: store, EXPERT_DRAW_RATE_LIMIT: '1000000' }, { now: () => clock });
