@@ -37,6 +37,8 @@ export interface ContextOptions {
   readonly now?: () => number;
   /** Start the scheduler's timer (the server does; tests call scheduler.tick() themselves). */
   readonly schedule?: boolean;
+  /** Read the log for the listings and timelines now, in the background (the server does; else the first listing does). */
+  readonly index?: boolean;
   /** Wraps the opened store (tests inject faults around the real store). */
   readonly wrapStore?: (store: Store) => Store;
 }
@@ -80,12 +82,12 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
     onError: (id, err) => console.error(`draw of project ${id} failed: ${err instanceof Error ? err.message : String(err)}`),
     onPassError: (err) => console.error(`scheduler: ${err instanceof Error ? err.message : String(err)}`),
   });
-  // The listings and timelines read the whole log once; they do it in the background, so draws are served at once and
-  // only the first listing or timeline asked waits for it.
+  // The listings and timelines read the whole log once: the server has it done in the background, so that draws are
+  // served at once and only a listing or timeline asked meanwhile waits for it.
   const logIndex = new LogIndex(store);
   const listings = new ListingService(store, logIndex);
   const timeline = new TimelineService(store, logIndex);
-  const indexing = listings.sync().catch(() => undefined);
+  const indexing = opts.index ? listings.sync().catch(() => undefined) : null;
   if (opts.schedule) {
     scheduler.start();
     calls.start();
@@ -98,6 +100,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
       // Calls still being placed after their draws answered land before the log closes.
       await draws.settle();
       pool.stop();
+      logIndex.stop();
       await indexing;
       await auditLog.close();
       await store.close();

@@ -20,6 +20,7 @@ const NONE: readonly number[] = Object.freeze([]);
 
 export class LogIndex {
   private indexed = 0;
+  private stopped = false;
   private readonly positions = new Map<string, number[]>();
   /** A draw's project, from the first entry that names both (its commit, or its failure before one). */
   private readonly projectOfDraw = new Map<string, string>();
@@ -46,9 +47,14 @@ export class LogIndex {
     return this.positions.get(projectId) ?? NONE;
   }
 
+  /** Ends a catch-up still reading at its next chunk (the service is closing); later ones read nothing. */
+  stop(): void {
+    this.stopped = true;
+  }
+
   private async advance(): Promise<void> {
     const size = await this.store.logSize();
-    while (this.indexed < size) {
+    while (this.indexed < size && !this.stopped) {
       const start = this.indexed;
       const entries = await this.store.readEntries(start, Math.min(size, start + CHUNK));
       const touched = { projects: new Set<string>(), draws: new Set<string>() };
