@@ -73,8 +73,8 @@ export const SiteFilter = z
 
 /** `from` and `to` as UTC strings that compare as times; `from` must come before `to`. */
 export const TimeRange = {
-  from: IsoDateTimeWithOffset.transform((s) => new Date(s).toISOString()).optional(),
-  to: IsoDateTimeWithOffset.transform((s) => new Date(s).toISOString()).optional(),
+  from: IsoDateTimeWithOffset.transform((s) => new Date(s).toISOString()).optional().describe('From this time on (inclusive), with its offset, e.g. 2026-12-01T00:00:00+08:00'),
+  to: IsoDateTimeWithOffset.transform((s) => new Date(s).toISOString()).optional().describe('Before this time (exclusive), with its offset'),
 };
 
 export function checkRange(q: { from?: string; to?: string }, ctx: z.RefinementCtx): void {
