@@ -1,7 +1,7 @@
 // How each audit entry tells a project's story (GET /v1/projects/{id}/timeline): which project and draw it concerns,
 // and what it says — seats and ranks, never an expert. One row per entry type, so a changed entry changes one row: when
-// `call.placed` (one entry per call) becomes `calls.placed` (one per transition), its row becomes
-//   'calls.placed': { draw: (p) => p.drawId, story: (p) => p.calls.map((c) => ({ ...seat({ drawId: p.drawId, ...c }), detail: { messageId: c.messageId, deadline: c.deadline } })) }
+// `call.placed` (one entry per call) becomes `calls.placed` (one per transition), its row tells one event per call:
+//   story: (p) => p.calls.map((c) => ({ ...seat({ drawId: p.drawId, ...c }), detail: { messageId: c.messageId, deadline: c.deadline } }))
 // The log index (src/services/log-index.ts) reads the subjects, the timeline service the stories.
 import type { z } from 'zod';
 import { assuranceOf } from '../draw/seed.js';

@@ -3,8 +3,7 @@
 // a listing holds what the store holds as of the log when it was asked — this instance's writes and every other
 // instance's. No answer carries personal data: a project's summary leaves out its request and its lists of
 // organisations and experts, a draw's its sealed box and who ran it.
-import type { ListReach } from '../auth/policy.js';
-import { reaches } from '../auth/policy.js';
+import { reaches, type ListReach } from '../auth/policy.js';
 import { draws, type DrawRecord, type DrawState } from '../records/draws.js';
 import { projects, type ProjectRecord, type ProjectState } from '../records/projects.js';
 import type { Store } from '../store/store.js';
