@@ -20,6 +20,9 @@ import { OutboxService } from './services/outbox.service.js';
 import { RosterService } from './services/roster.service.js';
 import { SiteService } from './services/site.service.js';
 import { SelectionHistory } from './services/selection-history.js';
+import { LogIndex } from './services/log-index.js';
+import { ListingService } from './services/listing.service.js';
+import { TimelineService } from './services/timeline.service.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
@@ -34,6 +37,8 @@ export interface ContextOptions {
   readonly now?: () => number;
   /** Start the scheduler's timer (the server does; tests call scheduler.tick() themselves). */
   readonly schedule?: boolean;
+  /** Read the log for the listings and timelines now, in the background (the server does; else the first listing does). */
+  readonly index?: boolean;
   /** Wraps the opened store (tests inject faults around the real store). */
   readonly wrapStore?: (store: Store) => Store;
 }
@@ -77,16 +82,24 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
     onError: (id, err) => console.error(`draw of project ${id} failed: ${err instanceof Error ? err.message : String(err)}`),
     onPassError: (err) => console.error(`scheduler: ${err instanceof Error ? err.message : String(err)}`),
   });
+  // The listings and timelines read the whole log once: the server has it done in the background, so that draws are
+  // served at once and only a listing or timeline asked meanwhile waits for it.
+  const logIndex = new LogIndex(store);
+  const listings = new ListingService(store, logIndex);
+  const timeline = new TimelineService(store, logIndex);
+  const indexing = opts.index ? listings.sync().catch(() => undefined) : null;
   if (opts.schedule) {
     scheduler.start();
     calls.start();
   }
   return {
-    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, now },
+    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, listings, timeline, now },
     async close() {
       await scheduler.stop();
       await calls.stop();
       pool.stop();
+      logIndex.stop();
+      await indexing;
       await auditLog.close();
       await store.close();
     },

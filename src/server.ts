@@ -8,6 +8,7 @@ async function main(): Promise<void> {
   const opened = await openContext(config, {
     onKeysGenerated: (files) => console.log(`generated development keys (never use them in production):\n  ${files.join('\n  ')}\n`),
     schedule: true,
+    index: true,
   });
   const app = await buildApp(opened.ctx, {
     logger: { level: config.EXPERT_DRAW_LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'] },

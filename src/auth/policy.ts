@@ -96,3 +96,22 @@ export function authorize(identity: Identity | null, action: Action, resource?: 
   // The refusal never names the owner: a site probing ids learns nothing about whose they are.
   return deny('FORBIDDEN', `this ${rule.resource} is not ${identity.site === null ? 'the centre’s' : `site ${identity.site}’s`}; this token does not reach it`);
 }
+
+/** Whose resources a listing shows: every owner's, or one owner's (null: the centre's). */
+export type ListReach = { readonly kind: 'every-owner' } | { readonly kind: 'owner'; readonly owner: string | null };
+
+/**
+ * The reach of a listing of the action's resources, for an identity that authorize() did not deny (asked without a
+ * resource). The same rule as for one resource, applied to a collection: a listing shows exactly the resources that
+ * authorize() would let the identity take the action on one by one.
+ */
+export function listReach(identity: Identity, action: Action): ListReach {
+  const rule: ActionRule = ACTIONS[action];
+  if (rule.resource === null) throw new Error(`${action} acts on no resource: it has no listing`);
+  return rule.reach === 'any' && identity.site === null ? { kind: 'every-owner' } : { kind: 'owner', owner: identity.site };
+}
+
+/** Whether a listing's reach includes a resource of `owner` (null: the centre). */
+export function reaches(reach: ListReach, owner: string | null): boolean {
+  return reach.kind === 'every-owner' || reach.owner === owner;
+}

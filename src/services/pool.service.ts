@@ -8,6 +8,7 @@ import { Expert, type ExpertPersonal, type Organisation, type Relation } from '.
 import { AppError } from '../errors.js';
 import type { ImportError, ImportRow } from '../pool/import-parser.js';
 import { PoolIndex } from '../draw/pool-index.js';
+import { searchPool, type PoolQuery } from '../pool/search.js';
 import { RecordConflictError, type RecordExpectation, type RecordWrite, type Store } from '../store/store.js';
 
 /** The pool's log entries: each carries the pool version after the change. */
@@ -123,22 +124,10 @@ export class PoolService {
     return view(r);
   }
 
-  list(filter: { specialty?: string; status?: Expert['status']; after?: string; limit: number }): { items: ExpertView[]; next: string | null } {
-    const ids = [...this.experts.keys()].sort();
-    const items: ExpertView[] = [];
-    let next: string | null = null;
-    for (const id of ids) {
-      if (filter.after !== undefined && id <= filter.after) continue;
-      const r = this.experts.get(id)!;
-      if (filter.status && r.expert.status !== filter.status) continue;
-      if (filter.specialty && !r.expert.specialties.some((s) => s.startsWith(filter.specialty!))) continue;
-      if (items.length === filter.limit) {
-        next = items.at(-1)!.id;
-        break;
-      }
-      items.push(view(r));
-    }
-    return { items, next };
+  /** Experts matching a search, in id order, on the index the draws read (built now if the pool changed since). */
+  list(query: PoolQuery): { items: ExpertView[]; next: string | null } {
+    const { ids, next } = searchPool(this.current(), query);
+    return { items: ids.map((id) => view(this.experts.get(id)!)), next };
   }
 
   size(): number {

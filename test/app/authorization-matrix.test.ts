@@ -43,6 +43,10 @@ const TABLE: Record<string, Row> = {
   'GET /v1/organisations/{code}': { any: POOL },
   'POST /v1/projects': { any: ['operator', 'admin', 'site@own'] },
   'GET /v1/projects/{id}': { owners: PROJECTS, centre: READERS, site: [...READERS, 'site@own'] },
+  // Listings: a site's token lists its own site's only (test/routes/v1/listings.test.ts checks what it sees).
+  'GET /v1/projects': { any: [...READERS, 'site@own'] },
+  'GET /v1/draws': { any: [...READERS, 'site@own'] },
+  'GET /v1/projects/{id}/timeline': { owners: PROJECTS, centre: READERS, site: [...READERS, 'site@own'] },
   'PATCH /v1/projects/{id}/bid-opening': { owners: PROJECTS, centre: ['operator', 'admin'], site: ['operator', 'admin', 'site@own'] },
   'POST /v1/projects/{id}/cancel': { owners: PROJECTS, centre: ['operator', 'admin'], site: ['operator', 'admin', 'site@own'] },
   'POST /v1/projects/{id}/bidders': { owners: PROJECTS, centre: ['operator', 'admin'], site: ['operator', 'admin', 'site@own'] },
@@ -136,6 +140,12 @@ function requestFor(route: string, owner: Owner | null): { url: string; payload?
       return { url: '/v1/projects', payload: project(`P-AM-NEW-${n}`) };
     case 'GET /v1/projects/{id}':
       return { url: `/v1/projects/${P}` };
+    case 'GET /v1/projects':
+      return { url: '/v1/projects?limit=2' };
+    case 'GET /v1/draws':
+      return { url: '/v1/draws?limit=2' };
+    case 'GET /v1/projects/{id}/timeline':
+      return { url: `/v1/projects/${P}/timeline` };
     case 'PATCH /v1/projects/{id}/bid-opening':
       return { url: `/v1/projects/${P}/bid-opening`, payload: { bidOpeningAt: '2026-12-01T11:00:00+08:00', reason: '开标时间顺延' } };
     case 'POST /v1/projects/{id}/cancel':

@@ -164,6 +164,21 @@ const CASES: Record<string, RouteCase> = {
     ok: () => ({ url: '/v1/projects/P-DE-OPEN' }),
     errors: { 400: { req: () => ({ url: '/v1/projects/%20' }), code: 'INVALID_INPUT' }, 404: { req: () => ({ url: '/v1/projects/P-NONE' }), code: 'NOT_FOUND' } },
   },
+  'GET /v1/projects': {
+    roles: PROJECT_READ,
+    ok: () => ({ url: '/v1/projects?limit=5&needs=decision' }),
+    errors: { 400: { req: () => ({ url: '/v1/projects?state=gone' }), code: 'INVALID_INPUT' } },
+  },
+  'GET /v1/projects/{id}/timeline': {
+    roles: PROJECT_READ,
+    ok: () => ({ url: '/v1/projects/P-DE-DRAWN/timeline' }),
+    errors: { 400: { req: () => ({ url: '/v1/projects/%20/timeline' }), code: 'INVALID_INPUT' }, 404: { req: () => ({ url: '/v1/projects/P-NONE/timeline' }), code: 'NOT_FOUND' } },
+  },
+  'GET /v1/draws': {
+    roles: PROJECT_READ,
+    ok: () => ({ url: '/v1/draws?state=drawn' }),
+    errors: { 400: { req: () => ({ url: '/v1/draws?cursor=x' }), code: 'INVALID_INPUT' } },
+  },
   'PATCH /v1/projects/{id}/bid-opening': {
     roles: PROJECT_WRITE,
     ok: () => ({ url: '/v1/projects/P-DE-OPEN/bid-opening', payload: { bidOpeningAt: '2026-12-01T11:00:00+08:00', reason: '开标时间顺延' } }),

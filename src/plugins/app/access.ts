@@ -2,10 +2,11 @@
 // `'public'`); a route that declares nothing does not start. The decisions are the pure policy's (src/auth/policy.ts):
 // 1. every request: a bearer token, if any, is verified (never throws here: the rate limit keys on the result);
 // 2. each route, after the rate limit: no valid token → 401; role, site state → 403 (the site read once);
-// 3. each route, after validation: the resource's owner, loaded once and only when the answer depends on it.
+// 3. each route, after validation: the resource's owner, loaded once and only when the answer depends on it;
+//    a listing route (`list: true`) instead gets the policy's reach, whose owners it may show (request.reach).
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { ACTIONS, authorize, type Action, type Decision, type Identity, type ResourceKind } from '../../auth/policy.js';
+import { ACTIONS, authorize, listReach, type Action, type Decision, type Identity, type ListReach, type ResourceKind } from '../../auth/policy.js';
 import type { TokenClaims } from '../../auth/roles.js';
 import { checkClaims } from '../../auth/tokens.js';
 import { AppError } from '../../errors.js';
@@ -21,12 +22,16 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route's action in the authorization policy, or `public` (no token: health, the expert's answer link). */
     access?: Action | 'public';
+    /** The route lists the action's resources: the policy's reach filters them instead of one owner's check. */
+    list?: true;
   }
   interface FastifyRequest {
     /** The bearer token as verified on arrival: its claims, or why it was refused; null without one. */
     authn: { readonly claims: TokenClaims } | { readonly error: AppError } | null;
     /** The verified, authorized token holder; set on every route that declares an action, before its handler. */
     principal: TokenClaims;
+    /** Whose resources a listing route may show; set on every route that declares `list`, before its handler. */
+    reach: ListReach;
   }
 }
 
@@ -98,8 +103,10 @@ export default fp(
       }
       if (!(access in ACTIONS)) throw new Error(`route ${String(route.method)} ${route.url}: unknown action ${access}`);
       const action: Action = access;
+      const list = route.config?.list === true;
+      if (list && ACTIONS[action].resource === null) throw new Error(`route ${String(route.method)} ${route.url}: ${action} acts on no resource, so it cannot list`);
       // The OpenAPI document names who may call the route, from the same table.
-      if (route.schema && !route.schema.description?.includes('Access:')) route.schema.description = [route.schema.description, accessNote(action)].filter(Boolean).join('\n\n');
+      if (route.schema && !route.schema.description?.includes('Access:')) route.schema.description = [route.schema.description, accessNote(action, list)].filter(Boolean).join('\n\n');
 
       const check: onRequestAsyncHookHandler = async (request) => {
         const a = request.authn;
@@ -109,7 +116,8 @@ export default fp(
         const decision = authorize(identity, action);
         enforce(decision, request, action, a.claims);
         request.principal = a.claims;
-        if (decision.kind === 'needs-owner') ownerChecks.set(request, identity);
+        if (list) request.reach = listReach(identity, action);
+        else if (decision.kind === 'needs-owner') ownerChecks.set(request, identity);
       };
       const ownerChecks = new WeakMap<FastifyRequest, Identity>();
       const checkOwner: preHandlerAsyncHookHandler = async (request) => {
@@ -127,9 +135,10 @@ export default fp(
   { name: 'access', fastify: '5.x', dependencies: ['context', 'jwt', 'rate-limit'] },
 );
 
-/** One line for the OpenAPI document: the action, its roles, and whose resources a token of a site reaches. */
-function accessNote(action: Action): string {
+/** One line for the OpenAPI document: the action, its roles, and whose resources a token of a site reaches or lists. */
+function accessNote(action: Action, list: boolean): string {
   const rule = ACTIONS[action];
-  const reach = rule.resource === null ? '' : rule.reach === 'own' ? ` Each token reaches only its own ${rule.resource}s (a centre token the centre's).` : ` A token that names a site reaches only that site's ${rule.resource}s.`;
+  const verb = list ? 'lists' : 'reaches';
+  const reach = rule.resource === null ? '' : rule.reach === 'own' ? ` Each token ${verb} only its own ${rule.resource}s (a centre token the centre's).` : ` A token that names a site ${verb} only that site's ${rule.resource}s.`;
   return `Access: \`${action}\` — roles ${rule.roles.join(', ')}.${reach}`;
 }

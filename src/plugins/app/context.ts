@@ -13,6 +13,8 @@ import type { CallWorker } from '../../services/call-worker.js';
 import type { OutboxService } from '../../services/outbox.service.js';
 import type { RosterService } from '../../services/roster.service.js';
 import type { SiteService } from '../../services/site.service.js';
+import type { ListingService } from '../../services/listing.service.js';
+import type { TimelineService } from '../../services/timeline.service.js';
 import type { Store } from '../../store/store.js';
 
 export interface AppContext {
@@ -31,6 +33,10 @@ export interface AppContext {
   readonly outbox: OutboxService;
   readonly calls: CallWorker;
   readonly sites: SiteService;
+  /** Projects and draws listed in order, fed from the log. */
+  readonly listings: ListingService;
+  /** A project's story from its log entries. */
+  readonly timeline: TimelineService;
   /** Current time in ms; tests drive it. */
   readonly now: () => number;
 }
