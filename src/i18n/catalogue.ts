@@ -47,10 +47,10 @@ export type EntryOf<K extends MessageKey> = K extends `${infer A extends Area}.$
 /** The entry of a key, or undefined for a string that is not one. */
 export function entryOf(key: string): Entry | undefined {
   const dot = key.indexOf('.');
-  if (dot < 0) return undefined;
-  const area: Record<string, Entry> | undefined = Object.hasOwn(CATALOGUE, key.slice(0, dot)) ? CATALOGUE[key.slice(0, dot) as Area] : undefined;
-  const name = key.slice(dot + 1);
-  return area && Object.hasOwn(area, name) ? area[name] : undefined;
+  const [areaName, name] = [key.slice(0, dot), key.slice(dot + 1)];
+  if (dot < 0 || !Object.hasOwn(CATALOGUE, areaName)) return undefined;
+  const area: Readonly<Record<string, Entry>> = CATALOGUE[areaName as Area];
+  return Object.hasOwn(area, name) ? area[name] : undefined;
 }
 
 /** Every key with its entry, in catalogue order (for the table tests). */

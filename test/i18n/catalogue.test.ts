@@ -2,7 +2,7 @@
 // same placeholders in each, Chinese in the Chinese column and none in the English one.
 import { describe, expect, it } from 'vitest';
 import { ERROR_STATUS, errorTitle, type ErrorCode } from '../../src/errors.js';
-import { allEntries } from '../../src/i18n/catalogue.js';
+import { allEntries, entryOf } from '../../src/i18n/catalogue.js';
 import { LANGS } from '../../src/i18n/language.js';
 import { clauses, localize, Message, msg } from '../../src/i18n/message.js';
 
@@ -28,9 +28,13 @@ describe('error codes', () => {
 });
 
 describe('messages', () => {
-  it('are many, in areas', () => {
+  it('are many, in areas, and found by key only', () => {
     expect(entries.length).toBeGreaterThan(150);
-    for (const [key] of entries) expect(key).toMatch(/^[a-zA-Z]+\.[\w-]+$/);
+    for (const [key, entry] of entries) {
+      expect(key).toMatch(/^[a-zA-Z]+\.[\w-]+$/);
+      expect(entryOf(key)).toBe(entry);
+    }
+    for (const key of ['project', 'nope.notFound', 'project.nope', 'code.toString', 'constructor.name', '__proto__.x']) expect(entryOf(key), key).toBeUndefined();
   });
 
   it.each(entries)('%s: both texts, Chinese where Chinese, the same placeholders', (_key, entry) => {
