@@ -1,6 +1,7 @@
 // The one authorization policy: (identity, action, resource) → allow or deny. Pure: no I/O, no clock. The access
 // plugin (src/plugins/app/access.ts) verifies the token, loads the named site's state and, when the answer depends on
 // it, the resource's owner, then asks here. Every route declares its action; docs/security.md explains the table.
+import { msg, type Message } from '../i18n/message.js';
 import { ROLES, siteCombinationError, type Role } from './roles.js';
 
 /** What an action acts on, when the answer can depend on who owns it (the centre, or one remote site). */
@@ -68,12 +69,12 @@ export interface Resource {
 
 export type Decision =
   | { readonly kind: 'allow' }
-  | { readonly kind: 'deny'; readonly code: 'UNAUTHENTICATED' | 'FORBIDDEN'; readonly message: string }
+  | { readonly kind: 'deny'; readonly code: 'UNAUTHENTICATED' | 'FORBIDDEN'; readonly message: Message }
   /** The answer depends on the resource's owner: load it and ask again. */
   | { readonly kind: 'needs-owner'; readonly resource: ResourceKind };
 
 const ALLOW: Decision = { kind: 'allow' };
-const deny = (code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string): Decision => ({ kind: 'deny', code, message });
+const deny = (code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: Message): Decision => ({ kind: 'deny', code, message });
 
 /**
  * The decision for `identity` (null: no valid token) taking `action` on `resource` (undefined: not loaded yet). Asked
@@ -81,20 +82,21 @@ const deny = (code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string): Decision 
  */
 export function authorize(identity: Identity | null, action: Action, resource?: Resource): Decision {
   const rule: ActionRule = ACTIONS[action];
-  if (identity === null) return deny('UNAUTHENTICATED', 'an Authorization: Bearer token is required');
+  if (identity === null) return deny('UNAUTHENTICATED', msg('auth.tokenRequired'));
   const combination = siteCombinationError(identity.role, identity.site ?? undefined);
   if (combination) return deny('UNAUTHENTICATED', combination);
   // A site that is revoked, or unknown here, reaches nothing at all — not even the session route.
   if (identity.site !== null && identity.siteState !== 'active') {
-    return deny('FORBIDDEN', `site ${identity.site} is ${identity.siteState === 'revoked' ? 'revoked' : 'not registered with this service'}`);
+    return deny('FORBIDDEN', msg(identity.siteState === 'revoked' ? 'auth.siteRevoked' : 'auth.siteUnknown', { site: identity.site }));
   }
-  if (!rule.roles.includes(identity.role)) return deny('FORBIDDEN', `this needs one of the roles: ${rule.roles.join(', ')}`);
+  if (!rule.roles.includes(identity.role)) return deny('FORBIDDEN', msg('auth.rolesNeeded', { roles: rule.roles.map((r) => msg(`role.${r}`)) }));
   if (rule.resource === null) return ALLOW;
   if (rule.reach === 'any' && identity.site === null) return ALLOW;
   if (resource === undefined) return { kind: 'needs-owner', resource: rule.resource };
   if (resource.owner === identity.site) return ALLOW;
   // The refusal never names the owner: a site probing ids learns nothing about whose they are.
-  return deny('FORBIDDEN', `this ${rule.resource} is not ${identity.site === null ? 'the centre’s' : `site ${identity.site}’s`}; this token does not reach it`);
+  const kind = msg(`resource.${rule.resource}`);
+  return deny('FORBIDDEN', identity.site === null ? msg('auth.notCentres', { resource: kind }) : msg('auth.notSites', { resource: kind, site: identity.site }));
 }
 
 /** Whose resources a listing shows: every owner's, or one owner's (null: the centre's). */

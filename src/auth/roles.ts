@@ -1,6 +1,7 @@
 // Roles, which of them may name a remote site, and the token claims the service issues and accepts.
 import { z } from 'zod';
 import { SiteId } from '../domain/primitives.js';
+import { msg, type Message } from '../i18n/message.js';
 
 export const ROLES = ['admin', 'pool-manager', 'operator', 'supervisor', 'checkin', 'site', 'inspector'] as const;
 export const Role = z.enum(ROLES).describe('Role of the token holder');
@@ -22,11 +23,10 @@ export const SITE_NAMING: Readonly<Record<Role, 'never' | 'may' | 'must'>> = {
 };
 
 /** Why a role cannot carry this site (or its absence), or null when the combination is allowed. */
-export function siteCombinationError(role: Role, site: string | undefined): string | null {
+export function siteCombinationError(role: Role, site: string | undefined): Message | null {
   const rule = SITE_NAMING[role];
-  const article = /^[aeiou]/.test(role) ? 'an' : 'a';
-  if (rule === 'must' && site === undefined) return `${article} ${role} token must name its site`;
-  if (rule === 'never' && site !== undefined) return `${article} ${role} token cannot name a site: ${role} is a role of the centre`;
+  if (rule === 'must' && site === undefined) return msg('auth.siteRequired', { role: msg(`role.${role}`) });
+  if (rule === 'never' && site !== undefined) return msg('auth.siteForbidden', { role: msg(`role.${role}`) });
   return null;
 }
 
@@ -40,6 +40,6 @@ export const TokenClaims = z
   })
   .superRefine((c, ctx) => {
     const problem = siteCombinationError(c.role, c.site);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['site'] });
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.text('en'), path: ['site'] });
   });
 export type TokenClaims = z.infer<typeof TokenClaims>;

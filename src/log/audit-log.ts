@@ -1,6 +1,7 @@
 // The audit log: hash-chained canonical entries in an RFC 9162 Merkle tree, appended by group commit, with signed
 // checkpoints. Durability contract: append() resolves only after the store has made the entry durable.
 import { AppError } from '../errors.js';
+import { msg } from '../i18n/message.js';
 import type { Store, StoredCheckpoint } from '../store/store.js';
 import { RecordConflictError, StoreConflictError, type RecordExpectation, type RecordWrite } from '../store/store.js';
 import { openCheckpoint, type Checkpoint, type CheckpointSigner } from './checkpoint.js';
@@ -207,9 +208,9 @@ export class AuditLog<C = Untyped> {
 
   private enqueue(builds: readonly EntryBuilder[], state: StateChange | undefined): Promise<Appended[]> {
     if (this.broken) {
-      return Promise.reject(new AppError('LOG_MISMATCH', `the audit log is broken at index ${this.broken.index}: ${this.broken.reason}`, this.broken));
+      return Promise.reject(new AppError('LOG_MISMATCH', msg('log.broken', { index: this.broken.index, reason: this.broken.reason }), this.broken));
     }
-    if (this.closed) return Promise.reject(new AppError('LOG_UNAVAILABLE', 'the audit log is closed'));
+    if (this.closed) return Promise.reject(new AppError('LOG_UNAVAILABLE', msg('log.closed')));
     return new Promise((resolve, reject) => {
       this.queue.push({ builds, state, resolve, reject });
       if (!this.flushing) {
@@ -281,7 +282,7 @@ export class AuditLog<C = Untyped> {
       if (this.needsReload) {
         // The store failing here is the log being unavailable, as when the write itself fails.
         await this.reload().catch((err: unknown) => {
-          throw err instanceof AppError ? err : new AppError('LOG_UNAVAILABLE', 'the audit log could not be read back', { cause: String(err) });
+          throw err instanceof AppError ? err : new AppError('LOG_UNAVAILABLE', msg('log.unreadable'), { cause: String(err) });
         });
       }
       const start = this.frontier.size;
@@ -317,7 +318,7 @@ export class AuditLog<C = Untyped> {
         // The expectation failed: the caller decides (the store wrote nothing, the tree is re-read).
         if (err instanceof RecordConflictError) throw err;
         // After any other failure the store's state is unknown (it may have committed); the reload will tell.
-        throw err instanceof AppError ? err : new AppError('LOG_UNAVAILABLE', 'the audit log could not be written', { cause: String(err) });
+        throw err instanceof AppError ? err : new AppError('LOG_UNAVAILABLE', msg('log.unwritable'), { cause: String(err) });
       }
     }
   }
@@ -358,7 +359,7 @@ export class AuditLog<C = Untyped> {
   }
 
   private async signCheckpoint(): Promise<StoredCheckpoint> {
-    if (this.broken) throw new AppError('LOG_MISMATCH', 'no checkpoint is signed over a broken log', this.broken);
+    if (this.broken) throw new AppError('LOG_MISMATCH', msg('log.brokenNoCheckpoint'), this.broken);
     if (this.needsReload) await this.reload();
     const size = this.frontier.size;
     if (this.lastCheckpoint && this.lastCheckpoint.size >= size) return this.lastCheckpoint;

@@ -13,10 +13,11 @@ import type { DrawResult } from '../draw/engine.js';
 import { EMPTY_HISTORY } from '../draw/history.js';
 import { begin, finish, OPERATOR_ENTROPY, resultEntry, sealable, type Begun, type SealedCore } from '../draw/protocol.js';
 import { AppError } from '../errors.js';
+import { msg } from '../i18n/message.js';
 import { encodeEntry } from '../log/entry.js';
 import { awaitingRosterKeys, awaitingRosterMark, draws, type DrawRecord } from '../records/draws.js';
 import { isPoolVersion, poolVersionExpected } from '../records/pool.js';
-import { projectExpected, projects, projectWrites, type ProjectRecord } from '../records/projects.js';
+import { projectExpected, projects, projectWrites, type ProjectRecord, type ProjectState } from '../records/projects.js';
 import { RecordConflictError, type RecordWrite, type Store } from '../store/store.js';
 import type { PoolService } from './pool.service.js';
 import type { ProjectService } from './project.service.js';
@@ -98,7 +99,7 @@ export class DrawService {
 
   async get(drawId: string): Promise<DrawRecord> {
     const found = await draws.read(this.store, drawId);
-    if (!found) throw new AppError('NOT_FOUND', `no draw ${drawId}`);
+    if (!found) throw new AppError('NOT_FOUND', msg('draw.notFound', { id: drawId }));
     return found.value;
   }
 
@@ -114,7 +115,7 @@ export class DrawService {
           return await this.attempt(projectId, kind, typeof by === 'string' ? by : by.sub, extra);
         } catch (err) {
           if (err instanceof PoolMoved && attempt < 3) continue;
-          if (err instanceof PoolMoved) throw new AppError('CONFLICT', 'the pool keeps changing; retry the draw');
+          if (err instanceof PoolMoved) throw new AppError('CONFLICT', msg('draw.poolKeepsChanging'));
           throw err;
         }
       }
@@ -194,7 +195,7 @@ export class DrawService {
         expects: [projectExpected(projectId, raw), poolVersionExpected(index.version)],
       });
     } catch (err) {
-      if (err instanceof RecordConflictError) throw isPoolVersion(err) ? new PoolMoved() : new AppError('CONFLICT', `project ${projectId} changed meanwhile`);
+      if (err instanceof RecordConflictError) throw isPoolVersion(err) ? new PoolMoved() : new AppError('CONFLICT', msg('project.changedMeanwhile', { id: projectId }));
       throw err;
     }
     const base: DrawRecord = { ...committed, commitIndex: commit.index, commitLeafHash: commit.leafHash.toString('hex'), resultIndex: null, resultHash: null };
@@ -267,7 +268,7 @@ export class DrawService {
   }
 
   private async siteRecipient(siteId: string): Promise<SiteRecipient> {
-    if (!this.sites) throw new AppError('SITE_UNAVAILABLE', `remote sites are not enabled here; project sealed to ${siteId} cannot be drawn`);
+    if (!this.sites) throw new AppError('SITE_UNAVAILABLE', msg('draw.sitesDisabled', { site: siteId }));
     return this.sites.recipient(siteId);
   }
 
@@ -334,7 +335,7 @@ export class DrawService {
 /** The project is no longer waiting for a draw (drawn meanwhile by another instance, cancelled, …): 409. */
 export class NotScheduledError extends AppError {
   constructor(projectId: string, state: string) {
-    super('CONFLICT', `project ${projectId} is ${state}`);
+    super('CONFLICT', msg('project.wrongState', { id: projectId, state: msg(`projectState.${state as ProjectState}`) }));
     this.name = 'NotScheduledError';
   }
 }
@@ -342,7 +343,7 @@ export class NotScheduledError extends AppError {
 /** Another holder has the project's draw lease: its draw is running (or a stale draw is being aborted) elsewhere: 409. */
 export class DrawInProgressError extends AppError {
   constructor(projectId: string) {
-    super('DRAW_IN_PROGRESS', `a draw of project ${projectId} is in progress; ask for the project's state, or retry shortly`);
+    super('DRAW_IN_PROGRESS', msg('draw.inProgress', { id: projectId }));
     this.name = 'DrawInProgressError';
   }
 }
@@ -350,8 +351,8 @@ export class DrawInProgressError extends AppError {
 /** A result write that lost a race: a clear 409 (the project aborted or edited since the commit), never a bare conflict. */
 function resultConflict(err: unknown, projectId: string, drawId: string): unknown {
   if (!(err instanceof RecordConflictError)) return err;
-  if (err.collection === projects.collection) return new AppError('CONFLICT', `project ${projectId} changed before the result of draw ${drawId} was written (aborted or edited meanwhile); the draw has no result, draw again`);
-  return new AppError('CONFLICT', `the result of draw ${drawId} could not be written: its ${err.collection} changed meanwhile; draw again`);
+  if (err.collection === projects.collection) return new AppError('CONFLICT', msg('draw.resultProjectChanged', { project: projectId, draw: drawId }));
+  return new AppError('CONFLICT', msg('draw.resultConflict', { draw: drawId, collection: err.collection }));
 }
 
 /** The pool changed between preparing and committing: prepare again on the new index. */
@@ -359,7 +360,7 @@ class PoolMoved extends Error {}
 
 /** Opens a draw's sealed result with the service's private sealing key. */
 export function openSealedResult(draw: DrawRecord, sealingPrivateKey: KeyObject): SealedContent {
-  if (!draw.sealed) throw new AppError('NOT_FOUND', `draw ${draw.drawId} has no result`);
+  if (!draw.sealed) throw new AppError('NOT_FOUND', msg('draw.noResult', { id: draw.drawId }));
   return JSON.parse(open(draw.sealed, draw.drawId, 'service', sealingPrivateKey).toString('utf8')) as SealedContent;
 }
 

@@ -8,9 +8,10 @@ import type { TokenClaims } from '../auth/roles.js';
 import { callTexts } from '../calls/text.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import type { Policy } from '../domain/policy.js';
-import { conflictContext, expertExclusions } from '../draw/conflicts.js';
+import { conflictContext, expertExclusions, type ExclusionCode } from '../draw/conflicts.js';
 import { EMPTY_HISTORY } from '../draw/history.js';
 import { AppError } from '../errors.js';
+import { msg } from '../i18n/message.js';
 import * as R from '../roster/roster.js';
 import { RecordConflictError, type RecordExpectation, type RecordWrite, type Store } from '../store/store.js';
 import { newBatchId, type OutboxService, type Queued } from './outbox.service.js';
@@ -105,16 +106,16 @@ export class RosterService {
   async respond(token: string, accept: boolean): Promise<{ answer: 'accept' | 'decline'; state: R.CallState }> {
     for (let attempt = 0; ; attempt++) {
       const link = await this.link(token);
-      if (link.expiresAt <= this.iso()) throw new AppError('GONE', 'the time to answer this call has passed');
+      if (link.expiresAt <= this.iso()) throw new AppError('GONE', msg('call.deadlinePassed'));
       const { roster, raw } = await this.read(link.drawId);
       const call = roster.calls.find((c) => c.messageId === link.messageId);
       // The roster is the truth about a call: an answer is given once (the commit expects the roster as read).
-      if (call?.state === 'accepted' || call?.state === 'declined' || call?.state === 'checked-in') throw new AppError('CONFLICT', 'this call has already been answered');
+      if (call?.state === 'accepted' || call?.state === 'declined' || call?.state === 'checked-in') throw new AppError('CONFLICT', msg('call.answered'));
       let step: R.Transition;
       try {
         step = R.answer(roster, link.messageId, accept, this.iso());
       } catch (err) {
-        if (err instanceof R.RosterError) throw new AppError('GONE', 'this call is no longer open');
+        if (err instanceof R.RosterError) throw new AppError('GONE', msg('call.closed'));
         throw err;
       }
       const { record: project } = await this.projects.get(roster.projectId);
@@ -123,7 +124,7 @@ export class RosterService {
         await this.commit(raw, next.roster, next.entries, next.writes);
       } catch (err) {
         if (err instanceof RecordConflictError && attempt < 5) continue;
-        throw err instanceof RecordConflictError ? new AppError('CONFLICT', 'the call changed meanwhile; answer again') : err;
+        throw err instanceof RecordConflictError ? new AppError('CONFLICT', msg('call.changed')) : err;
       }
       const changed = step.changed[0]!;
       return { answer: accept ? 'accept' : 'decline', state: changed.state };
@@ -135,7 +136,7 @@ export class RosterService {
     const batch = await this.outbox.batch(batchOfToken(token));
     const hash = createHash('sha256').update(token).digest();
     const message = batch?.messages.find((m) => m.tokenHash !== null && timingSafeEqual(Buffer.from(m.tokenHash, 'hex'), hash));
-    if (!batch || !message?.expiresAt) throw new AppError('NOT_FOUND', 'this response link is not valid');
+    if (!batch || !message?.expiresAt) throw new AppError('NOT_FOUND', msg('call.linkInvalid'));
     return { drawId: batch.drawId, messageId: message.messageId, expiresAt: message.expiresAt };
   }
 
@@ -187,12 +188,12 @@ export class RosterService {
   async checkIn(projectId: string, idNumber: string, by: TokenClaims): Promise<Assignment> {
     const { record: project } = await this.projects.get(projectId);
     // Which desk may check in here (a site's desk only its site's projects) is the authorization policy's `checkin` rule.
-    if (!project.drawId || project.state !== 'drawn') throw new AppError('CONFLICT', `project ${projectId} has no completed draw`);
+    if (!project.drawId || project.state !== 'drawn') throw new AppError('CONFLICT', msg('project.noCompletedDraw', { id: projectId }));
     const terminal = `${by.role}:${by.site ?? ''}:${by.sub}`;
     const recent = await this.recentMisses(terminal);
     if (recent.length >= CHECKIN_MISSES) {
       await this.log.append('checkin.blocked', { drawId: project.drawId, projectId, terminal: by.sub });
-      throw new AppError('RATE_LIMITED', `too many unmatched ID numbers from this terminal; wait ${CHECKIN_WINDOW_MS / 60_000} minutes`);
+      throw new AppError('RATE_LIMITED', msg('checkin.tooManyMisses', { minutes: CHECKIN_WINDOW_MS / 60_000 }));
     }
     const expertId = await this.pool.byIdNumber(idNumber);
     for (let attempt = 0; ; attempt++) {
@@ -201,12 +202,12 @@ export class RosterService {
       if (!call) {
         await this.countMiss(terminal, recent);
         await this.log.append('checkin.unmatched', { drawId: project.drawId, projectId, terminal: by.sub });
-        throw new AppError('NOT_FOUND', 'this ID number belongs to no expert called for this project');
+        throw new AppError('NOT_FOUND', msg('checkin.noMatch'));
       }
       if (call.state === 'checked-in') {
         await this.countMiss(terminal, recent);
         await this.log.append('checkin.repeated', { drawId: project.drawId, group: call.group, seat: call.seat, rank: call.rank, terminal: by.sub });
-        throw new AppError('CONFLICT', 'this expert has already checked in');
+        throw new AppError('CONFLICT', msg('checkin.already'));
       }
       const expert = this.pool.expert(call.expertId);
       const known = { ...project.project, bidders: [...new Set([...project.project.bidders, ...(project.knownBidders ?? [])])].sort() };
@@ -219,7 +220,7 @@ export class RosterService {
         if (err instanceof RecordConflictError && attempt < 5) continue;
         throw err;
       }
-      if (conflicts.length > 0) throw new AppError('CHECKIN_REFUSED', 'this expert has a conflict of interest with a party of the project and may not evaluate it; the next ranked expert is being called', { codes: conflicts });
+      if (conflicts.length > 0) throw new AppError('CHECKIN_REFUSED', msg('checkin.refused', { reasons: conflicts.map((c) => msg(`exclusion.${c as ExclusionCode | 'NOT_IN_POOL'}`)) }), { codes: conflicts });
       const group = roster.groups[call.group]!;
       return { expertId: call.expertId, name: this.pool.personal(call.expertId).name, specialty: group.specialty, group: call.group, seat: call.seat, venue: project.venue, bidOpeningAt: project.project.bidOpeningAt };
     }
@@ -230,7 +231,7 @@ export class RosterService {
    * must approve within the window; the second approval unseals. Each approval and the unseal are log entries.
    */
   async approveUnseal(drawId: string, projectId: string, bidOpeningAt: string, by: TokenClaims): Promise<UnsealRecord> {
-    if (this.now() < Date.parse(bidOpeningAt)) throw new AppError('SEALED', 'the list stays sealed until bid opening');
+    if (this.now() < Date.parse(bidOpeningAt)) throw new AppError('SEALED', msg('draw.sealedUntilOpening'));
     for (let attempt = 0; ; attempt++) {
       const found = await unseals.read(this.store, drawId);
       const raw = found?.raw ?? null;
@@ -260,7 +261,7 @@ export class RosterService {
   /** The whole panel with names: only once unsealed. */
   async panel(drawId: string, by: TokenClaims): Promise<Array<{ group: number; specialty: string; seat: number; rank: number; expertId: string; name: string; state: R.CallState }>> {
     const unseal = await this.unsealState(drawId);
-    if (!unseal?.unsealedAt) throw new AppError('SEALED', 'the list is sealed: it opens after bid opening with an operator\'s and a supervisor\'s approval');
+    if (!unseal?.unsealedAt) throw new AppError('SEALED', msg('draw.panelSealed'));
     const { roster } = await this.read(drawId);
     // Every reveal of names is a log entry, each reading of the opened list too: who read it, and when.
     await this.log.append('draw.panel-read', { drawId, projectId: roster.projectId, by: by.sub, role: by.role });
@@ -279,7 +280,7 @@ export class RosterService {
   /** The roster as stored (opened), for the service's own use (disclosure, tests). */
   async read(drawId: string): Promise<{ roster: R.Roster; raw: Buffer }> {
     const found = await rosters.read(this.store, drawId);
-    if (!found) throw new AppError('NOT_FOUND', `draw ${drawId} has no roster`);
+    if (!found) throw new AppError('NOT_FOUND', msg('draw.noRoster', { id: drawId }));
     return { roster: this.opened(found.value), raw: found.raw };
   }
 

@@ -92,7 +92,7 @@ describe('finding 1: a token naming a site reaches that site only; a revoked sit
     expect(logged).toMatch(/"access":\{"action":"draw.read","role":"site","site":"site-1","sub":"s1-clerk"/);
     const revoked = await t.app.inject({ method: 'GET', url: '/v1/session', headers: t.auth('site', { site: 'site-2', subject: 's2-clerk' }) });
     expect(revoked.statusCode).toBe(403);
-    expect(revoked.json().error).toMatchObject({ code: 'FORBIDDEN', message: 'site site-2 is revoked' });
+    expect(revoked.json().error).toMatchObject({ code: 'FORBIDDEN', message: '远程评标场地 site-2 已被撤销' });
   });
 });
 

@@ -271,7 +271,7 @@ describe('remote sites', () => {
     ] as const) {
       const res = await t.app.inject({ url, headers });
       expect(res.statusCode).toBe(403);
-      expect(res.json().error.message).toContain('revoked');
+      expect(res.json().error.message).toBe('远程评标场地 site-a 已被撤销');
     }
     const desk = await t.app.inject({ method: 'POST', url: '/v1/checkins', headers: as('checkin', 'site-a'), payload: { projectId: 'P-SITE-A', idNumber: syntheticPersonal(1).idNumber } });
     expect(desk.statusCode).toBe(403);

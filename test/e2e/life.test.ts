@@ -100,6 +100,8 @@ describe('the life of a project', () => {
       if (c === conflicted) {
         expect(res.statusCode, res.body).toBe(409);
         expect(res.json().error.code).toBe('CHECKIN_REFUSED');
+        // The desk reads why, in Chinese by default: the bidder is the expert's employer.
+        expect(res.json().error.message).toContain('工作单位是投标人');
         expect(res.body).not.toContain(personalOf.get(c.expertId)!.name);
       } else {
         expect(res.statusCode, res.body).toBe(200);

@@ -10,6 +10,7 @@ import { ACTIONS, authorize, listReach, type Action, type Decision, type Identit
 import type { TokenClaims } from '../../auth/roles.js';
 import { checkClaims } from '../../auth/tokens.js';
 import { AppError } from '../../errors.js';
+import { msg } from '../../i18n/message.js';
 import { hookList } from './route-hooks.js';
 
 declare module '@fastify/jwt' {
@@ -46,7 +47,7 @@ export function claimsOf(request: FastifyRequest): TokenClaims | null {
 /** Throws the refusal; a verified token refused is also a warning in the service log, so that probing shows early. */
 function enforce(decision: Decision, request: FastifyRequest, action: Action, claims?: TokenClaims): void {
   if (decision.kind !== 'deny') return;
-  if (claims) request.log.warn({ access: { action, role: claims.role, site: claims.site ?? null, sub: claims.sub, reason: decision.message } }, 'access denied');
+  if (claims) request.log.warn({ access: { action, role: claims.role, site: claims.site ?? null, sub: claims.sub, reason: decision.message.text('en') } }, 'access denied');
   throw new AppError(decision.code, decision.message);
 }
 
@@ -60,13 +61,13 @@ export default fp(
       if (header === undefined) return;
       const m = BEARER.exec(header);
       if (!m) {
-        request.authn = { error: new AppError('UNAUTHENTICATED', 'the Authorization header must be "Bearer <token>"') };
+        request.authn = { error: new AppError('UNAUTHENTICATED', msg('auth.bearerFormat')) };
         return;
       }
       try {
         request.authn = { claims: checkClaims(await request.jwtVerify(), config.EXPERT_DRAW_TOKEN_MAX_TTL_S) };
       } catch (err) {
-        request.authn = { error: err instanceof AppError ? err : new AppError('UNAUTHENTICATED', 'the access token is invalid or has expired') };
+        request.authn = { error: err instanceof AppError ? err : new AppError('UNAUTHENTICATED', msg('auth.tokenInvalid')) };
       }
     });
 
@@ -110,7 +111,7 @@ export default fp(
 
       const check: onRequestAsyncHookHandler = async (request) => {
         const a = request.authn;
-        if (a === null) throw new AppError('UNAUTHENTICATED', 'an Authorization: Bearer token is required');
+        if (a === null) throw new AppError('UNAUTHENTICATED', msg('auth.tokenRequired'));
         if ('error' in a) throw a.error;
         const identity = await identityOf(a.claims);
         const decision = authorize(identity, action);

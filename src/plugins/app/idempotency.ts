@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { jcs } from '../../crypto/canonical.js';
 import type { PersonalDataVault } from '../../crypto/personal-data.js';
 import { AppError } from '../../errors.js';
+import { msg } from '../../i18n/message.js';
 import { answerContext, savedAnswers } from '../../records/idempotency.js';
 import { ErrorBody } from '../../schemas/common.js';
 import type { RecordWrite } from '../../store/store.js';
@@ -78,19 +79,19 @@ export default fp(
     const takeKey: preHandlerAsyncHookHandler = async (request, reply) => {
       const key = request.headers['idempotency-key'];
       if (key === undefined) return;
-      if (typeof key !== 'string' || !KEY_PATTERN.test(key)) throw new AppError('INVALID_INPUT', 'Idempotency-Key must be 8–128 visible ASCII characters');
+      if (typeof key !== 'string' || !KEY_PATTERN.test(key)) throw new AppError('INVALID_INPUT', msg('http.idempotencyKey'));
       const pending: Pending = { slot: slotOf(request, key), fingerprint: fingerprintOf(request) };
       const replay = async (): Promise<boolean> => {
         const saved = (await savedAnswers.read(store, pending.slot))?.value;
         if (!saved) return false;
-        if (saved.fingerprint !== pending.fingerprint) throw new AppError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used for a different request');
+        if (saved.fingerprint !== pending.fingerprint) throw new AppError('IDEMPOTENCY_CONFLICT', msg('http.idempotencyReused'));
         const body = vault.openBytes(answerContext(pending.slot), saved.body).toString('utf8');
         await reply.status(saved.status).header('idempotent-replayed', 'true').type('application/json; charset=utf-8').send(body);
         return true;
       };
       if (await replay()) return reply;
       if (!(await store.claimLease(`${savedAnswers.collection}:${pending.slot}`, request.id, LEASE_MS))) {
-        throw new AppError('CONFLICT', 'a request with this Idempotency-Key is still in progress; repeat it shortly');
+        throw new AppError('CONFLICT', msg('http.idempotencyPending'));
       }
       leases.set(request.id, pending.slot);
       // The first copy may have finished between the read and the claim.

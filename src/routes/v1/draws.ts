@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { SEALED_EXPORT_FORMAT } from '../../crypto/sealing.js';
 import { DrawId } from '../../domain/primitives.js';
 import { AppError } from '../../errors.js';
+import { msg } from '../../i18n/message.js';
 import { errorResponses } from '../../schemas/common.js';
 import { DrawView, drawView } from '../../schemas/draw.js';
 import { checkRange, CursorParam, Limit, Next, pageAnswer, SiteFilter, StateList, TimeRange } from '../../schemas/listing.js';
@@ -67,7 +68,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const draw = await draws.get(request.params.id);
       const { record } = await projects.get(draw.projectId);
-      if (draw.state !== 'drawn') throw new AppError('CONFLICT', `draw ${draw.drawId} is ${draw.state}`);
+      if (draw.state !== 'drawn') throw new AppError('CONFLICT', msg('draw.wrongState', { id: draw.drawId, state: msg(`drawState.${draw.state}`) }));
       const u = await roster.approveUnseal(draw.drawId, draw.projectId, record.project.bidOpeningAt, request.principal);
       return { unsealed: u.unsealedAt !== null, approvals: u.approvals.map((a) => ({ by: a.sub, role: a.role, at: a.at })) };
     },
