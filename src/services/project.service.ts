@@ -43,6 +43,9 @@ export class ProjectService {
     const broken: Message[] = [];
     if (lead > this.policy.maxLeadTimeMinutes) broken.push(msg('project.leadTooLong', { lead, max: this.policy.maxLeadTimeMinutes }));
     if (opening <= this.now()) broken.push(msg('project.openingPast'));
+    // Inside the lead time the draw runs at once; the experts still need their whole time to answer, and a minute.
+    const notice = this.policy.responseDeadlineMinutes + 1;
+    if (opening > this.now() && opening - this.now() < notice * MINUTE) broken.push(msg('project.openingTooSoon', { minutes: notice, answer: this.policy.responseDeadlineMinutes }));
     if (broken.length > 0) throw new AppError('SCHEDULE_RULES', msg('project.scheduleRules', { rules: clauses(broken) }), { rules: broken });
     checkCommittee(r.request, this.policy);
     const index = this.pool.current();
@@ -54,7 +57,8 @@ export class ProjectService {
       name: r.name,
       venue: r.venue,
       leadTimeMinutes: lead,
-      drawAt: new Date(opening - lead * MINUTE).toISOString(),
+      // Registered inside the lead time: due now (drawn at the scheduler's next pass), never a time in the past.
+      drawAt: new Date(Math.max(opening - lead * MINUTE, this.now())).toISOString(),
       state: 'scheduled',
       drawId: null,
       revision: 1,

@@ -17,6 +17,10 @@ export const project = defineMessages({
   scheduleRules: { zh: '不符合抽取时间规则：{rules}', en: 'the schedule rules are not met: {rules}' },
   leadTooLong: { zh: '提前 {lead} 分钟抽取，超过政策上限 {max} 分钟', en: 'lead time of {lead} minutes exceeds the policy cap of {max}' },
   openingPast: { zh: '开标时间不在将来', en: 'bid opening is not in the future' },
+  openingTooSoon: {
+    zh: '距开标不足 {minutes} 分钟：专家来不及在开标前答复通知（政策给专家 {answer} 分钟答复）',
+    en: 'bid opening is less than {minutes} minutes away: the experts could not answer their calls before it (the policy gives them {answer} minutes to answer)',
+  },
   unknownSpecialties: { zh: '专家库中没有专业为 {specialties} 的专家', en: 'no expert in the pool holds {specialties}' },
 });
 
