@@ -44,6 +44,19 @@ export interface RosterSettings {
   readonly timeZone: string;
 }
 
+/**
+ * A call as its answer page shows it. `expired`: the deadline passed with no answer (the seat may still be waiting for
+ * the timeout pass); `superseded`: timed out and the seat called the next ranked expert; `closed`: no longer open for
+ * any other reason (refused at check-in).
+ */
+export interface CallView {
+  readonly state: 'waiting' | 'accepted' | 'declined' | 'expired' | 'superseded' | 'closed';
+  readonly deadline: string;
+  readonly answeredAt: string | null;
+  readonly bidOpeningAt: string;
+  readonly venue: string | null;
+}
+
 /** Entries that move one seat's call. */
 type SeatChange = 'call.accepted' | 'call.declined' | 'call.timeout' | 'checkin.admitted' | 'checkin.refused';
 
@@ -129,6 +142,25 @@ export class RosterService {
       const call = step.changed[0]!;
       return { answer: accept ? 'accept' : 'decline', state: call.state };
     }
+  }
+
+  /** What the answer page of a response link shows (null: no such link). Time and place only, never the project. */
+  async callView(token: string): Promise<CallView | null> {
+    const t = (await responseTokens.read(this.store, sha256(token)))?.value;
+    if (!t) return null;
+    const { roster } = await this.read(t.drawId);
+    const call = roster.calls.find((c) => c.messageId === t.messageId);
+    if (!call) return null;
+    const { record: project } = await this.projects.get(roster.projectId);
+    const current = R.currentCall(roster, call.group, call.seat) === call;
+    // The link's deadline decides, as in respond(): past it, the call is over even before the timeout pass runs.
+    const state: CallView['state'] =
+      call.state === 'accepted' || call.state === 'checked-in' ? 'accepted'
+      : call.state === 'declined' ? 'declined'
+      : call.state === 'calling' && current ? (t.expiresAt <= this.iso() ? 'expired' : 'waiting')
+      : call.state === 'timeout' ? (current ? 'expired' : 'superseded')
+      : 'closed';
+    return { state, deadline: t.expiresAt, answeredAt: call.answeredAt, bidOpeningAt: project.project.bidOpeningAt, venue: project.venue };
   }
 
   /** Times out every open call past its deadline, in every roster, and calls the next ranked experts. */
@@ -319,7 +351,7 @@ export class RosterService {
     for (const c of calls) {
       const messageId = `M-${randomUUID()}`;
       const token = randomBytes(24).toString('base64url');
-      const responseUrl = `${this.settings.publicUrl.replace(/\/$/, '')}/v1/responses/${token}`;
+      const responseUrl = `${this.settings.publicUrl.replace(/\/$/, '')}/r/${token}`;
       const phone = this.pool.personal(c.expertId).phone;
       const text = callText({ venue: project.venue ?? '评标室', bidOpeningAt: project.project.bidOpeningAt, timeZone: this.settings.timeZone, responseUrl, deadline });
       writes.push(...this.outbox.queue(roster.drawId, { messageId, kind: 'call', channel: 'sms', to: phone, text, responseUrl, expiresAt: deadline }));

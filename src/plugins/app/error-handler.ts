@@ -1,5 +1,5 @@
 // One place maps every failure to an HTTP answer with a stable code. 5xx answers never carry internals.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type ErrorCode } from '../../errors.js';
@@ -17,30 +17,43 @@ const FASTIFY_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'INVALID_INPUT', message: 'the content length does not match the body' },
 };
 
+/** What a failure answers: status, stable code, a message for a person, details on 4xx only. Logs what a 5xx hides. */
+export interface ErrorAnswer {
+  readonly status: number;
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly details?: unknown;
+}
+
+/** Maps any error a route or hook throws to its answer; shared by the JSON answers here and the expert's page. */
+export function errorAnswer(err: FastifyError, request: FastifyRequest): ErrorAnswer {
+  if (err instanceof AppError) {
+    if (err.status >= 500) request.log.error({ err: { code: err.code, message: err.message } }, 'request failed');
+    // 5xx messages are ours and carry no internals; details are only given on 4xx.
+    return { status: err.status, code: err.code, message: err.message, details: err.status < 500 ? err.details : undefined };
+  }
+  // A lost optimistic check that no service translated: a conflict, never a 500. The record is not named (keys
+  // can be keyed hashes of people).
+  if (err instanceof RecordConflictError) return { status: 409, code: 'CONFLICT', message: 'the record changed meanwhile (another request or instance changed it first); read it again and retry' };
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    // Paths and messages only: the rejected values are never echoed (they may be ID numbers or phones).
+    const issues = err.validation.map((v) => ({ in: err.validationContext, path: v.instancePath || '/', message: v.message }));
+    return { status: 400, code: 'INVALID_INPUT', message: `invalid ${err.validationContext ?? 'request'}`, details: { issues } };
+  }
+  const known = err.code ? FASTIFY_ERRORS[err.code] : undefined;
+  if (known) return { status: err.statusCode ?? 400, ...known };
+  if (err instanceof SyntaxError || err.code?.startsWith('FST_ERR_CTP')) return { status: 400, code: 'INVALID_INPUT', message: 'the request body could not be parsed' };
+  if (err.statusCode === 429) return { status: 429, code: 'RATE_LIMITED', message: 'too many requests' };
+  if (err.statusCode === 503) return { status: 503, code: 'STORE_UNAVAILABLE', message: 'the service is overloaded or its store is unavailable' };
+  request.log.error({ err }, 'unexpected error');
+  return { status: 500, code: 'INTERNAL', message: 'internal error' };
+}
+
 export default fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((err: FastifyError, request, reply) => {
-      const id = request.id;
-      if (err instanceof AppError) {
-        if (err.status >= 500) request.log.error({ err: { code: err.code, message: err.message } }, 'request failed');
-        // 5xx messages are ours and carry no internals; details are only given on 4xx.
-        return reply.status(err.status).send(body(err.code, err.message, id, err.status < 500 ? err.details : undefined));
-      }
-      // A lost optimistic check that no service translated: a conflict, never a 500. The record is not named (keys
-      // can be keyed hashes of people).
-      if (err instanceof RecordConflictError) return reply.status(409).send(body('CONFLICT', 'the record changed meanwhile (another request or instance changed it first); read it again and retry', id));
-      if (hasZodFastifySchemaValidationErrors(err)) {
-        // Paths and messages only: the rejected values are never echoed (they may be ID numbers or phones).
-        const issues = err.validation.map((v) => ({ in: err.validationContext, path: v.instancePath || '/', message: v.message }));
-        return reply.status(400).send(body('INVALID_INPUT', `invalid ${err.validationContext ?? 'request'}`, id, { issues }));
-      }
-      const known = err.code ? FASTIFY_ERRORS[err.code] : undefined;
-      if (known) return reply.status(err.statusCode ?? 400).send(body(known.code, known.message, id));
-      if (err instanceof SyntaxError || err.code?.startsWith('FST_ERR_CTP')) return reply.status(400).send(body('INVALID_INPUT', 'the request body could not be parsed', id));
-      if (err.statusCode === 429) return reply.status(429).send(body('RATE_LIMITED', 'too many requests', id));
-      if (err.statusCode === 503) return reply.status(503).send(body('STORE_UNAVAILABLE', 'the service is overloaded or its store is unavailable', id));
-      request.log.error({ err }, 'unexpected error');
-      return reply.status(500).send(body('INTERNAL', 'internal error', id));
+      const a = errorAnswer(err, request);
+      return reply.status(a.status).send(body(a.code, a.message, request.id, a.details));
     });
     app.setNotFoundHandler((request, reply) => reply.status(404).send(body('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`, request.id)));
   },
