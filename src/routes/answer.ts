@@ -99,7 +99,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/:token',
     {
-      config: { access: 'public' },
+      // No Idempotency-Key: browsers send none, and a repeated answer shows the page as the first one left it.
+      config: { access: 'public', idempotency: false },
       bodyLimit: FORM_LIMIT,
       // A wrong answer field is shown on the page, not as a JSON error.
       attachValidation: true,

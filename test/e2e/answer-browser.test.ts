@@ -82,23 +82,17 @@ describe.skipIf(missing)('the answer page in Chromium on a phone', () => {
         await page.close();
       });
 
-      it('accepts, and the page then says so and offers nothing more', async () => {
-        const page = await open(mode, 0);
-        await page.getByRole('button', { name: '接受' }).tap();
-        await page.waitForSelector('main[data-state="accepted"]');
-        expect(await page.locator('.status').innerText()).toContain('您已接受邀请');
-        expect(await page.locator('form').count()).toBe(0);
-        expect(page.url()).toBe(`${base}${runs.get(mode)!.paths[0]}`);
-        await page.close();
-      });
-
-      it('declines', async () => {
-        const page = await open(mode, 1);
-        await page.getByRole('button', { name: '拒绝' }).tap();
-        await page.waitForSelector('main[data-state="declined"]');
-        expect(await page.locator('.status').innerText()).toContain('您已拒绝本次邀请');
-        await page.close();
-      });
+      for (const [seat, button, state, words] of [[0, '接受', 'accepted', '您已接受邀请'], [1, '拒绝', 'declined', '您已拒绝本次邀请']] as const) {
+        it(`${state === 'accepted' ? 'accepts' : 'declines'}, and the page then says so and offers nothing more`, async () => {
+          const page = await open(mode, seat);
+          await page.getByRole('button', { name: button }).tap();
+          await page.waitForSelector(`main[data-state="${state}"]`);
+          expect(await page.locator('.status').innerText()).toContain(words);
+          expect(await page.locator('form').count()).toBe(0);
+          expect(page.url()).toBe(`${base}${runs.get(mode)!.paths[seat]}`);
+          await page.close();
+        });
+      }
 
       it('answers an unknown link with the same page', async () => {
         const page = await open(mode, `/r/${'Q'.repeat(32)}`);
