@@ -88,8 +88,8 @@ export type Config = z.infer<typeof ConfigSchema>;
 
 /**
  * The listener's own address as a base URL: what the answer links say when no public URL is set (development). A
- * wildcard host is reached through loopback; port 0 (any free port) cannot be known before listening, so such a
- * deployment must set EXPERT_DRAW_PUBLIC_URL.
+ * wildcard host is reached through loopback; for port 0 the server names the port it got once listening
+ * (OpenedContext.listening).
  */
 export function listenerUrl(host: string, port: number): string {
   const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;

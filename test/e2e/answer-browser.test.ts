@@ -27,13 +27,15 @@ describe.skipIf(missing)('the answer page in Chromium on a phone', () => {
   const runs = new Map<Mode, { context: BrowserContext; paths: string[]; posts: string[]; errors: string[] }>();
 
   beforeAll(async () => {
-    t = await build({}, { now: () => clock });
+    // Port 0 and no EXPERT_DRAW_PUBLIC_URL: the links the experts get follow the port the app listens on.
+    t = await build({ EXPERT_DRAW_PORT: '0' }, { now: () => clock });
     await importPool(t, 'answer-browser', 40);
-    base = (await t.app.listen({ host: '127.0.0.1', port: 0 })).replace(/\/$/, '');
+    base = await t.listen();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     for (const mode of MODES) {
       const { links } = await drawnCalls(t, mode.project, { bidOpeningAt: '2026-12-01T10:00:00+08:00', venue: '杭州市公共资源交易中心 5号评标室' });
       const context = await browser.newContext({ ...PHONE, javaScriptEnabled: mode.js });
+      for (const link of links) expect(link.startsWith(`${base}/r/`)).toBe(true);
       const run = { context, paths: links.map((l) => new URL(l).pathname), posts: [] as string[], errors: [] as string[] };
       context.on('request', (r) => {
         if (r.method() === 'POST') run.posts.push(new URL(r.url()).pathname.replace(/[A-Za-z0-9_-]{32}$/, '{token}'));
