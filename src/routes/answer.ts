@@ -53,14 +53,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     reply.header('content-security-policy', PAGE_CSP);
   });
 
-  const page = (reply: FastifyReply, status: number, lang: PageLang, token: string, notice: Notice | null = null) =>
-    (TOKEN.test(token) ? roster.callView(token) : Promise.resolve(null)).then((view) => {
-      // A link the service does not know is 404 whatever was asked; a call that can no longer be answered is 410.
-      const shown = view === null ? 404 : status === 200 && ['expired', 'superseded', 'closed'].includes(view.state) ? 410 : status;
-      // A conflict on a call still open is a race lost to another instance, not an earlier answer: send it again.
-      const said = notice === 'answered' && view?.state === 'waiting' ? 'retry' : notice;
-      return reply.status(shown).type('text/html; charset=utf-8').send(answerPage({ lang, view, now: now(), timeZone, code: STATUS[shown] ?? null, notice: said }));
-    });
+  /** The page of a link as its call is now, answered with `status` (or 404 / 410 when the call says so). */
+  const page = async (reply: FastifyReply, status: number, lang: PageLang, token: string, notice: Notice | null = null) => {
+    const view = TOKEN.test(token) ? await roster.callView(token) : null;
+    // A link the service does not know is 404 whatever was asked; a call that can no longer be answered is 410.
+    const shown = view === null ? 404 : status === 200 && ['expired', 'superseded', 'closed'].includes(view.state) ? 410 : status;
+    // A conflict on a call still open is a race lost to another instance, not an earlier answer: send it again.
+    const said = notice === 'answered' && view?.state === 'waiting' ? 'retry' : notice;
+    return reply.status(shown).type('text/html; charset=utf-8').send(answerPage({ lang, view, now: now(), timeZone, code: STATUS[shown] ?? null, notice: said }));
+  };
 
   // Failures that are not about the call (rate limit, store, a body the page never sends): the same look, and the code.
   app.setErrorHandler((err: FastifyError, request, reply) => {
