@@ -1,6 +1,6 @@
 // Opens what the service runs on — keys, store, audit log — from the configuration, and closes it in order.
 import type { EntryPayloads } from './audit/entries.js';
-import type { Config } from './config.js';
+import { listenerUrl, type Config } from './config.js';
 import { loadKeys } from './instance-keys.js';
 import { AuditLog } from './log/audit-log.js';
 import type { AppContext } from './plugins/app/context.js';
@@ -28,6 +28,11 @@ import type { Store } from './store/store.js';
 
 export interface OpenedContext {
   readonly ctx: AppContext;
+  /**
+   * The server listens on `port`. Without EXPERT_DRAW_PUBLIC_URL the answer links follow it (port 0 is known only
+   * now); returns the base the links use.
+   */
+  listening(port: number): string;
   close(): Promise<void>;
 }
 
@@ -69,7 +74,10 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
       ? new WebhookAdapter({ url: config.EXPERT_DRAW_CALL_WEBHOOK_URL!, secret: Buffer.from(config.EXPERT_DRAW_CALL_WEBHOOK_SECRET!, 'hex') })
       : new FileAdapter({ path: config.EXPERT_DRAW_CALLS_FILE ?? join(config.EXPERT_DRAW_DATA_DIR, 'calls.jsonl') });
   const outbox = new OutboxService(store, auditLog, vault, adapter, now);
-  const roster = new RosterService(store, auditLog, pool, projects, outbox, vault, policy, { publicUrl: config.EXPERT_DRAW_PUBLIC_URL, timeZone: config.EXPERT_DRAW_TIME_ZONE }, now);
+  // Read by the roster at each call, so that links made after listen() on port 0 name the real port.
+  const links = { publicUrl: config.EXPERT_DRAW_PUBLIC_URL, timeZone: config.EXPERT_DRAW_TIME_ZONE };
+  const defaultLinks = config.EXPERT_DRAW_PUBLIC_URL === listenerUrl(config.EXPERT_DRAW_HOST, config.EXPERT_DRAW_PORT);
+  const roster = new RosterService(store, auditLog, pool, projects, outbox, vault, policy, links, now);
   await outbox.indexPending();
   await roster.indexDeadlines();
   const sites = new SiteService(store, auditLog, config.EXPERT_DRAW_SITE_CA_FILE ?? join(config.EXPERT_DRAW_KEYS_DIR, 'ca', 'ca.pem'), now);
@@ -94,6 +102,10 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   }
   return {
     ctx: { config, keys, store, auditLog, vault, pool, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, listings, timeline, now },
+    listening(port) {
+      if (defaultLinks) links.publicUrl = listenerUrl(config.EXPERT_DRAW_HOST, port);
+      return links.publicUrl;
+    },
     async close() {
       await scheduler.stop();
       await calls.stop();

@@ -52,12 +52,11 @@ function cleanVenue(venue: string): string {
   return v;
 }
 
-interface LocalTime {
+export interface LocalTime {
   date: string;
   time: string;
 }
 
-/** Wall-clock date (YYYY-MM-DD) and time (HH:mm, 24-hour) of an instant in a zone. Throws on an unknown zone. */
 /** One formatter per time zone: building an Intl.DateTimeFormat costs far more than formatting with one. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -70,7 +69,8 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-function localTime(at: Date, timeZone: string): LocalTime {
+/** Wall-clock date (YYYY-MM-DD) and time (HH:mm, 24-hour) of an instant in a zone. Throws on an unknown zone. */
+export function localTime(at: Date, timeZone: string): LocalTime {
   const parts = formatterFor(timeZone).formatToParts(at);
   const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
   return { date: `${part('year')}-${part('month')}-${part('day')}`, time: `${part('hour')}:${part('minute')}` };

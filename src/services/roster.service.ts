@@ -46,6 +46,19 @@ export interface RosterSettings {
   readonly timeZone: string;
 }
 
+/**
+ * A call as its answer page shows it. `expired`: the deadline passed with no answer (the seat may still be waiting for
+ * the timeout pass); `superseded`: timed out and the seat called the next ranked expert; `closed`: no longer open for
+ * any other reason (refused at check-in).
+ */
+export interface CallView {
+  readonly state: 'waiting' | 'accepted' | 'declined' | 'expired' | 'superseded' | 'closed';
+  readonly deadline: string;
+  readonly answeredAt: string | null;
+  readonly bidOpeningAt: string;
+  readonly venue: string | null;
+}
+
 /** Entries that move one seat's call. */
 type SeatChange = 'call.accepted' | 'call.declined' | 'call.timeout' | 'checkin.admitted' | 'checkin.refused';
 
@@ -133,11 +146,36 @@ export class RosterService {
 
   /** The call a response token opens: its batch (the token's first characters) holds the token's hash. */
   private async link(token: string): Promise<{ drawId: string; messageId: string; expiresAt: string }> {
+    const found = await this.findLink(token);
+    if (!found) throw new AppError('NOT_FOUND', msg('call.linkInvalid'));
+    return found;
+  }
+
+  private async findLink(token: string): Promise<{ drawId: string; messageId: string; expiresAt: string } | null> {
     const batch = await this.outbox.batch(batchOfToken(token));
     const hash = createHash('sha256').update(token).digest();
     const message = batch?.messages.find((m) => m.tokenHash !== null && timingSafeEqual(Buffer.from(m.tokenHash, 'hex'), hash));
-    if (!batch || !message?.expiresAt) throw new AppError('NOT_FOUND', msg('call.linkInvalid'));
+    if (!batch || !message?.expiresAt) return null;
     return { drawId: batch.drawId, messageId: message.messageId, expiresAt: message.expiresAt };
+  }
+
+  /** What the answer page of a response link shows (null: no such link). Time and place only, never the project. */
+  async callView(token: string): Promise<CallView | null> {
+    const t = await this.findLink(token);
+    if (!t) return null;
+    const { roster } = await this.read(t.drawId);
+    const call = roster.calls.find((c) => c.messageId === t.messageId);
+    if (!call) return null;
+    const { record: project } = await this.projects.get(roster.projectId);
+    const current = R.currentCall(roster, call.group, call.seat) === call;
+    // The link's deadline decides, as in respond(): past it, the call is over even before the timeout pass runs.
+    const state: CallView['state'] =
+      call.state === 'accepted' || call.state === 'checked-in' ? 'accepted'
+      : call.state === 'declined' ? 'declined'
+      : call.state === 'calling' && current ? (t.expiresAt <= this.iso() ? 'expired' : 'waiting')
+      : call.state === 'timeout' ? (current ? 'expired' : 'superseded')
+      : 'closed';
+    return { state, deadline: t.expiresAt, answeredAt: call.answeredAt, bidOpeningAt: project.project.bidOpeningAt, venue: project.venue };
   }
 
   /** Times out every open call past its deadline, in every roster, and calls the next ranked experts. */
@@ -333,7 +371,7 @@ export class RosterService {
     const placed: R.Call[] = calls.map((c, i) => {
       const messageId = `M-${batchId}.${i}`;
       const token = `${batchId}${randomBytes(15).toString('base64url')}`;
-      const responseUrl = `${base}/v1/responses/${token}`;
+      const responseUrl = `${base}/r/${token}`;
       const message = { messageId, kind: 'call', channel: 'sms', to: this.pool.personal(c.expertId).phone, text: text(responseUrl), responseUrl, expiresAt: deadline } as const;
       queued.push({ message, tokenHash: sha256(token) });
       return { ...c, state: 'calling', messageId, calledAt: at, deadline, answeredAt: null };

@@ -30,6 +30,9 @@ const PROJECTS: Owner[] = ['centre', 'site-1', 'site-2'];
 const TABLE: Record<string, Row> = {
   'GET /health': { public: true },
   'POST /v1/responses/{token}': { public: true },
+  // The expert's answer page: the link is the credential, whatever the Authorization header says.
+  'GET /r/{token}': { public: true },
+  'POST /r/{token}': { public: true },
   'GET /v1/session': { any: [...ALL_CENTRE, 'site@own', 'checkin@own'] },
   'POST /v1/experts': { any: POOL },
   'GET /v1/experts': { any: POOL },
@@ -114,6 +117,10 @@ function requestFor(route: string, owner: Owner | null): { url: string; payload?
       return { url: '/health' };
     case 'POST /v1/responses/{token}':
       return { url: `/v1/responses/${responseToken}`, payload: { answer: 'decline' } };
+    case 'GET /r/{token}':
+      return { url: `/r/${responseToken}` };
+    case 'POST /r/{token}':
+      return { url: `/r/${responseToken}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'answer=decline' };
     case 'GET /v1/session':
       return { url: '/v1/session' };
     case 'POST /v1/experts':

@@ -47,6 +47,7 @@ let siteACert = '';
 let calls: string[] = [];
 const NO_DRAW = 'D-00000000-0000-4000-8000-000000000000';
 const tokenOf = (url: string) => url.split('/').pop()!;
+const form = (payload: string) => ({ payload, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 
 let t: Built;
 let faults: ReturnType<typeof faultyStore>;
@@ -219,6 +220,27 @@ const CASES: Record<string, RouteCase> = {
       410: { req: () => ({ url: `/v1/responses/${tokenOf(calls[2]!)}`, payload: { answer: 'accept' } }), code: 'GONE' },
     },
   },
+  // The expert's answer page answers in HTML; its <main> carries the stable code.
+  'GET /r/{token}': {
+    roles: [],
+    ok: () => ({ url: `/r/${tokenOf(calls[0]!)}` }),
+    errors: {
+      404: { req: () => ({ url: `/r/${'A'.repeat(32)}` }), code: 'NOT_FOUND' },
+      410: { req: () => ({ url: `/r/${tokenOf(calls[2]!)}` }), code: 'GONE' },
+    },
+  },
+  'POST /r/{token}': {
+    roles: [],
+    ok: () => ({ url: `/r/${tokenOf(calls[0]!)}`, ...form('answer=accept') }),
+    errors: {
+      400: { req: () => ({ url: `/r/${tokenOf(calls[0]!)}`, ...form('answer=maybe') }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: `/r/${'A'.repeat(32)}`, ...form('answer=accept') }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: `/r/${tokenOf(calls[1]!)}`, ...form('answer=decline') }), code: 'CONFLICT' },
+      410: { req: () => ({ url: `/r/${tokenOf(calls[2]!)}`, ...form('answer=accept') }), code: 'GONE' },
+      413: { req: () => ({ url: `/r/${tokenOf(calls[0]!)}`, ...form(`answer=accept&pad=${'x'.repeat(4096)}`) }), code: 'PAYLOAD_TOO_LARGE' },
+      415: { req: () => ({ url: `/r/${tokenOf(calls[0]!)}`, payload: { answer: 'accept' } }), code: 'UNSUPPORTED_MEDIA_TYPE' },
+    },
+  },
   'POST /v1/checkins': {
     roles: ['checkin'],
     ok: () => ({ url: '/v1/checkins', payload: { projectId: 'P-DE-DRAWN', idNumber: syntheticPersonal(0).idNumber } }),
@@ -324,6 +346,12 @@ const CASES: Record<string, RouteCase> = {
 };
 
 const GENERIC = [401, 403, 429, 500, 503];
+
+/** An answer's error: the JSON error body, or for the expert's answer page (HTML) the code its <main> carries. */
+function errorOf(res: { headers: Record<string, unknown>; body: string; json(): { error: { code: string; details?: unknown } } }): { code: string | undefined; details?: unknown } {
+  if (!String(res.headers['content-type']).startsWith('text/html')) return res.json().error;
+  return { code: /<main [^>]*data-code="([A-Z_]+)"/.exec(res.body)?.[1] };
+}
 
 function methodOf(route: string): 'GET' | 'POST' | 'PUT' | 'PATCH' {
   return route.split(' ')[0] as 'GET' | 'POST' | 'PUT' | 'PATCH';
@@ -437,7 +465,7 @@ describe('declared errors', () => {
           faults.set(null);
         }
         expect(res.statusCode, res.body).toBe(Number(status));
-        expect(res.json().error.code).toBe(e.code);
+        expect(errorOf(res).code).toBe(e.code);
         const written = [];
         for (let i = size; i < (await t.ctx.store.logSize()); i++) written.push(JSON.parse((await t.ctx.auditLog.entry(i)).toString()).type);
         expect(written).toEqual(e.logs ? [e.logs] : []);
@@ -460,9 +488,9 @@ describe('declared errors', () => {
         continue;
       }
       expect([500, 503], `${route}: ${res.body}`).toContain(res.statusCode);
-      expect(['INTERNAL', 'LOG_UNAVAILABLE', 'STORE_UNAVAILABLE']).toContain(res.json().error.code);
+      expect(['INTERNAL', 'LOG_UNAVAILABLE', 'STORE_UNAVAILABLE']).toContain(errorOf(res).code);
       expect(res.body).not.toContain(FAULT_MARKER);
-      expect(res.json().error.details).toBeUndefined();
+      expect(errorOf(res).details).toBeUndefined();
       seen.add(res.statusCode);
     }
     expect([...seen].sort()).toEqual([500, 503]);
@@ -478,7 +506,7 @@ describe('declared errors', () => {
         const answers = [];
         for (let i = 0; i < 3; i++) answers.push(await send(low, route, c.ok(), auth));
         expect(answers[2]!.statusCode, route).toBe(429);
-        expect(answers[2]!.json().error.code).toBe('RATE_LIMITED');
+        expect(errorOf(answers[2]!).code).toBe('RATE_LIMITED');
       }
     } finally {
       await low.close();

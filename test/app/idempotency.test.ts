@@ -61,6 +61,9 @@ interface Case {
   readonly before?: () => Promise<unknown>;
 }
 
+/** POST routes that take no Idempotency-Key. */
+const WITHOUT_KEY = ['/r/{token}'];
+
 /** One case per POST route; the test below checks that the OpenAPI document has no POST route missing here. */
 const CASES: Record<string, Case> = {
   '/v1/experts': { url: '/v1/experts', role: 'pool-manager', payload: () => ({ ...pool.experts[60]!, personal: syntheticPersonal(60) }), other: () => ({ ...pool.experts[61]!, personal: syntheticPersonal(61) }) },
@@ -140,8 +143,10 @@ describe('Idempotency-Key', () => {
   it('is declared on every POST route of the OpenAPI document, and every one is tested here', async () => {
     const doc = t.app.swagger() as unknown as { paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string }>; responses: Record<string, unknown> }>> };
     const posts = Object.entries(doc.paths).filter(([, ops]) => ops.post).map(([path]) => path);
-    expect(posts.sort()).toEqual(Object.keys(CASES).sort());
-    for (const path of posts) {
+    expect(posts.sort()).toEqual([...Object.keys(CASES), ...WITHOUT_KEY].sort());
+    // The expert's answer page takes none: a browser's form, answered with a redirect back to the page.
+    for (const path of WITHOUT_KEY) expect(doc.paths[path]!.post!.parameters?.some((p) => p.in === 'header' && p.name === 'idempotency-key'), path).toBe(false);
+    for (const path of posts.filter((p) => !WITHOUT_KEY.includes(p))) {
       const op = doc.paths[path]!.post!;
       expect(op.parameters?.some((p) => p.in === 'header' && p.name === 'idempotency-key'), path).toBe(true);
       expect(op.responses['409'], path).toBeDefined();

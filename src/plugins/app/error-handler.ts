@@ -26,39 +26,51 @@ const INVALID_PART: Record<string, Message> = {
   headers: msg('http.invalidHeaders'),
 };
 
-/** Sends the error shape in the request's language; details only on 4xx. */
-function send(request: FastifyRequest, reply: FastifyReply, status: number, code: ErrorCode, message: Localized, details?: unknown) {
+/** What a failure answers: status, stable code, a message for a person, details on 4xx only. */
+export interface ErrorAnswer {
+  readonly status: number;
+  readonly code: ErrorCode;
+  readonly message: Localized;
+  readonly details?: unknown;
+}
+
+/** Maps any error a route or hook throws to its answer (logging what a 5xx hides); shared with the expert's page. */
+export function errorAnswer(err: FastifyError, request: FastifyRequest): ErrorAnswer {
+  if (err instanceof AppError) {
+    if (err.status >= 500) request.log.error({ err: { code: err.code, message: err.message } }, 'request failed');
+    return { status: err.status, code: err.code, message: err.localized, details: err.details };
+  }
+  // A lost optimistic check that no service translated: a conflict, never a 500. The record is not named (keys
+  // can be keyed hashes of people).
+  if (err instanceof RecordConflictError) return { status: 409, code: 'CONFLICT', message: msg('http.recordChanged') };
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    // Paths and reasons only: the rejected values are never echoed (they may be ID numbers or phones). Each reason
+    // is zod's own in English, ours in Chinese (src/i18n/zod-issues.ts).
+    const issues = err.validation.map((v) => ({ in: err.validationContext, path: v.instancePath || '/', message: issueText({ code: v.keyword, message: v.message ?? '', ...v.params }) }));
+    return { status: 400, code: 'INVALID_INPUT', message: INVALID_PART[err.validationContext ?? ''] ?? msg('http.invalidRequest'), details: { issues } };
+  }
+  const known = err.code ? FASTIFY_ERRORS[err.code] : undefined;
+  if (known) return { status: err.statusCode ?? 400, ...known };
+  if (err instanceof SyntaxError || err.code?.startsWith('FST_ERR_CTP')) return { status: 400, code: 'INVALID_INPUT', message: msg('http.unparsable') };
+  if (err.statusCode === 429) return { status: 429, code: 'RATE_LIMITED', message: msg('http.tooMany') };
+  if (err.statusCode === 503) return { status: 503, code: 'STORE_UNAVAILABLE', message: msg('http.overloaded') };
+  request.log.error({ err }, 'unexpected error');
+  return { status: 500, code: 'INTERNAL', message: msg('http.internal') };
+}
+
+/** Sends the error shape in the request's language; details only on 4xx (5xx answers carry no internals). */
+function send(request: FastifyRequest, reply: FastifyReply, a: ErrorAnswer) {
   const lang = answerLanguage(request, reply);
-  const error = { code, message: message.text(lang), ...(details === undefined || status >= 500 ? {} : { details: localize(details, lang) }) };
-  return reply.status(status).send({ error, requestId: request.id });
+  const error = { code: a.code, message: a.message.text(lang), ...(a.details === undefined || a.status >= 500 ? {} : { details: localize(a.details, lang) }) };
+  return reply.status(a.status).send({ error, requestId: request.id });
 }
 
 export default fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((err: FastifyError, request, reply) => {
-      if (err instanceof AppError) {
-        if (err.status >= 500) request.log.error({ err: { code: err.code, message: err.message } }, 'request failed');
-        // 5xx messages are ours and carry no internals; details are only given on 4xx.
-        return send(request, reply, err.status, err.code, err.localized, err.details);
-      }
-      // A lost optimistic check that no service translated: a conflict, never a 500. The record is not named (keys
-      // can be keyed hashes of people).
-      if (err instanceof RecordConflictError) return send(request, reply, 409, 'CONFLICT', msg('http.recordChanged'));
-      if (hasZodFastifySchemaValidationErrors(err)) {
-        // Paths and reasons only: the rejected values are never echoed (they may be ID numbers or phones). Each reason
-        // is zod's own in English, ours in Chinese (src/i18n/zod-issues.ts).
-        const issues = err.validation.map((v) => ({ in: err.validationContext, path: v.instancePath || '/', message: issueText({ code: v.keyword, message: v.message ?? '', ...v.params }) }));
-        return send(request, reply, 400, 'INVALID_INPUT', INVALID_PART[err.validationContext ?? ''] ?? msg('http.invalidRequest'), { issues });
-      }
-      const known = err.code ? FASTIFY_ERRORS[err.code] : undefined;
-      if (known) return send(request, reply, err.statusCode ?? 400, known.code, known.message);
-      if (err instanceof SyntaxError || err.code?.startsWith('FST_ERR_CTP')) return send(request, reply, 400, 'INVALID_INPUT', msg('http.unparsable'));
-      if (err.statusCode === 429) return send(request, reply, 429, 'RATE_LIMITED', msg('http.tooMany'));
-      if (err.statusCode === 503) return send(request, reply, 503, 'STORE_UNAVAILABLE', msg('http.overloaded'));
-      request.log.error({ err }, 'unexpected error');
-      return send(request, reply, 500, 'INTERNAL', msg('http.internal'));
+      return send(request, reply, errorAnswer(err, request));
     });
-    app.setNotFoundHandler((request, reply) => send(request, reply, 404, 'NOT_FOUND', msg('http.noRoute', { method: request.method, path: request.url.split('?')[0]! })));
+    app.setNotFoundHandler((request, reply) => send(request, reply, { status: 404, code: 'NOT_FOUND', message: msg('http.noRoute', { method: request.method, path: request.url.split('?')[0]! }) }));
   },
   { name: 'error-handler', fastify: '5.x' },
 );

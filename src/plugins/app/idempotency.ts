@@ -1,7 +1,7 @@
-// Idempotency-Key on every POST: a repeated request with the same key, by the same holder (role, site and subject) on
-// the same route, gets the first answer again instead of acting twice; the same key on a different request is
-// refused. Answers are kept sealed (they may name an expert at check-in). A lease per key stops two copies of a
-// request from running at once.
+// Idempotency-Key on every POST of the API: a repeated request with the same key, by the same holder (role, site and
+// subject) on the same route, gets the first answer again instead of acting twice; the same key on a different request
+// is refused. Answers are kept sealed (they may name an expert at check-in). A lease per key stops two copies of a
+// request from running at once. The expert's answer page opts out: a browser's form, answered with a redirect.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
@@ -39,6 +39,10 @@ interface Pending {
 declare module 'fastify' {
   interface FastifyRequest {
     idempotency?: Pending;
+  }
+  interface FastifyContextConfig {
+    /** false: the route takes no Idempotency-Key (a page's form, whose repeat shows the page as it is now). */
+    idempotency?: false;
   }
 }
 
@@ -101,7 +105,7 @@ export default fp(
 
     // Every POST route declares the header and the 409 it may answer with, and takes keys after its own checks.
     app.addHook('onRoute', (route) => {
-      if (route.method !== 'POST' || !route.schema) return;
+      if (route.method !== 'POST' || !route.schema || route.config?.idempotency === false) return;
       route.schema.headers ??= IdempotencyHeaders;
       const response = route.schema.response as Record<number, unknown> | undefined;
       if (response && !(409 in response)) response[409] = ErrorBody;
