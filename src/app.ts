@@ -26,6 +26,7 @@ import userRoutes from './routes/v1/users.js';
 import checkinRoutes from './routes/v1/checkins.js';
 import siteRoutes from './routes/v1/sites.js';
 import responseRoutes from './routes/v1/responses.js';
+import answerRoutes, { answerAssets } from './routes/answer.js';
 
 export interface BuildOptions {
   /** pino options, or false for none (tests). */
@@ -67,6 +68,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(swagger);
   // Tier 4: routes; each declares its action in the authorization policy.
   await app.register(healthRoutes);
+  // The expert's answer page: the short link of the message, outside /v1 (docs/calls.md).
+  await app.register(answerRoutes, { prefix: '/r' });
+  await app.register(answerAssets);
   await app.register(sessionRoutes, { prefix: '/v1' });
   await app.register(userRoutes, { prefix: '/v1' });
   await app.register(expertRoutes, { prefix: '/v1' });

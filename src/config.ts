@@ -57,7 +57,7 @@ export const ConfigSchema = z
     EXPERT_DRAW_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
     EXPERT_DRAW_POLICY_FILE: z.string().min(1).optional().describe('JSON file of draw policy numbers (docs/policy.md); unset: the defaults of src/domain/policy.ts'),
     EXPERT_DRAW_DRAW_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(6000).describe('Draw lease: renewed every third of it while a draw runs; a draw left half-done by a dead instance is aborted and redrawn after this'),
-    EXPERT_DRAW_PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000').describe('Base URL of the response links sent to experts'),
+    EXPERT_DRAW_PUBLIC_URL: z.string().url().optional().describe('Base URL of the answer links sent to experts (unset: http://<host>:<port> of the listener)'),
     EXPERT_DRAW_TIME_ZONE: z
       .string()
       .refine((tz) => { try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; } }, 'unknown IANA time zone')
@@ -88,9 +88,20 @@ export const ConfigSchema = z
     if (c.EXPERT_DRAW_MODE === 'production' && c.EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE) {
       ctx.addIssue({ code: 'custom', path: ['EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE'], message: 'not allowed in production mode' });
     }
-  });
+  })
+  .transform((c) => ({ ...c, EXPERT_DRAW_PUBLIC_URL: c.EXPERT_DRAW_PUBLIC_URL ?? listenerUrl(c.EXPERT_DRAW_HOST, c.EXPERT_DRAW_PORT) }));
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+/**
+ * The listener's own address as a base URL: what the answer links say when no public URL is set (development). A
+ * wildcard host is reached through loopback; for port 0 the server names the port it got once listening
+ * (OpenedContext.listening).
+ */
+export function listenerUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+}
 
 /** Parses the environment; on error, throws one message naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

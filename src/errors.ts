@@ -1,4 +1,6 @@
-// Typed errors with a closed set of stable codes. HTTP mapping lives in one place (the service's error handler).
+// Typed errors with a closed set of stable codes. HTTP mapping lives in one place (the service's error handler). What a
+// person reads is a message of the catalogue (src/i18n/), rendered in the request's language; the code never changes.
+import { clauses, msg, type Localized, type Message } from './i18n/message.js';
 
 export const ERROR_STATUS = {
   INVALID_INPUT: 400,
@@ -67,13 +69,22 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/** The code's title in the catalogue: the text of an error raised without a message of its own. */
+export function errorTitle(code: ErrorCode): Message {
+  return msg(`code.${code}`);
+}
+
 export class AppError extends Error {
   readonly code: ErrorCode;
+  /** What a person reads, in either language; `message` holds its English text for the service log. */
+  readonly localized: Localized;
+  /** Machine-readable; any Localized inside is rendered in the answer's language too. */
   readonly details: unknown;
-  constructor(code: ErrorCode, message: string, details?: unknown) {
-    super(message);
+  constructor(code: ErrorCode, text: Localized = errorTitle(code), details?: unknown) {
+    super(text.text('en'));
     this.name = 'AppError';
     this.code = code;
+    this.localized = text;
     this.details = details;
   }
   get status(): number {
@@ -96,8 +107,8 @@ export interface GroupShortfall {
 export class InsufficientCandidatesError extends AppError {
   readonly groups: readonly GroupShortfall[];
   constructor(groups: readonly GroupShortfall[]) {
-    const list = groups.map((g) => `group ${g.group} (${g.specialty}) short by ${g.shortfall}`).join('; ');
-    super('INSUFFICIENT_CANDIDATES', `not enough eligible experts: ${list}`, { groups });
+    const list = groups.map((g) => msg('draw.groupShort', { group: g.group, specialty: g.specialty, shortfall: g.shortfall }));
+    super('INSUFFICIENT_CANDIDATES', msg('draw.insufficient', { groups: clauses(list) }), { groups });
     this.name = 'InsufficientCandidatesError';
     this.groups = groups;
   }

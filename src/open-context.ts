@@ -1,6 +1,6 @@
 // Opens what the service runs on — keys, store, audit log — from the configuration, and closes it in order.
 import type { EntryPayloads } from './audit/entries.js';
-import type { Config } from './config.js';
+import { listenerUrl, type Config } from './config.js';
 import { loadKeys } from './instance-keys.js';
 import { AuditLog } from './log/audit-log.js';
 import type { AppContext } from './plugins/app/context.js';
@@ -24,11 +24,19 @@ import { SessionRegistry } from './services/session-registry.js';
 import { SessionService } from './services/session.service.js';
 import { UserService } from './services/user.service.js';
 import { tokenSigner } from './auth/tokens.js';
+import { LogIndex } from './services/log-index.js';
+import { ListingService } from './services/listing.service.js';
+import { TimelineService } from './services/timeline.service.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
 export interface OpenedContext {
   readonly ctx: AppContext;
+  /**
+   * The server listens on `port`. Without EXPERT_DRAW_PUBLIC_URL the answer links follow it (port 0 is known only
+   * now); returns the base the links use.
+   */
+  listening(port: number): string;
   close(): Promise<void>;
 }
 
@@ -38,6 +46,8 @@ export interface ContextOptions {
   readonly now?: () => number;
   /** Start the scheduler's timer (the server does; tests call scheduler.tick() themselves). */
   readonly schedule?: boolean;
+  /** Read the log for the listings and timelines now, in the background (the server does; else the first listing does). */
+  readonly index?: boolean;
   /** Wraps the opened store (tests inject faults around the real store). */
   readonly wrapStore?: (store: Store) => Store;
 }
@@ -68,7 +78,10 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
       ? new WebhookAdapter({ url: config.EXPERT_DRAW_CALL_WEBHOOK_URL!, secret: Buffer.from(config.EXPERT_DRAW_CALL_WEBHOOK_SECRET!, 'hex') })
       : new FileAdapter({ path: config.EXPERT_DRAW_CALLS_FILE ?? join(config.EXPERT_DRAW_DATA_DIR, 'calls.jsonl') });
   const outbox = new OutboxService(store, auditLog, vault, adapter, now);
-  const roster = new RosterService(store, auditLog, pool, projects, outbox, vault, policy, { publicUrl: config.EXPERT_DRAW_PUBLIC_URL, timeZone: config.EXPERT_DRAW_TIME_ZONE }, now);
+  // Read by the roster at each call, so that links made after listen() on port 0 name the real port.
+  const links = { publicUrl: config.EXPERT_DRAW_PUBLIC_URL, timeZone: config.EXPERT_DRAW_TIME_ZONE };
+  const defaultLinks = config.EXPERT_DRAW_PUBLIC_URL === listenerUrl(config.EXPERT_DRAW_HOST, config.EXPERT_DRAW_PORT);
+  const roster = new RosterService(store, auditLog, pool, projects, outbox, vault, policy, links, now);
   await outbox.indexPending();
   await roster.indexDeadlines();
   const sites = new SiteService(store, auditLog, config.EXPERT_DRAW_SITE_CA_FILE ?? join(config.EXPERT_DRAW_KEYS_DIR, 'ca', 'ca.pem'), now);
@@ -78,7 +91,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const users = new UserService(store, auditLog, vault, now, (id) => registry.changed(id));
   const sessions = new SessionService(store, auditLog, users, registry, vault, tokenSigner(keys.jwt.privateKey), { accessTtlS: config.EXPERT_DRAW_ACCESS_TOKEN_TTL_S, maxS: config.EXPERT_DRAW_SESSION_MAX_S, idleS: config.EXPERT_DRAW_SESSION_IDLE_S }, now);
   const history = await SelectionHistory.open(store, vault);
-  const draws = new DrawService(store, auditLog, pool, projects, keys.sealing.publicKey, keys.sealing.privateKey, now, { roster, sites, history, leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS });
+  const draws = new DrawService({ store, log: auditLog, pool, projects, sealing: keys.sealing, now, roster, sites, history, leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS });
   const disclosure = new DisclosureService(store, auditLog, projects, roster, history, keys.sealing.privateKey);
   const calls = new CallWorker(roster, outbox, draws, (err) => console.error(`call worker: ${err instanceof Error ? err.message : String(err)}`));
   const scheduler = new Scheduler(store, projects, draws, now, {
@@ -86,19 +99,29 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
     onError: (id, err) => console.error(`draw of project ${id} failed: ${err instanceof Error ? err.message : String(err)}`),
     onPassError: (err) => console.error(`scheduler: ${err instanceof Error ? err.message : String(err)}`),
   });
+  // The listings and timelines read the whole log once: the server has it done in the background, so that draws are
+  // served at once and only a listing or timeline asked meanwhile waits for it.
+  const logIndex = new LogIndex(store);
+  const listings = new ListingService(store, logIndex);
+  const timeline = new TimelineService(store, logIndex);
+  const indexing = opts.index ? listings.sync().catch(() => undefined) : null;
   if (opts.schedule) {
     scheduler.start();
     calls.start();
   }
   return {
-    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, users, sessions, now },
+    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, users, sessions, listings, timeline, now },
+    listening(port) {
+      if (defaultLinks) links.publicUrl = listenerUrl(config.EXPERT_DRAW_HOST, port);
+      return links.publicUrl;
+    },
     async close() {
       await scheduler.stop();
       await calls.stop();
-      // Calls still being placed after their draws answered land before the log closes.
-      await draws.settle();
       pool.stop();
       await registry.stop();
+      logIndex.stop();
+      await indexing;
       await auditLog.close();
       await store.close();
     },

@@ -1,6 +1,7 @@
 // One build() for route tests: a real app on a fresh SQLite file (or Redis prefix) with fresh keys; inject(), no port.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -21,6 +22,8 @@ export interface Built {
   token(role: Role, options?: { site?: string; subject?: string; ttlSeconds?: number }): string;
   /** `{ authorization: 'Bearer …' }` for inject(). */
   auth(role: Role, options?: { site?: string; subject?: string }): { authorization: string };
+  /** Listens on a free port of 127.0.0.1 as the server does (answer links follow it); returns the base URL. */
+  listen(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -48,6 +51,10 @@ export async function build(env: Record<string, string> = {}, options: { now?: (
     config,
     token,
     auth: (role, o) => ({ authorization: `Bearer ${token(role, o)}` }),
+    async listen() {
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      return opened.listening((app.server.address() as AddressInfo).port);
+    },
     async close() {
       await app.close();
       // Every entry the test caused must match its schema in the catalogue (src/audit/entries.ts).

@@ -5,7 +5,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TokenClaims } from '../../src/auth/roles.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { residentIdCheckChar } from '../../src/domain/codes.js';
 import type { Expert, ExpertPersonal } from '../../src/domain/expert.js';
 import type { PolicyInput } from '../../src/domain/policy.js';
 import type { DrawRequest } from '../../src/domain/request.js';
@@ -85,26 +84,12 @@ export function writePolicy(dir: string, policy: PolicyInput): string {
   return file;
 }
 
-const DAY_MS = 86_400_000;
-const FIRST_BIRTH = Date.UTC(1950, 0, 1);
-
-/**
- * syntheticPersonal(n) with an ID number unique to n (birth date 1950-01-01 plus n/1000 days, sequence n mod 1000):
- * syntheticPersonal's own ID numbers are random and collide by the hundred in a pool of 100k, which an import rejects.
- */
-export function benchPersonal(n: number): ExpertPersonal {
-  const p = syntheticPersonal(n);
-  const birth = new Date(FIRST_BIRTH + Math.floor(n / 1000) * DAY_MS).toISOString().slice(0, 10).replaceAll('-', '');
-  const first17 = `110105${birth}${String(n % 1000).padStart(3, '0')}`;
-  return { ...p, idNumber: first17 + residentIdCheckChar(first17) };
-}
-
 /** Imports the experts through PoolService.import in chunks of `chunk` rows; returns the milliseconds it took. */
 export async function importPool(ctx: AppContext, experts: readonly Expert[], chunk = IMPORT_CHUNK): Promise<{ ms: number; imports: number }> {
   const t0 = performance.now();
   let imports = 0;
   for (let start = 0; start < experts.length; start += chunk) {
-    const rows = experts.slice(start, start + chunk).map((expert, k) => ({ line: k + 1, expert, personal: benchPersonal(start + k) }));
+    const rows = experts.slice(start, start + chunk).map((expert, k) => ({ line: k + 1, expert, personal: syntheticPersonal(start + k) }));
     const report = await ctx.pool.import(rows, [], 'all', BENCH_ADMIN);
     if (report.imported !== rows.length) throw new Error(`pool import stored ${report.imported} of ${rows.length} rows`);
     imports++;

@@ -43,7 +43,7 @@ export interface DrawLoad {
   /** Every answer's latency (errors included), ms. */
   readonly latency: TailSummary;
   /**
-   * The service's side of the load, from just before the load to its expert calls settled, per drawn draw: the
+   * The service's side of the load, from just before the load to its last answer, per drawn draw (the expert calls are placed in each result's transaction): the
    * benchmark process's CPU time (the service is all it runs meanwhile), and the store calls (TimedStore). On SQLite an
    * appendLog call blocks the event loop (better-sqlite3 is synchronous, the fsync included); on Redis it is a wait.
    */
@@ -81,8 +81,6 @@ export async function drawLoad(target: HttpTarget, connections: number, ids: rea
     expectBody: '"state":"drawn"',
     timeoutSeconds: 30,
   });
-  // The route answers before the expert calls are placed: let the last ones land before anything else is measured.
-  await target.service.ctx.draws.settle();
   const cpu = process.cpuUsage(cpuBefore);
   const bytesAfter = writeBytes();
   const store = storeTotals(target.service.timed.times);

@@ -156,12 +156,6 @@ export interface Breakdown {
   readonly httpRead: Summary;
   readonly httpCosts: RequestCosts;
   readonly serviceCosts: RequestCosts;
-  /**
-   * What each HTTP draw leaves to do after its answer (the roster placing the expert calls), timed as
-   * `draws.settle()`: not in the request's latency, but the next request on the connection waits for the event loop.
-   */
-  readonly afterAnswerCosts: RequestCosts;
-  readonly afterAnswerWrites: AppendShape[];
   /** The store appends of the first timed HTTP draw: entry types, record writes and expectations per collection. */
   readonly oneRequestWrites: AppendShape[];
   readonly oneRequest: string;
@@ -187,8 +181,8 @@ export async function runBreakdown(target: HttpTarget, o: BreakdownOptions): Pro
     if (res.status !== 200) throw new Error(`GET /v1/projects/${id} answered ${res.status}: ${res.body.slice(0, 300)}`);
   };
   const drawInProcess = async (id: string) => {
-    // As the draw route does: the calls are placed just after the result (settled below, outside the timing).
-    const draw = await ctx.draws.run(id, 'immediate', BENCH_OPERATOR, { callsAfterResult: true });
+    // As the draw route does: the calls are placed in the result's transaction.
+    const draw = await ctx.draws.run(id, 'immediate', BENCH_OPERATOR);
     if (draw.state !== 'drawn') throw new Error(`draw of ${id} is ${draw.state}`);
   };
   try {
@@ -199,9 +193,7 @@ export async function runBreakdown(target: HttpTarget, o: BreakdownOptions): Pro
     const readSamples = new Float64Array(o.samples);
     const httpCosts = new CostRecorder(service);
     const serviceCosts = new CostRecorder(service);
-    const afterAnswer = new CostRecorder(service);
     const oneRequestWrites: AppendShape[] = [];
-    const afterAnswerWrites: AppendShape[] = [];
     collectGarbage();
     const watch = watchRuntime();
     let checkpointsBefore = 0;
@@ -212,10 +204,7 @@ export async function runBreakdown(target: HttpTarget, o: BreakdownOptions): Pro
       await target.floor.write();
       const floorMs = elapsedMs(t0, process.hrtime.bigint());
       const drawMs = await httpCosts.measure(() => drawOverHttp(o.ids.http[i]!), timed, i === o.warmup ? oneRequestWrites : undefined);
-      // The draw answered before its calls were placed; they land here, outside the request's timing.
-      await afterAnswer.measure(() => ctx.draws.settle(), timed, i === o.warmup ? afterAnswerWrites : undefined);
       const serviceMs = await serviceCosts.measure(() => drawInProcess(o.ids.service[i]!), timed);
-      await ctx.draws.settle();
       const t1 = process.hrtime.bigint();
       await readOverHttp(o.ids.http[i]!);
       const readMs = elapsedMs(t1, process.hrtime.bigint());
@@ -237,7 +226,6 @@ export async function runBreakdown(target: HttpTarget, o: BreakdownOptions): Pro
       profile = (
         await profiled(async () => {
           for (let i = 0; i < o.profileDraws; i++) await drawOverHttp(o.ids.profile[i]!);
-          await ctx.draws.settle();
         })
       ).profile;
     }
@@ -248,8 +236,6 @@ export async function runBreakdown(target: HttpTarget, o: BreakdownOptions): Pro
       httpRead: roundSummary(summarize(readSamples)),
       httpCosts: roundDeep(httpCosts.result()) as RequestCosts,
       serviceCosts: roundDeep(serviceCosts.result()) as RequestCosts,
-      afterAnswerCosts: roundDeep(afterAnswer.result()) as RequestCosts,
-      afterAnswerWrites,
       oneRequestWrites,
       oneRequest: describeRequest(oneRequestWrites),
       checkpointsSigned,

@@ -213,8 +213,7 @@ async function measureStore(name: StoreName, cfg: HttpSuiteConfig, tmpDir: strin
       breakdown = await runBreakdown(target, { samples: cfg.breakdownSamples, warmup: cfg.breakdownWarmup, profileDraws: cfg.profileDraws, ids: plan.breakdown });
       cfg.log(
         `[${name}] breakdown (1 connection, node:http, one at a time): draw p50 ${ms(breakdown.httpDraw.p50)} ms, in-process ${ms(breakdown.serviceDraw.p50)} ms, ` +
-          `GET ${ms(breakdown.httpRead.p50)} ms, appendLog ${ms(breakdown.httpCosts.appendMs.p50)} ms, outside the store ${ms(breakdown.httpCosts.outsideStoreMs.p50)} ms (p50); ` +
-          `after the answer (expert calls) appendLog ${ms(breakdown.afterAnswerCosts.appendMs.p50)} ms for ${breakdown.afterAnswerCosts.entriesPerRequest.toFixed(1)} entries (p50)`,
+          `GET ${ms(breakdown.httpRead.p50)} ms, appendLog ${ms(breakdown.httpCosts.appendMs.p50)} ms, outside the store ${ms(breakdown.httpCosts.outsideStoreMs.p50)} ms (p50)`,
       );
     }
     return { rounds, details: { store: name, setup: { ...target.setup, logSizeAfter: target.service.ctx.auditLog.size }, breakdown }, target: { pool: target.pool } };
@@ -384,7 +383,6 @@ export async function runHttpSuite(overrides: Partial<HttpSuiteConfig> = {}): Pr
       d.breakdown
         ? [
             `${d.store} breakdown, 1 connection one at a time: draw p50 ${ms(d.breakdown.httpDraw.p50)} ms = appendLog ${ms(d.breakdown.httpCosts.appendMs.p50)} + other store ${ms(d.breakdown.httpCosts.otherStoreMs.p50)} + outside the store ${ms(d.breakdown.httpCosts.outsideStoreMs.p50)} ms (p50 each); in-process draw ${ms(d.breakdown.serviceDraw.p50)} ms; GET ${ms(d.breakdown.httpRead.p50)} ms`,
-            `${d.store} after each answer (expert calls placed): ${d.breakdown.afterAnswerCosts.appends.mean.toFixed(2)} appends of ${d.breakdown.afterAnswerCosts.entriesPerRequest.toFixed(1)} entries, ${ms(d.breakdown.afterAnswerCosts.appendMs.p50)} ms in appendLog (p50)`,
             ...(d.breakdown.profile ? [`${d.store} profile (inclusive, src/): ${d.breakdown.profile.topInclusive.slice(0, 5).map((f) => `${f.fn} ${(f.share * 100).toFixed(0)}%`).join('; ')}`] : []),
           ]
         : [],

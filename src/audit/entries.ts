@@ -73,7 +73,10 @@ export const ENTRIES = {
   'expert.status': z.object({ id: z.string(), from: ExpertStatus, to: ExpertStatus, until: z.string().nullable(), reason: z.string(), by, poolVersion }).strict(),
   'organisation.upserted': z.object({ organisation: Organisation, by, poolVersion }).strict(),
   // Calls, answers and seats after a draw.
-  'call.placed': z.object({ ...seat, messageId: z.string(), deadline: iso }).strict(),
+  /** The calls one transition places (a draw's first calls, or the next ranks after declines and timeouts). */
+  'calls.placed': z
+    .object({ drawId: z.string(), calls: z.array(z.object({ group: z.int(), seat: z.int(), rank: z.int(), messageId: z.string(), deadline: iso }).strict()).min(1) })
+    .strict(),
   'call.accepted': callChange,
   'call.declined': callChange,
   'call.timeout': callChange,

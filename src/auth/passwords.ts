@@ -2,6 +2,7 @@
 // self-describing PHC-style string (`$scrypt$ln=15,r=8,p=3$<salt>$<hash>`), so the parameters can be raised later and
 // every stored hash still verifies with its own. Comparisons are constant-time. Pure but for the KDF's thread pool.
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { msg, type Message } from '../i18n/message.js';
 
 export interface ScryptParams {
   /** log2 of N, the CPU/memory cost: memory is 128·N·r bytes. */
@@ -84,12 +85,12 @@ export type PasswordRule = 'length' | 'variety' | 'username';
  * The minimum policy (NIST SP 800-63B in spirit: length over composition rules): 12–256 characters after
  * normalization, at least 5 different characters, and not containing the username. Null when the password passes.
  */
-export function passwordProblem(password: string, username: string): { rule: PasswordRule; message: string } | null {
+export function passwordProblem(password: string, username: string): { rule: PasswordRule; message: Message } | null {
   const chars = [...normalizePassword(password)];
   if (chars.length < PASSWORD_MIN_LENGTH || chars.length > PASSWORD_MAX_LENGTH) {
-    return { rule: 'length', message: `a password has ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters` };
+    return { rule: 'length', message: msg('account.passwordLength', { min: PASSWORD_MIN_LENGTH, max: PASSWORD_MAX_LENGTH }) };
   }
-  if (new Set(chars).size < MIN_DISTINCT) return { rule: 'variety', message: `a password has at least ${MIN_DISTINCT} different characters` };
-  if (username.length >= 3 && chars.join('').toLowerCase().includes(username.toLowerCase())) return { rule: 'username', message: 'a password must not contain the username' };
+  if (new Set(chars).size < MIN_DISTINCT) return { rule: 'variety', message: msg('account.passwordVariety', { min: MIN_DISTINCT }) };
+  if (username.length >= 3 && chars.join('').toLowerCase().includes(username.toLowerCase())) return { rule: 'username', message: msg('account.passwordHasUsername') };
   return null;
 }

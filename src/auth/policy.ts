@@ -1,6 +1,7 @@
 // The one authorization policy: (identity, action, resource) → allow or deny. Pure: no I/O, no clock. The access
 // plugin (src/plugins/app/access.ts) verifies the token, loads the named site's state and, when the answer depends on
 // it, the resource's owner, then asks here. Every route declares its action; docs/security.md explains the table.
+import { msg, type Message } from '../i18n/message.js';
 import { ROLES, siteCombinationError, type Role } from './roles.js';
 
 /** What an action acts on, when the answer can depend on who owns it (the centre, or one remote site). */
@@ -81,12 +82,12 @@ type DenyCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'PASSWORD_CHANGE_REQUIRED';
 
 export type Decision =
   | { readonly kind: 'allow' }
-  | { readonly kind: 'deny'; readonly code: DenyCode; readonly message: string }
+  | { readonly kind: 'deny'; readonly code: DenyCode; readonly message: Message }
   /** The answer depends on the resource's owner: load it and ask again. */
   | { readonly kind: 'needs-owner'; readonly resource: ResourceKind };
 
 const ALLOW: Decision = { kind: 'allow' };
-const deny = (code: DenyCode, message: string): Decision => ({ kind: 'deny', code, message });
+const deny = (code: DenyCode, message: Message): Decision => ({ kind: 'deny', code, message });
 
 /**
  * The decision for `identity` (null: no valid token) taking `action` on `resource` (undefined: not loaded yet). Asked
@@ -94,20 +95,40 @@ const deny = (code: DenyCode, message: string): Decision => ({ kind: 'deny', cod
  */
 export function authorize(identity: Identity | null, action: Action, resource?: Resource): Decision {
   const rule: ActionRule = ACTIONS[action];
-  if (identity === null) return deny('UNAUTHENTICATED', 'an Authorization: Bearer token is required');
+  if (identity === null) return deny('UNAUTHENTICATED', msg('auth.tokenRequired'));
   const combination = siteCombinationError(identity.role, identity.site ?? undefined);
   if (combination) return deny('UNAUTHENTICATED', combination);
   // A site that is revoked, or unknown here, reaches nothing at all — not even the session route.
   if (identity.site !== null && identity.siteState !== 'active') {
-    return deny('FORBIDDEN', `site ${identity.site} is ${identity.siteState === 'revoked' ? 'revoked' : 'not registered with this service'}`);
+    return deny('FORBIDDEN', msg(identity.siteState === 'revoked' ? 'auth.siteRevoked' : 'auth.siteUnknown', { site: identity.site }));
   }
-  if (identity.session?.restricted && !rule.whileRestricted) return deny('PASSWORD_CHANGE_REQUIRED', 'change the first password (POST /v1/session/password) before anything else');
-  if (rule.people && identity.session === undefined) return deny('FORBIDDEN', 'this needs a person logged in (POST /v1/session), not a machine token');
-  if (!rule.roles.includes(identity.role)) return deny('FORBIDDEN', `this needs one of the roles: ${rule.roles.join(', ')}`);
+  if (identity.session?.restricted && !rule.whileRestricted) return deny('PASSWORD_CHANGE_REQUIRED', msg('session.changePasswordFirst'));
+  if (rule.people && identity.session === undefined) return deny('FORBIDDEN', msg('session.personNeeded'));
+  if (!rule.roles.includes(identity.role)) return deny('FORBIDDEN', msg('auth.rolesNeeded', { roles: rule.roles.map((r) => msg(`role.${r}`)) }));
   if (rule.resource === null) return ALLOW;
   if (rule.reach === 'any' && identity.site === null) return ALLOW;
   if (resource === undefined) return { kind: 'needs-owner', resource: rule.resource };
   if (resource.owner === identity.site) return ALLOW;
   // The refusal never names the owner: a site probing ids learns nothing about whose they are.
-  return deny('FORBIDDEN', `this ${rule.resource} is not ${identity.site === null ? 'the centre’s' : `site ${identity.site}’s`}; this token does not reach it`);
+  const kind = msg(`resource.${rule.resource}`);
+  return deny('FORBIDDEN', identity.site === null ? msg('auth.notCentres', { resource: kind }) : msg('auth.notSites', { resource: kind, site: identity.site }));
+}
+
+/** Whose resources a listing shows: every owner's, or one owner's (null: the centre's). */
+export type ListReach = { readonly kind: 'every-owner' } | { readonly kind: 'owner'; readonly owner: string | null };
+
+/**
+ * The reach of a listing of the action's resources, for an identity that authorize() did not deny (asked without a
+ * resource). The same rule as for one resource, applied to a collection: a listing shows exactly the resources that
+ * authorize() would let the identity take the action on one by one.
+ */
+export function listReach(identity: Identity, action: Action): ListReach {
+  const rule: ActionRule = ACTIONS[action];
+  if (rule.resource === null) throw new Error(`${action} acts on no resource: it has no listing`);
+  return rule.reach === 'any' && identity.site === null ? { kind: 'every-owner' } : { kind: 'owner', owner: identity.site };
+}
+
+/** Whether a listing's reach includes a resource of `owner` (null: the centre). */
+export function reaches(reach: ListReach, owner: string | null): boolean {
+  return reach.kind === 'every-owner' || reach.owner === owner;
 }

@@ -1,6 +1,7 @@
 // Roles, which of them may name a remote site, and the token claims the service issues and accepts.
 import { z } from 'zod';
 import { SiteId } from '../domain/primitives.js';
+import { msg, type Message } from '../i18n/message.js';
 
 export const ROLES = ['admin', 'pool-manager', 'operator', 'supervisor', 'checkin', 'site', 'inspector'] as const;
 export const Role = z.enum(ROLES).describe('Role of the token holder');
@@ -21,12 +22,18 @@ export const SITE_NAMING: Readonly<Record<Role, 'never' | 'may' | 'must'>> = {
   site: 'must',
 };
 
+/** The refusals of a combination, said of what carries it: a token, or a staff account (the same rules). */
+const COMBINATION_MESSAGES = {
+  token: { must: 'auth.siteRequired', never: 'auth.siteForbidden' },
+  user: { must: 'account.siteRequired', never: 'account.siteForbidden' },
+} as const;
+
 /** Why a role cannot carry this site (or its absence), or null when the combination is allowed. */
-export function siteCombinationError(role: Role, site: string | undefined): string | null {
+export function siteCombinationError(role: Role, site: string | undefined, holder: keyof typeof COMBINATION_MESSAGES = 'token'): Message | null {
   const rule = SITE_NAMING[role];
-  const article = /^[aeiou]/.test(role) ? 'an' : 'a';
-  if (rule === 'must' && site === undefined) return `${article} ${role} token must name its site`;
-  if (rule === 'never' && site !== undefined) return `${article} ${role} token cannot name a site: ${role} is a role of the centre`;
+  const keys = COMBINATION_MESSAGES[holder];
+  if (rule === 'must' && site === undefined) return msg(keys.must, { role: msg(`role.${role}`) });
+  if (rule === 'never' && site !== undefined) return msg(keys.never, { role: msg(`role.${role}`) });
   return null;
 }
 
@@ -47,7 +54,7 @@ export const TokenClaims = z
   })
   .superRefine((c, ctx) => {
     const problem = siteCombinationError(c.role, c.site);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['site'] });
-    if (c.restricted !== undefined && c.sid === undefined) ctx.addIssue({ code: 'custom', message: 'only a login session can be restricted', path: ['restricted'] });
+    if (problem) ctx.addIssue({ code: 'custom', message: problem.text('en'), path: ['site'] });
+    if (c.restricted !== undefined && c.sid === undefined) ctx.addIssue({ code: 'custom', message: msg('session.restrictedWithoutSession').text('en'), path: ['restricted'] });
   });
 export type TokenClaims = z.infer<typeof TokenClaims>;

@@ -3,6 +3,7 @@
 import { createSigner } from 'fast-jwt';
 import type { KeyObject } from 'node:crypto';
 import { AppError } from '../errors.js';
+import { msg } from '../i18n/message.js';
 import { siteCombinationError, TokenClaims, type Role } from './roles.js';
 
 export interface IssueOptions {
@@ -32,7 +33,7 @@ export function tokenSigner(privateKey: KeyObject): (options: IssueOptions) => s
 /** Checks claims after the signature, issuer and expiry were verified: ours, and not longer-lived than allowed. */
 export function checkClaims(raw: unknown, maxTtlSeconds: number): TokenClaims {
   const parsed = TokenClaims.safeParse(raw);
-  if (!parsed.success) throw new AppError('UNAUTHENTICATED', 'the access token does not carry valid claims');
-  if (parsed.data.exp - parsed.data.iat > maxTtlSeconds) throw new AppError('UNAUTHENTICATED', 'the access token lives longer than this service allows');
+  if (!parsed.success) throw new AppError('UNAUTHENTICATED', msg('auth.claimsInvalid'));
+  if (parsed.data.exp - parsed.data.iat > maxTtlSeconds) throw new AppError('UNAUTHENTICATED', msg('auth.ttlTooLong'));
   return parsed.data;
 }

@@ -26,8 +26,10 @@ function isOutboundMessage(v: unknown): v is OutboundMessage {
 export class FileAdapter implements CallAdapter {
   readonly name = 'file';
   private readonly path: string;
-  /** Appends run one at a time so lines never interleave. */
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Lines waiting for the next write, with whoever waits for them. */
+  private waiting: Array<{ line: string; done: (err: unknown) => void }> = [];
+  /** The write in progress: lines arriving meanwhile wait for the next one, so lines never interleave. */
+  private writing: Promise<void> | null = null;
 
   constructor({ path }: { path: string }) {
     this.path = path;
@@ -39,23 +41,36 @@ export class FileAdapter implements CallAdapter {
   deliver(msg: OutboundMessage): Promise<DeliveryOutcome> {
     const { messageId, kind, channel, to, text, responseUrl, expiresAt } = msg;
     const line = `${jcs({ messageId, kind, channel, to, text, responseUrl, expiresAt })}\n`;
-    const run = this.queue.then(() => this.append(line));
-    this.queue = run.catch(() => undefined);
-    return run.then(
-      (): DeliveryOutcome => ({ ok: true }),
-      (err: unknown): DeliveryOutcome => {
-        const code = (err as { code?: unknown } | null)?.code;
-        return { ok: false, retryable: true, reason: typeof code === 'string' ? `file ${code}` : 'file error' };
-      },
-    );
+    return new Promise<unknown>((done) => {
+      this.waiting.push({ line, done });
+      this.writing ??= this.drain();
+    }).then((err): DeliveryOutcome => {
+      if (err === null) return { ok: true };
+      const code = (err as { code?: unknown } | null)?.code;
+      return { ok: false, retryable: true, reason: typeof code === 'string' ? `file ${code}` : 'file error' };
+    });
   }
 
-  private async append(line: string): Promise<void> {
+  /** Writes every waiting line in one append and one flush, until none waits (a batch of calls costs one fdatasync). */
+  private async drain(): Promise<void> {
+    while (this.waiting.length > 0) {
+      const batch = this.waiting;
+      this.waiting = [];
+      const err = await this.append(batch.map((w) => w.line).join('')).then(
+        () => null,
+        (e: unknown) => e ?? new Error('file error'),
+      );
+      for (const w of batch) w.done(err);
+    }
+    this.writing = null;
+  }
+
+  private async append(lines: string): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true, mode: DIR_MODE });
     const fh = await open(this.path, 'a', FILE_MODE);
     try {
       await fh.chmod(FILE_MODE);
-      await fh.appendFile(line, 'utf8');
+      await fh.appendFile(lines, 'utf8');
       await fh.datasync();
     } finally {
       await fh.close();

@@ -2,7 +2,7 @@
 // the gateway and nowhere else (not into errors, reasons or logs).
 
 export interface OutboundMessage {
-  /** Stable across retries; the gateway deduplicates on it. E.g. `M-<uuid>`. */
+  /** Stable across retries; the gateway deduplicates on it. E.g. `M-<batch id>.<n>`. */
   readonly messageId: string;
   readonly kind: 'call' | 'cancel';
   readonly channel: 'sms' | 'voice';

@@ -52,12 +52,11 @@ function cleanVenue(venue: string): string {
   return v;
 }
 
-interface LocalTime {
+export interface LocalTime {
   date: string;
   time: string;
 }
 
-/** Wall-clock date (YYYY-MM-DD) and time (HH:mm, 24-hour) of an instant in a zone. Throws on an unknown zone. */
 /** One formatter per time zone: building an Intl.DateTimeFormat costs far more than formatting with one. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -70,7 +69,8 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-function localTime(at: Date, timeZone: string): LocalTime {
+/** Wall-clock date (YYYY-MM-DD) and time (HH:mm, 24-hour) of an instant in a zone. Throws on an unknown zone. */
+export function localTime(at: Date, timeZone: string): LocalTime {
   const parts = formatterFor(timeZone).formatToParts(at);
   const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
   return { date: `${part('year')}-${part('month')}-${part('day')}`, time: `${part('hour')}:${part('minute')}` };
@@ -78,19 +78,31 @@ function localTime(at: Date, timeZone: string): LocalTime {
 
 /** E.g. 【评标专家通知】您被抽选参加评标，时间：2026-12-01 09:00，地点：…。请于 08:15 前回复：<url> 接受或拒绝。 */
 export function callText(input: CallTextInput): string {
+  const { responseUrl, ...rest } = input;
+  return callTexts(rest)(responseUrl);
+}
+
+/**
+ * The texts of several calls that share time, place and deadline (one placement): checked and formatted once, then
+ * one text per response link.
+ */
+export function callTexts(input: Omit<CallTextInput, 'responseUrl'>): (responseUrl: string) => string {
   checkNoProjectDetails(input);
   const venue = cleanVenue(input.venue);
   const opening = instant(input.bidOpeningAt, 'bidOpeningAt');
   const deadline = instant(input.deadline, 'deadline');
   if (deadline.getTime() >= opening.getTime()) throw new RangeError('deadline must be before bidOpeningAt');
-  const url = URL.canParse(input.responseUrl) ? new URL(input.responseUrl) : null;
-  // The URL carries the expert's response token, so it is not echoed in the error.
-  if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new RangeError('responseUrl must be an http(s) URL');
   const at = localTime(opening, input.timeZone);
   const by = localTime(deadline, input.timeZone);
   // Same local day as the opening: the time alone reads naturally; otherwise the date is needed too.
   const byText = by.date === at.date ? by.time : `${by.date} ${by.time}`;
-  return `${HEADER}您被抽选参加评标，时间：${at.date} ${at.time}，地点：${venue}。请于 ${byText} 前回复：${url.href} 接受或拒绝。`;
+  const head = `${HEADER}您被抽选参加评标，时间：${at.date} ${at.time}，地点：${venue}。请于 ${byText} 前回复：`;
+  return (responseUrl) => {
+    const url = URL.canParse(responseUrl) ? new URL(responseUrl) : null;
+    // The URL carries the expert's response token, so it is not echoed in the error.
+    if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new RangeError('responseUrl must be an http(s) URL');
+    return `${head}${url.href} 接受或拒绝。`;
+  };
 }
 
 /** The notice for a withdrawn call: the same time and place, so the expert knows which call it cancels. */

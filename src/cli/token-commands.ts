@@ -30,7 +30,7 @@ export function registerTokenCommands(program: Command): void {
     .action((opts: { role: Role; site?: string; subject: string; ttl: number; keysDir?: string }) => {
       const config = loadConfig();
       const problem = siteCombinationError(opts.role, opts.site);
-      if (problem) throw new Error(`${problem} (--site is for site tokens, and for checkin tokens of a site's desk)`);
+      if (problem) throw new Error(`${problem.text('en')} (--site is for site tokens, and for checkin tokens of a site's desk)`);
       if (opts.ttl > config.EXPERT_DRAW_TOKEN_MAX_TTL_S) throw new Error(`--ttl exceeds the service's maximum of ${config.EXPERT_DRAW_TOKEN_MAX_TTL_S} s`);
       const keys = loadKeys({ dir: opts.keysDir ?? config.EXPERT_DRAW_KEYS_DIR, origin: config.EXPERT_DRAW_LOG_ORIGIN, generateMissing: false });
       console.log(tokenSigner(keys.jwt.privateKey)({ subject: opts.subject, role: opts.role, site: opts.site, ttlSeconds: opts.ttl }));

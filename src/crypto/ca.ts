@@ -4,6 +4,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import { SITE_ID_PATTERN } from '../domain/primitives.js';
+import { msg, type Localized } from '../i18n/message.js';
 import { MIN_RSA_BITS } from './sealing.js';
 
 export { SITE_ID_PATTERN };
@@ -20,10 +21,11 @@ export type CertificateErrorCode = 'CERT_MALFORMED' | 'CERT_UNTRUSTED' | 'CERT_E
 export class CertificateError extends Error {
   constructor(
     readonly code: CertificateErrorCode,
-    message: string,
+    /** The reason in either language; `message` holds its English text. */
+    readonly localized: Localized,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(localized.text('en'), options);
     this.name = 'CertificateError';
   }
 }
@@ -129,7 +131,7 @@ export function issueSiteCertificate(options: IssueSiteOptions): { certPem: stri
     keys = rsaKeyPair();
   } else {
     const bits = rsaBits(createPublicKey(options.publicKeyPem));
-    if (bits < MIN_RSA_BITS) throw new CertificateError('CERT_KEY_UNSUPPORTED', `a site key must be RSA with at least ${MIN_RSA_BITS} bits`);
+    if (bits < MIN_RSA_BITS) throw new CertificateError('CERT_KEY_UNSUPPORTED', msg('certificate.weakKey', { bits: MIN_RSA_BITS }));
     keys = { publicPem: options.publicKeyPem };
   }
 
@@ -155,22 +157,22 @@ export function issueSiteCertificate(options: IssueSiteOptions): { certPem: stri
 
 /** SHA-256 of a certificate's DER, lower-case hex: what an operator compares out of band. */
 export function certificateFingerprint(certPem: string): string {
-  return createHash('sha256').update(parseX509(certPem, 'the certificate').raw).digest('hex');
+  return createHash('sha256').update(parseX509(certPem, msg('certificate.any')).raw).digest('hex');
 }
 
-function parseX509(pem: string, what: string): X509Certificate {
+function parseX509(pem: string, what: Localized): X509Certificate {
   try {
     return new X509Certificate(pem);
   } catch (err) {
-    throw new CertificateError('CERT_MALFORMED', `${what} is not a PEM X.509 certificate`, { cause: err });
+    throw new CertificateError('CERT_MALFORMED', msg('certificate.notPem', { what }), { cause: err });
   }
 }
 
-function parseForge(pem: string, what: string): forge.pki.Certificate {
+function parseForge(pem: string, what: Localized): forge.pki.Certificate {
   try {
     return forge.pki.certificateFromPem(pem);
   } catch (err) {
-    throw new CertificateError('CERT_MALFORMED', `${what} cannot be read: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new CertificateError('CERT_MALFORMED', msg('certificate.unreadable', { what, reason: err instanceof Error ? err.message : String(err) }), { cause: err });
   }
 }
 
@@ -185,10 +187,10 @@ function field(cert: forge.pki.Certificate, shortName: string): string | undefin
   return typeof value === 'string' ? value : undefined;
 }
 
-function checkValidity(cert: forge.pki.Certificate, now: Date, what: string): void {
+function checkValidity(cert: forge.pki.Certificate, now: Date, what: Localized): void {
   const { notBefore, notAfter } = cert.validity;
-  if (now < notBefore) throw new CertificateError('CERT_EXPIRED', `${what} is not valid before ${notBefore.toISOString()}`);
-  if (now > notAfter) throw new CertificateError('CERT_EXPIRED', `${what} expired on ${notAfter.toISOString()}`);
+  if (now < notBefore) throw new CertificateError('CERT_EXPIRED', msg('certificate.notYetValid', { what, time: notBefore.toISOString() }));
+  if (now > notAfter) throw new CertificateError('CERT_EXPIRED', msg('certificate.expired', { what, time: notAfter.toISOString() }));
 }
 
 /**
@@ -196,25 +198,25 @@ function checkValidity(cert: forge.pki.Certificate, now: Date, what: string): vo
  * to; returns the site it names. Throws CertificateError otherwise.
  */
 export function verifySiteCertificate(certPem: string, caCertPem: string, now: Date): VerifiedSite {
-  const ca = parseX509(caCertPem, 'the CA certificate');
-  const site = parseX509(certPem, 'the site certificate');
-  if (!ca.ca) throw new CertificateError('CERT_UNTRUSTED', 'the trust anchor is not a CA certificate');
+  const ca = parseX509(caCertPem, msg('certificate.ca'));
+  const site = parseX509(certPem, msg('certificate.site'));
+  if (!ca.ca) throw new CertificateError('CERT_UNTRUSTED', msg('certificate.notCa'));
   // Checked before anything else is believed: the signature, by OpenSSL, against the pinned CA key.
-  if (!site.checkIssued(ca) || !site.verify(ca.publicKey)) throw new CertificateError('CERT_UNTRUSTED', 'the site certificate was not issued by this CA');
-  if (site.ca) throw new CertificateError('CERT_UNTRUSTED', 'a CA certificate is not a site certificate');
+  if (!site.checkIssued(ca) || !site.verify(ca.publicKey)) throw new CertificateError('CERT_UNTRUSTED', msg('certificate.notIssued'));
+  if (site.ca) throw new CertificateError('CERT_UNTRUSTED', msg('certificate.caNotSite'));
   const bits = rsaBits(site.publicKey);
   if (bits < MIN_RSA_BITS) {
-    const kind = site.publicKey.asymmetricKeyType === 'rsa' ? `an RSA ${bits}-bit key` : `a key of type ${site.publicKey.asymmetricKeyType ?? 'unknown'}`;
-    throw new CertificateError('CERT_KEY_UNSUPPORTED', `the site certificate holds ${kind}; results are sealed only to RSA keys of at least ${MIN_RSA_BITS} bits`);
+    const kind = site.publicKey.asymmetricKeyType === 'rsa' ? msg('certificate.rsaKey', { bits }) : msg('certificate.otherKey', { type: site.publicKey.asymmetricKeyType ?? 'unknown' });
+    throw new CertificateError('CERT_KEY_UNSUPPORTED', msg('certificate.keyKind', { kind, bits: MIN_RSA_BITS }));
   }
-  const caCert = parseForge(caCertPem, 'the CA certificate');
-  const cert = parseForge(certPem, 'the site certificate');
-  checkValidity(caCert, now, 'the CA certificate');
-  checkValidity(cert, now, 'the site certificate');
+  const caCert = parseForge(caCertPem, msg('certificate.ca'));
+  const cert = parseForge(certPem, msg('certificate.site'));
+  checkValidity(caCert, now, msg('certificate.ca'));
+  checkValidity(cert, now, msg('certificate.site'));
   const siteId = field(cert, 'CN');
   const siteName = field(cert, 'O');
-  if (siteId === undefined || !SITE_ID_PATTERN.test(siteId)) throw new CertificateError('CERT_MALFORMED', 'the site certificate does not name a valid site id (subject CN)');
-  if (siteName === undefined || siteName === '') throw new CertificateError('CERT_MALFORMED', 'the site certificate does not name its site (subject O)');
+  if (siteId === undefined || !SITE_ID_PATTERN.test(siteId)) throw new CertificateError('CERT_MALFORMED', msg('certificate.noSiteId'));
+  if (siteName === undefined || siteName === '') throw new CertificateError('CERT_MALFORMED', msg('certificate.noSiteName'));
   return {
     siteId,
     siteName,

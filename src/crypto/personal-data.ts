@@ -19,11 +19,21 @@ export class PersonalDataVault {
 
   /** base64(iv ‖ ciphertext ‖ tag); the expert id is authenticated data, so a sealed record cannot be moved. */
   seal(expertId: string, personal: ExpertPersonal): string {
-    return this.sealBytes(expertId, Buffer.from(JSON.stringify(personal), 'utf8'));
+    return this.sealJson(expertId, personal);
   }
 
   open(expertId: string, sealed: string): ExpertPersonal {
-    return ExpertPersonal.parse(JSON.parse(this.openBytes(expertId, sealed).toString('utf8')));
+    return ExpertPersonal.parse(this.openJson(expertId, sealed));
+  }
+
+  /** A value as JSON, sealed (a roster, a batch of messages, a selection); `context` is authenticated. */
+  sealJson(context: string, value: unknown): string {
+    return this.sealBytes(context, Buffer.from(JSON.stringify(value), 'utf8'));
+  }
+
+  /** The value sealJson sealed under `context`. The caller names its type: the vault holds only what the service sealed. */
+  openJson<T>(context: string, sealed: string): T {
+    return JSON.parse(this.openBytes(context, sealed).toString('utf8')) as T;
   }
 
   /** Any bytes at rest that may name a person (e.g. a saved answer); `context` is authenticated. */

@@ -6,6 +6,7 @@ import { REGION_LEVEL_DIGITS } from '../domain/policy.js';
 import type { Project } from '../domain/project.js';
 import type { DrawGroup, DrawRequest } from '../domain/request.js';
 import { AppError } from '../errors.js';
+import { clauses, msg, type Message } from '../i18n/message.js';
 import { dayNumber, FLAG_ORG_RELATIONS, FLAG_UNAVAILABLE, PACKED, PACKED_FIELDS, STATUS, type PoolIndex } from './pool-index.js';
 import { EXCLUSION_CODES, relationExclusions, type ConflictContext, type ExclusionCode, type PanelMember } from './conflicts.js';
 import { exclusionLine, linesDigest } from './digest.js';
@@ -31,18 +32,18 @@ export interface PreparedGroup extends SamplingGroup {
 export function checkCommittee(request: DrawRequest, policy: Policy): void {
   const drawn = request.groups.reduce((sum, g) => sum + g.count, 0);
   const total = drawn + request.tendererRepresentatives;
-  const broken: string[] = [];
-  if (total < policy.minCommitteeSize) broken.push(`committee of ${total} is below the minimum of ${policy.minCommitteeSize}`);
-  if (policy.oddCommittee && total % 2 === 0) broken.push(`committee of ${total} must have an odd number of members`);
+  const broken: Message[] = [];
+  if (total < policy.minCommitteeSize) broken.push(msg('draw.committeeTooSmall', { total, min: policy.minCommitteeSize }));
+  if (policy.oddCommittee && total % 2 === 0) broken.push(msg('draw.committeeEven', { total }));
   if (drawn * policy.minExpertShareDen < policy.minExpertShareNum * total) {
-    broken.push(`${drawn} drawn experts are fewer than ${policy.minExpertShareNum}/${policy.minExpertShareDen} of ${total}`);
+    broken.push(msg('draw.expertShare', { drawn, num: policy.minExpertShareNum, den: policy.minExpertShareDen, total }));
   }
   request.groups.forEach((g, i) => {
     if (g.alternates !== undefined && g.alternates < policy.alternatesPerGroup) {
-      broken.push(`group ${i} asks for ${g.alternates} alternates, fewer than the policy minimum of ${policy.alternatesPerGroup}`);
+      broken.push(msg('draw.fewAlternates', { group: i, alternates: g.alternates, min: policy.alternatesPerGroup }));
     }
   });
-  if (broken.length > 0) throw new AppError('POLICY_RULES', broken.join('; '), { rules: broken });
+  if (broken.length > 0) throw new AppError('POLICY_RULES', msg('draw.committeeRules', { rules: clauses(broken) }), { rules: broken });
 }
 
 /** Bit of each exclusion code in a reason mask. */

@@ -3,6 +3,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { Hex32 } from '../domain/primitives.js';
 import { AppError } from '../errors.js';
+import { msg } from '../i18n/message.js';
 import {
   BEACON_RANDOMNESS_BYTES,
   NONCE_BYTES,
@@ -76,26 +77,26 @@ export function seedMessage(inputs: SeedInputs): Buffer {
  * Throws NONCE_MISMATCH, BEACON_MISMATCH or WITNESS_MISMATCH rather than derive a seed the commit does not bind.
  */
 export function deriveSeed(plan: EntropyPlan, committedNonceHash: string, inputs: SeedInputs): Buffer {
-  if (inputs.nonce.length !== NONCE_BYTES) throw new AppError('INVALID_INPUT', `nonce must be ${NONCE_BYTES} bytes`);
-  if (inputs.commitLeafHash.length !== 32) throw new AppError('INVALID_INPUT', 'commit leaf hash must be 32 bytes');
+  if (inputs.nonce.length !== NONCE_BYTES) throw new AppError('INVALID_INPUT', msg('draw.nonceLength', { bytes: NONCE_BYTES }));
+  if (inputs.commitLeafHash.length !== 32) throw new AppError('INVALID_INPUT', msg('draw.leafHashLength'));
   if (!hexEqual(nonceHash(inputs.nonce), committedNonceHash)) {
-    throw new AppError('NONCE_MISMATCH', 'the nonce does not match the committed nonce hash');
+    throw new AppError('NONCE_MISMATCH', msg('draw.nonceMismatch'));
   }
   if ((plan.beacon === null) !== (inputs.beaconRandomness === null)) {
-    throw new AppError('BEACON_MISMATCH', plan.beacon ? 'the plan names a beacon round: its randomness is needed' : 'the plan has no beacon');
+    throw new AppError('BEACON_MISMATCH', msg(plan.beacon ? 'draw.beaconNeeded' : 'draw.beaconAbsent'));
   }
   if (inputs.beaconRandomness && inputs.beaconRandomness.length !== BEACON_RANDOMNESS_BYTES) {
-    throw new AppError('BEACON_MISMATCH', `beacon randomness must be ${BEACON_RANDOMNESS_BYTES} bytes`);
+    throw new AppError('BEACON_MISMATCH', msg('draw.beaconLength', { bytes: BEACON_RANDOMNESS_BYTES }));
   }
   if (inputs.witnessReveals.length !== plan.witnessCommitments.length) {
-    throw new AppError('WITNESS_MISMATCH', `expected ${plan.witnessCommitments.length} witness reveals, got ${inputs.witnessReveals.length}`);
+    throw new AppError('WITNESS_MISMATCH', msg('draw.witnessCount', { expected: plan.witnessCommitments.length, found: inputs.witnessReveals.length }));
   }
   inputs.witnessReveals.forEach((reveal, i) => {
     if (reveal.length < WITNESS_MIN_BYTES || reveal.length > WITNESS_MAX_BYTES) {
-      throw new AppError('WITNESS_MISMATCH', `witness reveal ${i} must be ${WITNESS_MIN_BYTES}–${WITNESS_MAX_BYTES} bytes`);
+      throw new AppError('WITNESS_MISMATCH', msg('draw.witnessLength', { index: i, min: WITNESS_MIN_BYTES, max: WITNESS_MAX_BYTES }));
     }
     if (!hexEqual(witnessCommitment(reveal), plan.witnessCommitments[i]!)) {
-      throw new AppError('WITNESS_MISMATCH', `witness reveal ${i} does not match its commitment`, { witness: i });
+      throw new AppError('WITNESS_MISMATCH', msg('draw.witnessMismatch', { index: i }), { witness: i });
     }
   });
   return createHmac('sha256', inputs.nonce).update(seedMessage(inputs)).digest();

@@ -1,6 +1,7 @@
 // The audit log: hash-chained canonical entries in an RFC 9162 Merkle tree, appended by group commit, with signed
 // checkpoints. Durability contract: append() resolves only after the store has made the entry durable.
 import { AppError } from '../errors.js';
+import { msg } from '../i18n/message.js';
 import type { Store, StoredCheckpoint } from '../store/store.js';
 import { RecordConflictError, StoreConflictError, type RecordExpectation, type RecordWrite } from '../store/store.js';
 import { openCheckpoint, type Checkpoint, type CheckpointSigner } from './checkpoint.js';
@@ -97,8 +98,21 @@ function writesAt(p: Pending, index: number): readonly RecordWrite[] {
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 /** The records an append writes (its first entry at `index`) or expects, as `collection\0key`. */
-function recordKeys(p: Pending, index: number): string[] {
-  return [...writesAt(p, index), ...(p.state?.expects ?? [])].map((r) => `${r.collection}\0${r.key}`);
+/**
+ * The records an append touches: each key with `null` when it writes it, or the bytes it expects there when it only
+ * reads it (an expectation of a record it does not write, such as the pool version every draw's commit names).
+ */
+function recordTouches(p: Pending, index: number): Map<string, Buffer | null | 'written'> {
+  const touches = new Map<string, Buffer | null | 'written'>();
+  for (const e of p.state?.expects ?? []) touches.set(`${e.collection}\0${e.key}`, e.value);
+  for (const w of writesAt(p, index)) touches.set(`${w.collection}\0${w.key}`, 'written');
+  return touches;
+}
+
+/** Two appends can share a commit on a record when neither writes it and both expect the same bytes there. */
+function sharable(a: Buffer | null | 'written', b: Buffer | null | 'written'): boolean {
+  if (a === 'written' || b === 'written') return false;
+  return a === null ? b === null : b !== null && a.equals(b);
 }
 
 /**
@@ -111,6 +125,11 @@ export type EntryOf<C> = { [T in keyof C & string]: { readonly type: T; readonly
 
 /** Lost races with other instances before an append gives up (with the pauses, about a few seconds). */
 const MAX_CONFLICT_RETRIES = 64;
+/**
+ * Largest group commit, in appends. A burst of due draws would otherwise go into one transaction of thousands, which
+ * SQLite commits synchronously: timers (lease renewals, checkpoints) and requests would wait for all of it.
+ */
+const DEFAULT_MAX_BATCH = 256;
 
 export class AuditLog<C = Untyped> {
   private readonly store: Store;
@@ -138,7 +157,7 @@ export class AuditLog<C = Untyped> {
     this.verifier = options.verifier;
     this.clock = options.clock ?? (() => new Date());
     this.checkpointIntervalMs = options.checkpointIntervalMs ?? 1000;
-    this.maxBatch = options.maxBatch ?? 2000;
+    this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
   }
 
   /** Loads the tree's right edge and runs the self-check; a failed check leaves the log open but refusing appends. */
@@ -189,9 +208,9 @@ export class AuditLog<C = Untyped> {
 
   private enqueue(builds: readonly EntryBuilder[], state: StateChange | undefined): Promise<Appended[]> {
     if (this.broken) {
-      return Promise.reject(new AppError('LOG_MISMATCH', `the audit log is broken at index ${this.broken.index}: ${this.broken.reason}`, this.broken));
+      return Promise.reject(new AppError('LOG_MISMATCH', msg('log.broken', { index: this.broken.index, reason: this.broken.reason }), this.broken));
     }
-    if (this.closed) return Promise.reject(new AppError('LOG_UNAVAILABLE', 'the audit log is closed'));
+    if (this.closed) return Promise.reject(new AppError('LOG_UNAVAILABLE', msg('log.closed')));
     return new Promise((resolve, reject) => {
       this.queue.push({ builds, state, resolve, reject });
       if (!this.flushing) {
@@ -237,21 +256,22 @@ export class AuditLog<C = Untyped> {
 
   /**
    * The next group commit: appends from the head of the queue, in order, up to maxBatch, stopping before one that
-   * touches (writes or expects) a record an earlier one in the batch touches. Appends on disjoint records are
-   * independent, so a burst of draws shares one durable write; two on the same record commit one after the other, so
-   * the second's expectation sees the first's write.
+   * touches a record an earlier one in the batch touches, unless both only expect the same bytes there. Appends on
+   * disjoint records are independent, so a burst of draws shares one durable write (their commits all expect the same
+   * pool version); two on the same record commit one after the other, so the second's expectation sees the first's
+   * write.
    */
   private takeBatch(): Pending[] {
-    const touched = new Set<string>();
+    const touched = new Map<string, Buffer | null | 'written'>();
     let n = 0;
     // The index each append's entries will get if the batch commits as taken: its writes are computed for it once.
     let index = this.frontier.size;
     for (const p of this.queue) {
       if (n >= this.maxBatch) break;
-      const keys = recordKeys(p, index);
+      const touches = recordTouches(p, index);
       index += p.builds.length;
-      if (n > 0 && keys.some((k) => touched.has(k))) break;
-      for (const k of keys) touched.add(k);
+      if (n > 0 && [...touches].some(([k, v]) => touched.has(k) && !sharable(touched.get(k)!, v))) break;
+      for (const [k, v] of touches) touched.set(k, v);
       n++;
     }
     return this.queue.splice(0, n);
@@ -262,7 +282,7 @@ export class AuditLog<C = Untyped> {
       if (this.needsReload) {
         // The store failing here is the log being unavailable, as when the write itself fails.
         await this.reload().catch((err: unknown) => {
-          throw err instanceof AppError ? err : new AppError('LOG_UNAVAILABLE', 'the audit log could not be read back', { cause: String(err) });
+          throw err instanceof AppError ? err : new AppError('LOG_UNAVAILABLE', msg('log.unreadable'), { cause: String(err) });
         });
       }
       const start = this.frontier.size;
@@ -298,7 +318,7 @@ export class AuditLog<C = Untyped> {
         // The expectation failed: the caller decides (the store wrote nothing, the tree is re-read).
         if (err instanceof RecordConflictError) throw err;
         // After any other failure the store's state is unknown (it may have committed); the reload will tell.
-        throw err instanceof AppError ? err : new AppError('LOG_UNAVAILABLE', 'the audit log could not be written', { cause: String(err) });
+        throw err instanceof AppError ? err : new AppError('LOG_UNAVAILABLE', msg('log.unwritable'), { cause: String(err) });
       }
     }
   }
@@ -339,7 +359,7 @@ export class AuditLog<C = Untyped> {
   }
 
   private async signCheckpoint(): Promise<StoredCheckpoint> {
-    if (this.broken) throw new AppError('LOG_MISMATCH', 'no checkpoint is signed over a broken log', this.broken);
+    if (this.broken) throw new AppError('LOG_MISMATCH', msg('log.brokenNoCheckpoint'), this.broken);
     if (this.needsReload) await this.reload();
     const size = this.frontier.size;
     if (this.lastCheckpoint && this.lastCheckpoint.size >= size) return this.lastCheckpoint;

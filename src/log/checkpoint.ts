@@ -1,5 +1,6 @@
 // C2SP tlog-checkpoint bodies (c2sp.org/tlog-checkpoint): strict format and parse, signed and opened as signed notes.
 import { AppError } from '../errors.js';
+import { msg, type Message } from '../i18n/message.js';
 import {
   decodeBase64Strict,
   isNoteSafeText,
@@ -37,14 +38,14 @@ export type CheckpointErrorCode = 'MALFORMED_CHECKPOINT' | 'ORIGIN_MISMATCH';
 
 export class CheckpointError extends AppError {
   declare readonly code: CheckpointErrorCode;
-  constructor(code: CheckpointErrorCode, message: string, details?: unknown) {
-    super(code, message, details);
+  constructor(code: CheckpointErrorCode, text: Message, details?: unknown) {
+    super(code, text, details);
     this.name = 'CheckpointError';
   }
 }
 
 function malformed(reason: string): CheckpointError {
-  return new CheckpointError('MALFORMED_CHECKPOINT', `malformed checkpoint: ${reason}`, { reason });
+  return new CheckpointError('MALFORMED_CHECKPOINT', msg('log.malformedCheckpoint', { reason }), { reason });
 }
 
 function isLine(text: string): boolean {
@@ -112,7 +113,7 @@ export class CheckpointSigner {
   /** Formats and signs a checkpoint of this signer's own log; the result is a C2SP signed note. */
   sign(cp: Checkpoint): string {
     if (cp.origin !== this.origin) {
-      throw new CheckpointError('ORIGIN_MISMATCH', `checkpoint origin is not ${this.origin}`, { expected: this.origin, actual: cp.origin });
+      throw new CheckpointError('ORIGIN_MISMATCH', msg('log.originMismatch', { origin: this.origin }), { expected: this.origin, actual: cp.origin });
     }
     return signNote(formatCheckpoint(cp), this.#signer);
   }
@@ -138,7 +139,7 @@ export function openCheckpoint(note: string | Uint8Array, verifier: NoteVerifier
   const opened = openNote(note, [verifier]);
   const checkpoint = parseCheckpoint(opened.body);
   if (checkpoint.origin !== expectedOrigin) {
-    throw new CheckpointError('ORIGIN_MISMATCH', `checkpoint origin is not ${expectedOrigin}`, { expected: expectedOrigin, actual: checkpoint.origin });
+    throw new CheckpointError('ORIGIN_MISMATCH', msg('log.originMismatch', { origin: expectedOrigin }), { expected: expectedOrigin, actual: checkpoint.origin });
   }
   return { checkpoint, note: opened };
 }

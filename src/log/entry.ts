@@ -34,3 +34,17 @@ export function leafHash(entryBytes: Uint8Array): Buffer {
   return hash('sha256', leafInput.subarray(0, entryBytes.length + 1), 'buffer');
 }
 let leafInput = Buffer.alloc(64 * 1024);
+
+const TYPE_MARK = Buffer.from('"type":"');
+
+/**
+ * An entry's type, read in place: JCS orders the envelope's keys payload, prev, time, type, so the last `"type":"`
+ * is the envelope's. Lets a reader skip entries it has no use for without parsing them. Null when there is none.
+ */
+export function entryType(bytes: Buffer): string | null {
+  const at = bytes.lastIndexOf(TYPE_MARK);
+  if (at < 0) return null;
+  const start = at + TYPE_MARK.length;
+  const end = bytes.indexOf(0x22, start);
+  return end < 0 ? null : bytes.toString('utf8', start, end);
+}

@@ -1,6 +1,7 @@
 // C2SP signed notes (c2sp.org/signed-note, golang.org/x/mod/sumdb/note) with Ed25519 keys, on native node:crypto only.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { AppError } from '../errors.js';
+import { msg, type Message } from '../i18n/message.js';
 
 /** c2sp.org/signed-note "Signature types": the only algorithm this module signs and verifies. */
 export const NOTE_ALG_ED25519 = 0x01;
@@ -41,8 +42,8 @@ export type NoteErrorCode = (typeof NOTE_ERROR_CODES)[number];
  */
 export class NoteError extends AppError {
   declare readonly code: NoteErrorCode;
-  constructor(code: NoteErrorCode, message: string, details?: unknown) {
-    super(code, message, details);
+  constructor(code: NoteErrorCode, text: Message, details?: unknown) {
+    super(code, text, details);
     this.name = 'NoteError';
   }
 }
@@ -101,11 +102,11 @@ function chop(text: string, sep: string): [string, string | undefined] {
 }
 
 function badKey(reason: string): NoteError {
-  return new NoteError('MALFORMED_KEY', `malformed note key: ${reason}`, { reason });
+  return new NoteError('MALFORMED_KEY', msg('log.malformedKey', { reason }), { reason });
 }
 
 function malformed(reason: string): NoteError {
-  return new NoteError('MALFORMED_NOTE', `malformed note: ${reason}`, { reason });
+  return new NoteError('MALFORMED_NOTE', msg('log.malformedNote', { reason }), { reason });
 }
 
 /** Parses "name+keyid+base64(type‖key)" (the verifier key form and the tail of the signer key form). */
@@ -358,16 +359,16 @@ export function openNote(note: string | Uint8Array, verifiers: readonly NoteVeri
       unknown.push(sig);
       continue;
     }
-    if (candidates.length > 1) throw new NoteError('AMBIGUOUS_KEY', `ambiguous key ${id}`, { name, keyId });
+    if (candidates.length > 1) throw new NoteError('AMBIGUOUS_KEY', msg('log.ambiguousKey', { key: id }), { name, keyId });
     if (!candidates[0]!.verify(message, raw.subarray(NOTE_KEY_ID_BYTES))) {
-      throw new NoteError('INVALID_SIGNATURE', `invalid signature for key ${id}`, { name, keyId });
+      throw new NoteError('INVALID_SIGNATURE', msg('log.invalidSignature', { key: id }), { name, keyId });
     }
     if (verifiedIds.has(id)) continue;
     verifiedIds.add(id);
     verified.push(sig);
   }
   if (verified.length === 0) {
-    throw new NoteError('UNVERIFIED_NOTE', 'note has no verifiable signatures', {
+    throw new NoteError('UNVERIFIED_NOTE', msg('log.unverifiedNote'), {
       unknown: unknown.map((s) => `${s.name}+${formatKeyId(s.keyId)}`),
     });
   }

@@ -191,15 +191,27 @@ function pickDistinct(rng: SyntheticRandom, n: number, k: number): Set<number> {
   return out;
 }
 
-/** Personal data for expert n: a plausible name, a mobile number and a valid resident ID number. */
+/** Birth dates the synthetic ID numbers use: 1955-01-01 and the 14,610 days after it (40 years). */
+const BIRTH_DAYS = 14_610;
+const FIRST_BIRTH = Date.UTC(1955, 0, 1);
+/** Prime to BIRTH_DAYS, so n ↦ n·STRIDE mod BIRTH_DAYS spreads consecutive experts over the years without repeating. */
+const STRIDE = 7_919;
+
+/**
+ * Personal data for expert n: a plausible name, a mobile number and a valid resident ID number, unique to n for every n
+ * below 14,610,000 (birth day from n modulo the 14,610 days, sequence number from n / 14,610), so that a synthetic
+ * pool of any size the service can hold imports without a duplicate.
+ */
 export function syntheticPersonal(n: number, region = '110105'): ExpertPersonal {
+  if (!Number.isSafeInteger(n) || n < 0 || n >= BIRTH_DAYS * 1000) throw new RangeError(`synthetic expert number ${n} is out of range`);
   const rng = new SyntheticRandom(`personal/${n}`);
   const surnames = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙'];
   const given = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '涛', '明'];
   const name = rng.pick(surnames) + rng.pick(given) + (rng.chance(0.6) ? rng.pick(given) : '');
   const phone = `1${rng.pick(['3', '5', '7', '8', '9'])}${String(rng.int(1e9)).padStart(9, '0')}`;
-  const birth = new Date(Date.UTC(1955 + rng.int(40), rng.int(12), 1 + rng.int(28))).toISOString().slice(0, 10).replaceAll('-', '');
-  const first17 = `${region}${birth}${String(rng.int(1000)).padStart(3, '0')}`;
+  const day = (n % BIRTH_DAYS) * STRIDE % BIRTH_DAYS;
+  const birth = new Date(FIRST_BIRTH + day * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
+  const first17 = `${region}${birth}${String(Math.floor(n / BIRTH_DAYS)).padStart(3, '0')}`;
   return { name, phone, idNumber: first17 + residentIdCheckChar(first17) };
 }
 

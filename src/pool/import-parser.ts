@@ -13,6 +13,8 @@
  */
 import { Expert, ExpertPersonal } from '../domain/expert.js';
 import { ExpertId, PERSON_TEXT_ISSUE, ResidentId } from '../domain/primitives.js';
+import { msg, type Localized } from '../i18n/message.js';
+import { issueText, type IssueLike } from '../i18n/zod-issues.js';
 
 export const IMPORT_FORMATS = ['jsonl', 'csv'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -53,7 +55,8 @@ export interface ImportError {
   line: number;
   field?: string;
   code: ImportErrorCode;
-  message: string;
+  /** The reason, in either language (src/i18n/). */
+  message: Localized;
 }
 
 export interface ImportResult {
@@ -157,7 +160,7 @@ function decode(input: Uint8Array | string): string | ImportError[] {
       try {
         strict.decode(input.subarray(start, i));
       } catch {
-        errors.push({ line, code: 'BAD_ENCODING', message: 'not valid UTF-8; save the file as UTF-8' });
+        errors.push({ line, code: 'BAD_ENCODING', message: msg('importRow.badEncoding') });
       }
       line++;
       start = i + 1;
@@ -185,13 +188,13 @@ class RowValidator {
     if (typeof rawId === 'string' && (expert.success || ExpertId.safeParse(rawId).success)) {
       const first = this.idLines.get(rawId);
       if (first === undefined) this.idLines.set(rawId, line);
-      else this.push({ line, field: 'id', code: 'DUPLICATE_ID', message: `expert id already used on line ${first}` });
+      else this.push({ line, field: 'id', code: 'DUPLICATE_ID', message: msg('importRow.duplicateId', { line: first }) });
     }
     const rawIdNumber = isRecord(personalInput) ? personalInput['idNumber'] : undefined;
     if (typeof rawIdNumber === 'string' && (personal.success || ResidentId.safeParse(rawIdNumber).success)) {
       const first = this.idNumberLines.get(rawIdNumber);
       if (first === undefined) this.idNumberLines.set(rawIdNumber, line);
-      else this.push({ line, field: join(personalPrefix, 'idNumber'), code: 'DUPLICATE_ID_NUMBER', message: `ID number already used on line ${first}` });
+      else this.push({ line, field: join(personalPrefix, 'idNumber'), code: 'DUPLICATE_ID_NUMBER', message: msg('importRow.duplicateIdNumber', { line: first }) });
     }
     if (this.errors.length > before) {
       redact(this.errors, before, personalInput);
@@ -214,21 +217,19 @@ class RowValidator {
       if (issue.code === 'unrecognized_keys') {
         // Keys are file content: name them only when they look like field names.
         for (const key of issue.keys ?? []) {
-          if (SAFE_KEY.test(key)) this.push({ line, field: join(path, key), code: 'INVALID_FIELD', message: 'unknown field' });
-          else this.push({ line, ...(path ? { field: path } : {}), code: 'INVALID_FIELD', message: 'unknown field (name not shown)' });
+          if (SAFE_KEY.test(key)) this.push({ line, field: join(path, key), code: 'INVALID_FIELD', message: msg('importRow.unknownField') });
+          else this.push({ line, ...(path ? { field: path } : {}), code: 'INVALID_FIELD', message: msg('importRow.unknownFieldHidden') });
         }
         continue;
       }
       const code = issue.params?.['code'] === PERSON_TEXT_ISSUE ? 'BAD_TEXT' : 'INVALID_FIELD';
-      this.push({ line, ...(path ? { field: path } : {}), code, message: issue.message });
+      this.push({ line, ...(path ? { field: path } : {}), code, message: issueText(issue) });
     }
   }
 }
 
-interface ZodIssueLike {
-  readonly code: string;
+interface ZodIssueLike extends IssueLike {
   readonly path: readonly PropertyKey[];
-  readonly message: string;
   readonly keys?: readonly string[];
   readonly params?: Readonly<Record<string, unknown>>;
 }
@@ -251,10 +252,10 @@ function redact(errors: ImportError[], from: number, personalInput: unknown): vo
   if (secrets.length === 0) return;
   for (let i = from; i < errors.length; i++) {
     const e = errors[i]!;
-    for (const s of secrets) {
-      if (e.message.includes(s)) e.message = e.message.split(s).join('[redacted]');
-      if (e.field?.includes(s)) delete e.field;
-    }
+    const original = e.message;
+    // In both languages: a text could only hold a value through a schema's own message.
+    e.message = { text: (lang) => secrets.reduce((text, s) => text.split(s).join('[redacted]'), original.text(lang)) };
+    for (const s of secrets) if (e.field?.includes(s)) delete e.field;
   }
 }
 
@@ -276,7 +277,7 @@ function parseJsonl(text: string, limits: Limits): ImportResult {
     if (isBlank(raw)) continue;
     const content = raw.charCodeAt(raw.length - 1) === CR ? raw.slice(0, -1) : raw;
     if (content.length > limits.maxLineLength) {
-      validator.push({ line, code: 'LINE_TOO_LONG', message: `line is longer than ${limits.maxLineLength} characters` });
+      validator.push({ line, code: 'LINE_TOO_LONG', message: msg('importRow.lineTooLong', { max: limits.maxLineLength }) });
       continue;
     }
     let value: unknown;
@@ -285,12 +286,12 @@ function parseJsonl(text: string, limits: Limits): ImportResult {
     } catch (err) {
       // The engine's message quotes the source text, which may hold personal data: keep only the position.
       const position = /at position (\d+)/.exec(err instanceof Error ? err.message : '')?.[1];
-      const where = position === undefined ? '' : ` (near column ${Number(position) + 1})`;
-      validator.push({ line, code: 'BAD_JSON', message: `not valid JSON${where}` });
+      const message = position === undefined ? msg('importRow.badJson') : msg('importRow.badJsonAt', { column: Number(position) + 1 });
+      validator.push({ line, code: 'BAD_JSON', message });
       continue;
     }
     if (!isRecord(value)) {
-      validator.push({ line, code: 'BAD_JSON', message: `expected a JSON object, found ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}` });
+      validator.push({ line, code: 'BAD_JSON', message: msg('importRow.notObject', { found: msg(`jsonValue.${value === null ? 'null' : Array.isArray(value) ? 'array' : (typeof value as 'number' | 'string' | 'boolean')}`) }) });
       continue;
     }
     const { personal, ...expert } = value;
@@ -304,7 +305,7 @@ function isBlank(line: string): boolean {
 }
 
 function tooManyRows(line: number, maxRows: number): ImportError {
-  return { line, code: 'TOO_MANY_ROWS', message: `more than ${maxRows} rows; split the file` };
+  return { line, code: 'TOO_MANY_ROWS', message: msg('importRow.tooManyRows', { max: maxRows }) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -313,7 +314,7 @@ function tooManyRows(line: number, maxRows: number): ImportError {
 interface CsvRecord {
   readonly line: number;
   readonly fields: string[];
-  readonly problem?: { readonly code: 'BAD_CSV' | 'LINE_TOO_LONG'; readonly message: string };
+  readonly problem?: { readonly code: 'BAD_CSV' | 'LINE_TOO_LONG'; readonly message: Localized };
 }
 
 /** RFC 4180 records in one linear pass. A CR is dropped only before LF or at the end of input. */
@@ -355,11 +356,11 @@ function tokenizeCsv(text: string, maxRecordLength = MAX_LINE_LENGTH): CsvRecord
         }
         if (!closed) {
           value += text.slice(segment, i);
-          problem ??= { code: 'BAD_CSV', message: 'a quoted field starting on this line is never closed' };
+          problem ??= { code: 'BAD_CSV', message: msg('importRow.unclosedQuote') };
         }
         const next = text.charCodeAt(i);
         if (i < n && next !== COMMA && next !== LF && !(next === CR && (i + 1 === n || text.charCodeAt(i + 1) === LF))) {
-          problem ??= { code: 'BAD_CSV', message: `field ${fields.length + 1}: text after a closing quote` };
+          problem ??= { code: 'BAD_CSV', message: msg('importRow.textAfterQuote', { field: fields.length + 1 }) };
           unquotedFrom = i; // skip the rest of the field as unquoted text
         }
       } else {
@@ -370,7 +371,7 @@ function tokenizeCsv(text: string, maxRecordLength = MAX_LINE_LENGTH): CsvRecord
         while (j < n) {
           const c = text.charCodeAt(j);
           if (c === COMMA || c === LF) break;
-          if (c === QUOTE) problem ??= { code: 'BAD_CSV', message: `field ${fields.length + 1}: a quote inside an unquoted field` };
+          if (c === QUOTE) problem ??= { code: 'BAD_CSV', message: msg('importRow.quoteInside', { field: fields.length + 1 }) };
           j++;
         }
         let end = j;
@@ -393,7 +394,7 @@ function tokenizeCsv(text: string, maxRecordLength = MAX_LINE_LENGTH): CsvRecord
       }
     }
     if (!problem && i - recordStart > maxRecordLength) {
-      problem = { code: 'LINE_TOO_LONG', message: `record is longer than ${maxRecordLength} characters` };
+      problem = { code: 'LINE_TOO_LONG', message: msg('importRow.recordTooLong', { max: maxRecordLength }) };
     }
     records.push(problem ? { line: recordLine, fields, problem } : { line: recordLine, fields });
   }
@@ -403,9 +404,9 @@ function tokenizeCsv(text: string, maxRecordLength = MAX_LINE_LENGTH): CsvRecord
 function parseCsv(text: string, limits: Limits): ImportResult {
   const records = tokenizeCsv(text, limits.maxLineLength).filter((r) => r.problem || !r.fields.every((f) => f === ''));
   const header = records[0];
-  if (!header) return { rows: [], errors: [{ line: 1, code: 'BAD_HEADER', message: 'the file is empty; a header row is needed' }] };
+  if (!header) return { rows: [], errors: [{ line: 1, code: 'BAD_HEADER', message: msg('importRow.emptyFile') }] };
   if (records.length - 1 > limits.maxRows) return { rows: [], errors: [tooManyRows(records[limits.maxRows + 1]!.line, limits.maxRows)] };
-  if (header.problem) return { rows: [], errors: [{ line: header.line, code: header.problem.code, message: `header row: ${header.problem.message}` }] };
+  if (header.problem) return { rows: [], errors: [{ line: header.line, code: header.problem.code, message: msg('importRow.headerRow', { problem: header.problem.message }) }] };
 
   const mapped = mapHeader(header);
   if (mapped.fatal) return { rows: [], errors: mapped.errors };
@@ -423,7 +424,7 @@ function parseCsv(text: string, limits: Limits): ImportResult {
       continue;
     }
     if (fields.length !== width) {
-      validator.push({ line, code: 'BAD_CSV', message: `expected ${width} fields as in the header, found ${fields.length}` });
+      validator.push({ line, code: 'BAD_CSV', message: msg('importRow.fieldCount', { expected: width, found: fields.length }) });
       continue;
     }
     const expert: Record<string, unknown> = {
@@ -466,7 +467,7 @@ function mapHeader(header: CsvRecord): MappedHeader {
     }
     const earlier = index.get(column);
     if (earlier !== undefined) {
-      errors.push({ line, field: column, code: 'BAD_HEADER', message: `columns ${earlier + 1} and ${at + 1} both give ${column}` });
+      errors.push({ line, field: column, code: 'BAD_HEADER', message: msg('importRow.columnTwice', { first: earlier + 1, second: at + 1, column }) });
       fatal = true;
     } else {
       index.set(column, at);
@@ -474,22 +475,22 @@ function mapHeader(header: CsvRecord): MappedHeader {
   });
   if (index.size === 0) {
     // Most likely the header row is missing and this is data: do not echo any of it.
-    return { index, width: fields.length, fatal: true, errors: [{ line, code: 'BAD_HEADER', message: 'no recognised column names in the first row; is the header row missing?' }] };
+    return { index, width: fields.length, fatal: true, errors: [{ line, code: 'BAD_HEADER', message: msg('importRow.noHeader') }] };
   }
   for (const at of unknown) {
     const name = fields[at]!.trim();
     if (name === '') {
-      errors.push({ line, code: 'UNKNOWN_COLUMN', message: `column ${at + 1} has no header` });
+      errors.push({ line, code: 'UNKNOWN_COLUMN', message: msg('importRow.blankColumn', { column: at + 1 }) });
     } else if (name.toLowerCase() === 'relations' || name === '回避关系') {
-      errors.push({ line, code: 'UNKNOWN_COLUMN', message: `column ${at + 1} "${name}": relations are not imported through CSV; use JSON lines` });
+      errors.push({ line, code: 'UNKNOWN_COLUMN', message: msg('importRow.relationsColumn', { column: at + 1, name }) });
     } else {
       const shown = name.length > MAX_ECHOED_HEADER ? `${name.slice(0, MAX_ECHOED_HEADER)}…` : name;
-      errors.push({ line, code: 'UNKNOWN_COLUMN', message: `unknown column ${at + 1} ${JSON.stringify(shown)}` });
+      errors.push({ line, code: 'UNKNOWN_COLUMN', message: msg('importRow.unknownColumn', { column: at + 1, name: JSON.stringify(shown) }) });
     }
   }
   for (const column of REQUIRED_COLUMNS) {
     if (!index.has(column)) {
-      errors.push({ line, field: column, code: 'MISSING_COLUMN', message: `required column ${column} (${CSV_HEADER_ALIASES[column].join(' / ')}) is missing` });
+      errors.push({ line, field: column, code: 'MISSING_COLUMN', message: msg('importRow.missingColumn', { column, aliases: CSV_HEADER_ALIASES[column].join(' / ') }) });
       fatal = true;
     }
   }

@@ -1,19 +1,53 @@
-// The outbox of expert calls: each message (sealed: it holds a phone number) with its delivery state, and the index of
-// pending messages by their next attempt time (what the delivery pass reads; sent and given-up ones leave it).
+// The outbox of expert calls, one record per placement of calls (a draw's first calls, or the calls one transition
+// places): the messages sealed together (they hold phone numbers), each message's delivery state, and the hash of its
+// response token. The index of batches with a message still pending, by the earliest next attempt, is what the
+// delivery pass reads; a batch leaves it when every message is sent or given up.
 import type { OutboundMessage } from '../calls/message.js';
 import { RecordSet } from './record-set.js';
 
-export interface OutboxRecord {
+/** Base64url characters of a batch id: 9 random bytes. A response token starts with its batch's id. */
+export const BATCH_ID_CHARS = 12;
+
+export interface MessageState {
   readonly messageId: string;
-  readonly drawId: string;
-  readonly kind: OutboundMessage['kind'];
+  /** SHA-256 (hex) of the message's response token; null for a message without a link (a cancel). */
+  readonly tokenHash: string | null;
+  /** The link stops working at this time; null without a link. */
+  readonly expiresAt: string | null;
   readonly state: 'pending' | 'sent' | 'failed';
   readonly attempts: number;
   readonly nextAttemptAt: string;
   readonly lastReason: string | null;
-  /** vault-sealed OutboundMessage. */
+}
+
+export interface CallBatchRecord {
+  readonly batchId: string;
+  readonly drawId: string;
+  readonly kind: OutboundMessage['kind'];
+  /** In the order of the sealed messages. */
+  readonly messages: readonly MessageState[];
+  /** vault-sealed JSON array of OutboundMessage, in the order of `messages`. */
   readonly sealed: string;
 }
 
-export const outbox = new RecordSet<OutboxRecord>('outbox', (r) => r.messageId);
+export const callBatches = new RecordSet<CallBatchRecord>('call-batches', (r) => r.batchId);
+/** Batches with a pending message → its earliest next attempt. */
 export const outboxDue = new RecordSet<string>('outbox-due', null);
+
+/** The earliest next attempt of a pending message, or null when none is pending (the batch leaves the index). */
+export function nextDue(messages: readonly MessageState[]): string | null {
+  let due: string | null = null;
+  for (const m of messages) if (m.state === 'pending' && (due === null || m.nextAttemptAt < due)) due = m.nextAttemptAt;
+  return due;
+}
+
+/** The batch a message id belongs to: message ids are `M-<batchId>.<n>`. */
+export function batchOfMessage(messageId: string): string | null {
+  const m = /^M-([A-Za-z0-9_-]{12})\.\d+$/.exec(messageId);
+  return m ? m[1]! : null;
+}
+
+/** The batch a response token belongs to (its first BATCH_ID_CHARS characters). */
+export function batchOfToken(token: string): string {
+  return token.slice(0, BATCH_ID_CHARS);
+}

@@ -1,5 +1,6 @@
 // Roster records of a sealed draw: the roster itself (sealed at rest), the index of rosters with a call still open,
-// the single-use response tokens (by SHA-256 of the token), the two-person unseal, and check-in terminals' misses.
+// the two-person unseal, and check-in terminals' misses. (Response tokens are kept, by hash, with their messages in
+// the outbox: records/outbox.ts.)
 import { RecordSet } from './record-set.js';
 
 export interface RosterRecord {
@@ -11,13 +12,6 @@ export interface RosterRecord {
   readonly sealed: string;
 }
 
-export interface TokenRecord {
-  readonly drawId: string;
-  readonly messageId: string;
-  readonly expiresAt: string;
-  readonly used: boolean;
-}
-
 export interface UnsealRecord {
   readonly drawId: string;
   readonly approvals: ReadonlyArray<{ sub: string; role: string; at: string }>;
@@ -27,8 +21,6 @@ export interface UnsealRecord {
 export const rosters = new RecordSet<RosterRecord>('rosters', (r) => r.drawId);
 /** Rosters with a call still open → the earliest deadline: what the timeout pass reads. */
 export const rosterDeadlines = new RecordSet<string>('roster-deadlines', null);
-/** Response tokens by SHA-256 of the token (the token itself is never stored). */
-export const responseTokens = new RecordSet<TokenRecord>('response-tokens', null);
 export const unseals = new RecordSet<UnsealRecord>('unseals', (u) => u.drawId);
 /** Unmatched ID numbers per check-in terminal (by SHA-256 of the terminal), kept outside the log (each is logged). */
 export const checkinMisses = new RecordSet<number[]>('checkin-misses', null);

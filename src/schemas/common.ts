@@ -9,7 +9,7 @@ export const ErrorBody = z
     error: z
       .object({
         code: ErrorCodeSchema,
-        message: z.string().describe('What went wrong, for a person; never personal data'),
+        message: z.string().describe('What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data'),
         details: z.unknown().optional().describe('Machine-readable details, e.g. the invalid fields'),
       })
       .describe('The error'),

@@ -3,9 +3,10 @@
 import { z } from 'zod';
 import { Role } from '../auth/roles.js';
 import { PersonText, SiteId } from '../domain/primitives.js';
+import { schemaMessage } from '../i18n/zod-issues.js';
 import { USER_STATES } from '../records/users.js';
 
-export const UserId = z.string().regex(/^U-[0-9a-f-]{36}$/, 'user id: U- followed by a UUID').describe('User id');
+export const UserId = z.string().regex(/^U-[0-9a-f-]{36}$/, schemaMessage('userId')).describe('User id');
 export const DisplayName = PersonText({ max: 64, description: 'The name colleagues know the user by (shown in the console, never logged)' });
 
 export const UserView = z

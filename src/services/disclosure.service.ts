@@ -7,6 +7,7 @@ import { toExport, type SealedExport } from '../crypto/sealing.js';
 import { REVEAL_ENTRY_TYPE } from '../draw/constants.js';
 import { EMPTY_HISTORY } from '../draw/history.js';
 import { AppError } from '../errors.js';
+import { msg } from '../i18n/message.js';
 import type { InclusionProof } from '../log/audit-log.js';
 import { draws, type DrawRecord } from '../records/draws.js';
 import type { Store } from '../store/store.js';
@@ -42,7 +43,7 @@ export class DisclosureService {
 
   private async get(drawId: string): Promise<DrawRecord> {
     const found = await draws.read(this.store, drawId);
-    if (!found) throw new AppError('NOT_FOUND', `no draw ${drawId}`);
+    if (!found) throw new AppError('NOT_FOUND', msg('draw.notFound', { id: drawId }));
     return found.value;
   }
 
@@ -53,11 +54,11 @@ export class DisclosureService {
    */
   async disclose(drawId: string, by: TokenClaims): Promise<DrawRecord> {
     const found = await draws.read(this.store, drawId);
-    if (!found) throw new AppError('NOT_FOUND', `no draw ${drawId}`);
+    if (!found) throw new AppError('NOT_FOUND', msg('draw.notFound', { id: drawId }));
     const { value: draw, raw } = found;
     if (draw.revealIndex !== undefined) return draw;
-    if (draw.state !== 'drawn' || draw.resultIndex === null) throw new AppError('CONFLICT', `draw ${drawId} is ${draw.state}`);
-    if (!(await this.roster.unsealState(drawId))?.unsealedAt) throw new AppError('SEALED', 'a draw is disclosed only after its list was unsealed by two people');
+    if (draw.state !== 'drawn' || draw.resultIndex === null) throw new AppError('CONFLICT', msg('draw.wrongState', { id: drawId, state: msg(`drawState.${draw.state}`) }));
+    if (!(await this.roster.unsealState(drawId))?.unsealedAt) throw new AppError('SEALED', msg('draw.discloseAfterUnseal'));
     const { record: project } = await this.projects.get(draw.projectId);
     const content = openSealedResult(draw, this.sealingPrivateKey);
     const policy = draw.policy ?? this.projects.policy;
@@ -67,7 +68,7 @@ export class DisclosureService {
       const history = draw.historyUpTo !== undefined && draw.historyUpTo >= 0 ? await this.history.asOf(draw.historyUpTo) : EMPTY_HISTORY;
       ({ lines } = await rebuildDraw(this.store, { commitIndex: draw.commitIndex, poolVersion: draw.poolVersion, drawId, project: project.project, request: project.request, policy, history }));
     } catch (err) {
-      if (err instanceof ReplayError) throw new AppError('LOG_MISMATCH', `the draw cannot be rebuilt from the log: ${err.message}`);
+      if (err instanceof ReplayError) throw new AppError('LOG_MISMATCH', msg('draw.notRebuilt', { reason: err.message }));
       throw err;
     }
     // The project, request and policy as the draw hashed them (requestHash, policyHash): with them an inspector
@@ -87,8 +88,8 @@ export class DisclosureService {
   async sealedExport(drawId: string, by: TokenClaims): Promise<SealedExport> {
     const draw = await this.get(drawId);
     // The policy lets only the site a draw belongs to ask (draw.export); its result was sealed to that site.
-    if (by.site === undefined || draw.site !== by.site) throw new AppError('FORBIDDEN', `draw ${drawId} is not sealed to ${by.site === undefined ? 'a site' : `site ${by.site}`}`);
-    if (draw.state !== 'drawn' || !draw.sealed || draw.resultHash === null || draw.resultIndex === null) throw new AppError('CONFLICT', `draw ${drawId} is ${draw.state}; it has no sealed result`);
+    if (by.site === undefined || draw.site !== by.site) throw new AppError('FORBIDDEN', by.site === undefined ? msg('draw.notSealedToSites', { id: drawId }) : msg('draw.notSealedToSite', { id: drawId, site: by.site }));
+    if (draw.state !== 'drawn' || !draw.sealed || draw.resultHash === null || draw.resultIndex === null) throw new AppError('CONFLICT', msg('draw.noSealedResult', { id: drawId, state: msg(`drawState.${draw.state}`) }));
     const file = toExport(drawId, draw.projectId, by.site, draw.sealed, { resultHash: draw.resultHash, resultIndex: draw.resultIndex });
     await this.log.append('draw.exported', { drawId, projectId: draw.projectId, site: by.site, fingerprint: draw.siteFingerprint ?? null, by: by.sub });
     return file;
@@ -97,7 +98,7 @@ export class DisclosureService {
   /** A disclosed draw's proof: its commit, result and reveal entries, each with an inclusion proof to a checkpoint. */
   async proof(drawId: string): Promise<DrawProof> {
     const draw = await this.get(drawId);
-    if (draw.revealIndex === undefined || draw.resultIndex === null) throw new AppError('SEALED', 'the proof is published at disclosure');
+    if (draw.revealIndex === undefined || draw.resultIndex === null) throw new AppError('SEALED', msg('draw.proofAtDisclosure'));
     // All three against one checkpoint: one tree, so the bundle needs no consistency proof between its parts.
     const indices = [draw.commitIndex, draw.resultIndex, draw.revealIndex];
     const proofs = await this.log.inclusionProofs(indices);

@@ -13,10 +13,11 @@ import type { DrawResult } from '../draw/engine.js';
 import { EMPTY_HISTORY } from '../draw/history.js';
 import { begin, finish, OPERATOR_ENTROPY, resultEntry, sealable, type Begun, type SealedCore } from '../draw/protocol.js';
 import { AppError } from '../errors.js';
+import { msg } from '../i18n/message.js';
 import { encodeEntry } from '../log/entry.js';
 import { awaitingRosterKeys, awaitingRosterMark, draws, type DrawRecord } from '../records/draws.js';
 import { isPoolVersion, poolVersionExpected } from '../records/pool.js';
-import { projectExpected, projects, projectWrites, type ProjectRecord } from '../records/projects.js';
+import { projectExpected, projects, projectWrites, type ProjectRecord, type ProjectState } from '../records/projects.js';
 import { RecordConflictError, type RecordWrite, type Store } from '../store/store.js';
 import type { PoolService } from './pool.service.js';
 import type { ProjectService } from './project.service.js';
@@ -35,11 +36,6 @@ export function drawLease(projectId: string): string {
 /** Options of a draw run: the API's Idempotency-Key record, written in the result's transaction. */
 export interface DrawExtra {
   readonly idempotency?: (draw: DrawRecord) => RecordWrite;
-  /**
-   * Place the calls just after the result is durable instead of in its transaction, so that the caller (the draw
-   * route) answers sooner. The result carries the catch-up marker, so a crash before the calls loses nothing.
-   */
-  readonly callsAfterResult?: boolean;
 }
 
 /** Sealed together: everything a later disclosure publishes. */
@@ -52,8 +48,15 @@ export interface SealedContent extends SealedCore {
 }
 
 
-/** What a draw works with besides the pool and projects: each optional, so the engine-level tests run without them. */
-export interface DrawParts {
+/** What a draw works with. The roster, sites and history are optional, so the engine-level tests run without them. */
+export interface DrawDeps {
+  readonly store: Store;
+  readonly log: ServiceLog;
+  readonly pool: PoolService;
+  readonly projects: ProjectService;
+  /** The service's sealing key pair: results are sealed to the public key, opened with the private one. */
+  readonly sealing: { readonly publicKey: KeyObject; readonly privateKey: KeyObject };
+  readonly now: () => number;
   /** Calls the selected experts once the result exists. */
   readonly roster?: RosterService;
   /** Seals a remote site's draw to its key as well. */
@@ -67,29 +70,27 @@ export interface DrawParts {
 export class DrawService {
   /** The first catch-up of a process looks at every draw (data from before the index); later ones at the index. */
   private caughtUpOnce = false;
-  /** Calls being placed after their draw answered (callsAfterResult), by draw id. */
-  private readonly placing = new Map<string, Promise<void>>();
-
-  constructor(
-    private readonly store: Store,
-    private readonly log: ServiceLog,
-    private readonly pool: PoolService,
-    private readonly projects: ProjectService,
-    private readonly sealingKey: KeyObject,
-    private readonly sealingPrivateKey: KeyObject,
-    private readonly now: () => number,
-    parts: DrawParts = {},
-  ) {
-    this.roster = parts.roster ?? null;
-    this.sites = parts.sites ?? null;
-    this.history = parts.history ?? null;
-    this.leaseMs = parts.leaseMs ?? DEFAULT_DRAW_LEASE_MS;
-  }
-
+  private readonly store: Store;
+  private readonly log: ServiceLog;
+  private readonly pool: PoolService;
+  private readonly projects: ProjectService;
+  private readonly sealingKey: KeyObject;
+  private readonly sealingPrivateKey: KeyObject;
+  private readonly now: () => number;
   private readonly roster: RosterService | null;
   private readonly sites: SiteService | null;
   private readonly history: SelectionHistory | null;
   private readonly leaseMs: number;
+
+  constructor(deps: DrawDeps) {
+    ({ store: this.store, log: this.log, pool: this.pool, projects: this.projects, now: this.now } = deps);
+    this.sealingKey = deps.sealing.publicKey;
+    this.sealingPrivateKey = deps.sealing.privateKey;
+    this.roster = deps.roster ?? null;
+    this.sites = deps.sites ?? null;
+    this.history = deps.history ?? null;
+    this.leaseMs = deps.leaseMs ?? DEFAULT_DRAW_LEASE_MS;
+  }
 
   /** Takes in the results committed since the last look (other instances' too). */
   async refreshHistory(): Promise<void> {
@@ -98,7 +99,7 @@ export class DrawService {
 
   async get(drawId: string): Promise<DrawRecord> {
     const found = await draws.read(this.store, drawId);
-    if (!found) throw new AppError('NOT_FOUND', `no draw ${drawId}`);
+    if (!found) throw new AppError('NOT_FOUND', msg('draw.notFound', { id: drawId }));
     return found.value;
   }
 
@@ -114,7 +115,7 @@ export class DrawService {
           return await this.attempt(projectId, kind, typeof by === 'string' ? by : by.sub, extra);
         } catch (err) {
           if (err instanceof PoolMoved && attempt < 3) continue;
-          if (err instanceof PoolMoved) throw new AppError('CONFLICT', 'the pool keeps changing; retry the draw');
+          if (err instanceof PoolMoved) throw new AppError('CONFLICT', msg('draw.poolKeepsChanging'));
           throw err;
         }
       }
@@ -194,7 +195,7 @@ export class DrawService {
         expects: [projectExpected(projectId, raw), poolVersionExpected(index.version)],
       });
     } catch (err) {
-      if (err instanceof RecordConflictError) throw isPoolVersion(err) ? new PoolMoved() : new AppError('CONFLICT', `project ${projectId} changed meanwhile`);
+      if (err instanceof RecordConflictError) throw isPoolVersion(err) ? new PoolMoved() : new AppError('CONFLICT', msg('project.changedMeanwhile', { id: projectId }));
       throw err;
     }
     const base: DrawRecord = { ...committed, commitIndex: commit.index, commitLeafHash: commit.leafHash.toString('hex'), resultIndex: null, resultHash: null };
@@ -220,7 +221,7 @@ export class DrawService {
     //    not be ready, the draw stands without them: its marker puts it on the call worker's catch-up list.
     let opening: ReturnType<RosterService['opening']> | null = null;
     try {
-      opening = extra.callsAfterResult ? null : (this.roster?.opening(drawId, done, rosterGroups(content)) ?? null);
+      opening = this.roster?.opening(drawId, done, rosterGroups(content)) ?? null;
     } catch {
       opening = null;
     }
@@ -245,27 +246,12 @@ export class DrawService {
       // The commit stays in the log with no result; the stale check aborts it, unless that is what happened already.
       throw resultConflict(err, projectId, drawId);
     });
-    if (extra.callsAfterResult && this.roster) {
-      // Not awaited: the draw stands; a failure here leaves the marker for the call worker's catch-up.
-      const placing = this.roster
-        .start(drawId, done, rosterGroups(content))
-        .catch(() => undefined)
-        .finally(() => this.placing.delete(drawId));
-      this.placing.set(drawId, placing);
-    }
     return { ...final, resultIndex: appended!.index };
-  }
-
-  /** Waits until the calls of every draw that answered before them are placed (the worker, shutdown, tests). */
-  async settle(): Promise<void> {
-    while (this.placing.size > 0) await Promise.all([...this.placing.values()]);
   }
 
   /** Starts the roster of every completed draw that has none (after a crash between result and calls). */
   async catchUpRosters(): Promise<number> {
     if (!this.roster) return 0;
-    // Calls being placed right now are not stale: let them land first.
-    await this.settle();
     let started = 0;
     // A result is committed with a marker that its roster's first write removes: normally the list is empty.
     const keys = this.caughtUpOnce ? await awaitingRosterKeys(this.store) : await draws.keys(this.store);
@@ -282,7 +268,7 @@ export class DrawService {
   }
 
   private async siteRecipient(siteId: string): Promise<SiteRecipient> {
-    if (!this.sites) throw new AppError('SITE_UNAVAILABLE', `remote sites are not enabled here; project sealed to ${siteId} cannot be drawn`);
+    if (!this.sites) throw new AppError('SITE_UNAVAILABLE', msg('draw.sitesDisabled', { site: siteId }));
     return this.sites.recipient(siteId);
   }
 
@@ -349,7 +335,7 @@ export class DrawService {
 /** The project is no longer waiting for a draw (drawn meanwhile by another instance, cancelled, …): 409. */
 export class NotScheduledError extends AppError {
   constructor(projectId: string, state: string) {
-    super('CONFLICT', `project ${projectId} is ${state}`);
+    super('CONFLICT', msg('project.wrongState', { id: projectId, state: msg(`projectState.${state as ProjectState}`) }));
     this.name = 'NotScheduledError';
   }
 }
@@ -357,7 +343,7 @@ export class NotScheduledError extends AppError {
 /** Another holder has the project's draw lease: its draw is running (or a stale draw is being aborted) elsewhere: 409. */
 export class DrawInProgressError extends AppError {
   constructor(projectId: string) {
-    super('DRAW_IN_PROGRESS', `a draw of project ${projectId} is in progress; ask for the project's state, or retry shortly`);
+    super('DRAW_IN_PROGRESS', msg('draw.inProgress', { id: projectId }));
     this.name = 'DrawInProgressError';
   }
 }
@@ -365,8 +351,8 @@ export class DrawInProgressError extends AppError {
 /** A result write that lost a race: a clear 409 (the project aborted or edited since the commit), never a bare conflict. */
 function resultConflict(err: unknown, projectId: string, drawId: string): unknown {
   if (!(err instanceof RecordConflictError)) return err;
-  if (err.collection === projects.collection) return new AppError('CONFLICT', `project ${projectId} changed before the result of draw ${drawId} was written (aborted or edited meanwhile); the draw has no result, draw again`);
-  return new AppError('CONFLICT', `the result of draw ${drawId} could not be written: its ${err.collection} changed meanwhile; draw again`);
+  if (err.collection === projects.collection) return new AppError('CONFLICT', msg('draw.resultProjectChanged', { project: projectId, draw: drawId }));
+  return new AppError('CONFLICT', msg('draw.resultConflict', { draw: drawId, collection: err.collection }));
 }
 
 /** The pool changed between preparing and committing: prepare again on the new index. */
@@ -374,7 +360,7 @@ class PoolMoved extends Error {}
 
 /** Opens a draw's sealed result with the service's private sealing key. */
 export function openSealedResult(draw: DrawRecord, sealingPrivateKey: KeyObject): SealedContent {
-  if (!draw.sealed) throw new AppError('NOT_FOUND', `draw ${draw.drawId} has no result`);
+  if (!draw.sealed) throw new AppError('NOT_FOUND', msg('draw.noResult', { id: draw.drawId }));
   return JSON.parse(open(draw.sealed, draw.drawId, 'service', sealingPrivateKey).toString('utf8')) as SealedContent;
 }
 

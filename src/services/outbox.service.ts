@@ -1,12 +1,12 @@
-// The persistent outbox of expert calls: a message is stored (sealed: it holds a phone number) in the same transaction
-// as the log entry that placed the call, then delivered by an adapter with retries and back-off. Each delivery
-// attempt is a log entry with its outcome, never the phone or the text.
-import type { ServiceLog } from '../audit/entries.js';
-import { randomUUID } from 'node:crypto';
+// The persistent outbox of expert calls: the messages of one placement are stored together (sealed: they hold phone
+// numbers) in the same transaction as the log entry that placed the calls, then delivered by an adapter with retries
+// and back-off. Each delivery attempt is a log entry with its outcome, never the phone or the text.
+import type { Entry, ServiceLog } from '../audit/entries.js';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { nextAttemptDelayMs, shouldGiveUp } from '../calls/backoff.js';
 import type { CallAdapter, OutboundMessage } from '../calls/message.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
-import { outbox, outboxDue, type OutboxRecord } from '../records/outbox.js';
+import { callBatches, nextDue, outboxDue, type CallBatchRecord, type MessageState } from '../records/outbox.js';
 import { RecordConflictError, type RecordWrite, type Store } from '../store/store.js';
 
 /** Attempts before a message is given up (and an operator must call by other means: logged). */
@@ -16,6 +16,17 @@ export interface DispatchReport {
   readonly sent: number;
   readonly retried: number;
   readonly failed: number;
+}
+
+/** A message to queue, with the SHA-256 of its response token (null without a link). */
+export interface Queued {
+  readonly message: OutboundMessage;
+  readonly tokenHash: string | null;
+}
+
+/** A new batch's id: 9 random bytes, base64url (12 characters). */
+export function newBatchId(): string {
+  return randomBytes(9).toString('base64url');
 }
 
 export class OutboxService {
@@ -29,89 +40,89 @@ export class OutboxService {
     private readonly now: () => number,
   ) {}
 
-  /** The record writes that queue a message; the caller commits them with the entry that placed the call. */
-  queue(drawId: string, message: OutboundMessage): RecordWrite[] {
-    const record: OutboxRecord = {
-      messageId: message.messageId,
-      drawId,
-      kind: message.kind,
-      state: 'pending',
-      attempts: 0,
-      nextAttemptAt: new Date(this.now()).toISOString(),
-      lastReason: null,
-      sealed: this.vault.sealBytes(`${outbox.collection}/${message.messageId}`, Buffer.from(JSON.stringify(message))),
-    };
-    return [
-      outbox.write(record),
-      outboxDue.writeAt(message.messageId, record.nextAttemptAt),
-    ];
+  /** The record writes that queue one batch of messages; the caller commits them with the entry that placed the calls. */
+  queue(batchId: string, drawId: string, kind: OutboundMessage['kind'], queued: readonly Queued[]): RecordWrite[] {
+    if (queued.length === 0) return [];
+    const at = new Date(this.now()).toISOString();
+    const messages: MessageState[] = queued.map((q) => ({ messageId: q.message.messageId, tokenHash: q.tokenHash, expiresAt: q.message.expiresAt, state: 'pending', attempts: 0, nextAttemptAt: at, lastReason: null }));
+    const sealed = this.vault.sealJson(`${callBatches.collection}/${batchId}`, queued.map((q) => q.message));
+    return [callBatches.write({ batchId, drawId, kind, messages, sealed }), outboxDue.writeAt(batchId, at)];
   }
 
-  /** At start: pending messages without a due entry (data written before the index existed) get one. */
+  /** At start: batches with a pending message but no due entry (an index lost or rebuilt) get one. */
   async indexPending(): Promise<number> {
     const indexed = new Set(await outboxDue.keys(this.store));
     let added = 0;
-    for (const { key, value: record } of await outbox.list(this.store)) {
-      if (record.state !== 'pending' || indexed.has(key)) continue;
-      await outboxDue.putUnlogged(this.store, key, record.nextAttemptAt);
+    for (const { key, value: record } of await callBatches.list(this.store)) {
+      const due = nextDue(record.messages);
+      if (due === null || indexed.has(key)) continue;
+      await outboxDue.putUnlogged(this.store, key, due);
       added++;
     }
     return added;
   }
 
-  async get(messageId: string): Promise<OutboxRecord | null> {
-    return (await outbox.read(this.store, messageId))?.value ?? null;
+  /** A batch as stored (its messages' states, not their content). */
+  async batch(batchId: string): Promise<CallBatchRecord | null> {
+    return (await callBatches.read(this.store, batchId))?.value ?? null;
   }
 
-  /** Delivers every due message once (a lease per message: one instance sends it). */
+  /** Delivers every due message once (a lease per batch: one instance sends its messages, all at once). */
   async dispatch(): Promise<DispatchReport> {
-    let sent = 0;
-    let retried = 0;
-    let failed = 0;
+    const report = { sent: 0, retried: 0, failed: 0 };
     const nowIso = new Date(this.now()).toISOString();
-    // Only pending messages (the due index), not every message ever sent.
+    // Only batches with a pending message (the due index), not every batch ever sent.
     for (const due of await outboxDue.list(this.store)) {
       if (due.value > nowIso) continue;
-      const key = due.key;
-      const lease = `${outbox.collection}:${key}`;
+      const lease = `${callBatches.collection}:${due.key}`;
       if (!(await this.store.claimLease(lease, this.instanceId, 30_000))) continue;
       try {
-        // Read under the lease: another instance may have delivered it since the index was listed.
-        const found = await outbox.read(this.store, key);
-        const value = found?.raw ?? null;
-        const record = found?.value ?? null;
-        if (!value || !record || record.state !== 'pending' || record.nextAttemptAt > nowIso) continue;
-        const message = JSON.parse(this.vault.openBytes(`${outbox.collection}/${key}`, record.sealed).toString('utf8')) as OutboundMessage;
-        const outcome = await this.adapter.deliver(message);
-        const attempts = record.attempts + 1;
-        const giveUp = !outcome.ok && (!outcome.retryable || shouldGiveUp(attempts, MAX_ATTEMPTS));
-        const next: OutboxRecord = {
-          ...record,
-          attempts,
-          state: outcome.ok ? 'sent' : giveUp ? 'failed' : 'pending',
-          nextAttemptAt: outcome.ok || giveUp ? record.nextAttemptAt : new Date(this.now() + nextAttemptDelayMs(attempts)).toISOString(),
-          lastReason: outcome.ok ? null : outcome.reason,
-        };
-        await this.log.append(
-          'call.delivery',
-          { drawId: record.drawId, messageId: key, kind: record.kind, attempt: attempts, adapter: this.adapter.name, ok: outcome.ok, ...(outcome.ok ? {} : { reason: outcome.reason, final: giveUp }) },
-          {
-            writes: [
-              outbox.write(next),
-              outboxDue.writeAt(key, next.state === 'pending' ? next.nextAttemptAt : null),
-            ],
-            expects: [outbox.expect(key, value)],
-          },
-        );
-        if (outcome.ok) sent++;
-        else if (giveUp) failed++;
-        else retried++;
+        const counts = await this.deliverBatch(due.key, nowIso);
+        report.sent += counts.sent;
+        report.retried += counts.retried;
+        report.failed += counts.failed;
       } catch (err) {
         if (!(err instanceof RecordConflictError)) throw err;
       } finally {
         await this.store.releaseLease(lease, this.instanceId).catch(() => undefined);
       }
     }
-    return { sent, retried, failed };
+    return report;
+  }
+
+  /** Under the batch's lease: read it again (another instance may have sent it since), send what is due, commit once. */
+  private async deliverBatch(batchId: string, nowIso: string): Promise<DispatchReport> {
+    const report = { sent: 0, retried: 0, failed: 0 };
+    const found = await callBatches.read(this.store, batchId);
+    if (!found) return report;
+    const record = found.value;
+    const dueNow = record.messages.flatMap((m, i) => (m.state === 'pending' && m.nextAttemptAt <= nowIso ? [i] : []));
+    if (dueNow.length === 0) return report;
+    const content = this.vault.openJson<OutboundMessage[]>(`${callBatches.collection}/${batchId}`, record.sealed);
+    const outcomes = await Promise.all(dueNow.map((i) => this.adapter.deliver(content[i]!)));
+    const messages = [...record.messages];
+    const entries: Entry[] = [];
+    dueNow.forEach((i, k) => {
+      const m = messages[i]!;
+      const outcome = outcomes[k]!;
+      const attempts = m.attempts + 1;
+      const giveUp = !outcome.ok && (!outcome.retryable || shouldGiveUp(attempts, MAX_ATTEMPTS));
+      messages[i] = {
+        ...m,
+        attempts,
+        state: outcome.ok ? 'sent' : giveUp ? 'failed' : 'pending',
+        nextAttemptAt: outcome.ok || giveUp ? m.nextAttemptAt : new Date(this.now() + nextAttemptDelayMs(attempts)).toISOString(),
+        lastReason: outcome.ok ? null : outcome.reason,
+      };
+      entries.push({ type: 'call.delivery', payload: { drawId: record.drawId, messageId: m.messageId, kind: record.kind, attempt: attempts, adapter: this.adapter.name, ok: outcome.ok, ...(outcome.ok ? {} : { reason: outcome.reason, final: giveUp }) } });
+      if (outcome.ok) report.sent++;
+      else if (giveUp) report.failed++;
+      else report.retried++;
+    });
+    await this.log.appendAll(entries, {
+      writes: [callBatches.write({ ...record, messages }), outboxDue.writeAt(batchId, nextDue(messages))],
+      expects: [callBatches.expect(batchId, found.raw)],
+    });
+    return report;
   }
 }

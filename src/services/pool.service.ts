@@ -6,8 +6,10 @@ import type { TokenClaims } from '../auth/roles.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import { Expert, type ExpertPersonal, type Organisation, type Relation } from '../domain/expert.js';
 import { AppError } from '../errors.js';
+import { msg, type Message } from '../i18n/message.js';
 import type { ImportError, ImportRow } from '../pool/import-parser.js';
 import { PoolIndex } from '../draw/pool-index.js';
+import { searchPool, type PoolQuery } from '../pool/search.js';
 import { RecordConflictError, type RecordExpectation, type RecordWrite, type Store } from '../store/store.js';
 
 /** The pool's log entries: each carries the pool version after the change. */
@@ -119,26 +121,14 @@ export class PoolService {
 
   get(id: string): ExpertView {
     const r = this.experts.get(id);
-    if (!r) throw new AppError('NOT_FOUND', `no expert ${id}`);
+    if (!r) throw new AppError('NOT_FOUND', msg('pool.expertNotFound', { id }));
     return view(r);
   }
 
-  list(filter: { specialty?: string; status?: Expert['status']; after?: string; limit: number }): { items: ExpertView[]; next: string | null } {
-    const ids = [...this.experts.keys()].sort();
-    const items: ExpertView[] = [];
-    let next: string | null = null;
-    for (const id of ids) {
-      if (filter.after !== undefined && id <= filter.after) continue;
-      const r = this.experts.get(id)!;
-      if (filter.status && r.expert.status !== filter.status) continue;
-      if (filter.specialty && !r.expert.specialties.some((s) => s.startsWith(filter.specialty!))) continue;
-      if (items.length === filter.limit) {
-        next = items.at(-1)!.id;
-        break;
-      }
-      items.push(view(r));
-    }
-    return { items, next };
+  /** Experts matching a search, in id order, on the index the draws read (built now if the pool changed since). */
+  list(query: PoolQuery): { items: ExpertView[]; next: string | null } {
+    const { ids, next } = searchPool(this.current(), query);
+    return { items: ids.map((id) => view(this.experts.get(id)!)), next };
   }
 
   size(): number {
@@ -164,7 +154,7 @@ export class PoolService {
   /** Adds an expert. The ID number must not belong to another expert. */
   create(expert: Expert, personal: ExpertPersonal, by: TokenClaims): Promise<ExpertView> {
     return this.change(async () => {
-      if (this.experts.has(expert.id)) throw new AppError('CONFLICT', `expert ${expert.id} already exists`);
+      if (this.experts.has(expert.id)) throw new AppError('CONFLICT', msg('pool.expertExists', { id: expert.id }));
       const idHash = this.vault.idHash(personal.idNumber);
       const record: ExpertRecord = { expert, sealed: this.vault.seal(expert.id, personal), idHash, revision: 1, updatedAt: new Date(this.now()).toISOString() };
       await this.commit(
@@ -172,7 +162,7 @@ export class PoolService {
         { expert, by: by.sub },
         [experts.write(record), idHashes.writeAt(idHash, expert.id)],
         [experts.expect(expert.id, null), idHashes.expect(idHash, null)],
-        'an expert with this id or ID number already exists',
+        msg('pool.expertOrIdNumberExists'),
       );
       this.experts.set(expert.id, record);
       return view(record);
@@ -204,7 +194,7 @@ export class PoolService {
   import(rows: readonly ImportRow[], parseErrors: readonly ImportError[], mode: 'all' | 'valid', by: TokenClaims): Promise<ImportReport> {
     return this.change(async () => {
       // A file without a single row is a mistake (wrong file, header only), not an import of nothing.
-      if (rows.length === 0 && parseErrors.length === 0) throw new AppError('IMPORT_REJECTED', 'the file holds no experts', { errors: [], rows: 0 });
+      if (rows.length === 0 && parseErrors.length === 0) throw new AppError('IMPORT_REJECTED', msg('pool.importEmpty'), { errors: [], rows: 0 });
       const errors: ImportError[] = [...parseErrors];
       const knownHashes = new Set([...this.experts.values()].map((r) => r.idHash));
       const accepted: Array<{ row: ImportRow; idHash: string }> = [];
@@ -212,8 +202,8 @@ export class PoolService {
       const ids = new Set<string>();
       for (const row of rows) {
         const idHash = this.vault.idHash(row.personal.idNumber);
-        if (this.experts.has(row.expert.id) || ids.has(row.expert.id)) errors.push({ line: row.line, field: 'id', code: 'DUPLICATE_ID', message: `expert ${row.expert.id} is already in the pool or earlier in this import` });
-        else if (knownHashes.has(idHash)) errors.push({ line: row.line, field: 'idNumber', code: 'DUPLICATE_ID_NUMBER', message: 'this ID number already belongs to an expert in the pool or earlier in this import' });
+        if (this.experts.has(row.expert.id) || ids.has(row.expert.id)) errors.push({ line: row.line, field: 'id', code: 'DUPLICATE_ID', message: msg('importRow.idInPool', { id: row.expert.id }) });
+        else if (knownHashes.has(idHash)) errors.push({ line: row.line, field: 'idNumber', code: 'DUPLICATE_ID_NUMBER', message: msg('importRow.idNumberInPool') });
         else {
           accepted.push({ row, idHash });
           ids.add(row.expert.id);
@@ -222,7 +212,7 @@ export class PoolService {
       }
       errors.sort((a, b) => a.line - b.line);
       if (mode === 'all' && errors.length > 0) {
-        throw new AppError('IMPORT_REJECTED', `${errors.length} problem(s) in the file; nothing was imported`, { errors, rows: rows.length });
+        throw new AppError('IMPORT_REJECTED', msg('pool.importRejected', { count: errors.length }), { errors, rows: rows.length });
       }
       if (accepted.length === 0) return { imported: 0, errors, poolVersion: this.version };
       const next = this.version + 1;
@@ -262,13 +252,13 @@ export class PoolService {
 
   async getOrganisation(code: string): Promise<Organisation> {
     const found = await organisations.read(this.store, code);
-    if (!found) throw new AppError('NOT_FOUND', `no organisation ${code}`);
+    if (!found) throw new AppError('NOT_FOUND', msg('pool.organisationNotFound', { code }));
     return found.value;
   }
 
   private record(id: string): ExpertRecord {
     const r = this.experts.get(id);
-    if (!r) throw new AppError('NOT_FOUND', `no expert ${id}`);
+    if (!r) throw new AppError('NOT_FOUND', msg('pool.expertNotFound', { id }));
     return r;
   }
 
@@ -283,7 +273,7 @@ export class PoolService {
    * One durable change: the entry, the records and the new pool version in one store transaction, expecting the
    * version (and records) this instance last saw. If another instance got there first, re-read and report a conflict.
    */
-  private async commit<T extends PoolEntry>(type: T, payload: WithoutVersion<T>, writes: RecordWrite[], expects: RecordExpectation[], conflict = 'the pool changed meanwhile; retry'): Promise<void> {
+  private async commit<T extends PoolEntry>(type: T, payload: WithoutVersion<T>, writes: RecordWrite[], expects: RecordExpectation[], conflict: Message = msg('pool.changed')): Promise<void> {
     const next = this.version + 1;
     try {
       await this.log.append(type, { ...payload, poolVersion: next } as EntryPayloads[T], {
@@ -311,7 +301,7 @@ export class PoolService {
           return await fn();
         } catch (err) {
           if (!(err instanceof VersionMoved)) throw err;
-          if (tries === 5) throw new AppError('CONFLICT', 'the pool keeps changing; retry');
+          if (tries === 5) throw new AppError('CONFLICT', msg('pool.keepsChanging'));
         }
       }
     };

@@ -7,6 +7,7 @@ import type { Project } from '../domain/project.js';
 import type { DrawRequest } from '../domain/request.js';
 import { checkCommittee } from '../draw/candidates.js';
 import { AppError } from '../errors.js';
+import { clauses, msg, type Message } from '../i18n/message.js';
 import { ACTIVE, projectExpected, projects, projectWrites, schedule, scheduleEntry, type ProjectRecord, type ProjectState, type ScheduleEntry } from '../records/projects.js';
 import { RecordConflictError, type Store } from '../store/store.js';
 import type { PoolService } from './pool.service.js';
@@ -39,21 +40,25 @@ export class ProjectService {
   async register(r: Registration, by: TokenClaims): Promise<ProjectRecord> {
     const lead = r.leadTimeMinutes ?? this.policy.leadTimeMinutes;
     const opening = Date.parse(r.project.bidOpeningAt);
-    const broken: string[] = [];
-    if (lead > this.policy.maxLeadTimeMinutes) broken.push(`lead time of ${lead} minutes exceeds the policy cap of ${this.policy.maxLeadTimeMinutes}`);
-    if (opening <= this.now()) broken.push('bid opening is not in the future');
-    if (broken.length > 0) throw new AppError('SCHEDULE_RULES', broken.join('; '), { rules: broken });
+    const broken: Message[] = [];
+    if (lead > this.policy.maxLeadTimeMinutes) broken.push(msg('project.leadTooLong', { lead, max: this.policy.maxLeadTimeMinutes }));
+    if (opening <= this.now()) broken.push(msg('project.openingPast'));
+    // Inside the lead time the draw runs at once; the experts still need their whole time to answer, and a minute.
+    const notice = this.policy.responseDeadlineMinutes + 1;
+    if (opening > this.now() && opening - this.now() < notice * MINUTE) broken.push(msg('project.openingTooSoon', { minutes: notice, answer: this.policy.responseDeadlineMinutes }));
+    if (broken.length > 0) throw new AppError('SCHEDULE_RULES', msg('project.scheduleRules', { rules: clauses(broken) }), { rules: broken });
     checkCommittee(r.request, this.policy);
     const index = this.pool.current();
     const unknown = [...new Set(r.request.groups.map((g) => g.specialty))].filter((s) => index.candidatesFor(s).length === 0);
-    if (unknown.length > 0) throw new AppError('UNKNOWN_SPECIALTY', `no expert in the pool holds ${unknown.join(', ')}`, { specialties: unknown });
+    if (unknown.length > 0) throw new AppError('UNKNOWN_SPECIALTY', msg('project.unknownSpecialties', { specialties: unknown }), { specialties: unknown });
     const record: ProjectRecord = {
       project: r.project,
       request: r.request,
       name: r.name,
       venue: r.venue,
       leadTimeMinutes: lead,
-      drawAt: new Date(opening - lead * MINUTE).toISOString(),
+      // Registered inside the lead time: due now (drawn at the scheduler's next pass), never a time in the past.
+      drawAt: new Date(Math.max(opening - lead * MINUTE, this.now())).toISOString(),
       state: 'scheduled',
       drawId: null,
       revision: 1,
@@ -62,13 +67,13 @@ export class ProjectService {
     };
     // The log holds what the draw will read about the project, and a hash of the request (the groups).
     const payload = { project: r.project, requestHash: createHash('sha256').update(JSON.stringify(r.request)).digest('hex'), request: r.request, leadTimeMinutes: lead, drawAt: record.drawAt, ...(r.site ? { site: r.site } : {}), by: by.sub };
-    await this.write('project.registered', payload, record, null, `project ${r.project.id} already exists`);
+    await this.write('project.registered', payload, record, null, msg('project.exists', { id: r.project.id }));
     return record;
   }
 
   async get(id: string): Promise<{ record: ProjectRecord; raw: Buffer }> {
     const found = await projects.read(this.store, id);
-    if (!found) throw new AppError('NOT_FOUND', `no project ${id}`);
+    if (!found) throw new AppError('NOT_FOUND', msg('project.notFound', { id }));
     return { record: found.value, raw: found.raw };
   }
 
@@ -103,9 +108,9 @@ export class ProjectService {
    */
   async reschedule(id: string, bidOpeningAt: string, reason: string, by: TokenClaims): Promise<ProjectRecord> {
     const { record, raw } = await this.get(id);
-    if (!RESCHEDULABLE.has(record.state)) throw new AppError('CONFLICT', `project ${id} is ${record.state}; only a scheduled, missed or failed project can be rescheduled`);
+    if (!RESCHEDULABLE.has(record.state)) throw new AppError('CONFLICT', msg('project.notReschedulable', { id, state: msg(`projectState.${record.state}`) }));
     const opening = Date.parse(bidOpeningAt);
-    if (opening <= this.now()) throw new AppError('SCHEDULE_RULES', 'bid opening is not in the future', { rules: ['bid opening is not in the future'] });
+    if (opening <= this.now()) throw new AppError('SCHEDULE_RULES', msg('project.scheduleRules', { rules: msg('project.openingPast') }), { rules: [msg('project.openingPast')] });
     const next: ProjectRecord = {
       ...record,
       project: { ...record.project, bidOpeningAt },
@@ -121,7 +126,7 @@ export class ProjectService {
   async cancel(id: string, reason: string, by: TokenClaims): Promise<ProjectRecord> {
     const { record, raw } = await this.get(id);
     if (record.state === 'drawn' || record.state === 'drawing' || record.state === 'cancelled') {
-      throw new AppError('CONFLICT', `project ${id} is ${record.state} and cannot be cancelled`);
+      throw new AppError('CONFLICT', msg('project.notCancellable', { id, state: msg(`projectState.${record.state}`) }));
     }
     const next: ProjectRecord = { ...record, state: 'cancelled', revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
     await this.write('project.cancelled', { id, from: record.state, reason, by: by.sub }, next, raw);
@@ -131,7 +136,7 @@ export class ProjectService {
   /** Bidders made known after registration (at bid opening): check-in re-checks every expert against them. */
   async addBidders(id: string, bidders: readonly string[], by: TokenClaims): Promise<ProjectRecord> {
     const { record, raw } = await this.get(id);
-    if (record.state === 'cancelled') throw new AppError('CONFLICT', `project ${id} is cancelled`);
+    if (record.state === 'cancelled') throw new AppError('CONFLICT', msg('project.cancelled', { id }));
     const known = [...new Set([...(record.knownBidders ?? []), ...bidders])].sort();
     const next: ProjectRecord = { ...record, knownBidders: known, revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
     await this.write('project.bidders', { id, bidders: [...bidders].sort(), by: by.sub }, next, raw);
@@ -150,11 +155,11 @@ export class ProjectService {
   }
 
   /** One entry and the new project record, expecting the record as read (null: must not exist yet). */
-  private async write<T extends EntryType>(type: T, payload: EntryPayloads[T], next: ProjectRecord, expected: Buffer | null, conflict?: string): Promise<void> {
+  private async write<T extends EntryType>(type: T, payload: EntryPayloads[T], next: ProjectRecord, expected: Buffer | null, conflict?: Message): Promise<void> {
     try {
       await this.log.append(type, payload, { writes: projectWrites(next), expects: [projectExpected(next.project.id, expected)] });
     } catch (err) {
-      if (err instanceof RecordConflictError) throw new AppError('CONFLICT', conflict ?? `project ${next.project.id} changed meanwhile; retry`);
+      if (err instanceof RecordConflictError) throw new AppError('CONFLICT', conflict ?? msg('project.changed', { id: next.project.id }));
       throw err;
     }
   }

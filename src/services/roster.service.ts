@@ -3,22 +3,24 @@
 // names seats and ranks only. A change commits the entries, the new sealed roster, its messages and response tokens
 // in one transaction that expects the roster as it was read (so two instances cannot both move a seat).
 import type { Entry, ServiceLog } from '../audit/entries.js';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { TokenClaims } from '../auth/roles.js';
-import { callText } from '../calls/text.js';
+import { callTexts } from '../calls/text.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import type { Policy } from '../domain/policy.js';
-import { conflictContext, expertExclusions } from '../draw/conflicts.js';
+import { conflictContext, expertExclusions, type ExclusionCode } from '../draw/conflicts.js';
 import { EMPTY_HISTORY } from '../draw/history.js';
 import { AppError } from '../errors.js';
+import { msg } from '../i18n/message.js';
 import * as R from '../roster/roster.js';
 import { RecordConflictError, type RecordExpectation, type RecordWrite, type Store } from '../store/store.js';
-import type { OutboxService } from './outbox.service.js';
+import { newBatchId, type OutboxService, type Queued } from './outbox.service.js';
 import type { PoolService } from './pool.service.js';
 import type { ProjectService } from './project.service.js';
 import { awaitingRosterClear } from '../records/draws.js';
 import type { ProjectRecord } from '../records/projects.js';
-import { checkinMisses, responseTokens, rosterDeadlines, rosters, unseals, type RosterRecord, type UnsealRecord } from '../records/rosters.js';
+import { batchOfToken } from '../records/outbox.js';
+import { checkinMisses, rosterDeadlines, rosters, unseals, type RosterRecord, type UnsealRecord } from '../records/rosters.js';
 
 /** Both approvals of an unseal must fall within this window. */
 export const UNSEAL_WINDOW_MS = 10 * 60_000;
@@ -44,11 +46,23 @@ export interface RosterSettings {
   readonly timeZone: string;
 }
 
+/**
+ * A call as its answer page shows it. `expired`: the deadline passed with no answer (the seat may still be waiting for
+ * the timeout pass); `superseded`: timed out and the seat called the next ranked expert; `closed`: no longer open for
+ * any other reason (refused at check-in).
+ */
+export interface CallView {
+  readonly state: 'waiting' | 'accepted' | 'declined' | 'expired' | 'superseded' | 'closed';
+  readonly deadline: string;
+  readonly answeredAt: string | null;
+  readonly bidOpeningAt: string;
+  readonly venue: string | null;
+}
+
 /** Entries that move one seat's call. */
 type SeatChange = 'call.accepted' | 'call.declined' | 'call.timeout' | 'checkin.admitted' | 'checkin.refused';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 
 export class RosterService {
   constructor(
@@ -92,8 +106,8 @@ export class RosterService {
   }
 
   /**
-   * The roster's first write without committing it: its `call.placed` entries and its records (roster, deadline,
-   * outbox messages, response tokens), expecting no roster yet. The draw commits them with its result.
+   * The roster's first write without committing it: its `calls.placed` entry and its records (roster, deadline,
+   * the outbox batch with the response tokens' hashes), expecting no roster yet. The draw commits them with its result.
    */
   opening(drawId: string, project: ProjectRecord, groups: ReadonlyArray<{ specialty: string; count: number; ranking: readonly string[] }>): { entries: Entry[]; state: { writes: RecordWrite[]; expects: RecordExpectation[] } } {
     const { roster, calls } = R.initialRoster(drawId, project.project.id, groups);
@@ -104,31 +118,64 @@ export class RosterService {
   /** An expert's answer through the single-use link of their call. Says nothing about the project. */
   async respond(token: string, accept: boolean): Promise<{ answer: 'accept' | 'decline'; state: R.CallState }> {
     for (let attempt = 0; ; attempt++) {
-      const key = sha256(token);
-      const found = await responseTokens.read(this.store, key);
-      if (!found) throw new AppError('NOT_FOUND', 'this response link is not valid');
-      const { value: t, raw: rawToken } = found;
-      if (t.used) throw new AppError('CONFLICT', 'this call has already been answered');
-      if (t.expiresAt <= this.iso()) throw new AppError('GONE', 'the time to answer this call has passed');
-      const { roster, raw } = await this.read(t.drawId);
+      const link = await this.link(token);
+      if (link.expiresAt <= this.iso()) throw new AppError('GONE', msg('call.deadlinePassed'));
+      const { roster, raw } = await this.read(link.drawId);
+      const call = roster.calls.find((c) => c.messageId === link.messageId);
+      // The roster is the truth about a call: an answer is given once (the commit expects the roster as read).
+      if (call?.state === 'accepted' || call?.state === 'declined' || call?.state === 'checked-in') throw new AppError('CONFLICT', msg('call.answered'));
       let step: R.Transition;
       try {
-        step = R.answer(roster, t.messageId, accept, this.iso());
+        step = R.answer(roster, link.messageId, accept, this.iso());
       } catch (err) {
-        if (err instanceof R.RosterError) throw new AppError('GONE', 'this call is no longer open');
+        if (err instanceof R.RosterError) throw new AppError('GONE', msg('call.closed'));
         throw err;
       }
       const { record: project } = await this.projects.get(roster.projectId);
       const next = this.transition(step, project, accept ? 'call.accepted' : 'call.declined');
       try {
-        await this.commit(raw, next.roster, next.entries, [...next.writes, responseTokens.writeAt(key, { ...t, used: true })], [responseTokens.expect(key, rawToken)]);
+        await this.commit(raw, next.roster, next.entries, next.writes);
       } catch (err) {
         if (err instanceof RecordConflictError && attempt < 5) continue;
-        throw err instanceof RecordConflictError ? new AppError('CONFLICT', 'the call changed meanwhile; answer again') : err;
+        throw err instanceof RecordConflictError ? new AppError('CONFLICT', msg('call.changed')) : err;
       }
-      const call = step.changed[0]!;
-      return { answer: accept ? 'accept' : 'decline', state: call.state };
+      const changed = step.changed[0]!;
+      return { answer: accept ? 'accept' : 'decline', state: changed.state };
     }
+  }
+
+  /** The call a response token opens: its batch (the token's first characters) holds the token's hash. */
+  private async link(token: string): Promise<{ drawId: string; messageId: string; expiresAt: string }> {
+    const found = await this.findLink(token);
+    if (!found) throw new AppError('NOT_FOUND', msg('call.linkInvalid'));
+    return found;
+  }
+
+  private async findLink(token: string): Promise<{ drawId: string; messageId: string; expiresAt: string } | null> {
+    const batch = await this.outbox.batch(batchOfToken(token));
+    const hash = createHash('sha256').update(token).digest();
+    const message = batch?.messages.find((m) => m.tokenHash !== null && timingSafeEqual(Buffer.from(m.tokenHash, 'hex'), hash));
+    if (!batch || !message?.expiresAt) return null;
+    return { drawId: batch.drawId, messageId: message.messageId, expiresAt: message.expiresAt };
+  }
+
+  /** What the answer page of a response link shows (null: no such link). Time and place only, never the project. */
+  async callView(token: string): Promise<CallView | null> {
+    const t = await this.findLink(token);
+    if (!t) return null;
+    const { roster } = await this.read(t.drawId);
+    const call = roster.calls.find((c) => c.messageId === t.messageId);
+    if (!call) return null;
+    const { record: project } = await this.projects.get(roster.projectId);
+    const current = R.currentCall(roster, call.group, call.seat) === call;
+    // The link's deadline decides, as in respond(): past it, the call is over even before the timeout pass runs.
+    const state: CallView['state'] =
+      call.state === 'accepted' || call.state === 'checked-in' ? 'accepted'
+      : call.state === 'declined' ? 'declined'
+      : call.state === 'calling' && current ? (t.expiresAt <= this.iso() ? 'expired' : 'waiting')
+      : call.state === 'timeout' ? (current ? 'expired' : 'superseded')
+      : 'closed';
+    return { state, deadline: t.expiresAt, answeredAt: call.answeredAt, bidOpeningAt: project.project.bidOpeningAt, venue: project.venue };
   }
 
   /** Times out every open call past its deadline, in every roster, and calls the next ranked experts. */
@@ -179,12 +226,12 @@ export class RosterService {
   async checkIn(projectId: string, idNumber: string, by: TokenClaims): Promise<Assignment> {
     const { record: project } = await this.projects.get(projectId);
     // Which desk may check in here (a site's desk only its site's projects) is the authorization policy's `checkin` rule.
-    if (!project.drawId || project.state !== 'drawn') throw new AppError('CONFLICT', `project ${projectId} has no completed draw`);
+    if (!project.drawId || project.state !== 'drawn') throw new AppError('CONFLICT', msg('project.noCompletedDraw', { id: projectId }));
     const terminal = `${by.role}:${by.site ?? ''}:${by.sub}`;
     const recent = await this.recentMisses(terminal);
     if (recent.length >= CHECKIN_MISSES) {
       await this.log.append('checkin.blocked', { drawId: project.drawId, projectId, terminal: by.sub });
-      throw new AppError('RATE_LIMITED', `too many unmatched ID numbers from this terminal; wait ${CHECKIN_WINDOW_MS / 60_000} minutes`);
+      throw new AppError('RATE_LIMITED', msg('checkin.tooManyMisses', { minutes: CHECKIN_WINDOW_MS / 60_000 }));
     }
     const expertId = await this.pool.byIdNumber(idNumber);
     for (let attempt = 0; ; attempt++) {
@@ -193,12 +240,12 @@ export class RosterService {
       if (!call) {
         await this.countMiss(terminal, recent);
         await this.log.append('checkin.unmatched', { drawId: project.drawId, projectId, terminal: by.sub });
-        throw new AppError('NOT_FOUND', 'this ID number belongs to no expert called for this project');
+        throw new AppError('NOT_FOUND', msg('checkin.noMatch'));
       }
       if (call.state === 'checked-in') {
         await this.countMiss(terminal, recent);
         await this.log.append('checkin.repeated', { drawId: project.drawId, group: call.group, seat: call.seat, rank: call.rank, terminal: by.sub });
-        throw new AppError('CONFLICT', 'this expert has already checked in');
+        throw new AppError('CONFLICT', msg('checkin.already'));
       }
       const expert = this.pool.expert(call.expertId);
       const known = { ...project.project, bidders: [...new Set([...project.project.bidders, ...(project.knownBidders ?? [])])].sort() };
@@ -211,7 +258,7 @@ export class RosterService {
         if (err instanceof RecordConflictError && attempt < 5) continue;
         throw err;
       }
-      if (conflicts.length > 0) throw new AppError('CHECKIN_REFUSED', 'this expert has a conflict of interest with a party of the project and may not evaluate it; the next ranked expert is being called', { codes: conflicts });
+      if (conflicts.length > 0) throw new AppError('CHECKIN_REFUSED', msg('checkin.refused', { reasons: conflicts.map((c) => msg(`exclusion.${c as ExclusionCode | 'NOT_IN_POOL'}`)) }), { codes: conflicts });
       const group = roster.groups[call.group]!;
       return { expertId: call.expertId, name: this.pool.personal(call.expertId).name, specialty: group.specialty, group: call.group, seat: call.seat, venue: project.venue, bidOpeningAt: project.project.bidOpeningAt };
     }
@@ -223,8 +270,8 @@ export class RosterService {
    * approve twice. Each approval and the unseal are log entries.
    */
   async approveUnseal(drawId: string, projectId: string, bidOpeningAt: string, by: TokenClaims): Promise<UnsealRecord> {
-    if (by.sid === undefined) throw new AppError('FORBIDDEN', 'an unseal is approved by a person logged in, not by a machine token');
-    if (this.now() < Date.parse(bidOpeningAt)) throw new AppError('SEALED', 'the list stays sealed until bid opening');
+    if (by.sid === undefined) throw new AppError('FORBIDDEN', msg('session.unsealByPerson'));
+    if (this.now() < Date.parse(bidOpeningAt)) throw new AppError('SEALED', msg('draw.sealedUntilOpening'));
     for (let attempt = 0; ; attempt++) {
       const found = await unseals.read(this.store, drawId);
       const raw = found?.raw ?? null;
@@ -232,7 +279,7 @@ export class RosterService {
       if (current.unsealedAt) return current;
       const since = new Date(this.now() - UNSEAL_WINDOW_MS).toISOString();
       const standing = current.approvals.filter((a) => a.at >= since);
-      if (standing.some((a) => a.sub === by.sub)) throw new AppError('CONFLICT', 'you have approved already; the list opens when a person of the other role approves');
+      if (standing.some((a) => a.sub === by.sub)) throw new AppError('CONFLICT', msg('session.unsealTwice'));
       const approvals = [...standing, { sub: by.sub, role: by.role, at: this.iso() }];
       const roles = new Set(approvals.map((a) => a.role));
       const done = roles.has('operator') && roles.has('supervisor');
@@ -256,7 +303,7 @@ export class RosterService {
   /** The whole panel with names: only once unsealed. */
   async panel(drawId: string, by: TokenClaims): Promise<Array<{ group: number; specialty: string; seat: number; rank: number; expertId: string; name: string; state: R.CallState }>> {
     const unseal = await this.unsealState(drawId);
-    if (!unseal?.unsealedAt) throw new AppError('SEALED', 'the list is sealed: it opens after bid opening with an operator\'s and a supervisor\'s approval');
+    if (!unseal?.unsealedAt) throw new AppError('SEALED', msg('draw.panelSealed'));
     const { roster } = await this.read(drawId);
     // Every reveal of names is a log entry, each reading of the opened list too: who read it, and when.
     await this.log.append('draw.panel-read', { drawId, projectId: roster.projectId, by: by.sub, role: by.role });
@@ -275,7 +322,7 @@ export class RosterService {
   /** The roster as stored (opened), for the service's own use (disclosure, tests). */
   async read(drawId: string): Promise<{ roster: R.Roster; raw: Buffer }> {
     const found = await rosters.read(this.store, drawId);
-    if (!found) throw new AppError('NOT_FOUND', `draw ${drawId} has no roster`);
+    if (!found) throw new AppError('NOT_FOUND', msg('draw.noRoster', { id: drawId }));
     return { roster: this.opened(found.value), raw: found.raw };
   }
 
@@ -290,7 +337,7 @@ export class RosterService {
   }
 
   private opened(record: RosterRecord): R.Roster {
-    return JSON.parse(this.vault.openBytes(`${rosters.collection}/${record.drawId}`, record.sealed).toString('utf8')) as R.Roster;
+    return this.vault.openJson<R.Roster>(`${rosters.collection}/${record.drawId}`, record.sealed);
   }
 
   /** Entries and writes of a transition: the changed calls, promotions (or an unfilled seat) and the new calls. */
@@ -312,26 +359,29 @@ export class RosterService {
     return { roster: placed.roster, entries: [...entries, ...placed.entries], writes: placed.writes };
   }
 
-  /** New calls: a message (time and place only) with a single-use response link, queued in the outbox. */
+  /**
+   * New calls, placed together: one entry, and one outbox batch whose messages (time and place only) each carry a
+   * single-use response link. A link's token is the batch id and a secret; only its hash is stored.
+   */
   private place(roster: R.Roster, project: ProjectRecord, calls: readonly R.NewCall[]): { roster: R.Roster; entries: Entry[]; writes: RecordWrite[] } {
+    if (calls.length === 0) return { roster, entries: [], writes: [] };
     const at = this.iso();
     const opening = Date.parse(project.project.bidOpeningAt);
     const deadline = new Date(Math.min(this.now() + this.policy.responseDeadlineMinutes * 60_000, opening - 60_000)).toISOString();
-    const entries: Entry[] = [];
-    const writes: RecordWrite[] = [];
-    const placed: R.Call[] = [];
-    for (const c of calls) {
-      const messageId = `M-${randomUUID()}`;
-      const token = randomBytes(24).toString('base64url');
-      const responseUrl = `${this.settings.publicUrl.replace(/\/$/, '')}/v1/responses/${token}`;
-      const phone = this.pool.personal(c.expertId).phone;
-      const text = callText({ venue: project.venue ?? '评标室', bidOpeningAt: project.project.bidOpeningAt, timeZone: this.settings.timeZone, responseUrl, deadline });
-      writes.push(...this.outbox.queue(roster.drawId, { messageId, kind: 'call', channel: 'sms', to: phone, text, responseUrl, expiresAt: deadline }));
-      writes.push(responseTokens.writeAt(sha256(token), { drawId: roster.drawId, messageId, expiresAt: deadline, used: false }));
-      entries.push({ type: 'call.placed', payload: { drawId: roster.drawId, group: c.group, seat: c.seat, rank: c.rank, messageId, deadline } });
-      placed.push({ ...c, state: 'calling', messageId, calledAt: at, deadline, answeredAt: null });
-    }
-    return { roster: R.placed(roster, placed), entries, writes };
+    const text = callTexts({ venue: project.venue ?? '评标室', bidOpeningAt: project.project.bidOpeningAt, timeZone: this.settings.timeZone, deadline });
+    const base = this.settings.publicUrl.replace(/\/$/, '');
+    const batchId = newBatchId();
+    const queued: Queued[] = [];
+    const placed: R.Call[] = calls.map((c, i) => {
+      const messageId = `M-${batchId}.${i}`;
+      const token = `${batchId}${randomBytes(15).toString('base64url')}`;
+      const responseUrl = `${base}/r/${token}`;
+      const message = { messageId, kind: 'call', channel: 'sms', to: this.pool.personal(c.expertId).phone, text: text(responseUrl), responseUrl, expiresAt: deadline } as const;
+      queued.push({ message, tokenHash: sha256(token) });
+      return { ...c, state: 'calling', messageId, calledAt: at, deadline, answeredAt: null };
+    });
+    const entry: Entry = { type: 'calls.placed', payload: { drawId: roster.drawId, calls: placed.map((c) => ({ group: c.group, seat: c.seat, rank: c.rank, messageId: c.messageId, deadline })) } };
+    return { roster: R.placed(roster, placed), entries: [entry], writes: this.outbox.queue(batchId, roster.drawId, 'call', queued) };
   }
 
   private async commit(raw: Buffer | null, roster: R.Roster, entries: readonly Entry[], writes: RecordWrite[], expects: RecordExpectation[] = []): Promise<void> {
@@ -342,7 +392,7 @@ export class RosterService {
   private stateOf(raw: Buffer | null, roster: R.Roster, writes: RecordWrite[], expects: RecordExpectation[] = []): { writes: RecordWrite[]; expects: RecordExpectation[] } {
     const revision = raw ? rosters.decode(raw).revision + 1 : 1;
     const open = R.seats(roster).filter((c) => c.state === 'calling').map((c) => c.deadline).sort();
-    const record: RosterRecord = { drawId: roster.drawId, revision, nextDeadline: open[0] ?? null, sealed: this.vault.sealBytes(`${rosters.collection}/${roster.drawId}`, json(roster)) };
+    const record: RosterRecord = { drawId: roster.drawId, revision, nextDeadline: open[0] ?? null, sealed: this.vault.sealJson(`${rosters.collection}/${roster.drawId}`, roster) };
     return {
       writes: [
         rosters.write(record),

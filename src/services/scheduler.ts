@@ -23,7 +23,16 @@ export interface SchedulerOptions {
   readonly instanceId?: string;
   /** How long the stale check's claim holds (the draws' lease time): a `drawing` project whose lease is free is aborted. */
   readonly leaseMs?: number;
+  /** Due draws this instance runs at once (default DEFAULT_DRAW_CONCURRENCY). */
+  readonly concurrency?: number;
 }
+
+/**
+ * Due draws one instance runs at once. Enough for their commits and results to share group commits; few enough that a
+ * burst of thousands does not hold thousands of leases (each renewed every few seconds) and half-done draws in memory
+ * while it drains, and that another instance finds projects left to draw.
+ */
+export const DEFAULT_DRAW_CONCURRENCY = 64;
 
 export class Scheduler {
   private readonly periodic: Periodic<TickReport>;
@@ -31,6 +40,7 @@ export class Scheduler {
   private readonly running = new Set<string>();
   private readonly onError: (projectId: string, err: unknown) => void;
   private readonly leaseMs: number;
+  private readonly concurrency: number;
   readonly instanceId: string;
 
   constructor(
@@ -43,6 +53,7 @@ export class Scheduler {
     this.onError = options.onError ?? (() => undefined);
     this.instanceId = options.instanceId ?? randomUUID();
     this.leaseMs = options.leaseMs ?? DEFAULT_DRAW_LEASE_MS;
+    this.concurrency = Math.max(1, options.concurrency ?? DEFAULT_DRAW_CONCURRENCY);
     this.periodic = new Periodic(() => this.pass(), options.onPassError ?? (() => undefined));
   }
 
@@ -56,7 +67,7 @@ export class Scheduler {
     // Each second, not only at a draw: the selection history stays current, so a draw (or a burst) reads little.
     await this.draws.refreshHistory();
     const now = this.now();
-    const work: Array<Promise<void>> = [];
+    const due: string[] = [];
     // Start at a random place, so that instances ticking together share a burst instead of racing down one list.
     // Only projects whose draw is ahead or running: the schedule index, not every project ever registered.
     const all = await this.projects.active();
@@ -83,25 +94,30 @@ export class Scheduler {
         report.missed.push(id);
         continue;
       }
-      // The draw takes the project's lease itself (DrawService.run): the one an immediate draw holds too.
-      this.running.add(id);
-      work.push(
-        this.draws
-          .run(id, 'scheduled', 'scheduler')
-          .then(
-            () => void report.drawn.push(id),
-            (err: unknown) => {
-              // Another draw holds it, or drew it after our list was read: nothing failed.
-              if (err instanceof NotScheduledError || err instanceof DrawInProgressError) return;
-              report.failed.push(id);
-              this.onError(id, err);
-            },
-          )
-          .finally(() => this.running.delete(id)),
-      );
+      due.push(id);
     }
-    await Promise.all(work);
+    // A few workers take the due projects in turn; the draw takes the project's lease itself (DrawService.run: the one
+    // an immediate draw holds too).
+    const worker = async (): Promise<void> => {
+      for (let id = due.shift(); id !== undefined; id = due.shift()) await this.drawDue(id, report);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, due.length) }, worker));
     return report;
+  }
+
+  private async drawDue(id: string, report: TickReport): Promise<void> {
+    this.running.add(id);
+    try {
+      await this.draws.run(id, 'scheduled', 'scheduler');
+      report.drawn.push(id);
+    } catch (err) {
+      // Another draw holds it, or drew it after our list was read: nothing failed.
+      if (err instanceof NotScheduledError || err instanceof DrawInProgressError) return;
+      report.failed.push(id);
+      this.onError(id, err);
+    } finally {
+      this.running.delete(id);
+    }
   }
 
   start(intervalMs = 1000): void {

@@ -48,7 +48,7 @@ export class SelectionHistory {
 
   /** The record write of a draw's selections, committed with its result entry. */
   write(r: SelectionRecord): RecordWrite {
-    return selectionRecords.writeAt(r.drawId, this.vault.sealBytes(selectionContext(r.drawId), Buffer.from(JSON.stringify(r))));
+    return selectionRecords.writeAt(r.drawId, this.vault.sealJson(selectionContext(r.drawId), r));
   }
 
   /** Takes in the results other instances (and this one) committed since the last look; one look at a time. */
@@ -85,7 +85,7 @@ export class SelectionHistory {
   }
 
   private openRecord(key: string, sealed: string): SelectionRecord {
-    return JSON.parse(this.vault.openBytes(selectionContext(key), sealed).toString('utf8')) as SelectionRecord;
+    return this.vault.openJson<SelectionRecord>(selectionContext(key), sealed);
   }
 }
 

@@ -10,6 +10,7 @@ import type { TokenClaims } from '../auth/roles.js';
 import type { IssueOptions } from '../auth/tokens.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import { AppError } from '../errors.js';
+import { msg } from '../i18n/message.js';
 import { loginFailures, users, userSessions, userView, type SessionEntry, type UserRecord, type UserView } from '../records/users.js';
 import { RecordConflictError, type Store } from '../store/store.js';
 import { endSessions, isExpired, sessionRef, sessionsChange, type SessionsChange } from './session-changes.js';
@@ -47,7 +48,7 @@ const REFRESH_TOKEN = /^(U-[0-9a-f-]{36})\.(S-[A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const sameHash = (a: string, b: string) => timingSafeEqual(Buffer.from(a, 'hex'), Buffer.from(b, 'hex'));
-const ended = () => new AppError('UNAUTHENTICATED', 'this session has ended; log in again');
+const ended = () => new AppError('UNAUTHENTICATED', msg('session.ended'));
 
 export class SessionService {
   constructor(
@@ -72,7 +73,7 @@ export class SessionService {
       const ok = found ? await verifyPassword(password, found.record.passwordHash) : (await spendPasswordWork(password), false);
       if (!found || !ok) return { ok: false, userId: found?.record.id ?? null };
       // Only whoever knows the password learns that the account is disabled.
-      if (found.record.state === 'disabled') throw new AppError('ACCOUNT_DISABLED', 'this account is disabled; ask an administrator');
+      if (found.record.state === 'disabled') throw new AppError('ACCOUNT_DISABLED', msg('account.disabled'));
       return { ok: true, value: await this.open(found.record, found.raw, password) };
     });
   }
@@ -80,7 +81,7 @@ export class SessionService {
   /** A new access token for a refresh token, which is replaced; an old one presented again ends the session. */
   async refresh(refreshToken: string): Promise<IssuedSession> {
     const m = REFRESH_TOKEN.exec(refreshToken);
-    if (!m) throw new AppError('UNAUTHENTICATED', 'this is not a refresh token of this service');
+    if (!m) throw new AppError('UNAUTHENTICATED', msg('session.notRefreshToken'));
     const [, userId, sid, secret] = m as unknown as [string, string, string, string];
     const presented = sha256(secret);
     for (let attempt = 0; ; attempt++) {
@@ -88,7 +89,7 @@ export class SessionService {
       const session = found?.value.sessions.find((s) => s.sid === sid);
       if (!session || isExpired(session, this.now())) throw ended();
       const current = sameHash(presented, session.refreshHash);
-      if (!current && !session.spent.some((h) => sameHash(h, presented))) throw new AppError('UNAUTHENTICATED', 'this refresh token is not valid');
+      if (!current && !session.spent.some((h) => sameHash(h, presented))) throw new AppError('UNAUTHENTICATED', msg('session.refreshInvalid'));
       const { record: user } = await this.users.get(userId);
       const { entry, secret: next } = this.rotated(session, session.restricted);
       const sessions = found!.value.sessions;
@@ -103,7 +104,7 @@ export class SessionService {
         if (err instanceof RecordConflictError && attempt < RETRIES) continue;
         throw err;
       }
-      if (!current) throw new AppError('UNAUTHENTICATED', 'this refresh token was used before, so a copy of it is loose: the session is ended; log in again');
+      if (!current) throw new AppError('UNAUTHENTICATED', msg('session.refreshReused'));
       return this.issue(user, entry, next);
     }
   }
@@ -111,7 +112,7 @@ export class SessionService {
   /** Logout: the session ends, and its access token with it. */
   async logout(by: TokenClaims): Promise<void> {
     const sid = by.sid;
-    if (sid === undefined) throw new AppError('FORBIDDEN', 'a machine token has no session to end');
+    if (sid === undefined) throw new AppError('FORBIDDEN', msg('session.machineToken'));
     await this.retrying(async () => this.commit(by.sub, await endSessions(this.store, by.sub, (s) => s.sid === sid, this.now(), 'logout', by.sub)));
   }
 
@@ -123,7 +124,7 @@ export class SessionService {
     const { record } = await this.users.get(by.sub);
     const problem = passwordProblem(next, record.username);
     if (problem) throw new AppError('PASSWORD_POLICY', problem.message, { rule: problem.rule });
-    if (normalizePassword(next) === normalizePassword(current)) throw new AppError('PASSWORD_POLICY', 'the new password must differ from the current one', { rule: 'reuse' });
+    if (normalizePassword(next) === normalizePassword(current)) throw new AppError('PASSWORD_POLICY', msg('account.passwordReused'), { rule: 'reuse' });
     return this.underLockout(failureKey(this.vault, record.username), async () => {
       if (!(await verifyPassword(current, record.passwordHash))) return { ok: false, userId: record.id };
       const passwordHash = await hashPassword(next);
@@ -159,7 +160,7 @@ export class SessionService {
   private async underLockout<T>(key: string, check: () => Promise<{ ok: true; value: T } | { ok: false; userId: string | null }>): Promise<T> {
     const lease = `login:${key}`;
     const owner = randomUUID();
-    if (!(await this.store.claimLease(lease, owner, LOGIN_LEASE_MS))) throw new AppError('RATE_LIMITED', 'another sign-in with this username is in progress; try again in a moment');
+    if (!(await this.store.claimLease(lease, owner, LOGIN_LEASE_MS))) throw new AppError('RATE_LIMITED', msg('account.loginBusy'));
     try {
       const failures: FailureState = (await loginFailures.read(this.store, key))?.value ?? NO_FAILURES;
       const wait = lockedFor(failures, this.now());
@@ -171,7 +172,7 @@ export class SessionService {
       }
       const after = afterFailure(failures, this.now());
       await loginFailures.putUnlogged(this.store, key, after.state);
-      if (after.lockMs === 0) throw new AppError('BAD_CREDENTIALS', 'wrong username or password');
+      if (after.lockMs === 0) throw new AppError('BAD_CREDENTIALS', msg('account.badCredentials'));
       await this.log.append('login.locked', { userId: result.userId, lockedUntil: new Date(after.state.lockedUntil).toISOString(), lock: after.state.locks });
       throw locked(after.lockMs);
     } finally {
@@ -246,5 +247,5 @@ export class SessionService {
 
 function locked(ms: number): AppError {
   const seconds = Math.ceil(ms / 1000);
-  return new AppError('ACCOUNT_LOCKED', `too many wrong passwords for this username: try again in ${seconds} s`, { retryAfterSeconds: seconds });
+  return new AppError('ACCOUNT_LOCKED', msg('account.locked', { seconds }), { retryAfterSeconds: seconds });
 }

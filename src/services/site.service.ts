@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { TokenClaims } from '../auth/roles.js';
 import { CertificateError, verifySiteCertificate, type VerifiedSite } from '../crypto/ca.js';
 import { AppError } from '../errors.js';
+import { msg, type Message } from '../i18n/message.js';
 import { RecordConflictError, type Store } from '../store/store.js';
 import { sites, type SiteRecord, type SiteState } from '../records/sites.js';
 
@@ -37,7 +38,7 @@ export class SiteService {
     const site = this.verify(certificatePem);
     const at = new Date(this.now()).toISOString();
     const record: SiteRecord = { ...this.certificateFields(site, certificatePem), state: 'active', revokedReason: null, revision: 1, registeredAt: at, updatedAt: at };
-    await this.write('site.registered', { siteId: site.siteId, siteName: site.siteName, fingerprint: site.fingerprint, serial: site.serial, notAfter: record.notAfter, by: by.sub }, record, null, `site ${site.siteId} is already registered; renew its certificate instead`);
+    await this.write('site.registered', { siteId: site.siteId, siteName: site.siteName, fingerprint: site.fingerprint, serial: site.serial, notAfter: record.notAfter, by: by.sub }, record, null, msg('site.exists', { id: site.siteId }));
     return record;
   }
 
@@ -45,8 +46,8 @@ export class SiteService {
   async renew(siteId: string, certificatePem: string, by: TokenClaims): Promise<SiteRecord> {
     const { record, raw } = await this.get(siteId);
     const site = this.verify(certificatePem);
-    if (site.siteId !== siteId) throw new AppError('CONFLICT', `the certificate names site ${site.siteId}, not ${siteId}`);
-    if (site.fingerprint === record.fingerprint) throw new AppError('CONFLICT', `site ${siteId} already has this certificate`);
+    if (site.siteId !== siteId) throw new AppError('CONFLICT', msg('site.otherSite', { named: site.siteId, id: siteId }));
+    if (site.fingerprint === record.fingerprint) throw new AppError('CONFLICT', msg('site.sameCertificate', { id: siteId }));
     const next: SiteRecord = { ...record, ...this.certificateFields(site, certificatePem), state: 'active', revokedReason: null, revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
     await this.write('site.renewed', { siteId, from: record.fingerprint, to: site.fingerprint, serial: site.serial, notAfter: next.notAfter, reactivated: record.state === 'revoked', by: by.sub }, next, raw);
     return next;
@@ -55,7 +56,7 @@ export class SiteService {
   /** Stops sealing to a site and refuses its tokens; its scheduled draws fail visibly until it is renewed. */
   async revoke(siteId: string, reason: string, by: TokenClaims): Promise<SiteRecord> {
     const { record, raw } = await this.get(siteId);
-    if (record.state === 'revoked') throw new AppError('CONFLICT', `site ${siteId} is already revoked`);
+    if (record.state === 'revoked') throw new AppError('CONFLICT', msg('site.alreadyRevoked', { id: siteId }));
     const next: SiteRecord = { ...record, state: 'revoked', revokedReason: reason, revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
     await this.write('site.revoked', { siteId, fingerprint: record.fingerprint, reason, by: by.sub }, next, raw);
     return next;
@@ -63,7 +64,7 @@ export class SiteService {
 
   async get(siteId: string): Promise<{ record: SiteRecord; raw: Buffer }> {
     const found = await sites.read(this.store, siteId);
-    if (!found) throw new AppError('NOT_FOUND', `no site ${siteId}`);
+    if (!found) throw new AppError('NOT_FOUND', msg('site.notFound', { id: siteId }));
     return { record: found.value, raw: found.raw };
   }
 
@@ -74,8 +75,8 @@ export class SiteService {
   /** A site token's site must be registered and active; otherwise the token reaches nothing. */
   async requireActive(siteId: string): Promise<SiteRecord> {
     const record = (await sites.read(this.store, siteId))?.value;
-    if (!record) throw new AppError('FORBIDDEN', `site ${siteId} is not registered with this service`);
-    if (record.state !== 'active') throw new AppError('FORBIDDEN', `site ${siteId} is revoked`);
+    if (!record) throw new AppError('FORBIDDEN', msg('auth.siteUnknown', { site: siteId }));
+    if (record.state !== 'active') throw new AppError('FORBIDDEN', msg('auth.siteRevoked', { site: siteId }));
     return record;
   }
 
@@ -90,18 +91,18 @@ export class SiteService {
    */
   async recipient(siteId: string): Promise<SiteRecipient> {
     const record = (await sites.read(this.store, siteId))?.value;
-    if (!record) throw new AppError('SITE_UNAVAILABLE', `site ${siteId} is not registered`);
-    if (record.state !== 'active') throw new AppError('SITE_UNAVAILABLE', `site ${siteId} is revoked; nothing is sealed to it until its certificate is renewed`);
+    if (!record) throw new AppError('SITE_UNAVAILABLE', msg('site.unregistered', { id: siteId }));
+    if (record.state !== 'active') throw new AppError('SITE_UNAVAILABLE', msg('site.revokedNoSeal', { id: siteId }));
     let site: VerifiedSite;
     try {
       site = this.verifyCached(record.certificate);
     } catch (err) {
-      if (err instanceof CertificateError || (err instanceof AppError && err.code === 'SITE_CA_MISSING')) throw new AppError('SITE_UNAVAILABLE', `site ${siteId}: ${err.message}`);
+      if (err instanceof CertificateError || (err instanceof AppError && err.code === 'SITE_CA_MISSING')) throw new AppError('SITE_UNAVAILABLE', msg('site.unusable', { id: siteId, reason: err.localized }));
       throw err;
     }
     const now = this.now();
-    if (now < site.notBefore.getTime() || now > site.notAfter.getTime()) throw new AppError('SITE_UNAVAILABLE', `the certificate of site ${siteId} is not valid now (until ${site.notAfter.toISOString()}); renew it`);
-    if (site.siteId !== siteId || site.fingerprint !== record.fingerprint) throw new AppError('SITE_UNAVAILABLE', `the stored certificate of site ${siteId} does not match its record`);
+    if (now < site.notBefore.getTime() || now > site.notAfter.getTime()) throw new AppError('SITE_UNAVAILABLE', msg('site.notValidNow', { id: siteId, until: site.notAfter.toISOString() }));
+    if (site.siteId !== siteId || site.fingerprint !== record.fingerprint) throw new AppError('SITE_UNAVAILABLE', msg('site.storedMismatch', { id: siteId }));
     return { recipient: siteId, publicKey: site.publicKey, fingerprint: site.fingerprint };
   }
 
@@ -110,7 +111,7 @@ export class SiteService {
     try {
       this.caPem = readFileSync(this.caFile, 'utf8');
     } catch {
-      throw new AppError('SITE_CA_MISSING', `no site CA certificate at ${this.caFile}: create one with \`expert-draw ca init\` and install its ca.pem (EXPERT_DRAW_SITE_CA_FILE)`);
+      throw new AppError('SITE_CA_MISSING', msg('site.caMissing', { file: this.caFile }));
     }
     return this.caPem;
   }
@@ -122,10 +123,10 @@ export class SiteService {
     try {
       site = verifySiteCertificate(certificatePem, caPem, new Date(this.now()));
     } catch (err) {
-      if (err instanceof CertificateError) throw new AppError(err.code, err.message);
+      if (err instanceof CertificateError) throw new AppError(err.code, err.localized);
       throw err;
     }
-    if (RESERVED_SITE_IDS.has(site.siteId)) throw new AppError('CERT_MALFORMED', `the site id ${site.siteId} is reserved`);
+    if (RESERVED_SITE_IDS.has(site.siteId)) throw new AppError('CERT_MALFORMED', msg('site.reservedId', { id: site.siteId }));
     return site;
   }
 
@@ -148,11 +149,11 @@ export class SiteService {
     return { siteId: site.siteId, siteName: site.siteName, certificate, fingerprint: site.fingerprint, serial: site.serial, notBefore: site.notBefore.toISOString(), notAfter: site.notAfter.toISOString() };
   }
 
-  private async write<T extends EntryType>(type: T, payload: EntryPayloads[T], next: SiteRecord, expected: Buffer | null, conflict?: string): Promise<void> {
+  private async write<T extends EntryType>(type: T, payload: EntryPayloads[T], next: SiteRecord, expected: Buffer | null, conflict?: Message): Promise<void> {
     try {
       await this.log.append(type, payload, { writes: [sites.write(next)], expects: [sites.expect(next.siteId, expected)] });
     } catch (err) {
-      if (err instanceof RecordConflictError) throw new AppError('CONFLICT', conflict ?? `site ${next.siteId} changed meanwhile; retry`);
+      if (err instanceof RecordConflictError) throw new AppError('CONFLICT', conflict ?? msg('site.changed', { id: next.siteId }));
       throw err;
     }
   }

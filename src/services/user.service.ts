@@ -7,6 +7,7 @@ import type { Entry, ServiceLog } from '../audit/entries.js';
 import { hashPassword, passwordProblem } from '../auth/passwords.js';
 import { siteCombinationError, type Role, type TokenClaims } from '../auth/roles.js';
 import { AppError } from '../errors.js';
+import { msg } from '../i18n/message.js';
 import { sites } from '../records/sites.js';
 import { loginFailures, users, usernames, userView, type SessionEndReason, type UserRecord, type UserState, type UserView } from '../records/users.js';
 import { RecordConflictError, type Store } from '../store/store.js';
@@ -58,9 +59,9 @@ export class UserService {
   /** Creates an account with a first password; `by` is the administrator's subject (or `cli`). */
   async create(input: NewUser, by: string): Promise<UserView> {
     const username = normalizeUsername(input.username);
-    if (!USERNAME_PATTERN.test(username)) throw new AppError('INVALID_INPUT', 'a username has 3–64 characters of a–z, 0–9, ., _ or -, starting with a letter or digit');
+    if (!USERNAME_PATTERN.test(username)) throw new AppError('INVALID_INPUT', msg('account.usernameFormat'));
     await this.checkRoleSite(input.role, input.site);
-    if (await usernames.read(this.store, username)) throw new AppError('CONFLICT', 'this username is taken');
+    if (await usernames.read(this.store, username)) throw new AppError('CONFLICT', msg('account.usernameTaken'));
     const problem = passwordProblem(input.password, username);
     if (problem) throw new AppError('PASSWORD_POLICY', problem.message, { rule: problem.rule });
     const at = this.iso();
@@ -80,14 +81,14 @@ export class UserService {
     try {
       await this.log.append('user.created', { userId: record.id, role: record.role, site: record.site, by }, { writes: [users.write(record), usernames.writeAt(username, record.id)], expects: [usernames.expect(username, null), users.expect(record.id, null)] });
     } catch (err) {
-      throw err instanceof RecordConflictError ? new AppError('CONFLICT', 'this username is taken') : err;
+      throw err instanceof RecordConflictError ? new AppError('CONFLICT', msg('account.usernameTaken')) : err;
     }
     return userView(record);
   }
 
   async get(id: string): Promise<{ record: UserRecord; raw: Buffer }> {
     const found = await users.read(this.store, id);
-    if (!found) throw new AppError('NOT_FOUND', `no user ${id}`);
+    if (!found) throw new AppError('NOT_FOUND', msg('account.notFound', { id }));
     return { record: found.value, raw: found.raw };
   }
 
@@ -111,7 +112,7 @@ export class UserService {
     const fields = (['displayName', 'role', 'site'] as const).filter((f) => change[f] !== undefined && change[f] !== record[f]);
     const access = fields.includes('role') || fields.includes('site');
     const state = change.state !== undefined && change.state !== record.state ? change.state : null;
-    if (by.sub === id && (access || state === 'disabled')) throw new AppError('CONFLICT', 'administrators cannot change their own role or site or disable themselves; ask another administrator');
+    if (by.sub === id && (access || state === 'disabled')) throw new AppError('CONFLICT', msg('account.ownAccess'));
     if (access) await this.checkRoleSite(role, site);
     if (change.password !== undefined) {
       const problem = passwordProblem(change.password, record.username);
@@ -143,9 +144,9 @@ export class UserService {
   }
 
   private async checkRoleSite(role: Role, site: string | null): Promise<void> {
-    const problem = siteCombinationError(role, site ?? undefined);
-    if (problem) throw new AppError('INVALID_INPUT', problem.replace('token', 'user'));
-    if (site !== null && !(await sites.read(this.store, site))) throw new AppError('INVALID_INPUT', `site ${site} is not registered`);
+    const problem = siteCombinationError(role, site ?? undefined, 'user');
+    if (problem) throw new AppError('INVALID_INPUT', problem);
+    if (site !== null && !(await sites.read(this.store, site))) throw new AppError('INVALID_INPUT', msg('site.unregistered', { id: site }));
   }
 
   private iso(): string {

@@ -48,7 +48,6 @@ describe.each(['sqlite', 'redis'] as const)('people on %s', (store) => {
       expect(drawn.statusCode, drawn.body).toBe(201);
       draws[owner] = drawn.json().drawId;
     }
-    await t.ctx.draws.settle();
     const [op, op2, sup, site1, desk1] = await Promise.all([
       person(t, 'operator', { username: 'op-wang', displayName: '王操作' }),
       person(t, 'operator', { username: 'op-zhao', displayName: '赵操作' }),

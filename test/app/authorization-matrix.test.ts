@@ -38,6 +38,9 @@ const PROJECTS: Owner[] = ['centre', 'site-1', 'site-2'];
 const TABLE: Record<string, Row> = {
   'GET /health': { public: true },
   'POST /v1/responses/{token}': { public: true },
+  // The expert's answer page: the link is the credential, whatever the Authorization header says.
+  'GET /r/{token}': { public: true },
+  'POST /r/{token}': { public: true },
   'POST /v1/session': { public: true },
   'POST /v1/session/refresh': { public: true },
   'GET /v1/session': { any: [...ALL_CENTRE, 'site@own', 'checkin@own'], whileRestricted: true },
@@ -58,6 +61,10 @@ const TABLE: Record<string, Row> = {
   'GET /v1/organisations/{code}': { any: POOL },
   'POST /v1/projects': { any: ['operator', 'admin', 'site@own'] },
   'GET /v1/projects/{id}': { owners: PROJECTS, centre: READERS, site: [...READERS, 'site@own'] },
+  // Listings: a site's token lists its own site's only (test/routes/v1/listings.test.ts checks what it sees).
+  'GET /v1/projects': { any: [...READERS, 'site@own'] },
+  'GET /v1/draws': { any: [...READERS, 'site@own'] },
+  'GET /v1/projects/{id}/timeline': { owners: PROJECTS, centre: READERS, site: [...READERS, 'site@own'] },
   'PATCH /v1/projects/{id}/bid-opening': { owners: PROJECTS, centre: ['operator', 'admin'], site: ['operator', 'admin', 'site@own'] },
   'POST /v1/projects/{id}/cancel': { owners: PROJECTS, centre: ['operator', 'admin'], site: ['operator', 'admin', 'site@own'] },
   'POST /v1/projects/{id}/bidders': { owners: PROJECTS, centre: ['operator', 'admin'], site: ['operator', 'admin', 'site@own'] },
@@ -133,6 +140,10 @@ function requestFor(route: string, owner: Owner | null): { url: string; payload?
       return { url: '/health' };
     case 'POST /v1/responses/{token}':
       return { url: `/v1/responses/${responseToken}`, payload: { answer: 'decline' } };
+    case 'GET /r/{token}':
+      return { url: `/r/${responseToken}` };
+    case 'POST /r/{token}':
+      return { url: `/r/${responseToken}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'answer=decline' };
     case 'GET /v1/session':
       return { url: '/v1/session' };
     // Past authorization, refused by validation or by the policy of passwords: nothing is logged in or changed.
@@ -176,6 +187,12 @@ function requestFor(route: string, owner: Owner | null): { url: string; payload?
       return { url: '/v1/projects', payload: project(`P-AM-NEW-${n}`) };
     case 'GET /v1/projects/{id}':
       return { url: `/v1/projects/${P}` };
+    case 'GET /v1/projects':
+      return { url: '/v1/projects?limit=2' };
+    case 'GET /v1/draws':
+      return { url: '/v1/draws?limit=2' };
+    case 'GET /v1/projects/{id}/timeline':
+      return { url: `/v1/projects/${P}/timeline` };
     case 'PATCH /v1/projects/{id}/bid-opening':
       return { url: `/v1/projects/${P}/bid-opening`, payload: { bidOpeningAt: '2026-12-01T11:00:00+08:00', reason: '开标时间顺延' } };
     case 'POST /v1/projects/{id}/cancel':
@@ -253,7 +270,6 @@ beforeAll(async () => {
     projectOf[owner] = id;
     drawOf[owner] = draw.json().drawId;
   }
-  await t.ctx.draws.settle();
 
   const key = t.ctx.keys.jwt.privateKey;
   const now = Math.floor(Date.now() / 1000);
@@ -329,7 +345,6 @@ describe('authorization matrix', () => {
             headers: { ...(who.header ? { authorization: who.header } : {}), ...(req.headers ?? {}) },
             ...(req.payload === undefined ? {} : { payload: req.payload as string }),
           });
-          await t.ctx.draws.settle();
           cases++;
           const where = `${verb} ${route} on ${owner ?? 'no resource'} as ${who.name}: ${res.statusCode} ${res.body.slice(0, 160)}`;
           if (res.statusCode >= 500) violations.push(`5xx — ${where}`);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileMessages } from '../../src/calls/file-adapter.js';
 import { ROLES, type Role } from '../../src/auth/roles.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
+import { batchOfToken, callBatches } from '../../src/records/outbox.js';
 import { build, type Built } from '../helper.js';
 import { FAULT_MARKER, faultyStore, type Fault } from '../helpers/faulty-store.js';
 import { installCa, testCa, type TestSite } from '../helpers/sites.js';
@@ -49,6 +50,7 @@ let siteACert = '';
 let calls: string[] = [];
 const NO_DRAW = 'D-00000000-0000-4000-8000-000000000000';
 const tokenOf = (url: string) => url.split('/').pop()!;
+const form = (payload: string) => ({ payload, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 
 let t: Built;
 let faults: ReturnType<typeof faultyStore>;
@@ -232,6 +234,21 @@ const CASES: Record<string, RouteCase> = {
     ok: () => ({ url: '/v1/projects/P-DE-OPEN' }),
     errors: { 400: { req: () => ({ url: '/v1/projects/%20' }), code: 'INVALID_INPUT' }, 404: { req: () => ({ url: '/v1/projects/P-NONE' }), code: 'NOT_FOUND' } },
   },
+  'GET /v1/projects': {
+    roles: PROJECT_READ,
+    ok: () => ({ url: '/v1/projects?limit=5&needs=decision' }),
+    errors: { 400: { req: () => ({ url: '/v1/projects?state=gone' }), code: 'INVALID_INPUT' } },
+  },
+  'GET /v1/projects/{id}/timeline': {
+    roles: PROJECT_READ,
+    ok: () => ({ url: '/v1/projects/P-DE-DRAWN/timeline' }),
+    errors: { 400: { req: () => ({ url: '/v1/projects/%20/timeline' }), code: 'INVALID_INPUT' }, 404: { req: () => ({ url: '/v1/projects/P-NONE/timeline' }), code: 'NOT_FOUND' } },
+  },
+  'GET /v1/draws': {
+    roles: PROJECT_READ,
+    ok: () => ({ url: '/v1/draws?state=drawn' }),
+    errors: { 400: { req: () => ({ url: '/v1/draws?cursor=x' }), code: 'INVALID_INPUT' } },
+  },
   'PATCH /v1/projects/{id}/bid-opening': {
     roles: PROJECT_WRITE,
     ok: () => ({ url: '/v1/projects/P-DE-OPEN/bid-opening', payload: { bidOpeningAt: '2026-12-01T11:00:00+08:00', reason: '开标时间顺延' } }),
@@ -270,6 +287,27 @@ const CASES: Record<string, RouteCase> = {
       404: { req: () => ({ url: `/v1/responses/${'A'.repeat(32)}`, payload: { answer: 'accept' } }), code: 'NOT_FOUND' },
       409: { req: () => ({ url: `/v1/responses/${tokenOf(calls[1]!)}`, payload: { answer: 'decline' } }), code: 'CONFLICT' },
       410: { req: () => ({ url: `/v1/responses/${tokenOf(calls[2]!)}`, payload: { answer: 'accept' } }), code: 'GONE' },
+    },
+  },
+  // The expert's answer page answers in HTML; its <main> carries the stable code.
+  'GET /r/{token}': {
+    roles: [],
+    ok: () => ({ url: `/r/${tokenOf(calls[0]!)}` }),
+    errors: {
+      404: { req: () => ({ url: `/r/${'A'.repeat(32)}` }), code: 'NOT_FOUND' },
+      410: { req: () => ({ url: `/r/${tokenOf(calls[2]!)}` }), code: 'GONE' },
+    },
+  },
+  'POST /r/{token}': {
+    roles: [],
+    ok: () => ({ url: `/r/${tokenOf(calls[0]!)}`, ...form('answer=accept') }),
+    errors: {
+      400: { req: () => ({ url: `/r/${tokenOf(calls[0]!)}`, ...form('answer=maybe') }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: `/r/${'A'.repeat(32)}`, ...form('answer=accept') }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: `/r/${tokenOf(calls[1]!)}`, ...form('answer=decline') }), code: 'CONFLICT' },
+      410: { req: () => ({ url: `/r/${tokenOf(calls[2]!)}`, ...form('answer=accept') }), code: 'GONE' },
+      413: { req: () => ({ url: `/r/${tokenOf(calls[0]!)}`, ...form(`answer=accept&pad=${'x'.repeat(4096)}`) }), code: 'PAYLOAD_TOO_LARGE' },
+      415: { req: () => ({ url: `/r/${tokenOf(calls[0]!)}`, payload: { answer: 'accept' } }), code: 'UNSUPPORTED_MEDIA_TYPE' },
     },
   },
   'POST /v1/checkins': {
@@ -378,6 +416,12 @@ const CASES: Record<string, RouteCase> = {
 
 const GENERIC = [401, 403, 429, 500, 503];
 
+/** An answer's error: the JSON error body, or for the expert's answer page (HTML) the code its <main> carries. */
+function errorOf(res: { headers: Record<string, unknown>; body: string; json(): { error: { code: string; details?: unknown } } }): { code: string | undefined; details?: unknown } {
+  if (!String(res.headers['content-type']).startsWith('text/html')) return res.json().error;
+  return { code: /<main [^>]*data-code="([A-Z_]+)"/.exec(res.body)?.[1] };
+}
+
 function methodOf(route: string): 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' {
   return route.split(' ')[0] as 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 }
@@ -440,10 +484,13 @@ beforeAll(async () => {
   await t.ctx.calls.tick();
   calls = (await readFileMessages(join(t.config.EXPERT_DRAW_DATA_DIR, 'calls.jsonl'))).map((m) => m.responseUrl!);
   expect((await t.ctx.roster.respond(tokenOf(calls[1]!), true)).state).toBe('accepted');
-  // The third call's link has passed its deadline: its token is rewritten as expired.
-  const key = createHash('sha256').update(tokenOf(calls[2]!)).digest('hex');
-  const token = JSON.parse((await t.ctx.store.getRecord('response-tokens', key))!.toString());
-  await t.ctx.store.putUnloggedRecord('response-tokens', key, Buffer.from(JSON.stringify({ ...token, expiresAt: '2026-11-30T00:00:00.000Z' })));
+  // The third call's link has passed its deadline: its message in the outbox batch is rewritten as expired.
+  const third = tokenOf(calls[2]!);
+  const batchId = batchOfToken(third);
+  const hash = createHash('sha256').update(third).digest('hex');
+  const batch = (await callBatches.read(t.ctx.store, batchId))!.value;
+  const messages = batch.messages.map((m) => (m.tokenHash === hash ? { ...m, expiresAt: '2026-11-30T00:00:00.000Z' } : m));
+  await callBatches.putUnlogged(t.ctx.store, batchId, { ...batch, messages });
 
   // Accounts: one that logs in, one disabled, one locked by wrong passwords; people with their sessions.
   const account = (username: string) => t.ctx.users.create({ username, displayName: '测试用户', role: 'inspector', site: null, password: FIRST_PASSWORD }, 'seed');
@@ -500,7 +547,7 @@ describe('declared errors', () => {
           faults.set(null);
         }
         expect(res.statusCode, res.body).toBe(Number(status));
-        expect(res.json().error.code).toBe(e.code);
+        expect(errorOf(res).code).toBe(e.code);
         const written = [];
         for (let i = size; i < (await t.ctx.store.logSize()); i++) written.push(JSON.parse((await t.ctx.auditLog.entry(i)).toString()).type);
         expect(written).toEqual(e.logs ? [e.logs] : []);
@@ -523,9 +570,9 @@ describe('declared errors', () => {
         continue;
       }
       expect([500, 503], `${route}: ${res.body}`).toContain(res.statusCode);
-      expect(['INTERNAL', 'LOG_UNAVAILABLE', 'STORE_UNAVAILABLE']).toContain(res.json().error.code);
+      expect(['INTERNAL', 'LOG_UNAVAILABLE', 'STORE_UNAVAILABLE']).toContain(errorOf(res).code);
       expect(res.body).not.toContain(FAULT_MARKER);
-      expect(res.json().error.details).toBeUndefined();
+      expect(errorOf(res).details).toBeUndefined();
       seen.add(res.statusCode);
     }
     expect([...seen].sort()).toEqual([500, 503]);
@@ -541,7 +588,7 @@ describe('declared errors', () => {
         const answers = [];
         for (let i = 0; i < 3; i++) answers.push(await send(low, route, c.ok(), auth));
         expect(answers[2]!.statusCode, route).toBe(429);
-        expect(answers[2]!.json().error.code).toBe('RATE_LIMITED');
+        expect(errorOf(answers[2]!).code).toBe('RATE_LIMITED');
       }
     } finally {
       await low.close();

@@ -20,11 +20,13 @@ afterAll(async () => {
 
 describe('error handler', () => {
   it('maps a RecordConflictError that escaped every service to 409 CONFLICT, without the record\'s key', async () => {
-    const res = await app.inject({ method: 'GET', url: '/conflict' });
-    expect(res.statusCode).toBe(409);
-    expect(res.json().error.code).toBe('CONFLICT');
-    expect(res.json().error.message).toMatch(/changed meanwhile/);
-    expect(res.body).not.toContain('3f1c0ffee');
-    expect(res.body).not.toContain('id-hashes');
+    for (const [language, text] of [[undefined, /已被修改/], ['en', /changed meanwhile/]] as const) {
+      const res = await app.inject({ method: 'GET', url: '/conflict', headers: language ? { 'accept-language': language } : {} });
+      expect(res.statusCode).toBe(409);
+      expect(res.json().error.code).toBe('CONFLICT');
+      expect(res.json().error.message).toMatch(text);
+      expect(res.body).not.toContain('3f1c0ffee');
+      expect(res.body).not.toContain('id-hashes');
+    }
   });
 });

@@ -47,6 +47,8 @@ interface Template {
   readonly as?: () => { authorization: string };
   /** A session route: it takes no Idempotency-Key (a bad one is not read). */
   readonly keyless?: true;
+  /** The body is sent as an HTML form (urlencoded), and refusals are HTML pages (the expert's answer page). */
+  readonly form?: true;
 }
 
 const SEED = 20_261_203;
@@ -105,6 +107,7 @@ const TEMPLATES: Record<string, Template> = {
   'POST /v1/projects/{id}/draw': { role: 'operator', params: { id: 'P-FZ-OPEN' } },
   'POST /v1/projects/{id}/bidders': { role: 'operator', params: { id: 'P-FZ-OPEN' }, body: () => ({ bidders: [syntheticUscc(8301), syntheticUscc(8302)] }) },
   'POST /v1/responses/{token}': { role: null, params: { token: '' }, body: () => ({ answer: 'accept' }) },
+  'POST /r/{token}': { role: null, params: { token: '' }, body: () => ({ answer: 'accept' }), form: true },
   'POST /v1/checkins': { role: 'checkin', body: () => ({ projectId: 'P-FZ-DRAWN', idNumber: drawnIdNumber }) },
   'POST /v1/draws/{id}/unseal': { role: 'operator', as: () => people.operator, params: { id: '' } },
   'POST /v1/session': { role: null, keyless: true, body: () => ({ username: 'fz-login', password: FIRST_PASSWORD }) },
@@ -171,6 +174,9 @@ const WRONG_CHARSETS = ['latin1', 'iso-8859-1', 'utf-16', 'UTF-16LE', 'utf-32', 
 const WRONG_TYPES = ['text/plain', 'application/xml', 'text/html', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', 'application/octet-stream', 'application/pdf', 'image/png', 'application/json-patch+json', 'application/jsonx', 'json'];
 const NON_JSON = ['{', '{"a":', "{'a':1}", '{"a":1}}', '[1,]', 'NaN', 'undefined', '\u0000', '{"a":1,}', '// {}', '{"a":"\\x41"}', '{"a":01}', '"unterminated'];
 const NON_OBJECT_JSON = ['[]', '"x"', '42', 'null', 'true', '[{}]', ''];
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+/** Form bodies that are not one `answer` of accept or decline. */
+const BAD_FORMS = ['answer', 'answer=', '=accept', 'answer=ACCEPT', 'answer=accept&answer=decline', 'answer=accept%00', 'answer=accept&', '%', 'answer=%E2%80%AEaccept', 'answer[]=accept', 'answer=accept;x=1'];
 const INVALID_UTF8 = [[0xff], [0xfe, 0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe6, 0x8b], [0xf8, 0x88, 0x80, 0x80, 0x80], [0x80]];
 const ODD_PARAMS = ['%20', 'a%20b', '%00', 'a%00b', '..%2F..%2Fetc', '%2F', '张三', '%E2%80%AE', "x'%3B--", '%25', '%ZZ', '%F0%9F%98%80', 'a%0Ab', '%C0%AF', '-'.repeat(65), '!', '*'];
 const BAD_KEYS = ['short', 'x'.repeat(129), 'has space 0001', 'tab\there0001', '', '1234567'];
@@ -212,8 +218,8 @@ function breakCheck(code: string, shift: number): string {
 
 const isCode = (v: Json) => typeof v === 'string' && (isValidUscc(v) || isValidResidentId(v));
 
-/** Mutations of a JSON value described by `schema`: every one of them makes it invalid. */
-function valueMutations(value: Json, schema: JsonSchema | undefined): Array<fc.Arbitrary<Mutation>> {
+/** Mutations of a JSON value described by `schema`: every one of them makes it invalid. A form has no nesting. */
+function valueMutations(value: Json, schema: JsonSchema | undefined, form = false): Array<fc.Arbitrary<Mutation>> {
   const all = pathsOf(value);
   const out: Array<fc.Arbitrary<Mutation>> = [];
   out.push(fc.constantFrom(...all).chain((path) => fc.constantFrom(...wrongTypeOf(getAt(value, path))).map((w): Mutation => ({ kind: 'wrong-type', path, with: w }))));
@@ -234,7 +240,7 @@ function valueMutations(value: Json, schema: JsonSchema | undefined): Array<fc.A
       fc.record({ path: fc.constantFrom(...strings), length: fc.constantFrom(20_000, 70_000, 300_000, 1_200_000), char: fc.constantFrom('x', '张', '9', ' ') }).map((m): Mutation => ({ kind: 'huge-string', ...m })),
     );
   }
-  out.push(fc.record({ path: fc.constantFrom(...all), depth: fc.constantFrom(64, 1000, 10_000, 100_000), open: fc.constantFrom('[' as const, '{"a":' as const) }).map((m): Mutation => ({ kind: 'deep-nesting', ...m })));
+  if (!form) out.push(fc.record({ path: fc.constantFrom(...all), depth: fc.constantFrom(64, 1000, 10_000, 100_000), open: fc.constantFrom('[' as const, '{"a":' as const) }).map((m): Mutation => ({ kind: 'deep-nesting', ...m })));
   return out;
 }
 
@@ -261,28 +267,30 @@ function materialize(route: string, tpl: Template, m: Mutation): { method: strin
   const url = path.replace(/\{(\w+)\}/g, (_, name: string) => (m.kind === 'odd-param' && name === m.name ? params[name]! : encodeURIComponent(params[name]!))) + query;
 
   const base: Json | undefined = tpl.upload ? tpl.upload.row() : tpl.body?.();
-  const type = tpl.upload ? 'application/x-ndjson' : 'application/json';
-  let text = base === undefined ? undefined : JSON.stringify(base);
+  const type = tpl.upload ? 'application/x-ndjson' : tpl.form ? FORM_TYPE : 'application/json';
+  // A form sends each field as text: a value of another type as its JSON.
+  const encode = (v: Json) => (tpl.form ? new URLSearchParams(Object.entries(v as Record<string, Json>).map(([k, x]): [string, string] => [k, typeof x === 'string' ? x : JSON.stringify(x)])).toString() : JSON.stringify(v));
+  let text = base === undefined ? undefined : encode(base);
   let payload: string | Buffer | undefined = text;
   headers['content-type'] = type;
   switch (m.kind) {
     case 'wrong-type':
-      payload = JSON.stringify(setAt(base!, m.path, m.with));
+      payload = encode(setAt(base!, m.path, m.with));
       break;
     case 'remove-required':
-      payload = JSON.stringify(setAt(base!, m.path, undefined));
+      payload = encode(setAt(base!, m.path, undefined));
       break;
     case 'unknown-field':
-      payload = JSON.stringify(setAt(base!, [...m.path, m.key], 1));
+      payload = encode(setAt(base!, [...m.path, m.key], 1));
       break;
     case 'bad-check':
-      payload = JSON.stringify(setAt(base!, m.path, breakCheck(getAt(base!, m.path) as string, m.shift)));
+      payload = encode(setAt(base!, m.path, breakCheck(getAt(base!, m.path) as string, m.shift)));
       break;
     case 'bad-text':
-      payload = JSON.stringify(setAt(base!, m.path, m.text));
+      payload = encode(setAt(base!, m.path, m.text));
       break;
     case 'huge-string':
-      payload = JSON.stringify(setAt(base!, m.path, m.char.repeat(m.length)));
+      payload = encode(setAt(base!, m.path, m.char.repeat(m.length)));
       break;
     case 'deep-nesting': {
       const close = m.open === '[' ? ']' : '}';
@@ -324,12 +332,15 @@ function mutationsOf(route: string, tpl: Template, bodySchema: JsonSchema | unde
   const out: Array<fc.Arbitrary<Mutation>> = [];
   const base = tpl.upload ? tpl.upload.row() : tpl.body?.();
   if (base !== undefined) {
-    out.push(...valueMutations(base, bodySchema));
+    out.push(...valueMutations(base, bodySchema, tpl.form));
     out.push(fc.constantFrom(...INVALID_UTF8).map((bytes): Mutation => ({ kind: 'invalid-utf8', bytes })));
     out.push(fc.constantFrom(...WRONG_CHARSETS).map((charset): Mutation => ({ kind: 'charset', charset })));
-    out.push(fc.constantFrom(...WRONG_TYPES, ...(tpl.upload ? ['application/json', 'text/csvx'] : ['text/csv', 'application/x-ndjson'])).map((type): Mutation => ({ kind: 'content-type', type })));
+    const wrongTypes = tpl.form ? [...WRONG_TYPES.filter((w) => w !== FORM_TYPE), 'application/json'] : [...WRONG_TYPES, ...(tpl.upload ? ['application/json', 'text/csvx'] : ['text/csv', 'application/x-ndjson'])];
+    out.push(fc.constantFrom(...wrongTypes).map((type): Mutation => ({ kind: 'content-type', type })));
   }
-  if (tpl.body) {
+  if (tpl.form) {
+    out.push(fc.oneof(fc.constantFrom(...BAD_FORMS, ...NON_JSON), fc.string({ maxLength: 40 })).map((text): Mutation => ({ kind: 'raw', text })));
+  } else if (tpl.body) {
     out.push(fc.oneof(fc.constantFrom(...NON_JSON, ...NON_OBJECT_JSON), fc.string({ maxLength: 40 }).filter((s) => !isJsonObject(s))).map((text): Mutation => ({ kind: 'raw', text })));
   }
   if (tpl.upload) {
@@ -353,8 +364,9 @@ function mutationsOf(route: string, tpl: Template, bodySchema: JsonSchema | unde
     const coded = names.filter((n) => isCode(tpl.params![n]!));
     if (coded.length) out.push(fc.record({ name: fc.constantFrom(...coded), shift: fc.nat(40) }).map((m): Mutation => ({ kind: 'bad-check-param', ...m })));
   }
-  // The Idempotency-Key is a header of POST routes only (elsewhere it is not read).
-  if (method === 'POST' && !tpl.keyless) out.push(fc.constantFrom(...BAD_KEYS).map((key): Mutation => ({ kind: 'idempotency-key', key })));
+  // The Idempotency-Key is a header of POST routes only (elsewhere it is not read), and not of the answer page's form
+  // nor of the session routes.
+  if (method === 'POST' && !tpl.form && !tpl.keyless) out.push(fc.constantFrom(...BAD_KEYS).map((key): Mutation => ({ kind: 'idempotency-key', key })));
   return fc.oneof(...out);
 }
 
@@ -390,13 +402,13 @@ beforeAll(async () => {
   await reg('P-FZ-OPEN');
   await reg('P-FZ-DRAWN');
   drawnId = (await t.ctx.draws.run('P-FZ-DRAWN', 'immediate', op)).drawId;
-  await t.ctx.draws.settle();
   await t.ctx.calls.tick();
   const messages = await readFileMessages(join(t.config.EXPERT_DRAW_DATA_DIR, 'calls.jsonl'));
   responseToken = messages[0]!.responseUrl!.split('/').pop()!;
   const phoneOwner = new Map(pool.experts.map((_, i) => [syntheticPersonal(i).phone, i]));
   drawnIdNumber = syntheticPersonal(phoneOwner.get(messages[0]!.to)!).idNumber;
   (TEMPLATES['POST /v1/responses/{token}']!.params as Record<string, string>).token = responseToken;
+  (TEMPLATES['POST /r/{token}']!.params as Record<string, string>).token = messages[1]!.responseUrl!.split('/').pop()!;
   (TEMPLATES['POST /v1/draws/{id}/unseal']!.params as Record<string, string>).id = drawnId;
   (TEMPLATES['POST /v1/draws/{id}/disclose']!.params as Record<string, string>).id = drawnId;
   userId = (await t.ctx.users.create({ username: 'fz-login', displayName: '模糊测试', role: 'inspector', site: null, password: FIRST_PASSWORD }, 'seed')).id;
@@ -446,7 +458,7 @@ describe('fuzz: invalid requests to every write route', () => {
       const tpl = TEMPLATES[route];
       if (!tpl) throw new Error(`no valid-request template for ${route}: add one to TEMPLATES`);
       const [method, path] = route.split(' ') as [string, string];
-      const schema = tpl.upload ? doc.paths['/v1/experts']!['post']!.requestBody!.content['application/json']!.schema : doc.paths[path]![method.toLowerCase()]!.requestBody?.content['application/json']?.schema;
+      const schema = tpl.upload ? doc.paths['/v1/experts']!['post']!.requestBody!.content['application/json']!.schema : doc.paths[path]![method.toLowerCase()]!.requestBody?.content[tpl.form ? FORM_TYPE : 'application/json']?.schema;
       await fc.assert(
         fc.asyncProperty(mutationsOf(route, tpl, schema), async (m) => {
           cases++;
@@ -456,10 +468,17 @@ describe('fuzz: invalid requests to every write route', () => {
           statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
           const what = `${route} ${JSON.stringify(m).slice(0, 300)} → ${res.statusCode} ${res.body.slice(0, 300)}`;
           expect(res.statusCode >= 400 && res.statusCode < 500, what).toBe(true);
-          const body = ErrorBody.safeParse(res.json());
-          expect(body.success, what).toBe(true);
-          expect(ERROR_STATUS[body.data!.error.code], what).toBe(res.statusCode);
-          expect(res.headers['x-request-id'], what).toBe(body.data!.requestId);
+          // The answer page refuses with a page of its own look, whose <main> carries the stable code (only the router's
+          // refusals, before any route, answer JSON there too).
+          if (tpl.form && res.headers['content-type'] === 'text/html; charset=utf-8') {
+            const code = /<main [^>]*data-code="([A-Z_]+)"/.exec(res.body)?.[1];
+            expect(ERROR_STATUS[code as keyof typeof ERROR_STATUS], what).toBe(res.statusCode);
+          } else {
+            const body = ErrorBody.safeParse(res.json());
+            expect(body.success, what).toBe(true);
+            expect(ERROR_STATUS[body.data!.error.code], what).toBe(res.statusCode);
+            expect(res.headers['x-request-id'], what).toBe(body.data!.requestId);
+          }
           expect(readStore(), what).toBe(before);
           expect(await t.ctx.store.logSize(), what).toBe(logSize);
         }),

@@ -139,7 +139,7 @@ describe('routes that take no body', () => {
       const headers = url.endsWith('/unseal') ? operator : t.auth('operator');
       for (const [type, payload] of [['application/json', '{}'], ['application/json', '{"groups":[]}'], ['application/json', 'null'], ['text/plain', 'x'], ['application/octet-stream', 'x'], [undefined, 'x']] as const) {
         const body = await refused({ method: 'POST', url, headers: type ? { ...headers, 'content-type': type } : headers, payload }, 400, 'INVALID_INPUT');
-        expect(body.error.message).toBe('this request takes no body');
+        expect(body.error.message).toBe('此请求不接受请求体');
       }
     }
   });
@@ -160,7 +160,7 @@ describe('empty imports', () => {
     for (const [type, payload] of [['text/csv', csvHeader], ['text/csv', `\ufeff${csvHeader}\r\n\r\n`], ['application/x-ndjson', ''], ['application/x-ndjson', '\n\n  \n']] as const) {
       for (const mode of ['all', 'valid']) {
         const body = await refused({ method: 'POST', url: `/v1/experts/import?mode=${mode}`, headers: { ...t.auth('pool-manager'), 'content-type': type }, payload }, 422, 'IMPORT_REJECTED');
-        expect(body.error.message).toBe('the file holds no experts');
+        expect(body.error.message).toBe('文件中没有专家');
       }
     }
     expect(t.ctx.pool.size()).toBe(15);
@@ -243,6 +243,6 @@ describe('OpenAPI security', () => {
     const doc = t.app.swagger() as unknown as { security: unknown; paths: Record<string, Record<string, { security?: unknown[] }>> };
     expect(doc.security).toEqual([{ bearer: [] }]);
     const open = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).filter(([, op]) => Array.isArray(op.security) && op.security.length === 0).map(([m]) => `${m} ${path}`));
-    expect(open.sort()).toEqual(['get /health', 'post /v1/responses/{token}', 'post /v1/session', 'post /v1/session/refresh']);
+    expect(open.sort()).toEqual(['get /health', 'get /r/{token}', 'post /r/{token}', 'post /v1/responses/{token}', 'post /v1/session', 'post /v1/session/refresh']);
   });
 });

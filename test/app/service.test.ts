@@ -32,10 +32,12 @@ describe('service shell', () => {
     expect([200, 302]).toContain(ui.statusCode);
   });
 
-  it('answers unknown routes with NOT_FOUND in the common error shape', async () => {
+  it('answers unknown routes with NOT_FOUND in the common error shape, in Chinese unless asked for English', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/v1/nothing-here' });
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'no route GET /v1/nothing-here' }, requestId: res.headers['x-request-id'] });
+    expect(res.json()).toEqual({ error: { code: 'NOT_FOUND', message: '没有此路由：GET /v1/nothing-here' }, requestId: res.headers['x-request-id'] });
+    const en = await t.app.inject({ method: 'GET', url: '/v1/nothing-here', headers: { 'accept-language': 'en' } });
+    expect(en.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'no route GET /v1/nothing-here' }, requestId: en.headers['x-request-id'] });
   });
 });
 

@@ -56,6 +56,9 @@ describe('npm start', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/generated development keys/);
     expect(run.stdout).toMatch(/API docs: http:\/\/\S+\/docs/);
+    // Listening on port 0 without EXPERT_DRAW_PUBLIC_URL: the answer links follow the port the server got.
+    const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(run.stdout)![1];
+    expect(run.stdout).toContain(`answer links sent to experts: http://127.0.0.1:${port}/r/… (no phone reaches this: set EXPERT_DRAW_PUBLIC_URL)`);
     expect(run.stdout).toMatch(/token issue --role/);
     expect(readdirSync(join(dir, 'keys')).sort()).toEqual(['jwt-signing.pem', 'jwt-signing.pub.pem', 'log-signer.key', 'log-signer.vkey', 'sealing.pem', 'sealing.pub.pem']);
   });

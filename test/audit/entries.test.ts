@@ -17,7 +17,8 @@ describe('entry catalogue', () => {
     expect(entryProblem(entry('draw.unsealed', { ...unsealed, projectId: undefined }))).toMatch(/projectId/);
     // A name or phone slipped into an entry is caught as an unknown field.
     expect(entryProblem(entry('draw.unsealed', { ...unsealed, name: '张三' }))).toMatch(/name/);
-    expect(entryProblem(entry('call.placed', { drawId: 'D-1', group: '0', seat: 0, rank: 0, messageId: 'M-1', deadline: 'x' }))).toMatch(/group/);
+    expect(entryProblem(entry('calls.placed', { drawId: 'D-1', calls: [{ group: '0', seat: 0, rank: 0, messageId: 'M-1', deadline: 'x' }] }))).toMatch(/group/);
+    expect(entryProblem(entry('calls.placed', { drawId: 'D-1', calls: [] }))).toMatch(/calls/);
     expect(entryProblem('{"type":"draw.unsealed"}')).toMatch(/envelope/);
     expect(entryProblem('not json')).toBe('not JSON');
   });

@@ -1,8 +1,8 @@
-// The pure authorization policy: its invariants over every identity × action × owner (fast-check), and the few
-// decisions that read best as examples. The route-level table lives in test/app/authorization-matrix.test.ts.
+// The pure authorization policy: its invariants over every identity × action × owner (fast-check), the reach of a
+// listing against the one-by-one decisions, and the few decisions that read best as examples. The route-level table lives in test/app/authorization-matrix.test.ts.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ACTIONS, authorize, type Action, type ActionRule, type Identity } from '../../src/auth/policy.js';
+import { ACTIONS, authorize, listReach, reaches, type Action, type ActionRule, type Identity } from '../../src/auth/policy.js';
 import { ROLES, SITE_NAMING } from '../../src/auth/roles.js';
 
 const actions = Object.keys(ACTIONS) as Action[];
@@ -92,5 +92,33 @@ describe('authorize', () => {
       }),
       { numRuns: 1000, seed: 11 },
     );
+  });
+});
+
+describe('listReach', () => {
+  const onResources = actions.filter((a) => ACTIONS[a].resource !== null);
+
+  it('lists exactly the resources that authorize() lets the identity reach one by one', () => {
+    fc.assert(
+      fc.property(identity, fc.constantFrom(...onResources), owner, (who, action, resourceOwner) => {
+        // A listing is asked only of an identity the first question did not refuse.
+        if (authorize(who, action).kind === 'deny') return;
+        expect(reaches(listReach(who, action), resourceOwner)).toBe(decide(who, action, resourceOwner).kind === 'allow');
+      }),
+      { numRuns: 3000, seed: 12 },
+    );
+  });
+
+  it('gives the centre’s staff every owner’s projects, a site its own, and a centre desk the centre’s', () => {
+    expect(listReach({ role: 'operator', site: null, siteState: null }, 'project.read')).toEqual({ kind: 'every-owner' });
+    expect(listReach({ role: 'site', site: 'site-1', siteState: 'active' }, 'project.read')).toEqual({ kind: 'owner', owner: 'site-1' });
+    expect(listReach({ role: 'site', site: 'site-1', siteState: 'active' }, 'draw.read')).toEqual({ kind: 'owner', owner: 'site-1' });
+    expect(listReach({ role: 'checkin', site: null, siteState: null }, 'checkin')).toEqual({ kind: 'owner', owner: null });
+    expect(reaches({ kind: 'owner', owner: 'site-1' }, null)).toBe(false);
+    expect(reaches({ kind: 'owner', owner: null }, 'site-1')).toBe(false);
+  });
+
+  it('has no listing for an action on no resource', () => {
+    expect(() => listReach({ role: 'admin', site: null, siteState: null }, 'site.manage')).toThrow(/no resource/);
   });
 });

@@ -51,8 +51,8 @@ describe('http suite', () => {
       for (const series of ['floor', 'httpDraw', 'serviceDraw', 'httpRead']) expect(b[series].n).toBe(HTTP_QUICK.breakdownSamples);
       expect(b.httpCosts.appends.min).toBeGreaterThanOrEqual(2);
       expect(b.oneRequestWrites[0].entries).toEqual({ 'draw.commit': 1 });
-      // The draw route answers once the result is durable; the calls are placed just after (outside the timing).
-      expect(b.oneRequestWrites[1].entries).toEqual({ 'draw.result': 1 });
+      // The draw route answers once the result is durable, with its expert calls in the same transaction.
+      expect(b.oneRequestWrites[1].entries).toEqual({ 'draw.result': 1, 'calls.placed': 1 });
       expect(b.oneRequestWrites).toHaveLength(2);
       expect(b.profile.topSelf.length).toBeGreaterThan(0);
       expect(d.setup.imports).toBe(1);

@@ -52,6 +52,6 @@ describe('expert-draw users add', () => {
     const weak = cli(['--role', 'operator', '--username', 'op-1', '--name', '王操作'], 'short\n');
     expect(weak.stderr).toMatch(/^expert-draw: a password has 12 to 256 characters\n$/);
     const site = cli(['--role', 'operator', '--site', 'site-1', '--username', 'op-2', '--name', '王操作', '--generate']);
-    expect(site.stderr).toMatch(/^expert-draw: an operator user cannot name a site/);
+    expect(site.stderr).toMatch(/^expert-draw: a user of role operator cannot name a site: operator is a role of the centre\n$/);
   }, 60_000);
 });

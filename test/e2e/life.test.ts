@@ -101,6 +101,8 @@ describe('the life of a project', () => {
       if (c === conflicted) {
         expect(res.statusCode, res.body).toBe(409);
         expect(res.json().error.code).toBe('CHECKIN_REFUSED');
+        // The desk reads why, in Chinese by default: the bidder is the expert's employer.
+        expect(res.json().error.message).toContain('工作单位是投标人');
         expect(res.body).not.toContain(personalOf.get(c.expertId)!.name);
       } else {
         expect(res.statusCode, res.body).toBe(200);
@@ -153,16 +155,43 @@ describe('the life of a project', () => {
     const types: string[] = [];
     for (let i = start; i < (await t.ctx.store.logSize()); i++) types.push(JSON.parse((await t.ctx.auditLog.entry(i)).toString()).type);
     const order = [
-      'project.registered', 'draw.commit', 'draw.result', 'call.placed', 'call.delivery', 'call.declined', 'seat.promoted', 'call.placed',
-      'call.accepted', 'call.timeout', 'seat.promoted', 'call.placed', 'call.accepted', 'project.bidders',
+      'project.registered', 'draw.commit', 'draw.result', 'calls.placed', 'call.delivery', 'call.declined', 'seat.promoted', 'calls.placed',
+      'call.accepted', 'call.timeout', 'seat.promoted', 'calls.placed', 'call.accepted', 'project.bidders',
       // Desks check in in seat order: those before the refused expert are admitted first.
       ...Array(panel.indexOf(conflicted)).fill('checkin.admitted'),
-      'checkin.refused', 'seat.promoted', 'call.placed', 'checkin.repeated', 'call.accepted', 'checkin.admitted',
+      'checkin.refused', 'seat.promoted', 'calls.placed', 'checkin.repeated', 'call.accepted', 'checkin.admitted',
       'unseal.approved', 'unseal.approved', 'unseal.approved', 'draw.unsealed', 'draw.reveal',
     ];
     let pos = 0;
     for (const type of types) if (type === order[pos]) pos++;
     expect(order.slice(pos), `log: ${types.join(' ')}`).toEqual([]);
+  });
+
+  it('tells the project’s story from the log: every entry about it, in order, by seat and rank, never an expert', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/v1/projects/P-LIFE/timeline', headers: t.auth('supervisor') });
+    expect(res.statusCode, res.body).toBe(200);
+    const events = res.json().events as Array<{ index: number; type: string; drawId?: string; group?: number; seat?: number; rank?: number; detail?: Record<string, unknown> }>;
+    // The entries about the project, found by reading the whole log (not through the index or the table).
+    const drawId = (await t.app.inject({ method: 'GET', url: '/v1/projects/P-LIFE', headers: t.auth('operator') })).json().drawId as string;
+    const about: number[] = [];
+    for (let i = 0; i < (await t.ctx.store.logSize()); i++) {
+      const p = JSON.parse((await t.ctx.auditLog.entry(i)).toString()).payload;
+      if (p.projectId === 'P-LIFE' || p.id === 'P-LIFE' || p.project?.id === 'P-LIFE' || p.drawId === drawId) about.push(i);
+    }
+    expect([...new Set(events.map((e) => e.index))]).toEqual(about);
+    expect(events[0]).toMatchObject({ type: 'project.registered', detail: { bidOpeningAt: '2026-12-01T09:00:00+08:00', groups: 1 } });
+    expect(events.at(-1)).toMatchObject({ type: 'draw.reveal', drawId });
+    const placed = events.filter((e) => e.type === 'calls.placed');
+    expect(placed).toHaveLength(8);
+    for (const e of placed) expect(e).toMatchObject({ drawId, group: 0, seat: expect.any(Number), rank: expect.any(Number) });
+    expect(placed.map((e) => e.rank)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    const promotions = events.filter((e) => e.type === 'seat.promoted');
+    expect(promotions.map((e) => [e.rank, e.detail?.because])).toEqual([[5, 'declined'], [6, 'timeout'], [7, 'refused']]);
+    expect(events.filter((e) => e.type === 'unseal.approved').map((e) => e.detail?.role)).toEqual(['operator', 'operator', 'supervisor']);
+    // Not one expert id, name, phone or ID number; not the desk's or the staff's subjects either.
+    for (const e of pool.experts) expect(res.body).not.toContain(`"${e.id}"`);
+    for (const p of personalOf.values()) for (const secret of [p.name, p.phone, p.idNumber]) expect(res.body).not.toContain(secret);
+    for (const subject of ['op-wang', 'sup-li', 'desk-1']) expect(res.body).not.toContain(subject);
   });
 
   it('leaves no drawn expert’s name, phone or ID number in the store file or in any service log line', async () => {

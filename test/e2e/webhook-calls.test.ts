@@ -97,8 +97,10 @@ describe('calls through the webhook adapter', () => {
     expect(deliveries.map((e) => [e.payload.attempt, e.payload.ok, e.payload.reason ?? null])).toEqual([...Array(5).fill([1, false, 'http 503']), ...Array(5).fill([2, true, null])]);
     for (const e of entries) for (const b of bodies) for (const secretText of [b.to, b.text, b.responseUrl]) expect(e).not.toContain(secretText);
 
-    // The link in the message answers the call.
-    const answer = await t.app.inject({ method: 'POST', url: new URL(bodies[5]!.responseUrl).pathname, payload: { answer: 'accept' } });
+    // The link in the message is the expert's page; a gateway answers with its token through the JSON route.
+    const link = new URL(bodies[5]!.responseUrl);
+    expect(link.pathname).toMatch(/^\/r\/[A-Za-z0-9_-]{32}$/);
+    const answer = await t.app.inject({ method: 'POST', url: `/v1/responses/${link.pathname.split('/').pop()}`, payload: { answer: 'accept' } });
     expect(answer.statusCode, answer.body).toBe(200);
     expect(answer.json().state).toBe('accepted');
   });

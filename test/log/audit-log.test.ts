@@ -127,7 +127,7 @@ describe('AuditLog state changes', () => {
         const before = store.calls;
         const draws = await Promise.all(
           Array.from({ length: 200 }, (_, i) =>
-            log.appendAll([{ type: 'draw.commit', payload: { i } }, { type: 'call.placed', payload: { i } }], {
+            log.appendAll([{ type: 'draw.commit', payload: { i } }, { type: 'calls.placed', payload: { i } }], {
               expects: [{ collection: 'projects', key: `P${i}`, value: v('scheduled') }],
               writes: (index) => [{ collection: 'projects', key: `P${i}`, value: v(`drawn at ${index}`) }],
             }),
@@ -155,6 +155,41 @@ describe('AuditLog state changes', () => {
         expect((mixed[1] as PromiseRejectedResult).reason).toMatchObject({ name: 'RecordConflictError', key: 'P5' });
         expect((await t.store.getRecord('projects', 'P5'))?.toString()).toBe('changed behind the log');
         expect(await t.store.logSize()).toBe(400 + 1 + 2);
+        await log.close();
+        expect((await verifyLog({ store: t.store, verifier: keys.verifier, origin: TEST_ORIGIN })).ok).toBe(true);
+      } finally {
+        await t.dispose();
+      }
+    });
+
+    it(`${name}: lets appends that only read a record share a commit when they expect the same bytes, and caps a commit's size`, async () => {
+      const t = await make();
+      try {
+        const store = counting(t.store);
+        const log = await AuditLog.open({ store, signer: keys.signer, verifier: keys.verifier, maxBatch: 50 });
+        const v = (s: string) => Buffer.from(s);
+        await t.store.putUnloggedRecord('meta', 'pool', v('7'));
+        // 200 commits of 200 projects, each naming pool version 7 without writing it: four commits of 50.
+        let before = store.calls;
+        const commits = await Promise.allSettled(
+          Array.from({ length: 200 }, (_, i) =>
+            log.append('draw.commit', { i }, { expects: [{ collection: 'meta', key: 'pool', value: v('7') }], writes: [{ collection: 'projects', key: `P${i}`, value: v('drawing') }] }),
+          ),
+        );
+        expect(commits.every((c) => c.status === 'fulfilled')).toBe(true);
+        expect(store.calls - before).toBe(4);
+        // Expecting different bytes: never in one commit (one of them is stale, and only it fails).
+        before = store.calls;
+        const split = await Promise.allSettled(['7', '6', '7'].map((version, i) => log.append('draw.commit', { i }, { expects: [{ collection: 'meta', key: 'pool', value: v(version) }] })));
+        expect(split.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        expect(store.calls - before).toBe(3);
+        // An append that writes the record it is read by ends the shared commit: the readers after it see its write.
+        const moved = await Promise.allSettled([
+          log.append('draw.commit', { a: 1 }, { expects: [{ collection: 'meta', key: 'pool', value: v('7') }] }),
+          log.append('pool.changed', {}, { expects: [{ collection: 'meta', key: 'pool', value: v('7') }], writes: [{ collection: 'meta', key: 'pool', value: v('8') }] }),
+          log.append('draw.commit', { a: 2 }, { expects: [{ collection: 'meta', key: 'pool', value: v('7') }] }),
+        ]);
+        expect(moved.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
         await log.close();
         expect((await verifyLog({ store: t.store, verifier: keys.verifier, origin: TEST_ORIGIN })).ok).toBe(true);
       } finally {

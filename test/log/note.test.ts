@@ -369,12 +369,12 @@ describe('openNote refuses', () => {
 });
 
 describe('native crypto only', () => {
-  it('imports nothing but node:crypto, its sibling module and the error codes', () => {
+  it('imports nothing but node:crypto, its sibling module, the error codes and their messages', () => {
     for (const file of ['note.ts', 'checkpoint.ts']) {
       const src = readFileSync(new URL(`../../src/log/${file}`, import.meta.url), 'utf8');
       const specifiers = [...src.matchAll(/\bfrom\s+'([^']+)'/g)].map((m) => m[1]);
       expect(specifiers.length).toBeGreaterThan(0);
-      for (const s of specifiers) expect(['node:crypto', './note.js', '../errors.js'], `${file} imports ${s}`).toContain(s);
+      for (const s of specifiers) expect(['node:crypto', './note.js', '../errors.js', '../i18n/message.js'], `${file} imports ${s}`).toContain(s);
     }
   });
 

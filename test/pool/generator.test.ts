@@ -241,6 +241,16 @@ describe('syntheticPersonal', () => {
     }
   });
 
+  it('never repeats an ID number in a pool of 200,000, and refuses numbers it cannot keep unique', () => {
+    const seen = new Set<string>();
+    for (let n = 0; n < 200_000; n++) seen.add(syntheticPersonal(n).idNumber);
+    expect(seen.size).toBe(200_000);
+    // The last numbers of the range are still valid and distinct; past it, no silent repeat.
+    expect(syntheticPersonal(14_609_999).idNumber).not.toBe(syntheticPersonal(14_609_998).idNumber);
+    expect(isValidResidentId(syntheticPersonal(14_609_999).idNumber)).toBe(true);
+    expect(() => syntheticPersonal(14_610_000)).toThrow(RangeError);
+  });
+
   it('is deterministic and uses the region as the ID prefix', () => {
     expect(syntheticPersonal(42)).toEqual(syntheticPersonal(42));
     expect(syntheticPersonal(42)).not.toEqual(syntheticPersonal(43));

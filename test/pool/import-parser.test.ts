@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Expert, ExpertPersonal } from '../../src/domain/expert.js';
+import { LANGS } from '../../src/i18n/language.js';
+import { localize } from '../../src/i18n/message.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import {
   CSV_COLUMNS,
@@ -64,7 +66,8 @@ describe('JSON lines', () => {
       { kind: 'org', holder: 'self', role: 'employee', org: '911101050000000035', until: '2025-06-30' },
       { kind: 'relative', expertId: 'E0000003' },
     ]);
-    expect(first!.personal).toEqual(syntheticPersonal(1));
+    // The fixture's rows were written from an earlier generator: their personal data is fixed text.
+    expect(first!.personal).toEqual({ name: '杨丽', phone: '15973994367', idNumber: '110105198909125198' });
     // Omitted optional fields take the schema defaults.
     expect(second!.expert).toEqual({
       id: 'E0000002',
@@ -107,17 +110,17 @@ describe('JSON lines', () => {
       [12, 'INVALID_FIELD', 'personal'],
       [13, 'BAD_JSON', null],
     ]);
-    expect(r.errors.find((e) => e.line === 2)!.message).toMatch(/^not valid JSON \(near column \d+\)$/);
-    expect(r.errors.find((e) => e.line === 4)!.message).toBe('expected a JSON object, found an array');
-    expect(r.errors.find((e) => e.line === 13)!.message).toBe('expected a JSON object, found null');
-    expect(r.errors.find((e) => e.code === 'DUPLICATE_ID')!.message).toBe('expert id already used on line 1');
-    expect(r.errors.find((e) => e.code === 'DUPLICATE_ID_NUMBER')!.message).toBe('ID number already used on line 1');
+    expect(r.errors.find((e) => e.line === 2)!.message.text('en')).toMatch(/^not valid JSON \(near column \d+\)$/);
+    expect(r.errors.find((e) => e.line === 4)!.message.text('en')).toBe('expected a JSON object, found an array');
+    expect(r.errors.find((e) => e.line === 13)!.message.text('en')).toBe('expected a JSON object, found null');
+    expect(r.errors.find((e) => e.code === 'DUPLICATE_ID')!.message.text('en')).toBe('expert id already used on line 1');
+    expect(r.errors.find((e) => e.code === 'DUPLICATE_ID_NUMBER')!.message.text('en')).toBe('ID number already used on line 1');
   });
 
   it('rejects lines that are not one object', () => {
     const r = parseImport(['42', '"E1"', 'true', '{} {}', '{"a":1}x'].join('\n'), 'jsonl');
     expect(brief(r)).toEqual([1, 2, 3, 4, 5].map((line) => [line, 'BAD_JSON', null]));
-    expect(r.errors.map((e) => e.message).slice(0, 3)).toEqual([
+    expect(r.errors.map((e) => e.message.text('en')).slice(0, 3)).toEqual([
       'expected a JSON object, found number',
       'expected a JSON object, found string',
       'expected a JSON object, found boolean',
@@ -146,7 +149,7 @@ describe('CSV', () => {
       unavailable: [],
       relations: [],
     });
-    expect(r.rows[0]!.personal).toEqual(syntheticPersonal(5));
+    expect(r.rows[0]!.personal).toEqual({ name: '陈芳', phone: '18636357175', idNumber: '110105198110019458' });
     expect(r.rows[1]!.expert).toMatchObject({ specialties: ['C03', 'A010203'], suspendedUntil: '2027-03-01', unavailable: ['2026-12-10', '2026-12-11'] });
     expect(r.rows[3]!.expert.unavailable).toEqual(['2026-12-24']);
   });
@@ -222,7 +225,7 @@ describe('CSV', () => {
       // An unclosed quote runs to the end of the file: one error, at the line the record starts on.
       [14, 'BAD_CSV', null],
     ]);
-    const messages = new Map(r.errors.map((e) => [`${e.line}:${e.code}:${e.field ?? ''}`, e.message]));
+    const messages = new Map(r.errors.map((e) => [`${e.line}:${e.code}:${e.field ?? ''}`, e.message.text('en')]));
     expect(messages.get('5:DUPLICATE_ID:id')).toBe('expert id already used on line 2');
     expect(messages.get('6:DUPLICATE_ID_NUMBER:idNumber')).toBe('ID number already used on line 2');
     expect(messages.get('13:DUPLICATE_ID:id')).toBe('expert id already used on line 3');
@@ -242,7 +245,7 @@ describe('CSV', () => {
       [1, 'UNKNOWN_COLUMN', null],
       [2, 'INVALID_FIELD', 'phone'],
     ]);
-    expect(r.errors.map((e) => e.message).slice(0, 3)).toEqual([
+    expect(r.errors.map((e) => e.message.text('en')).slice(0, 3)).toEqual([
       'unknown column 9 "备注"',
       'column 10 "relations": relations are not imported through CSV; use JSON lines',
       'column 11 has no header',
@@ -258,18 +261,18 @@ describe('CSV', () => {
       [3, 'MISSING_COLUMN', 'idNumber'],
       [3, 'MISSING_COLUMN', 'status'],
     ]);
-    expect(r.errors[0]!.message).toBe('required column idNumber (身份证号 / 身份证号码) is missing');
+    expect(r.errors[0]!.message.text('en')).toBe('required column idNumber (身份证号 / 身份证号码) is missing');
   });
 
   it('refuses a header that maps two columns to one field, or that is not a header at all', () => {
     const doubled = parseImport(`${HEADER},联系电话\n${csvRow('E1', P1)},${P1.phone}\n`, 'csv');
     expect(brief(doubled)).toEqual([[1, 'BAD_HEADER', 'phone']]);
-    expect(doubled.errors[0]!.message).toBe('columns 3 and 9 both give phone');
+    expect(doubled.errors[0]!.message.text('en')).toBe('columns 3 and 9 both give phone');
     expect(doubled.rows).toEqual([]);
 
     const headerless = parseImport(`${csvRow('E1', P1)}\n${csvRow('E2', P2)}\n`, 'csv');
     expect(brief(headerless)).toEqual([[1, 'BAD_HEADER', null]]);
-    expect(headerless.errors[0]!.message).toBe('no recognised column names in the first row; is the header row missing?');
+    expect(headerless.errors[0]!.message.text('en')).toBe('no recognised column names in the first row; is the header row missing?');
 
     expect(brief(parseImport(`${BOM}\r\n\r\n`, 'csv'))).toEqual([[1, 'BAD_HEADER', null]]);
     expect(brief(parseImport(`"id,name\n`, 'csv'))).toEqual([[1, 'BAD_CSV', null]]);
@@ -284,7 +287,7 @@ describe('limits and encoding', () => {
   it('counts rows (not blank lines) against the row limit and names the first row over it', () => {
     const jsonl = [jsonRow('E1', P1), '', jsonRow('E2', P2), jsonRow('E3', syntheticPersonal(3))].join('\n');
     expect(parseImport(jsonl, 'jsonl', { maxRows: 3 }).errors).toEqual([]);
-    expect(parseImport(jsonl, 'jsonl', { maxRows: 2 })).toEqual({
+    expect(localize(parseImport(jsonl, 'jsonl', { maxRows: 2 }), 'en')).toEqual({
       rows: [],
       errors: [{ line: 4, code: 'TOO_MANY_ROWS', message: 'more than 2 rows; split the file' }],
     });
@@ -320,7 +323,7 @@ describe('limits and encoding', () => {
   it('reports lines that are not UTF-8 and reads nothing', () => {
     const good = Buffer.from(`${jsonRow('E1', P1)}\n\n`);
     const bad = Buffer.concat([good, Buffer.from([0x7b, 0xff, 0xfe, 0x7d, 0x0a]), good, Buffer.from([0xe4, 0xb8])]);
-    expect(parseImport(bad, 'jsonl')).toEqual({
+    expect(localize(parseImport(bad, 'jsonl'), 'en')).toEqual({
       rows: [],
       errors: [
         { line: 3, code: 'BAD_ENCODING', message: 'not valid UTF-8; save the file as UTF-8' },
@@ -378,7 +381,7 @@ describe('no personal data in errors', () => {
   } as const;
 
   const leaks = (errors: readonly ImportError[], values: readonly string[]) =>
-    errors.flatMap((e) => values.filter((v) => e.message.includes(v) || (e.field ?? '').includes(v)).map((v) => `line ${e.line}: ${v}`));
+    errors.flatMap((e) => values.filter((v) => LANGS.some((lang) => e.message.text(lang).includes(v)) || (e.field ?? '').includes(v)).map((v) => `line ${e.line}: ${v}`));
 
   it.each(Object.entries(PERSONAL_VALUES))('%s: no name, phone or ID number appears in any error', (name, values) => {
     const text = fixture(name).toString('utf8');
@@ -386,7 +389,7 @@ describe('no personal data in errors', () => {
     const r = parseImport(fixture(name), name.endsWith('.csv') ? 'csv' : 'jsonl');
     expect(r.errors.length).toBeGreaterThan(10);
     expect(leaks(r.errors, values)).toEqual([]);
-    for (const e of r.errors) expect(e.message).not.toMatch(/\d{6,}/);
+    for (const e of r.errors) for (const lang of LANGS) expect(e.message.text(lang)).not.toMatch(/\d{6,}/);
   });
 
   it('holds for arbitrary malformed personal values in either format', () => {

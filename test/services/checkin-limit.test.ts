@@ -70,6 +70,6 @@ describe('check-in limit on wrong and repeated ID numbers', () => {
     clock += 10 * 60_000 + 1;
     const again = await checkIn(b, seated);
     expect(again.statusCode).toBe(409);
-    expect(again.json().error.message).toContain('already checked in');
+    expect(again.json().error.message).toBe('该专家已签到');
   });
 });

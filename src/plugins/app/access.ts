@@ -3,13 +3,15 @@
 // 1. every request: a bearer token, if any, is verified, and a person's session must be open (never throws here: the
 //    rate limit keys on the result);
 // 2. each route, after the rate limit: no valid token → 401; role, site state → 403 (the site read once);
-// 3. each route, after validation: the resource's owner, loaded once and only when the answer depends on it.
+// 3. each route, after validation: the resource's owner, loaded once and only when the answer depends on it;
+//    a listing route (`list: true`) instead gets the policy's reach, whose owners it may show (request.reach).
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { ACTIONS, authorize, type Action, type Decision, type Identity, type ResourceKind } from '../../auth/policy.js';
+import { ACTIONS, authorize, listReach, type Action, type Decision, type Identity, type ListReach, type ResourceKind } from '../../auth/policy.js';
 import type { TokenClaims } from '../../auth/roles.js';
 import { checkClaims } from '../../auth/tokens.js';
 import { AppError } from '../../errors.js';
+import { msg } from '../../i18n/message.js';
 import { hookList } from './route-hooks.js';
 
 declare module '@fastify/jwt' {
@@ -22,12 +24,16 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route's action in the authorization policy, or `public` (no token: health, the expert's answer link). */
     access?: Action | 'public';
+    /** The route lists the action's resources: the policy's reach filters them instead of one owner's check. */
+    list?: true;
   }
   interface FastifyRequest {
     /** The bearer token as verified on arrival: its claims, or why it was refused; null without one. */
     authn: { readonly claims: TokenClaims } | { readonly error: AppError } | null;
     /** The verified, authorized token holder; set on every route that declares an action, before its handler. */
     principal: TokenClaims;
+    /** Whose resources a listing route may show; set on every route that declares `list`, before its handler. */
+    reach: ListReach;
   }
 }
 
@@ -42,7 +48,7 @@ export function claimsOf(request: FastifyRequest): TokenClaims | null {
 /** Throws the refusal; a verified token refused is also a warning in the service log, so that probing shows early. */
 function enforce(decision: Decision, request: FastifyRequest, action: Action, claims?: TokenClaims): void {
   if (decision.kind !== 'deny') return;
-  if (claims) request.log.warn({ access: { action, role: claims.role, site: claims.site ?? null, sub: claims.sub, reason: decision.message } }, 'access denied');
+  if (claims) request.log.warn({ access: { action, role: claims.role, site: claims.site ?? null, sub: claims.sub, reason: decision.message.text('en') } }, 'access denied');
   throw new AppError(decision.code, decision.message);
 }
 
@@ -56,19 +62,19 @@ export default fp(
       if (header === undefined) return;
       const m = BEARER.exec(header);
       if (!m) {
-        request.authn = { error: new AppError('UNAUTHENTICATED', 'the Authorization header must be "Bearer <token>"') };
+        request.authn = { error: new AppError('UNAUTHENTICATED', msg('auth.bearerFormat')) };
         return;
       }
       let claims: TokenClaims;
       try {
         claims = checkClaims(await request.jwtVerify(), config.EXPERT_DRAW_TOKEN_MAX_TTL_S);
       } catch (err) {
-        request.authn = { error: err instanceof AppError ? err : new AppError('UNAUTHENTICATED', 'the access token is invalid or has expired') };
+        request.authn = { error: err instanceof AppError ? err : new AppError('UNAUTHENTICATED', msg('auth.tokenInvalid')) };
         return;
       }
       // A person's token works only while its session is open (logout, a password change or an admin ends it).
-      const open = await sessions.isOpen(claims).catch(() => new AppError('STORE_UNAVAILABLE', 'the store is unavailable; try again shortly'));
-      request.authn = open === true ? { claims } : { error: open === false ? new AppError('UNAUTHENTICATED', 'this session has ended; log in again') : open };
+      const open = await sessions.isOpen(claims).catch(() => new AppError('STORE_UNAVAILABLE', msg('http.overloaded')));
+      request.authn = open === true ? { claims } : { error: open === false ? new AppError('UNAUTHENTICATED', msg('session.ended')) : open };
     });
 
     const identityOf = async (claims: TokenClaims): Promise<Identity> => {
@@ -105,18 +111,21 @@ export default fp(
       }
       if (!(access in ACTIONS)) throw new Error(`route ${String(route.method)} ${route.url}: unknown action ${access}`);
       const action: Action = access;
+      const list = route.config?.list === true;
+      if (list && ACTIONS[action].resource === null) throw new Error(`route ${String(route.method)} ${route.url}: ${action} acts on no resource, so it cannot list`);
       // The OpenAPI document names who may call the route, from the same table.
-      if (route.schema && !route.schema.description?.includes('Access:')) route.schema.description = [route.schema.description, accessNote(action)].filter(Boolean).join('\n\n');
+      if (route.schema && !route.schema.description?.includes('Access:')) route.schema.description = [route.schema.description, accessNote(action, list)].filter(Boolean).join('\n\n');
 
       const check: onRequestAsyncHookHandler = async (request) => {
         const a = request.authn;
-        if (a === null) throw new AppError('UNAUTHENTICATED', 'an Authorization: Bearer token is required');
+        if (a === null) throw new AppError('UNAUTHENTICATED', msg('auth.tokenRequired'));
         if ('error' in a) throw a.error;
         const identity = await identityOf(a.claims);
         const decision = authorize(identity, action);
         enforce(decision, request, action, a.claims);
         request.principal = a.claims;
-        if (decision.kind === 'needs-owner') ownerChecks.set(request, identity);
+        if (list) request.reach = listReach(identity, action);
+        else if (decision.kind === 'needs-owner') ownerChecks.set(request, identity);
       };
       const ownerChecks = new WeakMap<FastifyRequest, Identity>();
       const checkOwner: preHandlerAsyncHookHandler = async (request) => {
@@ -134,9 +143,10 @@ export default fp(
   { name: 'access', fastify: '5.x', dependencies: ['context', 'jwt', 'rate-limit'] },
 );
 
-/** One line for the OpenAPI document: the action, its roles, and whose resources a token of a site reaches. */
-function accessNote(action: Action): string {
+/** One line for the OpenAPI document: the action, its roles, and whose resources a token of a site reaches or lists. */
+function accessNote(action: Action, list: boolean): string {
   const rule = ACTIONS[action];
-  const reach = rule.resource === null ? '' : rule.reach === 'own' ? ` Each token reaches only its own ${rule.resource}s (a centre token the centre's).` : ` A token that names a site reaches only that site's ${rule.resource}s.`;
+  const verb = list ? 'lists' : 'reaches';
+  const reach = rule.resource === null ? '' : rule.reach === 'own' ? ` Each token ${verb} only its own ${rule.resource}s (a centre token the centre's).` : ` A token that names a site ${verb} only that site's ${rule.resource}s.`;
   return `Access: \`${action}\` — roles ${rule.roles.join(', ')}.${reach}`;
 }

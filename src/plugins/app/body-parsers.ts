@@ -6,6 +6,7 @@ import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../errors.js';
+import { msg } from '../../i18n/message.js';
 import { hookList } from './route-hooks.js';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -20,7 +21,7 @@ export function charsetOf(contentType: string | undefined): string | undefined {
 export function requireUtf8Charset(request: FastifyRequest): void {
   const charset = charsetOf(request.headers['content-type']);
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as UTF-8 (charset=utf-8, or no charset)');
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', msg('http.utf8Only'));
   }
 }
 
@@ -38,7 +39,7 @@ export default fp(
     app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
       try {
         requireUtf8Charset(request);
-        if (!isUtf8(body)) throw new AppError('INVALID_INPUT', 'the body is not valid UTF-8');
+        if (!isUtf8(body)) throw new AppError('INVALID_INPUT', msg('http.notUtf8'));
       } catch (err) {
         return done(err as AppError, undefined);
       }
@@ -53,10 +54,10 @@ export default fp(
       // Before parsing, so a body of any type is refused alike; after it, for a chunked body that held something.
       const announced = async (request: FastifyRequest) => {
         const length = request.headers['content-length'];
-        if (length !== undefined && length !== '0') throw new AppError('INVALID_INPUT', 'this request takes no body');
+        if (length !== undefined && length !== '0') throw new AppError('INVALID_INPUT', msg('http.noBody'));
       };
       const parsed = async (request: FastifyRequest) => {
-        if (request.body !== undefined && request.body !== null) throw new AppError('INVALID_INPUT', 'this request takes no body');
+        if (request.body !== undefined && request.body !== null) throw new AppError('INVALID_INPUT', msg('http.noBody'));
       };
       route.preParsing = [...hookList(route.preParsing), announced];
       route.preValidation = [...hookList(route.preValidation), parsed];

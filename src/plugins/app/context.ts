@@ -15,6 +15,8 @@ import type { RosterService } from '../../services/roster.service.js';
 import type { SiteService } from '../../services/site.service.js';
 import type { SessionService } from '../../services/session.service.js';
 import type { UserService } from '../../services/user.service.js';
+import type { ListingService } from '../../services/listing.service.js';
+import type { TimelineService } from '../../services/timeline.service.js';
 import type { Store } from '../../store/store.js';
 
 export interface AppContext {
@@ -36,6 +38,10 @@ export interface AppContext {
   /** Staff accounts, and their login sessions. */
   readonly users: UserService;
   readonly sessions: SessionService;
+  /** Projects and draws listed in order, fed from the log. */
+  readonly listings: ListingService;
+  /** A project's story from its log entries. */
+  readonly timeline: TimelineService;
   /** Current time in ms; tests drive it. */
   readonly now: () => number;
 }

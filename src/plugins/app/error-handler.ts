@@ -1,51 +1,79 @@
-// One place maps every failure to an HTTP answer with a stable code. 5xx answers never carry internals.
-import type { FastifyError, FastifyInstance } from 'fastify';
+// One place maps every failure to an HTTP answer with a stable code. 5xx answers never carry internals. The message
+// (and any text in the details) is read in the request's language (Accept-Language, zh-CN by default); the code
+// stays the same in every language.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type ErrorCode } from '../../errors.js';
+import { localize, msg, type Localized, type Message } from '../../i18n/message.js';
+import { issueText } from '../../i18n/zod-issues.js';
 import { RecordConflictError } from '../../store/store.js';
-
-function body(code: ErrorCode, message: string, requestId: string, details?: unknown) {
-  return { error: { code, message, ...(details === undefined ? {} : { details }) }, requestId };
-}
+import { answerLanguage } from './language.js';
 
 /** Fastify's own 4xx errors, by code: what they mean for a client. */
-const FASTIFY_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'the request body is too large' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'unsupported content type' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'INVALID_INPUT', message: 'the JSON body is empty' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'INVALID_INPUT', message: 'the content length does not match the body' },
+const FASTIFY_ERRORS: Record<string, { code: ErrorCode; message: Message }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: msg('http.bodyTooLarge') },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: msg('http.unsupportedType') },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'INVALID_INPUT', message: msg('http.emptyJson') },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'INVALID_INPUT', message: msg('http.contentLength') },
 };
+
+/** The summary of a validation error, by the part of the request that failed. */
+const INVALID_PART: Record<string, Message> = {
+  body: msg('http.invalidBody'),
+  querystring: msg('http.invalidQuerystring'),
+  params: msg('http.invalidParams'),
+  headers: msg('http.invalidHeaders'),
+};
+
+/** What a failure answers: status, stable code, a message for a person, details on 4xx only. */
+export interface ErrorAnswer {
+  readonly status: number;
+  readonly code: ErrorCode;
+  readonly message: Localized;
+  readonly details?: unknown;
+}
+
+/** Maps any error a route or hook throws to its answer (logging what a 5xx hides); shared with the expert's page. */
+export function errorAnswer(err: FastifyError, request: FastifyRequest): ErrorAnswer {
+  if (err instanceof AppError) {
+    if (err.status >= 500) request.log.error({ err: { code: err.code, message: err.message } }, 'request failed');
+    return { status: err.status, code: err.code, message: err.localized, details: err.details };
+  }
+  // A lost optimistic check that no service translated: a conflict, never a 500. The record is not named (keys
+  // can be keyed hashes of people).
+  if (err instanceof RecordConflictError) return { status: 409, code: 'CONFLICT', message: msg('http.recordChanged') };
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    // Paths and reasons only: the rejected values are never echoed (they may be ID numbers or phones). Each reason
+    // is zod's own in English, ours in Chinese (src/i18n/zod-issues.ts).
+    const issues = err.validation.map((v) => ({ in: err.validationContext, path: v.instancePath || '/', message: issueText({ code: v.keyword, message: v.message ?? '', ...v.params }) }));
+    return { status: 400, code: 'INVALID_INPUT', message: INVALID_PART[err.validationContext ?? ''] ?? msg('http.invalidRequest'), details: { issues } };
+  }
+  const known = err.code ? FASTIFY_ERRORS[err.code] : undefined;
+  if (known) return { status: err.statusCode ?? 400, ...known };
+  if (err instanceof SyntaxError || err.code?.startsWith('FST_ERR_CTP')) return { status: 400, code: 'INVALID_INPUT', message: msg('http.unparsable') };
+  if (err.statusCode === 429) return { status: 429, code: 'RATE_LIMITED', message: msg('http.tooMany') };
+  if (err.statusCode === 503) return { status: 503, code: 'STORE_UNAVAILABLE', message: msg('http.overloaded') };
+  request.log.error({ err }, 'unexpected error');
+  return { status: 500, code: 'INTERNAL', message: msg('http.internal') };
+}
+
+/** Sends the error shape in the request's language; details only on 4xx (5xx answers carry no internals). */
+function send(request: FastifyRequest, reply: FastifyReply, a: ErrorAnswer) {
+  const lang = answerLanguage(request, reply);
+  // A lock that ends at a known time (the login lockout) says when, as HTTP does.
+  const retry = (a.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  if (typeof retry === 'number') void reply.header('retry-after', String(retry));
+  const error = { code: a.code, message: a.message.text(lang), ...(a.details === undefined || a.status >= 500 ? {} : { details: localize(a.details, lang) }) };
+  return reply.status(a.status).send({ error, requestId: request.id });
+}
 
 export default fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((err: FastifyError, request, reply) => {
-      const id = request.id;
-      if (err instanceof AppError) {
-        if (err.status >= 500) request.log.error({ err: { code: err.code, message: err.message } }, 'request failed');
-        // A lock that ends at a known time (the login lockout) says when, as HTTP does.
-        const retry = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-        if (typeof retry === 'number') void reply.header('retry-after', String(retry));
-        // 5xx messages are ours and carry no internals; details are only given on 4xx.
-        return reply.status(err.status).send(body(err.code, err.message, id, err.status < 500 ? err.details : undefined));
-      }
-      // A lost optimistic check that no service translated: a conflict, never a 500. The record is not named (keys
-      // can be keyed hashes of people).
-      if (err instanceof RecordConflictError) return reply.status(409).send(body('CONFLICT', 'the record changed meanwhile (another request or instance changed it first); read it again and retry', id));
-      if (hasZodFastifySchemaValidationErrors(err)) {
-        // Paths and messages only: the rejected values are never echoed (they may be ID numbers or phones).
-        const issues = err.validation.map((v) => ({ in: err.validationContext, path: v.instancePath || '/', message: v.message }));
-        return reply.status(400).send(body('INVALID_INPUT', `invalid ${err.validationContext ?? 'request'}`, id, { issues }));
-      }
-      const known = err.code ? FASTIFY_ERRORS[err.code] : undefined;
-      if (known) return reply.status(err.statusCode ?? 400).send(body(known.code, known.message, id));
-      if (err instanceof SyntaxError || err.code?.startsWith('FST_ERR_CTP')) return reply.status(400).send(body('INVALID_INPUT', 'the request body could not be parsed', id));
-      if (err.statusCode === 429) return reply.status(429).send(body('RATE_LIMITED', 'too many requests', id));
-      if (err.statusCode === 503) return reply.status(503).send(body('STORE_UNAVAILABLE', 'the service is overloaded or its store is unavailable', id));
-      request.log.error({ err }, 'unexpected error');
-      return reply.status(500).send(body('INTERNAL', 'internal error', id));
+      return send(request, reply, errorAnswer(err, request));
     });
-    app.setNotFoundHandler((request, reply) => reply.status(404).send(body('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`, request.id)));
+    app.setNotFoundHandler((request, reply) => send(request, reply, { status: 404, code: 'NOT_FOUND', message: msg('http.noRoute', { method: request.method, path: request.url.split('?')[0]! }) }));
   },
   { name: 'error-handler', fastify: '5.x' },
 );

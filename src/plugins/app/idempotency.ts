@@ -1,7 +1,7 @@
-// Idempotency-Key on every POST: a repeated request with the same key, by the same holder (role, site and subject) on
-// the same route, gets the first answer again instead of acting twice; the same key on a different request is
-// refused. Answers are kept sealed (they may name an expert at check-in). A lease per key stops two copies of a
-// request from running at once.
+// Idempotency-Key on every POST of the API: a repeated request with the same key, by the same holder (role, site and
+// subject) on the same route, gets the first answer again instead of acting twice; the same key on a different request
+// is refused. Answers are kept sealed (they may name an expert at check-in). A lease per key stops two copies of a
+// request from running at once. The expert's answer page opts out: a browser's form, answered with a redirect.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { jcs } from '../../crypto/canonical.js';
 import type { PersonalDataVault } from '../../crypto/personal-data.js';
 import { AppError } from '../../errors.js';
+import { msg } from '../../i18n/message.js';
 import { answerContext, savedAnswers } from '../../records/idempotency.js';
 import { ErrorBody } from '../../schemas/common.js';
 import type { RecordWrite } from '../../store/store.js';
@@ -41,8 +42,9 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     /**
-     * false: the route takes no Idempotency-Key. For the session routes, whose answers are credentials: a saved answer
-     * would keep tokens at rest, and replaying a refresh would hand a copied refresh token the new one.
+     * false: the route takes no Idempotency-Key: a page's form, whose repeat shows the page as it is now; the session
+     * routes, whose answers are credentials (a saved answer would keep tokens at rest, and replaying a refresh would
+     * hand a copied refresh token the new one).
      */
     idempotency?: false;
   }
@@ -85,19 +87,19 @@ export default fp(
     const takeKey: preHandlerAsyncHookHandler = async (request, reply) => {
       const key = request.headers['idempotency-key'];
       if (key === undefined) return;
-      if (typeof key !== 'string' || !KEY_PATTERN.test(key)) throw new AppError('INVALID_INPUT', 'Idempotency-Key must be 8–128 visible ASCII characters');
+      if (typeof key !== 'string' || !KEY_PATTERN.test(key)) throw new AppError('INVALID_INPUT', msg('http.idempotencyKey'));
       const pending: Pending = { slot: slotOf(request, key), fingerprint: fingerprintOf(request) };
       const replay = async (): Promise<boolean> => {
         const saved = (await savedAnswers.read(store, pending.slot))?.value;
         if (!saved) return false;
-        if (saved.fingerprint !== pending.fingerprint) throw new AppError('IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used for a different request');
+        if (saved.fingerprint !== pending.fingerprint) throw new AppError('IDEMPOTENCY_CONFLICT', msg('http.idempotencyReused'));
         const body = vault.openBytes(answerContext(pending.slot), saved.body).toString('utf8');
         await reply.status(saved.status).header('idempotent-replayed', 'true').type('application/json; charset=utf-8').send(body);
         return true;
       };
       if (await replay()) return reply;
       if (!(await store.claimLease(`${savedAnswers.collection}:${pending.slot}`, request.id, LEASE_MS))) {
-        throw new AppError('CONFLICT', 'a request with this Idempotency-Key is still in progress; repeat it shortly');
+        throw new AppError('CONFLICT', msg('http.idempotencyPending'));
       }
       leases.set(request.id, pending.slot);
       // The first copy may have finished between the read and the claim.

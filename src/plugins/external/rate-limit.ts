@@ -3,6 +3,7 @@
 import rateLimit from '@fastify/rate-limit';
 import fp from 'fastify-plugin';
 import { AppError } from '../../errors.js';
+import { msg } from '../../i18n/message.js';
 import { claimsOf } from '../app/access.js';
 
 export default fp(
@@ -15,7 +16,7 @@ export default fp(
         const who = claimsOf(req);
         return who ? `id:${JSON.stringify([who.role, who.site ?? null, who.sub])}` : `ip:${req.ip}`;
       },
-      errorResponseBuilder: (_req, ctx) => new AppError('RATE_LIMITED', `too many requests: at most ${ctx.max} a minute; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
+      errorResponseBuilder: (_req, ctx) => new AppError('RATE_LIMITED', msg('http.rateLimited', { max: ctx.max, seconds: Math.ceil(ctx.ttl / 1000) })),
     });
   },
   { name: 'rate-limit', fastify: '5.x', dependencies: ['context'] },

@@ -1,12 +1,16 @@
-// A draw's life after its result, by draw id: status, the two-person unseal and the opened panel, disclosure and its
-// proof for inspectors, and a remote site's copy of its sealed result. No answer names an expert before the unseal.
+// Draws: the listing, and a draw's life after its result, by draw id: status, the two-person unseal and the opened
+// panel, disclosure and its proof for inspectors, and a remote site's copy of its sealed result. No answer names an
+// expert before the unseal.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SEALED_EXPORT_FORMAT } from '../../crypto/sealing.js';
 import { DrawId } from '../../domain/primitives.js';
 import { AppError } from '../../errors.js';
+import { msg } from '../../i18n/message.js';
 import { errorResponses } from '../../schemas/common.js';
 import { DrawView, drawView } from '../../schemas/draw.js';
+import { checkRange, CursorParam, Limit, Next, pageAnswer, SiteFilter, StateList, TimeRange } from '../../schemas/listing.js';
+import { DRAW_STATES } from '../../records/draws.js';
 
 const WrappedKeyView = z.object({ alg: z.string(), recipient: z.string(), ephemeral: z.string().optional(), wrapped: z.string() });
 const SealedExportView = z
@@ -22,8 +26,28 @@ const SealedExportView = z
   .describe('Open offline: expert-draw open --key site-key.pem sealed.json');
 
 const routes: FastifyPluginAsyncZod = async (app) => {
-  const { projects, draws, disclosure, roster } = app.ctx;
+  const { projects, draws, disclosure, roster, listings } = app.ctx;
   const DrawParams = z.object({ id: DrawId });
+  app.get(
+    '/draws',
+    {
+      config: { access: 'draw.read', list: true },
+      schema: {
+        summary: 'List draws by the time they ran',
+        description: 'Sorted by `createdAt` (the commit, or the failure before one), then draw id. Filters: `state`, `from` ≤ `createdAt` < `to`, `site`. Pages follow `next`. Counts, indices and commitments only, as for one draw; the calls’ states are on the draw itself.',
+        tags: ['draws'],
+        querystring: z
+          .object({ state: StateList(DRAW_STATES), ...TimeRange, site: SiteFilter, limit: Limit, cursor: CursorParam('draws') })
+          .superRefine(checkRange),
+        response: { 200: z.object({ items: z.array(DrawView), next: Next }), ...errorResponses() },
+      },
+    },
+    async (request) => {
+      const { state, cursor, ...q } = request.query;
+      return pageAnswer('draws', await listings.listDraws({ ...q, states: state, after: cursor ?? null }, request.reach), (d) => ({ ...d, groups: [...d.groups] }));
+    },
+  );
+
   app.post(
     '/draws/:id/unseal',
     {
@@ -44,7 +68,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const draw = await draws.get(request.params.id);
       const { record } = await projects.get(draw.projectId);
-      if (draw.state !== 'drawn') throw new AppError('CONFLICT', `draw ${draw.drawId} is ${draw.state}`);
+      if (draw.state !== 'drawn') throw new AppError('CONFLICT', msg('draw.wrongState', { id: draw.drawId, state: msg(`drawState.${draw.state}`) }));
       const u = await roster.approveUnseal(draw.drawId, draw.projectId, record.project.bidOpeningAt, request.principal);
       return { unsealed: u.unsealedAt !== null, approvals: u.approvals.map((a) => ({ by: a.sub, role: a.role, at: a.at })) };
     },

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Expert, ExpertPersonal, ExpertStatus, Relation } from '../../domain/expert.js';
-import { ExpertId, IsoDate, PersonText, RegionCode, SpecialtyCode, Uscc } from '../../domain/primitives.js';
+import { ExpertId, IsoDate, PersonText, RegionCode, RegionPrefix, SpecialtyCode, Uscc } from '../../domain/primitives.js';
 import { errorResponses } from '../../schemas/common.js';
 
 const ExpertView = Expert.extend({
@@ -32,11 +32,14 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { access: 'pool.read' },
       schema: {
-        summary: 'List experts',
+        summary: 'Search experts',
+        description: 'In id order, on the in-memory pool index. Never personal data (names, phones and ID numbers are write-only here).',
         tags: ['pool'],
         querystring: z.object({
-          specialty: SpecialtyCode.optional(),
+          specialty: SpecialtyCode.optional().describe('Experts holding this specialty code or a code under it'),
           status: ExpertStatus.optional(),
+          employer: Uscc.optional().describe('Employer’s unified social credit code'),
+          region: RegionPrefix.optional().describe('Region prefix: 2 digits for a province, 4 for a city, 6 for a county'),
           after: ExpertId.optional().describe('Continue after this id (the previous page’s next)'),
           limit: z.coerce.number().int().min(1).max(500).default(100).describe('Page size'),
         }),

@@ -3,8 +3,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
+import { localize, msg } from '../../i18n/message.js';
 import { detectFormat, IMPORT_ERROR_CODES, parseImport } from '../../pool/import-parser.js';
 import { requireUtf8Charset } from '../../plugins/app/body-parsers.js';
+import { answerLanguage } from '../../plugins/app/language.js';
 import { errorResponses } from '../../schemas/common.js';
 
 const ImportErrorSchema = z.object({
@@ -52,14 +54,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const raw = request.body as unknown;
-      if (!Buffer.isBuffer(raw)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', `send the file as one of: ${IMPORT_TYPES.join(', ')}`);
+      if (!Buffer.isBuffer(raw)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', msg('pool.importTypes', { types: IMPORT_TYPES }));
       const format = detectFormat(request.headers['content-type'], raw.subarray(0, 4096));
-      if (!format) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'the file is neither CSV nor JSON lines');
+      if (!format) throw new AppError('UNSUPPORTED_MEDIA_TYPE', msg('pool.importFormat'));
       const parsed = parseImport(raw, format);
       const report = await app.ctx.pool.import(parsed.rows, parsed.errors, request.query.mode, request.principal);
-      return { ...report, errors: [...report.errors] };
+      // Each bad row's reason in the language asked for (mode=valid answers 200 with them).
+      return localize({ ...report, errors: [...report.errors] }, answerLanguage(request, reply));
     },
   );
 };

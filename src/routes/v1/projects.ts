@@ -1,5 +1,6 @@
-// Projects, for the trading centre's draw terminal and remote sites: register, move, cancel, record bidders, and draw
-// now. Each route declares its action (src/auth/policy.ts). A draw's later life is in draws.ts.
+// Projects, for the trading centre's draw terminal and remote sites: register, list, move, cancel, record bidders,
+// draw now, and a project's story from the log. Each route declares its action (src/auth/policy.ts). A draw's later
+// life is in draws.ts.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Project } from '../../domain/project.js';
@@ -7,9 +8,10 @@ import { DrawRequest } from '../../domain/request.js';
 import { IsoDateTimeWithOffset, PersonText, ProjectId, Uscc } from '../../domain/primitives.js';
 import { idempotencyWrite } from '../../plugins/app/idempotency.js';
 import { errorResponses } from '../../schemas/common.js';
+import { checkRange, CursorParam, Limit, Next, pageAnswer, SiteFilter, StateList, TimeRange } from '../../schemas/listing.js';
 import type { DrawRecord } from '../../records/draws.js';
 import { DrawView, drawView } from '../../schemas/draw.js';
-import { PROJECT_STATES, type ProjectRecord } from '../../records/projects.js';
+import { PROJECT_STATES, type ProjectRecord, type ProjectState } from '../../records/projects.js';
 
 const Register = Project.extend({
   name: PersonText({ max: 200, description: 'Project name' }).optional(),
@@ -36,12 +38,60 @@ const ProjectView = z
   })
   .describe('A project and its draw schedule');
 
+const ProjectSummaryView = z
+  .object({
+    id: ProjectId,
+    name: z.string().nullable(),
+    venue: z.string().nullable(),
+    site: z.string().nullable().describe('Remote evaluation site the project belongs to; null: the centre’s own'),
+    tenderer: z.string().describe('Tenderer (招标人), unified social credit code'),
+    agency: z.string().nullable(),
+    region: z.string(),
+    bidOpeningAt: z.string(),
+    drawAt: z.string().describe('When the scheduled draw is due, UTC: the listing’s order'),
+    leadTimeMinutes: z.int(),
+    state: z.enum(PROJECT_STATES),
+    drawId: z.string().nullable().describe('Latest draw of the project'),
+    groups: z.array(z.object({ specialty: z.string(), count: z.int() })),
+    revision: z.int(),
+    updatedAt: z.string(),
+  })
+  .describe('A project as a listing shows it: no bidders, avoided organisations or experts who prepared it');
+
+/** The missed and failed projects: what waits for an operator to postpone or cancel. */
+const NEEDS_DECISION: ReadonlySet<ProjectState> = new Set(['missed', 'failed']);
+
+const ListQuery = z
+  .object({
+    state: StateList(PROJECT_STATES),
+    needs: z.literal('decision').optional().describe('`decision`: the missed and failed projects waiting for an operator (with `state`: those of them in it)'),
+    ...TimeRange,
+    site: SiteFilter,
+    tenderer: Uscc.optional().describe('Tenderer’s unified social credit code'),
+    limit: Limit,
+    cursor: CursorParam('projects'),
+  })
+  .superRefine(checkRange);
+
+const TimelineEventView = z
+  .object({
+    index: z.int().describe('Log index of the entry (an entry for a batch gives several events)'),
+    time: z.string().describe('When the entry was appended, UTC'),
+    type: z.string().describe('The entry’s type, e.g. draw.commit, calls.placed, seat.promoted'),
+    drawId: z.string().optional(),
+    group: z.int().optional().describe('Group of the request, from 0'),
+    seat: z.int().optional().describe('Seat within the group, from 0'),
+    rank: z.int().optional().describe('Rank of the expert holding or offered the seat (after a promotion: the new rank)'),
+    detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())])).optional().describe('Facts of this type of event: counts, times, codes, roles'),
+  })
+  .describe('One step of the story: seats and ranks, never an expert');
+
 const Reason = PersonText({ min: 2, max: 500, description: 'Why: kept in the audit log' });
 const Params = z.object({ id: ProjectId });
 const projectView = (p: ProjectRecord) => p;
 
 const routes: FastifyPluginAsyncZod = async (app) => {
-  const { projects, draws, vault } = app.ctx;
+  const { projects, draws, vault, listings, timeline } = app.ctx;
   // Who may call each route is the authorization policy's (src/auth/policy.ts): a site's token reaches only its own
   // site's projects and draws.
 
@@ -51,6 +101,45 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     const record = await projects.register({ project, request: { groups, tendererRepresentatives }, name: name ?? null, venue: venue ?? null, leadTimeMinutes, site }, request.principal);
     return reply.status(201).send(projectView(record));
   });
+
+  app.get(
+    '/projects',
+    {
+      config: { access: 'project.read', list: true },
+      schema: {
+        summary: 'List projects by draw time',
+        description:
+          'Sorted by `drawAt`, then id. Filters: `state`, `needs=decision` (the missed and failed projects waiting for an operator), `from` ≤ `drawAt` < `to`, `site`, `tenderer`. Pages follow `next`; a project added or changed meanwhile never makes another appear twice or go missing.',
+        tags: ['projects'],
+        querystring: ListQuery,
+        response: { 200: z.object({ items: z.array(ProjectSummaryView), next: Next }), ...errorResponses() },
+      },
+    },
+    async (request) => {
+      const { state, needs, cursor, ...q } = request.query;
+      const states = needs ? new Set([...NEEDS_DECISION].filter((s) => state?.has(s) ?? true)) : state;
+      const page = await listings.listProjects({ ...q, states, after: cursor ?? null }, request.reach);
+      return pageAnswer('projects', page, (p) => ({ ...p, groups: [...p.groups] }));
+    },
+  );
+
+  app.get(
+    '/projects/:id/timeline',
+    {
+      config: { access: 'project.read' },
+      schema: {
+        summary: 'A project’s story from the audit log',
+        description: 'Registered, rescheduled, committed, drawn, calls placed and answered, promotions, check-ins, unseal approvals, disclosure: one event per log entry (or per call of a batch entry), in log order, by seat and rank, never naming an expert.',
+        tags: ['projects'],
+        params: Params,
+        response: { 200: z.object({ projectId: ProjectId, events: z.array(TimelineEventView) }), ...errorResponses(404) },
+      },
+    },
+    async (request) => {
+      const { record } = await projects.get(request.params.id);
+      return { projectId: record.project.id, events: await timeline.of(record.project.id) };
+    },
+  );
 
   app.get('/projects/:id', { config: { access: 'project.read' }, schema: { summary: 'A project and its draw state', tags: ['projects'], params: Params, response: { 200: ProjectView, ...errorResponses(404) } } }, async (request) => {
     return projectView((await projects.get(request.params.id)).record);
@@ -89,9 +178,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       // The saved answer for an Idempotency-Key is written with the result, so a crash cannot draw twice.
       const pending = request.idempotency;
-      // The calls are placed just after the answer: the expert calls are not what the draw terminal waits for.
+      // The expert calls are placed in the result's own transaction: one durable write for both.
       const draw = await draws.run(request.params.id, 'immediate', request.principal, {
-        callsAfterResult: true,
         // The saved answer is the reply as the route's schema serializes it, so that a replay answers byte for byte the same.
         ...(pending ? { idempotency: (d: DrawRecord) => idempotencyWrite(vault, pending, 201, JSON.stringify(DrawView.parse(drawView(d)))) } : {}),
       });

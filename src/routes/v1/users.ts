@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Role } from '../../auth/roles.js';
 import { SiteId } from '../../domain/primitives.js';
+import { schemaMessage } from '../../i18n/zod-issues.js';
 import { USER_STATES, userView } from '../../records/users.js';
 import { errorResponses } from '../../schemas/common.js';
 import { DisplayName, PasswordInput, UserId, UserView } from '../../schemas/user.js';
@@ -79,7 +80,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
             password: FirstPassword.optional(),
           })
           .strict()
-          .refine((b) => Object.keys(b).length > 0, 'nothing to change'),
+          .refine((b) => Object.keys(b).length > 0, schemaMessage('nothingToChange')),
         response: { 200: UserView, ...errorResponses(404, 409, 422) },
       },
     },

@@ -79,6 +79,26 @@ describe('experts', () => {
     expect(status).toMatchObject({ type: 'expert.status', payload: { from: 'active', to: 'suspended', reason: '连续两次无故缺席' } });
   });
 
+  it('searches by employer and region prefix as well, never showing personal data', async () => {
+    const listed = async (query: string) => {
+      const res = await t.app.inject({ method: 'GET', url: `/v1/experts?${query}`, headers: t.auth('admin') });
+      expect(res.statusCode, res.body).toBe(200);
+      for (let i = 0; i < 6; i++) for (const secret of Object.values(syntheticPersonal(i))) expect(res.body).not.toContain(secret);
+      return (res.json().items as Array<{ id: string }>).map((e) => e.id);
+    };
+    const inPool = experts.slice(0, 6);
+    const byId = (a: string, b: string) => (a < b ? -1 : 1);
+    const e = experts[2]!;
+    expect(await listed(`employer=${e.employer}`)).toEqual(inPool.filter((x) => x.employer === e.employer).map((x) => x.id).sort(byId));
+    expect(await listed(`employer=${syntheticUscc(9999)}`)).toEqual([]);
+    // Expert 1 moved to 110105 above.
+    expect(await listed('region=1101')).toContain(experts[1]!.id);
+    expect(await listed(`region=${e.region.slice(0, 2)}&specialty=${e.specialties[0]}`)).toContain(e.id);
+    for (const bad of ['region=1', 'region=110', 'region=0101', 'employer=123', 'specialty=D']) {
+      expect((await t.app.inject({ method: 'GET', url: `/v1/experts?${bad}`, headers: pm() })).statusCode, bad).toBe(400);
+    }
+  });
+
   it('refuses a second expert with the same id or the same ID number, without naming the number', async () => {
     const again = await t.app.inject({ method: 'POST', url: '/v1/experts', headers: pm(), payload: body(0) });
     expect(again.statusCode).toBe(409);

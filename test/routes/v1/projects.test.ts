@@ -68,8 +68,8 @@ describe('scheduled draws', () => {
       const entry = (await t.ctx.auditLog.entry(i)).toString();
       for (const e of pool.experts) expect(entry).not.toContain(`"${e.id}"`);
     }
-    // The five selected experts are called at once: by seat and rank, never by name.
-    expect(await types(from)).toEqual(['project.registered', 'draw.commit', 'draw.result', ...Array(5).fill('call.placed')]);
+    // The five selected experts are called at once, in one entry: by seat and rank, never by name.
+    expect(await types(from)).toEqual(['project.registered', 'draw.commit', 'draw.result', 'calls.placed']);
     // A second tick does nothing: the draw ran exactly once.
     expect((await t.ctx.scheduler.tick()).drawn).toEqual([]);
   });
@@ -106,7 +106,7 @@ describe('scheduled draws', () => {
     expect(report.missed).toContain('P-MISSED');
     expect((await get('P-MISSED')).state).toBe('missed');
     const last = JSON.parse((await t.ctx.auditLog.entry((await t.ctx.store.logSize()) - 1)).toString());
-    expect(['draw.missed', 'call.placed']).toContain(last.type);
+    expect(['draw.missed', 'calls.placed']).toContain(last.type);
 
     // The operator resolves it by postponing the opening: the project is scheduled again and drawn at its new time.
     const size = await t.ctx.store.logSize();
@@ -149,8 +149,7 @@ describe('immediate draws', () => {
     const headers = { ...op(), 'idempotency-key': 'draw-P-NOW-0001' };
     const first = await t.app.inject({ method: 'POST', url: '/v1/projects/P-NOW/draw', headers });
     expect(first.statusCode).toBe(201);
-    // The calls are placed just after the answer: all five seats are being called once they land.
-    await t.ctx.draws.settle();
+    // The calls are placed with the result: all five seats are being called when the draw answers.
     expect(await t.ctx.roster.summary(first.json().drawId)).toMatchObject({ calling: 5 });
     const again = await t.app.inject({ method: 'POST', url: '/v1/projects/P-NOW/draw', headers });
     expect(again.statusCode).toBe(201);

@@ -95,8 +95,11 @@ describe.each(['sqlite', 'redis'] as const)('login sessions on %s', (store) => {
     expect(fifth.statusCode).toBe(429);
     expect(fifth.json().error).toMatchObject({ code: 'ACCOUNT_LOCKED', details: { retryAfterSeconds: LOCKOUT.firstLockMs / 1000 } });
     expect(fifth.headers['retry-after']).toBe(String(LOCKOUT.firstLockMs / 1000));
-    // Locked: not even the right password is checked, on either instance.
-    expect((await login(a, 'op-zhao', FIRST_PASSWORD)).json().error.code).toBe('ACCOUNT_LOCKED');
+    expect(fifth.json().error.message).toBe(`此用户名的密码错误次数过多：请在 ${LOCKOUT.firstLockMs / 1000} 秒后重试`);
+    // Locked: not even the right password is checked, on either instance; in English when asked, Retry-After alike.
+    const locked = await a.app.inject({ method: 'POST', url: '/v1/session', headers: { 'accept-language': 'en' }, payload: { username: 'op-zhao', password: FIRST_PASSWORD } });
+    expect(locked.json().error).toMatchObject({ code: 'ACCOUNT_LOCKED', message: `too many wrong passwords for this username: try again in ${LOCKOUT.firstLockMs / 1000} s` });
+    expect(locked.headers['retry-after']).toBe(String(LOCKOUT.firstLockMs / 1000));
     clock += LOCKOUT.firstLockMs + 1000;
     // After the lock, five more wrong passwords lock for twice as long.
     for (let i = 0; i < 4; i++) expect((await login(i % 2 ? a : b, 'op-zhao', 'wrong-password-2')).json().error.code).toBe('BAD_CREDENTIALS');
@@ -130,7 +133,7 @@ describe.each(['sqlite', 'redis'] as const)('login sessions on %s', (store) => {
     // The first refresh token again: a copy is loose. The session ends, with the tokens of its latest rotation.
     const reused = await refresh(b, first.refreshToken);
     expect(reused.statusCode).toBe(401);
-    expect(reused.json().error.message).toMatch(/used before/);
+    expect(reused.json().error.message).toBe('此刷新令牌已使用过，说明它有副本在外：登录会话已结束；请重新登录');
     expect((await a.app.inject({ method: 'GET', url: '/v1/session', headers: live })).statusCode).toBe(401);
     await eventually(async () => (await b.app.inject({ method: 'GET', url: '/v1/session', headers: live })).statusCode === 401);
     expect((await refresh(a, third.refreshToken)).statusCode).toBe(401);
@@ -154,7 +157,7 @@ describe.each(['sqlite', 'redis'] as const)('login sessions on %s', (store) => {
 
   it('lets an administrator change, disable and reset accounts, each ending the user’s sessions', async () => {
     const p = await person(a, 'operator', { username: 'op-qian' });
-    const patch = (payload: object, id = p.userId, headers = admin.auth) => a.app.inject({ method: 'PATCH', url: `/v1/users/${id}`, headers, payload });
+    const patch = (payload: object, id = p.userId, headers: Record<string, string> = admin.auth) => a.app.inject({ method: 'PATCH', url: `/v1/users/${id}`, headers, payload });
     // A new name changes no token: the session goes on.
     expect((await patch({ displayName: '钱多多' })).json().displayName).toBe('钱多多');
     expect((await b.app.inject({ method: 'GET', url: '/v1/session', headers: p.auth })).json().displayName).toBe('钱多多');
@@ -179,7 +182,9 @@ describe.each(['sqlite', 'redis'] as const)('login sessions on %s', (store) => {
     // An administrator cannot lock themselves out.
     expect((await patch({ state: 'disabled' }, admin.userId)).json().error.code).toBe('CONFLICT');
     expect((await patch({ role: 'site' })).json().error.code).toBe('INVALID_INPUT');
-    expect((await patch({ role: 'site', site: 'site-9' })).json().error.message).toMatch(/not registered/);
+    expect((await patch({ role: 'site' })).json().error.message).toBe('远程评标场地的账号必须指明其远程评标场地');
+    expect((await patch({ role: 'site', site: 'site-9' })).json().error.message).toBe('远程评标场地 site-9 未登记');
+    expect((await patch({ role: 'site', site: 'site-9' }, p.userId, { ...admin.auth, 'accept-language': 'en' })).json().error.message).toBe('site site-9 is not registered');
     const types = (await entries(a, 'session.ended')).map((e) => e.reason);
     expect(types).toEqual(expect.arrayContaining(['user-changed', 'user-disabled']));
 

@@ -1,0 +1,101 @@
+// How each audit entry tells a project's story (GET /v1/projects/{id}/timeline): which project and draw it concerns,
+// and what it says — seats and ranks, never an expert. One row per entry type, so a changed entry changes one row; an
+// entry for a batch (`calls.placed`) tells one event per call. The log index (src/services/log-index.ts) reads the subjects, the timeline service the stories.
+import type { z } from 'zod';
+import { assuranceOf } from '../draw/seed.js';
+import type { ENTRIES, EntryType } from './entries.js';
+
+type Payload<T extends EntryType> = z.infer<(typeof ENTRIES)[T]>;
+
+/** Type-specific facts of an event: counts, times, codes, roles; never a name, a phone or an expert id. */
+export type Detail = Readonly<Record<string, string | number | boolean | null | string[]>>;
+
+/** One event of a story, before the index, time and type of its entry are added. */
+export interface StoryEvent {
+  readonly drawId?: string;
+  readonly group?: number;
+  readonly seat?: number;
+  readonly rank?: number;
+  readonly detail?: Detail;
+}
+
+interface Row<P> {
+  /** The project the entry names; without it, the project of the draw it names (known from the draw's commit). */
+  readonly project?: (p: P) => string;
+  readonly draw?: (p: P) => string;
+  /** What the entry says: none, one, or several events (an entry for a batch). */
+  readonly story: (p: P) => StoryEvent[];
+}
+
+type Seat = { drawId: string; group: number; seat: number; rank: number };
+const seat = (p: Seat): StoryEvent => ({ drawId: p.drawId, group: p.group, seat: p.seat, rank: p.rank });
+const byDraw = { draw: (p: { drawId: string }) => p.drawId };
+const byProjectAndDraw = { ...byDraw, project: (p: { projectId: string }) => p.projectId };
+const sum = (xs: ReadonlyArray<number>) => xs.reduce((a, b) => a + b, 0);
+
+/** The rows: every catalogue type that concerns a project (a test checks that the two lists cover the catalogue). */
+export const TIMELINE: { readonly [T in EntryType]?: Row<Payload<T>> } = {
+  'project.registered': {
+    project: (p) => p.project.id,
+    story: (p) => [{ detail: { bidOpeningAt: p.project.bidOpeningAt, drawAt: p.drawAt, leadTimeMinutes: p.leadTimeMinutes, groups: p.request.groups.length, site: p.site ?? null } }],
+  },
+  'project.rescheduled': { project: (p) => p.id, story: (p) => [{ detail: { from: p.from, to: p.to, drawAt: p.drawAt, rearmed: p.rearmed ?? null, reason: p.reason } }] },
+  'project.cancelled': { project: (p) => p.id, story: (p) => [{ detail: { from: p.from, reason: p.reason } }] },
+  'project.bidders': { project: (p) => p.id, story: (p) => [{ detail: { bidders: p.bidders.length } }] },
+  'draw.missed': { project: (p) => p.projectId, story: (p) => [{ detail: { drawAt: p.drawAt, bidOpeningAt: p.bidOpeningAt } }] },
+  'draw.commit': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId, detail: { poolVersion: p.poolVersion, groups: p.groups.length, assurance: assuranceOf(p.entropy) } }] },
+  'draw.result': {
+    ...byProjectAndDraw,
+    story: (p) => [{ drawId: p.drawId, detail: { selected: sum(p.groups.map((g) => g.selected)), alternates: sum(p.groups.map((g) => g.alternates)), sealedTo: p.sealedTo?.site ?? null } }],
+  },
+  'draw.failed': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId, detail: { code: p.code, committed: p.committed } }] },
+  'draw.aborted': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId, detail: { reason: p.reason } }] },
+  // The reveal names every ranked expert: the story says only that it happened.
+  'draw.reveal': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId }] },
+  'draw.exported': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId, detail: { site: p.site } }] },
+  'unseal.approved': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId, detail: { role: p.role } }] },
+  'draw.unsealed': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId, detail: { roles: p.approvedBy.map((a) => a.role) } }] },
+  'draw.panel-read': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId, detail: { role: p.role } }] },
+  'calls.placed': { ...byDraw, story: (p) => p.calls.map((c) => ({ ...seat({ drawId: p.drawId, ...c }), detail: { messageId: c.messageId, deadline: c.deadline } })) },
+  'call.accepted': { ...byDraw, story: (p) => [{ ...seat(p), detail: { messageId: p.messageId } }] },
+  'call.declined': { ...byDraw, story: (p) => [{ ...seat(p), detail: { messageId: p.messageId } }] },
+  'call.timeout': { ...byDraw, story: (p) => [{ ...seat(p), detail: { messageId: p.messageId } }] },
+  // The gateway's reason is its own text: left out.
+  'call.delivery': { ...byDraw, story: (p) => [{ drawId: p.drawId, detail: { messageId: p.messageId, kind: p.kind, attempt: p.attempt, ok: p.ok, final: p.final ?? false } }] },
+  'seat.promoted': { ...byDraw, story: (p) => [{ drawId: p.drawId, group: p.group, seat: p.seat, rank: p.toRank, detail: { fromRank: p.fromRank, because: p.because } }] },
+  'seat.unfilled': { ...byDraw, story: (p) => [{ drawId: p.drawId, group: p.group, seat: p.seat, rank: p.fromRank, detail: { because: p.because } }] },
+  'checkin.admitted': { ...byDraw, story: (p) => [seat(p)] },
+  'checkin.refused': { ...byDraw, story: (p) => [{ ...seat(p), detail: { codes: p.codes ?? [] } }] },
+  'checkin.repeated': { ...byDraw, story: (p) => [seat(p)] },
+  'checkin.unmatched': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId }] },
+  'checkin.blocked': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId }] },
+};
+
+/** Catalogue types that concern no project: the pool, the remote sites, staff accounts and their login sessions. */
+export const NOT_ABOUT_A_PROJECT: readonly EntryType[] = [
+  'expert.created',
+  'expert.updated',
+  'expert.availability',
+  'expert.relations',
+  'expert.status',
+  'organisation.upserted',
+  'site.registered',
+  'site.renewed',
+  'site.revoked',
+  'user.created',
+  'user.updated',
+  'user.disabled',
+  'user.enabled',
+  'user.password-reset',
+  'user.password-changed',
+  'user.password-rehashed',
+  'login.locked',
+  'session.opened',
+  'session.refreshed',
+  'session.ended',
+];
+
+/** The row of an entry type, as the readers see it (the payload as parsed from the entry's JSON). */
+export function timelineRow(type: string): Row<never> | undefined {
+  return Object.hasOwn(TIMELINE, type) ? (TIMELINE[type as EntryType] as Row<never>) : undefined;
+}

@@ -1,0 +1,40 @@
+// The expert's answer to a call, and the check-in desk (签到): what the desk and the expert read.
+import { defineMessages } from '../define.js';
+
+export const call = defineMessages({
+  linkInvalid: { zh: '此答复链接无效', en: 'this response link is not valid' },
+  answered: { zh: '此通知已答复', en: 'this call has already been answered' },
+  deadlinePassed: { zh: '答复时间已过', en: 'the time to answer this call has passed' },
+  closed: { zh: '此通知已不再等待答复', en: 'this call is no longer open' },
+  changed: { zh: '此通知已发生变化；请重新答复', en: 'the call changed meanwhile; answer again' },
+});
+
+export const checkin = defineMessages({
+  tooManyMisses: { zh: '此终端未匹配的居民身份证号码过多；请等待 {minutes} 分钟', en: 'too many unmatched ID numbers from this terminal; wait {minutes} minutes' },
+  noMatch: { zh: '此居民身份证号码不属于本项目已通知的任何专家', en: 'this ID number belongs to no expert called for this project' },
+  already: { zh: '该专家已签到', en: 'this expert has already checked in' },
+  refused: {
+    zh: '该专家与本项目的一方存在利益冲突（{reasons}），应当回避，不得参加评标；正在通知下一位备选专家',
+    en: 'this expert has a conflict of interest with a party of the project ({reasons}) and may not evaluate it; the next ranked expert is being called',
+  },
+});
+
+/** Why an expert is excluded (回避) or refused at check-in: src/draw/conflicts.ts EXCLUSION_CODES, and NOT_IN_POOL. */
+export const exclusion = defineMessages({
+  EMPLOYER_IS_TENDERER: { zh: '工作单位是招标人', en: 'employer is the tenderer' },
+  EMPLOYER_IS_AGENCY: { zh: '工作单位是招标代理机构', en: 'employer is the tendering agency' },
+  EMPLOYER_IS_BIDDER: { zh: '工作单位是投标人', en: 'employer is a bidder' },
+  EMPLOYER_IS_AVOIDED: { zh: '工作单位是项目要求回避的单位', en: 'employer is an organisation the project avoids' },
+  POSITION_AT_PARTY: { zh: '近年在项目一方任职、担任董事监事、控股或担任顾问', en: 'recently employed by, director, supervisor, controlling shareholder or adviser of a party' },
+  RELATIVE_POSITION_AT_PARTY: { zh: '近亲属在项目一方任职', en: 'a close relative holds a position at a party' },
+  PREPARED_PROJECT: { zh: '参与过本项目的前期准备', en: 'took part in preparing the project' },
+  SUSPENDED: { zh: '处于暂停状态', en: 'suspended' },
+  BLACKLISTED: { zh: '已列入黑名单', en: 'blacklisted' },
+  RETIRED: { zh: '已退休', en: 'retired' },
+  UNAVAILABLE: { zh: '当日不能参加', en: 'unavailable on that date' },
+  FREQUENCY_CAP: { zh: '近期被抽取次数已达上限', en: 'drawn too often recently' },
+  TENDERER_FREQUENCY_CAP: { zh: '为同一招标人被抽取的次数已达上限', en: 'drawn too often for the same tenderer' },
+  RELATIVE_ON_PANEL: { zh: '近亲属已在本评标委员会', en: 'a close relative is on the panel' },
+  EMPLOYER_CAP_ON_PANEL: { zh: '本评标委员会来自同一单位的专家已达上限', en: 'the panel holds the most experts allowed from one employer' },
+  NOT_IN_POOL: { zh: '已不在专家库中', en: 'no longer in the pool' },
+});

@@ -1,0 +1,25 @@
+// The reasons our own schemas give for a bad field (src/domain/primitives.ts): the English text is the schema's
+// message, and src/i18n/zod-issues.ts finds the Chinese one by it.
+import { defineMessages } from '../define.js';
+
+export const field = defineMessages({
+  expertId: { zh: '专家编号：1–64 个字符，限 A–Z、a–z、0–9、_ 或 -', en: 'expert id: 1–64 characters of A–Z, a–z, 0–9, _ or -' },
+  projectId: { zh: '项目编号：1–64 个字符，限 A–Z、a–z、0–9、_、. 或 -', en: 'project id: 1–64 characters of A–Z, a–z, 0–9, _, . or -' },
+  siteId: {
+    zh: '远程评标场地编号：1–64 个字符，限 A–Z、a–z、0–9、.、_ 或 -，以字母或数字开头',
+    en: 'site id: 1–64 characters of A–Z, a–z, 0–9, ., _ or -, starting with a letter or digit',
+  },
+  drawId: { zh: '抽取编号：D- 后接 UUID', en: 'draw id: D- followed by a UUID' },
+  userId: { zh: '用户编号：U- 后接 UUID', en: 'user id: U- followed by a UUID' },
+  uscc: { zh: '不是有效的统一社会信用代码（18 位，含校验码）', en: 'not a valid unified social credit code (18 characters with a check character)' },
+  residentId: { zh: '不是有效的居民身份证号码（18 位，含校验码）', en: 'not a valid resident ID number (18 characters with a check digit)' },
+  specialty: { zh: '专业代码：A、B 或 C 后接最多三级、每级两位数字，例如 A0101', en: 'specialty code: A, B or C followed by up to three 2-digit levels, e.g. A0101' },
+  region: { zh: '行政区划代码：6 位数字', en: 'region code: 6-digit administrative division code' },
+  regionPrefix: { zh: '地区前缀：2 位（省）、4 位（市）或 6 位（县）数字', en: 'region prefix: 2 (province), 4 (city) or 6 (county) digits' },
+  offset: { zh: '日期时间须带时区偏移', en: 'date-time must carry a time zone offset' },
+  hex32: { zh: '32 字节，64 位小写十六进制数字', en: '32 bytes as 64 lower-case hex digits' },
+  bidi: { zh: '文字中不能有双向控制字符', en: 'text must not hold bidirectional control characters' },
+  control: { zh: '文字中不能有控制字符（制表符、换行等）', en: 'text must not hold control characters (tabs, line breaks, …)' },
+  nothingToChange: { zh: '没有要修改的内容', en: 'nothing to change' },
+  visible: { zh: '文字中至少要有一个可见字符', en: 'text must hold at least one visible character' },
+});

@@ -1,0 +1,36 @@
+// What the HTTP layer says: requests refused before or around a route (framework, parsers, rate limit, idempotency).
+import { defineMessages } from '../define.js';
+
+export const http = defineMessages({
+  noRoute: { zh: '没有此路由：{method} {path}', en: 'no route {method} {path}' },
+  bodyTooLarge: { zh: '请求体过大', en: 'the request body is too large' },
+  unsupportedType: { zh: '不支持的内容类型', en: 'unsupported content type' },
+  emptyJson: { zh: 'JSON 请求体为空', en: 'the JSON body is empty' },
+  contentLength: { zh: '内容长度与请求体不符', en: 'the content length does not match the body' },
+  unparsable: { zh: '无法解析请求体', en: 'the request body could not be parsed' },
+  tooMany: { zh: '请求过于频繁', en: 'too many requests' },
+  rateLimited: { zh: '请求过于频繁：每分钟最多 {max} 次；请在 {seconds} 秒后重试', en: 'too many requests: at most {max} a minute; retry in {seconds} s' },
+  overloaded: { zh: '服务繁忙或其存储不可用', en: 'the service is overloaded or its store is unavailable' },
+  internal: { zh: '内部错误', en: 'internal error' },
+  recordChanged: {
+    zh: '记录已被修改（另一个请求或实例先改了它）；请重新读取后重试',
+    en: 'the record changed meanwhile (another request or instance changed it first); read it again and retry',
+  },
+  invalidBody: { zh: '请求体无效', en: 'invalid body' },
+  invalidQuerystring: { zh: '查询参数无效', en: 'invalid querystring' },
+  invalidParams: { zh: '路径参数无效', en: 'invalid params' },
+  invalidHeaders: { zh: '请求头无效', en: 'invalid headers' },
+  invalidRequest: { zh: '请求无效', en: 'invalid request' },
+  paramTooLong: { zh: '路径参数超过 {max} 个字符', en: 'a path parameter is longer than {max} characters' },
+  badUrl: { zh: '请求地址格式错误', en: 'the URL is malformed' },
+  headersTooLarge: { zh: '请求行和请求头过大', en: 'the request line and headers are too large' },
+  requestTimeout: { zh: '请求传输时间过长', en: 'the request took too long to arrive' },
+  notHttp: { zh: '不是有效的 HTTP 请求', en: 'the request is not valid HTTP' },
+  utf8Only: { zh: '请以 UTF-8 发送请求体（charset=utf-8，或不写 charset）', en: 'send the body as UTF-8 (charset=utf-8, or no charset)' },
+  notUtf8: { zh: '请求体不是有效的 UTF-8', en: 'the body is not valid UTF-8' },
+  formFieldRepeated: { zh: '表单字段重复', en: 'a form field is repeated' },
+  noBody: { zh: '此请求不接受请求体', en: 'this request takes no body' },
+  idempotencyKey: { zh: 'Idempotency-Key 须为 8–128 个可见的 ASCII 字符', en: 'Idempotency-Key must be 8–128 visible ASCII characters' },
+  idempotencyReused: { zh: '此 Idempotency-Key 已用于另一个请求', en: 'this Idempotency-Key was used for a different request' },
+  idempotencyPending: { zh: '使用此 Idempotency-Key 的请求仍在处理中；请稍后重发', en: 'a request with this Idempotency-Key is still in progress; repeat it shortly' },
+});

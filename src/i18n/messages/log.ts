@@ -1,0 +1,18 @@
+// The audit log, its checkpoints and signed notes. Reasons from the log's self-check and from parsing notes and
+// checkpoints are technical (they follow the C2SP specs' wording) and stay in English inside the Chinese text.
+import { defineMessages } from '../define.js';
+
+export const log = defineMessages({
+  broken: { zh: '审计日志在第 {index} 条处损坏：{reason}', en: 'the audit log is broken at index {index}: {reason}' },
+  closed: { zh: '审计日志已关闭', en: 'the audit log is closed' },
+  unreadable: { zh: '无法读回审计日志', en: 'the audit log could not be read back' },
+  unwritable: { zh: '无法写入审计日志', en: 'the audit log could not be written' },
+  brokenNoCheckpoint: { zh: '审计日志已损坏，不再签署检查点', en: 'no checkpoint is signed over a broken log' },
+  malformedCheckpoint: { zh: '检查点格式错误：{reason}', en: 'malformed checkpoint: {reason}' },
+  originMismatch: { zh: '检查点的日志来源不是 {origin}', en: 'checkpoint origin is not {origin}' },
+  malformedKey: { zh: '签名注记的密钥格式错误：{reason}', en: 'malformed note key: {reason}' },
+  malformedNote: { zh: '签名注记格式错误：{reason}', en: 'malformed note: {reason}' },
+  ambiguousKey: { zh: '密钥 {key} 无法唯一确定', en: 'ambiguous key {key}' },
+  invalidSignature: { zh: '密钥 {key} 的签名无效', en: 'invalid signature for key {key}' },
+  unverifiedNote: { zh: '签名注记没有可验证的签名', en: 'note has no verifiable signatures' },
+});

@@ -1,0 +1,54 @@
+// The expert pool: experts, organisations and the bulk import, with every reason the import gives for a bad row
+// (src/pool/import-parser.ts). No message holds a personal value: lines, columns and field names only.
+import { defineMessages } from '../define.js';
+
+export const pool = defineMessages({
+  expertNotFound: { zh: '专家库中没有编号为 {id} 的专家', en: 'no expert {id}' },
+  expertExists: { zh: '专家 {id} 已存在', en: 'expert {id} already exists' },
+  expertOrIdNumberExists: { zh: '已有相同专家编号或相同居民身份证号码的专家', en: 'an expert with this id or ID number already exists' },
+  organisationNotFound: { zh: '没有统一社会信用代码为 {code} 的单位', en: 'no organisation {code}' },
+  changed: { zh: '专家库已被修改；请重试', en: 'the pool changed meanwhile; retry' },
+  keepsChanging: { zh: '专家库一直在变动；请重试', en: 'the pool keeps changing; retry' },
+  importEmpty: { zh: '文件中没有专家', en: 'the file holds no experts' },
+  importRejected: { zh: '文件中有 {count} 处问题；未导入任何专家', en: '{count} problem(s) in the file; nothing was imported' },
+  importTypes: { zh: '请以下列类型之一发送文件：{types}', en: 'send the file as one of: {types}' },
+  importFormat: { zh: '文件既不是 CSV 也不是 JSON lines', en: 'the file is neither CSV nor JSON lines' },
+});
+
+/** Per line or field of an import file. */
+export const importRow = defineMessages({
+  badEncoding: { zh: '不是有效的 UTF-8；请将文件另存为 UTF-8', en: 'not valid UTF-8; save the file as UTF-8' },
+  duplicateId: { zh: '专家编号已在第 {line} 行使用', en: 'expert id already used on line {line}' },
+  duplicateIdNumber: { zh: '居民身份证号码已在第 {line} 行使用', en: 'ID number already used on line {line}' },
+  idInPool: { zh: '专家 {id} 已在专家库中，或已在本次导入的前面出现', en: 'expert {id} is already in the pool or earlier in this import' },
+  idNumberInPool: { zh: '此居民身份证号码已属于专家库中或本次导入前面的某位专家', en: 'this ID number already belongs to an expert in the pool or earlier in this import' },
+  unknownField: { zh: '未知字段', en: 'unknown field' },
+  unknownFieldHidden: { zh: '未知字段（不显示字段名）', en: 'unknown field (name not shown)' },
+  lineTooLong: { zh: '该行超过 {max} 个字符', en: 'line is longer than {max} characters' },
+  badJson: { zh: '不是有效的 JSON', en: 'not valid JSON' },
+  badJsonAt: { zh: '不是有效的 JSON（约第 {column} 列）', en: 'not valid JSON (near column {column})' },
+  notObject: { zh: '应为 JSON 对象，实际为{found}', en: 'expected a JSON object, found {found}' },
+  tooManyRows: { zh: '超过 {max} 行；请拆分文件', en: 'more than {max} rows; split the file' },
+  unclosedQuote: { zh: '从此行开始的带引号字段没有结束引号', en: 'a quoted field starting on this line is never closed' },
+  textAfterQuote: { zh: '第 {field} 个字段：结束引号后还有文字', en: 'field {field}: text after a closing quote' },
+  quoteInside: { zh: '第 {field} 个字段：未加引号的字段中有引号', en: 'field {field}: a quote inside an unquoted field' },
+  recordTooLong: { zh: '该记录超过 {max} 个字符', en: 'record is longer than {max} characters' },
+  emptyFile: { zh: '文件为空；需要标题行', en: 'the file is empty; a header row is needed' },
+  headerRow: { zh: '标题行：{problem}', en: 'header row: {problem}' },
+  fieldCount: { zh: '应有 {expected} 个字段（与标题行相同），实际为 {found} 个', en: 'expected {expected} fields as in the header, found {found}' },
+  columnTwice: { zh: '第 {first} 列和第 {second} 列都是 {column}', en: 'columns {first} and {second} both give {column}' },
+  noHeader: { zh: '第一行中没有可识别的列名；是否缺少标题行？', en: 'no recognised column names in the first row; is the header row missing?' },
+  blankColumn: { zh: '第 {column} 列没有列名', en: 'column {column} has no header' },
+  relationsColumn: { zh: '第 {column} 列“{name}”：回避关系不能通过 CSV 导入；请使用 JSON lines', en: 'column {column} "{name}": relations are not imported through CSV; use JSON lines' },
+  unknownColumn: { zh: '未知的第 {column} 列 {name}', en: 'unknown column {column} {name}' },
+  missingColumn: { zh: '缺少必需的列 {column}（{aliases}）', en: 'required column {column} ({aliases}) is missing' },
+});
+
+/** What a JSON line held instead of an object. */
+export const jsonValue = defineMessages({
+  null: { zh: '空值 null', en: 'null' },
+  array: { zh: '数组', en: 'an array' },
+  number: { zh: '数字', en: 'number' },
+  string: { zh: '字符串', en: 'string' },
+  boolean: { zh: '布尔值', en: 'boolean' },
+});
