@@ -3,6 +3,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
+import { registerBackupCommands } from './cli/backup-commands.js';
 import { registerCaCommands } from './cli/ca-commands.js';
 import { registerKeyCommands } from './cli/key-commands.js';
 import { registerLogCommands } from './cli/log-commands.js';
@@ -81,6 +82,7 @@ registerCaCommands(program);
 registerLogCommands(program);
 registerProofCommands(program);
 registerTokenCommands(program);
+registerBackupCommands(program);
 
 try {
   await program.parseAsync(process.argv);
