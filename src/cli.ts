@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // expert-draw command line: operator and inspector tools. Each command is a thin shell over src/ modules.
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
+import { registerBackupCommands } from './cli/backup-commands.js';
 import { registerCaCommands } from './cli/ca-commands.js';
 import { registerKeyCommands } from './cli/key-commands.js';
 import { registerLogCommands } from './cli/log-commands.js';
@@ -27,8 +28,21 @@ function specialtyList(value: string): string[] {
   return codes;
 }
 
+/** The package's version, from package.json: one folder up from src/cli.ts, two from dist/src/cli.js. */
+function packageVersion(): string {
+  for (const up of ['../package.json', '../../package.json']) {
+    try {
+      return (JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { version: string }).version;
+    } catch {
+      // not at this level
+    }
+  }
+  return 'unknown';
+}
+
 const program = new Command()
   .name('expert-draw')
+  .version(packageVersion(), '-V, --version', 'the version of expert-draw')
   .description('Auditable, sealed random draws of bid-evaluation experts (评标专家随机抽取)');
 
 program
@@ -83,6 +97,7 @@ registerLogCommands(program);
 registerProofCommands(program);
 registerTokenCommands(program);
 registerUserCommands(program);
+registerBackupCommands(program);
 
 try {
   await program.parseAsync(process.argv);

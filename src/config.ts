@@ -56,6 +56,7 @@ export const ConfigSchema = z
     EXPERT_DRAW_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30).describe('Logins per minute per client address (each costs a memory-hard hash)'),
     EXPERT_DRAW_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
     EXPERT_DRAW_POLICY_FILE: z.string().min(1).optional().describe('JSON file of draw policy numbers (docs/policy.md); unset: the defaults of src/domain/policy.ts'),
+    EXPERT_DRAW_DRAW_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(64).describe('Due draws one instance runs at once; their writes share group commits'),
     EXPERT_DRAW_DRAW_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(6000).describe('Draw lease: renewed every third of it while a draw runs; a draw left half-done by a dead instance is aborted and redrawn after this'),
     EXPERT_DRAW_PUBLIC_URL: z.string().url().optional().describe('Base URL of the answer links sent to experts (unset: http://<host>:<port> of the listener)'),
     EXPERT_DRAW_TIME_ZONE: z

@@ -96,6 +96,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const calls = new CallWorker(roster, outbox, draws, (err) => console.error(`call worker: ${err instanceof Error ? err.message : String(err)}`));
   const scheduler = new Scheduler(store, projects, draws, now, {
     leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS,
+    concurrency: config.EXPERT_DRAW_DRAW_CONCURRENCY,
     onError: (id, err) => console.error(`draw of project ${id} failed: ${err instanceof Error ? err.message : String(err)}`),
     onPassError: (err) => console.error(`scheduler: ${err instanceof Error ? err.message : String(err)}`),
   });

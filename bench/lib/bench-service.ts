@@ -67,6 +67,8 @@ export async function openBenchService(options: BenchServiceOptions): Promise<Be
     env.EXPERT_DRAW_REDIS_PREFIX = options.redisPrefix ?? 'bench:';
   }
   if (options.policyFile) env.EXPERT_DRAW_POLICY_FILE = options.policyFile;
+  // Set in the shell to compare scheduler concurrencies (the burst suite).
+  if (process.env.EXPERT_DRAW_DRAW_CONCURRENCY) env.EXPERT_DRAW_DRAW_CONCURRENCY = process.env.EXPERT_DRAW_DRAW_CONCURRENCY;
   const config = loadConfig(env);
   let timed: TimedStore | null = null;
   const opened = await openContext(config, {

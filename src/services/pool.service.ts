@@ -1,13 +1,14 @@
 // The expert pool: every change is one audit-log entry (without personal data) committed together with the record it
 // changes and a bump of the pool version, so the pool can be rebuilt from the log and a draw can name its version.
 import { experts, idHashes, isPoolVersion, organisations, POOL_FEED, poolVersionExpected, poolVersionWrite, readPoolVersion, type ExpertRecord } from '../records/pool.js';
-import type { EntryPayloads, ServiceLog } from '../audit/entries.js';
+import type { Entry, EntryPayloads, ServiceLog } from '../audit/entries.js';
 import type { TokenClaims } from '../auth/roles.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import { Expert, type ExpertPersonal, type Organisation, type Relation } from '../domain/expert.js';
 import { AppError } from '../errors.js';
 import { msg, type Message } from '../i18n/message.js';
 import type { ImportError, ImportRow } from '../pool/import-parser.js';
+import { planUpsert } from '../pool/upsert.js';
 import { PoolIndex } from '../draw/pool-index.js';
 import { searchPool, type PoolQuery } from '../pool/search.js';
 import { RecordConflictError, type RecordExpectation, type RecordWrite, type Store } from '../store/store.js';
@@ -21,6 +22,22 @@ export interface ImportReport {
   readonly imported: number;
   readonly errors: readonly ImportError[];
   readonly poolVersion: number;
+}
+
+/** A revised pool file applied (or, for a dry run, only compared): what it adds, changes, leaves and retires. */
+export interface UpsertReport extends ImportReport {
+  readonly dryRun: boolean;
+  readonly added: readonly string[];
+  readonly changed: ReadonlyArray<{ readonly id: string; readonly changes: readonly string[] }>;
+  readonly unchanged: number;
+  /** In the pool, not in the file: retired by this import with retireMissing, otherwise only listed. */
+  readonly missing: readonly string[];
+  readonly retired: boolean;
+}
+
+export interface UpsertOptions {
+  readonly dryRun: boolean;
+  readonly retireMissing: boolean;
 }
 
 /** What the API shows of an expert: no name, phone or ID number, to any role. */
@@ -240,6 +257,73 @@ export class PoolService {
       this.version = next;
       this.index = null;
       return { imported: records.length, errors, poolVersion: next };
+    });
+  }
+
+  /**
+   * A revised pool file: new experts are added, known ones changed where the file differs, and (retireMissing) those
+   * the file leaves out are retired; nothing unless every row is valid. One transaction, one pool version, one entry per
+   * expert added, changed or retired. A dry run answers the same report and stores nothing.
+   */
+  upsert(rows: readonly ImportRow[], parseErrors: readonly ImportError[], options: UpsertOptions, by: TokenClaims): Promise<UpsertReport> {
+    return this.change(async () => {
+      if (rows.length === 0 && parseErrors.length === 0) throw new AppError('IMPORT_REJECTED', msg('pool.importEmpty'), { errors: [], rows: 0 });
+      const held = new Map([...this.experts].map(([id, r]) => [id, { expert: r.expert, idHash: r.idHash, personal: () => this.vault.open(id, r.sealed) }]));
+      const plan = planUpsert(held, rows, parseErrors, (n) => this.vault.idHash(n));
+      if (plan.errors.length > 0) throw new AppError('IMPORT_REJECTED', msg('pool.importRejected', { count: plan.errors.length }), { errors: plan.errors, rows: rows.length });
+      const retiring = options.retireMissing ? plan.missing : [];
+      const report = (poolVersion: number, dryRun: boolean): UpsertReport => ({
+        dryRun,
+        imported: plan.add.length + plan.change.length,
+        errors: [],
+        poolVersion,
+        added: plan.add.map((a) => a.row.expert.id),
+        changed: plan.change.map((c) => ({ id: c.row.expert.id, changes: c.changes })),
+        unchanged: plan.unchanged,
+        missing: plan.missing,
+        retired: retiring.length > 0 && !dryRun,
+      });
+      if (options.dryRun || plan.add.length + plan.change.length + retiring.length === 0) return report(this.version, options.dryRun);
+      const next = this.version + 1;
+      const at = new Date(this.now()).toISOString();
+      const entries: Entry[] = [];
+      const writes: RecordWrite[] = [];
+      const stored: ExpertRecord[] = [];
+      for (const { row, idHash } of plan.add) {
+        const r: ExpertRecord = { expert: row.expert, sealed: this.vault.seal(row.expert.id, row.personal), idHash, revision: 1, updatedAt: at };
+        entries.push({ type: 'expert.created', payload: { expert: r.expert, by: by.sub, import: true, poolVersion: next } });
+        writes.push(experts.write(r), idHashes.writeAt(idHash, r.expert.id));
+        stored.push(r);
+      }
+      for (const { row, idHash, changes, personalChanged } of plan.change) {
+        const current = this.record(row.expert.id);
+        const r: ExpertRecord = { ...current, expert: row.expert, ...(personalChanged ? { sealed: this.vault.seal(row.expert.id, row.personal), idHash } : {}), revision: current.revision + 1, updatedAt: at };
+        entries.push({ type: 'expert.updated', payload: { id: r.expert.id, changes: [...changes], expert: r.expert, by: by.sub, poolVersion: next } });
+        writes.push(experts.write(r));
+        // An ID number that moved: the old one no longer finds the expert at check-in.
+        if (idHash !== current.idHash) writes.push(idHashes.remove(current.idHash), idHashes.writeAt(idHash, r.expert.id));
+        stored.push(r);
+      }
+      for (const id of retiring) {
+        const current = this.record(id);
+        const r: ExpertRecord = { ...current, expert: { ...current.expert, status: 'retired', suspendedUntil: null }, revision: current.revision + 1, updatedAt: at };
+        entries.push({ type: 'expert.status', payload: { id, from: current.expert.status, to: 'retired', until: null, reason: 'not in the revised pool file', by: by.sub, poolVersion: next } });
+        writes.push(experts.write(r));
+        stored.push(r);
+      }
+      try {
+        await this.log.appendAll(entries, { writes: [...writes, poolVersionWrite(next)], expects: [poolVersionExpected(this.version)] });
+      } catch (err) {
+        if (err instanceof RecordConflictError) {
+          await this.reload();
+          throw new VersionMoved();
+        }
+        throw err;
+      }
+      for (const r of stored) this.experts.set(r.expert.id, r);
+      this.version = next;
+      this.index = null;
+      return report(next, false);
     });
   }
 

@@ -1,5 +1,6 @@
 // Bulk import of experts: UTF-8 CSV (with or without BOM, English or Chinese headers) or JSON lines. Every bad row is
-// reported with its line number; nothing is stored unless ?mode=valid asks for the valid rows alone.
+// reported with its line number; nothing is stored unless ?mode=valid asks for the valid rows alone. ?mode=upsert takes
+// a revised pool file (known experts changed, new ones added, left-out ones retired on request), with a dry run.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
@@ -43,12 +44,27 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           'Content-Type text/csv or application/x-ndjson. CSV columns (English or Chinese headers): id/专家编号, name/姓名, phone/手机, idNumber/身份证号, specialties/专业代码 (; separated), region/地区代码, employer/统一社会信用代码, status/状态, suspendedUntil/暂停至, unavailable/不可用日期. mode=all (default) stores nothing if any row is bad; mode=valid stores the valid rows.',
         tags: ['pool'],
         consumes: IMPORT_TYPES,
-        querystring: z.object({ mode: z.enum(['all', 'valid']).default('all').describe('all: nothing unless every row is valid; valid: store the valid rows') }),
+        querystring: z.object({
+          mode: z.enum(['all', 'valid', 'upsert']).default('all').describe('all: nothing unless every row is valid; valid: store the valid rows; upsert: a revised pool file — add new experts, change known ones where the file differs (nothing unless every row is valid)'),
+          dryRun: z.enum(['true', 'false']).default('false').describe('upsert only: answer what the file would add, change, leave and retire, and store nothing'),
+          retireMissing: z.enum(['true', 'false']).default('false').describe('upsert only: retire the experts of the pool that the file leaves out'),
+        }),
         response: {
           200: z.object({
-            imported: z.int().describe('Experts stored'),
+            imported: z.int().describe('Experts stored (upsert: added and changed)'),
             errors: z.array(ImportErrorSchema).describe('Every bad row (mode=valid: these were skipped)'),
             poolVersion: z.int().describe('Pool version after the import'),
+            upsert: z
+              .object({
+                dryRun: z.boolean().describe('Nothing was stored: this is what the file would do'),
+                added: z.array(z.string()).describe('Ids of the experts the file adds'),
+                changed: z.array(z.object({ id: z.string(), changes: z.array(z.string()).describe('Attributes that differ; `personal` for name, phone or ID number (never shown)') })).describe('Experts the file changes'),
+                unchanged: z.int().describe('Experts in the file exactly as the pool holds them'),
+                missing: z.array(z.string()).describe('Experts of the pool (not retired) that the file leaves out'),
+                retired: z.boolean().describe('Whether those were retired by this import (retireMissing=true)'),
+              })
+              .optional()
+              .describe('mode=upsert only: the comparison of the file with the pool'),
           }),
           ...errorResponses(409, 413, 415, 422),
         },
@@ -60,7 +76,14 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const format = detectFormat(request.headers['content-type'], raw.subarray(0, 4096));
       if (!format) throw new AppError('UNSUPPORTED_MEDIA_TYPE', msg('pool.importFormat'));
       const parsed = parseImport(raw, format);
-      const report = await app.ctx.pool.import(parsed.rows, parsed.errors, request.query.mode, request.principal);
+      const { mode, dryRun, retireMissing } = request.query;
+      if (mode === 'upsert') {
+        const r = await app.ctx.pool.upsert(parsed.rows, parsed.errors, { dryRun: dryRun === 'true', retireMissing: retireMissing === 'true' }, request.principal);
+        // A bad row refuses the whole file (IMPORT_REJECTED), so an answer has none.
+        const upsert = { dryRun: r.dryRun, added: [...r.added], changed: r.changed.map((c) => ({ id: c.id, changes: [...c.changes] })), unchanged: r.unchanged, missing: [...r.missing], retired: r.retired };
+        return { imported: r.imported, errors: [], poolVersion: r.poolVersion, upsert };
+      }
+      const report = await app.ctx.pool.import(parsed.rows, parsed.errors, mode, request.principal);
       // Each bad row's reason in the language asked for (mode=valid answers 200 with them).
       return localize({ ...report, errors: [...report.errors] }, answerLanguage(request, reply));
     },

@@ -1,0 +1,117 @@
+// `expert-draw backup` and `expert-draw restore`: a consistent copy of the embedded store while the service runs, and
+// its checked return (src/backup/backup.ts). On Redis, the backup is Redis's own persistence (docs/operations.md).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { backupSqlite, BackupError, CHECKPOINT_FILE, restoreSqlite } from '../backup/backup.js';
+import { loadConfig } from '../config.js';
+import { KEY_FILES } from '../instance-keys.js';
+import { NoteVerifier } from '../log/note.js';
+import { progressBar } from './progress.js';
+
+interface BackupOpts {
+  out: string;
+  dataDir?: string;
+  keysDir?: string;
+  withPrivateKeys?: boolean;
+  quiet?: boolean;
+}
+
+interface RestoreOpts {
+  from: string;
+  dataDir?: string;
+  keysDir?: string;
+  verifierKey?: string;
+  origin?: string;
+  checkpoint?: string;
+  quiet?: boolean;
+}
+
+/** A refusal is one line and exit code 1, never a stack trace. */
+async function refusing(work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (err) {
+    if (!(err instanceof BackupError)) throw err;
+    console.error(`refused: ${err.message}`);
+    process.exitCode = 1;
+  }
+}
+
+export function registerBackupCommands(program: Command): void {
+  program
+    .command('backup')
+    .description('copy the SQLite store (consistent, while the service runs) and the public keys into an empty folder')
+    .requiredOption('--out <dir>', 'an empty folder for the backup')
+    .option('--data-dir <dir>', 'the service\'s data folder (default: EXPERT_DRAW_DATA_DIR or ./data)')
+    .option('--keys-dir <dir>', 'the service\'s keys folder (default: EXPERT_DRAW_KEYS_DIR or ./keys)')
+    .option('--with-private-keys', 'copy the private key files too (keep such a backup as you keep the keys)')
+    .option('--quiet', 'no progress bar')
+    .addHelpText('after', '\nExample:\n  expert-draw backup --out /var/backups/expert-draw/$(date +%F)\n')
+    .action((opts: BackupOpts) =>
+      refusing(async () => {
+        const config = loadConfig();
+        if (config.EXPERT_DRAW_STORE !== 'sqlite') {
+          throw new BackupError('the store is Redis: back it up with Redis persistence (an RDB snapshot or a copy of the AOF with appendfsync always), as docs/operations.md says');
+        }
+        const bar = opts.quiet ? null : progressBar('copying pages');
+        const manifest = await backupSqlite({
+          dataDir: opts.dataDir ?? config.EXPERT_DRAW_DATA_DIR,
+          keysDir: opts.keysDir ?? config.EXPERT_DRAW_KEYS_DIR,
+          outDir: opts.out,
+          withPrivateKeys: opts.withPrivateKeys === true,
+          onProgress: (d, t) => bar?.update(d, t),
+        });
+        bar?.done();
+        console.log(`backup in ${opts.out}: ${manifest.logSize} log entries, latest checkpoint at ${manifest.checkpoint?.size ?? 'none'}`);
+        if (manifest.checkpoint) console.log(`keep a copy of ${join(opts.out, CHECKPOINT_FILE)} apart from the backups: a restore checks a backup against it`);
+        for (const [file, digest] of Object.entries(manifest.keys)) console.log(`  ${file} sha256:${digest}`);
+        if (!manifest.privateKeysIncluded) console.log('private keys not included (--with-private-keys): restore needs the instance\'s keys folder');
+      }),
+    );
+
+  program
+    .command('restore')
+    .description('check a backup (the whole log against the log key, and a checkpoint you kept) and copy it into an empty data folder')
+    .requiredOption('--from <dir>', 'the backup folder')
+    .option('--data-dir <dir>', 'an empty data folder to restore into (default: EXPERT_DRAW_DATA_DIR or ./data)')
+    .option('--keys-dir <dir>', `folder holding ${KEY_FILES.logVerifier} (default: EXPERT_DRAW_KEYS_DIR or ./keys)`)
+    .option('--verifier-key <key>', 'the log verifier key (name+id+key) instead of the keys folder')
+    .option('--origin <origin>', 'checkpoint origin (default: EXPERT_DRAW_LOG_ORIGIN)')
+    .option('--checkpoint <file>', 'a signed checkpoint you kept apart from the backups (e.g. the checkpoint.txt of a later backup, or one from a proof bundle): the backup must hold its tree')
+    .option('--quiet', 'no progress bar')
+    .addHelpText('after', '\nExample:\n  expert-draw restore --from /var/backups/expert-draw/2026-12-03 --checkpoint kept-checkpoint.txt\n')
+    .action((opts: RestoreOpts) =>
+      refusing(async () => {
+        const config = loadConfig();
+        const keyFile = join(opts.keysDir ?? config.EXPERT_DRAW_KEYS_DIR, KEY_FILES.logVerifier);
+        let verifierKey = opts.verifierKey;
+        if (verifierKey === undefined) {
+          try {
+            verifierKey = readFileSync(keyFile, 'utf8').trim();
+          } catch {
+            throw new BackupError(`cannot read the log verifier key ${keyFile}: give --keys-dir or --verifier-key`);
+          }
+        }
+        let checkpoint: string | undefined;
+        if (opts.checkpoint !== undefined) {
+          try {
+            checkpoint = readFileSync(opts.checkpoint, 'utf8');
+          } catch {
+            throw new BackupError(`cannot read the kept checkpoint ${opts.checkpoint}`);
+          }
+        }
+        const bar = opts.quiet ? null : progressBar('verifying');
+        const report = await restoreSqlite({
+          fromDir: opts.from,
+          dataDir: opts.dataDir ?? config.EXPERT_DRAW_DATA_DIR,
+          verifier: NoteVerifier.fromKey(verifierKey),
+          origin: opts.origin ?? config.EXPERT_DRAW_LOG_ORIGIN,
+          ...(checkpoint === undefined ? {} : { checkpoint }),
+          onProgress: (d, t) => bar?.update(d, t),
+        });
+        bar?.done();
+        console.log(`restored: ${report.logSize} entries and ${report.checkpoints} checkpoints verified` + (report.keptCheckpoint === null ? ' (no kept checkpoint given)' : `; holds the kept checkpoint at ${report.keptCheckpoint}`));
+      }),
+    );
+}

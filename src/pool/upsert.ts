@@ -1,0 +1,75 @@
+// A revised pool file against the pool as it is: which experts it adds, which it changes (and what), which it leaves as
+// they are, and which are in the pool but not in the file (to be retired, when asked). Pure: the pool service applies
+// the plan, and shows it unapplied for a dry run.
+import type { Expert, ExpertPersonal } from '../domain/expert.js';
+import { msg } from '../i18n/message.js';
+import type { ImportError, ImportRow } from './import-parser.js';
+
+/** The pool attributes a file may change; `personal` stands for name, phone or ID number (never shown). */
+const COMPARED = ['specialties', 'region', 'employer', 'status', 'suspendedUntil', 'unavailable', 'relations'] as const satisfies ReadonlyArray<keyof Expert>;
+
+/** An expert as the pool holds it, for the comparison. */
+export interface Held {
+  readonly expert: Expert;
+  readonly idHash: string;
+  /** Opens the expert's sealed personal data (only to compare it). */
+  readonly personal: () => ExpertPersonal;
+}
+
+export interface UpsertPlan {
+  readonly add: ReadonlyArray<{ readonly row: ImportRow; readonly idHash: string }>;
+  readonly change: ReadonlyArray<{ readonly row: ImportRow; readonly idHash: string; readonly changes: readonly string[]; readonly personalChanged: boolean }>;
+  readonly unchanged: number;
+  /** Ids in the pool, not retired, that the file leaves out. */
+  readonly missing: readonly string[];
+  readonly errors: readonly ImportError[];
+}
+
+/** What changed between an expert and its row: the names of the attributes, and `personal` for personal data. */
+export function changedFields(held: Held, row: ImportRow): { changes: string[]; personalChanged: boolean } {
+  const changes: string[] = COMPARED.filter((k) => JSON.stringify(held.expert[k]) !== JSON.stringify(row.expert[k]));
+  const p = held.personal();
+  const personalChanged = p.name !== row.personal.name || p.phone !== row.personal.phone || p.idNumber.toUpperCase() !== row.personal.idNumber.toUpperCase();
+  if (personalChanged) changes.push('personal');
+  return { changes, personalChanged };
+}
+
+/**
+ * The plan for `rows` against `pool`. An ID number may move with its expert but never to another one (in the pool or
+ * earlier in the file); an id given twice is refused (the parser refuses it first for files).
+ */
+export function planUpsert(pool: ReadonlyMap<string, Held>, rows: readonly ImportRow[], parseErrors: readonly ImportError[], idHash: (idNumber: string) => string): UpsertPlan {
+  const errors: ImportError[] = [...parseErrors];
+  const holderOf = new Map<string, string>();
+  for (const [id, held] of pool) holderOf.set(held.idHash, id);
+  const seen = new Set<string>();
+  const add: Array<UpsertPlan['add'][number]> = [];
+  const change: Array<UpsertPlan['change'][number]> = [];
+  let unchanged = 0;
+  for (const row of rows) {
+    const id = row.expert.id;
+    if (seen.has(id)) {
+      errors.push({ line: row.line, field: 'id', code: 'DUPLICATE_ID', message: msg('importRow.idInPool', { id }) });
+      continue;
+    }
+    const hash = idHash(row.personal.idNumber);
+    const holder = holderOf.get(hash);
+    if (holder !== undefined && holder !== id) {
+      errors.push({ line: row.line, field: 'idNumber', code: 'DUPLICATE_ID_NUMBER', message: msg('importRow.idNumberInPool') });
+      continue;
+    }
+    seen.add(id);
+    holderOf.set(hash, id);
+    const held = pool.get(id);
+    if (!held) {
+      add.push({ row, idHash: hash });
+      continue;
+    }
+    const { changes, personalChanged } = changedFields(held, row);
+    if (changes.length === 0) unchanged++;
+    else change.push({ row, idHash: hash, changes, personalChanged });
+  }
+  const missing = [...pool.values()].filter((h) => !seen.has(h.expert.id) && h.expert.status !== 'retired').map((h) => h.expert.id).sort();
+  errors.sort((a, b) => a.line - b.line);
+  return { add, change, unchanged, missing, errors };
+}

@@ -1,0 +1,78 @@
+// A revised pool file (mode=upsert) on both stores: a dry run shows what it would add, change, leave and retire and
+// stores nothing; the real run stores exactly that in one pool version; an ID number never moves to another expert.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticPersonal, syntheticUscc } from '../../../src/pool/generator.js';
+import { build, type Built } from '../../helper.js';
+
+const EMPLOYER = syntheticUscc(9901);
+const row = (n: number, extra: Record<string, unknown> = {}, personal = syntheticPersonal(n)) =>
+  JSON.stringify({ id: `E${String(n).padStart(7, '0')}`, specialties: ['C990101'], region: '330106', employer: EMPLOYER, status: 'active', personal, ...extra });
+const file = (rows: string[]) => `${rows.join('\n')}\n`;
+
+for (const store of ['sqlite', 'redis'] as const) {
+  describe(`upsert import (${store} store)`, () => {
+    let t: Built;
+    const post = (body: string, query: string) =>
+      t.app.inject({ method: 'POST', url: `/v1/experts/import?${query}`, headers: { ...t.auth('pool-manager'), 'content-type': 'application/x-ndjson', 'accept-language': 'en' }, payload: body });
+    beforeAll(async () => {
+      t = await build({ EXPERT_DRAW_STORE: store });
+      const first = await post(file([1, 2, 3, 4, 5].map((n) => row(n))), 'mode=all');
+      expect(first.statusCode, first.body).toBe(200);
+    });
+    afterAll(async () => {
+      await t.close();
+    });
+
+    it('shows the diff in a dry run, stores nothing, then applies exactly it', async () => {
+      // 1 unchanged, 2 a new specialty, 3 a new phone, 4 left out, 5 left out, 6 new.
+      const revised = file([row(1), row(2, { specialties: ['C990101', 'C990102'] }), row(3, {}, { ...syntheticPersonal(3), phone: '13900000003' }), row(6)]);
+      const size = await t.ctx.store.logSize();
+      const version = t.ctx.pool.poolVersion;
+      const dry = await post(revised, 'mode=upsert&dryRun=true&retireMissing=true');
+      expect(dry.statusCode, dry.body).toBe(200);
+      expect(dry.json()).toEqual({
+        imported: 3,
+        errors: [],
+        poolVersion: version,
+        upsert: { dryRun: true, added: ['E0000006'], changed: [{ id: 'E0000002', changes: ['specialties'] }, { id: 'E0000003', changes: ['personal'] }], unchanged: 1, missing: ['E0000004', 'E0000005'], retired: false },
+      });
+      // Nothing stored, and no personal value in the answer.
+      expect(await t.ctx.store.logSize()).toBe(size);
+      expect(t.ctx.pool.poolVersion).toBe(version);
+      expect(dry.body).not.toContain('13900000003');
+
+      const real = await post(revised, 'mode=upsert&retireMissing=true');
+      expect(real.statusCode, real.body).toBe(200);
+      expect(real.json().poolVersion).toBe(version + 1);
+      expect(real.json().upsert).toMatchObject({ dryRun: false, retired: true, missing: ['E0000004', 'E0000005'] });
+      // One entry per expert added, changed or retired; one pool version.
+      const types = [];
+      for (let i = size; i < (await t.ctx.store.logSize()); i++) types.push(JSON.parse((await t.ctx.auditLog.entry(i)).toString()).type);
+      expect(types).toEqual(['expert.created', 'expert.updated', 'expert.updated', 'expert.status', 'expert.status']);
+      expect(t.ctx.pool.expert('E0000002')?.specialties).toEqual(['C990101', 'C990102']);
+      expect(t.ctx.pool.personal('E0000003').phone).toBe('13900000003');
+      expect(t.ctx.pool.expert('E0000004')?.status).toBe('retired');
+      // The same file again changes nothing (and retires nobody twice).
+      const again = await post(revised, 'mode=upsert&retireMissing=true');
+      expect(again.json()).toMatchObject({ imported: 0, poolVersion: version + 1, upsert: { unchanged: 4, added: [], changed: [], missing: [] } });
+    });
+
+    it('moves an ID number with its expert, and never to another expert; a bad row refuses the whole file', async () => {
+      // Expert 1 gets a corrected ID number: the old one no longer finds them at check-in, the new one does.
+      const corrected = syntheticPersonal(901);
+      const moved = await post(file([row(1, {}, corrected)]), 'mode=upsert');
+      expect(moved.statusCode, moved.body).toBe(200);
+      expect(await t.ctx.pool.byIdNumber(corrected.idNumber)).toBe('E0000001');
+      expect(await t.ctx.pool.byIdNumber(syntheticPersonal(1).idNumber)).toBeUndefined();
+      // Expert 2 cannot take expert 1's number; with one bad row nothing of the file is stored.
+      const size = await t.ctx.store.logSize();
+      const taken = await post(file([row(7), row(2, {}, { ...syntheticPersonal(2), idNumber: corrected.idNumber })]), 'mode=upsert');
+      expect(taken.statusCode).toBe(422);
+      expect(taken.json().error.code).toBe('IMPORT_REJECTED');
+      expect(taken.json().error.details.errors).toEqual([{ line: 2, field: 'idNumber', code: 'DUPLICATE_ID_NUMBER', message: expect.any(String) }]);
+      expect(taken.body).not.toContain(corrected.idNumber);
+      expect(await t.ctx.store.logSize()).toBe(size);
+      expect(t.ctx.pool.expert('E0000007')).toBeUndefined();
+    });
+  });
+}
