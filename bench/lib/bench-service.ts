@@ -16,7 +16,30 @@ import { TimedStore } from './timed-store.js';
 
 /** Who the suites act as when they call a service directly (the HTTP requests carry a real token instead). */
 export const BENCH_OPERATOR: TokenClaims = { sub: 'bench-operator', role: 'operator', iat: 0, exp: 0 };
-export const BENCH_SUPERVISOR: TokenClaims = { sub: 'bench-supervisor', role: 'supervisor', iat: 0, exp: 0 };
+
+/**
+ * Two people logged in, an operator and a supervisor, as a two-person unseal needs (a machine token may not approve):
+ * accounts made as an administrator makes them, past the forced first password change. About a second of scrypt each.
+ */
+let approverSets = 0;
+export async function benchApprovers(ctx: AppContext): Promise<[TokenClaims, TokenClaims]> {
+  const approvers: TokenClaims[] = [];
+  const set = ++approverSets;
+  for (const role of ['operator', 'supervisor'] as const) {
+    const username = `bench-${role}-${process.pid}-${set}`;
+    const first = 'bench-first-password-1';
+    await ctx.users.create({ username, displayName: `bench ${role}`, role, site: null, password: first }, 'bench');
+    const login = await ctx.sessions.login(username, first);
+    const changed = await ctx.sessions.changePassword(claimsOf(login.accessToken), first, 'bench-own-password-2');
+    approvers.push(claimsOf(changed.accessToken));
+  }
+  return [approvers[0]!, approvers[1]!];
+}
+
+/** The claims of an access token the service issued (read, not verified: the service signed it). */
+function claimsOf(accessToken: string): TokenClaims {
+  return JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString('utf8')) as TokenClaims;
+}
 const BENCH_ADMIN: TokenClaims = { sub: 'bench-admin', role: 'admin', iat: 0, exp: 0 };
 
 /**

@@ -18,8 +18,9 @@ export interface StoreTimes {
   readonly checkpoints: MethodTotals;
   readonly other: MethodTotals;
   /**
-   * readChanges with a wait (a follower's blocking read of the change feed, Redis): idle time rather than work, kept
-   * apart from `other` so that per-request totals are not swamped by it.
+   * readChanges: followers reading the change feed, blocking (the pool's, on Redis) or polling (the sessions', every
+   * quarter second): idle time rather than work, kept apart from `other` so that per-request totals are not swamped by
+   * it and an idle instance counts as quiet. What a change makes a follower read is counted where it reads it.
    */
   readonly waits: MethodTotals;
   /** claimLease and releaseLease (each a durable write on SQLite, a script on Redis). */
@@ -108,7 +109,7 @@ export class TimedStore implements Store {
   }
 
   readChanges(cursor: string, limit: number, waitMs?: number): ReturnType<Store['readChanges']> {
-    return this.time(waitMs ? this.times.waits : this.times.other, () => this.inner.readChanges(cursor, limit, waitMs));
+    return this.time(this.times.waits, () => this.inner.readChanges(cursor, limit, waitMs));
   }
 
   readEntriesWithLeaves(start: number, end: number): ReturnType<Store['readEntriesWithLeaves']> {

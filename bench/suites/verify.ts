@@ -8,7 +8,7 @@ import type { DrawRequest } from '../../src/domain/request.js';
 import { NoteVerifier } from '../../src/log/note.js';
 import { generatePool } from '../../src/pool/generator.js';
 import { verifyDrawProof, type VerifyDrawProofOptions } from '../../src/verify/draw-proof.js';
-import { BENCH_OPERATOR, BENCH_SUPERVISOR, benchRegistration, importPool, openBenchService, type BenchService } from '../lib/bench-service.js';
+import { BENCH_OPERATOR, benchApprovers, benchRegistration, importPool, openBenchService, type BenchService } from '../lib/bench-service.js';
 import { profiled, type ProfileSummary } from '../lib/cpu-profile.js';
 import { formatPoolSize, formatTable, ms } from '../lib/format.js';
 import { machineInfo, type MachineInfo } from '../lib/machine.js';
@@ -129,6 +129,7 @@ async function disclosedProofs(service: BenchService, clock: { now: number }, po
   const drawMs: number[] = [];
   const discloseMs: number[] = [];
   const proofMs: number[] = [];
+  const approvers = await benchApprovers(ctx);
   for (let i = 0; i < n; i++) {
     clock.now = REGISTERED_AT;
     const id = `V-${shape.name}-${i}`;
@@ -137,7 +138,7 @@ async function disclosedProofs(service: BenchService, clock: { now: number }, po
     const { drawId } = await ctx.draws.run(id, 'immediate', BENCH_OPERATOR);
     drawMs.push(performance.now() - t);
     clock.now = AFTER_OPENING;
-    for (const who of [BENCH_OPERATOR, BENCH_SUPERVISOR]) await ctx.roster.approveUnseal(drawId, id, BID_OPENING, who);
+    for (const who of approvers) await ctx.roster.approveUnseal(drawId, id, BID_OPENING, who);
     t = performance.now();
     await ctx.disclosure.disclose(drawId, BENCH_OPERATOR);
     discloseMs.push(performance.now() - t);
