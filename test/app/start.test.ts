@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { http } from '../helpers/http.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'expert-draw-start-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,12 +47,12 @@ describe('npm start', () => {
 
   it('generates development keys on first start, serves the API and its docs, and says how to get a token', async () => {
     const run = await withServer(async (url) => {
-      const health = await fetch(`${url}/health`);
-      expect(await health.json()).toMatchObject({ status: 'ok', store: 'sqlite' });
-      expect((await fetch(`${url}/docs/json`)).status).toBe(200);
+      const health = await http(`${url}/health`);
+      expect(health.json()).toMatchObject({ status: 'ok', store: 'sqlite' });
+      expect((await http(`${url}/docs/json`)).status).toBe(200);
       const token = cli('token', 'issue', '--role', 'operator', '--subject', 'op-1').stdout.trim();
-      const session = await fetch(`${url}/v1/session`, { headers: { authorization: `Bearer ${token}` } });
-      expect(await session.json()).toMatchObject({ subject: 'op-1', role: 'operator' });
+      const session = await http(`${url}/v1/session`, { headers: { authorization: `Bearer ${token}` } });
+      expect(session.json()).toMatchObject({ subject: 'op-1', role: 'operator' });
     });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/generated development keys/);
@@ -65,7 +66,7 @@ describe('npm start', () => {
     expect(demo.status).toBe(0);
     expect(demo.stdout).toMatch(/commit logged at index 0/);
     const run = await withServer(async (url) => {
-      expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ status: 'ok', logSize: 2 });
+      expect((await http(`${url}/health`)).json()).toMatchObject({ status: 'ok', logSize: 2 });
     });
     expect(run.stdout).not.toMatch(/generated development keys/);
     const verify = cli('log', 'verify', '--quiet');
@@ -79,7 +80,7 @@ describe('npm start', () => {
     db.prepare('UPDATE log_entries SET data = ? WHERE idx = 1').run(Buffer.from(row.data.toString().replace('"draw.result"', '"draw.resulT"')));
     db.close();
     const run = await withServer(async (url) => {
-      expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ status: 'degraded', logBreak: { index: 1 } });
+      expect((await http(`${url}/health`)).json()).toMatchObject({ status: 'degraded', logBreak: { index: 1 } });
     });
     expect(run.stderr).toMatch(/fails its self-check at index 1/);
     const verify = cli('log', 'verify', '--quiet');
