@@ -25,6 +25,9 @@ import type { Store } from './store/store.js';
 
 export interface OpenedContext {
   readonly ctx: AppContext;
+  /** Stops the background work: no new draw or call pass starts; resolves when those under way have ended. */
+  stop(): Promise<void>;
+  /** stop(), then the log (pending appends, a final checkpoint) and the store, in that order. */
   close(): Promise<void>;
 }
 
@@ -81,11 +84,12 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
     scheduler.start();
     calls.start();
   }
+  const stop = async () => void (await Promise.all([scheduler.stop(), calls.stop()]));
   return {
     ctx: { config, keys, store, auditLog, vault, pool, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, now },
+    stop,
     async close() {
-      await scheduler.stop();
-      await calls.stop();
+      await stop();
       pool.stop();
       await auditLog.close();
       await store.close();

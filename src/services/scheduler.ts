@@ -41,6 +41,8 @@ export class Scheduler {
   private readonly onError: (projectId: string, err: unknown) => void;
   private readonly leaseMs: number;
   private readonly concurrency: number;
+  /** Set by stop(): draws under way finish, no further due draw starts (it stays `scheduled` for the next start). */
+  private stopping = false;
   readonly instanceId: string;
 
   constructor(
@@ -99,7 +101,7 @@ export class Scheduler {
     // A few workers take the due projects in turn; the draw takes the project's lease itself (DrawService.run: the one
     // an immediate draw holds too).
     const worker = async (): Promise<void> => {
-      for (let id = due.shift(); id !== undefined; id = due.shift()) await this.drawDue(id, report);
+      for (let id = due.shift(); id !== undefined && !this.stopping; id = due.shift()) await this.drawDue(id, report);
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, due.length) }, worker));
     return report;
@@ -121,10 +123,16 @@ export class Scheduler {
   }
 
   start(intervalMs = 1000): void {
+    this.stopping = false;
     this.periodic.start(intervalMs);
   }
 
+  /**
+   * Graceful stop: no further pass, and the pass under way starts no further draw; resolves once the draws it had
+   * started have ended (their results durable, or their failure logged). Due projects not started stay `scheduled`.
+   */
   stop(): Promise<void> {
+    this.stopping = true;
     return this.periodic.stop();
   }
 }

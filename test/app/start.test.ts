@@ -1,30 +1,41 @@
 // `npm start` end to end in a child process: development keys on first start, the API answering, the log continuing
 // across restarts, production refusing to start without keys, and a tampered log reported at start-up.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { builtApp } from '../helpers/built-app.js';
 import { http } from '../helpers/http.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'expert-draw-start-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const env = (extra: Record<string, string> = {}) => ({ ...process.env, EXPERT_DRAW_DATA_DIR: join(dir, 'data'), EXPERT_DRAW_KEYS_DIR: join(dir, 'keys'), EXPERT_DRAW_PORT: '0', EXPERT_DRAW_LOG_LEVEL: 'warn', ...extra });
 
+interface Started {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly code: number | null;
+  /** The server's own process (npm start runs it as a child of npm). */
+  readonly pid: number;
+}
+const TSX_SERVER = { command: process.execPath, args: ['--import', 'tsx', 'src/server.ts'] };
+
 /** Starts the server, waits for its URL, runs `check`, stops it with SIGTERM; returns what it printed. */
-async function withServer(check: (url: string) => Promise<void>, extra: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number | null }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: env(extra) });
+async function withServer(check: (url: string) => Promise<void>, extra: Record<string, string> = {}, start: { command: string; args: string[]; cwd?: string } = TSX_SERVER): Promise<Started> {
+  const child = spawn(start.command, start.args, { env: env(extra), cwd: start.cwd });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  const url = await new Promise<string>((resolve, reject) => {
+  // 'close', not 'exit': the output is read to its end before the exit is reported.
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  const { url, pid } = await new Promise<{ url: string; pid: number }>((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
       stdout += `${line}\n`;
-      const m = /listening on (http:\/\/\S+)/.exec(line);
-      if (m) resolve(m[1]!);
+      const m = /listening on (http:\/\/\S+) \(pid (\d+)/.exec(line);
+      if (m) resolve({ url: m[1]!, pid: Number(m[2]) });
     });
     void exited.then(() => reject(new Error(`server exited: ${stderr}`)));
   });
@@ -33,7 +44,9 @@ async function withServer(check: (url: string) => Promise<void>, extra: Record<s
   } finally {
     child.kill('SIGTERM');
   }
-  return { stdout, stderr, code: await exited };
+  // Awaited first: what the server prints while it shuts down belongs to the answer.
+  const code = await exited;
+  return { stdout, stderr, code, pid };
 }
 
 const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { encoding: 'utf8', env: env() });
@@ -86,5 +99,47 @@ describe('npm start', () => {
     const verify = cli('log', 'verify', '--quiet');
     expect(verify.stdout).toMatch(/^BROKEN at index 1: entry does not match its stored leaf hash/);
     expect(verify.status).toBe(1);
+  });
+});
+
+describe('npm start of the built service', () => {
+  /** Whether a process is still there (signal 0 tests for existence). */
+  const running = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('serves without compiling, and SIGTERM to npm stops the server too: nothing keeps running', async () => {
+    const app = mkdtempSync(join(tmpdir(), 'expert-draw-npm-start-'));
+    try {
+      cpSync(await builtApp(), app, { recursive: true });
+      symlinkSync(resolve('node_modules'), join(app, 'node_modules'));
+      const run = await withServer(async (url) => {
+        expect((await http(`${url}/health`)).json()).toMatchObject({ status: 'ok' });
+      }, { EXPERT_DRAW_DATA_DIR: join(app, 'data'), EXPERT_DRAW_KEYS_DIR: join(app, 'keys') }, { command: 'npm', args: ['start'], cwd: app });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/SIGTERM: shutting down/);
+      expect(run.stdout).toMatch(/expert-draw: stopped/);
+      expect(running(run.pid)).toBe(false);
+    } finally {
+      rmSync(app, { recursive: true, force: true });
+    }
+  }, 240_000);
+
+  it('says how to build when there is nothing built', () => {
+    const app = mkdtempSync(join(tmpdir(), 'expert-draw-npm-start-'));
+    try {
+      cpSync('package.json', join(app, 'package.json'));
+      cpSync('scripts', join(app, 'scripts'), { recursive: true });
+      const run = spawnSync('npm', ['start'], { cwd: app, encoding: 'utf8', env: env() });
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain('dist/src/server.js is missing: build it with `npm run build`');
+    } finally {
+      rmSync(app, { recursive: true, force: true });
+    }
   });
 });
