@@ -69,6 +69,7 @@ export const ConfigSchema = z
       .describe('HMAC key shared with the gateway (hex)'),
     EXPERT_DRAW_SITE_CA_FILE: z.string().min(1).optional().describe('Site CA certificate (PEM) that site certificates must chain to (default: <keys dir>/ca/ca.pem)'),
     EXPERT_DRAW_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1000).describe('Answer 503 while the event loop lags more than this (0: never)'),
+    EXPERT_DRAW_MIN_FREE_DISK_MB: z.coerce.number().int().min(0).max(1_000_000_000).default(64).describe('SQLite: /readyz answers 503 while the data volume has less free space than this (0: not checked)'),
     EXPERT_DRAW_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000).describe('On SIGTERM, time allowed for draws and requests under way to finish before the process exits anyway (exit code 1)'),
     EXPERT_DRAW_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000).describe('Checkpoint cadence while entries arrive'),
   })

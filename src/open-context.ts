@@ -20,6 +20,7 @@ import { OutboxService } from './services/outbox.service.js';
 import { RosterService } from './services/roster.service.js';
 import { SiteService } from './services/site.service.js';
 import { SelectionHistory } from './services/selection-history.js';
+import { Readiness } from './services/readiness.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
@@ -80,13 +81,25 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
     onError: (id, err) => console.error(`draw of project ${id} failed: ${err instanceof Error ? err.message : String(err)}`),
     onPassError: (err) => console.error(`scheduler: ${err instanceof Error ? err.message : String(err)}`),
   });
+  const readiness = new Readiness({
+    store,
+    log: auditLog,
+    keysLoaded: () => keys.logSigner !== undefined && keys.jwt.privateKey !== undefined && keys.sealing.privateKey !== undefined,
+    dataDir: config.EXPERT_DRAW_STORE === 'sqlite' ? config.EXPERT_DRAW_DATA_DIR : null,
+    minFreeBytes: config.EXPERT_DRAW_MIN_FREE_DISK_MB * 1024 * 1024,
+    onChange: (report, cause) => {
+      const problems = Object.entries(report.checks).flatMap(([name, c]) => (c.ok ? [] : [`${name}: ${c.reason}`]));
+      if (report.ready) console.log('expert-draw: ready again');
+      else console.error(`expert-draw: not ready: ${problems.join('; ')}${cause ? ` (${cause instanceof Error ? cause.message : String(cause)})` : ''}`);
+    },
+  });
   if (opts.schedule) {
     scheduler.start();
     calls.start();
   }
   const stop = async () => void (await Promise.all([scheduler.stop(), calls.stop()]));
   return {
-    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, now },
+    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, readiness, now },
     stop,
     async close() {
       await stop();

@@ -29,6 +29,8 @@ const PROJECTS: Owner[] = ['centre', 'site-1', 'site-2'];
 
 const TABLE: Record<string, Row> = {
   'GET /health': { public: true },
+  'GET /livez': { public: true },
+  'GET /readyz': { public: true },
   'POST /v1/responses/{token}': { public: true },
   'GET /v1/session': { any: [...ALL_CENTRE, 'site@own', 'checkin@own'] },
   'POST /v1/experts': { any: POOL },
@@ -108,6 +110,10 @@ function requestFor(route: string, owner: Owner | null): { url: string; payload?
   switch (route) {
     case 'GET /health':
       return { url: '/health' };
+    case 'GET /livez':
+      return { url: '/livez' };
+    case 'GET /readyz':
+      return { url: '/readyz' };
     case 'POST /v1/responses/{token}':
       return { url: `/v1/responses/${responseToken}`, payload: { answer: 'decline' } };
     case 'GET /v1/session':

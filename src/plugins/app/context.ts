@@ -13,6 +13,7 @@ import type { CallWorker } from '../../services/call-worker.js';
 import type { OutboxService } from '../../services/outbox.service.js';
 import type { RosterService } from '../../services/roster.service.js';
 import type { SiteService } from '../../services/site.service.js';
+import type { Readiness } from '../../services/readiness.js';
 import type { Store } from '../../store/store.js';
 
 export interface AppContext {
@@ -31,6 +32,8 @@ export interface AppContext {
   readonly outbox: OutboxService;
   readonly calls: CallWorker;
   readonly sites: SiteService;
+  /** Whether this instance may take traffic (GET /readyz). */
+  readonly readiness: Readiness;
   /** Current time in ms; tests drive it. */
   readonly now: () => number;
 }
