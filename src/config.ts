@@ -46,6 +46,11 @@ export const ConfigSchema = z
       .optional()
       .transform((v) => (v === undefined ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((a) => a.trim())))
       .describe('Reverse proxies in front of the service whose X-Forwarded-For is believed (rate limits and logs see the real client); unset: none'),
+    EXPERT_DRAW_METRICS_HOST: z.string().min(1).default('127.0.0.1').describe('Address of the Prometheus metrics listener (GET /metrics, no token: keep it on a network only the monitoring reaches)'),
+    EXPERT_DRAW_METRICS_PORT: z
+      .union([z.literal('off'), z.coerce.number().int().min(0).max(65535)])
+      .default(9464)
+      .describe('Port of the metrics listener (0: any free port; off: no metrics listener)'),
     EXPERT_DRAW_PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port (0: any free port)'),
     EXPERT_DRAW_TOKEN_MAX_TTL_S: z.coerce.number().int().min(60).max(86_400).default(8 * 3600).describe('Longest accepted token lifetime'),
     EXPERT_DRAW_BODY_LIMIT: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024).describe('Largest request body in bytes (bulk import: 32×)'),

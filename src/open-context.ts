@@ -21,6 +21,7 @@ import { RosterService } from './services/roster.service.js';
 import { SiteService } from './services/site.service.js';
 import { SelectionHistory } from './services/selection-history.js';
 import { Readiness } from './services/readiness.js';
+import { ServiceMetrics } from './metrics/metrics.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
@@ -73,13 +74,15 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   await roster.indexDeadlines();
   const sites = new SiteService(store, auditLog, config.EXPERT_DRAW_SITE_CA_FILE ?? join(config.EXPERT_DRAW_KEYS_DIR, 'ca', 'ca.pem'), now);
   const history = await SelectionHistory.open(store, vault);
-  const draws = new DrawService({ store, log: auditLog, pool, projects, sealing: keys.sealing, now, roster, sites, history, leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS });
+  const metrics = new ServiceMetrics();
+  const draws = new DrawService({ store, log: auditLog, pool, projects, sealing: keys.sealing, now, roster, sites, history, leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS, observe: (kind, outcome, seconds) => metrics.drawEnded(kind, outcome, seconds) });
   const disclosure = new DisclosureService(store, auditLog, projects, roster, history, keys.sealing.privateKey);
-  const calls = new CallWorker(roster, outbox, draws, (err) => console.error(`call worker: ${err instanceof Error ? err.message : String(err)}`));
+  const calls = new CallWorker(roster, outbox, draws, (err) => console.error(`call worker: ${err instanceof Error ? err.message : String(err)}`), (tick) => metrics.delivered(tick));
   const scheduler = new Scheduler(store, projects, draws, now, {
     leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS,
     onError: (id, err) => console.error(`draw of project ${id} failed: ${err instanceof Error ? err.message : String(err)}`),
     onPassError: (err) => console.error(`scheduler: ${err instanceof Error ? err.message : String(err)}`),
+    onDrawStart: (lateMs) => metrics.drawStarted(lateMs / 1000),
   });
   const readiness = new Readiness({
     store,
@@ -93,13 +96,21 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
       else console.error(`expert-draw: not ready: ${problems.join('; ')}${cause ? ` (${cause instanceof Error ? cause.message : String(cause)})` : ''}`);
     },
   });
+  metrics.observe({
+    logSize: () => auditLog.size,
+    logSelfCheckOk: () => auditLog.integrity === null,
+    checkpoint: () => auditLog.checkpointStatus,
+    leasesHeld: () => draws.leasesHeld,
+    outbox: () => outbox.depth(),
+    ready: async () => (await readiness.check()).ready,
+  });
   if (opts.schedule) {
     scheduler.start();
     calls.start();
   }
   const stop = async () => void (await Promise.all([scheduler.stop(), calls.stop()]));
   return {
-    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, readiness, now },
+    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, readiness, metrics, now },
     stop,
     async close() {
       await stop();

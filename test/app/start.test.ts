@@ -4,15 +4,17 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { builtApp } from '../helpers/built-app.js';
 import { http } from '../helpers/http.js';
+import { parsePrometheusText } from '../helpers/prometheus.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'expert-draw-start-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const env = (extra: Record<string, string> = {}) => ({ ...process.env, EXPERT_DRAW_DATA_DIR: join(dir, 'data'), EXPERT_DRAW_KEYS_DIR: join(dir, 'keys'), EXPERT_DRAW_PORT: '0', EXPERT_DRAW_LOG_LEVEL: 'warn', ...extra });
+const env = (extra: Record<string, string> = {}) => ({ ...process.env, EXPERT_DRAW_DATA_DIR: join(dir, 'data'), EXPERT_DRAW_KEYS_DIR: join(dir, 'keys'), EXPERT_DRAW_PORT: '0', EXPERT_DRAW_METRICS_PORT: '0', EXPERT_DRAW_LOG_LEVEL: 'warn', ...extra });
 
 interface Started {
   readonly stdout: string;
@@ -24,7 +26,7 @@ interface Started {
 const TSX_SERVER = { command: process.execPath, args: ['--import', 'tsx', 'src/server.ts'] };
 
 /** Starts the server, waits for its URL, runs `check`, stops it with SIGTERM; returns what it printed. */
-async function withServer(check: (url: string) => Promise<void>, extra: Record<string, string> = {}, start: { command: string; args: string[]; cwd?: string } = TSX_SERVER): Promise<Started> {
+async function withServer(check: (url: string, printed: string) => Promise<void>, extra: Record<string, string> = {}, start: { command: string; args: string[]; cwd?: string } = TSX_SERVER): Promise<Started> {
   const child = spawn(start.command, start.args, { env: env(extra), cwd: start.cwd });
   let stdout = '';
   let stderr = '';
@@ -40,7 +42,7 @@ async function withServer(check: (url: string) => Promise<void>, extra: Record<s
     void exited.then(() => reject(new Error(`server exited: ${stderr}`)));
   });
   try {
-    await check(url);
+    await check(url, stdout);
   } finally {
     child.kill('SIGTERM');
   }
@@ -58,8 +60,13 @@ describe('npm start', () => {
     expect(run.stderr).toMatch(/missing key files .*keys generate/s);
   });
 
-  it('generates development keys on first start, serves the API and its docs, and says how to get a token', async () => {
-    const run = await withServer(async (url) => {
+  it('generates development keys on first start, serves the API, its docs and its metrics, and says how to get a token', async () => {
+    const run = await withServer(async (url, printed) => {
+      const metrics = /metrics \(Prometheus\): (http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(printed)?.[1];
+      expect(metrics, printed).toBeDefined();
+      const scrape = await http(metrics!);
+      expect(scrape.status).toBe(200);
+      expect(parsePrometheusText(scrape.body).get('expert_draw_draws_total')?.type).toBe('counter');
       const health = await http(`${url}/health`);
       expect(health.json()).toMatchObject({ status: 'ok', store: 'sqlite' });
       expect((await http(`${url}/docs/json`)).status).toBe(200);
@@ -99,6 +106,21 @@ describe('npm start', () => {
     const verify = cli('log', 'verify', '--quiet');
     expect(verify.stdout).toMatch(/^BROKEN at index 1: entry does not match its stored leaf hash/);
     expect(verify.status).toBe(1);
+  });
+});
+
+describe('a port already taken', () => {
+  it('stops the start with a message naming the setting to change, and the process ends', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = String((blocker.address() as AddressInfo).port);
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], { encoding: 'utf8', env: env({ EXPERT_DRAW_METRICS_PORT: port, EXPERT_DRAW_DATA_DIR: join(dir, 'taken') }), timeout: 60_000 });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/the address is in use \(.*\): set EXPERT_DRAW_METRICS_PORT to a free port/);
+    } finally {
+      blocker.close();
+    }
   });
 });
 

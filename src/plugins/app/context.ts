@@ -14,6 +14,7 @@ import type { OutboxService } from '../../services/outbox.service.js';
 import type { RosterService } from '../../services/roster.service.js';
 import type { SiteService } from '../../services/site.service.js';
 import type { Readiness } from '../../services/readiness.js';
+import type { ServiceMetrics } from '../../metrics/metrics.js';
 import type { Store } from '../../store/store.js';
 
 export interface AppContext {
@@ -34,6 +35,8 @@ export interface AppContext {
   readonly sites: SiteService;
   /** Whether this instance may take traffic (GET /readyz). */
   readonly readiness: Readiness;
+  /** Prometheus metrics, served on their own port (src/metrics/metrics-server.ts). */
+  readonly metrics: ServiceMetrics;
   /** Current time in ms; tests drive it. */
   readonly now: () => number;
 }
