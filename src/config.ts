@@ -18,12 +18,46 @@ const hostPorts = z
     }),
   );
 
+/** The default log origin: fine on a developer's machine, never as the name of a deployment's log. */
+export const DEFAULT_LOG_ORIGIN = 'expert-draw.localhost/log';
+
+/** Host names that only the machine itself reaches. */
+function isLoopback(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || /^127\./.test(h) || h === '::1' || h === '0.0.0.0' || h === '::' || h === '::ffff:127.0.0.1';
+}
+
+/**
+ * What production refuses, each with what to set instead: settings that are right on a developer's machine and would
+ * hurt a trading centre (phone numbers in a local file, links experts cannot open, a log named like everyone's).
+ */
+function productionProblems(c: {
+  readonly EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE: boolean;
+  readonly EXPERT_DRAW_CALL_ADAPTER: string;
+  readonly EXPERT_DRAW_PUBLIC_URL: string;
+  readonly EXPERT_DRAW_LOG_ORIGIN: string;
+}): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  if (c.EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE) out.push(['EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE', 'not allowed in production mode: run Redis with --appendonly yes --appendfsync always and leave this unset']);
+  if (c.EXPERT_DRAW_CALL_ADAPTER === 'file') {
+    out.push(['EXPERT_DRAW_CALL_ADAPTER', 'the file adapter writes experts\' phone numbers to a local file and calls nobody: in production set EXPERT_DRAW_CALL_ADAPTER=webhook with EXPERT_DRAW_CALL_WEBHOOK_URL and EXPERT_DRAW_CALL_WEBHOOK_SECRET (docs/calls.md)']);
+  }
+  const url = new URL(c.EXPERT_DRAW_PUBLIC_URL);
+  if (isLoopback(url.hostname) || url.protocol !== 'https:') {
+    out.push(['EXPERT_DRAW_PUBLIC_URL', `${url.origin} is not an address experts can open from their phones: set EXPERT_DRAW_PUBLIC_URL to the service's public https address, e.g. https://draw.example-centre.gov.cn`]);
+  }
+  if (c.EXPERT_DRAW_LOG_ORIGIN === DEFAULT_LOG_ORIGIN) {
+    out.push(['EXPERT_DRAW_LOG_ORIGIN', `${DEFAULT_LOG_ORIGIN} is the development default: set EXPERT_DRAW_LOG_ORIGIN to this deployment's own log name, the one its keys were generated for (e.g. draw.example-centre.gov.cn/log)`]);
+  }
+  return out;
+}
+
 export const ConfigSchema = z
   .object({
     EXPERT_DRAW_MODE: z
       .enum(['development', 'production'])
       .default('development')
-      .describe('production: missing keys stop the start, Redis must persist every write'),
+      .describe('production: missing or development keys, development settings and a Redis that does not persist every write stop the start'),
     EXPERT_DRAW_DATA_DIR: z.string().min(1).default('./data').describe('Folder of the SQLite database'),
     EXPERT_DRAW_KEYS_DIR: z.string().min(1).default('./keys').describe('Folder of the signing and sealing keys'),
     EXPERT_DRAW_STORE: z.enum(['sqlite', 'redis']).default('sqlite').describe('sqlite (one instance) or redis (several)'),
@@ -37,7 +71,7 @@ export const ConfigSchema = z
     EXPERT_DRAW_LOG_ORIGIN: z
       .string()
       .regex(/^[\x21-\x7e]+$/, 'log origin: printable ASCII without spaces, e.g. draw.example-centre.gov.cn/log')
-      .default('expert-draw.localhost/log')
+      .default(DEFAULT_LOG_ORIGIN)
       .describe('Checkpoint origin line and log signer name: unique per deployment'),
     EXPERT_DRAW_HOST: z.string().min(1).default('127.0.0.1').describe('Address the HTTP service listens on'),
     EXPERT_DRAW_TRUST_PROXY: z
@@ -85,8 +119,8 @@ export const ConfigSchema = z
     if (c.EXPERT_DRAW_CALL_ADAPTER === 'webhook' && (!c.EXPERT_DRAW_CALL_WEBHOOK_URL || !c.EXPERT_DRAW_CALL_WEBHOOK_SECRET)) {
       ctx.addIssue({ code: 'custom', path: ['EXPERT_DRAW_CALL_WEBHOOK_URL'], message: 'the webhook adapter needs EXPERT_DRAW_CALL_WEBHOOK_URL and EXPERT_DRAW_CALL_WEBHOOK_SECRET' });
     }
-    if (c.EXPERT_DRAW_MODE === 'production' && c.EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE) {
-      ctx.addIssue({ code: 'custom', path: ['EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE'], message: 'not allowed in production mode' });
+    if (c.EXPERT_DRAW_MODE === 'production') {
+      for (const [path, message] of productionProblems(c)) ctx.addIssue({ code: 'custom', path: [path], message });
     }
   });
 
@@ -95,7 +129,12 @@ export type Config = z.infer<typeof ConfigSchema>;
 /** Parses the environment; on error, throws one message naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = ConfigSchema.safeParse(env);
-  if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
+  const lines = parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
+  // NODE_ENV is not this service's switch; but a host that says production must not get a development instance (with
+  // development keys made on the spot) because EXPERT_DRAW_MODE was forgotten.
+  if (env.NODE_ENV === 'production' && env.EXPERT_DRAW_MODE === undefined) {
+    lines.unshift('  EXPERT_DRAW_MODE: NODE_ENV is production but EXPERT_DRAW_MODE is not set: set EXPERT_DRAW_MODE=production (or development, for a development instance)');
+  }
+  if (parsed.success && lines.length === 0) return parsed.data;
   throw new Error(`invalid configuration:\n${lines.join('\n')}`);
 }

@@ -50,6 +50,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
     dir: config.EXPERT_DRAW_KEYS_DIR,
     origin: config.EXPERT_DRAW_LOG_ORIGIN,
     generateMissing: config.EXPERT_DRAW_MODE === 'development',
+    production: config.EXPERT_DRAW_MODE === 'production',
     onGenerated: onKeysGenerated,
   });
   const opened = await openStore(config);

@@ -55,7 +55,16 @@ const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx
 
 describe('npm start', () => {
   it('refuses to start in production mode without keys, saying how to create them', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], { encoding: 'utf8', env: env({ EXPERT_DRAW_MODE: 'production', EXPERT_DRAW_KEYS_DIR: join(dir, 'no-keys') }), timeout: 30_000 });
+    const production = {
+      EXPERT_DRAW_MODE: 'production',
+      EXPERT_DRAW_KEYS_DIR: join(dir, 'no-keys'),
+      EXPERT_DRAW_LOG_ORIGIN: 'draw.example-centre.gov.cn/log',
+      EXPERT_DRAW_PUBLIC_URL: 'https://draw.example-centre.gov.cn',
+      EXPERT_DRAW_CALL_ADAPTER: 'webhook',
+      EXPERT_DRAW_CALL_WEBHOOK_URL: 'https://sms-gateway.example-centre.gov.cn/calls',
+      EXPERT_DRAW_CALL_WEBHOOK_SECRET: 'ab'.repeat(32),
+    };
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], { encoding: 'utf8', env: env(production), timeout: 30_000 });
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/missing key files .*keys generate/s);
   });
@@ -78,7 +87,8 @@ describe('npm start', () => {
     expect(run.stdout).toMatch(/generated development keys/);
     expect(run.stdout).toMatch(/API docs: http:\/\/\S+\/docs/);
     expect(run.stdout).toMatch(/token issue --role/);
-    expect(readdirSync(join(dir, 'keys')).sort()).toEqual(['jwt-signing.pem', 'jwt-signing.pub.pem', 'log-signer.key', 'log-signer.vkey', 'sealing.pem', 'sealing.pub.pem']);
+    // Marked as development keys: production refuses them.
+    expect(readdirSync(join(dir, 'keys')).sort()).toEqual(['DEVELOPMENT-KEYS.txt', 'jwt-signing.pem', 'jwt-signing.pub.pem', 'log-signer.key', 'log-signer.vkey', 'sealing.pem', 'sealing.pub.pem']);
   });
 
   it('keeps the log across restarts: a logged demo draw, then the server sees it and the log verifies', async () => {
