@@ -75,17 +75,20 @@ function depsStage(): string {
   const shared = spawnSync('npm', ['config', 'get', 'cache'], { encoding: 'utf8' }).stdout.trim();
   if (shared && existsSync(join(shared, '_cacache'))) cpSync(join(shared, '_cacache'), join(cache, '_cacache'), { recursive: true });
   const env = { ...process.env, npm_config_cache: cache, npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false' };
-  let workdir = work;
-  for (const { op, args } of s.instructions) {
-    if (op === 'WORKDIR') mkdirSync((workdir = join(work, args)), { recursive: true });
-    else if (op === 'COPY') for (const source of copyArgs(args).sources) cpSync(join(ROOT, source), join(workdir, source), { recursive: true });
-    else if (op === 'RUN') run(args, workdir, env);
-    else throw new Error(`the deps stage has ${op}: teach this test what it means`);
+  try {
+    let workdir = work;
+    for (const { op, args } of s.instructions) {
+      if (op === 'WORKDIR') mkdirSync((workdir = join(work, args)), { recursive: true });
+      else if (op === 'COPY') for (const source of copyArgs(args).sources) cpSync(join(ROOT, source), join(workdir, source), { recursive: true });
+      else if (op === 'RUN') run(args, workdir, env);
+      else throw new Error(`the deps stage has ${op}: teach this test what it means`);
+    }
+    mkdirSync(join(cached, '..'), { recursive: true });
+    renameSync(workdir, cached);
+    return cached;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
-  mkdirSync(join(cached, '..'), { recursive: true });
-  renameSync(workdir, cached);
-  rmSync(work, { recursive: true, force: true });
-  return cached;
 }
 
 describe('the runtime steps in a clean folder', () => {
