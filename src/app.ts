@@ -8,6 +8,7 @@ import context, { type AppContext } from './plugins/app/context.js';
 import errorHandler from './plugins/app/error-handler.js';
 import { clientErrorHandler, frameworkErrors, MAX_PARAM_LENGTH } from './plugins/app/framework-errors.js';
 import idempotency from './plugins/app/idempotency.js';
+import rejections from './plugins/app/rejections.js';
 import access from './plugins/app/access.js';
 import health from './plugins/external/health.js';
 import helmet from './plugins/external/helmet.js';
@@ -56,6 +57,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   // Tier 1: what every route relies on.
   await app.register(context, { context: ctx });
   await app.register(errorHandler);
+  await app.register(rejections);
   await app.register(bodyParsers);
   // Tier 2: external concerns, one file each.
   await app.register(helmet);

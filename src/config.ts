@@ -18,12 +18,50 @@ const hostPorts = z
     }),
   );
 
+/** The default log origin: fine on a developer's machine, never as the name of a deployment's log. */
+export const DEFAULT_LOG_ORIGIN = 'expert-draw.localhost/log';
+
+/** Host names that only the machine itself reaches. */
+function isLoopback(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || /^127\./.test(h) || h === '::1' || h === '0.0.0.0' || h === '::' || h === '::ffff:127.0.0.1';
+}
+
+/**
+ * What production refuses, each with what to set instead: settings that are right on a developer's machine and would
+ * hurt a trading centre (phone numbers in a local file, links experts cannot open, a log named like everyone's).
+ */
+function productionProblems(c: {
+  readonly EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE: boolean;
+  readonly EXPERT_DRAW_CALL_ADAPTER: string;
+  /** Unset: the links would follow the listener, which no phone reaches. */
+  readonly EXPERT_DRAW_PUBLIC_URL?: string | undefined;
+  readonly EXPERT_DRAW_LOG_ORIGIN: string;
+}): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  if (c.EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE) out.push(['EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE', 'not allowed in production mode: run Redis with --appendonly yes --appendfsync always and leave this unset']);
+  if (c.EXPERT_DRAW_CALL_ADAPTER === 'file') {
+    out.push(['EXPERT_DRAW_CALL_ADAPTER', 'the file adapter writes experts\' phone numbers to a local file and calls nobody: in production set EXPERT_DRAW_CALL_ADAPTER=webhook with EXPERT_DRAW_CALL_WEBHOOK_URL and EXPERT_DRAW_CALL_WEBHOOK_SECRET (docs/calls.md)']);
+  }
+  if (c.EXPERT_DRAW_PUBLIC_URL === undefined) {
+    out.push(['EXPERT_DRAW_PUBLIC_URL', 'unset, the answer links would point at the listener: set EXPERT_DRAW_PUBLIC_URL to the service\'s public https address, e.g. https://draw.example-centre.gov.cn']);
+  }
+  const url = new URL(c.EXPERT_DRAW_PUBLIC_URL ?? 'http://127.0.0.1');
+  if (c.EXPERT_DRAW_PUBLIC_URL !== undefined && (isLoopback(url.hostname) || url.protocol !== 'https:')) {
+    out.push(['EXPERT_DRAW_PUBLIC_URL', `${url.origin} is not an address experts can open from their phones: set EXPERT_DRAW_PUBLIC_URL to the service's public https address, e.g. https://draw.example-centre.gov.cn`]);
+  }
+  if (c.EXPERT_DRAW_LOG_ORIGIN === DEFAULT_LOG_ORIGIN) {
+    out.push(['EXPERT_DRAW_LOG_ORIGIN', `${DEFAULT_LOG_ORIGIN} is the development default: set EXPERT_DRAW_LOG_ORIGIN to this deployment's own log name, the one its keys were generated for (e.g. draw.example-centre.gov.cn/log)`]);
+  }
+  return out;
+}
+
 export const ConfigSchema = z
   .object({
     EXPERT_DRAW_MODE: z
       .enum(['development', 'production'])
       .default('development')
-      .describe('production: missing keys stop the start, Redis must persist every write'),
+      .describe('production: missing or development keys, development settings and a Redis that does not persist every write stop the start'),
     EXPERT_DRAW_DATA_DIR: z.string().min(1).default('./data').describe('Folder of the SQLite database'),
     EXPERT_DRAW_KEYS_DIR: z.string().min(1).default('./keys').describe('Folder of the signing and sealing keys'),
     EXPERT_DRAW_STORE: z.enum(['sqlite', 'redis']).default('sqlite').describe('sqlite (one instance) or redis (several)'),
@@ -37,7 +75,7 @@ export const ConfigSchema = z
     EXPERT_DRAW_LOG_ORIGIN: z
       .string()
       .regex(/^[\x21-\x7e]+$/, 'log origin: printable ASCII without spaces, e.g. draw.example-centre.gov.cn/log')
-      .default('expert-draw.localhost/log')
+      .default(DEFAULT_LOG_ORIGIN)
       .describe('Checkpoint origin line and log signer name: unique per deployment'),
     EXPERT_DRAW_HOST: z.string().min(1).default('127.0.0.1').describe('Address the HTTP service listens on'),
     EXPERT_DRAW_TRUST_PROXY: z
@@ -46,6 +84,11 @@ export const ConfigSchema = z
       .optional()
       .transform((v) => (v === undefined ? false : /^\d+$/.test(v) ? Number(v) : v.split(',').map((a) => a.trim())))
       .describe('Reverse proxies in front of the service whose X-Forwarded-For is believed (rate limits and logs see the real client); unset: none'),
+    EXPERT_DRAW_METRICS_HOST: z.string().min(1).default('127.0.0.1').describe('Address of the Prometheus metrics listener (GET /metrics, no token: keep it on a network only the monitoring reaches)'),
+    EXPERT_DRAW_METRICS_PORT: z
+      .union([z.literal('off'), z.coerce.number().int().min(0).max(65535)])
+      .default(9464)
+      .describe('Port of the metrics listener (0: any free port; off: no metrics listener)'),
     EXPERT_DRAW_PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port (0: any free port)'),
     EXPERT_DRAW_TOKEN_MAX_TTL_S: z.coerce.number().int().min(60).max(86_400).default(8 * 3600).describe('Longest accepted token lifetime'),
     EXPERT_DRAW_ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(60).max(3600).default(900).describe('Lifetime of the access token a login or refresh gives (15 min)'),
@@ -74,6 +117,8 @@ export const ConfigSchema = z
       .describe('HMAC key shared with the gateway (hex)'),
     EXPERT_DRAW_SITE_CA_FILE: z.string().min(1).optional().describe('Site CA certificate (PEM) that site certificates must chain to (default: <keys dir>/ca/ca.pem)'),
     EXPERT_DRAW_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1000).describe('Answer 503 while the event loop lags more than this (0: never)'),
+    EXPERT_DRAW_MIN_FREE_DISK_MB: z.coerce.number().int().min(0).max(1_000_000_000).default(64).describe('SQLite: /readyz answers 503 while the data volume has less free space than this (0: not checked)'),
+    EXPERT_DRAW_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000).describe('On SIGTERM, time allowed for draws and requests under way to finish before the process exits anyway (exit code 1)'),
     EXPERT_DRAW_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000).describe('Checkpoint cadence while entries arrive'),
   })
   .superRefine((c, ctx) => {
@@ -86,8 +131,8 @@ export const ConfigSchema = z
     if (c.EXPERT_DRAW_ACCESS_TOKEN_TTL_S > c.EXPERT_DRAW_TOKEN_MAX_TTL_S) {
       ctx.addIssue({ code: 'custom', path: ['EXPERT_DRAW_ACCESS_TOKEN_TTL_S'], message: 'longer than EXPERT_DRAW_TOKEN_MAX_TTL_S: the service would refuse its own tokens' });
     }
-    if (c.EXPERT_DRAW_MODE === 'production' && c.EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE) {
-      ctx.addIssue({ code: 'custom', path: ['EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE'], message: 'not allowed in production mode' });
+    if (c.EXPERT_DRAW_MODE === 'production') {
+      for (const [path, message] of productionProblems(c)) ctx.addIssue({ code: 'custom', path: [path], message });
     }
   })
   .transform((c) => ({ ...c, EXPERT_DRAW_PUBLIC_URL: c.EXPERT_DRAW_PUBLIC_URL ?? listenerUrl(c.EXPERT_DRAW_HOST, c.EXPERT_DRAW_PORT) }));
@@ -107,7 +152,12 @@ export function listenerUrl(host: string, port: number): string {
 /** Parses the environment; on error, throws one message naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = ConfigSchema.safeParse(env);
-  if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
+  const lines = parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
+  // NODE_ENV is not this service's switch; but a host that says production must not get a development instance (with
+  // development keys made on the spot) because EXPERT_DRAW_MODE was forgotten.
+  if (env.NODE_ENV === 'production' && env.EXPERT_DRAW_MODE === undefined) {
+    lines.unshift('  EXPERT_DRAW_MODE: NODE_ENV is production but EXPERT_DRAW_MODE is not set: set EXPERT_DRAW_MODE=production (or development, for a development instance)');
+  }
+  if (parsed.success && lines.length === 0) return parsed.data;
   throw new Error(`invalid configuration:\n${lines.join('\n')}`);
 }

@@ -27,6 +27,8 @@ import { tokenSigner } from './auth/tokens.js';
 import { LogIndex } from './services/log-index.js';
 import { ListingService } from './services/listing.service.js';
 import { TimelineService } from './services/timeline.service.js';
+import { Readiness } from './services/readiness.js';
+import { ServiceMetrics } from './metrics/metrics.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
@@ -37,6 +39,9 @@ export interface OpenedContext {
    * now); returns the base the links use.
    */
   listening(port: number): string;
+  /** Stops the background work: no new draw or call pass starts; resolves when those under way have ended. */
+  stop(): Promise<void>;
+  /** stop(), then the log (pending appends, a final checkpoint) and the store, in that order. */
   close(): Promise<void>;
 }
 
@@ -59,6 +64,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
     dir: config.EXPERT_DRAW_KEYS_DIR,
     origin: config.EXPERT_DRAW_LOG_ORIGIN,
     generateMissing: config.EXPERT_DRAW_MODE === 'development',
+    production: config.EXPERT_DRAW_MODE === 'production',
     onGenerated: onKeysGenerated,
   });
   const opened = await openStore(config);
@@ -91,14 +97,36 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const users = new UserService(store, auditLog, vault, now, (id) => registry.changed(id));
   const sessions = new SessionService(store, auditLog, users, registry, vault, tokenSigner(keys.jwt.privateKey), { accessTtlS: config.EXPERT_DRAW_ACCESS_TOKEN_TTL_S, maxS: config.EXPERT_DRAW_SESSION_MAX_S, idleS: config.EXPERT_DRAW_SESSION_IDLE_S }, now);
   const history = await SelectionHistory.open(store, vault);
-  const draws = new DrawService({ store, log: auditLog, pool, projects, sealing: keys.sealing, now, roster, sites, history, leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS });
+  const metrics = new ServiceMetrics();
+  const draws = new DrawService({ store, log: auditLog, pool, projects, sealing: keys.sealing, now, roster, sites, history, leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS, observe: (kind, outcome, seconds) => metrics.drawEnded(kind, outcome, seconds) });
   const disclosure = new DisclosureService(store, auditLog, projects, roster, history, keys.sealing.privateKey);
-  const calls = new CallWorker(roster, outbox, draws, (err) => console.error(`call worker: ${err instanceof Error ? err.message : String(err)}`));
+  const calls = new CallWorker(roster, outbox, draws, (err) => console.error(`call worker: ${err instanceof Error ? err.message : String(err)}`), (tick) => metrics.delivered(tick));
   const scheduler = new Scheduler(store, projects, draws, now, {
     leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS,
     concurrency: config.EXPERT_DRAW_DRAW_CONCURRENCY,
     onError: (id, err) => console.error(`draw of project ${id} failed: ${err instanceof Error ? err.message : String(err)}`),
     onPassError: (err) => console.error(`scheduler: ${err instanceof Error ? err.message : String(err)}`),
+    onDrawStart: (lateMs) => metrics.drawStarted(lateMs / 1000),
+  });
+  const readiness = new Readiness({
+    store,
+    log: auditLog,
+    keysLoaded: () => keys.logSigner !== undefined && keys.jwt.privateKey !== undefined && keys.sealing.privateKey !== undefined,
+    dataDir: config.EXPERT_DRAW_STORE === 'sqlite' ? config.EXPERT_DRAW_DATA_DIR : null,
+    minFreeBytes: config.EXPERT_DRAW_MIN_FREE_DISK_MB * 1024 * 1024,
+    onChange: (report, cause) => {
+      const problems = Object.entries(report.checks).flatMap(([name, c]) => (c.ok ? [] : [`${name}: ${c.reason}`]));
+      if (report.ready) console.log('expert-draw: ready again');
+      else console.error(`expert-draw: not ready: ${problems.join('; ')}${cause ? ` (${cause instanceof Error ? cause.message : String(cause)})` : ''}`);
+    },
+  });
+  metrics.observe({
+    logSize: () => auditLog.size,
+    logSelfCheckOk: () => auditLog.integrity === null,
+    checkpoint: () => auditLog.checkpointStatus,
+    leasesHeld: () => draws.leasesHeld,
+    outbox: () => outbox.depth(),
+    ready: async () => (await readiness.check()).ready,
   });
   // The listings and timelines read the whole log once: the server has it done in the background, so that draws are
   // served at once and only a listing or timeline asked meanwhile waits for it.
@@ -110,15 +138,16 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
     scheduler.start();
     calls.start();
   }
+  const stop = async () => void (await Promise.all([scheduler.stop(), calls.stop()]));
   return {
-    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, users, sessions, listings, timeline, now },
+    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, users, sessions, listings, timeline, readiness, metrics, now },
     listening(port) {
       if (defaultLinks) links.publicUrl = listenerUrl(config.EXPERT_DRAW_HOST, port);
       return links.publicUrl;
     },
+    stop,
     async close() {
-      await scheduler.stop();
-      await calls.stop();
+      await stop();
       pool.stop();
       await registry.stop();
       logIndex.stop();

@@ -13,6 +13,7 @@ import { loadConfig, type Config } from '../src/config.js';
 import { openContext } from '../src/open-context.js';
 import type { AppContext } from '../src/plugins/app/context.js';
 import type { Store } from '../src/store/store.js';
+import { holdPrefix } from './helpers/redis-keys.js';
 
 export interface Built {
   readonly app: FastifyInstance;
@@ -39,7 +40,13 @@ export async function build(env: Record<string, string> = {}, options: { now?: (
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     ...env,
   });
-  const opened = await openContext(config, { now: options.now, wrapStore: options.wrapStore });
+  // The shared Redis keeps nothing of a test: the last instance on a prefix deletes its keys when it closes.
+  const sharedRedis = config.EXPERT_DRAW_STORE === 'redis' && !config.EXPERT_DRAW_REDIS_SENTINELS && !config.EXPERT_DRAW_REDIS_CLUSTER;
+  const release = sharedRedis ? holdPrefix(config.EXPERT_DRAW_REDIS_PREFIX, config.REDIS_URL) : async () => undefined;
+  const opened = await openContext(config, { now: options.now, wrapStore: options.wrapStore }).catch(async (err: unknown) => {
+    await release();
+    throw err;
+  });
   const app = await buildApp(opened.ctx, options.logger ? { logger: options.logger } : {});
   await app.ready();
   const sign = tokenSigner(opened.ctx.keys.jwt.privateKey);
@@ -56,10 +63,15 @@ export async function build(env: Record<string, string> = {}, options: { now?: (
       return opened.listening((app.server.address() as AddressInfo).port);
     },
     async close() {
-      await app.close();
-      // Every entry the test caused must match its schema in the catalogue (src/audit/entries.ts).
-      const problems = await catalogueProblems(opened.ctx.store);
-      await opened.close();
+      let problems: string[];
+      try {
+        await app.close();
+        // Every entry the test caused must match its schema in the catalogue (src/audit/entries.ts).
+        problems = await catalogueProblems(opened.ctx.store);
+        await opened.close();
+      } finally {
+        await release();
+      }
       if (problems.length > 0) throw new Error(`entries outside the catalogue:\n${problems.join('\n')}`);
       rmSync(dir, { recursive: true, force: true });
     },

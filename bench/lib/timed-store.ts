@@ -116,6 +116,10 @@ export class TimedStore implements Store {
     return this.time(this.times.readEntries, () => this.inner.readEntriesWithLeaves(start, end));
   }
 
+  probeWrite(): Promise<void> {
+    return this.time(this.times.other, () => this.inner.probeWrite());
+  }
+
   claimLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
     return this.time(this.times.leases, () => this.inner.claimLease(name, owner, ttlMs));
   }

@@ -145,6 +145,8 @@ export class AuditLog<C = Untyped> {
   private needsReload = false;
   private checkpointTimer: NodeJS.Timeout | null = null;
   private lastCheckpoint: { size: number; note: string } | null = null;
+  /** When this process signed or loaded lastCheckpoint, or opened a log without one (ms since the epoch, real clock). */
+  private lastCheckpointAt = Date.now();
   private closed = false;
   /** Serialises commits and checkpoint signing: a checkpoint is signed between two group commits, never during one. */
   private lock: Promise<unknown> = Promise.resolve();
@@ -178,6 +180,14 @@ export class AuditLog<C = Untyped> {
 
   get origin(): string {
     return this.signer.origin;
+  }
+
+  /**
+   * The latest checkpoint this instance signed or loaded: the entries it covers (0 without one), and when it was signed
+   * or loaded (without one: when the log was opened), in ms since the epoch.
+   */
+  get checkpointStatus(): { size: number; at: number } {
+    return { size: this.lastCheckpoint?.size ?? 0, at: this.lastCheckpointAt };
   }
 
   /** Null when the stored log matched its last checkpoint at start-up. */
@@ -371,6 +381,7 @@ export class AuditLog<C = Untyped> {
       if (existing[0]?.size !== size) throw err;
     });
     this.lastCheckpoint = stored;
+    this.lastCheckpointAt = Date.now();
     return stored;
   }
 

@@ -18,6 +18,8 @@ export class CallWorker {
     private readonly outbox: OutboxService,
     private readonly draws: DrawService,
     onError: (err: unknown) => void,
+    /** Told what each pass did (metrics). */
+    private readonly onTick: (tick: CallTick) => void = () => undefined,
   ) {
     this.periodic = new Periodic(() => this.pass(), onError);
   }
@@ -30,7 +32,9 @@ export class CallWorker {
   private async pass(): Promise<CallTick> {
     const started = await this.draws.catchUpRosters();
     const expired = await this.roster.expire();
-    return { started, expired, ...(await this.outbox.dispatch()) };
+    const tick = { started, expired, ...(await this.outbox.dispatch()) };
+    this.onTick(tick);
+    return tick;
   }
 
   start(intervalMs = 1000): void {

@@ -12,7 +12,7 @@ import { RESULT_ENTRY_TYPE } from '../draw/constants.js';
 import type { DrawResult } from '../draw/engine.js';
 import { EMPTY_HISTORY } from '../draw/history.js';
 import { begin, finish, OPERATOR_ENTROPY, resultEntry, sealable, type Begun, type SealedCore } from '../draw/protocol.js';
-import { AppError } from '../errors.js';
+import { AppError, type ErrorCode } from '../errors.js';
 import { msg } from '../i18n/message.js';
 import { encodeEntry } from '../log/entry.js';
 import { awaitingRosterKeys, awaitingRosterMark, draws, type DrawRecord } from '../records/draws.js';
@@ -65,6 +65,8 @@ export interface DrawDeps {
   readonly history?: SelectionHistory;
   /** How long the draw lease holds without renewal (default DEFAULT_DRAW_LEASE_MS). */
   readonly leaseMs?: number;
+  /** Told when each draw ends, with its outcome and wall time (metrics). */
+  readonly observe?: (kind: DrawRecord['kind'], outcome: DrawOutcome, seconds: number) => void;
 }
 
 export class DrawService {
@@ -81,6 +83,9 @@ export class DrawService {
   private readonly sites: SiteService | null;
   private readonly history: SelectionHistory | null;
   private readonly leaseMs: number;
+  private readonly observe: NonNullable<DrawDeps['observe']>;
+  /** Draw leases this instance holds right now. */
+  private held = 0;
 
   constructor(deps: DrawDeps) {
     ({ store: this.store, log: this.log, pool: this.pool, projects: this.projects, now: this.now } = deps);
@@ -90,6 +95,12 @@ export class DrawService {
     this.sites = deps.sites ?? null;
     this.history = deps.history ?? null;
     this.leaseMs = deps.leaseMs ?? DEFAULT_DRAW_LEASE_MS;
+    this.observe = deps.observe ?? (() => undefined);
+  }
+
+  /** Draw leases this instance holds now: its draws under way. */
+  get leasesHeld(): number {
+    return this.held;
   }
 
   /** Takes in the results committed since the last look (other instances' too). */
@@ -109,17 +120,26 @@ export class DrawService {
    * version it used).
    */
   async run(projectId: string, kind: DrawRecord['kind'], by: TokenClaims | 'scheduler', extra: DrawExtra = {}): Promise<DrawRecord> {
-    return this.underLease(projectId, async () => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await this.attempt(projectId, kind, typeof by === 'string' ? by : by.sub, extra);
-        } catch (err) {
-          if (err instanceof PoolMoved && attempt < 3) continue;
-          if (err instanceof PoolMoved) throw new AppError('CONFLICT', msg('draw.poolKeepsChanging'));
-          throw err;
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const draw = await this.underLease(projectId, async () => {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            return await this.attempt(projectId, kind, typeof by === 'string' ? by : by.sub, extra);
+          } catch (err) {
+            if (err instanceof PoolMoved && attempt < 3) continue;
+            if (err instanceof PoolMoved) throw new AppError('CONFLICT', msg('draw.poolKeepsChanging'));
+            throw err;
+          }
         }
-      }
-    });
+      });
+      this.observe(kind, 'drawn', seconds());
+      return draw;
+    } catch (err) {
+      this.observe(kind, outcomeOf(err), seconds());
+      throw err;
+    }
   }
 
   /**
@@ -137,6 +157,7 @@ export class DrawService {
       if (record.state !== 'scheduled' && record.state !== 'drawing') throw new NotScheduledError(projectId, record.state);
       throw new DrawInProgressError(projectId);
     }
+    this.held++;
     let renewing: Promise<unknown> | null = null;
     const heartbeat = setInterval(() => {
       // One renewal at a time; a failed one is retried at the next beat (the lease outlives one missed beat).
@@ -154,6 +175,7 @@ export class DrawService {
       // A renewal still on its way must not land after the release.
       await renewing;
       await this.store.releaseLease(name, owner).catch(() => undefined);
+      this.held--;
     }
   }
 
@@ -353,6 +375,13 @@ function resultConflict(err: unknown, projectId: string, drawId: string): unknow
   if (!(err instanceof RecordConflictError)) return err;
   if (err.collection === projects.collection) return new AppError('CONFLICT', msg('draw.resultProjectChanged', { project: projectId, draw: drawId }));
   return new AppError('CONFLICT', msg('draw.resultConflict', { draw: drawId, collection: err.collection }));
+}
+
+/** What a draw ended with (metrics): `drawn`, or the stable code of the error that stopped it. */
+export type DrawOutcome = 'drawn' | ErrorCode;
+
+function outcomeOf(err: unknown): DrawOutcome {
+  return err instanceof AppError ? err.code : 'INTERNAL';
 }
 
 /** The pool changed between preparing and committing: prepare again on the new index. */

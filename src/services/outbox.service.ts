@@ -62,6 +62,13 @@ export class OutboxService {
     return added;
   }
 
+  /** Batches with a message still to deliver, and those of them whose next attempt has come (metrics). */
+  async depth(): Promise<{ pending: number; due: number }> {
+    const nowIso = new Date(this.now()).toISOString();
+    const all = await outboxDue.list(this.store);
+    return { pending: all.length, due: all.filter((d) => d.value <= nowIso).length };
+  }
+
   /** A batch as stored (its messages' states, not their content). */
   async batch(batchId: string): Promise<CallBatchRecord | null> {
     return (await callBatches.read(this.store, batchId))?.value ?? null;

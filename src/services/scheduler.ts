@@ -25,6 +25,8 @@ export interface SchedulerOptions {
   readonly leaseMs?: number;
   /** Due draws this instance runs at once (default DEFAULT_DRAW_CONCURRENCY). */
   readonly concurrency?: number;
+  /** Told as each due draw starts, how late it is in ms (metrics). */
+  readonly onDrawStart?: (lateMs: number) => void;
 }
 
 /**
@@ -39,8 +41,11 @@ export class Scheduler {
   /** Projects this instance is drawing right now (its own lease must not make them look stale). */
   private readonly running = new Set<string>();
   private readonly onError: (projectId: string, err: unknown) => void;
+  private readonly onDrawStart: (lateMs: number) => void;
   private readonly leaseMs: number;
   private readonly concurrency: number;
+  /** Set by stop(): draws under way finish, no further due draw starts (it stays `scheduled` for the next start). */
+  private stopping = false;
   readonly instanceId: string;
 
   constructor(
@@ -51,6 +56,7 @@ export class Scheduler {
     options: SchedulerOptions = {},
   ) {
     this.onError = options.onError ?? (() => undefined);
+    this.onDrawStart = options.onDrawStart ?? (() => undefined);
     this.instanceId = options.instanceId ?? randomUUID();
     this.leaseMs = options.leaseMs ?? DEFAULT_DRAW_LEASE_MS;
     this.concurrency = Math.max(1, options.concurrency ?? DEFAULT_DRAW_CONCURRENCY);
@@ -67,7 +73,7 @@ export class Scheduler {
     // Each second, not only at a draw: the selection history stays current, so a draw (or a burst) reads little.
     await this.draws.refreshHistory();
     const now = this.now();
-    const due: string[] = [];
+    const due: Array<{ id: string; drawAt: number }> = [];
     // Start at a random place, so that instances ticking together share a burst instead of racing down one list.
     // Only projects whose draw is ahead or running: the schedule index, not every project ever registered.
     const all = await this.projects.active();
@@ -94,12 +100,15 @@ export class Scheduler {
         report.missed.push(id);
         continue;
       }
-      due.push(id);
+      due.push({ id, drawAt: Date.parse(p.drawAt) });
     }
     // A few workers take the due projects in turn; the draw takes the project's lease itself (DrawService.run: the one
     // an immediate draw holds too).
     const worker = async (): Promise<void> => {
-      for (let id = due.shift(); id !== undefined; id = due.shift()) await this.drawDue(id, report);
+      for (let next = due.shift(); next !== undefined && !this.stopping; next = due.shift()) {
+        this.onDrawStart(this.now() - next.drawAt);
+        await this.drawDue(next.id, report);
+      }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, due.length) }, worker));
     return report;
@@ -121,10 +130,16 @@ export class Scheduler {
   }
 
   start(intervalMs = 1000): void {
+    this.stopping = false;
     this.periodic.start(intervalMs);
   }
 
+  /**
+   * Graceful stop: no further pass, and the pass under way starts no further draw; resolves once the draws it had
+   * started have ended (their results durable, or their failure logged). Due projects not started stay `scheduled`.
+   */
   stop(): Promise<void> {
+    this.stopping = true;
     return this.periodic.stop();
   }
 }

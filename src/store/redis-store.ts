@@ -136,6 +136,7 @@ export class RedisStore implements Store {
       checkpoints: `${tag}:checkpoints`,
       checkpointIndex: `${tag}:checkpoint-index`,
       changes: `${tag}:changes`,
+      probe: `${tag}:probe`,
       /** Records of a collection live in one hash; same hash tag, so the append script reaches them in a Cluster. */
       records: (collection: string) => `${tag}:rec:${collection}`,
       lease: (name: string) => `${tag}:lease:${name}`,
@@ -292,6 +293,11 @@ export class RedisStore implements Store {
 
   async ping(): Promise<void> {
     await this.client.ping();
+  }
+
+  async probeWrite(): Promise<void> {
+    // A write command: refused (MISCONF, READONLY, OOM, NOREPLICAS) whenever an append would be. It expires by itself.
+    await this.client.set(this.keys.probe, String(Date.now()), 'PX', 60_000);
   }
 
   async close(): Promise<void> {

@@ -11,6 +11,7 @@ CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT 
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS records (collection TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (collection, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS changes (id INTEGER PRIMARY KEY AUTOINCREMENT, collection TEXT NOT NULL, key TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);
 `;
 
 /**
@@ -85,6 +86,7 @@ export class SqliteStore implements Store {
       lease: this.db.prepare<[string], { owner: string; expires: number }>('SELECT owner, expires FROM lease.leases WHERE name = ?'),
       putLease: this.db.prepare<[string, string, number]>('INSERT INTO lease.leases (name, owner, expires) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires = excluded.expires'),
       releaseLease: this.db.prepare<[string, string]>('DELETE FROM lease.leases WHERE name = ? AND owner = ?'),
+      probe: this.db.prepare<[number]>('INSERT INTO probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at'),
     };
     this.appendTx = this.db.transaction((batch: LogBatch) => {
       const size = this.stmt.size.get()!.value;
@@ -207,6 +209,11 @@ export class SqliteStore implements Store {
 
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
+  }
+
+  async probeWrite(): Promise<void> {
+    // A commit of its own, fsynced like an append (synchronous=FULL).
+    this.stmt.probe.run(Date.now());
   }
 
   async close(): Promise<void> {

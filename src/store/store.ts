@@ -127,5 +127,11 @@ export interface Store {
   releaseLease(name: string, owner: string): Promise<void>;
   /** Round trip that proves the store answers (health checks). */
   ping(): Promise<void>;
+  /**
+   * A small durable write that touches neither the log nor any record, overwritten each time: proves the store takes
+   * writes now (readiness). Fails where an append would: a read-only or failing disk, a Redis that refuses writes (an
+   * AOF it cannot write, a replica after a failover, out of memory).
+   */
+  probeWrite(): Promise<void>;
   close(): Promise<void>;
 }

@@ -37,6 +37,8 @@ const PROJECTS: Owner[] = ['centre', 'site-1', 'site-2'];
 
 const TABLE: Record<string, Row> = {
   'GET /health': { public: true },
+  'GET /livez': { public: true },
+  'GET /readyz': { public: true },
   'POST /v1/responses/{token}': { public: true },
   // The expert's answer page: the link is the credential, whatever the Authorization header says.
   'GET /r/{token}': { public: true },
@@ -138,6 +140,10 @@ function requestFor(route: string, owner: Owner | null): { url: string; payload?
   switch (route) {
     case 'GET /health':
       return { url: '/health' };
+    case 'GET /livez':
+      return { url: '/livez' };
+    case 'GET /readyz':
+      return { url: '/readyz' };
     case 'POST /v1/responses/{token}':
       return { url: `/v1/responses/${responseToken}`, payload: { answer: 'decline' } };
     case 'GET /r/{token}':

@@ -8,6 +8,7 @@ import { generateNoteKeys, NoteVerifier } from '../../src/log/note.js';
 import { RedisStore } from '../../src/store/redis-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
+import { deleteRedisKeys } from './redis-keys.js';
 
 export const TEST_ORIGIN = 'test.expert-draw.localhost/log';
 
@@ -57,8 +58,8 @@ export async function redisTestStore(url = process.env.REDIS_URL ?? 'redis://127
     store,
     reopen: open,
     async dispose() {
-      await handles[0]!.destroy();
       for (const h of handles) await h.close();
+      await deleteRedisKeys(prefix, url);
     },
   };
 }

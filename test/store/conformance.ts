@@ -29,6 +29,16 @@ export function storeConformance(name: string, open: () => Promise<Store>, clean
       await store.ping();
     });
 
+    it('takes probe writes that leave the log, the records and the change feed as they were', async () => {
+      await store.appendLog({ start: 0, entries: [Buffer.from('e0')], nodes: [{ level: 0, index: 0, hash: Buffer.alloc(32, 1) }], writes: [{ collection: 'things', key: 'a', value: Buffer.from('1') }] });
+      const head = await store.changesHead();
+      await store.probeWrite();
+      await store.probeWrite();
+      expect(await store.logSize()).toBe(1);
+      expect(await store.listRecords('things')).toEqual([{ key: 'a', value: Buffer.from('1') }]);
+      expect(await store.changesHead()).toBe(head);
+    });
+
     it('appends batches and reads entries and nodes back byte for byte', async () => {
       await store.appendLog(batchOf(0, 3));
       await store.appendLog(batchOf(3, 2));

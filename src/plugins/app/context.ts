@@ -17,6 +17,8 @@ import type { SessionService } from '../../services/session.service.js';
 import type { UserService } from '../../services/user.service.js';
 import type { ListingService } from '../../services/listing.service.js';
 import type { TimelineService } from '../../services/timeline.service.js';
+import type { Readiness } from '../../services/readiness.js';
+import type { ServiceMetrics } from '../../metrics/metrics.js';
 import type { Store } from '../../store/store.js';
 
 export interface AppContext {
@@ -42,6 +44,10 @@ export interface AppContext {
   readonly listings: ListingService;
   /** A project's story from its log entries. */
   readonly timeline: TimelineService;
+  /** Whether this instance may take traffic (GET /readyz). */
+  readonly readiness: Readiness;
+  /** Prometheus metrics, served on their own port (src/metrics/metrics-server.ts). */
+  readonly metrics: ServiceMetrics;
   /** Current time in ms; tests drive it. */
   readonly now: () => number;
 }

@@ -1,6 +1,7 @@
 // Health: under pressure (event loop delay, heap) and a check that pings the store and reads the log's integrity.
 import underPressure from '@fastify/under-pressure';
 import fp from 'fastify-plugin';
+import { withTimeout } from '../../services/readiness.js';
 
 export default fp(
   async (app) => {
@@ -11,8 +12,10 @@ export default fp(
       maxRssBytes: 0,
       exposeStatusRoute: false,
       healthCheckInterval: 5000,
+      // A store that went away makes every route but the health routes answer 503 within a check or two: a Redis
+      // client would otherwise queue the ping through its reconnects.
       healthCheck: async () => {
-        await app.ctx.store.ping();
+        await withTimeout(app.ctx.store.ping(), 2000);
         return true;
       },
     });
