@@ -54,7 +54,9 @@ describe('production mode', () => {
 
   it('refuses a public URL that is the default, on loopback or not https, saying what to set', async () => {
     const { EXPERT_DRAW_PUBLIC_URL: _, ...unset } = production();
-    for (const env of [unset, production({ EXPERT_DRAW_PUBLIC_URL: 'https://localhost:8443' }), production({ EXPERT_DRAW_PUBLIC_URL: 'https://[::1]' }), production({ EXPERT_DRAW_PUBLIC_URL: 'http://draw.example-centre.gov.cn' })]) {
+    // Unset, the links would follow the listener.
+    expect(await refusal(unset)).toMatch(/EXPERT_DRAW_PUBLIC_URL: unset, the answer links would point at the listener: set EXPERT_DRAW_PUBLIC_URL to the service's public https address/);
+    for (const env of [production({ EXPERT_DRAW_PUBLIC_URL: 'https://localhost:8443' }), production({ EXPERT_DRAW_PUBLIC_URL: 'https://[::1]' }), production({ EXPERT_DRAW_PUBLIC_URL: 'http://draw.example-centre.gov.cn' })]) {
       expect(await refusal(env)).toMatch(/EXPERT_DRAW_PUBLIC_URL: \S+ is not an address experts can open from their phones: set EXPERT_DRAW_PUBLIC_URL to the service's public https address/);
     }
   });

@@ -3,7 +3,9 @@
 // that each histogram's buckets are cumulative and end in +Inf = _count.
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const VALUE = /^(?:[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|[+-]?Inf|NaN)$/;
+// NaN in any case: prom-client writes `Nan` (an event-loop gauge before its first sample), which Prometheus reads, as its
+// parser takes Go's float syntax (strconv.ParseFloat is case-insensitive there).
+const VALUE = /^(?:[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)|[+-]?Inf|[Nn][Aa][Nn])$/;
 const TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
 
 export interface Sample {
@@ -21,7 +23,7 @@ export interface Family {
 
 function parseValue(text: string, line: number): number {
   if (!VALUE.test(text)) throw new Error(`line ${line}: bad value ${text}`);
-  return text.endsWith('Inf') ? (text.startsWith('-') ? -Infinity : Infinity) : Number(text);
+  return text.endsWith('Inf') ? (text.startsWith('-') ? -Infinity : Infinity) : /^nan$/i.test(text) ? Number.NaN : Number(text);
 }
 
 /** Labels between the braces: name="value" pairs, comma-separated, values with \\, \" and \n escapes. */
