@@ -8,6 +8,7 @@ import { build, type Built } from '../helper.js';
 import { drawnCalls, importPool } from '../helpers/calls.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOT = new URL('../../docs/screenshots/answer-page.png', import.meta.url).pathname;
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
 const MODES = [
   { name: 'with JavaScript', js: true, project: 'P-BROWSER-JS' },
@@ -81,6 +82,8 @@ describe.skipIf(missing)('the answer page in Chromium on a phone', () => {
           expect(box.x + box.width).toBeLessThanOrEqual(390);
           expect(box.y + box.height).toBeLessThanOrEqual(844);
         }
+        // UPDATE_SCREENSHOTS=1 refreshes the picture in docs/ (what a phone shows, with JavaScript's countdown).
+        if (process.env.UPDATE_SCREENSHOTS && mode.js) await page.screenshot({ path: SCREENSHOT });
         await page.close();
       });
 
