@@ -173,6 +173,8 @@ describe('invalid project requests change nothing', () => {
   const snapshot = async () => ({ log: await t.ctx.store.logSize(), projects: (await t.ctx.store.listRecords('projects')).length });
   it.each([
     ['bid opening in the past', project('P-X1', { bidOpeningAt: '2026-12-01T05:00:00+08:00' }), 422, 'SCHEDULE_RULES'],
+    // At 06:00 with 15 minutes for the experts to answer: opening at 06:10 leaves them no time.
+    ['bid opening too soon for the experts to answer', project('P-X1B', { bidOpeningAt: '2026-12-01T06:10:00+08:00' }), 422, 'SCHEDULE_RULES'],
     ['lead time over the cap', project('P-X2', { leadTimeMinutes: 3000 }), 400, 'INVALID_INPUT'],
     ['even committee', project('P-X3', { groups: [{ specialty: 'C990101', count: 6 }] }), 422, 'POLICY_RULES'],
     ['committee below five', project('P-X4', { groups: [{ specialty: 'C990101', count: 3 }] }), 422, 'POLICY_RULES'],
@@ -192,6 +194,13 @@ describe('invalid project requests change nothing', () => {
     expect(res.statusCode).toBe(status);
     expect(res.json().error.code).toBe(code);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('makes a project registered inside its lead time due now, never at a time already past', async () => {
+    at('06:00:00');
+    const res = await register(project('P-INSIDE', { bidOpeningAt: '2026-12-01T06:40:00+08:00' }));
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ state: 'scheduled', drawAt: new Date(clock).toISOString() });
   });
 
   it('reschedules only scheduled projects, to a future time, with a reason', async () => {
