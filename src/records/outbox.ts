@@ -2,11 +2,12 @@
 // places): the messages sealed together (they hold phone numbers), each message's delivery state, and the hash of its
 // response token. The index of batches with a message still pending, by the earliest next attempt, is what the
 // delivery pass reads; a batch leaves it when every message is sent or given up.
+import { randomBytes } from 'node:crypto';
 import type { OutboundMessage } from '../calls/message.js';
 import { RecordSet } from './record-set.js';
 
 /** Base64url characters of a batch id: 9 random bytes. A response token starts with its batch's id. */
-export const BATCH_ID_CHARS = 12;
+const BATCH_ID_CHARS = 12;
 
 export interface MessageState {
   readonly messageId: string;
@@ -41,10 +42,9 @@ export function nextDue(messages: readonly MessageState[]): string | null {
   return due;
 }
 
-/** The batch a message id belongs to: message ids are `M-<batchId>.<n>`. */
-export function batchOfMessage(messageId: string): string | null {
-  const m = /^M-([A-Za-z0-9_-]{12})\.\d+$/.exec(messageId);
-  return m ? m[1]! : null;
+/** A new batch's id: 9 random bytes, base64url (BATCH_ID_CHARS characters). */
+export function newBatchId(): string {
+  return randomBytes(9).toString('base64url');
 }
 
 /** The batch a response token belongs to (its first BATCH_ID_CHARS characters). */

@@ -2,7 +2,7 @@
 // numbers) in the same transaction as the log entry that placed the calls, then delivered by an adapter with retries
 // and back-off. Each delivery attempt is a log entry with its outcome, never the phone or the text.
 import type { Entry, ServiceLog } from '../audit/entries.js';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { nextAttemptDelayMs, shouldGiveUp } from '../calls/backoff.js';
 import type { CallAdapter, OutboundMessage } from '../calls/message.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
@@ -22,11 +22,6 @@ export interface DispatchReport {
 export interface Queued {
   readonly message: OutboundMessage;
   readonly tokenHash: string | null;
-}
-
-/** A new batch's id: 9 random bytes, base64url (12 characters). */
-export function newBatchId(): string {
-  return randomBytes(9).toString('base64url');
 }
 
 export class OutboxService {

@@ -14,12 +14,12 @@ import { AppError } from '../errors.js';
 import { msg } from '../i18n/message.js';
 import * as R from '../roster/roster.js';
 import { RecordConflictError, type RecordExpectation, type RecordWrite, type Store } from '../store/store.js';
-import { newBatchId, type OutboxService, type Queued } from './outbox.service.js';
+import type { OutboxService, Queued } from './outbox.service.js';
 import type { PoolService } from './pool.service.js';
 import type { ProjectService } from './project.service.js';
 import { awaitingRosterClear } from '../records/draws.js';
 import type { ProjectRecord } from '../records/projects.js';
-import { batchOfToken } from '../records/outbox.js';
+import { batchOfToken, newBatchId } from '../records/outbox.js';
 import { checkinMisses, rosterDeadlines, rosters, unseals, type RosterRecord, type UnsealRecord } from '../records/rosters.js';
 
 /** Both approvals of an unseal must fall within this window. */
