@@ -83,7 +83,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
     config.EXPERT_DRAW_CALL_ADAPTER === 'webhook'
       ? new WebhookAdapter({ url: config.EXPERT_DRAW_CALL_WEBHOOK_URL!, secret: Buffer.from(config.EXPERT_DRAW_CALL_WEBHOOK_SECRET!, 'hex') })
       : new FileAdapter({ path: config.EXPERT_DRAW_CALLS_FILE ?? join(config.EXPERT_DRAW_DATA_DIR, 'calls.jsonl') });
-  const outbox = new OutboxService(store, auditLog, vault, adapter, now);
+  const outbox = new OutboxService(store, auditLog, vault, adapter, (id) => pool.phone(id), now);
   // Read by the roster at each call, so that links made after listen() on port 0 name the real port.
   const links = { publicUrl: config.EXPERT_DRAW_PUBLIC_URL, timeZone: config.EXPERT_DRAW_TIME_ZONE };
   const defaultLinks = config.EXPERT_DRAW_PUBLIC_URL === listenerUrl(config.EXPERT_DRAW_HOST, config.EXPERT_DRAW_PORT);

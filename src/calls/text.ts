@@ -79,14 +79,20 @@ export function localTime(at: Date, timeZone: string): LocalTime {
 /** E.g. 【评标专家通知】您被抽选参加评标，时间：2026-12-01 09:00，地点：…。请于 08:15 前回复：<url> 接受或拒绝。 */
 export function callText(input: CallTextInput): string {
   const { responseUrl, ...rest } = input;
-  return callTexts(rest)(responseUrl);
+  return fillCall(callTemplate(rest), responseUrl);
 }
 
 /**
- * The texts of several calls that share time, place and deadline (one placement): checked and formatted once, then
- * one text per response link.
+ * A placement's call text around its link: every expert of one placement reads the same words but for the link, so
+ * the words are checked and formatted once and kept once (the outbox stores this, not one text per call).
  */
-export function callTexts(input: Omit<CallTextInput, 'responseUrl'>): (responseUrl: string) => string {
+export interface CallTemplate {
+  readonly before: string;
+  readonly after: string;
+}
+
+/** The template of several calls that share time, place and deadline (one placement). */
+export function callTemplate(input: Omit<CallTextInput, 'responseUrl'>): CallTemplate {
   checkNoProjectDetails(input);
   const venue = cleanVenue(input.venue);
   const opening = instant(input.bidOpeningAt, 'bidOpeningAt');
@@ -96,13 +102,15 @@ export function callTexts(input: Omit<CallTextInput, 'responseUrl'>): (responseU
   const by = localTime(deadline, input.timeZone);
   // Same local day as the opening: the time alone reads naturally; otherwise the date is needed too.
   const byText = by.date === at.date ? by.time : `${by.date} ${by.time}`;
-  const head = `${HEADER}您被抽选参加评标，时间：${at.date} ${at.time}，地点：${venue}。请于 ${byText} 前回复：`;
-  return (responseUrl) => {
-    const url = URL.canParse(responseUrl) ? new URL(responseUrl) : null;
-    // The URL carries the expert's response token, so it is not echoed in the error.
-    if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new RangeError('responseUrl must be an http(s) URL');
-    return `${head}${url.href} 接受或拒绝。`;
-  };
+  return { before: `${HEADER}您被抽选参加评标，时间：${at.date} ${at.time}，地点：${venue}。请于 ${byText} 前回复：`, after: ' 接受或拒绝。' };
+}
+
+/** One call's text: the template with its response link. */
+export function fillCall(template: CallTemplate, responseUrl: string): string {
+  const url = URL.canParse(responseUrl) ? new URL(responseUrl) : null;
+  // The URL carries the expert's response token, so it is not echoed in the error.
+  if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new RangeError('responseUrl must be an http(s) URL');
+  return `${template.before}${url.href}${template.after}`;
 }
 
 /** The notice for a withdrawn call: the same time and place, so the expert knows which call it cancels. */

@@ -1,9 +1,10 @@
 // The outbox of expert calls, one record per placement of calls (a draw's first calls, or the calls one transition
-// places): the messages sealed together (they hold phone numbers), each message's delivery state, and the hash of its
-// response token. The index of batches with a message still pending, by the earliest next attempt, is what the
+// places): who is called and each response link, sealed together (who was drawn is secret until the reveal, and a
+// link answers for its expert), each message's delivery state, and the hash of its response token. The index of batches with a message still pending, by the earliest next attempt, is what the
 // delivery pass reads; a batch leaves it when every message is sent or given up.
 import { randomBytes } from 'node:crypto';
 import type { OutboundMessage } from '../calls/message.js';
+import type { CallTemplate } from '../calls/text.js';
 import { RecordSet } from './record-set.js';
 
 /** Base64url characters of a batch id: 9 random bytes. A response token starts with its batch's id. */
@@ -25,10 +26,21 @@ export interface CallBatchRecord {
   readonly batchId: string;
   readonly drawId: string;
   readonly kind: OutboundMessage['kind'];
-  /** In the order of the sealed messages. */
+  /** In the order of the sealed calls. */
   readonly messages: readonly MessageState[];
-  /** vault-sealed JSON array of OutboundMessage, in the order of `messages`. */
+  /** vault-sealed JSON: SealedCalls (batches written before it: an array of OutboundMessage), in the order of `messages`. */
   readonly sealed: string;
+}
+
+/**
+ * What a batch seals: the words once, around the link, and per message the expert called and the link. The phone
+ * number is looked up when the message is sent, so placing calls opens no expert's personal data.
+ */
+export interface SealedCalls {
+  readonly channel: OutboundMessage['channel'];
+  readonly template: CallTemplate;
+  /** In the order of the batch's messages; a null link for a message without one (a cancel). */
+  readonly calls: ReadonlyArray<{ readonly expertId: string; readonly responseUrl: string | null }>;
 }
 
 export const callBatches = new RecordSet<CallBatchRecord>('call-batches', (r) => r.batchId);

@@ -1,12 +1,13 @@
-// The persistent outbox of expert calls: the messages of one placement are stored together (sealed: they hold phone
-// numbers) in the same transaction as the log entry that placed the calls, then delivered by an adapter with retries
-// and back-off. Each delivery attempt is a log entry with its outcome, never the phone or the text.
+// The persistent outbox of expert calls: the calls of one placement are stored together (sealed: who is called and
+// the links) in the same transaction as the log entry that placed the calls, then delivered by an adapter with retries
+// and back-off; the phone number is looked up at sending. Each delivery attempt is a log entry with its outcome, never the phone or the text.
 import type { Entry, ServiceLog } from '../audit/entries.js';
 import { randomUUID } from 'node:crypto';
 import { nextAttemptDelayMs, shouldGiveUp } from '../calls/backoff.js';
-import type { CallAdapter, OutboundMessage } from '../calls/message.js';
+import type { CallAdapter, DeliveryOutcome, OutboundMessage } from '../calls/message.js';
+import { fillCall, type CallTemplate } from '../calls/text.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
-import { callBatches, nextDue, outboxDue, type CallBatchRecord, type MessageState } from '../records/outbox.js';
+import { callBatches, nextDue, outboxDue, type CallBatchRecord, type MessageState, type SealedCalls } from '../records/outbox.js';
 import { RecordConflictError, type RecordWrite, type Store } from '../store/store.js';
 
 /** Attempts before a message is given up (and an operator must call by other means: logged). */
@@ -18,11 +19,17 @@ export interface DispatchReport {
   readonly failed: number;
 }
 
-/** A message to queue, with the SHA-256 of its response token (null without a link). */
+/** A message to queue: the expert it calls, its link and the SHA-256 of the link's token (both null without a link). */
 export interface Queued {
-  readonly message: OutboundMessage;
+  readonly messageId: string;
+  readonly expertId: string;
+  readonly responseUrl: string | null;
+  readonly expiresAt: string | null;
   readonly tokenHash: string | null;
 }
+
+/** An expert's phone number, or null when the pool no longer has one for them. */
+export type ContactLookup = (expertId: string) => string | null;
 
 export class OutboxService {
   private readonly instanceId = randomUUID();
@@ -32,15 +39,17 @@ export class OutboxService {
     private readonly log: ServiceLog,
     private readonly vault: PersonalDataVault,
     private readonly adapter: CallAdapter,
+    private readonly contact: ContactLookup,
     private readonly now: () => number,
   ) {}
 
   /** The record writes that queue one batch of messages; the caller commits them with the entry that placed the calls. */
-  queue(batchId: string, drawId: string, kind: OutboundMessage['kind'], queued: readonly Queued[]): RecordWrite[] {
+  queue(batchId: string, drawId: string, kind: OutboundMessage['kind'], template: CallTemplate, queued: readonly Queued[]): RecordWrite[] {
     if (queued.length === 0) return [];
     const at = new Date(this.now()).toISOString();
-    const messages: MessageState[] = queued.map((q) => ({ messageId: q.message.messageId, tokenHash: q.tokenHash, expiresAt: q.message.expiresAt, state: 'pending', attempts: 0, nextAttemptAt: at, lastReason: null }));
-    const sealed = this.vault.sealJson(`${callBatches.collection}/${batchId}`, queued.map((q) => q.message));
+    const messages: MessageState[] = queued.map((q) => ({ messageId: q.messageId, tokenHash: q.tokenHash, expiresAt: q.expiresAt, state: 'pending', attempts: 0, nextAttemptAt: at, lastReason: null }));
+    const calls: SealedCalls = { channel: 'sms', template, calls: queued.map((q) => ({ expertId: q.expertId, responseUrl: q.responseUrl })) };
+    const sealed = this.vault.sealJson(`${callBatches.collection}/${batchId}`, calls);
     return [callBatches.write({ batchId, drawId, kind, messages, sealed }), outboxDue.writeAt(batchId, at)];
   }
 
@@ -100,8 +109,8 @@ export class OutboxService {
     const record = found.value;
     const dueNow = record.messages.flatMap((m, i) => (m.state === 'pending' && m.nextAttemptAt <= nowIso ? [i] : []));
     if (dueNow.length === 0) return report;
-    const content = this.vault.openJson<OutboundMessage[]>(`${callBatches.collection}/${batchId}`, record.sealed);
-    const outcomes = await Promise.all(dueNow.map((i) => this.adapter.deliver(content[i]!)));
+    const content = this.vault.openJson<SealedCalls | OutboundMessage[]>(`${callBatches.collection}/${batchId}`, record.sealed);
+    const outcomes = await Promise.all(dueNow.map((i) => this.deliver(record, content, i)));
     const messages = [...record.messages];
     const entries: Entry[] = [];
     dueNow.forEach((i, k) => {
@@ -126,5 +135,19 @@ export class OutboxService {
       expects: [callBatches.expect(batchId, found.raw)],
     });
     return report;
+  }
+
+  /** Message i of a batch as the adapter takes it, its phone number looked up now. */
+  private deliver(record: CallBatchRecord, content: SealedCalls | OutboundMessage[], i: number): Promise<DeliveryOutcome> {
+    // A batch stored before the template: its messages are whole.
+    if (Array.isArray(content)) return this.adapter.deliver(content[i]!);
+    const call = content.calls[i]!;
+    const to = this.contact(call.expertId);
+    // The expert has left the pool since the call was placed: nobody to send it to, and no retry will find one.
+    if (to === null) return Promise.resolve({ ok: false, retryable: false, reason: 'no contact' });
+    const { before, after } = content.template;
+    const state = record.messages[i]!;
+    const text = call.responseUrl === null ? `${before}${after}` : fillCall(content.template, call.responseUrl);
+    return this.adapter.deliver({ messageId: state.messageId, kind: record.kind, channel: content.channel, to, text, responseUrl: call.responseUrl, expiresAt: state.expiresAt });
   }
 }

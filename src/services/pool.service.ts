@@ -157,6 +157,11 @@ export class PoolService {
     return this.experts.get(id)?.expert;
   }
 
+  /** The phone number to call an expert on, at the moment of sending; null for an expert no longer in the pool. */
+  phone(id: string): string | null {
+    return this.experts.has(id) ? this.personal(id).phone : null;
+  }
+
   /** Opens an expert's personal data: only for calling them and for a check-in or unseal that reveals them. */
   personal(id: string): ExpertPersonal {
     const r = this.record(id);

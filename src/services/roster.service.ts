@@ -5,7 +5,7 @@
 import type { Entry, ServiceLog } from '../audit/entries.js';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { TokenClaims } from '../auth/roles.js';
-import { callTexts } from '../calls/text.js';
+import { callTemplate } from '../calls/text.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import type { Policy } from '../domain/policy.js';
 import { conflictContext, expertExclusions, type ExclusionCode } from '../draw/conflicts.js';
@@ -27,6 +27,8 @@ export const UNSEAL_WINDOW_MS = 10 * 60_000;
 /** Unmatched ID numbers a check-in terminal may send in CHECKIN_WINDOW_MS before it is refused for a while. */
 const CHECKIN_MISSES = 5;
 const CHECKIN_WINDOW_MS = 10 * 60_000;
+/** Random bytes of a response token's secret (120 bits; 20 base64url characters after the batch id). */
+const TOKEN_SECRET_BYTES = 15;
 
 /** What a check-in terminal learns: one expert's assignment. */
 export interface Assignment {
@@ -368,20 +370,20 @@ export class RosterService {
     const at = this.iso();
     const opening = Date.parse(project.project.bidOpeningAt);
     const deadline = new Date(Math.min(this.now() + this.policy.responseDeadlineMinutes * 60_000, opening - 60_000)).toISOString();
-    const text = callTexts({ venue: project.venue ?? '评标室', bidOpeningAt: project.project.bidOpeningAt, timeZone: this.settings.timeZone, deadline });
+    const template = callTemplate({ venue: project.venue ?? '评标室', bidOpeningAt: project.project.bidOpeningAt, timeZone: this.settings.timeZone, deadline });
     const base = this.settings.publicUrl.replace(/\/$/, '');
     const batchId = newBatchId();
+    // One random draw for every secret of the placement.
+    const secrets = randomBytes(TOKEN_SECRET_BYTES * calls.length);
     const queued: Queued[] = [];
     const placed: R.Call[] = calls.map((c, i) => {
       const messageId = `M-${batchId}.${i}`;
-      const token = `${batchId}${randomBytes(15).toString('base64url')}`;
-      const responseUrl = `${base}/r/${token}`;
-      const message = { messageId, kind: 'call', channel: 'sms', to: this.pool.personal(c.expertId).phone, text: text(responseUrl), responseUrl, expiresAt: deadline } as const;
-      queued.push({ message, tokenHash: sha256(token) });
+      const token = `${batchId}${secrets.subarray(i * TOKEN_SECRET_BYTES, (i + 1) * TOKEN_SECRET_BYTES).toString('base64url')}`;
+      queued.push({ messageId, expertId: c.expertId, responseUrl: `${base}/r/${token}`, expiresAt: deadline, tokenHash: sha256(token) });
       return { ...c, state: 'calling', messageId, calledAt: at, deadline, answeredAt: null };
     });
     const entry: Entry = { type: 'calls.placed', payload: { drawId: roster.drawId, calls: placed.map((c) => ({ group: c.group, seat: c.seat, rank: c.rank, messageId: c.messageId, deadline })) } };
-    return { roster: R.placed(roster, placed), entries: [entry], writes: this.outbox.queue(batchId, roster.drawId, 'call', queued) };
+    return { roster: R.placed(roster, placed), entries: [entry], writes: this.outbox.queue(batchId, roster.drawId, 'call', template, queued) };
   }
 
   private async commit(raw: Buffer | null, roster: R.Roster, entries: readonly Entry[], writes: RecordWrite[], expects: RecordExpectation[] = []): Promise<void> {
