@@ -22,7 +22,7 @@ export function redisConnection(config: Config): RedisConnection {
 }
 
 export async function openStore(config: Config): Promise<Store> {
-  if (config.EXPERT_DRAW_STORE === 'sqlite') return new SqliteStore({ file: join(config.EXPERT_DRAW_DATA_DIR, SQLITE_FILE), feed: SQLITE_FEED });
+  if (config.EXPERT_DRAW_STORE === 'sqlite') return new SqliteStore({ file: join(config.EXPERT_DRAW_DATA_DIR, SQLITE_FILE), feed: SQLITE_FEED, backgroundCheckpoint: true });
   return RedisStore.open({
     connection: redisConnection(config),
     prefix: config.EXPERT_DRAW_REDIS_PREFIX,

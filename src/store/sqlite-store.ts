@@ -2,6 +2,7 @@
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { privateDir, privateFile, tightenFile } from '../private-files.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { RecordConflictError, StoreConflictError, type LogBatch, type RecordChange, type Store, type StoredCheckpoint } from './store.js';
 
 const SCHEMA = `
@@ -28,6 +29,11 @@ export interface SqliteStoreOptions {
    * follows itself needs a feed row; a draw's calls write some seventy records that nobody reads back from it.
    */
   readonly feed?: readonly string[];
+  /**
+   * Checkpoint the WAL from a worker thread (sqlite-checkpointer.ts) instead of SQLite's automatic checkpoint on the
+   * commit that crosses a thousand pages. On for the service's store; tools that open a store briefly keep SQLite's.
+   */
+  readonly backgroundCheckpoint?: boolean;
 }
 
 /**
@@ -48,6 +54,7 @@ export class SqliteStore implements Store {
   private readonly stmt;
   private readonly appendTx: (batch: LogBatch) => void;
   private readonly feed: ReadonlySet<string> | null;
+  private readonly checkpointer: SqliteCheckpointer | null;
 
   constructor(options: SqliteStoreOptions) {
     this.feed = options.feed ? new Set(options.feed) : null;
@@ -63,6 +70,11 @@ export class SqliteStore implements Store {
     this.db.pragma('lease.synchronous = OFF');
     this.db.exec(LEASE_SCHEMA);
     this.db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('log_size', 0)`).run();
+    this.checkpointer = null;
+    if (options.backgroundCheckpoint && options.file !== ':memory:') {
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = new SqliteCheckpointer(options.file);
+    }
     this.stmt = {
       size: this.db.prepare<[], { value: number }>(`SELECT value FROM meta WHERE key = 'log_size'`),
       setSize: this.db.prepare<[number]>(`UPDATE meta SET value = ? WHERE key = 'log_size'`),
@@ -217,7 +229,13 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
+  }
+
+  /** The background checkpointer, when the store has one (tests, diagnostics). */
+  get walCheckpointer(): SqliteCheckpointer | null {
+    return this.checkpointer;
   }
 
   /** The raw database, for the tamper tests and the benchmark's durable-write floor. */
