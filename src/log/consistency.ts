@@ -64,3 +64,12 @@ export function proofFromHex(hashes: unknown): Buffer[] | null {
   }
   return out.every((b) => b.length === HASH_BYTES) ? out : null;
 }
+
+/** The consistency proofs that relate a checkpoint of `size` to its kept neighbours, as [smaller, larger] tree sizes. */
+export function proofsToRelate(size: number, kept: Iterable<{ readonly size: number }>): Array<readonly [number, number]> {
+  const around = keptNeighbours(kept, size);
+  const pairs: Array<readonly [number, number]> = [];
+  if (around.older) pairs.push([around.older.size, size]);
+  if (around.newer) pairs.push([size, around.newer.size]);
+  return pairs;
+}
