@@ -38,8 +38,10 @@ export async function watchPass(o: WatchOptions): Promise<PassOutcome> {
   }
   const root = cp.rootHash.toString('hex');
   const around = keptNeighbours(kept, cp.size);
-  if (around.same) return report(o, relateCheckpoints(around.same.checkpoint, cp), around.same, cp, served.note);
-
+  if (around.same) {
+    const relation = relateCheckpoints(around.same.checkpoint, cp);
+    if (relation.kind === 'fork') return fork(o, relation.reason, around.same, cp, served.note);
+  }
   // The nearest kept older checkpoint must be extended by this one; a kept newer one must extend it.
   for (const other of [around.older, around.newer]) {
     if (!other) continue;
@@ -52,35 +54,24 @@ export async function watchPass(o: WatchOptions): Promise<PassOutcome> {
         o.print(`ERROR: no consistency proof from ${from} to ${to}: ${(err as Error).message}`);
         return 'error';
       }
-      // The log cannot prove that a tree it signed before extends the one it shows now: it went back.
+      // The log cannot prove that a tree it signed before extends the one it shows now.
       relation = { kind: 'fork', older: cp, newer: other.checkpoint, reason: `the log now shows tree size ${cp.size} and cannot prove that tree size ${other.size}, which it signed before, extends it (${(err as Error).message})` };
     }
-    const outcome = report(o, relation, other, cp, served.note);
-    if (outcome !== 'kept') return outcome;
+    if (relation.kind === 'fork') return fork(o, relation.reason, other, cp, served.note);
   }
-  if (around.newer) {
+  const last = kept.at(-1);
+  if (last && last.size > cp.size) {
     // One history, but the log's latest is older than a checkpoint it signed before: it went back.
-    return fork(o, `the log's latest checkpoint (tree size ${cp.size}) is older than kept checkpoint ${around.newer.size}: the log went back`, around.newer, cp, served.note);
+    return fork(o, `the log's latest checkpoint (tree size ${cp.size}) is older than kept checkpoint ${last.size}: the log went back`, last, cp, served.note);
+  }
+  if (around.same) {
+    o.print(`unchanged: the latest checkpoint is kept checkpoint ${cp.size}`);
+    return 'unchanged';
   }
   const file = keep(o.dir, cp.size, served.note);
   const proved = around.older ? `consistent with kept checkpoint ${around.older.size}` : 'the first kept';
   o.print(`kept checkpoint ${cp.size} (root ${root}): ${proved} → ${file}`);
   return 'kept';
-}
-
-function report(o: WatchOptions, relation: Relation, kept: KeptCheckpoint, cp: Checkpoint, note: string): PassOutcome {
-  switch (relation.kind) {
-    case 'same':
-      o.print(`unchanged: the latest checkpoint is kept checkpoint ${cp.size}`);
-      return 'unchanged';
-    case 'consistent':
-      return 'kept';
-    case 'fork':
-      return fork(o, relation.reason, kept, cp, note);
-    case 'needs-proof':
-      o.print(`ERROR: no consistency proof between ${relation.older.size} and ${relation.newer.size}`);
-      return 'error';
-  }
 }
 
 function fork(o: WatchOptions, reason: string, kept: KeptCheckpoint, cp: Checkpoint, note: string): PassOutcome {

@@ -152,6 +152,18 @@ describe('expert-draw log watch --once', () => {
     expect(run.stdout).toContain(doctored.trimEnd());
   }, 60_000);
 
+  it('the log showing an older checkpoint than one kept: it went back, exit 1, though both are one history', async () => {
+    const [older, newer] = kept(dir).map((f) => parseInt(f));
+    const { note } = (await a.ctx.store.listCheckpoints(older!, 1))[0]!;
+    target = (path) => {
+      if (path === '/v1/log/checkpoint') return { status: 200, body: { size: older, note } };
+      return { status: 404, body: {} };
+    };
+    const run = await watch(dir, '--once');
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.stdout).toContain(`FORK: the log's latest checkpoint (tree size ${older}) is older than kept checkpoint ${newer}: the log went back`);
+  }, 60_000);
+
   it('a checkpoint signed by another key is refused (exit 2) and kept nowhere', async () => {
     const before = kept(dir);
     const other = new CheckpointSigner(NoteSigner.fromKey(generateNoteKeys(a.ctx.auditLog.origin).signerKey));
@@ -161,7 +173,7 @@ describe('expert-draw log watch --once', () => {
     expect(run.code, run.stdout + run.stderr).toBe(2);
     expect(run.stdout).toContain('ERROR: ');
     expect(kept(dir)).toEqual(before);
-    expect(readdirSync(join(dir, 'forks'))).toHaveLength(2);
+    expect(readdirSync(join(dir, 'forks'))).toHaveLength(3);
   }, 60_000);
 });
 
