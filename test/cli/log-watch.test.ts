@@ -16,6 +16,7 @@ import { generateNoteKeys, NoteSigner } from '../../src/log/note.js';
 import { CheckpointSigner } from '../../src/log/checkpoint.js';
 import { generatePool, syntheticPersonal } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
+import { registerProject } from '../helpers/projects.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'expert-draw-log-watch-'));
@@ -207,16 +208,7 @@ describe('expert-draw proof verify --kept', () => {
     expect((await watch(dir, '--once')).code).toBe(0);
     // A draw after the inspector kept a checkpoint, disclosed.
     await importExperts(a, 30, 90);
-    await a.ctx.projects.register(
-      {
-        project: { id: 'P-WATCH', tenderer: pool.organisations[0]!, agency: null, bidders: [], avoid: [], preparedBy: [], bidOpeningAt: '2026-12-01T10:00:00+08:00', region: '330106' },
-        request: { groups: [{ specialty: 'C990101', count: 5 }], tendererRepresentatives: 0 },
-        name: null,
-        venue: null,
-        leadTimeMinutes: undefined,
-      },
-      op,
-    );
+    await registerProject(a, op, { id: 'P-WATCH', bidOpeningAt: '2026-12-01T10:00:00+08:00' });
     const { drawId } = await a.ctx.draws.run('P-WATCH', 'immediate', op);
     clock = Date.parse('2026-12-01T10:05:00+08:00');
     for (const who of [op, sup]) await a.ctx.roster.approveUnseal(drawId, 'P-WATCH', '2026-12-01T10:00:00+08:00', who);

@@ -12,6 +12,7 @@ import { GENESIS_PREV, leafHash } from '../../../src/log/entry.js';
 import { MerkleFrontier, verifyInclusion } from '../../../src/log/merkle.js';
 import { generatePool, syntheticPersonal } from '../../../src/pool/generator.js';
 import { build, type Built } from '../../helper.js';
+import { registerProject } from '../../helpers/projects.js';
 
 const BID_OPENING = '2026-12-01T10:00:00+08:00';
 let clock = Date.parse('2026-12-01T06:00:00+08:00');
@@ -35,25 +36,12 @@ async function ok(url: string): Promise<any> {
 const open = (note: string) => openCheckpoint(note, t.ctx.keys.logVerifier, t.ctx.auditLog.origin).checkpoint;
 const checkpointAt = (size: number): Checkpoint => ({ origin: latest.origin, size, rootHash: roots[size]!, extensions: [] });
 
-async function register(id: string): Promise<void> {
-  await t.ctx.projects.register(
-    {
-      project: { id, tenderer: pool.organisations[0]!, agency: null, bidders: [], avoid: [], preparedBy: [], bidOpeningAt: BID_OPENING, region: '330106' },
-      request: { groups: [{ specialty: 'C990101', count: 5 }], tendererRepresentatives: 0 },
-      name: null,
-      venue: null,
-      leadTimeMinutes: undefined,
-    },
-    op,
-  );
-}
-
 beforeAll(async () => {
   t = await build({}, { now: () => clock });
   await t.ctx.pool.import(pool.experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
   await t.ctx.auditLog.checkpoint();
-  await register('P-LOG-OPEN');
-  await register('P-LOG-SEALED');
+  await registerProject(t, op, { id: 'P-LOG-OPEN', bidOpeningAt: BID_OPENING });
+  await registerProject(t, op, { id: 'P-LOG-SEALED', bidOpeningAt: BID_OPENING });
   const disclosed = (await t.ctx.draws.run('P-LOG-OPEN', 'immediate', op)).drawId;
   await t.ctx.auditLog.checkpoint();
   sealedDrawId = (await t.ctx.draws.run('P-LOG-SEALED', 'immediate', op)).drawId;
