@@ -17,6 +17,7 @@ import { DrawSampler, listGroup, type RankedGroup } from '../draw/sample.js';
 import { assuranceOf, deriveSeed, nonceHash, type Assurance } from '../draw/seed.js';
 import { AppError } from '../errors.js';
 import { openCheckpoint, type Checkpoint } from '../log/checkpoint.js';
+import { keptNeighbours, proofFromHex, relateCheckpoints, type Relation } from '../log/consistency.js';
 import { leafHash } from '../log/entry.js';
 import { verifyInclusion } from '../log/merkle.js';
 import { NoteVerifier } from '../log/note.js';
@@ -80,15 +81,29 @@ export interface VerifyDrawProofOptions {
   readonly verifierKey: string | NoteVerifier;
   /** Checkpoint origin; by default the verifier key's name (the log signer is named after its origin). */
   readonly origin?: string;
+  /**
+   * Checkpoints the inspector kept (`expert-draw log watch --keep`), with the consistency proofs that relate the
+   * bundle's checkpoint to them (GET /v1/log/consistency). With them, check `checkpoint.kept` runs.
+   */
+  readonly kept?: KeptInput;
+}
+
+export interface KeptInput {
+  /** The kept signed notes, as kept. */
+  readonly notes: readonly string[];
+  /** Consistency proofs as the log API answers them. */
+  readonly proofs?: ReadonlyArray<{ readonly fromSize: number; readonly toSize: number; readonly hashes: readonly string[] }>;
 }
 
 export const NOT_CHECKED: readonly string[] = [
   'sealedHash of the result entry: the sealed box is not published',
   'the recusal codes of rules 1–6: taken as revealed (their digest is checked), not recomputed; that needs the experts’ relations, status, availability and selection history',
   'member lines against the pool: that they are the pool at the commit’s pool version needs the log’s pool entries (the service checks it before writing the reveal)',
-  'the hash chain (prev) and the entries between the three: the bundle holds no neighbours',
-  'consistency of the bundle’s checkpoint with checkpoints you already hold: compare it with the log’s published checkpoints (a consistency proof from the log)',
+  'the hash chain (prev) across the entries between the three: the bundle holds only the draw’s own entries (two that are adjacent in the log are checked: chain)',
 ];
+
+/** What is not checked when no kept checkpoints are given. */
+export const NOT_CHECKED_WITHOUT_KEPT = 'consistency of the bundle’s checkpoint with checkpoints you already hold: give them (proof verify --kept DIR, kept by log watch)';
 
 type Outcome = { readonly status: CheckStatus; readonly detail: string };
 const pass = (detail: string): Outcome => ({ status: 'pass', detail });
@@ -280,7 +295,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     projectId: commit?.projectId ?? null,
     assurance: commit ? assuranceOf(commit.entropy) : null,
     checks: checks.list,
-    notChecked: NOT_CHECKED,
+    notChecked: options.kept ? NOT_CHECKED : [...NOT_CHECKED, NOT_CHECKED_WITHOUT_KEPT],
   });
 
   // 0. The bundle's shape: without it nothing else can be read.
@@ -323,6 +338,26 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     if (!(b.commit.index < b.result.index && b.result.index < b.reveal.index)) problems.push('the entries are not in the order commit, result, reveal');
     return problems.length === 0 ? pass(`draw ${c.drawId}, project ${c.projectId}, entries ${b.commit.index} → ${b.result.index} → ${b.reveal.index}`) : fail(problems.join('; '));
   });
+
+  // The hash chain where the bundle holds neighbours: an entry right after another names that one's leaf hash as prev.
+  // The commit and the result are adjacent unless another append joined the draw's group commit between them.
+  const parts = { commit, result, reveal };
+  const adjacent = (['commit', 'result', 'reveal'] as const).flatMap((name, i, all) => {
+    const before = i > 0 ? all[i - 1]! : undefined;
+    return before && b[name].index === b[before].index + 1 ? [[before, name] as const] : [];
+  });
+  if (adjacent.length > 0) {
+    checks.run('chain', 'an entry right after another names that entry’s leaf hash as prev (the hash chain)', () => {
+      const problems: string[] = [];
+      for (const [before, after] of adjacent) {
+        const prev = prevOf(b[after].entry);
+        const leaf = parts[before].leaf.toString('hex');
+        if (prev !== leaf) problems.push(`the ${after} entry (index ${b[after].index}) names prev ${prev ?? '(none)'}, the ${before} entry’s leaf hash is ${leaf}`);
+      }
+      const checked = adjacent.map(([x, y]) => `${x} → ${y}`).join(', ');
+      return problems.length === 0 ? pass(`${checked}: prev is the leaf hash of the entry before`) : fail(problems.join('; '));
+    });
+  }
 
   // Every per-group list (lines, result, extension, counts) must line up with the commit's groups.
   const groupsAligned = checks.run('groups', 'every list has one group per committed group, in commit order', () => {
@@ -470,7 +505,59 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     return pass(r.groups.map((g) => `${g.selected}/${g.alternates}/${g.skipped}`).join(', '));
   });
 
+  if (options.kept) {
+    const kept = options.kept;
+    checks.run('checkpoint.kept', 'the bundle’s checkpoint and the checkpoints you kept are one history (RFC 9162 §2.1.4)', () => checkKept(opened, kept, verifier, origin));
+  }
+
   return report(c);
+}
+
+/** The envelope's prev of an entry's bytes, or null when it has none. */
+function prevOf(entry: string): string | null {
+  try {
+    const prev = (JSON.parse(entry) as { prev?: unknown }).prev;
+    return typeof prev === 'string' ? prev : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Relates each verified checkpoint of the bundle to the kept one of its size, or to the nearest kept older and newer. */
+function checkKept(opened: ReadonlyMap<string, Checkpoint | Error>, kept: KeptInput, verifier: NoteVerifier, origin: string): Outcome {
+  const mine = [...opened.values()].filter((x): x is Checkpoint => !(x instanceof Error));
+  if (mine.length === 0) return skipped('needs a verified checkpoint in the bundle');
+  const held = kept.notes.map((note, i) => {
+    try {
+      return openCheckpoint(note, verifier, origin).checkpoint;
+    } catch (err) {
+      throw new Error(`kept checkpoint ${i + 1} does not verify: ${describeError(err)}`);
+    }
+  });
+  if (held.length === 0) return unverifiable('no kept checkpoints were given');
+  const proofs = new Map((kept.proofs ?? []).map((p) => [`${p.fromSize}-${p.toSize}`, p.hashes]));
+  const said: string[] = [];
+  const missing: string[] = [];
+  for (const cp of mine) {
+    const around = keptNeighbours(held, cp.size);
+    const relations: Array<[Checkpoint, Relation]> = [];
+    for (const other of [around.same, around.older, around.newer]) {
+      if (!other) continue;
+      const [from, to] = other.size <= cp.size ? [other.size, cp.size] : [cp.size, other.size];
+      const hashes = proofs.get(`${from}-${to}`);
+      const proof = hashes === undefined ? undefined : proofFromHex(hashes);
+      if (proof === null) return fail(`the consistency proof from ${from} to ${to} is not a list of hashes`);
+      relations.push([other, relateCheckpoints(cp, other, proof)]);
+    }
+    for (const [other, relation] of relations) {
+      if (relation.kind === 'fork') return fail(`FORK with kept checkpoint ${other.size}: ${relation.reason}`);
+      if (relation.kind === 'needs-proof') missing.push(`${relation.older.size} → ${relation.newer.size}`);
+      else if (relation.kind === 'same') said.push(`tree size ${cp.size} is a kept checkpoint`);
+      else said.push(other.size < cp.size ? `tree size ${cp.size} extends kept ${other.size}` : `kept ${other.size} extends tree size ${cp.size}`);
+    }
+  }
+  if (missing.length > 0) return unverifiable(`needs the log’s consistency proofs ${missing.join(', ')} (proof verify --kept DIR --url URL fetches them)`);
+  return pass(`${said.join('; ')} (${held.length} kept)`);
 }
 
 /** Names the first group and list where the recomputed ranking and the revealed one part. */

@@ -11,10 +11,10 @@ import type { TokenClaims } from '../../src/auth/roles.js';
 import { jcs, jcsHashHex, sha256Hex } from '../../src/crypto/canonical.js';
 import { DEFAULT_POLICY } from '../../src/domain/policy.js';
 import { encodeEntry, leafHash, type LogEntry } from '../../src/log/entry.js';
-import { assembleInclusionProof, assembleRoot, hashChildren, isComplete, nodeKey } from '../../src/log/merkle.js';
+import { assembleInclusionProof, assembleRoot, hashChildren, isComplete, MerkleFrontier, nodeKey } from '../../src/log/merkle.js';
 import { generateNoteKeys, NoteSigner, signNote } from '../../src/log/note.js';
 import { generatePool, syntheticPersonal } from '../../src/pool/generator.js';
-import { verifyDrawProof, type CheckStatus, type DrawProofBundle, type DrawProofReport } from '../../src/verify/draw-proof.js';
+import { verifyDrawProof, type CheckStatus, type DrawProofBundle, type DrawProofReport, type KeptInput } from '../../src/verify/draw-proof.js';
 import { build, type Built } from '../helper.js';
 
 const BID_OPENING = '2026-12-01T10:00:00+08:00';
@@ -66,21 +66,27 @@ afterAll(async () => {
   await t?.close();
 });
 
-const verify = (b: unknown, options: { origin?: string } = {}) => verifyDrawProof(b, { verifierKey, ...options });
+const verify = (b: unknown, options: { origin?: string; kept?: KeptInput } = {}) => verifyDrawProof(b, { verifierKey, ...options });
 const ids = (report: DrawProofReport, status: CheckStatus) => report.checks.filter((c) => c.status === status).map((c) => c.id);
 const copy = (b: DrawProofBundle): DrawProofBundle => structuredClone(b);
 const flipHex = (hex: string) => hex.slice(0, -1) + (hex.endsWith('0') ? '1' : '0');
 
-type Entries = Record<'commit' | 'result' | 'reveal', LogEntry<Record<string, any>>>;
+type Entries = Record<'commit' | 'result' | 'reveal', { -readonly [K in keyof LogEntry<Record<string, any>>]: LogEntry<Record<string, any>>[K] }>;
 
 /**
  * The bundle after `edit`, as a log operator holding the signing key could present it: the edited entries at their
- * indices in a fresh tree of the same size (the other leaves random), under a freshly signed checkpoint.
+ * indices in a fresh tree of the same size (the other leaves random), under a freshly signed checkpoint. An entry right
+ * after another is re-chained to it (its prev is the edited one's leaf hash), as a careful forger would, unless
+ * `rechain` is false.
  */
-function relog(source: DrawProofBundle, edit: (entries: Entries) => void): DrawProofBundle {
+function relog(source: DrawProofBundle, edit: (entries: Entries) => void, { rechain = true } = {}): DrawProofBundle {
   const parts = ['commit', 'result', 'reveal'] as const;
   const entries = Object.fromEntries(parts.map((p) => [p, JSON.parse(source[p].entry)])) as Entries;
   edit(entries);
+  for (let i = 1; i < parts.length && rechain; i++) {
+    const [before, after] = [parts[i - 1]!, parts[i]!];
+    if (source[after].index === source[before].index + 1) entries[after].prev = leafHash(encodeEntry(entries[before])).toString('hex');
+  }
   const bytes = Object.fromEntries(parts.map((p) => [p, encodeEntry(entries[p])])) as Record<(typeof parts)[number], Buffer>;
   const size = source.reveal.index + 1;
   const nodes = new Map<string, Buffer>();
@@ -112,10 +118,13 @@ describe('verifyDrawProof on an honest bundle', () => {
       'commit.entry', 'commit.leaf-hash', 'commit.checkpoint', 'commit.inclusion',
       'result.entry', 'result.leaf-hash', 'result.checkpoint', 'result.inclusion',
       'reveal.entry', 'reveal.leaf-hash', 'reveal.checkpoint', 'reveal.inclusion',
-      'checkpoint.same', 'links', 'groups', 'reveal.nonce', 'reveal.members', 'reveal.exclusions', 'seed', 'reveal.request', 'policy', 'eligible', 'ranking', 'extension',
+      'checkpoint.same', 'links', 'chain', 'groups', 'reveal.nonce', 'reveal.members', 'reveal.exclusions', 'seed', 'reveal.request', 'policy', 'eligible', 'ranking', 'extension',
       'result.commitment', 'result.counts',
     ]);
-    // The draw exercised what the checks read: exclusions, two groups and a non-empty extension.
+    // The draw exercised what the checks read: exclusions, two groups, a non-empty extension, and a result entry right
+    // after its commit (the chain check); the reveal, at disclosure, is far from both.
+    expect(bundle.result.index).toBe(bundle.commit.index + 1);
+    expect(bundle.reveal.index).toBeGreaterThan(bundle.result.index + 1);
     const reveal = JSON.parse(bundle.reveal.entry).payload;
     expect(reveal.groups[0].exclusions.length).toBeGreaterThan(0);
     expect(reveal.extension.map((e: string[]) => e.length)).toEqual([3, 3]);
@@ -139,8 +148,14 @@ describe('verifyDrawProof names the check a tampering breaks', () => {
     b[part].entry = b[part].entry.replace(/"prev":"([0-9a-f]{64})"/, (_, prev: string) => `"prev":"${flipHex(prev)}"`);
     expect(b[part].entry).not.toBe(bundle[part].entry);
     const failed = ids(verify(b), 'fail');
-    // The commit's leaf hash is in the seed: a changed commit also changes the ranking recomputed from it.
-    expect(failed).toEqual(part === 'commit' ? ['commit.leaf-hash', 'commit.inclusion', 'ranking', 'extension'] : [`${part}.leaf-hash`, `${part}.inclusion`]);
+    // The commit's leaf hash is in the seed: a changed commit also changes the ranking recomputed from it, and the
+    // result's prev no longer names it. A changed prev of the result breaks the chain to the commit.
+    const expected = {
+      commit: ['commit.leaf-hash', 'commit.inclusion', 'chain', 'ranking', 'extension'],
+      result: ['result.leaf-hash', 'result.inclusion', 'chain'],
+      reveal: ['reveal.leaf-hash', 'reveal.inclusion'],
+    };
+    expect(failed).toEqual(expected[part]);
   });
 
   it('parts proved against different checkpoints: their agreement is not verifiable from the bundle', () => {
@@ -230,6 +245,19 @@ describe('verifyDrawProof names the check a tampering breaks', () => {
     expect(ids(verify(b), 'fail')).toEqual(['links']);
   });
 
+  it('a result entry that does not name its commit as prev, re-signed: only the hash chain catches it', () => {
+    const b = relog(
+      bundle,
+      ({ result }) => {
+        result.prev = flipHex(result.prev);
+      },
+      { rechain: false },
+    );
+    const report = verify(b);
+    expect(ids(report, 'fail')).toEqual(['chain']);
+    expect(report.checks.find((c) => c.id === 'chain')!.detail).toMatch(/^the result entry \(index \d+\) names prev [0-9a-f]{64}, the commit entry’s leaf hash is /);
+  });
+
   it('a file that is not a proof bundle', () => {
     const report = verify({ drawId: 'D-1', commit: {} });
     expect(report.ok).toBe(false);
@@ -249,6 +277,68 @@ describe('verifyDrawProof says what it cannot verify', () => {
     expect(ids(report, 'skipped')).toEqual(['ranking', 'extension']);
   });
 
+});
+
+describe('verifyDrawProof against the checkpoints an inspector kept', () => {
+  const sizeOf = (b: DrawProofBundle) => b.reveal.inclusion.treeSize;
+  /** A checkpoint of the log at `size`, signed as the log would sign it (its root rebuilt from the stored entries). */
+  async function signedAt(size: number): Promise<string> {
+    const frontier = new MerkleFrontier();
+    for (const entry of await t.ctx.store.readEntries(0, size)) frontier.append(leafHash(entry));
+    const signer = t.ctx.keys.logSigner;
+    return signer.sign({ origin: signer.origin, size, rootHash: frontier.root(), extensions: [] });
+  }
+  const proof = async (from: number, to: number) => {
+    const p = await t.ctx.logReader.consistency(from, to);
+    return { fromSize: p.fromSize, toSize: p.toSize, hashes: p.hashes };
+  };
+  const kept = (report: DrawProofReport) => report.checks.find((c) => c.id === 'checkpoint.kept')!;
+
+  it('the bundle’s own checkpoint kept: one history, no proof needed', () => {
+    const report = verify(bundle, { kept: { notes: [bundle.reveal.inclusion.checkpoint] } });
+    expect(report.ok).toBe(true);
+    expect(kept(report)).toMatchObject({ status: 'pass', detail: `tree size ${sizeOf(bundle)} is a kept checkpoint (1 kept)` });
+    expect(report.notChecked.join('\n')).not.toContain('checkpoints you already hold');
+    expect(verify(bundle).notChecked.join('\n')).toContain('checkpoints you already hold');
+  });
+
+  it('an older and a newer kept checkpoint: proved both ways with the log’s consistency proofs', async () => {
+    const older = sizeOf(bundle) - 5;
+    const newer = sizeOf(regionBundle);
+    expect(newer).toBeGreaterThan(sizeOf(bundle));
+    const notes = [await signedAt(older), regionBundle.reveal.inclusion.checkpoint];
+    const proofs = [await proof(older, sizeOf(bundle)), await proof(sizeOf(bundle), newer)];
+    const report = verify(bundle, { kept: { notes, proofs } });
+    expect(kept(report)).toMatchObject({ status: 'pass', detail: `tree size ${sizeOf(bundle)} extends kept ${older}; kept ${newer} extends tree size ${sizeOf(bundle)} (2 kept)` });
+    expect(report.ok).toBe(true);
+    // Without the proofs: not verifiable, so not verified.
+    const without = verify(bundle, { kept: { notes } });
+    expect(kept(without).status).toBe('unverifiable');
+    expect(kept(without).detail).toContain(`${older} → ${sizeOf(bundle)}, ${sizeOf(bundle)} → ${newer}`);
+    expect(without.ok).toBe(false);
+    // A proof with one flipped hash is a fork.
+    const bad = proofs.map((p) => ({ ...p, hashes: [...p.hashes] }));
+    bad[1]!.hashes[0] = flipHex(bad[1]!.hashes[0]!);
+    const forked = verify(bundle, { kept: { notes, proofs: bad } });
+    expect(kept(forked).status).toBe('fail');
+    expect(kept(forked).detail).toMatch(new RegExp(`^FORK with kept checkpoint ${newer}: the consistency proof from tree size ${sizeOf(bundle)} to ${newer} does not verify`));
+  });
+
+  it('a bundle re-signed over another tree of the same size as a kept checkpoint: a fork', () => {
+    const forged = relog(bundle, () => undefined);
+    expect(verify(forged).ok).toBe(true);
+    const report = verify(forged, { kept: { notes: [bundle.reveal.inclusion.checkpoint] } });
+    expect(ids(report, 'fail')).toEqual(['checkpoint.kept']);
+    expect(kept(report).detail).toBe(`FORK with kept checkpoint ${sizeOf(bundle)}: two roots for tree size ${sizeOf(bundle)}`);
+  });
+
+  it('a kept checkpoint that does not verify against the key fails the check', () => {
+    const note = bundle.reveal.inclusion.checkpoint;
+    const other = NoteSigner.fromKey(generateNoteKeys('expert-draw.localhost/log').signerKey);
+    const report = verify(bundle, { kept: { notes: [signNote(note.slice(0, note.lastIndexOf('\n\n') + 1), other)] } });
+    expect(kept(report).status).toBe('fail');
+    expect(kept(report).detail).toMatch(/^kept checkpoint 1 does not verify: UNVERIFIED_NOTE/);
+  });
 });
 
 describe('verifyDrawProof with the revealed project, request and policy', () => {
@@ -295,7 +385,7 @@ describe('expert-draw proof verify', () => {
     const good = cli(join(dir, 'proof.json'), '--verifier-key', join(dir, 'log-signer.vkey'));
     expect(good.status, good.stderr).toBe(0);
     expect(good.stdout).toMatch(/^✓ ranking +the ranking recomputed from the seed and the lines is the revealed result \(§8\)\n +group 0: /m);
-    expect(good.stdout).toContain(`OK: all 27 checks passed`);
+    expect(good.stdout).toContain(`OK: all 28 checks passed`);
 
     const tampered = relog(bundle, ({ reveal }) => {
       reveal.payload.salt = flipHex(reveal.payload.salt);
