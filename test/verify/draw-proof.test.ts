@@ -112,8 +112,9 @@ describe('verifyDrawProof on an honest bundle', () => {
       'commit.entry', 'commit.leaf-hash', 'commit.checkpoint', 'commit.inclusion',
       'result.entry', 'result.leaf-hash', 'result.checkpoint', 'result.inclusion',
       'reveal.entry', 'reveal.leaf-hash', 'reveal.checkpoint', 'reveal.inclusion',
-      'checkpoint.same', 'links', 'groups', 'reveal.nonce', 'reveal.members', 'reveal.exclusions', 'seed', 'reveal.request', 'policy', 'eligible', 'ranking', 'extension',
-      'result.commitment', 'result.counts',
+      'checkpoint.same', 'links', 'groups', 'reveal.nonce', 'reveal.members', 'reveal.exclusions', 'seed', 'reveal.request', 'policy', 'eligible',
+      'region', 'members.consistent', 'facts', 'recusal.parties', 'recusal.positions', 'recusal.prepared', 'recusal.status', 'recusal.frequency',
+      'ranking', 'extension', 'result.commitment', 'result.counts',
     ]);
     // The draw exercised what the checks read: exclusions, two groups and a non-empty extension.
     const reveal = JSON.parse(bundle.reveal.entry).payload;
@@ -263,7 +264,7 @@ describe('verifyDrawProof with the revealed project, request and policy', () => 
       reveal.payload.policy = { ...DEFAULT_POLICY, maxPerEmployerPerPanel: 2 };
     }));
     expect(ids(report, 'fail')).toEqual(['policy']);
-    expect(ids(report, 'skipped')).toEqual(['eligible', 'ranking', 'extension']);
+    expect(ids(report, 'skipped')).toEqual(['eligible', 'region', 'members.consistent', 'facts', 'recusal.parties', 'recusal.positions', 'recusal.prepared', 'recusal.status', 'recusal.frequency', 'ranking', 'extension']);
   });
 
   it('a revealed request with its region filter dropped fails against the commit', () => {
@@ -271,7 +272,7 @@ describe('verifyDrawProof with the revealed project, request and policy', () => 
       delete reveal.payload.request.groups[0].regions;
     }));
     expect(ids(report, 'fail')).toEqual(['reveal.request']);
-    expect(ids(report, 'skipped')).toEqual(['eligible', 'ranking', 'extension']);
+    expect(ids(report, 'skipped')).toEqual(['eligible', 'region', 'members.consistent', 'facts', 'recusal.parties', 'recusal.positions', 'recusal.prepared', 'recusal.status', 'recusal.frequency', 'ranking', 'extension']);
   });
 
   it('a request whose hash was rewritten in the commit too: the region filter no longer matches the committed count', () => {
@@ -295,7 +296,7 @@ describe('expert-draw proof verify', () => {
     const good = cli(join(dir, 'proof.json'), '--verifier-key', join(dir, 'log-signer.vkey'));
     expect(good.status, good.stderr).toBe(0);
     expect(good.stdout).toMatch(/^✓ ranking +the ranking recomputed from the seed and the lines is the revealed result \(§8\)\n +group 0: /m);
-    expect(good.stdout).toContain(`OK: all 27 checks passed`);
+    expect(good.stdout).toContain(`OK: all 35 checks passed`);
 
     const tampered = relog(bundle, ({ reveal }) => {
       reveal.payload.salt = flipHex(reveal.payload.salt);
