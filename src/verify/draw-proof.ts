@@ -7,7 +7,7 @@ import { Policy } from '../domain/policy.js';
 import { Hex32 } from '../domain/primitives.js';
 import { Project } from '../domain/project.js';
 import { DrawRequest } from '../domain/request.js';
-import { regionTest } from '../draw/candidates.js';
+import { bucketIndex, regionTest } from '../draw/candidates.js';
 import { COMMIT_ENTRY_TYPE, CommitPayload, RESULT_ENTRY_TYPE, resultCommitment, ResultPayload, REVEAL_ENTRY_TYPE, RevealPayload, RevealedResult } from '../draw/entries.js';
 import { EXCLUSION_CODES } from '../draw/conflicts.js';
 import { ALGORITHM_ID, extensionSize } from '../draw/constants.js';
@@ -302,15 +302,7 @@ function eligibleGroup(specialty: string, count: number, alternates: number, vie
     size: view.eligible,
     candidate: (k: number) => {
       if (k < 0 || k >= view.eligible) throw new RangeError(`no eligible candidate ${k}`);
-      // skipped[s] - s eligible positions come before skipped[s]: find the first s where that exceeds k.
-      let lo = 0;
-      let hi = skipped.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (skipped[mid]! - mid <= k) lo = mid + 1;
-        else hi = mid;
-      }
-      const at = k + lo;
+      const at = bucketIndex(skipped, k);
       return table.member(regionList ? regionList[at]! : at);
     },
   };
