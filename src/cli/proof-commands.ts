@@ -42,8 +42,8 @@ function printReport(report: DrawProofReport, print: (line: string) => void): vo
     print(`${MARK[c.status]} ${c.id.padEnd(width)}  ${c.title}`);
     print(`  ${' '.repeat(width)}  ${c.detail}`);
   }
-  print('not checked offline:');
-  for (const line of report.notChecked) print(`  - ${line}`);
+  print('taken on trust (no offline check of the bundle covers it):');
+  for (const t of report.notChecked) print(`  - ${t.id}: ${t.what}; ${t.why}`);
   if (report.ok) {
     print(`OK: all ${report.checks.length} checks passed`);
     return;
