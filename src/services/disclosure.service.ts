@@ -74,7 +74,12 @@ export class DisclosureService {
     }
     // The project, request and policy as the draw hashed them (requestHash, policyHash), and the facts the recusal
     // rules read: with them an inspector recomputes the region filters, every exclusion and the ranking offline.
-    const payload = revealPayload({ drawId, projectId: draw.projectId, commitIndex: draw.commitIndex, resultIndex: draw.resultIndex, content, prepared: rebuilt.prepared, lines: rebuilt.lines, history: past.records, by: by.sub });
+    // Past selections are published only for draws disclosed already: naming another draw's expert before that draw is
+    // disclosed would open its list early (law art 37). A frequency exclusion that rests on an undisclosed draw is
+    // then not verifiable from this bundle alone, and the verifier says so (docs/draw-proof.md §10.2).
+    const pastDraws = await draws.readMany(this.store, past.records.map((r) => r.drawId));
+    const disclosedPast = past.records.filter((_, i) => pastDraws[i]?.revealIndex !== undefined);
+    const payload = revealPayload({ drawId, projectId: draw.projectId, commitIndex: draw.commitIndex, resultIndex: draw.resultIndex, content, prepared: rebuilt.prepared, lines: rebuilt.lines, history: disclosedPast, by: by.sub });
     const entry = await this.log.append(REVEAL_ENTRY_TYPE, payload, {
       writes: (revealIndex) => [draws.write({ ...draw, revealIndex })],
       expects: [draws.expect(drawId, raw)],

@@ -127,8 +127,8 @@ export const NOT_CHECKED: readonly TakenOnTrust[] = [
   },
   {
     id: 'history.selections',
-    what: 'that the selection lines are every selection inside the frequency windows',
-    why: 'each names its draw; the other draws’ disclosures show who they selected',
+    what: 'that the selection lines are every selection of an already disclosed draw inside the frequency windows',
+    why: 'each names its draw, whose own disclosure shows whom it selected; selections of draws not yet disclosed are never published (their lists are confidential), so a cap reached through one is not verifiable here',
   },
   {
     id: 'log.chain',
@@ -390,8 +390,11 @@ const FAMILY_MASKS = Object.fromEntries(Object.entries(RULE_FAMILIES).map(([fami
  * group's region filter that either side excludes. Only members the parties, preparedBy, the facts or the exclusion
  * lines name can carry a code, so the work follows those, not the size of the groups.
  */
-function recusalProblems(views: readonly GroupView[], ctx: ConflictContext, facts: Map<string, MemberFacts> | undefined): Record<RuleFamily, string[]> {
+function recusalProblems(views: readonly GroupView[], ctx: ConflictContext, facts: Map<string, MemberFacts> | undefined): { problems: Record<RuleFamily, string[]>; unpublished: string[] } {
   const problems = Object.fromEntries(Object.keys(RULE_FAMILIES).map((k) => [k, [] as string[]])) as Record<RuleFamily, string[]>;
+  // Frequency codes the published selections do not explain: the reveal publishes only selections of draws disclosed
+  // before it (§10.2), so a cap reached through an undisclosed draw shows as a code without its reason here.
+  const unpublished: string[] = [];
   const families = Object.entries(FAMILY_MASKS) as Array<[RuleFamily, number]>;
   views.forEach((view, g) => {
     const { table } = view;
@@ -403,6 +406,10 @@ function recusalProblems(views: readonly GroupView[], ctx: ConflictContext, fact
       if (expected === revealed) return;
       for (const [family, bits] of families) {
         if ((expected & bits) === (revealed & bits)) continue;
+        if (family === 'recusal.frequency' && (expected & bits & ~revealed) === 0) {
+          unpublished.push(`group ${g}: ${id} (${codesOf(revealed & bits & ~expected).join(',')})`);
+          continue;
+        }
         const why = family === 'recusal.parties' ? ` (employer ${table.employers[i]})` : '';
         problems[family].push(`group ${g}: ${id}${why} should carry ${codesOf(expected & bits).join(',') || 'none of these codes'}, its exclusion line has ${codesOf(revealed & bits).join(',') || 'none'}`);
       }
@@ -419,7 +426,7 @@ function recusalProblems(views: readonly GroupView[], ctx: ConflictContext, fact
     if (facts) for (const id of facts.keys()) other(table.indexOf(id));
     for (const i of [...new Set(others)].sort((a, b) => a - b)) compare(i);
   });
-  return problems;
+  return { problems, unpublished };
 }
 
 /** Parsed verifier keys: an inspector checking many bundles parses the pinned key once. */
@@ -667,7 +674,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
   });
 
   // Rules 1–6 recomputed for every member inside a region filter and compared with the exclusion lines, rule by rule.
-  let problems: Record<RuleFamily, string[]> | undefined;
+  let recusal: ReturnType<typeof recusalProblems> | undefined;
   const NEEDS_FACTS: readonly RuleFamily[] = ['recusal.positions', 'recusal.status', 'recusal.frequency'];
   const RULE_TITLES: Record<RuleFamily, string> = {
     'recusal.parties': 'rule 1: exactly the members employed by the tenderer, the agency, a bidder or an avoided organisation are excluded for it',
@@ -682,9 +689,13 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
       if (NEEDS_FACTS.includes(family) && !facts) {
         return factsPresent ? skipped('needs well-formed facts') : v?.facts ? skipped('needs well-formed facts (see facts)') : unverifiable('the reveal carries no facts: these codes are taken as revealed');
       }
-      problems ??= recusalProblems(views, ctx, facts);
-      const found = problems[family];
+      recusal ??= recusalProblems(views, ctx, facts);
+      const found = recusal.problems[family];
       if (found.length > 0) return fail(found.slice(0, 5).join('; ') + (found.length > 5 ? `; and ${found.length - 5} more` : ''));
+      const open = family === 'recusal.frequency' ? recusal.unpublished : [];
+      if (open.length > 0) {
+        return unverifiable(`${open.length} frequency exclusion(s) rest on selections this reveal does not publish (draws not yet disclosed when it was written): ${open.slice(0, 5).join('; ')}${open.length > 5 ? '; …' : ''}`);
+      }
       const codes: readonly string[] = RULE_FAMILIES[family];
       const n = views.reduce((sum, w) => sum + [...w.excluded.values()].filter((mask) => mask & FAMILY_MASKS[family]).length, 0);
       return pass(`${n} exclusion(s) for ${codes.join(', ')}, as recomputed`);
