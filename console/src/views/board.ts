@@ -8,18 +8,14 @@ import { may, type Role } from '../access';
 import { h, show } from '../dom';
 import { clockTime, countdown, dayOf, failureText, localTime, startOfDay, withOffset } from '../format';
 import { t, type TextKey } from '../i18n';
+import { IMMEDIATE_ASSURANCE, POLL_SECONDS } from '../settings';
 
-/** How often the board asks the service again: a draw's calls move in minutes, a countdown is ticked locally. */
-export const POLL_SECONDS = 5;
 /** At most this many listing pages of 500 (a busy centre has some 2,000 projects a day). */
 const MAX_PAGES = 10;
 /** Calls are read for the drawn projects whose bid opening is at most this far behind (later ones no longer move). */
 const CALLS_AFTER_OPENING_MS = 2 * 3600_000;
 /** Draw statuses read at once. */
 const PARALLEL = 6;
-
-/** What an immediate draw's seed is made of (POST /v1/projects/{id}/draw, docs/draw-proof.md §11). */
-export const IMMEDIATE_ASSURANCE = 'operator';
 
 type Project = ApiAnswer<'/v1/projects', 'get'>['items'][number];
 type Draw = ApiAnswer<'/v1/draws/{id}', 'get'>;
@@ -77,6 +73,8 @@ const callsText = (calls: Calls | null | undefined) => {
 export function boardView(main: HTMLElement, role: Role): () => void {
   const status = h('p', { class: 'status', 'aria-live': 'polite' }, t('loading'));
   const alert = h('p', { class: 'alert', role: 'alert' });
+  /** What the operator last did here (a draw), until the next. */
+  const notice = h('p', { class: 'success', role: 'status' });
   const tbody = h('tbody');
   const table = h(
     'table',
@@ -86,7 +84,7 @@ export function boardView(main: HTMLElement, role: Role): () => void {
     tbody,
   );
   const dialog = h('dialog', { class: 'confirm', 'aria-labelledby': 'confirm-title' });
-  show(main, h('section', { class: 'card wide' }, h('h1', {}, t('boardTitle')), status, alert, table), dialog);
+  show(main, h('section', { class: 'card wide' }, h('h1', {}, t('boardTitle')), notice, status, alert, table), dialog);
 
   const rows = new Map<string, Row>();
   const calls = new Map<string, Calls | null>();
@@ -205,7 +203,7 @@ export function boardView(main: HTMLElement, role: Role): () => void {
       api('post', '/v1/projects/{id}/draw', { params: { id: p.id }, headers: { 'idempotency-key': key } })
         .then((draw) => {
           dialog.close();
-          show(status, t('drawDone', { project: p.id, drawId: draw.drawId, level: draw.assurance }));
+          show(notice, t('drawDone', { project: p.id, drawId: draw.drawId, level: draw.assurance }));
           void poll();
         })
         .catch((err: unknown) => {
