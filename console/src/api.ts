@@ -103,6 +103,13 @@ function refresh(): Promise<boolean> {
   return refreshing;
 }
 
+/** Whether an answer says the token no longer works (expired, or its session ended) — not a wrong password. */
+async function tokenRefused(res: Response): Promise<boolean> {
+  if (res.status !== 401) return false;
+  const body = (await res.clone().json().catch(() => null)) as { error?: { code?: string } } | null;
+  return body?.error?.code === 'UNAUTHENTICATED';
+}
+
 /** A request to the API; resolves with the success answer's body, rejects with an ApiError. */
 export async function api<P extends keyof paths, M extends MethodsOf<P>>(method: M, path: P, options: Options<Operation<P, M>> = {}): Promise<Answer<Operation<P, M>>> {
   const target = url(path, options.params as object | undefined, options.query as object | undefined);
@@ -110,20 +117,20 @@ export async function api<P extends keyof paths, M extends MethodsOf<P>>(method:
   let res: Response;
   try {
     res = await attempt();
-    if (res.status === 401 && tokens.get() && path !== '/v1/session' && (await refresh())) res = await attempt();
+    // An access token lives minutes: refreshed once, and the request sent again.
+    if (tokens.get() && (await tokenRefused(res)) && (await refresh())) res = await attempt();
   } catch {
     throw new ApiError(0, 'NETWORK', '');
   }
   const date = res.headers.get('date');
   if (date) skewMs = Date.parse(date) - Date.now();
   if (res.status === 204) return undefined as Answer<Operation<P, M>>;
-  const payload: unknown = await res.json().catch(() => null);
-  if (res.ok) return payload as Answer<Operation<P, M>>;
-  const error = (payload as { error?: { code?: string; message?: string } } | null)?.error;
-  const failure = new ApiError(res.status, error?.code ?? `HTTP_${res.status}`, error?.message ?? res.statusText);
-  if (res.status === 401 && path !== '/v1/session' && tokens.get()) {
+  if (tokens.get() && (await tokenRefused(res))) {
     tokens.set(null);
     onSessionEnded();
   }
-  throw failure;
+  const payload: unknown = await res.json().catch(() => null);
+  if (res.ok) return payload as Answer<Operation<P, M>>;
+  const error = (payload as { error?: { code?: string; message?: string } } | null)?.error;
+  throw new ApiError(res.status, error?.code ?? `HTTP_${res.status}`, error?.message ?? res.statusText);
 }

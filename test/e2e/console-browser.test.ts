@@ -210,6 +210,14 @@ describe.skipIf(missing)('the console in Chromium', () => {
     expect(await page.locator('.desk-answer').innerText()).toContain('此居民身份证号码不属于本项目已通知的任何专家');
     expect(await page.locator(':focus').getAttribute('name')).toBe('idNumber');
     await shot(page, 'checkin-refused');
+
+    // An access token that no longer works (they live minutes) is refreshed once and the card read again: the expert
+    // is already in.
+    await page.evaluate(`(() => { const s = JSON.parse(sessionStorage.getItem('expert-draw.session')); s.accessToken = 'expired.access.token'; sessionStorage.setItem('expert-draw.session', JSON.stringify(s)); })()`);
+    await page.keyboard.type(card.idNumber);
+    await page.keyboard.press('Enter');
+    await page.locator('.desk-answer .reason', { hasText: '该专家已签到' }).waitFor();
+    expect(await navLinks(page)).toEqual(['签到台']);
   });
 
   it('hides the operator’s screens from a role without them, and the API refuses that role anyway', async () => {
