@@ -29,6 +29,7 @@ import checkinRoutes from './routes/v1/checkins.js';
 import siteRoutes from './routes/v1/sites.js';
 import responseRoutes from './routes/v1/responses.js';
 import answerRoutes, { answerAssets } from './routes/answer.js';
+import consoleRoutes from './routes/console.js';
 
 export interface BuildOptions {
   /** pino options, or false for none (tests). */
@@ -74,6 +75,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   // The expert's answer page: the short link of the message, outside /v1 (docs/calls.md).
   await app.register(answerRoutes, { prefix: '/r' });
   await app.register(answerAssets);
+  // The staff console at / (built into dist/console/): it calls only the public /v1 API below.
+  await app.register(consoleRoutes);
   await app.register(sessionRoutes, { prefix: '/v1' });
   await app.register(userRoutes, { prefix: '/v1' });
   await app.register(expertRoutes, { prefix: '/v1' });
