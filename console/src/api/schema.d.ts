@@ -4989,6 +4989,1489 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/log/checkpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The latest signed checkpoint
+         * @description A log that has signed none yet (its first second) signs one now. Verify it against the pinned log verifier key (keys/log-signer.vkey), keep it, and ask for a consistency proof from the last one you kept. `expert-draw log watch` does all three.
+         *
+         *     Access: `log.read` — roles inspector, supervisor.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description C2SP signed note around a tlog-checkpoint body: origin, tree size, base64 root, then the log key’s signature */
+                            note: string;
+                            /** @description Tree size: the entries it covers */
+                            size: number;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/log/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Signed checkpoints by tree size
+         * @description Every checkpoint the log signed of tree size ≥ `from`, smallest first. Pages follow `next`.
+         *
+         *     Access: `log.read` — roles inspector, supervisor.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Smallest tree size to list */
+                    from?: number;
+                    /** @description Page size (at most 1000) */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description C2SP signed note around a tlog-checkpoint body: origin, tree size, base64 root, then the log key’s signature */
+                                note: string;
+                                /** @description Tree size: the entries it covers */
+                                size: number;
+                            }[];
+                            /** @description The `from` of the next page, or null after the last */
+                            next: number | null;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/log/checkpoints/{size}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The checkpoint signed for one tree size
+         * @description Access: `log.read` — roles inspector, supervisor.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Tree size */
+                    size: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description C2SP signed note around a tlog-checkpoint body: origin, tree size, base64 root, then the log key’s signature */
+                            note: string;
+                            /** @description Tree size: the entries it covers */
+                            size: number;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/log/consistency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Consistency proof between two tree sizes (RFC 9162 §2.1.4)
+         * @description PROOF(from, D[to]): shows that the tree of `to` entries (default: the latest checkpoint’s size) extends the tree of `from` entries. Empty when `from` is 0 or equal to `to`. The signed checkpoints of both sizes come along when the log signed them.
+         *
+         *     Access: `log.read` — roles inspector, supervisor.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The older tree size */
+                    from: number;
+                    /** @description The newer tree size (default: the latest checkpoint’s) */
+                    to?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description C2SP signed note around a tlog-checkpoint body: origin, tree size, base64 root, then the log key’s signature */
+                            fromCheckpoint: string | null;
+                            fromSize: number;
+                            /** @description The proof, in RFC 9162 order */
+                            hashes: string[];
+                            /** @description C2SP signed note around a tlog-checkpoint body: origin, tree size, base64 root, then the log key’s signature */
+                            toCheckpoint: string | null;
+                            toSize: number;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/log/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Entries by index range
+         * @description Entries [start, end) as stored, with their leaf hashes (default end: the log's size). A page ends after 1000 entries at most, and after the entry that takes it past 4 MiB (a disclosed draw's reveal carries every member line); `next` says where to go on. Entries never hold personal data; expert ids appear in pool entries and, for a draw, only in its reveal at disclosure.
+         *
+         *     Access: `log.read` — roles inspector, supervisor.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Index after the last */
+                    end?: number;
+                    /** @description Most entries in one answer (at most 1000) */
+                    limit?: number;
+                    /** @description First index */
+                    start: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description The entry’s exact bytes: RFC 8785 canonical JSON of {payload, prev, time, type} */
+                                entry: string;
+                                /** @description Log index */
+                                index: number;
+                                /** @description RFC 9162 leaf hash, SHA-256(0x00 ‖ entry), as the tree holds it */
+                                leafHash: string;
+                            }[];
+                            /** @description Where the next page starts (pass it as the start), or null when this page reached the end asked for */
+                            next: number | null;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/log/inclusion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inclusion proof of one entry in the tree of a given size (RFC 9162 §2.1.3)
+         * @description The audit path from entry `index` to the root of the tree of `treeSize` entries (default: the latest checkpoint’s size), leaf to root. `checkpoint` is the signed checkpoint of that size when the log signed one; verify with `verifyInclusion` (src/log/merkle.ts) or any RFC 9162 client.
+         *
+         *     Access: `log.read` — roles inspector, supervisor.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Log index of the entry */
+                    index: number;
+                    /** @description Tree size (default: the latest checkpoint’s) */
+                    treeSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description C2SP signed note around a tlog-checkpoint body: origin, tree size, base64 root, then the log key’s signature */
+                            checkpoint: string | null;
+                            /** @description The audit path, leaf to root */
+                            hashes: string[];
+                            index: number;
+                            /** @description The entry’s leaf hash */
+                            leafHash: string;
+                            treeSize: number;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/log/projects/{id}/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The entries about one project and its draws
+         * @description Registration, changes, every draw's commit, result, failure and reveal, calls and check-ins, in log order from index `from` on: an inspector sees how many draws a project had and checks each entry's inclusion. A page ends after 1000 entries at most, and after the entry that takes it past 4 MiB (a disclosed draw's reveal carries every member line); `next` says where to go on.
+         *
+         *     Access: `log.read` — roles inspector, supervisor.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Smallest log index to include */
+                    from?: number;
+                    /** @description Most entries in one answer (at most 1000) */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description Project (tender) id as registered by the trading centre */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description The entry’s exact bytes: RFC 8785 canonical JSON of {payload, prev, time, type} */
+                                entry: string;
+                                /** @description Log index */
+                                index: number;
+                                /** @description RFC 9162 leaf hash, SHA-256(0x00 ‖ entry), as the tree holds it */
+                                leafHash: string;
+                            }[];
+                            /** @description Where the next page starts (pass it as the start), or null when this page reached the end asked for */
+                            next: number | null;
+                            /** @description Project (tender) id as registered by the trading centre */
+                            projectId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/organisations/{code}": {
         parameters: {
             query?: never;
