@@ -94,6 +94,44 @@ export function seats(roster: Roster): Call[] {
   return out;
 }
 
+/** How one group's seats stand: counts only, never who. */
+export interface GroupProgress {
+  readonly group: number;
+  readonly specialty: string;
+  readonly seats: number;
+  /** Seats whose current call is in each state (a seat passed on shows its new call). */
+  readonly current: Readonly<Record<CallState, number>>;
+  /** Seats with no open or accepted call: their ranking ran out (or their first call is not placed yet). */
+  readonly vacant: number;
+  /** Every call of the group so far that ended so: declines, time-outs and check-in refusals, also those since replaced. */
+  readonly declined: number;
+  readonly timedOut: number;
+  readonly refused: number;
+}
+
+/** Per group, where its seats stand and how many calls ended without an expert. */
+export function progress(roster: Roster): GroupProgress[] {
+  return roster.groups.map((g, group) => {
+    const current = Object.fromEntries(CALL_STATES.map((s) => [s, 0])) as Record<CallState, number>;
+    let vacant = 0;
+    for (let seat = 0; seat < g.count; seat++) {
+      const c = currentCall(roster, group, seat);
+      if (c) current[c.state]++;
+      if (!c || ENDED.has(c.state)) vacant++;
+    }
+    const ended = { declined: 0, timeout: 0, refused: 0 };
+    for (const c of roster.calls) if (c.group === group && (c.state === 'declined' || c.state === 'timeout' || c.state === 'refused')) ended[c.state]++;
+    return { group, specialty: g.specialty, seats: g.count, current, vacant, declined: ended.declined, timedOut: ended.timeout, refused: ended.refused };
+  });
+}
+
+/** Seats by the state of their current call, over every group. */
+export function seatsByState(groups: readonly GroupProgress[]): Record<CallState, number> {
+  const out = Object.fromEntries(CALL_STATES.map((s) => [s, 0])) as Record<CallState, number>;
+  for (const g of groups) for (const s of CALL_STATES) out[s] += g.current[s];
+  return out;
+}
+
 function replace(roster: Roster, call: Call, next: Call): Roster {
   const i = roster.calls.lastIndexOf(call);
   return { ...roster, calls: [...roster.calls.slice(0, i), next, ...roster.calls.slice(i + 1)] };

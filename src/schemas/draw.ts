@@ -24,6 +24,22 @@ export const DrawView = z
       .nullable()
       .optional()
       .describe('Seats by the state of their current call (calling, accepted, declined, timeout, refused, checked-in); counts only'),
+    callsByGroup: z
+      .array(
+        z.object({
+          group: z.int().describe('Group index, in request order'),
+          specialty: z.string().describe('Specialty code of the group'),
+          seats: z.int().describe('Seats the group fills'),
+          current: z.record(z.string(), z.int()).describe('Seats whose current call is in each state (a seat passed on shows its new call)'),
+          vacant: z.int().describe('Seats with no open or accepted call (the ranking ran out, or the call is not placed yet)'),
+          declined: z.int().describe('Calls of the group declined so far, also those whose seat has since passed on'),
+          timedOut: z.int().describe('Calls of the group that timed out so far'),
+          refused: z.int().describe('Calls refused at check-in (a conflict found) so far'),
+        }),
+      )
+      .nullable()
+      .optional()
+      .describe('Per group: seats filled, calling and vacant, and the calls that ended without an expert; counts only'),
     supersedes: z.string().nullable().describe('Earlier draw of the project this one follows'),
     site: z.string().optional().describe('Remote site the result is sealed to as well'),
     siteFingerprint: z.string().optional().describe('SHA-256 fingerprint of the site certificate the result was sealed to'),
@@ -31,8 +47,8 @@ export const DrawView = z
   })
   .describe('Draw status: never an expert identity');
 
-/** A draw record as the API shows it: without the sealed box and the operator's subject. */
+/** A draw record as the API shows it: without the sealed box, the sealed nonce and the operator's subject. */
 export const drawView = (d: DrawRecord) => {
-  const { sealed: _sealed, by: _by, ...rest } = d;
+  const { sealed: _sealed, sealedNonce: _nonce, by: _by, ...rest } = d;
   return { ...rest, groups: [...rest.groups] };
 };

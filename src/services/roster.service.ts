@@ -312,13 +312,16 @@ export class RosterService {
     return R.seats(roster).map((c) => ({ group: c.group, specialty: roster.groups[c.group]!.specialty, seat: c.seat, rank: c.rank, expertId: c.expertId, name: this.pool.personal(c.expertId).name, state: c.state }));
   }
 
-  /** Counts per state, for draw status: no identities. */
-  async summary(drawId: string): Promise<Record<R.CallState, number> | null> {
+  /** Per group, how its seats and calls stand, for draw status and the board: counts only. */
+  async progress(drawId: string): Promise<R.GroupProgress[] | null> {
     const roster = await this.find(drawId);
-    if (!roster) return null;
-    const counts = Object.fromEntries(R.CALL_STATES.map((s) => [s, 0])) as Record<R.CallState, number>;
-    for (const c of R.seats(roster)) counts[c.state]++;
-    return counts;
+    return roster ? R.progress(roster) : null;
+  }
+
+  /** Seats per state of their current call, over every group: no identities. */
+  async summary(drawId: string): Promise<Record<R.CallState, number> | null> {
+    const groups = await this.progress(drawId);
+    return groups && R.seatsByState(groups);
   }
 
   /** The roster as stored (opened), for the service's own use (disclosure, tests). */

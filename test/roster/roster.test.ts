@@ -26,6 +26,22 @@ describe('roster', () => {
     expect(t2.promotions[0]!.to).toMatchObject({ seat: 1, rank: 3, expertId: 'E3' });
   });
 
+  it('counts a group’s progress: seats by their current call, vacant seats, and every call that ended without an expert', () => {
+    let r = fresh(3);
+    const zero = { calling: 0, accepted: 0, declined: 0, timeout: 0, refused: 0, 'checked-in': 0 };
+    expect(R.progress(r)).toEqual([{ group: 0, specialty: 'A01', seats: 2, current: { ...zero, calling: 2 }, vacant: 0, declined: 0, timedOut: 0, refused: 0 }]);
+    // Seat 0 declines and passes to rank 2, who is called; seat 1 accepts.
+    const t = R.answer(r, call(r, 0).messageId, false, T0);
+    r = place(t.roster, [t.promotions[0]!.to!]);
+    r = R.answer(r, call(r, 1).messageId, true, T0).roster;
+    expect(R.progress(r)[0]).toMatchObject({ current: { ...zero, calling: 1, accepted: 1 }, vacant: 0, declined: 1, timedOut: 0 });
+    // Rank 2 times out with the ranking used up: the seat is vacant, and both ended calls still count.
+    const out = R.expire(r, '2026-12-01T00:15:00.000Z');
+    expect(out.promotions).toEqual([{ from: expect.objectContaining({ rank: 2 }), to: null }]);
+    expect(R.progress(out.roster)[0]).toMatchObject({ current: { ...zero, accepted: 1, timeout: 1 }, vacant: 1, declined: 1, timedOut: 1 });
+    expect(R.seatsByState(R.progress(out.roster))).toEqual({ ...zero, accepted: 1, timeout: 1 });
+  });
+
   it('accepts an answer once, and only on the seat’s current call', () => {
     const r = fresh();
     const first = call(r, 0).messageId;

@@ -769,6 +769,27 @@ export interface paths {
                                 calls?: {
                                     [key: string]: number;
                                 } | null;
+                                /** @description Per group: seats filled, calling and vacant, and the calls that ended without an expert; counts only */
+                                callsByGroup?: {
+                                    /** @description Seats whose current call is in each state (a seat passed on shows its new call) */
+                                    current: {
+                                        [key: string]: number;
+                                    };
+                                    /** @description Calls of the group declined so far, also those whose seat has since passed on */
+                                    declined: number;
+                                    /** @description Group index, in request order */
+                                    group: number;
+                                    /** @description Calls refused at check-in (a conflict found) so far */
+                                    refused: number;
+                                    /** @description Seats the group fills */
+                                    seats: number;
+                                    /** @description Specialty code of the group */
+                                    specialty: string;
+                                    /** @description Calls of the group that timed out so far */
+                                    timedOut: number;
+                                    /** @description Seats with no open or accepted call (the ranking ran out, or the call is not placed yet) */
+                                    vacant: number;
+                                }[] | null;
                                 /** @description Log index of the commit entry */
                                 commitIndex: number;
                                 /** @description Its RFC 9162 leaf hash */
@@ -1004,6 +1025,27 @@ export interface paths {
                             calls?: {
                                 [key: string]: number;
                             } | null;
+                            /** @description Per group: seats filled, calling and vacant, and the calls that ended without an expert; counts only */
+                            callsByGroup?: {
+                                /** @description Seats whose current call is in each state (a seat passed on shows its new call) */
+                                current: {
+                                    [key: string]: number;
+                                };
+                                /** @description Calls of the group declined so far, also those whose seat has since passed on */
+                                declined: number;
+                                /** @description Group index, in request order */
+                                group: number;
+                                /** @description Calls refused at check-in (a conflict found) so far */
+                                refused: number;
+                                /** @description Seats the group fills */
+                                seats: number;
+                                /** @description Specialty code of the group */
+                                specialty: string;
+                                /** @description Calls of the group that timed out so far */
+                                timedOut: number;
+                                /** @description Seats with no open or accepted call (the ranking ran out, or the call is not placed yet) */
+                                vacant: number;
+                            }[] | null;
                             /** @description Log index of the commit entry */
                             commitIndex: number;
                             /** @description Its RFC 9162 leaf hash */
@@ -1265,6 +1307,27 @@ export interface paths {
                             calls?: {
                                 [key: string]: number;
                             } | null;
+                            /** @description Per group: seats filled, calling and vacant, and the calls that ended without an expert; counts only */
+                            callsByGroup?: {
+                                /** @description Seats whose current call is in each state (a seat passed on shows its new call) */
+                                current: {
+                                    [key: string]: number;
+                                };
+                                /** @description Calls of the group declined so far, also those whose seat has since passed on */
+                                declined: number;
+                                /** @description Group index, in request order */
+                                group: number;
+                                /** @description Calls refused at check-in (a conflict found) so far */
+                                refused: number;
+                                /** @description Seats the group fills */
+                                seats: number;
+                                /** @description Specialty code of the group */
+                                specialty: string;
+                                /** @description Calls of the group that timed out so far */
+                                timedOut: number;
+                                /** @description Seats with no open or accepted call (the ranking ran out, or the call is not placed yet) */
+                                vacant: number;
+                            }[] | null;
                             /** @description Log index of the commit entry */
                             commitIndex: number;
                             /** @description Its RFC 9162 leaf hash */
@@ -8799,6 +8862,27 @@ export interface paths {
                             calls?: {
                                 [key: string]: number;
                             } | null;
+                            /** @description Per group: seats filled, calling and vacant, and the calls that ended without an expert; counts only */
+                            callsByGroup?: {
+                                /** @description Seats whose current call is in each state (a seat passed on shows its new call) */
+                                current: {
+                                    [key: string]: number;
+                                };
+                                /** @description Calls of the group declined so far, also those whose seat has since passed on */
+                                declined: number;
+                                /** @description Group index, in request order */
+                                group: number;
+                                /** @description Calls refused at check-in (a conflict found) so far */
+                                refused: number;
+                                /** @description Seats the group fills */
+                                seats: number;
+                                /** @description Specialty code of the group */
+                                specialty: string;
+                                /** @description Calls of the group that timed out so far */
+                                timedOut: number;
+                                /** @description Seats with no open or accepted call (the ranking ran out, or the call is not placed yet) */
+                                vacant: number;
+                            }[] | null;
                             /** @description Log index of the commit entry */
                             commitIndex: number;
                             /** @description Its RFC 9162 leaf hash */

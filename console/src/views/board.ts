@@ -19,16 +19,17 @@ const PARALLEL = 6;
 
 type Project = ApiAnswer<'/v1/projects', 'get'>['items'][number];
 type Draw = ApiAnswer<'/v1/draws/{id}', 'get'>;
-type Calls = NonNullable<Draw['calls']>;
+type Calls = NonNullable<Draw['callsByGroup']>;
 
-/** The call states the board counts, in its order: filled first. */
-const CALL_COUNTS: readonly [string, TextKey][] = [
-  ['accepted', 'callsFilled'],
-  ['checked-in', 'callsCheckedIn'],
-  ['calling', 'callsCalling'],
-  ['declined', 'callsDeclined'],
-  ['timeout', 'callsTimedOut'],
-  ['refused', 'callsRefused'],
+/** What the board counts per group, in its order: filled first, then open, then what ended without an expert. */
+const CALL_COUNTS: readonly [(g: Calls[number]) => number, TextKey][] = [
+  [(g) => g.current['accepted'] ?? 0, 'callsFilled'],
+  [(g) => g.current['checked-in'] ?? 0, 'callsCheckedIn'],
+  [(g) => g.current['calling'] ?? 0, 'callsCalling'],
+  [(g) => g.vacant, 'callsVacant'],
+  [(g) => g.declined, 'callsDeclined'],
+  [(g) => g.timedOut, 'callsTimedOut'],
+  [(g) => g.refused, 'callsRefused'],
 ];
 const DRAWABLE = new Set(['scheduled', 'missed', 'failed']);
 
@@ -59,15 +60,22 @@ async function listProjects(now: number): Promise<{ items: Project[]; truncated:
 async function readCalls(projects: readonly Project[], now: number, into: Map<string, Calls | null>): Promise<void> {
   const queue = projects.filter((p) => p.state === 'drawn' && p.drawId !== null && Date.parse(p.bidOpeningAt) > now - CALLS_AFTER_OPENING_MS).map((p) => p.drawId!);
   const worker = async () => {
-    for (let id = queue.shift(); id !== undefined; id = queue.shift()) into.set(id, (await api('get', '/v1/draws/{id}', { params: { id } })).calls ?? null);
+    for (let id = queue.shift(); id !== undefined; id = queue.shift()) into.set(id, (await api('get', '/v1/draws/{id}', { params: { id } })).callsByGroup ?? null);
   };
   await Promise.all(Array.from({ length: PARALLEL }, worker));
 }
 
+/** Per group: its seats, then each count that is not zero (seats and counts only, never who). */
 const callsText = (calls: Calls | null | undefined) => {
-  if (!calls) return t('callsNone');
-  const parts = CALL_COUNTS.filter(([state]) => (calls[state] ?? 0) > 0).map(([state, key]) => t(key, { n: calls[state]! }));
-  return parts.length ? parts.join(' · ') : t('callsNone');
+  if (!calls || calls.length === 0) return t('callsNone');
+  return calls
+    .map((g) => {
+      const parts = CALL_COUNTS.map(([count, key]) => [count(g), key] as const)
+        .filter(([n]) => n > 0)
+        .map(([n, key]) => t(key, { n }));
+      return `${t('callsGroup', { specialty: g.specialty, seats: g.seats })}${parts.length ? parts.join(' · ') : t('callsNone')}`;
+    })
+    .join(t('callsSeparator'));
 };
 
 export function boardView(main: HTMLElement, role: Role): () => void {

@@ -11,6 +11,7 @@ import { errorResponses } from '../../schemas/common.js';
 import { DrawView, drawView } from '../../schemas/draw.js';
 import { checkRange, CursorParam, Limit, Next, pageAnswer, SiteFilter, StateList, TimeRange } from '../../schemas/listing.js';
 import { DRAW_STATES } from '../../records/draws.js';
+import { seatsByState } from '../../roster/roster.js';
 
 const WrappedKeyView = z.object({ alg: z.string(), recipient: z.string(), ephemeral: z.string().optional(), wrapped: z.string() });
 const SealedExportView = z
@@ -135,7 +136,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/draws/:id', { config: { access: 'draw.read' }, schema: { summary: 'Draw status', tags: ['draws'], params: DrawParams, response: { 200: DrawView, ...errorResponses(404) } } }, async (request) => {
     const draw = await draws.get(request.params.id);
-    return { ...drawView(draw), calls: await roster.summary(draw.drawId) };
+    const callsByGroup = await roster.progress(draw.drawId);
+    return { ...drawView(draw), calls: callsByGroup && seatsByState(callsByGroup), callsByGroup };
   });
 
   app.get(
