@@ -1,12 +1,23 @@
 // `expert-draw proof verify`: an inspector checks a disclosed draw's proof bundle offline against the pinned log key.
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { chainOfInfo, type BeaconChain } from '../beacon/chains.js';
 import { verifyDrawProof, type CheckStatus, type DrawProofReport } from '../verify/draw-proof.js';
 
 interface VerifyOpts {
   verifierKey: string;
   origin?: string;
+  beaconChain: string[];
   json?: boolean;
+}
+
+/** A drand chain info file (the relay's /{chain}/info, fetched and compared out of band), checked to hash to its hash. */
+function readBeaconChain(file: string): BeaconChain {
+  try {
+    return chainOfInfo(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (err) {
+    throw new Error(`${file} is not a drand chain info: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 const MARK: Record<CheckStatus, string> = { pass: '✓', fail: '✗', unverifiable: '?', skipped: '-' };
@@ -62,11 +73,13 @@ export function registerProofCommands(program: Command): void {
     .argument('<proof.json>', 'the bundle from GET /v1/draws/{id}/proof')
     .requiredOption('--verifier-key <key>', 'the log verifier key (name+id+key), or a file holding it (log-signer.vkey)')
     .option('--origin <origin>', 'checkpoint origin (default: the verifier key’s name)')
+    .option('--beacon-chain <info.json>', 'a drand chain to trust besides quicknet and the default chain: its /info JSON (repeatable)', (v: string, all: string[]) => [...all, v], [])
     .option('--json', 'print the report as JSON')
     .action((file: string, opts: VerifyOpts) => {
       const report = verifyDrawProof(readBundle(file), {
         verifierKey: readVerifierKey(opts.verifierKey),
         ...(opts.origin !== undefined ? { origin: opts.origin } : {}),
+        beaconChains: opts.beaconChain.map(readBeaconChain),
       });
       if (opts.json) console.log(JSON.stringify(report, null, 2));
       else printReport(report, (line) => console.log(line));
