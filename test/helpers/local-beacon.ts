@@ -33,8 +33,6 @@ function keyed(periodS: number, genesis: number): Keyed {
 
 export class LocalBeacon {
   mode: BeaconMode = 'honest';
-  /** Round requests served (any answer), for tests that check the relay was asked. */
-  requests = 0;
   private readonly own: Keyed;
   private readonly other: Keyed;
   private readonly signatures = new Map<string, string>();
@@ -116,7 +114,6 @@ export class LocalBeacon {
     if (!m || m[1] !== this.own.chain.hash) return send(404, { error: 'unknown chain' });
     const key = this.mode === 'wrong-chain' ? this.other : this.own;
     if (m[2] === 'info') return send(200, key.info);
-    this.requests++;
     const latest = roundAt(this.own.chain, this.now());
     const round = m[3] === 'latest' ? latest : Number(m[3]);
     if (this.mode === 'silent' || round > latest || round < 1) return send(404, { error: 'round not yet published' });
