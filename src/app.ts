@@ -22,12 +22,14 @@ import importRoutes from './routes/v1/import.js';
 import organisationRoutes from './routes/v1/organisations.js';
 import projectRoutes from './routes/v1/projects.js';
 import drawRoutes from './routes/v1/draws.js';
+import logRoutes from './routes/v1/log.js';
 import sessionRoutes from './routes/v1/session.js';
 import userRoutes from './routes/v1/users.js';
 import checkinRoutes from './routes/v1/checkins.js';
 import siteRoutes from './routes/v1/sites.js';
 import responseRoutes from './routes/v1/responses.js';
 import answerRoutes, { answerAssets } from './routes/answer.js';
+import consoleRoutes from './routes/console.js';
 
 export interface BuildOptions {
   /** pino options, or false for none (tests). */
@@ -73,6 +75,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   // The expert's answer page: the short link of the message, outside /v1 (docs/calls.md).
   await app.register(answerRoutes, { prefix: '/r' });
   await app.register(answerAssets);
+  // The staff console at / (built into dist/console/): it calls only the public /v1 API below.
+  await app.register(consoleRoutes);
   await app.register(sessionRoutes, { prefix: '/v1' });
   await app.register(userRoutes, { prefix: '/v1' });
   await app.register(expertRoutes, { prefix: '/v1' });
@@ -80,6 +84,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(organisationRoutes, { prefix: '/v1' });
   await app.register(projectRoutes, { prefix: '/v1' });
   await app.register(drawRoutes, { prefix: '/v1' });
+  await app.register(logRoutes, { prefix: '/v1' });
   await app.register(responseRoutes, { prefix: '/v1' });
   await app.register(checkinRoutes, { prefix: '/v1' });
   await app.register(siteRoutes, { prefix: '/v1' });

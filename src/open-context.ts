@@ -29,6 +29,7 @@ import { tokenSigner } from './auth/tokens.js';
 import { LogIndex } from './services/log-index.js';
 import { ListingService } from './services/listing.service.js';
 import { TimelineService } from './services/timeline.service.js';
+import { LogReader } from './services/log-reader.js';
 import { Readiness } from './services/readiness.js';
 import { ServiceMetrics } from './metrics/metrics.js';
 import { openStore } from './store/open-store.js';
@@ -101,7 +102,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const sessions = new SessionService(store, auditLog, users, registry, vault, tokenSigner(keys.jwt.privateKey), { accessTtlS: config.EXPERT_DRAW_ACCESS_TOKEN_TTL_S, maxS: config.EXPERT_DRAW_SESSION_MAX_S, idleS: config.EXPERT_DRAW_SESSION_IDLE_S }, now);
   const history = await SelectionHistory.open(store, vault);
   const metrics = new ServiceMetrics();
-  const draws = new DrawService({ store, log: auditLog, pool, projects, sealing: keys.sealing, now, roster, sites, history, leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS, observe: (kind, outcome, seconds) => metrics.drawEnded(kind, outcome, seconds), ...(beacon ? { beacon } : {}) });
+  const draws = new DrawService({ store, vault, log: auditLog, pool, projects, sealing: keys.sealing, now, roster, sites, history, leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS, observe: (kind, outcome, seconds) => metrics.drawEnded(kind, outcome, seconds), ...(beacon ? { beacon } : {}) });
   const disclosure = new DisclosureService(store, auditLog, projects, roster, history, keys.sealing.privateKey);
   const calls = new CallWorker(roster, outbox, draws, (err) => console.error(`call worker: ${err instanceof Error ? err.message : String(err)}`), (tick) => metrics.delivered(tick));
   const scheduler = new Scheduler(store, projects, draws, now, {
@@ -136,6 +137,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const logIndex = new LogIndex(store);
   const listings = new ListingService(store, logIndex);
   const timeline = new TimelineService(store, logIndex);
+  const logReader = new LogReader(store, logIndex, () => auditLog.checkpoint());
   const indexing = opts.index ? listings.sync().catch(() => undefined) : null;
   if (opts.schedule) {
     scheduler.start();
@@ -143,7 +145,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   }
   const stop = async () => void (await Promise.all([scheduler.stop(), calls.stop()]));
   return {
-    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, users, sessions, listings, timeline, readiness, metrics, now },
+    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, users, sessions, listings, timeline, logReader, readiness, metrics, now },
     listening(port) {
       if (defaultLinks) links.publicUrl = listenerUrl(config.EXPERT_DRAW_HOST, port);
       return links.publicUrl;

@@ -34,6 +34,7 @@ async function listen(config: Config, opened: OpenedContext): Promise<{ app: Fas
     const log = opened.ctx.auditLog;
     console.log(`expert-draw listening on ${address} (pid ${process.pid}, ${config.EXPERT_DRAW_STORE} store, audit log of ${log.size} entries, origin ${log.origin})`);
     console.log(`API docs: ${address}/docs`);
+    console.log(`staff console: ${address}/`);
     return { app, metrics };
   } catch (err) {
     await Promise.all([app.close(), metrics?.close()]);

@@ -32,8 +32,9 @@ export const ENTRIES = {
   'draw.commit': CommitPayload,
   'draw.result': ResultPayload,
   'draw.reveal': RevealPayload,
-  'draw.failed': z.object({ drawId: z.string(), projectId: z.string(), code: z.string(), details: z.unknown(), committed: z.boolean() }).strict(),
-  'draw.aborted': z.object({ drawId: z.string(), projectId: z.string(), reason: z.string() }).strict(),
+  // A draw that ends after its commit without a result reveals its nonce at once (docs/draw-proof.md §11).
+  'draw.failed': z.object({ drawId: z.string(), projectId: z.string(), code: z.string(), details: z.unknown(), committed: z.boolean(), nonce: Hex32.optional() }).strict(),
+  'draw.aborted': z.object({ drawId: z.string(), projectId: z.string(), reason: z.string(), nonce: Hex32.optional() }).strict(),
   'draw.missed': z.object({ projectId: z.string(), drawAt: iso, bidOpeningAt: iso, at: iso }).strict(),
   'draw.exported': z.object({ drawId: z.string(), projectId: z.string(), site: z.string(), fingerprint: z.string().nullable(), by }).strict(),
   'unseal.approved': z.object({ drawId: z.string(), projectId: z.string(), by, role: z.string() }).strict(),

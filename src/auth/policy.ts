@@ -51,6 +51,12 @@ export const ACTIONS = {
   'draw.panel': { roles: ['operator', 'supervisor'], resource: 'draw', reach: 'any' },
   'draw.disclose': { roles: ['operator'], resource: 'draw', reach: 'any' },
   'draw.proof': { roles: ['inspector', 'supervisor', 'operator'], resource: 'draw', reach: 'any' },
+  /**
+   * The audit log itself, for inspection: checkpoints, proofs, entries. The people who check the centre: inspectors and
+   * supervisors. The entries hold no personal data, but they do hold the pool (employers, relations) and every site's
+   * projects, which operators and sites do not read otherwise.
+   */
+  'log.read': { roles: ['inspector', 'supervisor'], resource: null, reach: 'any' },
   /** A site's copy of its own draw's sealed result. */
   'draw.export': { roles: ['site'], resource: 'draw', reach: 'own' },
   /** Register, list, renew and revoke remote sites. */

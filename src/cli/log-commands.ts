@@ -1,4 +1,5 @@
 // `expert-draw log verify`: re-verifies a whole stored log and names the first index where it breaks.
+// `expert-draw log watch`: an inspector keeps the log's checkpoints and proves each new one consistent with them.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -10,6 +11,8 @@ import { RedisStore } from '../store/redis-store.js';
 import { SQLITE_FILE } from '../store/open-store.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
+import { LogApi, readVerifierKey } from './inspector.js';
+import { watchPass } from './log-watch.js';
 import { progressBar } from './progress.js';
 
 interface VerifyOpts {
@@ -21,6 +24,20 @@ interface VerifyOpts {
   origin?: string;
   quiet?: boolean;
 }
+
+interface WatchOpts {
+  url: string;
+  keep: string;
+  verifierKey: string;
+  origin?: string;
+  token?: string;
+  once?: boolean;
+  interval: string;
+}
+
+/** Exit codes of `log watch`: a fork is 1; a pass that could not decide (with --once) is 2. */
+const FORK_EXIT = 1;
+const ERROR_EXIT = 2;
 
 export function registerLogCommands(program: Command): void {
   const log = program.command('log').description('audit log tools');
@@ -56,6 +73,43 @@ export function registerLogCommands(program: Command): void {
         }
       } finally {
         await store.close();
+      }
+    });
+
+  log
+    .command('watch')
+    .description('keep every checkpoint the log publishes and prove each new one consistent with the kept ones; a fork is reported with both notes and exits 1')
+    .requiredOption('--url <url>', 'the service, e.g. https://draw.example-centre.gov.cn')
+    .requiredOption('--keep <dir>', 'folder of kept checkpoints (one <size>.note each; forks under forks/)')
+    .requiredOption('--verifier-key <key>', 'the log verifier key (name+id+key), or a file holding it (log-signer.vkey)')
+    .option('--origin <origin>', 'checkpoint origin (default: the verifier key’s name)')
+    .option('--token <token>', 'an inspector’s or supervisor’s access token (default: EXPERT_DRAW_TOKEN)')
+    .option('--once', 'one pass, then exit: 0 kept or unchanged, 1 fork, 2 could not decide')
+    .option('--interval <seconds>', 'seconds between passes', '60')
+    .action(async (opts: WatchOpts) => {
+      const verifier = NoteVerifier.fromKey(readVerifierKey(opts.verifierKey));
+      const interval = Number(opts.interval);
+      if (!(interval > 0)) throw new Error('--interval must be a positive number of seconds');
+      const watch = {
+        api: new LogApi(opts.url, opts.token ?? process.env.EXPERT_DRAW_TOKEN),
+        dir: opts.keep,
+        verifier,
+        origin: opts.origin ?? verifier.name,
+        print: (line: string) => console.log(`${new Date().toISOString()} ${line}`),
+        printText: (text: string) => console.log(text),
+      };
+      for (;;) {
+        const outcome = await watchPass(watch);
+        if (outcome === 'fork') {
+          process.exitCode = FORK_EXIT;
+          return;
+        }
+        if (opts.once) {
+          process.exitCode = outcome === 'error' ? ERROR_EXIT : 0;
+          return;
+        }
+        // An error (the service down, a bad answer) is reported and the next pass tries again.
+        await new Promise((r) => setTimeout(r, interval * 1000));
       }
     });
 }

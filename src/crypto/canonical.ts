@@ -21,3 +21,60 @@ export function sha256Hex(data: string | Uint8Array): string {
 export function jcsHashHex(value: unknown): string {
   return sha256Hex(jcs(value));
 }
+
+/**
+ * Arrays whose RFC 8785 canonical JSON the caller already knows (e.g. a long list it checked before), or undefined.
+ * The caller vouches that it is canonical (in particular that no string in it holds a lone surrogate).
+ */
+export type KnownJson = (array: readonly unknown[]) => string | undefined;
+
+/**
+ * Position after the canonical JSON of `value` when `text` holds it at `pos`, or -1. Compares piece by piece without
+ * building the whole text: JSON.stringify writes strings and finite numbers exactly as RFC 8785 does, so only the
+ * key order and the separators are checked by hand.
+ */
+function matchCanonical(value: unknown, text: string, pos: number, known: KnownJson | undefined): number {
+  // A slice compared whole: far faster than startsWith for long pieces. JSON.stringify escapes a lone surrogate
+  // (\udxxx) where RFC 8785 refuses the string: such a piece is left to the full canonicalisation.
+  const same = (s: string) => (text.slice(pos, pos + s.length) === s ? pos + s.length : -1);
+  const piece = (s: string | undefined) => (s === undefined || s.includes('\\ud') ? -1 : same(s));
+  if (value === null || typeof value !== 'object') return piece(JSON.stringify(value));
+  if (Array.isArray(value)) {
+    const json = known?.(value);
+    if (json !== undefined) return same(json);
+    if (value.every((x) => typeof x === 'string')) return piece(JSON.stringify(value));
+    if (text.charCodeAt(pos++) !== 0x5b) return -1;
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0 && text.charCodeAt(pos++) !== 0x2c) return -1;
+      pos = matchCanonical(value[i], text, pos, known);
+      if (pos < 0) return -1;
+    }
+    return text.charCodeAt(pos) === 0x5d ? pos + 1 : -1;
+  }
+  if (text.charCodeAt(pos++) !== 0x7b) return -1;
+  let previous: string | undefined;
+  for (const key in value) {
+    // Keys as JSON.parse gave them: strictly ascending by UTF-16 code units, or the text was not canonical.
+    if (previous !== undefined && (!(previous < key) || text.charCodeAt(pos++) !== 0x2c)) return -1;
+    previous = key;
+    pos = piece(JSON.stringify(key));
+    if (pos < 0 || text.charCodeAt(pos++) !== 0x3a) return -1;
+    pos = matchCanonical((value as Record<string, unknown>)[key], text, pos, known);
+    if (pos < 0) return -1;
+  }
+  return text.charCodeAt(pos) === 0x7d ? pos + 1 : -1;
+}
+
+/**
+ * Whether `text` is exactly the RFC 8785 canonical JSON of `value`, where `value` is JSON.parse(text). Fast for
+ * canonical text; what the piecewise comparison cannot decide (escaped surrogates, integer-like keys, which JSON.parse
+ * reorders) goes to the full canonicalisation. `known` may supply the canonical JSON of long arrays checked before.
+ */
+export function isCanonicalText(value: unknown, text: string, known?: KnownJson): boolean {
+  if (matchCanonical(value, text, 0, known) === text.length) return true;
+  try {
+    return jcs(value) === text;
+  } catch {
+    return false;
+  }
+}

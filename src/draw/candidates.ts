@@ -254,7 +254,7 @@ export function prepareGroup(
 }
 
 /** The bucket index of the i-th eligible member: i plus the number of skipped indices before it (binary search). */
-function bucketIndex(skipped: readonly number[], i: number): number {
+export function bucketIndex(skipped: readonly number[], i: number): number {
   // skipped[s] - s counts the eligible members before skipped[s]; find the first s where that exceeds i.
   let lo = 0;
   let hi = skipped.length;

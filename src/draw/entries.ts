@@ -55,6 +55,17 @@ export const RevealedResult = z
   })
   .strict();
 
+/** The facts of a reveal: four lists of lines, each sorted ascending (UTF-16 code units) without repeats. */
+export const RevealFacts = z
+  .object({
+    status: z.array(z.string()).describe('`id TAB status TAB suspendedUntil LF` of each member not active (suspendedUntil empty unless suspended until a date)'),
+    unavailable: z.array(z.string()).describe('`id LF` of each member whose declared unavailable dates hold the reference date'),
+    positions: z.array(z.string()).describe('`id TAB holder TAB org TAB until LF` of each org relation at a party of the project (until empty when ongoing)'),
+    selections: z.array(z.string()).describe('`id TAB drawId TAB at TAB tenderer LF` of each past selection inside a frequency window'),
+  })
+  .strict();
+export type RevealFacts = z.infer<typeof RevealFacts>;
+
 /** The reveal entry at disclosure: everything an inspector needs to recompute the draw offline. */
 export const RevealPayload = z
   .object({
@@ -67,6 +78,8 @@ export const RevealPayload = z
     result: RevealedResult,
     extension: z.array(z.array(z.string())),
     groups: z.array(z.object({ index: z.int(), specialty: z.string(), members: z.array(z.string()), exclusions: z.array(z.string()) }).strict()),
+    // Absent from reveals written before the facts were published: their rules 2, 3, 5 and 6 are then not verifiable.
+    facts: RevealFacts.optional().describe('What recusal rules 2, 3, 5 and 6 read, per member (§10.2)'),
     // Kept as written: their hashes are checked against the commit byte for byte, then they are parsed.
     project: z.unknown(),
     request: z.unknown(),

@@ -7,6 +7,7 @@ import { auth, resource, role } from './messages/auth.js';
 import { call, checkin, exclusion } from './messages/calls.js';
 import { beacon } from './messages/beacon.js';
 import { codes } from './messages/codes.js';
+import { consolePage } from './messages/console.js';
 import { draw, drawState } from './messages/draws.js';
 import { field } from './messages/fields.js';
 import { http } from './messages/http.js';
@@ -38,6 +39,7 @@ export const CATALOGUE = {
   certificate,
   log,
   field,
+  console: consolePage,
 } as const satisfies Record<string, Record<string, Entry>>;
 
 type Catalogue = typeof CATALOGUE;

@@ -1,5 +1,5 @@
 // Log entry envelope and its RFC 9162 leaf hash. The full log (tree, checkpoints, stores) builds on this.
-import { hash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { jcs } from '../crypto/canonical.js';
 
 /** RFC 9162 §2.1.1: a leaf hash is SHA-256 over 0x00 followed by the entry bytes. */
@@ -48,3 +48,9 @@ export function entryType(bytes: Buffer): string | null {
   const end = bytes.indexOf(0x22, start);
   return end < 0 ? null : bytes.toString('utf8', start, end);
 }
+
+/** The leaf hash of an entry given as text (its UTF-8 bytes), without copying the text into a buffer first. */
+export function leafHashOfText(entry: string): Buffer {
+  return createHash('sha256').update(LEAF_PREFIX).update(entry, 'utf8').digest();
+}
+const LEAF_PREFIX = Uint8Array.of(RFC9162_LEAF_PREFIX);

@@ -25,6 +25,11 @@ export interface DrawRecord {
   readonly groups: ReadonlyArray<{ specialty: string; count: number; alternates: number; eligibleCount: number }>;
   readonly sealed: SealedBox | null;
   readonly failure: { code: string; message: string } | null;
+  /**
+   * The draw's nonce (hex), vault-sealed, from the commit on: what a draw that fails or is aborted after its commit
+   * reveals in its failure or abort entry. Absent on draws committed before the service kept it.
+   */
+  readonly sealedNonce?: string;
   /** Log index of the reveal entry, once the draw is disclosed. */
   readonly revealIndex?: number;
   /** The policy the draw ran under (its hash is in the commit), for the disclosure to rebuild the draw. */

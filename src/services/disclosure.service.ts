@@ -12,6 +12,7 @@ import type { InclusionProof } from '../log/audit-log.js';
 import { draws, type DrawRecord } from '../records/draws.js';
 import type { Store } from '../store/store.js';
 import { rebuildDraw, ReplayError } from '../verify/pool-replay.js';
+import { revealPayload } from '../verify/reveal-facts.js';
 import { openSealedResult } from './draw.service.js';
 import type { ProjectService } from './project.service.js';
 import type { RosterService } from './roster.service.js';
@@ -62,18 +63,23 @@ export class DisclosureService {
     const { record: project } = await this.projects.get(draw.projectId);
     const content = openSealedResult(draw, this.sealingPrivateKey);
     const policy = draw.policy ?? this.projects.policy;
-    let lines;
+    // The history the draw read: every result up to the index it recorded.
+    const past = draw.historyUpTo !== undefined && draw.historyUpTo >= 0 ? await this.history.recordsAsOf(draw.historyUpTo) : { index: EMPTY_HISTORY, records: [] };
+    let rebuilt;
     try {
-      // The history the draw read: every result up to the index it recorded.
-      const history = draw.historyUpTo !== undefined && draw.historyUpTo >= 0 ? await this.history.asOf(draw.historyUpTo) : EMPTY_HISTORY;
-      ({ lines } = await rebuildDraw(this.store, { commitIndex: draw.commitIndex, poolVersion: draw.poolVersion, drawId, project: project.project, request: project.request, policy, history }));
+      rebuilt = await rebuildDraw(this.store, { commitIndex: draw.commitIndex, poolVersion: draw.poolVersion, drawId, project: project.project, request: project.request, policy, history: past.index });
     } catch (err) {
       if (err instanceof ReplayError) throw new AppError('LOG_MISMATCH', msg('draw.notRebuilt', { reason: err.message }));
       throw err;
     }
-    // The project, request and policy as the draw hashed them (requestHash, policyHash): with them an inspector
-    // recomputes the region filters and knows the policy the ranking read, from the proof alone.
-    const payload = { drawId, projectId: draw.projectId, commitIndex: draw.commitIndex, resultIndex: draw.resultIndex, nonce: content.nonce, salt: content.salt, result: content.result, extension: content.extension, groups: lines, project: project.project, request: project.request, policy, by: by.sub };
+    // The project, request and policy as the draw hashed them (requestHash, policyHash), and the facts the recusal
+    // rules read: with them an inspector recomputes the region filters, every exclusion and the ranking offline.
+    // Past selections are published only for draws disclosed already: naming another draw's expert before that draw is
+    // disclosed would open its list early (law art 37). A frequency exclusion that rests on an undisclosed draw is
+    // then not verifiable from this bundle alone, and the verifier says so (docs/draw-proof.md §10.2).
+    const pastDraws = await draws.readMany(this.store, past.records.map((r) => r.drawId));
+    const disclosedPast = past.records.filter((_, i) => pastDraws[i]?.revealIndex !== undefined);
+    const payload = revealPayload({ drawId, projectId: draw.projectId, commitIndex: draw.commitIndex, resultIndex: draw.resultIndex, content, prepared: rebuilt.prepared, lines: rebuilt.lines, history: disclosedPast, by: by.sub });
     const entry = await this.log.append(REVEAL_ENTRY_TYPE, payload, {
       writes: (revealIndex) => [draws.write({ ...draw, revealIndex })],
       expects: [draws.expect(drawId, raw)],

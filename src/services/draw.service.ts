@@ -5,6 +5,7 @@
 import { randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import type { ServiceLog } from '../audit/entries.js';
 import type { TokenClaims } from '../auth/roles.js';
+import type { PersonalDataVault } from '../crypto/personal-data.js';
 import { jcs } from '../crypto/canonical.js';
 import { open, seal } from '../crypto/sealing.js';
 import { COMMIT_ENTRY_TYPE } from '../draw/commit.js';
@@ -57,6 +58,8 @@ export interface DrawDeps {
   readonly log: ServiceLog;
   readonly pool: PoolService;
   readonly projects: ProjectService;
+  /** Seals the nonce in the draw record at the commit, so that a draw ending without a result can reveal it. */
+  readonly vault: PersonalDataVault;
   /** The service's sealing key pair: results are sealed to the public key, opened with the private one. */
   readonly sealing: { readonly publicKey: KeyObject; readonly privateKey: KeyObject };
   readonly now: () => number;
@@ -78,6 +81,7 @@ export class DrawService {
   /** The first catch-up of a process looks at every draw (data from before the index); later ones at the index. */
   private caughtUpOnce = false;
   private readonly store: Store;
+  private readonly vault: PersonalDataVault;
   private readonly log: ServiceLog;
   private readonly pool: PoolService;
   private readonly projects: ProjectService;
@@ -94,7 +98,7 @@ export class DrawService {
   private held = 0;
 
   constructor(deps: DrawDeps) {
-    ({ store: this.store, log: this.log, pool: this.pool, projects: this.projects, now: this.now } = deps);
+    ({ store: this.store, vault: this.vault, log: this.log, pool: this.pool, projects: this.projects, now: this.now } = deps);
     this.sealingKey = deps.sealing.publicKey;
     this.sealingPrivateKey = deps.sealing.privateKey;
     this.roster = deps.roster ?? null;
@@ -212,7 +216,8 @@ export class DrawService {
     const groups = begun.prepared.groups.map((g) => ({ specialty: g.specialty, count: g.count, alternates: g.alternates, eligibleCount: g.size }));
     const drawing: ProjectRecord = { ...project, state: 'drawing', drawId, revision: project.revision + 1, updatedAt: at };
     const siteFields = site ? { site: site.recipient, siteFingerprint: site.fingerprint } : {};
-    const committed = { drawId, projectId, kind, state: 'committed', poolVersion: index.version, assurance: beacon ? 'beacon' : begun.assurance, groups, sealed: null, failure: null, policy: this.projects.policy, supersedes: project.drawId, by, createdAt: at, historyUpTo: history.upTo, ...siteFields } as const;
+    const sealedNonce = this.vault.sealJson(nonceContext(drawId), Buffer.from(begun.nonce).toString('hex'));
+    const committed = { drawId, projectId, kind, state: 'committed', sealedNonce, poolVersion: index.version, assurance: beacon ? 'beacon' : begun.assurance, groups, sealed: null, failure: null, policy: this.projects.policy, supersedes: project.drawId, by, createdAt: at, historyUpTo: history.upTo, ...siteFields } as const;
     // 1. The commit is durable, and the project is `drawing`, before the seed exists; the pool must still be at the
     //    version the candidates came from.
     let commit;
@@ -331,6 +336,11 @@ export class DrawService {
     return out;
   }
 
+  /** The nonce of a draw that ends without a result, to reveal; null for a draw committed before nonces were kept. */
+  private revealedNonce(draw: DrawRecord): string | null {
+    return draw.sealedNonce ? this.vault.openJson<string>(nonceContext(draw.drawId), draw.sealedNonce) : null;
+  }
+
   /** Opens a draw's seal with the service's key: only for the roster, check-in and disclosure. */
   openSealed(draw: DrawRecord): SealedContent {
     return openSealedResult(draw, this.sealingPrivateKey);
@@ -343,9 +353,11 @@ export class DrawService {
     const record: DrawRecord = committed
       ? { ...committed, state: 'failed', failure }
       : { drawId, projectId: project.project.id, kind, state: 'failed', poolVersion: this.pool.poolVersion, assurance: 'operator', commitIndex: -1, commitLeafHash: '', resultIndex: null, resultHash: null, groups: [], sealed: null, failure, supersedes: project.drawId, by, createdAt: new Date(this.now()).toISOString(), ...(project.site ? { site: project.site } : {}) };
+    // After its commit, the failure opens the draw: its nonce is revealed, so anyone can check that it genuinely failed.
+    const nonce = committed ? this.revealedNonce(committed) : null;
     await this.log.append(
       'draw.failed',
-      { drawId, projectId: project.project.id, code: err.code, details: err.details ?? null, committed: committed !== null },
+      { drawId, projectId: project.project.id, code: err.code, details: err.details ?? null, committed: committed !== null, ...(nonce ? { nonce } : {}) },
       { writes: [draws.write(record), ...projectWrites(failed)], expects: [projectExpected(project.project.id, raw)] },
     ).catch(() => undefined);
   }
@@ -360,9 +372,11 @@ export class DrawService {
     if (record.state !== 'drawing' || !record.drawId) return false;
     const again: ProjectRecord = { ...record, state: 'scheduled', revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
     const draw = await draws.read(this.store, record.drawId);
+    // The aborted draw is opened: its nonce is revealed, so a re-draw never hides what the first would have been.
+    const nonce = draw ? this.revealedNonce(draw.value) : null;
     return this.log.append(
       'draw.aborted',
-      { drawId: record.drawId, projectId, reason: 'no result before the lease expired' },
+      { drawId: record.drawId, projectId, reason: 'no result before the lease expired', ...(nonce ? { nonce } : {}) },
       {
         writes: [
           ...projectWrites(again),
@@ -413,6 +427,11 @@ function outcomeOf(err: unknown): DrawOutcome {
 /** A verified round as the result entry records it. */
 function beaconRecord(round: VerifiedRound): NonNullable<ResultPayload['beacon']> {
   return { chain: round.chain, round: round.round, randomness: round.randomness, signature: round.signature, ...(round.previousSignature ? { previousSignature: round.previousSignature } : {}) };
+}
+
+/** What a draw's sealed nonce is bound to: it opens only as this draw's. */
+function nonceContext(drawId: string): string {
+  return `${draws.collection}/${drawId}/nonce`;
 }
 
 /** The pool changed between preparing and committing: prepare again on the new index. */

@@ -38,12 +38,20 @@ export class SelectionHistory {
 
   /** The history as of every result up to `upTo` (for the disclosure's rebuild of a draw that read it). */
   async asOf(upTo: number): Promise<HistoryIndex> {
-    const out = new HistoryIndex();
+    return (await this.recordsAsOf(upTo)).index;
+  }
+
+  /** The same, with the past draws it is made of (the reveal names them by draw id), in result order. */
+  async recordsAsOf(upTo: number): Promise<{ index: HistoryIndex; records: SelectionRecord[] }> {
+    const index = new HistoryIndex();
+    const records: SelectionRecord[] = [];
     for (const { key, value } of await selectionRecords.list(this.store)) {
       const r = this.openRecord(key, value);
-      if (r.resultIndex <= upTo) for (const s of selections(r)) out.add(s);
+      if (r.resultIndex <= upTo) records.push(r);
     }
-    return out;
+    records.sort((a, b) => a.resultIndex - b.resultIndex);
+    for (const r of records) for (const s of selections(r)) index.add(s);
+    return { index, records };
   }
 
   /** The record write of a draw's selections, committed with its result entry. */

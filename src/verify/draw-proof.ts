@@ -2,24 +2,28 @@
 // proof offline"). No store, no network: the bundle, the pinned log verifier key and the policy are all it reads.
 // Every check is named; one the bundle cannot support is reported as not verifiable, never as passed.
 import { z } from 'zod';
-import { jcs, jcsHashHex } from '../crypto/canonical.js';
+import { isCanonicalText, jcs, jcsHashHex, type KnownJson } from '../crypto/canonical.js';
 import { Policy } from '../domain/policy.js';
 import { Hex32 } from '../domain/primitives.js';
 import { Project } from '../domain/project.js';
 import { DrawRequest } from '../domain/request.js';
-import { regionTest } from '../draw/candidates.js';
+import { bucketIndex, regionTest } from '../draw/candidates.js';
 import { COMMIT_ENTRY_TYPE, CommitPayload, RESULT_ENTRY_TYPE, resultCommitment, ResultPayload, REVEAL_ENTRY_TYPE, RevealPayload, RevealedResult } from '../draw/entries.js';
-import { EXCLUSION_CODES, type PanelMember } from '../draw/conflicts.js';
+import { EXCLUSION_CODES } from '../draw/conflicts.js';
 import { ALGORITHM_ID, extensionSize } from '../draw/constants.js';
-import { exclusionLine, linesDigest, memberLine } from '../draw/digest.js';
+import { linesDigest } from '../draw/digest.js';
 import type { DrawResult } from '../draw/engine.js';
-import { DrawSampler, listGroup, type RankedGroup } from '../draw/sample.js';
+import { DrawSampler, type RankedGroup, type SamplingGroup } from '../draw/sample.js';
 import { assuranceOf, deriveSeed, nonceHash, type Assurance } from '../draw/seed.js';
 import { AppError } from '../errors.js';
 import { openCheckpoint, type Checkpoint } from '../log/checkpoint.js';
-import { leafHash } from '../log/entry.js';
+import { keptNeighbours, proofFromHex, relateCheckpoints, type Relation } from '../log/consistency.js';
+import { leafHash, leafHashOfText } from '../log/entry.js';
 import { verifyInclusion } from '../log/merkle.js';
 import { NoteVerifier } from '../log/note.js';
+import { knownTable, memberTable, type MemberTable } from './member-table.js';
+import { factsContext, readFacts, type MemberFacts } from './reveal-facts.js';
+import type { ConflictContext } from '../draw/conflicts.js';
 import type { BeaconChain } from '../beacon/chains.js';
 import { BEACON_CHECK, checkBeaconRound, hasBeacon } from './beacon-proof.js';
 
@@ -50,6 +54,15 @@ export const DrawProofBundle = z
   .describe('A disclosed draw’s commit, result and reveal entries, each with an inclusion proof');
 export type DrawProofBundle = z.infer<typeof DrawProofBundle>;
 
+/**
+ * The reveal payload's schema with its long lists of lines checked in one pass (they are read line by line later):
+ * the same shape as RevealPayload, which the log's catalogue holds.
+ */
+const Lines = z.custom<string[]>((x) => Array.isArray(x) && x.every((line) => typeof line === 'string'), 'expected an array of strings');
+const RevealLines = RevealPayload.extend({
+  groups: z.array(z.object({ index: z.int(), specialty: z.string(), members: Lines, exclusions: Lines }).strict()),
+}) as unknown as z.ZodType<RevealPayload>;
+
 const Envelope = z.object({ type: z.string(), time: z.string(), prev: Hex32, payload: z.unknown() }).strict();
 
 // ---- the report ----------------------------------------------------------------------------------------------------
@@ -73,8 +86,8 @@ export interface DrawProofReport {
   readonly projectId: string | null;
   readonly assurance: Assurance | null;
   readonly checks: readonly Check[];
-  /** What no offline check of this bundle covers, in words (docs/draw-proof.md "Verifying a proof offline"). */
-  readonly notChecked: readonly string[];
+  /** What no offline check of this bundle covers: taken on trust, each with why (docs/draw-proof.md §13). */
+  readonly notChecked: readonly TakenOnTrust[];
 }
 
 export interface VerifyDrawProofOptions {
@@ -82,17 +95,59 @@ export interface VerifyDrawProofOptions {
   readonly verifierKey: string | NoteVerifier;
   /** Checkpoint origin; by default the verifier key's name (the log signer is named after its origin). */
   readonly origin?: string;
+  /**
+   * Checkpoints the inspector kept (`expert-draw log watch --keep`), with the consistency proofs that relate the
+   * bundle's checkpoint to them (GET /v1/log/consistency). With them, check `checkpoint.kept` runs.
+   */
+  readonly kept?: KeptInput;
   /** drand chains the inspector pinned, besides the League of Entropy's public ones (beacon-proof.ts). */
   readonly beaconChains?: readonly BeaconChain[];
 }
 
-export const NOT_CHECKED: readonly string[] = [
-  'sealedHash of the result entry: the sealed box is not published',
-  'the recusal codes of rules 1–6: taken as revealed (their digest is checked), not recomputed; that needs the experts’ relations, status, availability and selection history',
-  'member lines against the pool: that they are the pool at the commit’s pool version needs the log’s pool entries (the service checks it before writing the reveal)',
-  'the hash chain (prev) and the entries between the three: the bundle holds no neighbours',
-  'consistency of the bundle’s checkpoint with checkpoints you already hold: compare it with the log’s published checkpoints (a consistency proof from the log)',
+export interface KeptInput {
+  /** The kept signed notes, as kept. */
+  readonly notes: readonly string[];
+  /** Consistency proofs as the log API answers them. */
+  readonly proofs?: ReadonlyArray<{ readonly fromSize: number; readonly toSize: number; readonly hashes: readonly string[] }>;
+}
+
+export interface TakenOnTrust {
+  readonly id: string;
+  readonly what: string;
+  readonly why: string;
+}
+
+export const NOT_CHECKED: readonly TakenOnTrust[] = [
+  { id: 'result.sealed-hash', what: 'the result entry’s sealedHash', why: 'the sealed box is never published' },
+  {
+    id: 'pool.members',
+    what: 'that the member lines are the pool’s members of each specialty at the commit’s pool version, none left out or added',
+    why: 'the pool is in the log’s pool entries, not in the bundle; every draw at one pool version must show the same membersDigest for one specialty',
+  },
+  {
+    id: 'pool.facts',
+    what: 'that the revealed facts (status, unavailability, positions at the parties) are the pool’s at that version, and complete',
+    why: 'they are checked against the exclusion lines here, and against the pool only in the log’s pool entries',
+  },
+  {
+    id: 'history.selections',
+    what: 'that the selection lines are every selection of an already disclosed draw inside the frequency windows',
+    why: 'each names its draw, whose own disclosure shows whom it selected; selections of draws not yet disclosed are never published (their lists are confidential), so a cap reached through one is not verifiable here',
+  },
+  {
+    id: 'log.chain',
+    what: 'the hash chain (prev) across the entries between the three',
+    why: 'the bundle holds only the draw’s own entries; two that are adjacent in the log are checked (chain)',
+  },
+  { id: 'roster', what: 'that seats passed strictly down the revealed ranking (calls, promotions, check-in)', why: 'the roster entries are not in the bundle; they name group, seat and rank only' },
 ];
+
+/** What is not checked when no kept checkpoints are given. */
+export const NOT_CHECKED_WITHOUT_KEPT: TakenOnTrust = {
+  id: 'log.consistency',
+  what: 'that the bundle’s checkpoint is consistent with checkpoints you already hold',
+  why: 'give them: proof verify --kept DIR (kept by log watch)',
+};
 
 type Outcome = { readonly status: CheckStatus; readonly detail: string };
 const pass = (detail: string): Outcome => ({ status: 'pass', detail });
@@ -145,9 +200,9 @@ function checkPart<P>(
   verifier: NoteVerifier,
   origin: string,
   opened: Map<string, Checkpoint | Error>,
+  known?: KnownJson,
 ): OpenedPart<P> {
-  const bytes = Buffer.from(part.entry, 'utf8');
-  const leaf = leafHash(bytes);
+  const leaf = leafHashOfText(part.entry);
   let payload: P | undefined;
 
   checks.run(`${name}.entry`, `the ${name} entry is canonical JSON (RFC 8785) of a well-formed ${type} entry`, () => {
@@ -158,7 +213,7 @@ function checkPart<P>(
       return fail('the entry is not JSON');
     }
     // Re-encoding must give the same bytes: otherwise what is parsed here and what was hashed could differ.
-    if (jcs(value) !== part.entry) return fail('the entry is not in RFC 8785 canonical form');
+    if (!isCanonicalText(value, part.entry, known)) return fail('the entry is not in RFC 8785 canonical form');
     const envelope = Envelope.safeParse(value);
     if (!envelope.success) return fail(`not a log entry: ${issues(envelope.error)}`);
     if (envelope.data.type !== type) return fail(`the entry is ${envelope.data.type}, not ${type}`);
@@ -207,51 +262,175 @@ function checkPart<P>(
 
 // ---- member and exclusion lines (§4) --------------------------------------------------------------------------------
 
-const MEMBER_LINE = /^([^\t\n]+)\t([^\t\n]*)\t([^\t\n]*)\t([^\t\n]*)\n$/;
-const EXCLUSION_LINE = /^([^\t\n]+)\t([^\t\n]+)\n$/;
-/** Rules 1–6: the codes an exclusion line may carry (rule 7 applies only while ranking). */
+/** Rules 1–6: the codes an exclusion line may carry (rule 7 applies only while ranking), and each one's bit. */
 const PRE_RANKING_CODES: readonly string[] = EXCLUSION_CODES.filter((c) => c !== 'RELATIVE_ON_PANEL' && c !== 'EMPLOYER_CAP_ON_PANEL');
-
-/** A member line back into what the ranking reads; the line must be exactly what memberLine would write. */
-function parseMemberLine(line: string): PanelMember & { readonly region: string } {
-  const m = MEMBER_LINE.exec(line);
-  if (!m) throw new Error(`malformed member line ${JSON.stringify(line)}`);
-  const member = { id: m[1]!, employer: m[2]!, region: m[3]!, relatives: m[4] === '' ? [] : m[4]!.split(',') };
-  if (memberLine(member) !== line) throw new Error(`member line ${JSON.stringify(line)} does not re-encode to itself`);
-  return member;
-}
-
-/** Ids must be strictly ascending (UTF-16 code units): the order the digests are taken in, and no duplicates. */
-function checkIdOrder(ids: readonly string[], what: string): void {
-  for (let i = 1; i < ids.length; i++) {
-    if (!(ids[i - 1]! < ids[i]!)) throw new Error(`${what} are not in strictly ascending id order at ${ids[i]}`);
+const BIT: Readonly<Record<string, number>> = Object.fromEntries(PRE_RANKING_CODES.map((c, i) => [c, 1 << i]));
+const codesOf = (mask: number): string[] => PRE_RANKING_CODES.filter((c) => mask & BIT[c]!);
+/** Code lists as written (`A,B`) → their mask, or -1 when not rule 1–6 codes in table order; a few distinct lists. */
+const codeMasks = new Map<string, number>();
+function maskOf(text: string): number {
+  let mask = codeMasks.get(text);
+  if (mask === undefined) {
+    const at = text.split(',').map((c) => PRE_RANKING_CODES.indexOf(c));
+    mask = at.some((i, k) => i < 0 || (k > 0 && i <= at[k - 1]!)) ? -1 : at.reduce((m, i) => m | (1 << i), 0);
+    if (codeMasks.size < 4096) codeMasks.set(text, mask);
   }
+  return mask;
 }
+
+/** One group's exclusion lines as code masks by member index in its table, in id order; throws naming the first bad line. */
+function readExclusions(table: MemberTable, lines: readonly string[]): Map<number, number> {
+  const out = new Map<number, number>();
+  let previous = -1;
+  for (const line of lines) {
+    const tab = line.indexOf('\t');
+    const end = line.length - 1;
+    if (tab <= 0 || tab === end - 1 || line.indexOf('\t', tab + 1) >= 0 || line.indexOf('\n') !== end) throw new Error(`malformed exclusion line ${JSON.stringify(line)}`);
+    const id = line.slice(0, tab);
+    const text = line.slice(tab + 1, end);
+    const mask = maskOf(text);
+    if (mask < 0) throw new Error(`exclusion of ${id}: codes ${text} are not rule 1–6 codes in table order`);
+    const i = table.indexOf(id);
+    if (i === undefined) throw new Error(`excluded ${id} is not a member of the group`);
+    if (i <= previous) throw new Error(`exclusion lines are not in strictly ascending id order at ${id}`);
+    previous = i;
+    out.set(i, mask);
+  }
+  return out;
+}
+
+/** One group as the checks after `eligible` read it. */
+interface GroupView {
+  readonly table: MemberTable;
+  /** Inside the group's region filter; null when it has none (every member). */
+  readonly inRegion: ((i: number) => boolean) | null;
+  readonly regionList: Int32Array | null;
+  /** Code masks (BIT) of the excluded, by member index. */
+  readonly excluded: Map<number, number>;
+  readonly eligible: number;
+}
+
+/** The i-th eligible member's table index: the members inside the region filter, skipping the excluded ones. */
+function eligibleGroup(specialty: string, count: number, alternates: number, view: GroupView): SamplingGroup {
+  const { table, regionList } = view;
+  // Positions (in the region list, or the table when there is no filter) of the excluded, ascending.
+  const skipped: number[] = [];
+  for (const i of view.excluded.keys()) {
+    if (!regionList) skipped.push(i);
+    else {
+      const at = lowerBound(regionList, i);
+      if (regionList[at] === i) skipped.push(at);
+    }
+  }
+  return {
+    specialty,
+    count,
+    alternates,
+    size: view.eligible,
+    candidate: (k: number) => {
+      if (k < 0 || k >= view.eligible) throw new RangeError(`no eligible candidate ${k}`);
+      const at = bucketIndex(skipped, k);
+      return table.member(regionList ? regionList[at]! : at);
+    },
+  };
+}
+
+function lowerBound(list: Int32Array, value: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// ---- recusal rules 1–6, recomputed (§3 step 3) ----------------------------------------------------------------------
+
+/** The rules by check, each with the codes it decides. */
+const RULE_FAMILIES = {
+  'recusal.parties': ['EMPLOYER_IS_TENDERER', 'EMPLOYER_IS_AGENCY', 'EMPLOYER_IS_BIDDER', 'EMPLOYER_IS_AVOIDED'],
+  'recusal.positions': ['POSITION_AT_PARTY', 'RELATIVE_POSITION_AT_PARTY'],
+  'recusal.prepared': ['PREPARED_PROJECT'],
+  'recusal.status': ['SUSPENDED', 'BLACKLISTED', 'RETIRED', 'UNAVAILABLE'],
+  'recusal.frequency': ['FREQUENCY_CAP', 'TENDERER_FREQUENCY_CAP'],
+} as const;
+type RuleFamily = keyof typeof RULE_FAMILIES;
+const PARTY_CODES = { tenderer: 'EMPLOYER_IS_TENDERER', agency: 'EMPLOYER_IS_AGENCY', bidder: 'EMPLOYER_IS_BIDDER', avoid: 'EMPLOYER_IS_AVOIDED' } as const;
+
+/** Every code of rules 1–6 the revealed project, policy and facts give one member, as a mask. */
+function expectedMask(id: string, employer: string, ctx: ConflictContext, facts: MemberFacts | undefined): number {
+  let mask = 0;
+  const roles = ctx.parties.get(employer);
+  if (roles) for (const role of roles) mask |= BIT[PARTY_CODES[role]]!;
+  if (ctx.preparedBy.has(id)) mask |= BIT.PREPARED_PROJECT!;
+  if (!facts) return mask;
+  for (const p of facts.positions ?? []) {
+    if (p.until === null || p.until >= ctx.windowStart) mask |= BIT[p.holder === 'self' ? 'POSITION_AT_PARTY' : 'RELATIVE_POSITION_AT_PARTY']!;
+  }
+  const status = facts.status;
+  if (status?.status === 'suspended' && (status.until === null || status.until >= ctx.refDate)) mask |= BIT.SUSPENDED!;
+  if (status?.status === 'blacklisted') mask |= BIT.BLACKLISTED!;
+  if (status?.status === 'retired') mask |= BIT.RETIRED!;
+  if (facts.unavailable) mask |= BIT.UNAVAILABLE!;
+  if (facts.selections) {
+    let recent = 0;
+    let sameTenderer = 0;
+    for (const p of facts.selections) {
+      if (p.atMs >= ctx.frequencySinceMs) recent++;
+      if (p.tenderer === ctx.tenderer && p.atMs >= ctx.tendererSinceMs) sameTenderer++;
+    }
+    if (recent >= ctx.maxDraws) mask |= BIT.FREQUENCY_CAP!;
+    if (sameTenderer >= ctx.maxDrawsSameTenderer) mask |= BIT.TENDERER_FREQUENCY_CAP!;
+  }
+  return mask;
+}
+
+const FAMILY_MASKS = Object.fromEntries(Object.entries(RULE_FAMILIES).map(([family, codes]) => [family, codes.reduce((m, c) => m | BIT[c]!, 0)])) as Record<RuleFamily, number>;
 
 /**
- * The eligible list of one group: its members in id order minus the excluded ids. Exact only when the group has no
- * region filter that leaves members out; the caller compares the length with the commit's eligibleCount.
+ * Per rule family, where the revealed exclusion lines and the recomputed codes part, for every member inside its
+ * group's region filter that either side excludes. Only members the parties, preparedBy, the facts or the exclusion
+ * lines name can carry a code, so the work follows those, not the size of the groups.
  */
-/** The members not excluded, in id order, with the region their line names (for the group's region filter). */
-function eligibleOf(members: readonly string[], exclusions: readonly string[]): Array<PanelMember & { readonly region: string }> {
-  const parsed = members.map(parseMemberLine);
-  checkIdOrder(parsed.map((m) => m.id), 'member lines');
-  const memberIds = new Set(parsed.map((m) => m.id));
-  const excluded: string[] = [];
-  for (const line of exclusions) {
-    const m = EXCLUSION_LINE.exec(line);
-    if (!m) throw new Error(`malformed exclusion line ${JSON.stringify(line)}`);
-    const [id, text] = [m[1]!, m[2]!];
-    const codes = text.split(',');
-    const at = codes.map((c) => PRE_RANKING_CODES.indexOf(c));
-    if (at.some((i, k) => i < 0 || (k > 0 && i <= at[k - 1]!))) throw new Error(`exclusion of ${id}: codes ${text} are not rule 1–6 codes in table order`);
-    if (exclusionLine(id, text) !== line) throw new Error(`exclusion line ${JSON.stringify(line)} does not re-encode to itself`);
-    if (!memberIds.has(id)) throw new Error(`excluded ${id} is not a member of the group`);
-    excluded.push(id);
-  }
-  checkIdOrder(excluded, 'exclusion lines');
-  const out = new Set(excluded);
-  return parsed.filter((m) => !out.has(m.id));
+function recusalProblems(views: readonly GroupView[], ctx: ConflictContext, facts: Map<string, MemberFacts> | undefined): { problems: Record<RuleFamily, string[]>; unpublished: string[] } {
+  const problems = Object.fromEntries(Object.keys(RULE_FAMILIES).map((k) => [k, [] as string[]])) as Record<RuleFamily, string[]>;
+  // Frequency codes the published selections do not explain: the reveal publishes only selections of draws disclosed
+  // before it (§10.2), so a cap reached through an undisclosed draw shows as a code without its reason here.
+  const unpublished: string[] = [];
+  const families = Object.entries(FAMILY_MASKS) as Array<[RuleFamily, number]>;
+  views.forEach((view, g) => {
+    const { table } = view;
+    const compare = (i: number) => {
+      if (view.inRegion && !view.inRegion(i)) return;
+      const id = table.ids[i]!;
+      const expected = expectedMask(id, table.employers[i]!, ctx, facts?.get(id));
+      const revealed = view.excluded.get(i) ?? 0;
+      if (expected === revealed) return;
+      for (const [family, bits] of families) {
+        if ((expected & bits) === (revealed & bits)) continue;
+        if (family === 'recusal.frequency' && (expected & bits & ~revealed) === 0) {
+          unpublished.push(`group ${g}: ${id} (${codesOf(revealed & bits & ~expected).join(',')})`);
+          continue;
+        }
+        const why = family === 'recusal.parties' ? ` (employer ${table.employers[i]})` : '';
+        problems[family].push(`group ${g}: ${id}${why} should carry ${codesOf(expected & bits).join(',') || 'none of these codes'}, its exclusion line has ${codesOf(revealed & bits).join(',') || 'none'}`);
+      }
+    };
+    // Everyone excluded; then whoever else the parties, preparedBy or the facts name, when not excluded: nobody
+    // else can carry a code, so the work follows these few, not the size of the group.
+    for (const i of view.excluded.keys()) compare(i);
+    const others: number[] = [];
+    const other = (i: number | undefined) => {
+      if (i !== undefined && !view.excluded.has(i)) others.push(i);
+    };
+    for (const org of ctx.parties.keys()) for (const i of table.employedBy(org)) other(i);
+    for (const id of ctx.preparedBy) other(table.indexOf(id));
+    if (facts) for (const id of facts.keys()) other(table.indexOf(id));
+    for (const i of [...new Set(others)].sort((a, b) => a - b)) compare(i);
+  });
+  return { problems, unpublished };
 }
 
 /** Parsed verifier keys: an inspector checking many bundles parses the pinned key once. */
@@ -284,7 +463,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     projectId: commit?.projectId ?? null,
     assurance: commit ? assuranceOf(commit.entropy) : null,
     checks: checks.list,
-    notChecked: NOT_CHECKED,
+    notChecked: options.kept ? NOT_CHECKED : [...NOT_CHECKED, NOT_CHECKED_WITHOUT_KEPT],
   });
 
   // 0. The bundle's shape: without it nothing else can be read.
@@ -297,7 +476,9 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
   // 1. Each entry: canonical, of its type, hashed to its leaf, in a tree whose checkpoint the log key signed.
   const commit = checkPart(checks, 'commit', b.commit, COMMIT_ENTRY_TYPE, CommitPayload, verifier, origin, opened);
   const result = checkPart<ResultPayload>(checks, 'result', b.result, RESULT_ENTRY_TYPE, ResultPayload, verifier, origin, opened);
-  const reveal = checkPart<RevealPayload>(checks, 'reveal', b.reveal, REVEAL_ENTRY_TYPE, RevealPayload, verifier, origin, opened);
+  // Member lists seen in earlier bundles (same pool version and specialty) are compared, not canonicalised again.
+  const known: KnownJson = (array) => (array.length >= 64 ? knownTable(array)?.table.json : undefined);
+  const reveal = checkPart<RevealPayload>(checks, 'reveal', b.reveal, REVEAL_ENTRY_TYPE, RevealLines, verifier, origin, opened, known);
   const c = commit.payload;
   const r = result.payload;
   const v = reveal.payload;
@@ -328,6 +509,26 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     return problems.length === 0 ? pass(`draw ${c.drawId}, project ${c.projectId}, entries ${b.commit.index} → ${b.result.index} → ${b.reveal.index}`) : fail(problems.join('; '));
   });
 
+  // The hash chain where the bundle holds neighbours: an entry right after another names that one's leaf hash as prev.
+  // The commit and the result are adjacent unless another append joined the draw's group commit between them.
+  const parts = { commit, result, reveal };
+  const adjacent = (['commit', 'result', 'reveal'] as const).flatMap((name, i, all) => {
+    const before = i > 0 ? all[i - 1]! : undefined;
+    return before && b[name].index === b[before].index + 1 ? [[before, name] as const] : [];
+  });
+  if (adjacent.length > 0) {
+    checks.run('chain', 'an entry right after another names that entry’s leaf hash as prev (the hash chain)', () => {
+      const problems: string[] = [];
+      for (const [before, after] of adjacent) {
+        const prev = prevOf(b[after].entry);
+        const leaf = parts[before].leaf.toString('hex');
+        if (prev !== leaf) problems.push(`the ${after} entry (index ${b[after].index}) names prev ${prev ?? '(none)'}, the ${before} entry’s leaf hash is ${leaf}`);
+      }
+      const checked = adjacent.map(([x, y]) => `${x} → ${y}`).join(', ');
+      return problems.length === 0 ? pass(`${checked}: prev is the leaf hash of the entry before`) : fail(problems.join('; '));
+    });
+  }
+
   // Every per-group list (lines, result, extension, counts) must line up with the commit's groups.
   const groupsAligned = checks.run('groups', 'every list has one group per committed group, in commit order', () => {
     if (!c || !r || !v) return needEntries('commit', 'result', 'reveal');
@@ -351,6 +552,8 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     const h = nonceHash(Buffer.from(v.nonce, 'hex'));
     return h === c.nonceHash ? pass(c.nonceHash) : fail(`SHA-256(nonce) is ${h}, the commit holds ${c.nonceHash}`);
   });
+  // The SHA-256 of each group's member lines as computed here, once they matched the commit: the key of its table.
+  const memberDigests: string[] = [];
   const digestCheck = (which: 'members' | 'exclusions'): Outcome => {
     if (!groupsAligned || !c || !v) return needGroups();
     const [countField, digestField] = which === 'members' ? (['membersCount', 'membersDigest'] as const) : (['excludedCount', 'exclusionDigest'] as const);
@@ -358,8 +561,10 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     c.groups.forEach((g, i) => {
       const lines = v.groups[i]![which];
       if (lines.length !== g[countField]) problems.push(`group ${i}: ${lines.length} lines, the commit counts ${g[countField]}`);
-      const digest = linesDigest(lines);
+      // Lines equal, one by one, to lines hashed before have their digest; any others are hashed here.
+      const digest = knownTable(lines)?.digest ?? linesDigest(lines);
       if (digest !== g[digestField]) problems.push(`group ${i}: the lines hash to ${digest}, the commit holds ${g[digestField]}`);
+      else if (which === 'members') memberDigests[i] = digest;
     });
     return problems.length === 0 ? pass(`${c.groups.map((g) => g[countField]).join(' + ')} lines`) : fail(problems.join('; '));
   };
@@ -399,6 +604,8 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     const req = DrawRequest.safeParse(v.request);
     if (!project.success) return fail(`the revealed project is malformed: ${issues(project.error)}`);
     if (!req.success) return fail(`the revealed request is malformed: ${issues(req.error)}`);
+    // The commit's projectId is the id of the project the draw read (§5): the one its requestHash covers.
+    if (project.data.id !== c.projectId) return fail(`the revealed project is ${project.data.id}, the commit names ${c.projectId}`);
     request = { project: project.data, request: req.data };
     return pass(`project ${project.data.id}, tenderer ${project.data.tenderer}, ${req.data.groups.length} group(s)`);
   });
@@ -415,26 +622,98 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
 
   // The eligible lists: the member lines inside the group's region filter, minus the excluded ids (§4), exactly as
   // many as the commit counts.
-  let eligible: PanelMember[][] | undefined;
+  let views: GroupView[] | undefined;
   checks.run('eligible', 'each group’s eligible list is its member lines in its region filter minus its exclusion lines, as many as the commit counts', () => {
     if (!groupsAligned || !c || !v) return needGroups();
     if (!request || !policy) return skipped('needs the revealed request and policy (see reveal.request, policy)');
-    const lists: PanelMember[][] = [];
-    const filtered: number[] = [];
+    if (memberDigests.length !== c.groups.length || memberDigests.includes(undefined as never)) return skipped('needs member lines that match the commit (see reveal.members)');
+    const list: GroupView[] = [];
+    const outside: number[] = [];
     for (const [i, g] of c.groups.entries()) {
       const group = request.request.groups[i];
       if (!group || group.specialty !== g.specialty) return fail(`group ${i} of the request is ${group?.specialty ?? 'missing'}, the commit's is ${g.specialty}`);
-      const inRegion = regionTest(group, request.project, policy);
-      const all = eligibleOf(v.groups[i]!.members, v.groups[i]!.exclusions);
-      const list = inRegion ? all.filter((m) => inRegion(Number(m.region))) : all;
-      if (list.length !== g.eligibleCount) return fail(`group ${i}: ${list.length} members are in its region filter and not excluded, the commit counts ${g.eligibleCount}`);
-      lists.push(list);
-      filtered.push(all.length - list.length);
+      const table = memberTable(memberDigests[i]!, v.groups[i]!.members);
+      const excluded = readExclusions(table, v.groups[i]!.exclusions);
+      const test = regionTest(group, request.project, policy);
+      const regionList = test ? table.inRegion(`${jcs(group.regions)}/${request.project.region}/${policy.localRegionLevel}`, test) : null;
+      const inRegion = test ? (k: number) => test(table.regions[k]!) : null;
+      let excludedInRegion = 0;
+      for (const k of excluded.keys()) if (!inRegion || inRegion(k)) excludedInRegion++;
+      const eligible = (regionList ? regionList.length : table.size) - excludedInRegion;
+      if (eligible !== g.eligibleCount) return fail(`group ${i}: ${eligible} members are in its region filter and not excluded, the commit counts ${g.eligibleCount}`);
+      list.push({ table, inRegion, regionList, excluded, eligible });
+      outside.push(regionList ? table.size - regionList.length : 0);
     }
-    eligible = lists;
-    const outside = filtered.reduce((a, b) => a + b, 0);
-    return pass(`${lists.map((l) => l.length).join(' + ')} eligible${outside > 0 ? ` (${outside} outside the region filters)` : ''}`);
+    views = list;
+    const out = outside.reduce((a, b) => a + b, 0);
+    return pass(`${list.map((l) => l.eligible).join(' + ')} eligible${out > 0 ? ` (${out} outside the region filters)` : ''}`);
   });
+
+  // Members outside a group's region filter are not members of it for the rules: none may be excluded (§3 step 2).
+  checks.run('region', 'every exclusion line names a member inside its group’s region filter (§3 step 2)', () => {
+    if (!views) return skipped('needs the eligible lists');
+    const wrong: string[] = [];
+    views.forEach((view, g) => {
+      for (const k of view.excluded.keys()) if (view.inRegion && !view.inRegion(k)) wrong.push(`group ${g}: ${view.table.ids[k]} (region ${view.table.regions[k]})`);
+    });
+    if (wrong.length > 0) return fail(`excluded though outside the region filter: ${wrong.join('; ')}`);
+    const filtered = views.filter((w) => w.inRegion).length;
+    return pass(filtered === 0 ? 'no group has a region filter' : `${filtered} group(s) with a region filter`);
+  });
+
+  // One pool behind every group: an expert in several groups has one line, and close relatives are mutual (§2).
+  checks.run('members.consistent', 'an expert in several groups has the same member line in each, and every relative named is named back (§2)', () => {
+    if (!views) return skipped('needs the eligible lists');
+    const tables = views.map((w) => w.table);
+    const problems = consistencyProblems(tables);
+    return problems.length === 0 ? pass(`${tables.length} group(s), ${tables.reduce((n, t) => n + t.withRelatives.length, 0)} member line(s) naming relatives`) : fail(problems.slice(0, 5).join('; '));
+  });
+
+  // The facts the disclosure publishes (§10.2), read against the revealed project and policy.
+  let ctx: ConflictContext | undefined;
+  let facts: Map<string, MemberFacts> | undefined;
+  const factsPresent = checks.run('facts', 'the revealed facts are well formed, in order, and name only members inside a region filter (§10.2)', () => {
+    if (!v) return needEntries('reveal');
+    if (!views || !request || !policy) return skipped('needs the eligible lists');
+    ctx = factsContext(request.project, policy);
+    if (!v.facts) return unverifiable('the reveal carries no facts (written before they were published): rules 2, 3, 5 and 6 are taken as revealed');
+    const inside = (id: string) => views!.some((w) => {
+      const k = w.table.indexOf(id);
+      return k !== undefined && (!w.inRegion || w.inRegion(k));
+    });
+    facts = readFacts(v.facts, inside, ctx);
+    const f = v.facts;
+    return pass(`${f.status.length} status, ${f.unavailable.length} unavailable, ${f.positions.length} position, ${f.selections.length} selection line(s)`);
+  });
+
+  // Rules 1–6 recomputed for every member inside a region filter and compared with the exclusion lines, rule by rule.
+  let recusal: ReturnType<typeof recusalProblems> | undefined;
+  const NEEDS_FACTS: readonly RuleFamily[] = ['recusal.positions', 'recusal.status', 'recusal.frequency'];
+  const RULE_TITLES: Record<RuleFamily, string> = {
+    'recusal.parties': 'rule 1: exactly the members employed by the tenderer, the agency, a bidder or an avoided organisation are excluded for it',
+    'recusal.positions': 'rules 2–3: exactly the members holding, or with a relative holding, a position at a party within the window are excluded for it',
+    'recusal.prepared': 'rule 4: exactly the members named as having prepared the project are excluded for it',
+    'recusal.status': 'rule 5: exactly the suspended, blacklisted, retired and unavailable members are excluded for it',
+    'recusal.frequency': 'rule 6: exactly the members at a frequency cap are excluded for it',
+  };
+  for (const family of Object.keys(RULE_FAMILIES) as RuleFamily[]) {
+    checks.run(family, RULE_TITLES[family], () => {
+      if (!views || !ctx) return skipped('needs the eligible lists and the revealed project and policy');
+      if (NEEDS_FACTS.includes(family) && !facts) {
+        return factsPresent ? skipped('needs well-formed facts') : v?.facts ? skipped('needs well-formed facts (see facts)') : unverifiable('the reveal carries no facts: these codes are taken as revealed');
+      }
+      recusal ??= recusalProblems(views, ctx, facts);
+      const found = recusal.problems[family];
+      if (found.length > 0) return fail(found.slice(0, 5).join('; ') + (found.length > 5 ? `; and ${found.length - 5} more` : ''));
+      const open = family === 'recusal.frequency' ? recusal.unpublished : [];
+      if (open.length > 0) {
+        return unverifiable(`${open.length} frequency exclusion(s) rest on selections this reveal does not publish (draws not yet disclosed when it was written): ${open.slice(0, 5).join('; ')}${open.length > 5 ? '; …' : ''}`);
+      }
+      const codes: readonly string[] = RULE_FAMILIES[family];
+      const n = views.reduce((sum, w) => sum + [...w.excluded.values()].filter((mask) => mask & FAMILY_MASKS[family]).length, 0);
+      return pass(`${n} exclusion(s) for ${codes.join(', ')}, as recomputed`);
+    });
+  }
 
   // 5. The ranking and its extension, recomputed with the engine's own sampler from the seed and the eligible lists.
   let sampler: DrawSampler | undefined;
@@ -442,10 +721,10 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
   checks.run('ranking', 'the ranking recomputed from the seed and the lines is the revealed result (§8)', () => {
     if (!c || !v) return needEntries('commit', 'reveal');
     if (!seed) return skipped('needs the seed');
-    if (!eligible) return skipped('needs exact eligible lists');
+    if (!views) return skipped('needs exact eligible lists');
     if (!policy) return skipped('needs the draw’s policy');
     sampler = new DrawSampler(
-      c.groups.map((g, i) => listGroup(g.specialty, g.count, g.alternates, eligible![i]!)),
+      c.groups.map((g, i) => eligibleGroup(g.specialty, g.count, g.alternates, views![i]!)),
       seed,
       policy.maxPerEmployerPerPanel,
     );
@@ -483,7 +762,109 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     return pass(r.groups.map((g) => `${g.selected}/${g.alternates}/${g.skipped}`).join(', '));
   });
 
+  if (options.kept) {
+    const kept = options.kept;
+    checks.run('checkpoint.kept', 'the bundle’s checkpoint and the checkpoints you kept are one history (RFC 9162 §2.1.4)', () => checkKept(opened, kept, verifier, origin));
+  }
+
   return report(c);
+}
+
+/** The envelope's prev of an entry's bytes, or null when it has none. */
+function prevOf(entry: string): string | null {
+  try {
+    const prev = (JSON.parse(entry) as { prev?: unknown }).prev;
+    return typeof prev === 'string' ? prev : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Relates each verified checkpoint of the bundle to the kept one of its size, or to the nearest kept older and newer. */
+function checkKept(opened: ReadonlyMap<string, Checkpoint | Error>, kept: KeptInput, verifier: NoteVerifier, origin: string): Outcome {
+  const mine = [...opened.values()].filter((x): x is Checkpoint => !(x instanceof Error));
+  if (mine.length === 0) return skipped('needs a verified checkpoint in the bundle');
+  const held = kept.notes.map((note, i) => {
+    try {
+      return openCheckpoint(note, verifier, origin).checkpoint;
+    } catch (err) {
+      throw new Error(`kept checkpoint ${i + 1} does not verify: ${describeError(err)}`);
+    }
+  });
+  if (held.length === 0) return unverifiable('no kept checkpoints were given');
+  const proofs = new Map((kept.proofs ?? []).map((p) => [`${p.fromSize}-${p.toSize}`, p.hashes]));
+  const said: string[] = [];
+  const missing: string[] = [];
+  for (const cp of mine) {
+    const around = keptNeighbours(held, cp.size);
+    const relations: Array<[Checkpoint, Relation]> = [];
+    for (const other of [around.same, around.older, around.newer]) {
+      if (!other) continue;
+      const [from, to] = other.size <= cp.size ? [other.size, cp.size] : [cp.size, other.size];
+      const hashes = proofs.get(`${from}-${to}`);
+      const proof = hashes === undefined ? undefined : proofFromHex(hashes);
+      if (proof === null) return fail(`the consistency proof from ${from} to ${to} is not a list of hashes`);
+      relations.push([other, relateCheckpoints(cp, other, proof)]);
+    }
+    for (const [other, relation] of relations) {
+      if (relation.kind === 'fork') return fail(`FORK with kept checkpoint ${other.size}: ${relation.reason}`);
+      if (relation.kind === 'needs-proof') missing.push(`${relation.older.size} → ${relation.newer.size}`);
+      else if (relation.kind === 'same') said.push(`tree size ${cp.size} is a kept checkpoint`);
+      else said.push(other.size < cp.size ? `tree size ${cp.size} extends kept ${other.size}` : `kept ${other.size} extends tree size ${cp.size}`);
+    }
+  }
+  if (missing.length > 0) return unverifiable(`needs the log’s consistency proofs ${missing.join(', ')} (proof verify --kept DIR --url URL fetches them)`);
+  return pass(`${said.join('; ')} (${held.length} kept)`);
+}
+
+/** Pairs of groups whose lines for one id differ, and relatives named in one direction only (first few). */
+const consistencyMemo = new Map<string, string[]>();
+function consistencyProblems(tables: readonly MemberTable[]): string[] {
+  // A pure function of the tables, which are kept by their lines' digest: the same groups give the same answer.
+  const key = tables.map(pairKey).join(',');
+  let problems = consistencyMemo.get(key);
+  if (!problems) {
+    problems = findInconsistencies(tables);
+    if (consistencyMemo.size >= 256) consistencyMemo.clear();
+    consistencyMemo.set(key, problems);
+  }
+  return problems;
+}
+
+function findInconsistencies(tables: readonly MemberTable[]): string[] {
+  const problems: string[] = [];
+  for (let a = 0; a < tables.length; a++) {
+    for (let b = a + 1; b < tables.length; b++) {
+      const [x, y] = [tables[a]!, tables[b]!];
+      if (x === y) continue;
+      const found: string[] = [];
+      const [small, large] = x.size <= y.size ? [x, y] : [y, x];
+      for (let i = 0; i < small.size && found.length < 5; i++) {
+        const other = large.lineOf(small.ids[i]!);
+        if (other !== undefined && other !== small.lines[i]) found.push(`${small.ids[i]} has two different member lines`);
+      }
+      problems.push(...found.map((p) => `groups ${a} and ${b}: ${p}`));
+    }
+  }
+  for (const t of tables) {
+    for (const i of t.withRelatives) {
+      const id = t.ids[i]!;
+      for (const r of t.relatives[i]!.split(',')) {
+        for (const u of tables) {
+          const k = u.indexOf(r);
+          if (k !== undefined && !u.relatives[k]!.split(',').includes(id)) problems.push(`${id} names ${r} as a relative, ${r}'s line does not name ${id}`);
+        }
+      }
+    }
+  }
+  return [...new Set(problems)];
+}
+const tableKeys = new WeakMap<MemberTable, string>();
+let tableCount = 0;
+function pairKey(t: MemberTable): string {
+  let k = tableKeys.get(t);
+  if (k === undefined) tableKeys.set(t, (k = String(tableCount++)));
+  return k;
 }
 
 /** Names the first group and list where the recomputed ranking and the revealed one part. */

@@ -80,6 +80,14 @@ const TABLE: Record<string, Row> = {
   'GET /v1/draws/{id}/proof': { owners: PROJECTS, centre: ['inspector', 'supervisor', 'operator'], site: ['inspector', 'supervisor', 'operator'] },
   // Only the site a draw is sealed to downloads it; the centre has nothing to download.
   'GET /v1/draws/{id}/sealed': { owners: PROJECTS, centre: [], site: ['site@own'] },
+  // The audit log itself: the people who check the centre, whatever it is about (docs/security.md).
+  'GET /v1/log/checkpoint': { any: ['inspector', 'supervisor'] },
+  'GET /v1/log/checkpoints': { any: ['inspector', 'supervisor'] },
+  'GET /v1/log/checkpoints/{size}': { any: ['inspector', 'supervisor'] },
+  'GET /v1/log/inclusion': { any: ['inspector', 'supervisor'] },
+  'GET /v1/log/consistency': { any: ['inspector', 'supervisor'] },
+  'GET /v1/log/entries': { any: ['inspector', 'supervisor'] },
+  'GET /v1/log/projects/{id}/entries': { any: ['inspector', 'supervisor'] },
   'POST /v1/sites': { any: ['admin'] },
   'GET /v1/sites': { any: ['admin'] },
   'GET /v1/sites/{id}': { owners: ['site-1', 'site-2'], site: ['admin', 'site@own'] },
@@ -219,6 +227,20 @@ function requestFor(route: string, owner: Owner | null): { url: string; payload?
       return { url: `/v1/draws/${D}/proof` };
     case 'GET /v1/draws/{id}/sealed':
       return { url: `/v1/draws/${D}/sealed` };
+    case 'GET /v1/log/checkpoint':
+      return { url: '/v1/log/checkpoint' };
+    case 'GET /v1/log/checkpoints':
+      return { url: '/v1/log/checkpoints?limit=2' };
+    case 'GET /v1/log/checkpoints/{size}':
+      return { url: '/v1/log/checkpoints/1' };
+    case 'GET /v1/log/inclusion':
+      return { url: '/v1/log/inclusion?index=0' };
+    case 'GET /v1/log/consistency':
+      return { url: '/v1/log/consistency?from=1' };
+    case 'GET /v1/log/entries':
+      return { url: '/v1/log/entries?start=0&limit=2' };
+    case 'GET /v1/log/projects/{id}/entries':
+      return { url: `/v1/log/projects/${projectOf.centre}/entries?limit=2` };
     case 'POST /v1/sites':
       return { url: '/v1/sites', payload: { certificate: certs.s6.certPem } };
     case 'GET /v1/sites':

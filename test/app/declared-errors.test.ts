@@ -37,6 +37,8 @@ interface RouteCase {
 }
 
 let drawnId = '';
+/** The size of a checkpoint the log signed during set-up. */
+let checkpointSize = 0;
 /** A draw of site-a's project (sealed to it too), and one of its projects whose draw failed. */
 let siteDrawId = '';
 let siteFailedDrawId = '';
@@ -81,6 +83,7 @@ const csvHeader = 'id,name,phone,idNumber,specialties,region,employer,status\n';
 const POOL_ROLES: Role[] = ['pool-manager', 'admin'];
 const PROJECT_WRITE: Role[] = ['operator', 'admin', 'site'];
 const PROJECT_READ: Role[] = ['operator', 'supervisor', 'inspector', 'admin', 'site'];
+const LOG_READ: Role[] = ['inspector', 'supervisor'];
 const lostRace = (req: () => Req) => ({ req: () => ({ ...req(), fault: 'conflict' as const }), code: 'CONFLICT' });
 
 const CASES: Record<string, RouteCase> = {
@@ -364,6 +367,53 @@ const CASES: Record<string, RouteCase> = {
       409: { req: () => ({ url: `/v1/draws/${drawnId}/proof` }), code: 'SEALED' },
     },
   },
+  'GET /v1/log/checkpoint': { roles: LOG_READ, ok: () => ({ url: '/v1/log/checkpoint' }), errors: {} },
+  'GET /v1/log/checkpoints': {
+    roles: LOG_READ,
+    ok: () => ({ url: '/v1/log/checkpoints?from=1&limit=5' }),
+    errors: { 400: { req: () => ({ url: '/v1/log/checkpoints?limit=0' }), code: 'INVALID_INPUT' } },
+  },
+  'GET /v1/log/checkpoints/{size}': {
+    roles: LOG_READ,
+    ok: () => ({ url: `/v1/log/checkpoints/${checkpointSize}` }),
+    errors: {
+      400: { req: () => ({ url: '/v1/log/checkpoints/-1' }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: `/v1/log/checkpoints/${checkpointSize + 1000}` }), code: 'NOT_FOUND' },
+    },
+  },
+  'GET /v1/log/inclusion': {
+    roles: LOG_READ,
+    ok: () => ({ url: '/v1/log/inclusion?index=3' }),
+    errors: {
+      // An index outside the tree it is asked of.
+      400: { req: () => ({ url: '/v1/log/inclusion?index=5&treeSize=5' }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: `/v1/log/inclusion?index=0&treeSize=${checkpointSize + 1000}` }), code: 'NOT_FOUND' },
+    },
+  },
+  'GET /v1/log/consistency': {
+    roles: LOG_READ,
+    ok: () => ({ url: '/v1/log/consistency?from=3' }),
+    errors: {
+      400: { req: () => ({ url: '/v1/log/consistency?from=9&to=8' }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: `/v1/log/consistency?from=1&to=${checkpointSize + 1000}` }), code: 'NOT_FOUND' },
+    },
+  },
+  'GET /v1/log/entries': {
+    roles: LOG_READ,
+    ok: () => ({ url: '/v1/log/entries?start=0&limit=3' }),
+    errors: {
+      400: { req: () => ({ url: '/v1/log/entries?start=4&end=4' }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: `/v1/log/entries?start=${checkpointSize + 1000}` }), code: 'NOT_FOUND' },
+    },
+  },
+  'GET /v1/log/projects/{id}/entries': {
+    roles: LOG_READ,
+    ok: () => ({ url: '/v1/log/projects/P-DE-DRAWN/entries' }),
+    errors: {
+      400: { req: () => ({ url: '/v1/log/projects/%20/entries' }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: '/v1/log/projects/P-NONE/entries' }), code: 'NOT_FOUND' },
+    },
+  },
   'POST /v1/sites': {
     roles: ['admin'],
     ok: () => ({ url: '/v1/sites', payload: { certificate: siteB.certPem } }),
@@ -502,6 +552,7 @@ beforeAll(async () => {
   for (let i = 0; i < 5; i++) await t.ctx.sessions.login('de-locked', 'wrong-password-1').catch(() => undefined);
   const [operator, changer, leaver, administrator] = await Promise.all([person(t, 'operator'), person(t, 'inspector'), person(t, 'inspector'), person(t, 'admin')]);
   people = { operator, changer, leaver, admin: administrator };
+  checkpointSize = (await t.ctx.auditLog.checkpoint()).size;
 }, 60_000);
 afterAll(async () => {
   faults?.set(null);

@@ -75,3 +75,13 @@ export async function drawEntriesByProject(store: Pick<Store, 'logSize' | 'readE
   }
   return out;
 }
+
+/** The draw entries of one project, in log order, with their payloads. */
+export async function drawEntriesOf(store: Pick<Store, 'logSize' | 'readEntries'>, projectId: string): Promise<Array<{ type: string; payload: Record<string, unknown> }>> {
+  const out: Array<{ type: string; payload: Record<string, unknown> }> = [];
+  for (const bytes of await store.readEntries(0, await store.logSize())) {
+    const e = JSON.parse(bytes.toString()) as { type: string; payload: Record<string, unknown> };
+    if (e.type.startsWith('draw.') && e.payload.projectId === projectId) out.push({ type: e.type, payload: e.payload });
+  }
+  return out;
+}

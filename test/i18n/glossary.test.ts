@@ -4,25 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { allEntries } from '../../src/i18n/catalogue.js';
 import { ZOD_ISSUE_ZH } from '../../src/i18n/zod-issues.js';
-
-/** The words of the glossary's "not to use" column (explanations in parentheses dropped). */
-function forbiddenWords(markdown: string): string[] {
-  const rows = markdown.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| 中文') && !line.startsWith('|---'));
-  return rows.flatMap((row) => {
-    const cells = row.split('|').map((c) => c.trim());
-    const notToUse = cells[4] ?? '';
-    return notToUse
-      .replace(/\s*[（(][^）)]*[）)]/g, '')
-      .split(/[、,，]/)
-      .map((w) => w.trim())
-      .filter((w) => w !== '' && w !== '—');
-  });
-}
-
-/** Each text that holds a forbidden word, as `word: text`. */
-function violations(texts: readonly string[], words: readonly string[]): string[] {
-  return texts.flatMap((text) => words.filter((w) => text.includes(w)).map((w) => `${w}: ${text}`));
-}
+import { forbiddenWords, violations } from '../helpers/glossary.js';
 
 const words = forbiddenWords(readFileSync(new URL('../../docs/glossary.md', import.meta.url), 'utf8'));
 const chinese = [...allEntries().map(([, e]) => e.zh), ...Object.values(ZOD_ISSUE_ZH)];

@@ -1,6 +1,6 @@
 // The draw lease on Redis with several instances: immediate and scheduled draws run under the same lease, renewed while
 // they run, so no scheduler aborts a live draw, and a dead holder's draw is taken over once its lease expires.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -9,8 +9,10 @@ import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/g
 import type { DrawRecord } from '../../src/records/draws.js';
 import type { ProjectRecord } from '../../src/records/projects.js';
 import type { LogBatch, Store } from '../../src/store/store.js';
-import { drawEntriesByProject } from '../helpers/log.js';
+import { drawEntriesByProject, drawEntriesOf } from '../helpers/log.js';
 import { build, waitForPool, type Built } from '../helper.js';
+
+const sha256Hex = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 const NOW = Date.parse('2026-12-01T08:00:00+08:00');
 const OPERATOR = { sub: 'op', role: 'operator' as const, iat: 0, exp: 0 };
@@ -296,6 +298,11 @@ describe('the lease is renewed while a draw runs and expires when its holder die
     thaw.resolve();
     expect(await deadRun).toMatchObject({ code: 'CONFLICT' });
     expect((await drawEntriesByProject(taker.ctx.store)).get('P-DEAD')).toEqual(['draw.commit', 'draw.aborted', 'draw.commit', 'draw.result']);
+    // The aborted draw is opened: its abort entry reveals the nonce its commit hashed.
+    const [firstCommit, aborted, secondCommit] = await drawEntriesOf(taker.ctx.store, 'P-DEAD');
+    expect(aborted!.payload.nonce).toMatch(/^[0-9a-f]{64}$/);
+    expect(sha256Hex(Buffer.from(aborted!.payload.nonce as string, 'hex'))).toBe(firstCommit!.payload.nonceHash);
+    expect(secondCommit!.payload.nonceHash).not.toBe(firstCommit!.payload.nonceHash);
   }, 120_000);
 });
 

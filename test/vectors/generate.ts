@@ -194,6 +194,15 @@ function cases(): Array<{ name: string; description: string; input: VectorInput 
     policy: {},
     entropy: operator('v11'),
   });
+  add('12-multi-group-top-up', 'Top-ups of two overlapping groups (A01 holds A0101) share one panel: 20 A experts of 10 employers, one per employer on a panel, so ranking 4 + 3 uses 7 employers and the top-ups, alternating between the groups and each continuing its own stream, share the 3 left: group 0 gets 2, group 1 gets 1 of the 2 it asks for, then both groups are exhausted and return nothing. Skips met during a top-up are in no list.', {
+    drawId: 'D-0012',
+    experts: basePool().map((e, i) => (i < 20 ? { ...e, employer: org(700 + (i % 10)) } : e)),
+    project: project({ id: 'P-2026-0012' }),
+    request: { groups: [{ specialty: 'A01', count: 3 }, { specialty: 'A0101', count: 2 }], tendererRepresentatives: 0 },
+    policy: { alternatesPerGroup: 1 },
+    entropy: operator('v12'),
+    extend: [{ group: 0, count: 2 }, { group: 1, count: 2 }, { group: 0, count: 1 }, { group: 1, count: 3 }],
+  });
   return list;
 }
 

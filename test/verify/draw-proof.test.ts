@@ -6,15 +6,24 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenClaims } from '../../src/auth/roles.js';
 import { jcs, jcsHashHex, sha256Hex } from '../../src/crypto/canonical.js';
-import { DEFAULT_POLICY } from '../../src/domain/policy.js';
+import { DEFAULT_POLICY, Policy } from '../../src/domain/policy.js';
+import { Project } from '../../src/domain/project.js';
+import { DrawRequest } from '../../src/domain/request.js';
+import { regionTest } from '../../src/draw/candidates.js';
+import { ALGORITHM_ID, extensionSize } from '../../src/draw/constants.js';
+import { linesDigest } from '../../src/draw/digest.js';
+import { resultCommitment } from '../../src/draw/entries.js';
+import { DrawSampler, listGroup } from '../../src/draw/sample.js';
+import { deriveSeed } from '../../src/draw/seed.js';
 import { encodeEntry, leafHash, type LogEntry } from '../../src/log/entry.js';
-import { assembleInclusionProof, assembleRoot, hashChildren, isComplete, nodeKey } from '../../src/log/merkle.js';
+import { assembleInclusionProof, assembleRoot, hashChildren, isComplete, MerkleFrontier, nodeKey } from '../../src/log/merkle.js';
 import { generateNoteKeys, NoteSigner, signNote } from '../../src/log/note.js';
 import { generatePool, syntheticPersonal } from '../../src/pool/generator.js';
-import { verifyDrawProof, type CheckStatus, type DrawProofBundle, type DrawProofReport } from '../../src/verify/draw-proof.js';
+import { verifyDrawProof, type CheckStatus, type DrawProofBundle, type DrawProofReport, type KeptInput } from '../../src/verify/draw-proof.js';
 import { build, type Built } from '../helper.js';
 
 const BID_OPENING = '2026-12-01T10:00:00+08:00';
@@ -66,21 +75,27 @@ afterAll(async () => {
   await t?.close();
 });
 
-const verify = (b: unknown, options: { origin?: string } = {}) => verifyDrawProof(b, { verifierKey, ...options });
+const verify = (b: unknown, options: { origin?: string; kept?: KeptInput } = {}) => verifyDrawProof(b, { verifierKey, ...options });
 const ids = (report: DrawProofReport, status: CheckStatus) => report.checks.filter((c) => c.status === status).map((c) => c.id);
 const copy = (b: DrawProofBundle): DrawProofBundle => structuredClone(b);
 const flipHex = (hex: string) => hex.slice(0, -1) + (hex.endsWith('0') ? '1' : '0');
 
-type Entries = Record<'commit' | 'result' | 'reveal', LogEntry<Record<string, any>>>;
+type Entries = Record<'commit' | 'result' | 'reveal', { -readonly [K in keyof LogEntry<Record<string, any>>]: LogEntry<Record<string, any>>[K] }>;
 
 /**
  * The bundle after `edit`, as a log operator holding the signing key could present it: the edited entries at their
- * indices in a fresh tree of the same size (the other leaves random), under a freshly signed checkpoint.
+ * indices in a fresh tree of the same size (the other leaves random), under a freshly signed checkpoint. An entry right
+ * after another is re-chained to it (its prev is the edited one's leaf hash), as a careful forger would, unless
+ * `rechain` is false.
  */
-function relog(source: DrawProofBundle, edit: (entries: Entries) => void): DrawProofBundle {
+function relog(source: DrawProofBundle, edit: (entries: Entries) => void, { rechain = true } = {}): DrawProofBundle {
   const parts = ['commit', 'result', 'reveal'] as const;
   const entries = Object.fromEntries(parts.map((p) => [p, JSON.parse(source[p].entry)])) as Entries;
   edit(entries);
+  for (let i = 1; i < parts.length && rechain; i++) {
+    const [before, after] = [parts[i - 1]!, parts[i]!];
+    if (source[after].index === source[before].index + 1) entries[after].prev = leafHash(encodeEntry(entries[before])).toString('hex');
+  }
   const bytes = Object.fromEntries(parts.map((p) => [p, encodeEntry(entries[p])])) as Record<(typeof parts)[number], Buffer>;
   const size = source.reveal.index + 1;
   const nodes = new Map<string, Buffer>();
@@ -112,10 +127,14 @@ describe('verifyDrawProof on an honest bundle', () => {
       'commit.entry', 'commit.leaf-hash', 'commit.checkpoint', 'commit.inclusion',
       'result.entry', 'result.leaf-hash', 'result.checkpoint', 'result.inclusion',
       'reveal.entry', 'reveal.leaf-hash', 'reveal.checkpoint', 'reveal.inclusion',
-      'checkpoint.same', 'links', 'groups', 'reveal.nonce', 'reveal.members', 'reveal.exclusions', 'seed', 'reveal.request', 'policy', 'eligible', 'ranking', 'extension',
-      'result.commitment', 'result.counts',
+      'checkpoint.same', 'links', 'chain', 'groups', 'reveal.nonce', 'reveal.members', 'reveal.exclusions', 'seed', 'reveal.request', 'policy', 'eligible',
+      'region', 'members.consistent', 'facts', 'recusal.parties', 'recusal.positions', 'recusal.prepared', 'recusal.status', 'recusal.frequency',
+      'ranking', 'extension', 'result.commitment', 'result.counts',
     ]);
-    // The draw exercised what the checks read: exclusions, two groups and a non-empty extension.
+    // The draw exercised what the checks read: exclusions, two groups, a non-empty extension, and a result entry right
+    // after its commit (the chain check); the reveal, at disclosure, is far from both.
+    expect(bundle.result.index).toBe(bundle.commit.index + 1);
+    expect(bundle.reveal.index).toBeGreaterThan(bundle.result.index + 1);
     const reveal = JSON.parse(bundle.reveal.entry).payload;
     expect(reveal.groups[0].exclusions.length).toBeGreaterThan(0);
     expect(reveal.extension.map((e: string[]) => e.length)).toEqual([3, 3]);
@@ -139,8 +158,14 @@ describe('verifyDrawProof names the check a tampering breaks', () => {
     b[part].entry = b[part].entry.replace(/"prev":"([0-9a-f]{64})"/, (_, prev: string) => `"prev":"${flipHex(prev)}"`);
     expect(b[part].entry).not.toBe(bundle[part].entry);
     const failed = ids(verify(b), 'fail');
-    // The commit's leaf hash is in the seed: a changed commit also changes the ranking recomputed from it.
-    expect(failed).toEqual(part === 'commit' ? ['commit.leaf-hash', 'commit.inclusion', 'ranking', 'extension'] : [`${part}.leaf-hash`, `${part}.inclusion`]);
+    // The commit's leaf hash is in the seed: a changed commit also changes the ranking recomputed from it, and the
+    // result's prev no longer names it. A changed prev of the result breaks the chain to the commit.
+    const expected = {
+      commit: ['commit.leaf-hash', 'commit.inclusion', 'chain', 'ranking', 'extension'],
+      result: ['result.leaf-hash', 'result.inclusion', 'chain'],
+      reveal: ['reveal.leaf-hash', 'reveal.inclusion'],
+    };
+    expect(failed).toEqual(expected[part]);
   });
 
   it('parts proved against different checkpoints: their agreement is not verifiable from the bundle', () => {
@@ -230,6 +255,19 @@ describe('verifyDrawProof names the check a tampering breaks', () => {
     expect(ids(verify(b), 'fail')).toEqual(['links']);
   });
 
+  it('a result entry that does not name its commit as prev, re-signed: only the hash chain catches it', () => {
+    const b = relog(
+      bundle,
+      ({ result }) => {
+        result.prev = flipHex(result.prev);
+      },
+      { rechain: false },
+    );
+    const report = verify(b);
+    expect(ids(report, 'fail')).toEqual(['chain']);
+    expect(report.checks.find((c) => c.id === 'chain')!.detail).toMatch(/^the result entry \(index \d+\) names prev [0-9a-f]{64}, the commit entry’s leaf hash is /);
+  });
+
   it('a file that is not a proof bundle', () => {
     const report = verify({ drawId: 'D-1', commit: {} });
     expect(report.ok).toBe(false);
@@ -251,6 +289,68 @@ describe('verifyDrawProof says what it cannot verify', () => {
 
 });
 
+describe('verifyDrawProof against the checkpoints an inspector kept', () => {
+  const sizeOf = (b: DrawProofBundle) => b.reveal.inclusion.treeSize;
+  /** A checkpoint of the log at `size`, signed as the log would sign it (its root rebuilt from the stored entries). */
+  async function signedAt(size: number): Promise<string> {
+    const frontier = new MerkleFrontier();
+    for (const entry of await t.ctx.store.readEntries(0, size)) frontier.append(leafHash(entry));
+    const signer = t.ctx.keys.logSigner;
+    return signer.sign({ origin: signer.origin, size, rootHash: frontier.root(), extensions: [] });
+  }
+  const proof = async (from: number, to: number) => {
+    const p = await t.ctx.logReader.consistency(from, to);
+    return { fromSize: p.fromSize, toSize: p.toSize, hashes: p.hashes };
+  };
+  const kept = (report: DrawProofReport) => report.checks.find((c) => c.id === 'checkpoint.kept')!;
+
+  it('the bundle’s own checkpoint kept: one history, no proof needed', () => {
+    const report = verify(bundle, { kept: { notes: [bundle.reveal.inclusion.checkpoint] } });
+    expect(report.ok).toBe(true);
+    expect(kept(report)).toMatchObject({ status: 'pass', detail: `tree size ${sizeOf(bundle)} is a kept checkpoint (1 kept)` });
+    expect(report.notChecked.map((t) => t.id)).not.toContain('log.consistency');
+    expect(verify(bundle).notChecked.map((t) => t.id)).toContain('log.consistency');
+  });
+
+  it('an older and a newer kept checkpoint: proved both ways with the log’s consistency proofs', async () => {
+    const older = sizeOf(bundle) - 5;
+    const newer = sizeOf(regionBundle);
+    expect(newer).toBeGreaterThan(sizeOf(bundle));
+    const notes = [await signedAt(older), regionBundle.reveal.inclusion.checkpoint];
+    const proofs = [await proof(older, sizeOf(bundle)), await proof(sizeOf(bundle), newer)];
+    const report = verify(bundle, { kept: { notes, proofs } });
+    expect(kept(report)).toMatchObject({ status: 'pass', detail: `tree size ${sizeOf(bundle)} extends kept ${older}; kept ${newer} extends tree size ${sizeOf(bundle)} (2 kept)` });
+    expect(report.ok).toBe(true);
+    // Without the proofs: not verifiable, so not verified.
+    const without = verify(bundle, { kept: { notes } });
+    expect(kept(without).status).toBe('unverifiable');
+    expect(kept(without).detail).toContain(`${older} → ${sizeOf(bundle)}, ${sizeOf(bundle)} → ${newer}`);
+    expect(without.ok).toBe(false);
+    // A proof with one flipped hash is a fork.
+    const bad = proofs.map((p) => ({ ...p, hashes: [...p.hashes] }));
+    bad[1]!.hashes[0] = flipHex(bad[1]!.hashes[0]!);
+    const forked = verify(bundle, { kept: { notes, proofs: bad } });
+    expect(kept(forked).status).toBe('fail');
+    expect(kept(forked).detail).toMatch(new RegExp(`^FORK with kept checkpoint ${newer}: the consistency proof from tree size ${sizeOf(bundle)} to ${newer} does not verify`));
+  });
+
+  it('a bundle re-signed over another tree of the same size as a kept checkpoint: a fork', () => {
+    const forged = relog(bundle, () => undefined);
+    expect(verify(forged).ok).toBe(true);
+    const report = verify(forged, { kept: { notes: [bundle.reveal.inclusion.checkpoint] } });
+    expect(ids(report, 'fail')).toEqual(['checkpoint.kept']);
+    expect(kept(report).detail).toBe(`FORK with kept checkpoint ${sizeOf(bundle)}: two roots for tree size ${sizeOf(bundle)}`);
+  });
+
+  it('a kept checkpoint that does not verify against the key fails the check', () => {
+    const note = bundle.reveal.inclusion.checkpoint;
+    const other = NoteSigner.fromKey(generateNoteKeys('expert-draw.localhost/log').signerKey);
+    const report = verify(bundle, { kept: { notes: [signNote(note.slice(0, note.lastIndexOf('\n\n') + 1), other)] } });
+    expect(kept(report).status).toBe('fail');
+    expect(kept(report).detail).toMatch(/^kept checkpoint 1 does not verify: UNVERIFIED_NOTE/);
+  });
+});
+
 describe('verifyDrawProof with the revealed project, request and policy', () => {
   it('recomputes a region filter from the revealed request: the region-filtered draw verifies in full', () => {
     const report = verify(regionBundle);
@@ -263,7 +363,7 @@ describe('verifyDrawProof with the revealed project, request and policy', () => 
       reveal.payload.policy = { ...DEFAULT_POLICY, maxPerEmployerPerPanel: 2 };
     }));
     expect(ids(report, 'fail')).toEqual(['policy']);
-    expect(ids(report, 'skipped')).toEqual(['eligible', 'ranking', 'extension']);
+    expect(ids(report, 'skipped')).toEqual(['eligible', 'region', 'members.consistent', 'facts', 'recusal.parties', 'recusal.positions', 'recusal.prepared', 'recusal.status', 'recusal.frequency', 'ranking', 'extension']);
   });
 
   it('a revealed request with its region filter dropped fails against the commit', () => {
@@ -271,7 +371,7 @@ describe('verifyDrawProof with the revealed project, request and policy', () => 
       delete reveal.payload.request.groups[0].regions;
     }));
     expect(ids(report, 'fail')).toEqual(['reveal.request']);
-    expect(ids(report, 'skipped')).toEqual(['eligible', 'ranking', 'extension']);
+    expect(ids(report, 'skipped')).toEqual(['eligible', 'region', 'members.consistent', 'facts', 'recusal.parties', 'recusal.positions', 'recusal.prepared', 'recusal.status', 'recusal.frequency', 'ranking', 'extension']);
   });
 
   it('a request whose hash was rewritten in the commit too: the region filter no longer matches the committed count', () => {
@@ -295,7 +395,7 @@ describe('expert-draw proof verify', () => {
     const good = cli(join(dir, 'proof.json'), '--verifier-key', join(dir, 'log-signer.vkey'));
     expect(good.status, good.stderr).toBe(0);
     expect(good.stdout).toMatch(/^✓ ranking +the ranking recomputed from the seed and the lines is the revealed result \(§8\)\n +group 0: /m);
-    expect(good.stdout).toContain(`OK: all 27 checks passed`);
+    expect(good.stdout).toContain(`OK: all 36 checks passed`);
 
     const tampered = relog(bundle, ({ reveal }) => {
       reveal.payload.salt = flipHex(reveal.payload.salt);
@@ -307,4 +407,170 @@ describe('expert-draw proof verify', () => {
     expect(report.ok).toBe(false);
     expect(ids(report, 'fail')).toEqual(['result.commitment']);
   }, 60_000);
+});
+
+/**
+ * The bundle after `edit` to the reveal, forged as a log operator holding the signing key and the nonce could forge
+ * it: the commit rewritten to bind the edited lines (digests and counts), the seed derived again from that commit, the
+ * ranking and extension recomputed from the edited lines, the result's commitment and counts to match, re-logged.
+ * Every check that only compares the bundle with itself then passes; only the rules recomputed from it can object.
+ */
+function reforge(source: DrawProofBundle, edit: (reveal: Record<string, any>) => void): DrawProofBundle {
+  return relog(source, ({ commit, result, reveal }) => {
+    const p = reveal.payload;
+    edit(p);
+    const project = Project.parse(p.project);
+    const request = DrawRequest.parse(p.request);
+    const policy = Policy.parse(p.policy);
+    const eligible = request.groups.map((g, i) => {
+      const lines = p.groups[i];
+      const inRegion = regionTest(g, project, policy);
+      const out = new Set((lines.exclusions as string[]).map((l) => l.split('\t')[0]));
+      const members = (lines.members as string[]).map((l) => l.slice(0, -1).split('\t')).map(([id, employer, region, rel]) => ({ id: id!, employer: employer!, region: region!, relatives: rel ? rel.split(',') : [] }));
+      const list = members.filter((m) => !out.has(m.id) && (!inRegion || inRegion(Number(m.region))));
+      const c = commit.payload.groups[i];
+      Object.assign(c, { membersCount: lines.members.length, membersDigest: linesDigest(lines.members), excludedCount: lines.exclusions.length, exclusionDigest: linesDigest(lines.exclusions), eligibleCount: list.length });
+      return listGroup(c.specialty, c.count, c.alternates, list);
+    });
+    const seed = deriveSeed(commit.payload.entropy, commit.payload.nonceHash, { nonce: Buffer.from(p.nonce, 'hex'), commitLeafHash: leafHash(encodeEntry(commit)), beaconRandomness: null, witnessReveals: [] });
+    const sampler = new DrawSampler(eligible, seed, policy.maxPerEmployerPerPanel);
+    const ranked = sampler.rank();
+    p.result = { algorithm: ALGORITHM_ID, drawId: p.drawId, groups: ranked };
+    p.extension = ranked.map((g, i) => sampler.extend(i, extensionSize(g.selected.length)));
+    result.payload.resultHash = resultCommitment(Buffer.from(p.salt, 'hex'), p.result);
+    result.payload.groups = ranked.map((g) => ({ selected: g.selected.length, alternates: g.alternates.length, skipped: g.skipped.length }));
+  });
+}
+
+/** Inserts a line into sorted lines. */
+const insertSorted = (lines: string[], line: string) => [...lines, line].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
+describe('verifyDrawProof recomputes the recusal rules from the bundle', () => {
+  const reveal = () => JSON.parse(bundle.reveal.entry).payload as { groups: Array<{ members: string[]; exclusions: string[] }>; project: { bidders: string[] }; facts: Record<string, string[]> };
+
+  it('a forgery that changes nothing verifies (the forging helper itself is sound)', () => {
+    expect(verify(reforge(bundle, () => undefined)).ok).toBe(true);
+  });
+
+  it('an employee of a bidder left eligible, everything else re-signed to match: recusal.parties fails', () => {
+    const line = reveal().groups[0]!.exclusions.find((l) => l.includes('EMPLOYER_IS_BIDDER'))!;
+    const id = line.split('\t')[0]!;
+    const forged = reforge(bundle, (p) => {
+      for (const g of p.groups) {
+        g.exclusions = (g.exclusions as string[]).flatMap((l) => {
+          if (!l.startsWith(`${id}\t`)) return [l];
+          const codes = l.slice(id.length + 1, -1).split(',').filter((c) => c !== 'EMPLOYER_IS_BIDDER');
+          return codes.length > 0 ? [`${id}\t${codes.join(',')}\n`] : [];
+        });
+      }
+    });
+    const report = verify(forged);
+    expect(ids(report, 'fail')).toEqual(['recusal.parties']);
+    expect(report.checks.find((c) => c.id === 'recusal.parties')!.detail).toContain(`${id} (employer ${reveal().project.bidders[0]}) should carry EMPLOYER_IS_BIDDER, its exclusion line has none`);
+  });
+
+  it('an eligible expert falsely excluded as a bidder’s employee, everything else re-signed to match: recusal.parties fails', () => {
+    const { groups } = reveal();
+    const excluded = new Set(groups.flatMap((g) => g.exclusions.map((l) => l.split('\t')[0])));
+    const victim = groups[0]!.members.map((l) => l.split('\t')[0]!).find((id) => !excluded.has(id))!;
+    const forged = reforge(bundle, (p) => {
+      for (const g of p.groups) {
+        if ((g.members as string[]).some((l) => l.startsWith(`${victim}\t`))) g.exclusions = insertSorted(g.exclusions, `${victim}\tEMPLOYER_IS_BIDDER\n`);
+      }
+    });
+    const report = verify(forged);
+    expect(ids(report, 'fail')).toEqual(['recusal.parties']);
+    expect(report.checks.find((c) => c.id === 'recusal.parties')!.detail).toContain(`${victim} (employer `);
+    expect(report.checks.find((c) => c.id === 'recusal.parties')!.detail).toContain('should carry none of these codes, its exclusion line has EMPLOYER_IS_BIDDER');
+  });
+
+  /** Every group's exclusion lines without `code` for `id` (the line goes when no code is left). */
+  const dropCode = (p: Record<string, any>, id: string, code: string) => {
+    for (const g of p.groups) {
+      g.exclusions = (g.exclusions as string[]).flatMap((l) => {
+        if (!l.startsWith(`${id}\t`)) return [l];
+        const codes = l.slice(id.length + 1, -1).split(',').filter((c) => c !== code);
+        return codes.length > 0 ? [`${id}\t${codes.join(',')}\n`] : [];
+      });
+    }
+  };
+  /** The first excluded member carrying `code`, in any group. */
+  const excludedFor = (code: string) => reveal().groups.flatMap((g) => g.exclusions).find((l) => l.split('\t')[1]!.slice(0, -1).split(',').includes(code))!.split('\t')[0]!;
+
+  it('the project’s preparer left eligible: recusal.prepared fails', () => {
+    const id = excludedFor('PREPARED_PROJECT');
+    const report = verify(reforge(bundle, (p) => dropCode(p, id, 'PREPARED_PROJECT')));
+    expect(ids(report, 'fail')).toEqual(['recusal.prepared']);
+    expect(report.checks.find((c) => c.id === 'recusal.prepared')!.detail).toContain(`${id} should carry PREPARED_PROJECT`);
+  });
+
+  it('a member whose facts give a status exclusion left eligible: recusal.status fails', () => {
+    const statusLine = reveal().facts.status!.find((l) => /\t(blacklisted|retired)\t/.test(l))!;
+    const id = statusLine.split('\t')[0]!;
+    const code = statusLine.includes('\tblacklisted\t') ? 'BLACKLISTED' : 'RETIRED';
+    const report = verify(reforge(bundle, (p) => dropCode(p, id, code)));
+    expect(ids(report, 'fail')).toEqual(['recusal.status']);
+    expect(report.checks.find((c) => c.id === 'recusal.status')!.detail).toContain(`${id} should carry ${code}`);
+  });
+
+  it('the facts changed instead, to hide why a member is excluded: recusal.status fails the other way', () => {
+    const statusLine = reveal().facts.status!.find((l) => /\t(blacklisted|retired)\t/.test(l))!;
+    const id = statusLine.split('\t')[0]!;
+    const report = verify(reforge(bundle, (p) => {
+      p.facts.status = (p.facts.status as string[]).filter((l) => l !== statusLine);
+    }));
+    expect(ids(report, 'fail')).toEqual(['recusal.status']);
+    expect(report.checks.find((c) => c.id === 'recusal.status')!.detail).toContain(`${id} should carry none of these codes`);
+  });
+
+  it('an exclusion of a member outside the group’s region filter fails region', () => {
+    const { groups } = JSON.parse(regionBundle.reveal.entry).payload as { groups: Array<{ members: string[]; exclusions: string[] }> };
+    const outside = groups[0]!.members.find((l) => l.split('\t')[2] === holders[0]!.region)!.split('\t')[0]!;
+    const forged = reforge(regionBundle, (p) => {
+      p.groups[0].exclusions = insertSorted(p.groups[0].exclusions, `${outside}\tEMPLOYER_IS_BIDDER\n`);
+    });
+    expect(ids(verify(forged), 'fail')).toEqual(['region']);
+  });
+
+  it('a reveal without facts (written before they were published): rules 2, 3, 5 and 6 are not verifiable, the rest verifies', () => {
+    const report = verify(reforge(bundle, (p) => {
+      delete p.facts;
+    }));
+    expect(ids(report, 'fail')).toEqual([]);
+    expect(ids(report, 'unverifiable')).toEqual(['facts', 'recusal.positions', 'recusal.status', 'recusal.frequency']);
+    expect(report.ok).toBe(false);
+  });
+
+  it('a relative named in one direction only fails members.consistent', () => {
+    const forged = reforge(bundle, (p) => {
+      const members: string[] = p.groups[0].members;
+      const [a, b] = [members[0]!, members[1]!].map((l) => l.split('\t')[0]!);
+      members[0] = members[0]!.replace(/\t([^\t]*)\n$/, (_, rel: string) => `\t${[...(rel ? rel.split(',') : []), b].sort().join(',')}\n`);
+      expect(a).not.toBe(b);
+    });
+    expect(ids(verify(forged), 'fail')).toContain('members.consistent');
+  });
+});
+
+describe('verifyDrawProof fails a bundle with any byte changed', () => {
+  it('flipping any byte of the bundle file either leaves no JSON or fails a named check', () => {
+    const file = Buffer.from(JSON.stringify(bundle), 'utf8');
+    const decoder = new TextDecoder('utf-8');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: file.length - 1 }), fc.integer({ min: 1, max: 255 }), (at, mask) => {
+        const changed = Buffer.from(file);
+        changed[at] = changed[at]! ^ mask;
+        // As the command reads it: UTF-8 text (a broken sequence becomes U+FFFD), then JSON.
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(decoder.decode(changed));
+        } catch {
+          return true;
+        }
+        const report = verify(parsed);
+        return !report.ok && ids(report, 'fail').length > 0;
+      }),
+      { numRuns: 400 },
+    );
+  });
 });

@@ -15,4 +15,10 @@ export const log = defineMessages({
   ambiguousKey: { zh: '密钥 {key} 无法唯一确定', en: 'ambiguous key {key}' },
   invalidSignature: { zh: '密钥 {key} 的签名无效', en: 'invalid signature for key {key}' },
   unverifiedNote: { zh: '签名注记没有可验证的签名', en: 'note has no verifiable signatures' },
+  // The inspector's log API (GET /v1/log/...).
+  checkpointNotFound: { zh: '没有树大小为 {size} 的检查点', en: 'no checkpoint of tree size {size}' },
+  beyondSize: { zh: '审计日志只有 {size} 条记录，没有树大小 {asked}', en: 'the audit log holds {size} entries: there is no tree of size {asked}' },
+  indexNotInTree: { zh: '第 {index} 条记录不在树大小为 {treeSize} 的树中', en: 'entry {index} is not in the tree of size {treeSize}' },
+  sizesOutOfOrder: { zh: '一致性证明的起始树大小 {from} 大于终止树大小 {to}', en: 'a consistency proof goes from a smaller tree to a larger one: {from} is more than {to}' },
+  rangeOutOfOrder: { zh: '记录范围的结束位置 {end} 不大于起始位置 {start}', en: 'the range ends at {end}, not after its start {start}' },
 });

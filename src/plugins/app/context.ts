@@ -17,6 +17,7 @@ import type { SessionService } from '../../services/session.service.js';
 import type { UserService } from '../../services/user.service.js';
 import type { ListingService } from '../../services/listing.service.js';
 import type { TimelineService } from '../../services/timeline.service.js';
+import type { LogReader } from '../../services/log-reader.js';
 import type { Readiness } from '../../services/readiness.js';
 import type { ServiceMetrics } from '../../metrics/metrics.js';
 import type { Store } from '../../store/store.js';
@@ -44,6 +45,8 @@ export interface AppContext {
   readonly listings: ListingService;
   /** A project's story from its log entries. */
   readonly timeline: TimelineService;
+  /** The inspector's view of the log: checkpoints, proofs, entries. */
+  readonly logReader: LogReader;
   /** Whether this instance may take traffic (GET /readyz). */
   readonly readiness: Readiness;
   /** Prometheus metrics, served on their own port (src/metrics/metrics-server.ts). */

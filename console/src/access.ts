@@ -1,0 +1,25 @@
+// Which screens and buttons a person sees: the actions of the service's policy (src/auth/policy.ts) the screen needs,
+// and the roles that hold them. Hiding is for clarity only — the API refuses whatever the policy refuses, whatever
+// the console shows. test/console/access.test.ts holds this table to the policy's.
+
+export type Role = 'admin' | 'pool-manager' | 'operator' | 'supervisor' | 'checkin' | 'site' | 'inspector';
+
+/** The policy's actions the console uses, with the roles that may take them. */
+export const ACTION_ROLES = {
+  'project.read': ['operator', 'supervisor', 'inspector', 'admin', 'site'],
+  'project.register': ['operator', 'admin', 'site'],
+  'draw.run': ['operator', 'site'],
+  'draw.read': ['operator', 'supervisor', 'inspector', 'admin', 'site'],
+  checkin: ['checkin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type ConsoleAction = keyof typeof ACTION_ROLES;
+
+export const may = (role: Role, action: ConsoleAction): boolean => (ACTION_ROLES[action] as readonly Role[]).includes(role);
+
+/** The screens, in the navigation's order, and the action each needs. */
+export const SCREENS = [
+  { route: 'board', action: 'project.read', label: 'navBoard' },
+  { route: 'register', action: 'project.register', label: 'navRegister' },
+  { route: 'checkin', action: 'checkin', label: 'navCheckin' },
+] as const satisfies readonly { route: string; action: ConsoleAction; label: string }[];

@@ -1,0 +1,55 @@
+// Times as the console shows them: the browser's own time zone (the centre's terminals run in theirs), minutes only.
+import { ApiError } from './api';
+import { lang, t } from './i18n';
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** `2026-12-01 09:00` in the browser's time zone. */
+export function localTime(iso: string): string {
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** `09:00:05` in the browser's time zone. */
+export const clockTime = (ms: number) => {
+  const d = new Date(ms);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+};
+
+/** The day heading of a time: today's, or its date and weekday. */
+export function dayOf(iso: string, now: number): string {
+  const d = new Date(iso);
+  if (d.toDateString() === new Date(now).toDateString()) return t('today');
+  return d.toLocaleDateString(lang(), { year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short' });
+}
+
+/** The start of the local day `days` after today's. */
+export function startOfDay(now: number, days = 0): Date {
+  const d = new Date(now);
+  d.setHours(0, 0, 0, 0);
+  d.setDate(d.getDate() + days);
+  return d;
+}
+
+/** An ISO 8601 time with the browser's offset (the API wants the offset), from a Date. */
+export function withOffset(d: Date): string {
+  const off = -d.getTimezoneOffset();
+  const sign = off >= 0 ? '+' : '-';
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${sign}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
+}
+
+/** Time left until `at`: days and hours when far, h:mm:ss when close, "due" when reached. */
+export function countdown(at: number, now: number): string {
+  const s = Math.floor((at - now) / 1000);
+  if (s <= 0) return t('countdownDue');
+  const d = Math.floor(s / 86400);
+  const hh = Math.floor((s % 86400) / 3600);
+  if (d > 0) return t('countdownDays', { d, h: hh });
+  return t('countdownHours', { h: hh, m: pad(Math.floor((s % 3600) / 60)), s: pad(s % 60) });
+}
+
+/** What a failure says to a person: the service's message and code, or that the service cannot be reached. */
+export function failureText(err: unknown): string {
+  if (err instanceof ApiError) return err.status === 0 ? t('networkError') : `${err.message} (${t('errorCode', { code: err.code })})`;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,19 @@
+// The console's language: Chinese unless English was chosen (kept in this browser), and the texts in it.
+import { TEXTS, type Lang, type TextKey } from './texts';
+
+export type { Lang, TextKey } from './texts';
+
+const STORED = 'expert-draw.lang';
+let current: Lang = (globalThis.localStorage?.getItem(STORED) as Lang | null) === 'en' ? 'en' : 'zh-CN';
+
+export const lang = (): Lang => current;
+
+export function setLang(next: Lang): void {
+  current = next;
+  globalThis.localStorage?.setItem(STORED, next);
+}
+
+/** The text of `key` in the current language, with `{name}` filled from `params`. */
+export function t(key: TextKey, params: Readonly<Record<string, string | number>> = {}): string {
+  return TEXTS[current][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}

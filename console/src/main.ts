@@ -1,0 +1,126 @@
+// The staff console: a header (title, the person, language switch, logout), a navigation of the screens the person's
+// role may use, and the screen of the address's #hash. Everything it shows comes from the public /v1 API as the
+// logged-in person; it has no powers of its own.
+import { SCREENS, may, type Role } from './access';
+import { api, tokens, whenSessionEnds } from './api';
+import { h, show } from './dom';
+import { lang, setLang, t } from './i18n';
+import { boardView } from './views/board';
+import { checkinView } from './views/checkin';
+import { changePasswordView, loginView } from './views/login';
+import { registerView } from './views/register';
+import { timelineView } from './views/timeline';
+
+interface Person {
+  readonly role: Role;
+  readonly name: string;
+  readonly mustChangePassword: boolean;
+}
+
+const root = document.getElementById('app')!;
+const header = h('header', { class: 'top' });
+const nav = h('nav', { 'aria-label': t('navLabel') });
+const main = h('main', { id: 'main', tabindex: '-1' });
+root.replaceChildren(header, nav, main);
+
+let person: Person | null = null;
+/** Stops the current screen's timers when another is shown. */
+let leave: () => void = () => undefined;
+
+function renderHeader(): void {
+  document.documentElement.lang = lang();
+  document.title = t('appTitle');
+  const other = lang() === 'en' ? 'zh-CN' : 'en';
+  show(
+    header,
+    h('span', { class: 'brand' }, t('appTitle')),
+    person ? h('span', { class: 'who' }, t('signedInAs', { name: person.name, role: t(`role.${person.role}`) })) : null,
+    h('button', { type: 'button', class: 'link', lang: other, 'aria-label': t('switchLanguageLabel'), onclick: () => {
+      setLang(other);
+      render();
+    } }, t('switchLanguage')),
+    person ? h('button', { type: 'button', class: 'link', onclick: logout }, t('logout')) : null,
+  );
+}
+
+function renderNav(route: string): void {
+  const screens = person && !person.mustChangePassword ? SCREENS.filter((s) => may(person!.role, s.action)) : [];
+  nav.setAttribute('aria-label', t('navLabel'));
+  nav.hidden = screens.length === 0;
+  show(nav, h('ul', {}, ...screens.map((s) => h('li', {}, h('a', { href: `#/${s.route}`, ...(route === s.route ? { 'aria-current': 'page' } : {}) }, t(s.label))))));
+}
+
+/** The screen for the address, if the person's role may use it. */
+function render(): void {
+  leave();
+  leave = () => undefined;
+  const [route = '', ...rest] = location.hash.replace(/^#\/?/, '').split('/');
+  renderHeader();
+  renderNav(route);
+  if (!person) return loginView(main, loggedIn, sessionNotice);
+  if (person.mustChangePassword) return changePasswordView(main, loggedIn);
+  const role = person.role;
+  const allowed = (action: Parameters<typeof may>[1]) => {
+    if (may(role, action)) return true;
+    show(main, h('p', { class: 'alert', role: 'alert', 'data-refused': route }, t('noAccess')));
+    return false;
+  };
+  switch (route) {
+    case '': {
+      const first = SCREENS.find((s) => may(role, s.action));
+      // The first screen of the role is its home; a role with none is told so.
+      if (first) return void location.replace(`#/${first.route}`);
+      return show(main, h('section', { class: 'card' }, h('h1', {}, t('home')), h('p', {}, t('homeNothing'))));
+    }
+    case 'board':
+      if (allowed('project.read')) leave = boardView(main, role);
+      return;
+    case 'register':
+      if (allowed('project.register')) registerView(main);
+      return;
+    case 'project':
+      if (allowed('project.read')) timelineView(main, decodeURIComponent(rest.join('/')));
+      return;
+    case 'checkin':
+      if (allowed('checkin')) checkinView(main);
+      return;
+    default:
+      show(main, h('p', { class: 'alert', role: 'alert' }, t('notFound')));
+  }
+}
+
+let sessionNotice: string | undefined;
+
+function loggedIn(session: { mustChangePassword: boolean; user: { role: Role; displayName: string } }): void {
+  sessionNotice = undefined;
+  person = { role: session.user.role, name: session.user.displayName, mustChangePassword: session.mustChangePassword };
+  render();
+}
+
+async function logout(): Promise<void> {
+  await api('delete', '/v1/session').catch(() => undefined);
+  tokens.set(null);
+  person = null;
+  location.hash = '';
+  render();
+}
+
+whenSessionEnds(() => {
+  person = null;
+  sessionNotice = t('sessionEnded');
+  render();
+});
+
+window.addEventListener('hashchange', render);
+
+/** A reload keeps the tab's login: who it is, as the service says now. */
+async function start(): Promise<void> {
+  if (tokens.get()) {
+    const who = await api('get', '/v1/session').catch(() => null);
+    if (who && who.kind === 'person') person = { role: who.role, name: who.displayName ?? who.subject, mustChangePassword: who.mustChangePassword };
+    else tokens.set(null);
+  }
+  render();
+}
+
+void start();

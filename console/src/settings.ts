@@ -1,0 +1,7 @@
+// Numbers and facts the console's screens rely on, in one place (the browser tests read them too).
+
+/** How often the board asks the service again: a draw's calls move in minutes; countdowns tick locally every second. */
+export const POLL_SECONDS = 5;
+
+/** What an immediate draw's seed is made of (POST /v1/projects/{id}/draw; docs/draw-proof.md §11): the server's nonce. */
+export const IMMEDIATE_ASSURANCE = 'operator';

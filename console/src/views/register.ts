@@ -1,0 +1,99 @@
+// Registering a project (POST /v1/projects): the parties, the bid opening, the region and venue, and the experts it
+// needs per specialty group. The service checks everything; its refusal is shown above the button as it says it.
+import { api } from '../api';
+import { field, h, show } from '../dom';
+import { failureText, localTime, withOffset } from '../format';
+import { t } from '../i18n';
+
+export function registerView(main: HTMLElement): void {
+  const input = (name: string, attrs: Record<string, string | boolean> = {}) => h('input', { name, ...attrs });
+  const id = input('id', { required: true, autocomplete: 'off', spellcheck: 'false' });
+  const name = input('name', { autocomplete: 'off' });
+  const tenderer = input('tenderer', { required: true, autocomplete: 'off', maxlength: '18', spellcheck: 'false' });
+  const agency = input('agency', { autocomplete: 'off', maxlength: '18', spellcheck: 'false' });
+  const opening = input('bidOpeningAt', { type: 'datetime-local', required: true });
+  const region = input('region', { required: true, inputmode: 'numeric', maxlength: '6', autocomplete: 'off' });
+  const venue = input('venue', { autocomplete: 'off' });
+  const lead = input('leadTimeMinutes', { type: 'number', min: '0', max: '2880', inputmode: 'numeric' });
+
+  const groups = h('div', { class: 'groups' });
+  const groupRows: { specialty: HTMLInputElement; count: HTMLInputElement; row: HTMLElement }[] = [];
+  const renumber = () => {
+    groupRows.forEach((g, i) => {
+      const labels = g.row.querySelectorAll('label > span');
+      labels[0]!.textContent = t('fieldSpecialty', { n: i + 1 });
+      labels[1]!.textContent = t('fieldCount', { n: i + 1 });
+      const remove = g.row.querySelector('button')!;
+      remove.textContent = t('removeGroup', { n: i + 1 });
+      remove.hidden = groupRows.length === 1;
+    });
+  };
+  const addGroup = () => {
+    const specialty = h('input', { name: 'specialty', required: true, autocomplete: 'off', spellcheck: 'false' });
+    const count = h('input', { name: 'count', type: 'number', min: '1', max: '99', required: true, value: '5', inputmode: 'numeric' });
+    const entry = { specialty, count, row: h('div', { class: 'group' }) };
+    entry.row.append(
+      field('', specialty),
+      field('', count),
+      h('button', { type: 'button', class: 'link', onclick: () => {
+        groupRows.splice(groupRows.indexOf(entry), 1);
+        entry.row.remove();
+        renumber();
+      } }),
+    );
+    groupRows.push(entry);
+    groups.append(entry.row);
+    renumber();
+    return entry;
+  };
+  addGroup();
+
+  const alert = h('p', { class: 'alert', role: 'alert' });
+  const done = h('p', { class: 'success', role: 'status' });
+  const submit = h('button', { type: 'submit', class: 'primary' }, t('register'));
+  const form = h(
+    'form',
+    { class: 'card', novalidate: true },
+    h('h1', {}, t('registerTitle')),
+    h('div', { class: 'grid' }, field(t('fieldId'), id), field(t('fieldName'), name), field(t('fieldTenderer'), tenderer), field(t('fieldAgency'), agency), field(t('fieldOpening'), opening), field(t('fieldRegion'), region), field(t('fieldVenue'), venue), field(t('fieldLead'), lead)),
+    h('fieldset', {}, h('legend', {}, t('groupsLegend')), groups, h('button', { type: 'button', onclick: () => addGroup().specialty.focus() }, t('addGroup'))),
+    alert,
+    done,
+    submit,
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    show(alert);
+    show(done);
+    const at = opening.value ? new Date(opening.value) : null;
+    submit.disabled = true;
+    api('post', '/v1/projects', {
+      body: {
+        id: id.value.trim(),
+        tenderer: tenderer.value.trim(),
+        agency: agency.value.trim() || null,
+        // An empty or unreadable time goes as it is: the service's refusal names the field.
+        bidOpeningAt: at && !Number.isNaN(at.getTime()) ? withOffset(at) : opening.value,
+        region: region.value.trim(),
+        ...(name.value.trim() ? { name: name.value.trim() } : {}),
+        ...(venue.value.trim() ? { venue: venue.value.trim() } : {}),
+        ...(lead.value ? { leadTimeMinutes: Number(lead.value) } : {}),
+        groups: groupRows.map((g) => ({ specialty: g.specialty.value.trim(), count: Number(g.count.value) })),
+      },
+      headers: { 'idempotency-key': crypto.randomUUID() },
+    })
+      .then((project) => {
+        show(done, t('registered', { project: project.project.id, drawAt: localTime(project.drawAt) }), ' ', h('a', { href: `#/project/${encodeURIComponent(project.project.id)}` }, t('timeline')));
+        form.querySelectorAll('input').forEach((i) => {
+          if (i.name !== 'count') i.value = '';
+        });
+        id.focus();
+      })
+      .catch((err: unknown) => show(alert, failureText(err)))
+      .finally(() => {
+        submit.disabled = false;
+      });
+  });
+  show(main, form);
+  id.focus();
+}

@@ -1,0 +1,31 @@
+// A project's timeline (GET /v1/projects/{id}/timeline): its story from the audit log, one row per event, by group,
+// seat and rank — never an expert.
+import { api } from '../api';
+import { h, show } from '../dom';
+import { failureText, localTime } from '../format';
+import { t } from '../i18n';
+
+export function timelineView(main: HTMLElement, projectId: string): void {
+  const body = h('div', {}, t('loading'));
+  show(main, h('section', { class: 'card wide' }, h('p', {}, h('a', { href: '#/board' }, t('backToBoard'))), h('h1', {}, t('timelineTitle', { project: projectId })), body));
+  api('get', '/v1/projects/{id}/timeline', { params: { id: projectId } })
+    .then((answer) => {
+      const events = answer.events;
+      if (events.length === 0) return show(body, h('p', {}, t('timelineEmpty')));
+      const position = (e: (typeof events)[number]) => [e.group, e.seat, e.rank].map((n) => (n === undefined ? '–' : String(n))).join(' / ');
+      const detail = (e: (typeof events)[number]) =>
+        Object.entries(e.detail ?? {})
+          .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)
+          .join('; ');
+      show(
+        body,
+        h(
+          'table',
+          { class: 'timeline' },
+          h('thead', {}, h('tr', {}, ...(['colIndex', 'colTime', 'colEvent', 'colSeat', 'colDetail'] as const).map((k) => h('th', { scope: 'col' }, t(k))))),
+          h('tbody', {}, ...events.map((e) => h('tr', { 'data-type': e.type }, h('td', {}, e.index), h('td', {}, localTime(e.time)), h('td', {}, h('code', {}, e.type)), h('td', {}, position(e)), h('td', { class: 'detail' }, detail(e))))),
+        ),
+      );
+    })
+    .catch((err: unknown) => show(body, h('p', { class: 'alert', role: 'alert' }, failureText(err))));
+}

@@ -1,0 +1,27 @@
+// The console's texts (console/src/texts.ts): both languages say the same things with the same values, and the
+// Chinese ones use the glossary's words (docs/glossary.md), as the service's catalogue does.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { TEXTS } from '../../console/src/texts.js';
+import { forbiddenWords, violations } from '../helpers/glossary.js';
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('the console’s texts', () => {
+  it('name the same values in Chinese and in English, and none is empty', () => {
+    const zh = TEXTS['zh-CN'];
+    const en = TEXTS.en;
+    expect(Object.keys(en).sort()).toEqual(Object.keys(zh).sort());
+    for (const key of Object.keys(zh) as (keyof typeof zh)[]) {
+      expect(placeholders(en[key]), key).toEqual(placeholders(zh[key]));
+      expect(zh[key].trim(), key).not.toBe('');
+      expect(en[key].trim(), key).not.toBe('');
+    }
+  });
+
+  it('use no word the glossary says not to use', () => {
+    const words = forbiddenWords(readFileSync(new URL('../../docs/glossary.md', import.meta.url), 'utf8'));
+    expect(words.length).toBeGreaterThan(10);
+    expect(violations(Object.values(TEXTS['zh-CN']), words)).toEqual([]);
+  });
+});
