@@ -3,6 +3,7 @@
 // pinned; a relay serving a bad signature or another chain, or no relay at all, fails the draw after its commit with
 // the reason, and nothing else is written. Projects needing a beacon where none is configured are refused.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -186,6 +187,8 @@ describe('beacon draws', () => {
     const [commit, failed] = entries as unknown as [{ payload: CommitPayload }, { payload: Record<string, unknown> }];
     const round = commit.payload.entropy.beacon!.round;
     expect(failed.payload).toMatchObject({ drawId: commit.payload.drawId, code, committed: true, details: { round, reason: expect.any(String) } });
+    // The failure opens the draw: its nonce is the one the commit bound.
+    expect(createHash('sha256').update(Buffer.from(failed.payload.nonce as string, 'hex')).digest('hex')).toBe(commit.payload.nonceHash);
     const project = (await t.app.inject({ method: 'GET', url: `/v1/projects/${id}`, headers: t.auth('operator') })).json();
     expect(project).toMatchObject({ state: 'failed', drawId: commit.payload.drawId });
     const draw = (await t.app.inject({ method: 'GET', url: `/v1/draws/${commit.payload.drawId}`, headers: t.auth('supervisor') })).json();
