@@ -1,5 +1,7 @@
 // The one configuration schema, parsed from the environment once at start-up. Every default is documented here.
 import { z } from 'zod';
+import { BEACON_SCHEMES, KNOWN_CHAINS, type BeaconChain } from './beacon/chains.js';
+import { defaultTimeoutMs, type BeaconSettings } from './beacon/relay.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -119,6 +121,14 @@ export const ConfigSchema = z
     EXPERT_DRAW_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1000).describe('Answer 503 while the event loop lags more than this (0: never)'),
     EXPERT_DRAW_MIN_FREE_DISK_MB: z.coerce.number().int().min(0).max(1_000_000_000).default(64).describe('SQLite: /readyz answers 503 while the data volume has less free space than this (0: not checked)'),
     EXPERT_DRAW_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000).describe('On SIGTERM, time allowed for draws and requests under way to finish before the process exits anyway (exit code 1)'),
+    EXPERT_DRAW_BEACON_URL: z.string().url().optional().describe('drand relay (an intranet mirror of api.drand.sh) serving the pinned chain; unset: no beacon, draws reach operator assurance only'),
+    EXPERT_DRAW_BEACON_CHAIN: z.string().regex(/^[0-9a-f]{64}$/, 'the chain hash, 64 lower-case hex digits').optional().describe('Pinned drand chain hash (quicknet 52db9ba7…, default 8990e7a9…: their other settings follow)'),
+    EXPERT_DRAW_BEACON_PUBLIC_KEY: z.string().regex(/^(?:[0-9a-f]{96}|[0-9a-f]{192})$/, 'the chain public key, hex (48 or 96 bytes)').optional().describe('Pinned group public key of the chain (hex)'),
+    EXPERT_DRAW_BEACON_PERIOD_S: z.coerce.number().int().min(1).max(3600).optional().describe('Seconds between rounds of the chain'),
+    EXPERT_DRAW_BEACON_GENESIS: z.coerce.number().int().min(0).optional().describe('Unix time (seconds) of round 1 of the chain'),
+    EXPERT_DRAW_BEACON_SCHEME: z.enum(BEACON_SCHEMES).optional().describe('Signature scheme of the chain: bls-unchained-g1-rfc9380 (quicknet) or pedersen-bls-chained'),
+    EXPERT_DRAW_BEACON_TIMEOUT_S: z.coerce.number().int().min(1).max(3600).optional().describe('A round that has not arrived and verified this long after its time fails the draw (default: 3 periods + 30 s)'),
+    EXPERT_DRAW_BEACON_MARGIN_MS: z.coerce.number().int().min(0).max(600_000).default(1000).describe('A draw names the first round published more than this after its commit (a clock behind drand’s cannot name a past round)'),
     EXPERT_DRAW_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000).describe('Checkpoint cadence while entries arrive'),
   })
   .superRefine((c, ctx) => {
@@ -131,6 +141,7 @@ export const ConfigSchema = z
     if (c.EXPERT_DRAW_ACCESS_TOKEN_TTL_S > c.EXPERT_DRAW_TOKEN_MAX_TTL_S) {
       ctx.addIssue({ code: 'custom', path: ['EXPERT_DRAW_ACCESS_TOKEN_TTL_S'], message: 'longer than EXPERT_DRAW_TOKEN_MAX_TTL_S: the service would refuse its own tokens' });
     }
+    for (const [path, message] of beaconProblems(c)) ctx.addIssue({ code: 'custom', path: [path], message });
     if (c.EXPERT_DRAW_MODE === 'production') {
       for (const [path, message] of productionProblems(c)) ctx.addIssue({ code: 'custom', path: [path], message });
     }
@@ -138,6 +149,52 @@ export const ConfigSchema = z
   .transform((c) => ({ ...c, EXPERT_DRAW_PUBLIC_URL: c.EXPERT_DRAW_PUBLIC_URL ?? listenerUrl(c.EXPERT_DRAW_HOST, c.EXPERT_DRAW_PORT) }));
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+type BeaconVars = Pick<Config, 'EXPERT_DRAW_BEACON_URL' | 'EXPERT_DRAW_BEACON_CHAIN' | 'EXPERT_DRAW_BEACON_PUBLIC_KEY' | 'EXPERT_DRAW_BEACON_PERIOD_S' | 'EXPERT_DRAW_BEACON_GENESIS' | 'EXPERT_DRAW_BEACON_SCHEME'>;
+const BEACON_PINS = { EXPERT_DRAW_BEACON_PUBLIC_KEY: 'publicKey', EXPERT_DRAW_BEACON_PERIOD_S: 'periodS', EXPERT_DRAW_BEACON_GENESIS: 'genesis', EXPERT_DRAW_BEACON_SCHEME: 'scheme' } as const;
+
+/**
+ * The pinned chain the settings name: a published chain by its hash (its other settings, if given, must agree), or a
+ * chain of the centre's own with every setting given. Null without a beacon URL.
+ */
+function pinnedChain(c: BeaconVars): BeaconChain | null {
+  if (!c.EXPERT_DRAW_BEACON_URL || !c.EXPERT_DRAW_BEACON_CHAIN) return null;
+  const known = KNOWN_CHAINS.find((k) => k.hash === c.EXPERT_DRAW_BEACON_CHAIN);
+  const given = { publicKey: c.EXPERT_DRAW_BEACON_PUBLIC_KEY, periodS: c.EXPERT_DRAW_BEACON_PERIOD_S, genesis: c.EXPERT_DRAW_BEACON_GENESIS, scheme: c.EXPERT_DRAW_BEACON_SCHEME };
+  if (known) return known;
+  if (Object.values(given).some((v) => v === undefined)) return null;
+  return { hash: c.EXPERT_DRAW_BEACON_CHAIN, ...(given as Omit<BeaconChain, 'hash'>) };
+}
+
+/** What the beacon settings lack or contradict, each with what to set. */
+function beaconProblems(c: BeaconVars): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const set = (['EXPERT_DRAW_BEACON_CHAIN', ...Object.keys(BEACON_PINS)] as Array<keyof BeaconVars>).filter((k) => c[k] !== undefined);
+  if (!c.EXPERT_DRAW_BEACON_URL) {
+    for (const k of set) out.push([k, 'a beacon setting without EXPERT_DRAW_BEACON_URL: set the relay URL too, or leave the beacon settings out']);
+    return out;
+  }
+  if (!c.EXPERT_DRAW_BEACON_CHAIN) return [['EXPERT_DRAW_BEACON_CHAIN', 'the beacon needs its pinned chain hash (quicknet: 52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971)']];
+  const known = KNOWN_CHAINS.find((k) => k.hash === c.EXPERT_DRAW_BEACON_CHAIN);
+  for (const [env, field] of Object.entries(BEACON_PINS) as Array<[keyof typeof BEACON_PINS, (typeof BEACON_PINS)[keyof typeof BEACON_PINS]]>) {
+    const value = c[env];
+    if (known && value !== undefined && value !== known[field]) out.push([env, `disagrees with the published chain ${known.hash} (${String(known[field])}): leave it out or correct it`]);
+    if (!known && value === undefined) out.push([env, `chain ${c.EXPERT_DRAW_BEACON_CHAIN} is not a published one: pin its ${field} too (from the relay's /${c.EXPERT_DRAW_BEACON_CHAIN}/info, checked out of band)`]);
+  }
+  return out;
+}
+
+/** The beacon the service draws with, or null when none is configured. */
+export function beaconSettings(c: Config): BeaconSettings | null {
+  const chain = pinnedChain(c);
+  if (!chain || !c.EXPERT_DRAW_BEACON_URL) return null;
+  return {
+    url: c.EXPERT_DRAW_BEACON_URL,
+    chain,
+    timeoutMs: c.EXPERT_DRAW_BEACON_TIMEOUT_S !== undefined ? c.EXPERT_DRAW_BEACON_TIMEOUT_S * 1000 : defaultTimeoutMs(chain),
+    marginMs: c.EXPERT_DRAW_BEACON_MARGIN_MS,
+  };
+}
 
 /**
  * The listener's own address as a base URL: what the answer links say when no public URL is set (development). A

@@ -45,6 +45,8 @@ export const ERROR_STATUS = {
   INSUFFICIENT_CANDIDATES: 422,
   WITNESS_MISMATCH: 422,
   BEACON_MISMATCH: 422,
+  /** A project needs beacon assurance (its own or the policy's minimum) and no beacon is configured. */
+  ASSURANCE_UNAVAILABLE: 422,
   NONCE_MISMATCH: 422,
   PROOF_MISMATCH: 422,
   MALFORMED_NOTE: 422,
@@ -61,6 +63,10 @@ export const ERROR_STATUS = {
   AMBIGUOUS_KEY: 500,
   /** No site CA certificate is installed: sites cannot be registered until `expert-draw ca init` has run. */
   SITE_CA_MISSING: 503,
+  /** The beacon relay served another chain or a round that does not verify: the draw fails after its commit. */
+  BEACON_INVALID: 503,
+  /** The beacon round did not arrive within its bound: the draw fails after its commit. */
+  BEACON_UNAVAILABLE: 503,
   LOG_MISMATCH: 503,
   LOG_UNAVAILABLE: 503,
   STORE_UNAVAILABLE: 503,

@@ -1,6 +1,8 @@
 // Opens what the service runs on — keys, store, audit log — from the configuration, and closes it in order.
 import type { EntryPayloads } from './audit/entries.js';
-import { listenerUrl, type Config } from './config.js';
+import { BeaconRelay } from './beacon/relay.js';
+import { AppError } from './errors.js';
+import { beaconSettings, listenerUrl, type Config } from './config.js';
 import { loadKeys } from './instance-keys.js';
 import { AuditLog } from './log/audit-log.js';
 import type { AppContext } from './plugins/app/context.js';
@@ -78,7 +80,8 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   // Other instances' pool changes arrive on the store's change feed (one instance on SQLite: nothing arrives).
   if (store.kind === 'redis') pool.follow();
   const policy = loadPolicy(config.EXPERT_DRAW_POLICY_FILE);
-  const projects = new ProjectService(store, auditLog, pool, policy, now);
+  const beacon = await openBeacon(config, now);
+  const projects = new ProjectService(store, auditLog, pool, policy, now, { beacon: beacon !== null });
   await projects.indexSchedule();
   const adapter: CallAdapter =
     config.EXPERT_DRAW_CALL_ADAPTER === 'webhook'
@@ -99,7 +102,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const sessions = new SessionService(store, auditLog, users, registry, vault, tokenSigner(keys.jwt.privateKey), { accessTtlS: config.EXPERT_DRAW_ACCESS_TOKEN_TTL_S, maxS: config.EXPERT_DRAW_SESSION_MAX_S, idleS: config.EXPERT_DRAW_SESSION_IDLE_S }, now);
   const history = await SelectionHistory.open(store, vault);
   const metrics = new ServiceMetrics();
-  const draws = new DrawService({ store, vault, log: auditLog, pool, projects, sealing: keys.sealing, now, roster, sites, history, leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS, observe: (kind, outcome, seconds) => metrics.drawEnded(kind, outcome, seconds) });
+  const draws = new DrawService({ store, vault, log: auditLog, pool, projects, sealing: keys.sealing, now, roster, sites, history, leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS, observe: (kind, outcome, seconds) => metrics.drawEnded(kind, outcome, seconds), ...(beacon ? { beacon } : {}) });
   const disclosure = new DisclosureService(store, auditLog, projects, roster, history, keys.sealing.privateKey);
   const calls = new CallWorker(roster, outbox, draws, (err) => console.error(`call worker: ${err instanceof Error ? err.message : String(err)}`), (tick) => metrics.delivered(tick));
   const scheduler = new Scheduler(store, projects, draws, now, {
@@ -158,4 +161,21 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
       await store.close();
     },
   };
+}
+
+/**
+ * The configured beacon relay, its chain info checked at start: a relay serving another chain than the pinned one
+ * stops the start; one that cannot be reached now is only reported (each beacon draw checks it again).
+ */
+async function openBeacon(config: Config, now: () => number): Promise<BeaconRelay | null> {
+  const settings = beaconSettings(config);
+  if (!settings) return null;
+  const relay = new BeaconRelay(settings, now);
+  try {
+    await relay.checkInfo();
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'BEACON_INVALID') throw new Error(`invalid configuration:\n  EXPERT_DRAW_BEACON_URL: ${err.message}`);
+    console.error(`expert-draw: beacon relay not reachable at start (beacon draws will retry): ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return relay;
 }

@@ -4,6 +4,7 @@
 // data; only the reveal at disclosure names experts (by id).
 import { z } from 'zod';
 import { Expert, ExpertStatus, Organisation } from '../domain/expert.js';
+import { AssuranceMinimum } from '../domain/policy.js';
 import { Hex32 } from '../domain/primitives.js';
 import { Project } from '../domain/project.js';
 import { DrawRequest } from '../domain/request.js';
@@ -41,7 +42,7 @@ export const ENTRIES = {
   'draw.panel-read': z.object({ drawId: z.string(), projectId: z.string(), by, role: z.string() }).strict(),
   // Projects.
   'project.registered': z
-    .object({ project: Project, requestHash: Hex32, request: DrawRequest, leadTimeMinutes: z.int(), drawAt: iso, site: z.string().optional(), by })
+    .object({ project: Project, requestHash: Hex32, request: DrawRequest, leadTimeMinutes: z.int(), drawAt: iso, site: z.string().optional(), assurance: AssuranceMinimum.optional(), by })
     .strict(),
   'project.rescheduled': z.object({ id: z.string(), from: iso, to: iso, drawAt: iso, rearmed: z.string().optional(), reason: z.string(), by }).strict(),
   'project.cancelled': z.object({ id: z.string(), from: z.string(), reason: z.string(), by }).strict(),

@@ -43,7 +43,7 @@ export const TIMELINE: { readonly [T in EntryType]?: Row<Payload<T>> } = {
   'project.cancelled': { project: (p) => p.id, story: (p) => [{ detail: { from: p.from, reason: p.reason } }] },
   'project.bidders': { project: (p) => p.id, story: (p) => [{ detail: { bidders: p.bidders.length } }] },
   'draw.missed': { project: (p) => p.projectId, story: (p) => [{ detail: { drawAt: p.drawAt, bidOpeningAt: p.bidOpeningAt } }] },
-  'draw.commit': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId, detail: { poolVersion: p.poolVersion, groups: p.groups.length, assurance: assuranceOf(p.entropy) } }] },
+  'draw.commit': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId, detail: { poolVersion: p.poolVersion, groups: p.groups.length, assurance: assuranceOf(p.entropy), ...(p.entropy.beacon ? { beaconRound: p.entropy.beacon.round } : {}) } }] },
   'draw.result': {
     ...byProjectAndDraw,
     story: (p) => [{ drawId: p.drawId, detail: { selected: sum(p.groups.map((g) => g.selected)), alternates: sum(p.groups.map((g) => g.alternates)), sealedTo: p.sealedTo?.site ?? null } }],

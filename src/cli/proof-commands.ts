@@ -2,6 +2,7 @@
 // and with --kept against the checkpoints they kept (the consistency proofs fetched from the log API with --url).
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { chainOfInfo, type BeaconChain } from '../beacon/chains.js';
 import { openCheckpoint } from '../log/checkpoint.js';
 import { proofsToRelate } from '../log/consistency.js';
 import { NoteVerifier } from '../log/note.js';
@@ -11,10 +12,20 @@ import { LogApi, readKept, readVerifierKey } from './inspector.js';
 interface VerifyOpts {
   verifierKey: string;
   origin?: string;
+  beaconChain: string[];
   json?: boolean;
   kept?: string;
   url?: string;
   token?: string;
+}
+
+/** A drand chain info file (the relay's /{chain}/info, fetched and compared out of band), checked to hash to its hash. */
+function readBeaconChain(file: string): BeaconChain {
+  try {
+    return chainOfInfo(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (err) {
+    throw new Error(`${file} is not a drand chain info: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 const MARK: Record<CheckStatus, string> = { pass: '✓', fail: '✗', unverifiable: '?', skipped: '-' };
@@ -65,6 +76,7 @@ export function registerProofCommands(program: Command): void {
     .argument('<proof.json>', 'the bundle from GET /v1/draws/{id}/proof')
     .requiredOption('--verifier-key <key>', 'the log verifier key (name+id+key), or a file holding it (log-signer.vkey)')
     .option('--origin <origin>', 'checkpoint origin (default: the verifier key’s name)')
+    .option('--beacon-chain <info.json>', 'a drand chain to trust besides quicknet and the default chain: its /info JSON (repeatable)', (v: string, all: string[]) => [...all, v], [])
     .option('--json', 'print the report as JSON')
     .option('--kept <dir>', 'checkpoints you kept (expert-draw log watch --keep): the bundle’s must be one history with them')
     .option('--url <url>', 'with --kept: the service whose log API gives the consistency proofs between the bundle’s checkpoint and the kept ones')
@@ -74,7 +86,7 @@ export function registerProofCommands(program: Command): void {
       const verifierKey = readVerifierKey(opts.verifierKey);
       const origin = opts.origin ?? NoteVerifier.fromKey(verifierKey).name;
       const kept = opts.kept === undefined ? undefined : await keptInput(bundle, opts.kept, NoteVerifier.fromKey(verifierKey), origin, opts);
-      const report = verifyDrawProof(bundle, { verifierKey, origin, ...(kept ? { kept } : {}) });
+      const report = verifyDrawProof(bundle, { verifierKey, origin, ...(kept ? { kept } : {}), beaconChains: opts.beaconChain.map(readBeaconChain) });
       if (opts.json) console.log(JSON.stringify(report, null, 2));
       else printReport(report, (line) => console.log(line));
       // Only a bundle whose every check passed verifies; not verifiable is not verified.

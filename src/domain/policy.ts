@@ -4,6 +4,13 @@ import { z } from 'zod';
 
 const count = (min: number, max: number) => z.int().min(min).max(max);
 
+/**
+ * Assurance a project may require of its draws (docs/draw-proof.md §11): `operator` (the server nonce alone) or
+ * `beacon` (a drand round published after the commit; needs EXPERT_DRAW_BEACON_URL).
+ */
+export const AssuranceMinimum = z.enum(['operator', 'beacon']);
+export type AssuranceMinimum = z.infer<typeof AssuranceMinimum>;
+
 export const FrequencyCaps = z
   .object({
     windowDays: count(1, 3660).default(30).describe('Window for the overall cap, in days'),
@@ -30,6 +37,8 @@ export const Policy = z
       .enum(['province', 'city', 'county'])
       .default('city')
       .describe('For 异地 groups: experts sharing the project region at this level are left out'),
+    // No default: a policy that does not set it hashes as it always did (the vectors' policyHash stays).
+    minimumAssurance: AssuranceMinimum.optional().describe('Lowest assurance every draw must reach (docs/draw-proof.md §11); absent: operator'),
   })
   .strict()
   .refine((p) => p.leadTimeMinutes <= p.maxLeadTimeMinutes, {
@@ -45,6 +54,11 @@ export type Policy = z.infer<typeof Policy>;
 export type PolicyInput = z.input<typeof Policy>;
 
 export const DEFAULT_POLICY: Policy = Policy.parse({});
+
+/** The assurance a project's draw must reach: the higher of the policy's minimum and the project's own request. */
+export function requiredAssurance(policy: Policy, asked: AssuranceMinimum | undefined): AssuranceMinimum {
+  return policy.minimumAssurance === 'beacon' || asked === 'beacon' ? 'beacon' : 'operator';
+}
 
 export const REGION_LEVEL_DIGITS = { province: 2, city: 4, county: 6 } as const;
 

@@ -9,6 +9,18 @@ import { ALGORITHM_ID, RESULT_ENTRY_TYPE, REVEAL_ENTRY_TYPE } from './constants.
 
 export { COMMIT_ENTRY_TYPE, CommitPayload, RESULT_ENTRY_TYPE, REVEAL_ENTRY_TYPE };
 
+/** A drand round as the service verified it before deriving the seed: what an inspector re-verifies offline. */
+export const BeaconRoundRecord = z
+  .object({
+    chain: Hex32.describe('Chain hash: the commit plan’s'),
+    round: z.int().min(1).describe('The round the commit plan names'),
+    randomness: Hex32.describe('SHA-256(signature): the 32 bytes that entered the seed (§6)'),
+    signature: z.string().regex(/^(?:[0-9a-f]{2})+$/).describe('The round’s BLS signature, hex'),
+    previousSignature: z.string().regex(/^(?:[0-9a-f]{2})+$/).optional().describe('Chained schemes: the previous round’s signature, part of the signed message'),
+  })
+  .strict();
+export type BeaconRoundRecord = z.infer<typeof BeaconRoundRecord>;
+
 /** The result entry: the sealed result's commitment and counts; never an expert id. */
 export const ResultPayload = z
   .object({
@@ -19,6 +31,7 @@ export const ResultPayload = z
     sealedHash: Hex32.describe('SHA-256 of JCS(sealed box)'),
     groups: z.array(z.object({ selected: z.int(), alternates: z.int(), skipped: z.int() }).strict()),
     sealedTo: z.object({ site: z.string(), fingerprint: z.string() }).strict().optional().describe('A remote site that can open the seal too'),
+    beacon: BeaconRoundRecord.optional().describe('A beacon draw: the round its seed read'),
   })
   .strict();
 export type ResultPayload = z.infer<typeof ResultPayload>;

@@ -6,7 +6,7 @@ import { jcs } from '../crypto/canonical.js';
 import type { SealedBox } from '../crypto/sealing.js';
 import { extensionSize } from './constants.js';
 import { buildCommit, prepareDraw, rankDraw, type DrawInput, type DrawResult, type PreparedDraw } from './engine.js';
-import { COMMIT_ENTRY_TYPE, resultCommitment, type CommitPayload, type ResultPayload } from './entries.js';
+import { COMMIT_ENTRY_TYPE, resultCommitment, type BeaconRoundRecord, type CommitPayload, type ResultPayload } from './entries.js';
 import { encodeEntry, leafHash, type LogEntry } from '../log/entry.js';
 import type { DrawSampler } from './sample.js';
 import { assuranceOf, deriveSeed, nonceHash, type Assurance, type EntropyPlan } from './seed.js';
@@ -58,6 +58,14 @@ export function begin(input: DrawInput, plan: EntropyPlan, nonce: Uint8Array): B
   return { prepared, plan, nonce, commit: buildCommit(prepared, plan, nonceHash(nonce)), assurance: assuranceOf(plan) };
 }
 
+/**
+ * The same preparation under another entropy plan: a beacon draw names its round only once its commit entry's time is
+ * known (the first round published after it), so its plan is set as the entry is built.
+ */
+export function withPlan(begun: Begun, plan: EntropyPlan): Begun {
+  return { ...begun, plan, commit: { ...begun.commit, entropy: plan }, assurance: assuranceOf(plan) };
+}
+
 /** Step 2 (§6–§9), once the commit entry is durable: the seed binds its leaf hash; the ranking follows from the seed. */
 export function finish(begun: Begun, commitLeafHash: Uint8Array, late: LateEntropy = NO_LATE_ENTROPY): Finished {
   const seed = deriveSeed(begun.plan, begun.commit.nonceHash, { nonce: begun.nonce, commitLeafHash, ...late });
@@ -75,7 +83,7 @@ export function sealable(begun: Begun, finished: Finished, salt: Uint8Array): Se
  * Step 4 (§10): the result entry's payload — the salted commitment to the result, the hash of its sealed box and the
  * counts; never an expert id. The caller has sealed `sealable` and appends this entry.
  */
-export function resultEntry(begun: Begun, result: DrawResult, at: { commitIndex: number; salt: Uint8Array; sealed: SealedBox; sealedTo?: { site: string; fingerprint: string } }): ResultPayload {
+export function resultEntry(begun: Begun, result: DrawResult, at: { commitIndex: number; salt: Uint8Array; sealed: SealedBox; sealedTo?: { site: string; fingerprint: string }; beacon?: BeaconRoundRecord }): ResultPayload {
   return {
     drawId: begun.commit.drawId,
     projectId: begun.commit.projectId,
@@ -84,6 +92,7 @@ export function resultEntry(begun: Begun, result: DrawResult, at: { commitIndex:
     sealedHash: sealedHash(at.sealed),
     groups: result.groups.map((g) => ({ selected: g.selected.length, alternates: g.alternates.length, skipped: g.skipped.length })),
     ...(at.sealedTo ? { sealedTo: at.sealedTo } : {}),
+    ...(at.beacon ? { beacon: at.beacon } : {}),
   };
 }
 

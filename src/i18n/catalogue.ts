@@ -5,6 +5,7 @@ import type { Entry } from './define.js';
 import { account, session } from './messages/accounts.js';
 import { auth, resource, role } from './messages/auth.js';
 import { call, checkin, exclusion } from './messages/calls.js';
+import { beacon } from './messages/beacon.js';
 import { codes } from './messages/codes.js';
 import { consolePage } from './messages/console.js';
 import { draw, drawState } from './messages/draws.js';
@@ -30,6 +31,7 @@ export const CATALOGUE = {
   projectState,
   draw,
   drawState,
+  beacon,
   call,
   checkin,
   exclusion,

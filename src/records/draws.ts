@@ -44,6 +44,8 @@ export interface DrawRecord {
   /** A remote site's draw: the result is sealed to this site as well, through the certificate with this fingerprint. */
   readonly site?: string;
   readonly siteFingerprint?: string;
+  /** A beacon draw: the drand round its commit names (the result entry holds the round's signature). */
+  readonly beacon?: { readonly chain: string; readonly round: number };
   readonly by: string;
   readonly createdAt: string;
 }

@@ -1,5 +1,6 @@
 // Project records: the project with its draw schedule and state, and the scheduler's index of projects whose draw is
 // ahead or running, always written together (projectChange).
+import type { AssuranceMinimum } from '../domain/policy.js';
 import type { Project } from '../domain/project.js';
 import type { DrawRequest } from '../domain/request.js';
 import type { RecordExpectation, RecordWrite } from '../store/store.js';
@@ -25,6 +26,8 @@ export interface ProjectRecord {
   readonly site?: string | null;
   /** Bidders made known after registration (at bid opening): check-in re-checks against them. */
   readonly knownBidders?: string[];
+  /** The assurance the project asked for at registration (the policy's minimum applies as well); absent: none. */
+  readonly assurance?: AssuranceMinimum;
 }
 
 /** What the scheduler needs of a project whose draw is ahead or running. */

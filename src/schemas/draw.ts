@@ -43,6 +43,10 @@ export const DrawView = z
     supersedes: z.string().nullable().describe('Earlier draw of the project this one follows'),
     site: z.string().optional().describe('Remote site the result is sealed to as well'),
     siteFingerprint: z.string().optional().describe('SHA-256 fingerprint of the site certificate the result was sealed to'),
+    beacon: z
+      .object({ chain: z.string().describe('drand chain hash'), round: z.int().describe('drand round') })
+      .optional()
+      .describe('A beacon draw: the drand round its commit names, published after the commit (the result entry holds its signature)'),
     createdAt: z.string(),
   })
   .describe('Draw status: never an expert identity');

@@ -10,9 +10,12 @@ import { jcs } from '../crypto/canonical.js';
 import { open, seal } from '../crypto/sealing.js';
 import { COMMIT_ENTRY_TYPE } from '../draw/commit.js';
 import { RESULT_ENTRY_TYPE } from '../draw/constants.js';
+import type { ResultPayload } from '../draw/entries.js';
 import type { DrawResult } from '../draw/engine.js';
 import { EMPTY_HISTORY } from '../draw/history.js';
-import { begin, finish, OPERATOR_ENTROPY, resultEntry, sealable, type Begun, type SealedCore } from '../draw/protocol.js';
+import type { BeaconRelay } from '../beacon/relay.js';
+import type { VerifiedRound } from '../beacon/rounds.js';
+import { begin, finish, NO_LATE_ENTROPY, OPERATOR_ENTROPY, resultEntry, sealable, withPlan, type Begun, type SealedCore } from '../draw/protocol.js';
 import { AppError, type ErrorCode } from '../errors.js';
 import { msg } from '../i18n/message.js';
 import { encodeEntry } from '../log/entry.js';
@@ -70,6 +73,8 @@ export interface DrawDeps {
   readonly leaseMs?: number;
   /** Told when each draw ends, with its outcome and wall time (metrics). */
   readonly observe?: (kind: DrawRecord['kind'], outcome: DrawOutcome, seconds: number) => void;
+  /** The drand relay of draws that need beacon assurance; without it such draws fail before their commit. */
+  readonly beacon?: BeaconRelay;
 }
 
 export class DrawService {
@@ -88,6 +93,7 @@ export class DrawService {
   private readonly history: SelectionHistory | null;
   private readonly leaseMs: number;
   private readonly observe: NonNullable<DrawDeps['observe']>;
+  private readonly beacon: BeaconRelay | null;
   /** Draw leases this instance holds right now. */
   private held = 0;
 
@@ -100,6 +106,7 @@ export class DrawService {
     this.history = deps.history ?? null;
     this.leaseMs = deps.leaseMs ?? DEFAULT_DRAW_LEASE_MS;
     this.observe = deps.observe ?? (() => undefined);
+    this.beacon = deps.beacon ?? null;
   }
 
   /** Draw leases this instance holds now: its draws under way. */
@@ -194,7 +201,10 @@ export class DrawService {
     const history = this.history?.current() ?? { index: EMPTY_HISTORY, upTo: -1 };
     let begun: Begun;
     let site: SiteRecipient | null = null;
+    let beacon: BeaconRelay | null;
     try {
+      // The assurance the project needs: a beacon draw must have a beacon to wait for.
+      beacon = this.beaconFor(project);
       // 0. Everything the draw reads, and the commit to it, before any randomness exists; a remote site's key must be
       //    usable now.
       begun = begin({ drawId, project: project.project, request: project.request, policy: this.projects.policy, pool: index, history: history.index }, OPERATOR_ENTROPY, randomBytes(32));
@@ -203,17 +213,22 @@ export class DrawService {
       if (err instanceof AppError) await this.fail(project, raw, drawId, kind, by, err, null);
       throw err;
     }
-    const payload = begun.commit;
     const groups = begun.prepared.groups.map((g) => ({ specialty: g.specialty, count: g.count, alternates: g.alternates, eligibleCount: g.size }));
     const drawing: ProjectRecord = { ...project, state: 'drawing', drawId, revision: project.revision + 1, updatedAt: at };
     const siteFields = site ? { site: site.recipient, siteFingerprint: site.fingerprint } : {};
     const sealedNonce = this.vault.sealJson(nonceContext(drawId), Buffer.from(begun.nonce).toString('hex'));
-    const committed = { drawId, projectId, kind, state: 'committed', sealedNonce, poolVersion: index.version, assurance: begun.assurance, groups, sealed: null, failure: null, policy: this.projects.policy, supersedes: project.drawId, by, createdAt: at, historyUpTo: history.upTo, ...siteFields } as const;
+    const committed = { drawId, projectId, kind, state: 'committed', sealedNonce, poolVersion: index.version, assurance: beacon ? 'beacon' : begun.assurance, groups, sealed: null, failure: null, policy: this.projects.policy, supersedes: project.drawId, by, createdAt: at, historyUpTo: history.upTo, ...siteFields } as const;
     // 1. The commit is durable, and the project is `drawing`, before the seed exists; the pool must still be at the
     //    version the candidates came from.
     let commit;
+    let planned: Begun = begun;
     try {
-      commit = await this.log.appendWith((prev, time) => encodeEntry({ type: COMMIT_ENTRY_TYPE, time, prev, payload }), {
+      commit = await this.log.appendWith((prev, time) => {
+        // A beacon draw names the first round published after this very entry's time (with the margin): nobody, the
+        // service included, can know its randomness when the commit is logged.
+        if (beacon) planned = withPlan(begun, { beacon: { chain: beacon.chain.hash, round: beacon.roundFor(time) }, witnessCommitments: [] });
+        return encodeEntry({ type: COMMIT_ENTRY_TYPE, time, prev, payload: planned.commit });
+      }, {
         // The draw record exists from the commit on, so that a crash before the result leaves it visible.
         writes: (commitIndex) => [
           ...projectWrites(drawing),
@@ -225,13 +240,17 @@ export class DrawService {
       if (err instanceof RecordConflictError) throw isPoolVersion(err) ? new PoolMoved() : new AppError('CONFLICT', msg('project.changedMeanwhile', { id: projectId }));
       throw err;
     }
-    const base: DrawRecord = { ...committed, commitIndex: commit.index, commitLeafHash: commit.leafHash.toString('hex'), resultIndex: null, resultHash: null };
+    const planBeacon = planned.plan.beacon;
+    const base: DrawRecord = { ...committed, commitIndex: commit.index, commitLeafHash: commit.leafHash.toString('hex'), resultIndex: null, resultHash: null, ...(planBeacon ? { beacon: planBeacon } : {}) };
     const drawingRaw = projects.encode(drawing);
-    // 2. The seed binds the commit's leaf hash; the ranking follows from it.
+    // 2. The seed binds the commit's leaf hash and, for a beacon draw, the round's randomness; the ranking follows.
     const salt = randomBytes(32);
     let core: SealedCore;
+    let round: VerifiedRound | null = null;
     try {
-      core = sealable(begun, finish(begun, commit.leafHash), salt);
+      // The lease keeps renewing while the round is awaited; one that does not come or verify fails the draw here.
+      if (beacon && planBeacon) round = await beacon.awaitRound(planBeacon.round);
+      core = sealable(planned, finish(planned, commit.leafHash, round ? { beaconRandomness: Buffer.from(round.randomness, 'hex'), witnessReveals: [] } : NO_LATE_ENTROPY), salt);
     } catch (err) {
       if (err instanceof AppError) await this.fail(drawing, drawingRaw, drawId, kind, by, err, base);
       throw err;
@@ -240,7 +259,7 @@ export class DrawService {
     const content: SealedContent = { ...core, ...(site ? { people: this.people(core.result, core.extension) } : {}) };
     const sealed = seal(Buffer.from(jcs(content)), drawId, [{ recipient: 'service', publicKey: this.sealingKey }, ...(site ? [{ recipient: site.recipient, publicKey: site.publicKey }] : [])]);
     // Who else can open the seal: a remote site, by the certificate registered for it.
-    const resultPayload = resultEntry(begun, core.result, { commitIndex: commit.index, salt, sealed, ...(site ? { sealedTo: { site: site.recipient, fingerprint: site.fingerprint } } : {}) });
+    const resultPayload = resultEntry(planned, core.result, { commitIndex: commit.index, salt, sealed, ...(site ? { sealedTo: { site: site.recipient, fingerprint: site.fingerprint } } : {}), ...(round ? { beacon: beaconRecord(round) } : {}) });
     const resultHash = resultPayload.resultHash;
     const done: ProjectRecord = { ...drawing, state: 'drawn', revision: drawing.revision + 1, updatedAt: new Date(this.now()).toISOString() };
     const final: DrawRecord = { ...base, state: 'drawn', resultHash, sealed };
@@ -292,6 +311,13 @@ export class DrawService {
       started++;
     }
     return started;
+  }
+
+  /** The relay a project's draw waits on, or null for an operator draw; ASSURANCE_UNAVAILABLE when none is configured. */
+  private beaconFor(project: ProjectRecord): BeaconRelay | null {
+    if (this.projects.assuranceFor(project.assurance) !== 'beacon') return null;
+    if (!this.beacon) throw new AppError('ASSURANCE_UNAVAILABLE', msg('beacon.notConfigured'));
+    return this.beacon;
   }
 
   private async siteRecipient(siteId: string): Promise<SiteRecipient> {
@@ -396,6 +422,11 @@ export type DrawOutcome = 'drawn' | ErrorCode;
 
 function outcomeOf(err: unknown): DrawOutcome {
   return err instanceof AppError ? err.code : 'INTERNAL';
+}
+
+/** A verified round as the result entry records it. */
+function beaconRecord(round: VerifiedRound): NonNullable<ResultPayload['beacon']> {
+  return { chain: round.chain, round: round.round, randomness: round.randomness, signature: round.signature, ...(round.previousSignature ? { previousSignature: round.previousSignature } : {}) };
 }
 
 /** What a draw's sealed nonce is bound to: it opens only as this draw's. */

@@ -2,7 +2,7 @@
 import type { EntryPayloads, EntryType, ServiceLog } from '../audit/entries.js';
 import { createHash } from 'node:crypto';
 import type { TokenClaims } from '../auth/roles.js';
-import type { Policy } from '../domain/policy.js';
+import { requiredAssurance, type AssuranceMinimum, type Policy } from '../domain/policy.js';
 import type { Project } from '../domain/project.js';
 import type { DrawRequest } from '../domain/request.js';
 import { checkCommittee } from '../draw/candidates.js';
@@ -25,6 +25,13 @@ export interface Registration {
   readonly leadTimeMinutes: number | undefined;
   /** The remote site registering its own project (from its token); absent: the centre's project. */
   readonly site?: string;
+  /** The assurance the project asks of its draw, above the policy's minimum; absent: the policy's. */
+  readonly assurance?: AssuranceMinimum;
+}
+
+export interface ProjectServiceOptions {
+  /** A beacon is configured (EXPERT_DRAW_BEACON_URL): projects may need beacon assurance. */
+  readonly beacon?: boolean;
 }
 
 export class ProjectService {
@@ -34,7 +41,15 @@ export class ProjectService {
     private readonly pool: PoolService,
     readonly policy: Policy,
     private readonly now: () => number,
+    private readonly options: ProjectServiceOptions = {},
   ) {}
+
+  /** The assurance a project's draw must reach; ASSURANCE_UNAVAILABLE when that is `beacon` and none is configured. */
+  assuranceFor(asked: AssuranceMinimum | undefined): AssuranceMinimum {
+    const level = requiredAssurance(this.policy, asked);
+    if (level === 'beacon' && !this.options.beacon) throw new AppError('ASSURANCE_UNAVAILABLE', msg('beacon.notConfigured'), { required: level });
+    return level;
+  }
 
   /** Validates the schedule and the committee, then records the project and its due draw. */
   async register(r: Registration, by: TokenClaims): Promise<ProjectRecord> {
@@ -48,6 +63,7 @@ export class ProjectService {
     if (opening > this.now() && opening - this.now() < notice * MINUTE) broken.push(msg('project.openingTooSoon', { minutes: notice, answer: this.policy.responseDeadlineMinutes }));
     if (broken.length > 0) throw new AppError('SCHEDULE_RULES', msg('project.scheduleRules', { rules: clauses(broken) }), { rules: broken });
     checkCommittee(r.request, this.policy);
+    this.assuranceFor(r.assurance);
     const index = this.pool.current();
     const unknown = [...new Set(r.request.groups.map((g) => g.specialty))].filter((s) => index.candidatesFor(s).length === 0);
     if (unknown.length > 0) throw new AppError('UNKNOWN_SPECIALTY', msg('project.unknownSpecialties', { specialties: unknown }), { specialties: unknown });
@@ -64,9 +80,10 @@ export class ProjectService {
       revision: 1,
       updatedAt: new Date(this.now()).toISOString(),
       ...(r.site ? { site: r.site } : {}),
+      ...(r.assurance ? { assurance: r.assurance } : {}),
     };
     // The log holds what the draw will read about the project, and a hash of the request (the groups).
-    const payload = { project: r.project, requestHash: createHash('sha256').update(JSON.stringify(r.request)).digest('hex'), request: r.request, leadTimeMinutes: lead, drawAt: record.drawAt, ...(r.site ? { site: r.site } : {}), by: by.sub };
+    const payload = { project: r.project, requestHash: createHash('sha256').update(JSON.stringify(r.request)).digest('hex'), request: r.request, leadTimeMinutes: lead, drawAt: record.drawAt, ...(r.site ? { site: r.site } : {}), ...(r.assurance ? { assurance: r.assurance } : {}), by: by.sub };
     await this.write('project.registered', payload, record, null, msg('project.exists', { id: r.project.id }));
     return record;
   }

@@ -24,6 +24,8 @@ import { NoteVerifier } from '../log/note.js';
 import { knownTable, memberTable, type MemberTable } from './member-table.js';
 import { factsContext, readFacts, type MemberFacts } from './reveal-facts.js';
 import type { ConflictContext } from '../draw/conflicts.js';
+import type { BeaconChain } from '../beacon/chains.js';
+import { BEACON_CHECK, checkBeaconRound, hasBeacon } from './beacon-proof.js';
 
 // ---- the bundle and the three payloads, as the service writes them -------------------------------------------------
 
@@ -98,6 +100,8 @@ export interface VerifyDrawProofOptions {
    * bundle's checkpoint to them (GET /v1/log/consistency). With them, check `checkpoint.kept` runs.
    */
   readonly kept?: KeptInput;
+  /** drand chains the inspector pinned, besides the League of Entropy's public ones (beacon-proof.ts). */
+  readonly beaconChains?: readonly BeaconChain[];
 }
 
 export interface KeptInput {
@@ -568,16 +572,25 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
   checks.run('reveal.exclusions', 'the revealed exclusion lines hash to the commit’s exclusionDigest per group (§4)', () => digestCheck('exclusions'));
 
   // 4. The seed, from the commit's entropy plan and the commit's leaf hash as computed from its bytes.
+  // A beacon draw's round, checked on its own (beacon-proof.ts); its randomness enters the seed.
+  let beaconRandomness: Buffer | undefined;
+  if (hasBeacon(c, r)) {
+    checks.run(BEACON_CHECK.id, BEACON_CHECK.title, () => {
+      const outcome = checkBeaconRound(c, b.commit.entry, r, options.beaconChains);
+      beaconRandomness = outcome.randomness;
+      return outcome;
+    });
+  }
   let seed: Buffer | undefined;
   checks.run('seed', 'the seed follows from the commit’s entropy plan, its leaf hash and the nonce (§6)', () => {
     if (!c || !v) return needEntries('commit', 'reveal');
     const plan = c.entropy;
-    if (plan.beacon || plan.witnessCommitments.length > 0) {
-      const what = plan.beacon ? `drand round ${plan.beacon.round}` : `${plan.witnessCommitments.length} witness reveal(s)`;
-      return unverifiable(`assurance ${assuranceOf(plan)}: the seed needs ${what}, which the bundle does not carry`);
+    if (plan.beacon && !beaconRandomness) return skipped(`needs drand round ${plan.beacon.round} verified (see beacon)`);
+    if (plan.witnessCommitments.length > 0) {
+      return unverifiable(`assurance ${assuranceOf(plan)}: the seed needs ${plan.witnessCommitments.length} witness reveal(s), which the bundle does not carry`);
     }
-    seed = deriveSeed(plan, c.nonceHash, { nonce: Buffer.from(v.nonce, 'hex'), commitLeafHash: commit.leaf, beaconRandomness: null, witnessReveals: [] });
-    return pass(`${seed.toString('hex')} (assurance operator: the server nonce alone)`);
+    seed = deriveSeed(plan, c.nonceHash, { nonce: Buffer.from(v.nonce, 'hex'), commitLeafHash: commit.leaf, beaconRandomness: beaconRandomness ?? null, witnessReveals: [] });
+    return pass(`${seed.toString('hex')} (assurance ${assuranceOf(plan)}: ${plan.beacon ? `the server nonce and drand round ${plan.beacon.round}` : 'the server nonce alone'})`);
   });
 
   // The project, request and policy the reveal publishes are the ones the commit hashed; the region filters and the

@@ -3,6 +3,7 @@
 // life is in draws.ts.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AssuranceMinimum } from '../../domain/policy.js';
 import { Project } from '../../domain/project.js';
 import { DrawRequest } from '../../domain/request.js';
 import { IsoDateTimeWithOffset, PersonText, ProjectId, Uscc } from '../../domain/primitives.js';
@@ -19,6 +20,7 @@ const Register = Project.extend({
   groups: DrawRequest.shape.groups,
   tendererRepresentatives: DrawRequest.shape.tendererRepresentatives,
   leadTimeMinutes: z.int().min(0).max(2880).optional().describe('Draw this long before bid opening (default: the policy, 60)'),
+  assurance: AssuranceMinimum.optional().describe('Assurance the draw must reach, above the policy’s minimum: beacon (a drand round after the commit; refused with ASSURANCE_UNAVAILABLE when no beacon is configured) or operator'),
 }).describe('A project and the experts it needs');
 
 const ProjectView = z
@@ -35,6 +37,7 @@ const ProjectView = z
     updatedAt: z.string(),
     site: z.string().nullable().optional().describe('Remote evaluation site the project belongs to (its draw is sealed to the site too)'),
     knownBidders: z.array(z.string()).optional().describe('Bidders recorded after registration'),
+    assurance: AssuranceMinimum.optional().describe('Assurance the project asked for at registration (the policy’s minimum applies as well)'),
   })
   .describe('A project and its draw schedule');
 
@@ -96,9 +99,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   // site's projects and draws.
 
   app.post('/projects', { config: { access: 'project.register' }, schema: { summary: 'Register a project; its draw is scheduled', tags: ['projects'], body: Register, response: { 201: ProjectView, ...errorResponses(409, 422) } } }, async (request, reply) => {
-    const { name, venue, groups, tendererRepresentatives, leadTimeMinutes, ...project } = request.body;
+    const { name, venue, groups, tendererRepresentatives, leadTimeMinutes, assurance, ...project } = request.body;
     const site = request.principal.site;
-    const record = await projects.register({ project, request: { groups, tendererRepresentatives }, name: name ?? null, venue: venue ?? null, leadTimeMinutes, site }, request.principal);
+    const record = await projects.register({ project, request: { groups, tendererRepresentatives }, name: name ?? null, venue: venue ?? null, leadTimeMinutes, site, ...(assurance ? { assurance } : {}) }, request.principal);
     return reply.status(201).send(projectView(record));
   });
 
