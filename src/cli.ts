@@ -5,6 +5,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { registerBackupCommands } from './cli/backup-commands.js';
 import { registerCaCommands } from './cli/ca-commands.js';
+import { registerFairnessCommands } from './cli/fairness-commands.js';
 import { registerKeyCommands } from './cli/key-commands.js';
 import { registerLogCommands } from './cli/log-commands.js';
 import { registerProofCommands } from './cli/proof-commands.js';
@@ -94,6 +95,7 @@ pool
 registerKeyCommands(program);
 registerCaCommands(program);
 registerLogCommands(program);
+registerFairnessCommands(program);
 registerProofCommands(program);
 registerTokenCommands(program);
 registerUserCommands(program);

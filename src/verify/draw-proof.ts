@@ -88,6 +88,11 @@ export interface DrawProofReport {
   readonly checks: readonly Check[];
   /** What no offline check of this bundle covers: taken on trust, each with why (docs/draw-proof.md §13). */
   readonly notChecked: readonly TakenOnTrust[];
+  /**
+   * With `panels`: per group, the eligible ids and the selected ones, once the ranking was recomputed from them and
+   * matched (what fairness over many draws reads: src/verify/fairness.ts).
+   */
+  readonly panels?: ReadonlyArray<{ readonly eligible: readonly string[]; readonly selected: readonly string[] }>;
 }
 
 export interface VerifyDrawProofOptions {
@@ -102,6 +107,8 @@ export interface VerifyDrawProofOptions {
   readonly kept?: KeptInput;
   /** drand chains the inspector pinned, besides the League of Entropy's public ones (beacon-proof.ts). */
   readonly beaconChains?: readonly BeaconChain[];
+  /** Also answer each group's eligible and selected ids when the ranking matched (fairness). */
+  readonly panels?: boolean;
 }
 
 export interface KeptInput {
@@ -464,7 +471,9 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     assurance: commit ? assuranceOf(commit.entropy) : null,
     checks: checks.list,
     notChecked: options.kept ? NOT_CHECKED : [...NOT_CHECKED, NOT_CHECKED_WITHOUT_KEPT],
+    ...(panels ? { panels } : {}),
   });
+  let panels: Array<{ eligible: string[]; selected: string[] }> | undefined;
 
   // 0. The bundle's shape: without it nothing else can be read.
   checks.run('bundle', 'the file is a draw proof bundle', () =>
@@ -731,6 +740,12 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     ranked = sampler.rank();
     const recomputed: DrawResult = { algorithm: ALGORITHM_ID, drawId: c.drawId, groups: ranked };
     if (jcs(recomputed) === jcs(v.result)) {
+      if (options.panels) {
+        panels = c.groups.map((g, i) => {
+          const group = eligibleGroup(g.specialty, g.count, g.alternates, views![i]!);
+          return { eligible: Array.from({ length: group.size }, (_, k) => group.candidate(k).id), selected: [...ranked![i]!.selected] };
+        });
+      }
       return pass(ranked.map((g) => `group ${g.index}: ${g.selected.length} selected, ${g.alternates.length} alternates, ${g.skipped.length} skipped`).join('; '));
     }
     return fail(firstDifference(ranked, v.result.groups));

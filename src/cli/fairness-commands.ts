@@ -1,0 +1,94 @@
+// `expert-draw fairness`: an inspector looks for experts drawn suspiciously often across disclosed draws. Each proof
+// bundle is verified offline first (against the pinned log key); only draws whose ranking was recomputed and matched
+// count, with their eligible lists and selections as the verifier rebuilt them. Then every expert's selections are set
+// against chance (src/verify/fairness.ts), and an SVG chart can be written.
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { verifyDrawProof } from '../verify/draw-proof.js';
+import { assessFairness, DEFAULT_FAIRNESS_ALPHA, fairnessSvg, type FairnessDraw } from '../verify/fairness.js';
+import { readVerifierKey } from './inspector.js';
+
+interface FairnessOpts {
+  verifierKey: string;
+  alpha: string;
+  svg?: string;
+  json?: boolean;
+  lang: string;
+  top: string;
+}
+
+const LABELS = {
+  'zh-CN': { title: '专家抽中次数与期望次数', expected: '期望抽中次数（按每次可抽人数计算）', observed: '实际抽中次数', flagged: '异常' },
+  en: { title: 'Times drawn against times expected', expected: 'expected selections (from each draw’s eligible count)', observed: 'actual selections', flagged: 'flagged' },
+} as const;
+
+/** Every bundle file named, a folder standing for its .json files. */
+function bundleFiles(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    let stat;
+    try {
+      stat = statSync(p);
+    } catch {
+      throw new Error(`cannot read ${p}: no such file or folder`);
+    }
+    if (stat.isDirectory()) out.push(...readdirSync(p).filter((f) => f.endsWith('.json')).sort().map((f) => join(p, f)));
+    else out.push(p);
+  }
+  return out;
+}
+
+export function registerFairnessCommands(program: Command): void {
+  program
+    .command('fairness')
+    .description('flag experts drawn more often than chance allows, over disclosed draws’ proof bundles (each verified first)')
+    .argument('<bundles...>', 'proof bundles (GET /v1/draws/{id}/proof), or folders of them')
+    .requiredOption('--verifier-key <key>', 'the log verifier key (name+id+key), or a file holding it (log-signer.vkey)')
+    .option('--alpha <p>', 'family-wise threshold: the chance that an honest history flags anybody at all', String(DEFAULT_FAIRNESS_ALPHA))
+    .option('--svg <file>', 'write the chart (expected against actual selections per expert) as SVG')
+    .option('--lang <lang>', 'language of the chart: zh-CN or en', 'zh-CN')
+    .option('--top <n>', 'experts to list, most surprising first', '10')
+    .option('--json', 'print the whole report as JSON')
+    .addHelpText('after', '\nExamples:\n  expert-draw fairness proofs/ --verifier-key keys/log-signer.vkey --svg fairness.svg\n  expert-draw fairness a.json b.json --verifier-key keys/log-signer.vkey --alpha 0.001 --json\n')
+    .action((paths: string[], opts: FairnessOpts) => {
+      const alpha = Number(opts.alpha);
+      if (!(alpha > 0 && alpha < 1)) throw new Error(`--alpha must be between 0 and 1, not ${opts.alpha}`);
+      const top = Number(opts.top);
+      if (!Number.isInteger(top) || top < 0) throw new Error(`--top must be a whole number, not ${opts.top}`);
+      if (opts.lang !== 'zh-CN' && opts.lang !== 'en') throw new Error(`--lang must be zh-CN or en, not ${opts.lang}`);
+      const verifierKey = readVerifierKey(opts.verifierKey);
+      const draws: FairnessDraw[] = [];
+      const refused: string[] = [];
+      for (const file of bundleFiles(paths)) {
+        let bundle: unknown;
+        try {
+          bundle = JSON.parse(readFileSync(file, 'utf8'));
+        } catch {
+          refused.push(`${file}: not JSON`);
+          continue;
+        }
+        const report = verifyDrawProof(bundle, { verifierKey, panels: true });
+        // Only what verified counts: a bundle that does not is left out, and said.
+        if (!report.ok || !report.panels) {
+          refused.push(`${file}: does not verify (${report.checks.filter((c) => c.status !== 'pass').map((c) => c.id).join(', ')})`);
+          continue;
+        }
+        draws.push({ drawId: report.drawId!, groups: report.panels });
+      }
+      const fairness = assessFairness(draws, alpha);
+      if (opts.svg) writeFileSync(opts.svg, fairnessSvg(fairness, LABELS[opts.lang]));
+      if (opts.json) console.log(JSON.stringify({ ...fairness, refused }, null, 2));
+      else {
+        for (const r of refused) console.error(`left out: ${r}`);
+        console.log(`${fairness.draws} verified draws, ${fairness.experts} experts eligible at least once; threshold ${alpha} for all of them together (Šidák)`);
+        for (const r of fairness.results.slice(0, top)) {
+          console.log(`${r.flagged ? '!' : ' '} ${r.expertId}  selected ${r.selected}, expected ${r.expected.toFixed(2)} over ${r.trials} eligible groups; p ${r.pValue.toExponential(2)}, corrected ${r.adjusted.toExponential(2)}`);
+        }
+        console.log(fairness.flagged.length === 0 ? 'nobody is selected more often than chance allows' : `FLAGGED: ${fairness.flagged.map((f) => f.expertId).join(', ')}`);
+        if (opts.svg) console.log(`chart written to ${opts.svg}`);
+      }
+      // Flagged experts make a non-zero exit, for scripts; a bundle left out is said on stderr.
+      process.exitCode = fairness.flagged.length > 0 ? 1 : 0;
+    });
+}

@@ -1,0 +1,77 @@
+// `expert-draw fairness` over proof bundles: each is verified first and only verified draws count (a tampered one is
+// left out and said); the report lists experts most surprising first, writes the chart, and an honest history flags
+// nobody (exit 0). Rigged histories are in test/verify/fairness.test.ts, where they can be planted.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY } from '../../src/domain/policy.js';
+import { PoolIndex } from '../../src/draw/pool-index.js';
+import { generatePool, syntheticUscc } from '../../src/pool/generator.js';
+import { verifyDrawProof } from '../../src/verify/draw-proof.js';
+import { testKeys } from '../helpers/log.js';
+import { memoryBundle } from '../helpers/proof-bundle.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const keys = testKeys();
+const pool = generatePool({ size: 80, seed: 'fairness-cli', fixed: [{ code: 'C990101', members: 40 }] });
+const index = new PoolIndex(pool.experts, 1);
+const project = (i: number) => ({ id: `P-FAIR-${i}`, tenderer: syntheticUscc(9800 + i), agency: null, bidders: [], avoid: [], preparedBy: [], bidOpeningAt: '2026-12-01T10:00:00+08:00', region: '330106' });
+const request = { groups: [{ specialty: 'C990101', count: 5 }], tendererRepresentatives: 0 };
+const bundles = Array.from({ length: 30 }, (_, i) => memoryBundle({ drawId: `D-FAIR-${i}`, pool: index, project: project(i), request, policy: DEFAULT_POLICY, signer: keys.signer }));
+let dir: string;
+const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'fairness', ...args], { cwd: root, encoding: 'utf8' });
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'expert-draw-fairness-'));
+  mkdirSync(join(dir, 'proofs'));
+  bundles.forEach((b, i) => writeFileSync(join(dir, 'proofs', `${String(i).padStart(2, '0')}.json`), JSON.stringify(b)));
+  writeFileSync(join(dir, 'log-signer.vkey'), `${keys.verifierKey}\n`);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('expert-draw fairness', () => {
+  it('answers each verified draw’s eligible and selected ids through the verifier', () => {
+    const report = verifyDrawProof(bundles[0], { verifierKey: keys.verifierKey, panels: true });
+    expect(report.ok).toBe(true);
+    const [group] = report.panels!;
+    expect(group!.selected).toHaveLength(5);
+    for (const id of group!.selected) expect(group!.eligible).toContain(id);
+    expect(new Set(group!.eligible).size).toBe(group!.eligible.length);
+    // Without the option the report carries no panels.
+    expect(verifyDrawProof(bundles[0], { verifierKey: keys.verifierKey }).panels).toBeUndefined();
+  });
+
+  it('counts the verified draws of a folder, lists the experts, writes the chart, flags nobody in an honest history', () => {
+    const svg = join(dir, 'fairness.svg');
+    const out = cli(join(dir, 'proofs'), '--verifier-key', join(dir, 'log-signer.vkey'), '--svg', svg, '--top', '3');
+    expect(out.status, out.stderr).toBe(0);
+    expect(out.stdout).toMatch(/^30 verified draws, \d+ experts eligible at least once; threshold 0\.01/m);
+    expect(out.stdout.match(/^ {2}\S+ {2}selected \d+, expected [\d.]+ over \d+ eligible groups/gm)).toHaveLength(3);
+    expect(out.stdout).toContain('nobody is selected more often than chance allows');
+    const chart = readFileSync(svg, 'utf8');
+    expect(chart.startsWith('<svg')).toBe(true);
+    expect(chart).toContain('专家抽中次数与期望次数');
+  });
+
+  it('leaves out a bundle that does not verify, and says which check failed', () => {
+    const tampered = structuredClone(bundles[1]!) as { reveal: { entry: string } };
+    tampered.reveal.entry = tampered.reveal.entry.replace(/"salt":"([0-9a-f])/, (_, c: string) => `"salt":"${c === '0' ? '1' : '0'}`);
+    writeFileSync(join(dir, 'tampered.json'), JSON.stringify(tampered));
+    const out = cli(join(dir, 'proofs', '00.json'), join(dir, 'tampered.json'), '--verifier-key', join(dir, 'log-signer.vkey'), '--json');
+    expect(out.status, out.stderr).toBe(0);
+    const report = JSON.parse(out.stdout) as { draws: number; refused: string[] };
+    expect(report.draws).toBe(1);
+    expect(report.refused).toEqual([expect.stringMatching(/tampered\.json: does not verify \(.+\)$/)]);
+  });
+
+  it('refuses a bad threshold and a missing folder with a clear message', () => {
+    const bad = cli(join(dir, 'proofs'), '--verifier-key', join(dir, 'log-signer.vkey'), '--alpha', '2');
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('--alpha must be between 0 and 1');
+    const missing = cli(join(dir, 'nowhere'), '--verifier-key', join(dir, 'log-signer.vkey'));
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toContain(`cannot read ${join(dir, 'nowhere')}`);
+  });
+});
