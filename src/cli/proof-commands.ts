@@ -1,7 +1,10 @@
 // `expert-draw proof verify`: an inspector checks a disclosed draw's proof bundle offline against the pinned log key.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { verifyDrawProof, type CheckStatus, type DrawProofReport } from '../verify/draw-proof.js';
+import { examples } from './examples.js';
+import { verifierKeyText } from './verifier-key.js';
 
 interface VerifyOpts {
   verifierKey: string;
@@ -11,22 +14,18 @@ interface VerifyOpts {
 
 const MARK: Record<CheckStatus, string> = { pass: '✓', fail: '✗', unverifiable: '?', skipped: '-' };
 
-/** A key string, or a file holding one (keys/log-signer.vkey). */
-function readVerifierKey(value: string): string {
-  return existsSync(value) ? readFileSync(value, 'utf8').trim() : value.trim();
-}
-
 function readBundle(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
-  } catch {
-    throw new Error(`cannot read the proof bundle ${file}`);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ENOENT' ? `the proof bundle ${resolve(file)} does not exist` : `cannot read the proof bundle ${resolve(file)} (${code ?? 'error'})`);
   }
   try {
     return JSON.parse(text);
   } catch {
-    throw new Error(`${file} is not JSON`);
+    throw new Error(`${resolve(file)} is not JSON: save the answer of GET /v1/draws/{id}/proof as it came`);
   }
 }
 
@@ -63,9 +62,15 @@ export function registerProofCommands(program: Command): void {
     .requiredOption('--verifier-key <key>', 'the log verifier key (name+id+key), or a file holding it (log-signer.vkey)')
     .option('--origin <origin>', 'checkpoint origin (default: the verifier key’s name)')
     .option('--json', 'print the report as JSON')
+    .addHelpText('after', examples(
+      'curl -s "$B/v1/draws/$DRAW/proof" -H "Authorization: Bearer $TOKEN" -o proof.json',
+      'expert-draw proof verify proof.json --verifier-key keys/log-signer.vkey',
+      'expert-draw proof verify proof.json --verifier-key "draw.example-centre.gov.cn/log+1a2b3c4d+…" --json',
+    ))
     .action((file: string, opts: VerifyOpts) => {
+      const verifierKey = verifierKeyText(opts.verifierKey, '');
       const report = verifyDrawProof(readBundle(file), {
-        verifierKey: readVerifierKey(opts.verifierKey),
+        verifierKey,
         ...(opts.origin !== undefined ? { origin: opts.origin } : {}),
       });
       if (opts.json) console.log(JSON.stringify(report, null, 2));
