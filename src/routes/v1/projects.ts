@@ -23,16 +23,16 @@ const Register = Project.extend({
 
 const ProjectView = z
   .object({
-    project: Project,
-    request: DrawRequest,
-    name: z.string().nullable(),
-    venue: z.string().nullable(),
-    leadTimeMinutes: z.int(),
+    project: Project.describe('The project as registered'),
+    request: DrawRequest.describe('The experts it needs'),
+    name: z.string().nullable().describe('Project name'),
+    venue: z.string().nullable().describe('Evaluation venue'),
+    leadTimeMinutes: z.int().describe('Minutes before bid opening the draw runs'),
     drawAt: z.string().describe('When the scheduled draw is due, UTC'),
     state: z.enum(PROJECT_STATES).describe('scheduled → drawing → drawn; or missed, failed, cancelled'),
     drawId: z.string().nullable().describe('Latest draw of the project'),
-    revision: z.int(),
-    updatedAt: z.string(),
+    revision: z.int().describe('Revision of the project, raised by every change'),
+    updatedAt: z.string().describe('When it last changed'),
     site: z.string().nullable().optional().describe('Remote evaluation site the project belongs to (its draw is sealed to the site too)'),
     knownBidders: z.array(z.string()).optional().describe('Bidders recorded after registration'),
   })
@@ -41,20 +41,20 @@ const ProjectView = z
 const ProjectSummaryView = z
   .object({
     id: ProjectId,
-    name: z.string().nullable(),
-    venue: z.string().nullable(),
+    name: z.string().nullable().describe('Project name'),
+    venue: z.string().nullable().describe('Evaluation venue'),
     site: z.string().nullable().describe('Remote evaluation site the project belongs to; null: the centre’s own'),
     tenderer: z.string().describe('Tenderer (招标人), unified social credit code'),
-    agency: z.string().nullable(),
-    region: z.string(),
-    bidOpeningAt: z.string(),
+    agency: z.string().nullable().describe('Tendering agency (招标代理), unified social credit code'),
+    region: z.string().describe('Region code of the project'),
+    bidOpeningAt: z.string().describe('Bid opening time'),
     drawAt: z.string().describe('When the scheduled draw is due, UTC: the listing’s order'),
-    leadTimeMinutes: z.int(),
-    state: z.enum(PROJECT_STATES),
+    leadTimeMinutes: z.int().describe('Minutes before bid opening the draw runs'),
+    state: z.enum(PROJECT_STATES).describe('scheduled → drawing → drawn; or missed, failed, cancelled'),
     drawId: z.string().nullable().describe('Latest draw of the project'),
-    groups: z.array(z.object({ specialty: z.string(), count: z.int() })),
-    revision: z.int(),
-    updatedAt: z.string(),
+    groups: z.array(z.object({ specialty: z.string().describe('Specialty code'), count: z.int().describe('Experts to select') })).describe('The groups requested'),
+    revision: z.int().describe('Revision of the project'),
+    updatedAt: z.string().describe('When it last changed'),
   })
   .describe('A project as a listing shows it: no bidders, avoided organisations or experts who prepared it');
 
@@ -78,7 +78,7 @@ const TimelineEventView = z
     index: z.int().describe('Log index of the entry (an entry for a batch gives several events)'),
     time: z.string().describe('When the entry was appended, UTC'),
     type: z.string().describe('The entry’s type, e.g. draw.commit, calls.placed, seat.promoted'),
-    drawId: z.string().optional(),
+    drawId: z.string().optional().describe('The draw the entry is about, if any'),
     group: z.int().optional().describe('Group of the request, from 0'),
     seat: z.int().optional().describe('Seat within the group, from 0'),
     rank: z.int().optional().describe('Rank of the expert holding or offered the seat (after a promotion: the new rank)'),
@@ -112,7 +112,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           'Sorted by `drawAt`, then id. Filters: `state`, `needs=decision` (the missed and failed projects waiting for an operator), `from` ≤ `drawAt` < `to`, `site`, `tenderer`. Pages follow `next`; a project added or changed meanwhile never makes another appear twice or go missing.',
         tags: ['projects'],
         querystring: ListQuery,
-        response: { 200: z.object({ items: z.array(ProjectSummaryView), next: Next }), ...errorResponses() },
+        response: { 200: z.object({ items: z.array(ProjectSummaryView).describe('This page of projects'), next: Next }), ...errorResponses() },
       },
     },
     async (request) => {
@@ -132,7 +132,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         description: 'Registered, rescheduled, committed, drawn, calls placed and answered, promotions, check-ins, unseal approvals, disclosure: one event per log entry (or per call of a batch entry), in log order, by seat and rank, never naming an expert.',
         tags: ['projects'],
         params: Params,
-        response: { 200: z.object({ projectId: ProjectId, events: z.array(TimelineEventView) }), ...errorResponses(404) },
+        response: { 200: z.object({ projectId: ProjectId, events: z.array(TimelineEventView).describe('Every log entry about the project, in log order') }), ...errorResponses(404) },
       },
     },
     async (request) => {
