@@ -11,6 +11,7 @@ import { registerLogCommands } from './cli/log-commands.js';
 import { registerProofCommands } from './cli/proof-commands.js';
 import { registerTokenCommands } from './cli/token-commands.js';
 import { registerUserCommands } from './cli/user-commands.js';
+import { examples } from './cli/examples.js';
 import { loadConfig } from './config.js';
 import { runDemo } from './demo.js';
 import { openContext } from './open-context.js';
@@ -44,7 +45,13 @@ function packageVersion(): string {
 const program = new Command()
   .name('expert-draw')
   .version(packageVersion(), '-V, --version', 'the version of expert-draw')
-  .description('Auditable, sealed random draws of bid-evaluation experts (评标专家随机抽取)');
+  .description('Auditable, sealed random draws of bid-evaluation experts (评标专家随机抽取)')
+  .addHelpText('after', examples(
+    'expert-draw users add --role admin --username admin --name 管理员 --generate',
+    'expert-draw log verify',
+    'expert-draw proof verify proof.json --verifier-key keys/log-signer.vkey',
+    'expert-draw help backup           # a command\'s options and examples',
+  ));
 
 program
   .command('demo')
@@ -55,6 +62,11 @@ program
   .option('--count <n>', 'experts selected per group', positiveInt, 3)
   .option('--nonce <hex>', 'fixed 32-byte nonce (hex) for a reproducible run')
   .option('--log', 'commit the draw to the configured store\'s audit log (commit durable before the seed exists)')
+  .addHelpText('after', examples(
+    'expert-draw demo --size 50000 --count 5',
+    'expert-draw demo --specialties A01,B02 --nonce $(openssl rand -hex 32)   # the same draw each time with that nonce',
+    'expert-draw demo --log                                                  # commit it to ./data\'s audit log',
+  ))
   .action(async (opts: { size: number; seed: string; specialties?: string[]; count: number; nonce?: string; log?: boolean }) => {
     if (opts.nonce !== undefined && !/^[0-9a-f]{64}$/.test(opts.nonce)) {
       program.error('--nonce must be 64 lower-case hex digits', { exitCode: 2 });
@@ -78,6 +90,10 @@ pool
   .option('--seed <text>', 'generator seed', 'default')
   .option('--out <file>', 'output file (default: standard output)')
   .option('--with-personal', 'add synthetic personal data (name, phone, valid ID number), as the import expects')
+  .addHelpText('after', examples(
+    'expert-draw pool generate --size 2000 --with-personal --out pool.jsonl   # for POST /v1/experts/import',
+    'expert-draw pool generate --size 100000 --seed bench | head -3',
+  ))
   .action(async (opts: { size: number; seed: string; out?: string; withPersonal?: boolean }) => {
     const { experts } = generatePool({ size: opts.size, seed: opts.seed });
     const out: NodeJS.WritableStream = opts.out ? createWriteStream(opts.out) : process.stdout;

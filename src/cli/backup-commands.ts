@@ -1,13 +1,15 @@
 // `expert-draw backup` and `expert-draw restore`: a consistent copy of the embedded store while the service runs, and
 // its checked return (src/backup/backup.ts). On Redis, the backup is Redis's own persistence (docs/operations.md).
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { backupSqlite, BackupError, CHECKPOINT_FILE, restoreSqlite } from '../backup/backup.js';
 import { loadConfig } from '../config.js';
 import { KEY_FILES } from '../instance-keys.js';
 import { NoteVerifier } from '../log/note.js';
+import { examples } from './examples.js';
 import { progressBar } from './progress.js';
+import { verifierKeyText } from './verifier-key.js';
 
 interface BackupOpts {
   out: string;
@@ -47,7 +49,10 @@ export function registerBackupCommands(program: Command): void {
     .option('--keys-dir <dir>', 'the service\'s keys folder (default: EXPERT_DRAW_KEYS_DIR or ./keys)')
     .option('--with-private-keys', 'copy the private key files too (keep such a backup as you keep the keys)')
     .option('--quiet', 'no progress bar')
-    .addHelpText('after', '\nExample:\n  expert-draw backup --out /var/backups/expert-draw/$(date +%F)\n')
+    .addHelpText('after', examples(
+      'expert-draw backup --out /var/backups/expert-draw/$(date +%F)',
+      'expert-draw backup --out /media/offline/expert-draw-$(date +%F) --data-dir /var/lib/expert-draw --keys-dir /etc/expert-draw/keys --with-private-keys',
+    ))
     .action((opts: BackupOpts) =>
       refusing(async () => {
         const config = loadConfig();
@@ -76,29 +81,24 @@ export function registerBackupCommands(program: Command): void {
     .requiredOption('--from <dir>', 'the backup folder')
     .option('--data-dir <dir>', 'an empty data folder to restore into (default: EXPERT_DRAW_DATA_DIR or ./data)')
     .option('--keys-dir <dir>', `folder holding ${KEY_FILES.logVerifier} (default: EXPERT_DRAW_KEYS_DIR or ./keys)`)
-    .option('--verifier-key <key>', 'the log verifier key (name+id+key) instead of the keys folder')
+    .option('--verifier-key <key>', `the log verifier key (name+id+key), or a file holding it (${KEY_FILES.logVerifier}), instead of the keys folder`)
     .option('--origin <origin>', 'checkpoint origin (default: EXPERT_DRAW_LOG_ORIGIN)')
     .option('--checkpoint <file>', 'a signed checkpoint you kept apart from the backups (e.g. the checkpoint.txt of a later backup, or one from a proof bundle): the backup must hold its tree')
     .option('--quiet', 'no progress bar')
-    .addHelpText('after', '\nExample:\n  expert-draw restore --from /var/backups/expert-draw/2026-12-03 --checkpoint kept-checkpoint.txt\n')
+    .addHelpText('after', examples(
+      'expert-draw restore --from /var/backups/expert-draw/2026-12-03 --checkpoint kept-checkpoint.txt',
+      'expert-draw restore --from backup-2026-12-03 --data-dir /var/lib/expert-draw --verifier-key log-signer.vkey --checkpoint kept-checkpoint.txt',
+    ))
     .action((opts: RestoreOpts) =>
       refusing(async () => {
         const config = loadConfig();
-        const keyFile = join(opts.keysDir ?? config.EXPERT_DRAW_KEYS_DIR, KEY_FILES.logVerifier);
-        let verifierKey = opts.verifierKey;
-        if (verifierKey === undefined) {
-          try {
-            verifierKey = readFileSync(keyFile, 'utf8').trim();
-          } catch {
-            throw new BackupError(`cannot read the log verifier key ${keyFile}: give --keys-dir or --verifier-key`);
-          }
-        }
+        const verifierKey = verifierKeyText(opts.verifierKey, opts.keysDir ?? config.EXPERT_DRAW_KEYS_DIR);
         let checkpoint: string | undefined;
         if (opts.checkpoint !== undefined) {
           try {
             checkpoint = readFileSync(opts.checkpoint, 'utf8');
           } catch {
-            throw new BackupError(`cannot read the kept checkpoint ${opts.checkpoint}`);
+            throw new BackupError(`cannot read the kept checkpoint ${resolve(opts.checkpoint)}`);
           }
         }
         const bar = opts.quiet ? null : progressBar('verifying');

@@ -7,6 +7,7 @@ import { certificateFingerprint, createCa, issueSiteCertificate, SITE_ID_PATTERN
 import { openExport, parseExport, type SealedExport } from '../crypto/sealing.js';
 import { resultCommitment } from '../draw/entries.js';
 import { privateDir } from '../private-files.js';
+import { examples } from './examples.js';
 
 export const CA_FILES = { cert: 'ca.pem', key: 'ca.key.pem' } as const;
 export const SITE_FILES = { cert: 'site-cert.pem', key: 'site-key.pem' } as const;
@@ -60,6 +61,10 @@ export function registerCaCommands(program: Command): void {
     .option('--dir <dir>', 'folder for the CA files', 'keys/ca')
     .option('--name <name>', 'CA common name, e.g. "<centre> Site CA"', 'expert-draw Site CA')
     .option('--days <n>', 'validity in days', days, 3650)
+    .addHelpText('after', examples(
+      'expert-draw ca init --name "某市公共资源交易中心 Site CA"',
+      'expert-draw ca init --dir /media/offline/site-ca --days 3650',
+    ))
     .action((opts: { dir: string; name: string; days: number }) => {
       const pair = createCa({ commonName: opts.name, validDays: opts.days });
       const files = writePair(opts.dir, CA_FILES, pair);
@@ -75,6 +80,10 @@ export function registerCaCommands(program: Command): void {
     .option('--ca-dir <dir>', 'folder of the CA files', 'keys/ca')
     .option('--out <dir>', 'output folder (default: ./site-<id>)')
     .option('--days <n>', 'validity in days', days, 825)
+    .addHelpText('after', examples(
+      'expert-draw ca issue-site --site S1 --name "某市交易中心"            # writes site-S1/site-cert.pem and site-key.pem',
+      'expert-draw ca issue-site --site S2 --name "某县交易中心" --ca-dir /media/offline/site-ca --out site-S2',
+    ))
     .action((opts: { site: string; name: string; caDir: string; out?: string; days: number }) => {
       const caCertPem = readText(join(opts.caDir, CA_FILES.cert), 'the CA certificate');
       const caKeyPem = readText(join(opts.caDir, CA_FILES.key), 'the CA key');
@@ -94,6 +103,11 @@ export function registerCaCommands(program: Command): void {
     .requiredOption('--key <file>', "the site's private key (site-key.pem)")
     .option('--json', 'print the opened content as JSON')
     .argument('<sealed.json>', 'the sealed result file downloaded from the service')
+    .addHelpText('after', examples(
+      'curl -s "$B/v1/draws/$DRAW/sealed" -H "Authorization: Bearer $SITE_TOKEN" -o sealed.json',
+      'expert-draw open --key site-S1/site-key.pem sealed.json',
+      'expert-draw open --key site-S1/site-key.pem sealed.json --json',
+    ))
     .action((file: string, opts: { key: string; json?: boolean }) => {
       const privateKey = readPrivateKey(opts.key);
       let doc: unknown;

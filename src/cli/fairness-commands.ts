@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { verifyDrawProof } from '../verify/draw-proof.js';
 import { assessFairness, DEFAULT_FAIRNESS_ALPHA, fairnessSvg, type FairnessDraw } from '../verify/fairness.js';
-import { readVerifierKey } from './inspector.js';
+import { examples } from './examples.js';
+import { verifierKeyText } from './verifier-key.js';
 
 interface FairnessOpts {
   verifierKey: string;
@@ -50,14 +51,14 @@ export function registerFairnessCommands(program: Command): void {
     .option('--lang <lang>', 'language of the chart: zh-CN or en', 'zh-CN')
     .option('--top <n>', 'experts to list, most surprising first', '10')
     .option('--json', 'print the whole report as JSON')
-    .addHelpText('after', '\nExamples:\n  expert-draw fairness proofs/ --verifier-key keys/log-signer.vkey --svg fairness.svg\n  expert-draw fairness a.json b.json --verifier-key keys/log-signer.vkey --alpha 0.001 --json\n')
+    .addHelpText('after', examples('expert-draw fairness proofs/ --verifier-key keys/log-signer.vkey --svg fairness.svg', 'expert-draw fairness a.json b.json --verifier-key keys/log-signer.vkey --alpha 0.001 --json'))
     .action((paths: string[], opts: FairnessOpts) => {
       const alpha = Number(opts.alpha);
       if (!(alpha > 0 && alpha < 1)) throw new Error(`--alpha must be between 0 and 1, not ${opts.alpha}`);
       const top = Number(opts.top);
       if (!Number.isInteger(top) || top < 0) throw new Error(`--top must be a whole number, not ${opts.top}`);
       if (opts.lang !== 'zh-CN' && opts.lang !== 'en') throw new Error(`--lang must be zh-CN or en, not ${opts.lang}`);
-      const verifierKey = readVerifierKey(opts.verifierKey);
+      const verifierKey = verifierKeyText(opts.verifierKey, '');
       const draws: FairnessDraw[] = [];
       const refused: string[] = [];
       for (const file of bundleFiles(paths)) {

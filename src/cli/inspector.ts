@@ -1,15 +1,10 @@
-// What an inspector's commands share: the pinned verifier key, the log API over HTTP, and the folder of kept
+// What an inspector's commands share: the log API over HTTP, and the folder of kept
 // checkpoints (`log watch --keep DIR`, `proof verify --kept DIR`). The decisions are made by src/log/consistency.ts.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openCheckpoint, type Checkpoint } from '../log/checkpoint.js';
 import { proofFromHex } from '../log/consistency.js';
 import type { NoteVerifier } from '../log/note.js';
-
-/** A key string, or a file holding one (keys/log-signer.vkey). */
-export function readVerifierKey(value: string): string {
-  return existsSync(value) ? readFileSync(value, 'utf8').trim() : value.trim();
-}
 
 /** A checkpoint the inspector holds: its signed note as received, and what it says. */
 export interface KeptCheckpoint {

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { generateKeys } from '../instance-keys.js';
+import { examples } from './examples.js';
 
 export function registerKeyCommands(program: Command): void {
   const keys = program.command('keys').description('instance keys');
@@ -10,6 +11,10 @@ export function registerKeyCommands(program: Command): void {
     .description('create the log signing key, JWT signing key and sealing key pair (refuses to overwrite)')
     .option('--dir <dir>', 'keys folder (default: EXPERT_DRAW_KEYS_DIR or ./keys)')
     .option('--origin <origin>', 'log origin, the log signer key name (default: EXPERT_DRAW_LOG_ORIGIN)')
+    .addHelpText('after', examples(
+      'expert-draw keys generate --dir ./keys-prod --origin draw.example-centre.gov.cn/log',
+      'EXPERT_DRAW_KEYS_DIR=/etc/expert-draw/keys EXPERT_DRAW_LOG_ORIGIN=draw.example-centre.gov.cn/log expert-draw keys generate',
+    ))
     .action((opts: { dir?: string; origin?: string }) => {
       const config = loadConfig();
       const files = generateKeys(opts.dir ?? config.EXPERT_DRAW_KEYS_DIR, opts.origin ?? config.EXPERT_DRAW_LOG_ORIGIN);

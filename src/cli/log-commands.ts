@@ -1,19 +1,21 @@
 // `expert-draw log verify`: re-verifies a whole stored log and names the first index where it breaks.
 // `expert-draw log watch`: an inspector keeps the log's checkpoints and proves each new one consistent with them.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../config.js';
+import { loadConfig, type Config } from '../config.js';
 import { KEY_FILES } from '../instance-keys.js';
 import { NoteVerifier } from '../log/note.js';
 import { verifyLog } from '../log/verify.js';
 import { RedisStore } from '../store/redis-store.js';
-import { SQLITE_FILE } from '../store/open-store.js';
+import { redisConnection, SQLITE_FILE } from '../store/open-store.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
-import { LogApi, readVerifierKey } from './inspector.js';
+import { examples } from './examples.js';
+import { LogApi } from './inspector.js';
 import { watchPass } from './log-watch.js';
 import { progressBar } from './progress.js';
+import { verifierKeyText } from './verifier-key.js';
 
 interface VerifyOpts {
   dataDir?: string;
@@ -39,26 +41,50 @@ interface WatchOpts {
 const FORK_EXIT = 1;
 const ERROR_EXIT = 2;
 
+/**
+ * The store whose log is verified, as found: never a new, empty one. A data folder without the database, or a Redis
+ * prefix without a log, is refused, naming where it looked (a shell without EXPERT_DRAW_DATA_DIR looks in ./data).
+ */
+async function openLogStore(opts: VerifyOpts, config: Config): Promise<Store> {
+  const redis = opts.redis !== undefined || (opts.dataDir === undefined && config.EXPERT_DRAW_STORE === 'redis');
+  if (!redis) {
+    const dir = resolve(opts.dataDir ?? config.EXPERT_DRAW_DATA_DIR);
+    if (!existsSync(join(dir, SQLITE_FILE))) {
+      throw new Error(`no store in ${dir} (${SQLITE_FILE} is missing): give --data-dir, or set EXPERT_DRAW_DATA_DIR, to the service's data folder`);
+    }
+    return new SqliteStore({ file: join(dir, SQLITE_FILE) });
+  }
+  const prefix = opts.redisPrefix ?? config.EXPERT_DRAW_REDIS_PREFIX;
+  const store = await RedisStore.open({ connection: opts.redis !== undefined ? { url: opts.redis } : redisConnection(config), prefix, requireDurable: false });
+  if ((await store.logSize()) === 0) {
+    await store.close();
+    throw new Error(`no log under the Redis prefix "${prefix}"${opts.redis !== undefined ? ` at ${opts.redis}` : ''}: give --redis-prefix (EXPERT_DRAW_REDIS_PREFIX) of the service`);
+  }
+  return store;
+}
+
 export function registerLogCommands(program: Command): void {
   const log = program.command('log').description('audit log tools');
   log
     .command('verify')
     .description('re-verify the whole log: hash chain, tree, every checkpoint signature, consistency between checkpoints')
     .option('--data-dir <dir>', 'SQLite data folder (default: EXPERT_DRAW_DATA_DIR or ./data)')
-    .option('--redis <url>', 'verify the log in this Redis instead')
+    .option('--redis <url>', 'verify the log in this Redis (default when EXPERT_DRAW_STORE=redis: the configured Redis)')
     .option('--redis-prefix <prefix>', 'Redis key prefix (default: EXPERT_DRAW_REDIS_PREFIX or expert-draw:)')
     .option('--keys-dir <dir>', `folder holding ${KEY_FILES.logVerifier} (default: EXPERT_DRAW_KEYS_DIR or ./keys)`)
-    .option('--verifier-key <key>', 'the log verifier key (name+id+key) instead of the keys folder')
+    .option('--verifier-key <key>', `the log verifier key (name+id+key), or a file holding it (${KEY_FILES.logVerifier}), instead of the keys folder`)
     .option('--origin <origin>', 'checkpoint origin (default: EXPERT_DRAW_LOG_ORIGIN)')
     .option('--quiet', 'no progress bar')
+    .addHelpText('after', examples(
+      'expert-draw log verify                                   # in the service\'s folder: ./data and ./keys',
+      'expert-draw log verify --data-dir /var/lib/expert-draw --keys-dir /etc/expert-draw/keys',
+      'expert-draw log verify --redis redis://:secret@10.0.0.7:6379 --verifier-key log-signer.vkey --origin draw.example-centre.gov.cn/log',
+    ))
     .action(async (opts: VerifyOpts) => {
       const config = loadConfig();
-      const verifierKey = opts.verifierKey ?? readFileSync(join(opts.keysDir ?? config.EXPERT_DRAW_KEYS_DIR, KEY_FILES.logVerifier), 'utf8').trim();
-      const verifier = NoteVerifier.fromKey(verifierKey);
+      const verifier = NoteVerifier.fromKey(verifierKeyText(opts.verifierKey, opts.keysDir ?? config.EXPERT_DRAW_KEYS_DIR));
       const origin = opts.origin ?? config.EXPERT_DRAW_LOG_ORIGIN;
-      const store: Store = opts.redis
-        ? await RedisStore.open({ connection: { url: opts.redis }, prefix: opts.redisPrefix ?? config.EXPERT_DRAW_REDIS_PREFIX, requireDurable: false })
-        : new SqliteStore({ file: join(opts.dataDir ?? config.EXPERT_DRAW_DATA_DIR, SQLITE_FILE) });
+      const store = await openLogStore(opts, config);
       const bar = opts.quiet ? null : progressBar('verifying');
       const started = performance.now();
       try {
@@ -86,8 +112,12 @@ export function registerLogCommands(program: Command): void {
     .option('--token <token>', 'an inspector’s or supervisor’s access token (default: EXPERT_DRAW_TOKEN)')
     .option('--once', 'one pass, then exit: 0 kept or unchanged, 1 fork, 2 could not decide')
     .option('--interval <seconds>', 'seconds between passes', '60')
+    .addHelpText('after', examples(
+      'expert-draw log watch --url https://draw.example-centre.gov.cn --keep kept --verifier-key keys/log-signer.vkey',
+      'EXPERT_DRAW_TOKEN=… expert-draw log watch --url https://draw.example-centre.gov.cn --keep kept --verifier-key keys/log-signer.vkey --once',
+    ))
     .action(async (opts: WatchOpts) => {
-      const verifier = NoteVerifier.fromKey(readVerifierKey(opts.verifierKey));
+      const verifier = NoteVerifier.fromKey(verifierKeyText(opts.verifierKey, ''));
       const interval = Number(opts.interval);
       if (!(interval > 0)) throw new Error('--interval must be a positive number of seconds');
       const watch = {

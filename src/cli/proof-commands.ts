@@ -1,13 +1,16 @@
 // `expert-draw proof verify`: an inspector checks a disclosed draw's proof bundle offline against the pinned log key,
 // and with --kept against the checkpoints they kept (the consistency proofs fetched from the log API with --url).
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { chainOfInfo, type BeaconChain } from '../beacon/chains.js';
 import { openCheckpoint } from '../log/checkpoint.js';
 import { proofsToRelate } from '../log/consistency.js';
 import { NoteVerifier } from '../log/note.js';
 import { DrawProofBundle, verifyDrawProof, type CheckStatus, type DrawProofReport, type KeptInput } from '../verify/draw-proof.js';
-import { LogApi, readKept, readVerifierKey } from './inspector.js';
+import { examples } from './examples.js';
+import { LogApi, readKept } from './inspector.js';
+import { verifierKeyText } from './verifier-key.js';
 
 interface VerifyOpts {
   verifierKey: string;
@@ -34,13 +37,14 @@ function readBundle(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
-  } catch {
-    throw new Error(`cannot read the proof bundle ${file}`);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ENOENT' ? `the proof bundle ${resolve(file)} does not exist` : `cannot read the proof bundle ${resolve(file)} (${code ?? 'error'})`);
   }
   try {
     return JSON.parse(text);
   } catch {
-    throw new Error(`${file} is not JSON`);
+    throw new Error(`${resolve(file)} is not JSON: save the answer of GET /v1/draws/{id}/proof as it came`);
   }
 }
 
@@ -81,9 +85,16 @@ export function registerProofCommands(program: Command): void {
     .option('--kept <dir>', 'checkpoints you kept (expert-draw log watch --keep): the bundle’s must be one history with them')
     .option('--url <url>', 'with --kept: the service whose log API gives the consistency proofs between the bundle’s checkpoint and the kept ones')
     .option('--token <token>', 'with --url: an inspector’s or supervisor’s access token (default: EXPERT_DRAW_TOKEN)')
+    .addHelpText('after', examples(
+      'curl -s "$B/v1/draws/$DRAW/proof" -H "Authorization: Bearer $TOKEN" -o proof.json',
+      'expert-draw proof verify proof.json --verifier-key keys/log-signer.vkey',
+      'expert-draw proof verify proof.json --verifier-key "draw.example-centre.gov.cn/log+1a2b3c4d+…" --json',
+      'expert-draw proof verify proof.json --verifier-key keys/log-signer.vkey --kept kept --url https://draw.example-centre.gov.cn',
+    ))
     .action(async (file: string, opts: VerifyOpts) => {
+      // The key first: a wrong key is the inspector's to fix before any bundle is read.
+      const verifierKey = verifierKeyText(opts.verifierKey, '');
       const bundle = readBundle(file);
-      const verifierKey = readVerifierKey(opts.verifierKey);
       const origin = opts.origin ?? NoteVerifier.fromKey(verifierKey).name;
       const kept = opts.kept === undefined ? undefined : await keptInput(bundle, opts.kept, NoteVerifier.fromKey(verifierKey), origin, opts);
       const report = verifyDrawProof(bundle, { verifierKey, origin, ...(kept ? { kept } : {}), beaconChains: opts.beaconChain.map(readBeaconChain) });

@@ -5,6 +5,7 @@ import { tokenSigner } from '../auth/tokens.js';
 import { loadConfig } from '../config.js';
 import { loadKeys } from '../instance-keys.js';
 import { siteId } from './ca-commands.js';
+import { examples } from './examples.js';
 
 /** 30s, 15m, 8h, 1d → seconds. */
 export function parseTtl(text: string): number {
@@ -27,6 +28,11 @@ export function registerTokenCommands(program: Command): void {
     .option('--subject <who>', 'who holds the token', 'cli')
     .option('--ttl <duration>', 'lifetime, e.g. 15m, 8h', parseTtl, 8 * 3600)
     .option('--keys-dir <dir>', 'keys folder (default: EXPERT_DRAW_KEYS_DIR or ./keys)')
+    .addHelpText('after', examples(
+      'expert-draw token issue --role admin --subject integration --ttl 1h',
+      'expert-draw token issue --role checkin --subject desk-1            # a check-in terminal',
+      'expert-draw token issue --role site --site S1 --subject s1-system   # a remote site\'s system',
+    ))
     .action((opts: { role: Role; site?: string; subject: string; ttl: number; keysDir?: string }) => {
       const config = loadConfig();
       const problem = siteCombinationError(opts.role, opts.site);

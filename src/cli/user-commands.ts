@@ -2,13 +2,16 @@
 // manages everyone else through the API. The first password is read from standard input, asked for without echo, or
 // generated and printed once; the user must change it at the first login either way.
 import { randomInt } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { InvalidArgumentError, type Command } from 'commander';
 import { passwordProblem } from '../auth/passwords.js';
 import { ROLES, Role } from '../auth/roles.js';
 import { loadConfig } from '../config.js';
 import { openContext } from '../open-context.js';
+import { SQLITE_FILE } from '../store/open-store.js';
 import { siteId } from './ca-commands.js';
+import { examples } from './examples.js';
 
 /** No 0/O, 1/l/I: the password is read aloud or copied from paper. 16 of 56 characters: about 93 bits. */
 const ALPHABET = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -60,12 +63,20 @@ export function registerUserCommands(program: Command): void {
     })
     .option('--site <site>', 'a registered site, for site users and a site\'s check-in desk', siteId)
     .option('--generate', 'generate the first password and print it (only it) on standard output, once')
+    .addHelpText('after', examples(
+      'expert-draw users add --role admin --username admin --name 系统管理员 --generate',
+      'expert-draw users add --role supervisor --username sup-li --name 李监督         # asks for the first password',
+      'ADMIN_PW=$(expert-draw users add --role admin --username admin --name 管理员 --generate)',
+    ))
     .action(async (opts: { username: string; name: string; role: Role; site?: string; generate?: boolean }) => {
       const { password, generated } = await firstPassword(opts.generate === true);
-      const opened = await openContext(loadConfig());
+      const config = loadConfig();
+      // A shell in another folder would make a store (and development keys) of its own: say which ones were used.
+      const opened = await openContext(config, (files) => console.error(`generated development keys in ${resolve(dirname(files[0]!))}`));
+      const store = config.EXPERT_DRAW_STORE === 'sqlite' ? resolve(config.EXPERT_DRAW_DATA_DIR, SQLITE_FILE) : `Redis, prefix ${config.EXPERT_DRAW_REDIS_PREFIX}`;
       try {
         const user = await opened.ctx.users.create({ username: opts.username, displayName: opts.name, role: opts.role, site: opts.site ?? null, password }, 'cli');
-        console.error(`created ${user.role} ${user.username} (${user.id}); the first password must be changed at the first login`);
+        console.error(`created ${user.role} ${user.username} (${user.id}) in ${store}; the first password must be changed at the first login`);
         if (generated) console.log(password);
       } finally {
         await opened.close();

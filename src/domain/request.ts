@@ -18,7 +18,7 @@ export const DrawGroup = z
     specialty: SpecialtyCode,
     count: z.int().min(1).max(50).describe('Experts to select for this group'),
     alternates: z.int().min(0).max(50).optional().describe('Ranked alternates; never fewer than the policy minimum'),
-    regions: RegionFilter.optional(),
+    regions: RegionFilter.optional().describe('Regions to draw from or leave out (异地)'),
   })
   .strict();
 

@@ -25,7 +25,7 @@ const Health = z.object({
   status: z.enum(['ok', 'degraded', 'unavailable']).describe('degraded: the audit log failed its self-check, draws are refused; unavailable: see /readyz'),
   store: z.enum(['sqlite', 'redis']).describe('Store in use'),
   logSize: z.int().describe('Entries in the audit log'),
-  logBreak: z.object({ index: z.int(), reason: z.string() }).nullable().describe('Where the log stops matching itself, if it does'),
+  logBreak: z.object({ index: z.int().describe('First index that does not match'), reason: z.string().describe('What does not match') }).nullable().describe('Where the log stops matching itself, if it does'),
 });
 
 /** Under-pressure's load shedding does not apply: an overloaded instance is still alive, and says if it is ready. */
@@ -57,7 +57,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/health',
-    { config: unshed, schema: { summary: 'Service health (summary; /livez and /readyz are what orchestrators should ask)', tags: ['service'], response: { 200: Health, 503: Health } } },
+    { config: unshed, schema: { summary: 'Service health (summary; /livez and /readyz are what orchestrators should ask)', description: 'No token. ok; degraded while the audit log failed its self-check (draws refused); unavailable and 503 while the store is unreachable or the data volume is full. Kept for existing clients.', tags: ['service'], response: { 200: Health, 503: Health } } },
     async (_request, reply) => {
       const { store, auditLog, readiness } = app.ctx;
       const { checks } = await readiness.check();

@@ -6,10 +6,10 @@ import { DRAW_STATES, type DrawRecord } from '../records/draws.js';
 
 export const DrawView = z
   .object({
-    drawId: z.string(),
+    drawId: z.string().describe('Draw id'),
     projectId: ProjectId,
-    kind: z.enum(['scheduled', 'immediate']),
-    state: z.enum(DRAW_STATES),
+    kind: z.enum(['scheduled', 'immediate']).describe('scheduled (before bid opening, by the scheduler) or immediate (asked for)'),
+    state: z.enum(DRAW_STATES).describe('committed → drawn; failed (could not fill a group), aborted (cut between commit and result)'),
     poolVersion: z.int().describe('Pool version the candidates came from'),
     assurance: z.enum(['beacon', 'witnessed', 'operator']).describe('What made the seed (docs/draw-proof.md §11)'),
     commitIndex: z.int().describe('Log index of the commit entry'),
@@ -17,8 +17,17 @@ export const DrawView = z
     resultIndex: z.int().nullable().describe('Log index of the result entry'),
     resultHash: z.string().nullable().describe('SHA-256(salt ‖ JCS(result)): the sealed result’s commitment'),
     revealIndex: z.int().optional().describe('Log index of the reveal entry, once disclosed'),
-    groups: z.array(z.object({ specialty: z.string(), count: z.int(), alternates: z.int(), eligibleCount: z.int() })),
-    failure: z.object({ code: z.string(), message: z.string() }).nullable(),
+    groups: z
+      .array(
+        z.object({
+          specialty: z.string().describe('Specialty code'),
+          count: z.int().describe('Experts selected'),
+          alternates: z.int().describe('Ranked alternates drawn with them'),
+          eligibleCount: z.int().describe('Candidates left after the recusal rules'),
+        }),
+      )
+      .describe('Per group: counts only'),
+    failure: z.object({ code: z.string().describe('Error code'), message: z.string().describe('Why, for a person') }).nullable().describe('Why the draw failed, if it did'),
     calls: z
       .record(z.string(), z.int())
       .nullable()
@@ -47,7 +56,7 @@ export const DrawView = z
       .object({ chain: z.string().describe('drand chain hash'), round: z.int().describe('drand round') })
       .optional()
       .describe('A beacon draw: the drand round its commit names, published after the commit (the result entry holds its signature)'),
-    createdAt: z.string(),
+    createdAt: z.string().describe('When the draw committed (or failed before a commit)'),
   })
   .describe('Draw status: never an expert identity');
 

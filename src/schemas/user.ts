@@ -13,21 +13,21 @@ export const UserView = z
   .object({
     id: UserId,
     username: z.string().describe('Login name, lower case'),
-    displayName: z.string(),
+    displayName: z.string().describe('The name colleagues know the user by'),
     role: Role,
     site: SiteId.nullable().describe('Site of a site or checkin user; null: the centre'),
     state: z.enum(USER_STATES).describe('active, or disabled (cannot log in; every session ended)'),
     mustChangePassword: z.boolean().describe('A first or reset password: only the session routes answer until it is changed'),
-    revision: z.int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+    revision: z.int().describe('Revision of the account, raised by every change'),
+    createdAt: z.string().describe('When the account was made'),
+    updatedAt: z.string().describe('When it last changed'),
   })
   .describe('A staff account');
 
 export const SessionTokens = z
   .object({
     accessToken: z.string().describe('EdDSA JWT: send as `Authorization: Bearer …`'),
-    tokenType: z.literal('Bearer'),
+    tokenType: z.literal('Bearer').describe('Always Bearer'),
     expiresIn: z.int().describe('Seconds the access token lives; refresh before'),
     refreshToken: z.string().describe('Single use: POST /v1/session/refresh returns a new pair; a used one presented again ends the session'),
     refreshExpiresAt: z.string().describe('Use the refresh token before then (idle timeout)'),

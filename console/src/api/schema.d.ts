@@ -7,7 +7,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Service health (summary; /livez and /readyz are what orchestrators should ask) */
+        /**
+         * Service health (summary; /livez and /readyz are what orchestrators should ask)
+         * @description No token. ok; degraded while the audit log failed its self-check (draws refused); unavailable and 503 while the store is unreachable or the data volume is full. Kept for existing clients.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -26,7 +29,9 @@ export interface paths {
                         "application/json": {
                             /** @description Where the log stops matching itself, if it does */
                             logBreak: {
+                                /** @description First index that does not match */
                                 index: number;
+                                /** @description What does not match */
                                 reason: string;
                             } | null;
                             /** @description Entries in the audit log */
@@ -53,7 +58,9 @@ export interface paths {
                         "application/json": {
                             /** @description Where the log stops matching itself, if it does */
                             logBreak: {
+                                /** @description First index that does not match */
                                 index: number;
+                                /** @description What does not match */
                                 reason: string;
                             } | null;
                             /** @description Entries in the audit log */
@@ -505,14 +512,19 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Bid opening time of the project */
                             bidOpeningAt: string;
+                            /** @description Expert id */
                             expertId: string;
+                            /** @description Group index, in request order */
                             group: number;
                             /** @description Name, for the desk to compare with the ID card */
                             name: string;
+                            /** @description Seat within the group */
                             seat: number;
                             /** @description Group the expert evaluates in */
                             specialty: string;
+                            /** @description Evaluation venue */
                             venue: string | null;
                         };
                     };
@@ -530,7 +542,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -554,7 +566,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -578,7 +590,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -602,7 +614,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -626,7 +638,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -650,7 +662,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -674,7 +686,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -698,7 +710,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -759,6 +771,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description This page of draws */
                             items: {
                                 /**
                                  * @description What made the seed (docs/draw-proof.md §11)
@@ -801,19 +814,32 @@ export interface paths {
                                 commitIndex: number;
                                 /** @description Its RFC 9162 leaf hash */
                                 commitLeafHash: string;
+                                /** @description When the draw committed (or failed before a commit) */
                                 createdAt: string;
+                                /** @description Draw id */
                                 drawId: string;
+                                /** @description Why the draw failed, if it did */
                                 failure: {
+                                    /** @description Error code */
                                     code: string;
+                                    /** @description Why, for a person */
                                     message: string;
                                 } | null;
+                                /** @description Per group: counts only */
                                 groups: {
+                                    /** @description Ranked alternates drawn with them */
                                     alternates: number;
+                                    /** @description Experts selected */
                                     count: number;
+                                    /** @description Candidates left after the recusal rules */
                                     eligibleCount: number;
+                                    /** @description Specialty code */
                                     specialty: string;
                                 }[];
-                                /** @enum {string} */
+                                /**
+                                 * @description scheduled (before bid opening, by the scheduler) or immediate (asked for)
+                                 * @enum {string}
+                                 */
                                 kind: "scheduled" | "immediate";
                                 /** @description Pool version the candidates came from */
                                 poolVersion: number;
@@ -829,7 +855,10 @@ export interface paths {
                                 site?: string;
                                 /** @description SHA-256 fingerprint of the site certificate the result was sealed to */
                                 siteFingerprint?: string;
-                                /** @enum {string} */
+                                /**
+                                 * @description committed → drawn; failed (could not fill a group), aborted (cut between commit and result)
+                                 * @enum {string}
+                                 */
                                 state: "committed" | "drawn" | "failed" | "aborted";
                                 /** @description Earlier draw of the project this one follows */
                                 supersedes: string | null;
@@ -852,7 +881,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -876,7 +905,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -900,7 +929,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -924,7 +953,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -948,7 +977,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -972,7 +1001,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1064,19 +1093,32 @@ export interface paths {
                             commitIndex: number;
                             /** @description Its RFC 9162 leaf hash */
                             commitLeafHash: string;
+                            /** @description When the draw committed (or failed before a commit) */
                             createdAt: string;
+                            /** @description Draw id */
                             drawId: string;
+                            /** @description Why the draw failed, if it did */
                             failure: {
+                                /** @description Error code */
                                 code: string;
+                                /** @description Why, for a person */
                                 message: string;
                             } | null;
+                            /** @description Per group: counts only */
                             groups: {
+                                /** @description Ranked alternates drawn with them */
                                 alternates: number;
+                                /** @description Experts selected */
                                 count: number;
+                                /** @description Candidates left after the recusal rules */
                                 eligibleCount: number;
+                                /** @description Specialty code */
                                 specialty: string;
                             }[];
-                            /** @enum {string} */
+                            /**
+                             * @description scheduled (before bid opening, by the scheduler) or immediate (asked for)
+                             * @enum {string}
+                             */
                             kind: "scheduled" | "immediate";
                             /** @description Pool version the candidates came from */
                             poolVersion: number;
@@ -1092,7 +1134,10 @@ export interface paths {
                             site?: string;
                             /** @description SHA-256 fingerprint of the site certificate the result was sealed to */
                             siteFingerprint?: string;
-                            /** @enum {string} */
+                            /**
+                             * @description committed → drawn; failed (could not fill a group), aborted (cut between commit and result)
+                             * @enum {string}
+                             */
                             state: "committed" | "drawn" | "failed" | "aborted";
                             /** @description Earlier draw of the project this one follows */
                             supersedes: string | null;
@@ -1112,7 +1157,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1136,7 +1181,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1160,7 +1205,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1184,7 +1229,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1208,7 +1253,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1232,7 +1277,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1256,7 +1301,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1353,19 +1398,32 @@ export interface paths {
                             commitIndex: number;
                             /** @description Its RFC 9162 leaf hash */
                             commitLeafHash: string;
+                            /** @description When the draw committed (or failed before a commit) */
                             createdAt: string;
+                            /** @description Draw id */
                             drawId: string;
+                            /** @description Why the draw failed, if it did */
                             failure: {
+                                /** @description Error code */
                                 code: string;
+                                /** @description Why, for a person */
                                 message: string;
                             } | null;
+                            /** @description Per group: counts only */
                             groups: {
+                                /** @description Ranked alternates drawn with them */
                                 alternates: number;
+                                /** @description Experts selected */
                                 count: number;
+                                /** @description Candidates left after the recusal rules */
                                 eligibleCount: number;
+                                /** @description Specialty code */
                                 specialty: string;
                             }[];
-                            /** @enum {string} */
+                            /**
+                             * @description scheduled (before bid opening, by the scheduler) or immediate (asked for)
+                             * @enum {string}
+                             */
                             kind: "scheduled" | "immediate";
                             /** @description Pool version the candidates came from */
                             poolVersion: number;
@@ -1381,7 +1439,10 @@ export interface paths {
                             site?: string;
                             /** @description SHA-256 fingerprint of the site certificate the result was sealed to */
                             siteFingerprint?: string;
-                            /** @enum {string} */
+                            /**
+                             * @description committed → drawn; failed (could not fill a group), aborted (cut between commit and result)
+                             * @enum {string}
+                             */
                             state: "committed" | "drawn" | "failed" | "aborted";
                             /** @description Earlier draw of the project this one follows */
                             supersedes: string | null;
@@ -1401,7 +1462,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1425,7 +1486,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1449,7 +1510,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1473,7 +1534,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1497,7 +1558,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1521,7 +1582,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1545,7 +1606,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1569,7 +1630,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1618,14 +1679,23 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description The draw */
                             drawId: string;
+                            /** @description Every seat with the expert holding it now */
                             seats: {
+                                /** @description Expert id */
                                 expertId: string;
+                                /** @description Group index, in request order */
                                 group: number;
+                                /** @description Expert name */
                                 name: string;
+                                /** @description Rank in the group’s draw order of the expert holding the seat (beyond count: an alternate promoted) */
                                 rank: number;
+                                /** @description Seat within the group */
                                 seat: number;
+                                /** @description Specialty code of the group */
                                 specialty: string;
+                                /** @description The seat’s call: calling, accepted, checked-in, … */
                                 state: string;
                             }[];
                         };
@@ -1644,7 +1714,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1668,7 +1738,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1692,7 +1762,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1716,7 +1786,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1740,7 +1810,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1764,7 +1834,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1788,7 +1858,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1812,7 +1882,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1863,44 +1933,63 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description The draw.commit entry */
                             commit: {
                                 /** @description The entry’s exact bytes (RFC 8785 JSON) */
                                 entry: string;
+                                /** @description Inclusion proof against the checkpoint */
                                 inclusion: {
                                     /** @description Signed checkpoint (C2SP signed note) */
                                     checkpoint: string;
+                                    /** @description Inclusion path, hex, leaf to root (RFC 9162 §2.1.3) */
                                     hashes: string[];
+                                    /** @description Leaf index */
                                     index: number;
+                                    /** @description RFC 9162 leaf hash of the entry, hex */
                                     leafHash: string;
+                                    /** @description Tree size of the checkpoint */
                                     treeSize: number;
                                 };
                                 /** @description Log index */
                                 index: number;
                             };
+                            /** @description The draw */
                             drawId: string;
+                            /** @description The draw.result entry */
                             result: {
                                 /** @description The entry’s exact bytes (RFC 8785 JSON) */
                                 entry: string;
+                                /** @description Inclusion proof against the checkpoint */
                                 inclusion: {
                                     /** @description Signed checkpoint (C2SP signed note) */
                                     checkpoint: string;
+                                    /** @description Inclusion path, hex, leaf to root (RFC 9162 §2.1.3) */
                                     hashes: string[];
+                                    /** @description Leaf index */
                                     index: number;
+                                    /** @description RFC 9162 leaf hash of the entry, hex */
                                     leafHash: string;
+                                    /** @description Tree size of the checkpoint */
                                     treeSize: number;
                                 };
                                 /** @description Log index */
                                 index: number;
                             };
+                            /** @description The draw.reveal entry */
                             reveal: {
                                 /** @description The entry’s exact bytes (RFC 8785 JSON) */
                                 entry: string;
+                                /** @description Inclusion proof against the checkpoint */
                                 inclusion: {
                                     /** @description Signed checkpoint (C2SP signed note) */
                                     checkpoint: string;
+                                    /** @description Inclusion path, hex, leaf to root (RFC 9162 §2.1.3) */
                                     hashes: string[];
+                                    /** @description Leaf index */
                                     index: number;
+                                    /** @description RFC 9162 leaf hash of the entry, hex */
                                     leafHash: string;
+                                    /** @description Tree size of the checkpoint */
                                     treeSize: number;
                                 };
                                 /** @description Log index */
@@ -1922,7 +2011,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1946,7 +2035,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1970,7 +2059,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1994,7 +2083,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2018,7 +2107,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2042,7 +2131,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2066,7 +2155,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2090,7 +2179,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2145,18 +2234,30 @@ export interface paths {
                         "application/json": {
                             /** @description AES-256-GCM box; the data key wrapped to each recipient */
                             box: {
+                                /** @description Content cipher (AES-256-GCM) */
                                 alg: string;
+                                /** @description Sealed content, base64 */
                                 ciphertext: string;
+                                /** @description The data key, wrapped to each recipient */
                                 keys: {
+                                    /** @description Key wrapping algorithm */
                                     alg: string;
+                                    /** @description Ephemeral public key (X25519 recipients) */
                                     ephemeral?: string;
+                                    /** @description Whose key the data key is wrapped to */
                                     recipient: string;
+                                    /** @description The wrapped data key, base64 */
                                     wrapped: string;
                                 }[];
                             };
+                            /** @description The draw */
                             drawId: string;
-                            /** @enum {string} */
+                            /**
+                             * @description Format of this file
+                             * @enum {string}
+                             */
                             format: "expert-draw/sealed-result/v1";
+                            /** @description Its project */
                             projectId: string;
                             /** @description The site this file is for */
                             recipient: string;
@@ -2180,7 +2281,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2204,7 +2305,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2228,7 +2329,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2252,7 +2353,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2276,7 +2377,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2300,7 +2401,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2324,7 +2425,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2348,7 +2449,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2404,9 +2505,13 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Approvals given so far, within the approval window */
                             approvals: {
+                                /** @description When, ISO 8601 */
                                 at: string;
+                                /** @description User id of the approver */
                                 by: string;
+                                /** @description operator or supervisor */
                                 role: string;
                             }[];
                             /** @description True once both approvals are in */
@@ -2427,7 +2532,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2451,7 +2556,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2475,7 +2580,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2499,7 +2604,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2523,7 +2628,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2547,7 +2652,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2571,7 +2676,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2595,7 +2700,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2656,6 +2761,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description This page of experts, by id */
                             items: {
                                 /** @description Current employer, as a unified social credit code */
                                 employer: string;
@@ -2740,7 +2846,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2764,7 +2870,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2788,7 +2894,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2812,7 +2918,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2836,7 +2942,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2860,7 +2966,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3052,7 +3158,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3076,7 +3182,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3100,7 +3206,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3124,7 +3230,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3148,7 +3254,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3172,7 +3278,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3196,7 +3302,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3325,7 +3431,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3349,7 +3455,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3373,7 +3479,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3397,7 +3503,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3421,7 +3527,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3445,7 +3551,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3469,7 +3575,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3508,6 +3614,7 @@ export interface paths {
                         employer?: string;
                         /** @description Administrative division code (行政区划代码), 6 digits */
                         region?: string;
+                        /** @description The expert’s specialty codes, replacing the old ones */
                         specialties?: string[];
                     };
                 };
@@ -3600,7 +3707,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3624,7 +3731,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3648,7 +3755,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3672,7 +3779,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3696,7 +3803,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3720,7 +3827,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3744,7 +3851,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3768,7 +3875,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3808,6 +3915,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Dates the expert cannot evaluate, replacing the old list */
                         unavailable: string[];
                     };
                 };
@@ -3900,7 +4008,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3924,7 +4032,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3948,7 +4056,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3972,7 +4080,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3996,7 +4104,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4020,7 +4128,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4044,7 +4152,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4068,7 +4176,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4113,6 +4221,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Declared relations (positions, relatives), replacing the old list */
                         relations: ({
                             /**
                              * @description Held by the expert, or by a close relative of the expert
@@ -4236,7 +4345,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4260,7 +4369,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4284,7 +4393,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4308,7 +4417,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4332,7 +4441,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4356,7 +4465,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4380,7 +4489,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4404,7 +4513,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4557,7 +4666,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4581,7 +4690,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4605,7 +4714,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4629,7 +4738,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4653,7 +4762,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4677,7 +4786,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4701,7 +4810,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4725,7 +4834,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4776,7 +4885,15 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            /** @description The pool file, UTF-8. text/csv: a header line, then one expert per line. JSON lines (application/x-ndjson): one expert per line as `expert-draw pool generate --with-personal` writes it — id, specialties, region, employer, status, relations, and personal {name, phone, idNumber}. Bad rows are answered with their line numbers. */
+            requestBody: {
+                content: {
+                    "application/jsonl": string;
+                    "application/x-jsonlines": string;
+                    "application/x-ndjson": string;
+                    "text/csv": string;
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -4811,6 +4928,7 @@ export interface paths {
                                 changed: {
                                     /** @description Attributes that differ; `personal` for name, phone or ID number (never shown) */
                                     changes: string[];
+                                    /** @description Expert id */
                                     id: string;
                                 }[];
                                 /** @description Nothing was stored: this is what the file would do */
@@ -4838,7 +4956,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4862,7 +4980,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4886,7 +5004,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4910,7 +5028,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4934,7 +5052,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "PAYLOAD_TOO_LARGE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4958,7 +5076,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNSUPPORTED_MEDIA_TYPE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4982,7 +5100,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5006,7 +5124,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5030,7 +5148,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5054,7 +5172,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5122,7 +5240,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5146,7 +5264,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5170,7 +5288,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5194,7 +5312,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5218,7 +5336,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5273,6 +5391,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Signed checkpoints, by tree size */
                             items: {
                                 /** @description C2SP signed note around a tlog-checkpoint body: origin, tree size, base64 root, then the log key’s signature */
                                 note: string;
@@ -5297,7 +5416,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5321,7 +5440,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5345,7 +5464,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5369,7 +5488,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5393,7 +5512,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5417,7 +5536,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5488,7 +5607,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5512,7 +5631,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5536,7 +5655,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5560,7 +5679,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5584,7 +5703,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5608,7 +5727,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5632,7 +5751,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5689,11 +5808,13 @@ export interface paths {
                         "application/json": {
                             /** @description C2SP signed note around a tlog-checkpoint body: origin, tree size, base64 root, then the log key’s signature */
                             fromCheckpoint: string | null;
+                            /** @description The older tree size */
                             fromSize: number;
                             /** @description The proof, in RFC 9162 order */
                             hashes: string[];
                             /** @description C2SP signed note around a tlog-checkpoint body: origin, tree size, base64 root, then the log key’s signature */
                             toCheckpoint: string | null;
+                            /** @description The newer tree size */
                             toSize: number;
                         };
                     };
@@ -5711,7 +5832,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5735,7 +5856,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5759,7 +5880,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5783,7 +5904,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5807,7 +5928,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5831,7 +5952,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5855,7 +5976,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5912,6 +6033,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description The entries, in log order */
                             items: {
                                 /** @description The entry’s exact bytes: RFC 8785 canonical JSON of {payload, prev, time, type} */
                                 entry: string;
@@ -5938,7 +6060,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5962,7 +6084,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5986,7 +6108,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6010,7 +6132,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6034,7 +6156,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6058,7 +6180,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6082,7 +6204,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6141,9 +6263,11 @@ export interface paths {
                             checkpoint: string | null;
                             /** @description The audit path, leaf to root */
                             hashes: string[];
+                            /** @description Log index of the entry proved */
                             index: number;
                             /** @description The entry’s leaf hash */
                             leafHash: string;
+                            /** @description Size of the tree the proof is to */
                             treeSize: number;
                         };
                     };
@@ -6161,7 +6285,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6185,7 +6309,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6209,7 +6333,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6233,7 +6357,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6257,7 +6381,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6281,7 +6405,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6305,7 +6429,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6363,6 +6487,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description The entries, in log order */
                             items: {
                                 /** @description The entry’s exact bytes: RFC 8785 canonical JSON of {payload, prev, time, type} */
                                 entry: string;
@@ -6391,7 +6516,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6415,7 +6540,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6439,7 +6564,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6463,7 +6588,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6487,7 +6612,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6511,7 +6636,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6535,7 +6660,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6606,7 +6731,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6630,7 +6755,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6654,7 +6779,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6678,7 +6803,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6702,7 +6827,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6726,7 +6851,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6750,7 +6875,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6813,7 +6938,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6837,7 +6962,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6861,7 +6986,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6885,7 +7010,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6909,7 +7034,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6933,7 +7058,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6957,7 +7082,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7023,30 +7148,45 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description This page of projects */
                             items: {
+                                /** @description Tendering agency (招标代理), unified social credit code */
                                 agency: string | null;
+                                /** @description Bid opening time */
                                 bidOpeningAt: string;
                                 /** @description When the scheduled draw is due, UTC: the listing’s order */
                                 drawAt: string;
                                 /** @description Latest draw of the project */
                                 drawId: string | null;
+                                /** @description The groups requested */
                                 groups: {
+                                    /** @description Experts to select */
                                     count: number;
+                                    /** @description Specialty code */
                                     specialty: string;
                                 }[];
                                 /** @description Project (tender) id as registered by the trading centre */
                                 id: string;
+                                /** @description Minutes before bid opening the draw runs */
                                 leadTimeMinutes: number;
+                                /** @description Project name */
                                 name: string | null;
+                                /** @description Region code of the project */
                                 region: string;
+                                /** @description Revision of the project */
                                 revision: number;
                                 /** @description Remote evaluation site the project belongs to; null: the centre’s own */
                                 site: string | null;
-                                /** @enum {string} */
+                                /**
+                                 * @description scheduled → drawing → drawn; or missed, failed, cancelled
+                                 * @enum {string}
+                                 */
                                 state: "scheduled" | "drawing" | "drawn" | "missed" | "cancelled" | "failed";
                                 /** @description Tenderer (招标人), unified social credit code */
                                 tenderer: string;
+                                /** @description When it last changed */
                                 updatedAt: string;
+                                /** @description Evaluation venue */
                                 venue: string | null;
                             }[];
                             /** @description Pass as `cursor` for the next page; null: this was the last */
@@ -7067,7 +7207,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7091,7 +7231,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7115,7 +7255,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7139,7 +7279,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7163,7 +7303,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7187,7 +7327,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7250,6 +7390,7 @@ export interface paths {
                             alternates?: number;
                             /** @description Experts to select for this group */
                             count: number;
+                            /** @description Regions to draw from or leave out (异地) */
                             regions?: {
                                 /** @description No expert whose region starts with one of these */
                                 exclude?: string[];
@@ -7305,8 +7446,11 @@ export interface paths {
                             drawId: string | null;
                             /** @description Bidders recorded after registration */
                             knownBidders?: string[];
+                            /** @description Minutes before bid opening the draw runs */
                             leadTimeMinutes: number;
+                            /** @description Project name */
                             name: string | null;
+                            /** @description The project as registered */
                             project: {
                                 /**
                                  * @description Tendering agency (招标代理); null when the tenderer runs the tender itself
@@ -7340,6 +7484,7 @@ export interface paths {
                                 /** @description Tenderer (招标人) */
                                 tenderer: string;
                             };
+                            /** @description The experts it needs */
                             request: {
                                 /** @description Groups, drawn in this order */
                                 groups: {
@@ -7347,6 +7492,7 @@ export interface paths {
                                     alternates?: number;
                                     /** @description Experts to select for this group */
                                     count: number;
+                                    /** @description Regions to draw from or leave out (异地) */
                                     regions?: {
                                         /** @description No expert whose region starts with one of these */
                                         exclude?: string[];
@@ -7364,6 +7510,7 @@ export interface paths {
                                  */
                                 tendererRepresentatives: number;
                             };
+                            /** @description Revision of the project, raised by every change */
                             revision: number;
                             /** @description Remote evaluation site the project belongs to (its draw is sealed to the site too) */
                             site?: string | null;
@@ -7372,7 +7519,9 @@ export interface paths {
                              * @enum {string}
                              */
                             state: "scheduled" | "drawing" | "drawn" | "missed" | "cancelled" | "failed";
+                            /** @description When it last changed */
                             updatedAt: string;
+                            /** @description Evaluation venue */
                             venue: string | null;
                         };
                     };
@@ -7390,7 +7539,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7414,7 +7563,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7438,7 +7587,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7462,7 +7611,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7486,7 +7635,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7510,7 +7659,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7534,7 +7683,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7558,7 +7707,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7618,8 +7767,11 @@ export interface paths {
                             drawId: string | null;
                             /** @description Bidders recorded after registration */
                             knownBidders?: string[];
+                            /** @description Minutes before bid opening the draw runs */
                             leadTimeMinutes: number;
+                            /** @description Project name */
                             name: string | null;
+                            /** @description The project as registered */
                             project: {
                                 /**
                                  * @description Tendering agency (招标代理); null when the tenderer runs the tender itself
@@ -7653,6 +7805,7 @@ export interface paths {
                                 /** @description Tenderer (招标人) */
                                 tenderer: string;
                             };
+                            /** @description The experts it needs */
                             request: {
                                 /** @description Groups, drawn in this order */
                                 groups: {
@@ -7660,6 +7813,7 @@ export interface paths {
                                     alternates?: number;
                                     /** @description Experts to select for this group */
                                     count: number;
+                                    /** @description Regions to draw from or leave out (异地) */
                                     regions?: {
                                         /** @description No expert whose region starts with one of these */
                                         exclude?: string[];
@@ -7677,6 +7831,7 @@ export interface paths {
                                  */
                                 tendererRepresentatives: number;
                             };
+                            /** @description Revision of the project, raised by every change */
                             revision: number;
                             /** @description Remote evaluation site the project belongs to (its draw is sealed to the site too) */
                             site?: string | null;
@@ -7685,7 +7840,9 @@ export interface paths {
                              * @enum {string}
                              */
                             state: "scheduled" | "drawing" | "drawn" | "missed" | "cancelled" | "failed";
+                            /** @description When it last changed */
                             updatedAt: string;
+                            /** @description Evaluation venue */
                             venue: string | null;
                         };
                     };
@@ -7703,7 +7860,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7727,7 +7884,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7751,7 +7908,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7775,7 +7932,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7799,7 +7956,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7823,7 +7980,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7847,7 +8004,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7927,8 +8084,11 @@ export interface paths {
                             drawId: string | null;
                             /** @description Bidders recorded after registration */
                             knownBidders?: string[];
+                            /** @description Minutes before bid opening the draw runs */
                             leadTimeMinutes: number;
+                            /** @description Project name */
                             name: string | null;
+                            /** @description The project as registered */
                             project: {
                                 /**
                                  * @description Tendering agency (招标代理); null when the tenderer runs the tender itself
@@ -7962,6 +8122,7 @@ export interface paths {
                                 /** @description Tenderer (招标人) */
                                 tenderer: string;
                             };
+                            /** @description The experts it needs */
                             request: {
                                 /** @description Groups, drawn in this order */
                                 groups: {
@@ -7969,6 +8130,7 @@ export interface paths {
                                     alternates?: number;
                                     /** @description Experts to select for this group */
                                     count: number;
+                                    /** @description Regions to draw from or leave out (异地) */
                                     regions?: {
                                         /** @description No expert whose region starts with one of these */
                                         exclude?: string[];
@@ -7986,6 +8148,7 @@ export interface paths {
                                  */
                                 tendererRepresentatives: number;
                             };
+                            /** @description Revision of the project, raised by every change */
                             revision: number;
                             /** @description Remote evaluation site the project belongs to (its draw is sealed to the site too) */
                             site?: string | null;
@@ -7994,7 +8157,9 @@ export interface paths {
                              * @enum {string}
                              */
                             state: "scheduled" | "drawing" | "drawn" | "missed" | "cancelled" | "failed";
+                            /** @description When it last changed */
                             updatedAt: string;
+                            /** @description Evaluation venue */
                             venue: string | null;
                         };
                     };
@@ -8012,7 +8177,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8036,7 +8201,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8060,7 +8225,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8084,7 +8249,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8108,7 +8273,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8132,7 +8297,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8156,7 +8321,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8180,7 +8345,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8204,7 +8369,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8272,8 +8437,11 @@ export interface paths {
                             drawId: string | null;
                             /** @description Bidders recorded after registration */
                             knownBidders?: string[];
+                            /** @description Minutes before bid opening the draw runs */
                             leadTimeMinutes: number;
+                            /** @description Project name */
                             name: string | null;
+                            /** @description The project as registered */
                             project: {
                                 /**
                                  * @description Tendering agency (招标代理); null when the tenderer runs the tender itself
@@ -8307,6 +8475,7 @@ export interface paths {
                                 /** @description Tenderer (招标人) */
                                 tenderer: string;
                             };
+                            /** @description The experts it needs */
                             request: {
                                 /** @description Groups, drawn in this order */
                                 groups: {
@@ -8314,6 +8483,7 @@ export interface paths {
                                     alternates?: number;
                                     /** @description Experts to select for this group */
                                     count: number;
+                                    /** @description Regions to draw from or leave out (异地) */
                                     regions?: {
                                         /** @description No expert whose region starts with one of these */
                                         exclude?: string[];
@@ -8331,6 +8501,7 @@ export interface paths {
                                  */
                                 tendererRepresentatives: number;
                             };
+                            /** @description Revision of the project, raised by every change */
                             revision: number;
                             /** @description Remote evaluation site the project belongs to (its draw is sealed to the site too) */
                             site?: string | null;
@@ -8339,7 +8510,9 @@ export interface paths {
                              * @enum {string}
                              */
                             state: "scheduled" | "drawing" | "drawn" | "missed" | "cancelled" | "failed";
+                            /** @description When it last changed */
                             updatedAt: string;
+                            /** @description Evaluation venue */
                             venue: string | null;
                         };
                     };
@@ -8357,7 +8530,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8381,7 +8554,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8405,7 +8578,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8429,7 +8602,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8453,7 +8626,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8477,7 +8650,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8501,7 +8674,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8525,7 +8698,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8597,8 +8770,11 @@ export interface paths {
                             drawId: string | null;
                             /** @description Bidders recorded after registration */
                             knownBidders?: string[];
+                            /** @description Minutes before bid opening the draw runs */
                             leadTimeMinutes: number;
+                            /** @description Project name */
                             name: string | null;
+                            /** @description The project as registered */
                             project: {
                                 /**
                                  * @description Tendering agency (招标代理); null when the tenderer runs the tender itself
@@ -8632,6 +8808,7 @@ export interface paths {
                                 /** @description Tenderer (招标人) */
                                 tenderer: string;
                             };
+                            /** @description The experts it needs */
                             request: {
                                 /** @description Groups, drawn in this order */
                                 groups: {
@@ -8639,6 +8816,7 @@ export interface paths {
                                     alternates?: number;
                                     /** @description Experts to select for this group */
                                     count: number;
+                                    /** @description Regions to draw from or leave out (异地) */
                                     regions?: {
                                         /** @description No expert whose region starts with one of these */
                                         exclude?: string[];
@@ -8656,6 +8834,7 @@ export interface paths {
                                  */
                                 tendererRepresentatives: number;
                             };
+                            /** @description Revision of the project, raised by every change */
                             revision: number;
                             /** @description Remote evaluation site the project belongs to (its draw is sealed to the site too) */
                             site?: string | null;
@@ -8664,7 +8843,9 @@ export interface paths {
                              * @enum {string}
                              */
                             state: "scheduled" | "drawing" | "drawn" | "missed" | "cancelled" | "failed";
+                            /** @description When it last changed */
                             updatedAt: string;
+                            /** @description Evaluation venue */
                             venue: string | null;
                         };
                     };
@@ -8682,7 +8863,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8706,7 +8887,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8730,7 +8911,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8754,7 +8935,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8778,7 +8959,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8802,7 +8983,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8826,7 +9007,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8850,7 +9031,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8945,19 +9126,32 @@ export interface paths {
                             commitIndex: number;
                             /** @description Its RFC 9162 leaf hash */
                             commitLeafHash: string;
+                            /** @description When the draw committed (or failed before a commit) */
                             createdAt: string;
+                            /** @description Draw id */
                             drawId: string;
+                            /** @description Why the draw failed, if it did */
                             failure: {
+                                /** @description Error code */
                                 code: string;
+                                /** @description Why, for a person */
                                 message: string;
                             } | null;
+                            /** @description Per group: counts only */
                             groups: {
+                                /** @description Ranked alternates drawn with them */
                                 alternates: number;
+                                /** @description Experts selected */
                                 count: number;
+                                /** @description Candidates left after the recusal rules */
                                 eligibleCount: number;
+                                /** @description Specialty code */
                                 specialty: string;
                             }[];
-                            /** @enum {string} */
+                            /**
+                             * @description scheduled (before bid opening, by the scheduler) or immediate (asked for)
+                             * @enum {string}
+                             */
                             kind: "scheduled" | "immediate";
                             /** @description Pool version the candidates came from */
                             poolVersion: number;
@@ -8973,7 +9167,10 @@ export interface paths {
                             site?: string;
                             /** @description SHA-256 fingerprint of the site certificate the result was sealed to */
                             siteFingerprint?: string;
-                            /** @enum {string} */
+                            /**
+                             * @description committed → drawn; failed (could not fill a group), aborted (cut between commit and result)
+                             * @enum {string}
+                             */
                             state: "committed" | "drawn" | "failed" | "aborted";
                             /** @description Earlier draw of the project this one follows */
                             supersedes: string | null;
@@ -8993,7 +9190,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9017,7 +9214,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9041,7 +9238,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9065,7 +9262,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9089,7 +9286,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9113,7 +9310,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9137,7 +9334,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9161,7 +9358,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9185,7 +9382,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9236,11 +9433,13 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Every log entry about the project, in log order */
                             events: {
                                 /** @description Facts of this type of event: counts, times, codes, roles */
                                 detail?: {
                                     [key: string]: (string | number | boolean | string[]) | null;
                                 };
+                                /** @description The draw the entry is about, if any */
                                 drawId?: string;
                                 /** @description Group of the request, from 0 */
                                 group?: number;
@@ -9273,7 +9472,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9297,7 +9496,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9321,7 +9520,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9345,7 +9544,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9369,7 +9568,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9393,7 +9592,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9417,7 +9616,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9447,7 +9646,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept or decline a call (the link sent to the expert) */
+        /**
+         * Accept or decline a call (the link sent to the expert)
+         * @description For SMS gateways that collect answers by reply; the page at /r/{token} does the same for a person. Public: the token of the message is the credential, single use; no bearer token. 404: no such link; 409: the call was answered already or is no longer open; 410: past its deadline (the seat went to the next expert). The answer names neither the project nor the expert.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -9480,7 +9682,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @enum {string} */
+                            /**
+                             * @description The answer taken
+                             * @enum {string}
+                             */
                             answer: "accept" | "decline";
                             /** @description The call as it is now: accepted or declined */
                             state: string;
@@ -9500,7 +9705,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9524,7 +9729,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9548,7 +9753,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9572,7 +9777,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "GONE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9596,7 +9801,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9620,7 +9825,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9644,7 +9849,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9699,12 +9904,14 @@ export interface paths {
                              * @enum {string}
                              */
                             kind: "person" | "machine";
+                            /** @description True: only the session routes answer until the password is changed */
                             mustChangePassword: boolean;
                             /**
                              * @description Role of the token holder
                              * @enum {string}
                              */
                             role: "admin" | "pool-manager" | "operator" | "supervisor" | "checkin" | "site" | "inspector";
+                            /** @description Login session of a person; null for a machine token */
                             sessionId: string | null;
                             /** @description Site the token is scoped to */
                             site: string | null;
@@ -9726,7 +9933,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9750,7 +9957,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9774,7 +9981,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9798,7 +10005,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9853,16 +10060,22 @@ export interface paths {
                             refreshToken: string;
                             /** @description The session ends then whatever happens: log in again */
                             sessionExpiresAt: string;
-                            /** @enum {string} */
+                            /**
+                             * @description Always Bearer
+                             * @enum {string}
+                             */
                             tokenType: "Bearer";
                             /** @description A staff account */
                             user: {
+                                /** @description When the account was made */
                                 createdAt: string;
+                                /** @description The name colleagues know the user by */
                                 displayName: string;
                                 /** @description User id */
                                 id: string;
                                 /** @description A first or reset password: only the session routes answer until it is changed */
                                 mustChangePassword: boolean;
+                                /** @description Revision of the account, raised by every change */
                                 revision: number;
                                 /**
                                  * @description Role of the token holder
@@ -9876,6 +10089,7 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 state: "active" | "disabled";
+                                /** @description When it last changed */
                                 updatedAt: string;
                                 /** @description Login name, lower case */
                                 username: string;
@@ -9896,7 +10110,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9920,7 +10134,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9944,7 +10158,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9968,7 +10182,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9992,7 +10206,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10016,7 +10230,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10064,7 +10278,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10088,7 +10302,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10112,7 +10326,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10136,7 +10350,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10160,7 +10374,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10230,16 +10444,22 @@ export interface paths {
                             refreshToken: string;
                             /** @description The session ends then whatever happens: log in again */
                             sessionExpiresAt: string;
-                            /** @enum {string} */
+                            /**
+                             * @description Always Bearer
+                             * @enum {string}
+                             */
                             tokenType: "Bearer";
                             /** @description A staff account */
                             user: {
+                                /** @description When the account was made */
                                 createdAt: string;
+                                /** @description The name colleagues know the user by */
                                 displayName: string;
                                 /** @description User id */
                                 id: string;
                                 /** @description A first or reset password: only the session routes answer until it is changed */
                                 mustChangePassword: boolean;
+                                /** @description Revision of the account, raised by every change */
                                 revision: number;
                                 /**
                                  * @description Role of the token holder
@@ -10253,6 +10473,7 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 state: "active" | "disabled";
+                                /** @description When it last changed */
                                 updatedAt: string;
                                 /** @description Login name, lower case */
                                 username: string;
@@ -10273,7 +10494,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10297,7 +10518,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10321,7 +10542,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10345,7 +10566,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10369,7 +10590,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10393,7 +10614,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10417,7 +10638,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10484,16 +10705,22 @@ export interface paths {
                             refreshToken: string;
                             /** @description The session ends then whatever happens: log in again */
                             sessionExpiresAt: string;
-                            /** @enum {string} */
+                            /**
+                             * @description Always Bearer
+                             * @enum {string}
+                             */
                             tokenType: "Bearer";
                             /** @description A staff account */
                             user: {
+                                /** @description When the account was made */
                                 createdAt: string;
+                                /** @description The name colleagues know the user by */
                                 displayName: string;
                                 /** @description User id */
                                 id: string;
                                 /** @description A first or reset password: only the session routes answer until it is changed */
                                 mustChangePassword: boolean;
+                                /** @description Revision of the account, raised by every change */
                                 revision: number;
                                 /**
                                  * @description Role of the token holder
@@ -10507,6 +10734,7 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 state: "active" | "disabled";
+                                /** @description When it last changed */
                                 updatedAt: string;
                                 /** @description Login name, lower case */
                                 username: string;
@@ -10527,7 +10755,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10551,7 +10779,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10575,7 +10803,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10599,7 +10827,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10623,7 +10851,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10672,6 +10900,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Every registered site */
                             sites: {
                                 /** @description The registered certificate, PEM (public) */
                                 certificate: string;
@@ -10679,9 +10908,13 @@ export interface paths {
                                 fingerprint: string;
                                 /** @description Results are not sealed to the site after this: renew before */
                                 notAfter: string;
+                                /** @description Certificate valid from */
                                 notBefore: string;
+                                /** @description When the site was registered */
                                 registeredAt: string;
+                                /** @description Revision of the site, raised by every change */
                                 revision: number;
+                                /** @description Why the site was revoked, if it was */
                                 revokedReason: string | null;
                                 /** @description Certificate serial number, hex */
                                 serial: string;
@@ -10694,6 +10927,7 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 state: "active" | "revoked";
+                                /** @description When it last changed */
                                 updatedAt: string;
                             }[];
                         };
@@ -10712,7 +10946,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10736,7 +10970,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10760,7 +10994,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10784,7 +11018,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10808,7 +11042,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10832,7 +11066,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10884,9 +11118,13 @@ export interface paths {
                             fingerprint: string;
                             /** @description Results are not sealed to the site after this: renew before */
                             notAfter: string;
+                            /** @description Certificate valid from */
                             notBefore: string;
+                            /** @description When the site was registered */
                             registeredAt: string;
+                            /** @description Revision of the site, raised by every change */
                             revision: number;
+                            /** @description Why the site was revoked, if it was */
                             revokedReason: string | null;
                             /** @description Certificate serial number, hex */
                             serial: string;
@@ -10899,6 +11137,7 @@ export interface paths {
                              * @enum {string}
                              */
                             state: "active" | "revoked";
+                            /** @description When it last changed */
                             updatedAt: string;
                         };
                     };
@@ -10916,7 +11155,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10940,7 +11179,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10964,7 +11203,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10988,7 +11227,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11012,7 +11251,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11036,7 +11275,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11060,7 +11299,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11084,7 +11323,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11139,9 +11378,13 @@ export interface paths {
                             fingerprint: string;
                             /** @description Results are not sealed to the site after this: renew before */
                             notAfter: string;
+                            /** @description Certificate valid from */
                             notBefore: string;
+                            /** @description When the site was registered */
                             registeredAt: string;
+                            /** @description Revision of the site, raised by every change */
                             revision: number;
+                            /** @description Why the site was revoked, if it was */
                             revokedReason: string | null;
                             /** @description Certificate serial number, hex */
                             serial: string;
@@ -11154,6 +11397,7 @@ export interface paths {
                              * @enum {string}
                              */
                             state: "active" | "revoked";
+                            /** @description When it last changed */
                             updatedAt: string;
                         };
                     };
@@ -11171,7 +11415,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11195,7 +11439,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11219,7 +11463,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11243,7 +11487,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11267,7 +11511,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11291,7 +11535,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11315,7 +11559,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11380,9 +11624,13 @@ export interface paths {
                             fingerprint: string;
                             /** @description Results are not sealed to the site after this: renew before */
                             notAfter: string;
+                            /** @description Certificate valid from */
                             notBefore: string;
+                            /** @description When the site was registered */
                             registeredAt: string;
+                            /** @description Revision of the site, raised by every change */
                             revision: number;
+                            /** @description Why the site was revoked, if it was */
                             revokedReason: string | null;
                             /** @description Certificate serial number, hex */
                             serial: string;
@@ -11395,6 +11643,7 @@ export interface paths {
                              * @enum {string}
                              */
                             state: "active" | "revoked";
+                            /** @description When it last changed */
                             updatedAt: string;
                         };
                     };
@@ -11412,7 +11661,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11436,7 +11685,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11460,7 +11709,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11484,7 +11733,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11508,7 +11757,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11532,7 +11781,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11556,7 +11805,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11580,7 +11829,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11604,7 +11853,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11672,9 +11921,13 @@ export interface paths {
                             fingerprint: string;
                             /** @description Results are not sealed to the site after this: renew before */
                             notAfter: string;
+                            /** @description Certificate valid from */
                             notBefore: string;
+                            /** @description When the site was registered */
                             registeredAt: string;
+                            /** @description Revision of the site, raised by every change */
                             revision: number;
+                            /** @description Why the site was revoked, if it was */
                             revokedReason: string | null;
                             /** @description Certificate serial number, hex */
                             serial: string;
@@ -11687,6 +11940,7 @@ export interface paths {
                              * @enum {string}
                              */
                             state: "active" | "revoked";
+                            /** @description When it last changed */
                             updatedAt: string;
                         };
                     };
@@ -11704,7 +11958,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11728,7 +11982,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11752,7 +12006,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11776,7 +12030,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11800,7 +12054,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11824,7 +12078,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11848,7 +12102,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11872,7 +12126,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11923,13 +12177,17 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Every account */
                             users: {
+                                /** @description When the account was made */
                                 createdAt: string;
+                                /** @description The name colleagues know the user by */
                                 displayName: string;
                                 /** @description User id */
                                 id: string;
                                 /** @description A first or reset password: only the session routes answer until it is changed */
                                 mustChangePassword: boolean;
+                                /** @description Revision of the account, raised by every change */
                                 revision: number;
                                 /**
                                  * @description Role of the token holder
@@ -11943,6 +12201,7 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 state: "active" | "disabled";
+                                /** @description When it last changed */
                                 updatedAt: string;
                                 /** @description Login name, lower case */
                                 username: string;
@@ -11963,7 +12222,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11987,7 +12246,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12011,7 +12270,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12035,7 +12294,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12059,7 +12318,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12083,7 +12342,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12141,12 +12400,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description When the account was made */
                             createdAt: string;
+                            /** @description The name colleagues know the user by */
                             displayName: string;
                             /** @description User id */
                             id: string;
                             /** @description A first or reset password: only the session routes answer until it is changed */
                             mustChangePassword: boolean;
+                            /** @description Revision of the account, raised by every change */
                             revision: number;
                             /**
                              * @description Role of the token holder
@@ -12160,6 +12422,7 @@ export interface paths {
                              * @enum {string}
                              */
                             state: "active" | "disabled";
+                            /** @description When it last changed */
                             updatedAt: string;
                             /** @description Login name, lower case */
                             username: string;
@@ -12179,7 +12442,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12203,7 +12466,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12227,7 +12490,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12251,7 +12514,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12275,7 +12538,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12299,7 +12562,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12323,7 +12586,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12347,7 +12610,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12396,12 +12659,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description When the account was made */
                             createdAt: string;
+                            /** @description The name colleagues know the user by */
                             displayName: string;
                             /** @description User id */
                             id: string;
                             /** @description A first or reset password: only the session routes answer until it is changed */
                             mustChangePassword: boolean;
+                            /** @description Revision of the account, raised by every change */
                             revision: number;
                             /**
                              * @description Role of the token holder
@@ -12415,6 +12681,7 @@ export interface paths {
                              * @enum {string}
                              */
                             state: "active" | "disabled";
+                            /** @description When it last changed */
                             updatedAt: string;
                             /** @description Login name, lower case */
                             username: string;
@@ -12434,7 +12701,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12458,7 +12725,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12482,7 +12749,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12506,7 +12773,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12530,7 +12797,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12554,7 +12821,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12578,7 +12845,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12626,7 +12893,10 @@ export interface paths {
                         role?: "admin" | "pool-manager" | "operator" | "supervisor" | "checkin" | "site" | "inspector";
                         /** @description null: the centre */
                         site?: string | null;
-                        /** @enum {string} */
+                        /**
+                         * @description disabled: cannot log in, every session ends; active: can again
+                         * @enum {string}
+                         */
                         state?: "active" | "disabled";
                     };
                 };
@@ -12639,12 +12909,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description When the account was made */
                             createdAt: string;
+                            /** @description The name colleagues know the user by */
                             displayName: string;
                             /** @description User id */
                             id: string;
                             /** @description A first or reset password: only the session routes answer until it is changed */
                             mustChangePassword: boolean;
+                            /** @description Revision of the account, raised by every change */
                             revision: number;
                             /**
                              * @description Role of the token holder
@@ -12658,6 +12931,7 @@ export interface paths {
                              * @enum {string}
                              */
                             state: "active" | "disabled";
+                            /** @description When it last changed */
                             updatedAt: string;
                             /** @description Login name, lower case */
                             username: string;
@@ -12677,7 +12951,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "INVALID_INPUT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12701,7 +12975,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12725,7 +12999,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12749,7 +13023,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12773,7 +13047,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12797,7 +13071,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12821,7 +13095,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12845,7 +13119,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12869,7 +13143,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INVALID_INPUT" | "UNAUTHENTICATED" | "BAD_CREDENTIALS" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE" | "GONE" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "ACCOUNT_LOCKED" | "HEADERS_TOO_LARGE" | "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED" | "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE" | "INTERNAL";
+                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */

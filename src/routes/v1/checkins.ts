@@ -7,13 +7,13 @@ import { errorResponses } from '../../schemas/common.js';
 
 const Assignment = z
   .object({
-    expertId: z.string(),
+    expertId: z.string().describe('Expert id'),
     name: z.string().describe('Name, for the desk to compare with the ID card'),
     specialty: z.string().describe('Group the expert evaluates in'),
-    group: z.int(),
-    seat: z.int(),
-    venue: z.string().nullable(),
-    bidOpeningAt: z.string(),
+    group: z.int().describe('Group index, in request order'),
+    seat: z.int().describe('Seat within the group'),
+    venue: z.string().nullable().describe('Evaluation venue'),
+    bidOpeningAt: z.string().describe('Bid opening time of the project'),
   })
   .describe('One expert’s assignment: the only identity a check-in reveals');
 

@@ -13,16 +13,21 @@ import { checkRange, CursorParam, Limit, Next, pageAnswer, SiteFilter, StateList
 import { DRAW_STATES } from '../../records/draws.js';
 import { seatsByState } from '../../roster/roster.js';
 
-const WrappedKeyView = z.object({ alg: z.string(), recipient: z.string(), ephemeral: z.string().optional(), wrapped: z.string() });
+const WrappedKeyView = z.object({
+  alg: z.string().describe('Key wrapping algorithm'),
+  recipient: z.string().describe('Whose key the data key is wrapped to'),
+  ephemeral: z.string().optional().describe('Ephemeral public key (X25519 recipients)'),
+  wrapped: z.string().describe('The wrapped data key, base64'),
+});
 const SealedExportView = z
   .object({
-    format: z.literal(SEALED_EXPORT_FORMAT),
-    drawId: z.string(),
-    projectId: z.string(),
+    format: z.literal(SEALED_EXPORT_FORMAT).describe('Format of this file'),
+    drawId: z.string().describe('The draw'),
+    projectId: z.string().describe('Its project'),
     recipient: z.string().describe('The site this file is for'),
     resultHash: z.string().optional().describe('The draw.result entry’s commitment; `expert-draw open` checks it'),
     resultIndex: z.int().optional().describe('Log index of the draw.result entry'),
-    box: z.object({ alg: z.string(), ciphertext: z.string(), keys: z.array(WrappedKeyView) }).describe('AES-256-GCM box; the data key wrapped to each recipient'),
+    box: z.object({ alg: z.string().describe('Content cipher (AES-256-GCM)'), ciphertext: z.string().describe('Sealed content, base64'), keys: z.array(WrappedKeyView).describe('The data key, wrapped to each recipient') }).describe('AES-256-GCM box; the data key wrapped to each recipient'),
   })
   .describe('Open offline: expert-draw open --key site-key.pem sealed.json');
 
@@ -40,7 +45,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         querystring: z
           .object({ state: StateList(DRAW_STATES), ...TimeRange, site: SiteFilter, limit: Limit, cursor: CursorParam('draws') })
           .superRefine(checkRange),
-        response: { 200: z.object({ items: z.array(DrawView), next: Next }), ...errorResponses() },
+        response: { 200: z.object({ items: z.array(DrawView).describe('This page of draws'), next: Next }), ...errorResponses() },
       },
     },
     async (request) => {
@@ -60,7 +65,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: {
           200: z.object({
             unsealed: z.boolean().describe('True once both approvals are in'),
-            approvals: z.array(z.object({ by: z.string(), role: z.string(), at: z.string() })),
+            approvals: z
+              .array(z.object({ by: z.string().describe('User id of the approver'), role: z.string().describe('operator or supervisor'), at: z.string().describe('When, ISO 8601') }))
+              .describe('Approvals given so far, within the approval window'),
           }),
           ...errorResponses(404, 409),
         },
@@ -85,8 +92,20 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         params: DrawParams,
         response: {
           200: z.object({
-            drawId: z.string(),
-            seats: z.array(z.object({ group: z.int(), specialty: z.string(), seat: z.int(), rank: z.int(), expertId: z.string(), name: z.string(), state: z.string() })),
+            drawId: z.string().describe('The draw'),
+            seats: z
+              .array(
+                z.object({
+                  group: z.int().describe('Group index, in request order'),
+                  specialty: z.string().describe('Specialty code of the group'),
+                  seat: z.int().describe('Seat within the group'),
+                  rank: z.int().describe('Rank in the group’s draw order of the expert holding the seat (beyond count: an alternate promoted)'),
+                  expertId: z.string().describe('Expert id'),
+                  name: z.string().describe('Expert name'),
+                  state: z.string().describe('The seat’s call: calling, accepted, checked-in, …'),
+                }),
+              )
+              .describe('Every seat with the expert holding it now'),
           }),
           ...errorResponses(404, 409),
         },
@@ -115,7 +134,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   const ProofPart = z.object({
     index: z.int().describe('Log index'),
     entry: z.string().describe('The entry’s exact bytes (RFC 8785 JSON)'),
-    inclusion: z.object({ index: z.int(), leafHash: z.string(), checkpoint: z.string().describe('Signed checkpoint (C2SP signed note)'), treeSize: z.int(), hashes: z.array(z.string()) }),
+    inclusion: z
+      .object({
+        index: z.int().describe('Leaf index'),
+        leafHash: z.string().describe('RFC 9162 leaf hash of the entry, hex'),
+        checkpoint: z.string().describe('Signed checkpoint (C2SP signed note)'),
+        treeSize: z.int().describe('Tree size of the checkpoint'),
+        hashes: z.array(z.string()).describe('Inclusion path, hex, leaf to root (RFC 9162 §2.1.3)'),
+      })
+      .describe('Inclusion proof against the checkpoint'),
   });
   app.get(
     '/draws/:id/proof',
@@ -125,7 +152,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'The proof of a disclosed draw, to verify offline (docs/draw-proof.md)',
         tags: ['draws'],
         params: DrawParams,
-        response: { 200: z.object({ drawId: z.string(), commit: ProofPart, result: ProofPart, reveal: ProofPart }), ...errorResponses(404, 409) },
+        response: { 200: z.object({ drawId: z.string().describe('The draw'), commit: ProofPart.describe('The draw.commit entry'), result: ProofPart.describe('The draw.result entry'), reveal: ProofPart.describe('The draw.reveal entry') }), ...errorResponses(404, 409) },
       },
     },
     async (request) => {

@@ -43,7 +43,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           after: ExpertId.optional().describe('Continue after this id (the previous page’s next)'),
           limit: z.coerce.number().int().min(1).max(500).default(100).describe('Page size'),
         }),
-        response: { 200: z.object({ items: z.array(ExpertView), next: ExpertId.nullable().describe('Pass as `after` for the next page') }), ...errorResponses() },
+        response: { 200: z.object({ items: z.array(ExpertView).describe('This page of experts, by id'), next: ExpertId.nullable().describe('Pass as `after` for the next page') }), ...errorResponses() },
       },
     },
     async (request) => pool.list(request.query),
@@ -62,7 +62,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         tags: ['pool'],
         params: Params,
         body: z
-          .object({ specialties: z.array(SpecialtyCode).min(1).max(16).optional(), region: RegionCode.optional(), employer: Uscc.optional() })
+          .object({ specialties: z.array(SpecialtyCode).min(1).max(16).optional().describe('The expert’s specialty codes, replacing the old ones'), region: RegionCode.optional(), employer: Uscc.optional() })
           .strict()
           .refine((b) => Object.keys(b).length > 0, 'nothing to change'),
         response: { 200: ExpertView, ...errorResponses(404, 409) },
@@ -101,7 +101,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Replace the dates the expert is unavailable',
         tags: ['pool'],
         params: Params,
-        body: z.object({ unavailable: z.array(IsoDate).max(366) }).strict(),
+        body: z.object({ unavailable: z.array(IsoDate).max(366).describe('Dates the expert cannot evaluate, replacing the old list') }).strict(),
         response: { 200: ExpertView, ...errorResponses(404, 409) },
       },
     },
@@ -116,7 +116,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Replace the declared relations (回避 declarations)',
         tags: ['pool'],
         params: Params,
-        body: z.object({ relations: z.array(Relation).max(64) }).strict(),
+        body: z.object({ relations: z.array(Relation).max(64).describe('Declared relations (positions, relatives), replacing the old list') }).strict(),
         response: { 200: ExpertView, ...errorResponses(404, 409) },
       },
     },

@@ -8,6 +8,7 @@ import { localize, msg } from '../../i18n/message.js';
 import { detectFormat, IMPORT_ERROR_CODES, parseImport } from '../../pool/import-parser.js';
 import { requireUtf8Charset } from '../../plugins/app/body-parsers.js';
 import { answerLanguage } from '../../plugins/app/language.js';
+import type { DocumentedBody } from '../../plugins/external/swagger.js';
 import { errorResponses } from '../../schemas/common.js';
 
 const ImportErrorSchema = z.object({
@@ -44,6 +45,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           'Content-Type text/csv or application/x-ndjson. CSV columns (English or Chinese headers): id/专家编号, name/姓名, phone/手机, idNumber/身份证号, specialties/专业代码 (; separated), region/地区代码, employer/统一社会信用代码, status/状态, suspendedUntil/暂停至, unavailable/不可用日期. mode=all (default) stores nothing if any row is bad; mode=valid stores the valid rows.',
         tags: ['pool'],
         consumes: IMPORT_TYPES,
+        documentedBody: {
+          description:
+            'The pool file, UTF-8. text/csv: a header line, then one expert per line. JSON lines (application/x-ndjson): one expert per line as `expert-draw pool generate --with-personal` writes it — id, specialties, region, employer, status, relations, and personal {name, phone, idNumber}. Bad rows are answered with their line numbers.',
+          example: '{"id":"E0000001","specialties":["A01"],"region":"330106","employer":"91110105000000001Y","status":"active","relations":[],"personal":{"name":"张伟","phone":"13800000001","idNumber":"11010519491231002X"}}',
+        } satisfies DocumentedBody,
         querystring: z.object({
           mode: z.enum(['all', 'valid', 'upsert']).default('all').describe('all: nothing unless every row is valid; valid: store the valid rows; upsert: a revised pool file — add new experts, change known ones where the file differs (nothing unless every row is valid)'),
           dryRun: z.enum(['true', 'false']).default('false').describe('upsert only: answer what the file would add, change, leave and retire, and store nothing'),
@@ -58,7 +64,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
               .object({
                 dryRun: z.boolean().describe('Nothing was stored: this is what the file would do'),
                 added: z.array(z.string()).describe('Ids of the experts the file adds'),
-                changed: z.array(z.object({ id: z.string(), changes: z.array(z.string()).describe('Attributes that differ; `personal` for name, phone or ID number (never shown)') })).describe('Experts the file changes'),
+                changed: z.array(z.object({ id: z.string().describe('Expert id'), changes: z.array(z.string()).describe('Attributes that differ; `personal` for name, phone or ID number (never shown)') })).describe('Experts the file changes'),
                 unchanged: z.int().describe('Experts in the file exactly as the pool holds them'),
                 missing: z.array(z.string()).describe('Experts of the pool (not retired) that the file leaves out'),
                 retired: z.boolean().describe('Whether those were retired by this import (retireMissing=true)'),

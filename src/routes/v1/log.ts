@@ -19,7 +19,7 @@ const EntryView = z.object({
   entry: z.string().describe('The entry’s exact bytes: RFC 8785 canonical JSON of {payload, prev, time, type}'),
 });
 const EntryPageView = z.object({
-  items: z.array(EntryView),
+  items: z.array(EntryView).describe('The entries, in log order'),
   next: z.int().nullable().describe('Where the next page starts (pass it as the start), or null when this page reached the end asked for'),
 });
 const PAGE_NOTE = `A page ends after ${MAX_ENTRIES_PER_PAGE} entries at most, and after the entry that takes it past ${MAX_PAGE_BYTES / 1024 / 1024} MiB (a disclosed draw's reveal carries every member line); \`next\` says where to go on.`;
@@ -53,7 +53,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           from: Size('Smallest tree size to list').default(0),
           limit: z.coerce.number().int().min(1).max(MAX_ENTRIES_PER_PAGE).default(100).describe(`Page size (at most ${MAX_ENTRIES_PER_PAGE})`),
         }),
-        response: { 200: z.object({ items: z.array(CheckpointView), next: z.int().nullable().describe('The `from` of the next page, or null after the last') }), ...errorResponses() },
+        response: { 200: z.object({ items: z.array(CheckpointView).describe('Signed checkpoints, by tree size'), next: z.int().nullable().describe('The `from` of the next page, or null after the last') }), ...errorResponses() },
       },
     },
     async (request) => {
@@ -89,8 +89,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         querystring: z.object({ index: Size('Log index of the entry'), treeSize: Size('Tree size (default: the latest checkpoint’s)').optional() }),
         response: {
           200: z.object({
-            index: z.int(),
-            treeSize: z.int(),
+            index: z.int().describe('Log index of the entry proved'),
+            treeSize: z.int().describe('Size of the tree the proof is to'),
             leafHash: Hash.describe('The entry’s leaf hash'),
             hashes: z.array(Hash).describe('The audit path, leaf to root'),
             checkpoint: Note.nullable(),
@@ -113,8 +113,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         querystring: z.object({ from: Size('The older tree size'), to: Size('The newer tree size (default: the latest checkpoint’s)').optional() }),
         response: {
           200: z.object({
-            fromSize: z.int(),
-            toSize: z.int(),
+            fromSize: z.int().describe('The older tree size'),
+            toSize: z.int().describe('The newer tree size'),
             hashes: z.array(Hash).describe('The proof, in RFC 9162 order'),
             fromCheckpoint: Note.nullable(),
             toCheckpoint: Note.nullable(),

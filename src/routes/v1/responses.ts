@@ -11,13 +11,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       config: { access: 'public' },
       schema: {
         summary: 'Accept or decline a call (the link sent to the expert)',
+        description:
+          'For SMS gateways that collect answers by reply; the page at /r/{token} does the same for a person. Public: the token of the message is the credential, single use; no bearer token. 404: no such link; 409: the call was answered already or is no longer open; 410: past its deadline (the seat went to the next expert). The answer names neither the project nor the expert.',
         tags: ['calls'],
         // No bearer token: the link is the credential.
         security: [],
         params: z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{32}$/).describe('The response token from the message') }),
         body: z.object({ answer: z.enum(['accept', 'decline']).describe('accept (接受) or decline (拒绝)') }).strict(),
         response: {
-          200: z.object({ answer: z.enum(['accept', 'decline']), state: z.string().describe('The call as it is now: accepted or declined') }),
+          200: z.object({ answer: z.enum(['accept', 'decline']).describe('The answer taken'), state: z.string().describe('The call as it is now: accepted or declined') }),
           ...publicErrorResponses(404, 409, 410),
         },
       },

@@ -15,8 +15,8 @@ const Session = z.object({
   expiresAt: z.string().describe('Expiry, ISO 8601'),
   kind: z.enum(['person', 'machine']).describe('person: a login session; machine: a token from `expert-draw token issue`'),
   displayName: z.string().nullable().describe('The person’s name; null for a machine token'),
-  sessionId: z.string().nullable(),
-  mustChangePassword: z.boolean(),
+  sessionId: z.string().nullable().describe('Login session of a person; null for a machine token'),
+  mustChangePassword: z.boolean().describe('True: only the session routes answer until the password is changed'),
 });
 
 const tokens = (s: IssuedSession) => ({ ...s, tokenType: 'Bearer' as const });

@@ -19,13 +19,13 @@ const SiteView = z
     certificate: z.string().describe('The registered certificate, PEM (public)'),
     fingerprint: z.string().describe('SHA-256 of the certificate (DER), hex: compare it with the site out of band'),
     serial: z.string().describe('Certificate serial number, hex'),
-    notBefore: z.string(),
+    notBefore: z.string().describe('Certificate valid from'),
     notAfter: z.string().describe('Results are not sealed to the site after this: renew before'),
     state: z.enum(SITE_STATES).describe('active, or revoked (its tokens reach nothing, its draws fail)'),
-    revokedReason: z.string().nullable(),
-    revision: z.int(),
-    registeredAt: z.string(),
-    updatedAt: z.string(),
+    revokedReason: z.string().nullable().describe('Why the site was revoked, if it was'),
+    revision: z.int().describe('Revision of the site, raised by every change'),
+    registeredAt: z.string().describe('When the site was registered'),
+    updatedAt: z.string().describe('When it last changed'),
   })
   .describe('A registered remote evaluation site');
 
@@ -60,7 +60,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Registered sites',
         tags: ['sites'],
         querystring: z.object({ state: z.enum(SITE_STATES).optional().describe('Only sites in this state') }).strict(),
-        response: { 200: z.object({ sites: z.array(SiteView) }), ...errorResponses() },
+        response: { 200: z.object({ sites: z.array(SiteView).describe('Every registered site') }), ...errorResponses() },
       },
     },
     async (request) => ({ sites: (await sites.all()).filter((s) => request.query.state === undefined || s.state === request.query.state).map(view) }),

@@ -47,7 +47,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Staff accounts, by username',
         tags: ['users'],
         querystring: z.object({ state: z.enum(USER_STATES).optional().describe('Only accounts in this state'), role: Role.optional().describe('Only accounts of this role') }).strict(),
-        response: { 200: z.object({ users: z.array(UserView) }), ...errorResponses() },
+        response: { 200: z.object({ users: z.array(UserView).describe('Every account') }), ...errorResponses() },
       },
     },
     async (request) => {
@@ -76,7 +76,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
             displayName: DisplayName.optional(),
             role: Role.optional(),
             site: SiteId.nullable().optional().describe('null: the centre'),
-            state: z.enum(USER_STATES).optional(),
+            state: z.enum(USER_STATES).optional().describe('disabled: cannot log in, every session ends; active: can again'),
             password: FirstPassword.optional(),
           })
           .strict()
