@@ -167,6 +167,9 @@ describe('the runtime steps in a clean folder', () => {
         if (server.exitCode !== null || Date.now() - start > 60_000) throw new Error(`the health check never passed: ${check.stdout}\n${output}`);
         await new Promise((r) => setTimeout(r, 250));
       }
+      // The health check runs synchronously (spawnSync): the server's lines reach this process only once its event
+      // loop turns again, so wait for them a little rather than read them at once.
+      for (const until = Date.now() + 10_000; !output.includes('expert-draw listening on') && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
       expect(output).toMatch(/expert-draw listening on http:\/\/127\.0\.0\.1:\d+ \(pid \d+, sqlite store/);
       expect(output).not.toMatch(/development/);
       expect((await http(`http://127.0.0.1:${port}/livez`)).json()).toEqual({ status: 'alive' });
