@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
-/** How often the worker checkpoints (EXPERT_DRAW_SQLITE_CHECKPOINT_MS is not needed: the pass is cheap when idle). */
+/** How often the worker checkpoints: a pass with nothing to copy costs next to nothing. */
 export const CHECKPOINT_INTERVAL_MS = 100;
 
 /** The worker's code (CommonJS, run with eval): one connection, a PASSIVE checkpoint per interval, a report on demand. */
@@ -46,7 +46,13 @@ export class SqliteCheckpointer {
   private readonly exited: Promise<void>;
   private running = true;
 
-  constructor(file: string, intervalMs = CHECKPOINT_INTERVAL_MS) {
+  private stopping = false;
+
+  /**
+   * `onLost` runs when the worker ends without being stopped (it could not open the database, or crashed): the store
+   * then gives the checkpoints back to SQLite, so that the WAL never grows without bound.
+   */
+  constructor(file: string, onLost: () => void = () => undefined, intervalMs = CHECKPOINT_INTERVAL_MS) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs } });
     // A worker must never keep the process alive, nor crash it: a failed checkpointer only lets the WAL grow until the
@@ -56,9 +62,16 @@ export class SqliteCheckpointer {
     this.exited = new Promise((resolve) =>
       this.worker.once('exit', () => {
         this.running = false;
+        if (!this.stopping) onLost();
         resolve();
       }),
     );
+  }
+
+  /** Ends the worker as a crash would (tests of the fallback). */
+  async kill(): Promise<void> {
+    await this.worker.terminate();
+    await this.exited;
   }
 
   /** Runs one pass now and answers the totals (tests, diagnostics). */
@@ -74,6 +87,7 @@ export class SqliteCheckpointer {
 
   /** Stops the worker after its current pass and waits for it to close its connection. */
   async stop(): Promise<void> {
+    this.stopping = true;
     // Held until it has stopped: a process that awaits this must not end first.
     this.worker.ref();
     this.worker.postMessage('stop');

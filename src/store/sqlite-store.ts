@@ -73,7 +73,10 @@ export class SqliteStore implements Store {
     this.checkpointer = null;
     if (options.backgroundCheckpoint && options.file !== ':memory:') {
       this.db.pragma('wal_autocheckpoint = 0');
-      this.checkpointer = new SqliteCheckpointer(options.file);
+      // Should the worker be lost, SQLite checkpoints again on the commit that crosses its threshold.
+      this.checkpointer = new SqliteCheckpointer(options.file, () => {
+        if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+      });
     }
     this.stmt = {
       size: this.db.prepare<[], { value: number }>(`SELECT value FROM meta WHERE key = 'log_size'`),

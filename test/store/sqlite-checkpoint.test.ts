@@ -49,6 +49,15 @@ describe('background WAL checkpoints', () => {
     await expect(checkpointer.pass()).rejects.toThrow(/stopped/);
   });
 
+  it('gives the checkpoints back to SQLite when the worker is lost, so the WAL cannot grow without bound', async () => {
+    const store = new SqliteStore({ file: tempFile(), backgroundCheckpoint: true });
+    expect(store.database.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    await store.walCheckpointer!.kill();
+    expect(store.database.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    await store.putUnloggedRecord('blobs', 'after', page(1));
+    await store.close();
+  });
+
   it('is not started for a store opened without it (tools keep SQLite’s automatic checkpoint)', async () => {
     const store = new SqliteStore({ file: tempFile() });
     expect(store.walCheckpointer).toBeNull();
