@@ -7,7 +7,7 @@ import { SEALED_EXPORT_FORMAT } from '../../crypto/sealing.js';
 import { DrawId } from '../../domain/primitives.js';
 import { AppError } from '../../errors.js';
 import { msg } from '../../i18n/message.js';
-import { errorResponses } from '../../schemas/common.js';
+import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
 import { DrawView, drawView } from '../../schemas/draw.js';
 import { checkRange, CursorParam, Limit, Next, pageAnswer, SiteFilter, StateList, TimeRange } from '../../schemas/listing.js';
 import { DRAW_STATES } from '../../records/draws.js';
@@ -69,7 +69,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
               .array(z.object({ by: z.string().describe('User id of the approver'), role: z.string().describe('operator or supervisor'), at: z.string().describe('When, ISO 8601') }))
               .describe('Approvals given so far, within the approval window'),
           }),
-          ...errorResponses(404, 409),
+          ...errorResponses(404, 'CONFLICT', 'SEALED', ...LOG_WRITE_ERRORS),
         },
       },
     },
@@ -107,7 +107,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
               )
               .describe('Every seat with the expert holding it now'),
           }),
-          ...errorResponses(404, 409),
+          ...errorResponses(404, 'SEALED'),
         },
       },
     },
@@ -125,7 +125,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Disclose the draw after the award: the reveal entry goes into the log and the proof becomes available',
         tags: ['draws'],
         params: DrawParams,
-        response: { 200: DrawView, ...errorResponses(404, 409, 503) },
+        response: { 200: DrawView, ...errorResponses(404, 'CONFLICT', 'SEALED', ...LOG_WRITE_ERRORS) },
       },
     },
     async (request) => drawView(await disclosure.disclose(request.params.id, request.principal)),
@@ -152,7 +152,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'The proof of a disclosed draw, to verify offline (docs/draw-proof.md)',
         tags: ['draws'],
         params: DrawParams,
-        response: { 200: z.object({ drawId: z.string().describe('The draw'), commit: ProofPart.describe('The draw.commit entry'), result: ProofPart.describe('The draw.result entry'), reveal: ProofPart.describe('The draw.reveal entry') }), ...errorResponses(404, 409) },
+        response: { 200: z.object({ drawId: z.string().describe('The draw'), commit: ProofPart.describe('The draw.commit entry'), result: ProofPart.describe('The draw.result entry'), reveal: ProofPart.describe('The draw.reveal entry') }), ...errorResponses(404, 'SEALED') },
       },
     },
     async (request) => {
@@ -176,7 +176,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         description: 'Every download is a log entry. Only the site’s private key opens the box: `expert-draw open --key site-key.pem sealed.json`.',
         tags: ['sites'],
         params: z.object({ id: DrawId }),
-        response: { 200: SealedExportView, ...errorResponses(404, 409) },
+        response: { 200: SealedExportView, ...errorResponses(404, 'CONFLICT', 'FORBIDDEN') },
       },
     },
     async (request) => {
