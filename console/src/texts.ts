@@ -135,6 +135,7 @@ const zh = {
   networkError: '无法连接服务，请检查网络后重试。',
   errorCode: '错误代码：{code}',  // Supervisor: unseal approvals and disclosure (views/unseal.ts)
   navUnseal: '启封审批',
+  unsealAction: '启封',
   unsealTitle: '启封审批与公开',
   unsealIntro: '开标之后，须由一名操作员和一名监督人员在 10 分钟内先后批准，名单方可启封；定标之后由操作员公开抽取，任何人均可据审计日志核查。',
   unsealListEmpty: '近期没有等待启封或公开的抽取。',
@@ -334,6 +335,7 @@ const en: Texts = {
   checkinOpening: 'Bid opening',
   networkError: 'Cannot reach the service; check the network and try again.',
   errorCode: 'Error code: {code}',  navUnseal: 'Unseal approvals',
+  unsealAction: 'Unseal',
   unsealTitle: 'Unseal approvals and disclosure',
   unsealIntro: 'After bid opening, an operator and a supervisor must both approve within 10 minutes before the list opens; after the award an operator discloses the draw, which anyone can then check against the audit log.',
   unsealListEmpty: 'No recent draw is waiting for its unseal or disclosure.',

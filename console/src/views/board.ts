@@ -131,7 +131,7 @@ export function boardView(main: HTMLElement, role: Role): () => void {
     ...(may(role, 'draw.export') && p.state === 'drawn' && p.drawId !== null
       ? [h('button', { type: 'button', class: 'draw', onclick: () => downloadSealed(p.drawId!, p.id).then((file) => show(notice, t('sealedSaved', { file, project: p.id })), (err: unknown) => show(alert, failureText(err))) }, t('downloadSealed'))]
       : []),
-    ...(may(role, 'draw.unseal') && p.state === 'drawn' && p.drawId !== null ? [h('a', { href: `#/unseal/${encodeURIComponent(p.drawId)}`, class: 'action' }, t('navUnseal'))] : []),
+    ...(may(role, 'draw.unseal') && p.state === 'drawn' && p.drawId !== null ? [h('a', { href: `#/unseal/${encodeURIComponent(p.drawId)}`, class: 'action' }, t('unsealAction'))] : []),
     h('a', { href: `#/project/${encodeURIComponent(p.id)}` }, t('timeline')),
   ];
 

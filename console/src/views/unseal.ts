@@ -178,8 +178,9 @@ export function unsealView(main: HTMLElement, role: Role, name: string, drawId: 
 
   /** After an approval: say who approved; once both are in, the list. */
   const approved = async (answer: { unsealed: boolean }, who: string, whoRole: string) => {
-    show(notice, answer.unsealed ? `${t('approvedBy', { name: who, role: roleName(whoRole) })} ${t('unsealDone')}` : t('approvedBy', { name: who, role: roleName(whoRole) }));
     await refresh();
+    const by = t('approvedBy', { name: who, role: roleName(whoRole) });
+    show(notice, answer.unsealed ? `${by} ${t('unsealDone')}` : by);
     if (answer.unsealed && may(role, 'draw.panel')) await showPanel();
   };
 
