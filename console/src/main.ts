@@ -10,6 +10,7 @@ import { checkinView } from './views/checkin';
 import { changePasswordView, loginView } from './views/login';
 import { registerView } from './views/register';
 import { timelineView } from './views/timeline';
+import { unsealListView, unsealView } from './views/unseal';
 
 interface Person {
   readonly role: Role;
@@ -83,6 +84,11 @@ function render(): void {
       return;
     case 'checkin':
       if (allowed('checkin')) checkinView(main);
+      return;
+    case 'unseal':
+      if (!allowed('draw.unseal')) return;
+      if (rest.join('/') === '') return unsealListView(main);
+      leave = unsealView(main, role, person.name, decodeURIComponent(rest.join('/')));
       return;
     default:
       show(main, h('p', { class: 'alert', role: 'alert' }, t('notFound')));

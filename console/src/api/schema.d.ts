@@ -940,6 +940,18 @@ export interface paths {
                                 state: "committed" | "drawn" | "failed" | "aborted";
                                 /** @description Earlier draw of the project this one follows */
                                 supersedes: string | null;
+                                /** @description How the two-person unseal stands (on draw status and the listing): roles and times only, neither an expert nor an account */
+                                unseal?: {
+                                    /** @description Approvals that count: those within the approval window (10 minutes), or all of them once unsealed */
+                                    approvals: {
+                                        /** @description When, ISO 8601 */
+                                        at: string;
+                                        /** @description operator or supervisor */
+                                        role: string;
+                                    }[];
+                                    /** @description When the second approval opened the whole list; null until then */
+                                    openedAt: string | null;
+                                };
                             }[];
                             /** @description Pass as `cursor` for the next page; null: this was the last */
                             next: string | null;
@@ -1219,6 +1231,18 @@ export interface paths {
                             state: "committed" | "drawn" | "failed" | "aborted";
                             /** @description Earlier draw of the project this one follows */
                             supersedes: string | null;
+                            /** @description How the two-person unseal stands (on draw status and the listing): roles and times only, neither an expert nor an account */
+                            unseal?: {
+                                /** @description Approvals that count: those within the approval window (10 minutes), or all of them once unsealed */
+                                approvals: {
+                                    /** @description When, ISO 8601 */
+                                    at: string;
+                                    /** @description operator or supervisor */
+                                    role: string;
+                                }[];
+                                /** @description When the second approval opened the whole list; null until then */
+                                openedAt: string | null;
+                            };
                         };
                     };
                 };
@@ -1524,6 +1548,18 @@ export interface paths {
                             state: "committed" | "drawn" | "failed" | "aborted";
                             /** @description Earlier draw of the project this one follows */
                             supersedes: string | null;
+                            /** @description How the two-person unseal stands (on draw status and the listing): roles and times only, neither an expert nor an account */
+                            unseal?: {
+                                /** @description Approvals that count: those within the approval window (10 minutes), or all of them once unsealed */
+                                approvals: {
+                                    /** @description When, ISO 8601 */
+                                    at: string;
+                                    /** @description operator or supervisor */
+                                    role: string;
+                                }[];
+                                /** @description When the second approval opened the whole list; null until then */
+                                openedAt: string | null;
+                            };
                         };
                     };
                 };
@@ -9732,6 +9768,18 @@ export interface paths {
                             state: "committed" | "drawn" | "failed" | "aborted";
                             /** @description Earlier draw of the project this one follows */
                             supersedes: string | null;
+                            /** @description How the two-person unseal stands (on draw status and the listing): roles and times only, neither an expert nor an account */
+                            unseal?: {
+                                /** @description Approvals that count: those within the approval window (10 minutes), or all of them once unsealed */
+                                approvals: {
+                                    /** @description When, ISO 8601 */
+                                    at: string;
+                                    /** @description operator or supervisor */
+                                    role: string;
+                                }[];
+                                /** @description When the second approval opened the whole list; null until then */
+                                openedAt: string | null;
+                            };
                         };
                     };
                 };

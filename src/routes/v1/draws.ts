@@ -50,7 +50,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { state, cursor, ...q } = request.query;
-      return pageAnswer('draws', await listings.listDraws({ ...q, states: state, after: cursor ?? null }, request.reach), (d) => ({ ...d, groups: [...d.groups] }));
+      const page = await listings.listDraws({ ...q, states: state, after: cursor ?? null }, request.reach);
+      const unsealOf = new Map((await roster.unsealViews(page.items.map((d) => d.drawId))).map((u, i) => [page.items[i]!.drawId, u]));
+      return pageAnswer('draws', page, (d) => ({ ...d, groups: [...d.groups], unseal: unsealOf.get(d.drawId)! }));
     },
   );
 
@@ -163,8 +165,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/draws/:id', { config: { access: 'draw.read' }, schema: { summary: 'Draw status', tags: ['draws'], params: DrawParams, response: { 200: DrawView, ...errorResponses(404) } } }, async (request) => {
     const draw = await draws.get(request.params.id);
-    const callsByGroup = await roster.progress(draw.drawId);
-    return { ...drawView(draw), calls: callsByGroup && seatsByState(callsByGroup), callsByGroup };
+    const [callsByGroup, [unseal]] = await Promise.all([roster.progress(draw.drawId), roster.unsealViews([draw.drawId])]);
+    return { ...drawView(draw), calls: callsByGroup && seatsByState(callsByGroup), callsByGroup, unseal: unseal! };
   });
 
   app.get(
