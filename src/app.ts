@@ -23,6 +23,7 @@ import organisationRoutes from './routes/v1/organisations.js';
 import projectRoutes from './routes/v1/projects.js';
 import drawRoutes from './routes/v1/draws.js';
 import logRoutes from './routes/v1/log.js';
+import fairnessRoutes from './routes/v1/fairness.js';
 import sessionRoutes from './routes/v1/session.js';
 import userRoutes from './routes/v1/users.js';
 import checkinRoutes from './routes/v1/checkins.js';
@@ -85,6 +86,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(projectRoutes, { prefix: '/v1' });
   await app.register(drawRoutes, { prefix: '/v1' });
   await app.register(logRoutes, { prefix: '/v1' });
+  await app.register(fairnessRoutes, { prefix: '/v1' });
   await app.register(responseRoutes, { prefix: '/v1' });
   await app.register(checkinRoutes, { prefix: '/v1' });
   await app.register(siteRoutes, { prefix: '/v1' });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { verifyDrawProof } from '../verify/draw-proof.js';
 import { assessFairness, DEFAULT_FAIRNESS_ALPHA, fairnessSvg, type FairnessDraw } from '../verify/fairness.js';
+import { FAIRNESS_LABELS } from '../i18n/fairness-labels.js';
 import { examples } from './examples.js';
 import { verifierKeyText } from './verifier-key.js';
 
@@ -19,10 +20,6 @@ interface FairnessOpts {
   top: string;
 }
 
-const LABELS = {
-  'zh-CN': { title: '专家抽中次数与期望次数', expected: '期望抽中次数（按每次可抽人数计算）', observed: '实际抽中次数', flagged: '异常' },
-  en: { title: 'Times drawn against times expected', expected: 'expected selections (from each draw’s eligible count)', observed: 'actual selections', flagged: 'flagged' },
-} as const;
 
 /** Every bundle file named, a folder standing for its .json files. */
 function bundleFiles(paths: readonly string[]): string[] {
@@ -78,7 +75,7 @@ export function registerFairnessCommands(program: Command): void {
         draws.push({ drawId: report.drawId!, groups: report.panels });
       }
       const fairness = assessFairness(draws, alpha);
-      if (opts.svg) writeFileSync(opts.svg, fairnessSvg(fairness, LABELS[opts.lang]));
+      if (opts.svg) writeFileSync(opts.svg, fairnessSvg(fairness, FAIRNESS_LABELS[opts.lang]));
       if (opts.json) console.log(JSON.stringify({ ...fairness, refused }, null, 2));
       else {
         for (const r of refused) console.error(`left out: ${r}`);

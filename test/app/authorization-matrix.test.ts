@@ -82,6 +82,8 @@ const TABLE: Record<string, Row> = {
   'GET /v1/draws/{id}/sealed': { owners: PROJECTS, centre: [], site: ['site@own'] },
   // The audit log itself: the people who check the centre, whatever it is about (docs/security.md).
   'GET /v1/log/checkpoint': { any: ['inspector', 'supervisor'] },
+  'GET /v1/fairness': { any: ['inspector', 'supervisor'] },
+  'GET /v1/fairness/chart': { any: ['inspector', 'supervisor'] },
   'GET /v1/log/checkpoints': { any: ['inspector', 'supervisor'] },
   'GET /v1/log/checkpoints/{size}': { any: ['inspector', 'supervisor'] },
   'GET /v1/log/inclusion': { any: ['inspector', 'supervisor'] },
@@ -229,6 +231,10 @@ function requestFor(route: string, owner: Owner | null): { url: string; payload?
       return { url: `/v1/draws/${D}/sealed` };
     case 'GET /v1/log/checkpoint':
       return { url: '/v1/log/checkpoint' };
+    case 'GET /v1/fairness':
+      return { url: '/v1/fairness' };
+    case 'GET /v1/fairness/chart':
+      return { url: '/v1/fairness/chart' };
     case 'GET /v1/log/checkpoints':
       return { url: '/v1/log/checkpoints?limit=2' };
     case 'GET /v1/log/checkpoints/{size}':

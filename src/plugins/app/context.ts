@@ -18,6 +18,7 @@ import type { UserService } from '../../services/user.service.js';
 import type { ListingService } from '../../services/listing.service.js';
 import type { TimelineService } from '../../services/timeline.service.js';
 import type { LogReader } from '../../services/log-reader.js';
+import type { FairnessService } from '../../services/fairness.service.js';
 import type { Readiness } from '../../services/readiness.js';
 import type { ServiceMetrics } from '../../metrics/metrics.js';
 import type { Store } from '../../store/store.js';
@@ -47,6 +48,7 @@ export interface AppContext {
   readonly timeline: TimelineService;
   /** The inspector's view of the log: checkpoints, proofs, entries. */
   readonly logReader: LogReader;
+  readonly fairness: FairnessService;
   /** Whether this instance may take traffic (GET /readyz). */
   readonly readiness: Readiness;
   /** Prometheus metrics, served on their own port (src/metrics/metrics-server.ts). */
