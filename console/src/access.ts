@@ -11,6 +11,8 @@ export const ACTION_ROLES = {
   'draw.run': ['operator', 'site'],
   'draw.read': ['operator', 'supervisor', 'inspector', 'admin', 'site'],
   checkin: ['checkin'],
+  'pool.read': ['pool-manager', 'admin'],
+  'pool.write': ['pool-manager', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type ConsoleAction = keyof typeof ACTION_ROLES;
@@ -22,4 +24,5 @@ export const SCREENS = [
   { route: 'board', action: 'project.read', label: 'navBoard' },
   { route: 'register', action: 'project.register', label: 'navRegister' },
   { route: 'checkin', action: 'checkin', label: 'navCheckin' },
+  { route: 'pool', action: 'pool.read', label: 'navPool' },
 ] as const satisfies readonly { route: string; action: ConsoleAction; label: string }[];

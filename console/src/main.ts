@@ -8,6 +8,7 @@ import { lang, setLang, t } from './i18n';
 import { boardView } from './views/board';
 import { checkinView } from './views/checkin';
 import { changePasswordView, loginView } from './views/login';
+import { poolView } from './views/pool';
 import { registerView } from './views/register';
 import { timelineView } from './views/timeline';
 
@@ -83,6 +84,9 @@ function render(): void {
       return;
     case 'checkin':
       if (allowed('checkin')) checkinView(main);
+      return;
+    case 'pool':
+      if (allowed('pool.read')) poolView(main, role, rest);
       return;
     default:
       show(main, h('p', { class: 'alert', role: 'alert' }, t('notFound')));
