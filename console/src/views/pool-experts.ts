@@ -6,7 +6,8 @@ import { api, type ApiAnswer } from '../api';
 import { field, h, show } from '../dom';
 import { localTime } from '../format';
 import { t } from '../i18n';
-import { areaField, outcome } from './pool-shared';
+import { EXPERTS_PER_PAGE } from '../settings';
+import { areaField, outcome, selectField } from './pool-shared';
 
 type Expert = ApiAnswer<'/v1/experts/{id}', 'get'>;
 type Relation = Expert['relations'][number];
@@ -15,8 +16,6 @@ type OrgRole = Extract<Relation, { kind: 'org' }>['role'];
 
 const STATUSES: readonly Status[] = ['active', 'suspended', 'blacklisted', 'retired'];
 const ORG_ROLES: readonly OrgRole[] = ['employee', 'director', 'supervisor', 'controlling-shareholder', 'adviser'];
-/** Experts per page of the search. */
-export const EXPERTS_PER_PAGE = 50;
 
 const input = (name: string, attrs: Record<string, string | boolean> = {}) => h('input', { name, autocomplete: 'off', spellcheck: 'false', ...attrs });
 const options = <T extends string>(values: readonly T[], label: (v: T) => string, selected?: T) => values.map((v) => h('option', { value: v, ...(v === selected ? { selected: true } : {}) }, label(v)));
@@ -39,7 +38,7 @@ export function poolExpertsView(root: HTMLElement, canWrite: boolean): void {
     'form',
     { class: 'card wide', role: 'search', 'aria-label': t('searchLabel'), novalidate: true },
     h('h1', {}, t('expertsTitle')),
-    h('div', { class: 'grid' }, field(t('searchId'), id), field(t('searchSpecialty'), specialty), field(t('searchStatus'), status), field(t('searchRegion'), region), field(t('searchEmployer'), employer)),
+    h('div', { class: 'grid' }, field(t('searchId'), id), field(t('searchSpecialty'), specialty), selectField(t('searchStatus'), status), field(t('searchRegion'), region), field(t('searchEmployer'), employer)),
     h('button', { type: 'submit', class: 'primary' }, t('search')),
     searchOut.el,
   );
@@ -56,13 +55,11 @@ export function poolExpertsView(root: HTMLElement, canWrite: boolean): void {
     h(
       'tr',
       { 'data-expert': e.id, 'data-status': e.status },
-      h('td', {}, h('code', {}, e.id)),
+      h('td', {}, h('button', { type: 'button', class: 'link', 'aria-label': `${t('open')} ${e.id}`, onclick: () => openExpert(e) }, h('code', {}, e.id))),
       h('td', {}, e.specialties.join('; ')),
       h('td', {}, e.region),
       h('td', {}, e.employer),
       h('td', {}, h('span', { class: `badge ${e.status}` }, statusText(e))),
-      h('td', {}, localTime(e.updatedAt)),
-      h('td', {}, h('button', { type: 'button', class: 'link', 'aria-label': `${t('open')} ${e.id}`, onclick: () => openExpert(e) }, t('open'))),
     );
 
   const showPage = (items: readonly Expert[], page: number, next: string | null) => {
@@ -73,7 +70,7 @@ export function poolExpertsView(root: HTMLElement, canWrite: boolean): void {
       rows.set(e.id, tr);
       return tr;
     }));
-    const head = [t('colExpert'), t('colSpecialties'), t('colRegion'), t('colEmployer'), t('colStatus'), t('colUpdated'), t('colActions')];
+    const head = [t('colExpert'), t('colSpecialties'), t('colRegion'), t('colEmployer'), t('colStatus')];
     show(
       results,
       h('table', { class: 'experts' }, h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, c)))), body),
@@ -133,6 +130,7 @@ export function poolExpertsView(root: HTMLElement, canWrite: boolean): void {
     const old = rows.get(e.id);
     if (old) {
       const tr = row(e);
+      tr.toggleAttribute('data-selected', old.hasAttribute('data-selected'));
       old.replaceWith(tr);
       rows.set(e.id, tr);
     }
@@ -149,6 +147,7 @@ export function poolExpertsView(root: HTMLElement, canWrite: boolean): void {
 
   function openExpert(e: Expert): void {
     detail.hidden = false;
+    for (const [rid, tr] of rows) tr.toggleAttribute('data-selected', rid === e.id);
     summary(e);
     const parts: HTMLElement[] = [heading, facts, h('p', { class: 'sub' }, t('personalNote'))];
     if (canWrite) parts.push(editForm(e, saved), statusForm(e, saved), availabilityForm(e, saved), relationsForm(e, saved));
@@ -216,7 +215,7 @@ function statusForm(e: Expert, saved: (e: Expert) => void): HTMLFormElement {
   to.addEventListener('change', sync);
   sync();
   const out = outcome();
-  const form = h('form', { class: 'expert-status', novalidate: true }, h('fieldset', {}, h('legend', {}, t('statusLegend')), h('div', { class: 'grid' }, field(t('fieldNewStatus'), to), field(t('fieldReason'), reason), field(t('fieldUntil'), until)), h('button', { type: 'submit' }, t('changeStatus')), out.el));
+  const form = h('form', { class: 'expert-status', novalidate: true }, h('fieldset', {}, h('legend', {}, t('statusLegend')), h('div', { class: 'grid' }, selectField(t('fieldNewStatus'), to), field(t('fieldReason'), reason), field(t('fieldUntil'), until)), h('button', { type: 'submit' }, t('changeStatus')), out.el));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const status = to.value as Status;
@@ -263,7 +262,7 @@ function relationRow(r: Relation, remove: (row: RelationRow) => void): RelationR
   const org = input('org', { maxlength: '18', value: r.kind === 'org' ? r.org : '' });
   const until = input('until', { type: 'date', value: r.kind === 'org' ? (r.until ?? '') : '' });
   const expertId = input('expertId', { maxlength: '32', value: r.kind === 'relative' ? r.expertId : '' });
-  const labels = { kind: field('', kind), holder: field('', holder), role: field('', role), org: field('', org), until: field('', until), expertId: field('', expertId) };
+  const labels = { kind: selectField('', kind), holder: selectField('', holder), role: selectField('', role), org: field('', org), until: field('', until), expertId: field('', expertId) };
   const drop = h('button', { type: 'button', class: 'link' });
   const el = h('div', { class: 'relation' }, ...Object.values(labels), drop);
   const sync = () => {

@@ -6,9 +6,8 @@ import { api, ApiError, type ApiAnswer } from '../api';
 import { h, show } from '../dom';
 import { failureText } from '../format';
 import { t } from '../i18n';
+import { ERRORS_PER_PAGE } from '../settings';
 
-/** Errors shown per page of the report. */
-export const ERRORS_PER_PAGE = 100;
 /** Changed experts listed after a dry run (the counts are always complete). */
 const CHANGED_SHOWN = 50;
 

@@ -35,3 +35,13 @@ export function outcome(): { readonly el: HTMLElement; ok(text: string): void; f
 
 /** A labelled textarea (dom.ts's field() takes inputs and selects). */
 export const areaField = (label: string, area: HTMLTextAreaElement) => h('label', { class: 'field' }, h('span', {}, label), area);
+
+let selects = 0;
+/**
+ * A labelled select: the label names it by `for`, not by wrapping it, so that the name is the label's words alone
+ * (a wrapping label's text would take in every option's).
+ */
+export function selectField(label: string, select: HTMLSelectElement): HTMLElement {
+  select.id ||= `pool-select-${++selects}`;
+  return h('div', { class: 'field' }, h('label', { for: select.id }, h('span', {}, label)), select);
+}
