@@ -1,8 +1,8 @@
 // The pool desk in a real browser (Debian's Chromium through playwright-core, headless, 1280×800): the pool manager
 // checks a CSV file with bad rows (each shown by line and field, in the console's language, nothing stored), fixes it
 // and imports it after a clean dry run; pages through the experts by the API's cursor; suspends one with a reason (the
-// audit log has it), edits its attributes, availability and relations; registers an organisation. A file of hundreds
-// of bad rows is reported a page at a time. An operator sees no pool desk and the API refuses it. UPDATE_SCREENSHOTS=1
+// audit log has it), edits its attributes, availability and relations; registers an organisation. A file of 100,000
+// bad rows is reported a page at a time. An operator sees no pool desk and the API refuses it. UPDATE_SCREENSHOTS=1
 // refreshes docs/screenshots/console-pooldesk*.png.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -29,9 +29,10 @@ const BAD_REGION = '33010X';
 const BAD_ID_NUMBER = '110105194912310021';
 
 /** The pool as a CSV file with Chinese headers; `bad` spoils a region (row 2, line 3) and an ID number (row 4, line 5). */
-function poolCsv(bad: boolean): Buffer {
+function poolCsv(bad: boolean, leaveOut: readonly number[] = []): Buffer {
   const lines = ['专家编号,姓名,手机,身份证号,专业代码,地区代码,统一社会信用代码,状态'];
   pool.experts.forEach((e, i) => {
+    if (leaveOut.includes(i)) return;
     const p = syntheticPersonal(i);
     const region = bad && i === 1 ? BAD_REGION : e.region;
     const idNumber = bad && i === 3 ? BAD_ID_NUMBER : p.idNumber;
@@ -149,6 +150,39 @@ describe.skipIf(missing)('the pool desk in Chromium', () => {
     // Imported: a second import of it needs another check.
     expect(await page.getByRole('button', { name: '导入', exact: true }).isDisabled()).toBe(true);
   });
+
+  it('offers to retire the experts a revised file leaves out, and asks for a new check when that choice changes', async () => {
+    await page.getByLabel(FILE_LABEL).setInputFiles({ name: 'pool.csv', mimeType: 'text/csv', buffer: poolCsv(false, [1, 2]) });
+    await page.getByLabel('文件中没有的专家退出专家库').check();
+    await page.getByRole('button', { name: '检查文件' }).click();
+    await page.waitForSelector('ul.diff');
+    expect(await page.locator('ul.diff').innerText()).toBe(['新增 0 位', '修改 0 位', `不变 ${POOL_SIZE - 2} 位`, '退出专家库 2 位（文件中没有）'].join('\n'));
+    const importButton = page.getByRole('button', { name: '导入', exact: true });
+    expect(await importButton.isDisabled()).toBe(false);
+    // Another choice is another import: the check no longer holds for it.
+    await page.getByLabel('文件中没有的专家退出专家库').uncheck();
+    expect(await importButton.isDisabled()).toBe(true);
+    expect(await page.locator('ul.diff').count()).toBe(0);
+    expect((await expert(pool.experts[1]!.id)).status).toBe('active');
+  });
+
+  it('reports a 100,000-line file of bad rows a page at a time, never as 100,000 rows of the page', async () => {
+    const count = 100_000;
+    const lines = Array.from({ length: count }, (_, i) => `{"id": "E9${String(i).padStart(6, '0')}", broken`);
+    await page.getByLabel(FILE_LABEL).setInputFiles({ name: 'broken.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(lines.join('\n')) });
+    await page.getByRole('button', { name: '检查文件' }).click();
+    // While the service reads it, the page says so, with the file's line count.
+    await page.getByRole('status').filter({ hasText: `正在检查 broken.jsonl（${count} 行）` }).waitFor();
+    await page.waitForSelector('table.import-errors', { timeout: 60_000 });
+    expect(await page.locator('.import-report [role=alert]').innerText()).toContain(`文件有 ${count} 处错误`);
+    expect(await page.locator('table.import-errors tbody tr').count()).toBe(ERRORS_PER_PAGE);
+    expect(await page.locator('.pager .status').innerText()).toBe(`第 1–${ERRORS_PER_PAGE} 处，共 ${count} 处`);
+    expect(await page.getByRole('button', { name: '上一页' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: '下一页' }).click();
+    expect(await page.locator('.pager .status').innerText()).toBe(`第 ${ERRORS_PER_PAGE + 1}–${2 * ERRORS_PER_PAGE} 处，共 ${count} 处`);
+    expect(await page.locator('table.import-errors tbody tr').first().getAttribute('data-line')).toBe(String(ERRORS_PER_PAGE + 1));
+    expect(await experts()).toHaveLength(POOL_SIZE);
+  }, 90_000);
 
   it('reports a file of hundreds of bad rows a page at a time', async () => {
     const count = ERRORS_PER_PAGE * 2 + 50;

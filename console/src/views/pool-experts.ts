@@ -223,6 +223,9 @@ function statusForm(e: Expert, saved: (e: Expert) => void): HTMLFormElement {
       .then((answer) => {
         current = answer;
         reason.value = '';
+        // The likely next change: a suspended or barred expert reinstated, an active one suspended.
+        to.value = answer.status === 'active' ? 'suspended' : 'active';
+        sync();
         saved(answer);
         out.ok(t('saved'));
       })

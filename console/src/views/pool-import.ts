@@ -24,7 +24,7 @@ type Report = ApiAnswer<'/v1/experts/import', 'post'>;
 function contentType(file: File): string | null {
   const name = file.name.toLowerCase();
   if (name.endsWith('.csv') || file.type === 'text/csv') return 'text/csv; charset=utf-8';
-  if (/\.(jsonl|ndjson|json)$/.test(name) || file.type === 'application/x-ndjson') return 'application/x-ndjson';
+  if (/\.(jsonl|ndjson)$/.test(name) || file.type === 'application/x-ndjson') return 'application/x-ndjson';
   return null;
 }
 
@@ -70,12 +70,13 @@ export function poolImportView(root: HTMLElement, canWrite: boolean): void {
   file.addEventListener('change', reset);
   retire.addEventListener('change', reset);
 
+  const working = (text: string) => show(progress, h('progress', { 'aria-label': text }), ' ', text);
   const busy = (on: boolean) => {
     check.disabled = on;
     file.disabled = on;
     retire.disabled = on;
     if (on) commit.disabled = true;
-    progress.toggleAttribute('aria-busy', on);
+    progress.setAttribute('aria-busy', String(on));
   };
 
   const form = h(
@@ -100,17 +101,16 @@ export function poolImportView(root: HTMLElement, canWrite: boolean): void {
     if (!type) return void show(alert, t('importBadType'));
     busy(true);
     void (async () => {
-      // Held in memory once: the file on disk may change between the check and the import; these bytes do not.
-      const bytes = new Blob([await chosen.arrayBuffer()], { type });
-      const lines = await countLines(bytes);
-      show(progress, h('progress', {}), ' ', t('importChecking', { file: chosen.name, lines }));
       const withRetire = retire.checked;
       try {
+        // Held in memory once: the file on disk may change between the check and the import; these bytes do not.
+        const bytes = new Blob([await chosen.arrayBuffer()], { type });
+        const lines = await countLines(bytes);
+        working(t('importChecking', { file: chosen.name, lines }));
         const answer = await api('post', '/v1/experts/import', { query: { mode: 'upsert', dryRun: 'true', retireMissing: withRetire ? 'true' : 'false' }, file: { body: bytes, type } });
         show(progress);
         showDiff(report, answer, withRetire);
         checked = { bytes, type, name: chosen.name, lines, retire: withRetire };
-        commit.disabled = false;
       } catch (err) {
         show(progress);
         const errors = rowErrors(err);
@@ -127,7 +127,7 @@ export function poolImportView(root: HTMLElement, canWrite: boolean): void {
     const go = checked;
     if (!go) return;
     busy(true);
-    show(progress, h('progress', {}), ' ', t('importCommitting', { file: go.name, lines: go.lines }));
+    working(t('importCommitting', { file: go.name, lines: go.lines }));
     api('post', '/v1/experts/import', { query: { mode: 'upsert', dryRun: 'false', retireMissing: go.retire ? 'true' : 'false' }, file: { body: go.bytes, type: go.type }, headers: { 'idempotency-key': crypto.randomUUID() } })
       .then((answer) => {
         const u = answer.upsert;
