@@ -50,6 +50,8 @@ describe.skipIf(missing)('the pool desk in Chromium', () => {
   let page: Page;
   const errors: string[] = [];
   const target = pool.experts[EXPERTS_PER_PAGE + 3]!.id;
+  /** The target's new employer, not yet a registered organisation. */
+  const employer = syntheticUscc(8801);
 
   const shot = async (p: Page, name: string) => {
     if (process.env.UPDATE_SCREENSHOTS) await p.screenshot({ path: `${SHOTS}console-${name}.png` });
@@ -98,6 +100,8 @@ describe.skipIf(missing)('the pool desk in Chromium', () => {
     await logIn(page, manager);
     expect(await navLinks(page)).toEqual(['专家库']);
     await page.getByRole('heading', { name: '查找专家' }).waitFor();
+    // The first page of the pool at once: empty, before the import.
+    await page.locator('.results', { hasText: '没有符合条件的专家。' }).waitFor();
     expect(await page.getByRole('navigation', { name: '专家库管理' }).getByRole('link').allInnerTexts()).toEqual(['专家', '导入', '单位']);
   });
 
@@ -237,6 +241,19 @@ describe.skipIf(missing)('the pool desk in Chromium', () => {
     expect(statusEntries).toEqual([expect.objectContaining({ payload: expect.objectContaining({ id: target, from: 'active', to: 'suspended', until: '2027-01-31', reason: '连续三次无故拒绝通知', by: manager.userId }) })]);
   });
 
+  it('finds one expert by id, and says so when there is none', async () => {
+    const byId = page.getByLabel('专家编号（填写时只查此专家）');
+    await byId.fill('E9999999');
+    await page.getByRole('button', { name: '查找', exact: true }).click();
+    await page.locator('form[role=search] [role=alert]', { hasText: '错误代码：NOT_FOUND' }).waitFor();
+    expect(await page.locator('table.experts').count()).toBe(0);
+    await byId.fill(target);
+    await page.getByRole('button', { name: '查找', exact: true }).click();
+    await page.getByRole('heading', { name: `专家 ${target}` }).waitFor();
+    expect(await page.locator('table.experts tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-expert')))).toEqual([target]);
+    expect(await page.locator('section.expert').getAttribute('data-status')).toBe('suspended');
+  });
+
   it('refuses a reinstatement without a reason, with the service’s words', async () => {
     await page.getByLabel('新状态').selectOption('active');
     expect(await page.getByLabel('暂停至（含当日；不填为未定）').isDisabled()).toBe(true);
@@ -248,7 +265,6 @@ describe.skipIf(missing)('the pool desk in Chromium', () => {
   });
 
   it('edits the attributes, the dates unavailable and the declared relations', async () => {
-    const employer = syntheticUscc(8801);
     await page.locator('form.expert-edit').getByLabel('工作单位统一社会信用代码').fill(employer);
     await page.locator('form.expert-edit').getByRole('button', { name: '保存' }).click();
     await page.locator('form.expert-edit [role=status]', { hasText: '已保存' }).waitFor();
@@ -294,6 +310,10 @@ describe.skipIf(missing)('the pool desk in Chromium', () => {
   });
 
   it('looks up an organisation, registers it under its code, and renames it', async () => {
+    // From the expert's panel to its employer, not registered yet.
+    await page.getByRole('link', { name: '查看工作单位' }).click();
+    await page.waitForSelector(`form.org-edit[data-code="${employer}"][data-known="false"]`);
+    expect(await page.getByLabel('统一社会信用代码', { exact: true }).inputValue()).toBe(employer);
     const code = syntheticUscc(8803);
     await page.getByRole('link', { name: '单位', exact: true }).click();
     await page.getByLabel('统一社会信用代码', { exact: true }).fill(code);

@@ -87,15 +87,19 @@ export function poolExpertsView(root: HTMLElement, canWrite: boolean): void {
     );
   };
 
+  /** Only the latest search is shown: an earlier answer arriving late is dropped. */
+  let asked = 0;
   const load = async (page: number) => {
+    const mine = ++asked;
     searchOut.clear();
     try {
       const after = afters[page];
       const answer = await api('get', '/v1/experts', { query: { ...query, limit: EXPERTS_PER_PAGE, ...(after ? { after } : {}) } });
+      if (mine !== asked) return;
       afters = afters.slice(0, page + 1);
       showPage(answer.items, page, answer.next);
     } catch (err) {
-      searchOut.fail(err);
+      if (mine === asked) searchOut.fail(err);
     }
   };
 
@@ -103,13 +107,16 @@ export function poolExpertsView(root: HTMLElement, canWrite: boolean): void {
     event.preventDefault();
     const one = id.value.trim();
     if (one) {
+      const mine = ++asked;
       searchOut.clear();
       api('get', '/v1/experts/{id}', { params: { id: one } })
         .then((e) => {
+          if (mine !== asked) return;
           showPage([e], 0, null);
           openExpert(e);
         })
         .catch((err: unknown) => {
+          if (mine !== asked) return;
           show(results);
           searchOut.fail(err);
         });
@@ -124,6 +131,9 @@ export function poolExpertsView(root: HTMLElement, canWrite: boolean): void {
     afters = [undefined];
     void load(0);
   });
+  // The first page of the whole pool at once: the screen is never empty for want of a search.
+  void load(0);
+  id.focus();
 
   /** A change the service accepted: the panel and the result row show the expert as it answered. */
   const saved = (e: Expert) => {
@@ -180,7 +190,8 @@ function editForm(e: Expert, saved: (e: Expert) => void): HTMLFormElement {
   const region = input('region', { inputmode: 'numeric', maxlength: '6', value: e.region });
   const employer = input('employer', { maxlength: '18', value: e.employer });
   const out = outcome();
-  const form = h('form', { class: 'expert-edit', novalidate: true }, h('fieldset', {}, h('legend', {}, t('editLegend')), h('div', { class: 'grid' }, field(t('fieldSpecialties'), specialties), field(t('fieldExpertRegion'), region), field(t('fieldEmployer'), employer)), h('button', { type: 'submit' }, t('save')), out.el));
+  const org = h('a', { href: `#/pool/organisations/${encodeURIComponent(e.employer)}` }, t('employerOrg'));
+  const form = h('form', { class: 'expert-edit', novalidate: true }, h('fieldset', {}, h('legend', {}, t('editLegend')), h('div', { class: 'grid' }, field(t('fieldSpecialties'), specialties), field(t('fieldExpertRegion'), region), field(t('fieldEmployer'), employer)), h('div', { class: 'buttons start' }, h('button', { type: 'submit' }, t('save')), org), out.el));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const next = codes(specialties.value);
@@ -195,6 +206,7 @@ function editForm(e: Expert, saved: (e: Expert) => void): HTMLFormElement {
       .then((answer) => {
         current = answer;
         specialties.value = answer.specialties.join('; ');
+        org.href = `#/pool/organisations/${encodeURIComponent(answer.employer)}`;
         saved(answer);
         out.ok(t('saved'));
       })
