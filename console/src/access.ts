@@ -17,6 +17,8 @@ export const ACTION_ROLES = {
   'draw.panel': ['operator', 'supervisor'],
   'draw.disclose': ['operator'],
   'draw.export': ['site'],
+  'pool.read': ['pool-manager', 'admin'],
+  'pool.write': ['pool-manager', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type ConsoleAction = keyof typeof ACTION_ROLES;
@@ -29,4 +31,5 @@ export const SCREENS = [
   { route: 'register', action: 'project.register', label: 'navRegister' },
   { route: 'checkin', action: 'checkin', label: 'navCheckin' },
   { route: 'unseal', action: 'draw.unseal', label: 'navUnseal' },
+  { route: 'pool', action: 'pool.read', label: 'navPool' },
 ] as const satisfies readonly { route: string; action: ConsoleAction; label: string }[];

@@ -21,6 +21,8 @@ export interface Options<O> {
   readonly query?: Query<O>;
   readonly body?: Body<O>;
   readonly headers?: Readonly<Record<string, string>>;
+  /** A file sent as it is (the pool import), instead of a JSON body. */
+  readonly file?: { readonly body: Blob; readonly type: string };
 }
 
 export type ApiAnswer<P extends keyof paths, M extends MethodsOf<P>> = Answer<Operation<P, M>>;
@@ -31,6 +33,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The answer's machine-readable details (an import's bad rows), when it has any. */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -71,17 +75,17 @@ function url(path: string, params: object | undefined, query: object | undefined
   return s ? `${filled}?${s}` : filled;
 }
 
-async function send(method: Method, target: string, body: unknown, headers: Readonly<Record<string, string>>, bearer: string | null): Promise<Response> {
+async function send(method: Method, target: string, body: unknown, headers: Readonly<Record<string, string>>, bearer: string | null, file?: Options<unknown>['file']): Promise<Response> {
   return fetch(target, {
     method: method.toUpperCase(),
     headers: {
       accept: 'application/json',
       'accept-language': lang(),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(file ? { 'content-type': file.type } : body === undefined ? {} : { 'content-type': 'application/json' }),
       ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
       ...headers,
     },
-    body: body === undefined ? null : JSON.stringify(body),
+    body: file ? file.body : body === undefined ? null : JSON.stringify(body),
     credentials: 'omit',
     cache: 'no-store',
   });
@@ -127,7 +131,7 @@ export function apiAs<P extends keyof paths, M extends MethodsOf<P>>(accessToken
 async function request<P extends keyof paths, M extends MethodsOf<P>>(method: M, path: P, options: Options<Operation<P, M>>, other: { as: string | null } | null): Promise<Answer<Operation<P, M>>> {
   const target = url(path, options.params as object | undefined, options.query as object | undefined);
   const own = other === null;
-  const attempt = () => send(method, target, options.body, options.headers ?? {}, own ? (tokens.get()?.accessToken ?? null) : other.as);
+  const attempt = () => send(method, target, options.body, options.headers ?? {}, own ? (tokens.get()?.accessToken ?? null) : other.as, options.file);
   let res: Response;
   try {
     res = await attempt();
@@ -145,6 +149,6 @@ async function request<P extends keyof paths, M extends MethodsOf<P>>(method: M,
   }
   const payload: unknown = await res.json().catch(() => null);
   if (res.ok) return payload as Answer<Operation<P, M>>;
-  const error = (payload as { error?: { code?: string; message?: string } } | null)?.error;
-  throw new ApiError(res.status, error?.code ?? `HTTP_${res.status}`, error?.message ?? res.statusText);
+  const error = (payload as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
+  throw new ApiError(res.status, error?.code ?? `HTTP_${res.status}`, error?.message ?? res.statusText, error?.details);
 }

@@ -8,6 +8,7 @@ import { lang, setLang, t } from './i18n';
 import { boardView } from './views/board';
 import { checkinView } from './views/checkin';
 import { changePasswordView, loginView } from './views/login';
+import { poolView } from './views/pool';
 import { registerView } from './views/register';
 import { timelineView } from './views/timeline';
 import { unsealListView, unsealView } from './views/unseal';
@@ -89,6 +90,9 @@ function render(): void {
       if (!allowed('draw.unseal')) return;
       if (rest.join('/') === '') return unsealListView(main);
       leave = unsealView(main, role, person.name, decodeURIComponent(rest.join('/')));
+      return;
+    case 'pool':
+      if (allowed('pool.read')) poolView(main, role, rest);
       return;
     default:
       show(main, h('p', { class: 'alert', role: 'alert' }, t('notFound')));

@@ -5,3 +5,7 @@ export const POLL_SECONDS = 5;
 
 /** What an immediate draw's seed is made of (POST /v1/projects/{id}/draw; docs/draw-proof.md §11): the server's nonce. */
 export const IMMEDIATE_ASSURANCE = 'operator';
+
+/** The pool desk's pages: experts per page of a search, bad rows per page of an import's report. */
+export const EXPERTS_PER_PAGE = 50;
+export const ERRORS_PER_PAGE = 100;
