@@ -11,6 +11,7 @@ export const ACTION_ROLES = {
   'draw.run': ['operator', 'site'],
   'draw.read': ['operator', 'supervisor', 'inspector', 'admin', 'site'],
   checkin: ['checkin'],
+  'draw.proof': ['inspector', 'supervisor', 'operator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type ConsoleAction = keyof typeof ACTION_ROLES;
@@ -22,4 +23,5 @@ export const SCREENS = [
   { route: 'board', action: 'project.read', label: 'navBoard' },
   { route: 'register', action: 'project.register', label: 'navRegister' },
   { route: 'checkin', action: 'checkin', label: 'navCheckin' },
+  { route: 'inspect', action: 'draw.proof', label: 'navInspect' },
 ] as const satisfies readonly { route: string; action: ConsoleAction; label: string }[];

@@ -13,11 +13,12 @@ describe('the console’s access table', () => {
     }
   });
 
-  it('shows the operator the board and the registration, the desk only the check-in, the pool manager neither', () => {
+  it('shows the operator the board, the registration and the proof check, the desk only the check-in, the pool manager none', () => {
     const screens = (role: (typeof ROLES)[number]) => SCREENS.filter((s) => may(role, s.action)).map((s) => s.route);
-    expect(screens('operator')).toEqual(['board', 'register']);
+    expect(screens('operator')).toEqual(['board', 'register', 'inspect']);
     expect(screens('checkin')).toEqual(['checkin']);
-    expect(screens('supervisor')).toEqual(['board']);
+    expect(screens('supervisor')).toEqual(['board', 'inspect']);
+    expect(screens('inspector')).toEqual(['board', 'inspect']);
     expect(screens('pool-manager')).toEqual([]);
   });
 });
