@@ -4,7 +4,10 @@
 import * as native from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { completeBuffer } from '../../console/verifier/buffer-global.js';
 import * as browser from '../../console/verifier/node-crypto.js';
+// The `buffer` package the browser chunk bundles (a bare 'buffer' is Node's own here).
+import { Buffer as PackageBuffer } from '../../node_modules/buffer/index.js';
 import { DEFAULT_POLICY } from '../../src/domain/policy.js';
 import { PoolIndex } from '../../src/draw/pool-index.js';
 import { generatePool, syntheticUscc } from '../../src/pool/generator.js';
@@ -101,6 +104,23 @@ describe('the browser’s node:crypto', () => {
     expect(browser.verify(null, Buffer.of(0x73), k, sig)).toBe(false);
   });
 
+  it('completes the `buffer` package with Node’s writeBigUInt64BE and writeBigInt64BE, range checks included', () => {
+    const B = completeBuffer(PackageBuffer) as unknown as typeof Buffer;
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), fc.nat(8), (u, i, offset) => {
+        const [mine, node] = [B.alloc(16), Buffer.alloc(16)];
+        expect(mine.writeBigUInt64BE(u, offset)).toBe(node.writeBigUInt64BE(u, offset));
+        expect(Buffer.from(mine)).toEqual(node);
+        expect(mine.writeBigInt64BE(i, offset)).toBe(node.writeBigInt64BE(i, offset));
+        expect(Buffer.from(mine)).toEqual(node);
+      }),
+    );
+    for (const [write, value, offset] of [['writeBigUInt64BE', -1n, 0], ['writeBigUInt64BE', 2n ** 64n, 0], ['writeBigInt64BE', 2n ** 63n, 0], ['writeBigUInt64BE', 1n, 9]] as const) {
+      expect(() => B.alloc(16)[write](value, offset), `${write}(${value}, ${offset})`).toThrow(RangeError);
+      expect(() => Buffer.alloc(16)[write](value, offset)).toThrow(RangeError);
+    }
+  });
+
   it('holds no private key: signing and key generation are refused', () => {
     expect(() => browser.sign()).toThrow(/verifies only/);
     expect(() => browser.generateKeyPairSync()).toThrow(/verifies only/);
@@ -123,13 +143,28 @@ describe('the verifier on the browser’s node:crypto', () => {
   const tampered = structuredClone(bundle);
   tampered.reveal.entry = tampered.reveal.entry.replace(/"nonce":"(.)/, (_, c: string) => `"nonce":"${c === '0' ? '1' : '0'}`);
 
-  /** inspectBundle with every module of the verifier loaded afresh, node:crypto being the browser's. */
+  /**
+   * inspectBundle with every module of the verifier loaded afresh, node:crypto being the browser's, and the global
+   * Buffer the browser's (the `buffer` package, completed) while it loads and runs.
+   */
   async function browserInspect(): Promise<InspectBundle> {
+    const browserBuffer = completeBuffer(PackageBuffer);
+    const asBrowser = <T>(f: () => T): T => {
+      const own = globalThis.Buffer;
+      globalThis.Buffer = browserBuffer as unknown as typeof Buffer;
+      try {
+        return f();
+      } finally {
+        globalThis.Buffer = own;
+      }
+    };
     vi.resetModules();
     vi.doMock('node:crypto', () => import('../../console/verifier/node-crypto.js'));
-    const mod = await import('../../src/verify/inspect.js');
+    const own = globalThis.Buffer;
+    globalThis.Buffer = browserBuffer as unknown as typeof Buffer;
+    const mod = await import('../../src/verify/inspect.js').finally(() => (globalThis.Buffer = own));
     expect(mod.inspectBundle).not.toBe(inspectBundle);
-    return mod.inspectBundle;
+    return (bundle, key) => asBrowser(() => mod.inspectBundle(bundle, key));
   }
   afterAll(() => {
     vi.doUnmock('node:crypto');

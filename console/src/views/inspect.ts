@@ -79,7 +79,9 @@ export function inspectView(main: HTMLElement, initialDraw: string): void {
       }
       status.textContent = '';
       show(out, reportView(report, source));
-      out.querySelector<HTMLElement>('h2')?.focus();
+      // The report is what the inspector came for: brought into view, its heading focused for screen readers.
+      out.querySelector<HTMLElement>('h2')?.focus({ preventScroll: true });
+      out.scrollIntoView({ block: 'start' });
     } catch (err) {
       status.textContent = '';
       show(alert, t('inspectNoVerifier', { reason: failureText(err) }));
@@ -89,6 +91,7 @@ export function inspectView(main: HTMLElement, initialDraw: string): void {
   const fromService = h('form', { class: 'inspect-source', novalidate: true }, field(t('inspectPick'), drawSelect), field(t('inspectDrawId'), drawId), fetchButton);
   fromService.addEventListener('submit', (event) => {
     event.preventDefault();
+    show(alert);
     const id = drawId.value.trim();
     if (!id) return void show(alert, t('inspectNeedsDraw'));
     fetchButton.disabled = true;
@@ -161,7 +164,7 @@ function reportView(report: InspectReport, source: string): HTMLElement {
     ? h('p', { class: 'verdict ok', 'data-verdict': 'ok' }, t('inspectOk', { n: report.checks.length }))
     : h('p', { class: 'verdict bad', 'data-verdict': 'not-verified' }, t('inspectNotVerified', { ids: failed.join(', ') }));
   const assurance = report.assurance
-    ? h('div', { class: 'assurance' }, h('p', {}, h('strong', {}, t('confirmAssurance', { level: t(`assurance.${report.assurance}`) }))), h('p', {}, t(`assurance.${report.assurance}.means`)))
+    ? h('div', { class: 'assurance' }, h('p', {}, h('strong', {}, t(`assurance.${report.assurance}`))), h('p', {}, t(`assurance.${report.assurance}.means`)))
     : h('p', { class: 'sub' }, t('inspectNoAssurance'));
   const checkpoints = report.checkpoints.length
     ? h(
