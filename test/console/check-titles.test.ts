@@ -1,5 +1,7 @@
 // The inspector screen names each check of the proof verifier in Chinese by its id (console/src/check-titles.ts): every
-// check the verifier runs has a title there, and the table names no check the verifier does not run.
+// check the verifier runs has a title there, the table names no check the verifier does not run, and its words are the
+// glossary's.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CHECK_TITLES_ZH } from '../../console/src/check-titles.js';
 import { DEFAULT_POLICY } from '../../src/domain/policy.js';
@@ -7,6 +9,7 @@ import { PoolIndex } from '../../src/draw/pool-index.js';
 import { generatePool, syntheticUscc } from '../../src/pool/generator.js';
 import { BEACON_CHECK } from '../../src/verify/beacon-proof.js';
 import { verifyDrawProof } from '../../src/verify/draw-proof.js';
+import { forbiddenWords, violations } from '../helpers/glossary.js';
 import { testKeys } from '../helpers/log.js';
 import { memoryBundle } from '../helpers/proof-bundle.js';
 
@@ -32,5 +35,10 @@ describe('the Chinese titles of the verifier’s checks', () => {
 
   it('names no other check', () => {
     expect(Object.keys(CHECK_TITLES_ZH).sort()).toEqual([...new Set(run)].sort());
+  });
+
+  it('uses no word the glossary says not to use', () => {
+    const words = forbiddenWords(readFileSync(new URL('../../docs/glossary.md', import.meta.url), 'utf8'));
+    expect(violations(Object.values(CHECK_TITLES_ZH), words)).toEqual([]);
   });
 });
