@@ -189,6 +189,13 @@ describe.skipIf(missing)('the inspector verifies a proof bundle in Chromium', ()
     await page.waitForSelector('[data-verdict="not-verified"]');
     expect(await page.locator('dl.checkpoint').count()).toBe(0);
     expect(await page.locator('tr[data-check="commit.checkpoint"]').getAttribute('data-status')).toBe('fail');
+    // The right key again, read from the key file as the keys folder holds it.
+    const vkey = join(dir, 'log-signer.vkey');
+    writeFileSync(vkey, `${t.ctx.keys.logVerifier.verifierKey}\n`);
+    await page.getByLabel('或从文件读取公钥（log-signer.vkey）').setInputFiles(vkey);
+    await expect.poll(() => page.getByLabel(/日志验证公钥（/).inputValue()).toBe(t.ctx.keys.logVerifier.verifierKey);
+    await page.getByLabel('证明包文件（JSON）').setInputFiles(join(dir, 'proof.json'));
+    await page.waitForSelector('[data-verdict="ok"]');
   });
 
   it('labels every input and broke no rule of its CSP', async () => {

@@ -2,15 +2,17 @@
 // this browser by the same verifier as `expert-draw proof verify` (a separate chunk, loaded here only), against a
 // verifier key the inspector pins. The service is trusted for nothing: it hands out bytes, the browser checks them.
 import type { InspectBundle, InspectCheck, InspectReport } from '../../../src/verify/inspect-types';
-import { api } from '../api';
+import { api, serverNow } from '../api';
 import { CHECK_TITLES_ZH } from '../check-titles';
 import { field, h, show } from '../dom';
-import { failureText, localTime } from '../format';
+import { failureText, localTime, startOfDay, withOffset } from '../format';
 import { lang, t, type TextKey } from '../i18n';
 
 const KEY_STORED = 'expert-draw.verifier-key';
-/** How many recently disclosed draws the picker offers; older ones by id. */
+/** The picker: the newest PICK_LIMIT disclosed draws of the last PICK_DAYS days, read in at most PICK_PAGES pages. */
 const PICK_LIMIT = 100;
+const PICK_DAYS = 365;
+const PICK_PAGES = 10;
 
 let verifier: Promise<InspectBundle> | null = null;
 /** The verifier chunk, loaded once, on this screen only. */
@@ -45,7 +47,9 @@ export function inspectView(main: HTMLElement, initialDraw: string): void {
 
   keyFile.addEventListener('change', () => {
     const file = keyFile.files?.[0];
-    if (file) void file.text().then((text) => ((key.value = text.trim()), remember()));
+    // Emptied, so that choosing the same file again reads it again.
+    keyFile.value = '';
+    if (file) file.text().then((text) => ((key.value = text.trim()), remember())).catch((err: unknown) => show(alert, failureText(err)));
   });
   const remember = () => localStorage.setItem(KEY_STORED, key.value.trim());
   key.addEventListener('change', remember);
@@ -107,8 +111,9 @@ export function inspectView(main: HTMLElement, initialDraw: string): void {
 
   bundleFile.addEventListener('change', () => {
     const file = bundleFile.files?.[0];
+    bundleFile.value = '';
     if (!file) return;
-    void file.text().then((text) => {
+    file.text().then((text) => {
       let bundle: unknown;
       try {
         bundle = JSON.parse(text);
@@ -117,7 +122,7 @@ export function inspectView(main: HTMLElement, initialDraw: string): void {
         return void show(alert, t('inspectNotJson', { file: file.name }));
       }
       return verify(bundle, t('inspectFromFile', { file: file.name }));
-    });
+    }).catch((err: unknown) => show(alert, failureText(err)));
   });
 
   show(
@@ -135,19 +140,29 @@ export function inspectView(main: HTMLElement, initialDraw: string): void {
     ),
   );
   (key.value ? drawSelect : key).focus();
-  fillPicker(drawSelect, drawId);
+  void fillPicker(drawSelect, drawId);
 }
 
-/** The recently disclosed draws, newest first (a draw is disclosed once its reveal is logged). */
+/**
+ * The disclosed draws among those of the last PICK_DAYS (a draw is disclosed once its reveal is logged, after the
+ * award), newest first. The listing runs oldest first, so it is read to its end, a bounded number of pages.
+ */
 async function fillPicker(select: HTMLSelectElement, drawId: HTMLInputElement): Promise<void> {
   show(select, h('option', { value: '' }, t('loading')));
   try {
-    const page = await api('get', '/v1/draws', { query: { state: 'drawn', limit: PICK_LIMIT } });
-    const disclosed = page.items.filter((d) => d.revealIndex !== undefined).reverse();
+    const disclosed: { drawId: string; projectId: string; createdAt: string }[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < PICK_PAGES; page++) {
+      const answer = await api('get', '/v1/draws', { query: { state: 'drawn', from: withOffset(startOfDay(serverNow(), -PICK_DAYS)), limit: 500, ...(cursor ? { cursor } : {}) } });
+      disclosed.push(...answer.items.filter((d) => d.revealIndex !== undefined));
+      if (answer.next === null) break;
+      cursor = answer.next;
+    }
+    const newest = disclosed.reverse().slice(0, PICK_LIMIT);
     show(
       select,
-      h('option', { value: '' }, disclosed.length ? t('inspectPickOne') : t('inspectNoneDisclosed')),
-      disclosed.map((d) => h('option', { value: d.drawId, ...(d.drawId === drawId.value ? { selected: true } : {}) }, `${d.projectId} · ${d.drawId} · ${localTime(d.createdAt)}`)),
+      h('option', { value: '' }, newest.length ? t('inspectPickOne') : t('inspectNoneDisclosed')),
+      newest.map((d) => h('option', { value: d.drawId, ...(d.drawId === drawId.value ? { selected: true } : {}) }, `${d.projectId} · ${d.drawId} · ${localTime(d.createdAt)}`)),
     );
   } catch (err) {
     show(select, h('option', { value: '' }, failureText(err)));
