@@ -7,7 +7,7 @@ import { loadKeys } from './instance-keys.js';
 import { AuditLog } from './log/audit-log.js';
 import type { AppContext } from './plugins/app/context.js';
 import { PersonalDataVault } from './crypto/personal-data.js';
-import { loadPolicy } from './domain/policy.js';
+import { loadPolicy, productionPolicyProblems } from './domain/policy.js';
 import { DrawService } from './services/draw.service.js';
 import { DisclosureService } from './services/disclosure.service.js';
 import { PoolService } from './services/pool.service.js';
@@ -70,6 +70,10 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
     production: config.EXPERT_DRAW_MODE === 'production',
     onGenerated: onKeysGenerated,
   });
+  // A policy that cannot serve a centre stops a production start before anything is opened.
+  const policy = loadPolicy(config.EXPERT_DRAW_POLICY_FILE);
+  const unfit = config.EXPERT_DRAW_MODE === 'production' ? productionPolicyProblems(policy) : [];
+  if (unfit.length > 0) throw new Error(`refusing to start in production mode: the policy file ${config.EXPERT_DRAW_POLICY_FILE}: ${unfit.join('; ')}`);
   const opened = await openStore(config);
   const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
   const now = opts.now ?? Date.now;
@@ -79,7 +83,6 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const pool = await PoolService.open(store, auditLog, vault, now);
   // Other instances' pool changes arrive on the store's change feed (one instance on SQLite: nothing arrives).
   if (store.kind === 'redis') pool.follow();
-  const policy = loadPolicy(config.EXPERT_DRAW_POLICY_FILE);
   const beacon = await openBeacon(config, now);
   const projects = new ProjectService(store, auditLog, pool, policy, now, { beacon: beacon !== null });
   await projects.indexSchedule();

@@ -73,6 +73,8 @@ export async function build(env: Record<string, string> = {}, options: { now?: (
         await release();
       }
       if (problems.length > 0) throw new Error(`entries outside the catalogue:\n${problems.join('\n')}`);
+      // Every error the test caused must be one its route declares in the OpenAPI document.
+      if (app.undeclaredErrors.size > 0) throw new Error(`error codes the routes do not declare:\n${[...app.undeclaredErrors].join('\n')}`);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -11,6 +11,12 @@ export const ACTION_ROLES = {
   'draw.run': ['operator', 'site'],
   'draw.read': ['operator', 'supervisor', 'inspector', 'admin', 'site'],
   checkin: ['checkin'],
+  // Postpone and cancel on the board; the unseal screen; a site's sealed result.
+  'project.manage': ['operator', 'admin', 'site'],
+  'draw.unseal': ['operator', 'supervisor'],
+  'draw.panel': ['operator', 'supervisor'],
+  'draw.disclose': ['operator'],
+  'draw.export': ['site'],
   'draw.proof': ['inspector', 'supervisor', 'operator'],
 } as const satisfies Record<string, readonly Role[]>;
 
@@ -23,5 +29,6 @@ export const SCREENS = [
   { route: 'board', action: 'project.read', label: 'navBoard' },
   { route: 'register', action: 'project.register', label: 'navRegister' },
   { route: 'checkin', action: 'checkin', label: 'navCheckin' },
+  { route: 'unseal', action: 'draw.unseal', label: 'navUnseal' },
   { route: 'inspect', action: 'draw.proof', label: 'navInspect' },
 ] as const satisfies readonly { route: string; action: ConsoleAction; label: string }[];

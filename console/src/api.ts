@@ -111,21 +111,35 @@ async function tokenRefused(res: Response): Promise<boolean> {
 }
 
 /** A request to the API; resolves with the success answer's body, rejects with an ApiError. */
-export async function api<P extends keyof paths, M extends MethodsOf<P>>(method: M, path: P, options: Options<Operation<P, M>> = {}): Promise<Answer<Operation<P, M>>> {
+export function api<P extends keyof paths, M extends MethodsOf<P>>(method: M, path: P, options: Options<Operation<P, M>> = {}): Promise<Answer<Operation<P, M>>> {
+  return request(method, path, options, null);
+}
+
+/**
+ * One request as another person at this terminal (the second approver of an unseal), with the access token of their
+ * own fresh login (null: no token, for that login itself): never stored, never refreshed, and the tab's own session is
+ * neither used nor touched.
+ */
+export function apiAs<P extends keyof paths, M extends MethodsOf<P>>(accessToken: string | null, method: M, path: P, options: Options<Operation<P, M>> = {}): Promise<Answer<Operation<P, M>>> {
+  return request(method, path, options, { as: accessToken });
+}
+
+async function request<P extends keyof paths, M extends MethodsOf<P>>(method: M, path: P, options: Options<Operation<P, M>>, other: { as: string | null } | null): Promise<Answer<Operation<P, M>>> {
   const target = url(path, options.params as object | undefined, options.query as object | undefined);
-  const attempt = () => send(method, target, options.body, options.headers ?? {}, tokens.get()?.accessToken ?? null);
+  const own = other === null;
+  const attempt = () => send(method, target, options.body, options.headers ?? {}, own ? (tokens.get()?.accessToken ?? null) : other.as);
   let res: Response;
   try {
     res = await attempt();
     // An access token lives minutes: refreshed once, and the request sent again.
-    if (tokens.get() && (await tokenRefused(res)) && (await refresh())) res = await attempt();
+    if (own && tokens.get() && (await tokenRefused(res)) && (await refresh())) res = await attempt();
   } catch {
     throw new ApiError(0, 'NETWORK', '');
   }
   const date = res.headers.get('date');
   if (date) skewMs = Date.parse(date) - Date.now();
   if (res.status === 204) return undefined as Answer<Operation<P, M>>;
-  if (tokens.get() && (await tokenRefused(res))) {
+  if (own && tokens.get() && (await tokenRefused(res))) {
     tokens.set(null);
     onSessionEnded();
   }

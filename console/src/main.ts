@@ -11,6 +11,7 @@ import { inspectView } from './views/inspect';
 import { changePasswordView, loginView } from './views/login';
 import { registerView } from './views/register';
 import { timelineView } from './views/timeline';
+import { unsealListView, unsealView } from './views/unseal';
 
 interface Person {
   readonly role: Role;
@@ -84,6 +85,11 @@ function render(): void {
       return;
     case 'checkin':
       if (allowed('checkin')) checkinView(main);
+      return;
+    case 'unseal':
+      if (!allowed('draw.unseal')) return;
+      if (rest.join('/') === '') return unsealListView(main);
+      leave = unsealView(main, role, person.name, decodeURIComponent(rest.join('/')));
       return;
     case 'inspect':
       if (allowed('draw.proof')) inspectView(main, decodeURIComponent(rest.join('/')));

@@ -62,6 +62,28 @@ export function requiredAssurance(policy: Policy, asked: AssuranceMinimum | unde
 
 export const REGION_LEVEL_DIGITS = { province: 2, city: 4, county: 6 } as const;
 
+/** Below these, a policy is for trying the service (docs/first-run-policy.json), not for a trading centre's draws. */
+export const PRODUCTION_MIN_LEAD_MINUTES = 15;
+export const PRODUCTION_MIN_RESPONSE_MINUTES = 5;
+
+/**
+ * What production mode refuses in a policy, each saying what to set: a draw so close to bid opening, or a call so short,
+ * that experts cannot answer before the evaluation begins.
+ */
+export function productionPolicyProblems(p: Policy): string[] {
+  const out: string[] = [];
+  if (p.leadTimeMinutes < PRODUCTION_MIN_LEAD_MINUTES) {
+    out.push(`leadTimeMinutes ${p.leadTimeMinutes} is for a first run: a centre draws at least ${PRODUCTION_MIN_LEAD_MINUTES} minutes before bid opening (the default is 60); remove it from the policy file or set it to ${PRODUCTION_MIN_LEAD_MINUTES} or more`);
+  }
+  if (p.responseDeadlineMinutes < PRODUCTION_MIN_RESPONSE_MINUTES) {
+    out.push(`responseDeadlineMinutes ${p.responseDeadlineMinutes} gives experts no time to read and answer their call: set it to ${PRODUCTION_MIN_RESPONSE_MINUTES} or more (the default is 15)`);
+  }
+  if (p.leadTimeMinutes < p.responseDeadlineMinutes) {
+    out.push(`leadTimeMinutes ${p.leadTimeMinutes} is shorter than responseDeadlineMinutes ${p.responseDeadlineMinutes}: the first calls could not be answered before bid opening; make the lead time at least the response deadline`);
+  }
+  return out;
+}
+
 /** The policy of a deployment: the defaults, with the numbers a JSON file sets. A bad file stops the start, named. */
 export function loadPolicy(file: string | undefined): Policy {
   if (file === undefined) return DEFAULT_POLICY;

@@ -49,6 +49,20 @@ export const DrawView = z
       .nullable()
       .optional()
       .describe('Per group: seats filled, calling and vacant, and the calls that ended without an expert; counts only'),
+    unseal: z
+      .object({
+        approvals: z
+          .array(
+            z.object({
+              role: z.string().describe('operator or supervisor'),
+              at: z.string().describe('When, ISO 8601'),
+            }),
+          )
+          .describe('Approvals that count: those within the approval window (10 minutes), or all of them once unsealed'),
+        openedAt: z.string().nullable().describe('When the second approval opened the whole list; null until then'),
+      })
+      .optional()
+      .describe('How the two-person unseal stands (on draw status and the listing): roles and times only, neither an expert nor an account'),
     supersedes: z.string().nullable().describe('Earlier draw of the project this one follows'),
     site: z.string().optional().describe('Remote site the result is sealed to as well'),
     siteFingerprint: z.string().optional().describe('SHA-256 fingerprint of the site certificate the result was sealed to'),

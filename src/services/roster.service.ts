@@ -30,6 +30,13 @@ const CHECKIN_WINDOW_MS = 10 * 60_000;
 /** Random bytes of a response token's secret (120 bits; 20 base64url characters after the batch id). */
 const TOKEN_SECRET_BYTES = 15;
 
+/** A draw's unseal as the API shows it. */
+export interface UnsealView {
+  readonly approvals: Array<{ role: string; at: string }>;
+  /** When the second approval opened the whole list. */
+  readonly openedAt: string | null;
+}
+
 /** What a check-in terminal learns: one expert's assignment. */
 export interface Assignment {
   readonly expertId: string;
@@ -300,6 +307,19 @@ export class RosterService {
 
   async unsealState(drawId: string): Promise<UnsealRecord | null> {
     return (await unseals.read(this.store, drawId))?.value ?? null;
+  }
+
+  /**
+   * How the unseal of each draw stands, as the API shows it: the approvals that still count (within the window; all of
+   * them once unsealed) by role and time, and when the list was opened. Roles and times only: neither an expert nor the
+   * approver's account (as the draw view leaves out who ran the draw).
+   */
+  async unsealViews(drawIds: readonly string[]): Promise<UnsealView[]> {
+    const since = new Date(this.now() - UNSEAL_WINDOW_MS).toISOString();
+    return (await unseals.readMany(this.store, drawIds)).map((u) => ({
+      approvals: (u?.approvals ?? []).filter((a) => u!.unsealedAt !== null || a.at >= since).map((a) => ({ role: a.role, at: a.at })),
+      openedAt: u?.unsealedAt ?? null,
+    }));
   }
 
   /** The whole panel with names: only once unsealed. */

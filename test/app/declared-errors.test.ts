@@ -464,6 +464,25 @@ const CASES: Record<string, RouteCase> = {
   },
 };
 
+/**
+ * The write routes that take a JSON body: the body parser refuses one over the limit (413) or of another type (415)
+ * before the route's own checks, and each declares both (the first test below holds this list to the document).
+ */
+const JSON_BODY_ROUTES = [
+  'PATCH /v1/experts/{id}', 'PATCH /v1/projects/{id}/bid-opening', 'PATCH /v1/users/{id}', 'POST /v1/checkins', 'POST /v1/experts',
+  'POST /v1/experts/{id}/status', 'POST /v1/projects', 'POST /v1/projects/{id}/bidders', 'POST /v1/projects/{id}/cancel',
+  'POST /v1/responses/{token}', 'POST /v1/session', 'POST /v1/session/password', 'POST /v1/session/refresh', 'POST /v1/sites',
+  'POST /v1/sites/{id}/revoke', 'POST /v1/users', 'PUT /v1/experts/{id}/availability', 'PUT /v1/experts/{id}/relations',
+  'PUT /v1/organisations/{code}', 'PUT /v1/sites/{id}/certificate',
+];
+for (const route of JSON_BODY_ROUTES) {
+  const c = CASES[route]!;
+  const errors = c.errors as Record<number, RouteCase['errors'][number]>;
+  // The route's valid request, with a body just over the limit, or the same body sent as XML.
+  errors[413] ??= { req: () => ({ ...c.ok(), headers: { ...c.ok().headers, 'content-type': 'application/json' }, payload: JSON.stringify({ pad: 'x'.repeat(1024 * 1024) }) }), code: 'PAYLOAD_TOO_LARGE' };
+  errors[415] ??= { req: () => ({ ...c.ok(), headers: { ...c.ok().headers, 'content-type': 'application/xml' }, payload: '<pad/>' }), code: 'UNSUPPORTED_MEDIA_TYPE' };
+}
+
 const GENERIC = [401, 403, 429, 500, 503];
 
 /** An answer's error: the JSON error body, or for the expert's answer page (HTML) the code its <main> carries. */

@@ -1,16 +1,26 @@
 // The one error handler on a bare Fastify instance: a lost optimistic check that no service translated answers 409
 // CONFLICT (never 500), without naming the record.
 import Fastify from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../src/errors.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import errorHandler from '../../src/plugins/app/error-handler.js';
 import { RecordConflictError } from '../../src/store/store.js';
+import { errorResponses } from '../../src/schemas/common.js';
 
 const app = Fastify();
 
 beforeAll(async () => {
   await app.register(errorHandler);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   app.get('/conflict', async () => {
     throw new RecordConflictError('id-hashes', '3f1c0ffee');
+  });
+  // Declares a 409 of one code and answers with another: a declaration that is incomplete.
+  app.get('/sealed', { schema: { response: { 200: z.object({ ok: z.boolean() }), ...errorResponses(404, 'CONFLICT') } } }, async () => {
+    throw new AppError('SEALED');
   });
   await app.ready();
 });
@@ -28,5 +38,17 @@ describe('error handler', () => {
       expect(res.body).not.toContain('3f1c0ffee');
       expect(res.body).not.toContain('id-hashes');
     }
+  });
+
+  it('answers a code its route does not declare as it is (never a 500), and records the route and code for the tests', async () => {
+    expect(app.undeclaredErrors.size).toBe(0);
+    const res = await app.inject({ method: 'GET', url: '/sealed' });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.code).toBe('SEALED');
+    expect([...app.undeclaredErrors]).toEqual(['GET /sealed 409 SEALED']);
+    app.undeclaredErrors.clear();
+    // A code the route declares is not recorded.
+    await app.inject({ method: 'GET', url: '/conflict' });
+    expect(app.undeclaredErrors.size).toBe(0);
   });
 });

@@ -77,8 +77,10 @@ describe('the OpenAPI document', () => {
     expect(missing, 'fields without a description: ' + JSON.stringify(missing)).toEqual([]);
   });
 
-  it('lists under each error status only the codes that status carries, and every one of them', () => {
+  it('lists under each error status the codes of that status the route can answer with, not every code of the status', () => {
     const wrong: string[] = [];
+    const codes = (path: string, method: string, status: number) =>
+      (doc.paths[path]![method as 'get']!.responses[String(status)]!.content!['application/json']!.schema.properties!.error!.properties!.code!.enum ?? []).slice().sort();
     let statuses = 0;
     for (const [id, op] of operations()) {
       for (const [status, r] of Object.entries(op.responses)) {
@@ -86,17 +88,25 @@ describe('the OpenAPI document', () => {
         if (Number(status) < 400 || !code) continue;
         statuses++;
         const listed = (code.enum ?? []) as ErrorCode[];
-        const ofStatus = (Object.keys(ERROR_STATUS) as ErrorCode[]).filter((c) => ERROR_STATUS[c] === Number(status));
         // The error handler answers a code with its status and no other (ERROR_STATUS): a code listed under another
-        // status cannot come back, and one of this status that is left out would fail the answer's serialisation.
-        if (listed.slice().sort().join() !== ofStatus.slice().sort().join()) wrong.push(`${id} ${status}: ${listed.join(', ')}`);
+        // status cannot come back. Whether the list is complete, every test checks: an answer with a code its route
+        // does not declare fails the test that caused it (test/helper.ts).
+        if (listed.length === 0 || listed.some((c) => ERROR_STATUS[c] !== Number(status))) wrong.push(`${id} ${status}: ${listed.join(', ')}`);
       }
     }
     expect(statuses).toBeGreaterThan(200);
     expect(wrong).toEqual([]);
-    // Not one shared list: a 404 is NOT_FOUND only, a 410 GONE only.
-    expect(doc.paths['/v1/projects/{id}']!.get!.responses['404']!.content!['application/json']!.schema.properties!.error!.properties!.code!.enum).toEqual(['NOT_FOUND']);
-    expect(doc.paths['/v1/responses/{token}']!.post!.responses['410']!.content!['application/json']!.schema.properties!.error!.properties!.code!.enum).toEqual(['GONE']);
+    // By route, not one list per status.
+    expect(codes('/v1/projects/{id}', 'get', 404)).toEqual(['NOT_FOUND']);
+    expect(codes('/v1/responses/{token}', 'post', 410)).toEqual(['GONE']);
+    expect(codes('/v1/draws/{id}/panel', 'get', 409)).toEqual(['SEALED']);
+    expect(codes('/v1/checkins', 'post', 409)).toEqual(['CHECKIN_REFUSED', 'CONFLICT', 'IDEMPOTENCY_CONFLICT']);
+    expect(codes('/v1/projects/{id}/draw', 'post', 409)).toEqual(['CONFLICT', 'DRAW_IN_PROGRESS', 'IDEMPOTENCY_CONFLICT', 'SITE_UNAVAILABLE']);
+    expect(codes('/v1/projects/{id}/draw', 'post', 422)).toEqual(['ASSURANCE_UNAVAILABLE', 'INSUFFICIENT_CANDIDATES', 'POLICY_RULES']);
+    expect(codes('/v1/session', 'post', 401)).toEqual(['BAD_CREDENTIALS']);
+    expect(codes('/v1/session/password', 'post', 422)).toEqual(['PASSWORD_POLICY']);
+    expect(codes('/v1/draws/{id}', 'get', 503)).toEqual(['STORE_UNAVAILABLE']);
+    expect(codes('/v1/projects', 'post', 503)).toEqual(['LOG_MISMATCH', 'LOG_UNAVAILABLE', 'STORE_UNAVAILABLE']);
   });
 
   it('shows the pool import’s body in each type it takes', () => {

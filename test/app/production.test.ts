@@ -3,7 +3,7 @@
 // keys, a signer key named for another log, a Redis that does not persist every write, NODE_ENV=production without the
 // service's own switch. A complete production configuration starts.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -64,6 +64,21 @@ describe('production mode', () => {
   it('refuses the default log origin, saying to name this deployment\'s log', async () => {
     const { EXPERT_DRAW_LOG_ORIGIN: _, ...rest } = production();
     expect(await refusal(rest)).toMatch(/EXPERT_DRAW_LOG_ORIGIN: expert-draw\.localhost\/log is the development default: set EXPERT_DRAW_LOG_ORIGIN to this deployment's own log name/);
+  });
+
+  it('refuses the first-run policy and any policy whose calls cannot be answered before bid opening, saying what to set', async () => {
+    const firstRun = new URL('../../docs/first-run-policy.json', import.meta.url).pathname;
+    const message = await refusal(production({ EXPERT_DRAW_POLICY_FILE: firstRun }));
+    expect(message).toContain(`refusing to start in production mode: the policy file ${firstRun}: leadTimeMinutes 1 is for a first run`);
+    expect(message).toContain('responseDeadlineMinutes 1 gives experts no time to read and answer their call: set it to 5 or more');
+    // The same file starts a development instance, which is what it is for.
+    expect(await refusal({ ...production(), EXPERT_DRAW_MODE: 'development', EXPERT_DRAW_POLICY_FILE: firstRun, EXPERT_DRAW_DATA_DIR: join(dir, 'first-run-data') })).toBeNull();
+    const tight = join(dir, 'tight-policy.json');
+    writeFileSync(tight, JSON.stringify({ leadTimeMinutes: 20, responseDeadlineMinutes: 30 }));
+    expect(await refusal(production({ EXPERT_DRAW_POLICY_FILE: tight }))).toMatch(/leadTimeMinutes 20 is shorter than responseDeadlineMinutes 30: the first calls could not be answered before bid opening/);
+    const centre = join(dir, 'centre-policy.json');
+    writeFileSync(centre, JSON.stringify({ leadTimeMinutes: 30, responseDeadlineMinutes: 10 }));
+    expect(await refusal(production({ EXPERT_DRAW_POLICY_FILE: centre }))).toBeNull();
   });
 
   it('refuses a log signer key named for another origin, naming both and what to set', async () => {

@@ -13,12 +13,13 @@ describe('the console’s access table', () => {
     }
   });
 
-  it('shows the operator the board, the registration and the proof check, the desk only the check-in, the pool manager none', () => {
+  it('shows the operator the board, the registration, the unseal and the proof check, the desk only the check-in, the pool manager nothing', () => {
     const screens = (role: (typeof ROLES)[number]) => SCREENS.filter((s) => may(role, s.action)).map((s) => s.route);
-    expect(screens('operator')).toEqual(['board', 'register', 'inspect']);
+    expect(screens('operator')).toEqual(['board', 'register', 'unseal', 'inspect']);
     expect(screens('checkin')).toEqual(['checkin']);
-    expect(screens('supervisor')).toEqual(['board', 'inspect']);
+    expect(screens('supervisor')).toEqual(['board', 'unseal', 'inspect']);
     expect(screens('inspector')).toEqual(['board', 'inspect']);
+    expect(screens('site')).toEqual(['board', 'register']);
     expect(screens('pool-manager')).toEqual([]);
   });
 });

@@ -290,22 +290,52 @@ export interface paths {
                         "text/html": string;
                     };
                 };
-                /** @description Body too large (data-code PAYLOAD_TOO_LARGE) */
+                /** @description Every 4xx and 5xx answer has this shape */
                 413: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "text/html": string;
+                        "text/html": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
                     };
                 };
-                /** @description Not a form (data-code UNSUPPORTED_MEDIA_TYPE) */
+                /** @description Every 4xx and 5xx answer has this shape */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "text/html": string;
+                        "text/html": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
                     };
                 };
                 /** @description Too many requests (data-code RATE_LIMITED) */
@@ -566,7 +596,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -590,7 +620,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -638,7 +668,55 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT" | "CHECKIN_REFUSED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -662,7 +740,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -686,7 +764,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -710,7 +788,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -862,6 +940,18 @@ export interface paths {
                                 state: "committed" | "drawn" | "failed" | "aborted";
                                 /** @description Earlier draw of the project this one follows */
                                 supersedes: string | null;
+                                /** @description How the two-person unseal stands (on draw status and the listing): roles and times only, neither an expert nor an account */
+                                unseal?: {
+                                    /** @description Approvals that count: those within the approval window (10 minutes), or all of them once unsealed */
+                                    approvals: {
+                                        /** @description When, ISO 8601 */
+                                        at: string;
+                                        /** @description operator or supervisor */
+                                        role: string;
+                                    }[];
+                                    /** @description When the second approval opened the whole list; null until then */
+                                    openedAt: string | null;
+                                };
                             }[];
                             /** @description Pass as `cursor` for the next page; null: this was the last */
                             next: string | null;
@@ -905,7 +995,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -929,7 +1019,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -953,7 +1043,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -977,7 +1067,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1001,7 +1091,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1141,6 +1231,18 @@ export interface paths {
                             state: "committed" | "drawn" | "failed" | "aborted";
                             /** @description Earlier draw of the project this one follows */
                             supersedes: string | null;
+                            /** @description How the two-person unseal stands (on draw status and the listing): roles and times only, neither an expert nor an account */
+                            unseal?: {
+                                /** @description Approvals that count: those within the approval window (10 minutes), or all of them once unsealed */
+                                approvals: {
+                                    /** @description When, ISO 8601 */
+                                    at: string;
+                                    /** @description operator or supervisor */
+                                    role: string;
+                                }[];
+                                /** @description When the second approval opened the whole list; null until then */
+                                openedAt: string | null;
+                            };
                         };
                     };
                 };
@@ -1181,7 +1283,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1205,7 +1307,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1253,7 +1355,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1277,7 +1379,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1301,7 +1403,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1446,6 +1548,18 @@ export interface paths {
                             state: "committed" | "drawn" | "failed" | "aborted";
                             /** @description Earlier draw of the project this one follows */
                             supersedes: string | null;
+                            /** @description How the two-person unseal stands (on draw status and the listing): roles and times only, neither an expert nor an account */
+                            unseal?: {
+                                /** @description Approvals that count: those within the approval window (10 minutes), or all of them once unsealed */
+                                approvals: {
+                                    /** @description When, ISO 8601 */
+                                    at: string;
+                                    /** @description operator or supervisor */
+                                    role: string;
+                                }[];
+                                /** @description When the second approval opened the whole list; null until then */
+                                openedAt: string | null;
+                            };
                         };
                     };
                 };
@@ -1486,7 +1600,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1510,7 +1624,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1558,7 +1672,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT" | "SEALED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1582,7 +1696,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1606,7 +1720,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1630,7 +1744,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1738,7 +1852,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1762,7 +1876,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1810,7 +1924,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
+                                code: "SEALED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1834,7 +1948,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1858,7 +1972,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -1882,7 +1996,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2035,7 +2149,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2059,7 +2173,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2107,7 +2221,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
+                                code: "SEALED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2131,7 +2245,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2155,7 +2269,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2179,7 +2293,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2305,7 +2419,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2329,7 +2443,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2377,7 +2491,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
+                                code: "CONFLICT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2401,7 +2515,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2425,7 +2539,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2449,7 +2563,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2556,7 +2670,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2580,7 +2694,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2628,7 +2742,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT" | "SEALED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2652,7 +2766,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2676,7 +2790,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2700,7 +2814,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2870,7 +2984,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2894,7 +3008,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2918,7 +3032,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2942,7 +3056,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -2966,7 +3080,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3182,7 +3296,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3206,7 +3320,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3230,7 +3344,55 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3254,7 +3416,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3278,7 +3440,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3302,7 +3464,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3455,7 +3617,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3479,7 +3641,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3527,7 +3689,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3551,7 +3713,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3575,7 +3737,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3731,7 +3893,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3755,7 +3917,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3803,7 +3965,55 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
+                                code: "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3827,7 +4037,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3851,7 +4061,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -3875,7 +4085,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4032,7 +4242,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4056,7 +4266,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4104,7 +4314,55 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
+                                code: "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4128,7 +4386,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4152,7 +4410,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4176,7 +4434,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4369,7 +4627,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4393,7 +4651,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4441,7 +4699,55 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
+                                code: "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4465,7 +4771,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4489,7 +4795,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4513,7 +4819,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4690,7 +4996,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4714,7 +5020,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4762,7 +5068,55 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4786,7 +5140,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4810,7 +5164,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4834,7 +5188,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -4980,7 +5334,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5004,7 +5358,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5028,7 +5382,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5100,7 +5454,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED";
+                                code: "IMPORT_REJECTED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5124,7 +5478,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5148,7 +5502,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5172,7 +5526,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5240,7 +5594,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5264,7 +5618,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5288,7 +5642,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5312,7 +5666,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5336,7 +5690,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5440,7 +5794,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5464,7 +5818,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5488,7 +5842,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5512,7 +5866,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5536,7 +5890,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5631,7 +5985,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5655,7 +6009,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5703,7 +6057,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5727,7 +6081,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5751,7 +6105,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5856,7 +6210,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5880,7 +6234,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5928,7 +6282,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5952,7 +6306,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -5976,7 +6330,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6084,7 +6438,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6108,7 +6462,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6156,7 +6510,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6180,7 +6534,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6204,7 +6558,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6309,7 +6663,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6333,7 +6687,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6381,7 +6735,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6405,7 +6759,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6429,7 +6783,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6540,7 +6894,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6564,7 +6918,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6612,7 +6966,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6636,7 +6990,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6660,7 +7014,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6755,7 +7109,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6779,7 +7133,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6827,7 +7181,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6851,7 +7205,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6875,7 +7229,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6962,7 +7316,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6986,7 +7340,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7010,7 +7364,55 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
+                                code: "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7034,7 +7436,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7058,7 +7460,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7082,7 +7484,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7231,7 +7633,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7255,7 +7657,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7279,7 +7681,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7303,7 +7705,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7327,7 +7729,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7563,7 +7965,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7587,7 +7989,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7611,7 +8013,55 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7635,7 +8085,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED";
+                                code: "POLICY_RULES" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "ASSURANCE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7659,7 +8109,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7683,7 +8133,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7707,7 +8157,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7884,7 +8334,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7908,7 +8358,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7956,7 +8406,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7980,7 +8430,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8004,7 +8454,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8201,7 +8651,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8225,7 +8675,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8273,7 +8723,55 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
+                                code: "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8297,7 +8795,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED";
+                                code: "SCHEDULE_RULES";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8321,7 +8819,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8345,7 +8843,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8369,7 +8867,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8554,7 +9052,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8578,7 +9076,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8626,7 +9124,55 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8650,7 +9196,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8674,7 +9220,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8698,7 +9244,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8887,7 +9433,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8911,7 +9457,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8959,7 +9505,55 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -8983,7 +9577,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9007,7 +9601,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9031,7 +9625,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9174,6 +9768,18 @@ export interface paths {
                             state: "committed" | "drawn" | "failed" | "aborted";
                             /** @description Earlier draw of the project this one follows */
                             supersedes: string | null;
+                            /** @description How the two-person unseal stands (on draw status and the listing): roles and times only, neither an expert nor an account */
+                            unseal?: {
+                                /** @description Approvals that count: those within the approval window (10 minutes), or all of them once unsealed */
+                                approvals: {
+                                    /** @description When, ISO 8601 */
+                                    at: string;
+                                    /** @description operator or supervisor */
+                                    role: string;
+                                }[];
+                                /** @description When the second approval opened the whole list; null until then */
+                                openedAt: string | null;
+                            };
                         };
                     };
                 };
@@ -9214,7 +9820,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9238,7 +9844,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9286,7 +9892,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT" | "DRAW_IN_PROGRESS" | "SITE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9310,7 +9916,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED";
+                                code: "INSUFFICIENT_CANDIDATES" | "POLICY_RULES" | "ASSURANCE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9334,7 +9940,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9358,7 +9964,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9382,7 +9988,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9496,7 +10102,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9520,7 +10126,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9568,7 +10174,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9592,7 +10198,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9616,7 +10222,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9753,7 +10359,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9789,6 +10395,54 @@ export interface paths {
                     };
                 };
                 /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -9801,7 +10455,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9825,7 +10479,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9849,7 +10503,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9933,7 +10587,31 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9957,7 +10635,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -9981,7 +10659,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10005,7 +10683,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10134,7 +10812,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "BAD_CREDENTIALS";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10158,7 +10836,55 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "ACCOUNT_DISABLED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10206,7 +10932,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10230,7 +10956,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10278,7 +11004,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10302,7 +11028,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10326,7 +11052,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10350,7 +11076,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10374,7 +11100,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10542,7 +11268,55 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10566,7 +11340,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED";
+                                code: "PASSWORD_POLICY";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10590,7 +11364,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10614,7 +11388,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10638,7 +11412,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10779,7 +11553,55 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10803,7 +11625,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10827,7 +11649,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10851,7 +11673,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10970,7 +11792,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10994,7 +11816,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11018,7 +11840,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11042,7 +11864,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11066,7 +11888,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11179,7 +12001,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11203,7 +12025,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11227,7 +12049,55 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11251,7 +12121,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED";
+                                code: "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11275,7 +12145,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11299,7 +12169,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11323,7 +12193,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE" | "SITE_CA_MISSING" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11439,7 +12309,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11463,7 +12333,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11511,7 +12381,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11535,7 +12405,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11559,7 +12429,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11685,7 +12555,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11709,7 +12579,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11757,7 +12627,55 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
+                                code: "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11781,7 +12699,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED";
+                                code: "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11805,7 +12723,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11829,7 +12747,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11853,7 +12771,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE" | "SITE_CA_MISSING" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -11982,7 +12900,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12006,7 +12924,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12054,7 +12972,55 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12078,7 +13044,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12102,7 +13068,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12126,7 +13092,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12246,7 +13212,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12270,7 +13236,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12294,7 +13260,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12318,7 +13284,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12342,7 +13308,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12466,7 +13432,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12490,7 +13456,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12514,7 +13480,55 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12538,7 +13552,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED";
+                                code: "PASSWORD_POLICY";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12562,7 +13576,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12586,7 +13600,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12610,7 +13624,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12725,7 +13739,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12749,7 +13763,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12797,7 +13811,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12821,7 +13835,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12845,7 +13859,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12975,7 +13989,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "UNAUTHENTICATED" | "BAD_CREDENTIALS";
+                                code: "UNAUTHENTICATED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12999,7 +14013,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "FORBIDDEN" | "ACCOUNT_DISABLED" | "PASSWORD_CHANGE_REQUIRED";
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -13047,7 +14061,55 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "CONFLICT" | "IDEMPOTENCY_CONFLICT" | "DRAW_IN_PROGRESS" | "SEALED" | "CHECKIN_REFUSED" | "SITE_UNAVAILABLE";
+                                code: "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -13071,7 +14133,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "POLICY_RULES" | "PASSWORD_POLICY" | "IMPORT_REJECTED" | "SCHEDULE_RULES" | "UNKNOWN_SPECIALTY" | "INSUFFICIENT_CANDIDATES" | "WITNESS_MISMATCH" | "BEACON_MISMATCH" | "ASSURANCE_UNAVAILABLE" | "NONCE_MISMATCH" | "PROOF_MISMATCH" | "MALFORMED_NOTE" | "UNVERIFIED_NOTE" | "INVALID_SIGNATURE" | "MALFORMED_CHECKPOINT" | "ORIGIN_MISMATCH" | "CERT_MALFORMED" | "CERT_UNTRUSTED" | "CERT_EXPIRED" | "CERT_KEY_UNSUPPORTED";
+                                code: "PASSWORD_POLICY";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -13095,7 +14157,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "RATE_LIMITED" | "ACCOUNT_LOCKED";
+                                code: "RATE_LIMITED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -13119,7 +14181,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "MALFORMED_KEY" | "AMBIGUOUS_KEY" | "INTERNAL";
+                                code: "INTERNAL";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -13143,7 +14205,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "SITE_CA_MISSING" | "BEACON_INVALID" | "BEACON_UNAVAILABLE" | "LOG_MISMATCH" | "LOG_UNAVAILABLE" | "STORE_UNAVAILABLE";
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */

@@ -1,14 +1,17 @@
 // The draw terminal's board: every project whose draw is due today or in the next 7 days (GET /v1/projects by drawAt),
 // with a countdown to its draw, its state, its seats per group and, once drawn, how its calls stand (GET
-// /v1/draws/{id}: counts only, never a name). Polled every POLL_SECONDS; rows are updated in place so that keyboard
-// focus stays where it is. An operator draws a project now from here, behind a confirmation that states the
-// assurance level of an immediate draw.
+// /v1/draws/{id}: counts only, never a name), and the missed and failed projects still waiting for a decision, whenever
+// their draw was due. Polled every POLL_SECONDS; rows are updated in place so that keyboard focus stays where it is.
+// An operator draws a project now from here, behind a confirmation that states the assurance level of an immediate
+// draw; postpones or cancels it, or reschedules a missed or failed one (views/project-actions.ts); a remote site
+// downloads its sealed result.
 import { api, serverNow, type ApiAnswer } from '../api';
 import { may, type Role } from '../access';
 import { h, show } from '../dom';
 import { clockTime, countdown, dayOf, failureText, localTime, startOfDay, withOffset } from '../format';
 import { t, type TextKey } from '../i18n';
 import { IMMEDIATE_ASSURANCE, POLL_SECONDS } from '../settings';
+import { cancelDialog, downloadSealed, MANAGEABLE, postponeDialog } from './project-actions';
 
 /** At most this many listing pages of 500 (a busy centre has some 2,000 projects a day). */
 const MAX_PAGES = 10;
@@ -31,10 +34,13 @@ const CALL_COUNTS: readonly [(g: Calls[number]) => number, TextKey][] = [
   [(g) => g.timedOut, 'callsTimedOut'],
   [(g) => g.refused, 'callsRefused'],
 ];
-const DRAWABLE = new Set(['scheduled', 'missed', 'failed']);
+/** The service draws only a scheduled project now: a missed or failed one is rescheduled (rearmed) first. */
+const DRAWABLE = new Set(['scheduled']);
 
 interface Row {
   readonly tr: HTMLTableRowElement;
+  readonly drawTime: HTMLTableCellElement;
+  readonly opening: HTMLTableCellElement;
   readonly countdown: HTMLTableCellElement;
   readonly state: HTMLTableCellElement;
   readonly calls: HTMLTableCellElement;
@@ -50,10 +56,18 @@ async function listProjects(now: number): Promise<{ items: Project[]; truncated:
   for (let page = 0; page < MAX_PAGES; page++) {
     const answer = await api('get', '/v1/projects', { query: { from: withOffset(startOfDay(now)), to: withOffset(startOfDay(now, 8)), limit: 500, ...(cursor ? { cursor } : {}) } });
     items.push(...answer.items);
-    if (answer.next === null) return { items, truncated: false };
+    if (answer.next === null) return { items: await withUndecided(items), truncated: false };
     cursor = answer.next;
   }
-  return { items, truncated: true };
+  return { items: await withUndecided(items), truncated: true };
+}
+
+/** The missed and failed projects waiting for an operator, also those due before today, in the board's order. */
+async function withUndecided(items: Project[]): Promise<Project[]> {
+  const undecided = (await api('get', '/v1/projects', { query: { needs: 'decision', limit: 500 } })).items;
+  const shown = new Set(items.map((p) => p.id));
+  const all = [...items, ...undecided.filter((p) => !shown.has(p.id))];
+  return all.sort((a, b) => Date.parse(a.drawAt) - Date.parse(b.drawAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** The calls of the drawn projects still moving, a few requests at a time. */
@@ -92,7 +106,8 @@ export function boardView(main: HTMLElement, role: Role): () => void {
     tbody,
   );
   const dialog = h('dialog', { class: 'confirm', 'aria-labelledby': 'confirm-title' });
-  show(main, h('section', { class: 'card wide' }, h('h1', {}, t('boardTitle')), notice, status, alert, table), dialog);
+  const howTo = may(role, 'draw.export') ? h('p', { class: 'notice' }, t('sealedHowTo')) : null;
+  show(main, h('section', { class: 'card wide' }, h('h1', {}, t('boardTitle')), howTo, notice, status, alert, table), dialog);
 
   const rows = new Map<string, Row>();
   const calls = new Map<string, Calls | null>();
@@ -100,21 +115,36 @@ export function boardView(main: HTMLElement, role: Role): () => void {
   let stopped = false;
   let pollTimer = 0;
 
+  /** After a postpone, cancel or download: say so, and read the board again. */
+  const acted = (text: string) => {
+    show(notice, text);
+    void poll();
+  };
   const actionsOf = (p: Project): HTMLElement[] => [
     ...(may(role, 'draw.run') && DRAWABLE.has(p.state) ? [h('button', { type: 'button', class: 'draw', onclick: () => confirmDraw(p) }, t('drawNow'))] : []),
+    ...(may(role, 'project.manage') && MANAGEABLE.has(p.state)
+      ? [
+          h('button', { type: 'button', class: 'draw', onclick: () => postponeDialog(dialog, p, acted) }, t(p.state === 'scheduled' ? 'postpone' : 'reschedule')),
+          h('button', { type: 'button', class: 'draw', onclick: () => cancelDialog(dialog, p, acted) }, t('cancelProject')),
+        ]
+      : []),
+    ...(may(role, 'draw.export') && p.state === 'drawn' && p.drawId !== null
+      ? [h('button', { type: 'button', class: 'draw', onclick: () => downloadSealed(p.drawId!, p.id).then((file) => show(notice, t('sealedSaved', { file, project: p.id })), (err: unknown) => show(alert, failureText(err))) }, t('downloadSealed'))]
+      : []),
+    ...(may(role, 'draw.unseal') && p.state === 'drawn' && p.drawId !== null ? [h('a', { href: `#/unseal/${encodeURIComponent(p.drawId)}`, class: 'action' }, t('unsealAction'))] : []),
     h('a', { href: `#/project/${encodeURIComponent(p.id)}` }, t('timeline')),
   ];
 
   const rowOf = (p: Project): Row => {
     const cell = () => h('td');
-    const row: Row = { tr: h('tr', { 'data-project': p.id }), countdown: cell(), state: cell(), calls: cell(), actions: cell(), drawAt: Date.parse(p.drawAt), stateShown: '', callsShown: '' };
+    const row: Row = { tr: h('tr', { 'data-project': p.id }), drawTime: cell(), opening: cell(), countdown: cell(), state: cell(), calls: cell(), actions: cell(), drawAt: Date.parse(p.drawAt), stateShown: '', callsShown: '' };
     row.countdown.className = 'countdown';
     row.calls.className = 'calls';
     row.tr.append(
-      h('td', {}, localTime(p.drawAt).slice(11)),
+      row.drawTime,
       row.countdown,
       h('td', {}, h('strong', {}, p.id), p.name ? h('div', { class: 'sub' }, p.name) : null),
-      h('td', {}, localTime(p.bidOpeningAt)),
+      row.opening,
       row.state,
       h('td', {}, h('ul', { class: 'plain' }, ...p.groups.map((g) => h('li', {}, t('seatsOf', { specialty: g.specialty, count: g.count }))))),
       row.calls,
@@ -125,7 +155,10 @@ export function boardView(main: HTMLElement, role: Role): () => void {
 
   const update = (row: Row, p: Project) => {
     row.drawAt = Date.parse(p.drawAt);
-    const stateKey = `${p.state}|${p.drawId}`;
+    // A postponed project keeps its row: its times are refreshed in place.
+    if (row.drawTime.textContent !== localTime(p.drawAt).slice(11)) row.drawTime.textContent = localTime(p.drawAt).slice(11);
+    if (row.opening.textContent !== localTime(p.bidOpeningAt)) row.opening.textContent = localTime(p.bidOpeningAt);
+    const stateKey = `${p.state}|${p.drawId}|${p.bidOpeningAt}`;
     if (row.stateShown !== stateKey) {
       row.stateShown = stateKey;
       row.tr.dataset.state = p.state;
@@ -220,6 +253,7 @@ export function boardView(main: HTMLElement, role: Role): () => void {
           go.textContent = t('confirm');
         });
     });
+    dialog.setAttribute('aria-labelledby', 'confirm-title');
     show(
       dialog,
       h('h2', { id: 'confirm-title' }, t('confirmTitle', { project: p.id })),

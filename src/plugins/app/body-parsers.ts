@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../errors.js';
 import { msg } from '../../i18n/message.js';
+import { declareCodes } from '../../schemas/common.js';
 import { hookList } from './route-hooks.js';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -50,7 +51,13 @@ export default fp(
 
     app.addHook('onRoute', (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
-      if (!methods.some((m) => WRITE_METHODS.has(m)) || declaresBody(route)) return;
+      if (!methods.some((m) => WRITE_METHODS.has(m))) return;
+      if (declaresBody(route)) {
+        // A body too large or of another type is refused before the route's own checks: the route says so.
+        const response = route.schema?.response as Record<number, unknown> | undefined;
+        if (response) declareCodes(response, ['PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE']);
+        return;
+      }
       // Before parsing, so a body of any type is refused alike; after it, for a chunked body that held something.
       const announced = async (request: FastifyRequest) => {
         const length = request.headers['content-length'];

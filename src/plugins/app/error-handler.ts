@@ -7,8 +7,16 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type ErrorCode } from '../../errors.js';
 import { localize, msg, type Localized, type Message } from '../../i18n/message.js';
 import { issueText } from '../../i18n/zod-issues.js';
+import { declaredCodes } from '../../schemas/common.js';
 import { RecordConflictError } from '../../store/store.js';
 import { answerLanguage } from './language.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Error answers this app gave with a code their route does not declare (see noteUndeclared). */
+    undeclaredErrors: UndeclaredErrors;
+  }
+}
 
 /** Fastify's own 4xx errors, by code: what they mean for a client. */
 const FASTIFY_ERRORS: Record<string, { code: ErrorCode; message: Message }> = {
@@ -58,6 +66,22 @@ export function errorAnswer(err: FastifyError, request: FastifyRequest): ErrorAn
   return { status: 500, code: 'INTERNAL', message: msg('http.internal') };
 }
 
+/** Error answers whose code the route's OpenAPI responses do not list, as `METHOD route STATUS CODE` (tests read it). */
+export type UndeclaredErrors = Set<string>;
+
+/**
+ * Notes an answer whose code the route does not declare for its status. The answer still goes out as it is: an
+ * incomplete declaration is the document's fault, never a reason to answer a client with something else.
+ */
+function noteUndeclared(request: FastifyRequest, a: ErrorAnswer, seen: UndeclaredErrors): void {
+  const responses = request.routeOptions.schema?.response as Record<number, unknown> | undefined;
+  if (!responses || request.is404) return;
+  if (declaredCodes(responses[a.status]).includes(a.code)) return;
+  const route = `${request.method} ${request.routeOptions.url} ${a.status} ${a.code}`;
+  if (!seen.has(route)) request.log.warn({ code: a.code, status: a.status, route: request.routeOptions.url }, 'error code not declared for this route');
+  seen.add(route);
+}
+
 /** Sends the error shape in the request's language; details only on 4xx (5xx answers carry no internals). */
 function send(request: FastifyRequest, reply: FastifyReply, a: ErrorAnswer) {
   const lang = answerLanguage(request, reply);
@@ -65,13 +89,18 @@ function send(request: FastifyRequest, reply: FastifyReply, a: ErrorAnswer) {
   const retry = (a.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
   if (typeof retry === 'number') void reply.header('retry-after', String(retry));
   const error = { code: a.code, message: a.message.text(lang), ...(a.details === undefined || a.status >= 500 ? {} : { details: localize(a.details, lang) }) };
-  return reply.status(a.status).send({ error, requestId: request.id });
+  // Serialized as it is: the route's response schemas describe its errors for the document, they do not filter them.
+  return reply.status(a.status).serializer(JSON.stringify).send({ error, requestId: request.id });
 }
 
 export default fp(
   async (app: FastifyInstance) => {
+    const undeclared: UndeclaredErrors = new Set();
+    app.decorate('undeclaredErrors', undeclared);
     app.setErrorHandler((err: FastifyError, request, reply) => {
-      return send(request, reply, errorAnswer(err, request));
+      const answer = errorAnswer(err, request);
+      noteUndeclared(request, answer, undeclared);
+      return send(request, reply, answer);
     });
     app.setNotFoundHandler((request, reply) => send(request, reply, { status: 404, code: 'NOT_FOUND', message: msg('http.noRoute', { method: request.method, path: request.url.split('?')[0]! }) }));
   },

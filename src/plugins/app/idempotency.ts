@@ -11,7 +11,7 @@ import type { PersonalDataVault } from '../../crypto/personal-data.js';
 import { AppError } from '../../errors.js';
 import { msg } from '../../i18n/message.js';
 import { answerContext, savedAnswers } from '../../records/idempotency.js';
-import { statusErrorBody } from '../../schemas/common.js';
+import { declareCodes } from '../../schemas/common.js';
 import type { RecordWrite } from '../../store/store.js';
 import { claimsOf } from './access.js';
 import { hookList } from './route-hooks.js';
@@ -112,7 +112,7 @@ export default fp(
       if (route.method !== 'POST' || !route.schema || route.config?.idempotency === false) return;
       route.schema.headers ??= IdempotencyHeaders;
       const response = route.schema.response as Record<number, unknown> | undefined;
-      if (response && !(409 in response)) response[409] = statusErrorBody(409);
+      if (response) declareCodes(response, ['CONFLICT', 'IDEMPOTENCY_CONFLICT']);
       route.preHandler = [...hookList(route.preHandler), takeKey];
     });
 

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ProjectId, ResidentId } from '../../domain/primitives.js';
-import { errorResponses } from '../../schemas/common.js';
+import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
 
 const Assignment = z
   .object({
@@ -27,7 +27,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         description: 'Unmatched or repeated ID numbers are logged; a terminal that sends too many unmatched numbers is refused for a while (429). A terminal token that names a site checks in only that site’s projects; one without a site only the centre’s.',
         tags: ['check-in'],
         body: z.object({ projectId: ProjectId, idNumber: ResidentId.describe('Resident ID number read from the card') }).strict(),
-        response: { 200: Assignment, ...errorResponses(404, 409) },
+        response: { 200: Assignment, ...errorResponses(404, 'CONFLICT', 'CHECKIN_REFUSED', ...LOG_WRITE_ERRORS) },
       },
     },
     async (request) => app.ctx.roster.checkIn(request.body.projectId, request.body.idNumber, request.principal),

@@ -7,7 +7,7 @@ import { SEALED_EXPORT_FORMAT } from '../../crypto/sealing.js';
 import { DrawId } from '../../domain/primitives.js';
 import { AppError } from '../../errors.js';
 import { msg } from '../../i18n/message.js';
-import { errorResponses } from '../../schemas/common.js';
+import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
 import { DrawView, drawView } from '../../schemas/draw.js';
 import { checkRange, CursorParam, Limit, Next, pageAnswer, SiteFilter, StateList, TimeRange } from '../../schemas/listing.js';
 import { DRAW_STATES } from '../../records/draws.js';
@@ -50,7 +50,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { state, cursor, ...q } = request.query;
-      return pageAnswer('draws', await listings.listDraws({ ...q, states: state, after: cursor ?? null }, request.reach), (d) => ({ ...d, groups: [...d.groups] }));
+      const page = await listings.listDraws({ ...q, states: state, after: cursor ?? null }, request.reach);
+      const unsealOf = new Map((await roster.unsealViews(page.items.map((d) => d.drawId))).map((u, i) => [page.items[i]!.drawId, u]));
+      return pageAnswer('draws', page, (d) => ({ ...d, groups: [...d.groups], unseal: unsealOf.get(d.drawId)! }));
     },
   );
 
@@ -69,7 +71,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
               .array(z.object({ by: z.string().describe('User id of the approver'), role: z.string().describe('operator or supervisor'), at: z.string().describe('When, ISO 8601') }))
               .describe('Approvals given so far, within the approval window'),
           }),
-          ...errorResponses(404, 409),
+          ...errorResponses(404, 'CONFLICT', 'SEALED', ...LOG_WRITE_ERRORS),
         },
       },
     },
@@ -107,7 +109,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
               )
               .describe('Every seat with the expert holding it now'),
           }),
-          ...errorResponses(404, 409),
+          ...errorResponses(404, 'SEALED'),
         },
       },
     },
@@ -125,7 +127,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Disclose the draw after the award: the reveal entry goes into the log and the proof becomes available',
         tags: ['draws'],
         params: DrawParams,
-        response: { 200: DrawView, ...errorResponses(404, 409, 503) },
+        response: { 200: DrawView, ...errorResponses(404, 'CONFLICT', 'SEALED', ...LOG_WRITE_ERRORS) },
       },
     },
     async (request) => drawView(await disclosure.disclose(request.params.id, request.principal)),
@@ -152,7 +154,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'The proof of a disclosed draw, to verify offline (docs/draw-proof.md)',
         tags: ['draws'],
         params: DrawParams,
-        response: { 200: z.object({ drawId: z.string().describe('The draw'), commit: ProofPart.describe('The draw.commit entry'), result: ProofPart.describe('The draw.result entry'), reveal: ProofPart.describe('The draw.reveal entry') }), ...errorResponses(404, 409) },
+        response: { 200: z.object({ drawId: z.string().describe('The draw'), commit: ProofPart.describe('The draw.commit entry'), result: ProofPart.describe('The draw.result entry'), reveal: ProofPart.describe('The draw.reveal entry') }), ...errorResponses(404, 'SEALED') },
       },
     },
     async (request) => {
@@ -163,8 +165,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/draws/:id', { config: { access: 'draw.read' }, schema: { summary: 'Draw status', tags: ['draws'], params: DrawParams, response: { 200: DrawView, ...errorResponses(404) } } }, async (request) => {
     const draw = await draws.get(request.params.id);
-    const callsByGroup = await roster.progress(draw.drawId);
-    return { ...drawView(draw), calls: callsByGroup && seatsByState(callsByGroup), callsByGroup };
+    const [callsByGroup, [unseal]] = await Promise.all([roster.progress(draw.drawId), roster.unsealViews([draw.drawId])]);
+    return { ...drawView(draw), calls: callsByGroup && seatsByState(callsByGroup), callsByGroup, unseal: unseal! };
   });
 
   app.get(
@@ -176,7 +178,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         description: 'Every download is a log entry. Only the site’s private key opens the box: `expert-draw open --key site-key.pem sealed.json`.',
         tags: ['sites'],
         params: z.object({ id: DrawId }),
-        response: { 200: SealedExportView, ...errorResponses(404, 409) },
+        response: { 200: SealedExportView, ...errorResponses(404, 'CONFLICT', 'FORBIDDEN') },
       },
     },
     async (request) => {

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Expert, ExpertPersonal, ExpertStatus, Relation } from '../../domain/expert.js';
 import { ExpertId, IsoDate, PersonText, RegionCode, RegionPrefix, SpecialtyCode, Uscc } from '../../domain/primitives.js';
-import { errorResponses } from '../../schemas/common.js';
+import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
 
 const ExpertView = Expert.extend({
   revision: z.int().describe('Increases with every change'),
@@ -20,7 +20,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/experts',
-    { config: { access: 'pool.write' }, schema: { summary: 'Add an expert', tags: ['pool'], body: CreateExpert, response: { 201: ExpertView, ...errorResponses(409) } } },
+    { config: { access: 'pool.write' }, schema: { summary: 'Add an expert', tags: ['pool'], body: CreateExpert, response: { 201: ExpertView, ...errorResponses('CONFLICT', ...LOG_WRITE_ERRORS) } } },
     async (request, reply) => {
       const { personal, ...expert } = request.body;
       return reply.status(201).send(await pool.create(expert, personal, request.principal));
@@ -65,7 +65,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           .object({ specialties: z.array(SpecialtyCode).min(1).max(16).optional().describe('The expert’s specialty codes, replacing the old ones'), region: RegionCode.optional(), employer: Uscc.optional() })
           .strict()
           .refine((b) => Object.keys(b).length > 0, 'nothing to change'),
-        response: { 200: ExpertView, ...errorResponses(404, 409) },
+        response: { 200: ExpertView, ...errorResponses(404, 'CONFLICT', ...LOG_WRITE_ERRORS) },
       },
     },
     async (request) => pool.update(request.params.id, request.body, request.principal),
@@ -87,7 +87,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           })
           .strict()
           .refine((b) => b.status === 'suspended' || b.until === null, { message: 'only a suspension has an end date', path: ['until'] }),
-        response: { 200: ExpertView, ...errorResponses(404, 409) },
+        response: { 200: ExpertView, ...errorResponses(404, 'CONFLICT', ...LOG_WRITE_ERRORS) },
       },
     },
     async (request) => pool.setStatus(request.params.id, request.body, request.principal),
@@ -102,7 +102,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         tags: ['pool'],
         params: Params,
         body: z.object({ unavailable: z.array(IsoDate).max(366).describe('Dates the expert cannot evaluate, replacing the old list') }).strict(),
-        response: { 200: ExpertView, ...errorResponses(404, 409) },
+        response: { 200: ExpertView, ...errorResponses(404, 'CONFLICT', ...LOG_WRITE_ERRORS) },
       },
     },
     async (request) => pool.update(request.params.id, { unavailable: [...new Set(request.body.unavailable)].sort() }, request.principal, 'expert.availability'),
@@ -117,7 +117,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         tags: ['pool'],
         params: Params,
         body: z.object({ relations: z.array(Relation).max(64).describe('Declared relations (positions, relatives), replacing the old list') }).strict(),
-        response: { 200: ExpertView, ...errorResponses(404, 409) },
+        response: { 200: ExpertView, ...errorResponses(404, 'CONFLICT', ...LOG_WRITE_ERRORS) },
       },
     },
     async (request) => pool.update(request.params.id, { relations: request.body.relations }, request.principal, 'expert.relations'),

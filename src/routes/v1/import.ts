@@ -9,7 +9,7 @@ import { detectFormat, IMPORT_ERROR_CODES, parseImport } from '../../pool/import
 import { requireUtf8Charset } from '../../plugins/app/body-parsers.js';
 import { answerLanguage } from '../../plugins/app/language.js';
 import type { DocumentedBody } from '../../plugins/external/swagger.js';
-import { errorResponses } from '../../schemas/common.js';
+import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
 
 const ImportErrorSchema = z.object({
   line: z.int().describe('1-based line of the file (for CSV, where the record starts)'),
@@ -72,7 +72,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
               .optional()
               .describe('mode=upsert only: the comparison of the file with the pool'),
           }),
-          ...errorResponses(409, 413, 415, 422),
+          ...errorResponses('CONFLICT', 'IMPORT_REJECTED', ...LOG_WRITE_ERRORS),
         },
       },
     },

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Organisation } from '../../domain/expert.js';
 import { PersonText, Uscc } from '../../domain/primitives.js';
-import { errorResponses } from '../../schemas/common.js';
+import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.put(
@@ -15,7 +15,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         tags: ['pool'],
         params: z.object({ code: Uscc }),
         body: z.object({ name: PersonText({ max: 200, description: 'Registered name' }) }).strict(),
-        response: { 200: Organisation, ...errorResponses(409) },
+        response: { 200: Organisation, ...errorResponses('CONFLICT', ...LOG_WRITE_ERRORS) },
       },
     },
     async (request) => app.ctx.pool.upsertOrganisation({ code: request.params.code, name: request.body.name }, request.principal),

@@ -8,7 +8,7 @@ import { Project } from '../../domain/project.js';
 import { DrawRequest } from '../../domain/request.js';
 import { IsoDateTimeWithOffset, PersonText, ProjectId, Uscc } from '../../domain/primitives.js';
 import { idempotencyWrite } from '../../plugins/app/idempotency.js';
-import { errorResponses } from '../../schemas/common.js';
+import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
 import { checkRange, CursorParam, Limit, Next, pageAnswer, SiteFilter, StateList, TimeRange } from '../../schemas/listing.js';
 import type { DrawRecord } from '../../records/draws.js';
 import { DrawView, drawView } from '../../schemas/draw.js';
@@ -98,7 +98,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   // Who may call each route is the authorization policy's (src/auth/policy.ts): a site's token reaches only its own
   // site's projects and draws.
 
-  app.post('/projects', { config: { access: 'project.register' }, schema: { summary: 'Register a project; its draw is scheduled', tags: ['projects'], body: Register, response: { 201: ProjectView, ...errorResponses(409, 422) } } }, async (request, reply) => {
+  app.post('/projects', { config: { access: 'project.register' }, schema: { summary: 'Register a project; its draw is scheduled', tags: ['projects'], body: Register, response: { 201: ProjectView, ...errorResponses('CONFLICT', 'POLICY_RULES', 'SCHEDULE_RULES', 'UNKNOWN_SPECIALTY', 'ASSURANCE_UNAVAILABLE', ...LOG_WRITE_ERRORS) } } }, async (request, reply) => {
     const { name, venue, groups, tendererRepresentatives, leadTimeMinutes, assurance, ...project } = request.body;
     const site = request.principal.site;
     const record = await projects.register({ project, request: { groups, tendererRepresentatives }, name: name ?? null, venue: venue ?? null, leadTimeMinutes, site, ...(assurance ? { assurance } : {}) }, request.principal);
@@ -152,7 +152,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/projects/:id/bid-opening',
     {
       config: { access: 'project.manage' },
-      schema: { summary: 'Move the bid opening (the draw moves with it); a missed or failed project is scheduled again', tags: ['projects'], params: Params, body: z.object({ bidOpeningAt: IsoDateTimeWithOffset, reason: Reason }).strict(), response: { 200: ProjectView, ...errorResponses(404, 409, 422) } },
+      schema: { summary: 'Move the bid opening (the draw moves with it); a missed or failed project is scheduled again', tags: ['projects'], params: Params, body: z.object({ bidOpeningAt: IsoDateTimeWithOffset, reason: Reason }).strict(), response: { 200: ProjectView, ...errorResponses(404, 'CONFLICT', 'SCHEDULE_RULES', ...LOG_WRITE_ERRORS) } },
     },
     async (request) => {
       return projectView(await projects.reschedule(request.params.id, request.body.bidOpeningAt, request.body.reason, request.principal));
@@ -161,7 +161,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/projects/:id/cancel',
-    { config: { access: 'project.manage' }, schema: { summary: 'Cancel a project', tags: ['projects'], params: Params, body: z.object({ reason: Reason }).strict(), response: { 200: ProjectView, ...errorResponses(404, 409) } } },
+    { config: { access: 'project.manage' }, schema: { summary: 'Cancel a project', tags: ['projects'], params: Params, body: z.object({ reason: Reason }).strict(), response: { 200: ProjectView, ...errorResponses(404, 'CONFLICT', ...LOG_WRITE_ERRORS) } } },
     async (request) => {
       return projectView(await projects.cancel(request.params.id, request.body.reason, request.principal));
     },
@@ -175,7 +175,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Draw now (immediate draw), instead of waiting for the schedule',
         tags: ['projects'],
         params: Params,
-        response: { 201: DrawView, ...errorResponses(404, 409, 422) },
+        response: { 201: DrawView, ...errorResponses(404, 'CONFLICT', 'DRAW_IN_PROGRESS', 'SITE_UNAVAILABLE', 'INSUFFICIENT_CANDIDATES', 'POLICY_RULES', 'ASSURANCE_UNAVAILABLE', 'BEACON_INVALID', 'BEACON_UNAVAILABLE', ...LOG_WRITE_ERRORS) },
       },
     },
     async (request, reply) => {
@@ -199,7 +199,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         tags: ['projects'],
         params: Params,
         body: z.object({ bidders: z.array(Uscc).min(1).max(500).describe('Bidders’ unified social credit codes') }).strict(),
-        response: { 200: ProjectView, ...errorResponses(404, 409) },
+        response: { 200: ProjectView, ...errorResponses(404, 'CONFLICT', ...LOG_WRITE_ERRORS) },
       },
     },
     async (request) => {

@@ -2,7 +2,7 @@
 // credential. The answer says nothing about the project or the other experts.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { publicErrorResponses } from '../../schemas/common.js';
+import { publicErrorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.post(
@@ -20,7 +20,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         body: z.object({ answer: z.enum(['accept', 'decline']).describe('accept (接受) or decline (拒绝)') }).strict(),
         response: {
           200: z.object({ answer: z.enum(['accept', 'decline']).describe('The answer taken'), state: z.string().describe('The call as it is now: accepted or declined') }),
-          ...publicErrorResponses(404, 409, 410),
+          ...publicErrorResponses(404, 'CONFLICT', 410, ...LOG_WRITE_ERRORS),
         },
       },
     },

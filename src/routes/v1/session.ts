@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Role } from '../../auth/roles.js';
 import type { IssuedSession } from '../../services/session.service.js';
-import { authOnlyErrorResponses, errorResponses, publicErrorResponses } from '../../schemas/common.js';
+import { authOnlyErrorResponses, errorResponses, publicErrorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
 import { PasswordInput, SessionTokens } from '../../schemas/user.js';
 
 const Session = z.object({
@@ -24,7 +24,7 @@ const tokens = (s: IssuedSession) => ({ ...s, tokenType: 'Bearer' as const });
 const routes: FastifyPluginAsyncZod = async (app) => {
   const { sessions, users, config } = app.ctx;
 
-  app.get('/session', { config: { access: 'session.read' }, schema: { summary: 'The caller, as the token says', tags: ['session'], response: { 200: Session, ...authOnlyErrorResponses(503) } } }, async (request) => {
+  app.get('/session', { config: { access: 'session.read' }, schema: { summary: 'The caller, as the token says', tags: ['session'], response: { 200: Session, ...authOnlyErrorResponses(403, 503) } } }, async (request) => {
     const p = request.principal;
     const person = p.sid === undefined ? null : (await users.get(p.sub)).record;
     return {
@@ -49,7 +49,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         description: 'A wrong password and an unknown username get the same answer. Five wrong passwords in a row lock the username for a minute, each further lock twice as long (up to an hour): 429 ACCOUNT_LOCKED.',
         tags: ['session'],
         body: z.object({ username: z.string().min(1).max(128).describe('Login name (case does not matter)'), password: PasswordInput('The password') }).strict(),
-        response: { 201: SessionTokens, ...publicErrorResponses(401, 403) },
+        response: { 201: SessionTokens, ...publicErrorResponses('BAD_CREDENTIALS', 'ACCOUNT_DISABLED', 'ACCOUNT_LOCKED', ...LOG_WRITE_ERRORS) },
       },
     },
     async (request, reply) => reply.status(201).send(tokens(await sessions.login(request.body.username, request.body.password))),
@@ -64,7 +64,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         description: 'The refresh token is single use. One presented a second time ends its session: a copy of it is loose.',
         tags: ['session'],
         body: z.object({ refreshToken: z.string().min(1).max(256).describe('The refresh token of the last login or refresh') }).strict(),
-        response: { 200: SessionTokens, ...publicErrorResponses(401) },
+        response: { 200: SessionTokens, ...publicErrorResponses(401, ...LOG_WRITE_ERRORS) },
       },
     },
     async (request) => tokens(await sessions.refresh(request.body.refreshToken)),
@@ -72,7 +72,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/session',
-    { config: { access: 'session.end' }, schema: { summary: 'Log out: the session ends, its tokens stop working at once', tags: ['session'], response: { 204: z.null().describe('Logged out'), ...authOnlyErrorResponses(403, 503) } } },
+    { config: { access: 'session.end' }, schema: { summary: 'Log out: the session ends, its tokens stop working at once', tags: ['session'], response: { 204: z.null().describe('Logged out'), ...authOnlyErrorResponses(403, 503, ...LOG_WRITE_ERRORS) } } },
     async (request, reply) => {
       await sessions.logout(request.principal);
       return reply.status(204).send(null);
@@ -88,7 +88,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         description: 'At least 12 characters, 5 different ones, not containing the username, not the current one. Every other session of the user ends; this one gets new tokens.',
         tags: ['session'],
         body: z.object({ currentPassword: PasswordInput('The password now'), newPassword: PasswordInput('The new password') }).strict(),
-        response: { 200: SessionTokens, ...errorResponses(422) },
+        response: { 200: SessionTokens, ...errorResponses('BAD_CREDENTIALS', 'PASSWORD_POLICY', ...LOG_WRITE_ERRORS) },
       },
     },
     async (request) => tokens(await sessions.changePassword(request.principal, request.body.currentPassword, request.body.newPassword)),

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PersonText, SiteId } from '../../domain/primitives.js';
-import { errorResponses } from '../../schemas/common.js';
+import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
 import { SITE_STATES, type SiteRecord } from '../../records/sites.js';
 
 const CertificatePem = z
@@ -46,7 +46,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         description: 'The certificate must be issued by the site CA (EXPERT_DRAW_SITE_CA_FILE), valid now, and hold an RSA key of at least 2048 bits.',
         tags: ['sites'],
         body: z.object({ certificate: CertificatePem }).strict(),
-        response: { 201: SiteView, ...errorResponses(409, 422) },
+        response: { 201: SiteView, ...errorResponses('CONFLICT', 'SITE_CA_MISSING', 'CERT_MALFORMED', 'CERT_UNTRUSTED', 'CERT_EXPIRED', 'CERT_KEY_UNSUPPORTED', ...LOG_WRITE_ERRORS) },
       },
     },
     async (request, reply) => reply.status(201).send(view(await sites.register(request.body.certificate, request.principal))),
@@ -81,7 +81,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         tags: ['sites'],
         params: Params,
         body: z.object({ certificate: CertificatePem }).strict(),
-        response: { 200: SiteView, ...errorResponses(404, 409, 422) },
+        response: { 200: SiteView, ...errorResponses(404, 'CONFLICT', 'SITE_CA_MISSING', 'CERT_MALFORMED', 'CERT_UNTRUSTED', 'CERT_EXPIRED', 'CERT_KEY_UNSUPPORTED', ...LOG_WRITE_ERRORS) },
       },
     },
     async (request) => view(await sites.renew(request.params.id, request.body.certificate, request.principal)),
@@ -91,7 +91,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/sites/:id/revoke',
     {
       config: manage,
-      schema: { summary: 'Revoke a site: nothing more is sealed to it and its tokens reach nothing', tags: ['sites'], params: Params, body: z.object({ reason: Reason }).strict(), response: { 200: SiteView, ...errorResponses(404, 409) } },
+      schema: { summary: 'Revoke a site: nothing more is sealed to it and its tokens reach nothing', tags: ['sites'], params: Params, body: z.object({ reason: Reason }).strict(), response: { 200: SiteView, ...errorResponses(404, 'CONFLICT', ...LOG_WRITE_ERRORS) } },
     },
     async (request) => view(await sites.revoke(request.params.id, request.body.reason, request.principal)),
   );

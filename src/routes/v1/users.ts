@@ -7,7 +7,7 @@ import { Role } from '../../auth/roles.js';
 import { SiteId } from '../../domain/primitives.js';
 import { schemaMessage } from '../../i18n/zod-issues.js';
 import { USER_STATES, userView } from '../../records/users.js';
-import { errorResponses } from '../../schemas/common.js';
+import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
 import { DisplayName, PasswordInput, UserId, UserView } from '../../schemas/user.js';
 
 const Params = z.object({ id: UserId });
@@ -33,7 +33,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
             password: FirstPassword,
           })
           .strict(),
-        response: { 201: UserView, ...errorResponses(409, 422) },
+        response: { 201: UserView, ...errorResponses('CONFLICT', 'PASSWORD_POLICY', ...LOG_WRITE_ERRORS) },
       },
     },
     async (request, reply) => reply.status(201).send(await users.create(request.body, request.principal.sub)),
@@ -81,7 +81,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           })
           .strict()
           .refine((b) => Object.keys(b).length > 0, schemaMessage('nothingToChange')),
-        response: { 200: UserView, ...errorResponses(404, 409, 422) },
+        response: { 200: UserView, ...errorResponses(404, 'CONFLICT', 'PASSWORD_POLICY', ...LOG_WRITE_ERRORS) },
       },
     },
     async (request) => users.update(request.params.id, request.body, request.principal),
