@@ -179,7 +179,7 @@ function reportView(report: InspectReport, source: string): HTMLElement {
     ? h('p', { class: 'verdict ok', 'data-verdict': 'ok' }, t('inspectOk', { n: report.checks.length }))
     : h('p', { class: 'verdict bad', 'data-verdict': 'not-verified' }, t('inspectNotVerified', { ids: failed.join(', ') }));
   const assurance = report.assurance
-    ? h('div', { class: 'assurance' }, h('p', {}, h('strong', {}, t(`assurance.${report.assurance}`))), h('p', {}, t(`assurance.${report.assurance}.means`)))
+    ? h('div', { class: 'assurance' }, h('p', {}, h('strong', {}, t(`assurance.${report.assurance}`))), h('p', {}, t(`inspectMeans.${report.assurance}`)))
     : h('p', { class: 'sub' }, t('inspectNoAssurance'));
   const checkpoints = report.checkpoints.length
     ? h(
