@@ -464,7 +464,7 @@ const en: Texts = {
   sealedSaved: 'Saved {file} (project {project}). Open it offline: expert-draw open --key site-key.pem {file}',
   navInspect: 'Verify a proof',
   inspectTitle: 'Verify a draw proof',
-  inspectIntro: 'Verifies a disclosed draw’s proof bundle in this browser, with the same verifier and the same named checks as `expert-draw proof verify`. The service only hands out data; it is not trusted.',
+  inspectIntro: 'Verifies a disclosed draw’s proof bundle in this browser, with the same verifier and the same named checks as expert-draw proof verify. The service only hands out data; it is not trusted.',
   inspectKeyLegend: 'Log verifier key',
   inspectKey: 'Log verifier key (name+key id+key, the content of log-signer.vkey)',
   inspectKeyFile: 'Or read the key from a file (log-signer.vkey)',

@@ -1,8 +1,9 @@
 // The inspector's screen in a real browser (Chromium, headless, 1280×800): a draw is run, unsealed and disclosed; an
 // inspector logs in, pins the log's verifier key, picks the draw and verifies its proof bundle in the browser with
 // the CLI's own verifier — every check passes, the checkpoint and the assurance level are shown. The same bundle saved
-// to a file with one byte changed fails there, naming the check. The verifier loads as its own chunk, on this screen
-// only; the gzipped sizes of the main chunk and the verifier chunk are printed and the main one held under budget.
+// to a file with one byte changed fails there, naming the check, with the statuses and details the CLI's verifier
+// gives. The verifier loads as its own chunk, on this screen only; the gzipped sizes of the main chunk and the
+// verifier chunk are printed and the main one held under budget.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenClaims } from '../../src/auth/roles.js';
+import { verifyDrawProof } from '../../src/verify/draw-proof.js';
 import { build, type Built } from '../helper.js';
 import { drawnCalls, importPool } from '../helpers/calls.js';
 import { consoleBuilt } from '../helpers/console-build.js';
@@ -165,6 +167,10 @@ describe.skipIf(missing)('the inspector verifies a proof bundle in Chromium', ()
     expect(verdict).toContain('reveal.leaf-hash');
     const failed = (await statuses()).filter(([, s]) => s === 'fail').map(([id]) => id);
     expect(failed).toEqual(expect.arrayContaining(['reveal.leaf-hash', 'reveal.inclusion']));
+    // Check for check, status and detail, what `expert-draw proof verify` reports on the same bytes.
+    const native = verifyDrawProof(JSON.parse(changed), { verifierKey: t.ctx.keys.logVerifier.verifierKey });
+    const shown = await rows().evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-check'), tr.getAttribute('data-status'), tr.querySelector('td.detail')!.textContent]));
+    expect(shown).toEqual(native.checks.map((c) => [c.id, c.status, c.detail]));
     expect(await page.locator('tr[data-check="reveal.leaf-hash"] .badge').innerText()).toBe('失败');
     expect(await page.locator('tr[data-check="reveal.leaf-hash"] td.detail').innerText()).toMatch(/SHA-256\(0x00 ‖ entry\) is [0-9a-f]{64}, the proof gives [0-9a-f]{64}/);
     expect(await page.locator('.report .sub').first().innerText()).toContain('来自文件 proof-changed.json');
