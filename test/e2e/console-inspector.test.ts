@@ -126,8 +126,12 @@ describe.skipIf(missing)('the inspector verifies a proof bundle in Chromium', ()
     await expect(page.getByRole('alert').innerText()).resolves.toContain('请先填写日志验证公钥');
     // The key the inspector pinned out of band: here, the service's own, as the keys folder holds it.
     await page.getByLabel(/日志验证公钥（/).fill(t.ctx.keys.logVerifier.verifierKey);
-    await page.getByRole('button', { name: '获取并核验' }).click();
+    // By keyboard: from the draw id field, Tab to the button and Enter; the report's heading takes the focus.
+    await page.getByLabel('抽取编号').focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
     await page.waitForSelector('[data-verdict]');
+    expect(await page.locator(':focus').getAttribute('id')).toBe('inspect-result');
     const verdict = await page.locator('[data-verdict]').innerText();
     const all = await statuses();
     expect(verdict, JSON.stringify(all)).toMatch(/^核验通过：全部 \d+ 项检查均通过。$/);
