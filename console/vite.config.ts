@@ -8,6 +8,15 @@ export default defineConfig({
   base: '/',
   // The API is served by the same process at the same origin; `vite` (dev server) is not part of the workflow.
   publicDir: false,
+  resolve: {
+    alias: [
+      // The inspector's verifier chunk (console/verifier/): the CLI's own verifier modules, with node:crypto on the
+      // audited @noble libraries and no file access. Only that chunk imports these.
+      { find: 'virtual:proof-verifier', replacement: fileURLToPath(new URL('./verifier/proof-verifier.ts', import.meta.url)) },
+      { find: /^node:crypto$/, replacement: fileURLToPath(new URL('./verifier/node-crypto.ts', import.meta.url)) },
+      { find: /^node:fs$/, replacement: fileURLToPath(new URL('./verifier/node-fs.ts', import.meta.url)) },
+    ],
+  },
   build: {
     outDir: fileURLToPath(new URL('../dist/console', import.meta.url)),
     emptyOutDir: true,

@@ -19,6 +19,7 @@ export const ACTION_ROLES = {
   'draw.export': ['site'],
   'pool.read': ['pool-manager', 'admin'],
   'pool.write': ['pool-manager', 'admin'],
+  'draw.proof': ['inspector', 'supervisor', 'operator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type ConsoleAction = keyof typeof ACTION_ROLES;
@@ -32,4 +33,5 @@ export const SCREENS = [
   { route: 'checkin', action: 'checkin', label: 'navCheckin' },
   { route: 'unseal', action: 'draw.unseal', label: 'navUnseal' },
   { route: 'pool', action: 'pool.read', label: 'navPool' },
+  { route: 'inspect', action: 'draw.proof', label: 'navInspect' },
 ] as const satisfies readonly { route: string; action: ConsoleAction; label: string }[];

@@ -7,6 +7,7 @@ import { h, show } from './dom';
 import { lang, setLang, t } from './i18n';
 import { boardView } from './views/board';
 import { checkinView } from './views/checkin';
+import { inspectView } from './views/inspect';
 import { changePasswordView, loginView } from './views/login';
 import { poolView } from './views/pool';
 import { registerView } from './views/register';
@@ -93,6 +94,9 @@ function render(): void {
       return;
     case 'pool':
       if (allowed('pool.read')) poolView(main, role, rest);
+      return;
+    case 'inspect':
+      if (allowed('draw.proof')) inspectView(main, decodeURIComponent(rest.join('/')));
       return;
     default:
       show(main, h('p', { class: 'alert', role: 'alert' }, t('notFound')));

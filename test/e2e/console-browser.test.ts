@@ -92,7 +92,7 @@ describe.skipIf(missing)('the console in Chromium', () => {
     await expect(terminal.getByRole('alert').innerText()).resolves.toContain('用户名或密码错误');
     await logIn(terminal, operator.username, operator.password);
     await terminal.waitForSelector('table.board');
-    expect(await navLinks(terminal)).toEqual(['抽取看板', '登记项目', '启封审批']);
+    expect(await navLinks(terminal)).toEqual(['抽取看板', '登记项目', '启封审批', '核验证明']);
     expect(await terminal.locator('header').innerText()).toContain('王抽取（操作员）');
   });
 
@@ -242,7 +242,7 @@ describe.skipIf(missing)('the console in Chromium', () => {
     expect(await terminal.locator('label input').count()).toBe(await terminal.locator('input').count());
     await terminal.getByRole('button', { name: 'Switch to English' }).click();
     await terminal.waitForSelector('html[lang="en"]');
-    expect(await navLinks(terminal)).toEqual(['Draw board', 'Register a project', 'Unseal approvals']);
+    expect(await navLinks(terminal)).toEqual(['Draw board', 'Register a project', 'Unseal approvals', 'Verify a proof']);
     await terminal.getByLabel('Project id').waitFor();
     await terminal.getByRole('button', { name: '切换到中文' }).click();
     await terminal.waitForSelector('html[lang="zh-CN"]');

@@ -144,7 +144,7 @@ describe.skipIf(missing)('the supervisor, site and project-action screens in Chr
 
   it('registers and draws a project at the operator’s terminal; the unseal screen lists it as sealed until bid opening', async () => {
     await logIn(terminal, operator.username, operator.password);
-    expect(await navLinks(terminal)).toEqual(['抽取看板', '登记项目', '启封审批']);
+    expect(await navLinks(terminal)).toEqual(['抽取看板', '登记项目', '启封审批', '核验证明']);
     await nav(terminal, '登记项目');
     mainOpening = wholeMinute(serviceNow() + 40 * MINUTE);
     await terminal.getByLabel('项目编号').fill(MAIN);
@@ -377,7 +377,7 @@ describe.skipIf(missing)('the supervisor, site and project-action screens in Chr
   it('keeps its texts in English too', async () => {
     await terminal.getByRole('button', { name: 'Switch to English' }).click();
     await terminal.waitForSelector('html[lang="en"]');
-    expect(await navLinks(terminal)).toEqual(['Draw board', 'Register a project', 'Unseal approvals']);
+    expect(await navLinks(terminal)).toEqual(['Draw board', 'Register a project', 'Unseal approvals', 'Verify a proof']);
     await nav(terminal, 'Unseal approvals');
     await terminal.getByRole('heading', { name: 'Unseal approvals and disclosure' }).waitFor();
     await terminal.getByRole('button', { name: '切换到中文' }).click();

@@ -1,0 +1,41 @@
+// The proof verifier's named checks in Chinese, by check id; in English the console shows the verifier's own titles
+// (src/verify/draw-proof.ts). test/console/check-titles.test.ts holds this table to the checks the verifier runs.
+
+const part = (name: string): Record<string, string> => ({
+  [`${name}.entry`]: `${name} 条目是规范 JSON（RFC 8785），且是格式正确的该类条目`,
+  [`${name}.leaf-hash`]: `${name} 证明中的叶哈希等于 SHA-256(0x00 ‖ 条目)（RFC 9162 §2.1.1）`,
+  [`${name}.checkpoint`]: `${name} 证明的检查点由日志密钥签名，来源（origin）一致`,
+  [`${name}.inclusion`]: `${name} 条目在其检查点的树中（RFC 9162 §2.1.3.2）`,
+});
+
+export const CHECK_TITLES_ZH: Readonly<Record<string, string>> = {
+  bundle: '文件是抽取证明包',
+  ...part('commit'),
+  ...part('result'),
+  ...part('reveal'),
+  'checkpoint.same': '三个条目针对同一个检查点（同一棵树）证明',
+  links: '承诺、结果和公开条目属于同一次抽取，且按日志顺序排列',
+  chain: '紧随其后的条目以前一条目的叶哈希为 prev（哈希链）',
+  groups: '每个列表都与承诺中的专业组一一对应，顺序一致',
+  'reveal.nonce': '公开的服务随机数的 SHA-256 等于承诺中的 nonceHash',
+  'reveal.members': '公开的成员行按组哈希后等于承诺中的 membersDigest（§4）',
+  'reveal.exclusions': '公开的排除行按组哈希后等于承诺中的 exclusionDigest（§4）',
+  beacon: '计划指定的 drand 轮次在承诺之后发布，其签名可由固定的链公钥验证',
+  seed: '种子由承诺的熵方案、承诺条目的叶哈希和服务随机数推出（§6）',
+  'reveal.request': '公开的项目和抽取请求哈希后等于承诺中的 requestHash',
+  policy: '公开的政策哈希后等于承诺中的 policyHash',
+  eligible: '每组的候选名单 = 地区范围内的成员行减去排除行，人数与承诺一致',
+  region: '每条排除行都指向该组地区范围内的成员（§3 第 2 步）',
+  'members.consistent': '在多个组中的专家，其成员行在各组相同，亲属关系互相对应（§2）',
+  facts: '公开的事实格式正确、顺序正确，只涉及地区范围内的成员（§10.2）',
+  'recusal.parties': '规则 1：恰好排除受雇于招标人、代理机构、投标人或须回避单位的成员',
+  'recusal.positions': '规则 2–3：恰好排除本人或亲属在期限内于相关单位任职的成员',
+  'recusal.prepared': '规则 4：恰好排除参与编制本项目的成员',
+  'recusal.status': '规则 5：恰好排除暂停、列入黑名单、退休和不可用的成员',
+  'recusal.frequency': '规则 6：恰好排除达到抽取频次上限的成员',
+  ranking: '由种子和成员行重新计算的排名与公开结果一致（§8）',
+  extension: '公开的补充名单延续同样的随机流（§9，补充 max(3, 人数)）',
+  'result.commitment': 'SHA-256(盐 ‖ JCS(结果)) 等于结果条目中的 resultHash',
+  'result.counts': '结果条目中各组人数与公开结果一致',
+  'checkpoint.kept': '证明包的检查点与您保存的检查点属于同一历史（RFC 9162 §2.1.4）',
+};

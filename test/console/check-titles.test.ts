@@ -1,0 +1,44 @@
+// The inspector screen names each check of the proof verifier in Chinese by its id (console/src/check-titles.ts): every
+// check the verifier runs has a title there, the table names no check the verifier does not run, and its words are the
+// glossary's.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CHECK_TITLES_ZH } from '../../console/src/check-titles.js';
+import { DEFAULT_POLICY } from '../../src/domain/policy.js';
+import { PoolIndex } from '../../src/draw/pool-index.js';
+import { generatePool, syntheticUscc } from '../../src/pool/generator.js';
+import { BEACON_CHECK } from '../../src/verify/beacon-proof.js';
+import { verifyDrawProof } from '../../src/verify/draw-proof.js';
+import { forbiddenWords, violations } from '../helpers/glossary.js';
+import { testKeys } from '../helpers/log.js';
+import { memoryBundle } from '../helpers/proof-bundle.js';
+
+describe('the Chinese titles of the verifier’s checks', () => {
+  const keys = testKeys();
+  const pool = generatePool({ size: 40, seed: 'check-titles', fixed: [{ code: 'C990101', members: 20 }] });
+  const bundle = memoryBundle({
+    drawId: 'D-TITLES-1',
+    pool: new PoolIndex(pool.experts, 1),
+    project: { id: 'P-TITLES-1', tenderer: syntheticUscc(9910), agency: null, bidders: [], avoid: [], preparedBy: [], bidOpeningAt: '2026-12-01T10:00:00+08:00', region: '330106' },
+    request: { groups: [{ specialty: 'C990101', count: 5 }], tendererRepresentatives: 0 },
+    policy: DEFAULT_POLICY,
+    signer: keys.signer,
+  });
+  // With kept checkpoints the report has every check an operator draw can have; a beacon draw adds one more.
+  const report = verifyDrawProof(bundle, { verifierKey: keys.verifierKey, kept: { notes: [bundle.reveal.inclusion.checkpoint] } });
+  const run = [...report.checks.map((c) => c.id), BEACON_CHECK.id];
+
+  it('has a title for every check the verifier runs', () => {
+    expect(report.ok, JSON.stringify(report.checks.filter((c) => c.status !== 'pass'))).toBe(true);
+    for (const id of run) expect(CHECK_TITLES_ZH[id], id).toMatch(/\p{Script=Han}/u);
+  });
+
+  it('names no other check', () => {
+    expect(Object.keys(CHECK_TITLES_ZH).sort()).toEqual([...new Set(run)].sort());
+  });
+
+  it('uses no word the glossary says not to use', () => {
+    const words = forbiddenWords(readFileSync(new URL('../../docs/glossary.md', import.meta.url), 'utf8'));
+    expect(violations(Object.values(CHECK_TITLES_ZH), words)).toEqual([]);
+  });
+});
