@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { verifyDrawProof } from '../verify/draw-proof.js';
+import { panelVerified, verifyDrawProof } from '../verify/draw-proof.js';
 import { assessFairness, DEFAULT_FAIRNESS_ALPHA, fairnessSvg, type FairnessDraw } from '../verify/fairness.js';
 import { FAIRNESS_LABELS } from '../i18n/fairness-labels.js';
 import { examples } from './examples.js';
@@ -68,7 +68,7 @@ export function registerFairnessCommands(program: Command): void {
         }
         const report = verifyDrawProof(bundle, { verifierKey, panels: true });
         // Only what verified counts: a bundle that does not is left out, and said.
-        if (!report.ok || !report.panels) {
+        if (!panelVerified(report) || !report.panels) {
           refused.push(`${file}: does not verify (${report.checks.filter((c) => c.status !== 'pass').map((c) => c.id).join(', ')})`);
           continue;
         }

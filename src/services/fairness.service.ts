@@ -3,7 +3,7 @@
 // inspector would verify it offline (against this log's own key), and only what verifies counts; a draw's eligible
 // lists and selections never change once disclosed, so each is verified once and kept.
 import type { NoteVerifier } from '../log/note.js';
-import { verifyDrawProof } from '../verify/draw-proof.js';
+import { panelVerified, verifyDrawProof } from '../verify/draw-proof.js';
 import { assessFairness, type FairnessDraw, type FairnessReport } from '../verify/fairness.js';
 import type { DisclosureService } from './disclosure.service.js';
 import type { ListingService } from './listing.service.js';
@@ -58,7 +58,7 @@ export class FairnessService {
     // Round-tripped through JSON: verified as the bundle an inspector downloads, not as the objects that made it.
     const bundle: unknown = JSON.parse(JSON.stringify(await this.disclosure.proof(drawId)));
     const report = verifyDrawProof(bundle, { verifierKey: this.verifier, panels: true });
-    if (!report.ok || !report.panels) return null;
+    if (!panelVerified(report) || !report.panels) return null;
     const draw = { drawId, groups: report.panels };
     this.verified.set(drawId, draw);
     // Verification is CPU work: let other requests in between draws.

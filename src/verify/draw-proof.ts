@@ -902,6 +902,15 @@ const describeEnd = (e: FailedPayload | AbortedPayload) => ('code' in e ? `faile
 /** The id of the check of a bundle that carries the project's earlier draws ended after their commit. */
 export const ABANDONED_CHECK = 'abandoned';
 
+/**
+ * Whether a verified bundle's panel may be counted over many draws (fairness): every check passed, except that an
+ * earlier aborted draw of the project may be not verifiable (an abort cannot be proved offline); the draw's own ranking
+ * was recomputed either way.
+ */
+export function panelVerified(report: DrawProofReport): boolean {
+  return report.panels !== undefined && report.checks.every((c) => c.status === 'pass' || (c.id === ABANDONED_CHECK && c.status === 'unverifiable'));
+}
+
 /** The envelope's type of an entry's bytes, or null. */
 function typeOf(entry: string): string | null {
   try {

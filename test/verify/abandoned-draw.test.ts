@@ -12,7 +12,7 @@ import type { Expert } from '../../src/domain/expert.js';
 import { jcs, sha256Hex } from '../../src/crypto/canonical.js';
 import { leafHashOfText } from '../../src/log/entry.js';
 import { generatePool, syntheticPersonal } from '../../src/pool/generator.js';
-import { verifyDrawProof, type DrawProofBundle } from '../../src/verify/draw-proof.js';
+import { panelVerified, verifyDrawProof, type DrawProofBundle } from '../../src/verify/draw-proof.js';
 import { build, type Built } from '../helper.js';
 import { signedTree } from '../helpers/proof-bundle.js';
 
@@ -124,11 +124,19 @@ describe('a draw that failed after its commit, checked from its successor’s pr
     throw new Error('no forged nonce filled the groups');
   });
 
-  it('leaves an abort unverifiable, showing the panel it discarded', () => {
-    const outcome = check(resigned(bundle, (_commit, end) => {
+  it('leaves an abort unverifiable, showing the panel it discarded; the draw’s own panel still counts for fairness', () => {
+    const aborted = resigned(bundle, (_commit, end) => {
       end.type = 'draw.aborted';
       end.payload = { drawId: end.payload.drawId, projectId: end.payload.projectId, reason: 'no result before the lease expired', nonce: end.payload.nonce };
-    }))!;
+    });
+    const report = verifyDrawProof(aborted, { verifierKey: t.ctx.keys.logVerifier.verifierKey, panels: true });
+    expect(report.ok).toBe(false);
+    expect(panelVerified(report)).toBe(true);
+    // A failing check anywhere else, and the panel no longer counts.
+    const broken = structuredClone(aborted);
+    broken.result.inclusion.hashes[0] = 'ab'.repeat(32);
+    expect(panelVerified(verifyDrawProof(broken, { verifierKey: t.ctx.keys.logVerifier.verifierKey, panels: true }))).toBe(false);
+    const outcome = check(aborted)!;
     expect(outcome.status).toBe('unverifiable');
     expect(outcome.detail).toMatch(/was aborted \(no result before the lease expired\); an abort cannot be proved genuine offline|was aborted \(no result before the lease expired\), and its ranking runs short anyway/);
   });
