@@ -423,23 +423,21 @@ export class RosterService {
         if (!watch || watch.value > nowIso) break;
         const { roster, raw } = await this.read(drawId);
         const { record: project } = await this.projects.get(roster.projectId);
-        // A project cancelled (or drawn again) after the acceptance has no evaluation to miss.
+        // A project whose draw is no longer this one (none is today: a drawn project is neither cancelled nor redrawn).
         if (project.state !== 'drawn' || project.drawId !== drawId) {
           await noShowWatch.putUnlogged(this.store, drawId, NO_SHOW_SETTLED);
           break;
         }
         const due = this.noShowDue(project);
-        // The opening moved later: watch until the new time.
+        // The opening moved later (its due time is read from the project now): watch until the new time.
         if (due > nowIso) {
           await noShowWatch.putUnlogged(this.store, drawId, due);
           break;
         }
         const missed = noShowCalls(roster);
         const entries = missed.map((call) => this.recordEntry(drawId, project, { kind: 'no-show', call, dueAt: due }));
-        if (entries.length === 0) {
-          await noShowWatch.putUnlogged(this.store, drawId, NO_SHOW_SETTLED);
-          break;
-        }
+        // Everyone came: the last check-in cleared the watch in its own commit (this pass read it just before).
+        if (entries.length === 0) break;
         try {
           await this.log.appendAll(entries, { writes: [noShowWatch.writeAt(drawId, null)], expects: [rosters.expect(drawId, raw), noShowWatch.expect(drawId, watch.raw)] });
           recorded += entries.length;
