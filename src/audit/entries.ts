@@ -13,6 +13,7 @@ import type { AuditLog, EntryOf } from '../log/audit-log.js';
 import { CALL_STATES } from '../roster/roster.js';
 import { Role } from '../auth/roles.js';
 import { SESSION_END_REASONS } from '../records/users.js';
+import { CALL_OUTCOMES, CHECKIN_OUTCOMES, REPLACEMENTS } from '../roster/performance.js';
 
 const by = z.string().min(1).describe('Token subject of whoever caused it');
 const poolVersion = z.int().min(1).describe('Pool version after the change');
@@ -25,6 +26,20 @@ const session = z.string().regex(/^[0-9a-f]{16}$/).describe('The login session: 
 const seat = { drawId: z.string(), group: z.int(), seat: z.int(), rank: z.int() };
 const callChange = z.object({ ...seat, messageId: z.string(), codes: z.array(z.string()).optional().describe('Exclusion codes of a refusal') }).strict();
 const checkinChange = callChange.extend({ terminal: z.string().describe('Check-in terminal (token subject)') }).strict();
+/**
+ * Performance records (docs/records.md) name the seat and rank, and the expert only as `subject`: a keyed hash of the
+ * draw id and the expert id under a key of the service's own, so nothing links two draws' records before disclosure.
+ */
+export const RecordId = z.string().regex(/^R-[0-9a-f-]{36}$/).describe('Id of an entered record (R- and a UUID)');
+const recordSeat = {
+  drawId: z.string(),
+  projectId: z.string(),
+  group: z.int(),
+  seat: z.int(),
+  rank: z.int(),
+  subject: z.string().regex(/^[0-9a-f]{64}$/).describe('The expert, sealed: HMAC-SHA256 of draw id and expert id under the records key'),
+};
+const replaced = z.enum(REPLACEMENTS).nullable().describe('The seat passed to the next rank (promoted), or nobody was left (unfilled); null: kept');
 const expertReplaced = z.object({ id: z.string(), changes: z.array(z.string()), expert: Expert, by, poolVersion }).strict();
 
 export const ENTRIES = {
@@ -93,6 +108,25 @@ export const ENTRIES = {
   'checkin.unmatched': z.object({ drawId: z.string(), projectId: z.string(), terminal: z.string() }).strict(),
   'checkin.repeated': z.object({ ...seat, terminal: z.string() }).strict(),
   'checkin.blocked': z.object({ drawId: z.string(), projectId: z.string(), terminal: z.string() }).strict(),
+  // Performance records: automatic ones in the commit of the roster change they describe, entered ones by staff.
+  'record.call': z
+    .object({ ...recordSeat, messageId: z.string(), outcome: z.enum(CALL_OUTCOMES), calledAt: iso, seconds: z.int().min(0).describe('From the call to its answer or timeout'), replaced })
+    .strict(),
+  'record.checkin': z
+    .object({ ...recordSeat, messageId: z.string(), outcome: z.enum(CHECKIN_OUTCOMES), at: iso, minutesAfterOpening: z.int(), codes: z.array(z.string()).optional(), replaced })
+    .strict(),
+  'record.no-show': z.object({ ...recordSeat, messageId: z.string(), acceptedAt: iso, bidOpeningAt: iso, dueAt: iso }).strict(),
+  'record.entered': z
+    .object({
+      recordId: RecordId,
+      ...recordSeat,
+      code: z.string().nullable().describe('Conduct code of the policy; null: the corrected record is withdrawn'),
+      note: z.string().nullable().describe('The note, sealed by the service (it may name people)'),
+      corrects: RecordId.nullable().describe('The record this one corrects (it stands no longer); null: a new record'),
+      by,
+      role: z.string(),
+    })
+    .strict(),
 } as const satisfies Record<string, z.ZodType>;
 
 export type EntryType = keyof typeof ENTRIES;

@@ -69,6 +69,11 @@ export const TIMELINE: { readonly [T in EntryType]?: Row<Payload<T>> } = {
   'checkin.repeated': { ...byDraw, story: (p) => [seat(p)] },
   'checkin.unmatched': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId }] },
   'checkin.blocked': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId }] },
+  // Performance records: the seat and what happened, never the sealed subject.
+  'record.call': { ...byProjectAndDraw, story: (p) => [{ ...seat(p), detail: { outcome: p.outcome, seconds: p.seconds, replaced: p.replaced } }] },
+  'record.checkin': { ...byProjectAndDraw, story: (p) => [{ ...seat(p), detail: { outcome: p.outcome, minutesAfterOpening: p.minutesAfterOpening, replaced: p.replaced } }] },
+  'record.no-show': { ...byProjectAndDraw, story: (p) => [{ ...seat(p), detail: { dueAt: p.dueAt } }] },
+  'record.entered': { ...byProjectAndDraw, story: (p) => [{ ...seat(p), detail: { recordId: p.recordId, code: p.code, corrects: p.corrects, role: p.role } }] },
 };
 
 /** Catalogue types that concern no project: the pool, the remote sites, staff accounts and their login sessions. */

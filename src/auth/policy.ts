@@ -64,6 +64,11 @@ export const ACTIONS = {
   'site.read': { roles: ['admin', 'site'], resource: 'site', reach: 'any' },
   /** Check an expert in at a desk: the centre's desks the centre's projects, a site's desk its site's. */
   'checkin': { roles: ['checkin'], resource: 'project', reach: 'own' },
+  /** Performance records (docs/records.md): a seated expert's conduct entered by a person, a draw's records by seat. */
+  'record.enter': { roles: ['operator', 'supervisor'], resource: 'draw', reach: 'any', people: true },
+  'record.read': { roles: ['operator', 'supervisor'], resource: 'draw', reach: 'any' },
+  /** An expert's record over the draws disclosed so far. */
+  'record.expert': { roles: ['pool-manager', 'supervisor'], resource: null, reach: 'any' },
 } as const satisfies Record<string, ActionRule>;
 
 export type Action = keyof typeof ACTIONS;

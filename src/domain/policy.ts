@@ -20,6 +20,43 @@ export const FrequencyCaps = z
   })
   .strict();
 
+/** One entry of the closed list of conduct a supervisor or operator may record after an evaluation (docs/records.md). */
+export const ConductCode = z
+  .object({
+    code: z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/).describe('Stable code, upper case (e.g. LEFT_EARLY)'),
+    zh: z.string().min(1).max(60).describe('Label in Chinese'),
+    en: z.string().min(1).max(80).describe('Label in English'),
+  })
+  .strict();
+export type ConductCode = z.infer<typeof ConductCode>;
+
+/** The conduct list a centre gets when its policy file sets none. */
+export const DEFAULT_CONDUCT: readonly ConductCode[] = [
+  { code: 'LEFT_EARLY', zh: '评标未结束提前离场', en: 'Left before the evaluation ended' },
+  { code: 'REFUSED_TO_SIGN', zh: '拒绝在评标报告上签字', en: 'Refused to sign the evaluation report' },
+  { code: 'UNFAIR_SCORING', zh: '复核发现评分不公正', en: 'Unfair scoring found on review' },
+  { code: 'CARELESS_SCORING', zh: '复核发现评分错误或不认真', en: 'Careless or wrong scoring found on review' },
+  { code: 'LATE_CONFLICT_DISCLOSURE', zh: '未及时申明应当回避的情形', en: 'Disclosed a conflict of interest late' },
+  { code: 'TOOK_INSTRUCTIONS', zh: '接受当事人的授意或暗示', en: 'Took instructions or hints from a party' },
+  { code: 'DISCLOSED_INFORMATION', zh: '泄露评标过程或结果', en: 'Disclosed the evaluation or its result' },
+];
+
+/** Performance records (docs/records.md): when a check-in is late, when an accepted call is a no-show, the conduct list. */
+export const RecordsPolicy = z
+  .object({
+    lateAfterOpeningMinutes: z.int().min(-1440).max(1440).default(0).describe('A check-in later than bid opening plus this many minutes is late (negative: before opening)'),
+    noShowAfterMinutes: count(0, 2880).nullable().default(null).describe('An accepted call not checked in this long after bid opening is a no-show; null: by the end of the bid opening\'s day'),
+    conduct: z
+      .array(ConductCode)
+      .min(1)
+      .max(100)
+      .default(() => DEFAULT_CONDUCT.map((c) => ({ ...c })))
+      .refine((list) => new Set(list.map((c) => c.code)).size === list.length, { message: 'conduct codes must be unique' })
+      .describe('The closed list of conduct that may be recorded after an evaluation'),
+  })
+  .strict();
+export type RecordsPolicy = z.infer<typeof RecordsPolicy>;
+
 export const Policy = z
   .object({
     leadTimeMinutes: count(0, 2880).default(60).describe('Automatic draw this long before bid opening (开标前1小时)'),
@@ -39,6 +76,8 @@ export const Policy = z
       .describe('For 异地 groups: experts sharing the project region at this level are left out'),
     // No default: a policy that does not set it hashes as it always did (the vectors' policyHash stays).
     minimumAssurance: AssuranceMinimum.optional().describe('Lowest assurance every draw must reach (docs/draw-proof.md §11); absent: operator'),
+    // No default either, for the same reason: absent, the records section's defaults apply (recordsPolicy()).
+    records: RecordsPolicy.optional().describe('Performance records: late check-in, no-shows, the conduct list (docs/records.md)'),
   })
   .strict()
   .refine((p) => p.leadTimeMinutes <= p.maxLeadTimeMinutes, {
@@ -54,6 +93,13 @@ export type Policy = z.infer<typeof Policy>;
 export type PolicyInput = z.input<typeof Policy>;
 
 export const DEFAULT_POLICY: Policy = Policy.parse({});
+
+const DEFAULT_RECORDS: RecordsPolicy = RecordsPolicy.parse({});
+
+/** The records section of a policy, its defaults where the file sets none. */
+export function recordsPolicy(policy: Policy): RecordsPolicy {
+  return policy.records ?? DEFAULT_RECORDS;
+}
 
 /** The assurance a project's draw must reach: the higher of the policy's minimum and the project's own request. */
 export function requiredAssurance(policy: Policy, asked: AssuranceMinimum | undefined): AssuranceMinimum {

@@ -15,6 +15,7 @@ import { log } from './messages/log.js';
 import { importRow, jsonValue, pool } from './messages/pool.js';
 import { project, projectState } from './messages/projects.js';
 import { certificate, site } from './messages/sites.js';
+import { records } from './messages/records.js';
 
 export const CATALOGUE = {
   code: codes,
@@ -40,6 +41,7 @@ export const CATALOGUE = {
   log,
   field,
   console: consolePage,
+  records,
 } as const satisfies Record<string, Record<string, Entry>>;
 
 type Catalogue = typeof CATALOGUE;

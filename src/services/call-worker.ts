@@ -1,5 +1,6 @@
-// Background work after draws: calls past their deadline time out (and the next ranked experts are called), and
-// queued messages are delivered. Runs on its own timer so that a slow gateway never delays a due draw.
+// Background work after draws: calls past their deadline time out (and the next ranked experts are called), accepted
+// calls never checked in are recorded as no-shows, and queued messages are delivered. Runs on its own timer so that a
+// slow gateway never delays a due draw.
 import type { DispatchReport, OutboxService } from './outbox.service.js';
 import type { DrawService } from './draw.service.js';
 import { Periodic } from './periodic.js';
@@ -7,6 +8,8 @@ import type { RosterService } from './roster.service.js';
 
 export interface CallTick extends DispatchReport {
   readonly expired: number;
+  /** No-show records written (accepted calls never checked in by their time). */
+  readonly noShows: number;
   readonly started: number;
 }
 
@@ -32,7 +35,8 @@ export class CallWorker {
   private async pass(): Promise<CallTick> {
     const started = await this.draws.catchUpRosters();
     const expired = await this.roster.expire();
-    const tick = { started, expired, ...(await this.outbox.dispatch()) };
+    const noShows = await this.roster.recordNoShows();
+    const tick = { started, expired, noShows, ...(await this.outbox.dispatch()) };
     this.onTick(tick);
     return tick;
   }

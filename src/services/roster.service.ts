@@ -7,12 +7,14 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { TokenClaims } from '../auth/roles.js';
 import { callTemplate } from '../calls/text.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
-import type { Policy } from '../domain/policy.js';
+import { recordsPolicy, type Policy } from '../domain/policy.js';
 import { conflictContext, expertExclusions, type ExclusionCode } from '../draw/conflicts.js';
 import { EMPTY_HISTORY } from '../draw/history.js';
 import { AppError } from '../errors.js';
 import { msg } from '../i18n/message.js';
 import * as R from '../roster/roster.js';
+import { factsOf, noShowCalls, noShowDue, type RecordFact } from '../roster/performance.js';
+import { NO_SHOW_SETTLED, noShowWatch, recordSubject } from '../records/performance.js';
 import { RecordConflictError, type RecordExpectation, type RecordWrite, type Store } from '../store/store.js';
 import type { OutboxService, Queued } from './outbox.service.js';
 import type { PoolService } from './pool.service.js';
@@ -134,14 +136,17 @@ export class RosterService {
       // The roster is the truth about a call: an answer is given once (the commit expects the roster as read).
       if (call?.state === 'accepted' || call?.state === 'declined' || call?.state === 'checked-in') throw new AppError('CONFLICT', msg('call.answered'));
       let step: R.Transition;
+      const at = this.iso();
       try {
-        step = R.answer(roster, link.messageId, accept, this.iso());
+        step = R.answer(roster, link.messageId, accept, at);
       } catch (err) {
         if (err instanceof R.RosterError) throw new AppError('GONE', msg('call.closed'));
         throw err;
       }
       const { record: project } = await this.projects.get(roster.projectId);
-      const next = this.transition(step, project, accept ? 'call.accepted' : 'call.declined');
+      const next = this.transition(step, project, accept ? 'call.accepted' : 'call.declined', at);
+      // An accepted call is watched until the no-show time (one small index write, not on the draw's path).
+      if (accept) next.writes.push(noShowWatch.writeAt(roster.drawId, this.noShowDue(project)));
       try {
         await this.commit(raw, next.roster, next.entries, next.writes);
       } catch (err) {
@@ -199,7 +204,7 @@ export class RosterService {
         const step = R.expire(roster, nowIso);
         if (step.changed.length === 0) break;
         const { record: project } = await this.projects.get(roster.projectId);
-        const next = this.transition(step, project, 'call.timeout');
+        const next = this.transition(step, project, 'call.timeout', nowIso);
         try {
           await this.commit(raw, next.roster, next.entries, next.writes);
           expired += step.changed.length;
@@ -259,8 +264,11 @@ export class RosterService {
       const expert = this.pool.expert(call.expertId);
       const known = { ...project.project, bidders: [...new Set([...project.project.bidders, ...(project.knownBidders ?? [])])].sort() };
       const conflicts = expert ? [...expertExclusions(expert, conflictContext(known, this.policy, EMPTY_HISTORY))] : ['NOT_IN_POOL'];
-      const step = R.checkIn(roster, call, this.iso(), conflicts);
-      const next = this.transition(step, project, conflicts.length > 0 ? 'checkin.refused' : 'checkin.admitted', { terminal: by.sub });
+      const at = this.iso();
+      const step = R.checkIn(roster, call, at, conflicts);
+      const next = this.transition(step, project, conflicts.length > 0 ? 'checkin.refused' : 'checkin.admitted', at, { terminal: by.sub });
+      // Nobody left who accepted and has not come: the draw needs no no-show watch (a later acceptance sets it again).
+      if (!R.seats(next.roster).some((c) => c.state === 'accepted')) next.writes.push(noShowWatch.writeAt(project.drawId, null));
       try {
         await this.commit(raw, next.roster, next.entries, next.writes);
       } catch (err) {
@@ -366,10 +374,13 @@ export class RosterService {
   }
 
   /** Entries and writes of a transition: the changed calls, promotions (or an unfilled seat) and the new calls. */
-  private transition(step: R.Transition, project: ProjectRecord, type: SeatChange, extra: { terminal?: string } = {}): { roster: R.Roster; entries: Entry[]; writes: RecordWrite[] } {
+  private transition(step: R.Transition, project: ProjectRecord, type: SeatChange, at: string, extra: { terminal?: string } = {}): { roster: R.Roster; entries: Entry[]; writes: RecordWrite[] } {
     const drawId = step.roster.drawId;
     // The catalogue pairs each type with its payload; these five share one shape (check-ins add the terminal).
     const entries = step.changed.map((c) => ({ type, payload: { drawId, group: c.group, seat: c.seat, rank: c.rank, messageId: c.messageId, ...(c.codes ? { codes: [...c.codes] } : {}), ...extra } }) as Entry);
+    // The performance records of the same change, in the same commit (docs/records.md).
+    const rules = recordsPolicy(this.policy);
+    for (const f of factsOf(step, at, project.project.bidOpeningAt, rules)) entries.push(this.recordEntry(drawId, project, f));
     const calls: R.NewCall[] = [];
     for (const p of step.promotions) {
       if (p.to) {
@@ -382,6 +393,61 @@ export class RosterService {
     }
     const placed = this.place(step.roster, project, calls);
     return { roster: placed.roster, entries: [...entries, ...placed.entries], writes: placed.writes };
+  }
+
+  /** A performance record's entry: the seat and rank, the expert as a per-draw keyed hash only. */
+  private recordEntry(drawId: string, project: ProjectRecord, f: RecordFact): Entry {
+    const c = f.call;
+    const base = { drawId, projectId: project.project.id, group: c.group, seat: c.seat, rank: c.rank, subject: recordSubject(this.vault, drawId, c.expertId), messageId: c.messageId };
+    if (f.kind === 'call') return { type: 'record.call', payload: { ...base, outcome: f.outcome, calledAt: c.calledAt, seconds: f.seconds, replaced: f.replaced } };
+    if (f.kind === 'checkin') return { type: 'record.checkin', payload: { ...base, outcome: f.outcome, at: f.at, minutesAfterOpening: f.minutesAfterOpening, ...(c.codes ? { codes: [...c.codes] } : {}), replaced: f.replaced } };
+    return { type: 'record.no-show', payload: { ...base, acceptedAt: c.answeredAt ?? c.calledAt, bidOpeningAt: project.project.bidOpeningAt, dueAt: f.dueAt } };
+  }
+
+  private noShowDue(project: ProjectRecord): string {
+    return noShowDue(project.project.bidOpeningAt, recordsPolicy(this.policy).noShowAfterMinutes, this.settings.timeZone);
+  }
+
+  /**
+   * Records a no-show for every accepted call not checked in by its draw's no-show time (bid opening plus the policy's
+   * minutes, or the end of that day), once per draw: the watch is cleared in the same commit, expecting the roster and
+   * the watch as read, so a check-in meanwhile or another instance's pass wins and this one looks again.
+   */
+  async recordNoShows(): Promise<number> {
+    let recorded = 0;
+    const nowIso = this.iso();
+    for (const { key: drawId, value: hint } of await noShowWatch.list(this.store)) {
+      if (hint > nowIso) continue;
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const watch = await noShowWatch.read(this.store, drawId);
+        if (!watch || watch.value > nowIso) break;
+        const { roster, raw } = await this.read(drawId);
+        const { record: project } = await this.projects.get(roster.projectId);
+        // A project whose draw is no longer this one (none is today: a drawn project is neither cancelled nor redrawn).
+        if (project.state !== 'drawn' || project.drawId !== drawId) {
+          await noShowWatch.putUnlogged(this.store, drawId, NO_SHOW_SETTLED);
+          break;
+        }
+        const due = this.noShowDue(project);
+        // The opening moved later (its due time is read from the project now): watch until the new time.
+        if (due > nowIso) {
+          await noShowWatch.putUnlogged(this.store, drawId, due);
+          break;
+        }
+        const missed = noShowCalls(roster);
+        const entries = missed.map((call) => this.recordEntry(drawId, project, { kind: 'no-show', call, dueAt: due }));
+        // Everyone came: the last check-in cleared the watch in its own commit (this pass read it just before).
+        if (entries.length === 0) break;
+        try {
+          await this.log.appendAll(entries, { writes: [noShowWatch.writeAt(drawId, null)], expects: [rosters.expect(drawId, raw), noShowWatch.expect(drawId, watch.raw)] });
+          recorded += entries.length;
+          break;
+        } catch (err) {
+          if (!(err instanceof RecordConflictError)) throw err;
+        }
+      }
+    }
+    return recorded;
   }
 
   /**

@@ -36,7 +36,7 @@ export class TimelineService {
 }
 
 /** Ascending positions as [start, end) runs of consecutive ones. */
-function runs(positions: readonly number[]): Array<[number, number]> {
+export function runs(positions: readonly number[]): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   for (const p of positions) {
     const last = out.at(-1);

@@ -80,6 +80,10 @@ const TABLE: Record<string, Row> = {
   'GET /v1/draws/{id}/proof': { owners: PROJECTS, centre: ['inspector', 'supervisor', 'operator'], site: ['inspector', 'supervisor', 'operator'] },
   // Only the site a draw is sealed to downloads it; the centre has nothing to download.
   'GET /v1/draws/{id}/sealed': { owners: PROJECTS, centre: [], site: ['site@own'] },
+  // Performance records (docs/records.md): a person enters conduct; the draw's records by seat; an expert's record.
+  'POST /v1/draws/{id}/records': { owners: PROJECTS, centre: ['operator', 'supervisor'], site: ['operator', 'supervisor'], people: true },
+  'GET /v1/draws/{id}/records': { owners: PROJECTS, centre: ['operator', 'supervisor'], site: ['operator', 'supervisor'] },
+  'GET /v1/experts/{id}/record': { any: ['pool-manager', 'supervisor'] },
   // The audit log itself: the people who check the centre, whatever it is about (docs/security.md).
   'GET /v1/log/checkpoint': { any: ['inspector', 'supervisor'] },
   'GET /v1/fairness': { any: ['inspector', 'supervisor'] },
@@ -229,6 +233,13 @@ function requestFor(route: string, owner: Owner | null): { url: string; payload?
       return { url: `/v1/draws/${D}/proof` };
     case 'GET /v1/draws/{id}/sealed':
       return { url: `/v1/draws/${D}/sealed` };
+    // Before bid opening: past authorization, refused (409) and nothing logged.
+    case 'POST /v1/draws/{id}/records':
+      return { url: `/v1/draws/${D}/records`, payload: { group: 0, seat: 0, code: 'LEFT_EARLY' } };
+    case 'GET /v1/draws/{id}/records':
+      return { url: `/v1/draws/${D}/records` };
+    case 'GET /v1/experts/{id}/record':
+      return { url: `/v1/experts/${E}/record` };
     case 'GET /v1/log/checkpoint':
       return { url: '/v1/log/checkpoint' };
     case 'GET /v1/fairness':

@@ -367,6 +367,29 @@ const CASES: Record<string, RouteCase> = {
       409: { req: () => ({ url: `/v1/draws/${drawnId}/proof` }), code: 'SEALED' },
     },
   },
+  // Performance records: the clock stands before the opening, so entering conduct is refused there (409).
+  'POST /v1/draws/{id}/records': {
+    roles: ['operator', 'supervisor'],
+    ok: () => ({ url: `/v1/draws/${drawnId}/records`, as: asOperator, payload: { group: 0, seat: 0, code: 'LEFT_EARLY' } }),
+    errors: {
+      400: { req: () => ({ url: `/v1/draws/${drawnId}/records`, as: asOperator, payload: { group: 0, seat: 0, code: 'NOT_A_CODE' } }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: `/v1/draws/${NO_DRAW}/records`, as: asOperator, payload: { group: 0, seat: 0, code: 'LEFT_EARLY' } }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: `/v1/draws/${drawnId}/records`, as: asOperator, payload: { group: 0, seat: 0, code: 'LEFT_EARLY' } }), code: 'CONFLICT' },
+    },
+  },
+  'GET /v1/draws/{id}/records': {
+    roles: ['operator', 'supervisor'],
+    ok: () => ({ url: `/v1/draws/${drawnId}/records` }),
+    errors: {
+      400: { req: () => ({ url: '/v1/draws/D-1/records' }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: `/v1/draws/${NO_DRAW}/records` }), code: 'NOT_FOUND' },
+    },
+  },
+  'GET /v1/experts/{id}/record': {
+    roles: ['pool-manager', 'supervisor'],
+    ok: () => ({ url: `/v1/experts/${E}/record` }),
+    errors: { 400: { req: () => ({ url: '/v1/experts/E%20X/record' }), code: 'INVALID_INPUT' }, 404: { req: () => ({ url: '/v1/experts/E9999999/record' }), code: 'NOT_FOUND' } },
+  },
   'GET /v1/log/checkpoint': { roles: LOG_READ, ok: () => ({ url: '/v1/log/checkpoint' }), errors: {} },
   'GET /v1/fairness': { roles: LOG_READ, ok: () => ({ url: '/v1/fairness' }), errors: { 400: { req: () => ({ url: '/v1/fairness?alpha=2' }), code: 'INVALID_INPUT' } } },
   'GET /v1/fairness/chart': { roles: LOG_READ, ok: () => ({ url: '/v1/fairness/chart' }), errors: { 400: { req: () => ({ url: '/v1/fairness/chart?from=yesterday' }), code: 'INVALID_INPUT' } } },
@@ -471,7 +494,7 @@ const CASES: Record<string, RouteCase> = {
  * before the route's own checks, and each declares both (the first test below holds this list to the document).
  */
 const JSON_BODY_ROUTES = [
-  'PATCH /v1/experts/{id}', 'PATCH /v1/projects/{id}/bid-opening', 'PATCH /v1/users/{id}', 'POST /v1/checkins', 'POST /v1/experts',
+  'PATCH /v1/experts/{id}', 'PATCH /v1/projects/{id}/bid-opening', 'PATCH /v1/users/{id}', 'POST /v1/checkins', 'POST /v1/draws/{id}/records', 'POST /v1/experts',
   'POST /v1/experts/{id}/status', 'POST /v1/projects', 'POST /v1/projects/{id}/bidders', 'POST /v1/projects/{id}/cancel',
   'POST /v1/responses/{token}', 'POST /v1/session', 'POST /v1/session/password', 'POST /v1/session/refresh', 'POST /v1/sites',
   'POST /v1/sites/{id}/revoke', 'POST /v1/users', 'PUT /v1/experts/{id}/availability', 'PUT /v1/experts/{id}/relations',

@@ -116,6 +116,7 @@ const TEMPLATES: Record<string, Template> = {
   'POST /v1/users': { role: 'admin', body: () => ({ username: 'fz-new', displayName: '新同事', role: 'checkin', site: 'site-a', password: FIRST_PASSWORD }) },
   'PATCH /v1/users/{id}': { role: 'admin', params: { id: '' }, body: () => ({ displayName: '新名字', role: 'supervisor', state: 'disabled', password: 'a-new-password-42' }) },
   'POST /v1/draws/{id}/disclose': { role: 'operator', params: { id: '' } },
+  'POST /v1/draws/{id}/records': { role: 'operator', as: () => people.operator, params: { id: '' }, body: () => ({ group: 0, seat: 0, code: 'LEFT_EARLY', note: '评标未结束提前离场' }) },
   'POST /v1/sites': { role: 'admin', body: () => ({ certificate: certs.b }) },
   'PUT /v1/sites/{id}/certificate': { role: 'admin', params: { id: 'site-a' }, body: () => ({ certificate: certs.a2 }) },
   'POST /v1/sites/{id}/revoke': { role: 'admin', params: { id: 'site-a' }, body: () => ({ reason: '密钥泄露' }) },
@@ -411,6 +412,7 @@ beforeAll(async () => {
   (TEMPLATES['POST /r/{token}']!.params as Record<string, string>).token = messages[1]!.responseUrl!.split('/').pop()!;
   (TEMPLATES['POST /v1/draws/{id}/unseal']!.params as Record<string, string>).id = drawnId;
   (TEMPLATES['POST /v1/draws/{id}/disclose']!.params as Record<string, string>).id = drawnId;
+  (TEMPLATES['POST /v1/draws/{id}/records']!.params as Record<string, string>).id = drawnId;
   userId = (await t.ctx.users.create({ username: 'fz-login', displayName: '模糊测试', role: 'inspector', site: null, password: FIRST_PASSWORD }, 'seed')).id;
   (TEMPLATES['PATCH /v1/users/{id}']!.params as Record<string, string>).id = userId;
   refreshToken = (await t.ctx.sessions.login('fz-login', FIRST_PASSWORD)).refreshToken;

@@ -64,6 +64,8 @@ interface Case {
   readonly headers?: () => { authorization: string };
 }
 
+/** A seat of the drawn project whose expert accepted or checked in. */
+const takenSeat = async () => (await t.ctx.roster.read(drawId)).roster.calls.find((c) => c.state === 'accepted' || c.state === 'checked-in')!.seat;
 /** The supervisor who approves the unseal (made in its case's `before`). */
 let supervisor: { authorization: string } | null = null;
 /**
@@ -122,6 +124,14 @@ const CASES: Record<string, Case> = {
     payload: () => undefined,
     other: () => undefined,
     otherUrl: () => `/v1/draws/${drawId}/unseal?note=x`,
+  },
+  // Conduct of a seat whose expert accepted (and checked in above), by the supervisor who approved the unseal.
+  '/v1/draws/{id}/records': {
+    url: () => `/v1/draws/${drawId}/records`,
+    role: 'supervisor',
+    headers: () => supervisor!,
+    payload: async () => ({ group: 0, seat: await takenSeat(), code: 'LEFT_EARLY' }),
+    other: async () => ({ group: 0, seat: await takenSeat(), code: 'REFUSED_TO_SIGN' }),
   },
   '/v1/draws/{id}/disclose': { url: () => `/v1/draws/${drawId}/disclose`, role: 'operator', payload: () => undefined, other: () => undefined, otherUrl: () => `/v1/draws/${drawId}/disclose?note=x` },
   '/v1/users': { url: '/v1/users', role: 'admin', payload: () => newUser('idem-user-1'), other: () => newUser('idem-user-2') },

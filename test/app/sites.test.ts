@@ -244,7 +244,7 @@ describe('remote sites', () => {
     const res = await t.app.inject({ method: 'POST', url: '/v1/checkins', headers: as('checkin', 'site-a', 'site-a-desk-1'), payload: { projectId: 'P-SITE-A', idNumber: content.people![first]!.idNumber } });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ expertId: first, name: personalOf.get(first)!.name, seat: 0, venue: '远程评标室 2' });
-    expect(await logTypes(size)).toEqual(['checkin.admitted']);
+    expect(await logTypes(size)).toEqual(['checkin.admitted', 'record.checkin']);
   });
 
   it('draws a site project on schedule at T−60, sealed to the site as well', async () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, FrequencyCaps, loadPolicy, Policy, REGION_LEVEL_DIGITS } from '../../src/domain/policy.js';
+import { DEFAULT_POLICY, FrequencyCaps, loadPolicy, Policy, recordsPolicy, REGION_LEVEL_DIGITS } from '../../src/domain/policy.js';
 import { issuePaths } from '../helpers/fixtures.js';
 
 describe('Policy defaults', () => {
@@ -123,5 +123,31 @@ describe('loadPolicy (EXPERT_DRAW_POLICY_FILE)', () => {
     });
     withFile('lead time: 60', (file) => expect(() => loadPolicy(file)).toThrow(/cannot be read as JSON/));
     expect(() => loadPolicy('/nonexistent/policy.json')).toThrow(/cannot be read/);
+  });
+});
+
+describe('the records section', () => {
+  it('is absent from the parsed defaults (draws hash as before), and recordsPolicy() supplies its defaults', () => {
+    expect('records' in DEFAULT_POLICY).toBe(false);
+    const r = recordsPolicy(DEFAULT_POLICY);
+    expect(r).toMatchObject({ lateAfterOpeningMinutes: 0, noShowAfterMinutes: null });
+    expect(r.conduct.map((c) => c.code)).toEqual(['LEFT_EARLY', 'REFUSED_TO_SIGN', 'UNFAIR_SCORING', 'CARELESS_SCORING', 'LATE_CONFLICT_DISCLOSURE', 'TOOK_INSTRUCTIONS', 'DISCLOSED_INFORMATION']);
+    for (const c of r.conduct) expect(c.zh.length > 0 && c.en.length > 0, c.code).toBe(true);
+  });
+
+  it('takes a centre’s own list and times, with the defaults for the rest', () => {
+    const p = Policy.parse({ records: { noShowAfterMinutes: 240, conduct: [{ code: 'ABSENT_MINDED', zh: '评标时注意力不集中', en: 'Inattentive during the evaluation' }] } });
+    expect(recordsPolicy(p)).toEqual({ lateAfterOpeningMinutes: 0, noShowAfterMinutes: 240, conduct: [{ code: 'ABSENT_MINDED', zh: '评标时注意力不集中', en: 'Inattentive during the evaluation' }] });
+  });
+
+  it.each([
+    ['a repeated code', { conduct: [{ code: 'A_1', zh: '甲', en: 'a' }, { code: 'A_1', zh: '乙', en: 'b' }] }, 'records.conduct'],
+    ['a lower-case code', { conduct: [{ code: 'left_early', zh: '甲', en: 'a' }] }, 'records.conduct.0.code'],
+    ['an empty list', { conduct: [] }, 'records.conduct'],
+    ['a label missing', { conduct: [{ code: 'A_1', zh: '甲' }] }, 'records.conduct.0.en'],
+    ['a no-show time above two days', { noShowAfterMinutes: 2881 }, 'records.noShowAfterMinutes'],
+    ['an unknown field', { lateMinutes: 5 }, 'records'],
+  ])('rejects %s', (_name, records, path) => {
+    expect(issuePaths(Policy.safeParse({ records }))).toEqual([path]);
   });
 });

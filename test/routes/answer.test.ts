@@ -76,7 +76,8 @@ describe.each(['sqlite', 'redis'] as const)('the answer page (%s store)', (store
     const [res, types] = await logged(() => post(path(0), 'answer=accept'));
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(tokenOf(links[0]!));
-    expect(types).toEqual(['call.accepted']);
+    // The answer and its performance record, in one commit.
+    expect(types).toEqual(['call.accepted', 'record.call']);
     const page = await get(path(0));
     expect([page.statusCode, stateOf(page.body)]).toEqual([200, 'accepted']);
     expect(page.body).toContain('您已接受邀请');
@@ -92,7 +93,7 @@ describe.each(['sqlite', 'redis'] as const)('the answer page (%s store)', (store
     clock = Date.parse('2026-12-01T08:05:00+08:00');
     const [res, types] = await logged(() => post(path(1), 'answer=decline'));
     expect(res.statusCode).toBe(303);
-    expect(types).toEqual(['call.declined', 'seat.promoted', 'calls.placed']);
+    expect(types).toEqual(['call.declined', 'record.call', 'seat.promoted', 'calls.placed']);
     const page = await get(path(1));
     expect([page.statusCode, stateOf(page.body)]).toEqual([200, 'declined']);
     expect(page.body).toContain('您已拒绝本次邀请');

@@ -61,7 +61,7 @@ describe('check-in limit on wrong and repeated ID numbers', () => {
     expect((await checkIn(b, stranger, 'desk-2')).statusCode).toBe(404);
     const types = [];
     for (let i = size; i < (await a.ctx.store.logSize()); i++) types.push(JSON.parse((await a.ctx.auditLog.entry(i)).toString()).type);
-    expect(types).toEqual(['checkin.admitted', 'checkin.unmatched', 'checkin.unmatched', 'checkin.repeated', 'checkin.unmatched', 'checkin.unmatched', 'checkin.blocked', 'checkin.blocked', 'checkin.unmatched']);
+    expect(types).toEqual(['checkin.admitted', 'record.checkin', 'checkin.unmatched', 'checkin.unmatched', 'checkin.repeated', 'checkin.unmatched', 'checkin.unmatched', 'checkin.blocked', 'checkin.blocked', 'checkin.unmatched']);
     // No ID number is kept for the count: the counter is keyed by a hash of the terminal and holds times only.
     const counters = await a.ctx.store.listRecords('checkin-misses');
     expect(counters).toHaveLength(2);

@@ -1,6 +1,7 @@
 // The call worker's passes read small indices, never every record ever written: pending messages (outbox-due), rosters
-// with an open call (roster-deadlines) and draws whose roster is not written yet (draws-unrostered). A draw whose
-// calls could not be placed with its result is caught up through that index.
+// with an open call (roster-deadlines), draws whose roster is not written yet (draws-unrostered) and draws with an
+// accepted call not checked in yet (no-show-watch). A draw whose calls could not be placed with its result is caught
+// up through that index.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenClaims } from '../../src/auth/roles.js';
@@ -9,12 +10,14 @@ import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/g
 import { awaitingRoster } from '../../src/records/draws.js';
 import { outboxDue } from '../../src/records/outbox.js';
 import { rosterDeadlines } from '../../src/records/rosters.js';
+import { noShowWatch } from '../../src/records/performance.js';
 import { build, type Built } from '../helper.js';
 import { listingStore } from '../helpers/listing-store.js';
 
 const ROSTER_DEADLINES = rosterDeadlines.collection;
 const UNROSTERED = awaitingRoster.collection;
 const OUTBOX_DUE = outboxDue.collection;
+const NO_SHOW_WATCH = noShowWatch.collection;
 
 let t: Built;
 let clock = Date.parse('2026-12-01T08:00:00+08:00');
@@ -57,12 +60,14 @@ describe("the call worker's indices", () => {
 
     listed.length = 0;
     expect(await t.ctx.calls.tick()).toMatchObject({ started: 0, expired: 0, sent: 5 });
-    expect(listed.sort()).toEqual([OUTBOX_DUE, ROSTER_DEADLINES, UNROSTERED].sort());
+    expect(listed.sort()).toEqual([OUTBOX_DUE, ROSTER_DEADLINES, UNROSTERED, NO_SHOW_WATCH].sort());
     expect(await keys(OUTBOX_DUE)).toEqual([]);
 
     // Every call answered: the roster has no open call and leaves the deadline index.
     for (const m of await readFileMessages(join(t.config.EXPERT_DRAW_DATA_DIR, 'calls.jsonl'))) await t.ctx.roster.respond(m.responseUrl!.split('/').pop()!, true);
     expect(await keys(ROSTER_DEADLINES)).toEqual([]);
+    // Accepted and not yet checked in: watched for no-shows until bid opening's day ends.
+    expect(await keys(NO_SHOW_WATCH)).toEqual([drawId]);
   });
 
   it("catches up a draw whose calls were not placed with its result, through the index, and times out calls through the other", async () => {

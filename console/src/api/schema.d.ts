@@ -2357,6 +2357,589 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/draws/{id}/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A draw’s performance records, by seat
+         * @description Automatic records (calls, check-ins, no-shows) and entered conduct, by seat and rank: never the expert.
+         *
+         *     Access: `record.read` — roles operator, supervisor. A token that names a site reaches only that site's draws.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Draw id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The conduct codes that may be entered */
+                            conduct: {
+                                /** @description Conduct code */
+                                code: string;
+                                /** @description Its label in the answer’s language */
+                                label: string;
+                            }[];
+                            /** @description The draw */
+                            drawId: string;
+                            /** @description Seats with records */
+                            seats: {
+                                /** @description Group index */
+                                group: number;
+                                /** @description In log order */
+                                records: {
+                                    /** @description Entered: who entered it (token subject: a user id) */
+                                    by?: string;
+                                    /** @description Entered: the conduct code; null: a withdrawal of the record it corrects */
+                                    code?: string | null;
+                                    /** @description Check-ins refused: the conflicts found */
+                                    codes?: string[];
+                                    /** @description Entered: the record this one corrects */
+                                    corrects?: string | null;
+                                    /** @description No-shows: the time by which the expert had not checked in */
+                                    dueAt?: string;
+                                    /** @description Group index, in request order */
+                                    group: number;
+                                    /** @description Log index of the record’s entry */
+                                    index: number;
+                                    /**
+                                     * @description A call’s outcome, a check-in, a no-show, or conduct entered by staff
+                                     * @enum {string}
+                                     */
+                                    kind: "call" | "checkin" | "no-show" | "entered";
+                                    /** @description Entered: the code’s label in the answer’s language */
+                                    label?: string | null;
+                                    /** @description Check-ins: whole minutes after bid opening (negative: before) */
+                                    minutesAfterOpening?: number;
+                                    /** @description Entered: the note */
+                                    note?: string | null;
+                                    /**
+                                     * @description Calls: accepted, declined or timeout; check-ins: on-time, late or refused
+                                     * @enum {string}
+                                     */
+                                    outcome?: "accepted" | "declined" | "timeout" | "on-time" | "late" | "refused";
+                                    /** @description Rank in the group’s draw order of the expert the record is about */
+                                    rank: number;
+                                    /** @description Id of an entered record (R- and a UUID) */
+                                    recordId?: string;
+                                    /**
+                                     * @description The seat passed to the next rank (promoted) or nobody was left (unfilled) because this call ended
+                                     * @enum {string|null}
+                                     */
+                                    replaced?: "promoted" | "unfilled" | null;
+                                    /** @description Entered: their role */
+                                    role?: string;
+                                    /** @description Seat within the group */
+                                    seat: number;
+                                    /** @description Calls: seconds from the call to its answer or timeout */
+                                    seconds?: number;
+                                    /** @description Entered: false once a later record corrects it (and always for a withdrawal) */
+                                    standing?: boolean;
+                                    /** @description When it was logged, ISO 8601 */
+                                    time: string;
+                                }[];
+                                /** @description Seat within the group */
+                                seat: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "NOT_FOUND";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Record a seated expert’s conduct after an evaluation, or correct such a record
+         * @description By group and seat (the expert who accepted or checked in for it), after bid opening. A correction names the record it corrects and appends; nothing is overwritten. Logged with who entered it.
+         *
+         *     Access: `record.enter` — roles operator, supervisor. A token that names a site reaches only that site's draws.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 8–128 visible ASCII characters. Repeat the request with the same key to get the same answer; the action happens once */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Draw id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description A conduct code of the policy’s list
+                         * @enum {string}
+                         */
+                        code: "LEFT_EARLY" | "REFUSED_TO_SIGN" | "UNFAIR_SCORING" | "CARELESS_SCORING" | "LATE_CONFLICT_DISCLOSURE" | "TOOK_INSTRUCTIONS" | "DISCLOSED_INFORMATION";
+                        /** @description Group index */
+                        group: number;
+                        /** @description What happened, in a sentence or two */
+                        note?: string;
+                        /** @description Seat within the group */
+                        seat: number;
+                    } | {
+                        /**
+                         * @description The right code; null withdraws the record
+                         * @enum {string|null}
+                         */
+                        code: "LEFT_EARLY" | "REFUSED_TO_SIGN" | "UNFAIR_SCORING" | "CARELESS_SCORING" | "LATE_CONFLICT_DISCLOSURE" | "TOOK_INSTRUCTIONS" | "DISCLOSED_INFORMATION" | null;
+                        /** @description The record to correct (the latest of its corrections) */
+                        corrects: string;
+                        /** @description Why it is corrected */
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The record, logged */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Log index of its entry */
+                            index: number;
+                            /** @description Id of an entered record (R- and a UUID) */
+                            recordId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "NOT_FOUND";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/draws/{id}/sealed": {
         parameters: {
             query?: never;
@@ -4490,6 +5073,310 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/experts/{id}/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An expert’s performance record over the draws disclosed so far
+         * @description Draws not yet disclosed are left out entirely (not even counted): their panels are still secret.
+         *
+         *     Access: `record.expert` — roles pool-manager, supervisor.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Pseudonymous expert id; never a name or an ID number */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Entered conduct that stands, by code */
+                            conduct: {
+                                /** @description Conduct code */
+                                code: string;
+                                /** @description Records that stand */
+                                count: number;
+                                /** @description Its label in the answer’s language */
+                                label: string;
+                            }[];
+                            /** @description Disclosed draws with records about the expert */
+                            draws: {
+                                /** @description A disclosed draw */
+                                drawId: string;
+                                /** @description Its project */
+                                projectId: string;
+                                /** @description This expert’s records there */
+                                records: {
+                                    /** @description Entered: who entered it (token subject: a user id) */
+                                    by?: string;
+                                    /** @description Entered: the conduct code; null: a withdrawal of the record it corrects */
+                                    code?: string | null;
+                                    /** @description Check-ins refused: the conflicts found */
+                                    codes?: string[];
+                                    /** @description Entered: the record this one corrects */
+                                    corrects?: string | null;
+                                    /** @description No-shows: the time by which the expert had not checked in */
+                                    dueAt?: string;
+                                    /** @description Group index, in request order */
+                                    group: number;
+                                    /** @description Log index of the record’s entry */
+                                    index: number;
+                                    /**
+                                     * @description A call’s outcome, a check-in, a no-show, or conduct entered by staff
+                                     * @enum {string}
+                                     */
+                                    kind: "call" | "checkin" | "no-show" | "entered";
+                                    /** @description Entered: the code’s label in the answer’s language */
+                                    label?: string | null;
+                                    /** @description Check-ins: whole minutes after bid opening (negative: before) */
+                                    minutesAfterOpening?: number;
+                                    /** @description Entered: the note */
+                                    note?: string | null;
+                                    /**
+                                     * @description Calls: accepted, declined or timeout; check-ins: on-time, late or refused
+                                     * @enum {string}
+                                     */
+                                    outcome?: "accepted" | "declined" | "timeout" | "on-time" | "late" | "refused";
+                                    /** @description Rank in the group’s draw order of the expert the record is about */
+                                    rank: number;
+                                    /** @description Id of an entered record (R- and a UUID) */
+                                    recordId?: string;
+                                    /**
+                                     * @description The seat passed to the next rank (promoted) or nobody was left (unfilled) because this call ended
+                                     * @enum {string|null}
+                                     */
+                                    replaced?: "promoted" | "unfilled" | null;
+                                    /** @description Entered: their role */
+                                    role?: string;
+                                    /** @description Seat within the group */
+                                    seat: number;
+                                    /** @description Calls: seconds from the call to its answer or timeout */
+                                    seconds?: number;
+                                    /** @description Entered: false once a later record corrects it (and always for a withdrawal) */
+                                    standing?: boolean;
+                                    /** @description When it was logged, ISO 8601 */
+                                    time: string;
+                                }[];
+                            }[];
+                            /** @description The expert */
+                            expertId: string;
+                            /** @description The automatic records in numbers */
+                            tally: {
+                                /** @description Calls accepted */
+                                accepted: number;
+                                /** @description Calls answered or not */
+                                calls: number;
+                                /** @description Check-ins */
+                                checkedIn: number;
+                                /** @description Calls declined */
+                                declined: number;
+                                /** @description Check-ins after the policy’s time */
+                                late: number;
+                                /** @description Accepted and never checked in */
+                                noShows: number;
+                                /** @description Refused at check-in for a conflict found then */
+                                refused: number;
+                                /** @description Seats passed on (or left unfilled) because this expert’s call ended */
+                                replacementsCaused: number;
+                                /** @description Calls not answered in time */
+                                timedOut: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "NOT_FOUND";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;

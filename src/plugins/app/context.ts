@@ -20,6 +20,7 @@ import type { TimelineService } from '../../services/timeline.service.js';
 import type { LogReader } from '../../services/log-reader.js';
 import type { FairnessService } from '../../services/fairness.service.js';
 import type { Readiness } from '../../services/readiness.js';
+import type { PerformanceService } from '../../services/performance.service.js';
 import type { ServiceMetrics } from '../../metrics/metrics.js';
 import type { Store } from '../../store/store.js';
 
@@ -49,6 +50,8 @@ export interface AppContext {
   /** The inspector's view of the log: checkpoints, proofs, entries. */
   readonly logReader: LogReader;
   readonly fairness: FairnessService;
+  /** Experts' performance records: entered conduct, a draw's records, an expert's record. */
+  readonly performance: PerformanceService;
   /** Whether this instance may take traffic (GET /readyz). */
   readonly readiness: Readiness;
   /** Prometheus metrics, served on their own port (src/metrics/metrics-server.ts). */

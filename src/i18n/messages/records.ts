@@ -1,0 +1,12 @@
+// Performance records (履职记录): entering a seated expert's conduct after an evaluation, and its corrections.
+import { defineMessages } from '../define.js';
+
+export const records = defineMessages({
+  notDrawn: { zh: '抽取 {id} 没有完成，不能记录专家履职情况', en: 'draw {id} is not complete: no record can be entered for it' },
+  beforeOpening: { zh: '开标之前不能记录专家履职情况', en: 'records can be entered only after bid opening' },
+  noSeat: { zh: '本次抽取没有组 {group} 的席位 {seat}', en: 'this draw has no seat {seat} in group {group}' },
+  seatNotTaken: { zh: '组 {group} 的席位 {seat} 当前没有接受通知或已签到的专家', en: 'seat {seat} of group {group} holds no expert who accepted or checked in' },
+  noRecord: { zh: '本次抽取没有编号为 {id} 的履职记录', en: 'this draw has no record {id}' },
+  alreadyCorrected: { zh: '履职记录 {id} 已由记录 {by} 更正；请更正最新的记录', en: 'record {id} was corrected by {by}; correct the latest one' },
+  changed: { zh: '履职记录同时被他人修改；请重新提交', en: 'the records changed meanwhile; submit again' },
+});
