@@ -7,7 +7,7 @@
 // downloads its sealed result.
 import { api, serverNow, type ApiAnswer } from '../api';
 import { may, type Role } from '../access';
-import { h, show } from '../dom';
+import { h, modalDialog, show } from '../dom';
 import { clockTime, countdown, dayOf, failureText, localTime, startOfDay, withOffset } from '../format';
 import { t, type TextKey } from '../i18n';
 import { IMMEDIATE_ASSURANCE, POLL_SECONDS } from '../settings';
@@ -105,7 +105,7 @@ export function boardView(main: HTMLElement, role: Role): () => void {
     h('thead', {}, h('tr', {}, ...(['colDrawAt', 'colCountdown', 'colProject', 'colOpening', 'colState', 'colSeats', 'colCalls', 'colActions'] as const).map((k) => h('th', { scope: 'col' }, t(k))))),
     tbody,
   );
-  const dialog = h('dialog', { class: 'confirm', 'aria-labelledby': 'confirm-title' });
+  const dialog = modalDialog({ class: 'confirm', 'aria-labelledby': 'confirm-title' });
   const howTo = may(role, 'draw.export') ? h('p', { class: 'notice' }, t('sealedHowTo')) : null;
   show(main, h('section', { class: 'card wide' }, h('h1', {}, t('boardTitle')), howTo, notice, status, alert, table), dialog);
 
