@@ -343,11 +343,11 @@ describe.skipIf(missing)('one whole day of the console in Chromium', () => {
     await desk.waitForSelector('[data-refused="board"]');
     expect(await desk.locator('table.board').count()).toBe(0);
 
-    const fromBrowser = (p: Page, paths: readonly string[]) =>
-      p.evaluate(async (urls) => {
-        const { accessToken } = JSON.parse(sessionStorage.getItem('expert-draw.session')!) as { accessToken: string };
-        return Promise.all(urls.map(async (u) => (await fetch(u, { headers: { authorization: `Bearer ${accessToken}` } })).status));
-      }, paths);
+    /** The statuses the API answers the page's own login with. */
+    const fromBrowser = async (p: Page, paths: readonly string[]) => {
+      const { accessToken } = JSON.parse(await p.evaluate<string>('sessionStorage.getItem("expert-draw.session")')) as { accessToken: string };
+      return p.evaluate(([urls, bearer]) => Promise.all(urls.map(async (u) => (await fetch(u, { headers: { authorization: `Bearer ${bearer}` } })).status)), [paths, accessToken] as const);
+    };
     expect(await fromBrowser(site, ['/v1/projects/P-DAY-SITE-A', '/v1/projects/P-DAY-SITE-B', `/v1/projects/${PROJECT}`, `/v1/draws/${drawId}`])).toEqual([200, 403, 403, 403]);
     expect(await fromBrowser(desk, ['/v1/projects', `/v1/projects/${PROJECT}`, `/v1/draws/${drawId}`])).toEqual([403, 403, 403]);
   }, TEST_TIMEOUT);

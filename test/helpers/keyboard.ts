@@ -10,20 +10,21 @@ export interface TabStop {
   readonly ring: boolean;
 }
 
-/** What the focused element is, in the page. */
-const focused = (page: Page) =>
-  page.evaluate((): (TabStop & { key: string }) | null => {
-    const el = document.activeElement as HTMLElement | null;
-    if (!el || el === document.body || el === document.documentElement) return null;
-    const labels = (el as HTMLInputElement).labels;
-    const name = (el.getAttribute('aria-label') ?? (labels && labels.length > 0 ? labels[0]!.textContent : el.textContent) ?? '').trim();
-    const style = getComputedStyle(el);
-    const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
-    // A stable key for noticing the round trip: the element's path in the document.
-    const path: string[] = [];
-    for (let n: Element | null = el; n && n !== document.body; n = n.parentElement) path.unshift(`${n.tagName}:${[...(n.parentElement?.children ?? [])].indexOf(n)}`);
-    return { tag: el.tagName.toLowerCase(), name, ring, key: path.join('/') };
-  });
+// The page-side code is given as text: the tests are compiled without the DOM's types.
+
+/** What the focused element is, in the page, with a key (its path in the document) to notice the round trip. */
+const FOCUSED = `(() => {
+  const el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement) return null;
+  const labels = el.labels;
+  const name = (el.getAttribute('aria-label') ?? (labels && labels.length > 0 ? labels[0].textContent : el.textContent) ?? '').trim();
+  const style = getComputedStyle(el);
+  const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
+  const path = [];
+  for (let n = el; n && n !== document.body; n = n.parentElement) path.unshift(n.tagName + ':' + [...(n.parentElement?.children ?? [])].indexOf(n));
+  return { tag: el.tagName.toLowerCase(), name, ring, key: path.join('/') };
+})()`;
+const focused = (page: Page) => page.evaluate<(TabStop & { key: string }) | null>(FOCUSED);
 
 /**
  * Presses Tab from the page's current focus until the focus comes round to where it started (or `max` presses), and
@@ -45,12 +46,12 @@ export async function tabOrder(page: Page, max = 80): Promise<TabStop[]> {
 
 /** Tab and Shift+Tab, twice round the dialog's controls: the focus never leaves the element `selector` finds. */
 export async function focusTrapped(page: Page, selector: string): Promise<boolean> {
-  const count = await page.locator(selector).evaluate((d) => d.querySelectorAll('a[href], button:not([disabled]), input:not([type=hidden]), select, textarea').length);
+  const dialog = JSON.stringify(selector);
+  const count = await page.evaluate<number>(`document.querySelector(${dialog}).querySelectorAll('a[href], button:not([disabled]), input:not([type=hidden]), select, textarea').length`);
   for (const key of ['Tab', 'Shift+Tab']) {
     for (let i = 0; i < 2 * count + 2; i++) {
       await page.keyboard.press(key);
-      const inside = await page.locator(selector).evaluate((d) => d.contains(document.activeElement));
-      if (!inside) return false;
+      if (!(await page.evaluate<boolean>(`document.querySelector(${dialog}).contains(document.activeElement)`))) return false;
     }
   }
   return true;
@@ -58,14 +59,12 @@ export async function focusTrapped(page: Page, selector: string): Promise<boolea
 
 /** The inputs, selects and text areas of the page that nothing names: no label with text, no aria-label(ledby). */
 export function labelProblems(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea')]
-      .filter((el) => el.type !== 'hidden')
-      .filter((el) => {
-        const byLabel = [...(el.labels ?? [])].some((l) => (l.textContent ?? '').trim() !== '');
-        const byAria = (el.getAttribute('aria-label') ?? '').trim() !== '' || (el.getAttribute('aria-labelledby') ?? '').split(/\s+/).some((id) => (document.getElementById(id)?.textContent ?? '').trim() !== '');
-        return !byLabel && !byAria;
-      })
-      .map((el) => `${el.tagName.toLowerCase()}[name=${el.getAttribute('name') ?? ''}]`),
-  );
+  return page.evaluate<string[]>(`[...document.querySelectorAll('input, select, textarea')]
+    .filter((el) => el.type !== 'hidden')
+    .filter((el) => {
+      const byLabel = [...(el.labels ?? [])].some((l) => (l.textContent ?? '').trim() !== '');
+      const byAria = (el.getAttribute('aria-label') ?? '').trim() !== '' || (el.getAttribute('aria-labelledby') ?? '').split(/\\s+/).some((id) => (document.getElementById(id)?.textContent ?? '').trim() !== '');
+      return !byLabel && !byAria;
+    })
+    .map((el) => el.tagName.toLowerCase() + '[name=' + (el.getAttribute('name') ?? '') + ']')`);
 }
