@@ -206,6 +206,22 @@ describe.skipIf(missing)('one whole day of the console in Chromium', () => {
     await p.waitForSelector(`tr[data-project="${PROJECT}"][data-state="scheduled"]`, BOARD_WAIT);
     // Two hours to its draw, by the service's clock.
     expect(await row(p, PROJECT).locator('.countdown').innerText()).toMatch(/^[12]:\d\d:\d\d$/);
+
+    // The board by keyboard: each of the row's actions and the board's own controls is a Tab stop, its focus visible.
+    await p.getByLabel('筛选（项目编号或名称）').focus();
+    const stops = await tabOrder(p);
+    expect(stops.map((s) => s.name)).toEqual(expect.arrayContaining(['筛选（项目编号或名称）', '显示（按抽取时间分页）', '立即抽取', '改期', '取消项目', '时间线', '抽取看板', '退出登录']));
+    expect(stops.filter((s) => !s.ring)).toEqual([]);
+    // The draw's confirmation: the focus goes in and stays in; Escape closes it, back on its button, nothing drawn.
+    await row(p, PROJECT).getByRole('button', { name: '立即抽取' }).focus();
+    await p.keyboard.press('Enter');
+    await p.getByRole('dialog').waitFor();
+    expect(await p.locator(':focus').innerText()).toBe('取消');
+    expect(await focusTrapped(p, 'dialog[open]')).toBe(true);
+    await p.keyboard.press('Escape');
+    await p.getByRole('dialog').waitFor({ state: 'hidden' });
+    expect(await p.locator(':focus').innerText()).toBe('立即抽取');
+    expect((await api('operator', `/v1/projects/${PROJECT}`)).json().state).toBe('scheduled');
   }, TEST_TIMEOUT);
 
   it('the scheduler draws it when due, not before; the board shows its seats called', async () => {

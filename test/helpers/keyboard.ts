@@ -17,7 +17,9 @@ const FOCUSED = `(() => {
   const el = document.activeElement;
   if (!el || el === document.body || el === document.documentElement) return null;
   const labels = el.labels;
-  const name = (el.getAttribute('aria-label') ?? (labels && labels.length > 0 ? labels[0].textContent : el.textContent) ?? '').trim();
+  // A label's own words: without the text of the control inside it (a select's options).
+  const own = (label) => { const c = label.cloneNode(true); c.querySelectorAll('input, select, textarea').forEach((x) => x.remove()); return c.textContent; };
+  const name = (el.getAttribute('aria-label') ?? (labels && labels.length > 0 ? own(labels[0]) : el.textContent) ?? '').trim();
   const style = getComputedStyle(el);
   const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
   const path = [];
