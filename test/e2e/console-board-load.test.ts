@@ -22,6 +22,7 @@ import { consoleBuilt } from '../helpers/console-build.js';
 import { person, type Person } from '../helpers/people.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
 const DESKTOP = { viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
 const PROJECTS = 2000;
 const DRAWN = 100;
@@ -115,6 +116,8 @@ describe.skipIf(missing)('the board with 2,000 projects in a day', () => {
     const listed = await page.evaluate<number>(`performance.getEntriesByType('resource').find((e) => new URL(e.name).pathname === '/v1/projects').startTime`);
     measured.push(`first render: ${Math.round(done - before)} ms from the login's click, ${Math.round(done - listed)} ms from the first listing request; ${summary(await longTasks(before))}`);
     expect(await page.locator('.board-count').getAttribute('data-count')).toBe(String(PROJECTS));
+    expect(await page.locator('tr[data-project]').count()).toBe(BOARD_PAGE_ROWS);
+    if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: `${SHOTS}console-board-busy.png` });
   }, 120_000);
 
   it('updates in a poll', async () => {

@@ -22,6 +22,7 @@ import { installCa, testCa } from '../helpers/sites.js';
 import { focusTrapped, labelProblems, tabOrder } from '../helpers/keyboard.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
 const DESKTOP = { viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
 const POOL_SEED = 'console-day';
@@ -81,6 +82,9 @@ describe.skipIf(missing)('one whole day of the console in Chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'expert-draw-day-'));
   const errors: string[] = [];
 
+  const shot = async (p: Page, name: string) => {
+    if (process.env.UPDATE_SCREENSHOTS) await p.screenshot({ path: `${SHOTS}console-${name}.png` });
+  };
   const who = (role: Role) => people.get(role)!;
   const page = (role: Role) => pages.get(role)!;
   const context = async (options: object = DESKTOP): Promise<BrowserContext> => {
@@ -287,7 +291,11 @@ describe.skipIf(missing)('one whole day of the console in Chromium', () => {
   it('two people unseal after bid opening (the operator, and a supervisor by the second login), and the operator discloses', async () => {
     shift = opening + 5 * MINUTE - Date.now();
     const p = page('operator');
-    await p.goto(`${base}/#/unseal/${encodeURIComponent(drawId)}`);
+    await p.goto(`${base}/#/board`);
+    await nav(p, '启封审批');
+    await p.locator(`tr[data-draw="${drawId}"]`).waitFor();
+    await shot(p, 'unseal-list');
+    await p.locator(`tr[data-draw="${drawId}"]`).getByRole('link', { name: '处理' }).click();
     await p.waitForSelector('section.unseal[data-progress="awaiting"]');
     await p.getByRole('button', { name: '以本人身份批准（王抽取）' }).click();
     await p.getByRole('status').filter({ hasText: '王抽取（操作员）已批准启封' }).waitFor();
