@@ -80,7 +80,8 @@ export function unsealListView(main: HTMLElement): void {
             'tbody',
             {},
             ...rows.map(({ p, d }) => {
-              const progress = progressOf(d, p.bidOpeningAt, now);
+              // The service's time as its answers just told it, not as it was before they came.
+              const progress = progressOf(d, p.bidOpeningAt, serverNow());
               return h(
                 'tr',
                 { 'data-draw': d.drawId, 'data-progress': progress },
