@@ -16,6 +16,7 @@ export const CHECK_TITLES_ZH: Readonly<Record<string, string>> = {
   'checkpoint.same': '三个条目针对同一个检查点（同一棵树）证明',
   links: '承诺、结果和公开条目属于同一次抽取，且按日志顺序排列',
   chain: '紧随其后的条目以前一条目的叶哈希为 prev（哈希链）',
+  abandoned: '本项目此前承诺后未出结果的每次抽取，确如其条目所记（失败经重算属实；中止无法离线证明）',
   groups: '每个列表都与承诺中的专业组一一对应，顺序一致',
   'reveal.nonce': '公开的服务随机数的 SHA-256 等于承诺中的 nonceHash',
   'reveal.members': '公开的成员行按组哈希后等于承诺中的 membersDigest（§4）',

@@ -8,7 +8,7 @@ import { AssuranceMinimum } from '../domain/policy.js';
 import { Hex32 } from '../domain/primitives.js';
 import { Project } from '../domain/project.js';
 import { DrawRequest } from '../domain/request.js';
-import { CommitPayload, ResultPayload, RevealPayload } from '../draw/entries.js';
+import { AbortedPayload, CommitPayload, FailedPayload, ResultPayload, RevealPayload } from '../draw/entries.js';
 import type { AuditLog, EntryOf } from '../log/audit-log.js';
 import { CALL_STATES } from '../roster/roster.js';
 import { Role } from '../auth/roles.js';
@@ -33,8 +33,8 @@ export const ENTRIES = {
   'draw.result': ResultPayload,
   'draw.reveal': RevealPayload,
   // A draw that ends after its commit without a result reveals its nonce at once (docs/draw-proof.md §11).
-  'draw.failed': z.object({ drawId: z.string(), projectId: z.string(), code: z.string(), details: z.unknown(), committed: z.boolean(), nonce: Hex32.optional() }).strict(),
-  'draw.aborted': z.object({ drawId: z.string(), projectId: z.string(), reason: z.string(), nonce: Hex32.optional() }).strict(),
+  'draw.failed': FailedPayload,
+  'draw.aborted': AbortedPayload,
   'draw.missed': z.object({ projectId: z.string(), drawAt: iso, bidOpeningAt: iso, at: iso }).strict(),
   'draw.exported': z.object({ drawId: z.string(), projectId: z.string(), site: z.string(), fingerprint: z.string().nullable(), by }).strict(),
   'unseal.approved': z.object({ drawId: z.string(), projectId: z.string(), by, role: z.string() }).strict(),

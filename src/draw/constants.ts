@@ -15,6 +15,9 @@ export const BEACON_RANDOMNESS_BYTES = 32;
 /** Log entry types of a draw's result (the sealed result's commitment) and of its reveal at disclosure (§10). */
 export const RESULT_ENTRY_TYPE = 'draw.result';
 export const REVEAL_ENTRY_TYPE = 'draw.reveal';
+/** Log entry types of a draw that ended after its commit without a result: it failed, or its holder died (§11). */
+export const FAILED_ENTRY_TYPE = 'draw.failed';
+export const ABORTED_ENTRY_TYPE = 'draw.aborted';
 
 /** Top-up positions ranked ahead per group and sealed with the result (§10): one more set of seats, at least three. */
 export function extensionSize(count: number): number {

@@ -1,13 +1,26 @@
-// The draw protocol's three log entries (docs/draw-proof.md §5, §10): their payload schemas, shared by the writers
+// The draw protocol's log entries (docs/draw-proof.md §5, §10, §11): their payload schemas, shared by the writers
 // (the draw service) and the offline verifier, and the result commitment both compute.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { jcs } from '../crypto/canonical.js';
 import { Hex32 } from '../domain/primitives.js';
 import { COMMIT_ENTRY_TYPE, CommitPayload } from './commit.js';
-import { ALGORITHM_ID, RESULT_ENTRY_TYPE, REVEAL_ENTRY_TYPE } from './constants.js';
+import { ABORTED_ENTRY_TYPE, ALGORITHM_ID, FAILED_ENTRY_TYPE, RESULT_ENTRY_TYPE, REVEAL_ENTRY_TYPE } from './constants.js';
 
-export { COMMIT_ENTRY_TYPE, CommitPayload, RESULT_ENTRY_TYPE, REVEAL_ENTRY_TYPE };
+export { ABORTED_ENTRY_TYPE, COMMIT_ENTRY_TYPE, CommitPayload, FAILED_ENTRY_TYPE, RESULT_ENTRY_TYPE, REVEAL_ENTRY_TYPE };
+
+/**
+ * A draw that failed: its error code and details (for INSUFFICIENT_CANDIDATES, `{groups: [{group, specialty, required,
+ * available, shortfall}]}`); after its commit (`committed`), with the nonce that opens it.
+ */
+export const FailedPayload = z
+  .object({ drawId: z.string(), projectId: z.string(), code: z.string(), details: z.unknown(), committed: z.boolean(), nonce: Hex32.optional() })
+  .strict();
+export type FailedPayload = z.infer<typeof FailedPayload>;
+
+/** A committed draw whose holder died before its result: aborted, with the nonce that opens it. */
+export const AbortedPayload = z.object({ drawId: z.string(), projectId: z.string(), reason: z.string(), nonce: Hex32.optional() }).strict();
+export type AbortedPayload = z.infer<typeof AbortedPayload>;
 
 /** A drand round as the service verified it before deriving the seed: what an inspector re-verifies offline. */
 export const BeaconRoundRecord = z

@@ -32,6 +32,8 @@ export interface DrawRecord {
   readonly sealedNonce?: string;
   /** Log index of the reveal entry, once the draw is disclosed. */
   readonly revealIndex?: number;
+  /** Log index of the draw.failed or draw.aborted entry of a draw that ended after its commit (for its successor's proof). */
+  readonly endIndex?: number;
   /** The policy the draw ran under (its hash is in the commit), for the disclosure to rebuild the draw. */
   readonly policy?: Policy;
   /** A draw this one replaces (an aborted one), for inspectors. */

@@ -30,6 +30,8 @@ export interface DrawProof {
   readonly commit: DrawProofPart;
   readonly result: DrawProofPart;
   readonly reveal: DrawProofPart;
+  /** The project's earlier draws that ended after their commit (docs/draw-proof.md §11, §13). */
+  readonly abandoned?: ReadonlyArray<{ readonly commit: DrawProofPart; readonly end: DrawProofPart }>;
 }
 
 export class DisclosureService {
@@ -101,15 +103,36 @@ export class DisclosureService {
     return file;
   }
 
-  /** A disclosed draw's proof: its commit, result and reveal entries, each with an inclusion proof to a checkpoint. */
+  /**
+   * A disclosed draw's proof: its commit, result and reveal entries, and the commit and end of every earlier draw of
+   * the project that ended after its commit (failed or aborted), each with an inclusion proof to one checkpoint.
+   */
   async proof(drawId: string): Promise<DrawProof> {
     const draw = await this.get(drawId);
     if (draw.revealIndex === undefined || draw.resultIndex === null) throw new AppError('SEALED', msg('draw.proofAtDisclosure'));
-    // All three against one checkpoint: one tree, so the bundle needs no consistency proof between its parts.
-    const indices = [draw.commitIndex, draw.resultIndex, draw.revealIndex];
+    const abandoned = await this.abandonedBefore(draw);
+    // All against one checkpoint: one tree, so the bundle needs no consistency proof between its parts.
+    const indices = [draw.commitIndex, draw.resultIndex, draw.revealIndex, ...abandoned.flatMap((a) => [a.commitIndex, a.endIndex])];
     const proofs = await this.log.inclusionProofs(indices);
     const part = async (i: number) => ({ index: indices[i]!, entry: (await this.log.entry(indices[i]!)).toString('utf8'), inclusion: proofs[i]! });
-    return { drawId, commit: await part(0), result: await part(1), reveal: await part(2) };
+    const earlier = [];
+    for (let k = 0; k < abandoned.length; k++) earlier.push({ commit: await part(3 + 2 * k), end: await part(4 + 2 * k) });
+    return { drawId, commit: await part(0), result: await part(1), reveal: await part(2), ...(earlier.length > 0 ? { abandoned: earlier } : {}) };
+  }
+
+  /** The project's earlier draws that ended after their commit, oldest first: the chain of draws each one follows. */
+  private async abandonedBefore(draw: DrawRecord): Promise<Array<{ commitIndex: number; endIndex: number }>> {
+    const out: Array<{ commitIndex: number; endIndex: number }> = [];
+    const seen = new Set([draw.drawId]);
+    for (let id = draw.supersedes; id !== null && !seen.has(id); ) {
+      seen.add(id);
+      const earlier = (await draws.read(this.store, id))?.value;
+      if (!earlier) break;
+      // A draw that failed before its commit has nothing to open; one whose end index was not kept is left to the log.
+      if (earlier.commitIndex >= 0 && earlier.endIndex !== undefined && (earlier.state === 'failed' || earlier.state === 'aborted')) out.push({ commitIndex: earlier.commitIndex, endIndex: earlier.endIndex });
+      id = earlier.supersedes;
+    }
+    return out.reverse();
   }
 
 }

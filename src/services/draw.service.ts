@@ -358,7 +358,7 @@ export class DrawService {
     await this.log.append(
       'draw.failed',
       { drawId, projectId: project.project.id, code: err.code, details: err.details ?? null, committed: committed !== null, ...(nonce ? { nonce } : {}) },
-      { writes: [draws.write(record), ...projectWrites(failed)], expects: [projectExpected(project.project.id, raw)] },
+      { writes: (endIndex) => [draws.write(committed ? { ...record, endIndex } : record), ...projectWrites(failed)], expects: [projectExpected(project.project.id, raw)] },
     ).catch(() => undefined);
   }
 
@@ -378,9 +378,9 @@ export class DrawService {
       'draw.aborted',
       { drawId: record.drawId, projectId, reason: 'no result before the lease expired', ...(nonce ? { nonce } : {}) },
       {
-        writes: [
+        writes: (endIndex) => [
           ...projectWrites(again),
-          ...(draw ? [draws.write({ ...draw.value, state: 'aborted' })] : []),
+          ...(draw ? [draws.write({ ...draw.value, state: 'aborted', endIndex })] : []),
         ],
         expects: [projectExpected(projectId, raw)],
       },

@@ -8,14 +8,14 @@ import { Hex32 } from '../domain/primitives.js';
 import { Project } from '../domain/project.js';
 import { DrawRequest } from '../domain/request.js';
 import { bucketIndex, regionTest } from '../draw/candidates.js';
-import { COMMIT_ENTRY_TYPE, CommitPayload, RESULT_ENTRY_TYPE, resultCommitment, ResultPayload, REVEAL_ENTRY_TYPE, RevealPayload, RevealedResult } from '../draw/entries.js';
+import { ABORTED_ENTRY_TYPE, AbortedPayload, COMMIT_ENTRY_TYPE, CommitPayload, FAILED_ENTRY_TYPE, FailedPayload, RESULT_ENTRY_TYPE, resultCommitment, ResultPayload, REVEAL_ENTRY_TYPE, RevealPayload, RevealedResult } from '../draw/entries.js';
 import { EXCLUSION_CODES } from '../draw/conflicts.js';
 import { ALGORITHM_ID, extensionSize } from '../draw/constants.js';
 import { linesDigest } from '../draw/digest.js';
 import type { DrawResult } from '../draw/engine.js';
 import { DrawSampler, type RankedGroup, type SamplingGroup } from '../draw/sample.js';
 import { assuranceOf, deriveSeed, nonceHash, type Assurance } from '../draw/seed.js';
-import { AppError } from '../errors.js';
+import { AppError, InsufficientCandidatesError } from '../errors.js';
 import { openCheckpoint, type Checkpoint } from '../log/checkpoint.js';
 import { keptNeighbours, proofFromHex, relateCheckpoints, type Relation } from '../log/consistency.js';
 import { leafHash, leafHashOfText } from '../log/entry.js';
@@ -48,10 +48,19 @@ const Part = z
   .strict();
 
 /** What GET /v1/draws/{id}/proof answers (DrawService.proof). */
+/** An earlier draw of the project that ended after its commit without a result: its commit and its end (§11). */
+const AbandonedDraw = z.object({ commit: Part, end: Part }).strict();
+
 export const DrawProofBundle = z
-  .object({ drawId: z.string(), commit: Part, result: Part, reveal: Part })
+  .object({
+    drawId: z.string(),
+    commit: Part,
+    result: Part,
+    reveal: Part,
+    abandoned: z.array(AbandonedDraw).max(1000).optional(),
+  })
   .strict()
-  .describe('A disclosed draw’s commit, result and reveal entries, each with an inclusion proof');
+  .describe('A disclosed draw’s commit, result and reveal entries, each with an inclusion proof; and the project’s earlier draws that ended after their commit');
 export type DrawProofBundle = z.infer<typeof DrawProofBundle>;
 
 /**
@@ -146,6 +155,11 @@ export const NOT_CHECKED: readonly TakenOnTrust[] = [
     what: 'the hash chain (prev) across the entries between the three',
     why: 'the bundle holds only the draw’s own entries; two that are adjacent in the log are checked (chain)',
   },
+  {
+    id: 'project.abandoned',
+    what: 'that the bundle names every earlier draw of the project that ended after its commit',
+    why: 'the log’s entries about the project (GET /v1/log/projects/{id}/entries) show every commit; each one named here is checked (abandoned)',
+  },
   { id: 'roster', what: 'that seats passed strictly down the revealed ranking (calls, promotions, check-in)', why: 'the roster entries are not in the bundle; they name group, seat and rank only' },
 ];
 
@@ -211,60 +225,88 @@ function checkPart<P>(
 ): OpenedPart<P> {
   const leaf = leafHashOfText(part.entry);
   let payload: P | undefined;
-
   checks.run(`${name}.entry`, `the ${name} entry is canonical JSON (RFC 8785) of a well-formed ${type} entry`, () => {
-    let value: unknown;
-    try {
-      value = JSON.parse(part.entry);
-    } catch {
-      return fail('the entry is not JSON');
-    }
-    // Re-encoding must give the same bytes: otherwise what is parsed here and what was hashed could differ.
-    if (!isCanonicalText(value, part.entry, known)) return fail('the entry is not in RFC 8785 canonical form');
-    const envelope = Envelope.safeParse(value);
-    if (!envelope.success) return fail(`not a log entry: ${issues(envelope.error)}`);
-    if (envelope.data.type !== type) return fail(`the entry is ${envelope.data.type}, not ${type}`);
-    const parsed = schema.safeParse(envelope.data.payload);
-    if (!parsed.success) return fail(`malformed ${type} payload: ${issues(parsed.error)}`);
-    payload = parsed.data;
-    return pass(`${type} at index ${part.index}, logged ${envelope.data.time}`);
+    const read = readEntry(part, type, schema, known);
+    payload = read.payload;
+    return read.outcome;
   });
-
-  checks.run(`${name}.leaf-hash`, `the ${name} proof's leaf hash is SHA-256(0x00 ‖ entry) (RFC 9162 §2.1.1)`, () => {
-    if (part.inclusion.index !== part.index) return fail(`the proof is for index ${part.inclusion.index}, the entry is at ${part.index}`);
-    const given = part.inclusion.leafHash;
-    return leaf.toString('hex') === given ? pass(given) : fail(`SHA-256(0x00 ‖ entry) is ${leaf.toString('hex')}, the proof gives ${given}`);
-  });
-
+  checks.run(`${name}.leaf-hash`, `the ${name} proof's leaf hash is SHA-256(0x00 ‖ entry) (RFC 9162 §2.1.1)`, () => leafOutcome(part, leaf));
   let checkpoint: Checkpoint | undefined;
   checks.run(`${name}.checkpoint`, `the ${name} proof's checkpoint is signed by the log key, origin ${origin}`, () => {
-    // openCheckpoint reads the body only after the signature verified, then checks the origin. The same note text
-    // (the three parts normally share one) is verified once.
-    let known = opened.get(part.inclusion.checkpoint);
-    if (!known) {
-      try {
-        known = openCheckpoint(part.inclusion.checkpoint, verifier, origin).checkpoint;
-      } catch (err) {
-        known = err instanceof Error ? err : new Error(String(err));
-      }
-      opened.set(part.inclusion.checkpoint, known);
-    }
-    if (known instanceof Error) throw known;
-    checkpoint = known;
+    checkpoint = openNote(part, verifier, origin, opened);
     return pass(`tree size ${checkpoint.size}, root ${checkpoint.rootHash.toString('hex')}`);
   });
-
-  checks.run(`${name}.inclusion`, `the ${name} entry is in the tree of its checkpoint (RFC 9162 §2.1.3.2)`, () => {
-    if (!checkpoint) return skipped('needs a verified checkpoint');
-    if (part.inclusion.treeSize !== checkpoint.size) return fail(`the proof is for tree size ${part.inclusion.treeSize}, the checkpoint has ${checkpoint.size}`);
-    const path = part.inclusion.hashes.map((h) => Buffer.from(h, 'hex'));
-    // The leaf is the one computed from the entry: a proof for the claimed leaf hash alone would prove nothing.
-    return verifyInclusion(leaf, part.index, checkpoint.size, path, checkpoint.rootHash)
-      ? pass(`index ${part.index} of ${checkpoint.size}, ${path.length} hashes`)
-      : fail(`the path does not lead from the entry at index ${part.index} to the checkpoint's root`);
-  });
-
+  checks.run(`${name}.inclusion`, `the ${name} entry is in the tree of its checkpoint (RFC 9162 §2.1.3.2)`, () => (checkpoint ? inclusionOutcome(part, leaf, checkpoint) : skipped('needs a verified checkpoint')));
   return { leaf, payload };
+}
+
+/** The entry's bytes read as a log entry of this type: canonical, well-formed, its payload parsed. */
+function readEntry<P>(part: DrawProofBundle['commit'], type: string, schema: z.ZodType<P>, known?: KnownJson): { outcome: Outcome; payload?: P } {
+  let value: unknown;
+  try {
+    value = JSON.parse(part.entry);
+  } catch {
+    return { outcome: fail('the entry is not JSON') };
+  }
+  // Re-encoding must give the same bytes: otherwise what is parsed here and what was hashed could differ.
+  if (!isCanonicalText(value, part.entry, known)) return { outcome: fail('the entry is not in RFC 8785 canonical form') };
+  const envelope = Envelope.safeParse(value);
+  if (!envelope.success) return { outcome: fail(`not a log entry: ${issues(envelope.error)}`) };
+  if (envelope.data.type !== type) return { outcome: fail(`the entry is ${envelope.data.type}, not ${type}`) };
+  const parsed = schema.safeParse(envelope.data.payload);
+  if (!parsed.success) return { outcome: fail(`malformed ${type} payload: ${issues(parsed.error)}`) };
+  return { outcome: pass(`${type} at index ${part.index}, logged ${envelope.data.time}`), payload: parsed.data };
+}
+
+function leafOutcome(part: DrawProofBundle['commit'], leaf: Buffer): Outcome {
+  if (part.inclusion.index !== part.index) return fail(`the proof is for index ${part.inclusion.index}, the entry is at ${part.index}`);
+  const given = part.inclusion.leafHash;
+  return leaf.toString('hex') === given ? pass(given) : fail(`SHA-256(0x00 ‖ entry) is ${leaf.toString('hex')}, the proof gives ${given}`);
+}
+
+/**
+ * The part's checkpoint, its signature verified by the log key (throws when it does not). openCheckpoint reads the body
+ * only after the signature verified, then checks the origin. The same note text (the parts normally share one) is
+ * verified once.
+ */
+function openNote(part: DrawProofBundle['commit'], verifier: NoteVerifier, origin: string, opened: Map<string, Checkpoint | Error>): Checkpoint {
+  let known = opened.get(part.inclusion.checkpoint);
+  if (!known) {
+    try {
+      known = openCheckpoint(part.inclusion.checkpoint, verifier, origin).checkpoint;
+    } catch (err) {
+      known = err instanceof Error ? err : new Error(String(err));
+    }
+    opened.set(part.inclusion.checkpoint, known);
+  }
+  if (known instanceof Error) throw known;
+  return known;
+}
+
+function inclusionOutcome(part: DrawProofBundle['commit'], leaf: Buffer, checkpoint: Checkpoint): Outcome {
+  if (part.inclusion.treeSize !== checkpoint.size) return fail(`the proof is for tree size ${part.inclusion.treeSize}, the checkpoint has ${checkpoint.size}`);
+  const path = part.inclusion.hashes.map((h) => Buffer.from(h, 'hex'));
+  // The leaf is the one computed from the entry: a proof for the claimed leaf hash alone would prove nothing.
+  return verifyInclusion(leaf, part.index, checkpoint.size, path, checkpoint.rootHash)
+    ? pass(`index ${part.index} of ${checkpoint.size}, ${path.length} hashes`)
+    : fail(`the path does not lead from the entry at index ${part.index} to the checkpoint's root`);
+}
+
+/** One part read quietly, all four steps: its payload, or the first step that did not pass (for the abandoned draws). */
+function openPart<P>(part: DrawProofBundle['commit'], type: string, schema: z.ZodType<P>, verifier: NoteVerifier, origin: string, opened: Map<string, Checkpoint | Error>): { leaf: Buffer; payload: P } | { problem: string } {
+  const read = readEntry(part, type, schema);
+  if (!read.payload) return { problem: read.outcome.detail };
+  const leaf = leafHashOfText(part.entry);
+  const hashed = leafOutcome(part, leaf);
+  if (hashed.status !== 'pass') return { problem: hashed.detail };
+  let checkpoint: Checkpoint;
+  try {
+    checkpoint = openNote(part, verifier, origin, opened);
+  } catch (err) {
+    return { problem: `its checkpoint: ${describeError(err)}` };
+  }
+  const included = inclusionOutcome(part, leaf, checkpoint);
+  return included.status === 'pass' ? { leaf, payload: read.payload } : { problem: included.detail };
 }
 
 // ---- member and exclusion lines (§4) --------------------------------------------------------------------------------
@@ -761,6 +803,21 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     return pass(recomputed.map((ids, i) => `group ${i}: ${ids.length}`).join('; '));
   });
 
+  // 5b. The project's earlier draws that ended after their commit (§11): each one's nonce, with this draw's revealed
+  // lines where its commit bound the same ones, recomputes its ranking; a failure must be the shortfall it logged.
+  if (b.abandoned && b.abandoned.length > 0) {
+    const abandoned = b.abandoned;
+    checks.run(ABANDONED_CHECK, 'each earlier draw of the project that ended after its commit ended as its entries say (§11)', () => {
+      if (!c || !v) return needEntries('commit', 'reveal');
+      if (!views || !policy) return skipped('needs exact eligible lists and the draw’s policy');
+      const outcomes = abandoned.map((a) => abandonedOutcome(a, { commit: c, commitIndex: b.commit.index, views: views!, policy: policy! }, verifier, origin, opened));
+      const detail = outcomes.map((o) => o.detail).join('; ');
+      if (outcomes.some((o) => o.status === 'fail')) return fail(detail);
+      if (outcomes.some((o) => o.status !== 'pass')) return unverifiable(detail);
+      return pass(detail);
+    });
+  }
+
   // 6. The result entry committed to exactly this result, under this salt, before disclosure.
   checks.run('result.commitment', 'SHA-256(salt ‖ JCS(result)) is the result entry’s resultHash', () => {
     if (!r || !v) return needEntries('result', 'reveal');
@@ -783,6 +840,76 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
   }
 
   return report(c);
+}
+
+/**
+ * One abandoned draw: its two entries verified into the log; its nonce opens its commit; where its commit bound the
+ * same policy, pool version and lines as the disclosed draw, its ranking is recomputed from its own seed over the
+ * disclosed draw's eligible lists. A failure for want of candidates passes only when the ranking runs short exactly as
+ * logged; an abort (the holder died) cannot be proved genuine offline, so it is not verifiable, with the panel it
+ * discarded shown.
+ */
+function abandonedOutcome(
+  a: { readonly commit: DrawProofBundle['commit']; readonly end: DrawProofBundle['commit'] },
+  disclosed: { readonly commit: CommitPayload; readonly commitIndex: number; readonly views: readonly GroupView[]; readonly policy: Policy },
+  verifier: NoteVerifier,
+  origin: string,
+  opened: Map<string, Checkpoint | Error>,
+): Outcome {
+  const at = `draw at ${a.commit.index}`;
+  const commit = openPart(a.commit, COMMIT_ENTRY_TYPE, CommitPayload, verifier, origin, opened);
+  if ('problem' in commit) return fail(`${at}: its commit: ${commit.problem}`);
+  const ac = commit.payload;
+  const name = `draw ${ac.drawId}`;
+  const type = typeOf(a.end.entry);
+  const end = type === ABORTED_ENTRY_TYPE ? openPart(a.end, ABORTED_ENTRY_TYPE, AbortedPayload, verifier, origin, opened) : openPart(a.end, FAILED_ENTRY_TYPE, FailedPayload, verifier, origin, opened);
+  if ('problem' in end) return fail(`${name}: its end: ${end.problem}`);
+  const e: FailedPayload | AbortedPayload = end.payload;
+  const d = disclosed.commit;
+  if (ac.drawId === d.drawId || e.drawId !== ac.drawId || ac.projectId !== d.projectId || e.projectId !== d.projectId) {
+    return fail(`${name}: its entries name draw ${e.drawId} of project ${e.projectId}, commit of project ${ac.projectId}: not an earlier draw of project ${d.projectId}`);
+  }
+  if (!(a.commit.index < a.end.index && a.end.index < disclosed.commitIndex)) return fail(`${name}: commit ${a.commit.index}, end ${a.end.index}: not before this draw’s commit ${disclosed.commitIndex}`);
+  if ('committed' in e && !e.committed) return fail(`${name}: its failure says it came before any commit, yet the commit is in the log`);
+  if (!e.nonce) return unverifiable(`${name} (${describeEnd(e)}): its end reveals no nonce (written before ends were opened)`);
+  if (nonceHash(Buffer.from(e.nonce, 'hex')) !== ac.nonceHash) return fail(`${name}: SHA-256 of the nonce its end reveals is not its commit’s nonceHash`);
+  if ('code' in e && e.code !== 'INSUFFICIENT_CANDIDATES') return unverifiable(`${name} failed with ${e.code}: only a shortfall of candidates is recomputed offline`);
+  if (ac.entropy.beacon || ac.entropy.witnessCommitments.length > 0) return unverifiable(`${name} (${describeEnd(e)}): assurance ${assuranceOf(ac.entropy)}, and its end carries no beacon round or witness reveals`);
+  // The lines revealed for this draw are the abandoned one's only where its commit bound the same digests.
+  const same = ac.policyHash === d.policyHash && ac.requestHash === d.requestHash && ac.poolVersion === d.poolVersion && jcs(ac.groups) === jcs(d.groups);
+  if (!same) return unverifiable(`${name} (${describeEnd(e)}): its commit bound another request, policy, pool version or lines than this draw, so this reveal does not open it`);
+  const seed = deriveSeed(ac.entropy, ac.nonceHash, { nonce: Buffer.from(e.nonce, 'hex'), commitLeafHash: commit.leaf, beaconRandomness: null, witnessReveals: [] });
+  const sampler = new DrawSampler(ac.groups.map((g, i) => eligibleGroup(g.specialty, g.count, g.alternates, disclosed.views[i]!)), seed, disclosed.policy.maxPerEmployerPerPanel);
+  let ranked: RankedGroup[];
+  try {
+    ranked = sampler.rank();
+  } catch (err) {
+    if (!(err instanceof InsufficientCandidatesError)) throw err;
+    if (!('code' in e)) return unverifiable(`${name} was aborted (${e.reason}), and its ranking runs short anyway: ${shortfalls(err.groups)}`);
+    const logged = (e.details as { groups?: unknown } | null)?.groups;
+    return jcs(err.groups) === jcs(logged ?? null)
+      ? pass(`${name} failed genuinely: recomputed from its nonce, ${shortfalls(err.groups)}, as logged`)
+      : fail(`${name}: recomputed, ${shortfalls(err.groups)}; its failure logged ${jcs(logged ?? null)}`);
+  }
+  const panel = ranked.map((g) => `group ${g.index}: ${g.selected.join(' ')}`).join(', ');
+  if ('code' in e) return fail(`${name} logged INSUFFICIENT_CANDIDATES, but recomputed from its nonce its ranking fills every group (${panel})`);
+  return unverifiable(`${name} was aborted (${e.reason}); an abort cannot be proved genuine offline; recomputed from its nonce, it would have selected ${panel}`);
+}
+
+const shortfalls = (groups: readonly { group: number; shortfall: number }[]) => groups.map((g) => `group ${g.group} short by ${g.shortfall}`).join(', ');
+const describeEnd = (e: FailedPayload | AbortedPayload) => ('code' in e ? `failed, ${e.code}` : `aborted, ${e.reason}`);
+
+/** The id of the check of a bundle that carries the project's earlier draws ended after their commit. */
+export const ABANDONED_CHECK = 'abandoned';
+
+/** The envelope's type of an entry's bytes, or null. */
+function typeOf(entry: string): string | null {
+  try {
+    const type = (JSON.parse(entry) as { type?: unknown }).type;
+    return typeof type === 'string' ? type : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The envelope's prev of an entry's bytes, or null when it has none. */

@@ -8,7 +8,7 @@ import { DEFAULT_POLICY } from '../../src/domain/policy.js';
 import { PoolIndex } from '../../src/draw/pool-index.js';
 import { generatePool, syntheticUscc } from '../../src/pool/generator.js';
 import { BEACON_CHECK } from '../../src/verify/beacon-proof.js';
-import { verifyDrawProof } from '../../src/verify/draw-proof.js';
+import { ABANDONED_CHECK, verifyDrawProof } from '../../src/verify/draw-proof.js';
 import { forbiddenWords, violations } from '../helpers/glossary.js';
 import { testKeys } from '../helpers/log.js';
 import { memoryBundle } from '../helpers/proof-bundle.js';
@@ -24,9 +24,10 @@ describe('the Chinese titles of the verifier’s checks', () => {
     policy: DEFAULT_POLICY,
     signer: keys.signer,
   });
-  // With kept checkpoints the report has every check an operator draw can have; a beacon draw adds one more.
+  // With kept checkpoints the report has every check an operator draw can have; a beacon draw adds one more, and a
+  // bundle carrying the project's earlier draws that ended after their commit another.
   const report = verifyDrawProof(bundle, { verifierKey: keys.verifierKey, kept: { notes: [bundle.reveal.inclusion.checkpoint] } });
-  const run = [...report.checks.map((c) => c.id), BEACON_CHECK.id];
+  const run = [...report.checks.map((c) => c.id), BEACON_CHECK.id, ABANDONED_CHECK];
 
   it('has a title for every check the verifier runs', () => {
     expect(report.ok, JSON.stringify(report.checks.filter((c) => c.status !== 'pass'))).toBe(true);

@@ -2047,6 +2047,49 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description The project’s earlier draws that ended after their commit, oldest first (docs/draw-proof.md §11); absent when there were none */
+                            abandoned?: {
+                                /** @description Its draw.commit entry */
+                                commit: {
+                                    /** @description The entry’s exact bytes (RFC 8785 JSON) */
+                                    entry: string;
+                                    /** @description Inclusion proof against the checkpoint */
+                                    inclusion: {
+                                        /** @description Signed checkpoint (C2SP signed note) */
+                                        checkpoint: string;
+                                        /** @description Inclusion path, hex, leaf to root (RFC 9162 §2.1.3) */
+                                        hashes: string[];
+                                        /** @description Leaf index */
+                                        index: number;
+                                        /** @description RFC 9162 leaf hash of the entry, hex */
+                                        leafHash: string;
+                                        /** @description Tree size of the checkpoint */
+                                        treeSize: number;
+                                    };
+                                    /** @description Log index */
+                                    index: number;
+                                };
+                                /** @description Its draw.failed or draw.aborted entry, which reveals its nonce */
+                                end: {
+                                    /** @description The entry’s exact bytes (RFC 8785 JSON) */
+                                    entry: string;
+                                    /** @description Inclusion proof against the checkpoint */
+                                    inclusion: {
+                                        /** @description Signed checkpoint (C2SP signed note) */
+                                        checkpoint: string;
+                                        /** @description Inclusion path, hex, leaf to root (RFC 9162 §2.1.3) */
+                                        hashes: string[];
+                                        /** @description Leaf index */
+                                        index: number;
+                                        /** @description RFC 9162 leaf hash of the entry, hex */
+                                        leafHash: string;
+                                        /** @description Tree size of the checkpoint */
+                                        treeSize: number;
+                                    };
+                                    /** @description Log index */
+                                    index: number;
+                                };
+                            }[];
                             /** @description The draw.commit entry */
                             commit: {
                                 /** @description The entry’s exact bytes (RFC 8785 JSON) */

@@ -129,7 +129,7 @@ export function unsealView(main: HTMLElement, role: Role, name: string, drawId: 
     const progress = progressOf(draw, opening, serverNow());
     main.querySelector('section')!.dataset.progress = progress;
     show(title, t('unsealDetailTitle', { project: draw.projectId }));
-    show(facts, t('unsealFacts', { drawId: draw.drawId, opening: localTime(opening), level: draw.assurance }));
+    show(facts, t('unsealFacts', { drawId: draw.drawId, opening: localTime(opening), level: t(`assurance.${draw.assurance}`) }));
     show(approvals, approvalsText(draw.unseal));
     show(hint, progress === 'beforeOpening' ? t('unsealBeforeOpening', { opening: localTime(opening) }) : '');
     hint.hidden = progress !== 'beforeOpening';

@@ -11,6 +11,7 @@ import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
 import { DrawView, drawView } from '../../schemas/draw.js';
 import { checkRange, CursorParam, Limit, Next, pageAnswer, SiteFilter, StateList, TimeRange } from '../../schemas/listing.js';
 import { DRAW_STATES } from '../../records/draws.js';
+import type { DrawProofPart } from '../../services/disclosure.service.js';
 import { seatsByState } from '../../roster/roster.js';
 
 const WrappedKeyView = z.object({
@@ -154,12 +155,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'The proof of a disclosed draw, to verify offline (docs/draw-proof.md)',
         tags: ['draws'],
         params: DrawParams,
-        response: { 200: z.object({ drawId: z.string().describe('The draw'), commit: ProofPart.describe('The draw.commit entry'), result: ProofPart.describe('The draw.result entry'), reveal: ProofPart.describe('The draw.reveal entry') }), ...errorResponses(404, 'SEALED') },
+        response: { 200: z.object({ drawId: z.string().describe('The draw'), commit: ProofPart.describe('The draw.commit entry'), result: ProofPart.describe('The draw.result entry'), reveal: ProofPart.describe('The draw.reveal entry'), abandoned: z.array(z.object({ commit: ProofPart.describe('Its draw.commit entry'), end: ProofPart.describe('Its draw.failed or draw.aborted entry, which reveals its nonce') })).optional().describe('The project’s earlier draws that ended after their commit, oldest first (docs/draw-proof.md §11); absent when there were none') }), ...errorResponses(404, 'SEALED') },
       },
     },
     async (request) => {
       const p = await disclosure.proof(request.params.id);
-      return { drawId: p.drawId, commit: { ...p.commit, inclusion: { ...p.commit.inclusion } }, result: { ...p.result, inclusion: { ...p.result.inclusion } }, reveal: { ...p.reveal, inclusion: { ...p.reveal.inclusion } } };
+      const part = (x: DrawProofPart) => ({ ...x, inclusion: { ...x.inclusion, hashes: [...x.inclusion.hashes] } });
+      return { drawId: p.drawId, commit: part(p.commit), result: part(p.result), reveal: part(p.reveal), ...(p.abandoned ? { abandoned: p.abandoned.map((a) => ({ commit: part(a.commit), end: part(a.end) })) } : {}) };
     },
   );
 

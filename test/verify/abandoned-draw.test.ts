@@ -1,0 +1,153 @@
+// A draw that fails after its commit is opened, and its successor's proof lets an inspector check that it failed
+// genuinely (docs/draw-proof.md §11). The pool is made so that whether a draw fills depends on its seed: group 0 takes
+// one of two experts, and when it takes the one whose employer a group-1 expert shares, the employer cap leaves
+// group 1 one short — after the commit. The project is drawn again until a draw succeeds; its proof carries the failed
+// draws, each recomputed from its revealed nonce. A forged failure (re-signed as a log operator could) is caught.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TokenClaims } from '../../src/auth/roles.js';
+import type { Expert } from '../../src/domain/expert.js';
+import { jcs, sha256Hex } from '../../src/crypto/canonical.js';
+import { leafHashOfText } from '../../src/log/entry.js';
+import { generatePool, syntheticPersonal } from '../../src/pool/generator.js';
+import { verifyDrawProof, type DrawProofBundle } from '../../src/verify/draw-proof.js';
+import { build, type Built } from '../helper.js';
+import { signedTree } from '../helpers/proof-bundle.js';
+
+const BID_OPENING = '2026-12-01T10:00:00+08:00';
+let clock = Date.parse('2026-12-01T06:00:00+08:00');
+const op: TokenClaims = { sub: 'op-wang', role: 'operator', iat: 0, exp: 0, sid: 'S-operator-session-00001' };
+const sup: TokenClaims = { sub: 'sup-li', role: 'supervisor', iat: 0, exp: 0, sid: 'S-supervisor-session-001' };
+
+const generated = generatePool({ size: 40, seed: 'abandoned', fixed: [{ code: 'C990101', members: 2 }, { code: 'C990102', members: 4 }] });
+const [E1, E2, E3, E4, E5] = generated.organisations.slice(1, 6) as [string, string, string, string, string];
+/** Experts 0–1 hold C990101 (employers E1, E2); experts 2–5 hold C990102 (E1, E3, E4, E5); nobody else holds either. */
+const experts: Expert[] = generated.experts.map((e, i) => {
+  const others = e.specialties.filter((s) => s !== 'C990101' && s !== 'C990102');
+  const plain = { ...e, status: 'active' as const, suspendedUntil: null, unavailable: [], relations: [] };
+  if (i < 2) return { ...plain, specialties: ['C990101'], employer: [E1, E2][i]! };
+  if (i < 6) return { ...plain, specialties: ['C990102'], employer: [E1, E3, E4, E5][i - 2]! };
+  return { ...e, specialties: others.length > 0 ? others : ['C010101'] };
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'expert-draw-abandoned-'));
+let t: Built;
+let bundle: DrawProofBundle;
+let failures = 0;
+
+beforeAll(async () => {
+  const policy = join(dir, 'policy.json');
+  writeFileSync(policy, JSON.stringify({ alternatesPerGroup: 0 }));
+  t = await build({ EXPERT_DRAW_POLICY_FILE: policy }, { now: () => clock });
+  await t.ctx.pool.import(experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
+  // Projects until one fails at least once before it succeeds (each draw fails with chance 1/2).
+  for (let p = 0; p < 24 && failures === 0; p++) {
+    const id = `P-ABANDON-${p}`;
+    clock = Date.parse('2026-12-01T06:00:00+08:00');
+    await t.ctx.projects.register(
+      {
+        project: { id, tenderer: generated.organisations[0]!, agency: null, bidders: [], avoid: [], preparedBy: [], bidOpeningAt: BID_OPENING, region: '330106' },
+        request: { groups: [{ specialty: 'C990101', count: 1 }, { specialty: 'C990102', count: 4 }], tendererRepresentatives: 0 },
+        name: null,
+        venue: null,
+        leadTimeMinutes: undefined,
+      },
+      op,
+    );
+    let drawId: string | null = null;
+    let failed = 0;
+    while (drawId === null && failed < 30) {
+      try {
+        drawId = (await t.ctx.draws.run(id, 'immediate', op)).drawId;
+      } catch (err) {
+        expect((err as { code?: string }).code).toBe('INSUFFICIENT_CANDIDATES');
+        failed++;
+        // The operator resolves the failed project: the same opening, so nothing the draw hashed changes.
+        await t.ctx.projects.reschedule(id, BID_OPENING, '重新抽取', op);
+      }
+    }
+    if (failed === 0) continue;
+    failures = failed;
+    clock = Date.parse('2026-12-01T10:05:00+08:00');
+    for (const who of [op, sup]) await t.ctx.roster.approveUnseal(drawId!, id, BID_OPENING, who);
+    await t.ctx.disclosure.disclose(drawId!, op);
+    const res = await t.app.inject({ method: 'GET', url: `/v1/draws/${drawId}/proof`, headers: t.auth('inspector') });
+    expect(res.statusCode, res.body).toBe(200);
+    bundle = res.json() as DrawProofBundle;
+  }
+}, 120_000);
+afterAll(async () => {
+  await t?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const verify = (b: unknown) => verifyDrawProof(b, { verifierKey: t.ctx.keys.logVerifier.verifierKey });
+const check = (b: unknown) => verify(b).checks.find((c) => c.id === 'abandoned');
+
+describe('a draw that failed after its commit, checked from its successor’s proof', () => {
+  it('carries every failed draw of the project, and each verifies as failed genuinely, recomputed from its nonce', () => {
+    expect(failures).toBeGreaterThan(0);
+    expect(bundle.abandoned).toHaveLength(failures);
+    const report = verify(bundle);
+    expect(report.checks.filter((c) => c.status !== 'pass')).toEqual([]);
+    expect(report.ok).toBe(true);
+    const abandoned = check(bundle)!;
+    expect(abandoned.status).toBe('pass');
+    expect(abandoned.detail.match(/failed genuinely: recomputed from its nonce, group 1 short by 1, as logged/g)).toHaveLength(failures);
+  });
+
+  it('fails a failure whose entry does not belong to the log (one byte changed)', () => {
+    const forged = structuredClone(bundle);
+    forged.abandoned![0]!.end.entry = forged.abandoned![0]!.end.entry.replace('"group":1', '"group":0');
+    expect(check(forged)).toMatchObject({ status: 'fail' });
+    expect(verify(forged).ok).toBe(false);
+  });
+
+  it('fails a forged failure, re-signed as the log’s operator could: a draw that filled every group logged as short', () => {
+    // The forger writes the failed draw's commit with another nonce, whose ranking fills both groups (half of all
+    // nonces do), keeps the logged shortfall, and signs a fresh tree holding every part: only the recomputation can tell.
+    for (let attempt = 1; attempt <= 64; attempt++) {
+      const nonce = Buffer.alloc(32, attempt);
+      const outcome = check(resigned(bundle, (commit, end) => {
+        commit.payload.nonceHash = sha256Hex(nonce);
+        end.payload.nonce = nonce.toString('hex');
+      }))!;
+      if (outcome.status === 'fail') {
+        expect(outcome.detail).toMatch(/logged INSUFFICIENT_CANDIDATES, but recomputed from its nonce its ranking fills every group/);
+        return;
+      }
+      // Every other nonce gives a shortfall as logged, which is what a genuine failure looks like.
+      expect(outcome.status, outcome.detail).toBe('pass');
+    }
+    throw new Error('no forged nonce filled the groups');
+  });
+
+  it('leaves an abort unverifiable, showing the panel it discarded', () => {
+    const outcome = check(resigned(bundle, (_commit, end) => {
+      end.type = 'draw.aborted';
+      end.payload = { drawId: end.payload.drawId, projectId: end.payload.projectId, reason: 'no result before the lease expired', nonce: end.payload.nonce };
+    }))!;
+    expect(outcome.status).toBe('unverifiable');
+    expect(outcome.detail).toMatch(/was aborted \(no result before the lease expired\); an abort cannot be proved genuine offline|was aborted \(no result before the lease expired\), and its ranking runs short anyway/);
+  });
+});
+
+type Editable = { type: string; payload: Record<string, any> };
+
+/** The bundle with its first abandoned draw's entries edited, every part proved again in a fresh tree the log key signs. */
+function resigned(original: DrawProofBundle, edit: (commit: Editable, end: Editable) => void): DrawProofBundle {
+  const b = structuredClone(original);
+  const a = b.abandoned![0]!;
+  const commit = JSON.parse(a.commit.entry) as Editable;
+  const end = JSON.parse(a.end.entry) as Editable;
+  edit(commit, end);
+  a.commit.entry = jcs(commit);
+  a.end.entry = jcs(end);
+  const parts = [b.commit, b.result, b.reveal, ...b.abandoned!.flatMap((x) => [x.commit, x.end])];
+  const size = b.reveal.inclusion.treeSize;
+  const tree = signedTree(t.ctx.keys.logSigner, size, new Map(parts.map((p) => [p.index, leafHashOfText(p.entry)])));
+  for (const p of parts) p.inclusion = { index: p.index, leafHash: leafHashOfText(p.entry).toString('hex'), checkpoint: tree.checkpoint, treeSize: size, hashes: tree.proof(p.index) };
+  return b;
+}
