@@ -128,7 +128,8 @@ export function boardView(main: HTMLElement, role: Role): () => void {
   const prev = h('button', { type: 'button', onclick: () => turn(-1) }, t('prevPage'));
   const next = h('button', { type: 'button', onclick: () => turn(1) }, t('nextPage'));
   const count = h('p', { class: 'status board-count' });
-  const controls = h('div', { class: 'board-controls' }, field(t('boardFilter'), filter), field(t('boardPage'), pageSelect), h('div', { class: 'pager' }, prev, next, count));
+  const pageField = field(t('boardPage'), pageSelect);
+  const controls = h('div', { class: 'board-controls' }, field(t('boardFilter'), filter), pageField, h('div', { class: 'pager' }, prev, next, count));
   show(main, h('section', { class: 'card wide' }, h('h1', {}, t('boardTitle')), howTo, notice, status, alert, controls, table), dialog);
 
   const rows = new Map<string, Row>();
@@ -250,6 +251,8 @@ export function boardView(main: HTMLElement, role: Role): () => void {
       show(pageSelect, ...labels.map((label, i) => h('option', { value: String(i) }, label)));
     }
     pageSelect.value = String(page);
+    // One page: nothing to choose or turn.
+    pageField.hidden = prev.hidden = next.hidden = pages <= 1;
     prev.disabled = page === 0;
     next.disabled = page >= pages - 1;
     const first = matching.length === 0 ? 0 : page * BOARD_PAGE_ROWS + 1;
