@@ -32,3 +32,26 @@ export function show(el: Element, ...children: readonly (Child | readonly Child[
   el.replaceChildren();
   append(el, children);
 }
+
+const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/**
+ * A dialog for showModal() that keeps the keyboard's focus: Tab after its last control comes back to its first, and
+ * Shift+Tab before its first goes to its last (the browser would otherwise let it leave for its own toolbar).
+ */
+export function modalDialog(attrs: Attrs): HTMLDialogElement {
+  const dialog = h('dialog', attrs);
+  dialog.addEventListener('keydown', (event) => {
+    if (event.key !== 'Tab') return;
+    const stops = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.getClientRects().length > 0);
+    const first = stops[0];
+    const last = stops[stops.length - 1];
+    if (!first || !last) return;
+    const at = document.activeElement;
+    if (event.shiftKey ? at === first || !dialog.contains(at) : at === last || !dialog.contains(at)) {
+      event.preventDefault();
+      (event.shiftKey ? last : first).focus();
+    }
+  });
+  return dialog;
+}

@@ -9,3 +9,7 @@ export const IMMEDIATE_ASSURANCE = 'operator';
 /** The pool desk's pages: experts per page of a search, bad rows per page of an import's report. */
 export const EXPERTS_PER_PAGE = 50;
 export const ERRORS_PER_PAGE = 100;
+
+/** The board's rows a page (a busy day has 2,000 projects), and the draws whose calls one poll reads at most. */
+export const BOARD_PAGE_ROWS = 100;
+export const CALLS_PER_POLL = 25;

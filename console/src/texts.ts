@@ -368,6 +368,13 @@ const zh = {
   inspectUnverifiable: '无法核验',
   inspectSkipped: '跳过',
   inspectTrust: '离线核验不能覆盖的内容（英文，与命令行相同）',
+  // The board's filter and pages (a busy centre has some 2,000 projects a day)
+  boardFilter: '筛选（项目编号或名称）',
+  boardPage: '显示（按抽取时间分页）',
+  boardPageOption: '第 {page} 页：{from} 至 {to}',
+  boardCount: '共 {count} 个项目，显示第 {first}–{last} 个',
+  boardCountFiltered: '{count} 个项目符合筛选（共 {total} 个），显示第 {first}–{last} 个',
+  boardNoMatch: '没有符合筛选条件的项目。',
 };
 
 type Texts = { readonly [K in keyof typeof zh]: string };
@@ -722,6 +729,13 @@ const en: Texts = {
   inspectUnverifiable: 'not verifiable',
   inspectSkipped: 'skipped',
   inspectTrust: 'What no offline check of the bundle covers',
+  // The board's filter and pages
+  boardFilter: 'Filter (project id or name)',
+  boardPage: 'Show (pages by draw time)',
+  boardPageOption: 'Page {page}: {from} to {to}',
+  boardCount: '{count} projects; showing {first}–{last}',
+  boardCountFiltered: '{count} of {total} projects match; showing {first}–{last}',
+  boardNoMatch: 'No project matches the filter.',
 };
 
 export type TextKey = keyof typeof zh;

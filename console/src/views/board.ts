@@ -2,15 +2,18 @@
 // with a countdown to its draw, its state, its seats per group and, once drawn, how its calls stand (GET
 // /v1/draws/{id}: counts only, never a name), and the missed and failed projects still waiting for a decision, whenever
 // their draw was due. Polled every POLL_SECONDS; rows are updated in place so that keyboard focus stays where it is.
+// A busy day (2,000 projects) is shown a page of BOARD_PAGE_ROWS at a time, by default the page of the next draw due,
+// with a filter by id or name; only the page's rows are in the document, and only the page's draws have their calls
+// read, at most CALLS_PER_POLL a poll (the least recently read first), well inside the service's rate limit.
 // An operator draws a project now from here, behind a confirmation that states the assurance level of an immediate
 // draw; postpones or cancels it, or reschedules a missed or failed one (views/project-actions.ts); a remote site
 // downloads its sealed result.
 import { api, serverNow, type ApiAnswer } from '../api';
 import { may, type Role } from '../access';
-import { h, show } from '../dom';
+import { field, h, modalDialog, show } from '../dom';
 import { clockTime, countdown, dayOf, failureText, localTime, startOfDay, withOffset } from '../format';
 import { t, type TextKey } from '../i18n';
-import { IMMEDIATE_ASSURANCE, POLL_SECONDS } from '../settings';
+import { BOARD_PAGE_ROWS, CALLS_PER_POLL, IMMEDIATE_ASSURANCE, POLL_SECONDS } from '../settings';
 import { cancelDialog, downloadSealed, MANAGEABLE, postponeDialog } from './project-actions';
 
 /** At most this many listing pages of 500 (a busy centre has some 2,000 projects a day). */
@@ -70,11 +73,24 @@ async function withUndecided(items: Project[]): Promise<Project[]> {
   return all.sort((a, b) => Date.parse(a.drawAt) - Date.parse(b.drawAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** The calls of the drawn projects still moving, a few requests at a time. */
-async function readCalls(projects: readonly Project[], now: number, into: Map<string, Calls | null>): Promise<void> {
-  const queue = projects.filter((p) => p.state === 'drawn' && p.drawId !== null && Date.parse(p.bidOpeningAt) > now - CALLS_AFTER_OPENING_MS).map((p) => p.drawId!);
+/** Whether a project's calls can still move: drawn, and its bid opening at most CALLS_AFTER_OPENING_MS behind. */
+const moving = (p: Project, now: number) => p.state === 'drawn' && p.drawId !== null && Date.parse(p.bidOpeningAt) > now - CALLS_AFTER_OPENING_MS;
+
+/**
+ * The calls of the shown page's moving draws, a few requests at a time: at most CALLS_PER_POLL, those never read first,
+ * then the least recently read (`readAt`: when each draw's calls were last read).
+ */
+async function readCalls(projects: readonly Project[], now: number, into: Map<string, Calls | null>, readAt: Map<string, number>): Promise<void> {
+  const queue = projects
+    .filter((p) => moving(p, now))
+    .map((p) => p.drawId!)
+    .sort((a, b) => (readAt.get(a) ?? -1) - (readAt.get(b) ?? -1))
+    .slice(0, CALLS_PER_POLL);
   const worker = async () => {
-    for (let id = queue.shift(); id !== undefined; id = queue.shift()) into.set(id, (await api('get', '/v1/draws/{id}', { params: { id } })).callsByGroup ?? null);
+    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+      into.set(id, (await api('get', '/v1/draws/{id}', { params: { id } })).callsByGroup ?? null);
+      readAt.set(id, performance.now());
+    }
   };
   await Promise.all(Array.from({ length: PARALLEL }, worker));
 }
@@ -93,7 +109,7 @@ const callsText = (calls: Calls | null | undefined) => {
 };
 
 export function boardView(main: HTMLElement, role: Role): () => void {
-  const status = h('p', { class: 'status', 'aria-live': 'polite' }, t('loading'));
+  const status = h('p', { class: 'status board-status', 'aria-live': 'polite' }, t('loading'));
   const alert = h('p', { class: 'alert', role: 'alert' });
   /** What the operator last did here (a draw), until the next. */
   const notice = h('p', { class: 'success', role: 'status' });
@@ -105,12 +121,27 @@ export function boardView(main: HTMLElement, role: Role): () => void {
     h('thead', {}, h('tr', {}, ...(['colDrawAt', 'colCountdown', 'colProject', 'colOpening', 'colState', 'colSeats', 'colCalls', 'colActions'] as const).map((k) => h('th', { scope: 'col' }, t(k))))),
     tbody,
   );
-  const dialog = h('dialog', { class: 'confirm', 'aria-labelledby': 'confirm-title' });
+  const dialog = modalDialog({ class: 'confirm', 'aria-labelledby': 'confirm-title' });
   const howTo = may(role, 'draw.export') ? h('p', { class: 'notice' }, t('sealedHowTo')) : null;
-  show(main, h('section', { class: 'card wide' }, h('h1', {}, t('boardTitle')), howTo, notice, status, alert, table), dialog);
+  const filter = h('input', { name: 'filter', type: 'search', autocomplete: 'off', spellcheck: 'false' });
+  const pageSelect = h('select', { name: 'page' });
+  const prev = h('button', { type: 'button', onclick: () => turn(-1) }, t('prevPage'));
+  const next = h('button', { type: 'button', onclick: () => turn(1) }, t('nextPage'));
+  const count = h('p', { class: 'status board-count' });
+  const pageField = field(t('boardPage'), pageSelect);
+  const controls = h('div', { class: 'board-controls' }, field(t('boardFilter'), filter), pageField, h('div', { class: 'pager' }, prev, next, count));
+  show(main, h('section', { class: 'card wide' }, h('h1', {}, t('boardTitle')), howTo, notice, status, alert, controls, table), dialog);
 
   const rows = new Map<string, Row>();
   const calls = new Map<string, Calls | null>();
+  const readAt = new Map<string, number>();
+  /** The last listing read, and whether it was cut short. */
+  let all: Project[] = [];
+  let truncated = false;
+  let loaded = false;
+  /** The page the operator chose; null: the page of the next draw due, as the day goes on. */
+  let chosen: number | null = null;
+  let pagesShown = '';
   let order = '';
   let stopped = false;
   let pollTimer = 0;
@@ -177,8 +208,64 @@ export function boardView(main: HTMLElement, role: Role): () => void {
     for (const row of rows.values()) row.countdown.textContent = row.tr.dataset.state === 'scheduled' ? countdown(row.drawAt, now) : '';
   };
 
-  const render = (projects: readonly Project[], truncated: boolean) => {
+  /** The projects the filter lets through, cut in pages; the page shown; its projects. */
+  const paged = (now: number) => {
+    const words = filter.value.trim().toLowerCase();
+    const matching = words ? all.filter((p) => p.id.toLowerCase().includes(words) || (p.name ?? '').toLowerCase().includes(words)) : all;
+    const pages = Math.max(1, Math.ceil(matching.length / BOARD_PAGE_ROWS));
+    // By default the page of the first project still waiting for its draw or for a decision.
+    const due = matching.findIndex((p) => p.state === 'scheduled' || p.state === 'drawing' || p.state === 'missed' || p.state === 'failed' || moving(p, now));
+    const page = Math.min(pages - 1, chosen ?? Math.floor(Math.max(0, due) / BOARD_PAGE_ROWS));
+    return { matching, pages, page, shown: matching.slice(page * BOARD_PAGE_ROWS, (page + 1) * BOARD_PAGE_ROWS) };
+  };
+
+  const turn = (by: number) => {
+    const { page, pages } = paged(serverNow());
+    chosen = Math.max(0, Math.min(pages - 1, page + by));
+    render();
+    void poll();
+  };
+  pageSelect.addEventListener('change', () => {
+    chosen = Number(pageSelect.value);
+    render();
+    void poll();
+  });
+  let typing = 0;
+  filter.addEventListener('input', () => {
+    // A filter shows its first page; cleared, the board follows the day again.
+    chosen = filter.value.trim() ? 0 : null;
+    render();
+    window.clearTimeout(typing);
+    typing = window.setTimeout(() => void poll(), 400);
+  });
+
+  /** The page selector and the counts, rewritten only when they change (a focused selector keeps its focus). */
+  const renderPager = (matching: readonly Project[], pages: number, page: number) => {
+    const labels = Array.from({ length: pages }, (_, i) => {
+      const first = matching[i * BOARD_PAGE_ROWS];
+      const last = matching[Math.min(matching.length, (i + 1) * BOARD_PAGE_ROWS) - 1];
+      return first && last ? t('boardPageOption', { page: i + 1, from: localTime(first.drawAt).slice(5), to: localTime(last.drawAt).slice(5) }) : t('pageOf', { page: i + 1 });
+    });
+    if (labels.join('\n') !== pagesShown) {
+      pagesShown = labels.join('\n');
+      show(pageSelect, ...labels.map((label, i) => h('option', { value: String(i) }, label)));
+    }
+    pageSelect.value = String(page);
+    // One page: nothing to choose or turn.
+    pageField.hidden = prev.hidden = next.hidden = pages <= 1;
+    prev.disabled = page === 0;
+    next.disabled = page >= pages - 1;
+    const first = matching.length === 0 ? 0 : page * BOARD_PAGE_ROWS + 1;
+    const last = Math.min(matching.length, (page + 1) * BOARD_PAGE_ROWS);
+    count.dataset.count = String(matching.length);
+    if (matching.length === 0) return show(count);
+    show(count, filter.value.trim() ? t('boardCountFiltered', { count: matching.length, total: all.length, first, last }) : t('boardCount', { count: matching.length, first, last }));
+  };
+
+  const render = () => {
     const now = serverNow();
+    const { matching, pages, page, shown: projects } = paged(now);
+    renderPager(matching, pages, page);
     const ids = projects.map((p) => `${p.id}@${p.drawAt}`).join('\n');
     if (ids !== order) {
       // The set or order changed: rebuild, keeping the rows (and their focus) that are still there.
@@ -202,7 +289,9 @@ export function boardView(main: HTMLElement, role: Role): () => void {
     }
     for (const p of projects) update(rows.get(p.id)!, p);
     tick();
-    show(status, projects.length === 0 ? t('boardEmpty') : '', truncated ? ` ${t('boardTruncated', { count: projects.length })}` : '', ' ', t('boardPolling', { seconds: POLL_SECONDS, time: clockTime(now) }));
+    if (!loaded) return;
+    const empty = all.length === 0 ? t('boardEmpty') : matching.length === 0 ? t('boardNoMatch') : '';
+    show(status, empty, truncated ? ` ${t('boardTruncated', { count: all.length })}` : '', ' ', t('boardPolling', { seconds: POLL_SECONDS, time: clockTime(now) }));
   };
 
   let inFlight = false;
@@ -217,11 +306,12 @@ export function boardView(main: HTMLElement, role: Role): () => void {
     window.clearTimeout(pollTimer);
     try {
       const now = serverNow();
-      const { items, truncated } = await listProjects(now);
-      await readCalls(items, now, calls);
+      ({ items: all, truncated } = await listProjects(now));
+      loaded = true;
+      await readCalls(paged(now).shown, now, calls, readAt);
       if (stopped) return;
       show(alert);
-      render(items, truncated);
+      render();
     } catch (err) {
       if (!stopped) show(alert, failureText(err));
     } finally {
@@ -273,6 +363,7 @@ export function boardView(main: HTMLElement, role: Role): () => void {
     stopped = true;
     window.clearTimeout(pollTimer);
     window.clearInterval(ticker);
+    window.clearTimeout(typing);
     if (dialog.open) dialog.close();
   };
 }

@@ -6,7 +6,7 @@
 // behind a confirmation.
 import { may, type Role } from '../access';
 import { api, apiAs, serverNow, type ApiAnswer } from '../api';
-import { field, h, show } from '../dom';
+import { field, h, modalDialog, show } from '../dom';
 import { failureText, localTime, startOfDay, withOffset } from '../format';
 import { t, type TextKey } from '../i18n';
 
@@ -80,7 +80,8 @@ export function unsealListView(main: HTMLElement): void {
             'tbody',
             {},
             ...rows.map(({ p, d }) => {
-              const progress = progressOf(d, p.bidOpeningAt, now);
+              // The service's time as its answers just told it, not as it was before they came.
+              const progress = progressOf(d, p.bidOpeningAt, serverNow());
               return h(
                 'tr',
                 { 'data-draw': d.drawId, 'data-progress': progress },
@@ -109,7 +110,7 @@ export function unsealView(main: HTMLElement, role: Role, name: string, drawId: 
   const notice = h('p', { class: 'success', role: 'status' });
   const buttons = h('div', { class: 'buttons start' });
   const panel = h('div', { class: 'panel' });
-  const dialog = h('dialog', { class: 'confirm', 'aria-labelledby': 'unseal-dialog-title' });
+  const dialog = modalDialog({ class: 'confirm', 'aria-labelledby': 'unseal-dialog-title' });
   show(
     main,
     h('section', { class: 'card wide unseal' }, h('p', {}, h('a', { href: '#/unseal' }, t('unsealBack'))), title, facts, approvals, h('p', { class: 'sub' }, t('approvalsWindow')), hint, notice, alert, buttons, panel),
