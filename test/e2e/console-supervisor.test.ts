@@ -221,7 +221,10 @@ describe.skipIf(missing)('the supervisor, site and project-action screens in Chr
     const opened = entries.find((e) => e.type === 'session.opened' && e.payload.userId === supervisor.userId)!;
     expect(opened).toBeDefined();
     expect(entries.map((e) => e.type)).toEqual(expect.arrayContaining(['unseal.approved', 'draw.unsealed', 'draw.panel-read']));
-    expect(entries.find((e) => e.type === 'session.ended' && e.payload.session === opened.payload.session)?.payload.reason).toBe('logout');
+    // The logout follows the approval's answer (the panel may show first): waited for, not read once.
+    await expect
+      .poll(async () => (await logFrom(before)).find((e) => e.type === 'session.ended' && e.payload.session === opened.payload.session)?.payload.reason, { timeout: 15_000 })
+      .toBe('logout');
     expect(entries.find((e) => e.type === 'unseal.approved')!.payload).toMatchObject({ by: supervisor.userId, role: 'supervisor' });
     const held = JSON.parse(await terminal.evaluate<string>('sessionStorage.getItem("expert-draw.session")')) as { user: { id: string } };
     expect(held.user.id).toBe(operator.userId);

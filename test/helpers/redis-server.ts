@@ -89,15 +89,23 @@ export async function startRedis(options: { aof?: boolean; dir?: string; port?: 
 /** A three-master Redis Cluster of private servers (AOF on), created with redis-cli --cluster create. */
 export async function startRedisCluster(): Promise<{ nodes: Array<{ host: string; port: number }>; stop(): Promise<void> }> {
   const servers = await Promise.all(
-    [0, 1, 2].map(() => startRedis({ extraArgs: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000'] })),
+    // A node slow to answer the others for its timeout is taken for failed, and with no replicas the whole cluster
+    // refuses service: on a loaded test machine 2 s was reached. Nothing here tests failover, so the timeout is long.
+    [0, 1, 2].map(() => startRedis({ extraArgs: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '20000'] })),
   );
   const nodes = servers.map((s) => ({ host: '127.0.0.1', port: s.port }));
   const create = spawnSync('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `${n.host}:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8' });
   if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
+  // Ready when every node, not only the first, knows all three and serves every slot: on a busy machine the others
+  // learn the slot map later, and a client that asks one of them first would be sent round until it gives up.
+  const ready = (port: number) => {
+    const info = spawnSync('redis-cli', ['-p', String(port), 'cluster', 'info'], { encoding: 'utf8' }).stdout;
+    return /cluster_state:ok/.test(info) && /cluster_slots_ok:16384/.test(info) && /cluster_known_nodes:3/.test(info) ? null : info;
+  };
   for (const start = Date.now(); ; ) {
-    const info = spawnSync('redis-cli', ['-p', String(nodes[0]!.port), 'cluster', 'info'], { encoding: 'utf8' });
-    if (/cluster_state:ok/.test(info.stdout)) break;
-    if (Date.now() - start > 15_000) throw new Error(`cluster did not become ready: ${info.stdout}`);
+    const waiting = nodes.map((n) => ready(n.port)).filter((info) => info !== null);
+    if (waiting.length === 0) break;
+    if (Date.now() - start > 30_000) throw new Error(`cluster did not become ready: ${waiting[0]}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return { nodes, stop: async () => void (await Promise.all(servers.map((s) => s.stop()))) };
