@@ -2,6 +2,7 @@
 // left out and said); the report lists experts most surprising first, writes the chart, and an honest history flags
 // nobody (exit 0). Rigged histories are in test/verify/fairness.test.ts, where they can be planted.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,7 +20,10 @@ const pool = generatePool({ size: 80, seed: 'fairness-cli', fixed: [{ code: 'C99
 const index = new PoolIndex(pool.experts, 1);
 const project = (i: number) => ({ id: `P-FAIR-${i}`, tenderer: syntheticUscc(9800 + i), agency: null, bidders: [], avoid: [], preparedBy: [], bidOpeningAt: '2026-12-01T10:00:00+08:00', region: '330106' });
 const request = { groups: [{ specialty: 'C990101', count: 5 }], tendererRepresentatives: 0 };
-const bundles = Array.from({ length: 30 }, (_, i) => memoryBundle({ drawId: `D-FAIR-${i}`, pool: index, project: project(i), request, policy: DEFAULT_POLICY, signer: keys.signer }));
+// Fixed nonces: an honest history flags somebody by chance about once in a hundred (alpha 0.01), so a random one would
+// make this test fail that often. This history is honest and fixed, and flags nobody.
+const nonce = (i: number) => createHash('sha256').update(`fairness-cli-nonce-${i}`).digest();
+const bundles = Array.from({ length: 30 }, (_, i) => memoryBundle({ drawId: `D-FAIR-${i}`, pool: index, project: project(i), request, policy: DEFAULT_POLICY, signer: keys.signer, nonce: nonce(i) }));
 let dir: string;
 const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'fairness', ...args], { cwd: root, encoding: 'utf8' });
 
