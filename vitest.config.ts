@@ -18,9 +18,6 @@ export default defineConfig({
   test: {
     environment: 'node',
     testTimeout: 30_000,
-    // Vitest runs one file at a time on a 2-core machine (CPUs − 1). Many files mostly wait (a real bid opening, beacon
-    // rounds, child processes, the browser), so three at a time keeps CI well inside its 20 minutes.
-    maxWorkers: 3,
     hookTimeout: 60_000,
     projects: [
       { extends: true, test: { name: 'fast', include: FAST } },

@@ -199,7 +199,7 @@ describe('remote sites', () => {
     expect(forged.status).toBe(1);
     expect(forged.stderr).toContain('does not match the commitment');
     expect(forged.stdout).toBe('');
-  }, 30_000);
+  }, 120_000);
 
   it("keeps a site's tokens away from another site's and the centre's projects and draws; nothing is written", async () => {
     await t.app.inject({ method: 'POST', url: '/v1/projects', headers: as('operator'), payload: project('P-CENTRE') });
