@@ -21,7 +21,7 @@ import { keptNeighbours, proofFromHex, relateCheckpoints, type Relation } from '
 import { leafHash, leafHashOfText } from '../log/entry.js';
 import { verifyInclusion } from '../log/merkle.js';
 import { NoteVerifier } from '../log/note.js';
-import { knownTable, memberTable, type MemberTable } from './member-table.js';
+import { knownTable, memberTable, parseReusingTables, type MemberTable } from './member-table.js';
 import { factsContext, readFacts, type MemberFacts } from './reveal-facts.js';
 import type { ConflictContext } from '../draw/conflicts.js';
 import type { BeaconChain } from '../beacon/chains.js';
@@ -244,7 +244,8 @@ function checkPart<P>(
 function readEntry<P>(part: DrawProofBundle['commit'], type: string, schema: z.ZodType<P>, known?: KnownJson): { outcome: Outcome; payload?: P } {
   let value: unknown;
   try {
-    value = JSON.parse(part.entry);
+    // The reveal's long member lists, when kept from an earlier bundle, are taken from their tables (checked below).
+    value = known ? parseReusingTables(part.entry) : JSON.parse(part.entry);
   } catch {
     return { outcome: fail('the entry is not JSON') };
   }

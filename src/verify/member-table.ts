@@ -144,6 +144,62 @@ export function knownTable(lines: readonly unknown[]): { digest: string; table: 
 }
 const matched = new WeakMap<readonly unknown[], { digest: string; table: MemberTable } | undefined>();
 
+/** What precedes a group's member list in a reveal entry's canonical text (§10.2). */
+const MEMBERS_KEY = '"members":';
+/** Stands for a kept table's list while the rest of the text is parsed; a text that holds it is parsed as it is. */
+const MARK = 'expert-draw kept member list ';
+const STAND_IN = `\u0001${MARK}`;
+
+/**
+ * JSON.parse of a reveal entry's text, with every member list that is, character for character, the canonical text of
+ * a kept table (§4: the same pool version and specialty reveal the same lines) taken from the table instead of parsed
+ * again: most of an engine-sized entry is such lists. The value equals JSON.parse(text) whenever the text is canonical
+ * JSON, and the caller checks exactly that against the original text afterwards (isCanonicalText with the tables' text
+ * as known), so a text this function misreads is refused there, never accepted.
+ */
+export function parseReusingTables(text: string): unknown {
+  const kept: MemberTable[] = [];
+  for (const table of tables.values()) if (!(table instanceof Error) && table.size >= 64 && table.json !== undefined) kept.push(table);
+  if (kept.length === 0) return JSON.parse(text);
+  const found: MemberTable[] = [];
+  const pieces: string[] = [];
+  let from = 0;
+  // The search resumes after each list taken, so the long lists are compared once and never scanned.
+  for (let at = text.indexOf(MEMBERS_KEY); at >= 0; at = text.indexOf(MEMBERS_KEY, Math.max(at + 1, from))) {
+    const start = at + MEMBERS_KEY.length;
+    const table = kept.find((t) => text.slice(start, start + t.json!.length) === t.json);
+    if (!table) continue;
+    pieces.push(text.slice(from, start), JSON.stringify(STAND_IN + found.length));
+    found.push(table);
+    from = start + table.json!.length;
+  }
+  pieces.push(text.slice(from));
+  // Only the text between the lists is parsed: it must not hold a stand-in of its own.
+  if (found.length === 0 || pieces.some((piece, i) => i % 2 === 0 && piece.includes(MARK))) return JSON.parse(text);
+  return restore(JSON.parse(pieces.join('')), found);
+}
+
+/** Puts each kept table's lines back where its stand-in was parsed. */
+function restore(value: unknown, found: readonly MemberTable[]): unknown {
+  if (typeof value === 'string') return value.startsWith(STAND_IN) ? found[Number(value.slice(STAND_IN.length))]!.lines : value;
+  if (value === null || typeof value !== 'object') return value;
+  // Only a changed value is written back (a parsed "__proto__" key is an own property, and stays one).
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const was: unknown = value[i];
+      const now = restore(was, found);
+      if (now !== was) value[i] = now;
+    }
+    return value;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const now = restore(record[key], found);
+    if (now !== record[key]) Object.defineProperty(record, key, { value: now, enumerable: true, writable: true, configurable: true });
+  }
+  return value;
+}
+
 /** The table of lines whose SHA-256 is `digest` (the caller computed it from these very lines). */
 export function memberTable(digest: string, lines: readonly string[]): MemberTable {
   let table = tables.get(digest);
@@ -155,6 +211,8 @@ export function memberTable(digest: string, lines: readonly string[]): MemberTab
     }
     if (tables.size >= KEPT) tables.delete(tables.keys().next().value!);
     tables.set(digest, table);
+    // These very lines are the table's from now on (parseReusingTables hands them out again).
+    if (!(table instanceof Error)) matched.set(lines, { digest, table });
   }
   if (table instanceof Error) throw table;
   return table;
