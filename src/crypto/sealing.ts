@@ -100,11 +100,43 @@ function wrap(dataKey: Buffer, context: string, { recipient, publicKey }: Recipi
     const wrapped = publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256', oaepLabel: rsaLabel(recipient, context) }, dataKey);
     return { alg, recipient, wrapped: wrapped.toString('base64') };
   }
-  const eph = generateKeyPairSync('x25519');
-  const ephemeral = eph.publicKey.export({ type: 'spki', format: 'der' });
-  const shared = diffieHellman({ privateKey: eph.privateKey, publicKey });
-  const wrapped = gcm(kek(shared, ephemeral, recipient), dataKey, Buffer.from(context, 'utf8'));
-  return { alg, recipient, ephemeral: ephemeral.toString('base64'), wrapped: wrapped.toString('base64') };
+  const eph = ephemeralFor(publicKey, recipient);
+  const wrapped = gcm(eph.kek, dataKey, Buffer.from(context, 'utf8'));
+  return { alg, recipient, ephemeral: eph.ephemeral, wrapped: wrapped.toString('base64') };
+}
+
+/**
+ * One ephemeral X25519 key per recipient key and label wraps the data keys of many boxes for a while, instead of one
+ * key pair and one ECDH per box (they were a tenth of a draw's CPU). Each box still has its own data key, wrapped under
+ * the key-encryption key with a fresh random IV and the box's context as associated data, so boxes stay independent;
+ * recipients open them exactly as before. What is given up is only that the ephemeral private key lives in this
+ * process's memory for the window — where the service's own sealing key, a recipient of every box, lives anyway.
+ * A window ends after EPHEMERAL_USES wraps (far below GCM's 2^32 random IVs per key) or EPHEMERAL_MS.
+ */
+const EPHEMERAL_USES = 4096;
+const EPHEMERAL_MS = 10 * 60_000;
+interface Ephemeral {
+  /** SPKI DER of the ephemeral public key, base64, as the wrapped key carries it. */
+  readonly ephemeral: string;
+  readonly kek: Buffer;
+  uses: number;
+  readonly until: number;
+}
+const ephemerals = new WeakMap<KeyObject, Map<string, Ephemeral>>();
+
+function ephemeralFor(publicKey: KeyObject, recipient: string): Ephemeral {
+  let byLabel = ephemerals.get(publicKey);
+  if (!byLabel) ephemerals.set(publicKey, (byLabel = new Map()));
+  let eph = byLabel.get(recipient);
+  if (!eph || eph.uses >= EPHEMERAL_USES || Date.now() >= eph.until) {
+    const pair = generateKeyPairSync('x25519');
+    const der = pair.publicKey.export({ type: 'spki', format: 'der' });
+    const shared = diffieHellman({ privateKey: pair.privateKey, publicKey });
+    eph = { ephemeral: der.toString('base64'), kek: kek(shared, der, recipient), uses: 0, until: Date.now() + EPHEMERAL_MS };
+    byLabel.set(recipient, eph);
+  }
+  eph.uses++;
+  return eph;
 }
 
 function unwrap(entry: WrappedKey, context: string, privateKey: KeyObject): Buffer {

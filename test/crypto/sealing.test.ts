@@ -183,3 +183,38 @@ describe('sealed result export', () => {
     expect(() => parseExport({ ...d, box: { ...box, keys: [{ recipient: 'x', wrapped: 'AA==', alg: 'X25519-HKDF-SHA256+A256GCM' }] } })).toThrow(/incomplete/);
   });
 });
+
+describe('one ephemeral key per recipient for a while', () => {
+  const x25519Key = (box: SealedBox) => box.keys.find((k) => k.recipient === 'service') as Extract<WrappedKey, { ephemeral: string }>;
+  const refused = /does not open/;
+
+  it('boxes sealed in turn share the ephemeral key, yet each has its own data key and opens only in its own context', () => {
+    const one = seal(plaintext, 'draw-1', [{ recipient: 'service', publicKey: service.publicKey }]);
+    const two = seal(plaintext, 'draw-2', [{ recipient: 'service', publicKey: service.publicKey }]);
+    expect(x25519Key(one).ephemeral).toBe(x25519Key(two).ephemeral);
+    expect(x25519Key(one).wrapped).not.toBe(x25519Key(two).wrapped);
+    expect(one.ciphertext).not.toBe(two.ciphertext);
+    expect(opens(one, 'draw-1', 'service', service.privateKey)).toEqual(plaintext);
+    expect(opens(two, 'draw-2', 'service', service.privateKey)).toEqual(plaintext);
+    // The second box's wrapped key put into the first: bound to its own context, it does not open there.
+    const swapped = withKey(one, 'service', () => x25519Key(two));
+    expect(() => opens(swapped, 'draw-1', 'service', service.privateKey)).toThrow(refused);
+    expect(() => opens(two, 'draw-1', 'service', service.privateKey)).toThrow(refused);
+  });
+
+  it('another recipient key, or another label for the same key, gets an ephemeral key of its own', () => {
+    const toService = seal(plaintext, 'draw-3', [{ recipient: 'service', publicKey: service.publicKey }]);
+    const toOther = seal(plaintext, 'draw-3', [{ recipient: 'service', publicKey: otherX25519.publicKey }]);
+    const relabelled = seal(plaintext, 'draw-3', [{ recipient: 'site-x', publicKey: service.publicKey }]);
+    const ephemeralOf = (box: SealedBox) => (box.keys[0] as Extract<WrappedKey, { ephemeral: string }>).ephemeral;
+    expect(new Set([ephemeralOf(toService), ephemeralOf(toOther), ephemeralOf(relabelled)]).size).toBe(3);
+    expect(opens(relabelled, 'draw-3', 'site-x', service.privateKey)).toEqual(plaintext);
+  });
+
+  it('is replaced after 4,096 wraps', () => {
+    const key = generateKeyPairSync('x25519');
+    const ephemerals = new Set<string>();
+    for (let i = 0; i < 4097; i++) ephemerals.add((seal(plaintext, `draw-${i}`, [{ recipient: 'service', publicKey: key.publicKey }]).keys[0] as Extract<WrappedKey, { ephemeral: string }>).ephemeral);
+    expect(ephemerals.size).toBe(2);
+  });
+});
