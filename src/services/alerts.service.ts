@@ -47,6 +47,7 @@ export class AlertsService {
   /** Draw id → its calls joined to experts, and how many records they were made from (more may arrive). */
   private readonly joined = new Map<string, { from: number; calls: AlertCall[]; unattributed: number }>();
   private indexed = 0;
+  private last: { key: string; answer: AlertsAnswer } | null = null;
   private readonly catchUp: () => Promise<void>;
 
   constructor(
@@ -59,11 +60,22 @@ export class AlertsService {
     this.catchUp = catchingUp(() => this.follow());
   }
 
-  /** The alerts as of `at` (ISO; default now), under the policy's thresholds. */
+  /**
+   * The alerts as of `at` (ISO; default now, to the minute: the windows are days long), under the policy's thresholds.
+   * The last answer is kept while the log has not grown: a year of draws takes a second or two of CPU to assess.
+   */
   async report(q: { readonly at?: string }): Promise<AlertsAnswer> {
-    const policy = alertsPolicy(this.policy);
-    const at = q.at === undefined ? this.now() : Date.parse(q.at);
+    const at = q.at === undefined ? Math.floor(this.now() / 60_000) * 60_000 : Date.parse(q.at);
     await this.catchUp();
+    const key = `${this.indexed}/${at}`;
+    if (this.last?.key === key) return this.last.answer;
+    const answer = await this.assess(at);
+    this.last = { key, answer };
+    return answer;
+  }
+
+  private async assess(at: number): Promise<AlertsAnswer> {
+    const policy = alertsPolicy(this.policy);
     // Every disclosed draw committed before `at`: the windows go by bid opening, which a draw precedes.
     const { draws: verified, unverified } = await this.fairness.disclosedDraws({ to: new Date(at).toISOString() });
     const draws: AlertDraw[] = [];
