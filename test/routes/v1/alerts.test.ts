@@ -4,99 +4,31 @@
 // acceptance, with exactly the numbers the records make; nobody else is named, no co-seating is raised (all five sit
 // on every panel, as chance says they must); a draw still sealed changes nothing; only supervisors and inspectors read
 // it, and no answer holds a name, phone or ID number.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TokenClaims } from '../../../src/auth/roles.js';
-import { generatePool, syntheticPersonal, syntheticUscc } from '../../../src/pool/generator.js';
+import { syntheticPersonal } from '../../../src/pool/generator.js';
 import { sidak } from '../../../src/verify/alerts.js';
 import { build, type Built } from '../../helper.js';
-import { sentMessages, tokenOf } from '../../helpers/calls.js';
+import { ALERTS_POLICY as POLICY, DECLINER as decliner, LATE, alertsHistory, alertsPolicyFile, alertsPool as pool, drawAndAnswer } from '../../helpers/alerts.js';
 
-const SPECIALTY = 'C990101';
-const pool = generatePool({ size: 5, seed: 'alerts-route', fixed: [{ code: SPECIALTY, members: 5 }] });
-const op: TokenClaims = { sub: 'op-wang', role: 'operator', iat: 0, exp: 0, sid: 'S-operator-session-00001' };
-const sup: TokenClaims = { sub: 'sup-li', role: 'supervisor', iat: 0, exp: 0, sid: 'S-supervisor-session-001' };
-const EARLY = syntheticUscc(9701);
-const LATE = syntheticUscc(9702);
-const AGENCY = syntheticUscc(9703);
 const AT = '2026-12-01T00:00:00%2B08:00';
-
-// Thresholds a handful of draws can reach (the defaults need a year of them), and a specialty of five that seats all
-// five every time (no alternates, no caps, no employer rule): the policy file of this centre.
-const POLICY = {
-  maxPerEmployerPerPanel: 5,
-  alternatesPerGroup: 0,
-  frequency: { maxDraws: 100, maxDrawsSameTenderer: 100 },
-  alerts: {
-    declineCluster: { alpha: 0.1, minDeclines: 2 },
-    coSeating: { alpha: 0.1, minTogether: 2 },
-    agencyRepeat: { alpha: 0.1, minSeated: 2 },
-    acceptanceDrop: { alpha: 0.1, periodDays: 10, baselineDays: 30, minDrop: 0.1, minCalls: 10 },
-  },
-};
 
 let clock = 0;
 let t: Built;
-let dir = '';
-let decliner = '';
-const early: string[] = [];
-const late: string[] = [];
-
-/** Registers, draws and calls a project opening at `opening`; `decline` declines its call, everyone else accepts. */
-async function drawAndAnswer(id: string, tenderer: string, opening: string, decline: (expertId: string) => boolean): Promise<string> {
-  clock = Date.parse(opening) - 4 * 3_600_000;
-  const reg = await t.app.inject({ method: 'POST', url: '/v1/projects', headers: t.auth('operator'), payload: { id, tenderer, agency: AGENCY, bidOpeningAt: opening, region: '330106', groups: [{ specialty: SPECIALTY, count: 5 }] } });
-  expect(reg.statusCode, reg.body).toBe(201);
-  const drawn = await t.app.inject({ method: 'POST', url: `/v1/projects/${id}/draw`, headers: t.auth('operator') });
-  expect(drawn.statusCode, drawn.body).toBe(201);
-  const drawId = drawn.json().drawId as string;
-  const { roster } = await t.ctx.roster.read(drawId);
-  expect(roster.calls).toHaveLength(5);
-  const expertOf = new Map(roster.calls.map((c) => [c.messageId, c.expertId]));
-  for (const m of (await sentMessages(t)).filter((x) => expertOf.has(x.messageId))) {
-    const answer = decline(expertOf.get(m.messageId)!) ? 'decline' : 'accept';
-    const res = await t.app.inject({ method: 'POST', url: `/v1/responses/${tokenOf(m.responseUrl!)}`, payload: { answer } });
-    expect(res.statusCode, res.body).toBe(200);
-  }
-  return drawId;
-}
-
-async function disclose(drawId: string, projectId: string, opening: string): Promise<void> {
-  clock = Date.parse(opening) + 5 * 60_000;
-  for (const who of [op, sup]) await t.ctx.roster.approveUnseal(drawId, projectId, opening, who);
-  await t.ctx.disclosure.disclose(drawId, op);
-}
+let policy: { file: string; remove: () => void } | null = null;
+let late: string[] = [];
 
 const get = (url: string, role: 'inspector' | 'supervisor' | 'operator' | 'pool-manager' | 'site' = 'supervisor', headers: Record<string, string> = {}) =>
   t.app.inject({ method: 'GET', url, headers: { ...t.auth(role), ...headers } });
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'expert-draw-alerts-'));
-  writeFileSync(join(dir, 'policy.json'), JSON.stringify(POLICY));
-  t = await build({ EXPERT_DRAW_POLICY_FILE: join(dir, 'policy.json') }, { now: () => clock });
+  policy = alertsPolicyFile();
+  t = await build({ EXPERT_DRAW_POLICY_FILE: policy.file }, { now: () => clock });
   expect(t.config.EXPERT_DRAW_STORE).toBe('sqlite');
-  await t.ctx.pool.import(pool.experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
-  decliner = pool.experts[2]!.id;
-  for (let i = 0; i < 4; i++) {
-    const opening = `2026-11-0${i + 2}T10:00:00+08:00`;
-    const id = `P-ALERT-E${i}`;
-    const drawId = await drawAndAnswer(id, EARLY, opening, () => false);
-    await disclose(drawId, id, opening);
-    early.push(drawId);
-  }
-  for (let i = 0; i < 4; i++) {
-    const opening = `2026-11-2${i + 5}T10:00:00+08:00`;
-    const id = `P-ALERT-L${i}`;
-    const drawId = await drawAndAnswer(id, LATE, opening, (e) => e === decliner);
-    await disclose(drawId, id, opening);
-    late.push(drawId);
-  }
+  ({ late } = await alertsHistory(t, (ms) => (clock = ms)));
 }, 180_000);
 afterAll(async () => {
   await t?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  policy?.remove();
 });
 
 describe('GET /v1/alerts', () => {
@@ -137,7 +69,7 @@ describe('GET /v1/alerts', () => {
   it('counts no draw still sealed, and ends its windows where asked', async () => {
     const before = (await get(`/v1/alerts?at=${AT}`)).json();
     const opening = '2026-11-29T10:00:00+08:00';
-    await drawAndAnswer('P-ALERT-SEALED', LATE, opening, (e) => e === decliner);
+    await drawAndAnswer(t, (ms) => (clock = ms), 'P-ALERT-SEALED', LATE, opening, (e) => e === decliner);
     clock = Date.parse('2026-11-30T12:00:00+08:00');
     const after = (await get(`/v1/alerts?at=${AT}`)).json();
     expect(after).toEqual(before);
