@@ -24,6 +24,7 @@ import projectRoutes from './routes/v1/projects.js';
 import drawRoutes from './routes/v1/draws.js';
 import logRoutes from './routes/v1/log.js';
 import fairnessRoutes from './routes/v1/fairness.js';
+import alertRoutes from './routes/v1/alerts.js';
 import sessionRoutes from './routes/v1/session.js';
 import userRoutes from './routes/v1/users.js';
 import checkinRoutes from './routes/v1/checkins.js';
@@ -92,6 +93,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(checkinRoutes, { prefix: '/v1' });
   await app.register(siteRoutes, { prefix: '/v1' });
   await app.register(recordRoutes, { prefix: '/v1' });
+  await app.register(alertRoutes, { prefix: '/v1' });
   return app;
 }
 

@@ -31,6 +31,7 @@ import { ListingService } from './services/listing.service.js';
 import { TimelineService } from './services/timeline.service.js';
 import { LogReader } from './services/log-reader.js';
 import { FairnessService } from './services/fairness.service.js';
+import { AlertsService } from './services/alerts.service.js';
 import { PerformanceService } from './services/performance.service.js';
 import { Readiness } from './services/readiness.js';
 import { ServiceMetrics } from './metrics/metrics.js';
@@ -145,6 +146,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const logReader = new LogReader(store, logIndex, () => auditLog.checkpoint());
   const fairness = new FairnessService(listings, disclosure, keys.logVerifier);
   const performance = new PerformanceService(store, auditLog, logIndex, draws, projects, roster, vault, policy, now);
+  const alerts = new AlertsService(store, fairness, vault, policy, now);
   const indexing = opts.index ? listings.sync().catch(() => undefined) : null;
   if (opts.schedule) {
     scheduler.start();
@@ -152,7 +154,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   }
   const stop = async () => void (await Promise.all([scheduler.stop(), calls.stop()]));
   return {
-    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, users, sessions, listings, timeline, logReader, fairness, performance, readiness, metrics, now },
+    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, users, sessions, listings, timeline, logReader, fairness, performance, alerts, readiness, metrics, now },
     listening(port) {
       if (defaultLinks) links.publicUrl = listenerUrl(config.EXPERT_DRAW_HOST, port);
       return links.publicUrl;

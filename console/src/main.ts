@@ -6,6 +6,7 @@ import { api, tokens, whenSessionEnds } from './api';
 import { h, show } from './dom';
 import { lang, setLang, t } from './i18n';
 import { boardView } from './views/board';
+import { alertsView } from './views/alerts';
 import { checkinView } from './views/checkin';
 import { inspectView } from './views/inspect';
 import { changePasswordView, loginView } from './views/login';
@@ -97,6 +98,9 @@ function render(): void {
       return;
     case 'inspect':
       if (allowed('draw.proof')) inspectView(main, decodeURIComponent(rest.join('/')));
+      return;
+    case 'alerts':
+      if (allowed('alert.read')) alertsView(main);
       return;
     default:
       show(main, h('p', { class: 'alert', role: 'alert' }, t('notFound')));

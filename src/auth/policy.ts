@@ -69,6 +69,11 @@ export const ACTIONS = {
   'record.read': { roles: ['operator', 'supervisor'], resource: 'draw', reach: 'any' },
   /** An expert's record over the draws disclosed so far. */
   'record.expert': { roles: ['pool-manager', 'supervisor'], resource: null, reach: 'any' },
+  /**
+   * Early-warning alerts (docs/alerts.md): the people who check the centre, who read the disclosed draws' panels,
+   * projects and records in the log already (log.read); every figure of an alert can be recomputed from that.
+   */
+  'alert.read': { roles: ['supervisor', 'inspector'], resource: null, reach: 'any' },
 } as const satisfies Record<string, ActionRule>;
 
 export type Action = keyof typeof ACTIONS;

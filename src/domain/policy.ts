@@ -57,6 +57,48 @@ export const RecordsPolicy = z
   .strict();
 export type RecordsPolicy = z.infer<typeof RecordsPolicy>;
 
+const alpha = (dflt: number) =>
+  z.number().gt(0).max(0.1).default(dflt).describe('Family-wise threshold: the chance that an honest history raises this alert for anybody at all');
+
+/** Monitoring and early warning (docs/alerts.md): each pattern's threshold and the least evidence it needs. */
+export const AlertsPolicy = z
+  .object({
+    windowDays: count(30, 3660).default(365).describe('Declines, co-seating and agency repeats read the disclosed draws whose bid opening is in this many days before now'),
+    declineCluster: z
+      .object({
+        alpha: alpha(0.001),
+        minDeclines: count(1, 1000).default(3).describe('Declines to one tenderer below this never raise an alert'),
+      })
+      .strict()
+      .prefault({}),
+    coSeating: z
+      .object({
+        alpha: alpha(0.001),
+        minTogether: count(2, 1000).default(3).describe('Panels shared fewer times than this never raise an alert'),
+      })
+      .strict()
+      .prefault({}),
+    agencyRepeat: z
+      .object({
+        alpha: alpha(0.001),
+        minSeated: count(1, 1000).default(3).describe('Seats on one agency\'s projects fewer than this never raise an alert'),
+      })
+      .strict()
+      .prefault({}),
+    acceptanceDrop: z
+      .object({
+        alpha: alpha(0.001),
+        periodDays: count(1, 365).default(30).describe('The latest period, in days before now'),
+        baselineDays: count(1, 3660).default(180).describe('The trailing baseline: this many days before the period'),
+        minDrop: z.number().min(0).max(1).default(0.05).describe('The least fall of the acceptance rate (0.05: five percentage points) that raises an alert'),
+        minCalls: count(1, 1_000_000).default(50).describe('The period and the baseline each need this many calls'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+export type AlertsPolicy = z.infer<typeof AlertsPolicy>;
+
 export const Policy = z
   .object({
     leadTimeMinutes: count(0, 2880).default(60).describe('Automatic draw this long before bid opening (开标前1小时)'),
@@ -78,6 +120,8 @@ export const Policy = z
     minimumAssurance: AssuranceMinimum.optional().describe('Lowest assurance every draw must reach (docs/draw-proof.md §11); absent: operator'),
     // No default either, for the same reason: absent, the records section's defaults apply (recordsPolicy()).
     records: RecordsPolicy.optional().describe('Performance records: late check-in, no-shows, the conduct list (docs/records.md)'),
+    // No default either: absent, the alerts section's defaults apply (alertsPolicy()).
+    alerts: AlertsPolicy.optional().describe('Monitoring and early warning: thresholds of the alerts (docs/alerts.md)'),
   })
   .strict()
   .refine((p) => p.leadTimeMinutes <= p.maxLeadTimeMinutes, {
@@ -99,6 +143,13 @@ const DEFAULT_RECORDS: RecordsPolicy = RecordsPolicy.parse({});
 /** The records section of a policy, its defaults where the file sets none. */
 export function recordsPolicy(policy: Policy): RecordsPolicy {
   return policy.records ?? DEFAULT_RECORDS;
+}
+
+const DEFAULT_ALERTS: AlertsPolicy = AlertsPolicy.parse({});
+
+/** The alerts section of a policy, its defaults where the file sets none. */
+export function alertsPolicy(policy: Policy): AlertsPolicy {
+  return policy.alerts ?? DEFAULT_ALERTS;
 }
 
 /** The assurance a project's draw must reach: the higher of the policy's minimum and the project's own request. */

@@ -35,6 +35,15 @@ export class FairnessService {
   ) {}
 
   async report(q: FairnessQuery): Promise<FairnessAnswer> {
+    const { draws, unverified } = await this.disclosedDraws(q);
+    return { ...assessFairness(draws, q.alpha), unverified };
+  }
+
+  /**
+   * The disclosed draws committed in [`from`, `to`) whose proof bundle verifies, each as fairness reads it (eligible
+   * and selected per group), and those that do not verify. The alerts read the same draws (alerts.service.ts).
+   */
+  async disclosedDraws(q: { readonly from?: string; readonly to?: string }): Promise<{ draws: FairnessDraw[]; unverified: string[] }> {
     const draws: FairnessDraw[] = [];
     const unverified: string[] = [];
     let after = null;
@@ -48,7 +57,7 @@ export class FairnessService {
       }
       after = page.next;
     } while (after !== null);
-    return { ...assessFairness(draws, q.alpha), unverified };
+    return { draws, unverified };
   }
 
   /** One disclosed draw as its proof bundle verifies, or null when it does not. */

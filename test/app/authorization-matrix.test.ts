@@ -88,6 +88,8 @@ const TABLE: Record<string, Row> = {
   'GET /v1/log/checkpoint': { any: ['inspector', 'supervisor'] },
   'GET /v1/fairness': { any: ['inspector', 'supervisor'] },
   'GET /v1/fairness/chart': { any: ['inspector', 'supervisor'] },
+  // Early-warning alerts (docs/alerts.md): the people who read the disclosed draws in the log already.
+  'GET /v1/alerts': { any: ['inspector', 'supervisor'] },
   'GET /v1/log/checkpoints': { any: ['inspector', 'supervisor'] },
   'GET /v1/log/checkpoints/{size}': { any: ['inspector', 'supervisor'] },
   'GET /v1/log/inclusion': { any: ['inspector', 'supervisor'] },
@@ -246,6 +248,8 @@ function requestFor(route: string, owner: Owner | null): { url: string; payload?
       return { url: '/v1/fairness' };
     case 'GET /v1/fairness/chart':
       return { url: '/v1/fairness/chart' };
+    case 'GET /v1/alerts':
+      return { url: '/v1/alerts' };
     case 'GET /v1/log/checkpoints':
       return { url: '/v1/log/checkpoints?limit=2' };
     case 'GET /v1/log/checkpoints/{size}':

@@ -392,6 +392,7 @@ const CASES: Record<string, RouteCase> = {
   },
   'GET /v1/log/checkpoint': { roles: LOG_READ, ok: () => ({ url: '/v1/log/checkpoint' }), errors: {} },
   'GET /v1/fairness': { roles: LOG_READ, ok: () => ({ url: '/v1/fairness' }), errors: { 400: { req: () => ({ url: '/v1/fairness?alpha=2' }), code: 'INVALID_INPUT' } } },
+  'GET /v1/alerts': { roles: LOG_READ, ok: () => ({ url: '/v1/alerts' }), errors: { 400: { req: () => ({ url: '/v1/alerts?at=yesterday' }), code: 'INVALID_INPUT' } } },
   'GET /v1/fairness/chart': { roles: LOG_READ, ok: () => ({ url: '/v1/fairness/chart' }), errors: { 400: { req: () => ({ url: '/v1/fairness/chart?from=yesterday' }), code: 'INVALID_INPUT' } } },
   'GET /v1/log/checkpoints': {
     roles: LOG_READ,

@@ -111,7 +111,7 @@ describe.skipIf(missing)('the inspector verifies a proof bundle in Chromium', ()
     await page.getByLabel('密码', { exact: true }).fill(inspector.password);
     await page.getByRole('button', { name: '登录' }).click();
     await page.waitForSelector('table.board');
-    expect(await page.getByRole('navigation').getByRole('link').allInnerTexts()).toEqual(['抽取看板', '核验证明']);
+    expect(await page.getByRole('navigation').getByRole('link').allInnerTexts()).toEqual(['抽取看板', '核验证明', '监测预警']);
     expect(scripts.some((s) => s.startsWith('proof-verifier-'))).toBe(false);
   });
 

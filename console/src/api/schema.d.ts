@@ -499,6 +499,386 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Early-warning alerts over the disclosed draws
+         * @description Declines clustered on a tenderer, pairs of experts seated together more often than chance, experts selected repeatedly for one agency, and a centre-wide drop in acceptance; each with the numbers that raised it and the policy’s threshold (docs/alerts.md). Only disclosed draws whose proof verifies count: a draw still sealed names nobody.
+         *
+         *     Access: `alert.read` — roles supervisor, inspector.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The time the windows end at (default now), with its offset */
+                    at?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The acceptance figures, whether or not they raised an alert */
+                            acceptance: {
+                                /** @description The baseline */
+                                baseline: {
+                                    /** @description Of them, accepted */
+                                    accepted: number;
+                                    /** @description Calls of disclosed draws whose bid opening falls in the period */
+                                    calls: number;
+                                    /** @description Start, ISO 8601 UTC (inclusive) */
+                                    from: string;
+                                    /** @description accepted ÷ calls (0 without calls) */
+                                    rate: number;
+                                    /** @description End, ISO 8601 UTC (exclusive) */
+                                    to: string;
+                                };
+                                /** @description The latest period */
+                                period: {
+                                    /** @description Of them, accepted */
+                                    accepted: number;
+                                    /** @description Calls of disclosed draws whose bid opening falls in the period */
+                                    calls: number;
+                                    /** @description Start, ISO 8601 UTC (inclusive) */
+                                    from: string;
+                                    /** @description accepted ÷ calls (0 without calls) */
+                                    rate: number;
+                                    /** @description End, ISO 8601 UTC (exclusive) */
+                                    to: string;
+                                };
+                                /** @description One-sided Fisher exact test of a lower acceptance in the period */
+                                pValue: number;
+                            };
+                            /** @description The alerts, most surprising first within each kind */
+                            alerts: ({
+                                /** @description That chance corrected for the number of tests (Šidák): 1 − (1 − p)^tests */
+                                adjusted: number;
+                                /** @description The policy’s threshold that `adjusted` fell below */
+                                alpha: number;
+                                /** @description The expert’s calls for this tenderer */
+                                calls: number;
+                                /** @description Of them, declined */
+                                declines: number;
+                                /** @description The disclosed draws that make up the observed count */
+                                draws: string[];
+                                /** @description Declines expected for the tenderer at the expert’s overall rate */
+                                expected: number;
+                                /** @description All the expert’s calls in the window */
+                                expertCalls: number;
+                                /** @description Of them, declined */
+                                expertDeclines: number;
+                                /** @description Pool id of an expert (never a name) */
+                                expertId: string;
+                                /**
+                                 * @description An expert’s declines concentrate on one tenderer
+                                 * @enum {string}
+                                 */
+                                kind: "decline-cluster";
+                                /** @description What the alert says, with its numbers, in the answer’s language */
+                                message: string;
+                                /** @description Chance of this or something more extreme if nothing were wrong */
+                                pValue: number;
+                                /** @description The tenderer (unified social credit code) */
+                                tenderer: string;
+                                /** @description Tests this kind of alert made over the window (what `adjusted` is corrected for) */
+                                tests: number;
+                            } | {
+                                /** @description That chance corrected for the number of tests (Šidák): 1 − (1 − p)^tests */
+                                adjusted: number;
+                                /** @description The policy’s threshold that `adjusted` fell below */
+                                alpha: number;
+                                /** @description The disclosed draws that make up the observed count */
+                                draws: string[];
+                                /** @description Expected of a random draw, from each draw’s eligible counts and seats */
+                                expected: number;
+                                /** @description The pair */
+                                experts: string[];
+                                /**
+                                 * @description Two experts sit on the same panel more often than chance
+                                 * @enum {string}
+                                 */
+                                kind: "co-seating";
+                                /** @description What the alert says, with its numbers, in the answer’s language */
+                                message: string;
+                                /** @description Chance of this or something more extreme if nothing were wrong */
+                                pValue: number;
+                                /** @description Tests this kind of alert made over the window (what `adjusted` is corrected for) */
+                                tests: number;
+                                /** @description Draws whose panel held both */
+                                together: number;
+                                /** @description Draws for which both were eligible */
+                                trials: number;
+                            } | {
+                                /** @description That chance corrected for the number of tests (Šidák): 1 − (1 − p)^tests */
+                                adjusted: number;
+                                /** @description The tendering agency (unified social credit code) */
+                                agency: string;
+                                /** @description The policy’s threshold that `adjusted` fell below */
+                                alpha: number;
+                                /** @description The disclosed draws that make up the observed count */
+                                draws: string[];
+                                /** @description Expected of a random draw: the sum of seats ÷ eligible over those groups */
+                                expected: number;
+                                /** @description Pool id of an expert (never a name) */
+                                expertId: string;
+                                /**
+                                 * @description An expert is selected for one agency’s projects more often than chance
+                                 * @enum {string}
+                                 */
+                                kind: "agency-repeat";
+                                /** @description What the alert says, with its numbers, in the answer’s language */
+                                message: string;
+                                /** @description Chance of this or something more extreme if nothing were wrong */
+                                pValue: number;
+                                /** @description Times selected for the agency’s projects */
+                                seated: number;
+                                /** @description Tests this kind of alert made over the window (what `adjusted` is corrected for) */
+                                tests: number;
+                                /** @description Groups of the agency’s draws for which the expert was eligible */
+                                trials: number;
+                            } | {
+                                /** @description That chance corrected for the number of tests (Šidák): 1 − (1 − p)^tests */
+                                adjusted: number;
+                                /** @description The policy’s threshold that `adjusted` fell below */
+                                alpha: number;
+                                /** @description The trailing baseline before it */
+                                baseline: {
+                                    /** @description Of them, accepted */
+                                    accepted: number;
+                                    /** @description Calls of disclosed draws whose bid opening falls in the period */
+                                    calls: number;
+                                    /** @description Start, ISO 8601 UTC (inclusive) */
+                                    from: string;
+                                    /** @description accepted ÷ calls (0 without calls) */
+                                    rate: number;
+                                    /** @description End, ISO 8601 UTC (exclusive) */
+                                    to: string;
+                                };
+                                /** @description baseline.rate − period.rate */
+                                drop: number;
+                                /**
+                                 * @description The centre’s acceptance of calls fell
+                                 * @enum {string}
+                                 */
+                                kind: "acceptance-drop";
+                                /** @description What the alert says, with its numbers, in the answer’s language */
+                                message: string;
+                                /** @description The latest period */
+                                period: {
+                                    /** @description Of them, accepted */
+                                    accepted: number;
+                                    /** @description Calls of disclosed draws whose bid opening falls in the period */
+                                    calls: number;
+                                    /** @description Start, ISO 8601 UTC (inclusive) */
+                                    from: string;
+                                    /** @description accepted ÷ calls (0 without calls) */
+                                    rate: number;
+                                    /** @description End, ISO 8601 UTC (exclusive) */
+                                    to: string;
+                                };
+                                /** @description Chance of this or something more extreme if nothing were wrong */
+                                pValue: number;
+                                /** @description Tests this kind of alert made over the window (what `adjusted` is corrected for) */
+                                tests: number;
+                            })[];
+                            /** @description The time the windows end at, ISO 8601 UTC */
+                            at: string;
+                            /** @description The `alerts` section of the policy in force (thresholds and windows) */
+                            policy: {
+                                [key: string]: unknown;
+                            };
+                            /** @description The tests each kind made */
+                            tests: {
+                                /** @description Expert–agency pairs tested */
+                                agencyRepeat: number;
+                                /** @description Pairs of experts tested */
+                                coSeating: number;
+                                /** @description Expert–tenderer pairs tested */
+                                declineCluster: number;
+                            };
+                            /** @description Call records left out because they did not match the expert at their rank (should be none) */
+                            unattributed: number;
+                            /** @description Disclosed draws left out because their proof did not verify (should be none) */
+                            unverified: string[];
+                            /** @description What declines, co-seating and agency repeats read */
+                            window: {
+                                /** @description Disclosed draws whose bid opening is in the window */
+                                draws: number;
+                                /** @description Start (inclusive) */
+                                from: string;
+                                /** @description End (exclusive) */
+                                to: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE" | "LOG_MISMATCH";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/checkins": {
         parameters: {
             query?: never;

@@ -19,6 +19,7 @@ import type { ListingService } from '../../services/listing.service.js';
 import type { TimelineService } from '../../services/timeline.service.js';
 import type { LogReader } from '../../services/log-reader.js';
 import type { FairnessService } from '../../services/fairness.service.js';
+import type { AlertsService } from '../../services/alerts.service.js';
 import type { Readiness } from '../../services/readiness.js';
 import type { PerformanceService } from '../../services/performance.service.js';
 import type { ServiceMetrics } from '../../metrics/metrics.js';
@@ -52,6 +53,8 @@ export interface AppContext {
   readonly fairness: FairnessService;
   /** Experts' performance records: entered conduct, a draw's records, an expert's record. */
   readonly performance: PerformanceService;
+  /** Early-warning alerts over the disclosed draws (docs/alerts.md). */
+  readonly alerts: AlertsService;
   /** Whether this instance may take traffic (GET /readyz). */
   readonly readiness: Readiness;
   /** Prometheus metrics, served on their own port (src/metrics/metrics-server.ts). */
