@@ -16,6 +16,7 @@ import { importRow, jsonValue, pool } from './messages/pool.js';
 import { project, projectState } from './messages/projects.js';
 import { certificate, site } from './messages/sites.js';
 import { records } from './messages/records.js';
+import { sanctions } from './messages/sanctions.js';
 
 export const CATALOGUE = {
   code: codes,
@@ -42,6 +43,7 @@ export const CATALOGUE = {
   field,
   console: consolePage,
   records,
+  sanctions,
 } as const satisfies Record<string, Record<string, Entry>>;
 
 type Catalogue = typeof CATALOGUE;

@@ -21,6 +21,7 @@ import type { LogReader } from '../../services/log-reader.js';
 import type { FairnessService } from '../../services/fairness.service.js';
 import type { Readiness } from '../../services/readiness.js';
 import type { PerformanceService } from '../../services/performance.service.js';
+import type { RulesService } from '../../services/rules.service.js';
 import type { ServiceMetrics } from '../../metrics/metrics.js';
 import type { Store } from '../../store/store.js';
 
@@ -52,6 +53,8 @@ export interface AppContext {
   readonly fairness: FairnessService;
   /** Experts' performance records: entered conduct, a draw's records, an expert's record. */
   readonly performance: PerformanceService;
+  /** Rules that turn disclosed records into consequences, and objections against them (docs/records.md). */
+  readonly rules: RulesService;
   /** Whether this instance may take traffic (GET /readyz). */
   readonly readiness: Readiness;
   /** Prometheus metrics, served on their own port (src/metrics/metrics-server.ts). */
