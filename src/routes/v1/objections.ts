@@ -8,7 +8,7 @@ import { ConsequenceId, ObjectionId } from '../../audit/entries.js';
 import { RuleConsequence, RuleMeasure } from '../../domain/policy.js';
 import { ExpertId } from '../../domain/primitives.js';
 import { negotiateLanguage } from '../../i18n/language.js';
-import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
+import { authOnlyErrorResponses, errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
 
 const Consequence = z
   .object({
@@ -69,11 +69,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
                 id: z.string().describe('Rule id, cited in the log'),
                 label: z.string().describe('What the rule says, in the answer’s language'),
                 withinDays: z.int().describe('The records that trigger it lie at most this many days apart'),
-                measure: RuleMeasure,
-                consequence: RuleConsequence,
+                measure: RuleMeasure.describe('What it measures: how many records, or a score with deductions'),
+                consequence: RuleConsequence.describe('What it does: suspend, blacklist or flag for review'),
               }),
             ).describe('Each applied on its own'),
           }),
+          // From the policy in memory: no store, no 503.
+          ...authOnlyErrorResponses(403),
         },
       },
     },
@@ -91,7 +93,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'The consequences in force across the pool',
         description: 'Suspensions, blacklists and review flags set by the rules that have not ended, oldest first.',
         tags: ['records'],
-        response: { 200: z.object({ consequences: z.array(Consequence).describe('In force, oldest first') }) },
+        response: { 200: z.object({ consequences: z.array(Consequence).describe('In force, oldest first') }), ...authOnlyErrorResponses(403, 503) },
       },
     },
     async (request) => ({ consequences: await rules.inForce(negotiateLanguage(request.headers['accept-language'])) }),
