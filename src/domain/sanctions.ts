@@ -128,20 +128,15 @@ export function strengthen(current: StatusState, want: StatusState | null): Stat
   return want;
 }
 
-/** A consequence as the lift and the objections read it. */
-export interface Imposed {
-  readonly set: StatusState | null;
-}
-
 /**
- * The status an expert returns to when a consequence that set `lifted` ends, given the others still in force (their
- * statuses) on `today`: the strongest of them still running, or active. Null: leave the status (it is not the one the
- * consequence set, so somebody changed it since).
+ * The status an expert returns to when consequences end, given those still in force (what each imposes) on `today`:
+ * the strongest of them still running, or active. Only where the status is still the one the rules last set (`owned`);
+ * null: leave it (somebody changed it since, or it stays as it is).
  */
-export function afterLift(current: StatusState, lifted: StatusState | null, others: readonly StatusState[], today: string): StatusState | null {
-  if (lifted === null || current.status !== lifted.status || current.suspendedUntil !== lifted.suspendedUntil) return null;
+export function afterLift(current: StatusState, owned: StatusState | null, remaining: readonly StatusState[], today: string): StatusState | null {
+  if (owned === null || current.status !== owned.status || current.suspendedUntil !== owned.suspendedUntil) return null;
   let best: StatusState = { status: 'active', suspendedUntil: null };
-  for (const o of others) {
+  for (const o of remaining) {
     if (o.status === 'suspended' && o.suspendedUntil !== null && o.suspendedUntil < today) continue;
     if (strengthen(best, o) !== null) best = o;
   }

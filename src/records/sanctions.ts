@@ -49,3 +49,9 @@ export const targetKey = (against: ObjectionRecord['against']) => ('record' in a
 /** The contexts reasons are sealed under. */
 export const objectionContext = (id: string) => `objections/reason/${id}`;
 export const decisionContext = (id: string) => `objections/decision/${id}`;
+
+/**
+ * Expert id → the status the rules last set. A lift puts the status back only while the expert still has this one:
+ * a status a pool manager set by hand since is theirs, and stays.
+ */
+export const ruleStatus = new RecordSet<StatusState>('rule-status', null);

@@ -17,7 +17,7 @@ import type { Lang } from '../i18n/language.js';
 import { msg } from '../i18n/message.js';
 import { entryType } from '../log/entry.js';
 import { recordSubject } from '../records/performance.js';
-import { consequences, decisionContext, objectionContext, objections, objectionTargets, targetKey, type ConsequenceRecord, type ObjectionRecord } from '../records/sanctions.js';
+import { consequences, decisionContext, objectionContext, objections, objectionTargets, ruleStatus, targetKey, type ConsequenceRecord, type ObjectionRecord } from '../records/sanctions.js';
 import { RecordConflictError, type RecordExpectation, type RecordWrite, type Store } from '../store/store.js';
 import { catchingUp } from './catch-up.js';
 import { Periodic } from './periodic.js';
@@ -188,6 +188,7 @@ export class RulesService {
   /** A rule's consequence: the status it sets (never weakening one the expert has), with the entry citing why. */
   private async apply(expertId: string, rule: SanctionRule, id: string, records: ConsequenceRecord['records'], today: string): Promise<void> {
     const imposes = imposed(rule.consequence, today);
+    const owned = await ruleStatus.read(this.store, expertId);
     await this.pool.statusWith(
       expertId,
       (current): StatusPlan => {
@@ -212,7 +213,13 @@ export class RulesService {
           type: 'rule.applied',
           payload: { consequenceId: id, expertId, ruleId: rule.id, kind: rule.consequence.kind, records: [...records], from: today, until: imposes?.status === 'suspended' ? imposes.suspendedUntil : null, changed: set !== null, by: RULES_BY },
         };
-        return { status: set, reason: `rule ${rule.id} (${id})`, entries: [entry], writes: (first) => [consequences.write(record(first))], expects: [consequences.expect(id, null)] };
+        return {
+          status: set,
+          reason: `rule ${rule.id} (${id})`,
+          entries: [entry],
+          writes: (first) => [consequences.write(record(first)), ...(set ? [ruleStatus.writeAt(expertId, set)] : [])],
+          expects: [consequences.expect(id, null), ruleStatus.expect(expertId, owned?.raw ?? null)],
+        };
       },
       RULES_BY,
     );
@@ -235,31 +242,26 @@ export class RulesService {
     const ending = raws.flatMap((r) => (r && r.value.state !== 'annulled' && (why !== 'expired' || r.value.state === 'in-force') ? [r] : []));
     if (ending.length === 0 && extra.entries.length === 0) return false;
     const endingIds = new Set(ending.map((r) => r.value.id));
-    const others = all.filter((c) => c.state === 'in-force' && !endingIds.has(c.id)).flatMap((c) => (c.imposes ? [c.imposes] : []));
+    const remaining = all.filter((c) => c.state === 'in-force' && !endingIds.has(c.id)).flatMap((c) => (c.imposes ? [c.imposes] : []));
+    const owned = await ruleStatus.read(this.store, expertId);
     const state = why === 'expired' ? 'expired' : 'annulled';
     const by = extra.by?.sub ?? RULES_BY;
     const done = await this.pool.statusWith(
       expertId,
       (current): StatusPlan => {
-        let status = statusOf(current);
-        let changed = false;
+        // Back to the strongest of what is still in force, only where the status is still the one the rules set.
+        const next = ending.some((r) => r.value.state === 'in-force') ? afterLift(statusOf(current), owned?.value ?? null, remaining, today) : null;
         const entries: Entry[] = [...extra.entries];
         for (const { value: c } of ending) {
-          // An expired one restores nothing it did not set; an annulled one may have ended (expired) already.
-          const next = c.state === 'in-force' ? afterLift(status, c.set, others, today) : null;
-          if (next) {
-            status = next;
-            changed = true;
-          }
           entries.push({ type: 'rule.lifted', payload: { consequenceId: c.id, expertId, ruleId: c.ruleId, why, ...(extra.objectionId ? { objectionId: extra.objectionId } : {}), changed: next !== null, by } });
         }
         const at = new Date(this.now()).toISOString();
         return {
-          status: changed ? status : null,
+          status: next,
           reason: why === 'expired' ? 'suspension by rule ended' : why === 'objection' ? `objection ${extra.objectionId} upheld` : 'record no longer stands',
           entries,
-          writes: () => [...ending.map(({ value: c }) => consequences.write({ ...c, state, endedAt: at, endedWhy: why })), ...extra.writes],
-          expects: [...ending.map(({ value: c, raw }) => consequences.expect(c.id, raw)), ...extra.expects],
+          writes: () => [...ending.map(({ value: c }) => consequences.write({ ...c, state, endedAt: at, endedWhy: why })), ...(next ? [ruleStatus.writeAt(expertId, next)] : []), ...extra.writes],
+          expects: [...ending.map(({ value: c, raw }) => consequences.expect(c.id, raw)), ruleStatus.expect(expertId, owned?.raw ?? null), ...extra.expects],
         };
       },
       by,

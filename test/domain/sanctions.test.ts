@@ -116,38 +116,61 @@ describe('sanction rules', () => {
     expect(suspensionLastDay('2026-01-01', 12)).toBe('2026-12-31');
   });
 
-  it('excludes the expert on exactly the days some consequence covers, as consequences fire and expire on random days', () => {
-    type Fired = { day: number; kind: 'suspend' | 'blacklist' | 'review'; months: number };
-    const fired = fc.array(fc.record({ day: fc.integer({ min: 0, max: 500 }), kind: fc.constantFrom('suspend', 'suspend', 'suspend', 'blacklist', 'review'), months: fc.integer({ min: 1, max: 8 }) }), { maxLength: 6 });
+  it('excludes the expert on exactly the days some consequence covers, as consequences fire, expire and are annulled on random days', () => {
+    type Fired = { day: number; kind: 'suspend' | 'blacklist' | 'review'; months: number; annulAfter: number | null };
+    const fired = fc.array(
+      fc.record({
+        day: fc.integer({ min: 0, max: 500 }),
+        kind: fc.constantFrom('suspend', 'suspend', 'suspend', 'blacklist', 'review'),
+        months: fc.integer({ min: 1, max: 8 }),
+        // An objection upheld this many days after it fired (null: never).
+        annulAfter: fc.option(fc.integer({ min: 0, max: 200 }), { freq: 2 }),
+      }),
+      { maxLength: 6 },
+    );
     fc.assert(
       fc.property(fired, (list: Fired[]) => {
         const date = (day: number) => addDays('2026-01-01', day);
         let status: StatusState = { status: 'active', suspendedUntil: null };
-        const inForce: Array<{ imposes: StatusState | null; set: StatusState | null }> = [];
+        /** The status the rules last set. */
+        let owned: StatusState | null = null;
+        const inForce: Array<{ f: Fired; imposes: StatusState | null }> = [];
+        const end = (i: number, today: string) => {
+          inForce.splice(i, 1);
+          const next = afterLift(status, owned, inForce.map((o) => o.imposes).filter((x): x is StatusState => x !== null), today);
+          if (next) status = owned = next;
+        };
         for (let day = 0; day <= 1000; day++) {
           const today = date(day);
-          // The day's pass: lift what ended yesterday, then apply what fires today.
+          // The day's pass: lift what ended yesterday, what an objection annulled today, then apply what fires today.
           for (let i = 0; i < inForce.length; i++) {
             const c = inForce[i]!;
-            if (c.imposes?.status !== 'suspended' || c.imposes.suspendedUntil! >= today) continue;
-            inForce.splice(i--, 1);
-            status = afterLift(status, c.set, inForce.map((o) => o.imposes).filter((x): x is StatusState => x !== null), today) ?? status;
+            if (c.imposes?.status === 'suspended' && c.imposes.suspendedUntil! < today) end(i--, today);
           }
+          for (let i = 0; i < inForce.length; i++) if (inForce[i]!.f.annulAfter !== null && inForce[i]!.f.day + inForce[i]!.f.annulAfter! === day) end(i--, today);
           for (const f of list.filter((x) => x.day === day)) {
             const imposes = imposed(f.kind === 'suspend' ? { kind: 'suspend', months: f.months } : { kind: f.kind }, today);
             const set = strengthen(status, imposes);
-            if (set) status = set;
-            inForce.push({ imposes, set });
+            if (set) status = owned = set;
+            inForce.push({ f, imposes });
+            // Annulled the day it fires: it never stood.
+            if (f.annulAfter === 0) end(inForce.length - 1, today);
           }
-          // By hand: excluded today when a blacklist has fired, or a suspension fired on or before today runs to today.
-          const byHandExcluded = list.some((f) => f.day <= day && (f.kind === 'blacklist' || (f.kind === 'suspend' && suspensionLastDay(date(f.day), f.months) >= today)));
+          // By hand: excluded today when a blacklist has fired, or a suspension fired on or before today runs to today,
+          // and no objection has annulled it by today.
+          const byHandExcluded = list.some(
+            (f) =>
+              f.day <= day &&
+              (f.annulAfter === null || f.day + f.annulAfter > day) &&
+              (f.kind === 'blacklist' || (f.kind === 'suspend' && suspensionLastDay(date(f.day), f.months) >= today)),
+          );
           const excluded = status.status === 'blacklisted' || (status.status === 'suspended' && (status.suspendedUntil === null || status.suspendedUntil >= today));
           expect(excluded, `day ${day}`).toBe(byHandExcluded);
           // Expiry lifts: a suspension that ended is never the status the next morning.
           if (status.status === 'suspended') expect(status.suspendedUntil! >= today).toBe(true);
         }
       }),
-      { numRuns: 60 },
+      { numRuns: 80 },
     );
   });
 
