@@ -2656,10 +2656,12 @@ export interface paths {
                                     seat: number;
                                     /** @description Calls: seconds from the call to its answer or timeout */
                                     seconds?: number;
-                                    /** @description Entered: false once a later record corrects it (and always for a withdrawal) */
+                                    /** @description Entered: false once a later record corrects it or an objection withdraws it (and always for a withdrawal) */
                                     standing?: boolean;
                                     /** @description When it was logged, ISO 8601 */
                                     time: string;
+                                    /** @description The upheld objection that withdrew this record: it counts no more */
+                                    withdrawnBy?: string;
                                 }[];
                                 /** @description Seat within the group */
                                 seat: number;
@@ -6002,10 +6004,12 @@ export interface paths {
                                     seat: number;
                                     /** @description Calls: seconds from the call to its answer or timeout */
                                     seconds?: number;
-                                    /** @description Entered: false once a later record corrects it (and always for a withdrawal) */
+                                    /** @description Entered: false once a later record corrects it or an objection withdraws it (and always for a withdrawal) */
                                     standing?: boolean;
                                     /** @description When it was logged, ISO 8601 */
                                     time: string;
+                                    /** @description The upheld objection that withdrew this record: it counts no more */
+                                    withdrawnBy?: string;
                                 }[];
                             }[];
                             /** @description The expert */

@@ -118,6 +118,8 @@ describe('rules and objections over HTTP', () => {
     const { consequences } = await consequencesOf(expert);
     const suspension = consequences.find((c) => c.ruleId === 'NO_SHOW_TWICE')!;
     const record = suspension.records[1]!.index;
+    const recordOf = async () => (await t.app.inject({ method: 'GET', url: `/v1/experts/${expert}/record`, headers: t.auth('pool-manager') })).json();
+    expect((await recordOf()).tally.noShows).toBe(2);
     const size = await t.ctx.store.logSize();
     const lodged = await lodge(expert, { record });
     expect(lodged.statusCode, lodged.body).toBe(201);
@@ -139,6 +141,11 @@ describe('rules and objections over HTTP', () => {
     // The record is still in the log as it was; the record stands no more, and the rule does not fire again.
     expect((await t.ctx.auditLog.entry(record)).toString()).toContain('"record.no-show"');
     expect(t.ctx.pool.get(expert).status).toBe('active');
+    // The expert's record shows it withdrawn, and counts it no more.
+    const shown = await recordOf();
+    expect(shown.tally.noShows).toBe(1);
+    const withdrawn = (shown.draws as Array<{ records: Array<{ index: number; withdrawnBy?: string }> }>).flatMap((d) => d.records).find((r) => r.index === record);
+    expect(withdrawn).toMatchObject({ kind: 'no-show', withdrawnBy: lodged.json().id });
     expect(await t.ctx.rules.tick()).toEqual({ applied: 0, lifted: 0 });
     const after = await consequencesOf(expert);
     expect(after.consequences.find((c) => c.id === suspension.id)).toMatchObject({ state: 'annulled', endedWhy: 'objection' });
