@@ -131,9 +131,12 @@ export class RulesService {
     let lifted = 0;
     const experts = [...this.dirty];
     this.dirty.clear();
+    // The consequences read once for the pass, by expert (an expert's own are read again only after a change).
+    const byExpert = new Map<string, ConsequenceRecord[]>();
+    if (experts.length > 0) for (const { value } of await this.consequenceList()) (byExpert.get(value.expertId) ?? byExpert.set(value.expertId, []).get(value.expertId)!).push(value);
     for (const expertId of experts) {
       try {
-        const r = await this.evaluate(expertId, today);
+        const r = await this.evaluate(expertId, today, byExpert.get(expertId) ?? []);
         applied += r.applied;
         lifted += r.lifted;
       } catch (err) {
@@ -155,12 +158,12 @@ export class RulesService {
   }
 
   /** One expert's records against the rules: what no longer stands is lifted, what newly fires is applied. */
-  private async evaluate(expertId: string, today: string): Promise<{ applied: number; lifted: number }> {
+  private async evaluate(expertId: string, today: string, known: ConsequenceRecord[]): Promise<{ applied: number; lifted: number }> {
     if (this.pool.expert(expertId) === undefined) return { applied: 0, lifted: 0 };
     const mine = this.attributable(expertId);
     const standing = new Set(mine.map((r) => r.index));
     let lifted = 0;
-    let existing = await this.consequencesOf(expertId);
+    let existing = known;
     // A consequence resting on a record that no longer stands (corrected, withdrawn) is lifted.
     const fallen = existing.filter((c) => c.state === 'in-force' && c.records.some((r) => !standing.has(r.index)));
     if (fallen.length > 0 && (await this.end(expertId, fallen.map((c) => c.id), 'record-corrected', today))) {
