@@ -20,6 +20,10 @@ export const ACTION_ROLES = {
   'pool.read': ['pool-manager', 'admin'],
   'pool.write': ['pool-manager', 'admin'],
   'draw.proof': ['inspector', 'supervisor', 'operator'],
+  // An expert's record, consequences and objections (docs/records.md).
+  'consequence.read': ['pool-manager', 'supervisor'],
+  'objection.lodge': ['pool-manager'],
+  'objection.decide': ['pool-manager'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type ConsoleAction = keyof typeof ACTION_ROLES;
@@ -34,4 +38,5 @@ export const SCREENS = [
   { route: 'unseal', action: 'draw.unseal', label: 'navUnseal' },
   { route: 'pool', action: 'pool.read', label: 'navPool' },
   { route: 'inspect', action: 'draw.proof', label: 'navInspect' },
+  { route: 'records', action: 'consequence.read', label: 'navRecords' },
 ] as const satisfies readonly { route: string; action: ConsoleAction; label: string }[];
