@@ -172,8 +172,9 @@ describe.skipIf(missing)('one whole day of the console in Chromium', () => {
         expect(await labelProblems(p), `${role} ${name}`).toEqual([]);
       }
     }
-    // The pool desk's other screens.
+    // The pool desk's other screens (the pool manager's last screen above is the records screen).
     const desk = page('pool-manager');
+    await nav(desk, '专家库');
     for (const name of ['导入', '单位', '专家']) {
       await desk.getByRole('navigation', { name: '专家库管理' }).getByRole('link', { name, exact: true }).click();
       await desk.locator('main h2, main h1').first().waitFor();
