@@ -30,6 +30,7 @@ import userRoutes from './routes/v1/users.js';
 import checkinRoutes from './routes/v1/checkins.js';
 import siteRoutes from './routes/v1/sites.js';
 import recordRoutes from './routes/v1/records.js';
+import objectionRoutes from './routes/v1/objections.js';
 import responseRoutes from './routes/v1/responses.js';
 import answerRoutes, { answerAssets } from './routes/answer.js';
 import consoleRoutes from './routes/console.js';
@@ -94,6 +95,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(siteRoutes, { prefix: '/v1' });
   await app.register(recordRoutes, { prefix: '/v1' });
   await app.register(alertRoutes, { prefix: '/v1' });
+  await app.register(objectionRoutes, { prefix: '/v1' });
   return app;
 }
 

@@ -33,6 +33,7 @@ import { LogReader } from './services/log-reader.js';
 import { FairnessService } from './services/fairness.service.js';
 import { AlertsService } from './services/alerts.service.js';
 import { PerformanceService } from './services/performance.service.js';
+import { RulesService } from './services/rules.service.js';
 import { Readiness } from './services/readiness.js';
 import { ServiceMetrics } from './metrics/metrics.js';
 import { openStore } from './store/open-store.js';
@@ -147,14 +148,16 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const fairness = new FairnessService(listings, disclosure, keys.logVerifier);
   const performance = new PerformanceService(store, auditLog, logIndex, draws, projects, roster, vault, policy, now);
   const alerts = new AlertsService(store, fairness, vault, policy, now);
+  const rules = new RulesService(store, auditLog, pool, vault, policy, config.EXPERT_DRAW_TIME_ZONE, now, (err) => console.error(`rules: ${err instanceof Error ? err.message : String(err)}`));
   const indexing = opts.index ? listings.sync().catch(() => undefined) : null;
   if (opts.schedule) {
     scheduler.start();
     calls.start();
+    rules.start();
   }
-  const stop = async () => void (await Promise.all([scheduler.stop(), calls.stop()]));
+  const stop = async () => void (await Promise.all([scheduler.stop(), calls.stop(), rules.stop()]));
   return {
-    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, users, sessions, listings, timeline, logReader, fairness, performance, alerts, readiness, metrics, now },
+    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, users, sessions, listings, timeline, logReader, fairness, performance, alerts, rules, readiness, metrics, now },
     listening(port) {
       if (defaultLinks) links.publicUrl = listenerUrl(config.EXPERT_DRAW_HOST, port);
       return links.publicUrl;

@@ -21,6 +21,10 @@ export const ACTION_ROLES = {
   'pool.write': ['pool-manager', 'admin'],
   'draw.proof': ['inspector', 'supervisor', 'operator'],
   'alert.read': ['supervisor', 'inspector'],
+  // An expert's record, consequences and objections (docs/records.md).
+  'consequence.read': ['pool-manager', 'supervisor'],
+  'objection.lodge': ['pool-manager'],
+  'objection.decide': ['pool-manager'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type ConsoleAction = keyof typeof ACTION_ROLES;
@@ -36,4 +40,5 @@ export const SCREENS = [
   { route: 'pool', action: 'pool.read', label: 'navPool' },
   { route: 'inspect', action: 'draw.proof', label: 'navInspect' },
   { route: 'alerts', action: 'alert.read', label: 'navAlerts' },
+  { route: 'records', action: 'consequence.read', label: 'navRecords' },
 ] as const satisfies readonly { route: string; action: ConsoleAction; label: string }[];

@@ -11,6 +11,7 @@ import { checkinView } from './views/checkin';
 import { inspectView } from './views/inspect';
 import { changePasswordView, loginView } from './views/login';
 import { poolView } from './views/pool';
+import { recordsView } from './views/records';
 import { registerView } from './views/register';
 import { timelineView } from './views/timeline';
 import { unsealListView, unsealView } from './views/unseal';
@@ -95,6 +96,9 @@ function render(): void {
       return;
     case 'pool':
       if (allowed('pool.read')) poolView(main, role, rest);
+      return;
+    case 'records':
+      if (allowed('consequence.read')) recordsView(main, { lodge: may(role, 'objection.lodge'), decide: may(role, 'objection.decide') }, decodeURIComponent(rest.join('/')));
       return;
     case 'inspect':
       if (allowed('draw.proof')) inspectView(main, decodeURIComponent(rest.join('/')));

@@ -31,6 +31,8 @@ const checkinChange = callChange.extend({ terminal: z.string().describe('Check-i
  * draw id and the expert id under a key of the service's own, so nothing links two draws' records before disclosure.
  */
 export const RecordId = z.string().regex(/^R-[0-9a-f-]{36}$/).describe('Id of an entered record (R- and a UUID)');
+export const ConsequenceId = z.string().regex(/^C-[0-9a-f]{32}$/).describe('Id of a rule\'s consequence (C- and 32 hex digits of its rule, expert and records)');
+export const ObjectionId = z.string().regex(/^O-[0-9a-f-]{36}$/).describe('Id of an objection (O- and a UUID)');
 const recordSeat = {
   drawId: z.string(),
   projectId: z.string(),
@@ -127,6 +129,44 @@ export const ENTRIES = {
       role: z.string(),
     })
     .strict(),
+  // Rules and consequences, objections (docs/records.md): a rule's consequence in the commit of the status it sets.
+  'rule.applied': z
+    .object({
+      consequenceId: ConsequenceId,
+      expertId: z.string(),
+      ruleId: z.string().describe('The policy rule that fired'),
+      kind: z.enum(['suspend', 'blacklist', 'review']),
+      records: z.array(z.object({ index: z.int().describe('Log index of a record that triggered it'), drawId: z.string() }).strict()).min(1).describe('The records that triggered it (disclosed draws only)'),
+      from: z.string().describe('The day it took effect (local date)'),
+      until: z.string().nullable().describe('Suspensions: the last day; null otherwise'),
+      changed: z.boolean().describe('Whether it changed the pool status (an expert already suspended longer, blacklisted or retired is left as they are)'),
+      by,
+    })
+    .strict(),
+  'rule.lifted': z
+    .object({
+      consequenceId: ConsequenceId,
+      expertId: z.string(),
+      ruleId: z.string(),
+      why: z.enum(['expired', 'objection', 'record-corrected']).describe('Its time ran out, an objection was upheld, or a record it rests on no longer stands'),
+      objectionId: ObjectionId.optional(),
+      changed: z.boolean().describe('Whether the pool status went back (not when somebody changed it since)'),
+      by,
+    })
+    .strict(),
+  /** An upheld objection's correction of an automatic or entered record: the record stands no longer; nothing is overwritten. */
+  'record.withdrawn': z.object({ ...recordSeat, withdraws: z.int().describe('Log index of the record withdrawn'), objectionId: ObjectionId, by }).strict(),
+  'objection.lodged': z
+    .object({
+      objectionId: ObjectionId,
+      expertId: z.string(),
+      against: z.union([z.object({ record: z.int() }).strict(), z.object({ consequence: ConsequenceId }).strict()]).describe('A record (log index) or a consequence'),
+      reason: z.string().describe('What the expert says, sealed by the service (it may name people)'),
+      by,
+      role: z.string(),
+    })
+    .strict(),
+  'objection.decided': z.object({ objectionId: ObjectionId, expertId: z.string(), upheld: z.boolean(), reason: z.string().describe('Why, sealed by the service'), by, role: z.string() }).strict(),
 } as const satisfies Record<string, z.ZodType>;
 
 export type EntryType = keyof typeof ENTRIES;

@@ -74,6 +74,7 @@ export const TIMELINE: { readonly [T in EntryType]?: Row<Payload<T>> } = {
   'record.checkin': { ...byProjectAndDraw, story: (p) => [{ ...seat(p), detail: { outcome: p.outcome, minutesAfterOpening: p.minutesAfterOpening, replaced: p.replaced } }] },
   'record.no-show': { ...byProjectAndDraw, story: (p) => [{ ...seat(p), detail: { dueAt: p.dueAt } }] },
   'record.entered': { ...byProjectAndDraw, story: (p) => [{ ...seat(p), detail: { recordId: p.recordId, code: p.code, corrects: p.corrects, role: p.role } }] },
+  'record.withdrawn': { ...byProjectAndDraw, story: (p) => [{ ...seat(p), detail: { withdraws: p.withdraws, objectionId: p.objectionId } }] },
 };
 
 /** Catalogue types that concern no project: the pool, the remote sites, staff accounts and their login sessions. */
@@ -98,6 +99,11 @@ export const NOT_ABOUT_A_PROJECT: readonly EntryType[] = [
   'session.opened',
   'session.refreshed',
   'session.ended',
+  // Rules' consequences and objections name the expert (after disclosure): the expert's story, not a project's.
+  'rule.applied',
+  'rule.lifted',
+  'objection.lodged',
+  'objection.decided',
 ];
 
 /** The row of an entry type, as the readers see it (the payload as parsed from the entry's JSON). */

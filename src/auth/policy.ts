@@ -74,6 +74,13 @@ export const ACTIONS = {
    * projects and records in the log already (log.read); every figure of an alert can be recomputed from that.
    */
   'alert.read': { roles: ['supervisor', 'inspector'], resource: null, reach: 'any' },
+  /** The rules that turn records into consequences (the policy: no expert in it). */
+  'rules.read': { roles: ['pool-manager', 'supervisor', 'inspector'], resource: null, reach: 'any' },
+  /** Consequences in force and an expert's consequences and objections. */
+  'consequence.read': { roles: ['pool-manager', 'supervisor'], resource: null, reach: 'any' },
+  /** An objection lodged on an expert's behalf, and its decision: a pool manager, logged in. */
+  'objection.lodge': { roles: ['pool-manager'], resource: null, reach: 'any', people: true },
+  'objection.decide': { roles: ['pool-manager'], resource: null, reach: 'any', people: true },
 } as const satisfies Record<string, ActionRule>;
 
 export type Action = keyof typeof ACTIONS;

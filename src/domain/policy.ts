@@ -98,6 +98,96 @@ export const AlertsPolicy = z
   })
   .strict();
 export type AlertsPolicy = z.infer<typeof AlertsPolicy>;
+/** The automatic records a sanction rule can count (docs/records.md "Rules and consequences"), besides conduct codes. */
+export const AUTOMATIC_CODES = ['no-show', 'timeout', 'decline', 'late', 'refused'] as const;
+const RuleCode = z.string().regex(/^([a-z]+(-[a-z]+)*|[A-Z][A-Z0-9_]{1,39})$/).describe('A record code: no-show, timeout, decline, late, refused, or a conduct code of the records section');
+
+/** What a rule measures over an expert's records in its window: how many, or a score with deductions. */
+export const RuleMeasure = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('count').describe('Fires when at least `atLeast` records of these codes fall within the window'),
+      codes: z.array(RuleCode).min(1).max(50).describe('The record codes counted'),
+      atLeast: count(1, 100).describe('How many records trigger the rule'),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('score').describe('A score that starts at `start` and loses each record\'s deduction; fires when it falls below `below` within the window'),
+      start: count(1, 1000).describe('The score without records (e.g. 100)'),
+      below: count(0, 1000).describe('The rule fires when the score falls below this line (e.g. 60)'),
+      deductions: z.record(RuleCode, count(1, 1000)).describe('Points each record code deducts'),
+    })
+    .strict()
+    .refine((m) => m.below <= m.start, { message: 'below cannot exceed start' }),
+]);
+export type RuleMeasure = z.infer<typeof RuleMeasure>;
+
+export const RuleConsequence = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('suspend').describe('Suspend the expert from draws'), months: count(1, 120).describe('For this many months from the day the rule fires') }).strict(),
+  z.object({ kind: z.literal('blacklist').describe('Blacklist the expert (黑名单): no end') }).strict(),
+  z.object({ kind: z.literal('review').describe('Flag the expert for a pool manager\'s review: the status is not changed') }).strict(),
+]);
+export type RuleConsequence = z.infer<typeof RuleConsequence>;
+
+/** One rule that turns records into a consequence (docs/records.md "Rules and consequences"). */
+export const SanctionRule = z
+  .object({
+    id: z.string().regex(/^[A-Z][A-Z0-9_]{1,39}$/).describe('Stable rule id, upper case (cited in the log)'),
+    zh: z.string().min(1).max(120).describe('What the rule says, in Chinese'),
+    en: z.string().min(1).max(160).describe('What the rule says, in English'),
+    withinDays: count(1, 3660).describe('The records that trigger it lie at most this many days apart'),
+    measure: RuleMeasure,
+    consequence: RuleConsequence,
+  })
+  .strict();
+export type SanctionRule = z.infer<typeof SanctionRule>;
+
+/** The rules a centre gets when its policy file sets none. */
+export const DEFAULT_RULES: readonly SanctionRule[] = [
+  {
+    id: 'NO_SHOW_TWICE',
+    zh: '12个月内两次接受通知后未到场，暂停抽取6个月',
+    en: 'Two no-shows within 12 months: suspended for 6 months',
+    withinDays: 365,
+    measure: { kind: 'count', codes: ['no-show'], atLeast: 2 },
+    consequence: { kind: 'suspend', months: 6 },
+  },
+  {
+    id: 'SERIOUS_MISCONDUCT',
+    zh: '接受当事人授意或泄露评标情况，列入黑名单',
+    en: 'Took instructions from a party or disclosed the evaluation: blacklisted',
+    withinDays: 3660,
+    measure: { kind: 'count', codes: ['TOOK_INSTRUCTIONS', 'DISCLOSED_INFORMATION'], atLeast: 1 },
+    consequence: { kind: 'blacklist' },
+  },
+  {
+    id: 'LOW_ANNUAL_SCORE',
+    zh: '12个月内考核分低于60分（满分100），提交复核',
+    en: 'Score below 60 of 100 within 12 months: review',
+    withinDays: 365,
+    measure: {
+      kind: 'score',
+      start: 100,
+      below: 60,
+      deductions: { 'no-show': 20, timeout: 5, decline: 2, late: 5, LEFT_EARLY: 20, REFUSED_TO_SIGN: 20, UNFAIR_SCORING: 30, CARELESS_SCORING: 15, LATE_CONFLICT_DISCLOSURE: 30 },
+    },
+    consequence: { kind: 'review' },
+  },
+];
+
+/** Sanctions (docs/records.md "Rules and consequences"): the rules that turn an expert's records into consequences. */
+export const SanctionsPolicy = z
+  .object({
+    rules: z
+      .array(SanctionRule)
+      .max(50)
+      .default(() => DEFAULT_RULES.map((r) => structuredClone(r) as SanctionRule))
+      .refine((list) => new Set(list.map((r) => r.id)).size === list.length, { message: 'rule ids must be unique' })
+      .describe('The rules, each applied on its own'),
+  })
+  .strict();
+export type SanctionsPolicy = z.infer<typeof SanctionsPolicy>;
 
 export const Policy = z
   .object({
@@ -122,6 +212,8 @@ export const Policy = z
     records: RecordsPolicy.optional().describe('Performance records: late check-in, no-shows, the conduct list (docs/records.md)'),
     // No default either: absent, the alerts section's defaults apply (alertsPolicy()).
     alerts: AlertsPolicy.optional().describe('Monitoring and early warning: thresholds of the alerts (docs/alerts.md)'),
+    // No default either: absent, the default rules apply (sanctionsPolicy()) and the policy hashes as before.
+    sanctions: SanctionsPolicy.optional().describe('Rules that turn records into consequences (docs/records.md)'),
   })
   .strict()
   .refine((p) => p.leadTimeMinutes <= p.maxLeadTimeMinutes, {
@@ -131,14 +223,28 @@ export const Policy = z
   .refine((p) => p.minExpertShareNum <= p.minExpertShareDen, {
     message: 'the expert share cannot exceed 1',
     path: ['minExpertShareNum'],
+  })
+  .superRefine((p, ctx) => {
+    // A rule may count only codes that exist: the automatic ones and the conduct list of the records section.
+    const known = new Set<string>([...AUTOMATIC_CODES, ...(p.records ?? DEFAULT_RECORDS).conduct.map((c) => c.code)]);
+    (p.sanctions?.rules ?? []).forEach((r, i) => {
+      const codes = r.measure.kind === 'count' ? r.measure.codes : Object.keys(r.measure.deductions);
+      for (const code of codes) if (!known.has(code)) ctx.addIssue({ code: 'custom', message: `unknown record code ${code}`, path: ['sanctions', 'rules', i, 'measure'] });
+    });
   });
 
 export type Policy = z.infer<typeof Policy>;
 export type PolicyInput = z.input<typeof Policy>;
 
-export const DEFAULT_POLICY: Policy = Policy.parse({});
-
 const DEFAULT_RECORDS: RecordsPolicy = RecordsPolicy.parse({});
+
+export const DEFAULT_POLICY: Policy = Policy.parse({});
+const DEFAULT_SANCTIONS: SanctionsPolicy = SanctionsPolicy.parse({});
+
+/** The sanction rules of a policy, the default rules where the file sets none. */
+export function sanctionsPolicy(policy: Policy): SanctionsPolicy {
+  return policy.sanctions ?? DEFAULT_SANCTIONS;
+}
 
 /** The records section of a policy, its defaults where the file sets none. */
 export function recordsPolicy(policy: Policy): RecordsPolicy {

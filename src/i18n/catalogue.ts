@@ -17,6 +17,7 @@ import { project, projectState } from './messages/projects.js';
 import { certificate, site } from './messages/sites.js';
 import { records } from './messages/records.js';
 import { alerts } from './messages/alerts.js';
+import { sanctions } from './messages/sanctions.js';
 
 export const CATALOGUE = {
   code: codes,
@@ -44,6 +45,7 @@ export const CATALOGUE = {
   console: consolePage,
   records,
   alerts,
+  sanctions,
 } as const satisfies Record<string, Record<string, Entry>>;
 
 type Catalogue = typeof CATALOGUE;

@@ -26,6 +26,8 @@ import { runs } from './timeline.service.js';
 const CHUNK = 2000;
 const REVEAL = 'draw.reveal';
 const RECORD_TYPES = new Set(['record.call', 'record.checkin', 'record.no-show', 'record.entered']);
+/** An upheld objection's withdrawal of a record (src/services/rules.service.ts): read with the records, shown on them. */
+const WITHDRAWN = 'record.withdrawn';
 
 /** One record as the API shows it: by seat and rank, never the expert. */
 export interface RecordView {
@@ -48,8 +50,10 @@ export interface RecordView {
   readonly corrects?: string | null;
   readonly by?: string;
   readonly role?: string;
-  /** Entered records: false once a later record corrects it. */
+  /** Entered records: false once a later record corrects it (or an objection withdraws it). */
   readonly standing?: boolean;
+  /** The upheld objection that withdrew this record (docs/records.md "Objections"): it counts no more. */
+  readonly withdrawnBy?: string;
 }
 
 /** What staff enter: a new record of a seat, or a correction of an earlier one (code null: withdrawn). */
@@ -164,7 +168,8 @@ export class PerformanceService {
       const mine = (await this.recordsOf(projectId, drawId)).filter((r) => r.payload.subject === subject);
       if (mine.length > 0) out.push({ drawId, projectId, records: this.views(mine, lang) });
     }
-    const all = out.flatMap((d) => d.records);
+    // Records withdrawn by an upheld objection are shown, marked, and counted no more.
+    const all = out.flatMap((d) => d.records).filter((r) => r.withdrawnBy === undefined);
     const automatic = all.filter((r) => r.kind !== 'entered').map((r) => ({ kind: r.kind, outcome: r.outcome, replaced: r.replaced ?? null }) as CountedRecord);
     const counts = new Map<string, number>();
     for (const r of all) if (r.kind === 'entered' && r.standing && r.code) counts.set(r.code, (counts.get(r.code) ?? 0) + 1);
@@ -180,7 +185,7 @@ export class PerformanceService {
     for (const [start, end] of runs(this.logIndex.of(projectId))) {
       (await this.store.readEntries(start, end)).forEach((bytes, i) => {
         const type = entryType(bytes);
-        if (type === null || !RECORD_TYPES.has(type)) return;
+        if (type === null || (!RECORD_TYPES.has(type) && type !== WITHDRAWN)) return;
         const e = JSON.parse(bytes.toString('utf8')) as { time: string; payload: RawRecord['payload'] };
         if (e.payload.drawId === drawId) out.push({ index: start + i, time: e.time, type, payload: e.payload });
       });
@@ -188,11 +193,14 @@ export class PerformanceService {
     return out;
   }
 
-  private views(records: readonly RawRecord[], lang: Lang): RecordView[] {
+  private views(raw: readonly RawRecord[], lang: Lang): RecordView[] {
+    const withdrawn = new Map(raw.flatMap((r) => (r.type === WITHDRAWN ? [[r.payload.withdraws as number, r.payload.objectionId as string] as const] : [])));
+    const records = raw.filter((r) => r.type !== WITHDRAWN);
     const correctedIds = new Set(records.flatMap((r) => (r.type === 'record.entered' && r.payload.corrects ? [r.payload.corrects as string] : [])));
     const labels = new Map(this.conduct(lang).map((c) => [c.code, c.label]));
     return records.map(({ index, time, type, payload: p }) => {
-      const base = { index, time, group: p.group, seat: p.seat, rank: p.rank };
+      const withdrawnBy = withdrawn.get(index);
+      const base = { index, time, group: p.group, seat: p.seat, rank: p.rank, ...(withdrawnBy ? { withdrawnBy } : {}) };
       if (type === 'record.call') return { ...base, kind: 'call', outcome: p.outcome as CallOutcome, seconds: p.seconds as number, replaced: p.replaced as RecordView['replaced'] };
       if (type === 'record.checkin') {
         return { ...base, kind: 'checkin', outcome: p.outcome as CheckinOutcome, minutesAfterOpening: p.minutesAfterOpening as number, replaced: p.replaced as RecordView['replaced'], ...(p.codes ? { codes: p.codes as string[] } : {}) };
@@ -211,7 +219,7 @@ export class PerformanceService {
         by: p.by as string,
         role: p.role as string,
         // A withdrawal stands for nothing; a record stands until a later one corrects it.
-        standing: code !== null && !correctedIds.has(recordId),
+        standing: code !== null && !correctedIds.has(recordId) && withdrawnBy === undefined,
       };
     });
   }

@@ -46,6 +46,17 @@ export interface ExpertView extends Expert {
   readonly updatedAt: string;
 }
 
+/** What statusWith commits: the status to set (null: none), the entries before the status entry, their records. */
+export interface StatusPlan {
+  readonly status: { readonly status: string; readonly suspendedUntil: string | null } | null;
+  /** The status entry's reason. */
+  readonly reason: string;
+  readonly entries: readonly Entry[];
+  /** The records written, given the first entry's index. */
+  readonly writes: (firstIndex: number) => readonly RecordWrite[];
+  readonly expects: readonly RecordExpectation[];
+}
+
 /** The pool version moved under a change that touched nothing else that moved: safe to recompute and retry. */
 class VersionMoved extends Error {}
 
@@ -205,6 +216,53 @@ export class PoolService {
       const current = this.record(id);
       const expert = Expert.parse({ ...current.expert, status: change.status, suspendedUntil: change.status === 'suspended' ? change.until : null });
       return this.replace(current, expert, 'expert.status', { id, from: current.expert.status, to: change.status, until: expert.suspendedUntil, reason: change.reason, by: by.sub });
+    });
+  }
+
+  /**
+   * A status change decided by a rule or an objection (src/services/rules.service.ts), in one commit with the entries
+   * that say why, through the same path as every pool change (the version moves, draws see it). `decide` sees the
+   * expert as the pool has it now and answers the status to set (null: leave it, write only the entries), or null to do
+   * nothing. Resolves with the first entry's index and whether the status changed, or null.
+   */
+  statusWith(id: string, decide: (current: Expert) => StatusPlan | null, by: string): Promise<{ index: number; changed: boolean } | null> {
+    return this.change(async () => {
+      const current = this.record(id);
+      const plan = decide(current.expert);
+      if (plan === null) return null;
+      if (plan.status === null) {
+        try {
+          const [first] = await this.log.appendAll(plan.entries, { writes: plan.writes, expects: plan.expects });
+          return { index: first!.index, changed: false };
+        } catch (err) {
+          if (err instanceof RecordConflictError) throw new AppError('CONFLICT', msg('pool.changed'));
+          throw err;
+        }
+      }
+      const { status, suspendedUntil } = plan.status;
+      const expert = Expert.parse({ ...current.expert, status, suspendedUntil: status === 'suspended' ? suspendedUntil : null });
+      const record: ExpertRecord = { ...current, expert, revision: current.revision + 1, updatedAt: new Date(this.now()).toISOString() };
+      const next = this.version + 1;
+      const change: Entry = { type: 'expert.status', payload: { id, from: current.expert.status, to: expert.status, until: expert.suspendedUntil, reason: plan.reason, by, poolVersion: next } };
+      let first: number;
+      try {
+        const appended = await this.log.appendAll([...plan.entries, change], {
+          writes: (index) => [...plan.writes(index), experts.write(record), poolVersionWrite(next)],
+          expects: [...plan.expects, experts.expect(id, experts.encode(current)), poolVersionExpected(this.version)],
+        });
+        first = appended[0]!.index;
+      } catch (err) {
+        if (err instanceof RecordConflictError) {
+          await this.reload();
+          if (isPoolVersion(err)) throw new VersionMoved();
+          throw new AppError('CONFLICT', msg('pool.changed'));
+        }
+        throw err;
+      }
+      this.experts.set(id, record);
+      this.version = next;
+      this.index = null;
+      return { index: first, changed: true };
     });
   }
 

@@ -84,6 +84,13 @@ const TABLE: Record<string, Row> = {
   'POST /v1/draws/{id}/records': { owners: PROJECTS, centre: ['operator', 'supervisor'], site: ['operator', 'supervisor'], people: true },
   'GET /v1/draws/{id}/records': { owners: PROJECTS, centre: ['operator', 'supervisor'], site: ['operator', 'supervisor'] },
   'GET /v1/experts/{id}/record': { any: ['pool-manager', 'supervisor'] },
+  // Rules and consequences, objections (docs/records.md): the rules are policy; consequences name experts; objections
+  // are lodged and decided by a pool manager logged in.
+  'GET /v1/rules': { any: ['pool-manager', 'supervisor', 'inspector'] },
+  'GET /v1/consequences': { any: ['pool-manager', 'supervisor'] },
+  'GET /v1/experts/{id}/consequences': { any: ['pool-manager', 'supervisor'] },
+  'POST /v1/experts/{id}/objections': { any: ['pool-manager'], people: true },
+  'POST /v1/objections/{id}/decision': { any: ['pool-manager'], people: true },
   // The audit log itself: the people who check the centre, whatever it is about (docs/security.md).
   'GET /v1/log/checkpoint': { any: ['inspector', 'supervisor'] },
   'GET /v1/fairness': { any: ['inspector', 'supervisor'] },
@@ -242,6 +249,17 @@ function requestFor(route: string, owner: Owner | null): { url: string; payload?
       return { url: `/v1/draws/${D}/records` };
     case 'GET /v1/experts/{id}/record':
       return { url: `/v1/experts/${E}/record` };
+    case 'GET /v1/rules':
+      return { url: '/v1/rules' };
+    case 'GET /v1/consequences':
+      return { url: '/v1/consequences' };
+    case 'GET /v1/experts/{id}/consequences':
+      return { url: `/v1/experts/${E}/consequences` };
+    // No such consequence or objection: past authorization, refused (404) and nothing logged.
+    case 'POST /v1/experts/{id}/objections':
+      return { url: `/v1/experts/${E}/objections`, payload: { against: { consequence: `C-${'0'.repeat(32)}` }, reason: '本人当日因病无法到场' } };
+    case 'POST /v1/objections/{id}/decision':
+      return { url: '/v1/objections/O-00000000-0000-4000-8000-000000000000/decision', payload: { upheld: false, reason: '证据不足' } };
     case 'GET /v1/log/checkpoint':
       return { url: '/v1/log/checkpoint' };
     case 'GET /v1/fairness':

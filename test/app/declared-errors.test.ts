@@ -9,6 +9,7 @@ import { readFileMessages } from '../../src/calls/file-adapter.js';
 import { ROLES, type Role } from '../../src/auth/roles.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { batchOfToken, callBatches } from '../../src/records/outbox.js';
+import { consequences, type ConsequenceRecord } from '../../src/records/sanctions.js';
 import { build, type Built } from '../helper.js';
 import { FAULT_MARKER, faultyStore, type Fault } from '../helpers/faulty-store.js';
 import { installCa, testCa, type TestSite } from '../helpers/sites.js';
@@ -62,6 +63,11 @@ let people: Record<'operator' | 'changer' | 'leaver' | 'admin', Person>;
 let refreshToken = '';
 let userId = '';
 const asOperator = () => people.operator.auth;
+let poolManager: Person;
+const asPoolManager = () => poolManager.auth;
+const C_OPEN = `C-${'a'.repeat(32)}`;
+const C_OTHER = `C-${'b'.repeat(32)}`;
+let objectionId = '';
 const clock = Date.parse('2026-12-01T06:00:00+08:00');
 const pool = generatePool({ size: 80, seed: 'declared-errors', fixed: [{ code: 'C990101', members: 30 }, { code: 'C990102', members: 6 }] });
 const E = pool.experts[0]!.id;
@@ -390,6 +396,33 @@ const CASES: Record<string, RouteCase> = {
     ok: () => ({ url: `/v1/experts/${E}/record` }),
     errors: { 400: { req: () => ({ url: '/v1/experts/E%20X/record' }), code: 'INVALID_INPUT' }, 404: { req: () => ({ url: '/v1/experts/E9999999/record' }), code: 'NOT_FOUND' } },
   },
+  // Rules and consequences, objections: a consequence logged in set-up (C_OPEN, C_OTHER), an objection lodged against
+  // the second (objectionId).
+  'GET /v1/rules': { roles: ['pool-manager', 'supervisor', 'inspector'], ok: () => ({ url: '/v1/rules' }), errors: {}, fromMemory: true },
+  'GET /v1/consequences': { roles: ['pool-manager', 'supervisor'], ok: () => ({ url: '/v1/consequences' }), errors: {} },
+  'GET /v1/experts/{id}/consequences': {
+    roles: ['pool-manager', 'supervisor'],
+    ok: () => ({ url: `/v1/experts/${E}/consequences` }),
+    errors: { 400: { req: () => ({ url: '/v1/experts/E%20X/consequences' }), code: 'INVALID_INPUT' }, 404: { req: () => ({ url: '/v1/experts/E9999999/consequences' }), code: 'NOT_FOUND' } },
+  },
+  'POST /v1/experts/{id}/objections': {
+    roles: ['pool-manager'],
+    ok: () => ({ url: `/v1/experts/${E}/objections`, as: asPoolManager, payload: { against: { consequence: C_OPEN }, reason: '本人当日因病无法到场' } }),
+    errors: {
+      400: { req: () => ({ url: `/v1/experts/${E}/objections`, as: asPoolManager, payload: { against: { record: -1 }, reason: '本人当日因病无法到场' } }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: `/v1/experts/${E}/objections`, as: asPoolManager, payload: { against: { record: 0 }, reason: '本人当日因病无法到场' } }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: `/v1/experts/${E}/objections`, as: asPoolManager, payload: { against: { consequence: C_OTHER }, reason: '本人当日因病无法到场' } }), code: 'CONFLICT' },
+    },
+  },
+  'POST /v1/objections/{id}/decision': {
+    roles: ['pool-manager'],
+    ok: () => ({ url: `/v1/objections/${objectionId}/decision`, as: asPoolManager, payload: { upheld: false, reason: '证据不足' } }),
+    errors: {
+      400: { req: () => ({ url: '/v1/objections/O-1/decision', as: asPoolManager, payload: { upheld: false, reason: '证据不足' } }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: '/v1/objections/O-00000000-0000-4000-8000-000000000000/decision', as: asPoolManager, payload: { upheld: false, reason: '证据不足' } }), code: 'NOT_FOUND' },
+      409: lostRace(() => ({ url: `/v1/objections/${objectionId}/decision`, as: asPoolManager, payload: { upheld: false, reason: '证据不足' } })),
+    },
+  },
   'GET /v1/log/checkpoint': { roles: LOG_READ, ok: () => ({ url: '/v1/log/checkpoint' }), errors: {} },
   'GET /v1/fairness': { roles: LOG_READ, ok: () => ({ url: '/v1/fairness' }), errors: { 400: { req: () => ({ url: '/v1/fairness?alpha=2' }), code: 'INVALID_INPUT' } } },
   'GET /v1/alerts': { roles: LOG_READ, ok: () => ({ url: '/v1/alerts' }), errors: { 400: { req: () => ({ url: '/v1/alerts?at=yesterday' }), code: 'INVALID_INPUT' } } },
@@ -499,7 +532,7 @@ const JSON_BODY_ROUTES = [
   'POST /v1/experts/{id}/status', 'POST /v1/projects', 'POST /v1/projects/{id}/bidders', 'POST /v1/projects/{id}/cancel',
   'POST /v1/responses/{token}', 'POST /v1/session', 'POST /v1/session/password', 'POST /v1/session/refresh', 'POST /v1/sites',
   'POST /v1/sites/{id}/revoke', 'POST /v1/users', 'PUT /v1/experts/{id}/availability', 'PUT /v1/experts/{id}/relations',
-  'PUT /v1/organisations/{code}', 'PUT /v1/sites/{id}/certificate',
+  'PUT /v1/organisations/{code}', 'PUT /v1/sites/{id}/certificate', 'POST /v1/experts/{id}/objections', 'POST /v1/objections/{id}/decision',
 ];
 for (const route of JSON_BODY_ROUTES) {
   const c = CASES[route]!;
@@ -597,6 +630,13 @@ beforeAll(async () => {
   for (let i = 0; i < 5; i++) await t.ctx.sessions.login('de-locked', 'wrong-password-1').catch(() => undefined);
   const [operator, changer, leaver, administrator] = await Promise.all([person(t, 'operator'), person(t, 'inspector'), person(t, 'inspector'), person(t, 'admin')]);
   people = { operator, changer, leaver, admin: administrator };
+  poolManager = await person(t, 'pool-manager');
+  // Two consequences of expert E as the rules would log them, and an objection against the second.
+  for (const id of [C_OPEN, C_OTHER]) {
+    const c: ConsequenceRecord = { id, expertId: E, ruleId: 'LOW_ANNUAL_SCORE', kind: 'review', records: [{ index: 0, drawId: drawnId }], appliedAt: new Date(clock).toISOString(), appliedIndex: 0, from: '2026-12-01', until: null, imposes: null, set: null, state: 'in-force', endedAt: null, endedWhy: null };
+    await t.ctx.auditLog.append('rule.applied', { consequenceId: id, expertId: E, ruleId: c.ruleId, kind: 'review', records: [...c.records], from: c.from, until: null, changed: false, by: 'test-setup' }, { writes: (i) => [consequences.write({ ...c, appliedIndex: i })] });
+  }
+  objectionId = (await t.ctx.rules.lodge(E, { consequence: C_OTHER }, '本人当日因病无法到场', { sub: poolManager.userId, role: 'pool-manager', iat: 0, exp: 0 })).id;
   checkpointSize = (await t.ctx.auditLog.checkpoint()).size;
 }, 60_000);
 afterAll(async () => {

@@ -56,9 +56,9 @@ function poolCsv(bad: boolean): Buffer {
 /** What each role's navigation offers, in order (the policy's actions; console/src/access.ts). */
 const NAV: Record<Role, string[]> = {
   admin: ['抽取看板', '登记项目', '专家库'],
-  'pool-manager': ['专家库'],
+  'pool-manager': ['专家库', '履职与申诉'],
   operator: ['抽取看板', '登记项目', '启封审批', '核验证明'],
-  supervisor: ['抽取看板', '启封审批', '核验证明', '监测预警'],
+  supervisor: ['抽取看板', '启封审批', '核验证明', '监测预警', '履职与申诉'],
   checkin: ['签到台'],
   site: ['抽取看板', '登记项目'],
   inspector: ['抽取看板', '核验证明', '监测预警'],
@@ -172,8 +172,9 @@ describe.skipIf(missing)('one whole day of the console in Chromium', () => {
         expect(await labelProblems(p), `${role} ${name}`).toEqual([]);
       }
     }
-    // The pool desk's other screens.
+    // The pool desk's other screens (the pool manager's last screen above is the records screen).
     const desk = page('pool-manager');
+    await nav(desk, '专家库');
     for (const name of ['导入', '单位', '专家']) {
       await desk.getByRole('navigation', { name: '专家库管理' }).getByRole('link', { name, exact: true }).click();
       await desk.locator('main h2, main h1').first().waitFor();

@@ -98,7 +98,7 @@ describe.skipIf(missing)('the pool desk in Chromium', () => {
 
   it('logs the pool manager in to the pool desk', async () => {
     await logIn(page, manager);
-    expect(await navLinks(page)).toEqual(['专家库']);
+    expect(await navLinks(page)).toEqual(['专家库', '履职与申诉']);
     await page.getByRole('heading', { name: '查找专家' }).waitFor();
     // The first page of the pool at once: empty, before the import.
     await page.locator('.results', { hasText: '没有符合条件的专家。' }).waitFor();

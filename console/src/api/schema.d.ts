@@ -1187,6 +1187,213 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/consequences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The consequences in force across the pool
+         * @description Suspensions, blacklists and review flags set by the rules that have not ended, oldest first.
+         *
+         *     Access: `consequence.read` — roles pool-manager, supervisor.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description In force, oldest first */
+                            consequences: {
+                                /** @description When it was applied, ISO 8601 */
+                                appliedAt: string;
+                                /** @description Log index of its rule.applied entry */
+                                appliedIndex: number;
+                                /** @description Whether it changed the expert’s pool status (not when the expert was already suspended longer, blacklisted or retired) */
+                                changedStatus: boolean;
+                                /** @description When it ended, ISO 8601 */
+                                endedAt: string | null;
+                                /**
+                                 * @description Why it ended
+                                 * @enum {string|null}
+                                 */
+                                endedWhy: "expired" | "objection" | "record-corrected" | null;
+                                /** @description The expert */
+                                expertId: string;
+                                /** @description The day it took effect (local date) */
+                                from: string;
+                                /** @description Id of a rule's consequence (C- and 32 hex digits of its rule, expert and records) */
+                                id: string;
+                                /**
+                                 * @description Suspension, blacklist, or a flag for review
+                                 * @enum {string}
+                                 */
+                                kind: "suspend" | "blacklist" | "review";
+                                /** @description The records that triggered it */
+                                records: {
+                                    /** @description Its draw (disclosed) */
+                                    drawId: string;
+                                    /** @description Log index of the record */
+                                    index: number;
+                                }[];
+                                /** @description What the rule says, in the answer’s language */
+                                rule: string;
+                                /** @description The rule that fired */
+                                ruleId: string;
+                                /**
+                                 * @description In force; expired (a suspension whose last day passed); annulled (an objection upheld, or a record it rests on no longer stands)
+                                 * @enum {string}
+                                 */
+                                state: "in-force" | "expired" | "annulled";
+                                /** @description Suspensions: the last day */
+                                until: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/draws": {
         parameters: {
             query?: never;
@@ -2829,10 +3036,12 @@ export interface paths {
                                     seat: number;
                                     /** @description Calls: seconds from the call to its answer or timeout */
                                     seconds?: number;
-                                    /** @description Entered: false once a later record corrects it (and always for a withdrawal) */
+                                    /** @description Entered: false once a later record corrects it or an objection withdraws it (and always for a withdrawal) */
                                     standing?: boolean;
                                     /** @description When it was logged, ISO 8601 */
                                     time: string;
+                                    /** @description The upheld objection that withdrew this record: it counts no more */
+                                    withdrawnBy?: string;
                                 }[];
                                 /** @description Seat within the group */
                                 seat: number;
@@ -5460,6 +5669,627 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/experts/{id}/consequences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An expert’s consequences and objections
+         * @description Every consequence the rules applied to the expert (in force, expired, annulled) and every objection, oldest first.
+         *
+         *     Access: `consequence.read` — roles pool-manager, supervisor.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Pseudonymous expert id; never a name or an ID number */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Oldest first */
+                            consequences: {
+                                /** @description When it was applied, ISO 8601 */
+                                appliedAt: string;
+                                /** @description Log index of its rule.applied entry */
+                                appliedIndex: number;
+                                /** @description Whether it changed the expert’s pool status (not when the expert was already suspended longer, blacklisted or retired) */
+                                changedStatus: boolean;
+                                /** @description When it ended, ISO 8601 */
+                                endedAt: string | null;
+                                /**
+                                 * @description Why it ended
+                                 * @enum {string|null}
+                                 */
+                                endedWhy: "expired" | "objection" | "record-corrected" | null;
+                                /** @description The expert */
+                                expertId: string;
+                                /** @description The day it took effect (local date) */
+                                from: string;
+                                /** @description Id of a rule's consequence (C- and 32 hex digits of its rule, expert and records) */
+                                id: string;
+                                /**
+                                 * @description Suspension, blacklist, or a flag for review
+                                 * @enum {string}
+                                 */
+                                kind: "suspend" | "blacklist" | "review";
+                                /** @description The records that triggered it */
+                                records: {
+                                    /** @description Its draw (disclosed) */
+                                    drawId: string;
+                                    /** @description Log index of the record */
+                                    index: number;
+                                }[];
+                                /** @description What the rule says, in the answer’s language */
+                                rule: string;
+                                /** @description The rule that fired */
+                                ruleId: string;
+                                /**
+                                 * @description In force; expired (a suspension whose last day passed); annulled (an objection upheld, or a record it rests on no longer stands)
+                                 * @enum {string}
+                                 */
+                                state: "in-force" | "expired" | "annulled";
+                                /** @description Suspensions: the last day */
+                                until: string | null;
+                            }[];
+                            /** @description The expert */
+                            expertId: string;
+                            /** @description Oldest first */
+                            objections: {
+                                against: {
+                                    /** @description Log index of one of the expert’s records (of a disclosed draw) */
+                                    record: number;
+                                } | {
+                                    /** @description Id of a rule's consequence (C- and 32 hex digits of its rule, expert and records) */
+                                    consequence: string;
+                                };
+                                /** @description When it was decided, ISO 8601 */
+                                decidedAt: string | null;
+                                /** @description Who decided it (token subject) */
+                                decidedBy: string | null;
+                                /** @description The reason given with the decision */
+                                decision: string | null;
+                                /** @description The expert */
+                                expertId: string;
+                                /** @description Id of an objection (O- and a UUID) */
+                                id: string;
+                                /** @description When it was lodged, ISO 8601 */
+                                lodgedAt: string;
+                                /** @description Who lodged it (token subject) */
+                                lodgedBy: string;
+                                /** @description What the expert says */
+                                reason: string;
+                                /**
+                                 * @description Open until a pool manager decides
+                                 * @enum {string}
+                                 */
+                                state: "open" | "upheld" | "rejected";
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "NOT_FOUND";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/experts/{id}/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lodge an expert’s objection (申诉) against a record or a consequence
+         * @description On the expert’s behalf, by a pool manager logged in. A record is named by its log index and must be one of the expert’s records of a disclosed draw that still stands; one objection per record or consequence. Logged with who lodged it.
+         *
+         *     Access: `objection.lodge` — roles pool-manager.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 8–128 visible ASCII characters. Repeat the request with the same key to get the same answer; the action happens once */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Pseudonymous expert id; never a name or an ID number */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        against: {
+                            /** @description Log index of one of the expert’s records (of a disclosed draw) */
+                            record: number;
+                        } | {
+                            /** @description Id of a rule's consequence (C- and 32 hex digits of its rule, expert and records) */
+                            consequence: string;
+                        };
+                        /** @description In a sentence or two */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description An objection (申诉) against a record or a consequence */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            against: {
+                                /** @description Log index of one of the expert’s records (of a disclosed draw) */
+                                record: number;
+                            } | {
+                                /** @description Id of a rule's consequence (C- and 32 hex digits of its rule, expert and records) */
+                                consequence: string;
+                            };
+                            /** @description When it was decided, ISO 8601 */
+                            decidedAt: string | null;
+                            /** @description Who decided it (token subject) */
+                            decidedBy: string | null;
+                            /** @description The reason given with the decision */
+                            decision: string | null;
+                            /** @description The expert */
+                            expertId: string;
+                            /** @description Id of an objection (O- and a UUID) */
+                            id: string;
+                            /** @description When it was lodged, ISO 8601 */
+                            lodgedAt: string;
+                            /** @description Who lodged it (token subject) */
+                            lodgedBy: string;
+                            /** @description What the expert says */
+                            reason: string;
+                            /**
+                             * @description Open until a pool manager decides
+                             * @enum {string}
+                             */
+                            state: "open" | "upheld" | "rejected";
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "NOT_FOUND";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/experts/{id}/record": {
         parameters: {
             query?: never;
@@ -5554,10 +6384,12 @@ export interface paths {
                                     seat: number;
                                     /** @description Calls: seconds from the call to its answer or timeout */
                                     seconds?: number;
-                                    /** @description Entered: false once a later record corrects it (and always for a withdrawal) */
+                                    /** @description Entered: false once a later record corrects it or an objection withdraws it (and always for a withdrawal) */
                                     standing?: boolean;
                                     /** @description When it was logged, ISO 8601 */
                                     time: string;
+                                    /** @description The upheld objection that withdrew this record: it counts no more */
+                                    withdrawnBy?: string;
                                 }[];
                             }[];
                             /** @description The expert */
@@ -8766,6 +9598,331 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/objections/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide an objection
+         * @description Upheld against a record: the record is withdrawn by an appended entry (never overwritten) and every consequence resting on it lifted; against a consequence: it is lifted. Rejected: everything stays. One commit, logged with who decided.
+         *
+         *     Access: `objection.decide` — roles pool-manager.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 8–128 visible ASCII characters. Repeat the request with the same key to get the same answer; the action happens once */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Id of an objection (O- and a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description In a sentence or two */
+                        reason: string;
+                        /** @description true: the objection is upheld */
+                        upheld: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description An objection (申诉) against a record or a consequence */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            against: {
+                                /** @description Log index of one of the expert’s records (of a disclosed draw) */
+                                record: number;
+                            } | {
+                                /** @description Id of a rule's consequence (C- and 32 hex digits of its rule, expert and records) */
+                                consequence: string;
+                            };
+                            /** @description When it was decided, ISO 8601 */
+                            decidedAt: string | null;
+                            /** @description Who decided it (token subject) */
+                            decidedBy: string | null;
+                            /** @description The reason given with the decision */
+                            decision: string | null;
+                            /** @description The expert */
+                            expertId: string;
+                            /** @description Id of an objection (O- and a UUID) */
+                            id: string;
+                            /** @description When it was lodged, ISO 8601 */
+                            lodgedAt: string;
+                            /** @description Who lodged it (token subject) */
+                            lodgedBy: string;
+                            /** @description What the expert says */
+                            reason: string;
+                            /**
+                             * @description Open until a pool manager decides
+                             * @enum {string}
+                             */
+                            state: "open" | "upheld" | "rejected";
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "NOT_FOUND";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -12253,6 +13410,201 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rules that turn records into consequences
+         * @description From the policy’s sanctions section (the defaults where it sets none), with labels in the request’s language.
+         *
+         *     Access: `rules.read` — roles pool-manager, supervisor, inspector.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Each applied on its own */
+                            rules: {
+                                /** @description What it does: suspend, blacklist or flag for review */
+                                consequence: {
+                                    /**
+                                     * @description Suspend the expert from draws
+                                     * @enum {string}
+                                     */
+                                    kind: "suspend";
+                                    /** @description For this many months from the day the rule fires */
+                                    months: number;
+                                } | {
+                                    /**
+                                     * @description Blacklist the expert (黑名单): no end
+                                     * @enum {string}
+                                     */
+                                    kind: "blacklist";
+                                } | {
+                                    /**
+                                     * @description Flag the expert for a pool manager's review: the status is not changed
+                                     * @enum {string}
+                                     */
+                                    kind: "review";
+                                };
+                                /** @description Rule id, cited in the log */
+                                id: string;
+                                /** @description What the rule says, in the answer’s language */
+                                label: string;
+                                /** @description What it measures: how many records, or a score with deductions */
+                                measure: {
+                                    /** @description How many records trigger the rule */
+                                    atLeast: number;
+                                    /** @description The record codes counted */
+                                    codes: string[];
+                                    /**
+                                     * @description Fires when at least `atLeast` records of these codes fall within the window
+                                     * @enum {string}
+                                     */
+                                    kind: "count";
+                                } | {
+                                    /** @description The rule fires when the score falls below this line (e.g. 60) */
+                                    below: number;
+                                    /** @description Points each record code deducts */
+                                    deductions: {
+                                        [key: string]: number;
+                                    };
+                                    /**
+                                     * @description A score that starts at `start` and loses each record's deduction; fires when it falls below `below` within the window
+                                     * @enum {string}
+                                     */
+                                    kind: "score";
+                                    /** @description The score without records (e.g. 100) */
+                                    start: number;
+                                };
+                                /** @description The records that trigger it lie at most this many days apart */
+                                withinDays: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -22,6 +22,7 @@ import type { FairnessService } from '../../services/fairness.service.js';
 import type { AlertsService } from '../../services/alerts.service.js';
 import type { Readiness } from '../../services/readiness.js';
 import type { PerformanceService } from '../../services/performance.service.js';
+import type { RulesService } from '../../services/rules.service.js';
 import type { ServiceMetrics } from '../../metrics/metrics.js';
 import type { Store } from '../../store/store.js';
 
@@ -55,6 +56,8 @@ export interface AppContext {
   readonly performance: PerformanceService;
   /** Early-warning alerts over the disclosed draws (docs/alerts.md). */
   readonly alerts: AlertsService;
+  /** Rules that turn disclosed records into consequences, and objections against them (docs/records.md). */
+  readonly rules: RulesService;
   /** Whether this instance may take traffic (GET /readyz). */
   readonly readiness: Readiness;
   /** Prometheus metrics, served on their own port (src/metrics/metrics-server.ts). */

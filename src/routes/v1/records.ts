@@ -3,7 +3,7 @@
 // disclosed so far. No answer names the expert of a draw that is not disclosed.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { RecordId } from '../../audit/entries.js';
+import { ObjectionId, RecordId } from '../../audit/entries.js';
 import { recordsPolicy } from '../../domain/policy.js';
 import { DrawId, ExpertId } from '../../domain/primitives.js';
 import { negotiateLanguage } from '../../i18n/language.js';
@@ -31,7 +31,8 @@ const RecordView = z
     corrects: RecordId.nullable().optional().describe('Entered: the record this one corrects'),
     by: z.string().optional().describe('Entered: who entered it (token subject: a user id)'),
     role: z.string().optional().describe('Entered: their role'),
-    standing: z.boolean().optional().describe('Entered: false once a later record corrects it (and always for a withdrawal)'),
+    standing: z.boolean().optional().describe('Entered: false once a later record corrects it or an objection withdraws it (and always for a withdrawal)'),
+    withdrawnBy: ObjectionId.optional().describe('The upheld objection that withdrew this record: it counts no more'),
   })
   .describe('One performance record, by seat and rank; never the expert');
 

@@ -1,0 +1,57 @@
+// Rules' consequences and objections, store side (docs/records.md "Rules and consequences", "Objections"): each
+// consequence by its id (derived from rule, expert and records, so a rule fires once per set of records, on any
+// instance and after any restart), each objection by id, and which record or consequence already has an objection.
+// The log entries are the history; these records are the state the commits expect.
+import type { StatusState } from '../domain/sanctions.js';
+import { RecordSet, TEXT_CODEC } from './record-set.js';
+
+export interface ConsequenceRecord {
+  readonly id: string;
+  readonly expertId: string;
+  readonly ruleId: string;
+  readonly kind: 'suspend' | 'blacklist' | 'review';
+  /** The records that triggered it: log indexes, with their draws. */
+  readonly records: ReadonlyArray<{ readonly index: number; readonly drawId: string }>;
+  readonly appliedAt: string;
+  readonly appliedIndex: number;
+  /** The day it took effect, and (suspensions) the last day. */
+  readonly from: string;
+  readonly until: string | null;
+  /** The status it stands for (null: a review), and the status it set (null: it left the expert's as it was). */
+  readonly imposes: StatusState | null;
+  readonly set: StatusState | null;
+  readonly state: 'in-force' | 'expired' | 'annulled';
+  readonly endedAt: string | null;
+  readonly endedWhy: 'expired' | 'objection' | 'record-corrected' | null;
+}
+export const consequences = new RecordSet<ConsequenceRecord>('consequences', (c) => c.id);
+
+export interface ObjectionRecord {
+  readonly id: string;
+  readonly expertId: string;
+  readonly against: { readonly record: number } | { readonly consequence: string };
+  /** Sealed (the vault), as in the log entry. */
+  readonly reason: string;
+  readonly lodgedAt: string;
+  readonly lodgedBy: string;
+  readonly lodgedIndex: number;
+  readonly state: 'open' | 'upheld' | 'rejected';
+  readonly decidedAt: string | null;
+  readonly decidedBy: string | null;
+  readonly decision: string | null;
+}
+export const objections = new RecordSet<ObjectionRecord>('objections', (o) => o.id);
+
+/** `record:<index>` or `consequence:<id>` → the objection lodged against it (one each, ever). */
+export const objectionTargets = new RecordSet<string>('objection-targets', null, TEXT_CODEC);
+export const targetKey = (against: ObjectionRecord['against']) => ('record' in against ? `record:${against.record}` : `consequence:${against.consequence}`);
+
+/** The contexts reasons are sealed under. */
+export const objectionContext = (id: string) => `objections/reason/${id}`;
+export const decisionContext = (id: string) => `objections/decision/${id}`;
+
+/**
+ * Expert id → the status the rules last set. A lift puts the status back only while the expert still has this one:
+ * a status a pool manager set by hand since is theirs, and stays.
+ */
+export const ruleStatus = new RecordSet<StatusState>('rule-status', null);
