@@ -3,6 +3,8 @@
 export const ALGORITHM_ID = 'expert-draw/v1';
 /** Seed message prefix, ASCII, no terminator (§6). */
 export const SEED_TAG = 'expert-draw/v1/seed';
+/** Seed message prefix of a planned draw (§6.2), ASCII, no terminator: binds SHA-256(JCS(commit payload)) instead. */
+export const SEED_PLANNED_TAG = 'expert-draw/v1/seed-planned';
 /** Counter-stream message prefix, ASCII, no terminator (§7). */
 export const STREAM_TAG = 'expert-draw/v1/stream';
 /** Server nonce length in bytes. */
@@ -23,3 +25,6 @@ export const ABORTED_ENTRY_TYPE = 'draw.aborted';
 export function extensionSize(count: number): number {
   return Math.max(3, count);
 }
+/** Log entry types of a planned draw (§6.2): the plan logged at scheduling, and each witness's deposit before the draw. */
+export const PLANNED_ENTRY_TYPE = 'draw.planned';
+export const DEPOSIT_ENTRY_TYPE = 'witness.deposited';

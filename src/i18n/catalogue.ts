@@ -16,6 +16,7 @@ import { importRow, jsonValue, pool } from './messages/pool.js';
 import { project, projectState } from './messages/projects.js';
 import { certificate, site } from './messages/sites.js';
 import { records } from './messages/records.js';
+import { witness } from './messages/witness.js';
 
 export const CATALOGUE = {
   code: codes,
@@ -42,6 +43,7 @@ export const CATALOGUE = {
   field,
   console: consolePage,
   records,
+  witness,
 } as const satisfies Record<string, Record<string, Entry>>;
 
 type Catalogue = typeof CATALOGUE;
