@@ -12,6 +12,8 @@ export const NONCE_BYTES = 32;
 /** Witness reveals are 16 to 64 bytes. */
 export const WITNESS_MIN_BYTES = 16;
 export const WITNESS_MAX_BYTES = 64;
+/** A commit holds at most this many witness commitments. */
+export const MAX_WITNESSES = 16;
 /** drand randomness is SHA-256 of the round signature: 32 bytes. */
 export const BEACON_RANDOMNESS_BYTES = 32;
 /** Log entry types of a draw's result (the sealed result's commitment) and of its reveal at disclosure (§10). */

@@ -6,6 +6,7 @@ import { AppError } from '../errors.js';
 import { msg } from '../i18n/message.js';
 import {
   BEACON_RANDOMNESS_BYTES,
+  MAX_WITNESSES,
   NONCE_BYTES,
   SEED_PLANNED_TAG,
   SEED_TAG,
@@ -25,7 +26,7 @@ export const EntropyPlan = z
       .describe('Public randomness beacon round, or null'),
     witnessCommitments: z
       .array(Hex32)
-      .max(16)
+      .max(MAX_WITNESSES)
       .describe('SHA-256 of each witness reveal, in the order the reveals enter the seed'),
     // Absent on every unplanned draw, so their commits hash as before (§6.2).
     planIndex: z
