@@ -215,7 +215,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Draw now (immediate draw), instead of waiting for the schedule',
         tags: ['projects'],
         params: Params,
-        response: { 201: DrawView, ...errorResponses(404, 'CONFLICT', 'DRAW_IN_PROGRESS', 'SITE_UNAVAILABLE', 'INSUFFICIENT_CANDIDATES', 'POLICY_RULES', 'ASSURANCE_UNAVAILABLE', 'BEACON_INVALID', 'BEACON_UNAVAILABLE', ...LOG_WRITE_ERRORS) },
+        response: { 201: DrawView, ...errorResponses(404, 'CONFLICT', 'DRAW_IN_PROGRESS', 'SITE_UNAVAILABLE', 'INSUFFICIENT_CANDIDATES', 'POLICY_RULES', 'ASSURANCE_UNAVAILABLE', 'WITNESS_MISSING', 'BEACON_INVALID', 'BEACON_UNAVAILABLE', ...LOG_WRITE_ERRORS) },
       },
     },
     async (request, reply) => {
