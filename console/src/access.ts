@@ -20,6 +20,7 @@ export const ACTION_ROLES = {
   'pool.read': ['pool-manager', 'admin'],
   'pool.write': ['pool-manager', 'admin'],
   'draw.proof': ['inspector', 'supervisor', 'operator'],
+  'witness.deposit': ['supervisor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type ConsoleAction = keyof typeof ACTION_ROLES;
@@ -34,4 +35,5 @@ export const SCREENS = [
   { route: 'unseal', action: 'draw.unseal', label: 'navUnseal' },
   { route: 'pool', action: 'pool.read', label: 'navPool' },
   { route: 'inspect', action: 'draw.proof', label: 'navInspect' },
+  { route: 'witness', action: 'witness.deposit', label: 'navWitness' },
 ] as const satisfies readonly { route: string; action: ConsoleAction; label: string }[];

@@ -13,6 +13,7 @@ import { poolView } from './views/pool';
 import { registerView } from './views/register';
 import { timelineView } from './views/timeline';
 import { unsealListView, unsealView } from './views/unseal';
+import { witnessView } from './views/witness';
 
 interface Person {
   readonly role: Role;
@@ -97,6 +98,9 @@ function render(): void {
       return;
     case 'inspect':
       if (allowed('draw.proof')) inspectView(main, decodeURIComponent(rest.join('/')));
+      return;
+    case 'witness':
+      if (allowed('witness.deposit')) witnessView(main, decodeURIComponent(rest.join('/')));
       return;
     default:
       show(main, h('p', { class: 'alert', role: 'alert' }, t('notFound')));
