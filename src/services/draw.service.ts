@@ -217,7 +217,9 @@ export class DrawService {
       try {
         ({ run: witnessed, witnesses: witnessCount } = await this.witnessedRun(project));
       } catch (err) {
+        // Logged like any failure before a commit; too few deposits open the plan with it.
         if (err instanceof WitnessMissing) await this.fail(project, raw, err.drawId, kind, by, err, null, err.opened);
+        else if (err instanceof AppError) await this.fail(project, raw, `D-${randomUUID()}`, kind, by, err, null);
         throw err;
       }
     }
@@ -389,7 +391,8 @@ export class DrawService {
   private async witnessedRun(project: ProjectRecord): Promise<{ run: WitnessedRun | null; witnesses: NonNullable<DrawRecord['witnesses']> | undefined }> {
     const plan = project.plan;
     const level = this.projects.assuranceFor(project.assurance);
-    if (!plan && level !== 'witnessed') return { run: null, witnesses: undefined };
+    // A beacon draw names its own round after the commit; a plan left from before the policy asked for it is not used.
+    if (level === 'beacon' || (!plan && level !== 'witnessed')) return { run: null, witnesses: undefined };
     const rule = plan?.witnesses ?? witnessRule(this.projects.policy);
     const counted = [];
     for (const d of plan?.deposits ?? []) {

@@ -58,7 +58,7 @@ const NAV: Record<Role, string[]> = {
   admin: ['抽取看板', '登记项目', '专家库'],
   'pool-manager': ['专家库'],
   operator: ['抽取看板', '登记项目', '启封审批', '核验证明'],
-  supervisor: ['抽取看板', '启封审批', '核验证明'],
+  supervisor: ['抽取看板', '启封审批', '核验证明', '见证存入'],
   checkin: ['签到台'],
   site: ['抽取看板', '登记项目'],
   inspector: ['抽取看板', '核验证明'],
