@@ -960,11 +960,14 @@ function abandonedOutcome(
   if (!e.nonce) return unverifiable(`${name} (${describeEnd(e)}): its end reveals no nonce (written before ends were opened)`);
   if (nonceHash(Buffer.from(e.nonce, 'hex')) !== ac.nonceHash) return fail(`${name}: SHA-256 of the nonce its end reveals is not its commit’s nonceHash`);
   if ('code' in e && e.code !== 'INSUFFICIENT_CANDIDATES') return unverifiable(`${name} failed with ${e.code}: only a shortfall of candidates is recomputed offline`);
-  if (ac.entropy.beacon || ac.entropy.witnessCommitments.length > 0) return unverifiable(`${name} (${describeEnd(e)}): assurance ${assuranceOf(ac.entropy)}, and its end carries no beacon round or witness reveals`);
+  // A witnessed draw's end opens its witnesses' secrets too (§11): with them its seed follows, planned or not.
+  const reveals = e.witnessReveals ?? [];
+  if (ac.entropy.beacon || (ac.entropy.witnessCommitments.length > 0 && reveals.length === 0)) return unverifiable(`${name} (${describeEnd(e)}): assurance ${assuranceOf(ac.entropy)}, and its end carries no beacon round or witness reveals`);
   // The lines revealed for this draw are the abandoned one's only where its commit bound the same digests.
   const same = ac.policyHash === d.policyHash && ac.requestHash === d.requestHash && ac.poolVersion === d.poolVersion && jcs(ac.groups) === jcs(d.groups);
   if (!same) return unverifiable(`${name} (${describeEnd(e)}): its commit bound another request, policy, pool version or lines than this draw, so this reveal does not open it`);
-  const seed = deriveSeed(ac.entropy, ac.nonceHash, { nonce: Buffer.from(e.nonce, 'hex'), commitLeafHash: commit.leaf, beaconRandomness: null, witnessReveals: [] });
+  const payloadHash = isPlanned(ac.entropy) ? { commitPayloadHash: createHash('sha256').update(jcs((JSON.parse(a.commit.entry) as { payload: unknown }).payload)).digest() } : {};
+  const seed = deriveSeed(ac.entropy, ac.nonceHash, { nonce: Buffer.from(e.nonce, 'hex'), commitLeafHash: commit.leaf, ...payloadHash, beaconRandomness: null, witnessReveals: reveals.map((r) => Buffer.from(r, 'hex')) });
   const sampler = new DrawSampler(ac.groups.map((g, i) => eligibleGroup(g.specialty, g.count, g.alternates, disclosed.views[i]!)), seed, disclosed.policy.maxPerEmployerPerPanel);
   let ranked: RankedGroup[];
   try {

@@ -14,6 +14,8 @@ import type { TokenClaims } from '../../src/auth/roles.js';
 import type { CommitPayload, DepositPayload, PlannedPayload } from '../../src/draw/entries.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { verifyDrawProof, type DrawProofBundle } from '../../src/verify/draw-proof.js';
+import { commitPayloadHash } from '../../src/draw/commit.js';
+import { deriveSeed } from '../../src/draw/seed.js';
 import { build, type Built } from '../helper.js';
 import { person, type Person } from '../helpers/people.js';
 
@@ -311,5 +313,32 @@ describe('onShort operator: the draw goes on with the deposits there are and say
       expect(report.checks.filter((c) => c.status !== 'pass')).toEqual([]);
       expect(report).toMatchObject({ ok: true, assurance: level });
     }
+  });
+
+  it('a witnessed draw that fails after its commit opens its nonce and its witnesses’ secrets, from which its seed follows', async () => {
+    // Every holder of the specialty works for one employer: the panel rule leaves one seat of seven after the commit.
+    const admin = { sub: 'pool-desk', role: 'admin', iat: 0, exp: 0 } as const;
+    for (const e of pool.experts.filter((x) => x.specialties.includes('C990101'))) await u.ctx.pool.update(e.id, { employer: syntheticUscc(9777) }, admin);
+    const p = await register(u, body('P-WIT-FAILS', 3 * HOUR));
+    const secret = randomBytes(40).toString('hex');
+    expect((await deposit(u, 'P-WIT-FAILS', people[0]!.auth, secret)).statusCode).toBe(201);
+    const from = await u.ctx.store.logSize();
+    const res = await u.app.inject({ method: 'POST', url: '/v1/projects/P-WIT-FAILS/draw', headers: u.auth('operator') });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.json().error.code).toBe('INSUFFICIENT_CANDIDATES');
+    const [commit, failed] = await entries(u, from);
+    expect([commit!.type, failed!.type]).toEqual(['draw.commit', 'draw.failed']);
+    const c = commit!.payload as CommitPayload;
+    expect(c.entropy).toEqual({ beacon: null, witnessCommitments: [sha(secret)], planIndex: p.plan.planIndex });
+    expect(failed!.payload).toMatchObject({ drawId: p.plan.drawId, committed: true, witnessReveals: [secret] });
+    // With what the failure opened, anyone derives the seed the commit bound (the planned seed: §6.2).
+    const seed = deriveSeed(c.entropy, c.nonceHash, {
+      nonce: Buffer.from(failed!.payload.nonce as string, 'hex'),
+      commitLeafHash: Buffer.alloc(32),
+      commitPayloadHash: commitPayloadHash(c),
+      beaconRandomness: null,
+      witnessReveals: [Buffer.from(secret, 'hex')],
+    });
+    expect(seed).toHaveLength(32);
   });
 });
