@@ -1,7 +1,8 @@
 // The supervisor's witness deposit screen in Chromium (playwright-core, headless): for a witnessed project, the browser
 // makes 32 random bytes, shows their SHA-256, posts them and shows the receipt — the log entry and the commitment, the
 // same the page computed and the log holds. The secret is sent once and shown nowhere; a second deposit is refused with
-// the service's code. UPDATE_SCREENSHOTS=1 refreshes docs/screenshots/console-witness.png.
+// the service's code. The operator's draw-now confirmation on the board then states `witnessed` for the project, as
+// the draw reaches it. UPDATE_SCREENSHOTS=1 refreshes docs/screenshots/console-witness.png.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -91,5 +92,25 @@ describe.skipIf(missing)('the witness deposit screen in Chromium', () => {
     expect(sent).toHaveLength(2);
     expect(await page.content()).not.toContain(sent[1]!);
     expect(errors).toEqual([]);
+  });
+
+  it('the board’s draw-now confirmation states witnessed for the planned project, and the draw reaches it', async () => {
+    const operator = await person(t, 'operator', { displayName: '王抽取' });
+    const terminal = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })).newPage();
+    await terminal.goto(`${base}/`);
+    await terminal.getByLabel('用户名').fill(operator.username);
+    await terminal.getByLabel('密码', { exact: true }).fill(operator.password);
+    await terminal.getByRole('button', { name: '登录' }).click();
+    const row = terminal.locator(`tr[data-project="${PROJECT}"]`);
+    await row.waitFor();
+    await row.getByRole('button', { name: '立即抽取' }).click();
+    const dialog = terminal.getByRole('dialog');
+    await dialog.locator('p.assurance[data-assurance="witnessed"]').waitFor();
+    expect(await dialog.innerText()).toContain('保证级别：witnessed（见证）');
+    expect(await dialog.innerText()).toContain('已存入 1 份，政策要求 1 份');
+    await dialog.getByRole('button', { name: '确认' }).click();
+    await terminal.waitForSelector(`tr[data-project="${PROJECT}"][data-state="drawn"]`);
+    const drawId = (await t.app.inject({ url: `/v1/projects/${PROJECT}`, headers: t.auth('operator') })).json().drawId;
+    expect((await t.app.inject({ url: `/v1/draws/${drawId}`, headers: t.auth('operator') })).json()).toMatchObject({ assurance: 'witnessed', witnesses: { deposited: 1 } });
   });
 });
