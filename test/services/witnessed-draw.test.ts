@@ -158,6 +158,9 @@ describe('a witnessed draw, planned at scheduling', () => {
     const draw = res.json();
     expect(draw).toMatchObject({ drawId: project.plan.drawId, state: 'drawn', assurance: 'witnessed', witnesses: { required: 2, deposited: 2, onShort: 'fail' }, planned: { index: project.plan.planIndex, deposits: receipts.map((r) => r.index) } });
     expect(res.body).not.toMatch(/sealed(Nonce|WitnessReveals)/);
+    const listed = await t.app.inject({ url: '/v1/draws?limit=50', headers: t.auth('supervisor') });
+    expect(listed.json().items.find((d: { drawId: string }) => d.drawId === draw.drawId)).toMatchObject({ assurance: 'witnessed', witnesses: { deposited: 2 } });
+    expect(listed.body).not.toMatch(/sealed(Nonce|WitnessReveals)/);
     const commit = (await entries(t, draw.commitIndex))[0]!;
     const payload = commit.payload as CommitPayload;
     expect(payload.entropy).toEqual({ beacon: null, witnessCommitments: receipts.map((r) => r.commitment), planIndex: project.plan.planIndex });
