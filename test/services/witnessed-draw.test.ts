@@ -267,6 +267,17 @@ describe('deposits close, plans end, and a draw short of deposits is never silen
     expect((await entries(t, again.plan.planIndex))[0]).toMatchObject({ type: 'draw.planned', payload: { drawId: again.plan.drawId, replaces: moved.json().plan.drawId } });
   });
 
+  it('witnesses depositing at the same moment are all taken, once each, in log order', async () => {
+    await register(t, body('P-WIT-RACE', 3 * HOUR));
+    const secrets = witnesses.map(() => randomBytes(32).toString('hex'));
+    const answers = await Promise.all(witnesses.map((w, k) => deposit(t, 'P-WIT-RACE', w.auth, secrets[k]!)));
+    expect(answers.map((a) => a.statusCode)).toEqual([201, 201, 201]);
+    const plan = (await t.app.inject({ url: '/v1/projects/P-WIT-RACE', headers: t.auth('operator') })).json().plan;
+    const byIndex = [...answers.map((a) => a.json() as { index: number; commitment: string })].sort((a, b) => a.index - b.index);
+    expect(plan.deposits.map((d: { index: number; commitment: string }) => [d.index, d.commitment])).toEqual(byIndex.map((r) => [r.index, r.commitment]));
+    expect(new Set(plan.deposits.map((d: { witness: { user: string } }) => d.witness.user)).size).toBe(3);
+  });
+
   it('cancelling ends the plan in its entry; a deposit then finds no plan', async () => {
     const p = await register(t, body('P-WIT-CANCEL', 3 * HOUR));
     const res = await t.app.inject({ method: 'POST', url: '/v1/projects/P-WIT-CANCEL/cancel', headers: t.auth('operator'), payload: { reason: '项目取消' } });
