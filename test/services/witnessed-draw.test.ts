@@ -5,10 +5,11 @@
 // (WITNESS_MISSING, the plan opened) or draw at the assurance they give, as the policy says; the hostile deposits
 // (twice, after the close, unplanned, by a machine token or another role, malformed) are refused with their codes, and
 // no secret ever appears in an answer or a log entry.
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenClaims } from '../../src/auth/roles.js';
 import type { CommitPayload, DepositPayload, PlannedPayload } from '../../src/draw/entries.js';
@@ -185,6 +186,18 @@ describe('a witnessed draw, planned at scheduling', () => {
     expect(report.checks.find((c) => c.id === 'seed')!.detail).toMatch(/2 witness secret\(s\); planned at entry/);
     expect(report.notChecked.map((n) => n.id)).toEqual(expect.arrayContaining(['witness.deposits', 'pool.changes']));
   });
+
+  it('the command verifies the bundle offline, from the file and the log key alone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'expert-draw-witness-cli-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'proof.json'), JSON.stringify(bundle));
+    const root = resolve(import.meta.dirname, '../..');
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'proof', 'verify', join(dir, 'proof.json'), '--verifier-key', t.ctx.keys.logVerifier.verifierKey], { cwd: root, encoding: 'utf8' });
+    expect(cli.status, cli.stdout + cli.stderr).toBe(0);
+    expect(cli.stdout).toContain('assurance witnessed');
+    for (const id of ['plan', 'deposits', 'reveal.witnesses', 'seed']) expect(cli.stdout).toMatch(new RegExp(`^✓ ${id.replace('.', '\\.')} `, 'm'));
+    expect(cli.stdout).toContain('witness.deposits');
+  }, 120_000);
 
   it('a bundle with a deposit dropped or reordered, or another plan’s entry, fails a named check', async () => {
     const key = t.ctx.keys.logVerifier.verifierKey;
