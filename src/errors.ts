@@ -44,6 +44,14 @@ export const ERROR_STATUS = {
   UNKNOWN_SPECIALTY: 422,
   INSUFFICIENT_CANDIDATES: 422,
   WITNESS_MISMATCH: 422,
+  /** A witnessed draw with fewer deposits than its policy requires, under `onShort: fail`: the draw fails after its commit. */
+  WITNESS_MISSING: 422,
+  /** A witness deposit for a project with no planned draw (not witnessed, or its draw behind it). */
+  NOT_PLANNED: 409,
+  /** A witness deposit at or after the plan's close (the draw's due time). */
+  DEPOSITS_CLOSED: 409,
+  /** A second deposit by the same witness for the same plan. */
+  ALREADY_DEPOSITED: 409,
   BEACON_MISMATCH: 422,
   /** A project needs beacon assurance (its own or the policy's minimum) and no beacon is configured. */
   ASSURANCE_UNAVAILABLE: 422,

@@ -88,7 +88,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   // Other instances' pool changes arrive on the store's change feed (one instance on SQLite: nothing arrives).
   if (store.kind === 'redis') pool.follow();
   const beacon = await openBeacon(config, now);
-  const projects = new ProjectService(store, auditLog, pool, policy, now, { beacon: beacon !== null });
+  const projects = new ProjectService(store, auditLog, pool, policy, now, { beacon: beacon !== null, vault });
   await projects.indexSchedule();
   const adapter: CallAdapter =
     config.EXPERT_DRAW_CALL_ADAPTER === 'webhook'

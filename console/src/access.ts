@@ -25,6 +25,7 @@ export const ACTION_ROLES = {
   'consequence.read': ['pool-manager', 'supervisor'],
   'objection.lodge': ['pool-manager'],
   'objection.decide': ['pool-manager'],
+  'witness.deposit': ['supervisor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type ConsoleAction = keyof typeof ACTION_ROLES;
@@ -41,4 +42,5 @@ export const SCREENS = [
   { route: 'inspect', action: 'draw.proof', label: 'navInspect' },
   { route: 'alerts', action: 'alert.read', label: 'navAlerts' },
   { route: 'records', action: 'consequence.read', label: 'navRecords' },
+  { route: 'witness', action: 'witness.deposit', label: 'navWitness' },
 ] as const satisfies readonly { route: string; action: ConsoleAction; label: string }[];

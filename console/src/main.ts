@@ -15,6 +15,7 @@ import { recordsView } from './views/records';
 import { registerView } from './views/register';
 import { timelineView } from './views/timeline';
 import { unsealListView, unsealView } from './views/unseal';
+import { witnessView } from './views/witness';
 
 interface Person {
   readonly role: Role;
@@ -105,6 +106,9 @@ function render(): void {
       return;
     case 'alerts':
       if (allowed('alert.read')) alertsView(main);
+      return;
+    case 'witness':
+      if (allowed('witness.deposit')) witnessView(main, decodeURIComponent(rest.join('/')));
       return;
     default:
       show(main, h('p', { class: 'alert', role: 'alert' }, t('notFound')));

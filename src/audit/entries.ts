@@ -8,7 +8,7 @@ import { AssuranceMinimum } from '../domain/policy.js';
 import { Hex32 } from '../domain/primitives.js';
 import { Project } from '../domain/project.js';
 import { DrawRequest } from '../domain/request.js';
-import { AbortedPayload, CommitPayload, FailedPayload, ResultPayload, RevealPayload } from '../draw/entries.js';
+import { AbortedPayload, CommitPayload, DepositPayload, FailedPayload, PlannedPayload, ResultPayload, RevealPayload } from '../draw/entries.js';
 import type { AuditLog, EntryOf } from '../log/audit-log.js';
 import { CALL_STATES } from '../roster/roster.js';
 import { Role } from '../auth/roles.js';
@@ -52,6 +52,9 @@ export const ENTRIES = {
   // A draw that ends after its commit without a result reveals its nonce at once (docs/draw-proof.md §11).
   'draw.failed': FailedPayload,
   'draw.aborted': AbortedPayload,
+  // A witnessed project's planned draw (docs/draw-proof.md §6.2): the plan at scheduling, each witness's deposit.
+  'draw.planned': PlannedPayload,
+  'witness.deposited': DepositPayload,
   'draw.missed': z.object({ projectId: z.string(), drawAt: iso, bidOpeningAt: iso, at: iso }).strict(),
   'draw.exported': z.object({ drawId: z.string(), projectId: z.string(), site: z.string(), fingerprint: z.string().nullable(), by }).strict(),
   'unseal.approved': z.object({ drawId: z.string(), projectId: z.string(), by, role: z.string() }).strict(),
@@ -62,7 +65,7 @@ export const ENTRIES = {
     .object({ project: Project, requestHash: Hex32, request: DrawRequest, leadTimeMinutes: z.int(), drawAt: iso, site: z.string().optional(), assurance: AssuranceMinimum.optional(), by })
     .strict(),
   'project.rescheduled': z.object({ id: z.string(), from: iso, to: iso, drawAt: iso, rearmed: z.string().optional(), reason: z.string(), by }).strict(),
-  'project.cancelled': z.object({ id: z.string(), from: z.string(), reason: z.string(), by }).strict(),
+  'project.cancelled': z.object({ id: z.string(), from: z.string(), reason: z.string(), endsPlan: z.string().optional().describe('The planned draw (§6.2) the cancellation ends'), by }).strict(),
   'project.bidders': z.object({ id: z.string(), bidders: z.array(z.string()), by }).strict(),
   // Remote sites.
   'site.registered': z.object({ siteId: z.string(), siteName: z.string(), fingerprint: z.string(), serial: z.string(), notAfter: iso, by }).strict(),

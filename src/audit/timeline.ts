@@ -40,8 +40,11 @@ export const TIMELINE: { readonly [T in EntryType]?: Row<Payload<T>> } = {
     story: (p) => [{ detail: { bidOpeningAt: p.project.bidOpeningAt, drawAt: p.drawAt, leadTimeMinutes: p.leadTimeMinutes, groups: p.request.groups.length, site: p.site ?? null } }],
   },
   'project.rescheduled': { project: (p) => p.id, story: (p) => [{ detail: { from: p.from, to: p.to, drawAt: p.drawAt, rearmed: p.rearmed ?? null, reason: p.reason } }] },
-  'project.cancelled': { project: (p) => p.id, story: (p) => [{ detail: { from: p.from, reason: p.reason } }] },
   'project.bidders': { project: (p) => p.id, story: (p) => [{ detail: { bidders: p.bidders.length } }] },
+  // A witnessed project's plan (docs/draw-proof.md §6.2) and its witnesses' deposits: commitments, never a secret.
+  'draw.planned': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId, detail: { nonceHash: p.nonceHash, depositsCloseAt: p.depositsCloseAt, required: p.witnesses.required, onShort: p.witnesses.onShort, replaces: p.replaces ?? null } }] },
+  'witness.deposited': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId, detail: { role: p.witness.role, commitment: p.commitment } }] },
+  'project.cancelled': { project: (p) => p.id, story: (p) => [{ detail: { from: p.from, reason: p.reason, endsPlan: p.endsPlan ?? null } }] },
   'draw.missed': { project: (p) => p.projectId, story: (p) => [{ detail: { drawAt: p.drawAt, bidOpeningAt: p.bidOpeningAt } }] },
   'draw.commit': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId, detail: { poolVersion: p.poolVersion, groups: p.groups.length, assurance: assuranceOf(p.entropy), ...(p.entropy.beacon ? { beaconRound: p.entropy.beacon.round } : {}) } }] },
   'draw.result': {

@@ -42,6 +42,11 @@ export const ACTIONS = {
   'project.read': { roles: CENTRE_READERS, resource: 'project', reach: 'any' },
   /** Move the opening, cancel, record bidders. */
   'project.manage': { roles: ['operator', 'admin', 'site'], resource: 'project', reach: 'any' },
+  /**
+   * A witness's secret for a project's planned draw (docs/draw-proof.md §6.2): a person, logged in, who watches the
+   * centre (a tenderer's representative may join the roles later).
+   */
+  'witness.deposit': { roles: ['supervisor'], resource: 'project', reach: 'any', people: true },
   /** An immediate draw. */
   'draw.run': { roles: ['operator', 'site'], resource: 'project', reach: 'any' },
   /** Draw status: counts, indices and commitments, never an identity. */

@@ -5,11 +5,26 @@ import { z } from 'zod';
 const count = (min: number, max: number) => z.int().min(min).max(max);
 
 /**
- * Assurance a project may require of its draws (docs/draw-proof.md §11): `operator` (the server nonce alone) or
- * `beacon` (a drand round published after the commit; needs EXPERT_DRAW_BEACON_URL).
+ * Assurance a project may require of its draws (docs/draw-proof.md §11): `operator` (the server nonce alone),
+ * `witnessed` (a planned draw: nonce committed at scheduling, witnesses' secrets deposited before the draw, §6.2) or
+ * `beacon` (a drand round published after the commit; needs EXPERT_DRAW_BEACON_URL). In that order, lowest first.
  */
-export const AssuranceMinimum = z.enum(['operator', 'beacon']);
+export const AssuranceMinimum = z.enum(['operator', 'witnessed', 'beacon']);
 export type AssuranceMinimum = z.infer<typeof AssuranceMinimum>;
+const ASSURANCE_RANK: Readonly<Record<AssuranceMinimum, number>> = { operator: 0, witnessed: 1, beacon: 2 };
+
+/** What a witnessed draw needs (§6.2): how many deposits, and what happens with fewer at the draw. */
+export const WitnessRule = z
+  .object({
+    required: count(1, 16).default(1).describe('Witness deposits a witnessed draw needs (one honest witness suffices: §11)'),
+    onShort: z
+      .enum(['fail', 'operator'])
+      .default('fail')
+      .describe('Fewer deposits at the draw: fail (WITNESS_MISSING, the draw opened at once) or draw with the deposits there are, stating the assurance they give'),
+  })
+  .strict();
+export type WitnessRule = z.infer<typeof WitnessRule>;
+const DEFAULT_WITNESS_RULE: WitnessRule = WitnessRule.parse({});
 
 export const FrequencyCaps = z
   .object({
@@ -208,6 +223,8 @@ export const Policy = z
       .describe('For 异地 groups: experts sharing the project region at this level are left out'),
     // No default: a policy that does not set it hashes as it always did (the vectors' policyHash stays).
     minimumAssurance: AssuranceMinimum.optional().describe('Lowest assurance every draw must reach (docs/draw-proof.md §11); absent: operator'),
+    // No default either: absent, a witnessed draw needs one deposit and fails without it (witnessRule()).
+    witnesses: WitnessRule.optional().describe('What a witnessed draw needs of its witnesses (docs/draw-proof.md §6.2)'),
     // No default either, for the same reason: absent, the records section's defaults apply (recordsPolicy()).
     records: RecordsPolicy.optional().describe('Performance records: late check-in, no-shows, the conduct list (docs/records.md)'),
     // No default either: absent, the alerts section's defaults apply (alertsPolicy()).
@@ -260,7 +277,14 @@ export function alertsPolicy(policy: Policy): AlertsPolicy {
 
 /** The assurance a project's draw must reach: the higher of the policy's minimum and the project's own request. */
 export function requiredAssurance(policy: Policy, asked: AssuranceMinimum | undefined): AssuranceMinimum {
-  return policy.minimumAssurance === 'beacon' || asked === 'beacon' ? 'beacon' : 'operator';
+  const a = policy.minimumAssurance ?? 'operator';
+  const b = asked ?? 'operator';
+  return ASSURANCE_RANK[a] >= ASSURANCE_RANK[b] ? a : b;
+}
+
+/** The witness section of a policy, its defaults where the file sets none. */
+export function witnessRule(policy: Policy): WitnessRule {
+  return policy.witnesses ?? DEFAULT_WITNESS_RULE;
 }
 
 export const REGION_LEVEL_DIGITS = { province: 2, city: 4, county: 6 } as const;

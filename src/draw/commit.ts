@@ -1,5 +1,7 @@
 // The commit payload (§5): everything the draw will read, bound before any randomness exists.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { jcs } from '../crypto/canonical.js';
 import { Hex32 } from '../domain/primitives.js';
 import { ALGORITHM_ID } from './constants.js';
 import { EntropyPlan } from './seed.js';
@@ -36,3 +38,8 @@ export type CommitPayload = z.infer<typeof CommitPayload>;
 
 /** Log entry type of a draw commit. */
 export const COMMIT_ENTRY_TYPE = 'draw.commit';
+
+/** SHA-256(JCS(commit payload)): what a planned draw's seed binds (§6.2), fixed by the committed inputs alone. */
+export function commitPayloadHash(payload: CommitPayload): Buffer {
+  return createHash('sha256').update(jcs(payload)).digest();
+}

@@ -5,21 +5,63 @@ import { z } from 'zod';
 import { jcs } from '../crypto/canonical.js';
 import { Hex32 } from '../domain/primitives.js';
 import { COMMIT_ENTRY_TYPE, CommitPayload } from './commit.js';
-import { ABORTED_ENTRY_TYPE, ALGORITHM_ID, FAILED_ENTRY_TYPE, RESULT_ENTRY_TYPE, REVEAL_ENTRY_TYPE } from './constants.js';
+import { ABORTED_ENTRY_TYPE, ALGORITHM_ID, DEPOSIT_ENTRY_TYPE, FAILED_ENTRY_TYPE, PLANNED_ENTRY_TYPE, RESULT_ENTRY_TYPE, REVEAL_ENTRY_TYPE, WITNESS_MAX_BYTES, WITNESS_MIN_BYTES } from './constants.js';
 
-export { ABORTED_ENTRY_TYPE, COMMIT_ENTRY_TYPE, CommitPayload, FAILED_ENTRY_TYPE, RESULT_ENTRY_TYPE, REVEAL_ENTRY_TYPE };
+export { ABORTED_ENTRY_TYPE, COMMIT_ENTRY_TYPE, CommitPayload, DEPOSIT_ENTRY_TYPE, FAILED_ENTRY_TYPE, PLANNED_ENTRY_TYPE, RESULT_ENTRY_TYPE, REVEAL_ENTRY_TYPE };
+
+/** A witness's secret, lower-case hex of 16 to 64 bytes (§6). */
+export const WitnessSecretHex = z
+  .string()
+  .regex(new RegExp(`^(?:[0-9a-f]{2}){${WITNESS_MIN_BYTES},${WITNESS_MAX_BYTES}}$`))
+  .describe(`A witness secret: ${WITNESS_MIN_BYTES} to ${WITNESS_MAX_BYTES} bytes, lower-case hex`);
+
+/** What a planned draw asks of its witnesses (the policy's `witnesses`, §6.2). */
+export const WitnessRequirement = z
+  .object({
+    required: z.int().min(1).describe('Deposits the draw needs'),
+    onShort: z.enum(['fail', 'operator']).describe('Fewer deposits at the draw: fail (WITNESS_MISSING) or draw with those there are, at the assurance they give'),
+  })
+  .strict();
+export type WitnessRequirement = z.infer<typeof WitnessRequirement>;
+
+/**
+ * A planned draw (§6.2), logged at scheduling: the draw id and H(nonce) its commit will carry, and until when witnesses
+ * may deposit. `replaces`: the plan it ends (a rescheduled project's); the old plan's deposits do not carry over.
+ */
+export const PlannedPayload = z
+  .object({
+    projectId: z.string(),
+    drawId: z.string(),
+    nonceHash: Hex32.describe('SHA-256 of the 32-byte nonce the draw’s commit will name'),
+    depositsCloseAt: z.string().describe('Deposits logged at or after this instant (ISO 8601 UTC, the draw’s due time) do not count'),
+    witnesses: WitnessRequirement,
+    replaces: z.string().optional().describe('The draw id of the plan this one replaces'),
+  })
+  .strict();
+export type PlannedPayload = z.infer<typeof PlannedPayload>;
+
+/** A witness's deposit for a planned draw: the commitment to a secret the service keeps sealed until the draw. */
+export const DepositPayload = z
+  .object({
+    projectId: z.string(),
+    drawId: z.string().describe('The planned draw (its draw.planned entry names it)'),
+    witness: z.object({ user: z.string(), role: z.string() }).strict().describe('Who deposited: the account and its role'),
+    commitment: Hex32.describe('SHA-256 of the secret’s bytes'),
+  })
+  .strict();
+export type DepositPayload = z.infer<typeof DepositPayload>;
 
 /**
  * A draw that failed: its error code and details (for INSUFFICIENT_CANDIDATES, `{groups: [{group, specialty, required,
  * available, shortfall}]}`); after its commit (`committed`), with the nonce that opens it.
  */
 export const FailedPayload = z
-  .object({ drawId: z.string(), projectId: z.string(), code: z.string(), details: z.unknown(), committed: z.boolean(), nonce: Hex32.optional() })
+  .object({ drawId: z.string(), projectId: z.string(), code: z.string(), details: z.unknown(), committed: z.boolean(), nonce: Hex32.optional(), witnessReveals: z.array(WitnessSecretHex).optional() })
   .strict();
 export type FailedPayload = z.infer<typeof FailedPayload>;
 
 /** A committed draw whose holder died before its result: aborted, with the nonce that opens it. */
-export const AbortedPayload = z.object({ drawId: z.string(), projectId: z.string(), reason: z.string(), nonce: Hex32.optional() }).strict();
+export const AbortedPayload = z.object({ drawId: z.string(), projectId: z.string(), reason: z.string(), nonce: Hex32.optional(), witnessReveals: z.array(WitnessSecretHex).optional() }).strict();
 export type AbortedPayload = z.infer<typeof AbortedPayload>;
 
 /** A drand round as the service verified it before deriving the seed: what an inspector re-verifies offline. */
@@ -88,6 +130,8 @@ export const RevealPayload = z
     resultIndex: z.int(),
     nonce: Hex32,
     salt: Hex32,
+    // A witnessed draw only: the deposited secrets in the commit's order (§6.2); with them the seed is checked offline.
+    witnessReveals: z.array(WitnessSecretHex).optional().describe('The witnesses’ secrets, in the order of the commit’s witnessCommitments'),
     result: RevealedResult,
     extension: z.array(z.array(z.string())),
     groups: z.array(z.object({ index: z.int(), specialty: z.string(), members: z.array(z.string()), exclusions: z.array(z.string()) }).strict()),

@@ -6,10 +6,11 @@ import { jcs } from '../crypto/canonical.js';
 import type { SealedBox } from '../crypto/sealing.js';
 import { extensionSize } from './constants.js';
 import { buildCommit, prepareDraw, rankDraw, type DrawInput, type DrawResult, type PreparedDraw } from './engine.js';
+import { commitPayloadHash } from './commit.js';
 import { COMMIT_ENTRY_TYPE, resultCommitment, type BeaconRoundRecord, type CommitPayload, type ResultPayload } from './entries.js';
 import { encodeEntry, leafHash, type LogEntry } from '../log/entry.js';
 import type { DrawSampler } from './sample.js';
-import { assuranceOf, deriveSeed, nonceHash, type Assurance, type EntropyPlan } from './seed.js';
+import { assuranceOf, deriveSeed, isPlanned, nonceHash, type Assurance, type EntropyPlan } from './seed.js';
 
 /** After begin: what the draw reads, and the commit entry's payload. The nonce stays secret until disclosure. */
 export interface Begun {
@@ -66,9 +67,14 @@ export function withPlan(begun: Begun, plan: EntropyPlan): Begun {
   return { ...begun, plan, commit: { ...begun.commit, entropy: plan }, assurance: assuranceOf(plan) };
 }
 
-/** Step 2 (§6–§9), once the commit entry is durable: the seed binds its leaf hash; the ranking follows from the seed. */
+/**
+ * Step 2 (§6–§9), once the commit entry is durable: the seed binds its leaf hash (a planned draw's, the commit payload's
+ * hash instead: §6.2); the ranking follows from the seed.
+ */
 export function finish(begun: Begun, commitLeafHash: Uint8Array, late: LateEntropy = NO_LATE_ENTROPY): Finished {
-  const seed = deriveSeed(begun.plan, begun.commit.nonceHash, { nonce: begun.nonce, commitLeafHash, ...late });
+  // Only a planned draw hashes its payload: an operator draw's hot path stays as it was.
+  const payloadHash = isPlanned(begun.plan) ? { commitPayloadHash: commitPayloadHash(begun.commit) } : {};
+  const seed = deriveSeed(begun.plan, begun.commit.nonceHash, { nonce: begun.nonce, commitLeafHash, ...payloadHash, ...late });
   const { result, sampler } = rankDraw(begun.prepared, seed);
   return { seed, result, sampler };
 }

@@ -6,7 +6,9 @@ import { AppError } from '../errors.js';
 import { msg } from '../i18n/message.js';
 import {
   BEACON_RANDOMNESS_BYTES,
+  MAX_WITNESSES,
   NONCE_BYTES,
+  SEED_PLANNED_TAG,
   SEED_TAG,
   WITNESS_MAX_BYTES,
   WITNESS_MIN_BYTES,
@@ -24,8 +26,14 @@ export const EntropyPlan = z
       .describe('Public randomness beacon round, or null'),
     witnessCommitments: z
       .array(Hex32)
-      .max(16)
+      .max(MAX_WITNESSES)
       .describe('SHA-256 of each witness reveal, in the order the reveals enter the seed'),
+    // Absent on every unplanned draw, so their commits hash as before (§6.2).
+    planIndex: z
+      .int()
+      .min(0)
+      .optional()
+      .describe('A planned draw (§6.2): log index of its draw.planned entry; the seed then binds SHA-256(JCS(commit payload)), not the commit leaf hash'),
   })
   .strict();
 export type EntropyPlan = z.infer<typeof EntropyPlan>;
@@ -41,8 +49,10 @@ export function assuranceOf(plan: EntropyPlan): Assurance {
 export interface SeedInputs {
   /** 32-byte server nonce; only SHA-256(nonce) is in the commit until disclosure. */
   readonly nonce: Uint8Array;
-  /** RFC 9162 leaf hash of the commit entry. */
+  /** RFC 9162 leaf hash of the commit entry: what an unplanned draw's seed binds. */
   readonly commitLeafHash: Uint8Array;
+  /** SHA-256(JCS(commit payload)): what a planned draw's seed binds instead (§6.2); needed only then. */
+  readonly commitPayloadHash?: Uint8Array;
   /** 32-byte beacon randomness, or null when the plan has no beacon. */
   readonly beaconRandomness: Uint8Array | null;
   /** Witness reveals, in commitment order. */
@@ -63,9 +73,20 @@ function u32be(n: number): Buffer {
   return b;
 }
 
-/** The HMAC message: SEED_TAG ‖ leaf hash ‖ u32(len) ‖ beacon ‖ u32(count) ‖ (u32(len) ‖ reveal)*. */
-export function seedMessage(inputs: SeedInputs): Buffer {
-  const parts: Buffer[] = [Buffer.from(SEED_TAG, 'ascii'), Buffer.from(inputs.commitLeafHash)];
+/** A planned draw (§6.2): its commit names the draw.planned entry it follows. */
+export function isPlanned(plan: EntropyPlan): boolean {
+  return plan.planIndex !== undefined;
+}
+
+/**
+ * The HMAC message: SEED_TAG ‖ leaf hash ‖ u32(len) ‖ beacon ‖ u32(count) ‖ (u32(len) ‖ reveal)*; for a planned draw
+ * (`planned`) SEED_PLANNED_TAG ‖ SHA-256(JCS(commit payload)) ‖ the same rest.
+ */
+export function seedMessage(inputs: SeedInputs, planned = false): Buffer {
+  if (planned && inputs.commitPayloadHash?.length !== 32) throw new AppError('INVALID_INPUT', msg('draw.leafHashLength'));
+  const parts: Buffer[] = planned
+    ? [Buffer.from(SEED_PLANNED_TAG, 'ascii'), Buffer.from(inputs.commitPayloadHash!)]
+    : [Buffer.from(SEED_TAG, 'ascii'), Buffer.from(inputs.commitLeafHash)];
   const beacon = inputs.beaconRandomness ?? new Uint8Array(0);
   parts.push(u32be(beacon.length), Buffer.from(beacon), u32be(inputs.witnessReveals.length));
   for (const r of inputs.witnessReveals) parts.push(u32be(r.length), Buffer.from(r));
@@ -99,7 +120,7 @@ export function deriveSeed(plan: EntropyPlan, committedNonceHash: string, inputs
       throw new AppError('WITNESS_MISMATCH', msg('draw.witnessMismatch', { index: i }), { witness: i });
     }
   });
-  return createHmac('sha256', inputs.nonce).update(seedMessage(inputs)).digest();
+  return createHmac('sha256', inputs.nonce).update(seedMessage(inputs, isPlanned(plan))).digest();
 }
 
 /** Constant-time comparison of two hex digests of equal length. */

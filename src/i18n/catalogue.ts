@@ -18,6 +18,7 @@ import { certificate, site } from './messages/sites.js';
 import { records } from './messages/records.js';
 import { alerts } from './messages/alerts.js';
 import { sanctions } from './messages/sanctions.js';
+import { witness } from './messages/witness.js';
 
 export const CATALOGUE = {
   code: codes,
@@ -46,6 +47,7 @@ export const CATALOGUE = {
   records,
   alerts,
   sanctions,
+  witness,
 } as const satisfies Record<string, Record<string, Entry>>;
 
 type Catalogue = typeof CATALOGUE;

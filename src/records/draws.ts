@@ -46,6 +46,15 @@ export interface DrawRecord {
   /** A remote site's draw: the result is sealed to this site as well, through the certificate with this fingerprint. */
   readonly site?: string;
   readonly siteFingerprint?: string;
+  /**
+   * A planned draw (§6.2): its draw.planned entry and the witness.deposited entries its commit took, in log order (what
+   * its proof bundle carries); and the deposited secrets in that order (hex), vault-sealed, for a draw that ends
+   * without a result to reveal with its nonce.
+   */
+  readonly planned?: { readonly index: number; readonly deposits: number[] };
+  readonly sealedWitnessReveals?: string;
+  /** A project needing witnesses: how many the policy requires and how many deposits the draw took. */
+  readonly witnesses?: { readonly required: number; readonly deposited: number; readonly onShort: 'fail' | 'operator' };
   /** A beacon draw: the drand round its commit names (the result entry holds the round's signature). */
   readonly beacon?: { readonly chain: string; readonly round: number };
   readonly by: string;
@@ -68,4 +77,14 @@ export function awaitingRosterClear(drawId: string): RecordWrite {
 /** Draw ids whose roster may be missing: the marked ones. */
 export function awaitingRosterKeys(store: Parameters<typeof awaitingRoster.keys>[0]): Promise<string[]> {
   return awaitingRoster.keys(store);
+}
+
+/** What a draw's sealed nonce is bound to: it opens only as this draw's (at the commit, or at the plan before it). */
+export function nonceContext(drawId: string): string {
+  return `${draws.collection}/${drawId}/nonce`;
+}
+
+/** What a draw's sealed witness secrets are bound to. */
+export function witnessRevealsContext(drawId: string): string {
+  return `${draws.collection}/${drawId}/witness-reveals`;
 }

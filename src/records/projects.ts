@@ -28,6 +28,39 @@ export interface ProjectRecord {
   readonly knownBidders?: string[];
   /** The assurance the project asked for at registration (the policy's minimum applies as well); absent: none. */
   readonly assurance?: AssuranceMinimum;
+  /** A witnessed project's planned draw (docs/draw-proof.md §6.2), until its draw starts; absent otherwise. */
+  readonly plan?: PlannedDraw;
+}
+
+/**
+ * A planned draw as the store keeps it: what its draw.planned entry says, the nonce and every deposited secret
+ * vault-sealed (never in an answer, a log line or an error), and each deposit's entry.
+ */
+export interface PlannedDraw {
+  readonly drawId: string;
+  /** Log index of the draw.planned entry: the commit names it (entropy.planIndex). */
+  readonly index: number;
+  readonly nonceHash: string;
+  /** The nonce (hex), sealed under the draw's nonce context, as a committed draw's record keeps it. */
+  readonly sealedNonce: string;
+  readonly depositsCloseAt: string;
+  readonly witnesses: { readonly required: number; readonly onShort: 'fail' | 'operator' };
+  /** In log order. */
+  readonly deposits: readonly WitnessDeposit[];
+}
+
+export interface WitnessDeposit {
+  /** Log index of the witness.deposited entry (its time, which decides whether it counts, is the entry's own). */
+  readonly index: number;
+  readonly witness: { readonly user: string; readonly role: string };
+  readonly commitment: string;
+  /** The secret (hex), vault-sealed under depositContext(drawId, user). */
+  readonly sealedSecret: string;
+}
+
+/** What a deposited secret is sealed to: it opens only as this witness's secret for this plan. */
+export function depositContext(drawId: string, user: string): string {
+  return `${projects.collection}/plans/${drawId}/witness/${user}`;
 }
 
 /** What the scheduler needs of a project whose draw is ahead or running. */

@@ -70,12 +70,27 @@ export const DrawView = z
       .object({ chain: z.string().describe('drand chain hash'), round: z.int().describe('drand round') })
       .optional()
       .describe('A beacon draw: the drand round its commit names, published after the commit (the result entry holds its signature)'),
+    witnesses: z
+      .object({
+        required: z.int().describe('Deposits the policy requires'),
+        deposited: z.int().describe('Deposits logged before the close that the draw took (its commit’s witnessCommitments)'),
+        onShort: z.enum(['fail', 'operator']).describe('What the policy does with fewer: fail the draw, or draw with those there are'),
+      })
+      .optional()
+      .describe('A project needing witnessed assurance (docs/draw-proof.md §6.2): what its draw had of its witnesses'),
+    planned: z
+      .object({
+        index: z.int().describe('Log index of the draw.planned entry, logged at scheduling'),
+        deposits: z.array(z.int()).describe('Log indices of the witness.deposited entries the commit took, in log order'),
+      })
+      .optional()
+      .describe('A planned draw: its plan and deposits in the log'),
     createdAt: z.string().describe('When the draw committed (or failed before a commit)'),
   })
   .describe('Draw status: never an expert identity');
 
-/** A draw record as the API shows it: without the sealed box, the sealed nonce and the operator's subject. */
+/** A draw record as the API shows it: without the sealed box, the sealed nonce and secrets and the operator's subject. */
 export const drawView = (d: DrawRecord) => {
-  const { sealed: _sealed, sealedNonce: _nonce, by: _by, ...rest } = d;
+  const { sealed: _sealed, sealedNonce: _nonce, sealedWitnessReveals: _reveals, by: _by, ...rest } = d;
   return { ...rest, groups: [...rest.groups] };
 };

@@ -32,6 +32,8 @@ export interface DrawProof {
   readonly reveal: DrawProofPart;
   /** The project's earlier draws that ended after their commit (docs/draw-proof.md §11, §13). */
   readonly abandoned?: ReadonlyArray<{ readonly commit: DrawProofPart; readonly end: DrawProofPart }>;
+  /** A planned draw (§6.2): its draw.planned entry and the witness.deposited entries its commit took, in log order. */
+  readonly planned?: { readonly plan: DrawProofPart; readonly deposits: readonly DrawProofPart[] };
 }
 
 export class DisclosureService {
@@ -112,12 +114,15 @@ export class DisclosureService {
     if (draw.revealIndex === undefined || draw.resultIndex === null) throw new AppError('SEALED', msg('draw.proofAtDisclosure'));
     const abandoned = await this.abandonedBefore(draw);
     // All against one checkpoint: one tree, so the bundle needs no consistency proof between its parts.
-    const indices = [draw.commitIndex, draw.resultIndex, draw.revealIndex, ...abandoned.flatMap((a) => [a.commitIndex, a.endIndex])];
+    const planned = draw.planned ? [draw.planned.index, ...draw.planned.deposits] : [];
+    const indices = [draw.commitIndex, draw.resultIndex, draw.revealIndex, ...abandoned.flatMap((a) => [a.commitIndex, a.endIndex]), ...planned];
     const proofs = await this.log.inclusionProofs(indices);
     const part = async (i: number) => ({ index: indices[i]!, entry: (await this.log.entry(indices[i]!)).toString('utf8'), inclusion: proofs[i]! });
     const earlier = [];
     for (let k = 0; k < abandoned.length; k++) earlier.push({ commit: await part(3 + 2 * k), end: await part(4 + 2 * k) });
-    return { drawId, commit: await part(0), result: await part(1), reveal: await part(2), ...(earlier.length > 0 ? { abandoned: earlier } : {}) };
+    const at = 3 + 2 * abandoned.length;
+    const plan = draw.planned ? { plan: await part(at), deposits: await Promise.all(draw.planned.deposits.map((_, k) => part(at + 1 + k))) } : null;
+    return { drawId, commit: await part(0), result: await part(1), reveal: await part(2), ...(earlier.length > 0 ? { abandoned: earlier } : {}), ...(plan ? { planned: plan } : {}) };
   }
 
   /** The project's earlier draws that ended after their commit, oldest first: the chain of draws each one follows. */

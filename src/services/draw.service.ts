@@ -19,7 +19,10 @@ import { begin, finish, NO_LATE_ENTROPY, OPERATOR_ENTROPY, resultEntry, sealable
 import { AppError, type ErrorCode } from '../errors.js';
 import { msg } from '../i18n/message.js';
 import { encodeEntry } from '../log/entry.js';
-import { awaitingRosterKeys, awaitingRosterMark, draws, type DrawRecord } from '../records/draws.js';
+import { awaitingRosterKeys, awaitingRosterMark, draws, nonceContext, witnessRevealsContext, type DrawRecord } from '../records/draws.js';
+import { witnessRule } from '../domain/policy.js';
+import { depositContext } from '../records/projects.js';
+import type { EntropyPlan } from '../draw/seed.js';
 import { isPoolVersion, poolVersionExpected } from '../records/pool.js';
 import { projectExpected, projects, projectWrites, type ProjectRecord, type ProjectState } from '../records/projects.js';
 import { RecordConflictError, type RecordWrite, type Store } from '../store/store.js';
@@ -49,6 +52,19 @@ export interface SealedContent extends SealedCore {
    * the site can check experts in at its own desk after opening the result offline. Never published.
    */
   readonly people?: Readonly<Record<string, { readonly name: string; readonly idNumber: string }>>;
+  /** A witnessed draw: the deposited secrets (hex) in the commit's order, published at disclosure (§6.2). */
+  readonly witnessReveals?: readonly string[];
+}
+
+/** A planned draw as it runs (§6.2): the plan's draw id and nonce, the deposits that count, opened. */
+interface WitnessedRun {
+  readonly drawId: string;
+  readonly nonce: Buffer;
+  readonly sealedNonce: string;
+  readonly plan: EntropyPlan;
+  readonly reveals: readonly Buffer[];
+  readonly planned: { readonly index: number; readonly deposits: number[] };
+  readonly witnesses: NonNullable<DrawRecord['witnesses']>;
 }
 
 
@@ -193,7 +209,21 @@ export class DrawService {
   private async attempt(projectId: string, kind: DrawRecord['kind'], by: string, extra: DrawExtra): Promise<DrawRecord> {
     const { record: project, raw } = await this.projects.get(projectId);
     if (project.state !== 'scheduled') throw new NotScheduledError(projectId, project.state);
-    const drawId = `D-${randomUUID()}`;
+    // A witnessed project's draw runs its plan (§6.2): the draw id and nonce fixed at scheduling, the deposits logged
+    // before the close. Any other project's draw reads nothing more.
+    let witnessed: WitnessedRun | null = null;
+    let witnessCount: DrawRecord['witnesses'] | undefined;
+    if (project.plan || project.assurance === 'witnessed' || this.projects.policy.minimumAssurance === 'witnessed') {
+      try {
+        ({ run: witnessed, witnesses: witnessCount } = await this.witnessedRun(project));
+      } catch (err) {
+        // Logged like any failure before a commit; too few deposits open the plan with it.
+        if (err instanceof WitnessMissing) await this.fail(project, raw, err.drawId, kind, by, err, null, err.opened);
+        else if (err instanceof AppError) await this.fail(project, raw, `D-${randomUUID()}`, kind, by, err, null);
+        throw err;
+      }
+    }
+    const drawId = witnessed?.drawId ?? `D-${randomUUID()}`;
     const at = new Date(this.now()).toISOString();
     await this.history?.refresh();
     const index = this.pool.current();
@@ -207,17 +237,22 @@ export class DrawService {
       beacon = this.beaconFor(project);
       // 0. Everything the draw reads, and the commit to it, before any randomness exists; a remote site's key must be
       //    usable now.
-      begun = begin({ drawId, project: project.project, request: project.request, policy: this.projects.policy, pool: index, history: history.index }, OPERATOR_ENTROPY, randomBytes(32));
+      begun = begin({ drawId, project: project.project, request: project.request, policy: this.projects.policy, pool: index, history: history.index }, witnessed?.plan ?? OPERATOR_ENTROPY, witnessed?.nonce ?? randomBytes(32));
       if (project.site) site = await this.siteRecipient(project.site);
     } catch (err) {
       if (err instanceof AppError) await this.fail(project, raw, drawId, kind, by, err, null);
       throw err;
     }
     const groups = begun.prepared.groups.map((g) => ({ specialty: g.specialty, count: g.count, alternates: g.alternates, eligibleCount: g.size }));
-    const drawing: ProjectRecord = { ...project, state: 'drawing', drawId, revision: project.revision + 1, updatedAt: at };
+    // The plan is used up by this draw: its deposits close, and a later draw of the project needs a new plan.
+    const drawing: ProjectRecord = { ...withoutPlan(project), state: 'drawing', drawId, revision: project.revision + 1, updatedAt: at };
     const siteFields = site ? { site: site.recipient, siteFingerprint: site.fingerprint } : {};
-    const sealedNonce = this.vault.sealJson(nonceContext(drawId), Buffer.from(begun.nonce).toString('hex'));
-    const committed = { drawId, projectId, kind, state: 'committed', sealedNonce, poolVersion: index.version, assurance: beacon ? 'beacon' : begun.assurance, groups, sealed: null, failure: null, policy: this.projects.policy, supersedes: project.drawId, by, createdAt: at, historyUpTo: history.upTo, ...siteFields } as const;
+    const sealedNonce = witnessed?.sealedNonce ?? this.vault.sealJson(nonceContext(drawId), Buffer.from(begun.nonce).toString('hex'));
+    const witnessFields = {
+      ...(witnessCount ? { witnesses: witnessCount } : {}),
+      ...(witnessed ? { planned: witnessed.planned, sealedWitnessReveals: this.vault.sealJson(witnessRevealsContext(drawId), witnessed.reveals.map((r) => r.toString('hex'))) } : {}),
+    };
+    const committed = { drawId, projectId, kind, state: 'committed', sealedNonce, poolVersion: index.version, assurance: beacon ? 'beacon' : begun.assurance, groups, sealed: null, failure: null, policy: this.projects.policy, supersedes: project.drawId, by, createdAt: at, historyUpTo: history.upTo, ...siteFields, ...witnessFields } as const;
     // 1. The commit is durable, and the project is `drawing`, before the seed exists; the pool must still be at the
     //    version the candidates came from.
     let commit;
@@ -250,13 +285,14 @@ export class DrawService {
     try {
       // The lease keeps renewing while the round is awaited; one that does not come or verify fails the draw here.
       if (beacon && planBeacon) round = await beacon.awaitRound(planBeacon.round);
-      core = sealable(planned, finish(planned, commit.leafHash, round ? { beaconRandomness: Buffer.from(round.randomness, 'hex'), witnessReveals: [] } : NO_LATE_ENTROPY), salt);
+      const late = round ? { beaconRandomness: Buffer.from(round.randomness, 'hex'), witnessReveals: [] } : witnessed ? { beaconRandomness: null, witnessReveals: witnessed.reveals } : NO_LATE_ENTROPY;
+      core = sealable(planned, finish(planned, commit.leafHash, late), salt);
     } catch (err) {
       if (err instanceof AppError) await this.fail(drawing, drawingRaw, drawId, kind, by, err, base);
       throw err;
     }
     // 3. Sealed at once; the log gets the commitment and counts, never an identity.
-    const content: SealedContent = { ...core, ...(site ? { people: this.people(core.result, core.extension) } : {}) };
+    const content: SealedContent = { ...core, ...(site ? { people: this.people(core.result, core.extension) } : {}), ...(witnessed && witnessed.reveals.length > 0 ? { witnessReveals: witnessed.reveals.map((r) => r.toString('hex')) } : {}) };
     const sealed = seal(Buffer.from(jcs(content)), drawId, [{ recipient: 'service', publicKey: this.sealingKey }, ...(site ? [{ recipient: site.recipient, publicKey: site.publicKey }] : [])]);
     // Who else can open the seal: a remote site, by the certificate registered for it.
     const resultPayload = resultEntry(planned, core.result, { commitIndex: commit.index, salt, sealed, ...(site ? { sealedTo: { site: site.recipient, fingerprint: site.fingerprint } } : {}), ...(round ? { beacon: beaconRecord(round) } : {}) });
@@ -341,23 +377,68 @@ export class DrawService {
     return draw.sealedNonce ? this.vault.openJson<string>(nonceContext(draw.drawId), draw.sealedNonce) : null;
   }
 
+  /** A witnessed draw's deposited secrets (hex), in the commit's order, to reveal when it ends without a result. */
+  private revealedWitnessSecrets(draw: DrawRecord): string[] | null {
+    return draw.sealedWitnessReveals ? this.vault.openJson<string[]>(witnessRevealsContext(draw.drawId), draw.sealedWitnessReveals) : null;
+  }
+
+  /**
+   * The plan a witnessed project's draw runs (§6.2): the deposits whose entries were logged before the close, in log
+   * order, opened. Fewer than the policy requires: WitnessMissing under `onShort: fail` (the plan opened with it);
+   * under `operator`, the draw goes on with those there are (none: an unplanned operator draw when there is no plan),
+   * and its record says how many it had.
+   */
+  private async witnessedRun(project: ProjectRecord): Promise<{ run: WitnessedRun | null; witnesses: NonNullable<DrawRecord['witnesses']> | undefined }> {
+    const plan = project.plan;
+    const level = this.projects.assuranceFor(project.assurance);
+    // A beacon draw names its own round after the commit; a plan left from before the policy asked for it is not used.
+    if (level === 'beacon' || (!plan && level !== 'witnessed')) return { run: null, witnesses: undefined };
+    const rule = plan?.witnesses ?? witnessRule(this.projects.policy);
+    const counted = [];
+    for (const d of plan?.deposits ?? []) {
+      const time = (JSON.parse((await this.log.entry(d.index)).toString('utf8')) as { time: string }).time;
+      if (time < plan!.depositsCloseAt) counted.push(d);
+    }
+    const witnesses = { required: rule.required, deposited: counted.length, onShort: rule.onShort };
+    const opened = plan ? { nonce: this.vault.openJson<string>(nonceContext(plan.drawId), plan.sealedNonce), witnessReveals: counted.map((d) => this.vault.openJson<string>(depositContext(plan.drawId, d.witness.user), d.sealedSecret)) } : undefined;
+    if (counted.length < rule.required && rule.onShort === 'fail') {
+      throw new WitnessMissing(plan?.drawId ?? `D-${randomUUID()}`, rule.required, counted.length, opened);
+    }
+    if (!plan || !opened) return { run: null, witnesses };
+    return {
+      run: {
+        drawId: plan.drawId,
+        nonce: Buffer.from(opened.nonce, 'hex'),
+        sealedNonce: plan.sealedNonce,
+        plan: { beacon: null, witnessCommitments: counted.map((d) => d.commitment), planIndex: plan.index },
+        reveals: opened.witnessReveals.map((r) => Buffer.from(r, 'hex')),
+        planned: { index: plan.index, deposits: counted.map((d) => d.index) },
+        witnesses,
+      },
+      witnesses,
+    };
+  }
+
   /** Opens a draw's seal with the service's key: only for the roster, check-in and disclosure. */
   openSealed(draw: DrawRecord): SealedContent {
     return openSealedResult(draw, this.sealingPrivateKey);
   }
 
   /** A draw that cannot complete: logged with its reason, the project left `failed` for an operator. */
-  private async fail(project: ProjectRecord, raw: Buffer, drawId: string, kind: DrawRecord['kind'], by: string, err: AppError, committed: DrawRecord | null): Promise<void> {
+  private async fail(project: ProjectRecord, raw: Buffer, drawId: string, kind: DrawRecord['kind'], by: string, err: AppError, committed: DrawRecord | null, opened?: { nonce: string; witnessReveals: string[] }): Promise<void> {
     const failure = { code: err.code, message: err.message };
-    const failed: ProjectRecord = { ...project, state: 'failed', drawId, revision: project.revision + 1, updatedAt: new Date(this.now()).toISOString() };
+    // A failed draw uses up its plan (its draw id is now this draw's): rescheduling plans anew.
+    const failed: ProjectRecord = { ...withoutPlan(project), state: 'failed', drawId, revision: project.revision + 1, updatedAt: new Date(this.now()).toISOString() };
     const record: DrawRecord = committed
       ? { ...committed, state: 'failed', failure }
       : { drawId, projectId: project.project.id, kind, state: 'failed', poolVersion: this.pool.poolVersion, assurance: 'operator', commitIndex: -1, commitLeafHash: '', resultIndex: null, resultHash: null, groups: [], sealed: null, failure, supersedes: project.drawId, by, createdAt: new Date(this.now()).toISOString(), ...(project.site ? { site: project.site } : {}) };
-    // After its commit, the failure opens the draw: its nonce is revealed, so anyone can check that it genuinely failed.
-    const nonce = committed ? this.revealedNonce(committed) : null;
+    // After its commit, the failure opens the draw: its nonce is revealed, so anyone can check that it genuinely failed;
+    // a witnessed draw's deposited secrets with it. A plan that fails before its commit (too few deposits) is opened too.
+    const nonce = committed ? this.revealedNonce(committed) : (opened?.nonce ?? null);
+    const reveals = committed ? this.revealedWitnessSecrets(committed) : (opened?.witnessReveals ?? null);
     await this.log.append(
       'draw.failed',
-      { drawId, projectId: project.project.id, code: err.code, details: err.details ?? null, committed: committed !== null, ...(nonce ? { nonce } : {}) },
+      { drawId, projectId: project.project.id, code: err.code, details: err.details ?? null, committed: committed !== null, ...(nonce ? { nonce } : {}), ...(reveals && reveals.length > 0 ? { witnessReveals: reveals } : {}) },
       { writes: (endIndex) => [draws.write(committed ? { ...record, endIndex } : record), ...projectWrites(failed)], expects: [projectExpected(project.project.id, raw)] },
     ).catch(() => undefined);
   }
@@ -374,9 +455,10 @@ export class DrawService {
     const draw = await draws.read(this.store, record.drawId);
     // The aborted draw is opened: its nonce is revealed, so a re-draw never hides what the first would have been.
     const nonce = draw ? this.revealedNonce(draw.value) : null;
+    const reveals = draw ? this.revealedWitnessSecrets(draw.value) : null;
     return this.log.append(
       'draw.aborted',
-      { drawId: record.drawId, projectId, reason: 'no result before the lease expired', ...(nonce ? { nonce } : {}) },
+      { drawId: record.drawId, projectId, reason: 'no result before the lease expired', ...(nonce ? { nonce } : {}), ...(reveals && reveals.length > 0 ? { witnessReveals: reveals } : {}) },
       {
         writes: (endIndex) => [
           ...projectWrites(again),
@@ -429,9 +511,24 @@ function beaconRecord(round: VerifiedRound): NonNullable<ResultPayload['beacon']
   return { chain: round.chain, round: round.round, randomness: round.randomness, signature: round.signature, ...(round.previousSignature ? { previousSignature: round.previousSignature } : {}) };
 }
 
-/** What a draw's sealed nonce is bound to: it opens only as this draw's. */
-function nonceContext(drawId: string): string {
-  return `${draws.collection}/${drawId}/nonce`;
+/** Too few witness deposits under `onShort: fail` (§6.2): the draw fails before its commit, its plan opened. */
+class WitnessMissing extends AppError {
+  constructor(
+    readonly drawId: string,
+    required: number,
+    deposited: number,
+    readonly opened: { nonce: string; witnessReveals: string[] } | undefined,
+  ) {
+    super('WITNESS_MISSING', msg('witness.missing', { required, deposited }), { required, deposited });
+    this.name = 'WitnessMissing';
+  }
+}
+
+/** The project record without its plan: a draw that starts, or fails, uses the plan up. */
+function withoutPlan(project: ProjectRecord): ProjectRecord {
+  if (!project.plan) return project;
+  const { plan: _used, ...rest } = project;
+  return rest;
 }
 
 /** The pool changed between preparing and committing: prepare again on the new index. */

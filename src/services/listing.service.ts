@@ -29,7 +29,7 @@ export interface ProjectSummary {
   readonly updatedAt: string;
 }
 
-export type DrawSummary = Omit<DrawRecord, 'sealed' | 'by' | 'policy' | 'historyUpTo'>;
+export type DrawSummary = Omit<DrawRecord, 'sealed' | 'by' | 'policy' | 'historyUpTo' | 'sealedWitnessReveals'>;
 
 /** Filters shared by both listings. `site`: a site's resources; null: the centre's own; absent: every owner's. */
 interface Common<S> {
@@ -64,7 +64,7 @@ function projectSummary(p: ProjectRecord): ProjectSummary {
 }
 
 function drawSummary(d: DrawRecord): DrawSummary {
-  const { sealed: _sealed, by: _by, policy: _policy, historyUpTo: _upTo, ...rest } = d;
+  const { sealed: _sealed, by: _by, policy: _policy, historyUpTo: _upTo, sealedWitnessReveals: _reveals, ...rest } = d;
   return rest;
 }
 

@@ -1,15 +1,20 @@
 // Projects and their draw schedule: register, reschedule, cancel, each a log entry committed with the project record.
-import type { EntryPayloads, EntryType, ServiceLog } from '../audit/entries.js';
-import { createHash } from 'node:crypto';
+import type { Entry, EntryPayloads, EntryType, ServiceLog } from '../audit/entries.js';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { PersonalDataVault } from '../crypto/personal-data.js';
+import { DEPOSIT_ENTRY_TYPE, MAX_WITNESSES, PLANNED_ENTRY_TYPE } from '../draw/constants.js';
+import { nonceHash, witnessCommitment } from '../draw/seed.js';
+import { nonceContext } from '../records/draws.js';
 import type { TokenClaims } from '../auth/roles.js';
-import { requiredAssurance, type AssuranceMinimum, type Policy } from '../domain/policy.js';
+import { requiredAssurance, witnessRule, type AssuranceMinimum, type Policy } from '../domain/policy.js';
 import type { Project } from '../domain/project.js';
 import type { DrawRequest } from '../domain/request.js';
 import { checkCommittee } from '../draw/candidates.js';
 import { AppError } from '../errors.js';
 import { clauses, msg, type Message } from '../i18n/message.js';
-import { ACTIVE, projectExpected, projects, projectWrites, schedule, scheduleEntry, type ProjectRecord, type ProjectState, type ScheduleEntry } from '../records/projects.js';
+import { ACTIVE, depositContext, projectExpected, projects, projectWrites, schedule, scheduleEntry, type PlannedDraw, type ProjectRecord, type ProjectState, type ScheduleEntry } from '../records/projects.js';
 import { RecordConflictError, type Store } from '../store/store.js';
+import { encodeEntry } from '../log/entry.js';
 import type { PoolService } from './pool.service.js';
 
 const MINUTE = 60_000;
@@ -32,6 +37,29 @@ export interface Registration {
 export interface ProjectServiceOptions {
   /** A beacon is configured (EXPERT_DRAW_BEACON_URL): projects may need beacon assurance. */
   readonly beacon?: boolean;
+  /** Seals a planned draw's nonce and the witnesses' secrets: without it, no project can need `witnessed` assurance. */
+  readonly vault?: PersonalDataVault;
+}
+
+/** A witness's receipt for a deposit: where its commitment is in the log, so that they can find it in the draw's commit. */
+export interface DepositReceipt {
+  readonly projectId: string;
+  readonly drawId: string;
+  readonly index: number;
+  readonly commitment: string;
+  readonly depositsCloseAt: string;
+}
+
+/** A plan's public face: everything but the sealed nonce and secrets. */
+export function planView(plan: PlannedDraw): { drawId: string; planIndex: number; nonceHash: string; depositsCloseAt: string; witnesses: PlannedDraw['witnesses']; deposits: Array<{ index: number; witness: { user: string; role: string }; commitment: string }> } {
+  return {
+    drawId: plan.drawId,
+    planIndex: plan.index,
+    nonceHash: plan.nonceHash,
+    depositsCloseAt: plan.depositsCloseAt,
+    witnesses: plan.witnesses,
+    deposits: plan.deposits.map((d) => ({ index: d.index, witness: { ...d.witness }, commitment: d.commitment })),
+  };
 }
 
 export class ProjectService {
@@ -48,7 +76,30 @@ export class ProjectService {
   assuranceFor(asked: AssuranceMinimum | undefined): AssuranceMinimum {
     const level = requiredAssurance(this.policy, asked);
     if (level === 'beacon' && !this.options.beacon) throw new AppError('ASSURANCE_UNAVAILABLE', msg('beacon.notConfigured'), { required: level });
+    if (level === 'witnessed' && !this.options.vault) throw new AppError('ASSURANCE_UNAVAILABLE', msg('witness.noVault'), { required: level });
     return level;
+  }
+
+  /**
+   * A witnessed project's plan (§6.2), drawn now: the draw id and nonce its draw will use, sealed, with deposits open
+   * until the draw is due. The draw.planned entry is the one at `index`: the caller appends it right after its own.
+   */
+  private newPlan(drawAt: string, index: number, sealedNonce: string, drawId: string, hash: string): PlannedDraw {
+    return { drawId, index, nonceHash: hash, sealedNonce, depositsCloseAt: drawAt, witnesses: witnessRule(this.policy), deposits: [] };
+  }
+
+  /** Draws a plan's nonce and draw id, and its entry (§6.2); null when the project's draw is not `witnessed`. */
+  private planFor(projectId: string, asked: AssuranceMinimum | undefined, drawAt: string, replaces: string | undefined): { entry: Entry; plan: (index: number) => PlannedDraw } | null {
+    if (this.assuranceFor(asked) !== 'witnessed') return null;
+    const drawId = `D-${randomUUID()}`;
+    const nonce = randomBytes(32);
+    const hash = nonceHash(nonce);
+    const sealedNonce = this.options.vault!.sealJson(nonceContext(drawId), nonce.toString('hex'));
+    const rule = witnessRule(this.policy);
+    return {
+      entry: { type: PLANNED_ENTRY_TYPE, payload: { projectId, drawId, nonceHash: hash, depositsCloseAt: drawAt, witnesses: { required: rule.required, onShort: rule.onShort }, ...(replaces ? { replaces } : {}) } },
+      plan: (index) => this.newPlan(drawAt, index, sealedNonce, drawId, hash),
+    };
   }
 
   /** Validates the schedule and the committee, then records the project and its due draw. */
@@ -84,8 +135,13 @@ export class ProjectService {
     };
     // The log holds what the draw will read about the project, and a hash of the request (the groups).
     const payload = { project: r.project, requestHash: createHash('sha256').update(JSON.stringify(r.request)).digest('hex'), request: r.request, leadTimeMinutes: lead, drawAt: record.drawAt, ...(r.site ? { site: r.site } : {}), ...(r.assurance ? { assurance: r.assurance } : {}), by: by.sub };
-    await this.write('project.registered', payload, record, null, msg('project.exists', { id: r.project.id }));
-    return record;
+    // A witnessed project's draw is planned now: its nonce committed (draw.planned) before any witness acts.
+    const planned = this.planFor(r.project.id, r.assurance, record.drawAt, undefined);
+    if (!planned) {
+      await this.write('project.registered', payload, record, null, msg('project.exists', { id: r.project.id }));
+      return record;
+    }
+    return this.writeAll([{ type: 'project.registered', payload }, planned.entry], (first) => ({ ...record, plan: planned.plan(first + 1) }), null, msg('project.exists', { id: r.project.id }));
   }
 
   async get(id: string): Promise<{ record: ProjectRecord; raw: Buffer }> {
@@ -136,8 +192,14 @@ export class ProjectService {
       revision: record.revision + 1,
       updatedAt: new Date(this.now()).toISOString(),
     };
-    await this.write('project.rescheduled', { id, from: record.project.bidOpeningAt, to: bidOpeningAt, drawAt: next.drawAt, ...(record.state !== 'scheduled' ? { rearmed: record.state } : {}), reason, by: by.sub }, next, raw);
-    return next;
+    const payload = { id, from: record.project.bidOpeningAt, to: bidOpeningAt, drawAt: next.drawAt, ...(record.state !== 'scheduled' ? { rearmed: record.state } : {}), reason, by: by.sub };
+    // A witnessed project gets a new plan, logged, naming the one it replaces: the old plan's deposits do not carry over.
+    const planned = this.planFor(id, record.assurance, next.drawAt, record.plan?.drawId);
+    if (!planned) {
+      await this.write('project.rescheduled', payload, next, raw);
+      return next;
+    }
+    return this.writeAll([{ type: 'project.rescheduled', payload }, planned.entry], (first) => ({ ...next, plan: planned.plan(first + 1) }), raw);
   }
 
   async cancel(id: string, reason: string, by: TokenClaims): Promise<ProjectRecord> {
@@ -145,8 +207,10 @@ export class ProjectService {
     if (record.state === 'drawn' || record.state === 'drawing' || record.state === 'cancelled') {
       throw new AppError('CONFLICT', msg('project.notCancellable', { id, state: msg(`projectState.${record.state}`) }));
     }
-    const next: ProjectRecord = { ...record, state: 'cancelled', revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
-    await this.write('project.cancelled', { id, from: record.state, reason, by: by.sub }, next, raw);
+    const { plan, ...rest } = record;
+    const next: ProjectRecord = { ...rest, state: 'cancelled', revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
+    // Cancelling ends a plan, and says so: its draw id will never be drawn.
+    await this.write('project.cancelled', { id, from: record.state, reason, ...(plan ? { endsPlan: plan.drawId } : {}), by: by.sub }, next, raw);
     return next;
   }
 
@@ -169,6 +233,59 @@ export class ProjectService {
       // Another instance changed the project first (drew it, or marked it): nothing to do.
       if (!(err instanceof AppError && err.code === 'CONFLICT')) throw err;
     });
+  }
+
+  /**
+   * A witness deposits a secret for the project's planned draw (§6.2): logged as its commitment, the secret sealed until
+   * the draw. Before the plan closes, once per witness per plan. The secret is never in an answer, a log line or an error.
+   */
+  async deposit(id: string, secretHex: string, by: TokenClaims): Promise<DepositReceipt> {
+    const vault = this.options.vault;
+    for (let attempt = 0; ; attempt++) {
+      const { record, raw } = await this.get(id);
+      const plan = record.plan;
+      if (!plan || !vault || (record.state !== 'scheduled' && record.state !== 'drawing')) throw new AppError('NOT_PLANNED', msg('witness.notPlanned', { id }));
+      if (record.state === 'drawing' || this.now() >= Date.parse(plan.depositsCloseAt)) throw new AppError('DEPOSITS_CLOSED', msg('witness.closed', { id, closeAt: plan.depositsCloseAt }));
+      if (plan.deposits.some((d) => d.witness.user === by.sub)) throw new AppError('ALREADY_DEPOSITED', msg('witness.already', { id, draw: plan.drawId }));
+      // A commit holds at most MAX_WITNESSES commitments (EntropyPlan).
+      if (plan.deposits.length >= MAX_WITNESSES) throw new AppError('DEPOSITS_CLOSED', msg('witness.full', { id, max: MAX_WITNESSES }));
+      const secret = Buffer.from(secretHex, 'hex');
+      const commitment = witnessCommitment(secret);
+      const witness = { user: by.sub, role: by.role };
+      const sealedSecret = vault.sealJson(depositContext(plan.drawId, by.sub), secretHex);
+      const deposited = (index: number): ProjectRecord => ({ ...record, plan: { ...plan, deposits: [...plan.deposits, { index, witness, commitment, sealedSecret }] }, revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() });
+      let time = '';
+      try {
+        const appended = await this.log.appendWith(
+          (prev, t) => {
+            time = t;
+            return encodeEntry({ type: DEPOSIT_ENTRY_TYPE, time: t, prev, payload: { projectId: id, drawId: plan.drawId, witness, commitment } });
+          },
+          { writes: (index) => projectWrites(deposited(index)), expects: [projectExpected(id, raw)] },
+        );
+        // Counted only when its entry is logged before the close (§6.2): the draw reads each entry's time. One that the
+        // clock put at or after the close stays in the log, not counted, and its witness is told so.
+        if (time >= plan.depositsCloseAt) throw new AppError('DEPOSITS_CLOSED', msg('witness.closed', { id, closeAt: plan.depositsCloseAt }));
+        return { projectId: id, drawId: plan.drawId, index: appended.index, commitment, depositsCloseAt: plan.depositsCloseAt };
+      } catch (err) {
+        // Another witness deposited, or the project changed, meanwhile: read it again and decide again.
+        if (err instanceof RecordConflictError && attempt < 5) continue;
+        if (err instanceof RecordConflictError) throw new AppError('CONFLICT', msg('project.changed', { id }));
+        throw err;
+      }
+    }
+  }
+
+  /** Several entries and the new project record (built from the first entry's index), expecting the record as read. */
+  private async writeAll(items: ReadonlyArray<Entry>, next: (firstIndex: number) => ProjectRecord, expected: Buffer | null, conflict?: Message): Promise<ProjectRecord> {
+    let written: ProjectRecord | null = null;
+    try {
+      await this.log.appendAll(items, { writes: (first) => projectWrites((written = next(first))), expects: [projectExpected(next(0).project.id, expected)] });
+    } catch (err) {
+      if (err instanceof RecordConflictError) throw new AppError('CONFLICT', conflict ?? msg('project.changed', { id: next(0).project.id }));
+      throw err;
+    }
+    return written!;
   }
 
   /** One entry and the new project record, expecting the record as read (null: must not exist yet). */

@@ -8,13 +8,14 @@ import { Hex32 } from '../domain/primitives.js';
 import { Project } from '../domain/project.js';
 import { DrawRequest } from '../domain/request.js';
 import { bucketIndex, regionTest } from '../draw/candidates.js';
-import { ABORTED_ENTRY_TYPE, AbortedPayload, COMMIT_ENTRY_TYPE, CommitPayload, FAILED_ENTRY_TYPE, FailedPayload, RESULT_ENTRY_TYPE, resultCommitment, ResultPayload, REVEAL_ENTRY_TYPE, RevealPayload, RevealedResult } from '../draw/entries.js';
+import { ABORTED_ENTRY_TYPE, AbortedPayload, COMMIT_ENTRY_TYPE, CommitPayload, DEPOSIT_ENTRY_TYPE, DepositPayload, FAILED_ENTRY_TYPE, FailedPayload, PLANNED_ENTRY_TYPE, PlannedPayload, RESULT_ENTRY_TYPE, resultCommitment, ResultPayload, REVEAL_ENTRY_TYPE, RevealPayload, RevealedResult } from '../draw/entries.js';
+import { createHash } from 'node:crypto';
 import { EXCLUSION_CODES } from '../draw/conflicts.js';
-import { ALGORITHM_ID, extensionSize } from '../draw/constants.js';
+import { ALGORITHM_ID, extensionSize, MAX_WITNESSES } from '../draw/constants.js';
 import { linesDigest } from '../draw/digest.js';
 import type { DrawResult } from '../draw/engine.js';
 import { DrawSampler, type RankedGroup, type SamplingGroup } from '../draw/sample.js';
-import { assuranceOf, deriveSeed, nonceHash, type Assurance } from '../draw/seed.js';
+import { assuranceOf, deriveSeed, isPlanned, nonceHash, witnessCommitment, type Assurance } from '../draw/seed.js';
 import { AppError, InsufficientCandidatesError } from '../errors.js';
 import { openCheckpoint, type Checkpoint } from '../log/checkpoint.js';
 import { keptNeighbours, proofFromHex, relateCheckpoints, type Relation } from '../log/consistency.js';
@@ -50,6 +51,8 @@ const Part = z
 /** What GET /v1/draws/{id}/proof answers (DrawService.proof). */
 /** An earlier draw of the project that ended after its commit without a result: its commit and its end (§11). */
 const AbandonedDraw = z.object({ commit: Part, end: Part }).strict();
+/** A planned draw's plan and the deposits its commit took (§6.2). */
+const PlannedParts = z.object({ plan: Part, deposits: z.array(Part).max(MAX_WITNESSES) }).strict();
 
 export const DrawProofBundle = z
   .object({
@@ -58,6 +61,7 @@ export const DrawProofBundle = z
     result: Part,
     reveal: Part,
     abandoned: z.array(AbandonedDraw).max(1000).optional(),
+    planned: PlannedParts.optional(),
   })
   .strict()
   .describe('A disclosed draw’s commit, result and reveal entries, each with an inclusion proof; and the project’s earlier draws that ended after their commit');
@@ -161,6 +165,20 @@ export const NOT_CHECKED: readonly TakenOnTrust[] = [
     why: 'the log’s entries about the project (GET /v1/log/projects/{id}/entries) show every commit; each one named here is checked (abandoned)',
   },
   { id: 'roster', what: 'that seats passed strictly down the revealed ranking (calls, promotions, check-in)', why: 'the roster entries are not in the bundle; they name group, seat and rank only' },
+];
+
+/** What a planned draw's bundle takes on trust besides (§6.2). */
+export const NOT_CHECKED_PLANNED: readonly TakenOnTrust[] = [
+  {
+    id: 'witness.deposits',
+    what: 'that the bundle names every deposit logged for the plan before its close',
+    why: 'the log’s entries about the project (GET /v1/log/projects/{id}/entries) show every witness.deposited entry; each witness holds the receipt of their own (its log index and commitment)',
+  },
+  {
+    id: 'pool.changes',
+    what: 'that nobody who could read the deposited secrets changed the pool between the deposits and the commit to steer the ranking',
+    why: 'the service holds the secrets sealed before the draw; every pool change is a logged, attributed entry (pool.*) whose time shows against the plan’s close',
+  },
 ];
 
 /** What is not checked when no kept checkpoints are given. */
@@ -513,7 +531,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     projectId: commit?.projectId ?? null,
     assurance: commit ? assuranceOf(commit.entropy) : null,
     checks: checks.list,
-    notChecked: options.kept ? NOT_CHECKED : [...NOT_CHECKED, NOT_CHECKED_WITHOUT_KEPT],
+    notChecked: [...NOT_CHECKED, ...(commit && isPlanned(commit.entropy) ? NOT_CHECKED_PLANNED : []), ...(options.kept ? [] : [NOT_CHECKED_WITHOUT_KEPT])],
     ...(panels ? { panels } : {}),
   });
   let panels: Array<{ eligible: string[]; selected: string[] }> | undefined;
@@ -623,6 +641,70 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
   checks.run('reveal.members', 'the revealed member lines hash to the commit’s membersDigest per group (§4)', () => digestCheck('members'));
   checks.run('reveal.exclusions', 'the revealed exclusion lines hash to the commit’s exclusionDigest per group (§4)', () => digestCheck('exclusions'));
 
+  // 3b. A planned draw (§6.2): the commit follows the plan logged at scheduling, and its witness commitments are the
+  // deposits for that plan, logged after it and before its close, in log order.
+  if ((c && isPlanned(c.entropy)) || b.planned) {
+    let plan: { index: number; payload: PlannedPayload } | undefined;
+    checks.run('plan', 'the commit follows its plan: the draw.planned entry it names, in the tree, with the same draw, project and nonceHash, logged before it (§6.2)', () => {
+      if (!c) return needEntries('commit');
+      if (!isPlanned(c.entropy)) return fail(`the bundle carries a plan (entry ${b.planned!.plan.index}), the commit names none`);
+      if (!b.planned) return unverifiable(`the commit names plan entry ${c.entropy.planIndex}, the bundle carries no plan`);
+      const opened_ = openPart(b.planned.plan, PLANNED_ENTRY_TYPE, PlannedPayload, verifier, origin, opened);
+      if ('problem' in opened_) return fail(`the plan entry: ${opened_.problem}`);
+      const p = opened_.payload;
+      const problems: string[] = [];
+      if (b.planned.plan.index !== c.entropy.planIndex) problems.push(`the commit names plan entry ${c.entropy.planIndex}, the bundle’s is at ${b.planned.plan.index}`);
+      if (p.drawId !== c.drawId) problems.push(`the plan is for draw ${p.drawId}, the commit is ${c.drawId}`);
+      if (p.projectId !== c.projectId) problems.push(`the plan is for project ${p.projectId}, the commit’s is ${c.projectId}`);
+      if (p.nonceHash !== c.nonceHash) problems.push(`the plan fixed nonceHash ${p.nonceHash}, the commit holds ${c.nonceHash}`);
+      if (!(b.planned.plan.index < b.commit.index)) problems.push(`the plan (entry ${b.planned.plan.index}) is not before the commit (entry ${b.commit.index})`);
+      if (problems.length > 0) return fail(problems.join('; '));
+      plan = { index: b.planned.plan.index, payload: p };
+      return pass(`entry ${plan.index}: draw ${p.drawId}, nonceHash ${p.nonceHash}, deposits close ${p.depositsCloseAt}, ${p.witnesses.required} required (${p.witnesses.onShort} when short)`);
+    });
+    checks.run('deposits', 'the commit’s witnessCommitments are the deposits for its plan, in log order, each logged after the plan and before its close (§6.2)', () => {
+      if (!c || !b.planned) return needEntries('commit');
+      if (!plan) return skipped('needs the plan (see plan)');
+      const problems: string[] = [];
+      const commitments: string[] = [];
+      const witnesses = new Set<string>();
+      let last = plan.index;
+      for (const [k, part] of b.planned.deposits.entries()) {
+        const d = openPart(part, DEPOSIT_ENTRY_TYPE, DepositPayload, verifier, origin, opened);
+        if ('problem' in d) {
+          problems.push(`deposit ${k}: ${d.problem}`);
+          continue;
+        }
+        const time = (JSON.parse(part.entry) as { time: string }).time;
+        if (d.payload.drawId !== plan.payload.drawId || d.payload.projectId !== plan.payload.projectId) problems.push(`deposit ${k} (entry ${part.index}) is for ${d.payload.projectId}/${d.payload.drawId}, not the plan’s`);
+        if (!(part.index > last)) problems.push(`deposit ${k} (entry ${part.index}) is not after ${k === 0 ? 'the plan' : 'the deposit before it'} (entry ${last})`);
+        if (!(part.index < b.commit.index)) problems.push(`deposit ${k} (entry ${part.index}) is not before the commit`);
+        if (!(time < plan.payload.depositsCloseAt)) problems.push(`deposit ${k} (entry ${part.index}) was logged ${time}, not before the close ${plan.payload.depositsCloseAt}`);
+        if (witnesses.has(d.payload.witness.user)) problems.push(`deposit ${k}: a second deposit by ${d.payload.witness.user}`);
+        witnesses.add(d.payload.witness.user);
+        last = part.index;
+        commitments.push(d.payload.commitment);
+      }
+      if (problems.length > 0) return fail(problems.join('; '));
+      const committed = c.entropy.witnessCommitments;
+      if (jcs(commitments) !== jcs(committed)) {
+        return fail(`the deposits’ commitments in log order are [${commitments.join(', ')}], the commit’s witnessCommitments [${committed.join(', ')}]`);
+      }
+      return pass(`${commitments.length} deposit(s) at ${b.planned.deposits.map((x) => x.index).join(', ') || '(none)'}, the commit’s ${committed.length} commitment(s) in order`);
+    });
+  }
+  if (c && (c.entropy.witnessCommitments.length > 0 || v?.witnessReveals)) {
+    checks.run('reveal.witnesses', 'the revealed witness secrets hash to the commit’s witnessCommitments, in order (§6)', () => {
+      if (!v) return needEntries('reveal');
+      const reveals = v.witnessReveals ?? [];
+      const committed = c.entropy.witnessCommitments;
+      if (!v.witnessReveals) return unverifiable(`the commit holds ${committed.length} witness commitment(s); the reveal carries no secrets`);
+      if (reveals.length !== committed.length) return fail(`${reveals.length} secret(s) revealed, the commit holds ${committed.length} commitment(s)`);
+      const wrong = reveals.flatMap((r, i) => (witnessCommitment(Buffer.from(r, 'hex')) === committed[i] ? [] : [i]));
+      return wrong.length === 0 ? pass(`${reveals.length} secret(s)`) : fail(`secret(s) ${wrong.join(', ')} do not hash to their commitment`);
+    });
+  }
+
   // 4. The seed, from the commit's entropy plan and the commit's leaf hash as computed from its bytes.
   // A beacon draw's round, checked on its own (beacon-proof.ts); its randomness enters the seed.
   let beaconRandomness: Buffer | undefined;
@@ -638,11 +720,15 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     if (!c || !v) return needEntries('commit', 'reveal');
     const plan = c.entropy;
     if (plan.beacon && !beaconRandomness) return skipped(`needs drand round ${plan.beacon.round} verified (see beacon)`);
-    if (plan.witnessCommitments.length > 0) {
+    if (plan.witnessCommitments.length > 0 && !v.witnessReveals) {
       return unverifiable(`assurance ${assuranceOf(plan)}: the seed needs ${plan.witnessCommitments.length} witness reveal(s), which the bundle does not carry`);
     }
-    seed = deriveSeed(plan, c.nonceHash, { nonce: Buffer.from(v.nonce, 'hex'), commitLeafHash: commit.leaf, beaconRandomness: beaconRandomness ?? null, witnessReveals: [] });
-    return pass(`${seed.toString('hex')} (assurance ${assuranceOf(plan)}: ${plan.beacon ? `the server nonce and drand round ${plan.beacon.round}` : 'the server nonce alone'})`);
+    const witnessReveals = (v.witnessReveals ?? []).map((r) => Buffer.from(r, 'hex'));
+    // A planned draw's seed binds the commit payload's hash (§6.2), computed here from the entry's own bytes.
+    const payloadHash = isPlanned(plan) ? { commitPayloadHash: createHash('sha256').update(jcs((JSON.parse(b.commit.entry) as { payload: unknown }).payload)).digest() } : {};
+    seed = deriveSeed(plan, c.nonceHash, { nonce: Buffer.from(v.nonce, 'hex'), commitLeafHash: commit.leaf, ...payloadHash, beaconRandomness: beaconRandomness ?? null, witnessReveals });
+    const from = plan.beacon ? `the server nonce and drand round ${plan.beacon.round}` : witnessReveals.length > 0 ? `the server nonce and ${witnessReveals.length} witness secret(s)` : 'the server nonce alone';
+    return pass(`${seed.toString('hex')} (assurance ${assuranceOf(plan)}: ${from}${isPlanned(plan) ? `; planned at entry ${plan.planIndex}, binding SHA-256(JCS(commit payload))` : ''})`);
   });
 
   // The project, request and policy the reveal publishes are the ones the commit hashed; the region filters and the
@@ -875,11 +961,14 @@ function abandonedOutcome(
   if (!e.nonce) return unverifiable(`${name} (${describeEnd(e)}): its end reveals no nonce (written before ends were opened)`);
   if (nonceHash(Buffer.from(e.nonce, 'hex')) !== ac.nonceHash) return fail(`${name}: SHA-256 of the nonce its end reveals is not its commit’s nonceHash`);
   if ('code' in e && e.code !== 'INSUFFICIENT_CANDIDATES') return unverifiable(`${name} failed with ${e.code}: only a shortfall of candidates is recomputed offline`);
-  if (ac.entropy.beacon || ac.entropy.witnessCommitments.length > 0) return unverifiable(`${name} (${describeEnd(e)}): assurance ${assuranceOf(ac.entropy)}, and its end carries no beacon round or witness reveals`);
+  // A witnessed draw's end opens its witnesses' secrets too (§11): with them its seed follows, planned or not.
+  const reveals = e.witnessReveals ?? [];
+  if (ac.entropy.beacon || (ac.entropy.witnessCommitments.length > 0 && reveals.length === 0)) return unverifiable(`${name} (${describeEnd(e)}): assurance ${assuranceOf(ac.entropy)}, and its end carries no beacon round or witness reveals`);
   // The lines revealed for this draw are the abandoned one's only where its commit bound the same digests.
   const same = ac.policyHash === d.policyHash && ac.requestHash === d.requestHash && ac.poolVersion === d.poolVersion && jcs(ac.groups) === jcs(d.groups);
   if (!same) return unverifiable(`${name} (${describeEnd(e)}): its commit bound another request, policy, pool version or lines than this draw, so this reveal does not open it`);
-  const seed = deriveSeed(ac.entropy, ac.nonceHash, { nonce: Buffer.from(e.nonce, 'hex'), commitLeafHash: commit.leaf, beaconRandomness: null, witnessReveals: [] });
+  const payloadHash = isPlanned(ac.entropy) ? { commitPayloadHash: createHash('sha256').update(jcs((JSON.parse(a.commit.entry) as { payload: unknown }).payload)).digest() } : {};
+  const seed = deriveSeed(ac.entropy, ac.nonceHash, { nonce: Buffer.from(e.nonce, 'hex'), commitLeafHash: commit.leaf, ...payloadHash, beaconRandomness: null, witnessReveals: reveals.map((r) => Buffer.from(r, 'hex')) });
   const sampler = new DrawSampler(ac.groups.map((g, i) => eligibleGroup(g.specialty, g.count, g.alternates, disclosed.views[i]!)), seed, disclosed.policy.maxPerEmployerPerPanel);
   let ranked: RankedGroup[];
   try {

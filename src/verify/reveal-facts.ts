@@ -162,6 +162,7 @@ export interface RevealPayloadInput {
   readonly resultIndex: number;
   readonly nonce: string;
   readonly salt: string;
+  readonly witnessReveals?: readonly string[];
   readonly result: DrawResult;
   readonly extension: ReadonlyArray<readonly string[]>;
   readonly groups: readonly RevealGroupLines[];
@@ -179,7 +180,7 @@ export interface RevealParts {
   readonly commitIndex: number;
   readonly resultIndex: number;
   /** The sealed content: nonce and salt (hex), the result and the extension. */
-  readonly content: { readonly nonce: string; readonly salt: string; readonly result: DrawResult; readonly extension: ReadonlyArray<readonly string[]> };
+  readonly content: { readonly nonce: string; readonly salt: string; readonly result: DrawResult; readonly extension: ReadonlyArray<readonly string[]>; readonly witnessReveals?: readonly string[] };
   /** The draw rebuilt from the log (rebuildDraw) and its per-group lines. */
   readonly prepared: PreparedDraw;
   readonly lines: readonly RevealGroupLines[];
@@ -206,6 +207,8 @@ export function revealPayload(p: RevealParts): RevealPayloadInput {
     resultIndex: p.resultIndex,
     nonce: p.content.nonce,
     salt: p.content.salt,
+    // A witnessed draw: the witnesses' secrets, in the commit's order (§6.2).
+    ...(p.content.witnessReveals && p.content.witnessReveals.length > 0 ? { witnessReveals: p.content.witnessReveals } : {}),
     result: p.content.result,
     extension: p.content.extension,
     groups: p.lines,

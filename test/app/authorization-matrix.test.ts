@@ -71,6 +71,8 @@ const TABLE: Record<string, Row> = {
   'POST /v1/projects/{id}/cancel': { owners: PROJECTS, centre: ['operator', 'admin'], site: ['operator', 'admin', 'site@own'] },
   'POST /v1/projects/{id}/bidders': { owners: PROJECTS, centre: ['operator', 'admin'], site: ['operator', 'admin', 'site@own'] },
   'POST /v1/projects/{id}/draw': { owners: PROJECTS, centre: ['operator'], site: ['operator', 'site@own'] },
+  // A witness's secret for a planned draw: a supervisor, logged in; never a machine token, never a site's token.
+  'POST /v1/projects/{id}/witness-deposits': { owners: PROJECTS, centre: ['supervisor'], site: ['supervisor'], people: true },
   'GET /v1/draws/{id}': { owners: PROJECTS, centre: READERS, site: [...READERS, 'site@own'] },
   // Opening the whole list takes the centre's operator and supervisor, two people logged in, for any draw; never a
   // site's token, never a machine token.
@@ -230,6 +232,9 @@ function requestFor(route: string, owner: Owner | null): { url: string; payload?
       return { url: `/v1/projects/${P}/bidders`, payload: { bidders: [syntheticUscc(8803)] } };
     case 'POST /v1/projects/{id}/draw':
       return { url: `/v1/projects/${P}/draw` };
+    // The project is not witnessed: past authorization, refused (409 NOT_PLANNED) and nothing logged.
+    case 'POST /v1/projects/{id}/witness-deposits':
+      return { url: `/v1/projects/${P}/witness-deposits`, payload: { secret: '5a'.repeat(32) } };
     case 'GET /v1/draws/{id}':
       return { url: `/v1/draws/${D}` };
     case 'POST /v1/draws/{id}/unseal':

@@ -58,7 +58,7 @@ const form = (payload: string) => ({ payload, headers: { 'content-type': 'applic
 let t: Built;
 let faults: ReturnType<typeof faultyStore>;
 /** People: an operator (the unseal), one who changes passwords, one who logs out, an administrator. */
-let people: Record<'operator' | 'changer' | 'leaver' | 'admin', Person>;
+let people: Record<'operator' | 'changer' | 'leaver' | 'admin' | 'supervisor', Person>;
 /** A refresh token of a session, and the user that logs in with FIRST_PASSWORD. */
 let refreshToken = '';
 let userId = '';
@@ -68,6 +68,8 @@ const asPoolManager = () => poolManager.auth;
 const C_OPEN = `C-${'a'.repeat(32)}`;
 const C_OTHER = `C-${'b'.repeat(32)}`;
 let objectionId = '';
+const asSupervisor = () => people.supervisor.auth;
+const SECRET = 'a5'.repeat(32);
 const clock = Date.parse('2026-12-01T06:00:00+08:00');
 const pool = generatePool({ size: 80, seed: 'declared-errors', fixed: [{ code: 'C990101', members: 30 }, { code: 'C990102', members: 6 }] });
 const E = pool.experts[0]!.id;
@@ -337,6 +339,15 @@ const CASES: Record<string, RouteCase> = {
       409: { req: () => ({ url: '/v1/projects/P-DE-GONE/bidders', payload: { bidders: [syntheticUscc(8301)] } }), code: 'CONFLICT' },
     },
   },
+  'POST /v1/projects/{id}/witness-deposits': {
+    roles: ['supervisor'],
+    ok: () => ({ url: '/v1/projects/P-DE-WIT/witness-deposits', as: asSupervisor, payload: { secret: SECRET } }),
+    errors: {
+      400: { req: () => ({ url: '/v1/projects/P-DE-WIT/witness-deposits', as: asSupervisor, payload: { secret: 'A5'.repeat(32) } }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: '/v1/projects/P-NONE/witness-deposits', as: asSupervisor, payload: { secret: SECRET } }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: '/v1/projects/P-DE-OPEN/witness-deposits', as: asSupervisor, payload: { secret: SECRET } }), code: 'NOT_PLANNED' },
+    },
+  },
   'POST /v1/draws/{id}/unseal': {
     roles: ['operator', 'supervisor'],
     ok: () => ({ url: `/v1/draws/${drawnId}/unseal`, as: asOperator }),
@@ -529,7 +540,7 @@ const CASES: Record<string, RouteCase> = {
  */
 const JSON_BODY_ROUTES = [
   'PATCH /v1/experts/{id}', 'PATCH /v1/projects/{id}/bid-opening', 'PATCH /v1/users/{id}', 'POST /v1/checkins', 'POST /v1/draws/{id}/records', 'POST /v1/experts',
-  'POST /v1/experts/{id}/status', 'POST /v1/projects', 'POST /v1/projects/{id}/bidders', 'POST /v1/projects/{id}/cancel',
+  'POST /v1/experts/{id}/status', 'POST /v1/projects', 'POST /v1/projects/{id}/bidders', 'POST /v1/projects/{id}/cancel', 'POST /v1/projects/{id}/witness-deposits',
   'POST /v1/responses/{token}', 'POST /v1/session', 'POST /v1/session/password', 'POST /v1/session/refresh', 'POST /v1/sites',
   'POST /v1/sites/{id}/revoke', 'POST /v1/users', 'PUT /v1/experts/{id}/availability', 'PUT /v1/experts/{id}/relations',
   'PUT /v1/organisations/{code}', 'PUT /v1/sites/{id}/certificate', 'POST /v1/experts/{id}/objections', 'POST /v1/objections/{id}/decision',
@@ -601,6 +612,18 @@ beforeAll(async () => {
       op,
     );
   for (const id of ['P-DE-OPEN', 'P-DE-DRAWN', 'P-DE-CANCEL']) await reg(id);
+  // A witnessed project: its draw is planned, supervisors deposit for it (docs/draw-proof.md §6.2).
+  await t.ctx.projects.register(
+    {
+      project: { id: 'P-DE-WIT', tenderer: syntheticUscc(8001), agency: null, bidders: [], avoid: [], preparedBy: [], bidOpeningAt: '2026-12-01T10:00:00+08:00', region: '330106' },
+      request: { groups: [{ specialty: 'C990101', count: 5 }], tendererRepresentatives: 0 },
+      name: null,
+      venue: null,
+      leadTimeMinutes: undefined,
+      assurance: 'witnessed',
+    },
+    op,
+  );
   await reg('P-DE-SHORT', [{ specialty: 'C990102', count: 5 }]);
   drawnId = (await t.ctx.draws.run('P-DE-DRAWN', 'immediate', op)).drawId;
   await reg('P-DE-SITE', undefined, 'site-a');
@@ -628,8 +651,8 @@ beforeAll(async () => {
   await t.ctx.users.update((await account('de-disabled')).id, { state: 'disabled' }, admin);
   await account('de-locked');
   for (let i = 0; i < 5; i++) await t.ctx.sessions.login('de-locked', 'wrong-password-1').catch(() => undefined);
-  const [operator, changer, leaver, administrator] = await Promise.all([person(t, 'operator'), person(t, 'inspector'), person(t, 'inspector'), person(t, 'admin')]);
-  people = { operator, changer, leaver, admin: administrator };
+    const [operator, changer, leaver, administrator, supervisor] = await Promise.all([person(t, 'operator'), person(t, 'inspector'), person(t, 'inspector'), person(t, 'admin'), person(t, 'supervisor')]);
+  people = { operator, changer, leaver, admin: administrator, supervisor };
   poolManager = await person(t, 'pool-manager');
   // Two consequences of expert E as the rules would log them, and an objection against the second.
   for (const id of [C_OPEN, C_OTHER]) {

@@ -68,6 +68,8 @@ interface Case {
 const takenSeat = async () => (await t.ctx.roster.read(drawId)).roster.calls.find((c) => c.state === 'accepted' || c.state === 'checked-in')!.seat;
 /** The supervisor who approves the unseal (made in its case's `before`). */
 let supervisor: { authorization: string } | null = null;
+/** The supervisor who deposits a witness secret (made in its case's `before`). */
+let witness: { authorization: string } | null = null;
 /**
  * POST routes that take no Idempotency-Key: the expert's answer page (a browser's form, answered with a redirect back
  * to the page), and the session routes, whose answers are credentials (nothing saved, nothing replayed).
@@ -142,6 +144,18 @@ const CASES: Record<string, Case> = {
     before: () => t.app.inject({ method: 'POST', url: '/v1/sites', headers: t.auth('admin'), payload: { certificate: sites.gone.certPem } }),
     payload: () => ({ reason: '停止合作' }),
     other: () => ({ reason: '密钥泄露' }),
+  },
+  // A witness's deposit (a supervisor's session) for a witnessed project's planned draw: the kept answer is the receipt.
+  '/v1/projects/{id}/witness-deposits': {
+    url: '/v1/projects/P-IDEM-W/witness-deposits',
+    role: 'supervisor',
+    headers: () => witness!,
+    before: async () => {
+      witness = (await person(t, 'supervisor')).auth;
+      await t.app.inject({ method: 'POST', url: '/v1/projects', headers: t.auth('operator'), payload: { ...project('P-IDEM-W'), assurance: 'witnessed' } });
+    },
+    payload: () => ({ secret: '1d'.repeat(32) }),
+    other: () => ({ secret: '2e'.repeat(32) }),
   },
   '/v1/projects/{id}/draw': {
     url: '/v1/projects/P-IDEM-D/draw',

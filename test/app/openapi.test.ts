@@ -102,7 +102,8 @@ describe('the OpenAPI document', () => {
     expect(codes('/v1/draws/{id}/panel', 'get', 409)).toEqual(['SEALED']);
     expect(codes('/v1/checkins', 'post', 409)).toEqual(['CHECKIN_REFUSED', 'CONFLICT', 'IDEMPOTENCY_CONFLICT']);
     expect(codes('/v1/projects/{id}/draw', 'post', 409)).toEqual(['CONFLICT', 'DRAW_IN_PROGRESS', 'IDEMPOTENCY_CONFLICT', 'SITE_UNAVAILABLE']);
-    expect(codes('/v1/projects/{id}/draw', 'post', 422)).toEqual(['ASSURANCE_UNAVAILABLE', 'INSUFFICIENT_CANDIDATES', 'POLICY_RULES']);
+    expect(codes('/v1/projects/{id}/draw', 'post', 422)).toEqual(['ASSURANCE_UNAVAILABLE', 'INSUFFICIENT_CANDIDATES', 'POLICY_RULES', 'WITNESS_MISSING']);
+    expect(codes('/v1/projects/{id}/witness-deposits', 'post', 409)).toEqual(['ALREADY_DEPOSITED', 'CONFLICT', 'DEPOSITS_CLOSED', 'IDEMPOTENCY_CONFLICT', 'NOT_PLANNED']);
     expect(codes('/v1/session', 'post', 401)).toEqual(['BAD_CREDENTIALS']);
     expect(codes('/v1/session/password', 'post', 422)).toEqual(['PASSWORD_POLICY']);
     expect(codes('/v1/draws/{id}', 'get', 503)).toEqual(['STORE_UNAVAILABLE']);

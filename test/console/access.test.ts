@@ -17,7 +17,7 @@ describe('the console’s access table', () => {
     const screens = (role: (typeof ROLES)[number]) => SCREENS.filter((s) => may(role, s.action)).map((s) => s.route);
     expect(screens('operator')).toEqual(['board', 'register', 'unseal', 'inspect']);
     expect(screens('checkin')).toEqual(['checkin']);
-    expect(screens('supervisor')).toEqual(['board', 'unseal', 'inspect', 'alerts', 'records']);
+    expect(screens('supervisor')).toEqual(['board', 'unseal', 'inspect', 'alerts', 'records', 'witness']);
     expect(screens('inspector')).toEqual(['board', 'inspect', 'alerts']);
     expect(screens('site')).toEqual(['board', 'register']);
     expect(screens('pool-manager')).toEqual(['pool', 'records']);

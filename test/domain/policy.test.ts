@@ -151,3 +151,26 @@ describe('the records section', () => {
     expect(issuePaths(Policy.safeParse({ records }))).toEqual([path]);
   });
 });
+
+describe('witnessed assurance and the witness rule (docs/draw-proof.md §6.2)', () => {
+  it('orders operator < witnessed < beacon: the policy’s minimum and the project’s request, the higher wins', async () => {
+    const { requiredAssurance } = await import('../../src/domain/policy.js');
+    const levels = [undefined, 'operator', 'witnessed', 'beacon'] as const;
+    const rank = { operator: 0, witnessed: 1, beacon: 2 } as const;
+    for (const min of levels) {
+      for (const asked of levels) {
+        const got = requiredAssurance(Policy.parse(min ? { minimumAssurance: min } : {}), asked);
+        expect(rank[got]).toBe(Math.max(rank[min ?? 'operator'], rank[asked ?? 'operator']));
+      }
+    }
+  });
+
+  it('fills the witness rule’s fields when it is given, and leaves the policy without it otherwise (its hash unchanged)', async () => {
+    const { witnessRule } = await import('../../src/domain/policy.js');
+    expect(Policy.parse({}).witnesses).toBeUndefined();
+    expect(witnessRule(Policy.parse({}))).toEqual({ required: 1, onShort: 'fail' });
+    expect(Policy.parse({ witnesses: { required: 3 } }).witnesses).toEqual({ required: 3, onShort: 'fail' });
+    expect(witnessRule(Policy.parse({ witnesses: { onShort: 'operator' } }))).toEqual({ required: 1, onShort: 'operator' });
+    for (const bad of [{ required: 0 }, { required: 17 }, { onShort: 'ignore' }, { required: 2, extra: true }]) expect(Policy.safeParse({ witnesses: bad }).success, JSON.stringify(bad)).toBe(false);
+  });
+});

@@ -1,5 +1,5 @@
 // Seed derivation refuses inputs the commit does not bind, and binds every input it takes.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { assuranceOf, deriveSeed, nonceHash, seedMessage, witnessCommitment, type EntropyPlan, type SeedInputs } from '../../src/draw/seed.js';
 import { AppError } from '../../src/errors.js';
@@ -68,5 +68,46 @@ describe('deriveSeed', () => {
     expect(assuranceOf(plan)).toBe('beacon');
     expect(assuranceOf({ beacon: null, witnessCommitments: [witnessCommitment(reveal)] })).toBe('witnessed');
     expect(assuranceOf({ beacon: null, witnessCommitments: [] })).toBe('operator');
+  });
+});
+
+describe('a planned draw’s seed (§6.2)', () => {
+  const payloadHash = createHash('sha256').update('commit payload').digest();
+  const planned: EntropyPlan = { beacon: null, witnessCommitments: [witnessCommitment(reveal)], planIndex: 4 };
+  const plannedInputs: SeedInputs = { nonce, commitLeafHash: leaf, commitPayloadHash: payloadHash, beaconRandomness: null, witnessReveals: [reveal] };
+
+  it('binds the commit payload’s hash under its own tag, the rest laid out as in v1', () => {
+    const msg = seedMessage(plannedInputs, true);
+    expect(msg.subarray(0, 27).toString('ascii')).toBe('expert-draw/v1/seed-planned');
+    expect(msg.subarray(27, 59)).toEqual(payloadHash);
+    expect(msg.readUInt32BE(59)).toBe(0);
+    expect(msg.readUInt32BE(63)).toBe(1);
+    expect(msg.readUInt32BE(67)).toBe(20);
+    expect(msg.subarray(71)).toEqual(reveal);
+    expect(msg.includes(leaf)).toBe(false);
+    expect(deriveSeed(planned, nonceHash(nonce), plannedInputs)).toEqual(createHmac('sha256', nonce).update(msg).digest());
+  });
+
+  it('does not follow the commit leaf hash (its time and prev), but does follow the payload hash and the reveals', () => {
+    const base = deriveSeed(planned, nonceHash(nonce), plannedInputs).toString('hex');
+    const otherLeaf = Buffer.from(leaf);
+    otherLeaf[0]! ^= 1;
+    expect(deriveSeed(planned, nonceHash(nonce), { ...plannedInputs, commitLeafHash: otherLeaf }).toString('hex')).toBe(base);
+    const otherPayload = Buffer.from(payloadHash);
+    otherPayload[31]! ^= 1;
+    expect(deriveSeed(planned, nonceHash(nonce), { ...plannedInputs, commitPayloadHash: otherPayload }).toString('hex')).not.toBe(base);
+    // The same inputs without the plan index are an unplanned draw: v1's message, another seed.
+    const { planIndex: _i, ...unplanned } = planned;
+    expect(deriveSeed(unplanned, nonceHash(nonce), plannedInputs).toString('hex')).not.toBe(base);
+  });
+
+  it('refuses to derive without the payload hash, or with one of another length', () => {
+    expect(codeOf(() => deriveSeed(planned, nonceHash(nonce), { ...plannedInputs, commitPayloadHash: undefined }))).toBe('INVALID_INPUT');
+    expect(codeOf(() => deriveSeed(planned, nonceHash(nonce), { ...plannedInputs, commitPayloadHash: payloadHash.subarray(1) }))).toBe('INVALID_INPUT');
+  });
+
+  it('is witnessed with a commitment, operator without one: the plan alone is no witness', () => {
+    expect(assuranceOf(planned)).toBe('witnessed');
+    expect(assuranceOf({ ...planned, witnessCommitments: [] })).toBe('operator');
   });
 });

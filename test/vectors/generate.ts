@@ -203,6 +203,17 @@ function cases(): Array<{ name: string; description: string; input: VectorInput 
     entropy: operator('v12'),
     extend: [{ group: 0, count: 2 }, { group: 1, count: 2 }, { group: 0, count: 1 }, { group: 1, count: 3 }],
   });
+
+  // A planned witnessed draw (§6.2): plan at entry 4, three deposits after it; the seed binds the commit payload's hash.
+  const deposits = [bytes('v13/witness/a', 32), bytes('v13/witness/b', 64), bytes('v13/witness/c', 16)];
+  add('13-planned-witnessed', 'A planned draw: nonce and draw id fixed by the draw.planned entry at index 4, three witness deposits (32, 64 and 16 bytes) in log order; the seed binds SHA-256(JCS(commit payload)) under the tag expert-draw/v1/seed-planned, not the commit leaf hash.', {
+    drawId: 'D-0013',
+    experts: basePool(),
+    project: project({ id: 'P-2026-0013' }),
+    request: { groups: [{ specialty: 'A0101', count: 5 }] },
+    policy: {},
+    entropy: { ...operator('v13'), plan: { beacon: null, witnessCommitments: deposits.map(sha), planIndex: 4 }, witnessReveals: deposits, time: '2026-12-01T00:00:00.417Z', prev: bytes('v13/prev') },
+  });
   return list;
 }
 

@@ -6,7 +6,8 @@ import { Project, type ProjectInput } from '../../src/domain/project.js';
 import { DrawRequest, type DrawRequestInput } from '../../src/domain/request.js';
 import { runDraw } from '../../src/draw/protocol.js';
 import { HistoryEntry, indexHistory } from '../../src/draw/history.js';
-import { seedMessage } from '../../src/draw/seed.js';
+import { commitPayloadHash } from '../../src/draw/commit.js';
+import { isPlanned, seedMessage } from '../../src/draw/seed.js';
 import { CounterStream } from '../../src/draw/stream.js';
 import { AppError, InsufficientCandidatesError } from '../../src/errors.js';
 import { PoolIndex } from '../../src/draw/pool-index.js';
@@ -20,7 +21,8 @@ export interface VectorInput {
   request: DrawRequestInput;
   policy: PolicyInput;
   entropy: {
-    plan: { beacon: { chain: string; round: number } | null; witnessCommitments: string[] };
+    /** `planIndex` only for a planned draw (§6.2): its seed binds SHA-256(JCS(commit payload)). */
+    plan: { beacon: { chain: string; round: number } | null; witnessCommitments: string[]; planIndex?: number };
     nonce: string;
     beaconRandomness: string | null;
     witnessReveals: string[];
@@ -44,6 +46,8 @@ export interface VectorExpected {
   }>;
   commitEntry: string;
   commitLeafHash: string;
+  /** A planned draw only (§6.2): SHA-256(JCS(commit payload)), what its seed message binds. */
+  commitPayloadHash?: string;
   seedMessage: string;
   seed: string;
   firstStreamBlocks: string[];
@@ -92,6 +96,8 @@ export function computeExpected(input: VectorInput): VectorExpected | { error: V
         prev: e.prev,
       },
     );
+    const planned = isPlanned(e.plan);
+    const payloadHash = planned ? commitPayloadHash(out.commit) : null;
     const expected: VectorExpected = {
       requestHash: out.prepared.requestHash,
       policyHash: out.prepared.policyHash,
@@ -105,7 +111,8 @@ export function computeExpected(input: VectorInput): VectorExpected | { error: V
       })),
       commitEntry: out.commitEntryBytes.toString('utf8'),
       commitLeafHash: hex(out.commitLeafHash),
-      seedMessage: hex(seedMessage({ nonce: Buffer.from(e.nonce, 'hex'), commitLeafHash: out.commitLeafHash, beaconRandomness: e.beaconRandomness === null ? null : Buffer.from(e.beaconRandomness, 'hex'), witnessReveals: e.witnessReveals.map((r) => Buffer.from(r, 'hex')) })),
+      ...(planned ? { commitPayloadHash: hex(payloadHash!) } : {}),
+      seedMessage: hex(seedMessage({ nonce: Buffer.from(e.nonce, 'hex'), commitLeafHash: out.commitLeafHash, ...(payloadHash ? { commitPayloadHash: payloadHash } : {}), beaconRandomness: e.beaconRandomness === null ? null : Buffer.from(e.beaconRandomness, 'hex'), witnessReveals: e.witnessReveals.map((r) => Buffer.from(r, 'hex')) }, planned)),
       seed: hex(out.seed),
       firstStreamBlocks: firstBlocks(out.seed, request.groups.length),
       assurance: out.assurance,

@@ -57,8 +57,18 @@ describe('draw test vectors', () => {
     const leaf = createHash('sha256').update(Buffer.of(0)).update(e.commitEntry, 'utf8').digest('hex');
     expect(leaf).toBe(e.commitLeafHash);
     const msg = Buffer.from(e.seedMessage, 'hex');
-    expect(msg.subarray(0, 19).toString('ascii')).toBe('expert-draw/v1/seed');
-    expect(msg.subarray(19, 51).toString('hex')).toBe(leaf);
+    if (v.input.entropy.plan.planIndex === undefined) {
+      expect(e.commitPayloadHash).toBeUndefined();
+      expect(msg.subarray(0, 19).toString('ascii')).toBe('expert-draw/v1/seed');
+      expect(msg.subarray(19, 51).toString('hex')).toBe(leaf);
+    } else {
+      // A planned draw (§6.2): the tag is 27 bytes and the binding is the commit payload's hash, not the leaf hash.
+      const payload = (JSON.parse(e.commitEntry) as { payload: unknown }).payload;
+      const payloadHash = createHash('sha256').update(jcs(payload), 'utf8').digest('hex');
+      expect(e.commitPayloadHash).toBe(payloadHash);
+      expect(msg.subarray(0, 27).toString('ascii')).toBe('expert-draw/v1/seed-planned');
+      expect(msg.subarray(27, 59).toString('hex')).toBe(payloadHash);
+    }
     const seed = createHmac('sha256', Buffer.from(v.input.entropy.nonce, 'hex')).update(msg).digest();
     expect(seed.toString('hex')).toBe(e.seed);
     e.firstStreamBlocks.forEach((block, g) => {
@@ -67,6 +77,39 @@ describe('draw test vectors', () => {
       m.writeUInt32BE(g, 21);
       expect(createHmac('sha256', seed).update(m).digest('hex')).toBe(block);
     });
+  });
+
+  const planned = succeeding.filter((v) => v.input.entropy.plan.planIndex !== undefined);
+  const unplanned = succeeding.filter((v) => v.input.entropy.plan.planIndex === undefined);
+
+  it('has a planned witnessed vector', () => {
+    expect(planned.map((v) => v.expected.assurance)).toContain('witnessed');
+  });
+
+  it.each(planned.map((v) => [v.name, v] as const))('%s: the commit entry’s time and prev change its leaf hash but not the seed (§6.2)', (_name, v) => {
+    const input = structuredClone(v.input);
+    input.entropy.time = '2026-12-01T00:00:00.418Z';
+    input.entropy.prev = flipByte(input.entropy.prev, 3);
+    expect(mismatches({ ...v, input })).toEqual(['commitEntry', 'commitLeafHash']);
+  });
+
+  it.each(planned.map((v) => [v.name, v] as const))('%s: another plan index, one byte of a witness reveal, or dropping a deposit changes the seed', (_name, v) => {
+    const other = structuredClone(v.input);
+    other.entropy.plan.planIndex = other.entropy.plan.planIndex! + 1;
+    expect(mismatches({ ...v, input: other })).toEqual(expect.arrayContaining(['commitEntry', 'commitPayloadHash', 'seed', 'seedMessage']));
+    const flipped = structuredClone(v.input);
+    flipped.entropy.witnessReveals[0] = flipByte(flipped.entropy.witnessReveals[0]!, 0);
+    expect(computeExpected(flipped)).toEqual({ error: { code: 'WITNESS_MISMATCH' } });
+    const dropped = structuredClone(v.input);
+    dropped.entropy.plan.witnessCommitments.pop();
+    dropped.entropy.witnessReveals.pop();
+    expect(mismatches({ ...v, input: dropped })).toEqual(expect.arrayContaining(['commitPayloadHash', 'seed']));
+  });
+
+  it.each(unplanned.slice(0, 1).map((v) => [v.name, v] as const))('%s: an unplanned draw’s seed does follow the commit entry’s time (v1, §6)', (_name, v) => {
+    const input = structuredClone(v.input);
+    input.entropy.time = '2026-12-01T00:00:00.001Z';
+    expect(mismatches({ ...v, input })).toEqual(expect.arrayContaining(['commitEntry', 'commitLeafHash', 'seed']));
   });
 
   it('the table in docs/draw-proof.md agrees with the vector files', () => {

@@ -1506,6 +1506,13 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 kind: "scheduled" | "immediate";
+                                /** @description A planned draw: its plan and deposits in the log */
+                                planned?: {
+                                    /** @description Log indices of the witness.deposited entries the commit took, in log order */
+                                    deposits: number[];
+                                    /** @description Log index of the draw.planned entry, logged at scheduling */
+                                    index: number;
+                                };
                                 /** @description Pool version the candidates came from */
                                 poolVersion: number;
                                 /** @description Project (tender) id as registered by the trading centre */
@@ -1538,6 +1545,18 @@ export interface paths {
                                     }[];
                                     /** @description When the second approval opened the whole list; null until then */
                                     openedAt: string | null;
+                                };
+                                /** @description A project needing witnessed assurance (docs/draw-proof.md §6.2): what its draw had of its witnesses */
+                                witnesses?: {
+                                    /** @description Deposits logged before the close that the draw took (its commit’s witnessCommitments) */
+                                    deposited: number;
+                                    /**
+                                     * @description What the policy does with fewer: fail the draw, or draw with those there are
+                                     * @enum {string}
+                                     */
+                                    onShort: "fail" | "operator";
+                                    /** @description Deposits the policy requires */
+                                    required: number;
                                 };
                             }[];
                             /** @description Pass as `cursor` for the next page; null: this was the last */
@@ -1797,6 +1816,13 @@ export interface paths {
                              * @enum {string}
                              */
                             kind: "scheduled" | "immediate";
+                            /** @description A planned draw: its plan and deposits in the log */
+                            planned?: {
+                                /** @description Log indices of the witness.deposited entries the commit took, in log order */
+                                deposits: number[];
+                                /** @description Log index of the draw.planned entry, logged at scheduling */
+                                index: number;
+                            };
                             /** @description Pool version the candidates came from */
                             poolVersion: number;
                             /** @description Project (tender) id as registered by the trading centre */
@@ -1829,6 +1855,18 @@ export interface paths {
                                 }[];
                                 /** @description When the second approval opened the whole list; null until then */
                                 openedAt: string | null;
+                            };
+                            /** @description A project needing witnessed assurance (docs/draw-proof.md §6.2): what its draw had of its witnesses */
+                            witnesses?: {
+                                /** @description Deposits logged before the close that the draw took (its commit’s witnessCommitments) */
+                                deposited: number;
+                                /**
+                                 * @description What the policy does with fewer: fail the draw, or draw with those there are
+                                 * @enum {string}
+                                 */
+                                onShort: "fail" | "operator";
+                                /** @description Deposits the policy requires */
+                                required: number;
                             };
                         };
                     };
@@ -2114,6 +2152,13 @@ export interface paths {
                              * @enum {string}
                              */
                             kind: "scheduled" | "immediate";
+                            /** @description A planned draw: its plan and deposits in the log */
+                            planned?: {
+                                /** @description Log indices of the witness.deposited entries the commit took, in log order */
+                                deposits: number[];
+                                /** @description Log index of the draw.planned entry, logged at scheduling */
+                                index: number;
+                            };
                             /** @description Pool version the candidates came from */
                             poolVersion: number;
                             /** @description Project (tender) id as registered by the trading centre */
@@ -2146,6 +2191,18 @@ export interface paths {
                                 }[];
                                 /** @description When the second approval opened the whole list; null until then */
                                 openedAt: string | null;
+                            };
+                            /** @description A project needing witnessed assurance (docs/draw-proof.md §6.2): what its draw had of its witnesses */
+                            witnesses?: {
+                                /** @description Deposits logged before the close that the draw took (its commit’s witnessCommitments) */
+                                deposited: number;
+                                /**
+                                 * @description What the policy does with fewer: fail the draw, or draw with those there are
+                                 * @enum {string}
+                                 */
+                                onShort: "fail" | "operator";
+                                /** @description Deposits the policy requires */
+                                required: number;
                             };
                         };
                     };
@@ -2699,6 +2756,49 @@ export interface paths {
                             };
                             /** @description The draw */
                             drawId: string;
+                            /** @description A planned (witnessed) draw: its plan and the deposits its commit took (docs/draw-proof.md §6.2); absent otherwise */
+                            planned?: {
+                                /** @description The witness.deposited entries the commit took, in log order */
+                                deposits: {
+                                    /** @description The entry’s exact bytes (RFC 8785 JSON) */
+                                    entry: string;
+                                    /** @description Inclusion proof against the checkpoint */
+                                    inclusion: {
+                                        /** @description Signed checkpoint (C2SP signed note) */
+                                        checkpoint: string;
+                                        /** @description Inclusion path, hex, leaf to root (RFC 9162 §2.1.3) */
+                                        hashes: string[];
+                                        /** @description Leaf index */
+                                        index: number;
+                                        /** @description RFC 9162 leaf hash of the entry, hex */
+                                        leafHash: string;
+                                        /** @description Tree size of the checkpoint */
+                                        treeSize: number;
+                                    };
+                                    /** @description Log index */
+                                    index: number;
+                                }[];
+                                /** @description The draw.planned entry, logged at scheduling */
+                                plan: {
+                                    /** @description The entry’s exact bytes (RFC 8785 JSON) */
+                                    entry: string;
+                                    /** @description Inclusion proof against the checkpoint */
+                                    inclusion: {
+                                        /** @description Signed checkpoint (C2SP signed note) */
+                                        checkpoint: string;
+                                        /** @description Inclusion path, hex, leaf to root (RFC 9162 §2.1.3) */
+                                        hashes: string[];
+                                        /** @description Leaf index */
+                                        index: number;
+                                        /** @description RFC 9162 leaf hash of the entry, hex */
+                                        leafHash: string;
+                                        /** @description Tree size of the checkpoint */
+                                        treeSize: number;
+                                    };
+                                    /** @description Log index */
+                                    index: number;
+                                };
+                            };
                             /** @description The draw.result entry */
                             result: {
                                 /** @description The entry’s exact bytes (RFC 8785 JSON) */
@@ -10661,10 +10761,10 @@ export interface paths {
                          */
                         agency?: string | null;
                         /**
-                         * @description Assurance the draw must reach, above the policy’s minimum: beacon (a drand round after the commit; refused with ASSURANCE_UNAVAILABLE when no beacon is configured) or operator
+                         * @description Assurance the draw must reach, above the policy’s minimum: beacon (a drand round after the commit; refused with ASSURANCE_UNAVAILABLE when no beacon is configured), witnessed (the draw planned now, witnesses deposit secrets before it: docs/draw-proof.md §6.2) or operator
                          * @enum {string}
                          */
-                        assurance?: "operator" | "beacon";
+                        assurance?: "operator" | "witnessed" | "beacon";
                         /**
                          * @description Further organisations the project asks experts not to be tied to
                          * @default []
@@ -10735,7 +10835,7 @@ export interface paths {
                              * @description Assurance the project asked for at registration (the policy’s minimum applies as well)
                              * @enum {string}
                              */
-                            assurance?: "operator" | "beacon";
+                            assurance?: "operator" | "witnessed" | "beacon";
                             /** @description When the scheduled draw is due, UTC */
                             drawAt: string;
                             /** @description Latest draw of the project */
@@ -10746,6 +10846,41 @@ export interface paths {
                             leadTimeMinutes: number;
                             /** @description Project name */
                             name: string | null;
+                            /** @description A witnessed project: its planned draw, until the draw starts */
+                            plan?: {
+                                /** @description Deposits so far, in log order: commitments only, never a secret */
+                                deposits: {
+                                    /** @description SHA-256 of the deposited secret, hex */
+                                    commitment: string;
+                                    /** @description Log index of the witness.deposited entry */
+                                    index: number;
+                                    /** @description Who deposited */
+                                    witness: {
+                                        /** @description Its role */
+                                        role: string;
+                                        /** @description The witness’s account */
+                                        user: string;
+                                    };
+                                }[];
+                                /** @description Deposits logged at or after this instant (the draw’s due time, UTC) do not count */
+                                depositsCloseAt: string;
+                                /** @description The draw id the planned draw will use */
+                                drawId: string;
+                                /** @description SHA-256 of the nonce the draw’s commit will name */
+                                nonceHash: string;
+                                /** @description Log index of the draw.planned entry */
+                                planIndex: number;
+                                /** @description What the policy asks of the witnesses */
+                                witnesses: {
+                                    /**
+                                     * @description With fewer: fail the draw, or draw with those there are
+                                     * @enum {string}
+                                     */
+                                    onShort: "fail" | "operator";
+                                    /** @description Deposits the draw needs */
+                                    required: number;
+                                };
+                            };
                             /** @description The project as registered */
                             project: {
                                 /**
@@ -11104,7 +11239,7 @@ export interface paths {
                              * @description Assurance the project asked for at registration (the policy’s minimum applies as well)
                              * @enum {string}
                              */
-                            assurance?: "operator" | "beacon";
+                            assurance?: "operator" | "witnessed" | "beacon";
                             /** @description When the scheduled draw is due, UTC */
                             drawAt: string;
                             /** @description Latest draw of the project */
@@ -11115,6 +11250,41 @@ export interface paths {
                             leadTimeMinutes: number;
                             /** @description Project name */
                             name: string | null;
+                            /** @description A witnessed project: its planned draw, until the draw starts */
+                            plan?: {
+                                /** @description Deposits so far, in log order: commitments only, never a secret */
+                                deposits: {
+                                    /** @description SHA-256 of the deposited secret, hex */
+                                    commitment: string;
+                                    /** @description Log index of the witness.deposited entry */
+                                    index: number;
+                                    /** @description Who deposited */
+                                    witness: {
+                                        /** @description Its role */
+                                        role: string;
+                                        /** @description The witness’s account */
+                                        user: string;
+                                    };
+                                }[];
+                                /** @description Deposits logged at or after this instant (the draw’s due time, UTC) do not count */
+                                depositsCloseAt: string;
+                                /** @description The draw id the planned draw will use */
+                                drawId: string;
+                                /** @description SHA-256 of the nonce the draw’s commit will name */
+                                nonceHash: string;
+                                /** @description Log index of the draw.planned entry */
+                                planIndex: number;
+                                /** @description What the policy asks of the witnesses */
+                                witnesses: {
+                                    /**
+                                     * @description With fewer: fail the draw, or draw with those there are
+                                     * @enum {string}
+                                     */
+                                    onShort: "fail" | "operator";
+                                    /** @description Deposits the draw needs */
+                                    required: number;
+                                };
+                            };
                             /** @description The project as registered */
                             project: {
                                 /**
@@ -11421,7 +11591,7 @@ export interface paths {
                              * @description Assurance the project asked for at registration (the policy’s minimum applies as well)
                              * @enum {string}
                              */
-                            assurance?: "operator" | "beacon";
+                            assurance?: "operator" | "witnessed" | "beacon";
                             /** @description When the scheduled draw is due, UTC */
                             drawAt: string;
                             /** @description Latest draw of the project */
@@ -11432,6 +11602,41 @@ export interface paths {
                             leadTimeMinutes: number;
                             /** @description Project name */
                             name: string | null;
+                            /** @description A witnessed project: its planned draw, until the draw starts */
+                            plan?: {
+                                /** @description Deposits so far, in log order: commitments only, never a secret */
+                                deposits: {
+                                    /** @description SHA-256 of the deposited secret, hex */
+                                    commitment: string;
+                                    /** @description Log index of the witness.deposited entry */
+                                    index: number;
+                                    /** @description Who deposited */
+                                    witness: {
+                                        /** @description Its role */
+                                        role: string;
+                                        /** @description The witness’s account */
+                                        user: string;
+                                    };
+                                }[];
+                                /** @description Deposits logged at or after this instant (the draw’s due time, UTC) do not count */
+                                depositsCloseAt: string;
+                                /** @description The draw id the planned draw will use */
+                                drawId: string;
+                                /** @description SHA-256 of the nonce the draw’s commit will name */
+                                nonceHash: string;
+                                /** @description Log index of the draw.planned entry */
+                                planIndex: number;
+                                /** @description What the policy asks of the witnesses */
+                                witnesses: {
+                                    /**
+                                     * @description With fewer: fail the draw, or draw with those there are
+                                     * @enum {string}
+                                     */
+                                    onShort: "fail" | "operator";
+                                    /** @description Deposits the draw needs */
+                                    required: number;
+                                };
+                            };
                             /** @description The project as registered */
                             project: {
                                 /**
@@ -11822,7 +12027,7 @@ export interface paths {
                              * @description Assurance the project asked for at registration (the policy’s minimum applies as well)
                              * @enum {string}
                              */
-                            assurance?: "operator" | "beacon";
+                            assurance?: "operator" | "witnessed" | "beacon";
                             /** @description When the scheduled draw is due, UTC */
                             drawAt: string;
                             /** @description Latest draw of the project */
@@ -11833,6 +12038,41 @@ export interface paths {
                             leadTimeMinutes: number;
                             /** @description Project name */
                             name: string | null;
+                            /** @description A witnessed project: its planned draw, until the draw starts */
+                            plan?: {
+                                /** @description Deposits so far, in log order: commitments only, never a secret */
+                                deposits: {
+                                    /** @description SHA-256 of the deposited secret, hex */
+                                    commitment: string;
+                                    /** @description Log index of the witness.deposited entry */
+                                    index: number;
+                                    /** @description Who deposited */
+                                    witness: {
+                                        /** @description Its role */
+                                        role: string;
+                                        /** @description The witness’s account */
+                                        user: string;
+                                    };
+                                }[];
+                                /** @description Deposits logged at or after this instant (the draw’s due time, UTC) do not count */
+                                depositsCloseAt: string;
+                                /** @description The draw id the planned draw will use */
+                                drawId: string;
+                                /** @description SHA-256 of the nonce the draw’s commit will name */
+                                nonceHash: string;
+                                /** @description Log index of the draw.planned entry */
+                                planIndex: number;
+                                /** @description What the policy asks of the witnesses */
+                                witnesses: {
+                                    /**
+                                     * @description With fewer: fail the draw, or draw with those there are
+                                     * @enum {string}
+                                     */
+                                    onShort: "fail" | "operator";
+                                    /** @description Deposits the draw needs */
+                                    required: number;
+                                };
+                            };
                             /** @description The project as registered */
                             project: {
                                 /**
@@ -12203,7 +12443,7 @@ export interface paths {
                              * @description Assurance the project asked for at registration (the policy’s minimum applies as well)
                              * @enum {string}
                              */
-                            assurance?: "operator" | "beacon";
+                            assurance?: "operator" | "witnessed" | "beacon";
                             /** @description When the scheduled draw is due, UTC */
                             drawAt: string;
                             /** @description Latest draw of the project */
@@ -12214,6 +12454,41 @@ export interface paths {
                             leadTimeMinutes: number;
                             /** @description Project name */
                             name: string | null;
+                            /** @description A witnessed project: its planned draw, until the draw starts */
+                            plan?: {
+                                /** @description Deposits so far, in log order: commitments only, never a secret */
+                                deposits: {
+                                    /** @description SHA-256 of the deposited secret, hex */
+                                    commitment: string;
+                                    /** @description Log index of the witness.deposited entry */
+                                    index: number;
+                                    /** @description Who deposited */
+                                    witness: {
+                                        /** @description Its role */
+                                        role: string;
+                                        /** @description The witness’s account */
+                                        user: string;
+                                    };
+                                }[];
+                                /** @description Deposits logged at or after this instant (the draw’s due time, UTC) do not count */
+                                depositsCloseAt: string;
+                                /** @description The draw id the planned draw will use */
+                                drawId: string;
+                                /** @description SHA-256 of the nonce the draw’s commit will name */
+                                nonceHash: string;
+                                /** @description Log index of the draw.planned entry */
+                                planIndex: number;
+                                /** @description What the policy asks of the witnesses */
+                                witnesses: {
+                                    /**
+                                     * @description With fewer: fail the draw, or draw with those there are
+                                     * @enum {string}
+                                     */
+                                    onShort: "fail" | "operator";
+                                    /** @description Deposits the draw needs */
+                                    required: number;
+                                };
+                            };
                             /** @description The project as registered */
                             project: {
                                 /**
@@ -12641,6 +12916,13 @@ export interface paths {
                              * @enum {string}
                              */
                             kind: "scheduled" | "immediate";
+                            /** @description A planned draw: its plan and deposits in the log */
+                            planned?: {
+                                /** @description Log indices of the witness.deposited entries the commit took, in log order */
+                                deposits: number[];
+                                /** @description Log index of the draw.planned entry, logged at scheduling */
+                                index: number;
+                            };
                             /** @description Pool version the candidates came from */
                             poolVersion: number;
                             /** @description Project (tender) id as registered by the trading centre */
@@ -12673,6 +12955,18 @@ export interface paths {
                                 }[];
                                 /** @description When the second approval opened the whole list; null until then */
                                 openedAt: string | null;
+                            };
+                            /** @description A project needing witnessed assurance (docs/draw-proof.md §6.2): what its draw had of its witnesses */
+                            witnesses?: {
+                                /** @description Deposits logged before the close that the draw took (its commit’s witnessCommitments) */
+                                deposited: number;
+                                /**
+                                 * @description What the policy does with fewer: fail the draw, or draw with those there are
+                                 * @enum {string}
+                                 */
+                                onShort: "fail" | "operator";
+                                /** @description Deposits the policy requires */
+                                required: number;
                             };
                         };
                     };
@@ -12810,7 +13104,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "INSUFFICIENT_CANDIDATES" | "POLICY_RULES" | "ASSURANCE_UNAVAILABLE";
+                                code: "INSUFFICIENT_CANDIDATES" | "POLICY_RULES" | "ASSURANCE_UNAVAILABLE" | "WITNESS_MISSING";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -13131,6 +13425,312 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/projects/{id}/witness-deposits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deposit a witness secret for the project’s planned draw (witnessed assurance)
+         * @description A supervisor, logged in, deposits a secret of 16–64 bytes (hex) before the plan closes (the draw’s due time); once per witness per plan. The log gets its SHA-256 (witness.deposited); the secret stays sealed until the draw, enters its seed, and is published at disclosure (docs/draw-proof.md §6.2). The receipt names the log entry, so the witness can find the commitment in the draw’s commit.
+         *
+         *     Access: `witness.deposit` — roles supervisor. A token that names a site reaches only that site's projects.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 8–128 visible ASCII characters. Repeat the request with the same key to get the same answer; the action happens once */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Project (tender) id as registered by the trading centre */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description A witness’s secret for the project’s planned draw */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A witness secret: 16 to 64 bytes, lower-case hex */
+                        secret: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The receipt of a deposit: where its commitment is in the log; never the secret */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description SHA-256 of the secret’s bytes, hex: the draw’s commit lists it among its witnessCommitments */
+                            commitment: string;
+                            /** @description When deposits close (the draw’s due time, UTC) */
+                            depositsCloseAt: string;
+                            /** @description The planned draw the deposit is for */
+                            drawId: string;
+                            /** @description Log index of the witness.deposited entry */
+                            index: number;
+                            /** @description Project (tender) id as registered by the trading centre */
+                            projectId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "NOT_FOUND";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "IDEMPOTENCY_CONFLICT" | "NOT_PLANNED" | "DEPOSITS_CLOSED" | "ALREADY_DEPOSITED" | "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

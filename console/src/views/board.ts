@@ -344,11 +344,22 @@ export function boardView(main: HTMLElement, role: Role): () => void {
         });
     });
     dialog.setAttribute('aria-labelledby', 'confirm-title');
+    const level = h('p', { class: 'assurance', 'data-assurance': IMMEDIATE_ASSURANCE }, h('strong', {}, t('confirmAssurance', { level: t(`assurance.${IMMEDIATE_ASSURANCE}`) })));
+    const means = h('p', {}, t(`assurance.${IMMEDIATE_ASSURANCE}.means`));
+    // A witnessed project's draw runs its plan (docs/draw-proof.md §6.2): said, with its deposits so far.
+    void api('get', '/v1/projects/{id}', { params: { id: p.id } })
+      .then((full) => {
+        if (!full.plan) return;
+        level.dataset.assurance = 'witnessed';
+        show(level, h('strong', {}, t('confirmAssurance', { level: t('assurance.witnessed') })));
+        show(means, t('assurance.witnessed.means', { deposited: full.plan.deposits.length, required: full.plan.witnesses.required }));
+      })
+      .catch(() => undefined);
     show(
       dialog,
       h('h2', { id: 'confirm-title' }, t('confirmTitle', { project: p.id })),
-      h('p', { class: 'assurance', 'data-assurance': IMMEDIATE_ASSURANCE }, h('strong', {}, t('confirmAssurance', { level: t(`assurance.${IMMEDIATE_ASSURANCE}`) }))),
-      h('p', {}, t(`assurance.${IMMEDIATE_ASSURANCE}.means`)),
+      level,
+      means,
       h('p', { class: 'warning' }, t('confirmWarning')),
       result,
       h('div', { class: 'buttons' }, cancel, go),

@@ -13,6 +13,8 @@ import { checkRange, CursorParam, Limit, Next, pageAnswer, SiteFilter, StateList
 import type { DrawRecord } from '../../records/draws.js';
 import { DrawView, drawView } from '../../schemas/draw.js';
 import { PROJECT_STATES, type ProjectRecord, type ProjectState } from '../../records/projects.js';
+import { WitnessSecretHex } from '../../draw/entries.js';
+import { planView } from '../../services/project.service.js';
 
 const Register = Project.extend({
   name: PersonText({ max: 200, description: 'Project name' }).optional(),
@@ -20,8 +22,41 @@ const Register = Project.extend({
   groups: DrawRequest.shape.groups,
   tendererRepresentatives: DrawRequest.shape.tendererRepresentatives,
   leadTimeMinutes: z.int().min(0).max(2880).optional().describe('Draw this long before bid opening (default: the policy, 60)'),
-  assurance: AssuranceMinimum.optional().describe('Assurance the draw must reach, above the policy’s minimum: beacon (a drand round after the commit; refused with ASSURANCE_UNAVAILABLE when no beacon is configured) or operator'),
+  assurance: AssuranceMinimum.optional().describe('Assurance the draw must reach, above the policy’s minimum: beacon (a drand round after the commit; refused with ASSURANCE_UNAVAILABLE when no beacon is configured), witnessed (the draw planned now, witnesses deposit secrets before it: docs/draw-proof.md §6.2) or operator'),
 }).describe('A project and the experts it needs');
+
+const PlanView = z
+  .object({
+    drawId: z.string().describe('The draw id the planned draw will use'),
+    planIndex: z.int().describe('Log index of the draw.planned entry'),
+    nonceHash: z.string().describe('SHA-256 of the nonce the draw’s commit will name'),
+    depositsCloseAt: z.string().describe('Deposits logged at or after this instant (the draw’s due time, UTC) do not count'),
+    witnesses: z
+      .object({ required: z.int().describe('Deposits the draw needs'), onShort: z.enum(['fail', 'operator']).describe('With fewer: fail the draw, or draw with those there are') })
+      .describe('What the policy asks of the witnesses'),
+    deposits: z
+      .array(
+        z.object({
+          index: z.int().describe('Log index of the witness.deposited entry'),
+          witness: z.object({ user: z.string().describe('The witness’s account'), role: z.string().describe('Its role') }).describe('Who deposited'),
+          commitment: z.string().describe('SHA-256 of the deposited secret, hex'),
+        }),
+      )
+      .describe('Deposits so far, in log order: commitments only, never a secret'),
+  })
+  .describe('A witnessed project’s planned draw (docs/draw-proof.md §6.2)');
+
+const DepositBody = z.object({ secret: WitnessSecretHex }).strict().describe('A witness’s secret for the project’s planned draw');
+
+const DepositReceiptView = z
+  .object({
+    projectId: ProjectId,
+    drawId: z.string().describe('The planned draw the deposit is for'),
+    index: z.int().describe('Log index of the witness.deposited entry'),
+    commitment: z.string().describe('SHA-256 of the secret’s bytes, hex: the draw’s commit lists it among its witnessCommitments'),
+    depositsCloseAt: z.string().describe('When deposits close (the draw’s due time, UTC)'),
+  })
+  .describe('The receipt of a deposit: where its commitment is in the log; never the secret');
 
 const ProjectView = z
   .object({
@@ -38,6 +73,7 @@ const ProjectView = z
     site: z.string().nullable().optional().describe('Remote evaluation site the project belongs to (its draw is sealed to the site too)'),
     knownBidders: z.array(z.string()).optional().describe('Bidders recorded after registration'),
     assurance: AssuranceMinimum.optional().describe('Assurance the project asked for at registration (the policy’s minimum applies as well)'),
+    plan: PlanView.optional().describe('A witnessed project: its planned draw, until the draw starts'),
   })
   .describe('A project and its draw schedule');
 
@@ -91,7 +127,11 @@ const TimelineEventView = z
 
 const Reason = PersonText({ min: 2, max: 500, description: 'Why: kept in the audit log' });
 const Params = z.object({ id: ProjectId });
-const projectView = (p: ProjectRecord) => p;
+/** A project as answered: its plan without the sealed nonce and secrets. */
+const projectView = (p: ProjectRecord) => {
+  const { plan, ...rest } = p;
+  return { ...rest, ...(plan ? { plan: planView(plan) } : {}) };
+};
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   const { projects, draws, vault, listings, timeline } = app.ctx;
@@ -175,7 +215,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Draw now (immediate draw), instead of waiting for the schedule',
         tags: ['projects'],
         params: Params,
-        response: { 201: DrawView, ...errorResponses(404, 'CONFLICT', 'DRAW_IN_PROGRESS', 'SITE_UNAVAILABLE', 'INSUFFICIENT_CANDIDATES', 'POLICY_RULES', 'ASSURANCE_UNAVAILABLE', 'BEACON_INVALID', 'BEACON_UNAVAILABLE', ...LOG_WRITE_ERRORS) },
+        response: { 201: DrawView, ...errorResponses(404, 'CONFLICT', 'DRAW_IN_PROGRESS', 'SITE_UNAVAILABLE', 'INSUFFICIENT_CANDIDATES', 'POLICY_RULES', 'ASSURANCE_UNAVAILABLE', 'WITNESS_MISSING', 'BEACON_INVALID', 'BEACON_UNAVAILABLE', ...LOG_WRITE_ERRORS) },
       },
     },
     async (request, reply) => {
@@ -187,6 +227,25 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         ...(pending ? { idempotency: (d: DrawRecord) => idempotencyWrite(vault, pending, 201, JSON.stringify(DrawView.parse(drawView(d)))) } : {}),
       });
       return reply.status(201).send(drawView(draw));
+    },
+  );
+
+  app.post(
+    '/projects/:id/witness-deposits',
+    {
+      config: { access: 'witness.deposit' },
+      schema: {
+        summary: 'Deposit a witness secret for the project’s planned draw (witnessed assurance)',
+        description:
+          'A supervisor, logged in, deposits a secret of 16–64 bytes (hex) before the plan closes (the draw’s due time); once per witness per plan. The log gets its SHA-256 (witness.deposited); the secret stays sealed until the draw, enters its seed, and is published at disclosure (docs/draw-proof.md §6.2). The receipt names the log entry, so the witness can find the commitment in the draw’s commit.',
+        tags: ['projects'],
+        params: Params,
+        body: DepositBody,
+        response: { 201: DepositReceiptView, ...errorResponses(404, 'NOT_PLANNED', 'DEPOSITS_CLOSED', 'ALREADY_DEPOSITED', 'CONFLICT', ...LOG_WRITE_ERRORS) },
+      },
+    },
+    async (request, reply) => {
+      return reply.status(201).send(await projects.deposit(request.params.id, request.body.secret, request.principal));
     },
   );
 

@@ -38,6 +38,7 @@ from pathlib import Path
 
 ALGORITHM = "expert-draw/v1"                       # §5 payload "algorithm", §10
 SEED_TAG = b"expert-draw/v1/seed"                  # §6, 19 ASCII bytes
+SEED_PLANNED_TAG = b"expert-draw/v1/seed-planned"  # §6.2, 27 ASCII bytes
 STREAM_TAG = b"expert-draw/v1/stream"              # §7, 21 ASCII bytes
 COMMIT_ENTRY_TYPE = "draw.commit"                  # §5 log entry "type"
 LEAF_PREFIX = b"\x00"                              # §5, RFC 9162 §2.1.1 leaf hash prefix
@@ -429,7 +430,9 @@ def _validate_history(hist, where: str) -> None:
 def _validate_plan(plan, where: str) -> None:
     # §5 gives the plan's shape; it is not in the §2 table.  SPEC GAP: whether a
     # malformed plan is INVALID_INPUT is not stated; it is treated so here.
-    _obj(plan, where, ("beacon", "witnessCommitments"))
+    _obj(plan, where, ("beacon", "witnessCommitments"), ("planIndex",))
+    if "planIndex" in plan:
+        _int(plan, "planIndex", where, 0)
     if plan["beacon"] is not None:
         b = _obj(plan["beacon"], f"{where}.beacon", ("chain", "round"))
         _str(b["chain"], f"{where}.beacon.chain", HEX64_RE)
@@ -772,7 +775,9 @@ def commit_payload(d: dict, groups: list[dict], relatives: dict[str, list[str]])
         # §5: groups[].alternates is the effective value of §3 step 4.
         "groups": [dict({"specialty": gr["specialty"], "count": gr["count"], "alternates": gr["alternates"]},
                         **group_digests(gr, relatives)) for gr in groups],
-        "entropy": {"beacon": plan["beacon"], "witnessCommitments": list(plan["witnessCommitments"])},
+        # §6.2: a planned draw's plan names its draw.planned entry; absent otherwise.
+        "entropy": dict({"beacon": plan["beacon"], "witnessCommitments": list(plan["witnessCommitments"])},
+                        **({"planIndex": plan["planIndex"]} if "planIndex" in plan else {})),
         "nonceHash": sha256_hex(nonce),
     }
 
@@ -818,8 +823,9 @@ def verify_entropy(payload: dict, nonce: bytes, beacon: bytes | None, reveals: l
             raise DrawError("WITNESS_MISMATCH")
 
 
-def seed_message(leaf: bytes, beacon: bytes | None, reveals: list[bytes]) -> bytes:
-    msg = SEED_TAG + leaf
+def seed_message(leaf: bytes, beacon: bytes | None, reveals: list[bytes], tag: bytes = SEED_TAG) -> bytes:
+    """§6; §6.2: a planned draw passes SEED_PLANNED_TAG and SHA-256(JCS(commit payload)) as `leaf`."""
+    msg = tag + leaf
     msg += u32be(0) if beacon is None else u32be(len(beacon)) + beacon
     msg += u32be(len(reveals))
     for r in reveals:
@@ -983,7 +989,9 @@ def run_draw(inp: dict) -> dict:
         beacon = None if ent["beaconRandomness"] is None else bytes.fromhex(ent["beaconRandomness"])
         reveals = [bytes.fromhex(r) for r in ent["witnessReveals"]]
         verify_entropy(payload, nonce, beacon, reveals)                 # §6 checks first
-        message = seed_message(leaf, beacon, reveals)
+        planned = "planIndex" in payload["entropy"]
+        payload_hash = hashlib.sha256(jcs(payload)).digest() if planned else None
+        message = seed_message(payload_hash, beacon, reveals, SEED_PLANNED_TAG) if planned else seed_message(leaf, beacon, reveals)
         seed = derive_seed(nonce, message)
 
         rankers = rank_all(seed, groups, relatives, d["policy"])        # §8
@@ -999,6 +1007,8 @@ def run_draw(inp: dict) -> dict:
                      for gr in groups]
     out["commitEntry"] = entry.decode("utf-8")
     out["commitLeafHash"] = leaf.hex()
+    if payload_hash is not None:
+        out["commitPayloadHash"] = payload_hash.hex()
     out["seedMessage"] = message.hex()
     out["seed"] = seed.hex()
     out["firstStreamBlocks"] = [stream_block(seed, gr["index"], 0).hex() for gr in groups]

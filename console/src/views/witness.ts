@@ -1,0 +1,71 @@
+// A witness's deposit for a witnessed project's planned draw (POST /v1/projects/{id}/witness-deposits; docs/draw-proof.md
+// §6.2): the browser makes 32 random bytes (crypto.getRandomValues), shows their SHA-256 — the commitment the log will
+// hold — posts them, and shows the receipt beside it. The secret itself is never shown and kept nowhere here: the
+// service seals it until the draw, and publishes it at disclosure.
+import { sha256 } from '@noble/hashes/sha2';
+import { api, ApiError } from '../api';
+import { field, h, show } from '../dom';
+import { failureText, localTime } from '../format';
+import { t } from '../i18n';
+
+const SECRET_BYTES = 32;
+const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
+export function witnessView(main: HTMLElement, projectId = ''): void {
+  const project = h('input', { name: 'projectId', autocomplete: 'off', spellcheck: 'false', value: projectId });
+  const submit = h('button', { type: 'submit', class: 'primary' }, t('witnessSubmit'));
+  const answer = h('div', { id: 'witness-answer', role: 'status', 'aria-live': 'polite' });
+  const form = h('form', { class: 'witness-form', novalidate: true }, field(t('witnessProject'), project), submit);
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const id = project.value.trim();
+    if (!id) {
+      answer.dataset.outcome = 'refused';
+      show(answer, h('p', { class: 'alert' }, t('witnessNeedsProject')));
+      project.focus();
+      return;
+    }
+    const secret = crypto.getRandomValues(new Uint8Array(SECRET_BYTES));
+    const commitment = hex(sha256(secret));
+    const mine = h('p', {}, t('witnessCommitment'), ': ', h('code', { class: 'commitment' }, commitment));
+    answer.dataset.outcome = 'working';
+    show(answer, mine, h('p', {}, t('witnessWorking')));
+    submit.disabled = true;
+    api('post', '/v1/projects/{id}/witness-deposits', { params: { id }, body: { secret: hex(secret) } })
+      .then((r) => {
+        const same = r.commitment === commitment;
+        answer.dataset.outcome = same ? 'deposited' : 'mismatch';
+        show(
+          answer,
+          h('p', { class: 'verdict' }, t('witnessDone')),
+          h(
+            'dl',
+            { class: 'receipt' },
+            h('dt', {}, t('witnessDraw')),
+            h('dd', {}, r.drawId),
+            h('dt', {}, t('witnessIndex')),
+            h('dd', { class: 'index' }, String(r.index)),
+            h('dt', {}, t('witnessCommitment')),
+            h('dd', {}, h('code', {}, commitment)),
+            h('dt', {}, t('witnessReceiptCommitment')),
+            h('dd', {}, h('code', { class: 'receipt-commitment' }, r.commitment)),
+            h('dt', {}, t('witnessCloses')),
+            h('dd', {}, localTime(r.depositsCloseAt)),
+          ),
+          h('p', { class: same ? 'ok' : 'alert' }, t(same ? 'witnessMatches' : 'witnessMismatch')),
+        );
+      })
+      .catch((err: unknown) => {
+        answer.dataset.outcome = 'refused';
+        show(answer, h('p', { class: 'verdict' }, t('witnessRefused')), h('p', { class: 'reason' }, err instanceof ApiError && err.status !== 0 ? err.message : failureText(err)), err instanceof ApiError ? h('p', { class: 'code' }, t('errorCode', { code: err.code })) : null);
+      })
+      .finally(() => {
+        secret.fill(0);
+        submit.disabled = false;
+      });
+  });
+
+  show(main, h('section', { class: 'card witness' }, h('h1', {}, t('witnessTitle')), h('p', {}, t('witnessIntro')), form, answer));
+  project.focus();
+}

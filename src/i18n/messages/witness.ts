@@ -1,0 +1,30 @@
+// Witnessed draws (docs/draw-proof.md §6.2): the plan logged at scheduling, the witnesses' deposits, and a draw short of
+// them. No message ever carries a secret.
+import { defineMessages } from '../define.js';
+
+export const witness = defineMessages({
+  notPlanned: {
+    zh: '项目 {id} 当前没有待见证的抽取计划（项目不要求见证，或其抽取已不在计划中）',
+    en: 'project {id} has no planned draw to witness (it does not need witnesses, or its draw is no longer planned)',
+  },
+  closed: {
+    zh: '项目 {id} 的见证存入已于 {closeAt} 截止',
+    en: 'witness deposits for project {id} closed at {closeAt}',
+  },
+  already: {
+    zh: '你已为项目 {id} 的抽取计划 {draw} 存入秘密；每人每个计划只能存入一次',
+    en: 'you have already deposited for plan {draw} of project {id}; one deposit per witness per plan',
+  },
+  noVault: {
+    zh: '项目须达到“见证”保证级别，但本服务无法密封见证数据',
+    en: 'the project needs witnessed assurance, but this service cannot seal witness secrets',
+  },
+  full: {
+    zh: '项目 {id} 的抽取计划已有 {max} 份见证存入，不能再存入',
+    en: 'the plan of project {id} already holds {max} witness deposits, the most a draw takes',
+  },
+  missing: {
+    zh: '见证存入 {deposited} 份，少于政策要求的 {required} 份；按政策，该抽取失败',
+    en: '{deposited} witness deposit(s), fewer than the {required} the policy requires; by the policy the draw fails',
+  },
+});

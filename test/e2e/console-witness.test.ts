@@ -1,0 +1,116 @@
+// The supervisor's witness deposit screen in Chromium (playwright-core, headless): for a witnessed project, the browser
+// makes 32 random bytes, shows their SHA-256, posts them and shows the receipt — the log entry and the commitment, the
+// same the page computed and the log holds. The secret is sent once and shown nowhere; a second deposit is refused with
+// the service's code. The operator's draw-now confirmation on the board then states `witnessed` for the project, as
+// the draw reaches it. UPDATE_SCREENSHOTS=1 refreshes docs/screenshots/console-witness.png.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticUscc } from '../../src/pool/generator.js';
+import { build, type Built } from '../helper.js';
+import { importPool, SPECIALTY } from '../helpers/calls.js';
+import { consoleBuilt } from '../helpers/console-build.js';
+import { person, type Person } from '../helpers/people.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
+const PROJECT = 'P-WITNESS-0001';
+const HOUR = 3_600_000;
+
+const missing = !existsSync(CHROMIUM);
+if (missing) console.warn(`console witness test skipped: ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`);
+
+describe.skipIf(missing)('the witness deposit screen in Chromium', () => {
+  let t: Built;
+  let base = '';
+  let browser: Browser;
+  let page: Page;
+  let supervisor: Person;
+  const sent: string[] = [];
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    await consoleBuilt();
+    t = await build({ EXPERT_DRAW_PORT: '0' });
+    await importPool(t, 'console-witness', 30);
+    base = await t.listen();
+    supervisor = await person(t, 'supervisor', { displayName: '赵见证' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/projects',
+      headers: t.auth('operator'),
+      payload: { id: PROJECT, tenderer: syntheticUscc(9801), bidOpeningAt: new Date(Date.now() + 3 * HOUR).toISOString(), region: '330106', groups: [{ specialty: SPECIALTY, count: 5 }], assurance: 'witnessed' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    context.on('console', (m) => {
+      const refusal = /^Failed to load resource: .* status of 4\d\d/.test(m.text());
+      if (m.type() === 'error' && !refusal) errors.push(m.text());
+    });
+    context.on('weberror', (e) => errors.push(e.error().message));
+    context.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/witness-deposits')) sent.push((r.postDataJSON() as { secret: string }).secret);
+    });
+    page = await context.newPage();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('a supervisor deposits: the page shows the commitment it computed and the receipt naming the same, never the secret', async () => {
+    await page.goto(`${base}/`);
+    await page.getByLabel('用户名').fill(supervisor.username);
+    await page.getByLabel('密码', { exact: true }).fill(supervisor.password);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('navigation').getByRole('link', { name: '见证存入' }).click();
+    await page.getByLabel('项目编号').fill(PROJECT);
+    await page.getByRole('button', { name: '生成并存入秘密' }).click();
+    await page.waitForSelector('#witness-answer[data-outcome="deposited"]');
+    if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: `${SHOTS}console-witness.png` });
+
+    expect(sent).toHaveLength(1);
+    const secret = sent[0]!;
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    const commitment = createHash('sha256').update(Buffer.from(secret, 'hex')).digest('hex');
+    expect(await page.locator('.receipt-commitment').innerText()).toBe(commitment);
+    expect(await page.locator('#witness-answer').innerText()).toContain('存入凭证中的承诺与本机计算的一致');
+    expect(await page.content()).not.toContain(secret);
+
+    const project = (await t.app.inject({ url: `/v1/projects/${PROJECT}`, headers: t.auth('supervisor') })).json();
+    expect(project.plan.deposits).toEqual([{ index: Number(await page.locator('.receipt .index').innerText()), witness: { user: supervisor.userId, role: 'supervisor' }, commitment }]);
+    const entry = JSON.parse((await t.ctx.auditLog.entry(project.plan.deposits[0].index)).toString()) as { type: string; payload: { commitment: string } };
+    expect(entry).toMatchObject({ type: 'witness.deposited', payload: { commitment } });
+  });
+
+  it('a second deposit is refused with the service’s code, and the page says so', async () => {
+    await page.getByRole('button', { name: '生成并存入秘密' }).click();
+    await page.waitForSelector('#witness-answer[data-outcome="refused"]');
+    expect(await page.locator('#witness-answer .code').innerText()).toContain('ALREADY_DEPOSITED');
+    expect(sent).toHaveLength(2);
+    expect(await page.content()).not.toContain(sent[1]!);
+    expect(errors).toEqual([]);
+  });
+
+  it('the board’s draw-now confirmation states witnessed for the planned project, and the draw reaches it', async () => {
+    const operator = await person(t, 'operator', { displayName: '王抽取' });
+    const terminal = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })).newPage();
+    await terminal.goto(`${base}/`);
+    await terminal.getByLabel('用户名').fill(operator.username);
+    await terminal.getByLabel('密码', { exact: true }).fill(operator.password);
+    await terminal.getByRole('button', { name: '登录' }).click();
+    const row = terminal.locator(`tr[data-project="${PROJECT}"]`);
+    await row.waitFor();
+    await row.getByRole('button', { name: '立即抽取' }).click();
+    const dialog = terminal.getByRole('dialog');
+    await dialog.locator('p.assurance[data-assurance="witnessed"]').waitFor();
+    expect(await dialog.innerText()).toContain('保证级别：witnessed（见证）');
+    expect(await dialog.innerText()).toContain('已存入 1 份，政策要求 1 份');
+    await dialog.getByRole('button', { name: '确认' }).click();
+    await terminal.waitForSelector(`tr[data-project="${PROJECT}"][data-state="drawn"]`);
+    const drawId = (await t.app.inject({ url: `/v1/projects/${PROJECT}`, headers: t.auth('operator') })).json().drawId;
+    expect((await t.app.inject({ url: `/v1/draws/${drawId}`, headers: t.auth('operator') })).json()).toMatchObject({ assurance: 'witnessed', witnesses: { deposited: 1 } });
+  });
+});
