@@ -66,7 +66,7 @@ let drawnId = '';
 let responseToken = '';
 let drawnIdNumber = '';
 /** People and accounts of the session and user routes. */
-let people: { operator: { authorization: string }; changer: { authorization: string }; supervisor: { authorization: string } };
+let people: { operator: { authorization: string }; changer: { authorization: string }; supervisor: { authorization: string }; poolManager: { authorization: string } };
 let refreshToken = '';
 let userId = '';
 let readStore: () => string;
@@ -108,6 +108,9 @@ const TEMPLATES: Record<string, Template> = {
   'POST /v1/projects/{id}/bidders': { role: 'operator', params: { id: 'P-FZ-OPEN' }, body: () => ({ bidders: [syntheticUscc(8301), syntheticUscc(8302)] }) },
   // The project is not witnessed: a request that passes validation is refused (409 NOT_PLANNED) and changes nothing.
   'POST /v1/projects/{id}/witness-deposits': { role: 'supervisor', as: () => people.supervisor, params: { id: 'P-FZ-OPEN' }, body: () => ({ secret: 'c3'.repeat(32) }) },
+  // No such consequence or objection: a request that passes validation is answered 404 and changes nothing.
+  'POST /v1/experts/{id}/objections': { role: 'pool-manager', as: () => people.poolManager, params: { id: E }, body: () => ({ against: { consequence: `C-${'e'.repeat(32)}` }, reason: '本人当日因病无法到场' }) },
+  'POST /v1/objections/{id}/decision': { role: 'pool-manager', as: () => people.poolManager, params: { id: 'O-00000000-0000-4000-8000-000000000000' }, body: () => ({ upheld: false, reason: '证据不足' }) },
   'POST /v1/responses/{token}': { role: null, params: { token: '' }, body: () => ({ answer: 'accept' }) },
   'POST /r/{token}': { role: null, params: { token: '' }, body: () => ({ answer: 'accept' }), form: true },
   'POST /v1/checkins': { role: 'checkin', body: () => ({ projectId: 'P-FZ-DRAWN', idNumber: drawnIdNumber }) },
@@ -420,7 +423,7 @@ beforeAll(async () => {
   refreshToken = (await t.ctx.sessions.login('fz-login', FIRST_PASSWORD)).refreshToken;
   // The one who changes a password keeps the first one: the template's valid request is still valid afterwards.
   await t.ctx.users.create({ username: 'fz-changer', displayName: '模糊测试', role: 'inspector', site: null, password: FIRST_PASSWORD }, 'seed');
-  people = { operator: (await person(t, 'operator')).auth, changer: { authorization: `Bearer ${(await t.ctx.sessions.login('fz-changer', FIRST_PASSWORD)).accessToken}` }, supervisor: (await person(t, 'supervisor')).auth };
+  people = { operator: (await person(t, 'operator')).auth, changer: { authorization: `Bearer ${(await t.ctx.sessions.login('fz-changer', FIRST_PASSWORD)).accessToken}` }, supervisor: (await person(t, 'supervisor')).auth, poolManager: (await person(t, 'pool-manager')).auth };
   await t.ctx.auditLog.checkpoint();
 
   const db = new Database(join(t.config.EXPERT_DRAW_DATA_DIR, SQLITE_FILE), { readonly: true, fileMustExist: true });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileMessages } from '../../src/calls/file-adapter.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
+import { consequences, type ConsequenceRecord } from '../../src/records/sanctions.js';
 import { build, type Built } from '../helper.js';
 import { installCa, testCa } from '../helpers/sites.js';
 import { FIRST_PASSWORD, person } from '../helpers/people.js';
@@ -68,6 +69,16 @@ interface Case {
 const takenSeat = async () => (await t.ctx.roster.read(drawId)).roster.calls.find((c) => c.state === 'accepted' || c.state === 'checked-in')!.seat;
 /** The supervisor who approves the unseal (made in its case's `before`). */
 let supervisor: { authorization: string } | null = null;
+/** The pool manager who lodges and decides objections, and the objection decided (made in their cases' `before`). */
+let poolManager: Awaited<ReturnType<typeof person>> | null = null;
+let decided = '';
+const C_IDEM = `C-${'c'.repeat(32)}`;
+const C_IDEM_DECIDE = `C-${'d'.repeat(32)}`;
+/** A consequence of the expert as the rules would log it (a review flag: the status is not changed). */
+async function consequenceOf(expertId: string, id: string): Promise<void> {
+  const c: ConsequenceRecord = { id, expertId, ruleId: 'LOW_ANNUAL_SCORE', kind: 'review', records: [{ index: 0, drawId: 'D-idem' }], appliedAt: new Date(clock).toISOString(), appliedIndex: 0, from: '2026-12-01', until: null, imposes: null, set: null, state: 'in-force', endedAt: null, endedWhy: null };
+  await t.ctx.auditLog.append('rule.applied', { consequenceId: id, expertId, ruleId: c.ruleId, kind: 'review', records: [...c.records], from: c.from, until: null, changed: false, by: 'test-setup' }, { writes: (i) => [consequences.write({ ...c, appliedIndex: i })] });
+}
 /** The supervisor who deposits a witness secret (made in its case's `before`). */
 let witness: { authorization: string } | null = null;
 /**
@@ -156,6 +167,30 @@ const CASES: Record<string, Case> = {
     },
     payload: () => ({ secret: '1d'.repeat(32) }),
     other: () => ({ secret: '2e'.repeat(32) }),
+  },
+  // An objection a pool manager (a person) lodges against a consequence the rules logged, then decides.
+  '/v1/experts/{id}/objections': {
+    url: () => `/v1/experts/${pool.experts[0]!.id}/objections`,
+    role: 'pool-manager',
+    headers: () => poolManager!.auth,
+    before: async () => {
+      poolManager = await person(t, 'pool-manager');
+      await consequenceOf(pool.experts[0]!.id, C_IDEM);
+    },
+    payload: () => ({ against: { consequence: C_IDEM }, reason: '本人当日因病无法到场' }),
+    other: () => ({ against: { consequence: C_IDEM }, reason: '另有理由' }),
+  },
+  '/v1/objections/{id}/decision': {
+    url: () => `/v1/objections/${decided}/decision`,
+    role: 'pool-manager',
+    headers: () => poolManager!.auth,
+    before: async () => {
+      poolManager ??= await person(t, 'pool-manager');
+      await consequenceOf(pool.experts[1]!.id, C_IDEM_DECIDE);
+      decided = (await t.ctx.rules.lodge(pool.experts[1]!.id, { consequence: C_IDEM_DECIDE }, '本人当日因病无法到场', { sub: poolManager.userId, role: 'pool-manager', iat: 0, exp: 0 })).id;
+    },
+    payload: () => ({ upheld: false, reason: '证据不足' }),
+    other: () => ({ upheld: true, reason: '理由成立' }),
   },
   '/v1/projects/{id}/draw': {
     url: '/v1/projects/P-IDEM-D/draw',
