@@ -129,6 +129,7 @@ export const ConfigSchema = z
     EXPERT_DRAW_BEACON_SCHEME: z.enum(BEACON_SCHEMES).optional().describe('Signature scheme of the chain: bls-unchained-g1-rfc9380 (quicknet) or pedersen-bls-chained'),
     EXPERT_DRAW_BEACON_TIMEOUT_S: z.coerce.number().int().min(1).max(3600).optional().describe('A round that has not arrived and verified this long after its time fails the draw (default: 3 periods + 30 s)'),
     EXPERT_DRAW_BEACON_MARGIN_MS: z.coerce.number().int().min(0).max(600_000).default(1000).describe('A draw names the first round published more than this after its commit (a clock behind drand’s cannot name a past round)'),
+    EXPERT_DRAW_LIFECYCLE_INTERVAL_S: z.coerce.number().int().min(60).max(86_400).default(3600).describe('The lifecycle pass (retirement by age, certificate expiry, lapsed confirmations; docs/admission.md) runs this long after the start and then at this interval'),
     EXPERT_DRAW_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000).describe('Checkpoint cadence while entries arrive'),
   })
   .superRefine((c, ctx) => {

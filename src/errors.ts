@@ -23,6 +23,12 @@ export const ERROR_STATUS = {
   CHECKIN_REFUSED: 409,
   /** A remote site that is revoked, or whose certificate is not valid now: nothing is sealed to it. */
   SITE_UNAVAILABLE: 409,
+  /** The expert has left the pool (docs/admission.md): their status stays. */
+  EXPERT_EXITED: 409,
+  /** The expert's confirmation lapsed: re-confirm before reinstating them. */
+  CONFIRMATION_LAPSED: 409,
+  /** The application was decided already. */
+  APPLICATION_DECIDED: 409,
   /** A response link past its deadline, or a call no longer open. */
   GONE: 410,
   /** Node's parser gave up waiting for the whole request. */

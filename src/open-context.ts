@@ -7,10 +7,12 @@ import { loadKeys } from './instance-keys.js';
 import { AuditLog } from './log/audit-log.js';
 import type { AppContext } from './plugins/app/context.js';
 import { PersonalDataVault } from './crypto/personal-data.js';
-import { loadPolicy, productionPolicyProblems } from './domain/policy.js';
+import { lifecyclePolicy, loadPolicy, productionPolicyProblems } from './domain/policy.js';
 import { DrawService } from './services/draw.service.js';
 import { DisclosureService } from './services/disclosure.service.js';
 import { PoolService } from './services/pool.service.js';
+import { LifecycleService } from './services/lifecycle.service.js';
+import { Periodic } from './services/periodic.js';
 import { ProjectService } from './services/project.service.js';
 import { Scheduler } from './services/scheduler.js';
 import { join } from 'node:path';
@@ -82,7 +84,10 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   // Entry times come from the same clock as every other time the service records.
   const auditLog = await AuditLog.open<EntryPayloads>({ store, signer: keys.logSigner, verifier: keys.logVerifier, checkpointIntervalMs: config.EXPERT_DRAW_CHECKPOINT_INTERVAL_MS, clock: () => new Date(now()) });
   const vault = new PersonalDataVault(keys.sealing.privateKey);
-  const pool = await PoolService.open(store, auditLog, vault, now);
+  const pool = await PoolService.open(store, auditLog, vault, now, { policy: lifecyclePolicy(policy), timeZone: config.EXPERT_DRAW_TIME_ZONE });
+  const lifecycle = new LifecycleService(store, auditLog, pool, vault, now);
+  // Retirements, certificate expiries and lapses are by the day: a pass every EXPERT_DRAW_LIFECYCLE_INTERVAL_S applies them.
+  const lifecyclePass = new Periodic(() => lifecycle.pass(), (err) => console.error(`lifecycle pass: ${err instanceof Error ? err.message : String(err)}`));
   // Other instances' pool changes arrive on the store's change feed (one instance on SQLite: nothing arrives).
   if (store.kind === 'redis') pool.follow();
   const beacon = await openBeacon(config, now);
@@ -149,10 +154,12 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   if (opts.schedule) {
     scheduler.start();
     calls.start();
+    // The first pass one interval after the start, then every interval (docs/admission.md).
+    lifecyclePass.start(config.EXPERT_DRAW_LIFECYCLE_INTERVAL_S * 1000);
   }
-  const stop = async () => void (await Promise.all([scheduler.stop(), calls.stop()]));
+  const stop = async () => void (await Promise.all([scheduler.stop(), calls.stop(), lifecyclePass.stop()]));
   return {
-    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, users, sessions, listings, timeline, logReader, fairness, performance, readiness, metrics, now },
+    ctx: { config, keys, store, auditLog, vault, pool, lifecycle, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, users, sessions, listings, timeline, logReader, fairness, performance, readiness, metrics, now },
     listening(port) {
       if (defaultLinks) links.publicUrl = listenerUrl(config.EXPERT_DRAW_HOST, port);
       return links.publicUrl;

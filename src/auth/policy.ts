@@ -37,6 +37,8 @@ export const ACTIONS = {
   /** The centre's expert pool and organisations: read, and every change. */
   'pool.read': { roles: ['pool-manager', 'admin'], resource: null, reach: 'any' },
   'pool.write': { roles: ['pool-manager', 'admin'], resource: null, reach: 'any' },
+  /** Admission decisions, re-confirmations and exits (docs/admission.md): a pool manager, logged in as a person. */
+  'pool.review': { roles: ['pool-manager'], resource: null, reach: 'any', people: true },
   /** A new project: a site's token registers it for its own site. */
   'project.register': { roles: ['operator', 'admin', 'site'], resource: null, reach: 'any' },
   'project.read': { roles: CENTRE_READERS, resource: 'project', reach: 'any' },

@@ -1,6 +1,7 @@
 // Every configurable number of domain.md, with its default. The policy is hashed into each draw's commit.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { LifecyclePolicy } from './lifecycle.js';
 
 const count = (min: number, max: number) => z.int().min(min).max(max);
 
@@ -78,6 +79,8 @@ export const Policy = z
     minimumAssurance: AssuranceMinimum.optional().describe('Lowest assurance every draw must reach (docs/draw-proof.md §11); absent: operator'),
     // No default either, for the same reason: absent, the records section's defaults apply (recordsPolicy()).
     records: RecordsPolicy.optional().describe('Performance records: late check-in, no-shows, the conduct list (docs/records.md)'),
+    // No default, for the same reason: absent, lifecyclePolicy() supplies the defaults.
+    lifecycle: LifecyclePolicy.optional().describe('Admission and exit: re-confirmation period, retirement age (docs/admission.md)'),
   })
   .strict()
   .refine((p) => p.leadTimeMinutes <= p.maxLeadTimeMinutes, {
@@ -99,6 +102,13 @@ const DEFAULT_RECORDS: RecordsPolicy = RecordsPolicy.parse({});
 /** The records section of a policy, its defaults where the file sets none. */
 export function recordsPolicy(policy: Policy): RecordsPolicy {
   return policy.records ?? DEFAULT_RECORDS;
+}
+
+const DEFAULT_LIFECYCLE: LifecyclePolicy = LifecyclePolicy.parse({});
+
+/** The lifecycle section of a policy, its defaults where the file sets none. */
+export function lifecyclePolicy(policy: Policy): LifecyclePolicy {
+  return policy.lifecycle ?? DEFAULT_LIFECYCLE;
 }
 
 /** The assurance a project's draw must reach: the higher of the policy's minimum and the project's own request. */

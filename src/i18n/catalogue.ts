@@ -16,6 +16,7 @@ import { importRow, jsonValue, pool } from './messages/pool.js';
 import { project, projectState } from './messages/projects.js';
 import { certificate, site } from './messages/sites.js';
 import { records } from './messages/records.js';
+import { exitReason, lifecycle } from './messages/lifecycle.js';
 
 export const CATALOGUE = {
   code: codes,
@@ -26,6 +27,8 @@ export const CATALOGUE = {
   account,
   session,
   pool,
+  lifecycle,
+  exitReason,
   importRow,
   jsonValue,
   project,

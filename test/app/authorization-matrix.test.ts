@@ -59,6 +59,17 @@ const TABLE: Record<string, Row> = {
   'PUT /v1/experts/{id}/availability': { any: POOL },
   'PUT /v1/experts/{id}/relations': { any: POOL },
   'POST /v1/experts/import': { any: POOL },
+  // Admission and exit (docs/admission.md): filing and reading by pool staff; decisions by a pool manager in person.
+  'POST /v1/applications': { any: POOL },
+  'GET /v1/applications': { any: POOL },
+  'GET /v1/applications/{id}': { any: POOL },
+  'POST /v1/applications/{id}/admit': { any: ['pool-manager'], people: true },
+  'POST /v1/applications/{id}/reject': { any: ['pool-manager'], people: true },
+  'GET /v1/experts/{id}/lifecycle': { any: POOL },
+  'POST /v1/experts/{id}/confirm': { any: ['pool-manager'], people: true },
+  'POST /v1/experts/{id}/exit': { any: ['pool-manager'], people: true },
+  'PUT /v1/experts/{id}/certificate': { any: POOL },
+  'GET /v1/confirmations/due': { any: POOL },
   'PUT /v1/organisations/{code}': { any: POOL },
   'GET /v1/organisations/{code}': { any: POOL },
   'POST /v1/projects': { any: ['operator', 'admin', 'site@own'] },
@@ -199,6 +210,26 @@ function requestFor(route: string, owner: Owner | null): { url: string; payload?
       return { url: `/v1/experts/${E}/relations`, payload: { relations: [] } };
     case 'POST /v1/experts/import':
       return { url: '/v1/experts/import', headers: { 'content-type': 'application/x-ndjson' }, payload: `${JSON.stringify({ ...pool.experts[40 + (n % 30)]!, personal: syntheticPersonal(40 + (n % 30)) })}\n` };
+    case 'POST /v1/applications':
+      return { url: '/v1/applications', payload: { ...pool.experts[40 + (n % 30)]!, id: `A-AM-${n}`, personal: syntheticPersonal(40 + (n % 30)) } };
+    case 'GET /v1/applications':
+      return { url: '/v1/applications' };
+    case 'GET /v1/applications/{id}':
+      return { url: '/v1/applications/A-AM-NONE' };
+    case 'POST /v1/applications/{id}/admit':
+      return { url: '/v1/applications/A-AM-NONE/admit' };
+    case 'POST /v1/applications/{id}/reject':
+      return { url: '/v1/applications/A-AM-NONE/reject', payload: { reason: '矩阵测试' } };
+    case 'GET /v1/experts/{id}/lifecycle':
+      return { url: `/v1/experts/${E}/lifecycle` };
+    case 'POST /v1/experts/{id}/confirm':
+      return { url: `/v1/experts/${E}/confirm` };
+    case 'POST /v1/experts/{id}/exit':
+      return { url: `/v1/experts/${pool.experts[38]!.id}/exit`, payload: { reason: 'resigned' } };
+    case 'PUT /v1/experts/{id}/certificate':
+      return { url: `/v1/experts/${E}/certificate`, payload: { certificateExpires: '2030-01-01' } };
+    case 'GET /v1/confirmations/due':
+      return { url: '/v1/confirmations/due' };
     case 'PUT /v1/organisations/{code}':
       return { url: `/v1/organisations/${ORG}`, payload: { name: `某某集团 ${n}` } };
     case 'GET /v1/organisations/{code}':

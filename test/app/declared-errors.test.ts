@@ -57,14 +57,17 @@ const form = (payload: string) => ({ payload, headers: { 'content-type': 'applic
 let t: Built;
 let faults: ReturnType<typeof faultyStore>;
 /** People: an operator (the unseal), one who changes passwords, one who logs out, an administrator. */
-let people: Record<'operator' | 'changer' | 'leaver' | 'admin', Person>;
+let people: Record<'operator' | 'changer' | 'leaver' | 'admin' | 'poolManager', Person>;
 /** A refresh token of a session, and the user that logs in with FIRST_PASSWORD. */
 let refreshToken = '';
 let userId = '';
 const asOperator = () => people.operator.auth;
+const asPoolManager = () => people.poolManager.auth;
 const clock = Date.parse('2026-12-01T06:00:00+08:00');
 const pool = generatePool({ size: 80, seed: 'declared-errors', fixed: [{ code: 'C990101', members: 30 }, { code: 'C990102', members: 6 }] });
 const E = pool.experts[0]!.id;
+/** Admission (docs/admission.md): A-DE-DONE admitted in the set-up, A-DE-WAIT waiting; expert 59 has left the pool. */
+const EXITED = pool.experts[59]!.id;
 const ORG = syntheticUscc(8101);
 
 const project = (id: string, over: Record<string, unknown> = {}) => ({
@@ -390,6 +393,79 @@ const CASES: Record<string, RouteCase> = {
     ok: () => ({ url: `/v1/experts/${E}/record` }),
     errors: { 400: { req: () => ({ url: '/v1/experts/E%20X/record' }), code: 'INVALID_INPUT' }, 404: { req: () => ({ url: '/v1/experts/E9999999/record' }), code: 'NOT_FOUND' } },
   },
+  'POST /v1/applications': {
+    roles: POOL_ROLES,
+    ok: () => ({ url: '/v1/applications', payload: { ...expertBody(73), id: 'A-DE-NEW' } }),
+    errors: {
+      400: { req: () => ({ url: '/v1/applications', payload: { ...expertBody(73), id: 'A-DE-NEW', region: '33' } }), code: 'INVALID_INPUT' },
+      409: { req: () => ({ url: '/v1/applications', payload: expertBody(0) }), code: 'CONFLICT' },
+    },
+  },
+  'GET /v1/applications': { roles: POOL_ROLES, ok: () => ({ url: '/v1/applications?state=applied' }), errors: { 400: { req: () => ({ url: '/v1/applications?state=gone' }), code: 'INVALID_INPUT' } } },
+  'GET /v1/applications/{id}': {
+    roles: POOL_ROLES,
+    ok: () => ({ url: '/v1/applications/A-DE-WAIT' }),
+    errors: { 400: { req: () => ({ url: '/v1/applications/E%20X' }), code: 'INVALID_INPUT' }, 404: { req: () => ({ url: '/v1/applications/A-DE-NONE' }), code: 'NOT_FOUND' } },
+  },
+  'POST /v1/applications/{id}/admit': {
+    roles: ['pool-manager'],
+    ok: () => ({ url: '/v1/applications/A-DE-WAIT/admit', as: asPoolManager }),
+    errors: {
+      400: { req: () => ({ url: '/v1/applications/E%20X/admit', as: asPoolManager }), code: 'INVALID_INPUT' },
+      // A machine token, not a person: admission is a pool manager's own decision.
+      403: { req: () => ({ url: '/v1/applications/A-DE-WAIT/admit' }), code: 'FORBIDDEN' },
+      404: { req: () => ({ url: '/v1/applications/A-DE-NONE/admit', as: asPoolManager }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: '/v1/applications/A-DE-DONE/admit', as: asPoolManager }), code: 'APPLICATION_DECIDED' },
+    },
+  },
+  'POST /v1/applications/{id}/reject': {
+    roles: ['pool-manager'],
+    ok: () => ({ url: '/v1/applications/A-DE-WAIT/reject', as: asPoolManager, payload: { reason: '从业年限不足' } }),
+    errors: {
+      400: { req: () => ({ url: '/v1/applications/A-DE-WAIT/reject', as: asPoolManager, payload: {} }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: '/v1/applications/A-DE-NONE/reject', as: asPoolManager, payload: { reason: '从业年限不足' } }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: '/v1/applications/A-DE-DONE/reject', as: asPoolManager, payload: { reason: '从业年限不足' } }), code: 'APPLICATION_DECIDED' },
+    },
+  },
+  'GET /v1/experts/{id}/lifecycle': {
+    roles: POOL_ROLES,
+    fromMemory: true,
+    ok: () => ({ url: `/v1/experts/${E}/lifecycle` }),
+    errors: { 400: { req: () => ({ url: '/v1/experts/E%20X/lifecycle' }), code: 'INVALID_INPUT' }, 404: { req: () => ({ url: '/v1/experts/E9999999/lifecycle' }), code: 'NOT_FOUND' } },
+  },
+  'POST /v1/experts/{id}/confirm': {
+    roles: ['pool-manager'],
+    ok: () => ({ url: `/v1/experts/${E}/confirm`, as: asPoolManager }),
+    errors: {
+      400: { req: () => ({ url: '/v1/experts/E%20X/confirm', as: asPoolManager }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: '/v1/experts/E9999999/confirm', as: asPoolManager }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: `/v1/experts/${EXITED}/confirm`, as: asPoolManager }), code: 'EXPERT_EXITED' },
+    },
+  },
+  'POST /v1/experts/{id}/exit': {
+    roles: ['pool-manager'],
+    ok: () => ({ url: `/v1/experts/${pool.experts[58]!.id}/exit`, as: asPoolManager, payload: { reason: 'resigned' } }),
+    errors: {
+      400: { req: () => ({ url: `/v1/experts/${pool.experts[58]!.id}/exit`, as: asPoolManager, payload: { reason: 'bored' } }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: '/v1/experts/E9999999/exit', as: asPoolManager, payload: { reason: 'resigned' } }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: `/v1/experts/${EXITED}/exit`, as: asPoolManager, payload: { reason: 'deceased' } }), code: 'EXPERT_EXITED' },
+    },
+  },
+  'PUT /v1/experts/{id}/certificate': {
+    roles: POOL_ROLES,
+    ok: () => ({ url: `/v1/experts/${E}/certificate`, payload: { certificateExpires: '2029-06-30' } }),
+    errors: {
+      400: { req: () => ({ url: `/v1/experts/${E}/certificate`, payload: { certificateExpires: '2029-13-01' } }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: '/v1/experts/E9999999/certificate', payload: { certificateExpires: null } }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: `/v1/experts/${EXITED}/certificate`, payload: { certificateExpires: null } }), code: 'EXPERT_EXITED' },
+    },
+  },
+  'GET /v1/confirmations/due': {
+    roles: POOL_ROLES,
+    fromMemory: true,
+    ok: () => ({ url: '/v1/confirmations/due?withinDays=30' }),
+    errors: { 400: { req: () => ({ url: '/v1/confirmations/due?withinDays=-1' }), code: 'INVALID_INPUT' } },
+  },
   'GET /v1/log/checkpoint': { roles: LOG_READ, ok: () => ({ url: '/v1/log/checkpoint' }), errors: {} },
   'GET /v1/fairness': { roles: LOG_READ, ok: () => ({ url: '/v1/fairness' }), errors: { 400: { req: () => ({ url: '/v1/fairness?alpha=2' }), code: 'INVALID_INPUT' } } },
   'GET /v1/fairness/chart': { roles: LOG_READ, ok: () => ({ url: '/v1/fairness/chart' }), errors: { 400: { req: () => ({ url: '/v1/fairness/chart?from=yesterday' }), code: 'INVALID_INPUT' } } },
@@ -498,7 +574,8 @@ const JSON_BODY_ROUTES = [
   'POST /v1/experts/{id}/status', 'POST /v1/projects', 'POST /v1/projects/{id}/bidders', 'POST /v1/projects/{id}/cancel',
   'POST /v1/responses/{token}', 'POST /v1/session', 'POST /v1/session/password', 'POST /v1/session/refresh', 'POST /v1/sites',
   'POST /v1/sites/{id}/revoke', 'POST /v1/users', 'PUT /v1/experts/{id}/availability', 'PUT /v1/experts/{id}/relations',
-  'PUT /v1/organisations/{code}', 'PUT /v1/sites/{id}/certificate',
+  'PUT /v1/organisations/{code}', 'PUT /v1/sites/{id}/certificate', 'POST /v1/applications', 'POST /v1/applications/{id}/reject',
+  'POST /v1/experts/{id}/exit', 'PUT /v1/experts/{id}/certificate',
 ];
 for (const route of JSON_BODY_ROUTES) {
   const c = CASES[route]!;
@@ -594,8 +671,12 @@ beforeAll(async () => {
   await t.ctx.users.update((await account('de-disabled')).id, { state: 'disabled' }, admin);
   await account('de-locked');
   for (let i = 0; i < 5; i++) await t.ctx.sessions.login('de-locked', 'wrong-password-1').catch(() => undefined);
-  const [operator, changer, leaver, administrator] = await Promise.all([person(t, 'operator'), person(t, 'inspector'), person(t, 'inspector'), person(t, 'admin')]);
-  people = { operator, changer, leaver, admin: administrator };
+  const [operator, changer, leaver, administrator, poolManager] = await Promise.all([person(t, 'operator'), person(t, 'inspector'), person(t, 'inspector'), person(t, 'admin'), person(t, 'pool-manager')]);
+  people = { operator, changer, leaver, admin: administrator, poolManager };
+  const pm = { sub: 'pm', role: 'pool-manager' as const, iat: 0, exp: 0 };
+  for (const [id, n] of [['A-DE-DONE', 74], ['A-DE-WAIT', 75]] as const) await t.ctx.lifecycle.apply({ ...pool.experts[n]!, id }, syntheticPersonal(n), null, pm);
+  await t.ctx.lifecycle.admit('A-DE-DONE', pm);
+  await t.ctx.lifecycle.exit(EXITED, 'deceased', undefined, pm);
   checkpointSize = (await t.ctx.auditLog.checkpoint()).size;
 }, 60_000);
 afterAll(async () => {

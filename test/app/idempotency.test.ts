@@ -68,6 +68,8 @@ interface Case {
 const takenSeat = async () => (await t.ctx.roster.read(drawId)).roster.calls.find((c) => c.state === 'accepted' || c.state === 'checked-in')!.seat;
 /** The supervisor who approves the unseal (made in its case's `before`). */
 let supervisor: { authorization: string } | null = null;
+/** The pool manager who decides applications, re-confirms and exits (made in the admit case's `before`). */
+let poolManager: { authorization: string } | null = null;
 /**
  * POST routes that take no Idempotency-Key: the expert's answer page (a browser's form, answered with a redirect back
  * to the page), and the session routes, whose answers are credentials (nothing saved, nothing replayed).
@@ -142,6 +144,48 @@ const CASES: Record<string, Case> = {
     before: () => t.app.inject({ method: 'POST', url: '/v1/sites', headers: t.auth('admin'), payload: { certificate: sites.gone.certPem } }),
     payload: () => ({ reason: '停止合作' }),
     other: () => ({ reason: '密钥泄露' }),
+  },
+  // Admission and exit (docs/admission.md): decisions by a pool manager in person (made in the admit case's `before`).
+  '/v1/applications': {
+    url: '/v1/applications',
+    role: 'pool-manager',
+    payload: () => ({ ...pool.experts[64]!, id: 'A-IDEM-1', personal: syntheticPersonal(64) }),
+    other: () => ({ ...pool.experts[65]!, id: 'A-IDEM-2', personal: syntheticPersonal(65) }),
+  },
+  '/v1/applications/{id}/admit': {
+    url: '/v1/applications/A-IDEM-3/admit',
+    role: 'pool-manager',
+    headers: () => poolManager!,
+    before: async () => {
+      poolManager = (await person(t, 'pool-manager')).auth;
+      await t.ctx.lifecycle.apply({ ...pool.experts[66]!, id: 'A-IDEM-3' }, syntheticPersonal(66), null, { sub: 'pm', role: 'pool-manager', iat: 0, exp: 0 });
+    },
+    payload: () => undefined,
+    other: () => undefined,
+    otherUrl: () => '/v1/applications/A-IDEM-3/admit?note=x',
+  },
+  '/v1/applications/{id}/reject': {
+    url: '/v1/applications/A-IDEM-4/reject',
+    role: 'pool-manager',
+    headers: () => poolManager!,
+    before: () => t.ctx.lifecycle.apply({ ...pool.experts[67]!, id: 'A-IDEM-4' }, syntheticPersonal(67), null, { sub: 'pm', role: 'pool-manager', iat: 0, exp: 0 }),
+    payload: () => ({ reason: '材料不全' }),
+    other: () => ({ reason: '另一个理由' }),
+  },
+  '/v1/experts/{id}/confirm': {
+    url: `/v1/experts/${pool.experts[1]!.id}/confirm`,
+    role: 'pool-manager',
+    headers: () => poolManager!,
+    payload: () => undefined,
+    other: () => undefined,
+    otherUrl: () => `/v1/experts/${pool.experts[1]!.id}/confirm?note=x`,
+  },
+  '/v1/experts/{id}/exit': {
+    url: `/v1/experts/${pool.experts[2]!.id}/exit`,
+    role: 'pool-manager',
+    headers: () => poolManager!,
+    payload: () => ({ reason: 'resigned' }),
+    other: () => ({ reason: 'deceased' }),
   },
   '/v1/projects/{id}/draw': {
     url: '/v1/projects/P-IDEM-D/draw',
