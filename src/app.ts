@@ -20,6 +20,7 @@ import healthRoutes from './routes/health.js';
 import expertRoutes from './routes/v1/experts.js';
 import importRoutes from './routes/v1/import.js';
 import lifecycleRoutes from './routes/v1/lifecycle.js';
+import exchangeRoutes from './routes/v1/exchange.js';
 import organisationRoutes from './routes/v1/organisations.js';
 import projectRoutes from './routes/v1/projects.js';
 import drawRoutes from './routes/v1/draws.js';
@@ -94,6 +95,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(checkinRoutes, { prefix: '/v1' });
   await app.register(siteRoutes, { prefix: '/v1' });
   await app.register(recordRoutes, { prefix: '/v1' });
+  await app.register(exchangeRoutes, { prefix: '/v1' });
   return app;
 }
 

@@ -60,6 +60,16 @@ export const ERROR_STATUS = {
   INVALID_SIGNATURE: 422,
   MALFORMED_CHECKPOINT: 422,
   ORIGIN_MISMATCH: 422,
+  /** An exchange file that is not the documented format (docs/exchange.md). */
+  EXCHANGE_MALFORMED: 422,
+  /** An exchange file signed by a key that is not pinned in EXPERT_DRAW_EXCHANGE_TRUSTED. */
+  EXCHANGE_UNTRUSTED_KEY: 422,
+  /** An exchange file whose signature does not verify under the pinned key: changed after signing, or forged. */
+  EXCHANGE_BAD_SIGNATURE: 422,
+  /** An exchange file whose people are hashed with another person key than this centre's. */
+  EXCHANGE_PERSON_KEY: 422,
+  /** The exchange keys are not configured (EXPERT_DRAW_EXCHANGE_SIGNER_KEY, EXPERT_DRAW_EXCHANGE_PERSON_KEY). */
+  EXCHANGE_UNCONFIGURED: 503,
   CERT_MALFORMED: 422,
   CERT_UNTRUSTED: 422,
   CERT_EXPIRED: 422,

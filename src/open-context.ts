@@ -13,6 +13,9 @@ import { DisclosureService } from './services/disclosure.service.js';
 import { PoolService } from './services/pool.service.js';
 import { LifecycleService } from './services/lifecycle.service.js';
 import { Periodic } from './services/periodic.js';
+import { ExchangeService } from './services/exchange.service.js';
+import { trustedKeys } from './exchange/format.js';
+import { NoteSigner } from './log/note.js';
 import { ProjectService } from './services/project.service.js';
 import { Scheduler } from './services/scheduler.js';
 import { join } from 'node:path';
@@ -150,6 +153,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const logReader = new LogReader(store, logIndex, () => auditLog.checkpoint());
   const fairness = new FairnessService(listings, disclosure, keys.logVerifier);
   const performance = new PerformanceService(store, auditLog, logIndex, draws, projects, roster, vault, policy, now);
+  const exchange = new ExchangeService(store, auditLog, pool, performance, vault, exchangeKeys(config), now);
   const indexing = opts.index ? listings.sync().catch(() => undefined) : null;
   if (opts.schedule) {
     scheduler.start();
@@ -159,7 +163,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   }
   const stop = async () => void (await Promise.all([scheduler.stop(), calls.stop(), lifecyclePass.stop()]));
   return {
-    ctx: { config, keys, store, auditLog, vault, pool, lifecycle, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, users, sessions, listings, timeline, logReader, fairness, performance, readiness, metrics, now },
+    ctx: { config, keys, store, auditLog, vault, pool, lifecycle, exchange, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, users, sessions, listings, timeline, logReader, fairness, performance, readiness, metrics, now },
     listening(port) {
       if (defaultLinks) links.publicUrl = listenerUrl(config.EXPERT_DRAW_HOST, port);
       return links.publicUrl;
@@ -175,6 +179,19 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
       await store.close();
     },
   };
+}
+
+/** The exchange keys of the configuration; a malformed pinned key stops the start, named. */
+function exchangeKeys(config: Config) {
+  try {
+    return {
+      signer: config.EXPERT_DRAW_EXCHANGE_SIGNER_KEY ? NoteSigner.fromKey(config.EXPERT_DRAW_EXCHANGE_SIGNER_KEY) : null,
+      personKey: config.EXPERT_DRAW_EXCHANGE_PERSON_KEY ? Buffer.from(config.EXPERT_DRAW_EXCHANGE_PERSON_KEY, 'hex') : null,
+      trusted: trustedKeys(config.EXPERT_DRAW_EXCHANGE_TRUSTED),
+    };
+  } catch (err) {
+    throw new Error(`invalid configuration:\n  EXPERT_DRAW_EXCHANGE_SIGNER_KEY / EXPERT_DRAW_EXCHANGE_TRUSTED: ${err instanceof Error ? err.message : String(err)} (docs/exchange.md)`);
+  }
 }
 
 /**

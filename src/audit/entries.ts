@@ -99,6 +99,11 @@ export const ENTRIES = {
   /** Never the retirement or birth date: the reason alone. */
   'expert.exited': z.object({ id: z.string(), reason: ExitReason, note: z.string().optional(), by }).strict(),
   'expert.certificate': z.object({ id: z.string(), certificateExpires: z.string().nullable(), by }).strict(),
+  // Exchange of records with other centres (docs/exchange.md): counts and the document hash, never a person.
+  'exchange.exported': z.object({ documentHash: z.string().regex(/^[0-9a-f]{64}$/), issuer: z.string(), experts: z.int().min(0), by }).strict(),
+  'exchange.imported': z
+    .object({ issuer: z.string(), keyId: z.string().regex(/^[0-9a-f]{8}$/), issuedAt: z.string(), documentHash: z.string().regex(/^[0-9a-f]{64}$/), experts: z.int().min(0), matched: z.int().min(0), by })
+    .strict(),
   /** Experts added before admission existed, given a lifecycle by the first pass that saw them. */
   'lifecycle.adopted': z.object({ ids: z.array(z.string()).min(1), confirmationDue: z.string(), exited: z.array(z.string()).describe('Of them, those already retired: exited (reason other)'), by }).strict(),
   // Calls, answers and seats after a draw.

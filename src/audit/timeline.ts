@@ -92,6 +92,8 @@ export const NOT_ABOUT_A_PROJECT: readonly EntryType[] = [
   'expert.exited',
   'expert.certificate',
   'lifecycle.adopted',
+  'exchange.exported',
+  'exchange.imported',
   'site.registered',
   'site.renewed',
   'site.revoked',

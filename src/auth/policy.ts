@@ -69,6 +69,9 @@ export const ACTIONS = {
   /** Performance records (docs/records.md): a seated expert's conduct entered by a person, a draw's records by seat. */
   'record.enter': { roles: ['operator', 'supervisor'], resource: 'draw', reach: 'any', people: true },
   'record.read': { roles: ['operator', 'supervisor'], resource: 'draw', reach: 'any' },
+  /** Signed exchange of records with other centres (docs/exchange.md): export and import. */
+  'exchange.export': { roles: ['pool-manager', 'admin'], resource: null, reach: 'any' },
+  'exchange.import': { roles: ['pool-manager', 'admin'], resource: null, reach: 'any' },
   /** An expert's record over the draws disclosed so far. */
   'record.expert': { roles: ['pool-manager', 'supervisor'], resource: null, reach: 'any' },
 } as const satisfies Record<string, ActionRule>;

@@ -17,6 +17,7 @@ import { project, projectState } from './messages/projects.js';
 import { certificate, site } from './messages/sites.js';
 import { records } from './messages/records.js';
 import { exitReason, lifecycle } from './messages/lifecycle.js';
+import { exchange } from './messages/exchange.js';
 
 export const CATALOGUE = {
   code: codes,
@@ -29,6 +30,7 @@ export const CATALOGUE = {
   pool,
   lifecycle,
   exitReason,
+  exchange,
   importRow,
   jsonValue,
   project,

@@ -10,6 +10,9 @@ import { ROLES, type Role } from '../../src/auth/roles.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { batchOfToken, callBatches } from '../../src/records/outbox.js';
 import { build, type Built } from '../helper.js';
+import { generateNoteKeys } from '../../src/log/note.js';
+import type { ExchangeFile } from '../../src/exchange/format.js';
+import { EXCHANGE_BODY_FACTOR } from '../../src/routes/v1/exchange.js';
 import { FAULT_MARKER, faultyStore, type Fault } from '../helpers/faulty-store.js';
 import { installCa, testCa, type TestSite } from '../helpers/sites.js';
 import { FIRST_PASSWORD, person, type Person } from '../helpers/people.js';
@@ -68,6 +71,9 @@ const pool = generatePool({ size: 80, seed: 'declared-errors', fixed: [{ code: '
 const E = pool.experts[0]!.id;
 /** Admission (docs/admission.md): A-DE-DONE admitted in the set-up, A-DE-WAIT waiting; expert 59 has left the pool. */
 const EXITED = pool.experts[59]!.id;
+const exchangeKeys = generateNoteKeys('declared-errors.example/exchange');
+/** Exchange files of this centre: one imported in the set-up, one exported later and not imported. */
+const exchangeFiles = {} as { imported: ExchangeFile; fresh: ExchangeFile };
 const ORG = syntheticUscc(8101);
 
 const project = (id: string, over: Record<string, unknown> = {}) => ({
@@ -466,6 +472,27 @@ const CASES: Record<string, RouteCase> = {
     ok: () => ({ url: '/v1/confirmations/due?withinDays=30' }),
     errors: { 400: { req: () => ({ url: '/v1/confirmations/due?withinDays=-1' }), code: 'INVALID_INPUT' } },
   },
+  // Exchange (docs/exchange.md): this centre trusts its own key here, so that its own documents import.
+  'POST /v1/exchange/export': {
+    roles: POOL_ROLES,
+    ok: () => ({ url: '/v1/exchange/export' }),
+    errors: {
+      400: { req: () => ({ url: '/v1/exchange/export', payload: { people: 'all' } }), code: 'INVALID_INPUT' },
+      // The set-up exported once with this key: the key on another request is refused.
+      409: { req: () => ({ url: '/v1/exchange/export?again=1', headers: { 'idempotency-key': 'de-export-0001' } }), code: 'IDEMPOTENCY_CONFLICT' },
+    },
+  },
+  'POST /v1/exchange/import': {
+    roles: POOL_ROLES,
+    ok: () => ({ url: '/v1/exchange/import', payload: exchangeFiles.fresh }),
+    errors: {
+      400: { req: () => ({ url: '/v1/exchange/import', payload: { document: {} } }), code: 'INVALID_INPUT' },
+      409: { req: () => ({ url: '/v1/exchange/import', payload: exchangeFiles.imported }), code: 'CONFLICT' },
+      // The route takes EXCHANGE_BODY_FACTOR times the ordinary limit (a province's document): just over that.
+      413: { req: () => ({ url: '/v1/exchange/import', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ pad: 'x'.repeat(t.config.EXPERT_DRAW_BODY_LIMIT * EXCHANGE_BODY_FACTOR) }) }), code: 'PAYLOAD_TOO_LARGE' },
+      422: { req: () => ({ url: '/v1/exchange/import', payload: { ...exchangeFiles.fresh, document: { ...exchangeFiles.fresh.document, issuedAt: '2026-12-01T00:00:00.000Z' } } }), code: 'EXCHANGE_BAD_SIGNATURE' },
+    },
+  },
   'GET /v1/log/checkpoint': { roles: LOG_READ, ok: () => ({ url: '/v1/log/checkpoint' }), errors: {} },
   'GET /v1/fairness': { roles: LOG_READ, ok: () => ({ url: '/v1/fairness' }), errors: { 400: { req: () => ({ url: '/v1/fairness?alpha=2' }), code: 'INVALID_INPUT' } } },
   'GET /v1/fairness/chart': { roles: LOG_READ, ok: () => ({ url: '/v1/fairness/chart' }), errors: { 400: { req: () => ({ url: '/v1/fairness/chart?from=yesterday' }), code: 'INVALID_INPUT' } } },
@@ -575,7 +602,7 @@ const JSON_BODY_ROUTES = [
   'POST /v1/responses/{token}', 'POST /v1/session', 'POST /v1/session/password', 'POST /v1/session/refresh', 'POST /v1/sites',
   'POST /v1/sites/{id}/revoke', 'POST /v1/users', 'PUT /v1/experts/{id}/availability', 'PUT /v1/experts/{id}/relations',
   'PUT /v1/organisations/{code}', 'PUT /v1/sites/{id}/certificate', 'POST /v1/applications', 'POST /v1/applications/{id}/reject',
-  'POST /v1/experts/{id}/exit', 'PUT /v1/experts/{id}/certificate',
+  'POST /v1/experts/{id}/exit', 'PUT /v1/experts/{id}/certificate', 'POST /v1/exchange/import',
 ];
 for (const route of JSON_BODY_ROUTES) {
   const c = CASES[route]!;
@@ -619,7 +646,10 @@ function declared(doc: { paths: Record<string, Record<string, { responses: Recor
 }
 
 beforeAll(async () => {
-  t = await build({}, { now: () => clock, wrapStore: (s) => (faults = faultyStore(s)).store });
+  t = await build(
+    { EXPERT_DRAW_EXCHANGE_SIGNER_KEY: exchangeKeys.signerKey, EXPERT_DRAW_EXCHANGE_PERSON_KEY: 'de'.repeat(32), EXPERT_DRAW_EXCHANGE_TRUSTED: exchangeKeys.verifierKey },
+    { now: () => clock, wrapStore: (s) => (faults = faultyStore(s)).store },
+  );
   const seed = { sub: 'seed', role: 'admin' as const, iat: 0, exp: 0 };
   await t.ctx.pool.import(pool.experts.slice(0, 60).map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', seed);
   const op = { sub: 'op', role: 'operator' as const, iat: 0, exp: 0 };
@@ -677,6 +707,12 @@ beforeAll(async () => {
   for (const [id, n] of [['A-DE-DONE', 74], ['A-DE-WAIT', 75]] as const) await t.ctx.lifecycle.apply({ ...pool.experts[n]!, id }, syntheticPersonal(n), null, pm);
   await t.ctx.lifecycle.admit('A-DE-DONE', pm);
   await t.ctx.lifecycle.exit(EXITED, 'deceased', undefined, pm);
+  exchangeFiles.imported = await t.ctx.exchange.export(pm);
+  await t.ctx.exchange.import(JSON.parse(JSON.stringify(exchangeFiles.imported)), pm);
+  await t.ctx.pool.setStatus(pool.experts[57]!.id, { status: 'blacklisted', reason: '串通投标', until: null }, pm);
+  exchangeFiles.fresh = JSON.parse(JSON.stringify(await t.ctx.exchange.export(pm)));
+  const exported = await t.app.inject({ method: 'POST', url: '/v1/exchange/export', headers: { ...t.auth('pool-manager'), 'idempotency-key': 'de-export-0001' } });
+  expect(exported.statusCode, exported.body).toBe(200);
   checkpointSize = (await t.ctx.auditLog.checkpoint()).size;
 }, 60_000);
 afterAll(async () => {

@@ -7,6 +7,7 @@ import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/g
 import { build, type Built } from '../helper.js';
 import { installCa, testCa } from '../helpers/sites.js';
 import { FIRST_PASSWORD, person } from '../helpers/people.js';
+import { generateNoteKeys } from '../../src/log/note.js';
 
 let t: Built;
 let clock = Date.parse('2026-12-01T06:00:00+08:00');
@@ -18,9 +19,12 @@ const phoneOwner = new Map(Array.from({ length: 80 }, (_, i) => [syntheticPerson
 const ca = testCa();
 const sites = { one: ca.issue('site-idem-1'), two: ca.issue('site-idem-2'), gone: ca.issue('site-idem-3') };
 const pool = generatePool({ size: 80, seed: 'idempotency', fixed: [{ code: 'C990101', members: 30 }] });
+// Exchange (docs/exchange.md): this centre trusts its own key here, so that its own documents import.
+const exchangeKeys = generateNoteKeys('idempotency.example/exchange');
+const exchangeFiles: unknown[] = [];
 
 beforeAll(async () => {
-  t = await build({}, { now: () => clock });
+  t = await build({ EXPERT_DRAW_EXCHANGE_SIGNER_KEY: exchangeKeys.signerKey, EXPERT_DRAW_EXCHANGE_PERSON_KEY: 'ab'.repeat(32), EXPERT_DRAW_EXCHANGE_TRUSTED: exchangeKeys.verifierKey }, { now: () => clock });
   installCa(t, ca.ca);
   const seeded = await t.ctx.pool.import(
     pool.experts.slice(0, 60).map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })),
@@ -186,6 +190,20 @@ const CASES: Record<string, Case> = {
     headers: () => poolManager!,
     payload: () => ({ reason: 'resigned' }),
     other: () => ({ reason: 'deceased' }),
+  },
+  '/v1/exchange/export': { url: '/v1/exchange/export', role: 'pool-manager', payload: () => undefined, other: () => undefined, otherUrl: () => '/v1/exchange/export?note=x' },
+  // Two documents of this centre, different because a blacklisting came between them.
+  '/v1/exchange/import': {
+    url: '/v1/exchange/import',
+    role: 'pool-manager',
+    before: async () => {
+      const pm = { sub: 'pm', role: 'pool-manager' as const, iat: 0, exp: 0 };
+      exchangeFiles.push(JSON.parse(JSON.stringify(await t.ctx.exchange.export(pm))));
+      await t.ctx.pool.setStatus(pool.experts[3]!.id, { status: 'blacklisted', reason: '串通投标', until: null }, pm);
+      exchangeFiles.push(JSON.parse(JSON.stringify(await t.ctx.exchange.export(pm))));
+    },
+    payload: () => exchangeFiles[0] as object,
+    other: () => exchangeFiles[1] as object,
   },
   '/v1/projects/{id}/draw': {
     url: '/v1/projects/P-IDEM-D/draw',

@@ -5353,6 +5353,605 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/exchange/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export this centre’s records of disclosed draws and consequences in force, signed
+         * @description One entry per person (a keyed hash of the ID number shared by the province’s centres) with a record or a consequence; counts and conduct codes only. Logged with the document hash.
+         *
+         *     Access: `exchange.export` — roles pool-manager, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 8–128 visible ASCII characters. Repeat the request with the same key to get the same answer; the action happens once */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An exchange document and its signature (docs/exchange.md) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The exchange document: format, issuer, time, person key id, people */
+                            document: {
+                                /** @description One entry per person, in `person` order */
+                                experts: {
+                                    /** @description Consequences in force at issue */
+                                    consequences: {
+                                        /**
+                                         * @description A suspension (暂停) or a blacklisting (黑名单) in force at issue
+                                         * @enum {string}
+                                         */
+                                        kind: "suspended" | "blacklisted";
+                                        /**
+                                         * Format: date
+                                         * @description Last day of a suspension; null: open-ended (always null for a blacklisting)
+                                         */
+                                        until: string | null;
+                                    }[];
+                                    /** @description HMAC-SHA256 of the ID number under the province’s person key */
+                                    person: string;
+                                    /** @description The issuing centre’s records of disclosed draws about the person, in numbers */
+                                    records: {
+                                        /** @description Calls accepted */
+                                        accepted: number;
+                                        /** @description Calls answered or not */
+                                        calls: number;
+                                        /** @description Check-ins */
+                                        checkedIn: number;
+                                        /** @description Standing conduct records by code, in code order */
+                                        conduct: {
+                                            /** @description Conduct code of the issuing centre’s list */
+                                            code: string;
+                                            /** @description Standing records of it */
+                                            count: number;
+                                        }[];
+                                        /** @description Calls declined */
+                                        declined: number;
+                                        /** @description Disclosed draws that ranked the expert and hold a record of theirs */
+                                        draws: number;
+                                        /** @description Check-ins after the issuing centre’s time */
+                                        late: number;
+                                        /** @description Accepted and never checked in */
+                                        noShows: number;
+                                        /** @description Refused at check-in for a conflict found then */
+                                        refused: number;
+                                        /** @description Seats passed on because this expert’s call ended */
+                                        replacementsCaused: number;
+                                        /** @description Calls not answered in time */
+                                        timedOut: number;
+                                    };
+                                }[];
+                                /**
+                                 * @description The format and its version
+                                 * @enum {string}
+                                 */
+                                format: "expert-draw/exchange/v1";
+                                /**
+                                 * Format: date-time
+                                 * @description When it was issued, ISO 8601
+                                 */
+                                issuedAt: string;
+                                /** @description The issuing centre: its exchange key’s name */
+                                issuer: string;
+                                /** @description Names the person key the person hashes are made with (16 hex digits) */
+                                personKey: string;
+                            };
+                            /** @description Ed25519 over "expert-draw/exchange/v1\n" ‖ JCS(document) */
+                            signature: {
+                                /** @description Name of the signing key */
+                                key: string;
+                                /** @description Its C2SP key ID, 8 hex digits */
+                                keyId: string;
+                                /** @description Ed25519 signature, base64 (64 bytes) */
+                                value: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE" | "EXCHANGE_UNCONFIGURED" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exchange/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import another centre’s signed document
+         * @description Checked against the pinned keys of EXPERT_DRAW_EXCHANGE_TRUSTED; stored as foreign records of the people of this pool and its pending applications, never mixed with this centre’s. A refused file stores and logs nothing.
+         *
+         *     Access: `exchange.import` — roles pool-manager, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 8–128 visible ASCII characters. Repeat the request with the same key to get the same answer; the action happens once */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The file another centre exported, as it was exported */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The exchange document (checked after the signature) */
+                        document: unknown;
+                        /** @description Ed25519 over "expert-draw/exchange/v1\n" ‖ JCS(document) */
+                        signature: {
+                            /** @description Name of the signing key */
+                            key: string;
+                            /** @description Its C2SP key ID, 8 hex digits */
+                            keyId: string;
+                            /** @description Ed25519 signature, base64 (64 bytes) */
+                            value: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description SHA-256 of the signed message (both centres log it) */
+                            documentHash: string;
+                            /** @description People in the document */
+                            experts: number;
+                            /** @description When it issued the document */
+                            issuedAt: string;
+                            /** @description The centre that signed it */
+                            issuer: string;
+                            /** @description Of them, people of this pool or its pending applications: the only ones stored */
+                            matched: number;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "EXCHANGE_MALFORMED" | "EXCHANGE_UNTRUSTED_KEY" | "EXCHANGE_BAD_SIGNATURE" | "EXCHANGE_PERSON_KEY";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE" | "EXCHANGE_UNCONFIGURED" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/experts": {
         parameters: {
             query?: never;
@@ -8374,6 +8973,60 @@ export interface paths {
                             }[];
                             /** @description The expert */
                             expertId: string;
+                            /** @description Records other centres sent (docs/exchange.md), oldest first: kept apart, never in the counts above */
+                            foreign: {
+                                /** @description Consequences in force there at issue */
+                                consequences: {
+                                    /**
+                                     * @description A suspension (暂停) or a blacklisting (黑名单) in force at issue
+                                     * @enum {string}
+                                     */
+                                    kind: "suspended" | "blacklisted";
+                                    /**
+                                     * Format: date
+                                     * @description Last day of a suspension; null: open-ended (always null for a blacklisting)
+                                     */
+                                    until: string | null;
+                                }[];
+                                /** @description SHA-256 of the signed document, as both centres log it */
+                                documentHash: string;
+                                /** @description When it was imported here */
+                                importedAt: string;
+                                /** @description When that centre issued its document */
+                                issuedAt: string;
+                                /** @description The centre that sent it (its exchange key name) */
+                                issuer: string;
+                                /** @description That centre’s counts and standing conduct codes */
+                                records: {
+                                    /** @description Calls accepted */
+                                    accepted: number;
+                                    /** @description Calls answered or not */
+                                    calls: number;
+                                    /** @description Check-ins */
+                                    checkedIn: number;
+                                    /** @description Standing conduct records by code, in code order */
+                                    conduct: {
+                                        /** @description Conduct code of the issuing centre’s list */
+                                        code: string;
+                                        /** @description Standing records of it */
+                                        count: number;
+                                    }[];
+                                    /** @description Calls declined */
+                                    declined: number;
+                                    /** @description Disclosed draws that ranked the expert and hold a record of theirs */
+                                    draws: number;
+                                    /** @description Check-ins after the issuing centre’s time */
+                                    late: number;
+                                    /** @description Accepted and never checked in */
+                                    noShows: number;
+                                    /** @description Refused at check-in for a conflict found then */
+                                    refused: number;
+                                    /** @description Seats passed on because this expert’s call ended */
+                                    replacementsCaused: number;
+                                    /** @description Calls not answered in time */
+                                    timedOut: number;
+                                };
+                            }[];
                             /** @description The automatic records in numbers */
                             tally: {
                                 /** @description Calls accepted */

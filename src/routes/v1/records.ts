@@ -8,6 +8,7 @@ import { recordsPolicy } from '../../domain/policy.js';
 import { DrawId, ExpertId } from '../../domain/primitives.js';
 import { negotiateLanguage } from '../../i18n/language.js';
 import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
+import { ExchangeConsequence, ExchangeRecords } from '../../exchange/format.js';
 import { CALL_OUTCOMES, CHECKIN_OUTCOMES, REPLACEMENTS } from '../../roster/performance.js';
 
 const RecordView = z
@@ -48,6 +49,17 @@ const Tally = z
     replacementsCaused: z.int().describe('Seats passed on (or left unfilled) because this expert’s call ended'),
   })
   .describe('The automatic records in numbers');
+
+const ForeignSnapshotView = z
+  .object({
+    issuer: z.string().describe('The centre that sent it (its exchange key name)'),
+    issuedAt: z.string().describe('When that centre issued its document'),
+    documentHash: z.string().describe('SHA-256 of the signed document, as both centres log it'),
+    importedAt: z.string().describe('When it was imported here'),
+    records: ExchangeRecords.describe('That centre’s counts and standing conduct codes'),
+    consequences: z.array(ExchangeConsequence).describe('Consequences in force there at issue'),
+  })
+  .describe('One snapshot of another centre’s records about this expert');
 
 const Conduct = z.object({ code: z.string().describe('Conduct code'), label: z.string().describe('Its label in the answer’s language') });
 
@@ -129,6 +141,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
             tally: Tally,
             conduct: z.array(Conduct.extend({ count: z.int().describe('Records that stand') })).describe('Entered conduct that stands, by code'),
             draws: z.array(z.object({ drawId: z.string().describe('A disclosed draw'), projectId: z.string().describe('Its project'), records: z.array(RecordView).describe('This expert’s records there') })).describe('Disclosed draws with records about the expert'),
+            foreign: z.array(ForeignSnapshotView).describe('Records other centres sent (docs/exchange.md), oldest first: kept apart, never in the counts above'),
           }),
           ...errorResponses(404),
         },
@@ -136,7 +149,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const expert = pool.get(request.params.id);
-      return { expertId: expert.id, ...(await performance.ofExpert(expert.id, negotiateLanguage(request.headers['accept-language']))) };
+      return { expertId: expert.id, ...(await performance.ofExpert(expert.id, negotiateLanguage(request.headers['accept-language']))), foreign: (await app.ctx.exchange.foreignOf(expert.id)).map((s) => ({ ...s, consequences: [...s.consequences] })) };
     },
   );
 };
