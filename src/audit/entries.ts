@@ -104,6 +104,8 @@ export const ENTRIES = {
   'exchange.imported': z
     .object({ issuer: z.string(), keyId: z.string().regex(/^[0-9a-f]{8}$/), issuedAt: z.string(), documentHash: z.string().regex(/^[0-9a-f]{64}$/), experts: z.int().min(0), matched: z.int().min(0), by })
     .strict(),
+  /** The policy's retirement age changed: these experts' retirement days were computed again (the days not logged). */
+  'lifecycle.retirement-age': z.object({ ids: z.array(z.string()).min(1), retirementAge: z.int().nullable(), by }).strict(),
   /** Experts added before admission existed, given a lifecycle by the first pass that saw them. */
   'lifecycle.adopted': z.object({ ids: z.array(z.string()).min(1), confirmationDue: z.string(), exited: z.array(z.string()).describe('Of them, those already retired: exited (reason other)'), by }).strict(),
   // Calls, answers and seats after a draw.

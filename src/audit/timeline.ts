@@ -92,6 +92,7 @@ export const NOT_ABOUT_A_PROJECT: readonly EntryType[] = [
   'expert.exited',
   'expert.certificate',
   'lifecycle.adopted',
+  'lifecycle.retirement-age',
   'exchange.exported',
   'exchange.imported',
   'site.registered',

@@ -138,9 +138,9 @@ export class ExchangeService {
   /** Another centres' snapshots about an expert of the pool, oldest first; none without a person key. */
   async foreignOf(expertId: string): Promise<readonly ForeignSnapshot[]> {
     if (!this.keys.personKey) return [];
-    const { sealed } = [...this.pool.records()].find((r) => r.expert.id === expertId) ?? {};
-    if (!sealed) return [];
-    const person = personHash(this.keys.personKey, this.vault.open(expertId, sealed).idNumber);
+    const record = this.pool.recordOf(expertId);
+    if (!record) return [];
+    const person = personHash(this.keys.personKey, this.vault.open(expertId, record.sealed).idNumber);
     return (await foreignRecords.read(this.store, person))?.value.snapshots ?? [];
   }
 

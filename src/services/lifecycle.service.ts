@@ -6,7 +6,7 @@ import type { Entry, ServiceLog } from '../audit/entries.js';
 import type { TokenClaims } from '../auth/roles.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import type { Expert, ExpertPersonal } from '../domain/expert.js';
-import { addMonths, dueStep, startLifecycle, type ExitReason, type Lifecycle } from '../domain/lifecycle.js';
+import { addMonths, dueStep, retirementDay, startLifecycle, type ExitReason, type Lifecycle } from '../domain/lifecycle.js';
 import { AppError } from '../errors.js';
 import { msg } from '../i18n/message.js';
 import type { ImportError, ImportRow } from '../pool/import-parser.js';
@@ -41,6 +41,8 @@ export interface DueItem {
 export interface PassReport {
   readonly day: string;
   readonly adopted: number;
+  /** Experts whose retirement day was computed again for a changed retirement age. */
+  readonly recomputed: number;
   readonly lapsed: readonly string[];
   readonly exited: ReadonlyArray<{ readonly id: string; readonly reason: ExitReason }>;
 }
@@ -188,8 +190,7 @@ export class LifecycleService {
   lifecycle(id: string): Lifecycle {
     const { lifecycle } = this.pool.lifecycleOf(id);
     if (lifecycle) return lifecycle;
-    const record = [...this.pool.records()].find((r) => r.expert.id === id)!;
-    return this.adoptedLifecycle(record, this.pool.today());
+    return this.adoptedLifecycle(this.pool.recordOf(id)!, this.pool.today());
   }
 
   /** Re-confirms an expert: the next confirmation is due a period from today; a lapse that suspended them is lifted. */
@@ -275,6 +276,23 @@ export class LifecycleService {
       if (done.length === 0) break;
       adopted += done.length;
     }
+    // A changed retirement age: the day is computed again from the sealed ID number (its birth date still not kept).
+    let recomputed = 0;
+    const age = this.settings.retirementAge;
+    for (;;) {
+      const done = await this.pool.applyLifecycle(() => {
+        const stale = [...this.pool.records()].filter((r) => r.lifecycle && !r.lifecycle.exit && r.lifecycle.retirementAge !== age).slice(0, PASS_BATCH);
+        if (stale.length === 0) return [];
+        const writes: LifecycleWrite[] = stale.map((r) => ({
+          id: r.expert.id,
+          lifecycle: { ...r.lifecycle!, retirementAge: age, retiresOn: age === null ? null : retirementDay(this.vault.open(r.expert.id, r.sealed).idNumber, age) },
+          entries: [],
+        }));
+        return [{ ...writes[0]!, entries: [{ type: 'lifecycle.retirement-age', payload: { ids: stale.map((r) => r.expert.id), retirementAge: age, by: LIFECYCLE_ACTOR } }] }, ...writes.slice(1)];
+      }, LIFECYCLE_ACTOR);
+      if (done.length === 0) break;
+      recomputed += done.length;
+    }
     for (;;) {
       const done = await this.pool.applyLifecycle(() => {
         const writes: LifecycleWrite[] = [];
@@ -292,7 +310,7 @@ export class LifecycleService {
         else lapsed.push(w.id);
       }
     }
-    return { day, adopted, lapsed, exited };
+    return { day, adopted, recomputed, lapsed, exited };
   }
 
   private existing(record: (id: string) => ExpertRecord | undefined, id: string): ExpertRecord {

@@ -256,6 +256,11 @@ export class PoolService {
     return { expert: r.expert, lifecycle: r.lifecycle ?? null, revision: r.revision };
   }
 
+  /** One expert's pool record (sealed personal data included, never opened here), or undefined. */
+  recordOf(id: string): ExpertRecord | undefined {
+    return this.experts.get(id);
+  }
+
   /** Every expert's record, for the lifecycle pass and the due list (the in-memory pool, no store read). */
   records(): IterableIterator<ExpertRecord> {
     return this.experts.values();

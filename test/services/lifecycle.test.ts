@@ -12,6 +12,7 @@ import { addMonths, retirementDay } from '../../src/domain/lifecycle.js';
 import { syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import type { DrawRecord } from '../../src/records/draws.js';
 import type { ExpertRecord } from '../../src/records/pool.js';
+import type { LifecycleSettings } from '../../src/services/pool.service.js';
 import { rebuildDraw, replayPool, revealLines } from '../../src/verify/pool-replay.js';
 import { build, type Built } from '../helper.js';
 
@@ -147,6 +148,24 @@ describe('admission and exit', () => {
       expect(text.includes(dashed), `birth of L${i}`).toBe(false);
       expect(text.includes(retirementDay(personalOf(i).idNumber, 70)), `retirement day of L${i}`).toBe(false);
     }
+  });
+
+  it('a lowered retirement age (a new policy) recomputes every retirement day from the sealed ID number and retires who is past it', async () => {
+    const pool = t.ctx.pool as unknown as { lifecycleSettings: LifecycleSettings };
+    pool.lifecycleSettings = { ...pool.lifecycleSettings, policy: { ...pool.lifecycleSettings.policy, retirementAge: 56 } };
+    const staying = [...t.ctx.pool.records()].filter((r) => !r.lifecycle!.exit).map((r) => r.expert.id);
+    const due = staying.filter((id) => retirementDay(personalOf(Number(id.slice(1))).idNumber, 56) <= today());
+    expect(due.length).toBeGreaterThan(0);
+    expect(due.length).toBeLessThan(staying.length);
+    const size = t.ctx.auditLog.size;
+    const report = await t.ctx.lifecycle.pass();
+    expect(report.recomputed).toBe(staying.length);
+    expect(report.exited.map((e) => e.id).sort()).toEqual(due.sort());
+    expect(new Set(report.exited.map((e) => e.reason))).toEqual(new Set(['retired-age']));
+    for (const id of staying) expect((await records(id)).lifecycle).toMatchObject({ retirementAge: 56, retiresOn: retirementDay(personalOf(Number(id.slice(1))).idNumber, 56) });
+    const text = (await t.ctx.store.readEntries(size, t.ctx.auditLog.size)).map((b) => b.toString('utf8')).join('\n');
+    for (const id of staying) expect(text.includes(retirementDay(personalOf(Number(id.slice(1))).idNumber, 56))).toBe(false);
+    expect((await t.ctx.lifecycle.pass()).recomputed).toBe(0);
   });
 });
 
