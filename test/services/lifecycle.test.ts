@@ -173,3 +173,36 @@ async function entriesOf(type: string): Promise<Array<Record<string, unknown>>> 
   const size = t.ctx.auditLog.size;
   return (await t.ctx.store.readEntries(0, size)).map((b) => JSON.parse(b.toString('utf8')) as { type: string; payload: Record<string, unknown> }).filter((e) => e.type === type).map((e) => e.payload);
 }
+
+describe('experts added before admission existed', () => {
+  let legacy: Built;
+  beforeAll(async () => {
+    legacy = await build({}, { now: () => Date.parse('2026-12-01T06:00:00+08:00') });
+    await legacy.ctx.pool.import(Array.from({ length: 4 }, (_, i) => ({ line: i + 1, expert: { ...expert(i + 1), status: i === 3 ? ('retired' as const) : ('active' as const) }, personal: personalOf(i + 1) })), [], 'all', by);
+    // The records as an earlier release wrote them: no lifecycle.
+    for (const r of [...legacy.ctx.pool.records()]) {
+      const { lifecycle: _l, ...old } = r;
+      await legacy.ctx.store.putUnloggedRecord('experts', r.expert.id, Buffer.from(JSON.stringify(old)));
+    }
+    await legacy.ctx.pool.reload();
+  }, 60_000);
+  afterAll(async () => {
+    await legacy?.close();
+  });
+
+  it('are adopted by the first pass: confirmation due a full period on, retirement day from the ID number, the retired ones exited', async () => {
+    expect([...legacy.ctx.pool.records()].every((r) => r.lifecycle === undefined)).toBe(true);
+    // Before adoption, a retired expert is already out for good.
+    await expect(legacy.ctx.pool.setStatus('L04', { status: 'active', reason: '恢复', until: null }, by)).rejects.toMatchObject({ code: 'EXPERT_EXITED' });
+    const size = legacy.ctx.auditLog.size;
+    const report = await legacy.ctx.lifecycle.pass();
+    expect(report).toMatchObject({ adopted: 4, lapsed: [], exited: [] });
+    const adopted = JSON.parse((await legacy.ctx.auditLog.entry(size)).toString());
+    expect(adopted).toMatchObject({ type: 'lifecycle.adopted', payload: { ids: ['L01', 'L02', 'L03', 'L04'], confirmationDue: '2029-12-01', exited: ['L04'] } });
+    const stored = JSON.parse((await legacy.ctx.store.getRecord('experts', 'L01'))!.toString()) as ExpertRecord;
+    expect(stored.lifecycle).toMatchObject({ admittedAt: null, confirmationDue: '2029-12-01', retiresOn: retirementDay(personalOf(1).idNumber, 70), exit: null });
+    expect(legacy.ctx.pool.recordOf('L04')!.lifecycle!.exit).toMatchObject({ reason: 'other', by: 'lifecycle' });
+    expect(legacy.ctx.pool.expert('L01')?.status).toBe('active');
+    expect((await legacy.ctx.lifecycle.pass()).adopted).toBe(0);
+  });
+});
