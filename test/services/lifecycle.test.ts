@@ -206,3 +206,71 @@ describe('experts added before admission existed', () => {
     expect((await legacy.ctx.lifecycle.pass()).adopted).toBe(0);
   });
 });
+
+describe('never drawable while lapsed or exited', () => {
+  let r: Built;
+  let now = Date.parse('2026-12-01T06:00:00+08:00');
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lifecycle-policy-'));
+    writeFileSync(join(dir, 'policy.json'), JSON.stringify({ lifecycle: { confirmationMonths: 1 } }));
+    r = await build({ EXPERT_DRAW_POLICY_FILE: join(dir, 'policy.json') }, { now: () => now });
+    await r.ctx.pool.import(Array.from({ length: 6 }, (_, i) => ({ line: i + 1, expert: expert(i + 1), personal: personalOf(i + 1) })), [], 'all', by);
+  }, 60_000);
+  afterAll(async () => {
+    await r?.close();
+  });
+
+  /** Whether rule 5 of the draw leaves the expert eligible on `day` (docs/draw-proof.md §3). */
+  const drawable = (e: Expert, day: string) => e.status === 'active' || (e.status === 'suspended' && e.suspendedUntil !== null && e.suspendedUntil < day);
+
+  it('holds over a random sequence of status decisions, passes, re-confirmations and exits (fixed seed)', async () => {
+    // mulberry32: a small seeded generator, so that the sequence is the same every run.
+    let seed = 20261201;
+    const rand = (n: number) => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+      return (((x ^ (x >>> 14)) >>> 0) / 4294967296) * n | 0;
+    };
+    const ids = Array.from({ length: 6 }, (_, i) => expert(i + 1).id);
+    const outcomes = new Map<string, number>();
+    for (let step = 0; step < 300; step++) {
+      const id = ids[rand(ids.length)]!;
+      const day = localToday(now);
+      const op = rand(6);
+      let outcome = 'ok';
+      try {
+        if (op === 0) now += rand(20) * DAY;
+        else if (op === 1) await r.ctx.lifecycle.pass();
+        else if (op === 2) await r.ctx.lifecycle.confirm(id, by);
+        else if (op === 3 && rand(40) === 0) await r.ctx.lifecycle.exit(id, 'resigned', undefined, by);
+        else {
+          const status = (['active', 'suspended', 'suspended', 'blacklisted'] as const)[rand(4)]!;
+          const until = status === 'suspended' && rand(2) === 0 ? addMonths(day, 1 + rand(3)) : null;
+          await r.ctx.pool.setStatus(id, { status, reason: '随机决定', until }, by);
+        }
+      } catch (err) {
+        outcome = (err as { code?: string }).code ?? String(err);
+        expect(['EXPERT_EXITED', 'CONFIRMATION_LAPSED']).toContain(outcome);
+      }
+      outcomes.set(`${op}:${outcome}`, (outcomes.get(`${op}:${outcome}`) ?? 0) + 1);
+      // After every step: the pass would have lapsed anyone past due today; nobody lapsed or exited is drawable.
+      await r.ctx.lifecycle.pass();
+      const today = localToday(now);
+      for (const rec of r.ctx.pool.records()) {
+        const life = rec.lifecycle!;
+        if (life.exit) expect(rec.expert.status, rec.expert.id).toBe('retired');
+        if (life.lapsed || life.exit) expect(drawable(rec.expert, today), `${rec.expert.id} at step ${step}`).toBe(false);
+        if (!life.exit && !life.lapsed) expect(life.confirmationDue >= today).toBe(true);
+      }
+    }
+    // The sequence reached each kind of refusal and each kind of change.
+    for (const k of ['2:ok', '1:ok', '4:ok']) expect(outcomes.get(k) ?? 0, k).toBeGreaterThan(0);
+    expect([...outcomes.keys()].some((k) => k.endsWith('CONFIRMATION_LAPSED'))).toBe(true);
+    expect([...outcomes.keys()].some((k) => k.endsWith('EXPERT_EXITED'))).toBe(true);
+  }, 120_000);
+});
+
+function localToday(ms: number): string {
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+}
