@@ -54,6 +54,18 @@ export const ExchangeExpert = z
   })
   .strict();
 
+/** One snapshot of another centre's records about a person, as this centre shows it (docs/exchange.md). */
+export const ForeignSnapshotView = z
+  .object({
+    issuer: z.string().describe('The centre that sent it (its exchange key name)'),
+    issuedAt: z.string().describe('When that centre issued its document'),
+    documentHash: z.string().describe('SHA-256 of the signed document, as both centres log it'),
+    importedAt: z.string().describe('When it was imported here'),
+    records: ExchangeRecords.describe('That centre’s counts and standing conduct codes'),
+    consequences: z.array(ExchangeConsequence).describe('Consequences in force there at issue'),
+  })
+  .describe('One snapshot of another centre’s records about this person');
+
 export const ExchangeDocument = z
   .object({
     format: z.literal(EXCHANGE_FORMAT).describe('The format and its version'),

@@ -144,6 +144,15 @@ export class ExchangeService {
     return (await foreignRecords.read(this.store, person))?.value.snapshots ?? [];
   }
 
+  /** Other centres' snapshots about an applicant (what a pool manager weighs before admitting them). */
+  async foreignOfApplication(id: string): Promise<readonly ForeignSnapshot[]> {
+    if (!this.keys.personKey) return [];
+    const found = await applications.read(this.store, id);
+    if (!found) return [];
+    const person = personHash(this.keys.personKey, this.vault.open(id, found.value.sealed).idNumber);
+    return (await foreignRecords.read(this.store, person))?.value.snapshots ?? [];
+  }
+
   /** Person hashes of the pool's experts and of the applications still pending. */
   private async people(key: Buffer): Promise<Set<string>> {
     const out = new Set<string>();

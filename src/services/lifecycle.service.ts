@@ -332,7 +332,8 @@ export class LifecycleService {
     return {
       id,
       lifecycle: { ...life, exit: { reason, on: today, by } },
-      ...(r.expert.status === 'retired' ? {} : { status: { to: 'retired' as const, until: null, reason: `exit: ${reason}` } }),
+      // A blacklisting outlives the exit (it stays visible, and is still exchanged with other centres).
+      ...(r.expert.status === 'retired' || r.expert.status === 'blacklisted' ? {} : { status: { to: 'retired' as const, until: null, reason: `exit: ${reason}` } }),
       entries: [{ type: 'expert.exited', payload: { id, reason, ...(note === undefined ? {} : { note }), by } }],
     };
   }

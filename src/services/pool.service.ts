@@ -231,7 +231,7 @@ export class PoolService {
 
   /**
    * Changes an expert's status with a reason. An expert who has left the pool (lifecycle exit) keeps their status for
-   * good (EXPERT_EXITED); one whose confirmation lapsed cannot be reinstated or given a suspension that could end
+   * good (EXPERT_EXITED), except that misconduct found later may still blacklist them; one whose confirmation lapsed cannot be reinstated or given a suspension that could end
    * before a re-confirmation (CONFIRMATION_LAPSED) — a blacklisting or a retirement is still taken. Retiring here is an
    * exit with the reason `other` (docs/admission.md).
    */
@@ -239,7 +239,9 @@ export class PoolService {
     return this.change(async () => {
       const current = this.record(id);
       const life = current.lifecycle;
-      if (life?.exit || (!life && current.expert.status === 'retired' && change.status !== 'retired')) throw new AppError('EXPERT_EXITED', msg('lifecycle.exited', { id }));
+      // Misconduct found after an exit may still blacklist (终身追责); nothing else changes an exited expert's status.
+      const exited = life?.exit !== null && life?.exit !== undefined ? true : !life && current.expert.status === 'retired';
+      if (exited && change.status !== 'blacklisted' && !(change.status === 'retired' && !life)) throw new AppError('EXPERT_EXITED', msg('lifecycle.exited', { id }));
       if (life?.lapsed && (change.status === 'active' || (change.status === 'suspended' && change.until !== null))) throw new AppError('CONFIRMATION_LAPSED', msg('lifecycle.lapsedStatus', { id }));
       const expert = Expert.parse({ ...current.expert, status: change.status, suspendedUntil: change.status === 'suspended' ? change.until : null });
       let lifecycle = life;

@@ -259,7 +259,7 @@ describe('never drawable while lapsed or exited', () => {
       const today = localToday(now);
       for (const rec of r.ctx.pool.records()) {
         const life = rec.lifecycle!;
-        if (life.exit) expect(rec.expert.status, rec.expert.id).toBe('retired');
+        if (life.exit) expect(['retired', 'blacklisted'], rec.expert.id).toContain(rec.expert.status);
         if (life.lapsed || life.exit) expect(drawable(rec.expert, today), `${rec.expert.id} at step ${step}`).toBe(false);
         if (!life.exit && !life.lapsed) expect(life.confirmationDue >= today).toBe(true);
       }

@@ -1193,7 +1193,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One application
+         * One application, with what other centres sent about the applicant
          * @description Access: `pool.read` — roles pool-manager, admin.
          */
         get: {
@@ -1208,7 +1208,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description An application to join the pool (准入申请): never personal data */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1291,6 +1291,60 @@ export interface paths {
                                  */
                                 unavailable: string[];
                             };
+                            /** @description Records other centres sent about this person (docs/exchange.md), oldest first */
+                            foreign: {
+                                /** @description Consequences in force there at issue */
+                                consequences: {
+                                    /**
+                                     * @description A suspension (暂停) or a blacklisting (黑名单) in force at issue
+                                     * @enum {string}
+                                     */
+                                    kind: "suspended" | "blacklisted";
+                                    /**
+                                     * Format: date
+                                     * @description Last day of a suspension; null: open-ended (always null for a blacklisting)
+                                     */
+                                    until: string | null;
+                                }[];
+                                /** @description SHA-256 of the signed document, as both centres log it */
+                                documentHash: string;
+                                /** @description When it was imported here */
+                                importedAt: string;
+                                /** @description When that centre issued its document */
+                                issuedAt: string;
+                                /** @description The centre that sent it (its exchange key name) */
+                                issuer: string;
+                                /** @description That centre’s counts and standing conduct codes */
+                                records: {
+                                    /** @description Calls accepted */
+                                    accepted: number;
+                                    /** @description Calls answered or not */
+                                    calls: number;
+                                    /** @description Check-ins */
+                                    checkedIn: number;
+                                    /** @description Standing conduct records by code, in code order */
+                                    conduct: {
+                                        /** @description Conduct code of the issuing centre’s list */
+                                        code: string;
+                                        /** @description Standing records of it */
+                                        count: number;
+                                    }[];
+                                    /** @description Calls declined */
+                                    declined: number;
+                                    /** @description Disclosed draws that ranked the expert and hold a record of theirs */
+                                    draws: number;
+                                    /** @description Check-ins after the issuing centre’s time */
+                                    late: number;
+                                    /** @description Accepted and never checked in */
+                                    noShows: number;
+                                    /** @description Refused at check-in for a conflict found then */
+                                    refused: number;
+                                    /** @description Seats passed on because this expert’s call ended */
+                                    replacementsCaused: number;
+                                    /** @description Calls not answered in time */
+                                    timedOut: number;
+                                };
+                            }[];
                             /** @description Pseudonymous expert id; never a name or an ID number */
                             id: string;
                             /** @description Why it was rejected */

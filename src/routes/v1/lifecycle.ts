@@ -6,6 +6,7 @@ import { Expert, ExpertPersonal, ExpertStatus } from '../../domain/expert.js';
 import { ExitReason, Lifecycle } from '../../domain/lifecycle.js';
 import { ExpertId, IsoDate, PersonText } from '../../domain/primitives.js';
 import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
+import { ForeignSnapshotView } from '../../exchange/format.js';
 
 const Params = z.object({ id: ExpertId });
 
@@ -66,8 +67,20 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/applications/:id',
-    { config: { access: 'pool.read' }, schema: { summary: 'One application', tags: ['admission'], params: Params, response: { 200: ApplicationView, ...errorResponses(404) } } },
-    async (request) => lifecycle.application(request.params.id),
+    {
+      config: { access: 'pool.read' },
+      schema: {
+        summary: 'One application, with what other centres sent about the applicant',
+        tags: ['admission'],
+        params: Params,
+        response: { 200: ApplicationView.extend({ foreign: z.array(ForeignSnapshotView).describe('Records other centres sent about this person (docs/exchange.md), oldest first') }), ...errorResponses(404) },
+      },
+    },
+    async (request) => {
+      const application = await lifecycle.application(request.params.id);
+      const foreign = await app.ctx.exchange.foreignOfApplication(request.params.id);
+      return { ...application, foreign: foreign.map((s) => ({ ...s, consequences: [...s.consequences] })) };
+    },
   );
 
   app.post(

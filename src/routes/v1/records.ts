@@ -8,7 +8,7 @@ import { recordsPolicy } from '../../domain/policy.js';
 import { DrawId, ExpertId } from '../../domain/primitives.js';
 import { negotiateLanguage } from '../../i18n/language.js';
 import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
-import { ExchangeConsequence, ExchangeRecords } from '../../exchange/format.js';
+import { ForeignSnapshotView } from '../../exchange/format.js';
 import { CALL_OUTCOMES, CHECKIN_OUTCOMES, REPLACEMENTS } from '../../roster/performance.js';
 
 const RecordView = z
@@ -49,17 +49,6 @@ const Tally = z
     replacementsCaused: z.int().describe('Seats passed on (or left unfilled) because this expert’s call ended'),
   })
   .describe('The automatic records in numbers');
-
-const ForeignSnapshotView = z
-  .object({
-    issuer: z.string().describe('The centre that sent it (its exchange key name)'),
-    issuedAt: z.string().describe('When that centre issued its document'),
-    documentHash: z.string().describe('SHA-256 of the signed document, as both centres log it'),
-    importedAt: z.string().describe('When it was imported here'),
-    records: ExchangeRecords.describe('That centre’s counts and standing conduct codes'),
-    consequences: z.array(ExchangeConsequence).describe('Consequences in force there at issue'),
-  })
-  .describe('One snapshot of another centre’s records about this expert');
 
 const Conduct = z.object({ code: z.string().describe('Conduct code'), label: z.string().describe('Its label in the answer’s language') });
 

@@ -27,6 +27,8 @@ let decliner = '';
 let black = '';
 let suspended = '';
 let plain = '';
+/** Blacklisted at A; an applicant at B. */
+let applicant = '';
 
 const pmA = () => a.auth('pool-manager');
 const pmB = () => b.auth('pool-manager');
@@ -48,14 +50,16 @@ beforeAll(async () => {
   decliner = roster.calls.find((c) => c.seat === 0 && c.rank === 0)!.expertId;
   const ranked = new Set(roster.calls.map((c) => c.expertId));
   const others = [...a.ctx.pool.records()].map((r) => r.expert.id).filter((id) => !ranked.has(id));
-  [black, suspended, plain] = others as [string, string, string];
+  [black, suspended, plain, applicant] = others as [string, string, string, string];
   const by = { sub: 'pm-a', role: 'pool-manager' as const, iat: 0, exp: 0 };
   await a.ctx.pool.setStatus(black, { status: 'blacklisted', reason: '串通投标', until: null }, by);
   await a.ctx.pool.setStatus(suspended, { status: 'suspended', reason: '连续两次缺席', until: '2027-03-31' }, by);
+  await a.ctx.pool.setStatus(applicant, { status: 'blacklisted', reason: '提供虚假材料', until: null }, by);
   // Centre B holds the same people under its own ids (and one person A never mentions).
   const bySelf = { sub: 'seed-b', role: 'admin' as const, iat: 0, exp: 0 };
   const rows = [decliner, black, suspended, plain].map((id, i) => ({ line: i + 1, expert: { ...a.ctx.pool.expert(id)!, id: `B-${i}`, status: 'active' as const, suspendedUntil: null }, personal: a.ctx.pool.personal(id) }));
   await b.ctx.pool.import(rows, [], 'all', bySelf);
+  await b.ctx.lifecycle.apply({ ...a.ctx.pool.expert(applicant)!, id: 'B-APP', status: 'active', suspendedUntil: null }, a.ctx.pool.personal(applicant), null, bySelf);
 }, 120_000);
 afterAll(async () => {
   await a?.close();
@@ -75,9 +79,9 @@ describe('export', () => {
     // Seats whose calls ended (every ranked expert with a record), the blacklisted and the suspended one; not `plain`.
     const consequences = document.experts.flatMap((e) => e.consequences);
     expect(consequences).toEqual(expect.arrayContaining([{ kind: 'blacklisted', until: null }, { kind: 'suspended', until: '2027-03-31' }]));
-    expect(consequences).toHaveLength(2);
+    expect(consequences).toHaveLength(3);
     expect(document.experts.filter((e) => e.records.declined === 1)).toHaveLength(1);
-    for (const id of [decliner, black, suspended, plain]) {
+    for (const id of [decliner, black, suspended, plain, applicant]) {
       expect(fileText).not.toContain(id);
       expect(fileText).not.toContain(a.ctx.pool.personal(id).idNumber);
       expect(fileText).not.toContain(a.ctx.pool.personal(id).name);
@@ -129,9 +133,9 @@ describe('import', () => {
     const size = b.ctx.auditLog.size;
     const res = await importInto(b, fileText);
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toMatchObject({ issuer: 'ggzy.city-a.example/exchange', experts: file.document.experts.length, matched: 3 });
+    expect(res.json()).toMatchObject({ issuer: 'ggzy.city-a.example/exchange', experts: file.document.experts.length, matched: 4 });
     const logged = JSON.parse((await b.ctx.auditLog.entry(size)).toString());
-    expect(logged).toMatchObject({ type: 'exchange.imported', payload: { issuer: 'ggzy.city-a.example/exchange', matched: 3, documentHash: res.json().documentHash } });
+    expect(logged).toMatchObject({ type: 'exchange.imported', payload: { issuer: 'ggzy.city-a.example/exchange', matched: 4, documentHash: res.json().documentHash } });
     const record = async (id: string) => (await b.app.inject({ method: 'GET', url: `/v1/experts/${id}/record`, headers: pmB() })).json();
     const d = await record('B-0');
     expect(d.foreign).toHaveLength(1);
@@ -144,6 +148,9 @@ describe('import', () => {
     expect((await record('B-3')).foreign).toEqual([]);
     // B's draw input is unchanged: the foreign blacklisting is shown, not applied.
     expect(b.ctx.pool.expert('B-1')?.status).toBe('active');
+    // The applicant's application shows what A sent, before anybody admits them.
+    const app = (await b.app.inject({ method: 'GET', url: '/v1/applications/B-APP', headers: pmB() })).json();
+    expect(app).toMatchObject({ state: 'applied', foreign: [{ issuer: 'ggzy.city-a.example/exchange', consequences: [{ kind: 'blacklisted', until: null }] }] });
   });
 
   it('refuses the same document twice (409 CONFLICT), storing nothing more', async () => {

@@ -163,3 +163,18 @@ describe('exit, lapse and re-confirmation', () => {
     expect((await call('GET', `/v1/experts/${C}/lifecycle`)).json).toMatchObject({ status: 'retired', exit: { reason: 'certificate-expired', by: 'lifecycle' } });
   });
 });
+
+describe('accountability after an exit', () => {
+  it('misconduct found after an exit still blacklists; a blacklisted expert who exits stays blacklisted', async () => {
+    pmAuth = (await person(t, 'pool-manager')).auth;
+    const X = pool.experts[5]!.id;
+    const black = await call('POST', `/v1/experts/${X}/status`, { status: 'blacklisted', reason: '退出后查实串通投标' });
+    expect([black.status, black.json.status, black.types]).toEqual([200, 'blacklisted', ['expert.status']]);
+    const B = pool.experts[8]!.id;
+    await call('POST', `/v1/experts/${B}/confirm`);
+    expect((await call('POST', `/v1/experts/${B}/status`, { status: 'blacklisted', reason: '串通投标' })).status).toBe(200);
+    const exit = await call('POST', `/v1/experts/${B}/exit`, { reason: 'removed' });
+    expect([exit.status, exit.json.status, exit.json.exit.reason, exit.types]).toEqual([200, 'blacklisted', 'removed', ['expert.exited']]);
+    expect((await call('POST', `/v1/experts/${B}/status`, { status: 'active', reason: '恢复' })).json.error.code).toBe('EXPERT_EXITED');
+  });
+});
