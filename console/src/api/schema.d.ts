@@ -7704,6 +7704,8 @@ export interface paths {
                                  */
                                 reason: "resigned" | "retired-age" | "certificate-expired" | "removed" | "deceased" | "not-in-register" | "other";
                             } | null;
+                            /** @description The exit reason in the answer’s language (zh-CN or English); null while the expert is in the pool */
+                            exitLabel: string | null;
                             /** @description Pseudonymous expert id; never a name or an ID number */
                             id: string;
                             /** @description Confirmation lapsed: not drawn until re-confirmed */
@@ -8056,6 +8058,8 @@ export interface paths {
                                  */
                                 reason: "resigned" | "retired-age" | "certificate-expired" | "removed" | "deceased" | "not-in-register" | "other";
                             } | null;
+                            /** @description The exit reason in the answer’s language (zh-CN or English); null while the expert is in the pool */
+                            exitLabel: string | null;
                             /** @description Pseudonymous expert id; never a name or an ID number */
                             id: string;
                             /** @description Confirmation lapsed: not drawn until re-confirmed */
@@ -8371,6 +8375,8 @@ export interface paths {
                                  */
                                 reason: "resigned" | "retired-age" | "certificate-expired" | "removed" | "deceased" | "not-in-register" | "other";
                             } | null;
+                            /** @description The exit reason in the answer’s language (zh-CN or English); null while the expert is in the pool */
+                            exitLabel: string | null;
                             /** @description Pseudonymous expert id; never a name or an ID number */
                             id: string;
                             /** @description Confirmation lapsed: not drawn until re-confirmed */
@@ -8715,6 +8721,8 @@ export interface paths {
                                  */
                                 reason: "resigned" | "retired-age" | "certificate-expired" | "removed" | "deceased" | "not-in-register" | "other";
                             } | null;
+                            /** @description The exit reason in the answer’s language (zh-CN or English); null while the expert is in the pool */
+                            exitLabel: string | null;
                             /** @description Pseudonymous expert id; never a name or an ID number */
                             id: string;
                             /** @description Confirmation lapsed: not drawn until re-confirmed */

@@ -6,6 +6,9 @@ import { Expert, ExpertPersonal, ExpertStatus } from '../../domain/expert.js';
 import { ExitReason, Lifecycle } from '../../domain/lifecycle.js';
 import { ExpertId, IsoDate, PersonText } from '../../domain/primitives.js';
 import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
+import type { FastifyRequest } from 'fastify';
+import { negotiateLanguage } from '../../i18n/language.js';
+import { localize, msg } from '../../i18n/message.js';
 import { ForeignSnapshotView } from '../../exchange/format.js';
 
 const Params = z.object({ id: ExpertId });
@@ -24,11 +27,20 @@ const ApplicationView = z
   })
   .describe('An application to join the pool (准入申请): never personal data');
 
-const LifecycleView = Lifecycle.extend({ id: ExpertId, status: ExpertStatus }).describe('An expert’s admission, confirmation, retirement and exit');
+const LifecycleView = Lifecycle.extend({
+  id: ExpertId,
+  status: ExpertStatus,
+  exitLabel: z.string().nullable().describe('The exit reason in the answer’s language (zh-CN or English); null while the expert is in the pool'),
+}).describe('An expert’s admission, confirmation, retirement and exit');
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   const { lifecycle, pool } = app.ctx;
-  const lifecycleView = (id: string, life: z.infer<typeof Lifecycle>) => ({ ...life, id, status: pool.expert(id)!.status });
+  const lifecycleView = (request: FastifyRequest, id: string, life: z.infer<typeof Lifecycle>) => ({
+    ...life,
+    id,
+    status: pool.expert(id)!.status,
+    exitLabel: life.exit ? localize(msg(`exitReason.${life.exit.reason}`), negotiateLanguage(request.headers['accept-language'])) : null,
+  });
 
   app.post(
     '/applications',
@@ -116,7 +128,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/experts/:id/lifecycle',
     { config: { access: 'pool.read' }, schema: { summary: 'An expert’s admission, confirmation, retirement and exit', tags: ['admission'], params: Params, response: { 200: LifecycleView, ...errorResponses(404) } } },
-    async (request) => lifecycleView(request.params.id, lifecycle.lifecycle(pool.get(request.params.id).id)),
+    async (request) => lifecycleView(request, request.params.id, lifecycle.lifecycle(pool.get(request.params.id).id)),
   );
 
   app.post(
@@ -131,7 +143,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: LifecycleView, ...errorResponses(404, 'EXPERT_EXITED', 'CONFLICT', ...LOG_WRITE_ERRORS) },
       },
     },
-    async (request) => lifecycleView(request.params.id, await lifecycle.confirm(request.params.id, request.principal)),
+    async (request) => lifecycleView(request, request.params.id, await lifecycle.confirm(request.params.id, request.principal)),
   );
 
   app.post(
@@ -147,7 +159,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: LifecycleView, ...errorResponses(404, 'EXPERT_EXITED', 'CONFLICT', ...LOG_WRITE_ERRORS) },
       },
     },
-    async (request) => lifecycleView(request.params.id, await lifecycle.exit(request.params.id, request.body.reason, request.body.note, request.principal)),
+    async (request) => lifecycleView(request, request.params.id, await lifecycle.exit(request.params.id, request.body.reason, request.body.note, request.principal)),
   );
 
   app.put(
@@ -163,7 +175,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: LifecycleView, ...errorResponses(404, 'EXPERT_EXITED', 'CONFLICT', ...LOG_WRITE_ERRORS) },
       },
     },
-    async (request) => lifecycleView(request.params.id, await lifecycle.setCertificate(request.params.id, request.body.certificateExpires, request.principal)),
+    async (request) => lifecycleView(request, request.params.id, await lifecycle.setCertificate(request.params.id, request.body.certificateExpires, request.principal)),
   );
 
   app.get(

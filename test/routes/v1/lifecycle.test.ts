@@ -103,7 +103,9 @@ describe('exit, lapse and re-confirmation', () => {
     expect((await call('POST', `/v1/experts/${X()}/exit`, { reason: 'moved-away' })).status).toBe(400);
     const exit = await call('POST', `/v1/experts/${X()}/exit`, { reason: 'resigned', note: '本人书面申请' });
     expect(exit.status).toBe(200);
-    expect(exit.json).toMatchObject({ status: 'retired', exit: { reason: 'resigned', by: pm.userId, on: '2026-12-01' } });
+    expect(exit.json).toMatchObject({ status: 'retired', exit: { reason: 'resigned', by: pm.userId, on: '2026-12-01' }, exitLabel: '本人申请退出' });
+    const english = await t.app.inject({ method: 'GET', url: `/v1/experts/${X()}/lifecycle`, headers: { ...pmAuth, 'accept-language': 'en' } });
+    expect(english.json().exitLabel).toBe('Resigned');
     expect(exit.types).toEqual(['expert.status', 'expert.exited']);
     for (const [method, url, payload] of [
       ['POST', `/v1/experts/${X()}/exit`, { reason: 'deceased' }],
