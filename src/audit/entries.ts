@@ -41,7 +41,9 @@ const recordSeat = {
   subject: z.string().regex(/^[0-9a-f]{64}$/).describe('The expert, sealed: HMAC-SHA256 of draw id and expert id under the records key'),
 };
 const replaced = z.enum(REPLACEMENTS).nullable().describe('The seat passed to the next rank (promoted), or nobody was left (unfilled); null: kept');
-const expertReplaced = z.object({ id: z.string(), changes: z.array(z.string()), expert: Expert, by, poolVersion }).strict();
+/** `import: true`: one of the entries of an import file that share its one pool version (a revised file's changes). */
+const fromImport = z.literal(true).optional().describe('Part of an import that shares one pool version');
+const expertReplaced = z.object({ id: z.string(), changes: z.array(z.string()), expert: Expert, by, import: fromImport, poolVersion }).strict();
 
 export const ENTRIES = {
   // The draw protocol (docs/draw-proof.md).
@@ -88,7 +90,7 @@ export const ENTRIES = {
   'expert.updated': expertReplaced,
   'expert.availability': expertReplaced,
   'expert.relations': expertReplaced,
-  'expert.status': z.object({ id: z.string(), from: ExpertStatus, to: ExpertStatus, until: z.string().nullable(), reason: z.string(), by, poolVersion }).strict(),
+  'expert.status': z.object({ id: z.string(), from: ExpertStatus, to: ExpertStatus, until: z.string().nullable(), reason: z.string(), by, import: fromImport, poolVersion }).strict(),
   'organisation.upserted': z.object({ organisation: Organisation, by, poolVersion }).strict(),
   // Admission and exit (docs/admission.md): lifecycle changes; any effect on draws is an `expert.status` beside them.
   'expert.applied': z.object({ expert: Expert, certificateExpires: z.string().nullable(), by, import: z.literal(true).optional() }).strict(),

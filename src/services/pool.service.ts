@@ -231,16 +231,17 @@ export class PoolService {
 
   /**
    * Changes an expert's status with a reason. An expert who has left the pool (lifecycle exit) keeps their status for
-   * good (EXPERT_EXITED), except that misconduct found later may still blacklist them; one whose confirmation lapsed cannot be reinstated or given a suspension that could end
-   * before a re-confirmation (CONFIRMATION_LAPSED) — a blacklisting or a retirement is still taken. Retiring here is an
-   * exit with the reason `other` (docs/admission.md).
+   * good (EXPERT_EXITED), except that misconduct found later may still blacklist them. One whose confirmation lapsed
+   * cannot be reinstated or given a suspension that could end before a re-confirmation (CONFIRMATION_LAPSED); a
+   * blacklisting or a retirement is still taken. Retiring here is an exit with the reason `other` (docs/admission.md).
    */
   setStatus(id: string, change: { status: Expert['status']; reason: string; until: string | null }, by: TokenClaims): Promise<ExpertView> {
     return this.change(async () => {
       const current = this.record(id);
       const life = current.lifecycle;
       // Misconduct found after an exit may still blacklist (终身追责); nothing else changes an exited expert's status.
-      const exited = life?.exit !== null && life?.exit !== undefined ? true : !life && current.expert.status === 'retired';
+      // An expert from before admission existed who is retired has left too (the lifecycle pass adopts them as exited).
+      const exited = life ? life.exit !== null : current.expert.status === 'retired';
       if (exited && change.status !== 'blacklisted' && !(change.status === 'retired' && !life)) throw new AppError('EXPERT_EXITED', msg('lifecycle.exited', { id }));
       if (life?.lapsed && (change.status === 'active' || (change.status === 'suspended' && change.until !== null))) throw new AppError('CONFIRMATION_LAPSED', msg('lifecycle.lapsedStatus', { id }));
       const expert = Expert.parse({ ...current.expert, status: change.status, suspendedUntil: change.status === 'suspended' ? change.until : null });
@@ -471,7 +472,7 @@ export class PoolService {
       for (const { row, idHash, changes, personalChanged } of plan.change) {
         const current = this.record(row.expert.id);
         const r: ExpertRecord = { ...current, expert: row.expert, ...(personalChanged ? { sealed: this.vault.seal(row.expert.id, row.personal), idHash } : {}), revision: current.revision + 1, updatedAt: at };
-        entries.push({ type: 'expert.updated', payload: { id: r.expert.id, changes: [...changes], expert: r.expert, by: by.sub, poolVersion: next } });
+        entries.push({ type: 'expert.updated', payload: { id: r.expert.id, changes: [...changes], expert: r.expert, by: by.sub, import: true, poolVersion: next } });
         writes.push(experts.write(r));
         // An ID number that moved: the old one no longer finds the expert at check-in.
         if (idHash !== current.idHash) writes.push(idHashes.remove(current.idHash), idHashes.writeAt(idHash, r.expert.id));
@@ -481,7 +482,7 @@ export class PoolService {
         const current = this.record(id);
         const exit: Lifecycle['exit'] = { reason: 'not-in-register', on: this.today(), by: by.sub };
         const r: ExpertRecord = { ...current, expert: { ...current.expert, status: 'retired', suspendedUntil: null }, revision: current.revision + 1, updatedAt: at, ...(current.lifecycle ? { lifecycle: { ...current.lifecycle, exit } } : {}) };
-        entries.push({ type: 'expert.status', payload: { id, from: current.expert.status, to: 'retired', until: null, reason: 'not in the revised pool file', by: by.sub, poolVersion: next } });
+        entries.push({ type: 'expert.status', payload: { id, from: current.expert.status, to: 'retired', until: null, reason: 'not in the revised pool file', by: by.sub, import: true, poolVersion: next } });
         writes.push(experts.write(r));
         stored.push(r);
       }
