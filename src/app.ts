@@ -19,6 +19,8 @@ import { requestLogSerializers } from './plugins/app/request-log.js';
 import healthRoutes from './routes/health.js';
 import expertRoutes from './routes/v1/experts.js';
 import importRoutes from './routes/v1/import.js';
+import lifecycleRoutes from './routes/v1/lifecycle.js';
+import exchangeRoutes from './routes/v1/exchange.js';
 import organisationRoutes from './routes/v1/organisations.js';
 import projectRoutes from './routes/v1/projects.js';
 import drawRoutes from './routes/v1/draws.js';
@@ -85,6 +87,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(userRoutes, { prefix: '/v1' });
   await app.register(expertRoutes, { prefix: '/v1' });
   await app.register(importRoutes, { prefix: '/v1' });
+  await app.register(lifecycleRoutes, { prefix: '/v1' });
   await app.register(organisationRoutes, { prefix: '/v1' });
   await app.register(projectRoutes, { prefix: '/v1' });
   await app.register(drawRoutes, { prefix: '/v1' });
@@ -96,6 +99,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(recordRoutes, { prefix: '/v1' });
   await app.register(alertRoutes, { prefix: '/v1' });
   await app.register(objectionRoutes, { prefix: '/v1' });
+  await app.register(exchangeRoutes, { prefix: '/v1' });
   return app;
 }
 

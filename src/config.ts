@@ -129,6 +129,22 @@ export const ConfigSchema = z
     EXPERT_DRAW_BEACON_SCHEME: z.enum(BEACON_SCHEMES).optional().describe('Signature scheme of the chain: bls-unchained-g1-rfc9380 (quicknet) or pedersen-bls-chained'),
     EXPERT_DRAW_BEACON_TIMEOUT_S: z.coerce.number().int().min(1).max(3600).optional().describe('A round that has not arrived and verified this long after its time fails the draw (default: 3 periods + 30 s)'),
     EXPERT_DRAW_BEACON_MARGIN_MS: z.coerce.number().int().min(0).max(600_000).default(1000).describe('A draw names the first round published more than this after its commit (a clock behind drand’s cannot name a past round)'),
+    EXPERT_DRAW_LIFECYCLE_INTERVAL_S: z.coerce.number().int().min(60).max(86_400).default(3600).describe('The lifecycle pass (retirement by age, certificate expiry, lapsed confirmations; docs/admission.md) runs this long after the start and then at this interval'),
+    EXPERT_DRAW_EXCHANGE_SIGNER_KEY: z
+      .string()
+      .regex(/^PRIVATE\+KEY\+[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$/, 'a C2SP signer key: make one with `expert-draw exchange keygen --name <centre>`')
+      .optional()
+      .describe('Signs exported exchange documents (docs/exchange.md); its name is the issuer'),
+    EXPERT_DRAW_EXCHANGE_PERSON_KEY: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/i, '32 bytes as hex, the same for every centre of the province; make one with `openssl rand -hex 32`')
+      .optional()
+      .describe('The province’s shared key that hashes ID numbers into exchange person ids (docs/exchange.md)'),
+    EXPERT_DRAW_EXCHANGE_TRUSTED: z
+      .string()
+      .optional()
+      .transform((v) => (v ?? '').split(',').map((k) => k.trim()).filter((k) => k.length > 0))
+      .describe('Comma-separated verifier keys of the centres whose exchange documents are imported'),
     EXPERT_DRAW_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000).describe('Checkpoint cadence while entries arrive'),
   })
   .superRefine((c, ctx) => {

@@ -23,6 +23,12 @@ export const ERROR_STATUS = {
   CHECKIN_REFUSED: 409,
   /** A remote site that is revoked, or whose certificate is not valid now: nothing is sealed to it. */
   SITE_UNAVAILABLE: 409,
+  /** The expert has left the pool (docs/admission.md): their status stays. */
+  EXPERT_EXITED: 409,
+  /** The expert's confirmation lapsed: re-confirm before reinstating them. */
+  CONFIRMATION_LAPSED: 409,
+  /** The application was decided already. */
+  APPLICATION_DECIDED: 409,
   /** A response link past its deadline, or a call no longer open. */
   GONE: 410,
   /** Node's parser gave up waiting for the whole request. */
@@ -62,6 +68,16 @@ export const ERROR_STATUS = {
   INVALID_SIGNATURE: 422,
   MALFORMED_CHECKPOINT: 422,
   ORIGIN_MISMATCH: 422,
+  /** An exchange file that is not the documented format (docs/exchange.md). */
+  EXCHANGE_MALFORMED: 422,
+  /** An exchange file signed by a key that is not pinned in EXPERT_DRAW_EXCHANGE_TRUSTED. */
+  EXCHANGE_UNTRUSTED_KEY: 422,
+  /** An exchange file whose signature does not verify under the pinned key: changed after signing, or forged. */
+  EXCHANGE_BAD_SIGNATURE: 422,
+  /** An exchange file whose people are hashed with another person key than this centre's. */
+  EXCHANGE_PERSON_KEY: 422,
+  /** The exchange keys are not configured (EXPERT_DRAW_EXCHANGE_SIGNER_KEY, EXPERT_DRAW_EXCHANGE_PERSON_KEY). */
+  EXCHANGE_UNCONFIGURED: 503,
   CERT_MALFORMED: 422,
   CERT_UNTRUSTED: 422,
   CERT_EXPIRED: 422,

@@ -7,10 +7,15 @@ import { loadKeys } from './instance-keys.js';
 import { AuditLog } from './log/audit-log.js';
 import type { AppContext } from './plugins/app/context.js';
 import { PersonalDataVault } from './crypto/personal-data.js';
-import { loadPolicy, productionPolicyProblems } from './domain/policy.js';
+import { lifecyclePolicy, loadPolicy, productionPolicyProblems } from './domain/policy.js';
 import { DrawService } from './services/draw.service.js';
 import { DisclosureService } from './services/disclosure.service.js';
 import { PoolService } from './services/pool.service.js';
+import { LifecycleService } from './services/lifecycle.service.js';
+import { Periodic } from './services/periodic.js';
+import { ExchangeService } from './services/exchange.service.js';
+import { trustedKeys } from './exchange/format.js';
+import { NoteSigner } from './log/note.js';
 import { ProjectService } from './services/project.service.js';
 import { Scheduler } from './services/scheduler.js';
 import { join } from 'node:path';
@@ -84,7 +89,10 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   // Entry times come from the same clock as every other time the service records.
   const auditLog = await AuditLog.open<EntryPayloads>({ store, signer: keys.logSigner, verifier: keys.logVerifier, checkpointIntervalMs: config.EXPERT_DRAW_CHECKPOINT_INTERVAL_MS, clock: () => new Date(now()) });
   const vault = new PersonalDataVault(keys.sealing.privateKey);
-  const pool = await PoolService.open(store, auditLog, vault, now);
+  const pool = await PoolService.open(store, auditLog, vault, now, { policy: lifecyclePolicy(policy), timeZone: config.EXPERT_DRAW_TIME_ZONE });
+  const lifecycle = new LifecycleService(store, auditLog, pool, vault, now);
+  // Retirements, certificate expiries and lapses are by the day: a pass every EXPERT_DRAW_LIFECYCLE_INTERVAL_S applies them.
+  const lifecyclePass = new Periodic(() => lifecycle.pass(), (err) => console.error(`lifecycle pass: ${err instanceof Error ? err.message : String(err)}`));
   // Other instances' pool changes arrive on the store's change feed (one instance on SQLite: nothing arrives).
   if (store.kind === 'redis') pool.follow();
   const beacon = await openBeacon(config, now);
@@ -149,15 +157,18 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const performance = new PerformanceService(store, auditLog, logIndex, draws, projects, roster, vault, policy, now);
   const alerts = new AlertsService(store, fairness, vault, policy, now);
   const rules = new RulesService(store, auditLog, pool, vault, policy, config.EXPERT_DRAW_TIME_ZONE, now, (err) => console.error(`rules: ${err instanceof Error ? err.message : String(err)}`));
+  const exchange = new ExchangeService(store, auditLog, pool, performance, vault, exchangeKeys(config), now);
   const indexing = opts.index ? listings.sync().catch(() => undefined) : null;
   if (opts.schedule) {
     scheduler.start();
     calls.start();
     rules.start();
+    // The first pass one interval after the start, then every interval (docs/admission.md).
+    lifecyclePass.start(config.EXPERT_DRAW_LIFECYCLE_INTERVAL_S * 1000);
   }
-  const stop = async () => void (await Promise.all([scheduler.stop(), calls.stop(), rules.stop()]));
+  const stop = async () => void (await Promise.all([scheduler.stop(), calls.stop(), rules.stop(), lifecyclePass.stop()]));
   return {
-    ctx: { config, keys, store, auditLog, vault, pool, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, users, sessions, listings, timeline, logReader, fairness, performance, alerts, rules, readiness, metrics, now },
+    ctx: { config, keys, store, auditLog, vault, pool, lifecycle, exchange, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, users, sessions, listings, timeline, logReader, fairness, performance, alerts, rules, readiness, metrics, now },
     listening(port) {
       if (defaultLinks) links.publicUrl = listenerUrl(config.EXPERT_DRAW_HOST, port);
       return links.publicUrl;
@@ -173,6 +184,19 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
       await store.close();
     },
   };
+}
+
+/** The exchange keys of the configuration; a malformed pinned key stops the start, named. */
+function exchangeKeys(config: Config) {
+  try {
+    return {
+      signer: config.EXPERT_DRAW_EXCHANGE_SIGNER_KEY ? NoteSigner.fromKey(config.EXPERT_DRAW_EXCHANGE_SIGNER_KEY) : null,
+      personKey: config.EXPERT_DRAW_EXCHANGE_PERSON_KEY ? Buffer.from(config.EXPERT_DRAW_EXCHANGE_PERSON_KEY, 'hex') : null,
+      trusted: trustedKeys(config.EXPERT_DRAW_EXCHANGE_TRUSTED),
+    };
+  } catch (err) {
+    throw new Error(`invalid configuration:\n  EXPERT_DRAW_EXCHANGE_SIGNER_KEY / EXPERT_DRAW_EXCHANGE_TRUSTED: ${err instanceof Error ? err.message : String(err)} (docs/exchange.md)`);
+  }
 }
 
 /**

@@ -4,6 +4,7 @@
 // data; only the reveal at disclosure names experts (by id).
 import { z } from 'zod';
 import { Expert, ExpertStatus, Organisation } from '../domain/expert.js';
+import { ExitReason } from '../domain/lifecycle.js';
 import { AssuranceMinimum } from '../domain/policy.js';
 import { Hex32 } from '../domain/primitives.js';
 import { Project } from '../domain/project.js';
@@ -42,7 +43,9 @@ const recordSeat = {
   subject: z.string().regex(/^[0-9a-f]{64}$/).describe('The expert, sealed: HMAC-SHA256 of draw id and expert id under the records key'),
 };
 const replaced = z.enum(REPLACEMENTS).nullable().describe('The seat passed to the next rank (promoted), or nobody was left (unfilled); null: kept');
-const expertReplaced = z.object({ id: z.string(), changes: z.array(z.string()), expert: Expert, by, poolVersion }).strict();
+/** `import: true`: one of the entries of an import file that share its one pool version (a revised file's changes). */
+const fromImport = z.literal(true).optional().describe('Part of an import that shares one pool version');
+const expertReplaced = z.object({ id: z.string(), changes: z.array(z.string()), expert: Expert, by, import: fromImport, poolVersion }).strict();
 
 export const ENTRIES = {
   // The draw protocol (docs/draw-proof.md).
@@ -92,8 +95,26 @@ export const ENTRIES = {
   'expert.updated': expertReplaced,
   'expert.availability': expertReplaced,
   'expert.relations': expertReplaced,
-  'expert.status': z.object({ id: z.string(), from: ExpertStatus, to: ExpertStatus, until: z.string().nullable(), reason: z.string(), by, poolVersion }).strict(),
+  'expert.status': z.object({ id: z.string(), from: ExpertStatus, to: ExpertStatus, until: z.string().nullable(), reason: z.string(), by, import: fromImport, poolVersion }).strict(),
   'organisation.upserted': z.object({ organisation: Organisation, by, poolVersion }).strict(),
+  // Admission and exit (docs/admission.md): lifecycle changes; any effect on draws is an `expert.status` beside them.
+  'expert.applied': z.object({ expert: Expert, certificateExpires: z.string().nullable(), by, import: z.literal(true).optional() }).strict(),
+  'expert.admitted': z.object({ id: z.string(), appliedAt: iso, appliedBy: z.string(), confirmationDue: z.string().describe('First re-confirmation due by this day'), by }).strict(),
+  'expert.rejected': z.object({ id: z.string(), reason: z.string(), by }).strict(),
+  'expert.confirmed': z.object({ id: z.string(), confirmedOn: z.string(), confirmationDue: z.string(), reinstated: z.boolean().describe('The lapse had suspended the expert: reinstated with it'), by }).strict(),
+  'expert.lapsed': z.object({ id: z.string(), due: z.string().describe('The confirmation due date that passed'), held: z.boolean().describe('Suspended by the lapse (an expert already blacklisted stays so)'), by }).strict(),
+  /** Never the retirement or birth date: the reason alone. */
+  'expert.exited': z.object({ id: z.string(), reason: ExitReason, note: z.string().optional(), by }).strict(),
+  'expert.certificate': z.object({ id: z.string(), certificateExpires: z.string().nullable(), by }).strict(),
+  // Exchange of records with other centres (docs/exchange.md): counts and the document hash, never a person.
+  'exchange.exported': z.object({ documentHash: z.string().regex(/^[0-9a-f]{64}$/), issuer: z.string(), experts: z.int().min(0), by }).strict(),
+  'exchange.imported': z
+    .object({ issuer: z.string(), keyId: z.string().regex(/^[0-9a-f]{8}$/), issuedAt: z.string(), documentHash: z.string().regex(/^[0-9a-f]{64}$/), experts: z.int().min(0), matched: z.int().min(0), by })
+    .strict(),
+  /** The policy's retirement age changed: these experts' retirement days were computed again (the days not logged). */
+  'lifecycle.retirement-age': z.object({ ids: z.array(z.string()).min(1), retirementAge: z.int().nullable(), by }).strict(),
+  /** Experts added before admission existed, given a lifecycle by the first pass that saw them. */
+  'lifecycle.adopted': z.object({ ids: z.array(z.string()).min(1), confirmationDue: z.string(), exited: z.array(z.string()).describe('Of them, those already retired: exited (reason other)'), by }).strict(),
   // Calls, answers and seats after a draw.
   /** The calls one transition places (a draw's first calls, or the next ranks after declines and timeouts). */
   'calls.placed': z

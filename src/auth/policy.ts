@@ -37,6 +37,8 @@ export const ACTIONS = {
   /** The centre's expert pool and organisations: read, and every change. */
   'pool.read': { roles: ['pool-manager', 'admin'], resource: null, reach: 'any' },
   'pool.write': { roles: ['pool-manager', 'admin'], resource: null, reach: 'any' },
+  /** Admission decisions, re-confirmations and exits (docs/admission.md): a pool manager, logged in as a person. */
+  'pool.review': { roles: ['pool-manager'], resource: null, reach: 'any', people: true },
   /** A new project: a site's token registers it for its own site. */
   'project.register': { roles: ['operator', 'admin', 'site'], resource: null, reach: 'any' },
   'project.read': { roles: CENTRE_READERS, resource: 'project', reach: 'any' },
@@ -72,6 +74,9 @@ export const ACTIONS = {
   /** Performance records (docs/records.md): a seated expert's conduct entered by a person, a draw's records by seat. */
   'record.enter': { roles: ['operator', 'supervisor'], resource: 'draw', reach: 'any', people: true },
   'record.read': { roles: ['operator', 'supervisor'], resource: 'draw', reach: 'any' },
+  /** Signed exchange of records with other centres (docs/exchange.md): export and import. */
+  'exchange.export': { roles: ['pool-manager', 'admin'], resource: null, reach: 'any' },
+  'exchange.import': { roles: ['pool-manager', 'admin'], resource: null, reach: 'any' },
   /** An expert's record over the draws disclosed so far. */
   'record.expert': { roles: ['pool-manager', 'supervisor'], resource: null, reach: 'any' },
   /**

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { generateKeys } from '../instance-keys.js';
+import { generateNoteKeys } from '../log/note.js';
 import { examples } from './examples.js';
 
 export function registerKeyCommands(program: Command): void {
@@ -20,5 +21,18 @@ export function registerKeyCommands(program: Command): void {
       const files = generateKeys(opts.dir ?? config.EXPERT_DRAW_KEYS_DIR, opts.origin ?? config.EXPERT_DRAW_LOG_ORIGIN);
       for (const f of files) console.log(`wrote ${f}`);
       console.log('Private files are readable only by their owner; keep them off shared disks and out of version control.');
+    });
+
+  program
+    .command('exchange')
+    .description('keys for the exchange of records with other centres (docs/exchange.md)')
+    .command('keygen')
+    .description('print a new exchange signer key (keep it secret) and its verifier key (give it to the other centres)')
+    .requiredOption('--name <name>', 'the issuer name other centres will see, e.g. the centre\'s domain')
+    .addHelpText('after', examples('expert-draw exchange keygen --name ggzy.example-city.gov.cn/exchange'))
+    .action((opts: { name: string }) => {
+      const { signerKey, verifierKey } = generateNoteKeys(opts.name);
+      console.log(`EXPERT_DRAW_EXCHANGE_SIGNER_KEY=${signerKey}`);
+      console.log(`# verifier key, for the other centres' EXPERT_DRAW_EXCHANGE_TRUSTED:\n${verifierKey}`);
     });
 }

@@ -1,6 +1,7 @@
 // Every configurable number of domain.md, with its default. The policy is hashed into each draw's commit.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { LifecyclePolicy } from './lifecycle.js';
 
 const count = (min: number, max: number) => z.int().min(min).max(max);
 
@@ -231,6 +232,8 @@ export const Policy = z
     alerts: AlertsPolicy.optional().describe('Monitoring and early warning: thresholds of the alerts (docs/alerts.md)'),
     // No default either: absent, the default rules apply (sanctionsPolicy()) and the policy hashes as before.
     sanctions: SanctionsPolicy.optional().describe('Rules that turn records into consequences (docs/records.md)'),
+    // No default, for the same reason: absent, lifecyclePolicy() supplies the defaults.
+    lifecycle: LifecyclePolicy.optional().describe('Admission and exit: re-confirmation period, retirement age (docs/admission.md)'),
   })
   .strict()
   .refine((p) => p.leadTimeMinutes <= p.maxLeadTimeMinutes, {
@@ -273,6 +276,13 @@ const DEFAULT_ALERTS: AlertsPolicy = AlertsPolicy.parse({});
 /** The alerts section of a policy, its defaults where the file sets none. */
 export function alertsPolicy(policy: Policy): AlertsPolicy {
   return policy.alerts ?? DEFAULT_ALERTS;
+}
+
+const DEFAULT_LIFECYCLE: LifecyclePolicy = LifecyclePolicy.parse({});
+
+/** The lifecycle section of a policy, its defaults where the file sets none. */
+export function lifecyclePolicy(policy: Policy): LifecyclePolicy {
+  return policy.lifecycle ?? DEFAULT_LIFECYCLE;
 }
 
 /** The assurance a project's draw must reach: the higher of the policy's minimum and the project's own request. */

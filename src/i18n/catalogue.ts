@@ -19,6 +19,8 @@ import { records } from './messages/records.js';
 import { alerts } from './messages/alerts.js';
 import { sanctions } from './messages/sanctions.js';
 import { witness } from './messages/witness.js';
+import { exitReason, lifecycle } from './messages/lifecycle.js';
+import { exchange } from './messages/exchange.js';
 
 export const CATALOGUE = {
   code: codes,
@@ -29,6 +31,9 @@ export const CATALOGUE = {
   account,
   session,
   pool,
+  lifecycle,
+  exitReason,
+  exchange,
   importRow,
   jsonValue,
   project,

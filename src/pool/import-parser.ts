@@ -34,7 +34,12 @@ export const IMPORT_ERROR_CODES = {
   DUPLICATE_ID_NUMBER: 'the ID number already appears on an earlier line',
   TOO_MANY_ROWS: 'the file holds more rows than one import may',
 } as const;
-export type ImportErrorCode = keyof typeof IMPORT_ERROR_CODES;
+/** Reasons the pool gives for a row of a revised file (mode=upsert) that the parser could not know (docs/admission.md). */
+export const POOL_ROW_ERROR_CODES = {
+  EXITED_EXPERT: 'the row changes the status of an expert who has left the pool',
+  CONFIRMATION_LAPSED: 'the row reinstates an expert whose confirmation lapsed: re-confirm them instead',
+} as const;
+export type ImportErrorCode = keyof typeof IMPORT_ERROR_CODES | keyof typeof POOL_ROW_ERROR_CODES;
 
 export const MAX_IMPORT_ROWS = 100_000;
 /** Characters per line (JSON lines) or per record (CSV); a full expert with 64 relations needs well under 16 KiB. */

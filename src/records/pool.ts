@@ -1,6 +1,7 @@
 // The expert pool's records: experts (personal data sealed), the keyed hash of each ID number pointing at its expert,
 // organisations, and the pool version every change bumps (a draw's commit expects the version it read).
 import type { Expert, Organisation } from '../domain/expert.js';
+import type { Lifecycle } from '../domain/lifecycle.js';
 import type { RecordExpectation, RecordWrite, Store } from '../store/store.js';
 import { RecordSet, TEXT_CODEC } from './record-set.js';
 
@@ -11,11 +12,30 @@ export interface ExpertRecord {
   readonly idHash: string;
   readonly revision: number;
   readonly updatedAt: string;
+  /** Admission, confirmation, retirement and exit (docs/admission.md); absent until the first lifecycle pass adopts a legacy expert. */
+  readonly lifecycle?: Lifecycle;
+}
+
+/** An application to join the pool (准入申请): not in the pool, never drawn, until a pool manager admits it. */
+export interface ApplicationRecord {
+  readonly expert: Expert;
+  readonly sealed: string;
+  readonly idHash: string;
+  readonly certificateExpires: string | null;
+  readonly state: 'applied' | 'admitted' | 'rejected';
+  readonly appliedAt: string;
+  readonly appliedBy: string;
+  readonly decidedAt: string | null;
+  readonly decidedBy: string | null;
+  /** Why it was rejected (kept in the log too). */
+  readonly reason: string | null;
 }
 
 export const experts = new RecordSet<ExpertRecord>('experts', (r) => r.expert.id);
 /** Keyed hash of an ID number → expert id (the check-in's lookup; the number itself is never stored). */
 export const idHashes = new RecordSet<string>('expert-id-hashes', null, TEXT_CODEC);
+/** Applications, kept after the decision (never deleted): admitted ones point at the expert of the same id. */
+export const applications = new RecordSet<ApplicationRecord>('expert-applications', (a) => a.expert.id);
 export const organisations = new RecordSet<Organisation>('organisations', (o) => o.code);
 
 /** The pool version: one number in the `meta` collection. */

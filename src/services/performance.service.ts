@@ -177,6 +177,12 @@ export class PerformanceService {
     return { tally: tally(automatic), conduct, draws: out };
   }
 
+  /** Experts ranked by a disclosed draw so far (the only ones whose record can hold anything). */
+  async disclosedExperts(): Promise<string[]> {
+    await this.catchUp();
+    return [...this.disclosed.keys()];
+  }
+
   /** The record entries of one draw, from the entries the log index holds for its project. */
   private async recordsOf(projectId: string, drawId: string): Promise<RawRecord[]> {
     await this.logIndex.catchUp();

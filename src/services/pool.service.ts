@@ -1,10 +1,11 @@
 // The expert pool: every change is one audit-log entry (without personal data) committed together with the record it
 // changes and a bump of the pool version, so the pool can be rebuilt from the log and a draw can name its version.
-import { experts, idHashes, isPoolVersion, organisations, POOL_FEED, poolVersionExpected, poolVersionWrite, readPoolVersion, type ExpertRecord } from '../records/pool.js';
+import { applications, experts, idHashes, isPoolVersion, type ApplicationRecord, organisations, POOL_FEED, poolVersionExpected, poolVersionWrite, readPoolVersion, type ExpertRecord } from '../records/pool.js';
 import type { Entry, EntryPayloads, ServiceLog } from '../audit/entries.js';
 import type { TokenClaims } from '../auth/roles.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import { Expert, type ExpertPersonal, type Organisation, type Relation } from '../domain/expert.js';
+import { LifecyclePolicy, localDay, startLifecycle, type Lifecycle } from '../domain/lifecycle.js';
 import { AppError } from '../errors.js';
 import { msg, type Message } from '../i18n/message.js';
 import type { ImportError, ImportRow } from '../pool/import-parser.js';
@@ -57,6 +58,23 @@ export interface StatusPlan {
   readonly expects: readonly RecordExpectation[];
 }
 
+/** How the pool starts an expert's lifecycle (docs/admission.md): the policy's section and the centre's time zone. */
+export interface LifecycleSettings {
+  readonly policy: LifecyclePolicy;
+  readonly timeZone: string;
+}
+const DEFAULT_LIFECYCLE: LifecycleSettings = { policy: LifecyclePolicy.parse({}), timeZone: 'Asia/Shanghai' };
+
+/** One expert's lifecycle change: the new lifecycle, a pool status change when it moves the draw input, and its entries. */
+export interface LifecycleWrite {
+  readonly id: string;
+  readonly lifecycle: Lifecycle;
+  /** Written through an `expert.status` entry with its own pool version, as any status change. */
+  readonly status?: { readonly to: Expert['status']; readonly until: string | null; readonly reason: string };
+  /** Entries that do not change the pool (no pool version), committed with it. */
+  readonly entries: readonly Entry[];
+}
+
 /** The pool version moved under a change that touched nothing else that moved: safe to recompute and retry. */
 class VersionMoved extends Error {}
 
@@ -74,10 +92,11 @@ export class PoolService {
     private readonly log: ServiceLog,
     private readonly vault: PersonalDataVault,
     private readonly now: () => number,
+    readonly lifecycleSettings: LifecycleSettings,
   ) {}
 
-  static async open(store: Store, log: ServiceLog, vault: PersonalDataVault, now: () => number): Promise<PoolService> {
-    const pool = new PoolService(store, log, vault, now);
+  static async open(store: Store, log: ServiceLog, vault: PersonalDataVault, now: () => number, lifecycle: LifecycleSettings = DEFAULT_LIFECYCLE): Promise<PoolService> {
+    const pool = new PoolService(store, log, vault, now, lifecycle);
     await pool.reload();
     return pool;
   }
@@ -184,12 +203,22 @@ export class PoolService {
     return (await idHashes.read(this.store, this.vault.idHash(idNumber)))?.value;
   }
 
-  /** Adds an expert. The ID number must not belong to another expert. */
-  create(expert: Expert, personal: ExpertPersonal, by: TokenClaims): Promise<ExpertView> {
+  /** Today in the centre's time zone (lifecycle dates). */
+  today(): string {
+    return localDay(this.now(), this.lifecycleSettings.timeZone);
+  }
+
+  /** A lifecycle for an expert admitted now by `by` (an import or a pool manager's direct addition is an admission). */
+  private started(idNumber: string, by: string, certificateExpires: string | null = null): Lifecycle {
+    return startLifecycle(this.today(), this.lifecycleSettings.policy, idNumber, { at: new Date(this.now()).toISOString(), by }, certificateExpires);
+  }
+
+  /** Adds an expert, admitted by whoever adds them. The ID number must not belong to another expert. */
+  create(expert: Expert, personal: ExpertPersonal, by: TokenClaims, certificateExpires: string | null = null): Promise<ExpertView> {
     return this.change(async () => {
       if (this.experts.has(expert.id)) throw new AppError('CONFLICT', msg('pool.expertExists', { id: expert.id }));
       const idHash = this.vault.idHash(personal.idNumber);
-      const record: ExpertRecord = { expert, sealed: this.vault.seal(expert.id, personal), idHash, revision: 1, updatedAt: new Date(this.now()).toISOString() };
+      const record: ExpertRecord = { expert, sealed: this.vault.seal(expert.id, personal), idHash, revision: 1, updatedAt: new Date(this.now()).toISOString(), lifecycle: this.started(personal.idNumber, by.sub, certificateExpires) };
       await this.commit(
         'expert.created',
         { expert, by: by.sub },
@@ -211,12 +240,139 @@ export class PoolService {
     });
   }
 
+  /**
+   * Changes an expert's status with a reason. An expert who has left the pool (lifecycle exit) keeps their status for
+   * good (EXPERT_EXITED), except that misconduct found later may still blacklist them. One whose confirmation lapsed
+   * cannot be reinstated or given a suspension that could end before a re-confirmation (CONFIRMATION_LAPSED); a
+   * blacklisting or a retirement is still taken. Retiring here is an exit with the reason `other` (docs/admission.md).
+   */
   setStatus(id: string, change: { status: Expert['status']; reason: string; until: string | null }, by: TokenClaims): Promise<ExpertView> {
     return this.change(async () => {
       const current = this.record(id);
+      const life = current.lifecycle;
+      // Misconduct found after an exit may still blacklist (终身追责); nothing else changes an exited expert's status.
+      // An expert from before admission existed who is retired has left too (the lifecycle pass adopts them as exited).
+      const exited = life ? life.exit !== null : current.expert.status === 'retired';
+      if (exited && change.status !== 'blacklisted' && !(change.status === 'retired' && !life)) throw new AppError('EXPERT_EXITED', msg('lifecycle.exited', { id }));
+      if (life?.lapsed && (change.status === 'active' || (change.status === 'suspended' && change.until !== null))) throw new AppError('CONFIRMATION_LAPSED', msg('lifecycle.lapsedStatus', { id }));
       const expert = Expert.parse({ ...current.expert, status: change.status, suspendedUntil: change.status === 'suspended' ? change.until : null });
-      return this.replace(current, expert, 'expert.status', { id, from: current.expert.status, to: change.status, until: expert.suspendedUntil, reason: change.reason, by: by.sub });
+      let lifecycle = life;
+      if (life && change.status === 'retired') lifecycle = { ...life, exit: { reason: 'other', on: this.today(), by: by.sub } };
+      // A lapse no longer holds a status that a decision has replaced (a blacklisting): re-confirming leaves it.
+      if (lifecycle?.lapsed) lifecycle = { ...lifecycle, lapsed: { ...lifecycle.lapsed, held: false } };
+      return this.replace(current, expert, 'expert.status', { id, from: current.expert.status, to: change.status, until: expert.suspendedUntil, reason: change.reason, by: by.sub }, lifecycle);
     });
+  }
+
+  /** An expert's pool record with its lifecycle (no personal data is opened). */
+  lifecycleOf(id: string): { expert: Expert; lifecycle: Lifecycle | null; revision: number } {
+    const r = this.record(id);
+    return { expert: r.expert, lifecycle: r.lifecycle ?? null, revision: r.revision };
+  }
+
+  /** One expert's pool record (sealed personal data included, never opened here), or undefined. */
+  recordOf(id: string): ExpertRecord | undefined {
+    return this.experts.get(id);
+  }
+
+  /** Every expert's record, for the lifecycle pass and the due list (the in-memory pool, no store read). */
+  records(): IterableIterator<ExpertRecord> {
+    return this.experts.values();
+  }
+
+  /**
+   * Lifecycle changes planned on the pool as it is, committed together: each status change is an `expert.status` entry
+   * with its own pool version (the replay of the pool reads them as any other), the lifecycle lives in the expert's
+   * record. The plan is recomputed when another change got there first. Resolves with the writes committed.
+   */
+  applyLifecycle(plan: (record: (id: string) => ExpertRecord | undefined) => LifecycleWrite[], by: string): Promise<readonly LifecycleWrite[]> {
+    return this.change(async () => {
+      const items = plan((id) => this.experts.get(id));
+      if (items.length === 0) return items;
+      const at = new Date(this.now()).toISOString();
+      let version = this.version;
+      const entries: Entry[] = [];
+      const writes: RecordWrite[] = [];
+      const expects: RecordExpectation[] = [];
+      const stored: ExpertRecord[] = [];
+      for (const item of items) {
+        const current = this.record(item.id);
+        let expert = current.expert;
+        if (item.status) {
+          expert = Expert.parse({ ...expert, status: item.status.to, suspendedUntil: item.status.to === 'suspended' ? item.status.until : null });
+          version++;
+          entries.push({ type: 'expert.status', payload: { id: item.id, from: current.expert.status, to: item.status.to, until: expert.suspendedUntil, reason: item.status.reason, by, poolVersion: version } });
+        }
+        entries.push(...item.entries);
+        const r: ExpertRecord = { ...current, expert, lifecycle: item.lifecycle, revision: current.revision + 1, updatedAt: at };
+        writes.push(experts.write(r));
+        expects.push(experts.expect(item.id, experts.encode(current)));
+        stored.push(r);
+      }
+      const moved = version !== this.version;
+      try {
+        await this.log.appendAll(entries, { writes: [...writes, ...(moved ? [poolVersionWrite(version)] : [])], expects: [...expects, ...(moved ? [poolVersionExpected(this.version)] : [])] });
+      } catch (err) {
+        if (err instanceof RecordConflictError) {
+          await this.reload();
+          if (isPoolVersion(err)) throw new VersionMoved();
+          throw new AppError('CONFLICT', msg('pool.changed'));
+        }
+        throw err;
+      }
+      for (const r of stored) this.experts.set(r.expert.id, r);
+      if (moved) {
+        this.version = version;
+        this.index = null;
+      }
+      return items;
+    });
+  }
+
+  /**
+   * Admits an application: the expert joins the pool (`expert.created`, a pool version) and the application is marked
+   * admitted (`expert.admitted`: who and when), in one commit. The ID number must still be free.
+   */
+  admit(application: { record: ApplicationRecord; raw: Buffer }, by: TokenClaims): Promise<ExpertView> {
+    return this.change(async () => {
+      const app = application.record;
+      const id = app.expert.id;
+      if (this.experts.has(id)) throw new AppError('CONFLICT', msg('pool.expertExists', { id }));
+      const at = new Date(this.now()).toISOString();
+      const personal = this.vault.open(id, app.sealed);
+      const record: ExpertRecord = { expert: app.expert, sealed: app.sealed, idHash: app.idHash, revision: 1, updatedAt: at, lifecycle: this.started(personal.idNumber, by.sub, app.certificateExpires) };
+      const decided: ApplicationRecord = { ...app, state: 'admitted', decidedAt: at, decidedBy: by.sub };
+      const next = this.version + 1;
+      try {
+        await this.log.appendAll(
+          [
+            { type: 'expert.created', payload: { expert: app.expert, by: by.sub, poolVersion: next } },
+            { type: 'expert.admitted', payload: { id, appliedAt: app.appliedAt, appliedBy: app.appliedBy, confirmationDue: record.lifecycle!.confirmationDue, by: by.sub } },
+          ],
+          {
+            writes: [experts.write(record), idHashes.writeAt(app.idHash, id), applications.write(decided), poolVersionWrite(next)],
+            expects: [experts.expect(id, null), idHashes.expect(app.idHash, null), applications.expect(id, application.raw), poolVersionExpected(this.version)],
+          },
+        );
+      } catch (err) {
+        if (err instanceof RecordConflictError) {
+          await this.reload();
+          if (isPoolVersion(err)) throw new VersionMoved();
+          throw new AppError('CONFLICT', msg('lifecycle.applicationChanged', { id }));
+        }
+        throw err;
+      }
+      this.experts.set(id, record);
+      this.version = next;
+      this.index = null;
+      return view(record);
+    });
+  }
+
+  /** Whether an ID number (its keyed hash) belongs to an expert of the pool, exited ones included. */
+  holdsIdHash(idHash: string): boolean {
+    for (const r of this.experts.values()) if (r.idHash === idHash) return true;
+    return false;
   }
 
   /**
@@ -297,7 +453,7 @@ export class PoolService {
       if (accepted.length === 0) return { imported: 0, errors, poolVersion: this.version };
       const next = this.version + 1;
       const at = new Date(this.now()).toISOString();
-      const records = accepted.map(({ row, idHash }): ExpertRecord => ({ expert: row.expert, sealed: this.vault.seal(row.expert.id, row.personal), idHash, revision: 1, updatedAt: at }));
+      const records = accepted.map(({ row, idHash }): ExpertRecord => ({ expert: row.expert, sealed: this.vault.seal(row.expert.id, row.personal), idHash, revision: 1, updatedAt: at, lifecycle: this.started(row.personal.idNumber, by.sub) }));
       try {
         await this.log.appendAll(
           records.map((r) => ({ type: 'expert.created', payload: { expert: r.expert, by: by.sub, import: true, poolVersion: next } })),
@@ -331,8 +487,21 @@ export class PoolService {
   upsert(rows: readonly ImportRow[], parseErrors: readonly ImportError[], options: UpsertOptions, by: TokenClaims): Promise<UpsertReport> {
     return this.change(async () => {
       if (rows.length === 0 && parseErrors.length === 0) throw new AppError('IMPORT_REJECTED', msg('pool.importEmpty'), { errors: [], rows: 0 });
-      const held = new Map([...this.experts].map(([id, r]) => [id, { expert: r.expert, idHash: r.idHash, personal: () => this.vault.open(id, r.sealed) }]));
-      const plan = planUpsert(held, rows, parseErrors, (n) => this.vault.idHash(n));
+      const pool = new Map([...this.experts].map(([id, r]) => [id, { expert: r.expert, idHash: r.idHash, personal: () => this.vault.open(id, r.sealed) }]));
+      const plan = planUpsert(pool, rows, parseErrors, (n) => this.vault.idHash(n));
+      // An expert who has left the pool stays out: a file cannot change their status back.
+      // An expert whose confirmation lapsed is not reinstated by a file either (re-confirm them).
+      const held = plan.change.flatMap((c): ImportError[] => {
+        const life = c.changes.includes('status') ? this.record(c.row.expert.id).lifecycle : undefined;
+        const id = c.row.expert.id;
+        if (life?.exit) return [{ line: c.row.line, field: 'status', code: 'EXITED_EXPERT', message: msg('importRow.exited', { id }) }];
+        if (life?.lapsed && (c.row.expert.status === 'active' || c.row.expert.status === 'suspended')) return [{ line: c.row.line, field: 'status', code: 'CONFIRMATION_LAPSED', message: msg('importRow.lapsed', { id }) }];
+        return [];
+      });
+      if (held.length > 0) {
+        const errors = [...plan.errors, ...held].sort((a, b) => a.line - b.line);
+        throw new AppError('IMPORT_REJECTED', msg('pool.importRejected', { count: errors.length }), { errors, rows: rows.length });
+      }
       if (plan.errors.length > 0) throw new AppError('IMPORT_REJECTED', msg('pool.importRejected', { count: plan.errors.length }), { errors: plan.errors, rows: rows.length });
       const retiring = options.retireMissing ? plan.missing : [];
       const report = (poolVersion: number, dryRun: boolean): UpsertReport => ({
@@ -353,7 +522,7 @@ export class PoolService {
       const writes: RecordWrite[] = [];
       const stored: ExpertRecord[] = [];
       for (const { row, idHash } of plan.add) {
-        const r: ExpertRecord = { expert: row.expert, sealed: this.vault.seal(row.expert.id, row.personal), idHash, revision: 1, updatedAt: at };
+        const r: ExpertRecord = { expert: row.expert, sealed: this.vault.seal(row.expert.id, row.personal), idHash, revision: 1, updatedAt: at, lifecycle: this.started(row.personal.idNumber, by.sub) };
         entries.push({ type: 'expert.created', payload: { expert: r.expert, by: by.sub, import: true, poolVersion: next } });
         writes.push(experts.write(r), idHashes.writeAt(idHash, r.expert.id));
         stored.push(r);
@@ -361,7 +530,7 @@ export class PoolService {
       for (const { row, idHash, changes, personalChanged } of plan.change) {
         const current = this.record(row.expert.id);
         const r: ExpertRecord = { ...current, expert: row.expert, ...(personalChanged ? { sealed: this.vault.seal(row.expert.id, row.personal), idHash } : {}), revision: current.revision + 1, updatedAt: at };
-        entries.push({ type: 'expert.updated', payload: { id: r.expert.id, changes: [...changes], expert: r.expert, by: by.sub, poolVersion: next } });
+        entries.push({ type: 'expert.updated', payload: { id: r.expert.id, changes: [...changes], expert: r.expert, by: by.sub, import: true, poolVersion: next } });
         writes.push(experts.write(r));
         // An ID number that moved: the old one no longer finds the expert at check-in.
         if (idHash !== current.idHash) writes.push(idHashes.remove(current.idHash), idHashes.writeAt(idHash, r.expert.id));
@@ -369,8 +538,9 @@ export class PoolService {
       }
       for (const id of retiring) {
         const current = this.record(id);
-        const r: ExpertRecord = { ...current, expert: { ...current.expert, status: 'retired', suspendedUntil: null }, revision: current.revision + 1, updatedAt: at };
-        entries.push({ type: 'expert.status', payload: { id, from: current.expert.status, to: 'retired', until: null, reason: 'not in the revised pool file', by: by.sub, poolVersion: next } });
+        const exit: Lifecycle['exit'] = { reason: 'not-in-register', on: this.today(), by: by.sub };
+        const r: ExpertRecord = { ...current, expert: { ...current.expert, status: 'retired', suspendedUntil: null }, revision: current.revision + 1, updatedAt: at, ...(current.lifecycle ? { lifecycle: { ...current.lifecycle, exit } } : {}) };
+        entries.push({ type: 'expert.status', payload: { id, from: current.expert.status, to: 'retired', until: null, reason: 'not in the revised pool file', by: by.sub, import: true, poolVersion: next } });
         writes.push(experts.write(r));
         stored.push(r);
       }
@@ -409,8 +579,8 @@ export class PoolService {
     return r;
   }
 
-  private async replace<T extends PoolEntry>(current: ExpertRecord, expert: Expert, type: T, payload: WithoutVersion<T>): Promise<ExpertView> {
-    const record: ExpertRecord = { ...current, expert, revision: current.revision + 1, updatedAt: new Date(this.now()).toISOString() };
+  private async replace<T extends PoolEntry>(current: ExpertRecord, expert: Expert, type: T, payload: WithoutVersion<T>, lifecycle = current.lifecycle): Promise<ExpertView> {
+    const record: ExpertRecord = { ...current, expert, revision: current.revision + 1, updatedAt: new Date(this.now()).toISOString(), ...(lifecycle ? { lifecycle } : {}) };
     await this.commit(type, payload, [experts.write(record)], [experts.expect(expert.id, experts.encode(current))]);
     this.experts.set(expert.id, record);
     return view(record);

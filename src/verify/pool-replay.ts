@@ -75,7 +75,8 @@ export async function replayPool(log: EntrySource, untilIndex: number, poolVersi
       const sameImport = importing && v === version && change.import === true;
       if (v !== version + 1 && !sameImport) throw new ReplayError(`entry ${at} (${type}) has pool version ${v} after ${version}: the log misses a pool change`);
       version = v;
-      importing = type === 'expert.created' && change.import === true;
+      // Every entry of one import file shares its version: new experts, and a revised file's changes and retirements.
+      importing = change.import === true;
       apply(experts, type, change, at);
     }
   }

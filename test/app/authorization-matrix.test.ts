@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/auth/roles.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
+import { generateNoteKeys } from '../../src/log/note.js';
 import { installCa, testCa } from '../helpers/sites.js';
 import { forgedTokens, signRaw } from '../helpers/tokens.js';
 import { FIRST_PASSWORD, person } from '../helpers/people.js';
@@ -59,6 +60,19 @@ const TABLE: Record<string, Row> = {
   'PUT /v1/experts/{id}/availability': { any: POOL },
   'PUT /v1/experts/{id}/relations': { any: POOL },
   'POST /v1/experts/import': { any: POOL },
+  // Admission and exit (docs/admission.md): filing and reading by pool staff; decisions by a pool manager in person.
+  'POST /v1/applications': { any: POOL },
+  'GET /v1/applications': { any: POOL },
+  'GET /v1/applications/{id}': { any: POOL },
+  'POST /v1/applications/{id}/admit': { any: ['pool-manager'], people: true },
+  'POST /v1/applications/{id}/reject': { any: ['pool-manager'], people: true },
+  'GET /v1/experts/{id}/lifecycle': { any: POOL },
+  'POST /v1/experts/{id}/confirm': { any: ['pool-manager'], people: true },
+  'POST /v1/experts/{id}/exit': { any: ['pool-manager'], people: true },
+  'PUT /v1/experts/{id}/certificate': { any: POOL },
+  'GET /v1/confirmations/due': { any: POOL },
+  'POST /v1/exchange/export': { any: POOL },
+  'POST /v1/exchange/import': { any: POOL },
   'PUT /v1/organisations/{code}': { any: POOL },
   'GET /v1/organisations/{code}': { any: POOL },
   'POST /v1/projects': { any: ['operator', 'admin', 'site@own'] },
@@ -210,6 +224,30 @@ function requestFor(route: string, owner: Owner | null): { url: string; payload?
       return { url: `/v1/experts/${E}/relations`, payload: { relations: [] } };
     case 'POST /v1/experts/import':
       return { url: '/v1/experts/import', headers: { 'content-type': 'application/x-ndjson' }, payload: `${JSON.stringify({ ...pool.experts[40 + (n % 30)]!, personal: syntheticPersonal(40 + (n % 30)) })}\n` };
+    case 'POST /v1/applications':
+      return { url: '/v1/applications', payload: { ...pool.experts[40 + (n % 30)]!, id: `A-AM-${n}`, personal: syntheticPersonal(40 + (n % 30)) } };
+    case 'GET /v1/applications':
+      return { url: '/v1/applications' };
+    case 'GET /v1/applications/{id}':
+      return { url: '/v1/applications/A-AM-NONE' };
+    case 'POST /v1/applications/{id}/admit':
+      return { url: '/v1/applications/A-AM-NONE/admit' };
+    case 'POST /v1/applications/{id}/reject':
+      return { url: '/v1/applications/A-AM-NONE/reject', payload: { reason: '矩阵测试' } };
+    case 'GET /v1/experts/{id}/lifecycle':
+      return { url: `/v1/experts/${E}/lifecycle` };
+    case 'POST /v1/experts/{id}/confirm':
+      return { url: `/v1/experts/${E}/confirm` };
+    case 'POST /v1/experts/{id}/exit':
+      return { url: `/v1/experts/${pool.experts[38]!.id}/exit`, payload: { reason: 'resigned' } };
+    case 'PUT /v1/experts/{id}/certificate':
+      return { url: `/v1/experts/${E}/certificate`, payload: { certificateExpires: '2030-01-01' } };
+    case 'GET /v1/confirmations/due':
+      return { url: '/v1/confirmations/due' };
+    case 'POST /v1/exchange/export':
+      return { url: '/v1/exchange/export' };
+    case 'POST /v1/exchange/import':
+      return { url: '/v1/exchange/import', payload: { document: {}, signature: { key: 'matrix', keyId: '00000000', value: `${'A'.repeat(86)}==` } } };
     case 'PUT /v1/organisations/{code}':
       return { url: `/v1/organisations/${ORG}`, payload: { name: `某某集团 ${n}` } };
     case 'GET /v1/organisations/{code}':
@@ -322,7 +360,12 @@ function expected(row: Row, who: Identity, owner: Owner | null): 'allow' | 401 |
 }
 
 beforeAll(async () => {
-  t = await build({ EXPERT_DRAW_RATE_LIMIT: '1000000', EXPERT_DRAW_LOGIN_RATE_LIMIT: '1000000' }, { now: () => clock });
+  // Exchange keys configured, as SITE CA is installed below: an allowed call gets past them.
+  const exchange = generateNoteKeys('matrix.example/exchange');
+  t = await build(
+    { EXPERT_DRAW_RATE_LIMIT: '1000000', EXPERT_DRAW_LOGIN_RATE_LIMIT: '1000000', EXPERT_DRAW_EXCHANGE_SIGNER_KEY: exchange.signerKey, EXPERT_DRAW_EXCHANGE_PERSON_KEY: 'ee'.repeat(32), EXPERT_DRAW_EXCHANGE_TRUSTED: exchange.verifierKey },
+    { now: () => clock },
+  );
   installCa(t, ca.ca);
   const seed = { sub: 'seed', role: 'admin' as const, iat: 0, exp: 0 };
   await t.ctx.pool.import(pool.experts.slice(0, 40).map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', seed);

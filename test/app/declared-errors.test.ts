@@ -11,6 +11,9 @@ import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/g
 import { batchOfToken, callBatches } from '../../src/records/outbox.js';
 import { consequences, type ConsequenceRecord } from '../../src/records/sanctions.js';
 import { build, type Built } from '../helper.js';
+import { generateNoteKeys } from '../../src/log/note.js';
+import type { ExchangeFile } from '../../src/exchange/format.js';
+import { EXCHANGE_BODY_FACTOR } from '../../src/routes/v1/exchange.js';
 import { FAULT_MARKER, faultyStore, type Fault } from '../helpers/faulty-store.js';
 import { installCa, testCa, type TestSite } from '../helpers/sites.js';
 import { FIRST_PASSWORD, person, type Person } from '../helpers/people.js';
@@ -58,13 +61,12 @@ const form = (payload: string) => ({ payload, headers: { 'content-type': 'applic
 let t: Built;
 let faults: ReturnType<typeof faultyStore>;
 /** People: an operator (the unseal), one who changes passwords, one who logs out, an administrator. */
-let people: Record<'operator' | 'changer' | 'leaver' | 'admin' | 'supervisor', Person>;
+let people: Record<'operator' | 'changer' | 'leaver' | 'admin' | 'supervisor' | 'poolManager', Person>;
 /** A refresh token of a session, and the user that logs in with FIRST_PASSWORD. */
 let refreshToken = '';
 let userId = '';
 const asOperator = () => people.operator.auth;
-let poolManager: Person;
-const asPoolManager = () => poolManager.auth;
+const asPoolManager = () => people.poolManager.auth;
 const C_OPEN = `C-${'a'.repeat(32)}`;
 const C_OTHER = `C-${'b'.repeat(32)}`;
 let objectionId = '';
@@ -73,6 +75,11 @@ const SECRET = 'a5'.repeat(32);
 const clock = Date.parse('2026-12-01T06:00:00+08:00');
 const pool = generatePool({ size: 80, seed: 'declared-errors', fixed: [{ code: 'C990101', members: 30 }, { code: 'C990102', members: 6 }] });
 const E = pool.experts[0]!.id;
+/** Admission (docs/admission.md): A-DE-DONE admitted in the set-up, A-DE-WAIT waiting; expert 59 has left the pool. */
+const EXITED = pool.experts[59]!.id;
+const exchangeKeys = generateNoteKeys('declared-errors.example/exchange');
+/** Exchange files of this centre: one imported in the set-up, one exported later and not imported. */
+const exchangeFiles = {} as { imported: ExchangeFile; fresh: ExchangeFile };
 const ORG = syntheticUscc(8101);
 
 const project = (id: string, over: Record<string, unknown> = {}) => ({
@@ -434,6 +441,100 @@ const CASES: Record<string, RouteCase> = {
       409: lostRace(() => ({ url: `/v1/objections/${objectionId}/decision`, as: asPoolManager, payload: { upheld: false, reason: '证据不足' } })),
     },
   },
+  'POST /v1/applications': {
+    roles: POOL_ROLES,
+    ok: () => ({ url: '/v1/applications', payload: { ...expertBody(73), id: 'A-DE-NEW' } }),
+    errors: {
+      400: { req: () => ({ url: '/v1/applications', payload: { ...expertBody(73), id: 'A-DE-NEW', region: '33' } }), code: 'INVALID_INPUT' },
+      409: { req: () => ({ url: '/v1/applications', payload: expertBody(0) }), code: 'CONFLICT' },
+    },
+  },
+  'GET /v1/applications': { roles: POOL_ROLES, ok: () => ({ url: '/v1/applications?state=applied' }), errors: { 400: { req: () => ({ url: '/v1/applications?state=gone' }), code: 'INVALID_INPUT' } } },
+  'GET /v1/applications/{id}': {
+    roles: POOL_ROLES,
+    ok: () => ({ url: '/v1/applications/A-DE-WAIT' }),
+    errors: { 400: { req: () => ({ url: '/v1/applications/E%20X' }), code: 'INVALID_INPUT' }, 404: { req: () => ({ url: '/v1/applications/A-DE-NONE' }), code: 'NOT_FOUND' } },
+  },
+  'POST /v1/applications/{id}/admit': {
+    roles: ['pool-manager'],
+    ok: () => ({ url: '/v1/applications/A-DE-WAIT/admit', as: asPoolManager }),
+    errors: {
+      400: { req: () => ({ url: '/v1/applications/E%20X/admit', as: asPoolManager }), code: 'INVALID_INPUT' },
+      // A machine token, not a person: admission is a pool manager's own decision.
+      403: { req: () => ({ url: '/v1/applications/A-DE-WAIT/admit' }), code: 'FORBIDDEN' },
+      404: { req: () => ({ url: '/v1/applications/A-DE-NONE/admit', as: asPoolManager }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: '/v1/applications/A-DE-DONE/admit', as: asPoolManager }), code: 'APPLICATION_DECIDED' },
+    },
+  },
+  'POST /v1/applications/{id}/reject': {
+    roles: ['pool-manager'],
+    ok: () => ({ url: '/v1/applications/A-DE-WAIT/reject', as: asPoolManager, payload: { reason: '从业年限不足' } }),
+    errors: {
+      400: { req: () => ({ url: '/v1/applications/A-DE-WAIT/reject', as: asPoolManager, payload: {} }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: '/v1/applications/A-DE-NONE/reject', as: asPoolManager, payload: { reason: '从业年限不足' } }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: '/v1/applications/A-DE-DONE/reject', as: asPoolManager, payload: { reason: '从业年限不足' } }), code: 'APPLICATION_DECIDED' },
+    },
+  },
+  'GET /v1/experts/{id}/lifecycle': {
+    roles: POOL_ROLES,
+    fromMemory: true,
+    ok: () => ({ url: `/v1/experts/${E}/lifecycle` }),
+    errors: { 400: { req: () => ({ url: '/v1/experts/E%20X/lifecycle' }), code: 'INVALID_INPUT' }, 404: { req: () => ({ url: '/v1/experts/E9999999/lifecycle' }), code: 'NOT_FOUND' } },
+  },
+  'POST /v1/experts/{id}/confirm': {
+    roles: ['pool-manager'],
+    ok: () => ({ url: `/v1/experts/${E}/confirm`, as: asPoolManager }),
+    errors: {
+      400: { req: () => ({ url: '/v1/experts/E%20X/confirm', as: asPoolManager }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: '/v1/experts/E9999999/confirm', as: asPoolManager }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: `/v1/experts/${EXITED}/confirm`, as: asPoolManager }), code: 'EXPERT_EXITED' },
+    },
+  },
+  'POST /v1/experts/{id}/exit': {
+    roles: ['pool-manager'],
+    ok: () => ({ url: `/v1/experts/${pool.experts[58]!.id}/exit`, as: asPoolManager, payload: { reason: 'resigned' } }),
+    errors: {
+      400: { req: () => ({ url: `/v1/experts/${pool.experts[58]!.id}/exit`, as: asPoolManager, payload: { reason: 'bored' } }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: '/v1/experts/E9999999/exit', as: asPoolManager, payload: { reason: 'resigned' } }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: `/v1/experts/${EXITED}/exit`, as: asPoolManager, payload: { reason: 'deceased' } }), code: 'EXPERT_EXITED' },
+    },
+  },
+  'PUT /v1/experts/{id}/certificate': {
+    roles: POOL_ROLES,
+    ok: () => ({ url: `/v1/experts/${E}/certificate`, payload: { certificateExpires: '2029-06-30' } }),
+    errors: {
+      400: { req: () => ({ url: `/v1/experts/${E}/certificate`, payload: { certificateExpires: '2029-13-01' } }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: '/v1/experts/E9999999/certificate', payload: { certificateExpires: null } }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: `/v1/experts/${EXITED}/certificate`, payload: { certificateExpires: null } }), code: 'EXPERT_EXITED' },
+    },
+  },
+  'GET /v1/confirmations/due': {
+    roles: POOL_ROLES,
+    fromMemory: true,
+    ok: () => ({ url: '/v1/confirmations/due?withinDays=30' }),
+    errors: { 400: { req: () => ({ url: '/v1/confirmations/due?withinDays=-1' }), code: 'INVALID_INPUT' } },
+  },
+  // Exchange (docs/exchange.md): this centre trusts its own key here, so that its own documents import.
+  'POST /v1/exchange/export': {
+    roles: POOL_ROLES,
+    ok: () => ({ url: '/v1/exchange/export' }),
+    errors: {
+      400: { req: () => ({ url: '/v1/exchange/export', payload: { people: 'all' } }), code: 'INVALID_INPUT' },
+      // The set-up exported once with this key: the key on another request is refused.
+      409: { req: () => ({ url: '/v1/exchange/export?again=1', headers: { 'idempotency-key': 'de-export-0001' } }), code: 'IDEMPOTENCY_CONFLICT' },
+    },
+  },
+  'POST /v1/exchange/import': {
+    roles: POOL_ROLES,
+    ok: () => ({ url: '/v1/exchange/import', payload: exchangeFiles.fresh }),
+    errors: {
+      400: { req: () => ({ url: '/v1/exchange/import', payload: { document: {} } }), code: 'INVALID_INPUT' },
+      409: { req: () => ({ url: '/v1/exchange/import', payload: exchangeFiles.imported }), code: 'CONFLICT' },
+      // The route takes EXCHANGE_BODY_FACTOR times the ordinary limit (a province's document): just over that.
+      413: { req: () => ({ url: '/v1/exchange/import', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ pad: 'x'.repeat(t.config.EXPERT_DRAW_BODY_LIMIT * EXCHANGE_BODY_FACTOR) }) }), code: 'PAYLOAD_TOO_LARGE' },
+      422: { req: () => ({ url: '/v1/exchange/import', payload: { ...exchangeFiles.fresh, document: { ...exchangeFiles.fresh.document, issuedAt: '2026-12-01T00:00:00.000Z' } } }), code: 'EXCHANGE_BAD_SIGNATURE' },
+    },
+  },
   'GET /v1/log/checkpoint': { roles: LOG_READ, ok: () => ({ url: '/v1/log/checkpoint' }), errors: {} },
   'GET /v1/fairness': { roles: LOG_READ, ok: () => ({ url: '/v1/fairness' }), errors: { 400: { req: () => ({ url: '/v1/fairness?alpha=2' }), code: 'INVALID_INPUT' } } },
   'GET /v1/alerts': { roles: LOG_READ, ok: () => ({ url: '/v1/alerts' }), errors: { 400: { req: () => ({ url: '/v1/alerts?at=yesterday' }), code: 'INVALID_INPUT' } } },
@@ -544,6 +645,8 @@ const JSON_BODY_ROUTES = [
   'POST /v1/responses/{token}', 'POST /v1/session', 'POST /v1/session/password', 'POST /v1/session/refresh', 'POST /v1/sites',
   'POST /v1/sites/{id}/revoke', 'POST /v1/users', 'PUT /v1/experts/{id}/availability', 'PUT /v1/experts/{id}/relations',
   'PUT /v1/organisations/{code}', 'PUT /v1/sites/{id}/certificate', 'POST /v1/experts/{id}/objections', 'POST /v1/objections/{id}/decision',
+  'POST /v1/applications', 'POST /v1/applications/{id}/reject',
+  'POST /v1/experts/{id}/exit', 'PUT /v1/experts/{id}/certificate', 'POST /v1/exchange/import',
 ];
 for (const route of JSON_BODY_ROUTES) {
   const c = CASES[route]!;
@@ -587,7 +690,10 @@ function declared(doc: { paths: Record<string, Record<string, { responses: Recor
 }
 
 beforeAll(async () => {
-  t = await build({}, { now: () => clock, wrapStore: (s) => (faults = faultyStore(s)).store });
+  t = await build(
+    { EXPERT_DRAW_EXCHANGE_SIGNER_KEY: exchangeKeys.signerKey, EXPERT_DRAW_EXCHANGE_PERSON_KEY: 'de'.repeat(32), EXPERT_DRAW_EXCHANGE_TRUSTED: exchangeKeys.verifierKey },
+    { now: () => clock, wrapStore: (s) => (faults = faultyStore(s)).store },
+  );
   const seed = { sub: 'seed', role: 'admin' as const, iat: 0, exp: 0 };
   await t.ctx.pool.import(pool.experts.slice(0, 60).map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', seed);
   const op = { sub: 'op', role: 'operator' as const, iat: 0, exp: 0 };
@@ -651,15 +757,24 @@ beforeAll(async () => {
   await t.ctx.users.update((await account('de-disabled')).id, { state: 'disabled' }, admin);
   await account('de-locked');
   for (let i = 0; i < 5; i++) await t.ctx.sessions.login('de-locked', 'wrong-password-1').catch(() => undefined);
-    const [operator, changer, leaver, administrator, supervisor] = await Promise.all([person(t, 'operator'), person(t, 'inspector'), person(t, 'inspector'), person(t, 'admin'), person(t, 'supervisor')]);
-  people = { operator, changer, leaver, admin: administrator, supervisor };
-  poolManager = await person(t, 'pool-manager');
+    const [operator, changer, leaver, administrator, supervisor, poolManager] = await Promise.all([person(t, 'operator'), person(t, 'inspector'), person(t, 'inspector'), person(t, 'admin'), person(t, 'supervisor'), person(t, 'pool-manager')]);
+  people = { operator, changer, leaver, admin: administrator, supervisor, poolManager };
   // Two consequences of expert E as the rules would log them, and an objection against the second.
   for (const id of [C_OPEN, C_OTHER]) {
     const c: ConsequenceRecord = { id, expertId: E, ruleId: 'LOW_ANNUAL_SCORE', kind: 'review', records: [{ index: 0, drawId: drawnId }], appliedAt: new Date(clock).toISOString(), appliedIndex: 0, from: '2026-12-01', until: null, imposes: null, set: null, state: 'in-force', endedAt: null, endedWhy: null };
     await t.ctx.auditLog.append('rule.applied', { consequenceId: id, expertId: E, ruleId: c.ruleId, kind: 'review', records: [...c.records], from: c.from, until: null, changed: false, by: 'test-setup' }, { writes: (i) => [consequences.write({ ...c, appliedIndex: i })] });
   }
-  objectionId = (await t.ctx.rules.lodge(E, { consequence: C_OTHER }, '本人当日因病无法到场', { sub: poolManager.userId, role: 'pool-manager', iat: 0, exp: 0 })).id;
+  objectionId = (await t.ctx.rules.lodge(E, { consequence: C_OTHER }, '本人当日因病无法到场', { sub: people.poolManager.userId, role: 'pool-manager', iat: 0, exp: 0 })).id;
+  const pm = { sub: 'pm', role: 'pool-manager' as const, iat: 0, exp: 0 };
+  for (const [id, n] of [['A-DE-DONE', 74], ['A-DE-WAIT', 75]] as const) await t.ctx.lifecycle.apply({ ...pool.experts[n]!, id }, syntheticPersonal(n), null, pm);
+  await t.ctx.lifecycle.admit('A-DE-DONE', pm);
+  await t.ctx.lifecycle.exit(EXITED, 'deceased', undefined, pm);
+  exchangeFiles.imported = await t.ctx.exchange.export(pm);
+  await t.ctx.exchange.import(JSON.parse(JSON.stringify(exchangeFiles.imported)), pm);
+  await t.ctx.pool.setStatus(pool.experts[57]!.id, { status: 'blacklisted', reason: '串通投标', until: null }, pm);
+  exchangeFiles.fresh = JSON.parse(JSON.stringify(await t.ctx.exchange.export(pm)));
+  const exported = await t.app.inject({ method: 'POST', url: '/v1/exchange/export', headers: { ...t.auth('pool-manager'), 'idempotency-key': 'de-export-0001' } });
+  expect(exported.statusCode, exported.body).toBe(200);
   checkpointSize = (await t.ctx.auditLog.checkpoint()).size;
 }, 60_000);
 afterAll(async () => {

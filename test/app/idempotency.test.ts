@@ -8,6 +8,7 @@ import { consequences, type ConsequenceRecord } from '../../src/records/sanction
 import { build, type Built } from '../helper.js';
 import { installCa, testCa } from '../helpers/sites.js';
 import { FIRST_PASSWORD, person } from '../helpers/people.js';
+import { generateNoteKeys } from '../../src/log/note.js';
 
 let t: Built;
 let clock = Date.parse('2026-12-01T06:00:00+08:00');
@@ -19,9 +20,12 @@ const phoneOwner = new Map(Array.from({ length: 80 }, (_, i) => [syntheticPerson
 const ca = testCa();
 const sites = { one: ca.issue('site-idem-1'), two: ca.issue('site-idem-2'), gone: ca.issue('site-idem-3') };
 const pool = generatePool({ size: 80, seed: 'idempotency', fixed: [{ code: 'C990101', members: 30 }] });
+// Exchange (docs/exchange.md): this centre trusts its own key here, so that its own documents import.
+const exchangeKeys = generateNoteKeys('idempotency.example/exchange');
+const exchangeFiles: unknown[] = [];
 
 beforeAll(async () => {
-  t = await build({}, { now: () => clock });
+  t = await build({ EXPERT_DRAW_EXCHANGE_SIGNER_KEY: exchangeKeys.signerKey, EXPERT_DRAW_EXCHANGE_PERSON_KEY: 'ab'.repeat(32), EXPERT_DRAW_EXCHANGE_TRUSTED: exchangeKeys.verifierKey }, { now: () => clock });
   installCa(t, ca.ca);
   const seeded = await t.ctx.pool.import(
     pool.experts.slice(0, 60).map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })),
@@ -191,6 +195,62 @@ const CASES: Record<string, Case> = {
     },
     payload: () => ({ upheld: false, reason: '证据不足' }),
     other: () => ({ upheld: true, reason: '理由成立' }),
+  },
+  // Admission and exit (docs/admission.md): decisions by a pool manager in person (made in the admit case's `before`).
+  '/v1/applications': {
+    url: '/v1/applications',
+    role: 'pool-manager',
+    payload: () => ({ ...pool.experts[64]!, id: 'A-IDEM-1', personal: syntheticPersonal(64) }),
+    other: () => ({ ...pool.experts[65]!, id: 'A-IDEM-2', personal: syntheticPersonal(65) }),
+  },
+  '/v1/applications/{id}/admit': {
+    url: '/v1/applications/A-IDEM-3/admit',
+    role: 'pool-manager',
+    headers: () => poolManager!.auth,
+    before: async () => {
+      poolManager ??= await person(t, 'pool-manager');
+      await t.ctx.lifecycle.apply({ ...pool.experts[66]!, id: 'A-IDEM-3' }, syntheticPersonal(66), null, { sub: 'pm', role: 'pool-manager', iat: 0, exp: 0 });
+    },
+    payload: () => undefined,
+    other: () => undefined,
+    otherUrl: () => '/v1/applications/A-IDEM-3/admit?note=x',
+  },
+  '/v1/applications/{id}/reject': {
+    url: '/v1/applications/A-IDEM-4/reject',
+    role: 'pool-manager',
+    headers: () => poolManager!.auth,
+    before: () => t.ctx.lifecycle.apply({ ...pool.experts[67]!, id: 'A-IDEM-4' }, syntheticPersonal(67), null, { sub: 'pm', role: 'pool-manager', iat: 0, exp: 0 }),
+    payload: () => ({ reason: '材料不全' }),
+    other: () => ({ reason: '另一个理由' }),
+  },
+  '/v1/experts/{id}/confirm': {
+    url: `/v1/experts/${pool.experts[1]!.id}/confirm`,
+    role: 'pool-manager',
+    headers: () => poolManager!.auth,
+    payload: () => undefined,
+    other: () => undefined,
+    otherUrl: () => `/v1/experts/${pool.experts[1]!.id}/confirm?note=x`,
+  },
+  '/v1/experts/{id}/exit': {
+    url: `/v1/experts/${pool.experts[2]!.id}/exit`,
+    role: 'pool-manager',
+    headers: () => poolManager!.auth,
+    payload: () => ({ reason: 'resigned' }),
+    other: () => ({ reason: 'deceased' }),
+  },
+  '/v1/exchange/export': { url: '/v1/exchange/export', role: 'pool-manager', payload: () => undefined, other: () => undefined, otherUrl: () => '/v1/exchange/export?note=x' },
+  // Two documents of this centre, different because a blacklisting came between them.
+  '/v1/exchange/import': {
+    url: '/v1/exchange/import',
+    role: 'pool-manager',
+    before: async () => {
+      const pm = { sub: 'pm', role: 'pool-manager' as const, iat: 0, exp: 0 };
+      exchangeFiles.push(JSON.parse(JSON.stringify(await t.ctx.exchange.export(pm))));
+      await t.ctx.pool.setStatus(pool.experts[3]!.id, { status: 'blacklisted', reason: '串通投标', until: null }, pm);
+      exchangeFiles.push(JSON.parse(JSON.stringify(await t.ctx.exchange.export(pm))));
+    },
+    payload: () => exchangeFiles[0] as object,
+    other: () => exchangeFiles[1] as object,
   },
   '/v1/projects/{id}/draw': {
     url: '/v1/projects/P-IDEM-D/draw',

@@ -879,6 +879,1745 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List applications
+         * @description Access: `pool.read` — roles pool-manager, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only applications in this state (applied: waiting for a decision) */
+                    state?: "applied" | "admitted" | "rejected";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Applications, by expert id */
+                            items: {
+                                /** @description When it was filed, ISO 8601 */
+                                appliedAt: string;
+                                /** @description Who filed it (token subject) */
+                                appliedBy: string;
+                                /**
+                                 * Format: date
+                                 * @description Last day of the qualification certificate; null: none recorded
+                                 */
+                                certificateExpires: string | null;
+                                /** @description When it was admitted or rejected */
+                                decidedAt: string | null;
+                                /** @description Who decided (token subject) */
+                                decidedBy: string | null;
+                                /** @description The pool attributes the expert will have once admitted */
+                                expert: {
+                                    /** @description Current employer, as a unified social credit code */
+                                    employer: string;
+                                    /** @description Pseudonymous expert id; never a name or an ID number */
+                                    id: string;
+                                    /** @description Administrative division code (行政区划代码), 6 digits */
+                                    region: string;
+                                    /**
+                                     * @description Declared relations (回避 declarations)
+                                     * @default []
+                                     */
+                                    relations: ({
+                                        /**
+                                         * @description Held by the expert, or by a close relative of the expert
+                                         * @enum {string}
+                                         */
+                                        holder: "self" | "relative";
+                                        /**
+                                         * @description A position held at an organisation
+                                         * @enum {string}
+                                         */
+                                        kind: "org";
+                                        /** @description Unified social credit code (统一社会信用代码), 18 characters, GB 32100-2015 */
+                                        org: string;
+                                        /**
+                                         * @description The position held
+                                         * @enum {string}
+                                         */
+                                        role: "employee" | "director" | "supervisor" | "controlling-shareholder" | "adviser";
+                                        /**
+                                         * Format: date
+                                         * @description Last day the position was held; null while it lasts
+                                         */
+                                        until: string | null;
+                                    } | {
+                                        /** @description Pseudonymous expert id; never a name or an ID number */
+                                        expertId: string;
+                                        /**
+                                         * @description A close relative who is also in the pool
+                                         * @enum {string}
+                                         */
+                                        kind: "relative";
+                                    })[];
+                                    /** @description Specialty codes the expert is registered for */
+                                    specialties: string[];
+                                    /**
+                                     * @description Pool status; only active experts (or suspensions that have ended) are drawn
+                                     * @enum {string}
+                                     */
+                                    status: "active" | "suspended" | "blacklisted" | "retired";
+                                    /**
+                                     * Format: date
+                                     * @description Last day of a suspension; null for an open-ended one
+                                     * @default null
+                                     */
+                                    suspendedUntil: string | null;
+                                    /**
+                                     * @description Dates the expert declared unavailable
+                                     * @default []
+                                     */
+                                    unavailable: string[];
+                                };
+                                /** @description Pseudonymous expert id; never a name or an ID number */
+                                id: string;
+                                /** @description Why it was rejected */
+                                reason: string | null;
+                                /**
+                                 * @description applied: waiting for a pool manager (never drawn); admitted: in the pool; rejected: kept with the reason
+                                 * @enum {string}
+                                 */
+                                state: "applied" | "admitted" | "rejected";
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * File an application to join the pool
+         * @description The applicant is not in the pool and is never drawn until a pool manager admits them (docs/admission.md).
+         *
+         *     Access: `pool.write` — roles pool-manager, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 8–128 visible ASCII characters. Repeat the request with the same key to get the same answer; the action happens once */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description A new applicant */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date
+                         * @description Last day of the qualification certificate; null: none
+                         * @default null
+                         */
+                        certificateExpires?: string | null;
+                        /** @description Current employer, as a unified social credit code */
+                        employer: string;
+                        /** @description Pseudonymous expert id; never a name or an ID number */
+                        id: string;
+                        /** @description Sealed at rest; never returned */
+                        personal: {
+                            /** @description Resident identity number (居民身份证号码), 18 characters, GB 11643-1999 */
+                            idNumber: string;
+                            /** @description Full name */
+                            name: string;
+                            /** @description Phone number for calls */
+                            phone: string;
+                        };
+                        /** @description Administrative division code (行政区划代码), 6 digits */
+                        region: string;
+                        /**
+                         * @description Declared relations (回避 declarations)
+                         * @default []
+                         */
+                        relations?: ({
+                            /**
+                             * @description Held by the expert, or by a close relative of the expert
+                             * @enum {string}
+                             */
+                            holder: "self" | "relative";
+                            /**
+                             * @description A position held at an organisation
+                             * @enum {string}
+                             */
+                            kind: "org";
+                            /** @description Unified social credit code (统一社会信用代码), 18 characters, GB 32100-2015 */
+                            org: string;
+                            /**
+                             * @description The position held
+                             * @enum {string}
+                             */
+                            role: "employee" | "director" | "supervisor" | "controlling-shareholder" | "adviser";
+                            /**
+                             * Format: date
+                             * @description Last day the position was held; null while it lasts
+                             */
+                            until: string | null;
+                        } | {
+                            /** @description Pseudonymous expert id; never a name or an ID number */
+                            expertId: string;
+                            /**
+                             * @description A close relative who is also in the pool
+                             * @enum {string}
+                             */
+                            kind: "relative";
+                        })[];
+                        /** @description Specialty codes the expert is registered for */
+                        specialties: string[];
+                        /**
+                         * @description Pool status; only active experts (or suspensions that have ended) are drawn
+                         * @enum {string}
+                         */
+                        status: "active" | "suspended" | "blacklisted" | "retired";
+                        /**
+                         * Format: date
+                         * @description Last day of a suspension; null for an open-ended one
+                         * @default null
+                         */
+                        suspendedUntil?: string | null;
+                        /**
+                         * @description Dates the expert declared unavailable
+                         * @default []
+                         */
+                        unavailable?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description An application to join the pool (准入申请): never personal data */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description When it was filed, ISO 8601 */
+                            appliedAt: string;
+                            /** @description Who filed it (token subject) */
+                            appliedBy: string;
+                            /**
+                             * Format: date
+                             * @description Last day of the qualification certificate; null: none recorded
+                             */
+                            certificateExpires: string | null;
+                            /** @description When it was admitted or rejected */
+                            decidedAt: string | null;
+                            /** @description Who decided (token subject) */
+                            decidedBy: string | null;
+                            /** @description The pool attributes the expert will have once admitted */
+                            expert: {
+                                /** @description Current employer, as a unified social credit code */
+                                employer: string;
+                                /** @description Pseudonymous expert id; never a name or an ID number */
+                                id: string;
+                                /** @description Administrative division code (行政区划代码), 6 digits */
+                                region: string;
+                                /**
+                                 * @description Declared relations (回避 declarations)
+                                 * @default []
+                                 */
+                                relations: ({
+                                    /**
+                                     * @description Held by the expert, or by a close relative of the expert
+                                     * @enum {string}
+                                     */
+                                    holder: "self" | "relative";
+                                    /**
+                                     * @description A position held at an organisation
+                                     * @enum {string}
+                                     */
+                                    kind: "org";
+                                    /** @description Unified social credit code (统一社会信用代码), 18 characters, GB 32100-2015 */
+                                    org: string;
+                                    /**
+                                     * @description The position held
+                                     * @enum {string}
+                                     */
+                                    role: "employee" | "director" | "supervisor" | "controlling-shareholder" | "adviser";
+                                    /**
+                                     * Format: date
+                                     * @description Last day the position was held; null while it lasts
+                                     */
+                                    until: string | null;
+                                } | {
+                                    /** @description Pseudonymous expert id; never a name or an ID number */
+                                    expertId: string;
+                                    /**
+                                     * @description A close relative who is also in the pool
+                                     * @enum {string}
+                                     */
+                                    kind: "relative";
+                                })[];
+                                /** @description Specialty codes the expert is registered for */
+                                specialties: string[];
+                                /**
+                                 * @description Pool status; only active experts (or suspensions that have ended) are drawn
+                                 * @enum {string}
+                                 */
+                                status: "active" | "suspended" | "blacklisted" | "retired";
+                                /**
+                                 * Format: date
+                                 * @description Last day of a suspension; null for an open-ended one
+                                 * @default null
+                                 */
+                                suspendedUntil: string | null;
+                                /**
+                                 * @description Dates the expert declared unavailable
+                                 * @default []
+                                 */
+                                unavailable: string[];
+                            };
+                            /** @description Pseudonymous expert id; never a name or an ID number */
+                            id: string;
+                            /** @description Why it was rejected */
+                            reason: string | null;
+                            /**
+                             * @description applied: waiting for a pool manager (never drawn); admitted: in the pool; rejected: kept with the reason
+                             * @enum {string}
+                             */
+                            state: "applied" | "admitted" | "rejected";
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One application, with what other centres sent about the applicant
+         * @description Access: `pool.read` — roles pool-manager, admin.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Pseudonymous expert id; never a name or an ID number */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description When it was filed, ISO 8601 */
+                            appliedAt: string;
+                            /** @description Who filed it (token subject) */
+                            appliedBy: string;
+                            /**
+                             * Format: date
+                             * @description Last day of the qualification certificate; null: none recorded
+                             */
+                            certificateExpires: string | null;
+                            /** @description When it was admitted or rejected */
+                            decidedAt: string | null;
+                            /** @description Who decided (token subject) */
+                            decidedBy: string | null;
+                            /** @description The pool attributes the expert will have once admitted */
+                            expert: {
+                                /** @description Current employer, as a unified social credit code */
+                                employer: string;
+                                /** @description Pseudonymous expert id; never a name or an ID number */
+                                id: string;
+                                /** @description Administrative division code (行政区划代码), 6 digits */
+                                region: string;
+                                /**
+                                 * @description Declared relations (回避 declarations)
+                                 * @default []
+                                 */
+                                relations: ({
+                                    /**
+                                     * @description Held by the expert, or by a close relative of the expert
+                                     * @enum {string}
+                                     */
+                                    holder: "self" | "relative";
+                                    /**
+                                     * @description A position held at an organisation
+                                     * @enum {string}
+                                     */
+                                    kind: "org";
+                                    /** @description Unified social credit code (统一社会信用代码), 18 characters, GB 32100-2015 */
+                                    org: string;
+                                    /**
+                                     * @description The position held
+                                     * @enum {string}
+                                     */
+                                    role: "employee" | "director" | "supervisor" | "controlling-shareholder" | "adviser";
+                                    /**
+                                     * Format: date
+                                     * @description Last day the position was held; null while it lasts
+                                     */
+                                    until: string | null;
+                                } | {
+                                    /** @description Pseudonymous expert id; never a name or an ID number */
+                                    expertId: string;
+                                    /**
+                                     * @description A close relative who is also in the pool
+                                     * @enum {string}
+                                     */
+                                    kind: "relative";
+                                })[];
+                                /** @description Specialty codes the expert is registered for */
+                                specialties: string[];
+                                /**
+                                 * @description Pool status; only active experts (or suspensions that have ended) are drawn
+                                 * @enum {string}
+                                 */
+                                status: "active" | "suspended" | "blacklisted" | "retired";
+                                /**
+                                 * Format: date
+                                 * @description Last day of a suspension; null for an open-ended one
+                                 * @default null
+                                 */
+                                suspendedUntil: string | null;
+                                /**
+                                 * @description Dates the expert declared unavailable
+                                 * @default []
+                                 */
+                                unavailable: string[];
+                            };
+                            /** @description Records other centres sent about this person (docs/exchange.md), oldest first */
+                            foreign: {
+                                /** @description Consequences in force there at issue */
+                                consequences: {
+                                    /**
+                                     * @description A suspension (暂停) or a blacklisting (黑名单) in force at issue
+                                     * @enum {string}
+                                     */
+                                    kind: "suspended" | "blacklisted";
+                                    /**
+                                     * Format: date
+                                     * @description Last day of a suspension; null: open-ended (always null for a blacklisting)
+                                     */
+                                    until: string | null;
+                                }[];
+                                /** @description SHA-256 of the signed document, as both centres log it */
+                                documentHash: string;
+                                /** @description When it was imported here */
+                                importedAt: string;
+                                /** @description When that centre issued its document */
+                                issuedAt: string;
+                                /** @description The centre that sent it (its exchange key name) */
+                                issuer: string;
+                                /** @description That centre’s counts and standing conduct codes */
+                                records: {
+                                    /** @description Calls accepted */
+                                    accepted: number;
+                                    /** @description Calls answered or not */
+                                    calls: number;
+                                    /** @description Check-ins */
+                                    checkedIn: number;
+                                    /** @description Standing conduct records by code, in code order */
+                                    conduct: {
+                                        /** @description Conduct code of the issuing centre’s list */
+                                        code: string;
+                                        /** @description Standing records of it */
+                                        count: number;
+                                    }[];
+                                    /** @description Calls declined */
+                                    declined: number;
+                                    /** @description Disclosed draws that ranked the expert and hold a record of theirs */
+                                    draws: number;
+                                    /** @description Check-ins after the issuing centre’s time */
+                                    late: number;
+                                    /** @description Accepted and never checked in */
+                                    noShows: number;
+                                    /** @description Refused at check-in for a conflict found then */
+                                    refused: number;
+                                    /** @description Seats passed on because this expert’s call ended */
+                                    replacementsCaused: number;
+                                    /** @description Calls not answered in time */
+                                    timedOut: number;
+                                };
+                            }[];
+                            /** @description Pseudonymous expert id; never a name or an ID number */
+                            id: string;
+                            /** @description Why it was rejected */
+                            reason: string | null;
+                            /**
+                             * @description applied: waiting for a pool manager (never drawn); admitted: in the pool; rejected: kept with the reason
+                             * @enum {string}
+                             */
+                            state: "applied" | "admitted" | "rejected";
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "NOT_FOUND";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications/{id}/admit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Admit an applicant into the pool (applied → active)
+         * @description A pool manager’s login session. The expert is drawable from the next draw; the first re-confirmation is due a period from today.
+         *
+         *     Access: `pool.review` — roles pool-manager.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 8–128 visible ASCII characters. Repeat the request with the same key to get the same answer; the action happens once */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Pseudonymous expert id; never a name or an ID number */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An application to join the pool (准入申请): never personal data */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description When it was filed, ISO 8601 */
+                            appliedAt: string;
+                            /** @description Who filed it (token subject) */
+                            appliedBy: string;
+                            /**
+                             * Format: date
+                             * @description Last day of the qualification certificate; null: none recorded
+                             */
+                            certificateExpires: string | null;
+                            /** @description When it was admitted or rejected */
+                            decidedAt: string | null;
+                            /** @description Who decided (token subject) */
+                            decidedBy: string | null;
+                            /** @description The pool attributes the expert will have once admitted */
+                            expert: {
+                                /** @description Current employer, as a unified social credit code */
+                                employer: string;
+                                /** @description Pseudonymous expert id; never a name or an ID number */
+                                id: string;
+                                /** @description Administrative division code (行政区划代码), 6 digits */
+                                region: string;
+                                /**
+                                 * @description Declared relations (回避 declarations)
+                                 * @default []
+                                 */
+                                relations: ({
+                                    /**
+                                     * @description Held by the expert, or by a close relative of the expert
+                                     * @enum {string}
+                                     */
+                                    holder: "self" | "relative";
+                                    /**
+                                     * @description A position held at an organisation
+                                     * @enum {string}
+                                     */
+                                    kind: "org";
+                                    /** @description Unified social credit code (统一社会信用代码), 18 characters, GB 32100-2015 */
+                                    org: string;
+                                    /**
+                                     * @description The position held
+                                     * @enum {string}
+                                     */
+                                    role: "employee" | "director" | "supervisor" | "controlling-shareholder" | "adviser";
+                                    /**
+                                     * Format: date
+                                     * @description Last day the position was held; null while it lasts
+                                     */
+                                    until: string | null;
+                                } | {
+                                    /** @description Pseudonymous expert id; never a name or an ID number */
+                                    expertId: string;
+                                    /**
+                                     * @description A close relative who is also in the pool
+                                     * @enum {string}
+                                     */
+                                    kind: "relative";
+                                })[];
+                                /** @description Specialty codes the expert is registered for */
+                                specialties: string[];
+                                /**
+                                 * @description Pool status; only active experts (or suspensions that have ended) are drawn
+                                 * @enum {string}
+                                 */
+                                status: "active" | "suspended" | "blacklisted" | "retired";
+                                /**
+                                 * Format: date
+                                 * @description Last day of a suspension; null for an open-ended one
+                                 * @default null
+                                 */
+                                suspendedUntil: string | null;
+                                /**
+                                 * @description Dates the expert declared unavailable
+                                 * @default []
+                                 */
+                                unavailable: string[];
+                            };
+                            /** @description Pseudonymous expert id; never a name or an ID number */
+                            id: string;
+                            /** @description Why it was rejected */
+                            reason: string | null;
+                            /**
+                             * @description applied: waiting for a pool manager (never drawn); admitted: in the pool; rejected: kept with the reason
+                             * @enum {string}
+                             */
+                            state: "applied" | "admitted" | "rejected";
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "NOT_FOUND";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "IDEMPOTENCY_CONFLICT" | "APPLICATION_DECIDED" | "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/applications/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject an application, with a reason
+         * @description Access: `pool.review` — roles pool-manager.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 8–128 visible ASCII characters. Repeat the request with the same key to get the same answer; the action happens once */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Pseudonymous expert id; never a name or an ID number */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Why: kept with the application and in the audit log */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description An application to join the pool (准入申请): never personal data */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description When it was filed, ISO 8601 */
+                            appliedAt: string;
+                            /** @description Who filed it (token subject) */
+                            appliedBy: string;
+                            /**
+                             * Format: date
+                             * @description Last day of the qualification certificate; null: none recorded
+                             */
+                            certificateExpires: string | null;
+                            /** @description When it was admitted or rejected */
+                            decidedAt: string | null;
+                            /** @description Who decided (token subject) */
+                            decidedBy: string | null;
+                            /** @description The pool attributes the expert will have once admitted */
+                            expert: {
+                                /** @description Current employer, as a unified social credit code */
+                                employer: string;
+                                /** @description Pseudonymous expert id; never a name or an ID number */
+                                id: string;
+                                /** @description Administrative division code (行政区划代码), 6 digits */
+                                region: string;
+                                /**
+                                 * @description Declared relations (回避 declarations)
+                                 * @default []
+                                 */
+                                relations: ({
+                                    /**
+                                     * @description Held by the expert, or by a close relative of the expert
+                                     * @enum {string}
+                                     */
+                                    holder: "self" | "relative";
+                                    /**
+                                     * @description A position held at an organisation
+                                     * @enum {string}
+                                     */
+                                    kind: "org";
+                                    /** @description Unified social credit code (统一社会信用代码), 18 characters, GB 32100-2015 */
+                                    org: string;
+                                    /**
+                                     * @description The position held
+                                     * @enum {string}
+                                     */
+                                    role: "employee" | "director" | "supervisor" | "controlling-shareholder" | "adviser";
+                                    /**
+                                     * Format: date
+                                     * @description Last day the position was held; null while it lasts
+                                     */
+                                    until: string | null;
+                                } | {
+                                    /** @description Pseudonymous expert id; never a name or an ID number */
+                                    expertId: string;
+                                    /**
+                                     * @description A close relative who is also in the pool
+                                     * @enum {string}
+                                     */
+                                    kind: "relative";
+                                })[];
+                                /** @description Specialty codes the expert is registered for */
+                                specialties: string[];
+                                /**
+                                 * @description Pool status; only active experts (or suspensions that have ended) are drawn
+                                 * @enum {string}
+                                 */
+                                status: "active" | "suspended" | "blacklisted" | "retired";
+                                /**
+                                 * Format: date
+                                 * @description Last day of a suspension; null for an open-ended one
+                                 * @default null
+                                 */
+                                suspendedUntil: string | null;
+                                /**
+                                 * @description Dates the expert declared unavailable
+                                 * @default []
+                                 */
+                                unavailable: string[];
+                            };
+                            /** @description Pseudonymous expert id; never a name or an ID number */
+                            id: string;
+                            /** @description Why it was rejected */
+                            reason: string | null;
+                            /**
+                             * @description applied: waiting for a pool manager (never drawn); admitted: in the pool; rejected: kept with the reason
+                             * @enum {string}
+                             */
+                            state: "applied" | "admitted" | "rejected";
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "NOT_FOUND";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "IDEMPOTENCY_CONFLICT" | "APPLICATION_DECIDED" | "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/checkins": {
         parameters: {
             query?: never;
@@ -1181,6 +2920,215 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/confirmations/due": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Experts whose re-confirmation is due soon, or lapsed
+         * @description Access: `pool.read` — roles pool-manager, admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Due within this many days (default: the policy’s dueSoonDays, 90) */
+                    withinDays?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Soonest first */
+                            items: {
+                                /**
+                                 * Format: date
+                                 * @description Due by this day
+                                 */
+                                confirmationDue: string;
+                                /** @description Pseudonymous expert id; never a name or an ID number */
+                                id: string;
+                                /** @description Past due: not drawn until re-confirmed */
+                                lapsed: boolean;
+                                /**
+                                 * @description Pool status; only active experts (or suspensions that have ended) are drawn
+                                 * @enum {string}
+                                 */
+                                status: "active" | "suspended" | "blacklisted" | "retired";
+                            }[];
+                            /**
+                             * Format: date
+                             * @description Confirmations due by this day are listed
+                             */
+                            until: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4148,6 +6096,605 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/exchange/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export this centre’s records of disclosed draws and consequences in force, signed
+         * @description One entry per person (a keyed hash of the ID number shared by the province’s centres) with a record or a consequence; counts and conduct codes only. Logged with the document hash.
+         *
+         *     Access: `exchange.export` — roles pool-manager, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 8–128 visible ASCII characters. Repeat the request with the same key to get the same answer; the action happens once */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An exchange document and its signature (docs/exchange.md) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The exchange document: format, issuer, time, person key id, people */
+                            document: {
+                                /** @description One entry per person, in `person` order */
+                                experts: {
+                                    /** @description Consequences in force at issue */
+                                    consequences: {
+                                        /**
+                                         * @description A suspension (暂停) or a blacklisting (黑名单) in force at issue
+                                         * @enum {string}
+                                         */
+                                        kind: "suspended" | "blacklisted";
+                                        /**
+                                         * Format: date
+                                         * @description Last day of a suspension; null: open-ended (always null for a blacklisting)
+                                         */
+                                        until: string | null;
+                                    }[];
+                                    /** @description HMAC-SHA256 of the ID number under the province’s person key */
+                                    person: string;
+                                    /** @description The issuing centre’s records of disclosed draws about the person, in numbers */
+                                    records: {
+                                        /** @description Calls accepted */
+                                        accepted: number;
+                                        /** @description Calls answered or not */
+                                        calls: number;
+                                        /** @description Check-ins */
+                                        checkedIn: number;
+                                        /** @description Standing conduct records by code, in code order */
+                                        conduct: {
+                                            /** @description Conduct code of the issuing centre’s list */
+                                            code: string;
+                                            /** @description Standing records of it */
+                                            count: number;
+                                        }[];
+                                        /** @description Calls declined */
+                                        declined: number;
+                                        /** @description Disclosed draws that ranked the expert and hold a record of theirs */
+                                        draws: number;
+                                        /** @description Check-ins after the issuing centre’s time */
+                                        late: number;
+                                        /** @description Accepted and never checked in */
+                                        noShows: number;
+                                        /** @description Refused at check-in for a conflict found then */
+                                        refused: number;
+                                        /** @description Seats passed on because this expert’s call ended */
+                                        replacementsCaused: number;
+                                        /** @description Calls not answered in time */
+                                        timedOut: number;
+                                    };
+                                }[];
+                                /**
+                                 * @description The format and its version
+                                 * @enum {string}
+                                 */
+                                format: "expert-draw/exchange/v1";
+                                /**
+                                 * Format: date-time
+                                 * @description When it was issued, ISO 8601
+                                 */
+                                issuedAt: string;
+                                /** @description The issuing centre: its exchange key’s name */
+                                issuer: string;
+                                /** @description Names the person key the person hashes are made with (16 hex digits) */
+                                personKey: string;
+                            };
+                            /** @description Ed25519 over "expert-draw/exchange/v1\n" ‖ JCS(document) */
+                            signature: {
+                                /** @description Name of the signing key */
+                                key: string;
+                                /** @description Its C2SP key ID, 8 hex digits */
+                                keyId: string;
+                                /** @description Ed25519 signature, base64 (64 bytes) */
+                                value: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE" | "EXCHANGE_UNCONFIGURED" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exchange/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import another centre’s signed document
+         * @description Checked against the pinned keys of EXPERT_DRAW_EXCHANGE_TRUSTED; stored as foreign records of the people of this pool and its pending applications, never mixed with this centre’s. A refused file stores and logs nothing.
+         *
+         *     Access: `exchange.import` — roles pool-manager, admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 8–128 visible ASCII characters. Repeat the request with the same key to get the same answer; the action happens once */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The file another centre exported, as it was exported */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The exchange document (checked after the signature) */
+                        document: unknown;
+                        /** @description Ed25519 over "expert-draw/exchange/v1\n" ‖ JCS(document) */
+                        signature: {
+                            /** @description Name of the signing key */
+                            key: string;
+                            /** @description Its C2SP key ID, 8 hex digits */
+                            keyId: string;
+                            /** @description Ed25519 signature, base64 (64 bytes) */
+                            value: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description SHA-256 of the signed message (both centres log it) */
+                            documentHash: string;
+                            /** @description People in the document */
+                            experts: number;
+                            /** @description When it issued the document */
+                            issuedAt: string;
+                            /** @description The centre that signed it */
+                            issuer: string;
+                            /** @description Of them, people of this pool or its pending applications: the only ones stored */
+                            matched: number;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "EXCHANGE_MALFORMED" | "EXCHANGE_UNTRUSTED_KEY" | "EXCHANGE_BAD_SIGNATURE" | "EXCHANGE_PERSON_KEY";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE" | "EXCHANGE_UNCONFIGURED" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/experts": {
         parameters: {
             query?: never;
@@ -5769,6 +8316,671 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/experts/{id}/certificate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record the expiry of the expert’s qualification certificate
+         * @description After that day the periodic pass retires the expert (exit reason certificate-expired).
+         *
+         *     Access: `pool.write` — roles pool-manager, admin.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Pseudonymous expert id; never a name or an ID number */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date
+                         * @description Last day of the certificate; null: none
+                         */
+                        certificateExpires: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description An expert’s admission, confirmation, retirement and exit */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description When a pool manager admitted the expert (ISO 8601); null: added before admission review existed, or by an import of admitted experts */
+                            admittedAt: string | null;
+                            /** @description Who admitted them (token subject), or the importer for an import of admitted experts */
+                            admittedBy: string | null;
+                            /**
+                             * Format: date
+                             * @description Last day of the expert’s qualification certificate; null: none recorded
+                             */
+                            certificateExpires: string | null;
+                            /**
+                             * Format: date
+                             * @description Confirmation is due by this day; after it the expert is not drawn until re-confirmed
+                             */
+                            confirmationDue: string;
+                            /**
+                             * Format: date
+                             * @description Day of the last (re-)confirmation; null: never re-confirmed since admission
+                             */
+                            confirmedOn: string | null;
+                            /** @description The exit, once the expert has left; never undone */
+                            exit: {
+                                /** @description Who decided it (token subject), or `lifecycle` for the periodic pass */
+                                by: string;
+                                /**
+                                 * Format: date
+                                 * @description Day of the exit
+                                 */
+                                on: string;
+                                /**
+                                 * @description Why the expert left: resigned, retired-age, certificate-expired, removed, deceased, not-in-register, other
+                                 * @enum {string}
+                                 */
+                                reason: "resigned" | "retired-age" | "certificate-expired" | "removed" | "deceased" | "not-in-register" | "other";
+                            } | null;
+                            /** @description The exit reason in the answer’s language (zh-CN or English); null while the expert is in the pool */
+                            exitLabel: string | null;
+                            /** @description Pseudonymous expert id; never a name or an ID number */
+                            id: string;
+                            /** @description Confirmation lapsed: not drawn until re-confirmed */
+                            lapsed: {
+                                /** @description The lapse suspended the expert: a re-confirmation lifts that suspension */
+                                held: boolean;
+                                /**
+                                 * Format: date
+                                 * @description Last day of a suspension the lapse replaced (resumed at re-confirmation if not over); null: the expert was active
+                                 */
+                                resumeUntil: string | null;
+                                /**
+                                 * Format: date
+                                 * @description First day past the due date
+                                 */
+                                since: string;
+                            } | null;
+                            /** @description The age retiresOn was computed for */
+                            retirementAge: number | null;
+                            /**
+                             * Format: date
+                             * @description Day the expert reaches the retirement age (from the ID number; the birth date itself is not kept); null: no age limit
+                             */
+                            retiresOn: string | null;
+                            /**
+                             * @description Pool status; only active experts (or suspensions that have ended) are drawn
+                             * @enum {string}
+                             */
+                            status: "active" | "suspended" | "blacklisted" | "retired";
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "NOT_FOUND";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "EXPERT_EXITED" | "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/experts/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-confirm an expert (定期复核)
+         * @description The next confirmation is due a period from today; a suspension the lapse caused is lifted (an earlier suspension that has not ended resumes).
+         *
+         *     Access: `pool.review` — roles pool-manager.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 8–128 visible ASCII characters. Repeat the request with the same key to get the same answer; the action happens once */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Pseudonymous expert id; never a name or an ID number */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An expert’s admission, confirmation, retirement and exit */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description When a pool manager admitted the expert (ISO 8601); null: added before admission review existed, or by an import of admitted experts */
+                            admittedAt: string | null;
+                            /** @description Who admitted them (token subject), or the importer for an import of admitted experts */
+                            admittedBy: string | null;
+                            /**
+                             * Format: date
+                             * @description Last day of the expert’s qualification certificate; null: none recorded
+                             */
+                            certificateExpires: string | null;
+                            /**
+                             * Format: date
+                             * @description Confirmation is due by this day; after it the expert is not drawn until re-confirmed
+                             */
+                            confirmationDue: string;
+                            /**
+                             * Format: date
+                             * @description Day of the last (re-)confirmation; null: never re-confirmed since admission
+                             */
+                            confirmedOn: string | null;
+                            /** @description The exit, once the expert has left; never undone */
+                            exit: {
+                                /** @description Who decided it (token subject), or `lifecycle` for the periodic pass */
+                                by: string;
+                                /**
+                                 * Format: date
+                                 * @description Day of the exit
+                                 */
+                                on: string;
+                                /**
+                                 * @description Why the expert left: resigned, retired-age, certificate-expired, removed, deceased, not-in-register, other
+                                 * @enum {string}
+                                 */
+                                reason: "resigned" | "retired-age" | "certificate-expired" | "removed" | "deceased" | "not-in-register" | "other";
+                            } | null;
+                            /** @description The exit reason in the answer’s language (zh-CN or English); null while the expert is in the pool */
+                            exitLabel: string | null;
+                            /** @description Pseudonymous expert id; never a name or an ID number */
+                            id: string;
+                            /** @description Confirmation lapsed: not drawn until re-confirmed */
+                            lapsed: {
+                                /** @description The lapse suspended the expert: a re-confirmation lifts that suspension */
+                                held: boolean;
+                                /**
+                                 * Format: date
+                                 * @description Last day of a suspension the lapse replaced (resumed at re-confirmation if not over); null: the expert was active
+                                 */
+                                resumeUntil: string | null;
+                                /**
+                                 * Format: date
+                                 * @description First day past the due date
+                                 */
+                                since: string;
+                            } | null;
+                            /** @description The age retiresOn was computed for */
+                            retirementAge: number | null;
+                            /**
+                             * Format: date
+                             * @description Day the expert reaches the retirement age (from the ID number; the birth date itself is not kept); null: no age limit
+                             */
+                            retiresOn: string | null;
+                            /**
+                             * @description Pool status; only active experts (or suspensions that have ended) are drawn
+                             * @enum {string}
+                             */
+                            status: "active" | "suspended" | "blacklisted" | "retired";
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "NOT_FOUND";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "IDEMPOTENCY_CONFLICT" | "EXPERT_EXITED" | "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/experts/{id}/consequences": {
         parameters: {
             query?: never;
@@ -5879,6 +9091,647 @@ export interface paths {
                                  */
                                 state: "open" | "upheld" | "rejected";
                             }[];
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "NOT_FOUND";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/experts/{id}/exit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An expert leaves the pool, with a reason (退出)
+         * @description The status becomes retired for good; the expert’s records and history stay.
+         *
+         *     Access: `pool.review` — roles pool-manager.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 8–128 visible ASCII characters. Repeat the request with the same key to get the same answer; the action happens once */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Pseudonymous expert id; never a name or an ID number */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Details: kept in the audit log */
+                        note?: string;
+                        /**
+                         * @description Why the expert left: resigned, retired-age, certificate-expired, removed, deceased, not-in-register, other
+                         * @enum {string}
+                         */
+                        reason: "resigned" | "retired-age" | "certificate-expired" | "removed" | "deceased" | "not-in-register" | "other";
+                    };
+                };
+            };
+            responses: {
+                /** @description An expert’s admission, confirmation, retirement and exit */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description When a pool manager admitted the expert (ISO 8601); null: added before admission review existed, or by an import of admitted experts */
+                            admittedAt: string | null;
+                            /** @description Who admitted them (token subject), or the importer for an import of admitted experts */
+                            admittedBy: string | null;
+                            /**
+                             * Format: date
+                             * @description Last day of the expert’s qualification certificate; null: none recorded
+                             */
+                            certificateExpires: string | null;
+                            /**
+                             * Format: date
+                             * @description Confirmation is due by this day; after it the expert is not drawn until re-confirmed
+                             */
+                            confirmationDue: string;
+                            /**
+                             * Format: date
+                             * @description Day of the last (re-)confirmation; null: never re-confirmed since admission
+                             */
+                            confirmedOn: string | null;
+                            /** @description The exit, once the expert has left; never undone */
+                            exit: {
+                                /** @description Who decided it (token subject), or `lifecycle` for the periodic pass */
+                                by: string;
+                                /**
+                                 * Format: date
+                                 * @description Day of the exit
+                                 */
+                                on: string;
+                                /**
+                                 * @description Why the expert left: resigned, retired-age, certificate-expired, removed, deceased, not-in-register, other
+                                 * @enum {string}
+                                 */
+                                reason: "resigned" | "retired-age" | "certificate-expired" | "removed" | "deceased" | "not-in-register" | "other";
+                            } | null;
+                            /** @description The exit reason in the answer’s language (zh-CN or English); null while the expert is in the pool */
+                            exitLabel: string | null;
+                            /** @description Pseudonymous expert id; never a name or an ID number */
+                            id: string;
+                            /** @description Confirmation lapsed: not drawn until re-confirmed */
+                            lapsed: {
+                                /** @description The lapse suspended the expert: a re-confirmation lifts that suspension */
+                                held: boolean;
+                                /**
+                                 * Format: date
+                                 * @description Last day of a suspension the lapse replaced (resumed at re-confirmation if not over); null: the expert was active
+                                 */
+                                resumeUntil: string | null;
+                                /**
+                                 * Format: date
+                                 * @description First day past the due date
+                                 */
+                                since: string;
+                            } | null;
+                            /** @description The age retiresOn was computed for */
+                            retirementAge: number | null;
+                            /**
+                             * Format: date
+                             * @description Day the expert reaches the retirement age (from the ID number; the birth date itself is not kept); null: no age limit
+                             */
+                            retiresOn: string | null;
+                            /**
+                             * @description Pool status; only active experts (or suspensions that have ended) are drawn
+                             * @enum {string}
+                             */
+                            status: "active" | "suspended" | "blacklisted" | "retired";
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "NOT_FOUND";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "IDEMPOTENCY_CONFLICT" | "EXPERT_EXITED" | "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/experts/{id}/lifecycle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An expert’s admission, confirmation, retirement and exit
+         * @description Access: `pool.read` — roles pool-manager, admin.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Pseudonymous expert id; never a name or an ID number */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An expert’s admission, confirmation, retirement and exit */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description When a pool manager admitted the expert (ISO 8601); null: added before admission review existed, or by an import of admitted experts */
+                            admittedAt: string | null;
+                            /** @description Who admitted them (token subject), or the importer for an import of admitted experts */
+                            admittedBy: string | null;
+                            /**
+                             * Format: date
+                             * @description Last day of the expert’s qualification certificate; null: none recorded
+                             */
+                            certificateExpires: string | null;
+                            /**
+                             * Format: date
+                             * @description Confirmation is due by this day; after it the expert is not drawn until re-confirmed
+                             */
+                            confirmationDue: string;
+                            /**
+                             * Format: date
+                             * @description Day of the last (re-)confirmation; null: never re-confirmed since admission
+                             */
+                            confirmedOn: string | null;
+                            /** @description The exit, once the expert has left; never undone */
+                            exit: {
+                                /** @description Who decided it (token subject), or `lifecycle` for the periodic pass */
+                                by: string;
+                                /**
+                                 * Format: date
+                                 * @description Day of the exit
+                                 */
+                                on: string;
+                                /**
+                                 * @description Why the expert left: resigned, retired-age, certificate-expired, removed, deceased, not-in-register, other
+                                 * @enum {string}
+                                 */
+                                reason: "resigned" | "retired-age" | "certificate-expired" | "removed" | "deceased" | "not-in-register" | "other";
+                            } | null;
+                            /** @description The exit reason in the answer’s language (zh-CN or English); null while the expert is in the pool */
+                            exitLabel: string | null;
+                            /** @description Pseudonymous expert id; never a name or an ID number */
+                            id: string;
+                            /** @description Confirmation lapsed: not drawn until re-confirmed */
+                            lapsed: {
+                                /** @description The lapse suspended the expert: a re-confirmation lifts that suspension */
+                                held: boolean;
+                                /**
+                                 * Format: date
+                                 * @description Last day of a suspension the lapse replaced (resumed at re-confirmation if not over); null: the expert was active
+                                 */
+                                resumeUntil: string | null;
+                                /**
+                                 * Format: date
+                                 * @description First day past the due date
+                                 */
+                                since: string;
+                            } | null;
+                            /** @description The age retiresOn was computed for */
+                            retirementAge: number | null;
+                            /**
+                             * Format: date
+                             * @description Day the expert reaches the retirement age (from the ID number; the birth date itself is not kept); null: no age limit
+                             */
+                            retiresOn: string | null;
+                            /**
+                             * @description Pool status; only active experts (or suspensions that have ended) are drawn
+                             * @enum {string}
+                             */
+                            status: "active" | "suspended" | "blacklisted" | "retired";
                         };
                     };
                 };
@@ -6494,6 +10347,60 @@ export interface paths {
                             }[];
                             /** @description The expert */
                             expertId: string;
+                            /** @description Records other centres sent (docs/exchange.md), oldest first: kept apart, never in the counts above */
+                            foreign: {
+                                /** @description Consequences in force there at issue */
+                                consequences: {
+                                    /**
+                                     * @description A suspension (暂停) or a blacklisting (黑名单) in force at issue
+                                     * @enum {string}
+                                     */
+                                    kind: "suspended" | "blacklisted";
+                                    /**
+                                     * Format: date
+                                     * @description Last day of a suspension; null: open-ended (always null for a blacklisting)
+                                     */
+                                    until: string | null;
+                                }[];
+                                /** @description SHA-256 of the signed document, as both centres log it */
+                                documentHash: string;
+                                /** @description When it was imported here */
+                                importedAt: string;
+                                /** @description When that centre issued its document */
+                                issuedAt: string;
+                                /** @description The centre that sent it (its exchange key name) */
+                                issuer: string;
+                                /** @description That centre’s counts and standing conduct codes */
+                                records: {
+                                    /** @description Calls accepted */
+                                    accepted: number;
+                                    /** @description Calls answered or not */
+                                    calls: number;
+                                    /** @description Check-ins */
+                                    checkedIn: number;
+                                    /** @description Standing conduct records by code, in code order */
+                                    conduct: {
+                                        /** @description Conduct code of the issuing centre’s list */
+                                        code: string;
+                                        /** @description Standing records of it */
+                                        count: number;
+                                    }[];
+                                    /** @description Calls declined */
+                                    declined: number;
+                                    /** @description Disclosed draws that ranked the expert and hold a record of theirs */
+                                    draws: number;
+                                    /** @description Check-ins after the issuing centre’s time */
+                                    late: number;
+                                    /** @description Accepted and never checked in */
+                                    noShows: number;
+                                    /** @description Refused at check-in for a conflict found then */
+                                    refused: number;
+                                    /** @description Seats passed on because this expert’s call ended */
+                                    replacementsCaused: number;
+                                    /** @description Calls not answered in time */
+                                    timedOut: number;
+                                };
+                            }[];
                             /** @description The automatic records in numbers */
                             tally: {
                                 /** @description Calls accepted */
@@ -7092,7 +10999,9 @@ export interface paths {
         put?: never;
         /**
          * Suspend (until a date), blacklist, retire or reinstate, with a reason
-         * @description Access: `pool.write` — roles pool-manager, admin.
+         * @description An expert who has left the pool keeps their status (EXPERT_EXITED); one whose confirmation lapsed is re-confirmed before being reinstated (CONFIRMATION_LAPSED). Retiring here is an exit with the reason `other`: prefer POST /v1/experts/{id}/exit, which names the reason (docs/admission.md).
+         *
+         *     Access: `pool.write` — roles pool-manager, admin.
          */
         post: {
             parameters: {
@@ -7310,7 +11219,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT";
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT" | "EXPERT_EXITED" | "CONFIRMATION_LAPSED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7467,6 +11376,8 @@ export interface paths {
         post: {
             parameters: {
                 query?: {
+                    /** @description mode all or valid: admitted (default: the file is the centre’s reviewed register) adds the experts to the pool; applied files them as applications a pool manager admits one by one (docs/admission.md) */
+                    admission?: "admitted" | "applied";
                     /** @description upsert only: answer what the file would add, change, leave and retire, and store nothing */
                     dryRun?: "true" | "false";
                     /** @description all: nothing unless every row is valid; valid: store the valid rows; upsert: a revised pool file — add new experts, change known ones where the file differs (nothing unless every row is valid) */
@@ -7504,7 +11415,7 @@ export interface paths {
                                  * @description Stable reason code
                                  * @enum {string}
                                  */
-                                code: "BAD_ENCODING" | "BAD_HEADER" | "UNKNOWN_COLUMN" | "MISSING_COLUMN" | "BAD_JSON" | "BAD_CSV" | "LINE_TOO_LONG" | "INVALID_FIELD" | "BAD_TEXT" | "DUPLICATE_ID" | "DUPLICATE_ID_NUMBER" | "TOO_MANY_ROWS";
+                                code: "BAD_ENCODING" | "BAD_HEADER" | "UNKNOWN_COLUMN" | "MISSING_COLUMN" | "BAD_JSON" | "BAD_CSV" | "LINE_TOO_LONG" | "INVALID_FIELD" | "BAD_TEXT" | "DUPLICATE_ID" | "DUPLICATE_ID_NUMBER" | "TOO_MANY_ROWS" | "EXITED_EXPERT" | "CONFIRMATION_LAPSED";
                                 /** @description Field at fault */
                                 field?: string;
                                 /** @description 1-based line of the file (for CSV, where the record starts) */

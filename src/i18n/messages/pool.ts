@@ -22,6 +22,8 @@ export const importRow = defineMessages({
   duplicateIdNumber: { zh: '居民身份证号码已在第 {line} 行使用', en: 'ID number already used on line {line}' },
   idInPool: { zh: '专家 {id} 已在专家库中，或已在本次导入的前面出现', en: 'expert {id} is already in the pool or earlier in this import' },
   idNumberInPool: { zh: '此居民身份证号码已属于专家库中或本次导入前面的某位专家', en: 'this ID number already belongs to an expert in the pool or earlier in this import' },
+  exited: { zh: '专家 {id} 已退出专家库，不能更改其状态', en: 'expert {id} has left the pool: their status cannot change' },
+  lapsed: { zh: '专家 {id} 的资格确认已过期；请先重新确认，不能通过文件恢复', en: 'expert {id}’s confirmation lapsed: re-confirm them, a file cannot reinstate them' },
   unknownField: { zh: '未知字段', en: 'unknown field' },
   unknownFieldHidden: { zh: '未知字段（不显示字段名）', en: 'unknown field (name not shown)' },
   lineTooLong: { zh: '该行超过 {max} 个字符', en: 'line is longer than {max} characters' },

@@ -7,6 +7,8 @@ import type { PersonalDataVault } from '../../crypto/personal-data.js';
 import type { DrawService } from '../../services/draw.service.js';
 import type { DisclosureService } from '../../services/disclosure.service.js';
 import type { PoolService } from '../../services/pool.service.js';
+import type { LifecycleService } from '../../services/lifecycle.service.js';
+import type { ExchangeService } from '../../services/exchange.service.js';
 import type { ProjectService } from '../../services/project.service.js';
 import type { Scheduler } from '../../services/scheduler.js';
 import type { CallWorker } from '../../services/call-worker.js';
@@ -33,6 +35,10 @@ export interface AppContext {
   readonly auditLog: ServiceLog;
   readonly vault: PersonalDataVault;
   readonly pool: PoolService;
+  /** Admission, re-confirmation and exit (docs/admission.md). */
+  readonly lifecycle: LifecycleService;
+  /** Signed exchange of records with other centres (docs/exchange.md). */
+  readonly exchange: ExchangeService;
   readonly projects: ProjectService;
   readonly draws: DrawService;
   /** Disclosure, proofs and sealed copies of drawn results. */

@@ -77,6 +77,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       config: { access: 'pool.write' },
       schema: {
         summary: 'Suspend (until a date), blacklist, retire or reinstate, with a reason',
+        description: 'An expert who has left the pool keeps their status (EXPERT_EXITED); one whose confirmation lapsed is re-confirmed before being reinstated (CONFIRMATION_LAPSED). Retiring here is an exit with the reason `other`: prefer POST /v1/experts/{id}/exit, which names the reason (docs/admission.md).',
         tags: ['pool'],
         params: Params,
         body: z
@@ -87,7 +88,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           })
           .strict()
           .refine((b) => b.status === 'suspended' || b.until === null, { message: 'only a suspension has an end date', path: ['until'] }),
-        response: { 200: ExpertView, ...errorResponses(404, 'CONFLICT', ...LOG_WRITE_ERRORS) },
+        response: { 200: ExpertView, ...errorResponses(404, 'CONFLICT', 'EXPERT_EXITED', 'CONFIRMATION_LAPSED', ...LOG_WRITE_ERRORS) },
       },
     },
     async (request) => pool.setStatus(request.params.id, request.body, request.principal),

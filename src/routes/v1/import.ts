@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { localize, msg } from '../../i18n/message.js';
-import { detectFormat, IMPORT_ERROR_CODES, parseImport } from '../../pool/import-parser.js';
+import { detectFormat, IMPORT_ERROR_CODES, parseImport, POOL_ROW_ERROR_CODES, type ImportErrorCode } from '../../pool/import-parser.js';
 import { requireUtf8Charset } from '../../plugins/app/body-parsers.js';
 import { answerLanguage } from '../../plugins/app/language.js';
 import type { DocumentedBody } from '../../plugins/external/swagger.js';
@@ -14,7 +14,7 @@ import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
 const ImportErrorSchema = z.object({
   line: z.int().describe('1-based line of the file (for CSV, where the record starts)'),
   field: z.string().optional().describe('Field at fault'),
-  code: z.enum(Object.keys(IMPORT_ERROR_CODES) as [keyof typeof IMPORT_ERROR_CODES]).describe('Stable reason code'),
+  code: z.enum(Object.keys({ ...IMPORT_ERROR_CODES, ...POOL_ROW_ERROR_CODES }) as [ImportErrorCode]).describe('Stable reason code'),
   message: z.string().describe('Reason; never the personal values themselves'),
 });
 
@@ -54,7 +54,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           mode: z.enum(['all', 'valid', 'upsert']).default('all').describe('all: nothing unless every row is valid; valid: store the valid rows; upsert: a revised pool file — add new experts, change known ones where the file differs (nothing unless every row is valid)'),
           dryRun: z.enum(['true', 'false']).default('false').describe('upsert only: answer what the file would add, change, leave and retire, and store nothing'),
           retireMissing: z.enum(['true', 'false']).default('false').describe('upsert only: retire the experts of the pool that the file leaves out'),
-        }),
+          admission: z
+            .enum(['admitted', 'applied'])
+            .default('admitted')
+            .describe('mode all or valid: admitted (default: the file is the centre’s reviewed register) adds the experts to the pool; applied files them as applications a pool manager admits one by one (docs/admission.md)'),
+        })
+        .refine((q) => !(q.mode === 'upsert' && q.admission === 'applied'), { message: 'admission=applied files new applications: use mode all or valid', path: ['admission'] }),
         response: {
           200: z.object({
             imported: z.int().describe('Experts stored (upsert: added and changed)'),
@@ -82,7 +87,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const format = detectFormat(request.headers['content-type'], raw.subarray(0, 4096));
       if (!format) throw new AppError('UNSUPPORTED_MEDIA_TYPE', msg('pool.importFormat'));
       const parsed = parseImport(raw, format);
-      const { mode, dryRun, retireMissing } = request.query;
+      const { mode, dryRun, retireMissing, admission } = request.query;
+      if (admission === 'applied' && mode !== 'upsert') {
+        const report = await app.ctx.lifecycle.importApplications(parsed.rows, parsed.errors, mode, request.principal);
+        return localize({ imported: report.imported, errors: report.errors, poolVersion: app.ctx.pool.poolVersion }, answerLanguage(request, reply));
+      }
       if (mode === 'upsert') {
         const r = await app.ctx.pool.upsert(parsed.rows, parsed.errors, { dryRun: dryRun === 'true', retireMissing: retireMissing === 'true' }, request.principal);
         // A bad row refuses the whole file (IMPORT_REJECTED), so an answer has none.

@@ -8,6 +8,7 @@ import { recordsPolicy } from '../../domain/policy.js';
 import { DrawId, ExpertId } from '../../domain/primitives.js';
 import { negotiateLanguage } from '../../i18n/language.js';
 import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
+import { ForeignSnapshotView } from '../../exchange/format.js';
 import { CALL_OUTCOMES, CHECKIN_OUTCOMES, REPLACEMENTS } from '../../roster/performance.js';
 
 const RecordView = z
@@ -130,6 +131,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
             tally: Tally,
             conduct: z.array(Conduct.extend({ count: z.int().describe('Records that stand') })).describe('Entered conduct that stands, by code'),
             draws: z.array(z.object({ drawId: z.string().describe('A disclosed draw'), projectId: z.string().describe('Its project'), records: z.array(RecordView).describe('This expert’s records there') })).describe('Disclosed draws with records about the expert'),
+            foreign: z.array(ForeignSnapshotView).describe('Records other centres sent (docs/exchange.md), oldest first: kept apart, never in the counts above'),
           }),
           ...errorResponses(404),
         },
@@ -137,7 +139,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const expert = pool.get(request.params.id);
-      return { expertId: expert.id, ...(await performance.ofExpert(expert.id, negotiateLanguage(request.headers['accept-language']))) };
+      return { expertId: expert.id, ...(await performance.ofExpert(expert.id, negotiateLanguage(request.headers['accept-language']))), foreign: (await app.ctx.exchange.foreignOf(expert.id)).map((s) => ({ ...s, consequences: [...s.consequences] })) };
     },
   );
 };

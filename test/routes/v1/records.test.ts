@@ -165,7 +165,7 @@ describe.each(['sqlite', 'redis'] as const)('performance records (%s store)', (s
 
   it('keeps an expert’s record empty while the draw is sealed, and joins the draw’s records to the expert once it is disclosed', async () => {
     const sealed = await expertRecord(0);
-    expect(sealed).toEqual({ expertId: expertAt(0), tally: { calls: 0, accepted: 0, declined: 0, timedOut: 0, refused: 0, checkedIn: 0, late: 0, noShows: 0, replacementsCaused: 0 }, conduct: [], draws: [] });
+    expect(sealed).toEqual({ expertId: expertAt(0), tally: { calls: 0, accepted: 0, declined: 0, timedOut: 0, refused: 0, checkedIn: 0, late: 0, noShows: 0, replacementsCaused: 0 }, conduct: [], draws: [], foreign: [] });
     for (const who of [operator, supervisor]) expect((await t.app.inject({ method: 'POST', url: `/v1/draws/${drawId}/unseal`, headers: who.auth })).statusCode).toBe(200);
     const disclosed = await t.app.inject({ method: 'POST', url: `/v1/draws/${drawId}/disclose`, headers: t.auth('operator') });
     expect(disclosed.statusCode, disclosed.body).toBe(200);
