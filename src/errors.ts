@@ -77,7 +77,7 @@ export const ERROR_STATUS = {
   /** An exchange file whose people are hashed with another person key than this centre's. */
   EXCHANGE_PERSON_KEY: 422,
   /** The exchange keys are not configured (EXPERT_DRAW_EXCHANGE_SIGNER_KEY, EXPERT_DRAW_EXCHANGE_PERSON_KEY). */
-  EXCHANGE_UNCONFIGURED: 503,
+  EXCHANGE_UNCONFIGURED: 422,
   CERT_MALFORMED: 422,
   CERT_UNTRUSTED: 422,
   CERT_EXPIRED: 422,

@@ -27,6 +27,8 @@ interface Req {
   /** Sent by this person's session instead of a machine token (routes only people may call); never without a token. */
   readonly as?: () => { authorization: string };
   readonly fault?: Fault;
+  /** Changes the running service just for this request (a setting it lacks); answers how to put it back. */
+  readonly setup?: () => () => void;
 }
 
 interface RouteCase {
@@ -99,6 +101,13 @@ const POOL_ROLES: Role[] = ['pool-manager', 'admin'];
 const PROJECT_WRITE: Role[] = ['operator', 'admin', 'site'];
 const PROJECT_READ: Role[] = ['operator', 'supervisor', 'inspector', 'admin', 'site'];
 const LOG_READ: Role[] = ['inspector', 'supervisor'];
+/** The exchange service as if EXPERT_DRAW_EXCHANGE_SIGNER_KEY were unset, until the answer is given. */
+const withoutExchangeSigner = (): (() => void) => {
+  const service = t.ctx.exchange as unknown as { keys: Record<string, unknown> };
+  const keys = service.keys;
+  service.keys = { ...keys, signer: null };
+  return () => void (service.keys = keys);
+};
 const lostRace = (req: () => Req) => ({ req: () => ({ ...req(), fault: 'conflict' as const }), code: 'CONFLICT' });
 
 const CASES: Record<string, RouteCase> = {
@@ -522,6 +531,8 @@ const CASES: Record<string, RouteCase> = {
       400: { req: () => ({ url: '/v1/exchange/export', payload: { people: 'all' } }), code: 'INVALID_INPUT' },
       // The set-up exported once with this key: the key on another request is refused.
       409: { req: () => ({ url: '/v1/exchange/export?again=1', headers: { 'idempotency-key': 'de-export-0001' } }), code: 'IDEMPOTENCY_CONFLICT' },
+      // An instance without the exchange's signing key (its setting unset): nothing to sign with.
+      422: { req: () => ({ url: '/v1/exchange/export', setup: withoutExchangeSigner }), code: 'EXCHANGE_UNCONFIGURED' },
     },
   },
   'POST /v1/exchange/import': {
@@ -815,11 +826,13 @@ describe('declared errors', () => {
         const req = e.req();
         const size = await t.ctx.store.logSize();
         faults.set(req.fault ?? null);
+        const undo = req.setup?.();
         let res;
         try {
           res = await send(t, route, req, c.roles.length ? t.auth(req.role ?? c.roles[0]!) : null);
         } finally {
           faults.set(null);
+          undo?.();
         }
         expect(res.statusCode, res.body).toBe(Number(status));
         expect(errorOf(res).code).toBe(e.code);

@@ -111,6 +111,19 @@ const TEMPLATES: Record<string, Template> = {
   // No such consequence or objection: a request that passes validation is answered 404 and changes nothing.
   'POST /v1/experts/{id}/objections': { role: 'pool-manager', as: () => people.poolManager, params: { id: E }, body: () => ({ against: { consequence: `C-${'e'.repeat(32)}` }, reason: '本人当日因病无法到场' }) },
   'POST /v1/objections/{id}/decision': { role: 'pool-manager', as: () => people.poolManager, params: { id: 'O-00000000-0000-4000-8000-000000000000' }, body: () => ({ upheld: false, reason: '证据不足' }) },
+  // Admission and exit (docs/admission.md): an application filed, decisions on one that does not exist (404).
+  'POST /v1/applications': { role: 'pool-manager', body: () => ({ ...expertBody(73), id: 'A-FZ-NEW' }) },
+  'POST /v1/applications/{id}/admit': { role: 'pool-manager', as: () => people.poolManager, params: { id: 'A-FZ-NONE' } },
+  'POST /v1/applications/{id}/reject': { role: 'pool-manager', as: () => people.poolManager, params: { id: 'A-FZ-NONE' }, body: () => ({ reason: '材料不全' }) },
+  'POST /v1/experts/{id}/confirm': { role: 'pool-manager', as: () => people.poolManager, params: { id: E } },
+  'POST /v1/experts/{id}/exit': { role: 'pool-manager', as: () => people.poolManager, params: { id: pool.experts[9]!.id }, body: () => ({ reason: 'resigned' }) },
+  'PUT /v1/experts/{id}/certificate': { role: 'pool-manager', params: { id: E }, body: () => ({ certificateExpires: '2029-06-30' }) },
+  // Exchange is not configured in this build: valid requests are answered 422 and store nothing.
+  'POST /v1/exchange/export': { role: 'pool-manager' },
+  'POST /v1/exchange/import': {
+    role: 'pool-manager',
+    body: (): Json => ({ document: { format: 'expert-draw/exchange/v1' }, signature: { key: 'other-centre', keyId: 'deadbeef', value: `${'A'.repeat(86)}==` } }),
+  },
   'POST /v1/responses/{token}': { role: null, params: { token: '' }, body: () => ({ answer: 'accept' }) },
   'POST /r/{token}': { role: null, params: { token: '' }, body: () => ({ answer: 'accept' }), form: true },
   'POST /v1/checkins': { role: 'checkin', body: () => ({ projectId: 'P-FZ-DRAWN', idNumber: drawnIdNumber }) },

@@ -53,8 +53,10 @@ async function drawNow(): Promise<{ draw: DrawRecord; excluded: Map<string, read
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lifecycle-policy-'));
   const policyFile = join(dir, 'policy.json');
-  // A one-month confirmation period, so that a lapse is a month away; the rest as the defaults.
-  writeFileSync(policyFile, JSON.stringify({ lifecycle: { confirmationMonths: 1 } }));
+  // A one-month confirmation period, so that a lapse is a month away. The frequency caps raised: drawNow replays each
+  // draw without the selection history (sealed), so a cap that fired (an expert seated in three draws of the same
+  // tenderer, about one run in four at the defaults) would differ from the replay.
+  writeFileSync(policyFile, JSON.stringify({ lifecycle: { confirmationMonths: 1 }, frequency: { maxDraws: 1000, maxDrawsSameTenderer: 1000 } }));
   t = await build({ EXPERT_DRAW_POLICY_FILE: policyFile }, { now: () => clock });
   expect(t.config.EXPERT_DRAW_STORE).toBe('sqlite');
   await t.ctx.pool.import(Array.from({ length: 21 }, (_, i) => ({ line: i + 1, expert: expert(i), personal: personalOf(i) })), [], 'all', by);

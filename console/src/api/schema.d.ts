@@ -6304,6 +6304,30 @@ export interface paths {
                     };
                 };
                 /** @description Every 4xx and 5xx answer has this shape */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "EXCHANGE_UNCONFIGURED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -6364,7 +6388,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "STORE_UNAVAILABLE" | "EXCHANGE_UNCONFIGURED" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6604,7 +6628,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "EXCHANGE_MALFORMED" | "EXCHANGE_UNTRUSTED_KEY" | "EXCHANGE_BAD_SIGNATURE" | "EXCHANGE_PERSON_KEY";
+                                code: "EXCHANGE_MALFORMED" | "EXCHANGE_UNTRUSTED_KEY" | "EXCHANGE_BAD_SIGNATURE" | "EXCHANGE_PERSON_KEY" | "EXCHANGE_UNCONFIGURED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -6676,7 +6700,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "STORE_UNAVAILABLE" | "EXCHANGE_UNCONFIGURED" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */

@@ -92,9 +92,9 @@ describe('export', () => {
     expect(a.ctx.auditLog.size).toBe(size + 1);
   });
 
-  it('answers 503 EXCHANGE_UNCONFIGURED without a signer key', async () => {
+  it('answers 422 EXCHANGE_UNCONFIGURED without a signer key (a 4xx: nothing a client sends is at fault, but the service is not broken either)', async () => {
     const res = await b.app.inject({ method: 'POST', url: '/v1/exchange/export', headers: pmB() });
-    expect([res.statusCode, res.json().error.code]).toEqual([503, 'EXCHANGE_UNCONFIGURED']);
+    expect([res.statusCode, res.json().error.code]).toEqual([422, 'EXCHANGE_UNCONFIGURED']);
   });
 });
 
