@@ -66,7 +66,7 @@ describe.skipIf(missing)('the early-warning screen in Chromium', () => {
   it('shows the supervisor the decline cluster and the drop in acceptance, with their numbers and draws', async () => {
     const page = await newPage();
     await logIn(page, supervisor);
-    expect(await navLinks(page)).toEqual(['抽取看板', '启封审批', '核验证明', '监测预警']);
+    expect(await navLinks(page)).toEqual(['抽取看板', '启封审批', '核验证明', '监测预警', '履职与申诉', '见证存入']);
     await page.getByRole('navigation').getByRole('link', { name: '监测预警' }).click();
     await page.locator('table.alerts').waitFor();
     expect(await page.locator('main h1').innerText()).toBe('监测预警');
