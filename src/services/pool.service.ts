@@ -159,6 +159,17 @@ export class PoolService {
   }
 
   /** The draw's view of the pool at the current version; rebuilt after changes, on first use. */
+  /**
+   * A pool change that did not commit: after a lost race the pool is read again, and the caller hears VersionMoved
+   * when only the version moved (it may simply try again), CONFLICT with `conflict` when its own records did.
+   */
+  private async failed(err: unknown, conflict: Message): Promise<never> {
+    if (!(err instanceof RecordConflictError)) throw err;
+    await this.reload();
+    if (isPoolVersion(err)) throw new VersionMoved();
+    throw new AppError('CONFLICT', conflict);
+  }
+
   current(): PoolIndex {
     return (this.index ??= new PoolIndex(
       [...this.experts.values()].map((r) => r.expert),
@@ -313,12 +324,7 @@ export class PoolService {
       try {
         await this.log.appendAll(entries, { writes: [...writes, ...(moved ? [poolVersionWrite(version)] : [])], expects: [...expects, ...(moved ? [poolVersionExpected(this.version)] : [])] });
       } catch (err) {
-        if (err instanceof RecordConflictError) {
-          await this.reload();
-          if (isPoolVersion(err)) throw new VersionMoved();
-          throw new AppError('CONFLICT', msg('pool.changed'));
-        }
-        throw err;
+        return this.failed(err, msg('pool.changed'));
       }
       for (const r of stored) this.experts.set(r.expert.id, r);
       if (moved) {
@@ -355,12 +361,7 @@ export class PoolService {
           },
         );
       } catch (err) {
-        if (err instanceof RecordConflictError) {
-          await this.reload();
-          if (isPoolVersion(err)) throw new VersionMoved();
-          throw new AppError('CONFLICT', msg('lifecycle.applicationChanged', { id }));
-        }
-        throw err;
+        return this.failed(err, msg('lifecycle.applicationChanged', { id }));
       }
       this.experts.set(id, record);
       this.version = next;
@@ -408,12 +409,7 @@ export class PoolService {
         });
         first = appended[0]!.index;
       } catch (err) {
-        if (err instanceof RecordConflictError) {
-          await this.reload();
-          if (isPoolVersion(err)) throw new VersionMoved();
-          throw new AppError('CONFLICT', msg('pool.changed'));
-        }
-        throw err;
+        return this.failed(err, msg('pool.changed'));
       }
       this.experts.set(id, record);
       this.version = next;
@@ -598,13 +594,7 @@ export class PoolService {
         expects: [...expects, poolVersionExpected(this.version)],
       });
     } catch (err) {
-      if (err instanceof RecordConflictError) {
-        await this.reload();
-        // Only the version moved (another instance changed some other expert): the caller may simply try again.
-        if (isPoolVersion(err)) throw new VersionMoved();
-        throw new AppError('CONFLICT', conflict);
-      }
-      throw err;
+      return this.failed(err, conflict);
     }
     this.version = next;
     this.index = null;
