@@ -12,6 +12,7 @@ import type { Expert } from '../../src/domain/expert.js';
 import { syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
 import { consoleBuilt } from '../helpers/console-build.js';
+import { labelProblems } from '../helpers/keyboard.js';
 import { person, type Person } from '../helpers/people.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -93,6 +94,7 @@ describe.skipIf(missing)('the admission and exit tab in Chromium', () => {
     await page.getByRole('button', { name: '查看申请 ADM5' }).click();
     await page.getByRole('heading', { name: '入库申请 ADM5' }).waitFor();
     expect(await page.locator('.application-detail dl').innerText()).toContain('2031-03-31');
+    expect(await labelProblems(page)).toEqual([]);
     await page.getByRole('button', { name: '准入', exact: true }).click();
     const appOk = page.locator('section[aria-labelledby="adm-applications"] .success');
     await appOk.filter({ hasText: 'expert.admitted' }).waitFor();
@@ -154,6 +156,8 @@ describe.skipIf(missing)('the admission and exit tab in Chromium', () => {
     await lifeOk.filter({ hasText: 'expert.exited' }).waitFor();
     expect(await lifeOk.innerText()).toContain('取消评标专家资格');
     expect(await page.locator('.lifecycle-detail').getAttribute('data-status')).toBe('retired');
+    // Every input of the tab has a label: the due form, the lookup, the certificate and exit forms.
+    expect(await labelProblems(page)).toEqual([]);
     expect(await api('/v1/experts/ADM2/lifecycle')).toMatchObject({ status: 'retired', exit: { reason: 'removed', on: '2029-12-03', by: manager.userId }, exitLabel: '取消评标专家资格' });
     expect(t.ctx.pool.expert('ADM2')!.status).toBe('retired');
 

@@ -27,6 +27,8 @@ export function poolAdmissionView(root: HTMLElement, can: { write: boolean; revi
   const applications = h(
     'section',
     { class: 'card wide', 'aria-labelledby': 'adm-applications' },
+    h('h1', {}, t('admTitle')),
+    can.review ? null : h('p', { class: 'notice' }, t('admNotReviewer')),
     h('h2', { id: 'adm-applications' }, t('admApplications')),
     h('button', { type: 'button', onclick: () => loadApplications() }, t('admRefresh')),
     appOut.el,
@@ -236,7 +238,7 @@ export function poolAdmissionView(root: HTMLElement, can: { write: boolean; revi
     loadLife();
   });
 
-  show(root, h('section', { class: 'card wide' }, h('h1', {}, t('admTitle')), can.review ? null : h('p', { class: 'notice' }, t('admNotReviewer'))), applications, due, exitCard);
+  show(root, applications, due, exitCard);
   loadApplications();
   loadDue();
   if (initial) loadLife();
