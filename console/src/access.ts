@@ -19,6 +19,8 @@ export const ACTION_ROLES = {
   'draw.export': ['site'],
   'pool.read': ['pool-manager', 'admin'],
   'pool.write': ['pool-manager', 'admin'],
+  // Admit, reject, re-confirm, exit: a pool manager's own login (docs/admission.md).
+  'pool.review': ['pool-manager'],
   'draw.proof': ['inspector', 'supervisor', 'operator'],
   'alert.read': ['supervisor', 'inspector'],
   // An expert's record, consequences and objections (docs/records.md).

@@ -175,7 +175,7 @@ describe.skipIf(missing)('one whole day of the console in Chromium', () => {
     // The pool desk's other screens (the pool manager's last screen above is the records screen).
     const desk = page('pool-manager');
     await nav(desk, '专家库');
-    for (const name of ['导入', '单位', '专家']) {
+    for (const name of ['导入', '单位', '准入与退出', '专家']) {
       await desk.getByRole('navigation', { name: '专家库管理' }).getByRole('link', { name, exact: true }).click();
       await desk.locator('main h2, main h1').first().waitFor();
       expect(await labelProblems(desk), `pool desk ${name}`).toEqual([]);

@@ -102,7 +102,7 @@ describe.skipIf(missing)('the pool desk in Chromium', () => {
     await page.getByRole('heading', { name: '查找专家' }).waitFor();
     // The first page of the pool at once: empty, before the import.
     await page.locator('.results', { hasText: '没有符合条件的专家。' }).waitFor();
-    expect(await page.getByRole('navigation', { name: '专家库管理' }).getByRole('link').allInnerTexts()).toEqual(['专家', '导入', '单位']);
+    expect(await page.getByRole('navigation', { name: '专家库管理' }).getByRole('link').allInnerTexts()).toEqual(['专家', '导入', '单位', '准入与退出']);
   });
 
   it('checks a file with bad rows: every one by line and field, nothing stored, no import offered', async () => {
