@@ -159,7 +159,7 @@ export class LifecycleService {
     const found = await applications.read(this.store, id);
     if (!found) throw new AppError('NOT_FOUND', msg('lifecycle.applicationNotFound', { id }));
     if (undecided && found.value.state !== 'applied') {
-      throw new AppError('APPLICATION_DECIDED', msg('lifecycle.applicationDecided', { id, at: found.value.decidedAt ?? '', state: found.value.state }));
+      throw new AppError('APPLICATION_DECIDED', msg('lifecycle.applicationDecided', { id, at: found.value.decidedAt ?? '', state: msg(found.value.state === 'admitted' ? 'lifecycle.decidedAdmitted' : 'lifecycle.decidedRejected') }));
     }
     return { record: found.value, raw: found.raw };
   }

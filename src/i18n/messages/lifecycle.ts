@@ -8,6 +8,8 @@ export const lifecycle = defineMessages({
   applicationExists: { zh: '专家编号 {id} 已被专家库或另一份入库申请使用', en: 'expert id {id} is already used in the pool or by another application' },
   idNumberTaken: { zh: '此居民身份证号码已属于专家库中的专家或另一份待审核的申请', en: 'this ID number already belongs to an expert of the pool or to another pending application' },
   applicationDecided: { zh: '入库申请 {id} 已于 {at} 处理（{state}）', en: 'application {id} was decided at {at} ({state})' },
+  decidedAdmitted: { zh: '已准入', en: 'admitted' },
+  decidedRejected: { zh: '已驳回', en: 'rejected' },
   applicationChanged: { zh: '入库申请 {id} 已被修改；请重试', en: 'application {id} changed meanwhile; retry' },
   alreadyExited: { zh: '专家 {id} 已退出专家库', en: 'expert {id} has already left the pool' },
   notYetAdopted: { zh: '专家 {id} 尚无准入记录；定期处理运行后再试', en: 'expert {id} has no lifecycle yet; try again after the periodic pass' },
