@@ -193,6 +193,18 @@ export function checkIn(roster: Roster, call: Call, at: string, conflicts: reado
   return { roster: replace(roster, call, admitted), changed: [admitted], promotions: [] };
 }
 
+/**
+ * The same transition with nobody called: every seat it passed on stays unfilled and the ranks it would have used stay
+ * unused. For a change that comes too late for an answer (a call placed now could not be answered before its deadline).
+ */
+export function withoutCalls(t: Transition): Transition {
+  const used = new Map<number, number>();
+  for (const p of t.promotions) if (p.to) used.set(p.to.group, (used.get(p.to.group) ?? 0) + 1);
+  if (used.size === 0) return t;
+  const groups = t.roster.groups.map((g, i) => (used.has(i) ? { ...g, next: g.next - used.get(i)! } : g));
+  return { roster: { ...t.roster, groups }, changed: t.changed, promotions: t.promotions.map((p) => ({ from: p.from, to: null })) };
+}
+
 /** True while a seat's call has ended and nobody is left to take it. */
 export function unfilled(roster: Roster): Call[] {
   return seats(roster).filter((c) => ENDED.has(c.state));

@@ -374,7 +374,11 @@ export class RosterService {
   }
 
   /** Entries and writes of a transition: the changed calls, promotions (or an unfilled seat) and the new calls. */
-  private transition(step: R.Transition, project: ProjectRecord, type: SeatChange, at: string, extra: { terminal?: string } = {}): { roster: R.Roster; entries: Entry[]; writes: RecordWrite[] } {
+  private transition(change: R.Transition, project: ProjectRecord, type: SeatChange, at: string, extra: { terminal?: string } = {}): { roster: R.Roster; entries: Entry[]; writes: RecordWrite[] } {
+    // From a minute before bid opening nobody is called any more: a call placed then would be past its deadline at
+    // once, time out at the next pass and pass the seat on again, down the whole ranking, each expert recorded as not
+    // answering a call they could not answer. The seat stays unfilled, for the operator to resolve.
+    const step = this.now() >= this.lastCallAt(project) ? R.withoutCalls(change) : change;
     const drawId = step.roster.drawId;
     // The catalogue pairs each type with its payload; these five share one shape (check-ins add the terminal).
     const entries = step.changed.map((c) => ({ type, payload: { drawId, group: c.group, seat: c.seat, rank: c.rank, messageId: c.messageId, ...(c.codes ? { codes: [...c.codes] } : {}), ...extra } }) as Entry);
@@ -387,7 +391,7 @@ export class RosterService {
         entries.push({ type: 'seat.promoted', payload: { drawId, group: p.from.group, seat: p.from.seat, fromRank: p.from.rank, toRank: p.to.rank, because: p.from.state } });
         calls.push(p.to);
       } else {
-        // The ranking (alternates and its extension) is used up: visible, for an operator to resolve.
+        // The ranking (alternates and its extension) is used up, or it is too late to call: visible, for an operator.
         entries.push({ type: 'seat.unfilled', payload: { drawId, group: p.from.group, seat: p.from.seat, fromRank: p.from.rank, because: p.from.state } });
       }
     }
@@ -450,6 +454,11 @@ export class RosterService {
     return recorded;
   }
 
+  /** The last moment a call may be answered: a minute before bid opening. */
+  private lastCallAt(project: ProjectRecord): number {
+    return Date.parse(project.project.bidOpeningAt) - 60_000;
+  }
+
   /**
    * New calls, placed together: one entry, and one outbox batch whose messages (time and place only) each carry a
    * single-use response link. A link's token is the batch id and a secret; only its hash is stored.
@@ -457,8 +466,7 @@ export class RosterService {
   private place(roster: R.Roster, project: ProjectRecord, calls: readonly R.NewCall[]): { roster: R.Roster; entries: Entry[]; writes: RecordWrite[] } {
     if (calls.length === 0) return { roster, entries: [], writes: [] };
     const at = this.iso();
-    const opening = Date.parse(project.project.bidOpeningAt);
-    const deadline = new Date(Math.min(this.now() + this.policy.responseDeadlineMinutes * 60_000, opening - 60_000)).toISOString();
+    const deadline = new Date(Math.min(this.now() + this.policy.responseDeadlineMinutes * 60_000, this.lastCallAt(project))).toISOString();
     const template = callTemplate({ venue: project.venue ?? '评标室', bidOpeningAt: project.project.bidOpeningAt, timeZone: this.settings.timeZone, deadline });
     const base = this.settings.publicUrl.replace(/\/$/, '');
     const batchId = newBatchId();

@@ -59,6 +59,22 @@ describe('roster', () => {
     expect(t.promotions.map((p) => p.to?.rank)).toEqual([2, 3]);
   });
 
+  it('too late to call: withoutCalls leaves every seat it passed on unfilled and its ranks unused', () => {
+    const r = fresh();
+    // Both seats time out at once: two promotions, ranks 2 and 3.
+    const t = R.expire(r, '2026-12-01T00:15:00.000Z');
+    expect(t.promotions.map((p) => p.to?.rank)).toEqual([2, 3]);
+    const late = R.withoutCalls(t);
+    expect(late.promotions).toEqual([{ from: t.promotions[0]!.from, to: null }, { from: t.promotions[1]!.from, to: null }]);
+    expect(late.changed).toEqual(t.changed);
+    // The ranks stay unused: the group's next rank is where it was before the timeouts.
+    expect(late.roster.groups[0]!.next).toBe(r.groups[0]!.next);
+    expect(R.unfilled(late.roster).map((c) => c.seat)).toEqual([0, 1]);
+    // A transition that passed nothing on is the same transition.
+    const accepted = R.answer(r, call(r, 0).messageId, true, T0);
+    expect(R.withoutCalls(accepted)).toBe(accepted);
+  });
+
   it('leaves a seat unfilled, visibly, when the ranking is used up', () => {
     let r = fresh(3);
     let t = R.answer(r, call(r, 0).messageId, false, T0);
