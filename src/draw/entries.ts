@@ -146,6 +146,14 @@ export const RevealPayload = z
   .strict();
 export type RevealPayload = z.infer<typeof RevealPayload>;
 
+/**
+ * Each group's ranking as the roster calls down it (§10.2): selected, alternates, then the stream's extension. Read from
+ * a reveal payload, or from the sealed content at the draw (the same fields).
+ */
+export function rankings(r: { readonly result: { readonly groups: ReadonlyArray<{ readonly selected: readonly string[]; readonly alternates: readonly string[] }> }; readonly extension: ReadonlyArray<readonly string[]> }): string[][] {
+  return r.result.groups.map((g, i) => [...g.selected, ...g.alternates, ...(r.extension[i] ?? [])]);
+}
+
 /** The result's commitment (§10): SHA-256 over the 32 salt bytes, then the result's canonical JSON; lower-case hex. */
 export function resultCommitment(salt: Uint8Array, result: unknown): string {
   return createHash('sha256').update(salt).update(jcs(result)).digest('hex');

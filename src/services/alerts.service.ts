@@ -5,15 +5,14 @@
 // centre-wide acceptance: their panels and records are not attributable yet.
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import { alertsPolicy, type AlertsPolicy, type Policy } from '../domain/policy.js';
+import { rankings } from '../draw/entries.js';
 import { entryType } from '../log/entry.js';
 import { recordSubject } from '../records/performance.js';
 import type { Store } from '../store/store.js';
 import { assessAlerts, type AlertCall, type AlertDraw, type AlertsReport } from '../verify/alerts.js';
-import { catchingUp } from './catch-up.js';
+import { LogFollower } from './catch-up.js';
 import type { FairnessService } from './fairness.service.js';
 
-/** Entries read per store round trip while following the log. */
-const CHUNK = 2000;
 const REVEAL = 'draw.reveal';
 const CALL = 'record.call';
 
@@ -46,18 +45,17 @@ export class AlertsService {
   private readonly calls = new Map<string, CallRecord[]>();
   /** Draw id → its calls joined to experts, and how many records they were made from (more may arrive). */
   private readonly joined = new Map<string, { from: number; calls: AlertCall[]; unattributed: number }>();
-  private indexed = 0;
   private last: { key: string; answer: AlertsAnswer } | null = null;
-  private readonly catchUp: () => Promise<void>;
+  private readonly log: LogFollower;
 
   constructor(
-    private readonly store: Store,
+    store: Store,
     private readonly fairness: FairnessService,
     private readonly vault: PersonalDataVault,
     private readonly policy: Policy,
     private readonly now: () => number,
   ) {
-    this.catchUp = catchingUp(() => this.follow());
+    this.log = new LogFollower(store, (_index, bytes) => this.take(bytes));
   }
 
   /**
@@ -66,8 +64,8 @@ export class AlertsService {
    */
   async report(q: { readonly at?: string }): Promise<AlertsAnswer> {
     const at = q.at === undefined ? Math.floor(this.now() / 60_000) * 60_000 : Date.parse(q.at);
-    await this.catchUp();
-    const key = `${this.indexed}/${at}`;
+    await this.log.catchUp();
+    const key = `${this.log.size}/${at}`;
     if (this.last?.key === key) return this.last.answer;
     const answer = await this.assess(at);
     this.last = { key, answer };
@@ -108,21 +106,13 @@ export class AlertsService {
   }
 
   /** Reads the log since the last look: reveals, and call records (kept by draw until it is disclosed). */
-  private async follow(): Promise<void> {
-    const size = await this.store.logSize();
-    while (this.indexed < size) {
-      const start = this.indexed;
-      const entries = await this.store.readEntries(start, Math.min(size, start + CHUNK));
-      for (const bytes of entries) {
-        const type = entryType(bytes);
-        if (type === REVEAL) this.takeReveal(bytes);
-        else if (type === CALL) {
-          const { payload: p } = JSON.parse(bytes.toString('utf8')) as { payload: { drawId: string; group: number; rank: number; subject: string; outcome: AlertCall['outcome'] } };
-          const list = this.calls.get(p.drawId) ?? this.calls.set(p.drawId, []).get(p.drawId)!;
-          list.push({ group: p.group, rank: p.rank, subject: p.subject, outcome: p.outcome });
-        }
-      }
-      this.indexed = start + entries.length;
+  private take(bytes: Buffer): void {
+    const type = entryType(bytes);
+    if (type === REVEAL) this.takeReveal(bytes);
+    else if (type === CALL) {
+      const { payload: p } = JSON.parse(bytes.toString('utf8')) as { payload: { drawId: string; group: number; rank: number; subject: string; outcome: AlertCall['outcome'] } };
+      const list = this.calls.get(p.drawId) ?? this.calls.set(p.drawId, []).get(p.drawId)!;
+      list.push({ group: p.group, rank: p.rank, subject: p.subject, outcome: p.outcome });
     }
   }
 
@@ -130,8 +120,7 @@ export class AlertsService {
     const { payload } = JSON.parse(bytes.toString('utf8')) as {
       payload: { drawId: string; project: { tenderer: string; agency?: string | null; bidOpeningAt: string }; result: { groups: Array<{ selected: string[]; alternates: string[] }> }; extension: string[][] };
     };
-    // The ranking the roster called down: selected, alternates, then the stream's extension (draw.service rosterGroups).
-    const rankings = payload.result.groups.map((g, i) => [...g.selected, ...g.alternates, ...(payload.extension[i] ?? [])]);
-    this.reveals.set(payload.drawId, { at: Date.parse(payload.project.bidOpeningAt), tenderer: payload.project.tenderer, agency: payload.project.agency ?? null, rankings });
+    // The ranking the roster called down, by group.
+    this.reveals.set(payload.drawId, { at: Date.parse(payload.project.bidOpeningAt), tenderer: payload.project.tenderer, agency: payload.project.agency ?? null, rankings: rankings(payload) });
   }
 }

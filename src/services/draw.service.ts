@@ -10,7 +10,7 @@ import { jcs } from '../crypto/canonical.js';
 import { open, seal } from '../crypto/sealing.js';
 import { COMMIT_ENTRY_TYPE } from '../draw/commit.js';
 import { RESULT_ENTRY_TYPE } from '../draw/constants.js';
-import type { ResultPayload } from '../draw/entries.js';
+import { rankings, type ResultPayload } from '../draw/entries.js';
 import type { DrawResult } from '../draw/engine.js';
 import { EMPTY_HISTORY } from '../draw/history.js';
 import type { BeaconRelay } from '../beacon/relay.js';
@@ -63,6 +63,8 @@ interface WitnessedRun {
   readonly sealedNonce: string;
   readonly plan: EntropyPlan;
   readonly reveals: readonly Buffer[];
+  /** The same, hex, as they are sealed and revealed. */
+  readonly revealsHex: readonly string[];
   readonly planned: { readonly index: number; readonly deposits: number[] };
   readonly witnesses: NonNullable<DrawRecord['witnesses']>;
 }
@@ -250,7 +252,7 @@ export class DrawService {
     const sealedNonce = witnessed?.sealedNonce ?? this.vault.sealJson(nonceContext(drawId), Buffer.from(begun.nonce).toString('hex'));
     const witnessFields = {
       ...(witnessCount ? { witnesses: witnessCount } : {}),
-      ...(witnessed ? { planned: witnessed.planned, sealedWitnessReveals: this.vault.sealJson(witnessRevealsContext(drawId), witnessed.reveals.map((r) => r.toString('hex'))) } : {}),
+      ...(witnessed ? { planned: witnessed.planned, sealedWitnessReveals: this.vault.sealJson(witnessRevealsContext(drawId), witnessed.revealsHex) } : {}),
     };
     const committed = { drawId, projectId, kind, state: 'committed', sealedNonce, poolVersion: index.version, assurance: beacon ? 'beacon' : begun.assurance, groups, sealed: null, failure: null, policy: this.projects.policy, supersedes: project.drawId, by, createdAt: at, historyUpTo: history.upTo, ...siteFields, ...witnessFields } as const;
     // 1. The commit is durable, and the project is `drawing`, before the seed exists; the pool must still be at the
@@ -292,7 +294,7 @@ export class DrawService {
       throw err;
     }
     // 3. Sealed at once; the log gets the commitment and counts, never an identity.
-    const content: SealedContent = { ...core, ...(site ? { people: this.people(core.result, core.extension) } : {}), ...(witnessed && witnessed.reveals.length > 0 ? { witnessReveals: witnessed.reveals.map((r) => r.toString('hex')) } : {}) };
+    const content: SealedContent = { ...core, ...(site ? { people: this.people(core.result, core.extension) } : {}), ...(witnessed && witnessed.reveals.length > 0 ? { witnessReveals: witnessed.revealsHex } : {}) };
     const sealed = seal(Buffer.from(jcs(content)), drawId, [{ recipient: 'service', publicKey: this.sealingKey }, ...(site ? [{ recipient: site.recipient, publicKey: site.publicKey }] : [])]);
     // Who else can open the seal: a remote site, by the certificate registered for it.
     const resultPayload = resultEntry(planned, core.result, { commitIndex: commit.index, salt, sealed, ...(site ? { sealedTo: { site: site.recipient, fingerprint: site.fingerprint } } : {}), ...(round ? { beacon: beaconRecord(round) } : {}) });
@@ -364,7 +366,7 @@ export class DrawService {
   /** Name and ID number of every ranked expert of a site's draw, for the site's own desk. */
   private people(result: DrawResult, extension: ReadonlyArray<readonly string[]>): Record<string, { name: string; idNumber: string }> {
     const out: Record<string, { name: string; idNumber: string }> = {};
-    const ids = result.groups.flatMap((g, i) => [...g.selected, ...g.alternates, ...(extension[i] ?? [])]);
+    const ids = rankings({ result, extension }).flat();
     for (const id of ids) {
       const p = this.pool.personal(id);
       out[id] = { name: p.name, idNumber: p.idNumber };
@@ -412,6 +414,7 @@ export class DrawService {
         sealedNonce: plan.sealedNonce,
         plan: { beacon: null, witnessCommitments: counted.map((d) => d.commitment), planIndex: plan.index },
         reveals: opened.witnessReveals.map((r) => Buffer.from(r, 'hex')),
+        revealsHex: opened.witnessReveals,
         planned: { index: plan.index, deposits: counted.map((d) => d.index) },
         witnesses,
       },
@@ -542,5 +545,6 @@ export function openSealedResult(draw: DrawRecord, sealingPrivateKey: KeyObject)
 
 /** Each group's ranking for the roster: selected, alternates, then the extension. */
 export function rosterGroups(content: SealedContent): Array<{ specialty: string; count: number; ranking: string[] }> {
-  return content.result.groups.map((g, i) => ({ specialty: g.specialty, count: g.selected.length, ranking: [...g.selected, ...g.alternates, ...(content.extension[i] ?? [])] }));
+  const ranked = rankings(content);
+  return content.result.groups.map((g, i) => ({ specialty: g.specialty, count: g.selected.length, ranking: ranked[i]! }));
 }

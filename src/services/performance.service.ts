@@ -10,20 +10,19 @@ import { recordsPolicy, type Policy } from '../domain/policy.js';
 import { AppError } from '../errors.js';
 import type { Lang } from '../i18n/language.js';
 import { msg } from '../i18n/message.js';
+import { rankings } from '../draw/entries.js';
 import { entryType } from '../log/entry.js';
 import { enteredRecords, noteContext, recordSubject, type EnteredRecord } from '../records/performance.js';
 import * as R from '../roster/roster.js';
 import { tally, type CallOutcome, type CheckinOutcome, type CountedRecord, type Tally } from '../roster/performance.js';
 import { RecordConflictError, type Store } from '../store/store.js';
-import { catchingUp } from './catch-up.js';
+import { LogFollower } from './catch-up.js';
 import type { DrawService } from './draw.service.js';
 import type { LogIndex } from './log-index.js';
 import type { ProjectService } from './project.service.js';
 import type { RosterService } from './roster.service.js';
 import { runs } from './timeline.service.js';
 
-/** Entries read per store round trip while following the log for reveals. */
-const CHUNK = 2000;
 const REVEAL = 'draw.reveal';
 const RECORD_TYPES = new Set(['record.call', 'record.checkin', 'record.no-show', 'record.entered']);
 /** An upheld objection's withdrawal of a record (src/services/rules.service.ts): read with the records, shown on them. */
@@ -69,8 +68,7 @@ interface RawRecord {
 export class PerformanceService {
   /** Expert id → the disclosed draws that ranked them (from the reveal entries), in log order. */
   private readonly disclosed = new Map<string, Array<{ drawId: string; projectId: string }>>();
-  private indexed = 0;
-  private readonly catchUp: () => Promise<void>;
+  private readonly reveals: LogFollower;
 
   constructor(
     private readonly store: Store,
@@ -83,7 +81,7 @@ export class PerformanceService {
     private readonly policy: Policy,
     private readonly now: () => number,
   ) {
-    this.catchUp = catchingUp(() => this.follow());
+    this.reveals = new LogFollower(store, (_index, bytes) => this.take(bytes));
   }
 
   /** The conduct list of the policy, labelled in `lang`. */
@@ -161,7 +159,7 @@ export class PerformanceService {
    * shown at all, not even counted: a count that moves tells when the expert was called). Counts, then each draw.
    */
   async ofExpert(expertId: string, lang: Lang): Promise<{ tally: Tally; conduct: Array<{ code: string; label: string; count: number }>; draws: Array<{ drawId: string; projectId: string; records: RecordView[] }> }> {
-    await this.catchUp();
+    await this.reveals.catchUp();
     const out: Array<{ drawId: string; projectId: string; records: RecordView[] }> = [];
     for (const { drawId, projectId } of this.disclosed.get(expertId) ?? []) {
       const subject = recordSubject(this.vault, drawId, expertId);
@@ -179,7 +177,7 @@ export class PerformanceService {
 
   /** Experts ranked by a disclosed draw so far (the only ones whose record can hold anything). */
   async disclosedExperts(): Promise<string[]> {
-    await this.catchUp();
+    await this.reveals.catchUp();
     return [...this.disclosed.keys()];
   }
 
@@ -231,22 +229,14 @@ export class PerformanceService {
   }
 
   /** Reads the log since the last look for reveals: each names the experts its draw ranked. */
-  private async follow(): Promise<void> {
-    const size = await this.store.logSize();
-    while (this.indexed < size) {
-      const start = this.indexed;
-      const entries = await this.store.readEntries(start, Math.min(size, start + CHUNK));
-      for (const bytes of entries) {
-        if (entryType(bytes) !== REVEAL) continue;
-        const { payload } = JSON.parse(bytes.toString('utf8')) as { payload: { drawId: string; projectId: string; result: { groups: Array<{ selected: string[]; alternates: string[] }> }; extension: string[][] } };
-        const ranked = new Set([...payload.result.groups.flatMap((g) => [...g.selected, ...g.alternates]), ...payload.extension.flat()]);
-        for (const id of ranked) {
-          const list = this.disclosed.get(id) ?? [];
-          list.push({ drawId: payload.drawId, projectId: payload.projectId });
-          this.disclosed.set(id, list);
-        }
-      }
-      this.indexed = start + entries.length;
+  /** A reveal entry: each expert its draw ranked (every group, selected, alternates and extension). */
+  private take(bytes: Buffer): void {
+    if (entryType(bytes) !== REVEAL) return;
+    const { payload } = JSON.parse(bytes.toString('utf8')) as { payload: { drawId: string; projectId: string; result: { groups: Array<{ selected: string[]; alternates: string[] }> }; extension: string[][] } };
+    for (const id of new Set(rankings(payload).flat())) {
+      const list = this.disclosed.get(id) ?? [];
+      list.push({ drawId: payload.drawId, projectId: payload.projectId });
+      this.disclosed.set(id, list);
     }
   }
 }

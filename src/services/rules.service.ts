@@ -15,16 +15,15 @@ import { afterLift, codeOf, consequenceId, fire, imposed, localDate, strengthen,
 import { AppError } from '../errors.js';
 import type { Lang } from '../i18n/language.js';
 import { msg } from '../i18n/message.js';
+import { rankings } from '../draw/entries.js';
 import { entryType } from '../log/entry.js';
 import { recordSubject } from '../records/performance.js';
 import { consequences, decisionContext, objectionContext, objections, objectionTargets, ruleStatus, targetKey, type ConsequenceRecord, type ObjectionRecord } from '../records/sanctions.js';
 import { RecordConflictError, type RecordExpectation, type RecordWrite, type Store } from '../store/store.js';
-import { catchingUp } from './catch-up.js';
+import { LogFollower } from './catch-up.js';
 import { Periodic } from './periodic.js';
 import type { PoolService, StatusPlan } from './pool.service.js';
 
-/** Entries read per store round trip while following the log. */
-const CHUNK = 2000;
 /** Who the log says applied and lifted consequences by rule (no person: the policy's rules). */
 export const RULES_BY = 'expert-draw/rules';
 const RECORD_TYPES = new Set(['record.call', 'record.checkin', 'record.no-show', 'record.entered']);
@@ -78,7 +77,6 @@ export interface ObjectionView {
 const statusOf = (e: Expert): StatusState => ({ status: e.status, suspendedUntil: e.suspendedUntil });
 
 export class RulesService {
-  private indexed = 0;
   /** Disclosed draw → the experts its reveal ranked; expert → their disclosed draws. */
   private readonly ranked = new Map<string, readonly string[]>();
   private readonly drawsOf = new Map<string, string[]>();
@@ -90,7 +88,8 @@ export class RulesService {
   private readonly withdrawn = new Set<number>();
   /** Experts to evaluate at the next pass. */
   private readonly dirty = new Set<string>();
-  private readonly catchUp: () => Promise<void>;
+  /** Reveals, records, corrections and withdrawals, read from the log since the last look. */
+  private readonly follower: LogFollower;
   private readonly periodic: Periodic<RulesTick>;
 
   constructor(
@@ -103,7 +102,7 @@ export class RulesService {
     private readonly now: () => number,
     onError: (err: unknown) => void = () => undefined,
   ) {
-    this.catchUp = catchingUp(() => this.follow());
+    this.follower = new LogFollower(store, (index, bytes) => this.take(index, bytes));
     this.periodic = new Periodic(() => this.pass(), onError);
   }
 
@@ -125,7 +124,7 @@ export class RulesService {
   }
 
   private async pass(): Promise<RulesTick> {
-    await this.catchUp();
+    await this.follower.catchUp();
     const today = localDate(this.now(), this.timeZone);
     let applied = 0;
     let lifted = 0;
@@ -294,23 +293,12 @@ export class RulesService {
     return (await this.consequenceList()).map((c) => c.value).filter((c) => c.expertId === expertId);
   }
 
-  /** Reads the log since the last look: reveals, records, corrections and withdrawals. */
-  private async follow(): Promise<void> {
-    const size = await this.store.logSize();
-    while (this.indexed < size) {
-      const start = this.indexed;
-      const entries = await this.store.readEntries(start, Math.min(size, start + CHUNK));
-      entries.forEach((bytes, i) => this.take(start + i, bytes));
-      this.indexed = start + entries.length;
-    }
-  }
-
   private take(index: number, bytes: Buffer): void {
     const type = entryType(bytes);
     if (type === null) return;
     if (type === 'draw.reveal') {
       const { payload } = JSON.parse(bytes.toString('utf8')) as { payload: { drawId: string; result: { groups: Array<{ selected: string[]; alternates: string[] }> }; extension: string[][] } };
-      const experts = [...new Set([...payload.result.groups.flatMap((g) => [...g.selected, ...g.alternates]), ...payload.extension.flat()])];
+      const experts = [...new Set(rankings(payload).flat())];
       this.ranked.set(payload.drawId, experts);
       for (const id of experts) {
         (this.drawsOf.get(id) ?? this.drawsOf.set(id, []).get(id)!).push(payload.drawId);
@@ -397,7 +385,7 @@ export class RulesService {
    */
   async lodge(expertId: string, against: ObjectionTarget, reason: string, by: TokenClaims): Promise<ObjectionView> {
     this.pool.get(expertId);
-    await this.catchUp();
+    await this.follower.catchUp();
     if ('record' in against) {
       // A record of a sealed draw is answered exactly like one that is not the expert's: nothing tells who was drawn.
       if (!this.attributable(expertId).some((r) => r.index === against.record)) throw new AppError('NOT_FOUND', msg('sanctions.noRecord', { id: expertId, index: against.record }));
@@ -436,7 +424,7 @@ export class RulesService {
     if (!found) throw new AppError('NOT_FOUND', msg('sanctions.noObjection', { id: objectionId }));
     const { value: o, raw } = found;
     if (o.state !== 'open') throw new AppError('CONFLICT', msg('sanctions.objectionDecided', { id: objectionId }));
-    await this.catchUp();
+    await this.follower.catchUp();
     const sealed = this.vault.sealJson(decisionContext(objectionId), reason);
     const decided: ObjectionRecord = { ...o, state: upheld ? 'upheld' : 'rejected', decidedAt: new Date(this.now()).toISOString(), decidedBy: by.sub, decision: sealed };
     const entries: Entry[] = [{ type: 'objection.decided', payload: { objectionId, expertId: o.expertId, upheld, reason: sealed, by: by.sub, role: by.role } }];
