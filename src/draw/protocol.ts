@@ -71,12 +71,21 @@ export function withPlan(begun: Begun, plan: EntropyPlan): Begun {
  * Step 2 (§6–§9), once the commit entry is durable: the seed binds its leaf hash (a planned draw's, the commit payload's
  * hash instead: §6.2); the ranking follows from the seed.
  */
-export function finish(begun: Begun, commitLeafHash: Uint8Array, late: LateEntropy = NO_LATE_ENTROPY): Finished {
+export function finish(begun: Begun, commitLeafHash: Uint8Array | null, late: LateEntropy = NO_LATE_ENTROPY): Finished {
   // Only a planned draw hashes its payload: an operator draw's hot path stays as it was.
   const payloadHash = isPlanned(begun.plan) ? { commitPayloadHash: commitPayloadHash(begun.commit) } : {};
-  const seed = deriveSeed(begun.plan, begun.commit.nonceHash, { nonce: begun.nonce, commitLeafHash, ...payloadHash, ...late });
+  const seed = deriveSeed(begun.plan, begun.commit.nonceHash, { nonce: begun.nonce, ...(commitLeafHash ? { commitLeafHash } : {}), ...payloadHash, ...late });
   const { result, sampler } = rankDraw(begun.prepared, seed);
   return { seed, result, sampler };
+}
+
+/**
+ * Step 2 of a planned draw (§6.2): its seed binds the commit payload's hash, never the commit entry, so the ranking
+ * exists before the commit is durable and the commit and the result can be appended together (§6.3).
+ */
+export function finishPlanned(begun: Begun, late: LateEntropy): Finished {
+  if (!isPlanned(begun.plan)) throw new Error('finishPlanned needs a planned draw: an unplanned seed binds its commit entry');
+  return finish(begun, null, late);
 }
 
 /** Step 3 (§10): what is sealed, with the extension drawn from the stream now (it consumes the sampler's next places). */

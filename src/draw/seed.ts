@@ -49,8 +49,8 @@ export function assuranceOf(plan: EntropyPlan): Assurance {
 export interface SeedInputs {
   /** 32-byte server nonce; only SHA-256(nonce) is in the commit until disclosure. */
   readonly nonce: Uint8Array;
-  /** RFC 9162 leaf hash of the commit entry: what an unplanned draw's seed binds. */
-  readonly commitLeafHash: Uint8Array;
+  /** RFC 9162 leaf hash of the commit entry: what an unplanned draw's seed binds; a planned draw's needs none. */
+  readonly commitLeafHash?: Uint8Array;
   /** SHA-256(JCS(commit payload)): what a planned draw's seed binds instead (§6.2); needed only then. */
   readonly commitPayloadHash?: Uint8Array;
   /** 32-byte beacon randomness, or null when the plan has no beacon. */
@@ -78,6 +78,12 @@ export function isPlanned(plan: EntropyPlan): boolean {
   return plan.planIndex !== undefined;
 }
 
+/** The commit leaf hash an unplanned draw's seed binds: 32 bytes, or INVALID_INPUT. */
+function leafHashOf(inputs: SeedInputs): Uint8Array {
+  if (inputs.commitLeafHash?.length !== 32) throw new AppError('INVALID_INPUT', msg('draw.leafHashLength'));
+  return inputs.commitLeafHash;
+}
+
 /**
  * The HMAC message: SEED_TAG ‖ leaf hash ‖ u32(len) ‖ beacon ‖ u32(count) ‖ (u32(len) ‖ reveal)*; for a planned draw
  * (`planned`) SEED_PLANNED_TAG ‖ SHA-256(JCS(commit payload)) ‖ the same rest.
@@ -86,7 +92,7 @@ export function seedMessage(inputs: SeedInputs, planned = false): Buffer {
   if (planned && inputs.commitPayloadHash?.length !== 32) throw new AppError('INVALID_INPUT', msg('draw.leafHashLength'));
   const parts: Buffer[] = planned
     ? [Buffer.from(SEED_PLANNED_TAG, 'ascii'), Buffer.from(inputs.commitPayloadHash!)]
-    : [Buffer.from(SEED_TAG, 'ascii'), Buffer.from(inputs.commitLeafHash)];
+    : [Buffer.from(SEED_TAG, 'ascii'), Buffer.from(leafHashOf(inputs))];
   const beacon = inputs.beaconRandomness ?? new Uint8Array(0);
   parts.push(u32be(beacon.length), Buffer.from(beacon), u32be(inputs.witnessReveals.length));
   for (const r of inputs.witnessReveals) parts.push(u32be(r.length), Buffer.from(r));
@@ -99,7 +105,7 @@ export function seedMessage(inputs: SeedInputs, planned = false): Buffer {
  */
 export function deriveSeed(plan: EntropyPlan, committedNonceHash: string, inputs: SeedInputs): Buffer {
   if (inputs.nonce.length !== NONCE_BYTES) throw new AppError('INVALID_INPUT', msg('draw.nonceLength', { bytes: NONCE_BYTES }));
-  if (inputs.commitLeafHash.length !== 32) throw new AppError('INVALID_INPUT', msg('draw.leafHashLength'));
+  if (!isPlanned(plan)) leafHashOf(inputs);
   if (!hexEqual(nonceHash(inputs.nonce), committedNonceHash)) {
     throw new AppError('NONCE_MISMATCH', msg('draw.nonceMismatch'));
   }

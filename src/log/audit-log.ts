@@ -20,8 +20,11 @@ import {
 } from './merkle.js';
 import type { NoteVerifier } from './note.js';
 
-/** Builds an entry's bytes once its place in the chain is known (the draw binds its commit's leaf hash). */
-export type EntryBuilder = (prev: string, time: string) => Buffer;
+/**
+ * Builds an entry's bytes once its place in the chain is known: the previous leaf hash, its time and its index (a draw
+ * binds its commit's leaf hash; a result appended with its commit names the commit's index).
+ */
+export type EntryBuilder = (prev: string, time: string, index: number) => Buffer;
 
 export interface Appended {
   readonly index: number;
@@ -68,11 +71,13 @@ export interface ConsistencyProof {
 /** State that changes with an entry: written in the same store transaction, under optional expectations. */
 export interface StateChange {
   /**
-   * The records to write; as a function, it gets the index the (first) entry was given, e.g. to record it. A function
-   * must be pure and must touch the same records whatever the index: it is called before the commit to learn which
-   * records the append touches (once per index, so normally once).
+   * The records to write; as a function, it gets the index the (first) entry was given, e.g. to record it, and, through
+   * `leaf(i)`, the hex leaf hash of the append's i-th entry. A function must be pure and must touch the same records
+   * whatever the index and the leaf hashes: it is called before the commit to learn which records the append touches
+   * (once per index, so normally once; a function that reads a leaf hash is called once more with the real ones, as the
+   * entries are built, and `leaf` answers '' before that).
    */
-  readonly writes?: readonly RecordWrite[] | ((firstIndex: number) => readonly RecordWrite[]);
+  readonly writes?: readonly RecordWrite[] | ((firstIndex: number, leaf: (i: number) => string) => readonly RecordWrite[]);
   /** If any fails when the entry commits, the append rejects with RecordConflictError and nothing is written. */
   readonly expects?: readonly RecordExpectation[];
 }
@@ -83,16 +88,31 @@ interface Pending {
   readonly state: StateChange | undefined;
   readonly resolve: (a: Appended[]) => void;
   readonly reject: (e: unknown) => void;
-  /** A writes function's result for the first index it was asked for: the batching and the commit share one call. */
-  computed?: { readonly index: number; readonly writes: readonly RecordWrite[] };
+  /**
+   * A writes function's result for the first index it was asked for: the batching and the commit share one call, unless
+   * the function read a leaf hash (`final` false), when the commit asks again with the built entries.
+   */
+  computed?: { readonly index: number; readonly writes: readonly RecordWrite[]; readonly final: boolean };
 }
 
-/** The append's record writes for its first entry at `index`, computed once per index. */
-function writesAt(p: Pending, index: number): readonly RecordWrite[] {
+const NO_LEAVES: readonly Appended[] = [];
+
+/**
+ * The append's record writes for its first entry at `index`, computed once per index; `built` are its entries once
+ * built (the commit), none before (the batching).
+ */
+function writesAt(p: Pending, index: number, built: readonly Appended[] = NO_LEAVES): readonly RecordWrite[] {
   const w = p.state?.writes;
   if (typeof w !== 'function') return w ?? [];
-  if (p.computed?.index !== index) p.computed = { index, writes: w(index) };
-  return p.computed.writes;
+  if (p.computed?.index === index && (p.computed.final || built.length === 0)) return p.computed.writes;
+  let final = true;
+  const leaf = (i: number) => {
+    final = false;
+    return built[i] ? hex(built[i].leafHash) : '';
+  };
+  const writes = w(index, leaf);
+  p.computed = { index, writes, final: final || built.length > 0 };
+  return writes;
 }
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -205,6 +225,11 @@ export class AuditLog<C = Untyped> {
     return (await this.enqueue([build], state))[0]!;
   }
 
+  /** Appends several entries built once their places are known, in one store transaction, with one state change. */
+  appendBuilt(builds: readonly EntryBuilder[], state?: StateChange): Promise<Appended[]> {
+    return this.enqueue(builds, state);
+  }
+
   /**
    * Appends several entries in one store transaction, with one state change: all of them are durable, or none is
    * written (a bulk import that stores nothing unless everything can be stored).
@@ -301,16 +326,20 @@ export class AuditLog<C = Untyped> {
       const appended: Appended[] = [];
       const writes: RecordWrite[] = [];
       for (const p of batch) {
-        // A loop, not a spread: an import writes two records per row, more than a call's arguments may hold.
-        for (const x of writesAt(p, start + entries.length)) writes.push(x);
+        const first = start + entries.length;
+        const own: Appended[] = [];
         for (const build of p.builds) {
-          const entry = build(this.prev, this.clock().toISOString());
+          const index = start + entries.length;
+          const entry = build(this.prev, this.clock().toISOString(), index);
           const leaf = leafHash(entry);
           nodes.push(...this.frontier.appendShared(leaf));
-          appended.push({ index: start + entries.length, leafHash: leaf, entry });
+          own.push({ index, leafHash: leaf, entry });
           entries.push(entry);
           this.prev = hex(leaf);
         }
+        // A loop, not a spread: an import writes two records per row, more than a call's arguments may hold.
+        for (const x of writesAt(p, first, own)) writes.push(x);
+        for (const a of own) appended.push(a);
       }
       try {
         const expects = batch.flatMap((p) => p.state?.expects ?? []);

@@ -15,7 +15,7 @@ import type { DrawResult } from '../draw/engine.js';
 import { EMPTY_HISTORY } from '../draw/history.js';
 import type { BeaconRelay } from '../beacon/relay.js';
 import type { VerifiedRound } from '../beacon/rounds.js';
-import { begin, finish, NO_LATE_ENTROPY, OPERATOR_ENTROPY, resultEntry, sealable, withPlan, type Begun, type SealedCore } from '../draw/protocol.js';
+import { begin, finish, finishPlanned, NO_LATE_ENTROPY, OPERATOR_ENTROPY, resultEntry, sealable, withPlan, type Begun, type SealedCore } from '../draw/protocol.js';
 import { AppError, type ErrorCode } from '../errors.js';
 import { msg } from '../i18n/message.js';
 import { encodeEntry } from '../log/entry.js';
@@ -93,6 +93,11 @@ export interface DrawDeps {
   readonly observe?: (kind: DrawRecord['kind'], outcome: DrawOutcome, seconds: number) => void;
   /** The drand relay of draws that need beacon assurance; without it such draws fail before their commit. */
   readonly beacon?: BeaconRelay;
+  /**
+   * Durable appends of a planned draw: 1 (the default: commit, result and calls together, §6.3), or 2 as an unplanned
+   * draw takes them — kept for the benchmark that compares the two side by side.
+   */
+  readonly plannedAppends?: 1 | 2;
 }
 
 export class DrawService {
@@ -112,6 +117,7 @@ export class DrawService {
   private readonly leaseMs: number;
   private readonly observe: NonNullable<DrawDeps['observe']>;
   private readonly beacon: BeaconRelay | null;
+  private readonly plannedAppends: 1 | 2;
   /** Draw leases this instance holds right now. */
   private held = 0;
 
@@ -125,6 +131,7 @@ export class DrawService {
     this.leaseMs = deps.leaseMs ?? DEFAULT_DRAW_LEASE_MS;
     this.observe = deps.observe ?? (() => undefined);
     this.beacon = deps.beacon ?? null;
+    this.plannedAppends = deps.plannedAppends ?? 1;
   }
 
   /** Draw leases this instance holds now: its draws under way. */
@@ -255,6 +262,13 @@ export class DrawService {
       ...(witnessed ? { planned: witnessed.planned, sealedWitnessReveals: this.vault.sealJson(witnessRevealsContext(drawId), witnessed.revealsHex) } : {}),
     };
     const committed = { drawId, projectId, kind, state: 'committed', sealedNonce, poolVersion: index.version, assurance: beacon ? 'beacon' : begun.assurance, groups, sealed: null, failure: null, policy: this.projects.policy, supersedes: project.drawId, by, createdAt: at, historyUpTo: history.upTo, ...siteFields, ...witnessFields } as const;
+    // A planned draw's seed reads only what its commit holds (§6.2): ranked now, it is committed with its result in one
+    // durable append (§6.3). A ranking that falls short takes the two appends below, so that its failure is logged
+    // after its commit and can be checked.
+    if (witnessed && this.plannedAppends === 1) {
+      const core = rankedAtOnce(begun, witnessed);
+      if (core) return this.commitWithResult({ project, raw, begun, core, site, witnessed, committed, poolVersion: index.version, extra, at });
+    }
     // 1. The commit is durable, and the project is `drawing`, before the seed exists; the pool must still be at the
     //    version the candidates came from.
     let commit;
@@ -274,63 +288,114 @@ export class DrawService {
         expects: [projectExpected(projectId, raw), poolVersionExpected(index.version)],
       });
     } catch (err) {
-      if (err instanceof RecordConflictError) throw isPoolVersion(err) ? new PoolMoved() : new AppError('CONFLICT', msg('project.changedMeanwhile', { id: projectId }));
-      throw err;
+      throw commitConflict(err, projectId, drawId);
     }
     const planBeacon = planned.plan.beacon;
     const base: DrawRecord = { ...committed, commitIndex: commit.index, commitLeafHash: commit.leafHash.toString('hex'), resultIndex: null, resultHash: null, ...(planBeacon ? { beacon: planBeacon } : {}) };
     const drawingRaw = projects.encode(drawing);
     // 2. The seed binds the commit's leaf hash and, for a beacon draw, the round's randomness; the ranking follows.
-    const salt = randomBytes(32);
     let core: SealedCore;
     let round: VerifiedRound | null = null;
     try {
       // The lease keeps renewing while the round is awaited; one that does not come or verify fails the draw here.
       if (beacon && planBeacon) round = await beacon.awaitRound(planBeacon.round);
       const late = round ? { beaconRandomness: Buffer.from(round.randomness, 'hex'), witnessReveals: [] } : witnessed ? { beaconRandomness: null, witnessReveals: witnessed.reveals } : NO_LATE_ENTROPY;
-      core = sealable(planned, finish(planned, commit.leafHash, late), salt);
+      core = sealable(planned, finish(planned, commit.leafHash, late), randomBytes(32));
     } catch (err) {
       if (err instanceof AppError) await this.fail(drawing, drawingRaw, drawId, kind, by, err, base);
       throw err;
     }
-    // 3. Sealed at once; the log gets the commitment and counts, never an identity.
-    const content: SealedContent = { ...core, ...(site ? { people: this.people(core.result, core.extension) } : {}), ...(witnessed && witnessed.reveals.length > 0 ? { witnessReveals: witnessed.revealsHex } : {}) };
-    const sealed = seal(Buffer.from(jcs(content)), drawId, [{ recipient: 'service', publicKey: this.sealingKey }, ...(site ? [{ recipient: site.recipient, publicKey: site.publicKey }] : [])]);
-    // Who else can open the seal: a remote site, by the certificate registered for it.
-    const resultPayload = resultEntry(planned, core.result, { commitIndex: commit.index, salt, sealed, ...(site ? { sealedTo: { site: site.recipient, fingerprint: site.fingerprint } } : {}), ...(round ? { beacon: beaconRecord(round) } : {}) });
-    const resultHash = resultPayload.resultHash;
     const done: ProjectRecord = { ...drawing, state: 'drawn', revision: drawing.revision + 1, updatedAt: new Date(this.now()).toISOString() };
-    const final: DrawRecord = { ...base, state: 'drawn', resultHash, sealed };
-    // 4. The selected experts are called in the result's own transaction (one durable write for both). Should the calls
-    //    not be ready, the draw stands without them: its marker puts it on the call worker's catch-up list.
-    let opening: ReturnType<RosterService['opening']> | null = null;
-    try {
-      opening = this.roster?.opening(drawId, done, rosterGroups(content)) ?? null;
-    } catch {
-      opening = null;
-    }
+    const result = this.sealedResult(planned, core, site, witnessed, round, done);
+    const resultPayload = { ...result.payload, commitIndex: commit.index };
+    const final: DrawRecord = { ...base, state: 'drawn', resultHash: resultPayload.resultHash, sealed: result.sealed };
+    // 4. The selected experts are called in the result's own transaction (one durable write for both).
     const [appended] = await this.log.appendAll(
-      [
-        { type: RESULT_ENTRY_TYPE, payload: resultPayload },
-        ...(opening?.entries ?? []),
-      ],
+      [{ type: RESULT_ENTRY_TYPE, payload: resultPayload }, ...result.calls],
       {
-        writes: (resultIndex) => [
-          draws.write({ ...final, resultIndex }),
-          ...projectWrites(done),
-          ...(extra.idempotency ? [extra.idempotency({ ...final, resultIndex })] : []),
-          // Its roster, or, until one exists, its place on the catch-up's list.
-          ...(opening ? opening.state.writes : this.roster ? [awaitingRosterMark(drawId)] : []),
-          // The selected experts join the history the frequency caps of later draws read (sealed).
-          ...(this.history ? [this.history.write({ drawId, resultIndex, at, tenderer: project.project.tenderer, experts: core.result.groups.flatMap((g) => g.selected) })] : []),
-        ],
-        expects: [projectExpected(projectId, drawingRaw), ...(opening?.state.expects ?? [])],
+        writes: (resultIndex) => this.resultWrites({ ...final, resultIndex }, done, result, extra),
+        expects: [projectExpected(projectId, drawingRaw), ...result.expects],
       },
     ).catch((err: unknown) => {
       // The commit stays in the log with no result; the stale check aborts it, unless that is what happened already.
       throw resultConflict(err, projectId, drawId);
     });
     return { ...final, resultIndex: appended!.index };
+  }
+
+  /**
+   * A planned draw ranked before its commit (§6.3): the commit, the result and the calls in one durable append, the
+   * project going from `scheduled` straight to `drawn`, under the same expectations as the two appends (the project as
+   * read, the pool at the version the candidates came from).
+   */
+  private async commitWithResult(run: {
+    project: ProjectRecord;
+    raw: Buffer;
+    begun: Begun;
+    core: SealedCore;
+    site: SiteRecipient | null;
+    witnessed: WitnessedRun;
+    committed: Omit<DrawRecord, 'commitIndex' | 'commitLeafHash' | 'resultIndex' | 'resultHash'>;
+    poolVersion: number;
+    extra: DrawExtra;
+    at: string;
+  }): Promise<DrawRecord> {
+    const { project, begun, committed } = run;
+    const done: ProjectRecord = { ...withoutPlan(project), state: 'drawn', drawId: committed.drawId, revision: project.revision + 1, updatedAt: run.at };
+    const result = this.sealedResult(begun, run.core, run.site, run.witnessed, null, done);
+    const drawn = (commitIndex: number, commitLeafHash: string): DrawRecord => ({ ...committed, state: 'drawn', commitIndex, commitLeafHash, resultIndex: commitIndex + 1, resultHash: result.payload.resultHash, sealed: result.sealed });
+    let appended;
+    try {
+      appended = await this.log.appendBuilt(
+        [
+          (prev, time) => encodeEntry({ type: COMMIT_ENTRY_TYPE, time, prev, payload: begun.commit }),
+          // The result names its commit: the entry just before it.
+          (prev, time, index) => encodeEntry({ type: RESULT_ENTRY_TYPE, time, prev, payload: { ...result.payload, commitIndex: index - 1 } }),
+          ...result.calls.map(({ type, payload }) => (prev: string, time: string) => encodeEntry({ type, time, prev, payload })),
+        ],
+        {
+          writes: (commitIndex, leaf) => this.resultWrites(drawn(commitIndex, leaf(0)), done, result, run.extra),
+          expects: [projectExpected(project.project.id, run.raw), poolVersionExpected(run.poolVersion), ...result.expects],
+        },
+      );
+    } catch (err) {
+      throw commitConflict(err, project.project.id, committed.drawId);
+    }
+    return drawn(appended[0]!.index, appended[0]!.leafHash.toString('hex'));
+  }
+
+  /**
+   * Step 3: the ranking sealed at once (the log gets the commitment and counts, never an identity), the result entry's
+   * payload (its commit index still to fill in) and the calls to the selected experts, ready to commit with it. Should
+   * the calls not be ready, the draw stands without them: its marker puts it on the call worker's catch-up list.
+   */
+  private sealedResult(begun: Begun, core: SealedCore, site: SiteRecipient | null, witnessed: WitnessedRun | null, round: VerifiedRound | null, done: ProjectRecord) {
+    const drawId = begun.commit.drawId;
+    const content: SealedContent = { ...core, ...(site ? { people: this.people(core.result, core.extension) } : {}), ...(witnessed && witnessed.reveals.length > 0 ? { witnessReveals: witnessed.revealsHex } : {}) };
+    // Who else can open the seal: a remote site, by the certificate registered for it.
+    const sealed = seal(Buffer.from(jcs(content)), drawId, [{ recipient: 'service', publicKey: this.sealingKey }, ...(site ? [{ recipient: site.recipient, publicKey: site.publicKey }] : [])]);
+    const payload = resultEntry(begun, core.result, { commitIndex: -1, salt: Buffer.from(core.salt, 'hex'), sealed, ...(site ? { sealedTo: { site: site.recipient, fingerprint: site.fingerprint } } : {}), ...(round ? { beacon: beaconRecord(round) } : {}) });
+    let opening: ReturnType<RosterService['opening']> | null = null;
+    try {
+      opening = this.roster?.opening(drawId, done, rosterGroups(content)) ?? null;
+    } catch {
+      opening = null;
+    }
+    return { sealed, payload, opening, calls: opening?.entries ?? [], expects: opening?.state.expects ?? [], tenderer: done.project.tenderer, selected: core.result.groups.flatMap((g) => g.selected) };
+  }
+
+  /** Step 4's records, in the result's transaction: the draw, the project, the API's answer, the roster, the history. */
+  private resultWrites(final: DrawRecord, done: ProjectRecord, result: ReturnType<DrawService['sealedResult']>, extra: DrawExtra): RecordWrite[] {
+    const drawId = final.drawId;
+    return [
+      draws.write(final),
+      ...projectWrites(done),
+      ...(extra.idempotency ? [extra.idempotency(final)] : []),
+      // Its roster, or, until one exists, its place on the catch-up's list.
+      ...(result.opening ? result.opening.state.writes : this.roster ? [awaitingRosterMark(drawId)] : []),
+      // The selected experts join the history the frequency caps of later draws read (sealed).
+      ...(this.history ? [this.history.write({ drawId, resultIndex: final.resultIndex!, at: final.createdAt, tenderer: result.tenderer, experts: result.selected })] : []),
+    ];
   }
 
   /** Starts the roster of every completed draw that has none (after a crash between result and calls). */
@@ -536,6 +601,28 @@ function withoutPlan(project: ProjectRecord): ProjectRecord {
 
 /** The pool changed between preparing and committing: prepare again on the new index. */
 class PoolMoved extends Error {}
+
+/** A commit that lost a race: the pool moved (prepare again) or the project changed since it was read (409), or a result's record. */
+function commitConflict(err: unknown, projectId: string, drawId: string): unknown {
+  if (!(err instanceof RecordConflictError)) return err;
+  if (isPoolVersion(err)) return new PoolMoved();
+  if (err.collection === projects.collection) return new AppError('CONFLICT', msg('project.changedMeanwhile', { id: projectId }));
+  // A commit appended with its result (§6.3) expects the result's records too.
+  return resultConflict(err, projectId, drawId);
+}
+
+/**
+ * A planned draw's ranking before its commit (§6.3), sealed with a fresh salt; null when it falls short, for the draw
+ * to be committed first and its failure logged after it.
+ */
+function rankedAtOnce(begun: Begun, witnessed: WitnessedRun): SealedCore | null {
+  try {
+    return sealable(begun, finishPlanned(begun, { beaconRandomness: null, witnessReveals: witnessed.reveals }), randomBytes(32));
+  } catch (err) {
+    if (err instanceof AppError) return null;
+    throw err;
+  }
+}
 
 /** Opens a draw's sealed result with the service's private sealing key. */
 export function openSealedResult(draw: DrawRecord, sealingPrivateKey: KeyObject): SealedContent {

@@ -62,6 +62,8 @@ for (const [name, make] of [['sqlite', sqliteTestStore], ['redis', redisTestStor
       const cp7 = openCheckpoint(first.note, keys.verifier, TEST_ORIGIN).checkpoint;
       expect(cp7.size).toBe(7);
       for (let i = 0; i < 6; i++) await log.append('test.y', { i });
+      // The proofs are taken against the latest checkpoint: one of all 13 (the timer may have signed one of 8–12 already).
+      await log.checkpoint();
       const proof = await log.inclusionProof(9);
       const cp = openCheckpoint(proof.checkpoint, keys.verifier, TEST_ORIGIN).checkpoint;
       expect(cp.size).toBe(13);
@@ -116,6 +118,48 @@ for (const [name, make] of [['sqlite', sqliteTestStore], ['redis', redisTestStor
 
 describe('AuditLog state changes', () => {
   for (const [name, make] of [['sqlite', sqliteTestStore], ['redis', redisTestStore]] as const) {
+    it(`${name}: entries built with their index, and writes that read their entries' leaf hashes, in shared commits`, async () => {
+      const t = await make();
+      try {
+        const store = counting(t.store);
+        const log = await AuditLog.open({ store, signer: keys.signer, verifier: keys.verifier });
+        const asked: string[][] = [];
+        // 50 commit-and-result pairs of 50 projects, sharing commits: each result names its own commit's index, and each
+        // record holds its commit's real leaf hash (the batching asks before the entries exist, and is answered '').
+        const pairs = await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            log.appendBuilt(
+              [
+                (prev, time) => Buffer.from(JSON.stringify({ type: 'draw.commit', time, prev, payload: { i } })),
+                (prev, time, index) => Buffer.from(JSON.stringify({ type: 'draw.result', time, prev, payload: { i, commitIndex: index - 1 } })),
+              ],
+              {
+                writes: (index, leaf) => {
+                  asked.push([leaf(0), leaf(1)]);
+                  return [{ collection: 'projects', key: `P${i}`, value: Buffer.from(`${index} ${leaf(0)} ${leaf(1)}`) }];
+                },
+              },
+            ),
+          ),
+        );
+        expect(store.calls).toBeLessThan(20);
+        for (const [i, [commit, result]] of pairs.entries()) {
+          expect(result!.index).toBe(commit!.index + 1);
+          expect(JSON.parse(result!.entry.toString()).payload.commitIndex).toBe(commit!.index);
+          expect(chainedPrev(result!.entry)).toBe(commit!.leafHash.toString('hex'));
+          const stored = (await t.store.getRecord('projects', `P${i}`))?.toString();
+          expect(stored).toBe(`${commit!.index} ${commit!.leafHash.toString('hex')} ${result!.leafHash.toString('hex')}`);
+          expect(leafHash(await log.entry(commit!.index)).equals(commit!.leafHash)).toBe(true);
+        }
+        // Asked once to batch (no leaves yet) and once with the built entries: never a stored '' leaf.
+        expect(asked.filter(([a]) => a === '').length).toBe(50);
+        expect(asked.length).toBe(100);
+        await log.close();
+      } finally {
+        await t.dispose();
+      }
+    });
+
     it(`${name}: groups appends with expectations on different records into one commit, and keeps one record's appends in order`, async () => {
       const t = await make();
       try {

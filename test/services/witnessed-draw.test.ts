@@ -10,7 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TokenClaims } from '../../src/auth/roles.js';
 import type { CommitPayload, DepositPayload, PlannedPayload } from '../../src/draw/entries.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
@@ -154,9 +154,19 @@ describe('a witnessed draw, planned at scheduling', () => {
   });
 
   it('the draw runs the plan: its draw id and nonce, the deposits in log order, at witnessed assurance', async () => {
+    const durable = vi.spyOn(t.ctx.store, 'appendLog');
     const res = await t.app.inject({ method: 'POST', url: '/v1/projects/P-WIT-1/draw', headers: t.auth('operator') });
+    const appends = durable.mock.calls.map(([batch]) => batch.entries.map((e) => (JSON.parse(e.toString()) as Entry).type));
+    durable.mockRestore();
     expect(res.statusCode, res.body).toBe(201);
     const draw = res.json();
+    // Ranked before its commit (its seed reads only what the commit holds: §6.3), the commit, result and calls are one
+    // durable append; the result names the commit just before it.
+    expect(appends).toEqual([['draw.commit', 'draw.result', 'calls.placed']]);
+    expect(draw.resultIndex).toBe(draw.commitIndex + 1);
+    const [c, r] = await entries(t, draw.commitIndex);
+    expect(r!.payload.commitIndex).toBe(draw.commitIndex);
+    expect(draw.commitLeafHash).toBe(createHash('sha256').update(Buffer.concat([Buffer.from([0]), Buffer.from(c!.text)])).digest('hex'));
     expect(draw).toMatchObject({ drawId: project.plan.drawId, state: 'drawn', assurance: 'witnessed', witnesses: { required: 2, deposited: 2, onShort: 'fail' }, planned: { index: project.plan.planIndex, deposits: receipts.map((r) => r.index) } });
     expect(res.body).not.toMatch(/sealed(Nonce|WitnessReveals)/);
     const listed = await t.app.inject({ url: '/v1/draws?limit=50', headers: t.auth('supervisor') });
@@ -307,8 +317,13 @@ describe('deposits close, plans end, and a draw short of deposits is never silen
     const refused = await deposit(t, 'P-WIT-OP', witnesses[0]!.auth, randomBytes(32).toString('hex'));
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error.code).toBe('NOT_PLANNED');
+    const durable = vi.spyOn(t.ctx.store, 'appendLog');
     const draw = (await t.app.inject({ method: 'POST', url: '/v1/projects/P-WIT-OP/draw', headers: t.auth('operator') })).json();
+    const appends = durable.mock.calls.map(([batch]) => batch.entries.map((e) => (JSON.parse(e.toString()) as Entry).type));
+    durable.mockRestore();
     expect(draw).toMatchObject({ state: 'drawn', assurance: 'operator' });
+    // Unplanned, its seed binds the commit entry: the commit is durable on its own before the ranking exists.
+    expect(appends).toEqual([['draw.commit'], ['draw.result', 'calls.placed']]);
     expect(draw.witnesses).toBeUndefined();
     const commit = (await entries(t, draw.commitIndex))[0]!.payload as CommitPayload;
     expect(commit.entropy).toEqual({ beacon: null, witnessCommitments: [] });
