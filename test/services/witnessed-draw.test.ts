@@ -36,11 +36,11 @@ interface Entry {
 }
 
 /** A service whose policy asks `witnesses` of witnessed draws. */
-async function service(witnesses: object): Promise<Built> {
+async function service(witnesses: object, env: Record<string, string> = {}): Promise<Built> {
   const dir = mkdtempSync(join(tmpdir(), 'expert-draw-witness-'));
   dirs.push(dir);
   writeFileSync(join(dir, 'policy.json'), JSON.stringify({ witnesses }));
-  const t = await build({ EXPERT_DRAW_POLICY_FILE: join(dir, 'policy.json') }, { now: clock });
+  const t = await build({ EXPERT_DRAW_POLICY_FILE: join(dir, 'policy.json'), ...env }, { now: clock });
   await t.ctx.pool.import(pool.experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
   return t;
 }
@@ -382,5 +382,35 @@ describe('onShort operator: the draw goes on with the deposits there are and say
       witnessReveals: [Buffer.from(secret, 'hex')],
     });
     expect(seed).toHaveLength(32);
+  });
+});
+
+describe('on Redis: the planned draw is one durable append there too, and its proof verifies', () => {
+  let r: Built;
+  let people: Person[];
+  beforeAll(async () => {
+    r = await service({ required: 1, onShort: 'fail' }, { EXPERT_DRAW_STORE: 'redis' });
+    people = [await person(r, 'supervisor')];
+  }, 60_000);
+  afterAll(async () => {
+    await r?.close();
+  });
+
+  it('commit, result and calls in one append; the result names its commit; the bundle verifies at witnessed', async () => {
+    const p = await register(r, body('P-WIT-REDIS', 3 * HOUR));
+    const secret = randomBytes(32).toString('hex');
+    expect((await deposit(r, 'P-WIT-REDIS', people[0]!.auth, secret)).statusCode).toBe(201);
+    const durable = vi.spyOn(r.ctx.store, 'appendLog');
+    const res = await r.app.inject({ method: 'POST', url: '/v1/projects/P-WIT-REDIS/draw', headers: r.auth('operator') });
+    const appends = durable.mock.calls.map(([batch]) => batch.entries.map((e) => (JSON.parse(e.toString()) as Entry).type));
+    durable.mockRestore();
+    expect(res.statusCode, res.body).toBe(201);
+    expect(appends).toEqual([['draw.commit', 'draw.result', 'calls.placed']]);
+    const draw = res.json();
+    expect(draw).toMatchObject({ drawId: p.plan.drawId, assurance: 'witnessed', resultIndex: draw.commitIndex + 1 });
+    const bundle = await proofOf(r, draw.drawId, 'P-WIT-REDIS', p.project.bidOpeningAt);
+    const report = verifyDrawProof(bundle, { verifierKey: r.ctx.keys.logVerifier.verifierKey });
+    expect(report.checks.filter((c) => c.status !== 'pass')).toEqual([]);
+    expect(report).toMatchObject({ ok: true, assurance: 'witnessed' });
   });
 });
