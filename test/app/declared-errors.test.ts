@@ -854,7 +854,10 @@ describe('declared errors', () => {
         faults.set(null);
       }
       if (route === 'GET /v1/session' || CASES[route]!.fromMemory) {
-        expect(res.statusCode, route).toBe(200);
+        // Answered from memory: 200. Only while the store health check (every few seconds) has seen the store broken
+        // during an earlier route's fault does the service shed every route with 503, and then it says so.
+        if (res.statusCode === 503 && t.app.isUnderPressure()) expect(errorOf(res).code, route).toBe('STORE_UNAVAILABLE');
+        else expect(res.statusCode, route).toBe(200);
         continue;
       }
       expect([500, 503], `${route}: ${res.body}`).toContain(res.statusCode);

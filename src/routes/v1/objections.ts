@@ -74,8 +74,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
               }),
             ).describe('Each applied on its own'),
           }),
-          // From the policy in memory: no store, no 503.
-          ...authOnlyErrorResponses(403),
+          // From the policy in memory, needing no store; a 503 all the same while the service sheds load (a store
+          // health check that failed, a lagging event loop: src/plugins/external/health.ts), as every route does.
+          ...authOnlyErrorResponses(403, 503),
         },
       },
     },
