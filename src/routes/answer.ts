@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { ANSWER_SCRIPT, ANSWER_STYLE } from '../pages/answer-assets.js';
 import { answerPage, pageLang, type Notice, type PageLang } from '../pages/answer-page.js';
-import { expertPages, html, PAGE_STATUS as STATUS, PageQuery as Query, TOKEN } from './expert-page.js';
+import { expertPages, FORM_FAILURES, html, PAGE_FAILURES, PAGE_STATUS as STATUS, PageQuery as Query, TOKEN } from './expert-page.js';
 
 /** `answer=decline` and room to spare: a form of this page sends nothing longer. */
 const FORM_LIMIT = 256;
@@ -51,9 +51,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           200: html('The call: waiting for an answer, accepted or declined'),
           404: html('No such link (data-code NOT_FOUND)'),
           410: html('The deadline passed, the seat went to another expert, or the call is closed (data-code GONE)'),
-          429: html('Too many requests (data-code RATE_LIMITED)'),
-          500: html('Internal error (data-code INTERNAL)'),
-          503: html('Store unavailable (data-code STORE_UNAVAILABLE or LOG_UNAVAILABLE)'),
+          ...PAGE_FAILURES,
         },
       },
     },
@@ -83,11 +81,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           404: html('No such link (data-code NOT_FOUND)'),
           409: html('Already answered; an answer cannot be changed (data-code CONFLICT)'),
           410: html('The deadline passed, or the call is no longer open (data-code GONE)'),
-          413: html('Body too large (data-code PAYLOAD_TOO_LARGE)'),
-          415: html('Not a form (data-code UNSUPPORTED_MEDIA_TYPE)'),
-          429: html('Too many requests (data-code RATE_LIMITED)'),
-          500: html('Internal error (data-code INTERNAL)'),
-          503: html('Store unavailable (data-code STORE_UNAVAILABLE or LOG_UNAVAILABLE)'),
+          ...FORM_FAILURES,
+          ...PAGE_FAILURES,
         },
       },
     },

@@ -19,6 +19,17 @@ const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; conne
 /** An HTML answer of a page route, for the OpenAPI document. */
 export const html = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
 export const PageQuery = z.object({ lang: z.string().optional().describe('`en` for English; otherwise Chinese (zh-CN)') });
+/** The failures every page route can answer with, as pages carrying their code. */
+export const PAGE_FAILURES = {
+  429: html('Too many requests (data-code RATE_LIMITED)'),
+  500: html('Internal error (data-code INTERNAL)'),
+  503: html('Store unavailable (data-code STORE_UNAVAILABLE or LOG_UNAVAILABLE)'),
+};
+/** And those of a page's form: a body too large, or not a form. */
+export const FORM_FAILURES = {
+  413: html('Body too large (data-code PAYLOAD_TOO_LARGE)'),
+  415: html('Not a form (data-code UNSUPPORTED_MEDIA_TYPE)'),
+};
 /** The code a page carries for each status a link can answer with. */
 export const PAGE_STATUS: Record<number, ErrorCode> = { 400: 'INVALID_INPUT', 404: 'NOT_FOUND', 409: 'CONFLICT', 410: 'GONE' };
 

@@ -10,7 +10,7 @@ import { pageLang, type PageLang } from '../pages/answer-page.js';
 import { recordPage, recordPageTitle, type RecordNotice } from '../pages/record-page.js';
 import type { RecordLinkView } from '../services/record-link.service.js';
 import type { ObjectionTarget } from '../services/rules.service.js';
-import { expertPages, html, PAGE_STATUS, PageQuery, TOKEN } from './expert-page.js';
+import { expertPages, FORM_FAILURES, html, PAGE_FAILURES, PAGE_STATUS, PageQuery, TOKEN } from './expert-page.js';
 
 /** A reason of 1000 Chinese characters, percent-encoded (9 bytes each), and the field naming its target. */
 const FORM_LIMIT = 12 * 1024;
@@ -62,9 +62,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           200: html('The expert’s record'),
           404: html('No such link (data-code NOT_FOUND)'),
           410: html('The link has expired, or a newer link replaced it (data-code GONE)'),
-          429: html('Too many requests (data-code RATE_LIMITED)'),
-          500: html('Internal error (data-code INTERNAL)'),
-          503: html('Store unavailable (data-code STORE_UNAVAILABLE or LOG_UNAVAILABLE)'),
+          ...PAGE_FAILURES,
         },
       },
     },
@@ -95,11 +93,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           404: html('No such link, or no such record or consequence of the expert’s (data-code NOT_FOUND)'),
           409: html('An objection against it exists already, or it cannot take one (data-code CONFLICT)'),
           410: html('The link has expired, or a newer link replaced it (data-code GONE)'),
-          413: html('Body too large (data-code PAYLOAD_TOO_LARGE)'),
-          415: html('Not a form (data-code UNSUPPORTED_MEDIA_TYPE)'),
-          429: html('Too many requests (data-code RATE_LIMITED)'),
-          500: html('Internal error (data-code INTERNAL)'),
-          503: html('Store unavailable (data-code STORE_UNAVAILABLE or LOG_UNAVAILABLE)'),
+          ...FORM_FAILURES,
+          ...PAGE_FAILURES,
         },
       },
     },
