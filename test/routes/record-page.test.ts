@@ -191,6 +191,17 @@ describe('the expert’s own record page', () => {
     expect(page.body).toContain(ranked.includes(sealedExpert) ? '项目 P-REC-1' : '暂无已公开抽取的履职记录');
   });
 
+  it('shows conduct staff entered by its code, without their note or who entered it', async () => {
+    const supervisor = await person(t, 'supervisor');
+    const entered = await t.app.inject({ method: 'POST', url: `/v1/draws/${first}/records`, headers: supervisor.auth, payload: { group: 0, seat: 1, code: 'CARELESS_SCORING', note: '经与评标组长王五核对，第3项评分有误' } });
+    expect(entered.statusCode, entered.body).toBe(201);
+    const sent = await sendLink(ranked[1]!);
+    const page = await get(`/m/${tokenOf((await linkSent(ranked[1]!, sent.json().messageId)).responseUrl!)}`);
+    expect(page.body).toContain('评标行为记录：复核发现评分错误或不认真');
+    expect(page.body).toContain(`<input type="hidden" name="record" value="${entered.json().index}">`);
+    for (const staff of ['王五', '第3项', supervisor.userId]) expect(page.body).not.toContain(staff);
+  });
+
   it('closes a review with an outcome and a reason: logged, sealed, shown to the expert; only a review in force', async () => {
     const { consequences } = (await t.app.inject({ method: 'GET', url: `/v1/experts/${decliner()}/consequences`, headers: manager.auth })).json();
     const review = consequences[0].id as string;

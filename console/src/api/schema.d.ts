@@ -9724,7 +9724,7 @@ export interface paths {
                                 id: string;
                                 /** @description When it was lodged, ISO 8601 */
                                 lodgedAt: string;
-                                /** @description Who lodged it (token subject) */
+                                /** @description Who lodged it: a pool manager (token subject), or the expert id when the expert lodged it from their own record page */
                                 lodgedBy: string;
                                 /** @description What the expert says */
                                 reason: string;
@@ -10626,7 +10626,7 @@ export interface paths {
                             id: string;
                             /** @description When it was lodged, ISO 8601 */
                             lodgedAt: string;
-                            /** @description Who lodged it (token subject) */
+                            /** @description Who lodged it: a pool manager (token subject), or the expert id when the expert lodged it from their own record page */
                             lodgedBy: string;
                             /** @description What the expert says */
                             reason: string;
@@ -14569,7 +14569,7 @@ export interface paths {
                             id: string;
                             /** @description When it was lodged, ISO 8601 */
                             lodgedAt: string;
-                            /** @description Who lodged it (token subject) */
+                            /** @description Who lodged it: a pool manager (token subject), or the expert id when the expert lodged it from their own record page */
                             lodgedBy: string;
                             /** @description What the expert says */
                             reason: string;

@@ -49,7 +49,7 @@ const Objection = z
     reason: z.string().describe('What the expert says'),
     state: z.enum(['open', 'upheld', 'rejected']).describe('Open until a pool manager decides'),
     lodgedAt: z.string().describe('When it was lodged, ISO 8601'),
-    lodgedBy: z.string().describe('Who lodged it (token subject)'),
+    lodgedBy: z.string().describe('Who lodged it: a pool manager (token subject), or the expert id when the expert lodged it from their own record page'),
     decidedAt: z.string().nullable().describe('When it was decided, ISO 8601'),
     decidedBy: z.string().nullable().describe('Who decided it (token subject)'),
     decision: z.string().nullable().describe('The reason given with the decision'),
