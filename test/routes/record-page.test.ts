@@ -2,7 +2,7 @@
 // through the call channel (the answer never holds it, no log entry does), the page shows the expert's records of
 // disclosed draws, consequences and objections, its form lodges an objection as the API does — by the expert, through
 // the link — and refuses another expert's record and a sealed draw's alike; unknown, expired and replaced links. And
-// a pool manager closes the review a rule set.
+// a pool manager closes the review a rule set. On both stores.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +26,7 @@ const POLICY = {
   },
 };
 
-describe('the expert’s own record page', () => {
+describe.each(['sqlite', 'redis'] as const)('the expert’s own record page (%s store)', (store) => {
   let t: Built;
   let clock = at('2026-12-01T08:00:00+08:00');
   let manager: Person;
@@ -65,7 +65,7 @@ describe('the expert’s own record page', () => {
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'record-page-policy-'));
     writeFileSync(join(dir, 'policy.json'), JSON.stringify(POLICY));
-    t = await build({ EXPERT_DRAW_POLICY_FILE: join(dir, 'policy.json'), EXPERT_DRAW_PUBLIC_URL: 'https://draw.example-centre.gov.cn/' }, { now: () => clock });
+    t = await build({ EXPERT_DRAW_STORE: store, EXPERT_DRAW_POLICY_FILE: join(dir, 'policy.json'), EXPERT_DRAW_PUBLIC_URL: 'https://draw.example-centre.gov.cn/' }, { now: () => clock });
     await importPool(t, 'record-page', 30);
     const { drawId, links } = await drawnCalls(t, 'P-REC-1', { bidOpeningAt: '2026-12-01T10:00:00+08:00', venue: '5号评标室' });
     first = drawId;
