@@ -35,6 +35,7 @@ import recordRoutes from './routes/v1/records.js';
 import objectionRoutes from './routes/v1/objections.js';
 import responseRoutes from './routes/v1/responses.js';
 import answerRoutes, { answerAssets } from './routes/answer.js';
+import recordPageRoutes from './routes/record-page.js';
 import consoleRoutes from './routes/console.js';
 
 export interface BuildOptions {
@@ -81,6 +82,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   // The expert's answer page: the short link of the message, outside /v1 (docs/calls.md).
   await app.register(answerRoutes, { prefix: '/r' });
   await app.register(answerAssets);
+  // The expert's own record page: the link a pool manager has sent them (docs/records.md).
+  await app.register(recordPageRoutes, { prefix: '/m' });
   // The staff console at / (built into dist/console/): it calls only the public /v1 API below.
   await app.register(consoleRoutes);
   await app.register(sessionRoutes, { prefix: '/v1' });

@@ -29,6 +29,8 @@ export const ERROR_STATUS = {
   CONFIRMATION_LAPSED: 409,
   /** The application was decided already. */
   APPLICATION_DECIDED: 409,
+  /** Closing a review: the consequence is not a review, or not in force any more. */
+  NOT_UNDER_REVIEW: 409,
   /** A response link past its deadline, or a call no longer open. */
   GONE: 410,
   /** Node's parser gave up waiting for the whole request. */

@@ -39,6 +39,7 @@ import { FairnessService } from './services/fairness.service.js';
 import { AlertsService } from './services/alerts.service.js';
 import { PerformanceService } from './services/performance.service.js';
 import { RulesService } from './services/rules.service.js';
+import { RecordLinkService } from './services/record-link.service.js';
 import { Readiness } from './services/readiness.js';
 import { ServiceMetrics } from './metrics/metrics.js';
 import { openStore } from './store/open-store.js';
@@ -157,6 +158,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const performance = new PerformanceService(store, auditLog, logIndex, draws, projects, roster, vault, policy, now);
   const alerts = new AlertsService(store, fairness, vault, policy, now);
   const rules = new RulesService(store, auditLog, pool, vault, policy, config.EXPERT_DRAW_TIME_ZONE, now, (err) => console.error(`rules: ${err instanceof Error ? err.message : String(err)}`));
+  const recordLinks = new RecordLinkService(store, auditLog, pool, outbox, links, now);
   const exchange = new ExchangeService(store, auditLog, pool, performance, vault, exchangeKeys(config), now);
   const indexing = opts.index ? listings.sync().catch(() => undefined) : null;
   if (opts.schedule) {
@@ -168,7 +170,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   }
   const stop = async () => void (await Promise.all([scheduler.stop(), calls.stop(), rules.stop(), lifecyclePass.stop()]));
   return {
-    ctx: { config, keys, store, auditLog, vault, pool, lifecycle, exchange, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, users, sessions, listings, timeline, logReader, fairness, performance, alerts, rules, readiness, metrics, now },
+    ctx: { config, keys, store, auditLog, vault, pool, lifecycle, exchange, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, users, sessions, listings, timeline, logReader, fairness, performance, alerts, rules, recordLinks, readiness, metrics, now },
     listening(port) {
       if (defaultLinks) links.publicUrl = listenerUrl(config.EXPERT_DRAW_HOST, port);
       return links.publicUrl;

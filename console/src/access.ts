@@ -27,6 +27,9 @@ export const ACTION_ROLES = {
   'consequence.read': ['pool-manager', 'supervisor'],
   'objection.lodge': ['pool-manager'],
   'objection.decide': ['pool-manager'],
+  // A review closed, a record link sent to the expert: a pool manager.
+  'consequence.close': ['pool-manager'],
+  'record.link': ['pool-manager'],
   'witness.deposit': ['supervisor'],
 } as const satisfies Record<string, readonly Role[]>;
 

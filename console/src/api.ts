@@ -10,7 +10,7 @@ type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M
 type MethodsOf<P extends keyof paths> = { [M in Method]: paths[P][M] extends undefined | never ? never : M }[Method];
 
 type Json<T> = T extends { content: { 'application/json': infer B } } ? B : undefined;
-type Success<R> = 200 extends keyof R ? Json<R[200]> : 201 extends keyof R ? Json<R[201]> : undefined;
+type Success<R> = 200 extends keyof R ? Json<R[200]> : 201 extends keyof R ? Json<R[201]> : 202 extends keyof R ? Json<R[202]> : undefined;
 type Answer<O> = O extends { responses: infer R } ? Success<R> : never;
 type Body<O> = O extends { requestBody: { content: { 'application/json': infer B } } } ? B : O extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
 type Query<O> = O extends { parameters: { query?: infer Q } } ? Q : never;

@@ -99,7 +99,7 @@ function render(): void {
       if (allowed('pool.read')) poolView(main, role, rest);
       return;
     case 'records':
-      if (allowed('consequence.read')) recordsView(main, { lodge: may(role, 'objection.lodge'), decide: may(role, 'objection.decide') }, decodeURIComponent(rest.join('/')));
+      if (allowed('consequence.read')) recordsView(main, { lodge: may(role, 'objection.lodge'), decide: may(role, 'objection.decide'), close: may(role, 'consequence.close'), link: may(role, 'record.link') }, decodeURIComponent(rest.join('/')));
       return;
     case 'inspect':
       if (allowed('draw.proof')) inspectView(main, decodeURIComponent(rest.join('/')));

@@ -15,6 +15,7 @@ import { CALL_STATES } from '../roster/roster.js';
 import { Role } from '../auth/roles.js';
 import { SESSION_END_REASONS } from '../records/users.js';
 import { CALL_OUTCOMES, CHECKIN_OUTCOMES, REPLACEMENTS } from '../roster/performance.js';
+import { REVIEW_OUTCOMES } from '../records/sanctions.js';
 
 const by = z.string().min(1).describe('Token subject of whoever caused it');
 const poolVersion = z.int().min(1).describe('Pool version after the change');
@@ -186,6 +187,27 @@ export const ENTRIES = {
       expertId: z.string(),
       against: z.union([z.object({ record: z.int() }).strict(), z.object({ consequence: ConsequenceId }).strict()]).describe('A record (log index) or a consequence'),
       reason: z.string().describe('What the expert says, sealed by the service (it may name people)'),
+      by,
+      role: z.string().describe('The role of whoever lodged it; `expert`: the expert, through their record link'),
+      link: z.string().optional().describe('Lodged by the expert: the message id of the record link they used (never its token)'),
+    })
+    .strict(),
+  /**
+   * A link to the expert's own record page sent to the phone the pool holds (docs/records.md): the message id, when it
+   * stops working, who asked. Never the token (only its hash is stored) and never the phone.
+   */
+  'record-link.sent': z.object({ expertId: z.string(), messageId: z.string(), expiresAt: iso, by, role: z.string() }).strict(),
+  'record-link.delivery': z
+    .object({ messageId: z.string(), attempt: z.int().min(1), adapter: z.string(), ok: z.boolean(), reason: z.string().optional(), final: z.boolean().optional() })
+    .strict(),
+  /** A pool manager's end of a review (the annual-score flag): the outcome and a sealed reason; the status stays. */
+  'review.closed': z
+    .object({
+      consequenceId: ConsequenceId,
+      expertId: z.string(),
+      ruleId: z.string(),
+      outcome: z.enum(REVIEW_OUTCOMES).describe('What the review found: no action, a warning, or a sanction taken through the pool (status or exit)'),
+      reason: z.string().describe('Why, sealed by the service (it may name people)'),
       by,
       role: z.string(),
     })

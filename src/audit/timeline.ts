@@ -118,6 +118,9 @@ export const NOT_ABOUT_A_PROJECT: readonly EntryType[] = [
   'rule.lifted',
   'objection.lodged',
   'objection.decided',
+  'review.closed',
+  'record-link.sent',
+  'record-link.delivery',
 ];
 
 /** The row of an entry type, as the readers see it (the payload as parsed from the entry's JSON). */

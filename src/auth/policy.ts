@@ -77,6 +77,8 @@ export const ACTIONS = {
   /** Signed exchange of records with other centres (docs/exchange.md): export and import. */
   'exchange.export': { roles: ['pool-manager', 'admin'], resource: null, reach: 'any' },
   'exchange.import': { roles: ['pool-manager', 'admin'], resource: null, reach: 'any' },
+  /** A link to the expert's own record page, sent to their phone: a pool manager, logged in. */
+  'record.link': { roles: ['pool-manager'], resource: null, reach: 'any', people: true },
   /** An expert's record over the draws disclosed so far. */
   'record.expert': { roles: ['pool-manager', 'supervisor'], resource: null, reach: 'any' },
   /**
@@ -91,6 +93,8 @@ export const ACTIONS = {
   /** An objection lodged on an expert's behalf, and its decision: a pool manager, logged in. */
   'objection.lodge': { roles: ['pool-manager'], resource: null, reach: 'any', people: true },
   'objection.decide': { roles: ['pool-manager'], resource: null, reach: 'any', people: true },
+  /** The end of a review with its outcome: a pool manager, logged in. */
+  'consequence.close': { roles: ['pool-manager'], resource: null, reach: 'any', people: true },
 } as const satisfies Record<string, ActionRule>;
 
 export type Action = keyof typeof ACTIONS;

@@ -4,13 +4,14 @@
 export interface OutboundMessage {
   /** Stable across retries; the gateway deduplicates on it. E.g. `M-<batch id>.<n>`. */
   readonly messageId: string;
-  readonly kind: 'call' | 'cancel';
+  /** An invitation, its withdrawal, or the link to the expert's own record page (docs/records.md). */
+  readonly kind: 'call' | 'cancel' | 'record';
   readonly channel: 'sms' | 'voice';
   /** Phone number. Personal data. */
   readonly to: string;
   /** Time and place only (see text.ts). */
   readonly text: string;
-  /** Link the expert opens to accept or decline; null for a cancel. */
+  /** Link the expert opens to accept or decline (a record message: to see their record); null for a cancel. */
   readonly responseUrl: string | null;
   /** ISO date-time after which the response link no longer works; null for a cancel. */
   readonly expiresAt: string | null;

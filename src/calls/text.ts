@@ -113,6 +113,15 @@ export function fillCall(template: CallTemplate, responseUrl: string): string {
   return `${template.before}${url.href}${template.after}`;
 }
 
+/**
+ * The message around the link to an expert's own record page: what it opens and until when. No draw, project or record
+ * in it — the page shows those to whoever holds the link, and the link says not to pass it on.
+ */
+export function recordLinkTemplate(expiresAt: string, timeZone: string): CallTemplate {
+  const until = localTime(instant(expiresAt, 'expiresAt'), timeZone);
+  return { before: `${HEADER}您可通过以下链接查看本人的履职记录和考核处理情况，并可在线提出申诉（${until.date} ${until.time} 前有效）：`, after: ' 此链接仅供本人使用，请勿转发。' };
+}
+
 /** The notice for a withdrawn call: the same time and place, so the expert knows which call it cancels. */
 export function cancelText(input: CancelTextInput): string {
   checkNoProjectDetails(input);

@@ -17,7 +17,7 @@ import { project, projectState } from './messages/projects.js';
 import { certificate, site } from './messages/sites.js';
 import { records } from './messages/records.js';
 import { alerts } from './messages/alerts.js';
-import { sanctions } from './messages/sanctions.js';
+import { consequenceState, sanctions } from './messages/sanctions.js';
 import { witness } from './messages/witness.js';
 import { exitReason, lifecycle } from './messages/lifecycle.js';
 import { exchange } from './messages/exchange.js';
@@ -52,6 +52,7 @@ export const CATALOGUE = {
   records,
   alerts,
   sanctions,
+  consequenceState,
   witness,
 } as const satisfies Record<string, Record<string, Entry>>;
 

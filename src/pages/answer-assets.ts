@@ -78,6 +78,14 @@ button{font:inherit;font-size:1.2rem;font-weight:700;padding:.9rem 0;border-radi
 button.accept{background:#1d7a3c;color:#fff}
 button.decline{background:#fff;color:#b22222;border-color:#b22222}
 button:disabled{opacity:.5;cursor:wait}
+section h2{font-size:1.1rem;margin:1.25rem 0 .5rem}
+section ul{padding-left:1.1rem;margin:0}
+section li{margin:.75rem 0}
+details.object summary{color:#1f4e8c;cursor:pointer;margin-top:.25rem}
+form.objection{display:block;margin:.5rem 0}
+form.objection label{display:block;color:#59626d}
+textarea{display:block;width:100%;font:inherit;padding:.5rem;margin:.25rem 0 .75rem;border:1px solid #c3c9d1;border-radius:.4rem}
+form.objection button{width:100%}
 .final,.help{color:#59626d;font-size:.9rem}
 [data-state=accepted] .status{color:#1d7a3c;font-weight:700}
 [data-state=declined] .status,[data-state=expired] .status,[data-state=superseded] .status,[data-state=closed] .status,[data-state=unknown] .status,[data-state=error] .status{font-weight:700}

@@ -96,10 +96,14 @@ export function pageLang(query: unknown): PageLang {
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+/** Text as HTML: every character that could open markup or end an attribute escaped. */
+export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
-interface Frame {
+/** A page of the expert's links: its language, its state and code for programs, its title and content. */
+export interface Frame {
   readonly lang: PageLang;
+  /** The page's title (h1 and <title>); the answer page's by default. */
+  readonly title?: string;
   /** data-state of <main>: the call's state, `unknown`, or `error`. */
   readonly state: string;
   /** The stable error code of a non-2xx answer, for programs and tests (data-code). */
@@ -108,8 +112,9 @@ interface Frame {
 }
 
 /** The document around a page's content; the script and style are separate files (the CSP allows no inline code). */
-function frame({ lang, state, code, body }: Frame): string {
+export function frame({ lang, state, code, body, title }: Frame): string {
   const t = TEXTS[lang];
+  const heading = title ?? t.title;
   const other = `<a class="lang" href="?lang=${t.switchTo.lang}" lang="${t.switchTo.lang}" hreflang="${t.switchTo.lang}">${t.switchTo.label}</a>`;
   return `<!doctype html>
 <html lang="${lang}">
@@ -118,13 +123,13 @@ function frame({ lang, state, code, body }: Frame): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
 <meta name="referrer" content="no-referrer">
-<title>${t.title}</title>
+<title>${heading}</title>
 <link rel="stylesheet" href="../assets/answer.css">
 <script src="../assets/answer.js" defer></script>
 </head>
 <body>
 <main data-state="${state}"${code ? ` data-code="${code}"` : ''}>
-<header><h1>${t.title}</h1>${other}</header>
+<header><h1>${heading}</h1>${other}</header>
 ${body}
 <p class="help">${t.help}</p>
 </main>
@@ -176,8 +181,8 @@ export function answerPage(input: AnswerPageInput): string {
 }
 
 /** A failure that is not about the call (rate limit, store down, a request the page never sends), same look. */
-export function troublePage(lang: PageLang, trouble: Trouble, code: ErrorCode): string {
-  return frame({ lang, state: 'error', code, body: `<p class="status">${TEXTS[lang].trouble[trouble]}</p>` });
+export function troublePage(lang: PageLang, trouble: Trouble, code: ErrorCode, title?: string): string {
+  return frame({ lang, state: 'error', code, body: `<p class="status">${TEXTS[lang].trouble[trouble]}</p>`, ...(title ? { title } : {}) });
 }
 
 function remaining(template: string, ms: number): string {

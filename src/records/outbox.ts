@@ -24,7 +24,8 @@ export interface MessageState {
 
 export interface CallBatchRecord {
   readonly batchId: string;
-  readonly drawId: string;
+  /** The draw whose calls these are; null for a message about no draw (an expert's record link). */
+  readonly drawId: string | null;
   readonly kind: OutboundMessage['kind'];
   /** In the order of the sealed calls. */
   readonly messages: readonly MessageState[];

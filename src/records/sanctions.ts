@@ -20,10 +20,20 @@ export interface ConsequenceRecord {
   /** The status it stands for (null: a review), and the status it set (null: it left the expert's as it was). */
   readonly imposes: StatusState | null;
   readonly set: StatusState | null;
-  readonly state: 'in-force' | 'expired' | 'annulled';
+  /** `closed`: a review a pool manager ended (with `review`). */
+  readonly state: 'in-force' | 'expired' | 'annulled' | 'closed';
   readonly endedAt: string | null;
-  readonly endedWhy: 'expired' | 'objection' | 'record-corrected' | null;
+  readonly endedWhy: 'expired' | 'objection' | 'record-corrected' | 'reviewed' | null;
+  /** A closed review: its outcome, the reason (sealed, as in the log entry) and who closed it. */
+  readonly review?: { readonly outcome: ReviewOutcome; readonly reason: string; readonly by: string };
 }
+
+/**
+ * How a pool manager ends a review: nothing to do, a warning given (约谈提醒), or a sanction taken through the pool's own
+ * routes (a status or an exit, each logged there). A review imposes no status, so closing one changes none.
+ */
+export const REVIEW_OUTCOMES = ['no-action', 'warning', 'sanctioned'] as const;
+export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
 export const consequences = new RecordSet<ConsequenceRecord>('consequences', (c) => c.id);
 
 export interface ObjectionRecord {
@@ -49,6 +59,7 @@ export const targetKey = (against: ObjectionRecord['against']) => ('record' in a
 /** The contexts reasons are sealed under. */
 export const objectionContext = (id: string) => `objections/reason/${id}`;
 export const decisionContext = (id: string) => `objections/decision/${id}`;
+export const reviewContext = (id: string) => `consequences/review/${id}`;
 
 /**
  * Expert id → the status the rules last set. A lift puts the status back only while the expert still has this one:

@@ -2,57 +2,25 @@
 // GET shows the call as it is now; the page's form POSTs `answer=accept|decline` (urlencoded, the only route that reads
 // that type) and is sent back to the page (303) once the answer is taken. Every answer of these routes — refusals
 // and failures included — is an HTML page in the same look, never cached, with no referrer.
-import { isUtf8 } from 'node:buffer';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError, type ErrorCode } from '../errors.js';
+import { AppError } from '../errors.js';
 import { ANSWER_SCRIPT, ANSWER_STYLE } from '../pages/answer-assets.js';
-import { answerPage, pageLang, troublePage, type Notice, type PageLang } from '../pages/answer-page.js';
-import { requireUtf8Charset } from '../plugins/app/body-parsers.js';
-import { msg } from '../i18n/message.js';
-import { errorAnswer } from '../plugins/app/error-handler.js';
+import { answerPage, pageLang, type Notice, type PageLang } from '../pages/answer-page.js';
+import { expertPages, FORM_FAILURES, html, PAGE_FAILURES, PAGE_STATUS as STATUS, PageQuery as Query, TOKEN } from './expert-page.js';
 
-/** The shape of a response token (24 random bytes, base64url); anything else is an unknown link, never a lookup. */
-const TOKEN = /^[A-Za-z0-9_-]{32}$/;
 /** `answer=decline` and room to spare: a form of this page sends nothing longer. */
 const FORM_LIMIT = 256;
 
-/** The page's own policy, stricter than the API's: same-origin script, style, fetch and form target; no framing. */
-const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-
-const html = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
 const Params = z.object({ token: z.string().describe('The response token from the message') });
-const Query = z.object({ lang: z.string().optional().describe('`en` for English; otherwise Chinese (zh-CN)') });
-const STATUS: Record<number, ErrorCode> = { 400: 'INVALID_INPUT', 404: 'NOT_FOUND', 409: 'CONFLICT', 410: 'GONE' };
-
-/** A form body as an object; a field sent twice is refused rather than one of them silently chosen. */
-function parseForm(request: FastifyRequest, body: Buffer, done: (err: Error | null, body?: unknown) => void): void {
-  try {
-    requireUtf8Charset(request);
-    if (!isUtf8(body)) throw new AppError('INVALID_INPUT', msg('http.notUtf8'));
-    const entries = [...new URLSearchParams(body.toString('utf8'))];
-    if (new Set(entries.map(([k]) => k)).size !== entries.length) throw new AppError('INVALID_INPUT', msg('http.formFieldRepeated'));
-    // fromEntries defines own properties: a field named __proto__ stays a field.
-    done(null, Object.fromEntries(entries));
-  } catch (err) {
-    done(err as Error);
-  }
-}
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   const { roster, config, now } = app.ctx;
   const timeZone = config.EXPERT_DRAW_TIME_ZONE;
 
-  // Only these routes read form bodies, and only forms: every other route keeps answering 415 to them.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: FORM_LIMIT }, parseForm);
-
-  app.addHook('onSend', async (_request, reply) => {
-    // The address holds the credential: no Referer leaves the page, and no copy of it stays in any cache.
-    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').header('x-robots-tag', 'noindex, nofollow');
-    reply.header('content-security-policy', PAGE_CSP);
-  });
+  // Only these routes (and the record page's) read form bodies, and only forms.
+  expertPages(app, { formLimit: FORM_LIMIT });
 
   /** The page of a link as its call is now, answered with `status` (or 404 / 410 when the call says so). */
   const page = async (reply: FastifyReply, status: number, lang: PageLang, token: string, notice: Notice | null = null) => {
@@ -64,12 +32,6 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     return reply.status(shown).type('text/html; charset=utf-8').send(answerPage({ lang, view, now: now(), timeZone, code: STATUS[shown] ?? null, notice: said }));
   };
 
-  // Failures that are not about the call (rate limit, store, a body the page never sends): the same look, and the code.
-  app.setErrorHandler((err: FastifyError, request, reply) => {
-    const a = errorAnswer(err, request);
-    const trouble = a.status === 429 ? 'busy' : a.status >= 500 ? 'unavailable' : 'refused';
-    return reply.status(a.status).type('text/html; charset=utf-8').send(troublePage(pageLang(request.query), trouble, a.code));
-  });
   app.setNotFoundHandler((request, reply) => page(reply, 404, pageLang(request.query), ''));
 
   app.get(
@@ -89,9 +51,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           200: html('The call: waiting for an answer, accepted or declined'),
           404: html('No such link (data-code NOT_FOUND)'),
           410: html('The deadline passed, the seat went to another expert, or the call is closed (data-code GONE)'),
-          429: html('Too many requests (data-code RATE_LIMITED)'),
-          500: html('Internal error (data-code INTERNAL)'),
-          503: html('Store unavailable (data-code STORE_UNAVAILABLE or LOG_UNAVAILABLE)'),
+          ...PAGE_FAILURES,
         },
       },
     },
@@ -121,11 +81,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           404: html('No such link (data-code NOT_FOUND)'),
           409: html('Already answered; an answer cannot be changed (data-code CONFLICT)'),
           410: html('The deadline passed, or the call is no longer open (data-code GONE)'),
-          413: html('Body too large (data-code PAYLOAD_TOO_LARGE)'),
-          415: html('Not a form (data-code UNSUPPORTED_MEDIA_TYPE)'),
-          429: html('Too many requests (data-code RATE_LIMITED)'),
-          500: html('Internal error (data-code INTERNAL)'),
-          503: html('Store unavailable (data-code STORE_UNAVAILABLE or LOG_UNAVAILABLE)'),
+          ...FORM_FAILURES,
+          ...PAGE_FAILURES,
         },
       },
     },

@@ -3,6 +3,7 @@
 // change is a log entry; a change that affects draws is an `expert.status` through the pool, so draws read it as any
 // other status. Nothing is ever deleted: applications stay after their decision, exited experts stay in the pool.
 import type { Entry, ServiceLog } from '../audit/entries.js';
+import { localTime } from '../calls/text.js';
 import type { TokenClaims } from '../auth/roles.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import type { Expert, ExpertPersonal } from '../domain/expert.js';
@@ -159,9 +160,16 @@ export class LifecycleService {
     const found = await applications.read(this.store, id);
     if (!found) throw new AppError('NOT_FOUND', msg('lifecycle.applicationNotFound', { id }));
     if (undecided && found.value.state !== 'applied') {
-      throw new AppError('APPLICATION_DECIDED', msg('lifecycle.applicationDecided', { id, at: found.value.decidedAt ?? '', state: msg(found.value.state === 'admitted' ? 'lifecycle.decidedAdmitted' : 'lifecycle.decidedRejected') }));
+      throw new AppError('APPLICATION_DECIDED', msg('lifecycle.applicationDecided', { id, at: this.localAt(found.value.decidedAt), state: msg(found.value.state === 'admitted' ? 'lifecycle.decidedAdmitted' : 'lifecycle.decidedRejected') }));
     }
     return { record: found.value, raw: found.raw };
+  }
+
+  /** An instant as people read it in messages: date and time in the centre's time zone, as the calls say them. */
+  private localAt(iso: string | null): string {
+    if (iso === null) return '';
+    const { date, time } = localTime(new Date(iso), this.pool.lifecycleSettings.timeZone);
+    return `${date} ${time}`;
   }
 
   /** A pool manager admits an application: the expert joins the pool, drawable from now on. */

@@ -44,7 +44,7 @@ export class OutboxService {
   ) {}
 
   /** The record writes that queue one batch of messages; the caller commits them with the entry that placed the calls. */
-  queue(batchId: string, drawId: string, kind: OutboundMessage['kind'], template: CallTemplate, queued: readonly Queued[]): RecordWrite[] {
+  queue(batchId: string, drawId: string | null, kind: OutboundMessage['kind'], template: CallTemplate, queued: readonly Queued[]): RecordWrite[] {
     if (queued.length === 0) return [];
     const at = new Date(this.now()).toISOString();
     const messages: MessageState[] = queued.map((q) => ({ messageId: q.messageId, tokenHash: q.tokenHash, expiresAt: q.expiresAt, state: 'pending', attempts: 0, nextAttemptAt: at, lastReason: null }));
@@ -125,7 +125,9 @@ export class OutboxService {
         nextAttemptAt: outcome.ok || giveUp ? m.nextAttemptAt : new Date(this.now() + nextAttemptDelayMs(attempts)).toISOString(),
         lastReason: outcome.ok ? null : outcome.reason,
       };
-      entries.push({ type: 'call.delivery', payload: { drawId: record.drawId, messageId: m.messageId, kind: record.kind, attempt: attempts, adapter: this.adapter.name, ok: outcome.ok, ...(outcome.ok ? {} : { reason: outcome.reason, final: giveUp }) } });
+      const delivery = { messageId: m.messageId, attempt: attempts, adapter: this.adapter.name, ok: outcome.ok, ...(outcome.ok ? {} : { reason: outcome.reason, final: giveUp }) };
+      // A record link is about no draw: its own entry type, outside every project's story.
+      entries.push(record.drawId === null ? { type: 'record-link.delivery', payload: delivery } : { type: 'call.delivery', payload: { drawId: record.drawId, kind: record.kind as 'call' | 'cancel', ...delivery } });
       if (outcome.ok) report.sent++;
       else if (giveUp) report.failed++;
       else report.retried++;

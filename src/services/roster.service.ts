@@ -169,7 +169,8 @@ export class RosterService {
     const batch = await this.outbox.batch(batchOfToken(token));
     const hash = createHash('sha256').update(token).digest();
     const message = batch?.messages.find((m) => m.tokenHash !== null && timingSafeEqual(Buffer.from(m.tokenHash, 'hex'), hash));
-    if (!batch || !message?.expiresAt) return null;
+    // A record link's batch is about no draw: its token opens no call.
+    if (!batch || batch.drawId === null || !message?.expiresAt) return null;
     return { drawId: batch.drawId, messageId: message.messageId, expiresAt: message.expiresAt };
   }
 

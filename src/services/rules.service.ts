@@ -18,7 +18,7 @@ import { msg } from '../i18n/message.js';
 import { rankings } from '../draw/entries.js';
 import { entryType } from '../log/entry.js';
 import { recordSubject } from '../records/performance.js';
-import { consequences, decisionContext, objectionContext, objections, objectionTargets, ruleStatus, targetKey, type ConsequenceRecord, type ObjectionRecord } from '../records/sanctions.js';
+import { consequences, decisionContext, objectionContext, objections, objectionTargets, reviewContext, ruleStatus, targetKey, type ConsequenceRecord, type ObjectionRecord, type ReviewOutcome } from '../records/sanctions.js';
 import { RecordConflictError, type RecordExpectation, type RecordWrite, type Store } from '../store/store.js';
 import { LogFollower } from './catch-up.js';
 import { Periodic } from './periodic.js';
@@ -42,6 +42,9 @@ export interface RulesTick {
   readonly lifted: number;
 }
 
+/** Who lodges an objection: a pool manager's token, or the expert through their record link (role `expert`, the link's message id). */
+export type ObjectionAuthor = Pick<TokenClaims, 'sub'> & Partial<Omit<TokenClaims, 'sub' | 'role'>> & { readonly role: string; readonly link?: string };
+
 export type ObjectionTarget = { readonly record: number } | { readonly consequence: string };
 
 export interface ConsequenceView {
@@ -59,6 +62,8 @@ export interface ConsequenceView {
   readonly appliedIndex: number;
   readonly endedAt: string | null;
   readonly endedWhy: ConsequenceRecord['endedWhy'];
+  /** A closed review: its outcome, the reason (opened) and who closed it. */
+  readonly review: { readonly outcome: ReviewOutcome; readonly reason: string; readonly by: string } | null;
 }
 
 export interface ObjectionView {
@@ -235,7 +240,7 @@ export class RulesService {
   private async end(
     expertId: string,
     ids: readonly string[],
-    why: NonNullable<ConsequenceRecord['endedWhy']>,
+    why: Exclude<NonNullable<ConsequenceRecord['endedWhy']>, 'reviewed'>,
     today: string,
     extra: { entries: Entry[]; writes: RecordWrite[]; expects: RecordExpectation[]; objectionId?: string; by?: TokenClaims } = { entries: [], writes: [], expects: [] },
   ): Promise<boolean> {
@@ -342,6 +347,7 @@ export class RulesService {
       appliedIndex: c.appliedIndex,
       endedAt: c.endedAt,
       endedWhy: c.endedWhy,
+      review: c.review ? { ...c.review, reason: this.vault.openJson<string>(reviewContext(c.id), c.review.reason) } : null,
     };
   }
 
@@ -377,13 +383,39 @@ export class RulesService {
     return { consequences: list.map((c) => this.view(c, lang)), objections: mine.map((o) => this.objectionView(o)) };
   }
 
+  /**
+   * A pool manager ends a review in force (the flag a score rule sets) with an outcome and a reason. A review imposes no
+   * status, so none changes: a sanction the review decides on is taken through the pool (a status, an exit). The records
+   * it rests on stay used: they do not raise the same review again.
+   */
+  async closeReview(id: string, outcome: ReviewOutcome, reason: string, by: TokenClaims, lang: Lang): Promise<ConsequenceView> {
+    const found = await consequences.read(this.store, id);
+    if (!found) throw new AppError('NOT_FOUND', msg('sanctions.noConsequenceId', { consequence: id }));
+    const { value: c, raw } = found;
+    if (c.kind !== 'review') throw new AppError('NOT_UNDER_REVIEW', msg('sanctions.notAReview', { consequence: id }));
+    if (c.state !== 'in-force') throw new AppError('NOT_UNDER_REVIEW', msg('sanctions.reviewEnded', { consequence: id, state: msg(`consequenceState.${c.state}`) }));
+    const sealed = this.vault.sealJson(reviewContext(id), reason);
+    const closed: ConsequenceRecord = { ...c, state: 'closed', endedAt: new Date(this.now()).toISOString(), endedWhy: 'reviewed', review: { outcome, reason: sealed, by: by.sub } };
+    try {
+      await this.log.append(
+        'review.closed',
+        { consequenceId: id, expertId: c.expertId, ruleId: c.ruleId, outcome, reason: sealed, by: by.sub, role: by.role },
+        { writes: [consequences.write(closed)], expects: [consequences.expect(id, raw)] },
+      );
+    } catch (err) {
+      if (err instanceof RecordConflictError) throw new AppError('CONFLICT', msg('sanctions.changed'));
+      throw err;
+    }
+    return this.view(closed, lang);
+  }
+
   // ---- Objections ----------------------------------------------------------------------------------------------
 
   /**
    * An objection against one of the expert's records (by log index: only records of disclosed draws that still stand
    * are the expert's) or one of their consequences; one per record or consequence. Logged with who lodged it.
    */
-  async lodge(expertId: string, against: ObjectionTarget, reason: string, by: TokenClaims): Promise<ObjectionView> {
+  async lodge(expertId: string, against: ObjectionTarget, reason: string, by: ObjectionAuthor): Promise<ObjectionView> {
     this.pool.get(expertId);
     await this.follower.catchUp();
     if ('record' in against) {
@@ -404,7 +436,7 @@ export class RulesService {
     try {
       const appended = await this.log.append(
         'objection.lodged',
-        { objectionId: id, expertId, against, reason: sealed, by: by.sub, role: by.role },
+        { objectionId: id, expertId, against, reason: sealed, by: by.sub, role: by.role, ...(by.link ? { link: by.link } : {}) },
         { writes: (i) => [objections.write(record(i)), objectionTargets.writeAt(key, id)], expects: [objectionTargets.expect(key, null), objections.expect(id, null)] },
       );
       return this.objectionView(record(appended.index));

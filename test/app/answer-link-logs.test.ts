@@ -1,11 +1,11 @@
-// Response tokens are credentials: the answer page (GET and POST /r/{token}) and the gateways' JSON route
-// (POST /v1/responses/{token}) are driven through every status they answer with — 200, 303, 400, 404, 409, 410, 413,
+// Response tokens are credentials: the answer page (GET and POST /r/{token}), the gateways' JSON route
+// (POST /v1/responses/{token}) and the expert's record page (GET and POST /m/{token}) are driven through every status they answer with — 200, 303, 400, 404, 409, 410, 413,
 // 415, 429 and 5xx — and other spellings of the path, with the service log at its most verbose. No captured line may
 // hold a token, or even half of one.
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type Built } from '../helper.js';
-import { drawnCalls, importPool, tokenOf } from '../helpers/calls.js';
+import { drawnCalls, importPool, sentMessages, tokenOf } from '../helpers/calls.js';
 import { faultyStore } from '../helpers/faulty-store.js';
 
 const lines: string[] = [];
@@ -66,12 +66,32 @@ describe('answer links in the service log', () => {
     await expectStatus(404, send('GET', `/v1/responses/${t2}`));
     // Other spellings of the same paths.
     for (const url of [`/R/${t3}`, `//r//${t3}`, `/%72/${t3}`, `/r/${t3}/more`, `/r/%${t3}`, `/v1/responses/${t3}/x`]) await expectStatus([200, 400, 404], send('GET', url));
+    // The expert's record page, its link sent twice (the first one replaced).
+    const manager = { sub: 'pm-logs', role: 'pool-manager' as const, iat: 0, exp: 0 };
+    const expertId = t.ctx.pool.list({ limit: 1 }).items[0]!.id;
+    const linkTokens: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const { messageId } = await t.ctx.recordLinks.send(expertId, manager);
+      linkTokens.push(tokenOf((await sentMessages(t)).find((m) => m.messageId === messageId)!.responseUrl!));
+    }
+    const [m0, m1] = linkTokens as [string, string];
+    tokens.push(m0, m1);
+    await expectStatus(200, send('GET', `/m/${m1}`));
+    await expectStatus(200, send('GET', `/m/${m1}?lang=en&t=${m1}`));
+    await expectStatus(410, send('GET', `/m/${m0}`));
+    await expectStatus(400, send('POST', `/m/${m1}`, `reason=${m1}`, FORM));
+    await expectStatus(404, send('POST', `/m/${m1}`, `record=1&reason=${m1}`, FORM));
+    await expectStatus(413, send('POST', `/m/${m1}`, `reason=${m1.repeat(400)}`, FORM));
+    await expectStatus(415, send('POST', `/m/${m1}`, { reason: m1 }));
+    await expectStatus(404, send('GET', `/m/${UNKNOWN}`));
+    for (const url of [`/M/${m1}`, `//m//${m1}`, `/%6d/${m1}`, `/m/${m1}/more`]) await expectStatus([200, 400, 404], send('GET', url));
     // The store fails: 500 or 503, and the error is logged.
     faults.set('broken');
     try {
       await expectStatus([500, 503], send('GET', `/r/${t3}`));
       await expectStatus([500, 503], send('POST', `/r/${t3}`, 'answer=accept', FORM));
       await expectStatus([500, 503], send('POST', `/v1/responses/${t3}`, { answer: 'accept' }));
+      await expectStatus([500, 503], send('GET', `/m/${m1}`));
     } finally {
       faults.set(null);
     }
@@ -89,6 +109,7 @@ describe('answer links in the service log', () => {
     const text = lines.join('\n');
     expect(lines.filter((l) => l.includes('/r/[redacted]')).length).toBeGreaterThan(20);
     expect(text).toContain('/v1/responses/[redacted]');
+    expect(lines.filter((l) => l.includes('/m/[redacted]')).length).toBeGreaterThan(10);
     for (const status of new Set(seen)) expect(text, `a line for ${status}`).toContain(`"statusCode":${status}`);
     expect(lines.some((l) => /"level":50/.test(l))).toBe(true);
     for (const token of [...tokens, UNKNOWN]) {

@@ -44,6 +44,9 @@ const TABLE: Record<string, Row> = {
   // The expert's answer page: the link is the credential, whatever the Authorization header says.
   'GET /r/{token}': { public: true },
   'POST /r/{token}': { public: true },
+  // The expert's own record page: the link is the credential, whatever the Authorization header says.
+  'GET /m/{token}': { public: true },
+  'POST /m/{token}': { public: true },
   'POST /v1/session': { public: true },
   'POST /v1/session/refresh': { public: true },
   'GET /v1/session': { any: [...ALL_CENTRE, 'site@own', 'checkin@own'], whileRestricted: true },
@@ -107,6 +110,9 @@ const TABLE: Record<string, Row> = {
   'GET /v1/experts/{id}/consequences': { any: ['pool-manager', 'supervisor'] },
   'POST /v1/experts/{id}/objections': { any: ['pool-manager'], people: true },
   'POST /v1/objections/{id}/decision': { any: ['pool-manager'], people: true },
+  'POST /v1/consequences/{id}/review': { any: ['pool-manager'], people: true },
+  // The link to an expert's own record page goes to the expert's phone, sent by a pool manager logged in.
+  'POST /v1/experts/{id}/record-link': { any: ['pool-manager'], people: true },
   // The audit log itself: the people who check the centre, whatever it is about (docs/security.md).
   'GET /v1/log/checkpoint': { any: ['inspector', 'supervisor'] },
   'GET /v1/fairness': { any: ['inspector', 'supervisor'] },
@@ -189,6 +195,10 @@ function requestFor(route: string, owner: Owner | null): { url: string; payload?
       return { url: `/r/${responseToken}` };
     case 'POST /r/{token}':
       return { url: `/r/${responseToken}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'answer=decline' };
+    case 'GET /m/{token}':
+      return { url: `/m/${responseToken}` };
+    case 'POST /m/{token}':
+      return { url: `/m/${responseToken}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `consequence=C-${'0'.repeat(32)}&reason=x` };
     case 'GET /v1/session':
       return { url: '/v1/session' };
     // Past authorization, refused by validation or by the policy of passwords: nothing is logged in or changed.
@@ -303,6 +313,11 @@ function requestFor(route: string, owner: Owner | null): { url: string; payload?
       return { url: `/v1/experts/${E}/objections`, payload: { against: { consequence: `C-${'0'.repeat(32)}` }, reason: '本人当日因病无法到场' } };
     case 'POST /v1/objections/{id}/decision':
       return { url: '/v1/objections/O-00000000-0000-4000-8000-000000000000/decision', payload: { upheld: false, reason: '证据不足' } };
+    case 'POST /v1/consequences/{id}/review':
+      return { url: `/v1/consequences/C-${'0'.repeat(32)}/review`, payload: { outcome: 'no-action', reason: '复核后无需处理' } };
+    // No such expert: past authorization, refused (404), nothing sent or logged.
+    case 'POST /v1/experts/{id}/record-link':
+      return { url: '/v1/experts/E9999999/record-link' };
     case 'GET /v1/log/checkpoint':
       return { url: '/v1/log/checkpoint' };
     case 'GET /v1/fairness':

@@ -71,6 +71,10 @@ const asOperator = () => people.operator.auth;
 const asPoolManager = () => people.poolManager.auth;
 const C_OPEN = `C-${'a'.repeat(32)}`;
 const C_OTHER = `C-${'b'.repeat(32)}`;
+/** A review an upheld objection annulled: it cannot be closed. */
+const C_ENDED = `C-${'c'.repeat(32)}`;
+/** Record links of expert E: the first one sent, replaced by the second. */
+const recordLinks = { replaced: '', current: '' };
 let objectionId = '';
 const asSupervisor = () => people.supervisor.auth;
 const SECRET = 'a5'.repeat(32);
@@ -337,6 +341,27 @@ const CASES: Record<string, RouteCase> = {
       415: { req: () => ({ url: `/r/${tokenOf(calls[0]!)}`, payload: { answer: 'accept' } }), code: 'UNSUPPORTED_MEDIA_TYPE' },
     },
   },
+  // The expert's own record page (HTML, its <main> carries the code): expert E's newest link, and the one it replaced.
+  'GET /m/{token}': {
+    roles: [],
+    ok: () => ({ url: `/m/${recordLinks.current}` }),
+    errors: {
+      404: { req: () => ({ url: `/m/${'A'.repeat(32)}` }), code: 'NOT_FOUND' },
+      410: { req: () => ({ url: `/m/${recordLinks.replaced}` }), code: 'GONE' },
+    },
+  },
+  'POST /m/{token}': {
+    roles: [],
+    ok: () => ({ url: `/m/${recordLinks.current}`, ...form(`consequence=${C_OPEN}&reason=${encodeURIComponent('本人当日因病无法到场')}`) }),
+    errors: {
+      400: { req: () => ({ url: `/m/${recordLinks.current}`, ...form('reason=x') }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: `/m/${recordLinks.current}`, ...form('record=0&reason=x') }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: `/m/${recordLinks.current}`, ...form(`consequence=${C_OTHER}&reason=x`) }), code: 'CONFLICT' },
+      410: { req: () => ({ url: `/m/${recordLinks.replaced}`, ...form(`consequence=${C_OPEN}&reason=x`) }), code: 'GONE' },
+      413: { req: () => ({ url: `/m/${recordLinks.current}`, ...form(`consequence=${C_OPEN}&reason=${'x'.repeat(13_000)}`) }), code: 'PAYLOAD_TOO_LARGE' },
+      415: { req: () => ({ url: `/m/${recordLinks.current}`, payload: { consequence: C_OPEN, reason: 'x' } }), code: 'UNSUPPORTED_MEDIA_TYPE' },
+    },
+  },
   'POST /v1/checkins': {
     roles: ['checkin'],
     ok: () => ({ url: '/v1/checkins', payload: { projectId: 'P-DE-DRAWN', idNumber: syntheticPersonal(0).idNumber } }),
@@ -448,6 +473,24 @@ const CASES: Record<string, RouteCase> = {
       400: { req: () => ({ url: '/v1/objections/O-1/decision', as: asPoolManager, payload: { upheld: false, reason: '证据不足' } }), code: 'INVALID_INPUT' },
       404: { req: () => ({ url: '/v1/objections/O-00000000-0000-4000-8000-000000000000/decision', as: asPoolManager, payload: { upheld: false, reason: '证据不足' } }), code: 'NOT_FOUND' },
       409: lostRace(() => ({ url: `/v1/objections/${objectionId}/decision`, as: asPoolManager, payload: { upheld: false, reason: '证据不足' } })),
+    },
+  },
+  'POST /v1/consequences/{id}/review': {
+    roles: ['pool-manager'],
+    ok: () => ({ url: `/v1/consequences/${C_OPEN}/review`, as: asPoolManager, payload: { outcome: 'warning', reason: '已约谈' } }),
+    errors: {
+      400: { req: () => ({ url: `/v1/consequences/${C_OPEN}/review`, as: asPoolManager, payload: { outcome: 'forgiven', reason: '已约谈' } }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: `/v1/consequences/C-${'f'.repeat(32)}/review`, as: asPoolManager, payload: { outcome: 'warning', reason: '已约谈' } }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: `/v1/consequences/${C_ENDED}/review`, as: asPoolManager, payload: { outcome: 'warning', reason: '已约谈' } }), code: 'NOT_UNDER_REVIEW' },
+    },
+  },
+  'POST /v1/experts/{id}/record-link': {
+    roles: ['pool-manager'],
+    ok: () => ({ url: `/v1/experts/${E}/record-link`, as: asPoolManager }),
+    errors: {
+      400: { req: () => ({ url: '/v1/experts/E%20X/record-link', as: asPoolManager }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: '/v1/experts/E9999999/record-link', as: asPoolManager }), code: 'NOT_FOUND' },
+      409: lostRace(() => ({ url: `/v1/experts/${E}/record-link`, as: asPoolManager })),
     },
   },
   'POST /v1/applications': {
@@ -655,7 +698,7 @@ const JSON_BODY_ROUTES = [
   'POST /v1/experts/{id}/status', 'POST /v1/projects', 'POST /v1/projects/{id}/bidders', 'POST /v1/projects/{id}/cancel', 'POST /v1/projects/{id}/witness-deposits',
   'POST /v1/responses/{token}', 'POST /v1/session', 'POST /v1/session/password', 'POST /v1/session/refresh', 'POST /v1/sites',
   'POST /v1/sites/{id}/revoke', 'POST /v1/users', 'PUT /v1/experts/{id}/availability', 'PUT /v1/experts/{id}/relations',
-  'PUT /v1/organisations/{code}', 'PUT /v1/sites/{id}/certificate', 'POST /v1/experts/{id}/objections', 'POST /v1/objections/{id}/decision',
+  'PUT /v1/organisations/{code}', 'PUT /v1/sites/{id}/certificate', 'POST /v1/experts/{id}/objections', 'POST /v1/objections/{id}/decision', 'POST /v1/consequences/{id}/review',
   'POST /v1/applications', 'POST /v1/applications/{id}/reject',
   'POST /v1/experts/{id}/exit', 'PUT /v1/experts/{id}/certificate', 'POST /v1/exchange/import',
 ];
@@ -771,12 +814,18 @@ beforeAll(async () => {
     const [operator, changer, leaver, administrator, supervisor, poolManager] = await Promise.all([person(t, 'operator'), person(t, 'inspector'), person(t, 'inspector'), person(t, 'admin'), person(t, 'supervisor'), person(t, 'pool-manager')]);
   people = { operator, changer, leaver, admin: administrator, supervisor, poolManager };
   // Two consequences of expert E as the rules would log them, and an objection against the second.
-  for (const id of [C_OPEN, C_OTHER]) {
-    const c: ConsequenceRecord = { id, expertId: E, ruleId: 'LOW_ANNUAL_SCORE', kind: 'review', records: [{ index: 0, drawId: drawnId }], appliedAt: new Date(clock).toISOString(), appliedIndex: 0, from: '2026-12-01', until: null, imposes: null, set: null, state: 'in-force', endedAt: null, endedWhy: null };
+  for (const id of [C_OPEN, C_OTHER, C_ENDED]) {
+    const ended = id === C_ENDED ? ({ state: 'annulled', endedAt: new Date(clock).toISOString(), endedWhy: 'objection' } as const) : ({ state: 'in-force', endedAt: null, endedWhy: null } as const);
+    const c: ConsequenceRecord = { id, expertId: E, ruleId: 'LOW_ANNUAL_SCORE', kind: 'review', records: [{ index: 0, drawId: drawnId }], appliedAt: new Date(clock).toISOString(), appliedIndex: 0, from: '2026-12-01', until: null, imposes: null, set: null, ...ended };
     await t.ctx.auditLog.append('rule.applied', { consequenceId: id, expertId: E, ruleId: c.ruleId, kind: 'review', records: [...c.records], from: c.from, until: null, changed: false, by: 'test-setup' }, { writes: (i) => [consequences.write({ ...c, appliedIndex: i })] });
   }
   objectionId = (await t.ctx.rules.lodge(E, { consequence: C_OTHER }, '本人当日因病无法到场', { sub: people.poolManager.userId, role: 'pool-manager', iat: 0, exp: 0 })).id;
   const pm = { sub: 'pm', role: 'pool-manager' as const, iat: 0, exp: 0 };
+  for (const which of ['replaced', 'current'] as const) {
+    const { messageId } = await t.ctx.recordLinks.send(E, pm);
+    await t.ctx.calls.tick();
+    recordLinks[which] = tokenOf((await readFileMessages(join(t.config.EXPERT_DRAW_DATA_DIR, 'calls.jsonl'))).find((m) => m.messageId === messageId)!.responseUrl!);
+  }
   for (const [id, n] of [['A-DE-DONE', 74], ['A-DE-WAIT', 75]] as const) await t.ctx.lifecycle.apply({ ...pool.experts[n]!, id }, syntheticPersonal(n), null, pm);
   await t.ctx.lifecycle.admit('A-DE-DONE', pm);
   await t.ctx.lifecycle.exit(EXITED, 'deceased', undefined, pm);

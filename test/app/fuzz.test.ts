@@ -111,6 +111,11 @@ const TEMPLATES: Record<string, Template> = {
   // No such consequence or objection: a request that passes validation is answered 404 and changes nothing.
   'POST /v1/experts/{id}/objections': { role: 'pool-manager', as: () => people.poolManager, params: { id: E }, body: () => ({ against: { consequence: `C-${'e'.repeat(32)}` }, reason: '本人当日因病无法到场' }) },
   'POST /v1/objections/{id}/decision': { role: 'pool-manager', as: () => people.poolManager, params: { id: 'O-00000000-0000-4000-8000-000000000000' }, body: () => ({ upheld: false, reason: '证据不足' }) },
+  'POST /v1/consequences/{id}/review': { role: 'pool-manager', as: () => people.poolManager, params: { id: `C-${'e'.repeat(32)}` }, body: () => ({ outcome: 'warning', reason: '已约谈' }) },
+  // A link to the expert's record page: every mutation is refused; the valid request would send one.
+  'POST /v1/experts/{id}/record-link': { role: 'pool-manager', as: () => people.poolManager, params: { id: E } },
+  // The expert's record page: an objection against a consequence the expert does not have (404 as the page).
+  'POST /m/{token}': { role: null, params: { token: '' }, body: () => ({ consequence: `C-${'e'.repeat(32)}`, reason: '本人当日因病无法到场' }), form: true },
   // Admission and exit (docs/admission.md): an application filed, decisions on one that does not exist (404).
   'POST /v1/applications': { role: 'pool-manager', body: () => ({ ...expertBody(73), id: 'A-FZ-NEW' }) },
   'POST /v1/applications/{id}/admit': { role: 'pool-manager', as: () => people.poolManager, params: { id: 'A-FZ-NONE' } },
@@ -428,6 +433,10 @@ beforeAll(async () => {
   drawnIdNumber = syntheticPersonal(phoneOwner.get(messages[0]!.to)!).idNumber;
   (TEMPLATES['POST /v1/responses/{token}']!.params as Record<string, string>).token = responseToken;
   (TEMPLATES['POST /r/{token}']!.params as Record<string, string>).token = messages[1]!.responseUrl!.split('/').pop()!;
+  const link = await t.ctx.recordLinks.send(E, { sub: 'pm', role: 'pool-manager', iat: 0, exp: 0 });
+  await t.ctx.calls.tick();
+  const recordLink = (await readFileMessages(join(t.config.EXPERT_DRAW_DATA_DIR, 'calls.jsonl'))).find((m) => m.messageId === link.messageId)!;
+  (TEMPLATES['POST /m/{token}']!.params as Record<string, string>).token = recordLink.responseUrl!.split('/').pop()!;
   (TEMPLATES['POST /v1/draws/{id}/unseal']!.params as Record<string, string>).id = drawnId;
   (TEMPLATES['POST /v1/draws/{id}/disclose']!.params as Record<string, string>).id = drawnId;
   (TEMPLATES['POST /v1/draws/{id}/records']!.params as Record<string, string>).id = drawnId;

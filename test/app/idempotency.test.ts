@@ -78,6 +78,7 @@ let poolManager: Awaited<ReturnType<typeof person>> | null = null;
 let decided = '';
 const C_IDEM = `C-${'c'.repeat(32)}`;
 const C_IDEM_DECIDE = `C-${'d'.repeat(32)}`;
+const C_IDEM_REVIEW = `C-${'e'.repeat(32)}`;
 /** A consequence of the expert as the rules would log it (a review flag: the status is not changed). */
 async function consequenceOf(expertId: string, id: string): Promise<void> {
   const c: ConsequenceRecord = { id, expertId, ruleId: 'LOW_ANNUAL_SCORE', kind: 'review', records: [{ index: 0, drawId: 'D-idem' }], appliedAt: new Date(clock).toISOString(), appliedIndex: 0, from: '2026-12-01', until: null, imposes: null, set: null, state: 'in-force', endedAt: null, endedWhy: null };
@@ -86,10 +87,10 @@ async function consequenceOf(expertId: string, id: string): Promise<void> {
 /** The supervisor who deposits a witness secret (made in its case's `before`). */
 let witness: { authorization: string } | null = null;
 /**
- * POST routes that take no Idempotency-Key: the expert's answer page (a browser's form, answered with a redirect back
- * to the page), and the session routes, whose answers are credentials (nothing saved, nothing replayed).
+ * POST routes that take no Idempotency-Key: the expert's answer page and record page (a browser's form, answered with a
+ * redirect back to the page), and the session routes, whose answers are credentials (nothing saved, nothing replayed).
  */
-const WITHOUT_KEY = ['/r/{token}', '/v1/session', '/v1/session/password', '/v1/session/refresh'];
+const WITHOUT_KEY = ['/r/{token}', '/m/{token}', '/v1/session', '/v1/session/password', '/v1/session/refresh'];
 const newUser = (username: string) => ({ username, displayName: '幂等测试', role: 'inspector' as const, site: null, password: FIRST_PASSWORD });
 
 /** One case per POST route; the test below checks that the OpenAPI document has no POST route missing here. */
@@ -195,6 +196,30 @@ const CASES: Record<string, Case> = {
     },
     payload: () => ({ upheld: false, reason: '证据不足' }),
     other: () => ({ upheld: true, reason: '理由成立' }),
+  },
+  // A review the rules logged, closed by a pool manager in person.
+  '/v1/consequences/{id}/review': {
+    url: `/v1/consequences/${C_IDEM_REVIEW}/review`,
+    role: 'pool-manager',
+    headers: () => poolManager!.auth,
+    before: async () => {
+      poolManager ??= await person(t, 'pool-manager');
+      await consequenceOf(pool.experts[2]!.id, C_IDEM_REVIEW);
+    },
+    payload: () => ({ outcome: 'warning', reason: '已约谈' }),
+    other: () => ({ outcome: 'no-action', reason: '无需处理' }),
+  },
+  // A link to an expert's own record page: sent once for a repeat; the key on another expert's is refused.
+  '/v1/experts/{id}/record-link': {
+    url: `/v1/experts/${pool.experts[3]!.id}/record-link`,
+    role: 'pool-manager',
+    headers: () => poolManager!.auth,
+    before: async () => {
+      poolManager ??= await person(t, 'pool-manager');
+    },
+    payload: () => undefined,
+    other: () => undefined,
+    otherUrl: () => `/v1/experts/${pool.experts[4]!.id}/record-link`,
   },
   // Admission and exit (docs/admission.md): decisions by a pool manager in person (made in the admit case's `before`).
   '/v1/applications': {

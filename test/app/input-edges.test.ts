@@ -243,6 +243,6 @@ describe('OpenAPI security', () => {
     const doc = t.app.swagger() as unknown as { security: unknown; paths: Record<string, Record<string, { security?: unknown[] }>> };
     expect(doc.security).toEqual([{ bearer: [] }]);
     const open = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).filter(([, op]) => Array.isArray(op.security) && op.security.length === 0).map(([m]) => `${m} ${path}`));
-    expect(open.sort()).toEqual(['get /health', 'get /livez', 'get /r/{token}', 'get /readyz', 'post /r/{token}', 'post /v1/responses/{token}', 'post /v1/session', 'post /v1/session/refresh']);
+    expect(open.sort()).toEqual(['get /health', 'get /livez', 'get /m/{token}', 'get /r/{token}', 'get /readyz', 'post /m/{token}', 'post /r/{token}', 'post /v1/responses/{token}', 'post /v1/session', 'post /v1/session/refresh']);
   });
 });

@@ -31,7 +31,7 @@ interface Document {
 }
 
 /** The routes whose credential is in the request itself (a link's token, a password, a refresh token), or none. */
-const PUBLIC = ['GET /livez', 'GET /readyz', 'GET /health', 'GET /r/{token}', 'POST /r/{token}', 'POST /v1/session', 'POST /v1/session/refresh', 'POST /v1/responses/{token}'];
+const PUBLIC = ['GET /livez', 'GET /readyz', 'GET /health', 'GET /r/{token}', 'POST /r/{token}', 'GET /m/{token}', 'POST /m/{token}', 'POST /v1/session', 'POST /v1/session/refresh', 'POST /v1/responses/{token}'];
 
 let t: Built;
 let doc: Document;

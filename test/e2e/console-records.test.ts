@@ -2,18 +2,22 @@
 // draws whose experts never came, the rules have suspended those who missed both; the pool manager opens one expert's
 // record, sees the counts, the records and the suspension, lodges the expert's objection against one no-show and
 // upholds it — the record shows withdrawn, the suspension annulled, the expert active again (the API says so too). A
-// supervisor reads the same screen without the buttons. UPDATE_SCREENSHOTS=1 refreshes docs/screenshots/console-records.png.
+// supervisor reads the same screen without the buttons. The pool manager sends the expert a link to their own page; the
+// expert opens it on a phone without JavaScript and objects to a review; the pool manager sees the expert's objection
+// and closes the review. UPDATE_SCREENSHOTS=1 refreshes docs/screenshots/console-records.png and record-page.png.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type Built } from '../helper.js';
 import { consoleBuilt } from '../helpers/console-build.js';
-import { drawnCalls, importPool, tokenOf } from '../helpers/calls.js';
+import { drawnCalls, importPool, sentMessages, tokenOf } from '../helpers/calls.js';
+import { consequences, type ConsequenceRecord } from '../../src/records/sanctions.js';
 import { person, type Person } from '../helpers/people.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
 const DESKTOP = { viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', javaScriptEnabled: false };
 const at = (iso: string) => Date.parse(iso);
 
 const missing = !existsSync(CHROMIUM);
@@ -133,6 +137,61 @@ describe.skipIf(missing)('the records screen in Chromium', () => {
     await page.getByRole('heading', { name: '处理', exact: true }).waitFor();
     expect(await page.getByRole('button', { name: '申诉' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: '申诉成立' }).count()).toBe(0);
+    await page.context().close();
+    expect(errors.filter((e) => !/status of 4\d\d/.test(e))).toEqual([]);
+  });
+
+  it('sends the expert a link; the expert objects from their own page without JavaScript; the pool manager closes the review', async () => {
+    // A review flag as the score rule would log it, resting on the expert's remaining no-show.
+    const noShow = JSON.parse((await t.app.inject({ method: 'GET', url: `/v1/experts/${expert}/record`, headers: t.auth('pool-manager') })).body).draws.flatMap((d: { drawId: string; records: Array<{ index: number; kind: string; withdrawnBy?: string }> }) => d.records.map((r) => ({ ...r, drawId: d.drawId }))).find((r: { kind: string; withdrawnBy?: string }) => r.kind === 'no-show' && !r.withdrawnBy);
+    const id = `C-${'5'.repeat(32)}`;
+    const review: ConsequenceRecord = { id, expertId: expert, ruleId: 'LOW_ANNUAL_SCORE', kind: 'review', records: [{ index: noShow.index, drawId: noShow.drawId }], appliedAt: new Date(clock).toISOString(), appliedIndex: 0, from: '2026-12-11', until: null, imposes: null, set: null, state: 'in-force', endedAt: null, endedWhy: null };
+    await t.ctx.auditLog.append('rule.applied', { consequenceId: id, expertId: expert, ruleId: review.ruleId, kind: 'review', records: [...review.records], from: review.from, until: null, changed: false, by: 'test-setup' }, { writes: (i) => [consequences.write({ ...review, appliedIndex: i })] });
+
+    const manager = await person(t, 'pool-manager', { displayName: '李专家库' });
+    const page = await newPage();
+    await logIn(page, manager);
+    await page.goto(`${base}/#/records/${expert}`);
+    await page.getByRole('button', { name: '发送查询链接' }).click();
+    const sent = page.locator('.record-link .success');
+    await sent.filter({ hasText: '已发送查询链接' }).waitFor();
+    const messageId = /短信 (M-[^）]+)）/.exec(await sent.innerText())![1]!;
+    const link = (await sentMessages(t)).find((m) => m.messageId === messageId)!.responseUrl!;
+    // The console never shows the link: only the expert's phone has it.
+    expect(await page.content()).not.toContain(tokenOf(link));
+
+    // The expert, on a phone without JavaScript.
+    const phone = await browser.newContext(PHONE);
+    const mine = await phone.newPage();
+    await mine.goto(link);
+    await expect(mine.title()).resolves.toBe('本人履职记录');
+    expect(await mine.locator('main').getAttribute('data-state')).toBe('open');
+    expect(await mine.locator('.records').innerText()).toContain('接受邀请后未到场');
+    const row = mine.locator(`li[data-consequence="${id}"]`);
+    expect(await row.innerText()).toContain('提交复核');
+    await row.getByText('对此提出申诉').tap();
+    await row.getByLabel('申诉理由').fill('当日已提前电话请假，交易中心有通话记录');
+    await row.getByRole('button', { name: '提交申诉' }).tap();
+    await mine.locator('.objections li[data-state="open"]').waitFor();
+    expect(await mine.locator('.objections').innerText()).toContain('当日已提前电话请假');
+    expect(new URL(mine.url()).pathname).toBe(new URL(link).pathname);
+    if (process.env.UPDATE_SCREENSHOTS) await mine.screenshot({ path: `${SHOTS}record-page.png`, fullPage: true });
+    await phone.close();
+
+    // The pool manager sees the expert's own objection, and closes the review.
+    await page.reload();
+    const objection = page.locator('.objections li[data-state="open"]');
+    await objection.waitFor();
+    expect(await objection.innerText()).toContain('本人提出');
+    const reviewRow = page.locator(`.consequences tr[data-consequence="${id}"]`);
+    await reviewRow.getByRole('button', { name: '结束复核' }).click();
+    await reviewRow.getByLabel('复核结论').selectOption('warning');
+    await reviewRow.getByLabel('复核意见').fill('已电话约谈，提醒按时答复');
+    await reviewRow.locator('form').getByRole('button', { name: '结束复核' }).click();
+    await page.locator(`.consequences tr[data-consequence="${id}"]`, { hasText: '复核结论：约谈提醒' }).waitFor();
+    expect(await page.locator(`.consequences tr[data-consequence="${id}"]`).innerText()).toContain('复核已结束');
+    const res = await t.app.inject({ method: 'GET', url: `/v1/experts/${expert}/consequences`, headers: t.auth('pool-manager') });
+    expect(res.json().consequences.find((c: { id: string }) => c.id === id)).toMatchObject({ state: 'closed', review: { outcome: 'warning', by: manager.userId } });
     await page.context().close();
     expect(errors.filter((e) => !/status of 4\d\d/.test(e))).toEqual([]);
   });

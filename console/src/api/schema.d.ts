@@ -133,6 +133,247 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/m/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The expert’s own record page (the link sent to the expert)
+         * @description A mobile HTML page: the expert’s counts and records of disclosed draws, the consequences the rules set and the objections with their decisions, with a form to object to a record or a consequence. Never a draw still sealed, never another expert.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `en` for English; otherwise Chinese (zh-CN) */
+                    lang?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The record link’s token, from the message */
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The expert’s record */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description No such link (data-code NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description The link has expired, or a newer link replaced it (data-code GONE) */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description Too many requests (data-code RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description Internal error (data-code INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description Store unavailable (data-code STORE_UNAVAILABLE or LOG_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Lodge an objection from the record page (a plain HTML form)
+         * @description The page’s form: `application/x-www-form-urlencoded` with `record` (a log index) or `consequence` (an id), and `reason`. The same checks and log entry as `POST /v1/experts/{id}/objections`, lodged by the expert (role `expert`, the link’s message id). Taken: 303 to the page. Otherwise the page, with why.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description `en` for English; otherwise Chinese (zh-CN) */
+                    lang?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The record link’s token, from the message */
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/x-www-form-urlencoded": {
+                        /** @description Id of the consequence objected to */
+                        consequence?: string;
+                        /** @description The reason, at most 1000 characters */
+                        reason: string;
+                        /** @description Log index of the record objected to */
+                        record?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Objection lodged: the page (Location) shows it */
+                303: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": null;
+                    };
+                };
+                /** @description No target, both, or no reason (data-code INVALID_INPUT) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description No such link, or no such record or consequence of the expert’s (data-code NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description An objection against it exists already, or it cannot take one (data-code CONFLICT) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description The link has expired, or a newer link replaced it (data-code GONE) */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Too many requests (data-code RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description Internal error (data-code INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description Store unavailable (data-code STORE_UNAVAILABLE or LOG_UNAVAILABLE) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/r/{token}": {
         parameters: {
             query?: never;
@@ -3178,7 +3419,7 @@ export interface paths {
                                  * @description Why it ended
                                  * @enum {string|null}
                                  */
-                                endedWhy: "expired" | "objection" | "record-corrected" | null;
+                                endedWhy: "expired" | "objection" | "record-corrected" | "reviewed" | null;
                                 /** @description The expert */
                                 expertId: string;
                                 /** @description The day it took effect (local date) */
@@ -3197,15 +3438,27 @@ export interface paths {
                                     /** @description Log index of the record */
                                     index: number;
                                 }[];
+                                /** @description A closed review: how it ended */
+                                review: {
+                                    /** @description Who closed it (token subject) */
+                                    by: string;
+                                    /**
+                                     * @description no-action (复核后不予处理), warning (约谈提醒), sanctioned (另行处理: a status or an exit set through the pool)
+                                     * @enum {string}
+                                     */
+                                    outcome: "no-action" | "warning" | "sanctioned";
+                                    /** @description Why, as the pool manager wrote it */
+                                    reason: string;
+                                } | null;
                                 /** @description What the rule says, in the answer’s language */
                                 rule: string;
                                 /** @description The rule that fired */
                                 ruleId: string;
                                 /**
-                                 * @description In force; expired (a suspension whose last day passed); annulled (an objection upheld, or a record it rests on no longer stands)
+                                 * @description In force; expired (a suspension whose last day passed); annulled (an objection upheld, or a record it rests on no longer stands); closed (a review a pool manager ended)
                                  * @enum {string}
                                  */
-                                state: "in-force" | "expired" | "annulled";
+                                state: "in-force" | "expired" | "annulled" | "closed";
                                 /** @description Suspensions: the last day */
                                 until: string | null;
                             }[];
@@ -3336,6 +3589,360 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/consequences/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a review (结束复核)
+         * @description A pool manager, logged in, ends a review in force (the flag a score rule sets) with an outcome and a reason. No status changes: a sanction the review decides on is set through the pool (status, exit). Logged with who closed it; the reason is sealed in the log.
+         *
+         *     Access: `consequence.close` — roles pool-manager.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 8–128 visible ASCII characters. Repeat the request with the same key to get the same answer; the action happens once */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Id of a rule's consequence (C- and 32 hex digits of its rule, expert and records) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description no-action (复核后不予处理), warning (约谈提醒), sanctioned (另行处理: a status or an exit set through the pool)
+                         * @enum {string}
+                         */
+                        outcome: "no-action" | "warning" | "sanctioned";
+                        /** @description In a sentence or two */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description A rule’s consequence for an expert */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description When it was applied, ISO 8601 */
+                            appliedAt: string;
+                            /** @description Log index of its rule.applied entry */
+                            appliedIndex: number;
+                            /** @description Whether it changed the expert’s pool status (not when the expert was already suspended longer, blacklisted or retired) */
+                            changedStatus: boolean;
+                            /** @description When it ended, ISO 8601 */
+                            endedAt: string | null;
+                            /**
+                             * @description Why it ended
+                             * @enum {string|null}
+                             */
+                            endedWhy: "expired" | "objection" | "record-corrected" | "reviewed" | null;
+                            /** @description The expert */
+                            expertId: string;
+                            /** @description The day it took effect (local date) */
+                            from: string;
+                            /** @description Id of a rule's consequence (C- and 32 hex digits of its rule, expert and records) */
+                            id: string;
+                            /**
+                             * @description Suspension, blacklist, or a flag for review
+                             * @enum {string}
+                             */
+                            kind: "suspend" | "blacklist" | "review";
+                            /** @description The records that triggered it */
+                            records: {
+                                /** @description Its draw (disclosed) */
+                                drawId: string;
+                                /** @description Log index of the record */
+                                index: number;
+                            }[];
+                            /** @description A closed review: how it ended */
+                            review: {
+                                /** @description Who closed it (token subject) */
+                                by: string;
+                                /**
+                                 * @description no-action (复核后不予处理), warning (约谈提醒), sanctioned (另行处理: a status or an exit set through the pool)
+                                 * @enum {string}
+                                 */
+                                outcome: "no-action" | "warning" | "sanctioned";
+                                /** @description Why, as the pool manager wrote it */
+                                reason: string;
+                            } | null;
+                            /** @description What the rule says, in the answer’s language */
+                            rule: string;
+                            /** @description The rule that fired */
+                            ruleId: string;
+                            /**
+                             * @description In force; expired (a suspension whose last day passed); annulled (an objection upheld, or a record it rests on no longer stands); closed (a review a pool manager ended)
+                             * @enum {string}
+                             */
+                            state: "in-force" | "expired" | "annulled" | "closed";
+                            /** @description Suspensions: the last day */
+                            until: string | null;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "NOT_FOUND";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "IDEMPOTENCY_CONFLICT" | "NOT_UNDER_REVIEW" | "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "PAYLOAD_TOO_LARGE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNSUPPORTED_MEDIA_TYPE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -9051,7 +9658,7 @@ export interface paths {
                                  * @description Why it ended
                                  * @enum {string|null}
                                  */
-                                endedWhy: "expired" | "objection" | "record-corrected" | null;
+                                endedWhy: "expired" | "objection" | "record-corrected" | "reviewed" | null;
                                 /** @description The expert */
                                 expertId: string;
                                 /** @description The day it took effect (local date) */
@@ -9070,15 +9677,27 @@ export interface paths {
                                     /** @description Log index of the record */
                                     index: number;
                                 }[];
+                                /** @description A closed review: how it ended */
+                                review: {
+                                    /** @description Who closed it (token subject) */
+                                    by: string;
+                                    /**
+                                     * @description no-action (复核后不予处理), warning (约谈提醒), sanctioned (另行处理: a status or an exit set through the pool)
+                                     * @enum {string}
+                                     */
+                                    outcome: "no-action" | "warning" | "sanctioned";
+                                    /** @description Why, as the pool manager wrote it */
+                                    reason: string;
+                                } | null;
                                 /** @description What the rule says, in the answer’s language */
                                 rule: string;
                                 /** @description The rule that fired */
                                 ruleId: string;
                                 /**
-                                 * @description In force; expired (a suspension whose last day passed); annulled (an objection upheld, or a record it rests on no longer stands)
+                                 * @description In force; expired (a suspension whose last day passed); annulled (an objection upheld, or a record it rests on no longer stands); closed (a review a pool manager ended)
                                  * @enum {string}
                                  */
-                                state: "in-force" | "expired" | "annulled";
+                                state: "in-force" | "expired" | "annulled" | "closed";
                                 /** @description Suspensions: the last day */
                                 until: string | null;
                             }[];
@@ -9105,7 +9724,7 @@ export interface paths {
                                 id: string;
                                 /** @description When it was lodged, ISO 8601 */
                                 lodgedAt: string;
-                                /** @description Who lodged it (token subject) */
+                                /** @description Who lodged it: a pool manager (token subject), or the expert id when the expert lodged it from their own record page */
                                 lodgedBy: string;
                                 /** @description What the expert says */
                                 reason: string;
@@ -10007,7 +10626,7 @@ export interface paths {
                             id: string;
                             /** @description When it was lodged, ISO 8601 */
                             lodgedAt: string;
-                            /** @description Who lodged it (token subject) */
+                            /** @description Who lodged it: a pool manager (token subject), or the expert id when the expert lodged it from their own record page */
                             lodgedBy: string;
                             /** @description What the expert says */
                             reason: string;
@@ -10621,6 +11240,252 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/experts/{id}/record-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the expert a link to their own record page
+         * @description A pool manager, logged in, has the service send the expert a message (the call channel, to the phone the pool holds) with a link `/m/{token}` to their own record page, where they see their records of disclosed draws, consequences and objections and can object themselves. The link works 48 hours and replaces any earlier one. The answer never holds the link: only the expert’s phone receives it. Logged (`record-link.sent`).
+         *
+         *     Access: `record.link` — roles pool-manager.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 8–128 visible ASCII characters. Repeat the request with the same key to get the same answer; the action happens once */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Pseudonymous expert id; never a name or an ID number */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The message is queued for delivery */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The expert */
+                            expertId: string;
+                            /** @description When the link stops working, ISO 8601 */
+                            expiresAt: string;
+                            /** @description The message that carries the link (delivery is logged under it) */
+                            messageId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INVALID_INPUT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "UNAUTHENTICATED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "FORBIDDEN" | "PASSWORD_CHANGE_REQUIRED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "NOT_FOUND";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "RATE_LIMITED";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "INTERNAL";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE" | "LOG_UNAVAILABLE" | "LOG_MISMATCH";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -13704,7 +14569,7 @@ export interface paths {
                             id: string;
                             /** @description When it was lodged, ISO 8601 */
                             lodgedAt: string;
-                            /** @description Who lodged it (token subject) */
+                            /** @description Who lodged it: a pool manager (token subject), or the expert id when the expert lodged it from their own record page */
                             lodgedBy: string;
                             /** @description What the expert says */
                             reason: string;

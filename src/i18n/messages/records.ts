@@ -2,6 +2,7 @@
 import { defineMessages } from '../define.js';
 
 export const records = defineMessages({
+  linkChanged: { zh: '同时有另一条履职记录链接发给该专家；请重新发送', en: 'another record link was sent to the expert meanwhile; send again' },
   notDrawn: { zh: '抽取 {id} 没有完成，不能记录专家履职情况', en: 'draw {id} is not complete: no record can be entered for it' },
   beforeOpening: { zh: '开标之前不能记录专家履职情况', en: 'records can be entered only after bid opening' },
   noSeat: { zh: '本次抽取没有组 {group} 的席位 {seat}', en: 'this draw has no seat {seat} in group {group}' },

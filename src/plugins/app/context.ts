@@ -25,6 +25,7 @@ import type { AlertsService } from '../../services/alerts.service.js';
 import type { Readiness } from '../../services/readiness.js';
 import type { PerformanceService } from '../../services/performance.service.js';
 import type { RulesService } from '../../services/rules.service.js';
+import type { RecordLinkService } from '../../services/record-link.service.js';
 import type { ServiceMetrics } from '../../metrics/metrics.js';
 import type { Store } from '../../store/store.js';
 
@@ -64,6 +65,8 @@ export interface AppContext {
   readonly alerts: AlertsService;
   /** Rules that turn disclosed records into consequences, and objections against them (docs/records.md). */
   readonly rules: RulesService;
+  /** Links to the expert's own record page, sent through the call channel (docs/records.md). */
+  readonly recordLinks: RecordLinkService;
   /** Whether this instance may take traffic (GET /readyz). */
   readonly readiness: Readiness;
   /** Prometheus metrics, served on their own port (src/metrics/metrics-server.ts). */

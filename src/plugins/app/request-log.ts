@@ -1,9 +1,9 @@
 // What the service log keeps of a request: method, route, path with its secrets cut out, and the client address. Never
-// a header (tokens, cookies) and never a credential in the path — the expert's single-use answer link is one.
+// a header (tokens, cookies) and never a credential in the path — the expert's answer link and record link are.
 import type { FastifyRequest } from 'fastify';
 
 /** Path segments that are credentials: whatever follows these prefixes (after percent-decoding) is never logged. */
-const SECRET_PATHS = [/^(\/v1\/responses\/)[^?#]*/i, /^(\/r\/)[^?#]*/i];
+const SECRET_PATHS = [/^(\/v1\/responses\/)[^?#]*/i, /^(\/r\/)[^?#]*/i, /^(\/m\/)[^?#]*/i];
 const REDACTED = '[redacted]';
 
 /** The request path as it may be logged: secret segments replaced, the query string dropped. */

@@ -8,7 +8,10 @@ import { ConsequenceId, ObjectionId } from '../../audit/entries.js';
 import { RuleConsequence, RuleMeasure } from '../../domain/policy.js';
 import { ExpertId } from '../../domain/primitives.js';
 import { negotiateLanguage } from '../../i18n/language.js';
+import { REVIEW_OUTCOMES } from '../../records/sanctions.js';
 import { authOnlyErrorResponses, errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
+
+const ReviewOutcome = z.enum(REVIEW_OUTCOMES).describe('no-action (复核后不予处理), warning (约谈提醒), sanctioned (另行处理: a status or an exit set through the pool)');
 
 const Consequence = z
   .object({
@@ -21,11 +24,15 @@ const Consequence = z
     from: z.string().describe('The day it took effect (local date)'),
     until: z.string().nullable().describe('Suspensions: the last day'),
     changedStatus: z.boolean().describe('Whether it changed the expert’s pool status (not when the expert was already suspended longer, blacklisted or retired)'),
-    state: z.enum(['in-force', 'expired', 'annulled']).describe('In force; expired (a suspension whose last day passed); annulled (an objection upheld, or a record it rests on no longer stands)'),
+    state: z.enum(['in-force', 'expired', 'annulled', 'closed']).describe('In force; expired (a suspension whose last day passed); annulled (an objection upheld, or a record it rests on no longer stands); closed (a review a pool manager ended)'),
     appliedAt: z.string().describe('When it was applied, ISO 8601'),
     appliedIndex: z.int().describe('Log index of its rule.applied entry'),
     endedAt: z.string().nullable().describe('When it ended, ISO 8601'),
-    endedWhy: z.enum(['expired', 'objection', 'record-corrected']).nullable().describe('Why it ended'),
+    endedWhy: z.enum(['expired', 'objection', 'record-corrected', 'reviewed']).nullable().describe('Why it ended'),
+    review: z
+      .object({ outcome: ReviewOutcome, reason: z.string().describe('Why, as the pool manager wrote it'), by: z.string().describe('Who closed it (token subject)') })
+      .nullable()
+      .describe('A closed review: how it ended'),
   })
   .describe('A rule’s consequence for an expert');
 
@@ -42,7 +49,7 @@ const Objection = z
     reason: z.string().describe('What the expert says'),
     state: z.enum(['open', 'upheld', 'rejected']).describe('Open until a pool manager decides'),
     lodgedAt: z.string().describe('When it was lodged, ISO 8601'),
-    lodgedBy: z.string().describe('Who lodged it (token subject)'),
+    lodgedBy: z.string().describe('Who lodged it: a pool manager (token subject), or the expert id when the expert lodged it from their own record page'),
     decidedAt: z.string().nullable().describe('When it was decided, ISO 8601'),
     decidedBy: z.string().nullable().describe('Who decided it (token subject)'),
     decision: z.string().nullable().describe('The reason given with the decision'),
@@ -116,6 +123,23 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => ({ expertId: request.params.id, ...(await rules.ofExpert(request.params.id, negotiateLanguage(request.headers['accept-language']))) }),
+  );
+
+  app.post(
+    '/consequences/:id/review',
+    {
+      config: { access: 'consequence.close' },
+      schema: {
+        summary: 'Close a review (结束复核)',
+        description:
+          'A pool manager, logged in, ends a review in force (the flag a score rule sets) with an outcome and a reason. No status changes: a sanction the review decides on is set through the pool (status, exit). Logged with who closed it; the reason is sealed in the log.',
+        tags: ['records'],
+        params: z.object({ id: ConsequenceId }),
+        body: z.object({ outcome: ReviewOutcome, reason: Reason }).strict(),
+        response: { 200: Consequence, ...errorResponses(404, 'NOT_UNDER_REVIEW', 'CONFLICT', ...LOG_WRITE_ERRORS) },
+      },
+    },
+    async (request) => rules.closeReview(request.params.id, request.body.outcome, request.body.reason, request.principal, negotiateLanguage(request.headers['accept-language'])),
   );
 
   app.post(

@@ -142,6 +142,31 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       return { expertId: expert.id, ...(await performance.ofExpert(expert.id, negotiateLanguage(request.headers['accept-language']))), foreign: (await app.ctx.exchange.foreignOf(expert.id)).map((s) => ({ ...s, consequences: [...s.consequences] })) };
     },
   );
+
+  app.post(
+    '/experts/:id/record-link',
+    {
+      config: { access: 'record.link' },
+      schema: {
+        summary: 'Send the expert a link to their own record page',
+        description:
+          'A pool manager, logged in, has the service send the expert a message (the call channel, to the phone the pool holds) with a link `/m/{token}` to their own record page, where they see their records of disclosed draws, consequences and objections and can object themselves. The link works 48 hours and replaces any earlier one. The answer never holds the link: only the expert’s phone receives it. Logged (`record-link.sent`).',
+        tags: ['records'],
+        params: z.object({ id: ExpertId }),
+        response: {
+          202: z
+            .object({
+              expertId: z.string().describe('The expert'),
+              messageId: z.string().describe('The message that carries the link (delivery is logged under it)'),
+              expiresAt: z.string().describe('When the link stops working, ISO 8601'),
+            })
+            .describe('The message is queued for delivery'),
+          ...errorResponses(404, 'CONFLICT', ...LOG_WRITE_ERRORS),
+        },
+      },
+    },
+    async (request, reply) => reply.status(202).send(await app.ctx.recordLinks.send(request.params.id, request.principal)),
+  );
 };
 
 export default routes;

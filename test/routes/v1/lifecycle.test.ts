@@ -62,6 +62,8 @@ describe('applications', () => {
     for (const [url, payload] of [['/v1/applications/APP-1/admit', undefined], ['/v1/applications/APP-1/reject', { reason: '材料不全' }]] as const) {
       const r = await call('POST', url, payload);
       expect([r.status, r.json.error.code, r.types]).toEqual([409, 'APPLICATION_DECIDED', []]);
+      // When it was decided, as the centre's clocks read it (06:00 in Asia/Shanghai), not as ISO in UTC.
+      expect(r.json.error.message).toContain('已于 2026-12-01 06:00 处理（已准入）');
     }
     const sameId = await call('POST', '/v1/applications', body(21, pool.experts[0]!.id));
     expect([sameId.status, sameId.json.error.code, sameId.types]).toEqual([409, 'CONFLICT', []]);
