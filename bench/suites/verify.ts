@@ -122,7 +122,7 @@ function collectGarbage(): void {
 }
 
 /** Draws, unseals (after bid opening, an operator then a supervisor), discloses, and fetches the proof as JSON. */
-async function disclosedProofs(service: BenchService, clock: { now: number }, pool: ReturnType<typeof generatePool>, shape: ProofShape, n: number): Promise<{ bundles: unknown[]; drawMs: number[]; discloseMs: number[]; proofMs: number[] }> {
+export async function disclosedProofs(service: BenchService, clock: { now: number }, pool: ReturnType<typeof generatePool>, shape: ProofShape, n: number): Promise<{ bundles: unknown[]; drawMs: number[]; discloseMs: number[]; proofMs: number[] }> {
   const { ctx } = service;
   const request: DrawRequest = { groups: shape.groups.map((g) => ({ specialty: g.code, count: g.count })), tendererRepresentatives: 0 };
   const bundles: unknown[] = [];

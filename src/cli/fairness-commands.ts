@@ -2,12 +2,12 @@
 // bundle is verified offline first (against the pinned log key); only draws whose ranking was recomputed and matched
 // count, with their eligible lists and selections as the verifier rebuilt them. Then every expert's selections are set
 // against chance (src/verify/fairness.ts), and an SVG chart can be written.
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { panelVerified, verifyDrawProof } from '../verify/draw-proof.js';
 import { assessFairness, DEFAULT_FAIRNESS_ALPHA, fairnessSvg, type FairnessDraw } from '../verify/fairness.js';
 import { FAIRNESS_LABELS } from '../i18n/fairness-labels.js';
+import { bundleFiles } from './bundle-files.js';
 import { examples } from './examples.js';
 import { verifierKeyText } from './verifier-key.js';
 
@@ -20,22 +20,6 @@ interface FairnessOpts {
   top: string;
 }
 
-
-/** Every bundle file named, a folder standing for its .json files. */
-function bundleFiles(paths: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const p of paths) {
-    let stat;
-    try {
-      stat = statSync(p);
-    } catch {
-      throw new Error(`cannot read ${p}: no such file or folder`);
-    }
-    if (stat.isDirectory()) out.push(...readdirSync(p).filter((f) => f.endsWith('.json')).sort().map((f) => join(p, f)));
-    else out.push(p);
-  }
-  return out;
-}
 
 export function registerFairnessCommands(program: Command): void {
   program

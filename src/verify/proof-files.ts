@@ -1,0 +1,66 @@
+// One proof bundle file read and verified: what `expert-draw proof verify` does per file, in its own thread or in a
+// worker (proof-pool.ts), so that both paths run this very function. Never throws: a file that cannot be read, is not
+// JSON, or makes the verifier throw is a verdict naming why.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { verifyDrawProof, type DrawProofReport, type VerifyDrawProofOptions } from './draw-proof.js';
+
+/** What a worker can be handed: the options with the verifier key as text (a parsed key does not cross threads). */
+export type FileVerifyOptions = Omit<VerifyDrawProofOptions, 'verifierKey'> & { readonly verifierKey: string };
+
+export type FileVerdict = { readonly file: string; readonly report: DrawProofReport } | { readonly file: string; readonly error: string };
+
+/** The bundle in a file, or why there is none (the messages `proof verify` prints). */
+export function readProofFile(file: string): { bundle: unknown } | { error: string } {
+  let text: string;
+  try {
+    text = readText(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { error: code === 'ENOENT' ? `the proof bundle ${resolve(file)} does not exist` : `cannot read the proof bundle ${resolve(file)} (${code ?? 'error'})` };
+  }
+  try {
+    return { bundle: JSON.parse(text) };
+  } catch {
+    return { error: `${resolve(file)} is not JSON: save the answer of GET /v1/draws/{id}/proof as it came` };
+  }
+}
+
+export function verifyProofFile(file: string, options: FileVerifyOptions): FileVerdict {
+  const read = readProofFile(file);
+  if ('error' in read) return { file, error: read.error };
+  try {
+    return { file, report: verifyDrawProof(read.bundle, options) };
+  } catch (err) {
+    // A malformed key is checked before any file is read; anything else the verifier throws is this file's.
+    return { file, error: `${resolve(file)}: the verifier stopped: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+/**
+ * The file's text as UTF-8, as readFileSync(file, 'utf8') gives it, read into one buffer kept for the next file: a
+ * fresh half-megabyte buffer per bundle costs page faults that cost more than reading it.
+ */
+function readText(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (readBuffer.length < size + 1) readBuffer = Buffer.allocUnsafe(Math.max(2 * readBuffer.length, size + 1));
+    let length = 0;
+    for (;;) {
+      if (length === readBuffer.length) {
+        // The file grew while read: keep what was read, in a larger buffer.
+        const larger = Buffer.allocUnsafe(2 * readBuffer.length);
+        readBuffer.copy(larger, 0, 0, length);
+        readBuffer = larger;
+      }
+      const n = readSync(fd, readBuffer, length, readBuffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    return readBuffer.toString('utf8', 0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+let readBuffer = Buffer.allocUnsafe(1 << 20);
