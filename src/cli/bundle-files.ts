@@ -1,6 +1,8 @@
-// The proof bundle files a command is given: files as named, a folder standing for its .json files in name order.
+// The proof bundle files a command is given (files as named, a folder standing for its .json files in name order), and
+// how many it verifies at once.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { InvalidArgumentError } from 'commander';
 
 /** `missing: 'keep'` lists a path that does not exist as a file, for the reader to say so in its place. */
 export function bundleFiles(paths: readonly string[], missing: 'throw' | 'keep' = 'throw'): string[] {
@@ -20,4 +22,13 @@ export function bundleFiles(paths: readonly string[], missing: 'throw' | 'keep' 
     else out.push(p);
   }
   return out;
+}
+
+export const JOBS_HELP = 'bundles verified at once, each in a worker thread (default: the cores available; 1: in this thread)';
+
+/** --jobs: a whole number of worker threads, 1 for none. */
+export function jobsOption(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('give a whole number of bundles to verify at once, 1 or more (1: in this thread, no workers)');
+  return n;
 }

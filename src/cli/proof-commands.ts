@@ -2,7 +2,7 @@
 // and with --kept against the checkpoints they kept (the consistency proofs fetched from the log API with --url).
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { chainOfInfo, type BeaconChain } from '../beacon/chains.js';
 import { openCheckpoint } from '../log/checkpoint.js';
 import { proofsToRelate } from '../log/consistency.js';
@@ -10,7 +10,7 @@ import { NoteVerifier } from '../log/note.js';
 import { DrawProofBundle, type CheckStatus, type DrawProofReport, type KeptInput } from '../verify/draw-proof.js';
 import { readProofFile, type FileVerdict, type FileVerifyOptions } from '../verify/proof-files.js';
 import { ProofFilePool } from '../verify/proof-pool.js';
-import { bundleFiles } from './bundle-files.js';
+import { bundleFiles, JOBS_HELP, jobsOption } from './bundle-files.js';
 import { examples } from './examples.js';
 import { LogApi, readKept } from './inspector.js';
 import { progressBar } from './progress.js';
@@ -28,12 +28,6 @@ interface VerifyOpts {
   quiet?: boolean;
 }
 
-/** --jobs: a whole number of worker threads, 1 for none. */
-function jobsOption(text: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('give a whole number of bundles to verify at once, 1 or more (1: in this thread, no workers)');
-  return n;
-}
 
 /** A drand chain info file (the relay's /{chain}/info, fetched and compared out of band), checked to hash to its hash. */
 function readBeaconChain(file: string): BeaconChain {
@@ -83,7 +77,7 @@ export function registerProofCommands(program: Command): void {
     .option('--kept <dir>', 'checkpoints you kept (expert-draw log watch --keep): the bundle’s must be one history with them')
     .option('--url <url>', 'with --kept: the service whose log API gives the consistency proofs between the bundle’s checkpoint and the kept ones')
     .option('--token <token>', 'with --url: an inspector’s or supervisor’s access token (default: EXPERT_DRAW_TOKEN)')
-    .option('--jobs <n>', 'bundles verified at once, each in a worker thread (default: the cores available; 1: in this thread)', jobsOption, availableParallelism())
+    .option('--jobs <n>', JOBS_HELP, jobsOption, availableParallelism())
     .option('--quiet', 'no progress bar when verifying several bundles')
     .addHelpText('after', examples(
       'curl -s "$B/v1/draws/$DRAW/proof" -H "Authorization: Bearer $TOKEN" -o proof.json',
