@@ -39,6 +39,7 @@ export const SUMMARY_TARGETS = {
   burstProjects: BURST.projects,
   peerRatio: PEER.minRatio,
   verifyProofsPerS: VERIFY.minProofsPerS,
+  verifyFilesPerS: VERIFY.minBundleFilesPerS,
   logVerify1mS: LOG.maxVerifyLargeS,
   logAppendsPerS: LOG.minAppendsPerS,
   logAppendOverFloor: LOG.maxAppendToFloorP50,
@@ -127,6 +128,10 @@ export function scoreTargets(dir: string): Scored[] {
 
   for (const r of load(dir, 'verify').rows ?? []) {
     out.push(score(`verifier >= ${T.verifyProofsPerS} draw proofs/s offline (${String(r.shape)}: ${String(r.members)} members)`, 'verify', num(r.proofs_per_s), (x) => x >= T.verifyProofsPerS, (x) => `${Math.round(x)}/s`));
+    // Issue 13: engine-sized bundle files through proof verify DIR --jobs, in one process.
+    if (r.shape === 'engine') {
+      out.push(score(`proof verify DIR --jobs ${String(r.jobs)} >= ${T.verifyFilesPerS} engine bundles/s in one process`, 'verify', num(r.files_per_s_jobs), (x) => x >= T.verifyFilesPerS, (x) => `${Math.round(x)}/s (one thread ${String(r.files_per_s_1)}/s)`));
+    }
   }
   const log = load(dir, 'log');
   const logStores = (log.details?.stores ?? []) as Array<{ store: string; throughput?: Array<{ concurrency: number }> }>;

@@ -1,6 +1,7 @@
 // Verify suite: verifyDrawProof over real disclosed draw proofs (drawn, unsealed by an operator and a supervisor after
 // bid opening, disclosed, proof fetched as an inspector gets it), offline and repeatedly; proofs per second, for a
-// small panel and for the engine suite's three large groups, and where the verifier's time goes.
+// small panel and for the engine suite's three large groups, and where the verifier's time goes; then the same bundles as
+// files, the way `expert-draw proof verify DIR` reads them, in one thread and over worker threads (--jobs), A/B.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import type { DrawRequest } from '../../src/domain/request.js';
 import { NoteVerifier } from '../../src/log/note.js';
 import { generatePool } from '../../src/pool/generator.js';
 import { verifyDrawProof, type VerifyDrawProofOptions } from '../../src/verify/draw-proof.js';
+import { ProofFilePool } from '../../src/verify/proof-pool.js';
 import { BENCH_OPERATOR, benchApprovers, benchRegistration, importPool, openBenchService, type BenchService } from '../lib/bench-service.js';
 import { profiled, type ProfileSummary } from '../lib/cpu-profile.js';
 import { formatPoolSize, formatTable, ms } from '../lib/format.js';
@@ -17,8 +19,11 @@ import { round, roundDeep, summarize, type Summary } from '../lib/stats.js';
 import { ENGINE_GROUPS, EXPERTS_PER_GROUP } from './engine.js';
 import type { CommonOptions, Suite } from './index.js';
 
-/** design.md: at least 2,000 draw proofs per second, offline. */
-export const TARGETS = { minProofsPerS: 2000 } as const;
+/**
+ * design.md: at least 2,000 draw proofs per second, offline. Issue 13: `proof verify DIR --jobs N` verifies at least
+ * 1,000 engine-sized bundles per second in one process.
+ */
+export const TARGETS = { minProofsPerS: 2000, minBundleFilesPerS: 1000 } as const;
 
 export interface ProofShape {
   readonly name: string;
@@ -50,6 +55,8 @@ export interface VerifySuiteConfig {
   readonly roundMs: number;
   /** One more round under the CPU profiler, per shape. */
   readonly profile: boolean;
+  /** Worker threads of the --jobs figure (default: the cores available, as proof verify's default). */
+  readonly jobs: number;
   readonly seed: string;
   readonly outDir: string;
   readonly tmpDir?: string;
@@ -64,6 +71,7 @@ export const VERIFY_DEFAULTS: VerifySuiteConfig = {
   rounds: 7,
   roundMs: 1000,
   profile: true,
+  jobs: os.availableParallelism(),
   seed: 'bench',
   outDir: 'bench/results',
   log: (line) => process.stderr.write(`${line}\n`),
@@ -82,6 +90,13 @@ export interface VerifyRow {
   /** Median over the rounds. */
   readonly proofs_per_s: number;
   readonly met: boolean;
+  /** Bundle files verified per second as `proof verify DIR --jobs 1` does (read, parsed, verified), median. */
+  readonly files_per_s_1: number;
+  /** The same over `jobs` worker threads, median of rounds interleaved with the one-thread rounds. */
+  readonly files_per_s_jobs: number;
+  readonly jobs: number;
+  /** files_per_s_jobs / files_per_s_1. */
+  readonly jobs_ratio: number;
 }
 
 export interface ShapeDetails {
@@ -96,10 +111,26 @@ export interface ShapeDetails {
   readonly proofsPerS: { readonly median: number; readonly rounds: number[] };
   /** The same with the key parsed once (a NoteVerifier passed in): what the key parsing costs per proof. */
   readonly proofsPerSParsedKey: { readonly median: number; readonly rounds: number[] };
+  /** Bundle files, as proof verify DIR reads them: one thread and `jobs` workers, rounds interleaved A/B. */
+  readonly files: FilesDetails;
   /** One proof's verification, ms (nearest rank over the first timed round). */
   readonly latency: Summary;
   readonly setup: { readonly drawMs: Summary; readonly discloseMs: Summary; readonly proofMs: Summary };
   readonly profile: ProfileSummary | null;
+}
+
+export interface FilesDetails {
+  readonly jobs: number;
+  readonly oneThread: { readonly median: number; readonly rounds: number[] };
+  readonly workers: { readonly median: number; readonly rounds: number[] };
+  readonly ratio: number;
+  /** CPU time of this process (all its threads) per wall second during the worker rounds: cores it kept busy. */
+  readonly coresBusyWorkers: number;
+  readonly coresBusyOneThread: number;
+  /** The machine's 1-minute load average before and after the file rounds (other processes included). */
+  readonly loadAverage: { readonly before: number; readonly after: number };
+  /** Minor page faults per bundle in the one-thread rounds (reading a bundle makes half-megabyte strings). */
+  readonly pageFaultsPerBundle: number;
 }
 
 export interface VerifyReport {
@@ -122,7 +153,7 @@ function collectGarbage(): void {
 }
 
 /** Draws, unseals (after bid opening, an operator then a supervisor), discloses, and fetches the proof as JSON. */
-async function disclosedProofs(service: BenchService, clock: { now: number }, pool: ReturnType<typeof generatePool>, shape: ProofShape, n: number): Promise<{ bundles: unknown[]; drawMs: number[]; discloseMs: number[]; proofMs: number[] }> {
+export async function disclosedProofs(service: BenchService, clock: { now: number }, pool: ReturnType<typeof generatePool>, shape: ProofShape, n: number): Promise<{ bundles: unknown[]; drawMs: number[]; discloseMs: number[]; proofMs: number[] }> {
   const { ctx } = service;
   const request: DrawRequest = { groups: shape.groups.map((g) => ({ specialty: g.code, count: g.count })), tendererRepresentatives: 0 };
   const bundles: unknown[] = [];
@@ -167,6 +198,60 @@ function verifyRound(bundles: readonly unknown[], options: VerifyDrawProofOption
   return (n / (performance.now() - t0)) * 1000;
 }
 
+/** Verifies the files through the pool, all of them each pass, for at least roundMs; files per second and CPU use. */
+async function filesRound(pool: ProofFilePool, files: readonly string[], roundMs: number): Promise<{ perS: number; coresBusy: number; faults: number }> {
+  let n = 0;
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const faults0 = process.resourceUsage().minorPageFault;
+  do {
+    for (const v of await pool.verify(files)) {
+      if ('error' in v || !v.report.ok) throw new Error(`${v.file} did not verify through the pool (jobs ${pool.jobs})`);
+      n++;
+    }
+  } while (performance.now() < t0 + roundMs);
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return { perS: (n / wallMs) * 1000, coresBusy: (cpu.user + cpu.system) / 1000 / wallMs, faults: (process.resourceUsage().minorPageFault - faults0) / n };
+}
+
+/** The bundles as files, one per draw as an inspector saves them, in name order; then both pools over them, A/B. */
+async function measureFiles(bundles: readonly unknown[], verifierKey: string, dir: string, cfg: VerifySuiteConfig): Promise<FilesDetails> {
+  fs.mkdirSync(dir, { recursive: true });
+  const files = bundles.map((b, i) => {
+    const file = path.join(dir, `${String(i).padStart(4, '0')}.json`);
+    fs.writeFileSync(file, JSON.stringify(b));
+    return file;
+  });
+  const one = new ProofFilePool({ verifierKey }, 1);
+  const workers = new ProofFilePool({ verifierKey }, cfg.jobs);
+  const before = os.loadavg()[0]!;
+  const a: Array<Awaited<ReturnType<typeof filesRound>>> = [];
+  const b: Array<Awaited<ReturnType<typeof filesRound>>> = [];
+  try {
+    // Warm-up: the JIT, each thread's member tables, and the workers started.
+    for (const pool of [one, workers]) await filesRound(pool, files, Math.min(cfg.roundMs, 500));
+    for (let r = 0; r < cfg.rounds; r++) {
+      a.push(await filesRound(one, files, cfg.roundMs));
+      b.push(await filesRound(workers, files, cfg.roundMs));
+    }
+  } finally {
+    await Promise.all([one.close(), workers.close()]);
+  }
+  const oneThread = { median: median(a.map((x) => x.perS)), rounds: a.map((x) => x.perS) };
+  const viaWorkers = { median: median(b.map((x) => x.perS)), rounds: b.map((x) => x.perS) };
+  return {
+    jobs: cfg.jobs,
+    oneThread,
+    workers: viaWorkers,
+    ratio: viaWorkers.median / oneThread.median,
+    coresBusyWorkers: median(b.map((x) => x.coresBusy)),
+    coresBusyOneThread: median(a.map((x) => x.coresBusy)),
+    loadAverage: { before, after: os.loadavg()[0]! },
+    pageFaultsPerBundle: median(a.map((x) => x.faults)),
+  };
+}
+
 /** The profile's inclusive list without the wrappers every check runs in (verifyDrawProof itself, Checks.run). */
 function insideChecks(profile: ProfileSummary, n: number): string {
   return profile.topInclusive
@@ -182,7 +267,7 @@ function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-async function measureShape(service: BenchService, clock: { now: number }, pool: ReturnType<typeof generatePool>, shape: ProofShape, cfg: VerifySuiteConfig): Promise<ShapeDetails> {
+async function measureShape(service: BenchService, clock: { now: number }, pool: ReturnType<typeof generatePool>, shape: ProofShape, cfg: VerifySuiteConfig, filesDir: string): Promise<ShapeDetails> {
   const made = await disclosedProofs(service, clock, pool, shape, cfg.proofs);
   const { bundles } = made;
   const verifierKey = service.ctx.keys.logVerifier.verifierKey;
@@ -207,6 +292,11 @@ async function measureShape(service: BenchService, clock: { now: number }, pool:
   const parsedRates: number[] = [];
   for (let r = 0; r < Math.max(1, Math.ceil(cfg.rounds / 2)); r++) parsedRates.push(verifyRound(bundles, { verifierKey: parsed }, cfg.roundMs));
   cfg.log(`[${shape.name}] verifyDrawProof: ${Math.round(median(rates))} proofs/s (median of ${rates.length} rounds); with the key parsed once ${Math.round(median(parsedRates))}/s`);
+  const files = await measureFiles(bundles, verifierKey, path.join(filesDir, shape.name), cfg);
+  cfg.log(
+    `[${shape.name}] bundle files (proof verify DIR): ${Math.round(files.oneThread.median)}/s in one thread, ${Math.round(files.workers.median)}/s with --jobs ${files.jobs} ` +
+      `(x${files.ratio.toFixed(2)}; ${files.coresBusyWorkers.toFixed(2)} cores busy; load ${files.loadAverage.before.toFixed(2)} → ${files.loadAverage.after.toFixed(2)})`,
+  );
 
   let profile: ProfileSummary | null = null;
   if (cfg.profile) {
@@ -225,6 +315,7 @@ async function measureShape(service: BenchService, clock: { now: number }, pool:
     checksPerProof: first.checks.length,
     proofsPerS: { median: median(rates), rounds: rates },
     proofsPerSParsedKey: { median: median(parsedRates), rounds: parsedRates },
+    files,
     latency: summarize(latencies),
     setup: { drawMs: summarize(made.drawMs), discloseMs: summarize(made.discloseMs), proofMs: summarize(made.proofMs) },
     profile,
@@ -232,17 +323,21 @@ async function measureShape(service: BenchService, clock: { now: number }, pool:
 }
 
 function verdicts(shapes: readonly ShapeDetails[]): string[] {
-  return shapes.map((d) => {
+  return shapes.flatMap((d) => {
     const ok = d.proofsPerS.median >= TARGETS.minProofsPerS;
-    return (
-      `${ok ? 'MET   ' : 'MISSED'} ${d.shape} (${d.groups.map((g) => `${g.count} of ${g.members}`).join(' + ')}): >= ${TARGETS.minProofsPerS} draw proofs/s offline: ` +
-      `${Math.round(d.proofsPerS.median)}/s, ${ms(1000 / d.proofsPerS.median)} ms per proof`
-    );
+    const groups = d.groups.map((g) => `${g.count} of ${g.members}`).join(' + ');
+    const f = d.files;
+    const filesOk = f.workers.median >= TARGETS.minBundleFilesPerS;
+    return [
+      `${ok ? 'MET   ' : 'MISSED'} ${d.shape} (${groups}): >= ${TARGETS.minProofsPerS} draw proofs/s offline: ${Math.round(d.proofsPerS.median)}/s, ${ms(1000 / d.proofsPerS.median)} ms per proof`,
+      `${filesOk ? 'MET   ' : 'MISSED'} ${d.shape} (${groups}): proof verify DIR --jobs ${f.jobs} >= ${TARGETS.minBundleFilesPerS} bundles/s in one process: ` +
+        `${Math.round(f.workers.median)}/s (one thread ${Math.round(f.oneThread.median)}/s, x${f.ratio.toFixed(2)}; ${f.coresBusyWorkers.toFixed(2)} cores busy, load ${f.loadAverage.before.toFixed(1)}–${f.loadAverage.after.toFixed(1)})`,
+    ];
   });
 }
 
 function renderTable(shapes: readonly ShapeDetails[]): string {
-  const header = ['shape', 'groups', 'member lines', 'proof KiB', 'proofs/s', 'ms/proof', 'p99 ms', 'key parsed once /s', 'disclose p50 ms'];
+  const header = ['shape', 'groups', 'member lines', 'proof KiB', 'proofs/s', 'ms/proof', 'p99 ms', 'key parsed once /s', 'files 1 thread /s', 'files --jobs /s', 'ratio', 'disclose p50 ms'];
   const rows = shapes.map((d) => [
     d.shape,
     d.groups.map((g) => `${g.count}/${g.members}`).join('+'),
@@ -252,6 +347,9 @@ function renderTable(shapes: readonly ShapeDetails[]): string {
     ms(1000 / d.proofsPerS.median),
     ms(d.latency.p99),
     String(Math.round(d.proofsPerSParsedKey.median)),
+    String(Math.round(d.files.oneThread.median)),
+    `${Math.round(d.files.workers.median)} (${d.files.jobs})`,
+    `x${d.files.ratio.toFixed(2)}`,
     ms(d.setup.discloseMs.p50),
   ]);
   return formatTable(header, rows);
@@ -279,7 +377,7 @@ export async function runVerifySuite(overrides: Partial<VerifySuiteConfig> = {})
     const imported = await importPool(service.ctx, pool.experts);
     setup = { pool: cfg.pool, fixed: Object.fromEntries(fixed), importMs: round(imported.ms, 1), store: 'sqlite (temp folder)' };
     cfg.log(`pool ${formatPoolSize(cfg.pool)} imported in ${(imported.ms / 1000).toFixed(1)} s`);
-    for (const shape of cfg.shapes) shapes.push(await measureShape(service, clock, pool, shape, cfg));
+    for (const shape of cfg.shapes) shapes.push(await measureShape(service, clock, pool, shape, cfg, path.join(dir, 'bundles')));
     setup = { ...setup, logSize: service.ctx.auditLog.size };
   } finally {
     await service.close();
@@ -293,6 +391,10 @@ export async function runVerifySuite(overrides: Partial<VerifySuiteConfig> = {})
     proof_kib: round(d.proofBytes.mean / 1024, 1),
     proofs_per_s: Math.round(d.proofsPerS.median),
     met: d.proofsPerS.median >= TARGETS.minProofsPerS,
+    files_per_s_1: Math.round(d.files.oneThread.median),
+    files_per_s_jobs: Math.round(d.files.workers.median),
+    jobs: d.files.jobs,
+    jobs_ratio: round(d.files.ratio, 2),
   }));
   const v = verdicts(shapes);
   const details: VerifyReport['details'] = {
@@ -310,6 +412,11 @@ export async function runVerifySuite(overrides: Partial<VerifySuiteConfig> = {})
         `verifyDrawProof(bundle, { verifierKey }) with the log's verifier key as text, the proofs in turn, for at least ${cfg.roundMs} ms per round; ` +
         `proofs/s = verified / elapsed; ${cfg.rounds} rounds after a warm-up, median reported; every report must be ok. Single thread, no store, no network.`,
       parsedKey: 'the same with a NoteVerifier built once and passed in (what parsing the key costs per proof)',
+      files:
+        `the same bundles written one per file, verified as proof verify DIR does (read, JSON.parse, verifyDrawProof: verifyProofFile) through ProofFilePool: ` +
+        `--jobs 1 in this thread and --jobs ${cfg.jobs} over worker threads, each pool made once (workers started and warmed up before timing), ` +
+        `${cfg.rounds} rounds of each of at least ${cfg.roundMs} ms, one-thread and worker rounds alternating; median per side, ratio of the medians; ` +
+        'cores busy = CPU time of the process (all threads) per wall second; the load average says what else ran',
       profile: cfg.profile ? 'one more round per shape under the sampling profiler (node:inspector, 200 µs): top self, top inclusive src/ functions, self per file' : 'off',
       totalSeconds: totalSeconds.toFixed(1),
     },

@@ -2,12 +2,14 @@
 // bundle is verified offline first (against the pinned log key); only draws whose ranking was recomputed and matched
 // count, with their eligible lists and selections as the verifier rebuilt them. Then every expert's selections are set
 // against chance (src/verify/fairness.ts), and an SVG chart can be written.
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { panelVerified, verifyDrawProof } from '../verify/draw-proof.js';
+import { panelVerified } from '../verify/draw-proof.js';
 import { assessFairness, DEFAULT_FAIRNESS_ALPHA, fairnessSvg, type FairnessDraw } from '../verify/fairness.js';
 import { FAIRNESS_LABELS } from '../i18n/fairness-labels.js';
+import { ProofFilePool } from '../verify/proof-pool.js';
+import { bundleFiles, JOBS_HELP, jobsOption } from './bundle-files.js';
 import { examples } from './examples.js';
 import { verifierKeyText } from './verifier-key.js';
 
@@ -18,24 +20,9 @@ interface FairnessOpts {
   json?: boolean;
   lang: string;
   top: string;
+  jobs: number;
 }
 
-
-/** Every bundle file named, a folder standing for its .json files. */
-function bundleFiles(paths: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const p of paths) {
-    let stat;
-    try {
-      stat = statSync(p);
-    } catch {
-      throw new Error(`cannot read ${p}: no such file or folder`);
-    }
-    if (stat.isDirectory()) out.push(...readdirSync(p).filter((f) => f.endsWith('.json')).sort().map((f) => join(p, f)));
-    else out.push(p);
-  }
-  return out;
-}
 
 export function registerFairnessCommands(program: Command): void {
   program
@@ -48,8 +35,9 @@ export function registerFairnessCommands(program: Command): void {
     .option('--lang <lang>', 'language of the chart: zh-CN or en', 'zh-CN')
     .option('--top <n>', 'experts to list, most surprising first', '10')
     .option('--json', 'print the whole report as JSON')
+    .option('--jobs <n>', JOBS_HELP, jobsOption, availableParallelism())
     .addHelpText('after', examples('expert-draw fairness proofs/ --verifier-key keys/log-signer.vkey --svg fairness.svg', 'expert-draw fairness a.json b.json --verifier-key keys/log-signer.vkey --alpha 0.001 --json'))
-    .action((paths: string[], opts: FairnessOpts) => {
+    .action(async (paths: string[], opts: FairnessOpts) => {
       const alpha = Number(opts.alpha);
       if (!(alpha > 0 && alpha < 1)) throw new Error(`--alpha must be between 0 and 1, not ${opts.alpha}`);
       const top = Number(opts.top);
@@ -58,15 +46,16 @@ export function registerFairnessCommands(program: Command): void {
       const verifierKey = verifierKeyText(opts.verifierKey, '');
       const draws: FairnessDraw[] = [];
       const refused: string[] = [];
-      for (const file of bundleFiles(paths)) {
-        let bundle: unknown;
-        try {
-          bundle = JSON.parse(readFileSync(file, 'utf8'));
-        } catch {
-          refused.push(`${file}: not JSON`);
+      const files = bundleFiles(paths);
+      // Each bundle verified as proof verify does, over --jobs worker threads; the verdicts in file order.
+      const pool = new ProofFilePool({ verifierKey, panels: true }, Math.max(1, Math.min(opts.jobs, files.length)));
+      const verdicts = await pool.verify(files).finally(() => pool.close());
+      for (const { file, ...verdict } of verdicts) {
+        if ('error' in verdict) {
+          refused.push(`${file}: ${verdict.error}`);
           continue;
         }
-        const report = verifyDrawProof(bundle, { verifierKey, panels: true });
+        const { report } = verdict;
         // Only what verified counts: a bundle that does not is left out, and said.
         if (!panelVerified(report) || !report.panels) {
           refused.push(`${file}: does not verify (${report.checks.filter((c) => c.status !== 'pass').map((c) => c.id).join(', ')})`);

@@ -1,15 +1,19 @@
 // `expert-draw proof verify`: an inspector checks a disclosed draw's proof bundle offline against the pinned log key,
 // and with --kept against the checkpoints they kept (the consistency proofs fetched from the log API with --url).
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { chainOfInfo, type BeaconChain } from '../beacon/chains.js';
 import { openCheckpoint } from '../log/checkpoint.js';
 import { proofsToRelate } from '../log/consistency.js';
 import { NoteVerifier } from '../log/note.js';
-import { DrawProofBundle, verifyDrawProof, type CheckStatus, type DrawProofReport, type KeptInput } from '../verify/draw-proof.js';
+import { DrawProofBundle, type CheckStatus, type DrawProofReport, type KeptInput } from '../verify/draw-proof.js';
+import { readProofFile, type FileVerdict, type FileVerifyOptions } from '../verify/proof-files.js';
+import { ProofFilePool } from '../verify/proof-pool.js';
+import { bundleFiles, JOBS_HELP, jobsOption } from './bundle-files.js';
 import { examples } from './examples.js';
 import { LogApi, readKept } from './inspector.js';
+import { progressBar } from './progress.js';
 import { verifierKeyText } from './verifier-key.js';
 
 interface VerifyOpts {
@@ -20,7 +24,10 @@ interface VerifyOpts {
   kept?: string;
   url?: string;
   token?: string;
+  jobs: number;
+  quiet?: boolean;
 }
+
 
 /** A drand chain info file (the relay's /{chain}/info, fetched and compared out of band), checked to hash to its hash. */
 function readBeaconChain(file: string): BeaconChain {
@@ -32,21 +39,6 @@ function readBeaconChain(file: string): BeaconChain {
 }
 
 const MARK: Record<CheckStatus, string> = { pass: '✓', fail: '✗', unverifiable: '?', skipped: '-' };
-
-function readBundle(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `the proof bundle ${resolve(file)} does not exist` : `cannot read the proof bundle ${resolve(file)} (${code ?? 'error'})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new Error(`${resolve(file)} is not JSON: save the answer of GET /v1/draws/{id}/proof as it came`);
-  }
-}
 
 /** One line per check, then what the bundle cannot show, then the verdict. */
 function printReport(report: DrawProofReport, print: (line: string) => void): void {
@@ -76,56 +68,101 @@ export function registerProofCommands(program: Command): void {
   const proof = program.command('proof').description('draw proof tools for inspectors');
   proof
     .command('verify')
-    .description('verify a disclosed draw’s proof bundle offline: entries, inclusion, checkpoints, commit ↔ reveal, seed, ranking, commitment')
-    .argument('<proof.json>', 'the bundle from GET /v1/draws/{id}/proof')
+    .description('verify disclosed draws’ proof bundles offline: entries, inclusion, checkpoints, commit ↔ reveal, seed, ranking, commitment')
+    .argument('<bundles...>', 'bundles from GET /v1/draws/{id}/proof, or folders of them (their .json files, in name order)')
     .requiredOption('--verifier-key <key>', 'the log verifier key (name+id+key), or a file holding it (log-signer.vkey)')
     .option('--origin <origin>', 'checkpoint origin (default: the verifier key’s name)')
     .option('--beacon-chain <info.json>', 'a drand chain to trust besides quicknet and the default chain: its /info JSON (repeatable)', (v: string, all: string[]) => [...all, v], [])
-    .option('--json', 'print the report as JSON')
+    .option('--json', 'print the report as JSON (for several bundles: a list of {file, report} or {file, error})')
     .option('--kept <dir>', 'checkpoints you kept (expert-draw log watch --keep): the bundle’s must be one history with them')
     .option('--url <url>', 'with --kept: the service whose log API gives the consistency proofs between the bundle’s checkpoint and the kept ones')
     .option('--token <token>', 'with --url: an inspector’s or supervisor’s access token (default: EXPERT_DRAW_TOKEN)')
+    .option('--jobs <n>', JOBS_HELP, jobsOption, availableParallelism())
+    .option('--quiet', 'no progress bar when verifying several bundles')
     .addHelpText('after', examples(
       'curl -s "$B/v1/draws/$DRAW/proof" -H "Authorization: Bearer $TOKEN" -o proof.json',
       'expert-draw proof verify proof.json --verifier-key keys/log-signer.vkey',
       'expert-draw proof verify proof.json --verifier-key "draw.example-centre.gov.cn/log+1a2b3c4d+…" --json',
+      'expert-draw proof verify proofs/ --verifier-key keys/log-signer.vkey --jobs 4   # every bundle in the folder, four at a time',
       'expert-draw proof verify proof.json --verifier-key keys/log-signer.vkey --kept kept --url https://draw.example-centre.gov.cn',
     ))
-    .action(async (file: string, opts: VerifyOpts) => {
+    .action(async (paths: string[], opts: VerifyOpts) => {
       // The key first: a wrong key is the inspector's to fix before any bundle is read.
       const verifierKey = verifierKeyText(opts.verifierKey, '');
-      const bundle = readBundle(file);
+      const files = bundleFiles(paths, 'keep');
+      if (files.length === 0) throw new Error(`no proof bundles (.json files) in ${paths.join(', ')}`);
+      // One file named as a file: the report alone, as it always was.
+      const single = paths.length === 1 && files[0] === paths[0];
       const origin = opts.origin ?? NoteVerifier.fromKey(verifierKey).name;
-      const kept = opts.kept === undefined ? undefined : await keptInput(bundle, opts.kept, NoteVerifier.fromKey(verifierKey), origin, opts);
-      const report = verifyDrawProof(bundle, { verifierKey, origin, ...(kept ? { kept } : {}), beaconChains: opts.beaconChain.map(readBeaconChain) });
-      if (opts.json) console.log(JSON.stringify(report, null, 2));
-      else printReport(report, (line) => console.log(line));
-      // Only a bundle whose every check passed verifies; not verifiable is not verified.
-      process.exitCode = report.ok ? 0 : 1;
+      const kept = opts.kept === undefined ? undefined : await keptInput(files, opts.kept, NoteVerifier.fromKey(verifierKey), origin, opts);
+      const options: FileVerifyOptions = { verifierKey, origin, ...(kept ? { kept } : {}), beaconChains: opts.beaconChain.map(readBeaconChain) };
+      const pool = new ProofFilePool(options, Math.min(opts.jobs, files.length));
+      if (single) {
+        const [verdict] = await pool.verify(files);
+        if ('error' in verdict!) throw new Error(verdict.error);
+        if (opts.json) console.log(JSON.stringify(verdict!.report, null, 2));
+        else printReport(verdict!.report, (line) => console.log(line));
+        // Only a bundle whose every check passed verifies; not verifiable is not verified.
+        process.exitCode = verdict!.report.ok ? 0 : 1;
+        return;
+      }
+      const bar = opts.quiet ? null : progressBar('verifying');
+      let verdicts: FileVerdict[];
+      try {
+        verdicts = await pool.verify(files, {
+          onProgress: (done, total) => bar?.update(done, total),
+          // Text reports as they come, in file order; JSON once at the end, as one document.
+          onVerdict: (v) => {
+            if (!opts.json) printVerdict(v, (line) => console.log(line));
+          },
+        });
+        bar?.done();
+      } finally {
+        await pool.close();
+      }
+      const failed = verdicts.filter((v) => 'error' in v || !v.report.ok).map((v) => v.file);
+      if (opts.json) console.log(JSON.stringify(verdicts, null, 2));
+      else console.log(failed.length === 0 ? `OK: all ${files.length} bundles verified` : `NOT VERIFIED: ${failed.length} of ${files.length} bundles: ${failed.join(', ')}`);
+      process.exitCode = failed.length === 0 ? 0 : 1;
     });
 }
 
+/** One file's verdict among several: its name, then its report or why it has none. */
+function printVerdict(verdict: FileVerdict, print: (line: string) => void): void {
+  print(`== ${verdict.file}`);
+  if ('error' in verdict) print(`NOT VERIFIED: ${verdict.error}`);
+  else printReport(verdict.report, print);
+}
+
 /**
- * The kept checkpoints, and — with --url — the consistency proofs that relate the bundle's checkpoints to them. The
+ * The kept checkpoints, and — with --url — the consistency proofs that relate the bundles' checkpoints to them. The
  * verifier checks everything; a proof not fetched leaves `checkpoint.kept` not verifiable, never passed.
  */
-async function keptInput(bundle: unknown, dir: string, verifier: NoteVerifier, origin: string, opts: VerifyOpts): Promise<KeptInput> {
+async function keptInput(files: readonly string[], dir: string, verifier: NoteVerifier, origin: string, opts: VerifyOpts): Promise<KeptInput> {
   const kept = readKept(dir, verifier, origin);
   const notes = kept.map((k) => k.note);
-  const parsed = DrawProofBundle.safeParse(bundle);
-  if (!opts.url || !parsed.success) return { notes };
+  if (!opts.url) return { notes };
+  // Every tree size the bundles are proved at; a bundle that cannot be read is the report's to say.
   const sizes = new Set<number>();
-  for (const part of [parsed.data.commit, parsed.data.result, parsed.data.reveal]) {
-    try {
-      sizes.add(openCheckpoint(part.inclusion.checkpoint, verifier, origin).checkpoint.size);
-    } catch {
-      // A checkpoint that does not verify is the report's to say.
+  for (const file of files) {
+    const read = readProofFile(file);
+    const parsed = DrawProofBundle.safeParse('bundle' in read ? read.bundle : undefined);
+    if (!parsed.success) continue;
+    for (const part of [parsed.data.commit, parsed.data.result, parsed.data.reveal]) {
+      try {
+        sizes.add(openCheckpoint(part.inclusion.checkpoint, verifier, origin).checkpoint.size);
+      } catch {
+        // A checkpoint that does not verify is the report's to say.
+      }
     }
   }
   const api = new LogApi(opts.url, opts.token ?? process.env.EXPERT_DRAW_TOKEN);
   const proofs = [];
+  const fetched = new Set<string>();
   for (const size of sizes) {
     for (const [fromSize, toSize] of proofsToRelate(size, kept)) {
+      if (fetched.has(`${fromSize}-${toSize}`)) continue;
+      fetched.add(`${fromSize}-${toSize}`);
       try {
         const hashes = (await api.consistency(fromSize, toSize)).map((h) => h.toString('hex'));
         proofs.push({ fromSize, toSize, hashes });

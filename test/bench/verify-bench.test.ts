@@ -18,6 +18,7 @@ describe('verify suite', () => {
       rounds: 2,
       roundMs: 50,
       profile: true,
+      jobs: 2,
       tmpDir: outDir,
       outDir,
       log: () => {},
@@ -29,11 +30,15 @@ describe('verify suite', () => {
     const list = rows as Array<Record<string, unknown>>;
     expect(list).toHaveLength(1);
     const row = list[0]!;
-    expect(Object.keys(row).sort()).toEqual(['members', 'met', 'proof_kib', 'proofs_per_s', 'shape']);
+    expect(Object.keys(row).sort()).toEqual(['files_per_s_1', 'files_per_s_jobs', 'jobs', 'jobs_ratio', 'members', 'met', 'proof_kib', 'proofs_per_s', 'shape']);
     expect(row.shape).toBe('tiny');
     expect(row.members).toBe(60);
     expect(row.proofs_per_s as number).toBeGreaterThan(0);
     expect(typeof row.met).toBe('boolean');
+    // The same bundles as files, in one thread and over two workers (A/B): both verified, both timed.
+    expect(row.jobs).toBe(2);
+    expect(row.files_per_s_1 as number).toBeGreaterThan(0);
+    expect(row.files_per_s_jobs as number).toBeGreaterThan(0);
 
     const details = JSON.parse(fs.readFileSync(path.join(outDir, 'verify-details.json'), 'utf8'));
     expect(details.suite).toBe('verify');
@@ -41,6 +46,9 @@ describe('verify suite', () => {
     const shape = details.shapes[0];
     expect(shape.proofs).toBe(2);
     expect(shape.proofsPerS.rounds).toHaveLength(2);
+    expect(shape.files.oneThread.rounds).toHaveLength(2);
+    expect(shape.files.workers.rounds).toHaveLength(2);
+    expect(details.verdicts[1]).toMatch(/^(MET|MISSED) +tiny .*proof verify DIR --jobs 2/);
     expect(shape.checksPerProof).toBeGreaterThan(20);
     expect(shape.setup.discloseMs.n).toBe(2);
     expect(shape.profile.topInclusive.some((f: { fn: string }) => f.fn.startsWith('verifyDrawProof'))).toBe(true);

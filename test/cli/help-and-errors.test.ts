@@ -87,6 +87,15 @@ describe('proof verify', () => {
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain(`the proof bundle ${join(missing.cwd, 'proof.json')} does not exist`);
   });
+
+  it('refuses --jobs that is not a whole number of 1 or more, before reading anything', () => {
+    for (const jobs of ['0', 'two', '1.5', '-1', '']) {
+      const run = cli(['proof', 'verify', 'proof.json', '--verifier-key', join(dir, 'keys-ok', 'log-signer.vkey'), '--jobs', jobs]);
+      expect(run.status, jobs).not.toBe(0);
+      expect(run.stderr, jobs).toContain(`option '--jobs <n>' argument '${jobs}' is invalid. give a whole number of bundles to verify at once, 1 or more`);
+      expect(run.stdout, jobs).toBe('');
+    }
+  });
 });
 
 describe('log verify', () => {

@@ -3,16 +3,17 @@
 // one of two experts, and when it takes the one whose employer a group-1 expert shares, the employer cap leaves
 // group 1 one short — after the commit. The project is drawn again until a draw succeeds; its proof carries the failed
 // draws, each recomputed from its revealed nonce. A forged failure (re-signed as a log operator could) is caught.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenClaims } from '../../src/auth/roles.js';
 import type { Expert } from '../../src/domain/expert.js';
 import { jcs, sha256Hex } from '../../src/crypto/canonical.js';
 import { leafHashOfText } from '../../src/log/entry.js';
 import { generatePool, syntheticPersonal } from '../../src/pool/generator.js';
-import { panelVerified, verifyDrawProof, type DrawProofBundle } from '../../src/verify/draw-proof.js';
+import { panelVerified, verifyDrawProof, type DrawProofBundle, type DrawProofReport } from '../../src/verify/draw-proof.js';
 import { build, type Built } from '../helper.js';
 import { signedTree } from '../helpers/proof-bundle.js';
 
@@ -143,6 +144,62 @@ describe('a draw that failed after its commit, checked from its successor’s pr
     expect(outcome.status).toBe('unverifiable');
     expect(outcome.detail).toMatch(/was aborted \(no result before the lease expired\); an abort cannot be proved genuine offline|was aborted \(no result before the lease expired\), and its ranking runs short anyway/);
   });
+});
+
+describe('proof verify over a folder: worker threads give the verdicts the single thread gives', () => {
+  const root = resolve(import.meta.dirname, '../..');
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'proof', 'verify', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  type Verdict = { file: string; report: DrawProofReport } | { file: string; error: string };
+
+  it('verifies a mixed folder in file order, a broken file and all, the same with --jobs 2 as with --jobs 1 and in-process', () => {
+    const folder = join(dir, 'mixed');
+    mkdirSync(folder);
+    const oneByte = structuredClone(bundle);
+    oneByte.abandoned![0]!.end.entry = oneByte.abandoned![0]!.end.entry.replace('"group":1', '"group":0');
+    const aborted = resigned(bundle, (_commit, end) => {
+      end.type = 'draw.aborted';
+      end.payload = { drawId: end.payload.drawId, projectId: end.payload.projectId, reason: 'no result before the lease expired', nonce: end.payload.nonce };
+    });
+    const tampered = structuredClone(bundle);
+    tampered.reveal.entry = tampered.reveal.entry.replace(/"salt":"([0-9a-f])/, (_, c: string) => `"salt":"${c === '0' ? '1' : '0'}`);
+    // Named so that the honest bundle comes first and last, with the broken files between the others.
+    const files: Record<string, string> = {
+      'a-failed-draw.json': JSON.stringify(bundle),
+      'b-one-byte.json': JSON.stringify(oneByte),
+      'c-truncated.json': JSON.stringify(bundle).slice(0, 5000),
+      'd-aborted.json': JSON.stringify(aborted),
+      'e-not-a-bundle.json': '{"drawId":"D-1"}',
+      'f-tampered-salt.json': JSON.stringify(tampered),
+      'g-failed-draw-again.json': JSON.stringify(bundle),
+    };
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text);
+    writeFileSync(join(folder, 'notes.txt'), 'not a bundle: only .json files are read');
+    const key = t.ctx.keys.logVerifier.verifierKey;
+
+    const single = cli(folder, '--verifier-key', key, '--json', '--jobs', '1');
+    const workers = cli(folder, '--verifier-key', key, '--json', '--jobs', '2');
+    expect(single.status, single.stderr).toBe(1);
+    expect(workers.status, workers.stderr).toBe(1);
+    const verdicts = JSON.parse(workers.stdout) as Verdict[];
+    expect(verdicts).toEqual(JSON.parse(single.stdout));
+    expect(verdicts.map((v) => v.file)).toEqual(Object.keys(files).map((name) => join(folder, name)));
+    // Each verdict is the verifier's own on that file: JSON it cannot parse is said, never verified.
+    for (const [i, name] of Object.keys(files).entries()) {
+      const v = verdicts[i]!;
+      if (name === 'c-truncated.json') expect(v).toEqual({ file: join(folder, name), error: `${join(folder, name)} is not JSON: save the answer of GET /v1/draws/{id}/proof as it came` });
+      else expect('report' in v && v.report).toEqual(JSON.parse(JSON.stringify(verify(JSON.parse(files[name]!)))));
+    }
+    const ok = verdicts.map((v) => 'report' in v && v.report.ok);
+    expect(ok).toEqual([true, false, false, false, false, false, true]);
+
+    const text = cli(folder, '--verifier-key', key, '--jobs', '2');
+    expect(text.status).toBe(1);
+    expect(text.stdout.match(/^== .+$/gm)).toEqual(Object.keys(files).map((name) => `== ${join(folder, name)}`));
+    expect(text.stdout).toContain(`== ${join(folder, 'c-truncated.json')}\nNOT VERIFIED: ${join(folder, 'c-truncated.json')} is not JSON`);
+    expect(text.stdout.trimEnd().split('\n').at(-1)).toBe(`NOT VERIFIED: 5 of 7 bundles: ${['b-one-byte', 'c-truncated', 'd-aborted', 'e-not-a-bundle', 'f-tampered-salt'].map((n) => join(folder, `${n}.json`)).join(', ')}`);
+    // Progress goes to stderr, never into the reports.
+    expect(text.stderr).toMatch(/verifying \[#+\] 100% 7\/7/);
+  }, 180_000);
 });
 
 type Editable = { type: string; payload: Record<string, any> };

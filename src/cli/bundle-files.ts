@@ -1,0 +1,34 @@
+// The proof bundle files a command is given (files as named, a folder standing for its .json files in name order), and
+// how many it verifies at once.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { InvalidArgumentError } from 'commander';
+
+/** `missing: 'keep'` lists a path that does not exist as a file, for the reader to say so in its place. */
+export function bundleFiles(paths: readonly string[], missing: 'throw' | 'keep' = 'throw'): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    let stat;
+    try {
+      stat = statSync(p);
+    } catch {
+      if (missing === 'keep') {
+        out.push(p);
+        continue;
+      }
+      throw new Error(`cannot read ${p}: no such file or folder`);
+    }
+    if (stat.isDirectory()) out.push(...readdirSync(p).filter((f) => f.endsWith('.json')).sort().map((f) => join(p, f)));
+    else out.push(p);
+  }
+  return out;
+}
+
+export const JOBS_HELP = 'bundles verified at once, each in a worker thread (default: the cores available; 1: in this thread)';
+
+/** --jobs: a whole number of worker threads, 1 for none. */
+export function jobsOption(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('give a whole number of bundles to verify at once, 1 or more (1: in this thread, no workers)');
+  return n;
+}
