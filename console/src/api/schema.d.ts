@@ -19001,6 +19001,30 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Every 4xx and 5xx answer has this shape */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The error */
+                            error: {
+                                /**
+                                 * @description Stable error code
+                                 * @enum {string}
+                                 */
+                                code: "STORE_UNAVAILABLE";
+                                /** @description Machine-readable details, e.g. the invalid fields */
+                                details?: unknown;
+                                /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
+                                message: string;
+                            };
+                            /** @description Id of the request, as in the service log */
+                            requestId: string;
+                        };
+                    };
+                };
             };
         };
         put?: never;
