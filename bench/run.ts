@@ -2,7 +2,7 @@
 // `npm run bench -- --suite log [--draws N] [--warmup N] [--log-size 1M] [--stores sqlite,redis] [--out DIR]`,
 // `--suite http [--pools 100k] [--draws N] [--warmup N] [--stores sqlite,redis] [--connections 1,10,50]`,
 // `--suite peer [--pools 1k,10k,100k] [--draws N]`, `--suite burst [--pools 100k] [--draws 2000] [--stores sqlite,redis]`,
-// `--suite verify [--pools 20k] [--draws N]`, `--suite all` (every suite in turn); `--quick` for a smoke run of seconds.
+// `--suite verify [--pools 20k] [--draws N]`, `--suite planned [--pools 100k] [--draws N]`, `--suite all` (every suite in turn); `--quick` for a smoke run of seconds.
 // After each suite, bench/results/summary.md is rebuilt from the result files (bench/README.md says more).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,7 +57,7 @@ function connectionList(text: string): number[] {
 }
 
 /** `--suite all` runs these in turn (each loads on demand). */
-const ALL = ['engine', 'log', 'http', 'peer', 'burst', 'verify'] as const;
+const ALL = ['engine', 'log', 'http', 'peer', 'burst', 'verify', 'planned'] as const;
 
 interface CliOptions {
   suite: string;

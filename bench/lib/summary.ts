@@ -24,7 +24,7 @@ export interface RunStamp {
 
 export type RunStamps = Record<string, RunStamp>;
 
-export const SUITE_ORDER = ['engine', 'log', 'http', 'peer', 'burst', 'verify'] as const;
+export const SUITE_ORDER = ['engine', 'log', 'http', 'peer', 'burst', 'verify', 'planned'] as const;
 
 /** The targets, each from the suite that measures it (design.md and issue 10), gathered for the scoreboard. */
 export const SUMMARY_TARGETS = {

@@ -31,4 +31,5 @@ export const SUITES: Readonly<Record<string, () => Promise<Suite>>> = {
   peer: async () => (await import('./peer.js')).suite,
   burst: async () => (await import('./burst.js')).suite,
   verify: async () => (await import('./verify.js')).suite,
+  planned: async () => (await import('./planned.js')).suite,
 };
