@@ -289,7 +289,20 @@ export function coSeating(draws: readonly AlertDraw[], policy: AlertsPolicy['coS
   const alerts: Alert[] = [];
   const count = new Int32Array(experts);
   const chances = new Float64Array(draws.length);
+  // Where each draw's run starts and ends in a's eligibility lists (-1: a was not eligible): a pair's shared draws are
+  // then found by one pass over b's lists, not a merge of both.
+  const aFrom = new Int32Array(draws.length).fill(-1);
+  const aTo = new Int32Array(draws.length);
   for (let a = 0; a < experts; a++) {
+    const aDraw = eligibleDraw[a] ?? [];
+    for (let i = 0; i < aDraw.length; ) {
+      const d = aDraw[i]!;
+      let end = i + 1;
+      while (end < aDraw.length && aDraw[end] === d) end++;
+      aFrom[d] = i;
+      aTo[d] = end;
+      i = end;
+    }
     // Panels shared with every later expert, counted in one pass over a's panels.
     const touched: number[] = [];
     for (const d of seatedIn[a] ?? []) {
@@ -303,7 +316,7 @@ export function coSeating(draws: readonly AlertDraw[], policy: AlertsPolicy['coS
       const k = count[b]!;
       count[b] = 0;
       if (k < policy.minTogether) continue;
-      const trials = pairChances(eligibleDraw[a] ?? [], eligibleGroup[a] ?? [], eligibleDraw[b] ?? [], eligibleGroup[b] ?? [], one, two, chances);
+      const trials = pairChances(aFrom, aTo, eligibleGroup[a] ?? [], eligibleDraw[b] ?? [], eligibleGroup[b] ?? [], one, two, chances);
       let mu = 0;
       for (let t = 0; t < trials; t++) mu += chances[t]!;
       if (k <= mu || chancesLowerBound(chances, trials, mu, k) >= threshold) continue;
@@ -314,6 +327,7 @@ export function coSeating(draws: readonly AlertDraw[], policy: AlertsPolicy['coS
       const pair = [ids[a]!, ids[b]!].sort() as [string, string];
       alerts.push({ kind: 'co-seating', experts: pair, together: k, expected: mu, trials, draws: shared.map((d) => draws[d]!.drawId), pValue, adjusted, tests, alpha: policy.alpha });
     }
+    for (const d of aDraw) aFrom[d] = -1;
   }
   return { tests, alerts: alerts.sort(byPValue((x) => (x.kind === 'co-seating' ? x.experts.join('\t') : ''))) };
 }
@@ -321,22 +335,18 @@ export function coSeating(draws: readonly AlertDraw[], policy: AlertsPolicy['coS
 /**
  * Per draw in which both were eligible, the chance a fair draw seats both: s(s−1)/(n(n−1)) in a shared group, the
  * product of the single chances across two groups; summed over the pairs of groups (an upper bound when an expert is
- * eligible in several groups of one draw: conservative) and capped at the smaller single chance.
+ * eligible in several groups of one draw: conservative) and capped at the smaller single chance. a's eligibility is
+ * given by draw (`aFrom[d]`…`aTo[d]` in `aGroup`, -1 when not eligible), b's as lists; the chances come out in draw order.
  */
-function pairChances(aDraw: readonly number[], aGroup: readonly number[], bDraw: readonly number[], bGroup: readonly number[], one: number[][], two: number[][], out: Float64Array): number {
+function pairChances(aFrom: Int32Array, aTo: Int32Array, aGroup: readonly number[], bDraw: readonly number[], bGroup: readonly number[], one: number[][], two: number[][], out: Float64Array): number {
   let n = 0;
-  let i = 0;
-  let j = 0;
-  while (i < aDraw.length && j < bDraw.length) {
-    const d = aDraw[i]!;
-    const e = bDraw[j]!;
-    if (d < e) i++;
-    else if (d > e) j++;
-    else {
-      let ia = i;
-      let jb = j;
-      while (ia < aDraw.length && aDraw[ia] === d) ia++;
-      while (jb < bDraw.length && bDraw[jb] === d) jb++;
+  for (let j = 0; j < bDraw.length; ) {
+    const d = bDraw[j]!;
+    let jb = j + 1;
+    while (jb < bDraw.length && bDraw[jb] === d) jb++;
+    const i = aFrom[d]!;
+    if (i >= 0) {
+      const ia = aTo[d]!;
       let p = 0;
       let pa = 0;
       let pb = 0;
@@ -350,9 +360,8 @@ function pairChances(aDraw: readonly number[], aGroup: readonly number[], bDraw:
         }
       }
       out[n++] = Math.min(p, pa, pb, 1);
-      i = ia;
-      j = jb;
     }
+    j = jb;
   }
   return n;
 }
