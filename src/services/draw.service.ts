@@ -344,6 +344,9 @@ export class DrawService {
     const done: ProjectRecord = { ...withoutPlan(project), state: 'drawn', drawId: committed.drawId, revision: project.revision + 1, updatedAt: run.at };
     const result = this.sealedResult(begun, run.core, run.site, run.witnessed, null, done);
     const drawn = (commitIndex: number, commitLeafHash: string): DrawRecord => ({ ...committed, state: 'drawn', commitIndex, commitLeafHash, resultIndex: commitIndex + 1, resultHash: result.payload.resultHash, sealed: result.sealed });
+    // The log asks for the writes twice (to batch, then with the commit's leaf hash): only the draw's own record and
+    // the API's answer read the leaf hash, so the others are made once per index.
+    let others: { index: number; writes: RecordWrite[] } | null = null;
     let appended;
     try {
       appended = await this.log.appendBuilt(
@@ -354,7 +357,11 @@ export class DrawService {
           ...result.calls.map(({ type, payload }) => (prev: string, time: string) => encodeEntry({ type, time, prev, payload })),
         ],
         {
-          writes: (commitIndex, leaf) => this.resultWrites(drawn(commitIndex, leaf(0)), done, result, run.extra),
+          writes: (commitIndex, leaf) => {
+            const final = drawn(commitIndex, leaf(0));
+            if (others?.index !== commitIndex) others = { index: commitIndex, writes: this.resultOtherWrites(final, done, result) };
+            return [...this.drawWrites(final, run.extra), ...others.writes];
+          },
           expects: [projectExpected(project.project.id, run.raw), poolVersionExpected(run.poolVersion), ...result.expects],
         },
       );
@@ -386,11 +393,19 @@ export class DrawService {
 
   /** Step 4's records, in the result's transaction: the draw, the project, the API's answer, the roster, the history. */
   private resultWrites(final: DrawRecord, done: ProjectRecord, result: ReturnType<DrawService['sealedResult']>, extra: DrawExtra): RecordWrite[] {
+    return [...this.drawWrites(final, extra), ...this.resultOtherWrites(final, done, result)];
+  }
+
+  /** The draw's own record and the API's saved answer, which hold the draw record whole. */
+  private drawWrites(final: DrawRecord, extra: DrawExtra): RecordWrite[] {
+    return [draws.write(final), ...(extra.idempotency ? [extra.idempotency(final)] : [])];
+  }
+
+  /** The rest of step 4's records: they read the draw's indexes, never its commit's leaf hash. */
+  private resultOtherWrites(final: DrawRecord, done: ProjectRecord, result: ReturnType<DrawService['sealedResult']>): RecordWrite[] {
     const drawId = final.drawId;
     return [
-      draws.write(final),
       ...projectWrites(done),
-      ...(extra.idempotency ? [extra.idempotency(final)] : []),
       // Its roster, or, until one exists, its place on the catch-up's list.
       ...(result.opening ? result.opening.state.writes : this.roster ? [awaitingRosterMark(drawId)] : []),
       // The selected experts join the history the frequency caps of later draws read (sealed).
