@@ -66,12 +66,20 @@ function matchCanonical(value: unknown, text: string, pos: number, known: KnownJ
 }
 
 /**
+ * The piece-by-piece comparison alone: true means `text` is the canonical JSON of `value` (with `known` arrays written
+ * as it says); false may also mean "undecided" (see isCanonicalText).
+ */
+export function matchesCanonical(value: unknown, text: string, known?: KnownJson): boolean {
+  return matchCanonical(value, text, 0, known) === text.length;
+}
+
+/**
  * Whether `text` is exactly the RFC 8785 canonical JSON of `value`, where `value` is JSON.parse(text). Fast for
  * canonical text; what the piecewise comparison cannot decide (escaped surrogates, integer-like keys, which JSON.parse
  * reorders) goes to the full canonicalisation. `known` may supply the canonical JSON of long arrays checked before.
  */
 export function isCanonicalText(value: unknown, text: string, known?: KnownJson): boolean {
-  if (matchCanonical(value, text, 0, known) === text.length) return true;
+  if (matchesCanonical(value, text, known)) return true;
   try {
     return jcs(value) === text;
   } catch {

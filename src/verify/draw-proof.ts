@@ -23,6 +23,7 @@ import { leafHash, leafHashOfText } from '../log/entry.js';
 import { verifyInclusion } from '../log/merkle.js';
 import { NoteVerifier } from '../log/note.js';
 import { knownTable, memberTable, parseReusingTables, type MemberTable } from './member-table.js';
+import type { CutText } from './kept-lists.js';
 import { factsContext, readFacts, type MemberFacts } from './reveal-facts.js';
 import type { ConflictContext } from '../draw/conflicts.js';
 import type { BeaconChain } from '../beacon/chains.js';
@@ -228,6 +229,8 @@ interface OpenedPart<P> {
   readonly leaf: Buffer;
   /** The parsed payload, when the entry is canonical JSON of the expected type. */
   readonly payload: P | undefined;
+  /** The entry's prev when it is JSON with a string prev (the chain check reads it), else null. */
+  readonly prev: string | null;
 }
 
 function checkPart<P>(
@@ -240,12 +243,15 @@ function checkPart<P>(
   origin: string,
   opened: Map<string, Checkpoint | Error>,
   known?: KnownJson,
+  cut?: CutText,
 ): OpenedPart<P> {
-  const leaf = leafHashOfText(part.entry);
+  const leaf = cut ? cut.leafHash() : leafHashOfText(part.entry);
   let payload: P | undefined;
+  let prev: string | null = null;
   checks.run(`${name}.entry`, `the ${name} entry is canonical JSON (RFC 8785) of a well-formed ${type} entry`, () => {
-    const read = readEntry(part, type, schema, known);
+    const read = readEntry(part, type, schema, known, cut);
     payload = read.payload;
+    prev = read.prev;
     return read.outcome;
   });
   checks.run(`${name}.leaf-hash`, `the ${name} proof's leaf hash is SHA-256(0x00 ‖ entry) (RFC 9162 §2.1.1)`, () => leafOutcome(part, leaf));
@@ -255,26 +261,36 @@ function checkPart<P>(
     return pass(`tree size ${checkpoint.size}, root ${checkpoint.rootHash.toString('hex')}`);
   });
   checks.run(`${name}.inclusion`, `the ${name} entry is in the tree of its checkpoint (RFC 9162 §2.1.3.2)`, () => (checkpoint ? inclusionOutcome(part, leaf, checkpoint) : skipped('needs a verified checkpoint')));
-  return { leaf, payload };
+  return { leaf, payload, prev };
 }
 
-/** The entry's bytes read as a log entry of this type: canonical, well-formed, its payload parsed. */
-function readEntry<P>(part: DrawProofBundle['commit'], type: string, schema: z.ZodType<P>, known?: KnownJson): { outcome: Outcome; payload?: P } {
+/**
+ * The entry's bytes read as a log entry of this type: canonical, well-formed, its payload parsed. `cut`: the entry's
+ * text as the file reader cut it (kept-lists.ts), which reads as the whole text would.
+ */
+function readEntry<P>(part: DrawProofBundle['commit'], type: string, schema: z.ZodType<P>, known?: KnownJson, cut?: CutText): { outcome: Outcome; payload?: P; prev: string | null } {
   let value: unknown;
   try {
     // The reveal's long member lists, when kept from an earlier bundle, are taken from their tables (checked below).
-    value = known ? parseReusingTables(part.entry) : JSON.parse(part.entry);
+    value = cut ? cut.parse() : known ? parseReusingTables(part.entry) : JSON.parse(part.entry);
   } catch {
-    return { outcome: fail('the entry is not JSON') };
+    return { outcome: fail('the entry is not JSON'), prev: null };
   }
+  const prev = stringProp(value, 'prev');
   // Re-encoding must give the same bytes: otherwise what is parsed here and what was hashed could differ.
-  if (!isCanonicalText(value, part.entry, known)) return { outcome: fail('the entry is not in RFC 8785 canonical form') };
+  if (!(cut ? cut.isCanonical(value) : isCanonicalText(value, part.entry, known))) return { outcome: fail('the entry is not in RFC 8785 canonical form'), prev };
   const envelope = Envelope.safeParse(value);
-  if (!envelope.success) return { outcome: fail(`not a log entry: ${issues(envelope.error)}`) };
-  if (envelope.data.type !== type) return { outcome: fail(`the entry is ${envelope.data.type}, not ${type}`) };
+  if (!envelope.success) return { outcome: fail(`not a log entry: ${issues(envelope.error)}`), prev };
+  if (envelope.data.type !== type) return { outcome: fail(`the entry is ${envelope.data.type}, not ${type}`), prev };
   const parsed = schema.safeParse(envelope.data.payload);
-  if (!parsed.success) return { outcome: fail(`malformed ${type} payload: ${issues(parsed.error)}`) };
-  return { outcome: pass(`${type} at index ${part.index}, logged ${envelope.data.time}`), payload: parsed.data };
+  if (!parsed.success) return { outcome: fail(`malformed ${type} payload: ${issues(parsed.error)}`), prev };
+  return { outcome: pass(`${type} at index ${part.index}, logged ${envelope.data.time}`), payload: parsed.data, prev };
+}
+
+/** A JSON value's string property, else null. */
+function stringProp(value: unknown, key: string): string | null {
+  const x = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+  return typeof x === 'string' ? x : null;
 }
 
 function leafOutcome(part: DrawProofBundle['commit'], leaf: Buffer): Outcome {
@@ -517,9 +533,10 @@ function verifierFor(key: string): NoteVerifier {
 
 /**
  * Verifies a proof bundle offline. Never throws for a bad bundle (that is a failing check); throws only for a
- * malformed verifier key, which is the caller's input rather than the bundle's.
+ * malformed verifier key, which is the caller's input rather than the bundle's. `cut`: the reveal entry's text as
+ * readProofFile cut it from the file (kept-lists.ts), used when it is the bundle's reveal entry.
  */
-export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions): DrawProofReport {
+export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions, cut?: CutText): DrawProofReport {
   const verifier = typeof options.verifierKey === 'string' ? verifierFor(options.verifierKey.trim()) : options.verifierKey;
   const opened = new Map<string, Checkpoint | Error>();
   const origin = options.origin ?? verifier.name;
@@ -548,7 +565,9 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
   const result = checkPart<ResultPayload>(checks, 'result', b.result, RESULT_ENTRY_TYPE, ResultPayload, verifier, origin, opened);
   // Member lists seen in earlier bundles (same pool version and specialty) are compared, not canonicalised again.
   const known: KnownJson = (array) => (array.length >= 64 ? knownTable(array)?.table.json : undefined);
-  const reveal = checkPart<RevealPayload>(checks, 'reveal', b.reveal, REVEAL_ENTRY_TYPE, RevealLines, verifier, origin, opened, known);
+  // A file read with the reveal's kept lists cut out (readProofFile) hands its text along: it is this very entry.
+  const revealCut = cut?.text === b.reveal.entry ? cut : undefined;
+  const reveal = checkPart<RevealPayload>(checks, 'reveal', b.reveal, REVEAL_ENTRY_TYPE, RevealLines, verifier, origin, opened, known, revealCut);
   const c = commit.payload;
   const r = result.payload;
   const v = reveal.payload;
@@ -590,7 +609,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     checks.run('chain', 'an entry right after another names that entry’s leaf hash as prev (the hash chain)', () => {
       const problems: string[] = [];
       for (const [before, after] of adjacent) {
-        const prev = prevOf(b[after].entry);
+        const prev = parts[after].prev;
         const leaf = parts[before].leaf.toString('hex');
         if (prev !== leaf) problems.push(`the ${after} entry (index ${b[after].index}) names prev ${prev ?? '(none)'}, the ${before} entry’s leaf hash is ${leaf}`);
       }
@@ -1006,16 +1025,6 @@ function typeOf(entry: string): string | null {
   try {
     const type = (JSON.parse(entry) as { type?: unknown }).type;
     return typeof type === 'string' ? type : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The envelope's prev of an entry's bytes, or null when it has none. */
-function prevOf(entry: string): string | null {
-  try {
-    const prev = (JSON.parse(entry) as { prev?: unknown }).prev;
-    return typeof prev === 'string' ? prev : null;
   } catch {
     return null;
   }

@@ -105,6 +105,23 @@ export class MemberTable {
   }
   private jsonText: string | undefined | null = null;
 
+  /** The canonical text's UTF-8 bytes (hashed as they are: kept-lists.ts); undefined as for `json`. */
+  get jsonBytes(): Buffer | undefined {
+    if (this.bytes === null) this.bytes = this.json === undefined ? undefined : Buffer.from(this.json, 'utf8');
+    return this.bytes;
+  }
+  private bytes: Buffer | undefined | null = null;
+
+  /**
+   * The canonical text as it stands inside a JSON string in a bundle file (the reveal entry is a string there):
+   * JSON.stringify's escaping of the text, as UTF-8 bytes, without the quotes.
+   */
+  get escapedJsonBytes(): Buffer | undefined {
+    if (this.escaped === null) this.escaped = this.json === undefined ? undefined : Buffer.from(JSON.stringify(this.json).slice(1, -1), 'utf8');
+    return this.escaped;
+  }
+  private escaped: Buffer | undefined | null = null;
+
   /** The line of the member with this id, if any. */
   lineOf(id: string): string | undefined {
     const i = this.index.get(id);
@@ -144,11 +161,18 @@ export function knownTable(lines: readonly unknown[]): { digest: string; table: 
 }
 const matched = new WeakMap<readonly unknown[], { digest: string; table: MemberTable } | undefined>();
 
+/** The kept tables that long lists are taken from (at least 64 lines, with a canonical text), by digest. */
+export function keptTables(): Array<[digest: string, table: MemberTable]> {
+  const kept: Array<[string, MemberTable]> = [];
+  for (const [digest, table] of tables) if (!(table instanceof Error) && table.size >= 64 && table.json !== undefined) kept.push([digest, table]);
+  return kept;
+}
+
 /** What precedes a group's member list in a reveal entry's canonical text (§10.2). */
-const MEMBERS_KEY = '"members":';
+export const MEMBERS_KEY = '"members":';
 /** Stands for a kept table's list while the rest of the text is parsed; a text that holds it is parsed as it is. */
-const MARK = 'expert-draw kept member list ';
-const STAND_IN = `\u0001${MARK}`;
+export const MARK = 'expert-draw kept member list ';
+export const STAND_IN = `\u0001${MARK}`;
 
 /**
  * JSON.parse of a reveal entry's text, with every member list that is, character for character, the canonical text of
@@ -158,8 +182,7 @@ const STAND_IN = `\u0001${MARK}`;
  * as known), so a text this function misreads is refused there, never accepted.
  */
 export function parseReusingTables(text: string): unknown {
-  const kept: MemberTable[] = [];
-  for (const table of tables.values()) if (!(table instanceof Error) && table.size >= 64 && table.json !== undefined) kept.push(table);
+  const kept = keptTables().map(([, table]) => table);
   if (kept.length === 0) return JSON.parse(text);
   const found: MemberTable[] = [];
   const pieces: string[] = [];
@@ -176,25 +199,28 @@ export function parseReusingTables(text: string): unknown {
   pieces.push(text.slice(from));
   // Only the text between the lists is parsed: it must not hold a stand-in of its own.
   if (found.length === 0 || pieces.some((piece, i) => i % 2 === 0 && piece.includes(MARK))) return JSON.parse(text);
-  return restore(JSON.parse(pieces.join('')), found);
+  return restore(JSON.parse(pieces.join('')), (key) => found[Number(key)]!.lines);
 }
 
-/** Puts each kept table's lines back where its stand-in was parsed. */
-function restore(value: unknown, found: readonly MemberTable[]): unknown {
-  if (typeof value === 'string') return value.startsWith(STAND_IN) ? found[Number(value.slice(STAND_IN.length))]!.lines : value;
+/**
+ * Puts each kept table's lines back where its stand-in was parsed: `lines` answers the list for what follows STAND_IN.
+ * Only texts whose every stand-in was put there by the reader come here.
+ */
+export function restore(value: unknown, lines: (key: string) => readonly string[]): unknown {
+  if (typeof value === 'string') return value.startsWith(STAND_IN) ? lines(value.slice(STAND_IN.length)) : value;
   if (value === null || typeof value !== 'object') return value;
   // Only a changed value is written back (a parsed "__proto__" key is an own property, and stays one).
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const was: unknown = value[i];
-      const now = restore(was, found);
+      const now = restore(was, lines);
       if (now !== was) value[i] = now;
     }
     return value;
   }
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    const now = restore(record[key], found);
+    const now = restore(record[key], lines);
     if (now !== record[key]) Object.defineProperty(record, key, { value: now, enumerable: true, writable: true, configurable: true });
   }
   return value;

@@ -5,23 +5,30 @@ import { isAscii } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { verifyDrawProof, type DrawProofReport, type VerifyDrawProofOptions } from './draw-proof.js';
+import { readCut, type CutText } from './kept-lists.js';
 
 /** What a worker can be handed: the options with the verifier key as text (a parsed key does not cross threads). */
 export type FileVerifyOptions = Omit<VerifyDrawProofOptions, 'verifierKey'> & { readonly verifierKey: string };
 
 export type FileVerdict = { readonly file: string; readonly report: DrawProofReport } | { readonly file: string; readonly error: string };
 
-/** The bundle in a file, or why there is none (the messages `proof verify` prints). */
-export function readProofFile(file: string): { bundle: unknown } | { error: string } {
-  let text: string;
+/**
+ * The bundle in a file, or why there is none (the messages `proof verify` prints). With `reveal`, the reveal entry's
+ * kept member lists were cut from the file unread (kept-lists.ts): the bundle is what reading it whole gives, except
+ * that its reveal entry is `reveal.text`, which stands for the whole text.
+ */
+export function readProofFile(file: string): { bundle: unknown; reveal?: CutText } | { error: string } {
+  let bytes: Buffer;
   try {
-    text = readText(file);
+    bytes = readBytes(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return { error: code === 'ENOENT' ? `the proof bundle ${resolve(file)} does not exist` : `cannot read the proof bundle ${resolve(file)} (${code ?? 'error'})` };
   }
+  const cut = readCut(bytes);
+  if (cut) return cut;
   try {
-    return { bundle: JSON.parse(text) };
+    return { bundle: JSON.parse(jsonText(bytes)) };
   } catch {
     return { error: `${resolve(file)} is not JSON: save the answer of GET /v1/draws/{id}/proof as it came` };
   }
@@ -31,7 +38,7 @@ export function verifyProofFile(file: string, options: FileVerifyOptions): FileV
   const read = readProofFile(file);
   if ('error' in read) return { file, error: read.error };
   try {
-    return { file, report: verifyDrawProof(read.bundle, options) };
+    return { file, report: verifyDrawProof(read.bundle, options, read.reveal) };
   } catch (err) {
     // A malformed key is checked before any file is read; anything else the verifier throws is this file's.
     return { file, error: `${resolve(file)}: the verifier stopped: ${err instanceof Error ? err.message : String(err)}` };
@@ -39,10 +46,10 @@ export function verifyProofFile(file: string, options: FileVerifyOptions): FileV
 }
 
 /**
- * The file's text for JSON.parse (jsonText), read into one buffer kept for the next file: a fresh half-megabyte buffer
- * per bundle costs page faults that cost more than reading it.
+ * The file's bytes, read into one buffer kept for the next file (valid until then): a fresh half-megabyte buffer per
+ * bundle costs page faults that cost more than reading it.
  */
-function readText(file: string): string {
+function readBytes(file: string): Buffer {
   const fd = openSync(file, 'r');
   try {
     const size = fstatSync(fd).size;
@@ -59,7 +66,7 @@ function readText(file: string): string {
       if (n === 0) break;
       length += n;
     }
-    return jsonText(readBuffer.subarray(0, length));
+    return readBuffer.subarray(0, length);
   } finally {
     closeSync(fd);
   }

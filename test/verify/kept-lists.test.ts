@@ -1,0 +1,163 @@
+// Reading a bundle file with the reveal entry's kept member lists cut out (src/verify/kept-lists.ts): whenever it
+// reads a file at all, the bundle, the reveal entry's whole text, its leaf hash and its parse are what reading the
+// file whole gives; a file it cannot be sure of (a \u escape, the placeholder's words, a list outside the reveal
+// entry) is left to the whole reading.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isCanonicalText, jcs } from '../../src/crypto/canonical.js';
+import { linesDigest } from '../../src/draw/digest.js';
+import { leafHashOfText } from '../../src/log/entry.js';
+import { readCut } from '../../src/verify/kept-lists.js';
+import { memberTable } from '../../src/verify/member-table.js';
+
+function lines(prefix: string, n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(6, '0')}\t91110105000000${String(i % 97).padStart(4, '0')}\t3301${String((i % 90) + 10)}\t\n`);
+}
+const first = lines('E', 120);
+const second = lines('F', 80);
+const small = lines('G', 20); // under 64 lines: never kept
+memberTable(linesDigest(first), first);
+memberTable(linesDigest(second), second);
+memberTable(linesDigest(small), small);
+
+const revealEntry = (groups: unknown[], extra: Record<string, unknown> = {}) =>
+  jcs({ payload: { drawId: 'D-1', facts: { status: ['E000003\tretired\t\n'] }, groups, ...extra }, prev: '0'.repeat(64), time: '2026-12-01T00:00:00.000Z', type: 'draw.reveal' });
+const group = (members: string[], index = 0) => ({ exclusions: ['E000001\tSUSPENDED\n'], index, members: [...members], specialty: 'C990101' });
+const bundleOf = (entry: string, more: Record<string, unknown> = {}) => ({
+  drawId: 'D-1',
+  commit: { index: 4, entry: '{"payload":{},"prev":"00","time":"t","type":"draw.commit"}' },
+  reveal: { index: 9, entry, inclusion: { checkpoint: 'expert-draw.localhost/log\n10\nroot\n\n— expert-draw.localhost/log sig\n' } },
+  ...more,
+});
+const file = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8');
+
+/** Reads `bytes` both ways; when the cut reading reads it, everything it answers equals the whole reading. */
+function agrees(bytes: Buffer): 'cut' | 'whole' {
+  const cut = readCut(bytes);
+  if (!cut) return 'whole';
+  const whole = JSON.parse(bytes.toString('utf8')) as { reveal: { entry: string } };
+  const entry = whole.reveal.entry;
+  expect(cut.reveal.full()).toBe(entry);
+  expect({ ...(cut.bundle as object), reveal: { ...(cut.bundle as { reveal: object }).reveal, entry } }).toEqual(whole);
+  expect(cut.reveal.leafHash().equals(leafHashOfText(entry))).toBe(true);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(entry);
+  } catch {
+    expect(() => cut.reveal.parse()).toThrow();
+    return 'cut';
+  }
+  const value = cut.reveal.parse();
+  expect(value).toEqual(parsed);
+  expect(cut.reveal.isCanonical(value)).toBe(isCanonicalText(parsed, entry));
+  return 'cut';
+}
+
+describe('readCut', () => {
+  it('cuts the kept lists of a reveal entry and answers what the whole file does', () => {
+    const entry = revealEntry([group(first), group(second, 1), group(small, 2)]);
+    const bytes = file(bundleOf(entry));
+    const cut = readCut(bytes)!;
+    expect(cut).toBeDefined();
+    // Two lists cut: the text left is small, the short list stays in it.
+    expect(cut.reveal.text.length).toBeLessThan(entry.length - JSON.stringify(first).length - JSON.stringify(second).length + 300);
+    expect(cut.reveal.text).toContain('G000019');
+    expect(agrees(bytes)).toBe('cut');
+    const value = cut.reveal.parse() as { payload: { groups: Array<{ members: unknown }> } };
+    expect(value.payload.groups[0]!.members).toBe(memberTable(linesDigest(first), first).lines);
+    expect(cut.reveal.isCanonical(value)).toBe(true);
+  });
+
+  it('the same kept list twice in one entry', () => {
+    expect(agrees(file(bundleOf(revealEntry([group(first), group(first, 1)]))))).toBe('cut');
+  });
+
+  it('reads whole a file holding a \\u escape, or the placeholder’s words', () => {
+    const entry = revealEntry([group(first)]);
+    expect(readCut(file(bundleOf(entry, { note: '\u0001' })))).toBeUndefined();
+    expect(readCut(Buffer.from(JSON.stringify(bundleOf(entry)).replace('"drawId":"D-1"', '"drawId":"D\\u002d1"')))).toBeUndefined();
+    expect(readCut(file(bundleOf(entry, { note: 'expert-draw kept member list ' })))).toBeUndefined();
+    // An escaped backslash before a u is no escape: the file is still cut.
+    expect(readCut(file(bundleOf(entry, { note: '\\u0001' })))).toBeDefined();
+    expect(agrees(file(bundleOf(entry, { note: '\\u0001' })))).toBe('cut');
+  });
+
+  it('reads whole a file whose kept list stands outside the reveal entry, or in a string a repeated key replaces', () => {
+    const entry = revealEntry([group(first)]);
+    // In the commit's entry as well: two lists cut, one placeholder in the reveal entry.
+    const twice = bundleOf(entry, { commit: { index: 4, entry: revealEntry([group(first)]) } });
+    expect(readCut(file(twice))).toBeUndefined();
+    // Only in another string: no placeholder in the reveal entry at all.
+    expect(readCut(file(bundleOf(revealEntry([group(small)]), { other: entry })))).toBeUndefined();
+    // A repeated "reveal" key: the first, holding the list, is replaced by JSON.parse.
+    const text = JSON.stringify(bundleOf(entry)).slice(0, -1) + `,"reveal":${JSON.stringify({ index: 9, entry: revealEntry([group(small)]) })}}`;
+    expect(readCut(Buffer.from(text))).toBeUndefined();
+    expect(JSON.parse(text).reveal.entry).toContain('G000000');
+  });
+
+  it('leaves a list that differs from every kept one in one byte, or is cut short, in the text', () => {
+    const changed = [...first];
+    changed[60] = changed[60]!.replace('\t\n', '\tE000061\n');
+    for (const members of [changed, first.slice(0, 100)]) {
+      const bytes = file(bundleOf(revealEntry([group(members)])));
+      expect(readCut(bytes)).toBeUndefined();
+    }
+  });
+
+  it('any one byte of a file changed: not read, or read as the whole file reads (property)', () => {
+    const texts = [file(bundleOf(revealEntry([group(first), group(second, 1)]))), file(bundleOf(revealEntry([group(small), group(first, 1)], { by: 'op—wang' })))];
+    // Half the changes fall outside the kept lists (where the file is still cut), half anywhere.
+    const outside = texts.map((t) => {
+      const inList = new Uint8Array(t.length);
+      for (const list of [first, second]) {
+        const escaped = Buffer.from(JSON.stringify(JSON.stringify(list)).slice(1, -1));
+        for (let at = t.indexOf(escaped); at >= 0; at = t.indexOf(escaped, at + 1)) inList.fill(1, at, at + escaped.length);
+      }
+      return [...inList.keys()].filter((i) => inList[i] === 0);
+    });
+    let cut = 0;
+    fc.assert(
+      // Positions uniform over the file (fc.double draws uniformly over its bits: nearly all near 0, the file's brace).
+      fc.property(fc.nat(texts.length - 1), fc.noBias(fc.nat(1 << 30)), fc.integer({ min: 1, max: 255 }), fc.boolean(), (which, where, xor, anywhere) => {
+        const bytes = Buffer.from(texts[which]!);
+        const places = outside[which]!;
+        const at = anywhere ? where % bytes.length : places[where % places.length]!;
+        bytes[at] = bytes[at]! ^ xor;
+        let whole = true;
+        try {
+          JSON.parse(bytes.toString('utf8'));
+        } catch {
+          whole = false;
+        }
+        if (!whole) {
+          expect(readCut(bytes)).toBeUndefined();
+          return;
+        }
+        if (agrees(bytes) === 'cut') cut++;
+      }),
+      { numRuns: 1500 },
+    );
+    // A change inside a kept list leaves that list in the text; outside the lists most changes that still parse are cut.
+    expect(cut).toBeGreaterThan(100);
+  });
+
+  it('equals the whole reading for bundles holding kept and other lists anywhere (property)', () => {
+    const list = fc.oneof(fc.constant([...first]), fc.constant([...second]), fc.constant([...small]), fc.array(fc.string(), { maxLength: 3 }));
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 2 }), fc.dictionary(fc.oneof(fc.constant('members'), fc.string()), tie('node'), { maxKeys: 4 }), fc.array(tie('node'), { maxLength: 3 }), fc.record({ members: list })),
+    })).node;
+    fc.assert(
+      fc.property(value, fc.boolean(), (v, canonical) => {
+        let entry: string;
+        try {
+          entry = canonical ? jcs(v) : JSON.stringify(v);
+        } catch {
+          return;
+        }
+        if (entry === undefined) return;
+        agrees(file(bundleOf(entry)));
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
