@@ -8,8 +8,8 @@
 // The result must equal reading the file whole. Every cut is made inside a JSON string, where the table's escaped
 // bytes and the placeholder's are both plain string content, so each string reads as it did with its lists swapped
 // for placeholders. Whether all of them landed in the reveal entry is counted after the parse; a placeholder cannot be
-// forged, because the file is read this way only when it holds neither the placeholder's words nor any \u escape (the
-// only way to write its first character). Anything else is read whole, as before.
+// forged, because the file is read this way only when what is not cut holds neither the placeholder's words nor any
+// \u escape (the only way to write its first character). Anything else is read whole, as before.
 import { createHash } from 'node:crypto';
 import { isCanonicalText, matchesCanonical } from '../crypto/canonical.js';
 import { RFC9162_LEAF_PREFIX } from '../log/entry.js';
@@ -86,11 +86,11 @@ export interface CutBundle {
  */
 export function readCut(bytes: Buffer): CutBundle | undefined {
   const kept = keptTables();
-  if (kept.length === 0 || bytes.indexOf(MARK_BYTES) >= 0 || hasUnicodeEscape(bytes)) return undefined;
+  if (kept.length === 0) return undefined;
   const tables = new Map<string, MemberTable>();
+  /** The file's text outside the cuts: every other piece, the placeholders between. */
   const text: string[] = [];
   let copied = 0;
-  let cuts = 0;
   for (let at = bytes.indexOf(KEY_BYTES), next = 0; at >= 0; at = bytes.indexOf(KEY_BYTES, next)) {
     const start = at + KEY_BYTES.length;
     next = start;
@@ -101,10 +101,13 @@ export function readCut(bytes: Buffer): CutBundle | undefined {
     // Boundaries fall on ASCII bytes (after the key's colon, after the list's bracket): the pieces decode as in place.
     text.push(bytes.toString('utf8', copied, start), `\\"\\\\u0001${MARK}${digest}\\"`);
     copied = next = start + table.escapedJsonBytes!.length;
-    cuts++;
   }
+  const cuts = text.length / 2;
   if (cuts === 0) return undefined;
   text.push(bytes.toString('utf8', copied));
+  // What is cut is never parsed, so only the rest must hold neither the placeholder's words nor a \u escape. Neither
+  // can straddle a cut: one begins right after `"members":`, and a list ends in `]`.
+  for (let i = 0; i < text.length; i += 2) if (text[i]!.includes(MARK) || hasUnicodeEscape(text[i]!)) return undefined;
   let bundle: unknown;
   try {
     bundle = JSON.parse(text.join(''));
@@ -131,22 +134,17 @@ function sameBytes(bytes: Buffer, start: number, sought: Buffer): boolean {
   return sought.compare(bytes, start, start + head, 0, head) === 0 && sought.compare(bytes, start, start + sought.length) === 0;
 }
 
-/**
- * A \u escape anywhere in the file: a u after an odd run of backslashes (an even run is escaped backslashes). Found
- * from the u: a bundle holds a few hundred of them, and backslashes by the hundred thousand.
- */
-function hasUnicodeEscape(bytes: Buffer): boolean {
-  for (let at = bytes.indexOf(U); at >= 0; at = bytes.indexOf(U, at + 1)) {
-    let run = 0;
-    while (at - run - 1 >= 0 && bytes[at - run - 1] === BACKSLASH) run++;
+/** A \u escape in a piece of the file: a u after an odd run of backslashes (an even run is escaped backslashes). */
+function hasUnicodeEscape(text: string): boolean {
+  for (let at = text.indexOf('\\u'); at >= 0; at = text.indexOf('\\u', at + 2)) {
+    let run = 1;
+    while (at - run >= 0 && text.charCodeAt(at - run) === BACKSLASH) run++;
     if (run % 2 === 1) return true;
   }
   return false;
 }
 
 const BACKSLASH = 0x5c;
-const U = 0x75;
-const MARK_BYTES = Buffer.from(MARK, 'latin1');
 /** `"members":` as it stands in the entry's text inside the bundle file: its quotes escaped. */
 const KEY_BYTES = Buffer.from(JSON.stringify(MEMBERS_KEY).slice(1, -1), 'latin1');
 /** A placeholder's JSON text in the entry's text, up to the table's digest. */
