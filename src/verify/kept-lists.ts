@@ -134,11 +134,14 @@ function sameBytes(bytes: Buffer, start: number, sought: Buffer): boolean {
   return sought.compare(bytes, start, start + head, 0, head) === 0 && sought.compare(bytes, start, start + sought.length) === 0;
 }
 
-/** A \u escape in a piece of the file: a u after an odd run of backslashes (an even run is escaped backslashes). */
+/**
+ * A \u escape in a piece of the file: a u after an odd run of backslashes (an even run is escaped backslashes). Found
+ * from the u, which is rare there, where backslashes are everywhere (every escaped quote, tab and line feed).
+ */
 function hasUnicodeEscape(text: string): boolean {
-  for (let at = text.indexOf('\\u'); at >= 0; at = text.indexOf('\\u', at + 2)) {
-    let run = 1;
-    while (at - run >= 0 && text.charCodeAt(at - run) === BACKSLASH) run++;
+  for (let at = text.indexOf('u'); at >= 0; at = text.indexOf('u', at + 1)) {
+    let run = 0;
+    while (at - run - 1 >= 0 && text.charCodeAt(at - run - 1) === BACKSLASH) run++;
     if (run % 2 === 1) return true;
   }
   return false;
