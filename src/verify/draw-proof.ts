@@ -72,9 +72,12 @@ export type DrawProofBundle = z.infer<typeof DrawProofBundle>;
  * The reveal payload's schema with its long lists of lines checked in one pass (they are read line by line later):
  * the same shape as RevealPayload, which the log's catalogue holds.
  */
-const Lines = z.custom<string[]>((x) => Array.isArray(x) && x.every((line) => typeof line === 'string'), 'expected an array of strings');
+const Lines = z.custom<string[]>((x) => Array.isArray(x) && (keptLines(x) || x.every((line) => typeof line === 'string')), 'expected an array of strings');
+/** Lines equal, one by one, to a kept table's are strings (its lines were checked to be before it was kept). */
+const keptLines = (x: readonly unknown[]): boolean => x.length >= 64 && knownTable(x) !== undefined;
 const RevealLines = RevealPayload.extend({
   groups: z.array(z.object({ index: z.int(), specialty: z.string(), members: Lines, exclusions: Lines }).strict()),
+  facts: z.object({ status: Lines, unavailable: Lines, positions: Lines, selections: Lines }).strict().optional(),
 }) as unknown as z.ZodType<RevealPayload>;
 
 const Envelope = z.object({ type: z.string(), time: z.string(), prev: Hex32, payload: z.unknown() }).strict();
@@ -308,7 +311,7 @@ function openNote(part: DrawProofBundle['commit'], verifier: NoteVerifier, origi
   let known = opened.get(part.inclusion.checkpoint);
   if (!known) {
     try {
-      known = openCheckpoint(part.inclusion.checkpoint, verifier, origin).checkpoint;
+      known = verifiedCheckpoint(part.inclusion.checkpoint, verifier, origin);
     } catch (err) {
       known = err instanceof Error ? err : new Error(String(err));
     }
@@ -316,6 +319,27 @@ function openNote(part: DrawProofBundle['commit'], verifier: NoteVerifier, origi
   }
   if (known instanceof Error) throw known;
   return known;
+}
+
+/**
+ * Checkpoints verified by earlier bundles, most recently used last: an inspector checking many bundles of one log meets
+ * the same few notes again and again. Only a note that verified is kept. The key is everything the answer depends on
+ * (the verifier's name, key ID and whole public key, the expected origin and the note's exact text): Ed25519
+ * verification and the body's parse are pure functions of these, so a note text that verified once under one key and
+ * origin verifies again to the same checkpoint, and a different key, origin or text can never meet this entry.
+ */
+const verifiedNotes = new Map<string, Checkpoint>();
+const VERIFIED_NOTES_KEPT = 64;
+function verifiedCheckpoint(note: string, verifier: NoteVerifier, origin: string): Checkpoint {
+  const key = `${verifier.name}\n${verifier.keyId}\n${verifier.publicKey.toString('hex')}\n${origin}\n${note}`;
+  let checkpoint = verifiedNotes.get(key);
+  if (checkpoint) verifiedNotes.delete(key);
+  else {
+    checkpoint = openCheckpoint(note, verifier, origin).checkpoint;
+    if (verifiedNotes.size >= VERIFIED_NOTES_KEPT) verifiedNotes.delete(verifiedNotes.keys().next().value!);
+  }
+  verifiedNotes.set(key, checkpoint);
+  return checkpoint;
 }
 
 function inclusionOutcome(part: DrawProofBundle['commit'], leaf: Buffer, checkpoint: Checkpoint): Outcome {
