@@ -24,7 +24,7 @@ import { verifyInclusion } from '../log/merkle.js';
 import { NoteVerifier } from '../log/note.js';
 import { knownTable, memberTable, parseReusingTables, type MemberTable } from './member-table.js';
 import type { CutText } from './kept-lists.js';
-import { factsContext, readFacts, type MemberFacts } from './reveal-facts.js';
+import { factsContext, readFacts, type InsideTest, type ReadFacts } from './reveal-facts.js';
 import type { ConflictContext } from '../draw/conflicts.js';
 import type { BeaconChain } from '../beacon/chains.js';
 import { BEACON_CHECK, checkBeaconRound, hasBeacon } from './beacon-proof.js';
@@ -386,11 +386,13 @@ function maskOf(text: string): number {
   return mask;
 }
 
-/** One group's exclusion lines as code masks by member index in its table, in id order; throws naming the first bad line. */
-function readExclusions(table: MemberTable, lines: readonly string[]): Map<number, number> {
-  const out = new Map<number, number>();
+/** One group's exclusion lines: the excluded members' indices in its table, ascending, and their code masks; throws naming the first bad line. */
+function readExclusions(table: MemberTable, lines: readonly string[]): { excluded: Int32Array; codes: Int32Array } {
+  const excluded = new Int32Array(lines.length);
+  const codes = new Int32Array(lines.length);
   let previous = -1;
-  for (const line of lines) {
+  for (let k = 0; k < lines.length; k++) {
+    const line = lines[k]!;
     const tab = line.indexOf('\t');
     const end = line.length - 1;
     if (tab <= 0 || tab === end - 1 || line.indexOf('\t', tab + 1) >= 0 || line.indexOf('\n') !== end) throw new Error(`malformed exclusion line ${JSON.stringify(line)}`);
@@ -402,9 +404,10 @@ function readExclusions(table: MemberTable, lines: readonly string[]): Map<numbe
     if (i === undefined) throw new Error(`excluded ${id} is not a member of the group`);
     if (i <= previous) throw new Error(`exclusion lines are not in strictly ascending id order at ${id}`);
     previous = i;
-    out.set(i, mask);
+    excluded[k] = i;
+    codes[k] = mask;
   }
-  return out;
+  return { excluded, codes };
 }
 
 /** One group as the checks after `eligible` read it. */
@@ -413,8 +416,10 @@ interface GroupView {
   /** Inside the group's region filter; null when it has none (every member). */
   readonly inRegion: ((i: number) => boolean) | null;
   readonly regionList: Int32Array | null;
-  /** Code masks (BIT) of the excluded, by member index. */
-  readonly excluded: Map<number, number>;
+  /** The excluded members' indices, ascending (no index twice). */
+  readonly excluded: Int32Array;
+  /** Their code masks (BIT), each non-zero, one for one. */
+  readonly codes: Int32Array;
   readonly eligible: number;
 }
 
@@ -423,7 +428,7 @@ function eligibleGroup(specialty: string, count: number, alternates: number, vie
   const { table, regionList } = view;
   // Positions (in the region list, or the table when there is no filter) of the excluded, ascending.
   const skipped: number[] = [];
-  for (const i of view.excluded.keys()) {
+  for (const i of view.excluded) {
     if (!regionList) skipped.push(i);
     else {
       const at = lowerBound(regionList, i);
@@ -467,76 +472,114 @@ const RULE_FAMILIES = {
 type RuleFamily = keyof typeof RULE_FAMILIES;
 const PARTY_CODES = { tenderer: 'EMPLOYER_IS_TENDERER', agency: 'EMPLOYER_IS_AGENCY', bidder: 'EMPLOYER_IS_BIDDER', avoid: 'EMPLOYER_IS_AVOIDED' } as const;
 
-/** Every code of rules 1–6 the revealed project, policy and facts give one member, as a mask. */
-function expectedMask(id: string, employer: string, ctx: ConflictContext, facts: MemberFacts | undefined): number {
-  let mask = 0;
-  const roles = ctx.parties.get(employer);
-  if (roles) for (const role of roles) mask |= BIT[PARTY_CODES[role]]!;
-  if (ctx.preparedBy.has(id)) mask |= BIT.PREPARED_PROJECT!;
-  if (!facts) return mask;
-  for (const p of facts.positions ?? []) {
-    if (p.until === null || p.until >= ctx.windowStart) mask |= BIT[p.holder === 'self' ? 'POSITION_AT_PARTY' : 'RELATIVE_POSITION_AT_PARTY']!;
-  }
-  const status = facts.status;
-  if (status?.status === 'suspended' && (status.until === null || status.until >= ctx.refDate)) mask |= BIT.SUSPENDED!;
-  if (status?.status === 'blacklisted') mask |= BIT.BLACKLISTED!;
-  if (status?.status === 'retired') mask |= BIT.RETIRED!;
-  if (facts.unavailable) mask |= BIT.UNAVAILABLE!;
-  if (facts.selections) {
-    let recent = 0;
-    let sameTenderer = 0;
-    for (const p of facts.selections) {
-      if (p.atMs >= ctx.frequencySinceMs) recent++;
-      if (p.tenderer === ctx.tenderer && p.atMs >= ctx.tendererSinceMs) sameTenderer++;
-    }
-    if (recent >= ctx.maxDraws) mask |= BIT.FREQUENCY_CAP!;
-    if (sameTenderer >= ctx.maxDrawsSameTenderer) mask |= BIT.TENDERER_FREQUENCY_CAP!;
-  }
-  return mask;
-}
-
 const FAMILY_MASKS = Object.fromEntries(Object.entries(RULE_FAMILIES).map(([family, codes]) => [family, codes.reduce((m, c) => m | BIT[c]!, 0)])) as Record<RuleFamily, number>;
 
 /**
- * Per rule family, where the revealed exclusion lines and the recomputed codes part, for every member inside its
- * group's region filter that either side excludes. Only members the parties, preparedBy, the facts or the exclusion
- * lines name can carry a code, so the work follows those, not the size of the groups.
+ * Each id's index in a table, -1 for none. Kept per ids array and table: a facts list read from its text is shared by
+ * the bundles that publish it (reveal-facts.ts) and its ids array is never changed, nor is a table, so the answer is
+ * a pure function of the two and holds for as long as the array lives.
  */
-function recusalProblems(views: readonly GroupView[], ctx: ConflictContext, facts: Map<string, MemberFacts> | undefined): { problems: Record<RuleFamily, string[]>; unpublished: string[] } {
+const indexCache = new WeakMap<readonly string[], Map<MemberTable, Int32Array>>();
+function indicesIn(table: MemberTable, ids: readonly string[]): Int32Array {
+  let byTable = indexCache.get(ids);
+  if (!byTable) indexCache.set(ids, (byTable = new Map()));
+  let at = byTable.get(table);
+  if (!at) {
+    at = new Int32Array(ids.length);
+    for (let k = 0; k < ids.length; k++) at[k] = table.indexOf(ids[k]!) ?? -1;
+    byTable.set(table, at);
+  }
+  return at;
+}
+
+/**
+ * Every code of rules 1–6 the revealed project, policy and facts give each member of one group, by member index. Only
+ * the members the parties, preparedBy or the facts name can carry one, so the work follows those, not the group.
+ */
+function expectedMasks(table: MemberTable, ctx: ConflictContext, facts: ReadFacts | undefined): Int32Array {
+  const masks = new Int32Array(table.size);
+  for (const [org, roles] of ctx.parties) {
+    let bits = 0;
+    for (const role of roles) bits |= BIT[PARTY_CODES[role]]!;
+    for (const i of table.employedBy(org)) masks[i]! |= bits;
+  }
+  for (const id of ctx.preparedBy) {
+    const i = table.indexOf(id);
+    if (i !== undefined) masks[i]! |= BIT.PREPARED_PROJECT!;
+  }
+  if (!facts) return masks;
+  const status = facts.status;
+  let at = indicesIn(table, status.ids);
+  for (let k = 0; k < at.length; k++) {
+    if (at[k]! < 0) continue;
+    const s = status.facts[k]!;
+    if (s.status === 'suspended' && (s.until === null || s.until >= ctx.refDate)) masks[at[k]!]! |= BIT.SUSPENDED!;
+    if (s.status === 'blacklisted') masks[at[k]!]! |= BIT.BLACKLISTED!;
+    if (s.status === 'retired') masks[at[k]!]! |= BIT.RETIRED!;
+  }
+  at = indicesIn(table, facts.unavailable.ids);
+  for (let k = 0; k < at.length; k++) if (at[k]! >= 0) masks[at[k]!]! |= BIT.UNAVAILABLE!;
+  const positions = facts.positions;
+  at = indicesIn(table, positions.ids);
+  for (let k = 0; k < at.length; k++) {
+    const p = positions.facts[k]!;
+    if (at[k]! >= 0 && (p.until === null || p.until >= ctx.windowStart)) masks[at[k]!]! |= BIT[p.holder === 'self' ? 'POSITION_AT_PARTY' : 'RELATIVE_POSITION_AT_PARTY']!;
+  }
+  // The selection lines are in order, so one member's lines are adjacent: count each run.
+  const selections = facts.selections;
+  at = indicesIn(table, selections.ids);
+  for (let k = 0; k < at.length; ) {
+    const first = k;
+    let recent = 0;
+    let sameTenderer = 0;
+    for (; k < at.length && selections.ids[k] === selections.ids[first]; k++) {
+      const p = selections.facts[k]!;
+      if (p.atMs >= ctx.frequencySinceMs) recent++;
+      if (p.tenderer === ctx.tenderer && p.atMs >= ctx.tendererSinceMs) sameTenderer++;
+    }
+    const i = at[first]!;
+    if (i < 0) continue;
+    if (recent >= ctx.maxDraws) masks[i]! |= BIT.FREQUENCY_CAP!;
+    if (sameTenderer >= ctx.maxDrawsSameTenderer) masks[i]! |= BIT.TENDERER_FREQUENCY_CAP!;
+  }
+  return masks;
+}
+
+/**
+ * Per rule family, where the revealed exclusion lines and the recomputed codes part, for every member inside its
+ * group's region filter that either side excludes: everyone excluded, in id order; then everyone else the rules give a
+ * code, in id order.
+ */
+function recusalProblems(views: readonly GroupView[], ctx: ConflictContext, facts: ReadFacts | undefined): { problems: Record<RuleFamily, string[]>; unpublished: string[] } {
   const problems = Object.fromEntries(Object.keys(RULE_FAMILIES).map((k) => [k, [] as string[]])) as Record<RuleFamily, string[]>;
   // Frequency codes the published selections do not explain: the reveal publishes only selections of draws disclosed
   // before it (§10.2), so a cap reached through an undisclosed draw shows as a code without its reason here.
   const unpublished: string[] = [];
   const families = Object.entries(FAMILY_MASKS) as Array<[RuleFamily, number]>;
   views.forEach((view, g) => {
-    const { table } = view;
-    const compare = (i: number) => {
-      if (view.inRegion && !view.inRegion(i)) return;
+    const { table, excluded, codes } = view;
+    const expected = expectedMasks(table, ctx, facts);
+    const compare = (i: number, revealed: number) => {
+      const want = expected[i]!;
+      if (want === revealed || (view.inRegion && !view.inRegion(i))) return;
       const id = table.ids[i]!;
-      const expected = expectedMask(id, table.employers[i]!, ctx, facts?.get(id));
-      const revealed = view.excluded.get(i) ?? 0;
-      if (expected === revealed) return;
       for (const [family, bits] of families) {
-        if ((expected & bits) === (revealed & bits)) continue;
-        if (family === 'recusal.frequency' && (expected & bits & ~revealed) === 0) {
-          unpublished.push(`group ${g}: ${id} (${codesOf(revealed & bits & ~expected).join(',')})`);
+        if ((want & bits) === (revealed & bits)) continue;
+        if (family === 'recusal.frequency' && (want & bits & ~revealed) === 0) {
+          unpublished.push(`group ${g}: ${id} (${codesOf(revealed & bits & ~want).join(',')})`);
           continue;
         }
         const why = family === 'recusal.parties' ? ` (employer ${table.employers[i]})` : '';
-        problems[family].push(`group ${g}: ${id}${why} should carry ${codesOf(expected & bits).join(',') || 'none of these codes'}, its exclusion line has ${codesOf(revealed & bits).join(',') || 'none'}`);
+        problems[family].push(`group ${g}: ${id}${why} should carry ${codesOf(want & bits).join(',') || 'none of these codes'}, its exclusion line has ${codesOf(revealed & bits).join(',') || 'none'}`);
       }
     };
-    // Everyone excluded; then whoever else the parties, preparedBy or the facts name, when not excluded: nobody
-    // else can carry a code, so the work follows these few, not the size of the group.
-    for (const i of view.excluded.keys()) compare(i);
-    const others: number[] = [];
-    const other = (i: number | undefined) => {
-      if (i !== undefined && !view.excluded.has(i)) others.push(i);
-    };
-    for (const org of ctx.parties.keys()) for (const i of table.employedBy(org)) other(i);
-    for (const id of ctx.preparedBy) other(table.indexOf(id));
-    if (facts) for (const id of facts.keys()) other(table.indexOf(id));
-    for (const i of [...new Set(others)].sort((a, b) => a - b)) compare(i);
+    for (let k = 0; k < excluded.length; k++) compare(excluded[k]!, codes[k]!);
+    // The excluded are ascending: one pass over the group skips them.
+    let next = 0;
+    for (let i = 0; i < table.size; i++) {
+      if (next < excluded.length && excluded[next] === i) next++;
+      else if (expected[i] !== 0) compare(i, 0);
+    }
   });
   return { problems, unpublished };
 }
@@ -814,15 +857,15 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
       const group = request.request.groups[i];
       if (!group || group.specialty !== g.specialty) return fail(`group ${i} of the request is ${group?.specialty ?? 'missing'}, the commit's is ${g.specialty}`);
       const table = memberTable(memberDigests[i]!, v.groups[i]!.members);
-      const excluded = readExclusions(table, v.groups[i]!.exclusions);
+      const { excluded, codes } = readExclusions(table, v.groups[i]!.exclusions);
       const test = regionTest(group, request.project, policy);
       const regionList = test ? table.inRegion(`${jcs(group.regions)}/${request.project.region}/${policy.localRegionLevel}`, test) : null;
       const inRegion = test ? (k: number) => test(table.regions[k]!) : null;
       let excludedInRegion = 0;
-      for (const k of excluded.keys()) if (!inRegion || inRegion(k)) excludedInRegion++;
+      for (const k of excluded) if (!inRegion || inRegion(k)) excludedInRegion++;
       const eligible = (regionList ? regionList.length : table.size) - excludedInRegion;
       if (eligible !== g.eligibleCount) return fail(`group ${i}: ${eligible} members are in its region filter and not excluded, the commit counts ${g.eligibleCount}`);
-      list.push({ table, inRegion, regionList, excluded, eligible });
+      list.push({ table, inRegion, regionList, excluded, codes, eligible });
       outside.push(regionList ? table.size - regionList.length : 0);
     }
     views = list;
@@ -835,7 +878,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     if (!views) return skipped('needs the eligible lists');
     const wrong: string[] = [];
     views.forEach((view, g) => {
-      for (const k of view.excluded.keys()) if (view.inRegion && !view.inRegion(k)) wrong.push(`group ${g}: ${view.table.ids[k]} (region ${view.table.regions[k]})`);
+      for (const k of view.excluded) if (view.inRegion && !view.inRegion(k)) wrong.push(`group ${g}: ${view.table.ids[k]} (region ${view.table.regions[k]})`);
     });
     if (wrong.length > 0) return fail(`excluded though outside the region filter: ${wrong.join('; ')}`);
     const filtered = views.filter((w) => w.inRegion).length;
@@ -852,16 +895,23 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
 
   // The facts the disclosure publishes (§10.2), read against the revealed project and policy.
   let ctx: ConflictContext | undefined;
-  let facts: Map<string, MemberFacts> | undefined;
+  let facts: ReadFacts | undefined;
   const factsPresent = checks.run('facts', 'the revealed facts are well formed, in order, and name only members inside a region filter (§10.2)', () => {
     if (!v) return needEntries('reveal');
     if (!views || !request || !policy) return skipped('needs the eligible lists');
     ctx = factsContext(request.project, policy);
     if (!v.facts) return unverifiable('the reveal carries no facts (written before they were published): rules 2, 3, 5 and 6 are taken as revealed');
-    const inside = (id: string) => views!.some((w) => {
-      const k = w.table.indexOf(id);
-      return k !== undefined && (!w.inRegion || w.inRegion(k));
-    });
+    const groups = views;
+    const inside: InsideTest = (ids) => {
+      const at = groups.map((w) => indicesIn(w.table, ids));
+      return (k) => {
+        for (let g = 0; g < groups.length; g++) {
+          const i = at[g]![k]!;
+          if (i >= 0 && (!groups[g]!.inRegion || groups[g]!.inRegion!(i))) return true;
+        }
+        return false;
+      };
+    };
     facts = readFacts(v.facts, inside, ctx);
     const f = v.facts;
     return pass(`${f.status.length} status, ${f.unavailable.length} unavailable, ${f.positions.length} position, ${f.selections.length} selection line(s)`);
@@ -891,7 +941,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
         return unverifiable(`${open.length} frequency exclusion(s) rest on selections this reveal does not publish (draws not yet disclosed when it was written): ${open.slice(0, 5).join('; ')}${open.length > 5 ? '; …' : ''}`);
       }
       const codes: readonly string[] = RULE_FAMILIES[family];
-      const n = views.reduce((sum, w) => sum + [...w.excluded.values()].filter((mask) => mask & FAMILY_MASKS[family]).length, 0);
+      const n = views.reduce((sum, w) => sum + w.codes.filter((mask) => (mask & FAMILY_MASKS[family]) !== 0).length, 0);
       return pass(`${n} exclusion(s) for ${codes.join(', ')}, as recomputed`);
     });
   }

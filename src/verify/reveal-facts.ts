@@ -70,13 +70,46 @@ export function revealFacts(prepared: PreparedDraw, history: readonly PastDraw[]
 
 // ---- reading them back (the verifier) ------------------------------------------------------------------------------
 
-/** What the facts say about one member; a member the facts do not name is active, available, without positions at a party and without selections in the windows. */
-export interface MemberFacts {
-  status?: { readonly status: 'suspended' | 'blacklisted' | 'retired'; readonly until: string | null };
-  unavailable?: true;
-  positions?: Array<{ readonly holder: 'self' | 'relative'; readonly org: string; readonly until: string | null }>;
-  selections?: Array<{ readonly drawId: string; readonly atMs: number; readonly tenderer: string }>;
+/** A member's status line: not active. */
+export interface StatusFact {
+  readonly status: 'suspended' | 'blacklisted' | 'retired';
+  readonly until: string | null;
 }
+/** A position line: the member, or a relative of theirs, holds a position at a party of the project. */
+export interface PositionFact {
+  readonly holder: 'self' | 'relative';
+  readonly org: string;
+  readonly until: string | null;
+}
+/** A selection line: a past draw inside a frequency window selected the member. */
+export interface SelectionFact {
+  readonly drawId: string;
+  readonly atMs: number;
+  readonly tenderer: string;
+}
+
+/** One facts list as read: each line's id and what it says, in line order (ascending ids, one id's lines adjacent). */
+export interface FactList<T> {
+  readonly ids: readonly string[];
+  readonly facts: readonly T[];
+}
+
+/**
+ * The facts, list by list. A member no list names is active, available, without positions at a party and without
+ * selections in the windows.
+ */
+export interface ReadFacts {
+  readonly status: FactList<StatusFact>;
+  readonly unavailable: FactList<true>;
+  readonly positions: FactList<PositionFact>;
+  readonly selections: FactList<SelectionFact>;
+}
+
+/**
+ * Whether the k-th line of a list names a member inside some group's region filter, given the list's ids (an array
+ * that is never changed, so the caller may keep what it works out per array).
+ */
+export type InsideTest = (ids: readonly string[]) => (k: number) => boolean;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -104,49 +137,116 @@ function checkSorted(lines: readonly string[], list: string): void {
 }
 
 /**
- * The facts by member id. Throws when a line is malformed, out of order, names no member inside a region filter
- * (`isMember`), or says what the disclosure never writes (a selection outside both windows, a position at no party).
+ * A list read on its own text alone: its lines up to the first defect, and that defect (the message, and the line it
+ * is on: 0 when the order is wrong, which is checked before any line).
  */
-export function readFacts(facts: RevealFacts, isMember: (id: string) => boolean, ctx: ConflictContext): Map<string, MemberFacts> {
-  const out = new Map<string, MemberFacts>();
-  const of = (id: string, list: string): MemberFacts => {
-    if (!isMember(id)) throw new Error(`${list} line for ${id}, who is inside no group's region filter`);
-    let f = out.get(id);
-    if (!f) out.set(id, (f = {}));
-    return f;
-  };
-  checkSorted(facts.status, 'status');
-  for (const line of facts.status) {
+interface TextRead<T> extends FactList<T> {
+  readonly defect?: { readonly at: number; readonly message: string };
+}
+
+function readText<T>(lines: readonly string[], list: string, line: (text: string, ids: readonly string[], facts: readonly T[]) => [string, T]): TextRead<T> {
+  const ids: string[] = [];
+  const facts: T[] = [];
+  try {
+    checkSorted(lines, list);
+    for (const text of lines) {
+      const [id, fact] = line(text, ids, facts);
+      ids.push(id);
+      facts.push(fact);
+    }
+    return { ids, facts };
+  } catch (err) {
+    return { ids, facts, defect: { at: ids.length, message: err instanceof Error ? err.message : String(err) } };
+  }
+}
+
+const statusText = (lines: readonly string[]) =>
+  readText<StatusFact>(lines, 'status', (line, ids) => {
     const [id, status, until] = fields(line, 3, 'status');
     if (status !== 'suspended' && status !== 'blacklisted' && status !== 'retired') throw new Error(`status line of ${id}: ${JSON.stringify(status)} is not suspended, blacklisted or retired`);
     if (until !== '' && (status !== 'suspended' || !DATE.test(until!))) throw new Error(`status line of ${id}: ${JSON.stringify(until)} is not a suspension's last date`);
-    const f = of(id!, 'status');
-    if (f.status) throw new Error(`two status lines for ${id}`);
-    f.status = { status, until: until === '' ? null : until! };
+    // Lines are in order, so a second line for one id follows the first.
+    if (ids.length > 0 && ids[ids.length - 1] === id) throw new Error(`two status lines for ${id}`);
+    return [id!, { status, until: until === '' ? null : until! }];
+  });
+const unavailableText = (lines: readonly string[]) => readText<true>(lines, 'unavailable', (line) => [fields(line, 1, 'unavailable')[0]!, true]);
+const selectionsText = (lines: readonly string[]) =>
+  readText<SelectionFact>(lines, 'selections', (line) => {
+    const [id, drawId, at, tenderer] = fields(line, 4, 'selections');
+    if (!FIELD.test(drawId!) || !FIELD.test(tenderer!)) throw new Error(`selection line of ${id}: empty draw id or tenderer`);
+    const atMs = DATE_TIME.test(at!) ? Date.parse(at!) : NaN;
+    if (Number.isNaN(atMs)) throw new Error(`selection line of ${id}: ${JSON.stringify(at)} is not a date-time`);
+    return [id!, { drawId: drawId!, atMs, tenderer: tenderer! }];
+  });
+
+/**
+ * Lists read before, by kind, most recently used last. The status and unavailable lists are the pool's at one version,
+ * so every draw at that version publishes them line for line alike. An entry is reused only for lines equal, one by
+ * one, to the lines it was read from, and what it holds is a pure function of those lines (nothing of the draw's
+ * context: parties, windows and membership are checked per draw, below), so a different list can never reuse it.
+ */
+const textReads = new Map<string, Array<{ readonly lines: readonly string[]; readonly read: TextRead<unknown> }>>();
+const TEXT_READS_KEPT = 8;
+function keptRead<T>(kind: string, lines: readonly string[], read: (lines: readonly string[]) => TextRead<T>): TextRead<T> {
+  let kept = textReads.get(kind);
+  if (!kept) textReads.set(kind, (kept = []));
+  for (let e = kept.length - 1; e >= 0; e--) {
+    const entry = kept[e]!;
+    if (entry.lines.length !== lines.length) continue;
+    let same = true;
+    for (let i = 0; i < lines.length && same; i++) same = entry.lines[i] === lines[i];
+    if (!same) continue;
+    if (e !== kept.length - 1) kept.push(...kept.splice(e, 1));
+    return entry.read as TextRead<T>;
   }
-  checkSorted(facts.unavailable, 'unavailable');
-  for (const line of facts.unavailable) {
-    const [id] = fields(line, 1, 'unavailable');
-    of(id!, 'unavailable').unavailable = true;
+  const fresh = read(lines);
+  // The lines are copied: the entry must not follow a caller's later change to its array.
+  kept.push({ lines: [...lines], read: fresh });
+  if (kept.length > TEXT_READS_KEPT) kept.shift();
+  return fresh;
+}
+
+/**
+ * Admits a list read from its text, line by line in order, as the checks below would meet its defects: each line's
+ * context check and membership, and at the first defect of its text, that defect.
+ */
+function admit<T>(read: TextRead<T>, list: string, inside: InsideTest, context?: (fact: T, id: string) => void): FactList<T> {
+  const member = inside(read.ids);
+  const end = read.defect ? read.defect.at : read.ids.length;
+  for (let k = 0; k < end; k++) {
+    const id = read.ids[k]!;
+    context?.(read.facts[k]!, id);
+    if (!member(k)) throw new Error(`${list} line for ${id}, who is inside no group's region filter`);
   }
+  if (read.defect) throw new Error(read.defect.message);
+  return read;
+}
+
+/**
+ * The facts, list by list. Throws when a line is malformed, out of order, names no member inside a region filter
+ * (`inside`), or says what the disclosure never writes (a selection outside both windows, a position at no party).
+ * Each list is checked in full before the next, in the order status, unavailable, positions, selections.
+ */
+export function readFacts(facts: RevealFacts, inside: InsideTest, ctx: ConflictContext): ReadFacts {
+  const status = admit(keptRead('status', facts.status, statusText), 'status', inside);
+  const unavailable = admit(keptRead('unavailable', facts.unavailable, unavailableText), 'unavailable', inside);
+  // Position lines are few and name the project's parties: read for each draw, each line's checks in turn.
   checkSorted(facts.positions, 'positions');
+  const ids: string[] = [];
+  const held: PositionFact[] = [];
   for (const line of facts.positions) {
     const [id, holder, org, until] = fields(line, 4, 'positions');
     if (holder !== 'self' && holder !== 'relative') throw new Error(`position line of ${id}: holder ${JSON.stringify(holder)} is not self or relative`);
     if (!FIELD.test(org!) || !ctx.parties.has(org!)) throw new Error(`position line of ${id}: ${org} is no party of the project`);
     if (until !== '' && !DATE.test(until!)) throw new Error(`position line of ${id}: ${JSON.stringify(until)} is not a date`);
-    (of(id!, 'positions').positions ??= []).push({ holder, org: org!, until: until === '' ? null : until! });
+    ids.push(id!);
+    held.push({ holder, org: org!, until: until === '' ? null : until! });
+    if (!inside([id!])(0)) throw new Error(`positions line for ${id}, who is inside no group's region filter`);
   }
-  checkSorted(facts.selections, 'selections');
-  for (const line of facts.selections) {
-    const [id, drawId, at, tenderer] = fields(line, 4, 'selections');
-    if (!FIELD.test(drawId!) || !FIELD.test(tenderer!)) throw new Error(`selection line of ${id}: empty draw id or tenderer`);
-    const atMs = DATE_TIME.test(at!) ? Date.parse(at!) : NaN;
-    if (Number.isNaN(atMs)) throw new Error(`selection line of ${id}: ${JSON.stringify(at)} is not a date-time`);
-    if (!inWindow(ctx, atMs, tenderer!)) throw new Error(`selection line of ${id} (draw ${drawId}) is outside both frequency windows`);
-    (of(id!, 'selections').selections ??= []).push({ drawId: drawId!, atMs, tenderer: tenderer! });
-  }
-  return out;
+  const selections = admit(keptRead('selections', facts.selections, selectionsText), 'selections', inside, (p, id) => {
+    if (!inWindow(ctx, p.atMs, p.tenderer)) throw new Error(`selection line of ${id} (draw ${p.drawId}) is outside both frequency windows`);
+  });
+  return { status, unavailable, positions: { ids, facts: held }, selections };
 }
 
 /** The recusal context the facts and the rules are read in: the revealed project and policy. */
