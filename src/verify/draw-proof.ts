@@ -390,24 +390,48 @@ function maskOf(text: string): number {
 function readExclusions(table: MemberTable, lines: readonly string[]): { excluded: Int32Array; codes: Int32Array } {
   const excluded = new Int32Array(lines.length);
   const codes = new Int32Array(lines.length);
+  const read = exclusionReads(table);
   let previous = -1;
   for (let k = 0; k < lines.length; k++) {
     const line = lines[k]!;
-    const tab = line.indexOf('\t');
-    const end = line.length - 1;
-    if (tab <= 0 || tab === end - 1 || line.indexOf('\t', tab + 1) >= 0 || line.indexOf('\n') !== end) throw new Error(`malformed exclusion line ${JSON.stringify(line)}`);
-    const id = line.slice(0, tab);
-    const text = line.slice(tab + 1, end);
-    const mask = maskOf(text);
-    if (mask < 0) throw new Error(`exclusion of ${id}: codes ${text} are not rule 1–6 codes in table order`);
-    const i = table.indexOf(id);
-    if (i === undefined) throw new Error(`excluded ${id} is not a member of the group`);
-    if (i <= previous) throw new Error(`exclusion lines are not in strictly ascending id order at ${id}`);
+    let known = read.get(line);
+    if (known === undefined) {
+      const tab = line.indexOf('\t');
+      const end = line.length - 1;
+      if (tab <= 0 || tab === end - 1 || line.indexOf('\t', tab + 1) >= 0 || line.indexOf('\n') !== end) throw new Error(`malformed exclusion line ${JSON.stringify(line)}`);
+      const id = line.slice(0, tab);
+      const text = line.slice(tab + 1, end);
+      const mask = maskOf(text);
+      if (mask < 0) throw new Error(`exclusion of ${id}: codes ${text} are not rule 1–6 codes in table order`);
+      const i = table.indexOf(id);
+      if (i === undefined) throw new Error(`excluded ${id} is not a member of the group`);
+      known = i * CODE_SPAN + mask;
+      if (read.size >= EXCLUSION_READS_KEPT) read.clear();
+      read.set(line, known);
+    }
+    const i = Math.floor(known / CODE_SPAN);
+    if (i <= previous) throw new Error(`exclusion lines are not in strictly ascending id order at ${line.slice(0, line.indexOf('\t'))}`);
     previous = i;
     excluded[k] = i;
-    codes[k] = mask;
+    codes[k] = known % CODE_SPAN;
   }
   return { excluded, codes };
+}
+
+/**
+ * Exclusion lines read before against one table, by their text: the member's index times CODE_SPAN plus the codes'
+ * mask. Draws at one pool version exclude mostly the same members for the same reasons (status, unavailability), so
+ * most lines recur. Only a line that is well formed, of known codes and naming a member is kept, and what is kept is a
+ * pure function of the line's text (Map keys compare by content) and the table (never changed): a line's order is
+ * checked for each list all the same.
+ */
+const exclusionMemo = new WeakMap<MemberTable, Map<string, number>>();
+const EXCLUSION_READS_KEPT = 1 << 14;
+const CODE_SPAN = 1 << PRE_RANKING_CODES.length;
+function exclusionReads(table: MemberTable): Map<string, number> {
+  let read = exclusionMemo.get(table);
+  if (!read) exclusionMemo.set(table, (read = new Map()));
+  return read;
 }
 
 /** One group as the checks after `eligible` read it. */

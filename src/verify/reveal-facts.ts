@@ -170,14 +170,27 @@ const statusText = (lines: readonly string[]) =>
     return [id!, { status, until: until === '' ? null : until! }];
   });
 const unavailableText = (lines: readonly string[]) => readText<true>(lines, 'unavailable', (line) => [fields(line, 1, 'unavailable')[0]!, true]);
-const selectionsText = (lines: readonly string[]) =>
-  readText<SelectionFact>(lines, 'selections', (line) => {
-    const [id, drawId, at, tenderer] = fields(line, 4, 'selections');
-    if (!FIELD.test(drawId!) || !FIELD.test(tenderer!)) throw new Error(`selection line of ${id}: empty draw id or tenderer`);
-    const atMs = DATE_TIME.test(at!) ? Date.parse(at!) : NaN;
-    if (Number.isNaN(atMs)) throw new Error(`selection line of ${id}: ${JSON.stringify(at)} is not a date-time`);
-    return [id!, { drawId: drawId!, atMs, tenderer: tenderer! }];
-  });
+const selectionsText = (lines: readonly string[]) => readText<SelectionFact>(lines, 'selections', selectionLine);
+
+/**
+ * Selection lines read before, by their text. A selection list grows draw by draw, so the lists of two draws differ
+ * while most of their lines are alike. What is kept is a pure function of the line's text (Map keys compare by
+ * content); a defective line is never kept.
+ */
+const selectionReads = new Map<string, [string, SelectionFact]>();
+const SELECTION_READS_KEPT = 1 << 16;
+function selectionLine(line: string): [string, SelectionFact] {
+  const kept = selectionReads.get(line);
+  if (kept) return kept;
+  const [id, drawId, at, tenderer] = fields(line, 4, 'selections');
+  if (!FIELD.test(drawId!) || !FIELD.test(tenderer!)) throw new Error(`selection line of ${id}: empty draw id or tenderer`);
+  const atMs = DATE_TIME.test(at!) ? Date.parse(at!) : NaN;
+  if (Number.isNaN(atMs)) throw new Error(`selection line of ${id}: ${JSON.stringify(at)} is not a date-time`);
+  const read: [string, SelectionFact] = [id!, Object.freeze({ drawId: drawId!, atMs, tenderer: tenderer! })];
+  if (selectionReads.size >= SELECTION_READS_KEPT) selectionReads.clear();
+  selectionReads.set(line, read);
+  return read;
+}
 
 /**
  * Lists read before, by kind, most recently used last. The status and unavailable lists are the pool's at one version,
