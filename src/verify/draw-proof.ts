@@ -987,7 +987,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     );
     ranked = sampler.rank();
     const recomputed: DrawResult = { algorithm: ALGORITHM_ID, drawId: c.drawId, groups: ranked };
-    if (jcs(recomputed) === jcs(v.result)) {
+    if (sameResult(recomputed, v.result)) {
       if (options.panels) {
         panels = c.groups.map((g, i) => {
           const group = eligibleGroup(g.specialty, g.count, g.alternates, views![i]!);
@@ -1004,7 +1004,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     // Group by group, as the service does right after ranking: the panel state carries over between groups.
     const recomputed = ranked.map((g, i) => sampler!.extend(i, extensionSize(g.selected.length)));
     for (const [i, ids] of recomputed.entries()) {
-      if (jcs(ids) !== jcs(v.extension[i])) return fail(`group ${i}: recomputed ${ids.join(' ')}, revealed ${v.extension[i]!.join(' ')}`);
+      if (!sameStrings(ids, v.extension[i]!)) return fail(`group ${i}: recomputed ${ids.join(' ')}, revealed ${v.extension[i]!.join(' ')}`);
     }
     return pass(recomputed.map((ids, i) => `group ${i}: ${ids.length}`).join('; '));
   });
@@ -1035,7 +1035,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     for (const [i, g] of v.result.groups.entries()) {
       const logged = r.groups[i]!;
       const revealed = { selected: g.selected.length, alternates: g.alternates.length, skipped: g.skipped.length };
-      if (jcs(logged) !== jcs(revealed)) return fail(`group ${i}: logged ${jcs(logged)}, revealed ${jcs(revealed)}`);
+      if (logged.selected !== revealed.selected || logged.alternates !== revealed.alternates || logged.skipped !== revealed.skipped) return fail(`group ${i}: logged ${jcs(logged)}, revealed ${jcs(revealed)}`);
     }
     return pass(r.groups.map((g) => `${g.selected}/${g.alternates}/${g.skipped}`).join(', '));
   });
@@ -1215,6 +1215,27 @@ function pairKey(t: MemberTable): string {
   let k = tableKeys.get(t);
   if (k === undefined) tableKeys.set(t, (k = String(tableCount++)));
   return k;
+}
+
+/**
+ * Whether the recomputed result and the revealed one are one JSON value, as comparing their JCS texts would say
+ * without writing them: both have exactly these keys (the revealed one is parsed by a strict schema), and JCS writes
+ * equal strings and equal integers alike and different ones differently.
+ */
+function sameResult(recomputed: DrawResult, revealed: z.infer<typeof RevealedResult>): boolean {
+  if (recomputed.algorithm !== revealed.algorithm || recomputed.drawId !== revealed.drawId || recomputed.groups.length !== revealed.groups.length) return false;
+  for (let i = 0; i < recomputed.groups.length; i++) {
+    const [a, b] = [recomputed.groups[i]!, revealed.groups[i]!];
+    if (a.index !== b.index || a.specialty !== b.specialty || !sameStrings(a.selected, b.selected) || !sameStrings(a.alternates, b.alternates) || a.skipped.length !== b.skipped.length) return false;
+    for (let k = 0; k < a.skipped.length; k++) if (a.skipped[k]!.id !== b.skipped[k]!.id || a.skipped[k]!.reason !== b.skipped[k]!.reason) return false;
+  }
+  return true;
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Names the first group and list where the recomputed ranking and the revealed one part. */
