@@ -510,10 +510,33 @@ function indicesIn(table: MemberTable, ids: readonly string[]): Int32Array {
   let at = byTable.get(table);
   if (!at) {
     at = new Int32Array(ids.length);
-    for (let k = 0; k < ids.length; k++) at[k] = table.indexOf(ids[k]!) ?? -1;
+    const seen = factIds(table);
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k]!;
+      let i = seen.get(id);
+      if (i === undefined) {
+        i = table.indexOf(id) ?? -1;
+        if (seen.size >= FACT_IDS_KEPT) seen.clear();
+        seen.set(id, i);
+      }
+      at[k] = i;
+    }
     byTable.set(table, at);
   }
   return at;
+}
+
+/**
+ * The ids the facts named before, with their index in one table (-1 for none): the few hundred ids a pool's facts name
+ * recur draw after draw, and a small map of them is much quicker to ask than the table's index of every member. A pure
+ * function of the id's text (Map keys compare by content) and the table (never changed).
+ */
+const factIdMemo = new WeakMap<MemberTable, Map<string, number>>();
+const FACT_IDS_KEPT = 1 << 13;
+function factIds(table: MemberTable): Map<string, number> {
+  let seen = factIdMemo.get(table);
+  if (!seen) factIdMemo.set(table, (seen = new Map()));
+  return seen;
 }
 
 /**
