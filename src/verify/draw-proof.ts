@@ -426,7 +426,7 @@ function readExclusions(table: MemberTable, lines: readonly string[]): { exclude
  * checked for each list all the same.
  */
 const exclusionMemo = new WeakMap<MemberTable, Map<string, number>>();
-const EXCLUSION_READS_KEPT = 1 << 14;
+const EXCLUSION_READS_KEPT = 1 << 12;
 const CODE_SPAN = 1 << PRE_RANKING_CODES.length;
 function exclusionReads(table: MemberTable): Map<string, number> {
   let read = exclusionMemo.get(table);
@@ -532,7 +532,7 @@ function indicesIn(table: MemberTable, ids: readonly string[]): Int32Array {
  * function of the id's text (Map keys compare by content) and the table (never changed).
  */
 const factIdMemo = new WeakMap<MemberTable, Map<string, number>>();
-const FACT_IDS_KEPT = 1 << 13;
+const FACT_IDS_KEPT = 1 << 12;
 function factIds(table: MemberTable): Map<string, number> {
   let seen = factIdMemo.get(table);
   if (!seen) factIdMemo.set(table, (seen = new Map()));

@@ -178,7 +178,7 @@ const selectionsText = (lines: readonly string[]) => readText<SelectionFact>(lin
  * content); a defective line is never kept.
  */
 const selectionReads = new Map<string, [string, SelectionFact]>();
-const SELECTION_READS_KEPT = 1 << 16;
+const SELECTION_READS_KEPT = 1 << 15;
 function selectionLine(line: string): [string, SelectionFact] {
   const kept = selectionReads.get(line);
   if (kept) return kept;

@@ -552,6 +552,44 @@ describe('verifyDrawProof recomputes the recusal rules from the bundle', () => {
   });
 });
 
+describe('verifyDrawProof keeps nothing across bundles that could answer for another one', () => {
+  const reveal = () => JSON.parse(bundle.reveal.entry).payload as { groups: Array<{ exclusions: string[] }>; facts: Record<string, string[]> };
+
+  it('an honest bundle and forgeries that change one facts line or one exclusion code, in turn: each gets its own verdict', () => {
+    // One status line rewritten in place (same list length, same id): the reads kept by content must not answer for it.
+    const statusLine = reveal().facts.status!.find((l) => /\t(blacklisted|retired)\t/.test(l))!;
+    const id = statusLine.split('\t')[0]!;
+    const [was, now] = statusLine.includes('\tblacklisted\t') ? ['BLACKLISTED', 'RETIRED'] : ['RETIRED', 'BLACKLISTED'];
+    const forgedFacts = reforge(bundle, (p) => {
+      p.facts.status = (p.facts.status as string[]).map((l) => (l === statusLine ? `${id}\t${now.toLowerCase()}\t\n` : l));
+    });
+    // The same member's exclusion line with the other code: the exclusion lines kept by text must not answer for it.
+    const forgedExclusion = reforge(bundle, (p) => {
+      for (const g of p.groups) g.exclusions = (g.exclusions as string[]).map((l) => (l.startsWith(`${id}\t`) ? l.replace(was, now) : l));
+    });
+    expect(reveal().groups.some((g) => g.exclusions.some((l) => l.startsWith(`${id}\t`) && l.includes(was)))).toBe(true);
+    for (let round = 0; round < 3; round++) {
+      expect(verify(copy(bundle)).ok).toBe(true);
+      const facts = verify(forgedFacts);
+      expect(ids(facts, 'fail')).toEqual(['recusal.status']);
+      expect(facts.checks.find((c) => c.id === 'recusal.status')!.detail).toContain(`${id} should carry ${now}, its exclusion line has ${was}`);
+      expect(verify(copy(bundle)).ok).toBe(true);
+      const exclusion = verify(forgedExclusion);
+      expect(ids(exclusion, 'fail')).toEqual(['recusal.status']);
+      expect(exclusion.checks.find((c) => c.id === 'recusal.status')!.detail).toContain(`${id} should carry ${was}, its exclusion line has ${now}`);
+    }
+  });
+
+  it('a checkpoint that verified under the log key is checked again under another key of the same name, and fails', () => {
+    expect(verify(bundle).ok).toBe(true);
+    const other = generateNoteKeys('expert-draw.localhost/log').verifierKey;
+    const report = verifyDrawProof(bundle, { verifierKey: other });
+    expect(ids(report, 'fail')).toEqual(['commit.checkpoint', 'result.checkpoint', 'reveal.checkpoint']);
+    expect(report.checks.find((c) => c.id === 'commit.checkpoint')!.detail).toContain('UNVERIFIED_NOTE');
+    expect(verify(bundle).ok).toBe(true);
+  });
+});
+
 describe('verifyDrawProof fails a bundle with any byte changed', () => {
   it('flipping any byte of the bundle file either leaves no JSON or fails a named check', () => {
     const file = Buffer.from(JSON.stringify(bundle), 'utf8');
