@@ -78,7 +78,7 @@ async function main(argv: readonly string[]): Promise<number> {
     .description('expert-draw benchmarks')
     .requiredOption('--suite <name>', `suite to run: ${Object.keys(SUITES).join(', ')}, or all`)
     .option('--pools <list>', 'pool sizes, comma-separated (e.g. 1k,10k,100k,1M); http, burst, verify: one size', poolList)
-    .option('--draws <n>', 'engine: timed draws per pool size (1000); log, http: timed samples (1000); burst: projects due (2000); verify: proofs per shape (16)', positiveInt('--draws'))
+    .option('--draws <n>', 'engine: timed draws per pool size (1000); log, http: timed samples (1000); burst: projects due (2000); verify: proofs per shape (64)', positiveInt('--draws'))
     .option('--warmup <n>', 'untimed warm-up rounds (engine 200, log and http 100)', positiveInt('--warmup'))
     .option('--baseline-draws <n>', 'upper bound on baseline draws per pool size (default: --draws)', positiveInt('--baseline-draws'))
     .option('--log-size <n>', 'log suite: entries of the large log, e.g. 1M, 100k; 0 skips it (default 1M)', logSize)

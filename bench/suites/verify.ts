@@ -9,6 +9,7 @@ import type { DrawRequest } from '../../src/domain/request.js';
 import { NoteVerifier } from '../../src/log/note.js';
 import { generatePool } from '../../src/pool/generator.js';
 import { verifyDrawProof, type VerifyDrawProofOptions } from '../../src/verify/draw-proof.js';
+import type { FileVerifyOptions } from '../../src/verify/proof-files.js';
 import { ProofFilePool } from '../../src/verify/proof-pool.js';
 import { BENCH_OPERATOR, benchApprovers, benchRegistration, importPool, openBenchService, type BenchService } from '../lib/bench-service.js';
 import { profiled, type ProfileSummary } from '../lib/cpu-profile.js';
@@ -66,7 +67,7 @@ export interface VerifySuiteConfig {
 
 export const VERIFY_DEFAULTS: VerifySuiteConfig = {
   shapes: VERIFY_SHAPES,
-  proofs: 16,
+  proofs: 64,
   pool: 20_000,
   rounds: 7,
   roundMs: 1000,
@@ -111,7 +112,7 @@ export interface ShapeDetails {
   readonly proofsPerS: { readonly median: number; readonly rounds: number[] };
   /** The same with the key parsed once (a NoteVerifier passed in): what the key parsing costs per proof. */
   readonly proofsPerSParsedKey: { readonly median: number; readonly rounds: number[] };
-  /** Bundle files, as proof verify DIR reads them: one thread and `jobs` workers, rounds interleaved A/B. */
+  /** Bundle files, as proof verify DIR reads them: one worker and `jobs` workers, fresh pools, passes interleaved A/B. */
   readonly files: FilesDetails;
   /** One proof's verification, ms (nearest rank over the first timed round). */
   readonly latency: Summary;
@@ -121,6 +122,9 @@ export interface ShapeDetails {
 
 export interface FilesDetails {
   readonly jobs: number;
+  /** Files each pass times, after warming its fresh pool up on the first few (warmUpFiles). */
+  readonly timedFiles: number;
+  readonly warmUpFiles: number;
   readonly oneThread: { readonly median: number; readonly rounds: number[] };
   readonly workers: { readonly median: number; readonly rounds: number[] };
   readonly ratio: number;
@@ -129,7 +133,7 @@ export interface FilesDetails {
   readonly coresBusyOneThread: number;
   /** The machine's 1-minute load average before and after the file rounds (other processes included). */
   readonly loadAverage: { readonly before: number; readonly after: number };
-  /** Minor page faults per bundle in the one-thread rounds (reading a bundle makes half-megabyte strings). */
+  /** Minor page faults per timed bundle in the one-worker passes (the whole process). */
   readonly pageFaultsPerBundle: number;
 }
 
@@ -152,7 +156,10 @@ function collectGarbage(): void {
   if (gc) gc();
 }
 
-/** Draws, unseals (after bid opening, an operator then a supervisor), discloses, and fetches the proof as JSON. */
+/**
+ * Draws, unseals (after bid opening, an operator then a supervisor) and discloses each; then fetches every proof as
+ * JSON, as an inspector downloads them afterwards, in one batch (they are proved against one checkpoint then).
+ */
 export async function disclosedProofs(service: BenchService, clock: { now: number }, pool: ReturnType<typeof generatePool>, shape: ProofShape, n: number): Promise<{ bundles: unknown[]; drawMs: number[]; discloseMs: number[]; proofMs: number[] }> {
   const { ctx } = service;
   const request: DrawRequest = { groups: shape.groups.map((g) => ({ specialty: g.code, count: g.count })), tendererRepresentatives: 0 };
@@ -161,6 +168,7 @@ export async function disclosedProofs(service: BenchService, clock: { now: numbe
   const discloseMs: number[] = [];
   const proofMs: number[] = [];
   const approvers = await benchApprovers(ctx);
+  const drawIds: string[] = [];
   for (let i = 0; i < n; i++) {
     clock.now = REGISTERED_AT;
     const id = `V-${shape.name}-${i}`;
@@ -173,7 +181,10 @@ export async function disclosedProofs(service: BenchService, clock: { now: numbe
     t = performance.now();
     await ctx.disclosure.disclose(drawId, BENCH_OPERATOR);
     discloseMs.push(performance.now() - t);
-    t = performance.now();
+    drawIds.push(drawId);
+  }
+  for (const drawId of drawIds) {
+    const t = performance.now();
     // As GET /v1/draws/{id}/proof hands it to an inspector: JSON.
     bundles.push(JSON.parse(JSON.stringify(await ctx.disclosure.proof(drawId))));
     proofMs.push(performance.now() - t);
@@ -198,24 +209,41 @@ function verifyRound(bundles: readonly unknown[], options: VerifyDrawProofOption
   return (n / (performance.now() - t0)) * 1000;
 }
 
-/** Verifies the files through the pool, all of them each pass, for at least roundMs; files per second and CPU use. */
-async function filesRound(pool: ProofFilePool, files: readonly string[], roundMs: number): Promise<{ perS: number; coresBusy: number; faults: number }> {
-  let n = 0;
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-  const faults0 = process.resourceUsage().minorPageFault;
-  do {
-    for (const v of await pool.verify(files)) {
-      if ('error' in v || !v.report.ok) throw new Error(`${v.file} did not verify through the pool (jobs ${pool.jobs})`);
-      n++;
-    }
-  } while (performance.now() < t0 + roundMs);
-  const wallMs = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  return { perS: (n / wallMs) * 1000, coresBusy: (cpu.user + cpu.system) / 1000 / wallMs, faults: (process.resourceUsage().minorPageFault - faults0) / n };
+/**
+ * One pass of a fresh pool over files it never saw, as one `proof verify DIR` run meets them: its workers started and
+ * given the warm-up files first (untimed: the member tables of the pool version, each worker's JIT), then the timed
+ * files once. No cache of the pool's threads has met a timed bundle before.
+ */
+async function filesPass(options: FileVerifyOptions, jobs: number, warm: readonly string[], timed: readonly string[]): Promise<{ perS: number; coresBusy: number; faults: number }> {
+  const pool = new ProofFilePool(options, jobs, false);
+  try {
+    // The warm-up files over and over, WARM_UP_VERIFICATIONS per worker: its JIT reaches the optimised code a long run
+    // of bundles runs in, not just its tables.
+    const warmUp = Array.from({ length: Math.ceil((WARM_UP_VERIFICATIONS * jobs) / warm.length) }, () => warm).flat();
+    for (const v of await pool.verify(warmUp)) if ('error' in v || !v.report.ok) throw new Error(`${v.file} did not verify through the pool (jobs ${jobs})`);
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const faults0 = process.resourceUsage().minorPageFault;
+    for (const v of await pool.verify(timed)) if ('error' in v || !v.report.ok) throw new Error(`${v.file} did not verify through the pool (jobs ${jobs})`);
+    const wallMs = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    return { perS: (timed.length / wallMs) * 1000, coresBusy: (cpu.user + cpu.system) / 1000 / wallMs, faults: (process.resourceUsage().minorPageFault - faults0) / timed.length };
+  } finally {
+    await pool.close();
+  }
 }
 
-/** The bundles as files, one per draw as an inspector saves them, in name order; then both pools over them, A/B. */
+const WARM_UP_VERIFICATIONS = 64;
+
+/** Bundles per files pass that warm a fresh pool up (the rest are timed). */
+export function warmUpFiles(bundles: number): number {
+  return Math.max(1, Math.min(8, Math.floor(bundles / 4)));
+}
+
+/**
+ * The bundles as files, one per draw as an inspector saves them, in name order; then rounds of one pass each, a fresh
+ * pool with one worker against a fresh pool with `jobs` workers, alternating (A/B).
+ */
 async function measureFiles(bundles: readonly unknown[], verifierKey: string, dir: string, cfg: VerifySuiteConfig): Promise<FilesDetails> {
   fs.mkdirSync(dir, { recursive: true });
   const files = bundles.map((b, i) => {
@@ -223,25 +251,22 @@ async function measureFiles(bundles: readonly unknown[], verifierKey: string, di
     fs.writeFileSync(file, JSON.stringify(b));
     return file;
   });
-  const one = new ProofFilePool({ verifierKey }, 1);
-  const workers = new ProofFilePool({ verifierKey }, cfg.jobs);
+  const warm = files.slice(0, warmUpFiles(files.length));
+  const timed = files.length > warm.length ? files.slice(warm.length) : files;
   const before = os.loadavg()[0]!;
-  const a: Array<Awaited<ReturnType<typeof filesRound>>> = [];
-  const b: Array<Awaited<ReturnType<typeof filesRound>>> = [];
-  try {
-    // Warm-up: the JIT, each thread's member tables, and the workers started.
-    for (const pool of [one, workers]) await filesRound(pool, files, Math.min(cfg.roundMs, 500));
-    for (let r = 0; r < cfg.rounds; r++) {
-      a.push(await filesRound(one, files, cfg.roundMs));
-      b.push(await filesRound(workers, files, cfg.roundMs));
-    }
-  } finally {
-    await Promise.all([one.close(), workers.close()]);
+  const a: Array<Awaited<ReturnType<typeof filesPass>>> = [];
+  const b: Array<Awaited<ReturnType<typeof filesPass>>> = [];
+  // Twice the rounds of the in-memory figure: a pass is short (tens of milliseconds), and one pass is one sample.
+  for (let r = 0; r < 2 * cfg.rounds; r++) {
+    a.push(await filesPass({ verifierKey }, 1, warm, timed));
+    b.push(await filesPass({ verifierKey }, cfg.jobs, warm, timed));
   }
   const oneThread = { median: median(a.map((x) => x.perS)), rounds: a.map((x) => x.perS) };
   const viaWorkers = { median: median(b.map((x) => x.perS)), rounds: b.map((x) => x.perS) };
   return {
     jobs: cfg.jobs,
+    timedFiles: timed.length,
+    warmUpFiles: warm.length,
     oneThread,
     workers: viaWorkers,
     ratio: viaWorkers.median / oneThread.median,
@@ -413,10 +438,11 @@ export async function runVerifySuite(overrides: Partial<VerifySuiteConfig> = {})
         `proofs/s = verified / elapsed; ${cfg.rounds} rounds after a warm-up, median reported; every report must be ok. Single thread, no store, no network.`,
       parsedKey: 'the same with a NoteVerifier built once and passed in (what parsing the key costs per proof)',
       files:
-        `the same bundles written one per file, verified as proof verify DIR does (read, JSON.parse, verifyDrawProof: verifyProofFile) through ProofFilePool: ` +
-        `--jobs 1 in this thread and --jobs ${cfg.jobs} over worker threads, each pool made once (workers started and warmed up before timing), ` +
-        `${cfg.rounds} rounds of each of at least ${cfg.roundMs} ms, one-thread and worker rounds alternating; median per side, ratio of the medians; ` +
-        'cores busy = CPU time of the process (all threads) per wall second; the load average says what else ran',
+        `the same bundles written one per file, verified as proof verify DIR does (verifyProofFile: read, the kept member lists cut, parse, verify) through ProofFilePool: ` +
+        `one worker (--jobs 1, but in a worker so that its caches are its own) against --jobs ${cfg.jobs}; each round a fresh pool per side, its workers ` +
+        `started and given the first ${warmUpFiles(cfg.proofs)} files untimed, over and over (${WARM_UP_VERIFICATIONS} verifications per worker: the pool version's member tables, the JIT), then the other files timed once, ` +
+        `so no cache has met a timed bundle; ${2 * cfg.rounds} rounds, the two sides alternating; median per side, ratio of the medians; ` +
+        'cores busy = CPU time of the process (all threads) per wall second of the timed pass; the load average says what else ran',
       profile: cfg.profile ? 'one more round per shape under the sampling profiler (node:inspector, 200 µs): top self, top inclusive src/ functions, self per file' : 'off',
       totalSeconds: totalSeconds.toFixed(1),
     },

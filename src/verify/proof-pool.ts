@@ -26,10 +26,14 @@ export class ProofFilePool {
   private readonly workers: Promise<Worker>[];
   private closed = false;
 
-  /** `jobs` 1 verifies in this thread; more start that many workers (lazily, on the first verify). */
+  /**
+   * `jobs` 1 verifies in this thread; more start that many workers (lazily, on the first verify). `inThisThread` false
+   * puts one job in a worker too: its member tables and caches are then the pool's own (what a fresh command has).
+   */
   constructor(
     private readonly options: FileVerifyOptions,
     readonly jobs: number,
+    private readonly inThisThread = jobs === 1,
   ) {
     if (!Number.isSafeInteger(jobs) || jobs < 1) throw new RangeError(`jobs must be a positive whole number, not ${jobs}`);
     this.workers = [];
@@ -46,7 +50,7 @@ export class ProofFilePool {
       progress.onProgress?.(++done, files.length);
       for (; next < files.length && verdicts[next] !== undefined; next++) progress.onVerdict?.(verdicts[next]!, next);
     };
-    if (this.jobs === 1) {
+    if (this.jobs === 1 && this.inThisThread) {
       for (const [index, file] of files.entries()) settle(index, verifyProofFile(file, this.options));
       return verdicts;
     }

@@ -46,8 +46,10 @@ describe('verify suite', () => {
     const shape = details.shapes[0];
     expect(shape.proofs).toBe(2);
     expect(shape.proofsPerS.rounds).toHaveLength(2);
-    expect(shape.files.oneThread.rounds).toHaveLength(2);
-    expect(shape.files.workers.rounds).toHaveLength(2);
+    // Passes of fresh pools: twice the rounds, one warm-up file and one timed per pass here.
+    expect(shape.files.oneThread.rounds).toHaveLength(4);
+    expect(shape.files.workers.rounds).toHaveLength(4);
+    expect(shape.files.warmUpFiles + shape.files.timedFiles).toBe(2);
     expect(details.verdicts[1]).toMatch(/^(MET|MISSED) +tiny .*proof verify DIR --jobs 2/);
     expect(shape.checksPerProof).toBeGreaterThan(20);
     expect(shape.setup.discloseMs.n).toBe(2);
