@@ -237,6 +237,8 @@ describe.skipIf(missing)('the console in Chromium', () => {
 
   it('switches to English and back, and every input has a label', async () => {
     await terminal.getByRole('link', { name: '登记项目' }).click();
+    // The form drawn first: counting does not wait, and a loaded machine draws it after the click returns.
+    await terminal.getByLabel('项目编号').waitFor();
     // Every input sits in its label.
     expect(await terminal.locator('input').count()).toBeGreaterThan(8);
     expect(await terminal.locator('label input').count()).toBe(await terminal.locator('input').count());
