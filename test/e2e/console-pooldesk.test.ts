@@ -250,7 +250,11 @@ describe.skipIf(missing)('the pool desk in Chromium', () => {
     await byId.fill(target);
     await page.getByRole('button', { name: '查找', exact: true }).click();
     await page.getByRole('heading', { name: `专家 ${target}` }).waitFor();
-    expect(await page.locator('table.experts tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-expert')))).toEqual([target]);
+    // The heading may still be the earlier test's, and the table is drawn anew: evaluateAll does not wait, so the
+    // rows are read until they settle on the one expert (or 10 s pass, and the assertion shows what is there).
+    const rows = () => page.locator('table.experts tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-expert')));
+    for (const start = Date.now(); Date.now() - start < 10_000 && JSON.stringify(await rows()) !== JSON.stringify([target]); ) await new Promise((r) => setTimeout(r, 50));
+    expect(await rows()).toEqual([target]);
     expect(await page.locator('section.expert').getAttribute('data-status')).toBe('suspended');
   });
 
@@ -316,13 +320,16 @@ describe.skipIf(missing)('the pool desk in Chromium', () => {
     expect(await page.getByLabel('统一社会信用代码', { exact: true }).inputValue()).toBe(employer);
     const code = syntheticUscc(8803);
     await page.getByRole('link', { name: '单位', exact: true }).click();
+    // The view drawn anew, with no code: until then the employer's form and code field are the ones on screen.
+    await page.waitForSelector('form.org-edit', { state: 'detached' });
     await page.getByLabel('统一社会信用代码', { exact: true }).fill(code);
     await page.getByRole('button', { name: '查找', exact: true }).click();
-    await page.waitForSelector('form.org-edit[data-known="false"]');
+    // This code's form, not the employer's still on screen from before the click.
+    await page.waitForSelector(`form.org-edit[data-code="${code}"][data-known="false"]`);
     expect(await page.locator('form.org-edit .notice').innerText()).toContain('尚未登记此单位');
     await page.getByLabel('单位名称').fill('杭州市某建设工程有限公司');
     await page.getByRole('button', { name: '保存单位' }).click();
-    await page.waitForSelector('form.org-edit[data-known="true"]');
+    await page.waitForSelector(`form.org-edit[data-code="${code}"][data-known="true"]`);
     expect((await t.app.inject({ url: `/v1/organisations/${code}`, headers: manager.auth })).json()).toEqual({ code, name: '杭州市某建设工程有限公司' });
     // Looked up again (from its address): the name it has now, and a rename.
     await page.goto(`${base}/#/pool/organisations/${code}`);
