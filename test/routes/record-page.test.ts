@@ -188,7 +188,9 @@ describe.each(['sqlite', 'redis'] as const)('the expert’s own record page (%s 
     // The same counts as the pool manager's view, which leaves sealed draws out.
     const api = (await t.app.inject({ method: 'GET', url: `/v1/experts/${sealedExpert}/record`, headers: manager.auth })).json();
     expect(page.body).toContain(`<dt>通知次数</dt><dd>${api.tally.calls}</dd>`);
-    expect(page.body).toContain(ranked.includes(sealedExpert) ? '项目 P-REC-1' : '暂无已公开抽取的履职记录');
+    // Called in the disclosed draw too (in its first five, or as an alternate after the decline), or never: the ranking
+    // is random, so which one the page shows follows the pool manager's count of calls in disclosed draws.
+    expect(page.body).toContain(api.tally.calls > 0 ? '项目 P-REC-1' : '暂无已公开抽取的履职记录');
   });
 
   it('shows conduct staff entered by its code, without their note or who entered it', async () => {
