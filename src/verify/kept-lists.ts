@@ -69,8 +69,12 @@ export class CutText {
   isCanonical(value: unknown): boolean {
     if (matchesCanonical(value, this.text, (array) => this.placeholders.get(array))) return true;
     // What the piecewise comparison cannot decide is decided on the whole text, as for any entry.
-    const json = new Map<readonly unknown[], string>(this.cut.map((t) => [t.lines, t.json!]));
-    return isCanonicalText(value, this.full(), (array) => json.get(array));
+    return isCanonicalText(value, this.full(), (array) => this.cut.find((t) => t.lines === array)?.json);
+  }
+
+  /** How many placeholders the text holds. */
+  get cuts(): number {
+    return this.cut.length;
   }
 }
 
@@ -117,14 +121,9 @@ export function readCut(bytes: Buffer): CutBundle | undefined {
   // Every cut is in the reveal entry, or the file is read whole (a cut in another string, or in one a repeated key
   // replaced, would leave fewer here).
   const entry = typeof bundle === 'object' && bundle !== null ? (bundle as { reveal?: { entry?: unknown } }).reveal?.entry : undefined;
-  if (typeof entry !== 'string' || occurrences(entry, MARK) !== cuts) return undefined;
-  return { bundle, reveal: new CutText(entry, tables) };
-}
-
-function occurrences(text: string, word: string): number {
-  let n = 0;
-  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) n++;
-  return n;
+  if (typeof entry !== 'string') return undefined;
+  const reveal = new CutText(entry, tables);
+  return reveal.cuts === cuts ? { bundle, reveal } : undefined;
 }
 
 /** Does `bytes` hold `sought` at `start`? The first bytes first: most candidates differ there. */
