@@ -1,12 +1,73 @@
 // RFC 8785 (JSON Canonicalization Scheme) and SHA-256 helpers shared by the draw and the log.
 import { createHash } from 'node:crypto';
-import canonicalizeJson from 'canonicalize';
 
-/** RFC 8785 canonical JSON of a value. Throws on values JSON cannot carry (undefined, functions). */
+/**
+ * RFC 8785 canonical JSON of a value. Throws on values JSON cannot carry (undefined, functions, symbols, bigint),
+ * on numbers that are not finite, on strings (values or keys) holding a lone surrogate, and on cycles.
+ *
+ * Written here rather than taken from a package because every draw runs it several times (its log entries, the
+ * sealed content, the result commitment): the `canonicalize` package allocates a Set per key and scans every string
+ * character by character in JavaScript, and was a tenth of a burst of due draws. Strings and numbers are what
+ * JSON.stringify writes (RFC 8785 §3.2.2 adopts ECMAScript's serialisation); keys sort by UTF-16 code units, which is
+ * what Array.prototype.sort does with strings (§3.2.3). test/crypto/canonical.test.ts holds it to the package's output.
+ */
 export function jcs(value: unknown): string {
-  const text = canonicalizeJson(value);
+  const text = canonical(value, []);
   if (text === undefined) throw new TypeError('value has no canonical JSON form');
   return text;
+}
+
+/** The canonical text of `value`, or undefined for what JSON omits (undefined, a function, a symbol). */
+function canonical(value: unknown, path: object[]): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return canonicalString(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError(`${value} has no canonical JSON form`);
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      throw new TypeError('a bigint has no canonical JSON form');
+    case 'object':
+      break;
+    default:
+      return undefined;
+  }
+  if (value === null) return 'null';
+  // The objects from the root down to this one: meeting one again is a cycle.
+  if (path.includes(value)) throw new TypeError('circular reference');
+  path.push(value);
+  let text: string;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    text = canonical((value as { toJSON(): unknown }).toJSON(), path) ?? 'null';
+  } else if (Array.isArray(value)) {
+    text = '[';
+    for (let i = 0; i < value.length; i++) {
+      // As JSON.stringify: what JSON omits stands as null in an array.
+      text += (i === 0 ? '' : ',') + (canonical(value[i], path) ?? 'null');
+    }
+    text += ']';
+  } else {
+    text = '{';
+    let first = true;
+    for (const key of Object.keys(value).sort()) {
+      const member = canonical((value as Record<string, unknown>)[key], path);
+      // As JSON.stringify: a member whose value JSON omits is left out.
+      if (member === undefined) continue;
+      text += (first ? '' : ',') + canonicalString(key) + ':' + member;
+      first = false;
+    }
+    text += '}';
+  }
+  path.pop();
+  return text;
+}
+
+function canonicalString(s: string): string {
+  // JSON.stringify would escape a lone surrogate (\udxxx); RFC 8785 requires valid Unicode, so it is refused.
+  if (!s.isWellFormed()) throw new TypeError('a string holds a lone surrogate');
+  return JSON.stringify(s);
 }
 
 export function sha256(data: string | Uint8Array): Buffer {
