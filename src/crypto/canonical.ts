@@ -1,5 +1,5 @@
 // RFC 8785 (JSON Canonicalization Scheme) and SHA-256 helpers shared by the draw and the log.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * RFC 8785 canonical JSON of a value. Throws on values JSON cannot carry (undefined, functions, symbols, bigint),
@@ -71,11 +71,12 @@ function canonicalString(s: string): string {
 }
 
 export function sha256(data: string | Uint8Array): Buffer {
-  return createHash('sha256').update(data).digest();
+  return hash('sha256', data, 'buffer');
 }
 
+/** One-shot (no Hash object): a draw hashes each of its response tokens. */
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return hash('sha256', data, 'hex');
 }
 
 /** SHA-256 of the canonical JSON of a value, as hex. */

@@ -2,7 +2,8 @@
 // expert a short-lived link, through the outbox and the same adapter as the calls, to the phone the pool holds. The
 // link is the credential: its token is made here, put into the sealed message and nowhere else; the store keeps its
 // SHA-256 and the log the message id. A new link replaces the expert's earlier one.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '../crypto/canonical.js';
 import type { ServiceLog } from '../audit/entries.js';
 import type { TokenClaims } from '../auth/roles.js';
 import { recordLinkTemplate } from '../calls/text.js';
@@ -20,7 +21,6 @@ export const RECORD_LINK_HOURS = 48;
 /** Random bytes of a link's token: 192 bits, 32 base64url characters (the shape of an answer link's token). */
 const TOKEN_BYTES = 24;
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** What a record link opens now: the expert's page, or why not (past its time, or replaced by a newer link). */
 export type RecordLinkView = { readonly state: 'open'; readonly link: RecordLinkRecord } | { readonly state: 'expired' | 'superseded'; readonly link: RecordLinkRecord };
@@ -43,7 +43,7 @@ export class RecordLinkService {
   async send(expertId: string, by: TokenClaims): Promise<{ expertId: string; messageId: string; expiresAt: string }> {
     this.pool.get(expertId);
     const token = randomBytes(TOKEN_BYTES).toString('base64url');
-    const hash = sha256(token);
+    const hash = sha256Hex(token);
     const batchId = newBatchId();
     const messageId = `M-${batchId}.0`;
     const createdAt = new Date(this.now()).toISOString();
@@ -74,7 +74,7 @@ export class RecordLinkService {
 
   /** The link a token opens (null: no such link). Looked up by the token's hash: the store holds nothing else of it. */
   async open(token: string): Promise<RecordLinkView | null> {
-    const hash = sha256(token);
+    const hash = sha256Hex(token);
     const found = await recordLinks.read(this.store, hash);
     if (!found) return null;
     const link = found.value;

@@ -4,6 +4,7 @@
 // in one transaction that expects the roster as it was read (so two instances cannot both move a seat).
 import type { Entry, ServiceLog } from '../audit/entries.js';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from '../crypto/canonical.js';
 import type { TokenClaims } from '../auth/roles.js';
 import { callTemplate } from '../calls/text.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
@@ -73,7 +74,6 @@ export interface CallView {
 /** Entries that move one seat's call. */
 type SeatChange = 'call.accepted' | 'call.declined' | 'call.timeout' | 'checkin.admitted' | 'checkin.refused';
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export class RosterService {
   constructor(
@@ -224,13 +224,13 @@ export class RosterService {
    * lose one count to each other: the limit is enforced to within one miss per instance.
    */
   private async recentMisses(terminal: string): Promise<number[]> {
-    const found = await checkinMisses.read(this.store, sha256(terminal));
+    const found = await checkinMisses.read(this.store, sha256Hex(terminal));
     const since = this.now() - CHECKIN_WINDOW_MS;
     return found ? found.value.filter((t) => t > since) : [];
   }
 
   private countMiss(terminal: string, recent: readonly number[]): Promise<void> {
-    return checkinMisses.putUnlogged(this.store, sha256(terminal), [...recent, this.now()]);
+    return checkinMisses.putUnlogged(this.store, sha256Hex(terminal), [...recent, this.now()]);
   }
 
   /**
@@ -477,7 +477,7 @@ export class RosterService {
     const placed: R.Call[] = calls.map((c, i) => {
       const messageId = `M-${batchId}.${i}`;
       const token = `${batchId}${secrets.subarray(i * TOKEN_SECRET_BYTES, (i + 1) * TOKEN_SECRET_BYTES).toString('base64url')}`;
-      queued.push({ messageId, expertId: c.expertId, responseUrl: `${base}/r/${token}`, expiresAt: deadline, tokenHash: sha256(token) });
+      queued.push({ messageId, expertId: c.expertId, responseUrl: `${base}/r/${token}`, expiresAt: deadline, tokenHash: sha256Hex(token) });
       return { ...c, state: 'calling', messageId, calledAt: at, deadline, answeredAt: null };
     });
     const entry: Entry = { type: 'calls.placed', payload: { drawId: roster.drawId, calls: placed.map((c) => ({ group: c.group, seat: c.seat, rank: c.rank, messageId: c.messageId, deadline })) } };
