@@ -25,6 +25,8 @@ export interface PreparedGroup extends SamplingGroup {
   readonly membersDigest: string;
   /** Members in the region but excluded by rules 1–6, sorted by id (built on first read). */
   readonly excluded: readonly Exclusion[];
+  /** How many `excluded` holds, without building it (the commit needs only the count). */
+  readonly excludedCount: number;
   readonly exclusionDigest: string;
 }
 
@@ -249,6 +251,7 @@ export function prepareGroup(
     get excluded() {
       return (excluded ??= excludedAt.map((at, k) => ({ id: pool.idOf(members[at]!), reasons: reasonsOf(excludedMask[k]!).codes })));
     },
+    excludedCount: excludedAt.length,
     exclusionDigest: linesDigest(excludedLines),
   };
 }

@@ -87,7 +87,7 @@ export function buildCommit(prepared: PreparedDraw, plan: EntropyPlan, committed
       membersCount: g.membersCount,
       membersDigest: g.membersDigest,
       eligibleCount: g.size,
-      excludedCount: g.excluded.length,
+      excludedCount: g.excludedCount,
       exclusionDigest: g.exclusionDigest,
     })),
     entropy: plan,

@@ -158,7 +158,7 @@ export async function rebuildDraw(log: EntrySource, args: RebuildArgs): Promise<
   check('number of groups', commit.groups.length, prepared.groups.length);
   prepared.groups.forEach((g, i) => {
     const c = commit.groups[i]!;
-    const rebuilt = { specialty: g.specialty, count: g.count, alternates: g.alternates, membersCount: g.membersCount, membersDigest: g.membersDigest, eligibleCount: g.size, excludedCount: g.excluded.length, exclusionDigest: g.exclusionDigest };
+    const rebuilt = { specialty: g.specialty, count: g.count, alternates: g.alternates, membersCount: g.membersCount, membersDigest: g.membersDigest, eligibleCount: g.size, excludedCount: g.excludedCount, exclusionDigest: g.exclusionDigest };
     for (const field of Object.keys(rebuilt) as Array<keyof typeof rebuilt>) check(`group ${i} ${field}`, c[field], rebuilt[field]);
   });
   return { prepared, lines: revealLines(prepared) };

@@ -103,6 +103,7 @@ describe('candidate preparation', () => {
         expect(prepared.membersCount).toBe(members.length);
         expect(Array.from({ length: prepared.size }, (_, i) => prepared.candidate(i).id)).toEqual(eligible);
         expect(prepared.excluded).toEqual(excluded);
+        expect(prepared.excludedCount).toBe(excluded.length);
       }),
       { numRuns: 400 },
     );
