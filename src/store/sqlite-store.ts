@@ -9,10 +9,26 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS log_entries (idx INTEGER PRIMARY KEY, data BLOB NOT NULL, leaf BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS log_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS records (collection TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (collection, key)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS changes (id INTEGER PRIMARY KEY AUTOINCREMENT, collection TEXT NOT NULL, key TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (collection TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, UNIQUE (collection, key));
+CREATE TABLE IF NOT EXISTS changes (id INTEGER PRIMARY KEY, collection TEXT NOT NULL, key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);
+`;
+// Files created before these layouts keep theirs (the statements below serve both):
+// - records WITHOUT ROWID, PRIMARY KEY (collection, key). A rowid table keeps a value of up to about 4 KB on its leaf
+//   page where WITHOUT ROWID spills anything over about 1 KB into overflow pages, and a draw's records are 1-8 KB.
+// - changes with AUTOINCREMENT. Without it an id is max(id) + 1, and since no change row is ever deleted no id comes
+//   back, which is all a feed cursor needs; AUTOINCREMENT only added a write to sqlite_sequence per commit.
+
+/**
+ * The log's size is max(idx) + 1 of log_entries (entries are stored from 0 without gaps), read in the append's own
+ * transaction. It used to be a row `meta.log_size` written by every append; `meta` is now a view computing the same
+ * number, with triggers that ignore writes, so that a binary from before this layout still reads the right size from
+ * a file this one has appended to (a rollback keeps working). An older file's table is checked and replaced once.
+ */
+const META_VIEW = `
+CREATE VIEW IF NOT EXISTS meta (key, value) AS SELECT 'log_size', coalesce(max(idx) + 1, 0) FROM log_entries;
+CREATE TRIGGER IF NOT EXISTS meta_insert INSTEAD OF INSERT ON meta BEGIN SELECT 1; END;
+CREATE TRIGGER IF NOT EXISTS meta_update INSTEAD OF UPDATE ON meta BEGIN SELECT 1; END;
 `;
 
 /**
@@ -69,7 +85,7 @@ export class SqliteStore implements Store {
     this.db.pragma('lease.journal_mode = WAL');
     this.db.pragma('lease.synchronous = OFF');
     this.db.exec(LEASE_SCHEMA);
-    this.db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('log_size', 0)`).run();
+    this.db.transaction(() => this.replaceMetaTable()).immediate();
     this.checkpointer = null;
     if (options.backgroundCheckpoint && options.file !== ':memory:') {
       this.db.pragma('wal_autocheckpoint = 0');
@@ -79,8 +95,7 @@ export class SqliteStore implements Store {
       });
     }
     this.stmt = {
-      size: this.db.prepare<[], { value: number }>(`SELECT value FROM meta WHERE key = 'log_size'`),
-      setSize: this.db.prepare<[number]>(`UPDATE meta SET value = ? WHERE key = 'log_size'`),
+      size: this.db.prepare<[], number>(`SELECT coalesce(max(idx) + 1, 0) FROM log_entries`).pluck(),
       insertEntry: this.db.prepare<[number, Buffer, Buffer]>(`INSERT INTO log_entries (idx, data, leaf) VALUES (?, ?, ?)`),
       entriesWithLeaves: this.db.prepare<[number, number], [Buffer, string]>(`SELECT data, lower(hex(leaf)) FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx`).raw(),
       leaf: this.db.prepare<[number], Buffer>(`SELECT leaf FROM log_entries WHERE idx = ?`).pluck(),
@@ -104,7 +119,7 @@ export class SqliteStore implements Store {
       probe: this.db.prepare<[number]>('INSERT INTO probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at'),
     };
     this.appendTx = this.db.transaction((batch: LogBatch) => {
-      const size = this.stmt.size.get()!.value;
+      const size = this.stmt.size.get()!;
       if (size !== batch.start) throw new StoreConflictError(batch.start, size);
       for (const e of batch.expects ?? []) {
         const current = this.stmt.getRecord.get(e.collection, e.key)?.value ?? null;
@@ -126,7 +141,6 @@ export class SqliteStore implements Store {
         else this.stmt.putRecord.run(w.collection, w.key, w.value);
         if (this.feed === null || this.feed.has(w.collection)) this.stmt.addChange.run(w.collection, w.key);
       }
-      this.stmt.setSize.run(batch.start + batch.entries.length);
     });
   }
 
@@ -136,7 +150,20 @@ export class SqliteStore implements Store {
   }
 
   async logSize(): Promise<number> {
-    return this.stmt.size.get()!.value;
+    return this.stmt.size.get()!;
+  }
+
+  /** Creates the `meta` view (see META_VIEW), in place of the table of a file from before it. */
+  private replaceMetaTable(): void {
+    const kind = this.db.prepare<[], string>(`SELECT type FROM sqlite_master WHERE name = 'meta'`).pluck().get();
+    if (kind === 'table') {
+      // Both were written by every append, in its transaction: a difference means the file was changed by other hands.
+      const stored = this.db.prepare<[], number | null>(`SELECT value FROM meta WHERE key = 'log_size'`).pluck().get() ?? 0;
+      const entries = this.db.prepare<[], number>(`SELECT coalesce(max(idx) + 1, 0) FROM log_entries`).pluck().get()!;
+      if (stored !== entries) throw new Error(`meta.log_size is ${stored} but log_entries holds ${entries} entries: the database was altered; restore it from a backup`);
+      this.db.exec('DROP TABLE meta');
+    }
+    this.db.exec(META_VIEW);
   }
 
   async readEntries(start: number, end: number): Promise<Buffer[]> {

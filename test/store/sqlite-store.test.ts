@@ -1,14 +1,15 @@
 // The SQLite adapter against the conformance suite, on a real database file.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { SQLITE_FEED } from '../../src/store/open-store.js';
 import { userSessions } from '../../src/records/users.js';
 import { POOL_FEED } from '../../src/records/pool.js';
 import { selections } from '../../src/records/selections.js';
-import type { Store } from '../../src/store/store.js';
+import { StoreConflictError, type Store } from '../../src/store/store.js';
 import { batchOf, storeConformance } from './conformance.js';
 
 const dirs = new Map<Store, string>();
@@ -57,4 +58,137 @@ describe('SqliteStore', () => {
     await again.close();
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it('creates records as a rowid table with a unique (collection, key), changes without AUTOINCREMENT, and keeps the size in no row', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'expert-draw-sqlite-'));
+    const store = new SqliteStore({ file: join(dir, 'x.db') });
+    try {
+      const v = Buffer.from('v');
+      await store.appendLog({ ...batchOf(0, 3), writes: [{ collection: 'rosters', key: 'D2', value: v }, { collection: 'rosters', key: 'D10', value: v }] });
+      const db = store.database;
+      const sql = (name: string) => db.prepare<[string], { type: string; sql: string }>(`SELECT type, sql FROM sqlite_master WHERE name = ?`).get(name);
+      expect(sql('records')!.sql).toContain('UNIQUE (collection, key)');
+      expect(sql('records')!.sql).not.toContain('WITHOUT ROWID');
+      expect(sql('changes')!.sql).not.toContain('AUTOINCREMENT');
+      expect(sql('sqlite_sequence')).toBeUndefined();
+      // The size is max(idx) + 1; `meta` stays readable, for binaries from before, as a view of it.
+      expect(sql('meta')!.type).toBe('view');
+      expect(db.prepare(`SELECT value FROM meta WHERE key = 'log_size'`).get()).toEqual({ value: 3 });
+      // A listing walks the unique index in key order rather than sorting.
+      const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT key, value FROM records WHERE collection = ? ORDER BY key`).all('rosters') as Array<{ detail: string }>;
+      expect(plan.map((p) => p.detail).join('; ')).toMatch(/USING INDEX sqlite_autoindex_records_1 \(collection=\?\)/);
+      expect(plan.map((p) => p.detail).join('; ')).not.toMatch(/TEMP B-TREE/);
+      expect((await store.listRecords('rosters')).map((r) => r.key)).toEqual(['D10', 'D2']);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('opens a file of the earlier layout and reads, writes and reopens it, keeping its tables', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'expert-draw-sqlite-'));
+    const file = join(dir, 'x.db');
+    oldLayoutFile(file, 3);
+    const v = (s: string) => Buffer.from(s);
+    let store = new SqliteStore({ file });
+    try {
+      expect(await store.logSize()).toBe(3);
+      expect((await store.readEntries(0, 3)).map(String)).toEqual(batchOf(0, 3).entries.map(String));
+      expect((await store.readNodes([{ level: 0, index: 2 }]))[0]).toEqual(batchOf(0, 3).nodes[2]!.hash);
+      expect((await store.getRecord('experts', 'E2'))?.toString()).toBe('old E2');
+      expect((await store.readChanges('', 10)).changes).toEqual([{ collection: 'experts', key: 'E2' }, { collection: 'experts', key: 'E10' }, { collection: 'experts', key: 'E1' }]);
+      await expect(store.appendLog(batchOf(2, 1))).rejects.toThrow(StoreConflictError);
+      await store.appendLog({
+        ...batchOf(3, 2),
+        expects: [{ collection: 'experts', key: 'E1', value: v('old E1') }],
+        writes: [{ collection: 'experts', key: 'E1', value: v('new E1') }, { collection: 'experts', key: 'E0', value: v('new E0') }, { collection: 'experts', key: 'E10', value: null }],
+      });
+      expect(await store.logSize()).toBe(5);
+      const { changes, cursor } = await store.readChanges('3', 10);
+      expect(cursor).toBe('6');
+      expect(changes).toEqual([{ collection: 'experts', key: 'E1' }, { collection: 'experts', key: 'E0' }, { collection: 'experts', key: 'E10' }]);
+      await store.close();
+      store = new SqliteStore({ file });
+      expect(await store.logSize()).toBe(5);
+      expect((await store.readEntries(0, 5)).map(String)).toEqual([...batchOf(0, 3).entries, ...batchOf(3, 2).entries].map(String));
+      expect((await store.listRecords('experts')).map((r) => [r.key, r.value.toString()])).toEqual([['E0', 'new E0'], ['E1', 'new E1'], ['E2', 'old E2']]);
+      await store.putUnloggedRecord('experts', 'E2', v('newer E2'));
+      expect((await store.getRecord('experts', 'E2'))?.toString()).toBe('newer E2');
+      const sql = (name: string) => store.database.prepare<[string], string>(`SELECT sql FROM sqlite_master WHERE name = ?`).pluck().get(name);
+      expect(sql('records')).toContain('WITHOUT ROWID');
+      expect(sql('changes')).toContain('AUTOINCREMENT');
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a file of the earlier layout whose stored size disagrees with its entries', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'expert-draw-sqlite-'));
+    const file = join(dir, 'x.db');
+    try {
+      oldLayoutFile(file, 3, 2);
+      expect(() => new SqliteStore({ file })).toThrow(/meta\.log_size is 2 but log_entries holds 3 entries/);
+      // Nothing was changed: the table is still there for an operator to look at.
+      const db = new Database(file, { readonly: true });
+      expect(db.prepare(`SELECT type FROM sqlite_master WHERE name = 'meta'`).pluck().get()).toBe('table');
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves a file that a binary from before still reads and appends to with the right size', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'expert-draw-sqlite-'));
+    const file = join(dir, 'x.db');
+    try {
+      oldLayoutFile(file, 3);
+      const store = new SqliteStore({ file });
+      await store.appendLog(batchOf(3, 2));
+      await store.close();
+      // What the earlier SqliteStore ran on opening a file and around each append.
+      const db = new Database(file);
+      db.exec(OLD_SCHEMA);
+      db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('log_size', 0)`).run();
+      const size = db.prepare<[], number>(`SELECT value FROM meta WHERE key = 'log_size'`).pluck();
+      expect(size.get()).toBe(5);
+      const next = batchOf(5, 1);
+      db.prepare(`INSERT INTO log_entries (idx, data, leaf) VALUES (?, ?, ?)`).run(5, next.entries[0], next.nodes[0]!.hash);
+      db.prepare(`UPDATE meta SET value = ? WHERE key = 'log_size'`).run(6);
+      expect(size.get()).toBe(6);
+      db.close();
+      const again = new SqliteStore({ file });
+      expect(await again.logSize()).toBe(6);
+      await again.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+
+/** The schema of files made before records became a rowid table and the log size a view. */
+const OLD_SCHEMA = `
+CREATE TABLE IF NOT EXISTS log_entries (idx INTEGER PRIMARY KEY, data BLOB NOT NULL, leaf BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS log_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS records (collection TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (collection, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS changes (id INTEGER PRIMARY KEY AUTOINCREMENT, collection TEXT NOT NULL, key TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);
+`;
+
+/** A file of the earlier layout holding `n` entries and three expert records, as the earlier store wrote them. */
+function oldLayoutFile(file: string, n: number, storedSize = n): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.exec(OLD_SCHEMA);
+  const batch = batchOf(0, n);
+  batch.entries.forEach((data, i) => db.prepare(`INSERT INTO log_entries (idx, data, leaf) VALUES (?, ?, ?)`).run(i, data, batch.nodes[i]!.hash));
+  for (const key of ['E2', 'E10', 'E1']) {
+    db.prepare(`INSERT INTO records (collection, key, value) VALUES ('experts', ?, ?)`).run(key, Buffer.from(`old ${key}`));
+    db.prepare(`INSERT INTO changes (collection, key) VALUES ('experts', ?)`).run(key);
+  }
+  db.prepare(`INSERT INTO meta (key, value) VALUES ('log_size', ?)`).run(storedSize);
+  db.close();
+}
