@@ -26,6 +26,22 @@ storeConformance(
     rmSync(dirs.get(store)!, { recursive: true, force: true });
   },
 );
+// The same suite on a file made with the earlier layout (its tables are kept), as a store upgraded in place meets it.
+storeConformance(
+  'sqlite, a file of the earlier layout',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'expert-draw-sqlite-'));
+    const file = join(dir, 'data', 'expert-draw.db');
+    oldLayoutFile(file, 0);
+    const store = new SqliteStore({ file });
+    dirs.set(store, dir);
+    return store;
+  },
+  async (store) => {
+    await store.close();
+    rmSync(dirs.get(store)!, { recursive: true, force: true });
+  },
+);
 
 describe('SqliteStore', () => {
   it('puts only the followed collections on the change feed when told which, and the service follows no others', async () => {
@@ -177,7 +193,7 @@ CREATE TABLE IF NOT EXISTS changes (id INTEGER PRIMARY KEY AUTOINCREMENT, collec
 CREATE TABLE IF NOT EXISTS probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);
 `;
 
-/** A file of the earlier layout holding `n` entries and three expert records, as the earlier store wrote them. */
+/** A file of the earlier layout holding `n` entries and, when n > 0, three expert records, as the earlier store wrote them. */
 function oldLayoutFile(file: string, n: number, storedSize = n): void {
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
@@ -185,7 +201,7 @@ function oldLayoutFile(file: string, n: number, storedSize = n): void {
   db.exec(OLD_SCHEMA);
   const batch = batchOf(0, n);
   batch.entries.forEach((data, i) => db.prepare(`INSERT INTO log_entries (idx, data, leaf) VALUES (?, ?, ?)`).run(i, data, batch.nodes[i]!.hash));
-  for (const key of ['E2', 'E10', 'E1']) {
+  for (const key of n > 0 ? ['E2', 'E10', 'E1'] : []) {
     db.prepare(`INSERT INTO records (collection, key, value) VALUES ('experts', ?, ?)`).run(key, Buffer.from(`old ${key}`));
     db.prepare(`INSERT INTO changes (collection, key) VALUES ('experts', ?)`).run(key);
   }
