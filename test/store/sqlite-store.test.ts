@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { postOrder, SqliteStore } from '../../src/store/sqlite-store.js';
 import { SQLITE_FEED } from '../../src/store/open-store.js';
 import { userSessions } from '../../src/records/users.js';
 import { POOL_FEED } from '../../src/records/pool.js';
@@ -75,13 +75,29 @@ describe('SqliteStore', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('creates records as a rowid table with a unique (collection, key), changes without AUTOINCREMENT, and keeps the size in no row', async () => {
+  it('numbers tree nodes in the post-order of the tree, leaves included, each level in index order', () => {
+    // The order in which an append-only tree completes its nodes: a leaf, then each level it completes, upwards.
+    const completed: Array<[number, number]> = [];
+    for (let n = 1; n <= 4096; n++) for (let level = 0; n % 2 ** level === 0; level++) completed.push([level, n / 2 ** level - 1]);
+    expect(completed.map(([level, index]) => postOrder(level, index))).toEqual(completed.map((_, i) => i));
+    // Exact far beyond 2^32 leaves (no 32-bit arithmetic).
+    expect(postOrder(0, 2 ** 40)).toBe(2 ** 41 - 1);
+    expect(postOrder(40, 0)).toBe(2 ** 41 - 2);
+  });
+
+  it('creates records as a rowid table with a unique (collection, key), log_nodes by post-order place, changes without AUTOINCREMENT, and keeps the size in no row', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'expert-draw-sqlite-'));
     const store = new SqliteStore({ file: join(dir, 'x.db') });
     try {
       const v = Buffer.from('v');
-      await store.appendLog({ ...batchOf(0, 3), writes: [{ collection: 'rosters', key: 'D2', value: v }, { collection: 'rosters', key: 'D10', value: v }] });
+      const interior = [{ level: 1, index: 0 }, { level: 1, index: 1 }, { level: 2, index: 0 }].map((id) => ({ ...id, hash: Buffer.alloc(32, id.level * 10 + id.index) }));
+      const batch = batchOf(0, 4);
+      await store.appendLog({ ...batch, nodes: [...batch.nodes, ...interior], writes: [{ collection: 'rosters', key: 'D2', value: v }, { collection: 'rosters', key: 'D10', value: v }] });
       const db = store.database;
+      // The nodes an append completes sit together at the end of the table.
+      expect(db.prepare('SELECT pos, hash FROM log_nodes ORDER BY pos').all()).toEqual([{ pos: 2, hash: interior[0]!.hash }, { pos: 5, hash: interior[1]!.hash }, { pos: 6, hash: interior[2]!.hash }]);
+      expect(await store.readNodeRangeHex(1, 0, 2)).toEqual([interior[0]!.hash.toString('hex'), interior[1]!.hash.toString('hex')]);
+      await expect(store.readNodeRangeHex(1, 1, 3)).rejects.toThrow(/not all stored/);
       const sql = (name: string) => db.prepare<[string], { type: string; sql: string }>(`SELECT type, sql FROM sqlite_master WHERE name = ?`).get(name);
       expect(sql('records')!.sql).toContain('UNIQUE (collection, key)');
       expect(sql('records')!.sql).not.toContain('WITHOUT ROWID');
@@ -89,12 +105,13 @@ describe('SqliteStore', () => {
       expect(sql('sqlite_sequence')).toBeUndefined();
       // The size is max(idx) + 1; `meta` stays readable, for binaries from before, as a view of it.
       expect(sql('meta')!.type).toBe('view');
-      expect(db.prepare(`SELECT value FROM meta WHERE key = 'log_size'`).get()).toEqual({ value: 3 });
+      expect(db.prepare(`SELECT value FROM meta WHERE key = 'log_size'`).get()).toEqual({ value: 4 });
       // A listing walks the unique index in key order rather than sorting.
       const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT key, value FROM records WHERE collection = ? ORDER BY key`).all('rosters') as Array<{ detail: string }>;
       expect(plan.map((p) => p.detail).join('; ')).toMatch(/USING INDEX sqlite_autoindex_records_1 \(collection=\?\)/);
       expect(plan.map((p) => p.detail).join('; ')).not.toMatch(/TEMP B-TREE/);
       expect((await store.listRecords('rosters')).map((r) => r.key)).toEqual(['D10', 'D2']);
+      expect(await store.logSize()).toBe(4);
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -133,6 +150,7 @@ describe('SqliteStore', () => {
       const sql = (name: string) => store.database.prepare<[string], string>(`SELECT sql FROM sqlite_master WHERE name = ?`).pluck().get(name);
       expect(sql('records')).toContain('WITHOUT ROWID');
       expect(sql('changes')).toContain('AUTOINCREMENT');
+      expect(sql('log_nodes')).toContain('PRIMARY KEY (level, idx)');
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
