@@ -7,13 +7,76 @@ import { RecordConflictError, StoreConflictError, type LogBatch, type RecordChan
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS log_entries (idx INTEGER PRIMARY KEY, data BLOB NOT NULL, leaf BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS log_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS log_nodes (pos INTEGER PRIMARY KEY, hash BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS records (collection TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (collection, key)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS changes (id INTEGER PRIMARY KEY AUTOINCREMENT, collection TEXT NOT NULL, key TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS records (collection TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, UNIQUE (collection, key));
+CREATE TABLE IF NOT EXISTS changes (id INTEGER PRIMARY KEY, collection TEXT NOT NULL, key TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);
 `;
+// Files created before these layouts keep theirs (the statements below serve both, NodeTable picks log_nodes'):
+// - log_nodes WITHOUT ROWID, PRIMARY KEY (level, idx): see NodeTable.
+// - records WITHOUT ROWID, PRIMARY KEY (collection, key). A rowid table keeps a value of up to about 4 KB on its leaf
+//   page where WITHOUT ROWID spills anything over about 1 KB into overflow pages, and a draw's records are 1-8 KB.
+// - changes with AUTOINCREMENT. Without it an id is max(id) + 1, and since no change row is ever deleted no id comes
+//   back, which is all a feed cursor needs; AUTOINCREMENT only added a write to sqlite_sequence per commit.
+
+/**
+ * The log's size is max(idx) + 1 of log_entries (entries are stored from 0 without gaps), read in the append's own
+ * transaction. It used to be a row `meta.log_size` written by every append; `meta` is now a view computing the same
+ * number, with triggers that ignore writes, so that a binary from before this layout still reads the right size from
+ * a file it created and this one has since appended to (a rollback keeps working). An older file's table is checked
+ * and replaced once.
+ */
+const META_VIEW = `
+CREATE VIEW IF NOT EXISTS meta (key, value) AS SELECT 'log_size', coalesce(max(idx) + 1, 0) FROM log_entries;
+CREATE TRIGGER IF NOT EXISTS meta_insert INSTEAD OF INSERT ON meta BEGIN SELECT 1; END;
+CREATE TRIGGER IF NOT EXISTS meta_update INSTEAD OF UPDATE ON meta BEGIN SELECT 1; END;
+`;
+
+/**
+ * Interior tree nodes (level >= 1; leaves live in log_entries). New files key them by their place in the tree's
+ * post-order, so the nodes one append completes are adjacent at the end of the table (one leaf page) instead of one
+ * per level, each in its own part of a (level, idx) key. Files from before keep (level, idx). A binary from before
+ * refuses a file created with this layout at start (its statements name level and idx); it cannot misread one.
+ */
+interface NodeTable {
+  insert(level: number, index: number, hash: Buffer): void;
+  get(level: number, index: number): Buffer | undefined;
+  rangeHex(level: number, start: number, end: number): string[];
+}
+
+/**
+ * Node (level, index) in the post-order of the tree's complete nodes, leaves included: it completes with leaf
+ * n - 1 for n = (index + 1)·2^level, when 2n - popcount(n) nodes exist, and the levels above it that complete with
+ * the same leaf (trailing zeros of index + 1) come after it.
+ */
+export function postOrder(level: number, index: number): number {
+  const m = index + 1;
+  let ones = 0;
+  let zeros = 0;
+  for (let x = m; x > 0; x = Math.floor(x / 2)) ones += x % 2;
+  for (let x = m; x % 2 === 0; x /= 2) zeros++;
+  return 2 * m * 2 ** level - ones - 1 - zeros;
+}
+
+function nodeTable(db: Database.Database): NodeTable {
+  const byPosition = db.prepare<[], number>(`SELECT count(*) FROM pragma_table_info('log_nodes') WHERE name = 'pos'`).pluck().get() === 1;
+  if (!byPosition) {
+    const insert = db.prepare<[number, number, Buffer]>(`INSERT INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)`);
+    const get = db.prepare<[number, number], Buffer>(`SELECT hash FROM log_nodes WHERE level = ? AND idx = ?`).pluck();
+    const range = db.prepare<[number, number, number], string>(`SELECT lower(hex(hash)) FROM log_nodes WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx`).pluck();
+    return { insert: (l, i, h) => void insert.run(l, i, h), get: (l, i) => get.get(l, i), rangeHex: (l, a, b) => range.all(l, a, b) };
+  }
+  const insert = db.prepare<[number, Buffer]>(`INSERT INTO log_nodes (pos, hash) VALUES (?, ?)`);
+  const get = db.prepare<[number], Buffer>(`SELECT hash FROM log_nodes WHERE pos = ?`).pluck();
+  // One level's nodes are spread over the post-order: their places are looked up in one statement.
+  const range = db.prepare<[string], string>(`SELECT lower(hex(hash)) FROM log_nodes WHERE pos IN (SELECT value FROM json_each(?)) ORDER BY pos`).pluck();
+  return {
+    insert: (l, i, h) => void insert.run(postOrder(l, i), h),
+    get: (l, i) => get.get(postOrder(l, i)),
+    rangeHex: (l, a, b) => range.all(JSON.stringify(Array.from({ length: Math.max(0, b - a) }, (_, k) => postOrder(l, a + k)))),
+  };
+}
 
 /**
  * Leases live in a database of their own beside the store's, without fsync: a lease only has to hold while its owner
@@ -52,6 +115,7 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly stmt;
+  private readonly nodes: NodeTable;
   private readonly appendTx: (batch: LogBatch) => void;
   private readonly feed: ReadonlySet<string> | null;
   private readonly checkpointer: SqliteCheckpointer | null;
@@ -69,7 +133,7 @@ export class SqliteStore implements Store {
     this.db.pragma('lease.journal_mode = WAL');
     this.db.pragma('lease.synchronous = OFF');
     this.db.exec(LEASE_SCHEMA);
-    this.db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('log_size', 0)`).run();
+    this.db.transaction(() => this.replaceMetaTable()).immediate();
     this.checkpointer = null;
     if (options.backgroundCheckpoint && options.file !== ':memory:') {
       this.db.pragma('wal_autocheckpoint = 0');
@@ -78,17 +142,14 @@ export class SqliteStore implements Store {
         if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
       });
     }
+    this.nodes = nodeTable(this.db);
     this.stmt = {
-      size: this.db.prepare<[], { value: number }>(`SELECT value FROM meta WHERE key = 'log_size'`),
-      setSize: this.db.prepare<[number]>(`UPDATE meta SET value = ? WHERE key = 'log_size'`),
+      size: this.db.prepare<[], number>(`SELECT coalesce(max(idx) + 1, 0) FROM log_entries`).pluck(),
       insertEntry: this.db.prepare<[number, Buffer, Buffer]>(`INSERT INTO log_entries (idx, data, leaf) VALUES (?, ?, ?)`),
       entriesWithLeaves: this.db.prepare<[number, number], [Buffer, string]>(`SELECT data, lower(hex(leaf)) FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx`).raw(),
       leaf: this.db.prepare<[number], Buffer>(`SELECT leaf FROM log_entries WHERE idx = ?`).pluck(),
       leafRange: this.db.prepare<[number, number], string>(`SELECT lower(hex(leaf)) FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx`).pluck(),
-      insertNode: this.db.prepare<[number, number, Buffer]>(`INSERT INTO log_nodes (level, idx, hash) VALUES (?, ?, ?)`),
       entries: this.db.prepare<[number, number], Buffer>(`SELECT data FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx`).pluck(),
-      node: this.db.prepare<[number, number], { hash: Buffer }>(`SELECT hash FROM log_nodes WHERE level = ? AND idx = ?`),
-      nodeRange: this.db.prepare<[number, number, number], string>(`SELECT lower(hex(hash)) FROM log_nodes WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx`).pluck(),
       putCheckpoint: this.db.prepare<[number, string]>(`INSERT INTO checkpoints (size, note) VALUES (?, ?)`),
       latestCheckpoint: this.db.prepare<[], StoredCheckpoint>(`SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1`),
       listCheckpoints: this.db.prepare<[number, number], StoredCheckpoint>(`SELECT size, note FROM checkpoints WHERE size >= ? ORDER BY size LIMIT ?`),
@@ -104,7 +165,7 @@ export class SqliteStore implements Store {
       probe: this.db.prepare<[number]>('INSERT INTO probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at'),
     };
     this.appendTx = this.db.transaction((batch: LogBatch) => {
-      const size = this.stmt.size.get()!.value;
+      const size = this.stmt.size.get()!;
       if (size !== batch.start) throw new StoreConflictError(batch.start, size);
       for (const e of batch.expects ?? []) {
         const current = this.stmt.getRecord.get(e.collection, e.key)?.value ?? null;
@@ -114,7 +175,7 @@ export class SqliteStore implements Store {
       const leaves = new Map<number, Buffer>();
       for (const n of batch.nodes) {
         if (n.level === 0) leaves.set(n.index, n.hash);
-        else this.stmt.insertNode.run(n.level, n.index, n.hash);
+        else this.nodes.insert(n.level, n.index, n.hash);
       }
       batch.entries.forEach((data, i) => {
         const leaf = leaves.get(batch.start + i);
@@ -126,7 +187,6 @@ export class SqliteStore implements Store {
         else this.stmt.putRecord.run(w.collection, w.key, w.value);
         if (this.feed === null || this.feed.has(w.collection)) this.stmt.addChange.run(w.collection, w.key);
       }
-      this.stmt.setSize.run(batch.start + batch.entries.length);
     });
   }
 
@@ -136,7 +196,20 @@ export class SqliteStore implements Store {
   }
 
   async logSize(): Promise<number> {
-    return this.stmt.size.get()!.value;
+    return this.stmt.size.get()!;
+  }
+
+  /** Creates the `meta` view (see META_VIEW), in place of the table of a file from before it. */
+  private replaceMetaTable(): void {
+    const kind = this.db.prepare<[], string>(`SELECT type FROM sqlite_master WHERE name = 'meta'`).pluck().get();
+    if (kind === 'table') {
+      // Both were written by every append, in its transaction: a difference means the file was changed by other hands.
+      const stored = this.db.prepare<[], number | null>(`SELECT value FROM meta WHERE key = 'log_size'`).pluck().get() ?? 0;
+      const entries = this.db.prepare<[], number>(`SELECT coalesce(max(idx) + 1, 0) FROM log_entries`).pluck().get()!;
+      if (stored !== entries) throw new Error(`meta.log_size is ${stored} but log_entries holds ${entries} entries: the database was altered; restore it from a backup`);
+      this.db.exec('DROP TABLE meta');
+    }
+    this.db.exec(META_VIEW);
   }
 
   async readEntries(start: number, end: number): Promise<Buffer[]> {
@@ -147,14 +220,14 @@ export class SqliteStore implements Store {
 
   async readNodes(ids: ReadonlyArray<{ level: number; index: number }>): Promise<Buffer[]> {
     return ids.map(({ level, index }) => {
-      const hash = level === 0 ? this.stmt.leaf.get(index) : this.stmt.node.get(level, index)?.hash;
+      const hash = level === 0 ? this.stmt.leaf.get(index) : this.nodes.get(level, index);
       if (!hash) throw new Error(`tree node ${level}:${index} is not stored`);
       return hash;
     });
   }
 
   async readNodeRangeHex(level: number, start: number, end: number): Promise<string[]> {
-    const rows = level === 0 ? this.stmt.leafRange.all(start, end) : this.stmt.nodeRange.all(level, start, end);
+    const rows = level === 0 ? this.stmt.leafRange.all(start, end) : this.nodes.rangeHex(level, start, end);
     if (rows.length !== Math.max(0, end - start)) throw new Error(`tree nodes ${level}:[${start}, ${end}) are not all stored`);
     return rows;
   }

@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../src/log/audit-log.js';
 import { verifyLog } from '../../src/log/verify.js';
+import { postOrder } from '../../src/store/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { redisTestStore, sqliteTestStore, testKeys, TEST_ORIGIN, type TestStore } from '../helpers/log.js';
 
@@ -28,13 +29,13 @@ function sqliteRaw(file: string): Raw {
   return {
     entry: async (i) => (db.prepare('SELECT data FROM log_entries WHERE idx = ?').get(i) as { data: Buffer }).data,
     setEntry: async (i, b) => void db.prepare('UPDATE log_entries SET data = ? WHERE idx = ?').run(b, i),
-    // Leaf hashes (level 0) are stored beside their entries; interior nodes in log_nodes.
+    // Leaf hashes (level 0) are stored beside their entries; interior nodes in log_nodes, by their post-order place.
     node: async (l, i) =>
       l === 0
         ? (db.prepare('SELECT leaf FROM log_entries WHERE idx = ?').get(i) as { leaf: Buffer }).leaf
-        : (db.prepare('SELECT hash FROM log_nodes WHERE level = ? AND idx = ?').get(l, i) as { hash: Buffer }).hash,
+        : (db.prepare('SELECT hash FROM log_nodes WHERE pos = ?').get(postOrder(l, i)) as { hash: Buffer }).hash,
     setNode: async (l, i, h) =>
-      void (l === 0 ? db.prepare('UPDATE log_entries SET leaf = ? WHERE idx = ?').run(h, i) : db.prepare('UPDATE log_nodes SET hash = ? WHERE level = ? AND idx = ?').run(h, l, i)),
+      void (l === 0 ? db.prepare('UPDATE log_entries SET leaf = ? WHERE idx = ?').run(h, i) : db.prepare('UPDATE log_nodes SET hash = ? WHERE pos = ?').run(h, postOrder(l, i))),
     checkpoints: async () => db.prepare('SELECT size, note FROM checkpoints ORDER BY size').all() as Array<{ size: number; note: string }>,
     setCheckpoint: async (size, note) => void db.prepare('UPDATE checkpoints SET note = ? WHERE size = ?').run(note, size),
     close: async () => void db.close(),
