@@ -1,7 +1,8 @@
 // Personal data at rest: names, phones and ID numbers sealed with AES-256-GCM, ID numbers also as a keyed hash for
 // matching at check-in. Both keys are derived (HKDF-SHA256) from the instance's sealing key, so no extra key file.
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, type KeyObject } from 'node:crypto';
 import { ExpertPersonal } from '../domain/expert.js';
+import { pooledRandomBytes } from './random-pool.js';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -38,11 +39,22 @@ export class PersonalDataVault {
 
   /** Any bytes at rest that may name a person (e.g. a saved answer); `context` is authenticated. */
   sealBytes(context: string, plaintext: Buffer): string {
-    const iv = randomBytes(IV_BYTES);
+    // A GCM nonce must never repeat under one key, not be secret: 96 random bits, drawn from the pool (a randomBytes
+    // call per seal was a fifth of sealing a roster).
+    const iv = pooledRandomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.encKey, iv);
     cipher.setAAD(Buffer.from(context, 'utf8'));
-    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-    return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64');
+    const body = cipher.update(plaintext);
+    // GCM is a stream mode: final() adds no bytes, only computes the tag.
+    const tail = cipher.final();
+    const tag = cipher.getAuthTag();
+    // iv ‖ ciphertext ‖ tag written into one buffer and encoded once.
+    const out = Buffer.allocUnsafe(IV_BYTES + body.length + tail.length + TAG_BYTES);
+    out.set(iv, 0);
+    out.set(body, IV_BYTES);
+    out.set(tail, IV_BYTES + body.length);
+    out.set(tag, IV_BYTES + body.length + tail.length);
+    return out.toString('base64');
   }
 
   openBytes(context: string, sealed: string): Buffer {
@@ -50,7 +62,10 @@ export class PersonalDataVault {
     const decipher = createDecipheriv('aes-256-gcm', this.encKey, raw.subarray(0, IV_BYTES));
     decipher.setAAD(Buffer.from(context, 'utf8'));
     decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
-    return Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]);
+    const body = decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES));
+    // final() checks the tag (and throws on a forgery) before any plaintext is returned; it adds no bytes in GCM.
+    const tail = decipher.final();
+    return tail.length === 0 ? body : Buffer.concat([body, tail]);
   }
 
   /**
