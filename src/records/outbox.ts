@@ -2,12 +2,13 @@
 // places): who is called and each response link, sealed together (who was drawn is secret until the reveal, and a
 // link answers for its expert), each message's delivery state, and the hash of its response token. The index of batches with a message still pending, by the earliest next attempt, is what the
 // delivery pass reads; a batch leaves it when every message is sent or given up.
-import { randomBytes } from 'node:crypto';
+import { pooledRandomBytes } from '../crypto/random-pool.js';
 import type { OutboundMessage } from '../calls/message.js';
 import type { CallTemplate } from '../calls/text.js';
 import { RecordSet } from './record-set.js';
 
-/** Base64url characters of a batch id: 9 random bytes. A response token starts with its batch's id. */
+/** Random bytes of a batch id, and its base64url characters. A response token starts with its batch's id. */
+const BATCH_ID_BYTES = 9;
 const BATCH_ID_CHARS = 12;
 
 export interface MessageState {
@@ -57,7 +58,22 @@ export function nextDue(messages: readonly MessageState[]): string | null {
 
 /** A new batch's id: 9 random bytes, base64url (BATCH_ID_CHARS characters). */
 export function newBatchId(): string {
-  return randomBytes(9).toString('base64url');
+  return pooledRandomBytes(BATCH_ID_BYTES).toString('base64url');
+}
+
+/**
+ * A new batch's id and `count` response tokens, each the batch id followed by a secret of `secretBytes` random bytes
+ * (base64url), from one random draw encoded once: a multiple of 3 bytes is a whole number of base64 characters, so
+ * the text of the whole draw cut at those boundaries is each part's own base64url.
+ */
+export function newBatchTokens(count: number, secretBytes: number): { batchId: string; tokens: string[] } {
+  if (secretBytes <= 0 || secretBytes % 3 !== 0) throw new RangeError('a token secret is a positive multiple of 3 bytes');
+  const text = pooledRandomBytes(BATCH_ID_BYTES + secretBytes * count).toString('base64url');
+  const batchId = text.slice(0, BATCH_ID_CHARS);
+  const chars = (secretBytes / 3) * 4;
+  const tokens: string[] = [];
+  for (let i = 0, at = BATCH_ID_CHARS; i < count; i++, at += chars) tokens.push(batchId + text.slice(at, at + chars));
+  return { batchId, tokens };
 }
 
 /** The batch a response token belongs to (its first BATCH_ID_CHARS characters). */

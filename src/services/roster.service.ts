@@ -3,7 +3,7 @@
 // names seats and ranks only. A change commits the entries, the new sealed roster, its messages and response tokens
 // in one transaction that expects the roster as it was read (so two instances cannot both move a seat).
 import type { Entry, ServiceLog } from '../audit/entries.js';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { sha256Hex } from '../crypto/canonical.js';
 import type { TokenClaims } from '../auth/roles.js';
 import { callTemplate } from '../calls/text.js';
@@ -22,7 +22,7 @@ import type { PoolService } from './pool.service.js';
 import type { ProjectService } from './project.service.js';
 import { awaitingRosterClear } from '../records/draws.js';
 import type { ProjectRecord } from '../records/projects.js';
-import { batchOfToken, newBatchId } from '../records/outbox.js';
+import { batchOfToken, newBatchTokens } from '../records/outbox.js';
 import { checkinMisses, rosterDeadlines, rosters, unseals, type RosterRecord, type UnsealRecord } from '../records/rosters.js';
 
 /** Both approvals of an unseal must fall within this window. */
@@ -469,18 +469,22 @@ export class RosterService {
     const at = this.iso();
     const deadline = new Date(Math.min(this.now() + this.policy.responseDeadlineMinutes * 60_000, this.lastCallAt(project))).toISOString();
     const template = callTemplate({ venue: project.venue ?? '评标室', bidOpeningAt: project.project.bidOpeningAt, timeZone: this.settings.timeZone, deadline });
-    const base = this.settings.publicUrl.replace(/\/$/, '');
-    const batchId = newBatchId();
-    // One random draw for every secret of the placement.
-    const secrets = randomBytes(TOKEN_SECRET_BYTES * calls.length);
+    const links = `${this.settings.publicUrl.replace(/\/$/, '')}/r/`;
+    // The batch id and every call's secret from one random draw.
+    const { batchId, tokens } = newBatchTokens(calls.length, TOKEN_SECRET_BYTES);
     const queued: Queued[] = [];
-    const placed: R.Call[] = calls.map((c, i) => {
+    const placed: R.Call[] = [];
+    const summary: Array<{ group: number; seat: number; rank: number; messageId: string; deadline: string }> = [];
+    for (let i = 0; i < calls.length; i++) {
+      const c = calls[i]!;
+      const token = tokens[i]!;
       const messageId = `M-${batchId}.${i}`;
-      const token = `${batchId}${secrets.subarray(i * TOKEN_SECRET_BYTES, (i + 1) * TOKEN_SECRET_BYTES).toString('base64url')}`;
-      queued.push({ messageId, expertId: c.expertId, responseUrl: `${base}/r/${token}`, expiresAt: deadline, tokenHash: sha256Hex(token) });
-      return { ...c, state: 'calling', messageId, calledAt: at, deadline, answeredAt: null };
-    });
-    const entry: Entry = { type: 'calls.placed', payload: { drawId: roster.drawId, calls: placed.map((c) => ({ group: c.group, seat: c.seat, rank: c.rank, messageId: c.messageId, deadline })) } };
+      queued.push({ messageId, expertId: c.expertId, responseUrl: links + token, expiresAt: deadline, tokenHash: sha256Hex(token) });
+      // Fields written out rather than spread, in the order the stored roster has always had them.
+      placed.push({ group: c.group, seat: c.seat, rank: c.rank, expertId: c.expertId, state: 'calling', messageId, calledAt: at, deadline, answeredAt: null });
+      summary.push({ group: c.group, seat: c.seat, rank: c.rank, messageId, deadline });
+    }
+    const entry: Entry = { type: 'calls.placed', payload: { drawId: roster.drawId, calls: summary } };
     return { roster: R.placed(roster, placed), entries: [entry], writes: this.outbox.queue(batchId, roster.drawId, 'call', template, queued) };
   }
 
