@@ -1,6 +1,6 @@
 // Call texts: local wall-clock time in the expert's zone, time and place only.
-import { describe, expect, it } from 'vitest';
-import { callText, cancelText, type CallTextInput } from '../../src/calls/text.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { callText, cancelText, localTime, type CallTextInput } from '../../src/calls/text.js';
 
 const base: CallTextInput = {
   venue: '市公共资源交易中心 3 楼第 2 评标室',
@@ -86,5 +86,41 @@ describe('cancelText', () => {
   it('refuses project details', () => {
     const input = { venue: base.venue, bidOpeningAt: base.bidOpeningAt, timeZone: base.timeZone, tenderer: 'X 公司' };
     expect(() => cancelText(input as unknown as Parameters<typeof cancelText>[0])).toThrow(/time and place only/);
+  });
+});
+
+describe('localTime', () => {
+  /** The wall clock as formatToParts gives it: the oracle. */
+  function byParts(at: Date, timeZone: string): { date: string; time: string } {
+    const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+    const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
+    return { date: `${part('year')}-${part('month')}-${part('day')}`, time: `${part('hour')}:${part('minute')}` };
+  }
+  // Whole-hour, half-hour and 45-minute offsets, daylight saving both ways, a half-hour DST shift, and local mean time.
+  const ZONES = ['Asia/Shanghai', 'UTC', 'Asia/Kolkata', 'Asia/Kathmandu', 'Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Pacific/Chatham'];
+  const instants = [
+    ...Array.from({ length: 400 }, (_, i) => Date.UTC(2026, 0, 1) + i * 22 * 3_600_000 + i * 61_000),
+    Date.UTC(1900, 0, 1, 0, 0, 10), Date.UTC(999, 5, 3), Date.UTC(12345, 0, 1), Date.UTC(2026, 2, 29, 0, 59, 59), Date.UTC(2026, 2, 29, 1, 0, 0),
+  ];
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('reads the same wall clock as formatToParts, in every kind of zone', () => {
+    for (const zone of ZONES) for (const ms of instants) expect(localTime(new Date(ms), zone), `${zone} ${ms}`).toEqual(byParts(new Date(ms), zone));
+  });
+
+  it('still reads the parts when the formatted text has another shape', () => {
+    // `format` is an accessor that returns a bound function.
+    const format = vi.spyOn(Intl.DateTimeFormat.prototype as { format: unknown }, 'format', 'get').mockReturnValue(() => '2030-06-03 09:00');
+    expect(localTime(new Date('2030-06-03T01:00:00Z'), 'Asia/Shanghai')).toEqual({ date: '2030-06-03', time: '09:00' });
+    expect(localTime(new Date('2030-06-03T16:30:00Z'), 'Asia/Shanghai')).toEqual({ date: '2030-06-04', time: '00:30' });
+    expect(format).toHaveBeenCalled();
+  });
+
+  it('throws on an unknown zone and on an invalid date', () => {
+    expect(() => localTime(new Date(), 'Mars/Olympus_Mons')).toThrow(RangeError);
+    expect(() => localTime(new Date(Number.NaN), 'Asia/Shanghai')).toThrow(RangeError);
   });
 });
