@@ -14,12 +14,6 @@ import { AppError } from '../../errors.js';
 import { msg } from '../../i18n/message.js';
 import { hookList } from './route-hooks.js';
 
-declare module '@fastify/jwt' {
-  interface FastifyJWT {
-    user: TokenClaims;
-  }
-}
-
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route's action in the authorization policy, or `public` (no token: health, the expert's answer link). */
@@ -67,7 +61,10 @@ export default fp(
       }
       let claims: TokenClaims;
       try {
-        claims = checkClaims(await request.jwtVerify(), config.EXPERT_DRAW_TOKEN_MAX_TTL_S);
+        // The plugin's own verifier (signature, EdDSA only, issuer, expiry, not-before; its cache of verified tokens),
+        // called with the token the pattern above took: request.jwtVerify() would find the same token again, decode it
+        // a second time, and merge its options anew on every request.
+        claims = checkClaims(app.jwt.verify(m[1]!), config.EXPERT_DRAW_TOKEN_MAX_TTL_S);
       } catch (err) {
         request.authn = { error: err instanceof AppError ? err : new AppError('UNAUTHENTICATED', msg('auth.tokenInvalid')) };
         return;
