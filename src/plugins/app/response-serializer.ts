@@ -1,12 +1,13 @@
 // Responses are serialized through their route's zod schema: what the route answers is checked, and what the schema
 // does not declare is left out. fastify-type-provider-zod encodes (zod's backward direction), which parses every value
-// that has checks twice (once without its checks, then with them). A schema with nothing direction-dependent in it —
-// no default, transform, pipe, codec, catch, overwrite (trim, lower-case) or refinement of a whole object — encodes
-// exactly as it parses: the same checks pass or fail, and the same value comes out. Such a schema is parsed (about a
-// third of the time, for the draw's answer); any other is encoded as before, by the library itself.
+// that has checks twice (once without its checks, then with them). Most response schemas encode exactly as they parse,
+// or as a twin of them parses: the same schema with each default (prefault, catch) replaced by the type it wraps, which
+// is all such a node does when encoding. The twin is built once per route and parsed: the same checks pass or fail
+// and the same value comes out, in about a third of the time. A schema with anything else direction-dependent in it (a
+// transform, pipe, codec, overwrite such as trim, or a refinement of a whole object) is encoded by the library.
 import type { FastifySerializerCompiler } from 'fastify';
 import { ResponseSerializationError, serializerCompiler as encodingCompiler } from 'fastify-type-provider-zod';
-import { $ZodType, safeParse } from 'zod/v4/core';
+import { $ZodType, safeParse, util } from 'zod/v4/core';
 
 /** What a route may give as a response schema (as the library's compiler takes it). */
 type ResponseSchema = $ZodType | { properties: $ZodType };
@@ -15,6 +16,8 @@ type ResponseSchema = $ZodType | { properties: $ZodType };
 const LEAVES = new Set(['string', 'number', 'boolean', 'bigint', 'null', 'undefined', 'void', 'any', 'unknown', 'never', 'nan', 'enum', 'literal', 'template_literal', 'date', 'symbol']);
 /** Checks a container may carry: they read its size, which is the same before and after its parse. */
 const SIZE_CHECKS = new Set(['min_length', 'max_length', 'length_equals']);
+/** Wrappers that, when encoding, only run the type they wrap. */
+const ENCODE_AS_INNER = new Set(['default', 'prefault', 'catch']);
 
 interface Def {
   readonly type: string;
@@ -25,43 +28,80 @@ interface Def {
 const defOf = (schema: $ZodType): Def => schema._zod.def as unknown as Def;
 
 /**
- * Whether zod's parse and encode of this schema are the same function of the value: same success, same output.
- * Conservative: a type or check not known to be direction-free makes the whole schema count as direction-dependent.
+ * A schema whose parse is the given schema's encoding (the schema itself when nothing in it depends on the direction),
+ * or null. Conservative: a type or check not known to behave alike in both directions gives null.
  */
-export function directionFree(schema: $ZodType, seen: Set<$ZodType> = new Set()): boolean {
-  if (seen.has(schema)) return true;
-  seen.add(schema);
+export function encodingTwin(schema: $ZodType): $ZodType | null {
   const def = defOf(schema);
   const checks = (def.checks ?? []).map((c) => c._zod.def.check);
-  if (LEAVES.has(def.type)) return !checks.includes('overwrite');
+  if (LEAVES.has(def.type)) return checks.includes('overwrite') ? null : schema;
   // Below here: containers and wrappers. In the backward direction a container's checks run on the value before its
   // parse (an object with its undeclared keys still in), in the forward one after it: only size checks agree.
-  if (!checks.every((c) => SIZE_CHECKS.has(c))) return false;
-  const free = (s: unknown) => directionFree(s as $ZodType, seen);
+  if (!checks.every((c) => SIZE_CHECKS.has(c))) return null;
+  if (ENCODE_AS_INNER.has(def.type)) {
+    const inner = def.innerType as $ZodType;
+    // Only a wrapped type that refuses a missing value: an object then treats the key alike with the wrapper or without.
+    if (checks.length > 0 || inner._zod.optin !== undefined || inner._zod.optout !== undefined) return null;
+    return encodingTwin(inner);
+  }
+  /** The schema again with these parts of its definition replaced by their twins; null if one has none. */
+  const rebuilt = (parts: Record<string, $ZodType | readonly $ZodType[] | undefined>): $ZodType | null => {
+    const twins: Record<string, unknown> = {};
+    let changed = false;
+    for (const [name, part] of Object.entries(parts)) {
+      if (part === undefined) continue;
+      const twin = Array.isArray(part) ? twinsOf(part) : encodingTwin(part as $ZodType);
+      if (twin === null) return null;
+      if (Array.isArray(part) ? (twin as $ZodType[]).some((t, i) => t !== part[i]) : twin !== part) changed = true;
+      twins[name] = twin;
+    }
+    return changed ? util.clone(schema, { ...def, ...twins } as never) : schema;
+  };
   switch (def.type) {
-    case 'object':
-      return Object.values(def.shape as Record<string, $ZodType>).every(free) && (def.catchall === undefined || free(def.catchall));
+    case 'object': {
+      // The shape is an accessor on the definition: read it, and give the twin its own.
+      const shape = def.shape as Record<string, $ZodType>;
+      const twins: Record<string, $ZodType> = {};
+      let changed = false;
+      for (const [key, field] of Object.entries(shape)) {
+        const twin = encodingTwin(field);
+        if (twin === null) return null;
+        changed ||= twin !== field;
+        twins[key] = twin;
+      }
+      const catchall = def.catchall === undefined ? undefined : encodingTwin(def.catchall as $ZodType);
+      if (catchall === null) return null;
+      return changed || catchall !== def.catchall ? util.clone(schema, { ...def, shape: twins, catchall } as never) : schema;
+    }
     case 'array':
-      return free(def.element);
+      return rebuilt({ element: def.element as $ZodType });
     case 'optional':
     case 'nullable':
     case 'nonoptional':
     case 'readonly':
-      return free(def.innerType);
+      return rebuilt({ innerType: def.innerType as $ZodType });
     case 'record':
-      return free(def.keyType) && free(def.valueType);
+      return rebuilt({ keyType: def.keyType as $ZodType, valueType: def.valueType as $ZodType });
     case 'tuple':
-      return (def.items as $ZodType[]).every(free) && (def.rest === null || def.rest === undefined || free(def.rest));
+      return rebuilt({ items: def.items as $ZodType[], rest: (def.rest ?? undefined) as $ZodType | undefined });
     case 'union':
       // A discriminated union falls back to trying every option when encoding: not the same search.
-      return def.discriminator === undefined && (def.options as $ZodType[]).every(free);
+      return def.discriminator === undefined ? rebuilt({ options: def.options as $ZodType[] }) : null;
     case 'intersection':
-      return free(def.left) && free(def.right);
-    case 'lazy':
-      return free((def.getter as () => $ZodType)());
+      return rebuilt({ left: def.left as $ZodType, right: def.right as $ZodType });
     default:
-      return false;
+      return null;
   }
+}
+
+function twinsOf(schemas: readonly $ZodType[]): $ZodType[] | null {
+  const twins: $ZodType[] = [];
+  for (const s of schemas) {
+    const twin = encodingTwin(s);
+    if (twin === null) return null;
+    twins.push(twin);
+  }
+  return twins;
 }
 
 function resolveSchema(schema: ResponseSchema): $ZodType | null {
@@ -70,13 +110,14 @@ function resolveSchema(schema: ResponseSchema): $ZodType | null {
   return null;
 }
 
-/** Fastify's serializer compiler: parse where that is the same as encoding, the library's encoding elsewhere. */
+/** Fastify's serializer compiler: the twin's parse where there is one, the library's encoding elsewhere. */
 export const serializerCompiler: FastifySerializerCompiler<ResponseSchema> = (route) => {
   const schema = resolveSchema(route.schema);
-  if (schema === null || !directionFree(schema)) return encodingCompiler(route);
+  const twin = schema === null ? null : encodingTwin(schema);
+  if (twin === null) return encodingCompiler(route);
   const { method, url } = route;
   return (data) => {
-    const result = safeParse(schema, data);
+    const result = safeParse(twin, data);
     if (result.error) throw new ResponseSerializationError(method, url, { cause: result.error });
     return JSON.stringify(result.data);
   };
