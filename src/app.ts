@@ -2,7 +2,7 @@
 // src/server.ts runs it. Nothing here listens on a port or reads the environment.
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import bodyParsers from './plugins/app/body-parsers.js';
 import context, { type AppContext } from './plugins/app/context.js';
 import errorHandler from './plugins/app/error-handler.js';
@@ -16,6 +16,7 @@ import jwt from './plugins/external/jwt.js';
 import rateLimit from './plugins/external/rate-limit.js';
 import swagger from './plugins/external/swagger.js';
 import { requestLogSerializers } from './plugins/app/request-log.js';
+import { serializerCompiler } from './plugins/app/response-serializer.js';
 import healthRoutes from './routes/health.js';
 import expertRoutes from './routes/v1/experts.js';
 import importRoutes from './routes/v1/import.js';
@@ -59,8 +60,10 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.addHook('onSend', async (request, reply) => {
+  // The hooks every answer passes through take a callback rather than return a promise: one microtask fewer each.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    done(null, payload);
   });
 
   // Tier 1: what every route relies on.

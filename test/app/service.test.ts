@@ -80,6 +80,15 @@ describe('authentication and roles', () => {
     expect(res.statusCode).toBe(401);
   });
 
+  it('refuses a token it accepted once it has expired (a verified token is remembered only until its exp)', async () => {
+    const short = t.token('operator', { ttlSeconds: 2 });
+    const ask = async () => (await t.app.inject({ method: 'GET', url: '/v1/session', headers: { authorization: `Bearer ${short}` } })).statusCode;
+    expect(await ask()).toBe(200);
+    const exp = (JSON.parse(Buffer.from(short.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number }).exp;
+    await new Promise((r) => setTimeout(r, exp * 1000 - Date.now() + 50));
+    expect(await ask()).toBe(401);
+  });
+
   it('never echoes a token or a key in an error', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/v1/session', headers: { authorization: 'Bearer secret-value-123' } });
     expect(res.body).not.toContain('secret-value-123');

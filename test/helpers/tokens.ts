@@ -20,6 +20,7 @@ export function forgedTokens(privateKey: KeyObject): Record<string, string> {
   const publicPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
   return {
     expired: signRaw(privateKey, { ...good, iat: now - 1200, exp: now - 600 }),
+    'not yet valid': signRaw(privateKey, { ...good, nbf: now + 300 }),
     'other key': signRaw(other, good),
     'alg none': `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...good, iss: TOKEN_ISSUER })}.`,
     'HS256 with the public key': createSigner({ key: publicPem, algorithm: 'HS256', iss: TOKEN_ISSUER })(good),

@@ -8,12 +8,12 @@ const ERROR_CODE = /^\{"error":\{"code":"([A-Z_]+)"/;
 export default fp(
   async (app) => {
     const { metrics } = app.ctx;
-    app.addHook('onSend', async (_request, reply, payload) => {
+    app.addHook('onSend', (_request, reply, payload, done) => {
       if (reply.statusCode >= 400 && typeof payload === 'string') {
         const code = ERROR_CODE.exec(payload)?.[1];
         if (code) metrics.rejected(code);
       }
-      return payload;
+      done(null, payload);
     });
   },
   { name: 'rejections', fastify: '5.x', dependencies: ['context'] },

@@ -8,10 +8,12 @@ const REDACTED = '[redacted]';
 
 /** The request path as it may be logged: secret segments replaced, the query string dropped. */
 export function loggablePath(url: string): string {
-  const raw = url.split('?')[0] ?? '';
+  const query = url.indexOf('?');
+  const raw = query === -1 ? url : url.slice(0, query);
   let path: string;
   try {
-    path = decodeURIComponent(raw);
+    // Most paths have nothing to decode (and a path without '%' decodes to itself).
+    path = raw.includes('%') ? decodeURIComponent(raw) : raw;
   } catch {
     // Undecodable: it could still hide a token behind a bad escape, so none of it is kept.
     return REDACTED;
