@@ -21,7 +21,6 @@ export const RECORD_LINK_HOURS = 48;
 /** Random bytes of a link's token: 192 bits, 32 base64url characters (the shape of an answer link's token). */
 const TOKEN_BYTES = 24;
 
-
 /** What a record link opens now: the expert's page, or why not (past its time, or replaced by a newer link). */
 export type RecordLinkView = { readonly state: 'open'; readonly link: RecordLinkRecord } | { readonly state: 'expired' | 'superseded'; readonly link: RecordLinkRecord };
 

@@ -3,8 +3,8 @@
 // names seats and ranks only. A change commits the entries, the new sealed roster, its messages and response tokens
 // in one transaction that expects the roster as it was read (so two instances cannot both move a seat).
 import type { Entry, ServiceLog } from '../audit/entries.js';
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { sha256Hex } from '../crypto/canonical.js';
+import { timingSafeEqual } from 'node:crypto';
+import { sha256, sha256Hex } from '../crypto/canonical.js';
 import type { TokenClaims } from '../auth/roles.js';
 import { callTemplate } from '../calls/text.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
@@ -73,7 +73,6 @@ export interface CallView {
 
 /** Entries that move one seat's call. */
 type SeatChange = 'call.accepted' | 'call.declined' | 'call.timeout' | 'checkin.admitted' | 'checkin.refused';
-
 
 export class RosterService {
   constructor(
@@ -167,7 +166,7 @@ export class RosterService {
 
   private async findLink(token: string): Promise<{ drawId: string; messageId: string; expiresAt: string } | null> {
     const batch = await this.outbox.batch(batchOfToken(token));
-    const hash = createHash('sha256').update(token).digest();
+    const hash = sha256(token);
     const message = batch?.messages.find((m) => m.tokenHash !== null && timingSafeEqual(Buffer.from(m.tokenHash, 'hex'), hash));
     // A record link's batch is about no draw: its token opens no call.
     if (!batch || batch.drawId === null || !message?.expiresAt) return null;
