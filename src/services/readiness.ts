@@ -93,11 +93,21 @@ export class Readiness {
   }
 }
 
-/** `work`, or a rejection once `ms` have passed without its answer. */
+/**
+ * `work`, or a rejection once `ms` have passed without its answer. The timer's end waits for one turn of the event loop
+ * (setImmediate runs after the I/O poll): an answer that came while this process was busy (a long pause, a starved
+ * machine) is read first, so a stalled process never blames a store that answered in time.
+ */
 export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  let turn: NodeJS.Immediate | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => {
+      turn = setImmediate(() => reject(new Error(`no answer within ${ms} ms`)));
+    }, ms);
   });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([work, timeout]).finally(() => {
+    clearTimeout(timer);
+    clearImmediate(turn);
+  });
 }

@@ -226,6 +226,7 @@ describe.each(['sqlite', 'redis'] as const)('the expert’s own record page (%s 
     expect([notReview.statusCode, notReview.json().error.code]).toEqual([409, 'NOT_UNDER_REVIEW']);
     expect(await t.ctx.rules.tick()).toEqual({ applied: 0, lifted: 0 });
     const page = await get(`/m/${token}`);
+    expect([page.statusCode, stateOf(page.body), codeOf(page.body)], page.body).toEqual([200, 'open', undefined]);
     expect(page.body).toContain('复核已结束<br>拒绝邀请，提交复核<br>复核结论：约谈提醒');
   });
 
