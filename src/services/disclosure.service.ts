@@ -11,7 +11,7 @@ import { msg } from '../i18n/message.js';
 import type { InclusionProof } from '../log/audit-log.js';
 import { draws, type DrawRecord } from '../records/draws.js';
 import type { Store } from '../store/store.js';
-import { rebuildDraw, ReplayError } from '../verify/pool-replay.js';
+import { PoolReplay, rebuildDraw, ReplayError } from '../verify/pool-replay.js';
 import { revealPayload } from '../verify/reveal-facts.js';
 import { openSealedResult } from './draw.service.js';
 import type { ProjectService } from './project.service.js';
@@ -37,6 +37,9 @@ export interface DrawProof {
 }
 
 export class DisclosureService {
+  /** The pool replayed from the log, kept from one disclosure to the next (each reads only the entries since). */
+  private readonly pools: PoolReplay;
+
   constructor(
     private readonly store: Store,
     private readonly log: ServiceLog,
@@ -44,7 +47,9 @@ export class DisclosureService {
     private readonly roster: RosterService,
     private readonly history: SelectionHistory,
     private readonly sealingPrivateKey: KeyObject,
-  ) {}
+  ) {
+    this.pools = new PoolReplay(store);
+  }
 
   private async get(drawId: string): Promise<DrawRecord> {
     const found = await draws.read(this.store, drawId);
@@ -71,7 +76,7 @@ export class DisclosureService {
     const past = draw.historyUpTo !== undefined && draw.historyUpTo >= 0 ? await this.history.recordsAsOf(draw.historyUpTo) : { index: EMPTY_HISTORY, records: [] };
     let rebuilt;
     try {
-      rebuilt = await rebuildDraw(this.store, { commitIndex: draw.commitIndex, poolVersion: draw.poolVersion, drawId, project: project.project, request: project.request, policy, history: past.index });
+      rebuilt = await rebuildDraw(this.store, { commitIndex: draw.commitIndex, poolVersion: draw.poolVersion, drawId, project: project.project, request: project.request, policy, history: past.index }, this.pools);
     } catch (err) {
       if (err instanceof ReplayError) throw new AppError('LOG_MISMATCH', msg('draw.notRebuilt', { reason: err.message }));
       throw err;

@@ -48,18 +48,29 @@ async function readRange(source: EntrySource, start: number, end: number): Promi
   return out;
 }
 
+/** A replay under way: the experts after the pool changes among entries [0, index) of at most version `limit`. */
+interface ReplayState {
+  readonly experts: Map<string, Expert>;
+  index: number;
+  version: number;
+  importing: boolean;
+  /** A change above the limit was passed over: the state is the pool at `limit`, not the pool at `index`. */
+  passedOver: boolean;
+}
+
+const freshState = (): ReplayState => ({ experts: new Map(), index: 0, version: 0, importing: false, passedOver: false });
+
 /**
- * The experts of the pool at `poolVersion`, sorted by id, from the pool changes among entries [0, untilIndex). The
- * versions must run without a gap (an import shares one version): a gap means a pool change this replay does not know.
+ * Applies the pool changes of versions up to `poolVersion` among entries [state.index, untilIndex); returns whether any
+ * was applied. The versions must run without a gap (an import shares one version): a gap means a pool change this
+ * replay does not know.
  */
-export async function replayPool(log: EntrySource, untilIndex: number, poolVersion: number): Promise<Expert[]> {
-  const experts = new Map<string, Expert>();
-  let version = 0;
-  let importing = false;
+async function advance(log: EntrySource, state: ReplayState, untilIndex: number, poolVersion: number): Promise<boolean> {
+  let applied = false;
   const read = (start: number) => readRange(log, start, Math.min(untilIndex, start + BATCH));
   // The next batch is read while this one is applied.
-  let next = untilIndex > 0 ? read(0) : null;
-  for (let start = 0; start < untilIndex; start += BATCH) {
+  let next = state.index < untilIndex ? read(state.index) : null;
+  for (let start = state.index; start < untilIndex; start += BATCH) {
     const entries = await next!;
     next = start + BATCH < untilIndex ? read(start + BATCH) : null;
     next?.catch(() => undefined);
@@ -71,17 +82,113 @@ export async function replayPool(log: EntrySource, untilIndex: number, poolVersi
       const change = (JSON.parse(bytes.toString('utf8')) as { payload: PoolChange }).payload;
       const v = change.poolVersion;
       if (!Number.isInteger(v)) throw new ReplayError(`entry ${at} (${type}) carries no pool version`);
-      if (v > poolVersion) continue;
-      const sameImport = importing && v === version && change.import === true;
-      if (v !== version + 1 && !sameImport) throw new ReplayError(`entry ${at} (${type}) has pool version ${v} after ${version}: the log misses a pool change`);
-      version = v;
+      if (v > poolVersion) {
+        state.passedOver = true;
+        continue;
+      }
+      const sameImport = state.importing && v === state.version && change.import === true;
+      if (v !== state.version + 1 && !sameImport) throw new ReplayError(`entry ${at} (${type}) has pool version ${v} after ${state.version}: the log misses a pool change`);
+      state.version = v;
       // Every entry of one import file shares its version: new experts, and a revised file's changes and retirements.
-      importing = change.import === true;
-      apply(experts, type, change, at);
+      state.importing = change.import === true;
+      apply(state.experts, type, change, at);
+      applied = true;
     }
   }
-  if (version < poolVersion) throw new ReplayError(`the log before entry ${untilIndex} reaches pool version ${version}, not ${poolVersion}`);
-  return [...experts.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  state.index = Math.max(state.index, untilIndex);
+  if (state.version < poolVersion) throw new ReplayError(`the log before entry ${untilIndex} reaches pool version ${state.version}, not ${poolVersion}`);
+  return applied;
+}
+
+const sortedById = (experts: Map<string, Expert>): Expert[] => [...experts.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+/**
+ * The experts of the pool at `poolVersion`, sorted by id, from the pool changes among entries [0, untilIndex). The
+ * versions must run without a gap (an import shares one version): a gap means a pool change this replay does not know.
+ */
+export async function replayPool(log: EntrySource, untilIndex: number, poolVersion: number): Promise<Expert[]> {
+  const state = freshState();
+  await advance(log, state, untilIndex, poolVersion);
+  return sortedById(state.experts);
+}
+
+/** Where rebuildDraw gets the pool at a draw's commit: a replay from the first entry, or a kept one (PoolReplay). */
+export interface PoolSource {
+  poolAt(untilIndex: number, poolVersion: number): Promise<PoolIndex>;
+}
+
+/** Each time from the first entry: what an inspector's one-off rebuild does. */
+export const replayEachTime = (log: EntrySource): PoolSource => ({
+  poolAt: async (untilIndex, poolVersion) => new PoolIndex(await replayPool(log, untilIndex, poolVersion), poolVersion),
+});
+
+/**
+ * The pool replayed from the log and kept between calls, for a service that discloses draw after draw: the log only
+ * grows, so a call that reaches at least as far as the last one reads only the entries since, and gets the same pool
+ * index back when no pool change came between (a replay from the first entry of a 100k-expert log took seconds and
+ * read every entry each time). The answer is the one replayPool gives from entry 0, the same checks failing alike on
+ * the entries each call reads. A call for an earlier place replays from the first entry without disturbing what is
+ * kept; so does one that must pass over a later pool change (the kept state would no longer be the pool at its
+ * place). Calls run one at a time. What is kept (the experts and one pool index) is let go after `idleMs` unused.
+ */
+export class PoolReplay implements PoolSource {
+  private kept: { state: ReplayState; built: PoolIndex | null } | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private idle: NodeJS.Timeout | null = null;
+  /** Entries read, for tests and metrics of what keeping saves. */
+  entriesRead = 0;
+
+  constructor(
+    private readonly log: EntrySource,
+    private readonly idleMs = 10 * 60_000,
+  ) {}
+
+  poolAt(untilIndex: number, poolVersion: number): Promise<PoolIndex> {
+    const turn = this.queue.then(() => this.take(untilIndex, poolVersion));
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async take(untilIndex: number, poolVersion: number): Promise<PoolIndex> {
+    this.forgetWhenIdle();
+    const kept = this.kept;
+    const usable = kept !== null && kept.state.index <= untilIndex && kept.state.version <= poolVersion;
+    const state = usable ? kept.state : freshState();
+    let applied: boolean;
+    try {
+      applied = await advance(this.counted(), state, untilIndex, poolVersion);
+    } catch (err) {
+      // A failed advance leaves the kept state part-way: it is dropped.
+      if (usable) this.kept = null;
+      throw err;
+    }
+    if (usable && !applied && !state.passedOver && kept.built?.version === poolVersion) return kept.built;
+    const pool = new PoolIndex(sortedById(state.experts), poolVersion);
+    if (state.passedOver) {
+      if (usable) this.kept = null;
+    } else if (usable || kept === null || state.index > kept.state.index) {
+      // A replay from the first entry is kept when it got further than what was kept.
+      this.kept = { state, built: pool };
+    }
+    return pool;
+  }
+
+  /** The log, counting what is read. */
+  private counted(): EntrySource {
+    return {
+      readEntries: async (start: number, end: number) => {
+        const entries = await readRange(this.log, start, end);
+        this.entriesRead += entries.length;
+        return entries;
+      },
+    };
+  }
+
+  private forgetWhenIdle(): void {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = setTimeout(() => (this.kept = null), this.idleMs);
+    this.idle.unref();
+  }
 }
 
 function apply(experts: Map<string, Expert>, type: string, change: PoolChange, at: number): void {
@@ -136,7 +243,7 @@ export interface RebuildArgs {
  * Prepares the draw again on the pool replayed up to its commit and checks every committed value; throws a
  * ReplayError naming the first one that differs.
  */
-export async function rebuildDraw(log: EntrySource, args: RebuildArgs): Promise<{ prepared: PreparedDraw; lines: RevealGroup[] }> {
+export async function rebuildDraw(log: EntrySource, args: RebuildArgs, pools?: PoolSource): Promise<{ prepared: PreparedDraw; lines: RevealGroup[] }> {
   const commit = await readCommit(log, args.commitIndex);
   const where = `draw.commit at entry ${args.commitIndex}`;
   const check = (field: string, logged: unknown, given: unknown) => {
@@ -146,7 +253,7 @@ export async function rebuildDraw(log: EntrySource, args: RebuildArgs): Promise<
   check('projectId', commit.projectId, args.project.id);
   check('poolVersion', commit.poolVersion, args.poolVersion);
   // Every pool change before the commit is at most its version: the commit expected exactly that version.
-  const pool = new PoolIndex(await replayPool(log, args.commitIndex, args.poolVersion), args.poolVersion);
+  const pool = await (pools ?? replayEachTime(log)).poolAt(args.commitIndex, args.poolVersion);
   let prepared: PreparedDraw;
   try {
     prepared = prepareDraw({ drawId: args.drawId, project: args.project, request: args.request, policy: args.policy, pool, history: args.history ?? EMPTY_HISTORY });

@@ -10,7 +10,8 @@ import { rankDraw, type DrawResult } from '../../src/draw/engine.js';
 import { deriveSeed } from '../../src/draw/seed.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import type { DrawRecord } from '../../src/records/draws.js';
-import { rebuildDraw, replayPool, ReplayError, type RebuildArgs } from '../../src/verify/pool-replay.js';
+import { PoolIndex } from '../../src/draw/pool-index.js';
+import { PoolReplay, rebuildDraw, replayPool, ReplayError, type RebuildArgs } from '../../src/verify/pool-replay.js';
 import { build, type Built } from '../helper.js';
 
 let t: Built;
@@ -176,6 +177,113 @@ describe('rebuildDraw', () => {
         }),
     };
     await expect(rebuildDraw(altered, args)).rejects.toThrow(`draw.commit at entry ${draw.commitIndex}: group 0 membersDigest is ${commit.groups[0]!.membersDigest}`);
+  });
+});
+
+describe('PoolReplay (kept from one disclosure to the next)', () => {
+  const PACKED = ['employerOf', 'regionOf', 'statusOf', 'suspendedUntilDay', 'flagsOf', 'relationStart', 'relationOrgs', 'unavailableStart', 'unavailableDays'] as const;
+  /** Everything a draw reads of a pool index. */
+  const fingerprint = (pool: PoolIndex) => ({
+    version: pool.version,
+    members: Array.from({ length: pool.size }, (_, i) => pool.member(i)),
+    orgs: [...pool.orgIndex],
+    packed: Object.fromEntries(PACKED.map((k) => [k, Array.from(pool[k])])),
+    digests: ['C9901', 'C990101', 'C990102', 'C990201'].map((s) => pool.membersDigest(s)),
+  });
+  const replayed = async (untilIndex: number, version: number) => fingerprint(new PoolIndex(await replayPool(t.ctx.store, untilIndex, version), version));
+  /** The log's pool changes after the draw: where each ends, and the version it reached. */
+  const laterChanges = async () => {
+    const size = await t.ctx.store.logSize();
+    const out: Array<{ until: number; version: number }> = [];
+    for (const [k, bytes] of (await t.ctx.store.readEntries(draw.commitIndex, size)).entries()) {
+      const { payload } = JSON.parse(bytes.toString()) as { payload: { poolVersion?: number } };
+      if (/"type":"(expert|organisation)\./.test(bytes.toString()) && payload.poolVersion !== undefined) out.push({ until: draw.commitIndex + k + 1, version: payload.poolVersion });
+    }
+    return { size, changes: out };
+  };
+
+  it('gives what a replay from the first entry gives, reading only the entries since the last call', async () => {
+    const { size, changes } = await laterChanges();
+    expect(changes.length).toBeGreaterThanOrEqual(6);
+    const kept = new PoolReplay(t.ctx.store);
+    const first = await kept.poolAt(draw.commitIndex, draw.poolVersion);
+    expect(fingerprint(first)).toEqual(await replayed(draw.commitIndex, draw.poolVersion));
+    expect(kept.entriesRead).toBe(draw.commitIndex);
+    // No pool change since: the same index, nothing read.
+    expect(await kept.poolAt(draw.commitIndex, draw.poolVersion)).toBe(first);
+    expect(kept.entriesRead).toBe(draw.commitIndex);
+    let read = draw.commitIndex;
+    for (const { until, version } of changes) {
+      const pool = await kept.poolAt(until, version);
+      expect(kept.entriesRead - read).toBe(until - read);
+      read = until;
+      expect(fingerprint(pool), `until ${until}`).toEqual(await replayed(until, version));
+    }
+    const last = changes.at(-1)!;
+    const end = await kept.poolAt(size, last.version);
+    expect(kept.entriesRead).toBe(size);
+    expect(end.version).toBe(t.ctx.pool.poolVersion);
+    expect(fingerprint(end)).toEqual(await replayed(size, last.version));
+    // An earlier place is replayed from the first entry, and what is kept stays as it was.
+    expect(fingerprint(await kept.poolAt(draw.commitIndex, draw.poolVersion))).toEqual(await replayed(draw.commitIndex, draw.poolVersion));
+    expect(kept.entriesRead).toBe(size + draw.commitIndex);
+    expect(await kept.poolAt(size, last.version)).toBe(end);
+    expect(kept.entriesRead).toBe(size + draw.commitIndex);
+  });
+
+  it('passes over later pool changes as a replay from the first entry does, and keeps no such pool', async () => {
+    const { size, changes } = await laterChanges();
+    const kept = new PoolReplay(t.ctx.store);
+    await kept.poolAt(draw.commitIndex, draw.poolVersion);
+    // Up to the end of the log at the draw's version: every later change is passed over.
+    expect(fingerprint(await kept.poolAt(size, draw.poolVersion))).toEqual(await replayed(size, draw.poolVersion));
+    expect(kept.entriesRead).toBe(size);
+    // What was kept is no longer the pool at its place: the next call starts again from the first entry.
+    const latest = changes.at(-1)!.version;
+    expect(fingerprint(await kept.poolAt(size, latest))).toEqual(await replayed(size, latest));
+    expect(kept.entriesRead).toBe(2 * size);
+  });
+
+  it('refuses what a replay from the first entry refuses, with the same words, and recovers', async () => {
+    const kept = new PoolReplay(t.ctx.store);
+    await kept.poolAt(draw.commitIndex, draw.poolVersion);
+    const words = `the log before entry ${draw.commitIndex} reaches pool version ${draw.poolVersion}, not ${draw.poolVersion + 1}`;
+    await expect(replayPool(t.ctx.store, draw.commitIndex, draw.poolVersion + 1)).rejects.toThrow(new ReplayError(words));
+    await expect(kept.poolAt(draw.commitIndex, draw.poolVersion + 1)).rejects.toThrow(new ReplayError(words));
+    expect(fingerprint(await kept.poolAt(draw.commitIndex, draw.poolVersion))).toEqual(await replayed(draw.commitIndex, draw.poolVersion));
+  });
+
+  it('drops what it kept when a call fails part-way, so a later call never builds on half a replay', async () => {
+    const { size, changes } = await laterChanges();
+    let broken = true;
+    // m(6)'s retirement, read as a change to no one while `broken`: the changes before it are applied, then it throws.
+    const log = {
+      readEntries: async (start: number, end: number) =>
+        (await t.ctx.store.readEntries(start, end)).map((b) => (broken && b.includes(`"id":"${m(6)}","poolVersion"`) ? Buffer.from(b.toString().replace(`"id":"${m(6)}"`, '"id":"NOBODY"')) : b)),
+    };
+    const kept = new PoolReplay(log);
+    await kept.poolAt(draw.commitIndex, draw.poolVersion);
+    const latest = changes.at(-1)!.version;
+    await expect(kept.poolAt(size, latest)).rejects.toThrow('(expert.status) for unknown expert NOBODY');
+    broken = false;
+    expect(fingerprint(await kept.poolAt(size, latest))).toEqual(await replayed(size, latest));
+  });
+
+  it('runs calls one at a time: calls made together get what each would get alone', async () => {
+    const { size, changes } = await laterChanges();
+    const kept = new PoolReplay(t.ctx.store);
+    const asks = [{ until: draw.commitIndex, version: draw.poolVersion }, ...changes, { until: size, version: changes.at(-1)!.version }];
+    const pools = await Promise.all(asks.map((a) => kept.poolAt(a.until, a.version)));
+    for (const [i, a] of asks.entries()) expect(fingerprint(pools[i]!)).toEqual(await replayed(a.until, a.version));
+    expect(kept.entriesRead).toBe(size);
+  });
+
+  it('rebuilds the draw through it as from the first entry', async () => {
+    const kept = new PoolReplay(t.ctx.store);
+    const once = await rebuildDraw(t.ctx.store, args);
+    expect((await rebuildDraw(t.ctx.store, args, kept)).lines).toEqual(once.lines);
+    expect((await rebuildDraw(t.ctx.store, args, kept)).lines).toEqual(once.lines);
+    expect(kept.entriesRead).toBe(draw.commitIndex);
   });
 });
 
