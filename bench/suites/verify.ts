@@ -16,6 +16,7 @@ import { profiled, type ProfileSummary } from '../lib/cpu-profile.js';
 import { formatPoolSize, formatTable, ms } from '../lib/format.js';
 import { machineInfo, type MachineInfo } from '../lib/machine.js';
 import { sourceRevision } from '../lib/revision.js';
+import { threadCpuMs, threadTicks, type ThreadCpuMs } from '../lib/thread-cpu.js';
 import { round, roundDeep, summarize, type Summary } from '../lib/stats.js';
 import { ENGINE_GROUPS, EXPERTS_PER_GROUP } from './engine.js';
 import type { CommonOptions, Suite } from './index.js';
@@ -135,6 +136,11 @@ export interface FilesDetails {
   readonly loadAverage: { readonly before: number; readonly after: number };
   /** Minor page faults per timed bundle in the one-worker passes (the whole process). */
   readonly pageFaultsPerBundle: number;
+  /**
+   * CPU ms per timed bundle by thread, over all passes of a side (null off Linux): this thread, the pool's workers,
+   * and the others: V8's platform threads (concurrent TurboFan compilation of each worker's code, GC helpers) and libuv's.
+   */
+  readonly cpuMsPerBundle: { readonly oneWorker: ThreadCpuMs; readonly workers: ThreadCpuMs } | null;
 }
 
 export interface VerifyReport {
@@ -214,7 +220,8 @@ function verifyRound(bundles: readonly unknown[], options: VerifyDrawProofOption
  * given the warm-up files first (untimed: the member tables of the pool version, each worker's JIT), then the timed
  * files once. No cache of the pool's threads has met a timed bundle before.
  */
-async function filesPass(options: FileVerifyOptions, jobs: number, warm: readonly string[], timed: readonly string[]): Promise<{ perS: number; coresBusy: number; faults: number }> {
+async function filesPass(options: FileVerifyOptions, jobs: number, warm: readonly string[], timed: readonly string[]): Promise<{ perS: number; coresBusy: number; faults: number; threads: ThreadCpuMs | null }> {
+  const started = threadTicks();
   const pool = new ProofFilePool(options, jobs, false);
   try {
     // The warm-up files over and over, WARM_UP_VERIFICATIONS per worker: its JIT reaches the optimised code a long run
@@ -224,10 +231,13 @@ async function filesPass(options: FileVerifyOptions, jobs: number, warm: readonl
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const faults0 = process.resourceUsage().minorPageFault;
+    const ticks0 = threadTicks();
     for (const v of await pool.verify(timed)) if ('error' in v || !v.report.ok) throw new Error(`${v.file} did not verify through the pool (jobs ${jobs})`);
     const wallMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
-    return { perS: (timed.length / wallMs) * 1000, coresBusy: (cpu.user + cpu.system) / 1000 / wallMs, faults: (process.resourceUsage().minorPageFault - faults0) / timed.length };
+    const ticks = threadTicks();
+    const threads = started && ticks0 && ticks ? threadCpuMs(ticks0, ticks, started) : null;
+    return { perS: (timed.length / wallMs) * 1000, coresBusy: (cpu.user + cpu.system) / 1000 / wallMs, faults: (process.resourceUsage().minorPageFault - faults0) / timed.length, threads };
   } finally {
     await pool.close();
   }
@@ -274,7 +284,14 @@ async function measureFiles(bundles: readonly unknown[], verifierKey: string, di
     coresBusyOneThread: median(a.map((x) => x.coresBusy)),
     loadAverage: { before, after: os.loadavg()[0]! },
     pageFaultsPerBundle: median(a.map((x) => x.faults)),
+    cpuMsPerBundle: a.every((x) => x.threads) && b.every((x) => x.threads) ? { oneWorker: perBundle(a, timed.length), workers: perBundle(b, timed.length) } : null,
   };
+}
+
+/** Thread CPU summed over passes (a pass is shorter than a few clock ticks per thread), per timed bundle. */
+function perBundle(passes: ReadonlyArray<{ threads: ThreadCpuMs | null }>, files: number): ThreadCpuMs {
+  const sum = (key: keyof ThreadCpuMs) => passes.reduce((s, x) => s + x.threads![key], 0) / (passes.length * files);
+  return { main: sum('main'), workers: sum('workers'), other: sum('other') };
 }
 
 /** The profile's inclusive list without the wrappers every check runs in (verifyDrawProof itself, Checks.run). */
@@ -322,6 +339,9 @@ async function measureShape(service: BenchService, clock: { now: number }, pool:
     `[${shape.name}] bundle files (proof verify DIR): ${Math.round(files.oneThread.median)}/s in one thread, ${Math.round(files.workers.median)}/s with --jobs ${files.jobs} ` +
       `(x${files.ratio.toFixed(2)}; ${files.coresBusyWorkers.toFixed(2)} cores busy; load ${files.loadAverage.before.toFixed(2)} → ${files.loadAverage.after.toFixed(2)})`,
   );
+  const cpu = files.cpuMsPerBundle;
+  const threads = (t: ThreadCpuMs) => `workers ${ms(t.workers)}, V8 platform and libuv ${ms(t.other)}, main ${ms(t.main)}`;
+  if (cpu) cfg.log(`[${shape.name}] CPU ms per bundle file: one worker: ${threads(cpu.oneWorker)}; ${files.jobs} workers: ${threads(cpu.workers)}`);
 
   let profile: ProfileSummary | null = null;
   if (cfg.profile) {
@@ -442,7 +462,8 @@ export async function runVerifySuite(overrides: Partial<VerifySuiteConfig> = {})
         `one worker (--jobs 1, but in a worker so that its caches are its own) against --jobs ${cfg.jobs}; each round a fresh pool per side, its workers ` +
         `started and given the first ${warmUpFiles(cfg.proofs)} files untimed, over and over (${WARM_UP_VERIFICATIONS} verifications per worker: the pool version's member tables, the JIT), then the other files timed once, ` +
         `so no cache has met a timed bundle; ${2 * cfg.rounds} rounds, the two sides alternating; median per side, ratio of the medians; ` +
-        'cores busy = CPU time of the process (all threads) per wall second of the timed pass; the load average says what else ran',
+        'cores busy = CPU time of the process (all threads) per wall second of the timed pass; the load average says what else ran; ' +
+        'cpuMsPerBundle = CPU time per timed bundle by thread (/proc/self/task, summed over the passes): main, the pool\'s workers, and the rest (V8 platform threads: concurrent compilation, GC helpers; libuv)',
       profile: cfg.profile ? 'one more round per shape under the sampling profiler (node:inspector, 200 µs): top self, top inclusive src/ functions, self per file' : 'off',
       totalSeconds: totalSeconds.toFixed(1),
     },

@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { isCanonicalText, matchesCanonical } from '../crypto/canonical.js';
 import { RFC9162_LEAF_PREFIX } from '../log/entry.js';
+import { jsonText } from './json-text.js';
 import { keptTables, MARK, MEMBERS_KEY, restore, STAND_IN, type MemberTable } from './member-table.js';
 
 /** The reveal entry's text with each kept list cut out, and what each placeholder stands for. */
@@ -92,8 +93,9 @@ export function readCut(bytes: Buffer): CutBundle | undefined {
   const kept = keptTables();
   if (kept.length === 0) return undefined;
   const tables = new Map<string, MemberTable>();
-  /** The file's text outside the cuts: every other piece, the placeholders between. */
-  const text: string[] = [];
+  /** The file's bytes outside the cuts, in order; a placeholder stands between each two of them. */
+  const rest: Buffer[] = [];
+  const placeholders: string[] = [];
   let copied = 0;
   for (let at = bytes.indexOf(KEY_BYTES), next = 0; at >= 0; at = bytes.indexOf(KEY_BYTES, next)) {
     const start = at + KEY_BYTES.length;
@@ -102,19 +104,23 @@ export function readCut(bytes: Buffer): CutBundle | undefined {
     if (!found) continue;
     const [digest, table] = found;
     tables.set(digest, table);
-    // Boundaries fall on ASCII bytes (after the key's colon, after the list's bracket): the pieces decode as in place.
-    text.push(bytes.toString('utf8', copied, start), `\\"\\\\u0001${MARK}${digest}\\"`);
+    rest.push(bytes.subarray(copied, start));
+    placeholders.push(`\\"\\\\u0001${MARK}${digest}\\"`);
     copied = next = start + table.escapedJsonBytes!.length;
   }
-  const cuts = text.length / 2;
-  if (cuts === 0) return undefined;
-  text.push(bytes.toString('utf8', copied));
+  if (placeholders.length === 0) return undefined;
+  rest.push(bytes.subarray(copied));
   // What is cut is never parsed, so only the rest must hold neither the placeholder's words nor a \u escape. Neither
-  // can straddle a cut: one begins right after `"members":`, and a list ends in `]`.
-  for (let i = 0; i < text.length; i += 2) if (text[i]!.includes(MARK) || hasUnicodeEscape(text[i]!)) return undefined;
+  // can straddle a cut: one begins right after `"members":`, and a list ends in `]`. Both are ASCII, so the bytes hold
+  // them exactly where the UTF-8 text does.
+  if (rest.some((piece) => piece.includes(MARK_BYTES) || hasUnicodeEscape(piece))) return undefined;
+  // Boundaries fall on ASCII bytes (after the key's colon, after the list's bracket): each piece reads as in place,
+  // and as one-byte text (json-text.ts) even where a signed note's em dash stands.
+  let text = jsonText(rest[0]!);
+  for (let i = 0; i < placeholders.length; i++) text += placeholders[i]! + jsonText(rest[i + 1]!);
   let bundle: unknown;
   try {
-    bundle = JSON.parse(text.join(''));
+    bundle = JSON.parse(text);
   } catch {
     return undefined;
   }
@@ -123,7 +129,7 @@ export function readCut(bytes: Buffer): CutBundle | undefined {
   const entry = typeof bundle === 'object' && bundle !== null ? (bundle as { reveal?: { entry?: unknown } }).reveal?.entry : undefined;
   if (typeof entry !== 'string') return undefined;
   const reveal = new CutText(entry, tables);
-  return reveal.cuts === cuts ? { bundle, reveal } : undefined;
+  return reveal.cuts === placeholders.length ? { bundle, reveal } : undefined;
 }
 
 /** Does `bytes` hold `sought` at `start`? The first bytes first: most candidates differ there. */
@@ -134,19 +140,22 @@ function sameBytes(bytes: Buffer, start: number, sought: Buffer): boolean {
 }
 
 /**
- * A \u escape in a piece of the file: a u after an odd run of backslashes (an even run is escaped backslashes). Found
- * from the u, which is rare there, where backslashes are everywhere (every escaped quote, tab and line feed).
+ * A \u escape in a piece of the file's bytes: a u after an odd run of backslashes (an even run is escaped
+ * backslashes). Found from each backslash-u pair, which is rare there, where backslashes are everywhere (every escaped
+ * quote, tab and line feed).
  */
-function hasUnicodeEscape(text: string): boolean {
-  for (let at = text.indexOf('u'); at >= 0; at = text.indexOf('u', at + 1)) {
-    let run = 0;
-    while (at - run - 1 >= 0 && text.charCodeAt(at - run - 1) === BACKSLASH) run++;
+function hasUnicodeEscape(piece: Buffer): boolean {
+  for (let at = piece.indexOf(BACKSLASH_U); at >= 0; at = piece.indexOf(BACKSLASH_U, at + 1)) {
+    let run = 1;
+    while (at - run >= 0 && piece[at - run] === BACKSLASH) run++;
     if (run % 2 === 1) return true;
   }
   return false;
 }
 
 const BACKSLASH = 0x5c;
+const BACKSLASH_U = Buffer.from('\\u', 'latin1');
+const MARK_BYTES = Buffer.from(MARK, 'latin1');
 /** `"members":` as it stands in the entry's text inside the bundle file: its quotes escaped. */
 const KEY_BYTES = Buffer.from(JSON.stringify(MEMBERS_KEY).slice(1, -1), 'latin1');
 /** A placeholder's JSON text in the entry's text, up to the table's digest. */

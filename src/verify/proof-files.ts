@@ -1,10 +1,10 @@
 // One proof bundle file read and verified: what `expert-draw proof verify` does per file, in its own thread or in a
 // worker (proof-pool.ts), so that both paths run this very function. Never throws: a file that cannot be read, is not
 // JSON, or makes the verifier throw is a verdict naming why.
-import { isAscii } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { verifyDrawProof, type DrawProofReport, type VerifyDrawProofOptions } from './draw-proof.js';
+import { jsonText } from './json-text.js';
 import { readCut, type CutText } from './kept-lists.js';
 
 /** What a worker can be handed: the options with the verifier key as text (a parsed key does not cross threads). */
@@ -72,46 +72,3 @@ function readBytes(file: string): Buffer {
   }
 }
 let readBuffer = Buffer.allocUnsafe(1 << 20);
-
-/**
- * UTF-8 bytes as a text that JSON.parse reads exactly as it reads bytes.toString('utf8'): the same value, or an error
- * for both. Outside a JSON string any non-ASCII character is an error, and so is a backslash; inside one, \uXXXX is
- * the same UTF-16 unit as the character itself. So each run of non-ASCII bytes is written as the \u escapes of its
- * UTF-8 decoding (bounded by ASCII bytes, a run decodes alone as it decodes in place), and the text keeps one byte per
- * character: a bundle's signed notes hold an em dash, which would otherwise make its whole half megabyte of text
- * two-byte. After a backslash an escape would mean something else (\— is an error, \\u2014 is not): such a text is
- * decoded as it is.
- */
-export function jsonText(bytes: Buffer): string {
-  const runs: Array<[number, number]> = [];
-  for (let chunk = 0; chunk < bytes.length; chunk += ASCII_CHUNK) {
-    const end = Math.min(chunk + ASCII_CHUNK, bytes.length);
-    if (isAscii(bytes.subarray(chunk, end))) continue;
-    for (let i = Math.max(chunk, runs.at(-1)?.[1] ?? 0); i < end; i++) {
-      if (bytes[i]! < 0x80) continue;
-      let j = i + 1;
-      while (j < bytes.length && bytes[j]! >= 0x80) j++;
-      if (i > 0 && bytes[i - 1] === BACKSLASH) return bytes.toString('utf8');
-      runs.push([i, j]);
-      i = j;
-    }
-  }
-  if (runs.length === 0) return bytes.toString('latin1');
-  let escaped = 0;
-  for (const [i, j] of runs) escaped += 6 * bytes.toString('utf8', i, j).length - (j - i);
-  if (escapeBuffer.length < bytes.length + escaped) escapeBuffer = Buffer.allocUnsafe(2 * (bytes.length + escaped));
-  let at = 0;
-  let from = 0;
-  for (const [i, j] of runs) {
-    at += bytes.copy(escapeBuffer, at, from, i);
-    for (const unit of bytes.toString('utf8', i, j)) {
-      for (let k = 0; k < unit.length; k++) at += escapeBuffer.write(`\\u${unit.charCodeAt(k).toString(16).padStart(4, '0')}`, at, 'latin1');
-    }
-    from = j;
-  }
-  at += bytes.copy(escapeBuffer, at, from);
-  return escapeBuffer.toString('latin1', 0, at);
-}
-let escapeBuffer = Buffer.allocUnsafe(1 << 20);
-const ASCII_CHUNK = 4096;
-const BACKSLASH = 0x5c;

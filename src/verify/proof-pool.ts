@@ -17,10 +17,15 @@ export interface PoolProgress {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** Files per hand-out: runs of neighbours, small enough that the workers end together. */
-function runLength(files: number, jobs: number): number {
-  return Math.max(1, Math.min(16, Math.ceil(files / (4 * jobs))));
+/**
+ * Files per hand-out, from the files not yet handed: runs of neighbours while many are left, shorter ones towards the
+ * end so that the workers finish together.
+ */
+function runLength(left: number, jobs: number): number {
+  return Math.max(1, Math.min(16, Math.ceil(left / (4 * jobs))));
 }
+/** Runs each worker holds at once: the one it verifies and the next. */
+const QUEUED_RUNS = 2;
 
 export class ProofFilePool {
   private readonly workers: Promise<Worker>[];
@@ -55,29 +60,35 @@ export class ProofFilePool {
       return verdicts;
     }
     const workers = await this.started(Math.min(this.jobs, files.length));
-    const run = runLength(files.length, workers.length);
     let handed = 0;
     let failed = false;
     await Promise.all(
       workers.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
-            let task: WorkerTask = [];
+            // Runs handed and not yet done, oldest first: a second one waits in the worker's queue, so it never idles
+            // while this thread answers its "done".
+            const queued: WorkerTask[] = [];
             const hand = () => {
-              task = files.slice(handed, handed + run).map((file, k) => [handed + k, file] as const);
+              const task = files.slice(handed, handed + runLength(files.length - handed, workers.length)).map((file, k) => [handed + k, file] as const);
               handed += task.length;
-              if (task.length === 0 || failed) finish();
-              else worker.postMessage(task);
+              if (task.length === 0 || failed) return;
+              queued.push(task);
+              worker.postMessage(task);
             };
             const onMessage = (m: WorkerMessage) => {
               if ('verdict' in m) settle(m.index, m.verdict);
-              else if ('done' in m) hand();
+              else if ('done' in m) {
+                queued.shift();
+                hand();
+                if (queued.length === 0) finish();
+              }
             };
             const onError = (err: Error) => {
               failed = true;
               finish();
-              const pending = task.map(([, file]) => file).filter((_, k) => verdicts[task[k]![0]] === undefined);
-              reject(new Error(`a verification worker stopped${pending.length > 0 ? ` on ${pending[0]}` : ''}: ${err.message}`));
+              const pending = queued.flat().filter(([index]) => verdicts[index] === undefined);
+              reject(new Error(`a verification worker stopped${pending.length > 0 ? ` on ${pending[0]![1]}` : ''}: ${err.message}`));
             };
             const onExit = (code: number) => onError(new Error(`it exited with code ${code}`));
             const finish = () => {
@@ -85,7 +96,8 @@ export class ProofFilePool {
               resolve();
             };
             worker.on('message', onMessage).on('error', onError).on('exit', onExit);
-            hand();
+            for (let k = 0; k < QUEUED_RUNS; k++) hand();
+            if (queued.length === 0) finish();
           }),
       ),
     );

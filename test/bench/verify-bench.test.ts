@@ -51,6 +51,10 @@ describe('verify suite', () => {
     expect(shape.files.workers.rounds).toHaveLength(4);
     expect(shape.files.warmUpFiles + shape.files.timedFiles).toBe(2);
     expect(details.verdicts[1]).toMatch(/^(MET|MISSED) +tiny .*proof verify DIR --jobs 2/);
+    // CPU per bundle by thread where /proc can tell (Linux); too few clock ticks here for the figures to mean anything.
+    if (process.platform === 'linux') {
+      for (const side of [shape.files.cpuMsPerBundle.oneWorker, shape.files.cpuMsPerBundle.workers]) expect(Object.keys(side).sort()).toEqual(['main', 'other', 'workers']);
+    }
     expect(shape.checksPerProof).toBeGreaterThan(20);
     expect(shape.setup.discloseMs.n).toBe(2);
     expect(shape.profile.topInclusive.some((f: { fn: string }) => f.fn.startsWith('verifyDrawProof'))).toBe(true);
