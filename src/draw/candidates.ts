@@ -233,27 +233,54 @@ export function prepareGroup(
     excludedMask.push(mask);
     excludedLines.push(exclusionLine(pool.idOf(pos), reasonsOf(mask).text));
   }
-  const size = members.length - skipped.length;
-  let excluded: Exclusion[] | undefined;
-  return {
-    index,
-    specialty: group.specialty,
-    count: group.count,
+  return new Prepared(group, index, pool, policy, members, skipped, excludedAt, excludedMask, linesDigest(excludedLines));
+}
+
+/**
+ * A prepared group. A class, where an object literal would do, for the lazy `excluded`: an accessor written into a
+ * literal is a new closure per call, so each group got a hidden class of its own in old space pointing at the
+ * group's arrays, and every young collection kept those arrays alive (and promoted them) until the next full one.
+ */
+class Prepared implements PreparedGroup {
+  readonly specialty: string;
+  readonly count: number;
+  readonly alternates: number;
+  readonly membersCount: number;
+  readonly membersDigest: string;
+  readonly size: number;
+  readonly excludedCount: number;
+  private built: Exclusion[] | undefined;
+
+  constructor(
+    group: DrawGroup,
+    readonly index: number,
+    private readonly pool: PoolIndex,
+    policy: Policy,
+    /** The specialty's members (pool positions); `skipped` and `excludedAt` index into it. */
+    private readonly members: Int32Array,
+    private readonly skipped: readonly number[],
+    private readonly excludedAt: readonly number[],
+    private readonly excludedMask: readonly number[],
+    readonly exclusionDigest: string,
+  ) {
+    this.specialty = group.specialty;
+    this.count = group.count;
     // checkCommittee has refused fewer than the policy minimum.
-    alternates: group.alternates ?? policy.alternatesPerGroup,
-    membersCount: members.length,
-    membersDigest: pool.membersDigest(group.specialty),
-    size,
-    candidate: (i: number): PanelMember => {
-      if (i < 0 || i >= size) throw new RangeError(`no eligible candidate ${i}`);
-      return pool.member(members[bucketIndex(skipped, i)]!);
-    },
-    get excluded() {
-      return (excluded ??= excludedAt.map((at, k) => ({ id: pool.idOf(members[at]!), reasons: reasonsOf(excludedMask[k]!).codes })));
-    },
-    excludedCount: excludedAt.length,
-    exclusionDigest: linesDigest(excludedLines),
-  };
+    this.alternates = group.alternates ?? policy.alternatesPerGroup;
+    this.membersCount = members.length;
+    this.membersDigest = pool.membersDigest(group.specialty);
+    this.size = members.length - skipped.length;
+    this.excludedCount = excludedAt.length;
+  }
+
+  candidate(i: number): PanelMember {
+    if (i < 0 || i >= this.size) throw new RangeError(`no eligible candidate ${i}`);
+    return this.pool.member(this.members[bucketIndex(this.skipped, i)]!);
+  }
+
+  get excluded(): readonly Exclusion[] {
+    return (this.built ??= this.excludedAt.map((at, k) => ({ id: this.pool.idOf(this.members[at]!), reasons: reasonsOf(this.excludedMask[k]!).codes })));
+  }
 }
 
 /** The bucket index of the i-th eligible member: i plus the number of skipped indices before it (binary search). */

@@ -1,8 +1,7 @@
 // The draw protocol's log entries (docs/draw-proof.md §5, §10, §11): their payload schemas, shared by the writers
 // (the draw service) and the offline verifier, and the result commitment both compute.
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { jcs } from '../crypto/canonical.js';
+import { jcs, sha256Hex } from '../crypto/canonical.js';
 import { Hex32 } from '../domain/primitives.js';
 import { COMMIT_ENTRY_TYPE, CommitPayload } from './commit.js';
 import { ABORTED_ENTRY_TYPE, ALGORITHM_ID, DEPOSIT_ENTRY_TYPE, FAILED_ENTRY_TYPE, PLANNED_ENTRY_TYPE, RESULT_ENTRY_TYPE, REVEAL_ENTRY_TYPE, WITNESS_MAX_BYTES, WITNESS_MIN_BYTES } from './constants.js';
@@ -156,5 +155,5 @@ export function rankings(r: { readonly result: { readonly groups: ReadonlyArray<
 
 /** The result's commitment (§10): SHA-256 over the 32 salt bytes, then the result's canonical JSON; lower-case hex. */
 export function resultCommitment(salt: Uint8Array, result: unknown): string {
-  return createHash('sha256').update(salt).update(jcs(result)).digest('hex');
+  return sha256Hex(Buffer.concat([salt, Buffer.from(jcs(result), 'utf8')]));
 }

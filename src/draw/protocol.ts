@@ -1,8 +1,7 @@
 // The draw protocol v1 as named steps (docs/draw-proof.md), the one sequence the service, the demo, the vectors and
 // the benchmarks follow. Pure: the caller brings the nonce, the salt and the entropy, and makes each entry durable in
 // between — begin's commit before finish may run (the seed binds the commit entry's leaf hash).
-import { createHash } from 'node:crypto';
-import { jcs } from '../crypto/canonical.js';
+import { jcsHashHex } from '../crypto/canonical.js';
 import type { SealedBox } from '../crypto/sealing.js';
 import { extensionSize } from './constants.js';
 import { buildCommit, prepareDraw, rankDraw, type DrawInput, type DrawResult, type PreparedDraw } from './engine.js';
@@ -113,7 +112,7 @@ export function resultEntry(begun: Begun, result: DrawResult, at: { commitIndex:
 
 /** SHA-256 of the sealed box's canonical JSON, as the result entry records it. */
 export function sealedHash(sealed: SealedBox): string {
-  return createHash('sha256').update(jcs(sealed)).digest('hex');
+  return jcsHashHex(sealed);
 }
 
 /** Everything at once, for a caller that holds all the entropy (tests, vectors, benchmarks): the commit entry in memory. */

@@ -1,6 +1,7 @@
 // Entropy and seed derivation (docs/draw-proof.md §5–6): what made the seed, and the exact bytes it is made of.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { sha256Hex } from '../crypto/canonical.js';
 import { Hex32 } from '../domain/primitives.js';
 import { AppError } from '../errors.js';
 import { msg } from '../i18n/message.js';
@@ -60,11 +61,11 @@ export interface SeedInputs {
 }
 
 export function nonceHash(nonce: Uint8Array): string {
-  return createHash('sha256').update(nonce).digest('hex');
+  return sha256Hex(nonce);
 }
 
 export function witnessCommitment(reveal: Uint8Array): string {
-  return createHash('sha256').update(reveal).digest('hex');
+  return sha256Hex(reveal);
 }
 
 function u32be(n: number): Buffer {

@@ -25,6 +25,7 @@ import { depositContext } from '../records/projects.js';
 import type { EntropyPlan } from '../draw/seed.js';
 import { isPoolVersion, poolVersionExpected } from '../records/pool.js';
 import { projectExpected, projects, projectWrites, type ProjectRecord, type ProjectState } from '../records/projects.js';
+import type { SelectionRecord } from '../records/selections.js';
 import { RecordConflictError, type RecordWrite, type Store } from '../store/store.js';
 import type { PoolService } from './pool.service.js';
 import type { ProjectService } from './project.service.js';
@@ -320,7 +321,9 @@ export class DrawService {
       // The commit stays in the log with no result; the stale check aborts it, unless that is what happened already.
       throw resultConflict(err, projectId, drawId);
     });
-    return { ...final, resultIndex: appended!.index };
+    const drawn: DrawRecord = { ...final, resultIndex: appended!.index };
+    this.history?.remember(selectionOf(drawn, result));
+    return drawn;
   }
 
   /**
@@ -368,7 +371,9 @@ export class DrawService {
     } catch (err) {
       throw commitConflict(err, project.project.id, committed.drawId);
     }
-    return drawn(appended[0]!.index, appended[0]!.leafHash.toString('hex'));
+    const record = drawn(appended[0]!.index, appended[0]!.leafHash.toString('hex'));
+    this.history?.remember(selectionOf(record, result));
+    return record;
   }
 
   /**
@@ -409,7 +414,7 @@ export class DrawService {
       // Its roster, or, until one exists, its place on the catch-up's list.
       ...(result.opening ? result.opening.state.writes : this.roster ? [awaitingRosterMark(drawId)] : []),
       // The selected experts join the history the frequency caps of later draws read (sealed).
-      ...(this.history ? [this.history.write({ drawId, resultIndex: final.resultIndex!, at: final.createdAt, tenderer: result.tenderer, experts: result.selected })] : []),
+      ...(this.history ? [this.history.write(selectionOf(final, result))] : []),
     ];
   }
 
@@ -584,6 +589,11 @@ function resultConflict(err: unknown, projectId: string, drawId: string): unknow
 
 /** What a draw ended with (metrics): `drawn`, or the stable code of the error that stopped it. */
 export type DrawOutcome = 'drawn' | ErrorCode;
+
+/** A drawn draw's selections as the history keeps them: written with its result, and remembered once committed. */
+function selectionOf(draw: DrawRecord, result: { readonly tenderer: string; readonly selected: readonly string[] }): SelectionRecord {
+  return { drawId: draw.drawId, resultIndex: draw.resultIndex!, at: draw.createdAt, tenderer: result.tenderer, experts: result.selected };
+}
 
 function outcomeOf(err: unknown): DrawOutcome {
   return err instanceof AppError ? err.code : 'INTERNAL';

@@ -17,6 +17,8 @@ export interface HistoryView {
 export class SelectionHistory {
   private readonly index = new HistoryIndex();
   private readonly seen = new Set<string>();
+  /** Records this instance committed, by draw id, until the feed brings their change. */
+  private readonly committed = new Map<string, SelectionRecord>();
   private upTo = -1;
   private cursor = '';
   private refreshing: Promise<void> | null = null;
@@ -59,6 +61,15 @@ export class SelectionHistory {
     return selectionRecords.writeAt(r.drawId, this.vault.sealJson(selectionContext(r.drawId), r));
   }
 
+  /**
+   * Hands over a record this instance has just committed with its result (the one `write` sealed), so that when the
+   * feed brings its change the record is taken from memory instead of being read back and opened. It still joins the
+   * history in the feed's order, after any other instance's results before it: `upTo` keeps its meaning.
+   */
+  remember(r: SelectionRecord): void {
+    if (!this.seen.has(r.drawId)) this.committed.set(r.drawId, r);
+  }
+
   /** Takes in the results other instances (and this one) committed since the last look; one look at a time. */
   refresh(): Promise<void> {
     this.refreshing ??= this.readFeed().finally(() => {
@@ -77,6 +88,12 @@ export class SelectionHistory {
       const { cursor, changes } = await this.store.readChanges(this.cursor, 1000);
       for (const c of changes) {
         if (c.collection !== selectionRecords.collection || this.seen.has(c.key)) continue;
+        const mine = this.committed.get(c.key);
+        if (mine) {
+          this.committed.delete(c.key);
+          this.take(mine);
+          continue;
+        }
         const sealed = await selectionRecords.read(this.store, c.key);
         if (sealed) this.take(this.openRecord(c.key, sealed.value));
       }

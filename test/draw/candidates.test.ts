@@ -108,4 +108,22 @@ describe('candidate preparation', () => {
       { numRuns: 400 },
     );
   });
+
+  it('prepared groups share one shape: the lazy exclusion list is read through their common prototype, built once', () => {
+    // A getter of its own per group (an object literal's) gave each group a hidden class in old space that kept the
+    // group's arrays alive through young-generation collections; the shape is what keeps that from coming back.
+    const experts: Expert[] = ['E1', 'E2', 'E3'].map((id, i) => ({ id, specialties: ['A0101'], region: '330106', employer: ORGS[i === 0 ? 0 : 3]!, status: 'active', suspendedUntil: null, unavailable: [], relations: [] }));
+    const pool = new PoolIndex(experts, 1);
+    const project: Project = { id: 'P', tenderer: ORGS[0]!, agency: ORGS[1]!, bidders: [], avoid: [], preparedBy: [], bidOpeningAt: '2026-12-01T09:00:00+08:00', region: '330106' };
+    const history = indexHistory([]);
+    const ctx = conflictContext(project, DEFAULT_POLICY, history);
+    const pre = preCheck(pool, project, ctx, history);
+    const [a, b] = [0, 1].map((i) => prepareGroup({ specialty: 'A', count: 1 }, i, pool, project, DEFAULT_POLICY, ctx, pre));
+    pre.release();
+    expect(Object.getOwnPropertyDescriptor(a!, 'excluded')).toBeUndefined();
+    expect(Object.getPrototypeOf(a)).toBe(Object.getPrototypeOf(b));
+    expect(a!.excluded).toEqual([{ id: 'E1', reasons: ['EMPLOYER_IS_TENDERER'] }]);
+    expect(a!.excluded).toBe(a!.excluded);
+    expect([a!.size, a!.candidate(0).id, a!.candidate(1).id]).toEqual([2, 'E2', 'E3']);
+  });
 });

@@ -1,5 +1,6 @@
 // The counter stream: the specified block layout, and rejection sampling at the edges of its range.
 import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CounterStream } from '../../src/draw/stream.js';
 
@@ -53,5 +54,23 @@ describe('CounterStream', () => {
     expect(() => s.uniform(0)).toThrow(RangeError);
     expect(() => s.uniform(2 ** 32 + 1)).toThrow(RangeError);
     expect(() => s.uniform(2.5)).toThrow(RangeError);
+  });
+
+  it('is HMAC-SHA256 for any key length (keys over 64 bytes are hashed first) and any group', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 130 }), fc.nat({ max: 0xffff_ffff }), (key, group) => {
+        const s = new CounterStream(key, group);
+        const words = Array.from({ length: 20 }, () => s.nextWord());
+        const blocks = [0n, 1n, 2n].map((k) => {
+          const msg = Buffer.alloc(33);
+          msg.write('expert-draw/v1/stream', 0, 'ascii');
+          msg.writeUInt32BE(group, 21);
+          msg.writeBigUInt64BE(k, 25);
+          return createHmac('sha256', key).update(msg).digest();
+        });
+        expect(words).toEqual(blocks.flatMap((b) => Array.from({ length: 8 }, (_, i) => b.readUInt32BE(4 * i))).slice(0, 20));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

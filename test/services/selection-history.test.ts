@@ -1,0 +1,122 @@
+// The selection history takes an instance's own results from memory once they are committed (never reading back and
+// opening the record it just wrote), yet in the change feed's order: a draw still reads every result committed before
+// it, its own instance's and others', and records the same `historyUpTo` the disclosure rebuilds from the store.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TokenClaims } from '../../src/auth/roles.js';
+import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
+import type { SealedContent } from '../../src/services/draw.service.js';
+import type { Store } from '../../src/store/store.js';
+import type { DrawRecord } from '../../src/records/draws.js';
+import { build, waitForPool, type Built } from '../helper.js';
+
+const op: TokenClaims = { sub: 'op', role: 'operator', iat: 0, exp: 0, sid: 'S-operator-session-00001' };
+const sup: TokenClaims = { sub: 'sup', role: 'supervisor', iat: 0, exp: 0, sid: 'S-supervisor-session-001' };
+const dir = mkdtempSync(join(tmpdir(), 'expert-draw-history-'));
+const pool = generatePool({ size: 80, seed: 'selection-history', fixed: [{ code: 'C990101', members: 40 }] });
+let clock = Date.parse('2026-12-01T08:00:00+08:00');
+
+/** Counts the selection records each instance reads from its store. */
+function countingSelectionReads(reads: { n: number }): (store: Store) => Store {
+  return (inner) =>
+    new Proxy(inner, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        if (prop !== 'getRecord') return (value as (...a: unknown[]) => unknown).bind(target);
+        return (collection: string, key: string) => {
+          if (collection === 'selections') reads.n++;
+          return target.getRecord(collection, key);
+        };
+      },
+    });
+}
+
+async function register(t: Built, ids: readonly string[]): Promise<void> {
+  for (const [i, id] of ids.entries()) {
+    await t.ctx.projects.register(
+      {
+        project: { id, tenderer: syntheticUscc(9600 + i), agency: null, bidders: [], avoid: [], preparedBy: [], bidOpeningAt: '2026-12-01T10:00:00+08:00', region: '330106' },
+        request: { groups: [{ specialty: 'C990101', count: 5 }], tendererRepresentatives: 0 },
+        name: null,
+        venue: null,
+        leadTimeMinutes: undefined,
+      },
+      op,
+    );
+  }
+}
+
+const selectedBy = (t: Built, d: DrawRecord) => (t.ctx.draws.openSealed(d) as SealedContent).result.groups[0]!.selected;
+const ranked = (t: Built, d: DrawRecord) => {
+  const content = t.ctx.draws.openSealed(d) as SealedContent;
+  return [...content.result.groups[0]!.selected, ...content.result.groups[0]!.alternates, ...content.extension[0]!];
+};
+const view = (t: Built) => (t.ctx.draws as unknown as { history: { current(): { upTo: number; index: { size: number } } } }).history.current();
+
+beforeAll(() => {
+  // At most one selection in 30 days: whoever one draw selects, every later draw must skip.
+  writeFileSync(join(dir, 'policy.json'), JSON.stringify({ frequency: { maxDraws: 1 } }));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('selection history', () => {
+  it("takes its own instance's result from memory, and the disclosure rebuilds the same exclusions from the store", async () => {
+    const reads = { n: 0 };
+    const t = await build({ EXPERT_DRAW_POLICY_FILE: join(dir, 'policy.json') }, { now: () => clock, wrapStore: countingSelectionReads(reads) });
+    try {
+      await t.ctx.pool.import(pool.experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
+      await register(t, ['P-OWN-1', 'P-OWN-2']);
+      const first = await t.ctx.draws.run('P-OWN-1', 'immediate', op);
+      clock += 60_000;
+      const second = await t.ctx.draws.run('P-OWN-2', 'immediate', op);
+      expect(second.historyUpTo).toBe(first.resultIndex);
+      for (const id of selectedBy(t, first)) expect(ranked(t, second)).not.toContain(id);
+      // Its own record came from memory: nothing was read back from the store.
+      expect(reads.n).toBe(0);
+      expect(view(t).index.size).toBe(5);
+
+      clock = Date.parse('2026-12-01T10:05:00+08:00');
+      for (const who of [op, sup]) await t.ctx.roster.approveUnseal(second.drawId, 'P-OWN-2', '2026-12-01T10:00:00+08:00', who);
+      const disclosed = await t.ctx.disclosure.disclose(second.drawId, op);
+      const reveal = JSON.parse((await t.ctx.auditLog.entry(disclosed.revealIndex!)).toString()).payload;
+      const capped = (reveal.groups[0].exclusions as string[]).filter((line) => line.includes('FREQUENCY_CAP')).map((line) => line.split('\t')[0]);
+      expect(capped.sort()).toEqual([...selectedBy(t, first)].sort());
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+
+  it("reads another instance's result between two of its own in the feed's order", async () => {
+    clock = Date.parse('2026-12-01T08:00:00+08:00');
+    const readsA = { n: 0 };
+    const env = { EXPERT_DRAW_STORE: 'redis', EXPERT_DRAW_POLICY_FILE: join(dir, 'policy.json') };
+    const a = await build(env, { now: () => clock, wrapStore: countingSelectionReads(readsA) });
+    let b: Built | undefined;
+    try {
+      b = await build({ ...env, EXPERT_DRAW_KEYS_DIR: a.config.EXPERT_DRAW_KEYS_DIR, EXPERT_DRAW_REDIS_PREFIX: a.config.EXPERT_DRAW_REDIS_PREFIX }, { now: () => clock });
+      await a.ctx.pool.import(pool.experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
+      await register(a, ['P-FEED-1', 'P-FEED-2', 'P-FEED-3']);
+      await waitForPool(b, 80);
+      const first = await a.ctx.draws.run('P-FEED-1', 'immediate', op);
+      clock += 60_000;
+      const second = await b.ctx.draws.run('P-FEED-2', 'immediate', op);
+      clock += 60_000;
+      const third = await a.ctx.draws.run('P-FEED-3', 'immediate', op);
+      // The third draw read both earlier results: up to the other instance's, which came after its own first.
+      expect(second.resultIndex).toBeGreaterThan(first.resultIndex!);
+      expect(third.historyUpTo).toBe(second.resultIndex);
+      for (const id of [...selectedBy(a, first), ...selectedBy(b, second)]) expect(ranked(a, third)).not.toContain(id);
+      // Only the other instance's record was read and opened.
+      expect(readsA.n).toBe(1);
+      await a.ctx.draws.refreshHistory();
+      expect(view(a)).toEqual(expect.objectContaining({ upTo: third.resultIndex }));
+      expect(view(a).index.size).toBe(15);
+    } finally {
+      await b?.close();
+      await a.close();
+    }
+  }, 60_000);
+});
