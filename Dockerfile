@@ -46,4 +46,4 @@ EXPOSE 3000 9464
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["node", "dist/src/healthcheck.js", "/readyz"]
 # Exec form: node is PID 1 and gets SIGTERM itself; it finishes the draws under way and closes the log (docs/operations.md).
 STOPSIGNAL SIGTERM
-CMD ["node", "--max-semi-space-size=64", "dist/src/server.js"]
+CMD ["node", "--max-semi-space-size=32", "dist/src/server.js"]

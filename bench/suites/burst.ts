@@ -330,7 +330,7 @@ function forkInstance(): Instance {
   const ts = here.endsWith('.ts');
   const script = path.join(path.dirname(here), '..', 'lib', ts ? 'burst-instance.ts' : 'burst-instance.js');
   // The service's runtime flags (package.json start); tsx only to run TypeScript under the test runner.
-  const execArgv = ['--max-semi-space-size=64', ...(ts ? ['--import', 'tsx'] : [])];
+  const execArgv = ['--max-semi-space-size=32', ...(ts ? ['--import', 'tsx'] : [])];
   return new Instance(fork(script, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
 }
 
@@ -489,7 +489,7 @@ export async function runBurstSuite(overrides: Partial<BurstSuiteConfig> = {}): 
         'Wall-clock instants (performance.timeOrigin + now) so that processes compare.',
       sqlite: 'one instance in this process (SQLite is single-instance), SqliteStore WAL + synchronous=FULL in a temp folder',
       redis:
-        `${cfg.instances} instances, each a process of its own (node --max-semi-space-size=64, bench/lib/burst-instance.ts), on one private redis-server ` +
+        `${cfg.instances} instances, each a process of its own (node --max-semi-space-size=32, bench/lib/burst-instance.ts), on one private redis-server ` +
         '(--appendonly yes --appendfsync always) with the same keys and prefix; pool and projects set up by a first instance in this process, closed before the ' +
         'burst; the instances load the pool, then start on one "go" message',
       verification: 'after the burst: every project of the burst drawn, exactly one drawn draw per project (draw and project records in the store)',

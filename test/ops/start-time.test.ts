@@ -21,7 +21,7 @@ describe('node dist/src/server.js', () => {
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('EXPERT_DRAW_') && k !== 'NODE_ENV'));
     const started = performance.now();
     // The command of package.json's start script, without npm in between.
-    const server = spawn(process.execPath, ['--max-semi-space-size=64', 'dist/src/server.js'], {
+    const server = spawn(process.execPath, ['--max-semi-space-size=32', 'dist/src/server.js'], {
       cwd: dir,
       env: { ...env, EXPERT_DRAW_PORT: '0', EXPERT_DRAW_METRICS_PORT: '0', EXPERT_DRAW_LOG_LEVEL: 'warn' },
     });
