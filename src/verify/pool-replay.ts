@@ -48,13 +48,13 @@ async function readRange(source: EntrySource, start: number, end: number): Promi
   return out;
 }
 
-/** A replay under way: the experts after the pool changes among entries [0, index) of at most version `limit`. */
+/** A replay under way: the experts after the pool changes among entries [0, index), up to the version asked for. */
 interface ReplayState {
   readonly experts: Map<string, Expert>;
   index: number;
   version: number;
   importing: boolean;
-  /** A change above the limit was passed over: the state is the pool at `limit`, not the pool at `index`. */
+  /** A change above the version asked for was passed over: the state is the pool at that version, not at `index`. */
   passedOver: boolean;
 }
 
@@ -132,7 +132,7 @@ export const replayEachTime = (log: EntrySource): PoolSource => ({
  * place). Calls run one at a time. What is kept (the experts and one pool index) is let go after `idleMs` unused.
  */
 export class PoolReplay implements PoolSource {
-  private kept: { state: ReplayState; built: PoolIndex | null } | null = null;
+  private kept: { state: ReplayState; built: PoolIndex } | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private idle: NodeJS.Timeout | null = null;
   /** Entries read, for tests and metrics of what keeping saves. */
@@ -162,7 +162,7 @@ export class PoolReplay implements PoolSource {
       if (usable) this.kept = null;
       throw err;
     }
-    if (usable && !applied && !state.passedOver && kept.built?.version === poolVersion) return kept.built;
+    if (usable && !applied && !state.passedOver && kept.built.version === poolVersion) return kept.built;
     const pool = new PoolIndex(sortedById(state.experts), poolVersion);
     if (state.passedOver) {
       if (usable) this.kept = null;
