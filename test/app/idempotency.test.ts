@@ -382,6 +382,14 @@ describe('Idempotency-Key', () => {
     expect(good.statusCode).toBe(201);
   });
 
+  it('runs its hooks only on the routes that take keys: a read neither saves an answer nor releases a lease', () => {
+    const hooks = (method: string) => t.app.printRoutes({ method, includeHooks: true, commonPrefix: false });
+    for (const name of ['takeKey', 'saveAnswer', 'releaseKey']) {
+      expect(hooks('POST')).toContain(`${name}()`);
+      expect(hooks('GET')).not.toContain(`${name}()`);
+    }
+  });
+
   it('keeps saved answers sealed at rest', async () => {
     const saved = await t.ctx.store.listRecords('idempotency');
     expect(saved.length).toBeGreaterThan(0);

@@ -3,7 +3,7 @@
 // is refused. Answers are kept sealed (they may name an expert at check-in). A lease per key stops two copies of a
 // request from running at once. The expert's answer page opts out: a browser's form, answered with a redirect.
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onResponseHookHandler, onSendHookHandler, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { z } from 'zod';
 import { jcs } from '../../crypto/canonical.js';
@@ -107,6 +107,28 @@ export default fp(
       request.idempotency = pending;
     };
 
+    // Only a route that takes keys saves an answer or holds a lease: its own onSend and onResponse hooks do, and
+    // every other route (the reads) runs neither. Callbacks, not promises: a request without a key passes straight on.
+    const saveAnswer: onSendHookHandler = (request, reply, payload, done) => {
+      const pending = request.idempotency;
+      // Written once: by the service with its action (the draw), or here.
+      if (!pending || pending.savedWithAction || reply.statusCode >= 300 || typeof payload !== 'string') return done(null, payload);
+      const write = idempotencyWrite(vault, pending, reply.statusCode, payload);
+      store
+        .putUnloggedRecord(write.collection, write.key, write.value!)
+        .catch((err: unknown) => request.log.warn({ err: { message: (err as Error).message } }, 'idempotency record not saved'))
+        .then(() => done(null, payload), (err: Error) => done(err));
+    };
+    const releaseKey: onResponseHookHandler = (request, _reply, done) => {
+      const slot = leases.get(request.id);
+      if (slot === undefined) return done();
+      leases.delete(request.id);
+      store
+        .releaseLease(`${savedAnswers.collection}:${slot}`, request.id)
+        .catch(() => undefined)
+        .then(() => done(), (err: Error) => done(err));
+    };
+
     // Every POST route declares the header and the 409 it may answer with, and takes keys after its own checks.
     app.addHook('onRoute', (route) => {
       if (route.method !== 'POST' || !route.schema || route.config?.idempotency === false) return;
@@ -114,22 +136,8 @@ export default fp(
       const response = route.schema.response as Record<number, unknown> | undefined;
       if (response) declareCodes(response, ['CONFLICT', 'IDEMPOTENCY_CONFLICT']);
       route.preHandler = [...hookList(route.preHandler), takeKey];
-    });
-
-    app.addHook('onSend', async (request, reply, payload) => {
-      const pending = request.idempotency;
-      // Written once: by the service with its action (the draw), or here.
-      if (!pending || pending.savedWithAction || reply.statusCode >= 300 || typeof payload !== 'string') return payload;
-      const write = idempotencyWrite(vault, pending, reply.statusCode, payload);
-      await store.putUnloggedRecord(write.collection, write.key, write.value!).catch((err: unknown) => request.log.warn({ err: { message: (err as Error).message } }, 'idempotency record not saved'));
-      return payload;
-    });
-
-    app.addHook('onResponse', async (request) => {
-      const slot = leases.get(request.id);
-      if (slot === undefined) return;
-      leases.delete(request.id);
-      await store.releaseLease(`${savedAnswers.collection}:${slot}`, request.id).catch(() => undefined);
+      route.onSend = [...hookList(route.onSend), saveAnswer];
+      route.onResponse = [...hookList(route.onResponse), releaseKey];
     });
   },
   { name: 'idempotency', fastify: '5.x', dependencies: ['context', 'error-handler', 'access'] },
