@@ -1,11 +1,12 @@
-// The single-connection breakdown of the http suite: one request at a time over one kept-alive connection, interleaved
+// The single-connection breakdown of the http suite: one request at a time over one kept-alive connection from a client
+// process of its own (bench/lib/remote-client.ts), interleaved
 // one to one with the store's durable-write floor, DrawService.run in-process for another project (the same draw without
 // HTTP) and an authenticated GET; per request, what went to the store and what did not (TimedStore); then more HTTP
 // draws under the CPU profiler. Not the user-facing figure (that is autocannon, bench/suites/http.ts): where it goes.
 import { BENCH_OPERATOR, type BenchService } from '../lib/bench-service.js';
 import { profiled, type ProfileSummary } from '../lib/cpu-profile.js';
-import { KeepAliveClient } from '../lib/http-client.js';
 import type { HttpTarget } from '../lib/http-target.js';
+import { RemoteClient } from '../lib/remote-client.js';
 import { watchRuntime, type RuntimeStats } from '../lib/runtime-watch.js';
 import { elapsedMs, roundDeep, roundSummary, summarize, type Summary } from '../lib/stats.js';
 import type { StoreTimes } from '../lib/timed-store.js';
@@ -33,6 +34,8 @@ export interface RequestCosts {
   readonly otherStoreCalls: number;
   /** Request time outside the store: HTTP, JWT, Fastify, the draw's computation, sealing, messages, the event loop. */
   readonly outsideStoreMs: Summary;
+  /** CPU time of the service's process (every thread) while the request ran: the client is in another process. */
+  readonly cpuMs: Summary;
 }
 
 function collectGarbage(): void {
@@ -61,20 +64,26 @@ class CostRecorder {
   private readonly appendMs: number[] = [];
   private readonly otherMs: number[] = [];
   private readonly outside: number[] = [];
+  private readonly cpu: number[] = [];
   private otherCalls = 0;
   private readonly positions: Array<{ ms: number[]; entries: number }> = [];
 
   constructor(private readonly service: BenchService) {}
 
-  /** Runs one request; returns its latency in ms and, on request, the shape of its store appends. */
-  async measure(run: () => Promise<void>, record: boolean, shape?: AppendShape[]): Promise<number> {
+  /**
+   * Runs one request; returns its latency in ms (the one `run` answers, timed by the client, else the time to run it)
+   * and, on request, the shape of its store appends.
+   */
+  async measure(run: () => Promise<number | void>, record: boolean, shape?: AppendShape[]): Promise<number> {
     const timed = this.service.timed;
     const batches: Array<{ ms: number; batch: LogBatch }> = [];
     timed.onAppend = (ms, batch) => batches.push({ ms, batch });
     const before = totals(timed.times);
+    const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
-    await run();
-    const latency = elapsedMs(t0, process.hrtime.bigint());
+    const clientMs = await run();
+    const latency = clientMs ?? elapsedMs(t0, process.hrtime.bigint());
+    const cpu = process.cpuUsage(cpu0);
     const after = totals(timed.times);
     timed.onAppend = null;
     if (shape) shape.push(...batches.map((b) => describeBatch(b.batch)));
@@ -88,6 +97,7 @@ class CostRecorder {
     this.otherMs.push(otherMs);
     this.otherCalls += after.otherCalls - before.otherCalls;
     this.outside.push(latency - appendMs - otherMs);
+    this.cpu.push((cpu.user + cpu.system) / 1000);
     batches.forEach((b, k) => {
       const p = (this.positions[k] ??= { ms: [], entries: 0 });
       p.ms.push(b.ms);
@@ -108,6 +118,7 @@ class CostRecorder {
       otherStoreMs: roundSummary(summarize(this.otherMs)),
       otherStoreCalls: this.otherCalls / Math.max(1, n),
       outsideStoreMs: roundSummary(summarize(this.outside)),
+      cpuMs: roundSummary(summarize(this.cpu)),
     };
   }
 }
@@ -148,7 +159,7 @@ export interface BreakdownOptions {
 
 export interface Breakdown {
   readonly floor: Summary;
-  /** POST /v1/projects/{id}/draw over HTTP, call to full answer, one connection, one request at a time. */
+  /** POST /v1/projects/{id}/draw over HTTP, request written to full answer read (the client process's clock). */
   readonly httpDraw: Summary;
   /** DrawService.run in-process for another project: the same draw without HTTP, JWT, routing and serialisation. */
   readonly serviceDraw: Summary;
@@ -156,6 +167,7 @@ export interface Breakdown {
   readonly httpRead: Summary;
   readonly httpCosts: RequestCosts;
   readonly serviceCosts: RequestCosts;
+  readonly readCosts: RequestCosts;
   /** The store appends of the first timed HTTP draw: entry types, record writes and expectations per collection. */
   readonly oneRequestWrites: AppendShape[];
   readonly oneRequest: string;
@@ -168,17 +180,20 @@ export interface Breakdown {
 export async function runBreakdown(target: HttpTarget, o: BreakdownOptions): Promise<Breakdown> {
   const { service } = target;
   const { ctx } = service;
-  const client = new KeepAliveClient(target.host, target.port);
+  // The client runs in a process of its own, as autocannon does: its parsing and writing are not the service's.
+  const client = new RemoteClient(target.host, target.port);
   const headers = { authorization: `Bearer ${target.token}` };
-  const drawOverHttp = async (id: string) => {
+  const drawOverHttp = async (id: string): Promise<number> => {
     const res = await client.request('POST', `/v1/projects/${id}/draw`, headers);
     if (res.status !== 201) throw new Error(`POST /v1/projects/${id}/draw answered ${res.status}: ${res.body.slice(0, 300)}`);
     const state = (JSON.parse(res.body) as { state: string }).state;
     if (state !== 'drawn') throw new Error(`draw of ${id} is ${state}`);
+    return res.ms;
   };
-  const readOverHttp = async (id: string) => {
+  const readOverHttp = async (id: string): Promise<number> => {
     const res = await client.request('GET', `/v1/projects/${id}`, headers);
     if (res.status !== 200) throw new Error(`GET /v1/projects/${id} answered ${res.status}: ${res.body.slice(0, 300)}`);
+    return res.ms;
   };
   const drawInProcess = async (id: string) => {
     // As the draw route does: the calls are placed in the result's transaction.
@@ -193,6 +208,7 @@ export async function runBreakdown(target: HttpTarget, o: BreakdownOptions): Pro
     const readSamples = new Float64Array(o.samples);
     const httpCosts = new CostRecorder(service);
     const serviceCosts = new CostRecorder(service);
+    const readCosts = new CostRecorder(service);
     const oneRequestWrites: AppendShape[] = [];
     collectGarbage();
     const watch = watchRuntime();
@@ -205,9 +221,7 @@ export async function runBreakdown(target: HttpTarget, o: BreakdownOptions): Pro
       const floorMs = elapsedMs(t0, process.hrtime.bigint());
       const drawMs = await httpCosts.measure(() => drawOverHttp(o.ids.http[i]!), timed, i === o.warmup ? oneRequestWrites : undefined);
       const serviceMs = await serviceCosts.measure(() => drawInProcess(o.ids.service[i]!), timed);
-      const t1 = process.hrtime.bigint();
-      await readOverHttp(o.ids.http[i]!);
-      const readMs = elapsedMs(t1, process.hrtime.bigint());
+      const readMs = await readCosts.measure(() => readOverHttp(o.ids.http[i]!), timed);
       if (timed) {
         const k = i - o.warmup;
         floorSamples[k] = floorMs;
@@ -236,6 +250,7 @@ export async function runBreakdown(target: HttpTarget, o: BreakdownOptions): Pro
       httpRead: roundSummary(summarize(readSamples)),
       httpCosts: roundDeep(httpCosts.result()) as RequestCosts,
       serviceCosts: roundDeep(serviceCosts.result()) as RequestCosts,
+      readCosts: roundDeep(readCosts.result()) as RequestCosts,
       oneRequestWrites,
       oneRequest: describeRequest(oneRequestWrites),
       checkpointsSigned,

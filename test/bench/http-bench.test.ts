@@ -50,6 +50,11 @@ describe('http suite', () => {
       const b = d.breakdown;
       for (const series of ['floor', 'httpDraw', 'serviceDraw', 'httpRead']) expect(b[series].n).toBe(HTTP_QUICK.breakdownSamples);
       expect(b.httpCosts.appends.min).toBeGreaterThanOrEqual(2);
+      // The service's CPU per request, with the client in a process of its own: the in-process draw and the GET too.
+      for (const costs of ['httpCosts', 'serviceCosts', 'readCosts']) {
+        expect(b[costs].cpuMs.n).toBe(HTTP_QUICK.breakdownSamples);
+        expect(b[costs].cpuMs.p50).toBeGreaterThan(0);
+      }
       expect(b.oneRequestWrites[0].entries).toEqual({ 'draw.commit': 1 });
       // The draw route answers once the result is durable, with its expert calls in the same transaction.
       expect(b.oneRequestWrites[1].entries).toEqual({ 'draw.result': 1, 'calls.placed': 1 });
