@@ -358,7 +358,7 @@ export async function runHttpSuite(overrides: Partial<HttpSuiteConfig> = {}): Pr
       breakdown:
         cfg.breakdownSamples > 0
           ? `after the rounds, per store: ${cfg.breakdownSamples} rounds after ${cfg.breakdownWarmup} untimed of floor write, HTTP draw over one kept-alive node:http connection ` +
-            'from a client process of its own (timed there), DrawService.run in-process for another project and GET /v1/projects/{id}, one after the other; TimedStore records ' +
+            'from a client process of its own (timed there), DrawService.run in-process for another project (the two draws taking turns going first) and GET /v1/projects/{id}, one after the other; TimedStore records ' +
             `per request the durable appends, the time in other store calls and the time outside the store, and the service process's CPU time (cpuMs); then ${cfg.profileDraws} HTTP draws under V8's sampling profiler (node:inspector, 200 µs)`
           : 'off',
       peer: cfg.peerDraws > 0 ? `after the SQLite rounds, on the same pool: ${PEER_METHOD} Compared with the SQLite round at 1 connection (p50 / p50).` : 'off',
