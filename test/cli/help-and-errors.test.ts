@@ -1,18 +1,17 @@
 // The command line as a newcomer meets it: every command's --help ends with examples, and a mistaken path or a shell
 // in the wrong folder gets a refusal naming the file or folder looked at — never a misleading verdict, a stack
-// trace, or a new empty store made on the spot.
+// trace, or a new empty store made on the spot. The CLI runs as `npm install` leaves it: the package's compiled `bin`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtApp, ROOT as root } from '../helpers/built-app.js';
 import { deleteRedisKeys, SHARED_REDIS_URL } from '../helpers/redis-keys.js';
 
-const root = resolve(import.meta.dirname, '../..');
-/** tsx by its path: the CLI runs from folders where `tsx` does not resolve. */
-const TSX = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 const dir = mkdtempSync(join(tmpdir(), 'expert-draw-cli-errors-'));
+/** The CLI as installed: the package's `bin` (dist/src/cli.js) in a copy of the built service, beside its node_modules. */
+const installed = join(dir, 'installed');
 const redisPrefix = `test:cli-errors:${process.pid}:${Date.now()}:`;
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
@@ -25,7 +24,7 @@ const bareEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !
 /** Runs the CLI from `cwd` (default: an empty folder of its own) as a person would, with `env` added. */
 function cli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
   const cwd = options.cwd ?? mkdtempSync(join(dir, 'shell-'));
-  const run = spawnSync(process.execPath, ['--import', TSX, join(root, 'src/cli.ts'), ...args], { cwd, env: { ...bareEnv, ...options.env }, encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync(process.execPath, [join(installed, 'dist/src/cli.js'), ...args], { cwd, env: { ...bareEnv, ...options.env }, encoding: 'utf8', timeout: 60_000 });
   return { ...run, cwd };
 }
 
@@ -35,11 +34,13 @@ function commandsIn(help: string): string[] {
   return [...section.matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((m) => m[1]!).filter((name) => name !== 'help');
 }
 
-/** A key set, for a verifier key file that exists. */
-beforeAll(() => {
+/** The installed CLI, then a key set, for a verifier key file that exists. */
+beforeAll(async () => {
+  cpSync(await builtApp(), installed, { recursive: true });
+  symlinkSync(join(root, 'node_modules'), join(installed, 'node_modules'));
   const keys = cli(['keys', 'generate', '--dir', join(dir, 'keys-ok'), '--origin', 'draw.example-centre.gov.cn/log']);
   if (keys.status !== 0) throw new Error(keys.stderr);
-});
+}, 240_000);
 
 describe('--help', () => {
   it('ends with examples on every command, down to each subcommand', () => {
