@@ -12,6 +12,7 @@ import { PoolIndex } from '../../src/draw/pool-index.js';
 import { generatePool, syntheticUscc } from '../../src/pool/generator.js';
 import { verifyDrawProof } from '../../src/verify/draw-proof.js';
 import { testKeys } from '../helpers/log.js';
+import { installedCli } from '../helpers/installed-cli.js';
 import { memoryBundle } from '../helpers/proof-bundle.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -25,14 +26,16 @@ const request = { groups: [{ specialty: 'C990101', count: 5 }], tendererRepresen
 const nonce = (i: number) => createHash('sha256').update(`fairness-cli-nonce-${i}`).digest();
 const bundles = Array.from({ length: 30 }, (_, i) => memoryBundle({ drawId: `D-FAIR-${i}`, pool: index, project: project(i), request, policy: DEFAULT_POLICY, signer: keys.signer, nonce: nonce(i) }));
 let dir: string;
-const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'fairness', ...args], { cwd: root, encoding: 'utf8' });
+let cliPath = '';
+const cli = (...args: string[]) => spawnSync(process.execPath, [cliPath, 'fairness', ...args], { cwd: root, encoding: 'utf8' });
 
-beforeAll(() => {
+beforeAll(async () => {
+  cliPath = await installedCli();
   dir = mkdtempSync(join(tmpdir(), 'expert-draw-fairness-'));
   mkdirSync(join(dir, 'proofs'));
   bundles.forEach((b, i) => writeFileSync(join(dir, 'proofs', `${String(i).padStart(2, '0')}.json`), JSON.stringify(b)));
   writeFileSync(join(dir, 'log-signer.vkey'), `${keys.verifierKey}\n`);
-});
+}, 240_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('expert-draw fairness', () => {

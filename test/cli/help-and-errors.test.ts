@@ -2,16 +2,17 @@
 // in the wrong folder gets a refusal naming the file or folder looked at — never a misleading verdict, a stack
 // trace, or a new empty store made on the spot. The CLI runs as `npm install` leaves it: the package's compiled `bin`.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtApp, ROOT as root } from '../helpers/built-app.js';
+import { ROOT as root } from '../helpers/built-app.js';
+import { installedCli } from '../helpers/installed-cli.js';
 import { deleteRedisKeys, SHARED_REDIS_URL } from '../helpers/redis-keys.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'expert-draw-cli-errors-'));
-/** The CLI as installed: the package's `bin` (dist/src/cli.js) in a copy of the built service, beside its node_modules. */
-const installed = join(dir, 'installed');
+/** The installed CLI's entry point (set before the first test). */
+let cliPath = '';
 const redisPrefix = `test:cli-errors:${process.pid}:${Date.now()}:`;
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
@@ -24,7 +25,7 @@ const bareEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !
 /** Runs the CLI from `cwd` (default: an empty folder of its own) as a person would, with `env` added. */
 function cli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
   const cwd = options.cwd ?? mkdtempSync(join(dir, 'shell-'));
-  const run = spawnSync(process.execPath, [join(installed, 'dist/src/cli.js'), ...args], { cwd, env: { ...bareEnv, ...options.env }, encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync(process.execPath, [cliPath, ...args], { cwd, env: { ...bareEnv, ...options.env }, encoding: 'utf8', timeout: 60_000 });
   return { ...run, cwd };
 }
 
@@ -36,8 +37,7 @@ function commandsIn(help: string): string[] {
 
 /** The installed CLI, then a key set, for a verifier key file that exists. */
 beforeAll(async () => {
-  cpSync(await builtApp(), installed, { recursive: true });
-  symlinkSync(join(root, 'node_modules'), join(installed, 'node_modules'));
+  cliPath = await installedCli();
   const keys = cli(['keys', 'generate', '--dir', join(dir, 'keys-ok'), '--origin', 'draw.example-centre.gov.cn/log']);
   if (keys.status !== 0) throw new Error(keys.stderr);
 }, 240_000);

@@ -16,6 +16,7 @@ import { generateNoteKeys, NoteSigner } from '../../src/log/note.js';
 import { CheckpointSigner } from '../../src/log/checkpoint.js';
 import { generatePool, syntheticPersonal } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
+import { installedCli } from '../helpers/installed-cli.js';
 import { registerProject } from '../helpers/projects.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -31,6 +32,8 @@ let b: Built;
 let urlA = '';
 let urlB = '';
 let token = '';
+/** The installed CLI's entry point. */
+let cliPath = '';
 let vkeyFile = '';
 /** What the proxy serves: a base URL to forward to, or a handler of its own. */
 let target: string | ((path: string) => { status: number; body: unknown }) = '';
@@ -51,7 +54,7 @@ interface Run {
 /** Runs the CLI as a process without blocking this one (the services answer it from here). */
 function cli(args: string[], options: { onStdout?: (text: string) => void } = {}): Promise<Run> {
   return new Promise((done, failed) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root, env: { ...process.env, EXPERT_DRAW_TOKEN: token } });
+    const child = spawn(process.execPath, [cliPath, ...args], { cwd: root, env: { ...process.env, EXPERT_DRAW_TOKEN: token } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -68,6 +71,7 @@ const kept = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => 
 const latestOf = async (t: Built) => (await t.ctx.auditLog.checkpoint());
 
 beforeAll(async () => {
+  cliPath = await installedCli();
   a = await build({}, { now: () => clock });
   // The second service holds the same keys (the log key too), and a log of its own.
   b = await build({ EXPERT_DRAW_KEYS_DIR: a.config.EXPERT_DRAW_KEYS_DIR }, { now: () => clock });
@@ -92,7 +96,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
   proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-}, 60_000);
+}, 240_000);
 afterAll(async () => {
   await new Promise((r) => proxy?.close(r));
   await a?.close();

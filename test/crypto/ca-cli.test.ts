@@ -3,22 +3,23 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySiteCertificate } from '../../src/crypto/ca.js';
 import { seal, toExport } from '../../src/crypto/sealing.js';
+import { installedCli } from '../helpers/installed-cli.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const cliJs = join(root, 'dist/src/cli.js');
+/** The compiled CLI, as installed (set before the first test). */
+let cliJs = '';
 const dir = mkdtempSync(join(tmpdir(), 'expert-draw-ca-cli-'));
 const result = { drawId: 'draw-42', projectId: 'proj-1', groups: [{ specialty: 'A01', experts: ['e-3', 'e-17'] }], sealedAt: '2026-01-01T00:00:00Z' };
 
 const run = (...args: string[]) => execFileSync(process.execPath, [cliJs, ...args], { cwd: dir, encoding: 'utf8' });
 const fail = (...args: string[]) => spawnSync(process.execPath, [cliJs, ...args], { cwd: dir, encoding: 'utf8' });
 
-beforeAll(() => {
-  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'pipe' });
-}, 180_000);
+beforeAll(async () => {
+  cliJs = await installedCli();
+}, 240_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('expert-draw ca and open', () => {
