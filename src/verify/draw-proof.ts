@@ -2,7 +2,7 @@
 // proof offline"). No store, no network: the bundle, the pinned log verifier key and the policy are all it reads.
 // Every check is named; one the bundle cannot support is reported as not verifiable, never as passed.
 import { z } from 'zod';
-import { isCanonicalText, jcs, jcsHashHex, type KnownJson } from '../crypto/canonical.js';
+import { isCanonicalText, jcs, jcsHashHex, sha256Hex, type KnownJson } from '../crypto/canonical.js';
 import { Policy } from '../domain/policy.js';
 import { Hex32 } from '../domain/primitives.js';
 import { Project } from '../domain/project.js';
@@ -646,6 +646,35 @@ function recusalProblems(views: readonly GroupView[], ctx: ConflictContext, fact
   return { problems, unpublished };
 }
 
+/**
+ * A schema's answer for a revealed JSON object, kept by the object's canonical text (RFC 8785): equal texts are equal
+ * JSON values, which a schema answers alike. The policy and the request recur draw after draw, and their schemas fill
+ * defaults, so parsing them costs more than writing the text. A parsed value is frozen: it is handed to every bundle
+ * that reveals the same text. Anything but a plain object is parsed as it is.
+ */
+type Parsed<T> = ReturnType<z.ZodType<T>['safeParse']>;
+const policies = new Map<string, Parsed<Policy>>();
+const requests = new Map<string, Parsed<DrawRequest>>();
+const PARSED_KEPT = 64;
+function parsedAlike<T>(kept: Map<string, Parsed<T>>, schema: z.ZodType<T>, value: unknown, text?: string): Parsed<T> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return schema.safeParse(value);
+  const key = text ?? jcs(value);
+  let parsed = kept.get(key);
+  if (!parsed) {
+    parsed = schema.safeParse(value);
+    if (parsed.success) deepFreeze(parsed.data);
+    if (kept.size >= PARSED_KEPT) kept.delete(kept.keys().next().value!);
+    kept.set(key, parsed);
+  }
+  return parsed;
+}
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const x of Object.values(value)) deepFreeze(x);
+}
+
 /** Parsed verifier keys: an inspector checking many bundles parses the pinned key once. */
 const verifiers = new Map<string, NoteVerifier>();
 function verifierFor(key: string): NoteVerifier {
@@ -887,7 +916,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     const h = jcsHashHex({ project: v.project, request: v.request });
     if (h !== c.requestHash) return fail(`JCS({project, request}) hashes to ${h}, the commit holds ${c.requestHash}`);
     const project = Project.safeParse(v.project);
-    const req = DrawRequest.safeParse(v.request);
+    const req = parsedAlike(requests, DrawRequest, v.request);
     if (!project.success) return fail(`the revealed project is malformed: ${issues(project.error)}`);
     if (!req.success) return fail(`the revealed request is malformed: ${issues(req.error)}`);
     // The commit's projectId is the id of the project the draw read (§5): the one its requestHash covers.
@@ -898,9 +927,10 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
   let policy: Policy | undefined;
   checks.run('policy', 'the revealed policy hashes to the commit’s policyHash', () => {
     if (!c || !v) return needEntries('commit', 'reveal');
-    const h = jcsHashHex(v.policy);
+    const text = jcs(v.policy);
+    const h = sha256Hex(text);
     if (h !== c.policyHash) return fail(`the revealed policy hashes to ${h}, the commit holds ${c.policyHash}`);
-    const parsed = Policy.safeParse(v.policy);
+    const parsed = parsedAlike(policies, Policy, v.policy, text);
     if (!parsed.success) return fail(`the revealed policy is malformed: ${issues(parsed.error)}`);
     policy = parsed.data;
     return pass(`maxPerEmployerPerPanel ${policy.maxPerEmployerPerPanel}`);
