@@ -568,8 +568,9 @@ function rule5Masks(table: MemberTable, facts: ReadFacts, refDate: string): Int3
 /**
  * Every code of rules 1–6 the revealed project, policy and facts give each member of one group, by member index. Only
  * the members the parties, preparedBy or the facts name can carry one, so the work follows those, not the group.
+ * `capped`: the selection lines' frequency caps (cappedRuns).
  */
-function expectedMasks(table: MemberTable, ctx: ConflictContext, facts: ReadFacts | undefined): Int32Array {
+function expectedMasks(table: MemberTable, ctx: ConflictContext, facts: ReadFacts | undefined, capped: readonly CappedRun[]): Int32Array {
   const masks = facts ? rule5Masks(table, facts, ctx.refDate).slice() : new Int32Array(table.size);
   for (const [org, roles] of ctx.parties) {
     let bits = 0;
@@ -587,24 +588,38 @@ function expectedMasks(table: MemberTable, ctx: ConflictContext, facts: ReadFact
     const p = positions.facts[k]!;
     if (at[k]! >= 0 && (p.until === null || p.until >= ctx.windowStart)) masks[at[k]!]! |= BIT[p.holder === 'self' ? 'POSITION_AT_PARTY' : 'RELATIVE_POSITION_AT_PARTY']!;
   }
-  // The selection lines are in order, so one member's lines are adjacent: count each run.
-  const selections = facts.selections;
-  at = indicesIn(table, selections.ids);
-  for (let k = 0; k < at.length; ) {
+  at = indicesIn(table, facts.selections.ids);
+  for (const run of capped) if (at[run.first]! >= 0) masks[at[run.first]!]! |= run.bits;
+  return masks;
+}
+
+/** A member at a frequency cap: the first of its selection lines, and the codes its lines give (rule 6). */
+interface CappedRun {
+  readonly first: number;
+  readonly bits: number;
+}
+
+/**
+ * The members the selection lines put at a frequency cap, whatever their group: the lines are in order, so one
+ * member's lines are adjacent, and each run is counted once per bundle, not once per group.
+ */
+function cappedRuns(ctx: ConflictContext, facts: ReadFacts | undefined): CappedRun[] {
+  const capped: CappedRun[] = [];
+  if (!facts) return capped;
+  const { ids, facts: lines } = facts.selections;
+  for (let k = 0; k < ids.length; ) {
     const first = k;
     let recent = 0;
     let sameTenderer = 0;
-    for (; k < at.length && selections.ids[k] === selections.ids[first]; k++) {
-      const p = selections.facts[k]!;
+    for (; k < ids.length && ids[k] === ids[first]; k++) {
+      const p = lines[k]!;
       if (p.atMs >= ctx.frequencySinceMs) recent++;
       if (p.tenderer === ctx.tenderer && p.atMs >= ctx.tendererSinceMs) sameTenderer++;
     }
-    const i = at[first]!;
-    if (i < 0) continue;
-    if (recent >= ctx.maxDraws) masks[i]! |= BIT.FREQUENCY_CAP!;
-    if (sameTenderer >= ctx.maxDrawsSameTenderer) masks[i]! |= BIT.TENDERER_FREQUENCY_CAP!;
+    const bits = (recent >= ctx.maxDraws ? BIT.FREQUENCY_CAP! : 0) | (sameTenderer >= ctx.maxDrawsSameTenderer ? BIT.TENDERER_FREQUENCY_CAP! : 0);
+    if (bits !== 0) capped.push({ first, bits });
   }
-  return masks;
+  return capped;
 }
 
 /**
@@ -618,9 +633,10 @@ function recusalProblems(views: readonly GroupView[], ctx: ConflictContext, fact
   // before it (§10.2), so a cap reached through an undisclosed draw shows as a code without its reason here.
   const unpublished: string[] = [];
   const families = Object.entries(FAMILY_MASKS) as Array<[RuleFamily, number]>;
+  const capped = cappedRuns(ctx, facts);
   views.forEach((view, g) => {
     const { table, excluded, codes } = view;
-    const expected = expectedMasks(table, ctx, facts);
+    const expected = expectedMasks(table, ctx, facts, capped);
     const compare = (i: number, revealed: number) => {
       const want = expected[i]!;
       if (want === revealed || (view.inRegion && !view.inRegion(i))) return;
