@@ -122,8 +122,11 @@ export function readCut(bytes: Buffer): CutBundle | undefined {
   // the file with that string's content swapped for a stand-in must parse with the stand-in as the reveal's entry
   // (its quotes then delimit one string, in the file as here), and every piece of the content must decode as the
   // inside of a string (so no quote ends it early). Then the file reads as the rest with the decoded entry in place.
-  const open = bytes.lastIndexOf(ENTRY_BYTES, first.start - ENTRY_BYTES.length);
-  const close = open < 0 ? -1 : closingQuote(bytes, last.end);
+  // Found after the reveal's key as JSON.stringify writes the bundle (a search back from the first cut would cross the
+  // whole of the entry's facts).
+  const key = bytes.indexOf(REVEAL_BYTES);
+  const open = key < 0 ? -1 : bytes.indexOf(ENTRY_BYTES, key);
+  const close = open < 0 || open + ENTRY_BYTES.length > first.start ? -1 : closingQuote(bytes, last.end);
   if (close < 0) return undefined;
   const body = open + ENTRY_BYTES.length;
   // Boundaries fall on ASCII bytes (after the key's colon, after the list's bracket, at the entry's quotes): each piece
@@ -190,13 +193,13 @@ function sameBytes(bytes: Buffer, start: number, sought: Buffer): boolean {
 
 /**
  * A \u escape in a piece of the file's bytes: a u after an odd run of backslashes (an even run is escaped
- * backslashes). Found from each backslash-u pair, which is rare there, where backslashes are everywhere (every escaped
- * quote, tab and line feed).
+ * backslashes). Found from each u, which is rare there, where backslashes are everywhere (every escaped quote, tab
+ * and line feed): a search for the pair stops at each of them.
  */
 function hasUnicodeEscape(piece: Buffer): boolean {
-  for (let at = piece.indexOf(BACKSLASH_U); at >= 0; at = piece.indexOf(BACKSLASH_U, at + 1)) {
-    let run = 1;
-    while (at - run >= 0 && piece[at - run] === BACKSLASH) run++;
+  for (let at = piece.indexOf(LETTER_U, 1); at >= 0; at = piece.indexOf(LETTER_U, at + 1)) {
+    let run = 0;
+    while (at - run - 1 >= 0 && piece[at - run - 1] === BACKSLASH) run++;
     if (run % 2 === 1) return true;
   }
   return false;
@@ -204,10 +207,11 @@ function hasUnicodeEscape(piece: Buffer): boolean {
 
 const BACKSLASH = 0x5c;
 const QUOTE = 0x22;
-const BACKSLASH_U = Buffer.from('\\u', 'latin1');
+const LETTER_U = 0x75;
 /** Bytes of the entry's content decoded at a time: far below V8's 128 KiB large-object size. */
 const DECODE_PIECE = 16 * 1024;
-/** `"entry":"` as the bundle file writes it (JSON.stringify, no spaces); a file written otherwise is read whole. */
+/** `"reveal":{` and `"entry":"` as the bundle file writes them (JSON.stringify, no spaces); a file written otherwise is read whole. */
+const REVEAL_BYTES = Buffer.from('"reveal":{', 'latin1');
 const ENTRY_BYTES = Buffer.from('"entry":"', 'latin1');
 /** Stands for the reveal entry's string while the rest of the file is parsed. */
 const ENTRY_STAND_IN = `${STAND_IN}entry`;
