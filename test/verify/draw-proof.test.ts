@@ -562,6 +562,19 @@ describe('verifyDrawProof recomputes the recusal rules from the bundle', () => {
     expect(report.checks.find((c) => c.id === 'recusal.frequency')!.detail).toMatch(/^2 exclusion\(s\) for FREQUENCY_CAP, TENDERER_FREQUENCY_CAP/);
   });
 
+  it('a selection line changed after a bundle holding it verified: the line is read again, not taken from the last list', () => {
+    const { forged } = capForgery(true);
+    expect(verify(forged).ok).toBe(true);
+    // The same lines but one, whose date moves out of both windows (a year and more before the bid opening).
+    const lines = (JSON.parse(forged.reveal.entry).payload.facts.selections as string[]).filter((l) => l.includes('D-cap-'));
+    const moved = lines[2]!.replace(/\t2026-11-2\dT/, '\t2024-01-01T');
+    const report = verify(reforge(forged, (p) => {
+      p.facts.selections = insertSorted((p.facts.selections as string[]).filter((l) => l !== lines[2]), moved);
+    }));
+    expect(ids(report, 'fail')).toContain('facts');
+    expect(report.checks.find((c) => c.id === 'facts')!.detail).toContain('is outside both frequency windows');
+  });
+
   it('an exclusion of a member outside the group’s region filter fails region', () => {
     const { groups } = JSON.parse(regionBundle.reveal.entry).payload as { groups: Array<{ members: string[]; exclusions: string[] }> };
     const outside = groups[0]!.members.find((l) => l.split('\t')[2] === holders[0]!.region)!.split('\t')[0]!;
