@@ -607,12 +607,16 @@ function cappedRuns(ctx: ConflictContext, facts: ReadFacts | undefined): CappedR
   const capped: CappedRun[] = [];
   if (!facts) return capped;
   const { ids, facts: lines } = facts.selections;
+  // A run shorter than both caps reaches neither: most members have a selection or two.
+  const shortest = Math.min(ctx.maxDraws, ctx.maxDrawsSameTenderer);
   for (let k = 0; k < ids.length; ) {
     const first = k;
+    while (k < ids.length && ids[k] === ids[first]) k++;
+    if (k - first < shortest) continue;
     let recent = 0;
     let sameTenderer = 0;
-    for (; k < ids.length && ids[k] === ids[first]; k++) {
-      const p = lines[k]!;
+    for (let n = first; n < k; n++) {
+      const p = lines[n]!;
       if (p.atMs >= ctx.frequencySinceMs) recent++;
       if (p.tenderer === ctx.tenderer && p.atMs >= ctx.tendererSinceMs) sameTenderer++;
     }
