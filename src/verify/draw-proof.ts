@@ -2,7 +2,7 @@
 // proof offline"). No store, no network: the bundle, the pinned log verifier key and the policy are all it reads.
 // Every check is named; one the bundle cannot support is reported as not verifiable, never as passed.
 import { z } from 'zod';
-import { isCanonicalText, jcs, jcsHashHex, type KnownJson } from '../crypto/canonical.js';
+import { isCanonicalText, jcs, jcsHashHex, sha256Hex, type KnownJson } from '../crypto/canonical.js';
 import { Policy } from '../domain/policy.js';
 import { Hex32 } from '../domain/primitives.js';
 import { Project } from '../domain/project.js';
@@ -568,8 +568,9 @@ function rule5Masks(table: MemberTable, facts: ReadFacts, refDate: string): Int3
 /**
  * Every code of rules 1–6 the revealed project, policy and facts give each member of one group, by member index. Only
  * the members the parties, preparedBy or the facts name can carry one, so the work follows those, not the group.
+ * `capped`: the selection lines' frequency caps (cappedRuns).
  */
-function expectedMasks(table: MemberTable, ctx: ConflictContext, facts: ReadFacts | undefined): Int32Array {
+function expectedMasks(table: MemberTable, ctx: ConflictContext, facts: ReadFacts | undefined, capped: readonly CappedRun[]): Int32Array {
   const masks = facts ? rule5Masks(table, facts, ctx.refDate).slice() : new Int32Array(table.size);
   for (const [org, roles] of ctx.parties) {
     let bits = 0;
@@ -587,24 +588,42 @@ function expectedMasks(table: MemberTable, ctx: ConflictContext, facts: ReadFact
     const p = positions.facts[k]!;
     if (at[k]! >= 0 && (p.until === null || p.until >= ctx.windowStart)) masks[at[k]!]! |= BIT[p.holder === 'self' ? 'POSITION_AT_PARTY' : 'RELATIVE_POSITION_AT_PARTY']!;
   }
-  // The selection lines are in order, so one member's lines are adjacent: count each run.
-  const selections = facts.selections;
-  at = indicesIn(table, selections.ids);
-  for (let k = 0; k < at.length; ) {
+  at = indicesIn(table, facts.selections.ids);
+  for (const run of capped) if (at[run.first]! >= 0) masks[at[run.first]!]! |= run.bits;
+  return masks;
+}
+
+/** A member at a frequency cap: the first of its selection lines, and the codes its lines give (rule 6). */
+interface CappedRun {
+  readonly first: number;
+  readonly bits: number;
+}
+
+/**
+ * The members the selection lines put at a frequency cap, whatever their group: the lines are in order, so one
+ * member's lines are adjacent, and each run is counted once per bundle, not once per group.
+ */
+function cappedRuns(ctx: ConflictContext, facts: ReadFacts | undefined): CappedRun[] {
+  const capped: CappedRun[] = [];
+  if (!facts) return capped;
+  const { ids, facts: lines } = facts.selections;
+  // A run shorter than both caps reaches neither: most members have a selection or two.
+  const shortest = Math.min(ctx.maxDraws, ctx.maxDrawsSameTenderer);
+  for (let k = 0; k < ids.length; ) {
     const first = k;
+    while (k < ids.length && ids[k] === ids[first]) k++;
+    if (k - first < shortest) continue;
     let recent = 0;
     let sameTenderer = 0;
-    for (; k < at.length && selections.ids[k] === selections.ids[first]; k++) {
-      const p = selections.facts[k]!;
+    for (let n = first; n < k; n++) {
+      const p = lines[n]!;
       if (p.atMs >= ctx.frequencySinceMs) recent++;
       if (p.tenderer === ctx.tenderer && p.atMs >= ctx.tendererSinceMs) sameTenderer++;
     }
-    const i = at[first]!;
-    if (i < 0) continue;
-    if (recent >= ctx.maxDraws) masks[i]! |= BIT.FREQUENCY_CAP!;
-    if (sameTenderer >= ctx.maxDrawsSameTenderer) masks[i]! |= BIT.TENDERER_FREQUENCY_CAP!;
+    const bits = (recent >= ctx.maxDraws ? BIT.FREQUENCY_CAP! : 0) | (sameTenderer >= ctx.maxDrawsSameTenderer ? BIT.TENDERER_FREQUENCY_CAP! : 0);
+    if (bits !== 0) capped.push({ first, bits });
   }
-  return masks;
+  return capped;
 }
 
 /**
@@ -618,9 +637,10 @@ function recusalProblems(views: readonly GroupView[], ctx: ConflictContext, fact
   // before it (§10.2), so a cap reached through an undisclosed draw shows as a code without its reason here.
   const unpublished: string[] = [];
   const families = Object.entries(FAMILY_MASKS) as Array<[RuleFamily, number]>;
+  const capped = cappedRuns(ctx, facts);
   views.forEach((view, g) => {
     const { table, excluded, codes } = view;
-    const expected = expectedMasks(table, ctx, facts);
+    const expected = expectedMasks(table, ctx, facts, capped);
     const compare = (i: number, revealed: number) => {
       const want = expected[i]!;
       if (want === revealed || (view.inRegion && !view.inRegion(i))) return;
@@ -644,6 +664,35 @@ function recusalProblems(views: readonly GroupView[], ctx: ConflictContext, fact
     }
   });
   return { problems, unpublished };
+}
+
+/**
+ * A schema's answer for a revealed JSON object, kept by the object's canonical text (RFC 8785): equal texts are equal
+ * JSON values, which a schema answers alike. The policy and the request recur draw after draw, and their schemas fill
+ * defaults, so parsing them costs more than writing the text. A parsed value is frozen: it is handed to every bundle
+ * that reveals the same text. Anything but a plain object is parsed as it is.
+ */
+type Parsed<T> = ReturnType<z.ZodType<T>['safeParse']>;
+const policies = new Map<string, Parsed<Policy>>();
+const requests = new Map<string, Parsed<DrawRequest>>();
+const PARSED_KEPT = 64;
+function parsedAlike<T>(kept: Map<string, Parsed<T>>, schema: z.ZodType<T>, value: unknown, text?: string): Parsed<T> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return schema.safeParse(value);
+  const key = text ?? jcs(value);
+  let parsed = kept.get(key);
+  if (!parsed) {
+    parsed = schema.safeParse(value);
+    if (parsed.success) deepFreeze(parsed.data);
+    if (kept.size >= PARSED_KEPT) kept.delete(kept.keys().next().value!);
+    kept.set(key, parsed);
+  }
+  return parsed;
+}
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const x of Object.values(value)) deepFreeze(x);
 }
 
 /** Parsed verifier keys: an inspector checking many bundles parses the pinned key once. */
@@ -887,7 +936,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     const h = jcsHashHex({ project: v.project, request: v.request });
     if (h !== c.requestHash) return fail(`JCS({project, request}) hashes to ${h}, the commit holds ${c.requestHash}`);
     const project = Project.safeParse(v.project);
-    const req = DrawRequest.safeParse(v.request);
+    const req = parsedAlike(requests, DrawRequest, v.request);
     if (!project.success) return fail(`the revealed project is malformed: ${issues(project.error)}`);
     if (!req.success) return fail(`the revealed request is malformed: ${issues(req.error)}`);
     // The commit's projectId is the id of the project the draw read (§5): the one its requestHash covers.
@@ -898,9 +947,10 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
   let policy: Policy | undefined;
   checks.run('policy', 'the revealed policy hashes to the commit’s policyHash', () => {
     if (!c || !v) return needEntries('commit', 'reveal');
-    const h = jcsHashHex(v.policy);
+    const text = jcs(v.policy);
+    const h = sha256Hex(text);
     if (h !== c.policyHash) return fail(`the revealed policy hashes to ${h}, the commit holds ${c.policyHash}`);
-    const parsed = Policy.safeParse(v.policy);
+    const parsed = parsedAlike(policies, Policy, v.policy, text);
     if (!parsed.success) return fail(`the revealed policy is malformed: ${issues(parsed.error)}`);
     policy = parsed.data;
     return pass(`maxPerEmployerPerPanel ${policy.maxPerEmployerPerPanel}`);

@@ -88,15 +88,18 @@ export interface CutBundle {
 /**
  * The bundle in `bytes` with the reveal entry's kept member lists cut out, or undefined when none is there or the file
  * is not one this reading is sure to read as JSON.parse reads it whole (the caller then does that).
+ *
+ * The reveal entry's string is decoded on its own, in pieces of at most DECODE_PIECE bytes, and the rest of the file
+ * with a stand-in for that string: no text the reading makes is larger than the entry's own (every string over 128 KiB
+ * is a large object to V8, on pages mapped afresh for it, and each page's first touch is a page fault; the selection
+ * lines of a long history make the uncut text that large).
  */
 export function readCut(bytes: Buffer): CutBundle | undefined {
   const kept = keptTables();
   if (kept.length === 0) return undefined;
   const tables = new Map<string, MemberTable>();
-  /** The file's bytes outside the cuts, in order; a placeholder stands between each two of them. */
-  const rest: Buffer[] = [];
-  const placeholders: string[] = [];
-  let copied = 0;
+  /** Where each cut list's escaped bytes begin and end in the file, and its table's digest. */
+  const cuts: Array<{ readonly start: number; readonly end: number; readonly digest: string }> = [];
   for (let at = bytes.indexOf(KEY_BYTES), next = 0; at >= 0; at = bytes.indexOf(KEY_BYTES, next)) {
     const start = at + KEY_BYTES.length;
     next = start;
@@ -104,32 +107,81 @@ export function readCut(bytes: Buffer): CutBundle | undefined {
     if (!found) continue;
     const [digest, table] = found;
     tables.set(digest, table);
-    rest.push(bytes.subarray(copied, start));
-    placeholders.push(`\\"\\\\u0001${MARK}${digest}\\"`);
-    copied = next = start + table.escapedJsonBytes!.length;
+    next = start + table.escapedJsonBytes!.length;
+    cuts.push({ start, end: next, digest });
   }
-  if (placeholders.length === 0) return undefined;
-  rest.push(bytes.subarray(copied));
+  if (cuts.length === 0) return undefined;
+  const first = cuts[0]!;
+  const last = cuts[cuts.length - 1]!;
+  const rest = [bytes.subarray(0, first.start), ...cuts.slice(1).map((cut, i) => bytes.subarray(cuts[i]!.end, cut.start)), bytes.subarray(last.end)];
   // What is cut is never parsed, so only the rest must hold neither the placeholder's words nor a \u escape. Neither
   // can straddle a cut: one begins right after `"members":`, and a list ends in `]`. Both are ASCII, so the bytes hold
   // them exactly where the UTF-8 text does.
   if (rest.some((piece) => piece.includes(MARK_BYTES) || hasUnicodeEscape(piece))) return undefined;
-  // Boundaries fall on ASCII bytes (after the key's colon, after the list's bracket): each piece reads as in place,
-  // and as one-byte text (json-text.ts) even where a signed note's em dash stands.
-  let text = jsonText(rest[0]!);
-  for (let i = 0; i < placeholders.length; i++) text += placeholders[i]! + jsonText(rest[i + 1]!);
+  // The entry's string runs from the `"entry":"` before the first cut to the first unescaped quote after the last:
+  // the file with that string's content swapped for a stand-in must parse with the stand-in as the reveal's entry
+  // (its quotes then delimit one string, in the file as here), and every piece of the content must decode as the
+  // inside of a string (so no quote ends it early). Then the file reads as the rest with the decoded entry in place.
+  // Found after the reveal's key as JSON.stringify writes the bundle (a search back from the first cut would cross the
+  // whole of the entry's facts).
+  const key = bytes.indexOf(REVEAL_BYTES);
+  const open = key < 0 ? -1 : bytes.indexOf(ENTRY_BYTES, key);
+  const close = open < 0 || open + ENTRY_BYTES.length > first.start ? -1 : closingQuote(bytes, last.end);
+  if (close < 0) return undefined;
+  const body = open + ENTRY_BYTES.length;
+  // Boundaries fall on ASCII bytes (after the key's colon, after the list's bracket, at the entry's quotes): each piece
+  // reads as in place, and as one-byte text (json-text.ts) even where a signed note's em dash stands.
   let bundle: unknown;
   try {
-    bundle = JSON.parse(text);
+    bundle = JSON.parse(jsonText(bytes.subarray(0, body)) + ENTRY_STAND_IN_JSON + jsonText(bytes.subarray(close)));
   } catch {
     return undefined;
   }
-  // Every cut is in the reveal entry, or the file is read whole (a cut in another string, or in one a repeated key
-  // replaced, would leave fewer here).
-  const entry = typeof bundle === 'object' && bundle !== null ? (bundle as { reveal?: { entry?: unknown } }).reveal?.entry : undefined;
-  if (typeof entry !== 'string') return undefined;
-  const reveal = new CutText(entry, tables);
-  return reveal.cuts === placeholders.length ? { bundle, reveal } : undefined;
+  const reveal = typeof bundle === 'object' && bundle !== null ? (bundle as { reveal?: { entry?: unknown } }).reveal : undefined;
+  // A stand-in anywhere else (a repeated "reveal" key replaced it, or the string is another entry's) is read whole.
+  if (!reveal || reveal.entry !== ENTRY_STAND_IN) return undefined;
+  const pieces: string[] = [];
+  let from = body;
+  for (const cut of cuts) {
+    if (!decodePieces(bytes, from, cut.start, pieces)) return undefined;
+    // The list stands in the entry's text as a placeholder naming its table (CutText reads it).
+    pieces.push(`${PLACEHOLDER_START}${cut.digest}"`);
+    from = cut.end;
+  }
+  if (!decodePieces(bytes, from, close, pieces)) return undefined;
+  reveal.entry = pieces.join('');
+  // Every cut is in the reveal entry, or the file is read whole.
+  const text = new CutText(reveal.entry as string, tables);
+  return text.cuts === cuts.length ? { bundle, reveal: text } : undefined;
+}
+
+/**
+ * Decodes bytes [from, to) of a JSON string's content into `out`, in pieces of at most about DECODE_PIECE bytes, each
+ * ending at an ASCII byte other than a backslash before an ASCII byte (so no escape or UTF-8 sequence is split; the
+ * caller's bounds are such bytes too). False when a piece is not the inside of a JSON string.
+ */
+function decodePieces(bytes: Buffer, from: number, to: number, out: string[]): boolean {
+  while (from < to) {
+    let end = Math.min(from + DECODE_PIECE, to);
+    while (end < to && (bytes[end - 1] === BACKSLASH || bytes[end - 1]! >= 0x80 || bytes[end]! >= 0x80)) end++;
+    try {
+      out.push(JSON.parse(`"${jsonText(bytes.subarray(from, end))}"`) as string);
+    } catch {
+      return false;
+    }
+    from = end;
+  }
+  return true;
+}
+
+/** The first quote at or after `from` that no backslash escapes (an even run of backslashes before it), or -1. */
+function closingQuote(bytes: Buffer, from: number): number {
+  for (let at = bytes.indexOf(QUOTE, from); at >= 0; at = bytes.indexOf(QUOTE, at + 1)) {
+    let run = 0;
+    while (at - run - 1 >= from && bytes[at - run - 1] === BACKSLASH) run++;
+    if (run % 2 === 0) return at;
+  }
+  return -1;
 }
 
 /** Does `bytes` hold `sought` at `start`? The first bytes first: most candidates differ there. */
@@ -141,20 +193,29 @@ function sameBytes(bytes: Buffer, start: number, sought: Buffer): boolean {
 
 /**
  * A \u escape in a piece of the file's bytes: a u after an odd run of backslashes (an even run is escaped
- * backslashes). Found from each backslash-u pair, which is rare there, where backslashes are everywhere (every escaped
- * quote, tab and line feed).
+ * backslashes). Found from each u, which is rare there, where backslashes are everywhere (every escaped quote, tab
+ * and line feed): a search for the pair stops at each of them.
  */
 function hasUnicodeEscape(piece: Buffer): boolean {
-  for (let at = piece.indexOf(BACKSLASH_U); at >= 0; at = piece.indexOf(BACKSLASH_U, at + 1)) {
-    let run = 1;
-    while (at - run >= 0 && piece[at - run] === BACKSLASH) run++;
+  for (let at = piece.indexOf(LETTER_U, 1); at >= 0; at = piece.indexOf(LETTER_U, at + 1)) {
+    let run = 0;
+    while (at - run - 1 >= 0 && piece[at - run - 1] === BACKSLASH) run++;
     if (run % 2 === 1) return true;
   }
   return false;
 }
 
 const BACKSLASH = 0x5c;
-const BACKSLASH_U = Buffer.from('\\u', 'latin1');
+const QUOTE = 0x22;
+const LETTER_U = 0x75;
+/** Bytes of the entry's content decoded at a time: far below V8's 128 KiB large-object size. */
+const DECODE_PIECE = 16 * 1024;
+/** `"reveal":{` and `"entry":"` as the bundle file writes them (JSON.stringify, no spaces); a file written otherwise is read whole. */
+const REVEAL_BYTES = Buffer.from('"reveal":{', 'latin1');
+const ENTRY_BYTES = Buffer.from('"entry":"', 'latin1');
+/** Stands for the reveal entry's string while the rest of the file is parsed. */
+const ENTRY_STAND_IN = `${STAND_IN}entry`;
+const ENTRY_STAND_IN_JSON = JSON.stringify(ENTRY_STAND_IN).slice(1, -1);
 const MARK_BYTES = Buffer.from(MARK, 'latin1');
 /** `"members":` as it stands in the entry's text inside the bundle file: its quotes escaped. */
 const KEY_BYTES = Buffer.from(JSON.stringify(MEMBERS_KEY).slice(1, -1), 'latin1');

@@ -170,7 +170,25 @@ const statusText = (lines: readonly string[]) =>
     return [id!, { status, until: until === '' ? null : until! }];
   });
 const unavailableText = (lines: readonly string[]) => readText<true>(lines, 'unavailable', (line) => [fields(line, 1, 'unavailable')[0]!, true]);
-const selectionsText = (lines: readonly string[]) => readText<SelectionFact>(lines, 'selections', selectionLine);
+/**
+ * The selection lines, each line that the last selection list read held too taken from that read: a list grows draw by
+ * draw, so most of its lines stand in the last one, in the same order (both are sorted, so one pass over the two finds
+ * them, comparing strings instead of hashing every line for the map below). Equal text reads alike (selectionLine is a
+ * pure function of the line), and the last read's lines are those it read without a defect.
+ */
+function selectionsText(lines: readonly string[]): TextRead<SelectionFact> {
+  const kept = textReads.get('selections');
+  const last = kept?.[kept.length - 1] as { readonly lines: readonly string[]; readonly read: TextRead<SelectionFact> } | undefined;
+  if (!last) return readText<SelectionFact>(lines, 'selections', selectionLine);
+  const before = last.lines;
+  const read = last.read.ids.length;
+  let j = 0;
+  return readText<SelectionFact>(lines, 'selections', (line) => {
+    // readText read the lines in ascending order, without repeats, before this.
+    while (j < read && before[j]! < line) j++;
+    return j < read && before[j] === line ? [last.read.ids[j]!, last.read.facts[j]!] : selectionLine(line);
+  });
+}
 
 /**
  * Selection lines read before, by their text. A selection list grows draw by draw, so the lists of two draws differ

@@ -3,7 +3,7 @@
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jcs } from '../../src/crypto/canonical.js';
+import { isCanonicalText, jcs } from '../../src/crypto/canonical.js';
 
 /** The package's answer: its text, or that it threw. */
 function reference(value: unknown): string | 'threw' {
@@ -81,5 +81,36 @@ describe('jcs (RFC 8785)', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('isCanonicalText over long lists of strings (compared in slices)', () => {
+  // 2,000 lines with tabs, line feeds, quotes, backslashes, a control character and non-ASCII: several slices.
+  const lines = Array.from({ length: 2000 }, (_, i) => `E${String(i).padStart(7, '0')}\t"q"\\\t—é\u001f\n`);
+  const value = { payload: { lines, tail: 'x' } };
+  const text = jcs(value);
+
+  it('accepts the canonical text', () => {
+    expect(isCanonicalText(JSON.parse(text), text)).toBe(true);
+  });
+
+  it('refuses a text equal but for one escape, wherever it stands, or a space between two slices', () => {
+    for (const at of [0, 511, 512, 513, 1023, 1024, 1999]) {
+      const line = JSON.stringify(lines[at]);
+      // A longer escape, and one of the same length (upper-case hex: RFC 8785 writes lower case).
+      for (const other of [text.replace(line, line.replace('\\t', '\\u0009')), text.replace(line, line.replace('\\u001f', '\\u001F'))]) {
+        expect(other).not.toBe(text);
+        expect(JSON.parse(other)).toEqual(value);
+        expect(isCanonicalText(JSON.parse(other), other)).toBe(false);
+      }
+    }
+    const spaced = text.replace(`${JSON.stringify(lines[511])},`, `${JSON.stringify(lines[511])}, `);
+    expect(isCanonicalText(JSON.parse(spaced), spaced)).toBe(false);
+  });
+
+  it('refuses a lone surrogate in a late slice, as RFC 8785 does', () => {
+    const bad = { payload: { lines: [...lines.slice(0, 1500), 'a\ud800', ...lines.slice(1500)], tail: 'x' } };
+    const written = JSON.stringify(bad);
+    expect(isCanonicalText(JSON.parse(written), written)).toBe(false);
   });
 });

@@ -523,6 +523,58 @@ describe('verifyDrawProof recomputes the recusal rules from the bundle', () => {
     expect(report.checks.find((c) => c.id === 'recusal.status')!.detail).toContain(`${id} should carry none of these codes`);
   });
 
+  /**
+   * Selection lines (§10.2) that put two members of the second group only at a cap: `overall` at the overall cap (6 in
+   * 30 days, another tenderer), `tenderer` at the same-tenderer cap (3 of this tenderer in a year, none in 30 days).
+   * With `excluded`, both carry their code in their group's exclusion lines too.
+   */
+  const capForgery = (excluded: boolean) => {
+    const { groups, project } = reveal() as ReturnType<typeof reveal> & { project: { tenderer: string } };
+    const out = new Set(groups.flatMap((g) => g.exclusions.map((l) => l.split('\t')[0])));
+    const inFirst = new Set(groups[0]!.members.map((l) => l.split('\t')[0]));
+    const [overall, tenderer] = groups[1]!.members.map((l) => l.split('\t')[0]!).filter((id) => !inFirst.has(id) && !out.has(id));
+    const other = pool.organisations.find((o) => o !== project.tenderer)!;
+    const lines = [
+      ...Array.from({ length: 6 }, (_, k) => `${overall}\tD-cap-overall-${k}\t2026-11-2${k}T02:00:00.000Z\t${other}\n`),
+      ...Array.from({ length: 3 }, (_, k) => `${tenderer}\tD-cap-tenderer-${k}\t2026-0${k + 3}-01T02:00:00.000Z\t${project.tenderer}\n`),
+    ];
+    const forged = reforge(bundle, (p) => {
+      for (const line of lines) p.facts.selections = insertSorted(p.facts.selections, line);
+      if (excluded) {
+        p.groups[1].exclusions = insertSorted(insertSorted(p.groups[1].exclusions, `${overall}\tFREQUENCY_CAP\n`), `${tenderer}\tTENDERER_FREQUENCY_CAP\n`);
+      }
+    });
+    return { forged, overall: overall!, tenderer: tenderer! };
+  };
+
+  it('members the published selections put at a frequency cap, left eligible: recusal.frequency fails for each', () => {
+    const { forged, overall, tenderer } = capForgery(false);
+    const report = verify(forged);
+    expect(ids(report, 'fail')).toEqual(['recusal.frequency']);
+    const detail = report.checks.find((c) => c.id === 'recusal.frequency')!.detail;
+    expect(detail).toContain(`group 1: ${overall} should carry FREQUENCY_CAP, its exclusion line has none`);
+    expect(detail).toContain(`group 1: ${tenderer} should carry TENDERER_FREQUENCY_CAP, its exclusion line has none`);
+  });
+
+  it('the same members excluded for their caps: the forgery verifies in full, rule 6 recomputed', () => {
+    const report = verify(capForgery(true).forged);
+    expect(report.checks.filter((c) => c.status !== 'pass')).toEqual([]);
+    expect(report.checks.find((c) => c.id === 'recusal.frequency')!.detail).toMatch(/^2 exclusion\(s\) for FREQUENCY_CAP, TENDERER_FREQUENCY_CAP/);
+  });
+
+  it('a selection line changed after a bundle holding it verified: the line is read again, not taken from the last list', () => {
+    const { forged } = capForgery(true);
+    expect(verify(forged).ok).toBe(true);
+    // The same lines but one, whose date moves out of both windows (a year and more before the bid opening).
+    const lines = (JSON.parse(forged.reveal.entry).payload.facts.selections as string[]).filter((l) => l.includes('D-cap-'));
+    const moved = lines[2]!.replace(/\t2026-11-2\dT/, '\t2024-01-01T');
+    const report = verify(reforge(forged, (p) => {
+      p.facts.selections = insertSorted((p.facts.selections as string[]).filter((l) => l !== lines[2]), moved);
+    }));
+    expect(ids(report, 'fail')).toContain('facts');
+    expect(report.checks.find((c) => c.id === 'facts')!.detail).toContain('is outside both frequency windows');
+  });
+
   it('an exclusion of a member outside the group’s region filter fails region', () => {
     const { groups } = JSON.parse(regionBundle.reveal.entry).payload as { groups: Array<{ members: string[]; exclusions: string[] }> };
     const outside = groups[0]!.members.find((l) => l.split('\t')[2] === holders[0]!.region)!.split('\t')[0]!;

@@ -30,6 +30,13 @@ const bundleOf = (entry: string, more: Record<string, unknown> = {}) => ({
   ...more,
 });
 const file = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8');
+/**
+ * An entry several decoded pieces of readCut long: 1,500 facts lines of 1 to 40 characters drawn from what
+ * escaping turns into pairs and from two- and three-byte UTF-8, so that pieces end next to every kind of byte.
+ */
+const alphabet = ['a', 'Z', '\t', '\n', '"', '\\', 'é', '—', ' '];
+const long = Array.from({ length: 1500 }, (_, i) => Array.from({ length: 1 + (i % 40) }, (_, k) => alphabet[(i * 7 + k * 13) % alphabet.length]).join(''));
+const longEntry = revealEntry([group(first), group(second, 1)], { facts: { status: long }, by: 'op—wang' });
 
 /** Reads `bytes` both ways; when the cut reading reads it, everything it answers equals the whole reading. */
 function agrees(bytes: Buffer): 'cut' | 'whole' {
@@ -104,8 +111,16 @@ describe('readCut', () => {
     }
   });
 
+  it('decodes an entry several pieces long: escapes, quotes, backslashes and non-ASCII next to every boundary', () => {
+    const bytes = file(bundleOf(longEntry));
+    expect(bytes.length).toBeGreaterThan(3 * 16 * 1024);
+    expect(agrees(bytes)).toBe('cut');
+    // Written with a space after the colons, the file is read whole, as it must be.
+    expect(readCut(Buffer.from(JSON.stringify(bundleOf(longEntry)).replaceAll('":"', '": "')))).toBeUndefined();
+  });
+
   it('any one byte of a file changed: not read, or read as the whole file reads (property)', () => {
-    const texts = [file(bundleOf(revealEntry([group(first), group(second, 1)]))), file(bundleOf(revealEntry([group(small), group(first, 1)], { by: 'op—wang' })))];
+    const texts = [file(bundleOf(revealEntry([group(first), group(second, 1)]))), file(bundleOf(revealEntry([group(small), group(first, 1)], { by: 'op—wang' }))), file(bundleOf(longEntry))];
     // Half the changes fall outside the kept lists (where the file is still cut), half anywhere.
     const outside = texts.map((t) => {
       const inList = new Uint8Array(t.length);
