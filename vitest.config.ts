@@ -5,7 +5,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * pages, beacon, the console's tables) for the inner loop, `npm run test:fast`. `clock`: the README's first run, which
  * waits minutes on the wall clock and so runs beside them. `slow`: everything else (app, routes, e2e, store, services,
  * bench, vectors, ops) and the two unit folders' process tests (the log crash test kills writer processes; the CA CLI
- * test builds the project first). `slow` is "every test file that is not in the other two", so a new folder lands
+ * test runs the compiled CLI). `slow` is "every test file that is not in the other two", so a new folder lands
  * there and `npm test` (all three) runs every file once.
  */
 const FAST = [
