@@ -1,21 +1,22 @@
-// The compiled CLI bootstraps the first administrator on the store the service uses: a generated first password
+// The compiled CLI, as installed, bootstraps the first administrator on the store the service uses: a generated first password
 // printed once (and only it, on standard output), or one read from standard input; refusals as one line.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../helper.js';
+import { installedCli } from '../helpers/installed-cli.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const cliJs = join(root, 'dist/src/cli.js');
+/** The compiled CLI, as installed (set before the first test). */
+let cliJs = '';
 const dir = mkdtempSync(join(tmpdir(), 'expert-draw-users-cli-'));
 const env = { ...process.env, EXPERT_DRAW_DATA_DIR: join(dir, 'data'), EXPERT_DRAW_KEYS_DIR: join(dir, 'keys'), EXPERT_DRAW_STORE: 'sqlite' };
 const cli = (args: string[], input?: string) => spawnSync(process.execPath, [cliJs, 'users', 'add', ...args], { cwd: dir, env, encoding: 'utf8', input: input ?? '' });
 
-beforeAll(() => {
-  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'pipe' });
-}, 180_000);
+beforeAll(async () => {
+  cliJs = await installedCli();
+}, 240_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('expert-draw users add', () => {
