@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 // expert-draw command line: operator and inspector tools. Each command is a thin shell over src/ modules.
+// What a command runs is imported when it runs (`await import` in its action), never here: `--help`, and each command,
+// load only what they use, not the whole service (the store drivers, the HTTP stack, the BLS and X.509 libraries).
+// test/cli/start-cost.test.ts holds the CLI to that.
 import { once } from 'node:events';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
@@ -12,11 +15,7 @@ import { registerProofCommands } from './cli/proof-commands.js';
 import { registerTokenCommands } from './cli/token-commands.js';
 import { registerUserCommands } from './cli/user-commands.js';
 import { examples } from './cli/examples.js';
-import { loadConfig } from './config.js';
-import { runDemo } from './demo.js';
-import { openContext } from './open-context.js';
 import { SPECIALTY_PATTERN } from './domain/primitives.js';
-import { generatePool, syntheticPersonal } from './pool/generator.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -72,7 +71,9 @@ program
       program.error('--nonce must be 64 lower-case hex digits', { exitCode: 2 });
     }
     const { log, ...demo } = opts;
+    const { runDemo } = await import('./demo.js');
     if (!log) return runDemo(demo, (line) => console.log(line));
+    const [{ loadConfig }, { openContext }] = await Promise.all([import('./config.js'), import('./open-context.js')]);
     const opened = await openContext(loadConfig(), (files) => console.log(`generated development keys:\n  ${files.join('\n  ')}\n`));
     try {
       if (opened.ctx.auditLog.integrity) throw new Error(`the audit log fails its self-check at index ${opened.ctx.auditLog.integrity.index}: ${opened.ctx.auditLog.integrity.reason}`);
@@ -95,6 +96,7 @@ pool
     'expert-draw pool generate --size 100000 --seed bench | head -3',
   ))
   .action(async (opts: { size: number; seed: string; out?: string; withPersonal?: boolean }) => {
+    const { generatePool, syntheticPersonal } = await import('./pool/generator.js');
     const { experts } = generatePool({ size: opts.size, seed: opts.seed });
     const out: NodeJS.WritableStream = opts.out ? createWriteStream(opts.out) : process.stdout;
     for (const [i, e] of experts.entries()) {

@@ -1,7 +1,7 @@
 // The one configuration schema, parsed from the environment once at start-up. Every default is documented here.
 import { z } from 'zod';
-import { BEACON_SCHEMES, KNOWN_CHAINS, type BeaconChain } from './beacon/chains.js';
-import { defaultTimeoutMs, type BeaconSettings } from './beacon/relay.js';
+import { BEACON_SCHEMES, defaultTimeoutMs, KNOWN_CHAINS, type BeaconChain } from './beacon/chains.js';
+import type { BeaconSettings } from './beacon/relay.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])

@@ -87,3 +87,11 @@ export function chainDifference(pinned: BeaconChain, served: BeaconChain): strin
   }
   return null;
 }
+
+/**
+ * How long a draw waits for the chain's round by default: three periods and thirty seconds after the round's publication
+ * time. Here, beside the chains, so that reading the configuration does not load the BLS verifier (rounds.ts).
+ */
+export function defaultTimeoutMs(chain: BeaconChain): number {
+  return (3 * chain.periodS + 30) * 1000;
+}

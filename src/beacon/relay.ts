@@ -18,11 +18,6 @@ export interface BeaconSettings {
   readonly marginMs: number;
 }
 
-/** The default bound: three periods and thirty seconds after the round's publication time. */
-export function defaultTimeoutMs(chain: BeaconChain): number {
-  return (3 * chain.periodS + 30) * 1000;
-}
-
 /** One request's own limit, so that a relay holding a connection open cannot use up the whole bound. */
 const REQUEST_TIMEOUT_MS = 5_000;
 

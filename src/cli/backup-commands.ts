@@ -3,10 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { backupSqlite, BackupError, CHECKPOINT_FILE, restoreSqlite } from '../backup/backup.js';
-import { loadConfig } from '../config.js';
 import { KEY_FILES } from '../instance-keys.js';
-import { NoteVerifier } from '../log/note.js';
 import { examples } from './examples.js';
 import { progressBar } from './progress.js';
 import { verifierKeyText } from './verifier-key.js';
@@ -29,10 +26,15 @@ interface RestoreOpts {
   quiet?: boolean;
 }
 
-/** A refusal is one line and exit code 1, never a stack trace. */
-async function refusing(work: () => Promise<void>): Promise<void> {
+/**
+ * Runs a command's work with the backup module (imported here, when the command runs). A refusal is one line and exit
+ * code 1, never a stack trace.
+ */
+async function refusing(work: (backup: typeof import('../backup/backup.js')) => Promise<void>): Promise<void> {
+  const backup = await import('../backup/backup.js');
+  const { BackupError } = backup;
   try {
-    await work();
+    await work(backup);
   } catch (err) {
     if (!(err instanceof BackupError)) throw err;
     console.error(`refused: ${err.message}`);
@@ -54,7 +56,8 @@ export function registerBackupCommands(program: Command): void {
       'expert-draw backup --out /media/offline/expert-draw-$(date +%F) --data-dir /var/lib/expert-draw --keys-dir /etc/expert-draw/keys --with-private-keys',
     ))
     .action((opts: BackupOpts) =>
-      refusing(async () => {
+      refusing(async ({ backupSqlite, BackupError, CHECKPOINT_FILE }) => {
+        const { loadConfig } = await import('../config.js');
         const config = loadConfig();
         if (config.EXPERT_DRAW_STORE !== 'sqlite') {
           throw new BackupError('the store is Redis: back it up with Redis persistence (an RDB snapshot or a copy of the AOF with appendfsync always), as docs/operations.md says');
@@ -90,7 +93,8 @@ export function registerBackupCommands(program: Command): void {
       'expert-draw restore --from backup-2026-12-03 --data-dir /var/lib/expert-draw --verifier-key log-signer.vkey --checkpoint kept-checkpoint.txt',
     ))
     .action((opts: RestoreOpts) =>
-      refusing(async () => {
+      refusing(async ({ BackupError, restoreSqlite }) => {
+        const [{ loadConfig }, { NoteVerifier }] = await Promise.all([import('../config.js'), import('../log/note.js')]);
         const config = loadConfig();
         const verifierKey = verifierKeyText(opts.verifierKey, opts.keysDir ?? config.EXPERT_DRAW_KEYS_DIR);
         let checkpoint: string | undefined;

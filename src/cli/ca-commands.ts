@@ -3,9 +3,8 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { certificateFingerprint, createCa, issueSiteCertificate, SITE_ID_PATTERN, verifySiteCertificate } from '../crypto/ca.js';
-import { openExport, parseExport, type SealedExport } from '../crypto/sealing.js';
-import { resultCommitment } from '../draw/entries.js';
+import type { SealedExport } from '../crypto/sealing.js';
+import { SITE_ID_PATTERN } from '../domain/primitives.js';
 import { privateDir } from '../private-files.js';
 import { examples } from './examples.js';
 
@@ -65,7 +64,8 @@ export function registerCaCommands(program: Command): void {
       'expert-draw ca init --name "某市公共资源交易中心 Site CA"',
       'expert-draw ca init --dir /media/offline/site-ca --days 3650',
     ))
-    .action((opts: { dir: string; name: string; days: number }) => {
+    .action(async (opts: { dir: string; name: string; days: number }) => {
+      const { certificateFingerprint, createCa } = await import('../crypto/ca.js');
       const pair = createCa({ commonName: opts.name, validDays: opts.days });
       const files = writePair(opts.dir, CA_FILES, pair);
       console.log(`wrote ${files.cert}\nwrote ${files.key}`);
@@ -84,7 +84,8 @@ export function registerCaCommands(program: Command): void {
       'expert-draw ca issue-site --site S1 --name "某市交易中心"            # writes site-S1/site-cert.pem and site-key.pem',
       'expert-draw ca issue-site --site S2 --name "某县交易中心" --ca-dir /media/offline/site-ca --out site-S2',
     ))
-    .action((opts: { site: string; name: string; caDir: string; out?: string; days: number }) => {
+    .action(async (opts: { site: string; name: string; caDir: string; out?: string; days: number }) => {
+      const { issueSiteCertificate, verifySiteCertificate } = await import('../crypto/ca.js');
       const caCertPem = readText(join(opts.caDir, CA_FILES.cert), 'the CA certificate');
       const caKeyPem = readText(join(opts.caDir, CA_FILES.key), 'the CA key');
       const issued = issueSiteCertificate({ caCertPem, caKeyPem, siteId: opts.site, siteName: opts.name, validDays: opts.days });
@@ -108,7 +109,8 @@ export function registerCaCommands(program: Command): void {
       'expert-draw open --key site-S1/site-key.pem sealed.json',
       'expert-draw open --key site-S1/site-key.pem sealed.json --json',
     ))
-    .action((file: string, opts: { key: string; json?: boolean }) => {
+    .action(async (file: string, opts: { key: string; json?: boolean }) => {
+      const [{ openExport, parseExport }, { resultCommitment }] = await Promise.all([import('../crypto/sealing.js'), import('../draw/entries.js')]);
       const privateKey = readPrivateKey(opts.key);
       let doc: unknown;
       try {
@@ -118,7 +120,7 @@ export function registerCaCommands(program: Command): void {
       }
       const exp = parseExport(doc);
       const content = openExport(exp, privateKey);
-      if (exp.resultHash !== undefined) checkCommitment(exp, content);
+      if (exp.resultHash !== undefined) checkCommitment(exp, content, resultCommitment);
       console.log(opts.json || !isDrawContent(content) ? JSON.stringify(content, null, 2) : panelText(exp, content));
     });
 }
@@ -137,7 +139,7 @@ function isDrawContent(v: unknown): v is DrawContent {
 }
 
 /** The opened result must be the one the log committed to: SHA-256(salt ‖ JCS(result)) = the export's resultHash. */
-function checkCommitment(exp: SealedExport, content: unknown): void {
+function checkCommitment(exp: SealedExport, content: unknown, resultCommitment: (salt: Uint8Array, result: unknown) => string): void {
   const c = content as { salt?: unknown; result?: unknown } | null;
   const salt = typeof c?.salt === 'string' && /^[0-9a-f]+$/.test(c.salt) ? Buffer.from(c.salt, 'hex') : null;
   const actual = salt && c?.result !== undefined ? resultCommitment(salt, c.result) : null;

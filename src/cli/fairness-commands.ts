@@ -5,10 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { panelVerified } from '../verify/draw-proof.js';
 import { assessFairness, DEFAULT_FAIRNESS_ALPHA, fairnessSvg, type FairnessDraw } from '../verify/fairness.js';
 import { FAIRNESS_LABELS } from '../i18n/fairness-labels.js';
-import { ProofFilePool } from '../verify/proof-pool.js';
 import { bundleFiles, JOBS_HELP, jobsOption } from './bundle-files.js';
 import { examples } from './examples.js';
 import { verifierKeyText } from './verifier-key.js';
@@ -44,6 +42,7 @@ export function registerFairnessCommands(program: Command): void {
       if (!Number.isInteger(top) || top < 0) throw new Error(`--top must be a whole number, not ${opts.top}`);
       if (opts.lang !== 'zh-CN' && opts.lang !== 'en') throw new Error(`--lang must be zh-CN or en, not ${opts.lang}`);
       const verifierKey = verifierKeyText(opts.verifierKey, '');
+      const [{ panelVerified }, { ProofFilePool }] = await Promise.all([import('../verify/draw-proof.js'), import('../verify/proof-pool.js')]);
       const draws: FairnessDraw[] = [];
       const refused: string[] = [];
       const files = bundleFiles(paths);

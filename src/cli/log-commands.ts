@@ -3,17 +3,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig, type Config } from '../config.js';
+import type { Config } from '../config.js';
 import { KEY_FILES } from '../instance-keys.js';
 import { NoteVerifier } from '../log/note.js';
-import { verifyLog } from '../log/verify.js';
-import { RedisStore } from '../store/redis-store.js';
-import { redisConnection, SQLITE_FILE } from '../store/open-store.js';
-import { SqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { examples } from './examples.js';
-import { LogApi } from './inspector.js';
-import { watchPass } from './log-watch.js';
 import { progressBar } from './progress.js';
 import { verifierKeyText } from './verifier-key.js';
 
@@ -46,15 +40,18 @@ const ERROR_EXIT = 2;
  * prefix without a log, is refused, naming where it looked (a shell without EXPERT_DRAW_DATA_DIR looks in ./data).
  */
 async function openLogStore(opts: VerifyOpts, config: Config): Promise<Store> {
+  const { redisConnection, SQLITE_FILE } = await import('../store/open-store.js');
   const redis = opts.redis !== undefined || (opts.dataDir === undefined && config.EXPERT_DRAW_STORE === 'redis');
   if (!redis) {
     const dir = resolve(opts.dataDir ?? config.EXPERT_DRAW_DATA_DIR);
     if (!existsSync(join(dir, SQLITE_FILE))) {
       throw new Error(`no store in ${dir} (${SQLITE_FILE} is missing): give --data-dir, or set EXPERT_DRAW_DATA_DIR, to the service's data folder`);
     }
+    const { SqliteStore } = await import('../store/sqlite-store.js');
     return new SqliteStore({ file: join(dir, SQLITE_FILE) });
   }
   const prefix = opts.redisPrefix ?? config.EXPERT_DRAW_REDIS_PREFIX;
+  const { RedisStore } = await import('../store/redis-store.js');
   const store = await RedisStore.open({ connection: opts.redis !== undefined ? { url: opts.redis } : redisConnection(config), prefix, requireDurable: false });
   if ((await store.logSize()) === 0) {
     await store.close();
@@ -81,6 +78,7 @@ export function registerLogCommands(program: Command): void {
       'expert-draw log verify --redis redis://:secret@10.0.0.7:6379 --verifier-key log-signer.vkey --origin draw.example-centre.gov.cn/log',
     ))
     .action(async (opts: VerifyOpts) => {
+      const [{ loadConfig }, { verifyLog }] = await Promise.all([import('../config.js'), import('../log/verify.js')]);
       const config = loadConfig();
       const verifier = NoteVerifier.fromKey(verifierKeyText(opts.verifierKey, opts.keysDir ?? config.EXPERT_DRAW_KEYS_DIR));
       const origin = opts.origin ?? config.EXPERT_DRAW_LOG_ORIGIN;
@@ -117,6 +115,7 @@ export function registerLogCommands(program: Command): void {
       'EXPERT_DRAW_TOKEN=… expert-draw log watch --url https://draw.example-centre.gov.cn --keep kept --verifier-key keys/log-signer.vkey --once',
     ))
     .action(async (opts: WatchOpts) => {
+      const [{ LogApi }, { watchPass }] = await Promise.all([import('./inspector.js'), import('./log-watch.js')]);
       const verifier = NoteVerifier.fromKey(verifierKeyText(opts.verifierKey, ''));
       const interval = Number(opts.interval);
       if (!(interval > 0)) throw new Error('--interval must be a positive number of seconds');

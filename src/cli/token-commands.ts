@@ -1,9 +1,6 @@
 // `expert-draw token issue`: a signed access token for one role (and site), from the instance's JWT key.
 import { InvalidArgumentError, type Command } from 'commander';
 import { ROLES, Role, siteCombinationError } from '../auth/roles.js';
-import { tokenSigner } from '../auth/tokens.js';
-import { loadConfig } from '../config.js';
-import { loadKeys } from '../instance-keys.js';
 import { siteId } from './ca-commands.js';
 import { examples } from './examples.js';
 
@@ -33,7 +30,8 @@ export function registerTokenCommands(program: Command): void {
       'expert-draw token issue --role checkin --subject desk-1            # a check-in terminal',
       'expert-draw token issue --role site --site S1 --subject s1-system   # a remote site\'s system',
     ))
-    .action((opts: { role: Role; site?: string; subject: string; ttl: number; keysDir?: string }) => {
+    .action(async (opts: { role: Role; site?: string; subject: string; ttl: number; keysDir?: string }) => {
+      const [{ loadConfig }, { loadKeys }, { tokenSigner }] = await Promise.all([import('../config.js'), import('../instance-keys.js'), import('../auth/tokens.js')]);
       const config = loadConfig();
       const problem = siteCombinationError(opts.role, opts.site);
       if (problem) throw new Error(`${problem.text('en')} (--site is for site tokens, and for checkin tokens of a site's desk)`);

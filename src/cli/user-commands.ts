@@ -7,9 +7,6 @@ import { createInterface } from 'node:readline';
 import { InvalidArgumentError, type Command } from 'commander';
 import { passwordProblem } from '../auth/passwords.js';
 import { ROLES, Role } from '../auth/roles.js';
-import { loadConfig } from '../config.js';
-import { openContext } from '../open-context.js';
-import { SQLITE_FILE } from '../store/open-store.js';
 import { siteId } from './ca-commands.js';
 import { examples } from './examples.js';
 
@@ -70,6 +67,7 @@ export function registerUserCommands(program: Command): void {
     ))
     .action(async (opts: { username: string; name: string; role: Role; site?: string; generate?: boolean }) => {
       const { password, generated } = await firstPassword(opts.generate === true);
+      const [{ loadConfig }, { openContext }, { SQLITE_FILE }] = await Promise.all([import('../config.js'), import('../open-context.js'), import('../store/open-store.js')]);
       const config = loadConfig();
       // A shell in another folder would make a store (and development keys) of its own: say which ones were used.
       const opened = await openContext(config, (files) => console.error(`generated development keys in ${resolve(dirname(files[0]!))}`));

@@ -1,0 +1,139 @@
+// What `expert-draw proof verify` does (proof-commands.ts declares it): reads the key, the bundles and the kept
+// checkpoints, verifies the bundles over worker threads (ProofFilePool) and prints each report and the verdict.
+import { readFileSync } from 'node:fs';
+import { chainOfInfo, type BeaconChain } from '../beacon/chains.js';
+import { openCheckpoint } from '../log/checkpoint.js';
+import { proofsToRelate } from '../log/consistency.js';
+import { NoteVerifier } from '../log/note.js';
+import { DrawProofBundle, type CheckStatus, type DrawProofReport, type KeptInput } from '../verify/draw-proof.js';
+import { readProofFile, type FileVerdict, type FileVerifyOptions } from '../verify/proof-files.js';
+import { ProofFilePool } from '../verify/proof-pool.js';
+import { bundleFiles } from './bundle-files.js';
+import { LogApi, readKept } from './inspector.js';
+import { progressBar } from './progress.js';
+import type { VerifyOpts } from './proof-commands.js';
+import { verifierKeyText } from './verifier-key.js';
+
+/** A drand chain info file (the relay's /{chain}/info, fetched and compared out of band), checked to hash to its hash. */
+function readBeaconChain(file: string): BeaconChain {
+  try {
+    return chainOfInfo(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (err) {
+    throw new Error(`${file} is not a drand chain info: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+const MARK: Record<CheckStatus, string> = { pass: '✓', fail: '✗', unverifiable: '?', skipped: '-' };
+
+/** One line per check, then what the bundle cannot show, then the verdict. */
+function printReport(report: DrawProofReport, print: (line: string) => void): void {
+  const head = report.drawId ? `draw ${report.drawId}${report.projectId ? ` (project ${report.projectId})` : ''}` : 'proof bundle';
+  print(`${head}${report.assurance ? `, assurance ${report.assurance}` : ''}`);
+  const width = Math.max(...report.checks.map((c) => c.id.length));
+  for (const c of report.checks) {
+    print(`${MARK[c.status]} ${c.id.padEnd(width)}  ${c.title}`);
+    print(`  ${' '.repeat(width)}  ${c.detail}`);
+  }
+  print('taken on trust (no offline check of the bundle covers it):');
+  for (const t of report.notChecked) print(`  - ${t.id}: ${t.what}; ${t.why}`);
+  if (report.ok) {
+    print(`OK: all ${report.checks.length} checks passed`);
+    return;
+  }
+  const named = (status: CheckStatus) => report.checks.filter((c) => c.status === status).map((c) => c.id);
+  const parts = [
+    ['failed', named('fail')],
+    ['not verifiable', named('unverifiable')],
+    ['skipped', named('skipped')],
+  ] as const;
+  print(`NOT VERIFIED: ${parts.filter(([, ids]) => ids.length > 0).map(([what, ids]) => `${what} ${ids.join(', ')}`).join('; ')}`);
+}
+
+/** Verifies the bundles (files, or folders of them) and prints the reports; sets the exit code. */
+export async function verifyBundles(paths: string[], opts: VerifyOpts): Promise<void> {
+  // The key first: a wrong key is the inspector's to fix before any bundle is read.
+  const verifierKey = verifierKeyText(opts.verifierKey, '');
+  const files = bundleFiles(paths, 'keep');
+  if (files.length === 0) throw new Error(`no proof bundles (.json files) in ${paths.join(', ')}`);
+  // One file named as a file: the report alone, as it always was.
+  const single = paths.length === 1 && files[0] === paths[0];
+  const origin = opts.origin ?? NoteVerifier.fromKey(verifierKey).name;
+  const kept = opts.kept === undefined ? undefined : await keptInput(files, opts.kept, NoteVerifier.fromKey(verifierKey), origin, opts);
+  const options: FileVerifyOptions = { verifierKey, origin, ...(kept ? { kept } : {}), beaconChains: opts.beaconChain.map(readBeaconChain) };
+  const pool = new ProofFilePool(options, Math.min(opts.jobs, files.length));
+  if (single) {
+    const [verdict] = await pool.verify(files);
+    if ('error' in verdict!) throw new Error(verdict.error);
+    if (opts.json) console.log(JSON.stringify(verdict!.report, null, 2));
+    else printReport(verdict!.report, (line) => console.log(line));
+    // Only a bundle whose every check passed verifies; not verifiable is not verified.
+    process.exitCode = verdict!.report.ok ? 0 : 1;
+    return;
+  }
+  const bar = opts.quiet ? null : progressBar('verifying');
+  let verdicts: FileVerdict[];
+  try {
+    verdicts = await pool.verify(files, {
+      onProgress: (done, total) => bar?.update(done, total),
+      // Text reports as they come, in file order; JSON once at the end, as one document.
+      onVerdict: (v) => {
+        if (!opts.json) printVerdict(v, (line) => console.log(line));
+      },
+    });
+    bar?.done();
+  } finally {
+    await pool.close();
+  }
+  const failed = verdicts.filter((v) => 'error' in v || !v.report.ok).map((v) => v.file);
+  if (opts.json) console.log(JSON.stringify(verdicts, null, 2));
+  else console.log(failed.length === 0 ? `OK: all ${files.length} bundles verified` : `NOT VERIFIED: ${failed.length} of ${files.length} bundles: ${failed.join(', ')}`);
+  process.exitCode = failed.length === 0 ? 0 : 1;
+}
+
+/** One file's verdict among several: its name, then its report or why it has none. */
+function printVerdict(verdict: FileVerdict, print: (line: string) => void): void {
+  print(`== ${verdict.file}`);
+  if ('error' in verdict) print(`NOT VERIFIED: ${verdict.error}`);
+  else printReport(verdict.report, print);
+}
+
+/**
+ * The kept checkpoints, and — with --url — the consistency proofs that relate the bundles' checkpoints to them. The
+ * verifier checks everything; a proof not fetched leaves `checkpoint.kept` not verifiable, never passed.
+ */
+async function keptInput(files: readonly string[], dir: string, verifier: NoteVerifier, origin: string, opts: VerifyOpts): Promise<KeptInput> {
+  const kept = readKept(dir, verifier, origin);
+  const notes = kept.map((k) => k.note);
+  if (!opts.url) return { notes };
+  // Every tree size the bundles are proved at; a bundle that cannot be read is the report's to say.
+  const sizes = new Set<number>();
+  for (const file of files) {
+    const read = readProofFile(file);
+    const parsed = DrawProofBundle.safeParse('bundle' in read ? read.bundle : undefined);
+    if (!parsed.success) continue;
+    for (const part of [parsed.data.commit, parsed.data.result, parsed.data.reveal]) {
+      try {
+        sizes.add(openCheckpoint(part.inclusion.checkpoint, verifier, origin).checkpoint.size);
+      } catch {
+        // A checkpoint that does not verify is the report's to say.
+      }
+    }
+  }
+  const api = new LogApi(opts.url, opts.token ?? process.env.EXPERT_DRAW_TOKEN);
+  const proofs = [];
+  const fetched = new Set<string>();
+  for (const size of sizes) {
+    for (const [fromSize, toSize] of proofsToRelate(size, kept)) {
+      if (fetched.has(`${fromSize}-${toSize}`)) continue;
+      fetched.add(`${fromSize}-${toSize}`);
+      try {
+        const hashes = (await api.consistency(fromSize, toSize)).map((h) => h.toString('hex'));
+        proofs.push({ fromSize, toSize, hashes });
+      } catch (err) {
+        // Without the proof the check says what it lacks; why it is missing goes to stderr.
+        console.error(`no consistency proof from ${fromSize} to ${toSize}: ${(err as Error).message}`);
+      }
+    }
+  }
+  return { notes, proofs };
+}
