@@ -47,8 +47,14 @@ const AFTER_OPENING = Date.parse('2026-12-01T10:05:00+08:00');
 
 export interface VerifySuiteConfig {
   readonly shapes: readonly ProofShape[];
-  /** Distinct disclosed draws per shape, verified in turn. */
+  /** Distinct disclosed draws per shape, verified in turn (in memory) and timed as files. */
   readonly proofs: number;
+  /**
+   * More disclosed draws per shape, made after those, that only warm the file pools up: each worker verifies them
+   * twice before the timed files, so that its JIT has run every path a run over distinct bundles takes, while no cache
+   * of it has met a timed bundle.
+   */
+  readonly warmUpProofs: number;
   /** Experts in the pool (it must hold the shapes' groups). */
   readonly pool: number;
   /** Timed rounds per shape; proofs/s is their median. */
@@ -69,6 +75,7 @@ export interface VerifySuiteConfig {
 export const VERIFY_DEFAULTS: VerifySuiteConfig = {
   shapes: VERIFY_SHAPES,
   proofs: 64,
+  warmUpProofs: 32,
   pool: 20_000,
   rounds: 7,
   roundMs: 1000,
@@ -81,7 +88,7 @@ export const VERIFY_DEFAULTS: VerifySuiteConfig = {
 };
 
 /** `--quick`: a smoke run in seconds (the small shape only, 2 proofs, short rounds); its figures mean nothing. */
-export const VERIFY_QUICK: Partial<VerifySuiteConfig> = { shapes: VERIFY_SHAPES.slice(0, 1), proofs: 2, pool: 2000, rounds: 2, roundMs: 100, profile: false };
+export const VERIFY_QUICK: Partial<VerifySuiteConfig> = { shapes: VERIFY_SHAPES.slice(0, 1), proofs: 2, warmUpProofs: 2, pool: 2000, rounds: 2, roundMs: 100, profile: false };
 
 /** One row of verify.json, exactly these keys. */
 export interface VerifyRow {
@@ -123,7 +130,7 @@ export interface ShapeDetails {
 
 export interface FilesDetails {
   readonly jobs: number;
-  /** Files each pass times, after warming its fresh pool up on the first few (warmUpFiles). */
+  /** Files each pass times, after warming its fresh pool up on the warm-up files (warmUpProofs, each verified twice per worker). */
   readonly timedFiles: number;
   readonly warmUpFiles: number;
   readonly oneThread: { readonly median: number; readonly rounds: number[] };
@@ -216,17 +223,19 @@ function verifyRound(bundles: readonly unknown[], options: VerifyDrawProofOption
 }
 
 /**
- * One pass of a fresh pool over files it never saw, as one `proof verify DIR` run meets them: its workers started and
- * given the warm-up files first (untimed: the member tables of the pool version, each worker's JIT), then the timed
- * files once. No cache of the pool's threads has met a timed bundle before.
+ * One pass of a fresh pool over files it never saw, as a long `proof verify DIR` run meets them once past its first
+ * files: its workers started and given the warm-up files first (untimed: the member tables of the pool version, each
+ * worker's JIT over every path distinct bundles take), then the timed files once. No cache of the pool's threads has
+ * met a timed bundle before.
  */
 async function filesPass(options: FileVerifyOptions, jobs: number, warm: readonly string[], timed: readonly string[]): Promise<{ perS: number; coresBusy: number; faults: number; threads: ThreadCpuMs | null }> {
   const started = threadTicks();
   const pool = new ProofFilePool(options, jobs, false);
   try {
-    // The warm-up files over and over, WARM_UP_VERIFICATIONS per worker: its JIT reaches the optimised code a long run
-    // of bundles runs in, not just its tables.
-    const warmUp = Array.from({ length: Math.ceil((WARM_UP_VERIFICATIONS * jobs) / warm.length) }, () => warm).flat();
+    // Every warm-up file WARM_UP_PASSES times per worker: its JIT reaches the optimised code a long run of distinct
+    // bundles runs in. (Eight files over and over, as until stop 26, mostly ran the verifier's memos of lines met
+    // before, and left the timed files to compile the paths of lines never met: about 1.6x slower over two workers.)
+    const warmUp = Array.from({ length: WARM_UP_PASSES * jobs }, () => warm).flat();
     for (const v of await pool.verify(warmUp)) if ('error' in v || !v.report.ok) throw new Error(`${v.file} did not verify through the pool (jobs ${jobs})`);
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
@@ -243,26 +252,23 @@ async function filesPass(options: FileVerifyOptions, jobs: number, warm: readonl
   }
 }
 
-const WARM_UP_VERIFICATIONS = 64;
-
-/** Bundles per files pass that warm a fresh pool up (the rest are timed). */
-export function warmUpFiles(bundles: number): number {
-  return Math.max(1, Math.min(8, Math.floor(bundles / 4)));
-}
+const WARM_UP_PASSES = 2;
 
 /**
- * The bundles as files, one per draw as an inspector saves them, in name order; then rounds of one pass each, a fresh
- * pool with one worker against a fresh pool with `jobs` workers, alternating (A/B).
+ * The bundles as files, one per draw as an inspector saves them, in name order (the warm-up bundles apart); then rounds
+ * of one pass each, a fresh pool with one worker against a fresh pool with `jobs` workers, alternating (A/B).
  */
-async function measureFiles(bundles: readonly unknown[], verifierKey: string, dir: string, cfg: VerifySuiteConfig): Promise<FilesDetails> {
-  fs.mkdirSync(dir, { recursive: true });
-  const files = bundles.map((b, i) => {
-    const file = path.join(dir, `${String(i).padStart(4, '0')}.json`);
-    fs.writeFileSync(file, JSON.stringify(b));
-    return file;
-  });
-  const warm = files.slice(0, warmUpFiles(files.length));
-  const timed = files.length > warm.length ? files.slice(warm.length) : files;
+async function measureFiles(bundles: readonly unknown[], warmUpBundles: readonly unknown[], verifierKey: string, dir: string, cfg: VerifySuiteConfig): Promise<FilesDetails> {
+  const write = (list: readonly unknown[], folder: string) => {
+    fs.mkdirSync(folder, { recursive: true });
+    return list.map((b, i) => {
+      const file = path.join(folder, `${String(i).padStart(4, '0')}.json`);
+      fs.writeFileSync(file, JSON.stringify(b));
+      return file;
+    });
+  };
+  const timed = write(bundles, path.join(dir, 'timed'));
+  const warm = write(warmUpBundles, path.join(dir, 'warm-up'));
   const before = os.loadavg()[0]!;
   const a: Array<Awaited<ReturnType<typeof filesPass>>> = [];
   const b: Array<Awaited<ReturnType<typeof filesPass>>> = [];
@@ -310,8 +316,8 @@ function median(xs: readonly number[]): number {
 }
 
 async function measureShape(service: BenchService, clock: { now: number }, pool: ReturnType<typeof generatePool>, shape: ProofShape, cfg: VerifySuiteConfig, filesDir: string): Promise<ShapeDetails> {
-  const made = await disclosedProofs(service, clock, pool, shape, cfg.proofs);
-  const { bundles } = made;
+  const made = await disclosedProofs(service, clock, pool, shape, cfg.proofs + cfg.warmUpProofs);
+  const bundles = made.bundles.slice(0, cfg.proofs);
   const verifierKey = service.ctx.keys.logVerifier.verifierKey;
   const sizes = bundles.map((b) => Buffer.byteLength(JSON.stringify(b)));
   const first = verifyDrawProof(bundles[0], { verifierKey });
@@ -334,7 +340,7 @@ async function measureShape(service: BenchService, clock: { now: number }, pool:
   const parsedRates: number[] = [];
   for (let r = 0; r < Math.max(1, Math.ceil(cfg.rounds / 2)); r++) parsedRates.push(verifyRound(bundles, { verifierKey: parsed }, cfg.roundMs));
   cfg.log(`[${shape.name}] verifyDrawProof: ${Math.round(median(rates))} proofs/s (median of ${rates.length} rounds); with the key parsed once ${Math.round(median(parsedRates))}/s`);
-  const files = await measureFiles(bundles, verifierKey, path.join(filesDir, shape.name), cfg);
+  const files = await measureFiles(bundles, made.bundles.slice(cfg.proofs), verifierKey, path.join(filesDir, shape.name), cfg);
   cfg.log(
     `[${shape.name}] bundle files (proof verify DIR): ${Math.round(files.oneThread.median)}/s in one thread, ${Math.round(files.workers.median)}/s with --jobs ${files.jobs} ` +
       `(x${files.ratio.toFixed(2)}; ${files.coresBusyWorkers.toFixed(2)} cores busy; load ${files.loadAverage.before.toFixed(2)} → ${files.loadAverage.after.toFixed(2)})`,
@@ -404,7 +410,7 @@ function renderTable(shapes: readonly ShapeDetails[]): string {
 /** Runs the suite, writes verify.json and verify-details.json into cfg.outDir, and returns what it wrote. */
 export async function runVerifySuite(overrides: Partial<VerifySuiteConfig> = {}): Promise<VerifyReport> {
   const cfg: VerifySuiteConfig = { ...VERIFY_DEFAULTS, ...overrides };
-  if (cfg.shapes.length === 0 || cfg.proofs < 1 || cfg.rounds < 1) throw new RangeError('need shapes, proofs and rounds');
+  if (cfg.shapes.length === 0 || cfg.proofs < 1 || cfg.warmUpProofs < 1 || cfg.rounds < 1) throw new RangeError('need shapes, proofs, warm-up proofs and rounds');
   const fixed = new Map<string, number>();
   for (const s of cfg.shapes) for (const g of s.groups) fixed.set(g.code, Math.max(fixed.get(g.code) ?? 0, g.members));
   if ([...fixed.values()].some((m) => m > cfg.pool)) throw new RangeError(`a pool of ${cfg.pool} cannot hold groups of ${[...fixed.values()].join(', ')}`);
@@ -449,7 +455,7 @@ export async function runVerifySuite(overrides: Partial<VerifySuiteConfig> = {})
       runtime: `node ${process.execArgv.join(' ')} ${process.argv[1] ?? ''}`.trim(),
       source: sourceRevision(),
       proofs:
-        `per shape, ${cfg.proofs} projects (syntheticProject parties, so groups have exclusions) registered and drawn through the services on SQLite, ` +
+        `per shape, ${cfg.proofs} projects, then ${cfg.warmUpProofs} more for the file pools' warm-up (syntheticProject parties, so groups have exclusions) registered and drawn through the services on SQLite, ` +
         'then, after bid opening, unsealed by an operator and a supervisor (RosterService.approveUnseal), disclosed (DrawService.disclose, which replays the ' +
         'pool from the log) and fetched with DrawService.proof, round-tripped through JSON as GET /v1/draws/{id}/proof hands it to an inspector',
       shapes: cfg.shapes.map((s) => `${s.name}: ${s.groups.map((g) => `${g.count} (+2 alternates) of ${g.code} held by ${g.members}`).join(', ')}`).join('; '),
@@ -460,7 +466,7 @@ export async function runVerifySuite(overrides: Partial<VerifySuiteConfig> = {})
       files:
         `the same bundles written one per file, verified as proof verify DIR does (verifyProofFile: read, the kept member lists cut, parse, verify) through ProofFilePool: ` +
         `one worker (--jobs 1, but in a worker so that its caches are its own) against --jobs ${cfg.jobs}; each round a fresh pool per side, its workers ` +
-        `started and given the first ${warmUpFiles(cfg.proofs)} files untimed, over and over (${WARM_UP_VERIFICATIONS} verifications per worker: the pool version's member tables, the JIT), then the other files timed once, ` +
+        `started and given the ${cfg.warmUpProofs} warm-up bundles' files untimed, ${WARM_UP_PASSES} times per worker (the pool version's member tables, the JIT over the paths of distinct bundles), then the ${cfg.proofs} timed files once, ` +
         `so no cache has met a timed bundle; ${2 * cfg.rounds} rounds, the two sides alternating; median per side, ratio of the medians; ` +
         'cores busy = CPU time of the process (all threads) per wall second of the timed pass; the load average says what else ran; ' +
         'cpuMsPerBundle = CPU time per timed bundle by thread (/proc/self/task, summed over the passes): main, the pool\'s workers, and the rest (V8 platform threads: concurrent compilation, GC helpers; libuv)',

@@ -14,6 +14,7 @@ describe('verify suite', () => {
     const report = await runVerifySuite({
       shapes: [{ name: 'tiny', groups: [{ code: 'C990104', members: 60, count: 5 }] }],
       proofs: 2,
+      warmUpProofs: 1,
       pool: 1000,
       rounds: 2,
       roundMs: 50,
@@ -46,17 +47,19 @@ describe('verify suite', () => {
     const shape = details.shapes[0];
     expect(shape.proofs).toBe(2);
     expect(shape.proofsPerS.rounds).toHaveLength(2);
-    // Passes of fresh pools: twice the rounds, one warm-up file and one timed per pass here.
+    // Passes of fresh pools: twice the rounds, the warm-up draw's file and the two timed ones per pass here.
     expect(shape.files.oneThread.rounds).toHaveLength(4);
     expect(shape.files.workers.rounds).toHaveLength(4);
-    expect(shape.files.warmUpFiles + shape.files.timedFiles).toBe(2);
+    expect(shape.files.warmUpFiles).toBe(1);
+    expect(shape.files.timedFiles).toBe(2);
     expect(details.verdicts[1]).toMatch(/^(MET|MISSED) +tiny .*proof verify DIR --jobs 2/);
     // CPU per bundle by thread where /proc can tell (Linux); too few clock ticks here for the figures to mean anything.
     if (process.platform === 'linux') {
       for (const side of [shape.files.cpuMsPerBundle.oneWorker, shape.files.cpuMsPerBundle.workers]) expect(Object.keys(side).sort()).toEqual(['main', 'other', 'workers']);
     }
     expect(shape.checksPerProof).toBeGreaterThan(20);
-    expect(shape.setup.discloseMs.n).toBe(2);
+    // Every draw made is disclosed: the two timed and the warm-up one.
+    expect(shape.setup.discloseMs.n).toBe(3);
     expect(shape.profile.topInclusive.some((f: { fn: string }) => f.fn.startsWith('verifyDrawProof'))).toBe(true);
     expect(report.table).toContain('proofs/s');
   }, 60_000);
