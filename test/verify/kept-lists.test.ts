@@ -1,4 +1,4 @@
-// Reading a bundle file with the reveal entry's kept member lists cut out (src/verify/kept-lists.ts): whenever it
+// Reading a bundle file with the reveal entry's kept member and status lists cut out (src/verify/kept-lists.ts): whenever it
 // reads a file at all, the bundle, the reveal entry's whole text, its leaf hash and its parse are what reading the
 // file whole gives; a file it cannot be sure of (a \u escape, the placeholder's words, a list outside the reveal
 // entry) is left to the whole reading.
@@ -8,6 +8,7 @@ import { isCanonicalText, jcs } from '../../src/crypto/canonical.js';
 import { linesDigest } from '../../src/draw/digest.js';
 import { leafHashOfText } from '../../src/log/entry.js';
 import { readCut } from '../../src/verify/kept-lists.js';
+import { keepFactList } from '../../src/verify/kept-text.js';
 import { memberTable } from '../../src/verify/member-table.js';
 
 function lines(prefix: string, n: number): string[] {
@@ -19,6 +20,10 @@ const small = lines('G', 20); // under 64 lines: never kept
 memberTable(linesDigest(first), first);
 memberTable(linesDigest(second), second);
 memberTable(linesDigest(small), small);
+/** A status list as reveal-facts.ts keeps it once read: the copy it keeps is what a cut hands back. */
+const statusLines = Array.from({ length: 90 }, (_, i) => `E${String(i * 3).padStart(6, '0')}\t${i % 2 ? 'retired\t' : 'suspended\t2027-01-01'}\n`);
+const keptStatus = keepFactList('status', statusLines);
+keepFactList('status', statusLines.slice(0, 40)); // under 64 lines: never cut
 
 const revealEntry = (groups: unknown[], extra: Record<string, unknown> = {}) =>
   jcs({ payload: { drawId: 'D-1', facts: { status: ['E000003\tretired\t\n'] }, groups, ...extra }, prev: '0'.repeat(64), time: '2026-12-01T00:00:00.000Z', type: 'draw.reveal' });
@@ -75,6 +80,31 @@ describe('readCut', () => {
     expect(cut.reveal.isCanonical(value)).toBe(true);
   });
 
+  it('cuts a kept status list as it cuts a member list, and only one equal to it byte for byte', () => {
+    const entry = revealEntry([group(first)], { facts: { status: [...statusLines], unavailable: ['E000003\n'] } });
+    const cut = readCut(file(bundleOf(entry)))!;
+    expect(cut.reveal.cuts).toBe(2);
+    expect(cut.reveal.text).not.toContain('E000267');
+    expect(agrees(file(bundleOf(entry)))).toBe('cut');
+    const value = cut.reveal.parse() as { payload: { facts: { status: unknown } } };
+    expect(value.payload.facts.status).toBe(keptStatus);
+    expect(cut.reveal.isCanonical(value)).toBe(true);
+    // One line changed late in the list, the list cut short, or a list kept under 64 lines: left in the text.
+    const changed = [...statusLines];
+    changed[81] = changed[81]!.replace('retired', 'retirEd');
+    for (const status of [changed, statusLines.slice(0, 89), statusLines.slice(0, 40)]) {
+      const bytes = file(bundleOf(revealEntry([group(first)], { facts: { status } })));
+      expect(readCut(bytes)!.reveal.cuts).toBe(1);
+      expect(readCut(bytes)!.reveal.text).toContain(status[status.length - 1]!.slice(0, 7));
+      expect(agrees(bytes)).toBe('cut');
+    }
+    // Under another key (a member list, or unavailable lines) the status list is not cut: only what was kept under a
+    // key is cut under it.
+    for (const bytes of [file(bundleOf(revealEntry([group(statusLines)]))), file(bundleOf(revealEntry([group(small)], { facts: { unavailable: statusLines } })))]) {
+      expect(readCut(bytes)).toBeUndefined();
+    }
+  });
+
   it('the same kept list twice in one entry', () => {
     expect(agrees(file(bundleOf(revealEntry([group(first), group(first, 1)]))))).toBe('cut');
   });
@@ -120,11 +150,16 @@ describe('readCut', () => {
   });
 
   it('any one byte of a file changed: not read, or read as the whole file reads (property)', () => {
-    const texts = [file(bundleOf(revealEntry([group(first), group(second, 1)]))), file(bundleOf(revealEntry([group(small), group(first, 1)], { by: 'op—wang' }))), file(bundleOf(longEntry))];
+    const texts = [
+      file(bundleOf(revealEntry([group(first), group(second, 1)]))),
+      file(bundleOf(revealEntry([group(small), group(first, 1)], { by: 'op—wang' }))),
+      file(bundleOf(longEntry)),
+      file(bundleOf(revealEntry([group(small)], { facts: { selections: small, status: [...statusLines] } }))),
+    ];
     // Half the changes fall outside the kept lists (where the file is still cut), half anywhere.
     const outside = texts.map((t) => {
       const inList = new Uint8Array(t.length);
-      for (const list of [first, second]) {
+      for (const list of [first, second, statusLines]) {
         const escaped = Buffer.from(JSON.stringify(JSON.stringify(list)).slice(1, -1));
         for (let at = t.indexOf(escaped); at >= 0; at = t.indexOf(escaped, at + 1)) inList.fill(1, at, at + escaped.length);
       }
@@ -159,7 +194,14 @@ describe('readCut', () => {
   it('equals the whole reading for bundles holding kept and other lists anywhere (property)', () => {
     const list = fc.oneof(fc.constant([...first]), fc.constant([...second]), fc.constant([...small]), fc.array(fc.string(), { maxLength: 3 }));
     const value = fc.letrec((tie) => ({
-      node: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 2 }), fc.dictionary(fc.oneof(fc.constant('members'), fc.string()), tie('node'), { maxKeys: 4 }), fc.array(tie('node'), { maxLength: 3 }), fc.record({ members: list })),
+      node: fc.oneof(
+        { depthSize: 'small' },
+        fc.jsonValue({ maxDepth: 2 }),
+        fc.dictionary(fc.oneof(fc.constant('members'), fc.constant('status'), fc.string()), tie('node'), { maxKeys: 4 }),
+        fc.array(tie('node'), { maxLength: 3 }),
+        fc.record({ members: list }),
+        fc.record({ status: fc.oneof(list, fc.constant([...statusLines])) }),
+      ),
     })).node;
     fc.assert(
       fc.property(value, fc.boolean(), (v, canonical) => {
