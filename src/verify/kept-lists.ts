@@ -17,6 +17,7 @@ import { isCanonicalText, matchesCanonical } from '../crypto/canonical.js';
 import { RFC9162_LEAF_PREFIX } from '../log/entry.js';
 import { jsonText } from './json-text.js';
 import { keptFactLists, type ListText } from './kept-text.js';
+import { cutRuns, type Run } from './list-runs.js';
 import { keptTables, MARK, MEMBERS_KEY, restore, STAND_IN } from './member-table.js';
 
 /** The reveal entry's text with each kept list cut out, and what each placeholder stands for. */
@@ -66,11 +67,31 @@ export class CutText {
 
   /** JSON.parse of the whole text, each cut list being its table's own lines array. Throws as JSON.parse does. */
   parse(): unknown {
-    return restore(JSON.parse(this.text), (name) => this.tables.get(name)!.lines);
+    const lines = (name: string) => this.tables.get(name)!.lines;
+    // Runs of exclusion and selection lines that the last entry read held too are left out of what is parsed and put
+    // back from its lists (list-runs.ts), once the text without them is canonical JSON of what it parses to: the
+    // whole text is then canonical too, each placeholder standing for a canonical text (a table's, or a run of a
+    // canonical entry's list). This entry's lists are then kept for the next. Anything else is parsed whole.
+    const runCut = cutRuns(this.text, (name) => `${PLACEHOLDER_START}${name}"`, (line) => line.startsWith(STAND_IN));
+    let raw: unknown = UNREAD;
+    try {
+      raw = JSON.parse(runCut.text);
+    } catch {
+      // Parsed whole below, which throws as JSON.parse does.
+    }
+    if (raw !== UNREAD && matchesCanonical(raw, runCut.text)) {
+      runCut.keep();
+      this.canonical = restoreRuns(raw, lines, runCut.runs);
+      return this.canonical;
+    }
+    return restore(JSON.parse(this.text), lines);
   }
+  /** What parse() gave when it proved the text canonical. */
+  private canonical: unknown = UNREAD;
 
   /** Whether the whole text is the RFC 8785 canonical JSON of `value` (what parse() gave). */
   isCanonical(value: unknown): boolean {
+    if (value === this.canonical) return true;
     if (matchesCanonical(value, this.text, (array) => this.placeholders.get(array))) return true;
     // What the piecewise comparison cannot decide is decided on the whole text, as for any entry.
     return isCanonicalText(value, this.full(), (array) => this.cut.find((t) => t.lines === array)?.json);
@@ -80,6 +101,37 @@ export class CutText {
   get cuts(): number {
     return this.cut.length;
   }
+}
+
+/** Stands for no value parsed yet. */
+const UNREAD = Symbol('unread');
+
+/**
+ * restore (member-table.ts) of a text with runs left out (list-runs.ts): each run's placeholder element is replaced
+ * by its run's lines, in its list.
+ */
+function restoreRuns(value: unknown, lines: (name: string) => readonly string[], runs: ReadonlyMap<string, Run>): unknown {
+  if (typeof value === 'string') return value.startsWith(STAND_IN) ? lines(value.slice(STAND_IN.length)) : value;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const was: unknown = value[i];
+      // A list with a run left out is the list the runs were cut from: read whole from its text, its runs from the
+      // kept list's lines (list-runs.ts).
+      const run = typeof was === 'string' && was.startsWith(STAND_IN) ? runs.get(was.slice(STAND_IN.length)) : undefined;
+      if (run) return run.list;
+      const now = restoreRuns(was, lines, runs);
+      if (now !== was) value[i] = now;
+    }
+    return value;
+  }
+  // Only a changed value is written back (a parsed "__proto__" key is an own property, and stays one).
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const now = restoreRuns(record[key], lines, runs);
+    if (now !== record[key]) Object.defineProperty(record, key, { value: now, enumerable: true, writable: true, configurable: true });
+  }
+  return value;
 }
 
 /** A bundle file read with its kept lists cut: the parsed bundle, whose reveal entry is `reveal.text`. */

@@ -9,6 +9,7 @@ import { linesDigest } from '../../src/draw/digest.js';
 import { leafHashOfText } from '../../src/log/entry.js';
 import { readCut } from '../../src/verify/kept-lists.js';
 import { keepFactList } from '../../src/verify/kept-text.js';
+import { cutRuns } from '../../src/verify/list-runs.js';
 import { memberTable } from '../../src/verify/member-table.js';
 
 function lines(prefix: string, n: number): string[] {
@@ -215,6 +216,79 @@ describe('readCut', () => {
         agrees(file(bundleOf(entry)));
       }),
       { numRuns: 400 },
+    );
+  });
+});
+
+describe('runs of exclusion and selection lines (list-runs.ts)', () => {
+  const exclusion = (i: number, code = 'RETIRED') => `E${String(i).padStart(6, '0')}\t${code}\n`;
+  const entryWith = (exclusions: string[][], selections: string[], extra: Record<string, unknown> = {}) =>
+    revealEntry(
+      exclusions.map((x, i) => ({ ...group(i === 0 ? first : second, i), exclusions: x })),
+      { facts: { selections, status: ['E000003\tretired\t\n'] }, ...extra },
+    );
+  const base = Array.from({ length: 120 }, (_, i) => exclusion(i * 2));
+  const selections = Array.from({ length: 90 }, (_, i) => `E${String(i).padStart(6, '0')}\tD-${i}\t2026-11-0${1 + (i % 9)}T00:00:00.000Z\tT\n`);
+
+  /** Reads each entry in turn, as consecutive files; each must read as its text parsed whole. */
+  function readInTurn(entries: string[]): void {
+    for (const entry of entries) expect(agrees(file(bundleOf(entry)))).toBe('cut');
+  }
+
+  it('puts back the runs an entry shares with the last one read, and reads as the whole text', () => {
+    const edited = [...base.slice(0, 30), exclusion(61, 'SUSPENDED'), ...base.slice(30, 70), ...base.slice(75)];
+    readInTurn([entryWith([base, base.slice(10)], selections), entryWith([edited, base], [...selections.slice(1), `E999999\tD-9\t2026-11-02T00:00:00.000Z\tT\n`])]);
+    // The second entry's lists were read mostly from the first's: the text parsed is far shorter than the entry's.
+    const cut = readCut(file(bundleOf(entryWith([edited, base], selections))))!;
+    const runs = cutRuns(cut.reveal.text, (name) => JSON.stringify(`\u0001expert-draw kept member list ${name}`), () => false);
+    expect(runs.runs.size).toBe(3);
+    expect(runs.text.length).toBeLessThan(cut.reveal.text.length - 4000);
+    const value = cut.reveal.parse() as { payload: { groups: Array<{ exclusions: string[] }> } };
+    expect(value.payload.groups[0]!.exclusions).toEqual(edited);
+    expect(cut.reveal.isCanonical(value)).toBe(true);
+  });
+
+  it('a run that ends one line short of the kept one, or runs one line further, is read as it stands', () => {
+    const changedLast = [...base];
+    changedLast[119] = exclusion(239, 'SUSPENDED');
+    readInTurn([entryWith([base, base], selections), entryWith([base.slice(0, 119), [...base, exclusion(241)]], selections), entryWith([changedLast, base.slice(1)], selections.slice(0, 89))]);
+  });
+
+  it('never keeps the lists of an entry that is not canonical: a later entry repeating its escapes is not canonical either', () => {
+    // `\/` is JSON for `/`, but not the canonical form: the entry's text is not RFC 8785.
+    const slashed = base.map((line) => line.replace('RETIRED', 'A/B'));
+    const canonical = entryWith([slashed, base], selections);
+    const escaped = canonical.replaceAll('A/B', 'A\\/B');
+    readInTurn([escaped]);
+    const cut = readCut(file(bundleOf(escaped)))!;
+    const value = cut.reveal.parse();
+    expect(cut.reveal.isCanonical(value)).toBe(false);
+    readInTurn([canonical, escaped]);
+    const again = readCut(file(bundleOf(escaped)))!;
+    expect(again.reveal.isCanonical(again.reveal.parse())).toBe(false);
+  });
+
+  it('reads consecutive entries whose lists differ by lines added, dropped and changed, as their whole texts (property)', () => {
+    const line = fc.oneof(
+      fc.constantFrom(...base, ...selections),
+      fc.string({ unit: fc.constantFrom('E', '0', '\t', '\n', '"', '\\', '/', 'é', '—', ',', ']', '[') , maxLength: 12 }),
+    );
+    const edit = fc.array(fc.tuple(fc.nat(200), fc.nat(3), fc.array(line, { maxLength: 3 })), { maxLength: 6 });
+    const apply = (list: string[], edits: Array<[number, number, string[]]>) => {
+      const out = [...list];
+      for (const [at, drop, add] of edits) out.splice(at % (out.length + 1), drop, ...add);
+      return out;
+    };
+    fc.assert(
+      fc.property(fc.array(fc.tuple(edit, edit, edit, fc.boolean()), { minLength: 2, maxLength: 4 }), (steps) => {
+        let lists = [base, base.slice(40), selections];
+        for (const [a, b, c, sorted] of steps) {
+          lists = [apply(lists[0]!, a), apply(lists[1]!, b), apply(lists[2]!, c)];
+          if (sorted) lists = lists.map((l) => [...new Set(l)].sort());
+          expect(agrees(file(bundleOf(entryWith([lists[0]!, lists[1]!], lists[2]!))))).toBe('cut');
+        }
+      }),
+      { numRuns: 150 },
     );
   });
 });
