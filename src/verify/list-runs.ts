@@ -39,6 +39,11 @@ const kept = new Map<string, readonly RunList[]>();
 /** Shorter runs are left in the text: a placeholder costs more than a few lines. */
 const MIN_RUN = 8;
 let runCount = 0;
+/** Texts to read whole before comparing again, after one that shared less than half its lines with the kept lists. */
+const PAUSE = 8;
+const MAX_PAUSE = 128;
+let pause = PAUSE;
+let paused = 0;
 
 /**
  * The text with each long run of its exclusion and selection lists that the last kept entry's list at the same place
@@ -47,6 +52,15 @@ let runCount = 0;
  */
 export function cutRuns(text: string, placeholder: (name: string) => string, excluded: (line: string) => boolean): RunCut {
   const runs = new Map<string, Run>();
+  // Texts that share little with the one before (draws of other specialties, projects or pool versions) are read
+  // whole for a while, and the lists of the one after are then read afresh to be kept.
+  if (paused > 0) {
+    paused--;
+    return { text, runs, keep: () => {} };
+  }
+  const compared = kept.size > 0;
+  let lines = 0;
+  let covered = 0;
   const cuts: Array<{ readonly from: number; readonly to: number; readonly name: string }> = [];
   const found = new Map<string, RunList[]>();
   const broken = new Set<string>();
@@ -63,6 +77,8 @@ export function cutRuns(text: string, placeholder: (name: string) => string, exc
       continue;
     }
     lists.push(scanned.list);
+    lines += scanned.list.lines.length;
+    covered += scanned.covered;
     for (const run of scanned.runs) {
       const name = `run-${runCount++}`;
       runs.set(name, { list: scanned.list.lines });
@@ -70,6 +86,14 @@ export function cutRuns(text: string, placeholder: (name: string) => string, exc
     }
     open = scanned.close;
   }
+  if (compared && covered < lines / 2) {
+    // Twice as long each time in a row, up to MAX_PAUSE texts.
+    paused = pause;
+    pause = Math.min(2 * pause, MAX_PAUSE);
+    kept.clear();
+    return { text, runs: new Map(), keep: () => {} };
+  }
+  if (compared) pause = PAUSE;
   const keep = () => {
     for (const [key, lists] of found) kept.set(key, lists);
   };
@@ -96,16 +120,21 @@ function scanList(
   open: number,
   before: RunList | undefined,
   excluded: (line: string) => boolean,
-): { list: RunList; close: number; runs: Array<{ from: number; to: number }> } | undefined {
+): { list: RunList; close: number; runs: Array<{ from: number; to: number }>; covered: number } | undefined {
   const starts: number[] = [];
   const ends: number[] = [];
   const lines: string[] = [];
   const runs: Array<{ from: number; to: number }> = [];
   let p = open + 1;
   let k = 0;
+  /** Lines in a row the kept list did not hold, and how many of this list's lines stand in runs. */
+  let misses = 0;
+  let covered = 0;
   if (t.charCodeAt(p) !== CLOSE) {
     for (;;) {
       if (t.charCodeAt(p) !== QUOTE) return undefined;
+      // A list that shares nothing with the kept one for GIVE_UP lines is read on without searching.
+      if (misses >= GIVE_UP) before = undefined;
       let m = before ? runAt(t, p, before, k) : 0;
       let line: string | undefined;
       if (m === 0 && before) {
@@ -127,9 +156,13 @@ function scanList(
           ends.push(p - open + b.ends[i]! - b.starts[k]!);
           lines.push(b.lines[i]!);
         }
-        if (m >= MIN_RUN) runs.push({ from: p, to: p + length });
+        if (m >= MIN_RUN) {
+          runs.push({ from: p, to: p + length });
+          covered += m;
+        }
         p += length;
         k += m;
+        misses = 0;
       } else {
         // A line the kept list lacks: read here.
         line ??= element(t, p);
@@ -139,6 +172,7 @@ function scanList(
         ends.push(end - open);
         lines.push(line);
         p = end;
+        misses++;
       }
       const c = t.charCodeAt(p);
       if (c === CLOSE) break;
@@ -146,7 +180,7 @@ function scanList(
       p++;
     }
   }
-  return { list: { text: t.slice(open, p + 1), starts: Int32Array.from(starts), ends: Int32Array.from(ends), lines }, close: p, runs };
+  return { list: { text: t.slice(open, p + 1), starts: Int32Array.from(starts), ends: Int32Array.from(ends), lines }, close: p, runs, covered };
 }
 
 /**
@@ -215,6 +249,7 @@ function lowerBound(lines: readonly string[], line: string): number {
 }
 
 const LOOK_AHEAD = 4;
+const GIVE_UP = 8;
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 const CLOSE = 0x5d;

@@ -268,6 +268,22 @@ describe('runs of exclusion and selection lines (list-runs.ts)', () => {
     expect(again.reveal.isCanonical(again.reveal.parse())).toBe(false);
   });
 
+  it('reads entries that share nothing with the one before as their whole texts, then finds runs again', () => {
+    const unrelated = (n: number) => Array.from({ length: 100 }, (_, i) => exclusion(1000 * n + i, 'UNAVAILABLE'));
+    readInTurn(Array.from({ length: 12 }, (_, n) => entryWith([unrelated(n), unrelated(n + 50)], unrelated(n + 100))));
+    const related = (n: number) => entryWith([base.slice(n % 20), base.slice(0, 100 + (n % 20))], selections.slice(n % 20));
+    readInTurn(Array.from({ length: 12 }, (_, n) => related(n)));
+    // Comparing resumes after a pause (of at most 128 texts): the lists are kept afresh and runs found again.
+    let found = 0;
+    for (let n = 0; n < 200 && found === 0; n++) {
+      const cut = cutRuns(related(n), (name) => JSON.stringify(`\u0001expert-draw kept member list ${name}`), () => false);
+      found = cut.runs.size;
+      cut.keep();
+    }
+    expect(found).toBe(3);
+    readInTurn([related(3), related(4)]);
+  });
+
   it('reads consecutive entries whose lists differ by lines added, dropped and changed, as their whole texts (property)', () => {
     const line = fc.oneof(
       fc.constantFrom(...base, ...selections),
