@@ -3,7 +3,9 @@
 // bundle); every draw at one pool version reveals the same lines for one specialty (§4), so an inspector's many bundles
 // repeat a few lists. Where a list's escaped bytes equal a kept table's (member-table.ts), it is cut out before the file
 // is parsed and stands in the entry as a short placeholder: the file's text, the entry's text and its leaf hash are
-// then made from the small rest and the table's own bytes, never from half a megabyte of new strings.
+// then made from the small rest and the table's own bytes, never from half a megabyte of new strings. The status and
+// unavailable lines are the pool's at one version too, alike in every draw at it (§10.2): kept facts lists
+// (kept-text.ts, filled by reveal-facts.ts) are cut the same way.
 //
 // The result must equal reading the file whole. Every cut is made inside a JSON string, where the table's escaped
 // bytes and the placeholder's are both plain string content, so each string reads as it did with its lists swapped
@@ -14,24 +16,26 @@ import { createHash } from 'node:crypto';
 import { isCanonicalText, matchesCanonical } from '../crypto/canonical.js';
 import { RFC9162_LEAF_PREFIX } from '../log/entry.js';
 import { jsonText } from './json-text.js';
-import { keptTables, MARK, MEMBERS_KEY, restore, STAND_IN, type MemberTable } from './member-table.js';
+import { keptFactLists, type ListText } from './kept-text.js';
+import { cutRuns, type Run } from './list-runs.js';
+import { keptTables, MARK, MEMBERS_KEY, restore, STAND_IN } from './member-table.js';
 
 /** The reveal entry's text with each kept list cut out, and what each placeholder stands for. */
 export class CutText {
   /** The text between the placeholders, in order (one more than the placeholders). */
   private readonly between: string[] = [];
-  /** The tables whose canonical texts the placeholders stand for, in order. */
-  private readonly cut: MemberTable[] = [];
+  /** The lists whose canonical texts the placeholders stand for, in order. */
+  private readonly cut: ListText[] = [];
   /** Each table's lines array → its placeholder's JSON text (how the canonical check reads the cut text). */
   private readonly placeholders = new Map<readonly unknown[], string>();
 
   /**
    * `text`: the entry's text with placeholders, every one of them put there by readCut (it counted them), each naming
-   * a table of `tables`.
+   * a list of `tables`.
    */
   constructor(
     readonly text: string,
-    private readonly tables: ReadonlyMap<string, MemberTable>,
+    private readonly tables: ReadonlyMap<string, ListText>,
   ) {
     let from = 0;
     for (let at = text.indexOf(PLACEHOLDER_START); at >= 0; at = text.indexOf(PLACEHOLDER_START, from)) {
@@ -63,11 +67,31 @@ export class CutText {
 
   /** JSON.parse of the whole text, each cut list being its table's own lines array. Throws as JSON.parse does. */
   parse(): unknown {
-    return restore(JSON.parse(this.text), (digest) => this.tables.get(digest)!.lines);
+    const lines = (name: string) => this.tables.get(name)!.lines;
+    // Runs of exclusion and selection lines that the last entry read held too are left out of what is parsed and put
+    // back from its lists (list-runs.ts), once the text without them is canonical JSON of what it parses to: the
+    // whole text is then canonical too, each placeholder standing for a canonical text (a table's, or a run of a
+    // canonical entry's list). This entry's lists are then kept for the next. Anything else is parsed whole.
+    const runCut = cutRuns(this.text, (name) => `${PLACEHOLDER_START}${name}"`, (line) => line.startsWith(STAND_IN));
+    let raw: unknown = UNREAD;
+    try {
+      raw = JSON.parse(runCut.text);
+    } catch {
+      // Parsed whole below, which throws as JSON.parse does.
+    }
+    if (raw !== UNREAD && matchesCanonical(raw, runCut.text)) {
+      runCut.keep();
+      this.canonical = restoreRuns(raw, lines, runCut.runs);
+      return this.canonical;
+    }
+    return restore(JSON.parse(this.text), lines);
   }
+  /** What parse() gave when it proved the text canonical. */
+  private canonical: unknown = UNREAD;
 
   /** Whether the whole text is the RFC 8785 canonical JSON of `value` (what parse() gave). */
   isCanonical(value: unknown): boolean {
+    if (value === this.canonical) return true;
     if (matchesCanonical(value, this.text, (array) => this.placeholders.get(array))) return true;
     // What the piecewise comparison cannot decide is decided on the whole text, as for any entry.
     return isCanonicalText(value, this.full(), (array) => this.cut.find((t) => t.lines === array)?.json);
@@ -77,6 +101,37 @@ export class CutText {
   get cuts(): number {
     return this.cut.length;
   }
+}
+
+/** Stands for no value parsed yet. */
+const UNREAD = Symbol('unread');
+
+/**
+ * restore (member-table.ts) of a text with runs left out (list-runs.ts): each run's placeholder element is replaced
+ * by its run's lines, in its list.
+ */
+function restoreRuns(value: unknown, lines: (name: string) => readonly string[], runs: ReadonlyMap<string, Run>): unknown {
+  if (typeof value === 'string') return value.startsWith(STAND_IN) ? lines(value.slice(STAND_IN.length)) : value;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const was: unknown = value[i];
+      // A list with a run left out is the list the runs were cut from: read whole from its text, its runs from the
+      // kept list's lines (list-runs.ts).
+      const run = typeof was === 'string' && was.startsWith(STAND_IN) ? runs.get(was.slice(STAND_IN.length)) : undefined;
+      if (run) return run.list;
+      const now = restoreRuns(was, lines, runs);
+      if (now !== was) value[i] = now;
+    }
+    return value;
+  }
+  // Only a changed value is written back (a parsed "__proto__" key is an own property, and stays one).
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const now = restoreRuns(record[key], lines, runs);
+    if (now !== record[key]) Object.defineProperty(record, key, { value: now, enumerable: true, writable: true, configurable: true });
+  }
+  return value;
 }
 
 /** A bundle file read with its kept lists cut: the parsed bundle, whose reveal entry is `reveal.text`. */
@@ -95,27 +150,32 @@ export interface CutBundle {
  * lines of a long history make the uncut text that large).
  */
 export function readCut(bytes: Buffer): CutBundle | undefined {
-  const kept = keptTables();
+  const kept = keptLists();
   if (kept.length === 0) return undefined;
-  const tables = new Map<string, MemberTable>();
-  /** Where each cut list's escaped bytes begin and end in the file, and its table's digest. */
-  const cuts: Array<{ readonly start: number; readonly end: number; readonly digest: string }> = [];
-  for (let at = bytes.indexOf(KEY_BYTES), next = 0; at >= 0; at = bytes.indexOf(KEY_BYTES, next)) {
-    const start = at + KEY_BYTES.length;
-    next = start;
-    const found = kept.find(([, t]) => sameBytes(bytes, start, t.escapedJsonBytes!));
-    if (!found) continue;
-    const [digest, table] = found;
-    tables.set(digest, table);
-    next = start + table.escapedJsonBytes!.length;
-    cuts.push({ start, end: next, digest });
+  const tables = new Map<string, ListText>();
+  /** Where each cut list's escaped bytes begin and end in the file, and its list's name. */
+  const cuts: Array<{ readonly start: number; readonly end: number; readonly name: string }> = [];
+  // Every `[` in the file outside what was cut, in order, preceded by a key: a cut list is skipped, never searched
+  // (the member lists are nearly all of the file), and a bracket is found as quickly as any one byte.
+  for (let start = bytes.indexOf(BRACKET), next = 0; start >= 0; start = bytes.indexOf(BRACKET, next)) {
+    next = start + 1;
+    for (const [key, lists] of kept) {
+      if (start < key.length || key.compare(bytes, start - key.length, start) !== 0) continue;
+      const match = lists.find(([, t]) => sameBytes(bytes, start, t.escapedJsonBytes!));
+      if (!match) break;
+      const [name, list] = match;
+      tables.set(name, list);
+      next = start + list.escapedJsonBytes!.length;
+      cuts.push({ start, end: next, name });
+      break;
+    }
   }
   if (cuts.length === 0) return undefined;
   const first = cuts[0]!;
   const last = cuts[cuts.length - 1]!;
   const rest = [bytes.subarray(0, first.start), ...cuts.slice(1).map((cut, i) => bytes.subarray(cuts[i]!.end, cut.start)), bytes.subarray(last.end)];
   // What is cut is never parsed, so only the rest must hold neither the placeholder's words nor a \u escape. Neither
-  // can straddle a cut: one begins right after `"members":`, and a list ends in `]`. Both are ASCII, so the bytes hold
+  // can straddle a cut: one begins right after a key's colon, and a list ends in `]`. Both are ASCII, so the bytes hold
   // them exactly where the UTF-8 text does.
   if (rest.some((piece) => piece.includes(MARK_BYTES) || hasUnicodeEscape(piece))) return undefined;
   // The entry's string runs from the `"entry":"` before the first cut to the first unescaped quote after the last:
@@ -144,8 +204,8 @@ export function readCut(bytes: Buffer): CutBundle | undefined {
   let from = body;
   for (const cut of cuts) {
     if (!decodePieces(bytes, from, cut.start, pieces)) return undefined;
-    // The list stands in the entry's text as a placeholder naming its table (CutText reads it).
-    pieces.push(`${PLACEHOLDER_START}${cut.digest}"`);
+    // The list stands in the entry's text as a placeholder naming it (CutText reads it).
+    pieces.push(`${PLACEHOLDER_START}${cut.name}"`);
     from = cut.end;
   }
   if (!decodePieces(bytes, from, close, pieces)) return undefined;
@@ -207,6 +267,7 @@ function hasUnicodeEscape(piece: Buffer): boolean {
 
 const BACKSLASH = 0x5c;
 const QUOTE = 0x22;
+const BRACKET = 0x5b;
 const LETTER_U = 0x75;
 /** Bytes of the entry's content decoded at a time: far below V8's 128 KiB large-object size. */
 const DECODE_PIECE = 16 * 1024;
@@ -217,8 +278,26 @@ const ENTRY_BYTES = Buffer.from('"entry":"', 'latin1');
 const ENTRY_STAND_IN = `${STAND_IN}entry`;
 const ENTRY_STAND_IN_JSON = JSON.stringify(ENTRY_STAND_IN).slice(1, -1);
 const MARK_BYTES = Buffer.from(MARK, 'latin1');
-/** `"members":` as it stands in the entry's text inside the bundle file: its quotes escaped. */
-const KEY_BYTES = Buffer.from(JSON.stringify(MEMBERS_KEY).slice(1, -1), 'latin1');
-/** A placeholder's JSON text in the entry's text, up to the table's digest. */
+/** A key as it stands in the entry's text inside the bundle file: its quotes escaped. */
+const keyBytes = (key: string) => Buffer.from(JSON.stringify(key).slice(1, -1), 'latin1');
+const MEMBERS_KEY_BYTES = keyBytes(MEMBERS_KEY);
+const FACT_KEY_BYTES = { status: keyBytes('"status":'), unavailable: keyBytes('"unavailable":') };
+
+/**
+ * The lists that may be cut, by the key whose value they are: kept member tables (at least 64 lines) by their digest,
+ * kept facts lists by their name.
+ */
+function keptLists(): Array<[key: Buffer, lists: Array<[name: string, list: ListText]>]> {
+  const kept: Array<[Buffer, Array<[string, ListText]>]> = [];
+  const tables = keptTables();
+  if (tables.length > 0) kept.push([MEMBERS_KEY_BYTES, tables]);
+  const facts = keptFactLists();
+  for (const key of ['status', 'unavailable'] as const) {
+    const lists = facts.flatMap(([name, k, list]) => (k === key ? [[name, list] as [string, ListText]] : []));
+    if (lists.length > 0) kept.push([FACT_KEY_BYTES[key], lists]);
+  }
+  return kept;
+}
+/** A placeholder's JSON text in the entry's text, up to the list's name. */
 const PLACEHOLDER_START = JSON.stringify(STAND_IN).slice(0, -1);
 const LEAF_PREFIX = Uint8Array.of(RFC9162_LEAF_PREFIX);

@@ -3,8 +3,9 @@
 // inspector checking many draws reads each list once. The lines are hashed for every bundle all the same; only a
 // table whose lines hash to the same digest is reused, and what it holds is a pure function of those lines.
 import type { PanelMember } from '../draw/conflicts.js';
+import { ListText } from './kept-text.js';
 
-export class MemberTable {
+export class MemberTable extends ListText {
   readonly size: number;
   readonly ids: readonly string[];
   readonly employers: readonly string[];
@@ -19,7 +20,8 @@ export class MemberTable {
   private readonly regionLists = new Map<string, Int32Array>();
 
   /** Throws naming the first line that is not what memberLine writes, or out of id order. */
-  constructor(readonly lines: readonly string[]) {
+  constructor(lines: readonly string[]) {
+    super(lines);
     const n = (this.size = lines.length);
     const ids: string[] = new Array<string>(n);
     const employers: string[] = new Array<string>(n);
@@ -91,36 +93,6 @@ export class MemberTable {
     const rel = this.relatives[i]!;
     return { id: this.ids[i]!, employer: this.employers[i]!, relatives: rel === '' ? NONE_IDS : rel.split(',') };
   }
-
-  /**
-   * The lines' canonical JSON array text (RFC 8785), made on first use; undefined when a line holds a lone surrogate,
-   * which RFC 8785 cannot encode.
-   */
-  get json(): string | undefined {
-    if (this.jsonText === null) {
-      const text = JSON.stringify(this.lines);
-      this.jsonText = text.includes('\\ud') ? undefined : text;
-    }
-    return this.jsonText;
-  }
-  private jsonText: string | undefined | null = null;
-
-  /** The canonical text's UTF-8 bytes (hashed as they are: kept-lists.ts); undefined as for `json`. */
-  get jsonBytes(): Buffer | undefined {
-    if (this.bytes === null) this.bytes = this.json === undefined ? undefined : Buffer.from(this.json, 'utf8');
-    return this.bytes;
-  }
-  private bytes: Buffer | undefined | null = null;
-
-  /**
-   * The canonical text as it stands inside a JSON string in a bundle file (the reveal entry is a string there):
-   * JSON.stringify's escaping of the text, as UTF-8 bytes, without the quotes.
-   */
-  get escapedJsonBytes(): Buffer | undefined {
-    if (this.escaped === null) this.escaped = this.json === undefined ? undefined : Buffer.from(JSON.stringify(this.json).slice(1, -1), 'utf8');
-    return this.escaped;
-  }
-  private escaped: Buffer | undefined | null = null;
 
   /** The line of the member with this id, if any. */
   lineOf(id: string): string | undefined {

@@ -11,6 +11,7 @@ import type { DrawResult, PreparedDraw } from '../draw/engine.js';
 import type { DrawRequest } from '../domain/request.js';
 import { RevealFacts } from '../draw/entries.js';
 import { EMPTY_HISTORY } from '../draw/history.js';
+import { keepFactList } from './kept-text.js';
 
 export { RevealFacts };
 
@@ -224,15 +225,17 @@ function keptRead<T>(kind: string, lines: readonly string[], read: (lines: reado
   for (let e = kept.length - 1; e >= 0; e--) {
     const entry = kept[e]!;
     if (entry.lines.length !== lines.length) continue;
+    // The kept copy itself, when the file reader cut the list out and handed it back (kept-lists.ts).
     let same = true;
-    for (let i = 0; i < lines.length && same; i++) same = entry.lines[i] === lines[i];
+    if (entry.lines !== lines) for (let i = 0; i < lines.length && same; i++) same = entry.lines[i] === lines[i];
     if (!same) continue;
     if (e !== kept.length - 1) kept.push(...kept.splice(e, 1));
     return entry.read as TextRead<T>;
   }
   const fresh = read(lines);
-  // The lines are copied: the entry must not follow a caller's later change to its array.
-  kept.push({ lines: [...lines], read: fresh });
+  // The lines are copied: the entry must not follow a caller's later change to its array. The pool's lists are kept
+  // for the file reader too, which cuts them from later files unread and hands this copy back in their place.
+  kept.push({ lines: kind === 'status' || kind === 'unavailable' ? keepFactList(kind, lines) : [...lines], read: fresh });
   if (kept.length > TEXT_READS_KEPT) kept.shift();
   return fresh;
 }
