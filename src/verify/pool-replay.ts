@@ -23,7 +23,12 @@ export class ReplayError extends Error {
 /** Entry types that change the pool, each bumping the pool version (pool.service.ts). */
 const EXPERT_REPLACED = new Set(['expert.updated', 'expert.availability', 'expert.relations']);
 const POOL_CHANGES = new Set(['expert.created', 'expert.status', 'organisation.upserted', ...EXPERT_REPLACED]);
-const BATCH = 5000;
+/**
+ * Entries read and applied at a time. Between batches the replay lets the event loop run: the first disclosure after a
+ * start (or after PoolReplay forgot its state) replays the whole log, about 1.5 s at a 100k pool, and the service's
+ * other requests, draws and calls must not wait for all of it. A batch of pool imports takes some 20 ms.
+ */
+export const REPLAY_BATCH = 1000;
 
 interface PoolChange {
   readonly poolVersion: number;
@@ -67,12 +72,14 @@ const freshState = (): ReplayState => ({ experts: new Map(), index: 0, version: 
  */
 async function advance(log: EntrySource, state: ReplayState, untilIndex: number, poolVersion: number): Promise<boolean> {
   let applied = false;
-  const read = (start: number) => readRange(log, start, Math.min(untilIndex, start + BATCH));
+  const read = (start: number) => readRange(log, start, Math.min(untilIndex, start + REPLAY_BATCH));
   // The next batch is read while this one is applied.
   let next = state.index < untilIndex ? read(state.index) : null;
-  for (let start = state.index; start < untilIndex; start += BATCH) {
+  for (let start = state.index; start < untilIndex; start += REPLAY_BATCH) {
+    // Others' turn first (a store answering at once would otherwise keep the whole replay in one turn).
+    if (start > state.index) await new Promise((resolve) => setImmediate(resolve));
     const entries = await next!;
-    next = start + BATCH < untilIndex ? read(start + BATCH) : null;
+    next = start + REPLAY_BATCH < untilIndex ? read(start + REPLAY_BATCH) : null;
     next?.catch(() => undefined);
     for (let k = 0; k < entries.length; k++) {
       const bytes = entries[k]!;

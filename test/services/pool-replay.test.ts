@@ -11,7 +11,7 @@ import { deriveSeed } from '../../src/draw/seed.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import type { DrawRecord } from '../../src/records/draws.js';
 import { PoolIndex } from '../../src/draw/pool-index.js';
-import { PoolReplay, rebuildDraw, replayPool, ReplayError, type RebuildArgs } from '../../src/verify/pool-replay.js';
+import { PoolReplay, rebuildDraw, REPLAY_BATCH, replayPool, ReplayError, type RebuildArgs } from '../../src/verify/pool-replay.js';
 import { build, type Built } from '../helper.js';
 
 let t: Built;
@@ -107,6 +107,25 @@ describe('replayPool', () => {
     // The availability change read as a type the replay does not know: the version it bumped goes missing.
     await expect(replayPool(rewrite('"type":"expert.availability"', '"type":"expert.holiday"'), draw.commitIndex, draw.poolVersion)).rejects.toThrow(/has pool version \d+ after \d+: the log misses a pool change/);
     await expect(replayPool(rewrite(`"id":"${m(0)}","poolVersion"`, '"id":"NOBODY","poolVersion"'), draw.commitIndex, draw.poolVersion)).rejects.toThrow('(expert.status) for unknown expert NOBODY');
+  });
+
+  it('lets the event loop run between batches: a long replay does not hold up the service', async () => {
+    // A store that answers at once, as SQLite does, with a log of 5½ batches of entries that change no pool.
+    const size = Math.floor(5.5 * REPLAY_BATCH);
+    const entry = Buffer.from('{"payload":{},"type":"draw.commit"}');
+    const log = { readEntries: async (start: number, end: number) => Array.from({ length: end - start }, () => entry) };
+    let turns = 0;
+    let ticking = true;
+    const tick = () => {
+      turns++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const replayed = await replayPool(log, size, 0);
+    ticking = false;
+    expect(replayed).toEqual([]);
+    // The event loop turned between every two batches (and not only once the replay was over).
+    expect(turns).toBeGreaterThanOrEqual(Math.ceil(size / REPLAY_BATCH) - 1);
   });
 });
 
