@@ -158,7 +158,6 @@ export class PoolService {
     return this.version;
   }
 
-  /** The draw's view of the pool at the current version; rebuilt after changes, on first use. */
   /**
    * A pool change that did not commit: after a lost race the pool is read again, and the caller hears VersionMoved
    * when only the version moved (it may simply try again), CONFLICT with `conflict` when its own records did.
@@ -170,6 +169,7 @@ export class PoolService {
     throw new AppError('CONFLICT', conflict);
   }
 
+  /** The draw's view of the pool at the current version; rebuilt after changes, on first use. */
   current(): PoolIndex {
     return (this.index ??= new PoolIndex(
       [...this.experts.values()].map((r) => r.expert),
