@@ -80,6 +80,8 @@ const MARK_PREPARED = 4;
 export interface PreCheck {
   /** Per organisation index: PARTY_BITS of the roles it plays in the project. */
   readonly partyMask: Uint8Array;
+  /** The organisation indices partyMask marks, each once. */
+  readonly partyOrgs: readonly number[];
   readonly refDay: number;
   /** Positions carrying marks in PoolIndex.scratch, ascending. */
   readonly marked: readonly number[];
@@ -92,9 +94,12 @@ export interface PreCheck {
  */
 export function preCheck(pool: PoolIndex, project: Project, ctx: ConflictContext, history: HistoryIndex): PreCheck {
   const partyMask = new Uint8Array(pool.orgIndex.size);
+  const partyOrgs: number[] = [];
   for (const [code, roles] of ctx.parties) {
     const i = pool.orgIndex.get(code);
-    if (i !== undefined) for (const role of roles) partyMask[i]! |= PARTY_BITS[role];
+    if (i === undefined) continue;
+    if (partyMask[i] === 0) partyOrgs.push(i);
+    for (const role of roles) partyMask[i]! |= PARTY_BITS[role];
   }
   const marked: number[] = [];
   const mark = (pos: number | undefined, bit: number) => {
@@ -108,6 +113,7 @@ export function preCheck(pool: PoolIndex, project: Project, ctx: ConflictContext
   marked.sort((a, b) => a - b);
   return {
     partyMask,
+    partyOrgs,
     refDay: dayNumber(ctx.refDate),
     marked,
     release: () => {
@@ -142,13 +148,25 @@ export function exclusionMask(pool: PoolIndex, pre: PreCheck, ctx: ConflictConte
  * `f` (PoolIndex.packedMembers).
  */
 function statusMask(pool: PoolIndex, pre: PreCheck, ctx: ConflictContext, pos: number, packed: Int32Array, f: number): number {
+  let mask = dayMask(pool, pre.refDay, packed, f);
+  if ((packed[f + PACKED.statusFlags]! >> 4) & FLAG_ORG_RELATIONS) {
+    let atParty = false;
+    const end = packed[f + PACKED.relationEnd]!;
+    for (let k = packed[f + PACKED.relationStart]!; k < end; k++) if (pre.partyMask[pool.relationOrgs[k]!]) atParty = true;
+    if (atParty) mask |= relationMask(pool, ctx, pos);
+  }
+  return mask;
+}
+
+/** Rule 5 on the reference day (status, declared unavailability): the part of a member's mask no project changes. */
+function dayMask(pool: PoolIndex, refDay: number, packed: Int32Array, f: number): number {
   const statusFlags = packed[f + PACKED.statusFlags]!;
   let mask = 0;
   switch (statusFlags & 15) {
     case STATUS.active:
       break;
     case STATUS.suspended:
-      if (packed[f + PACKED.suspendedUntil]! >= pre.refDay) mask |= BIT.SUSPENDED;
+      if (packed[f + PACKED.suspendedUntil]! >= refDay) mask |= BIT.SUSPENDED;
       break;
     case STATUS.blacklisted:
       mask |= BIT.BLACKLISTED;
@@ -156,19 +174,19 @@ function statusMask(pool: PoolIndex, pre: PreCheck, ctx: ConflictContext, pos: n
     default:
       mask |= BIT.RETIRED;
   }
-  const flags = statusFlags >> 4;
-  if (flags & FLAG_ORG_RELATIONS) {
-    let atParty = false;
-    const end = packed[f + PACKED.relationEnd]!;
-    for (let k = packed[f + PACKED.relationStart]!; k < end; k++) if (pre.partyMask[pool.relationOrgs[k]!]) atParty = true;
-    if (atParty) for (const code of relationExclusions(pool.member(pos).expert, ctx)) mask |= BIT[code];
-  }
-  if (flags & FLAG_UNAVAILABLE) {
+  if ((statusFlags >> 4) & FLAG_UNAVAILABLE) {
     const end = packed[f + PACKED.unavailableEnd]!;
     for (let k = packed[f + PACKED.unavailableStart]!; k < end; k++) {
-      if (pool.unavailableDays[k] === pre.refDay) mask |= BIT.UNAVAILABLE;
+      if (pool.unavailableDays[k] === refDay) mask |= BIT.UNAVAILABLE;
     }
   }
+  return mask;
+}
+
+/** Rules 2 and 3 for a member with an org relation at one of the project's parties. */
+function relationMask(pool: PoolIndex, ctx: ConflictContext, pos: number): number {
+  let mask = 0;
+  for (const code of relationExclusions(pool.member(pos).expert, ctx)) mask |= BIT[code];
   return mask;
 }
 
@@ -205,6 +223,11 @@ export function prepareGroup(
 ): PreparedGroup {
   const inRegion = regionTest(group, project, policy);
   const members = pool.candidatesFor(group.specialty);
+  // Without a region filter, only the few members some rule may exclude are looked at (see bucketRules).
+  if (!inRegion) {
+    const { excludedAt, excludedMask, excludedLines } = excludedWithoutRegions(group.specialty, pool, ctx, pre);
+    return new Prepared(group, index, pool, policy, members, excludedAt, excludedAt, excludedMask, linesDigest(excludedLines));
+  }
   const packed = pool.packedMembers(group.specialty);
   const marked = pre.marked;
   let markAt = 0;
@@ -221,7 +244,7 @@ export function prepareGroup(
     // Members and marks are both ascending by position: a merge, one comparison per member.
     while (markAt < marked.length && marked[markAt]! < pos) markAt++;
     if (marked[markAt] === pos) mask = markMask(pool.scratch[pos]!);
-    if (inRegion && !inRegion(packed[f + PACKED.region]!)) {
+    if (!inRegion(packed[f + PACKED.region]!)) {
       skipped.push(i);
       continue;
     }
@@ -234,6 +257,131 @@ export function prepareGroup(
     excludedLines.push(exclusionLine(pool.idOf(pos), reasonsOf(mask).text));
   }
   return new Prepared(group, index, pool, policy, members, skipped, excludedAt, excludedMask, linesDigest(excludedLines));
+}
+
+/**
+ * What a specialty's bucket of one pool index gives every draw whatever the project: which members each organisation
+ * employs or relates to, and, per reference day, the members rule 5 excludes that day with their masks and lines.
+ * Kept per index object, and an index is never changed (a new pool version is a new index), so nothing here outlives
+ * the pool it was read from.
+ */
+interface BucketRules {
+  /** Organisation index → bucket indices of the members it employs, ascending. */
+  readonly employs: ReadonlyMap<number, readonly number[]>;
+  /** Organisation index → bucket indices of the members with an org relation to it (self or relative), ascending. */
+  readonly relates: ReadonlyMap<number, readonly number[]>;
+  /** Day number → rule 5's exclusions that day; a few days at most (see DAYS_KEPT). */
+  readonly days: Map<number, DayExclusions>;
+}
+
+interface DayExclusions {
+  /** Bucket indices, ascending. */
+  readonly at: readonly number[];
+  readonly mask: readonly number[];
+  /** The exclusion line of each, for a member no other rule excludes. */
+  readonly lines: readonly string[];
+}
+
+/** Reference days kept per bucket: the draws of one period fall on a few bid-opening days. */
+const DAYS_KEPT = 16;
+const bucketRuleSets = new WeakMap<PoolIndex, Map<string, BucketRules>>();
+
+function bucketRules(pool: PoolIndex, specialty: string): BucketRules {
+  let bySpecialty = bucketRuleSets.get(pool);
+  if (!bySpecialty) bucketRuleSets.set(pool, (bySpecialty = new Map()));
+  let rules = bySpecialty.get(specialty);
+  if (!rules) {
+    const members = pool.candidatesFor(specialty);
+    const employs = new Map<number, number[]>();
+    const relates = new Map<number, number[]>();
+    const add = (into: Map<number, number[]>, org: number, i: number) => {
+      const list = into.get(org);
+      if (!list) into.set(org, [i]);
+      else if (list[list.length - 1] !== i) list.push(i);
+    };
+    for (let i = 0; i < members.length; i++) {
+      const pos = members[i]!;
+      add(employs, pool.employerOf[pos]!, i);
+      for (let k = pool.relationStart[pos]!; k < pool.relationStart[pos + 1]!; k++) add(relates, pool.relationOrgs[k]!, i);
+    }
+    bySpecialty.set(specialty, (rules = { employs, relates, days: new Map() }));
+  }
+  return rules;
+}
+
+function dayExclusions(pool: PoolIndex, specialty: string, rules: BucketRules, refDay: number): DayExclusions {
+  let day = rules.days.get(refDay);
+  if (!day) {
+    const members = pool.candidatesFor(specialty);
+    const packed = pool.packedMembers(specialty);
+    const at: number[] = [];
+    const mask: number[] = [];
+    const lines: string[] = [];
+    for (let i = 0, f = 0; i < members.length; i++, f += PACKED_FIELDS) {
+      if (packed[f + PACKED.statusFlags] === 0) continue;
+      const m = dayMask(pool, refDay, packed, f);
+      if (m === 0) continue;
+      at.push(i);
+      mask.push(m);
+      lines.push(exclusionLine(pool.idOf(members[i]!), reasonsOf(m).text));
+    }
+    // The oldest day makes room (a Map iterates in insertion order).
+    if (rules.days.size >= DAYS_KEPT) rules.days.delete(rules.days.keys().next().value!);
+    rules.days.set(refDay, (day = { at, mask, lines }));
+  }
+  return day;
+}
+
+/**
+ * A group without a region filter: rule 5 of the day from the bucket's cache, merged with the members this project
+ * adds (employed by or related to a party, marked for a cap or for having prepared it), in bucket order. The same
+ * masks and lines as the full scan of prepareGroup, which test/draw/candidates.test.ts holds to the reference rules.
+ */
+function excludedWithoutRegions(specialty: string, pool: PoolIndex, ctx: ConflictContext, pre: PreCheck): { excludedAt: number[]; excludedMask: number[]; excludedLines: string[] } {
+  const members = pool.candidatesFor(specialty);
+  const rules = bucketRules(pool, specialty);
+  const day = dayExclusions(pool, specialty, rules, pre.refDay);
+  // Bucket index → the project's own reasons (rules 1–4 and 6).
+  const added = new Map<number, number>();
+  const addMask = (i: number, m: number) => added.set(i, (added.get(i) ?? 0) | m);
+  for (const org of pre.partyOrgs) {
+    const reasons = PARTY_REASONS[pre.partyMask[org]!]!;
+    for (const i of rules.employs.get(org) ?? []) addMask(i, reasons);
+    for (const i of rules.relates.get(org) ?? []) addMask(i, relationMask(pool, ctx, members[i]!));
+  }
+  for (const pos of pre.marked) {
+    const i = positionIn(members, pos);
+    if (i >= 0) addMask(i, markMask(pool.scratch[pos]!));
+  }
+  const excludedAt: number[] = [];
+  const excludedMask: number[] = [];
+  const excludedLines: string[] = [];
+  const extra = [...added.keys()].sort((a, b) => a - b);
+  // A merge of two ascending lists; a member on both gets both masks.
+  for (let d = 0, e = 0; d < day.at.length || e < extra.length; ) {
+    const nextDay = d < day.at.length ? day.at[d]! : Infinity;
+    const nextExtra = e < extra.length ? extra[e]! : Infinity;
+    const i = Math.min(nextDay, nextExtra);
+    const dayPart = nextDay === i ? day.mask[d++]! : 0;
+    const mask = dayPart | (nextExtra === i ? added.get(extra[e++]!)! : 0);
+    if (mask === 0) continue;
+    excludedAt.push(i);
+    excludedMask.push(mask);
+    excludedLines.push(mask === dayPart ? day.lines[d - 1]! : exclusionLine(pool.idOf(members[i]!), reasonsOf(mask).text));
+  }
+  return { excludedAt, excludedMask, excludedLines };
+}
+
+/** The bucket index of the member at `pos` (members ascending), or -1 when it is not in the bucket. */
+function positionIn(members: Int32Array, pos: number): number {
+  let lo = 0;
+  let hi = members.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (members[mid]! < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < members.length && members[lo] === pos ? lo : -1;
 }
 
 /**
