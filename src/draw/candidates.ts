@@ -223,9 +223,12 @@ export function prepareGroup(
 ): PreparedGroup {
   const inRegion = regionTest(group, project, policy);
   const members = pool.candidatesFor(group.specialty);
-  // Without a region filter, only the few members some rule may exclude are looked at (see bucketRules).
-  if (!inRegion) {
-    const { excludedAt, excludedMask, excludedLines } = excludedWithoutRegions(group.specialty, pool, ctx, pre);
+  // Without a region filter, from the second draw on an index: only the few members some rule may exclude are
+  // looked at (see bucketRules). The first draw scans, so that an index drawn on once (a disclosure's replay) does
+  // not pay for what only later draws would use.
+  const rules = inRegion ? null : bucketRules(pool, group.specialty);
+  if (rules) {
+    const { excludedAt, excludedMask, excludedLines } = excludedWithoutRegions(group.specialty, pool, rules, ctx, pre);
     return new Prepared(group, index, pool, policy, members, excludedAt, excludedAt, excludedMask, linesDigest(excludedLines));
   }
   const packed = pool.packedMembers(group.specialty);
@@ -244,7 +247,7 @@ export function prepareGroup(
     // Members and marks are both ascending by position: a merge, one comparison per member.
     while (markAt < marked.length && marked[markAt]! < pos) markAt++;
     if (marked[markAt] === pos) mask = markMask(pool.scratch[pos]!);
-    if (!inRegion(packed[f + PACKED.region]!)) {
+    if (inRegion && !inRegion(packed[f + PACKED.region]!)) {
       skipped.push(i);
       continue;
     }
@@ -266,12 +269,18 @@ export function prepareGroup(
  * the pool it was read from.
  */
 interface BucketRules {
-  /** Organisation index → bucket indices of the members it employs, ascending. */
-  readonly employs: ReadonlyMap<number, readonly number[]>;
-  /** Organisation index → bucket indices of the members with an org relation to it (self or relative), ascending. */
-  readonly relates: ReadonlyMap<number, readonly number[]>;
+  /** Who each organisation employs: bucket indices, ascending. */
+  readonly employs: OrgLists;
+  /** Who has an org relation (self or relative) to each organisation: bucket indices, ascending. */
+  readonly relates: OrgLists;
   /** Day number → rule 5's exclusions that day; a few days at most (see DAYS_KEPT). */
   readonly days: Map<number, DayExclusions>;
+}
+
+/** Bucket indices by organisation index: those of organisation o are at[start[o] .. start[o + 1]). */
+interface OrgLists {
+  readonly start: Int32Array;
+  readonly at: Int32Array;
 }
 
 interface DayExclusions {
@@ -284,29 +293,43 @@ interface DayExclusions {
 
 /** Reference days kept per bucket: the draws of one period fall on a few bid-opening days. */
 const DAYS_KEPT = 16;
-const bucketRuleSets = new WeakMap<PoolIndex, Map<string, BucketRules>>();
+/** Per index and specialty: null after its first draw, the rules from its second on. */
+const bucketRuleSets = new WeakMap<PoolIndex, Map<string, BucketRules | null>>();
 
-function bucketRules(pool: PoolIndex, specialty: string): BucketRules {
+/** The bucket's rules, or null on the index's first draw of the specialty (the caller scans the bucket instead). */
+function bucketRules(pool: PoolIndex, specialty: string): BucketRules | null {
   let bySpecialty = bucketRuleSets.get(pool);
   if (!bySpecialty) bucketRuleSets.set(pool, (bySpecialty = new Map()));
   let rules = bySpecialty.get(specialty);
-  if (!rules) {
-    const members = pool.candidatesFor(specialty);
-    const employs = new Map<number, number[]>();
-    const relates = new Map<number, number[]>();
-    const add = (into: Map<number, number[]>, org: number, i: number) => {
-      const list = into.get(org);
-      if (!list) into.set(org, [i]);
-      else if (list[list.length - 1] !== i) list.push(i);
-    };
-    for (let i = 0; i < members.length; i++) {
-      const pos = members[i]!;
-      add(employs, pool.employerOf[pos]!, i);
-      for (let k = pool.relationStart[pos]!; k < pool.relationStart[pos + 1]!; k++) add(relates, pool.relationOrgs[k]!, i);
-    }
+  if (rules === undefined) {
+    bySpecialty.set(specialty, null);
+    return null;
+  }
+  if (rules === null) {
+    // From the bucket's packed records, read in order: the pool-wide arrays by position would be a cache miss a member.
+    const packed = pool.packedMembers(specialty);
+    const n = pool.candidatesFor(specialty).length;
+    const employs = orgLists(pool.orgIndex.size, n, (f, visit) => visit(packed[f + PACKED.employer]!));
+    const relates = orgLists(pool.orgIndex.size, n, (f, visit) => {
+      for (let k = packed[f + PACKED.relationStart]!; k < packed[f + PACKED.relationEnd]!; k++) visit(pool.relationOrgs[k]!);
+    });
     bySpecialty.set(specialty, (rules = { employs, relates, days: new Map() }));
   }
   return rules;
+}
+
+/**
+ * The `n` members of a bucket by organisation, `orgsOf` naming each one's organisations from its packed record at
+ * `f`: counted, then placed, in bucket order (typed arrays: no list per organisation).
+ */
+function orgLists(orgCount: number, n: number, orgsOf: (f: number, visit: (org: number) => void) => void): OrgLists {
+  const start = new Int32Array(orgCount + 1);
+  for (let i = 0, f = 0; i < n; i++, f += PACKED_FIELDS) orgsOf(f, (org) => start[org + 1]!++);
+  for (let o = 0; o < orgCount; o++) start[o + 1]! += start[o]!;
+  const at = new Int32Array(start[orgCount]!);
+  const next = start.slice(0, orgCount);
+  for (let i = 0, f = 0; i < n; i++, f += PACKED_FIELDS) orgsOf(f, (org) => (at[next[org]!++] = i));
+  return { start, at };
 }
 
 function dayExclusions(pool: PoolIndex, specialty: string, rules: BucketRules, refDay: number): DayExclusions {
@@ -337,17 +360,18 @@ function dayExclusions(pool: PoolIndex, specialty: string, rules: BucketRules, r
  * adds (employed by or related to a party, marked for a cap or for having prepared it), in bucket order. The same
  * masks and lines as the full scan of prepareGroup, which test/draw/candidates.test.ts holds to the reference rules.
  */
-function excludedWithoutRegions(specialty: string, pool: PoolIndex, ctx: ConflictContext, pre: PreCheck): { excludedAt: number[]; excludedMask: number[]; excludedLines: string[] } {
+function excludedWithoutRegions(specialty: string, pool: PoolIndex, rules: BucketRules, ctx: ConflictContext, pre: PreCheck): { excludedAt: number[]; excludedMask: number[]; excludedLines: string[] } {
   const members = pool.candidatesFor(specialty);
-  const rules = bucketRules(pool, specialty);
   const day = dayExclusions(pool, specialty, rules, pre.refDay);
   // Bucket index → the project's own reasons (rules 1–4 and 6).
   const added = new Map<number, number>();
   const addMask = (i: number, m: number) => added.set(i, (added.get(i) ?? 0) | m);
   for (const org of pre.partyOrgs) {
     const reasons = PARTY_REASONS[pre.partyMask[org]!]!;
-    for (const i of rules.employs.get(org) ?? []) addMask(i, reasons);
-    for (const i of rules.relates.get(org) ?? []) addMask(i, relationMask(pool, ctx, members[i]!));
+    const { employs, relates } = rules;
+    for (let k = employs.start[org]!; k < employs.start[org + 1]!; k++) addMask(employs.at[k]!, reasons);
+    // A member with two relations to the organisation is listed twice: the same reasons, added twice.
+    for (let k = relates.start[org]!; k < relates.start[org + 1]!; k++) addMask(relates.at[k]!, relationMask(pool, ctx, members[relates.at[k]!]!));
   }
   for (const pos of pre.marked) {
     const i = positionIn(members, pos);

@@ -71,7 +71,7 @@ const groupArb: fc.Arbitrary<DrawGroup> = fc.record({
 describe('candidate preparation', () => {
   it('fast rules agree with the reference rules, and groups match the reference', () => {
     fc.assert(
-      fc.property(poolArb, historyArb, fc.array(projectArb, { minLength: 1, maxLength: 3 }), groupArb, (experts, hist, ps, group) => {
+      fc.property(poolArb, historyArb, fc.array(projectArb, { minLength: 2, maxLength: 4 }), groupArb, (experts, hist, ps, group) => {
         const pool = new PoolIndex(experts, 1);
         const opening = Date.parse('2026-12-01T09:00:00+08:00');
         const history = indexHistory(
@@ -79,8 +79,8 @@ describe('candidate preparation', () => {
             .filter((h) => h.expert < experts.length)
             .map((h) => ({ expertId: experts[h.expert]!.id, at: new Date(opening - h.day * 86_400_000).toISOString(), tenderer: h.tenderer })),
         );
-        // Several projects on one index, as a service draws them: what the index keeps per bucket from one draw must
-        // give the next draw (other parties, another opening day) exactly the reference answer too.
+        // Several projects on one index, as a service draws them: the first scans the bucket, the later ones read what
+        // the index keeps per bucket, which must give them (other parties, another opening day) the reference answer too.
         for (const p of ps) {
           const project: Project = { id: 'P', tenderer: ORGS[p.tenderer]!, agency: ORGS[1]!, bidders: p.bidders, avoid: p.avoid, preparedBy: p.prepared, bidOpeningAt: p.bidOpeningAt, region: '330106' };
           const ctx = conflictContext(project, DEFAULT_POLICY, history);
@@ -151,11 +151,16 @@ describe('candidate preparation', () => {
     // Same specialty, same day, same project: only the pool changes (E2 reinstated, E3 retired, E4 now at the tenderer).
     const v1 = new PoolIndex([expert('E1', 'active', ORGS[3]!), expert('E2', 'retired', ORGS[3]!), expert('E3', 'active', ORGS[3]!), expert('E4', 'active', ORGS[3]!)], 1);
     const v2 = new PoolIndex([expert('E1', 'active', ORGS[3]!), expert('E2', 'active', ORGS[3]!), expert('E3', 'retired', ORGS[3]!), expert('E4', 'active', ORGS[0]!)], 2);
-    expect(excludedOn(v1)).toEqual([{ id: 'E2', reasons: ['RETIRED'] }]);
-    expect(excludedOn(v2)).toEqual([
+    // Twice on each index: the first draw of an index scans its bucket, the second reads what the index keeps.
+    const onV1 = [{ id: 'E2', reasons: ['RETIRED'] }];
+    const onV2 = [
       { id: 'E3', reasons: ['RETIRED'] },
       { id: 'E4', reasons: ['EMPLOYER_IS_TENDERER'] },
-    ]);
-    expect(excludedOn(v1)).toEqual([{ id: 'E2', reasons: ['RETIRED'] }]);
+    ];
+    expect(excludedOn(v1)).toEqual(onV1);
+    expect(excludedOn(v1)).toEqual(onV1);
+    expect(excludedOn(v2)).toEqual(onV2);
+    expect(excludedOn(v2)).toEqual(onV2);
+    expect(excludedOn(v1)).toEqual(onV1);
   });
 });
