@@ -277,8 +277,13 @@ interface BucketRules {
   readonly days: Map<number, DayExclusions>;
 }
 
-/** Bucket indices by organisation index: those of organisation o are at[start[o] .. start[o + 1]). */
+/**
+ * Bucket indices by organisation, for the organisations the bucket's members name only (memory in the bucket's size,
+ * not the pool's count of organisations): those of orgs[k] are at[start[k] .. start[k + 1]), ascending.
+ */
 interface OrgLists {
+  /** Organisation indices, ascending. */
+  readonly orgs: Int32Array;
   readonly start: Int32Array;
   readonly at: Int32Array;
 }
@@ -291,8 +296,8 @@ interface DayExclusions {
   readonly lines: readonly string[];
 }
 
-/** Reference days kept per bucket: the draws of one period fall on a few bid-opening days. */
-const DAYS_KEPT = 16;
+/** Reference days kept per bucket: the draws of one pool version fall on a few bid-opening days. */
+const DAYS_KEPT = 4;
 /** Per index and specialty: null after its first draw, the rules from its second on. */
 const bucketRuleSets = new WeakMap<PoolIndex, Map<string, BucketRules | null>>();
 
@@ -323,13 +328,36 @@ function bucketRules(pool: PoolIndex, specialty: string): BucketRules | null {
  * `f`: counted, then placed, in bucket order (typed arrays: no list per organisation).
  */
 function orgLists(orgCount: number, n: number, orgsOf: (f: number, visit: (org: number) => void) => void): OrgLists {
-  const start = new Int32Array(orgCount + 1);
-  for (let i = 0, f = 0; i < n; i++, f += PACKED_FIELDS) orgsOf(f, (org) => start[org + 1]!++);
-  for (let o = 0; o < orgCount; o++) start[o + 1]! += start[o]!;
-  const at = new Int32Array(start[orgCount]!);
-  const next = start.slice(0, orgCount);
-  for (let i = 0, f = 0; i < n; i++, f += PACKED_FIELDS) orgsOf(f, (org) => (at[next[org]!++] = i));
-  return { start, at };
+  const count = new Int32Array(orgCount);
+  for (let i = 0, f = 0; i < n; i++, f += PACKED_FIELDS) orgsOf(f, (org) => count[org]!++);
+  let named = 0;
+  for (let o = 0; o < orgCount; o++) if (count[o] !== 0) named++;
+  const orgs = new Int32Array(named);
+  const start = new Int32Array(named + 1);
+  // `count` becomes each organisation's next place in `at`.
+  for (let o = 0, k = 0, total = 0; o < orgCount; o++) {
+    if (count[o] === 0) continue;
+    orgs[k] = o;
+    start[k] = total;
+    total += count[o]!;
+    count[o] = start[k]!;
+    start[++k] = total;
+  }
+  const at = new Int32Array(start[named]!);
+  for (let i = 0, f = 0; i < n; i++, f += PACKED_FIELDS) orgsOf(f, (org) => (at[count[org]!++] = i));
+  return { orgs, start, at };
+}
+
+/** Where an organisation's members are in `lists.at`: [from, to), empty when the bucket has none. */
+function orgRange(lists: OrgLists, org: number): { from: number; to: number } {
+  let lo = 0;
+  let hi = lists.orgs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (lists.orgs[mid]! < org) lo = mid + 1;
+    else hi = mid;
+  }
+  return lists.orgs[lo] === org ? { from: lists.start[lo]!, to: lists.start[lo + 1]! } : { from: 0, to: 0 };
 }
 
 function dayExclusions(pool: PoolIndex, specialty: string, rules: BucketRules, refDay: number): DayExclusions {
@@ -368,10 +396,11 @@ function excludedWithoutRegions(specialty: string, pool: PoolIndex, rules: Bucke
   const addMask = (i: number, m: number) => added.set(i, (added.get(i) ?? 0) | m);
   for (const org of pre.partyOrgs) {
     const reasons = PARTY_REASONS[pre.partyMask[org]!]!;
-    const { employs, relates } = rules;
-    for (let k = employs.start[org]!; k < employs.start[org + 1]!; k++) addMask(employs.at[k]!, reasons);
+    const employs = orgRange(rules.employs, org);
+    for (let k = employs.from; k < employs.to; k++) addMask(rules.employs.at[k]!, reasons);
     // A member with two relations to the organisation is listed twice: the same reasons, added twice.
-    for (let k = relates.start[org]!; k < relates.start[org + 1]!; k++) addMask(relates.at[k]!, relationMask(pool, ctx, members[relates.at[k]!]!));
+    const relates = orgRange(rules.relates, org);
+    for (let k = relates.from; k < relates.to; k++) addMask(rules.relates.at[k]!, relationMask(pool, ctx, members[rules.relates.at[k]!]!));
   }
   for (const pos of pre.marked) {
     const i = positionIn(members, pos);
