@@ -80,6 +80,8 @@ const MARK_PREPARED = 4;
 export interface PreCheck {
   /** Per organisation index: PARTY_BITS of the roles it plays in the project. */
   readonly partyMask: Uint8Array;
+  /** The organisation indices partyMask marks, each once. */
+  readonly partyOrgs: readonly number[];
   readonly refDay: number;
   /** Positions carrying marks in PoolIndex.scratch, ascending. */
   readonly marked: readonly number[];
@@ -92,9 +94,12 @@ export interface PreCheck {
  */
 export function preCheck(pool: PoolIndex, project: Project, ctx: ConflictContext, history: HistoryIndex): PreCheck {
   const partyMask = new Uint8Array(pool.orgIndex.size);
+  const partyOrgs: number[] = [];
   for (const [code, roles] of ctx.parties) {
     const i = pool.orgIndex.get(code);
-    if (i !== undefined) for (const role of roles) partyMask[i]! |= PARTY_BITS[role];
+    if (i === undefined) continue;
+    if (partyMask[i] === 0) partyOrgs.push(i);
+    for (const role of roles) partyMask[i]! |= PARTY_BITS[role];
   }
   const marked: number[] = [];
   const mark = (pos: number | undefined, bit: number) => {
@@ -108,6 +113,7 @@ export function preCheck(pool: PoolIndex, project: Project, ctx: ConflictContext
   marked.sort((a, b) => a - b);
   return {
     partyMask,
+    partyOrgs,
     refDay: dayNumber(ctx.refDate),
     marked,
     release: () => {
@@ -142,13 +148,25 @@ export function exclusionMask(pool: PoolIndex, pre: PreCheck, ctx: ConflictConte
  * `f` (PoolIndex.packedMembers).
  */
 function statusMask(pool: PoolIndex, pre: PreCheck, ctx: ConflictContext, pos: number, packed: Int32Array, f: number): number {
+  let mask = dayMask(pool, pre.refDay, packed, f);
+  if ((packed[f + PACKED.statusFlags]! >> 4) & FLAG_ORG_RELATIONS) {
+    let atParty = false;
+    const end = packed[f + PACKED.relationEnd]!;
+    for (let k = packed[f + PACKED.relationStart]!; k < end; k++) if (pre.partyMask[pool.relationOrgs[k]!]) atParty = true;
+    if (atParty) mask |= relationMask(pool, ctx, pos);
+  }
+  return mask;
+}
+
+/** Rule 5 on the reference day (status, declared unavailability): the part of a member's mask no project changes. */
+function dayMask(pool: PoolIndex, refDay: number, packed: Int32Array, f: number): number {
   const statusFlags = packed[f + PACKED.statusFlags]!;
   let mask = 0;
   switch (statusFlags & 15) {
     case STATUS.active:
       break;
     case STATUS.suspended:
-      if (packed[f + PACKED.suspendedUntil]! >= pre.refDay) mask |= BIT.SUSPENDED;
+      if (packed[f + PACKED.suspendedUntil]! >= refDay) mask |= BIT.SUSPENDED;
       break;
     case STATUS.blacklisted:
       mask |= BIT.BLACKLISTED;
@@ -156,19 +174,19 @@ function statusMask(pool: PoolIndex, pre: PreCheck, ctx: ConflictContext, pos: n
     default:
       mask |= BIT.RETIRED;
   }
-  const flags = statusFlags >> 4;
-  if (flags & FLAG_ORG_RELATIONS) {
-    let atParty = false;
-    const end = packed[f + PACKED.relationEnd]!;
-    for (let k = packed[f + PACKED.relationStart]!; k < end; k++) if (pre.partyMask[pool.relationOrgs[k]!]) atParty = true;
-    if (atParty) for (const code of relationExclusions(pool.member(pos).expert, ctx)) mask |= BIT[code];
-  }
-  if (flags & FLAG_UNAVAILABLE) {
+  if ((statusFlags >> 4) & FLAG_UNAVAILABLE) {
     const end = packed[f + PACKED.unavailableEnd]!;
     for (let k = packed[f + PACKED.unavailableStart]!; k < end; k++) {
-      if (pool.unavailableDays[k] === pre.refDay) mask |= BIT.UNAVAILABLE;
+      if (pool.unavailableDays[k] === refDay) mask |= BIT.UNAVAILABLE;
     }
   }
+  return mask;
+}
+
+/** Rules 2 and 3 for a member with an org relation at one of the project's parties. */
+function relationMask(pool: PoolIndex, ctx: ConflictContext, pos: number): number {
+  let mask = 0;
+  for (const code of relationExclusions(pool.member(pos).expert, ctx)) mask |= BIT[code];
   return mask;
 }
 
@@ -205,6 +223,14 @@ export function prepareGroup(
 ): PreparedGroup {
   const inRegion = regionTest(group, project, policy);
   const members = pool.candidatesFor(group.specialty);
+  // Without a region filter, from the second draw on an index: only the few members some rule may exclude are
+  // looked at (see bucketRules). The first draw scans, so that an index drawn on once (a disclosure's replay) does
+  // not pay for what only later draws would use.
+  const rules = inRegion ? null : bucketRules(pool, group.specialty);
+  if (rules) {
+    const { excludedAt, excludedMask, excludedLines } = excludedWithoutRegions(group.specialty, pool, rules, ctx, pre);
+    return new Prepared(group, index, pool, policy, members, excludedAt, excludedAt, excludedMask, linesDigest(excludedLines));
+  }
   const packed = pool.packedMembers(group.specialty);
   const marked = pre.marked;
   let markAt = 0;
@@ -234,6 +260,181 @@ export function prepareGroup(
     excludedLines.push(exclusionLine(pool.idOf(pos), reasonsOf(mask).text));
   }
   return new Prepared(group, index, pool, policy, members, skipped, excludedAt, excludedMask, linesDigest(excludedLines));
+}
+
+/**
+ * What a specialty's bucket of one pool index gives every draw whatever the project: which members each organisation
+ * employs or relates to, and, per reference day, the members rule 5 excludes that day with their masks and lines.
+ * Kept per index object, and an index is never changed (a new pool version is a new index), so nothing here outlives
+ * the pool it was read from.
+ */
+interface BucketRules {
+  /** Who each organisation employs: bucket indices, ascending. */
+  readonly employs: OrgLists;
+  /** Who has an org relation (self or relative) to each organisation: bucket indices, ascending. */
+  readonly relates: OrgLists;
+  /** Day number → rule 5's exclusions that day; a few days at most (see DAYS_KEPT). */
+  readonly days: Map<number, DayExclusions>;
+}
+
+/**
+ * Bucket indices by organisation, for the organisations the bucket's members name only (memory in the bucket's size,
+ * not the pool's count of organisations): those of orgs[k] are at[start[k] .. start[k + 1]), ascending.
+ */
+interface OrgLists {
+  /** Organisation indices, ascending. */
+  readonly orgs: Int32Array;
+  readonly start: Int32Array;
+  readonly at: Int32Array;
+}
+
+interface DayExclusions {
+  /** Bucket indices, ascending. */
+  readonly at: readonly number[];
+  readonly mask: readonly number[];
+  /** The exclusion line of each, for a member no other rule excludes. */
+  readonly lines: readonly string[];
+}
+
+/** Reference days kept per bucket: the draws of one pool version fall on a few bid-opening days. */
+const DAYS_KEPT = 4;
+/** Per index and specialty: null after its first draw, the rules from its second on. */
+const bucketRuleSets = new WeakMap<PoolIndex, Map<string, BucketRules | null>>();
+
+/** The bucket's rules, or null on the index's first draw of the specialty (the caller scans the bucket instead). */
+function bucketRules(pool: PoolIndex, specialty: string): BucketRules | null {
+  let bySpecialty = bucketRuleSets.get(pool);
+  if (!bySpecialty) bucketRuleSets.set(pool, (bySpecialty = new Map()));
+  let rules = bySpecialty.get(specialty);
+  if (rules === undefined) {
+    bySpecialty.set(specialty, null);
+    return null;
+  }
+  if (rules === null) {
+    // From the bucket's packed records, read in order: the pool-wide arrays by position would be a cache miss a member.
+    const packed = pool.packedMembers(specialty);
+    const n = pool.candidatesFor(specialty).length;
+    const employs = orgLists(pool.orgIndex.size, n, (f, visit) => visit(packed[f + PACKED.employer]!));
+    const relates = orgLists(pool.orgIndex.size, n, (f, visit) => {
+      for (let k = packed[f + PACKED.relationStart]!; k < packed[f + PACKED.relationEnd]!; k++) visit(pool.relationOrgs[k]!);
+    });
+    bySpecialty.set(specialty, (rules = { employs, relates, days: new Map() }));
+  }
+  return rules;
+}
+
+/**
+ * The `n` members of a bucket by organisation, `orgsOf` naming each one's organisations from its packed record at
+ * `f`: counted, then placed, in bucket order (typed arrays: no list per organisation).
+ */
+function orgLists(orgCount: number, n: number, orgsOf: (f: number, visit: (org: number) => void) => void): OrgLists {
+  const count = new Int32Array(orgCount);
+  for (let i = 0, f = 0; i < n; i++, f += PACKED_FIELDS) orgsOf(f, (org) => count[org]!++);
+  let named = 0;
+  for (let o = 0; o < orgCount; o++) if (count[o] !== 0) named++;
+  const orgs = new Int32Array(named);
+  const start = new Int32Array(named + 1);
+  // `count` becomes each organisation's next place in `at`.
+  for (let o = 0, k = 0, total = 0; o < orgCount; o++) {
+    if (count[o] === 0) continue;
+    orgs[k] = o;
+    start[k] = total;
+    total += count[o]!;
+    count[o] = start[k]!;
+    start[++k] = total;
+  }
+  const at = new Int32Array(start[named]!);
+  for (let i = 0, f = 0; i < n; i++, f += PACKED_FIELDS) orgsOf(f, (org) => (at[count[org]!++] = i));
+  return { orgs, start, at };
+}
+
+/** Where an organisation's members are in `lists.at`: [from, to), empty when the bucket has none. */
+function orgRange(lists: OrgLists, org: number): { from: number; to: number } {
+  let lo = 0;
+  let hi = lists.orgs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (lists.orgs[mid]! < org) lo = mid + 1;
+    else hi = mid;
+  }
+  return lists.orgs[lo] === org ? { from: lists.start[lo]!, to: lists.start[lo + 1]! } : { from: 0, to: 0 };
+}
+
+function dayExclusions(pool: PoolIndex, specialty: string, rules: BucketRules, refDay: number): DayExclusions {
+  let day = rules.days.get(refDay);
+  if (!day) {
+    const members = pool.candidatesFor(specialty);
+    const packed = pool.packedMembers(specialty);
+    const at: number[] = [];
+    const mask: number[] = [];
+    const lines: string[] = [];
+    for (let i = 0, f = 0; i < members.length; i++, f += PACKED_FIELDS) {
+      if (packed[f + PACKED.statusFlags] === 0) continue;
+      const m = dayMask(pool, refDay, packed, f);
+      if (m === 0) continue;
+      at.push(i);
+      mask.push(m);
+      lines.push(exclusionLine(pool.idOf(members[i]!), reasonsOf(m).text));
+    }
+    // The oldest day makes room (a Map iterates in insertion order).
+    if (rules.days.size >= DAYS_KEPT) rules.days.delete(rules.days.keys().next().value!);
+    rules.days.set(refDay, (day = { at, mask, lines }));
+  }
+  return day;
+}
+
+/**
+ * A group without a region filter: rule 5 of the day from the bucket's cache, merged with the members this project
+ * adds (employed by or related to a party, marked for a cap or for having prepared it), in bucket order. The same
+ * masks and lines as the full scan of prepareGroup, which test/draw/candidates.test.ts holds to the reference rules.
+ */
+function excludedWithoutRegions(specialty: string, pool: PoolIndex, rules: BucketRules, ctx: ConflictContext, pre: PreCheck): { excludedAt: number[]; excludedMask: number[]; excludedLines: string[] } {
+  const members = pool.candidatesFor(specialty);
+  const day = dayExclusions(pool, specialty, rules, pre.refDay);
+  // Bucket index → the project's own reasons (rules 1–4 and 6).
+  const added = new Map<number, number>();
+  const addMask = (i: number, m: number) => added.set(i, (added.get(i) ?? 0) | m);
+  for (const org of pre.partyOrgs) {
+    const reasons = PARTY_REASONS[pre.partyMask[org]!]!;
+    const employs = orgRange(rules.employs, org);
+    for (let k = employs.from; k < employs.to; k++) addMask(rules.employs.at[k]!, reasons);
+    // A member with two relations to the organisation is listed twice: the same reasons, added twice.
+    const relates = orgRange(rules.relates, org);
+    for (let k = relates.from; k < relates.to; k++) addMask(rules.relates.at[k]!, relationMask(pool, ctx, members[rules.relates.at[k]!]!));
+  }
+  for (const pos of pre.marked) {
+    const i = positionIn(members, pos);
+    if (i >= 0) addMask(i, markMask(pool.scratch[pos]!));
+  }
+  const excludedAt: number[] = [];
+  const excludedMask: number[] = [];
+  const excludedLines: string[] = [];
+  const extra = [...added.keys()].sort((a, b) => a - b);
+  // A merge of two ascending lists; a member on both gets both masks.
+  for (let d = 0, e = 0; d < day.at.length || e < extra.length; ) {
+    const nextDay = d < day.at.length ? day.at[d]! : Infinity;
+    const nextExtra = e < extra.length ? extra[e]! : Infinity;
+    const i = Math.min(nextDay, nextExtra);
+    const dayPart = nextDay === i ? day.mask[d++]! : 0;
+    const mask = dayPart | (nextExtra === i ? added.get(extra[e++]!)! : 0);
+    if (mask === 0) continue;
+    excludedAt.push(i);
+    excludedMask.push(mask);
+    excludedLines.push(mask === dayPart ? day.lines[d - 1]! : exclusionLine(pool.idOf(members[i]!), reasonsOf(mask).text));
+  }
+  return { excludedAt, excludedMask, excludedLines };
+}
+
+/** The bucket index of the member at `pos` (members ascending), or -1 when it is not in the bucket. */
+function positionIn(members: Int32Array, pos: number): number {
+  let lo = 0;
+  let hi = members.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (members[mid]! < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < members.length && members[lo] === pos ? lo : -1;
 }
 
 /**

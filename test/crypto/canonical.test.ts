@@ -67,6 +67,21 @@ describe('jcs (RFC 8785)', () => {
     expect(jcs({ b: undefined, a: [undefined, 1], c: new Date(Date.UTC(2030, 0, 2)) })).toBe('{"a":[null,1],"c":"2030-01-02T00:00:00.000Z"}');
   });
 
+  it('escapes in ASCII exactly as JSON.stringify: quote, backslash, control characters; DEL and the rest as they are', () => {
+    for (const s of ['plain text 0-9 A-Z a-z ~!#$%&()*+,-./:;<=>?@[]^_`{|}', 'a"b', 'a\\b', '"', '\\', 'tab\there', 'nl\n', 'nul\u0000', 'us\u001f', 'del\u007f', '']) {
+      expect(jcs(s)).toBe(JSON.stringify(s));
+      expect(jcs({ [s]: s })).toBe(`{${JSON.stringify(s)}:${JSON.stringify(s)}}`);
+    }
+    // Every ASCII string, the plain and the escaped alike, as keys and values, against the package.
+    const ascii = fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 12 });
+    fc.assert(
+      fc.property(fc.dictionary(ascii, fc.oneof(ascii, fc.double(), fc.integer()), { maxKeys: 6 }), (value) => {
+        expect(ours(value)).toBe(reference(value));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('equals the canonicalize package on random JSON, refusals included', () => {
     // Full Unicode strings, lone surrogates among them (both must refuse those), any doubles, deep nesting, many keys.
     const text = fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }));

@@ -8,6 +8,7 @@ import type { Project } from '../../src/domain/project.js';
 import type { DrawGroup } from '../../src/domain/request.js';
 import { codesOf, exclusionMask, preCheck, prepareGroup } from '../../src/draw/candidates.js';
 import { conflictContext, expertExclusions } from '../../src/draw/conflicts.js';
+import { exclusionLine, linesDigest } from '../../src/draw/digest.js';
 import { indexHistory } from '../../src/draw/history.js';
 import { syntheticUscc } from '../../src/pool/generator.js';
 import { PoolIndex } from '../../src/draw/pool-index.js';
@@ -48,6 +49,8 @@ const historyArb = fc.array(
   { maxLength: 60 },
 );
 const projectArb = fc.record({
+  tenderer: fc.constantFrom(0, 2),
+  bidOpeningAt: fc.constantFrom('2026-12-01T09:00:00+08:00', '2026-12-02T09:00:00+08:00', '2023-12-01T09:00:00+08:00'),
   bidders: fc.subarray(ORGS.slice(2)),
   avoid: fc.subarray(ORGS.slice(4)),
   prepared: fc.subarray(['E000', 'E003', 'E007']),
@@ -68,7 +71,7 @@ const groupArb: fc.Arbitrary<DrawGroup> = fc.record({
 describe('candidate preparation', () => {
   it('fast rules agree with the reference rules, and groups match the reference', () => {
     fc.assert(
-      fc.property(poolArb, historyArb, projectArb, groupArb, (experts, hist, p, group) => {
+      fc.property(poolArb, historyArb, fc.array(projectArb, { minLength: 2, maxLength: 4 }), groupArb, (experts, hist, ps, group) => {
         const pool = new PoolIndex(experts, 1);
         const opening = Date.parse('2026-12-01T09:00:00+08:00');
         const history = indexHistory(
@@ -76,34 +79,39 @@ describe('candidate preparation', () => {
             .filter((h) => h.expert < experts.length)
             .map((h) => ({ expertId: experts[h.expert]!.id, at: new Date(opening - h.day * 86_400_000).toISOString(), tenderer: h.tenderer })),
         );
-        const project: Project = { id: 'P', tenderer: ORGS[0]!, agency: ORGS[1]!, bidders: p.bidders, avoid: p.avoid, preparedBy: p.prepared, bidOpeningAt: '2026-12-01T09:00:00+08:00', region: '330106' };
-        const ctx = conflictContext(project, DEFAULT_POLICY, history);
-        const pre = preCheck(pool, project, ctx, history);
-        let prepared;
-        try {
-          for (let pos = 0; pos < pool.size; pos++) {
-            expect(codesOf(exclusionMask(pool, pre, ctx, pos))).toEqual(expertExclusions(pool.member(pos).expert, ctx));
+        // Several projects on one index, as a service draws them: the first scans the bucket, the later ones read what
+        // the index keeps per bucket, which must give them (other parties, another opening day) the reference answer too.
+        for (const p of ps) {
+          const project: Project = { id: 'P', tenderer: ORGS[p.tenderer]!, agency: ORGS[1]!, bidders: p.bidders, avoid: p.avoid, preparedBy: p.prepared, bidOpeningAt: p.bidOpeningAt, region: '330106' };
+          const ctx = conflictContext(project, DEFAULT_POLICY, history);
+          const pre = preCheck(pool, project, ctx, history);
+          let prepared;
+          try {
+            for (let pos = 0; pos < pool.size; pos++) {
+              expect(codesOf(exclusionMask(pool, pre, ctx, pos))).toEqual(expertExclusions(pool.member(pos).expert, ctx));
+            }
+            prepared = prepareGroup(group, 0, pool, project, DEFAULT_POLICY, ctx, pre);
+          } finally {
+            pre.release();
           }
-          prepared = prepareGroup(group, 0, pool, project, DEFAULT_POLICY, ctx, pre);
-        } finally {
-          pre.release();
+          expect(pool.scratch.every((b) => b === 0)).toBe(true);
+          const inRegion = (r: string) => {
+            const f = group.regions;
+            if (!f) return true;
+            if (f.include && f.include.length > 0 && !f.include.some((x) => r.startsWith(x))) return false;
+            if ((f.exclude ?? []).some((x) => r.startsWith(x))) return false;
+            return !(f.outsideProjectRegion && r.startsWith('3301'));
+          };
+          const members = [...experts].sort((a, b) => (a.id < b.id ? -1 : 1)).filter((e) => e.specialties.some((s) => s.startsWith(group.specialty)));
+          const filtered = members.filter((e) => inRegion(e.region));
+          const eligible = filtered.filter((e) => expertExclusions(e, ctx).length === 0).map((e) => e.id);
+          const excluded = filtered.filter((e) => expertExclusions(e, ctx).length > 0).map((e) => ({ id: e.id, reasons: expertExclusions(e, ctx) }));
+          expect(prepared.membersCount).toBe(members.length);
+          expect(Array.from({ length: prepared.size }, (_, i) => prepared.candidate(i).id)).toEqual(eligible);
+          expect(prepared.excluded).toEqual(excluded);
+          expect(prepared.excludedCount).toBe(excluded.length);
+          expect(prepared.exclusionDigest).toBe(linesDigest(excluded.map((x) => exclusionLine(x.id, x.reasons.join(',')))));
         }
-        expect(pool.scratch.every((b) => b === 0)).toBe(true);
-        const inRegion = (r: string) => {
-          const f = group.regions;
-          if (!f) return true;
-          if (f.include && f.include.length > 0 && !f.include.some((x) => r.startsWith(x))) return false;
-          if ((f.exclude ?? []).some((x) => r.startsWith(x))) return false;
-          return !(f.outsideProjectRegion && r.startsWith('3301'));
-        };
-        const members = [...experts].sort((a, b) => (a.id < b.id ? -1 : 1)).filter((e) => e.specialties.some((s) => s.startsWith(group.specialty)));
-        const filtered = members.filter((e) => inRegion(e.region));
-        const eligible = filtered.filter((e) => expertExclusions(e, ctx).length === 0).map((e) => e.id);
-        const excluded = filtered.filter((e) => expertExclusions(e, ctx).length > 0).map((e) => ({ id: e.id, reasons: expertExclusions(e, ctx) }));
-        expect(prepared.membersCount).toBe(members.length);
-        expect(Array.from({ length: prepared.size }, (_, i) => prepared.candidate(i).id)).toEqual(eligible);
-        expect(prepared.excluded).toEqual(excluded);
-        expect(prepared.excludedCount).toBe(excluded.length);
       }),
       { numRuns: 400 },
     );
@@ -125,5 +133,34 @@ describe('candidate preparation', () => {
     expect(a!.excluded).toEqual([{ id: 'E1', reasons: ['EMPLOYER_IS_TENDERER'] }]);
     expect(a!.excluded).toBe(a!.excluded);
     expect([a!.size, a!.candidate(0).id, a!.candidate(1).id]).toEqual([2, 'E2', 'E3']);
+  });
+
+  it('a new pool version is read afresh: what a bucket kept for the old index does not carry over', () => {
+    const expert = (id: string, status: Expert['status'], employer: string): Expert => ({ id, specialties: ['A0101'], region: '330106', employer, status, suspendedUntil: null, unavailable: [], relations: [] });
+    const project: Project = { id: 'P', tenderer: ORGS[0]!, agency: ORGS[1]!, bidders: [], avoid: [], preparedBy: [], bidOpeningAt: '2026-12-01T09:00:00+08:00', region: '330106' };
+    const history = indexHistory([]);
+    const excludedOn = (pool: PoolIndex) => {
+      const ctx = conflictContext(project, DEFAULT_POLICY, history);
+      const pre = preCheck(pool, project, ctx, history);
+      try {
+        return prepareGroup({ specialty: 'A', count: 1 }, 0, pool, project, DEFAULT_POLICY, ctx, pre).excluded;
+      } finally {
+        pre.release();
+      }
+    };
+    // Same specialty, same day, same project: only the pool changes (E2 reinstated, E3 retired, E4 now at the tenderer).
+    const v1 = new PoolIndex([expert('E1', 'active', ORGS[3]!), expert('E2', 'retired', ORGS[3]!), expert('E3', 'active', ORGS[3]!), expert('E4', 'active', ORGS[3]!)], 1);
+    const v2 = new PoolIndex([expert('E1', 'active', ORGS[3]!), expert('E2', 'active', ORGS[3]!), expert('E3', 'retired', ORGS[3]!), expert('E4', 'active', ORGS[0]!)], 2);
+    // Twice on each index: the first draw of an index scans its bucket, the second reads what the index keeps.
+    const onV1 = [{ id: 'E2', reasons: ['RETIRED'] }];
+    const onV2 = [
+      { id: 'E3', reasons: ['RETIRED'] },
+      { id: 'E4', reasons: ['EMPLOYER_IS_TENDERER'] },
+    ];
+    expect(excludedOn(v1)).toEqual(onV1);
+    expect(excludedOn(v1)).toEqual(onV1);
+    expect(excludedOn(v2)).toEqual(onV2);
+    expect(excludedOn(v2)).toEqual(onV2);
+    expect(excludedOn(v1)).toEqual(onV1);
   });
 });
