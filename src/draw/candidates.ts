@@ -12,6 +12,7 @@ import { EXCLUSION_CODES, relationExclusions, type ConflictContext, type Exclusi
 import { exclusionLine, linesDigest } from './digest.js';
 import type { HistoryIndex } from './history.js';
 import type { SamplingGroup } from './sample.js';
+import { lowerBound } from './sorted.js';
 
 export interface Exclusion {
   readonly id: string;
@@ -427,14 +428,8 @@ function excludedWithoutRegions(specialty: string, pool: PoolIndex, rules: Bucke
 
 /** The bucket index of the member at `pos` (members ascending), or -1 when it is not in the bucket. */
 function positionIn(members: Int32Array, pos: number): number {
-  let lo = 0;
-  let hi = members.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (members[mid]! < pos) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < members.length && members[lo] === pos ? lo : -1;
+  const at = lowerBound(members, pos);
+  return at < members.length && members[at] === pos ? at : -1;
 }
 
 /**

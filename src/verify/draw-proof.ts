@@ -15,6 +15,7 @@ import { ALGORITHM_ID, extensionSize, MAX_WITNESSES } from '../draw/constants.js
 import { linesDigest } from '../draw/digest.js';
 import type { DrawResult } from '../draw/engine.js';
 import { DrawSampler, type RankedGroup, type SamplingGroup } from '../draw/sample.js';
+import { lowerBound } from '../draw/sorted.js';
 import { assuranceOf, deriveSeed, isPlanned, nonceHash, witnessCommitment, type Assurance } from '../draw/seed.js';
 import { AppError, InsufficientCandidatesError } from '../errors.js';
 import { openCheckpoint, type Checkpoint } from '../log/checkpoint.js';
@@ -472,16 +473,6 @@ function eligibleGroup(specialty: string, count: number, alternates: number, vie
   };
 }
 
-function lowerBound(list: Int32Array, value: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 // ---- recusal rules 1–6, recomputed (§3 step 3) ----------------------------------------------------------------------
 

@@ -8,6 +8,7 @@
 // character with the kept list's text, whose lines are that very text parsed; the text is read this way only when the
 // text with its placeholders is canonical JSON (RFC 8785) of what it parses to, which makes the whole text canonical
 // JSON of the lines put back (a kept list's text was canonical in its own entry). Otherwise it is parsed whole.
+import { lowerBound } from '../draw/sorted.js';
 
 /** A list of strings as a canonical entry wrote it: its text, each element's bounds in it, and its lines. */
 interface RunList {
@@ -144,6 +145,7 @@ function scanList(
         if (m === 0) {
           line = element(t, p);
           if (line === undefined) return undefined;
+          // Where this line would stand among the kept ones (any answer will do when they are not ascending).
           const at = lowerBound(before.lines, line);
           if (at > k && (m = runAt(t, p, before, at)) > 0) k = at;
         }
@@ -234,18 +236,6 @@ function closingQuote(t: string, from: number): number {
     if (run % 2 === 0) return at;
   }
   return -1;
-}
-
-/** Where `line` would stand in ascending `lines` (any answer will do when they are not ascending). */
-function lowerBound(lines: readonly string[], line: string): number {
-  let lo = 0;
-  let hi = lines.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (lines[mid]! < line) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 const LOOK_AHEAD = 4;
