@@ -53,6 +53,9 @@ describe.skipIf(missing)('the console in Chromium', () => {
       if (m.type() === 'error' && !refusal) errors.push(`${m.text()} (${m.location().url})`);
     });
     c.on('weberror', (e) => errors.push(e.error().message));
+    // A step that cannot happen fails with its own reason (the locator it waited for), well inside the test's time:
+    // once, under a full run's load, a step waited out the test's 30 s and left no trace of which.
+    c.setDefaultTimeout(10_000);
     return c;
   };
   const logIn = async (page: Page, username: string, password: string) => {
