@@ -351,13 +351,7 @@ function orgLists(orgCount: number, n: number, orgsOf: (f: number, visit: (org: 
 
 /** Where an organisation's members are in `lists.at`: [from, to), empty when the bucket has none. */
 function orgRange(lists: OrgLists, org: number): { from: number; to: number } {
-  let lo = 0;
-  let hi = lists.orgs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (lists.orgs[mid]! < org) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBound(lists.orgs, org);
   return lists.orgs[lo] === org ? { from: lists.start[lo]!, to: lists.start[lo + 1]! } : { from: 0, to: 0 };
 }
 

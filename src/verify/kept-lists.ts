@@ -17,7 +17,7 @@ import { isCanonicalText, matchesCanonical } from '../crypto/canonical.js';
 import { RFC9162_LEAF_PREFIX } from '../log/entry.js';
 import { jsonText } from './json-text.js';
 import { keptFactLists, type ListText } from './kept-text.js';
-import { cutRuns, type Run } from './list-runs.js';
+import { cutRuns } from './list-runs.js';
 import { keptTables, MARK, MEMBERS_KEY, restore, STAND_IN } from './member-table.js';
 
 /** The reveal entry's text with each kept list cut out, and what each placeholder stands for. */
@@ -81,7 +81,7 @@ export class CutText {
     }
     if (raw !== UNREAD && matchesCanonical(raw, runCut.text)) {
       runCut.keep();
-      this.canonical = restoreRuns(raw, lines, runCut.runs);
+      this.canonical = restore(raw, lines, runCut.runs);
       return this.canonical;
     }
     return restore(JSON.parse(this.text), lines);
@@ -105,34 +105,6 @@ export class CutText {
 
 /** Stands for no value parsed yet. */
 const UNREAD = Symbol('unread');
-
-/**
- * restore (member-table.ts) of a text with runs left out (list-runs.ts): each run's placeholder element is replaced
- * by its run's lines, in its list.
- */
-function restoreRuns(value: unknown, lines: (name: string) => readonly string[], runs: ReadonlyMap<string, Run>): unknown {
-  if (typeof value === 'string') return value.startsWith(STAND_IN) ? lines(value.slice(STAND_IN.length)) : value;
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const was: unknown = value[i];
-      // A list with a run left out is the list the runs were cut from: read whole from its text, its runs from the
-      // kept list's lines (list-runs.ts).
-      const run = typeof was === 'string' && was.startsWith(STAND_IN) ? runs.get(was.slice(STAND_IN.length)) : undefined;
-      if (run) return run.list;
-      const now = restoreRuns(was, lines, runs);
-      if (now !== was) value[i] = now;
-    }
-    return value;
-  }
-  // Only a changed value is written back (a parsed "__proto__" key is an own property, and stays one).
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    const now = restoreRuns(record[key], lines, runs);
-    if (now !== record[key]) Object.defineProperty(record, key, { value: now, enumerable: true, writable: true, configurable: true });
-  }
-  return value;
-}
 
 /** A bundle file read with its kept lists cut: the parsed bundle, whose reveal entry is `reveal.text`. */
 export interface CutBundle {

@@ -18,17 +18,12 @@ interface RunList {
   readonly lines: readonly string[];
 }
 
-/** One run left out: the lines of the list it was cut from, all of them (what the list parses to). */
-export interface Run {
-  readonly list: readonly string[];
-}
-
 /** A text with runs left out. */
 export interface RunCut {
   /** The text with a placeholder element for each run. */
   readonly text: string;
-  /** Each run by the name its placeholder holds. */
-  readonly runs: ReadonlyMap<string, Run>;
+  /** By the name each run's placeholder holds: the lines of the list it was cut from, all of them (what the list parses to). */
+  readonly runs: ReadonlyMap<string, readonly string[]>;
   /** Keeps this text's lists for the next text: call only once it proved canonical. */
   keep(): void;
 }
@@ -52,7 +47,7 @@ let paused = 0;
  * `excluded`: whether a parsed element is one the reader already put there (such a list is left alone).
  */
 export function cutRuns(text: string, placeholder: (name: string) => string, excluded: (line: string) => boolean): RunCut {
-  const runs = new Map<string, Run>();
+  const runs = new Map<string, readonly string[]>();
   // Texts that share little with the one before (draws of other specialties, projects or pool versions) are read
   // whole for a while, and the lists of the one after are then read afresh to be kept.
   if (paused > 0) {
@@ -82,7 +77,7 @@ export function cutRuns(text: string, placeholder: (name: string) => string, exc
     covered += scanned.covered;
     for (const run of scanned.runs) {
       const name = `run-${runCount++}`;
-      runs.set(name, { list: scanned.list.lines });
+      runs.set(name, scanned.list.lines);
       cuts.push({ from: run.from, to: run.to, name });
     }
     open = scanned.close;

@@ -174,25 +174,31 @@ export function parseReusingTables(text: string): unknown {
   return restore(JSON.parse(pieces.join('')), (key) => found[Number(key)]!.lines);
 }
 
+const NO_LISTS: ReadonlyMap<string, readonly string[]> = new Map();
+
 /**
  * Puts each kept table's lines back where its stand-in was parsed: `lines` answers the list for what follows STAND_IN.
- * Only texts whose every stand-in was put there by the reader come here.
+ * A stand-in among an array's elements that `wholeLists` names stands for the whole array instead: a run left out of
+ * a list (list-runs.ts), which the reader already read whole. Only texts whose every stand-in was put there by the
+ * reader come here.
  */
-export function restore(value: unknown, lines: (key: string) => readonly string[]): unknown {
+export function restore(value: unknown, lines: (key: string) => readonly string[], wholeLists: ReadonlyMap<string, readonly string[]> = NO_LISTS): unknown {
   if (typeof value === 'string') return value.startsWith(STAND_IN) ? lines(value.slice(STAND_IN.length)) : value;
   if (value === null || typeof value !== 'object') return value;
   // Only a changed value is written back (a parsed "__proto__" key is an own property, and stays one).
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const was: unknown = value[i];
-      const now = restore(was, lines);
+      const whole = typeof was === 'string' && was.startsWith(STAND_IN) ? wholeLists.get(was.slice(STAND_IN.length)) : undefined;
+      if (whole) return whole;
+      const now = restore(was, lines, wholeLists);
       if (now !== was) value[i] = now;
     }
     return value;
   }
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    const now = restore(record[key], lines);
+    const now = restore(record[key], lines, wholeLists);
     if (now !== record[key]) Object.defineProperty(record, key, { value: now, enumerable: true, writable: true, configurable: true });
   }
   return value;
