@@ -11,9 +11,9 @@ import {
   hkdfSync,
   privateDecrypt,
   publicEncrypt,
-  randomBytes,
   type KeyObject,
 } from 'node:crypto';
+import { pooledRandomBytes } from './random-pool.js';
 
 /** HKDF info prefix of the X25519 key-encryption key; the recipient label follows it. */
 const WRAP_INFO = 'expert-draw/v1/seal/wrap';
@@ -59,7 +59,7 @@ export interface Recipient {
 }
 
 function gcm(key: Buffer, plaintext: Buffer, aad: Buffer): Buffer {
-  const iv = randomBytes(IV_BYTES);
+  const iv = pooledRandomBytes(IV_BYTES);
   const c = createCipheriv('aes-256-gcm', key, iv);
   c.setAAD(aad);
   const body = Buffer.concat([c.update(plaintext), c.final()]);
@@ -158,7 +158,7 @@ function unwrap(entry: WrappedKey, context: string, privateKey: KeyObject): Buff
 export function seal(plaintext: Buffer, context: string, recipients: readonly Recipient[]): SealedBox {
   const labels = new Set(recipients.map((r) => r.recipient));
   if (labels.size !== recipients.length) throw new Error('each recipient may appear once');
-  const dataKey = randomBytes(DATA_KEY_BYTES);
+  const dataKey = pooledRandomBytes(DATA_KEY_BYTES);
   const keys = recipients.map((r) => wrap(dataKey, context, r));
   return { alg: BOX_ALG, ciphertext: gcm(dataKey, plaintext, Buffer.from(context, 'utf8')).toString('base64'), keys };
 }

@@ -115,7 +115,9 @@ function insertInOrder(map: Map<string, PastSelection[]>, id: string, s: PastSel
   if (!list) map.set(id, (list = []));
   let i = list.length;
   while (i > 0 && list[i - 1]!.atMs > s.atMs) i--;
-  list.splice(i, 0, s);
+  // Selections nearly always arrive in time order: appending is the common case.
+  if (i === list.length) list.push(s);
+  else list.splice(i, 0, s);
   return list;
 }
 

@@ -2,12 +2,13 @@
 // (durable, the project moving to `drawn`); failures, stale draws and the roster catch-up. Disclosure is
 // disclosure.service.ts. Each step expects the project record as the previous step left it, so two
 // instances can never both draw a project, and a crash between the steps leaves a visible `drawing` state.
-import { randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import { randomUUID, type KeyObject } from 'node:crypto';
 import type { ServiceLog } from '../audit/entries.js';
 import type { TokenClaims } from '../auth/roles.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import { jcs } from '../crypto/canonical.js';
 import { open, seal } from '../crypto/sealing.js';
+import { pooledRandomBytes } from '../crypto/random-pool.js';
 import { COMMIT_ENTRY_TYPE } from '../draw/commit.js';
 import { RESULT_ENTRY_TYPE } from '../draw/constants.js';
 import { rankings, type ResultPayload } from '../draw/entries.js';
@@ -247,7 +248,7 @@ export class DrawService {
       beacon = this.beaconFor(project);
       // 0. Everything the draw reads, and the commit to it, before any randomness exists; a remote site's key must be
       //    usable now.
-      begun = begin({ drawId, project: project.project, request: project.request, policy: this.projects.policy, pool: index, history: history.index }, witnessed?.plan ?? OPERATOR_ENTROPY, witnessed?.nonce ?? randomBytes(32));
+      begun = begin({ drawId, project: project.project, request: project.request, policy: this.projects.policy, pool: index, history: history.index }, witnessed?.plan ?? OPERATOR_ENTROPY, witnessed?.nonce ?? pooledRandomBytes(32));
       if (project.site) site = await this.siteRecipient(project.site);
     } catch (err) {
       if (err instanceof AppError) await this.fail(project, raw, drawId, kind, by, err, null);
@@ -301,7 +302,7 @@ export class DrawService {
       // The lease keeps renewing while the round is awaited; one that does not come or verify fails the draw here.
       if (beacon && planBeacon) round = await beacon.awaitRound(planBeacon.round);
       const late = round ? { beaconRandomness: Buffer.from(round.randomness, 'hex'), witnessReveals: [] } : witnessed ? { beaconRandomness: null, witnessReveals: witnessed.reveals } : NO_LATE_ENTROPY;
-      core = sealable(planned, finish(planned, commit.leafHash, late), randomBytes(32));
+      core = sealable(planned, finish(planned, commit.leafHash, late), pooledRandomBytes(32));
     } catch (err) {
       if (err instanceof AppError) await this.fail(drawing, drawingRaw, drawId, kind, by, err, base);
       throw err;
@@ -642,7 +643,7 @@ function commitConflict(err: unknown, projectId: string, drawId: string): unknow
  */
 function rankedAtOnce(begun: Begun, witnessed: WitnessedRun): SealedCore | null {
   try {
-    return sealable(begun, finishPlanned(begun, { beaconRandomness: null, witnessReveals: witnessed.reveals }), randomBytes(32));
+    return sealable(begun, finishPlanned(begun, { beaconRandomness: null, witnessReveals: witnessed.reveals }), pooledRandomBytes(32));
   } catch (err) {
     if (err instanceof AppError) return null;
     throw err;
