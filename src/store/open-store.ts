@@ -7,11 +7,11 @@ import type { Store } from './store.js';
 
 export const SQLITE_FILE = 'expert-draw.db';
 /**
- * What the one SQLite instance follows on its own change feed: the selection history (frequency caps), the pool
- * (experts and its version) should a follower ever run there, and login sessions (another instance on the same file
- * must see a logout). Other record writes skip the feed.
+ * What every instance follows on the store's change feed: the selection history (frequency caps), the pool (experts
+ * and its version) and login sessions (a logout on one instance must reach the others). Other record writes skip the
+ * feed, on SQLite and on Redis alike: all instances run this code, so none follows anything else.
  */
-export const SQLITE_FEED = ['selections', 'experts', 'meta', 'sessions'] as const;
+export const FOLLOWED_FEED = ['selections', 'experts', 'meta', 'sessions'] as const;
 
 export function redisConnection(config: Config): RedisConnection {
   if (config.EXPERT_DRAW_REDIS_CLUSTER) return { cluster: config.EXPERT_DRAW_REDIS_CLUSTER, password: config.EXPERT_DRAW_REDIS_PASSWORD };
@@ -22,10 +22,11 @@ export function redisConnection(config: Config): RedisConnection {
 }
 
 export async function openStore(config: Config): Promise<Store> {
-  if (config.EXPERT_DRAW_STORE === 'sqlite') return new SqliteStore({ file: join(config.EXPERT_DRAW_DATA_DIR, SQLITE_FILE), feed: SQLITE_FEED, backgroundCheckpoint: true });
+  if (config.EXPERT_DRAW_STORE === 'sqlite') return new SqliteStore({ file: join(config.EXPERT_DRAW_DATA_DIR, SQLITE_FILE), feed: FOLLOWED_FEED, backgroundCheckpoint: true });
   return RedisStore.open({
     connection: redisConnection(config),
     prefix: config.EXPERT_DRAW_REDIS_PREFIX,
     requireDurable: !config.EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE,
+    feed: FOLLOWED_FEED,
   });
 }

@@ -18,6 +18,11 @@ export interface RedisStoreOptions {
    * On in production; development may run on a server that keeps nothing.
    */
   readonly requireDurable: boolean;
+  /**
+   * Collections whose changes go on the change feed (default: all). Every instance follows the same few (see
+   * FOLLOWED_FEED in open-store.ts); a draw's result writes a dozen records that no instance reads back from it.
+   */
+  readonly feed?: readonly string[];
 }
 
 /** The server does not make writes durable before it answers. */
@@ -34,7 +39,8 @@ export class RedisNotDurableError extends Error {
 
 // KEYS: size, entries, nodes, changes stream, then the record hashes the batch touches.
 // ARGV: start, entry count, node-pair count, write count, expectation count, then entries, node field/hash pairs,
-// writes (key index, collection, field, present 0/1, value), expectations (key index, field, present 0/1, value).
+// writes (key index, collection or '' to keep it off the feed, field, present 0/1, value), expectations (key index,
+// field, present 0/1, value).
 const APPEND_SCRIPT = `
 local size = tonumber(redis.call('GET', KEYS[1]) or '0')
 if size ~= tonumber(ARGV[1]) then return {-1, size} end
@@ -64,7 +70,7 @@ for j = 0, writes - 1 do
   local key = KEYS[tonumber(ARGV[at])]
   if ARGV[at + 3] == '1' then redis.call('HSET', key, ARGV[at + 2], ARGV[at + 4])
   else redis.call('HDEL', key, ARGV[at + 2]) end
-  redis.call('XADD', KEYS[4], 'MAXLEN', '~', '1000000', '*', 'c', ARGV[at + 1], 'k', ARGV[at + 2])
+  if ARGV[at + 1] ~= '' then redis.call('XADD', KEYS[4], 'MAXLEN', '~', '1000000', '*', 'c', ARGV[at + 1], 'k', ARGV[at + 2]) end
 end
 redis.call('SET', KEYS[1], size + n)
 return {size + n, 0}
@@ -127,6 +133,7 @@ export class RedisStore implements Store {
   private constructor(
     private readonly client: ScriptClient,
     prefix: string,
+    private readonly feed: ReadonlySet<string> | null,
   ) {
     const tag = `${prefix}{log}`;
     this.keys = {
@@ -159,7 +166,7 @@ export class RedisStore implements Store {
         throw new RedisNotDurableError(found);
       }
     }
-    return new RedisStore(client, options.prefix ?? 'expert-draw:');
+    return new RedisStore(client, options.prefix ?? 'expert-draw:', options.feed ? new Set(options.feed) : null);
   }
 
   async appendLog(batch: LogBatch): Promise<void> {
@@ -176,7 +183,7 @@ export class RedisStore implements Store {
     const args: Array<string | Buffer | number> = [batch.start, batch.entries.length, batch.nodes.length, writes.length, expects.length];
     for (const e of batch.entries) args.push(e);
     for (const n of batch.nodes) args.push(`${n.level}:${n.index}`, n.hash);
-    for (const w of writes) args.push(keyIndex(w.collection), w.collection, w.key, w.value === null ? '0' : '1', w.value ?? '');
+    for (const w of writes) args.push(keyIndex(w.collection), this.feed === null || this.feed.has(w.collection) ? w.collection : '', w.key, w.value === null ? '0' : '1', w.value ?? '');
     for (const x of expects) args.push(keyIndex(x.collection), x.key, x.value === null ? '0' : '1', x.value ?? '');
     const call: Array<string | Buffer | number> = [4 + recordKeys.length, this.keys.size, this.keys.entries, this.keys.nodes, this.keys.changes];
     for (const k of recordKeys) call.push(k);

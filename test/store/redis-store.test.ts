@@ -94,3 +94,25 @@ describe('RedisStore while its server restarts', () => {
     printed.mockRestore();
   }, 30_000);
 });
+
+describe('RedisStore change feed', () => {
+  it('puts only the followed collections on the change feed when told which, and still writes every record', async () => {
+    const store = await RedisStore.open({ connection: { url: REDIS_URL }, prefix: `test:${randomBytes(6).toString('hex')}:`, requireDurable: false, feed: ['selections'] });
+    try {
+      const v = Buffer.from('v');
+      await store.appendLog({ ...batchOf(0, 1), writes: [{ collection: 'outbox', key: 'M1', value: v }, { collection: 'selections', key: 'D1', value: v }, { collection: 'rosters', key: 'D1', value: v }] });
+      // A removal of a followed record is a change too; one of another collection is not.
+      await store.appendLog({ ...batchOf(1, 1), writes: [{ collection: 'rosters', key: 'D1', value: null }, { collection: 'selections', key: 'D2', value: v }] });
+      expect((await store.readChanges('', 100)).changes).toEqual([
+        { collection: 'selections', key: 'D1' },
+        { collection: 'selections', key: 'D2' },
+      ]);
+      expect((await store.getRecords('outbox', ['M1']))[0]?.toString()).toBe('v');
+      expect((await store.getRecords('rosters', ['D1']))[0]).toBeNull();
+      expect(await store.logSize()).toBe(2);
+    } finally {
+      await store.destroy();
+      await store.close();
+    }
+  });
+});

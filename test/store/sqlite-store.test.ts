@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { postOrder, SqliteStore } from '../../src/store/sqlite-store.js';
-import { SQLITE_FEED } from '../../src/store/open-store.js';
+import { FOLLOWED_FEED } from '../../src/store/open-store.js';
 import { userSessions } from '../../src/records/users.js';
 import { POOL_FEED } from '../../src/records/pool.js';
 import { selections } from '../../src/records/selections.js';
@@ -58,7 +58,7 @@ describe('SqliteStore', () => {
       rmSync(dir, { recursive: true, force: true });
     }
     // What the service follows: the selection history, the pool should a follower run on SQLite, and login sessions.
-    expect([...SQLITE_FEED].sort()).toEqual([...POOL_FEED, selections.collection, userSessions.collection].sort());
+    expect([...FOLLOWED_FEED].sort()).toEqual([...POOL_FEED, selections.collection, userSessions.collection].sort());
   });
 
   it('runs in WAL mode with synchronous=FULL, and keeps data across reopen', async () => {
