@@ -333,6 +333,9 @@ describe('Idempotency-Key', () => {
       expect(again.statusCode).toBe(first.statusCode);
       expect(again.headers['idempotent-replayed']).toBe('true');
       expect(again.json()).toEqual(first.json());
+      // Byte for byte, with the same type: the first answer is the saved one (a draw's is made once, with its result).
+      expect(again.body).toBe(first.body);
+      expect(again.headers['content-type']).toBe(first.headers['content-type']);
       expect(await t.ctx.store.logSize()).toBe(afterFirst);
       const other = await send(c, key, c.other(), undefined, c.otherUrl?.());
       expect(other.statusCode).toBe(409);

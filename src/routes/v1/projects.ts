@@ -1,6 +1,7 @@
 // Projects, for the trading centre's draw terminal and remote sites: register, list, move, cancel, record bidders,
 // draw now, and a project's story from the log. Each route declares its action (src/auth/policy.ts). A draw's later
 // life is in draws.ts.
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AssuranceMinimum } from '../../domain/policy.js';
@@ -221,11 +222,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       // The saved answer for an Idempotency-Key is written with the result, so a crash cannot draw twice.
       const pending = request.idempotency;
+      // The saved answer is the reply as the route's schema serializes it. It is made once: this reply sends the very
+      // bytes saved for the draw as committed, so a replay answers byte for byte the same.
+      const saved: { draw?: DrawRecord; body?: string } = {};
       // The expert calls are placed in the result's own transaction: one durable write for both.
       const draw = await draws.run(request.params.id, 'immediate', request.principal, {
-        // The saved answer is the reply as the route's schema serializes it, so that a replay answers byte for byte the same.
-        ...(pending ? { idempotency: (d: DrawRecord) => idempotencyWrite(vault, pending, 201, JSON.stringify(DrawView.parse(drawView(d)))) } : {}),
+        ...(pending ? { idempotency: (d: DrawRecord) => idempotencyWrite(vault, pending, 201, (saved.body = JSON.stringify(DrawView.parse(drawView((saved.draw = d)))))) } : {}),
       });
+      // Already serialized: sent as it is (the untyped reply takes a string as the body it is).
+      if (saved.body !== undefined && sameResult(saved.draw!, draw)) return (reply as FastifyReply).status(201).type('application/json; charset=utf-8').send(saved.body);
       return reply.status(201).send(drawView(draw));
     },
   );
@@ -268,3 +273,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
 };
 export default routes;
+
+/** The record the saved answer was made from is the one the draw committed: the same entries, at the same places. */
+function sameResult(a: DrawRecord, b: DrawRecord): boolean {
+  return a.drawId === b.drawId && a.commitIndex === b.commitIndex && a.commitLeafHash === b.commitLeafHash && a.resultIndex === b.resultIndex && a.resultHash === b.resultHash && a.state === b.state;
+}
