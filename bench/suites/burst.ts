@@ -506,7 +506,7 @@ export async function runBurstSuite(overrides: Partial<BurstSuiteConfig> = {}): 
 
   const notes = [
     'seconds: first scheduler tick to the last draw committed (rosters started); appends: store.appendLog calls (durable group commits), lost races among them',
-    'lease writes: claim + release per draw (durable on SQLite); append s / lease s: time inside those store calls, summed over instances',
+    'lease writes: claim + release per draw (on SQLite in a side database without fsync; on Redis fsynced like every write); append s / lease s: from each of those store calls to its answer, summed over instances (with 64 draws in flight that includes their turns on the event loop, so lease s can exceed the burst itself)',
     ...stores.flatMap((d) =>
       d.profile ? [`${d.store} profiled repeat ${d.profile.seconds.toFixed(2)} s (inclusive, src/): ${d.profile.summary.topInclusive.slice(0, 5).map((f) => `${f.fn} ${(f.share * 100).toFixed(0)}%`).join('; ')}`] : [],
     ),
