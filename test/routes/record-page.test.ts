@@ -30,7 +30,7 @@ describe.each(['sqlite', 'redis'] as const)('the expert’s own record page (%s 
   let t: Built;
   let clock = at('2026-12-01T08:00:00+08:00');
   let manager: Person;
-  /** The first draw's first five experts by seat, and its id; the second draw (sealed) and its seat 0. */
+  /** The first draw's first five experts by seat, and its id; the second draw (sealed) and the expert who accepted its call. */
   let ranked: string[] = [];
   let first = '';
   let sealedDraw = '';
@@ -81,11 +81,13 @@ describe.each(['sqlite', 'redis'] as const)('the expert’s own record page (%s 
     clock = at('2026-12-01T10:30:00+08:00');
     for (const who of [await person(t, 'operator'), await person(t, 'supervisor')]) expect((await t.app.inject({ method: 'POST', url: `/v1/draws/${drawId}/unseal`, headers: who.auth })).statusCode).toBe(200);
     expect((await t.app.inject({ method: 'POST', url: `/v1/draws/${drawId}/disclose`, headers: t.auth('operator') })).statusCode).toBe(200);
-    // A second draw stays sealed: its seat 0 accepts.
+    // A second draw stays sealed: its first seat held by someone other than the decliner accepts. (The ranking is
+    // random: were it the decliner, the link sent to them below would replace the one the later tests use.)
     const second = await drawnCalls(t, 'P-REC-2', { bidOpeningAt: '2026-12-03T10:00:00+08:00' });
     sealedDraw = second.drawId;
-    sealedExpert = (await t.ctx.roster.read(sealedDraw)).roster.groups[0]!.ranking[0]!;
-    expect((await t.app.inject({ method: 'POST', url: `/v1/responses/${tokenOf(second.links[0]!)}`, payload: { answer: 'accept' } })).statusCode).toBe(200);
+    const seat = (await t.ctx.roster.read(sealedDraw)).roster.groups[0]!.ranking.slice(0, 5).findIndex((id) => id !== decliner());
+    sealedExpert = (await t.ctx.roster.read(sealedDraw)).roster.groups[0]!.ranking[seat]!;
+    expect((await t.app.inject({ method: 'POST', url: `/v1/responses/${tokenOf(second.links[seat]!)}`, payload: { answer: 'accept' } })).statusCode).toBe(200);
     await t.ctx.rules.tick();
     manager = await person(t, 'pool-manager');
   }, 90_000);
