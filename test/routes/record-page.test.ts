@@ -85,8 +85,9 @@ describe.each(['sqlite', 'redis'] as const)('the expert’s own record page (%s 
     // random: were it the decliner, the link sent to them below would replace the one the later tests use.)
     const second = await drawnCalls(t, 'P-REC-2', { bidOpeningAt: '2026-12-03T10:00:00+08:00' });
     sealedDraw = second.drawId;
-    const seat = (await t.ctx.roster.read(sealedDraw)).roster.groups[0]!.ranking.slice(0, 5).findIndex((id) => id !== decliner());
-    sealedExpert = (await t.ctx.roster.read(sealedDraw)).roster.groups[0]!.ranking[seat]!;
+    const called = (await t.ctx.roster.read(sealedDraw)).roster.groups[0]!.ranking.slice(0, 5);
+    const seat = called.findIndex((id) => id !== decliner());
+    sealedExpert = called[seat]!;
     expect((await t.app.inject({ method: 'POST', url: `/v1/responses/${tokenOf(second.links[seat]!)}`, payload: { answer: 'accept' } })).statusCode).toBe(200);
     await t.ctx.rules.tick();
     manager = await person(t, 'pool-manager');
