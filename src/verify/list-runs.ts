@@ -41,6 +41,13 @@ const MAX_PAUSE = 128;
 let pause = PAUSE;
 let paused = 0;
 
+/** Forgets the kept lists and any pause, as on a fresh start (for a reader that starts over, and for tests). */
+export function forgetKeptRuns(): void {
+  kept.clear();
+  pause = PAUSE;
+  paused = 0;
+}
+
 /**
  * The text with each long run of its exclusion and selection lists that the last kept entry's list at the same place
  * held left out (none, the first time). `placeholder` writes a placeholder element's JSON text;
