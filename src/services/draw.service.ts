@@ -161,7 +161,8 @@ export class DrawService {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     try {
-      const draw = await this.underLease(projectId, async () => {
+      // A drawn project is never drawn again: its lease is left to expire rather than given back (one write fewer).
+      const draw = await this.underLease(projectId, (done) => done.state === 'drawn', async () => {
         for (let attempt = 0; ; attempt++) {
           try {
             return await this.attempt(projectId, kind, typeof by === 'string' ? by : by.sub, extra);
@@ -182,11 +183,13 @@ export class DrawService {
 
   /**
    * Runs `work` holding the project's draw lease, renewed every third of its time until the work ends, then given
-   * back. The contract: while a draw runs from before its commit to after its result, nobody else holds the lease, so
-   * no other draw starts and no stale check aborts it; a holder that dies stops renewing, and its lease expires within
-   * one lease time. The owner is unique per run, so even this instance's own scheduler cannot take it.
+   * back unless `keep` says the result needs it no more (a drawn project: the lease then expires within one lease time
+   * and saves its release, a durable write on Redis). The contract: while a draw runs from before its commit to after
+   * its result, nobody else holds the lease, so no other draw starts and no stale check aborts it; a holder that dies
+   * stops renewing, and its lease expires within one lease time. The owner is unique per run, so even this instance's
+   * own scheduler cannot take it.
    */
-  private async underLease<T>(projectId: string, work: () => Promise<T>): Promise<T> {
+  private async underLease<T>(projectId: string, keep: (result: T) => boolean, work: () => Promise<T>): Promise<T> {
     const name = drawLease(projectId);
     const owner = `draw-${randomUUID()}`;
     if (!(await this.store.claimLease(name, owner, this.leaseMs))) {
@@ -206,13 +209,16 @@ export class DrawService {
     }, Math.max(1, Math.floor(this.leaseMs / 3)));
     // The heartbeat alone never keeps the process alive.
     heartbeat.unref();
+    let kept = false;
     try {
-      return await work();
+      const result = await work();
+      kept = keep(result);
+      return result;
     } finally {
       clearInterval(heartbeat);
       // A renewal still on its way must not land after the release.
       await renewing;
-      await this.store.releaseLease(name, owner).catch(() => undefined);
+      if (!kept) await this.store.releaseLease(name, owner).catch(() => undefined);
       this.held--;
     }
   }

@@ -82,6 +82,8 @@ function nodeTable(db: Database.Database): NodeTable {
  * Leases live in a database of their own beside the store's, without fsync: a lease only has to hold while its owner
  * runs, and after a crash it would have expired anyway. So claiming one costs no durable write.
  */
+/** Claims between two sweeps of the expired leases (leases left to expire would otherwise keep their rows). */
+export const LEASE_SWEEP_EVERY = 256;
 const LEASE_SCHEMA = `CREATE TABLE IF NOT EXISTS lease.leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires INTEGER NOT NULL) WITHOUT ROWID;`;
 
 export interface SqliteStoreOptions {
@@ -119,6 +121,8 @@ export class SqliteStore implements Store {
   private readonly appendTx: (batch: LogBatch) => void;
   private readonly feed: ReadonlySet<string> | null;
   private readonly checkpointer: SqliteCheckpointer | null;
+  /** Lease claims so far (every LEASE_SWEEP_EVERY-th clears the expired leases). */
+  private claims = 0;
 
   constructor(options: SqliteStoreOptions) {
     this.feed = options.feed ? new Set(options.feed) : null;
@@ -162,6 +166,7 @@ export class SqliteStore implements Store {
       lease: this.db.prepare<[string], { owner: string; expires: number }>('SELECT owner, expires FROM lease.leases WHERE name = ?'),
       putLease: this.db.prepare<[string, string, number]>('INSERT INTO lease.leases (name, owner, expires) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires = excluded.expires'),
       releaseLease: this.db.prepare<[string, string]>('DELETE FROM lease.leases WHERE name = ? AND owner = ?'),
+      sweepLeases: this.db.prepare<[number]>('DELETE FROM lease.leases WHERE expires <= ?'),
       probe: this.db.prepare<[number]>('INSERT INTO probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at'),
     };
     this.appendTx = this.db.transaction((batch: LogBatch) => {
@@ -280,6 +285,8 @@ export class SqliteStore implements Store {
   async claimLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
     const now = Date.now();
     return this.db.transaction(() => {
+      // A drawn project's lease is left to expire, not released: expired rows are cleared now and then.
+      if (++this.claims % LEASE_SWEEP_EVERY === 0) this.stmt.sweepLeases.run(now);
       const row = this.stmt.lease.get(name);
       if (row && row.owner !== owner && row.expires > now) return false;
       this.stmt.putLease.run(name, owner, now + ttlMs);

@@ -9,6 +9,7 @@ import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/g
 import type { DrawRecord } from '../../src/records/draws.js';
 import type { ProjectRecord } from '../../src/records/projects.js';
 import type { LogBatch, Store } from '../../src/store/store.js';
+import { notingDrawReleases } from '../helpers/leases.js';
 import { drawEntriesByProject, drawEntriesOf } from '../helpers/log.js';
 import { build, waitForPool, type Built } from '../helper.js';
 
@@ -363,4 +364,34 @@ describe('the heartbeat', () => {
     await sleep(LEASE_MS);
     expect(claims.length).toBe(after);
   }, 60_000);
+});
+
+describe('after the draw', () => {
+  let t: Built;
+  /** The draw leases given back, by name. */
+  const released: string[] = [];
+
+  beforeAll(async () => {
+    t = await build({}, {
+      now: () => NOW,
+      wrapStore: (s) => notingDrawReleases(s, released),
+    });
+    await seedPool(t, 'draw-lease-kept');
+    await register(t, 'P-KEEP', LATER, 0);
+    await waitForPool(t, 300);
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('leaves a drawn project\'s lease to expire (a failed draw\'s is given back: failed-draw-open.test.ts), and answers a second draw as before', async () => {
+    const drawn = await t.app.inject({ method: 'POST', url: '/v1/projects/P-KEEP/draw', headers: t.auth('operator') });
+    expect(drawn.statusCode).toBe(201);
+    expect(released).toEqual([]);
+    // The lease is still held, so a second draw is refused on the project's state, as it was when the lease was given back.
+    const again = await t.app.inject({ method: 'POST', url: '/v1/projects/P-KEEP/draw', headers: t.auth('operator') });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.code).toBe('CONFLICT');
+  });
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
+import { notingDrawReleases } from '../helpers/leases.js';
 import { drawEntriesOf } from '../helpers/log.js';
 
 const ADMIN = { sub: 'pool-desk', role: 'admin', iat: 0, exp: 0 } as const;
@@ -19,12 +20,14 @@ const holders = pool.experts.filter((e) => e.specialties.includes('C990101')).ma
 const EMPLOYER = syntheticUscc(9701);
 let t: Built;
 let dir: string;
+/** The draw leases given back, by name: a failed project may be rescheduled and drawn again at once. */
+const released: string[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'expert-draw-failed-open-'));
   const policyFile = join(dir, 'policy.json');
   writeFileSync(policyFile, JSON.stringify({ maxPerEmployerPerPanel: 1 }));
-  t = await build({ EXPERT_DRAW_POLICY_FILE: policyFile }, { now: () => Date.parse('2026-12-01T08:00:00+08:00') });
+  t = await build({ EXPERT_DRAW_POLICY_FILE: policyFile }, { now: () => Date.parse('2026-12-01T08:00:00+08:00'), wrapStore: (s) => notingDrawReleases(s, released) });
   await t.ctx.pool.import(pool.experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', ADMIN);
   for (const id of holders) await t.ctx.pool.update(id, { employer: EMPLOYER }, ADMIN);
 });
@@ -51,6 +54,7 @@ describe('a draw that fails', () => {
     expect(failed!.payload.nonce).toMatch(/^[0-9a-f]{64}$/);
     expect(sha256Hex(Buffer.from(failed!.payload.nonce as string, 'hex'))).toBe(commit!.payload.nonceHash);
     expect((await t.ctx.projects.get('P-FAIL-AFTER')).record.state).toBe('failed');
+    expect(released).toEqual(['draw:P-FAIL-AFTER']);
   });
 
   it('before any commit reveals nothing: there is no nonce', async () => {
@@ -60,5 +64,6 @@ describe('a draw that fails', () => {
     expect(entries.map((e) => e.type)).toEqual(['draw.failed']);
     expect(entries[0]!.payload).toMatchObject({ committed: false });
     expect(entries[0]!.payload).not.toHaveProperty('nonce');
+    expect(released).toEqual(['draw:P-FAIL-AFTER', 'draw:P-FAIL-BEFORE']);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { postOrder, SqliteStore } from '../../src/store/sqlite-store.js';
+import { LEASE_SWEEP_EVERY, postOrder, SqliteStore } from '../../src/store/sqlite-store.js';
 import { FOLLOWED_FEED } from '../../src/store/open-store.js';
 import { userSessions } from '../../src/records/users.js';
 import { POOL_FEED } from '../../src/records/pool.js';
@@ -72,6 +72,23 @@ describe('SqliteStore', () => {
     const again = new SqliteStore({ file });
     expect(await again.logSize()).toBe(4);
     await again.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('clears expired leases now and then, so that leases left to expire (a drawn project\'s) keep no rows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'expert-draw-sqlite-'));
+    const store = new SqliteStore({ file: join(dir, 'x.db') });
+    const rows = () => store.database.prepare('SELECT count(*) FROM lease.leases').pluck().get() as number;
+    // Leases that nobody gives back, expiring at once, and one held for a minute.
+    expect(await store.claimLease('held', 'a', 60_000)).toBe(true);
+    for (let i = 1; i < LEASE_SWEEP_EVERY - 1; i++) expect(await store.claimLease(`left-${i}`, 'a', 1)).toBe(true);
+    expect(rows()).toBe(LEASE_SWEEP_EVERY - 1);
+    await new Promise((r) => setTimeout(r, 5));
+    // The next claim sweeps: the expired rows go, the live lease and the new one stay, and the live one still holds.
+    expect(await store.claimLease('new', 'b', 60_000)).toBe(true);
+    expect(rows()).toBe(2);
+    expect(await store.claimLease('held', 'b', 60_000)).toBe(false);
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
