@@ -224,7 +224,8 @@ export class DrawService {
   }
 
   private async attempt(projectId: string, kind: DrawRecord['kind'], by: string, extra: DrawExtra): Promise<DrawRecord> {
-    const { record: project, raw } = await this.projects.get(projectId);
+    // The history takes in the latest results while the project is read (on Redis, two round trips at once).
+    const [{ record: project, raw }] = await Promise.all([this.projects.get(projectId), this.history?.refresh()]);
     if (project.state !== 'scheduled') throw new NotScheduledError(projectId, project.state);
     // A witnessed project's draw runs its plan (§6.2): the draw id and nonce fixed at scheduling, the deposits logged
     // before the close. Any other project's draw reads nothing more.
@@ -242,7 +243,6 @@ export class DrawService {
     }
     const drawId = witnessed?.drawId ?? `D-${randomUUID()}`;
     const at = new Date(this.now()).toISOString();
-    await this.history?.refresh();
     const index = this.pool.current();
     // Read together with the preparation below, which consumes it at once: a later refresh only grows it.
     const history = this.history?.current() ?? { index: EMPTY_HISTORY, upTo: -1 };
