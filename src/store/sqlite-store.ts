@@ -78,12 +78,13 @@ function nodeTable(db: Database.Database): NodeTable {
   };
 }
 
+/** Claims between two sweeps of the expired leases (leases left to expire would otherwise keep their rows). */
+export const LEASE_SWEEP_EVERY = 256;
+
 /**
  * Leases live in a database of their own beside the store's, without fsync: a lease only has to hold while its owner
  * runs, and after a crash it would have expired anyway. So claiming one costs no durable write.
  */
-/** Claims between two sweeps of the expired leases (leases left to expire would otherwise keep their rows). */
-export const LEASE_SWEEP_EVERY = 256;
 const LEASE_SCHEMA = `CREATE TABLE IF NOT EXISTS lease.leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires INTEGER NOT NULL) WITHOUT ROWID;`;
 
 export interface SqliteStoreOptions {
