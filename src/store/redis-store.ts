@@ -37,13 +37,16 @@ export class RedisNotDurableError extends Error {
   }
 }
 
-// KEYS: size, entries, nodes, changes stream, then the record hashes the batch touches.
+// KEYS: size, entries, nodes, changes stream, then the record hashes the batch touches. The size must be the start and
+// the entries list that long (else nothing is written: -1, -3).
 // ARGV: start, entry count, node-pair count, write count, expectation count, then entries, node field/hash pairs,
 // writes (key index, collection or '' to keep it off the feed, field, present 0/1, value), expectations (key index,
 // field, present 0/1, value).
 const APPEND_SCRIPT = `
 local size = tonumber(redis.call('GET', KEYS[1]) or '0')
 if size ~= tonumber(ARGV[1]) then return {-1, size} end
+local stored = redis.call('LLEN', KEYS[2])
+if stored ~= size then return {-3, stored} end
 local n, pairs, writes, expects = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local base = 6 + n + 2 * pairs
 local e = base + 5 * writes
@@ -75,6 +78,20 @@ end
 redis.call('SET', KEYS[1], size + n)
 return {size + n, 0}
 `;
+
+/**
+ * The log's size key and its list of entries disagree (the data was altered, or restored in part): an append would put
+ * its entries at the list's end, not at their index, so none is made. The service reports the log unavailable.
+ */
+export class LogLengthMismatchError extends Error {
+  constructor(
+    readonly size: number,
+    readonly stored: number,
+  ) {
+    super(`the log's size is ${size} but its list holds ${stored} entries: the Redis data was altered or restored in part; restore it from a backup`);
+    this.name = 'LogLengthMismatchError';
+  }
+}
 
 // KEYS: lease. ARGV: owner, ttl ms. Takes a free or own lease; 1 when held.
 const LEASE_SCRIPT = `
@@ -191,6 +208,8 @@ export class RedisStore implements Store {
     const [code, detail] = await this.client.edAppend(call);
     if (code === -1) throw new StoreConflictError(batch.start, detail);
     if (code === -2) throw new RecordConflictError(expects[detail]!.collection, expects[detail]!.key);
+    // The new entries would land after the stored ones, not at their index: refuse rather than misplace them.
+    if (code === -3) throw new LogLengthMismatchError(batch.start, detail);
   }
 
   async getRecords(collection: string, keys: readonly string[]): Promise<Array<Buffer | null>> {

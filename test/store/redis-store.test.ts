@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { RedisNotDurableError, RedisStore } from '../../src/store/redis-store.js';
+import { LogLengthMismatchError, RedisNotDurableError, RedisStore } from '../../src/store/redis-store.js';
 import { startRedis, type PrivateRedis } from '../helpers/redis-server.js';
 import { batchOf, storeConformance } from './conformance.js';
 
@@ -111,6 +111,27 @@ describe('RedisStore change feed', () => {
       expect((await store.getRecords('rosters', ['D1']))[0]).toBeNull();
       expect(await store.logSize()).toBe(2);
     } finally {
+      await store.destroy();
+      await store.close();
+    }
+  });
+});
+
+describe('RedisStore log length', () => {
+  it('refuses to append when the size key and the list of entries disagree, and writes nothing', async () => {
+    const prefix = `test:${randomBytes(6).toString('hex')}:`;
+    const store = await RedisStore.open({ connection: { url: REDIS_URL }, prefix, requireDurable: false });
+    const redis = new Redis(REDIS_URL);
+    try {
+      await store.appendLog(batchOf(0, 3));
+      // A size set back by hand (or a list restored without it): the next append would land at index 3, not 2.
+      await redis.set(`${prefix}{log}:size`, '2');
+      await expect(store.appendLog({ ...batchOf(2, 1), writes: [{ collection: 'experts', key: 'E1', value: Buffer.from('x') }] })).rejects.toBeInstanceOf(LogLengthMismatchError);
+      expect(await redis.llen(`${prefix}{log}:entries`)).toBe(3);
+      expect(await store.logSize()).toBe(2);
+      expect((await store.getRecords('experts', ['E1']))[0]).toBeNull();
+    } finally {
+      redis.disconnect();
       await store.destroy();
       await store.close();
     }
