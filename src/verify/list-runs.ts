@@ -41,7 +41,7 @@ const MAX_PAUSE = 128;
 let pause = PAUSE;
 let paused = 0;
 
-/** Forgets the kept lists and any pause, as on a fresh start (for a reader that starts over, and for tests). */
+/** Forgets the kept lists and any pause, as in a fresh process (tests that run after others in one process). */
 export function forgetKeptRuns(): void {
   kept.clear();
   pause = PAUSE;
