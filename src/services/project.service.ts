@@ -7,8 +7,9 @@ import { nonceHash, witnessCommitment } from '../draw/seed.js';
 import { nonceContext } from '../records/draws.js';
 import type { TokenClaims } from '../auth/roles.js';
 import { requiredAssurance, witnessRule, type AssuranceMinimum, type Policy } from '../domain/policy.js';
-import type { Project } from '../domain/project.js';
-import type { DrawRequest } from '../domain/request.js';
+import { Project } from '../domain/project.js';
+import { DrawRequest } from '../domain/request.js';
+import { issueText } from '../i18n/zod-issues.js';
 import { checkCommittee } from '../draw/candidates.js';
 import { AppError } from '../errors.js';
 import { clauses, msg, type Message } from '../i18n/message.js';
@@ -32,6 +33,18 @@ export interface Registration {
   readonly site?: string;
   /** The assurance the project asks of its draw, above the policy's minimum; absent: the policy's. */
   readonly assurance?: AssuranceMinimum;
+}
+
+/**
+ * The project and its request as the route's schema checks them, checked again: a caller inside the process (the
+ * demo, a benchmark, a test) cannot log a registration that the entry catalogue refuses, such as a group of 199.
+ */
+function checkRegistration(r: Registration): void {
+  const issues = [
+    ...(Project.safeParse(r.project).error?.issues.map((i) => ({ in: 'project', path: `/${i.path.join('/')}`, message: issueText(i) })) ?? []),
+    ...(DrawRequest.safeParse(r.request).error?.issues.map((i) => ({ in: 'request', path: `/${i.path.join('/')}`, message: issueText(i) })) ?? []),
+  ];
+  if (issues.length > 0) throw new AppError('INVALID_INPUT', msg('http.invalidRequest'), { issues });
 }
 
 export interface ProjectServiceOptions {
@@ -104,6 +117,7 @@ export class ProjectService {
 
   /** Validates the schedule and the committee, then records the project and its due draw. */
   async register(r: Registration, by: TokenClaims): Promise<ProjectRecord> {
+    checkRegistration(r);
     const lead = r.leadTimeMinutes ?? this.policy.leadTimeMinutes;
     const opening = Date.parse(r.project.bidOpeningAt);
     const broken: Message[] = [];
