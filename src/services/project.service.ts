@@ -40,11 +40,13 @@ export interface Registration {
  * demo, a benchmark, a test) cannot log a registration that the entry catalogue refuses, such as a group of 199.
  */
 function checkRegistration(r: Registration): void {
-  const issues = [
-    ...(Project.safeParse(r.project).error?.issues.map((i) => ({ in: 'project', path: `/${i.path.join('/')}`, message: issueText(i) })) ?? []),
-    ...(DrawRequest.safeParse(r.request).error?.issues.map((i) => ({ in: 'request', path: `/${i.path.join('/')}`, message: issueText(i) })) ?? []),
-  ];
+  const issues = [...issuesIn('project', Project.safeParse(r.project).error), ...issuesIn('request', DrawRequest.safeParse(r.request).error)];
   if (issues.length > 0) throw new AppError('INVALID_INPUT', msg('http.invalidRequest'), { issues });
+}
+
+/** A schema's issues as a route's validation error lists them: where, at which path, and what is wrong. */
+function issuesIn(part: 'project' | 'request', error: { readonly issues: ReadonlyArray<{ readonly path: readonly PropertyKey[]; readonly code: string; readonly message: string }> } | undefined) {
+  return (error?.issues ?? []).map((i) => ({ in: part, path: `/${i.path.map(String).join('/')}`, message: issueText(i) }));
 }
 
 export interface ProjectServiceOptions {
