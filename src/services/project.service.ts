@@ -10,6 +10,7 @@ import { requiredAssurance, witnessRule, type AssuranceMinimum, type Policy } fr
 import { Project } from '../domain/project.js';
 import { DrawRequest } from '../domain/request.js';
 import { issueText } from '../i18n/zod-issues.js';
+import type { z } from 'zod';
 import { checkCommittee } from '../draw/candidates.js';
 import { AppError } from '../errors.js';
 import { clauses, msg, type Message } from '../i18n/message.js';
@@ -45,7 +46,7 @@ function checkRegistration(r: Registration): void {
 }
 
 /** A schema's issues as a route's validation error lists them: where, at which path, and what is wrong. */
-function issuesIn(part: 'project' | 'request', error: { readonly issues: ReadonlyArray<{ readonly path: readonly PropertyKey[]; readonly code: string; readonly message: string }> } | undefined) {
+function issuesIn(part: 'project' | 'request', error: z.ZodError | undefined) {
   return (error?.issues ?? []).map((i) => ({ in: part, path: `/${i.path.map(String).join('/')}`, message: issueText(i) }));
 }
 
