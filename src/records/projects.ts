@@ -88,7 +88,14 @@ export function scheduleEntry(p: ProjectRecord): ScheduleEntry {
 
 /** Every write a changed project needs: its record, and its schedule entry (removed once the draw is behind it). */
 export function projectWrites(next: ProjectRecord): RecordWrite[] {
-  return [projects.write(next), ACTIVE.has(next.state) ? schedule.write(scheduleEntry(next)) : schedule.remove(next.project.id)];
+  return projectChange(next).writes;
+}
+
+/** The same writes, with the record's bytes they write: what a later change of the project expects to find. */
+export function projectChange(next: ProjectRecord): { writes: RecordWrite[]; raw: Buffer } {
+  const raw = projects.encode(next);
+  const record: RecordWrite = { collection: projects.collection, key: next.project.id, value: raw };
+  return { writes: [record, ACTIVE.has(next.state) ? schedule.write(scheduleEntry(next)) : schedule.remove(next.project.id)], raw };
 }
 
 /** The project record must still be exactly as it was read (null: must not exist yet). */

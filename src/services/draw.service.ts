@@ -25,7 +25,7 @@ import { witnessRule } from '../domain/policy.js';
 import { depositContext } from '../records/projects.js';
 import type { EntropyPlan } from '../draw/seed.js';
 import { isPoolVersion, poolVersionExpected } from '../records/pool.js';
-import { projectExpected, projects, projectWrites, type ProjectRecord, type ProjectState } from '../records/projects.js';
+import { projectChange, projectExpected, projects, projectWrites, type ProjectRecord, type ProjectState } from '../records/projects.js';
 import type { SelectionRecord } from '../records/selections.js';
 import { RecordConflictError, type RecordWrite, type Store } from '../store/store.js';
 import type { PoolService } from './pool.service.js';
@@ -281,6 +281,8 @@ export class DrawService {
     //    version the candidates came from.
     let commit;
     let planned: Begun = begun;
+    // Encoded once: the commit writes these bytes, and the result expects them.
+    const drawingChange = projectChange(drawing);
     try {
       commit = await this.log.appendWith((prev, time) => {
         // A beacon draw names the first round published after this very entry's time (with the margin): nobody, the
@@ -290,7 +292,7 @@ export class DrawService {
       }, {
         // The draw record exists from the commit on, so that a crash before the result leaves it visible.
         writes: (commitIndex) => [
-          ...projectWrites(drawing),
+          ...drawingChange.writes,
           draws.write({ ...committed, commitIndex, commitLeafHash: '', resultIndex: null, resultHash: null }),
         ],
         expects: [projectExpected(projectId, raw), poolVersionExpected(index.version)],
@@ -300,7 +302,7 @@ export class DrawService {
     }
     const planBeacon = planned.plan.beacon;
     const base: DrawRecord = { ...committed, commitIndex: commit.index, commitLeafHash: commit.leafHash.toString('hex'), resultIndex: null, resultHash: null, ...(planBeacon ? { beacon: planBeacon } : {}) };
-    const drawingRaw = projects.encode(drawing);
+    const drawingRaw = drawingChange.raw;
     // 2. The seed binds the commit's leaf hash and, for a beacon draw, the round's randomness; the ranking follows.
     let core: SealedCore;
     let round: VerifiedRound | null = null;
