@@ -124,6 +124,8 @@ export class SqliteStore implements Store {
   private readonly checkpointer: SqliteCheckpointer | null;
   /** Lease claims so far (every LEASE_SWEEP_EVERY-th clears the expired leases). */
   private claims = 0;
+  /** Lease claims asked since the last batch was taken (claimLease). */
+  private claimQueue: Array<{ name: string; owner: string; ttlMs: number; settle: (granted: boolean) => void; fail: (err: unknown) => void }> = [];
 
   constructor(options: SqliteStoreOptions) {
     this.feed = options.feed ? new Set(options.feed) : null;
@@ -283,16 +285,38 @@ export class SqliteStore implements Store {
     return { cursor: String(rows.at(-1)?.id ?? after), changes: rows.map((r) => ({ collection: r.collection, key: r.key })) };
   }
 
+  /**
+   * Claims are taken in batches: every claim asked in one turn of the event loop (a burst's draws starting together as
+   * a group commit answers) shares one transaction, taken in the order asked, as if one after the other. A transaction
+   * of its own cost each claim about 35 µs more than its two statements.
+   */
   async claimLease(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    return new Promise((settle, fail) => {
+      if (this.claimQueue.push({ name, owner, ttlMs, settle, fail }) === 1) setImmediate(() => this.claimQueued());
+    });
+  }
+
+  private claimQueued(): void {
+    const claims = this.claimQueue;
+    this.claimQueue = [];
     const now = Date.now();
-    return this.db.transaction(() => {
-      // A drawn project's lease is left to expire, not released: expired rows are cleared now and then.
-      if (++this.claims % LEASE_SWEEP_EVERY === 0) this.stmt.sweepLeases.run(now);
-      const row = this.stmt.lease.get(name);
-      if (row && row.owner !== owner && row.expires > now) return false;
-      this.stmt.putLease.run(name, owner, now + ttlMs);
-      return true;
-    }).immediate();
+    let granted: boolean[];
+    try {
+      granted = this.db.transaction(() =>
+        claims.map(({ name, owner, ttlMs }) => {
+          // A drawn project's lease is left to expire, not released: expired rows are cleared now and then.
+          if (++this.claims % LEASE_SWEEP_EVERY === 0) this.stmt.sweepLeases.run(now);
+          const row = this.stmt.lease.get(name);
+          if (row && row.owner !== owner && row.expires > now) return false;
+          this.stmt.putLease.run(name, owner, now + ttlMs);
+          return true;
+        }),
+      ).immediate();
+    } catch (err) {
+      for (const c of claims) c.fail(err);
+      return;
+    }
+    claims.forEach((c, i) => c.settle(granted[i]!));
   }
 
   async releaseLease(name: string, owner: string): Promise<void> {

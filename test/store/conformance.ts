@@ -172,6 +172,21 @@ export function storeConformance(name: string, open: () => Promise<Store>, clean
       expect(await store.claimLease('draw:P1', 'a', 200)).toBe(true);
     });
 
+    it('takes claims asked at once as if one after the other, in the order asked', async () => {
+      // On SQLite these share one transaction; on Redis one pipeline. Either way the first owner to ask gets the lease.
+      const granted = await Promise.all([
+        store.claimLease('draw:P2', 'a', 60_000),
+        store.claimLease('draw:P2', 'b', 60_000),
+        store.claimLease('draw:P3', 'b', 60_000),
+        store.claimLease('draw:P2', 'a', 60_000),
+        store.claimLease('draw:P3', 'a', 60_000),
+      ]);
+      expect(granted).toEqual([true, false, true, true, false]);
+      // The next turn sees the batch's claims: P2 is a's, P3 is b's.
+      expect(await store.claimLease('draw:P2', 'b', 60_000)).toBe(false);
+      expect(await store.claimLease('draw:P3', 'b', 60_000)).toBe(true);
+    });
+
     it('stores checkpoints once per size and lists them in order', async () => {
       await store.putCheckpoint({ size: 5, note: 'five\n' });
       await store.putCheckpoint({ size: 2, note: 'two\n' });

@@ -1,5 +1,5 @@
 // The SQLite adapter against the conformance suite, on a real database file.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -89,6 +89,25 @@ describe('SqliteStore', () => {
     expect(rows()).toBe(2);
     expect(await store.claimLease('held', 'b', 60_000)).toBe(false);
     await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('takes the lease claims of one turn in one transaction, and fails them all when that transaction fails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'expert-draw-sqlite-'));
+    const file = join(dir, 'x.db');
+    const store = new SqliteStore({ file });
+    // Each commit appends the pages it changed to the leases file's WAL (a 24-byte header and a page each).
+    const walBytes = () => statSync(`${file}.leases-wal`).size;
+    const frameBytes = 24 + (store.database.pragma('lease.page_size', { simple: true }) as number);
+    expect(await store.claimLease('L', 'a', 60_000)).toBe(true);
+    const before = walBytes();
+    expect(await Promise.all(Array.from({ length: 20 }, (_, i) => store.claimLease(`L${i}`, 'a', 60_000)))).toEqual(Array(20).fill(true));
+    // Twenty claims in one commit: the table's one page, where a commit each would have written it twenty times.
+    expect((walBytes() - before) / frameBytes).toBe(1);
+    // A store closed before the batch is taken rejects every claim in it.
+    const claims = [store.claimLease('M1', 'a', 1000), store.claimLease('M2', 'a', 1000)];
+    store.database.close();
+    for (const c of claims) await expect(c).rejects.toThrow();
     rmSync(dir, { recursive: true, force: true });
   });
 
