@@ -25,7 +25,7 @@ import { verifyInclusion } from '../log/merkle.js';
 import { NoteVerifier } from '../log/note.js';
 import { knownTable, memberTable, parseReusingTables, type MemberTable } from './member-table.js';
 import type { CutText } from './kept-lists.js';
-import { factsContext, readFacts, type InsideTest, type ReadFacts } from './reveal-facts.js';
+import { earlierIds, factsContext, readFacts, type InsideTest, type ReadFacts } from './reveal-facts.js';
 import type { ConflictContext } from '../draw/conflicts.js';
 import type { BeaconChain } from '../beacon/chains.js';
 import { BEACON_CHECK, checkBeaconRound, hasBeacon } from './beacon-proof.js';
@@ -392,11 +392,17 @@ function readExclusions(table: MemberTable, lines: readonly string[]): { exclude
   const excluded = new Int32Array(lines.length);
   const codes = new Int32Array(lines.length);
   const read = exclusionReads(table);
+  const known = new Float64Array(lines.length);
+  // The last list read against this table, walked beside this one: both are in id order, so one pass finds the lines
+  // they share (most of them) by comparing strings, quicker than looking each one up by its text.
+  const { lines: before, known: knownBefore } = read.last;
+  let j = 0;
   let previous = -1;
   for (let k = 0; k < lines.length; k++) {
     const line = lines[k]!;
-    let known = read.get(line);
-    if (known === undefined) {
+    while (j < before.length && before[j]! < line) j++;
+    let value = j < before.length && before[j] === line ? knownBefore[j] : read.byText.get(line);
+    if (value === undefined) {
       const tab = line.indexOf('\t');
       const end = line.length - 1;
       if (tab <= 0 || tab === end - 1 || line.indexOf('\t', tab + 1) >= 0 || line.indexOf('\n') !== end) throw new Error(`malformed exclusion line ${JSON.stringify(line)}`);
@@ -406,32 +412,39 @@ function readExclusions(table: MemberTable, lines: readonly string[]): { exclude
       if (mask < 0) throw new Error(`exclusion of ${id}: codes ${text} are not rule 1–6 codes in table order`);
       const i = table.indexOf(id);
       if (i === undefined) throw new Error(`excluded ${id} is not a member of the group`);
-      known = i * CODE_SPAN + mask;
-      if (read.size >= EXCLUSION_READS_KEPT) read.clear();
-      read.set(line, known);
+      value = i * CODE_SPAN + mask;
+      if (read.byText.size >= EXCLUSION_READS_KEPT) read.byText.clear();
+      read.byText.set(line, value);
     }
-    const i = Math.floor(known / CODE_SPAN);
+    const i = Math.floor(value / CODE_SPAN);
     if (i <= previous) throw new Error(`exclusion lines are not in strictly ascending id order at ${line.slice(0, line.indexOf('\t'))}`);
     previous = i;
+    known[k] = value;
     excluded[k] = i;
-    codes[k] = known % CODE_SPAN;
+    codes[k] = value % CODE_SPAN;
   }
+  // A copy: the walk must not follow a later change to the caller's array.
+  read.last = { lines: [...lines], known };
   return { excluded, codes };
 }
 
 /**
  * Exclusion lines read before against one table, by their text: the member's index times CODE_SPAN plus the codes'
- * mask. Draws at one pool version exclude mostly the same members for the same reasons (status, unavailability), so
- * most lines recur. Only a line that is well formed, of known codes and naming a member is kept, and what is kept is a
- * pure function of the line's text (Map keys compare by content) and the table (never changed): a line's order is
- * checked for each list all the same.
+ * mask; and the last list read whole, line by line. Draws at one pool version exclude mostly the same members for the
+ * same reasons (status, unavailability), so most lines recur. Only a line that is well formed, of known codes and
+ * naming a member is kept, and what is kept is a pure function of the line's text (Map keys and the walk compare by
+ * content) and the table (never changed): a line's order is checked for each list all the same.
  */
-const exclusionMemo = new WeakMap<MemberTable, Map<string, number>>();
+interface ExclusionReads {
+  readonly byText: Map<string, number>;
+  last: { readonly lines: readonly string[]; readonly known: Float64Array };
+}
+const exclusionMemo = new WeakMap<MemberTable, ExclusionReads>();
 const EXCLUSION_READS_KEPT = 1 << 12;
 const CODE_SPAN = 1 << PRE_RANKING_CODES.length;
-function exclusionReads(table: MemberTable): Map<string, number> {
+function exclusionReads(table: MemberTable): ExclusionReads {
   let read = exclusionMemo.get(table);
-  if (!read) exclusionMemo.set(table, (read = new Map()));
+  if (!read) exclusionMemo.set(table, (read = { byText: new Map(), last: { lines: [], known: new Float64Array(0) } }));
   return read;
 }
 
@@ -492,9 +505,11 @@ const FAMILY_MASKS = Object.fromEntries(Object.entries(RULE_FAMILIES).map(([fami
 /**
  * Each id's index in a table, -1 for none. Kept per ids array and table: a facts list read from its text is shared by
  * the bundles that publish it (reveal-facts.ts) and its ids array is never changed, nor is a table, so the answer is
- * a pure function of the two and holds for as long as the array lives.
+ * a pure function of the two and holds for as long as the array lives. A selection list's ids are mostly those of the
+ * list read before it (earlierIds): an id taken from there has the index worked out there, when it was.
  */
 const indexCache = new WeakMap<readonly string[], Map<MemberTable, Int32Array>>();
+const NOWHERE = new Int32Array(0);
 function indicesIn(table: MemberTable, ids: readonly string[]): Int32Array {
   let byTable = indexCache.get(ids);
   if (!byTable) indexCache.set(ids, (byTable = new Map()));
@@ -502,7 +517,16 @@ function indicesIn(table: MemberTable, ids: readonly string[]): Int32Array {
   if (!at) {
     at = new Int32Array(ids.length);
     const seen = factIds(table);
+    const earlier = earlierIds(ids);
+    const known = earlier && indexCache.get(earlier.ids)?.get(table);
+    // Where each id stands in the earlier list whose indices are known (-1: looked up here).
+    const from = known ? earlier.at : NOWHERE;
     for (let k = 0; k < ids.length; k++) {
+      const j = k < from.length ? from[k]! : -1;
+      if (j >= 0) {
+        at[k] = known![j]!;
+        continue;
+      }
       const id = ids[k]!;
       let i = seen.get(id);
       if (i === undefined) {

@@ -196,8 +196,15 @@ function decodePieces(bytes: Buffer, from: number, to: number, out: string[]): b
   while (from < to) {
     let end = Math.min(from + DECODE_PIECE, to);
     while (end < to && (bytes[end - 1] === BACKSLASH || bytes[end - 1]! >= 0x80 || bytes[end]! >= 0x80)) end++;
+    // The piece between quotes, copied into a buffer kept from piece to piece: one text made and parsed, where quoting
+    // the piece's text would copy it once more.
+    const length = end - from + 2;
+    if (quoted.length < length) quoted = Buffer.allocUnsafe(Math.max(2 * quoted.length, length));
+    quoted[0] = QUOTE;
+    bytes.copy(quoted, 1, from, end);
+    quoted[length - 1] = QUOTE;
     try {
-      out.push(JSON.parse(`"${jsonText(bytes.subarray(from, end))}"`) as string);
+      out.push(JSON.parse(jsonText(quoted.subarray(0, length))) as string);
     } catch {
       return false;
     }
@@ -243,6 +250,8 @@ const BRACKET = 0x5b;
 const LETTER_U = 0x75;
 /** Bytes of the entry's content decoded at a time: far below V8's 128 KiB large-object size. */
 const DECODE_PIECE = 16 * 1024;
+/** Where decodePieces quotes a piece (it grows for a longer one). */
+let quoted = Buffer.allocUnsafe(2 * DECODE_PIECE);
 /** `"reveal":{` and `"entry":"` as the bundle file writes them (JSON.stringify, no spaces); a file written otherwise is read whole. */
 const REVEAL_BYTES = Buffer.from('"reveal":{', 'latin1');
 const ENTRY_BYTES = Buffer.from('"entry":"', 'latin1');

@@ -175,7 +175,8 @@ const unavailableText = (lines: readonly string[]) => readText<true>(lines, 'una
  * The selection lines, each line that the last selection list read held too taken from that read: a list grows draw by
  * draw, so most of its lines stand in the last one, in the same order (both are sorted, so one pass over the two finds
  * them, comparing strings instead of hashing every line for the map below). Equal text reads alike (selectionLine is a
- * pure function of the line), and the last read's lines are those it read without a defect.
+ * pure function of the line), and the last read's lines are those it read without a defect. Where each id was taken
+ * from is kept (earlierIds), so that what is worked out per id need not be again.
  */
 function selectionsText(lines: readonly string[]): TextRead<SelectionFact> {
   const kept = textReads.get('selections');
@@ -183,12 +184,27 @@ function selectionsText(lines: readonly string[]): TextRead<SelectionFact> {
   if (!last) return readText<SelectionFact>(lines, 'selections', selectionLine);
   const before = last.lines;
   const read = last.read.ids.length;
+  const from: number[] = [];
   let j = 0;
-  return readText<SelectionFact>(lines, 'selections', (line) => {
+  const fresh = readText<SelectionFact>(lines, 'selections', (line) => {
     // readText read the lines in ascending order, without repeats, before this.
     while (j < read && before[j]! < line) j++;
-    return j < read && before[j] === line ? [last.read.ids[j]!, last.read.facts[j]!] : selectionLine(line);
+    const same = j < read && before[j] === line;
+    from.push(same ? j : -1);
+    return same ? [last.read.ids[j]!, last.read.facts[j]!] : selectionLine(line);
   });
+  // Only the newest read keeps its link: a chain of them would keep every list ever read.
+  derived.delete(last.read.ids);
+  derived.set(fresh.ids, { ids: last.read.ids, at: Int32Array.from(from) });
+  return fresh;
+}
+
+/** Selection ids read from an earlier read's: ids[k] is earlier.ids[at[k]] wherever at[k] >= 0 (arrays never changed). */
+const derived = new WeakMap<readonly string[], { readonly ids: readonly string[]; readonly at: Int32Array }>();
+
+/** The earlier ids array a facts list's ids were taken from, and where each one stands in it (-1: read afresh). */
+export function earlierIds(ids: readonly string[]): { readonly ids: readonly string[]; readonly at: Int32Array } | undefined {
+  return derived.get(ids);
 }
 
 /**
