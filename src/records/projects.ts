@@ -93,9 +93,8 @@ export function projectWrites(next: ProjectRecord): RecordWrite[] {
 
 /** The same writes, with the record's bytes they write: what a later change of the project expects to find. */
 export function projectChange(next: ProjectRecord): { writes: RecordWrite[]; raw: Buffer } {
-  const raw = projects.encode(next);
-  const record: RecordWrite = { collection: projects.collection, key: next.project.id, value: raw };
-  return { writes: [record, ACTIVE.has(next.state) ? schedule.write(scheduleEntry(next)) : schedule.remove(next.project.id)], raw };
+  const record = projects.write(next);
+  return { writes: [record, ACTIVE.has(next.state) ? schedule.write(scheduleEntry(next)) : schedule.remove(next.project.id)], raw: record.value! };
 }
 
 /** The project record must still be exactly as it was read (null: must not exist yet). */
