@@ -1,6 +1,7 @@
 // Typed errors with a closed set of stable codes. HTTP mapping lives in one place (the service's error handler). What a
 // person reads is a message of the catalogue (src/i18n/), rendered in the request's language; the code never changes.
 import { clauses, msg, type Localized, type Message } from './i18n/message.js';
+import type { codes } from './i18n/messages/codes.js';
 
 export const ERROR_STATUS = {
   INVALID_INPUT: 400,
@@ -100,6 +101,11 @@ export const ERROR_STATUS = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** Every code has its title in the catalogue (src/i18n/messages/codes.ts), and the catalogue names no other code. */
+type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;
+const EVERY_CODE_TITLED: SameKeys<typeof ERROR_STATUS, typeof codes> = true;
+void EVERY_CODE_TITLED;
 
 /** The code's title in the catalogue: the text of an error raised without a message of its own. */
 export function errorTitle(code: ErrorCode): Message {
