@@ -129,6 +129,13 @@ function recordTouches(p: Pending, index: number): Map<string, Buffer | null | '
   return touches;
 }
 
+/** Entries of a group commit. */
+function entryCount(batch: readonly Pending[]): number {
+  let n = 0;
+  for (const p of batch) n += p.builds.length;
+  return n;
+}
+
 /** Two appends can share a commit on a record when neither writes it and both expect the same bytes there. */
 function sharable(a: Buffer | null | 'written', b: Buffer | null | 'written'): boolean {
   if (a === 'written' || b === 'written') return false;
@@ -142,6 +149,15 @@ function sharable(a: Buffer | null | 'written', b: Buffer | null | 'written'): b
 export type Untyped = Record<string, unknown>;
 /** One entry of a catalogue: a type and its payload. */
 export type EntryOf<C> = { [T in keyof C & string]: { readonly type: T; readonly payload: C[T] } }[keyof C & string];
+
+/**
+ * Group commits of at least this many entries look at the stored size before they are built and again before they are
+ * sent, on a store other instances append to (Redis). Such a commit in a burst is some 650 KB of arguments and several
+ * milliseconds of building; one built on a tail that moved meanwhile is refused only after its whole transfer. A look
+ * is a round trip: a lone draw's commits (one to three entries) go without it. Two instances drawing a burst of 2,000
+ * sent about 128 commits of which 51–59 were refused without the looks, and about 80 of which 5–10 were with them.
+ */
+const LOOK_FIRST_ENTRIES = 16;
 
 /** Lost races with other instances before an append gives up (with the pauses, about a few seconds). */
 const MAX_CONFLICT_RETRIES = 64;
@@ -158,6 +174,8 @@ export class AuditLog<C = Untyped> {
   private readonly clock: () => Date;
   private readonly checkpointIntervalMs: number;
   private readonly maxBatch: number;
+  /** Other instances append to the same store (Redis); on SQLite the log is one process's. */
+  private readonly sharedTail: boolean;
   private frontier = new MerkleFrontier();
   private prev = GENESIS_PREV;
   private queue: Pending[] = [];
@@ -180,6 +198,7 @@ export class AuditLog<C = Untyped> {
     this.clock = options.clock ?? (() => new Date());
     this.checkpointIntervalMs = options.checkpointIntervalMs ?? 1000;
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+    this.sharedTail = options.store.kind === 'redis';
   }
 
   /** Loads the tree's right edge and runs the self-check; a failed check leaves the log open but refusing appends. */
@@ -314,6 +333,9 @@ export class AuditLog<C = Untyped> {
 
   private async commit(batch: Pending[]): Promise<Appended[]> {
     for (let attempt = 0; ; attempt++) {
+      const lookFirst = this.sharedTail && entryCount(batch) >= LOOK_FIRST_ENTRIES;
+      // Another instance may have appended since this one last did: build on its tail, not on a stale one.
+      if (lookFirst && !this.needsReload && (await this.storedSize()) !== this.frontier.size) this.needsReload = true;
       if (this.needsReload) {
         // The store failing here is the log being unavailable, as when the write itself fails.
         await this.reload().catch((err: unknown) => {
@@ -343,6 +365,11 @@ export class AuditLog<C = Untyped> {
       }
       try {
         const expects = batch.flatMap((p) => p.state?.expects ?? []);
+        // And again before sending it: one that lost the race while it was built is rebuilt without being sent.
+        if (lookFirst) {
+          const size = await this.storedSize();
+          if (size !== start) throw new StoreConflictError(start, size);
+        }
         await this.store.appendLog({ start, entries, nodes, writes, expects });
         return appended;
       } catch (err) {
@@ -360,6 +387,13 @@ export class AuditLog<C = Untyped> {
         throw err instanceof AppError ? err : new AppError('LOG_UNAVAILABLE', msg('log.unwritable'), { cause: String(err) });
       }
     }
+  }
+
+  /** The stored log's size; a store that cannot tell is the log being unavailable. */
+  private storedSize(): Promise<number> {
+    return this.store.logSize().catch((err: unknown) => {
+      throw new AppError('LOG_UNAVAILABLE', msg('log.unreadable'), { cause: String(err) });
+    });
   }
 
   /** Re-reads size, right edge and chain head from the store. */

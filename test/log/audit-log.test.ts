@@ -116,6 +116,87 @@ for (const [name, make] of [['sqlite', sqliteTestStore], ['redis', redisTestStor
   });
 }
 
+describe('AuditLog on Redis, where other instances append', () => {
+  /** Appends whose store calls are counted, and whose logSize can run something first (another instance's append). */
+  function watched(store: Store): Store & { sent: number; built: number; beforeSize: Array<() => Promise<unknown>> } {
+    const wrapper = Object.create(store) as Store & { sent: number; built: number; beforeSize: Array<() => Promise<unknown>> };
+    wrapper.sent = 0;
+    wrapper.built = 0;
+    wrapper.beforeSize = [];
+    wrapper.appendLog = async (batch) => {
+      wrapper.sent++;
+      return store.appendLog(batch);
+    };
+    wrapper.logSize = async () => {
+      await wrapper.beforeSize.shift()?.();
+      return store.logSize();
+    };
+    return wrapper;
+  }
+  /** Twenty entries in one append: a group commit large enough to look at the stored size first. */
+  const twenty = (store: { built: number }) =>
+    Array.from({ length: 20 }, (_, i) => (prev: string, time: string) => {
+      store.built++;
+      return Buffer.from(JSON.stringify({ type: 'test.many', time, prev, payload: { i } }));
+    });
+
+  /** Two instances' logs on one Redis prefix, the second's store watched; the log must verify afterwards. */
+  async function twoInstances(run: (one: AuditLog, two: AuditLog, store: ReturnType<typeof watched>) => Promise<void>): Promise<void> {
+    const t = await redisTestStore();
+    try {
+      const one = await open(t.store);
+      const store = watched(await t.reopen());
+      const two = await open(store);
+      await run(one, two, store);
+      await one.close();
+      await two.close();
+      expect(await verifyLog({ store: t.store, verifier: keys.verifier, origin: TEST_ORIGIN })).toMatchObject({ ok: true, size: 21 });
+    } finally {
+      await t.dispose();
+    }
+  }
+
+  it('builds a large group commit on the tail another instance left, not on its own stale one', async () => {
+    await twoInstances(async (one, two, store) => {
+      await one.append('test.other', { n: 1 });
+      const appended = await two.appendBuilt(twenty(store));
+      // Sent once and built once: without the look, the batch is built on size 0, sent, refused, and built again.
+      expect(store.sent).toBe(1);
+      expect(store.built).toBe(20);
+      expect(appended[0]!.index).toBe(1);
+      expect(chainedPrev(appended[0]!.entry)).toBe(leafHash(await one.entry(0)).toString('hex'));
+    });
+  });
+
+  it('does not send a large group commit whose tail moved while it was built; builds it again on the new one', async () => {
+    await twoInstances(async (one, two, store) => {
+      // The first look (before building) finds the log as two knows it; the second (before sending) comes after
+      // another instance's append.
+      store.beforeSize.push(async () => undefined, () => one.append('test.other', { n: 1 }));
+      const appended = await two.appendBuilt(twenty(store));
+      expect(store.sent).toBe(1);
+      expect(store.built).toBe(40);
+      expect(appended[0]!.index).toBe(1);
+    });
+  });
+
+  it('looks at nothing for a small commit: a lone draw pays no extra round trip', async () => {
+    const t = await redisTestStore();
+    try {
+      const store = watched(t.store);
+      const log = await open(store);
+      let looks = 0;
+      store.beforeSize.push(...Array.from({ length: 10 }, () => async () => looks++));
+      await log.appendAll([{ type: 'test.commit', payload: {} }, { type: 'test.result', payload: {} }, { type: 'test.calls', payload: {} }]);
+      expect(looks).toBe(0);
+      expect(store.sent).toBe(1);
+      await log.close();
+    } finally {
+      await t.dispose();
+    }
+  });
+});
+
 describe('AuditLog state changes', () => {
   for (const [name, make] of [['sqlite', sqliteTestStore], ['redis', redisTestStore]] as const) {
     it(`${name}: entries built with their index, and writes that read their entries' leaf hashes, in shared commits`, async () => {
