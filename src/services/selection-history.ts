@@ -86,16 +86,20 @@ export class SelectionHistory {
   private async readFeed(): Promise<void> {
     for (;;) {
       const { cursor, changes } = await this.store.readChanges(this.cursor, 1000);
-      for (const c of changes) {
-        if (c.collection !== selectionRecords.collection || this.seen.has(c.key)) continue;
+      const fresh = changes.filter((c) => c.collection === selectionRecords.collection && !this.seen.has(c.key));
+      // Other instances' results are read in one round trip (on Redis, one a result kept every draw waiting behind
+      // the refresh); they join the history in the feed's order, as this instance's own do.
+      const others = fresh.filter((c) => !this.committed.has(c.key)).map((c) => c.key);
+      const read = new Map(others.length > 0 ? (await selectionRecords.readMany(this.store, others)).map((sealed, i) => [others[i]!, sealed]) : []);
+      for (const c of fresh) {
         const mine = this.committed.get(c.key);
         if (mine) {
           this.committed.delete(c.key);
           this.take(mine);
           continue;
         }
-        const sealed = await selectionRecords.read(this.store, c.key);
-        if (sealed) this.take(this.openRecord(c.key, sealed.value));
+        const sealed = read.get(c.key);
+        if (sealed) this.take(this.openRecord(c.key, sealed));
       }
       this.cursor = cursor;
       if (changes.length < 1000) return;

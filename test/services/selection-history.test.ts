@@ -18,18 +18,26 @@ const dir = mkdtempSync(join(tmpdir(), 'expert-draw-history-'));
 const pool = generatePool({ size: 80, seed: 'selection-history', fixed: [{ code: 'C990101', members: 40 }] });
 let clock = Date.parse('2026-12-01T08:00:00+08:00');
 
-/** Counts the selection records each instance reads from its store. */
-function countingSelectionReads(reads: { n: number }): (store: Store) => Store {
+/** Counts the selection records each instance reads from its store, and the reads (round trips) that fetch them. */
+function countingSelectionReads(reads: { n: number; trips?: number }): (store: Store) => Store {
   return (inner) =>
     new Proxy(inner, {
       get(target, prop, receiver) {
         const value = Reflect.get(target, prop, receiver) as unknown;
         if (typeof value !== 'function') return value;
-        if (prop !== 'getRecord') return (value as (...a: unknown[]) => unknown).bind(target);
-        return (collection: string, key: string) => {
-          if (collection === 'selections') reads.n++;
-          return target.getRecord(collection, key);
-        };
+        if (prop === 'getRecord') {
+          return (collection: string, key: string) => {
+            if (collection === 'selections') (reads.n++, (reads.trips = (reads.trips ?? 0) + 1));
+            return target.getRecord(collection, key);
+          };
+        }
+        if (prop === 'getRecords') {
+          return (collection: string, keys: readonly string[]) => {
+            if (collection === 'selections') (reads.n += keys.length, (reads.trips = (reads.trips ?? 0) + 1));
+            return target.getRecords(collection, keys);
+          };
+        }
+        return (value as (...a: unknown[]) => unknown).bind(target);
       },
     });
 }
@@ -89,31 +97,35 @@ describe('selection history', () => {
     }
   }, 60_000);
 
-  it("reads another instance's result between two of its own in the feed's order", async () => {
+  it("reads other instances' results between two of its own in the feed's order, in one round trip", async () => {
     clock = Date.parse('2026-12-01T08:00:00+08:00');
-    const readsA = { n: 0 };
+    const readsA = { n: 0, trips: 0 };
     const env = { EXPERT_DRAW_STORE: 'redis', EXPERT_DRAW_POLICY_FILE: join(dir, 'policy.json') };
     const a = await build(env, { now: () => clock, wrapStore: countingSelectionReads(readsA) });
     let b: Built | undefined;
     try {
       b = await build({ ...env, EXPERT_DRAW_KEYS_DIR: a.config.EXPERT_DRAW_KEYS_DIR, EXPERT_DRAW_REDIS_PREFIX: a.config.EXPERT_DRAW_REDIS_PREFIX }, { now: () => clock });
       await a.ctx.pool.import(pool.experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
-      await register(a, ['P-FEED-1', 'P-FEED-2', 'P-FEED-3']);
+      await register(a, ['P-FEED-1', 'P-FEED-2', 'P-FEED-3', 'P-FEED-4']);
       await waitForPool(b, 80);
       const first = await a.ctx.draws.run('P-FEED-1', 'immediate', op);
       clock += 60_000;
       const second = await b.ctx.draws.run('P-FEED-2', 'immediate', op);
       clock += 60_000;
-      const third = await a.ctx.draws.run('P-FEED-3', 'immediate', op);
-      // The third draw read both earlier results: up to the other instance's, which came after its own first.
+      const third = await b.ctx.draws.run('P-FEED-3', 'immediate', op);
+      clock += 60_000;
+      const fourth = await a.ctx.draws.run('P-FEED-4', 'immediate', op);
+      // The fourth draw read every earlier result: up to the other instance's last, which came after its own first.
       expect(second.resultIndex).toBeGreaterThan(first.resultIndex!);
-      expect(third.historyUpTo).toBe(second.resultIndex);
-      for (const id of [...selectedBy(a, first), ...selectedBy(b, second)]) expect(ranked(a, third)).not.toContain(id);
-      // Only the other instance's record was read and opened.
-      expect(readsA.n).toBe(1);
+      expect(third.resultIndex).toBeGreaterThan(second.resultIndex!);
+      expect(fourth.historyUpTo).toBe(third.resultIndex);
+      for (const id of [...selectedBy(a, first), ...selectedBy(b, second), ...selectedBy(b, third)]) expect(ranked(a, fourth)).not.toContain(id);
+      // Only the other instance's records were read and opened, both in one read.
+      expect(readsA.n).toBe(2);
+      expect(readsA.trips).toBe(1);
       await a.ctx.draws.refreshHistory();
-      expect(view(a)).toEqual(expect.objectContaining({ upTo: third.resultIndex }));
-      expect(view(a).index.size).toBe(15);
+      expect(view(a)).toEqual(expect.objectContaining({ upTo: fourth.resultIndex }));
+      expect(view(a).index.size).toBe(20);
     } finally {
       await b?.close();
       await a.close();
