@@ -152,12 +152,15 @@ export type EntryOf<C> = { [T in keyof C & string]: { readonly type: T; readonly
 
 /**
  * Group commits of at least this many entries look at the stored size before they are built and again before they are
- * sent, on a store other instances append to (Redis). Such a commit in a burst is some 650 KB of arguments and several
- * milliseconds of building; one built on a tail that moved meanwhile is refused only after its whole transfer. A look
- * is a round trip: a lone draw's commits (one to three entries) go without it. Two instances drawing a burst of 2,000
- * sent about 128 commits of which 51–59 were refused without the looks, and about 80 of which 5–10 were with them.
+ * sent, while other instances are seen appending to the same store (Redis: a race lost, or a look that found the tail
+ * moved, within OTHERS_SEEN_MS). Such a commit in a burst is some 650 KB of arguments and several milliseconds of
+ * building; one built on a tail that moved meanwhile is refused only after its whole transfer. A look is a round trip:
+ * a lone draw's commits (one to three entries) and a lone instance go without it. Two instances drawing a burst of
+ * 2,000 sent about 128 commits of which 51–59 were refused without the looks, and about 80 of which 5–10 were with them.
  */
 const LOOK_FIRST_ENTRIES = 16;
+/** How long after it last saw another instance's append a log keeps looking first (real time). */
+const OTHERS_SEEN_MS = 10_000;
 
 /** Lost races with other instances before an append gives up (with the pauses, about a few seconds). */
 const MAX_CONFLICT_RETRIES = 64;
@@ -174,8 +177,10 @@ export class AuditLog<C = Untyped> {
   private readonly clock: () => Date;
   private readonly checkpointIntervalMs: number;
   private readonly maxBatch: number;
-  /** Other instances append to the same store (Redis); on SQLite the log is one process's. */
+  /** Other instances may append to the same store (Redis); on SQLite the log is one process's. */
   private readonly sharedTail: boolean;
+  /** When this log last found that another instance had appended (ms since the epoch, real clock). */
+  private othersSeenAt = -Infinity;
   private frontier = new MerkleFrontier();
   private prev = GENESIS_PREV;
   private queue: Pending[] = [];
@@ -333,9 +338,12 @@ export class AuditLog<C = Untyped> {
 
   private async commit(batch: Pending[]): Promise<Appended[]> {
     for (let attempt = 0; ; attempt++) {
-      const lookFirst = this.sharedTail && entryCount(batch) >= LOOK_FIRST_ENTRIES;
+      const lookFirst = this.sharedTail && entryCount(batch) >= LOOK_FIRST_ENTRIES && Date.now() - this.othersSeenAt < OTHERS_SEEN_MS;
       // Another instance may have appended since this one last did: build on its tail, not on a stale one.
-      if (lookFirst && !this.needsReload && (await this.storedSize()) !== this.frontier.size) this.needsReload = true;
+      if (lookFirst && !this.needsReload && (await this.storedSize()) !== this.frontier.size) {
+        this.needsReload = true;
+        this.othersSeenAt = Date.now();
+      }
       if (this.needsReload) {
         // The store failing here is the log being unavailable, as when the write itself fails.
         await this.reload().catch((err: unknown) => {
@@ -377,6 +385,7 @@ export class AuditLog<C = Untyped> {
         this.needsReload = true;
         // Another instance appended first: take its entries into our tree and rebuild this batch on top of them. Under
         // a burst from several instances, a random pause after repeated losses lets every instance through.
+        if (err instanceof StoreConflictError) this.othersSeenAt = Date.now();
         if (err instanceof StoreConflictError && attempt < MAX_CONFLICT_RETRIES) {
           if (attempt >= 2) await new Promise((r) => setTimeout(r, Math.random() * Math.min(64, 2 ** attempt)));
           continue;
