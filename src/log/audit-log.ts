@@ -156,7 +156,7 @@ export type EntryOf<C> = { [T in keyof C & string]: { readonly type: T; readonly
  * moved, within OTHERS_SEEN_MS). Such a commit in a burst is some 650 KB of arguments and several milliseconds of
  * building; one built on a tail that moved meanwhile is refused only after its whole transfer. A look is a round trip:
  * a lone draw's commits (one to three entries) and a lone instance go without it. Two instances drawing a burst of
- * 2,000 sent 125–132 commits of which 49–59 were refused without the looks, and 77–130 of which 5–26 with them (stop 31).
+ * 2,000 sent 122–132 commits of which 49–59 were refused without the looks, and 77–130 of which 5–28 with them (stop 31).
  */
 const LOOK_FIRST_ENTRIES = 16;
 /** How long after it last saw another instance's append a log keeps looking first (real time). */
