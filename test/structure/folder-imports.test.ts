@@ -41,7 +41,7 @@ function folderImports(): Map<string, Map<string, string[]>> {
 }
 
 /** The strongly connected components of more than one node (Tarjan): each is a cycle, or several. */
-export function cycles(edges: ReadonlyMap<string, ReadonlyMap<string, unknown>>): string[][] {
+function cycles(edges: ReadonlyMap<string, ReadonlyMap<string, unknown>>): string[][] {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];
