@@ -177,9 +177,10 @@ export class AuditLog<C = Untyped> {
   private readonly clock: () => Date;
   private readonly checkpointIntervalMs: number;
   private readonly maxBatch: number;
-  /** Other instances may append to the same store (Redis); on SQLite the log is one process's. */
-  private readonly sharedTail: boolean;
-  /** When this log last found that another instance had appended (ms since the epoch, real clock). */
+  /**
+   * When this log last found that another instance had appended (ms since the epoch, real clock). Only a shared store
+   * (Redis) ever shows one; on SQLite, one process's log, it stays -Infinity and no commit looks first.
+   */
   private othersSeenAt = -Infinity;
   private frontier = new MerkleFrontier();
   private prev = GENESIS_PREV;
@@ -203,7 +204,6 @@ export class AuditLog<C = Untyped> {
     this.clock = options.clock ?? (() => new Date());
     this.checkpointIntervalMs = options.checkpointIntervalMs ?? 1000;
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
-    this.sharedTail = options.store.kind === 'redis';
   }
 
   /** Loads the tree's right edge and runs the self-check; a failed check leaves the log open but refusing appends. */
@@ -338,7 +338,7 @@ export class AuditLog<C = Untyped> {
 
   private async commit(batch: Pending[]): Promise<Appended[]> {
     for (let attempt = 0; ; attempt++) {
-      const lookFirst = this.sharedTail && entryCount(batch) >= LOOK_FIRST_ENTRIES && Date.now() - this.othersSeenAt < OTHERS_SEEN_MS;
+      const lookFirst = Date.now() - this.othersSeenAt < OTHERS_SEEN_MS && entryCount(batch) >= LOOK_FIRST_ENTRIES;
       // Another instance may have appended since this one last did: build on its tail, not on a stale one.
       if (lookFirst && !this.needsReload && (await this.storedSize()) !== this.frontier.size) {
         this.needsReload = true;
