@@ -56,10 +56,20 @@ function renderNav(route: string): void {
   show(nav, h('ul', {}, ...screens.map((s) => h('li', {}, h('a', { href: `#/${s.route}`, ...(route === s.route ? { 'aria-current': 'page' } : {}) }, t(s.label))))));
 }
 
+/**
+ * The address the screen on show was drawn for. A `hashchange` event is a task queued when the address changes, and
+ * it reads the address as it is when it runs: two changes in quick succession (the home screen's redirect right after
+ * the login, then a click in the navigation) queue two events that both find the last address. Drawn again by the
+ * second, the screen would lose what was typed into the first drawing meanwhile; an event for the address on show is
+ * therefore stale, and ignored.
+ */
+let drawnFor: string | null = null;
+
 /** The screen for the address, if the person's role may use it. */
 function render(): void {
   leave();
   leave = () => undefined;
+  drawnFor = location.hash;
   const [route = '', ...rest] = location.hash.replace(/^#\/?/, '').split('/');
   renderHeader();
   renderNav(route);
@@ -74,8 +84,12 @@ function render(): void {
   switch (route) {
     case '': {
       const first = SCREENS.find((s) => may(role, s.action));
-      // The first screen of the role is its home; a role with none is told so.
-      if (first) return void location.replace(`#/${first.route}`);
+      // The first screen of the role is its home, drawn at once: the address is replaced without a hashchange event
+      // (a queued one would draw it a second time). A role with none is told so.
+      if (first) {
+        history.replaceState(history.state, '', `#/${first.route}`);
+        return render();
+      }
       return show(main, h('section', { class: 'card' }, h('h1', {}, t('home')), h('p', {}, t('homeNothing'))));
     }
     case 'board':
@@ -137,7 +151,9 @@ whenSessionEnds(() => {
   render();
 });
 
-window.addEventListener('hashchange', render);
+window.addEventListener('hashchange', () => {
+  if (location.hash !== drawnFor) render();
+});
 
 /** A reload keeps the tab's login: who it is, as the service says now. */
 async function start(): Promise<void> {

@@ -2,7 +2,7 @@
 // makes 32 random bytes, shows their SHA-256, posts them and shows the receipt — the log entry and the commitment, the
 // same the page computed and the log holds. The secret is sent once and shown nowhere; a second deposit is refused with
 // the service's code. The operator's draw-now confirmation on the board then states `witnessed` for the project, as
-// the draw reaches it. UPDATE_SCREENSHOTS=1 refreshes docs/screenshots/console-witness.png.
+// the draw reaches it. A screen is drawn once for its address, so nothing typed is lost to a second drawing. UPDATE_SCREENSHOTS=1 refreshes docs/screenshots/console-witness.png.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -92,6 +92,26 @@ describe.skipIf(missing)('the witness deposit screen in Chromium', () => {
     expect(sent).toHaveLength(2);
     expect(await page.content()).not.toContain(sent[1]!);
     expect(errors).toEqual([]);
+  });
+
+  it('draws a screen once for its address: a stale hashchange event does not draw it again over what was typed', async () => {
+    // Two address changes in one task queue two hashchange events, and both find the last address (as the home screen's
+    // redirect after the login and a quick click in the navigation did: the form filled in the first drawing was
+    // replaced by an empty one). The page fills the form between the two events and reads it after the second.
+    await page.getByRole('navigation').getByRole('link', { name: '抽取看板' }).click();
+    await page.waitForSelector('table.board');
+    const kept = await page.evaluate<string>(`new Promise((resolve) => {
+      const input = () => document.querySelector('#main input[name="projectId"]');
+      let events = 0;
+      window.addEventListener('hashchange', () => {
+        events++;
+        if (events === 1) input().value = 'P-TYPED-0001';
+        if (events === 2) setTimeout(() => resolve(input()?.value ?? '(no form)'));
+      });
+      location.hash = '#/alerts';
+      location.hash = '#/witness';
+    })`);
+    expect(kept).toBe('P-TYPED-0001');
   });
 
   it('the board’s draw-now confirmation states witnessed for the planned project, and the draw reaches it', async () => {
