@@ -31,6 +31,9 @@ const EARLY = ['test/app/fuzz.test.ts', 'test/e2e/many-proofs.test.ts', 'test/be
 /**
  * Files that run in a process of their own after `slow`: the console's main browser walk-through failed in two of four
  * full runs (its registration never answered), always after the same slow files in the same worker, and never alone.
+ * The witness screen's test later failed the same way in `slow` (its deposit never sent): there the console drew a
+ * screen twice, once per queued hashchange event, and the form filled in the first drawing was replaced (fixed in
+ * console/src/main.ts, with a test). Whether this file's failure had the same cause is not known, so it stays here.
  */
 const OWN_PROCESS = ['test/e2e/console-browser.test.ts'];
 
