@@ -123,12 +123,20 @@ type ScriptClient = Client & {
   edRelease(key: string, owner: string): Promise<number>;
 };
 
+/**
+ * Commands issued in one turn of the event loop go out as one write (ioredis's auto-pipelining), in the order issued,
+ * each with its own answer: a burst's draws ask for leases, records and appends together, and Redis then reads them in
+ * one go and, with appendfsync always, fsyncs once for all of them. Burst of two instances on Redis (stop 32, four
+ * pairs alternating): 2.29–2.68 s without, 2.08–2.37 s with (median ×0.92), group commits refused 19–30 → 9–12.
+ */
+const PIPELINING = { enableAutoPipelining: true } as const;
+
 export function connectRedis(connection: RedisConnection, extra: RedisOptions = {}): Client {
   let client: Client;
-  if ('url' in connection) client = new Redis(connection.url, { lazyConnect: true, ...extra });
+  if ('url' in connection) client = new Redis(connection.url, { lazyConnect: true, ...PIPELINING, ...extra });
   else if ('sentinels' in connection) {
-    client = new Redis({ sentinels: [...connection.sentinels], name: connection.name, password: connection.password, lazyConnect: true, ...extra });
-  } else client = new Cluster([...connection.cluster], { lazyConnect: true, redisOptions: { password: connection.password, ...extra } });
+    client = new Redis({ sentinels: [...connection.sentinels], name: connection.name, password: connection.password, lazyConnect: true, ...PIPELINING, ...extra });
+  } else client = new Cluster([...connection.cluster], { lazyConnect: true, ...PIPELINING, redisOptions: { password: connection.password, ...extra } });
   return quiet(client);
 }
 
