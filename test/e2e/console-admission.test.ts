@@ -12,6 +12,7 @@ import type { Expert } from '../../src/domain/expert.js';
 import { syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
 import { consoleBuilt } from '../helpers/console-build.js';
+import { openScreen } from '../helpers/console-nav.js';
 import { labelProblems } from '../helpers/keyboard.js';
 import { person, type Person } from '../helpers/people.js';
 
@@ -82,7 +83,7 @@ describe.skipIf(missing)('the admission and exit tab in Chromium', () => {
     const page = await newPage();
     await logIn(page, manager);
     expect(await page.getByRole('navigation', { name: '专家库管理' }).getByRole('link').allInnerTexts()).toEqual(['专家', '导入', '单位', '准入与退出']);
-    await page.getByRole('link', { name: '准入与退出', exact: true }).click();
+    await openScreen(page, '准入与退出', '专家库管理');
     await page.getByRole('heading', { name: '准入、复核与退出' }).waitFor();
     const waiting = page.locator('.applications tbody tr');
     await page.locator('.applications tbody tr[data-application="ADM7"]').waitFor();

@@ -11,6 +11,7 @@ import { syntheticPersonal } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
 import { DECLINER, LATE, alertsHistory, alertsPolicyFile, alertsPool } from '../helpers/alerts.js';
 import { consoleBuilt } from '../helpers/console-build.js';
+import { openScreen } from '../helpers/console-nav.js';
 import { person, type Person } from '../helpers/people.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -67,7 +68,7 @@ describe.skipIf(missing)('the early-warning screen in Chromium', () => {
     const page = await newPage();
     await logIn(page, supervisor);
     expect(await navLinks(page)).toEqual(['抽取看板', '启封审批', '核验证明', '监测预警', '履职与申诉', '见证存入']);
-    await page.getByRole('navigation').getByRole('link', { name: '监测预警' }).click();
+    await openScreen(page, '监测预警');
     await page.locator('table.alerts').waitFor();
     expect(await page.locator('main h1').innerText()).toBe('监测预警');
     expect(await page.locator('.alerts-window').innerText()).toContain('已公开的抽取 8 次');

@@ -13,6 +13,7 @@ import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/g
 import { build, type Built } from '../helper.js';
 import { importPool, sentMessages, SPECIALTY } from '../helpers/calls.js';
 import { consoleBuilt } from '../helpers/console-build.js';
+import { openScreen } from '../helpers/console-nav.js';
 import { FIRST_PASSWORD, person, type Person } from '../helpers/people.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -100,7 +101,7 @@ describe.skipIf(missing)('the console in Chromium', () => {
   });
 
   it('registers a project through the form', async () => {
-    await terminal.getByRole('link', { name: '登记项目' }).click();
+    await openScreen(terminal, '登记项目');
     await terminal.getByLabel('项目编号').fill(PROJECT);
     await terminal.getByLabel('项目名称').fill('城西小学改扩建工程施工');
     await terminal.getByLabel('招标人统一社会信用代码').fill(syntheticUscc(9701));
@@ -118,7 +119,7 @@ describe.skipIf(missing)('the console in Chromium', () => {
   });
 
   it('draws it now from the board, with the keyboard, behind a confirmation stating its assurance; the seats are called', async () => {
-    await terminal.getByRole('link', { name: '抽取看板' }).click();
+    await openScreen(terminal, '抽取看板');
     await row().waitFor();
     expect(await row().getAttribute('data-state')).toBe('scheduled');
     expect(await row().locator('.countdown').innerText()).toMatch(/^[12]:\d\d:\d\d$/);
@@ -239,9 +240,8 @@ describe.skipIf(missing)('the console in Chromium', () => {
   });
 
   it('switches to English and back, and every input has a label', async () => {
-    await terminal.getByRole('link', { name: '登记项目' }).click();
     // The form drawn first: counting does not wait, and a loaded machine draws it after the click returns.
-    await terminal.getByLabel('项目编号').waitFor();
+    await openScreen(terminal, '登记项目');
     // Every input sits in its label.
     expect(await terminal.locator('input').count()).toBeGreaterThan(8);
     expect(await terminal.locator('label input').count()).toBe(await terminal.locator('input').count());

@@ -17,6 +17,7 @@ import type { Role } from '../../src/auth/roles.js';
 import { build, type Built } from '../helper.js';
 import { sentMessages, SPECIALTY } from '../helpers/calls.js';
 import { consoleBuilt } from '../helpers/console-build.js';
+import { openScreen } from '../helpers/console-nav.js';
 import { person, type Person } from '../helpers/people.js';
 import { installCa, testCa } from '../helpers/sites.js';
 import { focusTrapped, labelProblems, tabOrder } from '../helpers/keyboard.js';
@@ -111,7 +112,7 @@ describe.skipIf(missing)('one whole day of the console in Chromium', () => {
     await p.getByRole('navigation', { name: '主导航' }).waitFor();
   };
   const navLinks = (p: Page) => p.getByRole('navigation', { name: '主导航' }).getByRole('link').allInnerTexts();
-  const nav = (p: Page, name: string) => p.getByRole('navigation', { name: '主导航' }).getByRole('link', { name }).click();
+  const nav = openScreen;
   const row = (p: Page, id: string) => p.locator(`tr[data-project="${id}"]`);
   const api = (role: Role, url: string) => t.app.inject({ url, headers: who(role).auth });
   const callsShown = (p: Page, text: string) => row(p, PROJECT).locator('.calls', { hasText: new RegExp(`^${text.replace(/[()（）]/g, '\\$&')}$`) }).waitFor(BOARD_WAIT);
@@ -176,7 +177,7 @@ describe.skipIf(missing)('one whole day of the console in Chromium', () => {
     const desk = page('pool-manager');
     await nav(desk, '专家库');
     for (const name of ['导入', '单位', '准入与退出', '专家']) {
-      await desk.getByRole('navigation', { name: '专家库管理' }).getByRole('link', { name, exact: true }).click();
+      await openScreen(desk, name, '专家库管理');
       await desk.locator('main h2, main h1').first().waitFor();
       expect(await labelProblems(desk), `pool desk ${name}`).toEqual([]);
     }
@@ -184,7 +185,7 @@ describe.skipIf(missing)('one whole day of the console in Chromium', () => {
 
   it('the pool manager’s file with a bad row is shown by line and field and refused; fixed, it is imported', async () => {
     const p = page('pool-manager');
-    await p.getByRole('navigation', { name: '专家库管理' }).getByRole('link', { name: '导入', exact: true }).click();
+    await openScreen(p, '导入', '专家库管理');
     await p.getByLabel(FILE_LABEL).setInputFiles({ name: 'pool.csv', mimeType: 'text/csv', buffer: poolCsv(true) });
     await p.getByRole('button', { name: '检查文件' }).click();
     await p.waitForSelector('table.import-errors');

@@ -15,6 +15,7 @@ import { verifyDrawProof } from '../../src/verify/draw-proof.js';
 import { build, type Built } from '../helper.js';
 import { drawnCalls, importPool } from '../helpers/calls.js';
 import { consoleBuilt } from '../helpers/console-build.js';
+import { openScreen } from '../helpers/console-nav.js';
 import { person, type Person } from '../helpers/people.js';
 import { testKeys } from '../helpers/log.js';
 
@@ -116,7 +117,7 @@ describe.skipIf(missing)('the inspector verifies a proof bundle in Chromium', ()
   });
 
   it('verifies the disclosed draw fetched from the service, in the browser: every check passes', async () => {
-    await page.getByRole('link', { name: '核验证明' }).click();
+    await openScreen(page, '核验证明');
     await page.getByLabel(/日志验证公钥（/).waitFor();
     expect(scripts.some((s) => s.startsWith('proof-verifier-'))).toBe(true);
     expect(await page.locator('main').innerText()).toContain('从本服务取得的公钥不能证明任何针对本服务本身的事情');

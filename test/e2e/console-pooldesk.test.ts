@@ -11,6 +11,7 @@ import { ERRORS_PER_PAGE, EXPERTS_PER_PAGE } from '../../console/src/settings.js
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
 import { consoleBuilt } from '../helpers/console-build.js';
+import { openScreen } from '../helpers/console-nav.js';
 import { person, type Person } from '../helpers/people.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -106,7 +107,7 @@ describe.skipIf(missing)('the pool desk in Chromium', () => {
   });
 
   it('checks a file with bad rows: every one by line and field, nothing stored, no import offered', async () => {
-    await page.getByRole('link', { name: '导入', exact: true }).click();
+    await openScreen(page, '导入', '专家库管理');
     await page.getByLabel(FILE_LABEL).setInputFiles({ name: 'pool.csv', mimeType: 'text/csv', buffer: poolCsv(true) });
     const importButton = page.getByRole('button', { name: '导入', exact: true });
     expect(await importButton.isDisabled()).toBe(true);
@@ -205,7 +206,7 @@ describe.skipIf(missing)('the pool desk in Chromium', () => {
   });
 
   it('pages through the experts of a specialty with the API’s cursor', async () => {
-    await page.getByRole('link', { name: '专家', exact: true }).click();
+    await openScreen(page, '专家', '专家库管理');
     await page.getByLabel('专业代码（含其下级专业）').fill(SPECIALTY);
     await page.getByLabel('状态', { exact: true }).selectOption('active');
     await page.getByRole('button', { name: '查找', exact: true }).click();
@@ -319,7 +320,7 @@ describe.skipIf(missing)('the pool desk in Chromium', () => {
     await page.waitForSelector(`form.org-edit[data-code="${employer}"][data-known="false"]`);
     expect(await page.getByLabel('统一社会信用代码', { exact: true }).inputValue()).toBe(employer);
     const code = syntheticUscc(8803);
-    await page.getByRole('link', { name: '单位', exact: true }).click();
+    await openScreen(page, '单位', '专家库管理');
     // The view drawn anew, with no code: until then the employer's form and code field are the ones on screen.
     await page.waitForSelector('form.org-edit', { state: 'detached' });
     await page.getByLabel('统一社会信用代码', { exact: true }).fill(code);

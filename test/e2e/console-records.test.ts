@@ -10,6 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type Built } from '../helper.js';
 import { consoleBuilt } from '../helpers/console-build.js';
+import { openScreen } from '../helpers/console-nav.js';
 import { drawnCalls, importPool, sentMessages, tokenOf } from '../helpers/calls.js';
 import { consequences, type ConsequenceRecord } from '../../src/records/sanctions.js';
 import { person, type Person } from '../helpers/people.js';
@@ -93,7 +94,7 @@ describe.skipIf(missing)('the records screen in Chromium', () => {
     const manager = await person(t, 'pool-manager', { displayName: '李专家库' });
     const page = await newPage();
     await logIn(page, manager);
-    await page.getByRole('link', { name: '履职与申诉' }).click();
+    await openScreen(page, '履职与申诉');
     await page.getByLabel('专家编号').fill(expert);
     await page.getByRole('button', { name: '查看' }).click();
     await page.getByRole('heading', { name: '履职记录（已公开的抽取）' }).waitFor();

@@ -18,6 +18,7 @@ import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/g
 import { build, type Built } from '../helper.js';
 import { importPool, SPECIALTY } from '../helpers/calls.js';
 import { consoleBuilt } from '../helpers/console-build.js';
+import { openScreen } from '../helpers/console-nav.js';
 import { person, type Person } from '../helpers/people.js';
 import { installCa, testCa } from '../helpers/sites.js';
 
@@ -85,7 +86,7 @@ describe.skipIf(missing)('the supervisor, site and project-action screens in Chr
     await page.getByRole('button', { name: '登录' }).click();
     await page.getByRole('navigation').waitFor();
   };
-  const nav = (page: Page, name: string) => page.getByRole('navigation').getByRole('link', { name }).click();
+  const nav = openScreen;
   const navLinks = (page: Page) => page.getByRole('navigation').getByRole('link').allInnerTexts();
   const row = (page: Page, project: string) => page.locator(`tr[data-project="${project}"]`);
   const projectOf = async (id: string) => (await t.app.inject({ url: `/v1/projects/${id}`, headers: operator.auth })).json();

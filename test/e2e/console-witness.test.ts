@@ -11,6 +11,7 @@ import { syntheticUscc } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
 import { importPool, SPECIALTY } from '../helpers/calls.js';
 import { consoleBuilt } from '../helpers/console-build.js';
+import { openScreen } from '../helpers/console-nav.js';
 import { person, type Person } from '../helpers/people.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -65,7 +66,7 @@ describe.skipIf(missing)('the witness deposit screen in Chromium', () => {
     await page.getByLabel('用户名').fill(supervisor.username);
     await page.getByLabel('密码', { exact: true }).fill(supervisor.password);
     await page.getByRole('button', { name: '登录' }).click();
-    await page.getByRole('navigation').getByRole('link', { name: '见证存入' }).click();
+    await openScreen(page, '见证存入');
     await page.getByLabel('项目编号').fill(PROJECT);
     await page.getByRole('button', { name: '生成并存入秘密' }).click();
     await page.waitForSelector('#witness-answer[data-outcome="deposited"]');
@@ -98,7 +99,7 @@ describe.skipIf(missing)('the witness deposit screen in Chromium', () => {
     // Two address changes in one task queue two hashchange events, and both find the last address (as the home screen's
     // redirect after the login and a quick click in the navigation did: the form filled in the first drawing was
     // replaced by an empty one). The page fills the form between the two events and reads it after the second.
-    await page.getByRole('navigation').getByRole('link', { name: '抽取看板' }).click();
+    await openScreen(page, '抽取看板');
     await page.waitForSelector('table.board');
     const kept = await page.evaluate<string>(`new Promise((resolve) => {
       const input = () => document.querySelector('#main input[name="projectId"]');
