@@ -12,5 +12,5 @@ import type { Page } from 'playwright-core';
 export async function openScreen(page: Page, name: string, nav?: string): Promise<void> {
   const links = nav === undefined ? page.locator('#app > nav') : page.getByRole('navigation', { name: nav });
   await links.getByRole('link', { name, exact: true }).click();
-  await links.locator('a[aria-current="page"]', { hasText: name }).waitFor();
+  await links.locator('a[aria-current="page"]').getByText(name, { exact: true }).waitFor();
 }
