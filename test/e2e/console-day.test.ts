@@ -112,7 +112,6 @@ describe.skipIf(missing)('one whole day of the console in Chromium', () => {
     await p.getByRole('navigation', { name: '主导航' }).waitFor();
   };
   const navLinks = (p: Page) => p.getByRole('navigation', { name: '主导航' }).getByRole('link').allInnerTexts();
-  const nav = openScreen;
   const row = (p: Page, id: string) => p.locator(`tr[data-project="${id}"]`);
   const api = (role: Role, url: string) => t.app.inject({ url, headers: who(role).auth });
   const callsShown = (p: Page, text: string) => row(p, PROJECT).locator('.calls', { hasText: new RegExp(`^${text.replace(/[()（）]/g, '\\$&')}$`) }).waitFor(BOARD_WAIT);
@@ -168,14 +167,14 @@ describe.skipIf(missing)('one whole day of the console in Chromium', () => {
       } else await logIn(p, who(role));
       expect(await navLinks(p), role).toEqual(NAV[role]);
       for (const name of NAV[role]) {
-        await nav(p, name);
+        await openScreen(p, name);
         await p.locator('main h1').first().waitFor();
         expect(await labelProblems(p), `${role} ${name}`).toEqual([]);
       }
     }
     // The pool desk's other screens (the pool manager's last screen above is the records screen).
     const desk = page('pool-manager');
-    await nav(desk, '专家库');
+    await openScreen(desk, '专家库');
     for (const name of ['导入', '单位', '准入与退出', '专家']) {
       await openScreen(desk, name, '专家库管理');
       await desk.locator('main h2, main h1').first().waitFor();
@@ -204,7 +203,7 @@ describe.skipIf(missing)('one whole day of the console in Chromium', () => {
 
   it('the operator registers a project whose draw is scheduled an hour before its bid opening', async () => {
     const p = page('operator');
-    await nav(p, '登记项目');
+    await openScreen(p, '登记项目');
     opening = wholeMinute(serviceNow() + 3 * 3600_000);
     await p.getByLabel('项目编号').fill(PROJECT);
     await p.getByLabel('项目名称').fill('城北体育中心改造工程监理');
@@ -221,7 +220,7 @@ describe.skipIf(missing)('one whole day of the console in Chromium', () => {
     expect(stored).toMatchObject({ state: 'scheduled', drawId: null, venue: VENUE });
     expect(Date.parse(stored.drawAt)).toBe(opening - 60 * MINUTE);
 
-    await nav(p, '抽取看板');
+    await openScreen(p, '抽取看板');
     await p.waitForSelector(`tr[data-project="${PROJECT}"][data-state="scheduled"]`, BOARD_WAIT);
     // Two hours to its draw, by the service's clock.
     expect(await row(p, PROJECT).locator('.countdown').innerText()).toMatch(/^[12]:\d\d:\d\d$/);
@@ -318,7 +317,7 @@ describe.skipIf(missing)('one whole day of the console in Chromium', () => {
     shift = opening + 5 * MINUTE - Date.now();
     const p = page('operator');
     await p.goto(`${base}/#/board`);
-    await nav(p, '启封审批');
+    await openScreen(p, '启封审批');
     await p.locator(`tr[data-draw="${drawId}"][data-progress="awaiting"]`).waitFor();
     expect(await p.locator(`tr[data-draw="${drawId}"]`).innerText()).toContain('尚待操作员批准；尚待监督人员批准');
     await shot(p, 'unseal-list');
@@ -353,8 +352,8 @@ describe.skipIf(missing)('one whole day of the console in Chromium', () => {
 
   it('the inspector verifies the disclosed draw in the browser; the same bundle with one byte changed fails there', async () => {
     const p = page('inspector');
-    await nav(p, '抽取看板');
-    await nav(p, '核验证明');
+    await openScreen(p, '抽取看板');
+    await openScreen(p, '核验证明');
     await p.getByLabel(/日志验证公钥（/).fill(t.ctx.keys.logVerifier.verifierKey);
     await p.getByLabel('最近公开的抽取').selectOption(drawId);
     await p.getByRole('button', { name: '获取并核验' }).click();

@@ -86,7 +86,6 @@ describe.skipIf(missing)('the supervisor, site and project-action screens in Chr
     await page.getByRole('button', { name: '登录' }).click();
     await page.getByRole('navigation').waitFor();
   };
-  const nav = openScreen;
   const navLinks = (page: Page) => page.getByRole('navigation').getByRole('link').allInnerTexts();
   const row = (page: Page, project: string) => page.locator(`tr[data-project="${project}"]`);
   const projectOf = async (id: string) => (await t.app.inject({ url: `/v1/projects/${id}`, headers: operator.auth })).json();
@@ -146,7 +145,7 @@ describe.skipIf(missing)('the supervisor, site and project-action screens in Chr
   it('registers and draws a project at the operator’s terminal; the unseal screen lists it as sealed until bid opening', async () => {
     await logIn(terminal, operator.username, operator.password);
     expect(await navLinks(terminal)).toEqual(['抽取看板', '登记项目', '启封审批', '核验证明']);
-    await nav(terminal, '登记项目');
+    await openScreen(terminal, '登记项目');
     mainOpening = wholeMinute(serviceNow() + 40 * MINUTE);
     await terminal.getByLabel('项目编号').fill(MAIN);
     await terminal.getByLabel('项目名称').fill('城东污水处理厂提标改造工程');
@@ -158,13 +157,13 @@ describe.skipIf(missing)('the supervisor, site and project-action screens in Chr
     await terminal.getByRole('button', { name: '登记', exact: true }).click();
     await expect(terminal.getByRole('status').innerText()).resolves.toContain(`项目 ${MAIN} 已登记`);
 
-    await nav(terminal, '抽取看板');
+    await openScreen(terminal, '抽取看板');
     await row(terminal, MAIN).getByRole('button', { name: '立即抽取' }).click();
     await terminal.getByRole('dialog').getByRole('button', { name: '确认抽取' }).click();
     await terminal.waitForSelector(`tr[data-project="${MAIN}"][data-state="drawn"]`);
     drawId = (await projectOf(MAIN)).drawId;
 
-    await nav(terminal, '启封审批');
+    await openScreen(terminal, '启封审批');
     const listed = terminal.locator(`tr[data-draw="${drawId}"]`);
     await listed.waitFor();
     expect(await listed.getAttribute('data-progress')).toBe('beforeOpening');
@@ -306,7 +305,7 @@ describe.skipIf(missing)('the supervisor, site and project-action screens in Chr
     const opening = wholeMinute(serviceNow() + 3 * 3600_000);
     await register(operator, 'P-POSTPONE', opening);
     await register(operator, 'P-CANCEL', opening);
-    await nav(terminal, '抽取看板');
+    await openScreen(terminal, '抽取看板');
     await row(terminal, 'P-POSTPONE').waitFor(BOARD_WAIT);
 
     await row(terminal, 'P-POSTPONE').getByRole('button', { name: '改期' }).click();
@@ -382,7 +381,7 @@ describe.skipIf(missing)('the supervisor, site and project-action screens in Chr
     await terminal.getByRole('button', { name: 'Switch to English' }).click();
     await terminal.waitForSelector('html[lang="en"]');
     expect(await navLinks(terminal)).toEqual(['Draw board', 'Register a project', 'Unseal approvals', 'Verify a proof']);
-    await nav(terminal, 'Unseal approvals');
+    await openScreen(terminal, 'Unseal approvals');
     await terminal.getByRole('heading', { name: 'Unseal approvals and disclosure' }).waitFor();
     await terminal.getByRole('button', { name: '切换到中文' }).click();
     await terminal.waitForSelector('html[lang="zh-CN"]');

@@ -2,7 +2,8 @@
 // makes 32 random bytes, shows their SHA-256, posts them and shows the receipt — the log entry and the commitment, the
 // same the page computed and the log holds. The secret is sent once and shown nowhere; a second deposit is refused with
 // the service's code. The operator's draw-now confirmation on the board then states `witnessed` for the project, as
-// the draw reaches it. A screen is drawn once for its address, so nothing typed is lost to a second drawing. UPDATE_SCREENSHOTS=1 refreshes docs/screenshots/console-witness.png.
+// the draw reaches it. A screen is drawn once for its address, so nothing typed is lost to a second drawing.
+// UPDATE_SCREENSHOTS=1 refreshes docs/screenshots/console-witness.png.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
