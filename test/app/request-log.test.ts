@@ -1,0 +1,69 @@
+// The service log's line per request (src/plugins/app/request-log.ts): one line when the answer has gone, holding the
+// request (method, path, route, address), its status and its time; never a header, never Fastify's 'incoming request'.
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build, type Built } from '../helper.js';
+
+interface Line {
+  readonly level: number;
+  readonly msg: string;
+  readonly reqId?: string;
+  readonly req?: { method: string; url: string; route?: string; remoteAddress: string };
+  readonly res?: { statusCode: number };
+  readonly responseTime?: number;
+}
+
+const lines: Line[] = [];
+const sink = new Writable({
+  write(chunk, _enc, done) {
+    for (const text of chunk.toString().split('\n')) if (text !== '') lines.push(JSON.parse(text) as Line);
+    done();
+  },
+});
+
+let t: Built;
+
+beforeAll(async () => {
+  t = await build({}, { logger: { level: 'info', stream: sink } });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+/** The lines written for one request, by the id it answered with. */
+async function linesOf(method: 'GET' | 'POST', url: string, headers: Record<string, string> = {}, payload?: object): Promise<{ status: number; lines: Line[] }> {
+  const res = await t.app.inject({ method, url, headers, ...(payload ? { payload } : {}), remoteAddress: '198.51.100.9' });
+  const id = res.headers['x-request-id'];
+  expect(typeof id).toBe('string');
+  return { status: res.statusCode, lines: lines.filter((l) => l.reqId === id) };
+}
+
+describe('the request line', () => {
+  it('is one line per answered request, with the request, its status and its time', async () => {
+    const auth = t.auth('operator');
+    const { status, lines: mine } = await linesOf('GET', '/v1/projects/P-LOG-404?x=1', auth);
+    expect(status).toBe(404);
+    expect(mine).toHaveLength(1);
+    const [line] = mine as [Line];
+    expect(line.msg).toBe('request completed');
+    expect(line.level).toBe(30);
+    expect(line.req).toEqual({ method: 'GET', url: '/v1/projects/P-LOG-404', route: '/v1/projects/:id', remoteAddress: '198.51.100.9' });
+    expect(line.res).toEqual({ statusCode: 404 });
+    expect(line.responseTime).toBeGreaterThanOrEqual(0);
+    // The token is in no line.
+    const token = auth.authorization.slice('Bearer '.length);
+    expect(lines.some((l) => JSON.stringify(l).includes(token))).toBe(false);
+    expect(lines.some((l) => l.msg === 'incoming request')).toBe(false);
+  });
+
+  it('is written for a refused request and for a path no route serves', async () => {
+    const refused = await linesOf('POST', '/v1/projects', t.auth('operator'), { id: '' });
+    expect(refused.status).toBe(400);
+    expect(refused.lines.filter((l) => l.msg === 'request completed').map((l) => l.res?.statusCode)).toEqual([400]);
+    const unknown = await linesOf('GET', '/v1/no-such-thing');
+    expect(unknown.status).toBe(404);
+    const completed = unknown.lines.filter((l) => l.msg === 'request completed');
+    expect(completed).toHaveLength(1);
+    expect(completed[0]!.req?.url).toBe('/v1/no-such-thing');
+  });
+});
