@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatPoolSize, ms } from './format.js';
-import { machineInfo, type MachineInfo } from './machine.js';
+import { calibrationText, machineInfo, type MachineInfo } from './machine.js';
 import { sourceRevision } from './revision.js';
 import { TARGETS as BURST } from '../suites/burst.js';
 import { TARGETS as ENGINE } from '../suites/engine.js';
@@ -162,7 +162,7 @@ function stampLine(suite: string, stamps: RunStamps, details: Record<string, unk
   const date = s?.date ?? machine?.date ?? 'unknown date';
   const rev = s?.revision ?? (typeof method?.source === 'string' ? method.source : 'unknown');
   const where = machine ? `${machine.cpuModel}, ${machine.cpus} cpus, node ${machine.node}` : 'unknown machine';
-  const parts = [`measured ${date}`, `revision ${rev}`, where];
+  const parts = [`measured ${date}`, `revision ${rev}`, where, ...(machine?.calibration ? [calibrationText(machine.calibration)] : [])];
   if (s?.args) parts.push(`\`${s.args}\``);
   return `_${parts.join('; ')}_${s?.quick ? '\n\n**QUICK smoke run: tiny pools and few requests; these figures mean nothing.**' : ''}${s?.note ? `\n\n**Note:** ${s.note}` : ''}`;
 }

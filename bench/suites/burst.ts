@@ -17,7 +17,7 @@ import type { FromInstance, InstanceOptions, ToInstance } from '../lib/burst-ins
 import { runBurst, type TickRecord } from '../lib/burst-loop.js';
 import { profiled, type ProfileSummary } from '../lib/cpu-profile.js';
 import { formatPoolSize, formatTable, ms } from '../lib/format.js';
-import { machineInfo, type MachineInfo } from '../lib/machine.js';
+import { measuredMachine, type MachineInfo } from '../lib/machine.js';
 import { startBenchRedis } from '../lib/redis-server.js';
 import { sourceRevision } from '../lib/revision.js';
 import { watchRuntime, type RuntimeStats } from '../lib/runtime-watch.js';
@@ -451,7 +451,7 @@ export async function runBurstSuite(overrides: Partial<BurstSuiteConfig> = {}): 
   const cfg: BurstSuiteConfig = { ...BURST_DEFAULTS, ...overrides };
   if (cfg.stores.length === 0) throw new RangeError('no stores');
   if (cfg.projects < 1 || cfg.instances < 1) throw new RangeError('need projects and instances');
-  const machine = machineInfo();
+  const machine = measuredMachine();
   const tmpDir = cfg.tmpDir ?? os.tmpdir();
   cfg.log(`burst suite on ${machine.cpuModel} (${machine.cpus} cpus), node ${machine.node}, temp files in ${tmpDir}${(globalThis as { gc?: unknown }).gc ? '' : ', no --expose-gc'}`);
   const started = performance.now();

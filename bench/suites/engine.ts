@@ -13,7 +13,7 @@ import { GENESIS_PREV } from '../../src/log/entry.js';
 import { generatePool, syntheticHistory, syntheticProject } from '../../src/pool/generator.js';
 import { PoolIndex } from '../../src/draw/pool-index.js';
 import { formatPoolSize, formatTable, ms } from '../lib/format.js';
-import { machineInfo, type MachineInfo } from '../lib/machine.js';
+import { measuredMachine, type MachineInfo } from '../lib/machine.js';
 import { elapsedMs, round, roundSummary, summarize, type Summary } from '../lib/stats.js';
 import { BASELINE_SQL, SqliteBaseline, baselineProject } from './engine-baseline.js';
 import type { CommonOptions, Suite } from './index.js';
@@ -303,7 +303,7 @@ function renderTable(pools: readonly EnginePoolDetails[]): string {
 export async function runEngineSuite(overrides: Partial<EngineSuiteConfig> = {}): Promise<EngineReport> {
   const cfg: EngineSuiteConfig = { ...ENGINE_DEFAULTS, ...overrides };
   if (cfg.pools.length === 0) throw new RangeError('no pool sizes');
-  const machine = machineInfo();
+  const machine = measuredMachine();
   cfg.log(`engine suite on ${machine.cpuModel} (${machine.cpus} cpus), node ${machine.node}${(globalThis as { gc?: unknown }).gc ? '' : ', no --expose-gc'}`);
   const plan = { value: [] as string[] };
   const pools: EnginePoolDetails[] = [];

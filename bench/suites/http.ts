@@ -9,7 +9,7 @@ import type { DrawRequest } from '../../src/domain/request.js';
 import { drawLoad, type DrawLoad } from '../lib/draw-load.js';
 import { formatPoolSize, formatTable, ms } from '../lib/format.js';
 import { openHttpTarget, type HttpTarget, type StoreName } from '../lib/http-target.js';
-import { machineInfo, type MachineInfo } from '../lib/machine.js';
+import { measuredMachine, type MachineInfo } from '../lib/machine.js';
 import { DEFAULT_PG_URL } from '../lib/pg-peer.js';
 import { PEER_METHOD, measurePeer, type PeerMeasurement } from '../lib/peer-run.js';
 import { sourceRevision } from '../lib/revision.js';
@@ -282,7 +282,7 @@ export async function runHttpSuite(overrides: Partial<HttpSuiteConfig> = {}): Pr
   if (cfg.stores.length === 0) throw new RangeError('no stores');
   if (cfg.connections.length === 0 || cfg.connections.some((c) => !Number.isSafeInteger(c) || c < 1)) throw new RangeError('connections must be positive integers');
   if (cfg.draws < 1) throw new RangeError('need at least one draw per round');
-  const machine = machineInfo();
+  const machine = measuredMachine();
   const tmpDir = cfg.tmpDir ?? os.tmpdir();
   cfg.log(`http suite on ${machine.cpuModel} (${machine.cpus} cpus), node ${machine.node}, temp files in ${tmpDir}${(globalThis as { gc?: unknown }).gc ? '' : ', no --expose-gc'}`);
   const started = performance.now();

@@ -18,7 +18,7 @@ import { RedisStore } from '../../src/store/redis-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { REDIS_FLOOR_COMMAND, SQLITE_FLOOR_SQL, redisFloor, sqliteFloor, type DurableFloor } from '../lib/durable-floor.js';
 import { formatPoolSize, formatTable, ms } from '../lib/format.js';
-import { machineInfo, type MachineInfo } from '../lib/machine.js';
+import { measuredMachine, type MachineInfo } from '../lib/machine.js';
 import { startBenchRedis, type BenchRedis } from '../lib/redis-server.js';
 import { watchRuntime, type RuntimeStats } from '../lib/runtime-watch.js';
 import { elapsedMs, round, roundDeep, roundSummary, summarize, type Summary } from '../lib/stats.js';
@@ -805,7 +805,7 @@ export async function runLogSuite(overrides: Partial<LogSuiteConfig> = {}): Prom
   const cfg: LogSuiteConfig = { ...LOG_DEFAULTS, ...overrides };
   if (cfg.stores.length === 0) throw new RangeError('no stores');
   if (cfg.samples < 1 || cfg.concurrency.length === 0) throw new RangeError('need samples and at least one concurrency');
-  const machine = machineInfo();
+  const machine = measuredMachine();
   const tmpDir = cfg.tmpDir ?? os.tmpdir();
   cfg.log(`log suite on ${machine.cpuModel} (${machine.cpus} cpus), node ${machine.node}, temp files in ${tmpDir}${(globalThis as { gc?: unknown }).gc ? '' : ', no --expose-gc'}`);
   const started = performance.now();

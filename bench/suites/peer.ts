@@ -11,7 +11,7 @@ import { PoolIndex } from '../../src/draw/pool-index.js';
 import { drawLoad, type DrawLoad } from '../lib/draw-load.js';
 import { formatPoolSize, formatTable, ms } from '../lib/format.js';
 import { openHttpTarget } from '../lib/http-target.js';
-import { machineInfo, type MachineInfo } from '../lib/machine.js';
+import { measuredMachine, type MachineInfo } from '../lib/machine.js';
 import { DEFAULT_PG_URL } from '../lib/pg-peer.js';
 import { PEER_METHOD, measurePeer, peerSkipReason } from '../lib/peer-run.js';
 import { sourceRevision } from '../lib/revision.js';
@@ -197,7 +197,7 @@ export async function runPeerSuite(overrides: Partial<PeerSuiteConfig> = {}): Pr
   const cfg: PeerSuiteConfig = { ...PEER_DEFAULTS, ...overrides };
   if (cfg.pools.length === 0) throw new RangeError('no pool sizes');
   if (cfg.httpDraws < 1 || cfg.peerDraws < 1 || cfg.engineDraws < 1) throw new RangeError('need draws of each kind');
-  const machine = machineInfo();
+  const machine = measuredMachine();
   const tmpDir = cfg.tmpDir ?? os.tmpdir();
   const started = performance.now();
   const skipped = await peerSkipReason(cfg.pgUrl);

@@ -13,7 +13,7 @@ import { DrawService } from '../../src/services/draw.service.js';
 import { SelectionHistory } from '../../src/services/selection-history.js';
 import { BENCH_OPERATOR, benchApprovers, benchRegistration, importPool, openBenchService, writePolicy } from '../lib/bench-service.js';
 import { formatPoolSize, formatTable, ms } from '../lib/format.js';
-import { machineInfo, type MachineInfo } from '../lib/machine.js';
+import { measuredMachine, type MachineInfo } from '../lib/machine.js';
 import { sourceRevision } from '../lib/revision.js';
 import { round, roundDeep, roundSummary, summarize, type Summary } from '../lib/stats.js';
 import { ENGINE_GROUPS, EXPERTS_PER_GROUP, fixedFor } from './engine.js';
@@ -73,7 +73,7 @@ export interface PlannedReport {
 export async function runPlannedSuite(overrides: Partial<PlannedSuiteConfig> = {}): Promise<PlannedReport> {
   const cfg: PlannedSuiteConfig = { ...PLANNED_DEFAULTS, ...overrides };
   if (cfg.draws < 1 || cfg.block < 1) throw new RangeError('need draws and a block of at least 1');
-  const machine = machineInfo();
+  const machine = measuredMachine();
   const dir = fs.mkdtempSync(path.join(cfg.tmpDir ?? os.tmpdir(), 'expert-draw-bench-planned-'));
   const service = await openBenchService({ dir, store: 'sqlite', policyFile: writePolicy(dir, PLANNED_POLICY) });
   const { ctx } = service;

@@ -14,7 +14,7 @@ import { ProofFilePool } from '../../src/verify/proof-pool.js';
 import { BENCH_OPERATOR, benchApprovers, benchRegistration, importPool, openBenchService, type BenchService } from '../lib/bench-service.js';
 import { profiled, type ProfileSummary } from '../lib/cpu-profile.js';
 import { formatPoolSize, formatTable, ms } from '../lib/format.js';
-import { machineInfo, type MachineInfo } from '../lib/machine.js';
+import { measuredMachine, type MachineInfo } from '../lib/machine.js';
 import { sourceRevision } from '../lib/revision.js';
 import { threadCpuMs, threadTicks, type ThreadCpuMs } from '../lib/thread-cpu.js';
 import { round, roundDeep, summarize, type Summary } from '../lib/stats.js';
@@ -414,7 +414,7 @@ export async function runVerifySuite(overrides: Partial<VerifySuiteConfig> = {})
   const fixed = new Map<string, number>();
   for (const s of cfg.shapes) for (const g of s.groups) fixed.set(g.code, Math.max(fixed.get(g.code) ?? 0, g.members));
   if ([...fixed.values()].some((m) => m > cfg.pool)) throw new RangeError(`a pool of ${cfg.pool} cannot hold groups of ${[...fixed.values()].join(', ')}`);
-  const machine = machineInfo();
+  const machine = measuredMachine();
   const tmpDir = cfg.tmpDir ?? os.tmpdir();
   cfg.log(`verify suite on ${machine.cpuModel} (${machine.cpus} cpus), node ${machine.node}${(globalThis as { gc?: unknown }).gc ? '' : ', no --expose-gc'}`);
   const started = performance.now();

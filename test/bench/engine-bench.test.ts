@@ -58,6 +58,10 @@ describe('engine suite', () => {
 
     const details = JSON.parse(fs.readFileSync(path.join(outDir, 'engine-details.json'), 'utf8'));
     expect(details.machine.node).toBe(process.version);
+    // The machine's speed at the time, beside the figures (bench/lib/machine.ts).
+    expect(details.machine.calibration.sha256Ms).toBeGreaterThan(0);
+    expect(details.machine.calibration.jsonMs).toBeGreaterThan(0);
+    expect(details.machine.calibration.load1).toBeGreaterThanOrEqual(0);
     const pool = details.pools[0];
     expect(pool.engine.n).toBe(30);
     expect(pool.baseline.n).toBe(5);

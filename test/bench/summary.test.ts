@@ -1,5 +1,5 @@
 // summary.md: every target scored from the result files, MET / MISSED / not measured, errors turning a target MISSED,
-// quick runs and notes labelled. Fixture rows, no benchmark run.
+// quick runs, notes and the machine's calibration labelled. Fixture rows, no benchmark run.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,7 +51,8 @@ describe('summary.md', () => {
   });
 
   it('records the run and labels quick runs and notes', () => {
-    const dir = folder('written', { 'http.json': [httpRow(1, 5, 9, 100)], 'http-details.json': { rounds: [round(1, 0)], verdicts: ['MISSED x'] } });
+    const machine = { cpuModel: 'Test CPU', cpus: 2, node: 'v20.0.0', date: '2026-12-03T00:00:00.000Z', calibration: { sha256Ms: 18.9, jsonMs: 79.3, load1: 0.46 } };
+    const dir = folder('written', { 'http.json': [httpRow(1, 5, 9, 100)], 'http-details.json': { machine, rounds: [round(1, 0)], verdicts: ['MISSED x'] } });
     const file = recordRunAndSummarize(dir, 'http', { date: '2026-12-03T00:00:00.000Z', revision: 'abc1234', quick: true, note: 'shared, busy machine', args: '--suite http --quick' });
     const text = fs.readFileSync(file, 'utf8');
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'runs.json'), 'utf8')).http.revision).toBe('abc1234');
@@ -60,6 +61,7 @@ describe('summary.md', () => {
     expect(text).toContain('**QUICK smoke run');
     expect(text).toContain('**Note:** shared, busy machine');
     expect(text).toContain('revision abc1234');
+    expect(text).toContain('Test CPU, 2 cpus, node v20.0.0; calibration: SHA-256 of 32 MiB 18.9 ms, JSON of 50k records 79.3 ms, load 0.46');
     expect(text).toContain('- MISSED x');
   });
 });
