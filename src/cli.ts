@@ -41,6 +41,13 @@ function packageVersion(): string {
   return 'unknown';
 }
 
+// A reader that stops early (`… | head`) closes standard output: the command stops there, quietly, as other Unix tools
+// do, with the status a shell reports for a process ended by SIGPIPE (141), instead of an EPIPE stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(141);
+});
+
 const program = new Command()
   .name('expert-draw')
   .version(packageVersion(), '-V, --version', 'the version of expert-draw')
