@@ -46,7 +46,7 @@ export function machineInfo(now = new Date()): MachineInfo {
   };
 }
 
-/** The machine as a suite records it: machineInfo with a calibration taken now (about half a second). */
+/** The machine as a suite records it: machineInfo with a calibration taken now (under a second). */
 export function measuredMachine(now = new Date()): MachineInfo {
   return { ...machineInfo(now), calibration: calibrate() };
 }
