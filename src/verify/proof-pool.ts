@@ -1,12 +1,16 @@
-// Many proof bundle files verified in one process (`expert-draw proof verify DIR --jobs N`): in this thread with one
-// job, else over N worker threads. Every path runs verifyProofFile; verdicts come back in file order whatever order the
+// Many proof bundle files verified in one process (`expert-draw proof verify DIR --jobs N`): N at once, this thread
+// being one of them and N - 1 worker threads the others. Every path runs verifyProofFile; verdicts come back in file order whatever order the
 // workers finish in. Each worker keeps its own member tables, so files are handed out in runs of neighbours: bundles
 // saved side by side tend to share a pool version, whose tables a worker then reads once.
 import { Worker } from 'node:worker_threads';
 import { verifyProofFile, type FileVerdict, type FileVerifyOptions } from './proof-files.js';
 
-/** A worker's messages: it is ready, a file's verdict, or the end of the run it was handed. */
-export type WorkerMessage = { readonly ready: true } | { readonly index: number; readonly verdict: FileVerdict } | { readonly done: true };
+/**
+ * A worker's messages: it is ready, a file's verdict as JSON text, or the end of the run it was handed. A verdict
+ * crosses as text: a report is some forty checks of strings, which the structured clone of postMessage copied in about
+ * 75 µs and read back in 60, where JSON text is written in 20 and parsed in 15 (one engine-sized bundle's report).
+ */
+export type WorkerMessage = { readonly ready: true } | { readonly index: number; readonly verdict: string } | { readonly done: true };
 /** What a worker is handed: files with their places in the caller's list. */
 export type WorkerTask = ReadonlyArray<readonly [number, string]>;
 
@@ -30,15 +34,20 @@ const QUEUED_RUNS = 2;
 export class ProofFilePool {
   private readonly workers: Promise<Worker>[];
   private closed = false;
+  /** Files this thread verified itself, over every verify so far. */
+  verifiedHere = 0;
 
   /**
-   * `jobs` 1 verifies in this thread; more start that many workers (lazily, on the first verify). `inThisThread` false
-   * puts one job in a worker too: its member tables and caches are then the pool's own (what a fresh command has).
+   * `jobs` files verified at once. With `inThisThread` (the default) this thread is one of them: it verifies from the
+   * first file on, and `jobs - 1` workers join as they become ready (loading the verifier takes a worker about 0.3 s,
+   * the time this thread verifies a hundred engine-sized bundles in), so a few files never wait for a worker. Without
+   * it, `jobs` workers verify and this thread only hands out files: their member tables and caches are then the pool's
+   * own (what a fresh command's workers have; the benchmark's one-worker side).
    */
   constructor(
     private readonly options: FileVerifyOptions,
     readonly jobs: number,
-    private readonly inThisThread = jobs === 1,
+    private readonly inThisThread = true,
   ) {
     if (!Number.isSafeInteger(jobs) || jobs < 1) throw new RangeError(`jobs must be a positive whole number, not ${jobs}`);
     this.workers = [];
@@ -50,57 +59,92 @@ export class ProofFilePool {
     const verdicts: FileVerdict[] = new Array<FileVerdict>(files.length);
     let next = 0;
     let done = 0;
+    let handed = 0;
+    let failure: Error | null = null;
+    let allDone!: () => void;
+    let fail!: (err: Error) => void;
+    const finished = new Promise<void>((resolve, reject) => {
+      allDone = resolve;
+      fail = (err) => {
+        failure ??= err;
+        reject(failure);
+      };
+    });
+    // Awaited once this thread has done its share; a worker may fail before that.
+    finished.catch(() => undefined);
     const settle = (index: number, verdict: FileVerdict) => {
       verdicts[index] = verdict;
-      progress.onProgress?.(++done, files.length);
+      // Counted apart from the call: an optional call that is not made does not evaluate its arguments.
+      done++;
+      progress.onProgress?.(done, files.length);
       for (; next < files.length && verdicts[next] !== undefined; next++) progress.onVerdict?.(verdicts[next]!, next);
+      if (done === files.length) allDone();
     };
-    if (this.jobs === 1 && this.inThisThread) {
-      for (const [index, file] of files.entries()) settle(index, verifyProofFile(file, this.options));
-      return verdicts;
+    if (files.length === 0) return verdicts;
+    /** The next run of neighbours, from the files not yet handed (empty once all are). */
+    const take = (threads: number): WorkerTask => {
+      const task = files.slice(handed, handed + runLength(files.length - handed, threads)).map((file, k) => [handed + k, file] as const);
+      handed += task.length;
+      return task;
+    };
+    const threads = this.inThisThread ? this.jobs : Math.min(this.jobs, files.length);
+    const workers = this.inThisThread ? Math.min(this.jobs - 1, files.length - 1) : threads;
+    for (let w = 0; w < workers; w++) {
+      this.worker(w).then(
+        (worker) => feed(worker),
+        (err: Error) => fail(err),
+      );
     }
-    const workers = await this.started(Math.min(this.jobs, files.length));
-    let handed = 0;
-    let failed = false;
-    await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            // Runs handed and not yet done, oldest first: a second one waits in the worker's queue, so it never idles
-            // while this thread answers its "done".
-            const queued: WorkerTask[] = [];
-            const hand = () => {
-              const task = files.slice(handed, handed + runLength(files.length - handed, workers.length)).map((file, k) => [handed + k, file] as const);
-              handed += task.length;
-              if (task.length === 0 || failed) return;
-              queued.push(task);
-              worker.postMessage(task);
-            };
-            const onMessage = (m: WorkerMessage) => {
-              if ('verdict' in m) settle(m.index, m.verdict);
-              else if ('done' in m) {
-                queued.shift();
-                hand();
-                if (queued.length === 0) finish();
-              }
-            };
-            const onError = (err: Error) => {
-              failed = true;
-              finish();
-              const pending = queued.flat().filter(([index]) => verdicts[index] === undefined);
-              reject(new Error(`a verification worker stopped${pending.length > 0 ? ` on ${pending[0]![1]}` : ''}: ${err.message}`));
-            };
-            const onExit = (code: number) => onError(new Error(`it exited with code ${code}`));
-            const finish = () => {
-              worker.off('message', onMessage).off('error', onError).off('exit', onExit);
-              resolve();
-            };
-            worker.on('message', onMessage).on('error', onError).on('exit', onExit);
-            for (let k = 0; k < QUEUED_RUNS; k++) hand();
-            if (queued.length === 0) finish();
-          }),
-      ),
-    );
+    /** Each worker fed in this verify, until it has answered every run it was handed (its listeners then come off). */
+    const feeding: Promise<void>[] = [];
+    const feed = (worker: Worker) => {
+      if (failure || handed === files.length) return;
+      let fed!: () => void;
+      feeding.push(new Promise<void>((resolve) => (fed = resolve)));
+      // Runs handed and not yet done, oldest first: a second one waits in the worker's queue, so it never idles while
+      // this thread is busy (verifying a file, or answering another worker).
+      const queued: WorkerTask[] = [];
+      const hand = () => {
+        const task = failure ? [] : take(threads);
+        if (task.length === 0) return;
+        queued.push(task);
+        worker.postMessage(task);
+      };
+      const onMessage = (m: WorkerMessage) => {
+        if ('verdict' in m) settle(m.index, JSON.parse(m.verdict) as FileVerdict);
+        else if ('done' in m) {
+          queued.shift();
+          hand();
+          if (queued.length === 0) detach();
+        }
+      };
+      const onError = (err: Error) => {
+        detach();
+        const pending = queued.flat().filter(([index]) => verdicts[index] === undefined);
+        fail(new Error(`a verification worker stopped${pending.length > 0 ? ` on ${pending[0]![1]}` : ''}: ${err.message}`));
+      };
+      const onExit = (code: number) => onError(new Error(`it exited with code ${code}`));
+      const detach = () => {
+        worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+        fed();
+      };
+      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+      for (let k = 0; k < QUEUED_RUNS; k++) hand();
+      if (queued.length === 0) detach();
+    };
+    if (this.inThisThread) {
+      // This thread's share: a run at a time, a file at a time, letting the workers' messages in between files.
+      for (let task = take(threads); task.length > 0 && !failure; task = take(threads)) {
+        for (const [index, file] of task) {
+          settle(index, verifyProofFile(file, this.options));
+          this.verifiedHere++;
+          if (workers > 0) await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
+    }
+    await finished;
+    // A worker's last "done" comes after its last verdict: its listeners must be off before the next verify hands it runs.
+    await Promise.all(feeding);
     return verdicts;
   }
 
@@ -111,10 +155,16 @@ export class ProofFilePool {
     await Promise.all(workers.map((w) => (w.status === 'fulfilled' ? w.value.terminate() : undefined)));
   }
 
-  /** The first `n` workers, started and ready. */
-  private started(n: number): Promise<Worker[]> {
-    while (this.workers.length < n) this.workers.push(startWorker(this.options));
-    return Promise.all(this.workers.slice(0, n));
+  /** Worker `w`, started on first use (and kept for the next verify), resolved once it is ready. */
+  private worker(w: number): Promise<Worker> {
+    while (this.workers.length <= w) {
+      const started = startWorker(this.options);
+      // A worker that fails to start fails the verify that waits for it; one that nobody waits for any more (this
+      // thread verified every file first) must not be an unhandled rejection.
+      started.catch(() => undefined);
+      this.workers.push(started);
+    }
+    return this.workers[w]!;
   }
 }
 

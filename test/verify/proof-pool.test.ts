@@ -1,5 +1,6 @@
 // ProofFilePool (src/verify/proof-pool.ts): over worker threads, every file gets exactly one verdict, the same as in
-// this thread, handed to onVerdict in file order whatever order the workers finish in.
+// this thread, handed to onVerdict in file order whatever order the workers finish in; this thread takes its share
+// from the first file on, while the workers start.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,19 +23,45 @@ describe('ProofFilePool', () => {
     });
     const verifierKey = generateNoteKeys('pool.test/log').verifierKey;
     const inThread = await new ProofFilePool({ verifierKey }, 1).verify(files);
-    const pool = new ProofFilePool({ verifierKey }, 3);
+    for (const pool of [new ProofFilePool({ verifierKey }, 3), new ProofFilePool({ verifierKey }, 2, false)]) {
+      try {
+        const order: number[] = [];
+        let progress = 0;
+        const viaWorkers = await pool.verify(files, { onVerdict: (_: FileVerdict, index) => order.push(index), onProgress: (done) => (progress = done) });
+        expect(viaWorkers).toEqual(inThread);
+        expect(viaWorkers.map((v) => v.file)).toEqual(files);
+        expect(order).toEqual(files.map((_, i) => i));
+        expect(progress).toBe(files.length);
+        // The same pool again, with fewer files than workers.
+        expect(await pool.verify(files.slice(0, 2))).toEqual(inThread.slice(0, 2));
+      } finally {
+        await pool.close();
+      }
+    }
+  });
+
+  it('verifies in this thread from the first file while its workers start, and starts none for one file', async () => {
+    const file = join(dir, 'missing.json');
+    const verifierKey = generateNoteKeys('pool.test/log').verifierKey;
+    const pool = new ProofFilePool({ verifierKey }, 2);
     try {
-      const order: number[] = [];
-      let progress = 0;
-      const viaWorkers = await pool.verify(files, { onVerdict: (_: FileVerdict, index) => order.push(index), onProgress: (done) => (progress = done) });
-      expect(viaWorkers).toEqual(inThread);
-      expect(viaWorkers.map((v) => v.file)).toEqual(files);
-      expect(order).toEqual(files.map((_, i) => i));
-      expect(progress).toBe(files.length);
-      // The same pool again, with fewer files than workers.
-      expect(await pool.verify(files.slice(0, 2))).toEqual(inThread.slice(0, 2));
+      // The first file is verified before this thread yields, so before any worker can have said it is ready.
+      const [verdict] = await pool.verify([file]);
+      expect(verdict).toMatchObject({ file, error: expect.stringContaining('does not exist') });
+      expect(pool.verifiedHere).toBe(1);
+      const many = await pool.verify(Array.from({ length: 40 }, () => file));
+      expect(many).toHaveLength(40);
+      expect(pool.verifiedHere).toBeGreaterThan(1);
     } finally {
       await pool.close();
+    }
+    // Workers alone: this thread verifies nothing.
+    const workersOnly = new ProofFilePool({ verifierKey }, 1, false);
+    try {
+      expect(await workersOnly.verify([file])).toHaveLength(1);
+      expect(workersOnly.verifiedHere).toBe(0);
+    } finally {
+      await workersOnly.close();
     }
   });
 });
