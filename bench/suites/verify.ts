@@ -2,9 +2,11 @@
 // bid opening, disclosed, proof fetched as an inspector gets it), offline and repeatedly; proofs per second, for a
 // small panel and for the engine suite's three large groups, and where the verifier's time goes; then the same bundles as
 // files, the way `expert-draw proof verify DIR` reads them, in one thread and over worker threads (--jobs), A/B.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { DrawRequest } from '../../src/domain/request.js';
 import { NoteVerifier } from '../../src/log/note.js';
 import { generatePool } from '../../src/pool/generator.js';
@@ -122,6 +124,8 @@ export interface ShapeDetails {
   readonly proofsPerSParsedKey: { readonly median: number; readonly rounds: number[] };
   /** Bundle files, as proof verify DIR reads them: one worker and `jobs` workers, fresh pools, passes interleaved A/B. */
   readonly files: FilesDetails;
+  /** The timed files through the command itself, a fresh process per run (start, workers joining, printing). */
+  readonly command: CommandDetails;
   /** One proof's verification, ms (nearest rank over the first timed round). */
   readonly latency: Summary;
   readonly setup: { readonly drawMs: Summary; readonly discloseMs: Summary; readonly proofMs: Summary };
@@ -148,6 +152,16 @@ export interface FilesDetails {
    * and the others: V8's platform threads (concurrent TurboFan compilation of each worker's code, GC helpers) and libuv's.
    */
   readonly cpuMsPerBundle: { readonly oneWorker: ThreadCpuMs; readonly workers: ThreadCpuMs } | null;
+}
+
+export interface CommandDetails {
+  readonly files: number;
+  readonly jobs: number;
+  /** Seconds from spawning `expert-draw proof verify DIR --quiet` to its exit, --jobs 1 and --jobs `jobs` alternating. */
+  readonly oneThread: { readonly median: number; readonly rounds: number[] };
+  readonly withJobs: { readonly median: number; readonly rounds: number[] };
+  /** The same command over one file (--jobs 1): what starting it costs. */
+  readonly oneFile: { readonly median: number; readonly rounds: number[] };
 }
 
 export interface VerifyReport {
@@ -294,6 +308,56 @@ async function measureFiles(bundles: readonly unknown[], warmUpBundles: readonly
   };
 }
 
+/** The command as an inspector runs it: `node dist/src/cli.js` (from the sources, tsx), in a fresh process. */
+function cliCommand(): { readonly node: string; readonly args: readonly string[] } {
+  const here = fileURLToPath(import.meta.url);
+  const cli = path.resolve(path.dirname(here), '../../src', here.endsWith('.ts') ? 'cli.ts' : 'cli.js');
+  return { node: process.execPath, args: here.endsWith('.ts') ? ['--import', 'tsx', cli] : [cli] };
+}
+
+/** Seconds `proof verify` takes over `target` (a file or a folder) in a fresh process; it must verify every bundle. */
+function runCommand(target: string, verifierKey: string, jobs: number): Promise<number> {
+  const { node, args } = cliCommand();
+  const started = performance.now();
+  const child = spawn(node, [...args, 'proof', 'verify', target, '--verifier-key', verifierKey, '--jobs', String(jobs), '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      if (code === 0) resolve(seconds);
+      else reject(new Error(`proof verify ${target} --jobs ${jobs} exited with ${code}: ${stderr.trim()}`));
+    });
+  });
+}
+
+/**
+ * The timed files through `expert-draw proof verify DIR --jobs 1` and `--jobs N`, a fresh process each time, the two
+ * alternating; and the command over one file. What an inspector waits for, start-up included (the pool passes above
+ * leave it out).
+ */
+async function measureCommand(timedDir: string, firstFile: string, files: number, verifierKey: string, cfg: VerifySuiteConfig): Promise<CommandDetails> {
+  const one: number[] = [];
+  const many: number[] = [];
+  const single: number[] = [];
+  for (let r = 0; r < Math.max(2, Math.ceil(cfg.rounds / 2)); r++) {
+    one.push(await runCommand(timedDir, verifierKey, 1));
+    many.push(await runCommand(timedDir, verifierKey, cfg.jobs));
+    single.push(await runCommand(firstFile, verifierKey, 1));
+  }
+  const side = (xs: number[]) => ({ median: median(xs), rounds: xs });
+  return { files, jobs: cfg.jobs, oneThread: side(one), withJobs: side(many), oneFile: side(single) };
+}
+
+/** The command's figures in a line. */
+function commandLine(c: CommandDetails): string {
+  return (
+    `the command (a fresh process, start included): proof verify DIR of ${c.files} files ${c.oneThread.median.toFixed(2)} s with --jobs 1, ` +
+    `${c.withJobs.median.toFixed(2)} s with --jobs ${c.jobs}; one file ${c.oneFile.median.toFixed(2)} s (medians of ${c.oneThread.rounds.length})`
+  );
+}
+
 /** Thread CPU summed over passes (a pass is shorter than a few clock ticks per thread), per timed bundle. */
 function perBundle(passes: ReadonlyArray<{ threads: ThreadCpuMs | null }>, files: number): ThreadCpuMs {
   const sum = (key: keyof ThreadCpuMs) => passes.reduce((s, x) => s + x.threads![key], 0) / (passes.length * files);
@@ -341,6 +405,8 @@ async function measureShape(service: BenchService, clock: { now: number }, pool:
   for (let r = 0; r < Math.max(1, Math.ceil(cfg.rounds / 2)); r++) parsedRates.push(verifyRound(bundles, { verifierKey: parsed }, cfg.roundMs));
   cfg.log(`[${shape.name}] verifyDrawProof: ${Math.round(median(rates))} proofs/s (median of ${rates.length} rounds); with the key parsed once ${Math.round(median(parsedRates))}/s`);
   const files = await measureFiles(bundles, made.bundles.slice(cfg.proofs), verifierKey, path.join(filesDir, shape.name), cfg);
+  const command = await measureCommand(path.join(filesDir, shape.name, 'timed'), path.join(filesDir, shape.name, 'timed', '0000.json'), bundles.length, verifierKey, cfg);
+  cfg.log(`[${shape.name}] ${commandLine(command)}`);
   cfg.log(
     `[${shape.name}] bundle files (proof verify DIR): ${Math.round(files.oneThread.median)}/s in one thread, ${Math.round(files.workers.median)}/s with --jobs ${files.jobs} ` +
       `(x${files.ratio.toFixed(2)}; ${files.coresBusyWorkers.toFixed(2)} cores busy; load ${files.loadAverage.before.toFixed(2)} → ${files.loadAverage.after.toFixed(2)})`,
@@ -367,6 +433,7 @@ async function measureShape(service: BenchService, clock: { now: number }, pool:
     proofsPerS: { median: median(rates), rounds: rates },
     proofsPerSParsedKey: { median: median(parsedRates), rounds: parsedRates },
     files,
+    command,
     latency: summarize(latencies),
     setup: { drawMs: summarize(made.drawMs), discloseMs: summarize(made.discloseMs), proofMs: summarize(made.proofMs) },
     profile,
@@ -470,6 +537,9 @@ export async function runVerifySuite(overrides: Partial<VerifySuiteConfig> = {})
         `so no cache has met a timed bundle; ${2 * cfg.rounds} rounds, the two sides alternating; median per side, ratio of the medians; ` +
         'cores busy = CPU time of the process (all threads) per wall second of the timed pass; the load average says what else ran; ' +
         'cpuMsPerBundle = CPU time per timed bundle by thread (/proc/self/task, summed over the passes): main, the pool\'s workers, and the rest (V8 platform threads: concurrent compilation, GC helpers; libuv)',
+      command:
+        `the timed files through the command itself, a fresh process each time: node dist/src/cli.js proof verify DIR --verifier-key KEY --jobs 1 --quiet, then --jobs ${cfg.jobs}, ` +
+        'then one file with --jobs 1 (what starting the command costs); seconds from spawn to exit (every bundle must verify), alternating, median per side',
       profile: cfg.profile ? 'one more round per shape under the sampling profiler (node:inspector, 200 µs): top self, top inclusive src/ functions, self per file' : 'off',
       totalSeconds: totalSeconds.toFixed(1),
     },
@@ -487,6 +557,7 @@ export async function runVerifySuite(overrides: Partial<VerifySuiteConfig> = {})
     ...shapes.flatMap((d) =>
       d.profile ? [`${d.shape} profile (inclusive, src/): ${insideChecks(d.profile, 6)}`] : [],
     ),
+    ...shapes.map((d) => `${d.shape}: ${commandLine(d.command)}`),
     ...v,
     `total ${totalSeconds.toFixed(0)} s; wrote ${path.join(cfg.outDir, 'verify.json')} and verify-details.json`,
   ];

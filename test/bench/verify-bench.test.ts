@@ -57,10 +57,18 @@ describe('verify suite', () => {
     if (process.platform === 'linux') {
       for (const side of [shape.files.cpuMsPerBundle.oneWorker, shape.files.cpuMsPerBundle.workers]) expect(Object.keys(side).sort()).toEqual(['main', 'other', 'workers']);
     }
+    // The timed files through the command itself, fresh processes (every bundle verified, or the suite throws).
+    expect(shape.command.files).toBe(2);
+    expect(shape.command.jobs).toBe(2);
+    for (const side of [shape.command.oneThread, shape.command.withJobs, shape.command.oneFile]) {
+      expect(side.rounds).toHaveLength(2);
+      expect(side.median).toBeGreaterThan(0);
+    }
+    expect(report.table).toContain('the command (a fresh process, start included)');
     expect(shape.checksPerProof).toBeGreaterThan(20);
     // Every draw made is disclosed: the two timed and the warm-up one.
     expect(shape.setup.discloseMs.n).toBe(3);
     expect(shape.profile.topInclusive.some((f: { fn: string }) => f.fn.startsWith('verifyDrawProof'))).toBe(true);
     expect(report.table).toContain('proofs/s');
-  }, 60_000);
+  }, 120_000);
 });
