@@ -181,6 +181,15 @@ function suiteSection(dir: string, suite: string, stamps: RunStamps): string | n
       out.push(`Side by side in the same run: PostgreSQL peer at ${formatPoolSize(peer.pool ?? 0)} p50 ${ms(peer.draw.p50)} ms vs our HTTP durable draw (1 connection, SQLite) p50 ${ms(peer.oursP50Ms ?? Number.NaN)} ms: ${(peer.ratio ?? Number.NaN).toFixed(1)}x.`, '');
     else if (peer?.skipped) out.push(`PostgreSQL peer: ${peer.reason ?? 'skipped'}`, '');
   }
+  if (suite === 'verify') {
+    // The command itself in fresh processes (start included), per shape, where the run measured it.
+    type Side = { median: number };
+    const shapes = Array.isArray(details?.shapes) ? (details.shapes as Array<{ shape: string; command?: { files: number; jobs: number; oneThread: Side; withJobs: Side; oneFile: Side } }>) : [];
+    const lines = shapes.flatMap(({ shape, command: c }) =>
+      c ? [`- ${shape}: \`proof verify DIR\` of ${c.files} files in a fresh process ${c.oneThread.median.toFixed(2)} s with --jobs 1, ${c.withJobs.median.toFixed(2)} s with --jobs ${c.jobs}; one file ${c.oneFile.median.toFixed(2)} s`] : [],
+    );
+    if (lines.length > 0) out.push('The command, start included (medians):', '', ...lines, '');
+  }
   return out.join('\n');
 }
 
