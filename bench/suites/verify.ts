@@ -244,7 +244,7 @@ function verifyRound(bundles: readonly unknown[], options: VerifyDrawProofOption
  */
 async function filesPass(options: FileVerifyOptions, jobs: number, warm: readonly string[], timed: readonly string[]): Promise<{ perS: number; coresBusy: number; faults: number; threads: ThreadCpuMs | null }> {
   const started = threadTicks();
-  const pool = new ProofFilePool(options, jobs, false);
+  const pool = new ProofFilePool(options, jobs, { inThisThread: false });
   try {
     // Every warm-up file WARM_UP_PASSES times per worker: its JIT reaches the optimised code a long run of distinct
     // bundles runs in. (Eight files over and over, as until stop 26, mostly ran the verifier's memos of lines met

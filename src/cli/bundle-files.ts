@@ -24,7 +24,7 @@ export function bundleFiles(paths: readonly string[], missing: 'throw' | 'keep' 
   return out;
 }
 
-export const JOBS_HELP = 'bundles verified at once: this thread and n - 1 worker threads (default: the cores available; 1: this thread alone)';
+export const JOBS_HELP = 'bundles verified at once, at most: this thread, and n - 1 worker threads when enough bundles are left to be worth starting them (default: the cores available; 1: this thread alone)';
 
 /** --jobs: a whole number of worker threads, 1 for none. */
 export function jobsOption(text: string): number {

@@ -28,6 +28,13 @@ export interface PoolProgress {
 function runLength(left: number, jobs: number): number {
   return Math.max(1, Math.min(16, Math.ceil(left / (4 * jobs))));
 }
+/**
+ * Work left, at this thread's pace, that is worth starting workers for: about what a worker costs before it verifies at
+ * full speed (0.3 s to load, 1 s of compilation), with a margin.
+ */
+const WORKER_WORTH_MS = 2000;
+/** Files this thread verifies before it judges its pace (the first files of a run are the slowest). */
+const SAMPLE_FILES = 8;
 /** Runs each worker holds at once: the one it verifies and the next. */
 const QUEUED_RUNS = 2;
 
@@ -38,19 +45,31 @@ export class ProofFilePool {
   verifiedHere = 0;
 
   /**
-   * `jobs` files verified at once. With `inThisThread` (the default) this thread is one of them: it verifies from the
-   * first file on, and `jobs - 1` workers join as they become ready (loading the verifier takes a worker about 0.3 s,
-   * the time this thread verifies a hundred engine-sized bundles in), so a few files never wait for a worker. Without
-   * it, `jobs` workers verify and this thread only hands out files: their member tables and caches are then the pool's
-   * own (what a fresh command's workers have; the benchmark's one-worker side).
+   * Up to `jobs` files verified at once. With `inThisThread` (the default) this thread is one of them: it verifies from
+   * the first file on, and starts `jobs - 1` workers only once the files left would keep it busy for longer than
+   * `workerWorthMs` (its pace so far, over at least SAMPLE_FILES files). A worker is not free: loading the verifier
+   * takes it about 0.3 s, and compiling it (TurboFan, on V8's own threads) about 1 s of CPU more, before it verifies at
+   * full speed; on two cores a second thread made 64 engine-sized bundles take 1.07 s where this thread alone took
+   * 0.84 s, and 768 about as long either way. Workers a previous verify started join at once. Without `inThisThread`,
+   * `jobs` workers verify and this thread only hands out files: their member tables and caches are then the pool's own
+   * (what a fresh command's workers have; the benchmark's one-worker side).
    */
   constructor(
     private readonly options: FileVerifyOptions,
     readonly jobs: number,
-    private readonly inThisThread = true,
+    { inThisThread = true, workerWorthMs = WORKER_WORTH_MS }: { readonly inThisThread?: boolean; readonly workerWorthMs?: number } = {},
   ) {
     if (!Number.isSafeInteger(jobs) || jobs < 1) throw new RangeError(`jobs must be a positive whole number, not ${jobs}`);
     this.workers = [];
+    this.inThisThread = inThisThread;
+    this.workerWorthMs = workerWorthMs;
+  }
+  private readonly inThisThread: boolean;
+  private readonly workerWorthMs: number;
+
+  /** Workers started so far (they are kept for the next verify). */
+  get workersStarted(): number {
+    return this.workers.length;
   }
 
   /** Verifies the files; resolves with their verdicts in file order. Rejects only when a worker itself dies. */
@@ -89,12 +108,18 @@ export class ProofFilePool {
     };
     const threads = this.inThisThread ? this.jobs : Math.min(this.jobs, files.length);
     const workers = this.inThisThread ? Math.min(this.jobs - 1, files.length - 1) : threads;
-    for (let w = 0; w < workers; w++) {
-      this.worker(w).then(
-        (worker) => feed(worker),
-        (err: Error) => fail(err),
-      );
-    }
+    let started = 0;
+    /** Feeds worker `w` once it is ready (started now unless a previous verify started it). */
+    const join = () => {
+      for (; started < workers; started++) {
+        this.worker(started).then(
+          (worker) => feed(worker),
+          (err: Error) => fail(err),
+        );
+      }
+    };
+    // Workers started before (a previous verify) cost nothing more; in workers-only mode they are all there is.
+    if (!this.inThisThread || this.workers.length >= workers) join();
     /** Each worker fed in this verify, until it has answered every run it was handed (its listeners then come off). */
     const feeding: Promise<void>[] = [];
     const feed = (worker: Worker) => {
@@ -134,11 +159,16 @@ export class ProofFilePool {
     };
     if (this.inThisThread) {
       // This thread's share: a run at a time, a file at a time, letting the workers' messages in between files.
+      const t0 = performance.now();
+      let here = 0;
       for (let task = take(threads); task.length > 0 && !failure; task = take(threads)) {
         for (const [index, file] of task) {
           settle(index, verifyProofFile(file, this.options));
           this.verifiedHere++;
-          if (workers > 0) await new Promise((resolve) => setImmediate(resolve));
+          here++;
+          // Workers once what is left is worth their start: the files not yet handed, at this thread's pace so far.
+          if (started < workers && here >= SAMPLE_FILES && ((performance.now() - t0) / here) * (files.length - handed) > this.workerWorthMs) join();
+          if (started > 0) await new Promise((resolve) => setImmediate(resolve));
         }
       }
     }

@@ -70,7 +70,7 @@ describe('summary.md', () => {
     const command = { files: 64, jobs: 2, oneThread: side(0.84), withJobs: side(1.07), oneFile: side(0.47) };
     const row = { shape: 'engine', members: 10500, proof_kib: 634, proofs_per_s: 484, met: false, files_per_s_1: 348, files_per_s_jobs: 379, jobs: 2, jobs_ratio: 1.09 };
     const dir = folder('verify', { 'verify.json': [row], 'verify-details.json': { verdicts: [], shapes: [{ shape: 'engine', command }, { shape: 'older' }] } });
-    const text = fs.readFileSync(recordRunAndSummarize(dir, 'verify', { date: '2026-12-06T00:00:00.000Z', revision: 'abc1234', quick: false }), 'utf8');
+    const text = fs.readFileSync(recordRunAndSummarize(dir, 'verify', { date: '2026-12-06T00:00:00.000Z', revision: 'abc1234', quick: false, note: null, args: '--suite verify' }), 'utf8');
     expect(text).toContain('- engine: `proof verify DIR` of 64 files in a fresh process 0.84 s with --jobs 1, 1.07 s with --jobs 2; one file 0.47 s');
     // A shape without the figure (a run from before it was measured) adds no line.
     expect(text).not.toContain('- older:');

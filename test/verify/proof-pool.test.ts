@@ -23,7 +23,8 @@ describe('ProofFilePool', () => {
     });
     const verifierKey = generateNoteKeys('pool.test/log').verifierKey;
     const inThread = await new ProofFilePool({ verifierKey }, 1).verify(files);
-    for (const pool of [new ProofFilePool({ verifierKey }, 3), new ProofFilePool({ verifierKey }, 2, false)]) {
+    // This thread and two workers, started as soon as this thread has its pace; two workers alone.
+    for (const pool of [new ProofFilePool({ verifierKey }, 3, { workerWorthMs: 0 }), new ProofFilePool({ verifierKey }, 2, { inThisThread: false })]) {
       try {
         const order: number[] = [];
         let progress = 0;
@@ -32,7 +33,8 @@ describe('ProofFilePool', () => {
         expect(viaWorkers.map((v) => v.file)).toEqual(files);
         expect(order).toEqual(files.map((_, i) => i));
         expect(progress).toBe(files.length);
-        // The same pool again, with fewer files than workers.
+        // The same pool again (its workers started), all the files, then fewer files than workers.
+        expect(await pool.verify(files)).toEqual(inThread);
         expect(await pool.verify(files.slice(0, 2))).toEqual(inThread.slice(0, 2));
       } finally {
         await pool.close();
@@ -40,23 +42,33 @@ describe('ProofFilePool', () => {
     }
   });
 
-  it('verifies in this thread from the first file while its workers start, and starts none for one file', async () => {
+  it('verifies in this thread from the first file, and starts workers only for work worth their start', async () => {
     const file = join(dir, 'missing.json');
     const verifierKey = generateNoteKeys('pool.test/log').verifierKey;
     const pool = new ProofFilePool({ verifierKey }, 2);
     try {
-      // The first file is verified before this thread yields, so before any worker can have said it is ready.
+      // The first file is verified before this thread yields, so before any worker could have said it is ready.
       const [verdict] = await pool.verify([file]);
       expect(verdict).toMatchObject({ file, error: expect.stringContaining('does not exist') });
       expect(pool.verifiedHere).toBe(1);
+      // Forty files that fail in microseconds: far less work left than a worker's start is worth, so none starts.
       const many = await pool.verify(Array.from({ length: 40 }, () => file));
       expect(many).toHaveLength(40);
-      expect(pool.verifiedHere).toBeGreaterThan(1);
+      expect(pool.verifiedHere).toBe(41);
+      expect(pool.workersStarted).toBe(0);
     } finally {
       await pool.close();
     }
+    // Where any work left is worth it, the workers start once this thread has its pace (after its first files).
+    const eager = new ProofFilePool({ verifierKey }, 3, { workerWorthMs: 0 });
+    try {
+      expect(await eager.verify(Array.from({ length: 40 }, () => file))).toHaveLength(40);
+      expect(eager.workersStarted).toBe(2);
+    } finally {
+      await eager.close();
+    }
     // Workers alone: this thread verifies nothing.
-    const workersOnly = new ProofFilePool({ verifierKey }, 1, false);
+    const workersOnly = new ProofFilePool({ verifierKey }, 1, { inThisThread: false });
     try {
       expect(await workersOnly.verify([file])).toHaveLength(1);
       expect(workersOnly.verifiedHere).toBe(0);
