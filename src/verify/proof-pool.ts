@@ -1,7 +1,8 @@
-// Many proof bundle files verified in one process (`expert-draw proof verify DIR --jobs N`): N at once, this thread
-// being one of them and N - 1 worker threads the others. Every path runs verifyProofFile; verdicts come back in file order whatever order the
-// workers finish in. Each worker keeps its own member tables, so files are handed out in runs of neighbours: bundles
-// saved side by side tend to share a pool version, whose tables a worker then reads once.
+// Many proof bundle files verified in one process (`expert-draw proof verify DIR --jobs N`): up to N at once, this
+// thread from the first file and N - 1 worker threads once enough files are left to be worth their start. Every path
+// runs verifyProofFile; verdicts come back in file order whatever order the threads finish in. Each thread keeps its
+// own member tables, so files are handed out in runs of neighbours: bundles saved side by side tend to share a pool
+// version, whose tables a thread then reads once.
 import { Worker } from 'node:worker_threads';
 import { verifyProofFile, type FileVerdict, type FileVerifyOptions } from './proof-files.js';
 
@@ -41,8 +42,7 @@ const QUEUED_RUNS = 2;
 export class ProofFilePool {
   private readonly workers: Promise<Worker>[];
   private closed = false;
-  /** Files this thread verified itself, over every verify so far. */
-  verifiedHere = 0;
+  private here = 0;
 
   /**
    * Up to `jobs` files verified at once. With `inThisThread` (the default) this thread is one of them: it verifies from
@@ -66,6 +66,11 @@ export class ProofFilePool {
   }
   private readonly inThisThread: boolean;
   private readonly workerWorthMs: number;
+
+  /** Files this thread verified itself, over every verify so far. */
+  get verifiedHere(): number {
+    return this.here;
+  }
 
   /** Workers started so far (they are kept for the next verify). */
   get workersStarted(): number {
@@ -108,18 +113,6 @@ export class ProofFilePool {
     };
     const threads = this.inThisThread ? this.jobs : Math.min(this.jobs, files.length);
     const workers = this.inThisThread ? Math.min(this.jobs - 1, files.length - 1) : threads;
-    let started = 0;
-    /** Feeds worker `w` once it is ready (started now unless a previous verify started it). */
-    const join = () => {
-      for (; started < workers; started++) {
-        this.worker(started).then(
-          (worker) => feed(worker),
-          (err: Error) => fail(err),
-        );
-      }
-    };
-    // Workers started before (a previous verify) cost nothing more; in workers-only mode they are all there is.
-    if (!this.inThisThread || this.workers.length >= workers) join();
     /** Each worker fed in this verify, until it has answered every run it was handed (its listeners then come off). */
     const feeding: Promise<void>[] = [];
     const feed = (worker: Worker) => {
@@ -157,17 +150,29 @@ export class ProofFilePool {
       for (let k = 0; k < QUEUED_RUNS; k++) hand();
       if (queued.length === 0) detach();
     };
+    let started = 0;
+    /** Feeds each worker once it is ready, starting those no earlier verify started. */
+    const join = () => {
+      for (; started < workers; started++) {
+        this.worker(started).then(
+          (worker) => feed(worker),
+          (err: Error) => fail(err),
+        );
+      }
+    };
+    // Workers started before (a previous verify) cost nothing more; in workers-only mode they are all there is.
+    if (!this.inThisThread || this.workers.length >= workers) join();
     if (this.inThisThread) {
       // This thread's share: a run at a time, a file at a time, letting the workers' messages in between files.
       const t0 = performance.now();
-      let here = 0;
+      let mine = 0;
       for (let task = take(threads); task.length > 0 && !failure; task = take(threads)) {
         for (const [index, file] of task) {
           settle(index, verifyProofFile(file, this.options));
-          this.verifiedHere++;
-          here++;
+          this.here++;
+          mine++;
           // Workers once what is left is worth their start: the files not yet handed, at this thread's pace so far.
-          if (started < workers && here >= SAMPLE_FILES && ((performance.now() - t0) / here) * (files.length - handed) > this.workerWorthMs) join();
+          if (started < workers && mine >= SAMPLE_FILES && ((performance.now() - t0) / mine) * (files.length - handed) > this.workerWorthMs) join();
           if (started > 0) await new Promise((resolve) => setImmediate(resolve));
         }
       }
