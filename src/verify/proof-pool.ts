@@ -178,7 +178,8 @@ export class ProofFilePool {
       }
     }
     await finished;
-    // A worker's last "done" comes after its last verdict: its listeners must be off before the next verify hands it runs.
+    // A worker's last "done" comes after its last verdict: its listeners must be off before the next verify hands it
+    // runs.
     await Promise.all(feeding);
     return verdicts;
   }
