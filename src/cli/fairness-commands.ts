@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { assessFairness, DEFAULT_FAIRNESS_ALPHA, fairnessSvg, type FairnessDraw } from '../verify/fairness.js';
 import { FAIRNESS_LABELS } from '../i18n/fairness-labels.js';
-import { bundleFiles, JOBS_HELP, jobsOption } from './bundle-files.js';
+import { bundleFiles, JOBS_HELP, jobsFor, jobsOption } from './bundle-files.js';
 import { examples } from './examples.js';
 import { verifierKeyText } from './verifier-key.js';
 
@@ -47,7 +47,7 @@ export function registerFairnessCommands(program: Command): void {
       const refused: string[] = [];
       const files = bundleFiles(paths);
       // Each bundle verified as proof verify does, over --jobs worker threads; the verdicts in file order.
-      const pool = new ProofFilePool({ verifierKey, panels: true }, Math.max(1, Math.min(opts.jobs, files.length)));
+      const pool = new ProofFilePool({ verifierKey, panels: true }, jobsFor(opts.jobs, files.length, (line) => process.stderr.write(`${line}\n`)));
       const verdicts = await pool.verify(files).finally(() => pool.close());
       for (const { file, ...verdict } of verdicts) {
         if ('error' in verdict) {

@@ -36,7 +36,7 @@ export function registerProofCommands(program: Command): void {
       'curl -s "$B/v1/draws/$DRAW/proof" -H "Authorization: Bearer $TOKEN" -o proof.json',
       'expert-draw proof verify proof.json --verifier-key keys/log-signer.vkey',
       'expert-draw proof verify proof.json --verifier-key "draw.example-centre.gov.cn/log+1a2b3c4d+…" --json',
-      'expert-draw proof verify proofs/ --verifier-key keys/log-signer.vkey --jobs 4   # every bundle in the folder, four at a time',
+      'expert-draw proof verify proofs/ --verifier-key keys/log-signer.vkey --jobs 4   # every bundle in the folder, up to four at a time (no more than the cores)',
       'expert-draw proof verify proof.json --verifier-key keys/log-signer.vkey --kept kept --url https://draw.example-centre.gov.cn',
     ))
     // The verifier (zod, the BLS library, the worker pool) loads only when a bundle is verified, not for --help.

@@ -8,7 +8,7 @@ import { NoteVerifier } from '../log/note.js';
 import { DrawProofBundle, type CheckStatus, type DrawProofReport, type KeptInput } from '../verify/draw-proof.js';
 import { readProofFile, type FileVerdict, type FileVerifyOptions } from '../verify/proof-files.js';
 import { ProofFilePool } from '../verify/proof-pool.js';
-import { bundleFiles } from './bundle-files.js';
+import { bundleFiles, jobsFor } from './bundle-files.js';
 import { LogApi, readKept } from './inspector.js';
 import { progressBar } from './progress.js';
 import type { VerifyOpts } from './proof-commands.js';
@@ -60,7 +60,7 @@ export async function verifyBundles(paths: string[], opts: VerifyOpts): Promise<
   const origin = opts.origin ?? NoteVerifier.fromKey(verifierKey).name;
   const kept = opts.kept === undefined ? undefined : await keptInput(files, opts.kept, NoteVerifier.fromKey(verifierKey), origin, opts);
   const options: FileVerifyOptions = { verifierKey, origin, ...(kept ? { kept } : {}), beaconChains: opts.beaconChain.map(readBeaconChain) };
-  const pool = new ProofFilePool(options, Math.min(opts.jobs, files.length));
+  const pool = new ProofFilePool(options, jobsFor(opts.jobs, files.length, (line) => process.stderr.write(`${line}\n`)));
   if (single) {
     const [verdict] = await pool.verify(files);
     if ('error' in verdict!) throw new Error(verdict.error);

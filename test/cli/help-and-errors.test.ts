@@ -97,6 +97,13 @@ describe('proof verify', () => {
       expect(run.stdout, jobs).toBe('');
     }
   });
+
+  it('says so when --jobs asks for more than the cores available', () => {
+    const run = cli(['proof', 'verify', 'proof.json', '--verifier-key', join(dir, 'keys-ok', 'log-signer.vkey'), '--jobs', '4096']);
+    expect(run.stderr).toMatch(/--jobs 4096 is more than the \d+ cores available: at most \d+ bundles are verified at once/);
+    // The missing file is still reported as ever.
+    expect(run.stderr).toContain(`the proof bundle ${join(run.cwd, 'proof.json')} does not exist`);
+  });
 });
 
 describe('log verify', () => {

@@ -14,6 +14,7 @@ import { jcs, sha256Hex } from '../../src/crypto/canonical.js';
 import { leafHashOfText } from '../../src/log/entry.js';
 import { generatePool, syntheticPersonal } from '../../src/pool/generator.js';
 import { panelVerified, verifyDrawProof, type DrawProofBundle, type DrawProofReport } from '../../src/verify/draw-proof.js';
+import { ProofFilePool } from '../../src/verify/proof-pool.js';
 import { build, type Built } from '../helper.js';
 import { signedTree } from '../helpers/proof-bundle.js';
 
@@ -151,7 +152,7 @@ describe('proof verify over a folder: worker threads give the verdicts the singl
   const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'proof', 'verify', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
   type Verdict = { file: string; report: DrawProofReport } | { file: string; error: string };
 
-  it('verifies a mixed folder in file order, a broken file and all, the same with --jobs 2 as with --jobs 1 and in-process', () => {
+  it('verifies a mixed folder in file order, a broken file and all, the same with --jobs 2 as with --jobs 1, in worker threads and in-process', async () => {
     const folder = join(dir, 'mixed');
     mkdirSync(folder);
     const oneByte = structuredClone(bundle);
@@ -191,6 +192,13 @@ describe('proof verify over a folder: worker threads give the verdicts the singl
     }
     const ok = verdicts.map((v) => 'report' in v && v.report.ok);
     expect(ok).toEqual([true, false, false, false, false, false, true]);
+    // A folder this small never starts a worker (not worth its start): the same files through two workers alone.
+    const pool = new ProofFilePool({ verifierKey: key }, 2, { inThisThread: false });
+    try {
+      expect(await pool.verify(Object.keys(files).map((name) => join(folder, name)))).toEqual(verdicts);
+    } finally {
+      await pool.close();
+    }
 
     const text = cli(folder, '--verifier-key', key, '--jobs', '2');
     expect(text.status).toBe(1);
