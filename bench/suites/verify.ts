@@ -1,7 +1,8 @@
 // Verify suite: verifyDrawProof over real disclosed draw proofs (drawn, unsealed by an operator and a supervisor after
 // bid opening, disclosed, proof fetched as an inspector gets it), offline and repeatedly; proofs per second, for a
 // small panel and for the engine suite's three large groups, and where the verifier's time goes; then the same bundles as
-// files, the way `expert-draw proof verify DIR` reads them, in one thread and over worker threads (--jobs), A/B.
+// files, the way `expert-draw proof verify DIR` reads them, in one thread and over worker threads (--jobs), A/B; and
+// the command itself over those files in fresh processes, start-up included.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -27,7 +27,7 @@ export function bundleFiles(paths: readonly string[], missing: 'throw' | 'keep' 
 
 export const JOBS_HELP = 'bundles verified at once, at most: this thread, and n - 1 worker threads when enough bundles are left to be worth starting them; never more than the cores available (the default; 1: this thread alone)';
 
-/** --jobs: a whole number of worker threads, 1 for none. */
+/** --jobs: a whole number of bundles at once (this thread and n - 1 workers), 1 for this thread alone. */
 export function jobsOption(text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('give a whole number of bundles to verify at once, 1 or more (1: in this thread, no workers)');
