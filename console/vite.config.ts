@@ -15,6 +15,7 @@ export default defineConfig({
       { find: 'virtual:proof-verifier', replacement: fileURLToPath(new URL('./verifier/proof-verifier.ts', import.meta.url)) },
       { find: /^node:crypto$/, replacement: fileURLToPath(new URL('./verifier/node-crypto.ts', import.meta.url)) },
       { find: /^node:fs$/, replacement: fileURLToPath(new URL('./verifier/node-fs.ts', import.meta.url)) },
+      { find: /^node:module$/, replacement: fileURLToPath(new URL('./verifier/node-module.ts', import.meta.url)) },
     ],
   },
   build: {

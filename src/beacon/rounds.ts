@@ -1,8 +1,8 @@
 // drand rounds: when each is published, which one a draw names, and the verification of a served round against a
-// pinned chain (BLS12-381 with @noble/curves). Pure: no network, no clock of its own.
+// pinned chain (BLS12-381 with @noble/curves, loaded at the first verification). Pure: no network, no clock of its own.
 import { createHash } from 'node:crypto';
-import { bls12_381 as bls } from '@noble/curves/bls12-381';
 import { z } from 'zod';
+import { blsCurve } from './bls.js';
 import type { BeaconChain } from './chains.js';
 
 /** Hash-to-curve domain separation tags (RFC 9380 suites as drand uses them). */
@@ -70,6 +70,7 @@ export function roundMessage(chain: BeaconChain, round: number, previousSignatur
 /** True when `signature` is the chain key's BLS signature of the round's message. Malformed points are not valid. */
 export function signatureValid(chain: BeaconChain, round: number, signature: string, previousSignature?: string): boolean {
   const message = roundMessage(chain, round, previousSignature);
+  const bls = blsCurve();
   try {
     if (chain.scheme === 'bls-unchained-g1-rfc9380') {
       return bls.shortSignatures.verify(Buffer.from(signature, 'hex'), bls.shortSignatures.hash(message, DST_G1), Buffer.from(chain.publicKey, 'hex'));

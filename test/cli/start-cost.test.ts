@@ -82,6 +82,17 @@ describe('what a start of the CLI loads', () => {
     expect(heavyIn(modules)).toEqual([]);
   });
 
+  it('proof verify loads the verifier but not the BLS curve, which only a beacon draw’s bundle needs', () => {
+    // A bundle that is not there: the action loads the verifier and the pool, verifies, says the file is missing.
+    const { verifierKey } = generateNoteKeys('start-cost.example/log');
+    const { modules, status } = loaded(['proof', 'verify', join(dir, 'missing.json'), '--verifier-key', verifierKey], 'proof-verify');
+    expect(status).not.toBe(0);
+    expect(heavyIn(modules)).toContainEqual(expect.stringContaining('/dist/src/verify/draw-proof.js'));
+    expect(heavyIn(modules)).toContainEqual(expect.stringContaining('/dist/src/beacon/rounds.js'));
+    // Building the curve cost every start about 0.1 s of CPU (src/beacon/bls.ts); it is now loaded at its first use.
+    expect(modules.filter((url) => url.includes('/node_modules/@noble/'))).toEqual([]);
+  });
+
   it('a command that runs loads what it runs (the hook sees the imports made in an action)', () => {
     // `log verify` on a folder with no store: refused, after the action has loaded the store module to look.
     const { verifierKey } = generateNoteKeys('start-cost.example/log');
