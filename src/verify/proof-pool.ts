@@ -31,7 +31,7 @@ function runLength(left: number, jobs: number): number {
 }
 /**
  * Work left, at this thread's pace, that is worth starting workers for: about what a worker costs before it verifies at
- * full speed (0.3 s to load, 1 s of compilation), with a margin.
+ * full speed (0.2 s to load, 1 s of compilation), with a margin.
  */
 const WORKER_WORTH_MS = 2000;
 /** Files this thread verifies before it judges its pace (the first files of a run are the slowest). */
@@ -48,7 +48,7 @@ export class ProofFilePool {
    * Up to `jobs` files verified at once. With `inThisThread` (the default) this thread is one of them: it verifies from
    * the first file on, and starts `jobs - 1` workers only once the files left would keep it busy for longer than
    * `workerWorthMs` (its pace so far, over at least SAMPLE_FILES files). A worker is not free: loading the verifier
-   * takes it about 0.3 s, and compiling it (TurboFan, on V8's own threads) about 1 s of CPU more, before it verifies at
+   * takes it about 0.2 s, and compiling it (TurboFan, on V8's own threads) about 1 s of CPU more, before it verifies at
    * full speed; on two cores a second thread made 64 engine-sized bundles take 1.07 s where this thread alone took
    * 0.84 s, and 768 about as long either way. Workers a previous verify started join at once. Without `inThisThread`,
    * `jobs` workers verify and this thread only hands out files: their member tables and caches are then the pool's own
