@@ -37,9 +37,10 @@ export function jobsOption(text: string): number {
 /**
  * Bundles verified at once for `--jobs n` over `files` files: never more than the files, nor than the cores available.
  * Verifying is CPU work: on 2 cores, --jobs 8 took 2,304 engine-sized bundles 8.0 s where --jobs 2 took 4.6 s, each
- * extra worker loading and compiling the verifier for nothing. Says so on `warn` when it uses fewer than asked for.
+ * extra worker loading and compiling the verifier for nothing. Says so on `warn` (stderr) when it uses fewer than asked
+ * for.
  */
-export function jobsFor(requested: number, files: number, warn: (line: string) => void, cores = availableParallelism()): number {
+export function jobsFor(requested: number, files: number, warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`), cores = availableParallelism()): number {
   if (requested > cores) warn(`--jobs ${requested} is more than the ${cores} cores available: at most ${cores} bundles are verified at once`);
   return Math.max(1, Math.min(requested, cores, files));
 }

@@ -47,7 +47,7 @@ export function registerFairnessCommands(program: Command): void {
       const refused: string[] = [];
       const files = bundleFiles(paths);
       // Each bundle verified as proof verify does, up to --jobs at once; the verdicts in file order.
-      const pool = new ProofFilePool({ verifierKey, panels: true }, jobsFor(opts.jobs, files.length, (line) => process.stderr.write(`${line}\n`)));
+      const pool = new ProofFilePool({ verifierKey, panels: true }, jobsFor(opts.jobs, files.length));
       const verdicts = await pool.verify(files).finally(() => pool.close());
       for (const { file, ...verdict } of verdicts) {
         if ('error' in verdict) {

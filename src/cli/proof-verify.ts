@@ -60,7 +60,7 @@ export async function verifyBundles(paths: string[], opts: VerifyOpts): Promise<
   const origin = opts.origin ?? NoteVerifier.fromKey(verifierKey).name;
   const kept = opts.kept === undefined ? undefined : await keptInput(files, opts.kept, NoteVerifier.fromKey(verifierKey), origin, opts);
   const options: FileVerifyOptions = { verifierKey, origin, ...(kept ? { kept } : {}), beaconChains: opts.beaconChain.map(readBeaconChain) };
-  const pool = new ProofFilePool(options, jobsFor(opts.jobs, files.length, (line) => process.stderr.write(`${line}\n`)));
+  const pool = new ProofFilePool(options, jobsFor(opts.jobs, files.length));
   if (single) {
     const [verdict] = await pool.verify(files);
     if ('error' in verdict!) throw new Error(verdict.error);

@@ -43,6 +43,8 @@ export class ProofFilePool {
   private readonly workers: Promise<Worker>[];
   private closed = false;
   private here = 0;
+  private readonly inThisThread: boolean;
+  private readonly workerWorthMs: number;
 
   /**
    * Up to `jobs` files verified at once. With `inThisThread` (the default) this thread is one of them: it verifies from
@@ -64,8 +66,6 @@ export class ProofFilePool {
     this.inThisThread = inThisThread;
     this.workerWorthMs = workerWorthMs;
   }
-  private readonly inThisThread: boolean;
-  private readonly workerWorthMs: number;
 
   /** Files this thread verified itself, over every verify so far. */
   get verifiedHere(): number {
@@ -105,14 +105,14 @@ export class ProofFilePool {
       if (done === files.length) allDone();
     };
     if (files.length === 0) return verdicts;
+    const threads = this.inThisThread ? this.jobs : Math.min(this.jobs, files.length);
+    const workers = this.inThisThread ? Math.min(this.jobs - 1, files.length - 1) : threads;
     /** The next run of neighbours, from the files not yet handed (empty once all are). */
-    const take = (threads: number): WorkerTask => {
+    const take = (): WorkerTask => {
       const task = files.slice(handed, handed + runLength(files.length - handed, threads)).map((file, k) => [handed + k, file] as const);
       handed += task.length;
       return task;
     };
-    const threads = this.inThisThread ? this.jobs : Math.min(this.jobs, files.length);
-    const workers = this.inThisThread ? Math.min(this.jobs - 1, files.length - 1) : threads;
     /** Each worker fed in this verify, until it has answered every run it was handed (its listeners then come off). */
     const feeding: Promise<void>[] = [];
     const feed = (worker: Worker) => {
@@ -123,7 +123,7 @@ export class ProofFilePool {
       // this thread is busy (verifying a file, or answering another worker).
       const queued: WorkerTask[] = [];
       const hand = () => {
-        const task = failure ? [] : take(threads);
+        const task = failure ? [] : take();
         if (task.length === 0) return;
         queued.push(task);
         worker.postMessage(task);
@@ -166,7 +166,7 @@ export class ProofFilePool {
       // This thread's share: a run at a time, a file at a time, letting the workers' messages in between files.
       const t0 = performance.now();
       let mine = 0;
-      for (let task = take(threads); task.length > 0 && !failure; task = take(threads)) {
+      for (let task = take(); task.length > 0 && !failure; task = take()) {
         for (const [index, file] of task) {
           settle(index, verifyProofFile(file, this.options));
           this.here++;
