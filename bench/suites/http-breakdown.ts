@@ -3,10 +3,14 @@
 // one to one with the store's durable-write floor, DrawService.run in-process for another project (the same draw without
 // HTTP) and an authenticated GET; per request, what went to the store and what did not (TimedStore); then more HTTP
 // draws under the CPU profiler. Not the user-facing figure (that is autocannon, bench/suites/http.ts): where it goes.
+// After the rounds, the same GET alone (no draw between two) against a bare Fastify answering the same bytes in this
+// process, one connection each from the same kind of client, taking turns: what the service's HTTP path adds to HTTP
+// itself on this machine, apart from what a draw before it leaves cold.
+import Fastify from 'fastify';
 import { BENCH_OPERATOR, type BenchService } from '../lib/bench-service.js';
 import { profiled, type ProfileSummary } from '../lib/cpu-profile.js';
 import type { HttpTarget } from '../lib/http-target.js';
-import { RemoteClient } from '../lib/remote-client.js';
+import { RemoteClient, type TimedAnswer } from '../lib/remote-client.js';
 import { watchRuntime, type RuntimeStats } from '../lib/runtime-watch.js';
 import { elapsedMs, roundDeep, roundSummary, summarize, type Summary } from '../lib/stats.js';
 import type { StoreTimes } from '../lib/timed-store.js';
@@ -165,6 +169,10 @@ export interface Breakdown {
   readonly serviceDraw: Summary;
   /** GET /v1/projects/{id} over HTTP with the same token: an authenticated read, the HTTP path's own cost. */
   readonly httpRead: Summary;
+  /** The same GET after the rounds, again and again with no draw between: the service's HTTP path warm. */
+  readonly httpReadAlone: Summary;
+  /** A bare Fastify (no plugin, no hook, no token) answering the same bytes, taking turns with httpReadAlone. */
+  readonly plainRead: Summary;
   readonly httpCosts: RequestCosts;
   readonly serviceCosts: RequestCosts;
   readonly readCosts: RequestCosts;
@@ -242,6 +250,7 @@ export async function runBreakdown(target: HttpTarget, o: BreakdownOptions): Pro
     }
     const checkpointsSigned = service.timed.times.putCheckpoint.calls - checkpointsBefore;
     const runtime = await watch.stop();
+    const reads = await readsAlone(target.host, o.ids.http[rounds - 1]!, headers, client, o);
 
     // Where the time goes: more HTTP draws under the sampling profiler (not in the figures above).
     let profile: ProfileSummary | null = null;
@@ -258,6 +267,8 @@ export async function runBreakdown(target: HttpTarget, o: BreakdownOptions): Pro
       httpDraw: roundSummary(summarize(drawSamples)),
       serviceDraw: roundSummary(summarize(serviceSamples)),
       httpRead: roundSummary(summarize(readSamples)),
+      httpReadAlone: roundSummary(summarize(reads.service)),
+      plainRead: roundSummary(summarize(reads.plain)),
       httpCosts: roundDeep(httpCosts.result()) as RequestCosts,
       serviceCosts: roundDeep(serviceCosts.result()) as RequestCosts,
       readCosts: roundDeep(readCosts.result()) as RequestCosts,
@@ -269,5 +280,50 @@ export async function runBreakdown(target: HttpTarget, o: BreakdownOptions): Pro
     };
   } finally {
     client.close();
+  }
+}
+
+/**
+ * The service's GET of one project, `samples` times after `warmup` untimed, taking turns with the same answer's bytes
+ * from a bare Fastify listening in this process (a client process of its own for each, as for the service).
+ */
+async function readsAlone(host: string, id: string, headers: Record<string, string>, client: RemoteClient, o: Pick<BreakdownOptions, 'samples' | 'warmup'>): Promise<{ service: Float64Array; plain: Float64Array }> {
+  const url = `/v1/projects/${id}`;
+  const get = async (c: RemoteClient, path: string, h: Record<string, string>) => {
+    const res = await c.request('GET', path, h);
+    if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}: ${res.body.slice(0, 300)}`);
+    return res;
+  };
+  const body = (await get(client, url, headers)).body;
+  const bare = Fastify();
+  bare.get('/', (_request, reply) => {
+    void reply.type('application/json; charset=utf-8').send(body);
+  });
+  await bare.listen({ host, port: 0 });
+  const address = bare.server.address();
+  const plainClient = new RemoteClient(host, typeof address === 'object' && address ? address.port : 0);
+  try {
+    const service = new Float64Array(o.samples);
+    const plain = new Float64Array(o.samples);
+    for (let i = 0; i < o.warmup + o.samples; i++) {
+      // Taking turns going first, as the draws do.
+      let ours: TimedAnswer;
+      let bares: TimedAnswer;
+      if (i % 2 === 0) {
+        ours = await get(client, url, headers);
+        bares = await get(plainClient, '/', {});
+      } else {
+        bares = await get(plainClient, '/', {});
+        ours = await get(client, url, headers);
+      }
+      if (ours.body !== body || bares.body !== body) throw new Error(`GET ${url} and the bare server's answer differ`);
+      if (i < o.warmup) continue;
+      service[i - o.warmup] = ours.ms;
+      plain[i - o.warmup] = bares.ms;
+    }
+    return { service, plain };
+  } finally {
+    plainClient.close();
+    await bare.close();
   }
 }

@@ -213,7 +213,7 @@ async function measureStore(name: StoreName, cfg: HttpSuiteConfig, tmpDir: strin
       breakdown = await runBreakdown(target, { samples: cfg.breakdownSamples, warmup: cfg.breakdownWarmup, profileDraws: cfg.profileDraws, ids: plan.breakdown });
       cfg.log(
         `[${name}] breakdown (1 connection, node:http, one at a time): draw p50 ${ms(breakdown.httpDraw.p50)} ms (CPU ${ms(breakdown.httpCosts.cpuMs.p50)}), ` +
-          `in-process ${ms(breakdown.serviceDraw.p50)} ms (CPU ${ms(breakdown.serviceCosts.cpuMs.p50)}), GET ${ms(breakdown.httpRead.p50)} ms (CPU ${ms(breakdown.readCosts.cpuMs.p50)}), appendLog ${ms(breakdown.httpCosts.appendMs.p50)} ms, outside the store ${ms(breakdown.httpCosts.outsideStoreMs.p50)} ms (p50)`,
+          `in-process ${ms(breakdown.serviceDraw.p50)} ms (CPU ${ms(breakdown.serviceCosts.cpuMs.p50)}), GET ${ms(breakdown.httpRead.p50)} ms (CPU ${ms(breakdown.readCosts.cpuMs.p50)}; alone ${ms(breakdown.httpReadAlone.p50)} ms, a bare Fastify ${ms(breakdown.plainRead.p50)} ms), appendLog ${ms(breakdown.httpCosts.appendMs.p50)} ms, outside the store ${ms(breakdown.httpCosts.outsideStoreMs.p50)} ms (p50)`,
       );
     }
     return { rounds, details: { store: name, setup: { ...target.setup, logSizeAfter: target.service.ctx.auditLog.size }, breakdown }, target: { pool: target.pool } };
@@ -359,7 +359,8 @@ export async function runHttpSuite(overrides: Partial<HttpSuiteConfig> = {}): Pr
         cfg.breakdownSamples > 0
           ? `after the rounds, per store: ${cfg.breakdownSamples} rounds after ${cfg.breakdownWarmup} untimed of floor write, HTTP draw over one kept-alive node:http connection ` +
             'from a client process of its own (timed there), DrawService.run in-process for another project (the two draws taking turns going first) and GET /v1/projects/{id}, one after the other; TimedStore records ' +
-            `per request the durable appends, the time in other store calls and the time outside the store, and the service process's CPU time (cpuMs); then ${cfg.profileDraws} HTTP draws under V8's sampling profiler (node:inspector, 200 µs)`
+            `per request the durable appends, the time in other store calls and the time outside the store, and the service process's CPU time (cpuMs); then the last project's GET ${cfg.breakdownSamples} times alone (after ${cfg.breakdownWarmup} untimed), taking turns with a bare Fastify in the service's process answering the same bytes to a client process of its own (httpReadAlone, plainRead); ` +
+            `then ${cfg.profileDraws} HTTP draws under V8's sampling profiler (node:inspector, 200 µs)`
           : 'off',
       peer: cfg.peerDraws > 0 ? `after the SQLite rounds, on the same pool: ${PEER_METHOD} Compared with the SQLite round at 1 connection (p50 / p50).` : 'off',
       percentiles: 'nearest rank',
@@ -382,7 +383,7 @@ export async function runHttpSuite(overrides: Partial<HttpSuiteConfig> = {}): Pr
     ...stores.flatMap((d) =>
       d.breakdown
         ? [
-            `${d.store} breakdown, 1 connection one at a time: draw p50 ${ms(d.breakdown.httpDraw.p50)} ms = appendLog ${ms(d.breakdown.httpCosts.appendMs.p50)} + other store ${ms(d.breakdown.httpCosts.otherStoreMs.p50)} + outside the store ${ms(d.breakdown.httpCosts.outsideStoreMs.p50)} ms (p50 each); in-process draw ${ms(d.breakdown.serviceDraw.p50)} ms; GET ${ms(d.breakdown.httpRead.p50)} ms; service CPU per HTTP draw ${ms(d.breakdown.httpCosts.cpuMs.p50)} ms, per in-process draw ${ms(d.breakdown.serviceCosts.cpuMs.p50)} ms, per GET ${ms(d.breakdown.readCosts.cpuMs.p50)} ms`,
+            `${d.store} breakdown, 1 connection one at a time: draw p50 ${ms(d.breakdown.httpDraw.p50)} ms = appendLog ${ms(d.breakdown.httpCosts.appendMs.p50)} + other store ${ms(d.breakdown.httpCosts.otherStoreMs.p50)} + outside the store ${ms(d.breakdown.httpCosts.outsideStoreMs.p50)} ms (p50 each); in-process draw ${ms(d.breakdown.serviceDraw.p50)} ms; GET ${ms(d.breakdown.httpRead.p50)} ms after a draw, ${ms(d.breakdown.httpReadAlone.p50)} ms alone against ${ms(d.breakdown.plainRead.p50)} ms for the same bytes from a bare Fastify; service CPU per HTTP draw ${ms(d.breakdown.httpCosts.cpuMs.p50)} ms, per in-process draw ${ms(d.breakdown.serviceCosts.cpuMs.p50)} ms, per GET ${ms(d.breakdown.readCosts.cpuMs.p50)} ms`,
             ...(d.breakdown.profile ? [`${d.store} profile (inclusive, src/): ${d.breakdown.profile.topInclusive.slice(0, 5).map((f) => `${f.fn} ${(f.share * 100).toFixed(0)}%`).join('; ')}`] : []),
           ]
         : [],

@@ -48,8 +48,11 @@ describe('http suite', () => {
     }
     for (const d of details.stores) {
       const b = d.breakdown;
-      for (const series of ['floor', 'httpDraw', 'serviceDraw', 'httpRead']) expect(b[series].n).toBe(HTTP_QUICK.breakdownSamples);
+      for (const series of ['floor', 'httpDraw', 'serviceDraw', 'httpRead', 'httpReadAlone', 'plainRead']) expect(b[series].n).toBe(HTTP_QUICK.breakdownSamples);
       expect(b.httpCosts.appends.min).toBeGreaterThanOrEqual(2);
+      // The bare server and the service's GET answered with the same bytes (readsAlone throws otherwise), both timed.
+      expect(b.plainRead.p50).toBeGreaterThan(0);
+      expect(b.httpReadAlone.p50).toBeGreaterThan(0);
       // The service's CPU per request, with the client in a process of its own: the in-process draw and the GET too.
       for (const costs of ['httpCosts', 'serviceCosts', 'readCosts']) {
         expect(b[costs].cpuMs.n).toBe(HTTP_QUICK.breakdownSamples);
