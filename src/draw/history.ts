@@ -112,7 +112,13 @@ const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** Puts a selection in time order into the expert's list (after equal times); returns the list. */
 function insertInOrder(map: Map<string, PastSelection[]>, id: string, s: PastSelection): PastSelection[] {
   let list = map.get(id);
-  if (!list) map.set(id, (list = []));
+  if (!list) {
+    // A list of one, allocated at its length: an empty array's first push reserves room for 17, and most lists (one
+    // tenderer's selections of one expert) keep a single selection.
+    list = [s];
+    map.set(id, list);
+    return list;
+  }
   let i = list.length;
   while (i > 0 && list[i - 1]!.atMs > s.atMs) i--;
   // Selections nearly always arrive in time order: appending is the common case.
