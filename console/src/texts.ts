@@ -91,7 +91,7 @@ const zh = {
   confirm: '确认抽取',
   cancel: '取消',
   drawing: '正在抽取……',
-  drawDone: '项目 {project} 已抽取（{drawId}，保证级别 {level}），正在通知专家。',
+  drawDone: '项目 {project} 已抽取：抽取编号 {drawId}，保证级别 {level}。正在通知专家。',
   // Registering a project
   registerTitle: '登记项目',
   fieldId: '项目编号',
@@ -620,7 +620,7 @@ const en: Texts = {
   confirm: 'Draw',
   cancel: 'Cancel',
   drawing: 'Drawing…',
-  drawDone: 'Project {project} drawn ({drawId}, assurance {level}); the experts are being called.',
+  drawDone: 'Project {project} drawn: draw {drawId}, assurance {level}. The experts are being called.',
   registerTitle: 'Register a project',
   fieldId: 'Project id',
   fieldName: 'Project name',

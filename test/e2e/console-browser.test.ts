@@ -139,7 +139,7 @@ describe.skipIf(missing)('the console in Chromium', () => {
     // The level the confirmation stated is the one the draw has.
     const draw = (await t.app.inject({ url: `/v1/draws/${drawId}`, headers: operator.auth })).json();
     expect(draw.assurance).toBe(IMMEDIATE_ASSURANCE);
-    expect(await terminal.locator('p.success').innerText()).toContain(`${drawId}，保证级别 operator`);
+    expect(await terminal.locator('p.success').innerText()).toContain(`抽取编号 ${drawId}，保证级别 operator（服务随机数）。`);
     await callsShown(`${SPECIALTY}（5 席）：通知中 5`);
   });
 

@@ -334,7 +334,7 @@ export function boardView(main: HTMLElement, role: Role): () => void {
       api('post', '/v1/projects/{id}/draw', { params: { id: p.id }, headers: { 'idempotency-key': key } })
         .then((draw) => {
           dialog.close();
-          show(notice, t('drawDone', { project: p.id, drawId: draw.drawId, level: draw.assurance }));
+          show(notice, t('drawDone', { project: p.id, drawId: draw.drawId, level: t(`assurance.${draw.assurance}`) }));
           void poll();
         })
         .catch((err: unknown) => {
