@@ -13,6 +13,11 @@ export function setLang(next: Lang): void {
   globalThis.localStorage?.setItem(STORED, next);
 }
 
+/** Whether `key` names a text (for keys made from data, such as a log entry's type). */
+export function hasText(key: string): key is TextKey {
+  return Object.hasOwn(TEXTS[current], key);
+}
+
 /** The text of `key` in the current language, with `{name}` filled from `params`. */
 export function t(key: TextKey, params: Readonly<Record<string, string | number>> = {}): string {
   return TEXTS[current][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TEXTS } from '../../console/src/texts.js';
+import { TIMELINE } from '../../src/audit/timeline.js';
 import { forbiddenWords, violations } from '../helpers/glossary.js';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -16,6 +17,15 @@ describe('the console’s texts', () => {
       expect(placeholders(en[key]), key).toEqual(placeholders(zh[key]));
       expect(zh[key].trim(), key).not.toBe('');
       expect(en[key].trim(), key).not.toBe('');
+    }
+  });
+
+  it('name every event a project’s timeline can show, in both languages, and no other', () => {
+    const types = Object.keys(TIMELINE).sort();
+    expect(types.length).toBeGreaterThan(30);
+    for (const texts of [TEXTS['zh-CN'], TEXTS.en]) {
+      const named = Object.keys(texts).filter((k) => k.startsWith('event.')).map((k) => k.slice('event.'.length)).sort();
+      expect(named).toEqual(types);
     }
   });
 

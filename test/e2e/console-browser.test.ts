@@ -170,6 +170,8 @@ describe.skipIf(missing)('the console in Chromium', () => {
     await terminal.waitForSelector('table.timeline');
     const types = await terminal.locator('table.timeline tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-type')));
     expect(types).toEqual(expect.arrayContaining(['project.registered', 'draw.commit', 'draw.result']));
+    // Each event by its name in the reader's language, above its log entry type.
+    expect(await terminal.locator('table.timeline tbody tr[data-type="draw.commit"] td').nth(2).innerText()).toBe('抽取承诺\ndraw.commit');
     expect(await terminal.locator('main').innerText()).not.toContain(syntheticPersonal(0).name);
     await shot(terminal, 'timeline');
   });

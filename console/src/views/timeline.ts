@@ -3,7 +3,13 @@
 import { api } from '../api';
 import { h, show } from '../dom';
 import { failureText, localTime } from '../format';
-import { t } from '../i18n';
+import { hasText, t } from '../i18n';
+
+/** The event's name in the reader's language above its log entry type (the type alone for one without a name). */
+function eventCell(type: string): HTMLTableCellElement {
+  const key = `event.${type}`;
+  return hasText(key) ? h('td', {}, h('span', { class: 'event' }, t(key)), h('br'), h('code', {}, type)) : h('td', {}, h('code', {}, type));
+}
 
 export function timelineView(main: HTMLElement, projectId: string): void {
   const body = h('div', {}, t('loading'));
@@ -23,7 +29,7 @@ export function timelineView(main: HTMLElement, projectId: string): void {
           'table',
           { class: 'timeline' },
           h('thead', {}, h('tr', {}, ...(['colIndex', 'colTime', 'colEvent', 'colSeat', 'colDetail'] as const).map((k) => h('th', { scope: 'col' }, t(k))))),
-          h('tbody', {}, ...events.map((e) => h('tr', { 'data-type': e.type }, h('td', {}, e.index), h('td', {}, localTime(e.time)), h('td', {}, h('code', {}, e.type)), h('td', {}, position(e)), h('td', { class: 'detail' }, detail(e))))),
+          h('tbody', {}, ...events.map((e) => h('tr', { 'data-type': e.type }, h('td', {}, e.index), h('td', {}, localTime(e.time)), eventCell(e.type), h('td', {}, position(e)), h('td', { class: 'detail' }, detail(e))))),
         ),
       );
     })
