@@ -1,4 +1,5 @@
-// Times as the console shows them: the browser's own time zone (the centre's terminals run in theirs), minutes only.
+// Times as the console shows them: the browser's own time zone (the centre's terminals run in theirs), minutes only, but
+// to the second for the times a log payload holds.
 import { ApiError } from './api';
 import { lang, t } from './i18n';
 
@@ -8,6 +9,16 @@ const pad = (n: number) => String(n).padStart(2, '0');
 export function localTime(iso: string): string {
   const d = new Date(iso);
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** A log payload's own time (`2026-12-01T01:00:05.123Z`, `…+08:00`): the pattern the timeline's details are read with. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A value of a log payload as a person reads it: a time in the browser's time zone to the second, anything else as it is. */
+export function payloadValue(value: string): string {
+  if (!ISO_TIME.test(value)) return value;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? value : `${localTime(value)}:${pad(d.getSeconds())}`;
 }
 
 /** `09:00:05` in the browser's time zone. */

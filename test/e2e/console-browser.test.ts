@@ -172,6 +172,11 @@ describe.skipIf(missing)('the console in Chromium', () => {
     expect(types).toEqual(expect.arrayContaining(['project.registered', 'draw.commit', 'draw.result']));
     // Each event by its name in the reader's language, above its log entry type.
     expect(await terminal.locator('table.timeline tbody tr[data-type="draw.commit"] td').nth(2).innerText()).toBe('抽取承诺\ndraw.commit');
+    // A payload's times in the terminal's zone (Asia/Shanghai, +08:00, no daylight saving), to the second.
+    const events = (await t.app.inject({ url: `/v1/projects/${PROJECT}/timeline`, headers: operator.auth })).json().events as Array<{ type: string; detail?: { deadline?: string } }>;
+    const deadline = events.find((e) => e.type === 'calls.placed')!.detail!.deadline!;
+    const shanghai = new Date(Date.parse(deadline) + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+    expect(await terminal.locator('table.timeline tbody tr[data-type="calls.placed"] td.detail').first().innerText()).toMatch(new RegExp(`deadline: ${shanghai}($|;)`));
     expect(await terminal.locator('main').innerText()).not.toContain(syntheticPersonal(0).name);
     await shot(terminal, 'timeline');
   });

@@ -2,7 +2,7 @@
 // seat and rank — never an expert.
 import { api } from '../api';
 import { h, show } from '../dom';
-import { failureText, localTime } from '../format';
+import { failureText, localTime, payloadValue } from '../format';
 import { hasText, t } from '../i18n';
 
 /** The event's name in the reader's language above its log entry type (the type alone for one without a name). */
@@ -21,7 +21,7 @@ export function timelineView(main: HTMLElement, projectId: string): void {
       const position = (e: (typeof events)[number]) => [e.group, e.seat, e.rank].map((n) => (n === undefined ? '–' : String(n))).join(' / ');
       const detail = (e: (typeof events)[number]) =>
         Object.entries(e.detail ?? {})
-          .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)
+          .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? payloadValue(v) : String(v)}`)
           .join('; ');
       show(
         body,
