@@ -301,7 +301,11 @@ async function readsAlone(host: string, id: string, headers: Record<string, stri
   });
   await bare.listen({ host, port: 0 });
   const address = bare.server.address();
-  const plainClient = new RemoteClient(host, typeof address === 'object' && address ? address.port : 0);
+  if (!address || typeof address !== 'object') {
+    await bare.close();
+    throw new Error('the bare Fastify is not listening');
+  }
+  const plainClient = new RemoteClient(host, address.port);
   try {
     const service = new Float64Array(o.samples);
     const plain = new Float64Array(o.samples);
