@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TEXTS } from '../../console/src/texts.js';
 import { TIMELINE } from '../../src/audit/timeline.js';
+import { CSV_COLUMNS, CSV_HEADER_ALIASES } from '../../src/pool/import-parser.js';
 import { forbiddenWords, violations } from '../helpers/glossary.js';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -27,6 +28,15 @@ describe('the console’s texts', () => {
       const named = Object.keys(texts).filter((k) => k.startsWith('event.')).map((k) => k.slice('event.'.length)).sort();
       expect(named).toEqual(types);
     }
+  });
+
+  it('name every CSV column of a pool file, in Chinese by a header the import accepts for it', () => {
+    for (const column of CSV_COLUMNS) {
+      expect(CSV_HEADER_ALIASES[column], column).toContain(TEXTS['zh-CN'][`importColumn.${column}`]);
+      expect(TEXTS.en[`importColumn.${column}`], column).toBeTruthy();
+    }
+    const named = Object.keys(TEXTS['zh-CN']).filter((k) => k.startsWith('importColumn.')).map((k) => k.slice('importColumn.'.length));
+    expect(named.sort()).toEqual([...CSV_COLUMNS].sort());
   });
 
   it('use no word the glossary says not to use', () => {

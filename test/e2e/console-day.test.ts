@@ -189,7 +189,7 @@ describe.skipIf(missing)('one whole day of the console in Chromium', () => {
     await p.getByRole('button', { name: '检查文件' }).click();
     await p.waitForSelector('table.import-errors');
     const rows = await p.locator('table.import-errors tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
-    expect(rows.map(([line, field, , code]) => [line, field, code])).toEqual([['6', 'region', 'INVALID_FIELD']]);
+    expect(rows.map(([line, field, , code]) => [line, field, code])).toEqual([['6', '地区（region）', 'INVALID_FIELD']]);
     expect(await p.getByRole('button', { name: '导入', exact: true }).isDisabled()).toBe(true);
     expect(t.ctx.pool.size()).toBe(0);
 

@@ -116,8 +116,8 @@ describe.skipIf(missing)('the pool desk in Chromium', () => {
     expect(await page.locator('.import-report [role=alert]').innerText()).toBe('文件有 2 处错误，未保存任何数据。请改正文件后重新检查。');
     const rows = await page.locator('table.import-errors tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     expect(rows.map(([line, field, , code]) => [line, field, code])).toEqual([
-      ['3', 'region', 'INVALID_FIELD'],
-      ['5', 'idNumber', 'INVALID_FIELD'],
+      ['3', '地区（region）', 'INVALID_FIELD'],
+      ['5', '身份证号（idNumber）', 'INVALID_FIELD'],
     ]);
     // The reasons are the service's, in Chinese; the bad ID number itself is never repeated.
     expect(rows[1]![2]).toMatch(/[\u4e00-\u9fff]/);

@@ -5,7 +5,7 @@
 import { api, ApiError, type ApiAnswer } from '../api';
 import { h, show } from '../dom';
 import { failureText } from '../format';
-import { t } from '../i18n';
+import { hasText, t } from '../i18n';
 import { ERRORS_PER_PAGE } from '../settings';
 
 /** Changed experts listed after a dry run (the counts are always complete). */
@@ -177,6 +177,15 @@ function showDiff(report: HTMLElement, answer: Report, retire: boolean): void {
   );
 }
 
+/** A bad row's field: a CSV column by its header as well (地区（region）), any other field path as it is. */
+function fieldText(field: string | undefined): string {
+  if (field === undefined) return '—';
+  const key = `importColumn.${field}`;
+  if (!hasText(key)) return field;
+  const label = t(key);
+  return label === field ? field : t('importField', { label, field });
+}
+
 /** The bad rows, a page at a time: line, field, the service's reason (in the console's language) and its code. */
 function showErrors(report: HTMLElement, errors: readonly RowError[]): void {
   let page = 0;
@@ -189,7 +198,7 @@ function showErrors(report: HTMLElement, errors: readonly RowError[]): void {
     page = Math.max(0, Math.min(pages - 1, p));
     const from = page * ERRORS_PER_PAGE;
     const shown = errors.slice(from, from + ERRORS_PER_PAGE);
-    tbody.replaceChildren(...shown.map((e) => h('tr', { 'data-line': e.line }, h('td', {}, e.line), h('td', {}, e.field ?? '—'), h('td', {}, e.message), h('td', {}, h('code', {}, e.code)))));
+    tbody.replaceChildren(...shown.map((e) => h('tr', { 'data-line': e.line }, h('td', {}, e.line), h('td', {}, fieldText(e.field)), h('td', {}, e.message), h('td', {}, h('code', {}, e.code)))));
     where.textContent = t('errorsPage', { from: from + 1, to: from + shown.length, count: errors.length });
     prev.disabled = page === 0;
     next.disabled = page >= pages - 1;
