@@ -30,6 +30,16 @@ describe('the console’s texts', () => {
     }
   });
 
+  it('name every field of the timeline’s details (read from src/audit/timeline.ts) in both languages, and no other', () => {
+    const source = readFileSync(new URL('../../src/audit/timeline.ts', import.meta.url), 'utf8');
+    const keys = new Set([...source.matchAll(/detail: \{([^}]*)\}/g)].flatMap((m) => [...m[1]!.matchAll(/(\w+):/g)].map((k) => k[1]!)));
+    expect(keys.size).toBeGreaterThan(40);
+    for (const texts of [TEXTS['zh-CN'], TEXTS.en]) {
+      const named = Object.keys(texts).filter((k) => k.startsWith('detail.')).map((k) => k.slice('detail.'.length));
+      expect(named.sort()).toEqual([...keys].sort());
+    }
+  });
+
   it('name every CSV column of a pool file, in Chinese by a header the import accepts for it', () => {
     for (const column of CSV_COLUMNS) {
       expect(CSV_HEADER_ALIASES[column], column).toContain(TEXTS['zh-CN'][`importColumn.${column}`]);

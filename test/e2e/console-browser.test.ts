@@ -172,11 +172,14 @@ describe.skipIf(missing)('the console in Chromium', () => {
     expect(types).toEqual(expect.arrayContaining(['project.registered', 'draw.commit', 'draw.result']));
     // Each event by its name in the reader's language, above its log entry type.
     expect(await terminal.locator('table.timeline tbody tr[data-type="draw.commit"] td').nth(2).innerText()).toBe('抽取承诺\ndraw.commit');
+    // Each detail by its name, and its value named where the console has a name for it.
+    expect(await terminal.locator('table.timeline tbody tr[data-type="draw.commit"] td.detail').innerText()).toContain('保证级别：operator（服务随机数）');
+    expect(await terminal.locator('table.timeline tbody tr[data-type="project.registered"] td.detail').innerText()).toMatch(/提前分钟数：60；组数：1；远程评标场地：—$/);
     // A payload's times in the terminal's zone (Asia/Shanghai, +08:00, no daylight saving), to the second.
     const events = (await t.app.inject({ url: `/v1/projects/${PROJECT}/timeline`, headers: operator.auth })).json().events as Array<{ type: string; detail?: { deadline?: string } }>;
     const deadline = events.find((e) => e.type === 'calls.placed')!.detail!.deadline!;
     const shanghai = new Date(Date.parse(deadline) + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
-    expect(await terminal.locator('table.timeline tbody tr[data-type="calls.placed"] td.detail').first().innerText()).toMatch(new RegExp(`deadline: ${shanghai}($|;)`));
+    expect(await terminal.locator('table.timeline tbody tr[data-type="calls.placed"] td.detail').first().innerText()).toMatch(new RegExp(`答复期限：${shanghai}($|；)`));
     expect(await terminal.locator('main').innerText()).not.toContain(syntheticPersonal(0).name);
     await shot(terminal, 'timeline');
   });

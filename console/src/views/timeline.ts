@@ -11,6 +11,30 @@ function eventCell(type: string): HTMLTableCellElement {
   return hasText(key) ? h('td', {}, h('span', { class: 'event' }, t(key)), h('br'), h('code', {}, type)) : h('td', {}, h('code', {}, type));
 }
 
+/** Details whose values the console names: roles, assurance levels, project states, call states. */
+const VALUE_TEXTS: Readonly<Record<string, string>> = { role: 'role.', roles: 'role.', assurance: 'assurance.', from: 'state.', rearmed: 'state.', because: 'call.' };
+
+/** One detail's value as a person reads it: named where the console has a name for it, a time in local time, yes or no. */
+function detailValue(key: string, value: unknown): string {
+  if (value === null) return '—';
+  if (typeof value === 'boolean') return t(value ? 'detailYes' : 'detailNo');
+  if (Array.isArray(value)) return value.map((v) => detailValue(key, v)).join(', ');
+  if (typeof value !== 'string') return String(value);
+  const prefix = VALUE_TEXTS[key];
+  const named = prefix === undefined ? null : `${prefix}${value}`;
+  return named !== null && hasText(named) ? t(named) : payloadValue(value);
+}
+
+/** An event's details, each field by its name in the reader's language (its key where it has none). */
+function detailText(detail: Readonly<Record<string, unknown>>): string {
+  return Object.entries(detail)
+    .map(([key, value]) => {
+      const name = `detail.${key}`;
+      return t('detailPair', { name: hasText(name) ? t(name) : key, value: detailValue(key, value) });
+    })
+    .join(t('detailJoin'));
+}
+
 export function timelineView(main: HTMLElement, projectId: string): void {
   const body = h('div', {}, t('loading'));
   show(main, h('section', { class: 'card wide' }, h('p', {}, h('a', { href: '#/board' }, t('backToBoard'))), h('h1', {}, t('timelineTitle', { project: projectId })), body));
@@ -19,10 +43,7 @@ export function timelineView(main: HTMLElement, projectId: string): void {
       const events = answer.events;
       if (events.length === 0) return show(body, h('p', {}, t('timelineEmpty')));
       const position = (e: (typeof events)[number]) => [e.group, e.seat, e.rank].map((n) => (n === undefined ? '–' : String(n))).join(' / ');
-      const detail = (e: (typeof events)[number]) =>
-        Object.entries(e.detail ?? {})
-          .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? payloadValue(v) : String(v)}`)
-          .join('; ');
+      const detail = (e: (typeof events)[number]) => detailText(e.detail ?? {});
       show(
         body,
         h(
