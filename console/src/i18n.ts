@@ -13,9 +13,9 @@ export function setLang(next: Lang): void {
   globalThis.localStorage?.setItem(STORED, next);
 }
 
-/** Whether `key` names a text (for keys made from data, such as a log entry's type). */
-export function hasText(key: string): key is TextKey {
-  return Object.hasOwn(TEXTS[current], key);
+/** The text of a key made from data (a log entry's type, a payload's field), or `fallback` where there is none. */
+export function textOr(key: string, fallback: string): string {
+  return Object.hasOwn(TEXTS[current], key) ? t(key as TextKey) : fallback;
 }
 
 /** The text of `key` in the current language, with `{name}` filled from `params`. */

@@ -5,7 +5,7 @@
 import { api, ApiError, type ApiAnswer } from '../api';
 import { h, show } from '../dom';
 import { failureText } from '../format';
-import { hasText, t } from '../i18n';
+import { t, textOr } from '../i18n';
 import { ERRORS_PER_PAGE } from '../settings';
 
 /** Changed experts listed after a dry run (the counts are always complete). */
@@ -180,9 +180,7 @@ function showDiff(report: HTMLElement, answer: Report, retire: boolean): void {
 /** A bad row's field: a CSV column by its header as well (地区（region）), any other field path as it is. */
 function fieldText(field: string | undefined): string {
   if (field === undefined) return '—';
-  const key = `importColumn.${field}`;
-  if (!hasText(key)) return field;
-  const label = t(key);
+  const label = textOr(`importColumn.${field}`, field);
   return label === field ? field : t('importField', { label, field });
 }
 

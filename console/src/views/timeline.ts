@@ -3,12 +3,12 @@
 import { api } from '../api';
 import { h, show } from '../dom';
 import { failureText, localTime, payloadValue } from '../format';
-import { hasText, t } from '../i18n';
+import { t, textOr } from '../i18n';
 
 /** The event's name in the reader's language above its log entry type (the type alone for one without a name). */
 function eventCell(type: string): HTMLTableCellElement {
-  const key = `event.${type}`;
-  return hasText(key) ? h('td', {}, h('span', { class: 'event' }, t(key)), h('br'), h('code', {}, type)) : h('td', {}, h('code', {}, type));
+  const name = textOr(`event.${type}`, type);
+  return name === type ? h('td', {}, h('code', {}, type)) : h('td', {}, h('span', { class: 'event' }, name), h('br'), h('code', {}, type));
 }
 
 /** Details whose values the console names: roles, assurance levels, project states, call states. */
@@ -21,17 +21,13 @@ function detailValue(key: string, value: unknown): string {
   if (Array.isArray(value)) return value.map((v) => detailValue(key, v)).join(', ');
   if (typeof value !== 'string') return String(value);
   const prefix = VALUE_TEXTS[key];
-  const named = prefix === undefined ? null : `${prefix}${value}`;
-  return named !== null && hasText(named) ? t(named) : payloadValue(value);
+  return prefix === undefined ? payloadValue(value) : textOr(`${prefix}${value}`, payloadValue(value));
 }
 
 /** An event's details, each field by its name in the reader's language (its key where it has none). */
 function detailText(detail: Readonly<Record<string, unknown>>): string {
   return Object.entries(detail)
-    .map(([key, value]) => {
-      const name = `detail.${key}`;
-      return t('detailPair', { name: hasText(name) ? t(name) : key, value: detailValue(key, value) });
-    })
+    .map(([key, value]) => t('detailPair', { name: textOr(`detail.${key}`, key), value: detailValue(key, value) }))
     .join(t('detailJoin'));
 }
 
