@@ -62,6 +62,8 @@ export type FailedPayload = z.infer<typeof FailedPayload>;
 /** A committed draw whose holder died before its result: aborted, with the nonce that opens it. */
 export const AbortedPayload = z.object({ drawId: z.string(), projectId: z.string(), reason: z.string(), nonce: Hex32.optional(), witnessReveals: z.array(WitnessSecretHex).optional() }).strict();
 export type AbortedPayload = z.infer<typeof AbortedPayload>;
+/** The reason the stale check writes in a `draw.aborted` entry (the console names it in the reader's language). */
+export const STALE_ABORT_REASON = 'no result before the lease expired';
 
 /** A drand round as the service verified it before deriving the seed: what an inspector re-verifies offline. */
 export const BeaconRoundRecord = z

@@ -11,7 +11,7 @@ import { open, seal } from '../crypto/sealing.js';
 import { pooledRandomBytes } from '../crypto/random-pool.js';
 import { COMMIT_ENTRY_TYPE } from '../draw/commit.js';
 import { RESULT_ENTRY_TYPE } from '../draw/constants.js';
-import { rankings, type ResultPayload } from '../draw/entries.js';
+import { rankings, STALE_ABORT_REASON, type ResultPayload } from '../draw/entries.js';
 import type { DrawResult } from '../draw/engine.js';
 import { EMPTY_HISTORY } from '../draw/history.js';
 import type { BeaconRelay } from '../beacon/relay.js';
@@ -555,7 +555,7 @@ export class DrawService {
     const reveals = draw ? this.revealedWitnessSecrets(draw.value) : null;
     return this.log.append(
       'draw.aborted',
-      { drawId: record.drawId, projectId, reason: 'no result before the lease expired', ...(nonce ? { nonce } : {}), ...(reveals && reveals.length > 0 ? { witnessReveals: reveals } : {}) },
+      { drawId: record.drawId, projectId, reason: STALE_ABORT_REASON, ...(nonce ? { nonce } : {}), ...(reveals && reveals.length > 0 ? { witnessReveals: reveals } : {}) },
       {
         writes: (endIndex) => [
           ...projectWrites(again),

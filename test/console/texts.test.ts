@@ -3,7 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TEXTS } from '../../console/src/texts.js';
+import { ENTRIES } from '../../src/audit/entries.js';
 import { TIMELINE } from '../../src/audit/timeline.js';
+import { STALE_ABORT_REASON, WitnessRequirement } from '../../src/draw/entries.js';
+import { CALL_OUTCOMES, CHECKIN_OUTCOMES } from '../../src/roster/performance.js';
 import { CSV_COLUMNS, CSV_HEADER_ALIASES } from '../../src/pool/import-parser.js';
 import { forbiddenWords, violations } from '../helpers/glossary.js';
 
@@ -38,6 +41,17 @@ describe('the console’s texts', () => {
       const named = Object.keys(texts).filter((k) => k.startsWith('detail.')).map((k) => k.slice('detail.'.length));
       expect(named.sort()).toEqual([...keys].sort());
     }
+  });
+
+  it('name every value of a timeline detail that is a code: delivery kinds, outcomes, a plan’s rule when short, the stale check’s reason', () => {
+    const values = [
+      ...ENTRIES['call.delivery'].shape.kind.options.map((v) => `deliveryKind.${v}`),
+      ...[...CALL_OUTCOMES, ...CHECKIN_OUTCOMES].map((v) => `recordOutcome.${v}`),
+      ...WitnessRequirement.shape.onShort.options.map((v) => `onShort.${v}`),
+      `abortReason.${STALE_ABORT_REASON}`,
+    ];
+    expect(values.length).toBe(11);
+    for (const texts of [TEXTS['zh-CN'], TEXTS.en]) for (const key of values) expect(Object.hasOwn(texts, key), key).toBe(true);
   });
 
   it('name every CSV column of a pool file, in Chinese by a header the import accepts for it', () => {

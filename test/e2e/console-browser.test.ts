@@ -175,6 +175,10 @@ describe.skipIf(missing)('the console in Chromium', () => {
     // Each detail by its name, and its value named where the console has a name for it.
     expect(await terminal.locator('table.timeline tbody tr[data-type="draw.commit"] td.detail').innerText()).toContain('保证级别：operator（服务随机数）');
     expect(await terminal.locator('table.timeline tbody tr[data-type="project.registered"] td.detail').innerText()).toMatch(/提前分钟数：60；组数：1；远程评标场地：—$/);
+    // Codes named: a delivery's kind, a call's outcome (one accepted, one declined above).
+    expect(await terminal.locator('table.timeline tbody tr[data-type="call.delivery"] td.detail').first().innerText()).toMatch(/；类型：通知；第几次发送：1；发送成功：是；/);
+    const outcomes = await terminal.locator('table.timeline tbody tr[data-type="record.call"] td.detail').allInnerTexts();
+    expect(outcomes.map((o) => /^结果：(\S+?)；/.exec(o)?.[1]).sort()).toEqual(['拒绝', '接受']);
     // A payload's times in the terminal's zone (Asia/Shanghai, +08:00, no daylight saving), to the second.
     const events = (await t.app.inject({ url: `/v1/projects/${PROJECT}/timeline`, headers: operator.auth })).json().events as Array<{ type: string; detail?: { deadline?: string } }>;
     const deadline = events.find((e) => e.type === 'calls.placed')!.detail!.deadline!;

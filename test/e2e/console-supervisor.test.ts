@@ -89,12 +89,12 @@ describe.skipIf(missing)('the supervisor, site and project-action screens in Chr
   const navLinks = (page: Page) => page.getByRole('navigation').getByRole('link').allInnerTexts();
   const row = (page: Page, project: string) => page.locator(`tr[data-project="${project}"]`);
   const projectOf = async (id: string) => (await t.app.inject({ url: `/v1/projects/${id}`, headers: operator.auth })).json();
-  const register = async (who: Person, id: string, openingMs: number) => {
+  const register = async (who: Person, id: string, openingMs: number, count = 5) => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/v1/projects',
       headers: who.auth,
-      payload: { id, tenderer: syntheticUscc(9901), bidOpeningAt: new Date(openingMs).toISOString(), region: '330106', venue: '远程评标室 1', groups: [{ specialty: SPECIALTY, count: 5 }] },
+      payload: { id, tenderer: syntheticUscc(9901), bidOpeningAt: new Date(openingMs).toISOString(), region: '330106', venue: '远程评标室 1', groups: [{ specialty: SPECIALTY, count }] },
     });
     expect(res.statusCode, res.body).toBe(201);
   };
@@ -375,6 +375,16 @@ describe.skipIf(missing)('the supervisor, site and project-action screens in Chr
     const types = await timelineTypes(terminal, 'P-MISSED');
     expect(types.slice(0, 3)).toEqual(['project.registered', 'draw.missed', 'project.rescheduled']);
     expect(types).toEqual(expect.arrayContaining(['draw.commit', 'draw.result']));
+  }, TEST_TIMEOUT);
+
+  it('names a failed draw’s reason in the timeline, by its name and its code', async () => {
+    // More seats than the specialty has experts: the draw fails before its commit, and the log says why.
+    await register(operator, 'P-SHORT', wholeMinute(serviceNow() + 3 * 3600_000), POOL_SIZE + 1);
+    const res = await t.app.inject({ method: 'POST', url: '/v1/projects/P-SHORT/draw', headers: operator.auth });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.json().error.code).toBe('INSUFFICIENT_CANDIDATES');
+    expect(await timelineTypes(terminal, 'P-SHORT')).toEqual(['project.registered', 'draw.failed']);
+    expect(await terminal.locator('table.timeline tbody tr[data-type="draw.failed"] td.detail').innerText()).toBe('代码：符合条件的专家不足（INSUFFICIENT_CANDIDATES）；已承诺：否');
   }, TEST_TIMEOUT);
 
   it('keeps its texts in English too', async () => {

@@ -1,9 +1,12 @@
 // A project's timeline (GET /v1/projects/{id}/timeline): its story from the audit log, one row per event, by group,
 // seat and rank — never an expert.
+import type { Entry } from '../../../src/i18n/define';
+import { exclusion } from '../../../src/i18n/messages/calls';
+import { codes } from '../../../src/i18n/messages/codes';
 import { api } from '../api';
 import { h, show } from '../dom';
 import { failureText, localTime, payloadValue } from '../format';
-import { t, textOr } from '../i18n';
+import { lang, t, textOr } from '../i18n';
 
 /** The event's name in the reader's language above its log entry type (the type alone for one without a name). */
 function eventCell(type: string): HTMLTableCellElement {
@@ -11,23 +14,52 @@ function eventCell(type: string): HTMLTableCellElement {
   return name === type ? h('td', {}, h('code', {}, type)) : h('td', {}, h('span', { class: 'event' }, name), h('br'), h('code', {}, type));
 }
 
-/** Details whose values the console names: roles, assurance levels, project states, call states. */
-const VALUE_TEXTS: Readonly<Record<string, string>> = { role: 'role.', roles: 'role.', assurance: 'assurance.', from: 'state.', rearmed: 'state.', because: 'call.' };
+/** Details whose values the console names: roles, assurance levels, project and call states, delivery kinds, outcomes. */
+const VALUE_TEXTS: Readonly<Record<string, string>> = {
+  role: 'role.',
+  roles: 'role.',
+  assurance: 'assurance.',
+  from: 'state.',
+  rearmed: 'state.',
+  because: 'call.',
+  kind: 'deliveryKind.',
+  outcome: 'recordOutcome.',
+  onShort: 'onShort.',
+};
+
+/**
+ * Details of one event type whose values the service's catalogue or the console names: a failed draw's error code,
+ * the recusal codes of a refused check-in, the stale check's reason. A code keeps its own text beside its name, for
+ * whoever looks it up; other events' fields of the same name (an entered record's conduct code, a cancellation's
+ * reason in the operator's words) are shown as written.
+ */
+const TYPE_VALUES: Readonly<Record<string, Readonly<Record<string, (value: string) => string>>>> = {
+  'draw.failed': { code: (v) => namedCode(codes, v) },
+  'checkin.refused': { codes: (v) => namedCode(exclusion, v) },
+  'draw.aborted': { reason: (v) => textOr(`abortReason.${v}`, v) },
+};
+
+function namedCode(names: Readonly<Record<string, Entry>>, code: string): string {
+  const entry = Object.hasOwn(names, code) ? names[code] : undefined;
+  return entry ? t('detailNamedCode', { name: lang() === 'en' ? entry.en : entry.zh, code }) : code;
+}
 
 /** One detail's value as a person reads it: named where the console has a name for it, a time in local time, yes or no. */
-function detailValue(key: string, value: unknown): string {
+function detailValue(type: string, key: string, value: unknown): string {
   if (value === null) return '—';
   if (typeof value === 'boolean') return t(value ? 'detailYes' : 'detailNo');
-  if (Array.isArray(value)) return value.map((v) => detailValue(key, v)).join(', ');
+  if (Array.isArray(value)) return value.map((v) => detailValue(type, key, v)).join(t('detailListJoin'));
   if (typeof value !== 'string') return String(value);
+  const named = TYPE_VALUES[type]?.[key];
+  if (named) return named(value);
   const prefix = VALUE_TEXTS[key];
   return prefix === undefined ? payloadValue(value) : textOr(`${prefix}${value}`, payloadValue(value));
 }
 
 /** An event's details, each field by its name in the reader's language (its key where it has none). */
-function detailText(detail: Readonly<Record<string, unknown>>): string {
+function detailText(type: string, detail: Readonly<Record<string, unknown>>): string {
   return Object.entries(detail)
-    .map(([key, value]) => t('detailPair', { name: textOr(`detail.${key}`, key), value: detailValue(key, value) }))
+    .map(([key, value]) => t('detailPair', { name: textOr(`detail.${key}`, key), value: detailValue(type, key, value) }))
     .join(t('detailJoin'));
 }
 
@@ -39,7 +71,7 @@ export function timelineView(main: HTMLElement, projectId: string): void {
       const events = answer.events;
       if (events.length === 0) return show(body, h('p', {}, t('timelineEmpty')));
       const position = (e: (typeof events)[number]) => [e.group, e.seat, e.rank].map((n) => (n === undefined ? '–' : String(n))).join(' / ');
-      const detail = (e: (typeof events)[number]) => detailText(e.detail ?? {});
+      const detail = (e: (typeof events)[number]) => detailText(e.type, e.detail ?? {});
       show(
         body,
         h(
