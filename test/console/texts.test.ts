@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { TEXTS } from '../../console/src/texts.js';
 import { ENTRIES } from '../../src/audit/entries.js';
 import { TIMELINE } from '../../src/audit/timeline.js';
+import { Expert, ExpertPersonal, OrgRelation, RelativeRelation } from '../../src/domain/expert.js';
 import { STALE_ABORT_REASON, WitnessRequirement } from '../../src/draw/entries.js';
 import { CALL_OUTCOMES, CHECKIN_OUTCOMES } from '../../src/roster/performance.js';
 import { CSV_COLUMNS, CSV_HEADER_ALIASES } from '../../src/pool/import-parser.js';
@@ -61,6 +62,17 @@ describe('the console’s texts', () => {
     }
     const named = Object.keys(TEXTS['zh-CN']).filter((k) => k.startsWith('importColumn.')).map((k) => k.slice('importColumn.'.length));
     expect(named.sort()).toEqual([...CSV_COLUMNS].sort());
+  });
+
+  it('name every field of a JSON line of a pool file (src/domain/expert.ts), as a CSV column or on its own', () => {
+    const fields = new Set(['personal', ...[Expert, ExpertPersonal, OrgRelation, RelativeRelation].flatMap((schema) => Object.keys(schema.shape))]);
+    expect(fields.size).toBe(18);
+    for (const texts of [TEXTS['zh-CN'], TEXTS.en]) {
+      for (const field of fields) expect(Object.hasOwn(texts, `importColumn.${field}`) || Object.hasOwn(texts, `importKey.${field}`), field).toBe(true);
+      // A field is named once: a CSV column's name is its column's.
+      const own = Object.keys(texts).filter((k) => k.startsWith('importKey.')).map((k) => k.slice('importKey.'.length));
+      expect(own.filter((f) => !fields.has(f) || Object.hasOwn(texts, `importColumn.${f}`))).toEqual([]);
+    }
   });
 
   it('use no word the glossary says not to use', () => {

@@ -171,6 +171,32 @@ describe.skipIf(missing)('the pool desk in Chromium', () => {
     expect((await expert(pool.experts[1]!.id)).status).toBe('active');
   });
 
+  it('names a JSON line’s nested fields step by step, with their paths', async () => {
+    const line = (i: number, change: (row: Record<string, unknown>) => void) => {
+      const row: Record<string, unknown> = { ...pool.experts[i]!, personal: syntheticPersonal(i) };
+      change(row);
+      return JSON.stringify(row);
+    };
+    const lines = [
+      line(0, () => undefined),
+      line(1, (row) => (row.relations = [{ kind: 'org', holder: 'self', role: 'cashier', org: syntheticUscc(5), until: null }])),
+      line(2, (row) => (row.personal = { ...syntheticPersonal(2), phone: 'not a phone' })),
+      line(3, (row) => (row.specialties = [SPECIALTY, 'x'])),
+    ];
+    await page.getByLabel(FILE_LABEL).setInputFiles({ name: 'nested.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(lines.join('\n')) });
+    await page.getByRole('button', { name: '检查文件' }).click();
+    await page.locator('.import-report [role=alert]', { hasText: '文件有 3 处错误' }).waitFor();
+    const rows = await page.locator('table.import-errors tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(rows.map(([line, field]) => [line, field])).toEqual([
+      ['2', '关联关系 › 第 1 项 › 职务（relations.0.role）'],
+      ['3', '个人信息 › 手机（personal.phone）'],
+      ['4', '专业 › 第 2 项（specialties.1）'],
+    ]);
+    // Nothing stored: the pool imported above is as it was.
+    expect(await experts()).toHaveLength(POOL_SIZE);
+    expect((await expert(pool.experts[1]!.id)).relations).toEqual([]);
+  });
+
   it('reports a 100,000-line file of bad rows a page at a time, never as 100,000 rows of the page', async () => {
     const count = 100_000;
     const lines = Array.from({ length: count }, (_, i) => `{"id": "E9${String(i).padStart(6, '0')}", broken`);

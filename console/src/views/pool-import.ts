@@ -177,11 +177,15 @@ function showDiff(report: HTMLElement, answer: Report, retire: boolean): void {
   );
 }
 
-/** A bad row's field: a CSV column by its header as well (地区（region）), any other field path as it is. */
+/**
+ * A bad row's field by its names as well as its path: a CSV column by its header (地区（region）), a JSON line's path
+ * step by step (关联关系 › 第 2 项 › 职务（relations.1.role）). A path naming no known field stays as it is.
+ */
 function fieldText(field: string | undefined): string {
   if (field === undefined) return '—';
-  const label = textOr(`importColumn.${field}`, field);
-  return label === field ? field : t('importField', { label, field });
+  const steps = field.split('.');
+  const named = steps.map((step) => (/^\d+$/.test(step) ? t('importItem', { n: Number(step) + 1 }) : textOr(`importColumn.${step}`, textOr(`importKey.${step}`, step))));
+  return named.every((name, i) => name === steps[i]) ? field : t('importField', { label: named.join(t('importPathJoin')), field });
 }
 
 /** The bad rows, a page at a time: line, field, the service's reason (in the console's language) and its code. */
