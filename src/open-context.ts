@@ -26,7 +26,7 @@ import { CallWorker } from './services/call-worker.js';
 import { OutboxService } from './services/outbox.service.js';
 import { RosterService } from './services/roster.service.js';
 import { SiteService } from './services/site.service.js';
-import { SelectionHistory } from './services/selection-history.js';
+import { keepingFor, SelectionHistory } from './services/selection-history.js';
 import { SessionRegistry } from './services/session-registry.js';
 import { SessionService } from './services/session.service.js';
 import { UserService } from './services/user.service.js';
@@ -116,7 +116,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   registry.follow();
   const users = new UserService(store, auditLog, vault, now, (id) => registry.changed(id));
   const sessions = new SessionService(store, auditLog, users, registry, vault, tokenSigner(keys.jwt.privateKey), { accessTtlS: config.EXPERT_DRAW_ACCESS_TOKEN_TTL_S, maxS: config.EXPERT_DRAW_SESSION_MAX_S, idleS: config.EXPERT_DRAW_SESSION_IDLE_S }, now);
-  const history = await SelectionHistory.open(store, vault);
+  const history = await SelectionHistory.open(store, vault, keepingFor(policy.frequency, now));
   const metrics = new ServiceMetrics();
   const draws = new DrawService({ store, vault, log: auditLog, pool, projects, sealing: keys.sealing, now, roster, sites, history, leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS, observe: (kind, outcome, seconds) => metrics.drawEnded(kind, outcome, seconds), ...(beacon ? { beacon } : {}) });
   const disclosure = new DisclosureService(store, auditLog, projects, roster, history, keys.sealing.privateKey);

@@ -3,7 +3,7 @@
 import type { Expert } from '../domain/expert.js';
 import type { Policy } from '../domain/policy.js';
 import { bidOpeningLocalDate, type Project } from '../domain/project.js';
-import type { HistoryIndex } from './history.js';
+import { HistoryPrunedError, type HistoryIndex } from './history.js';
 
 /** The closed set of exclusion codes, in the order they are reported and hashed. */
 export const EXCLUSION_CODES = [
@@ -72,6 +72,11 @@ export function conflictContext(project: Project, policy: Policy, history: Histo
   const refDate = bidOpeningLocalDate(project);
   const refMs = Date.parse(project.bidOpeningAt);
   const year = Number(refDate.slice(0, 4)) - policy.relationWindowYears;
+  const frequencySinceMs = refMs - policy.frequency.windowDays * DAY_MS;
+  const tendererSinceMs = refMs - policy.frequency.tendererWindowDays * DAY_MS;
+  // A pruned history answers only windows inside what it holds (the per-expert rule reads its lists directly).
+  const since = Math.min(frequencySinceMs, tendererSinceMs);
+  if (since < history.keptFrom) throw new HistoryPrunedError(since, history.keptFrom);
   return {
     parties,
     preparedBy: new Set(project.preparedBy),
@@ -79,8 +84,8 @@ export function conflictContext(project: Project, policy: Policy, history: Histo
     refDate,
     refMs,
     windowStart: `${String(year).padStart(4, '0')}${refDate.slice(4)}`,
-    frequencySinceMs: refMs - policy.frequency.windowDays * DAY_MS,
-    tendererSinceMs: refMs - policy.frequency.tendererWindowDays * DAY_MS,
+    frequencySinceMs,
+    tendererSinceMs,
     maxDraws: policy.frequency.maxDraws,
     maxDrawsSameTenderer: policy.frequency.maxDrawsSameTenderer,
     maxPerEmployer: policy.maxPerEmployerPerPanel,

@@ -48,6 +48,8 @@ export class HistoryIndex {
   /** The caps `add` keeps current, by tenderer ('' for the overall caps): an addition touches its tenderer's only. */
   private readonly capsByTenderer = new Map<string, CapIndex[]>();
   private count = 0;
+  /** Selections before this time were let go (`prune`): no window reaching further back can be answered. */
+  private keptFromMs = Number.NEGATIVE_INFINITY;
 
   constructor(selections: readonly Selection[] = []) {
     for (const s of [...selections].sort((a, b) => a.atMs - b.atMs)) this.add(s);
@@ -75,11 +77,41 @@ export class HistoryIndex {
     return this.byExpert.get(expertId);
   }
 
+  /** The time from which the history holds every selection it was given (minus infinity until a prune). */
+  get keptFrom(): number {
+    return this.keptFromMs;
+  }
+
+  /**
+   * Lets go of every selection made before `beforeMs`, so that a long-running service holds the windows its caps read,
+   * not every selection ever made. Any window starting at or after `beforeMs` reads exactly as before: a cap counts
+   * only selections inside its window, and an expert's latest ones are the ones kept. A window starting earlier is
+   * refused from then on (`capped`, and conflictContext for the per-expert rules). Caps are rebuilt at their next use.
+   * Returns how many selections were let go.
+   */
+  prune(beforeMs: number): number {
+    if (FROZEN.has(this)) throw new Error('this history index is shared and cannot change');
+    if (!(beforeMs > this.keptFromMs)) return 0;
+    let removed = dropBefore(this.byExpert, beforeMs);
+    for (const [tenderer, perExpert] of this.byTenderer) {
+      dropBefore(perExpert, beforeMs);
+      if (perExpert.size === 0) this.byTenderer.delete(tenderer);
+    }
+    this.keptFromMs = beforeMs;
+    this.count -= removed;
+    if (removed > 0) {
+      this.caps.clear();
+      this.capsByTenderer.clear();
+    }
+    return removed;
+  }
+
   /**
    * Pool positions of the experts with at least `atLeast` selections at or after `sinceMs` (for one tenderer's
    * projects, if given). The cap's index is built on first use and kept current by `add`.
    */
   capped(pool: CountingPool, sinceMs: number, atLeast: number, tenderer?: string): number[] {
+    if (sinceMs < this.keptFromMs) throw new HistoryPrunedError(sinceMs, this.keptFromMs);
     const key = tenderer === undefined ? String(atLeast) : `${atLeast}/${tenderer}`;
     let cap = this.caps.get(key);
     if (!cap) {
@@ -105,6 +137,28 @@ export class HistoryIndex {
     }
     return out;
   }
+}
+
+/** A cap's window reaches before what a pruned history holds: answering would undercount, so nothing is answered. */
+export class HistoryPrunedError extends Error {
+  constructor(sinceMs: number, keptFromMs: number) {
+    super(`the selection history holds selections from ${new Date(keptFromMs).toISOString()} only; a frequency window from ${new Date(sinceMs).toISOString()} cannot be read`);
+    this.name = 'HistoryPrunedError';
+  }
+}
+
+/** Drops each list's selections before `beforeMs` (lists are in time order) and the lists left empty; returns how many. */
+function dropBefore(map: Map<string, PastSelection[]>, beforeMs: number): number {
+  let removed = 0;
+  for (const [id, list] of map) {
+    let i = 0;
+    while (i < list.length && list[i]!.atMs < beforeMs) i++;
+    if (i === 0) continue;
+    removed += i;
+    if (i === list.length) map.delete(id);
+    else list.splice(0, i);
+  }
+  return removed;
 }
 
 const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -14,8 +14,25 @@ export interface HistoryView {
   readonly upTo: number;
 }
 
+/**
+ * How much of the past the live history keeps: the selections of the last `keepMs`, let go once a day (each draw's
+ * windows look back from its bid opening, which is after now). Without it every selection is kept.
+ */
+export interface HistoryKeeping {
+  readonly keepMs: number;
+  readonly now: () => number;
+}
+const PRUNE_EVERY_MS = 24 * 3_600_000;
+
+/** The keeping for a policy: its longest frequency window, and a month for projects whose opening has just passed. */
+export function keepingFor(frequency: { readonly windowDays: number; readonly tendererWindowDays: number }, now: () => number): HistoryKeeping {
+  return { keepMs: (Math.max(frequency.windowDays, frequency.tendererWindowDays) + KEEP_MARGIN_DAYS) * 24 * 3_600_000, now };
+}
+const KEEP_MARGIN_DAYS = 30;
+
 export class SelectionHistory {
   private readonly index = new HistoryIndex();
+  private prunedAt = Number.NEGATIVE_INFINITY;
   private readonly seen = new Set<string>();
   /** Records this instance committed, by draw id, until the feed brings their change. */
   private readonly committed = new Map<string, SelectionRecord>();
@@ -26,16 +43,23 @@ export class SelectionHistory {
   private constructor(
     private readonly store: Store,
     private readonly vault: PersonalDataVault,
+    private readonly keeping: HistoryKeeping | null,
   ) {}
 
-  /** Loads every selection; from then on `refresh` reads only what the change feed brings. */
-  static async open(store: Store, vault: PersonalDataVault): Promise<SelectionHistory> {
-    const h = new SelectionHistory(store, vault);
+  /** Loads every selection (those the keeping lets go, let go); from then on `refresh` reads what the feed brings. */
+  static async open(store: Store, vault: PersonalDataVault, keeping?: HistoryKeeping): Promise<SelectionHistory> {
+    const h = new SelectionHistory(store, vault, keeping ?? null);
     // The cursor first: a result committed while the list is read arrives again through the feed, and is skipped.
     h.cursor = await store.changesHead();
     const records = (await selectionRecords.list(store)).map((r) => h.openRecord(r.key, r.value));
     for (const r of records.sort((a, b) => a.resultIndex - b.resultIndex)) h.take(r);
+    h.pruneWhenDue();
     return h;
+  }
+
+  /** Selections held in memory now. */
+  get size(): number {
+    return this.index.size;
   }
 
   /** The history as of every result up to `upTo` (for the disclosure's rebuild of a draw that read it). */
@@ -72,10 +96,21 @@ export class SelectionHistory {
 
   /** Takes in the results other instances (and this one) committed since the last look; one look at a time. */
   refresh(): Promise<void> {
-    this.refreshing ??= this.readFeed().finally(() => {
-      this.refreshing = null;
-    });
+    this.refreshing ??= this.readFeed()
+      .then(() => this.pruneWhenDue())
+      .finally(() => {
+        this.refreshing = null;
+      });
     return this.refreshing;
+  }
+
+  /** Once a day, lets go of the selections older than the keeping (between draws: a draw reads the index at once). */
+  private pruneWhenDue(): void {
+    if (!this.keeping) return;
+    const now = this.keeping.now();
+    if (now - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = now;
+    this.index.prune(now - this.keeping.keepMs);
   }
 
   /** The history now. Read it synchronously with the draw that uses it: a later refresh grows it. */

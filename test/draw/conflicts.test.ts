@@ -13,7 +13,7 @@ import {
   type ExclusionCode,
   type PanelMember,
 } from '../../src/draw/conflicts.js';
-import { EMPTY_HISTORY, HistoryEntry, indexHistory, type HistoryIndex } from '../../src/draw/history.js';
+import { EMPTY_HISTORY, HistoryEntry, HistoryPrunedError, indexHistory, type HistoryIndex } from '../../src/draw/history.js';
 import { PoolIndex } from '../../src/draw/pool-index.js';
 import { ORG, makeExpert, makePolicy, makeProject } from '../helpers/fixtures.js';
 
@@ -65,6 +65,15 @@ describe('conflictContext', () => {
     expect(ctx.maxDraws).toBe(6);
     expect(ctx.maxDrawsSameTenderer).toBe(3);
     expect(ctx.tenderer).toBe(ORG.tenderer);
+  });
+
+  it('refuses a pruned history whose selections start after either frequency window, and reads one that covers both', () => {
+    const history = historyOf('E00000001', [[before(400), ORG.tenderer], [before(10), ORG.tenderer]]);
+    history.prune(REF_MS - 365 * DAY_MS + 1);
+    expect(() => conflictContext(makeProject(), DEFAULT_POLICY, history)).toThrow(HistoryPrunedError);
+    const covering = historyOf('E00000001', [[before(400), ORG.tenderer], [before(10), ORG.tenderer]]);
+    expect(covering.prune(REF_MS - 365 * DAY_MS)).toBe(1);
+    expect(conflictContext(makeProject(), DEFAULT_POLICY, covering).tendererSinceMs).toBe(covering.keptFrom);
   });
 
   it('takes the reference date from the offset date-time’s own local date', () => {

@@ -3,7 +3,7 @@
 // which candidates.test.ts checks against the reference rules.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_HISTORY, HistoryIndex, type Selection } from '../../src/draw/history.js';
+import { EMPTY_HISTORY, HistoryIndex, HistoryPrunedError, type Selection } from '../../src/draw/history.js';
 
 const EXPERTS = ['E01', 'E02', 'E03', 'E04', 'E05', 'E06'];
 const TENDERERS = ['T1', 'T2', 'T3'];
@@ -46,5 +46,56 @@ describe('HistoryIndex.add', () => {
     expect(answer(h, { sinceMs: 5 * DAY, atLeast: 2, tenderer: undefined })).toEqual([1]);
     expect(answer(h, { sinceMs: 0, atLeast: 2, tenderer: 'T2' })).toEqual([]);
     expect(() => EMPTY_HISTORY.add(at(1, 'E01'))).toThrow(/shared/);
+  });
+});
+
+describe('HistoryIndex.prune', () => {
+  const inWindow = (s: Selection, fromMs: number) => s.atMs >= fromMs;
+
+  it('answers every window from the horizon on as the whole history does, and refuses windows before it', () => {
+    fc.assert(
+      fc.property(
+        fc.array(selection, { maxLength: 80 }),
+        fc.array(selection, { maxLength: 30 }),
+        fc.integer({ min: 0, max: 21 }).map((d) => d * DAY),
+        fc.array(query, { minLength: 1, maxLength: 8 }),
+        (before, after, horizon, queries) => {
+          const whole = new HistoryIndex([...before, ...after]);
+          const pruned = new HistoryIndex(before);
+          // Caps asked before the prune are rebuilt after it, then kept current by later additions.
+          for (const q of queries.slice(0, queries.length >> 1)) if (q.sinceMs >= 0) answer(pruned, q);
+          const letGo = pruned.prune(horizon);
+          expect(letGo).toBe(before.filter((s) => !inWindow(s, horizon)).length);
+          for (const s of after) pruned.add(s);
+          expect(pruned.size).toBe(before.length + after.length - letGo);
+          expect(pruned.keptFrom).toBe(horizon);
+          for (const q of queries) {
+            if (q.sinceMs >= horizon) expect(answer(pruned, q), JSON.stringify(q)).toEqual(answer(whole, q));
+            else expect(() => answer(pruned, q), JSON.stringify(q)).toThrow(HistoryPrunedError);
+          }
+          // Each expert's list keeps exactly the selections inside what is kept, in the same order.
+          for (const id of EXPERTS) {
+            const kept = pruned.get(id)?.filter((p) => p.atMs >= horizon) ?? [];
+            expect(kept.map((p) => p.atMs), id).toEqual((whole.get(id) ?? []).filter((p) => p.atMs >= horizon).map((p) => p.atMs));
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never moves its horizon back, and refuses to change the shared empty index', () => {
+    const h = new HistoryIndex([
+      { expertId: 'E01', tenderer: 'T1', atMs: 1 * DAY },
+      { expertId: 'E01', tenderer: 'T1', atMs: 5 * DAY },
+    ]);
+    expect(h.prune(3 * DAY)).toBe(1);
+    expect(h.prune(2 * DAY)).toBe(0);
+    expect(h.keptFrom).toBe(3 * DAY);
+    expect(h.get('E01')?.map((p) => p.atMs)).toEqual([5 * DAY]);
+    expect(h.prune(6 * DAY)).toBe(1);
+    expect(h.get('E01')).toBeUndefined();
+    expect(h.size).toBe(0);
+    expect(() => EMPTY_HISTORY.prune(0)).toThrow(/shared/);
   });
 });

@@ -42,11 +42,11 @@ function countingSelectionReads(reads: { n: number; trips?: number }): (store: S
     });
 }
 
-async function register(t: Built, ids: readonly string[]): Promise<void> {
+async function register(t: Built, ids: readonly string[], bidOpeningAt = '2026-12-01T10:00:00+08:00'): Promise<void> {
   for (const [i, id] of ids.entries()) {
     await t.ctx.projects.register(
       {
-        project: { id, tenderer: syntheticUscc(9600 + i), agency: null, bidders: [], avoid: [], preparedBy: [], bidOpeningAt: '2026-12-01T10:00:00+08:00', region: '330106' },
+        project: { id, tenderer: syntheticUscc(9600 + i), agency: null, bidders: [], avoid: [], preparedBy: [], bidOpeningAt, region: '330106' },
         request: { groups: [{ specialty: 'C990101', count: 5 }], tendererRepresentatives: 0 },
         name: null,
         venue: null,
@@ -62,7 +62,7 @@ const ranked = (t: Built, d: DrawRecord) => {
   const content = t.ctx.draws.openSealed(d) as SealedContent;
   return [...content.result.groups[0]!.selected, ...content.result.groups[0]!.alternates, ...content.extension[0]!];
 };
-const view = (t: Built) => (t.ctx.draws as unknown as { history: { current(): { upTo: number; index: { size: number } } } }).history.current();
+const view = (t: Built) => (t.ctx.draws as unknown as { history: { current(): { upTo: number; index: { size: number; keptFrom: number } } } }).history.current();
 
 beforeAll(() => {
   // At most one selection in 30 days: whoever one draw selects, every later draw must skip.
@@ -92,6 +92,36 @@ describe('selection history', () => {
       const reveal = JSON.parse((await t.ctx.auditLog.entry(disclosed.revealIndex!)).toString()).payload;
       const capped = (reveal.groups[0].exclusions as string[]).filter((line) => line.includes('FREQUENCY_CAP')).map((line) => line.split('\t')[0]);
       expect(capped.sort()).toEqual([...selectedBy(t, first)].sort());
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+
+  it('lets go of the selections older than its longest window and a month, between draws', async () => {
+    clock = Date.parse('2026-12-01T08:00:00+08:00');
+    const t = await build({ EXPERT_DRAW_POLICY_FILE: join(dir, 'policy.json') }, { now: () => clock });
+    try {
+      await t.ctx.pool.import(pool.experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
+      await register(t, ['P-KEEP-1']);
+      const old = await t.ctx.draws.run('P-KEEP-1', 'immediate', op);
+      await t.ctx.draws.refreshHistory();
+      expect(view(t).index.size).toBe(5);
+      // The default windows are 30 and 365 days: 395 days are kept. A day short of that, the old draw still counts.
+      const DAY = 86_400_000;
+      clock += 394 * DAY;
+      await t.ctx.draws.refreshHistory();
+      expect(view(t).index.size).toBe(5);
+      // Past it, the next look lets the old draw go; the history answers the windows of every draw still to come.
+      clock += 2 * DAY;
+      await register(t, ['P-KEEP-2'], new Date(clock + 3 * 3_600_000).toISOString());
+      const next = await t.ctx.draws.run('P-KEEP-2', 'immediate', op);
+      expect(view(t).index.keptFrom).toBe(clock - 395 * DAY);
+      await t.ctx.draws.refreshHistory();
+      expect(view(t).index.size).toBe(5);
+      expect(next.historyUpTo).toBe(old.resultIndex);
+      // The store keeps every selection: a disclosure rebuilds any draw's history from it, whatever memory let go.
+      const history = (t.ctx.draws as unknown as { history: { recordsAsOf(upTo: number): Promise<{ records: unknown[] }> } }).history;
+      expect((await history.recordsAsOf(next.resultIndex!)).records).toHaveLength(2);
     } finally {
       await t.close();
     }
