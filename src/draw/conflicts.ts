@@ -93,6 +93,11 @@ export function conflictContext(project: Project, policy: Policy, history: Histo
   };
 }
 
+/** Does a past selection count for rule 6: inside the overall window, or the same tenderer's? */
+export function inFrequencyWindow(ctx: Pick<ConflictContext, 'frequencySinceMs' | 'tendererSinceMs' | 'tenderer'>, atMs: number, tenderer: string): boolean {
+  return atMs >= ctx.frequencySinceMs || (tenderer === ctx.tenderer && atMs >= ctx.tendererSinceMs);
+}
+
 /**
  * Rules 1–6 for one expert: every exclusion code that applies, in EXCLUSION_CODES order; empty when the expert may
  * be drawn. Hot path: called for every candidate of every group, so it allocates only when something applies.

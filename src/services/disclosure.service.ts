@@ -5,6 +5,7 @@ import type { ServiceLog } from '../audit/entries.js';
 import type { TokenClaims } from '../auth/roles.js';
 import { toExport, type SealedExport } from '../crypto/sealing.js';
 import { REVEAL_ENTRY_TYPE } from '../draw/constants.js';
+import { conflictContext, inFrequencyWindow } from '../draw/conflicts.js';
 import { EMPTY_HISTORY } from '../draw/history.js';
 import { AppError } from '../errors.js';
 import { msg } from '../i18n/message.js';
@@ -73,7 +74,11 @@ export class DisclosureService {
     const content = openSealedResult(draw, this.sealingPrivateKey);
     const policy = draw.policy ?? this.projects.policy;
     // The history the draw read: every result up to the index it recorded.
-    const past = draw.historyUpTo !== undefined && draw.historyUpTo >= 0 ? await this.history.recordsAsOf(draw.historyUpTo) : { index: EMPTY_HISTORY, records: [] };
+    // Only the past draws inside its windows (rule 6): they answer its caps as the whole history did, and they are all
+    // the reveal may publish.
+    const windows = conflictContext(project.project, policy, EMPTY_HISTORY);
+    const window = { fromMs: Math.min(windows.frequencySinceMs, windows.tendererSinceMs), counts: (atMs: number, tenderer: string) => inFrequencyWindow(windows, atMs, tenderer) };
+    const past = draw.historyUpTo !== undefined && draw.historyUpTo >= 0 ? await this.history.recordsAsOf(draw.historyUpTo, window) : { index: EMPTY_HISTORY, records: [] };
     let rebuilt;
     try {
       rebuilt = await rebuildDraw(this.store, { commitIndex: draw.commitIndex, poolVersion: draw.poolVersion, drawId, project: project.project, request: project.request, policy, history: past.index }, this.pools);

@@ -30,8 +30,16 @@ export function keepingFor(frequency: { readonly windowDays: number; readonly te
 }
 const KEEP_MARGIN_DAYS = 30;
 
+/** The frequency windows of one draw (rule 6): where the earlier starts, and which selections count in either. */
+export interface HistoryWindow {
+  readonly fromMs: number;
+  readonly counts: (atMs: number, tenderer: string) => boolean;
+}
+
 export class SelectionHistory {
   private readonly index = new HistoryIndex();
+  /** The records taken, in the feed's order (the log's), with their times: what a disclosure reads, not the store. */
+  private kept: Array<{ readonly record: SelectionRecord; readonly atMs: number }> = [];
   private prunedAt = Number.NEGATIVE_INFINITY;
   private readonly seen = new Set<string>();
   /** Records this instance committed, by draw id, until the feed brings their change. */
@@ -67,15 +75,26 @@ export class SelectionHistory {
     return (await this.recordsAsOf(upTo)).index;
   }
 
-  /** The same, with the past draws it is made of (the reveal names them by draw id), in result order. */
-  async recordsAsOf(upTo: number): Promise<{ index: HistoryIndex; records: SelectionRecord[] }> {
-    const index = new HistoryIndex();
-    const records: SelectionRecord[] = [];
-    for (const { key, value } of await selectionRecords.list(this.store)) {
-      const r = this.openRecord(key, value);
-      if (r.resultIndex <= upTo) records.push(r);
+  /**
+   * The same, with the past draws it is made of (the reveal names them by draw id), in result order. Given the draw's
+   * windows, only the draws inside them, which answer every cap of that draw as the whole history does: read from
+   * memory when it holds them all (every result up to `upTo` taken, none inside the windows let go), so that a
+   * disclosure costs the same in a service's tenth year as in its first; otherwise from the store.
+   */
+  async recordsAsOf(upTo: number, window?: HistoryWindow): Promise<{ index: HistoryIndex; records: SelectionRecord[] }> {
+    if (window) await this.refresh();
+    let records: SelectionRecord[];
+    if (window && upTo <= this.upTo && window.fromMs >= this.index.keptFrom) {
+      records = this.kept.filter((k) => k.record.resultIndex <= upTo && window.counts(k.atMs, k.record.tenderer)).map((k) => k.record);
+    } else {
+      records = [];
+      for (const { key, value } of await selectionRecords.list(this.store)) {
+        const r = this.openRecord(key, value);
+        if (r.resultIndex <= upTo && (!window || window.counts(Date.parse(r.at), r.tenderer))) records.push(r);
+      }
     }
     records.sort((a, b) => a.resultIndex - b.resultIndex);
+    const index = new HistoryIndex();
     for (const r of records) for (const s of selections(r)) index.add(s);
     return { index, records };
   }
@@ -110,7 +129,8 @@ export class SelectionHistory {
     const now = this.keeping.now();
     if (now - this.prunedAt < PRUNE_EVERY_MS) return;
     this.prunedAt = now;
-    this.index.prune(now - this.keeping.keepMs);
+    const horizon = now - this.keeping.keepMs;
+    if (this.index.prune(horizon) > 0) this.kept = this.kept.filter((k) => k.atMs >= horizon);
   }
 
   /** The history now. Read it synchronously with the draw that uses it: a later refresh grows it. */
@@ -144,7 +164,9 @@ export class SelectionHistory {
   private take(r: SelectionRecord): void {
     if (this.seen.has(r.drawId)) return;
     this.seen.add(r.drawId);
-    for (const s of selections(r)) this.index.add(s);
+    const taken = selections(r);
+    for (const s of taken) this.index.add(s);
+    this.kept.push({ record: r, atMs: taken[0]?.atMs ?? Date.parse(r.at) });
     this.upTo = Math.max(this.upTo, r.resultIndex);
   }
 

@@ -6,7 +6,7 @@
 import type { Policy } from '../domain/policy.js';
 import type { Project } from '../domain/project.js';
 import { regionTest } from '../draw/candidates.js';
-import { conflictContext, type ConflictContext } from '../draw/conflicts.js';
+import { conflictContext, inFrequencyWindow, type ConflictContext } from '../draw/conflicts.js';
 import type { DrawResult, PreparedDraw } from '../draw/engine.js';
 import type { DrawRequest } from '../domain/request.js';
 import { RevealFacts } from '../draw/entries.js';
@@ -27,11 +27,6 @@ export interface PastDraw {
 
 const sortedUnique = (lines: Iterable<string>): string[] => [...new Set(lines)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
-/** Does a past selection count for rule 6 (either window)? */
-function inWindow(ctx: ConflictContext, atMs: number, tenderer: string): boolean {
-  return atMs >= ctx.frequencySinceMs || (tenderer === ctx.tenderer && atMs >= ctx.tendererSinceMs);
-}
-
 /**
  * The facts of a prepared draw: every member inside the region filter of at least one group, from the pool the draw
  * read and the past draws its history held (the draw's own excluded).
@@ -46,7 +41,7 @@ export function revealFacts(prepared: PreparedDraw, history: readonly PastDraw[]
   }
   const selectionsOf = new Map<string, string[]>();
   for (const d of history) {
-    if (!inWindow(ctx, Date.parse(d.at), d.tenderer)) continue;
+    if (!inFrequencyWindow(ctx, Date.parse(d.at), d.tenderer)) continue;
     for (const id of d.experts) {
       let lines = selectionsOf.get(id);
       if (!lines) selectionsOf.set(id, (lines = []));
@@ -294,7 +289,7 @@ export function readFacts(facts: RevealFacts, inside: InsideTest, ctx: ConflictC
     if (!inside([id!])(0)) throw new Error(`positions line for ${id}, who is inside no group's region filter`);
   }
   const selections = admit(keptRead('selections', facts.selections, selectionsText), 'selections', inside, (p, id) => {
-    if (!inWindow(ctx, p.atMs, p.tenderer)) throw new Error(`selection line of ${id} (draw ${p.drawId}) is outside both frequency windows`);
+    if (!inFrequencyWindow(ctx, p.atMs, p.tenderer)) throw new Error(`selection line of ${id} (draw ${p.drawId}) is outside both frequency windows`);
   });
   return { status, unavailable, positions: { ids, facts: held }, selections };
 }

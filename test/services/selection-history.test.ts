@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenClaims } from '../../src/auth/roles.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import type { SealedContent } from '../../src/services/draw.service.js';
+import type { SelectionHistory } from '../../src/services/selection-history.js';
 import type { Store } from '../../src/store/store.js';
 import type { DrawRecord } from '../../src/records/draws.js';
 import { build, waitForPool, type Built } from '../helper.js';
@@ -18,8 +19,11 @@ const dir = mkdtempSync(join(tmpdir(), 'expert-draw-history-'));
 const pool = generatePool({ size: 80, seed: 'selection-history', fixed: [{ code: 'C990101', members: 40 }] });
 let clock = Date.parse('2026-12-01T08:00:00+08:00');
 
-/** Counts the selection records each instance reads from its store, and the reads (round trips) that fetch them. */
-function countingSelectionReads(reads: { n: number; trips?: number }): (store: Store) => Store {
+/**
+ * Counts the selection records each instance reads from its store, and the reads (round trips) that fetch them; lists
+ * of every selection record, separately.
+ */
+function countingSelectionReads(reads: { n: number; trips?: number; lists?: number }): (store: Store) => Store {
   return (inner) =>
     new Proxy(inner, {
       get(target, prop, receiver) {
@@ -29,6 +33,12 @@ function countingSelectionReads(reads: { n: number; trips?: number }): (store: S
           return (collection: string, key: string) => {
             if (collection === 'selections') (reads.n++, (reads.trips = (reads.trips ?? 0) + 1));
             return target.getRecord(collection, key);
+          };
+        }
+        if (prop === 'listRecords') {
+          return (collection: string) => {
+            if (collection === 'selections') reads.lists = (reads.lists ?? 0) + 1;
+            return target.listRecords(collection);
           };
         }
         if (prop === 'getRecords') {
@@ -72,7 +82,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('selection history', () => {
   it("takes its own instance's result from memory, and the disclosure rebuilds the same exclusions from the store", async () => {
-    const reads = { n: 0 };
+    const reads = { n: 0, lists: 0 };
     const t = await build({ EXPERT_DRAW_POLICY_FILE: join(dir, 'policy.json') }, { now: () => clock, wrapStore: countingSelectionReads(reads) });
     try {
       await t.ctx.pool.import(pool.experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
@@ -88,7 +98,10 @@ describe('selection history', () => {
 
       clock = Date.parse('2026-12-01T10:05:00+08:00');
       for (const who of [op, sup]) await t.ctx.roster.approveUnseal(second.drawId, 'P-OWN-2', '2026-12-01T10:00:00+08:00', who);
+      const listed = reads.lists;
       const disclosed = await t.ctx.disclosure.disclose(second.drawId, op);
+      // The past draws inside its windows came from memory: the store's selections were not listed again.
+      expect(reads.lists).toBe(listed);
       const reveal = JSON.parse((await t.ctx.auditLog.entry(disclosed.revealIndex!)).toString()).payload;
       const capped = (reveal.groups[0].exclusions as string[]).filter((line) => line.includes('FREQUENCY_CAP')).map((line) => line.split('\t')[0]);
       expect(capped.sort()).toEqual([...selectedBy(t, first)].sort());
@@ -122,6 +135,50 @@ describe('selection history', () => {
       // The store keeps every selection: a disclosure rebuilds any draw's history from it, whatever memory let go.
       const history = (t.ctx.draws as unknown as { history: { recordsAsOf(upTo: number): Promise<{ records: unknown[] }> } }).history;
       expect((await history.recordsAsOf(next.resultIndex!)).records).toHaveLength(2);
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+
+  it('gives a disclosure the past draws inside its windows, from memory while it holds them and from the store once not', async () => {
+    clock = Date.parse('2026-12-01T08:00:00+08:00');
+    const reads = { n: 0, lists: 0 };
+    // Caps high enough for the pool to hold all the draws below.
+    writeFileSync(join(dir, 'wide.json'), JSON.stringify({ frequency: { maxDraws: 100, maxDrawsSameTenderer: 100 } }));
+    const t = await build({ EXPERT_DRAW_POLICY_FILE: join(dir, 'wide.json') }, { now: () => clock, wrapStore: countingSelectionReads(reads) });
+    const DAY = 86_400_000;
+    try {
+      await t.ctx.pool.import(pool.experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
+      // Draws 40 and 10 days apart: three windows' worth of history, with the first tenderer's draws spread over it.
+      const drawn: DrawRecord[] = [];
+      for (const [i, days] of [0, 40, 50, 90].entries()) {
+        clock = Date.parse('2026-12-01T08:00:00+08:00') + days * DAY;
+        const id = `P-WIN-${i}`;
+        await register(t, [id], new Date(clock + 3 * 3_600_000).toISOString());
+        drawn.push(await t.ctx.draws.run(id, 'immediate', op));
+      }
+      const history = (t.ctx.draws as unknown as { history: SelectionHistory }).history;
+      const windowOf = (fromMs: number, tendererFromMs: number, tenderer: string) => ({ fromMs: Math.min(fromMs, tendererFromMs), counts: (at: number, who: string) => at >= fromMs || (who === tenderer && at >= tendererFromMs) });
+      const upTo = drawn[3]!.resultIndex!;
+      const idsOf = (r: { records: Array<{ drawId: string }> }) => r.records.map((x) => x.drawId);
+      // The last 30 days, or the same tenderer's draws over the last 365 (register names each project's tenderer alike).
+      const wide = windowOf(clock - 30 * DAY, clock - 365 * DAY, syntheticUscc(9600));
+      const narrow = windowOf(clock - 45 * DAY, clock - 45 * DAY, 'none');
+      const listed = reads.lists;
+      const fromMemory = [await history.recordsAsOf(upTo, wide), await history.recordsAsOf(upTo, narrow), await history.recordsAsOf(drawn[1]!.resultIndex!, narrow)];
+      expect(reads.lists).toBe(listed);
+      expect(fromMemory.map(idsOf)).toEqual([drawn.map((d) => d.drawId), [drawn[2]!.drawId, drawn[3]!.drawId], []]);
+      // The same answers as the whole history from the store, cut to the windows.
+      const whole = await history.recordsAsOf(upTo);
+      expect(reads.lists).toBe(listed + 1);
+      expect(idsOf(whole)).toEqual(drawn.map((d) => d.drawId));
+      expect(fromMemory[1]!.index.size).toBe(10);
+      // Once memory has let go of the first draws, a window reaching back to them is read from the store.
+      clock += 400 * DAY - 85 * DAY;
+      await t.ctx.draws.refreshHistory();
+      const back = windowOf(clock - 410 * DAY, clock - 410 * DAY, 'none');
+      expect(idsOf(await history.recordsAsOf(upTo, back))).toEqual(drawn.map((d) => d.drawId));
+      expect(reads.lists).toBe(listed + 2);
     } finally {
       await t.close();
     }
