@@ -79,6 +79,23 @@ function canonicalString(s: string): string {
   return JSON.stringify(s);
 }
 
+/**
+ * Whether JSON text may hold a lone surrogate: only through a \uD800–\uDFFF escape, since UTF-8 bytes cannot encode
+ * one. A cheap test on the text before the walk below.
+ */
+export function mayHoldLoneSurrogate(jsonText: string): boolean {
+  return /\\u[dD][89a-fA-F]/.test(jsonText);
+}
+
+/** Whether a parsed JSON value holds a lone surrogate in any string, key or value: text `jcs` refuses to canonicalize. */
+export function holdsLoneSurrogate(value: unknown): boolean {
+  if (typeof value === 'string') return !value.isWellFormed();
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some(holdsLoneSurrogate);
+  for (const [key, member] of Object.entries(value)) if (!key.isWellFormed() || holdsLoneSurrogate(member)) return true;
+  return false;
+}
+
 /** The canonical text of object keys met so far: entries and records use a few dozen names over and over. */
 const keyTexts = new Map<string, string>();
 /** Keys that are data (ids as keys) would fill the map: past this size, no more are kept. */

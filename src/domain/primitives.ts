@@ -83,6 +83,7 @@ export function PersonText(options: { min?: number; max: number; description: st
     .trim()
     .min(min)
     .max(options.max)
+    .refine((s) => s.isWellFormed(), { message: schemaMessage('wellFormed'), params, abort: true })
     .refine((s) => !BIDI_CONTROL.test(s), { message: schemaMessage('bidi'), params, abort: true })
     .refine((s) => !CONTROL.test(s), { message: schemaMessage('control'), params, abort: true })
     .refine((s) => s.length < min || VISIBLE.test(s), { message: schemaMessage('visible'), params })

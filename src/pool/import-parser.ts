@@ -11,6 +11,7 @@
  * Line numbers are 1-based and true to the file (blank lines count; a CSV record is numbered by the line it starts on).
  * Errors never contain personal values (names, phones, ID numbers): only line numbers, field names and reasons.
  */
+import { holdsLoneSurrogate, mayHoldLoneSurrogate } from '../crypto/canonical.js';
 import { Expert, ExpertPersonal } from '../domain/expert.js';
 import { ExpertId, PERSON_TEXT_ISSUE, ResidentId } from '../domain/primitives.js';
 import { msg, type Localized } from '../i18n/message.js';
@@ -293,6 +294,10 @@ function parseJsonl(text: string, limits: Limits): ImportResult {
       const position = /at position (\d+)/.exec(err instanceof Error ? err.message : '')?.[1];
       const message = position === undefined ? msg('importRow.badJson') : msg('importRow.badJsonAt', { column: Number(position) + 1 });
       validator.push({ line, code: 'BAD_JSON', message });
+      continue;
+    }
+    if (mayHoldLoneSurrogate(content) && holdsLoneSurrogate(value)) {
+      validator.push({ line, code: 'BAD_JSON', message: msg('importRow.loneSurrogate') });
       continue;
     }
     if (!isRecord(value)) {

@@ -82,6 +82,8 @@ export class OutboxService {
   async dispatch(): Promise<DispatchReport> {
     const report = { sent: 0, retried: 0, failed: 0 };
     const nowIso = new Date(this.now()).toISOString();
+    // One batch that cannot be sent must not hold back the others: its error is raised after every batch had its turn.
+    let failure: unknown = null;
     // Only batches with a pending message (the due index), not every batch ever sent.
     for (const due of await outboxDue.list(this.store)) {
       if (due.value > nowIso) continue;
@@ -93,11 +95,12 @@ export class OutboxService {
         report.retried += counts.retried;
         report.failed += counts.failed;
       } catch (err) {
-        if (!(err instanceof RecordConflictError)) throw err;
+        if (!(err instanceof RecordConflictError)) failure ??= err;
       } finally {
         await this.store.releaseLease(lease, this.instanceId).catch(() => undefined);
       }
     }
+    if (failure !== null) throw failure;
     return report;
   }
 
@@ -142,7 +145,7 @@ export class OutboxService {
   /** Message i of a batch as the adapter takes it, its phone number looked up now. */
   private deliver(record: CallBatchRecord, content: SealedCalls | OutboundMessage[], i: number): Promise<DeliveryOutcome> {
     // A batch stored before the template: its messages are whole.
-    if (Array.isArray(content)) return this.adapter.deliver(content[i]!);
+    if (Array.isArray(content)) return handedOver(() => this.adapter.deliver(content[i]!));
     const call = content.calls[i]!;
     const to = this.contact(call.expertId);
     // The expert has left the pool since the call was placed: nobody to send it to, and no retry will find one.
@@ -150,6 +153,19 @@ export class OutboxService {
     const { before, after } = content.template;
     const state = record.messages[i]!;
     const text = call.responseUrl === null ? `${before}${after}` : fillCall(content.template, call.responseUrl);
-    return this.adapter.deliver({ messageId: state.messageId, kind: record.kind, channel: content.channel, to, text, responseUrl: call.responseUrl, expiresAt: state.expiresAt });
+    return handedOver(() => this.adapter.deliver({ messageId: state.messageId, kind: record.kind, channel: content.channel, to, text, responseUrl: call.responseUrl, expiresAt: state.expiresAt }));
+  }
+}
+
+/**
+ * An adapter that throws rather than answering (a message it cannot encode, a bug): that message fails for good, with a
+ * reason that names no content, and the batch's other messages and every other batch are still delivered.
+ */
+function handedOver(deliver: () => Promise<DeliveryOutcome>): Promise<DeliveryOutcome> {
+  const undeliverable = (err: unknown): DeliveryOutcome => ({ ok: false, retryable: false, reason: `the adapter could not take the message (${err instanceof Error ? err.name : 'error'})` });
+  try {
+    return deliver().catch(undeliverable);
+  } catch (err) {
+    return Promise.resolve(undeliverable(err));
   }
 }

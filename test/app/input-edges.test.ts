@@ -122,6 +122,29 @@ describe('body encoding', () => {
     }
   });
 
+  it('refuses text with an unpaired surrogate anywhere in a JSON body with 400, before any route stores or logs it', async () => {
+    // Escapes JSON allows and UTF-8 cannot carry: stored, such text later broke the log's canonical JSON and the calls.
+    const lone = ['a\\ud800b', '\\udfff', '\\udc00 room', 'x\\ud83d'];
+    const project = { id: 'P-EDGE-LONE', tenderer: syntheticUscc(8001), bidOpeningAt: '2030-12-01T10:00:00+08:00', region: '330106', groups: [{ specialty: 'C990101', count: 5 }] };
+    const json = (value: unknown, text: string) => JSON.stringify(value).replace('"@@"', `"${text}"`);
+    for (const text of lone) {
+      const body = await refused({ method: 'PUT', url: `/v1/organisations/${ORG}`, headers: { ...t.auth('pool-manager'), 'content-type': 'application/json' }, payload: json({ name: '@@' }, text) }, 400, 'INVALID_INPUT');
+      expect(body.error.message).toContain('\\uD800');
+      await refused(cancel({ 'content-type': 'application/json' }, json({ reason: '@@' }, text)), 400, 'INVALID_INPUT');
+      await refused({ method: 'POST', url: '/v1/projects', headers: { ...t.auth('operator'), 'content-type': 'application/json' }, payload: json({ ...project, venue: '@@' }, text) }, 400, 'INVALID_INPUT');
+      // In a key as well as in a value.
+      await refused(cancel({ 'content-type': 'application/json' }, `{"reason":"招标人撤回","${text}":1}`), 400, 'INVALID_INPUT');
+    }
+    // A pair is text like any other; an escaped backslash before "ud800" is no escape at all.
+    const paired = await t.app.inject({ method: 'PUT', url: `/v1/organisations/${ORG}`, headers: { ...t.auth('pool-manager'), 'content-type': 'application/json' }, payload: '{"name":"某 \\ud83d\\ude00 公司 \\\\ud800"}' });
+    expect(paired.statusCode, paired.body).toBe(200);
+    expect(paired.json().name).toBe('某 😀 公司 \\ud800');
+    const lines = [JSON.stringify({ ...pool.experts[17]!, personal: syntheticPersonal(17) }), JSON.stringify({ ...pool.experts[18]!, personal: syntheticPersonal(18) }).replace(syntheticPersonal(18).name, 'x\\udc00')];
+    const imported = await refused({ method: 'POST', url: '/v1/experts/import', headers: { ...t.auth('pool-manager'), 'content-type': 'application/x-ndjson' }, payload: lines.join('\n') }, 422, 'IMPORT_REJECTED');
+    expect(imported.error.details.errors).toEqual([expect.objectContaining({ line: 2, code: 'BAD_JSON' })]);
+    expect(t.ctx.pool.size()).toBe(15);
+  });
+
   it('reads UTF-8 with or without charset, and still refuses prototype poisoning', async () => {
     const res = await t.app.inject(cancel({ 'content-type': 'application/json; charset=UTF-8' }, '{"reason":"x"}'));
     expect(res.statusCode).toBe(400); // the reason is too short: the body was read

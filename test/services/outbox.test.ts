@@ -64,4 +64,27 @@ describe('the outbox layout', () => {
     const sent = (await sentMessages(t)).filter((m) => m.messageId === message.messageId);
     expect(sent).toEqual([message]);
   });
+
+  it('fails for good a message the adapter cannot take, with a reason that names no content, and still delivers every other batch', async () => {
+    const at = '2026-12-01T00:00:00.000Z';
+    const store = async (batchId: string, text: string) => {
+      const message: OutboundMessage = { messageId: `M-${batchId}.0`, kind: 'call', channel: 'sms', to: '13800002222', text, responseUrl: `http://127.0.0.1:3000/r/${batchId}secret`, expiresAt: '2026-12-01T08:30:00.000Z' };
+      const sealed = t.ctx.vault.sealJson(`${callBatches.collection}/${batchId}`, [message]);
+      await callBatches.putUnlogged(t.ctx.store, batchId, { batchId, drawId: `D-${batchId}`, kind: 'call', sealed, messages: [{ messageId: message.messageId, tokenHash: null, expiresAt: message.expiresAt, state: 'pending', attempts: 0, nextAttemptAt: at, lastReason: null }] });
+      await outboxDue.putUnlogged(t.ctx.store, batchId, at);
+      return message;
+    };
+    // Stored before input was checked for it: a venue with an unpaired surrogate, which the file adapter cannot encode.
+    const broken = await store('AAAABROKEN01', '【评标专家通知】\udc00 评标室');
+    const fine = await store('ZZZZFINE0001', '【评标专家通知】3号评标室');
+    const sent = await sentMessages(t);
+    expect(sent.map((m) => m.messageId)).toEqual([fine.messageId]);
+    const batch = (await callBatches.read(t.ctx.store, 'AAAABROKEN01'))!.value;
+    expect(batch.messages[0]).toEqual(expect.objectContaining({ state: 'failed', attempts: 1, lastReason: 'the adapter could not take the message (TypeError)' }));
+    const entries = await Promise.all(Array.from({ length: await t.ctx.store.logSize() }, (_, i) => t.ctx.auditLog.entry(i)));
+    const delivery = entries.map((e) => JSON.parse(e.toString())).find((e) => e.type === 'call.delivery' && e.payload.messageId === broken.messageId);
+    expect(delivery.payload).toEqual(expect.objectContaining({ ok: false, final: true }));
+    // Nothing is left due: the next pass sends nothing again.
+    expect((await sentMessages(t)).map((m) => m.messageId)).toEqual([fine.messageId]);
+  });
 });

@@ -18,6 +18,7 @@ export const field = defineMessages({
   regionPrefix: { zh: '地区前缀：2 位（省）、4 位（市）或 6 位（县）数字', en: 'region prefix: 2 (province), 4 (city) or 6 (county) digits' },
   offset: { zh: '日期时间须带时区偏移', en: 'date-time must carry a time zone offset' },
   hex32: { zh: '32 字节，64 位小写十六进制数字', en: '32 bytes as 64 lower-case hex digits' },
+  wellFormed: { zh: '文字中不能有不成对的代理字符（须为有效的 Unicode 文本）', en: 'text must be valid Unicode (no unpaired surrogate)' },
   bidi: { zh: '文字中不能有双向控制字符', en: 'text must not hold bidirectional control characters' },
   control: { zh: '文字中不能有控制字符（制表符、换行等）', en: 'text must not hold control characters (tabs, line breaks, …)' },
   nothingToChange: { zh: '没有要修改的内容', en: 'nothing to change' },

@@ -28,6 +28,7 @@ export const http = defineMessages({
   notHttp: { zh: '不是有效的 HTTP 请求', en: 'the request is not valid HTTP' },
   utf8Only: { zh: '请以 UTF-8 发送请求体（charset=utf-8，或不写 charset）', en: 'send the body as UTF-8 (charset=utf-8, or no charset)' },
   notUtf8: { zh: '请求体不是有效的 UTF-8', en: 'the body is not valid UTF-8' },
+  loneSurrogate: { zh: '请求体的文字中有不成对的代理字符（\\uD800–\\uDFFF），不是有效的 Unicode 文本', en: 'the body holds an unpaired surrogate (\\uD800–\\uDFFF): not valid Unicode text' },
   formFieldRepeated: { zh: '表单字段重复', en: 'a form field is repeated' },
   noBody: { zh: '此请求不接受请求体', en: 'this request takes no body' },
   idempotencyKey: { zh: 'Idempotency-Key 须为 8–128 个可见的 ASCII 字符', en: 'Idempotency-Key must be 8–128 visible ASCII characters' },

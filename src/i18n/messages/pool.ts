@@ -30,6 +30,7 @@ export const importRow = defineMessages({
   badJson: { zh: '不是有效的 JSON', en: 'not valid JSON' },
   badJsonAt: { zh: '不是有效的 JSON（约第 {column} 列）', en: 'not valid JSON (near column {column})' },
   notObject: { zh: '应为 JSON 对象，实际为{found}', en: 'expected a JSON object, found {found}' },
+  loneSurrogate: { zh: '文字中有不成对的代理字符（\\uD800–\\uDFFF），不是有效的 Unicode 文本', en: 'a text holds an unpaired surrogate (\\uD800–\\uDFFF): not valid Unicode' },
   tooManyRows: { zh: '超过 {max} 行；请拆分文件', en: 'more than {max} rows; split the file' },
   unclosedQuote: { zh: '从此行开始的带引号字段没有结束引号', en: 'a quoted field starting on this line is never closed' },
   textAfterQuote: { zh: '第 {field} 个字段：结束引号后还有文字', en: 'field {field}: text after a closing quote' },

@@ -5,6 +5,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import { holdsLoneSurrogate, mayHoldLoneSurrogate } from '../../crypto/canonical.js';
 import { AppError } from '../../errors.js';
 import { msg } from '../../i18n/message.js';
 import { declareCodes } from '../../schemas/common.js';
@@ -46,7 +47,13 @@ export default fp(
       }
       // An empty body is no body: refused below where a route needs one, accepted where it takes none.
       if (body.length === 0) return done(null, undefined);
-      parseJson(request, body.toString('utf8'), done);
+      const text = body.toString('utf8');
+      parseJson(request, text, (err, value) => {
+        // Text that is not Unicode would be stored, then refused where it is canonicalized or sent (a log entry, a
+        // call's message): refused here, for every route alike.
+        if (!err && mayHoldLoneSurrogate(text) && holdsLoneSurrogate(value)) return done(new AppError('INVALID_INPUT', msg('http.loneSurrogate')), undefined);
+        done(err, value);
+      });
     });
 
     app.addHook('onRoute', (route) => {
