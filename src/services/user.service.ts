@@ -113,6 +113,9 @@ export class UserService {
     const access = fields.includes('role') || fields.includes('site');
     const state = change.state !== undefined && change.state !== record.state ? change.state : null;
     if (by.sub === id && (access || state === 'disabled')) throw new AppError('CONFLICT', msg('account.ownAccess'));
+    // One's own password changes only with the current one (POST /v1/session/password): an administrator's token alone,
+    // stolen for its fifteen minutes, must not set a password that outlives it.
+    if (by.sub === id && change.password !== undefined) throw new AppError('CONFLICT', msg('account.ownPassword'));
     if (access) await this.checkRoleSite(role, site);
     if (change.password !== undefined) {
       const problem = passwordProblem(change.password, record.username);

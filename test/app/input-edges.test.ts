@@ -47,6 +47,8 @@ async function refused(req: InjectOptions, status: number, code: string) {
   const size = await t.ctx.store.logSize();
   const res = await t.app.inject(req);
   expect(res.statusCode, res.body).toBe(status);
+  // The error shape says what it is, as every answer does.
+  expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
   const body = res.json();
   expect(body.error.code).toBe(code);
   expect(typeof body.error.message).toBe('string');

@@ -12,6 +12,10 @@ export const account = defineMessages({
     zh: '用户名：3–64 个字符，限 a–z、0–9、.、_ 或 -，以字母或数字开头',
     en: 'a username has 3–64 characters of a–z, 0–9, ., _ or -, starting with a letter or digit',
   },
+  ownPassword: {
+    zh: '不能在这里重设自己的密码：请凭当前密码修改（POST /v1/session/password），或由另一位管理员重设',
+    en: 'your own password is not reset here: change it with your current one (POST /v1/session/password), or ask another administrator',
+  },
   usernameTaken: { zh: '此用户名已被使用', en: 'this username is taken' },
   ownAccess: {
     zh: '管理员不能修改自己的角色或远程评标场地，也不能停用自己；请由另一位管理员操作',

@@ -90,7 +90,7 @@ function send(request: FastifyRequest, reply: FastifyReply, a: ErrorAnswer) {
   if (typeof retry === 'number') void reply.header('retry-after', String(retry));
   const error = { code: a.code, message: a.message.text(lang), ...(a.details === undefined || a.status >= 500 ? {} : { details: localize(a.details, lang) }) };
   // Serialized as it is: the route's response schemas describe its errors for the document, they do not filter them.
-  return reply.status(a.status).serializer(JSON.stringify).send({ error, requestId: request.id });
+  return reply.status(a.status).type('application/json; charset=utf-8').serializer(JSON.stringify).send({ error, requestId: request.id });
 }
 
 export default fp(

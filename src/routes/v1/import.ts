@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { localize, msg } from '../../i18n/message.js';
+import { schemaMessage } from '../../i18n/zod-issues.js';
 import { detectFormat, IMPORT_ERROR_CODES, parseImport, POOL_ROW_ERROR_CODES, type ImportErrorCode } from '../../pool/import-parser.js';
 import { requireUtf8Charset } from '../../plugins/app/body-parsers.js';
 import { answerLanguage } from '../../plugins/app/language.js';
@@ -59,7 +60,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
             .default('admitted')
             .describe('mode all or valid: admitted (default: the file is the centre’s reviewed register) adds the experts to the pool; applied files them as applications a pool manager admits one by one (docs/admission.md)'),
         })
-        .refine((q) => !(q.mode === 'upsert' && q.admission === 'applied'), { message: 'admission=applied files new applications: use mode all or valid', path: ['admission'] }),
+        .refine((q) => !(q.mode === 'upsert' && q.admission === 'applied'), { message: schemaMessage('appliedNotUpsert'), path: ['admission'] })
+        // A dry run asked outside upsert would store the file: refused, never ignored.
+        .refine((q) => q.mode === 'upsert' || (q.dryRun === 'false' && q.retireMissing === 'false'), { message: schemaMessage('upsertOnly'), path: ['mode'] }),
         response: {
           200: z.object({
             imported: z.int().describe('Experts stored (upsert: added and changed)'),

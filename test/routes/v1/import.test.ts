@@ -103,6 +103,18 @@ describe('bulk import', () => {
     expect(await t.ctx.pool.byIdNumber(twin.idNumber)).toBe(pool.experts[0]!.id);
   });
 
+  it('refuses a dry run or a retirement asked outside upsert, storing nothing, where it used to import the file', async () => {
+    const logBefore = await t.ctx.store.logSize();
+    for (const query of ['dryRun=true', 'retireMissing=true', 'mode=valid&dryRun=true', 'mode=all&retireMissing=true', 'admission=applied&dryRun=true']) {
+      const res = await t.app.inject({ method: 'POST', url: `/v1/experts/import?${query}`, headers: { ...t.auth('pool-manager'), 'content-type': 'application/x-ndjson', 'accept-language': 'zh-CN' }, payload: fixture('experts.jsonl') });
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json().error.details.issues[0]).toEqual(expect.objectContaining({ path: '/mode', message: 'dryRun 和 retireMissing 只用于 mode=upsert（按修订后的专家库文件更新）' }));
+    }
+    expect(await t.ctx.store.logSize()).toBe(logBefore);
+    const asked = await t.app.inject({ method: 'POST', url: '/v1/experts/import?mode=upsert&admission=applied', headers: { ...t.auth('pool-manager'), 'content-type': 'application/x-ndjson' }, payload: fixture('experts.jsonl') });
+    expect(asked.json().error.details.issues[0].message).toBe('admission=applied 将文件中的专家登记为入库申请：请用 mode=all 或 mode=valid');
+  });
+
   it('refuses other content types and other roles', async () => {
     expect((await post('a,b', 'application/pdf')).statusCode).toBe(415);
     const res = await t.app.inject({ method: 'POST', url: '/v1/experts/import', headers: { ...t.auth('operator'), 'content-type': 'text/csv' }, payload: 'x' });

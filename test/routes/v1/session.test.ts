@@ -179,8 +179,12 @@ describe.each(['sqlite', 'redis'] as const)('login sessions on %s', (store) => {
     expect((await login(a, 'op-qian', 'reset-by-admin-7')).json().mustChangePassword).toBe(true);
     expect((await patch({ password: 'short' })).json().error).toMatchObject({ code: 'PASSWORD_POLICY', details: { rule: 'length' } });
     expect((await patch({ password: 'op-qian-is-me-2' })).json().error).toMatchObject({ code: 'PASSWORD_POLICY', details: { rule: 'username' } });
-    // An administrator cannot lock themselves out.
+    // An administrator cannot lock themselves out, nor set their own password with their token alone.
     expect((await patch({ state: 'disabled' }, admin.userId)).json().error.code).toBe('CONFLICT');
+    const own = await patch({ password: 'a-new-first-password-1' }, admin.userId);
+    expect([own.statusCode, own.json().error.code]).toEqual([409, 'CONFLICT']);
+    expect(own.json().error.message).toContain('POST /v1/session/password');
+    expect((await entries(a, 'user.password-reset')).filter((e) => e.userId === admin.userId)).toEqual([]);
     expect((await patch({ role: 'site' })).json().error.code).toBe('INVALID_INPUT');
     expect((await patch({ role: 'site' })).json().error.message).toBe('远程评标场地的账号必须指明其远程评标场地');
     expect((await patch({ role: 'site', site: 'site-9' })).json().error.message).toBe('远程评标场地 site-9 未登记');
