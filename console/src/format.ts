@@ -1,7 +1,7 @@
 // Times as the console shows them: the browser's own time zone (the centre's terminals run in theirs), minutes only, but
 // to the second for the times a log payload holds.
 import { ApiError } from './api';
-import { lang, t } from './i18n';
+import { lang, t, textOr } from './i18n';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -59,8 +59,46 @@ export function countdown(at: number, now: number): string {
   return t('countdownHours', { h: hh, m: pad(Math.floor((s % 3600) / 60)), s: pad(s % 60) });
 }
 
-/** What a failure says to a person: the service's message and code, or that the service cannot be reached. */
+/**
+ * What a failure says to a person: the service's message, each field it refused by the field's name with the reason
+ * (never the value: the service does not repeat it), and the code to quote; or that the service cannot be reached.
+ */
 export function failureText(err: unknown): string {
-  if (err instanceof ApiError) return err.status === 0 ? t('networkError') : `${err.message} (${t('errorCode', { code: err.code })})`;
-  return err instanceof Error ? err.message : String(err);
+  if (!(err instanceof ApiError) || err.status === 0) return refusalReason(err);
+  return t('failureWithCode', { message: refusalReason(err), code: err.code });
+}
+
+/** The same without the code (for screens that show the code apart). */
+export function refusalReason(err: unknown): string {
+  if (!(err instanceof ApiError)) return err instanceof Error ? err.message : String(err);
+  if (err.status === 0) return t('networkError');
+  const issues = err.code === 'INVALID_INPUT' ? ((err.details as { issues?: Array<{ path?: string; message?: string }> } | undefined)?.issues ?? []) : [];
+  const fields = issues.map((i) => {
+    const name = fieldPath(i.path ?? '') ?? i.path ?? '';
+    return name === '' ? (i.message ?? '') : t('detailPair', { name, value: i.message ?? '' });
+  });
+  return fields.length === 0 ? err.message : t('detailPair', { name: err.message, value: fields.join(t('detailJoin')) });
+}
+
+/** Where the names of a request's fields are looked for, in order; a pool file's fields read their columns first. */
+const REQUEST_NAMES = ['apiField.', 'importColumn.', 'importKey.'] as const;
+export const FILE_NAMES = ['importColumn.', 'importKey.'] as const;
+
+/**
+ * A path into a request or a file's line, step by step by the names a person reads: /groups/0/count is 专业组 › 第 1 项
+ * › 人数, relations.0.role 关联关系 › 第 1 项 › 职务. Null when the console names none of its steps.
+ */
+export function fieldPath(path: string, names: readonly string[] = REQUEST_NAMES): string | null {
+  let named = false;
+  const steps = path
+    .split(/[/.]/)
+    .filter((step) => step !== '')
+    .map((step) => {
+      if (/^\d+$/.test(step)) return t('importItem', { n: Number(step) + 1 });
+      const prefix = names.find((p) => textOr(`${p}${step}`, '') !== '');
+      if (prefix === undefined) return step;
+      named = true;
+      return textOr(`${prefix}${step}`, step);
+    });
+  return named ? steps.join(t('importPathJoin')) : null;
 }

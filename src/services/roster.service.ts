@@ -297,6 +297,8 @@ export class RosterService {
       const since = new Date(this.now() - UNSEAL_WINDOW_MS).toISOString();
       const standing = current.approvals.filter((a) => a.at >= since);
       if (standing.some((a) => a.sub === by.sub)) throw new AppError('CONFLICT', msg('session.unsealTwice'));
+      // A second approval of a role that has approved already would count for nothing: said, rather than recorded.
+      if (standing.some((a) => a.role === by.role)) throw new AppError('CONFLICT', msg('session.unsealSameRole', { role: msg(`role.${by.role}`) }));
       const approvals = [...standing, { sub: by.sub, role: by.role, at: this.iso() }];
       const roles = new Set(approvals.map((a) => a.role));
       const done = roles.has('operator') && roles.has('supervisor');

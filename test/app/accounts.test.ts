@@ -74,11 +74,13 @@ describe.each(['sqlite', 'redis'] as const)('people on %s', (store) => {
     const twice = await unseal(people.op.auth);
     expect(twice.statusCode).toBe(409);
     expect(twice.json().error.code).toBe('CONFLICT');
-    // Another operator is not the second person the rule needs.
-    expect((await unseal(people.op2.auth)).json().unsealed).toBe(false);
+    // Another operator is not the second person the rule needs: refused, saying which role is missing, not recorded.
+    const sameRole = await unseal(people.op2.auth);
+    expect([sameRole.statusCode, sameRole.json().error.code]).toEqual([409, 'CONFLICT']);
+    expect(sameRole.json().error.message).toBe('已有一位操作员批准；启封还需要另一角色（操作员和监督人员各一位）的批准');
     const done = (await unseal(people.sup.auth)).json();
     expect(done.unsealed).toBe(true);
-    expect(new Set(done.approvals.map((a: { by: string }) => a.by))).toEqual(new Set([people.op.userId, people.op2.userId, people.sup.userId]));
+    expect(new Set(done.approvals.map((a: { by: string }) => a.by))).toEqual(new Set([people.op.userId, people.sup.userId]));
     const panel = await call({ method: 'GET', url: `/v1/draws/${draws.centre}/panel`, headers: people.sup.auth });
     expect(panel.statusCode, panel.body).toBe(200);
   });

@@ -7,7 +7,7 @@ import { ENTRIES } from '../../src/audit/entries.js';
 import { TIMELINE } from '../../src/audit/timeline.js';
 import { Expert, ExpertPersonal, OrgRelation, RelativeRelation } from '../../src/domain/expert.js';
 import { STALE_ABORT_REASON, WitnessRequirement } from '../../src/draw/entries.js';
-import { CALL_OUTCOMES, CHECKIN_OUTCOMES } from '../../src/roster/performance.js';
+import { CALL_OUTCOMES, CHECKIN_OUTCOMES, REPLACEMENTS } from '../../src/roster/performance.js';
 import { CSV_COLUMNS, CSV_HEADER_ALIASES } from '../../src/pool/import-parser.js';
 import { forbiddenWords, violations } from '../helpers/glossary.js';
 
@@ -50,8 +50,9 @@ describe('the console’s texts', () => {
       ...[...CALL_OUTCOMES, ...CHECKIN_OUTCOMES].map((v) => `recordOutcome.${v}`),
       ...WitnessRequirement.shape.onShort.options.map((v) => `onShort.${v}`),
       `abortReason.${STALE_ABORT_REASON}`,
+      ...REPLACEMENTS.map((v) => `replaced.${v}`),
     ];
-    expect(values.length).toBe(11);
+    expect(values.length).toBe(13);
     for (const texts of [TEXTS['zh-CN'], TEXTS.en]) for (const key of values) expect(Object.hasOwn(texts, key), key).toBe(true);
   });
 
@@ -72,6 +73,15 @@ describe('the console’s texts', () => {
       // A field is named once: a CSV column's name is its column's.
       const own = Object.keys(texts).filter((k) => k.startsWith('importKey.')).map((k) => k.slice('importKey.'.length));
       expect(own.filter((f) => !fields.has(f) || Object.hasOwn(texts, `importColumn.${f}`))).toEqual([]);
+    }
+  });
+
+  it('name only fields that requests have (console/src/api/schema.d.ts), in both languages', () => {
+    const schema = readFileSync(new URL('../../console/src/api/schema.d.ts', import.meta.url), 'utf8');
+    for (const texts of [TEXTS['zh-CN'], TEXTS.en]) {
+      const fields = Object.keys(texts).filter((k) => k.startsWith('apiField.')).map((k) => k.slice('apiField.'.length));
+      expect(fields.length).toBeGreaterThan(15);
+      for (const field of fields) expect(schema, field).toMatch(new RegExp(`\\b${field}\\??: `));
     }
   });
 

@@ -184,6 +184,8 @@ describe.skipIf(missing)('the console in Chromium', () => {
     const deadline = events.find((e) => e.type === 'calls.placed')!.detail!.deadline!;
     const shanghai = new Date(Date.parse(deadline) + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
     expect(await terminal.locator('table.timeline tbody tr[data-type="calls.placed"] td.detail').first().innerText()).toMatch(new RegExp(`答复期限：${shanghai}($|；)`));
+    // Group, seat and rank from 1, as the unseal panel and the check-in desk count them.
+    expect(await terminal.locator('table.timeline tbody tr[data-type="calls.placed"] td').nth(3).innerText()).toBe('1 / 1 / 1');
     expect(await terminal.locator('main').innerText()).not.toContain(syntheticPersonal(0).name);
     await shot(terminal, 'timeline');
   });
@@ -222,7 +224,7 @@ describe.skipIf(missing)('the console in Chromium', () => {
     await page.keyboard.type(syntheticPersonal(POOL_SIZE + 7).idNumber);
     await page.keyboard.press('Enter');
     await page.waitForSelector('.desk-answer[data-outcome="refused"]');
-    expect(await page.locator('.desk-answer').innerText()).toContain('此居民身份证号码不属于本项目已通知的任何专家');
+    expect(await page.locator('.desk-answer').innerText()).toContain('此居民身份证号码不是本项目评标席位上的专家：未被通知，或其通知已结束');
     expect(await page.locator(':focus').getAttribute('name')).toBe('idNumber');
     await shot(page, 'checkin-refused');
 

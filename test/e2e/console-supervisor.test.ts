@@ -170,14 +170,15 @@ describe.skipIf(missing)('the supervisor, site and project-action screens in Chr
     expect(await listed.innerText()).toContain('尚待操作员批准');
   }, TEST_TIMEOUT);
 
-  it('refuses the unseal before bid opening, with the service’s message', async () => {
+  it('before bid opening, says when the list can be opened and offers no approval the service would refuse', async () => {
     await terminal.locator(`tr[data-draw="${drawId}"]`).getByRole('link', { name: '处理' }).click();
     await terminal.waitForSelector('section.unseal[data-progress="beforeOpening"]');
     expect(await terminal.locator('main').innerText()).toContain('之前名单保持密封');
-    await terminal.getByRole('button', { name: '以本人身份批准（王抽取）' }).click();
-    await terminal.getByRole('alert').filter({ hasText: '开标之前名单保持密封' }).waitFor();
-    expect(await terminal.getByRole('alert').innerText()).toContain('SEALED');
-    // Nothing was stored: the draw's unseal has no approval.
+    expect(await terminal.getByRole('button', { name: '以本人身份批准（王抽取）' }).isDisabled()).toBe(true);
+    expect(await terminal.getByRole('button', { name: '另一人登录批准' }).isDisabled()).toBe(true);
+    // The service refuses it anyway, and nothing was stored: the draw's unseal has no approval.
+    const early = await t.app.inject({ method: 'POST', url: `/v1/draws/${drawId}/unseal`, headers: operator.auth });
+    expect(early.json().error.code).toBe('SEALED');
     expect((await t.app.inject({ url: `/v1/draws/${drawId}`, headers: operator.auth })).json().unseal).toEqual({ approvals: [], openedAt: null });
   }, TEST_TIMEOUT);
 
@@ -189,6 +190,8 @@ describe.skipIf(missing)('the supervisor, site and project-action screens in Chr
     await terminal.getByRole('button', { name: '以本人身份批准（王抽取）' }).click();
     await terminal.getByRole('status').filter({ hasText: '王抽取（操作员）已批准启封' }).waitFor();
     expect(await terminal.locator('.approvals').innerText()).toMatch(/操作员 \d\d:\d\d 已批准；尚待监督人员批准/);
+    // The operator's role has approved: no second operator approval is offered, and the second login asks for a supervisor.
+    expect(await terminal.getByRole('button', { name: '以本人身份批准（王抽取）' }).count()).toBe(0);
     const names = await seatedNames(drawId);
     expect(names).toHaveLength(5);
     for (const name of names) expect(await terminal.locator('main').innerText()).not.toContain(name);
@@ -198,6 +201,7 @@ describe.skipIf(missing)('the supervisor, site and project-action screens in Chr
     const dialog = terminal.getByRole('dialog');
     await dialog.waitFor();
     expect(await terminal.locator(':focus').getAttribute('name')).toBe('second-username');
+    expect(await dialog.innerText()).toContain('请监督人员在此输入自己的用户名和密码');
     await terminal.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     await terminal.getByRole('button', { name: '另一人登录批准' }).click();
@@ -336,6 +340,8 @@ describe.skipIf(missing)('the supervisor, site and project-action screens in Chr
     await dialog.getByLabel('原因（记入审计日志）').fill('x');
     await terminal.keyboard.press('Enter');
     await dialog.getByRole('alert').filter({ hasText: 'INVALID_INPUT' }).waitFor();
+    // The field by its name and the service's reason, in full-width brackets with the code.
+    expect(await dialog.getByRole('alert').innerText()).toMatch(/^请求体无效：理由：至少 2 个字符（错误代码：INVALID_INPUT）$/);
     expect((await projectOf('P-CANCEL')).state).toBe('scheduled');
     await dialog.getByLabel('原因（记入审计日志）').fill('招标人终止招标');
     await terminal.keyboard.press('Enter');

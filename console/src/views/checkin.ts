@@ -4,7 +4,7 @@
 // the number is kept nowhere.
 import { api, ApiError } from '../api';
 import { field, h, show } from '../dom';
-import { failureText, localTime } from '../format';
+import { localTime, refusalReason } from '../format';
 import { t } from '../i18n';
 
 const PROJECT_KEY = 'expert-draw.desk-project';
@@ -53,7 +53,7 @@ export function checkinView(main: HTMLElement): void {
       })
       .catch((err: unknown) => {
         answer.dataset.outcome = 'refused';
-        show(answer, h('p', { class: 'verdict' }, t('checkinRefused')), h('p', { class: 'reason' }, err instanceof ApiError && err.status !== 0 ? err.message : failureText(err)), err instanceof ApiError ? h('p', { class: 'code' }, t('errorCode', { code: err.code })) : null);
+        show(answer, h('p', { class: 'verdict' }, t('checkinRefused')), h('p', { class: 'reason' }, refusalReason(err)), err instanceof ApiError ? h('p', { class: 'code' }, t('errorCode', { code: err.code })) : null);
       })
       .finally(() => idNumber.focus());
   });

@@ -4,7 +4,7 @@
 // so that a 100,000-row file never becomes 100,000 elements.
 import { api, ApiError, type ApiAnswer } from '../api';
 import { h, show } from '../dom';
-import { failureText } from '../format';
+import { failureText, fieldPath, FILE_NAMES } from '../format';
 import { t, textOr } from '../i18n';
 import { ERRORS_PER_PAGE } from '../settings';
 
@@ -183,9 +183,8 @@ function showDiff(report: HTMLElement, answer: Report, retire: boolean): void {
  */
 function fieldText(field: string | undefined): string {
   if (field === undefined) return '—';
-  const steps = field.split('.');
-  const named = steps.map((step) => (/^\d+$/.test(step) ? t('importItem', { n: Number(step) + 1 }) : textOr(`importColumn.${step}`, textOr(`importKey.${step}`, step))));
-  return named.every((name, i) => name === steps[i]) ? field : t('importField', { label: named.join(t('importPathJoin')), field });
+  const label = fieldPath(field, FILE_NAMES);
+  return label === null ? field : t('importField', { label, field });
 }
 
 /** The bad rows, a page at a time: line, field, the service's reason (in the console's language) and its code. */

@@ -1,15 +1,6 @@
 // Small pieces the pool desk's tabs share: a labelled textarea, a form's outcome line, a refusal with its field issues.
-import { ApiError } from '../api';
 import { h, show } from '../dom';
 import { failureText } from '../format';
-
-/** The service's refusal, and for invalid input each field it named (paths and reasons; never the values). */
-export function refusalText(err: unknown): string {
-  const text = failureText(err);
-  if (!(err instanceof ApiError) || err.code !== 'INVALID_INPUT') return text;
-  const issues = (err.details as { issues?: { path?: string; message?: string }[] } | undefined)?.issues ?? [];
-  return issues.length === 0 ? text : `${text}: ${issues.map((i) => `${i.path ?? ''} ${i.message ?? ''}`.trim()).join('; ')}`;
-}
 
 /** Where a form says how it went: a success (status) or a refusal (alert). */
 export function outcome(): { readonly el: HTMLElement; ok(text: string): void; fail(err: unknown): void; clear(): void } {
@@ -24,7 +15,7 @@ export function outcome(): { readonly el: HTMLElement; ok(text: string): void; f
     },
     fail: (err) => {
       show(success);
-      show(alert, refusalText(err));
+      show(alert, failureText(err));
     },
     clear: () => {
       show(success);

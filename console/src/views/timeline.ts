@@ -25,7 +25,11 @@ const VALUE_TEXTS: Readonly<Record<string, string>> = {
   kind: 'deliveryKind.',
   outcome: 'recordOutcome.',
   onShort: 'onShort.',
+  replaced: 'replaced.',
 };
+
+/** Details that count from 0 in the log, as groups, seats and ranks do: shown from 1, as every other screen shows them. */
+const FROM_ZERO = new Set(['fromRank']);
 
 /**
  * Details of one event type whose values the service's catalogue or the console names: a failed draw's error code,
@@ -49,6 +53,7 @@ function detailValue(type: string, key: string, value: unknown): string {
   if (value === null) return '—';
   if (typeof value === 'boolean') return t(value ? 'detailYes' : 'detailNo');
   if (Array.isArray(value)) return value.map((v) => detailValue(type, key, v)).join(t('detailListJoin'));
+  if (typeof value === 'number' && FROM_ZERO.has(key)) return String(value + 1);
   if (typeof value !== 'string') return String(value);
   const named = TYPE_VALUES[type]?.[key];
   if (named) return named(value);
@@ -70,7 +75,8 @@ export function timelineView(main: HTMLElement, projectId: string): void {
     .then((answer) => {
       const events = answer.events;
       if (events.length === 0) return show(body, h('p', {}, t('timelineEmpty')));
-      const position = (e: (typeof events)[number]) => [e.group, e.seat, e.rank].map((n) => (n === undefined ? '–' : String(n))).join(' / ');
+      // Groups, seats and ranks from 1, as the unseal panel and the check-in desk name them (the log counts from 0).
+      const position = (e: (typeof events)[number]) => [e.group, e.seat, e.rank].map((n) => (n === undefined ? '–' : String(n + 1))).join(' / ');
       const detail = (e: (typeof events)[number]) => detailText(e.type, e.detail ?? {});
       show(
         body,

@@ -119,6 +119,8 @@ export function unsealView(main: HTMLElement, role: Role, name: string, drawId: 
 
   let project: ApiAnswer<'/v1/projects/{id}', 'get'> | null = null;
   let left = false;
+  /** The roles whose approval the list still waits for (as of the last refresh): whom the second login asks for. */
+  let missing: string[] = [...APPROVERS];
 
   /** Reads the draw (and once its project) and shows where its unseal stands. */
   const refresh = async (): Promise<void> => {
@@ -133,11 +135,15 @@ export function unsealView(main: HTMLElement, role: Role, name: string, drawId: 
     show(approvals, approvalsText(draw.unseal));
     show(hint, progress === 'beforeOpening' ? t('unsealBeforeOpening', { opening: localTime(opening) }) : '');
     hint.hidden = progress !== 'beforeOpening';
+    missing = APPROVERS.filter((r) => !(draw.unseal?.approvals ?? []).some((a) => a.role === r));
     if (progress === 'beforeOpening' || progress === 'awaiting') {
+      // Before the opening the service refuses every approval (the hint says when it may start); a role that has
+      // approved needs the other one, never a second of its own.
+      const before = progress === 'beforeOpening';
       show(
         buttons,
-        h('button', { type: 'button', class: 'primary', onclick: (e: Event) => approveSelf(e.currentTarget as HTMLButtonElement) }, t('approveSelf', { name })),
-        h('button', { type: 'button', onclick: secondLogin }, t('approveSecond')),
+        missing.includes(role) ? h('button', { type: 'button', class: 'primary', disabled: before, onclick: (e: Event) => approveSelf(e.currentTarget as HTMLButtonElement) }, t('approveSelf', { name })) : null,
+        h('button', { type: 'button', disabled: before, onclick: secondLogin }, t('approveSecond')),
       );
     } else if (progress === 'opened') {
       show(
@@ -209,7 +215,7 @@ export function unsealView(main: HTMLElement, role: Role, name: string, drawId: 
       'form',
       { novalidate: true },
       h('h2', { id: 'unseal-dialog-title' }, t('secondTitle')),
-      h('p', {}, t('secondHint')),
+      h('p', {}, t('secondHint', { roles: missing.map(roleName).join(t('orJoin')) })),
       field(t('secondUsername'), username),
       field(t('secondPassword'), password),
       result,

@@ -5,7 +5,7 @@
 import { sha256 } from '@noble/hashes/sha2';
 import { api, ApiError } from '../api';
 import { field, h, show } from '../dom';
-import { failureText, localTime } from '../format';
+import { localTime, refusalReason } from '../format';
 import { t } from '../i18n';
 
 const SECRET_BYTES = 32;
@@ -58,7 +58,7 @@ export function witnessView(main: HTMLElement, projectId = ''): void {
       })
       .catch((err: unknown) => {
         answer.dataset.outcome = 'refused';
-        show(answer, h('p', { class: 'verdict' }, t('witnessRefused')), h('p', { class: 'reason' }, err instanceof ApiError && err.status !== 0 ? err.message : failureText(err)), err instanceof ApiError ? h('p', { class: 'code' }, t('errorCode', { code: err.code })) : null);
+        show(answer, h('p', { class: 'verdict' }, t('witnessRefused')), h('p', { class: 'reason' }, refusalReason(err)), err instanceof ApiError ? h('p', { class: 'code' }, t('errorCode', { code: err.code })) : null);
       })
       .finally(() => {
         secret.fill(0);

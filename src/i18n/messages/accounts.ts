@@ -47,6 +47,10 @@ export const session = defineMessages({
     zh: '此操作需要本人登录（POST /v1/session），不接受机器访问令牌',
     en: 'this needs a person logged in (POST /v1/session), not a machine token',
   },
+  unsealSameRole: {
+    zh: '已有一位{role}批准；启封还需要另一角色（操作员和监督人员各一位）的批准',
+    en: 'a {role} has approved already; the list opens with the approval of a person of the other role (one operator and one supervisor)',
+  },
   unsealTwice: {
     zh: '您已批准过；另一角色的人员批准后即启封',
     en: 'you have approved already; the list opens when a person of the other role approves',

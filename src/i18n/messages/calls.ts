@@ -11,7 +11,12 @@ export const call = defineMessages({
 
 export const checkin = defineMessages({
   tooManyMisses: { zh: '此终端未匹配的居民身份证号码过多；请等待 {minutes} 分钟', en: 'too many unmatched ID numbers from this terminal; wait {minutes} minutes' },
-  noMatch: { zh: '此居民身份证号码不属于本项目已通知的任何专家', en: 'this ID number belongs to no expert called for this project' },
+  // One answer for never called and for a call that ended (declined, timed out, passed on): the desk learns nothing
+  // about who else was called.
+  noMatch: {
+    zh: '此居民身份证号码不是本项目评标席位上的专家：未被通知，或其通知已结束（已拒绝、答复超时或席位已由他人递补）',
+    en: 'this ID number is not an expert holding a seat of this project: not called, or the call ended (declined, not answered in time, or the seat passed on)',
+  },
   already: { zh: '该专家已签到', en: 'this expert has already checked in' },
   refused: {
     zh: '该专家与本项目的一方存在利益冲突（{reasons}），应当回避，不得参加评标；正在通知下一位备选专家',
