@@ -117,4 +117,21 @@ describe('answer links in the service log', () => {
       expect(text).not.toContain(token.slice(16));
     }
   });
+
+  it('keep no phone number, ID number or name a client put in a URL, on any route', async () => {
+    const personal = ['110105199306290009', '11010519930629000X', '13857789919', '+8613857789919', '孙勇'];
+    const ops = t.auth('operator');
+    for (const value of personal) {
+      for (const url of [`/v1/experts/${encodeURIComponent(value)}`, `/v1/projects/${encodeURIComponent(value)}`, `/nonexistent/${encodeURIComponent(value)}`]) {
+        const res = await t.app.inject({ method: 'GET', url, headers: ops });
+        expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
+      }
+    }
+    const text = lines.join('\n');
+    for (const value of personal) for (const form of [value, encodeURIComponent(value)]) expect(text).not.toContain(form);
+    expect(text).toContain('/v1/projects/[redacted]');
+    // Ids of the service's own stay readable.
+    await t.app.inject({ method: 'GET', url: '/v1/projects/P-LOGS', headers: ops });
+    expect(lines.join('\n')).toContain('"url":"/v1/projects/P-LOGS"');
+  });
 });
