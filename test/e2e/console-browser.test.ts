@@ -111,11 +111,25 @@ describe.skipIf(missing)('the console in Chromium', () => {
     await terminal.getByLabel('评标地点').fill('杭州市公共资源交易中心 3号评标室');
     await terminal.getByLabel('专业代码（第 1 组）').fill(SPECIALTY);
     await terminal.getByLabel('人数（第 1 组）').fill('5');
+    // The assurance the policy sets unless a higher one is chosen; the lead time's hint names no number of its own.
+    expect(await terminal.getByLabel('保证级别（可空：按本中心政策）').inputValue()).toBe('');
+    expect(await terminal.locator('select[name=assurance] option').allInnerTexts()).toEqual(['按本中心政策', 'witnessed（见证）', 'beacon（信标）']);
     await shot(terminal, 'register');
     await terminal.getByRole('button', { name: '登记', exact: true }).click();
     await expect(terminal.getByRole('status').innerText()).resolves.toContain(`项目 ${PROJECT} 已登记`);
     const stored = await t.app.inject({ url: `/v1/projects/${PROJECT}`, headers: operator.auth });
     expect(stored.json()).toMatchObject({ state: 'scheduled', venue: '杭州市公共资源交易中心 3号评标室', request: { groups: [{ specialty: SPECIALTY, count: 5 }] } });
+    expect(stored.json().assurance).toBeUndefined();
+    // A higher level is sent as chosen: beacon, refused here by the service (no beacon relay), with the field named.
+    await terminal.getByLabel('项目编号').fill(`${PROJECT}-B`);
+    await terminal.getByLabel('开标时间').fill(shanghaiLocal(Date.now() + 3 * 3600_000));
+    await terminal.getByLabel('招标人统一社会信用代码').fill(syntheticUscc(9701));
+    await terminal.getByLabel('行政区划代码').fill('330106');
+    await terminal.getByLabel('专业代码（第 1 组）').fill(SPECIALTY);
+    await terminal.getByLabel('保证级别（可空：按本中心政策）').selectOption('beacon');
+    await terminal.getByRole('button', { name: '登记', exact: true }).click();
+    await terminal.getByRole('alert').filter({ hasText: 'ASSURANCE_UNAVAILABLE' }).waitFor();
+    expect((await t.app.inject({ url: `/v1/projects/${PROJECT}-B`, headers: operator.auth })).statusCode).toBe(404);
   });
 
   it('draws it now from the board, with the keyboard, behind a confirmation stating its assurance; the seats are called', async () => {

@@ -15,6 +15,8 @@ export function registerView(main: HTMLElement): void {
   const region = input('region', { required: true, inputmode: 'numeric', maxlength: '6', autocomplete: 'off' });
   const venue = input('venue', { autocomplete: 'off' });
   const lead = input('leadTimeMinutes', { type: 'number', min: '0', max: '2880', inputmode: 'numeric' });
+  // Above the policy's minimum only: a witnessed draw is planned now, a beacon draw needs the relay (docs/policy.md).
+  const assurance = h('select', { name: 'assurance' }, h('option', { value: '' }, t('assurancePolicy')), ...(['witnessed', 'beacon'] as const).map((a) => h('option', { value: a }, t(`assurance.${a}`))));
 
   const groups = h('div', { class: 'groups' });
   const groupRows: { specialty: HTMLInputElement; count: HTMLInputElement; row: HTMLElement }[] = [];
@@ -55,7 +57,7 @@ export function registerView(main: HTMLElement): void {
     'form',
     { class: 'card', novalidate: true },
     h('h1', {}, t('registerTitle')),
-    h('div', { class: 'grid' }, field(t('fieldId'), id), field(t('fieldName'), name), field(t('fieldTenderer'), tenderer), field(t('fieldAgency'), agency), field(t('fieldOpening'), opening), field(t('fieldRegion'), region), field(t('fieldVenue'), venue), field(t('fieldLead'), lead)),
+    h('div', { class: 'grid' }, field(t('fieldId'), id), field(t('fieldName'), name), field(t('fieldTenderer'), tenderer), field(t('fieldAgency'), agency), field(t('fieldOpening'), opening), field(t('fieldRegion'), region), field(t('fieldVenue'), venue), field(t('fieldLead'), lead), field(t('fieldAssurance'), assurance)),
     h('fieldset', {}, h('legend', {}, t('groupsLegend')), groups, h('button', { type: 'button', onclick: () => addGroup().specialty.focus() }, t('addGroup'))),
     alert,
     done,
@@ -78,6 +80,7 @@ export function registerView(main: HTMLElement): void {
         ...(name.value.trim() ? { name: name.value.trim() } : {}),
         ...(venue.value.trim() ? { venue: venue.value.trim() } : {}),
         ...(lead.value ? { leadTimeMinutes: Number(lead.value) } : {}),
+        ...(assurance.value === 'witnessed' || assurance.value === 'beacon' ? { assurance: assurance.value } : {}),
         groups: groupRows.map((g) => ({ specialty: g.specialty.value.trim(), count: Number(g.count.value) })),
       },
       headers: { 'idempotency-key': crypto.randomUUID() },
