@@ -125,6 +125,13 @@ describe.skipIf(missing)('the inspector verifies a proof bundle in Chromium', ()
     await page.getByLabel('最近公开的抽取').selectOption(drawId);
     await page.getByRole('button', { name: '获取并核验' }).click();
     await expect(page.getByRole('alert').innerText()).resolves.toContain('请先填写日志验证公钥');
+    // And the fetch's status line does not stay behind, as if still fetching.
+    expect(await page.locator('p.status').innerText()).toBe('');
+    // A key that is no key: said in the reader's words, the verifier's own beside them.
+    await page.getByLabel(/日志验证公钥（/).fill('not a key');
+    await page.getByRole('button', { name: '获取并核验' }).click();
+    await page.getByRole('alert').filter({ hasText: '公钥不能使用：应为“名称+密钥编号+公钥”格式的一行' }).waitFor();
+    expect(await page.locator('[role=alert] code').count()).toBe(1);
     // The key the inspector pinned out of band: here, the service's own, as the keys folder holds it.
     await page.getByLabel(/日志验证公钥（/).fill(t.ctx.keys.logVerifier.verifierKey);
     // By keyboard: from the draw id field, Tab to the button and Enter; the report's heading takes the focus.

@@ -61,6 +61,8 @@ export function inspectView(main: HTMLElement, initialDraw: string): void {
     show(out);
     const pinned = key.value.trim();
     if (!pinned) {
+      // Nothing runs without the key: a fetch's "fetching" line is over too.
+      status.textContent = '';
       show(alert, t('inspectNeedsKey'));
       key.focus();
       return;
@@ -76,7 +78,8 @@ export function inspectView(main: HTMLElement, initialDraw: string): void {
       try {
         report = inspect(bundle, pinned);
       } catch (err) {
-        show(alert, t('inspectBadKey', { reason: failureText(err) }));
+        // The reader's words first; the verifier's own (English, as the command line prints it) for whoever checks.
+        show(alert, t('inspectBadKey'), ' ', h('code', { lang: 'en' }, failureText(err)));
         status.textContent = '';
         key.focus();
         return;
