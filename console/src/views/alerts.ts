@@ -32,7 +32,8 @@ export function alertsView(main: HTMLElement): void {
       show(
         body,
         h('p', { class: 'alerts-window' }, t('alertsWindow', { from: localTime(r.window.from).slice(0, 10), to: localTime(r.window.to).slice(0, 10), draws: r.window.draws })),
-        h('p', { class: 'alerts-acceptance' }, t('alertsAcceptance', { rate: pct(a.period.rate), calls: a.period.calls, baselineRate: pct(a.baseline.rate), baselineCalls: a.baseline.calls })),
+        // With no calls before the period there is nothing to compare with: said so, not as a rate of 0.0 %.
+        h('p', { class: 'alerts-acceptance' }, a.baseline.calls === 0 ? t('alertsAcceptanceNoBaseline', { rate: pct(a.period.rate), calls: a.period.calls }) : t('alertsAcceptance', { rate: pct(a.period.rate), calls: a.period.calls, baselineRate: pct(a.baseline.rate), baselineCalls: a.baseline.calls })),
         r.unverified.length > 0 ? h('p', { class: 'alert', role: 'alert' }, t('alertsUnverified', { draws: r.unverified.join(', ') })) : null,
         r.alerts.length === 0
           ? h('p', { class: 'alerts-none' }, t('alertsNone'))
