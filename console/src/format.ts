@@ -31,7 +31,9 @@ export const clockTime = (ms: number) => {
 export function dayOf(iso: string, now: number): string {
   const d = new Date(iso);
   if (d.toDateString() === new Date(now).toDateString()) return t('today');
-  return d.toLocaleDateString(lang(), { year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short' });
+  // The date as every time on the board writes it (2026-12-07), then the weekday in the reader's language.
+  const weekday = d.toLocaleDateString(lang(), { weekday: 'short' });
+  return t('dayHeading', { date: localTime(iso).slice(0, 10), weekday });
 }
 
 /** The start of the local day `days` after today's. */

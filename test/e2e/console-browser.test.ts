@@ -172,7 +172,10 @@ describe.skipIf(missing)('the console in Chromium', () => {
     // seats by their current call, and the decline still counts.
     const groups = (await t.app.inject({ url: `/v1/draws/${drawId}`, headers: operator.auth })).json().callsByGroup;
     expect(groups).toEqual([expect.objectContaining({ specialty: SPECIALTY, seats: 5, current: expect.objectContaining({ accepted: 1, calling: 4 }), vacant: 0, declined: 1, timedOut: 0 })]);
-    await callsShown(`${SPECIALTY}（5 席）：已接受 1 · 通知中 4 · 已拒绝 1`);
+    await callsShown(`${SPECIALTY}（5 席）：已接受 1 · 通知中 4（已结束的通知：已拒绝 1）`);
+    // A later day's heading writes its date as the board's times do, with the weekday (today's says 今天).
+    const heading = await terminal.locator('tr.day th').first().innerText();
+    expect(heading === '今天' || /^\d{4}-\d{2}-\d{2}（周[一二三四五六日]）$/.test(heading), heading).toBe(true);
     // Counts, never names: no expert of the pool appears anywhere on the board.
     const board = await terminal.locator('main').innerText();
     for (let i = 0; i < POOL_SIZE; i++) expect(board).not.toContain(syntheticPersonal(i).name);

@@ -273,15 +273,15 @@ describe.skipIf(missing)('one whole day of the console in Chromium', () => {
     expect(first.map((c) => c.seat)).toEqual([0, 1, 2, 3, 4]);
     await answer(first[0]!.link!, '接受');
     await answer(first[1]!.link!, '拒绝');
-    await callsShown(p, `${SPECIALTY}（5 席）：已接受 1 · 通知中 4 · 已拒绝 1`);
+    await callsShown(p, `${SPECIALTY}（5 席）：已接受 1 · 通知中 4（已结束的通知：已拒绝 1）`);
     for (const seat of [2, 3, 4]) await answer(first[seat]!.link!, '接受');
     // Seat 1 went to the next ranked expert, whose call the worker sends now.
     const replacement = (await answerLinks()).find((c) => c.seat === 1 && c.state === 'calling');
     expect(replacement?.link).toBeDefined();
     expect(replacement!.expertId).not.toBe(first[1]!.expertId);
-    await callsShown(p, `${SPECIALTY}（5 席）：已接受 4 · 通知中 1 · 已拒绝 1`);
+    await callsShown(p, `${SPECIALTY}（5 席）：已接受 4 · 通知中 1（已结束的通知：已拒绝 1）`);
     await answer(replacement!.link!, '接受');
-    await callsShown(p, `${SPECIALTY}（5 席）：已接受 5 · 已拒绝 1`);
+    await callsShown(p, `${SPECIALTY}（5 席）：已接受 5（已结束的通知：已拒绝 1）`);
     // Seats and counts, never who.
     const board = await p.locator('main').innerText();
     for (let i = 0; i < POOL_SIZE; i++) expect(board).not.toContain(syntheticPersonal(i).name);
@@ -310,7 +310,7 @@ describe.skipIf(missing)('one whole day of the console in Chromium', () => {
     const order = await tabOrder(p);
     expect(order.map((s) => s.name)).toEqual(expect.arrayContaining(['Switch to English', '退出登录', '签到台', '本评标室的项目编号', '居民身份证号码（刷卡或输入后按回车）', '签到']));
     expect(order.filter((s) => !s.ring)).toEqual([]);
-    await callsShown(page('operator'), `${SPECIALTY}（5 席）：已接受 4 · 已签到 1 · 已拒绝 1`);
+    await callsShown(page('operator'), `${SPECIALTY}（5 席）：已接受 4 · 已签到 1（已结束的通知：已拒绝 1）`);
   }, TEST_TIMEOUT);
 
   it('two people unseal after bid opening (the operator, and a supervisor by the second login), and the operator discloses', async () => {

@@ -27,12 +27,15 @@ type Project = ApiAnswer<'/v1/projects', 'get'>['items'][number];
 type Draw = ApiAnswer<'/v1/draws/{id}', 'get'>;
 type Calls = NonNullable<Draw['callsByGroup']>;
 
-/** What the board counts per group, in its order: filled first, then open, then what ended without an expert. */
-const CALL_COUNTS: readonly [(g: Calls[number]) => number, TextKey][] = [
+/** What the board counts per group's seats, in its order: filled first, then open, then left without an expert. */
+const SEAT_COUNTS: readonly [(g: Calls[number]) => number, TextKey][] = [
   [(g) => g.current['accepted'] ?? 0, 'callsFilled'],
   [(g) => g.current['checked-in'] ?? 0, 'callsCheckedIn'],
   [(g) => g.current['calling'] ?? 0, 'callsCalling'],
   [(g) => g.vacant, 'callsVacant'],
+];
+/** The calls that ended without the expert, apart: they are the seats' history, not more seats. */
+const ENDED_COUNTS: readonly [(g: Calls[number]) => number, TextKey][] = [
   [(g) => g.declined, 'callsDeclined'],
   [(g) => g.timedOut, 'callsTimedOut'],
   [(g) => g.refused, 'callsRefused'],
@@ -100,10 +103,15 @@ const callsText = (calls: Calls | null | undefined) => {
   if (!calls || calls.length === 0) return t('callsNone');
   return calls
     .map((g) => {
-      const parts = CALL_COUNTS.map(([count, key]) => [count(g), key] as const)
-        .filter(([n]) => n > 0)
-        .map(([n, key]) => t(key, { n }));
-      return `${t('callsGroup', { specialty: g.specialty, seats: g.seats })}${parts.length ? parts.join(' · ') : t('callsNone')}`;
+      const counted = (counts: typeof SEAT_COUNTS) =>
+        counts
+          .map(([count, key]) => [count(g), key] as const)
+          .filter(([n]) => n > 0)
+          .map(([n, key]) => t(key, { n }))
+          .join(' · ');
+      const seats = counted(SEAT_COUNTS);
+      const ended = counted(ENDED_COUNTS);
+      return `${t('callsGroup', { specialty: g.specialty, seats: g.seats })}${seats || t('callsNone')}${ended ? t('callsEnded', { calls: ended }) : ''}`;
     })
     .join(t('callsSeparator'));
 };
