@@ -1,6 +1,7 @@
-// A zod issue as a person reads it. English: the issue's own message, as zod or our schema words it (unchanged).
-// Chinese: our schema's message from the catalogue's `field` area when the issue carries one, else a text by the
-// issue's code (ZOD_ISSUE_ZH) with the bounds, formats or options the issue names. Values sent are never echoed.
+// A zod issue as a person reads it: our schema's message from the catalogue's `field` area when the issue carries one,
+// else a text by the issue's code (ZOD_ISSUE_ZH, ZOD_ISSUE_EN) with the bounds, formats or options the issue names —
+// in English too, where zod's own words ("Too small: expected string to have >=1 characters") were passed through
+// before. Values sent are never echoed.
 import { CATALOGUE } from './catalogue.js';
 import { fill, msg, type Localized, type ParamValue } from './message.js';
 
@@ -52,26 +53,68 @@ export const ZOD_ISSUE_ZH = {
 } as const satisfies Record<string, string>;
 type ZhKey = keyof typeof ZOD_ISSUE_ZH;
 
+/** The same issues in English, worded as our own messages are (zod's own English reads "Too small: expected string…"). */
+export const ZOD_ISSUE_EN: { readonly [K in ZhKey]: string } = {
+  missing: 'missing (expected {expected})',
+  invalidType: 'wrong type: expected {expected}',
+  notEmpty: 'must not be empty',
+  minChars: 'at least {minimum} characters',
+  maxChars: 'at most {maximum} characters',
+  minItems: 'at least {minimum} items',
+  maxItems: 'at most {maximum} items',
+  minValue: 'must be at least {minimum}',
+  aboveValue: 'must be more than {minimum}',
+  maxValue: 'must be at most {maximum}',
+  belowValue: 'must be less than {maximum}',
+  tooSmall: 'too small',
+  tooBig: 'too big',
+  format: 'wrong format',
+  formatNamed: 'wrong format: expected {format}',
+  oneOf: 'must be one of: {values}',
+  unknownKeys: 'unknown fields: {keys}',
+  union: 'matches none of the allowed forms',
+  key: 'invalid key',
+  element: 'invalid element',
+  multipleOf: 'must be a multiple of {divisor}',
+  invalid: 'invalid value',
+  'type.string': 'a string',
+  'type.number': 'a number',
+  'type.int': 'an integer',
+  'type.bigint': 'an integer',
+  'type.boolean': 'true or false',
+  'type.object': 'an object',
+  'type.array': 'an array',
+  'type.date': 'a date',
+  'type.null': 'null',
+  'format.datetime': 'an ISO 8601 date-time',
+  'format.date': 'a date (YYYY-MM-DD)',
+  'format.time': 'a time (HH:MM:SS)',
+  'format.email': 'an email address',
+  'format.url': 'a URL',
+  'format.uuid': 'a UUID',
+};
+
 /** Our schemas' messages (English, as zod reports them) → their catalogue message. */
 const OWN_MESSAGES = new Map<string, Localized>(Object.entries(CATALOGUE.field).map(([name, e]) => [e.en, msg(`field.${name as keyof typeof CATALOGUE.field}`)]));
 
 export function issueText(issue: IssueLike): Localized {
-  return OWN_MESSAGES.get(issue.message) ?? { text: (lang) => (lang === 'en' ? issue.message : zh(issue)) };
+  return OWN_MESSAGES.get(issue.message) ?? { text: (lang) => worded(issue, lang === 'en' ? 'en' : 'zh-CN') };
 }
 
-function zh(issue: IssueLike): string {
-  const [key, params] = shape(issue);
-  return fill(ZOD_ISSUE_ZH[key], params, 'zh-CN');
+function worded(issue: IssueLike, lang: 'en' | 'zh-CN'): string {
+  const [key, params] = shape(issue, lang);
+  return fill((lang === 'en' ? ZOD_ISSUE_EN : ZOD_ISSUE_ZH)[key], params, lang);
 }
 
 /** Which Chinese text fits the issue, and the values it names. */
-function shape(issue: IssueLike): [ZhKey, Record<string, ParamValue>] {
+function shape(issue: IssueLike, lang: 'en' | 'zh-CN'): [ZhKey, Record<string, ParamValue>] {
+  const texts = lang === 'en' ? ZOD_ISSUE_EN : ZOD_ISSUE_ZH;
   const fields = issue as unknown as Readonly<Record<string, unknown>>;
   const { origin, minimum, maximum, inclusive } = fields as { origin?: string; minimum?: unknown; maximum?: unknown; inclusive?: boolean };
   const sized = origin === 'string' ? 'Chars' : origin === 'array' || origin === 'set' ? 'Items' : null;
   switch (issue.code) {
     case 'invalid_type': {
-      const expected = typeName(fields['expected']);
+      const expected = typeName(fields['expected'], texts);
       // zod keeps no input in the issue; its own English says when the value was absent.
       return [/received undefined$/.test(issue.message) ? 'missing' : 'invalidType', { expected }];
     }
@@ -86,7 +129,7 @@ function shape(issue: IssueLike): [ZhKey, Record<string, ParamValue>] {
       return ['tooBig', {}];
     case 'invalid_format': {
       const named = `format.${String(fields['format'])}`;
-      return named in ZOD_ISSUE_ZH ? ['formatNamed', { format: ZOD_ISSUE_ZH[named as ZhKey] }] : ['format', {}];
+      return named in texts ? ['formatNamed', { format: texts[named as ZhKey] }] : ['format', {}];
     }
     case 'invalid_value':
       return ['oneOf', { values: list(fields['values']).map((v) => JSON.stringify(v) ?? String(v)) }];
@@ -105,9 +148,9 @@ function shape(issue: IssueLike): [ZhKey, Record<string, ParamValue>] {
   }
 }
 
-function typeName(expected: unknown): string {
+function typeName(expected: unknown, texts: { readonly [K in ZhKey]: string }): string {
   const key = `type.${String(expected)}`;
-  return key in ZOD_ISSUE_ZH ? ZOD_ISSUE_ZH[key as ZhKey] : String(expected);
+  return key in texts ? texts[key as ZhKey] : String(expected);
 }
 
 function list(value: unknown): readonly unknown[] {

@@ -229,7 +229,9 @@ class RowValidator {
         continue;
       }
       const code = issue.params?.['code'] === PERSON_TEXT_ISSUE ? 'BAD_TEXT' : 'INVALID_FIELD';
-      this.push({ line, ...(path ? { field: path } : {}), code, message: issueText(issue) });
+      // A status the file wrote otherwise: the words a CSV file may use as well as the codes.
+      const message = path === 'status' && issue.code === 'invalid_value' ? msg('importRow.statusValues') : issueText(issue);
+      this.push({ line, ...(path ? { field: path } : {}), code, message });
     }
   }
 }

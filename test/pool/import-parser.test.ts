@@ -154,6 +154,14 @@ describe('CSV', () => {
     expect(r.rows[3]!.expert.unavailable).toEqual(['2026-12-24']);
   });
 
+  it('says which statuses a file may write, the Chinese words as well as the codes, in both languages', () => {
+    const r = parseImport([HEADER, csvRow('E1', P1, `A01,110105,${USCC},在职`)].join('\n'), 'csv');
+    expect(brief(r)).toEqual([[2, 'INVALID_FIELD', 'status']]);
+    expect(localize(r.errors[0]!.message, 'zh-CN')).toBe('取值须为以下之一：active、suspended、blacklisted、retired（CSV 文件中也可写 正常、暂停、黑名单、退休）');
+    expect(localize(r.errors[0]!.message, 'en')).toBe('must be one of: active, suspended, blacklisted, retired (a CSV file may also write them in Chinese)');
+    expect(localize(r.errors[0]!.message, 'en')).not.toContain('在职');
+  });
+
   it('gives the same result without the BOM and with LF line endings', () => {
     const text = fixture('experts-zh.csv').toString('utf8');
     expect(text.startsWith(BOM)).toBe(true);

@@ -30,6 +30,10 @@ export const importRow = defineMessages({
   badJson: { zh: '不是有效的 JSON', en: 'not valid JSON' },
   badJsonAt: { zh: '不是有效的 JSON（约第 {column} 列）', en: 'not valid JSON (near column {column})' },
   notObject: { zh: '应为 JSON 对象，实际为{found}', en: 'expected a JSON object, found {found}' },
+  statusValues: {
+    zh: '取值须为以下之一：active、suspended、blacklisted、retired（CSV 文件中也可写 正常、暂停、黑名单、退休）',
+    en: 'must be one of: active, suspended, blacklisted, retired (a CSV file may also write them in Chinese)',
+  },
   loneSurrogate: { zh: '文字中有不成对的代理字符（\\uD800–\\uDFFF），不是有效的 Unicode 文本', en: 'a text holds an unpaired surrogate (\\uD800–\\uDFFF): not valid Unicode' },
   tooManyRows: { zh: '超过 {max} 行；请拆分文件', en: 'more than {max} rows; split the file' },
   unclosedQuote: { zh: '从此行开始的带引号字段没有结束引号', en: 'a quoted field starting on this line is never closed' },

@@ -53,7 +53,7 @@ export function errorAnswer(err: FastifyError, request: FastifyRequest): ErrorAn
   if (err instanceof RecordConflictError) return { status: 409, code: 'CONFLICT', message: msg('http.recordChanged') };
   if (hasZodFastifySchemaValidationErrors(err)) {
     // Paths and reasons only: the rejected values are never echoed (they may be ID numbers or phones). Each reason
-    // is zod's own in English, ours in Chinese (src/i18n/zod-issues.ts).
+    // is ours in both languages, by issue code (src/i18n/zod-issues.ts).
     const issues = err.validation.map((v) => ({ in: err.validationContext, path: v.instancePath || '/', message: issueText({ code: v.keyword, message: v.message ?? '', ...v.params }) }));
     return { status: 400, code: 'INVALID_INPUT', message: INVALID_PART[err.validationContext ?? ''] ?? msg('http.invalidRequest'), details: { issues } };
   }
