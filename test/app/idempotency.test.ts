@@ -373,6 +373,8 @@ describe('Idempotency-Key', () => {
       const res = await send(c, key, project('P-IDEM-BAD'));
       expect(res.statusCode).toBe(400);
       expect(res.json().error.code).toBe('INVALID_INPUT');
+      // The rule the key breaks, not only that its format is wrong.
+      expect(res.json().error.details.issues[0].message).toBe('Idempotency-Key 须为 8–128 个可见 ASCII 字符（不含空格）');
     }
     expect(await t.ctx.store.logSize()).toBe(size);
   });

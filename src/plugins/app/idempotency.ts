@@ -10,6 +10,7 @@ import { jcs } from '../../crypto/canonical.js';
 import type { PersonalDataVault } from '../../crypto/personal-data.js';
 import { AppError } from '../../errors.js';
 import { msg } from '../../i18n/message.js';
+import { schemaMessage } from '../../i18n/zod-issues.js';
 import { answerContext, savedAnswers } from '../../records/idempotency.js';
 import { declareCodes } from '../../schemas/common.js';
 import type { RecordWrite } from '../../store/store.js';
@@ -24,7 +25,7 @@ const LEASE_MS = 60_000;
 const IdempotencyHeaders = z.looseObject({
   'idempotency-key': z
     .string()
-    .regex(KEY_PATTERN)
+    .regex(KEY_PATTERN, schemaMessage('idempotencyKey'))
     .optional()
     .describe('8–128 visible ASCII characters. Repeat the request with the same key to get the same answer; the action happens once'),
 });
