@@ -76,7 +76,8 @@ export function refusalReason(err: unknown): string {
   if (err.status === 0) return t('networkError');
   const issues = err.code === 'INVALID_INPUT' ? ((err.details as { issues?: Array<{ path?: string; message?: string }> } | undefined)?.issues ?? []) : [];
   const fields = issues.map((i) => {
-    const name = fieldPath(i.path ?? '') ?? i.path ?? '';
+    // The body as a whole (path "/") is named by the message before it.
+    const name = fieldPath(i.path ?? '') ?? (i.path === '/' ? '' : (i.path ?? ''));
     return name === '' ? (i.message ?? '') : t('detailPair', { name, value: i.message ?? '' });
   });
   return fields.length === 0 ? err.message : t('detailPair', { name: err.message, value: fields.join(t('detailJoin')) });
