@@ -65,11 +65,6 @@ export class SelectionHistory {
     return h;
   }
 
-  /** Selections held in memory now. */
-  get size(): number {
-    return this.index.size;
-  }
-
   /** The history as of every result up to `upTo` (for the disclosure's rebuild of a draw that read it). */
   async asOf(upTo: number): Promise<HistoryIndex> {
     return (await this.recordsAsOf(upTo)).index;

@@ -72,7 +72,11 @@ const ranked = (t: Built, d: DrawRecord) => {
   const content = t.ctx.draws.openSealed(d) as SealedContent;
   return [...content.result.groups[0]!.selected, ...content.result.groups[0]!.alternates, ...content.extension[0]!];
 };
-const view = (t: Built) => (t.ctx.draws as unknown as { history: { current(): { upTo: number; index: { size: number; keptFrom: number } } } }).history.current();
+/** The instance's live selection history (the draw service's own). */
+const liveHistory = (t: Built) => (t.ctx.draws as unknown as { history: SelectionHistory }).history;
+const view = (t: Built) => liveHistory(t).current();
+/** The pool of every test, imported by an administrator. */
+const seedPool = (t: Built) => t.ctx.pool.import(pool.experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
 
 beforeAll(() => {
   // At most one selection in 30 days: whoever one draw selects, every later draw must skip.
@@ -85,7 +89,7 @@ describe('selection history', () => {
     const reads = { n: 0, lists: 0 };
     const t = await build({ EXPERT_DRAW_POLICY_FILE: join(dir, 'policy.json') }, { now: () => clock, wrapStore: countingSelectionReads(reads) });
     try {
-      await t.ctx.pool.import(pool.experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
+      await seedPool(t);
       await register(t, ['P-OWN-1', 'P-OWN-2']);
       const first = await t.ctx.draws.run('P-OWN-1', 'immediate', op);
       clock += 60_000;
@@ -114,7 +118,7 @@ describe('selection history', () => {
     clock = Date.parse('2026-12-01T08:00:00+08:00');
     const t = await build({ EXPERT_DRAW_POLICY_FILE: join(dir, 'policy.json') }, { now: () => clock });
     try {
-      await t.ctx.pool.import(pool.experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
+      await seedPool(t);
       await register(t, ['P-KEEP-1']);
       const old = await t.ctx.draws.run('P-KEEP-1', 'immediate', op);
       await t.ctx.draws.refreshHistory();
@@ -133,8 +137,7 @@ describe('selection history', () => {
       expect(view(t).index.size).toBe(5);
       expect(next.historyUpTo).toBe(old.resultIndex);
       // The store keeps every selection: a disclosure rebuilds any draw's history from it, whatever memory let go.
-      const history = (t.ctx.draws as unknown as { history: { recordsAsOf(upTo: number): Promise<{ records: unknown[] }> } }).history;
-      expect((await history.recordsAsOf(next.resultIndex!)).records).toHaveLength(2);
+      expect((await liveHistory(t).recordsAsOf(next.resultIndex!)).records).toHaveLength(2);
     } finally {
       await t.close();
     }
@@ -148,7 +151,7 @@ describe('selection history', () => {
     const t = await build({ EXPERT_DRAW_POLICY_FILE: join(dir, 'wide.json') }, { now: () => clock, wrapStore: countingSelectionReads(reads) });
     const DAY = 86_400_000;
     try {
-      await t.ctx.pool.import(pool.experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
+      await seedPool(t);
       // Draws 40 and 10 days apart: three windows' worth of history, with the first tenderer's draws spread over it.
       const drawn: DrawRecord[] = [];
       for (const [i, days] of [0, 40, 50, 90].entries()) {
@@ -157,7 +160,7 @@ describe('selection history', () => {
         await register(t, [id], new Date(clock + 3 * 3_600_000).toISOString());
         drawn.push(await t.ctx.draws.run(id, 'immediate', op));
       }
-      const history = (t.ctx.draws as unknown as { history: SelectionHistory }).history;
+      const history = liveHistory(t);
       const windowOf = (fromMs: number, tendererFromMs: number, tenderer: string) => ({ fromMs: Math.min(fromMs, tendererFromMs), counts: (at: number, who: string) => at >= fromMs || (who === tenderer && at >= tendererFromMs) });
       const upTo = drawn[3]!.resultIndex!;
       const idsOf = (r: { records: Array<{ drawId: string }> }) => r.records.map((x) => x.drawId);
@@ -192,7 +195,7 @@ describe('selection history', () => {
     let b: Built | undefined;
     try {
       b = await build({ ...env, EXPERT_DRAW_KEYS_DIR: a.config.EXPERT_DRAW_KEYS_DIR, EXPERT_DRAW_REDIS_PREFIX: a.config.EXPERT_DRAW_REDIS_PREFIX }, { now: () => clock });
-      await a.ctx.pool.import(pool.experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
+      await seedPool(a);
       await register(a, ['P-FEED-1', 'P-FEED-2', 'P-FEED-3', 'P-FEED-4']);
       await waitForPool(b, 80);
       const first = await a.ctx.draws.run('P-FEED-1', 'immediate', op);

@@ -29,11 +29,16 @@ function progressOf(draw: Pick<Draw, 'unseal' | 'revealIndex'>, bidOpeningAt: st
   return now < Date.parse(bidOpeningAt) ? 'beforeOpening' : 'awaiting';
 }
 
+/** The roles whose approval a list still waits for (none once it is open). */
+function missingRoles(unseal: Unseal | undefined): string[] {
+  return unseal?.openedAt ? [] : APPROVERS.filter((r) => !(unseal?.approvals ?? []).some((a) => a.role === r));
+}
+
 /** Who has approved, by role and time, and which role is still missing. */
 function approvalsText(unseal: Unseal | undefined): string {
   const approvals = unseal?.approvals ?? [];
   const given = approvals.map((a) => t('approvalOf', { role: roleName(a.role), time: localTime(a.at).slice(11) }));
-  const missing = unseal?.openedAt ? [] : APPROVERS.filter((r) => !approvals.some((a) => a.role === r)).map((r) => t('approvalMissing', { role: roleName(r) }));
+  const missing = missingRoles(unseal).map((r) => t('approvalMissing', { role: roleName(r) }));
   return [...given, ...missing].join(t('callsSeparator')) || t('approvalsNone');
 }
 
@@ -135,7 +140,7 @@ export function unsealView(main: HTMLElement, role: Role, name: string, drawId: 
     show(approvals, approvalsText(draw.unseal));
     show(hint, progress === 'beforeOpening' ? t('unsealBeforeOpening', { opening: localTime(opening) }) : '');
     hint.hidden = progress !== 'beforeOpening';
-    missing = APPROVERS.filter((r) => !(draw.unseal?.approvals ?? []).some((a) => a.role === r));
+    missing = missingRoles(draw.unseal);
     if (progress === 'beforeOpening' || progress === 'awaiting') {
       // Before the opening the service refuses every approval (the hint says when it may start); a role that has
       // approved needs the other one, never a second of its own.
