@@ -87,7 +87,7 @@ describe('finding 1: a token naming a site reaches that site only; a revoked sit
 
   it('a site token cannot read the centre’s draw, and a revoked site’s token not even its session', async () => {
     const s1 = await t.app.inject({ method: 'GET', url: `/v1/draws/${drawId}`, headers: t.auth('site', { site: 'site-1', subject: 's1-clerk' }) });
-    expect(s1.statusCode).toBe(403);
+    expect(s1.statusCode).toBe(404);
     // Probing shows in the service log: who, which action, why (never a personal datum).
     expect(logged).toMatch(/"access":\{"action":"draw.read","role":"site","site":"site-1","sub":"s1-clerk"/);
     const revoked = await t.app.inject({ method: 'GET', url: '/v1/session', headers: t.auth('site', { site: 'site-2', subject: 's2-clerk' }) });
@@ -104,7 +104,7 @@ describe('finding 4: Idempotency-Key replays stay with their holder and route', 
     expect(centre.statusCode, centre.body).toBe(200);
     const name = centre.json().name as string;
     const site = await t.app.inject({ method: 'POST', url: '/v1/checkins', headers: { ...t.auth('checkin', { site: 'site-1', subject: 'desk-1' }), 'idempotency-key': key }, payload: body });
-    expect(site.statusCode).toBe(403);
+    expect(site.statusCode).toBe(404);
     expect(site.headers['idempotent-replayed']).toBeUndefined();
     expect(site.body).not.toContain(name);
     // The centre desk itself still gets its own answer again.
@@ -166,5 +166,34 @@ describe('behind a reverse proxy (EXPERT_DRAW_TRUST_PROXY)', () => {
     } finally {
       await p.close();
     }
+  });
+});
+
+describe('finding 6: a site cannot tell whether another owner’s id exists', () => {
+  it('another owner’s project, draw or site is answered exactly as an id that does not exist, and the probe is logged', async () => {
+    const s1 = t.auth('site', { site: 'site-1', subject: 's1-prober' });
+    const pairs: Array<[string, string, string]> = [
+      ['GET', `/v1/projects/P-AF-1`, `/v1/projects/P-AF-NONE`],
+      ['GET', `/v1/projects/P-AF-1/timeline`, `/v1/projects/P-AF-NONE/timeline`],
+      ['POST', `/v1/projects/P-AF-1/draw`, `/v1/projects/P-AF-NONE/draw`],
+      ['GET', `/v1/draws/${drawId}`, `/v1/draws/D-00000000-0000-4000-8000-000000000000`],
+      ['GET', `/v1/draws/${drawId}/sealed`, `/v1/draws/D-00000000-0000-4000-8000-000000000000/sealed`],
+    ];
+    for (const [method, theirs, none] of pairs) {
+      const a = await t.app.inject({ method: method as 'GET', url: theirs, headers: s1 });
+      const b = await t.app.inject({ method: method as 'GET', url: none, headers: s1 });
+      expect([a.statusCode, b.statusCode], `${method} ${theirs}`).toEqual([404, 404]);
+      const idOf = (url: string) => url.split('/')[3]!;
+      // The same answer, word for word, but for the id the client sent (and the request's own id).
+      const error = (body: string, id: string) => JSON.stringify(JSON.parse(body).error).replaceAll(id, 'ID');
+      expect(error(a.body, idOf(theirs)), `${method} ${theirs}`).toBe(error(b.body, idOf(none)));
+      expect(Object.keys(a.headers).sort()).toEqual(Object.keys(b.headers).sort());
+    }
+    // Its own service log says it was a refusal, not a miss.
+    expect(logged).toMatch(/"access":\{"action":"project.read","role":"site","site":"site-1","sub":"s1-prober"/);
+    const check = await t.app.inject({ method: 'POST', url: '/v1/checkins', headers: t.auth('checkin', { site: 'site-1', subject: 'desk-9' }), payload: { projectId: 'P-AF-1', idNumber: seatedIdNumber } });
+    const none = await t.app.inject({ method: 'POST', url: '/v1/checkins', headers: t.auth('checkin', { site: 'site-1', subject: 'desk-9' }), payload: { projectId: 'P-AF-NONE', idNumber: seatedIdNumber } });
+    expect(check.statusCode).toBe(404);
+    expect(JSON.stringify(check.json().error).replaceAll('P-AF-1', 'ID')).toBe(JSON.stringify(none.json().error).replaceAll('P-AF-NONE', 'ID'));
   });
 });

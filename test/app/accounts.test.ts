@@ -90,13 +90,16 @@ describe.each(['sqlite', 'redis'] as const)('people on %s', (store) => {
     expect((await get('/v1/projects/P-ACC-site-1', people.site1)).statusCode).toBe(200);
     expect((await get(`/v1/draws/${draws['site-1']}`, people.site1)).statusCode).toBe(200);
     expect((await get('/v1/sites/site-1', people.site1)).statusCode).toBe(200);
-    for (const url of ['/v1/projects/P-ACC-site-2', '/v1/projects/P-ACC-centre', `/v1/draws/${draws['site-2']}`, `/v1/draws/${draws.centre}`, `/v1/draws/${draws['site-2']}/sealed`, '/v1/sites/site-2', '/v1/users', '/v1/experts']) {
+    // Another owner's project, draw or site is, to a site, one that does not exist (404); a route of the centre's roles
+    // is refused (403).
+    for (const url of ['/v1/projects/P-ACC-site-2', '/v1/projects/P-ACC-centre', `/v1/draws/${draws['site-2']}`, `/v1/draws/${draws.centre}`, `/v1/draws/${draws['site-2']}/sealed`, '/v1/sites/site-2']) {
       const res = await get(url, people.site1);
-      expect(res.statusCode, url).toBe(403);
+      expect(res.statusCode, url).toBe(404);
     }
+    for (const url of ['/v1/users', '/v1/experts']) expect((await get(url, people.site1)).statusCode, url).toBe(403);
     for (const projectId of ['P-ACC-centre', 'P-ACC-site-2']) {
       const res = await call({ method: 'POST', url: '/v1/checkins', headers: people.desk1.auth, payload: { projectId, idNumber: syntheticPersonal(0).idNumber } });
-      expect(res.statusCode, projectId).toBe(403);
+      expect(res.statusCode, projectId).toBe(404);
     }
     expect((await get('/v1/session', people.desk1)).json()).toMatchObject({ kind: 'person', role: 'checkin', site: 'site-1', displayName: '刘签到' });
   });

@@ -1,7 +1,8 @@
 // The authorization matrix: every route of the OpenAPI document × every identity × resources of the centre and of two
 // sites. The expected answers come from the table below, written from docs/security.md — not from src/auth/policy.ts.
 // A route without a row fails. An identity the table does not allow must get exactly 401 (no valid token, or a
-// role/site combination no token may carry) or 403 (everything else), and leave the audit log as it was; an allowed
+// role/site combination no token may carry), 404 (a site's token on another owner's resource it could take on its own:
+// the answer for an id that does not exist) or 403 (everything else), and leave the audit log as it was; an allowed
 // one must get past authorization (any answer but 401/403). Every role comes twice: as a machine token and as a
 // person's login session; a session whose first password is not changed yet reaches only the session routes (403
 // PASSWORD_CHANGE_REQUIRED elsewhere), and a logged-out one nothing (401).
@@ -363,7 +364,7 @@ function classOf(who: Identity, owner: Owner | null): Class | null {
   return null;
 }
 
-function expected(row: Row, who: Identity, owner: Owner | null): 'allow' | 401 | 403 | 'restricted' {
+function expected(row: Row, who: Identity, owner: Owner | null): 'allow' | 401 | 403 | 404 | 'restricted' {
   if ('public' in row) return 'allow';
   if (who.kind === 'invalid') return 401;
   if (who.kind === 'inactive') return 403;
@@ -371,7 +372,11 @@ function expected(row: Row, who: Identity, owner: Owner | null): 'allow' | 401 |
   if (row.people && !who.person) return 403;
   const allowed = 'any' in row ? row.any : owner === 'centre' ? (row.centre ?? []) : (row.site ?? []);
   const cls = classOf(who, owner);
-  return cls !== null && allowed.includes(cls) ? 'allow' : 403;
+  if (cls !== null && allowed.includes(cls)) return 'allow';
+  // A site's token that may take the action on its own resource learns nothing of another owner's: 404, as for an id
+  // that does not exist.
+  if (who.kind === 'site' && 'owners' in row && (row.site ?? []).includes(`${who.role}@own` as Class)) return 404;
+  return 403;
 }
 
 beforeAll(async () => {
@@ -481,7 +486,7 @@ describe('authorization matrix', () => {
           if (want === 'allow') {
             if (res.statusCode === 401 || res.statusCode === 403) violations.push(`refused, should pass — ${where}`);
           } else {
-            const [status, code] = want === 'restricted' ? [403, 'PASSWORD_CHANGE_REQUIRED'] : [want, want === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN'];
+            const [status, code] = want === 'restricted' ? [403, 'PASSWORD_CHANGE_REQUIRED'] : [want, { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' }[want]];
             if (res.statusCode !== status) violations.push(`expected ${want} — ${where}`);
             else if (verb !== 'HEAD' && res.json().error.code !== code) violations.push(`wrong code — ${where}`);
             if (t.ctx.auditLog.size !== before) violations.push(`refusal changed the log — ${where}`);

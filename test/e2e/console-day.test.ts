@@ -384,10 +384,11 @@ describe.skipIf(missing)('one whole day of the console in Chromium', () => {
     await site.goto(`${base}/#/board`);
     await row(site, 'P-DAY-SITE-A').waitFor(BOARD_WAIT);
     expect(await site.locator('tr[data-project]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-project')))).toEqual(['P-DAY-SITE-A']);
+    // Another owner's project is, for a site, a project that does not exist.
     await site.goto(`${base}/#/project/P-DAY-SITE-B`);
-    await site.getByRole('alert').filter({ hasText: 'FORBIDDEN' }).waitFor();
+    await site.getByRole('alert').filter({ hasText: 'NOT_FOUND' }).waitFor();
     await site.goto(`${base}/#/project/${PROJECT}`);
-    await site.getByRole('alert').filter({ hasText: 'FORBIDDEN' }).waitFor();
+    await site.getByRole('alert').filter({ hasText: 'NOT_FOUND' }).waitFor();
     expect(await site.locator('table.timeline').count()).toBe(0);
 
     const desk = page('checkin');
@@ -400,7 +401,7 @@ describe.skipIf(missing)('one whole day of the console in Chromium', () => {
       const { accessToken } = JSON.parse(await p.evaluate<string>('sessionStorage.getItem("expert-draw.session")')) as { accessToken: string };
       return p.evaluate(([urls, bearer]) => Promise.all(urls.map(async (u) => (await fetch(u, { headers: { authorization: `Bearer ${bearer}` } })).status)), [paths, accessToken] as const);
     };
-    expect(await fromBrowser(site, ['/v1/projects/P-DAY-SITE-A', '/v1/projects/P-DAY-SITE-B', `/v1/projects/${PROJECT}`, `/v1/draws/${drawId}`])).toEqual([200, 403, 403, 403]);
+    expect(await fromBrowser(site, ['/v1/projects/P-DAY-SITE-A', '/v1/projects/P-DAY-SITE-B', `/v1/projects/${PROJECT}`, `/v1/draws/${drawId}`])).toEqual([200, 404, 404, 404]);
     expect(await fromBrowser(desk, ['/v1/projects', `/v1/projects/${PROJECT}`, `/v1/draws/${drawId}`])).toEqual([403, 403, 403]);
   }, TEST_TIMEOUT);
 

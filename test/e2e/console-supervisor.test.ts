@@ -280,10 +280,11 @@ describe.skipIf(missing)('the supervisor, site and project-action screens in Chr
     await page.getByRole('status').filter({ hasText: 'expert-draw open --key site-key.pem sealed-P-SITE-A.json' }).waitFor();
     await shot(page, 'site');
 
-    // Another site's project: the service refuses it, and the console shows the refusal, not the project.
+    // Another site's project: the service answers as for one that does not exist, and the console shows that, not the
+    // project.
     await page.goto(`${base}/#/project/P-SITE-B`);
     const refused = page.getByRole('alert');
-    await refused.filter({ hasText: 'FORBIDDEN' }).waitFor();
+    await refused.filter({ hasText: 'NOT_FOUND' }).waitFor();
     expect(await page.locator('table.timeline').count()).toBe(0);
     // Screens of other roles are not offered, and the API refuses them anyway.
     await page.goto(`${base}/#/unseal/${drawB}`);
@@ -301,7 +302,8 @@ describe.skipIf(missing)('the supervisor, site and project-action screens in Chr
       },
       [drawB, drawA, token.accessToken] as const,
     );
-    expect(statuses).toEqual([403, 403, 403, 403]);
+    // Another site's draw and project: 404; the unseal, which the site's role may not take at all: 403.
+    expect(statuses).toEqual([404, 404, 404, 403]);
     await page.context().close();
   }, TEST_TIMEOUT);
 

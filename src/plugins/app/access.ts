@@ -3,8 +3,9 @@
 // 1. every request: a bearer token, if any, is verified, and a person's session must be open (never throws here: the
 //    rate limit keys on the result);
 // 2. each route, after the rate limit: no valid token → 401; role, site state → 403 (the site read once);
-// 3. each route, after validation: the resource's owner, loaded once and only when the answer depends on it;
-//    a listing route (`list: true`) instead gets the policy's reach, whose owners it may show (request.reach).
+// 3. each route, after validation: the resource's owner, loaded once and only when the answer depends on it; a site's
+//    token refused another owner's resource gets the 404 of one that does not exist; a listing route (`list: true`)
+//    instead gets the policy's reach, whose owners it may show (request.reach).
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { ACTIONS, authorize, listReach, type Action, type Decision, type Identity, type ListReach, type ResourceKind } from '../../auth/policy.js';
@@ -40,11 +41,14 @@ export function claimsOf(request: FastifyRequest): TokenClaims | null {
   return a !== null && 'claims' in a ? a.claims : null;
 }
 
-/** Throws the refusal; a verified token refused is also a warning in the service log, so that probing shows early. */
-function enforce(decision: Decision, request: FastifyRequest, action: Action, claims?: TokenClaims): void {
+/**
+ * Throws the refusal (`answer`: in its place, what the client is told); a verified token refused is also a warning in
+ * the service log, with the policy's reason, so that probing shows early.
+ */
+function enforce(decision: Decision, request: FastifyRequest, action: Action, claims?: TokenClaims, answer?: AppError): void {
   if (decision.kind !== 'deny') return;
   if (claims) request.log.warn({ access: { action, role: claims.role, site: claims.site ?? null, sub: claims.sub, reason: decision.message.text('en') } }, 'access denied');
-  throw new AppError(decision.code, decision.message);
+  throw answer ?? new AppError(decision.code, decision.message);
 }
 
 export default fp(
@@ -87,18 +91,20 @@ export default fp(
       return { role: claims.role, site: claims.site, siteState: await sites.stateOf(claims.site), ...session };
     };
 
-    /** Who owns the resource a request names: its path's `id`, or (check-in) the body's project. */
-    const ownerOf = async (kind: ResourceKind, request: FastifyRequest): Promise<string | null> => {
+    /** The id of the resource a request names: its path's `id`, or (check-in) the body's project. */
+    const idOf = (kind: ResourceKind, request: FastifyRequest): string => {
       const params = request.params as { id?: string };
+      return String(kind === 'project' ? (params.id ?? (request.body as { projectId?: string } | undefined)?.projectId) : params.id);
+    };
+    /** Who owns it (a missing project or draw answers 404 here, as its service would). */
+    const ownerOf = async (kind: ResourceKind, id: string): Promise<string | null> => {
       switch (kind) {
         case 'site':
-          return params.id ?? null;
+          return id;
         case 'draw':
-          return (await draws.get(String(params.id))).site ?? null;
-        case 'project': {
-          const id = params.id ?? (request.body as { projectId?: string } | undefined)?.projectId;
-          return (await projects.get(String(id))).record.site ?? null;
-        }
+          return (await draws.get(id)).site ?? null;
+        case 'project':
+          return (await projects.get(id)).record.site ?? null;
       }
     };
 
@@ -135,9 +141,13 @@ export default fp(
       const checkOwner: preHandlerAsyncHookHandler = async (request) => {
         const identity = ownerChecks.get(request);
         if (identity === undefined) return;
-        const rule = ACTIONS[action];
-        if (rule.resource === null) return;
-        enforce(authorize(identity, action, { owner: await ownerOf(rule.resource, request) }), request, action, request.principal);
+        const kind = ACTIONS[action].resource;
+        if (kind === null) return;
+        const id = idOf(kind, request);
+        const decision = authorize(identity, action, { owner: await ownerOf(kind, id) });
+        // A site's token is refused another owner's resource exactly as one that does not exist: it cannot probe ids.
+        const hidden = identity.site === null ? undefined : new AppError('NOT_FOUND', msg(`${kind}.notFound`, { id }));
+        enforce(decision, request, action, request.principal, hidden);
       };
       // Appended after the hooks registered before this plugin (the rate limit's): a flood of bad tokens is limited.
       route.onRequest = [...hookList(route.onRequest), check];

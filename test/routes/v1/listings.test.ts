@@ -193,9 +193,9 @@ describe.each(['sqlite', 'redis'] as const)('listings on %s', (store) => {
     const s2 = site('site-2');
     expect(await ids('/v1/projects', s2)).toEqual(['S2-P']);
     expect(await ids('/v1/draws', s2)).toEqual([draws.S2]);
-    // Nor the story of another owner's project.
-    expect((await get('/v1/projects/S2-P/timeline', s1)).statusCode).toBe(403);
-    expect((await get('/v1/projects/P-A/timeline', s1)).statusCode).toBe(403);
+    // Nor the story of another owner's project: to a site, it does not exist.
+    expect((await get('/v1/projects/S2-P/timeline', s1)).statusCode).toBe(404);
+    expect((await get('/v1/projects/P-A/timeline', s1)).statusCode).toBe(404);
     expect((await get('/v1/projects/S1-P/timeline', s1)).statusCode).toBe(200);
     // A site's desk lists nothing at all.
     expect((await get('/v1/projects', t.auth('checkin', { site: 'site-1' }))).statusCode).toBe(403);
