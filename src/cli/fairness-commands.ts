@@ -71,10 +71,12 @@ export function registerFairnessCommands(program: Command): void {
         for (const r of fairness.results.slice(0, top)) {
           console.log(`${r.flagged ? '!' : ' '} ${r.expertId}  selected ${r.selected}, expected ${r.expected.toFixed(2)} over ${r.trials} eligible groups; p ${r.pValue.toExponential(2)}, corrected ${r.adjusted.toExponential(2)}`);
         }
-        console.log(fairness.flagged.length === 0 ? 'nobody is selected more often than chance allows' : `FLAGGED: ${fairness.flagged.map((f) => f.expertId).join(', ')}`);
+        if (draws.length === 0) console.log('NOTHING ASSESSED: no bundle verified');
+        else console.log(fairness.flagged.length === 0 ? 'nobody is selected more often than chance allows' : `FLAGGED: ${fairness.flagged.map((f) => f.expertId).join(', ')}`);
+        if (refused.length > 0) console.log(`INCOMPLETE: ${refused.length} of ${files.length} bundles left out (named above): the figures cover only the draws that verified`);
         if (opts.svg) console.log(`chart written to ${opts.svg}`);
       }
-      // Flagged experts make a non-zero exit, for scripts; a bundle left out is said on stderr.
-      process.exitCode = fairness.flagged.length > 0 ? 1 : 0;
+      // Flagged experts, or bundles left out, make a non-zero exit: a script must not read a partial history as clean.
+      process.exitCode = fairness.flagged.length > 0 || refused.length > 0 ? 1 : 0;
     });
 }

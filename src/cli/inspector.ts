@@ -1,6 +1,6 @@
 // What an inspector's commands share: the log API over HTTP, and the folder of kept
 // checkpoints (`log watch --keep DIR`, `proof verify --kept DIR`). The decisions are made by src/log/consistency.ts.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openCheckpoint, type Checkpoint } from '../log/checkpoint.js';
 import { proofFromHex } from '../log/consistency.js';
@@ -24,6 +24,7 @@ const KEPT_FILE = /^(0|[1-9][0-9]*)\.note$/;
  */
 export function readKept(dir: string, verifier: NoteVerifier, origin: string): KeptCheckpoint[] {
   if (!existsSync(dir)) return [];
+  if (!statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder: the kept checkpoints are a folder of <size>.note files`);
   const kept: KeptCheckpoint[] = [];
   for (const name of readdirSync(dir)) {
     const m = KEPT_FILE.exec(name);

@@ -1,6 +1,6 @@
 // What `expert-draw proof verify` does (proof-commands.ts declares it): reads the key, the bundles and the kept
 // checkpoints, verifies the bundles over worker threads (ProofFilePool) and prints each report and the verdict.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chainOfInfo, type BeaconChain } from '../beacon/chains.js';
 import { openCheckpoint } from '../log/checkpoint.js';
 import { proofsToRelate } from '../log/consistency.js';
@@ -107,6 +107,9 @@ function printVerdict(verdict: FileVerdict, print: (line: string) => void): void
  * verifier checks everything; a proof not fetched leaves `checkpoint.kept` not verifiable, never passed.
  */
 async function keptInput(files: readonly string[], dir: string, verifier: NoteVerifier, origin: string, opts: VerifyOpts): Promise<KeptInput> {
+  // A folder that is not there is a mistyped name, not an inspector who kept nothing: checkpoint.kept would say "none
+  // given" and pass over the fork check the option asked for.
+  if (!existsSync(dir)) throw new Error(`--kept ${dir}: no such folder (it holds the checkpoints that log watch --keep kept)`);
   const kept = readKept(dir, verifier, origin);
   const notes = kept.map((k) => k.note);
   if (!opts.url) return { notes };

@@ -1,5 +1,6 @@
 // A project (tender) as the draw sees it: the parties an expert must not be tied to, and when bids open.
 import { z } from 'zod';
+import { schemaMessage } from '../i18n/zod-issues.js';
 import { ExpertId, IsoDateTimeWithOffset, ProjectId, RegionCode, Uscc } from './primitives.js';
 
 export const Project = z
@@ -16,6 +17,38 @@ export const Project = z
   .strict();
 
 export type Project = z.infer<typeof Project>;
+
+type Parties = Pick<Project, 'tenderer' | 'agency' | 'bidders'>;
+
+/** A contradiction between a project's own parties: where, and the schema message that says what. */
+export interface PartyConflict {
+  readonly path: readonly [string] | readonly [string, number];
+  readonly message: string;
+}
+
+/**
+ * Where a project's own parties contradict each other: an agency that is the tenderer itself (null says the tenderer
+ * runs the tender), or a bidder that is the tenderer or its agency (招标投标法实施条例 第十三条: an agency does not bid in
+ * a tender it runs). Checked where a project is registered or told its bidders, never where a logged project is read:
+ * the log keeps what was registered before this rule.
+ */
+export function partyConflicts(p: Parties): PartyConflict[] {
+  const out: PartyConflict[] = [];
+  if (p.agency !== null && p.agency === p.tenderer) out.push({ path: ['agency'], message: schemaMessage('agencyIsTenderer') });
+  p.bidders.forEach((b, i) => {
+    if (b === p.tenderer) out.push({ path: ['bidders', i], message: schemaMessage('bidderIsTenderer') });
+    else if (b === p.agency) out.push({ path: ['bidders', i], message: schemaMessage('bidderIsAgency') });
+  });
+  return out;
+}
+
+/** partyConflicts as a schema's refinement. */
+export function refineParties(p: Parties, ctx: z.RefinementCtx): void {
+  for (const c of partyConflicts(p)) ctx.addIssue({ code: 'custom', path: [...c.path], message: c.message });
+}
+
+/** A project as it may be registered: the schema, and its parties consistent (refineParties). */
+export const RegisteredProject = Project.superRefine(refineParties);
 export type ProjectInput = z.input<typeof Project>;
 
 /** The local calendar date of bid opening, as written in its own offset (availability is declared per local date). */

@@ -219,11 +219,15 @@ export function syntheticPersonal(n: number, region = '110105'): ExpertPersonal 
 export function syntheticProject(pool: SyntheticPool, seed: string, bidOpeningAt = '2026-12-01T09:00:00+08:00'): Project {
   const rng = new SyntheticRandom(`project/${seed}`);
   const orgs = pool.organisations;
+  const tenderer = rng.pick(orgs);
+  const picked = rng.pick(orgs);
+  // The parties as the service registers them (refineParties): the same random draws, contradictions left out.
+  const agency = picked === tenderer ? null : picked;
   return {
     id: `P-${seed}`,
-    tenderer: rng.pick(orgs),
-    agency: rng.pick(orgs),
-    bidders: Array.from({ length: rng.int(4) }, () => rng.pick(orgs)),
+    tenderer,
+    agency,
+    bidders: Array.from({ length: rng.int(4) }, () => rng.pick(orgs)).filter((b) => b !== tenderer && b !== agency),
     avoid: rng.chance(0.3) ? [rng.pick(orgs)] : [],
     preparedBy: rng.chance(0.5) ? [expertIdOf(1 + rng.int(pool.experts.length))] : [],
     bidOpeningAt,

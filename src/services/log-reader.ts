@@ -104,6 +104,8 @@ export class LogReader {
 
   /** RFC 9162 §2.1.4.1 consistency proof from tree size `fromSize` to `toSize` (default: the latest checkpoint's). */
   async consistency(fromSize: number, toSize?: number): Promise<ConsistencyAnswer> {
+    // A size beyond the log is not there (404) before it is out of order (400).
+    await this.checkHeld(fromSize);
     const to = toSize ?? (await this.latestCheckpoint()).size;
     if (fromSize > to) throw new AppError('INVALID_INPUT', msg('log.sizesOutOfOrder', { from: fromSize, to }), { fromSize, toSize: to });
     await this.checkHeld(to);
@@ -123,8 +125,9 @@ export class LogReader {
   /** Entries [start, end) in log order, at most `limit` and about MAX_PAGE_BYTES; `end` defaults to the log's size. */
   async entries(start: number, end: number | undefined, limit: number): Promise<EntryPage> {
     const size = await this.store.logSize();
-    if (end !== undefined && end <= start) throw new AppError('INVALID_INPUT', msg('log.rangeOutOfOrder', { start, end }), { start, end });
-    if (start >= size) throw new AppError('NOT_FOUND', msg('log.beyondSize', { size, asked: start + 1 }), { size });
+    if (end !== undefined && end < start) throw new AppError('INVALID_INPUT', msg('log.rangeOutOfOrder', { start, end }), { start, end });
+    // Starting at the log's size is asking for what comes next: an empty page (a follower polls so), never a refusal.
+    if (start > size) throw new AppError('NOT_FOUND', msg('log.startBeyond', { size, start }), { size });
     const stop = Math.min(end ?? size, size, start + limit);
     const items: ServedEntry[] = [];
     let bytes = 0;

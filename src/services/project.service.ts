@@ -7,7 +7,7 @@ import { nonceHash, witnessCommitment } from '../draw/seed.js';
 import { nonceContext } from '../records/draws.js';
 import type { TokenClaims } from '../auth/roles.js';
 import { requiredAssurance, witnessRule, type AssuranceMinimum, type Policy } from '../domain/policy.js';
-import { Project } from '../domain/project.js';
+import { partyConflicts, RegisteredProject, type Project } from '../domain/project.js';
 import { DrawRequest } from '../domain/request.js';
 import { issueText } from '../i18n/zod-issues.js';
 import type { z } from 'zod';
@@ -41,7 +41,7 @@ export interface Registration {
  * demo, a benchmark, a test) cannot log a registration that the entry catalogue refuses, such as a group of 199.
  */
 function checkRegistration(r: Registration): void {
-  const issues = [...issuesIn('project', Project.safeParse(r.project).error), ...issuesIn('request', DrawRequest.safeParse(r.request).error)];
+  const issues = [...issuesIn('project', RegisteredProject.safeParse(r.project).error), ...issuesIn('request', DrawRequest.safeParse(r.request).error)];
   if (issues.length > 0) throw new AppError('INVALID_INPUT', msg('http.invalidRequest'), { issues });
 }
 
@@ -235,6 +235,9 @@ export class ProjectService {
   async addBidders(id: string, bidders: readonly string[], by: TokenClaims): Promise<ProjectRecord> {
     const { record, raw } = await this.get(id);
     if (record.state === 'cancelled') throw new AppError('CONFLICT', msg('project.cancelled', { id }));
+    const conflicts = partyConflicts({ tenderer: record.project.tenderer, agency: record.project.agency, bidders: [...bidders] });
+    const issues = conflicts.map((c) => ({ in: 'body', path: `/${c.path.join('/')}`, message: issueText({ code: 'custom', message: c.message }) }));
+    if (issues.length > 0) throw new AppError('INVALID_INPUT', msg('http.invalidBody'), { issues });
     const known = [...new Set([...(record.knownBidders ?? []), ...bidders])].sort();
     const next: ProjectRecord = { ...record, knownBidders: known, revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
     await this.write('project.bidders', { id, bidders: [...bidders].sort(), by: by.sub }, next, raw);

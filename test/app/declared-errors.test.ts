@@ -627,7 +627,7 @@ const CASES: Record<string, RouteCase> = {
     roles: LOG_READ,
     ok: () => ({ url: '/v1/log/entries?start=0&limit=3' }),
     errors: {
-      400: { req: () => ({ url: '/v1/log/entries?start=4&end=4' }), code: 'INVALID_INPUT' },
+      400: { req: () => ({ url: '/v1/log/entries?start=4&end=3' }), code: 'INVALID_INPUT' },
       404: { req: () => ({ url: `/v1/log/entries?start=${checkpointSize + 1000}` }), code: 'NOT_FOUND' },
     },
   },

@@ -263,6 +263,38 @@ describe('URLs and headers too long, malformed requests', () => {
   });
 });
 
+describe("a project's own parties", () => {
+  const tenderer = syntheticUscc(8101);
+  const agency = syntheticUscc(8102);
+  const bidder = syntheticUscc(8103);
+  const project = { id: 'P-EDGE-PARTY', tenderer, agency, bidOpeningAt: '2030-12-01T10:00:00+08:00', region: '330106', groups: [{ specialty: 'C990101', count: 5 }] };
+  const register = (body: object, lang = 'zh-CN') => ({ method: 'POST' as const, url: '/v1/projects', headers: { ...t.auth('operator'), 'accept-language': lang }, payload: body });
+
+  it('refuses an agency that is the tenderer, and a bidder that is the tenderer or the agency, naming each field', async () => {
+    const same = await refused(register({ ...project, agency: tenderer }), 400, 'INVALID_INPUT');
+    expect(same.error.details.issues).toEqual([{ in: 'body', path: '/agency', message: '招标代理不能是招标人本身（招标人自行招标时不填）' }]);
+    const bidders = await refused(register({ ...project, bidders: [bidder, agency, tenderer] }, 'en'), 400, 'INVALID_INPUT');
+    expect(bidders.error.details.issues).toEqual([
+      { in: 'body', path: '/bidders/1', message: 'a bidder cannot be the project’s tendering agency (Tendering Regulations, art. 13)' },
+      { in: 'body', path: '/bidders/2', message: 'a bidder cannot be the project’s tenderer' },
+    ]);
+    expect((await t.app.inject({ method: 'GET', url: '/v1/projects/P-EDGE-PARTY', headers: t.auth('operator') })).statusCode).toBe(404);
+  });
+
+  it('refuses the same when bidders are recorded later, storing none of them', async () => {
+    const ok = await t.app.inject(register({ ...project, id: 'P-EDGE-PARTY-2', bidders: [bidder] }));
+    expect(ok.statusCode, ok.body).toBe(201);
+    const late = await refused({ method: 'POST', url: '/v1/projects/P-EDGE-PARTY-2/bidders', headers: t.auth('operator'), payload: { bidders: [syntheticUscc(8104), tenderer] } }, 400, 'INVALID_INPUT');
+    expect(late.error.details.issues).toEqual([{ in: 'body', path: '/bidders/1', message: '投标人不能是本项目的招标人' }]);
+    const after = await t.app.inject({ method: 'GET', url: '/v1/projects/P-EDGE-PARTY-2', headers: t.auth('operator') });
+    expect(after.json().project.bidders).toEqual([bidder]);
+    expect(after.json().knownBidders).toBeUndefined();
+    // A tender without an agency takes any bidder but the tenderer.
+    const selfRun = await t.app.inject(register({ ...project, id: 'P-EDGE-PARTY-3', agency: null, bidders: [agency] }));
+    expect(selfRun.statusCode, selfRun.body).toBe(201);
+  });
+});
+
 describe('OpenAPI security', () => {
   it('marks exactly the routes without a bearer token as needing none', () => {
     const doc = t.app.swagger() as unknown as { security: unknown; paths: Record<string, Record<string, { security?: unknown[] }>> };

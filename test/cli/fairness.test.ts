@@ -62,15 +62,24 @@ describe('expert-draw fairness', () => {
     expect(chart).toContain('专家抽中次数与期望次数');
   });
 
-  it('leaves out a bundle that does not verify, and says which check failed', () => {
+  it('leaves out a bundle that does not verify, says which check failed, and exits 1: the history is incomplete', () => {
     const tampered = structuredClone(bundles[1]!) as { reveal: { entry: string } };
     tampered.reveal.entry = tampered.reveal.entry.replace(/"salt":"([0-9a-f])/, (_, c: string) => `"salt":"${c === '0' ? '1' : '0'}`);
     writeFileSync(join(dir, 'tampered.json'), JSON.stringify(tampered));
     const out = cli(join(dir, 'proofs', '00.json'), join(dir, 'tampered.json'), '--verifier-key', join(dir, 'log-signer.vkey'), '--json');
-    expect(out.status, out.stderr).toBe(0);
-    const report = JSON.parse(out.stdout) as { draws: number; refused: string[] };
+    expect(out.status, out.stderr).toBe(1);
+    const report = JSON.parse(out.stdout) as { draws: number; refused: string[]; flagged: unknown[] };
     expect(report.draws).toBe(1);
+    expect(report.flagged).toEqual([]);
     expect(report.refused).toEqual([expect.stringMatching(/tampered\.json: does not verify \(.+\)$/)]);
+    const text = cli(join(dir, 'proofs', '00.json'), join(dir, 'tampered.json'), '--verifier-key', join(dir, 'log-signer.vkey'));
+    expect(text.status).toBe(1);
+    expect(text.stdout).toContain('INCOMPLETE: 1 of 2 bundles left out');
+    // Nothing verified: nothing is said to be fair.
+    const none = cli(join(dir, 'tampered.json'), '--verifier-key', join(dir, 'log-signer.vkey'));
+    expect(none.status).toBe(1);
+    expect(none.stdout).toContain('NOTHING ASSESSED: no bundle verified');
+    expect(none.stdout).not.toContain('nobody is selected');
   });
 
   it('refuses a bad threshold and a missing folder with a clear message', () => {

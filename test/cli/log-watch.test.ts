@@ -235,6 +235,14 @@ describe('expert-draw proof verify --kept', () => {
     expect(offline.stdout).toMatch(/\? checkpoint\.kept/);
     expect(offline.stdout).toContain('NOT VERIFIED: not verifiable checkpoint.kept');
 
+    // A mistyped folder is refused, never read as "nothing kept"; a file in its place is named as not a folder.
+    const mistyped = await cli(['proof', 'verify', bundleFile, '--verifier-key', vkeyFile, '--kept', `${dir}-typo`]);
+    expect(mistyped.code).toBe(1);
+    expect(mistyped.stderr).toContain(`--kept ${dir}-typo: no such folder`);
+    const aFile = await cli(['proof', 'verify', bundleFile, '--verifier-key', vkeyFile, '--kept', bundleFile]);
+    expect(aFile.code).toBe(1);
+    expect(aFile.stderr).toContain(`${bundleFile} is not a folder`);
+
     // The other log's API cannot prove the bundle consistent with what was kept from this one.
     target = urlB;
     const other = await cli(['proof', 'verify', bundleFile, '--verifier-key', vkeyFile, '--kept', dir, '--url', proxyUrl]);

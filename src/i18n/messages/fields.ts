@@ -24,6 +24,10 @@ export const field = defineMessages({
   idempotencyKey: { zh: 'Idempotency-Key 须为 8–128 个可见 ASCII 字符（不含空格）', en: 'Idempotency-Key: 8–128 visible ASCII characters (no spaces)' },
   upsertOnly: { zh: 'dryRun 和 retireMissing 只用于 mode=upsert（按修订后的专家库文件更新）', en: 'dryRun and retireMissing apply to mode=upsert only (a revised pool file)' },
   appliedNotUpsert: { zh: 'admission=applied 将文件中的专家登记为入库申请：请用 mode=all 或 mode=valid', en: 'admission=applied files new applications: use mode all or valid' },
+  agencyIsTenderer: { zh: '招标代理不能是招标人本身（招标人自行招标时不填）', en: 'the agency cannot be the tenderer itself (leave it null when the tenderer runs the tender)' },
+  bidderIsTenderer: { zh: '投标人不能是本项目的招标人', en: 'a bidder cannot be the project’s tenderer' },
+  bidderIsAgency: { zh: '投标人不能是本项目的招标代理（招标投标法实施条例第十三条）', en: 'a bidder cannot be the project’s tendering agency (Tendering Regulations, art. 13)' },
+  decimal: { zh: '须为十进制整数（只含数字 0–9）', en: 'a decimal integer (digits 0–9 only)' },
   nothingToChange: { zh: '没有要修改的内容', en: 'nothing to change' },
   visible: { zh: '文字中至少要有一个可见字符', en: 'text must hold at least one visible character' },
 });

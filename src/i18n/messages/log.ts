@@ -20,5 +20,6 @@ export const log = defineMessages({
   beyondSize: { zh: '审计日志只有 {size} 条记录，没有树大小 {asked}', en: 'the audit log holds {size} entries: there is no tree of size {asked}' },
   indexNotInTree: { zh: '第 {index} 条记录不在树大小为 {treeSize} 的树中', en: 'entry {index} is not in the tree of size {treeSize}' },
   sizesOutOfOrder: { zh: '一致性证明的起始树大小 {from} 大于终止树大小 {to}', en: 'a consistency proof goes from a smaller tree to a larger one: {from} is more than {to}' },
-  rangeOutOfOrder: { zh: '记录范围的结束位置 {end} 不大于起始位置 {start}', en: 'the range ends at {end}, not after its start {start}' },
+  rangeOutOfOrder: { zh: '记录范围的结束位置 {end} 小于起始位置 {start}', en: 'the range ends at {end}, before its start {start}' },
+  startBeyond: { zh: '审计日志只有 {size} 条记录：索引 {start} 超出了日志末尾', en: 'the audit log holds {size} entries: index {start} is past its end' },
 });

@@ -4,10 +4,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ProjectId } from '../../domain/primitives.js';
+import { schemaMessage } from '../../i18n/zod-issues.js';
 import { authOnlyErrorResponses, errorResponses } from '../../schemas/common.js';
 import { MAX_ENTRIES_PER_PAGE, MAX_PAGE_BYTES } from '../../services/log-reader.js';
 
-const Size = (what: string) => z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe(what);
+/** A size or an index in a query: decimal digits only (no sign, exponent, hex, spaces or leading zeros), as documented. */
+const Size = (what: string) =>
+  z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,15})$/, schemaMessage('decimal'))
+    .transform(Number)
+    .pipe(z.int().max(Number.MAX_SAFE_INTEGER))
+    .describe(what);
 const PageLimit = z.coerce.number().int().min(1).max(MAX_ENTRIES_PER_PAGE).default(100).describe(`Most entries in one answer (at most ${MAX_ENTRIES_PER_PAGE})`);
 const Hash = z.string().describe('32 bytes, lower-case hex');
 const Note = z.string().describe('C2SP signed note around a tlog-checkpoint body: origin, tree size, base64 root, then the log key’s signature');

@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AssuranceMinimum } from '../../domain/policy.js';
-import { Project } from '../../domain/project.js';
+import { Project, refineParties } from '../../domain/project.js';
 import { DrawRequest } from '../../domain/request.js';
 import { IsoDateTimeWithOffset, PersonText, ProjectId, Uscc } from '../../domain/primitives.js';
 import { idempotencyWrite } from '../../plugins/app/idempotency.js';
@@ -24,7 +24,9 @@ const Register = Project.extend({
   tendererRepresentatives: DrawRequest.shape.tendererRepresentatives,
   leadTimeMinutes: z.int().min(0).max(2880).optional().describe('Draw this long before bid opening (default: the policy, 60)'),
   assurance: AssuranceMinimum.optional().describe('Assurance the draw must reach, above the policy’s minimum: beacon (a drand round after the commit; refused with ASSURANCE_UNAVAILABLE when no beacon is configured), witnessed (the draw planned now, witnesses deposit secrets before it: docs/draw-proof.md §6.2) or operator'),
-}).describe('A project and the experts it needs');
+})
+  .superRefine(refineParties)
+  .describe('A project and the experts it needs');
 
 const PlanView = z
   .object({

@@ -201,6 +201,37 @@ describe('a project’s entries', () => {
   });
 });
 
+describe('refusals and edges, as docs/inspectors.md states them', () => {
+  const refusal = async (url: string, status: number) => {
+    const res = await get(url);
+    expect(res.statusCode, `${url}: ${res.body}`).toBe(status);
+    return res.json().error as { code: string; message: string };
+  };
+
+  it('takes sizes and indices as decimal integers only', async () => {
+    for (const bad of ['1e3', '0x10', '%20', '', '+1', '-1', '01', '1.0', '1%200']) {
+      for (const url of [`/v1/log/inclusion?index=${bad}`, `/v1/log/entries?start=${bad}`, `/v1/log/consistency?from=${bad}`, `/v1/log/checkpoints?from=${bad}`]) {
+        expect((await refusal(url, 400)).code, url).toBe('INVALID_INPUT');
+      }
+    }
+    expect((await ok('/v1/log/inclusion?index=0')).index).toBe(0);
+  });
+
+  it('serves an empty page at the log’s end and an empty range, and refuses a start past the end with 404', async () => {
+    const size = await t.ctx.store.logSize();
+    expect(await ok(`/v1/log/entries?start=${size}`)).toEqual({ items: [], next: null });
+    expect(await ok('/v1/log/entries?start=5&end=5')).toEqual({ items: [], next: null });
+    expect(await refusal('/v1/log/entries?start=6&end=5', 400)).toMatchObject({ code: 'INVALID_INPUT', message: '记录范围的结束位置 5 小于起始位置 6' });
+    expect(await refusal(`/v1/log/entries?start=${size + 1}`, 404)).toMatchObject({ code: 'NOT_FOUND', message: `审计日志只有 ${size} 条记录：索引 ${size + 1} 超出了日志末尾` });
+  });
+
+  it('answers a consistency proof from a size beyond the log 404, and one out of order 400', async () => {
+    const size = await t.ctx.store.logSize();
+    expect((await refusal(`/v1/log/consistency?from=${size + 1000}`, 404)).code).toBe('NOT_FOUND');
+    expect((await refusal(`/v1/log/consistency?from=3&to=2`, 400)).code).toBe('INVALID_INPUT');
+  });
+});
+
 it('reading the log writes nothing to it', async () => {
   const size = await t.ctx.store.logSize();
   for (const url of ['/v1/log/checkpoint', '/v1/log/checkpoints', '/v1/log/inclusion?index=0', '/v1/log/consistency?from=1', '/v1/log/entries?start=0&limit=3', '/v1/log/projects/P-LOG-OPEN/entries']) await ok(url);
