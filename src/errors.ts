@@ -151,3 +151,16 @@ export class InsufficientCandidatesError extends AppError {
     this.groups = groups;
   }
 }
+
+/**
+ * A failed request's reason as a short token: the system error code from the cause chain (`network ECONNREFUSED`,
+ * `network UND_ERR_SOCKET`), never an error's message, which can carry an address, a number or a body.
+ */
+export function networkReason(err: unknown): string {
+  for (let e: unknown = err, depth = 0; e !== null && typeof e === 'object' && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return `network ${code}`;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return 'network error';
+}

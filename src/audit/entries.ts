@@ -124,6 +124,8 @@ export const ENTRIES = {
   'call.accepted': callChange,
   'call.declined': callChange,
   'call.timeout': callChange,
+  /** The call's message could not be delivered (the adapter gave up on it): the seat passes on, counted against nobody. */
+  'call.undelivered': callChange,
   'call.delivery': z
     .object({ drawId: z.string(), messageId: z.string(), kind: z.enum(['call', 'cancel']), attempt: z.int().min(1), adapter: z.string(), ok: z.boolean(), reason: z.string().optional(), final: z.boolean().optional() })
     .strict(),

@@ -2,8 +2,8 @@
 // `GET /{chain}/public/{round}`. Nothing it serves is believed: the info must be the pinned chain, every round must
 // verify against the pinned key (rounds.ts). A round that does not come within the bound is an error, never a wait
 // without end.
-import { AppError } from '../errors.js';
-import { msg } from '../i18n/message.js';
+import { AppError, networkReason } from '../errors.js';
+import { msg, type Localized } from '../i18n/message.js';
 import { chainDifference, chainOfInfo, type BeaconChain } from './chains.js';
 import { roundAfter, roundTimeMs, RoundRejected, verifyRound, type VerifiedRound } from './rounds.js';
 
@@ -47,10 +47,13 @@ export class BeaconRelay {
    */
   async checkInfo(): Promise<void> {
     if (this.infoChecked) return;
+    // The reason is a short token: it reaches API answers (a site's too) and a failed draw's public log entry, so it
+    // never holds the relay's address (the operator configured it) or an error's own text.
     const res = await this.get('info').catch((err: unknown) => {
-      throw new AppError('BEACON_UNAVAILABLE', msg('beacon.unreachable', { url: this.settings.url, reason: describe(err) }));
+      const reason = networkReason(err);
+      throw new AppError('BEACON_UNAVAILABLE', msg('beacon.unreachable', { reason }), { reason });
     });
-    if (res.status !== 200) throw new AppError('BEACON_UNAVAILABLE', msg('beacon.unreachable', { url: this.settings.url, reason: `HTTP ${res.status}` }));
+    if (res.status !== 200) throw new AppError('BEACON_UNAVAILABLE', msg('beacon.unreachable', { reason: `HTTP ${res.status}` }), { reason: `HTTP ${res.status}` });
     let served: BeaconChain;
     try {
       served = chainOfInfo(await res.json());
@@ -74,7 +77,8 @@ export class BeaconRelay {
     const left = () => budget - (performance.now() - started);
     const poll = Math.min(1000, Math.max(100, (chain.periodS * 1000) / 4));
     await sleep(Math.min(left(), Math.max(0, roundTimeMs(chain, round) - this.now())));
-    let problem = 'no answer yet';
+    // What the last attempt met: for the person (in their language) and for the log (a short token).
+    let problem: { text: Localized; token: string } = { text: msg('beacon.noAnswerYet'), token: 'no answer yet' };
     for (;;) {
       try {
         await this.checkInfo();
@@ -85,22 +89,28 @@ export class BeaconRelay {
           return verifyRound(chain, round, body);
         }
         // A round not published yet: drand relays answer 404 or 425 (Too Early).
-        problem = `HTTP ${res.status}`;
+        problem = { text: msg('beacon.relayAnswered', { status: res.status }), token: `HTTP ${res.status}` };
       } catch (err) {
         if (err instanceof RoundRejected) throw new AppError('BEACON_INVALID', msg('beacon.badRound', { round, reason: err.reason }), { round, reason: err.reason });
         if (err instanceof AppError && err.code === 'BEACON_INVALID') throw err;
-        problem = err instanceof AppError ? err.message : describe(err);
+        problem = err instanceof AppError ? { text: err.localized, token: tokenOf(err) } : { text: msg('beacon.unreachable', { reason: networkReason(err) }), token: networkReason(err) };
       }
       if (left() <= 0) break;
       await sleep(Math.min(poll, left()));
     }
     const seconds = Math.round(this.settings.timeoutMs / 1000);
-    throw new AppError('BEACON_UNAVAILABLE', msg('beacon.roundMissing', { round, seconds, reason: problem }), { round, reason: problem });
+    throw new AppError('BEACON_UNAVAILABLE', msg('beacon.roundMissing', { round, seconds, reason: problem.text }), { round, reason: problem.token });
   }
 
   private get(path: string, limitMs = REQUEST_TIMEOUT_MS): Promise<Response> {
     return fetch(`${this.base}/${path}`, { signal: AbortSignal.timeout(Math.max(1, Math.min(REQUEST_TIMEOUT_MS, limitMs))), headers: { accept: 'application/json' } });
   }
+}
+
+/** A refusal of this relay as a short token for the log: its reason, never its text. */
+function tokenOf(err: AppError): string {
+  const reason = (err.details as { reason?: unknown } | undefined)?.reason;
+  return typeof reason === 'string' ? `relay unreachable: ${reason}` : err.code;
 }
 
 function describe(err: unknown): string {

@@ -2,6 +2,7 @@
 // HTTPS only (plain HTTP to loopback for development), redirects are not followed, and no response body is ever
 // copied into an outcome.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { networkReason } from '../errors.js';
 import { jcs } from '../crypto/canonical.js';
 import { MESSAGE_ID_PATTERN, type CallAdapter, type DeliveryOutcome, type OutboundMessage } from './message.js';
 
@@ -75,16 +76,6 @@ function wireBody(msg: OutboundMessage): string {
 
 function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 425 || status === 429 || (status >= 500 && status <= 599);
-}
-
-/** A system error code from the cause chain (`ECONNREFUSED`, `UND_ERR_SOCKET`); never a message, which can carry data. */
-function networkReason(err: unknown): string {
-  for (let e: unknown = err, depth = 0; e !== null && typeof e === 'object' && depth < 5; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return `network ${code}`;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return 'network error';
 }
 
 /** `{ "id": … }` from a small JSON body, if the gateway sent one and it does not embed the phone number. */

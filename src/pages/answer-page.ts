@@ -33,6 +33,7 @@ const TEXTS = {
     state: {
       waiting: '您被抽选为评标专家。请在答复期限前选择是否参加。',
       accepted: '您已接受邀请。请按时到达评标地点，凭身份证签到。',
+      'checked-in': '您已在评标地点签到，无需再答复。',
       declined: '您已拒绝本次邀请，感谢您的答复。',
       expired: '答复期限已过，本次邀请已失效。',
       superseded: '答复期限已过，本次评标已由其他专家递补，无需前往。',
@@ -69,6 +70,7 @@ const TEXTS = {
     state: {
       waiting: 'You have been drawn as an evaluation expert. Please say whether you will attend before the deadline.',
       accepted: 'You have accepted. Please arrive on time and check in with your ID card.',
+      'checked-in': 'You have checked in at the venue; no answer is needed.',
       declined: 'You have declined this invitation. Thank you for answering.',
       expired: 'The time to answer has passed; this invitation is no longer valid.',
       superseded: 'The time to answer has passed and another expert has taken the seat. You need not come.',

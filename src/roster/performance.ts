@@ -3,7 +3,8 @@
 // the transition, naming the expert only by a per-draw keyed hash.
 import { seats, type Call, type Transition } from './roster.js';
 
-export const CALL_OUTCOMES = ['accepted', 'declined', 'timeout'] as const;
+/** `undelivered`: the call's message never reached the expert; recorded, and counted against nobody. */
+export const CALL_OUTCOMES = ['accepted', 'declined', 'timeout', 'undelivered'] as const;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 export const CHECKIN_OUTCOMES = ['on-time', 'late', 'refused'] as const;
 export type CheckinOutcome = (typeof CHECKIN_OUTCOMES)[number];
@@ -31,7 +32,7 @@ export function factsOf(step: Transition, at: string, bidOpeningAt: string, rule
   };
   const out: RecordFact[] = [];
   for (const c of step.changed) {
-    if (c.state === 'accepted' || c.state === 'declined' || c.state === 'timeout') {
+    if (c.state === 'accepted' || c.state === 'declined' || c.state === 'timeout' || c.state === 'undelivered') {
       out.push({ kind: 'call', call: c, outcome: c.state, seconds: seconds(c.calledAt, c.answeredAt ?? at), replaced: replacedOf(c) });
     } else if (c.state === 'checked-in' || c.state === 'refused') {
       // Whole minutes after opening, rounded down: a check-in 30 s after opening is minute 0.
@@ -76,7 +77,7 @@ export type CountedRecord =
   | { readonly kind: 'checkin'; readonly outcome: CheckinOutcome; readonly replaced: Replacement | null }
   | { readonly kind: 'no-show' };
 
-/** An expert's automatic record in numbers. */
+/** An expert's automatic record in numbers. A call whose message was never delivered counts nowhere: it was not theirs. */
 export interface Tally {
   /** Calls answered or not: accepted + declined + timedOut. */
   readonly calls: number;
@@ -102,6 +103,7 @@ export function tally(records: Iterable<CountedRecord>): Tally {
       t.noShows++;
       continue;
     }
+    if (r.kind === 'call' && r.outcome === 'undelivered') continue;
     if (r.replaced !== null) t.replacementsCaused++;
     if (r.kind === 'call') {
       t.calls++;

@@ -2,10 +2,12 @@
 // the service seals the roster at rest and logs each transition by seat and rank only, never by expert.
 //
 // Each group has `count` seats and one ranking (selected, then ranked alternates, then the same stream extended:
-// docs/draw-proof.md §9). A seat's call that is declined, unanswered or refused at check-in passes the seat to the
-// next unused rank; promotions follow the ranking strictly, so the order of replacements was fixed by the seed.
+// docs/draw-proof.md §9). A seat's call that is declined, unanswered, never delivered or refused at check-in passes the
+// seat to the next unused rank; promotions follow the ranking strictly, so the order of replacements was fixed by the
+// seed.
 
-export const CALL_STATES = ['calling', 'accepted', 'declined', 'timeout', 'refused', 'checked-in'] as const;
+/** `undelivered`: the message of the call could not be delivered (the adapter gave up on it): no fault of the expert's. */
+export const CALL_STATES = ['calling', 'accepted', 'declined', 'timeout', 'refused', 'checked-in', 'undelivered'] as const;
 export type CallState = (typeof CALL_STATES)[number];
 
 export interface Call {
@@ -57,7 +59,7 @@ export interface Transition {
   readonly promotions: ReadonlyArray<{ from: Call; to: NewCall | null }>;
 }
 
-const ENDED: ReadonlySet<CallState> = new Set(['declined', 'timeout', 'refused']);
+const ENDED: ReadonlySet<CallState> = new Set(['declined', 'timeout', 'refused', 'undelivered']);
 
 /** The roster right after a draw: one seat per selected expert, each to be called. */
 export function initialRoster(drawId: string, projectId: string, groups: ReadonlyArray<{ specialty: string; count: number; ranking: readonly string[] }>): { roster: Roster; calls: NewCall[] } {
@@ -107,6 +109,8 @@ export interface GroupProgress {
   readonly declined: number;
   readonly timedOut: number;
   readonly refused: number;
+  /** Calls of the group whose message could not be delivered, also those since replaced. */
+  readonly undelivered: number;
 }
 
 /** Per group, where its seats stand and how many calls ended without an expert. */
@@ -119,9 +123,9 @@ export function progress(roster: Roster): GroupProgress[] {
       if (c) current[c.state]++;
       if (!c || ENDED.has(c.state)) vacant++;
     }
-    const ended = { declined: 0, timeout: 0, refused: 0 };
-    for (const c of roster.calls) if (c.group === group && (c.state === 'declined' || c.state === 'timeout' || c.state === 'refused')) ended[c.state]++;
-    return { group, specialty: g.specialty, seats: g.count, current, vacant, declined: ended.declined, timedOut: ended.timeout, refused: ended.refused };
+    const ended = { declined: 0, timeout: 0, refused: 0, undelivered: 0 };
+    for (const c of roster.calls) if (c.group === group && (c.state === 'declined' || c.state === 'timeout' || c.state === 'refused' || c.state === 'undelivered')) ended[c.state]++;
+    return { group, specialty: g.specialty, seats: g.count, current, vacant, declined: ended.declined, timedOut: ended.timeout, refused: ended.refused, undelivered: ended.undelivered };
   });
 }
 
@@ -165,14 +169,19 @@ export function answer(roster: Roster, messageId: string, accept: boolean, at: s
   return end(roster, call, 'declined', at);
 }
 
-/** Every open call past its deadline times out; each seat passes to the next rank. */
-export function expire(roster: Roster, nowIso: string): Transition {
+/**
+ * Every open call past its deadline times out, and every open call whose message could not be delivered (`undelivered`:
+ * their message ids) ends so, at once or when it would have timed out; each seat passes to the next rank.
+ */
+export function expire(roster: Roster, nowIso: string, undelivered: ReadonlySet<string> = new Set()): Transition {
   let r = roster;
   const changed: Call[] = [];
   const promotions: Array<{ from: Call; to: NewCall | null }> = [];
   for (const call of seats(roster)) {
-    if (call.state !== 'calling' || call.deadline > nowIso) continue;
-    const t = end(r, call, 'timeout', nowIso);
+    if (call.state !== 'calling') continue;
+    const state = undelivered.has(call.messageId) ? 'undelivered' : call.deadline <= nowIso ? 'timeout' : null;
+    if (state === null) continue;
+    const t = end(r, call, state, nowIso);
     r = t.roster;
     changed.push(...t.changed);
     promotions.push(...t.promotions);

@@ -32,7 +32,7 @@ export const DrawView = z
       .record(z.string(), z.int())
       .nullable()
       .optional()
-      .describe('Seats by the state of their current call (calling, accepted, declined, timeout, refused, checked-in); counts only'),
+      .describe('Seats by the state of their current call (calling, accepted, declined, timeout, refused, checked-in, undelivered); counts only'),
     callsByGroup: z
       .array(
         z.object({
@@ -44,6 +44,7 @@ export const DrawView = z
           declined: z.int().describe('Calls of the group declined so far, also those whose seat has since passed on'),
           timedOut: z.int().describe('Calls of the group that timed out so far'),
           refused: z.int().describe('Calls refused at check-in (a conflict found) so far'),
+          undelivered: z.int().describe('Calls whose message could not be delivered so far (the seat passed on at once; counted against nobody)'),
         }),
       )
       .nullable()

@@ -1,5 +1,6 @@
 // Background work after draws: calls past their deadline time out (and the next ranked experts are called), accepted
-// calls never checked in are recorded as no-shows, and queued messages are delivered. Runs on its own timer so that a
+// calls never checked in are recorded as no-shows, queued messages are delivered, and calls whose message could not be
+// delivered end at once. Runs on its own timer so that a
 // slow gateway never delays a due draw.
 import type { DispatchReport, OutboxService } from './outbox.service.js';
 import type { DrawService } from './draw.service.js';
@@ -36,7 +37,10 @@ export class CallWorker {
     const started = await this.draws.catchUpRosters();
     const expired = await this.roster.expire();
     const noShows = await this.roster.recordNoShows();
-    const tick = { started, expired, noShows, ...(await this.outbox.dispatch()) };
+    const delivery = await this.outbox.dispatch();
+    // A call whose message was given up ends now, counted against nobody; its seat does not wait for the deadline.
+    const undelivered = delivery.undeliveredDraws.length > 0 ? await this.roster.expire(delivery.undeliveredDraws) : 0;
+    const tick = { started, expired: expired + undelivered, noShows, ...delivery };
     this.onTick(tick);
     return tick;
   }

@@ -17,6 +17,8 @@ export interface DispatchReport {
   readonly sent: number;
   readonly retried: number;
   readonly failed: number;
+  /** The draws of which a call's message was given up in this pass: their seats need not wait for the deadline. */
+  readonly undeliveredDraws: readonly string[];
 }
 
 /** A message to queue: the expert it calls, its link and the SHA-256 of the link's token (both null without a link). */
@@ -81,6 +83,7 @@ export class OutboxService {
   /** Delivers every due message once (a lease per batch: one instance sends its messages, all at once). */
   async dispatch(): Promise<DispatchReport> {
     const report = { sent: 0, retried: 0, failed: 0 };
+    const undelivered = new Set<string>();
     const nowIso = new Date(this.now()).toISOString();
     // One batch that cannot be sent must not hold back the others: its error is raised after every batch had its turn.
     let failure: unknown = null;
@@ -94,6 +97,7 @@ export class OutboxService {
         report.sent += counts.sent;
         report.retried += counts.retried;
         report.failed += counts.failed;
+        if (counts.givenUpCall) undelivered.add(counts.givenUpCall);
       } catch (err) {
         if (!(err instanceof RecordConflictError)) failure ??= err;
       } finally {
@@ -101,12 +105,26 @@ export class OutboxService {
       }
     }
     if (failure !== null) throw failure;
-    return report;
+    return { ...report, undeliveredDraws: [...undelivered] };
   }
 
-  /** Under the batch's lease: read it again (another instance may have sent it since), send what is due, commit once. */
-  private async deliverBatch(batchId: string, nowIso: string): Promise<DispatchReport> {
-    const report = { sent: 0, retried: 0, failed: 0 };
+  /** Of these calls' messages, those given up for good (the adapter failed them, or nobody was left to send them to). */
+  async givenUp(messageIds: readonly string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    const batchIds = [...new Set(messageIds.map(batchOfMessage))];
+    const wanted = new Set(messageIds);
+    for (const found of await callBatches.readMany(this.store, batchIds)) {
+      for (const m of found?.messages ?? []) if (m.state === 'failed' && wanted.has(m.messageId)) out.add(m.messageId);
+    }
+    return out;
+  }
+
+  /**
+   * Under the batch's lease: read it again (another instance may have sent it since), send what is due, commit once.
+   * `givenUpCall`: the draw, when a call of it was given up.
+   */
+  private async deliverBatch(batchId: string, nowIso: string): Promise<{ sent: number; retried: number; failed: number; givenUpCall: string | null }> {
+    const report = { sent: 0, retried: 0, failed: 0, givenUpCall: null as string | null };
     const found = await callBatches.read(this.store, batchId);
     if (!found) return report;
     const record = found.value;
@@ -132,8 +150,10 @@ export class OutboxService {
       // A record link is about no draw: its own entry type, outside every project's story.
       entries.push(record.drawId === null ? { type: 'record-link.delivery', payload: delivery } : { type: 'call.delivery', payload: { drawId: record.drawId, kind: record.kind as 'call' | 'cancel', ...delivery } });
       if (outcome.ok) report.sent++;
-      else if (giveUp) report.failed++;
-      else report.retried++;
+      else if (giveUp) {
+        report.failed++;
+        if (record.kind === 'call' && record.drawId !== null) report.givenUpCall = record.drawId;
+      } else report.retried++;
     });
     await this.log.appendAll(entries, {
       writes: [callBatches.write({ ...record, messages }), outboxDue.writeAt(batchId, nextDue(messages))],
@@ -161,6 +181,11 @@ export class OutboxService {
  * An adapter that throws rather than answering (a message it cannot encode, a bug): that message fails for good, with a
  * reason that names no content, and the batch's other messages and every other batch are still delivered.
  */
+/** The batch a message belongs to: its id is `M-<batch id>.<position>` (RosterService.place). */
+function batchOfMessage(messageId: string): string {
+  return messageId.slice(2, messageId.lastIndexOf('.'));
+}
+
 function handedOver(deliver: () => Promise<DeliveryOutcome>): Promise<DeliveryOutcome> {
   const undeliverable = (err: unknown): DeliveryOutcome => ({ ok: false, retryable: false, reason: `the adapter could not take the message (${err instanceof Error ? err.name : 'error'})` });
   try {

@@ -6,7 +6,7 @@ import type { Entry, ServiceLog } from '../audit/entries.js';
 import { timingSafeEqual } from 'node:crypto';
 import { sha256, sha256Hex } from '../crypto/canonical.js';
 import type { TokenClaims } from '../auth/roles.js';
-import { callTemplate } from '../calls/text.js';
+import { callTemplate, localTime } from '../calls/text.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import { recordsPolicy, type Policy } from '../domain/policy.js';
 import { conflictContext, expertExclusions, type ExclusionCode } from '../draw/conflicts.js';
@@ -59,12 +59,13 @@ export interface RosterSettings {
 }
 
 /**
- * A call as its answer page shows it. `expired`: the deadline passed with no answer (the seat may still be waiting for
+ * A call as its answer page shows it. `checked-in`: the expert has come (whether or not they had answered the link);
+ * `expired`: the deadline passed with no answer (the seat may still be waiting for
  * the timeout pass); `superseded`: timed out and the seat called the next ranked expert; `closed`: no longer open for
  * any other reason (refused at check-in).
  */
 export interface CallView {
-  readonly state: 'waiting' | 'accepted' | 'declined' | 'expired' | 'superseded' | 'closed';
+  readonly state: 'waiting' | 'accepted' | 'checked-in' | 'declined' | 'expired' | 'superseded' | 'closed';
   readonly deadline: string;
   readonly answeredAt: string | null;
   readonly bidOpeningAt: string;
@@ -72,7 +73,10 @@ export interface CallView {
 }
 
 /** Entries that move one seat's call. */
-type SeatChange = 'call.accepted' | 'call.declined' | 'call.timeout' | 'checkin.admitted' | 'checkin.refused';
+type SeatChange = 'call.accepted' | 'call.declined' | 'call.timeout' | 'call.undelivered' | 'checkin.admitted' | 'checkin.refused';
+
+/** The entry of a call the expire pass ends: its message given up, or its deadline passed. */
+const endedBy = (c: R.Call): SeatChange => (c.state === 'undelivered' ? 'call.undelivered' : 'call.timeout');
 
 export class RosterService {
   constructor(
@@ -184,7 +188,8 @@ export class RosterService {
     const current = R.currentCall(roster, call.group, call.seat) === call;
     // The link's deadline decides, as in respond(): past it, the call is over even before the timeout pass runs.
     const state: CallView['state'] =
-      call.state === 'accepted' || call.state === 'checked-in' ? 'accepted'
+      call.state === 'accepted' ? 'accepted'
+      : call.state === 'checked-in' ? 'checked-in'
       : call.state === 'declined' ? 'declined'
       : call.state === 'calling' && current ? (t.expiresAt <= this.iso() ? 'expired' : 'waiting')
       : call.state === 'timeout' ? (current ? 'expired' : 'superseded')
@@ -192,19 +197,30 @@ export class RosterService {
     return { state, deadline: t.expiresAt, answeredAt: call.answeredAt, bidOpeningAt: project.project.bidOpeningAt, venue: project.venue };
   }
 
-  /** Times out every open call past its deadline, in every roster, and calls the next ranked experts. */
-  async expire(): Promise<number> {
+  /**
+   * Ends every open call whose message was given up (`call.undelivered`: no fault of the expert's) and times out every
+   * open call past its deadline, in every roster due and in those of `undelivered` (draws of which the delivery pass
+   * just gave a call up), and calls the next ranked experts. A message given up before a crash is still found here, at
+   * its call's deadline at the latest.
+   */
+  async expire(undelivered: readonly string[] = []): Promise<number> {
     let expired = 0;
     const nowIso = this.iso();
     // Only rosters with a call still open (the deadline index), not every roster ever made.
-    for (const { key, value: due } of await rosterDeadlines.list(this.store)) {
-      if (due > nowIso) continue;
+    const due = (await rosterDeadlines.list(this.store)).filter((d) => d.value <= nowIso).map((d) => d.key);
+    for (const key of new Set([...due, ...undelivered])) {
       for (let attempt = 0; attempt < 5; attempt++) {
-        const { roster, raw } = await this.read(key);
-        const step = R.expire(roster, nowIso);
+        // A batch names its draw; a draw without a roster has no call to end (nothing the pass should stop on).
+        const found = await rosters.read(this.store, key);
+        if (!found) break;
+        const roster = this.opened(found.value);
+        const raw = found.raw;
+        const open = R.seats(roster).filter((c) => c.state === 'calling');
+        if (open.length === 0) break;
+        const step = R.expire(roster, nowIso, await this.outbox.givenUp(open.map((c) => c.messageId)));
         if (step.changed.length === 0) break;
         const { record: project } = await this.projects.get(roster.projectId);
-        const next = this.transition(step, project, 'call.timeout', nowIso);
+        const next = this.transition(step, project, endedBy, nowIso);
         try {
           await this.commit(raw, next.roster, next.entries, next.writes);
           expired += step.changed.length;
@@ -241,6 +257,12 @@ export class RosterService {
     const { record: project } = await this.projects.get(projectId);
     // Which desk may check in here (a site's desk only its site's projects) is the authorization policy's `checkin` rule.
     if (!project.drawId || project.state !== 'drawn') throw new AppError('CONFLICT', msg('project.noCompletedDraw', { id: projectId }));
+    // Check-in closes when a seat not checked in becomes a no-show: an expert cannot be both (docs/records.md).
+    const closesAt = this.noShowDue(project);
+    if (this.iso() >= closesAt) {
+      const { date, time } = localTime(new Date(closesAt), this.settings.timeZone);
+      throw new AppError('CONFLICT', msg('checkin.closed', { at: `${date} ${time}` }), { closedAt: closesAt });
+    }
     const terminal = `${by.role}:${by.site ?? ''}:${by.sub}`;
     const recent = await this.recentMisses(terminal);
     if (recent.length >= CHECKIN_MISSES) {
@@ -376,14 +398,14 @@ export class RosterService {
   }
 
   /** Entries and writes of a transition: the changed calls, promotions (or an unfilled seat) and the new calls. */
-  private transition(change: R.Transition, project: ProjectRecord, type: SeatChange, at: string, extra: { terminal?: string } = {}): { roster: R.Roster; entries: Entry[]; writes: RecordWrite[] } {
+  private transition(change: R.Transition, project: ProjectRecord, type: SeatChange | ((call: R.Call) => SeatChange), at: string, extra: { terminal?: string } = {}): { roster: R.Roster; entries: Entry[]; writes: RecordWrite[] } {
     // From a minute before bid opening nobody is called any more: a call placed then would be past its deadline at
     // once, time out at the next pass and pass the seat on again, down the whole ranking, each expert recorded as not
     // answering a call they could not answer. The seat stays unfilled, for the operator to resolve.
     const step = this.now() >= this.lastCallAt(project) ? R.withoutCalls(change) : change;
     const drawId = step.roster.drawId;
     // The catalogue pairs each type with its payload; these five share one shape (check-ins add the terminal).
-    const entries = step.changed.map((c) => ({ type, payload: { drawId, group: c.group, seat: c.seat, rank: c.rank, messageId: c.messageId, ...(c.codes ? { codes: [...c.codes] } : {}), ...extra } }) as Entry);
+    const entries = step.changed.map((c) => ({ type: typeof type === 'function' ? type(c) : type, payload: { drawId, group: c.group, seat: c.seat, rank: c.rank, messageId: c.messageId, ...(c.codes ? { codes: [...c.codes] } : {}), ...extra } }) as Entry);
     // The performance records of the same change, in the same commit (docs/records.md).
     const rules = recordsPolicy(this.policy);
     for (const f of factsOf(step, at, project.project.bidOpeningAt, rules)) entries.push(this.recordEntry(drawId, project, f));

@@ -195,7 +195,8 @@ function simulate(seed: number, withPlants: boolean): Year {
       for (const f of factsOf(step, iso(now), openingIso, RECORDS)) {
         if (f.kind === 'call') {
           log(now, f.call.expertId, drawId, 'record.call', { outcome: f.outcome });
-          calls.push({ expertId: f.call.expertId, outcome: f.outcome });
+          // The alerts read answers only (as AlertsService does): no message goes undelivered in this simulation.
+          if (f.outcome !== 'undelivered') calls.push({ expertId: f.call.expertId, outcome: f.outcome });
         } else if (f.kind === 'checkin') log(now, f.call.expertId, drawId, 'record.checkin', { outcome: f.outcome });
       }
       const next: R.NewCall[] = [];

@@ -14,7 +14,7 @@ const view = (over: Partial<CallView> = {}): CallView => ({
   ...over,
 });
 const render = (over: Partial<CallView> = {}, lang: 'zh-CN' | 'en' = 'zh-CN', timeZone = 'Asia/Shanghai') => answerPage({ lang, view: view(over), now: NOW, timeZone });
-const stateOf = (html: string) => /<main data-state="([a-z]+)"/.exec(html)?.[1];
+const stateOf = (html: string) => /<main data-state="([a-z-]+)"/.exec(html)?.[1];
 
 describe('answerPage', () => {
   it('shows a waiting call with time, place, deadline, countdown and both buttons', () => {
@@ -33,6 +33,7 @@ describe('answerPage', () => {
   it('says each state in Chinese and English, with buttons only while the call is open', () => {
     const words = {
       accepted: ['您已接受邀请', 'You have accepted.'],
+      'checked-in': ['您已在评标地点签到，无需再答复。', 'You have checked in at the venue'],
       declined: ['您已拒绝本次邀请', 'You have declined'],
       expired: ['答复期限已过，本次邀请已失效。', 'The time to answer has passed; this invitation is no longer valid.'],
       superseded: ['本次评标已由其他专家递补，无需前往。', 'another expert has taken the seat'],
@@ -51,6 +52,8 @@ describe('answerPage', () => {
     }
     expect(render({ state: 'accepted', answeredAt: '2026-12-01T00:05:00.000Z' })).toContain('（08:05 答复）');
     expect(render({ state: 'declined', answeredAt: '2026-12-01T00:05:00.000Z' }, 'en')).toContain(' (answered at 08:05)');
+    // A checked-in expert may never have answered the link: no answer time is claimed.
+    expect(render({ state: 'checked-in', answeredAt: '2026-12-01T00:05:00.000Z' })).not.toContain('答复）');
     expect(render({}, 'en')).toContain('>Accept</button>');
   });
 

@@ -28,8 +28,8 @@ describe('roster', () => {
 
   it('counts a group’s progress: seats by their current call, vacant seats, and every call that ended without an expert', () => {
     let r = fresh(3);
-    const zero = { calling: 0, accepted: 0, declined: 0, timeout: 0, refused: 0, 'checked-in': 0 };
-    expect(R.progress(r)).toEqual([{ group: 0, specialty: 'A01', seats: 2, current: { ...zero, calling: 2 }, vacant: 0, declined: 0, timedOut: 0, refused: 0 }]);
+    const zero = { calling: 0, accepted: 0, declined: 0, timeout: 0, refused: 0, 'checked-in': 0, undelivered: 0 };
+    expect(R.progress(r)).toEqual([{ group: 0, specialty: 'A01', seats: 2, current: { ...zero, calling: 2 }, vacant: 0, declined: 0, timedOut: 0, refused: 0, undelivered: 0 }]);
     // Seat 0 declines and passes to rank 2, who is called; seat 1 accepts.
     const t = R.answer(r, call(r, 0).messageId, false, T0);
     r = place(t.roster, [t.promotions[0]!.to!]);
@@ -40,6 +40,21 @@ describe('roster', () => {
     expect(out.promotions).toEqual([{ from: expect.objectContaining({ rank: 2 }), to: null }]);
     expect(R.progress(out.roster)[0]).toMatchObject({ current: { ...zero, accepted: 1, timeout: 1 }, vacant: 1, declined: 1, timedOut: 1 });
     expect(R.seatsByState(R.progress(out.roster))).toEqual({ ...zero, accepted: 1, timeout: 1 });
+  });
+
+  it('ends a call whose message was given up as undelivered at once, before its deadline, and passes the seat on', () => {
+    const r = fresh();
+    const lost = call(r, 1).messageId;
+    const t = R.expire(r, '2026-12-01T00:01:00.000Z', new Set([lost, 'M-of-another-roster']));
+    expect(t.changed).toEqual([expect.objectContaining({ seat: 1, state: 'undelivered', answeredAt: '2026-12-01T00:01:00.000Z' })]);
+    expect(t.promotions.map((p) => p.to)).toEqual([{ group: 0, seat: 1, rank: 2, expertId: 'E2' }]);
+    expect(R.progress(t.roster)[0]).toMatchObject({ undelivered: 1, timedOut: 0, vacant: 1 });
+    // Past the deadline, a given-up message is still undelivered, never a timeout; the other call times out.
+    const late = R.expire(r, '2026-12-01T00:15:00.000Z', new Set([lost]));
+    expect(late.changed.map((c) => [c.seat, c.state])).toEqual([[0, 'timeout'], [1, 'undelivered']]);
+    // A call already answered is not ended by its message's later fate.
+    const accepted = R.answer(r, lost, true, T0).roster;
+    expect(R.expire(accepted, '2026-12-01T00:01:00.000Z', new Set([lost])).changed).toEqual([]);
   });
 
   it('accepts an answer once, and only on the seat’s current call', () => {

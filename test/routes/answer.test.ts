@@ -6,7 +6,7 @@ import { build, type Built } from '../helper.js';
 import { drawnCalls, importPool, sentMessages, tokenOf } from '../helpers/calls.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
-const stateOf = (body: string) => /<main data-state="([a-z]+)"/.exec(body)?.[1];
+const stateOf = (body: string) => /<main data-state="([a-z-]+)"/.exec(body)?.[1];
 const codeOf = (body: string) => /<main [^>]*data-code="([A-Z_]+)"/.exec(body)?.[1];
 
 describe.each(['sqlite', 'redis'] as const)('the answer page (%s store)', (store) => {
@@ -170,6 +170,19 @@ describe.each(['sqlite', 'redis'] as const)('the answer page (%s store)', (store
     expect(stateOf((await get(`/r/${tokenOf(link)}`)).body)).toBe('waiting');
     // Answers given before the deadline stand.
     expect(stateOf((await get(path(0))).body)).toBe('accepted');
+  });
+
+  it('shows an expert who came without answering the link as checked in, never as having accepted', async () => {
+    const { roster } = await t.ctx.roster.read(drawId);
+    const open = roster.calls.find((c) => c.state === 'calling' && c.seat !== 0)!;
+    const link = (await sentMessages(t)).find((m) => m.messageId === open.messageId)!.responseUrl!;
+    const idNumber = t.ctx.pool.personal(open.expertId).idNumber;
+    const admitted = await t.app.inject({ method: 'POST', url: '/v1/checkins', headers: t.auth('checkin'), payload: { projectId: 'P-ANSWER', idNumber } });
+    expect(admitted.statusCode, admitted.body).toBe(200);
+    const page = await get(`/r/${tokenOf(link)}`);
+    expect([page.statusCode, stateOf(page.body)]).toEqual([200, 'checked-in']);
+    expect(page.body).toContain('您已在评标地点签到，无需再答复。');
+    expect(page.body).not.toContain('您已接受邀请');
   });
 
   it('shows a call refused at check-in for a conflict as closed', async () => {

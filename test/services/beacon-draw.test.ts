@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenClaims } from '../../src/auth/roles.js';
@@ -194,6 +195,39 @@ describe('beacon draws', () => {
     const draw = (await t.app.inject({ method: 'GET', url: `/v1/draws/${commit.payload.drawId}`, headers: t.auth('supervisor') })).json();
     expect(draw).toMatchObject({ state: 'failed', assurance: 'beacon', beacon: { round }, resultIndex: null, failure: { code } });
   });
+});
+
+describe('a relay nobody answers at', () => {
+  it('fails the draw with a reason in the reader’s language, and neither the answer nor the public log names the relay', async () => {
+    // A port nothing listens on: the relay's address must reach neither a site's answer nor the permanent log.
+    const closed = await new Promise<number>((done) => {
+      const probe = createNetServer().listen(0, '127.0.0.1', () => {
+        const port = (probe.address() as AddressInfo).port;
+        probe.close(() => done(port));
+      });
+    });
+    const relay = `http://127.0.0.1:${closed}`;
+    const app = await build(beacon.env({ EXPERT_DRAW_BEACON_URL: relay, EXPERT_DRAW_BEACON_TIMEOUT_S: '1' }), { now: clock });
+    try {
+      await seed(app);
+      expect((await register(app, body('P-BEACON-CLOSED', 3 * HOUR, { assurance: 'beacon' }))).statusCode).toBe(201);
+      const from = await app.ctx.store.logSize();
+      const res = await app.app.inject({ method: 'POST', url: '/v1/projects/P-BEACON-CLOSED/draw', headers: app.auth('operator') });
+      expect(res.statusCode, res.body).toBe(503);
+      const { message } = res.json().error as { message: string };
+      expect(message).toMatch(/^信标第 \d+ 轮在其发布时间后 1 秒内没有到达：无法连接信标中继（network ECONNREFUSED）$/);
+      const en = await app.app.inject({ method: 'POST', url: '/v1/projects/P-BEACON-CLOSED/draw', headers: { ...app.auth('operator'), 'accept-language': 'en' } });
+      expect(en.json().error.message).not.toMatch(/[\u4e00-\u9fff]/);
+      const failed = (await entryTypes(app, from)).find((e) => e.type === 'draw.failed')!;
+      expect((failed.payload as { details: unknown }).details).toMatchObject({ reason: 'relay unreachable: network ECONNREFUSED' });
+      for (const text of [res.body, en.body, JSON.stringify(failed)]) {
+        expect(text).not.toContain(String(closed));
+        expect(text).not.toContain('127.0.0.1');
+      }
+    } finally {
+      await app.close();
+    }
+  }, 30_000);
 });
 
 describe('beacon settings and policy', () => {

@@ -1,6 +1,6 @@
 // No-shows under a centre's own policy, with two service instances on one Redis: experts must be in 15 minutes before
 // opening (a later check-in is late), an accepted call not checked in 30 minutes after opening is a no-show, and when
-// both instances run their call worker at that moment each no-show is recorded exactly once.
+// both instances run their call worker at that moment each no-show is recorded exactly once; check-in closes then.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,5 +78,16 @@ describe('no-shows under the policy, on two instances', () => {
     // Settled: later passes record nothing more, and the watch is gone.
     expect((await Promise.all([a.ctx.calls.tick(), b.ctx.calls.tick()])).map((x) => x.noShows)).toEqual([0, 0]);
     expect(await a.ctx.store.getRecord('no-show-watch', drawId)).toBeNull();
+
+    // Check-in closed with the no-shows: an expert recorded as not coming cannot also be checked in, on either instance.
+    clock = Date.parse('2026-12-01T10:30:27+08:00');
+    const size = await a.ctx.store.logSize();
+    for (const t of [a, b]) {
+      const late = await checkIn(t, seated[2]!);
+      expect(late.statusCode, late.body).toBe(409);
+      expect(late.json().error).toMatchObject({ code: 'CONFLICT', message: '本项目的签到已于 2026-12-01 10:30 截止：之后未到场的专家已记为未到场', details: { closedAt: '2026-12-01T02:30:00.000Z' } });
+    }
+    expect(await a.ctx.store.logSize()).toBe(size);
+    expect((await recordsOfType('record.checkin')).map((r) => r.seat)).toEqual([0, 1]);
   });
 });

@@ -2887,7 +2887,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description Resident ID number read from the card */
+                        /** @description Resident ID number read from the card (a final x may be in either case) */
                         idNumber: string;
                         /** @description Project (tender) id as registered by the trading centre */
                         projectId: string;
@@ -4005,7 +4005,7 @@ export interface paths {
                                     /** @description drand round */
                                     round: number;
                                 };
-                                /** @description Seats by the state of their current call (calling, accepted, declined, timeout, refused, checked-in); counts only */
+                                /** @description Seats by the state of their current call (calling, accepted, declined, timeout, refused, checked-in, undelivered); counts only */
                                 calls?: {
                                     [key: string]: number;
                                 } | null;
@@ -4027,6 +4027,8 @@ export interface paths {
                                     specialty: string;
                                     /** @description Calls of the group that timed out so far */
                                     timedOut: number;
+                                    /** @description Calls whose message could not be delivered so far (the seat passed on at once; counted against nobody) */
+                                    undelivered: number;
                                     /** @description Seats with no open or accepted call (the ranking ran out, or the call is not placed yet) */
                                     vacant: number;
                                 }[] | null;
@@ -4315,7 +4317,7 @@ export interface paths {
                                 /** @description drand round */
                                 round: number;
                             };
-                            /** @description Seats by the state of their current call (calling, accepted, declined, timeout, refused, checked-in); counts only */
+                            /** @description Seats by the state of their current call (calling, accepted, declined, timeout, refused, checked-in, undelivered); counts only */
                             calls?: {
                                 [key: string]: number;
                             } | null;
@@ -4337,6 +4339,8 @@ export interface paths {
                                 specialty: string;
                                 /** @description Calls of the group that timed out so far */
                                 timedOut: number;
+                                /** @description Calls whose message could not be delivered so far (the seat passed on at once; counted against nobody) */
+                                undelivered: number;
                                 /** @description Seats with no open or accepted call (the ranking ran out, or the call is not placed yet) */
                                 vacant: number;
                             }[] | null;
@@ -4651,7 +4655,7 @@ export interface paths {
                                 /** @description drand round */
                                 round: number;
                             };
-                            /** @description Seats by the state of their current call (calling, accepted, declined, timeout, refused, checked-in); counts only */
+                            /** @description Seats by the state of their current call (calling, accepted, declined, timeout, refused, checked-in, undelivered); counts only */
                             calls?: {
                                 [key: string]: number;
                             } | null;
@@ -4673,6 +4677,8 @@ export interface paths {
                                 specialty: string;
                                 /** @description Calls of the group that timed out so far */
                                 timedOut: number;
+                                /** @description Calls whose message could not be delivered so far (the seat passed on at once; counted against nobody) */
+                                undelivered: number;
                                 /** @description Seats with no open or accepted call (the ranking ran out, or the call is not placed yet) */
                                 vacant: number;
                             }[] | null;
@@ -5675,7 +5681,7 @@ export interface paths {
                                      * @description Calls: accepted, declined or timeout; check-ins: on-time, late or refused
                                      * @enum {string}
                                      */
-                                    outcome?: "accepted" | "declined" | "timeout" | "on-time" | "late" | "refused";
+                                    outcome?: "accepted" | "declined" | "timeout" | "undelivered" | "on-time" | "late" | "refused";
                                     /** @description Rank in the group’s draw order of the expert the record is about */
                                     rank: number;
                                     /** @description Id of an entered record (R- and a UUID) */
@@ -10964,7 +10970,7 @@ export interface paths {
                                      * @description Calls: accepted, declined or timeout; check-ins: on-time, late or refused
                                      * @enum {string}
                                      */
-                                    outcome?: "accepted" | "declined" | "timeout" | "on-time" | "late" | "refused";
+                                    outcome?: "accepted" | "declined" | "timeout" | "undelivered" | "on-time" | "late" | "refused";
                                     /** @description Rank in the group’s draw order of the expert the record is about */
                                     rank: number;
                                     /** @description Id of an entered record (R- and a UUID) */
@@ -13197,7 +13203,7 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description Smallest tree size to list */
-                    from?: number;
+                    from?: string;
                     /** @description Page size (at most 1000) */
                     limit?: number;
                 };
@@ -13397,7 +13403,7 @@ export interface paths {
                 header?: never;
                 path: {
                     /** @description Tree size */
-                    size: number;
+                    size: string;
                 };
                 cookie?: never;
             };
@@ -13612,9 +13618,9 @@ export interface paths {
             parameters: {
                 query: {
                     /** @description The older tree size */
-                    from: number;
+                    from: string;
                     /** @description The newer tree size (default: the latest checkpoint’s) */
-                    to?: number;
+                    to?: string;
                 };
                 header?: never;
                 path?: never;
@@ -13837,11 +13843,11 @@ export interface paths {
             parameters: {
                 query: {
                     /** @description Index after the last */
-                    end?: number;
+                    end?: string;
                     /** @description Most entries in one answer (at most 1000) */
                     limit?: number;
                     /** @description First index */
-                    start: number;
+                    start: string;
                 };
                 header?: never;
                 path?: never;
@@ -14065,9 +14071,9 @@ export interface paths {
             parameters: {
                 query: {
                     /** @description Log index of the entry */
-                    index: number;
+                    index: string;
                     /** @description Tree size (default: the latest checkpoint’s) */
-                    treeSize?: number;
+                    treeSize?: string;
                 };
                 header?: never;
                 path?: never;
@@ -14290,7 +14296,7 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description Smallest log index to include */
-                    from?: number;
+                    from?: string;
                     /** @description Most entries in one answer (at most 1000) */
                     limit?: number;
                 };
@@ -17660,7 +17666,7 @@ export interface paths {
                                 /** @description drand round */
                                 round: number;
                             };
-                            /** @description Seats by the state of their current call (calling, accepted, declined, timeout, refused, checked-in); counts only */
+                            /** @description Seats by the state of their current call (calling, accepted, declined, timeout, refused, checked-in, undelivered); counts only */
                             calls?: {
                                 [key: string]: number;
                             } | null;
@@ -17682,6 +17688,8 @@ export interface paths {
                                 specialty: string;
                                 /** @description Calls of the group that timed out so far */
                                 timedOut: number;
+                                /** @description Calls whose message could not be delivered so far (the seat passed on at once; counted against nobody) */
+                                undelivered: number;
                                 /** @description Seats with no open or accepted call (the ranking ran out, or the call is not placed yet) */
                                 vacant: number;
                             }[] | null;

@@ -3,7 +3,9 @@
 import { defineMessages } from '../define.js';
 
 export const beacon = defineMessages({
-  unreachable: { zh: '无法连接信标中继 {url}：{reason}', en: 'the beacon relay {url} cannot be reached: {reason}' },
+  unreachable: { zh: '无法连接信标中继（{reason}）', en: 'the beacon relay cannot be reached ({reason})' },
+  relayAnswered: { zh: '信标中继答复 HTTP {status}', en: 'the beacon relay answered HTTP {status}' },
+  noAnswerYet: { zh: '信标中继尚未答复', en: 'no answer from the beacon relay yet' },
   wrongChain: { zh: '信标中继提供的不是固定的信标链 {chain}：{reason}', en: 'the beacon relay does not serve the pinned chain {chain}: {reason}' },
   badRound: { zh: '信标第 {round} 轮未通过验证：{reason}', en: 'beacon round {round} does not verify: {reason}' },
   roundMissing: {

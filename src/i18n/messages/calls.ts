@@ -18,6 +18,7 @@ export const checkin = defineMessages({
     en: 'this ID number is not an expert holding a seat of this project: not called, or the call ended (declined, not answered in time, or the seat passed on)',
   },
   already: { zh: '该专家已签到', en: 'this expert has already checked in' },
+  closed: { zh: '本项目的签到已于 {at} 截止：之后未到场的专家已记为未到场', en: 'check-in for this project closed at {at}: experts who had not come by then are recorded as no-shows' },
   refused: {
     zh: '该专家与本项目的一方存在利益冲突（{reasons}），应当回避，不得参加评标；正在通知下一位备选专家',
     en: 'this expert has a conflict of interest with a party of the project ({reasons}) and may not evaluate it; the next ranked expert is being called',

@@ -26,7 +26,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Check an expert in by ID number',
         description: 'Unmatched or repeated ID numbers are logged; a terminal that sends too many unmatched numbers is refused for a while (429). A terminal token that names a site checks in only that site’s projects; one without a site only the centre’s.',
         tags: ['check-in'],
-        body: z.object({ projectId: ProjectId, idNumber: ResidentId.describe('Resident ID number read from the card') }).strict(),
+        body: z.object({ projectId: ProjectId, idNumber: z
+            .string()
+            .max(64)
+            // A card reader or a clerk may write the check character x in lower case; the pool holds it as X.
+            .transform((s) => s.toUpperCase())
+            .pipe(ResidentId)
+            .describe('Resident ID number read from the card (a final x may be in either case)') }).strict(),
         response: { 200: Assignment, ...errorResponses(404, 'CONFLICT', 'CHECKIN_REFUSED', ...LOG_WRITE_ERRORS) },
       },
     },

@@ -1,0 +1,115 @@
+// A call whose message cannot be delivered (the gateway refuses it for good, or gives up after its retries) ends as
+// `undelivered` at once: the seat passes to the next rank in the same pass of the call worker, without waiting out the
+// deadline, and the expert's record says the message never reached them, counted against nobody. A message given up
+// before a crash is still found when its call's deadline comes: never a timeout.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeOf } from '../../src/domain/sanctions.js';
+import { generatePool, syntheticPersonal } from '../../src/pool/generator.js';
+import { tally } from '../../src/roster/performance.js';
+import { progress, seats } from '../../src/roster/roster.js';
+import { build, type Built } from '../helper.js';
+import { registerProject } from '../helpers/projects.js';
+
+let t: Built;
+let gateway: Server;
+let clock = Date.parse('2026-12-01T08:00:00+08:00');
+const pool = generatePool({ size: 60, seed: 'undelivered', fixed: [{ code: 'C990101', members: 40 }] });
+/** Phone numbers the gateway refuses (400: not retryable), and what it received. */
+const refused = new Set<string>();
+const received: Array<{ messageId: string; to: string }> = [];
+
+beforeAll(async () => {
+  gateway = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      const m = JSON.parse(body) as { messageId: string; to: string };
+      received.push({ messageId: m.messageId, to: m.to });
+      res.writeHead(refused.has(m.to) ? 400 : 200).end();
+    });
+  });
+  await new Promise<void>((done) => gateway.listen(0, '127.0.0.1', done));
+  const url = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/calls`;
+  t = await build({ EXPERT_DRAW_CALL_ADAPTER: 'webhook', EXPERT_DRAW_CALL_WEBHOOK_URL: url, EXPERT_DRAW_CALL_WEBHOOK_SECRET: 'ab'.repeat(32) }, { now: () => clock });
+  await t.ctx.pool.import(pool.experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
+});
+afterAll(async () => {
+  await t?.close();
+  await new Promise((done) => gateway?.close(done));
+});
+
+const phoneOf = (expertId: string) => syntheticPersonal(pool.experts.findIndex((e) => e.id === expertId)).phone;
+
+const op = { sub: 'op', role: 'operator', iat: 0, exp: 0 } as const;
+
+/** Registers a project opening at 10:00 and draws it now: its five calls are placed, none sent yet. */
+async function drawn(id: string): Promise<string> {
+  await registerProject(t, op, { id, bidOpeningAt: '2026-12-01T10:00:00+08:00' });
+  return (await t.ctx.draws.run(id, 'immediate', op)).drawId;
+}
+
+/** Entries logged from `from` on, parsed. */
+async function loggedSince(from: number): Promise<Array<{ type: string; payload: Record<string, unknown> }>> {
+  return (await t.ctx.store.readEntries(from, await t.ctx.store.logSize())).map((b) => JSON.parse(b.toString('utf8')));
+}
+
+describe('a call whose message cannot be delivered', () => {
+  it('ends as undelivered in the same pass, the next rank is called at once, and the record counts against nobody', async () => {
+    clock = Date.parse('2026-12-01T08:00:00+08:00');
+    const drawId = await drawn('P-UNDELIVERED-1');
+    const first = (await t.ctx.roster.read(drawId)).roster;
+    const unlucky = seats(first)[1]!;
+    refused.add(phoneOf(unlucky.expertId));
+    const from = await t.ctx.store.logSize();
+
+    // One pass: five messages handed over, one refused for good; its seat passes on in the same pass.
+    const tick = await t.ctx.calls.tick();
+    expect(tick).toMatchObject({ sent: 4, failed: 1, expired: 1, undeliveredDraws: [drawId] });
+    const { roster } = await t.ctx.roster.read(drawId);
+    const ended = roster.calls.find((c) => c.messageId === unlucky.messageId)!;
+    expect(ended.state).toBe('undelivered');
+    const now = seats(roster)[1]!;
+    expect(now).toMatchObject({ seat: 1, rank: 5, state: 'calling' });
+    expect(progress(roster)[0]).toMatchObject({ undelivered: 1, timedOut: 0, vacant: 0 });
+
+    const logged = await loggedSince(from);
+    expect(logged.map((e) => e.type)).toEqual(expect.arrayContaining(['call.delivery', 'call.undelivered', 'record.call', 'seat.promoted', 'calls.placed']));
+    expect(logged.find((e) => e.type === 'call.undelivered')!.payload).toMatchObject({ drawId, seat: 1, rank: unlucky.rank, messageId: unlucky.messageId });
+    expect(logged.find((e) => e.type === 'seat.promoted')!.payload).toMatchObject({ fromRank: unlucky.rank, toRank: 5, because: 'undelivered' });
+    const record = logged.find((e) => e.type === 'record.call')!;
+    expect(record.payload).toMatchObject({ outcome: 'undelivered', replaced: 'promoted', messageId: unlucky.messageId });
+    // Not a code any sanction rule counts, and nothing in the expert's tally.
+    expect(codeOf(record.type, record.payload)).toBeNull();
+    expect(tally([{ kind: 'call', outcome: 'undelivered', replaced: 'promoted' }])).toMatchObject({ calls: 0, timedOut: 0, replacementsCaused: 0 });
+
+    // The next pass sends the alternate's call; nothing times out before the deadline.
+    const next = await t.ctx.calls.tick();
+    expect(next).toMatchObject({ sent: 1, failed: 0, expired: 0 });
+    expect(received.at(-1)!.messageId).toBe(now.messageId);
+    // The draw's view shows it to the operator, counts only.
+    const view = await t.app.inject({ url: `/v1/draws/${drawId}`, headers: t.auth('operator') });
+    expect(view.json().callsByGroup[0]).toMatchObject({ undelivered: 1, timedOut: 0 });
+    expect(view.body).not.toContain(unlucky.expertId);
+  });
+
+  it('a message given up before a crash ends its call as undelivered, not as a timeout, when the deadline comes', async () => {
+    clock = Date.parse('2026-12-01T08:00:00+08:00');
+    const drawId = await drawn('P-UNDELIVERED-2');
+    const unlucky = seats((await t.ctx.roster.read(drawId)).roster)[3]!;
+    refused.add(phoneOf(unlucky.expertId));
+    // The delivery pass alone, as if the process died before the roster heard of it.
+    expect(await t.ctx.outbox.dispatch()).toMatchObject({ failed: 1, undeliveredDraws: [drawId] });
+    expect(seats((await t.ctx.roster.read(drawId)).roster)[3]!.state).toBe('calling');
+    // Past the deadline, the timeout pass finds the message given up.
+    clock = Date.parse('2026-12-01T08:16:00+08:00');
+    const from = await t.ctx.store.logSize();
+    await t.ctx.roster.expire();
+    const { roster } = await t.ctx.roster.read(drawId);
+    expect(roster.calls.find((c) => c.messageId === unlucky.messageId)!.state).toBe('undelivered');
+    const records = (await loggedSince(from)).filter((e) => e.type === 'record.call' && e.payload['drawId'] === drawId);
+    // The four delivered and unanswered calls timed out; the fifth is the expert who never got the message.
+    expect(records.map((e) => e.payload['outcome']).sort()).toEqual(['timeout', 'timeout', 'timeout', 'timeout', 'undelivered']);
+  });
+});
