@@ -63,7 +63,14 @@ export function registerFairnessCommands(program: Command): void {
         draws.push({ drawId: report.drawId!, groups: report.panels });
       }
       const fairness = assessFairness(draws, alpha);
-      if (opts.svg) writeFileSync(opts.svg, fairnessSvg(fairness, FAIRNESS_LABELS[opts.lang]));
+      if (opts.svg) {
+        try {
+          writeFileSync(opts.svg, fairnessSvg(fairness, FAIRNESS_LABELS[opts.lang]));
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          throw new Error(`cannot write the chart to ${opts.svg}: ${code === 'ENOENT' ? 'no such folder' : code === 'EACCES' ? 'not allowed' : code === 'EISDIR' ? 'that is a folder' : (code ?? 'error')}`);
+        }
+      }
       if (opts.json) console.log(JSON.stringify({ ...fairness, refused }, null, 2));
       else {
         for (const r of refused) console.error(`left out: ${r}`);

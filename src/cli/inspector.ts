@@ -2,6 +2,7 @@
 // checkpoints (`log watch --keep DIR`, `proof verify --kept DIR`). The decisions are made by src/log/consistency.ts.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { networkReason } from '../errors.js';
 import { openCheckpoint, type Checkpoint } from '../log/checkpoint.js';
 import { proofFromHex } from '../log/consistency.js';
 import type { NoteVerifier } from '../log/note.js';
@@ -72,6 +73,14 @@ export class LogApi {
     private readonly token: string | undefined,
     private readonly fetcher: typeof fetch = fetch,
   ) {
+    // Refused at once, in words: not as fetch's own error on the first request.
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new Error(`--url ${url}: not a URL (for example https://draw.example.gov.cn)`);
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error(`--url ${url}: only http and https`);
     this.base = url.replace(/\/+$/, '');
   }
 
@@ -90,9 +99,18 @@ export class LogApi {
   }
 
   private async get<T>(path: string): Promise<T> {
-    const res = await this.fetcher(`${this.base}${path}`, {
-      headers: { accept: 'application/json', 'accept-language': 'en', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
-    });
+    let res: Response;
+    try {
+      res = await this.fetcher(`${this.base}${path}`, {
+        headers: { accept: 'application/json', 'accept-language': 'en', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+      });
+    } catch (err) {
+      // fetch says only "fetch failed": the address and the system's reason say what to check (the inspector's own
+      // terminal: the cause's words may be shown when there is no code).
+      const code = networkReason(err);
+      const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : null;
+      throw new Error(`cannot reach ${this.base} (${code === 'network error' && cause ? cause : code})`);
+    }
     const text = await res.text();
     let body: unknown;
     try {

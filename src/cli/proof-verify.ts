@@ -143,5 +143,5 @@ async function keptInput(files: readonly string[], dir: string, verifier: NoteVe
       }
     }
   }
-  return { notes, proofs };
+  return { notes, proofs, asked: true };
 }

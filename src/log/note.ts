@@ -368,8 +368,11 @@ export function openNote(note: string | Uint8Array, verifiers: readonly NoteVeri
     verified.push(sig);
   }
   if (verified.length === 0) {
-    throw new NoteError('UNVERIFIED_NOTE', msg('log.unverifiedNote'), {
-      unknown: unknown.map((s) => `${s.name}+${formatKeyId(s.keyId)}`),
+    // Who signed, against what the reader pinned: a wrong key pinned reads as such, not as a broken log.
+    const signers = unknown.map((s) => `${s.name}+${formatKeyId(s.keyId)}`);
+    const pinned = verifiers.map((v) => `${v.name}+${formatKeyId(v.keyId)}`);
+    throw new NoteError('UNVERIFIED_NOTE', msg('log.unverifiedNote', { signers: signers.join(', '), pinned: pinned.length > 0 ? pinned.join(', ') : '—' }), {
+      unknown: signers,
     });
   }
   return { body, verified, unknown };

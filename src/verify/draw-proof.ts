@@ -134,6 +134,8 @@ export interface KeptInput {
   readonly notes: readonly string[];
   /** Consistency proofs as the log API answers them. */
   readonly proofs?: ReadonlyArray<{ readonly fromSize: number; readonly toSize: number; readonly hashes: readonly string[] }>;
+  /** The log's API was asked for the proofs (proof verify --url): one missing is one it did not give. */
+  readonly asked?: true;
 }
 
 export interface TakenOnTrust {
@@ -928,7 +930,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     });
   }
   let seed: Buffer | undefined;
-  checks.run('seed', 'the seed follows from the commit’s entropy plan, its leaf hash and the nonce (§6)', () => {
+  checks.run('seed', 'the seed follows from the commit’s entropy plan, the commit (its leaf hash; a planned draw: its payload’s hash) and the nonce (§6)', () => {
     if (!c || !v) return needEntries('commit', 'reveal');
     const plan = c.entropy;
     if (plan.beacon && !beaconRandomness) return skipped(`needs drand round ${plan.beacon.round} verified (see beacon)`);
@@ -1266,7 +1268,10 @@ function checkKept(opened: ReadonlyMap<string, Checkpoint | Error>, kept: KeptIn
       else said.push(other.size < cp.size ? `tree size ${cp.size} extends kept ${other.size}` : `kept ${other.size} extends tree size ${cp.size}`);
     }
   }
-  if (missing.length > 0) return unverifiable(`needs the log’s consistency proofs ${missing.join(', ')} (proof verify --kept DIR --url URL fetches them)`);
+  if (missing.length > 0) {
+    const why = kept.asked ? 'the log did not give them (its answer is on standard error)' : 'proof verify --kept DIR --url URL fetches them';
+    return unverifiable(`needs the log’s consistency proofs ${missing.join(', ')} (${why})`);
+  }
   return pass(`${said.join('; ')} (${held.length} kept)`);
 }
 

@@ -82,6 +82,13 @@ describe('expert-draw fairness', () => {
     expect(none.stdout).not.toContain('nobody is selected');
   });
 
+  it('says in words when the chart cannot be written', () => {
+    const out = cli(join(dir, 'proofs'), '--verifier-key', join(dir, 'log-signer.vkey'), '--svg', join(dir, 'nowhere', 'chart.svg'));
+    expect(out.status).toBe(1);
+    expect(out.stderr).toContain(`cannot write the chart to ${join(dir, 'nowhere', 'chart.svg')}: no such folder`);
+    expect(out.stderr).not.toContain('ENOENT');
+  });
+
   it('refuses a bad threshold and a missing folder with a clear message', () => {
     const bad = cli(join(dir, 'proofs'), '--verifier-key', join(dir, 'log-signer.vkey'), '--alpha', '2');
     expect(bad.status).not.toBe(0);

@@ -18,6 +18,7 @@ import { generatePool, syntheticPersonal } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
 import { installedCli } from '../helpers/installed-cli.js';
 import { registerProject } from '../helpers/projects.js';
+import { freePort } from '../helpers/redis-server.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const work = mkdtempSync(join(tmpdir(), 'expert-draw-log-watch-'));
@@ -234,6 +235,17 @@ describe('expert-draw proof verify --kept', () => {
     expect(offline.code).toBe(1);
     expect(offline.stdout).toMatch(/\? checkpoint\.kept/);
     expect(offline.stdout).toContain('NOT VERIFIED: not verifiable checkpoint.kept');
+
+    // A log that does not answer: the report says the proofs were asked for and not given; stderr says why, with the
+    // address; a malformed --url is refused in words.
+    const closed = await freePort();
+    const down = await cli(['proof', 'verify', bundleFile, '--verifier-key', vkeyFile, '--kept', dir, '--url', `http://127.0.0.1:${closed}`]);
+    expect(down.code).toBe(1);
+    expect(down.stdout).toContain('the log did not give them');
+    expect(down.stderr).toContain(`cannot reach http://127.0.0.1:${closed} (network ECONNREFUSED)`);
+    const notUrl = await cli(['proof', 'verify', bundleFile, '--verifier-key', vkeyFile, '--kept', dir, '--url', 'not-a-url']);
+    expect(notUrl.code).toBe(1);
+    expect(notUrl.stderr).toContain('--url not-a-url: not a URL');
 
     // A mistyped folder is refused, never read as "nothing kept"; a file in its place is named as not a folder.
     const mistyped = await cli(['proof', 'verify', bundleFile, '--verifier-key', vkeyFile, '--kept', `${dir}-typo`]);

@@ -112,7 +112,7 @@ describe('published vectors (golang.org/x/mod/sumdb/note)', () => {
     }
     expect(caught).toBeInstanceOf(NoteError);
     expect((caught as NoteError).code).toBe('UNVERIFIED_NOTE');
-    expect((caught as NoteError).message).toBe('note has no verifiable signatures');
+    expect((caught as NoteError).message).toBe('note has no verifiable signatures: signed by PeterNeumann+c74f20a3, EnochRoot+af0cfe78, while the verifier key given is — (check that it is this log’s key)');
     expect((caught as NoteError).details).toEqual({ unknown: ['PeterNeumann+c74f20a3', 'EnochRoot+af0cfe78'] });
   });
 

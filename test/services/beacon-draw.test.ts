@@ -6,7 +6,6 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenClaims } from '../../src/auth/roles.js';
@@ -16,6 +15,7 @@ import { checkBeaconRound } from '../../src/verify/beacon-proof.js';
 import { verifyDrawProof, type DrawProofBundle } from '../../src/verify/draw-proof.js';
 import { build, type Built } from '../helper.js';
 import { LocalBeacon } from '../helpers/local-beacon.js';
+import { freePort } from '../helpers/redis-server.js';
 
 const HOUR = 3_600_000;
 let offset = 0;
@@ -200,12 +200,7 @@ describe('beacon draws', () => {
 describe('a relay nobody answers at', () => {
   it('fails the draw with a reason in the reader’s language, and neither the answer nor the public log names the relay', async () => {
     // A port nothing listens on: the relay's address must reach neither a site's answer nor the permanent log.
-    const closed = await new Promise<number>((done) => {
-      const probe = createNetServer().listen(0, '127.0.0.1', () => {
-        const port = (probe.address() as AddressInfo).port;
-        probe.close(() => done(port));
-      });
-    });
+    const closed = await freePort();
     const relay = `http://127.0.0.1:${closed}`;
     const app = await build(beacon.env({ EXPERT_DRAW_BEACON_URL: relay, EXPERT_DRAW_BEACON_TIMEOUT_S: '1' }), { now: clock });
     try {

@@ -14,7 +14,10 @@ export const log = defineMessages({
   malformedNote: { zh: '签名注记格式错误：{reason}', en: 'malformed note: {reason}' },
   ambiguousKey: { zh: '密钥 {key} 无法唯一确定', en: 'ambiguous key {key}' },
   invalidSignature: { zh: '密钥 {key} 的签名无效', en: 'invalid signature for key {key}' },
-  unverifiedNote: { zh: '签名注记没有可验证的签名', en: 'note has no verifiable signatures' },
+  unverifiedNote: {
+    zh: '签名注记没有可验证的签名：签名密钥为 {signers}，而所用的验证密钥为 {pinned}（请核对验证密钥是否就是本日志的公钥）',
+    en: 'note has no verifiable signatures: signed by {signers}, while the verifier key given is {pinned} (check that it is this log’s key)',
+  },
   // The inspector's log API (GET /v1/log/...).
   checkpointNotFound: { zh: '没有树大小为 {size} 的检查点', en: 'no checkpoint of tree size {size}' },
   beyondSize: { zh: '审计日志只有 {size} 条记录，没有树大小 {asked}', en: 'the audit log holds {size} entries: there is no tree of size {asked}' },
