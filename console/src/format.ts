@@ -70,6 +70,13 @@ export function failureText(err: unknown): string {
   return t('failureWithCode', { message: refusalReason(err), code: err.code });
 }
 
+/** A refusal's field issues (INVALID_INPUT), each with its path and the service's reason; none for any other refusal. */
+export function fieldIssues(err: unknown): Array<{ path: string; message: string }> {
+  if (!(err instanceof ApiError) || err.code !== 'INVALID_INPUT') return [];
+  const issues = (err.details as { issues?: Array<{ path?: string; message?: string }> } | undefined)?.issues ?? [];
+  return issues.filter((i) => typeof i.path === 'string' && i.path !== '/').map((i) => ({ path: i.path!, message: i.message ?? '' }));
+}
+
 /** The same without the code (for screens that show the code apart). */
 export function refusalReason(err: unknown): string {
   if (!(err instanceof ApiError)) return err instanceof Error ? err.message : String(err);

@@ -102,6 +102,23 @@ describe.skipIf(missing)('the console in Chromium', () => {
 
   it('registers a project through the form', async () => {
     await openScreen(terminal, '登记项目');
+    // Nothing filled in: the form names the required fields by their labels, marks each, and sends nothing.
+    await terminal.getByLabel('专业代码（第 1 组）').fill('');
+    await terminal.getByRole('button', { name: '登记', exact: true }).click();
+    await expect(terminal.getByRole('alert').innerText()).resolves.toBe('请填写：项目编号；招标人统一社会信用代码；开标时间；行政区划代码；专业代码（第 1 组）');
+    expect(await terminal.locator('[aria-invalid=true]').evaluateAll((els) => els.map((e) => e.getAttribute('name')))).toEqual(['id', 'tenderer', 'bidOpeningAt', 'region', 'specialty']);
+    await expect(terminal.getByLabel('开标时间').evaluate((e) => e.ownerDocument.getElementById(e.getAttribute('aria-describedby')!)!.textContent)).resolves.toBe('必填');
+    // A field the service refuses: its reason under it, the others clear.
+    await terminal.getByLabel('项目编号').fill(`${PROJECT}-X`);
+    await terminal.getByLabel('招标人统一社会信用代码').fill(syntheticUscc(9701));
+    await terminal.getByLabel('开标时间').fill(shanghaiLocal(Date.now() + 3 * 3600_000));
+    await terminal.getByLabel('行政区划代码').fill('33');
+    await terminal.getByLabel('专业代码（第 1 组）').fill(SPECIALTY);
+    await terminal.getByRole('button', { name: '登记', exact: true }).click();
+    await terminal.getByRole('alert').filter({ hasText: 'INVALID_INPUT' }).waitFor();
+    expect(await terminal.locator('[aria-invalid=true]').evaluateAll((els) => els.map((e) => e.getAttribute('name')))).toEqual(['region']);
+    expect(await terminal.locator('.field-error').allInnerTexts()).toEqual(['行政区划代码：6 位数字']);
+    await terminal.getByLabel('行政区划代码').fill('');
     await terminal.getByLabel('项目编号').fill(PROJECT);
     await terminal.getByLabel('项目名称').fill('城西小学改扩建工程施工');
     await terminal.getByLabel('招标人统一社会信用代码').fill(syntheticUscc(9701));
@@ -113,7 +130,7 @@ describe.skipIf(missing)('the console in Chromium', () => {
     await terminal.getByLabel('人数（第 1 组）').fill('5');
     // The assurance the policy sets unless a higher one is chosen; the lead time's hint names no number of its own.
     expect(await terminal.getByLabel('保证级别（可空：按本中心政策）').inputValue()).toBe('');
-    expect(await terminal.locator('select[name=assurance] option').allInnerTexts()).toEqual(['按本中心政策', 'witnessed（见证）', 'beacon（信标）']);
+    expect(await terminal.locator('select[name=assurance] option').allInnerTexts()).toEqual(['按本中心政策', '见证', '信标']);
     await shot(terminal, 'register');
     await terminal.getByRole('button', { name: '登记', exact: true }).click();
     await expect(terminal.getByRole('status').innerText()).resolves.toContain(`项目 ${PROJECT} 已登记`);
@@ -141,7 +158,7 @@ describe.skipIf(missing)('the console in Chromium', () => {
     await terminal.keyboard.press('Enter');
     const dialog = terminal.getByRole('dialog');
     await dialog.waitFor();
-    expect(await dialog.innerText()).toContain('保证级别：operator（服务随机数）');
+    expect(await dialog.innerText()).toContain('保证级别：服务随机数');
     await shot(terminal, 'draw-confirm');
     // Focus starts on 取消; nothing is drawn before the confirmation.
     expect(await terminal.locator(':focus').innerText()).toBe('取消');
@@ -153,7 +170,7 @@ describe.skipIf(missing)('the console in Chromium', () => {
     // The level the confirmation stated is the one the draw has.
     const draw = (await t.app.inject({ url: `/v1/draws/${drawId}`, headers: operator.auth })).json();
     expect(draw.assurance).toBe(IMMEDIATE_ASSURANCE);
-    expect(await terminal.locator('p.success').innerText()).toContain(`抽取编号 ${drawId}，保证级别 operator（服务随机数）。`);
+    expect(await terminal.locator('p.success').innerText()).toContain(`抽取编号 ${drawId}，保证级别为“服务随机数”。`);
     await callsShown(`${SPECIALTY}（5 席）：通知中 5`);
   });
 
@@ -190,7 +207,7 @@ describe.skipIf(missing)('the console in Chromium', () => {
     // Each event by its name in the reader's language, above its log entry type.
     expect(await terminal.locator('table.timeline tbody tr[data-type="draw.commit"] td').nth(2).innerText()).toBe('抽取承诺\ndraw.commit');
     // Each detail by its name, and its value named where the console has a name for it.
-    expect(await terminal.locator('table.timeline tbody tr[data-type="draw.commit"] td.detail').innerText()).toContain('保证级别：operator（服务随机数）');
+    expect(await terminal.locator('table.timeline tbody tr[data-type="draw.commit"] td.detail').innerText()).toContain('保证级别：服务随机数');
     expect(await terminal.locator('table.timeline tbody tr[data-type="project.registered"] td.detail').innerText()).toMatch(/提前分钟数：60；组数：1；远程评标场地：—$/);
     // Codes named: a delivery's kind, a call's outcome (one accepted, one declined above).
     expect(await terminal.locator('table.timeline tbody tr[data-type="call.delivery"] td.detail').first().innerText()).toMatch(/；类型：通知；第几次发送：1；发送成功：是；/);

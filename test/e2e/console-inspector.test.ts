@@ -158,7 +158,7 @@ describe.skipIf(missing)('the inspector verifies a proof bundle in Chromium', ()
     expect(signed.json().note).toContain(`${origin}\n${size}\n${Buffer.from(root!, 'hex').toString('base64')}\n`);
     // The assurance level and what it means.
     const assurance = await page.locator('.assurance').innerText();
-    expect(assurance).toContain('operator（服务随机数）');
+    expect(assurance).toContain('服务随机数');
     expect(assurance).toContain('服务随机数只由本服务选择');
     expect(await page.locator('main').innerText()).toContain(`抽取 ${drawId} 的核验结果`);
     await shot('inspector');

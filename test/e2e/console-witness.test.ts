@@ -128,7 +128,7 @@ describe.skipIf(missing)('the witness deposit screen in Chromium', () => {
     await row.getByRole('button', { name: '立即抽取' }).click();
     const dialog = terminal.getByRole('dialog');
     await dialog.locator('p.assurance[data-assurance="witnessed"]').waitFor();
-    expect(await dialog.innerText()).toContain('保证级别：witnessed（见证）');
+    expect(await dialog.innerText()).toContain('保证级别：见证');
     expect(await dialog.innerText()).toContain('已存入 1 份，政策要求 1 份');
     await dialog.getByRole('button', { name: '确认' }).click();
     await terminal.waitForSelector(`tr[data-project="${PROJECT}"][data-state="drawn"]`);

@@ -1,8 +1,9 @@
 // Registering a project (POST /v1/projects): the parties, the bid opening, the region and venue, and the experts it
-// needs per specialty group. The service checks everything; its refusal is shown above the button as it says it.
+// needs per specialty group. The service checks everything; its refusal is shown above the button as it says it, and
+// each refused field is marked with its reason under it. Only an empty required field is caught here, before sending.
 import { api } from '../api';
 import { field, h, show } from '../dom';
-import { failureText, localTime, withOffset } from '../format';
+import { failureText, fieldIssues, localTime, withOffset } from '../format';
 import { t } from '../i18n';
 
 export function registerView(main: HTMLElement): void {
@@ -63,10 +64,51 @@ export function registerView(main: HTMLElement): void {
     done,
     submit,
   );
+  /** The input a request path names: a top-level field by its name, or a group's specialty or count. */
+  const inputAt = (path: string): HTMLInputElement | HTMLSelectElement | null => {
+    const [top, index, leaf] = path.split('/').filter((s) => s !== '');
+    if (top === 'groups' && index !== undefined && (leaf === 'specialty' || leaf === 'count')) return groupRows[Number(index)]?.[leaf] ?? null;
+    return top === undefined ? null : form.querySelector<HTMLInputElement | HTMLSelectElement>(`.grid [name="${CSS.escape(top)}"]`);
+  };
+  /** Marks each field with its reason under it (aria-invalid, described by the reason); clears the marks first. */
+  const markFields = (reasons: ReadonlyArray<{ path: string; message: string }>) => {
+    form.querySelectorAll('.field-error').forEach((e) => e.remove());
+    form.querySelectorAll('[aria-invalid]').forEach((e) => {
+      e.removeAttribute('aria-invalid');
+      e.removeAttribute('aria-describedby');
+    });
+    reasons.forEach((r, i) => {
+      const input = inputAt(r.path);
+      if (!input) return;
+      let note = input.parentElement!.querySelector<HTMLElement>('.field-error');
+      if (!note) {
+        note = h('small', { class: 'field-error', id: `field-error-${i}` });
+        input.after(note);
+      }
+      note.textContent = note.textContent ? `${note.textContent}${t('detailJoin')}${r.message}` : r.message;
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-describedby', note.id);
+    });
+  };
+  const required: ReadonlyArray<readonly [HTMLInputElement, string]> = [[id, '/id'], [tenderer, '/tenderer'], [opening, '/bidOpeningAt'], [region, '/region']];
+
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     show(alert);
     show(done);
+    // Empty required fields are said here, by their labels: the service would name them in its own terms.
+    const empty = [
+      ...required.filter(([i]) => i.value.trim() === '').map(([, path]) => path),
+      ...groupRows.flatMap((g, i) => [...(g.specialty.value.trim() === '' ? [`/groups/${i}/specialty`] : []), ...(g.count.value === '' ? [`/groups/${i}/count`] : [])]),
+    ];
+    if (empty.length > 0) {
+      markFields(empty.map((path) => ({ path, message: t('fieldRequired') })));
+      const labels = empty.map((path) => inputAt(path)!.parentElement!.querySelector('span')!.textContent);
+      show(alert, t('fieldsMissing', { fields: labels.join(t('detailJoin')) }));
+      inputAt(empty[0]!)!.focus();
+      return;
+    }
+    markFields([]);
     const at = opening.value ? new Date(opening.value) : null;
     submit.disabled = true;
     api('post', '/v1/projects', {
@@ -92,7 +134,10 @@ export function registerView(main: HTMLElement): void {
         });
         id.focus();
       })
-      .catch((err: unknown) => show(alert, failureText(err)))
+      .catch((err: unknown) => {
+        show(alert, failureText(err));
+        markFields(fieldIssues(err));
+      })
       .finally(() => {
         submit.disabled = false;
       });
