@@ -383,6 +383,8 @@ describe.skipIf(missing)('one whole day of the console in Chromium', () => {
     const site = page('site');
     await site.goto(`${base}/#/board`);
     await row(site, 'P-DAY-SITE-A').waitFor(BOARD_WAIT);
+    // Each row says which site a project belongs to.
+    expect(await row(site, 'P-DAY-SITE-A').locator('.site').innerText()).toBe('远程评标场地 site-a 的项目');
     expect(await site.locator('tr[data-project]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-project')))).toEqual(['P-DAY-SITE-A']);
     // Another owner's project is, for a site, a project that does not exist.
     await site.goto(`${base}/#/project/P-DAY-SITE-B`);

@@ -183,7 +183,8 @@ export function boardView(main: HTMLElement, role: Role): () => void {
     row.tr.append(
       row.drawTime,
       row.countdown,
-      h('td', {}, h('strong', {}, p.id), p.name ? h('div', { class: 'sub' }, p.name) : null),
+      // A remote site's project says whose it is: the centre's operator sees both on one board.
+      h('td', {}, h('strong', {}, p.id), p.name ? h('div', { class: 'sub' }, p.name) : null, p.site ? h('div', { class: 'sub site' }, t('boardSite', { site: p.site })) : null),
       row.opening,
       row.state,
       h('td', {}, h('ul', { class: 'plain' }, ...p.groups.map((g) => h('li', {}, t('seatsOf', { specialty: g.specialty, count: g.count }))))),
