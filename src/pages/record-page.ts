@@ -46,6 +46,7 @@ const TEXTS = {
     records: '履职记录',
     noRecords: '暂无已公开抽取的履职记录。',
     project: (id: string) => `项目 ${id}`,
+    evaluation: (id: string, opening: string, venue: string | null) => `项目 ${id}（开标 ${opening}${venue ? `，${venue}` : ''}）`,
     what: {
       accepted: '通知：接受邀请',
       declined: '通知：拒绝邀请',
@@ -104,6 +105,7 @@ const TEXTS = {
     records: 'Records',
     noRecords: 'No records of disclosed draws yet.',
     project: (id: string) => `Project ${id}`,
+    evaluation: (id: string, opening: string, venue: string | null) => `Project ${id} (bid opening ${opening}${venue ? `, ${venue}` : ''})`,
     what: {
       accepted: 'Call: accepted',
       declined: 'Call: declined',
@@ -139,6 +141,12 @@ const TEXTS = {
 
 type Texts = (typeof TEXTS)[PageLang];
 
+/** An evaluation as the expert's call named it. */
+export interface Evaluation {
+  readonly bidOpeningAt: string;
+  readonly venue: string | null;
+}
+
 export interface RecordPageInput {
   readonly lang: PageLang;
   readonly state: RecordPageState;
@@ -147,6 +155,8 @@ export interface RecordPageInput {
   /** The expert's record and consequences (an open link). */
   readonly record?: ExpertRecord;
   readonly sanctions?: { readonly consequences: readonly ConsequenceView[]; readonly objections: readonly ObjectionView[] };
+  /** Each project's evaluation as its call named it (bid opening, venue), by project id. */
+  readonly evaluations?: ReadonlyMap<string, Evaluation>;
   readonly timeZone: string;
   readonly code?: ErrorCode | null;
   readonly notice?: RecordNotice | null;
@@ -180,7 +190,9 @@ export function recordPage(input: RecordPageInput): string {
     const standing = r.withdrawnBy === undefined && (r.kind !== 'entered' || r.standing === true);
     const mark = r.withdrawnBy !== undefined ? t.withdrawn : r.kind === 'entered' && r.code !== null && !r.standing ? t.corrected : '';
     const form = standing && countsAgainst(r) && !objected.has(`record:${r.index}`) ? objectionForm(t, 'record', String(r.index)) : '';
-    return `<li data-index="${r.index}"><span class="when">${at(r.time)} · ${esc(t.project(r.projectId))}</span><br>${describe(t, r)}${mark ? ` <em>（${mark}）</em>` : ''}${form}</li>`;
+    const evaluation = input.evaluations?.get(r.projectId);
+    const which = evaluation ? t.evaluation(r.projectId, at(evaluation.bidOpeningAt), evaluation.venue) : t.project(r.projectId);
+    return `<li data-index="${r.index}"><span class="when">${at(r.time)} · ${esc(which)}</span><br>${describe(t, r)}${mark ? ` <em>（${mark}）</em>` : ''}${form}</li>`;
   });
   const recordList = `<section class="records" id="records"><h2>${t.records}</h2>${recordItems.length === 0 ? `<p>${t.noRecords}</p>` : `<ul>${recordItems.join('')}</ul>`}</section>`;
 

@@ -7,7 +7,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { pageLang, type PageLang } from '../pages/answer-page.js';
-import { recordPage, recordPageTitle, type RecordNotice } from '../pages/record-page.js';
+import { recordPage, recordPageTitle, type Evaluation, type RecordNotice } from '../pages/record-page.js';
 import type { RecordLinkView } from '../services/record-link.service.js';
 import type { ObjectionTarget } from '../services/rules.service.js';
 import { expertPages, FORM_FAILURES, html, PAGE_FAILURES, PAGE_STATUS, PageQuery, TOKEN } from './expert-page.js';
@@ -26,7 +26,7 @@ const Form = z
   .strict();
 
 const routes: FastifyPluginAsyncZod = async (app) => {
-  const { recordLinks, performance, rules, config } = app.ctx;
+  const { recordLinks, performance, rules, projects, config } = app.ctx;
   const timeZone = config.EXPERT_DRAW_TIME_ZONE;
 
   expertPages(app, { formLimit: FORM_LIMIT, title: recordPageTitle });
@@ -38,7 +38,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     if (link.state !== 'open') return send(410, recordPage({ lang, state: link.state, timeZone, code: 'GONE' }));
     const { expertId, expiresAt } = link.link;
     const [record, sanctions] = await Promise.all([performance.ofExpert(expertId, lang), rules.ofExpert(expertId, lang)]);
-    return send(status, recordPage({ lang, state: 'open', expiresAt, record, sanctions, timeZone, code: PAGE_STATUS[status] ?? null, notice }));
+    // Each evaluation as the expert was told of it (time and place), beside the project's id: disclosed draws only.
+    const evaluations = new Map<string, Evaluation>();
+    for (const projectId of new Set(record.draws.map((d) => d.projectId))) {
+      const found = await projects.get(projectId).catch(() => null);
+      if (found) evaluations.set(projectId, { bidOpeningAt: found.record.project.bidOpeningAt, venue: found.record.venue });
+    }
+    return send(status, recordPage({ lang, state: 'open', expiresAt, record, sanctions, evaluations, timeZone, code: PAGE_STATUS[status] ?? null, notice }));
   };
   const linkOf = (token: string) => (TOKEN.test(token) ? recordLinks.open(token) : Promise.resolve(null));
 

@@ -130,7 +130,8 @@ describe.each(['sqlite', 'redis'] as const)('the expert’s own record page (%s 
     expect(res.body).toContain('<title>本人履职记录</title>');
     expect(res.body).toContain('本链接于 2026-12-03 10:30 前有效');
     expect(res.body).toContain('通知：拒绝邀请');
-    expect(res.body).toContain('项目 P-REC-1');
+    // The evaluation as the call named it, so that the expert can tell which one it was.
+    expect(res.body).toContain('项目 P-REC-1（开标 2026-12-01 10:00，5号评标室）');
     expect(res.body).toContain('<strong>提交复核</strong>');
     expect(res.body).toContain('拒绝邀请，提交复核');
     const decline = await recordIndex(first, 0, 'record.call');
