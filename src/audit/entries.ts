@@ -126,6 +126,8 @@ export const ENTRIES = {
   'call.timeout': callChange,
   /** The call's message could not be delivered (the adapter gave up on it): the seat passes on, counted against nobody. */
   'call.undelivered': callChange,
+  /** The expert accepted, but holds a seat of another evaluation on the same day: the seat passes on, counted against nobody. */
+  'call.busy': callChange,
   'call.delivery': z
     .object({ drawId: z.string(), messageId: z.string(), kind: z.enum(['call', 'cancel']), attempt: z.int().min(1), adapter: z.string(), ok: z.boolean(), reason: z.string().optional(), final: z.boolean().optional() })
     .strict(),

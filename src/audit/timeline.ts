@@ -64,6 +64,7 @@ export const TIMELINE: { readonly [T in EntryType]?: Row<Payload<T>> } = {
   'call.declined': { ...byDraw, story: (p) => [{ ...seat(p), detail: { messageId: p.messageId } }] },
   'call.timeout': { ...byDraw, story: (p) => [{ ...seat(p), detail: { messageId: p.messageId } }] },
   'call.undelivered': { ...byDraw, story: (p) => [{ ...seat(p), detail: { messageId: p.messageId } }] },
+  'call.busy': { ...byDraw, story: (p) => [{ ...seat(p), detail: { messageId: p.messageId } }] },
   // The gateway's reason is its own text: left out.
   'call.delivery': { ...byDraw, story: (p) => [{ drawId: p.drawId, detail: { messageId: p.messageId, kind: p.kind, attempt: p.attempt, ok: p.ok, final: p.final ?? false } }] },
   'seat.promoted': { ...byDraw, story: (p) => [{ drawId: p.drawId, group: p.group, seat: p.seat, rank: p.toRank, detail: { fromRank: p.fromRank, because: p.because } }] },

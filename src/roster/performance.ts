@@ -3,8 +3,11 @@
 // the transition, naming the expert only by a per-draw keyed hash.
 import { seats, type Call, type Transition } from './roster.js';
 
-/** `undelivered`: the call's message never reached the expert; recorded, and counted against nobody. */
-export const CALL_OUTCOMES = ['accepted', 'declined', 'timeout', 'undelivered'] as const;
+/**
+ * `undelivered`: the call's message never reached the expert; `busy`: the expert accepted but was seated elsewhere that
+ * day. Both are recorded, and counted against nobody.
+ */
+export const CALL_OUTCOMES = ['accepted', 'declined', 'timeout', 'undelivered', 'busy'] as const;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 export const CHECKIN_OUTCOMES = ['on-time', 'late', 'refused'] as const;
 export type CheckinOutcome = (typeof CHECKIN_OUTCOMES)[number];
@@ -32,7 +35,7 @@ export function factsOf(step: Transition, at: string, bidOpeningAt: string, rule
   };
   const out: RecordFact[] = [];
   for (const c of step.changed) {
-    if (c.state === 'accepted' || c.state === 'declined' || c.state === 'timeout' || c.state === 'undelivered') {
+    if (c.state === 'accepted' || c.state === 'declined' || c.state === 'timeout' || c.state === 'undelivered' || c.state === 'busy') {
       out.push({ kind: 'call', call: c, outcome: c.state, seconds: seconds(c.calledAt, c.answeredAt ?? at), replaced: replacedOf(c) });
     } else if (c.state === 'checked-in' || c.state === 'refused') {
       // Whole minutes after opening, rounded down: a check-in 30 s after opening is minute 0.
@@ -103,7 +106,7 @@ export function tally(records: Iterable<CountedRecord>): Tally {
       t.noShows++;
       continue;
     }
-    if (r.kind === 'call' && r.outcome === 'undelivered') continue;
+    if (r.kind === 'call' && (r.outcome === 'undelivered' || r.outcome === 'busy')) continue;
     if (r.replaced !== null) t.replacementsCaused++;
     if (r.kind === 'call') {
       t.calls++;

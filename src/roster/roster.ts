@@ -6,8 +6,11 @@
 // seat to the next unused rank; promotions follow the ranking strictly, so the order of replacements was fixed by the
 // seed.
 
-/** `undelivered`: the message of the call could not be delivered (the adapter gave up on it): no fault of the expert's. */
-export const CALL_STATES = ['calling', 'accepted', 'declined', 'timeout', 'refused', 'checked-in', 'undelivered'] as const;
+/**
+ * `undelivered`: the message of the call could not be delivered (the adapter gave up on it); `busy`: the expert accepted,
+ * but holds a seat of another evaluation on the same day. Neither is the expert's fault.
+ */
+export const CALL_STATES = ['calling', 'accepted', 'declined', 'timeout', 'refused', 'checked-in', 'undelivered', 'busy'] as const;
 export type CallState = (typeof CALL_STATES)[number];
 
 export interface Call {
@@ -59,7 +62,7 @@ export interface Transition {
   readonly promotions: ReadonlyArray<{ from: Call; to: NewCall | null }>;
 }
 
-const ENDED: ReadonlySet<CallState> = new Set(['declined', 'timeout', 'refused', 'undelivered']);
+const ENDED: ReadonlySet<CallState> = new Set(['declined', 'timeout', 'refused', 'undelivered', 'busy']);
 
 /** The roster right after a draw: one seat per selected expert, each to be called. */
 export function initialRoster(drawId: string, projectId: string, groups: ReadonlyArray<{ specialty: string; count: number; ranking: readonly string[] }>): { roster: Roster; calls: NewCall[] } {
@@ -111,6 +114,8 @@ export interface GroupProgress {
   readonly refused: number;
   /** Calls of the group whose message could not be delivered, also those since replaced. */
   readonly undelivered: number;
+  /** Calls of the group accepted by an expert already seated elsewhere that day, passed on. */
+  readonly busy: number;
 }
 
 /** Per group, where its seats stand and how many calls ended without an expert. */
@@ -123,9 +128,9 @@ export function progress(roster: Roster): GroupProgress[] {
       if (c) current[c.state]++;
       if (!c || ENDED.has(c.state)) vacant++;
     }
-    const ended = { declined: 0, timeout: 0, refused: 0, undelivered: 0 };
-    for (const c of roster.calls) if (c.group === group && (c.state === 'declined' || c.state === 'timeout' || c.state === 'refused' || c.state === 'undelivered')) ended[c.state]++;
-    return { group, specialty: g.specialty, seats: g.count, current, vacant, declined: ended.declined, timedOut: ended.timeout, refused: ended.refused, undelivered: ended.undelivered };
+    const ended = { declined: 0, timeout: 0, refused: 0, undelivered: 0, busy: 0 };
+    for (const c of roster.calls) if (c.group === group && c.state in ended) ended[c.state as keyof typeof ended]++;
+    return { group, specialty: g.specialty, seats: g.count, current, vacant, declined: ended.declined, timedOut: ended.timeout, refused: ended.refused, undelivered: ended.undelivered, busy: ended.busy };
   });
 }
 
@@ -157,11 +162,15 @@ function end(roster: Roster, call: Call, state: CallState, at: string, codes?: r
   return { roster: promoted, changed: [ended], promotions: [{ from: ended, to }] };
 }
 
-/** An expert's answer to a call. A decline passes the seat on; answering a call that is no longer open is refused. */
-export function answer(roster: Roster, messageId: string, accept: boolean, at: string): Transition {
+/**
+ * An expert's answer to a call. A decline passes the seat on, and so does an acceptance by an expert who is `busy`
+ * (seated elsewhere that day); answering a call that is no longer open is refused.
+ */
+export function answer(roster: Roster, messageId: string, accept: boolean, at: string, busy = false): Transition {
   const call = roster.calls.find((c) => c.messageId === messageId);
   if (!call) throw new RosterError('UNKNOWN_CALL', 'no such call in this roster');
   if (call.state !== 'calling' || currentCall(roster, call.group, call.seat) !== call) throw new RosterError('CALL_CLOSED', `the call is ${call.state}`);
+  if (accept && busy) return end(roster, call, 'busy', at);
   if (accept) {
     const accepted: Call = { ...call, state: 'accepted', answeredAt: at };
     return { roster: replace(roster, call, accepted), changed: [accepted], promotions: [] };

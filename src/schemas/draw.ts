@@ -32,7 +32,7 @@ export const DrawView = z
       .record(z.string(), z.int())
       .nullable()
       .optional()
-      .describe('Seats by the state of their current call (calling, accepted, declined, timeout, refused, checked-in, undelivered); counts only'),
+      .describe('Seats by the state of their current call (calling, accepted, declined, timeout, refused, checked-in, undelivered, busy); counts only'),
     callsByGroup: z
       .array(
         z.object({
@@ -45,6 +45,7 @@ export const DrawView = z
           timedOut: z.int().describe('Calls of the group that timed out so far'),
           refused: z.int().describe('Calls refused at check-in (a conflict found) so far'),
           undelivered: z.int().describe('Calls whose message could not be delivered so far (the seat passed on at once; counted against nobody)'),
+          busy: z.int().describe('Calls accepted by an expert already seated at another evaluation that day (the seat passed on; counted against nobody)'),
         }),
       )
       .nullable()

@@ -110,9 +110,10 @@ export class AlertsService {
     const type = entryType(bytes);
     if (type === REVEAL) this.takeReveal(bytes);
     else if (type === CALL) {
-      const { payload: p } = JSON.parse(bytes.toString('utf8')) as { payload: { drawId: string; group: number; rank: number; subject: string; outcome: AlertCall['outcome'] | 'undelivered' } };
-      // A call whose message never reached the expert says nothing about the expert: the alerts read answers.
-      if (p.outcome === 'undelivered') return;
+      const { payload: p } = JSON.parse(bytes.toString('utf8')) as { payload: { drawId: string; group: number; rank: number; subject: string; outcome: AlertCall['outcome'] | 'undelivered' | 'busy' } };
+      // A call whose message never reached the expert, or one an expert seated elsewhere could not take, says nothing
+      // about the expert: the alerts read answers.
+      if (p.outcome === 'undelivered' || p.outcome === 'busy') return;
       const list = this.calls.get(p.drawId) ?? this.calls.set(p.drawId, []).get(p.drawId)!;
       list.push({ group: p.group, rank: p.rank, subject: p.subject, outcome: p.outcome });
     }

@@ -23,7 +23,7 @@ import type { ProjectService } from './project.service.js';
 import { awaitingRosterClear } from '../records/draws.js';
 import type { ProjectRecord } from '../records/projects.js';
 import { batchOfToken, newBatchTokens } from '../records/outbox.js';
-import { checkinMisses, rosterDeadlines, rosters, unseals, type RosterRecord, type UnsealRecord } from '../records/rosters.js';
+import { checkinMisses, rosterDeadlines, rosters, seatDayKey, seatDays, unseals, type RosterRecord, type UnsealRecord } from '../records/rosters.js';
 
 /** Both approvals of an unseal must fall within this window. */
 export const UNSEAL_WINDOW_MS = 10 * 60_000;
@@ -65,7 +65,7 @@ export interface RosterSettings {
  * any other reason (refused at check-in).
  */
 export interface CallView {
-  readonly state: 'waiting' | 'accepted' | 'checked-in' | 'declined' | 'expired' | 'superseded' | 'closed';
+  readonly state: 'waiting' | 'accepted' | 'checked-in' | 'busy' | 'declined' | 'expired' | 'superseded' | 'closed';
   readonly deadline: string;
   readonly answeredAt: string | null;
   readonly bidOpeningAt: string;
@@ -73,7 +73,7 @@ export interface CallView {
 }
 
 /** Entries that move one seat's call. */
-type SeatChange = 'call.accepted' | 'call.declined' | 'call.timeout' | 'call.undelivered' | 'checkin.admitted' | 'checkin.refused';
+type SeatChange = 'call.accepted' | 'call.declined' | 'call.busy' | 'call.timeout' | 'call.undelivered' | 'checkin.admitted' | 'checkin.refused';
 
 /** The entry of a call the expire pass ends: its message given up, or its deadline passed. */
 const endedBy = (c: R.Call): SeatChange => (c.state === 'undelivered' ? 'call.undelivered' : 'call.timeout');
@@ -137,21 +137,25 @@ export class RosterService {
       const { roster, raw } = await this.read(link.drawId);
       const call = roster.calls.find((c) => c.messageId === link.messageId);
       // The roster is the truth about a call: an answer is given once (the commit expects the roster as read).
-      if (call?.state === 'accepted' || call?.state === 'declined' || call?.state === 'checked-in') throw new AppError('CONFLICT', msg('call.answered'));
+      if (call?.state === 'accepted' || call?.state === 'declined' || call?.state === 'checked-in' || call?.state === 'busy') throw new AppError('CONFLICT', msg('call.answered'));
+      const { record: project } = await this.projects.get(roster.projectId);
+      // One evaluation a day: an acceptance by an expert who holds a seat of another evaluation that day passes this
+      // seat on instead (docs/calls.md). The day is claimed in the acceptance's commit, expecting it as read.
+      const day = accept && call ? await this.seatDay(call.expertId, project, roster.drawId) : null;
       let step: R.Transition;
       const at = this.iso();
       try {
-        step = R.answer(roster, link.messageId, accept, at);
+        step = R.answer(roster, link.messageId, accept, at, day?.busy === true);
       } catch (err) {
         if (err instanceof R.RosterError) throw new AppError('GONE', msg('call.closed'));
         throw err;
       }
-      const { record: project } = await this.projects.get(roster.projectId);
-      const next = this.transition(step, project, accept ? 'call.accepted' : 'call.declined', at);
+      const taken = accept && day?.busy !== true;
+      const next = this.transition(step, project, !accept ? 'call.declined' : taken ? 'call.accepted' : 'call.busy', at);
       // An accepted call is watched until the no-show time (one small index write, not on the draw's path).
-      if (accept) next.writes.push(noShowWatch.writeAt(roster.drawId, this.noShowDue(project)));
+      if (taken) next.writes.push(noShowWatch.writeAt(roster.drawId, this.noShowDue(project)), ...(day ? [day.write] : []));
       try {
-        await this.commit(raw, next.roster, next.entries, next.writes);
+        await this.commit(raw, next.roster, next.entries, next.writes, taken && day ? [day.expect] : []);
       } catch (err) {
         if (err instanceof RecordConflictError && attempt < 5) continue;
         throw err instanceof RecordConflictError ? new AppError('CONFLICT', msg('call.changed')) : err;
@@ -159,6 +163,16 @@ export class RosterService {
       const changed = step.changed[0]!;
       return { answer: accept ? 'accept' : 'decline', state: changed.state };
     }
+  }
+
+  /**
+   * The expert's evaluation day for this project (the local date of its bid opening): busy when a seat of another draw
+   * holds it; else the write that claims it and the expectation that nobody claimed it meanwhile.
+   */
+  private async seatDay(expertId: string, project: ProjectRecord, drawId: string): Promise<{ busy: boolean; write: RecordWrite; expect: RecordExpectation }> {
+    const key = seatDayKey(this.vault, expertId, localTime(new Date(project.project.bidOpeningAt), this.settings.timeZone).date);
+    const held = await seatDays.read(this.store, key);
+    return { busy: held !== null && held.value !== drawId, write: seatDays.writeAt(key, drawId), expect: seatDays.expect(key, held?.raw ?? null) };
   }
 
   /** The call a response token opens: its batch (the token's first characters) holds the token's hash. */
@@ -190,6 +204,7 @@ export class RosterService {
     const state: CallView['state'] =
       call.state === 'accepted' ? 'accepted'
       : call.state === 'checked-in' ? 'checked-in'
+      : call.state === 'busy' ? 'busy'
       : call.state === 'declined' ? 'declined'
       : call.state === 'calling' && current ? (t.expiresAt <= this.iso() ? 'expired' : 'waiting')
       : call.state === 'timeout' ? (current ? 'expired' : 'superseded')

@@ -52,7 +52,7 @@ describe('the console’s texts', () => {
       `abortReason.${STALE_ABORT_REASON}`,
       ...REPLACEMENTS.map((v) => `replaced.${v}`),
     ];
-    expect(values.length).toBe(14);
+    expect(values.length).toBe(15);
     for (const texts of [TEXTS['zh-CN'], TEXTS.en]) for (const key of values) expect(Object.hasOwn(texts, key), key).toBe(true);
   });
 

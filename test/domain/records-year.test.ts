@@ -196,7 +196,7 @@ function simulate(seed: number, withPlants: boolean): Year {
         if (f.kind === 'call') {
           log(now, f.call.expertId, drawId, 'record.call', { outcome: f.outcome });
           // The alerts read answers only (as AlertsService does): no message goes undelivered in this simulation.
-          if (f.outcome !== 'undelivered') calls.push({ expertId: f.call.expertId, outcome: f.outcome });
+          if (f.outcome !== 'undelivered' && f.outcome !== 'busy') calls.push({ expertId: f.call.expertId, outcome: f.outcome });
         } else if (f.kind === 'checkin') log(now, f.call.expertId, drawId, 'record.checkin', { outcome: f.outcome });
       }
       const next: R.NewCall[] = [];

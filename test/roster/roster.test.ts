@@ -28,8 +28,8 @@ describe('roster', () => {
 
   it('counts a group’s progress: seats by their current call, vacant seats, and every call that ended without an expert', () => {
     let r = fresh(3);
-    const zero = { calling: 0, accepted: 0, declined: 0, timeout: 0, refused: 0, 'checked-in': 0, undelivered: 0 };
-    expect(R.progress(r)).toEqual([{ group: 0, specialty: 'A01', seats: 2, current: { ...zero, calling: 2 }, vacant: 0, declined: 0, timedOut: 0, refused: 0, undelivered: 0 }]);
+    const zero = { calling: 0, accepted: 0, declined: 0, timeout: 0, refused: 0, 'checked-in': 0, undelivered: 0, busy: 0 };
+    expect(R.progress(r)).toEqual([{ group: 0, specialty: 'A01', seats: 2, current: { ...zero, calling: 2 }, vacant: 0, declined: 0, timedOut: 0, refused: 0, undelivered: 0, busy: 0 }]);
     // Seat 0 declines and passes to rank 2, who is called; seat 1 accepts.
     const t = R.answer(r, call(r, 0).messageId, false, T0);
     r = place(t.roster, [t.promotions[0]!.to!]);

@@ -4005,12 +4005,14 @@ export interface paths {
                                     /** @description drand round */
                                     round: number;
                                 };
-                                /** @description Seats by the state of their current call (calling, accepted, declined, timeout, refused, checked-in, undelivered); counts only */
+                                /** @description Seats by the state of their current call (calling, accepted, declined, timeout, refused, checked-in, undelivered, busy); counts only */
                                 calls?: {
                                     [key: string]: number;
                                 } | null;
                                 /** @description Per group: seats filled, calling and vacant, and the calls that ended without an expert; counts only */
                                 callsByGroup?: {
+                                    /** @description Calls accepted by an expert already seated at another evaluation that day (the seat passed on; counted against nobody) */
+                                    busy: number;
                                     /** @description Seats whose current call is in each state (a seat passed on shows its new call) */
                                     current: {
                                         [key: string]: number;
@@ -4317,12 +4319,14 @@ export interface paths {
                                 /** @description drand round */
                                 round: number;
                             };
-                            /** @description Seats by the state of their current call (calling, accepted, declined, timeout, refused, checked-in, undelivered); counts only */
+                            /** @description Seats by the state of their current call (calling, accepted, declined, timeout, refused, checked-in, undelivered, busy); counts only */
                             calls?: {
                                 [key: string]: number;
                             } | null;
                             /** @description Per group: seats filled, calling and vacant, and the calls that ended without an expert; counts only */
                             callsByGroup?: {
+                                /** @description Calls accepted by an expert already seated at another evaluation that day (the seat passed on; counted against nobody) */
+                                busy: number;
                                 /** @description Seats whose current call is in each state (a seat passed on shows its new call) */
                                 current: {
                                     [key: string]: number;
@@ -4655,12 +4659,14 @@ export interface paths {
                                 /** @description drand round */
                                 round: number;
                             };
-                            /** @description Seats by the state of their current call (calling, accepted, declined, timeout, refused, checked-in, undelivered); counts only */
+                            /** @description Seats by the state of their current call (calling, accepted, declined, timeout, refused, checked-in, undelivered, busy); counts only */
                             calls?: {
                                 [key: string]: number;
                             } | null;
                             /** @description Per group: seats filled, calling and vacant, and the calls that ended without an expert; counts only */
                             callsByGroup?: {
+                                /** @description Calls accepted by an expert already seated at another evaluation that day (the seat passed on; counted against nobody) */
+                                busy: number;
                                 /** @description Seats whose current call is in each state (a seat passed on shows its new call) */
                                 current: {
                                     [key: string]: number;
@@ -5681,7 +5687,7 @@ export interface paths {
                                      * @description Calls: accepted, declined or timeout; check-ins: on-time, late or refused
                                      * @enum {string}
                                      */
-                                    outcome?: "accepted" | "declined" | "timeout" | "undelivered" | "on-time" | "late" | "refused";
+                                    outcome?: "accepted" | "declined" | "timeout" | "undelivered" | "busy" | "on-time" | "late" | "refused";
                                     /** @description Rank in the group’s draw order of the expert the record is about */
                                     rank: number;
                                     /** @description Id of an entered record (R- and a UUID) */
@@ -10970,7 +10976,7 @@ export interface paths {
                                      * @description Calls: accepted, declined or timeout; check-ins: on-time, late or refused
                                      * @enum {string}
                                      */
-                                    outcome?: "accepted" | "declined" | "timeout" | "undelivered" | "on-time" | "late" | "refused";
+                                    outcome?: "accepted" | "declined" | "timeout" | "undelivered" | "busy" | "on-time" | "late" | "refused";
                                     /** @description Rank in the group’s draw order of the expert the record is about */
                                     rank: number;
                                     /** @description Id of an entered record (R- and a UUID) */
@@ -17666,12 +17672,14 @@ export interface paths {
                                 /** @description drand round */
                                 round: number;
                             };
-                            /** @description Seats by the state of their current call (calling, accepted, declined, timeout, refused, checked-in, undelivered); counts only */
+                            /** @description Seats by the state of their current call (calling, accepted, declined, timeout, refused, checked-in, undelivered, busy); counts only */
                             calls?: {
                                 [key: string]: number;
                             } | null;
                             /** @description Per group: seats filled, calling and vacant, and the calls that ended without an expert; counts only */
                             callsByGroup?: {
+                                /** @description Calls accepted by an expert already seated at another evaluation that day (the seat passed on; counted against nobody) */
+                                busy: number;
                                 /** @description Seats whose current call is in each state (a seat passed on shows its new call) */
                                 current: {
                                     [key: string]: number;
@@ -18595,7 +18603,7 @@ export interface paths {
                              * @enum {string}
                              */
                             answer: "accept" | "decline";
-                            /** @description The call as it is now: accepted or declined */
+                            /** @description The call as it is now: accepted or declined; busy when the expert accepted but holds a seat of another evaluation that day (the seat passes on, counted against nobody) */
                             state: string;
                         };
                     };

@@ -40,6 +40,7 @@ const ENDED_COUNTS: readonly [(g: Calls[number]) => number, TextKey][] = [
   [(g) => g.timedOut, 'callsTimedOut'],
   [(g) => g.refused, 'callsRefused'],
   [(g) => g.undelivered, 'callsUndelivered'],
+  [(g) => g.busy, 'callsBusy'],
 ];
 /** The service draws only a scheduled project now: a missed or failed one is rescheduled (rearmed) first. */
 const DRAWABLE = new Set(['scheduled']);

@@ -19,7 +19,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         params: z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{32}$/).describe('The response token from the message') }),
         body: z.object({ answer: z.enum(['accept', 'decline']).describe('accept (接受) or decline (拒绝)') }).strict(),
         response: {
-          200: z.object({ answer: z.enum(['accept', 'decline']).describe('The answer taken'), state: z.string().describe('The call as it is now: accepted or declined') }),
+          200: z.object({ answer: z.enum(['accept', 'decline']).describe('The answer taken'), state: z.string().describe('The call as it is now: accepted or declined; busy when the expert accepted but holds a seat of another evaluation that day (the seat passes on, counted against nobody)') }),
           ...publicErrorResponses(404, 'CONFLICT', 410, ...LOG_WRITE_ERRORS),
         },
       },
