@@ -133,6 +133,11 @@ function shape(issue: IssueLike, lang: 'en' | 'zh-CN'): [ZhKey, Record<string, P
     }
     case 'invalid_value':
       return ['oneOf', { values: list(fields['values']).map((v) => JSON.stringify(v) ?? String(v)) }];
+    case 'custom': {
+      // A refinement that names the values it takes (a list of states): said as a choice among them.
+      const values = list((fields['params'] as { values?: unknown } | undefined)?.values);
+      return values.length > 0 ? ['oneOf', { values: values.map((v) => JSON.stringify(v) ?? String(v)) }] : ['invalid', {}];
+    }
     case 'unrecognized_keys':
       return ['unknownKeys', { keys: list(fields['keys']).map(String) }];
     case 'invalid_union':

@@ -55,7 +55,8 @@ export function StateList<S extends string>(states: readonly [S, ...S[]]) {
       const picked = s.split(',');
       const unknown = picked.filter((x) => !known.has(x));
       if (unknown.length > 0) {
-        ctx.addIssue({ code: 'custom', message: `unknown state(s); the states are ${states.join(', ')}` });
+        // The states go along as the issue's values, so that the refusal names them in the reader's language.
+        ctx.addIssue({ code: 'custom', message: `unknown state(s); the states are ${states.join(', ')}`, params: { values: [...states] } });
         return z.NEVER;
       }
       return new Set(picked as S[]) as ReadonlySet<S>;

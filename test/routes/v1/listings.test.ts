@@ -156,6 +156,9 @@ describe.each(['sqlite', 'redis'] as const)('listings on %s', (store) => {
       expect(res.statusCode, `${url}: ${res.body}`).toBe(400);
       expect(res.json().error.code).toBe('INVALID_INPUT');
     }
+    // An unknown state is answered with the states there are, in the reader's language.
+    const state = await get('/v1/draws?state=disclosed');
+    expect(state.json().error.details.issues[0].message).toMatch(/^取值须为以下之一：.*"drawn"/);
   });
 
   it('shows no personal data, and not the project’s bidders, avoided organisations or preparing experts', async () => {
