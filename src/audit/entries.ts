@@ -69,7 +69,16 @@ export const ENTRIES = {
     .object({ project: Project, requestHash: Hex32, request: DrawRequest, leadTimeMinutes: z.int(), drawAt: iso, site: z.string().optional(), assurance: AssuranceMinimum.optional(), by })
     .strict(),
   'project.rescheduled': z.object({ id: z.string(), from: iso, to: iso, drawAt: iso, rearmed: z.string().optional(), reason: z.string(), by }).strict(),
-  'project.cancelled': z.object({ id: z.string(), from: z.string(), reason: z.string(), endsPlan: z.string().optional().describe('The planned draw (§6.2) the cancellation ends'), by }).strict(),
+  'project.cancelled': z
+    .object({
+      id: z.string(),
+      from: z.string(),
+      reason: z.string(),
+      endsPlan: z.string().optional().describe('The planned draw (§6.2) the cancellation ends'),
+      withdrawsDraw: z.string().optional().describe('A drawn project: the draw whose calls the cancellation withdrew'),
+      by,
+    })
+    .strict(),
   'project.bidders': z.object({ id: z.string(), bidders: z.array(z.string()), by }).strict(),
   // Remote sites.
   'site.registered': z.object({ siteId: z.string(), siteName: z.string(), fingerprint: z.string(), serial: z.string(), notAfter: iso, by }).strict(),
@@ -128,6 +137,8 @@ export const ENTRIES = {
   'call.undelivered': callChange,
   /** The expert accepted, but holds a seat of another evaluation on the same day: the seat passes on, counted against nobody. */
   'call.busy': callChange,
+  /** The project was cancelled after the draw: the call is withdrawn and the expert told so by the notice `noticeId`. */
+  'call.withdrawn': z.object({ drawId: z.string(), group: z.int(), seat: z.int(), rank: z.int(), messageId: z.string(), noticeId: z.string() }).strict(),
   'call.delivery': z
     .object({ drawId: z.string(), messageId: z.string(), kind: z.enum(['call', 'cancel']), attempt: z.int().min(1), adapter: z.string(), ok: z.boolean(), reason: z.string().optional(), final: z.boolean().optional() })
     .strict(),

@@ -44,7 +44,7 @@ export const TIMELINE: { readonly [T in EntryType]?: Row<Payload<T>> } = {
   // A witnessed project's plan (docs/draw-proof.md §6.2) and its witnesses' deposits: commitments, never a secret.
   'draw.planned': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId, detail: { nonceHash: p.nonceHash, depositsCloseAt: p.depositsCloseAt, required: p.witnesses.required, onShort: p.witnesses.onShort, replaces: p.replaces ?? null } }] },
   'witness.deposited': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId, detail: { role: p.witness.role, commitment: p.commitment } }] },
-  'project.cancelled': { project: (p) => p.id, story: (p) => [{ detail: { from: p.from, reason: p.reason, endsPlan: p.endsPlan ?? null } }] },
+  'project.cancelled': { project: (p) => p.id, story: (p) => [{ ...(p.withdrawsDraw ? { drawId: p.withdrawsDraw } : {}), detail: { from: p.from, reason: p.reason, endsPlan: p.endsPlan ?? null } }] },
   'draw.missed': { project: (p) => p.projectId, story: (p) => [{ detail: { drawAt: p.drawAt, bidOpeningAt: p.bidOpeningAt } }] },
   'draw.commit': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId, detail: { poolVersion: p.poolVersion, groups: p.groups.length, assurance: assuranceOf(p.entropy), ...(p.entropy.beacon ? { beaconRound: p.entropy.beacon.round } : {}) } }] },
   'draw.result': {
@@ -65,6 +65,7 @@ export const TIMELINE: { readonly [T in EntryType]?: Row<Payload<T>> } = {
   'call.timeout': { ...byDraw, story: (p) => [{ ...seat(p), detail: { messageId: p.messageId } }] },
   'call.undelivered': { ...byDraw, story: (p) => [{ ...seat(p), detail: { messageId: p.messageId } }] },
   'call.busy': { ...byDraw, story: (p) => [{ ...seat(p), detail: { messageId: p.messageId } }] },
+  'call.withdrawn': { ...byDraw, story: (p) => [{ ...seat(p), detail: { messageId: p.messageId, noticeId: p.noticeId } }] },
   // The gateway's reason is its own text: left out.
   'call.delivery': { ...byDraw, story: (p) => [{ drawId: p.drawId, detail: { messageId: p.messageId, kind: p.kind, attempt: p.attempt, ok: p.ok, final: p.final ?? false } }] },
   'seat.promoted': { ...byDraw, story: (p) => [{ drawId: p.drawId, group: p.group, seat: p.seat, rank: p.toRank, detail: { fromRank: p.fromRank, because: p.because } }] },

@@ -88,5 +88,5 @@ textarea{display:block;width:100%;font:inherit;padding:.5rem;margin:.25rem 0 .75
 form.objection button{width:100%}
 .final,.help{color:#59626d;font-size:.9rem}
 [data-state=accepted] .status,[data-state=checked-in] .status{color:#1d7a3c;font-weight:700}
-[data-state=declined] .status,[data-state=expired] .status,[data-state=superseded] .status,[data-state=closed] .status,[data-state=unknown] .status,[data-state=error] .status{font-weight:700}
+[data-state=declined] .status,[data-state=cancelled] .status,[data-state=expired] .status,[data-state=superseded] .status,[data-state=closed] .status,[data-state=unknown] .status,[data-state=error] .status{font-weight:700}
 `;

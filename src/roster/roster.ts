@@ -8,9 +8,10 @@
 
 /**
  * `undelivered`: the message of the call could not be delivered (the adapter gave up on it); `busy`: the expert accepted,
- * but holds a seat of another evaluation on the same day. Neither is the expert's fault.
+ * but holds a seat of another evaluation on the same day. Neither is the expert's fault. `withdrawn`: the project was
+ * cancelled after the draw, and the expert told so.
  */
-export const CALL_STATES = ['calling', 'accepted', 'declined', 'timeout', 'refused', 'checked-in', 'undelivered', 'busy'] as const;
+export const CALL_STATES = ['calling', 'accepted', 'declined', 'timeout', 'refused', 'checked-in', 'undelivered', 'busy', 'withdrawn'] as const;
 export type CallState = (typeof CALL_STATES)[number];
 
 export interface Call {
@@ -62,7 +63,7 @@ export interface Transition {
   readonly promotions: ReadonlyArray<{ from: Call; to: NewCall | null }>;
 }
 
-const ENDED: ReadonlySet<CallState> = new Set(['declined', 'timeout', 'refused', 'undelivered', 'busy']);
+const ENDED: ReadonlySet<CallState> = new Set(['declined', 'timeout', 'refused', 'undelivered', 'busy', 'withdrawn']);
 
 /** The roster right after a draw: one seat per selected expert, each to be called. */
 export function initialRoster(drawId: string, projectId: string, groups: ReadonlyArray<{ specialty: string; count: number; ranking: readonly string[] }>): { roster: Roster; calls: NewCall[] } {
@@ -196,6 +197,19 @@ export function expire(roster: Roster, nowIso: string, undelivered: ReadonlySet<
     promotions.push(...t.promotions);
   }
   return { roster: r, changed, promotions };
+}
+
+/** The project was cancelled: every seat still calling or accepted ends as withdrawn, and nobody is called after them. */
+export function withdraw(roster: Roster): { roster: Roster; withdrawn: Call[] } {
+  let r = roster;
+  const withdrawn: Call[] = [];
+  for (const call of seats(roster)) {
+    if (call.state !== 'calling' && call.state !== 'accepted') continue;
+    const ended: Call = { ...call, state: 'withdrawn' };
+    r = replace(r, call, ended);
+    withdrawn.push(ended);
+  }
+  return { roster: r, withdrawn };
 }
 
 /** The seat an expert holds now (calling or accepted, or already checked in), if any. */

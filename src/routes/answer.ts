@@ -26,7 +26,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   const page = async (reply: FastifyReply, status: number, lang: PageLang, token: string, notice: Notice | null = null) => {
     const view = TOKEN.test(token) ? await roster.callView(token) : null;
     // A link the service does not know is 404 whatever was asked; a call that can no longer be answered is 410.
-    const shown = view === null ? 404 : status === 200 && ['expired', 'superseded', 'closed'].includes(view.state) ? 410 : status;
+    const shown = view === null ? 404 : status === 200 && ['expired', 'superseded', 'closed', 'cancelled'].includes(view.state) ? 410 : status;
     // A conflict on a call still open is a race lost to another instance, not an earlier answer: send it again.
     const said = notice === 'answered' && view?.state === 'waiting' ? 'retry' : notice;
     return reply.status(shown).type('text/html; charset=utf-8').send(answerPage({ lang, view, now: now(), timeZone, code: STATUS[shown] ?? null, notice: said }));

@@ -15,7 +15,7 @@ import { checkCommittee } from '../draw/candidates.js';
 import { AppError } from '../errors.js';
 import { clauses, msg, type Message } from '../i18n/message.js';
 import { ACTIVE, depositContext, projectExpected, projects, projectWrites, schedule, scheduleEntry, type PlannedDraw, type ProjectRecord, type ProjectState, type ScheduleEntry } from '../records/projects.js';
-import { RecordConflictError, type Store } from '../store/store.js';
+import { RecordConflictError, type RecordExpectation, type RecordWrite, type Store } from '../store/store.js';
 import { encodeEntry } from '../log/entry.js';
 import type { PoolService } from './pool.service.js';
 
@@ -229,6 +229,16 @@ export class ProjectService {
     // Cancelling ends a plan, and says so: its draw id will never be drawn.
     await this.write('project.cancelled', { id, from: record.state, reason, ...(plan ? { endsPlan: plan.drawId } : {}), by: by.sub }, next, raw);
     return next;
+  }
+
+  /**
+   * The cancellation of a drawn project, not committed: its entry, the record's writes and the expectation that it is
+   * as read. The roster service commits them with the withdrawal of the draw's calls (RosterService.cancelProject).
+   */
+  cancellationOfDrawn(record: ProjectRecord, raw: Buffer, reason: string, by: TokenClaims): { entry: Entry; writes: RecordWrite[]; expects: RecordExpectation[] } {
+    const next: ProjectRecord = { ...record, state: 'cancelled', revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
+    const entry: Entry = { type: 'project.cancelled', payload: { id: record.project.id, from: record.state, reason, ...(record.drawId ? { withdrawsDraw: record.drawId } : {}), by: by.sub } };
+    return { entry, writes: projectWrites(next), expects: [projectExpected(record.project.id, raw)] };
   }
 
   /** Bidders made known after registration (at bid opening): check-in re-checks every expert against them. */

@@ -6,7 +6,7 @@ import type { Entry, ServiceLog } from '../audit/entries.js';
 import { timingSafeEqual } from 'node:crypto';
 import { sha256, sha256Hex } from '../crypto/canonical.js';
 import type { TokenClaims } from '../auth/roles.js';
-import { callTemplate, localTime } from '../calls/text.js';
+import { callTemplate, cancelText, localTime } from '../calls/text.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import { recordsPolicy, type Policy } from '../domain/policy.js';
 import { conflictContext, expertExclusions, type ExclusionCode } from '../draw/conflicts.js';
@@ -65,7 +65,7 @@ export interface RosterSettings {
  * any other reason (refused at check-in).
  */
 export interface CallView {
-  readonly state: 'waiting' | 'accepted' | 'checked-in' | 'busy' | 'declined' | 'expired' | 'superseded' | 'closed';
+  readonly state: 'waiting' | 'accepted' | 'checked-in' | 'busy' | 'cancelled' | 'declined' | 'expired' | 'superseded' | 'closed';
   readonly deadline: string;
   readonly answeredAt: string | null;
   readonly bidOpeningAt: string;
@@ -175,6 +175,45 @@ export class RosterService {
     return { busy: held !== null && held.value !== drawId, write: seatDays.writeAt(key, drawId), expect: seatDays.expect(key, held?.raw ?? null) };
   }
 
+  /**
+   * Cancels a project (POST /v1/projects/{id}/cancel). A drawn project can be cancelled until its bid opening: in one
+   * commit it is cancelled, every call still open or accepted is withdrawn (`call.withdrawn`, no record: nobody's
+   * fault), each of those experts is sent a notice naming the time and place it withdraws, the days they accepted are
+   * free again, and nobody will be recorded as a no-show. Any other project is the project service's to cancel.
+   */
+  async cancelProject(id: string, reason: string, by: TokenClaims): Promise<ProjectRecord> {
+    const { record, raw } = await this.projects.get(id);
+    if (record.state !== 'drawn' || record.drawId === null) return this.projects.cancel(id, reason, by);
+    // From bid opening the evaluation is under way: it is ended by those present, not withdrawn from here.
+    if (this.now() >= Date.parse(record.project.bidOpeningAt)) throw new AppError('CONFLICT', msg('project.openedNotCancellable', { id }));
+    const drawId = record.drawId;
+    const { roster, raw: rosterRaw } = await this.read(drawId);
+    const { roster: after, withdrawn } = R.withdraw(roster);
+    const cancellation = this.projects.cancellationOfDrawn(record, raw, reason, by);
+    const { batchId } = newBatchTokens(0, TOKEN_SECRET_BYTES);
+    const notice = cancelText({ venue: record.venue ?? '评标室', bidOpeningAt: record.project.bidOpeningAt, timeZone: this.settings.timeZone });
+    const queued: Queued[] = withdrawn.map((c, i) => ({ messageId: `M-${batchId}.${i}`, expertId: c.expertId, responseUrl: null, expiresAt: null, tokenHash: null }));
+    const entries: Entry[] = [
+      cancellation.entry,
+      ...withdrawn.map((c, i): Entry => ({ type: 'call.withdrawn', payload: { drawId, group: c.group, seat: c.seat, rank: c.rank, messageId: c.messageId, noticeId: queued[i]!.messageId } })),
+    ];
+    // The days the accepted experts held for this evaluation are theirs again.
+    const date = localTime(new Date(record.project.bidOpeningAt), this.settings.timeZone).date;
+    const freed: RecordWrite[] = [];
+    for (const c of withdrawn.filter((x) => x.answeredAt !== null)) {
+      const key = seatDayKey(this.vault, c.expertId, date);
+      if ((await seatDays.read(this.store, key))?.value === drawId) freed.push(seatDays.remove(key));
+    }
+    const writes = [...cancellation.writes, ...this.outbox.queue(batchId, drawId, 'cancel', { before: notice, after: '' }, queued), noShowWatch.writeAt(drawId, null), ...freed];
+    try {
+      await this.commit(rosterRaw, after, entries, writes, cancellation.expects);
+    } catch (err) {
+      if (err instanceof RecordConflictError) throw new AppError('CONFLICT', msg('project.changed', { id }));
+      throw err;
+    }
+    return (await this.projects.get(id)).record;
+  }
+
   /** The call a response token opens: its batch (the token's first characters) holds the token's hash. */
   private async link(token: string): Promise<{ drawId: string; messageId: string; expiresAt: string }> {
     const found = await this.findLink(token);
@@ -205,6 +244,7 @@ export class RosterService {
       call.state === 'accepted' ? 'accepted'
       : call.state === 'checked-in' ? 'checked-in'
       : call.state === 'busy' ? 'busy'
+      : call.state === 'withdrawn' ? 'cancelled'
       : call.state === 'declined' ? 'declined'
       : call.state === 'calling' && current ? (t.expiresAt <= this.iso() ? 'expired' : 'waiting')
       : call.state === 'timeout' ? (current ? 'expired' : 'superseded')

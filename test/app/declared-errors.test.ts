@@ -296,7 +296,8 @@ const CASES: Record<string, RouteCase> = {
     errors: {
       400: { req: () => ({ url: '/v1/projects/P-DE-OPEN/cancel', payload: {} }), code: 'INVALID_INPUT' },
       404: { req: () => ({ url: '/v1/projects/P-NONE/cancel', payload: { reason: '招标人撤回' } }), code: 'NOT_FOUND' },
-      409: { req: () => ({ url: '/v1/projects/P-DE-DRAWN/cancel', payload: { reason: '招标人撤回' } }), code: 'CONFLICT' },
+      // Cancelled already (a drawn project is cancelled until its bid opening: test/services/cancel-drawn.test.ts).
+      409: { req: () => ({ url: '/v1/projects/P-DE-CANCELLED/cancel', payload: { reason: '招标人撤回' } }), code: 'CONFLICT' },
     },
   },
   'POST /v1/projects/{id}/draw': {
@@ -771,7 +772,8 @@ beforeAll(async () => {
       },
       op,
     );
-  for (const id of ['P-DE-OPEN', 'P-DE-DRAWN', 'P-DE-CANCEL']) await reg(id);
+  for (const id of ['P-DE-OPEN', 'P-DE-DRAWN', 'P-DE-CANCEL', 'P-DE-CANCELLED']) await reg(id);
+  await t.ctx.projects.cancel('P-DE-CANCELLED', '招标人撤回', op);
   // A witnessed project: its draw is planned, supervisors deposit for it (docs/draw-proof.md §6.2).
   await t.ctx.projects.register(
     {

@@ -34,6 +34,8 @@ describe('answerPage', () => {
     const words = {
       accepted: ['您已接受邀请', 'You have accepted.'],
       'checked-in': ['您已在评标地点签到，无需再答复。', 'You have checked in at the venue'],
+      busy: ['您已接受同一天另一项评标的邀请，不能同时参加', 'You have already accepted another evaluation on the same day'],
+      cancelled: ['本次评标已取消，无需前往，也无需答复。', 'This evaluation has been cancelled.'],
       declined: ['您已拒绝本次邀请', 'You have declined'],
       expired: ['答复期限已过，本次邀请已失效。', 'The time to answer has passed; this invitation is no longer valid.'],
       superseded: ['本次评标已由其他专家递补，无需前往。', 'another expert has taken the seat'],

@@ -28,7 +28,7 @@ describe('roster', () => {
 
   it('counts a group’s progress: seats by their current call, vacant seats, and every call that ended without an expert', () => {
     let r = fresh(3);
-    const zero = { calling: 0, accepted: 0, declined: 0, timeout: 0, refused: 0, 'checked-in': 0, undelivered: 0, busy: 0 };
+    const zero = { calling: 0, accepted: 0, declined: 0, timeout: 0, refused: 0, 'checked-in': 0, undelivered: 0, busy: 0, withdrawn: 0 };
     expect(R.progress(r)).toEqual([{ group: 0, specialty: 'A01', seats: 2, current: { ...zero, calling: 2 }, vacant: 0, declined: 0, timedOut: 0, refused: 0, undelivered: 0, busy: 0 }]);
     // Seat 0 declines and passes to rank 2, who is called; seat 1 accepts.
     const t = R.answer(r, call(r, 0).messageId, false, T0);
@@ -55,6 +55,19 @@ describe('roster', () => {
     // A call already answered is not ended by its message's later fate.
     const accepted = R.answer(r, lost, true, T0).roster;
     expect(R.expire(accepted, '2026-12-01T00:01:00.000Z', new Set([lost])).changed).toEqual([]);
+  });
+
+  it('withdraws every seat still calling or accepted when the project is cancelled, and calls nobody after them', () => {
+    const r = fresh();
+    const accepted = R.answer(r, call(r, 0).messageId, true, T0).roster;
+    const { roster, withdrawn } = R.withdraw(accepted);
+    expect(withdrawn.map((c) => [c.seat, c.state])).toEqual([[0, 'withdrawn'], [1, 'withdrawn']]);
+    expect(R.seats(roster).map((c) => c.state)).toEqual(['withdrawn', 'withdrawn']);
+    expect(roster.groups[0]!.next).toBe(2);
+    expect(R.progress(roster)[0]).toMatchObject({ vacant: 2 });
+    // An expert already checked in stays so: they are at the venue.
+    const seated = R.checkIn(accepted, call(accepted, 0), T0, []).roster;
+    expect(R.withdraw(seated).withdrawn.map((c) => c.seat)).toEqual([1]);
   });
 
   it('accepts an answer once, and only on the seat’s current call', () => {

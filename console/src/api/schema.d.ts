@@ -17220,7 +17220,9 @@ export interface paths {
         put?: never;
         /**
          * Cancel a project
-         * @description Access: `project.manage` — roles operator, admin, site. A token that names a site reaches only that site's projects.
+         * @description A project not drawn yet, or a drawn one before its bid opening: every call still open or accepted is then withdrawn and its expert sent a notice naming the time and place it withdraws (docs/calls.md). After bid opening a drawn project is not cancelled here (409).
+         *
+         *     Access: `project.manage` — roles operator, admin, site. A token that names a site reaches only that site's projects.
          */
         post: {
             parameters: {

@@ -169,6 +169,10 @@ export function boardView(main: HTMLElement, role: Role): () => void {
           h('button', { type: 'button', class: 'draw', onclick: () => cancelDialog(dialog, p, acted) }, t('cancelProject')),
         ]
       : []),
+    // A drawn project until its bid opening: cancelling withdraws its calls, and its experts are told.
+    ...(may(role, 'project.manage') && p.state === 'drawn' && Date.now() < Date.parse(p.bidOpeningAt)
+      ? [h('button', { type: 'button', class: 'draw', onclick: () => cancelDialog(dialog, p, acted) }, t('cancelProject'))]
+      : []),
     ...(may(role, 'draw.export') && p.state === 'drawn' && p.drawId !== null
       ? [h('button', { type: 'button', class: 'draw', onclick: () => downloadSealed(p.drawId!, p.id).then((file) => show(notice, t('sealedSaved', { file, project: p.id })), (err: unknown) => show(alert, failureText(err))) }, t('downloadSealed'))]
       : []),

@@ -75,7 +75,7 @@ export function cancelDialog(dialog: HTMLDialogElement, p: Project, done: (notic
   const reason = h('input', { name: 'reason', required: true, minlength: 2, maxlength: 500, autocomplete: 'off' });
   dialogForm(dialog, {
     title: t('cancelTitle', { project: p.id }),
-    lines: [h('p', { class: 'warning' }, t('cancelWarning'))],
+    lines: [h('p', { class: 'warning' }, t(p.state === 'drawn' ? 'cancelDrawnWarning' : 'cancelWarning'))],
     fields: [field(t('fieldReason'), reason)],
     submit: t('cancelSubmit'),
     danger: true,

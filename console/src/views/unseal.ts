@@ -288,5 +288,5 @@ export function unsealView(main: HTMLElement, role: Role, name: string, drawId: 
   };
 }
 
-const CALL_STATES = new Set(['calling', 'accepted', 'declined', 'timeout', 'refused', 'checked-in', 'undelivered', 'busy']);
+const CALL_STATES = new Set(['calling', 'accepted', 'declined', 'timeout', 'refused', 'checked-in', 'undelivered', 'busy', 'withdrawn']);
 const callText = (state: string) => (CALL_STATES.has(state) ? t(`call.${state}` as TextKey) : state);

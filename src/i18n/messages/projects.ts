@@ -3,6 +3,7 @@ import { defineMessages } from '../define.js';
 
 export const project = defineMessages({
   notFound: { zh: '没有编号为 {id} 的项目', en: 'no project {id}' },
+  openedNotCancellable: { zh: '项目 {id} 已开标，评标已开始，不能再取消', en: 'project {id} has opened its bids and the evaluation has begun: it can no longer be cancelled' },
   exists: { zh: '项目 {id} 已存在', en: 'project {id} already exists' },
   changed: { zh: '项目 {id} 已被修改；请重试', en: 'project {id} changed meanwhile; retry' },
   changedMeanwhile: { zh: '项目 {id} 已被修改', en: 'project {id} changed meanwhile' },

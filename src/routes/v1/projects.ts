@@ -137,7 +137,7 @@ const projectView = (p: ProjectRecord) => {
 };
 
 const routes: FastifyPluginAsyncZod = async (app) => {
-  const { projects, draws, vault, listings, timeline } = app.ctx;
+  const { projects, draws, roster, vault, listings, timeline } = app.ctx;
   // Who may call each route is the authorization policy's (src/auth/policy.ts): a site's token reaches only its own
   // site's projects and draws.
 
@@ -204,9 +204,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/projects/:id/cancel',
-    { config: { access: 'project.manage' }, schema: { summary: 'Cancel a project', tags: ['projects'], params: Params, body: z.object({ reason: Reason }).strict(), response: { 200: ProjectView, ...errorResponses(404, 'CONFLICT', ...LOG_WRITE_ERRORS) } } },
+    { config: { access: 'project.manage' }, schema: { summary: 'Cancel a project', description: 'A project not drawn yet, or a drawn one before its bid opening: every call still open or accepted is then withdrawn and its expert sent a notice naming the time and place it withdraws (docs/calls.md). After bid opening a drawn project is not cancelled here (409).', tags: ['projects'], params: Params, body: z.object({ reason: Reason }).strict(), response: { 200: ProjectView, ...errorResponses(404, 'CONFLICT', ...LOG_WRITE_ERRORS) } } },
     async (request) => {
-      return projectView(await projects.cancel(request.params.id, request.body.reason, request.principal));
+      // A drawn project's calls are withdrawn with it (its experts told): the roster service cancels it.
+      return projectView(await roster.cancelProject(request.params.id, request.body.reason, request.principal));
     },
   );
 
