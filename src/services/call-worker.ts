@@ -1,7 +1,6 @@
 // Background work after draws: calls past their deadline time out (and the next ranked experts are called), accepted
 // calls never checked in are recorded as no-shows, queued messages are delivered, and calls whose message could not be
-// delivered end at once. Runs on its own timer so that a
-// slow gateway never delays a due draw.
+// delivered end at once. Runs on its own timer so that a slow gateway never delays a due draw.
 import type { DispatchReport, OutboxService } from './outbox.service.js';
 import type { DrawService } from './draw.service.js';
 import { Periodic } from './periodic.js';

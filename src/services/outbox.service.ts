@@ -177,15 +177,15 @@ export class OutboxService {
   }
 }
 
-/**
- * An adapter that throws rather than answering (a message it cannot encode, a bug): that message fails for good, with a
- * reason that names no content, and the batch's other messages and every other batch are still delivered.
- */
 /** The batch a message belongs to: its id is `M-<batch id>.<position>` (RosterService.place). */
 function batchOfMessage(messageId: string): string {
   return messageId.slice(2, messageId.lastIndexOf('.'));
 }
 
+/**
+ * An adapter that throws rather than answering (a message it cannot encode, a bug): that message fails for good, with a
+ * reason that names no content, and the batch's other messages and every other batch are still delivered.
+ */
 function handedOver(deliver: () => Promise<DeliveryOutcome>): Promise<DeliveryOutcome> {
   const undeliverable = (err: unknown): DeliveryOutcome => ({ ok: false, retryable: false, reason: `the adapter could not take the message (${err instanceof Error ? err.name : 'error'})` });
   try {

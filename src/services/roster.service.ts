@@ -60,9 +60,10 @@ export interface RosterSettings {
 
 /**
  * A call as its answer page shows it. `checked-in`: the expert has come (whether or not they had answered the link);
- * `expired`: the deadline passed with no answer (the seat may still be waiting for
- * the timeout pass); `superseded`: timed out and the seat called the next ranked expert; `closed`: no longer open for
- * any other reason (refused at check-in).
+ * `busy`: accepted while seated elsewhere that day, so passed on; `cancelled`: withdrawn with its project; `expired`:
+ * the deadline passed with no answer (the seat may still be waiting for the timeout pass); `superseded`: timed out and
+ * the seat called the next ranked expert; `closed`: no longer open for any other reason (undelivered, refused at
+ * check-in).
  */
 export interface CallView {
   readonly state: 'waiting' | 'accepted' | 'checked-in' | 'busy' | 'cancelled' | 'declined' | 'expired' | 'superseded' | 'closed';
@@ -459,7 +460,7 @@ export class RosterService {
     // answering a call they could not answer. The seat stays unfilled, for the operator to resolve.
     const step = this.now() >= this.lastCallAt(project) ? R.withoutCalls(change) : change;
     const drawId = step.roster.drawId;
-    // The catalogue pairs each type with its payload; these five share one shape (check-ins add the terminal).
+    // The catalogue pairs each type with its payload; these share one shape (check-ins add the terminal).
     const entries = step.changed.map((c) => ({ type: typeof type === 'function' ? type(c) : type, payload: { drawId, group: c.group, seat: c.seat, rank: c.rank, messageId: c.messageId, ...(c.codes ? { codes: [...c.codes] } : {}), ...extra } }) as Entry);
     // The performance records of the same change, in the same commit (docs/records.md).
     const rules = recordsPolicy(this.policy);

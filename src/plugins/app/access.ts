@@ -92,19 +92,19 @@ export default fp(
     };
 
     /** The id of the resource a request names: its path's `id`, or (check-in) the body's project. */
-    const idOf = (kind: ResourceKind, request: FastifyRequest): string => {
+    const idOf = (kind: ResourceKind, request: FastifyRequest): string | null => {
       const params = request.params as { id?: string };
-      return String(kind === 'project' ? (params.id ?? (request.body as { projectId?: string } | undefined)?.projectId) : params.id);
+      return (kind === 'project' ? (params.id ?? (request.body as { projectId?: string } | undefined)?.projectId) : params.id) ?? null;
     };
     /** Who owns it (a missing project or draw answers 404 here, as its service would). */
-    const ownerOf = async (kind: ResourceKind, id: string): Promise<string | null> => {
+    const ownerOf = async (kind: ResourceKind, id: string | null): Promise<string | null> => {
       switch (kind) {
         case 'site':
           return id;
         case 'draw':
-          return (await draws.get(id)).site ?? null;
+          return (await draws.get(String(id))).site ?? null;
         case 'project':
-          return (await projects.get(id)).record.site ?? null;
+          return (await projects.get(String(id))).record.site ?? null;
       }
     };
 
@@ -146,7 +146,7 @@ export default fp(
         const id = idOf(kind, request);
         const decision = authorize(identity, action, { owner: await ownerOf(kind, id) });
         // A site's token is refused another owner's resource exactly as one that does not exist: it cannot probe ids.
-        const hidden = identity.site === null ? undefined : new AppError('NOT_FOUND', msg(`${kind}.notFound`, { id }));
+        const hidden = identity.site === null ? undefined : new AppError('NOT_FOUND', msg(`${kind}.notFound`, { id: String(id) }));
         enforce(decision, request, action, request.principal, hidden);
       };
       // Appended after the hooks registered before this plugin (the rate limit's): a flood of bad tokens is limited.
