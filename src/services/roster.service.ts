@@ -507,7 +507,7 @@ export class RosterService {
         if (!watch || watch.value > nowIso) break;
         const { roster, raw } = await this.read(drawId);
         const { record: project } = await this.projects.get(roster.projectId);
-        // A project whose draw is no longer this one (none is today: a drawn project is neither cancelled nor redrawn).
+        // A project whose draw is no longer this one: cancelled after its draw (cancelProject also ends the watch).
         if (project.state !== 'drawn' || project.drawId !== drawId) {
           await noShowWatch.putUnlogged(this.store, drawId, NO_SHOW_SETTLED);
           break;
