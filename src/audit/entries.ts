@@ -137,8 +137,11 @@ export const ENTRIES = {
   'call.undelivered': callChange,
   /** The expert accepted, but holds a seat of another evaluation on the same day: the seat passes on, counted against nobody. */
   'call.busy': callChange,
-  /** The project was cancelled after the draw: the call is withdrawn and the expert told so by the notice `noticeId`. */
-  'call.withdrawn': z.object({ drawId: z.string(), group: z.int(), seat: z.int(), rank: z.int(), messageId: z.string(), noticeId: z.string() }).strict(),
+  /**
+   * The project was cancelled after the draw: the call is withdrawn, and the expert told so by the notice `noticeId`
+   * (null: the call had not reached them, and its message was stopped).
+   */
+  'call.withdrawn': z.object({ drawId: z.string(), group: z.int(), seat: z.int(), rank: z.int(), messageId: z.string(), noticeId: z.string().nullable() }).strict(),
   'call.delivery': z
     .object({ drawId: z.string(), messageId: z.string(), kind: z.enum(['call', 'cancel']), attempt: z.int().min(1), adapter: z.string(), ok: z.boolean(), reason: z.string().optional(), final: z.boolean().optional() })
     .strict(),

@@ -180,16 +180,17 @@ export function answer(roster: Roster, messageId: string, accept: boolean, at: s
 }
 
 /**
- * Every open call past its deadline times out, and every open call whose message could not be delivered (`undelivered`:
- * their message ids) ends so, at once or when it would have timed out; each seat passes to the next rank.
+ * Every open call past its deadline times out, and every open call whose message was given up (`undelivered`: their
+ * message ids) ends so at once; a call whose message is still unsent at its deadline (`unsent`: being retried, or not
+ * tried yet) ends as undelivered too, never as a timeout. Each seat passes to the next rank.
  */
-export function expire(roster: Roster, nowIso: string, undelivered: ReadonlySet<string> = new Set()): Transition {
+export function expire(roster: Roster, nowIso: string, undelivered: ReadonlySet<string> = new Set(), unsent: ReadonlySet<string> = new Set()): Transition {
   let r = roster;
   const changed: Call[] = [];
   const promotions: Array<{ from: Call; to: NewCall | null }> = [];
   for (const call of seats(roster)) {
     if (call.state !== 'calling') continue;
-    const state = undelivered.has(call.messageId) ? 'undelivered' : call.deadline <= nowIso ? 'timeout' : null;
+    const state = undelivered.has(call.messageId) ? 'undelivered' : call.deadline > nowIso ? null : unsent.has(call.messageId) ? 'undelivered' : 'timeout';
     if (state === null) continue;
     const t = end(r, call, state, nowIso);
     r = t.roster;

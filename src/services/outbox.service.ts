@@ -8,7 +8,7 @@ import type { CallAdapter, DeliveryOutcome, OutboundMessage } from '../calls/mes
 import { fillCall, type CallTemplate } from '../calls/text.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import { callBatches, nextDue, outboxDue, type CallBatchRecord, type MessageState, type SealedCalls } from '../records/outbox.js';
-import { RecordConflictError, type RecordWrite, type Store } from '../store/store.js';
+import { RecordConflictError, type RecordExpectation, type RecordWrite, type Store } from '../store/store.js';
 
 /** Attempts before a message is given up (and an operator must call by other means: logged). */
 const MAX_ATTEMPTS = 8;
@@ -108,15 +108,34 @@ export class OutboxService {
     return { ...report, undeliveredDraws: [...undelivered] };
   }
 
-  /** Of these calls' messages, those given up for good (the adapter failed them, or nobody was left to send them to). */
-  async givenUp(messageIds: readonly string[]): Promise<Set<string>> {
-    const out = new Set<string>();
-    const batchIds = [...new Set(messageIds.map(batchOfMessage))];
+  /** Where each of these messages stands: sent, still pending (being retried, or not tried yet), or given up for good. */
+  async states(messageIds: readonly string[]): Promise<Map<string, MessageState['state']>> {
+    const out = new Map<string, MessageState['state']>();
     const wanted = new Set(messageIds);
-    for (const found of await callBatches.readMany(this.store, batchIds)) {
-      for (const m of found?.messages ?? []) if (m.state === 'failed' && wanted.has(m.messageId)) out.add(m.messageId);
+    for (const found of await callBatches.readMany(this.store, [...new Set(messageIds.map(batchOfMessage))])) {
+      for (const m of found?.messages ?? []) if (wanted.has(m.messageId)) out.set(m.messageId, m.state);
     }
     return out;
+  }
+
+  /**
+   * Stops these messages where still pending: their calls ended (timed out, undelivered, withdrawn), so a retry must
+   * not reach the expert after the call is over, or after the notice that withdraws it. The writes and the expectation
+   * that each batch is as read go into the commit that ends the calls; the delivery pass, under the batch's lease,
+   * commits against the same record, so one of the two sees the other.
+   */
+  async stopPending(messageIds: readonly string[]): Promise<{ writes: RecordWrite[]; expects: RecordExpectation[] }> {
+    const writes: RecordWrite[] = [];
+    const expects: RecordExpectation[] = [];
+    const wanted = new Set(messageIds);
+    for (const batchId of new Set(messageIds.map(batchOfMessage))) {
+      const found = await callBatches.read(this.store, batchId);
+      if (!found || !found.value.messages.some((m) => m.state === 'pending' && wanted.has(m.messageId))) continue;
+      const messages = found.value.messages.map((m) => (m.state === 'pending' && wanted.has(m.messageId) ? { ...m, state: 'failed' as const, lastReason: 'stopped: the call ended' } : m));
+      writes.push(callBatches.write({ ...found.value, messages }), outboxDue.writeAt(batchId, nextDue(messages)));
+      expects.push(callBatches.expect(batchId, found.raw));
+    }
+    return { writes, expects };
   }
 
   /**

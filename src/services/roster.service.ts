@@ -183,36 +183,46 @@ export class RosterService {
    * free again, and nobody will be recorded as a no-show. Any other project is the project service's to cancel.
    */
   async cancelProject(id: string, reason: string, by: TokenClaims): Promise<ProjectRecord> {
-    const { record, raw } = await this.projects.get(id);
-    if (record.state !== 'drawn' || record.drawId === null) return this.projects.cancel(id, reason, by);
-    // From bid opening the evaluation is under way: it is ended by those present, not withdrawn from here.
-    if (this.now() >= Date.parse(record.project.bidOpeningAt)) throw new AppError('CONFLICT', msg('project.openedNotCancellable', { id }));
-    const drawId = record.drawId;
-    const { roster, raw: rosterRaw } = await this.read(drawId);
-    const { roster: after, withdrawn } = R.withdraw(roster);
-    const cancellation = this.projects.cancellationOfDrawn(record, raw, reason, by);
-    const { batchId } = newBatchTokens(0, TOKEN_SECRET_BYTES);
-    const notice = cancelText({ venue: record.venue ?? '评标室', bidOpeningAt: record.project.bidOpeningAt, timeZone: this.settings.timeZone });
-    const queued: Queued[] = withdrawn.map((c, i) => ({ messageId: `M-${batchId}.${i}`, expertId: c.expertId, responseUrl: null, expiresAt: null, tokenHash: null }));
-    const entries: Entry[] = [
-      cancellation.entry,
-      ...withdrawn.map((c, i): Entry => ({ type: 'call.withdrawn', payload: { drawId, group: c.group, seat: c.seat, rank: c.rank, messageId: c.messageId, noticeId: queued[i]!.messageId } })),
-    ];
-    // The days the accepted experts held for this evaluation are theirs again.
-    const date = localTime(new Date(record.project.bidOpeningAt), this.settings.timeZone).date;
-    const freed: RecordWrite[] = [];
-    for (const c of withdrawn.filter((x) => x.answeredAt !== null)) {
-      const key = seatDayKey(this.vault, c.expertId, date);
-      if ((await seatDays.read(this.store, key))?.value === drawId) freed.push(seatDays.remove(key));
+    for (let attempt = 0; ; attempt++) {
+      const { record, raw } = await this.projects.get(id);
+      if (record.state !== 'drawn' || record.drawId === null) return this.projects.cancel(id, reason, by);
+      // From bid opening the evaluation is under way: it is ended by those present, not withdrawn from here.
+      if (this.now() >= Date.parse(record.project.bidOpeningAt)) throw new AppError('CONFLICT', msg('project.openedNotCancellable', { id }));
+      const drawId = record.drawId;
+      const { roster, raw: rosterRaw } = await this.read(drawId);
+      const { roster: after, withdrawn } = R.withdraw(roster);
+      const cancellation = this.projects.cancellationOfDrawn(record, raw, reason, by);
+      // A notice goes to those whose call reached them; a call not sent yet is stopped instead, so that an invitation
+      // never arrives after (or without) the notice that withdraws it.
+      const states = await this.outbox.states(withdrawn.map((c) => c.messageId));
+      const told = withdrawn.filter((c) => states.get(c.messageId) === 'sent');
+      const stopped = await this.outbox.stopPending(withdrawn.map((c) => c.messageId).filter((m) => states.get(m) === 'pending'));
+      const { batchId } = newBatchTokens(0, TOKEN_SECRET_BYTES);
+      const notice = cancelText({ venue: record.venue ?? '评标室', bidOpeningAt: record.project.bidOpeningAt, timeZone: this.settings.timeZone });
+      const noticeOf = new Map(told.map((c, i) => [c.messageId, `M-${batchId}.${i}`]));
+      const queued: Queued[] = told.map((c) => ({ messageId: noticeOf.get(c.messageId)!, expertId: c.expertId, responseUrl: null, expiresAt: null, tokenHash: null }));
+      const entries: Entry[] = [
+        cancellation.entry,
+        ...withdrawn.map((c): Entry => ({ type: 'call.withdrawn', payload: { drawId, group: c.group, seat: c.seat, rank: c.rank, messageId: c.messageId, noticeId: noticeOf.get(c.messageId) ?? null } })),
+      ];
+      // The days the accepted experts held for this evaluation are theirs again.
+      const date = localTime(new Date(record.project.bidOpeningAt), this.settings.timeZone).date;
+      const freed: RecordWrite[] = [];
+      for (const c of withdrawn.filter((x) => x.answeredAt !== null)) {
+        const key = seatDayKey(this.vault, c.expertId, date);
+        if ((await seatDays.read(this.store, key))?.value === drawId) freed.push(seatDays.remove(key));
+      }
+      const writes = [...cancellation.writes, ...this.outbox.queue(batchId, drawId, 'cancel', { before: notice, after: '' }, queued), ...stopped.writes, noShowWatch.writeAt(drawId, null), ...freed];
+      try {
+        await this.commit(rosterRaw, after, entries, writes, [...cancellation.expects, ...stopped.expects]);
+      } catch (err) {
+        // An answer or a delivery came first: look again.
+        if (err instanceof RecordConflictError && attempt < 5) continue;
+        if (err instanceof RecordConflictError) throw new AppError('CONFLICT', msg('project.changed', { id }));
+        throw err;
+      }
+      return (await this.projects.get(id)).record;
     }
-    const writes = [...cancellation.writes, ...this.outbox.queue(batchId, drawId, 'cancel', { before: notice, after: '' }, queued), noShowWatch.writeAt(drawId, null), ...freed];
-    try {
-      await this.commit(rosterRaw, after, entries, writes, cancellation.expects);
-    } catch (err) {
-      if (err instanceof RecordConflictError) throw new AppError('CONFLICT', msg('project.changed', { id }));
-      throw err;
-    }
-    return (await this.projects.get(id)).record;
   }
 
   /** The call a response token opens: its batch (the token's first characters) holds the token's hash. */
@@ -273,12 +283,16 @@ export class RosterService {
         const raw = found.raw;
         const open = R.seats(roster).filter((c) => c.state === 'calling');
         if (open.length === 0) break;
-        const step = R.expire(roster, nowIso, await this.outbox.givenUp(open.map((c) => c.messageId)));
+        const states = await this.outbox.states(open.map((c) => c.messageId));
+        const having = (state: string) => new Set(open.map((c) => c.messageId).filter((id) => states.get(id) === state));
+        const step = R.expire(roster, nowIso, having('failed'), having('pending'));
         if (step.changed.length === 0) break;
         const { record: project } = await this.projects.get(roster.projectId);
         const next = this.transition(step, project, endedBy, nowIso);
+        // A message still being retried for a call that ended must not reach the expert afterwards.
+        const stopped = await this.outbox.stopPending(step.changed.map((c) => c.messageId).filter((id) => states.get(id) === 'pending'));
         try {
-          await this.commit(raw, next.roster, next.entries, next.writes);
+          await this.commit(raw, next.roster, next.entries, [...next.writes, ...stopped.writes], stopped.expects);
           expired += step.changed.length;
           break;
         } catch (err) {

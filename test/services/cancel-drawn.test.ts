@@ -7,7 +7,8 @@ import { readFileMessages } from '../../src/calls/file-adapter.js';
 import { seatDayKey } from '../../src/records/rosters.js';
 import { seats } from '../../src/roster/roster.js';
 import { build, type Built } from '../helper.js';
-import { drawnCalls, importPool, tokenOf } from '../helpers/calls.js';
+import { drawnCalls, importPool, SPECIALTY, tokenOf } from '../helpers/calls.js';
+import { syntheticUscc } from '../../src/pool/generator.js';
 
 let t: Built;
 let clock = Date.parse('2026-12-01T08:00:00+08:00');
@@ -88,5 +89,23 @@ describe('cancelling a drawn project', () => {
     expect(res.statusCode).toBe(409);
     expect(res.json().error.message).toBe('项目 P-CANCEL-2 已开标，评标已开始，不能再取消');
     expect(await t.ctx.store.logSize()).toBe(size);
+  });
+
+  it('stops the calls not sent yet instead of telling those experts: no invitation ever follows its cancellation', async () => {
+    clock = Date.parse('2026-12-03T08:00:00+08:00');
+    const res = await t.app.inject({ method: 'POST', url: '/v1/projects', headers: t.auth('operator'), payload: { id: 'P-CANCEL-3', tenderer: syntheticUscc(9611), bidOpeningAt: '2026-12-03T10:00:00+08:00', region: '330106', groups: [{ specialty: SPECIALTY, count: 5 }] } });
+    expect(res.statusCode, res.body).toBe(201);
+    const { drawId } = await t.ctx.draws.run('P-CANCEL-3', 'immediate', { sub: 'op', role: 'operator', iat: 0, exp: 0 });
+    const from = await t.ctx.store.logSize();
+    const sentBefore = (await messages()).length;
+    const cancel = await t.app.inject({ method: 'POST', url: '/v1/projects/P-CANCEL-3/cancel', headers: t.auth('operator'), payload: { reason: '招标人终止招标' } });
+    expect(cancel.statusCode, cancel.body).toBe(200);
+    const withdrawn = (await logged(from)).filter((e) => e.type === 'call.withdrawn');
+    expect(withdrawn).toHaveLength(5);
+    for (const e of withdrawn) expect(e.payload['noticeId']).toBeNull();
+    await t.ctx.calls.tick();
+    expect((await messages()).slice(sentBefore)).toEqual([]);
+    const { roster } = await t.ctx.roster.read(drawId);
+    expect(seats(roster).map((c) => c.state)).toEqual(['withdrawn', 'withdrawn', 'withdrawn', 'withdrawn', 'withdrawn']);
   });
 });

@@ -27,7 +27,10 @@ async function drawn(id: string): Promise<string> {
     payload: { id, tenderer: syntheticUscc(9101), bidOpeningAt: '2026-12-01T09:00:00+08:00', region: '330106', groups: [{ specialty: 'C990101', count: 5 }] },
   });
   expect(res.statusCode, res.body).toBe(201);
-  return (await t.ctx.draws.run(id, 'immediate', { sub: 'op', role: 'operator', iat: 0, exp: 0 })).drawId;
+  const { drawId } = await t.ctx.draws.run(id, 'immediate', { sub: 'op', role: 'operator', iat: 0, exp: 0 });
+  // The calls reach the experts (a call never sent ends as undelivered at its deadline, not as a timeout).
+  await t.ctx.outbox.dispatch();
+  return drawId;
 }
 
 /** The types of the entries logged from `from` on. */
@@ -51,6 +54,7 @@ describe('calls near bid opening', () => {
     const open = seats(roster).filter((c) => c.state === 'calling');
     expect(open).toHaveLength(5);
     expect(new Set(open.map((c) => c.deadline))).toEqual(new Set([new Date('2026-12-01T08:59:00+08:00').toISOString()]));
+    await t.ctx.outbox.dispatch();
   });
 
   it('from a minute before opening, a seat whose call ends stays unfilled: nobody else is called, nothing more is recorded', async () => {

@@ -18,6 +18,8 @@ let clock = Date.parse('2026-12-01T08:00:00+08:00');
 const pool = generatePool({ size: 60, seed: 'undelivered', fixed: [{ code: 'C990101', members: 40 }] });
 /** Phone numbers the gateway refuses (400: not retryable), and what it received. */
 const refused = new Set<string>();
+/** Phone numbers the gateway answers 500 (retryable): their messages stay pending, tried again later. */
+const failing = new Set<string>();
 const received: Array<{ messageId: string; to: string }> = [];
 
 beforeAll(async () => {
@@ -27,7 +29,7 @@ beforeAll(async () => {
     req.on('end', () => {
       const m = JSON.parse(body) as { messageId: string; to: string };
       received.push({ messageId: m.messageId, to: m.to });
-      res.writeHead(refused.has(m.to) ? 400 : 200).end();
+      res.writeHead(refused.has(m.to) ? 400 : failing.has(m.to) ? 500 : 200).end();
     });
   });
   await new Promise<void>((done) => gateway.listen(0, '127.0.0.1', done));
@@ -53,6 +55,16 @@ async function drawn(id: string): Promise<string> {
 /** Entries logged from `from` on, parsed. */
 async function loggedSince(from: number): Promise<Array<{ type: string; payload: Record<string, unknown> }>> {
   return (await t.ctx.store.readEntries(from, await t.ctx.store.logSize())).map((b) => JSON.parse(b.toString('utf8')));
+}
+
+/** At 08:16, past the calls' deadline, the timeout pass runs: the call of `messageId` is undelivered; the draw's call records. */
+async function pastDeadline(drawId: string, messageId: string) {
+  clock = Date.parse('2026-12-01T08:16:00+08:00');
+  const from = await t.ctx.store.logSize();
+  await t.ctx.roster.expire();
+  const { roster } = await t.ctx.roster.read(drawId);
+  expect(roster.calls.find((c) => c.messageId === messageId)!.state).toBe('undelivered');
+  return (await loggedSince(from)).filter((e) => e.type === 'record.call' && e.payload['drawId'] === drawId);
 }
 
 describe('a call whose message cannot be delivered', () => {
@@ -105,13 +117,27 @@ describe('a call whose message cannot be delivered', () => {
     expect(await t.ctx.outbox.dispatch()).toMatchObject({ failed: 1, undeliveredDraws: [drawId] });
     expect(seats((await t.ctx.roster.read(drawId)).roster)[3]!.state).toBe('calling');
     // Past the deadline, the timeout pass finds the message given up.
-    clock = Date.parse('2026-12-01T08:16:00+08:00');
-    const from = await t.ctx.store.logSize();
-    await t.ctx.roster.expire();
-    const { roster } = await t.ctx.roster.read(drawId);
-    expect(roster.calls.find((c) => c.messageId === unlucky.messageId)!.state).toBe('undelivered');
-    const records = (await loggedSince(from)).filter((e) => e.type === 'record.call' && e.payload['drawId'] === drawId);
+    const records = await pastDeadline(drawId, unlucky.messageId);
     // The four delivered and unanswered calls timed out; the fifth is the expert who never got the message.
     expect(records.map((e) => e.payload['outcome']).sort()).toEqual(['timeout', 'timeout', 'timeout', 'timeout', 'undelivered']);
+  });
+
+  it('a message still being retried at the deadline ends its call as undelivered, and is never sent after it', async () => {
+    clock = Date.parse('2026-12-01T08:00:00+08:00');
+    refused.clear();
+    const drawId = await drawn('P-UNDELIVERED-3');
+    const unlucky = seats((await t.ctx.roster.read(drawId)).roster)[2]!;
+    failing.add(phoneOf(unlucky.expertId));
+    expect(await t.ctx.calls.tick()).toMatchObject({ sent: 4, retried: 1, failed: 0 });
+    // Past the deadline with the message still pending: undelivered, not a timeout; the retries stop with the call.
+    const records = await pastDeadline(drawId, unlucky.messageId);
+    expect(records.find((e) => e.payload['messageId'] === unlucky.messageId)!.payload['outcome']).toBe('undelivered');
+    const batch = await t.ctx.outbox.batch(unlucky.messageId.slice(2, unlucky.messageId.lastIndexOf('.')));
+    expect(batch!.messages.find((m) => m.messageId === unlucky.messageId)).toMatchObject({ state: 'failed', lastReason: 'stopped: the call ended' });
+    failing.clear();
+    const tried = received.filter((r) => r.messageId === unlucky.messageId).length;
+    clock = Date.parse('2026-12-01T08:30:00+08:00');
+    await t.ctx.calls.tick();
+    expect(received.filter((r) => r.messageId === unlucky.messageId)).toHaveLength(tried);
   });
 });
