@@ -326,6 +326,8 @@ export class RosterService {
   async checkIn(projectId: string, idNumber: string, by: TokenClaims): Promise<Assignment> {
     const { record: project } = await this.projects.get(projectId);
     // Which desk may check in here (a site's desk only its site's projects) is the authorization policy's `checkin` rule.
+    // A cancelled evaluation is said as such to the desk (its draw may have been completed).
+    if (project.state === 'cancelled') throw new AppError('CONFLICT', msg('project.cancelled', { id: projectId }));
     if (!project.drawId || project.state !== 'drawn') throw new AppError('CONFLICT', msg('project.noCompletedDraw', { id: projectId }));
     // Check-in closes when a seat not checked in becomes a no-show: an expert cannot be both (docs/records.md).
     const closesAt = this.noShowDue(project);

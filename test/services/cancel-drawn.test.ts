@@ -74,6 +74,7 @@ describe('cancelling a drawn project', () => {
     expect((await t.app.inject({ method: 'POST', url: `/v1/responses/${tokenOf(links[3]!)}`, payload: { answer: 'accept' } })).statusCode).toBe(410);
     const desk = await t.app.inject({ method: 'POST', url: '/v1/checkins', headers: t.auth('checkin'), payload: { projectId: 'P-CANCEL-1', idNumber: t.ctx.pool.personal(accepted[0]!.expertId).idNumber } });
     expect(desk.statusCode).toBe(409);
+    expect(desk.json().error.message).toBe('项目 P-CANCEL-1 已取消');
     clock = Date.parse('2026-12-02T00:30:00+08:00');
     const late = await t.ctx.store.logSize();
     await t.ctx.calls.tick();
