@@ -9,6 +9,12 @@ import { seats, type Call, type Transition } from './roster.js';
  */
 export const CALL_OUTCOMES = ['accepted', 'declined', 'timeout', 'undelivered', 'busy'] as const;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+const UNCOUNTED: ReadonlySet<string> = new Set<CallOutcome>(['undelivered', 'busy']);
+/** Whether a call's outcome says nothing about the expert (undelivered, busy): no tally, rule or alert counts it. */
+export function uncounted(outcome: string): outcome is 'undelivered' | 'busy' {
+  return UNCOUNTED.has(outcome);
+}
+const IS_CALL_OUTCOME: ReadonlySet<string> = new Set(CALL_OUTCOMES);
 export const CHECKIN_OUTCOMES = ['on-time', 'late', 'refused'] as const;
 export type CheckinOutcome = (typeof CHECKIN_OUTCOMES)[number];
 /** What became of the seat when this expert's call ended: the next rank was called, or nobody was left. */
@@ -35,8 +41,8 @@ export function factsOf(step: Transition, at: string, bidOpeningAt: string, rule
   };
   const out: RecordFact[] = [];
   for (const c of step.changed) {
-    if (c.state === 'accepted' || c.state === 'declined' || c.state === 'timeout' || c.state === 'undelivered' || c.state === 'busy') {
-      out.push({ kind: 'call', call: c, outcome: c.state, seconds: seconds(c.calledAt, c.answeredAt ?? at), replaced: replacedOf(c) });
+    if (IS_CALL_OUTCOME.has(c.state)) {
+      out.push({ kind: 'call', call: c, outcome: c.state as CallOutcome, seconds: seconds(c.calledAt, c.answeredAt ?? at), replaced: replacedOf(c) });
     } else if (c.state === 'checked-in' || c.state === 'refused') {
       // Whole minutes after opening, rounded down: a check-in 30 s after opening is minute 0.
       const minutesAfterOpening = Math.floor((Date.parse(at) - Date.parse(bidOpeningAt)) / 60_000);
@@ -80,7 +86,7 @@ export type CountedRecord =
   | { readonly kind: 'checkin'; readonly outcome: CheckinOutcome; readonly replaced: Replacement | null }
   | { readonly kind: 'no-show' };
 
-/** An expert's automatic record in numbers. A call whose message was never delivered counts nowhere: it was not theirs. */
+/** An expert's automatic record in numbers. An uncounted call (undelivered, busy) counts nowhere: it was not theirs. */
 export interface Tally {
   /** Calls answered or not: accepted + declined + timedOut. */
   readonly calls: number;
@@ -106,7 +112,7 @@ export function tally(records: Iterable<CountedRecord>): Tally {
       t.noShows++;
       continue;
     }
-    if (r.kind === 'call' && (r.outcome === 'undelivered' || r.outcome === 'busy')) continue;
+    if (r.kind === 'call' && uncounted(r.outcome)) continue;
     if (r.replaced !== null) t.replacementsCaused++;
     if (r.kind === 'call') {
       t.calls++;

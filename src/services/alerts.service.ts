@@ -8,6 +8,7 @@ import { alertsPolicy, type AlertsPolicy, type Policy } from '../domain/policy.j
 import { rankings } from '../draw/entries.js';
 import { entryType } from '../log/entry.js';
 import { recordSubject } from '../records/performance.js';
+import { uncounted } from '../roster/performance.js';
 import type { Store } from '../store/store.js';
 import { assessAlerts, type AlertCall, type AlertDraw, type AlertsReport } from '../verify/alerts.js';
 import { LogFollower } from './catch-up.js';
@@ -113,7 +114,7 @@ export class AlertsService {
       const { payload: p } = JSON.parse(bytes.toString('utf8')) as { payload: { drawId: string; group: number; rank: number; subject: string; outcome: AlertCall['outcome'] | 'undelivered' | 'busy' } };
       // A call whose message never reached the expert, or one an expert seated elsewhere could not take, says nothing
       // about the expert: the alerts read answers.
-      if (p.outcome === 'undelivered' || p.outcome === 'busy') return;
+      if (uncounted(p.outcome)) return;
       const list = this.calls.get(p.drawId) ?? this.calls.set(p.drawId, []).get(p.drawId)!;
       list.push({ group: p.group, rank: p.rank, subject: p.subject, outcome: p.outcome });
     }

@@ -11,7 +11,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, alertsPolicy, recordsPolicy, sanctionsPolicy, type SanctionRule } from '../../src/domain/policy.js';
 import { codeOf, consequenceId, fire, type RuleRecord } from '../../src/domain/sanctions.js';
-import { factsOf, noShowCalls, noShowDue, type RecordFact } from '../../src/roster/performance.js';
+import { factsOf, noShowCalls, noShowDue, uncounted, type RecordFact } from '../../src/roster/performance.js';
 import * as R from '../../src/roster/roster.js';
 import { assessAlerts, type AlertCall, type AlertDraw, type AlertsReport } from '../../src/verify/alerts.js';
 
@@ -196,7 +196,7 @@ function simulate(seed: number, withPlants: boolean): Year {
         if (f.kind === 'call') {
           log(now, f.call.expertId, drawId, 'record.call', { outcome: f.outcome });
           // The alerts read answers only (as AlertsService does): no message goes undelivered in this simulation.
-          if (f.outcome !== 'undelivered' && f.outcome !== 'busy') calls.push({ expertId: f.call.expertId, outcome: f.outcome });
+          if (!uncounted(f.outcome)) calls.push({ expertId: f.call.expertId, outcome: f.outcome });
         } else if (f.kind === 'checkin') log(now, f.call.expertId, drawId, 'record.checkin', { outcome: f.outcome });
       }
       const next: R.NewCall[] = [];
