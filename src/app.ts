@@ -90,7 +90,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   // The expert's own record page: the link a pool manager has sent them (docs/records.md).
   await app.register(recordPageRoutes, { prefix: '/m' });
   // The staff console at / (built into dist/console/): it calls only the public /v1 API below.
-  await app.register(consoleRoutes);
+  await app.register(consoleRoutes, { timeZone: ctx.config.EXPERT_DRAW_TIME_ZONE });
   await app.register(sessionRoutes, { prefix: '/v1' });
   await app.register(userRoutes, { prefix: '/v1' });
   await app.register(expertRoutes, { prefix: '/v1' });

@@ -108,7 +108,7 @@ export const ConfigSchema = z
       .string()
       .refine((tz) => { try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; } }, 'unknown IANA time zone')
       .default('Asia/Shanghai')
-      .describe('Zone of the times told to experts'),
+      .describe('The centre\'s time zone: of the times told to experts and of every time the console shows'),
     EXPERT_DRAW_CALL_ADAPTER: z.enum(['file', 'webhook']).default('file').describe('file: messages to a file (development); webhook: an SMS/voice gateway'),
     EXPERT_DRAW_CALLS_FILE: z.string().min(1).optional().describe('File of the development adapter (default: <data dir>/calls.jsonl)'),
     EXPERT_DRAW_CALL_WEBHOOK_URL: z.string().url().optional().describe('Gateway URL for the webhook adapter (https, or http to localhost)'),

@@ -1,54 +1,133 @@
-// Times as the console shows them: the browser's own time zone (the centre's terminals run in theirs), minutes only, but
-// to the second for the times a log payload holds.
+// Times as the console shows them: in the centre's time zone (EXPERT_DRAW_TIME_ZONE, named by the page the service
+// serves), whatever the terminal's own zone, minutes only, but to the second for the times a log payload holds. A
+// terminal left on UTC would otherwise show a 09:00 bid opening as 01:00, and read a time typed in as eight hours off.
 import { ApiError } from './api';
 import { lang, t, textOr } from './i18n';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** `2026-12-01 09:00` in the browser's time zone. */
+/** The terminal's own zone. */
+export const terminalZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/** The zone the page names (`<meta name="expert-draw-time-zone">`), if it is one the browser knows; else the terminal's. */
+function namedZone(): string {
+  const named = typeof document === 'undefined' ? null : document.querySelector<HTMLMetaElement>('meta[name="expert-draw-time-zone"]')?.content;
+  if (!named) return terminalZone;
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: named }).resolvedOptions().timeZone;
+  } catch {
+    return terminalZone;
+  }
+}
+
+/** The centre's time zone: every time shown, and every time typed in, is its wall-clock time. */
+export const centreZone = namedZone();
+
+const WALL = new Intl.DateTimeFormat('en-US', { timeZone: centreZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** A wall-clock reading in the centre's zone (month 1–12). */
+interface Wall {
+  readonly y: number;
+  readonly mo: number;
+  readonly d: number;
+  readonly h: number;
+  readonly mi: number;
+  readonly s: number;
+}
+
+function wall(ms: number): Wall {
+  const part: Record<string, number> = {};
+  for (const p of WALL.formatToParts(ms)) if (p.type !== 'literal') part[p.type] = Number(p.value);
+  return { y: part.year!, mo: part.month!, d: part.day!, h: part.hour! % 24, mi: part.minute!, s: part.second! };
+}
+
+/** The centre's offset from UTC at an instant, in minutes. */
+function offsetAt(ms: number): number {
+  const w = wall(ms);
+  return Math.round((Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - Math.floor(ms / 1000) * 1000) / 60_000);
+}
+
+/**
+ * The instant a wall-clock time of the centre's zone names (days and months may overflow, as Date.UTC takes them). In
+ * a daylight-saving gap the time after it; in a repeated hour the first.
+ */
+function instantOf(y: number, mo: number, d: number, h = 0, mi = 0): number {
+  const asUtc = Date.UTC(y, mo - 1, d, h, mi);
+  const first = asUtc - offsetAt(asUtc) * 60_000;
+  return asUtc - offsetAt(first) * 60_000;
+}
+
+const date = (w: Wall) => `${w.y}-${pad(w.mo)}-${pad(w.d)}`;
+
+/** `2026-12-01 09:00` in the centre's zone. */
 export function localTime(iso: string): string {
-  const d = new Date(iso);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const w = wall(new Date(iso).getTime());
+  return `${date(w)} ${pad(w.h)}:${pad(w.mi)}`;
+}
+
+/** `2026-12-01T09:00` in the centre's zone, as a datetime-local field takes it. */
+export function localInput(iso: string): string {
+  return localTime(iso).replace(' ', 'T');
+}
+
+/** A datetime-local field's `yyyy-mm-ddThh:mm`, read as the centre's wall-clock time; null if it is not one. */
+export function fromLocalInput(value: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?$/.exec(value);
+  if (!m) return null;
+  const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
+  const at = new Date(instantOf(y, mo, d, h, mi));
+  return Number.isNaN(at.getTime()) ? null : at;
 }
 
 /** A log payload's own time (`2026-12-01T01:00:05.123Z`, `…+08:00`): the pattern the timeline's details are read with. */
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** A value of a log payload as a person reads it: a time in the browser's time zone to the second, anything else as it is. */
+/** A value of a log payload as a person reads it: a time in the centre's zone to the second, anything else as it is. */
 export function payloadValue(value: string): string {
   if (!ISO_TIME.test(value)) return value;
   const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? value : `${localTime(value)}:${pad(d.getSeconds())}`;
+  return Number.isNaN(d.getTime()) ? value : `${localTime(value)}:${pad(wall(d.getTime()).s)}`;
 }
 
-/** `09:00:05` in the browser's time zone. */
+/** `09:00:05` in the centre's zone. */
 export const clockTime = (ms: number) => {
-  const d = new Date(ms);
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const w = wall(ms);
+  return `${pad(w.h)}:${pad(w.mi)}:${pad(w.s)}`;
 };
 
-/** The day heading of a time: today's, or its date and weekday. */
+/** The day heading of a time: today's, or its date and weekday (both in the centre's zone). */
 export function dayOf(iso: string, now: number): string {
-  const d = new Date(iso);
-  if (d.toDateString() === new Date(now).toDateString()) return t('today');
+  const at = new Date(iso).getTime();
+  if (date(wall(at)) === date(wall(now))) return t('today');
   // The date as every time on the board writes it (2026-12-07), then the weekday in the reader's language.
-  const weekday = d.toLocaleDateString(lang(), { weekday: 'short' });
+  const weekday = new Date(at).toLocaleDateString(lang(), { weekday: 'short', timeZone: centreZone });
   return t('dayHeading', { date: localTime(iso).slice(0, 10), weekday });
 }
 
-/** The start of the local day `days` after today's. */
+/** The start of the centre's day `days` after today's. */
 export function startOfDay(now: number, days = 0): Date {
-  const d = new Date(now);
-  d.setHours(0, 0, 0, 0);
-  d.setDate(d.getDate() + days);
-  return d;
+  const w = wall(now);
+  return new Date(instantOf(w.y, w.mo, w.d + days));
 }
 
-/** An ISO 8601 time with the browser's offset (the API wants the offset), from a Date. */
+/** An instant as ISO 8601 with the centre's offset at it (the API wants the offset): `2026-12-01T09:00:00+08:00`. */
 export function withOffset(d: Date): string {
-  const off = -d.getTimezoneOffset();
+  const ms = d.getTime();
+  const w = wall(ms);
+  const off = offsetAt(ms);
   const sign = off >= 0 ? '+' : '-';
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${sign}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
+  return `${date(w)}T${pad(w.h)}:${pad(w.mi)}:${pad(w.s)}${sign}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
+}
+
+/** `UTC+08:00`: the centre's offset now. */
+export function utcOffset(now: number): string {
+  const off = offsetAt(now);
+  return `UTC${off >= 0 ? '+' : '-'}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
+}
+
+/** Whether the terminal's clock reads another wall-clock time than the centre's right now. */
+export function terminalZoneDiffers(now: number): boolean {
+  return new Date(now).getTimezoneOffset() !== -offsetAt(now);
 }
 
 /** Time left until `at`: days and hours when far, h:mm:ss when close, "due" when reached. */

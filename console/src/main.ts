@@ -4,6 +4,7 @@
 import { SCREENS, may, type Role } from './access';
 import { api, tokens, whenSessionEnds } from './api';
 import { h, show } from './dom';
+import { centreZone, terminalZone, terminalZoneDiffers, utcOffset } from './format';
 import { lang, setLang, t } from './i18n';
 import { boardView } from './views/board';
 import { alertsView } from './views/alerts';
@@ -40,6 +41,7 @@ function renderHeader(): void {
   show(
     header,
     h('span', { class: 'brand' }, t('appTitle')),
+    zoneNote(),
     person ? h('span', { class: 'who' }, t('signedInAs', { name: person.name, role: t(`role.${person.role}`) })) : null,
     h('button', { type: 'button', class: 'link', lang: other, 'aria-label': t('switchLanguageLabel'), onclick: () => {
       setLang(other);
@@ -47,6 +49,13 @@ function renderHeader(): void {
     } }, t('switchLanguage')),
     person ? h('button', { type: 'button', class: 'link', onclick: logout }, t('logout')) : null,
   );
+}
+
+/** The centre's zone every time is shown in; said louder when the terminal's clock is set to another. */
+function zoneNote(): HTMLElement {
+  const now = Date.now();
+  const differs = terminalZoneDiffers(now);
+  return h('span', { class: 'zone', 'data-zone': centreZone }, t('timesIn', { zone: centreZone, offset: utcOffset(now) }), differs ? h('span', { class: 'differs' }, t('terminalZoneDiffers', { zone: terminalZone })) : null);
 }
 
 function renderNav(route: string): void {

@@ -42,6 +42,9 @@ interface File {
   readonly etag: string;
 }
 
+/** A strong validator of a file's bytes. */
+const etagOf = (body: Buffer) => `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+
 /** Every file under `dir` by its URL path (`/console/index-abc.js`); files of unknown types are not served. */
 function readFiles(root: string): Map<string, File> {
   const files = new Map<string, File>();
@@ -52,7 +55,7 @@ function readFiles(root: string): Map<string, File> {
       else {
         const type = TYPES[extname(name)];
         const body = readFileSync(path);
-        if (type) files.set(`/${relative(root, path).split(sep).join('/')}`, { body, type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` });
+        if (type) files.set(`/${relative(root, path).split(sep).join('/')}`, { body, type, etag: etagOf(body) });
       }
     }
   };
@@ -72,11 +75,25 @@ function notBuiltPage(): string {
 export interface ConsoleOptions {
   /** The built console (default: dist/console/ of this checkout). */
   readonly root?: string;
+  /**
+   * The centre's time zone (EXPERT_DRAW_TIME_ZONE), named on the page for the console to show every time in, whatever
+   * the terminal's own zone: a terminal left on UTC would otherwise show a 09:00 bid opening as 01:00.
+   */
+  readonly timeZone?: string;
+}
+
+/** The page with the centre's time zone named in a meta element of its head (its etag follows the bytes). */
+function withTimeZone(page: File, timeZone: string): File {
+  const meta = `<meta name="expert-draw-time-zone" content="${timeZone.replace(/[^A-Za-z0-9_+\-/]/g, '')}">`;
+  const body = Buffer.from(page.body.toString('utf8').replace('<head>', `<head>${meta}`));
+  return { ...page, body, etag: etagOf(body) };
 }
 
 const consoleRoutes: FastifyPluginAsync<ConsoleOptions> = async (app, options) => {
   const root = options.root ?? defaultRoot();
   const files = existsSync(join(root, 'index.html')) ? readFiles(root) : null;
+  const index = files?.get('/index.html');
+  if (index && options.timeZone) files!.set('/index.html', withTimeZone(index, options.timeZone));
 
   app.addHook('onSend', async (_request, reply) => {
     reply.header('content-security-policy', CONSOLE_CSP).header('referrer-policy', 'same-origin').header('x-robots-tag', 'noindex, nofollow');

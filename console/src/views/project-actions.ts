@@ -4,16 +4,13 @@
 // with labelled fields: focus moves into it, Escape closes it, and nothing is sent until its button is pressed.
 import { api, type ApiAnswer } from '../api';
 import { field, h, show } from '../dom';
-import { failureText, localTime, withOffset } from '../format';
+import { failureText, fromLocalInput, localInput, localTime, withOffset } from '../format';
 import { t } from '../i18n';
 
 type Project = ApiAnswer<'/v1/projects', 'get'>['items'][number];
 
 /** States the service lets an operator move or cancel (src/services/project.service.ts). */
 export const MANAGEABLE = new Set(['scheduled', 'missed', 'failed']);
-
-/** `yyyy-mm-ddThh:mm` in the browser's zone, as a datetime-local field takes it. */
-const localInput = (iso: string) => localTime(iso).replace(' ', 'T');
 
 /**
  * Fills `dialog` with a form: a title, what it means, labelled fields, the service's refusal if any, and Cancel and the
@@ -58,11 +55,11 @@ export function postponeDialog(dialog: HTMLDialogElement, p: Project, done: (not
     fields: [field(t('fieldNewOpening'), opening), field(t('fieldReason'), reason)],
     submit: t(rearm ? 'reschedule' : 'postponeSubmit'),
     send: async () => {
-      const at = opening.value ? new Date(opening.value) : null;
-      // An empty or unreadable time goes as it is: the service's refusal names the field.
+      // The centre's wall-clock time; an empty or unreadable one goes as it is: the service's refusal names the field.
+      const at = fromLocalInput(opening.value);
       const moved = await api('patch', '/v1/projects/{id}/bid-opening', {
         params: { id: p.id },
-        body: { bidOpeningAt: at && !Number.isNaN(at.getTime()) ? withOffset(at) : opening.value, reason: reason.value.trim() },
+        body: { bidOpeningAt: at ? withOffset(at) : opening.value, reason: reason.value.trim() },
       });
       return t('postponed', { project: p.id, opening: localTime(moved.project.bidOpeningAt), drawAt: localTime(moved.drawAt) });
     },

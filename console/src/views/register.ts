@@ -3,7 +3,7 @@
 // each refused field is marked with its reason under it. Only an empty required field is caught here, before sending.
 import { api } from '../api';
 import { field, h, show } from '../dom';
-import { failureText, fieldIssues, localTime, withOffset } from '../format';
+import { failureText, fieldIssues, fromLocalInput, localTime, withOffset } from '../format';
 import { t } from '../i18n';
 
 export function registerView(main: HTMLElement): void {
@@ -109,7 +109,8 @@ export function registerView(main: HTMLElement): void {
       return;
     }
     markFields([]);
-    const at = opening.value ? new Date(opening.value) : null;
+    // The centre's wall-clock time, whatever the terminal's zone.
+    const at = fromLocalInput(opening.value);
     submit.disabled = true;
     api('post', '/v1/projects', {
       body: {
@@ -117,7 +118,7 @@ export function registerView(main: HTMLElement): void {
         tenderer: tenderer.value.trim(),
         agency: agency.value.trim() || null,
         // An empty or unreadable time goes as it is: the service's refusal names the field.
-        bidOpeningAt: at && !Number.isNaN(at.getTime()) ? withOffset(at) : opening.value,
+        bidOpeningAt: at ? withOffset(at) : opening.value,
         region: region.value.trim(),
         ...(name.value.trim() ? { name: name.value.trim() } : {}),
         ...(venue.value.trim() ? { venue: venue.value.trim() } : {}),
