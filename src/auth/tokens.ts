@@ -30,10 +30,17 @@ export function tokenSigner(privateKey: KeyObject): (options: IssueOptions) => s
   };
 }
 
-/** Checks claims after the signature, issuer and expiry were verified: ours, and not longer-lived than allowed. */
-export function checkClaims(raw: unknown, maxTtlSeconds: number): TokenClaims {
+/** How far ahead of this service's clock a token's issue time may be (clocks of several instances differ a little). */
+export const CLOCK_SKEW_S = 60;
+
+/**
+ * Checks claims after the signature, issuer and expiry were verified: ours, not longer-lived than allowed, and not
+ * issued in the future — a token dated ahead would live longer than the cap from now on.
+ */
+export function checkClaims(raw: unknown, maxTtlSeconds: number, nowSeconds = Math.floor(Date.now() / 1000)): TokenClaims {
   const parsed = TokenClaims.safeParse(raw);
   if (!parsed.success) throw new AppError('UNAUTHENTICATED', msg('auth.claimsInvalid'));
   if (parsed.data.exp - parsed.data.iat > maxTtlSeconds) throw new AppError('UNAUTHENTICATED', msg('auth.ttlTooLong'));
+  if (parsed.data.iat > nowSeconds + CLOCK_SKEW_S) throw new AppError('UNAUTHENTICATED', msg('auth.issuedInFuture'));
   return parsed.data;
 }

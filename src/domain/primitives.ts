@@ -89,3 +89,13 @@ export function PersonText(options: { min?: number; max: number; description: st
     .refine((s) => s.length < min || VISIBLE.test(s), { message: schemaMessage('visible'), params })
     .describe(options.description);
 }
+
+/**
+ * A web address as text: a scheme, `www.`, or a host under a common top-level domain. The venue goes into the text
+ * messages to experts, whose only link must be the service's own answer link: a venue with a link of its own would
+ * let anyone who registers a project send experts elsewhere through the centre's gateway.
+ */
+const WEB_ADDRESS = /[a-z][a-z0-9+.-]*:\/\/|www\.|[a-z0-9-]+\.(?:com|cn|net|org|gov|edu|top|xyz|io|cc|me|info|site|vip|link|app|ly)(?![a-z0-9])/i;
+
+/** The evaluation venue, told to every expert called (src/calls/text.ts). */
+export const Venue = PersonText({ max: 200, description: 'Evaluation venue (told to the experts called; no web address)' }).refine((s) => !WEB_ADDRESS.test(s), schemaMessage('venueLink'));

@@ -118,11 +118,8 @@ export class ProjectService {
     };
   }
 
-  /** Validates the schedule and the committee, then records the project and its due draw. */
-  async register(r: Registration, by: TokenClaims): Promise<ProjectRecord> {
-    checkRegistration(r);
-    const lead = r.leadTimeMinutes ?? this.policy.leadTimeMinutes;
-    const opening = Date.parse(r.project.bidOpeningAt);
+  /** The schedule rules of a bid opening and a lead time, each broken one named (SCHEDULE_RULES). */
+  private checkSchedule(opening: number, lead: number): void {
     const broken: Message[] = [];
     if (lead > this.policy.maxLeadTimeMinutes) broken.push(msg('project.leadTooLong', { lead, max: this.policy.maxLeadTimeMinutes }));
     if (opening <= this.now()) broken.push(msg('project.openingPast'));
@@ -130,6 +127,14 @@ export class ProjectService {
     const notice = this.policy.responseDeadlineMinutes + 1;
     if (opening > this.now() && opening - this.now() < notice * MINUTE) broken.push(msg('project.openingTooSoon', { minutes: notice, answer: this.policy.responseDeadlineMinutes }));
     if (broken.length > 0) throw new AppError('SCHEDULE_RULES', msg('project.scheduleRules', { rules: clauses(broken) }), { rules: broken });
+  }
+
+  /** Validates the schedule and the committee, then records the project and its due draw. */
+  async register(r: Registration, by: TokenClaims): Promise<ProjectRecord> {
+    checkRegistration(r);
+    const lead = r.leadTimeMinutes ?? this.policy.leadTimeMinutes;
+    const opening = Date.parse(r.project.bidOpeningAt);
+    this.checkSchedule(opening, lead);
     checkCommittee(r.request, this.policy);
     this.assuranceFor(r.assurance);
     const index = this.pool.current();
@@ -200,7 +205,8 @@ export class ProjectService {
     const { record, raw } = await this.get(id);
     if (!RESCHEDULABLE.has(record.state)) throw new AppError('CONFLICT', msg('project.notReschedulable', { id, state: msg(`projectState.${record.state}`) }));
     const opening = Date.parse(bidOpeningAt);
-    if (opening <= this.now()) throw new AppError('SCHEDULE_RULES', msg('project.scheduleRules', { rules: msg('project.openingPast') }), { rules: [msg('project.openingPast')] });
+    // The rules of a registration: a new opening too soon would draw at once and call experts who cannot answer in time.
+    this.checkSchedule(opening, record.leadTimeMinutes);
     const next: ProjectRecord = {
       ...record,
       project: { ...record.project, bidOpeningAt },

@@ -119,7 +119,8 @@ describe('answer links in the service log', () => {
   });
 
   it('keep no phone number, ID number or name a client put in a URL, on any route', async () => {
-    const personal = ['110105199306290009', '11010519930629000X', '13857789919', '+8613857789919', '孙勇'];
+    // Also as people write them, with separators: a clerk pastes a number into a search box as it was written down.
+    const personal = ['110105199306290009', '11010519930629000X', '13857789919', '+8613857789919', '孙勇', '138-5778-9919', '138 5778 9919', '+86 (138) 5778.9919', '110105 1993 0629 000X'];
     const ops = t.auth('operator');
     for (const value of personal) {
       for (const url of [`/v1/experts/${encodeURIComponent(value)}`, `/v1/projects/${encodeURIComponent(value)}`, `/nonexistent/${encodeURIComponent(value)}`]) {
@@ -133,5 +134,8 @@ describe('answer links in the service log', () => {
     // Ids of the service's own stay readable.
     await t.app.inject({ method: 'GET', url: '/v1/projects/P-LOGS', headers: ops });
     expect(lines.join('\n')).toContain('"url":"/v1/projects/P-LOGS"');
+    const draw = 'D-123e4567-e89b-12d3-a456-426614174000';
+    await t.app.inject({ method: 'GET', url: `/v1/draws/${draw}`, headers: ops });
+    expect(lines.join('\n')).toContain(`"url":"/v1/draws/${draw}"`);
   });
 });

@@ -240,6 +240,14 @@ describe('URLs and headers too long, malformed requests', () => {
     expect(await t.ctx.store.logSize()).toBe(size);
   });
 
+  it('answers a path out of the documentation’s static files 404 NOT_FOUND over a socket, never 500', async () => {
+    for (const url of ['/docs/static/../../package.json', '/docs/static/%2e%2e', '/docs/static/%2e%2e/%2e%2e/package.json']) {
+      const raw = await rawRequest(port, `GET ${url} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      expect(raw.status, url).not.toBeGreaterThanOrEqual(500);
+      if (raw.status !== 200) expect(JSON.parse(raw.body).error.code, url).toBe('NOT_FOUND');
+    }
+  });
+
   it('answers a malformed escape in the URL 400 INVALID_INPUT', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/v1/projects/%E0%A4%A', headers: t.auth('operator') });
     shape(res.statusCode, 'INVALID_INPUT', res.body);
@@ -279,6 +287,16 @@ describe("a project's own parties", () => {
       { in: 'body', path: '/bidders/2', message: 'a bidder cannot be the project’s tenderer' },
     ]);
     expect((await t.app.inject({ method: 'GET', url: '/v1/projects/P-EDGE-PARTY', headers: t.auth('operator') })).statusCode).toBe(404);
+  });
+
+  it('refuses a venue holding a web address (it goes into the experts’ text messages), and keeps an ordinary one', async () => {
+    for (const venue of ['请改用 https://evil.example/r/abc 答复', '见 www.example.org', '详见 xn--fiq.cn/a', 'HTTP://X.Y']) {
+      const body = await refused(register({ ...project, id: 'P-EDGE-VENUE', agency: null, venue }), 400, 'INVALID_INPUT');
+      expect(body.error.details.issues, venue).toEqual([{ in: 'body', path: '/venue', message: '评标地点不能含网址：它写进发给专家的短信，短信中只应有本服务的答复链接' }]);
+    }
+    expect((await t.app.inject({ method: 'GET', url: '/v1/projects/P-EDGE-VENUE', headers: t.auth('operator') })).statusCode).toBe(404);
+    const ok = await t.app.inject(register({ ...project, id: 'P-EDGE-VENUE', agency: null, venue: '杭州市公共资源交易中心 3号楼 B.2 评标室（文三路 90 号）' }));
+    expect(ok.statusCode, ok.body).toBe(201);
   });
 
   it('refuses the same when bidders are recorded later, storing none of them', async () => {

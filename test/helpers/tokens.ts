@@ -27,6 +27,8 @@ export function forgedTokens(privateKey: KeyObject): Record<string, string> {
     'wrong issuer': signRaw(privateKey, good, { iss: 'someone-else' }),
     'no exp': signRaw(privateKey, { sub: 'forger', role: 'admin', iat: now }),
     'longer than allowed': signRaw(privateKey, { ...good, exp: now + 30 * 86_400 }),
+    // Within the cap by its own dates, but dated ahead: it would live a year from now.
+    'issued in the future': signRaw(privateKey, { ...good, iat: now + 365 * 86_400 - 3600, exp: now + 365 * 86_400 }),
     'unknown role': signRaw(privateKey, { ...good, role: 'root' }),
     'site token without a site': signRaw(privateKey, { ...good, role: 'site' }),
   };

@@ -8,6 +8,7 @@ export const auth = defineMessages({
   tokenInvalid: { zh: '访问令牌无效或已过期', en: 'the access token is invalid or has expired' },
   claimsInvalid: { zh: '访问令牌的声明无效', en: 'the access token does not carry valid claims' },
   ttlTooLong: { zh: '访问令牌的有效期超过本服务允许的上限', en: 'the access token lives longer than this service allows' },
+  issuedInFuture: { zh: '访问令牌的签发时间晚于本服务的当前时间', en: 'the access token is issued in the future by this service’s clock' },
   siteRequired: { zh: '{role}的访问令牌必须指明其远程评标场地', en: 'a token of role {role} must name its site' },
   siteForbidden: { zh: '{role}的访问令牌不能指明远程评标场地：{role}是交易中心的角色', en: 'a token of role {role} cannot name a site: {role} is a role of the centre' },
   siteRevoked: { zh: '远程评标场地 {site} 已被撤销', en: 'site {site} is revoked' },

@@ -60,6 +60,8 @@ export function errorAnswer(err: FastifyError, request: FastifyRequest): ErrorAn
   const known = err.code ? FASTIFY_ERRORS[err.code] : undefined;
   if (known) return { status: err.statusCode ?? 400, ...known };
   if (err instanceof SyntaxError || err.code?.startsWith('FST_ERR_CTP')) return { status: 400, code: 'INVALID_INPUT', message: msg('http.unparsable') };
+  // A path the documentation's static files refuse (`..` past their folder): no such route, and nothing to log.
+  if (err.code === 'FST_STATIC_FORBIDDEN_PATH') return { status: 404, code: 'NOT_FOUND', message: msg('http.noRoute', { method: request.method, path: request.url.split('?')[0]! }) };
   if (err.statusCode === 429) return { status: 429, code: 'RATE_LIMITED', message: msg('http.tooMany') };
   if (err.statusCode === 503) return { status: 503, code: 'STORE_UNAVAILABLE', message: msg('http.overloaded') };
   request.log.error({ err }, 'unexpected error');

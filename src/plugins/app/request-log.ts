@@ -21,15 +21,22 @@ export function loggablePath(url: string): string {
   // Routing ignores repeated slashes and case in nothing else; a doubled slash must not slip past the patterns.
   const normal = path.replace(/\/{2,}/g, '/');
   for (const pattern of SECRET_PATHS) if (pattern.test(normal)) return normal.replace(pattern, `$1${REDACTED}`);
-  return normal.split('/').map((segment) => (PERSONAL_LIKE.test(segment) ? REDACTED : segment)).join('/');
+  return normal.split('/').map((segment) => (personalLike(segment) ? REDACTED : segment)).join('/');
 }
 
 /**
  * Path segments no route's id takes but personal data may be, sent by a client that put it in a URL: 11 or more digits
- * (a phone number), an ID number, or any character beyond printable ASCII (a name). The service never logs
- * personal data, whoever sent it.
+ * (a phone number, an ID number), also as people write them, with spaces, dashes, dots or brackets between
+ * (`138-1234-5678`, `110105 1958 0513 0001`), or any character beyond printable ASCII (a name). The service never
+ * logs personal data, whoever sent it.
  */
-const PERSONAL_LIKE = /^\+?\d{11,}$|^\d{17}[\dXx]$|[^\x20-\x7e]/;
+const NUMBER_AS_WRITTEN = /^\+?[\d\s\-.()]+[Xx]?$/;
+const NOT_PRINTABLE = /[^\x20-\x7e]/;
+
+function personalLike(segment: string): boolean {
+  if (NOT_PRINTABLE.test(segment)) return true;
+  return NUMBER_AS_WRITTEN.test(segment) && segment.replace(/\D/g, '').length >= 11;
+}
 
 /** pino serializers for the request line below and Fastify's error lines. */
 export const requestLogSerializers = {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { AssuranceMinimum } from '../../domain/policy.js';
 import { Project, refineParties } from '../../domain/project.js';
 import { DrawRequest } from '../../domain/request.js';
-import { IsoDateTimeWithOffset, PersonText, ProjectId, Uscc } from '../../domain/primitives.js';
+import { IsoDateTimeWithOffset, PersonText, ProjectId, Uscc, Venue } from '../../domain/primitives.js';
 import { idempotencyWrite } from '../../plugins/app/idempotency.js';
 import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
 import { checkRange, CursorParam, Limit, Next, pageAnswer, SiteFilter, StateList, TimeRange } from '../../schemas/listing.js';
@@ -19,7 +19,7 @@ import { planView } from '../../services/project.service.js';
 
 const Register = Project.extend({
   name: PersonText({ max: 200, description: 'Project name' }).optional(),
-  venue: PersonText({ max: 200, description: 'Evaluation venue (told to the experts called)' }).optional(),
+  venue: Venue.optional(),
   groups: DrawRequest.shape.groups,
   tendererRepresentatives: DrawRequest.shape.tendererRepresentatives,
   leadTimeMinutes: z.int().min(0).max(2880).optional().describe('Draw this long before bid opening (default: the policy, 60)'),

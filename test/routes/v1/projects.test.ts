@@ -207,6 +207,12 @@ describe('invalid project requests change nothing', () => {
     const before = await snapshot();
     expect((await t.app.inject({ method: 'PATCH', url: '/v1/projects/P-SCHED-1/bid-opening', headers: op(), payload: { bidOpeningAt: '2026-12-02T09:00:00+08:00', reason: '延期' } })).statusCode).toBe(409);
     expect((await t.app.inject({ method: 'PATCH', url: '/v1/projects/P-NOW-2/bid-opening', headers: op(), payload: { bidOpeningAt: '2026-11-30T09:00:00+08:00', reason: '延期' } })).statusCode).toBe(422);
+    // Too soon for the experts to answer, as at registration: it would be drawn at once and its calls end unanswered.
+    const soon = new Date(clock + 20_000).toISOString();
+    const tooSoon = await t.app.inject({ method: 'PATCH', url: '/v1/projects/P-NOW-2/bid-opening', headers: op(), payload: { bidOpeningAt: soon, reason: '延期' } });
+    expect(tooSoon.statusCode, tooSoon.body).toBe(422);
+    expect(tooSoon.json().error).toMatchObject({ code: 'SCHEDULE_RULES' });
+    expect(tooSoon.json().error.details.rules.join('')).toContain('分钟');
     expect((await t.app.inject({ method: 'PATCH', url: '/v1/projects/P-NOW-2/bid-opening', headers: op(), payload: { bidOpeningAt: '2026-12-02T09:00:00+08:00' } })).statusCode).toBe(400);
     expect((await t.app.inject({ method: 'PATCH', url: '/v1/projects/P-NONE/bid-opening', headers: op(), payload: { bidOpeningAt: '2026-12-02T09:00:00+08:00', reason: '延期' } })).statusCode).toBe(404);
     expect(await snapshot()).toEqual(before);
