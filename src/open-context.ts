@@ -12,6 +12,7 @@ import { DrawService } from './services/draw.service.js';
 import { DisclosureService } from './services/disclosure.service.js';
 import { PoolService } from './services/pool.service.js';
 import { LifecycleService } from './services/lifecycle.service.js';
+import { IdMatchAllowance } from './services/id-matches.js';
 import { Periodic } from './services/periodic.js';
 import { ExchangeService } from './services/exchange.service.js';
 import { trustedKeys } from './exchange/format.js';
@@ -92,12 +93,13 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const vault = new PersonalDataVault(keys.sealing.privateKey);
   const pool = await PoolService.open(store, auditLog, vault, now, { policy: lifecyclePolicy(policy), timeZone: config.EXPERT_DRAW_TIME_ZONE });
   const lifecycle = new LifecycleService(store, auditLog, pool, vault, now);
+  const idMatches = new IdMatchAllowance(store, auditLog, now);
   // Retirements, certificate expiries and lapses are by the day: a pass every EXPERT_DRAW_LIFECYCLE_INTERVAL_S applies them.
   const lifecyclePass = new Periodic(() => lifecycle.pass(), (err) => console.error(`lifecycle pass: ${err instanceof Error ? err.message : String(err)}`));
   // Other instances' pool changes arrive on the store's change feed (one instance on SQLite: nothing arrives).
   if (store.kind === 'redis') pool.follow();
   const beacon = await openBeacon(config, now);
-  const projects = new ProjectService(store, auditLog, pool, policy, now, { beacon: beacon !== null, vault });
+  const projects = new ProjectService(store, auditLog, pool, policy, now, { beacon: beacon !== null, vault, timeZone: config.EXPERT_DRAW_TIME_ZONE });
   await projects.indexSchedule();
   const adapter: CallAdapter =
     config.EXPERT_DRAW_CALL_ADAPTER === 'webhook'
@@ -170,7 +172,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   }
   const stop = async () => void (await Promise.all([scheduler.stop(), calls.stop(), rules.stop(), lifecyclePass.stop()]));
   return {
-    ctx: { config, keys, store, auditLog, vault, pool, lifecycle, exchange, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, users, sessions, listings, timeline, logReader, fairness, performance, alerts, rules, recordLinks, readiness, metrics, now },
+    ctx: { config, keys, store, auditLog, vault, pool, lifecycle, idMatches, exchange, projects, draws, disclosure, scheduler, roster, outbox, calls, sites, users, sessions, listings, timeline, logReader, fairness, performance, alerts, rules, recordLinks, readiness, metrics, now },
     listening(port) {
       if (defaultLinks) links.publicUrl = listenerUrl(config.EXPERT_DRAW_HOST, port);
       return links.publicUrl;

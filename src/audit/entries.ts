@@ -107,6 +107,14 @@ export const ENTRIES = {
   'expert.relations': expertReplaced,
   'expert.status': z.object({ id: z.string(), from: ExpertStatus, to: ExpertStatus, until: z.string().nullable(), reason: z.string(), by, import: fromImport, poolVersion }).strict(),
   'organisation.upserted': z.object({ organisation: Organisation, by, poolVersion }).strict(),
+  /**
+   * A bulk file told its sender that some of its ID numbers already belong to experts of the pool (or to pending
+   * applications): how many, never which. Personal data is write-only, so each such answer is a person learning
+   * something of it; they are counted per person (src/services/id-matches.ts).
+   */
+  'pool.id-matched': z.object({ by, count: z.int().min(1), source: z.enum(['import', 'upsert', 'applications']) }).strict(),
+  /** The same, over the day's allowance: the file was refused whole, telling nothing of its rows. */
+  'pool.id-matches-refused': z.object({ by, count: z.int().min(1), source: z.enum(['import', 'upsert', 'applications']) }).strict(),
   // Admission and exit (docs/admission.md): lifecycle changes; any effect on draws is an `expert.status` beside them.
   'expert.applied': z.object({ expert: Expert, certificateExpires: z.string().nullable(), by, import: z.literal(true).optional() }).strict(),
   'expert.admitted': z.object({ id: z.string(), appliedAt: iso, appliedBy: z.string(), confirmationDue: z.string().describe('First re-confirmation due by this day'), by }).strict(),

@@ -91,6 +91,8 @@ export const NOT_ABOUT_A_PROJECT: readonly EntryType[] = [
   'expert.relations',
   'expert.status',
   'organisation.upserted',
+  'pool.id-matched',
+  'pool.id-matches-refused',
   'expert.applied',
   'expert.admitted',
   'expert.rejected',

@@ -23,6 +23,12 @@ export interface UpsertPlan {
   /** Ids in the pool, not retired, that the file leaves out. */
   readonly missing: readonly string[];
   readonly errors: readonly ImportError[];
+  /**
+   * Rows that give a known expert another ID number with the same name and phone. The report's `unchanged` against
+   * `personal` would tell a sender who knows the name and phone whether a guessed number is the expert's; the pool
+   * service counts these against the same allowance as the numbers found held (src/services/id-matches.ts).
+   */
+  readonly idNumberOnly: number;
 }
 
 /** What changed between an expert and its row: the names of the attributes, and `personal` for personal data. */
@@ -46,6 +52,7 @@ export function planUpsert(pool: ReadonlyMap<string, Held>, rows: readonly Impor
   const add: Array<UpsertPlan['add'][number]> = [];
   const change: Array<UpsertPlan['change'][number]> = [];
   let unchanged = 0;
+  let idNumberOnly = 0;
   for (const row of rows) {
     const id = row.expert.id;
     if (seen.has(id)) {
@@ -66,10 +73,16 @@ export function planUpsert(pool: ReadonlyMap<string, Held>, rows: readonly Impor
       continue;
     }
     const { changes, personalChanged } = changedFields(held, row);
+    if (hash !== held.idHash && !nameOrPhoneChanged(held, row)) idNumberOnly++;
     if (changes.length === 0) unchanged++;
     else change.push({ row, idHash: hash, changes, personalChanged });
   }
   const missing = [...pool.values()].filter((h) => !seen.has(h.expert.id) && h.expert.status !== 'retired').map((h) => h.expert.id).sort();
   errors.sort((a, b) => a.line - b.line);
-  return { add, change, unchanged, missing, errors };
+  return { add, change, unchanged, missing, errors, idNumberOnly };
+}
+
+function nameOrPhoneChanged(held: Held, row: ImportRow): boolean {
+  const p = held.personal();
+  return p.name !== row.personal.name || p.phone !== row.personal.phone;
 }

@@ -62,3 +62,9 @@ export function isPoolVersion(conflict: { collection: string }): boolean {
 
 /** The change feed's collections a follower re-reads the pool from. */
 export const POOL_FEED = new Set([experts.collection, meta.collection]);
+
+/**
+ * When each person (by SHA-256 of role, site and subject) was last told that an ID number of a bulk file is already
+ * held, one time per ID number, kept outside the log (each answer is logged: `pool.id-matched`).
+ */
+export const idNumberMatches = new RecordSet<number[]>('id-number-matches', null);

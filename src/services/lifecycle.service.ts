@@ -2,6 +2,7 @@
 // a reason, and the periodic pass that retires by age or certificate expiry and lapses overdue confirmations. Every
 // change is a log entry; a change that affects draws is an `expert.status` through the pool, so draws read it as any
 // other status. Nothing is ever deleted: applications stay after their decision, exited experts stay in the pool.
+import { heldIdNumbers, type SpendIdMatches } from './id-matches.js';
 import type { Entry, ServiceLog } from '../audit/entries.js';
 import { localTime } from '../calls/text.js';
 import type { TokenClaims } from '../auth/roles.js';
@@ -85,7 +86,7 @@ export class LifecycleService {
    * Files the rows of an import as applications (?admission=applied). mode 'all': any bad row and nothing is stored;
    * 'valid': the valid rows. One transaction, one `expert.applied` entry per row.
    */
-  async importApplications(rows: readonly ImportRow[], parseErrors: readonly ImportError[], mode: 'all' | 'valid', by: TokenClaims): Promise<{ imported: number; errors: ImportError[] }> {
+  async importApplications(rows: readonly ImportRow[], parseErrors: readonly ImportError[], mode: 'all' | 'valid', by: TokenClaims, spend?: SpendIdMatches): Promise<{ imported: number; errors: ImportError[] }> {
     if (rows.length === 0 && parseErrors.length === 0) throw new AppError('IMPORT_REJECTED', msg('pool.importEmpty'), { errors: [], rows: 0 });
     const errors: ImportError[] = [...parseErrors];
     const pending = await this.pendingHashes();
@@ -103,6 +104,7 @@ export class LifecycleService {
       }
     });
     errors.sort((a, b) => a.line - b.line);
+    await spend?.(heldIdNumbers(errors));
     if (mode === 'all' && errors.length > 0) throw new AppError('IMPORT_REJECTED', msg('pool.importRejected', { count: errors.length }), { errors, rows: rows.length });
     if (accepted.length > 0) await this.fileApplications(accepted, null, by, true);
     return { imported: accepted.length, errors };

@@ -1,5 +1,6 @@
 // The expert pool: every change is one audit-log entry (without personal data) committed together with the record it
 // changes and a bump of the pool version, so the pool can be rebuilt from the log and a draw can name its version.
+import { heldIdNumbers, type SpendIdMatches } from './id-matches.js';
 import { applications, experts, idHashes, isPoolVersion, type ApplicationRecord, organisations, POOL_FEED, poolVersionExpected, poolVersionWrite, readPoolVersion, type ExpertRecord } from '../records/pool.js';
 import type { Entry, EntryPayloads, ServiceLog } from '../audit/entries.js';
 import type { TokenClaims } from '../auth/roles.js';
@@ -423,7 +424,7 @@ export class PoolService {
    * nothing is stored (IMPORT_REJECTED with every error); mode 'valid': the valid rows are stored, the rest reported.
    * The stored rows commit in one transaction (one log entry each, one pool version for the import).
    */
-  import(rows: readonly ImportRow[], parseErrors: readonly ImportError[], mode: 'all' | 'valid', by: TokenClaims): Promise<ImportReport> {
+  import(rows: readonly ImportRow[], parseErrors: readonly ImportError[], mode: 'all' | 'valid', by: TokenClaims, spend?: SpendIdMatches): Promise<ImportReport> {
     return this.change(async () => {
       // A file without a single row is a mistake (wrong file, header only), not an import of nothing.
       if (rows.length === 0 && parseErrors.length === 0) throw new AppError('IMPORT_REJECTED', msg('pool.importEmpty'), { errors: [], rows: 0 });
@@ -443,6 +444,8 @@ export class PoolService {
         }
       }
       errors.sort((a, b) => a.line - b.line);
+      // Before any answer names a row whose ID number the pool holds, and before anything is stored.
+      await spend?.(heldIdNumbers(errors));
       if (mode === 'all' && errors.length > 0) {
         throw new AppError('IMPORT_REJECTED', msg('pool.importRejected', { count: errors.length }), { errors, rows: rows.length });
       }
@@ -480,11 +483,12 @@ export class PoolService {
    * the file leaves out are retired; nothing unless every row is valid. One transaction, one pool version, one entry per
    * expert added, changed or retired. A dry run answers the same report and stores nothing.
    */
-  upsert(rows: readonly ImportRow[], parseErrors: readonly ImportError[], options: UpsertOptions, by: TokenClaims): Promise<UpsertReport> {
+  upsert(rows: readonly ImportRow[], parseErrors: readonly ImportError[], options: UpsertOptions, by: TokenClaims, spend?: SpendIdMatches): Promise<UpsertReport> {
     return this.change(async () => {
       if (rows.length === 0 && parseErrors.length === 0) throw new AppError('IMPORT_REJECTED', msg('pool.importEmpty'), { errors: [], rows: 0 });
       const pool = new Map([...this.experts].map(([id, r]) => [id, { expert: r.expert, idHash: r.idHash, personal: () => this.vault.open(id, r.sealed) }]));
       const plan = planUpsert(pool, rows, parseErrors, (n) => this.vault.idHash(n));
+      await spend?.(heldIdNumbers(plan.errors) + plan.idNumberOnly);
       // An expert who has left the pool stays out: a file cannot change their status back.
       // An expert whose confirmation lapsed is not reinstated by a file either (re-confirm them).
       const held = plan.change.flatMap((c): ImportError[] => {

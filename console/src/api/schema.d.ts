@@ -15630,7 +15630,7 @@ export interface paths {
                          * @default 0
                          */
                         tendererRepresentatives?: number;
-                        /** @description Evaluation venue (told to the experts called) */
+                        /** @description Evaluation venue (told to the experts called; no web address) */
                         venue?: string;
                     };
                 };

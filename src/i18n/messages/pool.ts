@@ -10,6 +10,10 @@ export const pool = defineMessages({
   changed: { zh: '专家库已被修改；请重试', en: 'the pool changed meanwhile; retry' },
   keepsChanging: { zh: '专家库一直在变动；请重试', en: 'the pool keeps changing; retry' },
   importEmpty: { zh: '文件中没有专家', en: 'the file holds no experts' },
+  idMatchesSpent: {
+    zh: '{hours} 小时内已告知您 {max} 个身份证号已在专家库中（每人上限）：本文件整体未处理，也不说明是哪些行；请稍后再试，或请另一位专家库管理员处理',
+    en: 'you have been told of {max} ID numbers already in the pool in the last {hours} hours (the limit per person): this file was not processed and no row is named; try tomorrow, or ask another pool manager',
+  },
   importRejected: { zh: '文件中有 {count} 处问题；未导入任何专家', en: '{count} problem(s) in the file; nothing was imported' },
   importTypes: { zh: '请以下列类型之一发送文件：{types}', en: 'send the file as one of: {types}' },
   importFormat: { zh: '文件既不是 CSV 也不是 JSON lines', en: 'the file is neither CSV nor JSON lines' },

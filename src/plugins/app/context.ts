@@ -7,6 +7,7 @@ import type { PersonalDataVault } from '../../crypto/personal-data.js';
 import type { DrawService } from '../../services/draw.service.js';
 import type { DisclosureService } from '../../services/disclosure.service.js';
 import type { PoolService } from '../../services/pool.service.js';
+import type { IdMatchAllowance } from '../../services/id-matches.js';
 import type { LifecycleService } from '../../services/lifecycle.service.js';
 import type { ExchangeService } from '../../services/exchange.service.js';
 import type { ProjectService } from '../../services/project.service.js';
@@ -38,6 +39,8 @@ export interface AppContext {
   readonly pool: PoolService;
   /** Admission, re-confirmation and exit (docs/admission.md). */
   readonly lifecycle: LifecycleService;
+  /** How many ID numbers of bulk files each person may be told are already held (src/services/id-matches.ts). */
+  readonly idMatches: IdMatchAllowance;
   /** Signed exchange of records with other centres (docs/exchange.md). */
   readonly exchange: ExchangeService;
   readonly projects: ProjectService;

@@ -80,7 +80,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
               .optional()
               .describe('mode=upsert only: the comparison of the file with the pool'),
           }),
-          ...errorResponses('CONFLICT', 'IMPORT_REJECTED', ...LOG_WRITE_ERRORS),
+          ...errorResponses('CONFLICT', 'IMPORT_REJECTED', 'RATE_LIMITED', ...LOG_WRITE_ERRORS),
         },
       },
     },
@@ -92,16 +92,16 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const parsed = parseImport(raw, format);
       const { mode, dryRun, retireMissing, admission } = request.query;
       if (admission === 'applied' && mode !== 'upsert') {
-        const report = await app.ctx.lifecycle.importApplications(parsed.rows, parsed.errors, mode, request.principal);
+        const report = await app.ctx.lifecycle.importApplications(parsed.rows, parsed.errors, mode, request.principal, app.ctx.idMatches.spender(request.principal, 'applications'));
         return localize({ imported: report.imported, errors: report.errors, poolVersion: app.ctx.pool.poolVersion }, answerLanguage(request, reply));
       }
       if (mode === 'upsert') {
-        const r = await app.ctx.pool.upsert(parsed.rows, parsed.errors, { dryRun: dryRun === 'true', retireMissing: retireMissing === 'true' }, request.principal);
+        const r = await app.ctx.pool.upsert(parsed.rows, parsed.errors, { dryRun: dryRun === 'true', retireMissing: retireMissing === 'true' }, request.principal, app.ctx.idMatches.spender(request.principal, 'upsert'));
         // A bad row refuses the whole file (IMPORT_REJECTED), so an answer has none.
         const upsert = { dryRun: r.dryRun, added: [...r.added], changed: r.changed.map((c) => ({ id: c.id, changes: [...c.changes] })), unchanged: r.unchanged, missing: [...r.missing], retired: r.retired };
         return { imported: r.imported, errors: [], poolVersion: r.poolVersion, upsert };
       }
-      const report = await app.ctx.pool.import(parsed.rows, parsed.errors, mode, request.principal);
+      const report = await app.ctx.pool.import(parsed.rows, parsed.errors, mode, request.principal, app.ctx.idMatches.spender(request.principal, 'import'));
       // Each bad row's reason in the language asked for (mode=valid answers 200 with them).
       return localize({ ...report, errors: [...report.errors] }, answerLanguage(request, reply));
     },

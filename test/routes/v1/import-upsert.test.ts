@@ -71,7 +71,9 @@ for (const store of ['sqlite', 'redis'] as const) {
       expect(taken.json().error.code).toBe('IMPORT_REJECTED');
       expect(taken.json().error.details.errors).toEqual([{ line: 2, field: 'idNumber', code: 'DUPLICATE_ID_NUMBER', message: expect.any(String) }]);
       expect(taken.body).not.toContain(corrected.idNumber);
-      expect(await t.ctx.store.logSize()).toBe(size);
+      // Nothing of the file is stored; the log says only that one held ID number was told (never which).
+      expect(await t.ctx.store.logSize()).toBe(size + 1);
+      expect(JSON.parse((await t.ctx.auditLog.entry(size)).toString())).toMatchObject({ type: 'pool.id-matched', payload: { count: 1, source: 'upsert' } });
       expect(t.ctx.pool.expert('E0000007')).toBeUndefined();
     });
   });

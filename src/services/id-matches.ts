@@ -1,0 +1,52 @@
+// How much a person may learn of the pool's ID numbers. Names, phones and ID numbers are write-only: nobody reads them
+// back. A bulk file is still told which of its rows hold an ID number the pool already has (the row is refused, and
+// its sender must know why), and that answer is knowledge of the pool: a file of guessed ID numbers for one birth date
+// would find an expert's number in a request. So each such answer is logged (`pool.id-matched`, how many, never which)
+// and counted per person: ID_MATCHES a day, past which the file is refused whole, telling nothing of its rows
+// (`pool.id-matches-refused`, 429). A pool manager meets a handful in a year: people already in the pool, filed again.
+import type { ServiceLog } from '../audit/entries.js';
+import type { TokenClaims } from '../auth/roles.js';
+import { sha256Hex } from '../crypto/canonical.js';
+import { AppError } from '../errors.js';
+import { Message, msg } from '../i18n/message.js';
+import type { ImportError } from '../pool/import-parser.js';
+import { idNumberMatches } from '../records/pool.js';
+import type { Store } from '../store/store.js';
+
+/** ID numbers a person may be told are already held, per ID_MATCH_WINDOW_MS. */
+export const ID_MATCHES = 20;
+export const ID_MATCH_WINDOW_MS = 24 * 3600_000;
+
+export type IdMatchSource = 'import' | 'upsert' | 'applications';
+
+/** Spends `count` of the caller's allowance before a file's answer names rows whose ID numbers are held. */
+export type SpendIdMatches = (count: number) => Promise<void>;
+
+export class IdMatchAllowance {
+  constructor(
+    private readonly store: Store,
+    private readonly log: ServiceLog,
+    private readonly now: () => number,
+  ) {}
+
+  /** The spender for one request of `by`'s: logs each answer, and refuses (429, logged) one past the allowance. */
+  spender(by: TokenClaims, source: IdMatchSource): SpendIdMatches {
+    return async (count) => {
+      if (count === 0) return;
+      const key = sha256Hex(`${by.role}:${by.site ?? ''}:${by.sub}`);
+      const since = this.now() - ID_MATCH_WINDOW_MS;
+      const recent = ((await idNumberMatches.read(this.store, key))?.value ?? []).filter((at) => at > since);
+      if (recent.length + count > ID_MATCHES) {
+        await this.log.append('pool.id-matches-refused', { by: by.sub, count, source });
+        throw new AppError('RATE_LIMITED', msg('pool.idMatchesSpent', { max: ID_MATCHES, hours: ID_MATCH_WINDOW_MS / 3600_000 }));
+      }
+      await idNumberMatches.putUnlogged(this.store, key, [...recent, ...new Array<number>(count).fill(this.now())]);
+      await this.log.append('pool.id-matched', { by: by.sub, count, source });
+    };
+  }
+}
+
+/** Rows a file is refused for because their ID number is already held (by the pool or a pending application). */
+export function heldIdNumbers(errors: readonly ImportError[]): number {
+  return errors.filter((e) => e.code === 'DUPLICATE_ID_NUMBER' && e.message instanceof Message && e.message.key === 'importRow.idNumberInPool').length;
+}
