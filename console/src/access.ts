@@ -31,6 +31,8 @@ export const ACTION_ROLES = {
   'consequence.close': ['pool-manager'],
   'record.link': ['pool-manager'],
   'witness.deposit': ['supervisor'],
+  // Staff accounts: the administrator's.
+  'user.manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type ConsoleAction = keyof typeof ACTION_ROLES;
@@ -48,4 +50,5 @@ export const SCREENS = [
   { route: 'alerts', action: 'alert.read', label: 'navAlerts' },
   { route: 'records', action: 'consequence.read', label: 'navRecords' },
   { route: 'witness', action: 'witness.deposit', label: 'navWitness' },
+  { route: 'accounts', action: 'user.manage', label: 'navAccounts' },
 ] as const satisfies readonly { route: string; action: ConsoleAction; label: string }[];

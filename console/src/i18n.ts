@@ -4,7 +4,20 @@ import { TEXTS, type Lang, type TextKey } from './texts';
 export type { Lang, TextKey } from './texts';
 
 const STORED = 'expert-draw.lang';
-let current: Lang = (globalThis.localStorage?.getItem(STORED) as Lang | null) === 'en' ? 'en' : 'zh-CN';
+
+/** A choice made in this browser; else the browser's own languages, the first of Chinese or English among them; else Chinese. */
+function initialLang(): Lang {
+  const stored = globalThis.localStorage?.getItem(STORED);
+  if (stored === 'en' || stored === 'zh-CN') return stored;
+  for (const tag of globalThis.navigator?.languages ?? []) {
+    const primary = tag.toLowerCase().split('-')[0];
+    if (primary === 'zh') return 'zh-CN';
+    if (primary === 'en') return 'en';
+  }
+  return 'zh-CN';
+}
+
+let current: Lang = initialLang();
 
 export const lang = (): Lang => current;
 

@@ -7,6 +7,7 @@ import { h, show } from './dom';
 import { centreZone, terminalZone, terminalZoneDiffers, utcOffset } from './format';
 import { lang, setLang, t } from './i18n';
 import { boardView } from './views/board';
+import { accountsView } from './views/accounts';
 import { alertsView } from './views/alerts';
 import { checkinView } from './views/checkin';
 import { inspectView } from './views/inspect';
@@ -82,6 +83,9 @@ function render(): void {
   const [route = '', ...rest] = location.hash.replace(/^#\/?/, '').split('/');
   renderHeader();
   renderNav(route);
+  // The tab names the screen, then the console: a person with several tabs open tells them apart.
+  const screen = person && !person.mustChangePassword ? SCREENS.find((s) => s.route === route) : undefined;
+  document.title = screen ? `${t(screen.label)} - ${t('appTitle')}` : t('appTitle');
   if (!person) return loginView(main, loggedIn, sessionNotice);
   if (person.mustChangePassword) return changePasswordView(main, loggedIn);
   const role = person.role;
@@ -129,6 +133,9 @@ function render(): void {
       return;
     case 'alerts':
       if (allowed('alert.read')) alertsView(main);
+      return;
+    case 'accounts':
+      if (allowed('user.manage')) accountsView(main);
       return;
     case 'witness':
       if (allowed('witness.deposit')) witnessView(main, decodeURIComponent(rest.join('/')));

@@ -51,7 +51,35 @@ export function refineParties(p: Parties, ctx: z.RefinementCtx): void {
 export const RegisteredProject = Project.superRefine(refineParties);
 export type ProjectInput = z.input<typeof Project>;
 
-/** The local calendar date of bid opening, as written in its own offset (availability is declared per local date). */
+/**
+ * The local calendar date of bid opening, as written in its own offset (availability is declared per local date). The
+ * service writes every opening in the centre's zone (openingInZone), so that this is the centre's calendar day.
+ */
 export function bidOpeningLocalDate(project: Pick<Project, 'bidOpeningAt'>): string {
   return project.bidOpeningAt.slice(0, 10);
+}
+
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The same instant written in `timeZone`'s offset at it: `2026-12-06T20:09:33Z` in Asia/Shanghai is
+ * `2026-12-07T04:09:33+08:00`. Fractional seconds are kept as written. The draw reads the opening's date as written
+ * (bidOpeningLocalDate, docs/draw-proof.md): written in the centre's zone, it is the centre's day whatever offset a
+ * client sent.
+ */
+export function openingInZone(iso: string, timeZone: string): string {
+  const ms = Date.parse(iso);
+  let format = zoneFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    zoneFormats.set(timeZone, format);
+  }
+  const part: Record<string, string> = {};
+  for (const p of format.formatToParts(ms)) part[p.type] = p.value;
+  const wall = Date.UTC(Number(part.year), Number(part.month) - 1, Number(part.day), Number(part.hour) % 24, Number(part.minute), Number(part.second));
+  const offset = Math.round((wall - Math.floor(ms / 1000) * 1000) / 60_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const fraction = /T\d{2}:\d{2}:\d{2}(\.\d+)/.exec(iso)?.[1] ?? '';
+  const sign = offset >= 0 ? '+' : '-';
+  return `${part.year}-${part.month}-${part.day}T${pad(Number(part.hour) % 24)}:${part.minute}:${part.second}${fraction}${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
 }

@@ -7,7 +7,7 @@ import { nonceHash, witnessCommitment } from '../draw/seed.js';
 import { nonceContext } from '../records/draws.js';
 import type { TokenClaims } from '../auth/roles.js';
 import { requiredAssurance, witnessRule, type AssuranceMinimum, type Policy } from '../domain/policy.js';
-import { partyConflicts, RegisteredProject, type Project } from '../domain/project.js';
+import { openingInZone, partyConflicts, RegisteredProject, type Project } from '../domain/project.js';
 import { DrawRequest } from '../domain/request.js';
 import { issueText } from '../i18n/zod-issues.js';
 import type { z } from 'zod';
@@ -55,6 +55,11 @@ export interface ProjectServiceOptions {
   readonly beacon?: boolean;
   /** Seals a planned draw's nonce and the witnesses' secrets: without it, no project can need `witnessed` assurance. */
   readonly vault?: PersonalDataVault;
+  /**
+   * The centre's zone (EXPERT_DRAW_TIME_ZONE): every bid opening is written in it, so that the day a draw reads for
+   * availability and suspensions is the centre's, whatever offset a client sent. Unset: kept as written.
+   */
+  readonly timeZone?: string;
 }
 
 /** A witness's receipt for a deposit: where its commitment is in the log, so that they can find it in the draw's commit. */
@@ -130,7 +135,8 @@ export class ProjectService {
   }
 
   /** Validates the schedule and the committee, then records the project and its due draw. */
-  async register(r: Registration, by: TokenClaims): Promise<ProjectRecord> {
+  async register(asSent: Registration, by: TokenClaims): Promise<ProjectRecord> {
+    const r = this.options.timeZone ? { ...asSent, project: { ...asSent.project, bidOpeningAt: openingInZone(asSent.project.bidOpeningAt, this.options.timeZone) } } : asSent;
     checkRegistration(r);
     const lead = r.leadTimeMinutes ?? this.policy.leadTimeMinutes;
     const opening = Date.parse(r.project.bidOpeningAt);
@@ -201,7 +207,8 @@ export class ProjectService {
    * opening) or failed (e.g. the pool could not fill a group), when the opening is postponed: the project is scheduled
    * again, and its next draw names the failed one it follows.
    */
-  async reschedule(id: string, bidOpeningAt: string, reason: string, by: TokenClaims): Promise<ProjectRecord> {
+  async reschedule(id: string, sent: string, reason: string, by: TokenClaims): Promise<ProjectRecord> {
+    const bidOpeningAt = this.options.timeZone ? openingInZone(sent, this.options.timeZone) : sent;
     const { record, raw } = await this.get(id);
     if (!RESCHEDULABLE.has(record.state)) throw new AppError('CONFLICT', msg('project.notReschedulable', { id, state: msg(`projectState.${record.state}`) }));
     const opening = Date.parse(bidOpeningAt);

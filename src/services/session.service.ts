@@ -10,7 +10,7 @@ import type { TokenClaims } from '../auth/roles.js';
 import type { IssueOptions } from '../auth/tokens.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import { AppError } from '../errors.js';
-import { msg } from '../i18n/message.js';
+import { msg, type Message } from '../i18n/message.js';
 import { loginFailures, users, userSessions, userView, type SessionEntry, type UserRecord, type UserView } from '../records/users.js';
 import { RecordConflictError, type Store } from '../store/store.js';
 import { endSessions, isExpired, sessionRef, sessionsChange, type SessionsChange } from './session-changes.js';
@@ -129,7 +129,7 @@ export class SessionService {
       if (!(await verifyPassword(current, record.passwordHash))) return { ok: false, userId: record.id };
       const passwordHash = await hashPassword(next);
       return { ok: true, value: await this.retrying(() => this.commitPasswordChange(by, passwordHash)) };
-    });
+    }, msg('account.wrongCurrentPassword'));
   }
 
   /** Whether the session a token names is open (the per-request check; see SessionRegistry). */
@@ -157,7 +157,7 @@ export class SessionService {
    * Runs one password check for the username under its lockout: refused while locked; a failure counted (and the
    * lock it may cause logged); a success clears the count. One check per username at a time, on every instance.
    */
-  private async underLockout<T>(key: string, check: () => Promise<{ ok: true; value: T } | { ok: false; userId: string | null }>): Promise<T> {
+  private async underLockout<T>(key: string, check: () => Promise<{ ok: true; value: T } | { ok: false; userId: string | null }>, wrong: Message = msg('account.badCredentials')): Promise<T> {
     const lease = `login:${key}`;
     const owner = randomUUID();
     if (!(await this.store.claimLease(lease, owner, LOGIN_LEASE_MS))) throw new AppError('RATE_LIMITED', msg('account.loginBusy'));
@@ -172,7 +172,7 @@ export class SessionService {
       }
       const after = afterFailure(failures, this.now());
       await loginFailures.putUnlogged(this.store, key, after.state);
-      if (after.lockMs === 0) throw new AppError('BAD_CREDENTIALS', msg('account.badCredentials'));
+      if (after.lockMs === 0) throw new AppError('BAD_CREDENTIALS', wrong);
       await this.log.append('login.locked', { userId: result.userId, lockedUntil: new Date(after.state.lockedUntil).toISOString(), lock: after.state.locks });
       throw locked(after.lockMs);
     } finally {

@@ -21,6 +21,6 @@ describe('the console’s access table', () => {
     expect(screens('inspector')).toEqual(['board', 'inspect', 'alerts']);
     expect(screens('site')).toEqual(['board', 'register']);
     expect(screens('pool-manager')).toEqual(['pool', 'records']);
-    expect(screens('admin')).toEqual(['board', 'register', 'pool']);
+    expect(screens('admin')).toEqual(['board', 'register', 'pool', 'accounts']);
   });
 });

@@ -29,15 +29,17 @@ describe.skipIf(missing)('the console shows and reads the centre’s time, whate
   let operator: Person;
   const contexts: BrowserContext[] = [];
 
-  const terminal = async (timezoneId: string) => {
-    const c = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId });
+  /** A terminal in a zone, its browser in a language (the login screen speaks it), logged in as the operator. */
+  const terminal = async (timezoneId: string, locale: 'zh-CN' | 'en-US' = 'zh-CN') => {
+    const c = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale, timezoneId });
     c.setDefaultTimeout(10_000);
     contexts.push(c);
     const page = await c.newPage();
+    const en = locale === 'en-US';
     await page.goto(`${base}/`);
-    await page.getByLabel('用户名').fill(operator.username);
-    await page.getByLabel('密码', { exact: true }).fill(operator.password);
-    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByLabel(en ? 'Username' : '用户名').fill(operator.username);
+    await page.getByLabel(en ? 'Password' : '密码', { exact: true }).fill(operator.password);
+    await page.getByRole('button', { name: en ? 'Log in' : '登录' }).click();
     await page.waitForSelector('table.board');
     return page;
   };
@@ -92,5 +94,12 @@ describe.skipIf(missing)('the console shows and reads the centre’s time, whate
     const en = await terminal('Europe/London');
     await en.getByRole('button', { name: 'Switch to English' }).click();
     expect(await en.locator('header .zone').innerText()).toBe('All times in Asia/Shanghai (UTC+08:00); this computer is set to Europe/London');
+  });
+
+  it('opens in the browser’s language when none was chosen here, and names the screen in the tab’s title', async () => {
+    const page = await terminal('Asia/Shanghai', 'en-US');
+    await expect(page.title()).resolves.toMatch(/^\S.* - /);
+    const zh = await terminal('Asia/Shanghai');
+    await expect(zh.title()).resolves.toBe('抽取看板 - 评标专家抽取控制台');
   });
 });

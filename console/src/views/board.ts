@@ -119,7 +119,11 @@ const callsText = (calls: Calls | null | undefined) => {
 };
 
 export function boardView(main: HTMLElement, role: Role): () => void {
-  const status = h('p', { class: 'status board-status', 'aria-live': 'polite' }, t('loading'));
+  // What a screen reader is told: only what changes the picture (nothing found, the list cut short). The time of the
+  // last poll changes every few seconds and sits outside the live region, where it is read only when asked for.
+  const live = h('span', { 'aria-live': 'polite' }, t('loading'));
+  const polled = h('span');
+  const status = h('p', { class: 'status board-status' }, live, polled);
   const alert = h('p', { class: 'alert', role: 'alert' });
   /** What the operator last did here (a draw), until the next. */
   const notice = h('p', { class: 'success', role: 'status' });
@@ -306,7 +310,9 @@ export function boardView(main: HTMLElement, role: Role): () => void {
     tick();
     if (!loaded) return;
     const empty = all.length === 0 ? t('boardEmpty') : matching.length === 0 ? t('boardNoMatch') : '';
-    show(status, empty, truncated ? ` ${t('boardTruncated', { count: all.length })}` : '', ' ', t('boardPolling', { seconds: POLL_SECONDS, time: clockTime(now) }));
+    const said = `${empty}${truncated ? ` ${t('boardTruncated', { count: all.length })}` : ''}`;
+    if (live.textContent !== said) live.textContent = said;
+    polled.textContent = ` ${t('boardPolling', { seconds: POLL_SECONDS, time: clockTime(now) })}`;
   };
 
   let inFlight = false;

@@ -16,7 +16,7 @@ export const MANAGEABLE = new Set(['scheduled', 'missed', 'failed']);
  * Fills `dialog` with a form: a title, what it means, labelled fields, the service's refusal if any, and Cancel and the
  * action's button. `send` runs on submit; its resolved text is handed to `done` once the dialog has closed.
  */
-function dialogForm(dialog: HTMLDialogElement, o: { title: string; lines: readonly HTMLElement[]; fields: readonly HTMLElement[]; submit: string; danger?: boolean; send: () => Promise<string>; done: (notice: string) => void }): void {
+export function dialogForm(dialog: HTMLDialogElement, o: { title: string; lines: readonly HTMLElement[]; fields: readonly HTMLElement[]; submit: string; danger?: boolean; send: () => Promise<string>; done: (notice: string) => void }): void {
   const alert = h('p', { class: 'alert', role: 'alert' });
   const go = h('button', { type: 'submit', class: o.danger ? 'primary danger' : 'primary' }, o.submit);
   const cancel = h('button', { type: 'button', onclick: () => dialog.close() }, t('close'));

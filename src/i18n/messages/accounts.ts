@@ -4,6 +4,7 @@ import { defineMessages } from '../define.js';
 
 export const account = defineMessages({
   badCredentials: { zh: '用户名或密码错误', en: 'wrong username or password' },
+  wrongCurrentPassword: { zh: '当前密码不正确', en: 'the current password is wrong' },
   disabled: { zh: '此账号已停用；请联系管理员', en: 'this account is disabled; ask an administrator' },
   locked: { zh: '此用户名的密码错误次数过多：请在 {seconds} 秒后重试', en: 'too many wrong passwords for this username: try again in {seconds} s' },
   loginBusy: { zh: '此用户名的另一次登录正在进行；请稍后重试', en: 'another sign-in with this username is in progress; try again in a moment' },

@@ -74,6 +74,17 @@ describe('scheduled draws', () => {
     expect((await t.ctx.scheduler.tick()).drawn).toEqual([]);
   });
 
+  it('writes every bid opening in the centre’s zone, so that the day a draw reads is the centre’s day', async () => {
+    at('06:00:00');
+    // 20:30 UTC on the 1st is 04:30 on the 2nd in Shanghai: an expert unavailable on the 2nd must not be called.
+    const res = await register(project('P-ZONE', { bidOpeningAt: '2026-12-01T20:30:00Z' }));
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().project.bidOpeningAt).toBe('2026-12-02T04:30:00+08:00');
+    const moved = await t.app.inject({ method: 'PATCH', url: '/v1/projects/P-ZONE/bid-opening', headers: op(), payload: { bidOpeningAt: '2026-12-01T21:00:00.500-00:00', reason: '招标人申请延期' } });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(moved.json().project.bidOpeningAt).toBe('2026-12-02T05:00:00.500+08:00');
+  });
+
   it('moves the draw with a new bid opening, and logs why', async () => {
     at('06:00:00');
     expect((await register(project('P-MOVE'))).statusCode).toBe(201);

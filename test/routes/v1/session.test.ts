@@ -63,6 +63,8 @@ describe.each(['sqlite', 'redis'] as const)('login sessions on %s', (store) => {
     const wrong = await change('not-the-first-password', OWN_PASSWORD);
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json().error.code).toBe('BAD_CREDENTIALS');
+    // The form asks for no username: the refusal names what was wrong.
+    expect(wrong.json().error.message).toBe('当前密码不正确');
 
     const changed = await change(FIRST_PASSWORD, OWN_PASSWORD);
     expect(changed.statusCode, changed.body).toBe(200);
