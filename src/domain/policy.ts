@@ -315,8 +315,10 @@ export function productionPolicyProblems(p: Policy): string[] {
   if (p.responseDeadlineMinutes < PRODUCTION_MIN_RESPONSE_MINUTES) {
     out.push(`responseDeadlineMinutes ${p.responseDeadlineMinutes} gives experts no time to read and answer their call: set it to ${PRODUCTION_MIN_RESPONSE_MINUTES} or more (the default is 15)`);
   }
-  if (p.leadTimeMinutes < p.responseDeadlineMinutes) {
-    out.push(`leadTimeMinutes ${p.leadTimeMinutes} is shorter than responseDeadlineMinutes ${p.responseDeadlineMinutes}: the first calls could not be answered before bid opening; make the lead time at least the response deadline`);
+  // Calls end a minute before bid opening (src/services/roster.service.ts lastCallAt): the first calls of a scheduled
+  // draw need the whole response deadline before that minute.
+  if (p.leadTimeMinutes < p.responseDeadlineMinutes + 1) {
+    out.push(`leadTimeMinutes ${p.leadTimeMinutes} is shorter than responseDeadlineMinutes ${p.responseDeadlineMinutes} and the minute before bid opening when calls end: the first calls could not be answered before bid opening; make the lead time at least the response deadline plus one minute`);
   }
   return out;
 }

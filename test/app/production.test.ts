@@ -69,13 +69,17 @@ describe('production mode', () => {
   it('refuses the first-run policy and any policy whose calls cannot be answered before bid opening, saying what to set', async () => {
     const firstRun = new URL('../../docs/first-run-policy.json', import.meta.url).pathname;
     const message = await refusal(production({ EXPERT_DRAW_POLICY_FILE: firstRun }));
-    expect(message).toContain(`refusing to start in production mode: the policy file ${firstRun}: leadTimeMinutes 1 is for a first run`);
+    expect(message).toContain(`refusing to start in production mode: the policy file ${firstRun}: leadTimeMinutes 2 is for a first run`);
     expect(message).toContain('responseDeadlineMinutes 1 gives experts no time to read and answer their call: set it to 5 or more');
     // The same file starts a development instance, which is what it is for.
     expect(await refusal({ ...production(), EXPERT_DRAW_MODE: 'development', EXPERT_DRAW_POLICY_FILE: firstRun, EXPERT_DRAW_DATA_DIR: join(dir, 'first-run-data') })).toBeNull();
     const tight = join(dir, 'tight-policy.json');
     writeFileSync(tight, JSON.stringify({ leadTimeMinutes: 20, responseDeadlineMinutes: 30 }));
-    expect(await refusal(production({ EXPERT_DRAW_POLICY_FILE: tight }))).toMatch(/leadTimeMinutes 20 is shorter than responseDeadlineMinutes 30: the first calls could not be answered before bid opening/);
+    expect(await refusal(production({ EXPERT_DRAW_POLICY_FILE: tight }))).toMatch(/leadTimeMinutes 20 is shorter than responseDeadlineMinutes 30 and the minute before bid opening when calls end: the first calls could not be answered before bid opening/);
+    // As long as the deadline: the first calls would end at the minute calls stop, with no time to answer.
+    const edge = join(dir, 'edge-policy.json');
+    writeFileSync(edge, JSON.stringify({ leadTimeMinutes: 20, responseDeadlineMinutes: 20 }));
+    expect(await refusal(production({ EXPERT_DRAW_POLICY_FILE: edge }))).toMatch(/leadTimeMinutes 20 is shorter than responseDeadlineMinutes 20 and the minute/);
     const centre = join(dir, 'centre-policy.json');
     writeFileSync(centre, JSON.stringify({ leadTimeMinutes: 30, responseDeadlineMinutes: 10 }));
     expect(await refusal(production({ EXPERT_DRAW_POLICY_FILE: centre }))).toBeNull();

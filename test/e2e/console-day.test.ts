@@ -56,7 +56,7 @@ function poolCsv(bad: boolean): Buffer {
 
 /** What each role's navigation offers, in order (the policy's actions; console/src/access.ts). */
 const NAV: Record<Role, string[]> = {
-  admin: ['抽取看板', '登记项目', '专家库'],
+  admin: ['抽取看板', '登记项目', '专家库', '账号管理'],
   'pool-manager': ['专家库', '履职与申诉'],
   operator: ['抽取看板', '登记项目', '启封审批', '核验证明'],
   supervisor: ['抽取看板', '启封审批', '核验证明', '监测预警', '履职与申诉', '见证存入'],
