@@ -45,3 +45,18 @@ export function isValidResidentId(id: string): boolean {
   if (birth.getUTCMonth() !== month - 1) return false;
   return residentIdCheckChar(id.slice(0, 17)) === id.charAt(17);
 }
+
+/** Age at which a person may be an evaluation expert at the earliest: the age of majority. */
+export const ADULT_AGE = 18;
+
+/**
+ * Whether the birth date of a valid resident ID number is at least ADULT_AGE years before `now` (UTC days): an ID
+ * number born in the future, or of a child, is a typing mistake, never an expert.
+ */
+export function bornAnAdult(id: string, now: number): boolean {
+  const m = ID_SHAPE.exec(id);
+  if (!m) return false;
+  const today = new Date(now);
+  const adultFrom = Date.UTC(today.getUTCFullYear() - ADULT_AGE, today.getUTCMonth(), today.getUTCDate());
+  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) <= adultFrom;
+}

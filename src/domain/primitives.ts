@@ -1,7 +1,7 @@
 // Shared zod primitives: identifiers, national codes, dates. Every field carries a description for the OpenAPI document.
 import { z } from 'zod';
 import { schemaMessage } from '../i18n/zod-issues.js';
-import { isValidResidentId, isValidUscc } from './codes.js';
+import { bornAnAdult, isValidResidentId, isValidUscc } from './codes.js';
 
 export const ExpertId = z
   .string()
@@ -29,7 +29,8 @@ export const Uscc = z
 
 export const ResidentId = z
   .string()
-  .refine(isValidResidentId, schemaMessage('residentId'))
+  .refine(isValidResidentId, { message: schemaMessage('residentId'), abort: true })
+  .refine((id) => bornAnAdult(id, Date.now()), schemaMessage('residentIdBirth'))
   .describe('Resident identity number (居民身份证号码), 18 characters, GB 11643-1999');
 
 /** Specialty codes of the national classification: a top letter (A 工程, B 货物, C 服务) then 2-digit levels. */

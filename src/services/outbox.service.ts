@@ -150,7 +150,7 @@ export class OutboxService {
     const dueNow = record.messages.flatMap((m, i) => (m.state === 'pending' && m.nextAttemptAt <= nowIso ? [i] : []));
     if (dueNow.length === 0) return report;
     const content = this.vault.openJson<SealedCalls | OutboundMessage[]>(`${callBatches.collection}/${batchId}`, record.sealed);
-    const outcomes = await Promise.all(dueNow.map((i) => this.deliver(record, content, i)));
+    const outcomes = await Promise.all(dueNow.map((i) => this.deliver(record, content, i, nowIso)));
     const messages = [...record.messages];
     const entries: Entry[] = [];
     dueNow.forEach((i, k) => {
@@ -182,7 +182,12 @@ export class OutboxService {
   }
 
   /** Message i of a batch as the adapter takes it, its phone number looked up now. */
-  private deliver(record: CallBatchRecord, content: SealedCalls | OutboundMessage[], i: number): Promise<DeliveryOutcome> {
+  private deliver(record: CallBatchRecord, content: SealedCalls | OutboundMessage[], i: number, nowIso: string): Promise<DeliveryOutcome> {
+    // A message whose answer time is over before it goes out (a draw caught up in the last minute before bid opening,
+    // a gateway down until the deadline) is never sent: the expert would read a call they can no longer answer, and
+    // its call would end as their timeout. Given up here, the call ends as undelivered, counted against nobody.
+    const expiresAt = record.messages[i]!.expiresAt;
+    if (expiresAt !== null && expiresAt <= nowIso) return Promise.resolve({ ok: false, retryable: false, reason: 'expired before it could be sent' });
     // A batch stored before the template: its messages are whole.
     if (Array.isArray(content)) return handedOver(() => this.adapter.deliver(content[i]!));
     const call = content.calls[i]!;

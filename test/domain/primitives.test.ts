@@ -14,6 +14,7 @@ import {
   Uscc,
 } from '../../src/domain/primitives.js';
 import { PUBLISHED_VALID_RESIDENT_ID, PUBLISHED_VALID_USCC } from '../helpers/fixtures.js';
+import { residentIdCheckChar } from '../../src/domain/codes.js';
 
 const ok = (schema: { safeParse(v: unknown): { success: boolean } }, v: unknown) => schema.safeParse(v).success;
 
@@ -36,6 +37,19 @@ describe('Uscc / ResidentId schemas', () => {
     expect(ok(Uscc, 91350100)).toBe(false);
     for (const id of PUBLISHED_VALID_RESIDENT_ID) expect(ok(ResidentId, id)).toBe(true);
     expect(ok(ResidentId, '110105194912310021')).toBe(false);
+  });
+
+  it('refuse a birth date in the future or of a child, with that reason, and take an adult born to the day', () => {
+    const withCheck = (first17: string) => `${first17}${residentIdCheckChar(first17)}`;
+    const now = new Date();
+    const ymd = (years: number, days = 0) => new Date(Date.UTC(now.getUTCFullYear() - years, now.getUTCMonth(), now.getUTCDate() + days)).toISOString().slice(0, 10).replaceAll('-', '');
+    const reason = (id: string) => ResidentId.safeParse(id).error?.issues.map((i) => i.message);
+    expect(reason(withCheck(`330106${ymd(-73)}001`))).toEqual(['the birth date in the resident ID number cannot be an expert’s: in the future, or under 18']);
+    expect(reason(withCheck(`330106${ymd(1)}001`))).toEqual(['the birth date in the resident ID number cannot be an expert’s: in the future, or under 18']);
+    expect(reason(withCheck(`330106${ymd(18, 1)}001`))).toHaveLength(1);
+    expect(ok(ResidentId, withCheck(`330106${ymd(18)}001`))).toBe(true);
+    // A bad check character is said as such, not as a birth date.
+    expect(reason('110105194912310021')).toEqual(['not a valid resident ID number (18 characters with a check digit)']);
   });
 });
 

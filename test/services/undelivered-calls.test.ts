@@ -140,4 +140,29 @@ describe('a call whose message cannot be delivered', () => {
     await t.ctx.calls.tick();
     expect(received.filter((r) => r.messageId === unlucky.messageId)).toHaveLength(tried);
   });
+
+  it('a draw caught up in the last minute before bid opening sends no call past its deadline, and records no timeout', async () => {
+    // Back from downtime at 09:59:30, half a minute before the 10:00 opening: calls end at 09:59, so every call is
+    // placed past its own deadline. None is sent; each ends undelivered, counted against nobody, its seat unfilled.
+    refused.clear();
+    failing.clear();
+    clock = Date.parse('2026-12-01T08:00:00+08:00');
+    await registerProject(t, op, { id: 'P-UNDELIVERED-LATE', bidOpeningAt: '2026-12-01T10:00:00+08:00' });
+    clock = Date.parse('2026-12-01T09:59:30+08:00');
+    const drawId = (await t.ctx.draws.run('P-UNDELIVERED-LATE', 'immediate', op)).drawId;
+    const placed = seats((await t.ctx.roster.read(drawId)).roster);
+    const sentBefore = received.length;
+    const from = await t.ctx.store.logSize();
+    // The delivery pass first (as when a new batch wakes it before the timeout pass runs): nothing goes out.
+    expect(await t.ctx.outbox.dispatch()).toMatchObject({ sent: 0, failed: placed.length, undeliveredDraws: [drawId] });
+    await t.ctx.calls.tick();
+    expect(received.length).toBe(sentBefore);
+    const logged = await loggedSince(from);
+    expect(logged.filter((e) => e.type === 'call.delivery').map((e) => [e.payload['ok'], e.payload['reason']])).toEqual(placed.map(() => [false, 'expired before it could be sent']));
+    const { roster } = await t.ctx.roster.read(drawId);
+    expect(roster.calls.filter((c) => placed.some((p) => p.messageId === c.messageId)).map((c) => c.state)).toEqual(placed.map(() => 'undelivered'));
+    const ours = logged.filter((e) => e.payload['drawId'] === drawId);
+    expect(ours.filter((e) => e.type === 'record.call').map((e) => e.payload['outcome'])).toEqual(placed.map(() => 'undelivered'));
+    expect(ours.some((e) => e.type === 'call.timeout')).toBe(false);
+  });
 });

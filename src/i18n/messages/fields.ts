@@ -12,6 +12,7 @@ export const field = defineMessages({
   drawId: { zh: '抽取编号：D- 后接 UUID', en: 'draw id: D- followed by a UUID' },
   userId: { zh: '用户编号：U- 后接 UUID', en: 'user id: U- followed by a UUID' },
   uscc: { zh: '不是有效的统一社会信用代码（18 位，含校验码）', en: 'not a valid unified social credit code (18 characters with a check character)' },
+  residentIdBirth: { zh: '居民身份证号码中的出生日期不可能属于专家：在未来，或未满 18 周岁', en: 'the birth date in the resident ID number cannot be an expert’s: in the future, or under 18' },
   residentId: { zh: '不是有效的居民身份证号码（18 位，含校验码）', en: 'not a valid resident ID number (18 characters with a check digit)' },
   specialty: { zh: '专业代码：A、B 或 C 后接最多三级、每级两位数字，例如 A0101', en: 'specialty code: A, B or C followed by up to three 2-digit levels, e.g. A0101' },
   region: { zh: '行政区划代码：6 位数字', en: 'region code: 6-digit administrative division code' },
