@@ -72,7 +72,8 @@ export const ConfigSchema = z
     EXPERT_DRAW_REDIS_SENTINEL_NAME: z.string().min(1).optional().describe('Master name for Sentinel'),
     EXPERT_DRAW_REDIS_CLUSTER: hostPorts.optional().describe('Cluster seed nodes host:port,…'),
     EXPERT_DRAW_REDIS_PASSWORD: z.string().optional().describe('Password for Sentinel or Cluster nodes'),
-    EXPERT_DRAW_REDIS_PREFIX: z.string().default('expert-draw:').describe('Prefix of every Redis key'),
+    EXPERT_DRAW_REDIS_PREFIX: z.string().min(1).default('expert-draw:').describe('Prefix of every Redis key (never empty: a shared Redis would hold the keys at its root)'),
+    EXPERT_DRAW_REDIS_CONNECT_TIMEOUT_S: z.coerce.number().int().min(1).max(600).default(20).describe('How long a start waits for Redis to answer (it may be starting beside the service); then the start fails, naming the setting'),
     EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE: bool.default(false).describe('Development only: accept a Redis without AOF'),
     EXPERT_DRAW_LOG_ORIGIN: z
       .string()

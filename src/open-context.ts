@@ -85,7 +85,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const policy = loadPolicy(config.EXPERT_DRAW_POLICY_FILE);
   const unfit = config.EXPERT_DRAW_MODE === 'production' ? productionPolicyProblems(policy) : [];
   if (unfit.length > 0) throw new Error(`refusing to start in production mode: the policy file ${config.EXPERT_DRAW_POLICY_FILE}: ${unfit.join('; ')}`);
-  const opened = await openStore(config);
+  const opened = await openStore(config, config.EXPERT_DRAW_REDIS_CONNECT_TIMEOUT_S * 1000);
   const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
   const now = opts.now ?? Date.now;
   // Entry times come from the same clock as every other time the service records.

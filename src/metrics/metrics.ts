@@ -64,7 +64,7 @@ export class ServiceMetrics {
     this.rejections.inc({ code: code in ERROR_STATUS ? code : 'INTERNAL' });
   }
 
-  /** The gauges, read from the service at each scrape. */
+  /** The gauges, read from the service at each scrape (a store read waits at most STORE_READ_MS). */
   observe(sources: MetricsSources): void {
     const registers = [this.registry];
     const gauge = (name: string, help: string, read: () => number | Promise<number>) =>
@@ -81,14 +81,15 @@ export class ServiceMetrics {
     gauge('expert_draw_log_unsigned_entries', 'Entries not yet covered by a signed checkpoint', () => sources.logSize() - sources.checkpoint().size);
     gauge('expert_draw_checkpoint_age_seconds', 'Seconds since this instance signed the latest checkpoint (or, at start, loaded it or opened a log without one)', () => (Date.now() - sources.checkpoint().at) / 1000);
     gauge('expert_draw_draw_leases_held', 'Draw leases this instance holds now (draws under way)', sources.leasesHeld);
-    gauge('expert_draw_ready', '1 while GET /readyz answers 200, else 0', async () => ((await sources.ready()) ? 1 : 0));
+    // A store that does not answer (Redis down or frozen) must not hold the scrape: not ready, and the outbox unknown.
+    gauge('expert_draw_ready', '1 while GET /readyz answers 200, else 0', async () => ((await within(sources.ready(), STORE_READ_MS, false)) ? 1 : 0));
     new Gauge({
       name: 'expert_draw_outbox_batches',
       help: 'Call batches with a message still to deliver: pending (all), due (their next attempt has come)',
       labelNames: ['state'],
       registers,
       async collect() {
-        const depth = await sources.outbox();
+        const depth = await within(sources.outbox(), STORE_READ_MS, { pending: Number.NaN, due: Number.NaN });
         this.set({ state: 'pending' }, depth.pending);
         this.set({ state: 'due' }, depth.due);
       },
@@ -108,5 +109,20 @@ export class ServiceMetrics {
 
   get contentType(): string {
     return this.registry.contentType;
+  }
+}
+
+/** How long a scrape waits for a store read: /readyz itself answers within about two seconds when the store is down. */
+const STORE_READ_MS = 2000;
+
+/** The promise's value, or `fallback` when it has not settled within `ms` (or fails). */
+async function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)))]);
+  } catch {
+    return fallback;
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,7 +1,7 @@
 // Opens the configured store: SQLite under the data folder, or Redis by URL, Sentinel or Cluster.
 import { join } from 'node:path';
 import type { Config } from '../config.js';
-import { RedisStore, type RedisConnection } from './redis-store.js';
+import { RedisStore, RedisUnreachableError, type RedisConnection } from './redis-store.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
 
@@ -21,12 +21,21 @@ export function redisConnection(config: Config): RedisConnection {
   return { url: config.REDIS_URL };
 }
 
-export async function openStore(config: Config): Promise<Store> {
+export async function openStore(config: Config, connectTimeoutMs?: number): Promise<Store> {
   if (config.EXPERT_DRAW_STORE === 'sqlite') return new SqliteStore({ file: join(config.EXPERT_DRAW_DATA_DIR, SQLITE_FILE), feed: FOLLOWED_FEED, backgroundCheckpoint: true });
-  return RedisStore.open({
-    connection: redisConnection(config),
-    prefix: config.EXPERT_DRAW_REDIS_PREFIX,
-    requireDurable: !config.EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE,
-    feed: FOLLOWED_FEED,
-  });
+  try {
+    return await RedisStore.open({
+      connection: redisConnection(config),
+      prefix: config.EXPERT_DRAW_REDIS_PREFIX,
+      requireDurable: !config.EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE,
+      feed: FOLLOWED_FEED,
+      ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
+    });
+  } catch (err) {
+    if (!(err instanceof RedisUnreachableError)) throw err;
+    // Said as a configuration problem, naming the variable that points at the server; the process ends (non-zero), so
+    // that a service manager restarts it once Redis is up.
+    const variable = config.EXPERT_DRAW_REDIS_CLUSTER ? 'EXPERT_DRAW_REDIS_CLUSTER' : config.EXPERT_DRAW_REDIS_SENTINELS ? 'EXPERT_DRAW_REDIS_SENTINELS' : 'REDIS_URL';
+    throw new Error(`cannot reach the store:\n  ${variable}: ${err.message} (is Redis running there? check the address, the port and the password)`);
+  }
 }

@@ -18,6 +18,8 @@ export interface RedisStoreOptions {
    * On in production; development may run on a server that keeps nothing.
    */
   readonly requireDurable: boolean;
+  /** How long a start waits for Redis to answer (default REDIS_CONNECT_TIMEOUT_MS). */
+  readonly connectTimeoutMs?: number;
   /**
    * Collections whose changes go on the change feed (default: all). Every instance follows the same few (see
    * FOLLOWED_FEED in open-store.ts); a draw's result writes a dozen records that no instance reads back from it.
@@ -150,6 +152,46 @@ function quiet<C extends Client>(client: C): C {
   return client;
 }
 
+/** How long a start waits for Redis (it may be starting beside the service), ioredis reconnecting meanwhile. */
+export const REDIS_CONNECT_TIMEOUT_MS = 20_000;
+
+/** Redis could not be reached in time at start: the client is closed, so the process can end and be restarted. */
+export class RedisUnreachableError extends Error {
+  constructor(readonly seconds: number, readonly reason: string) {
+    super(`Redis not reachable within ${seconds} s: ${reason}`);
+    this.name = 'RedisUnreachableError';
+  }
+}
+
+/**
+ * Resolves when the client is ready, waiting through ioredis's own reconnects up to `timeoutMs`; then closes the client
+ * and throws with the last connection error. A rejected first connect() is not the end: Redis may come up a moment
+ * later. Without this a start against an unreachable Redis waited forever, neither listening nor exiting.
+ */
+async function readyWithin(client: Client, timeoutMs: number): Promise<void> {
+  let last = 'no answer';
+  const onError = (err: Error) => void (last = err.message);
+  client.on('error', onError);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      new Promise<void>((resolve) => {
+        client.once('ready', () => resolve());
+        client.connect().catch((err: Error) => void (last = err.message));
+      }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new RedisUnreachableError(Math.round(timeoutMs / 1000), last)), timeoutMs);
+      }),
+    ]);
+  } catch (err) {
+    client.disconnect();
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    client.off('error', onError);
+  }
+}
+
 export class RedisStore implements Store {
   readonly kind = 'redis' as const;
   private readonly keys;
@@ -178,7 +220,7 @@ export class RedisStore implements Store {
   /** Connects, checks persistence, and loads the scripts. */
   static async open(options: RedisStoreOptions): Promise<RedisStore> {
     const client = connectRedis(options.connection) as ScriptClient;
-    await client.connect();
+    await readyWithin(client, options.connectTimeoutMs ?? REDIS_CONNECT_TIMEOUT_MS);
     // The number of keys varies with the record collections a batch touches: it is passed with each call.
     client.defineCommand('edAppend', { lua: APPEND_SCRIPT });
     client.defineCommand('edCheckpoint', { numberOfKeys: 2, lua: CHECKPOINT_SCRIPT });

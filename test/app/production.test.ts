@@ -124,3 +124,23 @@ describe('production mode', () => {
     for (const variable of ['EXPERT_DRAW_CALL_ADAPTER', 'EXPERT_DRAW_PUBLIC_URL', 'EXPERT_DRAW_LOG_ORIGIN']) expect(run.stderr).toMatch(new RegExp(`^  ${variable}: `, 'm'));
   });
 });
+
+describe('a start against a Redis that is not there', () => {
+  it('waits for it a while, then ends, naming the setting; and takes a Redis that comes up meanwhile', async () => {
+    const { freePort } = await import('../helpers/redis-server.js');
+    const port = await freePort();
+    const development = { EXPERT_DRAW_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${port}`, EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE: 'true', EXPERT_DRAW_KEYS_DIR: join(dir, 'redis-keys'), EXPERT_DRAW_REDIS_PREFIX: `start-${process.pid}:` };
+    const started = Date.now();
+    const message = await refusal({ ...development, EXPERT_DRAW_REDIS_CONNECT_TIMEOUT_S: '2' });
+    expect(message).toMatch(new RegExp(`^cannot reach the store:\\n  REDIS_URL: Redis not reachable within 2 s: .*\\(is Redis running there\\?`));
+    expect(Date.now() - started).toBeLessThan(10_000);
+    if (!hasRedisServer()) return;
+    // Redis starting a moment after the service: the start waits for it.
+    const late = new Promise<Awaited<ReturnType<typeof startRedis>>>((resolve, reject) => setTimeout(() => startRedis({ aof: false, port }).then(resolve, reject), 1500));
+    try {
+      expect(await refusal({ ...development, EXPERT_DRAW_REDIS_CONNECT_TIMEOUT_S: '20' })).toBeNull();
+    } finally {
+      await (await late).stop();
+    }
+  }, 60_000);
+});
