@@ -104,7 +104,12 @@ export const ConfigSchema = z
     EXPERT_DRAW_POLICY_FILE: z.string().min(1).optional().describe('JSON file of draw policy numbers (docs/policy.md); unset: the defaults of src/domain/policy.ts'),
     EXPERT_DRAW_DRAW_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(64).describe('Due draws one instance runs at once; their writes share group commits'),
     EXPERT_DRAW_DRAW_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(6000).describe('Draw lease: renewed every third of it while a draw runs; a draw left half-done by a dead instance is aborted and redrawn after this'),
-    EXPERT_DRAW_PUBLIC_URL: z.string().url().optional().describe('Base URL of the answer links sent to experts (unset: http://<host>:<port> of the listener)'),
+    EXPERT_DRAW_PUBLIC_URL: z
+      .string()
+      .url()
+      .refine((u) => /^https?:\/\/[^?#]*$/i.test(u), 'an http or https address without a query or a fragment: the answer links are made by adding /r/<token> to it')
+      .optional()
+      .describe('Base URL of the answer links sent to experts (unset: http://<host>:<port> of the listener)'),
     EXPERT_DRAW_TIME_ZONE: z
       .string()
       .refine((tz) => { try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; } }, 'unknown IANA time zone')
@@ -224,7 +229,10 @@ export function listenerUrl(host: string, port: number): string {
 }
 
 /** Parses the environment; on error, throws one message naming every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(given: NodeJS.ProcessEnv = process.env): Config {
+  // A variable set to nothing (`EXPERT_DRAW_PORT=` in a unit file or a compose file) is unset: its default, never the
+  // 0 that an empty string becomes as a number (a random port, a disk check of 0 MB).
+  const env = Object.fromEntries(Object.entries(given).filter(([name, value]) => !(value === '' && (name.startsWith('EXPERT_DRAW_') || name === 'REDIS_URL'))));
   const parsed = ConfigSchema.safeParse(env);
   const lines = parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
   // NODE_ENV is not this service's switch; but a host that says production must not get a development instance (with

@@ -19,4 +19,22 @@ describe('EXPERT_DRAW_PUBLIC_URL', () => {
     expect(loadConfig({ EXPERT_DRAW_PORT: '8080', EXPERT_DRAW_PUBLIC_URL: 'https://draw.example.gov.cn' }).EXPERT_DRAW_PUBLIC_URL).toBe('https://draw.example.gov.cn');
     expect(() => loadConfig({ EXPERT_DRAW_PUBLIC_URL: 'draw.example.gov.cn' })).toThrow(/EXPERT_DRAW_PUBLIC_URL/);
   });
+
+  it('is refused with a query, a fragment or another scheme: the links add /r/<token> to it', () => {
+    for (const url of ['https://draw.example.gov.cn/x?y=1#z', 'https://draw.example.gov.cn/#a', 'javascript:alert(1)', 'ftp://draw.example.gov.cn']) {
+      expect(() => loadConfig({ EXPERT_DRAW_PUBLIC_URL: url }), url).toThrow(/EXPERT_DRAW_PUBLIC_URL: an http or https address without a query or a fragment/);
+    }
+    expect(loadConfig({ EXPERT_DRAW_PUBLIC_URL: 'https://draw.example.gov.cn/expert-draw' }).EXPERT_DRAW_PUBLIC_URL).toBe('https://draw.example.gov.cn/expert-draw');
+  });
+});
+
+describe('a variable set to nothing', () => {
+  it('is unset: its default, never 0', () => {
+    const c = loadConfig({ EXPERT_DRAW_PORT: '', EXPERT_DRAW_METRICS_PORT: '', EXPERT_DRAW_MIN_FREE_DISK_MB: '', REDIS_URL: '' });
+    const defaults = loadConfig({});
+    expect(c.EXPERT_DRAW_PORT).toBe(3000);
+    expect(c.EXPERT_DRAW_METRICS_PORT).toBe(defaults.EXPERT_DRAW_METRICS_PORT);
+    expect(c.EXPERT_DRAW_MIN_FREE_DISK_MB).toBe(defaults.EXPERT_DRAW_MIN_FREE_DISK_MB);
+    expect(c.REDIS_URL).toBe(defaults.REDIS_URL);
+  });
 });

@@ -1,17 +1,18 @@
 // Backups of the embedded store and their restore. A backup is a folder: the SQLite database copied by SQLite's online
 // backup API (a consistent snapshot, taken while the service runs), the public halves of the instance's keys with their
 // fingerprints, and a manifest. Private keys are copied only when asked (their custody is the operator's: docs). A
-// restore trusts nothing in the backup: it verifies the whole log against the operator's log key, and, given the latest
-// checkpoint the operator kept, that the backup's log still holds that tree (the same root at that size), so a backup
-// cut short or rewritten is refused before it replaces anything.
+// restore trusts nothing in the backup: it checks the database's signature (the log key signs the file's SHA-256 when
+// the backup is taken: the records are not in the log), verifies the whole log against the operator's log key, and,
+// given the latest checkpoint the operator kept, that the backup's log still holds that tree (the same root at that
+// size), so a backup cut short or rewritten is refused before it replaces anything.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { KEY_FILES } from '../instance-keys.js';
 import { openCheckpoint } from '../log/checkpoint.js';
 import { assembleRoot, nodeHashes, rootPlan } from '../log/merkle.js';
-import type { NoteVerifier } from '../log/note.js';
+import { NoteSigner, type NoteVerifier } from '../log/note.js';
 import { verifyLog, type VerifyReport } from '../log/verify.js';
 import { PRIVATE_FILE_MODE, privateDir, privateFile } from '../private-files.js';
 import { SQLITE_FILE } from '../store/open-store.js';
@@ -33,7 +34,16 @@ export interface BackupManifest {
   /** SHA-256 of each key file copied, by file name; private key files appear only with `withPrivateKeys`. */
   readonly keys: Readonly<Record<string, string>>;
   readonly privateKeysIncluded: boolean;
+  /**
+   * The database file's SHA-256, signed with the log key (Ed25519 over DATABASE_SIGNED_TEXT): the records — pool,
+   * projects, rosters, accounts — are not in the log, so only this tells a restore that they are as the service left
+   * them. Absent in backups taken before it existed.
+   */
+  readonly database?: { readonly sha256: string; readonly keyName: string; readonly signature: string };
 }
+
+/** What the log key signs of a backup's database: its hash and the log size it holds. */
+const databaseSignedText = (sha256: string, logSize: number) => Buffer.from(`expert-draw/v1/backup-database\n${sha256}\n${logSize}\n`);
 
 export interface BackupOptions {
   readonly dataDir: string;
@@ -53,6 +63,8 @@ export async function backupSqlite(options: BackupOptions): Promise<BackupManife
   if (!existsSync(source)) throw new BackupError(`no database at ${source}: is --data-dir (EXPERT_DRAW_DATA_DIR) the service's data folder?`);
   const target = join(options.outDir, SQLITE_FILE);
   if (existsSync(target) || existsSync(join(options.outDir, MANIFEST_FILE))) throw new BackupError(`${options.outDir} already holds a backup; choose an empty folder`);
+  // Anything else there would be mixed with the backup (and its folder made private): an empty or new folder only.
+  if (existsSync(options.outDir) && readdirSync(options.outDir).length > 0) throw new BackupError(`${options.outDir} is not empty; choose an empty folder, or a new one`);
   privateDir(options.outDir);
   // The copy holds personal data (sealed) and the log: 0600 before SQLite writes into it.
   privateFile(target);
@@ -86,7 +98,13 @@ export async function backupSqlite(options: BackupOptions): Promise<BackupManife
     if ((PRIVATE_KEYS as readonly string[]).includes(name)) privateFile(join(options.outDir, name));
     keys[name] = sha256File(from);
   }
-  const manifest: BackupManifest = { format: 'expert-draw-backup/1', createdAt: new Date().toISOString(), store: 'sqlite', logSize, checkpoint, keys, privateKeysIncluded: options.withPrivateKeys === true };
+  // The copy is closed: its bytes are final. Signed with the log key, so that a restore can tell them unchanged.
+  const signerFile = join(options.keysDir, KEY_FILES.logSigner);
+  if (!existsSync(signerFile)) throw new BackupError(`key file ${signerFile} is missing: the backup signs its database with the log key; is --keys-dir (EXPERT_DRAW_KEYS_DIR) the service's keys folder?`);
+  const signer = NoteSigner.fromKey(readFileSync(signerFile, 'utf8').trim());
+  const databaseSha256 = sha256File(target);
+  const database = { sha256: databaseSha256, keyName: signer.name, signature: signer.sign(databaseSignedText(databaseSha256, logSize)).toString('base64') };
+  const manifest: BackupManifest = { format: 'expert-draw-backup/1', createdAt: new Date().toISOString(), store: 'sqlite', logSize, checkpoint, keys, privateKeysIncluded: options.withPrivateKeys === true, database };
   writeFileSync(join(options.outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
   if (checkpoint) writeFileSync(join(options.outDir, CHECKPOINT_FILE), checkpoint.note, { mode: PRIVATE_FILE_MODE });
   return manifest;
@@ -104,6 +122,8 @@ export interface RestoreOptions {
 }
 
 export interface RestoreReport {
+  /** Whether the database's signature was checked (false: a backup taken before backups signed their database). */
+  readonly databaseSigned: boolean;
   readonly logSize: number;
   readonly checkpoints: number;
   /** The kept checkpoint's size, when one was given and the backup holds its tree. */
@@ -116,6 +136,8 @@ export async function restoreSqlite(options: RestoreOptions): Promise<RestoreRep
   if (!existsSync(source)) throw new BackupError(`no backup database at ${source}`);
   const target = join(options.dataDir, SQLITE_FILE);
   if (existsSync(target)) throw new BackupError(`${target} exists: restore only into an empty data folder (move the old one aside first)`);
+  // Before anything opens the database (opening may touch its bytes): the records as the backup signed them.
+  const databaseSigned = checkDatabaseSignature(options, source);
   const store = new SqliteStore({ file: source });
   let report: VerifyReport;
   let kept: number | null = null;
@@ -129,7 +151,30 @@ export async function restoreSqlite(options: RestoreOptions): Promise<RestoreRep
   privateDir(options.dataDir);
   privateFile(target);
   copyFileSync(source, target);
-  return { logSize: report.size, checkpoints: report.checkpoints, keptCheckpoint: kept };
+  return { databaseSigned, logSize: report.size, checkpoints: report.checkpoints, keptCheckpoint: kept };
+}
+
+/**
+ * The backup's database is the one its manifest's signature names, signed by the operator's log key: true when so,
+ * false for a backup without a signature (taken before backups signed their database); refuses otherwise.
+ */
+function checkDatabaseSignature(options: RestoreOptions, source: string): boolean {
+  const manifestFile = join(options.fromDir, MANIFEST_FILE);
+  if (!existsSync(manifestFile)) throw new BackupError(`no ${MANIFEST_FILE} in ${options.fromDir}: not a backup folder`);
+  let manifest: BackupManifest;
+  try {
+    manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as BackupManifest;
+  } catch (err) {
+    throw new BackupError(`${manifestFile} is not readable JSON: ${(err as Error).message}`);
+  }
+  const signed = manifest.database;
+  if (signed === undefined) return false;
+  if (signed.keyName !== options.verifier.name) throw new BackupError(`the backup's database is signed by the key ${signed.keyName}, not by the log key ${options.verifier.name}`);
+  const sha256 = sha256File(source);
+  const text = databaseSignedText(signed.sha256, manifest.logSize);
+  if (!options.verifier.verify(text, Buffer.from(signed.signature, 'base64'))) throw new BackupError(`the signature of the backup's database does not verify with the log key: ${MANIFEST_FILE} was altered`);
+  if (sha256 !== signed.sha256) throw new BackupError(`the backup's database is not the one the backup signed (SHA-256 ${sha256}, signed ${signed.sha256}): it was changed after the backup was taken; its records would be restored changed`);
+  return true;
 }
 
 /** The kept checkpoint is signed by the operator's key, and the backup's tree at its size has its root. */

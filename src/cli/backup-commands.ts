@@ -115,7 +115,8 @@ export function registerBackupCommands(program: Command): void {
           onProgress: (d, t) => bar?.update(d, t),
         });
         bar?.done();
-        console.log(`restored: ${report.logSize} entries and ${report.checkpoints} checkpoints verified` + (report.keptCheckpoint === null ? ' (no kept checkpoint given)' : `; holds the kept checkpoint at ${report.keptCheckpoint}`));
+        console.log(`restored: ${report.logSize} entries and ${report.checkpoints} checkpoints verified` + (report.keptCheckpoint === null ? ' (no kept checkpoint given)' : `; holds the kept checkpoint at ${report.keptCheckpoint}`) + (report.databaseSigned ? '; the database is as the backup signed it' : ''));
+        if (!report.databaseSigned) console.error('warning: this backup predates signed databases: its records (pool, projects, rosters, accounts) are taken on trust; only the log was verified');
       }),
     );
 }

@@ -214,6 +214,9 @@ export class AuditLog<C = Untyped> {
       await log.reload();
       const latest = await options.store.latestCheckpoint();
       log.lastCheckpoint = latest;
+      // Entries a killed process left unsigned are signed now, not at the next write: until then inspectors, backups and
+      // the checkpoint-age alert would see the old checkpoint.
+      if (log.size > (latest?.size ?? 0)) log.scheduleCheckpoint();
     }
     return log;
   }

@@ -1,6 +1,7 @@
 // Backups of the SQLite store taken while draws run, and restores that check what they restore: the whole log
 // against the operator's log key, and a checkpoint kept apart. Real SQLite files throughout.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -92,8 +93,12 @@ describe('backup and restore (SQLite)', () => {
     expect(statSync(join(out, KEY_FILES.sealingPrivate)).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(out, MANIFEST_FILE), 'utf8')).not.toContain('PRIVATE');
     const kept = readFileSync(join(out, CHECKPOINT_FILE), 'utf8');
-    // A second backup into the same folder is refused.
+    // A second backup into the same folder is refused, and so is a folder holding anything else.
     await expect(backupOf(out)).rejects.toThrow(BackupError);
+    const busy = join(work, 'busy');
+    mkdirSync(busy);
+    writeFileSync(join(busy, 'notes.txt'), 'not a backup');
+    await expect(backupOf(busy)).rejects.toThrow(/is not empty; choose an empty folder/);
 
     // The service goes on; a later checkpoint, kept apart, is newer than this backup.
     for (let i = 40; i < 45; i++) await t.ctx.draws.run(`P-BK-${i}`, 'immediate', op);
@@ -111,11 +116,31 @@ describe('backup and restore (SQLite)', () => {
     const forged = kept.replace(/\n\n[\s\S]*$/, '\n\n\u2014 someone AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==\n');
     await expect(restoreSqlite(restoreOptions(later, join(work, 'r-forged'), forged))).rejects.toThrow(/does not open with the log key/);
 
+    // A record of the backup changed (an expert's status), the log untouched: refused by the database's signature.
+    const edited = join(work, 'b-edit');
+    await backupOf(edited);
+    const records = new Database(join(edited, SQLITE_FILE));
+    const held = records.prepare("SELECT key, value FROM records WHERE collection = 'experts' LIMIT 1").get() as { key: string; value: Buffer };
+    records.prepare("UPDATE records SET value = ? WHERE collection = 'experts' AND key = ?").run(Buffer.from(held.value.toString().replace('"status":"active"', '"status":"blacklisted"')), held.key);
+    records.close();
+    await expect(restoreSqlite(restoreOptions(edited, join(work, 'r-edit')))).rejects.toThrow(/is not the one the backup signed .* it was changed after the backup was taken/);
+    expect(existsSync(join(work, 'r-edit', SQLITE_FILE))).toBe(false);
+    // A manifest whose signature was made to fit another database: the log key did not sign it.
+    const manifestFile = join(edited, MANIFEST_FILE);
+    const m = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    writeFileSync(manifestFile, JSON.stringify({ ...m, database: { ...m.database, sha256: createHash('sha256').update(readFileSync(join(edited, SQLITE_FILE))).digest('hex') } }));
+    await expect(restoreSqlite(restoreOptions(edited, join(work, 'r-edit')))).rejects.toThrow(/does not verify with the log key/);
+
     // One entry of the backup rewritten: the log no longer verifies, nothing is restored.
     const db = new Database(join(out, SQLITE_FILE));
     const row = db.prepare('SELECT idx, data FROM log_entries ORDER BY idx DESC LIMIT 1').get() as { idx: number; data: Buffer };
     db.prepare('UPDATE log_entries SET data = ? WHERE idx = ?').run(Buffer.from(row.data.toString().replace('"type":"', '"type":"x')), row.idx);
     db.close();
+    await expect(restoreSqlite(restoreOptions(out, join(work, 'r-bad')))).rejects.toThrow(/is not the one the backup signed/);
+    // Even as a backup from before signed databases (no signature to check), the log refuses it.
+    const outManifest = join(out, MANIFEST_FILE);
+    const { database: _signed, ...unsigned } = JSON.parse(readFileSync(outManifest, 'utf8'));
+    writeFileSync(outManifest, JSON.stringify(unsigned));
     await expect(restoreSqlite(restoreOptions(out, join(work, 'r-bad')))).rejects.toThrow(/does not verify/);
     expect(existsSync(join(work, 'r-bad', SQLITE_FILE))).toBe(false);
   }, 60_000);

@@ -84,6 +84,19 @@ for (const [name, make] of [['sqlite', sqliteTestStore], ['redis', redisTestStor
       await log.close();
     });
 
+    it('signs at start what a killed process left unsigned, without waiting for a write', async () => {
+      t = await make();
+      // A long interval: the entries are stored, then the process "dies" before its checkpoint (the log is never closed).
+      const log = await open(t.store, { checkpointIntervalMs: 60_000 });
+      for (let i = 0; i < 5; i++) await log.append('test.x', { i });
+      expect((await t.store.latestCheckpoint())?.size ?? 0).toBe(0);
+      const again = await open(await t.reopen(), { checkpointIntervalMs: 20 });
+      await new Promise((r) => setTimeout(r, 300));
+      expect((await t.store.latestCheckpoint())?.size).toBe(5);
+      await again.close();
+      await log.close();
+    });
+
     it('continues the chain after a restart, and the full verification passes', async () => {
       t = await make();
       const log = await open(t.store);
