@@ -41,6 +41,18 @@ const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([t
  */
 export function modalDialog(attrs: Attrs): HTMLDialogElement {
   const dialog = h('dialog', attrs);
+  // Closed, the dialog gives the keyboard back where it was: the control that opened it, or, when the screen has
+  // drawn that anew meanwhile (the board after a draw), the main region — never the page's body.
+  let opener: Element | null = null;
+  const showModal = dialog.showModal.bind(dialog);
+  dialog.showModal = () => {
+    opener = document.activeElement;
+    showModal();
+  };
+  dialog.addEventListener('close', () => {
+    const back = opener instanceof HTMLElement && opener.isConnected && opener !== document.body ? opener : document.getElementById('main');
+    back?.focus();
+  });
   dialog.addEventListener('keydown', (event) => {
     if (event.key !== 'Tab') return;
     const stops = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.getClientRects().length > 0);

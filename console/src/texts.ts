@@ -224,6 +224,7 @@ const zh = {
   'replaced.promoted': '席位交由下一名次',
   'replaced.unfilled': '无人可递补，席位空缺',
   'onShort.fail': '抽取失败',
+  witnessShortWillFail: '见证人已存入 {deposited} 份，政策要求 {required} 份：现在抽取必然失败，项目须改期。请先请见证人在“见证存入”中存入，再抽取。',
   'onShort.operator': '仍然抽取（按实际达到的保证级别）',
   'abortReason.no result before the lease expired': '抽取未在时限内写入结果（执行抽取的实例已中断）',
   backToBoard: '返回看板',
@@ -593,6 +594,8 @@ const zh = {
   boardCount: '共 {count} 个项目，显示第 {first}–{last} 个',
   boardCountFiltered: '{count} 个项目符合筛选（共 {total} 个），显示第 {first}–{last} 个',
   boardNoMatch: '没有符合筛选条件的项目。',
+  boardOutsideDays: '看板只列出今天及此后 {days} 天内抽取的项目。',
+  boardOpenProject: '查看项目 {project} 的时间线',
   // An expert's record, the rules' consequences and objections (docs/records.md)
   navRecords: '履职与申诉',
   recordsTitle: '专家履职记录、处理与申诉',
@@ -949,6 +952,7 @@ const en: Texts = {
   'replaced.promoted': 'seat passed to the next rank',
   'replaced.unfilled': 'nobody left: seat vacant',
   'onShort.fail': 'fail the draw',
+  witnessShortWillFail: 'Witnesses have deposited {deposited} of the {required} the policy requires: drawing now can only fail, and the project would need rescheduling. Have the witnesses deposit first (Witness deposit), then draw.',
   'onShort.operator': 'draw anyway (at the assurance reached)',
   'abortReason.no result before the lease expired': 'no result was written in time (the instance drawing stopped)',
   backToBoard: 'Back to the board',
@@ -1308,6 +1312,8 @@ const en: Texts = {
   boardCount: '{count} projects; showing {first}–{last}',
   boardCountFiltered: '{count} of {total} projects match; showing {first}–{last}',
   boardNoMatch: 'No project matches the filter.',
+  boardOutsideDays: 'The board lists the projects drawn today and in the next {days} days.',
+  boardOpenProject: 'Open the timeline of project {project}',
   // An expert's record, the rules' consequences and objections
   navRecords: 'Records and objections',
   recordsTitle: 'An expert’s record, consequences and objections',

@@ -135,4 +135,33 @@ describe.skipIf(missing)('the witness deposit screen in Chromium', () => {
     const drawId = (await t.app.inject({ url: `/v1/projects/${PROJECT}`, headers: t.auth('operator') })).json().drawId;
     expect((await t.app.inject({ url: `/v1/draws/${drawId}`, headers: t.auth('operator') })).json()).toMatchObject({ assurance: 'witnessed', witnesses: { deposited: 1 } });
   });
+
+  it('does not offer a draw that can only fail for want of deposits, says why, and gives the keyboard back on Escape', async () => {
+    const opening = new Date(Date.now() + 3 * HOUR).toISOString();
+    const short = await t.app.inject({ method: 'POST', url: '/v1/projects', headers: t.auth('operator'), payload: { id: `${PROJECT}-SHORT`, tenderer: syntheticUscc(9803), bidOpeningAt: opening, region: '330106', groups: [{ specialty: SPECIALTY, count: 5 }], assurance: 'witnessed' } });
+    expect(short.statusCode, short.body).toBe(201);
+    // A project drawn three weeks from now is not on the board's days: typed into the filter, its timeline is offered.
+    const far = await t.app.inject({ method: 'POST', url: '/v1/projects', headers: t.auth('operator'), payload: { id: `${PROJECT}-FAR`, tenderer: syntheticUscc(9803), bidOpeningAt: new Date(Date.now() + 21 * 24 * HOUR).toISOString(), region: '330106', groups: [{ specialty: SPECIALTY, count: 5 }] } });
+    expect(far.statusCode, far.body).toBe(201);
+    const operator = await person(t, 'operator', { displayName: '李抽取' });
+    const terminal = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })).newPage();
+    await terminal.goto(`${base}/`);
+    await terminal.getByLabel('用户名').fill(operator.username);
+    await terminal.getByLabel('密码', { exact: true }).fill(operator.password);
+    await terminal.getByRole('button', { name: '登录' }).click();
+    const row = terminal.locator(`tr[data-project="${PROJECT}-SHORT"]`);
+    await row.waitFor();
+    await row.getByRole('button', { name: '立即抽取' }).click();
+    const dialog = terminal.getByRole('dialog');
+    await dialog.getByRole('alert').filter({ hasText: '现在抽取必然失败' }).waitFor();
+    expect(await dialog.getByRole('alert').innerText()).toBe('见证人已存入 0 份，政策要求 1 份：现在抽取必然失败，项目须改期。请先请见证人在“见证存入”中存入，再抽取。');
+    await expect(dialog.getByRole('button', { name: '确认' }).isDisabled()).resolves.toBe(true);
+    await terminal.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await terminal.evaluate<string | null>('document.activeElement?.textContent ?? null')).toBe('立即抽取');
+    expect((await t.app.inject({ url: `/v1/projects/${PROJECT}-SHORT`, headers: t.auth('operator') })).json().state).toBe('scheduled');
+    await terminal.getByLabel('筛选（项目编号或名称）').fill(`${PROJECT}-FAR`);
+    await terminal.getByRole('link', { name: `查看项目 ${PROJECT}-FAR 的时间线` }).click();
+    await terminal.getByRole('heading', { name: new RegExp(`${PROJECT}-FAR`) }).waitFor();
+  });
 });

@@ -20,6 +20,11 @@ import { cancelDialog, downloadSealed, MANAGEABLE, postponeDialog } from './proj
 const MAX_PAGES = 10;
 /** Calls are read for the drawn projects whose bid opening is at most this far behind (later ones no longer move). */
 const CALLS_AFTER_OPENING_MS = 2 * 3600_000;
+/** The board's days: today and the next BOARD_DAYS (a week ahead). */
+const BOARD_DAYS = 7;
+/** A project id as the service takes it (src/domain/primitives.ts ProjectId). */
+const PROJECT_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+
 /** Draw statuses read at once. */
 const PARALLEL = 6;
 
@@ -62,7 +67,7 @@ async function listProjects(now: number): Promise<{ items: Project[]; truncated:
   const items: Project[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const answer = await api('get', '/v1/projects', { query: { from: withOffset(startOfDay(now)), to: withOffset(startOfDay(now, 8)), limit: 500, ...(cursor ? { cursor } : {}) } });
+    const answer = await api('get', '/v1/projects', { query: { from: withOffset(startOfDay(now)), to: withOffset(startOfDay(now, BOARD_DAYS + 1)), limit: 500, ...(cursor ? { cursor } : {}) } });
     items.push(...answer.items);
     if (answer.next === null) return { items: await withUndecided(items), truncated: false };
     cursor = answer.next;
@@ -124,6 +129,7 @@ export function boardView(main: HTMLElement, role: Role): () => void {
   const live = h('span', { 'aria-live': 'polite' }, t('loading'));
   const polled = h('span');
   const status = h('p', { class: 'status board-status' }, live, polled);
+  const outside = h('p', { class: 'status board-outside' });
   const alert = h('p', { class: 'alert', role: 'alert' });
   /** What the operator last did here (a draw), until the next. */
   const notice = h('p', { class: 'success', role: 'status' });
@@ -144,7 +150,7 @@ export function boardView(main: HTMLElement, role: Role): () => void {
   const count = h('p', { class: 'status board-count' });
   const pageField = field(t('boardPage'), pageSelect);
   const controls = h('div', { class: 'board-controls' }, field(t('boardFilter'), filter), pageField, h('div', { class: 'pager' }, prev, next, count));
-  show(main, h('section', { class: 'card wide' }, h('h1', {}, t('boardTitle')), howTo, notice, status, alert, controls, table), dialog);
+  show(main, h('section', { class: 'card wide' }, h('h1', {}, t('boardTitle')), howTo, notice, status, outside, alert, controls, table), dialog);
 
   const rows = new Map<string, Row>();
   const calls = new Map<string, Calls | null>();
@@ -312,6 +318,14 @@ export function boardView(main: HTMLElement, role: Role): () => void {
     const empty = all.length === 0 ? t('boardEmpty') : matching.length === 0 ? t('boardNoMatch') : '';
     const said = `${empty}${truncated ? ` ${t('boardTruncated', { count: all.length })}` : ''}`;
     if (live.textContent !== said) live.textContent = said;
+    // Nothing on the board's days matches: the board holds today and the next days only. A project id typed in opens
+    // that project's timeline, wherever its draw falls.
+    const typed = filter.value.trim();
+    const elsewhere = matching.length === 0 && all.length > 0 && PROJECT_ID.test(typed) ? typed : '';
+    if (outside.dataset.project !== elsewhere) {
+      outside.dataset.project = elsewhere;
+      show(outside, elsewhere ? [t('boardOutsideDays', { days: BOARD_DAYS }), ' ', h('a', { href: `#/project/${encodeURIComponent(elsewhere)}` }, t('boardOpenProject', { project: elsewhere }))] : '');
+    }
     polled.textContent = ` ${t('boardPolling', { seconds: POLL_SECONDS, time: clockTime(now) })}`;
   };
 
@@ -374,6 +388,12 @@ export function boardView(main: HTMLElement, role: Role): () => void {
         level.dataset.assurance = 'witnessed';
         show(level, h('strong', {}, t('confirmAssurance', { level: t('assurance.witnessed') })));
         show(means, t('assurance.witnessed.means', { deposited: full.plan.deposits.length, required: full.plan.witnesses.required }));
+        // Short of deposits under a policy that fails such a draw: it would only fail (and need rescheduling). Said
+        // plainly, and not offered until the witnesses have deposited.
+        if (full.plan.deposits.length < full.plan.witnesses.required && full.plan.witnesses.onShort === 'fail') {
+          show(result, t('witnessShortWillFail', { deposited: full.plan.deposits.length, required: full.plan.witnesses.required }));
+          go.disabled = true;
+        }
       })
       .catch(() => undefined);
     show(
