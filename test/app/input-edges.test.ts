@@ -240,6 +240,14 @@ describe('URLs and headers too long, malformed requests', () => {
     expect(await t.ctx.store.logSize()).toBe(size);
   });
 
+  it('refuses a parameter the experts listing does not take, rather than answering its first page again', async () => {
+    for (const q of ['cursor=abc', 'sort=name', 'name=%E5%BC%A0%E4%BC%9F']) {
+      const res = await t.app.inject({ url: `/v1/experts?${q}`, headers: t.auth('pool-manager') });
+      expect(res.statusCode, q).toBe(400);
+      expect(res.json().error.code).toBe('INVALID_INPUT');
+    }
+  });
+
   it('answers a path out of the documentation’s static files 404 NOT_FOUND over a socket, never 500', async () => {
     for (const url of ['/docs/static/../../package.json', '/docs/static/%2e%2e', '/docs/static/%2e%2e/%2e%2e/package.json']) {
       const raw = await rawRequest(port, `GET ${url} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);

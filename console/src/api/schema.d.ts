@@ -7358,7 +7358,7 @@ export interface paths {
                     after?: string;
                     /** @description Employer’s unified social credit code */
                     employer?: string;
-                    /** @description Page size */
+                    /** @description Page size (default 100) */
                     limit?: number;
                     /** @description Region prefix: 2 digits for a province, 4 for a city, 6 for a county */
                     region?: string;

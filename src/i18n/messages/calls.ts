@@ -19,9 +19,11 @@ export const checkin = defineMessages({
   },
   already: { zh: '该专家已签到', en: 'this expert has already checked in' },
   closed: { zh: '本项目的签到已于 {at} 截止：之后未到场的专家已记为未到场', en: 'check-in for this project closed at {at}: experts who had not come by then are recorded as no-shows' },
+  // The reasons are a conflict with a party, or the expert's standing since the draw (suspended, blacklisted, retired,
+  // left the pool): said as they are, not all as a conflict of interest.
   refused: {
-    zh: '该专家与本项目的一方存在利益冲突（{reasons}），应当回避，不得参加评标；正在通知下一位备选专家',
-    en: 'this expert has a conflict of interest with a party of the project ({reasons}) and may not evaluate it; the next ranked expert is being called',
+    zh: '该专家不得参加本项目的评标：{reasons}；正在通知下一位备选专家',
+    en: 'this expert may not evaluate this project: {reasons}; the next ranked expert is being called',
   },
 });
 

@@ -41,8 +41,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           employer: Uscc.optional().describe('Employer’s unified social credit code'),
           region: RegionPrefix.optional().describe('Region prefix: 2 digits for a province, 4 for a city, 6 for a county'),
           after: ExpertId.optional().describe('Continue after this id (the previous page’s next)'),
-          limit: z.coerce.number().int().min(1).max(500).default(100).describe('Page size'),
-        }),
+          limit: z.coerce.number().int().min(1).max(500).default(100).describe('Page size (default 100)'),
+        })
+          // A parameter this listing does not take (`cursor`, `sort`, `name`) is refused, never ignored: ignored, a
+          // script paging with another listing's `cursor` would get the first page again, for ever.
+          .strict(),
         response: { 200: z.object({ items: z.array(ExpertView).describe('This page of experts, by id'), next: ExpertId.nullable().describe('Pass as `after` for the next page') }), ...errorResponses() },
       },
     },
