@@ -151,6 +151,7 @@ function loggedIn(session: { mustChangePassword: boolean; user: { role: Role; di
   sessionNotice = undefined;
   person = { role: session.user.role, name: session.user.displayName, mustChangePassword: session.mustChangePassword };
   render();
+  if (!person.mustChangePassword) giveBack();
 }
 
 async function logout(): Promise<void> {
@@ -161,7 +162,49 @@ async function logout(): Promise<void> {
   render();
 }
 
+/**
+ * What was typed on the screen when the session ended (an hour idle, or ended elsewhere), by field: given back when
+ * the same screen is drawn again after the login, so that a half-filled form is not lost. Never a password.
+ */
+let typed: { readonly hash: string; readonly values: ReadonlyMap<string, string> } | null = null;
+
+function fieldsOf(root: HTMLElement): Map<string, Element[]> {
+  const byName = new Map<string, Element[]>();
+  for (const el of root.querySelectorAll('input[name], select[name], textarea[name]')) {
+    if (el instanceof HTMLInputElement && ['password', 'hidden', 'file', 'checkbox', 'radio'].includes(el.type)) continue;
+    const name = el.getAttribute('name')!;
+    byName.set(name, [...(byName.get(name) ?? []), el]);
+  }
+  return byName;
+}
+
+function keep(): void {
+  const values = new Map<string, string>();
+  for (const [name, els] of fieldsOf(main)) els.forEach((el, i) => {
+    const value = (el as HTMLInputElement).value;
+    if (value) values.set(`${name}#${i}`, value);
+  });
+  typed = values.size > 0 ? { hash: location.hash, values } : null;
+}
+
+/** Puts back what was typed, if this is the screen it was typed on; says so. */
+function giveBack(): void {
+  const kept = typed;
+  typed = null;
+  if (!kept || kept.hash !== location.hash) return;
+  let restored = 0;
+  for (const [name, els] of fieldsOf(main)) els.forEach((el, i) => {
+    const value = kept.values.get(`${name}#${i}`);
+    const field = el as HTMLInputElement;
+    if (value === undefined || (field.value && field.tagName !== 'SELECT')) return;
+    field.value = value;
+    restored++;
+  });
+  if (restored > 0) main.prepend(h('p', { class: 'success', role: 'status' }, t('typedRestored')));
+}
+
 whenSessionEnds(() => {
+  keep();
   person = null;
   sessionNotice = t('sessionEnded');
   render();

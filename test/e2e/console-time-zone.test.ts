@@ -102,4 +102,29 @@ describe.skipIf(missing)('the console shows and reads the centre’s time, whate
     const zh = await terminal('Asia/Shanghai');
     await expect(zh.title()).resolves.toBe('抽取看板 - 评标专家抽取控制台');
   });
+
+  it('gives back a half-filled form after its session ended and the person logged in again', async () => {
+    const page = await terminal('Asia/Shanghai');
+    await openScreen(page, '登记项目');
+    await page.getByLabel('项目编号').fill('P-ZONE-KEPT');
+    await page.getByLabel('项目名称').fill('城东污水处理厂提标改造');
+    await page.getByLabel('开标时间').fill(openingInShanghai().text);
+    await page.getByLabel('招标人统一社会信用代码').fill(syntheticUscc(9802));
+    await page.getByLabel('行政区划代码').fill('330106');
+    await page.getByLabel('专业代码（第 1 组）').fill(SPECIALTY);
+    // The session ends meanwhile (idle, or ended elsewhere): here, its token's session is logged out by the service.
+    const held = JSON.parse((await page.evaluate<string | null>("sessionStorage.getItem('expert-draw.session')")) ?? 'null') as { accessToken: string } | null;
+    expect(held).not.toBeNull();
+    expect((await t.app.inject({ method: 'DELETE', url: '/v1/session', headers: { authorization: `Bearer ${held!.accessToken}` } })).statusCode).toBe(204);
+    await page.getByRole('button', { name: '登记', exact: true }).click();
+    await page.getByText('登录会话已结束，请重新登录。').waitFor();
+    await page.getByLabel('用户名').fill(operator.username);
+    await page.getByLabel('密码', { exact: true }).fill(operator.password);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByText('登录会话结束前填写的内容已恢复，尚未提交：请核对后再提交。').waitFor();
+    expect(await page.getByLabel('项目编号').inputValue()).toBe('P-ZONE-KEPT');
+    expect(await page.getByLabel('项目名称').inputValue()).toBe('城东污水处理厂提标改造');
+    expect(await page.getByLabel('开标时间').inputValue()).toBe(openingInShanghai().text);
+    expect((await t.app.inject({ url: '/v1/projects/P-ZONE-KEPT', headers: operator.auth })).statusCode).toBe(404);
+  });
 });
