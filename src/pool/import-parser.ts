@@ -11,6 +11,7 @@
  * Line numbers are 1-based and true to the file (blank lines count; a CSV record is numbered by the line it starts on).
  * Errors never contain personal values (names, phones, ID numbers): only line numbers, field names and reasons.
  */
+import { isAscii, isUtf8 } from 'node:buffer';
 import { holdsLoneSurrogate, mayHoldLoneSurrogate } from '../crypto/canonical.js';
 import { Expert, ExpertPersonal } from '../domain/expert.js';
 import { ExpertId, PERSON_TEXT_ISSUE, ResidentId } from '../domain/primitives.js';
@@ -49,7 +50,25 @@ export const MAX_LINE_LENGTH = 65_536;
 export interface ImportOptions {
   readonly maxRows?: number;
   readonly maxLineLength?: number;
+  /**
+   * The file's declared character set: UTF-8 (the default), or GB18030, which also reads GBK and GB2312 (what Excel on
+   * a Chinese Windows saves a CSV in).
+   */
+  readonly charset?: ImportCharset;
 }
+
+export const IMPORT_CHARSETS = ['utf-8', 'gb18030'] as const;
+export type ImportCharset = (typeof IMPORT_CHARSETS)[number];
+
+/** The import charset a declared one names (GBK and GB2312 are read as GB18030, their superset); undefined if none. */
+export function importCharset(declared: string | undefined): ImportCharset | undefined {
+  if (declared === undefined || declared === 'utf-8' || declared === 'utf8') return 'utf-8';
+  if (declared === 'gb18030' || declared === 'gbk' || declared === 'gb2312' || declared === 'cp936') return 'gb18030';
+  return undefined;
+}
+
+/** More undecodable lines than this, and the file is in another encoding: one error says so, not one a line. */
+const BAD_LINES_SAID_ONE_BY_ONE = 3;
 
 export interface ImportRow {
   line: number;
@@ -140,7 +159,7 @@ export function detectFormat(contentType: string | null | undefined, firstBytes:
 /** Parse and validate a whole upload. Never throws on bad input; every problem is in `errors`. */
 export function parseImport(input: Uint8Array | string, format: ImportFormat, options: ImportOptions = {}): ImportResult {
   const limits = { maxRows: options.maxRows ?? MAX_IMPORT_ROWS, maxLineLength: options.maxLineLength ?? MAX_LINE_LENGTH };
-  const decoded = decode(input);
+  const decoded = decode(input, options.charset ?? 'utf-8');
   if (typeof decoded !== 'string') return { rows: [], errors: decoded };
   const text = decoded.charCodeAt(0) === BOM ? decoded.slice(1) : decoded;
   return format === 'csv' ? parseCsv(text, limits) : parseJsonl(text, limits);
@@ -151,8 +170,18 @@ interface Limits {
   readonly maxLineLength: number;
 }
 
-function decode(input: Uint8Array | string): string | ImportError[] {
+function decode(input: Uint8Array | string, charset: ImportCharset): string | ImportError[] {
   if (typeof input === 'string') return input;
+  if (charset === 'gb18030') {
+    // Declared GBK but valid UTF-8 with Chinese in it: GBK text is almost never valid UTF-8, so the declaration is wrong;
+    // read as GBK it would store every name garbled.
+    if (!isAscii(input) && isUtf8(input)) return [{ line: 1, code: 'BAD_ENCODING', message: msg('importRow.utf8DeclaredGbk') }];
+    try {
+      return new TextDecoder('gb18030', { fatal: true }).decode(input);
+    } catch {
+      return [{ line: 1, code: 'BAD_ENCODING', message: msg('importRow.notGb18030') }];
+    }
+  }
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(input);
   } catch {
@@ -171,6 +200,8 @@ function decode(input: Uint8Array | string): string | ImportError[] {
       line++;
       start = i + 1;
     }
+    // Line after line not UTF-8: the file is in another encoding (Excel's GBK, most likely). Said once, with what to do.
+    if (errors.length > BAD_LINES_SAID_ONE_BY_ONE) return [{ line: errors[0]!.line, code: 'BAD_ENCODING', message: msg('importRow.notUtf8File', { count: errors.length }) }];
     return errors;
   }
 }

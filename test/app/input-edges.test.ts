@@ -111,8 +111,8 @@ describe('body encoding', () => {
     await refused(cancel({ 'content-type': 'application/json; charset=utf-16' }, Buffer.from(reason, 'utf16le')), 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
-  it('refuses an import declared in any charset but UTF-8 with 415', async () => {
-    for (const type of ['text/csv; charset=gbk', 'application/x-ndjson; charset=latin1', 'application/jsonl; charset=utf-16']) {
+  it('refuses an import declared in any charset but UTF-8 or GB18030 (GBK) with 415', async () => {
+    for (const type of ['text/csv; charset=big5', 'application/x-ndjson; charset=latin1', 'application/jsonl; charset=utf-16']) {
       await refused({ method: 'POST', url: '/v1/experts/import', headers: { ...t.auth('pool-manager'), 'content-type': type }, payload: csvHeader + csvRow(17) }, 415, 'UNSUPPORTED_MEDIA_TYPE');
     }
     expect(t.ctx.pool.size()).toBe(15);

@@ -12293,7 +12293,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            /** @description The pool file, UTF-8. text/csv: a header line, then one expert per line. JSON lines (application/x-ndjson): one expert per line as `expert-draw pool generate --with-personal` writes it — id, specialties, region, employer, status, relations, and personal {name, phone, idNumber}. Bad rows are answered with their line numbers. */
+            /** @description The pool file, UTF-8, or GB18030/GBK when declared (charset=gb18030 or gbk: what Excel in Chinese saves). text/csv: a header line, then one expert per line. JSON lines (application/x-ndjson): one expert per line as `expert-draw pool generate --with-personal` writes it — id, specialties, region, employer, status, relations, and personal {name, phone, idNumber}. Bad rows are answered with their line numbers. */
             requestBody: {
                 content: {
                     "application/jsonl": string;

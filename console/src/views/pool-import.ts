@@ -28,6 +28,16 @@ function contentType(file: File): string | null {
   return null;
 }
 
+/** Whether bytes are UTF-8 text. */
+function isUtf8(bytes: ArrayBuffer): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Lines of a file, counted chunk by chunk so that a large file does not hold the page. */
 async function countLines(blob: Blob): Promise<number> {
   const reader = blob.stream().getReader();
@@ -104,13 +114,18 @@ export function poolImportView(root: HTMLElement, canWrite: boolean): void {
       const withRetire = retire.checked;
       try {
         // Held in memory once: the file on disk may change between the check and the import; these bytes do not.
-        const bytes = new Blob([await chosen.arrayBuffer()], { type });
+        const raw = await chosen.arrayBuffer();
+        // A CSV that is not UTF-8 is what Excel on a Chinese Windows saves: GBK, which the service reads as GB18030
+        // when told so. Said on the page, so that garbled names would be noticed in the check.
+        const gbk = type.startsWith('text/csv') && !isUtf8(raw);
+        const sentAs = gbk ? 'text/csv; charset=gb18030' : type;
+        const bytes = new Blob([raw], { type: sentAs });
         const lines = await countLines(bytes);
         working(t('importChecking', { file: chosen.name, lines }));
-        const answer = await api('post', '/v1/experts/import', { query: { mode: 'upsert', dryRun: 'true', retireMissing: withRetire ? 'true' : 'false' }, file: { body: bytes, type } });
-        show(progress);
+        const answer = await api('post', '/v1/experts/import', { query: { mode: 'upsert', dryRun: 'true', retireMissing: withRetire ? 'true' : 'false' }, file: { body: bytes, type: sentAs } });
+        show(progress, gbk ? t('importReadAsGbk') : '');
         showDiff(report, answer, withRetire);
-        checked = { bytes, type, name: chosen.name, lines, retire: withRetire };
+        checked = { bytes, type: sentAs, name: chosen.name, lines, retire: withRetire };
       } catch (err) {
         show(progress);
         const errors = rowErrors(err);

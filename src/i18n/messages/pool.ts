@@ -16,12 +16,19 @@ export const pool = defineMessages({
   },
   importRejected: { zh: '文件中有 {count} 处问题；未导入任何专家', en: '{count} problem(s) in the file; nothing was imported' },
   importTypes: { zh: '请以下列类型之一发送文件：{types}', en: 'send the file as one of: {types}' },
+  importCharset: { zh: '文件请以 UTF-8 发送（charset=utf-8 或不写），或以 GB18030/GBK 发送（charset=gb18030 或 gbk）', en: 'send the file as UTF-8 (charset=utf-8, or none) or as GB18030/GBK (charset=gb18030 or gbk)' },
   importFormat: { zh: '文件既不是 CSV 也不是 JSON lines', en: 'the file is neither CSV nor JSON lines' },
 });
 
 /** Per line or field of an import file. */
 export const importRow = defineMessages({
   badEncoding: { zh: '不是有效的 UTF-8；请将文件另存为 UTF-8', en: 'not valid UTF-8; save the file as UTF-8' },
+  notUtf8File: {
+    zh: '文件不是 UTF-8 编码（{count} 行无法读取），很可能是 Excel 保存的 GBK 文件：请另存为“CSV UTF-8”，或在发送时声明 charset=gb18030',
+    en: 'the file is not UTF-8 ({count} lines unreadable), most likely a GBK file saved by Excel: save it as “CSV UTF-8”, or send it with charset=gb18030',
+  },
+  utf8DeclaredGbk: { zh: '文件声明为 GBK/GB18030 编码，但内容是 UTF-8：请去掉 charset，或声明 charset=utf-8', en: 'the file is declared GBK/GB18030 but is UTF-8: leave the charset out, or declare charset=utf-8' },
+  notGb18030: { zh: '文件声明为 GB18030/GBK 编码，但不是有效的 GB18030 文本', en: 'the file is declared GB18030/GBK but is not valid GB18030 text' },
   duplicateId: { zh: '专家编号已在第 {line} 行使用', en: 'expert id already used on line {line}' },
   duplicateIdNumber: { zh: '居民身份证号码已在第 {line} 行使用', en: 'ID number already used on line {line}' },
   idInPool: { zh: '专家 {id} 已在专家库中，或已在本次导入的前面出现', en: 'expert {id} is already in the pool or earlier in this import' },

@@ -1,4 +1,4 @@
-// Bulk import of experts: UTF-8 CSV (with or without BOM, English or Chinese headers) or JSON lines. Every bad row is
+// Bulk import of experts: UTF-8 (or declared GB18030/GBK) CSV (with or without BOM, English or Chinese headers) or JSON lines. Every bad row is
 // reported with its line number; nothing is stored unless ?mode=valid asks for the valid rows alone. ?mode=upsert takes
 // a revised pool file (known experts changed, new ones added, left-out ones retired on request), with a dry run.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -6,8 +6,8 @@ import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { localize, msg } from '../../i18n/message.js';
 import { schemaMessage } from '../../i18n/zod-issues.js';
-import { detectFormat, IMPORT_ERROR_CODES, parseImport, POOL_ROW_ERROR_CODES, type ImportErrorCode } from '../../pool/import-parser.js';
-import { requireUtf8Charset } from '../../plugins/app/body-parsers.js';
+import { detectFormat, IMPORT_ERROR_CODES, importCharset, parseImport, POOL_ROW_ERROR_CODES, type ImportErrorCode } from '../../pool/import-parser.js';
+import { charsetOf } from '../../plugins/app/body-parsers.js';
 import { answerLanguage } from '../../plugins/app/language.js';
 import type { DocumentedBody } from '../../plugins/external/swagger.js';
 import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
@@ -26,13 +26,10 @@ const IMPORT_BODY_FACTOR = 32;
 const routes: FastifyPluginAsyncZod = async (app) => {
   const bodyLimit = app.ctx.config.EXPERT_DRAW_BODY_LIMIT * IMPORT_BODY_FACTOR;
   // UTF-8 only; the bytes are checked line by line by the parser, so a bad line is reported with its number.
+  // UTF-8, or GB18030 (GBK, GB2312) when declared: what Excel on a Chinese Windows saves.
   app.addContentTypeParser(IMPORT_TYPES, { parseAs: 'buffer', bodyLimit }, (req, body, done) => {
-    try {
-      requireUtf8Charset(req);
-      done(null, body);
-    } catch (err) {
-      done(err as Error, undefined);
-    }
+    if (importCharset(charsetOf(req.headers['content-type'])) === undefined) done(new AppError('UNSUPPORTED_MEDIA_TYPE', msg('pool.importCharset')), undefined);
+    else done(null, body);
   });
 
   app.post(
@@ -48,7 +45,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         consumes: IMPORT_TYPES,
         documentedBody: {
           description:
-            'The pool file, UTF-8. text/csv: a header line, then one expert per line. JSON lines (application/x-ndjson): one expert per line as `expert-draw pool generate --with-personal` writes it — id, specialties, region, employer, status, relations, and personal {name, phone, idNumber}. Bad rows are answered with their line numbers.',
+            'The pool file, UTF-8, or GB18030/GBK when declared (charset=gb18030 or gbk: what Excel in Chinese saves). text/csv: a header line, then one expert per line. JSON lines (application/x-ndjson): one expert per line as `expert-draw pool generate --with-personal` writes it — id, specialties, region, employer, status, relations, and personal {name, phone, idNumber}. Bad rows are answered with their line numbers.',
           example: '{"id":"E0000001","specialties":["A01"],"region":"330106","employer":"91110105000000001Y","status":"active","relations":[],"personal":{"name":"张伟","phone":"13800000001","idNumber":"11010519491231002X"}}',
         } satisfies DocumentedBody,
         querystring: z.object({
@@ -89,7 +86,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       if (!Buffer.isBuffer(raw)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', msg('pool.importTypes', { types: IMPORT_TYPES }));
       const format = detectFormat(request.headers['content-type'], raw.subarray(0, 4096));
       if (!format) throw new AppError('UNSUPPORTED_MEDIA_TYPE', msg('pool.importFormat'));
-      const parsed = parseImport(raw, format);
+      const parsed = parseImport(raw, format, { charset: importCharset(charsetOf(request.headers['content-type'])) ?? 'utf-8' });
       const { mode, dryRun, retireMissing, admission } = request.query;
       if (admission === 'applied' && mode !== 'upsert') {
         const report = await app.ctx.lifecycle.importApplications(parsed.rows, parsed.errors, mode, request.principal, app.ctx.idMatches.spender(request.principal, 'applications'));

@@ -37,6 +37,30 @@ describe('bulk import', () => {
     for (const s of secrets) expect(res.body).not.toContain(s);
   });
 
+  it('imports a GBK CSV as Excel on a Chinese Windows saves it, when declared; says once what an undeclared one is', async () => {
+    // The same rows with new ids and ID numbers, encoded in GBK (GB18030 reads it), without the BOM Excel leaves out.
+    const csv = fixture('experts-zh.csv').toString('utf8').replace(/^\uFEFF/, '');
+    const [header, ...rows] = csv.split(/\r?\n/).filter(Boolean);
+    const renamed = rows.map((r, i) => {
+      const cells = r.split(',');
+      return [`G${String(i + 1).padStart(7, '0')}`, cells[1], cells[2], syntheticPersonal(7000 + i).idNumber, ...cells.slice(4)].join(',');
+    });
+    const gbk = toGbk(`${header}\r\n${renamed.join('\r\n')}\r\n`);
+    expect(gbk.equals(Buffer.from(`${header}\r\n${renamed.join('\r\n')}\r\n`))).toBe(false);
+    // Undeclared: one error that says what the file is and what to do, not one a line.
+    const undeclared = await post(gbk, 'text/csv');
+    expect(undeclared.statusCode).toBe(422);
+    expect(undeclared.json().error.details.errors).toEqual([{ line: 1, code: 'BAD_ENCODING', message: expect.stringContaining('很可能是 Excel 保存的 GBK 文件') }]);
+    // Declared GBK but sent as UTF-8: refused, never stored garbled.
+    const wrong = await post(Buffer.from(`${header}\n${renamed.join('\n')}\n`), 'text/csv; charset=gbk');
+    expect(wrong.json().error.details.errors[0].message).toContain('内容是 UTF-8');
+    const declared = await post(gbk, 'text/csv; charset=gbk');
+    expect(declared.statusCode, declared.body).toBe(200);
+    expect(declared.json()).toMatchObject({ imported: renamed.length, errors: [] });
+    // The names read as written: the first row's name is its UTF-8 fixture's.
+    expect(t.ctx.pool.personal('G0000001').name).toBe(rows[0]!.split(',')[1]);
+  });
+
   it('imports JSON lines', async () => {
     const res = await post(fixture('experts.jsonl'), 'application/x-ndjson');
     expect(res.statusCode).toBe(200);
@@ -121,3 +145,26 @@ describe('bulk import', () => {
     expect(res.statusCode).toBe(403);
   });
 });
+
+/** GBK bytes of text (ASCII as is; each other character by the two-byte code GB18030 decodes to it). */
+function toGbk(text: string): Buffer {
+  const codes = new Map<string, number[]>();
+  const decoder = new TextDecoder('gb18030');
+  for (let lead = 0x81; lead <= 0xfe; lead++) {
+    for (let trail = 0x40; trail <= 0xfe; trail++) {
+      if (trail === 0x7f) continue;
+      const ch = decoder.decode(Uint8Array.of(lead, trail));
+      if (ch.length === 1 && !codes.has(ch)) codes.set(ch, [lead, trail]);
+    }
+  }
+  const out: number[] = [];
+  for (const ch of text) {
+    if (ch.charCodeAt(0) < 0x80) out.push(ch.charCodeAt(0));
+    else {
+      const code = codes.get(ch);
+      if (!code) throw new Error(`no GBK code for ${ch}`);
+      out.push(...code);
+    }
+  }
+  return Buffer.from(out);
+}
