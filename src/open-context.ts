@@ -74,13 +74,16 @@ export interface ContextOptions {
 export async function openContext(config: Config, options: ContextOptions | ((files: string[]) => void) = {}): Promise<OpenedContext> {
   const opts: ContextOptions = typeof options === 'function' ? { onKeysGenerated: options } : options;
   const onKeysGenerated = opts.onKeysGenerated;
-  const keys = loadKeys({
-    dir: config.EXPERT_DRAW_KEYS_DIR,
-    origin: config.EXPERT_DRAW_LOG_ORIGIN,
-    generateMissing: config.EXPERT_DRAW_MODE === 'development',
-    production: config.EXPERT_DRAW_MODE === 'production',
-    onGenerated: onKeysGenerated,
-  });
+  const keys = keysOrSetting(() =>
+    loadKeys({
+      dir: config.EXPERT_DRAW_KEYS_DIR,
+      origin: config.EXPERT_DRAW_LOG_ORIGIN,
+      generateMissing: config.EXPERT_DRAW_MODE === 'development',
+      production: config.EXPERT_DRAW_MODE === 'production',
+      onGenerated: onKeysGenerated,
+    }),
+    config.EXPERT_DRAW_KEYS_DIR,
+  );
   // A policy that cannot serve a centre stops a production start before anything is opened.
   const policy = loadPolicy(config.EXPERT_DRAW_POLICY_FILE);
   const unfit = config.EXPERT_DRAW_MODE === 'production' ? productionPolicyProblems(policy) : [];
@@ -188,6 +191,19 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
       await store.close();
     },
   };
+}
+
+/** The keys, or a file-system refusal said as the setting to change (an unreadable or misplaced keys folder). */
+function keysOrSetting<T>(load: () => T, dir: string): T {
+  try {
+    return load();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EEXIST' || code === 'ENOTDIR' || code === 'EROFS') {
+      throw new Error(`cannot use the keys folder:\n  EXPERT_DRAW_KEYS_DIR: ${dir} (${(err as Error).message}): set it to the service's keys folder, readable and writable by this user`);
+    }
+    throw err;
+  }
 }
 
 /** The exchange keys of the configuration; a malformed pinned key stops the start, named. */
