@@ -45,8 +45,11 @@ function renderHeader(): void {
     zoneNote(),
     person ? h('span', { class: 'who' }, t('signedInAs', { name: person.name, role: t(`role.${person.role}`) })) : null,
     h('button', { type: 'button', class: 'link', lang: other, 'aria-label': t('switchLanguageLabel'), onclick: () => {
+      // The screen is drawn again in the other language, with what was typed on it.
+      keep();
       setLang(other);
       render();
+      giveBack(false);
     } }, t('switchLanguage')),
     person ? h('button', { type: 'button', class: 'link', onclick: logout }, t('logout')) : null,
   );
@@ -187,8 +190,8 @@ function keep(): void {
   typed = values.size > 0 ? { hash: location.hash, values } : null;
 }
 
-/** Puts back what was typed, if this is the screen it was typed on; says so. */
-function giveBack(): void {
+/** Puts back what was typed, if this is the screen it was typed on; says so when `say` (after a new login). */
+function giveBack(say = true): void {
   const kept = typed;
   typed = null;
   if (!kept || kept.hash !== location.hash) return;
@@ -200,7 +203,7 @@ function giveBack(): void {
     field.value = value;
     restored++;
   });
-  if (restored > 0) main.prepend(h('p', { class: 'success', role: 'status' }, t('typedRestored')));
+  if (restored > 0 && say) main.prepend(h('p', { class: 'success', role: 'status' }, t('typedRestored')));
 }
 
 whenSessionEnds(() => {

@@ -295,10 +295,14 @@ describe.skipIf(missing)('the console in Chromium', () => {
     // Every input sits in its label.
     expect(await terminal.locator('input').count()).toBeGreaterThan(8);
     expect(await terminal.locator('label input').count()).toBe(await terminal.locator('input').count());
+    // What was typed stays through the switch.
+    await terminal.getByLabel('项目编号').fill('P-HALF-TYPED');
     await terminal.getByRole('button', { name: 'Switch to English' }).click();
     await terminal.waitForSelector('html[lang="en"]');
     expect(await navLinks(terminal)).toEqual(['Draw board', 'Register a project', 'Unseal approvals', 'Verify a proof']);
     await terminal.getByLabel('Project id').waitFor();
+    expect(await terminal.getByLabel('Project id').inputValue()).toBe('P-HALF-TYPED');
+    await terminal.getByLabel('Project id').fill('');
     await terminal.getByRole('button', { name: '切换到中文' }).click();
     await terminal.waitForSelector('html[lang="zh-CN"]');
   });
