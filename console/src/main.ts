@@ -195,15 +195,25 @@ function giveBack(say = true): void {
   const kept = typed;
   typed = null;
   if (!kept || kept.hash !== location.hash) return;
-  let restored = 0;
+  // Every kept value goes back where it was, over a default the new drawing put there (a group's count of 5). A value
+  // with no field to go to (a group row added by hand, not drawn again) is said: the form is not what was typed.
+  const placed = new Set<string>();
+  // Rows added by hand are added again first: a button marked `data-adds="<field>"` adds one row of that field.
+  for (const adder of main.querySelectorAll<HTMLButtonElement>('button[data-adds]')) {
+    const name = adder.dataset.adds!;
+    const wanted = Math.max(0, ...[...kept.values.keys()].filter((key) => key.startsWith(`${name}#`)).map((key) => Number(key.slice(name.length + 1)) + 1));
+    for (let have = fieldsOf(main).get(name)?.length ?? 0; have < wanted; have++) adder.click();
+  }
   for (const [name, els] of fieldsOf(main)) els.forEach((el, i) => {
-    const value = kept.values.get(`${name}#${i}`);
-    const field = el as HTMLInputElement;
-    if (value === undefined || (field.value && field.tagName !== 'SELECT')) return;
-    field.value = value;
-    restored++;
+    const key = `${name}#${i}`;
+    const value = kept.values.get(key);
+    if (value === undefined) return;
+    (el as HTMLInputElement).value = value;
+    placed.add(key);
   });
-  if (restored > 0 && say) main.prepend(h('p', { class: 'success', role: 'status' }, t('typedRestored')));
+  const lost = [...kept.values.keys()].some((key) => !placed.has(key));
+  if (lost) main.prepend(h('p', { class: 'alert', role: 'alert' }, t('typedPartlyRestored')));
+  else if (placed.size > 0 && say) main.prepend(h('p', { class: 'success', role: 'status' }, t('typedRestored')));
 }
 
 whenSessionEnds(() => {

@@ -2,8 +2,9 @@
 // back. A bulk file is still told which of its rows hold an ID number the pool already has (the row is refused, and
 // its sender must know why), and that answer is knowledge of the pool: a file of guessed ID numbers for one birth date
 // would find an expert's number in a request. So each such answer is logged (`pool.id-matched`, how many, never which)
-// and counted per person: ID_MATCHES a day, past which the file is refused whole, telling nothing of its rows
-// (`pool.id-matches-refused`, 429). A pool manager meets a handful in a year: people already in the pool, filed again.
+// and counted per person: ID_MATCHES a day. A file that would go past it, and once they are spent every file of that
+// person, held numbers or not, is refused whole, telling nothing of its rows (`pool.id-matches-refused`, 429), until
+// the day has passed. A pool manager meets a handful in a year: people already in the pool, filed again.
 import type { ServiceLog } from '../audit/entries.js';
 import type { TokenClaims } from '../auth/roles.js';
 import { sha256Hex } from '../crypto/canonical.js';
@@ -32,14 +33,16 @@ export class IdMatchAllowance {
   /** The spender for one request of `by`'s: logs each answer, and refuses (429, logged) one past the allowance. */
   spender(by: TokenClaims, source: IdMatchSource): SpendIdMatches {
     return async (count) => {
-      if (count === 0) return;
       const key = sha256Hex(`${by.role}:${by.site ?? ''}:${by.sub}`);
       const since = this.now() - ID_MATCH_WINDOW_MS;
       const recent = ((await idNumberMatches.read(this.store, key))?.value ?? []).filter((at) => at > since);
-      if (recent.length + count > ID_MATCHES) {
+      // Spent, every file is refused, held numbers or not: were only files with held numbers refused, the refusal itself
+      // would answer whether a one-row file's number is held, as often as asked.
+      if (recent.length >= ID_MATCHES || recent.length + count > ID_MATCHES) {
         await this.log.append('pool.id-matches-refused', { by: by.sub, count, source });
         throw new AppError('RATE_LIMITED', msg('pool.idMatchesSpent', { max: ID_MATCHES, hours: ID_MATCH_WINDOW_MS / 3600_000 }));
       }
+      if (count === 0) return;
       await idNumberMatches.putUnlogged(this.store, key, [...recent, ...new Array<number>(count).fill(this.now())]);
       await this.log.append('pool.id-matched', { by: by.sub, count, source });
     };

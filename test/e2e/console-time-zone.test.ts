@@ -112,6 +112,10 @@ describe.skipIf(missing)('the console shows and reads the centre’s time, whate
     await page.getByLabel('招标人统一社会信用代码').fill(syntheticUscc(9802));
     await page.getByLabel('行政区划代码').fill('330106');
     await page.getByLabel('专业代码（第 1 组）').fill(SPECIALTY);
+    await page.getByLabel('人数（第 1 组）').fill('7');
+    await page.getByRole('button', { name: '添加专业组' }).click();
+    await page.getByLabel('专业代码（第 2 组）').fill('C990102');
+    await page.getByLabel('人数（第 2 组）').fill('6');
     // The session ends meanwhile (idle, or ended elsewhere): here, its token's session is logged out by the service.
     const held = JSON.parse((await page.evaluate<string | null>("sessionStorage.getItem('expert-draw.session')")) ?? 'null') as { accessToken: string } | null;
     expect(held).not.toBeNull();
@@ -125,6 +129,10 @@ describe.skipIf(missing)('the console shows and reads the centre’s time, whate
     expect(await page.getByLabel('项目编号').inputValue()).toBe('P-ZONE-KEPT');
     expect(await page.getByLabel('项目名称').inputValue()).toBe('城东污水处理厂提标改造');
     expect(await page.getByLabel('开标时间').inputValue()).toBe(openingInShanghai().text);
+    // Over the defaults a new drawing puts there, and in the group added by hand.
+    expect(await page.getByLabel('人数（第 1 组）').inputValue()).toBe('7');
+    expect(await page.getByLabel('专业代码（第 2 组）').inputValue()).toBe('C990102');
+    expect(await page.getByLabel('人数（第 2 组）').inputValue()).toBe('6');
     expect((await t.app.inject({ url: '/v1/projects/P-ZONE-KEPT', headers: operator.auth })).statusCode).toBe(404);
   });
 });

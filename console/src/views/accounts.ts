@@ -3,7 +3,7 @@
 // who forgot theirs or is locked out (it lifts the lock: docs/security.md); disabling and enabling. Each change sits
 // behind a dialog, and each ends the person's sessions, as the service does. No password is ever read back: the
 // screen shows one only while the administrator types or generates it.
-import { api, type ApiAnswer } from '../api';
+import { api, ApiError, type ApiAnswer } from '../api';
 import { field, h, modalDialog, show } from '../dom';
 import { failureText, fieldIssues, localTime } from '../format';
 import { t, type TextKey } from '../i18n';
@@ -12,6 +12,9 @@ import { dialogForm } from './project-actions';
 type Account = ApiAnswer<'/v1/users', 'get'>['users'][number];
 
 const ROLES = ['operator', 'supervisor', 'pool-manager', 'checkin', 'inspector', 'site', 'admin'] as const;
+/** The field a refusal without field issues is about. */
+const REFUSED_FIELD: Readonly<Record<string, string>> = { CONFLICT: 'username', PASSWORD_POLICY: 'password' };
+
 /** Letters and digits a person reads aloud without mistakes (no 0/O, 1/l/I). */
 const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 
@@ -148,6 +151,9 @@ export function accountsView(main: HTMLElement): void {
         show(formAlert, failureText(err));
         // The fields the service refused, marked for the eye and for screen readers.
         for (const issue of fieldIssues(err)) form.querySelector(`[name="${issue.path.replace(/^\//, '').split('/')[0]}"]`)?.setAttribute('aria-invalid', 'true');
+        // Refusals that name no field but are about one: the username taken, the password's rules.
+        const about = err instanceof ApiError ? REFUSED_FIELD[err.code] : undefined;
+        if (about) form.querySelector(`[name="${about}"]`)?.setAttribute('aria-invalid', 'true');
       })
       .finally(() => {
         submit.disabled = false;

@@ -59,7 +59,7 @@ export function registerView(main: HTMLElement): void {
     { class: 'card', novalidate: true },
     h('h1', {}, t('registerTitle')),
     h('div', { class: 'grid' }, field(t('fieldId'), id), field(t('fieldName'), name), field(t('fieldTenderer'), tenderer), field(t('fieldAgency'), agency), field(t('fieldOpening'), opening), field(t('fieldRegion'), region), field(t('fieldVenue'), venue), field(t('fieldLead'), lead), field(t('fieldAssurance'), assurance)),
-    h('fieldset', {}, h('legend', {}, t('groupsLegend')), groups, h('button', { type: 'button', onclick: () => addGroup().specialty.focus() }, t('addGroup'))),
+    h('fieldset', {}, h('legend', {}, t('groupsLegend')), groups, h('button', { type: 'button', 'data-adds': 'specialty', onclick: () => addGroup().specialty.focus() }, t('addGroup'))),
     alert,
     done,
     submit,

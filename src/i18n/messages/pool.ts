@@ -24,8 +24,8 @@ export const pool = defineMessages({
 export const importRow = defineMessages({
   badEncoding: { zh: '不是有效的 UTF-8；请将文件另存为 UTF-8', en: 'not valid UTF-8; save the file as UTF-8' },
   notUtf8File: {
-    zh: '文件不是 UTF-8 编码（{count} 行无法读取），很可能是 Excel 保存的 GBK 文件：请另存为“CSV UTF-8”，或在发送时声明 charset=gb18030',
-    en: 'the file is not UTF-8 ({count} lines unreadable), most likely a GBK file saved by Excel: save it as “CSV UTF-8”, or send it with charset=gb18030',
+    zh: '文件不是 UTF-8 编码（{count} 行无法读取），很可能是 Excel 保存的 GBK 文件：请另存为“CSV UTF-8”，或在发送时声明 charset=gbk',
+    en: 'the file is not UTF-8 ({count} lines unreadable), most likely a GBK file saved by Excel: save it as “CSV UTF-8”, or send it with charset=gbk',
   },
   utf8DeclaredGbk: { zh: '文件声明为 GBK/GB18030 编码，但内容是 UTF-8：请去掉 charset，或声明 charset=utf-8', en: 'the file is declared GBK/GB18030 but is UTF-8: leave the charset out, or declare charset=utf-8' },
   notGb18030: { zh: '文件声明为 GB18030/GBK 编码，但不是有效的 GB18030 文本', en: 'the file is declared GB18030/GBK but is not valid GB18030 text' },

@@ -82,6 +82,13 @@ for (const store of ['sqlite', 'redis'] as const) {
       expect(rest.statusCode, rest.body).toBe(422);
       expect(rest.json().error.details.errors).toHaveLength(ID_MATCHES - 2);
       expect((await post(zhou, file([guess(99, 5)]), 'mode=upsert&dryRun=true')).statusCode).toBe(429);
+      // Spent, a file without a held number is refused just the same: the status is no oracle for one-row guesses.
+      const sizeBefore = await t.ctx.store.logSize();
+      const miss = await post(zhou, file([row(8300)]), 'mode=upsert&dryRun=true');
+      expect(miss.statusCode, miss.body).toBe(429);
+      expect((await entriesSince(sizeBefore)).map((e) => [e.type, e.payload.count])).toEqual([['pool.id-matches-refused', 0]]);
+      // Nor does a known expert's row with a guessed number answer anything.
+      expect((await post(zhou, file([row(6)]), 'mode=upsert&dryRun=true')).statusCode).toBe(429);
     });
 
     it('counts a known expert’s ID number guessed with the right name and phone, so that `unchanged` is no oracle', async () => {
