@@ -98,5 +98,5 @@ export function PersonText(options: { min?: number; max: number; description: st
  */
 const WEB_ADDRESS = /[a-z][a-z0-9+.-]*:\/\/|www\.|[a-z0-9-]+\.(?:com|cn|net|org|gov|edu|top|xyz|io|cc|me|info|site|vip|link|app|ly)(?![a-z0-9])/i;
 
-/** The evaluation venue, told to every expert called (src/calls/text.ts). */
-export const Venue = PersonText({ max: 200, description: 'Evaluation venue (told to the experts called; no web address)' }).refine((s) => !WEB_ADDRESS.test(s), schemaMessage('venueLink'));
+/** The evaluation venue, told to every expert called (src/calls/text.ts); full-width letters are read as ASCII. */
+export const Venue = PersonText({ max: 200, description: 'Evaluation venue (told to the experts called; no web address)' }).refine((s) => !WEB_ADDRESS.test(s.normalize('NFKC').replace(/[。｡]/g, '.')), schemaMessage('venueLink'));
