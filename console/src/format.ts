@@ -1,6 +1,7 @@
 // Times as the console shows them: in the centre's time zone (EXPERT_DRAW_TIME_ZONE, named by the page the service
 // serves), whatever the terminal's own zone, minutes only, but to the second for the times a log payload holds. A
 // terminal left on UTC would otherwise show a 09:00 bid opening as 01:00, and read a time typed in as eight hours off.
+import { offsetOf, offsetText, wallClock, type WallClock } from '../../src/domain/wall-clock';
 import { ApiError } from './api';
 import { lang, t, textOr } from './i18n';
 
@@ -23,29 +24,11 @@ function namedZone(): string {
 /** The centre's time zone: every time shown, and every time typed in, is its wall-clock time. */
 export const centreZone = namedZone();
 
-const WALL = new Intl.DateTimeFormat('en-US', { timeZone: centreZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-
-/** A wall-clock reading in the centre's zone (month 1–12). */
-interface Wall {
-  readonly y: number;
-  readonly mo: number;
-  readonly d: number;
-  readonly h: number;
-  readonly mi: number;
-  readonly s: number;
-}
-
-function wall(ms: number): Wall {
-  const part: Record<string, number> = {};
-  for (const p of WALL.formatToParts(ms)) if (p.type !== 'literal') part[p.type] = Number(p.value);
-  return { y: part.year!, mo: part.month!, d: part.day!, h: part.hour! % 24, mi: part.minute!, s: part.second! };
-}
+/** The centre's wall clock at an instant. */
+const wall = (ms: number): WallClock => wallClock(ms, centreZone);
 
 /** The centre's offset from UTC at an instant, in minutes. */
-function offsetAt(ms: number): number {
-  const w = wall(ms);
-  return Math.round((Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - Math.floor(ms / 1000) * 1000) / 60_000);
-}
+const offsetAt = (ms: number): number => offsetOf(wall(ms), ms);
 
 /**
  * The instant a wall-clock time of the centre's zone names (days and months may overflow, as Date.UTC takes them). In
@@ -57,12 +40,12 @@ function instantOf(y: number, mo: number, d: number, h = 0, mi = 0): number {
   return asUtc - offsetAt(first) * 60_000;
 }
 
-const date = (w: Wall) => `${w.y}-${pad(w.mo)}-${pad(w.d)}`;
+const date = (w: WallClock) => `${w.year}-${pad(w.month)}-${pad(w.day)}`;
 
 /** `2026-12-01 09:00` in the centre's zone. */
 export function localTime(iso: string): string {
   const w = wall(new Date(iso).getTime());
-  return `${date(w)} ${pad(w.h)}:${pad(w.mi)}`;
+  return `${date(w)} ${pad(w.hour)}:${pad(w.minute)}`;
 }
 
 /** `2026-12-01T09:00` in the centre's zone, as a datetime-local field takes it. */
@@ -86,13 +69,13 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d
 export function payloadValue(value: string): string {
   if (!ISO_TIME.test(value)) return value;
   const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? value : `${localTime(value)}:${pad(wall(d.getTime()).s)}`;
+  return Number.isNaN(d.getTime()) ? value : `${localTime(value)}:${pad(wall(d.getTime()).second)}`;
 }
 
 /** `09:00:05` in the centre's zone. */
 export const clockTime = (ms: number) => {
   const w = wall(ms);
-  return `${pad(w.h)}:${pad(w.mi)}:${pad(w.s)}`;
+  return `${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
 };
 
 /** The day heading of a time: today's, or its date and weekday (both in the centre's zone). */
@@ -107,22 +90,19 @@ export function dayOf(iso: string, now: number): string {
 /** The start of the centre's day `days` after today's. */
 export function startOfDay(now: number, days = 0): Date {
   const w = wall(now);
-  return new Date(instantOf(w.y, w.mo, w.d + days));
+  return new Date(instantOf(w.year, w.month, w.day + days));
 }
 
 /** An instant as ISO 8601 with the centre's offset at it (the API wants the offset): `2026-12-01T09:00:00+08:00`. */
 export function withOffset(d: Date): string {
   const ms = d.getTime();
   const w = wall(ms);
-  const off = offsetAt(ms);
-  const sign = off >= 0 ? '+' : '-';
-  return `${date(w)}T${pad(w.h)}:${pad(w.mi)}:${pad(w.s)}${sign}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
+  return `${date(w)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}${offsetText(offsetOf(w, ms))}`;
 }
 
 /** `UTC+08:00`: the centre's offset now. */
 export function utcOffset(now: number): string {
-  const off = offsetAt(now);
-  return `UTC${off >= 0 ? '+' : '-'}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
+  return `UTC${offsetText(offsetAt(now))}`;
 }
 
 /** Whether the terminal's clock reads another wall-clock time than the centre's right now. */

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { schemaMessage } from '../i18n/zod-issues.js';
 import { ExpertId, IsoDateTimeWithOffset, ProjectId, RegionCode, Uscc } from './primitives.js';
+import { offsetOf, offsetText, wallClock } from './wall-clock.js';
 
 export const Project = z
   .object({
@@ -59,8 +60,6 @@ export function bidOpeningLocalDate(project: Pick<Project, 'bidOpeningAt'>): str
   return project.bidOpeningAt.slice(0, 10);
 }
 
-const zoneFormats = new Map<string, Intl.DateTimeFormat>();
-
 /**
  * The same instant written in `timeZone`'s offset at it: `2026-12-06T20:09:33Z` in Asia/Shanghai is
  * `2026-12-07T04:09:33+08:00`. Fractional seconds are kept as written. The draw reads the opening's date as written
@@ -69,17 +68,8 @@ const zoneFormats = new Map<string, Intl.DateTimeFormat>();
  */
 export function openingInZone(iso: string, timeZone: string): string {
   const ms = Date.parse(iso);
-  let format = zoneFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-    zoneFormats.set(timeZone, format);
-  }
-  const part: Record<string, string> = {};
-  for (const p of format.formatToParts(ms)) part[p.type] = p.value;
-  const wall = Date.UTC(Number(part.year), Number(part.month) - 1, Number(part.day), Number(part.hour) % 24, Number(part.minute), Number(part.second));
-  const offset = Math.round((wall - Math.floor(ms / 1000) * 1000) / 60_000);
+  const w = wallClock(ms, timeZone);
   const pad = (n: number) => String(n).padStart(2, '0');
   const fraction = /T\d{2}:\d{2}:\d{2}(\.\d+)/.exec(iso)?.[1] ?? '';
-  const sign = offset >= 0 ? '+' : '-';
-  return `${part.year}-${part.month}-${part.day}T${pad(Number(part.hour) % 24)}:${part.minute}:${part.second}${fraction}${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+  return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}${fraction}${offsetText(offsetOf(w, ms))}`;
 }

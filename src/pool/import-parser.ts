@@ -15,7 +15,7 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import { holdsLoneSurrogate, mayHoldLoneSurrogate } from '../crypto/canonical.js';
 import { Expert, ExpertPersonal } from '../domain/expert.js';
 import { ExpertId, PERSON_TEXT_ISSUE, ResidentId } from '../domain/primitives.js';
-import { msg, type Localized } from '../i18n/message.js';
+import { Message, msg, type Localized } from '../i18n/message.js';
 import { issueText, type IssueLike } from '../i18n/zod-issues.js';
 
 export const IMPORT_FORMATS = ['jsonl', 'csv'] as const;
@@ -82,6 +82,20 @@ export interface ImportError {
   code: ImportErrorCode;
   /** The reason, in either language (src/i18n/). */
   message: Localized;
+}
+
+/**
+ * A row refused because its ID number already belongs to an expert of the pool (or a pending application). Every such
+ * answer is knowledge of write-only personal data, counted per person (src/services/id-matches.ts): made here only, so
+ * that heldIdNumbers finds every one.
+ */
+export function idNumberHeld(line: number): ImportError {
+  return { line, field: 'idNumber', code: 'DUPLICATE_ID_NUMBER', message: msg('importRow.idNumberInPool') };
+}
+
+/** How many of these errors are idNumberHeld's (not a duplicate within the file). */
+export function heldIdNumbers(errors: readonly ImportError[]): number {
+  return errors.filter((e) => e.code === 'DUPLICATE_ID_NUMBER' && e.message instanceof Message && e.message.key === 'importRow.idNumberInPool').length;
 }
 
 export interface ImportResult {

@@ -3,7 +3,7 @@
 // the plan, and shows it unapplied for a dry run.
 import type { Expert, ExpertPersonal } from '../domain/expert.js';
 import { msg } from '../i18n/message.js';
-import type { ImportError, ImportRow } from './import-parser.js';
+import { idNumberHeld, type ImportError, type ImportRow } from './import-parser.js';
 
 /** The pool attributes a file may change; `personal` stands for name, phone or ID number (never shown). */
 const COMPARED = ['specialties', 'region', 'employer', 'status', 'suspendedUntil', 'unavailable', 'relations'] as const satisfies ReadonlyArray<keyof Expert>;
@@ -31,13 +31,17 @@ export interface UpsertPlan {
   readonly idNumberOnly: number;
 }
 
-/** What changed between an expert and its row: the names of the attributes, and `personal` for personal data. */
-export function changedFields(held: Held, row: ImportRow): { changes: string[]; personalChanged: boolean } {
+/**
+ * What changed between an expert and its row: the names of the attributes, and `personal` for personal data; and
+ * whether the ID number alone changed, name and phone as held (see UpsertPlan.idNumberOnly).
+ */
+export function changedFields(held: Held, row: ImportRow): { changes: string[]; personalChanged: boolean; idNumberOnly: boolean } {
   const changes: string[] = COMPARED.filter((k) => JSON.stringify(held.expert[k]) !== JSON.stringify(row.expert[k]));
   const p = held.personal();
-  const personalChanged = p.name !== row.personal.name || p.phone !== row.personal.phone || p.idNumber.toUpperCase() !== row.personal.idNumber.toUpperCase();
-  if (personalChanged) changes.push('personal');
-  return { changes, personalChanged };
+  const nameOrPhone = p.name !== row.personal.name || p.phone !== row.personal.phone;
+  const idNumber = p.idNumber.toUpperCase() !== row.personal.idNumber.toUpperCase();
+  if (nameOrPhone || idNumber) changes.push('personal');
+  return { changes, personalChanged: nameOrPhone || idNumber, idNumberOnly: idNumber && !nameOrPhone };
 }
 
 /**
@@ -62,7 +66,7 @@ export function planUpsert(pool: ReadonlyMap<string, Held>, rows: readonly Impor
     const hash = idHash(row.personal.idNumber);
     const holder = holderOf.get(hash);
     if (holder !== undefined && holder !== id) {
-      errors.push({ line: row.line, field: 'idNumber', code: 'DUPLICATE_ID_NUMBER', message: msg('importRow.idNumberInPool') });
+      errors.push(idNumberHeld(row.line));
       continue;
     }
     seen.add(id);
@@ -72,17 +76,12 @@ export function planUpsert(pool: ReadonlyMap<string, Held>, rows: readonly Impor
       add.push({ row, idHash: hash });
       continue;
     }
-    const { changes, personalChanged } = changedFields(held, row);
-    if (hash !== held.idHash && !nameOrPhoneChanged(held, row)) idNumberOnly++;
+    const { changes, personalChanged, idNumberOnly: guessed } = changedFields(held, row);
+    if (guessed) idNumberOnly++;
     if (changes.length === 0) unchanged++;
     else change.push({ row, idHash: hash, changes, personalChanged });
   }
   const missing = [...pool.values()].filter((h) => !seen.has(h.expert.id) && h.expert.status !== 'retired').map((h) => h.expert.id).sort();
   errors.sort((a, b) => a.line - b.line);
   return { add, change, unchanged, missing, errors, idNumberOnly };
-}
-
-function nameOrPhoneChanged(held: Held, row: ImportRow): boolean {
-  const p = held.personal();
-  return p.name !== row.personal.name || p.phone !== row.personal.phone;
 }

@@ -1,6 +1,7 @@
 // Performance records derived from a roster's transitions (docs/records.md): what each call, check-in and no-show says
 // about the expert who held it. Pure: the service turns these facts into `record.*` log entries in the same commit as
 // the transition, naming the expert only by a per-draw keyed hash.
+import { wallClock } from '../domain/wall-clock.js';
 import { seats, type Call, type Transition } from './roster.js';
 
 /**
@@ -67,11 +68,7 @@ export function noShowDue(bidOpeningAt: string, noShowAfterMinutes: number | nul
 
 /** The first instant of the local day after the one `t` falls on, in `timeZone`. */
 function nextMidnight(t: number, timeZone: string): number {
-  const f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-  const wall = (x: number) => {
-    const p = Object.fromEntries(f.formatToParts(new Date(x)).map((q) => [q.type, q.value]));
-    return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
-  };
+  const wall = (x: number) => wallClock(x, timeZone).asUtc;
   const local = new Date(wall(t));
   const target = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + 1);
   // The zone's offset at the guess, applied twice: right across a change of offset too.

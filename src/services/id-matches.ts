@@ -9,8 +9,7 @@ import type { ServiceLog } from '../audit/entries.js';
 import type { TokenClaims } from '../auth/roles.js';
 import { sha256Hex } from '../crypto/canonical.js';
 import { AppError } from '../errors.js';
-import { Message, msg } from '../i18n/message.js';
-import type { ImportError } from '../pool/import-parser.js';
+import { msg } from '../i18n/message.js';
 import { idNumberMatches } from '../records/pool.js';
 import type { Store } from '../store/store.js';
 
@@ -47,9 +46,4 @@ export class IdMatchAllowance {
       await this.log.append('pool.id-matched', { by: by.sub, count, source });
     };
   }
-}
-
-/** Rows a file is refused for because their ID number is already held (by the pool or a pending application). */
-export function heldIdNumbers(errors: readonly ImportError[]): number {
-  return errors.filter((e) => e.code === 'DUPLICATE_ID_NUMBER' && e.message instanceof Message && e.message.key === 'importRow.idNumberInPool').length;
 }

@@ -2,7 +2,7 @@
 // a reason, and the periodic pass that retires by age or certificate expiry and lapses overdue confirmations. Every
 // change is a log entry; a change that affects draws is an `expert.status` through the pool, so draws read it as any
 // other status. Nothing is ever deleted: applications stay after their decision, exited experts stay in the pool.
-import { heldIdNumbers, type SpendIdMatches } from './id-matches.js';
+import type { SpendIdMatches } from './id-matches.js';
 import type { Entry, ServiceLog } from '../audit/entries.js';
 import { localTime } from '../calls/text.js';
 import type { TokenClaims } from '../auth/roles.js';
@@ -11,7 +11,7 @@ import type { Expert, ExpertPersonal } from '../domain/expert.js';
 import { addMonths, dueStep, retirementDay, startLifecycle, type ExitReason, type Lifecycle } from '../domain/lifecycle.js';
 import { AppError } from '../errors.js';
 import { msg } from '../i18n/message.js';
-import type { ImportError, ImportRow } from '../pool/import-parser.js';
+import { heldIdNumbers, idNumberHeld, type ImportError, type ImportRow } from '../pool/import-parser.js';
 import { applications, idHashes, type ApplicationRecord, type ExpertRecord } from '../records/pool.js';
 import { RecordConflictError, type Store } from '../store/store.js';
 import type { LifecycleWrite, PoolService } from './pool.service.js';
@@ -96,7 +96,7 @@ export class LifecycleService {
     rows.forEach((row, i) => {
       const hash = this.vault.idHash(row.personal.idNumber);
       if (this.pool.expert(row.expert.id) || existing[i] || ids.has(row.expert.id)) errors.push({ line: row.line, field: 'id', code: 'DUPLICATE_ID', message: msg('importRow.idInPool', { id: row.expert.id }) });
-      else if (this.pool.holdsIdHash(hash) || pending.has(hash)) errors.push({ line: row.line, field: 'idNumber', code: 'DUPLICATE_ID_NUMBER', message: msg('importRow.idNumberInPool') });
+      else if (this.pool.holdsIdHash(hash) || pending.has(hash)) errors.push(idNumberHeld(row.line));
       else {
         accepted.push(row);
         ids.add(row.expert.id);

@@ -1,6 +1,6 @@
 // The expert pool: every change is one audit-log entry (without personal data) committed together with the record it
 // changes and a bump of the pool version, so the pool can be rebuilt from the log and a draw can name its version.
-import { heldIdNumbers, type SpendIdMatches } from './id-matches.js';
+import type { SpendIdMatches } from './id-matches.js';
 import { applications, experts, idHashes, isPoolVersion, type ApplicationRecord, organisations, POOL_FEED, poolVersionExpected, poolVersionWrite, readPoolVersion, type ExpertRecord } from '../records/pool.js';
 import type { Entry, EntryPayloads, ServiceLog } from '../audit/entries.js';
 import type { TokenClaims } from '../auth/roles.js';
@@ -9,7 +9,7 @@ import { Expert, type ExpertPersonal, type Organisation, type Relation } from '.
 import { LifecyclePolicy, localDay, startLifecycle, type Lifecycle } from '../domain/lifecycle.js';
 import { AppError } from '../errors.js';
 import { msg, type Message } from '../i18n/message.js';
-import type { ImportError, ImportRow } from '../pool/import-parser.js';
+import { heldIdNumbers, idNumberHeld, type ImportError, type ImportRow } from '../pool/import-parser.js';
 import { planUpsert } from '../pool/upsert.js';
 import { PoolIndex } from '../draw/pool-index.js';
 import { searchPool, type PoolQuery } from '../pool/search.js';
@@ -436,7 +436,7 @@ export class PoolService {
       for (const row of rows) {
         const idHash = this.vault.idHash(row.personal.idNumber);
         if (this.experts.has(row.expert.id) || ids.has(row.expert.id)) errors.push({ line: row.line, field: 'id', code: 'DUPLICATE_ID', message: msg('importRow.idInPool', { id: row.expert.id }) });
-        else if (knownHashes.has(idHash)) errors.push({ line: row.line, field: 'idNumber', code: 'DUPLICATE_ID_NUMBER', message: msg('importRow.idNumberInPool') });
+        else if (knownHashes.has(idHash)) errors.push(idNumberHeld(row.line));
         else {
           accepted.push({ row, idHash });
           ids.add(row.expert.id);

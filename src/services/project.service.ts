@@ -123,6 +123,11 @@ export class ProjectService {
     };
   }
 
+  /** A bid opening as the service writes it: in the centre's zone (ProjectServiceOptions.timeZone), else as sent. */
+  private inCentreZone(bidOpeningAt: string): string {
+    return this.options.timeZone ? openingInZone(bidOpeningAt, this.options.timeZone) : bidOpeningAt;
+  }
+
   /** The schedule rules of a bid opening and a lead time, each broken one named (SCHEDULE_RULES). */
   private checkSchedule(opening: number, lead: number): void {
     const broken: Message[] = [];
@@ -136,7 +141,7 @@ export class ProjectService {
 
   /** Validates the schedule and the committee, then records the project and its due draw. */
   async register(asSent: Registration, by: TokenClaims): Promise<ProjectRecord> {
-    const r = this.options.timeZone ? { ...asSent, project: { ...asSent.project, bidOpeningAt: openingInZone(asSent.project.bidOpeningAt, this.options.timeZone) } } : asSent;
+    const r = { ...asSent, project: { ...asSent.project, bidOpeningAt: this.inCentreZone(asSent.project.bidOpeningAt) } };
     checkRegistration(r);
     const lead = r.leadTimeMinutes ?? this.policy.leadTimeMinutes;
     const opening = Date.parse(r.project.bidOpeningAt);
@@ -208,7 +213,7 @@ export class ProjectService {
    * again, and its next draw names the failed one it follows.
    */
   async reschedule(id: string, sent: string, reason: string, by: TokenClaims): Promise<ProjectRecord> {
-    const bidOpeningAt = this.options.timeZone ? openingInZone(sent, this.options.timeZone) : sent;
+    const bidOpeningAt = this.inCentreZone(sent);
     const { record, raw } = await this.get(id);
     if (!RESCHEDULABLE.has(record.state)) throw new AppError('CONFLICT', msg('project.notReschedulable', { id, state: msg(`projectState.${record.state}`) }));
     const opening = Date.parse(bidOpeningAt);

@@ -1,6 +1,7 @@
-// Bulk import of experts: UTF-8 (or declared GB18030/GBK) CSV (with or without BOM, English or Chinese headers) or JSON lines. Every bad row is
-// reported with its line number; nothing is stored unless ?mode=valid asks for the valid rows alone. ?mode=upsert takes
-// a revised pool file (known experts changed, new ones added, left-out ones retired on request), with a dry run.
+// Bulk import of experts: UTF-8 (or declared GB18030/GBK) CSV (with or without BOM, English or Chinese headers) or
+// JSON lines. Every bad row is reported with its line number; nothing is stored unless ?mode=valid asks for the valid
+// rows alone. ?mode=upsert takes a revised pool file (known experts changed, new ones added, left-out ones retired on
+// request), with a dry run.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.js';
@@ -25,8 +26,8 @@ const IMPORT_BODY_FACTOR = 32;
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   const bodyLimit = app.ctx.config.EXPERT_DRAW_BODY_LIMIT * IMPORT_BODY_FACTOR;
-  // UTF-8 only; the bytes are checked line by line by the parser, so a bad line is reported with its number.
-  // UTF-8, or GB18030 (GBK, GB2312) when declared: what Excel on a Chinese Windows saves.
+  // UTF-8, or GB18030 (GBK, GB2312) when declared: what Excel on a Chinese Windows saves. The parser checks the bytes
+  // line by line, so that a bad line is reported with its number.
   app.addContentTypeParser(IMPORT_TYPES, { parseAs: 'buffer', bodyLimit }, (req, body, done) => {
     if (importCharset(charsetOf(req.headers['content-type'])) === undefined) done(new AppError('UNSUPPORTED_MEDIA_TYPE', msg('pool.importCharset')), undefined);
     else done(null, body);
