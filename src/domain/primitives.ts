@@ -92,11 +92,18 @@ export function PersonText(options: { min?: number; max: number; description: st
 }
 
 /**
- * A web address as text: a scheme, `www.`, or a host under a common top-level domain. The venue goes into the text
+ * A web address as text: a scheme with `//`, a script or data scheme (`javascript:`), `www.`, or a host under a common
+ * top-level domain. The venue goes into the text
  * messages to experts, whose only link must be the service's own answer link: a venue with a link of its own would
  * let anyone who registers a project send experts elsewhere through the centre's gateway.
  */
-const WEB_ADDRESS = /[a-z][a-z0-9+.-]*:\/\/|www\.|[a-z0-9-]+\.(?:com|cn|net|org|gov|edu|top|xyz|io|cc|me|info|site|vip|link|app|ly)(?![a-z0-9])/i;
+const WEB_ADDRESS = /[a-z][a-z0-9+.-]*:\/\/|www\.|[a-z0-9-]+\.(?:com|cn|net|org|gov|edu|top|xyz|io|cc|me|info|site|vip|link|app|ly)(?![a-z0-9])|(?<![a-z0-9])(?:javascript|vbscript|data|file|intent):/i;
+
+/** The venue as a reader's software sees it: full-width forms as ASCII, ideographic full stops as dots (control
+ *  characters, which browsers drop from an address, are refused by PersonText before this). */
+function asAddressText(s: string): string {
+  return s.normalize('NFKC').replace(/[。｡]/g, '.');
+}
 
 /** The evaluation venue, told to every expert called (src/calls/text.ts); full-width letters are read as ASCII. */
-export const Venue = PersonText({ max: 200, description: 'Evaluation venue (told to the experts called; no web address)' }).refine((s) => !WEB_ADDRESS.test(s.normalize('NFKC').replace(/[。｡]/g, '.')), schemaMessage('venueLink'));
+export const Venue = PersonText({ max: 200, description: 'Evaluation venue (told to the experts called; no web address)' }).refine((s) => !WEB_ADDRESS.test(asAddressText(s)), schemaMessage('venueLink'));

@@ -298,7 +298,7 @@ describe("a project's own parties", () => {
   });
 
   it('refuses a venue holding a web address (it goes into the experts’ text messages), and keeps an ordinary one', async () => {
-    for (const venue of ['请改用 https://evil.example/r/abc 答复', '见 www.example.org', '详见 xn--fiq.cn/a', 'HTTP://X.Y', '评标室ｈｔｔｐｓ：／／ｅｖｉｌ．ｃｏｍ', '见 evil。com/login']) {
+    for (const venue of ['请改用 https://evil.example/r/abc 答复', '见 www.example.org', '详见 xn--fiq.cn/a', 'HTTP://X.Y', '评标室ｈｔｔｐｓ：／／ｅｖｉｌ．ｃｏｍ', '见 evil。com/login', 'javascript:alert(1)', '评标室 JavaScript:void(0)', 'data:text/html;base64,PHNjcmlwdD4']) {
       const body = await refused(register({ ...project, id: 'P-EDGE-VENUE', agency: null, venue }), 400, 'INVALID_INPUT');
       expect(body.error.details.issues, venue).toEqual([{ in: 'body', path: '/venue', message: '评标地点不能含网址：它写进发给专家的短信，短信中只应有本服务的答复链接' }]);
     }
