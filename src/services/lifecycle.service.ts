@@ -13,11 +13,14 @@ import { AppError } from '../errors.js';
 import { msg } from '../i18n/message.js';
 import { heldIdNumbers, idNumberHeld, type ImportError, type ImportRow } from '../pool/import-parser.js';
 import { applications, idHashes, type ApplicationRecord, type ExpertRecord } from '../records/pool.js';
+import { ruleStatus } from '../records/sanctions.js';
 import { RecordConflictError, type Store } from '../store/store.js';
 import type { LifecycleWrite, PoolService } from './pool.service.js';
 
 /** The subject the periodic pass writes as `by`. */
 export const LIFECYCLE_ACTOR = 'lifecycle';
+/** The reason an `expert.status` entry gives when the pass ends a dated suspension. */
+export const SUSPENSION_ENDED = 'suspension ended';
 /** Experts per commit of the pass (one transaction each). */
 const PASS_BATCH = 500;
 
@@ -47,6 +50,8 @@ export interface PassReport {
   readonly recomputed: number;
   readonly lapsed: readonly string[];
   readonly exited: ReadonlyArray<{ readonly id: string; readonly reason: ExitReason }>;
+  /** Experts whose dated suspension ended before today: active again. */
+  readonly resumed: readonly string[];
 }
 
 const applicationView = (a: ApplicationRecord): ApplicationView => ({
@@ -263,7 +268,8 @@ export class LifecycleService {
 
   /**
    * The periodic pass (daily is enough; the server runs it hourly): adopts legacy experts, then applies every
-   * retirement by age, certificate expiry and lapse due today, in batches, each change logged. Another instance's pass
+   * retirement by age, certificate expiry and lapse due today, and ends every dated suspension past its last day, in
+   * batches, each change logged. Another instance's pass
    * meanwhile makes a batch recompute on the fresh pool, never apply twice.
    */
   async pass(): Promise<PassReport> {
@@ -320,7 +326,23 @@ export class LifecycleService {
         else lapsed.push(w.id);
       }
     }
-    return { day, adopted, recomputed, lapsed, exited };
+    // A suspension whose last day has passed ends: the expert is active again (the draw already read them so; the
+    // record now says it too). Open-ended suspensions and lapses (until null) wait for a person; a suspension the
+    // rules set is theirs to lift (`rule.lifted`, docs/records.md), which may put a stronger consequence back.
+    const ended = (r: ExpertRecord) => r.lifecycle && !r.lifecycle.exit && !r.lifecycle.lapsed && r.expert.status === 'suspended' && r.expert.suspendedUntil !== null && r.expert.suspendedUntil < day;
+    const candidates = [...this.pool.records()].filter(ended);
+    const owned = await ruleStatus.readMany(this.store, candidates.map((r) => r.expert.id));
+    const byRules = new Set(candidates.filter((r, i) => owned[i]?.status === 'suspended' && owned[i]?.suspendedUntil === r.expert.suspendedUntil).map((r) => r.expert.id));
+    const resumed: string[] = [];
+    for (;;) {
+      const done = await this.pool.applyLifecycle(() => {
+        const ending = [...this.pool.records()].filter((r) => ended(r) && !byRules.has(r.expert.id)).slice(0, PASS_BATCH);
+        return ending.map((r): LifecycleWrite => ({ id: r.expert.id, lifecycle: r.lifecycle!, status: { to: 'active', until: null, reason: SUSPENSION_ENDED }, entries: [] }));
+      }, LIFECYCLE_ACTOR);
+      if (done.length === 0) break;
+      resumed.push(...done.map((w) => w.id));
+    }
+    return { day, adopted, recomputed, lapsed, exited, resumed };
   }
 
   private existing(record: (id: string) => ExpertRecord | undefined, id: string): ExpertRecord {

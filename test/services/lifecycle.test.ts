@@ -132,6 +132,26 @@ describe('admission and exit', () => {
     expect(excluded.get('L06')).toEqual(['SUSPENDED']);
   });
 
+  it('a dated suspension ends after its last day: the pass makes the expert active and logs it; open-ended ones and lapses stay', async () => {
+    await t.ctx.pool.setStatus('L10', { status: 'suspended', reason: '待定', until: null }, by);
+    clock = Date.parse('2027-01-20T06:00:00+08:00');
+    expect(t.ctx.pool.expert('L04')).toMatchObject({ status: 'suspended', suspendedUntil: '2027-01-20' });
+    expect((await t.ctx.lifecycle.pass()).resumed).toEqual([]);
+    clock += DAY;
+    const size = t.ctx.auditLog.size;
+    expect((await t.ctx.lifecycle.pass()).resumed).toEqual(['L04']);
+    expect(t.ctx.pool.expert('L04')).toMatchObject({ status: 'active', suspendedUntil: null });
+    expect(t.ctx.pool.expert('L10')).toMatchObject({ status: 'suspended', suspendedUntil: null });
+    expect(t.ctx.pool.expert('L06')?.status).toBe('suspended');
+    const logged = (await t.ctx.store.readEntries(size, t.ctx.auditLog.size)).map((b) => JSON.parse(b.toString('utf8')) as { type: string; payload: Record<string, unknown> });
+    expect(logged.map((e) => e.type)).toEqual(['expert.status']);
+    expect(logged[0]!.payload).toMatchObject({ id: 'L04', from: 'suspended', to: 'active', until: null, reason: 'suspension ended', by: 'lifecycle' });
+    expect((await t.ctx.lifecycle.pass()).resumed).toEqual([]);
+    const { excluded } = await drawNow();
+    expect(excluded.has('L04')).toBe(false);
+    expect(excluded.get('L10')).toEqual(['SUSPENDED']);
+  });
+
   it('nothing is deleted: every expert, the application and the log stay; the pool replays from the log', async () => {
     for (let i = 0; i <= 21; i++) expect(await t.ctx.store.getRecord('experts', expert(i).id), expert(i).id).not.toBeNull();
     expect((await t.ctx.lifecycle.applications()).map((a) => a.id)).toEqual(['L21']);
