@@ -48,9 +48,13 @@ export function accountsView(main: HTMLElement): void {
     tbody,
   );
 
-  const done = (text: string) => {
+  /** After a change the table is drawn again: focus goes back to the same button of the same account's new row. */
+  const doneWith = (a: Account, button: 'reset' | 'state') => (text: string) => {
     show(notice, text);
-    void load();
+    void load().then(() => {
+      const row = [...tbody.querySelectorAll<HTMLTableRowElement>('tr[data-username]')].find((r) => r.dataset.username === a.username);
+      row?.querySelector<HTMLButtonElement>(`button[data-action="${button}"]`)?.focus();
+    });
   };
 
   const newPassword = (a: Account) => {
@@ -64,7 +68,7 @@ export function accountsView(main: HTMLElement): void {
         await api('patch', '/v1/users/{id}', { params: { id: a.id }, body: { password: pw.input.value } });
         return t('accountsResetDone', { username: a.username });
       },
-      done,
+      done: doneWith(a, 'reset'),
     });
   };
 
@@ -80,7 +84,7 @@ export function accountsView(main: HTMLElement): void {
         await api('patch', '/v1/users/{id}', { params: { id: a.id }, body: { state: disabling ? 'disabled' : 'active' } });
         return t(disabling ? 'accountsDisabled' : 'accountsEnabled', { username: a.username });
       },
-      done,
+      done: doneWith(a, 'state'),
     });
   };
 
@@ -98,8 +102,8 @@ export function accountsView(main: HTMLElement): void {
         'td',
         {},
         h('div', { class: 'buttons start' },
-          h('button', { type: 'button', onclick: () => newPassword(a) }, t('accountsReset')),
-          h('button', { type: 'button', class: a.state === 'active' ? 'danger' : '', onclick: () => switchState(a) }, t(a.state === 'active' ? 'accountsDisable' : 'accountsEnable')),
+          h('button', { type: 'button', 'data-action': 'reset', onclick: () => newPassword(a) }, t('accountsReset')),
+          h('button', { type: 'button', 'data-action': 'state', class: a.state === 'active' ? 'danger' : '', onclick: () => switchState(a) }, t(a.state === 'active' ? 'accountsDisable' : 'accountsEnable')),
         ),
       ),
     );
