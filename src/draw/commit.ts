@@ -30,6 +30,11 @@ export const CommitPayload = z
     groups: z.array(CommitGroup).describe('Per group, in request order'),
     entropy: EntropyPlan,
     nonceHash: Hex32.describe('SHA-256 of the 32-byte server nonce'),
+    follows: z
+      .array(z.string())
+      .min(1)
+      .optional()
+      .describe('A re-draw: the draw ids of the project’s earlier draws that ended after their commit, oldest first; absent on a first draw'),
   })
   .strict();
 

@@ -72,7 +72,7 @@ export function prepareDraw(input: DrawInput): PreparedDraw {
   };
 }
 
-export function buildCommit(prepared: PreparedDraw, plan: EntropyPlan, committedNonceHash: string): CommitPayload {
+export function buildCommit(prepared: PreparedDraw, plan: EntropyPlan, committedNonceHash: string, follows: readonly string[] = []): CommitPayload {
   return {
     algorithm: ALGORITHM_ID,
     drawId: prepared.input.drawId,
@@ -92,6 +92,8 @@ export function buildCommit(prepared: PreparedDraw, plan: EntropyPlan, committed
     })),
     entropy: plan,
     nonceHash: committedNonceHash,
+    // Only a re-draw names what it follows: a first draw's commit is as it always was.
+    ...(follows.length > 0 ? { follows: [...follows] } : {}),
   };
 }
 

@@ -51,11 +51,12 @@ export const OPERATOR_ENTROPY: EntropyPlan = { beacon: null, witnessCommitments:
 
 /**
  * Step 1 (§4–§5): candidates, exclusions and digests, and the commit to them and to H(nonce), before any randomness
- * exists. Throws InsufficientCandidatesError (nothing to commit) when a group cannot be filled.
+ * exists; a re-draw's commit names the project's earlier draws that ended after their commit (`follows`). Throws
+ * InsufficientCandidatesError (nothing to commit) when a group cannot be filled.
  */
-export function begin(input: DrawInput, plan: EntropyPlan, nonce: Uint8Array): Begun {
+export function begin(input: DrawInput, plan: EntropyPlan, nonce: Uint8Array, follows: readonly string[] = []): Begun {
   const prepared = prepareDraw(input);
-  return { prepared, plan, nonce, commit: buildCommit(prepared, plan, nonceHash(nonce)), assurance: assuranceOf(plan) };
+  return { prepared, plan, nonce, commit: buildCommit(prepared, plan, nonceHash(nonce), follows), assurance: assuranceOf(plan) };
 }
 
 /**

@@ -3,7 +3,7 @@
 import type { SealedBox } from '../crypto/sealing.js';
 import type { Policy } from '../domain/policy.js';
 import type { Assurance } from '../draw/seed.js';
-import type { RecordWrite } from '../store/store.js';
+import type { RecordWrite, Store } from '../store/store.js';
 import { RecordSet, TEXT_CODEC } from './record-set.js';
 
 export const DRAW_STATES = ['committed', 'drawn', 'failed', 'aborted'] as const;
@@ -87,4 +87,23 @@ export function nonceContext(drawId: string): string {
 /** What a draw's sealed witness secrets are bound to. */
 export function witnessRevealsContext(drawId: string): string {
   return `${draws.collection}/${drawId}/witness-reveals`;
+}
+
+/**
+ * A project's earlier draws that ended after their commit (failed or aborted, with their end entry's index kept),
+ * oldest first: the chain of `supersedes` from `latest` (the project's last draw before the one asking). What a re-draw's
+ * commit names (`follows`, docs/draw-proof.md §5) and what its proof bundle carries (`abandoned`, §13).
+ */
+export async function abandonedChain(store: Pick<Store, 'getRecord'>, latest: string | null, self?: string): Promise<Array<DrawRecord & { endIndex: number }>> {
+  const out: Array<DrawRecord & { endIndex: number }> = [];
+  const seen = new Set(self === undefined ? [] : [self]);
+  for (let id = latest; id !== null && !seen.has(id); ) {
+    seen.add(id);
+    const earlier = (await draws.read(store, id))?.value;
+    if (!earlier) break;
+    // A draw that failed before its commit has nothing to open; one whose end index was not kept is left to the log.
+    if (earlier.commitIndex >= 0 && earlier.endIndex !== undefined && (earlier.state === 'failed' || earlier.state === 'aborted')) out.push(earlier as DrawRecord & { endIndex: number });
+    id = earlier.supersedes;
+  }
+  return out.reverse();
 }

@@ -10,7 +10,7 @@ import { EMPTY_HISTORY } from '../draw/history.js';
 import { AppError } from '../errors.js';
 import { msg } from '../i18n/message.js';
 import type { InclusionProof } from '../log/audit-log.js';
-import { draws, type DrawRecord } from '../records/draws.js';
+import { abandonedChain, draws, type DrawRecord } from '../records/draws.js';
 import type { Store } from '../store/store.js';
 import { PoolReplay, rebuildDraw, ReplayError } from '../verify/pool-replay.js';
 import { revealPayload } from '../verify/reveal-facts.js';
@@ -122,7 +122,7 @@ export class DisclosureService {
   async proof(drawId: string): Promise<DrawProof> {
     const draw = await this.get(drawId);
     if (draw.revealIndex === undefined || draw.resultIndex === null) throw new AppError('SEALED', msg('draw.proofAtDisclosure'));
-    const abandoned = await this.abandonedBefore(draw);
+    const abandoned = await abandonedChain(this.store, draw.supersedes, draw.drawId);
     // All against one checkpoint: one tree, so the bundle needs no consistency proof between its parts.
     const planned = draw.planned ? [draw.planned.index, ...draw.planned.deposits] : [];
     const indices = [draw.commitIndex, draw.resultIndex, draw.revealIndex, ...abandoned.flatMap((a) => [a.commitIndex, a.endIndex]), ...planned];
@@ -135,19 +135,5 @@ export class DisclosureService {
     return { drawId, commit: await part(0), result: await part(1), reveal: await part(2), ...(earlier.length > 0 ? { abandoned: earlier } : {}), ...(plan ? { planned: plan } : {}) };
   }
 
-  /** The project's earlier draws that ended after their commit, oldest first: the chain of draws each one follows. */
-  private async abandonedBefore(draw: DrawRecord): Promise<Array<{ commitIndex: number; endIndex: number }>> {
-    const out: Array<{ commitIndex: number; endIndex: number }> = [];
-    const seen = new Set([draw.drawId]);
-    for (let id = draw.supersedes; id !== null && !seen.has(id); ) {
-      seen.add(id);
-      const earlier = (await draws.read(this.store, id))?.value;
-      if (!earlier) break;
-      // A draw that failed before its commit has nothing to open; one whose end index was not kept is left to the log.
-      if (earlier.commitIndex >= 0 && earlier.endIndex !== undefined && (earlier.state === 'failed' || earlier.state === 'aborted')) out.push({ commitIndex: earlier.commitIndex, endIndex: earlier.endIndex });
-      id = earlier.supersedes;
-    }
-    return out.reverse();
-  }
 
 }

@@ -20,7 +20,7 @@ import { begin, finish, finishPlanned, NO_LATE_ENTROPY, OPERATOR_ENTROPY, result
 import { AppError, type ErrorCode } from '../errors.js';
 import { msg } from '../i18n/message.js';
 import { encodeEntry } from '../log/entry.js';
-import { awaitingRosterKeys, awaitingRosterMark, draws, nonceContext, witnessRevealsContext, type DrawRecord } from '../records/draws.js';
+import { abandonedChain, awaitingRosterKeys, awaitingRosterMark, draws, nonceContext, witnessRevealsContext, type DrawRecord } from '../records/draws.js';
 import { witnessRule } from '../domain/policy.js';
 import { depositContext } from '../records/projects.js';
 import type { EntropyPlan } from '../draw/seed.js';
@@ -242,6 +242,8 @@ export class DrawService {
       }
     }
     const drawId = witnessed?.drawId ?? `D-${randomUUID()}`;
+    // A re-draw names the earlier draws it follows in its commit, so that its proof cannot leave them out.
+    const follows = project.drawId === null ? [] : (await abandonedChain(this.store, project.drawId, drawId)).map((d) => d.drawId);
     const at = new Date(this.now()).toISOString();
     const index = this.pool.current();
     // Read together with the preparation below, which consumes it at once: a later refresh only grows it.
@@ -254,7 +256,7 @@ export class DrawService {
       beacon = this.beaconFor(project);
       // 0. Everything the draw reads, and the commit to it, before any randomness exists; a remote site's key must be
       //    usable now.
-      begun = begin({ drawId, project: project.project, request: project.request, policy: this.projects.policy, pool: index, history: history.index }, witnessed?.plan ?? OPERATOR_ENTROPY, witnessed?.nonce ?? pooledRandomBytes(32));
+      begun = begin({ drawId, project: project.project, request: project.request, policy: this.projects.policy, pool: index, history: history.index }, witnessed?.plan ?? OPERATOR_ENTROPY, witnessed?.nonce ?? pooledRandomBytes(32), follows);
       if (project.site) site = await this.siteRecipient(project.site);
     } catch (err) {
       if (err instanceof AppError) await this.fail(project, raw, drawId, kind, by, err, null);

@@ -111,6 +111,8 @@ export interface DrawProofReport {
    * matched (what fairness over many draws reads: src/verify/fairness.ts).
    */
   readonly panels?: ReadonlyArray<{ readonly eligible: readonly string[]; readonly selected: readonly string[] }>;
+  /** How each earlier draw the `abandoned` check could not verify ended (null: its end could not be read). */
+  readonly abandonedOpen?: ReadonlyArray<'failed' | 'aborted' | null>;
 }
 
 export interface VerifyDrawProofOptions {
@@ -168,8 +170,8 @@ export const NOT_CHECKED: readonly TakenOnTrust[] = [
   },
   {
     id: 'project.abandoned',
-    what: 'that the bundle names every earlier draw of the project that ended after its commit',
-    why: 'the log’s entries about the project (GET /v1/log/projects/{id}/entries) show every commit; each one named here is checked (abandoned)',
+    what: 'that a commit without `follows` is the first of its project to reach a commit',
+    why: 'a re-draw’s commit names the earlier draws it follows, and the bundle must carry each of them (abandoned); a commit that left them out (or one written before commits named them) would show in the log’s entries about the project (GET /v1/log/projects/{id}/entries), which list every commit',
   },
   { id: 'roster', what: 'that seats passed strictly down the revealed ranking (calls, promotions, check-in)', why: 'the roster entries are not in the bundle; they name group, seat and rank only' },
 ];
@@ -745,8 +747,10 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     checks: checks.list,
     notChecked: [...NOT_CHECKED, ...(commit && isPlanned(commit.entropy) ? NOT_CHECKED_PLANNED : []), ...(options.kept ? [] : [NOT_CHECKED_WITHOUT_KEPT])],
     ...(panels ? { panels } : {}),
+    ...(abandonedOpen.length > 0 ? { abandonedOpen } : {}),
   });
   let panels: Array<{ eligible: string[]; selected: string[] }> | undefined;
+  let abandonedOpen: Array<'failed' | 'aborted' | null> = [];
 
   // 0. The bundle's shape: without it nothing else can be read.
   checks.run('bundle', 'the file is a draw proof bundle', () =>
@@ -1116,15 +1120,22 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
 
   // 5b. The project's earlier draws that ended after their commit (§11): each one's nonce, with this draw's revealed
   // lines where its commit bound the same ones, recomputes its ranking; a failure must be the shortfall it logged.
-  if (b.abandoned && b.abandoned.length > 0) {
-    const abandoned = b.abandoned;
-    checks.run(ABANDONED_CHECK, 'each earlier draw of the project that ended after its commit ended as its entries say (§11)', () => {
+  //     A re-draw's commit names them (`follows`, §5): the bundle must carry exactly those, so that none can be left out.
+  const abandoned = b.abandoned ?? [];
+  if (abandoned.length > 0 || c?.follows) {
+    checks.run(ABANDONED_CHECK, 'each earlier draw of the project that ended after its commit is in the bundle and ended as its entries say (§11)', () => {
       if (!c || !v) return needEntries('commit', 'reveal');
+      if (c.follows) {
+        const carried = abandoned.map((a) => commitDrawIdOf(a.commit.entry) ?? '?');
+        if (jcs(carried) !== jcs(c.follows)) return fail(`the commit follows ${c.follows.join(', ')}; the bundle carries ${carried.length > 0 ? carried.join(', ') : 'no earlier draw'}`);
+      }
       if (!views || !policy) return skipped('needs exact eligible lists and the draw’s policy');
-      const outcomes = abandoned.map((a) => abandonedOutcome(a, { commit: c, commitIndex: b.commit.index, views: views!, policy: policy! }, verifier, origin, opened));
+      const outcomes = abandoned.map((a) => ({ ...abandonedOutcome(a, { commit: c, commitIndex: b.commit.index, views: views!, policy: policy! }, verifier, origin, opened), end: endKind(a.end.entry) }));
       const detail = outcomes.map((o) => o.detail).join('; ');
       if (outcomes.some((o) => o.status === 'fail')) return fail(detail);
-      if (outcomes.some((o) => o.status !== 'pass')) return unverifiable(detail);
+      // Only aborts left open still let the draw's own panel count over many draws (panelVerified).
+      abandonedOpen = outcomes.filter((o) => o.status !== 'pass').map((o) => o.end);
+      if (abandonedOpen.length > 0) return unverifiable(detail);
       return pass(detail);
     });
   }
@@ -1222,7 +1233,24 @@ export const ABANDONED_CHECK = 'abandoned';
  * was recomputed either way.
  */
 export function panelVerified(report: DrawProofReport): boolean {
-  return report.panels !== undefined && report.checks.every((c) => c.status === 'pass' || (c.id === ABANDONED_CHECK && c.status === 'unverifiable'));
+  const onlyAborts = (report.abandonedOpen ?? []).every((end) => end === 'aborted');
+  return report.panels !== undefined && report.checks.every((c) => c.status === 'pass' || (c.id === ABANDONED_CHECK && c.status === 'unverifiable' && onlyAborts));
+}
+
+/** How an abandoned draw ended, by its end entry's type (null: not one of the two). */
+function endKind(entry: string): 'failed' | 'aborted' | null {
+  const type = typeOf(entry);
+  return type === ABORTED_ENTRY_TYPE ? 'aborted' : type === FAILED_ENTRY_TYPE ? 'failed' : null;
+}
+
+/** The draw id in a commit entry's bytes, or null (the part itself is verified by its own check). */
+function commitDrawIdOf(entry: string): string | null {
+  try {
+    const drawId = (JSON.parse(entry) as { payload?: { drawId?: unknown } }).payload?.drawId;
+    return typeof drawId === 'string' ? drawId : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The envelope's type of an entry's bytes, or null. */

@@ -103,6 +103,22 @@ describe('a draw that failed after its commit, checked from its successor’s pr
     expect(abandoned.detail.match(/failed genuinely: recomputed from its nonce, group 1 short by 1, as logged/g)).toHaveLength(failures);
   });
 
+  it('is named in its successor’s commit (follows), so that a bundle without it fails', () => {
+    const commit = JSON.parse(bundle.commit.entry) as { payload: { follows?: string[] } };
+    const failed = bundle.abandoned!.map((a) => (JSON.parse(a.commit.entry) as { payload: { drawId: string } }).payload.drawId);
+    expect(commit.payload.follows).toEqual(failed);
+    // Whoever handles the file takes the failures out: the commit still names them.
+    const { abandoned: _gone, ...stripped } = structuredClone(bundle);
+    const report = verify(stripped);
+    expect(report.ok).toBe(false);
+    expect(report.checks.find((c) => c.id === 'abandoned')).toMatchObject({ status: 'fail', detail: `the commit follows ${failed.join(', ')}; the bundle carries no earlier draw` });
+    if (failed.length > 1) {
+      const short = structuredClone(bundle);
+      short.abandoned = short.abandoned!.slice(1);
+      expect(check(short)).toMatchObject({ status: 'fail' });
+    }
+  });
+
   it('fails a failure whose entry does not belong to the log (one byte changed)', () => {
     const forged = structuredClone(bundle);
     forged.abandoned![0]!.end.entry = forged.abandoned![0]!.end.entry.replace('"group":1', '"group":0');
@@ -141,6 +157,13 @@ describe('a draw that failed after its commit, checked from its successor’s pr
     const broken = structuredClone(aborted);
     broken.result.inclusion.hashes[0] = 'ab'.repeat(32);
     expect(panelVerified(verifyDrawProof(broken, { verifierKey: t.ctx.keys.logVerifier.verifierKey, panels: true }))).toBe(false);
+    // A failure that cannot be recomputed (another code) is open too, but it is not an abort: the panel does not count.
+    const otherFailure = resigned(bundle, (_commit, end) => {
+      end.payload.code = 'BEACON_UNAVAILABLE';
+    });
+    const open = verifyDrawProof(otherFailure, { verifierKey: t.ctx.keys.logVerifier.verifierKey, panels: true });
+    expect(open.checks.find((c) => c.id === 'abandoned')).toMatchObject({ status: 'unverifiable' });
+    expect(panelVerified(open)).toBe(false);
     const outcome = check(aborted)!;
     expect(outcome.status).toBe('unverifiable');
     expect(outcome.detail).toMatch(/was aborted \(no result before the lease expired\); an abort cannot be proved genuine offline|was aborted \(no result before the lease expired\), and its ranking runs short anyway/);
