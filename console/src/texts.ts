@@ -352,8 +352,8 @@ const zh = {
   working: '正在提交……',
   // A remote site's sealed result
   downloadSealed: '下载密封结果',
-  sealedHowTo: '密封结果只有本场地的私钥能打开，可离线打开：expert-draw open --key site-key.pem sealed.json',
-  sealedSaved: '已下载 {file}（项目 {project}）。离线打开：expert-draw open --key site-key.pem {file}',
+  sealedHowTo: '密封结果只有本场地的私钥能打开，可离线打开并对照中心日志核验：expert-draw open --key site-key.pem --verifier-key log-signer.vkey sealed.json',
+  sealedSaved: '已下载 {file}（项目 {project}）。离线打开并核验：expert-draw open --key site-key.pem --verifier-key log-signer.vkey {file}',
   // The pool desk
   navPool: '专家库',
   poolTabsLabel: '专家库管理',
@@ -1077,8 +1077,8 @@ const en: Texts = {
   close: 'Close',
   working: 'Sending…',
   downloadSealed: 'Download sealed result',
-  sealedHowTo: 'Only this site’s private key opens the sealed result, offline: expert-draw open --key site-key.pem sealed.json',
-  sealedSaved: 'Saved {file} (project {project}). Open it offline: expert-draw open --key site-key.pem {file}',
+  sealedHowTo: 'Only this site’s private key opens the sealed result, offline, checked against the centre’s log: expert-draw open --key site-key.pem --verifier-key log-signer.vkey sealed.json',
+  sealedSaved: 'Saved {file} (project {project}). Open and check it offline: expert-draw open --key site-key.pem --verifier-key log-signer.vkey {file}',
   navPool: 'Expert pool',
   poolTabsLabel: 'Pool management',
   poolTabExperts: 'Experts',

@@ -100,17 +100,29 @@ export function registerCaCommands(program: Command): void {
 
   program
     .command('open')
-    .description("open a sealed result file offline with the site key: checks it against the draw's logged commitment and prints the ranked experts")
+    .description("open a sealed result file offline with the site key: checks it against the draw.result entry the centre's log signed, and prints the ranked experts")
     .requiredOption('--key <file>', "the site's private key (site-key.pem)")
+    .option('--verifier-key <file|key>', "the centre's log verifier key (log-signer.vkey, given to the site by the centre): the file must match the logged draw.result entry it carries")
+    .option('--unchecked', 'open without the log check (a warning is printed; seat nobody from such a list)')
     .option('--json', 'print the opened content as JSON')
     .argument('<sealed.json>', 'the sealed result file downloaded from the service')
     .addHelpText('after', examples(
-      'curl -s "$B/v1/draws/$DRAW/sealed" -H "Authorization: Bearer $SITE_TOKEN" -o sealed.json',
-      'expert-draw open --key site-S1/site-key.pem sealed.json',
-      'expert-draw open --key site-S1/site-key.pem sealed.json --json',
+      'curl -fs "$B/v1/draws/$DRAW/sealed" -H "Authorization: Bearer $SITE_TOKEN" -o sealed.json',
+      'expert-draw open --key site-S1/site-key.pem --verifier-key log-signer.vkey sealed.json',
+      'expert-draw open --key site-S1/site-key.pem --verifier-key log-signer.vkey sealed.json --json',
     ))
-    .action(async (file: string, opts: { key: string; json?: boolean }) => {
-      const [{ openExport, parseExport }, { resultCommitment }] = await Promise.all([import('../crypto/sealing.js'), import('../draw/entries.js')]);
+    .action(async (file: string, opts: { key: string; verifierKey?: string; unchecked?: boolean; json?: boolean }) => {
+      const [{ openExport, parseExport }, { resultCommitment }, { sealedHash }, { verifyResultPart }, { verifierKeyText }] = await Promise.all([
+        import('../crypto/sealing.js'),
+        import('../draw/entries.js'),
+        import('../draw/protocol.js'),
+        import('../verify/draw-proof.js'),
+        import('./verifier-key.js'),
+      ]);
+      if (opts.verifierKey === undefined && !opts.unchecked) {
+        throw new Error("give --verifier-key with the centre's log verifier key (log-signer.vkey): it checks that this file is the result the log committed to; --unchecked opens it without that check");
+      }
+      const verifierKey = opts.verifierKey === undefined ? null : verifierKeyText(opts.verifierKey, '');
       const privateKey = readPrivateKey(opts.key);
       let doc: unknown;
       try {
@@ -120,9 +132,52 @@ export function registerCaCommands(program: Command): void {
       }
       const exp = parseExport(doc);
       const content = openExport(exp, privateKey);
-      if (exp.resultHash !== undefined) checkCommitment(exp, content, resultCommitment);
-      console.log(opts.json || !isDrawContent(content) ? JSON.stringify(content, null, 2) : panelText(exp, content));
+      let logged: number | null = null;
+      if (verifierKey !== null) {
+        logged = checkAgainstLog(exp, content, {
+          verify: (part) => verifyResultPart(part, verifierKey),
+          commitment: (salt, result) => resultCommitment(salt, result),
+          boxHash: () => sealedHash(exp.box),
+        });
+      } else {
+        console.error('warning: not checked against the log (--unchecked): anyone who handled this file could have changed the list; seat nobody from it');
+      }
+      console.log(opts.json || !isDrawContent(content) ? JSON.stringify(content, null, 2) : panelText(exp, content, logged));
     });
+}
+
+/**
+ * The file must be what the log holds: its `draw.result` entry verified into a checkpoint the log key signed, naming
+ * this draw, project and site, with the hash of this very box and the commitment of the opened result. Returns the
+ * entry's log index; throws, saying what differs, otherwise.
+ */
+function checkAgainstLog(
+  exp: SealedExport,
+  content: unknown,
+  with_: {
+    verify: (part: unknown) => { payload: { drawId: string; projectId: string; resultHash: string; sealedHash: string; sealedTo?: { site: string } }; index: number } | { problem: string };
+    commitment: (salt: Uint8Array, result: unknown) => string;
+    boxHash: () => string;
+  },
+): number {
+  const refuse = (what: string) => new Error(`${what}: do not use this list, and tell the centre`);
+  if (exp.result === undefined) throw refuse('the file carries no logged draw.result entry (downloaded from an older service?): download it again');
+  const checked = with_.verify(exp.result);
+  if ('problem' in checked) throw refuse(`its draw.result entry is not the log's: ${checked.problem}`);
+  const p = checked.payload;
+  const c = content as { salt?: unknown; result?: unknown } | null;
+  const salt = typeof c?.salt === 'string' && /^[0-9a-f]{64}$/.test(c.salt) ? Buffer.from(c.salt, 'hex') : null;
+  const differences = [
+    p.drawId !== exp.drawId ? `the entry is of draw ${p.drawId}, the file says ${exp.drawId}` : null,
+    p.projectId !== exp.projectId ? `the entry is of project ${p.projectId}, the file says ${exp.projectId}` : null,
+    p.sealedTo?.site !== exp.recipient ? `the entry seals to ${p.sealedTo?.site ?? 'no site'}, the file says ${exp.recipient}` : null,
+    exp.resultIndex !== undefined && exp.resultIndex !== checked.index ? `the entry is #${checked.index}, the file says #${exp.resultIndex}` : null,
+    exp.resultHash !== undefined && exp.resultHash !== p.resultHash ? 'the file’s resultHash is not the one the entry logged' : null,
+    p.sealedHash !== with_.boxHash() ? 'the sealed box is not the one the entry logged' : null,
+    !salt || c?.result === undefined || with_.commitment(salt, c.result) !== p.resultHash ? 'the opened result does not match the commitment the entry logged' : null,
+  ].filter((d): d is string => d !== null);
+  if (differences.length > 0) throw refuse(`the file does not match draw.result entry #${checked.index} of the log: ${differences.join('; ')}`);
+  return checked.index;
 }
 
 /** What a draw's seal holds (DrawService's SealedContent), as far as the site's desk needs it. */
@@ -138,16 +193,6 @@ function isDrawContent(v: unknown): v is DrawContent {
   return typeof c === 'object' && c !== null && typeof c.salt === 'string' && Array.isArray(c.result?.groups) && Array.isArray(c.extension);
 }
 
-/** The opened result must be the one the log committed to: SHA-256(salt ‖ JCS(result)) = the export's resultHash. */
-function checkCommitment(exp: SealedExport, content: unknown, resultCommitment: (salt: Uint8Array, result: unknown) => string): void {
-  const c = content as { salt?: unknown; result?: unknown } | null;
-  const salt = typeof c?.salt === 'string' && /^[0-9a-f]+$/.test(c.salt) ? Buffer.from(c.salt, 'hex') : null;
-  const actual = salt && c?.result !== undefined ? resultCommitment(salt, c.result) : null;
-  if (actual !== exp.resultHash) {
-    throw new Error(`the opened result does not match the commitment of draw.result entry #${exp.resultIndex ?? '?'}: do not use it, and tell the centre`);
-  }
-}
-
 /** Pads to a terminal width: CJK characters take two columns. */
 function padColumns(text: string, width: number): string {
   const used = [...text].reduce((n, ch) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1), 0);
@@ -155,9 +200,9 @@ function padColumns(text: string, width: number): string {
 }
 
 /** The ranked experts of each group, for the site's desk: seats first, then alternates, then the top-up order. */
-function panelText(exp: SealedExport, content: DrawContent): string {
+function panelText(exp: SealedExport, content: DrawContent, logged: number | null): string {
   const lines = [`Draw ${exp.drawId} of project ${exp.projectId}, sealed to site ${exp.recipient}`];
-  if (exp.resultHash !== undefined) lines.push(`Matches the commitment in log entry #${exp.resultIndex ?? '?'} (${exp.resultHash.slice(0, 16)}…)`);
+  lines.push(logged === null ? 'NOT CHECKED against the log (--unchecked)' : `Matches draw.result entry #${logged} of the log, verified with the centre's log key`);
   content.result.groups.forEach((g, i) => {
     lines.push('', `Group ${i + 1}: ${g.specialty}, ${g.selected.length} seats`, 'rank  role       expert            name              ID number');
     const ranked = [

@@ -27,6 +27,10 @@ export function verifierKeyText(option: string | undefined, keysDir: string): st
 }
 
 function checked(key: string, source: string): string {
+  // The private half must never be handed around; say so rather than call it malformed.
+  if (key.startsWith('PRIVATE+KEY+') || key.startsWith('-----BEGIN')) {
+    throw new Error(`${source} holds a private key: give the log's public verifier key (${KEY_FILES.logVerifier}, one line name+id+key), and keep the private one where it is`);
+  }
   try {
     NoteVerifier.fromKey(key);
   } catch (err) {

@@ -194,13 +194,19 @@ export interface SealedExport {
   /** The `draw.result` entry's commitment, SHA-256(salt ‖ JCS(result)), and its log index: checked when opened. */
   readonly resultHash?: string;
   readonly resultIndex?: number;
+  /**
+   * The `draw.result` entry itself with its inclusion proof to a checkpoint the log key signed: `expert-draw open
+   * --verifier-key` checks the file against it (the box's hash, the commitment, the draw, the project, the site).
+   */
+  readonly result?: { readonly index: number; readonly entry: string; readonly inclusion: unknown };
   readonly box: SealedBox;
 }
 
 /** Builds the export for one recipient; refuses a box that is not sealed to it. */
-export function toExport(drawId: string, projectId: string, recipient: string, box: SealedBox, commitment?: { resultHash: string; resultIndex: number }): SealedExport {
+export function toExport(drawId: string, projectId: string, recipient: string, box: SealedBox, commitment?: { resultHash: string; resultIndex: number; result?: SealedExport['result'] }): SealedExport {
   if (!box.keys.some((k) => k.recipient === recipient)) throw new Error(`the sealed result of ${drawId} is not sealed to ${recipient}`);
-  return { format: SEALED_EXPORT_FORMAT, drawId, projectId, recipient, ...(commitment ? { resultHash: commitment.resultHash, resultIndex: commitment.resultIndex } : {}), box };
+  const logged = commitment ? { resultHash: commitment.resultHash, resultIndex: commitment.resultIndex, ...(commitment.result ? { result: commitment.result } : {}) } : {};
+  return { format: SEALED_EXPORT_FORMAT, drawId, projectId, recipient, ...logged, box };
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
@@ -219,6 +225,10 @@ export function parseExport(doc: unknown): SealedExport {
   }
   if (doc.resultIndex !== undefined && !(Number.isSafeInteger(doc.resultIndex) && (doc.resultIndex as number) >= 0)) {
     throw new Error('malformed sealed result: "resultIndex" must be a log index');
+  }
+  const result = doc.result;
+  if (result !== undefined && !(isRecord(result) && Number.isSafeInteger(result.index) && typeof result.entry === 'string' && isRecord(result.inclusion))) {
+    throw new Error('malformed sealed result: "result" must be the draw.result entry with its inclusion proof');
   }
   const box = doc.box;
   if (!isRecord(box) || box.alg !== BOX_ALG || !isString(box.ciphertext) || !Array.isArray(box.keys)) {

@@ -105,14 +105,18 @@ export class DisclosureService {
    * A remote site's copy of its draw's sealed result, to open offline with its key. Only the site's own token gets
    * it, for a drawn result that was sealed to the site; every download is a log entry.
    */
-  async sealedExport(drawId: string, by: TokenClaims): Promise<SealedExport> {
+  async sealedExport(drawId: string, by: TokenClaims): Promise<SealedExport & { readonly result?: DrawProofPart }> {
     const draw = await this.get(drawId);
     // The policy lets only the site a draw belongs to ask (draw.export); its result was sealed to that site.
     if (by.site === undefined || draw.site !== by.site) throw new AppError('FORBIDDEN', by.site === undefined ? msg('draw.notSealedToSites', { id: drawId }) : msg('draw.notSealedToSite', { id: drawId, site: by.site }));
     if (draw.state !== 'drawn' || !draw.sealed || draw.resultHash === null || draw.resultIndex === null) throw new AppError('CONFLICT', msg('draw.noSealedResult', { id: drawId, state: msg(`drawState.${draw.state}`) }));
-    const file = toExport(drawId, draw.projectId, by.site, draw.sealed, { resultHash: draw.resultHash, resultIndex: draw.resultIndex });
+    // The result entry travels with the file, proved into a signed checkpoint: whoever carries the file cannot swap
+    // the box (its hash is in the entry) or the list (its commitment is) without the open command noticing.
+    const [inclusion] = await this.log.inclusionProofs([draw.resultIndex]);
+    const result = { index: draw.resultIndex, entry: (await this.log.entry(draw.resultIndex)).toString('utf8'), inclusion: inclusion! };
+    const file = toExport(drawId, draw.projectId, by.site, draw.sealed, { resultHash: draw.resultHash, resultIndex: draw.resultIndex, result });
     await this.log.append('draw.exported', { drawId, projectId: draw.projectId, site: by.site, fingerprint: draw.siteFingerprint ?? null, by: by.sub });
-    return file;
+    return { ...file, result };
   }
 
   /**

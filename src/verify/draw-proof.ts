@@ -714,6 +714,18 @@ function deepFreeze(value: unknown): void {
   for (const x of Object.values(value)) deepFreeze(x);
 }
 
+/**
+ * One logged `draw.result` entry with its inclusion proof, as a remote site's sealed file carries it (`result`): its
+ * payload once the entry is canonical, of that type, and in a tree the log key signed; otherwise what is wrong.
+ */
+export function verifyResultPart(part: unknown, verifierKey: string): { payload: ResultPayload; index: number } | { problem: string } {
+  const parsed = Part.safeParse(part);
+  if (!parsed.success) return { problem: `not a log entry with its inclusion proof: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'part'}: ${i.message}`).join('; ')}` };
+  const verifier = verifierFor(verifierKey.trim());
+  const opened = openPart(parsed.data, RESULT_ENTRY_TYPE, ResultPayload, verifier, verifier.name, new Map());
+  return 'problem' in opened ? opened : { payload: opened.payload, index: parsed.data.index };
+}
+
 /** Parsed verifier keys: an inspector checking many bundles parses the pinned key once. */
 const verifiers = new Map<string, NoteVerifier>();
 function verifierFor(key: string): NoteVerifier {

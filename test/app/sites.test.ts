@@ -3,13 +3,13 @@
 // `expert-draw open`, site-scoped check-in, confinement of one site's tokens away from another's projects and draws,
 // and revocation and renewal.
 import { spawnSync } from 'node:child_process';
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jcs } from '../../src/crypto/canonical.js';
-import { openExport, type SealedExport } from '../../src/crypto/sealing.js';
+import { openExport, seal, type SealedExport } from '../../src/crypto/sealing.js';
 import type { SealedContent } from '../../src/services/draw.service.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
@@ -174,31 +174,56 @@ describe('remote sites', () => {
     expect(() => openExport(relabelled, siteB.privateKey)).toThrow(/does not open/);
   });
 
-  it('opens offline with `expert-draw open`: the ranked experts, checked against the commitment; a wrong key or a changed commitment fails', () => {
+  it('opens offline with `expert-draw open`: the ranked experts, checked against the logged result entry; a wrong key, a changed commitment or a box forged with the site’s certificate fails', () => {
     writeFileSync(join(files, 'sealed.json'), JSON.stringify(exportA));
     writeFileSync(join(files, 'site-a-key.pem'), siteA.privateKey.export({ type: 'pkcs8', format: 'pem' }));
     writeFileSync(join(files, 'site-b-key.pem'), siteB.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    writeFileSync(join(files, 'log.vkey'), `${t.ctx.keys.logVerifier.verifierKey}\n`);
     writeFileSync(join(files, 'forged.json'), JSON.stringify({ ...exportA, resultHash: 'a'.repeat(64) }));
-    const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args.map((a) => (a.endsWith('.json') || a.endsWith('.pem') ? join(files, a) : a))], { cwd: root, encoding: 'utf8' });
+    const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args.map((a) => (/\.(json|pem|vkey)$/.test(a) ? join(files, a) : a))], { cwd: root, encoding: 'utf8' });
+    const open = (file: string, ...more: string[]) => cli('open', '--key', 'site-a-key.pem', '--verifier-key', 'log.vkey', ...more, file);
     const content = openExport(exportA, siteA.privateKey) as SealedContent;
     const first = content.result.groups[0]!.selected[0]!;
 
-    const opened = cli('open', '--key', 'site-a-key.pem', 'sealed.json');
+    const opened = open('sealed.json');
     expect(opened.status, opened.stderr).toBe(0);
     expect(opened.stdout).toContain(`Draw ${drawA} of project P-SITE-A, sealed to site site-a`);
-    expect(opened.stdout).toContain(`Matches the commitment in log entry #${exportA.resultIndex}`);
+    expect(opened.stdout).toContain(`Matches draw.result entry #${exportA.resultIndex} of the log, verified with the centre's log key`);
     expect(opened.stdout).toMatch(new RegExp(`^1 +seat +${first} +${personalOf.get(first)!.name} +${personalOf.get(first)!.idNumber}$`, 'm'));
-    const json = cli('open', '--json', '--key', 'site-a-key.pem', 'sealed.json');
+    const json = open('sealed.json', '--json');
     expect(JSON.parse(json.stdout)).toEqual(content);
+    // Without the centre's key nothing is claimed: refused, or opened with a warning when waived.
+    expect(cli('open', '--key', 'site-a-key.pem', 'sealed.json').stderr).toMatch(/give --verifier-key/);
+    const unchecked = cli('open', '--key', 'site-a-key.pem', '--unchecked', 'sealed.json');
+    expect(unchecked.status).toBe(0);
+    expect(unchecked.stderr).toMatch(/^warning: not checked against the log/);
+    expect(unchecked.stdout).toContain('NOT CHECKED against the log');
 
-    const wrong = cli('open', '--key', 'site-b-key.pem', 'sealed.json');
+    const wrong = cli('open', '--key', 'site-b-key.pem', '--verifier-key', 'log.vkey', 'sealed.json');
     expect(wrong.status).toBe(1);
     expect(wrong.stderr).toContain('does not open for site-a');
     expect(wrong.stdout).toBe('');
-    const forged = cli('open', '--key', 'site-a-key.pem', 'forged.json');
-    expect(forged.status).toBe(1);
-    expect(forged.stderr).toContain('does not match the commitment');
-    expect(forged.stdout).toBe('');
+    const refused = (file: string, doc: unknown, reason: RegExp) => {
+      writeFileSync(join(files, file), JSON.stringify(doc));
+      const r = open(file);
+      expect([r.status, r.stdout], r.stderr).toEqual([1, '']);
+      expect(r.stderr).toMatch(reason);
+      expect(r.stderr).toContain('do not use this list');
+    };
+    refused('forged.json', { ...exportA, resultHash: 'a'.repeat(64) }, /resultHash is not the one the entry logged/);
+    // Whoever carries the file reseals another list to the site's public certificate, with its own commitment.
+    const salt = Buffer.from(content.salt, 'hex');
+    const impostors = { ...content, people: Object.fromEntries(Object.keys(content.people!).map((id, i) => [id, { name: `冒名${i}`, idNumber: '110101199001010011' }])) };
+    const box = seal(Buffer.from(jcs(impostors)), drawA, [{ recipient: 'site-a', publicKey: createPublicKey(siteA.privateKey) }]);
+    const resultHash = createHash('sha256').update(salt).update(jcs(impostors.result)).digest('hex');
+    refused('resealed.json', { ...exportA, box, resultHash }, /the sealed box is not the one the entry logged/);
+    refused('no-entry.json', { ...exportA, box, resultHash, result: undefined }, /carries no logged draw.result entry/);
+    refused('other-project.json', { ...exportA, projectId: 'P-OTHER' }, /the entry is of project P-SITE-A, the file says P-OTHER/);
+    refused('other-index.json', { ...exportA, resultIndex: 2 }, new RegExp(`the entry is #${exportA.resultIndex}, the file says #2`));
+    // The entry edited to fit the forged box no longer belongs to the signed tree.
+    const entry = JSON.parse(exportA.result!.entry) as { payload: { sealedHash: string } };
+    entry.payload.sealedHash = createHash('sha256').update(jcs(box)).digest('hex');
+    refused('edited-entry.json', { ...exportA, box, resultHash, result: { ...exportA.result!, entry: jcs(entry) } }, /its draw.result entry is not the log's/);
   }, 120_000);
 
   it("keeps a site's tokens away from another site's and the centre's projects and draws; nothing is written", async () => {

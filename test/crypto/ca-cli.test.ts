@@ -56,17 +56,19 @@ describe('expert-draw ca and open', () => {
     ]);
     writeFileSync(join(dir, 'sealed.json'), JSON.stringify(toExport(result.drawId, result.projectId, siteA.siteId, box)));
 
-    const opened = run('open', '--key', 'site-site-a/site-key.pem', 'sealed.json');
+    // A file without a logged entry opens only when the log check is waived, out loud.
+    expect(fail('open', '--key', 'site-site-a/site-key.pem', 'sealed.json').stderr).toMatch(/^expert-draw: give --verifier-key/);
+    const opened = run('open', '--unchecked', '--key', 'site-site-a/site-key.pem', 'sealed.json');
     expect(JSON.parse(opened)).toEqual(result);
     expect(opened).toBe(`${JSON.stringify(result, null, 2)}\n`);
 
-    const wrong = fail('open', '--key', 'b/site-key.pem', 'sealed.json');
+    const wrong = fail('open', '--unchecked', '--key', 'b/site-key.pem', 'sealed.json');
     expect(wrong.status).toBe(1);
     expect(wrong.stdout).toBe('');
     expect(wrong.stderr).toBe('expert-draw: the box does not open for site-a with this key and context (wrong key, or the box was altered)\n');
 
     writeFileSync(join(dir, 'other.json'), '{"format":"something-else"}');
-    expect(fail('open', '--key', 'b/site-key.pem', 'other.json').stderr).toMatch(/^expert-draw: not an expert-draw sealed result/);
-    expect(fail('open', '--key', 'b/site-cert.pem', 'sealed.json').stderr).toBe('expert-draw: b/site-cert.pem does not hold an unencrypted PEM private key\n');
+    expect(fail('open', '--unchecked', '--key', 'b/site-key.pem', 'other.json').stderr).toMatch(/^expert-draw: not an expert-draw sealed result/);
+    expect(fail('open', '--unchecked', '--key', 'b/site-cert.pem', 'sealed.json').stderr).toBe('expert-draw: b/site-cert.pem does not hold an unencrypted PEM private key\n');
   });
 });

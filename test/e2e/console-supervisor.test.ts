@@ -267,7 +267,7 @@ describe.skipIf(missing)('the supervisor, site and project-action screens in Chr
     await row(page, 'P-SITE-A').waitFor(BOARD_WAIT);
     // Its own projects only: neither the other site's nor the centre's.
     expect(await page.locator('tr[data-project]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-project')))).toEqual(['P-SITE-A']);
-    expect(await page.locator('main').innerText()).toContain('expert-draw open --key site-key.pem sealed.json');
+    expect(await page.locator('main').innerText()).toContain('expert-draw open --key site-key.pem --verifier-key log-signer.vkey sealed.json');
     const [download] = await Promise.all([page.waitForEvent('download'), row(page, 'P-SITE-A').getByRole('button', { name: '下载密封结果' }).click()]);
     expect(download.suggestedFilename()).toBe('sealed-P-SITE-A.json');
     const file = JSON.parse(readFileSync((await download.path())!, 'utf8'));
@@ -277,7 +277,7 @@ describe.skipIf(missing)('the supervisor, site and project-action screens in Chr
     expect(createHash('sha256').update(Buffer.from(content.salt, 'hex')).update(jcs(content.result)).digest('hex')).toBe(file.resultHash);
     expect(file.resultHash).toBe((await t.ctx.draws.get(drawA)).resultHash);
     expect(() => openExport(file, siteB.privateKey)).toThrow();
-    await page.getByRole('status').filter({ hasText: 'expert-draw open --key site-key.pem sealed-P-SITE-A.json' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'expert-draw open --key site-key.pem --verifier-key log-signer.vkey sealed-P-SITE-A.json' }).waitFor();
     await shot(page, 'site');
 
     // Another site's project: the service answers as for one that does not exist, and the console shows that, not the

@@ -6205,7 +6205,7 @@ export interface paths {
         };
         /**
          * The sealed result of the site’s own draw, to open offline with the site key
-         * @description Every download is a log entry. Only the site’s private key opens the box: `expert-draw open --key site-key.pem sealed.json`.
+         * @description Every download is a log entry. Only the site’s private key opens the box, and the centre’s log verifier key checks it against the logged result: `expert-draw open --key site-key.pem --verifier-key log-signer.vkey sealed.json`.
          *
          *     Access: `draw.export` — roles site. Each token reaches only its own draws (a centre token the centre's).
          */
@@ -6257,6 +6257,26 @@ export interface paths {
                             projectId: string;
                             /** @description The site this file is for */
                             recipient: string;
+                            /** @description The draw.result entry with its inclusion proof to a signed checkpoint: `expert-draw open --verifier-key log-signer.vkey` checks the file against it */
+                            result?: {
+                                /** @description The entry’s exact bytes (RFC 8785 JSON) */
+                                entry: string;
+                                /** @description Inclusion proof against the checkpoint */
+                                inclusion: {
+                                    /** @description Signed checkpoint (C2SP signed note) */
+                                    checkpoint: string;
+                                    /** @description Inclusion path, hex, leaf to root (RFC 9162 §2.1.3) */
+                                    hashes: string[];
+                                    /** @description Leaf index */
+                                    index: number;
+                                    /** @description RFC 9162 leaf hash of the entry, hex */
+                                    leafHash: string;
+                                    /** @description Tree size of the checkpoint */
+                                    treeSize: number;
+                                };
+                                /** @description Log index */
+                                index: number;
+                            };
                             /** @description The draw.result entry’s commitment; `expert-draw open` checks it */
                             resultHash?: string;
                             /** @description Log index of the draw.result entry */

@@ -20,6 +20,19 @@ const WrappedKeyView = z.object({
   ephemeral: z.string().optional().describe('Ephemeral public key (X25519 recipients)'),
   wrapped: z.string().describe('The wrapped data key, base64'),
 });
+const ProofPart = z.object({
+  index: z.int().describe('Log index'),
+  entry: z.string().describe('The entry’s exact bytes (RFC 8785 JSON)'),
+  inclusion: z
+    .object({
+      index: z.int().describe('Leaf index'),
+      leafHash: z.string().describe('RFC 9162 leaf hash of the entry, hex'),
+      checkpoint: z.string().describe('Signed checkpoint (C2SP signed note)'),
+      treeSize: z.int().describe('Tree size of the checkpoint'),
+      hashes: z.array(z.string()).describe('Inclusion path, hex, leaf to root (RFC 9162 §2.1.3)'),
+    })
+    .describe('Inclusion proof against the checkpoint'),
+});
 const SealedExportView = z
   .object({
     format: z.literal(SEALED_EXPORT_FORMAT).describe('Format of this file'),
@@ -28,6 +41,7 @@ const SealedExportView = z
     recipient: z.string().describe('The site this file is for'),
     resultHash: z.string().optional().describe('The draw.result entry’s commitment; `expert-draw open` checks it'),
     resultIndex: z.int().optional().describe('Log index of the draw.result entry'),
+    result: ProofPart.optional().describe('The draw.result entry with its inclusion proof to a signed checkpoint: `expert-draw open --verifier-key log-signer.vkey` checks the file against it'),
     box: z.object({ alg: z.string().describe('Content cipher (AES-256-GCM)'), ciphertext: z.string().describe('Sealed content, base64'), keys: z.array(WrappedKeyView).describe('The data key, wrapped to each recipient') }).describe('AES-256-GCM box; the data key wrapped to each recipient'),
   })
   .describe('Open offline: expert-draw open --key site-key.pem sealed.json');
@@ -134,19 +148,6 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (request) => drawView(await disclosure.disclose(request.params.id, request.principal)),
   );
 
-  const ProofPart = z.object({
-    index: z.int().describe('Log index'),
-    entry: z.string().describe('The entry’s exact bytes (RFC 8785 JSON)'),
-    inclusion: z
-      .object({
-        index: z.int().describe('Leaf index'),
-        leafHash: z.string().describe('RFC 9162 leaf hash of the entry, hex'),
-        checkpoint: z.string().describe('Signed checkpoint (C2SP signed note)'),
-        treeSize: z.int().describe('Tree size of the checkpoint'),
-        hashes: z.array(z.string()).describe('Inclusion path, hex, leaf to root (RFC 9162 §2.1.3)'),
-      })
-      .describe('Inclusion proof against the checkpoint'),
-  });
   app.get(
     '/draws/:id/proof',
     {
@@ -177,7 +178,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       config: { access: 'draw.export' },
       schema: {
         summary: 'The sealed result of the site’s own draw, to open offline with the site key',
-        description: 'Every download is a log entry. Only the site’s private key opens the box: `expert-draw open --key site-key.pem sealed.json`.',
+        description: 'Every download is a log entry. Only the site’s private key opens the box, and the centre’s log verifier key checks it against the logged result: `expert-draw open --key site-key.pem --verifier-key log-signer.vkey sealed.json`.',
         tags: ['sites'],
         params: z.object({ id: DrawId }),
         response: { 200: SealedExportView, ...errorResponses(404, 'CONFLICT', 'FORBIDDEN') },
