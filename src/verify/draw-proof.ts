@@ -809,6 +809,34 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     return problems.length === 0 ? pass(`draw ${c.drawId}, project ${c.projectId}, entries ${b.commit.index} → ${b.result.index} → ${b.reveal.index}`) : fail(problems.join('; '));
   });
 
+  // The entries' times (§5 `time`): in log order, give or take the clocks of two instances; the commit before the bid
+  // opening (nobody draws after it), the reveal at or after it (the list is unsealed only from then, §10.2).
+  checks.run('times', 'the entries’ times follow log order; the commit is before the bid opening, the reveal not before it', () => {
+    if (!c || !r || !v) return needEntries('commit', 'result', 'reveal');
+    const project = Project.safeParse(v.project);
+    if (!project.success) return skipped('needs the revealed project (see reveal.request)');
+    const named: Array<[string, { index: number; entry: string }]> = [
+      ...(b.planned ? [['plan', b.planned.plan] as [string, typeof b.commit], ...b.planned.deposits.map((d, k): [string, typeof b.commit] => [`deposit ${k}`, d])] : []),
+      ...(b.abandoned ?? []).flatMap((a, k): Array<[string, typeof b.commit]> => [[`earlier draw ${k}’s commit`, a.commit], [`earlier draw ${k}’s end`, a.end]]),
+      ['commit', b.commit],
+      ['result', b.result],
+      ['reveal', b.reveal],
+    ];
+    const timed = named.map(([name, part]) => ({ name, index: part.index, time: entryTime(part.entry) })).sort((x, y) => x.index - y.index);
+    const problems: string[] = [];
+    for (const e of timed) if (e.time === null) problems.push(`the ${e.name} (entry ${e.index}) has no time`);
+    if (problems.length > 0) return fail(problems.join('; '));
+    for (let i = 1; i < timed.length; i++) {
+      const [before, after] = [timed[i - 1]!, timed[i]!];
+      if (Date.parse(after.time!) < Date.parse(before.time!) - CLOCK_SKEW_MS) problems.push(`the ${after.name} (entry ${after.index}, ${after.time}) is dated before the ${before.name} (entry ${before.index}, ${before.time})`);
+    }
+    const opening = project.data.bidOpeningAt;
+    const at = (name: string) => timed.find((e) => e.name === name)!.time!;
+    if (!(Date.parse(at('commit')) < Date.parse(opening))) problems.push(`the commit is dated ${at('commit')}, not before the bid opening ${opening}`);
+    if (Date.parse(at('reveal')) < Date.parse(opening)) problems.push(`the reveal is dated ${at('reveal')}, before the bid opening ${opening}`);
+    return problems.length === 0 ? pass(`commit ${at('commit')}, result ${at('result')}, bid opening ${opening}, reveal ${at('reveal')}`) : fail(problems.join('; '));
+  });
+
   // The hash chain where the bundle holds neighbours: an entry right after another names that one's leaf hash as prev.
   // The commit and the result are adjacent unless another append joined the draw's group commit between them.
   const parts = { commit, result, reveal };
@@ -1247,6 +1275,22 @@ export const ABANDONED_CHECK = 'abandoned';
 export function panelVerified(report: DrawProofReport): boolean {
   const onlyAborts = (report.abandonedOpen ?? []).every((end) => end === 'aborted');
   return report.panels !== undefined && report.checks.every((c) => c.status === 'pass' || (c.id === ABANDONED_CHECK && c.status === 'unverifiable' && onlyAborts));
+}
+
+/**
+ * How far back an entry's time may be from the one logged before it: two instances (Redis) stamp entries with their own
+ * clocks, which agree within this under NTP. One instance's entries never go back.
+ */
+const CLOCK_SKEW_MS = 5_000;
+
+/** An entry's `time` (ISO 8601 UTC, §5), or null. */
+function entryTime(entry: string): string | null {
+  try {
+    const time = (JSON.parse(entry) as { time?: unknown }).time;
+    return typeof time === 'string' && Number.isFinite(Date.parse(time)) ? time : null;
+  } catch {
+    return null;
+  }
 }
 
 /** How an abandoned draw ended, by its end entry's type (null: not one of the two). */

@@ -127,7 +127,7 @@ describe('verifyDrawProof on an honest bundle', () => {
       'commit.entry', 'commit.leaf-hash', 'commit.checkpoint', 'commit.inclusion',
       'result.entry', 'result.leaf-hash', 'result.checkpoint', 'result.inclusion',
       'reveal.entry', 'reveal.leaf-hash', 'reveal.checkpoint', 'reveal.inclusion',
-      'checkpoint.same', 'links', 'chain', 'groups', 'reveal.nonce', 'reveal.members', 'reveal.exclusions', 'seed', 'reveal.request', 'policy', 'eligible',
+      'checkpoint.same', 'links', 'times', 'chain', 'groups', 'reveal.nonce', 'reveal.members', 'reveal.exclusions', 'seed', 'reveal.request', 'policy', 'eligible',
       'region', 'members.consistent', 'facts', 'recusal.parties', 'recusal.positions', 'recusal.prepared', 'recusal.status', 'recusal.frequency',
       'ranking', 'extension', 'result.commitment', 'result.counts',
     ]);
@@ -246,6 +246,24 @@ describe('verifyDrawProof names the check a tampering breaks', () => {
       reveal.payload.salt = flipHex(reveal.payload.salt);
     });
     expect(ids(verify(b), 'fail')).toEqual(['result.commitment']);
+  });
+
+  it('entries dated out of order, a commit dated after the bid opening, a reveal dated before it (re-signed): times catches them', () => {
+    const opening = Date.parse((JSON.parse(bundle.reveal.entry) as { payload: { project: { bidOpeningAt: string } } }).payload.project.bidOpeningAt);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const cases: Array<[string, (e: Entries) => void, RegExp]> = [
+      ['result before its commit', (e) => (e.result.time = iso(Date.parse(e.commit.time) - 60_000)), /the result \(entry \d+, .*\) is dated before the commit/],
+      ['commit after the opening', (e) => ((e.commit.time = iso(opening + 1000)), (e.result.time = iso(opening + 1001))), /the commit is dated .*, not before the bid opening/],
+      ['reveal before the opening', (e) => (e.reveal.time = iso(opening - 1000)), /the reveal is dated .*, before the bid opening/],
+    ];
+    for (const [what, edit, reason] of cases) {
+      const report = verify(relog(bundle, edit));
+      // (A commit re-dated has another leaf hash, so another seed: its ranking fails too.)
+      expect(ids(report, 'fail').filter((id) => id !== 'ranking' && id !== 'extension'), what).toEqual(['times']);
+      expect(report.checks.find((c) => c.id === 'times')!.detail, what).toMatch(reason);
+    }
+    // Two instances' clocks a second apart are not an inconsistency.
+    expect(ids(verify(relog(bundle, (e) => (e.result.time = iso(Date.parse(e.commit.time) - 1000)))), 'fail')).toEqual([]);
   });
 
   it('a reveal naming another result entry', () => {
@@ -395,7 +413,7 @@ describe('expert-draw proof verify', () => {
     const good = cli(join(dir, 'proof.json'), '--verifier-key', join(dir, 'log-signer.vkey'));
     expect(good.status, good.stderr).toBe(0);
     expect(good.stdout).toMatch(/^✓ ranking +the ranking recomputed from the seed and the lines is the revealed result \(§8\)\n +group 0: /m);
-    expect(good.stdout).toContain(`OK: all 36 checks passed`);
+    expect(good.stdout).toContain(`OK: all 37 checks passed`);
 
     const tampered = relog(bundle, ({ reveal }) => {
       reveal.payload.salt = flipHex(reveal.payload.salt);
