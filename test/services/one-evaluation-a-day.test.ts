@@ -65,6 +65,33 @@ describe('one evaluation a day', () => {
     for (const token of (await called(tomorrow.drawId, tomorrow.links)).values()) expect((await t.ctx.roster.respond(token, true)).state).toBe('accepted');
   });
 
+  it('holds at the desk: an expert who comes without answering is not admitted while seated elsewhere that day, and otherwise takes the day', async () => {
+    const morning = await drawnCalls(t, 'P-DESK-AM', { bidOpeningAt: '2026-12-05T09:00:00+08:00' });
+    const am = await called(morning.drawId, morning.links);
+    for (const token of am.values()) expect((await t.ctx.roster.respond(token, true)).state).toBe('accepted');
+    let afternoon = await drawnCalls(t, 'P-DESK-PM-1', { bidOpeningAt: '2026-12-05T14:00:00+08:00' });
+    for (let n = 2; n <= 3 && ![...(await called(afternoon.drawId, afternoon.links)).keys()].some((e) => am.has(e)); n++) {
+      afternoon = await drawnCalls(t, `P-DESK-PM-${n}`, { bidOpeningAt: '2026-12-05T14:00:00+08:00' });
+    }
+    const pm = await called(afternoon.drawId, afternoon.links);
+    const seatedElsewhere = [...pm.keys()].find((e) => am.has(e))!;
+    const free = [...pm.keys()].find((e) => !am.has(e))!;
+    const desk: Parameters<typeof t.ctx.roster.checkIn>[2] = { sub: 'desk-1', role: 'checkin', iat: 0, exp: 0 };
+    const projectId = (await t.ctx.draws.get(afternoon.drawId)).projectId;
+    const before = (await t.ctx.roster.read(afternoon.drawId)).roster;
+    const from = await t.ctx.store.logSize();
+    await expect(t.ctx.roster.checkIn(projectId, t.ctx.pool.personal(seatedElsewhere).idNumber, desk)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/一天只参加一场评标|one evaluation a day/) });
+    expect((await t.ctx.roster.read(afternoon.drawId)).roster).toEqual(before);
+    const logged = (await t.ctx.store.readEntries(from, await t.ctx.store.logSize())).map((b) => JSON.parse(b.toString('utf8')) as { type: string });
+    expect(logged.map((e) => e.type)).toEqual(['checkin.busy']);
+    // One who holds nothing that day is admitted without having answered, and the day is theirs: a same-day acceptance
+    // elsewhere is then passed on.
+    expect((await t.ctx.roster.checkIn(projectId, t.ctx.pool.personal(free).idNumber, desk)).expertId).toBe(free);
+    const evening = await drawnCalls(t, 'P-DESK-EVE', { bidOpeningAt: '2026-12-05T18:00:00+08:00' });
+    const eve = await called(evening.drawId, evening.links);
+    if (eve.has(free)) expect((await t.ctx.roster.respond(eve.get(free)!, true)).state).toBe('busy');
+  });
+
   it('two acceptances of the same day at the same moment: one takes the day, the other passes its seat on', async () => {
     const first = await drawnCalls(t, 'P-RACE-1', { bidOpeningAt: '2026-12-04T09:00:00+08:00' });
     const a = await called(first.drawId, first.links);
