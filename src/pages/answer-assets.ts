@@ -48,8 +48,12 @@ export const ANSWER_SCRIPT = `'use strict';
       referrerPolicy: 'no-referrer',
     }).then(function (res) {
       if (res.status === 429 || res.status >= 500) throw new Error('not taken');
-      // Taken, or refused because the call moved on: the page as the service has it now says which.
-      location.replace(location.href);
+      // Taken, or refused because the call moved on: the page as the service has it now says which. A refusal because
+      // it was answered already (another device) says so above that, as the page does without JavaScript.
+      var next = new URL(location.href);
+      if (res.status === 409) next.searchParams.set('notice', 'answered');
+      else next.searchParams.delete('notice');
+      location.replace(next.toString());
     }).catch(function () {
       busy(false);
       status.textContent = form.dataset.failed;

@@ -55,7 +55,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (request, reply) => page(reply, 200, pageLang(request.query), request.params.token),
+    async (request, reply) => page(reply, 200, pageLang(request.query), request.params.token, (request.query as { notice?: unknown } | undefined)?.notice === 'answered' ? 'answered' : null),
   );
 
   app.post(

@@ -18,7 +18,10 @@ const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; conne
 
 /** An HTML answer of a page route, for the OpenAPI document. */
 export const html = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
-export const PageQuery = z.object({ lang: z.string().optional().describe('`en` for English; otherwise Chinese (zh-CN)') });
+export const PageQuery = z.object({
+  lang: z.string().optional().describe('`en` for English; otherwise Chinese (zh-CN)'),
+  notice: z.string().optional().describe('`answered`: the page says an answer just sent was refused because the call was answered already (the page’s script sets it)'),
+});
 /** The failures every page route can answer with, as pages carrying their code. */
 export const PAGE_FAILURES = {
   429: html('Too many requests (data-code RATE_LIMITED)'),

@@ -112,6 +112,18 @@ describe.skipIf(missing)('the answer page in Chromium on a phone', () => {
         expect(run.posts).toEqual(mode.js ? ['/v1/responses/{token}', '/v1/responses/{token}'] : ['/r/{token}', '/r/{token}']);
         expect(run.errors).toEqual([]);
       });
+
+      it('says so when an answer is refused because another device answered first', async () => {
+        const page = await open(mode, 4);
+        const token = runs.get(mode)!.paths[4]!.split('/').pop()!;
+        // (Declined there: an acceptance would hold the day, and the other mode's project is on the same day.)
+        expect((await t.app.inject({ method: 'POST', url: `/v1/responses/${token}`, payload: { answer: 'decline' } })).statusCode).toBe(200);
+        await page.getByRole('button', { name: '接受' }).tap();
+        await page.waitForSelector('main[data-state="declined"]');
+        expect(await page.locator('.notice').innerText()).toBe('此邀请已经答复，答复不能更改。');
+        expect(await page.locator('.status').innerText()).toContain('您已拒绝本次邀请');
+        await page.close();
+      });
     });
   }
 

@@ -149,6 +149,8 @@ export interface paths {
                 query?: {
                     /** @description `en` for English; otherwise Chinese (zh-CN) */
                     lang?: string;
+                    /** @description `answered`: the page says an answer just sent was refused because the call was answered already (the page’s script sets it) */
+                    notice?: string;
                 };
                 header?: never;
                 path: {
@@ -225,6 +227,8 @@ export interface paths {
                 query?: {
                     /** @description `en` for English; otherwise Chinese (zh-CN) */
                     lang?: string;
+                    /** @description `answered`: the page says an answer just sent was refused because the call was answered already (the page’s script sets it) */
+                    notice?: string;
                 };
                 header?: never;
                 path: {
@@ -390,6 +394,8 @@ export interface paths {
                 query?: {
                     /** @description `en` for English; otherwise Chinese (zh-CN) */
                     lang?: string;
+                    /** @description `answered`: the page says an answer just sent was refused because the call was answered already (the page’s script sets it) */
+                    notice?: string;
                 };
                 header?: never;
                 path: {
@@ -466,6 +472,8 @@ export interface paths {
                 query?: {
                     /** @description `en` for English; otherwise Chinese (zh-CN) */
                     lang?: string;
+                    /** @description `answered`: the page says an answer just sent was refused because the call was answered already (the page’s script sets it) */
+                    notice?: string;
                 };
                 header?: never;
                 path: {
