@@ -134,9 +134,11 @@ export class RosterService {
   async respond(token: string, accept: boolean): Promise<{ answer: 'accept' | 'decline'; state: R.CallState }> {
     for (let attempt = 0; ; attempt++) {
       const link = await this.link(token);
-      if (link.expiresAt <= this.iso()) throw new AppError('GONE', msg('call.deadlinePassed'));
       const { roster, raw } = await this.read(link.drawId);
       const call = roster.calls.find((c) => c.messageId === link.messageId);
+      // A call withdrawn with its cancelled project says so, whatever its deadline (as the answer page does).
+      if (call?.state === 'withdrawn') throw new AppError('GONE', msg('call.cancelled'));
+      if (link.expiresAt <= this.iso()) throw new AppError('GONE', msg('call.deadlinePassed'));
       // The roster is the truth about a call: an answer is given once (the commit expects the roster as read).
       if (call?.state === 'accepted' || call?.state === 'declined' || call?.state === 'checked-in' || call?.state === 'busy') throw new AppError('CONFLICT', msg('call.answered'));
       const { record: project } = await this.projects.get(roster.projectId);

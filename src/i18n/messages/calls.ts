@@ -5,6 +5,7 @@ export const call = defineMessages({
   linkInvalid: { zh: '此答复链接无效', en: 'this response link is not valid' },
   answered: { zh: '此通知已答复', en: 'this call has already been answered' },
   deadlinePassed: { zh: '答复时间已过', en: 'the time to answer this call has passed' },
+  cancelled: { zh: '本次评标已取消，无需答复', en: 'this evaluation was cancelled: no answer is needed' },
   closed: { zh: '此通知已不再等待答复', en: 'this call is no longer open' },
   changed: { zh: '此通知已发生变化；请重新答复', en: 'the call changed meanwhile; answer again' },
 });
