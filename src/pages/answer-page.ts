@@ -186,6 +186,19 @@ export function answerPage(input: AnswerPageInput): string {
   return frame({ lang, state: view.state, code, body });
 }
 
+/** The headers of every expert page: the address holds the credential, so no Referer leaves it and no cache keeps it. */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'x-robots-tag': 'noindex, nofollow',
+  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+};
+
+/** Whether a request path is an expert's page (an answer link /r/…, a record page /m/…). */
+export function isExpertPagePath(url: string): boolean {
+  return url.startsWith('/r/') || url.startsWith('/m/');
+}
+
 /** A failure that is not about the call (rate limit, store down, a request the page never sends), same look. */
 export function troublePage(lang: PageLang, trouble: Trouble, code: ErrorCode, title?: string): string {
   return frame({ lang, state: 'error', code, body: `<p class="status">${TEXTS[lang].trouble[trouble]}</p>`, ...(title ? { title } : {}) });

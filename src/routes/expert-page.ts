@@ -6,7 +6,7 @@ import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError, type ErrorCode } from '../errors.js';
 import { msg } from '../i18n/message.js';
-import { pageLang, troublePage, type PageLang } from '../pages/answer-page.js';
+import { PAGE_HEADERS, pageLang, troublePage, type PageLang } from '../pages/answer-page.js';
 import { requireUtf8Charset } from '../plugins/app/body-parsers.js';
 import { errorAnswer } from '../plugins/app/error-handler.js';
 
@@ -14,7 +14,6 @@ import { errorAnswer } from '../plugins/app/error-handler.js';
 export const TOKEN = /^[A-Za-z0-9_-]{32}$/;
 
 /** The pages' own policy, stricter than the API's: same-origin script, style, fetch and form target; no framing. */
-const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /** An HTML answer of a page route, for the OpenAPI document. */
 export const html = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
@@ -60,8 +59,7 @@ export function expertPages(app: FastifyInstance, options: { formLimit: number; 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: options.formLimit }, parseForm);
   app.addHook('onSend', async (_request, reply) => {
     // The address holds the credential: no Referer leaves the page, and no copy of it stays in any cache.
-    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').header('x-robots-tag', 'noindex, nofollow');
-    reply.header('content-security-policy', PAGE_CSP);
+    reply.headers(PAGE_HEADERS);
   });
   // Failures that are not about the link (rate limit, store, a body the page never sends): the same look, and the code.
   app.setErrorHandler((err: FastifyError, request, reply) => {

@@ -147,6 +147,14 @@ describe.each(['sqlite', 'redis'] as const)('the answer page (%s store)', (store
     expect(res.body).toContain('此链接无效');
     const head = await t.app.inject({ method: 'HEAD', url: path(3) });
     expect([head.statusCode, head.body]).toEqual([200, '']);
+    // A link too long for the router is refused as a page too, with the page's headers (the record page's alike).
+    for (const url of [`/r/${'A'.repeat(3000)}`, `/r/${'A'.repeat(3000)}?lang=en`, `/m/${'A'.repeat(3000)}`]) {
+      const long = await get(url);
+      expect([long.statusCode, codeOf(long.body), long.headers['content-type'], long.headers['cache-control'], long.headers['referrer-policy']], url).toEqual([414, 'URI_TOO_LONG', 'text/html; charset=utf-8', 'no-store', 'no-referrer']);
+      expect(long.headers['content-security-policy']).toContain("default-src 'none'");
+    }
+    // An API path stays JSON.
+    expect((await get(`/v1/projects/${'A'.repeat(3000)}`)).headers['content-type']).toBe('application/json; charset=utf-8');
   });
 
   it('is over when the deadline passes, and says so once the seat has gone to the next expert', async () => {

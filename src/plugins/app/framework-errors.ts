@@ -9,6 +9,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_STATUS, type ErrorCode } from '../../errors.js';
 import { DEFAULT_LANG, type Lang } from '../../i18n/language.js';
 import { msg, type Message } from '../../i18n/message.js';
+import { isExpertPagePath, PAGE_HEADERS, pageLang, troublePage } from '../../pages/answer-page.js';
 import { answerLanguage } from './language.js';
 
 /** Longest path parameter the router matches (ids are at most 64 characters); a longer one is answered 414. */
@@ -27,6 +28,11 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
         ? ['INVALID_INPUT', msg('http.badUrl')]
         : ['INTERNAL', msg('http.internal')];
   if (code === 'INTERNAL') request.log.error({ err: error }, 'router error');
+  // An expert's page (a link too long to be one) answers as a page, in its look and with its headers.
+  if (isExpertPagePath(request.url)) {
+    void reply.status(ERROR_STATUS[code]).headers(PAGE_HEADERS).header('x-request-id', request.id).type('text/html; charset=utf-8').send(troublePage(pageLang(request.query), code === 'INTERNAL' ? 'unavailable' : 'refused', code));
+    return;
+  }
   const lang = answerLanguage(request, reply);
   void reply.status(ERROR_STATUS[code]).header('x-request-id', request.id).type('application/json; charset=utf-8').send(errorBody(code, message, request.id, lang));
 }

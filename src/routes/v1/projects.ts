@@ -263,6 +263,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       config: { access: 'project.manage' },
       schema: {
         summary: 'Record bidders made known at bid opening (check-in re-checks experts against them)',
+        description: 'The answer lists them in `knownBidders`; `project.bidders` stays as registered, because it is what the draw committed to (its request hash).',
         tags: ['projects'],
         params: Params,
         body: z.object({ bidders: z.array(Uscc).min(1).max(500).describe('Bidders’ unified social credit codes') }).strict(),
