@@ -40,4 +40,12 @@ describe('check-in with a lower-case x', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('INVALID_INPUT');
   });
+
+  it('ignores the spaces and line break a card reader puts around the number', async () => {
+    const seatedId = (await t.ctx.roster.read(drawId)).roster.groups[0]!.ranking[1]!;
+    const idNumber = withX[pool.experts.findIndex((e) => e.id === seatedId)]!.idNumber;
+    const res = await t.app.inject({ method: 'POST', url: '/v1/checkins', headers: t.auth('checkin'), payload: { projectId: 'P-IDCASE', idNumber: `  ${idNumber}\r\n` } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ expertId: seatedId, seat: 1 });
+  });
 });

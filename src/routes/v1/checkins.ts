@@ -29,10 +29,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         body: z.object({ projectId: ProjectId, idNumber: z
             .string()
             .max(64)
-            // A card reader or a clerk may write the check character x in lower case; the pool holds it as X.
-            .transform((s) => s.toUpperCase())
+            // A card reader or a clerk may write the check character x in lower case (the pool holds it as X), and a
+            // reader may pad the number with spaces or end it with a line break.
+            .transform((s) => s.trim().toUpperCase())
             .pipe(ResidentId)
-            .describe('Resident ID number read from the card (a final x may be in either case)') }).strict(),
+            .describe('Resident ID number read from the card (a final x may be in either case; spaces around it are ignored)') }).strict(),
         response: { 200: Assignment, ...errorResponses(404, 'CONFLICT', 'CHECKIN_REFUSED', ...LOG_WRITE_ERRORS) },
       },
     },
