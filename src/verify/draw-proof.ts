@@ -766,7 +766,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
 
   // 0. The bundle's shape: without it nothing else can be read.
   checks.run('bundle', 'the file is a draw proof bundle', () =>
-    parsed.success ? pass(`draw ${parsed.data.drawId}: entries ${parsed.data.commit.index}, ${parsed.data.result.index}, ${parsed.data.reveal.index}`) : fail(issues(parsed.error)),
+    parsed.success ? pass(`draw ${parsed.data.drawId}: entries ${parsed.data.commit.index}, ${parsed.data.result.index}, ${parsed.data.reveal.index}`) : fail(errorAnswerOf(bundle) ?? issues(parsed.error)),
   );
   if (!parsed.success) return report();
   const b = parsed.data;
@@ -1291,6 +1291,17 @@ function entryTime(entry: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * A file that holds the service's error answer instead of a bundle (saved by `curl -o` without `-f`, e.g. SEALED
+ * before disclosure): what it says, or null.
+ */
+function errorAnswerOf(file: unknown): string | null {
+  const error = (file as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  if (typeof error !== 'object' || error === null || typeof error.code !== 'string') return null;
+  const said = typeof error.message === 'string' ? ` (${error.message})` : '';
+  return `this file is the service’s error answer ${error.code}${said}, not a proof bundle${error.code === 'SEALED' ? ': a draw’s proof is published when it is disclosed' : ''}`;
 }
 
 /** How an abandoned draw ended, by its end entry's type (null: not one of the two). */

@@ -290,6 +290,9 @@ describe('verifyDrawProof names the check a tampering breaks', () => {
     const report = verify({ drawId: 'D-1', commit: {} });
     expect(report.ok).toBe(false);
     expect(ids(report, 'fail')).toEqual(['bundle']);
+    // The service's error answer saved in place of a bundle is named as such, not as a list of schema issues.
+    const saved = verify({ error: { code: 'SEALED', message: '抽取结果在公开抽取后才提供证明' }, requestId: 'r-1' });
+    expect(saved.checks[0]).toMatchObject({ id: 'bundle', status: 'fail', detail: 'this file is the service’s error answer SEALED (抽取结果在公开抽取后才提供证明), not a proof bundle: a draw’s proof is published when it is disclosed' });
   });
 });
 
