@@ -24,7 +24,8 @@ export interface DrawRecord {
   readonly resultHash: string | null;
   readonly groups: ReadonlyArray<{ specialty: string; count: number; alternates: number; eligibleCount: number }>;
   readonly sealed: SealedBox | null;
-  readonly failure: { code: string; message: string } | null;
+  /** Why it failed: `message` in English, `zh` in Chinese (absent on draws failed before it was kept). */
+  readonly failure: { code: string; message: string; zh?: string } | null;
   /**
    * The draw's nonce (hex), vault-sealed, from the commit on: what a draw that fails or is aborted after its commit
    * reveals in its failure or abort entry. Absent on draws committed before the service kept it.

@@ -2,6 +2,7 @@
 // project routes (the immediate draw answers with it) and the draw routes.
 import { z } from 'zod';
 import { ProjectId } from '../domain/primitives.js';
+import type { Lang } from '../i18n/language.js';
 import { DRAW_STATES, type DrawRecord } from '../records/draws.js';
 
 export const DrawView = z
@@ -92,7 +93,12 @@ export const DrawView = z
   .describe('Draw status: never an expert identity');
 
 /** A draw record as the API shows it: without the sealed box, the sealed nonce and secrets and the operator's subject. */
-export const drawView = (d: DrawRecord) => {
+export const drawView = (d: DrawRecord, lang: Lang = 'en') => {
   const { sealed: _sealed, sealedNonce: _nonce, sealedWitnessReveals: _reveals, by: _by, ...rest } = d;
-  return { ...rest, groups: [...rest.groups] };
+  return { ...rest, groups: [...rest.groups], failure: failureIn(d.failure, lang) };
 };
+
+/** A failure's reason in the answer's language (the Chinese one where it was kept). */
+export function failureIn(failure: DrawRecord['failure'], lang: Lang): { code: string; message: string } | null {
+  return failure && { code: failure.code, message: lang === 'zh-CN' && failure.zh ? failure.zh : failure.message };
+}

@@ -525,7 +525,7 @@ export class DrawService {
 
   /** A draw that cannot complete: logged with its reason, the project left `failed` for an operator. */
   private async fail(project: ProjectRecord, raw: Buffer, drawId: string, kind: DrawRecord['kind'], by: string, err: AppError, committed: DrawRecord | null, opened?: { nonce: string; witnessReveals: string[] }): Promise<void> {
-    const failure = { code: err.code, message: err.message };
+    const failure = { code: err.code, message: err.message, zh: err.localized.text('zh-CN') };
     // A failed draw uses up its plan (its draw id is now this draw's): rescheduling plans anew.
     const failed: ProjectRecord = { ...withoutPlan(project), state: 'failed', drawId, revision: project.revision + 1, updatedAt: new Date(this.now()).toISOString() };
     const record: DrawRecord = committed

@@ -8,7 +8,8 @@ import { DrawId } from '../../domain/primitives.js';
 import { AppError } from '../../errors.js';
 import { msg } from '../../i18n/message.js';
 import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
-import { DrawView, drawView } from '../../schemas/draw.js';
+import { DrawView, drawView, failureIn } from '../../schemas/draw.js';
+import { answerLanguage } from '../../plugins/app/language.js';
 import { checkRange, CursorParam, Limit, Next, pageAnswer, SiteFilter, StateList, TimeRange } from '../../schemas/listing.js';
 import { DRAW_STATES } from '../../records/draws.js';
 import type { DrawProofPart } from '../../services/disclosure.service.js';
@@ -63,11 +64,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: z.object({ items: z.array(DrawView).describe('This page of draws'), next: Next }), ...errorResponses() },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { state, cursor, ...q } = request.query;
       const page = await listings.listDraws({ ...q, states: state, after: cursor ?? null }, request.reach);
       const unsealOf = new Map((await roster.unsealViews(page.items.map((d) => d.drawId))).map((u, i) => [page.items[i]!.drawId, u]));
-      return pageAnswer('draws', page, (d) => ({ ...d, groups: [...d.groups], unseal: unsealOf.get(d.drawId)! }));
+      const lang = answerLanguage(request, reply);
+      return pageAnswer('draws', page, (d) => ({ ...d, groups: [...d.groups], failure: failureIn(d.failure, lang), unseal: unsealOf.get(d.drawId)! }));
     },
   );
 
@@ -145,7 +147,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: DrawView, ...errorResponses(404, 'CONFLICT', 'SEALED', ...LOG_WRITE_ERRORS) },
       },
     },
-    async (request) => drawView(await disclosure.disclose(request.params.id, request.principal)),
+    async (request, reply) => drawView(await disclosure.disclose(request.params.id, request.principal), answerLanguage(request, reply)),
   );
 
   app.get(
@@ -166,10 +168,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.get('/draws/:id', { config: { access: 'draw.read' }, schema: { summary: 'Draw status', tags: ['draws'], params: DrawParams, response: { 200: DrawView, ...errorResponses(404) } } }, async (request) => {
+  app.get('/draws/:id', { config: { access: 'draw.read' }, schema: { summary: 'Draw status', tags: ['draws'], params: DrawParams, response: { 200: DrawView, ...errorResponses(404) } } }, async (request, reply) => {
     const draw = await draws.get(request.params.id);
     const [callsByGroup, [unseal]] = await Promise.all([roster.progress(draw.drawId), roster.unsealViews([draw.drawId])]);
-    return { ...drawView(draw), calls: callsByGroup && seatsByState(callsByGroup), callsByGroup, unseal: unseal! };
+    return { ...drawView(draw, answerLanguage(request, reply)), calls: callsByGroup && seatsByState(callsByGroup), callsByGroup, unseal: unseal! };
   });
 
   app.get(

@@ -139,6 +139,12 @@ describe('scheduled draws', () => {
     expect(p.state).toBe('failed');
     const draw = (await t.app.inject({ method: 'GET', url: `/v1/draws/${p.drawId}`, headers: op() })).json();
     expect(draw).toMatchObject({ state: 'failed', failure: { code: 'INSUFFICIENT_CANDIDATES' } });
+    // Its reason in the answer's language: Chinese by default, English when asked, in the list as for the one draw.
+    expect(draw.failure.message).toMatch(/^符合条件的专家不足|专家不足/);
+    const english = (await t.app.inject({ method: 'GET', url: `/v1/draws/${p.drawId}`, headers: { ...op(), 'accept-language': 'en' } })).json();
+    expect(english.failure.message).toMatch(/^not enough eligible experts/);
+    const listed = (await t.app.inject({ method: 'GET', url: '/v1/draws?state=failed', headers: op() })).json().items.find((d: { drawId: string }) => d.drawId === p.drawId);
+    expect(listed.failure.message).toBe(draw.failure.message);
 
     // Postponed, it is drawn again at the new time; the new draw names the failed one (here it fails again: the pool
     // is still short).
