@@ -95,19 +95,21 @@ pool
   .command('generate')
   .description('write a synthetic pool as JSON lines, one expert per line (deterministic from --seed)')
   .requiredOption('--size <n>', 'number of experts', positiveInt)
-  .option('--seed <text>', 'generator seed', 'default')
+  .option('--seed <text>', 'generator seed: specialties, employers, regions, statuses (not the ids or the people)', 'default')
+  .option('--first <n>', 'number of the first expert: ids (E…) and personal data run from it, so a second file adds experts', positiveInt, 1)
   .option('--out <file>', 'output file (default: standard output)')
   .option('--with-personal', 'add synthetic personal data (name, phone, valid ID number), as the import expects')
   .addHelpText('after', examples(
     'expert-draw pool generate --size 2000 --with-personal --out pool.jsonl   # for POST /v1/experts/import',
     'expert-draw pool generate --size 100000 --seed bench | head -3',
+    'expert-draw pool generate --size 500 --first 2001 --with-personal --out more.jsonl   # 500 more, E0002001 on',
   ))
-  .action(async (opts: { size: number; seed: string; out?: string; withPersonal?: boolean }) => {
+  .action(async (opts: { size: number; seed: string; first: number; out?: string; withPersonal?: boolean }) => {
     const { generatePool, syntheticPersonal } = await import('./pool/generator.js');
-    const { experts } = generatePool({ size: opts.size, seed: opts.seed });
+    const { experts } = generatePool({ size: opts.size, seed: opts.seed, first: opts.first });
     const out: NodeJS.WritableStream = opts.out ? createWriteStream(opts.out) : process.stdout;
     for (const [i, e] of experts.entries()) {
-      const line = opts.withPersonal ? { ...e, personal: syntheticPersonal(i + 1) } : e;
+      const line = opts.withPersonal ? { ...e, personal: syntheticPersonal(opts.first + i) } : e;
       if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
     }
     if (opts.out) {

@@ -102,6 +102,8 @@ export interface PoolOptions {
   readonly fixed?: ReadonlyArray<{ readonly code: string; readonly members: number }>;
   /** Reference date for statuses and relations (YYYY-MM-DD). */
   readonly today?: string;
+  /** Number of the first expert (default 1): ids run from it, so that a second file adds experts instead of replacing them. */
+  readonly first?: number;
 }
 
 export interface SyntheticPool {
@@ -121,6 +123,8 @@ function shiftDate(date: string, days: number): string {
 /** A pool of `size` experts. The same options always give the same pool. */
 export function generatePool(options: PoolOptions): SyntheticPool {
   const { size } = options;
+  const first = options.first ?? 1;
+  if (!Number.isSafeInteger(first) || first < 1) throw new RangeError(`the first expert number must be a positive integer, not ${first}`);
   const rng = new SyntheticRandom(`pool/${options.seed ?? 'default'}/${size}`);
   const today = options.today ?? '2026-12-01';
   const fixedCodes = new Set((options.fixed ?? []).map((f) => f.code));
@@ -146,7 +150,7 @@ export function generatePool(options: PoolOptions): SyntheticPool {
 
   const experts: Expert[] = [];
   for (let i = 0; i < size; i++) {
-    const id = expertIdOf(i + 1);
+    const id = expertIdOf(first + i);
     const held = new Set<string>([pickSpecialty()]);
     while (held.size < 3 && rng.chance(0.35)) held.add(pickSpecialty());
     for (const f of fixedOwners) if (f.owners.has(i)) held.add(f.code);
@@ -163,7 +167,7 @@ export function generatePool(options: PoolOptions): SyntheticPool {
     if (rng.chance(0.02)) {
       relations.push({ kind: 'org', holder: 'relative', role: rng.pick(ORG_ROLES), org: organisations[rng.zipf(orgCount)]!, until: null });
     }
-    if (i > 0 && rng.chance(0.005)) relations.push({ kind: 'relative', expertId: expertIdOf(1 + rng.int(i)) });
+    if (i > 0 && rng.chance(0.005)) relations.push({ kind: 'relative', expertId: expertIdOf(first + rng.int(i)) });
     const roll = rng.next();
     const status = roll < 0.03 ? 'suspended' : roll < 0.04 ? 'blacklisted' : roll < 0.06 ? 'retired' : 'active';
     const unavailable: string[] = [];

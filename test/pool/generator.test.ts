@@ -102,6 +102,16 @@ describe('generatePool: determinism', () => {
     expect(a).not.toEqual(b);
     expect(a.experts.map((e) => e.employer)).not.toEqual(b.experts.map((e) => e.employer));
   });
+
+  it('numbers experts from `first`, relatives included, so that a second file adds people', () => {
+    const more = generatePool({ size: 2000, first: 3001 });
+    expect(more.experts.map((e) => e.id)).toEqual(Array.from({ length: 2000 }, (_, i) => expertIdOf(3001 + i)));
+    const ids = new Set(more.experts.map((e) => e.id));
+    const relatives = more.experts.flatMap((e) => e.relations.filter((r) => r.kind === 'relative').map((r) => (r as { expertId: string }).expertId));
+    expect(relatives.length).toBeGreaterThan(0);
+    for (const id of relatives) expect(ids.has(id), id).toBe(true);
+    expect(() => generatePool({ size: 1, first: 0 })).toThrow(RangeError);
+  });
 });
 
 describe('generatePool: validity of a 3,000-expert pool', () => {
