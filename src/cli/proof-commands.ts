@@ -15,6 +15,7 @@ export interface VerifyOpts {
   token?: string;
   jobs: number;
   quiet?: boolean;
+  lang?: string;
 }
 
 export function registerProofCommands(program: Command): void {
@@ -32,9 +33,11 @@ export function registerProofCommands(program: Command): void {
     .option('--token <token>', 'with --url: an inspector’s or supervisor’s access token (default: EXPERT_DRAW_TOKEN)')
     .option('--jobs <n>', JOBS_HELP, jobsOption, availableParallelism())
     .option('--quiet', 'no progress bar when verifying several bundles')
+    .option('--lang <lang>', 'zh-CN: checks and verdicts in Chinese (details stay as the verifier writes them); default: LANG (zh… is Chinese), else English')
     .addHelpText('after', examples(
-      'curl -s "$B/v1/draws/$DRAW/proof" -H "Authorization: Bearer $TOKEN" -o proof.json',
+      'curl -fs "$B/v1/draws/$DRAW/proof" -H "Authorization: Bearer $TOKEN" -o proof.json',
       'expert-draw proof verify proof.json --verifier-key keys/log-signer.vkey',
+      'expert-draw proof verify proof.json --verifier-key keys/log-signer.vkey --lang zh-CN   # 中文',
       'expert-draw proof verify proof.json --verifier-key "draw.example-centre.gov.cn/log+1a2b3c4d+…" --json',
       'expert-draw proof verify proofs/ --verifier-key keys/log-signer.vkey --jobs 4   # every bundle in the folder, up to four at a time (no more than the cores)',
       'expert-draw proof verify proof.json --verifier-key keys/log-signer.vkey --kept kept --url https://draw.example-centre.gov.cn',

@@ -5,6 +5,7 @@ import { chainOfInfo, type BeaconChain } from '../beacon/chains.js';
 import { openCheckpoint } from '../log/checkpoint.js';
 import { proofsToRelate } from '../log/consistency.js';
 import { NoteVerifier } from '../log/note.js';
+import { CHECK_TITLES_ZH } from '../i18n/check-titles.js';
 import { DrawProofBundle, type CheckStatus, type DrawProofReport, type KeptInput } from '../verify/draw-proof.js';
 import { readProofFile, type FileVerdict, type FileVerifyOptions } from '../verify/proof-files.js';
 import { ProofFilePool } from '../verify/proof-pool.js';
@@ -25,32 +26,63 @@ function readBeaconChain(file: string): BeaconChain {
 
 const MARK: Record<CheckStatus, string> = { pass: '✓', fail: '✗', unverifiable: '?', skipped: '-' };
 
+/** The words of a printed report, per language (the checks' details stay as the verifier writes them). */
+const WORDS = {
+  en: {
+    head: (draw: string | null, project: string | null, assurance: string | null) => `${draw ? `draw ${draw}${project ? ` (project ${project})` : ''}` : 'proof bundle'}${assurance ? `, assurance ${assurance}` : ''}`,
+    title: (id: string, title: string) => title,
+    trust: 'taken on trust (no offline check of the bundle covers it):',
+    ok: (n: number) => `OK: all ${n} checks passed`,
+    notVerified: 'NOT VERIFIED: ',
+    kinds: { fail: 'failed', unverifiable: 'not verifiable', skipped: 'skipped' },
+    allBundles: (n: number) => `OK: all ${n} bundles verified`,
+    someBundles: (failed: number, n: number) => `NOT VERIFIED: ${failed} of ${n} bundles: `,
+  },
+  'zh-CN': {
+    head: (draw: string | null, project: string | null, assurance: string | null) => `${draw ? `抽取 ${draw}${project ? `（项目 ${project}）` : ''}` : '证明包'}${assurance ? `，保障级别 ${assurance}` : ''}`,
+    title: (id: string, title: string) => CHECK_TITLES_ZH[id] ?? title,
+    trust: '信任前提（本证明包的离线检查不覆盖）：',
+    ok: (n: number) => `通过：全部 ${n} 项检查均通过`,
+    notVerified: '未通过核验：',
+    kinds: { fail: '失败', unverifiable: '无法核验', skipped: '跳过' },
+    allBundles: (n: number) => `通过：全部 ${n} 个证明包核验通过`,
+    someBundles: (failed: number, n: number) => `未通过核验：${n} 个证明包中 ${failed} 个：`,
+  },
+} as const;
+type Words = (typeof WORDS)[keyof typeof WORDS];
+
+/** --lang, else the shell's language (LC_ALL, LC_MESSAGES, LANG): Chinese for zh…, English otherwise. */
+export function reportLanguage(option: string | undefined, env: NodeJS.ProcessEnv = process.env): keyof typeof WORDS {
+  if (option !== undefined) {
+    if (option === 'en' || option === 'zh-CN') return option;
+    throw new Error(`--lang must be zh-CN or en, not ${option}`);
+  }
+  const shell = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return /^zh/i.test(shell) ? 'zh-CN' : 'en';
+}
+
 /** One line per check, then what the bundle cannot show, then the verdict. */
-function printReport(report: DrawProofReport, print: (line: string) => void): void {
-  const head = report.drawId ? `draw ${report.drawId}${report.projectId ? ` (project ${report.projectId})` : ''}` : 'proof bundle';
-  print(`${head}${report.assurance ? `, assurance ${report.assurance}` : ''}`);
+function printReport(report: DrawProofReport, print: (line: string) => void, words: Words): void {
+  print(words.head(report.drawId, report.projectId, report.assurance));
   const width = Math.max(...report.checks.map((c) => c.id.length));
   for (const c of report.checks) {
-    print(`${MARK[c.status]} ${c.id.padEnd(width)}  ${c.title}`);
+    print(`${MARK[c.status]} ${c.id.padEnd(width)}  ${words.title(c.id, c.title)}`);
     print(`  ${' '.repeat(width)}  ${c.detail}`);
   }
-  print('taken on trust (no offline check of the bundle covers it):');
+  print(words.trust);
   for (const t of report.notChecked) print(`  - ${t.id}: ${t.what}; ${t.why}`);
   if (report.ok) {
-    print(`OK: all ${report.checks.length} checks passed`);
+    print(words.ok(report.checks.length));
     return;
   }
   const named = (status: CheckStatus) => report.checks.filter((c) => c.status === status).map((c) => c.id);
-  const parts = [
-    ['failed', named('fail')],
-    ['not verifiable', named('unverifiable')],
-    ['skipped', named('skipped')],
-  ] as const;
-  print(`NOT VERIFIED: ${parts.filter(([, ids]) => ids.length > 0).map(([what, ids]) => `${what} ${ids.join(', ')}`).join('; ')}`);
+  const parts = (['fail', 'unverifiable', 'skipped'] as const).map((k) => [words.kinds[k], named(k)] as const);
+  print(`${words.notVerified}${parts.filter(([, ids]) => ids.length > 0).map(([what, ids]) => `${what} ${ids.join(', ')}`).join('; ')}`);
 }
 
 /** Verifies the bundles (files, or folders of them) and prints the reports; sets the exit code. */
 export async function verifyBundles(paths: string[], opts: VerifyOpts): Promise<void> {
+  const words = WORDS[reportLanguage(opts.lang)];
   // The key first: a wrong key is the inspector's to fix before any bundle is read.
   const verifierKey = verifierKeyText(opts.verifierKey, '');
   const files = bundleFiles(paths, 'keep');
@@ -65,7 +97,7 @@ export async function verifyBundles(paths: string[], opts: VerifyOpts): Promise<
     const [verdict] = await pool.verify(files);
     if ('error' in verdict!) throw new Error(verdict.error);
     if (opts.json) console.log(JSON.stringify(verdict!.report, null, 2));
-    else printReport(verdict!.report, (line) => console.log(line));
+    else printReport(verdict!.report, (line) => console.log(line), words);
     // Only a bundle whose every check passed verifies; not verifiable is not verified.
     process.exitCode = verdict!.report.ok ? 0 : 1;
     return;
@@ -81,7 +113,7 @@ export async function verifyBundles(paths: string[], opts: VerifyOpts): Promise<
       onVerdict: (v) => {
         if (opts.json) return;
         const lines: string[] = [];
-        printVerdict(v, (line) => lines.push(line));
+        printVerdict(v, (line) => lines.push(line), words);
         process.stdout.write(`${lines.join('\n')}\n`);
       },
     });
@@ -91,15 +123,15 @@ export async function verifyBundles(paths: string[], opts: VerifyOpts): Promise<
   }
   const failed = verdicts.filter((v) => 'error' in v || !v.report.ok).map((v) => v.file);
   if (opts.json) console.log(JSON.stringify(verdicts, null, 2));
-  else console.log(failed.length === 0 ? `OK: all ${files.length} bundles verified` : `NOT VERIFIED: ${failed.length} of ${files.length} bundles: ${failed.join(', ')}`);
+  else console.log(failed.length === 0 ? words.allBundles(files.length) : `${words.someBundles(failed.length, files.length)}${failed.join(', ')}`);
   process.exitCode = failed.length === 0 ? 0 : 1;
 }
 
 /** One file's verdict among several: its name, then its report or why it has none. */
-function printVerdict(verdict: FileVerdict, print: (line: string) => void): void {
+function printVerdict(verdict: FileVerdict, print: (line: string) => void, words: Words): void {
   print(`== ${verdict.file}`);
-  if ('error' in verdict) print(`NOT VERIFIED: ${verdict.error}`);
-  else printReport(verdict.report, print);
+  if ('error' in verdict) print(`${words.notVerified}${verdict.error}`);
+  else printReport(verdict.report, print, words);
 }
 
 /**

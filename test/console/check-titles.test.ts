@@ -1,9 +1,9 @@
-// The inspector screen names each check of the proof verifier in Chinese by its id (console/src/check-titles.ts): every
+// The inspector screen names each check of the proof verifier in Chinese by its id (src/i18n/check-titles.ts): every
 // check the verifier runs has a title there, the table names no check the verifier does not run, and its words are the
 // glossary's.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CHECK_TITLES_ZH } from '../../console/src/check-titles.js';
+import { CHECK_TITLES_ZH } from '../../src/i18n/check-titles.js';
 import { DEFAULT_POLICY } from '../../src/domain/policy.js';
 import { PoolIndex } from '../../src/draw/pool-index.js';
 import { generatePool, syntheticUscc } from '../../src/pool/generator.js';

@@ -3,7 +3,7 @@
 // verifier key the inspector pins. The service is trusted for nothing: it hands out bytes, the browser checks them.
 import type { InspectBundle, InspectCheck, InspectReport } from '../../../src/verify/inspect-types';
 import { api, serverNow } from '../api';
-import { CHECK_TITLES_ZH } from '../check-titles';
+import { CHECK_TITLES_ZH } from '../../../src/i18n/check-titles';
 import { field, h, show } from '../dom';
 import { failureText, localTime, startOfDay, withOffset } from '../format';
 import { lang, t, type TextKey } from '../i18n';
