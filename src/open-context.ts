@@ -156,7 +156,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   // The listings and timelines read the whole log once: the server has it done in the background, so that draws are
   // served at once and only a listing or timeline asked meanwhile waits for it.
   const logIndex = new LogIndex(store);
-  const listings = new ListingService(store, logIndex);
+  const listings = new ListingService(store, logIndex, now);
   const timeline = new TimelineService(store, logIndex);
   const logReader = new LogReader(store, logIndex, () => auditLog.checkpoint());
   const fairness = new FairnessService(listings, disclosure, keys.logVerifier);

@@ -40,7 +40,14 @@ interface Common<S> {
   readonly after: SortKey | null;
   readonly limit: number;
 }
-export type ProjectQuery = Common<ProjectState> & { readonly tenderer?: string };
+export type ProjectQuery = Common<ProjectState> & {
+  readonly tenderer?: string;
+  /** Only what waits for an operator: missed and failed projects, and drawn ones with seats left unfilled before their opening. */
+  readonly needsDecision?: boolean;
+};
+
+/** The states that wait for an operator to postpone or cancel. */
+const DECISION_STATES: ReadonlySet<ProjectState> = new Set(['missed', 'failed']);
 export type DrawQuery = Common<DrawState>;
 
 function projectSummary(p: ProjectRecord): ProjectSummary {
@@ -82,6 +89,7 @@ export class ListingService {
   constructor(
     private readonly store: Pick<Store, 'getRecords'>,
     private readonly log: LogIndex,
+    private readonly now: () => number = Date.now,
   ) {
     log.onRead((touched) => {
       for (const id of touched.projects) this.stale.projects.add(id);
@@ -90,13 +98,19 @@ export class ListingService {
     this.sync = catchingUp(() => this.refresh());
   }
 
-  async listProjects(q: ProjectQuery, reach: ListReach): Promise<Page<ProjectSummary>> {
+  async listProjects(q: ProjectQuery, reach: ListReach): Promise<Page<ProjectSummary & { readonly unfilledSeats: number }>> {
     await this.sync();
     const owner = ownerFilter(reach, q.site);
-    return this.projects.page({
+    const nowIso = new Date(this.now()).toISOString();
+    const unfilled = (p: ProjectSummary) => (p.state === 'drawn' && p.drawId !== null ? this.log.unfilledSeats(p.drawId) : 0);
+    // Seats left unfilled are the operator's until the opening (cancel, or seat someone by other means); after it, the
+    // evaluation is under way and the listing no longer asks.
+    const waits = (p: ProjectSummary) => DECISION_STATES.has(p.state) || (unfilled(p) > 0 && Date.parse(p.bidOpeningAt) > Date.parse(nowIso));
+    const page = this.projects.page({
       ...q,
-      match: (p) => owner(p.site) && (q.states === undefined || q.states.has(p.state)) && (q.tenderer === undefined || p.tenderer === q.tenderer),
+      match: (p) => owner(p.site) && (q.states === undefined || q.states.has(p.state)) && (q.tenderer === undefined || p.tenderer === q.tenderer) && (!q.needsDecision || waits(p)),
     });
+    return { ...page, items: page.items.map((p) => ({ ...p, unfilledSeats: unfilled(p) })) };
   }
 
   async listDraws(q: DrawQuery, reach: ListReach): Promise<Page<DrawSummary>> {

@@ -24,6 +24,8 @@ export class LogIndex {
   private readonly positions = new Map<string, number[]>();
   /** A draw's project, from the first entry that names both (its commit, or its failure before one). */
   private readonly projectOfDraw = new Map<string, string>();
+  /** Seats a draw's roster left unfilled (`seat.unfilled`: its ranking and top-ups used up), by draw. */
+  private readonly unfilled = new Map<string, number>();
   private readonly listeners: Array<(touched: Touched) => void> = [];
   /** Reads every entry appended since the last catch-up; resolves once the index covers the log as it was when called. */
   readonly catchUp: () => Promise<void>;
@@ -45,6 +47,11 @@ export class LogIndex {
   /** Log positions of the entries about a project and its draws, ascending, as of the last catch-up. */
   of(projectId: string): readonly number[] {
     return this.positions.get(projectId) ?? NONE;
+  }
+
+  /** How many of a draw's seats went unfilled, as of the last catch-up. */
+  unfilledSeats(drawId: string): number {
+    return this.unfilled.get(drawId) ?? 0;
   }
 
   /** Ends a catch-up still reading at its next chunk (the service is closing); later ones read nothing. */
@@ -80,6 +87,7 @@ export class LogIndex {
     }
     if (draw !== undefined) {
       touched.draws.add(draw);
+      if (type === 'seat.unfilled') this.unfilled.set(draw, (this.unfilled.get(draw) ?? 0) + 1);
       if (project !== undefined) this.projectOfDraw.set(draw, project);
     }
     if (project === undefined) return;

@@ -2895,7 +2895,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description Resident ID number read from the card (a final x may be in either case) */
+                        /** @description Resident ID number read from the card (a final x may be in either case; spaces around it are ignored) */
                         idNumber: string;
                         /** @description Project (tender) id as registered by the trading centre */
                         projectId: string;
@@ -15347,7 +15347,7 @@ export interface paths {
         };
         /**
          * List projects by draw time
-         * @description Sorted by `drawAt`, then id. Filters: `state`, `needs=decision` (the missed and failed projects waiting for an operator), `from` ≤ `drawAt` < `to`, `site`, `tenderer`. Pages follow `next`; a project added or changed meanwhile never makes another appear twice or go missing.
+         * @description Sorted by `drawAt`, then id. Filters: `state`, `needs=decision` (missed and failed projects, and drawn ones with unfilled seats before their opening: what waits for an operator), `from` ≤ `drawAt` < `to`, `site`, `tenderer`. Pages follow `next`; a project added or changed meanwhile never makes another appear twice or go missing.
          *
          *     Access: `project.read` — roles operator, supervisor, inspector, admin, site. A token that names a site lists only that site's projects.
          */
@@ -15360,7 +15360,7 @@ export interface paths {
                     from?: string;
                     /** @description Page size (at most 500) */
                     limit?: number;
-                    /** @description `decision`: the missed and failed projects waiting for an operator (with `state`: those of them in it) */
+                    /** @description `decision`: what waits for an operator: missed and failed projects, and drawn ones whose seats went unfilled (ranking and top-ups used up) before their opening (with `state`: those of them in it) */
                     needs?: "decision";
                     /** @description A site id: that site’s only; `-`: the centre’s own only. A token that names a site lists only its site’s, whatever this says */
                     site?: string | "-";
@@ -15420,6 +15420,8 @@ export interface paths {
                                 state: "scheduled" | "drawing" | "drawn" | "missed" | "cancelled" | "failed";
                                 /** @description Tenderer (招标人), unified social credit code */
                                 tenderer: string;
+                                /** @description A drawn project: seats left unfilled because its ranking and top-ups were used up (seat.unfilled); 0 otherwise */
+                                unfilledSeats: number;
                                 /** @description When it last changed */
                                 updatedAt: string;
                                 /** @description Evaluation venue */
@@ -16832,7 +16834,9 @@ export interface paths {
         put?: never;
         /**
          * Record bidders made known at bid opening (check-in re-checks experts against them)
-         * @description Access: `project.manage` — roles operator, admin, site. A token that names a site reaches only that site's projects.
+         * @description The answer lists them in `knownBidders`; `project.bidders` stays as registered, because it is what the draw committed to (its request hash).
+         *
+         *     Access: `project.manage` — roles operator, admin, site. A token that names a site reaches only that site's projects.
          */
         post: {
             parameters: {

@@ -214,11 +214,12 @@ export function boardView(main: HTMLElement, role: Role): () => void {
     // A postponed project keeps its row: its times are refreshed in place.
     if (row.drawTime.textContent !== localTime(p.drawAt).slice(11)) row.drawTime.textContent = localTime(p.drawAt).slice(11);
     if (row.opening.textContent !== localTime(p.bidOpeningAt)) row.opening.textContent = localTime(p.bidOpeningAt);
-    const stateKey = `${p.state}|${p.drawId}|${p.bidOpeningAt}`;
+    const stateKey = `${p.state}|${p.drawId}|${p.bidOpeningAt}|${p.unfilledSeats}`;
     if (row.stateShown !== stateKey) {
       row.stateShown = stateKey;
       row.tr.dataset.state = p.state;
-      show(row.state, h('span', { class: `badge ${p.state}` }, t(`state.${p.state}`)));
+      // Seats nobody is left to fill wait for the operator (cancel, or seat someone by other means) until the opening.
+      show(row.state, h('span', { class: `badge ${p.state}` }, t(`state.${p.state}`)), p.unfilledSeats > 0 ? h('span', { class: 'badge failed', 'data-unfilled': String(p.unfilledSeats) }, t('unfilledSeats', { n: p.unfilledSeats })) : null);
       show(row.actions, ...actionsOf(p));
     }
     const text = callsText(p.drawId === null ? null : calls.get(p.drawId));

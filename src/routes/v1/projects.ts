@@ -13,7 +13,7 @@ import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
 import { checkRange, CursorParam, Limit, Next, pageAnswer, SiteFilter, StateList, TimeRange } from '../../schemas/listing.js';
 import type { DrawRecord } from '../../records/draws.js';
 import { DrawView, drawView } from '../../schemas/draw.js';
-import { PROJECT_STATES, type ProjectRecord, type ProjectState } from '../../records/projects.js';
+import { PROJECT_STATES, type ProjectRecord } from '../../records/projects.js';
 import { WitnessSecretHex } from '../../draw/entries.js';
 import { planView } from '../../services/project.service.js';
 
@@ -95,18 +95,16 @@ const ProjectSummaryView = z
     state: z.enum(PROJECT_STATES).describe('scheduled → drawing → drawn; or missed, failed, cancelled'),
     drawId: z.string().nullable().describe('Latest draw of the project'),
     groups: z.array(z.object({ specialty: z.string().describe('Specialty code'), count: z.int().describe('Experts to select') })).describe('The groups requested'),
+    unfilledSeats: z.int().describe('A drawn project: seats left unfilled because its ranking and top-ups were used up (seat.unfilled); 0 otherwise'),
     revision: z.int().describe('Revision of the project'),
     updatedAt: z.string().describe('When it last changed'),
   })
   .describe('A project as a listing shows it: no bidders, avoided organisations or experts who prepared it');
 
-/** The missed and failed projects: what waits for an operator to postpone or cancel. */
-const NEEDS_DECISION: ReadonlySet<ProjectState> = new Set(['missed', 'failed']);
-
 const ListQuery = z
   .object({
     state: StateList(PROJECT_STATES),
-    needs: z.literal('decision').optional().describe('`decision`: the missed and failed projects waiting for an operator (with `state`: those of them in it)'),
+    needs: z.literal('decision').optional().describe('`decision`: what waits for an operator: missed and failed projects, and drawn ones whose seats went unfilled (ranking and top-ups used up) before their opening (with `state`: those of them in it)'),
     ...TimeRange,
     site: SiteFilter,
     tenderer: Uscc.optional().describe('Tenderer’s unified social credit code'),
@@ -155,7 +153,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'List projects by draw time',
         description:
-          'Sorted by `drawAt`, then id. Filters: `state`, `needs=decision` (the missed and failed projects waiting for an operator), `from` ≤ `drawAt` < `to`, `site`, `tenderer`. Pages follow `next`; a project added or changed meanwhile never makes another appear twice or go missing.',
+          'Sorted by `drawAt`, then id. Filters: `state`, `needs=decision` (missed and failed projects, and drawn ones with unfilled seats before their opening: what waits for an operator), `from` ≤ `drawAt` < `to`, `site`, `tenderer`. Pages follow `next`; a project added or changed meanwhile never makes another appear twice or go missing.',
         tags: ['projects'],
         querystring: ListQuery,
         response: { 200: z.object({ items: z.array(ProjectSummaryView).describe('This page of projects'), next: Next }), ...errorResponses() },
@@ -163,8 +161,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { state, needs, cursor, ...q } = request.query;
-      const states = needs ? new Set([...NEEDS_DECISION].filter((s) => state?.has(s) ?? true)) : state;
-      const page = await listings.listProjects({ ...q, states, after: cursor ?? null }, request.reach);
+      const page = await listings.listProjects({ ...q, states: state, needsDecision: needs === 'decision', after: cursor ?? null }, request.reach);
       return pageAnswer('projects', page, (p) => ({ ...p, groups: [...p.groups] }));
     },
   );
