@@ -92,17 +92,38 @@ export function PersonText(options: { min?: number; max: number; description: st
 }
 
 /**
- * A web address as text: a scheme with `//`, a script or data scheme (`javascript:`), `www.`, or a host under a common
- * top-level domain. The venue goes into the text
- * messages to experts, whose only link must be the service's own answer link: a venue with a link of its own would
- * let anyone who registers a project send experts elsewhere through the centre's gateway.
+ * A web address as text, as a phone's messaging app would turn it into a link: a scheme (`https:`, `javascript:`,
+ * `sms:`, `weixin:` …, with or without `//`), `www.`, a host name with a top-level domain (`evil.shop`, `t.co/x`), or
+ * a bare IPv4 address. The venue goes into the text messages to experts, whose only link must be the service's own
+ * answer link: a venue with a link of its own would let anyone who registers a project send experts elsewhere through
+ * the centre's gateway. Read after `asAddressText`.
  */
-const WEB_ADDRESS = /[a-z][a-z0-9+.-]*:\/\/|www\.|[a-z0-9-]+\.(?:com|cn|net|org|gov|edu|top|xyz|io|cc|me|info|site|vip|link|app|ly)(?![a-z0-9])|(?<![a-z0-9])(?:javascript|vbscript|data|file|intent):/i;
+const WEB_ADDRESS = new RegExp(
+  [
+    // Any scheme written with //, and the schemes a phone opens without it (tel: stays: a phone number is no address).
+    String.raw`[a-z][a-z0-9+.-]*:\/\/|[a-z][a-z0-9+.-]*:\\`,
+    String.raw`(?:https?|ftp|wss?|javascript|vbscript|data|file|blob|intent|mailto|sms|smsto|mms|weixin|wechat|alipays?|taobao|itms[a-z-]*|ms-[a-z-]+):`,
+    String.raw`www\.`,
+    // A host name: labels and a top-level domain of two or more letters (a room "B.2" has a digit after its dot).
+    String.raw`[a-z0-9-]+\.[a-z]{2,63}(?![a-z0-9])`,
+    String.raw`(?<![0-9.])[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?![0-9])`,
+  ].join('|'),
+  'i',
+);
 
-/** The venue as a reader's software sees it: full-width forms as ASCII, ideographic full stops as dots (control
- *  characters, which browsers drop from an address, are refused by PersonText before this). */
+/**
+ * The venue as a reader's software sees it: full-width forms as ASCII, ideographic full stops as dots, invisible
+ * format characters (zero-width spaces) dropped, spaces before a colon closed up, and an escaped colon or dot (`&colon;`,
+ * `%3A`) read as one. Control characters, which browsers drop from an address, are refused by PersonText before this.
+ */
 function asAddressText(s: string): string {
-  return s.normalize('NFKC').replace(/[。｡]/g, '.');
+  return s
+    .normalize('NFKC')
+    .replace(/\p{Cf}/gu, '')
+    .replace(/[。｡]/g, '.')
+    .replace(/&colon;|%3a/gi, ':')
+    .replace(/&period;|%2e/gi, '.')
+    .replace(/\s+:/g, ':');
 }
 
 /** The evaluation venue, told to every expert called (src/calls/text.ts); full-width letters are read as ASCII. */

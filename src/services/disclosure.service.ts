@@ -110,6 +110,8 @@ export class DisclosureService {
     // The policy lets only the site a draw belongs to ask (draw.export); its result was sealed to that site.
     if (by.site === undefined || draw.site !== by.site) throw new AppError('FORBIDDEN', by.site === undefined ? msg('draw.notSealedToSites', { id: drawId }) : msg('draw.notSealedToSite', { id: drawId, site: by.site }));
     if (draw.state !== 'drawn' || !draw.sealed || draw.resultHash === null || draw.resultIndex === null) throw new AppError('CONFLICT', msg('draw.noSealedResult', { id: drawId, state: msg(`drawState.${draw.state}`) }));
+    // A cancelled evaluation's list is of no use to a desk, and offline nothing would say it was cancelled.
+    if ((await this.projects.get(draw.projectId)).record.state === 'cancelled') throw new AppError('CONFLICT', msg('project.cancelled', { id: draw.projectId }));
     // The result entry travels with the file, proved into a signed checkpoint: whoever carries the file cannot swap
     // the box (its hash is in the entry) or the list (its commitment is) without the open command noticing.
     const [inclusion] = await this.log.inclusionProofs([draw.resultIndex]);

@@ -263,6 +263,20 @@ describe('remote sites', () => {
     expect((await t.app.inject({ url: `/v1/draws/${drawA}`, headers: as('site', 'site-a') })).json().calls).toMatchObject({ calling: 5 });
   });
 
+  it('refuses the sealed result of a cancelled evaluation: offline, nothing would say it was cancelled', async () => {
+    expect((await t.app.inject({ method: 'POST', url: '/v1/projects', headers: as('site', 'site-a'), payload: project('P-SITE-GONE', '2026-12-03T10:00:00+08:00') })).statusCode).toBe(201);
+    const drawn = await t.app.inject({ method: 'POST', url: '/v1/projects/P-SITE-GONE/draw', headers: as('site', 'site-a') });
+    expect(drawn.statusCode, drawn.body).toBe(201);
+    const drawId = drawn.json().drawId as string;
+    expect((await t.app.inject({ url: `/v1/draws/${drawId}/sealed`, headers: as('site', 'site-a') })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'POST', url: '/v1/projects/P-SITE-GONE/cancel', headers: as('site', 'site-a'), payload: { reason: '招标人撤回' } })).statusCode).toBe(200);
+    const size = await t.ctx.store.logSize();
+    const refused = await t.app.inject({ url: `/v1/draws/${drawId}/sealed`, headers: as('site', 'site-a') });
+    expect([refused.statusCode, refused.json().error.code]).toEqual([409, 'CONFLICT']);
+    expect(refused.json().error.message).toContain('已取消');
+    expect(await t.ctx.store.logSize()).toBe(size);
+  });
+
   it("checks an expert in at the site's own desk with a site-scoped check-in token", async () => {
     const content = openExport(exportA, siteA.privateKey) as SealedContent;
     const first = content.result.groups[0]!.selected[0]!;

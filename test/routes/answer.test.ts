@@ -152,6 +152,7 @@ describe.each(['sqlite', 'redis'] as const)('the answer page (%s store)', (store
       const long = await get(url);
       expect([long.statusCode, codeOf(long.body), long.headers['content-type'], long.headers['cache-control'], long.headers['referrer-policy']], url).toEqual([414, 'URI_TOO_LONG', 'text/html; charset=utf-8', 'no-store', 'no-referrer']);
       expect(long.headers['content-security-policy']).toContain("default-src 'none'");
+      expect(long.headers['x-content-type-options']).toBe('nosniff');
     }
     // An API path stays JSON.
     expect((await get(`/v1/projects/${'A'.repeat(3000)}`)).headers['content-type']).toBe('application/json; charset=utf-8');

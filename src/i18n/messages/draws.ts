@@ -33,7 +33,8 @@ export const draw = defineMessages({
     en: 'group {group} asks for {alternates} alternates, fewer than the policy minimum of {min}',
   },
   insufficient: { zh: '符合条件的专家不足：{groups}', en: 'not enough eligible experts: {groups}' },
-  groupShort: { zh: '组 {group}（{specialty}）缺 {shortfall} 人', en: 'group {group} ({specialty}) short by {shortfall}' },
+  // {group} counts from 1, as people and the site's desk do (details.groups[].group is the request's index, from 0).
+  groupShort: { zh: '第 {group} 组（{specialty}）缺 {shortfall} 人', en: 'group {group} ({specialty}) short by {shortfall}' },
   nonceLength: { zh: '服务随机数须为 {bytes} 字节', en: 'nonce must be {bytes} bytes' },
   leafHashLength: { zh: '承诺的叶哈希须为 32 字节', en: 'commit leaf hash must be 32 bytes' },
   nonceMismatch: { zh: '服务随机数与承诺中的哈希不符', en: 'the nonce does not match the committed nonce hash' },
