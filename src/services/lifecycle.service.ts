@@ -269,8 +269,8 @@ export class LifecycleService {
   /**
    * The periodic pass (daily is enough; the server runs it hourly): adopts legacy experts, then applies every
    * retirement by age, certificate expiry and lapse due today, and ends every dated suspension past its last day, in
-   * batches, each change logged. Another instance's pass
-   * meanwhile makes a batch recompute on the fresh pool, never apply twice.
+   * batches, each change logged. Another instance's pass meanwhile makes a batch recompute on the fresh pool, never
+   * apply twice.
    */
   async pass(): Promise<PassReport> {
     const day = this.pool.today();

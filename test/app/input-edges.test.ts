@@ -269,6 +269,14 @@ describe('URLs and headers too long, malformed requests', () => {
     const headers = await rawRequest(port, `GET /health HTTP/1.1\r\nHost: x\r\n${Array.from({ length: 400 }, (_, i) => `x-h${i}: ${'v'.repeat(60)}`).join('\r\n')}\r\n\r\n`);
     shape(headers.status, 'HEADERS_TOO_LARGE', headers.body);
     expect(headers.headers.toLowerCase()).toContain('content-type: application/json');
+    // An expert's link that long is refused as a page, with the page's headers.
+    for (const path of ['/r/', '/m/']) {
+      const link = await rawRequest(port, `GET ${path}${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      expect(link.status, path).toBe(431);
+      expect(link.headers.toLowerCase()).toContain('content-type: text/html');
+      expect(link.headers.toLowerCase()).toContain("content-security-policy: default-src 'none'");
+      expect(link.body).toContain('data-code="HEADERS_TOO_LARGE"');
+    }
   });
 
   it('answers a request that is not HTTP 400 INVALID_INPUT', async () => {

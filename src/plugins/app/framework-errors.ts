@@ -49,11 +49,14 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
         : ['INVALID_INPUT', msg('http.notHttp')];
   const status = ERROR_STATUS[code];
   const requestId = randomUUID();
-  const body = errorBody(code, message, requestId, DEFAULT_LANG);
+  // An expert's link too long even for the parser (its request line overflowed): the page, as for any refused link.
+  const page = code === 'HEADERS_TOO_LARGE' && /^[A-Z]+ \/[rm]\//.test((err as { rawPacket?: Buffer }).rawPacket?.subarray(0, 16).toString('latin1') ?? '');
+  const body = page ? troublePage(DEFAULT_LANG, 'refused', code) : errorBody(code, message, requestId, DEFAULT_LANG);
+  const headers = page ? Object.entries(PAGE_HEADERS).map(([k, v]) => `${k}: ${v}\r\n`).join('') : '';
   if (socket.writable) {
     socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-        `Content-Language: ${DEFAULT_LANG}\r\n` +
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${page ? 'text/html' : 'application/json'}; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Language: ${DEFAULT_LANG}\r\n${headers}` +
         `x-request-id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
     );
   }
