@@ -134,6 +134,9 @@ describe('admission and exit', () => {
 
   it('a dated suspension ends after its last day: the pass makes the expert active and logs it; open-ended ones and lapses stay', async () => {
     await t.ctx.pool.setStatus('L10', { status: 'suspended', reason: '待定', until: null }, by);
+    // L11's suspension is the sanction rules' (their rule-status record names it): theirs to lift (rule.lifted), not the pass's.
+    await t.ctx.pool.setStatus('L11', { status: 'suspended', reason: 'rule no-show-twice', until: '2027-01-15' }, by);
+    await t.ctx.store.putUnloggedRecord('rule-status', 'L11', Buffer.from(JSON.stringify({ status: 'suspended', suspendedUntil: '2027-01-15' })));
     clock = Date.parse('2027-01-20T06:00:00+08:00');
     expect(t.ctx.pool.expert('L04')).toMatchObject({ status: 'suspended', suspendedUntil: '2027-01-20' });
     expect((await t.ctx.lifecycle.pass()).resumed).toEqual([]);
@@ -142,6 +145,7 @@ describe('admission and exit', () => {
     expect((await t.ctx.lifecycle.pass()).resumed).toEqual(['L04']);
     expect(t.ctx.pool.expert('L04')).toMatchObject({ status: 'active', suspendedUntil: null });
     expect(t.ctx.pool.expert('L10')).toMatchObject({ status: 'suspended', suspendedUntil: null });
+    expect(t.ctx.pool.expert('L11')).toMatchObject({ status: 'suspended', suspendedUntil: '2027-01-15' });
     expect(t.ctx.pool.expert('L06')?.status).toBe('suspended');
     const logged = (await t.ctx.store.readEntries(size, t.ctx.auditLog.size)).map((b) => JSON.parse(b.toString('utf8')) as { type: string; payload: Record<string, unknown> });
     expect(logged.map((e) => e.type)).toEqual(['expert.status']);
