@@ -101,11 +101,11 @@ export class ListingService {
   async listProjects(q: ProjectQuery, reach: ListReach): Promise<Page<ProjectSummary & { readonly unfilledSeats: number }>> {
     await this.sync();
     const owner = ownerFilter(reach, q.site);
-    const nowIso = new Date(this.now()).toISOString();
+    const now = this.now();
     const unfilled = (p: ProjectSummary) => (p.state === 'drawn' && p.drawId !== null ? this.log.unfilledSeats(p.drawId) : 0);
     // Seats left unfilled are the operator's until the opening (cancel, or seat someone by other means); after it, the
     // evaluation is under way and the listing no longer asks.
-    const waits = (p: ProjectSummary) => DECISION_STATES.has(p.state) || (unfilled(p) > 0 && Date.parse(p.bidOpeningAt) > Date.parse(nowIso));
+    const waits = (p: ProjectSummary) => DECISION_STATES.has(p.state) || (unfilled(p) > 0 && Date.parse(p.bidOpeningAt) > now);
     const page = this.projects.page({
       ...q,
       match: (p) => owner(p.site) && (q.states === undefined || q.states.has(p.state)) && (q.tenderer === undefined || p.tenderer === q.tenderer) && (!q.needsDecision || waits(p)),

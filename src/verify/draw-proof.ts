@@ -239,6 +239,8 @@ interface OpenedPart<P> {
   readonly payload: P | undefined;
   /** The entry's prev when it is JSON with a string prev (the chain check reads it), else null. */
   readonly prev: string | null;
+  /** The entry's time when it is JSON with a string time (the times check reads it), else null. */
+  readonly time: string | null;
 }
 
 function checkPart<P>(
@@ -256,10 +258,12 @@ function checkPart<P>(
   const leaf = cut ? cut.leafHash() : leafHashOfText(part.entry);
   let payload: P | undefined;
   let prev: string | null = null;
+  let time: string | null = null;
   checks.run(`${name}.entry`, `the ${name} entry is canonical JSON (RFC 8785) of a well-formed ${type} entry`, () => {
     const read = readEntry(part, type, schema, known, cut);
     payload = read.payload;
     prev = read.prev;
+    time = read.time;
     return read.outcome;
   });
   checks.run(`${name}.leaf-hash`, `the ${name} proof's leaf hash is SHA-256(0x00 ‖ entry) (RFC 9162 §2.1.1)`, () => leafOutcome(part, leaf));
@@ -269,30 +273,31 @@ function checkPart<P>(
     return pass(`tree size ${checkpoint.size}, root ${checkpoint.rootHash.toString('hex')}`);
   });
   checks.run(`${name}.inclusion`, `the ${name} entry is in the tree of its checkpoint (RFC 9162 §2.1.3.2)`, () => (checkpoint ? inclusionOutcome(part, leaf, checkpoint) : skipped('needs a verified checkpoint')));
-  return { leaf, payload, prev };
+  return { leaf, payload, prev, time };
 }
 
 /**
  * The entry's bytes read as a log entry of this type: canonical, well-formed, its payload parsed. `cut`: the entry's
  * text as the file reader cut it (kept-lists.ts), which reads as the whole text would.
  */
-function readEntry<P>(part: DrawProofBundle['commit'], type: string, schema: z.ZodType<P>, known?: KnownJson, cut?: CutText): { outcome: Outcome; payload?: P; prev: string | null } {
+function readEntry<P>(part: DrawProofBundle['commit'], type: string, schema: z.ZodType<P>, known?: KnownJson, cut?: CutText): { outcome: Outcome; payload?: P; prev: string | null; time: string | null } {
   let value: unknown;
   try {
     // The reveal's long member lists, when kept from an earlier bundle, are taken from their tables (checked below).
     value = cut ? cut.parse() : known ? parseReusingTables(part.entry) : JSON.parse(part.entry);
   } catch {
-    return { outcome: fail('the entry is not JSON'), prev: null };
+    return { outcome: fail('the entry is not JSON'), prev: null, time: null };
   }
   const prev = stringProp(value, 'prev');
+  const time = stringProp(value, 'time');
   // Re-encoding must give the same bytes: otherwise what is parsed here and what was hashed could differ.
-  if (!(cut ? cut.isCanonical(value) : isCanonicalText(value, part.entry, known))) return { outcome: fail('the entry is not in RFC 8785 canonical form'), prev };
+  if (!(cut ? cut.isCanonical(value) : isCanonicalText(value, part.entry, known))) return { outcome: fail('the entry is not in RFC 8785 canonical form'), prev, time };
   const envelope = Envelope.safeParse(value);
-  if (!envelope.success) return { outcome: fail(`not a log entry: ${issues(envelope.error)}`), prev };
-  if (envelope.data.type !== type) return { outcome: fail(`the entry is ${envelope.data.type}, not ${type}`), prev };
+  if (!envelope.success) return { outcome: fail(`not a log entry: ${issues(envelope.error)}`), prev, time };
+  if (envelope.data.type !== type) return { outcome: fail(`the entry is ${envelope.data.type}, not ${type}`), prev, time };
   const parsed = schema.safeParse(envelope.data.payload);
-  if (!parsed.success) return { outcome: fail(`malformed ${type} payload: ${issues(parsed.error)}`), prev };
-  return { outcome: pass(`${type} at index ${part.index}, logged ${envelope.data.time}`), payload: parsed.data, prev };
+  if (!parsed.success) return { outcome: fail(`malformed ${type} payload: ${issues(parsed.error)}`), prev, time };
+  return { outcome: pass(`${type} at index ${part.index}, logged ${envelope.data.time}`), payload: parsed.data, prev, time };
 }
 
 /** A JSON value's string property, else null. */
@@ -815,14 +820,16 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     if (!c || !r || !v) return needEntries('commit', 'result', 'reveal');
     const project = Project.safeParse(v.project);
     if (!project.success) return skipped('needs the revealed project (see reveal.request)');
-    const named: Array<[string, { index: number; entry: string }]> = [
-      ...(b.planned ? [['plan', b.planned.plan] as [string, typeof b.commit], ...b.planned.deposits.map((d, k): [string, typeof b.commit] => [`deposit ${k}`, d])] : []),
-      ...(b.abandoned ?? []).flatMap((a, k): Array<[string, typeof b.commit]> => [[`earlier draw ${k}’s commit`, a.commit], [`earlier draw ${k}’s end`, a.end]]),
-      ['commit', b.commit],
-      ['result', b.result],
-      ['reveal', b.reveal],
-    ];
-    const timed = named.map(([name, part]) => ({ name, index: part.index, time: entryTime(part.entry) })).sort((x, y) => x.index - y.index);
+    // The three parts' times as their checks read them (the reveal is the bundle's bulk: it is not parsed again); the
+    // few small entries besides are read here.
+    const small = (name: string, part: { index: number; entry: string }) => ({ name, index: part.index, time: entryTime(part.entry) });
+    const timed = [
+      ...(b.planned ? [small('plan', b.planned.plan), ...b.planned.deposits.map((d, k) => small(`deposit ${k}`, d))] : []),
+      ...(b.abandoned ?? []).flatMap((a, k) => [small(`earlier draw ${k}’s commit`, a.commit), small(`earlier draw ${k}’s end`, a.end)]),
+      { name: 'commit', index: b.commit.index, time: validTime(commit.time) },
+      { name: 'result', index: b.result.index, time: validTime(result.time) },
+      { name: 'reveal', index: b.reveal.index, time: validTime(reveal.time) },
+    ].sort((x, y) => x.index - y.index);
     const problems: string[] = [];
     for (const e of timed) if (e.time === null) problems.push(`the ${e.name} (entry ${e.index}) has no time`);
     if (problems.length > 0) return fail(problems.join('; '));
@@ -1286,11 +1293,15 @@ const CLOCK_SKEW_MS = 5_000;
 /** An entry's `time` (ISO 8601 UTC, §5), or null. */
 function entryTime(entry: string): string | null {
   try {
-    const time = (JSON.parse(entry) as { time?: unknown }).time;
-    return typeof time === 'string' && Number.isFinite(Date.parse(time)) ? time : null;
+    return validTime((JSON.parse(entry) as { time?: unknown }).time);
   } catch {
     return null;
   }
+}
+
+/** A time that reads as an instant, or null. */
+function validTime(time: unknown): string | null {
+  return typeof time === 'string' && Number.isFinite(Date.parse(time)) ? time : null;
 }
 
 /**
