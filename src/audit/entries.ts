@@ -9,7 +9,7 @@ import { AssuranceMinimum } from '../domain/policy.js';
 import { Hex32 } from '../domain/primitives.js';
 import { Project } from '../domain/project.js';
 import { DrawRequest } from '../domain/request.js';
-import { AbortedPayload, CommitPayload, DepositPayload, FailedPayload, PlannedPayload, ResultPayload, RevealPayload } from '../draw/entries.js';
+import { AbortedPayload, CommitPayload, DepositPayload, FailedPayload, LinesPayload, PlannedPayload, ResultPayload, RevealPayload } from '../draw/entries.js';
 import type { AuditLog, EntryOf } from '../log/audit-log.js';
 import { CALL_STATES } from '../roster/roster.js';
 import { Role } from '../auth/roles.js';
@@ -53,6 +53,7 @@ export const ENTRIES = {
   'draw.commit': CommitPayload,
   'draw.result': ResultPayload,
   'draw.reveal': RevealPayload,
+  'draw.lines': LinesPayload,
   // A draw that ends after its commit without a result reveals its nonce at once (docs/draw-proof.md §11).
   'draw.failed': FailedPayload,
   'draw.aborted': AbortedPayload,

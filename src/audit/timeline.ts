@@ -55,6 +55,8 @@ export const TIMELINE: { readonly [T in EntryType]?: Row<Payload<T>> } = {
   'draw.aborted': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId, detail: { reason: p.reason } }] },
   // The reveal names every ranked expert: the story says only that it happened.
   'draw.reveal': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId }] },
+  // An abandoned draw's lines, published with the disclosure of the draw that followed it.
+  'draw.lines': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId, detail: { disclosedWith: p.disclosedWith } }] },
   'draw.exported': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId, detail: { site: p.site } }] },
   'unseal.approved': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId, detail: { role: p.role } }] },
   'draw.unsealed': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId, detail: { roles: p.approvedBy.map((a) => a.role) } }] },

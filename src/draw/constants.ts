@@ -22,6 +22,11 @@ export const REVEAL_ENTRY_TYPE = 'draw.reveal';
 /** Log entry types of a draw that ended after its commit without a result: it failed, or its holder died (§11). */
 export const FAILED_ENTRY_TYPE = 'draw.failed';
 export const ABORTED_ENTRY_TYPE = 'draw.aborted';
+/**
+ * Log entry type of the lines such a draw read, published with the disclosure of the draw that followed it when its
+ * commit bound other inputs than that draw's (§11): with them its ranking is recomputed offline.
+ */
+export const LINES_ENTRY_TYPE = 'draw.lines';
 
 /** Top-up positions ranked ahead per group and sealed with the result (§10): one more set of seats, at least three. */
 export function extensionSize(count: number): number {

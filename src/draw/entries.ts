@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { jcs, sha256Hex } from '../crypto/canonical.js';
 import { Hex32 } from '../domain/primitives.js';
 import { COMMIT_ENTRY_TYPE, CommitPayload } from './commit.js';
-import { ABORTED_ENTRY_TYPE, ALGORITHM_ID, DEPOSIT_ENTRY_TYPE, FAILED_ENTRY_TYPE, PLANNED_ENTRY_TYPE, RESULT_ENTRY_TYPE, REVEAL_ENTRY_TYPE, WITNESS_MAX_BYTES, WITNESS_MIN_BYTES } from './constants.js';
+import { ABORTED_ENTRY_TYPE, ALGORITHM_ID, DEPOSIT_ENTRY_TYPE, FAILED_ENTRY_TYPE, LINES_ENTRY_TYPE, PLANNED_ENTRY_TYPE, RESULT_ENTRY_TYPE, REVEAL_ENTRY_TYPE, WITNESS_MAX_BYTES, WITNESS_MIN_BYTES } from './constants.js';
 
-export { ABORTED_ENTRY_TYPE, COMMIT_ENTRY_TYPE, CommitPayload, DEPOSIT_ENTRY_TYPE, FAILED_ENTRY_TYPE, PLANNED_ENTRY_TYPE, RESULT_ENTRY_TYPE, REVEAL_ENTRY_TYPE };
+export { ABORTED_ENTRY_TYPE, COMMIT_ENTRY_TYPE, CommitPayload, DEPOSIT_ENTRY_TYPE, FAILED_ENTRY_TYPE, LINES_ENTRY_TYPE, PLANNED_ENTRY_TYPE, RESULT_ENTRY_TYPE, REVEAL_ENTRY_TYPE };
 
 /** A witness's secret, lower-case hex of 16 to 64 bytes (§6). */
 export const WitnessSecretHex = z
@@ -122,6 +122,9 @@ export const RevealFacts = z
   .strict();
 export type RevealFacts = z.infer<typeof RevealFacts>;
 
+/** Each group's member and exclusion lines (§4), in the commit's group order. */
+const RevealGroups = z.array(z.object({ index: z.int(), specialty: z.string(), members: z.array(z.string()), exclusions: z.array(z.string()) }).strict());
+
 /** The reveal entry at disclosure: everything an inspector needs to recompute the draw offline. */
 export const RevealPayload = z
   .object({
@@ -135,7 +138,7 @@ export const RevealPayload = z
     witnessReveals: z.array(WitnessSecretHex).optional().describe('The witnesses’ secrets, in the order of the commit’s witnessCommitments'),
     result: RevealedResult,
     extension: z.array(z.array(z.string())),
-    groups: z.array(z.object({ index: z.int(), specialty: z.string(), members: z.array(z.string()), exclusions: z.array(z.string()) }).strict()),
+    groups: RevealGroups,
     // Absent from reveals written before the facts were published: their rules 2, 3, 5 and 6 are then not verifiable.
     facts: RevealFacts.optional().describe('What recusal rules 2, 3, 5 and 6 read, per member (§10.2)'),
     // Kept as written: their hashes are checked against the commit byte for byte, then they are parsed.
@@ -146,6 +149,28 @@ export const RevealPayload = z
   })
   .strict();
 export type RevealPayload = z.infer<typeof RevealPayload>;
+
+/**
+ * An abandoned draw's lines (§11), logged with the disclosure of the draw that followed it (`disclosedWith`) when its
+ * commit bound other inputs than that draw's: the reveal's lines, facts, project, request and policy, as the abandoned
+ * draw read them. Its nonce is in its end entry; it has no result.
+ */
+export const LinesPayload = z
+  .object({
+    drawId: z.string(),
+    projectId: z.string(),
+    commitIndex: z.int().describe('Log index of the abandoned draw’s commit'),
+    endIndex: z.int().describe('Log index of its draw.failed or draw.aborted entry'),
+    disclosedWith: z.string().describe('The draw whose disclosure published these lines'),
+    groups: RevealGroups,
+    facts: RevealFacts,
+    project: z.unknown(),
+    request: z.unknown(),
+    policy: z.unknown(),
+    by: z.string(),
+  })
+  .strict();
+export type LinesPayload = z.infer<typeof LinesPayload>;
 
 /**
  * Each group's ranking as the roster calls down it (§10.2): selected, alternates, then the stream's extension. Read from

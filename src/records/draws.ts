@@ -2,6 +2,8 @@
 // the marker of a drawn result whose roster is not written yet (what the call worker's catch-up reads).
 import type { SealedBox } from '../crypto/sealing.js';
 import type { Policy } from '../domain/policy.js';
+import type { Project } from '../domain/project.js';
+import type { DrawRequest } from '../domain/request.js';
 import type { Assurance } from '../draw/seed.js';
 import type { RecordWrite, Store } from '../store/store.js';
 import { RecordSet, TEXT_CODEC } from './record-set.js';
@@ -35,6 +37,14 @@ export interface DrawRecord {
   readonly revealIndex?: number;
   /** Log index of the draw.failed or draw.aborted entry of a draw that ended after its commit (for its successor's proof). */
   readonly endIndex?: number;
+  /**
+   * A draw that ended after its commit: the project and request its commit hashed, kept at its end, so that the
+   * disclosure of the draw that follows can rebuild its lines once the project or the pool has changed (§11). Absent on
+   * draws that ended before the service kept them.
+   */
+  readonly inputs?: { readonly project: Project; readonly request: DrawRequest };
+  /** Log index of the draw.lines entry that published those lines (§11). */
+  readonly linesIndex?: number;
   /** The policy the draw ran under (its hash is in the commit), for the disclosure to rebuild the draw. */
   readonly policy?: Policy;
   /** A draw this one replaces (an aborted one), for inspectors. */

@@ -4,7 +4,13 @@ import type { KeyObject } from 'node:crypto';
 import type { ServiceLog } from '../audit/entries.js';
 import type { TokenClaims } from '../auth/roles.js';
 import { toExport, type SealedExport } from '../crypto/sealing.js';
-import { REVEAL_ENTRY_TYPE } from '../draw/constants.js';
+import { jcs } from '../crypto/canonical.js';
+import { LINES_ENTRY_TYPE, REVEAL_ENTRY_TYPE } from '../draw/constants.js';
+import { CommitPayload } from '../draw/entries.js';
+import type { PreparedDraw } from '../draw/engine.js';
+import type { Policy } from '../domain/policy.js';
+import type { Project } from '../domain/project.js';
+import type { DrawRequest } from '../domain/request.js';
 import { conflictContext, inFrequencyWindow } from '../draw/conflicts.js';
 import { EMPTY_HISTORY } from '../draw/history.js';
 import { AppError } from '../errors.js';
@@ -13,7 +19,7 @@ import type { InclusionProof } from '../log/audit-log.js';
 import { abandonedChain, draws, type DrawRecord } from '../records/draws.js';
 import type { Store } from '../store/store.js';
 import { PoolReplay, rebuildDraw, ReplayError } from '../verify/pool-replay.js';
-import { revealPayload } from '../verify/reveal-facts.js';
+import { revealFacts, revealPayload, type PastDraw, type RevealGroupLines } from '../verify/reveal-facts.js';
 import { openSealedResult } from './draw.service.js';
 import type { ProjectService } from './project.service.js';
 import type { RosterService } from './roster.service.js';
@@ -32,7 +38,7 @@ export interface DrawProof {
   readonly result: DrawProofPart;
   readonly reveal: DrawProofPart;
   /** The project's earlier draws that ended after their commit (docs/draw-proof.md §11, §13). */
-  readonly abandoned?: ReadonlyArray<{ readonly commit: DrawProofPart; readonly end: DrawProofPart }>;
+  readonly abandoned?: ReadonlyArray<{ readonly commit: DrawProofPart; readonly end: DrawProofPart; readonly lines?: DrawProofPart }>;
   /** A planned draw (§6.2): its draw.planned entry and the witness.deposited entries its commit took, in log order. */
   readonly planned?: { readonly plan: DrawProofPart; readonly deposits: readonly DrawProofPart[] };
 }
@@ -73,15 +79,32 @@ export class DisclosureService {
     const { record: project } = await this.projects.get(draw.projectId);
     const content = openSealedResult(draw, this.sealingPrivateKey);
     const policy = draw.policy ?? this.projects.policy;
+    const rebuilt = await this.rebuild(draw, project.project, project.request, policy);
+    // The project's earlier draws that ended after their commit and read other inputs than this one (the project or
+    // the pool changed before the re-draw): their own lines first, so that its proof recomputes them too (§11).
+    for (const earlier of await abandonedChain(this.store, draw.supersedes, drawId)) await this.publishLines(earlier, draw, by);
+    const payload = revealPayload({ drawId, projectId: draw.projectId, commitIndex: draw.commitIndex, resultIndex: draw.resultIndex, content, ...rebuilt, by: by.sub });
+    const entry = await this.log.append(REVEAL_ENTRY_TYPE, payload, {
+      writes: (revealIndex) => [draws.write({ ...draw, revealIndex })],
+      expects: [draws.expect(drawId, raw)],
+    });
+    return { ...draw, revealIndex: entry.index };
+  }
+
+  /**
+   * A draw rebuilt from the log at its pool version (checked against its commit), with the past draws of the history
+   * it read that are disclosed already: its lines and what its reveal publishes of them.
+   */
+  private async rebuild(draw: DrawRecord, project: Project, request: DrawRequest, policy: Policy): Promise<{ prepared: PreparedDraw; lines: RevealGroupLines[]; history: PastDraw[] }> {
     // The history the draw read: every result up to the index it recorded.
     // Only the past draws inside its windows (rule 6): they answer its caps as the whole history did, and they are all
     // the reveal may publish.
-    const windows = conflictContext(project.project, policy, EMPTY_HISTORY);
+    const windows = conflictContext(project, policy, EMPTY_HISTORY);
     const window = { fromMs: Math.min(windows.frequencySinceMs, windows.tendererSinceMs), counts: (atMs: number, tenderer: string) => inFrequencyWindow(windows, atMs, tenderer) };
     const past = draw.historyUpTo !== undefined && draw.historyUpTo >= 0 ? await this.history.recordsAsOf(draw.historyUpTo, window) : { index: EMPTY_HISTORY, records: [] };
     let rebuilt;
     try {
-      rebuilt = await rebuildDraw(this.store, { commitIndex: draw.commitIndex, poolVersion: draw.poolVersion, drawId, project: project.project, request: project.request, policy, history: past.index }, this.pools);
+      rebuilt = await rebuildDraw(this.store, { commitIndex: draw.commitIndex, poolVersion: draw.poolVersion, drawId: draw.drawId, project, request, policy, history: past.index }, this.pools);
     } catch (err) {
       if (err instanceof ReplayError) throw new AppError('LOG_MISMATCH', msg('draw.notRebuilt', { reason: err.message }));
       throw err;
@@ -92,13 +115,35 @@ export class DisclosureService {
     // disclosed would open its list early (law art 37). A frequency exclusion that rests on an undisclosed draw is
     // then not verifiable from this bundle alone, and the verifier says so (docs/draw-proof.md §10.2).
     const pastDraws = await draws.readMany(this.store, past.records.map((r) => r.drawId));
-    const disclosedPast = past.records.filter((_, i) => pastDraws[i]?.revealIndex !== undefined);
-    const payload = revealPayload({ drawId, projectId: draw.projectId, commitIndex: draw.commitIndex, resultIndex: draw.resultIndex, content, prepared: rebuilt.prepared, lines: rebuilt.lines, history: disclosedPast, by: by.sub });
-    const entry = await this.log.append(REVEAL_ENTRY_TYPE, payload, {
-      writes: (revealIndex) => [draws.write({ ...draw, revealIndex })],
-      expects: [draws.expect(drawId, raw)],
-    });
-    return { ...draw, revealIndex: entry.index };
+    const history = past.records.filter((_, i) => pastDraws[i]?.revealIndex !== undefined);
+    return { prepared: rebuilt.prepared, lines: rebuilt.lines, history };
+  }
+
+  /**
+   * An earlier draw's lines (draw.lines, §11), logged once, when its commit bound other inputs than the disclosed
+   * draw's (request, policy, pool version or lines): the disclosed draw's lines do not open it then. A draw that ended
+   * before the service kept its inputs, or that is not opened by its end (no nonce), is left as it is.
+   */
+  private async publishLines(earlier: DrawRecord & { endIndex: number }, disclosed: DrawRecord, by: TokenClaims): Promise<void> {
+    if (earlier.linesIndex !== undefined || !earlier.inputs || !earlier.policy || earlier.sealedNonce === undefined) return;
+    const [mine, theirs] = await Promise.all([this.commitOf(earlier.commitIndex), this.commitOf(disclosed.commitIndex)]);
+    const bound = (c: CommitPayload) => jcs([c.requestHash, c.policyHash, c.poolVersion, c.groups]);
+    if (bound(mine) === bound(theirs)) return;
+    const { prepared, lines, history } = await this.rebuild(earlier, earlier.inputs.project, earlier.inputs.request, earlier.policy);
+    const { project, request, policy } = prepared.input;
+    const found = await draws.read(this.store, earlier.drawId);
+    if (!found) return;
+    await this.log.append(
+      LINES_ENTRY_TYPE,
+      { drawId: earlier.drawId, projectId: earlier.projectId, commitIndex: earlier.commitIndex, endIndex: earlier.endIndex, disclosedWith: disclosed.drawId, groups: lines, facts: revealFacts(prepared, history), project, request, policy, by: by.sub },
+      { writes: (linesIndex) => [draws.write({ ...found.value, linesIndex })], expects: [draws.expect(earlier.drawId, found.raw)] },
+    );
+  }
+
+  /** The commit payload at a log index. */
+  private async commitOf(index: number): Promise<CommitPayload> {
+    const entry = JSON.parse((await this.log.entry(index)).toString('utf8')) as { payload: unknown };
+    return CommitPayload.parse(entry.payload);
   }
 
   /**
@@ -131,11 +176,16 @@ export class DisclosureService {
     const abandoned = await abandonedChain(this.store, draw.supersedes, draw.drawId);
     // All against one checkpoint: one tree, so the bundle needs no consistency proof between its parts.
     const planned = draw.planned ? [draw.planned.index, ...draw.planned.deposits] : [];
-    const indices = [draw.commitIndex, draw.resultIndex, draw.revealIndex, ...abandoned.flatMap((a) => [a.commitIndex, a.endIndex]), ...planned];
+    const lines = abandoned.flatMap((a) => (a.linesIndex === undefined ? [] : [a.linesIndex]));
+    const indices = [draw.commitIndex, draw.resultIndex, draw.revealIndex, ...abandoned.flatMap((a) => [a.commitIndex, a.endIndex]), ...planned, ...lines];
     const proofs = await this.log.inclusionProofs(indices);
     const part = async (i: number) => ({ index: indices[i]!, entry: (await this.log.entry(indices[i]!)).toString('utf8'), inclusion: proofs[i]! });
     const earlier = [];
-    for (let k = 0; k < abandoned.length; k++) earlier.push({ commit: await part(3 + 2 * k), end: await part(4 + 2 * k) });
+    let linesAt = 3 + 2 * abandoned.length + planned.length;
+    for (let k = 0; k < abandoned.length; k++) {
+      const own = abandoned[k]!.linesIndex === undefined ? {} : { lines: await part(linesAt++) };
+      earlier.push({ commit: await part(3 + 2 * k), end: await part(4 + 2 * k), ...own });
+    }
     const at = 3 + 2 * abandoned.length;
     const plan = draw.planned ? { plan: await part(at), deposits: await Promise.all(draw.planned.deposits.map((_, k) => part(at + 1 + k))) } : null;
     return { drawId, commit: await part(0), result: await part(1), reveal: await part(2), ...(earlier.length > 0 ? { abandoned: earlier } : {}), ...(plan ? { planned: plan } : {}) };

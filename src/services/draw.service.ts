@@ -529,7 +529,7 @@ export class DrawService {
     // A failed draw uses up its plan (its draw id is now this draw's): rescheduling plans anew.
     const failed: ProjectRecord = { ...withoutPlan(project), state: 'failed', drawId, revision: project.revision + 1, updatedAt: new Date(this.now()).toISOString() };
     const record: DrawRecord = committed
-      ? { ...committed, state: 'failed', failure }
+      ? { ...committed, state: 'failed', failure, inputs: { project: project.project, request: project.request } }
       : { drawId, projectId: project.project.id, kind, state: 'failed', poolVersion: this.pool.poolVersion, assurance: 'operator', commitIndex: -1, commitLeafHash: '', resultIndex: null, resultHash: null, groups: [], sealed: null, failure, supersedes: project.drawId, by, createdAt: new Date(this.now()).toISOString(), ...(project.site ? { site: project.site } : {}) };
     // After its commit, the failure opens the draw: its nonce is revealed, so anyone can check that it genuinely failed;
     // a witnessed draw's deposited secrets with it. A plan that fails before its commit (too few deposits) is opened too.
@@ -561,7 +561,7 @@ export class DrawService {
       {
         writes: (endIndex) => [
           ...projectWrites(again),
-          ...(draw ? [draws.write({ ...draw.value, state: 'aborted', endIndex })] : []),
+          ...(draw ? [draws.write({ ...draw.value, state: 'aborted', endIndex, inputs: { project: record.project, request: record.request } })] : []),
         ],
         expects: [projectExpected(projectId, raw)],
       },

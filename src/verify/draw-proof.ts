@@ -8,7 +8,7 @@ import { Hex32 } from '../domain/primitives.js';
 import { Project } from '../domain/project.js';
 import { DrawRequest } from '../domain/request.js';
 import { bucketIndex, regionTest } from '../draw/candidates.js';
-import { ABORTED_ENTRY_TYPE, AbortedPayload, COMMIT_ENTRY_TYPE, CommitPayload, DEPOSIT_ENTRY_TYPE, DepositPayload, FAILED_ENTRY_TYPE, FailedPayload, PLANNED_ENTRY_TYPE, PlannedPayload, RESULT_ENTRY_TYPE, resultCommitment, ResultPayload, REVEAL_ENTRY_TYPE, RevealPayload, RevealedResult } from '../draw/entries.js';
+import { ABORTED_ENTRY_TYPE, AbortedPayload, COMMIT_ENTRY_TYPE, CommitPayload, DEPOSIT_ENTRY_TYPE, DepositPayload, FAILED_ENTRY_TYPE, FailedPayload, LINES_ENTRY_TYPE, LinesPayload, PLANNED_ENTRY_TYPE, PlannedPayload, RESULT_ENTRY_TYPE, resultCommitment, ResultPayload, REVEAL_ENTRY_TYPE, RevealPayload, RevealedResult } from '../draw/entries.js';
 import { createHash } from 'node:crypto';
 import { EXCLUSION_CODES } from '../draw/conflicts.js';
 import { ALGORITHM_ID, extensionSize, MAX_WITNESSES } from '../draw/constants.js';
@@ -51,8 +51,11 @@ const Part = z
   .strict();
 
 /** What GET /v1/draws/{id}/proof answers (DrawService.proof). */
-/** An earlier draw of the project that ended after its commit without a result: its commit and its end (§11). */
-const AbandonedDraw = z.object({ commit: Part, end: Part }).strict();
+/**
+ * An earlier draw of the project that ended after its commit without a result: its commit, its end and, where its
+ * commit bound other inputs than the disclosed draw's, the lines it read (§11).
+ */
+const AbandonedDraw = z.object({ commit: Part, end: Part, lines: Part.optional() }).strict();
 /** A planned draw's plan and the deposits its commit took (§6.2). */
 const PlannedParts = z.object({ plan: Part, deposits: z.array(Part).max(MAX_WITNESSES) }).strict();
 
@@ -80,6 +83,12 @@ const RevealLines = RevealPayload.extend({
   groups: z.array(z.object({ index: z.int(), specialty: z.string(), members: Lines, exclusions: Lines }).strict()),
   facts: z.object({ status: Lines, unavailable: Lines, positions: Lines, selections: Lines }).strict().optional(),
 }) as unknown as z.ZodType<RevealPayload>;
+
+/** An abandoned draw's lines entry, its long lists checked in one pass as the reveal's are. */
+const LinesLines = LinesPayload.extend({
+  groups: z.array(z.object({ index: z.int(), specialty: z.string(), members: Lines, exclusions: Lines }).strict()),
+  facts: z.object({ status: Lines, unavailable: Lines, positions: Lines, selections: Lines }).strict(),
+}) as unknown as z.ZodType<LinesPayload>;
 
 const Envelope = z.object({ type: z.string(), time: z.string(), prev: Hex32, payload: z.unknown() }).strict();
 
@@ -690,6 +699,184 @@ function recusalProblems(views: readonly GroupView[], ctx: ConflictContext, fact
   return { problems, unpublished };
 }
 
+/** What a reveal publishes of the lines a draw read (§10.1), and what an abandoned draw's draw.lines entry does (§11). */
+type PublishedLines = Pick<RevealPayload, 'groups' | 'facts' | 'project' | 'request' | 'policy'>;
+
+/**
+ * Step 3's lines: each group's member and exclusion lines hash to the commit's digests (§4). Answers the SHA-256 of each
+ * group's member lines as computed here, once they matched the commit: the key of its table. `waiting`: why the checks
+ * cannot run yet (the groups do not line up), or null.
+ */
+function checkDigests(checks: Checks, c: CommitPayload | undefined, v: PublishedLines | undefined, waiting: () => Outcome | null): string[] {
+  const memberDigests: string[] = [];
+  const digestCheck = (which: 'members' | 'exclusions'): Outcome => {
+    const wait = waiting();
+    if (wait || !c || !v) return wait ?? skipped('needs the commit and the lines');
+    const [countField, digestField] = which === 'members' ? (['membersCount', 'membersDigest'] as const) : (['excludedCount', 'exclusionDigest'] as const);
+    const problems: string[] = [];
+    c.groups.forEach((g, i) => {
+      const lines = v.groups[i]![which];
+      if (lines.length !== g[countField]) problems.push(`group ${i}: ${lines.length} lines, the commit counts ${g[countField]}`);
+      // Lines equal, one by one, to lines hashed before have their digest; any others are hashed here.
+      const digest = knownTable(lines)?.digest ?? linesDigest(lines);
+      if (digest !== g[digestField]) problems.push(`group ${i}: the lines hash to ${digest}, the commit holds ${g[digestField]}`);
+      else if (which === 'members') memberDigests[i] = digest;
+    });
+    return problems.length === 0 ? pass(`${c.groups.map((g) => g[countField]).join(' + ')} lines`) : fail(problems.join('; '));
+  };
+  checks.run('reveal.members', 'the revealed member lines hash to the commit’s membersDigest per group (§4)', () => digestCheck('members'));
+  checks.run('reveal.exclusions', 'the revealed exclusion lines hash to the commit’s exclusionDigest per group (§4)', () => digestCheck('exclusions'));
+  return memberDigests;
+}
+
+/**
+ * The published project, request and policy are the ones the commit hashed; with them, the eligible lists, the region
+ * filters, the facts and recusal rules 1–6 recomputed from the lines (§3, §10.2). Answers the eligible lists and the
+ * policy where their checks passed: the ranking reads them.
+ */
+function checkRules(
+  checks: Checks,
+  c: CommitPayload | undefined,
+  v: PublishedLines | undefined,
+  memberDigests: readonly string[],
+  needEntries: (...names: PartName[]) => Outcome,
+  waiting: () => Outcome | null,
+): { views: GroupView[] | undefined; policy: Policy | undefined } {
+  // The project, request and policy the reveal publishes are the ones the commit hashed; the region filters and the
+  // ranking read them.
+  let request: { project: Project; request: DrawRequest } | undefined;
+  checks.run('reveal.request', 'the revealed project and request hash to the commit’s requestHash', () => {
+    if (!c || !v) return needEntries('commit', 'reveal');
+    const h = jcsHashHex({ project: v.project, request: v.request });
+    if (h !== c.requestHash) return fail(`JCS({project, request}) hashes to ${h}, the commit holds ${c.requestHash}`);
+    const project = Project.safeParse(v.project);
+    const req = parsedAlike(requests, DrawRequest, v.request);
+    if (!project.success) return fail(`the revealed project is malformed: ${issues(project.error)}`);
+    if (!req.success) return fail(`the revealed request is malformed: ${issues(req.error)}`);
+    // The commit's projectId is the id of the project the draw read (§5): the one its requestHash covers.
+    if (project.data.id !== c.projectId) return fail(`the revealed project is ${project.data.id}, the commit names ${c.projectId}`);
+    request = { project: project.data, request: req.data };
+    return pass(`project ${project.data.id}, tenderer ${project.data.tenderer}, ${req.data.groups.length} group(s)`);
+  });
+  let policy: Policy | undefined;
+  checks.run('policy', 'the revealed policy hashes to the commit’s policyHash', () => {
+    if (!c || !v) return needEntries('commit', 'reveal');
+    const text = jcs(v.policy);
+    const h = sha256Hex(text);
+    if (h !== c.policyHash) return fail(`the revealed policy hashes to ${h}, the commit holds ${c.policyHash}`);
+    const parsed = parsedAlike(policies, Policy, v.policy, text);
+    if (!parsed.success) return fail(`the revealed policy is malformed: ${issues(parsed.error)}`);
+    policy = parsed.data;
+    return pass(`maxPerEmployerPerPanel ${policy.maxPerEmployerPerPanel}`);
+  });
+
+  // The eligible lists: the member lines inside the group's region filter, minus the excluded ids (§4), exactly as
+  // many as the commit counts.
+  let views: GroupView[] | undefined;
+  checks.run('eligible', 'each group’s eligible list is its member lines in its region filter minus its exclusion lines, as many as the commit counts', () => {
+    const wait = waiting();
+    if (wait || !c || !v) return wait ?? needEntries('commit', 'reveal');
+    if (!request || !policy) return skipped('needs the revealed request and policy (see reveal.request, policy)');
+    if (memberDigests.length !== c.groups.length || memberDigests.includes(undefined as never)) return skipped('needs member lines that match the commit (see reveal.members)');
+    const list: GroupView[] = [];
+    const outside: number[] = [];
+    for (const [i, g] of c.groups.entries()) {
+      const group = request.request.groups[i];
+      if (!group || group.specialty !== g.specialty) return fail(`group ${i} of the request is ${group?.specialty ?? 'missing'}, the commit's is ${g.specialty}`);
+      const table = memberTable(memberDigests[i]!, v.groups[i]!.members);
+      const { excluded, codes } = readExclusions(table, v.groups[i]!.exclusions);
+      const test = regionTest(group, request.project, policy);
+      const regionList = test ? table.inRegion(`${jcs(group.regions)}/${request.project.region}/${policy.localRegionLevel}`, test) : null;
+      const inRegion = test ? (k: number) => test(table.regions[k]!) : null;
+      let excludedInRegion = 0;
+      for (const k of excluded) if (!inRegion || inRegion(k)) excludedInRegion++;
+      const eligible = (regionList ? regionList.length : table.size) - excludedInRegion;
+      if (eligible !== g.eligibleCount) return fail(`group ${i}: ${eligible} members are in its region filter and not excluded, the commit counts ${g.eligibleCount}`);
+      list.push({ table, inRegion, regionList, excluded, codes, eligible });
+      outside.push(regionList ? table.size - regionList.length : 0);
+    }
+    views = list;
+    const out = outside.reduce((a, b) => a + b, 0);
+    return pass(`${list.map((l) => l.eligible).join(' + ')} eligible${out > 0 ? ` (${out} outside the region filters)` : ''}`);
+  });
+
+  // Members outside a group's region filter are not members of it for the rules: none may be excluded (§3 step 2).
+  checks.run('region', 'every exclusion line names a member inside its group’s region filter (§3 step 2)', () => {
+    if (!views) return skipped('needs the eligible lists');
+    const wrong: string[] = [];
+    views.forEach((view, g) => {
+      for (const k of view.excluded) if (view.inRegion && !view.inRegion(k)) wrong.push(`group ${g}: ${view.table.ids[k]} (region ${view.table.regions[k]})`);
+    });
+    if (wrong.length > 0) return fail(`excluded though outside the region filter: ${wrong.join('; ')}`);
+    const filtered = views.filter((w) => w.inRegion).length;
+    return pass(filtered === 0 ? 'no group has a region filter' : `${filtered} group(s) with a region filter`);
+  });
+
+  // One pool behind every group: an expert in several groups has one line, and close relatives are mutual (§2).
+  checks.run('members.consistent', 'an expert in several groups has the same member line in each, and every relative named is named back (§2)', () => {
+    if (!views) return skipped('needs the eligible lists');
+    const tables = views.map((w) => w.table);
+    const problems = consistencyProblems(tables);
+    return problems.length === 0 ? pass(`${tables.length} group(s), ${tables.reduce((n, t) => n + t.withRelatives.length, 0)} member line(s) naming relatives`) : fail(problems.slice(0, 5).join('; '));
+  });
+
+  // The facts the disclosure publishes (§10.2), read against the revealed project and policy.
+  let ctx: ConflictContext | undefined;
+  let facts: ReadFacts | undefined;
+  const factsPresent = checks.run('facts', 'the revealed facts are well formed, in order, and name only members inside a region filter (§10.2)', () => {
+    if (!v) return needEntries('reveal');
+    if (!views || !request || !policy) return skipped('needs the eligible lists');
+    ctx = factsContext(request.project, policy);
+    if (!v.facts) return unverifiable('the reveal carries no facts (written before they were published): rules 2, 3, 5 and 6 are taken as revealed');
+    const groups = views;
+    const inside: InsideTest = (ids) => {
+      const at = groups.map((w) => indicesIn(w.table, ids));
+      return (k) => {
+        for (let g = 0; g < groups.length; g++) {
+          const i = at[g]![k]!;
+          if (i >= 0 && (!groups[g]!.inRegion || groups[g]!.inRegion!(i))) return true;
+        }
+        return false;
+      };
+    };
+    facts = readFacts(v.facts, inside, ctx);
+    const f = v.facts;
+    return pass(`${f.status.length} status, ${f.unavailable.length} unavailable, ${f.positions.length} position, ${f.selections.length} selection line(s)`);
+  });
+
+  // Rules 1–6 recomputed for every member inside a region filter and compared with the exclusion lines, rule by rule.
+  let recusal: ReturnType<typeof recusalProblems> | undefined;
+  const NEEDS_FACTS: readonly RuleFamily[] = ['recusal.positions', 'recusal.status', 'recusal.frequency'];
+  const RULE_TITLES: Record<RuleFamily, string> = {
+    'recusal.parties': 'rule 1: exactly the members employed by the tenderer, the agency, a bidder or an avoided organisation are excluded for it',
+    'recusal.positions': 'rules 2–3: exactly the members holding, or with a relative holding, a position at a party within the window are excluded for it',
+    'recusal.prepared': 'rule 4: exactly the members named as having prepared the project are excluded for it',
+    'recusal.status': 'rule 5: exactly the suspended, blacklisted, retired and unavailable members are excluded for it',
+    'recusal.frequency': 'rule 6: exactly the members at a frequency cap are excluded for it',
+  };
+  for (const family of Object.keys(RULE_FAMILIES) as RuleFamily[]) {
+    checks.run(family, RULE_TITLES[family], () => {
+      if (!views || !ctx) return skipped('needs the eligible lists and the revealed project and policy');
+      if (NEEDS_FACTS.includes(family) && !facts) {
+        return factsPresent ? skipped('needs well-formed facts') : v?.facts ? skipped('needs well-formed facts (see facts)') : unverifiable('the reveal carries no facts: these codes are taken as revealed');
+      }
+      recusal ??= recusalProblems(views, ctx, facts);
+      const found = recusal.problems[family];
+      if (found.length > 0) return fail(found.slice(0, 5).join('; ') + (found.length > 5 ? `; and ${found.length - 5} more` : ''));
+      const open = family === 'recusal.frequency' ? recusal.unpublished : [];
+      if (open.length > 0) {
+        return unverifiable(`${open.length} frequency exclusion(s) rest on selections this reveal does not publish (draws not yet disclosed when it was written): ${open.slice(0, 5).join('; ')}${open.length > 5 ? '; …' : ''}`);
+      }
+      const codes: readonly string[] = RULE_FAMILIES[family];
+      const bits = FAMILY_MASKS[family];
+      let n = 0;
+      for (const w of views) for (let k = 0; k < w.codes.length; k++) if ((w.codes[k]! & bits) !== 0) n++;
+      return pass(`${n} exclusion(s) for ${codes.join(', ')}, as recomputed`);
+    });
+  }
+  return { views, policy };
+}
+
 /**
  * A schema's answer for a revealed JSON object, kept by the object's canonical text (RFC 8785): equal texts are equal
  * JSON values, which a schema answers alike. The policy and the request recur draw after draw, and their schemas fill
@@ -825,7 +1012,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     const small = (name: string, part: { index: number; entry: string }) => ({ name, index: part.index, time: entryTime(part.entry) });
     const timed = [
       ...(b.planned ? [small('plan', b.planned.plan), ...b.planned.deposits.map((d, k) => small(`deposit ${k}`, d))] : []),
-      ...(b.abandoned ?? []).flatMap((a, k) => [small(`earlier draw ${k}’s commit`, a.commit), small(`earlier draw ${k}’s end`, a.end)]),
+      ...(b.abandoned ?? []).flatMap((a, k) => [small(`earlier draw ${k}’s commit`, a.commit), small(`earlier draw ${k}’s end`, a.end), ...(a.lines ? [small(`earlier draw ${k}’s lines`, a.lines)] : [])]),
       { name: 'commit', index: b.commit.index, time: validTime(commit.time) },
       { name: 'result', index: b.result.index, time: validTime(result.time) },
       { name: 'reveal', index: b.reveal.index, time: validTime(reveal.time) },
@@ -887,24 +1074,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     const h = nonceHash(Buffer.from(v.nonce, 'hex'));
     return h === c.nonceHash ? pass(c.nonceHash) : fail(`SHA-256(nonce) is ${h}, the commit holds ${c.nonceHash}`);
   });
-  // The SHA-256 of each group's member lines as computed here, once they matched the commit: the key of its table.
-  const memberDigests: string[] = [];
-  const digestCheck = (which: 'members' | 'exclusions'): Outcome => {
-    if (!groupsAligned || !c || !v) return needGroups();
-    const [countField, digestField] = which === 'members' ? (['membersCount', 'membersDigest'] as const) : (['excludedCount', 'exclusionDigest'] as const);
-    const problems: string[] = [];
-    c.groups.forEach((g, i) => {
-      const lines = v.groups[i]![which];
-      if (lines.length !== g[countField]) problems.push(`group ${i}: ${lines.length} lines, the commit counts ${g[countField]}`);
-      // Lines equal, one by one, to lines hashed before have their digest; any others are hashed here.
-      const digest = knownTable(lines)?.digest ?? linesDigest(lines);
-      if (digest !== g[digestField]) problems.push(`group ${i}: the lines hash to ${digest}, the commit holds ${g[digestField]}`);
-      else if (which === 'members') memberDigests[i] = digest;
-    });
-    return problems.length === 0 ? pass(`${c.groups.map((g) => g[countField]).join(' + ')} lines`) : fail(problems.join('; '));
-  };
-  checks.run('reveal.members', 'the revealed member lines hash to the commit’s membersDigest per group (§4)', () => digestCheck('members'));
-  checks.run('reveal.exclusions', 'the revealed exclusion lines hash to the commit’s exclusionDigest per group (§4)', () => digestCheck('exclusions'));
+  const memberDigests = checkDigests(checks, c, v, () => (!groupsAligned || !c || !v ? needGroups() : null));
 
   // 3b. A planned draw (§6.2): the commit follows the plan logged at scheduling, and its witness commitments are the
   // deposits for that plan, logged after it and before its close, in log order.
@@ -996,137 +1166,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     return pass(`${seed.toString('hex')} (assurance ${assuranceOf(plan)}: ${from}${isPlanned(plan) ? `; planned at entry ${plan.planIndex}, binding SHA-256(JCS(commit payload))` : ''})`);
   });
 
-  // The project, request and policy the reveal publishes are the ones the commit hashed; the region filters and the
-  // ranking read them.
-  let request: { project: Project; request: DrawRequest } | undefined;
-  checks.run('reveal.request', 'the revealed project and request hash to the commit’s requestHash', () => {
-    if (!c || !v) return needEntries('commit', 'reveal');
-    const h = jcsHashHex({ project: v.project, request: v.request });
-    if (h !== c.requestHash) return fail(`JCS({project, request}) hashes to ${h}, the commit holds ${c.requestHash}`);
-    const project = Project.safeParse(v.project);
-    const req = parsedAlike(requests, DrawRequest, v.request);
-    if (!project.success) return fail(`the revealed project is malformed: ${issues(project.error)}`);
-    if (!req.success) return fail(`the revealed request is malformed: ${issues(req.error)}`);
-    // The commit's projectId is the id of the project the draw read (§5): the one its requestHash covers.
-    if (project.data.id !== c.projectId) return fail(`the revealed project is ${project.data.id}, the commit names ${c.projectId}`);
-    request = { project: project.data, request: req.data };
-    return pass(`project ${project.data.id}, tenderer ${project.data.tenderer}, ${req.data.groups.length} group(s)`);
-  });
-  let policy: Policy | undefined;
-  checks.run('policy', 'the revealed policy hashes to the commit’s policyHash', () => {
-    if (!c || !v) return needEntries('commit', 'reveal');
-    const text = jcs(v.policy);
-    const h = sha256Hex(text);
-    if (h !== c.policyHash) return fail(`the revealed policy hashes to ${h}, the commit holds ${c.policyHash}`);
-    const parsed = parsedAlike(policies, Policy, v.policy, text);
-    if (!parsed.success) return fail(`the revealed policy is malformed: ${issues(parsed.error)}`);
-    policy = parsed.data;
-    return pass(`maxPerEmployerPerPanel ${policy.maxPerEmployerPerPanel}`);
-  });
-
-  // The eligible lists: the member lines inside the group's region filter, minus the excluded ids (§4), exactly as
-  // many as the commit counts.
-  let views: GroupView[] | undefined;
-  checks.run('eligible', 'each group’s eligible list is its member lines in its region filter minus its exclusion lines, as many as the commit counts', () => {
-    if (!groupsAligned || !c || !v) return needGroups();
-    if (!request || !policy) return skipped('needs the revealed request and policy (see reveal.request, policy)');
-    if (memberDigests.length !== c.groups.length || memberDigests.includes(undefined as never)) return skipped('needs member lines that match the commit (see reveal.members)');
-    const list: GroupView[] = [];
-    const outside: number[] = [];
-    for (const [i, g] of c.groups.entries()) {
-      const group = request.request.groups[i];
-      if (!group || group.specialty !== g.specialty) return fail(`group ${i} of the request is ${group?.specialty ?? 'missing'}, the commit's is ${g.specialty}`);
-      const table = memberTable(memberDigests[i]!, v.groups[i]!.members);
-      const { excluded, codes } = readExclusions(table, v.groups[i]!.exclusions);
-      const test = regionTest(group, request.project, policy);
-      const regionList = test ? table.inRegion(`${jcs(group.regions)}/${request.project.region}/${policy.localRegionLevel}`, test) : null;
-      const inRegion = test ? (k: number) => test(table.regions[k]!) : null;
-      let excludedInRegion = 0;
-      for (const k of excluded) if (!inRegion || inRegion(k)) excludedInRegion++;
-      const eligible = (regionList ? regionList.length : table.size) - excludedInRegion;
-      if (eligible !== g.eligibleCount) return fail(`group ${i}: ${eligible} members are in its region filter and not excluded, the commit counts ${g.eligibleCount}`);
-      list.push({ table, inRegion, regionList, excluded, codes, eligible });
-      outside.push(regionList ? table.size - regionList.length : 0);
-    }
-    views = list;
-    const out = outside.reduce((a, b) => a + b, 0);
-    return pass(`${list.map((l) => l.eligible).join(' + ')} eligible${out > 0 ? ` (${out} outside the region filters)` : ''}`);
-  });
-
-  // Members outside a group's region filter are not members of it for the rules: none may be excluded (§3 step 2).
-  checks.run('region', 'every exclusion line names a member inside its group’s region filter (§3 step 2)', () => {
-    if (!views) return skipped('needs the eligible lists');
-    const wrong: string[] = [];
-    views.forEach((view, g) => {
-      for (const k of view.excluded) if (view.inRegion && !view.inRegion(k)) wrong.push(`group ${g}: ${view.table.ids[k]} (region ${view.table.regions[k]})`);
-    });
-    if (wrong.length > 0) return fail(`excluded though outside the region filter: ${wrong.join('; ')}`);
-    const filtered = views.filter((w) => w.inRegion).length;
-    return pass(filtered === 0 ? 'no group has a region filter' : `${filtered} group(s) with a region filter`);
-  });
-
-  // One pool behind every group: an expert in several groups has one line, and close relatives are mutual (§2).
-  checks.run('members.consistent', 'an expert in several groups has the same member line in each, and every relative named is named back (§2)', () => {
-    if (!views) return skipped('needs the eligible lists');
-    const tables = views.map((w) => w.table);
-    const problems = consistencyProblems(tables);
-    return problems.length === 0 ? pass(`${tables.length} group(s), ${tables.reduce((n, t) => n + t.withRelatives.length, 0)} member line(s) naming relatives`) : fail(problems.slice(0, 5).join('; '));
-  });
-
-  // The facts the disclosure publishes (§10.2), read against the revealed project and policy.
-  let ctx: ConflictContext | undefined;
-  let facts: ReadFacts | undefined;
-  const factsPresent = checks.run('facts', 'the revealed facts are well formed, in order, and name only members inside a region filter (§10.2)', () => {
-    if (!v) return needEntries('reveal');
-    if (!views || !request || !policy) return skipped('needs the eligible lists');
-    ctx = factsContext(request.project, policy);
-    if (!v.facts) return unverifiable('the reveal carries no facts (written before they were published): rules 2, 3, 5 and 6 are taken as revealed');
-    const groups = views;
-    const inside: InsideTest = (ids) => {
-      const at = groups.map((w) => indicesIn(w.table, ids));
-      return (k) => {
-        for (let g = 0; g < groups.length; g++) {
-          const i = at[g]![k]!;
-          if (i >= 0 && (!groups[g]!.inRegion || groups[g]!.inRegion!(i))) return true;
-        }
-        return false;
-      };
-    };
-    facts = readFacts(v.facts, inside, ctx);
-    const f = v.facts;
-    return pass(`${f.status.length} status, ${f.unavailable.length} unavailable, ${f.positions.length} position, ${f.selections.length} selection line(s)`);
-  });
-
-  // Rules 1–6 recomputed for every member inside a region filter and compared with the exclusion lines, rule by rule.
-  let recusal: ReturnType<typeof recusalProblems> | undefined;
-  const NEEDS_FACTS: readonly RuleFamily[] = ['recusal.positions', 'recusal.status', 'recusal.frequency'];
-  const RULE_TITLES: Record<RuleFamily, string> = {
-    'recusal.parties': 'rule 1: exactly the members employed by the tenderer, the agency, a bidder or an avoided organisation are excluded for it',
-    'recusal.positions': 'rules 2–3: exactly the members holding, or with a relative holding, a position at a party within the window are excluded for it',
-    'recusal.prepared': 'rule 4: exactly the members named as having prepared the project are excluded for it',
-    'recusal.status': 'rule 5: exactly the suspended, blacklisted, retired and unavailable members are excluded for it',
-    'recusal.frequency': 'rule 6: exactly the members at a frequency cap are excluded for it',
-  };
-  for (const family of Object.keys(RULE_FAMILIES) as RuleFamily[]) {
-    checks.run(family, RULE_TITLES[family], () => {
-      if (!views || !ctx) return skipped('needs the eligible lists and the revealed project and policy');
-      if (NEEDS_FACTS.includes(family) && !facts) {
-        return factsPresent ? skipped('needs well-formed facts') : v?.facts ? skipped('needs well-formed facts (see facts)') : unverifiable('the reveal carries no facts: these codes are taken as revealed');
-      }
-      recusal ??= recusalProblems(views, ctx, facts);
-      const found = recusal.problems[family];
-      if (found.length > 0) return fail(found.slice(0, 5).join('; ') + (found.length > 5 ? `; and ${found.length - 5} more` : ''));
-      const open = family === 'recusal.frequency' ? recusal.unpublished : [];
-      if (open.length > 0) {
-        return unverifiable(`${open.length} frequency exclusion(s) rest on selections this reveal does not publish (draws not yet disclosed when it was written): ${open.slice(0, 5).join('; ')}${open.length > 5 ? '; …' : ''}`);
-      }
-      const codes: readonly string[] = RULE_FAMILIES[family];
-      const bits = FAMILY_MASKS[family];
-      let n = 0;
-      for (const w of views) for (let k = 0; k < w.codes.length; k++) if ((w.codes[k]! & bits) !== 0) n++;
-      return pass(`${n} exclusion(s) for ${codes.join(', ')}, as recomputed`);
-    });
-  }
+  const { views, policy } = checkRules(checks, c, v, memberDigests, needEntries, () => (!groupsAligned || !c || !v ? needGroups() : null));
 
   // 5. The ranking and its extension, recomputed with the engine's own sampler from the seed and the eligible lists.
   let sampler: DrawSampler | undefined;
@@ -1219,7 +1259,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
  * discarded shown.
  */
 function abandonedOutcome(
-  a: { readonly commit: DrawProofBundle['commit']; readonly end: DrawProofBundle['commit'] },
+  a: { readonly commit: DrawProofBundle['commit']; readonly end: DrawProofBundle['commit']; readonly lines?: DrawProofBundle['commit'] },
   disclosed: { readonly commit: CommitPayload; readonly commitIndex: number; readonly views: readonly GroupView[]; readonly policy: Policy },
   verifier: NoteVerifier,
   origin: string,
@@ -1246,12 +1286,21 @@ function abandonedOutcome(
   // A witnessed draw's end opens its witnesses' secrets too (§11): with them its seed follows, planned or not.
   const reveals = e.witnessReveals ?? [];
   if (ac.entropy.beacon || (ac.entropy.witnessCommitments.length > 0 && reveals.length === 0)) return unverifiable(`${name} (${describeEnd(e)}): assurance ${assuranceOf(ac.entropy)}, and its end carries no beacon round or witness reveals`);
-  // The lines revealed for this draw are the abandoned one's only where its commit bound the same digests.
-  const same = ac.policyHash === d.policyHash && ac.requestHash === d.requestHash && ac.poolVersion === d.poolVersion && jcs(ac.groups) === jcs(d.groups);
-  if (!same) return unverifiable(`${name} (${describeEnd(e)}): its commit bound another request, policy, pool version or lines than this draw, so this reveal does not open it`);
+  // Its own lines where they were published (draw.lines); else the lines revealed for this draw, which are the abandoned
+  // one's only where its commit bound the same digests.
+  let read: { views: readonly GroupView[]; policy: Policy };
+  if (a.lines) {
+    const own = ownLines({ ...a, lines: a.lines }, ac, verifier, origin, opened);
+    if ('status' in own) return { status: own.status, detail: `${name} (${describeEnd(e)}): ${own.detail}` };
+    read = own;
+  } else {
+    const same = ac.policyHash === d.policyHash && ac.requestHash === d.requestHash && ac.poolVersion === d.poolVersion && jcs(ac.groups) === jcs(d.groups);
+    if (!same) return unverifiable(`${name} (${describeEnd(e)}): its commit bound another request, policy, pool version or lines than this draw, so this reveal does not open it, and the bundle carries no lines of its own`);
+    read = { views: disclosed.views, policy: disclosed.policy };
+  }
   const payloadHash = isPlanned(ac.entropy) ? { commitPayloadHash: createHash('sha256').update(jcs((JSON.parse(a.commit.entry) as { payload: unknown }).payload)).digest() } : {};
   const seed = deriveSeed(ac.entropy, ac.nonceHash, { nonce: Buffer.from(e.nonce, 'hex'), commitLeafHash: commit.leaf, ...payloadHash, beaconRandomness: null, witnessReveals: reveals.map((r) => Buffer.from(r, 'hex')) });
-  const sampler = new DrawSampler(ac.groups.map((g, i) => eligibleGroup(g.specialty, g.count, g.alternates, disclosed.views[i]!)), seed, disclosed.policy.maxPerEmployerPerPanel);
+  const sampler = new DrawSampler(ac.groups.map((g, i) => eligibleGroup(g.specialty, g.count, g.alternates, read.views[i]!)), seed, read.policy.maxPerEmployerPerPanel);
   let ranked: RankedGroup[];
   try {
     ranked = sampler.rank();
@@ -1266,6 +1315,40 @@ function abandonedOutcome(
   const panel = ranked.map((g) => `group ${g.index}: ${g.selected.join(' ')}`).join(', ');
   if ('code' in e) return fail(`${name} logged INSUFFICIENT_CANDIDATES, but recomputed from its nonce its ranking fills every group (${panel})`);
   return unverifiable(`${name} was aborted (${e.reason}); an abort cannot be proved genuine offline; recomputed from its nonce, it would have selected ${panel}`);
+}
+
+/**
+ * An abandoned draw's own lines (its draw.lines entry, §11), checked as a reveal's are against its own commit: in the
+ * log's tree, naming this draw, its commit and its end; the digests, the project, request and policy its commit hashed,
+ * the eligible counts, the region filters and recusal rules 1–6 recomputed from the facts. Answers its eligible lists
+ * and policy, or the outcome of the first check that did not pass.
+ */
+function ownLines(
+  a: { readonly commit: DrawProofBundle['commit']; readonly end: DrawProofBundle['commit']; readonly lines: DrawProofBundle['commit'] },
+  ac: CommitPayload,
+  verifier: NoteVerifier,
+  origin: string,
+  opened: Map<string, Checkpoint | Error>,
+): { views: readonly GroupView[]; policy: Policy } | Outcome {
+  const entry = openPart(a.lines, LINES_ENTRY_TYPE, LinesLines, verifier, origin, opened);
+  if ('problem' in entry) return fail(`its lines: ${entry.problem}`);
+  const l = entry.payload;
+  const problems: string[] = [];
+  if (l.drawId !== ac.drawId || l.projectId !== ac.projectId) problems.push(`its lines are of draw ${l.drawId} of project ${l.projectId}`);
+  if (l.commitIndex !== a.commit.index || l.endIndex !== a.end.index) problems.push(`its lines name commit ${l.commitIndex} and end ${l.endIndex}, its entries are at ${a.commit.index} and ${a.end.index}`);
+  if (!(a.end.index < a.lines.index)) problems.push(`its lines (entry ${a.lines.index}) are not after its end (entry ${a.end.index})`);
+  if (l.groups.length !== ac.groups.length || l.groups.some((g, i) => g.index !== i || g.specialty !== ac.groups[i]!.specialty)) {
+    problems.push(`its lines have groups ${l.groups.map((g) => `${g.index}/${g.specialty}`).join(', ')}, its commit ${ac.groups.map((g, i) => `${i}/${g.specialty}`).join(', ')}`);
+  }
+  if (problems.length > 0) return fail(problems.join('; '));
+  const checks = new Checks();
+  const digests = checkDigests(checks, ac, l, () => null);
+  const { views, policy } = checkRules(checks, ac, l, digests, () => skipped('needs its commit and lines'), () => null);
+  const failed = checks.list.find((x) => x.status === 'fail');
+  if (failed) return fail(`its lines: ${failed.id}: ${failed.detail}`);
+  const open = checks.list.find((x) => x.status !== 'pass');
+  if (open || !views || !policy) return unverifiable(`its lines: ${open ? `${open.id}: ${open.detail}` : 'no eligible lists'}`);
+  return { views, policy };
 }
 
 const shortfalls = (groups: readonly { group: number; shortfall: number }[]) => groups.map((g) => `group ${g.group} short by ${g.shortfall}`).join(', ');

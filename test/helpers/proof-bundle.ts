@@ -13,7 +13,8 @@ import { HistoryIndex } from '../../src/draw/history.js';
 import { PoolIndex } from '../../src/draw/pool-index.js';
 import { OPERATOR_ENTROPY, runDraw } from '../../src/draw/protocol.js';
 import type { CheckpointSigner } from '../../src/log/checkpoint.js';
-import { encodeEntry, GENESIS_PREV, leafHash } from '../../src/log/entry.js';
+import { jcs } from '../../src/crypto/canonical.js';
+import { encodeEntry, GENESIS_PREV, leafHash, leafHashOfText } from '../../src/log/entry.js';
 import { assembleInclusionProof, assembleRoot, hashChildren, isComplete, nodeKey } from '../../src/log/merkle.js';
 import type { DrawProofBundle } from '../../src/verify/draw-proof.js';
 import { revealLines } from '../../src/verify/pool-replay.js';
@@ -94,4 +95,28 @@ export function memoryBundle(args: BundleArgs): DrawProofBundle {
     return { index: i, entry: b.toString('utf8'), inclusion: { index: i, leafHash: leafHash(b).toString('hex'), checkpoint: tree.checkpoint, treeSize: size, hashes: tree.proof(i) } };
   };
   return { drawId: args.drawId, commit: part(commitIndex), result: part(resultIndex), reveal: part(revealIndex) };
+}
+
+/** An entry parsed for editing: its type and payload. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type EditableEntry = { type: string; payload: Record<string, any> };
+
+/**
+ * The bundle with its first abandoned draw's entries edited (its commit, its end and its lines, where it has them),
+ * every part proved again in a fresh tree the key signs: what a holder of the log key could hand out.
+ */
+export function resignedAbandoned(original: DrawProofBundle, signer: CheckpointSigner, edit: (entries: { commit: EditableEntry; end: EditableEntry; lines?: EditableEntry }) => void): DrawProofBundle {
+  const b = structuredClone(original);
+  const a = b.abandoned![0]!;
+  const parse = (text: string) => JSON.parse(text) as EditableEntry;
+  const entries = { commit: parse(a.commit.entry), end: parse(a.end.entry), ...(a.lines ? { lines: parse(a.lines.entry) } : {}) };
+  edit(entries);
+  a.commit.entry = jcs(entries.commit);
+  a.end.entry = jcs(entries.end);
+  if (a.lines && entries.lines) a.lines.entry = jcs(entries.lines);
+  const parts = [b.commit, b.result, b.reveal, ...b.abandoned!.flatMap((x) => [x.commit, x.end, ...(x.lines ? [x.lines] : [])])];
+  const size = b.reveal.inclusion.treeSize;
+  const tree = signedTree(signer, size, new Map(parts.map((p) => [p.index, leafHashOfText(p.entry)])));
+  for (const p of parts) p.inclusion = { index: p.index, leafHash: leafHashOfText(p.entry).toString('hex'), checkpoint: tree.checkpoint, treeSize: size, hashes: tree.proof(p.index) };
+  return b;
 }

@@ -8,31 +8,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TokenClaims } from '../../src/auth/roles.js';
-import type { Expert } from '../../src/domain/expert.js';
-import { jcs, sha256Hex } from '../../src/crypto/canonical.js';
-import { leafHashOfText } from '../../src/log/entry.js';
-import { generatePool, syntheticPersonal } from '../../src/pool/generator.js';
+import { sha256Hex } from '../../src/crypto/canonical.js';
 import { panelVerified, verifyDrawProof, type DrawProofBundle, type DrawProofReport } from '../../src/verify/draw-proof.js';
 import { ProofFilePool } from '../../src/verify/proof-pool.js';
-import { build, type Built } from '../helper.js';
-import { signedTree } from '../helpers/proof-bundle.js';
+import type { Built } from '../helper.js';
+import { resignedAbandoned, type EditableEntry } from '../helpers/proof-bundle.js';
+import { OPERATOR, seedDependent } from '../helpers/seed-dependent.js';
 
 const BID_OPENING = '2026-12-01T10:00:00+08:00';
 let clock = Date.parse('2026-12-01T06:00:00+08:00');
-const op: TokenClaims = { sub: 'op-wang', role: 'operator', iat: 0, exp: 0, sid: 'S-operator-session-00001' };
-const sup: TokenClaims = { sub: 'sup-li', role: 'supervisor', iat: 0, exp: 0, sid: 'S-supervisor-session-001' };
-
-const generated = generatePool({ size: 40, seed: 'abandoned', fixed: [{ code: 'C990101', members: 2 }, { code: 'C990102', members: 4 }] });
-const [E1, E2, E3, E4, E5] = generated.organisations.slice(1, 6) as [string, string, string, string, string];
-/** Experts 0–1 hold C990101 (employers E1, E2); experts 2–5 hold C990102 (E1, E3, E4, E5); nobody else holds either. */
-const experts: Expert[] = generated.experts.map((e, i) => {
-  const others = e.specialties.filter((s) => s !== 'C990101' && s !== 'C990102');
-  const plain = { ...e, status: 'active' as const, suspendedUntil: null, unavailable: [], relations: [] };
-  if (i < 2) return { ...plain, specialties: ['C990101'], employer: [E1, E2][i]! };
-  if (i < 6) return { ...plain, specialties: ['C990102'], employer: [E1, E3, E4, E5][i - 2]! };
-  return { ...e, specialties: others.length > 0 ? others : ['C010101'] };
-});
 
 const dir = mkdtempSync(join(tmpdir(), 'expert-draw-abandoned-'));
 let t: Built;
@@ -40,48 +24,12 @@ let bundle: DrawProofBundle;
 let failures = 0;
 
 beforeAll(async () => {
-  const policy = join(dir, 'policy.json');
-  // The frequency caps raised: each success seats one of group 0's two experts for the same tenderer, and at the default
-  // caps a run whose first few projects all succeed at once would leave nobody to draw (every later draw short).
-  writeFileSync(policy, JSON.stringify({ alternatesPerGroup: 0, frequency: { maxDraws: 1000, maxDrawsSameTenderer: 1000 } }));
-  t = await build({ EXPERT_DRAW_POLICY_FILE: policy }, { now: () => clock });
-  await t.ctx.pool.import(experts.map((expert, i) => ({ line: i + 1, expert, personal: syntheticPersonal(i) })), [], 'all', { sub: 'seed', role: 'admin', iat: 0, exp: 0 });
-  // Projects until one fails at least once before it succeeds (each draw fails with chance 1/2).
-  for (let p = 0; p < 24 && failures === 0; p++) {
-    const id = `P-ABANDON-${p}`;
-    clock = Date.parse('2026-12-01T06:00:00+08:00');
-    await t.ctx.projects.register(
-      {
-        project: { id, tenderer: generated.organisations[0]!, agency: null, bidders: [], avoid: [], preparedBy: [], bidOpeningAt: BID_OPENING, region: '330106' },
-        request: { groups: [{ specialty: 'C990101', count: 1 }, { specialty: 'C990102', count: 4 }], tendererRepresentatives: 0 },
-        name: null,
-        venue: null,
-        leadTimeMinutes: undefined,
-      },
-      op,
-    );
-    let drawId: string | null = null;
-    let failed = 0;
-    while (drawId === null && failed < 30) {
-      try {
-        drawId = (await t.ctx.draws.run(id, 'immediate', op)).drawId;
-      } catch (err) {
-        expect((err as { code?: string }).code).toBe('INSUFFICIENT_CANDIDATES');
-        failed++;
-        // The operator resolves the failed project: the same opening, so nothing the draw hashed changes.
-        await t.ctx.projects.reschedule(id, BID_OPENING, '重新抽取', op);
-      }
-    }
-    if (failed === 0) continue;
-    if (drawId === null) throw new Error(`${id}: 30 draws in a row fell short; the pool no longer makes success depend on the seed`);
-    failures = failed;
-    clock = Date.parse('2026-12-01T10:05:00+08:00');
-    for (const who of [op, sup]) await t.ctx.roster.approveUnseal(drawId, id, BID_OPENING, who);
-    await t.ctx.disclosure.disclose(drawId, op);
-    const res = await t.app.inject({ method: 'GET', url: `/v1/draws/${drawId}/proof`, headers: t.auth('inspector') });
-    expect(res.statusCode, res.body).toBe(200);
-    bundle = res.json() as DrawProofBundle;
-  }
+  const service = await seedDependent(dir, 'abandoned', () => clock);
+  t = service.t;
+  // The operator resolves each failure: the same opening, so nothing the draw hashed changes.
+  const drawn = await service.firstThatFails('P-ABANDON-', BID_OPENING, () => BID_OPENING, (ms) => (clock = ms));
+  failures = drawn.failures;
+  bundle = drawn.bundle as DrawProofBundle;
 }, 120_000);
 afterAll(async () => {
   await t?.close();
@@ -233,20 +181,5 @@ describe('proof verify over a folder: worker threads give the verdicts the singl
   }, 180_000);
 });
 
-type Editable = { type: string; payload: Record<string, any> };
-
-/** The bundle with its first abandoned draw's entries edited, every part proved again in a fresh tree the log key signs. */
-function resigned(original: DrawProofBundle, edit: (commit: Editable, end: Editable) => void): DrawProofBundle {
-  const b = structuredClone(original);
-  const a = b.abandoned![0]!;
-  const commit = JSON.parse(a.commit.entry) as Editable;
-  const end = JSON.parse(a.end.entry) as Editable;
-  edit(commit, end);
-  a.commit.entry = jcs(commit);
-  a.end.entry = jcs(end);
-  const parts = [b.commit, b.result, b.reveal, ...b.abandoned!.flatMap((x) => [x.commit, x.end])];
-  const size = b.reveal.inclusion.treeSize;
-  const tree = signedTree(t.ctx.keys.logSigner, size, new Map(parts.map((p) => [p.index, leafHashOfText(p.entry)])));
-  for (const p of parts) p.inclusion = { index: p.index, leafHash: leafHashOfText(p.entry).toString('hex'), checkpoint: tree.checkpoint, treeSize: size, hashes: tree.proof(p.index) };
-  return b;
-}
+/** The bundle with its first abandoned draw's commit and end edited, re-signed as the log's operator could. */
+const resigned = (original: DrawProofBundle, edit: (commit: EditableEntry, end: EditableEntry) => void) => resignedAbandoned(original, t.ctx.keys.logSigner, (e) => edit(e.commit, e.end));

@@ -5308,6 +5308,26 @@ export interface paths {
                                     /** @description Log index */
                                     index: number;
                                 };
+                                /** @description Its draw.lines entry: the lines it read, where its commit bound other inputs than this draw’s (§11); absent otherwise */
+                                lines?: {
+                                    /** @description The entry’s exact bytes (RFC 8785 JSON) */
+                                    entry: string;
+                                    /** @description Inclusion proof against the checkpoint */
+                                    inclusion: {
+                                        /** @description Signed checkpoint (C2SP signed note) */
+                                        checkpoint: string;
+                                        /** @description Inclusion path, hex, leaf to root (RFC 9162 §2.1.3) */
+                                        hashes: string[];
+                                        /** @description Leaf index */
+                                        index: number;
+                                        /** @description RFC 9162 leaf hash of the entry, hex */
+                                        leafHash: string;
+                                        /** @description Tree size of the checkpoint */
+                                        treeSize: number;
+                                    };
+                                    /** @description Log index */
+                                    index: number;
+                                };
                             }[];
                             /** @description The draw.commit entry */
                             commit: {

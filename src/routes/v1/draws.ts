@@ -158,13 +158,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'The proof of a disclosed draw, to verify offline (docs/draw-proof.md)',
         tags: ['draws'],
         params: DrawParams,
-        response: { 200: z.object({ drawId: z.string().describe('The draw'), commit: ProofPart.describe('The draw.commit entry'), result: ProofPart.describe('The draw.result entry'), reveal: ProofPart.describe('The draw.reveal entry'), abandoned: z.array(z.object({ commit: ProofPart.describe('Its draw.commit entry'), end: ProofPart.describe('Its draw.failed or draw.aborted entry, which reveals its nonce') })).optional().describe('The project’s earlier draws that ended after their commit, oldest first (docs/draw-proof.md §11); absent when there were none'), planned: z.object({ plan: ProofPart.describe('The draw.planned entry, logged at scheduling'), deposits: z.array(ProofPart).describe('The witness.deposited entries the commit took, in log order') }).optional().describe('A planned (witnessed) draw: its plan and the deposits its commit took (docs/draw-proof.md §6.2); absent otherwise') }), ...errorResponses(404, 'SEALED') },
+        response: { 200: z.object({ drawId: z.string().describe('The draw'), commit: ProofPart.describe('The draw.commit entry'), result: ProofPart.describe('The draw.result entry'), reveal: ProofPart.describe('The draw.reveal entry'), abandoned: z.array(z.object({ commit: ProofPart.describe('Its draw.commit entry'), end: ProofPart.describe('Its draw.failed or draw.aborted entry, which reveals its nonce'), lines: ProofPart.optional().describe('Its draw.lines entry: the lines it read, where its commit bound other inputs than this draw’s (§11); absent otherwise') })).optional().describe('The project’s earlier draws that ended after their commit, oldest first (docs/draw-proof.md §11); absent when there were none'), planned: z.object({ plan: ProofPart.describe('The draw.planned entry, logged at scheduling'), deposits: z.array(ProofPart).describe('The witness.deposited entries the commit took, in log order') }).optional().describe('A planned (witnessed) draw: its plan and the deposits its commit took (docs/draw-proof.md §6.2); absent otherwise') }), ...errorResponses(404, 'SEALED') },
       },
     },
     async (request) => {
       const p = await disclosure.proof(request.params.id);
       const part = (x: DrawProofPart) => ({ ...x, inclusion: { ...x.inclusion, hashes: [...x.inclusion.hashes] } });
-      return { drawId: p.drawId, commit: part(p.commit), result: part(p.result), reveal: part(p.reveal), ...(p.abandoned ? { abandoned: p.abandoned.map((a) => ({ commit: part(a.commit), end: part(a.end) })) } : {}), ...(p.planned ? { planned: { plan: part(p.planned.plan), deposits: p.planned.deposits.map(part) } } : {}) };
+      return { drawId: p.drawId, commit: part(p.commit), result: part(p.result), reveal: part(p.reveal), ...(p.abandoned ? { abandoned: p.abandoned.map((a) => ({ commit: part(a.commit), end: part(a.end), ...(a.lines ? { lines: part(a.lines) } : {}) })) } : {}), ...(p.planned ? { planned: { plan: part(p.planned.plan), deposits: p.planned.deposits.map(part) } } : {}) };
     },
   );
 
