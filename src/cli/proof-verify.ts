@@ -5,8 +5,8 @@ import { chainOfInfo, type BeaconChain } from '../beacon/chains.js';
 import { openCheckpoint } from '../log/checkpoint.js';
 import { proofsToRelate } from '../log/consistency.js';
 import { NoteVerifier } from '../log/note.js';
-import { CHECK_TITLES_ZH } from '../i18n/check-titles.js';
-import { DrawProofBundle, type CheckStatus, type DrawProofReport, type KeptInput } from '../verify/draw-proof.js';
+import { CHECK_TITLES_ZH, TRUST_ZH } from '../i18n/check-titles.js';
+import { DrawProofBundle, type CheckStatus, type DrawProofReport, type KeptInput, type TakenOnTrust } from '../verify/draw-proof.js';
 import { readProofFile, type FileVerdict, type FileVerifyOptions } from '../verify/proof-files.js';
 import { ProofFilePool } from '../verify/proof-pool.js';
 import { bundleFiles, jobsFor } from './bundle-files.js';
@@ -31,6 +31,7 @@ const WORDS = {
   en: {
     head: (draw: string | null, project: string | null, assurance: string | null) => `${draw ? `draw ${draw}${project ? ` (project ${project})` : ''}` : 'proof bundle'}${assurance ? `, assurance ${assurance}` : ''}`,
     title: (id: string, title: string) => title,
+    trusted: (t: TakenOnTrust) => `${t.what}; ${t.why}`,
     trust: 'taken on trust (no offline check of the bundle covers it):',
     ok: (n: number) => `OK: all ${n} checks passed`,
     notVerified: 'NOT VERIFIED: ',
@@ -41,6 +42,7 @@ const WORDS = {
   'zh-CN': {
     head: (draw: string | null, project: string | null, assurance: string | null) => `${draw ? `抽取 ${draw}${project ? `（项目 ${project}）` : ''}` : '证明包'}${assurance ? `，保障级别 ${assurance}` : ''}`,
     title: (id: string, title: string) => CHECK_TITLES_ZH[id] ?? title,
+    trusted: (t: TakenOnTrust) => (TRUST_ZH[t.id] ? `${TRUST_ZH[t.id]!.what}；${TRUST_ZH[t.id]!.why}` : `${t.what}; ${t.why}`),
     trust: '信任前提（本证明包的离线检查不覆盖）：',
     ok: (n: number) => `通过：全部 ${n} 项检查均通过`,
     notVerified: '未通过核验：',
@@ -70,7 +72,7 @@ function printReport(report: DrawProofReport, print: (line: string) => void, wor
     print(`  ${' '.repeat(width)}  ${c.detail}`);
   }
   print(words.trust);
-  for (const t of report.notChecked) print(`  - ${t.id}: ${t.what}; ${t.why}`);
+  for (const t of report.notChecked) print(`  - ${t.id}: ${words.trusted(t)}`);
   if (report.ok) {
     print(words.ok(report.checks.length));
     return;

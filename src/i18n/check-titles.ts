@@ -22,6 +22,9 @@ export const CHECK_TITLES_ZH: Readonly<Record<string, string>> = {
   'reveal.nonce': '公开的服务随机数的 SHA-256 等于承诺中的 nonceHash',
   'reveal.members': '公开的成员行按组哈希后等于承诺中的 membersDigest（§4）',
   'reveal.exclusions': '公开的排除行按组哈希后等于承诺中的 exclusionDigest（§4）',
+  plan: '承诺遵循其计划：所指的 draw.planned 条目在树中，抽取、项目和 nonceHash 相同，且记录在承诺之前（§6.2）',
+  deposits: '承诺中的 witnessCommitments 就是该计划的见证秘密存入，按日志顺序，每次都记录在计划之后、截止之前（§6.2）',
+  'reveal.witnesses': '公开的见证人秘密按顺序哈希后等于承诺中的 witnessCommitments（§6）',
   beacon: '计划指定的 drand 轮次在承诺之后发布，其签名可由固定的链公钥验证',
   seed: '种子由承诺的熵方案、承诺条目的叶哈希和服务随机数推出（§6）',
   'reveal.request': '公开的项目和抽取请求哈希后等于承诺中的 requestHash',
@@ -40,4 +43,39 @@ export const CHECK_TITLES_ZH: Readonly<Record<string, string>> = {
   'result.commitment': 'SHA-256(盐 ‖ JCS(结果)) 等于结果条目中的 resultHash',
   'result.counts': '结果条目中各组人数与公开结果一致',
   'checkpoint.kept': '证明包的检查点与您保存的检查点属于同一历史（RFC 9162 §2.1.4）',
+};
+
+/**
+ * What no offline check of a bundle covers (the verifier's `notChecked`, src/verify/draw-proof.ts), in Chinese by id:
+ * what is taken on trust, and why. test/console/check-titles.test.ts holds this table to the verifier's list.
+ */
+export const TRUST_ZH: Readonly<Record<string, { readonly what: string; readonly why: string }>> = {
+  'result.sealed-hash': { what: '结果条目中的 sealedHash', why: '密封的结果包从不公开' },
+  'pool.members': {
+    what: '成员行就是承诺所记专家库版本中各专业的全部成员，无遗漏、无增添',
+    why: '专家库记录在日志的专家库条目中，不在证明包里；同一专家库版本下的各次抽取，同一专业的 membersDigest 必须相同',
+  },
+  'pool.facts': {
+    what: '公开的事实（状态、不可用日期、在相关单位的任职）就是该版本专家库中的事实，且完整',
+    why: '此处只与排除行相互核对；与专家库的核对只能在日志的专家库条目中进行',
+  },
+  'history.selections': {
+    what: '抽中记录行就是频次窗口内每一次已公开抽取的全部抽中记录',
+    why: '每行注明其所属抽取，该抽取自己的公开可查证抽中了谁；尚未公开的抽取的抽中记录从不公布（名单保密），因此由其导致的频次上限在此无法核验',
+  },
+  'log.chain': { what: '三个条目之间其他日志条目的哈希链（prev）', why: '证明包只含本次抽取自己的条目；日志中相邻的两个条目会被检查（chain）' },
+  'project.abandoned': {
+    what: '未列 follows 的承诺确是本项目第一次达到承诺的抽取',
+    why: '重新抽取的承诺列出其接续的此前抽取，证明包必须逐一附上（abandoned）；漏列的承诺（或在承诺开始列出之前写下的承诺）会出现在日志中有关该项目的条目里（GET /v1/log/projects/{id}/entries），其中列出每一次承诺',
+  },
+  roster: { what: '席位严格按公开的排名依次递补（通知、递补、签到）', why: '名册条目不在证明包中；它们只记录组、席位和名次' },
+  'witness.deposits': {
+    what: '证明包列出了计划截止前日志中记录的每一次见证秘密存入',
+    why: '日志中有关该项目的条目（GET /v1/log/projects/{id}/entries）列出每一条 witness.deposited；每位见证人都持有自己的存入凭证（日志序号和承诺值）',
+  },
+  'pool.changes': {
+    what: '能读取存入秘密的人没有在存入与承诺之间修改专家库以操纵排名',
+    why: '抽取前服务以密封方式保存这些秘密；每次专家库变更都是记录了操作人的日志条目（pool.*），其时间可与计划截止时间对照',
+  },
+  'log.consistency': { what: '证明包的检查点与您已保存的检查点一致', why: '请提供它们：proof verify --kept DIR（由 log watch 保存）' },
 };

@@ -1080,7 +1080,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
   // deposits for that plan, logged after it and before its close, in log order.
   if ((c && isPlanned(c.entropy)) || b.planned) {
     let plan: { index: number; payload: PlannedPayload } | undefined;
-    checks.run('plan', 'the commit follows its plan: the draw.planned entry it names, in the tree, with the same draw, project and nonceHash, logged before it (§6.2)', () => {
+    checks.run(PLANNED_CHECKS.plan, 'the commit follows its plan: the draw.planned entry it names, in the tree, with the same draw, project and nonceHash, logged before it (§6.2)', () => {
       if (!c) return needEntries('commit');
       if (!isPlanned(c.entropy)) return fail(`the bundle carries a plan (entry ${b.planned!.plan.index}), the commit names none`);
       if (!b.planned) return unverifiable(`the commit names plan entry ${c.entropy.planIndex}, the bundle carries no plan`);
@@ -1097,7 +1097,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
       plan = { index: b.planned.plan.index, payload: p };
       return pass(`entry ${plan.index}: draw ${p.drawId}, nonceHash ${p.nonceHash}, deposits close ${p.depositsCloseAt}, ${p.witnesses.required} required (${p.witnesses.onShort} when short)`);
     });
-    checks.run('deposits', 'the commit’s witnessCommitments are the deposits for its plan, in log order, each logged after the plan and before its close (§6.2)', () => {
+    checks.run(PLANNED_CHECKS.deposits, 'the commit’s witnessCommitments are the deposits for its plan, in log order, each logged after the plan and before its close (§6.2)', () => {
       if (!c || !b.planned) return needEntries('commit');
       if (!plan) return skipped('needs the plan (see plan)');
       const problems: string[] = [];
@@ -1129,7 +1129,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     });
   }
   if (c && (c.entropy.witnessCommitments.length > 0 || v?.witnessReveals)) {
-    checks.run('reveal.witnesses', 'the revealed witness secrets hash to the commit’s witnessCommitments, in order (§6)', () => {
+    checks.run(PLANNED_CHECKS.witnesses, 'the revealed witness secrets hash to the commit’s witnessCommitments, in order (§6)', () => {
       if (!v) return needEntries('reveal');
       const reveals = v.witnessReveals ?? [];
       const committed = c.entropy.witnessCommitments;
@@ -1353,6 +1353,9 @@ function ownLines(
 
 const shortfalls = (groups: readonly { group: number; shortfall: number }[]) => groups.map((g) => `group ${g.group} short by ${g.shortfall}`).join(', ');
 const describeEnd = (e: FailedPayload | AbortedPayload) => ('code' in e ? `failed, ${e.code}` : `aborted, ${e.reason}`);
+
+/** The ids of the checks a planned (witnessed) draw's bundle adds (§6.2). */
+export const PLANNED_CHECKS = { plan: 'plan', deposits: 'deposits', witnesses: 'reveal.witnesses' } as const;
 
 /** The id of the check of a bundle that carries the project's earlier draws ended after their commit. */
 export const ABANDONED_CHECK = 'abandoned';

@@ -3,12 +3,12 @@
 // glossary's.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CHECK_TITLES_ZH } from '../../src/i18n/check-titles.js';
+import { CHECK_TITLES_ZH, TRUST_ZH } from '../../src/i18n/check-titles.js';
 import { DEFAULT_POLICY } from '../../src/domain/policy.js';
 import { PoolIndex } from '../../src/draw/pool-index.js';
 import { generatePool, syntheticUscc } from '../../src/pool/generator.js';
 import { BEACON_CHECK } from '../../src/verify/beacon-proof.js';
-import { ABANDONED_CHECK, verifyDrawProof } from '../../src/verify/draw-proof.js';
+import { ABANDONED_CHECK, NOT_CHECKED, NOT_CHECKED_PLANNED, NOT_CHECKED_WITHOUT_KEPT, PLANNED_CHECKS, verifyDrawProof } from '../../src/verify/draw-proof.js';
 import { forbiddenWords, violations } from '../helpers/glossary.js';
 import { testKeys } from '../helpers/log.js';
 import { memoryBundle } from '../helpers/proof-bundle.js';
@@ -25,9 +25,9 @@ describe('the Chinese titles of the verifier’s checks', () => {
     signer: keys.signer,
   });
   // With kept checkpoints the report has every check an operator draw can have; a beacon draw adds one more, and a
-  // bundle carrying the project's earlier draws that ended after their commit another.
+  // bundle carrying the project's earlier draws that ended after their commit another, a planned draw's three more.
   const report = verifyDrawProof(bundle, { verifierKey: keys.verifierKey, kept: { notes: [bundle.reveal.inclusion.checkpoint] } });
-  const run = [...report.checks.map((c) => c.id), BEACON_CHECK.id, ABANDONED_CHECK];
+  const run = [...report.checks.map((c) => c.id), BEACON_CHECK.id, ABANDONED_CHECK, ...Object.values(PLANNED_CHECKS)];
 
   it('has a title for every check the verifier runs', () => {
     expect(report.ok, JSON.stringify(report.checks.filter((c) => c.status !== 'pass'))).toBe(true);
@@ -41,5 +41,15 @@ describe('the Chinese titles of the verifier’s checks', () => {
   it('uses no word the glossary says not to use', () => {
     const words = forbiddenWords(readFileSync(new URL('../../docs/glossary.md', import.meta.url), 'utf8'));
     expect(violations(Object.values(CHECK_TITLES_ZH), words)).toEqual([]);
+    expect(violations(Object.values(TRUST_ZH).flatMap((t) => [t.what, t.why]), words)).toEqual([]);
+  });
+
+  it('says in Chinese every item the verifier takes on trust, and no other', () => {
+    const trusted = [...NOT_CHECKED, ...NOT_CHECKED_PLANNED, NOT_CHECKED_WITHOUT_KEPT].map((t) => t.id);
+    for (const id of trusted) {
+      expect(TRUST_ZH[id]?.what, id).toMatch(/\p{Script=Han}/u);
+      expect(TRUST_ZH[id]?.why, id).toMatch(/\p{Script=Han}/u);
+    }
+    expect(Object.keys(TRUST_ZH).sort()).toEqual([...new Set(trusted)].sort());
   });
 });

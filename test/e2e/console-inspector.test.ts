@@ -161,6 +161,11 @@ describe.skipIf(missing)('the inspector verifies a proof bundle in Chromium', ()
     expect(assurance).toContain('服务随机数');
     expect(assurance).toContain('服务随机数只由本服务选择');
     expect(await page.locator('main').innerText()).toContain(`抽取 ${drawId} 的核验结果`);
+    // What no check covers, in Chinese item by item.
+    const trust = await page.locator('ul.trust li').allInnerTexts();
+    expect(trust.length).toBeGreaterThan(5);
+    for (const item of trust) expect(item).toMatch(/^[a-z.-]+：\S*[\u4e00-\u9fff]/);
+    expect(await page.locator('ul.trust li[lang="en"]').count()).toBe(0);
     await shot('inspector');
   });
 

@@ -429,12 +429,15 @@ describe('expert-draw proof verify', () => {
     expect(ids(report, 'fail')).toEqual(['result.commitment']);
   }, 60_000);
 
-  it('speaks Chinese with --lang zh-CN or a Chinese shell (LANG), titles and verdicts', () => {
+  it('speaks Chinese with --lang zh-CN or a Chinese shell (LANG), titles, trust list and verdicts', () => {
     const zh = cli(join(dir, 'proof.json'), '--verifier-key', join(dir, 'log-signer.vkey'), '--lang', 'zh-CN');
     expect(zh.status, zh.stderr).toBe(0);
     expect(zh.stdout).toMatch(/^抽取 D-[^（]+（项目 [^）]+），保障级别 operator$/m);
     expect(zh.stdout).toMatch(/^✓ ranking +\S*[\u4e00-\u9fff]/m);
     expect(zh.stdout).toContain('信任前提（本证明包的离线检查不覆盖）：');
+    // The trust list in Chinese too, item by item (src/i18n/check-titles.ts TRUST_ZH).
+    expect(zh.stdout).toContain('  - result.sealed-hash: 结果条目中的 sealedHash；密封的结果包从不公开');
+    expect(zh.stdout).not.toMatch(/^  - [a-z.-]+: that /m);
     expect(zh.stdout.trimEnd().split('\n').at(-1)).toBe('通过：全部 37 项检查均通过');
     const shell = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'proof', 'verify', join(dir, 'tampered.json'), '--verifier-key', verifierKey], { cwd: root, encoding: 'utf8', env: { ...process.env, LANG: 'zh_CN.UTF-8', LC_ALL: '' } });
     expect(shell.status).toBe(1);

@@ -3,7 +3,7 @@
 // verifier key the inspector pins. The service is trusted for nothing: it hands out bytes, the browser checks them.
 import type { InspectBundle, InspectCheck, InspectReport } from '../../../src/verify/inspect-types';
 import { api, serverNow } from '../api';
-import { CHECK_TITLES_ZH } from '../../../src/i18n/check-titles';
+import { CHECK_TITLES_ZH, TRUST_ZH } from '../../../src/i18n/check-titles';
 import { field, h, show } from '../dom';
 import { failureText, localTime, startOfDay, withOffset } from '../format';
 import { lang, t, type TextKey } from '../i18n';
@@ -222,6 +222,14 @@ function reportView(report: InspectReport, source: string): HTMLElement {
       ),
     ),
     h('h3', {}, t('inspectTrust')),
-    h('ul', { class: 'trust', lang: 'en' }, report.notChecked.map((n) => h('li', {}, h('code', {}, n.id), `: ${n.what}; ${n.why}`))),
+    h(
+      'ul',
+      { class: 'trust' },
+      report.notChecked.map((n) => {
+        // In Chinese by id where the table has it; an item it lacks stays in the verifier's English, marked so.
+        const zh = lang() === 'zh-CN' ? TRUST_ZH[n.id] : undefined;
+        return h('li', zh ? {} : { lang: 'en' }, h('code', {}, n.id), zh ? `：${zh.what}；${zh.why}` : `: ${n.what}; ${n.why}`);
+      }),
+    ),
   );
 }
