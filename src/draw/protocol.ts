@@ -125,6 +125,8 @@ export interface EntropyInputs extends LateEntropy {
   readonly time: string;
   /** Leaf hash of the log's previous entry. */
   readonly prev: string;
+  /** A re-draw: the project's earlier draws that ended after their commit, oldest first (§5 `follows`). */
+  readonly follows?: readonly string[];
 }
 
 export interface DrawOutcome extends Finished {
@@ -138,7 +140,7 @@ export interface DrawOutcome extends Finished {
 
 /** The whole protocol in one call: begin, the commit entry as the log would encode it, finish. */
 export function runDraw(input: DrawInput, entropy: EntropyInputs): DrawOutcome {
-  const begun = begin(input, entropy.plan, entropy.nonce);
+  const begun = begin(input, entropy.plan, entropy.nonce, entropy.follows ?? []);
   const commitEntry: LogEntry<CommitPayload> = { type: COMMIT_ENTRY_TYPE, time: entropy.time, prev: entropy.prev, payload: begun.commit };
   const commitEntryBytes = encodeEntry(commitEntry);
   const commitLeafHash = leafHash(commitEntryBytes);

@@ -214,6 +214,15 @@ function cases(): Array<{ name: string; description: string; input: VectorInput 
     policy: {},
     entropy: { ...operator('v13'), plan: { beacon: null, witnessCommitments: deposits.map(sha), planIndex: 4 }, witnessReveals: deposits, time: '2026-12-01T00:00:00.417Z', prev: bytes('v13/prev') },
   });
+  // A re-draw (§5, §11): the project's two earlier draws ended after their commit; its commit names them.
+  add('14-redraw-follows', 'A re-draw: the project\'s earlier draws D-0014-A (failed after its commit) and D-0014-B (aborted) are named in the commit\'s follows, oldest first; the commit leaf hash, and so the seed, covers them.', {
+    drawId: 'D-0014',
+    experts: basePool(),
+    project: project({ id: 'P-2026-0014' }),
+    request: { groups: [{ specialty: 'A0101', count: 5 }] },
+    policy: {},
+    entropy: { ...operator('v14'), time: '2026-12-01T00:20:00.000Z', prev: bytes('v14/prev'), follows: ['D-0014-A', 'D-0014-B'] },
+  });
   return list;
 }
 

@@ -28,6 +28,8 @@ export interface VectorInput {
     witnessReveals: string[];
     time: string;
     prev: string;
+    /** A re-draw only (§5): the draw ids its commit `follows`. */
+    follows?: string[];
   };
   /** Top-ups after ranking: further replacements from the same stream. */
   extend?: Array<{ group: number; count: number }>;
@@ -94,6 +96,7 @@ export function computeExpected(input: VectorInput): VectorExpected | { error: V
         witnessReveals: e.witnessReveals.map((r) => Buffer.from(r, 'hex')),
         time: e.time,
         prev: e.prev,
+        ...(e.follows ? { follows: e.follows } : {}),
       },
     );
     const planned = isPlanned(e.plan);

@@ -478,8 +478,11 @@ def parse_inputs(inp: dict) -> dict:
     _validate_policy(inp["policy"], "policy")
 
     ent = inp["entropy"]
-    _harness(isinstance(ent, dict) and set(ent) == {"plan", "nonce", "beaconRandomness", "witnessReveals",
-                                                   "time", "prev"}, "entropy fields (§12)")
+    _harness(isinstance(ent, dict) and set(ent) - {"follows"} == {"plan", "nonce", "beaconRandomness", "witnessReveals",
+                                                                "time", "prev"}, "entropy fields (§12)")
+    # §5: a re-draw names the draws it follows; a non-empty list of draw ids, absent on a first draw.
+    _harness("follows" not in ent or (isinstance(ent["follows"], list) and len(ent["follows"]) > 0
+             and all(isinstance(x, str) and x for x in ent["follows"])), "entropy.follows: draw ids")
     _validate_plan(ent["plan"], "entropy.plan")
     _harness(isinstance(ent["nonce"], str) and HEX_RE.fullmatch(ent["nonce"]) is not None, "entropy.nonce hex")
     _harness(ent["beaconRandomness"] is None or (isinstance(ent["beaconRandomness"], str)
@@ -779,6 +782,8 @@ def commit_payload(d: dict, groups: list[dict], relatives: dict[str, list[str]])
         "entropy": dict({"beacon": plan["beacon"], "witnessCommitments": list(plan["witnessCommitments"])},
                         **({"planIndex": plan["planIndex"]} if "planIndex" in plan else {})),
         "nonceHash": sha256_hex(nonce),
+        # §5: a re-draw's commit names the earlier draws it follows; absent otherwise.
+        **({"follows": list(d["entropy"]["follows"])} if "follows" in d["entropy"] else {}),
     }
 
 
