@@ -41,3 +41,20 @@ export async function drawnCalls(t: Built, id: string, options: { bidOpeningAt: 
 
 /** The token at the end of an answer link. */
 export const tokenOf = (link: string) => new URL(link).pathname.split('/').pop()!;
+
+/**
+ * Everyone called declines, the alternates and top-ups called in turn included, until nobody is left to call; only
+ * the messages `which` picks (all by default). Answers the links answered.
+ */
+export async function declineAll(t: Built, which: (text: string) => boolean = () => true): Promise<Set<string>> {
+  const answered = new Set<string>();
+  for (let round = 0; round < 10; round++) {
+    const open = (await sentMessages(t)).filter((m) => m.responseUrl !== null && !answered.has(m.responseUrl) && which(m.text));
+    if (open.length === 0) break;
+    for (const m of open) {
+      answered.add(m.responseUrl!);
+      await t.ctx.roster.respond(tokenOf(m.responseUrl!), false);
+    }
+  }
+  return answered;
+}

@@ -3,7 +3,7 @@
 // it, with how many seats are unfilled, until its bid opening.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type Built } from '../helper.js';
-import { drawnCalls, importPool, sentMessages, tokenOf } from '../helpers/calls.js';
+import { declineAll, drawnCalls, importPool } from '../helpers/calls.js';
 
 let clock = Date.parse('2026-12-01T08:00:00+08:00');
 let t: Built;
@@ -25,15 +25,7 @@ describe('seats left unfilled', () => {
     const { drawId } = await drawnCalls(t, 'P-UNFILLED', { bidOpeningAt: '2026-12-01T11:00:00+08:00' });
     expect((await listed('needs=decision')).map((p) => p.id)).toEqual([]);
     // Everyone called declines, the alternates included, until nobody is left to call.
-    const answered = new Set<string>();
-    for (let round = 0; round < 10; round++) {
-      const open = (await sentMessages(t)).filter((m) => m.responseUrl !== null && !answered.has(m.responseUrl) && m.text.includes('12-01'));
-      if (open.length === 0) break;
-      for (const m of open) {
-        answered.add(m.responseUrl!);
-        await t.ctx.roster.respond(tokenOf(m.responseUrl!), false);
-      }
-    }
+    const answered = await declineAll(t, (text) => text.includes('12-01'));
     expect(answered.size).toBeGreaterThanOrEqual(7);
     const draw = (await t.app.inject({ url: `/v1/draws/${drawId}`, headers: t.auth('operator') })).json() as { callsByGroup: Array<{ vacant: number }> };
     expect(draw.callsByGroup[0]!.vacant).toBe(5);
