@@ -161,7 +161,7 @@ export const ENTRIES = {
   'checkin.refused': checkinChange,
   'checkin.unmatched': z.object({ drawId: z.string(), projectId: z.string(), terminal: z.string() }).strict(),
   'checkin.repeated': z.object({ ...seat, terminal: z.string() }).strict(),
-  'checkin.busy': z.object({ ...seat, terminal: z.string() }).strict(),
+  'checkin.unanswered': z.object({ ...seat, terminal: z.string() }).strict(),
   'checkin.blocked': z.object({ drawId: z.string(), projectId: z.string(), terminal: z.string() }).strict(),
   // Performance records: automatic ones in the commit of the roster change they describe, entered ones by staff.
   'record.call': z

@@ -75,7 +75,7 @@ export const TIMELINE: { readonly [T in EntryType]?: Row<Payload<T>> } = {
   'checkin.admitted': { ...byDraw, story: (p) => [seat(p)] },
   'checkin.refused': { ...byDraw, story: (p) => [{ ...seat(p), detail: { codes: p.codes ?? [] } }] },
   'checkin.repeated': { ...byDraw, story: (p) => [seat(p)] },
-  'checkin.busy': { ...byDraw, story: (p) => [seat(p)] },
+  'checkin.unanswered': { ...byDraw, story: (p) => [seat(p)] },
   'checkin.unmatched': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId }] },
   'checkin.blocked': { ...byProjectAndDraw, story: (p) => [{ drawId: p.drawId }] },
   // Performance records: the seat and what happened, never the sealed subject.

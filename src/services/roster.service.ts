@@ -357,24 +357,24 @@ export class RosterService {
         await this.log.append('checkin.repeated', { drawId: project.drawId, group: call.group, seat: call.seat, rank: call.rank, terminal: by.sub });
         throw new AppError('CONFLICT', msg('checkin.already'));
       }
+      // A call is answered before its expert checks in: the acceptance is where one evaluation a day is held (the day
+      // claimed, or the seat passed on). A desk that admitted an unanswered expert would either bypass the rule or, by
+      // refusing only those seated elsewhere, tell its holder (a remote site's desk too) who sits on other panels that
+      // day, and take the day of anyone it names. The call's state is the desk's own project's: nothing new is said.
+      if (call.state === 'calling') {
+        await this.log.append('checkin.unanswered', { drawId: project.drawId, group: call.group, seat: call.seat, rank: call.rank, terminal: by.sub });
+        throw new AppError('CONFLICT', msg('checkin.answerFirst'));
+      }
       const expert = this.pool.expert(call.expertId);
       const known = { ...project.project, bidders: [...new Set([...project.project.bidders, ...(project.knownBidders ?? [])])].sort() };
       const conflicts = expert ? [...expertExclusions(expert, conflictContext(known, this.policy, EMPTY_HISTORY))] : ['NOT_IN_POOL'];
-      // One evaluation a day holds at the desk too: an expert who comes without having answered takes the day here as an
-      // acceptance would, and is not admitted while they hold a seat of another evaluation that day.
-      const day = call.state === 'calling' && conflicts.length === 0 ? await this.seatDay(call.expertId, project, roster.drawId) : null;
-      if (day?.busy) {
-        await this.log.append('checkin.busy', { drawId: project.drawId, group: call.group, seat: call.seat, rank: call.rank, terminal: by.sub });
-        throw new AppError('CONFLICT', msg('checkin.busyElsewhere'));
-      }
       const at = this.iso();
       const step = R.checkIn(roster, call, at, conflicts);
       const next = this.transition(step, project, conflicts.length > 0 ? 'checkin.refused' : 'checkin.admitted', at, { terminal: by.sub });
       // Nobody left who accepted and has not come: the draw needs no no-show watch (a later acceptance sets it again).
       if (!R.seats(next.roster).some((c) => c.state === 'accepted')) next.writes.push(noShowWatch.writeAt(project.drawId, null));
-      if (day) next.writes.push(day.write);
       try {
-        await this.commit(raw, next.roster, next.entries, next.writes, day ? [day.expect] : []);
+        await this.commit(raw, next.roster, next.entries, next.writes);
       } catch (err) {
         if (err instanceof RecordConflictError && attempt < 5) continue;
         throw err;

@@ -8,6 +8,7 @@ import { tokenSigner } from '../../src/auth/tokens.js';
 import { readFileMessages } from '../../src/calls/file-adapter.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
+import { acceptSeat } from '../helpers/calls.js';
 import { installCa, testCa } from '../helpers/sites.js';
 import { signRaw } from '../helpers/tokens.js';
 
@@ -57,6 +58,8 @@ beforeAll(async () => {
   const first = t.ctx.draws.openSealed(await t.ctx.draws.get(drawId)).result.groups[0]!.selected[0]!;
   seatedIdNumber = t.ctx.pool.personal(first).idNumber;
   seatedPhone = t.ctx.pool.personal(first).phone;
+  // A desk checks in only an accepted call.
+  await acceptSeat(t, drawId, first);
 }, 60_000);
 afterAll(async () => {
   await t?.close();

@@ -13,6 +13,7 @@ import { openExport, seal, type SealedExport } from '../../src/crypto/sealing.js
 import type { SealedContent } from '../../src/services/draw.service.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
+import { acceptSeat } from '../helpers/calls.js';
 import { installCa, testCa, type TestSite } from '../helpers/sites.js';
 
 let t: Built;
@@ -280,6 +281,7 @@ describe('remote sites', () => {
   it("checks an expert in at the site's own desk with a site-scoped check-in token", async () => {
     const content = openExport(exportA, siteA.privateKey) as SealedContent;
     const first = content.result.groups[0]!.selected[0]!;
+    await acceptSeat(t, content.result.drawId, first);
     const size = await t.ctx.store.logSize();
     const res = await t.app.inject({ method: 'POST', url: '/v1/checkins', headers: as('checkin', 'site-a', 'site-a-desk-1'), payload: { projectId: 'P-SITE-A', idNumber: content.people![first]!.idNumber } });
     expect(res.statusCode, res.body).toBe(200);

@@ -58,3 +58,13 @@ export async function declineAll(t: Built, which: (text: string) => boolean = ()
   }
   return answered;
 }
+
+/** The expert accepts their open call of the draw through its link (a desk checks in only an accepted call). */
+export async function acceptSeat(t: Built, drawId: string, expertId: string): Promise<void> {
+  const { roster } = await t.ctx.roster.read(drawId);
+  const call = roster.calls.find((c) => c.expertId === expertId && c.state === 'calling');
+  if (!call) throw new Error(`${expertId} has no open call in ${drawId}`);
+  const link = (await sentMessages(t)).find((m) => m.messageId === call.messageId)?.responseUrl;
+  if (!link) throw new Error(`no message with a link was sent for ${call.messageId}`);
+  expect((await t.ctx.roster.respond(tokenOf(link), true)).state).toBe('accepted');
+}

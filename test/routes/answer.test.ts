@@ -181,17 +181,26 @@ describe.each(['sqlite', 'redis'] as const)('the answer page (%s store)', (store
     expect(stateOf((await get(path(0))).body)).toBe('accepted');
   });
 
-  it('shows an expert who came without answering the link as checked in, never as having accepted', async () => {
+  it('sends an expert who came without answering back to the page: the desk admits only an accepted call', async () => {
     const { roster } = await t.ctx.roster.read(drawId);
     const open = roster.calls.find((c) => c.state === 'calling' && c.seat !== 0)!;
     const link = (await sentMessages(t)).find((m) => m.messageId === open.messageId)!.responseUrl!;
     const idNumber = t.ctx.pool.personal(open.expertId).idNumber;
-    const admitted = await t.app.inject({ method: 'POST', url: '/v1/checkins', headers: t.auth('checkin'), payload: { projectId: 'P-ANSWER', idNumber } });
-    expect(admitted.statusCode, admitted.body).toBe(200);
+    const checkIn = () => t.app.inject({ method: 'POST', url: '/v1/checkins', headers: t.auth('checkin'), payload: { projectId: 'P-ANSWER', idNumber } });
+    const size = await t.ctx.store.logSize();
+    const unanswered = await checkIn();
+    expect([unanswered.statusCode, unanswered.json().error.code]).toEqual([409, 'CONFLICT']);
+    expect(unanswered.json().error.message).toContain('请先通过通知中的链接（或电话）接受');
+    // Logged, and nothing else changed: the page still asks.
+    const logged = (await t.ctx.store.readEntries(size, await t.ctx.store.logSize())).map((b) => (JSON.parse(b.toString('utf8')) as { type: string }).type);
+    expect(logged).toEqual(['checkin.unanswered']);
+    expect(stateOf((await get(`/r/${tokenOf(link)}`)).body)).toBe('waiting');
+    // Accepted on the page at the desk, then admitted; the page says so.
+    expect((await t.app.inject({ method: 'POST', url: `/r/${tokenOf(link)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'answer=accept' })).statusCode).toBe(303);
+    expect((await checkIn()).statusCode).toBe(200);
     const page = await get(`/r/${tokenOf(link)}`);
     expect([page.statusCode, stateOf(page.body)]).toEqual([200, 'checked-in']);
     expect(page.body).toContain('您已在评标地点签到，无需再答复。');
-    expect(page.body).not.toContain('您已接受邀请');
   });
 
   it('shows a call refused at check-in for a conflict as closed', async () => {

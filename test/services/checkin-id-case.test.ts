@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
+import { acceptSeat } from '../helpers/calls.js';
 
 let t: Built;
 const pool = generatePool({ size: 12, seed: 'checkin-id-case', fixed: [{ code: 'C990101', members: 12 }] });
@@ -31,6 +32,7 @@ describe('check-in with a lower-case x', () => {
   it('admits the expert whose ID number ends in X, and refuses a lower-case number that is not valid all the same', async () => {
     const seatedId = (await t.ctx.roster.read(drawId)).roster.groups[0]!.ranking[0]!;
     const idNumber = withX[pool.experts.findIndex((e) => e.id === seatedId)]!.idNumber;
+    await acceptSeat(t, drawId, seatedId);
     const res = await t.app.inject({ method: 'POST', url: '/v1/checkins', headers: t.auth('checkin'), payload: { projectId: 'P-IDCASE', idNumber: idNumber.toLowerCase() } });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ expertId: seatedId, seat: 0 });
@@ -44,6 +46,7 @@ describe('check-in with a lower-case x', () => {
   it('ignores the spaces and line break a card reader puts around the number', async () => {
     const seatedId = (await t.ctx.roster.read(drawId)).roster.groups[0]!.ranking[1]!;
     const idNumber = withX[pool.experts.findIndex((e) => e.id === seatedId)]!.idNumber;
+    await acceptSeat(t, drawId, seatedId);
     const res = await t.app.inject({ method: 'POST', url: '/v1/checkins', headers: t.auth('checkin'), payload: { projectId: 'P-IDCASE', idNumber: `  ${idNumber}\r\n` } });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ expertId: seatedId, seat: 1 });

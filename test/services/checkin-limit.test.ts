@@ -3,6 +3,7 @@
 // affected, and the terminal is free again after ten minutes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
+import { acceptSeat } from '../helpers/calls.js';
 import { build, waitForPool, type Built } from '../helper.js';
 
 let a: Built;
@@ -27,6 +28,7 @@ beforeAll(async () => {
   const drawId = (await a.ctx.draws.run('P-LIMIT', 'immediate', { sub: 'op', role: 'operator', iat: 0, exp: 0 })).drawId;
   const first = (await a.ctx.roster.read(drawId)).roster.groups[0]!.ranking[0]!;
   seated = syntheticPersonal(pool.experts.findIndex((e) => e.id === first)).idNumber;
+  await acceptSeat(a, drawId, first);
   await waitForPool(b, 59);
 }, 60_000);
 afterAll(async () => {

@@ -65,7 +65,7 @@ describe('one evaluation a day', () => {
     for (const token of (await called(tomorrow.drawId, tomorrow.links)).values()) expect((await t.ctx.roster.respond(token, true)).state).toBe('accepted');
   });
 
-  it('holds at the desk: an expert who comes without answering is not admitted while seated elsewhere that day, and otherwise takes the day', async () => {
+  it('holds at the desk: an expert who comes without answering is sent back to the call, seated elsewhere that day or not, and the desk learns nothing of other panels', async () => {
     const morning = await drawnCalls(t, 'P-DESK-AM', { bidOpeningAt: '2026-12-05T09:00:00+08:00' });
     const am = await called(morning.drawId, morning.links);
     for (const token of am.values()) expect((await t.ctx.roster.respond(token, true)).state).toBe('accepted');
@@ -80,16 +80,25 @@ describe('one evaluation a day', () => {
     const projectId = (await t.ctx.draws.get(afternoon.drawId)).projectId;
     const before = (await t.ctx.roster.read(afternoon.drawId)).roster;
     const from = await t.ctx.store.logSize();
-    await expect(t.ctx.roster.checkIn(projectId, t.ctx.pool.personal(seatedElsewhere).idNumber, desk)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/一天只参加一场评标|one evaluation a day/) });
+    // The same answer for both: whether an unanswered expert sits on another panel that day is not the desk's to learn.
+    const answers = [];
+    for (const expert of [seatedElsewhere, free]) {
+      const refused = await t.ctx.roster.checkIn(projectId, t.ctx.pool.personal(expert).idNumber, desk).then(
+        () => null,
+        (err: { code: string; message: string }) => ({ code: err.code, message: err.message }),
+      );
+      answers.push(refused);
+    }
+    expect(answers[0]).toEqual({ code: 'CONFLICT', message: expect.stringMatching(/尚未接受本项目的通知|has not accepted this project’s call/) });
+    expect(answers[1]).toEqual(answers[0]);
     expect((await t.ctx.roster.read(afternoon.drawId)).roster).toEqual(before);
     const logged = (await t.ctx.store.readEntries(from, await t.ctx.store.logSize())).map((b) => JSON.parse(b.toString('utf8')) as { type: string });
-    expect(logged.map((e) => e.type)).toEqual(['checkin.busy']);
-    // One who holds nothing that day is admitted without having answered, and the day is theirs: a same-day acceptance
-    // elsewhere is then passed on.
+    expect(logged.map((e) => e.type)).toEqual(['checkin.unanswered', 'checkin.unanswered']);
+    // The acceptance holds the rule: the one seated elsewhere passes the seat on, the free one takes the day and is
+    // then admitted at the desk.
+    expect((await t.ctx.roster.respond(pm.get(seatedElsewhere)!, true)).state).toBe('busy');
+    expect((await t.ctx.roster.respond(pm.get(free)!, true)).state).toBe('accepted');
     expect((await t.ctx.roster.checkIn(projectId, t.ctx.pool.personal(free).idNumber, desk)).expertId).toBe(free);
-    const evening = await drawnCalls(t, 'P-DESK-EVE', { bidOpeningAt: '2026-12-05T18:00:00+08:00' });
-    const eve = await called(evening.drawId, evening.links);
-    if (eve.has(free)) expect((await t.ctx.roster.respond(eve.get(free)!, true)).state).toBe('busy');
   });
 
   it('two acceptances of the same day at the same moment: one takes the day, the other passes its seat on', async () => {

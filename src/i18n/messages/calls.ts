@@ -19,9 +19,9 @@ export const checkin = defineMessages({
     en: 'this ID number is not an expert holding a seat of this project: not called, or the call ended (declined, not answered in time, or the seat passed on)',
   },
   already: { zh: '该专家已签到', en: 'this expert has already checked in' },
-  busyElsewhere: {
-    zh: '该专家尚未答复本项目的通知，且当天已接受另一场评标的席位：每人一天只参加一场评标，不能在此签到',
-    en: 'this expert has not answered this project’s call and holds a seat of another evaluation that day: one evaluation a day, so not checked in here',
+  answerFirst: {
+    zh: '该专家尚未接受本项目的通知：请先通过通知中的链接（或电话）接受，再办理签到',
+    en: 'this expert has not accepted this project’s call yet: accept it first (the link in the message, or by phone), then check in',
   },
   closed: { zh: '本项目的签到已于 {at} 截止：之后未到场的专家已记为未到场', en: 'check-in for this project closed at {at}: experts who had not come by then are recorded as no-shows' },
   // The reasons are a conflict with a party, or the expert's standing since the draw (suspended, blacklisted, retired,
