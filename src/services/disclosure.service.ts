@@ -17,7 +17,7 @@ import { AppError } from '../errors.js';
 import { msg } from '../i18n/message.js';
 import type { InclusionProof } from '../log/audit-log.js';
 import { abandonedChain, draws, type DrawRecord } from '../records/draws.js';
-import type { Store } from '../store/store.js';
+import { RecordConflictError, type Store } from '../store/store.js';
 import { PoolReplay, rebuildDraw, ReplayError } from '../verify/pool-replay.js';
 import { revealFacts, revealPayload, type PastDraw, type RevealGroupLines } from '../verify/reveal-facts.js';
 import { openSealedResult } from './draw.service.js';
@@ -70,6 +70,18 @@ export class DisclosureService {
    * commit first. From then on the draw's proof is available to inspectors. Needs the list unsealed.
    */
   async disclose(drawId: string, by: TokenClaims): Promise<DrawRecord> {
+    // Two disclosures at once: the one that loses the race finds the draw disclosed and answers it (disclosure is
+    // idempotent), instead of a conflict.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.discloseOnce(drawId, by);
+      } catch (err) {
+        if (!(err instanceof RecordConflictError) || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  private async discloseOnce(drawId: string, by: TokenClaims): Promise<DrawRecord> {
     const found = await draws.read(this.store, drawId);
     if (!found) throw new AppError('NOT_FOUND', msg('draw.notFound', { id: drawId }));
     const { value: draw, raw } = found;
@@ -132,7 +144,8 @@ export class DisclosureService {
     const { prepared, lines, history } = await this.rebuild(earlier, earlier.inputs.project, earlier.inputs.request, earlier.policy);
     const { project, request, policy } = prepared.input;
     const found = await draws.read(this.store, earlier.drawId);
-    if (!found) return;
+    // Published meanwhile by a disclosure running beside this one.
+    if (!found || found.value.linesIndex !== undefined) return;
     await this.log.append(
       LINES_ENTRY_TYPE,
       { drawId: earlier.drawId, projectId: earlier.projectId, commitIndex: earlier.commitIndex, endIndex: earlier.endIndex, disclosedWith: disclosed.drawId, groups: lines, facts: revealFacts(prepared, history), project, request, policy, by: by.sub },
@@ -172,6 +185,9 @@ export class DisclosureService {
    */
   async proof(drawId: string): Promise<DrawProof> {
     const draw = await this.get(drawId);
+    // A draw that ended without a result has no proof of its own: it is checked in the proof of the project's draw that
+    // followed it (abandoned, §11).
+    if (draw.state === 'failed' || draw.state === 'aborted') throw new AppError('CONFLICT', msg('draw.noOwnProof', { id: drawId }));
     if (draw.revealIndex === undefined || draw.resultIndex === null) throw new AppError('SEALED', msg('draw.proofAtDisclosure'));
     const abandoned = await abandonedChain(this.store, draw.supersedes, draw.drawId);
     // All against one checkpoint: one tree, so the bundle needs no consistency proof between its parts.

@@ -1009,13 +1009,13 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     if (!project.success) return skipped('needs the revealed project (see reveal.request)');
     // The three parts' times as their checks read them (the reveal is the bundle's bulk: it is not parsed again); the
     // few small entries besides are read here.
-    const small = (name: string, part: { index: number; entry: string }) => ({ name, index: part.index, time: entryTime(part.entry) });
+    const small = (name: string, part: { index: number; entry: string }, disclosure = false) => ({ name, index: part.index, time: entryTime(part.entry), disclosure });
     const timed = [
       ...(b.planned ? [small('plan', b.planned.plan), ...b.planned.deposits.map((d, k) => small(`deposit ${k}`, d))] : []),
-      ...(b.abandoned ?? []).flatMap((a, k) => [small(`earlier draw ${k}’s commit`, a.commit), small(`earlier draw ${k}’s end`, a.end), ...(a.lines ? [small(`earlier draw ${k}’s lines`, a.lines)] : [])]),
-      { name: 'commit', index: b.commit.index, time: validTime(commit.time) },
-      { name: 'result', index: b.result.index, time: validTime(result.time) },
-      { name: 'reveal', index: b.reveal.index, time: validTime(reveal.time) },
+      ...(b.abandoned ?? []).flatMap((a, k) => [small(`earlier draw ${k}’s commit`, a.commit), small(`earlier draw ${k}’s end`, a.end), ...(a.lines ? [small(`earlier draw ${k}’s lines`, a.lines, true)] : [])]),
+      { name: 'commit', index: b.commit.index, time: validTime(commit.time), disclosure: false },
+      { name: 'result', index: b.result.index, time: validTime(result.time), disclosure: false },
+      { name: 'reveal', index: b.reveal.index, time: validTime(reveal.time), disclosure: true },
     ].sort((x, y) => x.index - y.index);
     const problems: string[] = [];
     for (const e of timed) if (e.time === null) problems.push(`the ${e.name} (entry ${e.index}) has no time`);
@@ -1027,7 +1027,8 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     const opening = project.data.bidOpeningAt;
     const at = (name: string) => timed.find((e) => e.name === name)!.time!;
     if (!(Date.parse(at('commit')) < Date.parse(opening))) problems.push(`the commit is dated ${at('commit')}, not before the bid opening ${opening}`);
-    if (Date.parse(at('reveal')) < Date.parse(opening)) problems.push(`the reveal is dated ${at('reveal')}, before the bid opening ${opening}`);
+    // The reveal, and an earlier draw's lines published with it (§11), not before the opening.
+    for (const e of timed) if (e.disclosure && Date.parse(e.time!) < Date.parse(opening)) problems.push(`the ${e.name} is dated ${e.time}, before the bid opening ${opening}`);
     return problems.length === 0 ? pass(`commit ${at('commit')}, result ${at('result')}, bid opening ${opening}, reveal ${at('reveal')}`) : fail(problems.join('; '));
   });
 
@@ -1217,7 +1218,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
         if (jcs(carried) !== jcs(c.follows)) return fail(`the commit follows ${c.follows.join(', ')}; the bundle carries ${carried.length > 0 ? carried.join(', ') : 'no earlier draw'}`);
       }
       if (!views || !policy) return skipped('needs exact eligible lists and the draw’s policy');
-      const outcomes = abandoned.map((a) => ({ ...abandonedOutcome(a, { commit: c, commitIndex: b.commit.index, views: views!, policy: policy! }, verifier, origin, opened), end: endKind(a.end.entry) }));
+      const outcomes = abandoned.map((a) => ({ ...abandonedOutcome(a, { commit: c, commitIndex: b.commit.index, resultIndex: b.result.index, revealIndex: b.reveal.index, views: views!, policy: policy! }, verifier, origin, opened), end: endKind(a.end.entry) }));
       const detail = outcomes.map((o) => o.detail).join('; ');
       if (outcomes.some((o) => o.status === 'fail')) return fail(detail);
       // Only aborts left open still let the draw's own panel count over many draws (panelVerified).
@@ -1260,7 +1261,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
  */
 function abandonedOutcome(
   a: { readonly commit: DrawProofBundle['commit']; readonly end: DrawProofBundle['commit']; readonly lines?: DrawProofBundle['commit'] },
-  disclosed: { readonly commit: CommitPayload; readonly commitIndex: number; readonly views: readonly GroupView[]; readonly policy: Policy },
+  disclosed: { readonly commit: CommitPayload; readonly commitIndex: number; readonly resultIndex: number; readonly revealIndex: number; readonly views: readonly GroupView[]; readonly policy: Policy },
   verifier: NoteVerifier,
   origin: string,
   opened: Map<string, Checkpoint | Error>,
@@ -1274,6 +1275,10 @@ function abandonedOutcome(
   const end = type === ABORTED_ENTRY_TYPE ? openPart(a.end, ABORTED_ENTRY_TYPE, AbortedPayload, verifier, origin, opened) : openPart(a.end, FAILED_ENTRY_TYPE, FailedPayload, verifier, origin, opened);
   if ('problem' in end) return fail(`${name}: its end: ${end.problem}`);
   const e: FailedPayload | AbortedPayload = end.payload;
+  // Its lines, where the bundle carries them, are the log's and published with this draw's disclosure, whatever the
+  // verdict below: a part that is not the log's fails, even beside an end that cannot be recomputed.
+  const lines = a.lines ? openLines({ ...a, lines: a.lines }, ac, disclosed, verifier, origin, opened) : null;
+  if (lines && 'status' in lines) return { status: lines.status, detail: `${name}: ${lines.detail}` };
   const d = disclosed.commit;
   if (ac.drawId === d.drawId || e.drawId !== ac.drawId || ac.projectId !== d.projectId || e.projectId !== d.projectId) {
     return fail(`${name}: its entries name draw ${e.drawId} of project ${e.projectId}, commit of project ${ac.projectId}: not an earlier draw of project ${d.projectId}`);
@@ -1289,8 +1294,8 @@ function abandonedOutcome(
   // Its own lines where they were published (draw.lines); else the lines revealed for this draw, which are the abandoned
   // one's only where its commit bound the same digests.
   let read: { views: readonly GroupView[]; policy: Policy };
-  if (a.lines) {
-    const own = ownLines({ ...a, lines: a.lines }, ac, verifier, origin, opened);
+  if (lines) {
+    const own = ownLines(lines, ac);
     if ('status' in own) return { status: own.status, detail: `${name} (${describeEnd(e)}): ${own.detail}` };
     read = own;
   } else {
@@ -1318,29 +1323,43 @@ function abandonedOutcome(
 }
 
 /**
- * An abandoned draw's own lines (its draw.lines entry, §11), checked as a reveal's are against its own commit: in the
- * log's tree, naming this draw, its commit and its end; the digests, the project, request and policy its commit hashed,
- * the eligible counts, the region filters and recusal rules 1–6 recomputed from the facts. Answers its eligible lists
- * and policy, or the outcome of the first check that did not pass.
+ * An abandoned draw's draw.lines entry (§11), opened: in the log's tree, naming this draw, its commit and its end, and
+ * published with the disclosed draw's disclosure (after its result, before its reveal, naming it). Answers its payload,
+ * or the outcome that says what is wrong.
  */
-function ownLines(
+function openLines(
   a: { readonly commit: DrawProofBundle['commit']; readonly end: DrawProofBundle['commit']; readonly lines: DrawProofBundle['commit'] },
   ac: CommitPayload,
+  disclosed: { readonly commit: CommitPayload; readonly resultIndex: number; readonly revealIndex: number },
   verifier: NoteVerifier,
   origin: string,
   opened: Map<string, Checkpoint | Error>,
-): { views: readonly GroupView[]; policy: Policy } | Outcome {
+): LinesPayload | Outcome {
   const entry = openPart(a.lines, LINES_ENTRY_TYPE, LinesLines, verifier, origin, opened);
   if ('problem' in entry) return fail(`its lines: ${entry.problem}`);
   const l = entry.payload;
   const problems: string[] = [];
   if (l.drawId !== ac.drawId || l.projectId !== ac.projectId) problems.push(`its lines are of draw ${l.drawId} of project ${l.projectId}`);
   if (l.commitIndex !== a.commit.index || l.endIndex !== a.end.index) problems.push(`its lines name commit ${l.commitIndex} and end ${l.endIndex}, its entries are at ${a.commit.index} and ${a.end.index}`);
-  if (!(a.end.index < a.lines.index)) problems.push(`its lines (entry ${a.lines.index}) are not after its end (entry ${a.end.index})`);
+  if (l.disclosedWith !== disclosed.commit.drawId) problems.push(`its lines name ${l.disclosedWith} as the draw they were published with, not ${disclosed.commit.drawId}`);
+  // Published with the disclosure (after the bid opening, before the reveal): before it they would have shown who was
+  // eligible and who was excluded for which party.
+  if (!(disclosed.resultIndex < a.lines.index && a.lines.index < disclosed.revealIndex)) {
+    problems.push(`its lines (entry ${a.lines.index}) are not between this draw’s result (${disclosed.resultIndex}) and reveal (${disclosed.revealIndex}): not published with its disclosure`);
+  }
   if (l.groups.length !== ac.groups.length || l.groups.some((g, i) => g.index !== i || g.specialty !== ac.groups[i]!.specialty)) {
     problems.push(`its lines have groups ${l.groups.map((g) => `${g.index}/${g.specialty}`).join(', ')}, its commit ${ac.groups.map((g, i) => `${i}/${g.specialty}`).join(', ')}`);
   }
-  if (problems.length > 0) return fail(problems.join('; '));
+  return problems.length > 0 ? fail(problems.join('; ')) : l;
+}
+
+/**
+ * An abandoned draw's own lines (openLines), checked as a reveal's are against its own commit: the digests, the
+ * project, request and policy its commit hashed, the eligible counts, the region filters and recusal rules 1–6
+ * recomputed from the facts. Answers its eligible lists and policy, or the outcome of the first check that did not
+ * pass.
+ */
+function ownLines(l: LinesPayload, ac: CommitPayload): { views: readonly GroupView[]; policy: Policy } | Outcome {
   const checks = new Checks();
   const digests = checkDigests(checks, ac, l, () => null);
   const { views, policy } = checkRules(checks, ac, l, digests, () => skipped('needs its commit and lines'), () => null);

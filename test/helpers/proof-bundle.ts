@@ -99,7 +99,7 @@ export function memoryBundle(args: BundleArgs): DrawProofBundle {
 
 /** An entry parsed for editing: its type and payload. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type EditableEntry = { type: string; payload: Record<string, any> };
+export type EditableEntry = { type: string; time?: string; payload: Record<string, any> };
 
 /**
  * The bundle with its first abandoned draw's entries edited (its commit, its end and its lines, where it has them),

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyDrawProof, type DrawProofBundle } from '../../src/verify/draw-proof.js';
 import type { Built } from '../helper.js';
 import { resignedAbandoned, type EditableEntry } from '../helpers/proof-bundle.js';
-import { OPERATOR, seedDependent } from '../helpers/seed-dependent.js';
+import { OPERATOR, seedDependent, SUPERVISOR, type SeedDependent } from '../helpers/seed-dependent.js';
 
 const FIRST_OPENING = '2026-12-01T10:00:00+08:00';
 const MOVED_OPENING = '2026-12-02T10:00:00+08:00';
@@ -18,13 +18,14 @@ let clock = Date.parse('2026-12-01T06:00:00+08:00');
 
 const dir = mkdtempSync(join(tmpdir(), 'expert-draw-abandoned-lines-'));
 let t: Built;
+let service: SeedDependent;
 let bundle: DrawProofBundle;
 /** Failed draws before the bid opening moved (other inputs than the final draw's), and after it (the same inputs). */
 let before = 0;
 let after = 0;
 
 beforeAll(async () => {
-  const service = await seedDependent(dir, 'abandoned-lines', () => clock);
+  service = await seedDependent(dir, 'abandoned-lines', () => clock);
   t = service.t;
   // The first failure moves the opening a day (the project the next draws hash changes); later ones keep it.
   const drawn = await service.firstThatFails('P-LINES-', FIRST_OPENING, () => MOVED_OPENING, (ms) => (clock = ms));
@@ -87,6 +88,49 @@ describe('a failed draw of a project changed before its re-draw, checked from it
     expect(check(moved)!.detail).toMatch(/its lines name commit \d+ and end \d+, its entries are at/);
   });
 
+  it('fails lines not published with this draw’s disclosure: before its result, dated before the opening, or naming another draw', () => {
+    const first = bundle.abandoned![0]!;
+    const taken = new Set([bundle.commit, bundle.result, bundle.reveal, ...bundle.abandoned!.flatMap((x) => [x.commit, x.end, ...(x.lines ? [x.lines] : [])])].map((p) => p.index));
+    // Logged right after the failure, long before the disclosure: re-signed as a key holder could.
+    let early = first.end.index + 1;
+    while (taken.has(early)) early++;
+    expect(early).toBeLessThan(bundle.result.index);
+    const moved = structuredClone(bundle);
+    moved.abandoned![0]!.lines!.index = early;
+    const outcome = check(resignedLines(moved, () => undefined))!;
+    expect(outcome.status).toBe('fail');
+    expect(outcome.detail).toMatch(/its lines \(entry \d+\) are not between this draw’s result \(\d+\) and reveal \(\d+\): not published with its disclosure/);
+    // In its place but dated before the opening: the times check says so.
+    const dated = resignedLines(bundle, () => undefined);
+    const entry = JSON.parse(dated.abandoned![0]!.lines!.entry) as { time: string };
+    const predated = resignedAbandoned(bundle, t.ctx.keys.logSigner, (e) => (e.lines!.time = '2026-12-02T01:00:00.000Z'));
+    expect(entry.time >= '2026-12-02T02:00:00.000Z').toBe(true);
+    const times = verify(predated).checks.find((c) => c.id === 'times')!;
+    expect(times.status).toBe('fail');
+    expect(times.detail).toMatch(/the earlier draw 0’s lines is dated 2026-12-02T01:00:00.000Z, before the bid opening/);
+    // Naming another draw as the one it was published with.
+    const other = check(resignedLines(bundle, (payload) => (payload.disclosedWith = 'D-00000000-0000-0000-0000-000000000000')))!;
+    expect(other.status).toBe('fail');
+    expect(other.detail).toMatch(/its lines name D-0{8}-0{4}-0{4}-0{4}-0{12} as the draw they were published with/);
+  });
+
+  it('fails lines that are not the log’s beside an end that cannot be recomputed', () => {
+    // Another failure code leaves the earlier draw not verifiable; its lines must still be the log's.
+    const otherCode = resignedAbandoned(bundle, t.ctx.keys.logSigner, (e) => (e.end.payload.code = 'BEACON_UNAVAILABLE'));
+    expect(check(otherCode)!.status).toBe('unverifiable');
+    otherCode.abandoned![0]!.lines!.entry = otherCode.abandoned![0]!.lines!.entry.replace('"by":"', '"by":"x');
+    const outcome = check(otherCode)!;
+    expect(outcome.status).toBe('fail');
+    expect(outcome.detail).toMatch(/its lines: /);
+  });
+
+  it('says a failed draw has no proof of its own: its successor’s proof checks it', async () => {
+    const failedId = (JSON.parse(bundle.abandoned![0]!.commit.entry) as { payload: { drawId: string } }).payload.drawId;
+    const res = await t.app.inject({ url: `/v1/draws/${failedId}/proof`, headers: t.auth('inspector') });
+    expect([res.statusCode, res.json().error.code]).toEqual([409, 'CONFLICT']);
+    expect(res.json().error.message).toContain('没有自己的证明包');
+  });
+
   it('fails with a named check when any byte of the lines part changes', () => {
     // The bundle file as saved; the positions drawn fall inside the failed draw's `lines` part.
     const file = Buffer.from(JSON.stringify(bundle), 'utf8');
@@ -116,6 +160,39 @@ describe('a failed draw of a project changed before its re-draw, checked from it
     await t.ctx.disclosure.disclose(bundle.drawId, OPERATOR);
     expect(t.ctx.auditLog.size).toBe(size);
   });
+
+  it('answers disclosures at the same moment alike: one reveal, one lines entry per earlier draw, no conflict', async () => {
+    // Another project, failed once and moved, drawn until it fills; then eight disclosures at once.
+    let drawId: string | null = null;
+    for (let p = 0; drawId === null && p < 24; p++) {
+      const id = `P-RACE-${p}`;
+      clock = Date.parse('2026-12-01T06:00:00+08:00');
+      await service.register(id, FIRST_OPENING);
+      let failed = 0;
+      for (let n = 0; n < 30; n++) {
+        try {
+          drawId = (await t.ctx.draws.run(id, 'immediate', OPERATOR)).drawId;
+          break;
+        } catch {
+          failed++;
+          await t.ctx.projects.reschedule(id, MOVED_OPENING, '重新抽取', OPERATOR);
+        }
+      }
+      if (failed === 0) drawId = null;
+      else {
+        clock = Date.parse(MOVED_OPENING) + 300_000;
+        for (const who of [OPERATOR, SUPERVISOR]) await t.ctx.roster.approveUnseal(drawId!, id, MOVED_OPENING, who);
+      }
+    }
+    const size = await t.ctx.store.logSize();
+    const answers = await Promise.all(Array.from({ length: 8 }, () => t.ctx.disclosure.disclose(drawId!, OPERATOR)));
+    expect(new Set(answers.map((d) => d.revealIndex)).size).toBe(1);
+    const written = (await t.ctx.store.readEntries(size, await t.ctx.store.logSize())).map((e) => (JSON.parse(e.toString('utf8')) as { type: string }).type);
+    expect(written.filter((type) => type === 'draw.reveal')).toHaveLength(1);
+    const proof = (await t.app.inject({ url: `/v1/draws/${drawId}/proof`, headers: t.auth('inspector') })).json() as DrawProofBundle;
+    expect(written.filter((type) => type === 'draw.lines')).toHaveLength(proof.abandoned!.filter((a) => a.lines).length);
+    expect(verify(proof).ok).toBe(true);
+  }, 60_000);
 });
 
 /** The bundle with its first abandoned draw's lines payload edited, re-signed as the log's operator could. */

@@ -55,6 +55,10 @@ export const draw = defineMessages({
   notSealedToSites: { zh: '抽取 {id} 没有密封给远程评标场地', en: 'draw {id} is not sealed to a site' },
   notSealedToSite: { zh: '抽取 {id} 没有密封给远程评标场地 {site}', en: 'draw {id} is not sealed to site {site}' },
   proofAtDisclosure: { zh: '证明在公开抽取时发布', en: 'the proof is published at disclosure' },
+  noOwnProof: {
+    zh: '抽取 {id} 未产生结果（失败或中止），没有自己的证明包：它随本项目下一次公开的抽取的证明一起核验（abandoned）',
+    en: 'draw {id} ended without a result (failed or aborted) and has no proof bundle of its own: it is checked in the proof of the project’s next disclosed draw (abandoned)',
+  },
 });
 
 /** Draw states (src/records/draws.ts DRAW_STATES). */
