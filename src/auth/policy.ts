@@ -105,7 +105,8 @@ export interface Identity {
   /** The site the token names; null for the centre's staff and desks. */
   readonly site: string | null;
   /** The named site as the store has it now; null for a centre identity. */
-  readonly siteState: 'active' | 'revoked' | 'unknown' | null;
+  /** `token-revoked`: the site is active again, but this token was issued before its last revocation. */
+  readonly siteState: 'active' | 'revoked' | 'unknown' | 'token-revoked' | null;
   /** A person's login session (absent: a machine token); restricted until a first password is changed. */
   readonly session?: { readonly restricted: boolean };
 }
@@ -137,7 +138,8 @@ export function authorize(identity: Identity | null, action: Action, resource?: 
   if (combination) return deny('UNAUTHENTICATED', combination);
   // A site that is revoked, or unknown here, reaches nothing at all — not even the session route.
   if (identity.site !== null && identity.siteState !== 'active') {
-    return deny('FORBIDDEN', msg(identity.siteState === 'revoked' ? 'auth.siteRevoked' : 'auth.siteUnknown', { site: identity.site }));
+    const said = { revoked: 'auth.siteRevoked', 'token-revoked': 'auth.siteTokenRevoked' } as const;
+    return deny('FORBIDDEN', msg(identity.siteState === 'revoked' || identity.siteState === 'token-revoked' ? said[identity.siteState] : 'auth.siteUnknown', { site: identity.site }));
   }
   if (identity.session?.restricted && !rule.whileRestricted) return deny('PASSWORD_CHANGE_REQUIRED', msg('session.changePasswordFirst'));
   if (rule.people && identity.session === undefined) return deny('FORBIDDEN', msg('session.personNeeded'));

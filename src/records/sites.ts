@@ -16,6 +16,11 @@ export interface SiteRecord {
   readonly notAfter: string;
   readonly state: SiteState;
   readonly revokedReason: string | null;
+  /**
+   * When the site was last revoked (kept when it is renewed): a token issued before it stays refused, so that renewing
+   * a site after a leak does not bring its leaked tokens back. Absent on sites never revoked since it was kept.
+   */
+  readonly revokedAt?: string;
   readonly revision: number;
   readonly registeredAt: string;
   readonly updatedAt: string;

@@ -69,5 +69,5 @@ export function userView(u: UserRecord): UserView {
 }
 
 /** Why a session ended (the `session.ended` entry). */
-export const SESSION_END_REASONS = ['logout', 'refresh-reused', 'password-changed', 'password-reset', 'user-disabled', 'user-changed'] as const;
+export const SESSION_END_REASONS = ['logout', 'refresh-reused', 'password-changed', 'password-reset', 'user-disabled', 'user-changed', 'site-revoked'] as const;
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];

@@ -48,7 +48,9 @@ export class SiteService {
     const site = this.verify(certificatePem);
     if (site.siteId !== siteId) throw new AppError('CONFLICT', msg('site.otherSite', { named: site.siteId, id: siteId }));
     if (site.fingerprint === record.fingerprint) throw new AppError('CONFLICT', msg('site.sameCertificate', { id: siteId }));
-    const next: SiteRecord = { ...record, ...this.certificateFields(site, certificatePem), state: 'active', revokedReason: null, revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
+    // A site revoked before its revocation time was kept: the revocation was its last change.
+    const revokedAt = record.revokedAt ?? (record.state === 'revoked' ? record.updatedAt : undefined);
+    const next: SiteRecord = { ...record, ...this.certificateFields(site, certificatePem), state: 'active', revokedReason: null, ...(revokedAt ? { revokedAt } : {}), revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
     await this.write('site.renewed', { siteId, from: record.fingerprint, to: site.fingerprint, serial: site.serial, notAfter: next.notAfter, reactivated: record.state === 'revoked', by: by.sub }, next, raw);
     return next;
   }
@@ -57,7 +59,8 @@ export class SiteService {
   async revoke(siteId: string, reason: string, by: TokenClaims): Promise<SiteRecord> {
     const { record, raw } = await this.get(siteId);
     if (record.state === 'revoked') throw new AppError('CONFLICT', msg('site.alreadyRevoked', { id: siteId }));
-    const next: SiteRecord = { ...record, state: 'revoked', revokedReason: reason, revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
+    const at = new Date(this.now()).toISOString();
+    const next: SiteRecord = { ...record, state: 'revoked', revokedReason: reason, revokedAt: at, revision: record.revision + 1, updatedAt: at };
     await this.write('site.revoked', { siteId, fingerprint: record.fingerprint, reason, by: by.sub }, next, raw);
     return next;
   }
@@ -80,9 +83,15 @@ export class SiteService {
     return record;
   }
 
-  /** The state of a site a token names, for the authorization policy: unknown when it is not registered here. */
-  async stateOf(siteId: string): Promise<SiteState | 'unknown'> {
-    return (await sites.read(this.store, siteId))?.value.state ?? 'unknown';
+  /**
+   * The state of a site a token names, for the authorization policy: unknown when it is not registered here, and
+   * revoked for a token issued (`iat`, seconds) before the site's last revocation, even once it is renewed.
+   */
+  async stateFor(siteId: string, issuedAt: number): Promise<SiteState | 'unknown' | 'token-revoked'> {
+    const record = (await sites.read(this.store, siteId))?.value;
+    if (!record) return 'unknown';
+    if (record.state === 'active' && record.revokedAt !== undefined && issuedAt * 1000 <= Date.parse(record.revokedAt)) return 'token-revoked';
+    return record.state;
   }
 
   /**

@@ -104,6 +104,32 @@ export class UserService {
     return (await users.list(this.store)).map((r) => userView(r.value)).sort((a, b) => a.username.localeCompare(b.username));
   }
 
+  /**
+   * A site was revoked: every open session of its people ends (logged, `site-revoked`), so that renewing the site does
+   * not bring a session from before the revocation back; they log in again. Answers how many people it logged out.
+   */
+  async endSiteSessions(siteId: string, by: TokenClaims): Promise<number> {
+    let people = 0;
+    for (const { value: user } of await users.list(this.store)) {
+      if (user.site !== siteId) continue;
+      for (let attempt = 0; ; attempt++) {
+        const ended = await endSessions(this.store, user.id, () => true, this.now(), 'site-revoked', by.sub);
+        if (ended.entries.length === 0) break;
+        try {
+          await this.log.appendAll(ended.entries, { writes: ended.writes, expects: ended.expects });
+        } catch (err) {
+          // A login or refresh of theirs at the same moment: read their sessions again.
+          if (err instanceof RecordConflictError && attempt < 5) continue;
+          throw err;
+        }
+        this.sessionsChanged(user.id);
+        people++;
+        break;
+      }
+    }
+    return people;
+  }
+
   /** An administrator's change; what it takes away from the user's tokens ends the user's sessions with it. */
   async update(id: string, change: UserChange, by: TokenClaims): Promise<UserView> {
     const { record, raw } = await this.get(id);

@@ -12,6 +12,10 @@ export const auth = defineMessages({
   siteRequired: { zh: '{role}的访问令牌必须指明其远程评标场地', en: 'a token of role {role} must name its site' },
   siteForbidden: { zh: '{role}的访问令牌不能指明远程评标场地：{role}是交易中心的角色', en: 'a token of role {role} cannot name a site: {role} is a role of the centre' },
   siteRevoked: { zh: '远程评标场地 {site} 已被撤销', en: 'site {site} is revoked' },
+  siteTokenRevoked: {
+    zh: '此令牌签发于远程评标场地 {site} 被撤销之前，已失效：请重新登录，或为该场地重新签发令牌',
+    en: 'this token was issued before site {site} was revoked and no longer works: log in again, or issue the site a new token',
+  },
   siteUnknown: { zh: '远程评标场地 {site} 未在本服务登记', en: 'site {site} is not registered with this service' },
   rolesNeeded: { zh: '此操作需要以下角色之一：{roles}', en: 'this needs one of the roles: {roles}' },
   notCentres: { zh: '该{resource}不属于交易中心；此访问令牌无权访问', en: 'this {resource} is not the centre’s; this token does not reach it' },

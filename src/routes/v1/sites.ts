@@ -34,7 +34,7 @@ const Reason = PersonText({ min: 2, max: 500, description: 'Why: kept in the aud
 const view = (s: SiteRecord) => s;
 
 const routes: FastifyPluginAsyncZod = async (app) => {
-  const { sites } = app.ctx;
+  const { sites, users } = app.ctx;
   const manage = { access: 'site.manage' } as const;
 
   app.post(
@@ -93,7 +93,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       config: manage,
       schema: { summary: 'Revoke a site: nothing more is sealed to it and its tokens reach nothing', tags: ['sites'], params: Params, body: z.object({ reason: Reason }).strict(), response: { 200: SiteView, ...errorResponses(404, 'CONFLICT', ...LOG_WRITE_ERRORS) } },
     },
-    async (request) => view(await sites.revoke(request.params.id, request.body.reason, request.principal)),
+    async (request) => {
+      const revoked = await sites.revoke(request.params.id, request.body.reason, request.principal);
+      // Its people are logged out: a session from before the revocation must not come back with a renewal.
+      await users.endSiteSessions(revoked.siteId, request.principal);
+      return view(revoked);
+    },
   );
 };
 export default routes;
