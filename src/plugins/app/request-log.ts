@@ -18,10 +18,36 @@ export function loggablePath(url: string): string {
     // Undecodable: it could still hide a token behind a bad escape, so none of it is kept.
     return REDACTED;
   }
-  // Routing ignores repeated slashes and case in nothing else; a doubled slash must not slip past the patterns.
-  const normal = path.replace(/\/{2,}/g, '/');
+  // Routing ignores repeated slashes and case in nothing else; a doubled slash must not slip past the patterns, nor
+  // dot segments (`/./r/…`, `/x/../r/…`, which a client may send as they are).
+  const normal = withoutDotSegments(path.replace(/\/{2,}/g, '/'));
   for (const pattern of SECRET_PATHS) if (pattern.test(normal)) return normal.replace(pattern, `$1${REDACTED}`);
-  return normal.split('/').map((segment) => (personalLike(segment) ? REDACTED : segment)).join('/');
+  return normal.split('/').map((segment) => (personalLike(segment) || tokenLike(segment) ? REDACTED : segment)).join('/');
+}
+
+/** The path with `.` and `..` segments resolved, as a browser would before sending it (RFC 3986 §5.2.4). */
+function withoutDotSegments(path: string): string {
+  if (!path.includes('.')) return path;
+  const out: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '.') continue;
+    if (segment === '..') {
+      if (out.length > 1) out.pop();
+      continue;
+    }
+    out.push(segment);
+  }
+  return out.join('/');
+}
+
+/**
+ * A segment shaped like a link's credential (32 base64url characters, src/routes/expert-page.ts; with an extension too)
+ * wherever it stands: a link pasted under another path is still a credential. An id of that shape (a project id may be)
+ * only loses its place in the log line.
+ */
+const TOKEN_LIKE = /^[A-Za-z0-9_-]{32}(?:\.[A-Za-z0-9]{1,8})?$/;
+function tokenLike(segment: string): boolean {
+  return TOKEN_LIKE.test(segment);
 }
 
 /**
