@@ -1,5 +1,6 @@
 // helmet's headers on every kind of answer, byte for byte and in order, as they go out on the wire: a JSON answer, an
-// error before a route's checks, a route not found and the docs page (the console's own policy: routes/console.test.ts).
+// error before a route's checks, a route not found and the docs page (the console's own policy: routes/console.test.ts);
+// and no-store on every API answer.
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type Built } from '../helper.js';
@@ -56,5 +57,16 @@ describe('security headers', () => {
     ];
     expect(answers.map((a) => a.status)).toEqual([200, 404, 401, 404, 200]);
     for (const a of answers) expect(a.lines.slice(0, HELMET.length)).toEqual(HELMET);
+  });
+
+  it('tell no cache to keep an API answer, an error or a success', async () => {
+    const cacheOf = (a: { lines: string[][] }) => a.lines.filter(([name]) => name!.toLowerCase() === 'cache-control').map(([, value]) => value);
+    for (const a of [
+      await rawHeaders(base, 'GET', '/v1/projects/P-1', t.auth('operator')),
+      await rawHeaders(base, 'GET', '/v1/session', t.auth('operator')),
+      await rawHeaders(base, 'POST', '/v1/checkins', { ...t.auth('checkin'), 'content-type': 'application/json' }),
+    ]) expect(cacheOf(a)).toEqual(['no-store']);
+    // Outside the API, each route says what it means (the console's assets are cached).
+    expect(cacheOf(await rawHeaders(base, 'GET', '/livez'))).toEqual([]);
   });
 });

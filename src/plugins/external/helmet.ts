@@ -29,13 +29,16 @@ export function helmetSteps(options: Parameters<typeof helmet>[0]): HeaderStep[]
 export default fp(
   async (app) => {
     const steps = helmetSteps(OPTIONS);
-    app.addHook('onRequest', (_request, reply, done) => {
+    app.addHook('onRequest', (request, reply, done) => {
       // On the raw response, as helmet sets them: a route's own header of the same name still replaces one.
       const raw = reply.raw;
       for (const step of steps) {
         if (step.length === 2) raw.setHeader(step[0], step[1]);
         else raw.removeHeader(step[0]);
       }
+      // The API's answers are nobody's to keep: a panel, a check-in's assignment or an account must not stay in a
+      // browser's or a proxy's cache after the screen moved on (a route that may be cached says so itself).
+      if (request.url.startsWith('/v1/')) raw.setHeader('cache-control', 'no-store');
       done();
     });
   },
