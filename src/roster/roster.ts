@@ -135,6 +135,15 @@ export function progress(roster: Roster): GroupProgress[] {
   });
 }
 
+/**
+ * Progress as a remote site is shown it: a call passed on because its expert holds a seat of another evaluation that
+ * day counts as declined. The site knows its experts by name (its results are sealed to it); which of them sit on
+ * other panels that day is not its to learn.
+ */
+export function progressForSite(groups: readonly GroupProgress[]): GroupProgress[] {
+  return groups.map((g) => ({ ...g, current: { ...g.current, declined: g.current.declined + g.current.busy, busy: 0 }, declined: g.declined + g.busy, busy: 0 }));
+}
+
 /** Seats by the state of their current call, over every group. */
 export function seatsByState(groups: readonly GroupProgress[]): Record<CallState, number> {
   const out = Object.fromEntries(CALL_STATES.map((s) => [s, 0])) as Record<CallState, number>;

@@ -35,6 +35,19 @@ export class TimelineService {
   }
 }
 
+/**
+ * The story as a remote site is told it: a call passed on because its expert holds a seat of another evaluation that
+ * day reads as declined (as in progressForSite, src/roster/roster.ts): the site knows its experts by name, and which of
+ * them sit on other panels that day is not its to learn.
+ */
+export function timelineForSite(events: readonly TimelineEvent[]): TimelineEvent[] {
+  return events.map((e) => {
+    if (e.type === 'call.busy') return { ...e, type: 'call.declined' };
+    if (e.type === 'record.call' && e.detail?.outcome === 'busy') return { ...e, detail: { ...e.detail, outcome: 'declined' } };
+    return e;
+  });
+}
+
 /** Ascending positions as [start, end) runs of consecutive ones. */
 export function runs(positions: readonly number[]): Array<[number, number]> {
   const out: Array<[number, number]> = [];

@@ -13,7 +13,7 @@ import { answerLanguage } from '../../plugins/app/language.js';
 import { checkRange, CursorParam, Limit, Next, pageAnswer, SiteFilter, StateList, TimeRange } from '../../schemas/listing.js';
 import { DRAW_STATES } from '../../records/draws.js';
 import type { DrawProofPart } from '../../services/disclosure.service.js';
-import { seatsByState } from '../../roster/roster.js';
+import { progressForSite, seatsByState } from '../../roster/roster.js';
 
 const WrappedKeyView = z.object({
   alg: z.string().describe('Key wrapping algorithm'),
@@ -170,7 +170,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/draws/:id', { config: { access: 'draw.read' }, schema: { summary: 'Draw status', tags: ['draws'], params: DrawParams, response: { 200: DrawView, ...errorResponses(404) } } }, async (request, reply) => {
     const draw = await draws.get(request.params.id);
-    const [callsByGroup, [unseal]] = await Promise.all([roster.progress(draw.drawId), roster.unsealViews([draw.drawId])]);
+    const [progress, [unseal]] = await Promise.all([roster.progress(draw.drawId), roster.unsealViews([draw.drawId])]);
+    // A site is not told which of its experts sit on other panels that day (progressForSite).
+    const callsByGroup = progress && (request.principal.site === undefined ? progress : progressForSite(progress));
     return { ...drawView(draw, answerLanguage(request, reply)), calls: callsByGroup && seatsByState(callsByGroup), callsByGroup, unseal: unseal! };
   });
 

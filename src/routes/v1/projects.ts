@@ -16,6 +16,7 @@ import { DrawView, drawView } from '../../schemas/draw.js';
 import { PROJECT_STATES, type ProjectRecord } from '../../records/projects.js';
 import { WitnessSecretHex } from '../../draw/entries.js';
 import { planView } from '../../services/project.service.js';
+import { timelineForSite } from '../../services/timeline.service.js';
 
 const Register = Project.extend({
   name: PersonText({ max: 200, description: 'Project name' }).optional(),
@@ -180,7 +181,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { record } = await projects.get(request.params.id);
-      return { projectId: record.project.id, events: await timeline.of(record.project.id) };
+      const events = await timeline.of(record.project.id);
+      // A site reads its own projects' stories; who of its experts is seated elsewhere that day is not in them.
+      return { projectId: record.project.id, events: request.principal.site === undefined ? events : timelineForSite(events) };
     },
   );
 
