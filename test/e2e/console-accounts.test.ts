@@ -93,7 +93,9 @@ describe.skipIf(missing)('the administrator’s accounts screen', () => {
     await expect(page.getByRole('status').innerText()).resolves.toBe('账号 pm-sun 已停用。');
     await page.locator('tr[data-username="pm-sun"][data-state="disabled"]').waitFor();
     // Focus comes back to the row's button (now 启用), not to the page's start.
-    await page.waitForFunction(`document.activeElement?.closest('tr')?.getAttribute('data-username') === 'pm-sun'`);
+    // Polled from outside the page: waitForFunction's own polling evaluates its text inside the page, which the
+    // console's Content-Security-Policy (no unsafe-eval) refuses whenever the first look is too early.
+    await expect.poll(() => page.evaluate<string | null>(`document.activeElement?.closest('tr')?.getAttribute('data-username') ?? null`)).toBe('pm-sun');
     expect(await page.evaluate<string | null>('document.activeElement?.textContent ?? null')).toBe('启用');
     expect((await t.app.inject({ url: '/v1/session', headers: clerk.auth })).statusCode).toBe(401);
     expect((await login('pm-sun', clerk.password)).json().error.code).toBe('ACCOUNT_DISABLED');

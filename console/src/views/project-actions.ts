@@ -28,8 +28,10 @@ export function dialogForm(dialog: HTMLDialogElement, o: { title: string; lines:
     show(alert);
     o.send()
       .then((notice) => {
+        // Once the dialog has closed and given the keyboard back to its opener (its `close` event comes a task later):
+        // what `done` draws and focuses then stays focused.
+        dialog.addEventListener('close', () => o.done(notice), { once: true });
         dialog.close();
-        o.done(notice);
       })
       .catch((err: unknown) => {
         show(alert, failureText(err));
