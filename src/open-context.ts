@@ -120,7 +120,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const registry = await SessionRegistry.open(store, now);
   registry.follow();
   const users = new UserService(store, auditLog, vault, now, (id) => registry.changed(id));
-  const sessions = new SessionService(store, auditLog, users, registry, vault, tokenSigner(keys.jwt.privateKey), { accessTtlS: config.EXPERT_DRAW_ACCESS_TOKEN_TTL_S, maxS: config.EXPERT_DRAW_SESSION_MAX_S, idleS: config.EXPERT_DRAW_SESSION_IDLE_S }, now);
+  const sessions = new SessionService(store, auditLog, users, registry, vault, tokenSigner(keys.jwt.privateKey), { accessTtlS: config.EXPERT_DRAW_ACCESS_TOKEN_TTL_S, maxS: config.EXPERT_DRAW_SESSION_MAX_S, idleS: config.EXPERT_DRAW_SESSION_IDLE_S }, now, (site) => sites.isActive(site));
   const history = await SelectionHistory.open(store, vault, keepingFor(policy.frequency, now));
   const metrics = new ServiceMetrics();
   const draws = new DrawService({ store, vault, log: auditLog, pool, projects, sealing: keys.sealing, now, roster, sites, history, leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS, observe: (kind, outcome, seconds) => metrics.drawEnded(kind, outcome, seconds), ...(beacon ? { beacon } : {}) });

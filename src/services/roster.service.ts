@@ -92,6 +92,28 @@ export class RosterService {
     private readonly now: () => number,
   ) {}
 
+  /** Answers and check-ins under way per draw on this instance, each after the one before (serial). */
+  private readonly turns = new Map<string, Promise<unknown>>();
+
+  /**
+   * Runs `fn` after every answer or check-in of the same draw that this instance started before it. They all rewrite
+   * the draw's one roster record: at the same moment, dozens of them would each lose the race to another and run out
+   * of retries (409). In turn, each reads the roster the one before wrote; only another instance's write still races,
+   * and the retries take that.
+   */
+  private inTurn<T>(drawId: string, fn: () => Promise<T>): Promise<T> {
+    const run = (this.turns.get(drawId) ?? Promise.resolve()).then(fn, fn);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.turns.set(drawId, settled);
+    void settled.then(() => {
+      if (this.turns.get(drawId) === settled) this.turns.delete(drawId);
+    });
+    return run;
+  }
+
   private iso(): string {
     return new Date(this.now()).toISOString();
   }
@@ -132,6 +154,10 @@ export class RosterService {
 
   /** An expert's answer through the single-use link of their call. Says nothing about the project. */
   async respond(token: string, accept: boolean): Promise<{ answer: 'accept' | 'decline'; state: R.CallState }> {
+    return this.inTurn((await this.link(token)).drawId, () => this.respondInTurn(token, accept));
+  }
+
+  private async respondInTurn(token: string, accept: boolean): Promise<{ answer: 'accept' | 'decline'; state: R.CallState }> {
     for (let attempt = 0; ; attempt++) {
       const link = await this.link(token);
       const { roster, raw } = await this.read(link.drawId);
@@ -344,17 +370,23 @@ export class RosterService {
       throw new AppError('RATE_LIMITED', msg('checkin.tooManyMisses', { minutes: CHECKIN_WINDOW_MS / 60_000 }));
     }
     const expertId = await this.pool.byIdNumber(idNumber);
+    const drawId = project.drawId;
+    return this.inTurn(drawId, () => this.checkInTurn(project, drawId, expertId, terminal, recent, by));
+  }
+
+  private async checkInTurn(project: ProjectRecord, drawId: string, expertId: string | undefined, terminal: string, recent: readonly number[], by: TokenClaims): Promise<Assignment> {
+    const projectId = project.project.id;
     for (let attempt = 0; ; attempt++) {
-      const { roster, raw } = await this.read(project.drawId);
+      const { roster, raw } = await this.read(drawId);
       const call = expertId === undefined ? undefined : R.seatOf(roster, expertId);
       if (!call) {
         await this.countMiss(terminal, recent);
-        await this.log.append('checkin.unmatched', { drawId: project.drawId, projectId, terminal: by.sub });
+        await this.log.append('checkin.unmatched', { drawId, projectId, terminal: by.sub });
         throw new AppError('NOT_FOUND', msg('checkin.noMatch'));
       }
       if (call.state === 'checked-in') {
         await this.countMiss(terminal, recent);
-        await this.log.append('checkin.repeated', { drawId: project.drawId, group: call.group, seat: call.seat, rank: call.rank, terminal: by.sub });
+        await this.log.append('checkin.repeated', { drawId, group: call.group, seat: call.seat, rank: call.rank, terminal: by.sub });
         throw new AppError('CONFLICT', msg('checkin.already'));
       }
       // A call is answered before its expert checks in: the acceptance is where one evaluation a day is held (the day
@@ -362,7 +394,7 @@ export class RosterService {
       // refusing only those seated elsewhere, tell its holder (a remote site's desk too) who sits on other panels that
       // day, and take the day of anyone it names. The call's state is the desk's own project's: nothing new is said.
       if (call.state === 'calling') {
-        await this.log.append('checkin.unanswered', { drawId: project.drawId, group: call.group, seat: call.seat, rank: call.rank, terminal: by.sub });
+        await this.log.append('checkin.unanswered', { drawId, group: call.group, seat: call.seat, rank: call.rank, terminal: by.sub });
         throw new AppError('CONFLICT', msg('checkin.answerFirst'));
       }
       const expert = this.pool.expert(call.expertId);
@@ -372,7 +404,7 @@ export class RosterService {
       const step = R.checkIn(roster, call, at, conflicts);
       const next = this.transition(step, project, conflicts.length > 0 ? 'checkin.refused' : 'checkin.admitted', at, { terminal: by.sub });
       // Nobody left who accepted and has not come: the draw needs no no-show watch (a later acceptance sets it again).
-      if (!R.seats(next.roster).some((c) => c.state === 'accepted')) next.writes.push(noShowWatch.writeAt(project.drawId, null));
+      if (!R.seats(next.roster).some((c) => c.state === 'accepted')) next.writes.push(noShowWatch.writeAt(drawId, null));
       try {
         await this.commit(raw, next.roster, next.entries, next.writes);
       } catch (err) {

@@ -60,6 +60,8 @@ export class SessionService {
     private readonly sign: (options: IssueOptions) => string,
     private readonly settings: SessionSettings,
     private readonly now: () => number,
+    /** Whether a site's people may log in: its site is registered and not revoked (default: always). */
+    private readonly siteOpen: (siteId: string) => Promise<boolean> = async () => true,
   ) {}
 
   /**
@@ -74,6 +76,8 @@ export class SessionService {
       if (!found || !ok) return { ok: false, userId: found?.record.id ?? null };
       // Only whoever knows the password learns that the account is disabled.
       if (found.record.state === 'disabled') throw new AppError('ACCOUNT_DISABLED', msg('account.disabled'));
+      // A revoked site's people log in again only once it is renewed: a session opened meanwhile would outlive it.
+      if (found.record.site !== null && !(await this.siteOpen(found.record.site))) throw new AppError('FORBIDDEN', msg('auth.siteRevoked', { site: found.record.site }));
       return { ok: true, value: await this.open(found.record, found.raw, password) };
     });
   }

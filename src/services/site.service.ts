@@ -1,6 +1,7 @@
 // Remote evaluation sites (远程异地评标): registered by an admin with a certificate the centre's site CA signed. A site's
 // draws are sealed to its key as well as the service's; its tokens reach only its own projects. Every change is a log
 // entry committed with the site record.
+import { CLOCK_SKEW_S } from '../auth/tokens.js';
 import type { EntryPayloads, EntryType, ServiceLog } from '../audit/entries.js';
 import { createHash, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -83,15 +84,30 @@ export class SiteService {
     return record;
   }
 
+  /** Whether the site is registered and active now (its people may log in). */
+  async isActive(siteId: string): Promise<boolean> {
+    return (await sites.read(this.store, siteId))?.value.state === 'active';
+  }
+
   /**
    * The state of a site a token names, for the authorization policy: unknown when it is not registered here, and
    * revoked for a token issued (`iat`, seconds) before the site's last revocation, even once it is renewed.
    */
-  async stateFor(siteId: string, issuedAt: number): Promise<SiteState | 'unknown' | 'token-revoked'> {
+  async stateFor(siteId: string, token: { readonly iat: number; readonly sid?: string }): Promise<SiteState | 'unknown' | 'token-revoked'> {
     const record = (await sites.read(this.store, siteId))?.value;
     if (!record) return 'unknown';
-    if (record.state === 'active' && record.revokedAt !== undefined && issuedAt * 1000 <= Date.parse(record.revokedAt)) return 'token-revoked';
+    if (record.state === 'active' && record.revokedAt !== undefined && token.iat * 1000 <= Date.parse(record.revokedAt) + this.margin(token)) return 'token-revoked';
     return record.state;
+  }
+
+  /**
+   * A machine token (`expert-draw token issue`, on another host) may be dated up to CLOCK_SKEW_S ahead of this clock:
+   * one minted just before the revocation on a clock that runs ahead is refused as well, and so, for that minute, are
+   * new ones. A person's token needs no margin: the revocation ended their sessions, and no login is taken until the
+   * site is renewed, so any session alive after it was opened after the renewal.
+   */
+  private margin(token: { readonly sid?: string }): number {
+    return token.sid === undefined ? CLOCK_SKEW_S * 1000 : 0;
   }
 
   /**

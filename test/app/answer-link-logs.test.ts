@@ -68,6 +68,8 @@ describe('answer links in the service log', () => {
     for (const url of [`/R/${t3}`, `//r//${t3}`, `/%72/${t3}`, `/r/${t3}/more`, `/r/%${t3}`, `/v1/responses/${t3}/x`]) await expectStatus([200, 400, 404], send('GET', url));
     // Dot segments a client may send as they are (curl --path-as-is), and a token under no route at all.
     for (const url of [`/./r/${t3}`, `/x/../r/${t3}`, `/assets/../r/${t3}`, `/${t3}`, `/v1/${t3}`, `/assets/${t3}.js`]) await expectStatus([200, 400, 404], send('GET', url));
+    // Glued to other characters, after a backslash or a double-encoded slash, or most of it.
+    for (const url of [`/r%252f${t3}`, `/r\\${t3}`, `/x/abc${t3}`, `/x/${t3};jsessionid=1`, `/${t3}.`, `/x/${t3}%23frag`, `/x/${t3.slice(0, 31)}`, `/x/${t3}@`]) await expectStatus([200, 400, 404], send('GET', url));
     // The expert's record page, its link sent twice (the first one replaced).
     const manager = { sub: 'pm-logs', role: 'pool-manager' as const, iat: 0, exp: 0 };
     const expertId = t.ctx.pool.list({ limit: 1 }).items[0]!.id;

@@ -23,7 +23,8 @@ const HELMET = [
 /** The raw header lines of an answer, as [name, value] in the order sent. */
 function rawHeaders(base: string, method: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; lines: string[][] }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(base + path, { method, headers }, (res) => {
+    // A path that is a whole URL is sent as it is: an absolute-form request target.
+    const req = http.request(path.startsWith('http') ? base : base + path, { method, headers, ...(path.startsWith('http') ? { path } : {}) }, (res) => {
       res.resume();
       res.on('end', () => {
         const lines: string[][] = [];
@@ -66,6 +67,10 @@ describe('security headers', () => {
       await rawHeaders(base, 'GET', '/v1/session', t.auth('operator')),
       await rawHeaders(base, 'POST', '/v1/checkins', { ...t.auth('checkin'), 'content-type': 'application/json' }),
     ]) expect(cacheOf(a)).toEqual(['no-store']);
+    // An absolute-form request target routes alike, and is told alike.
+    const absolute = await rawHeaders(base, 'GET', `${base}/v1/session`, t.auth('operator'));
+    expect(absolute.status).toBe(200);
+    expect(cacheOf(absolute)).toEqual(['no-store']);
     // Outside the API, each route says what it means (the console's assets are cached).
     expect(cacheOf(await rawHeaders(base, 'GET', '/livez'))).toEqual([]);
   });

@@ -88,7 +88,7 @@ export default fp(
     const identityOf = async (claims: TokenClaims): Promise<Identity> => {
       const session = claims.sid === undefined ? {} : { session: { restricted: claims.restricted !== undefined } };
       if (claims.site === undefined) return { role: claims.role, site: null, siteState: null, ...session };
-      return { role: claims.role, site: claims.site, siteState: await sites.stateFor(claims.site, claims.iat), ...session };
+      return { role: claims.role, site: claims.site, siteState: await sites.stateFor(claims.site, claims), ...session };
     };
 
     /** The id of the resource a request names: its path's `id`, or (check-in) the body's project. */

@@ -22,7 +22,11 @@ export function loggablePath(url: string): string {
   // dot segments (`/./r/…`, `/x/../r/…`, which a client may send as they are).
   const normal = withoutDotSegments(path.replace(/\/{2,}/g, '/'));
   for (const pattern of SECRET_PATHS) if (pattern.test(normal)) return normal.replace(pattern, `$1${REDACTED}`);
-  return normal.split('/').map((segment) => (personalLike(segment) || tokenLike(segment) ? REDACTED : segment)).join('/');
+  return normal
+    .split('/')
+    .map((segment) => (personalLike(segment) ? REDACTED : segment))
+    .join('/')
+    .replace(LONG_RUN, (run) => (ID_WITH_UUID.test(run) ? run : REDACTED));
 }
 
 /** The path with `.` and `..` segments resolved, as a browser would before sending it (RFC 3986 §5.2.4). */
@@ -41,14 +45,13 @@ function withoutDotSegments(path: string): string {
 }
 
 /**
- * A segment shaped like a link's credential (32 base64url characters, src/routes/expert-page.ts; with an extension too)
- * wherever it stands: a link pasted under another path is still a credential. An id of that shape (a project id may be)
- * only loses its place in the log line.
+ * A link's credential is 32 base64url characters (src/routes/expert-page.ts). Wherever a long run of that alphabet
+ * stands in a path — its own segment, glued to other characters, after a backslash or a double-encoded slash, or most
+ * of one — it is cut out: 24 characters of a token would leave too little of it unknown. Ids that hold a UUID (draws,
+ * users: `D-…`, `U-…`) are kept; any other id that long (a project id may be) only loses its place in the log line.
  */
-const TOKEN_LIKE = /^[A-Za-z0-9_-]{32}(?:\.[A-Za-z0-9]{1,8})?$/;
-function tokenLike(segment: string): boolean {
-  return TOKEN_LIKE.test(segment);
-}
+const LONG_RUN = /[A-Za-z0-9_-]{24,}/g;
+const ID_WITH_UUID = /^(?:[A-Za-z]{1,4}-)?[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$/;
 
 /**
  * Path segments no route's id takes but personal data may be, sent by a client that put it in a URL: 11 or more digits

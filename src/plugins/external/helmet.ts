@@ -6,6 +6,9 @@ import type { ServerResponse } from 'node:http';
 import fp from 'fastify-plugin';
 import helmet from 'helmet';
 
+/** An API request's target, in origin form (`/v1/…`) or absolute form (`http://host/v1/…`), which routes alike. */
+const API_PATH = /^(?:[a-z][a-z0-9+.-]*:\/\/[^/]*)?\/v1(?:[/?]|$)/i;
+
 const OPTIONS = { contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'style-src': ["'self'", 'https:', "'unsafe-inline'"] } } };
 
 /** One step of what helmet does to a response: set a header, or remove one (a name alone). */
@@ -38,7 +41,7 @@ export default fp(
       }
       // The API's answers are nobody's to keep: a panel, a check-in's assignment or an account must not stay in a
       // browser's or a proxy's cache after the screen moved on (a route that may be cached says so itself).
-      if (request.url.startsWith('/v1/')) raw.setHeader('cache-control', 'no-store');
+      if (API_PATH.test(request.url)) raw.setHeader('cache-control', 'no-store');
       done();
     });
   },

@@ -49,7 +49,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         description: 'A wrong password and an unknown username get the same answer. Five wrong passwords in a row lock the username for a minute, each further lock twice as long (up to an hour): 429 ACCOUNT_LOCKED.',
         tags: ['session'],
         body: z.object({ username: z.string().min(1).max(128).describe('Login name (case does not matter)'), password: PasswordInput('The password') }).strict(),
-        response: { 201: SessionTokens, ...publicErrorResponses('BAD_CREDENTIALS', 'ACCOUNT_DISABLED', 'ACCOUNT_LOCKED', ...LOG_WRITE_ERRORS) },
+        response: { 201: SessionTokens, ...publicErrorResponses('BAD_CREDENTIALS', 'ACCOUNT_DISABLED', 'ACCOUNT_LOCKED', 'FORBIDDEN', ...LOG_WRITE_ERRORS) },
       },
     },
     async (request, reply) => reply.status(201).send(tokens(await sessions.login(request.body.username, request.body.password))),
