@@ -92,7 +92,7 @@ export class RosterService {
     private readonly now: () => number,
   ) {}
 
-  /** Answers and check-ins under way per draw on this instance, each after the one before (serial). */
+  /** Answers and check-ins under way per draw, and check-ins per terminal, on this instance, each after the one before. */
   private readonly turns = new Map<string, Promise<unknown>>();
 
   /**
@@ -364,14 +364,18 @@ export class RosterService {
       throw new AppError('CONFLICT', msg('checkin.closed', { at: `${date} ${time}` }), { closedAt: closesAt });
     }
     const terminal = `${by.role}:${by.site ?? ''}:${by.sub}`;
-    const recent = await this.recentMisses(terminal);
-    if (recent.length >= CHECKIN_MISSES) {
-      await this.log.append('checkin.blocked', { drawId: project.drawId, projectId, terminal: by.sub });
-      throw new AppError('RATE_LIMITED', msg('checkin.tooManyMisses', { minutes: CHECKIN_WINDOW_MS / 60_000 }));
-    }
-    const expertId = await this.pool.byIdNumber(idNumber);
     const drawId = project.drawId;
-    return this.inTurn(drawId, () => this.checkInTurn(project, drawId, expertId, terminal, recent, by));
+    // One terminal's tries in turn too: each reads the misses the one before it counted, so that parallel guesses from
+    // one desk meet the limit exactly (on an instance; another's misses are read from the store).
+    return this.inTurn(`terminal ${terminal}`, async () => {
+      const recent = await this.recentMisses(terminal);
+      if (recent.length >= CHECKIN_MISSES) {
+        await this.log.append('checkin.blocked', { drawId, projectId, terminal: by.sub });
+        throw new AppError('RATE_LIMITED', msg('checkin.tooManyMisses', { minutes: CHECKIN_WINDOW_MS / 60_000 }));
+      }
+      const expertId = await this.pool.byIdNumber(idNumber);
+      return this.inTurn(drawId, () => this.checkInTurn(project, drawId, expertId, terminal, recent, by));
+    });
   }
 
   private async checkInTurn(project: ProjectRecord, drawId: string, expertId: string | undefined, terminal: string, recent: readonly number[], by: TokenClaims): Promise<Assignment> {

@@ -1,7 +1,7 @@
 // Answers to one draw's calls at the same moment: each rewrites the draw's one roster record, and every one is taken
 // (in turn on an instance), none refused as "changed meanwhile" — which a gateway would read as already answered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syntheticUscc } from '../../src/pool/generator.js';
+import { syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
 import { importPool, sentMessages, SPECIALTY, tokenOf } from '../helpers/calls.js';
 
@@ -40,5 +40,13 @@ describe('answers at the same moment', () => {
     const after = (await t.ctx.roster.read(drawId)).roster;
     expect(after.calls.filter((c) => c.state === 'accepted')).toHaveLength(14);
     expect(after.calls.filter((c) => c.state === 'checked-in')).toHaveLength(1);
+  });
+
+  it('meets the desk’s limit of misses exactly when one desk guesses in parallel', async () => {
+    const desk = { sub: 'desk-guess', role: 'checkin' as const, iat: 0, exp: 0 };
+    const guesses = Array.from({ length: 12 }, (_, i) => syntheticPersonal(5000 + i).idNumber);
+    const codes = await Promise.all(guesses.map((id) => t.ctx.roster.checkIn('P-RACE', id, desk).then(() => 'admitted', (err: { code: string }) => err.code)));
+    expect(codes.filter((c) => c === 'NOT_FOUND')).toHaveLength(5);
+    expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(7);
   });
 });
