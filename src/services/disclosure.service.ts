@@ -94,7 +94,11 @@ export class DisclosureService {
     const rebuilt = await this.rebuild(draw, project.project, project.request, policy);
     // The project's earlier draws that ended after their commit and read other inputs than this one (the project or
     // the pool changed before the re-draw): their own lines first, so that its proof recomputes them too (§11).
-    for (const earlier of await abandonedChain(this.store, draw.supersedes, drawId)) await this.publishLines(earlier, draw, by);
+    const earlier = await abandonedChain(this.store, draw.supersedes, drawId);
+    if (earlier.length > 0) {
+      const bound = boundInputs(await this.commitOf(draw.commitIndex));
+      for (const e of earlier) await this.publishLines(e, draw, bound, by);
+    }
     const payload = revealPayload({ drawId, projectId: draw.projectId, commitIndex: draw.commitIndex, resultIndex: draw.resultIndex, content, ...rebuilt, by: by.sub });
     const entry = await this.log.append(REVEAL_ENTRY_TYPE, payload, {
       writes: (revealIndex) => [draws.write({ ...draw, revealIndex })],
@@ -136,11 +140,9 @@ export class DisclosureService {
    * draw's (request, policy, pool version or lines): the disclosed draw's lines do not open it then. A draw that ended
    * before the service kept its inputs, or that is not opened by its end (no nonce), is left as it is.
    */
-  private async publishLines(earlier: DrawRecord & { endIndex: number }, disclosed: DrawRecord, by: TokenClaims): Promise<void> {
+  private async publishLines(earlier: DrawRecord & { endIndex: number }, disclosed: DrawRecord, disclosedBound: string, by: TokenClaims): Promise<void> {
     if (earlier.linesIndex !== undefined || !earlier.inputs || !earlier.policy || earlier.sealedNonce === undefined) return;
-    const [mine, theirs] = await Promise.all([this.commitOf(earlier.commitIndex), this.commitOf(disclosed.commitIndex)]);
-    const bound = (c: CommitPayload) => jcs([c.requestHash, c.policyHash, c.poolVersion, c.groups]);
-    if (bound(mine) === bound(theirs)) return;
+    if (boundInputs(await this.commitOf(earlier.commitIndex)) === disclosedBound) return;
     const { prepared, lines, history } = await this.rebuild(earlier, earlier.inputs.project, earlier.inputs.request, earlier.policy);
     const { project, request, policy } = prepared.input;
     const found = await draws.read(this.store, earlier.drawId);
@@ -208,4 +210,9 @@ export class DisclosureService {
   }
 
 
+}
+
+/** What a commit bound of its inputs (§11): equal for two commits exactly when one's lines are the other's. */
+function boundInputs(c: CommitPayload): string {
+  return jcs([c.requestHash, c.policyHash, c.poolVersion, c.groups]);
 }

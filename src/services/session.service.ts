@@ -60,8 +60,8 @@ export class SessionService {
     private readonly sign: (options: IssueOptions) => string,
     private readonly settings: SessionSettings,
     private readonly now: () => number,
-    /** Whether a site's people may log in: its site is registered and not revoked (default: always). */
-    private readonly siteOpen: (siteId: string) => Promise<boolean> = async () => true,
+    /** Whether a site's people may log in: its site is registered and not revoked. */
+    private readonly siteOpen: (siteId: string) => Promise<boolean>,
   ) {}
 
   /**

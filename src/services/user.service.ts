@@ -106,10 +106,9 @@ export class UserService {
 
   /**
    * A site was revoked: every open session of its people ends (logged, `site-revoked`), so that renewing the site does
-   * not bring a session from before the revocation back; they log in again. Answers how many people it logged out.
+   * not bring a session from before the revocation back; they log in again.
    */
-  async endSiteSessions(siteId: string, by: TokenClaims): Promise<number> {
-    let people = 0;
+  async endSiteSessions(siteId: string, by: TokenClaims): Promise<void> {
     for (const { value: user } of await users.list(this.store)) {
       if (user.site !== siteId) continue;
       for (let attempt = 0; ; attempt++) {
@@ -123,11 +122,9 @@ export class UserService {
           throw err;
         }
         this.sessionsChanged(user.id);
-        people++;
         break;
       }
     }
-    return people;
   }
 
   /** An administrator's change; what it takes away from the user's tokens ends the user's sessions with it. */

@@ -79,16 +79,12 @@ export type DrawProofBundle = z.infer<typeof DrawProofBundle>;
 const Lines = z.custom<string[]>((x) => Array.isArray(x) && (keptLines(x) || x.every((line) => typeof line === 'string')), 'expected an array of strings');
 /** Lines equal, one by one, to a kept table's are strings (its lines were checked to be before it was kept). */
 const keptLines = (x: readonly unknown[]): boolean => x.length >= 64 && knownTable(x) !== undefined;
-const RevealLines = RevealPayload.extend({
-  groups: z.array(z.object({ index: z.int(), specialty: z.string(), members: Lines, exclusions: Lines }).strict()),
-  facts: z.object({ status: Lines, unavailable: Lines, positions: Lines, selections: Lines }).strict().optional(),
-}) as unknown as z.ZodType<RevealPayload>;
+const LineGroups = z.array(z.object({ index: z.int(), specialty: z.string(), members: Lines, exclusions: Lines }).strict());
+const LineFacts = z.object({ status: Lines, unavailable: Lines, positions: Lines, selections: Lines }).strict();
+const RevealLines = RevealPayload.extend({ groups: LineGroups, facts: LineFacts.optional() }) as unknown as z.ZodType<RevealPayload>;
 
 /** An abandoned draw's lines entry, its long lists checked in one pass as the reveal's are. */
-const LinesLines = LinesPayload.extend({
-  groups: z.array(z.object({ index: z.int(), specialty: z.string(), members: Lines, exclusions: Lines }).strict()),
-  facts: z.object({ status: Lines, unavailable: Lines, positions: Lines, selections: Lines }).strict(),
-}) as unknown as z.ZodType<LinesPayload>;
+const LinesLines = LinesPayload.extend({ groups: LineGroups, facts: LineFacts }) as unknown as z.ZodType<LinesPayload>;
 
 const Envelope = z.object({ type: z.string(), time: z.string(), prev: Hex32, payload: z.unknown() }).strict();
 

@@ -2,6 +2,7 @@
 // reveal entries (the reveal as the disclosure writes it), at given log indices of a tree whose other leaves are
 // random, each with an inclusion proof to one checkpoint signed by the given key. For tests that need many bundles or
 // large ones without running the service.
+import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import type { Expert } from '../../src/domain/expert.js';
 import type { Policy } from '../../src/domain/policy.js';
@@ -16,7 +17,7 @@ import type { CheckpointSigner } from '../../src/log/checkpoint.js';
 import { jcs } from '../../src/crypto/canonical.js';
 import { encodeEntry, GENESIS_PREV, leafHash, leafHashOfText } from '../../src/log/entry.js';
 import { assembleInclusionProof, assembleRoot, hashChildren, isComplete, nodeKey } from '../../src/log/merkle.js';
-import type { DrawProofBundle } from '../../src/verify/draw-proof.js';
+import type { DrawProofBundle, DrawProofReport } from '../../src/verify/draw-proof.js';
 import { revealLines } from '../../src/verify/pool-replay.js';
 import { revealPayload, type PastDraw } from '../../src/verify/reveal-facts.js';
 
@@ -119,4 +120,25 @@ export function resignedAbandoned(original: DrawProofBundle, signer: CheckpointS
   const tree = signedTree(signer, size, new Map(parts.map((p) => [p.index, leafHashOfText(p.entry)])));
   for (const p of parts) p.inclusion = { index: p.index, leafHash: leafHashOfText(p.entry).toString('hex'), checkpoint: tree.checkpoint, treeSize: size, hashes: tree.proof(p.index) };
   return b;
+}
+
+/**
+ * Every byte of the saved bundle file within [from, to) flipped (by any mask), read as `proof verify` reads a file
+ * (UTF-8 text, a broken sequence becoming U+FFFD, then JSON): the change leaves no JSON, or the report fails a named
+ * check. For fast-check: `fc.assert(everyFlipFails(...), { numRuns })`.
+ */
+export function everyFlipFails(file: Buffer, range: { from: number; to: number }, verify: (bundle: unknown) => DrawProofReport) {
+  const decoder = new TextDecoder('utf-8');
+  return fc.property(fc.integer({ min: range.from, max: range.to - 1 }), fc.integer({ min: 1, max: 255 }), (at, mask) => {
+    const changed = Buffer.from(file);
+    changed[at] = changed[at]! ^ mask;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(decoder.decode(changed));
+    } catch {
+      return true;
+    }
+    const report = verify(parsed);
+    return !report.ok && report.checks.some((c) => c.status === 'fail');
+  });
 }
