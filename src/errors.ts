@@ -32,6 +32,10 @@ export const ERROR_STATUS = {
   APPLICATION_DECIDED: 409,
   /** Closing a review: the consequence is not a review, or not in force any more. */
   NOT_UNDER_REVIEW: 409,
+  /** A revised pool file would retire experts, and the import did not confirm how many (retireCount, from its dry run). */
+  IMPORT_RETIRE_UNCONFIRMED: 409,
+  /** A status change that would weaken a sanction still in force: only an upheld objection lifts it (docs/records.md). */
+  SANCTION_IN_FORCE: 409,
   /** A response link past its deadline, or a call no longer open. */
   GONE: 410,
   /** Node's parser gave up waiting for the whole request. */

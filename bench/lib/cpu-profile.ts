@@ -1,5 +1,6 @@
 // Where the time goes: V8's sampling CPU profiler around one phase (node:inspector, in-process), summarised as the
 // functions with the most self time, the project's own functions with the most inclusive time, and self time per file.
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session } from 'node:inspector/promises';
@@ -64,6 +65,9 @@ export async function profiled<T>(fn: () => Promise<T>, options: { top?: number;
   } finally {
     session.disconnect();
   }
+  // EXPERT_DRAW_BENCH_PROFILE=file keeps the whole profile (Chrome DevTools' .cpuprofile format) for a closer look.
+  const keep = process.env.EXPERT_DRAW_BENCH_PROFILE;
+  if (keep) writeFileSync(keep, JSON.stringify(raw));
   return { result, profile: summarise(raw, top, intervalUs) };
 }
 

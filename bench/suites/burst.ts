@@ -330,7 +330,9 @@ function forkInstance(): Instance {
   const ts = here.endsWith('.ts');
   const script = path.join(path.dirname(here), '..', 'lib', ts ? 'burst-instance.ts' : 'burst-instance.js');
   // The service's runtime flags (package.json start); tsx only to run TypeScript under the test runner.
-  const execArgv = ['--max-semi-space-size=32', ...(ts ? ['--import', 'tsx'] : [])];
+  // EXPERT_DRAW_BENCH_INSTANCE_FLAGS adds Node flags for a closer look (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p").
+  const extra = process.env.EXPERT_DRAW_BENCH_INSTANCE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const execArgv = ['--max-semi-space-size=32', ...extra, ...(ts ? ['--import', 'tsx'] : [])];
   return new Instance(fork(script, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
 }
 

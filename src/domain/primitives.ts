@@ -91,6 +91,20 @@ export function PersonText(options: { min?: number; max: number; description: st
     .describe(options.description);
 }
 
+/** A mainland mobile number (11 digits from 13–19, spaces or dashes allowed between digits) standing alone. */
+const MOBILE_NUMBER = /(?<!\d)1[3-9]\d(?:[\s-]?\d){8}(?!\d)/u;
+/** A resident ID number (18 characters, the last a digit or X; or the 15 digits of the first generation) standing alone. */
+const ID_NUMBER = /(?<![\dA-Za-z])(?:\d{17}[\dXx]|\d{15})(?![\dA-Za-z])/u;
+
+/**
+ * PersonText that goes into the audit log in the clear (a status change's reason, an exit's note, a decision's
+ * reason): the log is append-only and read by supervisors and inspectors, so a phone or ID number typed into it could
+ * never be taken out. Refused, with a message saying why; names are checked where the service knows whose they are.
+ */
+export function LoggedText(options: { min?: number; max: number; description: string }) {
+  return PersonText(options).refine((s) => !MOBILE_NUMBER.test(s) && !ID_NUMBER.test(s), { message: schemaMessage('loggedPersonal'), params: { code: PERSON_TEXT_ISSUE } });
+}
+
 /**
  * A web address as text, as a phone's messaging app would turn it into a link: a scheme (`https:`, `javascript:`,
  * `sms:`, `weixin:` …, with or without `//`), `www.`, a host name with a top-level domain (`evil.shop`, `t.co/x`), or

@@ -128,6 +128,23 @@ export function strengthen(current: StatusState, want: StatusState | null): Stat
   return want;
 }
 
+/** The stronger of two statuses the rules manage (the first when they are as strong). */
+export function strongest(a: StatusState, b: StatusState): StatusState {
+  return strengthen(a, b) ?? a;
+}
+
+/**
+ * Whether setting `next` by hand would weaken a sanction imposing `held`: anything but a status at least as strong (a
+ * blacklist over a suspension, a suspension to the same day or later, or open-ended). Retirement is weaker than any:
+ * an exit keeps a blacklist (POST /v1/experts/{id}/exit), a status change to retired would not.
+ */
+export function weakens(held: StatusState, next: StatusState): boolean {
+  const h = strength(held)!;
+  const n = strength(next);
+  if (n === null || n < h) return true;
+  return n === 1 && h === 1 && next.suspendedUntil! < held.suspendedUntil!;
+}
+
 /**
  * The status an expert returns to when consequences end, given those still in force (what each imposes) on `today`:
  * the strongest of them still running, or active. Only where the status is still the one the rules last set (`owned`);

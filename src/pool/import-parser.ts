@@ -15,6 +15,7 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import { holdsLoneSurrogate, mayHoldLoneSurrogate } from '../crypto/canonical.js';
 import { Expert, ExpertPersonal } from '../domain/expert.js';
 import { ExpertId, PERSON_TEXT_ISSUE, ResidentId } from '../domain/primitives.js';
+import { AppError } from '../errors.js';
 import { Message, msg, type Localized } from '../i18n/message.js';
 import { issueText, type IssueLike } from '../i18n/zod-issues.js';
 
@@ -40,6 +41,7 @@ export const IMPORT_ERROR_CODES = {
 export const POOL_ROW_ERROR_CODES = {
   EXITED_EXPERT: 'the row changes the status of an expert who has left the pool',
   CONFIRMATION_LAPSED: 'the row reinstates an expert whose confirmation lapsed: re-confirm them instead',
+  SANCTION_IN_FORCE: 'the row weakens or undoes a sanction still in force (only an upheld objection lifts it)',
 } as const;
 export type ImportErrorCode = keyof typeof IMPORT_ERROR_CODES | keyof typeof POOL_ROW_ERROR_CODES;
 
@@ -96,6 +98,23 @@ export function idNumberHeld(line: number): ImportError {
 /** How many of these errors are idNumberHeld's (not a duplicate within the file). */
 export function heldIdNumbers(errors: readonly ImportError[]): number {
   return errors.filter((e) => e.code === 'DUPLICATE_ID_NUMBER' && e.message instanceof Message && e.message.key === 'importRow.idNumberInPool').length;
+}
+
+/**
+ * The most errors an answer lists. A file of 100,000 empty objects has 600,000 (six missing fields a row): listed whole,
+ * they made a 72 MB answer that held the event loop for seconds. The count is always whole (`errorCount`), and the
+ * errors listed are the first by line, so a person fixes those and checks again.
+ */
+export const MAX_ERRORS_LISTED = 1000;
+
+/** The errors an answer lists (the first MAX_ERRORS_LISTED, by line), and how many there are in all. */
+export function listedErrors<E extends { readonly line: number }>(errors: readonly E[]): { errors: E[]; errorCount: number } {
+  return { errors: errors.slice(0, MAX_ERRORS_LISTED), errorCount: errors.length };
+}
+
+/** The refusal of a whole file: every error counted, the first MAX_ERRORS_LISTED listed. */
+export function importRejected(errors: readonly ImportError[], rows: number): AppError {
+  return new AppError('IMPORT_REJECTED', msg('pool.importRejected', { count: errors.length }), { ...listedErrors(errors), rows });
 }
 
 export interface ImportResult {

@@ -12,6 +12,8 @@ const COMPARED = ['specialties', 'region', 'employer', 'status', 'suspendedUntil
 export interface Held {
   readonly expert: Expert;
   readonly idHash: string;
+  /** Has left the pool (an exit recorded): never missing, whatever their status (a blacklisting outlives the exit). */
+  readonly exited?: boolean;
   /** Opens the expert's sealed personal data (only to compare it). */
   readonly personal: () => ExpertPersonal;
 }
@@ -20,7 +22,7 @@ export interface UpsertPlan {
   readonly add: ReadonlyArray<{ readonly row: ImportRow; readonly idHash: string }>;
   readonly change: ReadonlyArray<{ readonly row: ImportRow; readonly idHash: string; readonly changes: readonly string[]; readonly personalChanged: boolean }>;
   readonly unchanged: number;
-  /** Ids in the pool, not retired, that the file leaves out. */
+  /** Ids in the pool, not retired and not exited, that the file leaves out. */
   readonly missing: readonly string[];
   readonly errors: readonly ImportError[];
   /**
@@ -81,7 +83,7 @@ export function planUpsert(pool: ReadonlyMap<string, Held>, rows: readonly Impor
     if (changes.length === 0) unchanged++;
     else change.push({ row, idHash: hash, changes, personalChanged });
   }
-  const missing = [...pool.values()].filter((h) => !seen.has(h.expert.id) && h.expert.status !== 'retired').map((h) => h.expert.id).sort();
+  const missing = [...pool.values()].filter((h) => !seen.has(h.expert.id) && h.expert.status !== 'retired' && h.exited !== true).map((h) => h.expert.id).sort();
   errors.sort((a, b) => a.line - b.line);
   return { add, change, unchanged, missing, errors, idNumberOnly };
 }

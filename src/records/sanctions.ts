@@ -2,7 +2,8 @@
 // consequence by its id (derived from rule, expert and records, so a rule fires once per set of records, on any
 // instance and after any restart), each objection by id, and which record or consequence already has an objection.
 // The log entries are the history; these records are the state the commits expect.
-import type { StatusState } from '../domain/sanctions.js';
+import { strongest, type StatusState } from '../domain/sanctions.js';
+import type { Store } from '../store/store.js';
 import { RecordSet, TEXT_CODEC } from './record-set.js';
 
 export interface ConsequenceRecord {
@@ -66,3 +67,24 @@ export const reviewContext = (id: string) => `consequences/review/${id}`;
  * a status a pool manager set by hand since is theirs, and stays.
  */
 export const ruleStatus = new RecordSet<StatusState>('rule-status', null);
+
+/** A sanction in force on an expert: the strongest status its consequences in force impose, and one of them (named). */
+export interface SanctionHold {
+  readonly status: StatusState;
+  readonly consequenceId: string;
+}
+
+/**
+ * The experts (of `ids`, or all) under a consequence in force that imposes a status, with the strongest status imposed.
+ * A pool manager's change may make it stronger, never weaker: only an upheld objection (or the suspension's own end)
+ * lifts it (docs/records.md).
+ */
+export async function sanctionHolds(store: Pick<Store, 'listRecords'>, ids?: ReadonlySet<string>): Promise<Map<string, SanctionHold>> {
+  const holds = new Map<string, SanctionHold>();
+  for (const { value } of await consequences.list(store)) {
+    if (value.state !== 'in-force' || value.imposes === null || (ids && !ids.has(value.expertId))) continue;
+    const held = holds.get(value.expertId);
+    if (!held || strongest(held.status, value.imposes) !== held.status) holds.set(value.expertId, { status: value.imposes, consequenceId: value.id });
+  }
+  return holds;
+}

@@ -11,7 +11,7 @@ import type { Expert, ExpertPersonal } from '../domain/expert.js';
 import { addMonths, dueStep, retirementDay, startLifecycle, type ExitReason, type Lifecycle } from '../domain/lifecycle.js';
 import { AppError } from '../errors.js';
 import { msg } from '../i18n/message.js';
-import { heldIdNumbers, idNumberHeld, type ImportError, type ImportRow } from '../pool/import-parser.js';
+import { heldIdNumbers, idNumberHeld, importRejected, type ImportError, type ImportRow } from '../pool/import-parser.js';
 import { applications, idHashes, type ApplicationRecord, type ExpertRecord } from '../records/pool.js';
 import { ruleStatus } from '../records/sanctions.js';
 import { RecordConflictError, type Store } from '../store/store.js';
@@ -110,7 +110,7 @@ export class LifecycleService {
     });
     errors.sort((a, b) => a.line - b.line);
     await spend?.(heldIdNumbers(errors));
-    if (mode === 'all' && errors.length > 0) throw new AppError('IMPORT_REJECTED', msg('pool.importRejected', { count: errors.length }), { errors, rows: rows.length });
+    if (mode === 'all' && errors.length > 0) throw importRejected(errors, rows.length);
     if (accepted.length > 0) await this.fileApplications(accepted, null, by, true);
     return { imported: accepted.length, errors };
   }
@@ -237,6 +237,7 @@ export class LifecycleService {
       const today = this.pool.today();
       const life = r.lifecycle ?? this.adoptedLifecycle(r, today);
       if (life.exit) throw new AppError('EXPERT_EXITED', msg('lifecycle.alreadyExited', { id }));
+      this.pool.refuseNaming(r, note);
       return [this.exitWrite(r, life, reason, today, by.sub, note)];
     }, by.sub);
     return write!.lifecycle;

@@ -9,8 +9,10 @@ import { Expert, type ExpertPersonal, type Organisation, type Relation } from '.
 import { LifecyclePolicy, localDay, startLifecycle, type Lifecycle } from '../domain/lifecycle.js';
 import { AppError } from '../errors.js';
 import { msg, type Message } from '../i18n/message.js';
-import { heldIdNumbers, idNumberHeld, type ImportError, type ImportRow } from '../pool/import-parser.js';
+import { heldIdNumbers, idNumberHeld, importRejected, type ImportError, type ImportRow } from '../pool/import-parser.js';
 import { planUpsert } from '../pool/upsert.js';
+import { sanctionHolds, type SanctionHold } from '../records/sanctions.js';
+import { weakens } from '../domain/sanctions.js';
 import { PoolIndex } from '../draw/pool-index.js';
 import { searchPool, type PoolQuery } from '../pool/search.js';
 import { RecordConflictError, type RecordExpectation, type RecordWrite, type Store } from '../store/store.js';
@@ -40,6 +42,11 @@ export interface UpsertReport extends ImportReport {
 export interface UpsertOptions {
   readonly dryRun: boolean;
   readonly retireMissing: boolean;
+  /**
+   * How many experts the import retires, as its dry run said: a file that would retire any needs it, and refuses to
+   * retire another number (a file cut short would otherwise take most of the pool out for good in one request).
+   */
+  readonly retireCount?: number;
 }
 
 /** What the API shows of an expert: no name, phone or ID number, to any role. */
@@ -262,6 +269,12 @@ export class PoolService {
     return this.change(async () => {
       const current = this.record(id);
       const life = current.lifecycle;
+      this.refuseNaming(current, change.reason);
+      // A sanction in force is made stronger by hand, never weaker: only an upheld objection lifts it.
+      const hold = (await sanctionHolds(this.store, new Set([id]))).get(id);
+      if (hold && weakens(hold.status, { status: change.status, suspendedUntil: change.status === 'suspended' ? change.until : null })) {
+        throw new AppError('SANCTION_IN_FORCE', msg('pool.sanctionInForce', { id, consequence: hold.consequenceId }));
+      }
       // Misconduct found after an exit may still blacklist (终身追责); nothing else changes an exited expert's status.
       // An expert from before admission existed who is retired has left too (the lifecycle pass adopts them as exited).
       const exited = life ? life.exit !== null : current.expert.status === 'retired';
@@ -274,6 +287,16 @@ export class PoolService {
       if (lifecycle?.lapsed) lifecycle = { ...lifecycle, lapsed: { ...lifecycle.lapsed, held: false } };
       return this.replace(current, expert, 'expert.status', { id, from: current.expert.status, to: change.status, until: expert.suspendedUntil, reason: change.reason, by: by.sub }, lifecycle);
     });
+  }
+
+  /**
+   * Refuses text for the audit log that holds the expert's own name (the log names experts by id; phone and ID numbers
+   * are refused by the route's LoggedText). The name is opened only to compare it.
+   */
+  refuseNaming(current: ExpertRecord, text: string | undefined): void {
+    if (text === undefined) return;
+    const { name } = this.vault.open(current.expert.id, current.sealed);
+    if (name.length >= 2 && text.includes(name)) throw new AppError('INVALID_INPUT', msg('pool.textNamesExpert', { id: current.expert.id }));
   }
 
   /** An expert's pool record with its lifecycle (no personal data is opened). */
@@ -447,7 +470,7 @@ export class PoolService {
       // Before any answer names a row whose ID number the pool holds, and before anything is stored.
       await spend?.(heldIdNumbers(errors));
       if (mode === 'all' && errors.length > 0) {
-        throw new AppError('IMPORT_REJECTED', msg('pool.importRejected', { count: errors.length }), { errors, rows: rows.length });
+        throw importRejected(errors, rows.length);
       }
       if (accepted.length === 0) return { imported: 0, errors, poolVersion: this.version };
       const next = this.version + 1;
@@ -486,24 +509,34 @@ export class PoolService {
   upsert(rows: readonly ImportRow[], parseErrors: readonly ImportError[], options: UpsertOptions, by: TokenClaims, spend?: SpendIdMatches): Promise<UpsertReport> {
     return this.change(async () => {
       if (rows.length === 0 && parseErrors.length === 0) throw new AppError('IMPORT_REJECTED', msg('pool.importEmpty'), { errors: [], rows: 0 });
-      const pool = new Map([...this.experts].map(([id, r]) => [id, { expert: r.expert, idHash: r.idHash, personal: () => this.vault.open(id, r.sealed) }]));
+      const pool = new Map([...this.experts].map(([id, r]) => [id, { expert: r.expert, idHash: r.idHash, exited: (r.lifecycle?.exit ?? null) !== null, personal: () => this.vault.open(id, r.sealed) }]));
       const plan = planUpsert(pool, rows, parseErrors, (n) => this.vault.idHash(n));
       await spend?.(heldIdNumbers(plan.errors) + plan.idNumberOnly);
       // An expert who has left the pool stays out: a file cannot change their status back.
       // An expert whose confirmation lapsed is not reinstated by a file either (re-confirm them).
-      const held = plan.change.flatMap((c): ImportError[] => {
-        const life = c.changes.includes('status') ? this.record(c.row.expert.id).lifecycle : undefined;
+      // A sanction in force is not weakened by a file (only an upheld objection lifts it).
+      const statusRows = plan.change.filter((c) => c.changes.includes('status') || c.changes.includes('suspendedUntil'));
+      const holds = statusRows.length > 0 ? await sanctionHolds(this.store, new Set(statusRows.map((c) => c.row.expert.id))) : new Map<string, SanctionHold>();
+      const held = statusRows.flatMap((c): ImportError[] => {
         const id = c.row.expert.id;
+        const life = this.record(id).lifecycle;
         if (life?.exit) return [{ line: c.row.line, field: 'status', code: 'EXITED_EXPERT', message: msg('importRow.exited', { id }) }];
         if (life?.lapsed && (c.row.expert.status === 'active' || c.row.expert.status === 'suspended')) return [{ line: c.row.line, field: 'status', code: 'CONFIRMATION_LAPSED', message: msg('importRow.lapsed', { id }) }];
+        const hold = holds.get(id);
+        if (hold && weakens(hold.status, { status: c.row.expert.status, suspendedUntil: c.row.expert.suspendedUntil ?? null })) {
+          return [{ line: c.row.line, field: 'status', code: 'SANCTION_IN_FORCE', message: msg('importRow.sanctioned', { id }) }];
+        }
         return [];
       });
       if (held.length > 0) {
         const errors = [...plan.errors, ...held].sort((a, b) => a.line - b.line);
-        throw new AppError('IMPORT_REJECTED', msg('pool.importRejected', { count: errors.length }), { errors, rows: rows.length });
+        throw importRejected(errors, rows.length);
       }
-      if (plan.errors.length > 0) throw new AppError('IMPORT_REJECTED', msg('pool.importRejected', { count: plan.errors.length }), { errors: plan.errors, rows: rows.length });
+      if (plan.errors.length > 0) throw importRejected(plan.errors, rows.length);
       const retiring = options.retireMissing ? plan.missing : [];
+      if (!options.dryRun && retiring.length > 0 && options.retireCount !== retiring.length) {
+        throw new AppError('IMPORT_RETIRE_UNCONFIRMED', msg('pool.retireUnconfirmed', { count: retiring.length }), { retiring: retiring.length, confirmed: options.retireCount ?? null });
+      }
       const report = (poolVersion: number, dryRun: boolean): UpsertReport => ({
         dryRun,
         imported: plan.add.length + plan.change.length,
@@ -539,13 +572,21 @@ export class PoolService {
       for (const id of retiring) {
         const current = this.record(id);
         const exit: Lifecycle['exit'] = { reason: 'not-in-register', on: this.today(), by: by.sub };
-        const r: ExpertRecord = { ...current, expert: { ...current.expert, status: 'retired', suspendedUntil: null }, revision: current.revision + 1, updatedAt: at, ...(current.lifecycle ? { lifecycle: { ...current.lifecycle, exit } } : {}) };
-        entries.push({ type: 'expert.status', payload: { id, from: current.expert.status, to: 'retired', until: null, reason: 'not in the revised pool file', by: by.sub, import: true, poolVersion: next } });
+        // A blacklisting outlives the exit, as at POST /v1/experts/{id}/exit: the expert leaves, the status stays.
+        const blacklisted = current.expert.status === 'blacklisted';
+        const expert: Expert = blacklisted ? current.expert : { ...current.expert, status: 'retired', suspendedUntil: null };
+        const r: ExpertRecord = { ...current, expert, revision: current.revision + 1, updatedAt: at, ...(current.lifecycle ? { lifecycle: { ...current.lifecycle, exit } } : {}) };
+        if (blacklisted) entries.push({ type: 'expert.exited', payload: { id, reason: 'not-in-register', by: by.sub } });
+        else entries.push({ type: 'expert.status', payload: { id, from: current.expert.status, to: 'retired', until: null, reason: 'not in the revised pool file', by: by.sub, import: true, poolVersion: next } });
         writes.push(experts.write(r));
         stored.push(r);
       }
       try {
-        await this.log.appendAll(entries, { writes: [...writes, poolVersionWrite(next)], expects: [poolVersionExpected(this.version)] });
+        // A new pool version only with an entry that names it: exits of blacklisted experts alone change no draw input.
+        const moves = entries.some((e) => 'poolVersion' in e.payload);
+        await this.log.appendAll(entries, { writes: [...writes, ...(moves ? [poolVersionWrite(next)] : [])], expects: [poolVersionExpected(this.version)] });
+        for (const r of stored) this.experts.set(r.expert.id, r);
+        if (!moves) return report(this.version, false);
       } catch (err) {
         if (err instanceof RecordConflictError) {
           await this.reload();
@@ -553,7 +594,6 @@ export class PoolService {
         }
         throw err;
       }
-      for (const r of stored) this.experts.set(r.expert.id, r);
       this.version = next;
       this.index = null;
       return report(next, false);

@@ -2518,7 +2518,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description Why: kept with the application and in the audit log */
+                        /** @description Why: kept with the application and in the audit log (no phone or ID number) */
                         reason: string;
                     };
                 };
@@ -10006,7 +10006,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description Details: kept in the audit log */
+                        /** @description Details: kept in the audit log (no phone or ID number) */
                         note?: string;
                         /**
                          * @description Why the expert left: resigned, retired-age, certificate-expired, removed, deceased, not-in-register, other
@@ -11948,7 +11948,7 @@ export interface paths {
         put?: never;
         /**
          * Suspend (until a date), blacklist, retire or reinstate, with a reason
-         * @description An expert who has left the pool keeps their status (EXPERT_EXITED); one whose confirmation lapsed is re-confirmed before being reinstated (CONFIRMATION_LAPSED). Retiring here is an exit with the reason `other`: prefer POST /v1/experts/{id}/exit, which names the reason (docs/admission.md).
+         * @description An expert who has left the pool keeps their status (EXPERT_EXITED); one whose confirmation lapsed is re-confirmed before being reinstated (CONFIRMATION_LAPSED). Retiring here is an exit with the reason `other`: prefer POST /v1/experts/{id}/exit, which names the reason (docs/admission.md). While a rule's consequence is in force (GET /v1/consequences) the status may be made stronger, never weaker (SANCTION_IN_FORCE): only an upheld objection lifts it (docs/records.md).
          *
          *     Access: `pool.write` — roles pool-manager, admin.
          */
@@ -11968,7 +11968,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description Why: kept in the audit log */
+                        /** @description Why: kept in the audit log (no phone or ID number) */
                         reason: string;
                         /**
                          * @description Pool status; only active experts (or suspensions that have ended) are drawn
@@ -12168,7 +12168,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT" | "EXPERT_EXITED" | "CONFIRMATION_LAPSED";
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT" | "EXPERT_EXITED" | "CONFIRMATION_LAPSED" | "SANCTION_IN_FORCE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -12331,7 +12331,9 @@ export interface paths {
                     dryRun?: "true" | "false";
                     /** @description all: nothing unless every row is valid; valid: store the valid rows; upsert: a revised pool file — add new experts, change known ones where the file differs (nothing unless every row is valid) */
                     mode?: "all" | "valid" | "upsert";
-                    /** @description upsert only: retire the experts of the pool that the file leaves out */
+                    /** @description With retireMissing=true (not a dry run): how many experts the import retires, as its dry run listed (`upsert.missing`). Required when it retires any, and refused with 409 IMPORT_RETIRE_UNCONFIRMED when the file would retire another number */
+                    retireCount?: string;
+                    /** @description upsert only: retire the experts of the pool that the file leaves out (an exit for good; a blacklisting stays) */
                     retireMissing?: "true" | "false";
                 };
                 header?: {
@@ -12358,13 +12360,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description Every bad row (mode=valid: these were skipped) */
+                            /** @description How many errors there are in all (errors lists the first 1,000) */
+                            errorCount: number;
+                            /** @description The bad rows (mode=valid: these were skipped), the first 1,000 by line */
                             errors: {
                                 /**
                                  * @description Stable reason code
                                  * @enum {string}
                                  */
-                                code: "BAD_ENCODING" | "BAD_HEADER" | "UNKNOWN_COLUMN" | "MISSING_COLUMN" | "BAD_JSON" | "BAD_CSV" | "LINE_TOO_LONG" | "INVALID_FIELD" | "BAD_TEXT" | "DUPLICATE_ID" | "DUPLICATE_ID_NUMBER" | "TOO_MANY_ROWS" | "EXITED_EXPERT" | "CONFIRMATION_LAPSED";
+                                code: "BAD_ENCODING" | "BAD_HEADER" | "UNKNOWN_COLUMN" | "MISSING_COLUMN" | "BAD_JSON" | "BAD_CSV" | "LINE_TOO_LONG" | "INVALID_FIELD" | "BAD_TEXT" | "DUPLICATE_ID" | "DUPLICATE_ID_NUMBER" | "TOO_MANY_ROWS" | "EXITED_EXPERT" | "CONFIRMATION_LAPSED" | "SANCTION_IN_FORCE";
                                 /** @description Field at fault */
                                 field?: string;
                                 /** @description 1-based line of the file (for CSV, where the record starts) */
@@ -12484,7 +12488,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT";
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT" | "IMPORT_RETIRE_UNCONFIRMED";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -16436,7 +16440,7 @@ export interface paths {
                          * @description Date-time with a time zone offset, e.g. 2026-12-01T09:00:00+08:00
                          */
                         bidOpeningAt: string;
-                        /** @description Why: kept in the audit log */
+                        /** @description Why: kept in the audit log (no phone or ID number) */
                         reason: string;
                     };
                 };
@@ -17292,7 +17296,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description Why: kept in the audit log */
+                        /** @description Why: kept in the audit log (no phone or ID number) */
                         reason: string;
                     };
                 };
@@ -21403,7 +21407,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description Why: kept in the audit log */
+                        /** @description Why: kept in the audit log (no phone or ID number) */
                         reason: string;
                     };
                 };

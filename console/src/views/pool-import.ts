@@ -52,10 +52,13 @@ async function countLines(blob: Blob): Promise<number> {
   return last === 10 ? lines : lines + 1;
 }
 
-const rowErrors = (err: unknown): RowError[] | null => {
+/** A refused file's errors as the answer lists them (the first 1,000 by line), and how many it has in all. */
+const rowErrors = (err: unknown): { errors: RowError[]; count: number } | null => {
   if (!(err instanceof ApiError) || err.code !== 'IMPORT_REJECTED') return null;
-  const errors = (err.details as { errors?: RowError[] } | undefined)?.errors;
-  return Array.isArray(errors) && errors.length > 0 ? errors : null;
+  const details = err.details as { errors?: RowError[]; errorCount?: number } | undefined;
+  const errors = details?.errors;
+  if (!Array.isArray(errors) || errors.length === 0) return null;
+  return { errors, count: typeof details?.errorCount === 'number' ? Math.max(details.errorCount, errors.length) : errors.length };
 };
 
 export function poolImportView(root: HTMLElement, canWrite: boolean): void {
@@ -69,7 +72,7 @@ export function poolImportView(root: HTMLElement, canWrite: boolean): void {
   const report = h('div', { class: 'import-report' });
 
   /** The bytes that passed the dry run, and how: the import sends exactly these. */
-  let checked: { bytes: Blob; type: string; name: string; lines: number; retire: boolean } | null = null;
+  let checked: { bytes: Blob; type: string; name: string; lines: number; retire: boolean; retireCount: number } | null = null;
   const reset = () => {
     checked = null;
     commit.disabled = true;
@@ -125,11 +128,12 @@ export function poolImportView(root: HTMLElement, canWrite: boolean): void {
         const answer = await api('post', '/v1/experts/import', { query: { mode: 'upsert', dryRun: 'true', retireMissing: withRetire ? 'true' : 'false' }, file: { body: bytes, type: sentAs } });
         show(progress, gbk ? t('importReadAsGbk') : '');
         showDiff(report, answer, withRetire);
-        checked = { bytes, type: sentAs, name: chosen.name, lines, retire: withRetire };
+        // The import confirms the number of experts the check found it would retire (refused if the pool moved since).
+        checked = { bytes, type: sentAs, name: chosen.name, lines, retire: withRetire, retireCount: answer.upsert?.missing.length ?? 0 };
       } catch (err) {
         show(progress);
         const errors = rowErrors(err);
-        if (errors) showErrors(report, errors);
+        if (errors) showErrors(report, errors.errors, errors.count);
         else show(alert, failureText(err));
       } finally {
         busy(false);
@@ -143,7 +147,7 @@ export function poolImportView(root: HTMLElement, canWrite: boolean): void {
     if (!go) return;
     busy(true);
     working(t('importCommitting', { file: go.name, lines: go.lines }));
-    api('post', '/v1/experts/import', { query: { mode: 'upsert', dryRun: 'false', retireMissing: go.retire ? 'true' : 'false' }, file: { body: go.bytes, type: go.type }, headers: { 'idempotency-key': crypto.randomUUID() } })
+    api('post', '/v1/experts/import', { query: { mode: 'upsert', dryRun: 'false', retireMissing: go.retire ? 'true' : 'false', ...(go.retire ? { retireCount: String(go.retireCount) } : {}) }, file: { body: go.bytes, type: go.type }, headers: { 'idempotency-key': crypto.randomUUID() } })
       .then((answer) => {
         const u = answer.upsert;
         const retired = u?.retired ? u.missing.length : 0;
@@ -156,7 +160,7 @@ export function poolImportView(root: HTMLElement, canWrite: boolean): void {
         show(progress);
         const errors = rowErrors(err);
         // The pool moved since the check (another import): the same rows can now be bad; shown as a check shows them.
-        if (errors) showErrors(report, errors);
+        if (errors) showErrors(report, errors.errors, errors.count);
         else show(alert, failureText(err));
         checked = null;
       })
@@ -203,7 +207,8 @@ function fieldText(field: string | undefined): string {
 }
 
 /** The bad rows, a page at a time: line, field, the service's reason (in the console's language) and its code. */
-function showErrors(report: HTMLElement, errors: readonly RowError[]): void {
+/** The errors listed, a page at a time; `count` is how many the file has (more than listed when the answer cut them). */
+function showErrors(report: HTMLElement, errors: readonly RowError[], count: number): void {
   let page = 0;
   const pages = Math.ceil(errors.length / ERRORS_PER_PAGE);
   const tbody = h('tbody');
@@ -221,7 +226,7 @@ function showErrors(report: HTMLElement, errors: readonly RowError[]): void {
   };
   show(
     report,
-    h('p', { class: 'alert', role: 'alert' }, t('importRejected', { count: errors.length })),
+    h('p', { class: 'alert', role: 'alert' }, t('importRejected', { count }), count > errors.length ? ` ${t('importErrorsCut', { listed: errors.length })}` : ''),
     h('table', { class: 'import-errors' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('colLine')), h('th', { scope: 'col' }, t('colField')), h('th', { scope: 'col' }, t('colReason')), h('th', { scope: 'col' }, t('colCode')))), tbody),
     pages > 1 ? h('div', { class: 'pager' }, prev, where, next) : where,
   );

@@ -21,6 +21,8 @@ export const codes = defineMessages({
   CONFIRMATION_LAPSED: { zh: '该专家的资格确认已过期，须先重新确认', en: 'the expert’s confirmation lapsed: re-confirm first' },
   APPLICATION_DECIDED: { zh: '该入库申请已处理', en: 'the application was decided already' },
   NOT_UNDER_REVIEW: { zh: '该处理不是执行中的复核', en: 'the consequence is not a review in force' },
+  IMPORT_RETIRE_UNCONFIRMED: { zh: '未确认将退出专家库的人数', en: 'the number of experts to retire was not confirmed' },
+  SANCTION_IN_FORCE: { zh: '处理仍在执行中', en: 'a sanction is in force' },
   EXCHANGE_MALFORMED: { zh: '交换文件格式不正确', en: 'the exchange file is not in the documented format' },
   EXCHANGE_UNTRUSTED_KEY: { zh: '交换文件的签名密钥未经配置信任', en: 'the exchange file is signed by a key that is not trusted here' },
   EXCHANGE_BAD_SIGNATURE: { zh: '交换文件的签名无效', en: 'the exchange file’s signature does not verify' },

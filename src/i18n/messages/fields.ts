@@ -22,6 +22,10 @@ export const field = defineMessages({
   wellFormed: { zh: '文字中不能有不成对的代理字符（须为有效的 Unicode 文本）', en: 'text must be valid Unicode (no unpaired surrogate)' },
   bidi: { zh: '文字中不能有双向控制字符', en: 'text must not hold bidirectional control characters' },
   control: { zh: '文字中不能有控制字符（制表符、换行等）', en: 'text must not hold control characters (tabs, line breaks, …)' },
+  loggedPersonal: {
+    zh: '此内容会永久记入审计日志（督查和审计人员可读），不能含手机号码或居民身份证号码',
+    en: 'this text is kept in the audit log for good (supervisors and inspectors read it): it cannot hold a mobile or ID number',
+  },
   venueLink: { zh: '评标地点不能含网址：它写进发给专家的短信，短信中只应有本服务的答复链接', en: 'the venue cannot hold a web address: it goes into the text messages to experts, whose only link is the service’s own' },
   idempotencyKey: { zh: 'Idempotency-Key 须为 8–128 个可见 ASCII 字符（不含空格）', en: 'Idempotency-Key: 8–128 visible ASCII characters (no spaces)' },
   upsertOnly: { zh: 'dryRun 和 retireMissing 只用于 mode=upsert（按修订后的专家库文件更新）', en: 'dryRun and retireMissing apply to mode=upsert only (a revised pool file)' },

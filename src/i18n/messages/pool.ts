@@ -10,6 +10,18 @@ export const pool = defineMessages({
   changed: { zh: '专家库已被修改；请重试', en: 'the pool changed meanwhile; retry' },
   keepsChanging: { zh: '专家库一直在变动；请重试', en: 'the pool keeps changing; retry' },
   importEmpty: { zh: '文件中没有专家', en: 'the file holds no experts' },
+  textNamesExpert: {
+    zh: '此内容会永久记入审计日志，不能含该专家的姓名（日志以专家编号 {id} 指代本人）',
+    en: 'this text is kept in the audit log for good: it cannot hold the expert’s name (the log names them by id, {id})',
+  },
+  retireUnconfirmed: {
+    zh: '此文件将使 {count} 名专家退出专家库（退出不可撤销）。请先试运行（dryRun=true）核对名单，再以 retireCount={count} 确认导入',
+    en: 'this file would retire {count} expert(s) for good; check the list with a dry run (dryRun=true), then confirm with retireCount={count}',
+  },
+  sanctionInForce: {
+    zh: '专家 {id} 的处理（{consequence}）仍在执行中：只能加重，不能减轻或撤销；只有成立的申诉才能解除',
+    en: 'expert {id} is under a sanction in force ({consequence}): it may be made stronger, not weaker or undone; only an upheld objection lifts it',
+  },
   idMatchesSpent: {
     zh: '{hours} 小时内已告知您 {max} 个身份证号已在专家库中（每人上限）：本文件整体未处理，也不说明是哪些行；请稍后再试，或请另一位专家库管理员处理',
     en: 'you have been told of {max} ID numbers already in the pool in the last {hours} hours (the limit per person): this file was not processed and no row is named; try tomorrow, or ask another pool manager',
@@ -35,6 +47,7 @@ export const importRow = defineMessages({
   idNumberInPool: { zh: '此居民身份证号码已属于专家库中或本次导入前面的某位专家', en: 'this ID number already belongs to an expert in the pool or earlier in this import' },
   exited: { zh: '专家 {id} 已退出专家库，不能更改其状态', en: 'expert {id} has left the pool: their status cannot change' },
   lapsed: { zh: '专家 {id} 的资格确认已过期；请先重新确认，不能通过文件恢复', en: 'expert {id}’s confirmation lapsed: re-confirm them, a file cannot reinstate them' },
+  sanctioned: { zh: '专家 {id} 的处理仍在执行中，文件不能减轻或撤销；只有成立的申诉才能解除', en: 'expert {id} is under a sanction in force: a file cannot weaken or undo it; only an upheld objection lifts it' },
   unknownField: { zh: '未知字段', en: 'unknown field' },
   unknownFieldHidden: { zh: '未知字段（不显示字段名）', en: 'unknown field (name not shown)' },
   lineTooLong: { zh: '该行超过 {max} 个字符', en: 'line is longer than {max} characters' },

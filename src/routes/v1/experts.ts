@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Expert, ExpertPersonal, ExpertStatus, Relation } from '../../domain/expert.js';
-import { ExpertId, IsoDate, PersonText, RegionCode, RegionPrefix, SpecialtyCode, Uscc } from '../../domain/primitives.js';
+import { ExpertId, IsoDate, LoggedText, RegionCode, RegionPrefix, SpecialtyCode, Uscc } from '../../domain/primitives.js';
 import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
 
 const ExpertView = Expert.extend({
@@ -80,18 +80,18 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       config: { access: 'pool.write' },
       schema: {
         summary: 'Suspend (until a date), blacklist, retire or reinstate, with a reason',
-        description: 'An expert who has left the pool keeps their status (EXPERT_EXITED); one whose confirmation lapsed is re-confirmed before being reinstated (CONFIRMATION_LAPSED). Retiring here is an exit with the reason `other`: prefer POST /v1/experts/{id}/exit, which names the reason (docs/admission.md).',
+        description: 'An expert who has left the pool keeps their status (EXPERT_EXITED); one whose confirmation lapsed is re-confirmed before being reinstated (CONFIRMATION_LAPSED). Retiring here is an exit with the reason `other`: prefer POST /v1/experts/{id}/exit, which names the reason (docs/admission.md). While a rule\'s consequence is in force (GET /v1/consequences) the status may be made stronger, never weaker (SANCTION_IN_FORCE): only an upheld objection lifts it (docs/records.md).',
         tags: ['pool'],
         params: Params,
         body: z
           .object({
             status: ExpertStatus,
-            reason: PersonText({ min: 2, max: 500, description: 'Why: kept in the audit log' }),
+            reason: LoggedText({ min: 2, max: 500, description: 'Why: kept in the audit log (no phone or ID number)' }),
             until: IsoDate.nullable().default(null).describe('Last day of a suspension; null for open-ended'),
           })
           .strict()
           .refine((b) => b.status === 'suspended' || b.until === null, { message: 'only a suspension has an end date', path: ['until'] }),
-        response: { 200: ExpertView, ...errorResponses(404, 'CONFLICT', 'EXPERT_EXITED', 'CONFIRMATION_LAPSED', ...LOG_WRITE_ERRORS) },
+        response: { 200: ExpertView, ...errorResponses(404, 'CONFLICT', 'EXPERT_EXITED', 'CONFIRMATION_LAPSED', 'SANCTION_IN_FORCE', ...LOG_WRITE_ERRORS) },
       },
     },
     async (request) => pool.setStatus(request.params.id, request.body, request.principal),

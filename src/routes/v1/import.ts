@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { localize, msg } from '../../i18n/message.js';
 import { schemaMessage } from '../../i18n/zod-issues.js';
-import { detectFormat, IMPORT_ERROR_CODES, importCharset, parseImport, POOL_ROW_ERROR_CODES, type ImportErrorCode } from '../../pool/import-parser.js';
+import { detectFormat, IMPORT_ERROR_CODES, importCharset, listedErrors, parseImport, POOL_ROW_ERROR_CODES, type ImportErrorCode } from '../../pool/import-parser.js';
 import { charsetOf } from '../../plugins/app/body-parsers.js';
 import { answerLanguage } from '../../plugins/app/language.js';
 import type { DocumentedBody } from '../../plugins/external/swagger.js';
@@ -52,7 +52,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         querystring: z.object({
           mode: z.enum(['all', 'valid', 'upsert']).default('all').describe('all: nothing unless every row is valid; valid: store the valid rows; upsert: a revised pool file — add new experts, change known ones where the file differs (nothing unless every row is valid)'),
           dryRun: z.enum(['true', 'false']).default('false').describe('upsert only: answer what the file would add, change, leave and retire, and store nothing'),
-          retireMissing: z.enum(['true', 'false']).default('false').describe('upsert only: retire the experts of the pool that the file leaves out'),
+          retireMissing: z.enum(['true', 'false']).default('false').describe('upsert only: retire the experts of the pool that the file leaves out (an exit for good; a blacklisting stays)'),
+          retireCount: z
+            .string()
+            .regex(/^\d{1,7}$/)
+            .transform(Number)
+            .optional()
+            .describe('With retireMissing=true (not a dry run): how many experts the import retires, as its dry run listed (`upsert.missing`). Required when it retires any, and refused with 409 IMPORT_RETIRE_UNCONFIRMED when the file would retire another number'),
           admission: z
             .enum(['admitted', 'applied'])
             .default('admitted')
@@ -60,11 +66,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         })
         .refine((q) => !(q.mode === 'upsert' && q.admission === 'applied'), { message: schemaMessage('appliedNotUpsert'), path: ['admission'] })
         // A dry run asked outside upsert would store the file: refused, never ignored.
-        .refine((q) => q.mode === 'upsert' || (q.dryRun === 'false' && q.retireMissing === 'false'), { message: schemaMessage('upsertOnly'), path: ['mode'] }),
+        .refine((q) => q.mode === 'upsert' || (q.dryRun === 'false' && q.retireMissing === 'false' && q.retireCount === undefined), { message: schemaMessage('upsertOnly'), path: ['mode'] }),
         response: {
           200: z.object({
             imported: z.int().describe('Experts stored (upsert: added and changed)'),
-            errors: z.array(ImportErrorSchema).describe('Every bad row (mode=valid: these were skipped)'),
+            errors: z.array(ImportErrorSchema).describe('The bad rows (mode=valid: these were skipped), the first 1,000 by line'),
+            errorCount: z.int().describe('How many errors there are in all (errors lists the first 1,000)'),
             poolVersion: z.int().describe('Pool version after the import'),
             upsert: z
               .object({
@@ -78,7 +85,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
               .optional()
               .describe('mode=upsert only: the comparison of the file with the pool'),
           }),
-          ...errorResponses('CONFLICT', 'IMPORT_REJECTED', 'RATE_LIMITED', ...LOG_WRITE_ERRORS),
+          ...errorResponses('CONFLICT', 'IMPORT_REJECTED', 'IMPORT_RETIRE_UNCONFIRMED', 'RATE_LIMITED', ...LOG_WRITE_ERRORS),
         },
       },
     },
@@ -88,20 +95,20 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const format = detectFormat(request.headers['content-type'], raw.subarray(0, 4096));
       if (!format) throw new AppError('UNSUPPORTED_MEDIA_TYPE', msg('pool.importFormat'));
       const parsed = parseImport(raw, format, { charset: importCharset(charsetOf(request.headers['content-type'])) ?? 'utf-8' });
-      const { mode, dryRun, retireMissing, admission } = request.query;
+      const { mode, dryRun, retireMissing, retireCount, admission } = request.query;
       if (admission === 'applied' && mode !== 'upsert') {
         const report = await app.ctx.lifecycle.importApplications(parsed.rows, parsed.errors, mode, request.principal, app.ctx.idMatches.spender(request.principal, 'applications'));
-        return localize({ imported: report.imported, errors: report.errors, poolVersion: app.ctx.pool.poolVersion }, answerLanguage(request, reply));
+        return localize({ imported: report.imported, ...listedErrors(report.errors), poolVersion: app.ctx.pool.poolVersion }, answerLanguage(request, reply));
       }
       if (mode === 'upsert') {
-        const r = await app.ctx.pool.upsert(parsed.rows, parsed.errors, { dryRun: dryRun === 'true', retireMissing: retireMissing === 'true' }, request.principal, app.ctx.idMatches.spender(request.principal, 'upsert'));
+        const r = await app.ctx.pool.upsert(parsed.rows, parsed.errors, { dryRun: dryRun === 'true', retireMissing: retireMissing === 'true', ...(retireCount === undefined ? {} : { retireCount }) }, request.principal, app.ctx.idMatches.spender(request.principal, 'upsert'));
         // A bad row refuses the whole file (IMPORT_REJECTED), so an answer has none.
         const upsert = { dryRun: r.dryRun, added: [...r.added], changed: r.changed.map((c) => ({ id: c.id, changes: [...c.changes] })), unchanged: r.unchanged, missing: [...r.missing], retired: r.retired };
-        return { imported: r.imported, errors: [], poolVersion: r.poolVersion, upsert };
+        return { imported: r.imported, errors: [], errorCount: 0, poolVersion: r.poolVersion, upsert };
       }
       const report = await app.ctx.pool.import(parsed.rows, parsed.errors, mode, request.principal, app.ctx.idMatches.spender(request.principal, 'import'));
       // Each bad row's reason in the language asked for (mode=valid answers 200 with them).
-      return localize({ ...report, errors: [...report.errors] }, answerLanguage(request, reply));
+      return localize({ ...report, ...listedErrors(report.errors) }, answerLanguage(request, reply));
     },
   );
 };

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { AssuranceMinimum } from '../../domain/policy.js';
 import { Project, refineParties } from '../../domain/project.js';
 import { DrawRequest } from '../../domain/request.js';
-import { IsoDateTimeWithOffset, PersonText, ProjectId, Uscc, Venue } from '../../domain/primitives.js';
+import { IsoDateTimeWithOffset, LoggedText, PersonText, ProjectId, Uscc, Venue } from '../../domain/primitives.js';
 import { idempotencyWrite } from '../../plugins/app/idempotency.js';
 import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
 import { checkRange, CursorParam, Limit, Next, pageAnswer, SiteFilter, StateList, TimeRange } from '../../schemas/listing.js';
@@ -127,7 +127,7 @@ const TimelineEventView = z
   })
   .describe('One step of the story: seats and ranks, never an expert');
 
-const Reason = PersonText({ min: 2, max: 500, description: 'Why: kept in the audit log' });
+const Reason = LoggedText({ min: 2, max: 500, description: 'Why: kept in the audit log (no phone or ID number)' });
 const Params = z.object({ id: ProjectId });
 /** A project as answered: its plan without the sealed nonce and secrets. */
 const projectView = (p: ProjectRecord) => {

@@ -2,7 +2,7 @@
 // (docs/sites.md). A site downloads its draws' sealed results from the draw routes (draws.ts).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { PersonText, SiteId } from '../../domain/primitives.js';
+import { LoggedText, SiteId } from '../../domain/primitives.js';
 import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
 import { SITE_STATES, type SiteRecord } from '../../records/sites.js';
 
@@ -30,7 +30,7 @@ const SiteView = z
   .describe('A registered remote evaluation site');
 
 const Params = z.object({ id: SiteId });
-const Reason = PersonText({ min: 2, max: 500, description: 'Why: kept in the audit log' });
+const Reason = LoggedText({ min: 2, max: 500, description: 'Why: kept in the audit log (no phone or ID number)' });
 const view = (s: SiteRecord) => s;
 
 const routes: FastifyPluginAsyncZod = async (app) => {

@@ -2,6 +2,7 @@
 // stores nothing; the real run stores exactly that in one pool version; an ID number never moves to another expert.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticPersonal, syntheticUscc } from '../../../src/pool/generator.js';
+import { replayPool } from '../../../src/verify/pool-replay.js';
 import { build, type Built } from '../../helper.js';
 
 const EMPLOYER = syntheticUscc(9901);
@@ -33,6 +34,7 @@ for (const store of ['sqlite', 'redis'] as const) {
       expect(dry.json()).toEqual({
         imported: 3,
         errors: [],
+        errorCount: 0,
         poolVersion: version,
         upsert: { dryRun: true, added: ['E0000006'], changed: [{ id: 'E0000002', changes: ['specialties'] }, { id: 'E0000003', changes: ['personal'] }], unchanged: 1, missing: ['E0000004', 'E0000005'], retired: false },
       });
@@ -41,7 +43,16 @@ for (const store of ['sqlite', 'redis'] as const) {
       expect(t.ctx.pool.poolVersion).toBe(version);
       expect(dry.body).not.toContain('13900000003');
 
-      const real = await post(revised, 'mode=upsert&retireMissing=true');
+      // Retiring is for good: the import must confirm how many the dry run said it retires, or nothing is stored.
+      for (const unconfirmed of ['mode=upsert&retireMissing=true', 'mode=upsert&retireMissing=true&retireCount=1', 'mode=upsert&retireMissing=true&retireCount=3']) {
+        const refused = await post(revised, unconfirmed);
+        expect(refused.statusCode, unconfirmed).toBe(409);
+        expect(refused.json().error).toMatchObject({ code: 'IMPORT_RETIRE_UNCONFIRMED', details: { retiring: 2 } });
+        expect(refused.json().error.message).toContain('retireCount=2');
+        expect(await t.ctx.store.logSize()).toBe(size);
+        expect(t.ctx.pool.poolVersion).toBe(version);
+      }
+      const real = await post(revised, 'mode=upsert&retireMissing=true&retireCount=2');
       expect(real.statusCode, real.body).toBe(200);
       expect(real.json().poolVersion).toBe(version + 1);
       expect(real.json().upsert).toMatchObject({ dryRun: false, retired: true, missing: ['E0000004', 'E0000005'] });
@@ -53,8 +64,47 @@ for (const store of ['sqlite', 'redis'] as const) {
       expect(t.ctx.pool.personal('E0000003').phone).toBe('13900000003');
       expect(t.ctx.pool.expert('E0000004')?.status).toBe('retired');
       // The same file again changes nothing (and retires nobody twice).
-      const again = await post(revised, 'mode=upsert&retireMissing=true');
+      const again = await post(revised, 'mode=upsert&retireMissing=true&retireCount=0');
       expect(again.json()).toMatchObject({ imported: 0, poolVersion: version + 1, upsert: { unchanged: 4, added: [], changed: [], missing: [] } });
+    });
+
+    it('keeps a blacklisting when a revised file retires the expert, and lists them missing no more', async () => {
+      const added = await post(file([row(11), row(12)]), 'mode=all');
+      expect(added.statusCode, added.body).toBe(200);
+      const blacklist = await t.app.inject({ method: 'POST', url: '/v1/experts/E0000011/status', headers: t.auth('pool-manager'), payload: { status: 'blacklisted', reason: 'fraud found by the audit' } });
+      expect(blacklist.statusCode, blacklist.body).toBe(200);
+      // Every expert in the pool but 11 (blacklisted) and 12: the file leaves those two out.
+      const keep = [...t.ctx.pool.records()].map((r) => r.expert).filter((e) => e.status !== 'retired' && e.id !== 'E0000011' && e.id !== 'E0000012').map((e) => e.id);
+      const rows = keep.map((id) => row(Number(id.slice(1)), { specialties: t.ctx.pool.expert(id)!.specialties }, t.ctx.pool.personal(id)));
+      const dry = await post(file(rows), 'mode=upsert&dryRun=true&retireMissing=true');
+      expect(dry.json().upsert.missing).toEqual(['E0000011', 'E0000012']);
+      const size = await t.ctx.store.logSize();
+      const real = await post(file(rows), 'mode=upsert&retireMissing=true&retireCount=2');
+      expect(real.statusCode, real.body).toBe(200);
+      expect(t.ctx.pool.expert('E0000011')?.status).toBe('blacklisted');
+      expect(t.ctx.pool.expert('E0000012')?.status).toBe('retired');
+      expect(t.ctx.lifecycle.lifecycle('E0000011').exit).toMatchObject({ reason: 'not-in-register' });
+      const entries = [];
+      for (let i = size; i < (await t.ctx.store.logSize()); i++) entries.push(JSON.parse((await t.ctx.auditLog.entry(i)).toString()));
+      expect(entries.map((e) => [e.type, e.payload.id])).toEqual([
+        ['expert.exited', 'E0000011'],
+        ['expert.status', 'E0000012'],
+      ]);
+      // Left the pool: not missing from the next file, whose run retires nobody.
+      const next = await post(file(rows), 'mode=upsert&dryRun=true&retireMissing=true');
+      expect(next.json().upsert.missing).toEqual([]);
+      // A file that only retires a blacklisted expert changes no draw input: no new pool version, and the pool as the
+      // log replays it is the pool the service holds.
+      const last = rows.at(-1)!;
+      const lastId = JSON.parse(last).id as string;
+      await t.app.inject({ method: 'POST', url: `/v1/experts/${lastId}/status`, headers: t.auth('pool-manager'), payload: { status: 'blacklisted', reason: 'fraud found by the audit' } });
+      const version = t.ctx.pool.poolVersion;
+      const only = await post(file(rows.slice(0, -1)), 'mode=upsert&retireMissing=true&retireCount=1');
+      expect(only.statusCode, only.body).toBe(200);
+      expect(only.json()).toMatchObject({ poolVersion: version, upsert: { missing: [lastId], retired: true } });
+      expect(t.ctx.pool.expert(lastId)?.status).toBe('blacklisted');
+      const replayed = await replayPool(t.ctx.store, t.ctx.auditLog.size, t.ctx.pool.poolVersion);
+      expect(replayed).toEqual([...t.ctx.pool.records()].map((r) => r.expert).sort((a, b) => (a.id < b.id ? -1 : 1)));
     });
 
     it('moves an ID number with its expert, and never to another expert; a bad row refuses the whole file', async () => {

@@ -61,6 +61,30 @@ describe('bulk import', () => {
     expect(t.ctx.pool.personal('G0000001').name).toBe(rows[0]!.split(',')[1]);
   });
 
+  it('lists the first 1,000 errors of a file with very many, and counts them all (a 72 MB answer held the service)', async () => {
+    const logBefore = await t.ctx.store.logSize();
+    const empty = '{}\n'.repeat(100_000);
+    const res = await post(empty, 'application/x-ndjson');
+    expect(res.statusCode).toBe(422);
+    const { details } = res.json().error;
+    expect(details.errors).toHaveLength(1000);
+    // Six fields missing on every one of 100,000 lines.
+    expect(details.errorCount).toBe(600_000);
+    expect(details.rows).toBe(0);
+    expect(details.errors[0].line).toBe(1);
+    expect(res.body.length).toBeLessThan(300_000);
+    // mode=valid stores what is good and answers 200 with the same cut (within the 100,000 rows a file may hold).
+    const good = generatePool({ size: 3, seed: 'import-cap' })
+      .experts.map((e, i) => JSON.stringify({ ...e, id: `CAP${i}`, personal: syntheticPersonal(9500 + i) }))
+      .join('\n');
+    const valid = await post(`${'{}\n'.repeat(50_000)}${good}`, 'application/x-ndjson', 'valid');
+    expect(valid.statusCode, valid.body.slice(0, 600)).toBe(200);
+    expect(valid.json()).toMatchObject({ errorCount: 300_000 });
+    expect(valid.json().imported).toBe(3);
+    expect(valid.json().errors).toHaveLength(1000);
+    expect(await t.ctx.store.logSize()).toBe(logBefore + valid.json().imported);
+  });
+
   it('imports JSON lines', async () => {
     const res = await post(fixture('experts.jsonl'), 'application/x-ndjson');
     expect(res.statusCode).toBe(200);

@@ -103,6 +103,14 @@ describe('exit, lapse and re-confirmation', () => {
 
   it('exit with a closed-list reason: retired for good, records kept; every later change refused with 409 EXPERT_EXITED', async () => {
     expect((await call('POST', `/v1/experts/${X()}/exit`, { reason: 'moved-away' })).status).toBe(400);
+    // The note stays in the log for good: no phone, ID number or the expert's own name in it (nothing stored).
+    const size = await t.ctx.store.logSize();
+    for (const note of ['联系 15973994367', `身份证 ${syntheticPersonal(8).idNumber}`, `${t.ctx.pool.personal(X()).name}已调离`]) {
+      const refused = await call('POST', `/v1/experts/${X()}/exit`, { reason: 'resigned', note });
+      expect(refused.status, note).toBe(400);
+      expect(refused.json).toMatchObject({ error: { code: 'INVALID_INPUT' } });
+    }
+    expect(await t.ctx.store.logSize()).toBe(size);
     const exit = await call('POST', `/v1/experts/${X()}/exit`, { reason: 'resigned', note: '本人书面申请' });
     expect(exit.status).toBe(200);
     expect(exit.json).toMatchObject({ status: 'retired', exit: { reason: 'resigned', by: pm.userId, on: '2026-12-01' }, exitLabel: '本人申请退出' });

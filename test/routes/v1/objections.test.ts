@@ -167,6 +167,34 @@ describe('rules and objections over HTTP', () => {
     expect((await consequencesOf(expert)).consequences.find((c) => c.id === suspension.id)).toMatchObject({ state: 'in-force' });
   });
 
+  it('refuses a pool manager’s change that would weaken a sanction in force, by hand or by file; a stronger one is taken', async () => {
+    const status = (id: string, body: object) => t.app.inject({ method: 'POST', url: `/v1/experts/${id}/status`, headers: { ...manager.auth, 'accept-language': 'en' }, payload: body });
+    const size = await t.ctx.store.logSize();
+    const version = t.ctx.pool.poolVersion;
+    // The blacklist the conduct rule set: neither reinstated, nor turned into a suspension, nor retired away.
+    for (const body of [{ status: 'active', reason: '已电话核实，恢复' }, { status: 'suspended', reason: '改为暂停', until: '2027-06-30' }, { status: 'retired', reason: '本人申请退出' }]) {
+      const res = await status(conductExpert, body);
+      expect(res.statusCode, res.body).toBe(409);
+      expect(res.json().error).toMatchObject({ code: 'SANCTION_IN_FORCE', message: expect.stringContaining('only an upheld objection lifts it') });
+    }
+    // Nor by a revised pool file: its row is refused, and the file with it.
+    const row = JSON.stringify({ ...t.ctx.pool.expert(conductExpert)!, status: 'active', personal: t.ctx.pool.personal(conductExpert) });
+    const file = await t.app.inject({ method: 'POST', url: '/v1/experts/import?mode=upsert', headers: { ...manager.auth, 'content-type': 'application/x-ndjson' }, payload: `${row}\n` });
+    expect(file.statusCode, file.body).toBe(422);
+    expect(file.json().error.details.errors).toEqual([{ line: 1, field: 'status', code: 'SANCTION_IN_FORCE', message: expect.any(String) }]);
+    expect(t.ctx.pool.get(conductExpert).status).toBe('blacklisted');
+    expect(await t.ctx.store.logSize()).toBe(size);
+    expect(t.ctx.pool.poolVersion).toBe(version);
+    // A suspension by rule (its objection rejected): a shorter one is refused, a blacklisting is taken.
+    const suspended = twice.filter((id) => id !== conductExpert)[1]!;
+    const until = t.ctx.pool.expert(suspended)!.suspendedUntil!;
+    expect((await status(suspended, { status: 'suspended', reason: '缩短暂停', until: '2027-01-01' })).json().error.code).toBe('SANCTION_IN_FORCE');
+    expect(until > '2027-01-01').toBe(true);
+    const stronger = await status(suspended, { status: 'blacklisted', reason: '又查实收受好处' });
+    expect(stronger.statusCode, stronger.body).toBe(200);
+    expect(t.ctx.pool.get(suspended).status).toBe('blacklisted');
+  });
+
   it('lifts the blacklist when the conduct it rests on is corrected, back to what else is in force', async () => {
     const supervisor = await person(t, 'supervisor');
     const size = await t.ctx.store.logSize();
