@@ -4,12 +4,15 @@ import { schemaMessage } from '../i18n/zod-issues.js';
 import { ExpertId, IsoDateTimeWithOffset, ProjectId, RegionCode, Uscc } from './primitives.js';
 import { offsetOf, offsetText, wallClock } from './wall-clock.js';
 
+/** Bidders a project may name (at registration, and with those added before its draw). */
+export const MAX_BIDDERS = 500;
+
 export const Project = z
   .object({
     id: ProjectId,
     tenderer: Uscc.describe('Tenderer (招标人)'),
     agency: Uscc.nullable().default(null).describe('Tendering agency (招标代理); null when the tenderer runs the tender itself'),
-    bidders: z.array(Uscc).max(500).default([]).describe('Bidders (投标人) if already known; re-checked at check-in'),
+    bidders: z.array(Uscc).max(MAX_BIDDERS).default([]).describe('Bidders (投标人) if already known; re-checked at check-in'),
     avoid: z.array(Uscc).max(500).default([]).describe('Further organisations the project asks experts not to be tied to'),
     preparedBy: z.array(ExpertId).max(500).default([]).describe('Experts who took part in preparing this project'),
     bidOpeningAt: IsoDateTimeWithOffset.describe('Bid opening (开标) time with its time zone offset'),

@@ -247,8 +247,10 @@ class RowValidator {
   private readonly idNumberLines = new Map<string, number>();
 
   /** `personalPrefix` names personal fields as the file does: `personal.phone` in JSON lines, `phone` in CSV. */
-  validate(line: number, expertInput: Record<string, unknown>, personalInput: unknown, personalPrefix: string): void {
+  validate(line: number, expertInput: Record<string, unknown>, input: unknown, personalPrefix: string): void {
     const before = this.errors.length;
+    // An ID number's final check character is written x as often as X (check-in takes either): stored as X.
+    const personalInput = isRecord(input) && typeof input['idNumber'] === 'string' && /x$/.test(input['idNumber']) ? { ...input, idNumber: input['idNumber'].toUpperCase() } : input;
     const expert = Expert.safeParse(expertInput);
     const personal = ExpertPersonal.safeParse(personalInput);
     if (!expert.success) this.addIssues(line, expert.error.issues, '');

@@ -187,7 +187,7 @@ export class PoolService {
 
   get(id: string): ExpertView {
     const r = this.experts.get(id);
-    if (!r) throw new AppError('NOT_FOUND', msg('pool.expertNotFound', { id }));
+    if (!r) throw expertNotFound(id);
     return view(r);
   }
 
@@ -255,7 +255,10 @@ export class PoolService {
     return this.change(async () => {
       const current = this.record(id);
       const expert = Expert.parse({ ...current.expert, ...patch });
-      return this.replace(current, expert, type, { id, changes: Object.keys(patch).sort(), expert, by: by.sub });
+      // Only what differs is a change: an edit that changes nothing writes nothing (no entry, no pool version).
+      const changes = (Object.keys(patch) as Array<keyof Expert>).filter((k) => JSON.stringify(expert[k]) !== JSON.stringify(current.expert[k])).sort();
+      if (changes.length === 0) return view(current);
+      return this.replace(current, expert, type, { id, changes, expert, by: by.sub });
     });
   }
 
@@ -539,7 +542,8 @@ export class PoolService {
       }
       const report = (poolVersion: number, dryRun: boolean): UpsertReport => ({
         dryRun,
-        imported: plan.add.length + plan.change.length,
+        // What the import stored: nothing in a dry run (added and changed say what it would).
+        imported: dryRun ? 0 : plan.add.length + plan.change.length,
         errors: [],
         poolVersion,
         added: plan.add.map((a) => a.row.expert.id),
@@ -615,7 +619,7 @@ export class PoolService {
 
   private record(id: string): ExpertRecord {
     const r = this.experts.get(id);
-    if (!r) throw new AppError('NOT_FOUND', msg('pool.expertNotFound', { id }));
+    if (!r) throw expertNotFound(id);
     return r;
   }
 
@@ -660,4 +664,12 @@ export class PoolService {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+/**
+ * No expert with this id. An id with a run of 11 digits or more (a phone number, an ID number typed where an id goes) is
+ * not repeated: the answer, and the request log's copy of it, would carry it.
+ */
+function expertNotFound(id: string): AppError {
+  return new AppError('NOT_FOUND', /\d{11}/.test(id) ? msg('pool.expertNotFoundUnsaid') : msg('pool.expertNotFound', { id }));
 }

@@ -7,7 +7,7 @@ import { nonceHash, witnessCommitment } from '../draw/seed.js';
 import { nonceContext } from '../records/draws.js';
 import type { TokenClaims } from '../auth/roles.js';
 import { requiredAssurance, witnessRule, type AssuranceMinimum, type Policy } from '../domain/policy.js';
-import { openingInZone, partyConflicts, RegisteredProject, type Project } from '../domain/project.js';
+import { MAX_BIDDERS, openingInZone, partyConflicts, RegisteredProject, type Project } from '../domain/project.js';
 import { DrawRequest } from '../domain/request.js';
 import { issueText } from '../i18n/zod-issues.js';
 import type { z } from 'zod';
@@ -259,7 +259,12 @@ export class ProjectService {
     return { entry, writes: projectWrites(next), expects: [projectExpected(record.project.id, raw)] };
   }
 
-  /** Bidders made known after registration (at bid opening): check-in re-checks every expert against them. */
+  /**
+   * Bidders made known after registration: check-in re-checks every expert against them. Before any draw of the
+   * project has run (scheduled, or failed or missed and not drawn since) they join the project's own bidders, so that
+   * the draw excludes their people and commits to them; once a draw is running or done, its commit stands and they
+   * are kept beside it (`knownBidders`).
+   */
   async addBidders(id: string, bidders: readonly string[], by: TokenClaims): Promise<ProjectRecord> {
     const { record, raw } = await this.get(id);
     if (record.state === 'cancelled') throw new AppError('CONFLICT', msg('project.cancelled', { id }));
@@ -267,7 +272,10 @@ export class ProjectService {
     const issues = conflicts.map((c) => ({ in: 'body', path: `/${c.path.join('/')}`, message: issueText({ code: 'custom', message: c.message }) }));
     if (issues.length > 0) throw new AppError('INVALID_INPUT', msg('http.invalidBody'), { issues });
     const known = [...new Set([...(record.knownBidders ?? []), ...bidders])].sort();
-    const next: ProjectRecord = { ...record, knownBidders: known, revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
+    const undrawn = record.state === 'scheduled' || record.state === 'failed' || record.state === 'missed';
+    const parties = undrawn ? [...new Set([...record.project.bidders, ...bidders])].sort() : record.project.bidders;
+    if (parties.length > MAX_BIDDERS) throw new AppError('INVALID_INPUT', msg('project.tooManyBidders', { max: MAX_BIDDERS }));
+    const next: ProjectRecord = { ...record, project: { ...record.project, bidders: parties }, knownBidders: known, revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
     await this.write('project.bidders', { id, bidders: [...bidders].sort(), by: by.sub }, next, raw);
     return next;
   }

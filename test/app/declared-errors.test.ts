@@ -220,11 +220,12 @@ const CASES: Record<string, RouteCase> = {
   },
   'PUT /v1/experts/{id}/relations': {
     roles: POOL_ROLES,
-    ok: () => ({ url: `/v1/experts/${E}/relations`, payload: { relations: [] } }),
+    // A real change each: an edit that changes nothing writes nothing, so it can neither lose a race nor meet a broken store.
+    ok: () => ({ url: `/v1/experts/${E}/relations`, payload: { relations: [{ kind: 'org', holder: 'self', role: 'adviser', org: syntheticUscc(9931), until: null }] } }),
     errors: {
       400: { req: () => ({ url: `/v1/experts/${E}/relations`, payload: { relations: [{ kind: 'friend' }] } }), code: 'INVALID_INPUT' },
       404: { req: () => ({ url: '/v1/experts/E9999999/relations', payload: { relations: [] } }), code: 'NOT_FOUND' },
-      409: lostRace(() => ({ url: `/v1/experts/${E}/relations`, payload: { relations: [] } })),
+      409: lostRace(() => ({ url: `/v1/experts/${E}/relations`, payload: { relations: [{ kind: 'org', holder: 'self', role: 'adviser', org: syntheticUscc(9932), until: null }] } })),
     },
   },
   'POST /v1/experts/import': {

@@ -75,7 +75,7 @@ describe('the README first run', () => {
 
       // Every step answered as its comment says.
       expect(out, shown).toMatch(/"username":"pm-zhou".*"mustChangePassword":true/);
-      expect(out, shown).toContain('{"imported":2000,"errors":[],"poolVersion":1}');
+      expect(out, shown).toContain('{"imported":2000,"errors":[],"errorCount":0,"poolVersion":1}');
       expect(out, shown).toMatch(/"state":"scheduled"/);
       expect(out, shown).toMatch(/"drawId":"D-[^"]+","projectId":"P-2026-0001","kind":"immediate","state":"drawn"/);
       expect(out.match(/\{"answer":"accept","state":"accepted"\}/g), shown).toHaveLength(5);

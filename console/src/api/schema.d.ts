@@ -12376,7 +12376,7 @@ export interface paths {
                                 /** @description Reason; never the personal values themselves */
                                 message: string;
                             }[];
-                            /** @description Experts stored (upsert: added and changed) */
+                            /** @description Experts stored (upsert: added and changed; 0 in a dry run, whose lists say what it would store) */
                             imported: number;
                             /** @description Pool version after the import */
                             poolVersion: number;
@@ -16857,8 +16857,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Record bidders made known at bid opening (check-in re-checks experts against them)
-         * @description The answer lists them in `knownBidders`; `project.bidders` stays as registered, because it is what the draw committed to (its request hash).
+         * Record bidders made known after registration (the draw, or the check-in, excludes their people)
+         * @description The answer lists them in `knownBidders`. Before the project is drawn (scheduled, or failed or missed), they also join `project.bidders`, so that the draw excludes their people and commits to them. Once a draw is running or done, `project.bidders` stays as that draw committed to it (its request hash), and the check-in desk re-checks each expert against `knownBidders`.
          *
          *     Access: `project.manage` — roles operator, admin, site. A token that names a site reaches only that site's projects.
          */

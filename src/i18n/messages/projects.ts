@@ -13,6 +13,7 @@ export const project = defineMessages({
   },
   notCancellable: { zh: '项目 {id} 当前为“{state}”，不能取消', en: 'project {id} is {state} and cannot be cancelled' },
   cancelled: { zh: '项目 {id} 已取消', en: 'project {id} is cancelled' },
+  tooManyBidders: { zh: '一个项目最多登记 {max} 家投标人', en: 'a project names at most {max} bidders' },
   wrongState: { zh: '项目 {id} 当前为“{state}”', en: 'project {id} is {state}' },
   noCompletedDraw: { zh: '项目 {id} 没有已完成的抽取', en: 'project {id} has no completed draw' },
   scheduleRules: { zh: '不符合抽取时间规则：{rules}', en: 'the schedule rules are not met: {rules}' },

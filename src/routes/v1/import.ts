@@ -69,7 +69,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         .refine((q) => q.mode === 'upsert' || (q.dryRun === 'false' && q.retireMissing === 'false' && q.retireCount === undefined), { message: schemaMessage('upsertOnly'), path: ['mode'] }),
         response: {
           200: z.object({
-            imported: z.int().describe('Experts stored (upsert: added and changed)'),
+            imported: z.int().describe('Experts stored (upsert: added and changed; 0 in a dry run, whose lists say what it would store)'),
             errors: z.array(ImportErrorSchema).describe('The bad rows (mode=valid: these were skipped), the first 1,000 by line'),
             errorCount: z.int().describe('How many errors there are in all (errors lists the first 1,000)'),
             poolVersion: z.int().describe('Pool version after the import'),

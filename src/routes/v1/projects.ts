@@ -262,8 +262,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { access: 'project.manage' },
       schema: {
-        summary: 'Record bidders made known at bid opening (check-in re-checks experts against them)',
-        description: 'The answer lists them in `knownBidders`; `project.bidders` stays as registered, because it is what the draw committed to (its request hash).',
+        summary: 'Record bidders made known after registration (the draw, or the check-in, excludes their people)',
+        description:
+          'The answer lists them in `knownBidders`. Before the project is drawn (scheduled, or failed or missed), they also join `project.bidders`, so that the draw excludes their people and commits to them. Once a draw is running or done, `project.bidders` stays as that draw committed to it (its request hash), and the check-in desk re-checks each expert against `knownBidders`.',
         tags: ['projects'],
         params: Params,
         body: z.object({ bidders: z.array(Uscc).min(1).max(500).describe('Bidders’ unified social credit codes') }).strict(),

@@ -108,6 +108,30 @@ describe('experts', () => {
     expect(sameIdNumber.body).not.toContain(syntheticPersonal(0).idNumber);
   });
 
+  it('writes nothing for an edit that changes nothing, and logs only the fields that did change', async () => {
+    const id = experts[4]!.id;
+    const current = t.ctx.pool.expert(id)!;
+    const before = await snapshot();
+    const same = await t.app.inject({ method: 'PATCH', url: `/v1/experts/${id}`, headers: pm(), payload: { specialties: current.specialties, region: current.region } });
+    expect(same.statusCode, same.body).toBe(200);
+    expect(await snapshot()).toEqual(before);
+    const region = current.region === '110105' ? '330106' : '110105';
+    const moved = await t.app.inject({ method: 'PATCH', url: `/v1/experts/${id}`, headers: pm(), payload: { specialties: current.specialties, region } });
+    expect(moved.statusCode, moved.body).toBe(200);
+    expect(t.ctx.pool.poolVersion).toBe(before.version + 1);
+    expect(JSON.parse((await t.ctx.auditLog.entry(before.log)).toString()).payload.changes).toEqual(['region']);
+  });
+
+  it('does not repeat an id shaped like an ID or phone number in its 404', async () => {
+    const idNumber = syntheticPersonal(7).idNumber;
+    for (const asked of [idNumber, '15973994367']) {
+      const res = await t.app.inject({ method: 'GET', url: `/v1/experts/${asked}`, headers: pm() });
+      expect(res.statusCode).toBe(404);
+      expect(res.body).not.toContain(asked);
+    }
+    expect((await t.app.inject({ method: 'GET', url: '/v1/experts/E-NOPE', headers: pm() })).body).toContain('E-NOPE');
+  });
+
   it('registers and reads organisations', async () => {
     const code = syntheticUscc(77);
     expect((await t.app.inject({ method: 'PUT', url: `/v1/organisations/${code}`, headers: pm(), payload: { name: '杭州市建设工程有限公司' } })).json()).toEqual({ code, name: '杭州市建设工程有限公司' });

@@ -85,6 +85,16 @@ describe('bulk import', () => {
     expect(await t.ctx.store.logSize()).toBe(logBefore + valid.json().imported);
   });
 
+  it('takes an ID number whose check character is a lower-case x, stored as X', async () => {
+    const n = [...Array(400).keys()].map((i) => 9700 + i).find((i) => syntheticPersonal(i).idNumber.endsWith('X'))!;
+    const personal = syntheticPersonal(n);
+    const expert = { ...generatePool({ size: 1, seed: 'lower-x' }).experts[0]!, id: 'LOWERX1' };
+    const res = await post(`${JSON.stringify({ ...expert, personal: { ...personal, idNumber: personal.idNumber.toLowerCase() } })}\n`, 'application/x-ndjson');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(t.ctx.pool.personal('LOWERX1').idNumber).toBe(personal.idNumber);
+    expect(await t.ctx.pool.byIdNumber(personal.idNumber)).toBe('LOWERX1');
+  });
+
   it('imports JSON lines', async () => {
     const res = await post(fixture('experts.jsonl'), 'application/x-ndjson');
     expect(res.statusCode).toBe(200);
