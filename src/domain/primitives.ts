@@ -91,10 +91,27 @@ export function PersonText(options: { min?: number; max: number; description: st
     .describe(options.description);
 }
 
-/** A mainland mobile number (11 digits from 13–19, spaces or dashes allowed between digits) standing alone. */
-const MOBILE_NUMBER = /(?<!\d)1[3-9]\d(?:[\s-]?\d){8}(?!\d)/u;
-/** A resident ID number (18 characters, the last a digit or X; or the 15 digits of the first generation) standing alone. */
-const ID_NUMBER = /(?<![\dA-Za-z])(?:\d{17}[\dXx]|\d{15})(?![\dA-Za-z])/u;
+/** Chinese numerals as digits, the way a number is read out (幺 for one, 两 for two). */
+const CJK_DIGITS: Readonly<Record<string, string>> = { 〇: '0', 零: '0', 一: '1', 幺: '1', 二: '2', 两: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9' };
+/** A date (2026-12-01, 2026/12/01, 2026.12.01, 2026年12月1日): a number a reason may hold, taken out before the check. */
+const DATE = /\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?/gu;
+/** What may stand between the digits of a number as people write it: spaces, punctuation, symbols, zero-width marks. */
+const BETWEEN_DIGITS = /[\s\p{P}\p{S}\p{Cf}]+/gu;
+
+/**
+ * Whether text holds a phone or ID number however it is written: full-width or Chinese digits, a country code, any
+ * separators (138.1234.5678, 1 3 8…, a zero-width space), a letter before it. Read as digits — dates taken out, then
+ * everything that is not a letter or a digit dropped — a run of 11 digits or more is refused: a mobile number has 11,
+ * an ID number 15 or 18. Errs towards refusing: a long document number in a reason is refused too, with a message.
+ */
+export function holdsPersonalNumber(text: string): boolean {
+  const digits = text
+    .normalize('NFKC')
+    .replace(/[〇零一幺二两三四五六七八九]/gu, (c) => CJK_DIGITS[c]!)
+    .replace(DATE, ' D ')
+    .replace(BETWEEN_DIGITS, '');
+  return /\d{11}/.test(digits);
+}
 
 /**
  * PersonText that goes into the audit log in the clear (a status change's reason, an exit's note, a decision's
@@ -102,7 +119,7 @@ const ID_NUMBER = /(?<![\dA-Za-z])(?:\d{17}[\dXx]|\d{15})(?![\dA-Za-z])/u;
  * never be taken out. Refused, with a message saying why; names are checked where the service knows whose they are.
  */
 export function LoggedText(options: { min?: number; max: number; description: string }) {
-  return PersonText(options).refine((s) => !MOBILE_NUMBER.test(s) && !ID_NUMBER.test(s), { message: schemaMessage('loggedPersonal'), params: { code: PERSON_TEXT_ISSUE } });
+  return PersonText(options).refine((s) => !holdsPersonalNumber(s), { message: schemaMessage('loggedPersonal'), params: { code: PERSON_TEXT_ISSUE } });
 }
 
 /**

@@ -47,6 +47,11 @@ export interface UpsertOptions {
    * retire another number (a file cut short would otherwise take most of the pool out for good in one request).
    */
   readonly retireCount?: number;
+  /**
+   * The pool version the dry run answered: an import that retires must name it, and is refused once the pool has
+   * moved since, since the same count could then be other experts.
+   */
+  readonly poolVersion?: number;
 }
 
 /** What the API shows of an expert: no name, phone or ID number, to any role. */
@@ -284,6 +289,8 @@ export class PoolService {
       if (exited && change.status !== 'blacklisted' && !(change.status === 'retired' && !life)) throw new AppError('EXPERT_EXITED', msg('lifecycle.exited', { id }));
       if (life?.lapsed && (change.status === 'active' || (change.status === 'suspended' && change.until !== null))) throw new AppError('CONFIRMATION_LAPSED', msg('lifecycle.lapsedStatus', { id }));
       const expert = Expert.parse({ ...current.expert, status: change.status, suspendedUntil: change.status === 'suspended' ? change.until : null });
+      // The status it already has: nothing changes, nothing is written (no entry, no pool version).
+      if (expert.status === current.expert.status && expert.suspendedUntil === current.expert.suspendedUntil && !(life && change.status === 'retired') && !life?.lapsed) return view(current);
       let lifecycle = life;
       if (life && change.status === 'retired') lifecycle = { ...life, exit: { reason: 'other', on: this.today(), by: by.sub } };
       // A lapse no longer holds a status that a decision has replaced (a blacklisting): re-confirming leaves it.
@@ -298,8 +305,10 @@ export class PoolService {
    */
   refuseNaming(current: ExpertRecord, text: string | undefined): void {
     if (text === undefined) return;
-    const { name } = this.vault.open(current.expert.id, current.sealed);
-    if (name.length >= 2 && text.includes(name)) throw new AppError('INVALID_INPUT', msg('pool.textNamesExpert', { id: current.expert.id }));
+    // Compared without spaces or zero-width marks, full-width folded: 刘 杰涛 is 刘杰涛.
+    const plain = (s: string) => s.normalize('NFKC').replace(/[\s\p{Cf}]+/gu, '');
+    const name = plain(this.vault.open(current.expert.id, current.sealed).name);
+    if (name.length >= 2 && plain(text).includes(name)) throw new AppError('INVALID_INPUT', msg('pool.textNamesExpert', { id: current.expert.id }));
   }
 
   /** An expert's pool record with its lifecycle (no personal data is opened). */
@@ -537,8 +546,14 @@ export class PoolService {
       }
       if (plan.errors.length > 0) throw importRejected(plan.errors, rows.length);
       const retiring = options.retireMissing ? plan.missing : [];
-      if (!options.dryRun && retiring.length > 0 && options.retireCount !== retiring.length) {
-        throw new AppError('IMPORT_RETIRE_UNCONFIRMED', msg('pool.retireUnconfirmed', { count: retiring.length }), { retiring: retiring.length, confirmed: options.retireCount ?? null });
+      // Retiring is for good: the import confirms how many, at the pool version its dry run saw (which fixes who).
+      const unconfirmed = retiring.length > 0 ? options.retireCount !== retiring.length || options.poolVersion !== this.version : options.retireCount !== undefined && options.retireCount !== 0;
+      if (!options.dryRun && unconfirmed) {
+        throw new AppError('IMPORT_RETIRE_UNCONFIRMED', msg('pool.retireUnconfirmed', { count: retiring.length, version: this.version }), {
+          retiring: retiring.length,
+          poolVersion: this.version,
+          confirmed: { retireCount: options.retireCount ?? null, poolVersion: options.poolVersion ?? null },
+        });
       }
       const report = (poolVersion: number, dryRun: boolean): UpsertReport => ({
         dryRun,

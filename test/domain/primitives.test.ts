@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ExpertId,
+  holdsPersonalNumber,
   Hex32,
   IsoDate,
   IsoDateTimeWithOffset,
@@ -116,5 +117,36 @@ describe('PersonText', () => {
     for (const v of ['', ' ', '\u3000', '\u200b', '\ufeff', '\u2060\u200c', '\u202eab', 'a\u2067b', 'a\u061cb', 'a\u200eb', 'a\u200fb', 'a\tb', 'a\u0000b', 'a\u009fb', 'x'.repeat(11), 42]) {
       expect(ok(Name, v), JSON.stringify(v)).toBe(false);
     }
+  });
+});
+
+describe('holdsPersonalNumber: a phone or ID number in text kept in the log, however written', () => {
+  it.each([
+    ['电话13812345678', true],
+    ['电话１３８１２３４５６７８', true],
+    ['+8613812345678', true],
+    ['8613812345678', true],
+    ['138.1234.5678', true],
+    ['138_1234_5678', true],
+    ['138/1234/5678', true],
+    ['1 3 8 1 2 3 4 5 6 7 8', true],
+    ['138\u200b1234\u200b5678', true],
+    ['一三八一二三四五六七八', true],
+    ['幺三八 幺二三四 五六七八', true],
+    ['110105 19760906 0009', true],
+    ['ID110105197609060009', true],
+    ['身份证 11010519491231002X', true],
+    ['１１０１０５１９７６０９０６０００９', true],
+    ['旧证 110105760906001', true],
+    ['连续缺席 2 次', false],
+    ['年满70周岁', false],
+    ['2026-12-01 至 2027-01-31 暂停', false],
+    ['2026-12-01 - 2027-01-31 暂停', false],
+    ['依据 2026年12月1日 通知第一二条', false],
+    ['开标时间 2026-12-01T09:00:00+08:00 改期', false],
+    ['文号 〔2026〕12 号', false],
+    ['统一社会信用代码见附件', false],
+  ] as const)('%s → %s', (text, refused) => {
+    expect(holdsPersonalNumber(text)).toBe(refused);
   });
 });

@@ -20,7 +20,7 @@ afterAll(async () => {
 it('replays a revised file that adds, changes and retires experts in one pool version', async () => {
   const version = t.ctx.pool.poolVersion;
   const rows = [...pool.experts.slice(0, 3).map((expert, i) => ({ line: i + 1, expert: { ...expert, region: '330102' }, personal: syntheticPersonal(i) })), { line: 4, expert: pool.experts[5]!, personal: syntheticPersonal(5) }];
-  const report = await t.ctx.pool.upsert(rows, [], { dryRun: false, retireMissing: true, retireCount: 2 }, by);
+  const report = await t.ctx.pool.upsert(rows, [], { dryRun: false, retireMissing: true, retireCount: 2, poolVersion: version }, by);
   expect(report).toMatchObject({ poolVersion: version + 1, added: [pool.experts[5]!.id], missing: [pool.experts[3]!.id, pool.experts[4]!.id].sort(), retired: true });
   expect(report.changed.length).toBeGreaterThan(1);
   const replayed = await replayPool(t.ctx.store, t.ctx.auditLog.size, t.ctx.pool.poolVersion);

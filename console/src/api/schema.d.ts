@@ -12331,7 +12331,9 @@ export interface paths {
                     dryRun?: "true" | "false";
                     /** @description all: nothing unless every row is valid; valid: store the valid rows; upsert: a revised pool file — add new experts, change known ones where the file differs (nothing unless every row is valid) */
                     mode?: "all" | "valid" | "upsert";
-                    /** @description With retireMissing=true (not a dry run): how many experts the import retires, as its dry run listed (`upsert.missing`). Required when it retires any, and refused with 409 IMPORT_RETIRE_UNCONFIRMED when the file would retire another number */
+                    /** @description With retireCount: the pool version the dry run answered. An import that retires is refused (409 IMPORT_RETIRE_UNCONFIRMED) once the pool has moved since, since the same count could then be other experts */
+                    poolVersion?: string;
+                    /** @description With retireMissing=true (not a dry run): how many experts the import retires, as its dry run listed (`upsert.missing`). Required when it retires any, with poolVersion; refused with 409 IMPORT_RETIRE_UNCONFIRMED when the file would retire another number */
                     retireCount?: string;
                     /** @description upsert only: retire the experts of the pool that the file leaves out (an exit for good; a blacklisting stays) */
                     retireMissing?: "true" | "false";

@@ -72,7 +72,7 @@ export function poolImportView(root: HTMLElement, canWrite: boolean): void {
   const report = h('div', { class: 'import-report' });
 
   /** The bytes that passed the dry run, and how: the import sends exactly these. */
-  let checked: { bytes: Blob; type: string; name: string; lines: number; retire: boolean; retireCount: number } | null = null;
+  let checked: { bytes: Blob; type: string; name: string; lines: number; retire: boolean; retireCount: number; poolVersion: number } | null = null;
   const reset = () => {
     checked = null;
     commit.disabled = true;
@@ -129,7 +129,7 @@ export function poolImportView(root: HTMLElement, canWrite: boolean): void {
         show(progress, gbk ? t('importReadAsGbk') : '');
         showDiff(report, answer, withRetire);
         // The import confirms the number of experts the check found it would retire (refused if the pool moved since).
-        checked = { bytes, type: sentAs, name: chosen.name, lines, retire: withRetire, retireCount: answer.upsert?.missing.length ?? 0 };
+        checked = { bytes, type: sentAs, name: chosen.name, lines, retire: withRetire, retireCount: answer.upsert?.missing.length ?? 0, poolVersion: answer.poolVersion };
       } catch (err) {
         show(progress);
         const errors = rowErrors(err);
@@ -147,7 +147,7 @@ export function poolImportView(root: HTMLElement, canWrite: boolean): void {
     if (!go) return;
     busy(true);
     working(t('importCommitting', { file: go.name, lines: go.lines }));
-    api('post', '/v1/experts/import', { query: { mode: 'upsert', dryRun: 'false', retireMissing: go.retire ? 'true' : 'false', ...(go.retire ? { retireCount: String(go.retireCount) } : {}) }, file: { body: go.bytes, type: go.type }, headers: { 'idempotency-key': crypto.randomUUID() } })
+    api('post', '/v1/experts/import', { query: { mode: 'upsert', dryRun: 'false', retireMissing: go.retire ? 'true' : 'false', ...(go.retire ? { retireCount: String(go.retireCount), poolVersion: String(go.poolVersion) } : {}) }, file: { body: go.bytes, type: go.type }, headers: { 'idempotency-key': crypto.randomUUID() } })
       .then((answer) => {
         const u = answer.upsert;
         const retired = u?.retired ? u.missing.length : 0;

@@ -23,12 +23,16 @@ export const field = defineMessages({
   bidi: { zh: '文字中不能有双向控制字符', en: 'text must not hold bidirectional control characters' },
   control: { zh: '文字中不能有控制字符（制表符、换行等）', en: 'text must not hold control characters (tabs, line breaks, …)' },
   loggedPersonal: {
-    zh: '此内容会永久记入审计日志（督查和审计人员可读），不能含手机号码或居民身份证号码',
-    en: 'this text is kept in the audit log for good (supervisors and inspectors read it): it cannot hold a mobile or ID number',
+    zh: '此内容会永久记入审计日志（督查和审计人员可读），不能含手机号码、居民身份证号码或其他 11 位以上的数字（无论怎样书写）',
+    en: 'this text is kept in the audit log for good (supervisors and inspectors read it): it cannot hold a phone or ID number, or any other number of 11 digits or more, however written',
   },
   venueLink: { zh: '评标地点不能含网址：它写进发给专家的短信，短信中只应有本服务的答复链接', en: 'the venue cannot hold a web address: it goes into the text messages to experts, whose only link is the service’s own' },
   idempotencyKey: { zh: 'Idempotency-Key 须为 8–128 个可见 ASCII 字符（不含空格）', en: 'Idempotency-Key: 8–128 visible ASCII characters (no spaces)' },
   upsertOnly: { zh: 'dryRun 和 retireMissing 只用于 mode=upsert（按修订后的专家库文件更新）', en: 'dryRun and retireMissing apply to mode=upsert only (a revised pool file)' },
+  retireConfirmOnly: {
+    zh: 'retireCount 和 poolVersion 只用于确认一次实际退出专家的导入（mode=upsert&retireMissing=true，非试运行）',
+    en: 'retireCount and poolVersion only confirm an import that retires experts (mode=upsert&retireMissing=true, not a dry run)',
+  },
   appliedNotUpsert: { zh: 'admission=applied 将文件中的专家登记为入库申请：请用 mode=all 或 mode=valid', en: 'admission=applied files new applications: use mode all or valid' },
   agencyIsTenderer: { zh: '招标代理不能是招标人本身（招标人自行招标时不填）', en: 'the agency cannot be the tenderer itself (leave it null when the tenderer runs the tender)' },
   bidderIsTenderer: { zh: '投标人不能是本项目的招标人', en: 'a bidder cannot be the project’s tenderer' },

@@ -84,13 +84,21 @@ function noteUndeclared(request: FastifyRequest, a: ErrorAnswer, seen: Undeclare
   seen.add(route);
 }
 
+/**
+ * A message with every run of 11 digits or more cut out: an id or path a client typed may be a phone or ID number, and
+ * an error answer (and the request log's copy of it) must not carry one back. No id of the service's own is that long.
+ */
+function unsaid(text: string): string {
+  return text.replace(/\d{11,}[Xx]?/g, '…');
+}
+
 /** Sends the error shape in the request's language; details only on 4xx (5xx answers carry no internals). */
 function send(request: FastifyRequest, reply: FastifyReply, a: ErrorAnswer) {
   const lang = answerLanguage(request, reply);
   // A lock that ends at a known time (the login lockout) says when, as HTTP does.
   const retry = (a.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
   if (typeof retry === 'number') void reply.header('retry-after', String(retry));
-  const error = { code: a.code, message: a.message.text(lang), ...(a.details === undefined || a.status >= 500 ? {} : { details: localize(a.details, lang) }) };
+  const error = { code: a.code, message: unsaid(a.message.text(lang)), ...(a.details === undefined || a.status >= 500 ? {} : { details: localize(a.details, lang) }) };
   // Serialized as it is: the route's response schemas describe its errors for the document, they do not filter them.
   return reply.status(a.status).type('application/json; charset=utf-8').serializer(JSON.stringify).send({ error, requestId: request.id });
 }

@@ -58,7 +58,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
             .regex(/^\d{1,7}$/)
             .transform(Number)
             .optional()
-            .describe('With retireMissing=true (not a dry run): how many experts the import retires, as its dry run listed (`upsert.missing`). Required when it retires any, and refused with 409 IMPORT_RETIRE_UNCONFIRMED when the file would retire another number'),
+            .describe('With retireMissing=true (not a dry run): how many experts the import retires, as its dry run listed (`upsert.missing`). Required when it retires any, with poolVersion; refused with 409 IMPORT_RETIRE_UNCONFIRMED when the file would retire another number'),
+          poolVersion: z
+            .string()
+            .regex(/^\d{1,9}$/)
+            .transform(Number)
+            .optional()
+            .describe('With retireCount: the pool version the dry run answered. An import that retires is refused (409 IMPORT_RETIRE_UNCONFIRMED) once the pool has moved since, since the same count could then be other experts'),
           admission: z
             .enum(['admitted', 'applied'])
             .default('admitted')
@@ -66,7 +72,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         })
         .refine((q) => !(q.mode === 'upsert' && q.admission === 'applied'), { message: schemaMessage('appliedNotUpsert'), path: ['admission'] })
         // A dry run asked outside upsert would store the file: refused, never ignored.
-        .refine((q) => q.mode === 'upsert' || (q.dryRun === 'false' && q.retireMissing === 'false' && q.retireCount === undefined), { message: schemaMessage('upsertOnly'), path: ['mode'] }),
+        .refine((q) => q.mode === 'upsert' || (q.dryRun === 'false' && q.retireMissing === 'false' && q.retireCount === undefined && q.poolVersion === undefined), { message: schemaMessage('upsertOnly'), path: ['mode'] })
+        // The confirmation goes with the retiring import it confirms: never ignored.
+        .refine((q) => (q.retireCount === undefined && q.poolVersion === undefined) || (q.retireMissing === 'true' && q.dryRun === 'false'), { message: schemaMessage('retireConfirmOnly'), path: ['retireCount'] }),
         response: {
           200: z.object({
             imported: z.int().describe('Experts stored (upsert: added and changed; 0 in a dry run, whose lists say what it would store)'),
@@ -95,13 +103,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const format = detectFormat(request.headers['content-type'], raw.subarray(0, 4096));
       if (!format) throw new AppError('UNSUPPORTED_MEDIA_TYPE', msg('pool.importFormat'));
       const parsed = parseImport(raw, format, { charset: importCharset(charsetOf(request.headers['content-type'])) ?? 'utf-8' });
-      const { mode, dryRun, retireMissing, retireCount, admission } = request.query;
+      const { mode, dryRun, retireMissing, retireCount, poolVersion, admission } = request.query;
       if (admission === 'applied' && mode !== 'upsert') {
         const report = await app.ctx.lifecycle.importApplications(parsed.rows, parsed.errors, mode, request.principal, app.ctx.idMatches.spender(request.principal, 'applications'));
         return localize({ imported: report.imported, ...listedErrors(report.errors), poolVersion: app.ctx.pool.poolVersion }, answerLanguage(request, reply));
       }
       if (mode === 'upsert') {
-        const r = await app.ctx.pool.upsert(parsed.rows, parsed.errors, { dryRun: dryRun === 'true', retireMissing: retireMissing === 'true', ...(retireCount === undefined ? {} : { retireCount }) }, request.principal, app.ctx.idMatches.spender(request.principal, 'upsert'));
+        const r = await app.ctx.pool.upsert(parsed.rows, parsed.errors, { dryRun: dryRun === 'true', retireMissing: retireMissing === 'true', ...(retireCount === undefined ? {} : { retireCount }), ...(poolVersion === undefined ? {} : { poolVersion }) }, request.principal, app.ctx.idMatches.spender(request.principal, 'upsert'));
         // A bad row refuses the whole file (IMPORT_REJECTED), so an answer has none.
         const upsert = { dryRun: r.dryRun, added: [...r.added], changed: r.changed.map((c) => ({ id: c.id, changes: [...c.changes] })), unchanged: r.unchanged, missing: [...r.missing], retired: r.retired };
         return { imported: r.imported, errors: [], errorCount: 0, poolVersion: r.poolVersion, upsert };

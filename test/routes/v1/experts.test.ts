@@ -122,12 +122,29 @@ describe('experts', () => {
     expect(JSON.parse((await t.ctx.auditLog.entry(before.log)).toString()).payload.changes).toEqual(['region']);
   });
 
+  it('writes nothing for a status change to the status the expert has', async () => {
+    const id = experts[5]!.id;
+    const set = { status: 'suspended', reason: '连续缺席', until: '2027-02-28' };
+    expect((await t.app.inject({ method: 'POST', url: `/v1/experts/${id}/status`, headers: pm(), payload: set })).statusCode).toBe(200);
+    const before = await snapshot();
+    const again = await t.app.inject({ method: 'POST', url: `/v1/experts/${id}/status`, headers: pm(), payload: { ...set, reason: '再次确认' } });
+    expect(again.statusCode, again.body).toBe(200);
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('does not repeat an id shaped like an ID or phone number in its 404', async () => {
     const idNumber = syntheticPersonal(7).idNumber;
     for (const asked of [idNumber, '15973994367']) {
       const res = await t.app.inject({ method: 'GET', url: `/v1/experts/${asked}`, headers: pm() });
       expect(res.statusCode).toBe(404);
       expect(res.body).not.toContain(asked);
+    }
+    // Nor does any other error answer: another route's 404, an unknown route's.
+    for (const [url, headers] of [[`/v1/projects/${idNumber}`, t.auth('operator')], ['/v1/experts/15973994367/no-such-thing', pm()]] as const) {
+      const res = await t.app.inject({ method: 'GET', url, headers });
+      expect(res.statusCode).toBe(404);
+      expect(res.body).not.toContain(idNumber);
+      expect(res.body).not.toContain('15973994367');
     }
     expect((await t.app.inject({ method: 'GET', url: '/v1/experts/E-NOPE', headers: pm() })).body).toContain('E-NOPE');
   });

@@ -44,15 +44,21 @@ for (const store of ['sqlite', 'redis'] as const) {
       expect(dry.body).not.toContain('13900000003');
 
       // Retiring is for good: the import must confirm how many the dry run said it retires, or nothing is stored.
-      for (const unconfirmed of ['mode=upsert&retireMissing=true', 'mode=upsert&retireMissing=true&retireCount=1', 'mode=upsert&retireMissing=true&retireCount=3']) {
+      // The count, at the pool version the dry run answered (the same count could be other experts once the pool moved).
+      const unconfirmedQueries = ['', '&retireCount=1', '&retireCount=3', '&retireCount=2', `&retireCount=2&poolVersion=${version - 1}`, `&retireCount=1&poolVersion=${version}`];
+      for (const unconfirmed of unconfirmedQueries.map((q) => `mode=upsert&retireMissing=true${q}`)) {
         const refused = await post(revised, unconfirmed);
         expect(refused.statusCode, unconfirmed).toBe(409);
         expect(refused.json().error).toMatchObject({ code: 'IMPORT_RETIRE_UNCONFIRMED', details: { retiring: 2 } });
-        expect(refused.json().error.message).toContain('retireCount=2');
+        expect(refused.json().error.message).toContain(`retireCount=2&poolVersion=${version}`);
         expect(await t.ctx.store.logSize()).toBe(size);
         expect(t.ctx.pool.poolVersion).toBe(version);
       }
-      const real = await post(revised, 'mode=upsert&retireMissing=true&retireCount=2');
+      // A confirmation is never ignored: not on a dry run, nor without retireMissing.
+      for (const q of [`mode=upsert&dryRun=true&retireMissing=true&retireCount=2&poolVersion=${version}`, `mode=upsert&retireCount=2&poolVersion=${version}`, 'mode=all&retireCount=2']) {
+        expect((await post(revised, q)).statusCode, q).toBe(400);
+      }
+      const real = await post(revised, `mode=upsert&retireMissing=true&retireCount=2&poolVersion=${version}`);
       expect(real.statusCode, real.body).toBe(200);
       expect(real.json().poolVersion).toBe(version + 1);
       expect(real.json().upsert).toMatchObject({ dryRun: false, retired: true, missing: ['E0000004', 'E0000005'] });
@@ -64,7 +70,7 @@ for (const store of ['sqlite', 'redis'] as const) {
       expect(t.ctx.pool.personal('E0000003').phone).toBe('13900000003');
       expect(t.ctx.pool.expert('E0000004')?.status).toBe('retired');
       // The same file again changes nothing (and retires nobody twice).
-      const again = await post(revised, 'mode=upsert&retireMissing=true&retireCount=0');
+      const again = await post(revised, 'mode=upsert&retireMissing=true');
       expect(again.json()).toMatchObject({ imported: 0, poolVersion: version + 1, upsert: { unchanged: 4, added: [], changed: [], missing: [] } });
     });
 
@@ -79,7 +85,7 @@ for (const store of ['sqlite', 'redis'] as const) {
       const dry = await post(file(rows), 'mode=upsert&dryRun=true&retireMissing=true');
       expect(dry.json().upsert.missing).toEqual(['E0000011', 'E0000012']);
       const size = await t.ctx.store.logSize();
-      const real = await post(file(rows), 'mode=upsert&retireMissing=true&retireCount=2');
+      const real = await post(file(rows), `mode=upsert&retireMissing=true&retireCount=2&poolVersion=${dry.json().poolVersion}`);
       expect(real.statusCode, real.body).toBe(200);
       expect(t.ctx.pool.expert('E0000011')?.status).toBe('blacklisted');
       expect(t.ctx.pool.expert('E0000012')?.status).toBe('retired');
@@ -99,7 +105,7 @@ for (const store of ['sqlite', 'redis'] as const) {
       const lastId = JSON.parse(last).id as string;
       await t.app.inject({ method: 'POST', url: `/v1/experts/${lastId}/status`, headers: t.auth('pool-manager'), payload: { status: 'blacklisted', reason: 'fraud found by the audit' } });
       const version = t.ctx.pool.poolVersion;
-      const only = await post(file(rows.slice(0, -1)), 'mode=upsert&retireMissing=true&retireCount=1');
+      const only = await post(file(rows.slice(0, -1)), `mode=upsert&retireMissing=true&retireCount=1&poolVersion=${version}`);
       expect(only.statusCode, only.body).toBe(200);
       expect(only.json()).toMatchObject({ poolVersion: version, upsert: { missing: [lastId], retired: true } });
       expect(t.ctx.pool.expert(lastId)?.status).toBe('blacklisted');

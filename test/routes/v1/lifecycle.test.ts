@@ -105,7 +105,8 @@ describe('exit, lapse and re-confirmation', () => {
     expect((await call('POST', `/v1/experts/${X()}/exit`, { reason: 'moved-away' })).status).toBe(400);
     // The note stays in the log for good: no phone, ID number or the expert's own name in it (nothing stored).
     const size = await t.ctx.store.logSize();
-    for (const note of ['联系 15973994367', `身份证 ${syntheticPersonal(8).idNumber}`, `${t.ctx.pool.personal(X()).name}已调离`]) {
+    const name = t.ctx.pool.personal(X()).name;
+    for (const note of ['联系 15973994367', '联系+86 159.7399.4367', `身份证 ${syntheticPersonal(8).idNumber}`, `${name}已调离`, `${name[0]} ${name.slice(1)}已调离`]) {
       const refused = await call('POST', `/v1/experts/${X()}/exit`, { reason: 'resigned', note });
       expect(refused.status, note).toBe(400);
       expect(refused.json).toMatchObject({ error: { code: 'INVALID_INPUT' } });
