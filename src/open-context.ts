@@ -24,6 +24,7 @@ import type { CallAdapter } from './calls/message.js';
 import { FileAdapter } from './calls/file-adapter.js';
 import { WebhookAdapter } from './calls/webhook-adapter.js';
 import { CallWorker } from './services/call-worker.js';
+import { contactChangedText } from './calls/text.js';
 import { OutboxService } from './services/outbox.service.js';
 import { RosterService } from './services/roster.service.js';
 import { SiteService } from './services/site.service.js';
@@ -109,6 +110,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
       ? new WebhookAdapter({ url: config.EXPERT_DRAW_CALL_WEBHOOK_URL!, secret: Buffer.from(config.EXPERT_DRAW_CALL_WEBHOOK_SECRET!, 'hex') })
       : new FileAdapter({ path: config.EXPERT_DRAW_CALLS_FILE ?? join(config.EXPERT_DRAW_DATA_DIR, 'calls.jsonl') });
   const outbox = new OutboxService(store, auditLog, vault, adapter, (id) => pool.phone(id), now);
+  pool.noticeContactChanges((expertId, oldPhone, at) => outbox.noticeTo(expertId, oldPhone, contactChangedText(at, config.EXPERT_DRAW_TIME_ZONE)));
   // Read by the roster at each call, so that links made after listen() on port 0 name the real port.
   const links = { publicUrl: config.EXPERT_DRAW_PUBLIC_URL, timeZone: config.EXPERT_DRAW_TIME_ZONE };
   const defaultLinks = config.EXPERT_DRAW_PUBLIC_URL === listenerUrl(config.EXPERT_DRAW_HOST, config.EXPERT_DRAW_PORT);

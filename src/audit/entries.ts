@@ -228,6 +228,14 @@ export const ENTRIES = {
   'record-link.delivery': z
     .object({ messageId: z.string(), attempt: z.int().min(1), adapter: z.string(), ok: z.boolean(), reason: z.string().optional(), final: z.boolean().optional() })
     .strict(),
+  /**
+   * An expert's phone was changed (a revised pool file): a notice is queued to the number it was changed from, in the
+   * same commit, so that an expert whose number someone else put in place learns of it. Never either number.
+   */
+  'expert.contact-changed': z.object({ id: z.string(), messageId: z.string(), by }).strict(),
+  'contact-notice.delivery': z
+    .object({ messageId: z.string(), attempt: z.int().min(1), adapter: z.string(), ok: z.boolean(), reason: z.string().optional(), final: z.boolean().optional() })
+    .strict(),
   /** A pool manager's end of a review (the annual-score flag): the outcome and a sealed reason; the status stays. */
   'review.closed': z
     .object({

@@ -129,6 +129,8 @@ export const NOT_ABOUT_A_PROJECT: readonly EntryType[] = [
   'review.closed',
   'record-link.sent',
   'record-link.delivery',
+  'expert.contact-changed',
+  'contact-notice.delivery',
 ];
 
 /** The row of an entry type, as the readers see it (the payload as parsed from the entry's JSON). */

@@ -14,7 +14,7 @@ function isOutboundMessage(v: unknown): v is OutboundMessage {
   const m = v as Record<string, unknown>;
   return (
     typeof m.messageId === 'string' &&
-    (m.kind === 'call' || m.kind === 'cancel' || m.kind === 'record') &&
+    (m.kind === 'call' || m.kind === 'cancel' || m.kind === 'record' || m.kind === 'contact') &&
     (m.channel === 'sms' || m.channel === 'voice') &&
     typeof m.to === 'string' &&
     typeof m.text === 'string' &&

@@ -4,8 +4,11 @@
 export interface OutboundMessage {
   /** Stable across retries; the gateway deduplicates on it. E.g. `M-<batch id>.<n>`. */
   readonly messageId: string;
-  /** An invitation, its withdrawal, or the link to the expert's own record page (docs/records.md). */
-  readonly kind: 'call' | 'cancel' | 'record';
+  /**
+   * An invitation, its withdrawal, the link to the expert's own record page (docs/records.md), or a notice to the number
+   * an expert's contact was changed from (docs/security.md T6).
+   */
+  readonly kind: 'call' | 'cancel' | 'record' | 'contact';
   readonly channel: 'sms' | 'voice';
   /** Phone number. Personal data. */
   readonly to: string;

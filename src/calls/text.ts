@@ -131,6 +131,15 @@ export function recordLinkTemplate(expiresAt: string, timeZone: string): CallTem
   return { before: `${HEADER}您可通过以下链接查看本人的履职记录和考核处理情况，并可在线提出申诉（${until.date} ${until.time} 前有效）：`, after: ' 此链接仅供本人使用，请勿转发。' };
 }
 
+/**
+ * The notice to the number an expert's contact was changed from: when, and what to do if they did not ask for it. No
+ * link, no digit of the new number: whoever holds the old number now learns nothing from it.
+ */
+export function contactChangedText(changedAt: string, timeZone: string): CallTemplate {
+  const at = localTime(instant(changedAt, 'changedAt'), timeZone);
+  return { before: `${HEADER}您在评标专家库登记的联系电话已于 ${at.date} ${at.time} 更改，此号码今后不再接收评标通知。如非您本人申请，请立即与交易中心联系。`, after: '' };
+}
+
 /** The notice for a withdrawn call: the same time and place, so the expert knows which call it cancels. */
 export function cancelText(input: CancelTextInput): string {
   checkNoProjectDetails(input);

@@ -41,8 +41,11 @@ export interface CallBatchRecord {
 export interface SealedCalls {
   readonly channel: OutboundMessage['channel'];
   readonly template: CallTemplate;
-  /** In the order of the batch's messages; a null link for a message without one (a cancel). */
-  readonly calls: ReadonlyArray<{ readonly expertId: string; readonly responseUrl: string | null }>;
+  /**
+   * In the order of the batch's messages; a null link for a message without one (a cancel). `to`: the number a notice
+   * goes to instead of the expert's current one (the number their contact was changed from).
+   */
+  readonly calls: ReadonlyArray<{ readonly expertId: string; readonly responseUrl: string | null; readonly to?: string }>;
 }
 
 export const callBatches = new RecordSet<CallBatchRecord>('call-batches', (r) => r.batchId);

@@ -7,7 +7,7 @@ import { nextAttemptDelayMs, shouldGiveUp } from '../calls/backoff.js';
 import type { CallAdapter, DeliveryOutcome, OutboundMessage } from '../calls/message.js';
 import { fillCall, type CallTemplate } from '../calls/text.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
-import { callBatches, nextDue, outboxDue, type CallBatchRecord, type MessageState, type SealedCalls } from '../records/outbox.js';
+import { callBatches, newBatchId, nextDue, outboxDue, type CallBatchRecord, type MessageState, type SealedCalls } from '../records/outbox.js';
 import { RecordConflictError, type RecordExpectation, type RecordWrite, type Store } from '../store/store.js';
 
 /** Attempts before a message is given up (and an operator must call by other means: logged). */
@@ -28,6 +28,8 @@ export interface Queued {
   readonly responseUrl: string | null;
   readonly expiresAt: string | null;
   readonly tokenHash: string | null;
+  /** Sent to this number, not the expert's current one (a notice to the number their contact was changed from). */
+  readonly to?: string;
 }
 
 /** An expert's phone number, or null when the pool no longer has one for them. */
@@ -50,9 +52,19 @@ export class OutboxService {
     if (queued.length === 0) return [];
     const at = new Date(this.now()).toISOString();
     const messages: MessageState[] = queued.map((q) => ({ messageId: q.messageId, tokenHash: q.tokenHash, expiresAt: q.expiresAt, state: 'pending', attempts: 0, nextAttemptAt: at, lastReason: null }));
-    const calls: SealedCalls = { channel: 'sms', template, calls: queued.map((q) => ({ expertId: q.expertId, responseUrl: q.responseUrl })) };
+    const calls: SealedCalls = { channel: 'sms', template, calls: queued.map((q) => ({ expertId: q.expertId, responseUrl: q.responseUrl, ...(q.to === undefined ? {} : { to: q.to }) })) };
     const sealed = this.vault.sealJson(`${callBatches.collection}/${batchId}`, calls);
     return [callBatches.write({ batchId, drawId, kind, messages, sealed }), outboxDue.writeAt(batchId, at)];
+  }
+
+  /**
+   * One message about no draw and without a link, to a number given here (not the expert's current one): a notice to
+   * the number an expert's contact was changed from. The caller commits the writes with its own entry.
+   */
+  noticeTo(expertId: string, to: string, template: CallTemplate): { messageId: string; writes: RecordWrite[] } {
+    const batchId = newBatchId();
+    const messageId = `M-${batchId}.0`;
+    return { messageId, writes: this.queue(batchId, null, 'contact', template, [{ messageId, expertId, responseUrl: null, expiresAt: null, tokenHash: null, to }]) };
   }
 
   /** At start: batches with a pending message but no due entry (an index lost or rebuilt) get one. */
@@ -166,8 +178,9 @@ export class OutboxService {
         lastReason: outcome.ok ? null : outcome.reason,
       };
       const delivery = { messageId: m.messageId, attempt: attempts, adapter: this.adapter.name, ok: outcome.ok, ...(outcome.ok ? {} : { reason: outcome.reason, final: giveUp }) };
-      // A record link is about no draw: its own entry type, outside every project's story.
-      entries.push(record.drawId === null ? { type: 'record-link.delivery', payload: delivery } : { type: 'call.delivery', payload: { drawId: record.drawId, kind: record.kind as 'call' | 'cancel', ...delivery } });
+      // A record link or a contact notice is about no draw: an entry type of its own, outside every project's story.
+      if (record.drawId !== null) entries.push({ type: 'call.delivery', payload: { drawId: record.drawId, kind: record.kind as 'call' | 'cancel', ...delivery } });
+      else entries.push({ type: record.kind === 'contact' ? 'contact-notice.delivery' : 'record-link.delivery', payload: delivery });
       if (outcome.ok) report.sent++;
       else if (giveUp) {
         report.failed++;
@@ -191,7 +204,7 @@ export class OutboxService {
     // A batch stored before the template: its messages are whole.
     if (Array.isArray(content)) return handedOver(() => this.adapter.deliver(content[i]!));
     const call = content.calls[i]!;
-    const to = this.contact(call.expertId);
+    const to = call.to ?? this.contact(call.expertId);
     // The expert has left the pool since the call was placed: nobody to send it to, and no retry will find one.
     if (to === null) return Promise.resolve({ ok: false, retryable: false, reason: 'no contact' });
     const { before, after } = content.template;

@@ -116,6 +116,16 @@ export class PoolService {
 
   private cursor = '';
   private following = false;
+  /** Queues a notice to the number an expert's phone was changed from (wired to the outbox at start; none in tests). */
+  private contactNotice: ((expertId: string, oldPhone: string, at: string) => { messageId: string; writes: RecordWrite[] }) | null = null;
+
+  /**
+   * From now on each change of an expert's phone (a revised pool file) queues, in its own commit, a notice to the
+   * number it was changed from: an expert whose number a pool manager replaced learns of it (docs/security.md T6).
+   */
+  noticeContactChanges(queue: (expertId: string, oldPhone: string, at: string) => { messageId: string; writes: RecordWrite[] }): void {
+    this.contactNotice = queue;
+  }
 
   /**
    * Follows the store's change feed so that changes made by other instances (Redis) reach this instance's index:
@@ -584,6 +594,14 @@ export class PoolService {
         const r: ExpertRecord = { ...current, expert: row.expert, ...(personalChanged ? { sealed: this.vault.seal(row.expert.id, row.personal), idHash } : {}), revision: current.revision + 1, updatedAt: at };
         entries.push({ type: 'expert.updated', payload: { id: r.expert.id, changes: [...changes], expert: r.expert, by: by.sub, import: true, poolVersion: next } });
         writes.push(experts.write(r));
+        if (personalChanged && this.contactNotice) {
+          const oldPhone = this.vault.open(current.expert.id, current.sealed).phone;
+          if (oldPhone !== row.personal.phone) {
+            const notice = this.contactNotice(current.expert.id, oldPhone, at);
+            entries.push({ type: 'expert.contact-changed', payload: { id: current.expert.id, messageId: notice.messageId, by: by.sub } });
+            writes.push(...notice.writes);
+          }
+        }
         // An ID number that moved: the old one no longer finds the expert at check-in.
         if (idHash !== current.idHash) writes.push(idHashes.remove(current.idHash), idHashes.writeAt(idHash, r.expert.id));
         stored.push(r);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticPersonal, syntheticUscc } from '../../../src/pool/generator.js';
 import { replayPool } from '../../../src/verify/pool-replay.js';
 import { build, type Built } from '../../helper.js';
+import { sentMessages } from '../../helpers/calls.js';
 
 const EMPLOYER = syntheticUscc(9901);
 const row = (n: number, extra: Record<string, unknown> = {}, personal = syntheticPersonal(n)) =>
@@ -65,9 +66,19 @@ for (const store of ['sqlite', 'redis'] as const) {
       // One entry per expert added, changed or retired; one pool version.
       const types = [];
       for (let i = size; i < (await t.ctx.store.logSize()); i++) types.push(JSON.parse((await t.ctx.auditLog.entry(i)).toString()).type);
-      expect(types).toEqual(['expert.created', 'expert.updated', 'expert.updated', 'expert.status', 'expert.status']);
+      expect(types).toEqual(['expert.created', 'expert.updated', 'expert.updated', 'expert.contact-changed', 'expert.status', 'expert.status']);
       expect(t.ctx.pool.expert('E0000002')?.specialties).toEqual(['C990101', 'C990102']);
       expect(t.ctx.pool.personal('E0000003').phone).toBe('13900000003');
+      // The number it was changed from is told, and nothing else: no link, no digit of the new number.
+      const notice = (await sentMessages(t)).filter((m) => m.kind === 'contact');
+      expect(notice).toEqual([expect.objectContaining({ to: syntheticPersonal(3).phone, responseUrl: null, text: expect.stringContaining('联系电话已于') })]);
+      expect(notice[0]!.text).not.toContain('13900000003');
+      const delivered = [];
+      for (let i = size; i < (await t.ctx.store.logSize()); i++) delivered.push(JSON.parse((await t.ctx.auditLog.entry(i)).toString()));
+      const changed = delivered.find((e) => e.type === 'expert.contact-changed')!;
+      expect(changed.payload).toMatchObject({ id: 'E0000003', messageId: notice[0]!.messageId });
+      expect(delivered.filter((e) => e.type === 'contact-notice.delivery').map((e) => e.payload)).toEqual([expect.objectContaining({ messageId: notice[0]!.messageId, ok: true })]);
+      for (const e of delivered) for (const phone of ['13900000003', syntheticPersonal(3).phone]) expect(JSON.stringify(e)).not.toContain(phone);
       expect(t.ctx.pool.expert('E0000004')?.status).toBe('retired');
       // The same file again changes nothing (and retires nobody twice).
       const again = await post(revised, 'mode=upsert&retireMissing=true');
