@@ -85,11 +85,12 @@ function noteUndeclared(request: FastifyRequest, a: ErrorAnswer, seen: Undeclare
 }
 
 /**
- * A message with every run of 11 digits or more cut out: an id or path a client typed may be a phone or ID number, and
- * an error answer (and the request log's copy of it) must not carry one back. No id of the service's own is that long.
+ * A message with every standalone run of 11 digits or more cut out: an id or path a client typed may be a phone or ID
+ * number, and an error answer (and the request log's copy of it) must not carry one back. A run inside a longer token
+ * (a UUID's group between dashes, an id with letters) is the service's own id, and stays.
  */
 function unsaid(text: string): string {
-  return text.replace(/\d{11,}[Xx]?/g, '…');
+  return text.replace(/(?<![-\w])\d{11,}[Xx]?(?![-\w])/g, '…');
 }
 
 /** Sends the error shape in the request's language; details only on 4xx (5xx answers carry no internals). */
