@@ -12,6 +12,7 @@
  * Errors never contain personal values (names, phones, ID numbers): only line numbers, field names and reasons.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
+import { setImmediate as yieldTurn } from 'node:timers/promises';
 import { holdsLoneSurrogate, mayHoldLoneSurrogate } from '../crypto/canonical.js';
 import { Expert, ExpertPersonal } from '../domain/expert.js';
 import { ExpertId, PERSON_TEXT_ISSUE, ResidentId } from '../domain/primitives.js';
@@ -191,11 +192,33 @@ export function detectFormat(contentType: string | null | undefined, firstBytes:
 
 /** Parse and validate a whole upload. Never throws on bad input; every problem is in `errors`. */
 export function parseImport(input: Uint8Array | string, format: ImportFormat, options: ImportOptions = {}): ImportResult {
+  const steps = parseSteps(input, format, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same, giving the event loop a turn every ROWS_PER_TURN rows: a file of 100,000 bad rows takes seconds to check,
+ * and the service's other requests (a draw, a check-in, its health probe) must not wait all that time, nor be shed.
+ */
+export async function parseImportInTurns(input: Uint8Array | string, format: ImportFormat, options: ImportOptions = {}): Promise<ImportResult> {
+  const steps = parseSteps(input, format, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await yieldTurn();
+  }
+}
+const ROWS_PER_TURN = 2000;
+
+function* parseSteps(input: Uint8Array | string, format: ImportFormat, options: ImportOptions): Generator<void, ImportResult> {
   const limits = { maxRows: options.maxRows ?? MAX_IMPORT_ROWS, maxLineLength: options.maxLineLength ?? MAX_LINE_LENGTH };
   const decoded = decode(input, options.charset ?? 'utf-8');
   if (typeof decoded !== 'string') return { rows: [], errors: decoded };
   const text = decoded.charCodeAt(0) === BOM ? decoded.slice(1) : decoded;
-  return format === 'csv' ? parseCsv(text, limits) : parseJsonl(text, limits);
+  return format === 'csv' ? yield* parseCsv(text, limits) : yield* parseJsonl(text, limits);
 }
 
 interface Limits {
@@ -336,7 +359,7 @@ function redact(errors: ImportError[], from: number, personalInput: unknown): vo
 // ---------------------------------------------------------------------------------------------------------------------
 // JSON lines
 
-function parseJsonl(text: string, limits: Limits): ImportResult {
+function* parseJsonl(text: string, limits: Limits): Generator<void, ImportResult> {
   const lines = text.split('\n');
   // Count first, so an oversized file is refused before any validation work.
   let count = 0;
@@ -346,6 +369,7 @@ function parseJsonl(text: string, limits: Limits): ImportResult {
   }
   const validator = new RowValidator();
   for (let i = 0; i < lines.length; i++) {
+    if (i > 0 && i % ROWS_PER_TURN === 0) yield;
     const raw = lines[i]!;
     const line = i + 1;
     if (isBlank(raw)) continue;
@@ -479,7 +503,7 @@ function tokenizeCsv(text: string, maxRecordLength = MAX_LINE_LENGTH): CsvRecord
   return records;
 }
 
-function parseCsv(text: string, limits: Limits): ImportResult {
+function* parseCsv(text: string, limits: Limits): Generator<void, ImportResult> {
   const records = tokenizeCsv(text, limits.maxLineLength).filter((r) => r.problem || !r.fields.every((f) => f === ''));
   const header = records[0];
   if (!header) return { rows: [], errors: [{ line: 1, code: 'BAD_HEADER', message: msg('importRow.emptyFile') }] };
@@ -496,6 +520,7 @@ function parseCsv(text: string, limits: Limits): ImportResult {
     return at === undefined ? undefined : fields[at]!.trim();
   };
   for (let r = 1; r < records.length; r++) {
+    if (r % ROWS_PER_TURN === 0) yield;
     const { line, fields, problem } = records[r]!;
     if (problem) {
       validator.push({ line, code: problem.code, message: problem.message });

@@ -9,7 +9,9 @@ import errorHandler from '../../src/plugins/app/error-handler.js';
 import { RecordConflictError } from '../../src/store/store.js';
 import { errorResponses } from '../../src/schemas/common.js';
 
-const app = Fastify();
+// The handler's log lines, kept to read them back.
+const lines: string[] = [];
+const app = Fastify({ logger: { level: 'warn', stream: { write: (line: string) => void lines.push(line) } } });
 
 beforeAll(async () => {
   await app.register(errorHandler);
@@ -21,6 +23,10 @@ beforeAll(async () => {
   // Declares a 409 of one code and answers with another: a declaration that is incomplete.
   app.get('/sealed', { schema: { response: { 200: z.object({ ok: z.boolean() }), ...errorResponses(404, 'CONFLICT') } } }, async () => {
     throw new AppError('SEALED');
+  });
+  // What the load guard throws while the event loop lags (@fastify/under-pressure): a 503 with its own code.
+  app.get('/shed', async () => {
+    throw Object.assign(new Error('Service Unavailable'), { statusCode: 503, code: 'FST_UNDER_PRESSURE' });
   });
   await app.ready();
 });
@@ -50,5 +56,12 @@ describe('error handler', () => {
     // A code the route declares is not recorded.
     await app.inject({ method: 'GET', url: '/conflict' });
     expect(app.undeclaredErrors.size).toBe(0);
+  });
+
+  it('answers a shed request 503 STORE_UNAVAILABLE and says so in the service log', async () => {
+    const res = await app.inject({ method: 'GET', url: '/shed', headers: { 'accept-language': 'en' } });
+    expect(res.statusCode).toBe(503);
+    expect(res.json().error.code).toBe('STORE_UNAVAILABLE');
+    expect(lines.map((l) => JSON.parse(l) as { msg: string; shed?: string }).find((l) => l.shed === 'FST_UNDER_PRESSURE')?.msg).toMatch(/request shed/);
   });
 });

@@ -13,6 +13,7 @@ import {
   MAX_IMPORT_ROWS,
   detectFormat,
   parseImport,
+  parseImportInTurns,
   type CsvColumn,
   type ImportError,
   type ImportErrorCode,
@@ -552,5 +553,26 @@ describe('round trip', () => {
         expect(r.rows).toEqual(rows.map((row, i) => ({ line: written.lines[i], expert: { ...row.expert, relations: [] }, personal: row.personal })));
       }),
     );
+  });
+});
+
+describe('parseImportInTurns', () => {
+  it('gives the event loop a turn every 2,000 rows while it checks a large file, and answers what parseImport does', async () => {
+    const file = `${'{}\n'.repeat(19_999)}{"id": 1}\n`;
+    let turns = 0;
+    let done = false;
+    const tick = () => {
+      if (done) return;
+      turns++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    const inTurns = await parseImportInTurns(file, 'jsonl');
+    done = true;
+    // Ten slices of 2,000 rows: the loop ran between each.
+    expect(turns).toBeGreaterThanOrEqual(9);
+    const whole = parseImport(file, 'jsonl');
+    expect(brief(inTurns)).toEqual(brief(whole));
+    expect(inTurns.errors.length).toBe(whole.errors.length);
   });
 });

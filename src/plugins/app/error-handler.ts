@@ -63,7 +63,12 @@ export function errorAnswer(err: FastifyError, request: FastifyRequest): ErrorAn
   // A path the documentation's static files refuse (`..` past their folder): no such route, and nothing to log.
   if (err.code === 'FST_STATIC_FORBIDDEN_PATH') return { status: 404, code: 'NOT_FOUND', message: msg('http.noRoute', { method: request.method, path: request.url.split('?')[0]! }) };
   if (err.statusCode === 429) return { status: 429, code: 'RATE_LIMITED', message: msg('http.tooMany') };
-  if (err.statusCode === 503) return { status: 503, code: 'STORE_UNAVAILABLE', message: msg('http.overloaded') };
+  if (err.statusCode === 503) {
+    // Shed by the load guard (the event loop lagging, or the store's health check failing): said in the service log,
+    // so that an operator who sees 503s finds why.
+    request.log.warn({ shed: err.code ?? 'unavailable' }, 'request shed: the service is overloaded or its store unreachable');
+    return { status: 503, code: 'STORE_UNAVAILABLE', message: msg('http.overloaded') };
+  }
   request.log.error({ err }, 'unexpected error');
   return { status: 500, code: 'INTERNAL', message: msg('http.internal') };
 }

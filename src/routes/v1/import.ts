@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import { localize, msg } from '../../i18n/message.js';
 import { schemaMessage } from '../../i18n/zod-issues.js';
-import { detectFormat, IMPORT_ERROR_CODES, importCharset, listedErrors, parseImport, POOL_ROW_ERROR_CODES, type ImportErrorCode } from '../../pool/import-parser.js';
+import { detectFormat, IMPORT_ERROR_CODES, importCharset, listedErrors, parseImportInTurns, POOL_ROW_ERROR_CODES, type ImportErrorCode } from '../../pool/import-parser.js';
 import { charsetOf } from '../../plugins/app/body-parsers.js';
 import { answerLanguage } from '../../plugins/app/language.js';
 import type { DocumentedBody } from '../../plugins/external/swagger.js';
@@ -102,7 +102,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       if (!Buffer.isBuffer(raw)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', msg('pool.importTypes', { types: IMPORT_TYPES }));
       const format = detectFormat(request.headers['content-type'], raw.subarray(0, 4096));
       if (!format) throw new AppError('UNSUPPORTED_MEDIA_TYPE', msg('pool.importFormat'));
-      const parsed = parseImport(raw, format, { charset: importCharset(charsetOf(request.headers['content-type'])) ?? 'utf-8' });
+      const parsed = await parseImportInTurns(raw, format, { charset: importCharset(charsetOf(request.headers['content-type'])) ?? 'utf-8' });
       const { mode, dryRun, retireMissing, retireCount, poolVersion, admission } = request.query;
       if (admission === 'applied' && mode !== 'upsert') {
         const report = await app.ctx.lifecycle.importApplications(parsed.rows, parsed.errors, mode, request.principal, app.ctx.idMatches.spender(request.principal, 'applications'));
