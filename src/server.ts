@@ -112,6 +112,18 @@ try {
   await main();
 } catch (err) {
   // Configuration and key problems print as one line that says what to do, not as a stack trace.
-  console.error(`expert-draw: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(`expert-draw: ${startFailure(err)}`);
   process.exitCode = 1;
+}
+
+/**
+ * What a failed start says. AES-GCM refusing to open sealed data at start means the sealing key is not the one the
+ * store's data was sealed with (keys replaced or mixed up between instances): said so, rather than OpenSSL's words.
+ */
+function startFailure(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  if (text === 'Unsupported state or unable to authenticate data') {
+    return 'the sealing key (keys/sealing.pem) does not open this store\'s sealed data: it is not the key the data was sealed with. Restore the instance\'s own keys folder (docs/backups.md "Keys"); nothing was changed';
+  }
+  return text;
 }

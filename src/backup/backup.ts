@@ -118,6 +118,11 @@ export interface RestoreOptions {
   readonly origin: string;
   /** The latest signed checkpoint the operator kept (note text), which the backup's log must still hold. */
   readonly checkpoint?: string;
+  /**
+   * Restore a backup whose manifest holds no database signature (taken before backups signed their database), its
+   * records on trust. Without it such a backup is refused: deleting the field must not switch the check off.
+   */
+  readonly acceptUnsigned?: boolean;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -167,8 +172,16 @@ function checkDatabaseSignature(options: RestoreOptions, source: string): boolea
   } catch (err) {
     throw new BackupError(`${manifestFile} is not readable JSON: ${(err as Error).message}`);
   }
+  if (manifest.store !== 'sqlite') throw new BackupError(`${MANIFEST_FILE} says the backup is of a ${String(manifest.store)} store: restore restores the embedded SQLite store only (Redis: docs/backups.md)`);
   const signed = manifest.database;
-  if (signed === undefined) return false;
+  if (signed === undefined) {
+    if (options.acceptUnsigned === true) return false;
+    throw new BackupError(
+      `${MANIFEST_FILE} holds no signature of the backup's database, so its records (pool, projects, rosters, accounts) could have been changed and would be restored as they are. ` +
+        'Every backup this version takes is signed: one without a signature was taken by a version from before signed backups, or had its signature removed. ' +
+        'To restore such an old backup anyway, its records on trust, add --accept-unsigned.',
+    );
+  }
   if (signed.keyName !== options.verifier.name) throw new BackupError(`the backup's database is signed by the key ${signed.keyName}, not by the log key ${options.verifier.name}`);
   const sha256 = sha256File(source);
   const text = databaseSignedText(signed.sha256, manifest.logSize);

@@ -1,5 +1,5 @@
 // `expert-draw backup` and `expert-draw restore`: a consistent copy of the embedded store while the service runs, and
-// its checked return (src/backup/backup.ts). On Redis, the backup is Redis's own persistence (docs/operations.md).
+// its checked return (src/backup/backup.ts). On Redis, the backup is Redis's own persistence (docs/backups.md).
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -23,6 +23,7 @@ interface RestoreOpts {
   verifierKey?: string;
   origin?: string;
   checkpoint?: string;
+  acceptUnsigned?: boolean;
   quiet?: boolean;
 }
 
@@ -60,7 +61,7 @@ export function registerBackupCommands(program: Command): void {
         const { loadConfig } = await import('../config.js');
         const config = loadConfig();
         if (config.EXPERT_DRAW_STORE !== 'sqlite') {
-          throw new BackupError('the store is Redis: back it up with Redis persistence (an RDB snapshot or a copy of the AOF with appendfsync always), as docs/operations.md says');
+          throw new BackupError('the store is Redis: back it up with Redis persistence (an RDB snapshot or a copy of the AOF with appendfsync always), as docs/backups.md "Redis" says');
         }
         const bar = opts.quiet ? null : progressBar('copying pages');
         const manifest = await backupSqlite({
@@ -87,6 +88,7 @@ export function registerBackupCommands(program: Command): void {
     .option('--verifier-key <key>', `the log verifier key (name+id+key), or a file holding it (${KEY_FILES.logVerifier}), instead of the keys folder`)
     .option('--origin <origin>', 'checkpoint origin (default: EXPERT_DRAW_LOG_ORIGIN)')
     .option('--checkpoint <file>', 'a signed checkpoint you kept apart from the backups (e.g. the checkpoint.txt of a later backup, or one from a proof bundle): the backup must hold its tree')
+    .option('--accept-unsigned', 'restore a backup taken before backups signed their database, its records (pool, projects, rosters, accounts) on trust; without it such a backup is refused')
     .option('--quiet', 'no progress bar')
     .addHelpText('after', examples(
       'expert-draw restore --from /var/backups/expert-draw/2026-12-03 --checkpoint kept-checkpoint.txt',
@@ -96,6 +98,8 @@ export function registerBackupCommands(program: Command): void {
       refusing(async ({ BackupError, restoreSqlite }) => {
         const [{ loadConfig }, { NoteVerifier }] = await Promise.all([import('../config.js'), import('../log/note.js')]);
         const config = loadConfig();
+        // The restored file is the embedded store's: a service on Redis would never read it.
+        if (config.EXPERT_DRAW_STORE !== 'sqlite') throw new BackupError(`restore restores the embedded SQLite store, and this service runs on ${config.EXPERT_DRAW_STORE} (EXPERT_DRAW_STORE): restore Redis from its own files as docs/backups.md says`);
         const verifierKey = verifierKeyText(opts.verifierKey, opts.keysDir ?? config.EXPERT_DRAW_KEYS_DIR);
         let checkpoint: string | undefined;
         if (opts.checkpoint !== undefined) {
@@ -112,11 +116,12 @@ export function registerBackupCommands(program: Command): void {
           verifier: NoteVerifier.fromKey(verifierKey),
           origin: opts.origin ?? config.EXPERT_DRAW_LOG_ORIGIN,
           ...(checkpoint === undefined ? {} : { checkpoint }),
+          acceptUnsigned: opts.acceptUnsigned === true,
           onProgress: (d, t) => bar?.update(d, t),
         });
         bar?.done();
         console.log(`restored: ${report.logSize} entries and ${report.checkpoints} checkpoints verified` + (report.keptCheckpoint === null ? ' (no kept checkpoint given)' : `; holds the kept checkpoint at ${report.keptCheckpoint}`) + (report.databaseSigned ? '; the database is as the backup signed it' : ''));
-        if (!report.databaseSigned) console.error('warning: this backup predates signed databases: its records (pool, projects, rosters, accounts) are taken on trust; only the log was verified');
+        if (!report.databaseSigned) console.error('warning: restored with --accept-unsigned: the records (pool, projects, rosters, accounts) are taken on trust; only the log was verified');
       }),
     );
 }

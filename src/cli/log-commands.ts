@@ -55,7 +55,7 @@ async function openLogStore(opts: VerifyOpts, config: Config): Promise<Store> {
   const store = await RedisStore.open({ connection: opts.redis !== undefined ? { url: opts.redis } : redisConnection(config), prefix, requireDurable: false });
   if ((await store.logSize()) === 0) {
     await store.close();
-    throw new Error(`no log under the Redis prefix "${prefix}"${opts.redis !== undefined ? ` at ${opts.redis}` : ''}: give --redis-prefix (EXPERT_DRAW_REDIS_PREFIX) of the service`);
+    throw new Error(`no log under the Redis prefix "${prefix}"${opts.redis !== undefined ? ` at ${opts.redis}` : ''}: give --redis-prefix (EXPERT_DRAW_REDIS_PREFIX) of the service; or the server holds no data (a restored dump.rdb loads only with appendonly off: docs/backups.md)`);
   }
   return store;
 }

@@ -201,6 +201,8 @@ export class RedisStore implements Store {
     private readonly client: ScriptClient,
     prefix: string,
     private readonly feed: ReadonlySet<string> | null,
+    /** Opened requiring durability: each write probe checks it again (a restart or failover may have lost it). */
+    private readonly requireDurable = false,
   ) {
     const tag = `${prefix}{log}`;
     this.keys = {
@@ -233,7 +235,7 @@ export class RedisStore implements Store {
         throw new RedisNotDurableError(found);
       }
     }
-    return new RedisStore(client, options.prefix ?? 'expert-draw:', options.feed ? new Set(options.feed) : null);
+    return new RedisStore(client, options.prefix ?? 'expert-draw:', options.feed ? new Set(options.feed) : null, options.requireDurable);
   }
 
   async appendLog(batch: LogBatch): Promise<void> {
@@ -374,6 +376,12 @@ export class RedisStore implements Store {
   async probeWrite(): Promise<void> {
     // A write command: refused (MISCONF, READONLY, OOM, NOREPLICAS) whenever an append would be. It expires by itself.
     await this.client.set(this.keys.probe, String(Date.now()), 'PX', 60_000);
+    // Checked at start, and again here: a server restarted without the flags, a failover to a replica set otherwise, or a
+    // CONFIG SET would make acknowledged appends losable while everything else still answers.
+    if (this.requireDurable) {
+      const found = await persistenceOf(this.client);
+      if (found.appendonly !== 'yes' || found.appendfsync !== 'always') throw new RedisNotDurableError(found);
+    }
   }
 
   async close(): Promise<void> {

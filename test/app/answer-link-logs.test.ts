@@ -127,7 +127,9 @@ describe('answer links in the service log', () => {
     const personal = ['110105199306290009', '11010519930629000X', '13857789919', '+8613857789919', '孙勇', '138-5778-9919', '138 5778 9919', '+86 (138) 5778.9919', '110105 1993 0629 000X'];
     const ops = t.auth('operator');
     for (const value of personal) {
-      for (const url of [`/v1/experts/${encodeURIComponent(value)}`, `/v1/projects/${encodeURIComponent(value)}`, `/nonexistent/${encodeURIComponent(value)}`]) {
+      // Alone in a segment, or inside one (`tel:…`, `E0000001;…`, `id-…`).
+      const glued = [`tel:${value}`, `E0000001;${value}`, `id-${value}`].map(encodeURIComponent);
+      for (const url of [`/v1/experts/${encodeURIComponent(value)}`, `/v1/projects/${encodeURIComponent(value)}`, `/nonexistent/${encodeURIComponent(value)}`, ...glued.map((g) => `/v1/experts/${g}`)]) {
         const res = await t.app.inject({ method: 'GET', url, headers: ops });
         expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
       }

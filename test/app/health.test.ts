@@ -132,6 +132,11 @@ describe.runIf(hasRedisServer())('readiness on a private Redis', () => {
         await readyzBecomes(t, 503);
         await admin.config('SET', 'min-replicas-to-write', '0');
         await readyzBecomes(t, 200);
+        // A Redis that takes writes but no longer makes them durable (a CONFIG SET, a restart without the flags).
+        await admin.config('SET', 'appendfsync', 'everysec');
+        expect((await readyzBecomes(t, 503)).body.checks.store).toEqual({ ok: false, reason: expect.stringContaining('the redis store is not durable any more') });
+        await admin.config('SET', 'appendfsync', 'always');
+        await readyzBecomes(t, 200);
       } finally {
         admin.disconnect();
       }

@@ -1,5 +1,6 @@
 // The service log's line per request (src/plugins/app/request-log.ts): one line when the answer has gone, holding the
 // request (method, path, route, address), its status and its time; never a header, never Fastify's 'incoming request'.
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type Built } from '../helper.js';
@@ -65,5 +66,26 @@ describe('the request line', () => {
     const completed = unknown.lines.filter((l) => l.msg === 'request completed');
     expect(completed).toHaveLength(1);
     expect(completed[0]!.req?.url).toBe('/v1/no-such-thing');
+  });
+});
+
+describe('a client that goes away mid-body', () => {
+  it('leaves no error line (nothing failed on this side)', async () => {
+    const address = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = new URL(address);
+    const before = lines.length;
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(`POST /v1/experts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n${Object.entries(t.auth('pool-manager')).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n{"id":"E`);
+        setTimeout(() => {
+          socket.destroy();
+          resolve();
+        }, 100);
+      });
+      socket.on('error', reject);
+    });
+    // The service sees the abort when the parser next reads.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(lines.slice(before).filter((l) => l.level >= 50)).toEqual([]);
   });
 });

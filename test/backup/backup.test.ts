@@ -130,6 +130,11 @@ describe('backup and restore (SQLite)', () => {
     const m = JSON.parse(readFileSync(manifestFile, 'utf8'));
     writeFileSync(manifestFile, JSON.stringify({ ...m, database: { ...m.database, sha256: createHash('sha256').update(readFileSync(join(edited, SQLITE_FILE))).digest('hex') } }));
     await expect(restoreSqlite(restoreOptions(edited, join(work, 'r-edit')))).rejects.toThrow(/does not verify with the log key/);
+    // Nor does deleting the signature switch the check off (the edited record would be restored as it is).
+    const { database: _removed, ...stripped } = m;
+    writeFileSync(manifestFile, JSON.stringify(stripped));
+    await expect(restoreSqlite(restoreOptions(edited, join(work, 'r-edit')))).rejects.toThrow(/holds no signature/);
+    expect(existsSync(join(work, 'r-edit', SQLITE_FILE))).toBe(false);
 
     // One entry of the backup rewritten: the log no longer verifies, nothing is restored.
     const db = new Database(join(out, SQLITE_FILE));
@@ -137,11 +142,16 @@ describe('backup and restore (SQLite)', () => {
     db.prepare('UPDATE log_entries SET data = ? WHERE idx = ?').run(Buffer.from(row.data.toString().replace('"type":"', '"type":"x')), row.idx);
     db.close();
     await expect(restoreSqlite(restoreOptions(out, join(work, 'r-bad')))).rejects.toThrow(/is not the one the backup signed/);
-    // Even as a backup from before signed databases (no signature to check), the log refuses it.
+    // Its signature deleted from the manifest: refused, unless the operator takes the records on trust — and even
+    // then, as a backup from before signed databases, the log refuses it.
     const outManifest = join(out, MANIFEST_FILE);
     const { database: _signed, ...unsigned } = JSON.parse(readFileSync(outManifest, 'utf8'));
     writeFileSync(outManifest, JSON.stringify(unsigned));
-    await expect(restoreSqlite(restoreOptions(out, join(work, 'r-bad')))).rejects.toThrow(/does not verify/);
+    await expect(restoreSqlite(restoreOptions(out, join(work, 'r-bad')))).rejects.toThrow(/holds no signature of the backup's database.*--accept-unsigned/);
+    await expect(restoreSqlite({ ...restoreOptions(out, join(work, 'r-bad')), acceptUnsigned: true })).rejects.toThrow(/does not verify/);
+    // A manifest that names another store is refused before anything is read.
+    writeFileSync(outManifest, JSON.stringify({ ...unsigned, store: 'redis' }));
+    await expect(restoreSqlite({ ...restoreOptions(out, join(work, 'r-bad')), acceptUnsigned: true })).rejects.toThrow(/backup is of a redis store/);
     expect(existsSync(join(work, 'r-bad', SQLITE_FILE))).toBe(false);
   }, 60_000);
 });

@@ -8,6 +8,7 @@ export const http = defineMessages({
   emptyJson: { zh: 'JSON 请求体为空', en: 'the JSON body is empty' },
   contentLength: { zh: '内容长度与请求体不符', en: 'the content length does not match the body' },
   unparsable: { zh: '无法解析请求体', en: 'the request body could not be parsed' },
+  aborted: { zh: '请求体未发送完整：客户端中途断开', en: 'the request body was not sent whole: the client went away' },
   tooMany: { zh: '请求过于频繁', en: 'too many requests' },
   rateLimited: { zh: '请求过于频繁：每分钟最多 {max} 次；请在 {seconds} 秒后重试', en: 'too many requests: at most {max} a minute; retry in {seconds} s' },
   overloaded: { zh: '服务繁忙或其存储不可用', en: 'the service is overloaded or its store is unavailable' },

@@ -59,6 +59,9 @@ export function errorAnswer(err: FastifyError, request: FastifyRequest): ErrorAn
   }
   const known = err.code ? FASTIFY_ERRORS[err.code] : undefined;
   if (known) return { status: err.statusCode ?? 400, ...known };
+  // The client went away while sending its body: nobody reads the answer, and nothing failed on this side (no error
+  // line, which would trip an error-rate alert for every dropped upload).
+  if (err.code === 'ECONNRESET' || err.message === 'aborted') return { status: 400, code: 'INVALID_INPUT', message: msg('http.aborted') };
   if (err instanceof SyntaxError || err.code?.startsWith('FST_ERR_CTP')) return { status: 400, code: 'INVALID_INPUT', message: msg('http.unparsable') };
   // A path the documentation's static files refuse (`..` past their folder): no such route, and nothing to log.
   if (err.code === 'FST_STATIC_FORBIDDEN_PATH') return { status: 404, code: 'NOT_FOUND', message: msg('http.noRoute', { method: request.method, path: request.url.split('?')[0]! }) };

@@ -24,7 +24,7 @@ export function loggablePath(url: string): string {
   for (const pattern of SECRET_PATHS) if (pattern.test(normal)) return normal.replace(pattern, `$1${REDACTED}`);
   return normal
     .split('/')
-    .map((segment) => (personalLike(segment) ? REDACTED : segment))
+    .map((segment) => (personalLike(segment) ? REDACTED : ID_WITH_UUID.test(segment) ? segment : segment.replace(DIGIT_RUN, REDACTED)))
     .join('/')
     .replace(LONG_RUN, (run) => (ID_WITH_UUID.test(run) ? run : REDACTED));
 }
@@ -60,6 +60,8 @@ const ID_WITH_UUID = /^(?:[A-Za-z]{1,4}-)?[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f
  * logs personal data, whoever sent it.
  */
 const NUMBER_AS_WRITTEN = /^\+?[\d\s\-.()]+[Xx]?$/;
+/** The same inside a segment (`tel:138…`, `E0000001;138…`, `id-1101…`): cut out, the rest of the segment kept. */
+const DIGIT_RUN = /\d(?:[\s\-.()]{0,2}\d){10,}[Xx]?/g;
 const NOT_PRINTABLE = /[^\x20-\x7e]/;
 
 function personalLike(segment: string): boolean {
