@@ -96,6 +96,12 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const auditLog = await AuditLog.open<EntryPayloads>({ store, signer: keys.logSigner, verifier: keys.logVerifier, checkpointIntervalMs: config.EXPERT_DRAW_CHECKPOINT_INTERVAL_MS, clock: () => new Date(now()) });
   const vault = new PersonalDataVault(keys.sealing.privateKey);
   const pool = await PoolService.open(store, auditLog, vault, now, { policy: lifecyclePolicy(policy), timeZone: config.EXPERT_DRAW_TIME_ZONE });
+  try {
+    pool.checkSealingKey();
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
   const lifecycle = new LifecycleService(store, auditLog, pool, vault, now);
   const idMatches = new IdMatchAllowance(store, auditLog, now);
   // Retirements, certificate expiries and lapses are by the day: a pass every EXPERT_DRAW_LIFECYCLE_INTERVAL_S applies them.

@@ -123,7 +123,7 @@ try {
 function startFailure(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   if (text === 'Unsupported state or unable to authenticate data') {
-    return 'the sealing key (keys/sealing.pem) does not open this store\'s sealed data: it is not the key the data was sealed with. Restore the instance\'s own keys folder (docs/backups.md "Keys"); nothing was changed';
+    return 'sealed data of this store does not open with the sealing key (keys/sealing.pem): the key is not the one it was sealed with (keys replaced, or data sealed by another instance\'s key); start with the instance\'s own keys folder (docs/backups.md "Keys")';
   }
   return text;
 }

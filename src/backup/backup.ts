@@ -6,7 +6,7 @@
 // given the latest checkpoint the operator kept, that the backup's log still holds that tree (the same root at that
 // size), so a backup cut short or rewritten is refused before it replaces anything.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { KEY_FILES } from '../instance-keys.js';
@@ -138,25 +138,58 @@ export interface RestoreReport {
 /** Checks a backup and copies it into an empty data folder; refuses (BackupError) and changes nothing otherwise. */
 export async function restoreSqlite(options: RestoreOptions): Promise<RestoreReport> {
   const source = join(options.fromDir, SQLITE_FILE);
+  if (isLink(source)) throw new BackupError(`${source} is a symbolic link: a backup's database is a file of its own`);
   if (!existsSync(source)) throw new BackupError(`no backup database at ${source}`);
+  // A backup is one closed file. A journal beside it would be replayed over the signed bytes the moment SQLite opened
+  // it: records changed after the backup, restored as if signed.
+  for (const side of JOURNALS) {
+    if (existsSync(source + side) || isLink(source + side)) {
+      throw new BackupError(`${source}${side} lies beside the backup's database: a backup is one closed file, and SQLite would apply this over the bytes the backup signed; take the backup again, or remove the file if you know where it came from`);
+    }
+  }
   const target = join(options.dataDir, SQLITE_FILE);
-  if (existsSync(target)) throw new BackupError(`${target} exists: restore only into an empty data folder (move the old one aside first)`);
-  // Before anything opens the database (opening may touch its bytes): the records as the backup signed them.
-  const databaseSigned = checkDatabaseSignature(options, source);
-  const store = new SqliteStore({ file: source });
-  let report: VerifyReport;
-  let kept: number | null = null;
-  try {
-    report = await verifyLog({ store, verifier: options.verifier, origin: options.origin, onProgress: options.onProgress });
-    if (!report.ok) throw new BackupError(`the backup's log does not verify: broken at index ${report.failure!.index}: ${report.failure!.reason}`);
-    if (options.checkpoint !== undefined) kept = await holdsCheckpoint(store, options.checkpoint, options);
-  } finally {
-    await store.close();
+  // Nothing of an earlier database may stay: its WAL would be replayed over the restored file at the next open.
+  for (const f of [target, ...JOURNALS.map((side) => target + side), `${target}.leases`]) {
+    if (existsSync(f) || isLink(f)) throw new BackupError(`${f} exists: restore only into an empty data folder (move the old database and its -wal, -shm and .leases files aside first)`);
   }
   privateDir(options.dataDir);
-  privateFile(target);
-  copyFileSync(source, target);
-  return { databaseSigned, logSize: report.size, checkpoints: report.checkpoints, keptCheckpoint: kept };
+  // Checked and verified on the restore's own copy: the backup folder is never opened (SQLite writes to what it opens),
+  // and the bytes checked are the bytes restored.
+  const staging = join(options.dataDir, `${SQLITE_FILE}.restoring-${process.pid}`);
+  const cleanUp = () => {
+    for (const f of [staging, ...JOURNALS.map((side) => staging + side), `${staging}.leases`, ...JOURNALS.map((side) => `${staging}.leases${side}`)]) rmSync(f, { force: true });
+  };
+  cleanUp();
+  privateFile(staging);
+  copyFileSync(source, staging);
+  try {
+    const databaseSigned = checkDatabaseSignature(options, staging);
+    const store = new SqliteStore({ file: staging });
+    let report: VerifyReport;
+    let kept: number | null = null;
+    try {
+      report = await verifyLog({ store, verifier: options.verifier, origin: options.origin, onProgress: options.onProgress });
+      if (!report.ok) throw new BackupError(`the backup's log does not verify: broken at index ${report.failure!.index}: ${report.failure!.reason}`);
+      if (options.checkpoint !== undefined) kept = await holdsCheckpoint(store, options.checkpoint, options);
+    } finally {
+      await store.close();
+    }
+    renameSync(staging, target);
+    return { databaseSigned, logSize: report.size, checkpoints: report.checkpoints, keptCheckpoint: kept };
+  } finally {
+    cleanUp();
+  }
+}
+
+/** SQLite's journal files beside a database. */
+const JOURNALS = ['-wal', '-shm', '-journal'] as const;
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -172,8 +205,8 @@ function checkDatabaseSignature(options: RestoreOptions, source: string): boolea
   } catch (err) {
     throw new BackupError(`${manifestFile} is not readable JSON: ${(err as Error).message}`);
   }
-  if (manifest.store !== 'sqlite') throw new BackupError(`${MANIFEST_FILE} says the backup is of a ${String(manifest.store)} store: restore restores the embedded SQLite store only (Redis: docs/backups.md)`);
-  const signed = manifest.database;
+  if (manifest.store !== 'sqlite') throw new BackupError(`${MANIFEST_FILE} does not say the backup is of the embedded SQLite store (store: ${JSON.stringify(manifest.store ?? null)}): restore restores that store only (Redis: docs/backups.md)`);
+  const signed = manifest.database ?? undefined;
   if (signed === undefined) {
     if (options.acceptUnsigned === true) return false;
     throw new BackupError(

@@ -310,6 +310,26 @@ export class PoolService {
   }
 
   /**
+   * Refuses to go on when the sealing key does not open the pool's sealed personal data (an expert sealed with it, the
+   * first and the last added): keys replaced or mixed up between instances. Going on, the service would draw and seal
+   * new data with the wrong key and call nobody (every call opens an expert's phone), and the data would then mix keys.
+   */
+  checkSealingKey(): void {
+    const records = [...this.experts.values()];
+    for (const r of [records[0], records.at(-1)]) {
+      if (!r) continue;
+      try {
+        this.vault.open(r.expert.id, r.sealed);
+      } catch {
+        throw new Error(
+          'the sealing key (keys/sealing.pem) does not open this store\'s sealed personal data: it is not the key the data was sealed with. ' +
+            'Start with the instance\'s own keys folder (docs/backups.md "Keys"); nothing was changed',
+        );
+      }
+    }
+  }
+
+  /**
    * Refuses text for the audit log that holds the expert's own name (the log names experts by id; phone and ID numbers
    * are refused by the route's LoggedText). The name is opened only to compare it.
    */

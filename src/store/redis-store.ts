@@ -196,6 +196,8 @@ export class RedisStore implements Store {
   readonly kind = 'redis' as const;
   private readonly keys;
   private blocking: Client | undefined;
+  /** Set while the last durability check found the server not durable (see checkDurable); appends are refused. */
+  private notDurable: RedisNotDurableError | null = null;
 
   private constructor(
     private readonly client: ScriptClient,
@@ -239,6 +241,7 @@ export class RedisStore implements Store {
   }
 
   async appendLog(batch: LogBatch): Promise<void> {
+    if (this.notDurable) throw this.notDurable;
     const writes = batch.writes ?? [];
     const expects = batch.expects ?? [];
     const recordKeys: string[] = [];
@@ -371,17 +374,25 @@ export class RedisStore implements Store {
 
   async ping(): Promise<void> {
     await this.client.ping();
+    await this.checkDurable();
+  }
+
+  /**
+   * Opened requiring durability: the server must still persist every write before answering. Checked by each health
+   * check and write probe (a restart without the flags, a failover to a replica set otherwise, a CONFIG SET). While it
+   * does not, appends are refused, so that nothing is acknowledged that a crash could lose.
+   */
+  private async checkDurable(): Promise<void> {
+    if (!this.requireDurable) return;
+    const found = await persistenceOf(this.client);
+    this.notDurable = found.appendonly === 'yes' && found.appendfsync === 'always' ? null : new RedisNotDurableError(found);
+    if (this.notDurable) throw this.notDurable;
   }
 
   async probeWrite(): Promise<void> {
     // A write command: refused (MISCONF, READONLY, OOM, NOREPLICAS) whenever an append would be. It expires by itself.
     await this.client.set(this.keys.probe, String(Date.now()), 'PX', 60_000);
-    // Checked at start, and again here: a server restarted without the flags, a failover to a replica set otherwise, or a
-    // CONFIG SET would make acknowledged appends losable while everything else still answers.
-    if (this.requireDurable) {
-      const found = await persistenceOf(this.client);
-      if (found.appendonly !== 'yes' || found.appendfsync !== 'always') throw new RedisNotDurableError(found);
-    }
+    await this.checkDurable();
   }
 
   async close(): Promise<void> {

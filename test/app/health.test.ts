@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generatePool, syntheticPersonal } from '../../src/pool/generator.js';
 import { SQLITE_FILE } from '../../src/store/open-store.js';
 import type { SqliteStore } from '../../src/store/sqlite-store.js';
+import { syntheticUscc } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
 import { hasRedisServer, startRedis } from '../helpers/redis-server.js';
 
@@ -135,8 +136,15 @@ describe.runIf(hasRedisServer())('readiness on a private Redis', () => {
         // A Redis that takes writes but no longer makes them durable (a CONFIG SET, a restart without the flags).
         await admin.config('SET', 'appendfsync', 'everysec');
         expect((await readyzBecomes(t, 503)).body.checks.store).toEqual({ ok: false, reason: expect.stringContaining('the redis store is not durable any more') });
+        // Meanwhile nothing is acknowledged that a crash could lose: a change is refused, not written.
+        const size = await t.ctx.store.logSize();
+        const refused = await t.app.inject({ method: 'PUT', url: `/v1/organisations/${syntheticUscc(9951)}`, headers: t.auth('pool-manager'), payload: { name: '某某公司' } });
+        expect(refused.statusCode, refused.body).toBe(503);
+        expect(await t.ctx.store.logSize()).toBe(size);
         await admin.config('SET', 'appendfsync', 'always');
         await readyzBecomes(t, 200);
+        const taken = await t.app.inject({ method: 'PUT', url: `/v1/organisations/${syntheticUscc(9951)}`, headers: t.auth('pool-manager'), payload: { name: '某某公司' } });
+        expect(taken.statusCode, taken.body).toBe(200);
       } finally {
         admin.disconnect();
       }

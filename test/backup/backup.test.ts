@@ -1,7 +1,7 @@
 // Backups of the SQLite store taken while draws run, and restores that check what they restore: the whole log
 // against the operator's log key, and a checkpoint kept apart. Real SQLite files throughout.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -130,6 +130,23 @@ describe('backup and restore (SQLite)', () => {
     const m = JSON.parse(readFileSync(manifestFile, 'utf8'));
     writeFileSync(manifestFile, JSON.stringify({ ...m, database: { ...m.database, sha256: createHash('sha256').update(readFileSync(join(edited, SQLITE_FILE))).digest('hex') } }));
     await expect(restoreSqlite(restoreOptions(edited, join(work, 'r-edit')))).rejects.toThrow(/does not verify with the log key/);
+    // Nor does a WAL beside the signed file (SQLite would replay it over the signed bytes), nor one left in the target.
+    const walBackup = join(work, 'b-wal');
+    await backupOf(walBackup);
+    writeFileSync(join(walBackup, `${SQLITE_FILE}-wal`), 'not a checkpointed journal');
+    await expect(restoreSqlite(restoreOptions(walBackup, join(work, 'r-wal')))).rejects.toThrow(/-wal lies beside the backup's database/);
+    rmSync(join(walBackup, `${SQLITE_FILE}-wal`));
+    mkdirSync(join(work, 'r-wal'), { recursive: true });
+    writeFileSync(join(work, 'r-wal', `${SQLITE_FILE}-wal`), 'an old journal');
+    await expect(restoreSqlite(restoreOptions(walBackup, join(work, 'r-wal')))).rejects.toThrow(/-wal exists: restore only into an empty data folder/);
+    expect(existsSync(join(work, 'r-wal', SQLITE_FILE))).toBe(false);
+    // The backup folder is left as it was: the restore checks and verifies its own copy.
+    const before = readFileSync(join(walBackup, SQLITE_FILE));
+    const listing = readdirSync(walBackup);
+    expect((await restoreSqlite(restoreOptions(walBackup, join(work, 'r-wal-ok')))).databaseSigned).toBe(true);
+    expect(readFileSync(join(walBackup, SQLITE_FILE)).equals(before)).toBe(true);
+    expect(readdirSync(walBackup)).toEqual(listing);
+    expect(readdirSync(join(work, 'r-wal-ok')).filter((f) => f.startsWith(SQLITE_FILE))).toEqual([SQLITE_FILE]);
     // Nor does deleting the signature switch the check off (the edited record would be restored as it is).
     const { database: _removed, ...stripped } = m;
     writeFileSync(manifestFile, JSON.stringify(stripped));
@@ -151,7 +168,9 @@ describe('backup and restore (SQLite)', () => {
     await expect(restoreSqlite({ ...restoreOptions(out, join(work, 'r-bad')), acceptUnsigned: true })).rejects.toThrow(/does not verify/);
     // A manifest that names another store is refused before anything is read.
     writeFileSync(outManifest, JSON.stringify({ ...unsigned, store: 'redis' }));
-    await expect(restoreSqlite({ ...restoreOptions(out, join(work, 'r-bad')), acceptUnsigned: true })).rejects.toThrow(/backup is of a redis store/);
+    await expect(restoreSqlite({ ...restoreOptions(out, join(work, 'r-bad')), acceptUnsigned: true })).rejects.toThrow(/does not say the backup is of the embedded SQLite store \(store: "redis"\)/);
+    writeFileSync(outManifest, JSON.stringify({ ...unsigned, database: null }));
+    await expect(restoreSqlite(restoreOptions(out, join(work, 'r-bad')))).rejects.toThrow(/holds no signature/);
     expect(existsSync(join(work, 'r-bad', SQLITE_FILE))).toBe(false);
   }, 60_000);
 });

@@ -93,13 +93,17 @@ function noteUndeclared(request: FastifyRequest, a: ErrorAnswer, seen: Undeclare
 }
 
 /**
- * A message with every standalone run of 11 digits or more cut out: an id or path a client typed may be a phone or ID
- * number, and an error answer (and the request log's copy of it) must not carry one back. A run inside a longer token
- * (a UUID's group between dashes, an id with letters) is the service's own id, and stays.
+ * A message with every run of 11 digits or more cut out (`P-15973994367` as well): an id or path a client typed may
+ * be a phone or ID number, and an error answer (and the request log's copy of it) must not carry one back. A UUID is
+ * the service's own kind of id (a draw's, a user's) and stays whole, even where its last group is all digits.
  */
 function unsaid(text: string): string {
-  return text.replace(/(?<![-\w])\d{11,}[Xx]?(?![-\w])/g, '…');
+  return text
+    .split(UUID_SPLIT)
+    .map((piece, i) => (i % 2 === 1 ? piece : piece.replace(/\d{11,}[Xx]?/g, '…')))
+    .join('');
 }
+const UUID_SPLIT = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/;
 
 /** Sends the error shape in the request's language; details only on 4xx (5xx answers carry no internals). */
 function send(request: FastifyRequest, reply: FastifyReply, a: ErrorAnswer) {

@@ -140,7 +140,7 @@ describe('experts', () => {
       expect(res.body).not.toContain(asked);
     }
     // Nor does any other error answer: another route's 404, an unknown route's.
-    for (const [url, headers] of [[`/v1/projects/${idNumber}`, t.auth('operator')], ['/v1/experts/15973994367/no-such-thing', pm()]] as const) {
+    for (const [url, headers] of [[`/v1/projects/${idNumber}`, t.auth('operator')], ['/v1/projects/P-15973994367', t.auth('operator')], ['/v1/experts/15973994367/no-such-thing', pm()]] as const) {
       const res = await t.app.inject({ method: 'GET', url, headers });
       expect(res.statusCode).toBe(404);
       expect(res.body).not.toContain(idNumber);
