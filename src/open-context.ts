@@ -99,6 +99,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   try {
     pool.checkSealingKey();
   } catch (err) {
+    await auditLog.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw err;
   }

@@ -202,7 +202,7 @@ export class PoolService {
 
   get(id: string): ExpertView {
     const r = this.experts.get(id);
-    if (!r) throw expertNotFound(id);
+    if (!r) throw new AppError('NOT_FOUND', msg('pool.expertNotFound', { id }));
     return view(r);
   }
 
@@ -672,7 +672,7 @@ export class PoolService {
 
   private record(id: string): ExpertRecord {
     const r = this.experts.get(id);
-    if (!r) throw expertNotFound(id);
+    if (!r) throw new AppError('NOT_FOUND', msg('pool.expertNotFound', { id }));
     return r;
   }
 
@@ -717,12 +717,4 @@ export class PoolService {
     this.queue = run.catch(() => undefined);
     return run;
   }
-}
-
-/**
- * No expert with this id. An id with a run of 11 digits or more (a phone number, an ID number typed where an id goes) is
- * not repeated: the answer, and the request log's copy of it, would carry it.
- */
-function expertNotFound(id: string): AppError {
-  return new AppError('NOT_FOUND', /\d{11}/.test(id) ? msg('pool.expertNotFoundUnsaid') : msg('pool.expertNotFound', { id }));
 }

@@ -59,7 +59,7 @@ export class Readiness {
       (): Check => ({ ok: true }),
       (err: unknown): Check => {
         cause = err;
-        // A store that answers but would lose writes says so in its own words (no secret in them).
+        // A store that answers but would lose writes (its appends refused meanwhile) is named as such.
         if (err instanceof Error && err.name === 'RedisNotDurableError') return { ok: false, reason: `the ${this.deps.store.kind} store is not durable any more (appendonly yes and appendfsync always are required): appends are refused` };
         return { ok: false, reason: `the ${this.deps.store.kind} store does not answer or does not take writes` };
       },

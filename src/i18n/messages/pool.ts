@@ -4,7 +4,6 @@ import { defineMessages } from '../define.js';
 
 export const pool = defineMessages({
   expertNotFound: { zh: '专家库中没有编号为 {id} 的专家', en: 'no expert {id}' },
-  expertNotFoundUnsaid: { zh: '专家库中没有此编号的专家（编号形如手机或身份证号码，不予回显）', en: 'no expert with this id (it looks like a phone or ID number, so it is not repeated)' },
   expertExists: { zh: '专家 {id} 已存在', en: 'expert {id} already exists' },
   expertOrIdNumberExists: { zh: '已有相同专家编号或相同居民身份证号码的专家', en: 'an expert with this id or ID number already exists' },
   organisationNotFound: { zh: '没有统一社会信用代码为 {code} 的单位', en: 'no organisation {code}' },
