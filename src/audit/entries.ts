@@ -156,6 +156,7 @@ export const ENTRIES = {
     .strict(),
   'seat.promoted': z.object({ drawId: z.string(), group: z.int(), seat: z.int(), fromRank: z.int(), toRank: z.int(), because: z.enum(CALL_STATES) }).strict(),
   'seat.unfilled': z.object({ drawId: z.string(), group: z.int(), seat: z.int(), fromRank: z.int(), because: z.enum(CALL_STATES) }).strict(),
+  'seat.passed-over': z.object({ ...seat, codes: z.array(z.string()).min(1).describe('What a check-in would refuse the expert of this rank for') }).strict(),
   // Check-in at the venue.
   'checkin.admitted': checkinChange,
   'checkin.refused': checkinChange,

@@ -72,6 +72,7 @@ export const TIMELINE: { readonly [T in EntryType]?: Row<Payload<T>> } = {
   'call.delivery': { ...byDraw, story: (p) => [{ drawId: p.drawId, detail: { messageId: p.messageId, kind: p.kind, attempt: p.attempt, ok: p.ok, final: p.final ?? false } }] },
   'seat.promoted': { ...byDraw, story: (p) => [{ drawId: p.drawId, group: p.group, seat: p.seat, rank: p.toRank, detail: { fromRank: p.fromRank, because: p.because } }] },
   'seat.unfilled': { ...byDraw, story: (p) => [{ drawId: p.drawId, group: p.group, seat: p.seat, rank: p.fromRank, detail: { because: p.because } }] },
+  'seat.passed-over': { ...byDraw, story: (p) => [{ drawId: p.drawId, group: p.group, seat: p.seat, rank: p.rank, detail: { codes: p.codes } }] },
   'checkin.admitted': { ...byDraw, story: (p) => [seat(p)] },
   'checkin.refused': { ...byDraw, story: (p) => [{ ...seat(p), detail: { codes: p.codes ?? [] } }] },
   'checkin.repeated': { ...byDraw, story: (p) => [seat(p)] },

@@ -55,13 +55,36 @@ export interface NewCall {
   readonly expertId: string;
 }
 
+/**
+ * Why a ranked expert cannot take a seat any more (the exclusion codes a check-in would refuse them for: a bidder
+ * recorded after the draw, a status or unavailability changed since); empty when they may be called.
+ */
+export type PassOver = (expertId: string) => readonly string[];
+
+/** A rank a seat went past without a call, and why. */
+export interface PassedOver {
+  readonly rank: number;
+  readonly codes: readonly string[];
+}
+
+export interface Promotion {
+  /** The call the seat passes from. */
+  readonly from: Call;
+  /** The new call to place; null: the ranking ran out. */
+  readonly to: NewCall | null;
+  /** Ranks passed over on the way, in order (none when the next rank could be called). */
+  readonly passed: readonly PassedOver[];
+}
+
 export interface Transition {
   readonly roster: Roster;
   /** Calls whose state changed, as they are now. */
   readonly changed: readonly Call[];
-  /** Seats passed to the next rank: the call they replace, and the new call to place (null: the ranking ran out). */
-  readonly promotions: ReadonlyArray<{ from: Call; to: NewCall | null }>;
+  /** Seats passed on down the ranking. */
+  readonly promotions: readonly Promotion[];
 }
+
+const CALL_ANYONE: PassOver = () => [];
 
 const ENDED: ReadonlySet<CallState> = new Set(['declined', 'timeout', 'refused', 'undelivered', 'busy', 'withdrawn']);
 
@@ -156,36 +179,47 @@ function replace(roster: Roster, call: Call, next: Call): Roster {
   return { ...roster, calls: [...roster.calls.slice(0, i), next, ...roster.calls.slice(i + 1)] };
 }
 
-/** Passes a seat to the next unused rank of its group (null when the ranking is used up). */
-function promote(roster: Roster, from: Call): { roster: Roster; to: NewCall | null } {
+/**
+ * Passes a seat to the next unused rank of its group that may still be called (null when the ranking is used up).
+ * A rank whose expert would be refused at check-in is used up without a call: the ranking stays strict, and each rank
+ * passed over is said, with its codes.
+ */
+function promote(roster: Roster, from: Call, passOver: PassOver): { roster: Roster; promotion: Promotion } {
   const g = roster.groups[from.group]!;
-  if (g.next >= g.ranking.length) return { roster, to: null };
-  const to: NewCall = { group: from.group, seat: from.seat, rank: g.next, expertId: g.ranking[g.next]! };
-  const groups = roster.groups.map((x, i) => (i === from.group ? { ...x, next: x.next + 1 } : x));
-  return { roster: { ...roster, groups }, to };
+  const passed: PassedOver[] = [];
+  let next = g.next;
+  let to: NewCall | null = null;
+  for (; next < g.ranking.length && to === null; next++) {
+    const expertId = g.ranking[next]!;
+    const codes = passOver(expertId);
+    if (codes.length > 0) passed.push({ rank: next, codes });
+    else to = { group: from.group, seat: from.seat, rank: next, expertId };
+  }
+  const groups = roster.groups.map((x, i) => (i === from.group ? { ...x, next } : x));
+  return { roster: next === g.next ? roster : { ...roster, groups }, promotion: { from, to, passed } };
 }
 
-function end(roster: Roster, call: Call, state: CallState, at: string, codes?: readonly string[]): Transition {
+function end(roster: Roster, call: Call, state: CallState, at: string, passOver: PassOver, codes?: readonly string[]): Transition {
   const ended: Call = { ...call, state, answeredAt: at, ...(codes ? { codes } : {}) };
   const after = replace(roster, call, ended);
-  const { roster: promoted, to } = promote(after, ended);
-  return { roster: promoted, changed: [ended], promotions: [{ from: ended, to }] };
+  const { roster: promoted, promotion } = promote(after, ended, passOver);
+  return { roster: promoted, changed: [ended], promotions: [promotion] };
 }
 
 /**
  * An expert's answer to a call. A decline passes the seat on, and so does an acceptance by an expert who is `busy`
  * (seated elsewhere that day); answering a call that is no longer open is refused.
  */
-export function answer(roster: Roster, messageId: string, accept: boolean, at: string, busy = false): Transition {
+export function answer(roster: Roster, messageId: string, accept: boolean, at: string, busy = false, passOver: PassOver = CALL_ANYONE): Transition {
   const call = roster.calls.find((c) => c.messageId === messageId);
   if (!call) throw new RosterError('UNKNOWN_CALL', 'no such call in this roster');
   if (call.state !== 'calling' || currentCall(roster, call.group, call.seat) !== call) throw new RosterError('CALL_CLOSED', `the call is ${call.state}`);
-  if (accept && busy) return end(roster, call, 'busy', at);
+  if (accept && busy) return end(roster, call, 'busy', at, passOver);
   if (accept) {
     const accepted: Call = { ...call, state: 'accepted', answeredAt: at };
     return { roster: replace(roster, call, accepted), changed: [accepted], promotions: [] };
   }
-  return end(roster, call, 'declined', at);
+  return end(roster, call, 'declined', at, passOver);
 }
 
 /**
@@ -193,15 +227,15 @@ export function answer(roster: Roster, messageId: string, accept: boolean, at: s
  * message ids) ends so at once; a call whose message is still unsent at its deadline (`unsent`: being retried, or not
  * tried yet) ends as undelivered too, never as a timeout. Each seat passes to the next rank.
  */
-export function expire(roster: Roster, nowIso: string, undelivered: ReadonlySet<string> = new Set(), unsent: ReadonlySet<string> = new Set()): Transition {
+export function expire(roster: Roster, nowIso: string, undelivered: ReadonlySet<string> = new Set(), unsent: ReadonlySet<string> = new Set(), passOver: PassOver = CALL_ANYONE): Transition {
   let r = roster;
   const changed: Call[] = [];
-  const promotions: Array<{ from: Call; to: NewCall | null }> = [];
+  const promotions: Promotion[] = [];
   for (const call of seats(roster)) {
     if (call.state !== 'calling') continue;
     const state = undelivered.has(call.messageId) ? 'undelivered' : call.deadline > nowIso ? null : unsent.has(call.messageId) ? 'undelivered' : 'timeout';
     if (state === null) continue;
-    const t = end(r, call, state, nowIso);
+    const t = end(r, call, state, nowIso, passOver);
     r = t.roster;
     changed.push(...t.changed);
     promotions.push(...t.promotions);
@@ -228,23 +262,24 @@ export function seatOf(roster: Roster, expertId: string): Call | undefined {
 }
 
 /** Check-in at the venue: admitted, or refused for a conflict (codes) and the seat passed on. */
-export function checkIn(roster: Roster, call: Call, at: string, conflicts: readonly string[]): Transition {
+export function checkIn(roster: Roster, call: Call, at: string, conflicts: readonly string[], passOver: PassOver = CALL_ANYONE): Transition {
   if (call.state === 'checked-in') throw new RosterError('ALREADY_CHECKED_IN', 'this expert has already checked in');
-  if (conflicts.length > 0) return end(roster, call, 'refused', at, conflicts);
+  if (conflicts.length > 0) return end(roster, call, 'refused', at, passOver, conflicts);
   const admitted: Call = { ...call, state: 'checked-in', answeredAt: call.answeredAt ?? at };
   return { roster: replace(roster, call, admitted), changed: [admitted], promotions: [] };
 }
 
 /**
- * The same transition with nobody called: every seat it passed on stays unfilled and the ranks it would have used stay
- * unused. For a change that comes too late for an answer (a call placed now could not be answered before its deadline).
+ * The same transition with nobody called: every seat it passed on stays unfilled and the ranks it would have used (or
+ * passed over on the way) stay unused. For a change that comes too late for an answer (a call placed now could not be
+ * answered before its deadline).
  */
 export function withoutCalls(t: Transition): Transition {
   const used = new Map<number, number>();
-  for (const p of t.promotions) if (p.to) used.set(p.to.group, (used.get(p.to.group) ?? 0) + 1);
-  if (used.size === 0) return t;
-  const groups = t.roster.groups.map((g, i) => (used.has(i) ? { ...g, next: g.next - used.get(i)! } : g));
-  return { roster: { ...t.roster, groups }, changed: t.changed, promotions: t.promotions.map((p) => ({ from: p.from, to: null })) };
+  for (const p of t.promotions) used.set(p.from.group, (used.get(p.from.group) ?? 0) + (p.to ? 1 : 0) + p.passed.length);
+  if (![...used.values()].some((n) => n > 0)) return t;
+  const groups = t.roster.groups.map((g, i) => (used.get(i) ? { ...g, next: g.next - used.get(i)! } : g));
+  return { roster: { ...t.roster, groups }, changed: t.changed, promotions: t.promotions.map((p) => ({ from: p.from, to: null, passed: [] })) };
 }
 
 /** True while a seat's call has ended and nobody is left to take it. */

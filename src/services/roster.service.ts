@@ -174,7 +174,7 @@ export class RosterService {
       let step: R.Transition;
       const at = this.iso();
       try {
-        step = R.answer(roster, link.messageId, accept, at, day?.busy === true);
+        step = R.answer(roster, link.messageId, accept, at, day?.busy === true, this.refusals(project));
       } catch (err) {
         if (err instanceof R.RosterError) throw new AppError('GONE', msg('call.closed'));
         throw err;
@@ -313,9 +313,9 @@ export class RosterService {
         if (open.length === 0) break;
         const states = await this.outbox.states(open.map((c) => c.messageId));
         const having = (state: string) => new Set(open.map((c) => c.messageId).filter((id) => states.get(id) === state));
-        const step = R.expire(roster, nowIso, having('failed'), having('pending'));
-        if (step.changed.length === 0) break;
         const { record: project } = await this.projects.get(roster.projectId);
+        const step = R.expire(roster, nowIso, having('failed'), having('pending'), this.refusals(project));
+        if (step.changed.length === 0) break;
         const next = this.transition(step, project, endedBy, nowIso);
         // A message still being retried for a call that ended must not reach the expert afterwards.
         const stopped = await this.outbox.stopPending(step.changed.map((c) => c.messageId).filter((id) => states.get(id) === 'pending'));
@@ -401,11 +401,10 @@ export class RosterService {
         await this.log.append('checkin.unanswered', { drawId, group: call.group, seat: call.seat, rank: call.rank, terminal: by.sub });
         throw new AppError('CONFLICT', msg('checkin.answerFirst'));
       }
-      const expert = this.pool.expert(call.expertId);
-      const known = { ...project.project, bidders: [...new Set([...project.project.bidders, ...(project.knownBidders ?? [])])].sort() };
-      const conflicts = expert ? [...expertExclusions(expert, conflictContext(known, this.policy, EMPTY_HISTORY))] : ['NOT_IN_POOL'];
+      const refusals = this.refusals(project);
+      const conflicts = [...refusals(call.expertId)];
       const at = this.iso();
-      const step = R.checkIn(roster, call, at, conflicts);
+      const step = R.checkIn(roster, call, at, conflicts, refusals);
       const next = this.transition(step, project, conflicts.length > 0 ? 'checkin.refused' : 'checkin.admitted', at, { terminal: by.sub });
       // Nobody left who accepted and has not come: the draw needs no no-show watch (a later acceptance sets it again).
       if (!R.seats(next.roster).some((c) => c.state === 'accepted')) next.writes.push(noShowWatch.writeAt(drawId, null));
@@ -529,6 +528,9 @@ export class RosterService {
     for (const f of factsOf(step, at, project.project.bidOpeningAt, rules)) entries.push(this.recordEntry(drawId, project, f));
     const calls: R.NewCall[] = [];
     for (const p of step.promotions) {
+      // A rank whose expert a check-in would refuse now (a bidder recorded after the draw, a status changed since) is
+      // passed over rather than told the venue and time of an evaluation they may not sit on.
+      for (const o of p.passed) entries.push({ type: 'seat.passed-over', payload: { drawId, group: p.from.group, seat: p.from.seat, rank: o.rank, codes: [...o.codes] } });
       if (p.to) {
         entries.push({ type: 'seat.promoted', payload: { drawId, group: p.from.group, seat: p.from.seat, fromRank: p.from.rank, toRank: p.to.rank, because: p.from.state } });
         calls.push(p.to);
@@ -539,6 +541,19 @@ export class RosterService {
     }
     const placed = this.place(step.roster, project, calls);
     return { roster: placed.roster, entries: [...entries, ...placed.entries], writes: placed.writes };
+  }
+
+  /**
+   * What a check-in would refuse an expert of this project for now: rules 1–5 against the project with every bidder
+   * known since its draw, the expert's status and days as they stand (the selection history is the draw's own).
+   */
+  private refusals(project: ProjectRecord): R.PassOver {
+    const known = { ...project.project, bidders: [...new Set([...project.project.bidders, ...(project.knownBidders ?? [])])].sort() };
+    const ctx = conflictContext(known, this.policy, EMPTY_HISTORY);
+    return (expertId) => {
+      const expert = this.pool.expert(expertId);
+      return expert ? expertExclusions(expert, ctx) : ['NOT_IN_POOL'];
+    };
   }
 
   /** A performance record's entry: the seat and rank, the expert as a per-draw keyed hash only. */

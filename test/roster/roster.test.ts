@@ -37,7 +37,7 @@ describe('roster', () => {
     expect(R.progress(r)[0]).toMatchObject({ current: { ...zero, calling: 1, accepted: 1 }, vacant: 0, declined: 1, timedOut: 0 });
     // Rank 2 times out with the ranking used up: the seat is vacant, and both ended calls still count.
     const out = R.expire(r, '2026-12-01T00:15:00.000Z');
-    expect(out.promotions).toEqual([{ from: expect.objectContaining({ rank: 2 }), to: null }]);
+    expect(out.promotions).toEqual([{ from: expect.objectContaining({ rank: 2 }), to: null, passed: [] }]);
     expect(R.progress(out.roster)[0]).toMatchObject({ current: { ...zero, accepted: 1, timeout: 1 }, vacant: 1, declined: 1, timedOut: 1 });
     expect(R.seatsByState(R.progress(out.roster))).toEqual({ ...zero, accepted: 1, timeout: 1 });
   });
@@ -93,7 +93,7 @@ describe('roster', () => {
     const t = R.expire(r, '2026-12-01T00:15:00.000Z');
     expect(t.promotions.map((p) => p.to?.rank)).toEqual([2, 3]);
     const late = R.withoutCalls(t);
-    expect(late.promotions).toEqual([{ from: t.promotions[0]!.from, to: null }, { from: t.promotions[1]!.from, to: null }]);
+    expect(late.promotions).toEqual([{ from: t.promotions[0]!.from, to: null, passed: [] }, { from: t.promotions[1]!.from, to: null, passed: [] }]);
     expect(late.changed).toEqual(t.changed);
     // The ranks stay unused: the group's next rank is where it was before the timeouts.
     expect(late.roster.groups[0]!.next).toBe(r.groups[0]!.next);
@@ -101,6 +101,27 @@ describe('roster', () => {
     // A transition that passed nothing on is the same transition.
     const accepted = R.answer(r, call(r, 0).messageId, true, T0);
     expect(R.withoutCalls(accepted)).toBe(accepted);
+  });
+
+  it('passes over, without a call, every rank a check-in would refuse now, and says why', () => {
+    const r = fresh(8);
+    // E2 and E4 may no longer sit (a bidder recorded after the draw, a suspension since); the others may.
+    const refusals: R.PassOver = (id) => (id === 'E2' ? ['EMPLOYER_IS_BIDDER'] : id === 'E4' ? ['SUSPENDED'] : []);
+    const t = R.expire(r, '2026-12-01T00:15:00.000Z', new Set(), new Set(), refusals);
+    // Seat 0 passes over E2 to E3; seat 1 passes over E4 to E5. Each skip is said with its codes, in rank order.
+    expect(t.promotions.map((p) => [p.to?.expertId, p.passed])).toEqual([
+      ['E3', [{ rank: 2, codes: ['EMPLOYER_IS_BIDDER'] }]],
+      ['E5', [{ rank: 4, codes: ['SUSPENDED'] }]],
+    ]);
+    expect(t.roster.groups[0]!.next).toBe(6);
+    // Too late to call: the ranks passed over stay unused with the ones it would have called.
+    const late = R.withoutCalls(t);
+    expect(late.roster.groups[0]!.next).toBe(2);
+    expect(late.promotions.every((p) => p.to === null && p.passed.length === 0)).toBe(true);
+    // Nobody left who may sit: the seat is unfilled, the ranks passed over still said.
+    const none = R.answer(r, call(r, 0).messageId, false, T0, false, () => ['RETIRED']);
+    expect(none.promotions[0]).toMatchObject({ to: null, passed: [2, 3, 4, 5, 6, 7].map((rank) => ({ rank, codes: ['RETIRED'] })) });
+    expect(none.roster.groups[0]!.next).toBe(8);
   });
 
   it('leaves a seat unfilled, visibly, when the ranking is used up', () => {
