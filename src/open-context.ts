@@ -45,6 +45,7 @@ import { RecordLinkService } from './services/record-link.service.js';
 import { Readiness } from './services/readiness.js';
 import { ServiceMetrics } from './metrics/metrics.js';
 import { openStore } from './store/open-store.js';
+import { holdDataFormat } from './records/data-format.js';
 import type { Store } from './store/store.js';
 
 export interface OpenedContext {
@@ -92,6 +93,13 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const opened = await openStore(config, config.EXPERT_DRAW_REDIS_CONNECT_TIMEOUT_S * 1000);
   const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
   const now = opts.now ?? Date.now;
+  // A store written by a newer version (after an upgrade, then a step back) is refused before anything reads it.
+  try {
+    await holdDataFormat(store, new Date(now()));
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
   // Entry times come from the same clock as every other time the service records.
   const auditLog = await AuditLog.open<EntryPayloads>({ store, signer: keys.logSigner, verifier: keys.logVerifier, checkpointIntervalMs: config.EXPERT_DRAW_CHECKPOINT_INTERVAL_MS, clock: () => new Date(now()) });
   const vault = new PersonalDataVault(keys.sealing.privateKey);

@@ -15,6 +15,7 @@ import { assembleRoot, nodeHashes, rootPlan } from '../log/merkle.js';
 import { NoteSigner, type NoteVerifier } from '../log/note.js';
 import { verifyLog, type VerifyReport } from '../log/verify.js';
 import { PRIVATE_FILE_MODE, privateDir, privateFile } from '../private-files.js';
+import { DATA_FORMAT, DataFormatError, readableFormat } from '../records/data-format.js';
 import { SQLITE_FILE } from '../store/open-store.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 
@@ -168,6 +169,14 @@ export async function restoreSqlite(options: RestoreOptions): Promise<RestoreRep
     let report: VerifyReport;
     let kept: number | null = null;
     try {
+      // A backup taken by a newer version (of a newer data format) would not start on this one: refused before anything.
+      try {
+        await readableFormat(store);
+      } catch (err) {
+        if (err instanceof DataFormatError && err.found !== null) throw new BackupError(`this backup holds data format ${err.found}, taken by a newer version of expert-draw; this version reads format ${DATA_FORMAT}: restore it with that version`);
+        if (err instanceof DataFormatError) throw new BackupError(`the backup: ${err.message}`);
+        throw err;
+      }
       report = await verifyLog({ store, verifier: options.verifier, origin: options.origin, onProgress: options.onProgress });
       if (!report.ok) throw new BackupError(`the backup's log does not verify: broken at index ${report.failure!.index}: ${report.failure!.reason}`);
       if (options.checkpoint !== undefined) kept = await holdsCheckpoint(store, options.checkpoint, options);

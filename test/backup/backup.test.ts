@@ -173,4 +173,18 @@ describe('backup and restore (SQLite)', () => {
     await expect(restoreSqlite(restoreOptions(out, join(work, 'r-bad')))).rejects.toThrow(/holds no signature/);
     expect(existsSync(join(work, 'r-bad', SQLITE_FILE))).toBe(false);
   }, 60_000);
+  it('refuses a backup taken by a newer version (a newer data format) before restoring anything', async () => {
+    const live = await t.ctx.store.getRecord('data-format', 'store');
+    expect(JSON.parse(live!.toString('utf8'))).toMatchObject({ format: 1 });
+    // As a newer version would have stamped the store it backed up: signed like any backup, with the same log key.
+    await t.ctx.store.putUnloggedRecord('data-format', 'store', Buffer.from(JSON.stringify({ format: 2, since: '2027-03-01T00:00:00.000Z' })));
+    const out = join(work, 'b-newer');
+    try {
+      await backupOf(out);
+    } finally {
+      await t.ctx.store.putUnloggedRecord('data-format', 'store', live!);
+    }
+    await expect(restoreSqlite(restoreOptions(out, join(work, 'r-newer')))).rejects.toThrow(/this backup holds data format 2, taken by a newer version of expert-draw; this version reads format 1: restore it with that version/);
+    expect(readdirSync(join(work, 'r-newer'))).toEqual([]);
+  }, 60_000);
 });

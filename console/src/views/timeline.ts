@@ -40,6 +40,7 @@ const FROM_ZERO = new Set(['fromRank']);
 const TYPE_VALUES: Readonly<Record<string, Readonly<Record<string, (value: string) => string>>>> = {
   'draw.failed': { code: (v) => namedCode(codes, v) },
   'checkin.refused': { codes: (v) => namedCode(exclusion, v) },
+  'seat.passed-over': { codes: (v) => namedCode(exclusion, v) },
   'draw.aborted': { reason: (v) => textOr(`abortReason.${v}`, v) },
 };
 
