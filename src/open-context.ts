@@ -127,12 +127,12 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const outbox = new OutboxService(store, auditLog, vault, adapter, (id) => pool.phone(id), now);
   pool.noticeContactChanges((expertId, oldPhone, at) => outbox.noticeTo(expertId, oldPhone, contactChangedText(at, config.EXPERT_DRAW_TIME_ZONE)));
   // Read by the roster at each call, so that links made after listen() on port 0 name the real port.
-  const links = { publicUrl: config.EXPERT_DRAW_PUBLIC_URL, timeZone: config.EXPERT_DRAW_TIME_ZONE };
+  const sites = new SiteService(store, auditLog, config.EXPERT_DRAW_SITE_CA_FILE ?? join(config.EXPERT_DRAW_KEYS_DIR, 'ca', 'ca.pem'), now);
+  const links = { publicUrl: config.EXPERT_DRAW_PUBLIC_URL, timeZone: config.EXPERT_DRAW_TIME_ZONE, siteServed: (id: string) => sites.serves(id) };
   const defaultLinks = config.EXPERT_DRAW_PUBLIC_URL === listenerUrl(config.EXPERT_DRAW_HOST, config.EXPERT_DRAW_PORT);
   const roster = new RosterService(store, auditLog, pool, projects, outbox, vault, policy, links, now);
   await outbox.indexPending();
   await roster.indexDeadlines();
-  const sites = new SiteService(store, auditLog, config.EXPERT_DRAW_SITE_CA_FILE ?? join(config.EXPERT_DRAW_KEYS_DIR, 'ca', 'ca.pem'), now);
   // Sessions ended on another instance reach this one through the change feed.
   const registry = await SessionRegistry.open(store, now);
   registry.follow();

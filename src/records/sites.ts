@@ -21,6 +21,11 @@ export interface SiteRecord {
    * a site after a leak does not bring its leaked tokens back. Absent on sites never revoked since it was kept.
    */
   readonly revokedAt?: string;
+  /**
+   * Certificates (fingerprints) and public keys (SHA-256 of the SPKI DER) the site had before a renewal replaced them:
+   * neither comes back, so that a key replaced as leaked cannot be reinstated. Absent before the first renewal.
+   */
+  readonly replaced?: { readonly certificates: readonly string[]; readonly keys: readonly string[] };
   readonly revision: number;
   readonly registeredAt: string;
   readonly updatedAt: string;

@@ -133,8 +133,10 @@ export class ProjectService {
     const broken: Message[] = [];
     if (lead > this.policy.maxLeadTimeMinutes) broken.push(msg('project.leadTooLong', { lead, max: this.policy.maxLeadTimeMinutes }));
     if (opening <= this.now()) broken.push(msg('project.openingPast'));
-    // Inside the lead time the draw runs at once; the experts still need their whole time to answer, and a minute.
+    // Inside the lead time the draw runs at once; the experts still need their whole time to answer, and a minute. So
+    // does a draw on schedule: a lead time shorter than that calls experts who cannot answer before bid opening.
     const notice = this.policy.responseDeadlineMinutes + 1;
+    if (lead < notice) broken.push(msg('project.leadTooShort', { lead, minutes: notice, answer: this.policy.responseDeadlineMinutes }));
     if (opening > this.now() && opening - this.now() < notice * MINUTE) broken.push(msg('project.openingTooSoon', { minutes: notice, answer: this.policy.responseDeadlineMinutes }));
     if (broken.length > 0) throw new AppError('SCHEDULE_RULES', msg('project.scheduleRules', { rules: clauses(broken) }), { rules: broken });
   }

@@ -56,6 +56,11 @@ export interface RosterSettings {
   readonly publicUrl: string;
   /** Zone the experts read times in. */
   readonly timeZone: string;
+  /**
+   * Whether a remote site is served (registered and not revoked). A revoked site's desk checks nobody in, so its seats
+   * that end are not passed on to further experts; absent: every site is.
+   */
+  readonly siteServed?: (siteId: string) => Promise<boolean>;
 }
 
 /**
@@ -180,7 +185,7 @@ export class RosterService {
         throw err;
       }
       const taken = accept && day?.busy !== true;
-      const next = this.transition(step, project, !accept ? 'call.declined' : taken ? 'call.accepted' : 'call.busy', at);
+      const next = this.transition(step, project, !accept ? 'call.declined' : taken ? 'call.accepted' : 'call.busy', at, { calls: await this.mayCall(project) });
       // An accepted call is watched until the no-show time (one small index write, not on the draw's path).
       if (taken) next.writes.push(noShowWatch.writeAt(roster.drawId, this.noShowDue(project)), ...(day ? [day.write] : []));
       try {
@@ -316,7 +321,7 @@ export class RosterService {
         const { record: project } = await this.projects.get(roster.projectId);
         const step = R.expire(roster, nowIso, having('failed'), having('pending'), this.refusals(project));
         if (step.changed.length === 0) break;
-        const next = this.transition(step, project, endedBy, nowIso);
+        const next = this.transition(step, project, endedBy, nowIso, { calls: await this.mayCall(project) });
         // A message still being retried for a call that ended must not reach the expert afterwards.
         const stopped = await this.outbox.stopPending(step.changed.map((c) => c.messageId).filter((id) => states.get(id) === 'pending'));
         try {
@@ -405,7 +410,7 @@ export class RosterService {
       const conflicts = [...refusals(call.expertId)];
       const at = this.iso();
       const step = R.checkIn(roster, call, at, conflicts, refusals);
-      const next = this.transition(step, project, conflicts.length > 0 ? 'checkin.refused' : 'checkin.admitted', at, { terminal: by.sub });
+      const next = this.transition(step, project, conflicts.length > 0 ? 'checkin.refused' : 'checkin.admitted', at, { calls: await this.mayCall(project), terminal: by.sub });
       // Nobody left who accepted and has not come: the draw needs no no-show watch (a later acceptance sets it again).
       if (!R.seats(next.roster).some((c) => c.state === 'accepted')) next.writes.push(noShowWatch.writeAt(drawId, null));
       try {
@@ -515,11 +520,13 @@ export class RosterService {
   }
 
   /** Entries and writes of a transition: the changed calls, promotions (or an unfilled seat) and the new calls. */
-  private transition(change: R.Transition, project: ProjectRecord, type: SeatChange | ((call: R.Call) => SeatChange), at: string, extra: { terminal?: string } = {}): { roster: R.Roster; entries: Entry[]; writes: RecordWrite[] } {
+  private transition(change: R.Transition, project: ProjectRecord, type: SeatChange | ((call: R.Call) => SeatChange), at: string, options: { calls: boolean; terminal?: string }): { roster: R.Roster; entries: Entry[]; writes: RecordWrite[] } {
     // From a minute before bid opening nobody is called any more: a call placed then would be past its deadline at
     // once, time out at the next pass and pass the seat on again, down the whole ranking, each expert recorded as not
-    // answering a call they could not answer. The seat stays unfilled, for the operator to resolve.
-    const step = this.now() >= this.lastCallAt(project) ? R.withoutCalls(change) : change;
+    // answering a call they could not answer. The seat stays unfilled, for the operator to resolve. So it does while
+    // the project's site is revoked (`calls: false`): nobody could check the expert in.
+    const step = !options.calls || this.now() >= this.lastCallAt(project) ? R.withoutCalls(change) : change;
+    const extra = options.terminal === undefined ? {} : { terminal: options.terminal };
     const drawId = step.roster.drawId;
     // The catalogue pairs each type with its payload; these share one shape (check-ins add the terminal).
     const entries = step.changed.map((c) => ({ type: typeof type === 'function' ? type(c) : type, payload: { drawId, group: c.group, seat: c.seat, rank: c.rank, messageId: c.messageId, ...(c.codes ? { codes: [...c.codes] } : {}), ...extra } }) as Entry);
@@ -541,6 +548,12 @@ export class RosterService {
     }
     const placed = this.place(step.roster, project, calls);
     return { roster: placed.roster, entries: [...entries, ...placed.entries], writes: placed.writes };
+  }
+
+  /** Whether seats of this project may be passed on to further experts: the centre's own, or a site still served. */
+  private async mayCall(project: ProjectRecord): Promise<boolean> {
+    const site = project.site ?? null;
+    return site === null || !this.settings.siteServed || (await this.settings.siteServed(site));
   }
 
   /**

@@ -3,7 +3,7 @@
 // entry committed with the site record.
 import { CLOCK_SKEW_S } from '../auth/tokens.js';
 import type { EntryPayloads, EntryType, ServiceLog } from '../audit/entries.js';
-import { createHash, type KeyObject } from 'node:crypto';
+import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { TokenClaims } from '../auth/roles.js';
 import { CertificateError, verifySiteCertificate, type VerifiedSite } from '../crypto/ca.js';
@@ -49,9 +49,16 @@ export class SiteService {
     const site = this.verify(certificatePem);
     if (site.siteId !== siteId) throw new AppError('CONFLICT', msg('site.otherSite', { named: site.siteId, id: siteId }));
     if (site.fingerprint === record.fingerprint) throw new AppError('CONFLICT', msg('site.sameCertificate', { id: siteId }));
+    // A renewal is one way: the certificate it replaces, and the key when it changes, never come back.
+    const replaced = record.replaced ?? { certificates: [], keys: [] };
+    if (replaced.certificates.includes(site.fingerprint)) throw new AppError('CONFLICT', msg('site.replacedCertificate', { id: siteId }));
+    const newKey = keyFingerprint(site.publicKey);
+    if (replaced.keys.includes(newKey)) throw new AppError('CONFLICT', msg('site.retiredKey', { id: siteId }));
+    const oldKey = keyFingerprint(new X509Certificate(record.certificate).publicKey);
+    const after = { certificates: [...replaced.certificates, record.fingerprint], keys: oldKey === newKey ? replaced.keys : [...replaced.keys, oldKey] };
     // A site revoked before its revocation time was kept: the revocation was its last change.
     const revokedAt = record.revokedAt ?? (record.state === 'revoked' ? record.updatedAt : undefined);
-    const next: SiteRecord = { ...record, ...this.certificateFields(site, certificatePem), state: 'active', revokedReason: null, ...(revokedAt ? { revokedAt } : {}), revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
+    const next: SiteRecord = { ...record, ...this.certificateFields(site, certificatePem), state: 'active', revokedReason: null, ...(revokedAt ? { revokedAt } : {}), replaced: after, revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
     await this.write('site.renewed', { siteId, from: record.fingerprint, to: site.fingerprint, serial: site.serial, notAfter: next.notAfter, reactivated: record.state === 'revoked', by: by.sub }, next, raw);
     return next;
   }
@@ -64,6 +71,11 @@ export class SiteService {
     const next: SiteRecord = { ...record, state: 'revoked', revokedReason: reason, revokedAt: at, revision: record.revision + 1, updatedAt: at };
     await this.write('site.revoked', { siteId, fingerprint: record.fingerprint, reason, by: by.sub }, next, raw);
     return next;
+  }
+
+  /** Registered and not revoked: its desk may check experts in, and its seats may be passed on. */
+  async serves(siteId: string): Promise<boolean> {
+    return (await sites.read(this.store, siteId))?.value.state === 'active';
   }
 
   async get(siteId: string): Promise<{ record: SiteRecord; raw: Buffer }> {
@@ -182,4 +194,9 @@ export class SiteService {
       throw err;
     }
   }
+}
+
+/** SHA-256 of a public key's SPKI DER, lower-case hex: the same key in any certificate. */
+function keyFingerprint(key: KeyObject): string {
+  return createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
 }

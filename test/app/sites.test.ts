@@ -13,7 +13,7 @@ import { openExport, seal, type SealedExport } from '../../src/crypto/sealing.js
 import type { SealedContent } from '../../src/services/draw.service.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
-import { acceptSeat } from '../helpers/calls.js';
+import { acceptSeat, sentMessages, tokenOf } from '../helpers/calls.js';
 import { installCa, testCa, type TestSite } from '../helpers/sites.js';
 
 let t: Built;
@@ -30,6 +30,8 @@ const certs = {
   f: ca.issue('site-f').certPem,
   renewed: ca.issue('site-a'),
   otherSite: ca.issue('site-b').certPem,
+  /** Site A's first key in a certificate issued again, after the renewal moved the site to a new key. */
+  oldKeyAgain: ca.issue('site-a', { privateKey: siteA.privateKey, now: new Date('2026-07-01T00:00:00Z') }).certPem,
 };
 const strangerKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 const pool = generatePool({ size: 80, seed: 'sites', fixed: [{ code: 'C990101', members: 40 }] });
@@ -304,6 +306,10 @@ describe('remote sites', () => {
 
   it("revokes a site: its tokens reach nothing and its due draw fails visibly; a renewed certificate brings it back", async () => {
     await t.app.inject({ method: 'POST', url: '/v1/projects', headers: as('site', 'site-a'), payload: project('P-SITE-A2', '2026-12-01T13:00:00+08:00') });
+    // A project drawn before the revocation, its experts still being called.
+    await t.app.inject({ method: 'POST', url: '/v1/projects', headers: as('site', 'site-a'), payload: project('P-SITE-A4', '2026-12-01T18:00:00+08:00') });
+    const calling = await t.app.inject({ method: 'POST', url: '/v1/projects/P-SITE-A4/draw', headers: as('site', 'site-a') });
+    expect(calling.statusCode, calling.body).toBe(201);
     const revoked = await t.app.inject({ method: 'POST', url: '/v1/sites/site-a/revoke', headers: as('admin'), payload: { reason: '密钥疑似泄露' } });
     expect(revoked.statusCode, revoked.body).toBe(200);
     expect(revoked.json()).toMatchObject({ state: 'revoked', revokedReason: '密钥疑似泄露' });
@@ -317,6 +323,18 @@ describe('remote sites', () => {
     }
     const desk = await t.app.inject({ method: 'POST', url: '/v1/checkins', headers: as('checkin', 'site-a'), payload: { projectId: 'P-SITE-A', idNumber: syntheticPersonal(1).idNumber } });
     expect(desk.statusCode).toBe(403);
+    // Nobody can check in for a revoked site, so a seat that ends is not passed on: an expert who declines now
+    // leaves the seat unfilled, and nobody further is called (told a venue and time nobody would admit them to).
+    const { roster } = await t.ctx.roster.read(calling.json().drawId);
+    const seat0 = roster.calls.find((c) => c.seat === 0)!;
+    const link = (await sentMessages(t)).find((m) => m.messageId === seat0.messageId)!.responseUrl!;
+    const before = await t.ctx.store.logSize();
+    expect((await t.ctx.roster.respond(tokenOf(link), false)).state).toBe('declined');
+    const afterDecline = await logTypes(before);
+    expect(afterDecline).toContain('seat.unfilled');
+    expect(afterDecline).not.toContain('seat.promoted');
+    expect(afterDecline).not.toContain('calls.placed');
+    expect((await t.ctx.roster.read(calling.json().drawId)).roster.calls).toHaveLength(roster.calls.length);
     // The draw is due: it fails, logged, rather than sealing to a revoked key.
     clock = Date.parse('2026-12-01T12:00:00+08:00');
     const size = await t.ctx.store.logSize();
@@ -333,6 +351,18 @@ describe('remote sites', () => {
     expect(renewed.json()).toMatchObject({ state: 'active', revision: 3 });
     const wrongSite = await t.app.inject({ method: 'PUT', url: '/v1/sites/site-a/certificate', headers: as('admin'), payload: { certificate: certs.otherSite } });
     expect(wrongSite.json().error.code).toBe('CONFLICT');
+    // A renewal is one way: the certificate it replaced, or the key it moved away from in a new certificate, is
+    // refused (a key replaced as leaked must not come back), and nothing is written.
+    const size2 = await t.ctx.store.logSize();
+    for (const [certificate, says] of [
+      [siteA.certPem, '此证书是远程评标场地 site-a 续期时已被替换的旧证书，不能恢复使用'],
+      [certs.oldKeyAgain, '此证书的密钥是远程评标场地 site-a 更换密钥前的旧密钥，不能恢复使用'],
+    ] as const) {
+      const back = await t.app.inject({ method: 'PUT', url: '/v1/sites/site-a/certificate', headers: as('admin'), payload: { certificate } });
+      expect([back.statusCode, back.json().error.code], back.body).toEqual([409, 'CONFLICT']);
+      expect(back.json().error.message).toContain(says);
+    }
+    expect(await t.ctx.store.logSize()).toBe(size2);
     await t.app.inject({ method: 'POST', url: '/v1/projects', headers: as('site', 'site-a'), payload: project('P-SITE-A3', '2026-12-01T14:00:00+08:00') });
     const drawn = await t.app.inject({ method: 'POST', url: '/v1/projects/P-SITE-A3/draw', headers: as('site', 'site-a') });
     expect(drawn.statusCode, drawn.body).toBe(201);

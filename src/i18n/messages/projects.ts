@@ -18,6 +18,10 @@ export const project = defineMessages({
   noCompletedDraw: { zh: '项目 {id} 没有已完成的抽取', en: 'project {id} has no completed draw' },
   scheduleRules: { zh: '不符合抽取时间规则：{rules}', en: 'the schedule rules are not met: {rules}' },
   leadTooLong: { zh: '提前 {lead} 分钟抽取，超过政策上限 {max} 分钟', en: 'lead time of {lead} minutes exceeds the policy cap of {max}' },
+  leadTooShort: {
+    zh: '提前 {lead} 分钟抽取过短：须至少提前 {minutes} 分钟，专家才能在开标前答复通知（政策给专家 {answer} 分钟答复）',
+    en: 'a lead time of {lead} minutes is too short: at least {minutes}, so that the experts can answer their calls before bid opening (the policy gives them {answer} minutes to answer)',
+  },
   openingPast: { zh: '开标时间不在将来', en: 'bid opening is not in the future' },
   openingTooSoon: {
     zh: '距开标不足 {minutes} 分钟：专家来不及在开标前答复通知（政策给专家 {answer} 分钟答复）',

@@ -6,6 +6,14 @@ export const site = defineMessages({
   exists: { zh: '远程评标场地 {id} 已登记；请改为更新其证书', en: 'site {id} is already registered; renew its certificate instead' },
   otherSite: { zh: '证书指明的是远程评标场地 {named}，而不是 {id}', en: 'the certificate names site {named}, not {id}' },
   sameCertificate: { zh: '远程评标场地 {id} 已在使用此证书', en: 'site {id} already has this certificate' },
+  replacedCertificate: {
+    zh: '此证书是远程评标场地 {id} 续期时已被替换的旧证书，不能恢复使用：请签发新证书',
+    en: 'this certificate was replaced when site {id} was renewed, and does not come back: issue a new one',
+  },
+  retiredKey: {
+    zh: '此证书的密钥是远程评标场地 {id} 更换密钥前的旧密钥，不能恢复使用：请用新生成的密钥申请证书',
+    en: 'this certificate holds the key site {id} moved away from at a renewal, which does not come back: certify a newly generated key',
+  },
   alreadyRevoked: { zh: '远程评标场地 {id} 已被撤销', en: 'site {id} is already revoked' },
   unregistered: { zh: '远程评标场地 {id} 未登记', en: 'site {id} is not registered' },
   revokedNoSeal: { zh: '远程评标场地 {id} 已被撤销；更新其证书之前，不向其密封任何结果', en: 'site {id} is revoked; nothing is sealed to it until its certificate is renewed' },

@@ -193,6 +193,10 @@ describe('invalid project requests change nothing', () => {
     // At 06:00 with 15 minutes for the experts to answer: opening at 06:10 leaves them no time.
     ['bid opening too soon for the experts to answer', project('P-X1B', { bidOpeningAt: '2026-12-01T06:10:00+08:00' }), 422, 'SCHEDULE_RULES'],
     ['lead time over the cap', project('P-X2', { leadTimeMinutes: 3000 }), 400, 'INVALID_INPUT'],
+    // 15 minutes to answer and the minute before opening: a draw 10 minutes (or 0) before opening calls experts who
+    // cannot answer in time (it was accepted, and missed or called in vain at its time).
+    ['lead time shorter than the time to answer', project('P-X2B', { leadTimeMinutes: 10 }), 422, 'SCHEDULE_RULES'],
+    ['lead time of zero', project('P-X2C', { leadTimeMinutes: 0 }), 422, 'SCHEDULE_RULES'],
     ['even committee', project('P-X3', { groups: [{ specialty: 'C990101', count: 6 }] }), 422, 'POLICY_RULES'],
     ['committee below five', project('P-X4', { groups: [{ specialty: 'C990101', count: 3 }] }), 422, 'POLICY_RULES'],
     ['fewer alternates than the policy', project('P-X5', { groups: [{ specialty: 'C990101', count: 5, alternates: 1 }] }), 422, 'POLICY_RULES'],
