@@ -73,6 +73,24 @@ export class HistoryIndex {
     for (const cap of this.capsByTenderer.get(s.tenderer) ?? []) update(cap, s.expertId, theirs);
   }
 
+  /**
+   * Takes one selection out again (a draw whose project was cancelled: its experts never sat). Rare, so the caps are
+   * simply rebuilt at their next use. Returns whether it was held.
+   */
+  remove(s: Selection): boolean {
+    if (FROZEN.has(this)) throw new Error('this history index is shared and cannot change');
+    if (!takeOut(this.byExpert, s)) return false;
+    const perTenderer = this.byTenderer.get(s.tenderer);
+    if (perTenderer) {
+      takeOut(perTenderer, s);
+      if (perTenderer.size === 0) this.byTenderer.delete(s.tenderer);
+    }
+    this.count--;
+    this.caps.clear();
+    this.capsByTenderer.clear();
+    return true;
+  }
+
   get(expertId: string): readonly PastSelection[] | undefined {
     return this.byExpert.get(expertId);
   }
@@ -159,6 +177,16 @@ function dropBefore(map: Map<string, PastSelection[]>, beforeMs: number): number
     else list.splice(0, i);
   }
   return removed;
+}
+
+/** Removes one selection equal to `s` (time and tenderer) from the expert's list, and the list if left empty. */
+function takeOut(map: Map<string, PastSelection[]>, s: Selection): boolean {
+  const list = map.get(s.expertId);
+  const i = list ? list.findIndex((p) => p.atMs === s.atMs && p.tenderer === s.tenderer) : -1;
+  if (i < 0) return false;
+  if (list!.length === 1) map.delete(s.expertId);
+  else list!.splice(i, 1);
+  return true;
 }
 
 const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

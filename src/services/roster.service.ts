@@ -24,6 +24,7 @@ import { awaitingRosterClear } from '../records/draws.js';
 import type { ProjectRecord } from '../records/projects.js';
 import { batchOfToken, newBatchTokens } from '../records/outbox.js';
 import { checkinMisses, rosterDeadlines, rosters, seatDayKey, seatDays, unseals, type RosterRecord, type UnsealRecord } from '../records/rosters.js';
+import { withdrawal } from '../records/selections.js';
 
 /** Both approvals of an unseal must fall within this window. */
 export const UNSEAL_WINDOW_MS = 10 * 60_000;
@@ -246,8 +247,10 @@ export class RosterService {
         if ((await seatDays.read(this.store, key))?.value === drawId) freed.push(seatDays.remove(key));
       }
       const writes = [...cancellation.writes, ...this.outbox.queue(batchId, drawId, 'cancel', { before: notice, after: '' }, queued), ...stopped.writes, noShowWatch.writeAt(drawId, null), ...freed];
+      // The draw's experts never sit: from the cancellation's own log index on, its selections count for no cap.
+      const state = this.stateOf(rosterRaw, after, writes, [...cancellation.expects, ...stopped.expects]);
       try {
-        await this.commit(rosterRaw, after, entries, writes, [...cancellation.expects, ...stopped.expects]);
+        await this.log.appendAll(entries, { expects: state.expects, writes: (first) => [...state.writes, withdrawal(drawId, first)] });
       } catch (err) {
         // An answer or a delivery came first: look again.
         if (err instanceof RecordConflictError && attempt < 5) continue;

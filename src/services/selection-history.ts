@@ -1,10 +1,12 @@
 // Who was selected, when, for which tenderer: what the frequency caps (recusal rule 6) read. Each completed draw adds
 // its selected experts, sealed with the vault (a plain record would say who was drawn), in the result's transaction.
 // Every instance follows the store's change feed, whose order is the log's, so the history a draw read is exactly
-// "every result up to log index N": the draw records N, and the disclosure rebuilds the same history from it.
+// "every result up to log index N": the draw records N, and the disclosure rebuilds the same history from it. A draw
+// whose project is cancelled before its opening is withdrawn at the cancellation's index: from there on its selections
+// count for no cap (records/selections.ts), and "up to N" means every result and every withdrawal up to N.
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import { HistoryIndex, type Selection } from '../draw/history.js';
-import { selectionContext, selections as selectionRecords, type SelectionRecord } from '../records/selections.js';
+import { selectionContext, selections as selectionRecords, selectionWithdrawals, type SelectionRecord, type SelectionWithdrawal } from '../records/selections.js';
 import type { RecordWrite, Store } from '../store/store.js';
 
 /** The history a draw reads, and the log index up to which it holds every result. */
@@ -42,6 +44,8 @@ export class SelectionHistory {
   private kept: Array<{ readonly record: SelectionRecord; readonly atMs: number }> = [];
   private prunedAt = Number.NEGATIVE_INFINITY;
   private readonly seen = new Set<string>();
+  /** Withdrawn draws (their projects cancelled), by draw id: the log index of the withdrawal. */
+  private readonly withdrawnAt = new Map<string, number>();
   /** Records this instance committed, by draw id, until the feed brings their change. */
   private readonly committed = new Map<string, SelectionRecord>();
   private upTo = -1;
@@ -61,6 +65,8 @@ export class SelectionHistory {
     h.cursor = await store.changesHead();
     const records = (await selectionRecords.list(store)).map((r) => h.openRecord(r.key, r.value));
     for (const r of records.sort((a, b) => a.resultIndex - b.resultIndex)) h.take(r);
+    const withdrawals = (await selectionWithdrawals.list(store)).map((w) => w.value);
+    for (const w of withdrawals.sort((a, b) => a.index - b.index)) h.withdraw(w);
     h.pruneWhenDue();
     return h;
   }
@@ -79,13 +85,16 @@ export class SelectionHistory {
   async recordsAsOf(upTo: number, window?: HistoryWindow): Promise<{ index: HistoryIndex; records: SelectionRecord[] }> {
     if (window) await this.refresh();
     let records: SelectionRecord[];
+    // A draw withdrawn at or before `upTo` was out of the history then; one withdrawn later was still in it.
+    const counted = (r: SelectionRecord, withdrawnAt: ReadonlyMap<string, number>) => r.resultIndex <= upTo && !((withdrawnAt.get(r.drawId) ?? Infinity) <= upTo);
     if (window && upTo <= this.upTo && window.fromMs >= this.index.keptFrom) {
-      records = this.kept.filter((k) => k.record.resultIndex <= upTo && window.counts(k.atMs, k.record.tenderer)).map((k) => k.record);
+      records = this.kept.filter((k) => counted(k.record, this.withdrawnAt) && window.counts(k.atMs, k.record.tenderer)).map((k) => k.record);
     } else {
       records = [];
+      const withdrawnAt = new Map((await selectionWithdrawals.list(this.store)).map((w) => [w.value.drawId, w.value.index]));
       for (const { key, value } of await selectionRecords.list(this.store)) {
         const r = this.openRecord(key, value);
-        if (r.resultIndex <= upTo && (!window || window.counts(Date.parse(r.at), r.tenderer))) records.push(r);
+        if (counted(r, withdrawnAt) && (!window || window.counts(Date.parse(r.at), r.tenderer))) records.push(r);
       }
     }
     records.sort((a, b) => a.resultIndex - b.resultIndex);
@@ -136,12 +145,19 @@ export class SelectionHistory {
   private async readFeed(): Promise<void> {
     for (;;) {
       const { cursor, changes } = await this.store.readChanges(this.cursor, 1000);
-      const fresh = changes.filter((c) => c.collection === selectionRecords.collection && !this.seen.has(c.key));
+      const fresh = changes.filter((c) => (c.collection === selectionRecords.collection && !this.seen.has(c.key)) || (c.collection === selectionWithdrawals.collection && !this.withdrawnAt.has(c.key)));
       // Other instances' results are read in one round trip (on Redis, one a result kept every draw waiting behind
-      // the refresh); they join the history in the feed's order, as this instance's own do.
-      const others = fresh.filter((c) => !this.committed.has(c.key)).map((c) => c.key);
+      // the refresh); they join the history in the feed's order, as this instance's own do, withdrawals too.
+      const others = fresh.filter((c) => c.collection === selectionRecords.collection && !this.committed.has(c.key)).map((c) => c.key);
       const read = new Map(others.length > 0 ? (await selectionRecords.readMany(this.store, others)).map((sealed, i) => [others[i]!, sealed]) : []);
+      const withdrawn = fresh.filter((c) => c.collection === selectionWithdrawals.collection).map((c) => c.key);
+      const withdrawals = new Map(withdrawn.length > 0 ? (await selectionWithdrawals.readMany(this.store, withdrawn)).map((w, i) => [withdrawn[i]!, w]) : []);
       for (const c of fresh) {
+        if (c.collection === selectionWithdrawals.collection) {
+          const w = withdrawals.get(c.key);
+          if (w) this.withdraw(w);
+          continue;
+        }
         const mine = this.committed.get(c.key);
         if (mine) {
           this.committed.delete(c.key);
@@ -160,9 +176,19 @@ export class SelectionHistory {
     if (this.seen.has(r.drawId)) return;
     this.seen.add(r.drawId);
     const taken = selections(r);
-    for (const s of taken) this.index.add(s);
+    if (!this.withdrawnAt.has(r.drawId)) for (const s of taken) this.index.add(s);
     this.kept.push({ record: r, atMs: taken[0]?.atMs ?? Date.parse(r.at) });
     this.upTo = Math.max(this.upTo, r.resultIndex);
+  }
+
+  /** A cancelled draw's selections leave the index; `upTo` reaches the withdrawal, which draws from then on read. */
+  private withdraw(w: SelectionWithdrawal): void {
+    if (this.withdrawnAt.has(w.drawId)) return;
+    this.withdrawnAt.set(w.drawId, w.index);
+    // Not found: let go by the keeping already (its selections went with it), or never taken.
+    const kept = this.kept.find((k) => k.record.drawId === w.drawId);
+    if (kept) for (const s of selections(kept.record)) this.index.remove(s);
+    this.upTo = Math.max(this.upTo, w.index);
   }
 
   private openRecord(key: string, sealed: string): SelectionRecord {

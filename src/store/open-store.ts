@@ -7,11 +7,11 @@ import type { Store } from './store.js';
 
 export const SQLITE_FILE = 'expert-draw.db';
 /**
- * What every instance follows on the store's change feed: the selection history (frequency caps), the pool (experts
+ * What every instance follows on the store's change feed: the selection history and its withdrawals (frequency caps), the pool (experts
  * and its version) and login sessions (a logout on one instance must reach the others). Other record writes skip the
  * feed, on SQLite and on Redis alike: all instances run this code, so none follows anything else.
  */
-export const FOLLOWED_FEED = ['selections', 'experts', 'meta', 'sessions'] as const;
+export const FOLLOWED_FEED = ['selections', 'selection-withdrawals', 'experts', 'meta', 'sessions'] as const;
 
 export function redisConnection(config: Config): RedisConnection {
   if (config.EXPERT_DRAW_REDIS_CLUSTER) return { cluster: config.EXPERT_DRAW_REDIS_CLUSTER, password: config.EXPERT_DRAW_REDIS_PASSWORD };

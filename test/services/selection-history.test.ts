@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenClaims } from '../../src/auth/roles.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import type { SealedContent } from '../../src/services/draw.service.js';
-import type { SelectionHistory } from '../../src/services/selection-history.js';
+import { SelectionHistory } from '../../src/services/selection-history.js';
+import { verifyDrawProof } from '../../src/verify/draw-proof.js';
 import type { Store } from '../../src/store/store.js';
 import type { DrawRecord } from '../../src/records/draws.js';
 import { build, waitForPool, type Built } from '../helper.js';
@@ -109,6 +110,55 @@ describe('selection history', () => {
       const reveal = JSON.parse((await t.ctx.auditLog.entry(disclosed.revealIndex!)).toString()).payload;
       const capped = (reveal.groups[0].exclusions as string[]).filter((line) => line.includes('FREQUENCY_CAP')).map((line) => line.split('\t')[0]);
       expect(capped.sort()).toEqual([...selectedBy(t, first)].sort());
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+
+  it('stops counting a cancelled draw from the cancellation on; a draw before it keeps it; both disclose and verify', async () => {
+    const t = await build({ EXPERT_DRAW_POLICY_FILE: join(dir, 'policy.json') }, { now: () => clock });
+    try {
+      clock = Date.parse('2026-12-01T08:00:00+08:00');
+      await seedPool(t);
+      await register(t, ['P-CX-1', 'P-CX-2', 'P-CX-3']);
+      const cancelled = await t.ctx.draws.run('P-CX-1', 'immediate', op);
+      clock += 60_000;
+      const before = await t.ctx.draws.run('P-CX-2', 'immediate', op);
+      // Drawn before the cancellation: its history holds the first draw, whose experts it must skip.
+      for (const id of selectedBy(t, cancelled)) expect(ranked(t, before)).not.toContain(id);
+      clock += 60_000;
+      const size = await t.ctx.store.logSize();
+      await t.ctx.roster.cancelProject('P-CX-1', '招标终止', op);
+      // The withdrawal arrives on the feed, in log order, as results do (read before each draw).
+      await liveHistory(t).refresh();
+      expect(view(t).upTo).toBe(size);
+      expect(view(t).index.size).toBe(5);
+      clock += 60_000;
+      const after = await t.ctx.draws.run('P-CX-3', 'immediate', op);
+      expect(after.historyUpTo).toBe(size);
+      // The store path (a new instance, a disclosure outside memory) reads the same: the cancelled draw is in the
+      // history up to the cancellation, and out of it from there on.
+      const asOf = async (upTo: number) => (await liveHistory(t).recordsAsOf(upTo)).records.map((r) => r.drawId);
+      expect(await asOf(before.historyUpTo!)).toEqual([cancelled.drawId]);
+      expect(await asOf(after.historyUpTo!)).toEqual([before.drawId]);
+
+      clock = Date.parse('2026-12-01T10:05:00+08:00');
+      const cappedBy = async (d: DrawRecord, projectId: string) => {
+        for (const who of [op, sup]) await t.ctx.roster.approveUnseal(d.drawId, projectId, '2026-12-01T10:00:00+08:00', who);
+        const disclosed = await t.ctx.disclosure.disclose(d.drawId, op);
+        const reveal = JSON.parse((await t.ctx.auditLog.entry(disclosed.revealIndex!)).toString()).payload;
+        const proof = await t.app.inject({ url: `/v1/draws/${d.drawId}/proof`, headers: t.auth('inspector') });
+        const report = verifyDrawProof(proof.json(), { verifierKey: t.ctx.keys.logVerifier.verifierKey });
+        expect(report.checks.filter((c) => c.status === 'fail')).toEqual([]);
+        return (reveal.groups[0].exclusions as string[]).filter((line) => line.includes('FREQUENCY_CAP')).map((line) => line.split('\t')[0]).sort();
+      };
+      expect(await cappedBy(before, 'P-CX-2')).toEqual([...selectedBy(t, cancelled)].sort());
+      expect(await cappedBy(after, 'P-CX-3')).toEqual([...selectedBy(t, before)].sort());
+
+      // A history opened anew from the store (a restart, another instance) holds the same.
+      const reopened = await SelectionHistory.open(t.ctx.store, t.ctx.vault);
+      expect(reopened.current().upTo).toBe(view(t).upTo);
+      expect(reopened.current().index.size).toBe(view(t).index.size);
     } finally {
       await t.close();
     }

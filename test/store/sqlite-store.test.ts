@@ -8,7 +8,7 @@ import { LEASE_SWEEP_EVERY, postOrder, SqliteStore } from '../../src/store/sqlit
 import { FOLLOWED_FEED } from '../../src/store/open-store.js';
 import { userSessions } from '../../src/records/users.js';
 import { POOL_FEED } from '../../src/records/pool.js';
-import { selections } from '../../src/records/selections.js';
+import { selections, selectionWithdrawals } from '../../src/records/selections.js';
 import { StoreConflictError, type Store } from '../../src/store/store.js';
 import { batchOf, storeConformance } from './conformance.js';
 
@@ -57,8 +57,9 @@ describe('SqliteStore', () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
-    // What the service follows: the selection history, the pool should a follower run on SQLite, and login sessions.
-    expect([...FOLLOWED_FEED].sort()).toEqual([...POOL_FEED, selections.collection, userSessions.collection].sort());
+    // What the service follows: the selection history and its withdrawals, the pool should a follower run on SQLite,
+    // and login sessions.
+    expect([...FOLLOWED_FEED].sort()).toEqual([...POOL_FEED, selections.collection, selectionWithdrawals.collection, userSessions.collection].sort());
   });
 
   it('runs in WAL mode with synchronous=FULL, and keeps data across reopen', async () => {
