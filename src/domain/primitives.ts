@@ -91,26 +91,69 @@ export function PersonText(options: { min?: number; max: number; description: st
     .describe(options.description);
 }
 
-/** Chinese numerals as digits, the way a number is read out (幺 for one, 两 for two). */
-const CJK_DIGITS: Readonly<Record<string, string>> = { 〇: '0', 零: '0', 一: '1', 幺: '1', 二: '2', 两: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9' };
+/**
+ * Chinese numerals as digits, the way a number is read out (幺 for one, 两 for two) or written on a cheque (壹贰叁, and
+ * their traditional forms).
+ */
+const CJK_DIGITS: Readonly<Record<string, string>> = {
+  〇: '0', 零: '0', 一: '1', 幺: '1', 壹: '1', 二: '2', 两: '2', 兩: '2', 贰: '2', 貳: '2', 三: '3', 叁: '3', 參: '3',
+  四: '4', 肆: '4', 五: '5', 伍: '5', 六: '6', 陆: '6', 陸: '6', 七: '7', 柒: '7', 八: '8', 捌: '8', 九: '9', 玖: '9',
+};
+const CJK_DIGIT = new RegExp(`[${Object.keys(CJK_DIGITS).join('')}]`, 'gu');
+/** A decimal digit of any script that NFKC leaves as it is (Arabic-Indic, Devanagari, …): only its place counts here. */
+const OTHER_DIGIT = /(?![0-9])\p{Nd}/gu;
 /** A date (2026-12-01, 2026/12/01, 2026.12.01, 2026年12月1日): a number a reason may hold, taken out before the check. */
 const DATE = /\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?/gu;
 /** What may stand between the digits of a number as people write it: spaces, punctuation, symbols, zero-width marks. */
 const BETWEEN_DIGITS = /[\s\p{P}\p{S}\p{Cf}]+/gu;
+/** One letter between two digits (159x7399x4367): read as a separator too. */
+const LETTER_BETWEEN = /(?<=\d)\p{L}(?=\d)/gu;
+/** Stands for a date taken out: neither a digit, a letter nor a separator, so it joins nothing. */
+const DATE_MARK = '\u0001';
 
 /**
- * Whether text holds a phone or ID number however it is written: full-width or Chinese digits, a country code, any
- * separators (138.1234.5678, 1 3 8…, a zero-width space), a letter before it. Read as digits — dates taken out, then
- * everything that is not a letter or a digit dropped — a run of 11 digits or more is refused: a mobile number has 11,
- * an ID number 15 or 18. Errs towards refusing: a long document number in a reason is refused too, with a message.
+ * Whether text holds a phone or ID number however it is written: full-width, Chinese (壹贰叁 too) or other scripts'
+ * digits, a country code, any separators (138.1234.5678, 1 3 8…, a zero-width space, a letter between the groups), a
+ * letter before it. Read as digits — dates that stand apart taken out, then everything that is not a letter or a digit
+ * dropped, then single letters between digits — a run of 11 digits or more is refused: a mobile number has 11, an ID
+ * number 15 or 18. A date joined to other digits is part of a number (110105 1976-09-06 0009 is an ID number), not a
+ * date. Errs towards refusing: a long document number in a reason is refused too, with a message.
  */
 export function holdsPersonalNumber(text: string): boolean {
-  const digits = text
-    .normalize('NFKC')
-    .replace(/[〇零一幺二两三四五六七八九]/gu, (c) => CJK_DIGITS[c]!)
-    .replace(DATE, ' D ')
-    .replace(BETWEEN_DIGITS, '');
+  const normal = text.normalize('NFKC').replace(CJK_DIGIT, (c) => CJK_DIGITS[c]!).replace(OTHER_DIGIT, '0');
+  const digits = withoutStandaloneDates(normal).replace(BETWEEN_DIGITS, '').replace(LETTER_BETWEEN, '');
   return /\d{11}/.test(digits);
+}
+
+/**
+ * Whether text names a person (a name of two characters or more), compared as people dodge a check: spaces, middle dots
+ * and other punctuation, symbols and zero-width marks left out, full-width folded (刘 杰涛, 刘·杰·涛 are 刘杰涛).
+ */
+export function namesPerson(text: string, name: string): boolean {
+  const plain = (s: string) => s.normalize('NFKC').replace(/[\s\p{P}\p{S}\p{Cf}]+/gu, '');
+  const who = plain(name);
+  return who.length >= 2 && plain(text).includes(who);
+}
+
+/** Takes out each date whose nearest neighbours past any separators are not digits (another date does not count). */
+function withoutStandaloneDates(text: string): string {
+  const dates = [...text.matchAll(DATE)].map((m) => ({ from: m.index, to: m.index + m[0].length }));
+  if (dates.length === 0) return text;
+  const inDate = (i: number) => dates.some((d) => i >= d.from && i < d.to);
+  const separator = /[\s\p{P}\p{S}\p{Cf}]/u;
+  const digitBeside = (from: number, step: -1 | 1) => {
+    let i = from;
+    while (i >= 0 && i < text.length && separator.test(text[i]!) && !inDate(i)) i += step;
+    return i >= 0 && i < text.length && !inDate(i) && /\d/.test(text[i]!);
+  };
+  let out = '';
+  let at = 0;
+  for (const d of dates) {
+    const joined = digitBeside(d.from - 1, -1) || digitBeside(d.to, 1);
+    out += text.slice(at, d.from) + (joined ? text.slice(d.from, d.to) : DATE_MARK);
+    at = d.to;
+  }
+  return out + text.slice(at);
 }
 
 /**

@@ -8,6 +8,7 @@ import { localTime } from '../calls/text.js';
 import type { TokenClaims } from '../auth/roles.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import type { Expert, ExpertPersonal } from '../domain/expert.js';
+import { namesPerson } from '../domain/primitives.js';
 import { addMonths, dueStep, retirementDay, startLifecycle, type ExitReason, type Lifecycle } from '../domain/lifecycle.js';
 import { AppError } from '../errors.js';
 import { msg } from '../i18n/message.js';
@@ -189,6 +190,8 @@ export class LifecycleService {
   /** A pool manager rejects an application, with a reason; the application is kept. */
   async reject(id: string, reason: string, by: TokenClaims): Promise<ApplicationView> {
     const found = await this.pending(id, true);
+    // The reason is logged in the clear: it may not name the applicant (phone and ID numbers are refused by its schema).
+    if (namesPerson(reason, this.vault.open(found.record.expert.id, found.record.sealed).name)) throw new AppError('INVALID_INPUT', msg('pool.textNamesExpert', { id }));
     const decided: ApplicationRecord = { ...found.record, state: 'rejected', decidedAt: new Date(this.now()).toISOString(), decidedBy: by.sub, reason };
     try {
       await this.log.append('expert.rejected', { id, reason, by: by.sub }, { writes: [applications.write(decided)], expects: [applications.expect(id, found.raw)] });

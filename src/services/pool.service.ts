@@ -6,6 +6,7 @@ import type { Entry, EntryPayloads, ServiceLog } from '../audit/entries.js';
 import type { TokenClaims } from '../auth/roles.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import { Expert, type ExpertPersonal, type Organisation, type Relation } from '../domain/expert.js';
+import { namesPerson } from '../domain/primitives.js';
 import { LifecyclePolicy, localDay, startLifecycle, type Lifecycle } from '../domain/lifecycle.js';
 import { AppError } from '../errors.js';
 import { msg, type Message } from '../i18n/message.js';
@@ -335,10 +336,7 @@ export class PoolService {
    */
   refuseNaming(current: ExpertRecord, text: string | undefined): void {
     if (text === undefined) return;
-    // Compared without spaces or zero-width marks, full-width folded: 刘 杰涛 is 刘杰涛.
-    const plain = (s: string) => s.normalize('NFKC').replace(/[\s\p{Cf}]+/gu, '');
-    const name = plain(this.vault.open(current.expert.id, current.sealed).name);
-    if (name.length >= 2 && plain(text).includes(name)) throw new AppError('INVALID_INPUT', msg('pool.textNamesExpert', { id: current.expert.id }));
+    if (namesPerson(text, this.vault.open(current.expert.id, current.sealed).name)) throw new AppError('INVALID_INPUT', msg('pool.textNamesExpert', { id: current.expert.id }));
   }
 
   /** An expert's pool record with its lifecycle (no personal data is opened). */

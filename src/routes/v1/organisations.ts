@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Organisation } from '../../domain/expert.js';
-import { PersonText, Uscc } from '../../domain/primitives.js';
+import { LoggedText, Uscc } from '../../domain/primitives.js';
 import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
 
 const routes: FastifyPluginAsyncZod = async (app) => {
@@ -14,7 +14,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Register or rename an organisation',
         tags: ['pool'],
         params: z.object({ code: Uscc }),
-        body: z.object({ name: PersonText({ max: 200, description: 'Registered name' }) }).strict(),
+        // Logged in the clear (organisation.upserted): no phone or ID number, as every text kept in the log.
+        body: z.object({ name: LoggedText({ max: 200, description: 'Registered name (kept in the audit log: no phone or ID number)' }) }).strict(),
         response: { 200: Organisation, ...errorResponses('CONFLICT', ...LOG_WRITE_ERRORS) },
       },
     },

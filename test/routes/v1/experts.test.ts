@@ -203,6 +203,8 @@ describe('invalid pool requests change nothing', () => {
     ['availability not a list', { method: 'PUT', url: () => `/v1/experts/${id()}/availability`, payload: () => ({ unavailable: 'tomorrow' }) }, 400, 'INVALID_INPUT'],
     ['relations with a bad organisation code', { method: 'PUT', url: () => `/v1/experts/${id()}/relations`, payload: () => ({ relations: [{ kind: 'org', holder: 'self', role: 'employee', org: '123', until: null }] }) }, 400, 'INVALID_INPUT'],
     ['organisation with a bad code', { method: 'PUT', url: () => '/v1/organisations/ABC', payload: () => ({ name: 'x' }) }, 400, 'INVALID_INPUT'],
+    ['organisation whose name holds a mobile number (the log keeps it for good)', { method: 'PUT', url: () => `/v1/organisations/${syntheticUscc(91)}`, payload: () => ({ name: '杨丽 15973994367 咨询公司' }) }, 400, 'INVALID_INPUT'],
+    ['status whose reason names the expert with middle dots', { method: 'POST', url: () => `/v1/experts/${id()}/status`, payload: () => ({ status: 'suspended', reason: `本人${[...t.ctx.pool.personal(id()).name].join('·')}申请`, until: '2027-01-31' }) }, 400, 'INVALID_INPUT'],
     ['organisation without a name', { method: 'PUT', url: () => `/v1/organisations/${syntheticUscc(91)}`, payload: () => ({ name: '  ' }) }, 400, 'INVALID_INPUT'],
     ['page size over the limit', { method: 'GET', url: () => '/v1/experts?limit=100000' }, 400, 'INVALID_INPUT'],
     ['bad status filter', { method: 'GET', url: () => '/v1/experts?status=asleep' }, 400, 'INVALID_INPUT'],

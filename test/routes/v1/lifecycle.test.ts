@@ -74,6 +74,9 @@ describe('applications', () => {
 
   it('applied → rejected with a reason; the application is kept', async () => {
     expect((await call('POST', '/v1/applications', body(22, 'APP-3'))).status).toBe(201);
+    // The reason is logged in the clear: never the applicant's name, however written (nothing stored).
+    const named = await call('POST', '/v1/applications/APP-3/reject', { reason: `${[...personal(22).name].join(' ')} 资料不全` });
+    expect([named.status, named.json.error.code, named.types]).toEqual([400, 'INVALID_INPUT', []]);
     const rejected = await call('POST', '/v1/applications/APP-3/reject', { reason: '从业年限不足' });
     expect(rejected.json).toMatchObject({ state: 'rejected', reason: '从业年限不足', decidedBy: pm.userId });
     expect(rejected.types).toEqual(['expert.rejected']);
@@ -106,7 +109,7 @@ describe('exit, lapse and re-confirmation', () => {
     // The note stays in the log for good: no phone, ID number or the expert's own name in it (nothing stored).
     const size = await t.ctx.store.logSize();
     const name = t.ctx.pool.personal(X()).name;
-    for (const note of ['联系 15973994367', '联系+86 159.7399.4367', `身份证 ${syntheticPersonal(8).idNumber}`, `${name}已调离`, `${name[0]} ${name.slice(1)}已调离`]) {
+    for (const note of ['联系 15973994367', '联系+86 159.7399.4367', `身份证 ${syntheticPersonal(8).idNumber}`, `${name}已调离`, `${name[0]} ${name.slice(1)}已调离`, `${[...name].join('·')}已调离`, `电话 壹伍玖柒叁玖玖肆叁陆柒`, `身份证 110105 1976-09-06 0009`]) {
       const refused = await call('POST', `/v1/experts/${X()}/exit`, { reason: 'resigned', note });
       expect(refused.status, note).toBe(400);
       expect(refused.json).toMatchObject({ error: { code: 'INVALID_INPUT' } });
