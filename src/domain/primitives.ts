@@ -201,4 +201,13 @@ function asAddressText(s: string): string {
 }
 
 /** The evaluation venue, told to every expert called (src/calls/text.ts); full-width letters are read as ASCII. */
-export const Venue = PersonText({ max: 200, description: 'Evaluation venue (told to the experts called; no web address)' }).refine((s) => !WEB_ADDRESS.test(asAddressText(s)), schemaMessage('venueLink'));
+/**
+ * A way to be reached other than the centre's own: a messaging account (微信, QQ, 钉钉). With a phone number, what a
+ * venue must not ask experts to use: an expert who calls or adds a number from the text tells whoever is behind it
+ * that they were drawn, before the list is unsealed.
+ */
+const CONTACT_HANDLE = /微信|wei\s*xin|we\s*chat|钉钉|ding\s*talk|(?<![a-z])qq(?![a-z])/iu;
+
+export const Venue = PersonText({ max: 200, description: 'Evaluation venue (told to the experts called; no web address, phone number or messaging account)' })
+  .refine((s) => !WEB_ADDRESS.test(asAddressText(s)), { message: schemaMessage('venueLink'), abort: true })
+  .refine((s) => !holdsPersonalNumber(s) && !CONTACT_HANDLE.test(s.normalize('NFKC')), schemaMessage('venueContact'));

@@ -26,6 +26,10 @@ export const field = defineMessages({
     zh: '此内容会永久记入审计日志（督查和审计人员可读），不能含手机号码、居民身份证号码或其他 11 位以上的数字（无论怎样书写）',
     en: 'this text is kept in the audit log for good (supervisors and inspectors read it): it cannot hold a phone or ID number, or any other number of 11 digits or more, however written',
   },
+  venueContact: {
+    zh: '评标地点不能含电话号码或联系方式（微信、QQ、钉钉等）：它写进发给每位被抽中专家的短信，专家按它联系，就把自己被抽中告诉了对方；专家只通过短信中的答复链接答复',
+    en: 'the venue cannot hold a phone number or a messaging account (WeChat, QQ, DingTalk …): it goes into the text to every expert drawn, and an expert who used it would tell whoever is behind it that they were drawn; experts answer through the link in the text only',
+  },
   venueLink: { zh: '评标地点不能含网址：它写进发给专家的短信，短信中只应有本服务的答复链接', en: 'the venue cannot hold a web address: it goes into the text messages to experts, whose only link is the service’s own' },
   idempotencyKey: { zh: 'Idempotency-Key 须为 8–128 个可见 ASCII 字符（不含空格）', en: 'Idempotency-Key: 8–128 visible ASCII characters (no spaces)' },
   upsertOnly: { zh: 'dryRun 和 retireMissing 只用于 mode=upsert（按修订后的专家库文件更新）', en: 'dryRun and retireMissing apply to mode=upsert only (a revised pool file)' },
