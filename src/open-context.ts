@@ -125,7 +125,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
       ? new WebhookAdapter({ url: config.EXPERT_DRAW_CALL_WEBHOOK_URL!, secret: Buffer.from(config.EXPERT_DRAW_CALL_WEBHOOK_SECRET!, 'hex') })
       : new FileAdapter({ path: config.EXPERT_DRAW_CALLS_FILE ?? join(config.EXPERT_DRAW_DATA_DIR, 'calls.jsonl') });
   const outbox = new OutboxService(store, auditLog, vault, adapter, (id) => pool.phone(id), now);
-  pool.noticeContactChanges((expertId, oldPhone, at) => outbox.noticeTo(expertId, oldPhone, contactChangedText(at, config.EXPERT_DRAW_TIME_ZONE)));
+  pool.noticeContactChanges((expertId, oldPhone, at, changed) => outbox.noticeTo(expertId, oldPhone, contactChangedText(at, config.EXPERT_DRAW_TIME_ZONE, changed)));
   // Read by the roster at each call, so that links made after listen() on port 0 name the real port.
   const sites = new SiteService(store, auditLog, config.EXPERT_DRAW_SITE_CA_FILE ?? join(config.EXPERT_DRAW_KEYS_DIR, 'ca', 'ca.pem'), now);
   const links = { publicUrl: config.EXPERT_DRAW_PUBLIC_URL, timeZone: config.EXPERT_DRAW_TIME_ZONE, siteServed: (id: string) => sites.serves(id) };

@@ -132,13 +132,18 @@ export function recordLinkTemplate(expiresAt: string, timeZone: string): CallTem
 }
 
 /**
- * The notice to the number an expert's contact was changed from: when, and what to do if they did not ask for it. No
- * link, no digit of the new number: whoever holds the old number now learns nothing from it.
+ * The notice to the number an expert had before a change of their personal data: what changed (phone, name, ID number:
+ * never to what), when, and what to do if they did not ask for it. No link, no digit of a new number: whoever holds the
+ * old number now learns nothing from it.
  */
-export function contactChangedText(changedAt: string, timeZone: string): CallTemplate {
+export function contactChangedText(changedAt: string, timeZone: string, changed: ReadonlyArray<'phone' | 'name' | 'idNumber'> = ['phone']): CallTemplate {
   const at = localTime(instant(changedAt, 'changedAt'), timeZone);
-  return { before: `${HEADER}您在评标专家库登记的联系电话已于 ${at.date} ${at.time} 更改，此号码今后不再接收评标通知。如非您本人申请，请立即与交易中心联系。`, after: '' };
+  const what = changed.map((f) => PERSONAL_FIELD_NAMES[f]).join('、');
+  const phoneGone = changed.includes('phone') ? '，此号码今后不再接收评标通知' : '';
+  return { before: `${HEADER}您在评标专家库登记的${what}已于 ${at.date} ${at.time} 更改${phoneGone}。如非您本人申请，请立即与交易中心联系。`, after: '' };
 }
+
+const PERSONAL_FIELD_NAMES = { phone: '联系电话', name: '姓名', idNumber: '身份证号码' } as const;
 
 /** The notice for a withdrawn call: the same time and place, so the expert knows which call it cancels. */
 export function cancelText(input: CancelTextInput): string {

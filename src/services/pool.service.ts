@@ -94,6 +94,12 @@ class VersionMoved extends Error {}
 
 const view = (r: ExpertRecord): ExpertView => ({ ...r.expert, revision: r.revision, updatedAt: r.updatedAt });
 
+/** The personal data a change is told to the expert for, in the order the notice names them. */
+export const PERSONAL_FIELDS = ['phone', 'name', 'idNumber'] as const;
+export type PersonalField = (typeof PERSONAL_FIELDS)[number];
+/** Queues a notice of a personal data change to the number the expert had before it: its message id and writes. */
+export type ContactNotice = (expertId: string, oldPhone: string, at: string, changed: readonly PersonalField[]) => { messageId: string; writes: RecordWrite[] };
+
 export class PoolService {
   private readonly experts = new Map<string, ExpertRecord>();
   private version = 0;
@@ -117,14 +123,15 @@ export class PoolService {
 
   private cursor = '';
   private following = false;
-  /** Queues a notice to the number an expert's phone was changed from (wired to the outbox at start; none in tests). */
-  private contactNotice: ((expertId: string, oldPhone: string, at: string) => { messageId: string; writes: RecordWrite[] }) | null = null;
+  /** Queues a notice to the number an expert had before a change (wired to the outbox at start; none in tests). */
+  private contactNotice: ContactNotice | null = null;
 
   /**
-   * From now on each change of an expert's phone (a revised pool file) queues, in its own commit, a notice to the
-   * number it was changed from: an expert whose number a pool manager replaced learns of it (docs/security.md T6).
+   * From now on each change of an expert's personal data (a revised pool file) queues, in its own commit, a notice to
+   * the number the expert had before it, saying what changed: an expert whose number a pool manager replaced, or whose
+   * name and ID number were swapped for a stand-in's, learns of it (docs/security.md T6).
    */
-  noticeContactChanges(queue: (expertId: string, oldPhone: string, at: string) => { messageId: string; writes: RecordWrite[] }): void {
+  noticeContactChanges(queue: ContactNotice): void {
     this.contactNotice = queue;
   }
 
@@ -577,11 +584,8 @@ export class PoolService {
       // Retiring is for good: the import confirms how many, at the pool version its dry run saw (which fixes who).
       const unconfirmed = retiring.length > 0 ? options.retireCount !== retiring.length || options.poolVersion !== this.version : options.retireCount !== undefined && options.retireCount !== 0;
       if (!options.dryRun && unconfirmed) {
-        throw new AppError('IMPORT_RETIRE_UNCONFIRMED', msg('pool.retireUnconfirmed', { count: retiring.length, version: this.version }), {
-          retiring: retiring.length,
-          poolVersion: this.version,
-          confirmed: { retireCount: options.retireCount ?? null, poolVersion: options.poolVersion ?? null },
-        });
+        // The refusal does not say the count it wants: a client that copied it back would confirm a list nobody read.
+        throw new AppError('IMPORT_RETIRE_UNCONFIRMED', msg('pool.retireUnconfirmed'), { confirmed: { retireCount: options.retireCount ?? null, poolVersion: options.poolVersion ?? null } });
       }
       const report = (poolVersion: number, dryRun: boolean): UpsertReport => ({
         dryRun,
@@ -613,9 +617,10 @@ export class PoolService {
         entries.push({ type: 'expert.updated', payload: { id: r.expert.id, changes: [...changes], expert: r.expert, by: by.sub, import: true, poolVersion: next } });
         writes.push(experts.write(r));
         if (personalChanged && this.contactNotice) {
-          const oldPhone = this.vault.open(current.expert.id, current.sealed).phone;
-          if (oldPhone !== row.personal.phone) {
-            const notice = this.contactNotice(current.expert.id, oldPhone, at);
+          const before = this.vault.open(current.expert.id, current.sealed);
+          const changed = PERSONAL_FIELDS.filter((f) => before[f] !== row.personal[f]);
+          if (changed.length > 0) {
+            const notice = this.contactNotice(current.expert.id, before.phone, at, changed);
             entries.push({ type: 'expert.contact-changed', payload: { id: current.expert.id, messageId: notice.messageId, by: by.sub } });
             writes.push(...notice.writes);
           }

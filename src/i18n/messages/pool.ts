@@ -15,8 +15,8 @@ export const pool = defineMessages({
     en: 'this text is kept in the audit log for good: it cannot hold the expert’s name (the log names them by id, {id})',
   },
   retireUnconfirmed: {
-    zh: '此文件将使 {count} 名专家退出专家库（退出不可撤销）。请先试运行（dryRun=true）核对名单，再以 retireCount={count}&poolVersion={version}（试运行所答的专家库版本）确认导入',
-    en: 'this file would retire {count} expert(s) for good; check the list with a dry run (dryRun=true), then confirm with retireCount={count}&poolVersion={version} (the pool version the dry run answered)',
+    zh: '此文件将使专家退出专家库（退出不可撤销），且未经确认，或确认与当前专家库不符。请先试运行（dryRun=true）核对将退出的名单（upsert.missing），再以试运行所答的人数和专家库版本（retireCount、poolVersion）确认导入',
+    en: 'this file would retire experts for good, and the retirement is not confirmed, or not for the pool as it stands; check the list with a dry run (dryRun=true, upsert.missing), then confirm with the count and pool version it answered (retireCount, poolVersion)',
   },
   sanctionInForce: {
     zh: '专家 {id} 的处理（{consequence}）仍在执行中：只能加重，不能减轻或撤销；只有成立的申诉才能解除',
