@@ -55,7 +55,8 @@ export const objections = new RecordSet<ObjectionRecord>('objections', (o) => o.
 
 /** `record:<index>` or `consequence:<id>` → the objection lodged against it (one each, ever). */
 export const objectionTargets = new RecordSet<string>('objection-targets', null, TEXT_CODEC);
-export const targetKey = (against: ObjectionRecord['against']) => ('record' in against ? `record:${against.record}` : `consequence:${against.consequence}`);
+/** The one objection a record or consequence takes from the expert (`own`), and the one lodged on their behalf. */
+export const targetKey = (against: ObjectionRecord['against'], own: boolean) => `${'record' in against ? `record:${against.record}` : `consequence:${against.consequence}`}${own ? '/own' : ''}`;
 
 /** The contexts reasons are sealed under. */
 export const objectionContext = (id: string) => `objections/reason/${id}`;

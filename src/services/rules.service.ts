@@ -426,7 +426,9 @@ export class RulesService {
       if (!found || found.value.expertId !== expertId) throw new AppError('NOT_FOUND', msg('sanctions.noConsequence', { id: expertId, consequence: against.consequence }));
       if (found.value.state === 'annulled') throw new AppError('CONFLICT', msg('sanctions.annulled', { consequence: against.consequence }));
     }
-    const key = targetKey(against);
+    // One by the expert and one lodged on their behalf: an objection a pool manager lodged (and rejected) never takes
+    // the expert's own from them.
+    const key = targetKey(against, by.link !== undefined);
     const earlier = await objectionTargets.read(this.store, key);
     if (earlier) throw new AppError('CONFLICT', msg('sanctions.objectionExists', { objection: earlier.value }));
     const id = `O-${randomUUID()}`;
@@ -456,6 +458,9 @@ export class RulesService {
     if (!found) throw new AppError('NOT_FOUND', msg('sanctions.noObjection', { id: objectionId }));
     const { value: o, raw } = found;
     if (o.state !== 'open') throw new AppError('CONFLICT', msg('sanctions.objectionDecided', { id: objectionId }));
+    // Two people: who lodged an objection (on the expert's behalf) does not decide it, or one pool manager alone
+    // could lift a rule's blacklist that only an upheld objection lifts.
+    if (o.lodgedBy === by.sub) throw new AppError('CONFLICT', msg('sanctions.decideOwn', { id: objectionId }));
     await this.follower.catchUp();
     const sealed = this.vault.sealJson(decisionContext(objectionId), reason);
     const decided: ObjectionRecord = { ...o, state: upheld ? 'upheld' : 'rejected', decidedAt: new Date(this.now()).toISOString(), decidedBy: by.sub, decision: sealed };

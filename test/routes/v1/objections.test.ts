@@ -14,6 +14,7 @@ describe('rules and objections over HTTP', () => {
   let t: Built;
   let clock = at('2026-12-01T08:00:00+08:00');
   let manager: Person;
+  let decider: Person;
   const ranked: Record<string, string[]> = {};
   let first = '';
   let second = '';
@@ -49,7 +50,8 @@ describe('rules and objections over HTTP', () => {
   };
   const lodge = (expertId: string, against: object, reason = '本人当日因突发疾病未能到场，有医院证明') =>
     t.app.inject({ method: 'POST', url: `/v1/experts/${expertId}/objections`, headers: manager.auth, payload: { against, reason } });
-  const decide = (id: string, upheld: boolean, reason: string) => t.app.inject({ method: 'POST', url: `/v1/objections/${id}/decision`, headers: manager.auth, payload: { upheld, reason } });
+  /** Decided by a second pool manager: who lodged an objection does not decide it. */
+  const decide = (id: string, upheld: boolean, reason: string, who?: Person) => t.app.inject({ method: 'POST', url: `/v1/objections/${id}/decision`, headers: (who ?? decider).auth, payload: { upheld, reason } });
 
   beforeAll(async () => {
     t = await build({ EXPERT_DRAW_STORE: 'sqlite' }, { now: () => clock });
@@ -102,6 +104,7 @@ describe('rules and objections over HTTP', () => {
     const third = await missedDraw('P-OBJ-3', '2026-12-20');
     // The manager logs in again (the clock moved past the first session's lifetime).
     manager = await person(t, 'pool-manager');
+    decider = await person(t, 'pool-manager');
     const sealedRecord = (await entries()).find((e) => e.type === 'record.call' && e.payload.drawId === third)!.index;
     const otherExpert = (await entries()).find((e) => e.type === 'record.no-show' && e.payload.drawId === first && ranked[first]![e.payload.seat as number] !== expert)!.index;
     const size = await t.ctx.store.logSize();
@@ -127,16 +130,20 @@ describe('rules and objections over HTTP', () => {
     const again = await lodge(expert, { record });
     expect([again.statusCode, again.json().error.code]).toEqual([409, 'CONFLICT']);
 
+    // Who lodged it on the expert's behalf does not decide it: one pool manager alone could lift a rule's sanction.
+    const own = await decide(lodged.json().id, true, '医院证明属实', manager);
+    expect([own.statusCode, own.json().error.code, await t.ctx.store.logSize()]).toEqual([409, 'CONFLICT', size + 1]);
+    expect(own.json().error.message).toContain('须由另一位专家库管理员决定');
     const decided = await decide(lodged.json().id, true, '医院证明属实');
     expect(decided.statusCode, decided.body).toBe(200);
-    expect(decided.json()).toMatchObject({ state: 'upheld', decidedBy: manager.userId, decision: '医院证明属实' });
+    expect(decided.json()).toMatchObject({ state: 'upheld', decidedBy: decider.userId, decision: '医院证明属实' });
     const logged = await entries(size);
     expect(logged.map((e) => e.type)).toEqual(['objection.lodged', 'objection.decided', 'record.withdrawn', 'rule.lifted', 'expert.status']);
     expect(logged[0]!.payload).toMatchObject({ expertId: expert, against: { record }, by: manager.userId, role: 'pool-manager' });
     // Reasons are sealed in the log.
     expect(JSON.stringify(logged)).not.toContain('医院');
-    expect(logged[2]!.payload).toMatchObject({ withdraws: record, objectionId: lodged.json().id, by: manager.userId });
-    expect(logged[3]!.payload).toMatchObject({ consequenceId: suspension.id, why: 'objection', changed: true, by: manager.userId });
+    expect(logged[2]!.payload).toMatchObject({ withdraws: record, objectionId: lodged.json().id, by: decider.userId });
+    expect(logged[3]!.payload).toMatchObject({ consequenceId: suspension.id, why: 'objection', changed: true, by: decider.userId });
     expect(logged[4]!.payload).toMatchObject({ id: expert, from: 'suspended', to: 'active' });
     // The record is still in the log as it was; the record stands no more, and the rule does not fire again.
     expect((await t.ctx.auditLog.entry(record)).toString()).toContain('"record.no-show"');
@@ -162,9 +169,13 @@ describe('rules and objections over HTTP', () => {
     const size = await t.ctx.store.logSize();
     const decided = await decide(lodged.json().id, false, '两次未到场均无正当理由');
     expect(decided.json()).toMatchObject({ state: 'rejected' });
-    expect((await entries(size)).map((e) => [e.type, e.payload.upheld, e.payload.by])).toEqual([['objection.decided', false, manager.userId]]);
+    expect((await entries(size)).map((e) => [e.type, e.payload.upheld, e.payload.by])).toEqual([['objection.decided', false, decider.userId]]);
     expect(t.ctx.pool.get(expert).status).toBe('suspended');
     expect((await consequencesOf(expert)).consequences.find((c) => c.id === suspension.id)).toMatchObject({ state: 'in-force' });
+    // An objection lodged (and rejected) on the expert's behalf does not take the expert's own from them.
+    const ownObjection = await t.ctx.rules.lodge(expert, { consequence: suspension.id }, '本人不服，另附材料', { sub: `expert:${expert}`, role: 'expert', link: 'L-test' });
+    expect(ownObjection).toMatchObject({ state: 'open', against: { consequence: suspension.id } });
+    await expect(t.ctx.rules.lodge(expert, { consequence: suspension.id }, '再次申诉', { sub: `expert:${expert}`, role: 'expert', link: 'L-test' })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
   it('refuses a pool manager’s change that would weaken a sanction in force, by hand or by file; a stronger one is taken', async () => {
