@@ -10,6 +10,19 @@ export const ExitReason = z.enum(EXIT_REASONS).describe('Why the expert left: re
 export type ExitReason = z.infer<typeof ExitReason>;
 /** Exit reasons the periodic pass applies by itself; the others are a pool manager's decision. */
 export const AUTOMATIC_EXITS = ['retired-age', 'certificate-expired'] as const satisfies readonly ExitReason[];
+/**
+ * Exit reasons a pool manager may give by hand (POST /v1/experts/{id}/exit): never `not-in-register`, which only a
+ * revised register records. The automatic ones only once true (`untrueExit`), ahead of the periodic pass.
+ */
+export const HAND_EXITS = EXIT_REASONS.filter((r) => r !== 'not-in-register');
+export const HandExitReason = z.enum(HAND_EXITS as [Exclude<ExitReason, 'not-in-register'>, ...Array<Exclude<ExitReason, 'not-in-register'>>]).describe('Why the expert leaves: resigned, retired-age (once reached), certificate-expired (once expired), removed, deceased, other');
+
+/** Whether an automatic reason given by hand is not (yet) true of the expert on `today`: the log would record a false one. */
+export function untrueExit(reason: ExitReason, lifecycle: Pick<Lifecycle, 'retiresOn' | 'certificateExpires'>, today: string): boolean {
+  if (reason === 'retired-age') return lifecycle.retiresOn === null || lifecycle.retiresOn > today;
+  if (reason === 'certificate-expired') return lifecycle.certificateExpires === null || lifecycle.certificateExpires >= today;
+  return false;
+}
 
 export const Exit = z
   .object({

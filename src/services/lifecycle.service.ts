@@ -9,7 +9,7 @@ import type { TokenClaims } from '../auth/roles.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import type { Expert, ExpertPersonal } from '../domain/expert.js';
 import { namesPerson } from '../domain/primitives.js';
-import { addMonths, dueStep, retirementDay, startLifecycle, type ExitReason, type Lifecycle } from '../domain/lifecycle.js';
+import { addMonths, dueStep, retirementDay, startLifecycle, untrueExit, type ExitReason, type Lifecycle } from '../domain/lifecycle.js';
 import { AppError } from '../errors.js';
 import { msg } from '../i18n/message.js';
 import { heldIdNumbers, idNumberHeld, importRejected, type ImportError, type ImportRow } from '../pool/import-parser.js';
@@ -240,6 +240,7 @@ export class LifecycleService {
       const today = this.pool.today();
       const life = r.lifecycle ?? this.adoptedLifecycle(r, today);
       if (life.exit) throw new AppError('EXPERT_EXITED', msg('lifecycle.alreadyExited', { id }));
+      if (untrueExit(reason, life, today)) throw new AppError('CONFLICT', msg('lifecycle.untrueExit', { id, reason }));
       this.pool.refuseNaming(r, note);
       return [this.exitWrite(r, life, reason, today, by.sub, note)];
     }, by.sub);

@@ -823,6 +823,8 @@ beforeAll(async () => {
     await t.ctx.auditLog.append('rule.applied', { consequenceId: id, expertId: E, ruleId: c.ruleId, kind: 'review', records: [...c.records], from: c.from, until: null, changed: false, by: 'test-setup' }, { writes: (i) => [consequences.write({ ...c, appliedIndex: i })] });
   }
   objectionId = (await t.ctx.rules.lodge(E, { consequence: C_OTHER }, '本人当日因病无法到场', { sub: people.poolManager.userId, role: 'pool-manager', iat: 0, exp: 0 })).id;
+  // And the expert's own, from their record page: one lodged on their behalf does not take it from them.
+  await t.ctx.rules.lodge(E, { consequence: C_OTHER }, '本人当日因病无法到场', { sub: E, role: 'expert', link: 'M-setup.0' });
   const pm = { sub: 'pm', role: 'pool-manager' as const, iat: 0, exp: 0 };
   for (const which of ['replaced', 'current'] as const) {
     const { messageId } = await t.ctx.recordLinks.send(E, pm);

@@ -12,6 +12,10 @@ export const lifecycle = defineMessages({
   decidedRejected: { zh: '已驳回', en: 'rejected' },
   applicationChanged: { zh: '入库申请 {id} 已被修改；请重试', en: 'application {id} changed meanwhile; retry' },
   alreadyExited: { zh: '专家 {id} 已退出专家库', en: 'expert {id} has already left the pool' },
+  untrueExit: {
+    zh: '退出原因 {reason} 对专家 {id} 尚不成立（未到退休年龄，或资格证书未过期）：请填写实际原因',
+    en: 'the exit reason {reason} is not true of expert {id} (retirement age not reached, or the certificate not expired): give the real reason',
+  },
   notYetAdopted: { zh: '专家 {id} 尚无准入记录；定期处理运行后再试', en: 'expert {id} has no lifecycle yet; try again after the periodic pass' },
 });
 

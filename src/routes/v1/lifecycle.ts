@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Expert, ExpertPersonal, ExpertStatus } from '../../domain/expert.js';
-import { ExitReason, Lifecycle } from '../../domain/lifecycle.js';
+import { HandExitReason, Lifecycle } from '../../domain/lifecycle.js';
 import { ExpertId, IsoDate, LoggedText } from '../../domain/primitives.js';
 import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
 import type { FastifyRequest } from 'fastify';
@@ -155,7 +155,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         description: 'The status becomes retired for good; the expert’s records and history stay.',
         tags: ['admission'],
         params: Params,
-        body: z.object({ reason: ExitReason, note: LoggedText({ min: 2, max: 500, description: 'Details: kept in the audit log (no phone or ID number)' }).optional() }).strict(),
+        body: z.object({ reason: HandExitReason, note: LoggedText({ min: 2, max: 500, description: 'Details: kept in the audit log (no phone or ID number)' }).optional() }).strict(),
         response: { 200: LifecycleView, ...errorResponses(404, 'EXPERT_EXITED', 'CONFLICT', ...LOG_WRITE_ERRORS) },
       },
     },

@@ -115,6 +115,15 @@ describe('exit, lapse and re-confirmation', () => {
       expect(refused.json).toMatchObject({ error: { code: 'INVALID_INPUT' } });
     }
     expect(await t.ctx.store.logSize()).toBe(size);
+    // A reason the log would record falsely: only a revised register says not-in-register; retirement age and an
+    // expired certificate only once true (this expert's retirement day and certificate are years away).
+    expect((await call('POST', `/v1/experts/${X()}/exit`, { reason: 'not-in-register' })).status).toBe(400);
+    for (const reason of ['retired-age', 'certificate-expired']) {
+      const untrue = await call('POST', `/v1/experts/${X()}/exit`, { reason });
+      expect([untrue.status, untrue.json.error.code], reason).toEqual([409, 'CONFLICT']);
+      expect(untrue.json.error.message).toContain('尚不成立');
+    }
+    expect(await t.ctx.store.logSize()).toBe(size);
     const exit = await call('POST', `/v1/experts/${X()}/exit`, { reason: 'resigned', note: '本人书面申请' });
     expect(exit.status).toBe(200);
     expect(exit.json).toMatchObject({ status: 'retired', exit: { reason: 'resigned', by: pm.userId, on: '2026-12-01' }, exitLabel: '本人申请退出' });
