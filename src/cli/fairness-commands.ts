@@ -42,13 +42,14 @@ export function registerFairnessCommands(program: Command): void {
       if (!Number.isInteger(top) || top < 0) throw new Error(`--top must be a whole number, not ${opts.top}`);
       if (opts.lang !== 'zh-CN' && opts.lang !== 'en') throw new Error(`--lang must be zh-CN or en, not ${opts.lang}`);
       const verifierKey = verifierKeyText(opts.verifierKey, '');
-      const [{ panelVerified }, { ProofFilePool }] = await Promise.all([import('../verify/draw-proof.js'), import('../verify/proof-pool.js')]);
+      const [{ panelVerified }, { ProofFilePool }, { checkRun }] = await Promise.all([import('../verify/draw-proof.js'), import('../verify/proof-pool.js'), import('../verify/run-checks.js')]);
       const draws: FairnessDraw[] = [];
       const refused: string[] = [];
       const files = bundleFiles(paths);
-      // Each bundle verified as proof verify does, up to --jobs at once; the verdicts in file order.
+      // Each bundle verified as proof verify does, up to --jobs at once, then checked against the others of the run
+      // (a fork, one draw told two ways, a nonce reused); the verdicts in file order.
       const pool = new ProofFilePool({ verifierKey, panels: true }, jobsFor(opts.jobs, files.length));
-      const verdicts = await pool.verify(files).finally(() => pool.close());
+      const verdicts = checkRun(await pool.verify(files).finally(() => pool.close()));
       for (const { file, ...verdict } of verdicts) {
         if ('error' in verdict) {
           refused.push(`${file}: ${verdict.error}`);

@@ -9,6 +9,7 @@ import { CHECK_TITLES_ZH, TRUST_ZH } from '../i18n/check-titles.js';
 import { DrawProofBundle, type CheckStatus, type DrawProofReport, type KeptInput, type TakenOnTrust } from '../verify/draw-proof.js';
 import { readProofFile, type FileVerdict, type FileVerifyOptions } from '../verify/proof-files.js';
 import { ProofFilePool } from '../verify/proof-pool.js';
+import { checkRun } from '../verify/run-checks.js';
 import { bundleFiles, jobsFor } from './bundle-files.js';
 import { LogApi, readKept } from './inspector.js';
 import { progressBar } from './progress.js';
@@ -107,26 +108,31 @@ export async function verifyBundles(paths: string[], opts: VerifyOpts): Promise<
   const bar = opts.quiet ? null : progressBar('verifying');
   let verdicts: FileVerdict[];
   try {
-    verdicts = await pool.verify(files, {
-      onProgress: (done, total) => bar?.update(done, total),
-      // Text reports as they come, in file order; JSON once at the end, as one document.
-      // One write per bundle: a report is about eighty lines, and a line a write took an eighth of the main thread's
-      // time over a folder of engine-sized bundles.
-      onVerdict: (v) => {
-        if (opts.json) return;
-        const lines: string[] = [];
-        printVerdict(v, (line) => lines.push(line), words);
-        process.stdout.write(`${lines.join('\n')}\n`);
-      },
-    });
+    verdicts = await pool.verify(files, { onProgress: (done, total) => bar?.update(done, total) });
     bar?.done();
   } finally {
     await pool.close();
   }
+  // The checks across the run need every bundle's facts: the reports are printed once they are in.
+  verdicts = checkRun(verdicts);
+  if (opts.json) console.log(JSON.stringify(verdicts.map(withoutFacts), null, 2));
+  else {
+    // One write per bundle: a report is about eighty lines, and a line a write took an eighth of the main thread's
+    // time over a folder of engine-sized bundles.
+    for (const v of verdicts) {
+      const lines: string[] = [];
+      printVerdict(v, (line) => lines.push(line), words);
+      process.stdout.write(`${lines.join('\n')}\n`);
+    }
+  }
   const failed = verdicts.filter((v) => 'error' in v || !v.report.ok).map((v) => v.file);
-  if (opts.json) console.log(JSON.stringify(verdicts, null, 2));
-  else console.log(failed.length === 0 ? words.allBundles(files.length) : `${words.someBundles(failed.length, files.length)}${failed.join(', ')}`);
+  if (!opts.json) console.log(failed.length === 0 ? words.allBundles(files.length) : `${words.someBundles(failed.length, files.length)}${failed.join(', ')}`);
   process.exitCode = failed.length === 0 ? 0 : 1;
+}
+
+/** A verdict as `--json` prints it: the report, or why there is none (the run's facts are the command's own). */
+function withoutFacts(verdict: FileVerdict): { file: string; report: DrawProofReport } | { file: string; error: string } {
+  return 'error' in verdict ? verdict : { file: verdict.file, report: verdict.report };
 }
 
 /** One file's verdict among several: its name, then its report or why it has none. */

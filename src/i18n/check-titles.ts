@@ -43,6 +43,10 @@ export const CHECK_TITLES_ZH: Readonly<Record<string, string>> = {
   'result.commitment': 'SHA-256(盐 ‖ JCS(结果)) 等于结果条目中的 resultHash',
   'result.counts': '结果条目中各组人数与公开结果一致',
   'checkpoint.kept': '证明包的检查点与您保存的检查点属于同一历史（RFC 9162 §2.1.4）',
+  // Across the bundles of one run (src/verify/run-checks.ts).
+  'checkpoints.agree': '本次核验的其他证明包中，没有同一树大小而根哈希不同的检查点（分叉）',
+  'draws.agree': '本次核验的其他证明包中，同一抽取（或所附的此前抽取）没有不同的承诺或结果条目',
+  'nonces.unique': '本证明包公开的服务随机数，没有在本次核验的其他证明包中用于另一次抽取',
 };
 
 /**

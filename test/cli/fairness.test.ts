@@ -24,7 +24,9 @@ const request = { groups: [{ specialty: 'C990101', count: 5 }], tendererRepresen
 // Fixed nonces: an honest history flags somebody by chance about once in a hundred (alpha 0.01), so a random one would
 // make this test fail that often. This history is honest and fixed, and flags nobody.
 const nonce = (i: number) => createHash('sha256').update(`fairness-cli-nonce-${i}`).digest();
-const bundles = Array.from({ length: 30 }, (_, i) => memoryBundle({ drawId: `D-FAIR-${i}`, pool: index, project: project(i), request, policy: DEFAULT_POLICY, signer: keys.signer, nonce: nonce(i) }));
+// Each at its own place in the log (a tree of its own size): memoryBundle's trees are not one log, and two of one size
+// with different roots would be a fork, which the run's checks refuse.
+const bundles = Array.from({ length: 30 }, (_, i) => memoryBundle({ drawId: `D-FAIR-${i}`, pool: index, project: project(i), request, policy: DEFAULT_POLICY, signer: keys.signer, nonce: nonce(i), commitIndex: 5 + 4 * i }));
 let dir: string;
 let cliPath = '';
 const cli = (...args: string[]) => spawnSync(process.execPath, [cliPath, 'fairness', ...args], { cwd: root, encoding: 'utf8' });
@@ -80,6 +82,21 @@ describe('expert-draw fairness', () => {
     expect(none.status).toBe(1);
     expect(none.stdout).toContain('NOTHING ASSESSED: no bundle verified');
     expect(none.stdout).not.toContain('nobody is selected');
+  });
+
+  it('leaves out both bundles of one draw told two ways under the log key (a fork), naming the run’s checks', () => {
+    // The same draw with another panel, re-signed by a key holder at the same tree size: each verifies alone.
+    const forged = memoryBundle({ drawId: 'D-FAIR-0', pool: index, project: project(0), request, policy: DEFAULT_POLICY, signer: keys.signer, nonce: nonce(1000), commitIndex: 5 });
+    expect(verifyDrawProof(forged, { verifierKey: keys.verifierKey }).ok).toBe(true);
+    writeFileSync(join(dir, 'forged.json'), JSON.stringify(forged));
+    const out = cli(join(dir, 'proofs', '00.json'), join(dir, 'proofs', '01.json'), join(dir, 'forged.json'), '--verifier-key', join(dir, 'log-signer.vkey'), '--json');
+    expect(out.status, out.stderr).toBe(1);
+    const report = JSON.parse(out.stdout) as { draws: number; refused: string[] };
+    expect(report.draws).toBe(1);
+    expect(report.refused).toEqual([
+      `${join(dir, 'proofs', '00.json')}: does not verify (checkpoints.agree, draws.agree)`,
+      `${join(dir, 'forged.json')}: does not verify (checkpoints.agree, draws.agree)`,
+    ]);
   });
 
   it('says in words when the chart cannot be written', () => {
