@@ -6,7 +6,7 @@ import { openCheckpoint } from '../log/checkpoint.js';
 import { proofsToRelate } from '../log/consistency.js';
 import { NoteVerifier } from '../log/note.js';
 import { CHECK_TITLES_ZH, TRUST_ZH } from '../i18n/check-titles.js';
-import { DrawProofBundle, type CheckStatus, type DrawProofReport, type KeptInput, type TakenOnTrust } from '../verify/draw-proof.js';
+import { DrawProofBundle, NOT_CHECKED_WITHOUT_KEPT, type CheckStatus, type DrawProofReport, type KeptInput, type TakenOnTrust } from '../verify/draw-proof.js';
 import { readProofFile, type FileVerdict, type FileVerifyOptions } from '../verify/proof-files.js';
 import { ProofFilePool } from '../verify/proof-pool.js';
 import { checkRun } from '../verify/run-checks.js';
@@ -35,6 +35,7 @@ const WORDS = {
     trusted: (t: TakenOnTrust) => `${t.what}; ${t.why}`,
     trust: 'taken on trust (no offline check of the bundle covers it):',
     ok: (n: number) => `OK: all ${n} checks passed`,
+    keyOnly: (many: boolean) => `checked against the log key only: a holder of the log key could have made ${many ? 'these bundles' : 'this bundle'}; keep checkpoints with \`expert-draw log watch --keep DIR\` and pass \`--kept DIR\``,
     notVerified: 'NOT VERIFIED: ',
     kinds: { fail: 'failed', unverifiable: 'not verifiable', skipped: 'skipped' },
     allBundles: (n: number) => `OK: all ${n} bundles verified`,
@@ -46,6 +47,7 @@ const WORDS = {
     trusted: (t: TakenOnTrust) => (TRUST_ZH[t.id] ? `${TRUST_ZH[t.id]!.what}；${TRUST_ZH[t.id]!.why}` : `${t.what}; ${t.why}`),
     trust: '信任前提（本证明包的离线检查不覆盖）：',
     ok: (n: number) => `通过：全部 ${n} 项检查均通过`,
+    keyOnly: (many: boolean) => `仅依据日志密钥核验：持有日志密钥者也可能制作出${many ? '这些证明包' : '此证明包'}；请用 \`expert-draw log watch --keep DIR\` 保存检查点，并加 \`--kept DIR\` 核验`,
     notVerified: '未通过核验：',
     kinds: { fail: '失败', unverifiable: '无法核验', skipped: '跳过' },
     allBundles: (n: number) => `通过：全部 ${n} 个证明包核验通过`,
@@ -76,6 +78,8 @@ function printReport(report: DrawProofReport, print: (line: string) => void, wor
   for (const t of report.notChecked) print(`  - ${t.id}: ${words.trusted(t)}`);
   if (report.ok) {
     print(words.ok(report.checks.length));
+    // Without kept checkpoints nothing tied the bundle to a history the inspector holds: the verdict says so.
+    if (report.notChecked.some((t) => t.id === NOT_CHECKED_WITHOUT_KEPT.id)) print(words.keyOnly(false));
     return;
   }
   const named = (status: CheckStatus) => report.checks.filter((c) => c.status === status).map((c) => c.id);
@@ -126,7 +130,10 @@ export async function verifyBundles(paths: string[], opts: VerifyOpts): Promise<
     }
   }
   const failed = verdicts.filter((v) => 'error' in v || !v.report.ok).map((v) => v.file);
-  if (!opts.json) console.log(failed.length === 0 ? words.allBundles(files.length) : `${words.someBundles(failed.length, files.length)}${failed.join(', ')}`);
+  if (!opts.json) {
+    console.log(failed.length === 0 ? words.allBundles(files.length) : `${words.someBundles(failed.length, files.length)}${failed.join(', ')}`);
+    if (failed.length === 0 && !kept) console.log(words.keyOnly(true));
+  }
   process.exitCode = failed.length === 0 ? 0 : 1;
 }
 

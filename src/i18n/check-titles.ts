@@ -81,5 +81,12 @@ export const TRUST_ZH: Readonly<Record<string, { readonly what: string; readonly
     what: '能读取存入秘密的人没有在存入与承诺之间修改专家库以操纵排名',
     why: '抽取前服务以密封方式保存这些秘密；每次专家库变更都是记录了操作人的日志条目（pool.*），其时间可与计划截止时间对照',
   },
-  'log.consistency': { what: '证明包的检查点与您已保存的检查点一致', why: '请提供它们：proof verify --kept DIR（由 log watch 保存）' },
+  'log.consistency': {
+    what: '证明包的检查点与您已保存的检查点属于同一历史：仅凭日志密钥核验时，持有日志密钥者在自建的树上重新签名的证明包同样能通过',
+    why: '请用 expert-draw log watch --keep DIR 保存检查点，并提供给 proof verify --kept DIR',
+  },
+  'log.times': {
+    what: '各条目的时间：每个条目的时间戳是日志自己的说法',
+    why: 'times 检查它们与日志顺序和开标时间一致，但持有日志密钥者若一致地改写各条目的时间，则无法发现',
+  },
 };

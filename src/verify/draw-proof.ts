@@ -180,6 +180,11 @@ export const NOT_CHECKED: readonly TakenOnTrust[] = [
     why: 'a re-draw’s commit names the earlier draws it follows, and the bundle must carry each of them (abandoned); a commit that left them out (or one written before commits named them) would show in the log’s entries about the project (GET /v1/log/projects/{id}/entries), which list every commit',
   },
   { id: 'roster', what: 'that seats passed strictly down the revealed ranking (calls, promotions, check-in)', why: 'the roster entries are not in the bundle; they name group, seat and rank only' },
+  {
+    id: 'log.times',
+    what: 'the entries’ times: each entry’s time stamp is the log’s word',
+    why: 'times checks them against log order and the bid opening, but a holder of the log key who re-dates entries consistently is not caught',
+  },
 ];
 
 /** What a planned draw's bundle takes on trust besides (§6.2). */
@@ -199,8 +204,8 @@ export const NOT_CHECKED_PLANNED: readonly TakenOnTrust[] = [
 /** What is not checked when no kept checkpoints are given. */
 export const NOT_CHECKED_WITHOUT_KEPT: TakenOnTrust = {
   id: 'log.consistency',
-  what: 'that the bundle’s checkpoint is consistent with checkpoints you already hold',
-  why: 'give them: proof verify --kept DIR (kept by log watch)',
+  what: 'that the bundle’s checkpoint is one history with checkpoints you hold: checked against the log key alone, a bundle a holder of the log key re-signed over a tree of their own verifies too',
+  why: 'keep checkpoints with expert-draw log watch --keep DIR and give them: proof verify --kept DIR',
 };
 
 type Outcome = { readonly status: CheckStatus; readonly detail: string };

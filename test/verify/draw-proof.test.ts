@@ -417,7 +417,14 @@ describe('expert-draw proof verify', () => {
     const good = cli(join(dir, 'proof.json'), '--verifier-key', join(dir, 'log-signer.vkey'));
     expect(good.status, good.stderr).toBe(0);
     expect(good.stdout).toMatch(/^✓ ranking +the ranking recomputed from the seed and the lines is the revealed result \(§8\)\n +group 0: /m);
-    expect(good.stdout).toContain(`OK: all 37 checks passed`);
+    // Without --kept the verdict says in one more line that the log key alone vouches for the bundle.
+    expect(good.stdout.trimEnd().split('\n').slice(-2)).toEqual([
+      'OK: all 37 checks passed',
+      'checked against the log key only: a holder of the log key could have made this bundle; keep checkpoints with `expert-draw log watch --keep DIR` and pass `--kept DIR`',
+    ]);
+    // And the list of what is taken on trust names it, and that the entries' times are the log's word.
+    expect(good.stdout).toMatch(/^ {2}- log\.consistency: .*a bundle a holder of the log key re-signed over a tree of their own verifies too/m);
+    expect(good.stdout).toMatch(/^ {2}- log\.times: the entries’ times: each entry’s time stamp is the log’s word/m);
 
     const tampered = relog(bundle, ({ reveal }) => {
       reveal.payload.salt = flipHex(reveal.payload.salt);
@@ -439,7 +446,8 @@ describe('expert-draw proof verify', () => {
     // The trust list in Chinese too, item by item (src/i18n/check-titles.ts TRUST_ZH).
     expect(zh.stdout).toContain('  - result.sealed-hash: 结果条目中的 sealedHash；密封的结果包从不公开');
     expect(zh.stdout).not.toMatch(/^  - [a-z.-]+: that /m);
-    expect(zh.stdout.trimEnd().split('\n').at(-1)).toBe('通过：全部 37 项检查均通过');
+    expect(zh.stdout.trimEnd().split('\n').slice(-2)).toEqual(['通过：全部 37 项检查均通过', '仅依据日志密钥核验：持有日志密钥者也可能制作出此证明包；请用 `expert-draw log watch --keep DIR` 保存检查点，并加 `--kept DIR` 核验']);
+    expect(zh.stdout).toContain('  - log.times: 各条目的时间：每个条目的时间戳是日志自己的说法；');
     const shell = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'proof', 'verify', join(dir, 'tampered.json'), '--verifier-key', verifierKey], { cwd: root, encoding: 'utf8', env: { ...process.env, LANG: 'zh_CN.UTF-8', LC_ALL: '' } });
     expect(shell.status).toBe(1);
     expect(shell.stdout.trimEnd().split('\n').at(-1)).toBe('未通过核验：失败 result.commitment');

@@ -100,5 +100,12 @@ describe('checks across the bundles of one run', () => {
     expect(out.status, out.stderr).toBe(1);
     expect(out.stdout.match(/^✗ checkpoints\.agree +no other bundle of the run holds a checkpoint of the same tree size with another root/gm)).toHaveLength(2);
     expect(out.stdout.trimEnd().split('\n').at(-1)).toBe(`NOT VERIFIED: 2 of 3 bundles: ${join(folder, 'a-honest.json')}, ${join(folder, 'b-forged.json')}`);
+    // A run that verifies, without --kept: the verdict adds that the log key alone vouches for the bundles.
+    const honestRun = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'proof', 'verify', join(dir, 'duplicate'), '--verifier-key', keys.verifierKey, '--quiet', '--lang', 'en'], { cwd: resolve(import.meta.dirname, '../..'), encoding: 'utf8' });
+    expect(honestRun.status, honestRun.stderr).toBe(0);
+    expect(honestRun.stdout.trimEnd().split('\n').slice(-2)).toEqual([
+      'OK: all 2 bundles verified',
+      'checked against the log key only: a holder of the log key could have made these bundles; keep checkpoints with `expert-draw log watch --keep DIR` and pass `--kept DIR`',
+    ]);
   }, 60_000);
 });
