@@ -81,6 +81,10 @@ export const TRUST_ZH: Readonly<Record<string, { readonly what: string; readonly
     what: '能读取存入秘密的人没有在存入与承诺之间修改专家库以操纵排名',
     why: '抽取前服务以密封方式保存这些秘密；每次专家库变更都是记录了操作人的日志条目（pool.*），其时间可与计划截止时间对照',
   },
+  'witness.unplanned': {
+    what: '见证人在承诺记入日志之后才公开其秘密',
+    why: '此次抽取没有计划（§6.2）：种子绑定承诺条目的叶哈希，承诺之前持有这些秘密者（持有存入秘密的服务）可以反复尝试承诺的时间或日志位置，直到排名合意；本服务只通过计划进行见证抽取',
+  },
   'log.consistency': {
     what: '证明包的检查点与您已保存的检查点属于同一历史：仅凭日志密钥核验时，持有日志密钥者在自建的树上重新签名的证明包同样能通过',
     why: '请用 expert-draw log watch --keep DIR 保存检查点，并提供给 proof verify --kept DIR',

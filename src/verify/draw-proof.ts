@@ -201,6 +201,19 @@ export const NOT_CHECKED_PLANNED: readonly TakenOnTrust[] = [
   },
 ];
 
+/**
+ * What a witnessed draw without a plan takes on trust besides (§6.2, §11): its seed binds the commit's leaf hash, so
+ * its commit's time and log position are inputs too. The service makes witnessed draws only through a plan; the
+ * engine (and vector 03) can make one without.
+ */
+export const NOT_CHECKED_UNPLANNED_WITNESSES: readonly TakenOnTrust[] = [
+  {
+    id: 'witness.unplanned',
+    what: 'that the witnesses revealed their secrets only after the commit was logged',
+    why: 'the draw has no plan (§6.2): its seed binds the commit’s leaf hash, so whoever held the secrets before the commit (the service, holding deposits) could have tried commit times or log positions until the ranking suited; the service makes witnessed draws only through a plan',
+  },
+];
+
 /** What is not checked when no kept checkpoints are given. */
 export const NOT_CHECKED_WITHOUT_KEPT: TakenOnTrust = {
   id: 'log.consistency',
@@ -964,7 +977,7 @@ export function verifyDrawProofWithFacts(bundle: unknown, options: VerifyDrawPro
     projectId: commit?.projectId ?? null,
     assurance: commit ? assuranceOf(commit.entropy) : null,
     checks: checks.list,
-    notChecked: [...NOT_CHECKED, ...(commit && isPlanned(commit.entropy) ? NOT_CHECKED_PLANNED : []), ...(options.kept ? [] : [NOT_CHECKED_WITHOUT_KEPT])],
+    notChecked: [...NOT_CHECKED, ...(commit ? entropyTrust(commit.entropy) : []), ...(options.kept ? [] : [NOT_CHECKED_WITHOUT_KEPT])],
     ...(panels ? { panels } : {}),
     ...(abandonedOpen.length > 0 ? { abandonedOpen } : {}),
   });
@@ -1267,6 +1280,12 @@ export function verifyDrawProofWithFacts(bundle: unknown, options: VerifyDrawPro
   const proved = (name: PartName) => checks.passed(`${name}.entry`, `${name}.leaf-hash`, `${name}.checkpoint`, `${name}.inclusion`);
   const disclosed = c && proved('commit') ? { drawId: c.drawId, commit: commit.leaf, result: r && proved('result') && r.drawId === c.drawId ? result.leaf : undefined, nonce: v && proved('reveal') && v.drawId === c.drawId ? v.nonce : undefined, nonceHash: c.nonceHash } : undefined;
   return { report: report(c), facts: runFacts(opened, disclosed, abandoned, verifier, origin) };
+}
+
+/** What a draw's entropy leaves on trust: a planned draw's deposits and pool; an unplanned witnessed draw's timing. */
+function entropyTrust(entropy: CommitPayload['entropy']): readonly TakenOnTrust[] {
+  if (isPlanned(entropy)) return NOT_CHECKED_PLANNED;
+  return assuranceOf(entropy) === 'witnessed' ? NOT_CHECKED_UNPLANNED_WITNESSES : [];
 }
 
 type EarlierDraw = NonNullable<DrawProofBundle['abandoned']>[number];

@@ -8,7 +8,7 @@ import { DEFAULT_POLICY } from '../../src/domain/policy.js';
 import { PoolIndex } from '../../src/draw/pool-index.js';
 import { generatePool, syntheticUscc } from '../../src/pool/generator.js';
 import { BEACON_CHECK } from '../../src/verify/beacon-proof.js';
-import { ABANDONED_CHECK, NOT_CHECKED, NOT_CHECKED_PLANNED, NOT_CHECKED_WITHOUT_KEPT, PLANNED_CHECKS, verifyDrawProof } from '../../src/verify/draw-proof.js';
+import { ABANDONED_CHECK, NOT_CHECKED, NOT_CHECKED_PLANNED, NOT_CHECKED_UNPLANNED_WITNESSES, NOT_CHECKED_WITHOUT_KEPT, PLANNED_CHECKS, verifyDrawProof } from '../../src/verify/draw-proof.js';
 import { RUN_CHECKS } from '../../src/verify/run-checks.js';
 import { forbiddenWords, violations } from '../helpers/glossary.js';
 import { testKeys } from '../helpers/log.js';
@@ -47,7 +47,7 @@ describe('the Chinese titles of the verifier’s checks', () => {
   });
 
   it('says in Chinese every item the verifier takes on trust, and no other', () => {
-    const trusted = [...NOT_CHECKED, ...NOT_CHECKED_PLANNED, NOT_CHECKED_WITHOUT_KEPT].map((t) => t.id);
+    const trusted = [...NOT_CHECKED, ...NOT_CHECKED_PLANNED, ...NOT_CHECKED_UNPLANNED_WITNESSES, NOT_CHECKED_WITHOUT_KEPT].map((t) => t.id);
     for (const id of trusted) {
       expect(TRUST_ZH[id]?.what, id).toMatch(/\p{Script=Han}/u);
       expect(TRUST_ZH[id]?.why, id).toMatch(/\p{Script=Han}/u);

@@ -298,6 +298,20 @@ describe('verifyDrawProof names the check a tampering breaks', () => {
 });
 
 describe('verifyDrawProof says what it cannot verify', () => {
+  it('a witnessed draw without a plan (the seed binds the commit’s leaf hash): witnessed, and the trust list says the witnesses’ timing is taken on trust', () => {
+    const secret = randomBytes(32);
+    const unplanned = reforge(bundle, (reveal, commit) => {
+      commit.entropy = { beacon: null, witnessCommitments: [sha256Hex(secret)] };
+      reveal.witnessReveals = [secret.toString('hex')];
+    });
+    const report = verify(unplanned);
+    expect(report).toMatchObject({ ok: true, assurance: 'witnessed' });
+    expect(report.notChecked.find((t) => t.id === 'witness.unplanned')).toMatchObject({ what: 'that the witnesses revealed their secrets only after the commit was logged' });
+    // A planned draw (or an operator one) does not take it on trust: its seed reads neither the commit's time nor its place.
+    expect(verify(bundle).notChecked.map((t) => t.id)).not.toContain('witness.unplanned');
+  });
+
+
   it('a commit naming a beacon round the result entry does not carry: the round is not verifiable, nor what follows', () => {
     const b = relog(bundle, ({ commit }) => {
       commit.payload.entropy = { beacon: { chain: 'ab'.repeat(32), round: 12 }, witnessCommitments: [] };
@@ -461,10 +475,10 @@ describe('expert-draw proof verify', () => {
  * ranking and extension recomputed from the edited lines, the result's commitment and counts to match, re-logged.
  * Every check that only compares the bundle with itself then passes; only the rules recomputed from it can object.
  */
-function reforge(source: DrawProofBundle, edit: (reveal: Record<string, any>) => void): DrawProofBundle {
+function reforge(source: DrawProofBundle, edit: (reveal: Record<string, any>, commit: Record<string, any>) => void): DrawProofBundle {
   return relog(source, ({ commit, result, reveal }) => {
     const p = reveal.payload;
-    edit(p);
+    edit(p, commit.payload);
     const project = Project.parse(p.project);
     const request = DrawRequest.parse(p.request);
     const policy = Policy.parse(p.policy);
@@ -478,7 +492,8 @@ function reforge(source: DrawProofBundle, edit: (reveal: Record<string, any>) =>
       Object.assign(c, { membersCount: lines.members.length, membersDigest: linesDigest(lines.members), excludedCount: lines.exclusions.length, exclusionDigest: linesDigest(lines.exclusions), eligibleCount: list.length });
       return listGroup(c.specialty, c.count, c.alternates, list);
     });
-    const seed = deriveSeed(commit.payload.entropy, commit.payload.nonceHash, { nonce: Buffer.from(p.nonce, 'hex'), commitLeafHash: leafHash(encodeEntry(commit)), beaconRandomness: null, witnessReveals: [] });
+    const witnessReveals = ((p.witnessReveals ?? []) as string[]).map((r) => Buffer.from(r, 'hex'));
+    const seed = deriveSeed(commit.payload.entropy, commit.payload.nonceHash, { nonce: Buffer.from(p.nonce, 'hex'), commitLeafHash: leafHash(encodeEntry(commit)), beaconRandomness: null, witnessReveals });
     const sampler = new DrawSampler(eligible, seed, policy.maxPerEmployerPerPanel);
     const ranked = sampler.rank();
     p.result = { algorithm: ALGORITHM_ID, drawId: p.drawId, groups: ranked };
