@@ -2,10 +2,12 @@
 // checkpoints, verifies the bundles over worker threads (ProofFilePool) and prints each report and the verdict.
 import { existsSync, readFileSync } from 'node:fs';
 import { chainOfInfo, type BeaconChain } from '../beacon/chains.js';
+import type { Assurance } from '../draw/seed.js';
 import { openCheckpoint } from '../log/checkpoint.js';
 import { proofsToRelate } from '../log/consistency.js';
 import { NoteVerifier } from '../log/note.js';
-import { CHECK_TITLES_ZH, TRUST_ZH } from '../i18n/check-titles.js';
+import { ASSURANCE_ZH, CHECK_TITLES_ZH, TRUST_ZH } from '../i18n/check-titles.js';
+import { commandLanguage } from '../i18n/language.js';
 import { DrawProofBundle, NOT_CHECKED_WITHOUT_KEPT, type CheckStatus, type DrawProofReport, type KeptInput, type TakenOnTrust } from '../verify/draw-proof.js';
 import { readProofFile, type FileVerdict, type FileVerifyOptions } from '../verify/proof-files.js';
 import { ProofFilePool } from '../verify/proof-pool.js';
@@ -30,7 +32,7 @@ const MARK: Record<CheckStatus, string> = { pass: '✓', fail: '✗', unverifiab
 /** The words of a printed report, per language (the checks' details stay as the verifier writes them). */
 const WORDS = {
   en: {
-    head: (draw: string | null, project: string | null, assurance: string | null) => `${draw ? `draw ${draw}${project ? ` (project ${project})` : ''}` : 'proof bundle'}${assurance ? `, assurance ${assurance}` : ''}`,
+    head: (draw: string | null, project: string | null, assurance: Assurance | null) => `${draw ? `draw ${draw}${project ? ` (project ${project})` : ''}` : 'proof bundle'}${assurance ? `, assurance ${assurance}` : ''}`,
     title: (id: string, title: string) => title,
     trusted: (t: TakenOnTrust) => `${t.what}; ${t.why}`,
     trust: 'taken on trust (no offline check of the bundle covers it):',
@@ -42,7 +44,7 @@ const WORDS = {
     someBundles: (failed: number, n: number) => `NOT VERIFIED: ${failed} of ${n} bundles: `,
   },
   'zh-CN': {
-    head: (draw: string | null, project: string | null, assurance: string | null) => `${draw ? `抽取 ${draw}${project ? `（项目 ${project}）` : ''}` : '证明包'}${assurance ? `，保障级别 ${assurance}` : ''}`,
+    head: (draw: string | null, project: string | null, assurance: Assurance | null) => `${draw ? `抽取 ${draw}${project ? `（项目 ${project}）` : ''}` : '证明包'}${assurance ? `，保障级别 ${ASSURANCE_ZH[assurance]}（${assurance}）` : ''}`,
     title: (id: string, title: string) => CHECK_TITLES_ZH[id] ?? title,
     trusted: (t: TakenOnTrust) => (TRUST_ZH[t.id] ? `${TRUST_ZH[t.id]!.what}；${TRUST_ZH[t.id]!.why}` : `${t.what}; ${t.why}`),
     trust: '信任前提（本证明包的离线检查不覆盖）：',
@@ -55,16 +57,6 @@ const WORDS = {
   },
 } as const;
 type Words = (typeof WORDS)[keyof typeof WORDS];
-
-/** --lang, else the shell's language (LC_ALL, LC_MESSAGES, LANG): Chinese for zh…, English otherwise. */
-export function reportLanguage(option: string | undefined, env: NodeJS.ProcessEnv = process.env): keyof typeof WORDS {
-  if (option !== undefined) {
-    if (option === 'en' || option === 'zh-CN') return option;
-    throw new Error(`--lang must be zh-CN or en, not ${option}`);
-  }
-  const shell = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
-  return /^zh/i.test(shell) ? 'zh-CN' : 'en';
-}
 
 /** One line per check, then what the bundle cannot show, then the verdict. */
 function printReport(report: DrawProofReport, print: (line: string) => void, words: Words): void {
@@ -89,7 +81,7 @@ function printReport(report: DrawProofReport, print: (line: string) => void, wor
 
 /** Verifies the bundles (files, or folders of them) and prints the reports; sets the exit code. */
 export async function verifyBundles(paths: string[], opts: VerifyOpts): Promise<void> {
-  const words = WORDS[reportLanguage(opts.lang)];
+  const words = WORDS[commandLanguage(opts.lang)];
   // The key first: a wrong key is the inspector's to fix before any bundle is read.
   const verifierKey = verifierKeyText(opts.verifierKey, '');
   const files = bundleFiles(paths, 'keep');

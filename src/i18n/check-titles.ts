@@ -49,6 +49,9 @@ export const CHECK_TITLES_ZH: Readonly<Record<string, string>> = {
   'nonces.unique': '本证明包公开的服务随机数，没有在本次核验的其他证明包中用于另一次抽取',
 };
 
+/** The assurance levels (docs/draw-proof.md §11) in Chinese, as the console names them (console/src/texts.ts `assurance.*`). */
+export const ASSURANCE_ZH: Readonly<Record<'operator' | 'witnessed' | 'beacon', string>> = { operator: '服务随机数', witnessed: '见证', beacon: '信标' };
+
 /**
  * What no offline check of a bundle covers (the verifier's `notChecked`, src/verify/draw-proof.ts), in Chinese by id:
  * what is taken on trust, and why. test/console/check-titles.test.ts holds this table to the verifier's list.
