@@ -184,8 +184,6 @@ export class AuditLog<C = Untyped> {
   private othersSeenAt = -Infinity;
   private frontier = new MerkleFrontier();
   private prev = GENESIS_PREV;
-  /** The time of the entry at the log's tail (null for an empty log): no entry is dated before it. */
-  private lastTime: string | null = null;
   private queue: Pending[] = [];
   private flushing = false;
   private needsReload = false;
@@ -365,7 +363,7 @@ export class AuditLog<C = Untyped> {
         const own: Appended[] = [];
         for (const build of p.builds) {
           const index = start + entries.length;
-          const entry = build(this.prev, this.nextTime(), index);
+          const entry = build(this.prev, this.clock().toISOString(), index);
           const leaf = leafHash(entry);
           nodes.push(...this.frontier.appendShared(leaf));
           own.push({ index, leafHash: leaf, entry });
@@ -403,19 +401,6 @@ export class AuditLog<C = Untyped> {
     }
   }
 
-  /**
-   * The next entry's time: the clock's, but never before the entry logged before it. A clock stepped back (NTP), an
-   * instance restarted on a slower clock, or another instance behind this one (Redis) would otherwise date an entry
-   * before the one it follows; so entry times never go back in log order, and a draw's result is never dated before its
-   * commit (the verifier's `times` relies on it, docs/draw-proof.md §13).
-   */
-  private nextTime(): string {
-    const now = this.clock().toISOString();
-    if (this.lastTime !== null && Date.parse(now) < Date.parse(this.lastTime)) return this.lastTime;
-    this.lastTime = now;
-    return now;
-  }
-
   /** The stored log's size; a store that cannot tell is the log being unavailable. */
   private storedSize(): Promise<number> {
     return this.store.logSize().catch((err: unknown) => {
@@ -430,15 +415,7 @@ export class AuditLog<C = Untyped> {
     const hashes = await this.store.readNodes(plan);
     const edge = plan.map((id, i) => ({ ...id, hash: hashes[i]! }));
     this.frontier = MerkleFrontier.fromStoredNodes(size, nodeHashes(edge));
-    if (size === 0) {
-      this.prev = GENESIS_PREV;
-      this.lastTime = null;
-    } else {
-      // The tail's leaf hash and its entry's time, read together (one round trip on Redis).
-      const [leaf, tail] = await Promise.all([this.store.readNodes([{ level: 0, index: size - 1 }]), this.store.readEntries(size - 1, size)]);
-      this.prev = hex(leaf[0]!);
-      this.lastTime = entryTime(tail[0]!);
-    }
+    this.prev = size === 0 ? GENESIS_PREV : hex((await this.store.readNodes([{ level: 0, index: size - 1 }]))[0]!);
     this.needsReload = false;
   }
 
@@ -667,19 +644,6 @@ async function compareNodes(store: Store, nodes: readonly MerkleNode[]): Promise
     }
   }
   return null;
-}
-
-const TIME_MARK = Buffer.from('"time":"');
-
-/**
- * The top-level `time` of an entry, or null. JCS orders keys payload, prev, time, type: the last `"time":"` is the top
- * one; read in place, as a reveal entry is large.
- */
-function entryTime(bytes: Buffer): string | null {
-  const at = bytes.lastIndexOf(TIME_MARK);
-  const end = at < 0 ? -1 : bytes.indexOf(QUOTE, at + TIME_MARK.length);
-  const time = end < 0 ? null : bytes.toString('latin1', at + TIME_MARK.length, end);
-  return time !== null && Number.isFinite(Date.parse(time)) ? time : null;
 }
 
 const PREV_MARK = Buffer.from('"prev":"');

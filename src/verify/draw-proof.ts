@@ -1050,10 +1050,7 @@ export function verifyDrawProofWithFacts(bundle: unknown, options: VerifyDrawPro
     if (problems.length > 0) return fail(problems.join('; '));
     for (let i = 1; i < timed.length; i++) {
       const [before, after] = [timed[i - 1]!, timed[i]!];
-      const skew = allowedSkewMs(before.name, after.name);
-      if (Date.parse(after.time!) < Date.parse(before.time!) - skew) {
-        problems.push(`the ${after.name} (entry ${after.index}, ${after.time}) is dated before the ${before.name} (entry ${before.index}, ${before.time})${skew === 0 ? ': no clock skew between them (one process writes both)' : ''}`);
-      }
+      if (Date.parse(after.time!) < Date.parse(before.time!) - CLOCK_SKEW_MS) problems.push(`the ${after.name} (entry ${after.index}, ${after.time}) is dated before the ${before.name} (entry ${before.index}, ${before.time})`);
     }
     const opening = project.data.bidOpeningAt;
     const at = (name: string) => timed.find((e) => e.name === name)!.time!;
@@ -1465,20 +1462,10 @@ export function panelVerified(report: DrawProofReport): boolean {
 }
 
 /**
- * How far back an entry's time may be from the one logged before it where two instances' clocks may meet (Redis): they
- * agree within this under NTP. The log now dates no entry before the one it follows (AuditLog), but logs written before
- * it did may show such a step between entries that different instances wrote.
+ * How far back an entry's time may be from the one logged before it: two instances (Redis) stamp entries with their own
+ * clocks, which agree within this under NTP. One instance's entries never go back.
  */
 const CLOCK_SKEW_MS = 5_000;
-
-/**
- * The skew allowed between two entries of a bundle adjacent in log order: none from a draw's commit to its result, which
- * one process writes in one attempt (in one append for a planned draw), on a log that never dates an entry before the
- * one it follows; CLOCK_SKEW_MS elsewhere. A result dated before its commit is a re-dated entry.
- */
-function allowedSkewMs(before: string, after: string): number {
-  return before === 'commit' && after === 'result' ? 0 : CLOCK_SKEW_MS;
-}
 
 /** An entry's `time` (ISO 8601 UTC, §5), or null. */
 function entryTime(entry: string): string | null {

@@ -147,15 +147,12 @@ describe('a failed draw of a project changed before its re-draw, checked from it
   });
 
   it('answers disclosures at the same moment alike: one reveal, one lines entry per earlier draw, no conflict', async () => {
-    // Another project, failed once and moved, drawn until it fills; then eight disclosures at once. Its days come after
-    // the disclosures above: the log never dates an entry before the one it follows, so a clock set back would date
-    // its commit after its opening.
-    const [raceFirst, raceMoved] = ['2026-12-03T10:00:00+08:00', '2026-12-04T10:00:00+08:00'];
+    // Another project, failed once and moved, drawn until it fills; then eight disclosures at once.
     let drawId: string | null = null;
     for (let p = 0; drawId === null && p < 24; p++) {
       const id = `P-RACE-${p}`;
-      clock = Date.parse('2026-12-03T06:00:00+08:00');
-      await service.register(id, raceFirst);
+      clock = Date.parse('2026-12-01T06:00:00+08:00');
+      await service.register(id, FIRST_OPENING);
       let failed = 0;
       for (let n = 0; n < 30; n++) {
         try {
@@ -163,13 +160,13 @@ describe('a failed draw of a project changed before its re-draw, checked from it
           break;
         } catch {
           failed++;
-          await t.ctx.projects.reschedule(id, raceMoved, '重新抽取', OPERATOR);
+          await t.ctx.projects.reschedule(id, MOVED_OPENING, '重新抽取', OPERATOR);
         }
       }
       if (failed === 0) drawId = null;
       else {
-        clock = Date.parse(raceMoved) + 300_000;
-        for (const who of [OPERATOR, SUPERVISOR]) await t.ctx.roster.approveUnseal(drawId!, id, raceMoved, who);
+        clock = Date.parse(MOVED_OPENING) + 300_000;
+        for (const who of [OPERATOR, SUPERVISOR]) await t.ctx.roster.approveUnseal(drawId!, id, MOVED_OPENING, who);
       }
     }
     const size = await t.ctx.store.logSize();
