@@ -2,13 +2,16 @@
 // checkpoints, verifies the bundles over worker threads (ProofFilePool) and prints each report and the verdict.
 import { existsSync, readFileSync } from 'node:fs';
 import { chainOfInfo, type BeaconChain } from '../beacon/chains.js';
+import type { Assurance } from '../draw/seed.js';
 import { openCheckpoint } from '../log/checkpoint.js';
 import { proofsToRelate } from '../log/consistency.js';
 import { NoteVerifier } from '../log/note.js';
-import { CHECK_TITLES_ZH, TRUST_ZH } from '../i18n/check-titles.js';
-import { DrawProofBundle, type CheckStatus, type DrawProofReport, type KeptInput, type TakenOnTrust } from '../verify/draw-proof.js';
+import { ASSURANCE_ZH, CHECK_TITLES_ZH, TRUST_ZH } from '../i18n/check-titles.js';
+import { commandLanguage } from '../i18n/language.js';
+import { DrawProofBundle, NOT_CHECKED_WITHOUT_KEPT, type CheckStatus, type DrawProofReport, type KeptInput, type TakenOnTrust } from '../verify/draw-proof.js';
 import { readProofFile, type FileVerdict, type FileVerifyOptions } from '../verify/proof-files.js';
 import { ProofFilePool } from '../verify/proof-pool.js';
+import { checkRun } from '../verify/run-checks.js';
 import { bundleFiles, jobsFor } from './bundle-files.js';
 import { LogApi, readKept } from './inspector.js';
 import { progressBar } from './progress.js';
@@ -29,22 +32,24 @@ const MARK: Record<CheckStatus, string> = { pass: '✓', fail: '✗', unverifiab
 /** The words of a printed report, per language (the checks' details stay as the verifier writes them). */
 const WORDS = {
   en: {
-    head: (draw: string | null, project: string | null, assurance: string | null) => `${draw ? `draw ${draw}${project ? ` (project ${project})` : ''}` : 'proof bundle'}${assurance ? `, assurance ${assurance}` : ''}`,
+    head: (draw: string | null, project: string | null, assurance: Assurance | null) => `${draw ? `draw ${draw}${project ? ` (project ${project})` : ''}` : 'proof bundle'}${assurance ? `, assurance ${assurance}` : ''}`,
     title: (id: string, title: string) => title,
     trusted: (t: TakenOnTrust) => `${t.what}; ${t.why}`,
     trust: 'taken on trust (no offline check of the bundle covers it):',
     ok: (n: number) => `OK: all ${n} checks passed`,
+    keyOnly: (many: boolean) => `checked against the log key only: a holder of the log key could have made ${many ? 'these bundles' : 'this bundle'}; keep checkpoints with \`expert-draw log watch --keep DIR\` and pass \`--kept DIR\``,
     notVerified: 'NOT VERIFIED: ',
     kinds: { fail: 'failed', unverifiable: 'not verifiable', skipped: 'skipped' },
     allBundles: (n: number) => `OK: all ${n} bundles verified`,
     someBundles: (failed: number, n: number) => `NOT VERIFIED: ${failed} of ${n} bundles: `,
   },
   'zh-CN': {
-    head: (draw: string | null, project: string | null, assurance: string | null) => `${draw ? `抽取 ${draw}${project ? `（项目 ${project}）` : ''}` : '证明包'}${assurance ? `，保障级别 ${assurance}` : ''}`,
+    head: (draw: string | null, project: string | null, assurance: Assurance | null) => `${draw ? `抽取 ${draw}${project ? `（项目 ${project}）` : ''}` : '证明包'}${assurance ? `，保障级别 ${ASSURANCE_ZH[assurance]}（${assurance}）` : ''}`,
     title: (id: string, title: string) => CHECK_TITLES_ZH[id] ?? title,
     trusted: (t: TakenOnTrust) => (TRUST_ZH[t.id] ? `${TRUST_ZH[t.id]!.what}；${TRUST_ZH[t.id]!.why}` : `${t.what}; ${t.why}`),
     trust: '信任前提（本证明包的离线检查不覆盖）：',
     ok: (n: number) => `通过：全部 ${n} 项检查均通过`,
+    keyOnly: (many: boolean) => `仅依据日志密钥核验：持有日志密钥者也可能制作出${many ? '这些证明包' : '此证明包'}；请用 \`expert-draw log watch --keep DIR\` 保存检查点，并加 \`--kept DIR\` 核验`,
     notVerified: '未通过核验：',
     kinds: { fail: '失败', unverifiable: '无法核验', skipped: '跳过' },
     allBundles: (n: number) => `通过：全部 ${n} 个证明包核验通过`,
@@ -52,16 +57,6 @@ const WORDS = {
   },
 } as const;
 type Words = (typeof WORDS)[keyof typeof WORDS];
-
-/** --lang, else the shell's language (LC_ALL, LC_MESSAGES, LANG): Chinese for zh…, English otherwise. */
-export function reportLanguage(option: string | undefined, env: NodeJS.ProcessEnv = process.env): keyof typeof WORDS {
-  if (option !== undefined) {
-    if (option === 'en' || option === 'zh-CN') return option;
-    throw new Error(`--lang must be zh-CN or en, not ${option}`);
-  }
-  const shell = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
-  return /^zh/i.test(shell) ? 'zh-CN' : 'en';
-}
 
 /** One line per check, then what the bundle cannot show, then the verdict. */
 function printReport(report: DrawProofReport, print: (line: string) => void, words: Words): void {
@@ -75,6 +70,8 @@ function printReport(report: DrawProofReport, print: (line: string) => void, wor
   for (const t of report.notChecked) print(`  - ${t.id}: ${words.trusted(t)}`);
   if (report.ok) {
     print(words.ok(report.checks.length));
+    // Without kept checkpoints nothing tied the bundle to a history the inspector holds: the verdict says so.
+    if (report.notChecked.some((t) => t.id === NOT_CHECKED_WITHOUT_KEPT.id)) print(words.keyOnly(false));
     return;
   }
   const named = (status: CheckStatus) => report.checks.filter((c) => c.status === status).map((c) => c.id);
@@ -84,7 +81,7 @@ function printReport(report: DrawProofReport, print: (line: string) => void, wor
 
 /** Verifies the bundles (files, or folders of them) and prints the reports; sets the exit code. */
 export async function verifyBundles(paths: string[], opts: VerifyOpts): Promise<void> {
-  const words = WORDS[reportLanguage(opts.lang)];
+  const words = WORDS[commandLanguage(opts.lang)];
   // The key first: a wrong key is the inspector's to fix before any bundle is read.
   const verifierKey = verifierKeyText(opts.verifierKey, '');
   const files = bundleFiles(paths, 'keep');
@@ -107,26 +104,34 @@ export async function verifyBundles(paths: string[], opts: VerifyOpts): Promise<
   const bar = opts.quiet ? null : progressBar('verifying');
   let verdicts: FileVerdict[];
   try {
-    verdicts = await pool.verify(files, {
-      onProgress: (done, total) => bar?.update(done, total),
-      // Text reports as they come, in file order; JSON once at the end, as one document.
-      // One write per bundle: a report is about eighty lines, and a line a write took an eighth of the main thread's
-      // time over a folder of engine-sized bundles.
-      onVerdict: (v) => {
-        if (opts.json) return;
-        const lines: string[] = [];
-        printVerdict(v, (line) => lines.push(line), words);
-        process.stdout.write(`${lines.join('\n')}\n`);
-      },
-    });
+    verdicts = await pool.verify(files, { onProgress: (done, total) => bar?.update(done, total) });
     bar?.done();
   } finally {
     await pool.close();
   }
+  // The checks across the run need every bundle's facts: the reports are printed once they are in.
+  verdicts = checkRun(verdicts);
+  if (opts.json) console.log(JSON.stringify(verdicts.map(withoutFacts), null, 2));
+  else {
+    // One write per bundle: a report is about eighty lines, and a line a write took an eighth of the main thread's
+    // time over a folder of engine-sized bundles.
+    for (const v of verdicts) {
+      const lines: string[] = [];
+      printVerdict(v, (line) => lines.push(line), words);
+      process.stdout.write(`${lines.join('\n')}\n`);
+    }
+  }
   const failed = verdicts.filter((v) => 'error' in v || !v.report.ok).map((v) => v.file);
-  if (opts.json) console.log(JSON.stringify(verdicts, null, 2));
-  else console.log(failed.length === 0 ? words.allBundles(files.length) : `${words.someBundles(failed.length, files.length)}${failed.join(', ')}`);
+  if (!opts.json) {
+    console.log(failed.length === 0 ? words.allBundles(files.length) : `${words.someBundles(failed.length, files.length)}${failed.join(', ')}`);
+    if (failed.length === 0 && !kept) console.log(words.keyOnly(true));
+  }
   process.exitCode = failed.length === 0 ? 0 : 1;
+}
+
+/** A verdict as `--json` prints it: the report, or why there is none (the run's facts are the command's own). */
+function withoutFacts(verdict: FileVerdict): { file: string; report: DrawProofReport } | { file: string; error: string } {
+  return 'error' in verdict ? verdict : { file: verdict.file, report: verdict.report };
 }
 
 /** One file's verdict among several: its name, then its report or why it has none. */

@@ -43,7 +43,14 @@ export const CHECK_TITLES_ZH: Readonly<Record<string, string>> = {
   'result.commitment': 'SHA-256(盐 ‖ JCS(结果)) 等于结果条目中的 resultHash',
   'result.counts': '结果条目中各组人数与公开结果一致',
   'checkpoint.kept': '证明包的检查点与您保存的检查点属于同一历史（RFC 9162 §2.1.4）',
+  // Across the bundles of one run (src/verify/run-checks.ts).
+  'checkpoints.agree': '本次核验的其他证明包中，没有同一树大小而根哈希不同的检查点（分叉）',
+  'draws.agree': '本次核验的其他证明包中，同一抽取（或所附的此前抽取）没有不同的承诺或结果条目',
+  'nonces.unique': '本证明包公开的服务随机数，没有在本次核验的其他证明包中用于另一次抽取',
 };
+
+/** The assurance levels (docs/draw-proof.md §11) in Chinese, as the console names them (console/src/texts.ts `assurance.*`). */
+export const ASSURANCE_ZH: Readonly<Record<'operator' | 'witnessed' | 'beacon', string>> = { operator: '服务随机数', witnessed: '见证', beacon: '信标' };
 
 /**
  * What no offline check of a bundle covers (the verifier's `notChecked`, src/verify/draw-proof.ts), in Chinese by id:
@@ -77,5 +84,16 @@ export const TRUST_ZH: Readonly<Record<string, { readonly what: string; readonly
     what: '能读取存入秘密的人没有在存入与承诺之间修改专家库以操纵排名',
     why: '抽取前服务以密封方式保存这些秘密；每次专家库变更都是记录了操作人的日志条目（pool.*），其时间可与计划截止时间对照',
   },
-  'log.consistency': { what: '证明包的检查点与您已保存的检查点一致', why: '请提供它们：proof verify --kept DIR（由 log watch 保存）' },
+  'witness.unplanned': {
+    what: '见证人在承诺记入日志之后才公开其秘密',
+    why: '此次抽取没有计划（§6.2）：种子绑定承诺条目的叶哈希，承诺之前持有这些秘密者（持有存入秘密的服务）可以反复尝试承诺的时间或日志位置，直到排名合意；本服务只通过计划进行见证抽取',
+  },
+  'log.consistency': {
+    what: '证明包的检查点与您已保存的检查点属于同一历史：仅凭日志密钥核验时，持有日志密钥者在自建的树上重新签名的证明包同样能通过',
+    why: '请用 expert-draw log watch --keep DIR 保存检查点，并提供给 proof verify --kept DIR',
+  },
+  'log.times': {
+    what: '各条目的时间：每个条目的时间戳是日志自己的说法',
+    why: 'times 检查它们与日志顺序和开标时间一致，但持有日志密钥者若一致地改写各条目的时间，则无法发现',
+  },
 };

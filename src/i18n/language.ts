@@ -55,3 +55,16 @@ export function negotiateLanguage(header: string | readonly string[] | undefined
   }
   return chosen;
 }
+
+/**
+ * The language of a command's printed report: `--lang` when given (zh-CN or en), else the shell's (LC_ALL, LC_MESSAGES,
+ * LANG): Chinese for zh…, English otherwise — a terminal's language is a person's choice, as Accept-Language is.
+ */
+export function commandLanguage(option: string | undefined, env: NodeJS.ProcessEnv = process.env): Lang {
+  if (option !== undefined) {
+    if (option === 'en' || option === 'zh-CN') return option;
+    throw new Error(`--lang must be zh-CN or en, not ${option}`);
+  }
+  const shell = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return /^zh/i.test(shell) ? 'zh-CN' : 'en';
+}

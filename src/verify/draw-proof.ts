@@ -29,6 +29,7 @@ import { earlierIds, factsContext, readFacts, type InsideTest, type ReadFacts } 
 import type { ConflictContext } from '../draw/conflicts.js';
 import type { BeaconChain } from '../beacon/chains.js';
 import { BEACON_CHECK, checkBeaconRound, hasBeacon } from './beacon-proof.js';
+import { NO_RUN_FACTS, type RunFacts } from './run-checks.js';
 
 // ---- the bundle and the three payloads, as the service writes them -------------------------------------------------
 
@@ -179,6 +180,11 @@ export const NOT_CHECKED: readonly TakenOnTrust[] = [
     why: 'a re-draw’s commit names the earlier draws it follows, and the bundle must carry each of them (abandoned); a commit that left them out (or one written before commits named them) would show in the log’s entries about the project (GET /v1/log/projects/{id}/entries), which list every commit',
   },
   { id: 'roster', what: 'that seats passed strictly down the revealed ranking (calls, promotions, check-in)', why: 'the roster entries are not in the bundle; they name group, seat and rank only' },
+  {
+    id: 'log.times',
+    what: 'the entries’ times: each entry’s time stamp is the log’s word',
+    why: 'times checks them against log order and the bid opening, but a holder of the log key who re-dates entries consistently is not caught',
+  },
 ];
 
 /** What a planned draw's bundle takes on trust besides (§6.2). */
@@ -195,11 +201,24 @@ export const NOT_CHECKED_PLANNED: readonly TakenOnTrust[] = [
   },
 ];
 
+/**
+ * What a witnessed draw without a plan takes on trust besides (§6.2, §11): its seed binds the commit's leaf hash, so
+ * its commit's time and log position are inputs too. The service makes witnessed draws only through a plan; the
+ * engine (and vector 03) can make one without.
+ */
+export const NOT_CHECKED_UNPLANNED_WITNESSES: readonly TakenOnTrust[] = [
+  {
+    id: 'witness.unplanned',
+    what: 'that the witnesses revealed their secrets only after the commit was logged',
+    why: 'the draw has no plan (§6.2): its seed binds the commit’s leaf hash, so whoever held the secrets before the commit (the service, holding deposits) could have tried commit times or log positions until the ranking suited; the service makes witnessed draws only through a plan',
+  },
+];
+
 /** What is not checked when no kept checkpoints are given. */
 export const NOT_CHECKED_WITHOUT_KEPT: TakenOnTrust = {
   id: 'log.consistency',
-  what: 'that the bundle’s checkpoint is consistent with checkpoints you already hold',
-  why: 'give them: proof verify --kept DIR (kept by log watch)',
+  what: 'that the bundle’s checkpoint is one history with checkpoints you hold: checked against the log key alone, a bundle a holder of the log key re-signed over a tree of their own verifies too',
+  why: 'keep checkpoints with expert-draw log watch --keep DIR and give them: proof verify --kept DIR',
 };
 
 type Outcome = { readonly status: CheckStatus; readonly detail: string };
@@ -211,6 +230,11 @@ const skipped = (detail: string): Outcome => ({ status: 'skipped', detail });
 /** Collects named checks; a check that throws fails with the error's message. */
 class Checks {
   readonly list: Check[] = [];
+
+  /** Whether every one of these checks ran and passed. */
+  passed(...ids: string[]): boolean {
+    return ids.every((id) => this.list.some((c) => c.id === id && c.status === 'pass'));
+  }
 
   run(id: string, title: string, check: () => Outcome): boolean {
     let outcome: Outcome;
@@ -934,6 +958,14 @@ function verifierFor(key: string): NoteVerifier {
  * readProofFile cut it from the file (kept-lists.ts), used when it is the bundle's reveal entry.
  */
 export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions, cut?: CutText): DrawProofReport {
+  return verifyDrawProofWithFacts(bundle, options, cut).report;
+}
+
+/**
+ * verifyDrawProof, and the facts the bundle adds to the checks across a run of bundles (run-checks.ts): what the log
+ * key vouches for in it, which another bundle of the run may contradict.
+ */
+export function verifyDrawProofWithFacts(bundle: unknown, options: VerifyDrawProofOptions, cut?: CutText): { report: DrawProofReport; facts: RunFacts } {
   const verifier = typeof options.verifierKey === 'string' ? verifierFor(options.verifierKey.trim()) : options.verifierKey;
   const opened = new Map<string, Checkpoint | Error>();
   const origin = options.origin ?? verifier.name;
@@ -945,7 +977,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     projectId: commit?.projectId ?? null,
     assurance: commit ? assuranceOf(commit.entropy) : null,
     checks: checks.list,
-    notChecked: [...NOT_CHECKED, ...(commit && isPlanned(commit.entropy) ? NOT_CHECKED_PLANNED : []), ...(options.kept ? [] : [NOT_CHECKED_WITHOUT_KEPT])],
+    notChecked: [...NOT_CHECKED, ...(commit ? entropyTrust(commit.entropy) : []), ...(options.kept ? [] : [NOT_CHECKED_WITHOUT_KEPT])],
     ...(panels ? { panels } : {}),
     ...(abandonedOpen.length > 0 ? { abandonedOpen } : {}),
   });
@@ -956,7 +988,7 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
   checks.run('bundle', 'the file is a draw proof bundle', () =>
     parsed.success ? pass(`draw ${parsed.data.drawId}: entries ${parsed.data.commit.index}, ${parsed.data.result.index}, ${parsed.data.reveal.index}`) : fail(errorAnswerOf(bundle) ?? issues(parsed.error)),
   );
-  if (!parsed.success) return report();
+  if (!parsed.success) return { report: report(), facts: NO_RUN_FACTS };
   const b = parsed.data;
 
   // 1. Each entry: canonical, of its type, hashed to its leaf, in a tree whose checkpoint the log key signed.
@@ -1245,7 +1277,51 @@ export function verifyDrawProof(bundle: unknown, options: VerifyDrawProofOptions
     checks.run('checkpoint.kept', 'the bundle’s checkpoint and the checkpoints you kept are one history (RFC 9162 §2.1.4)', () => checkKept(opened, kept, verifier, origin));
   }
 
-  return report(c);
+  const proved = (name: PartName) => checks.passed(`${name}.entry`, `${name}.leaf-hash`, `${name}.checkpoint`, `${name}.inclusion`);
+  const disclosed = c && proved('commit') ? { drawId: c.drawId, commit: commit.leaf, result: r && proved('result') && r.drawId === c.drawId ? result.leaf : undefined, nonce: v && proved('reveal') && v.drawId === c.drawId ? v.nonce : undefined, nonceHash: c.nonceHash } : undefined;
+  return { report: report(c), facts: runFacts(opened, disclosed, abandoned, verifier, origin) };
+}
+
+/** What a draw's entropy leaves on trust: a planned draw's deposits and pool; an unplanned witnessed draw's timing. */
+function entropyTrust(entropy: CommitPayload['entropy']): readonly TakenOnTrust[] {
+  if (isPlanned(entropy)) return NOT_CHECKED_PLANNED;
+  return assuranceOf(entropy) === 'witnessed' ? NOT_CHECKED_UNPLANNED_WITNESSES : [];
+}
+
+type EarlierDraw = NonNullable<DrawProofBundle['abandoned']>[number];
+
+/** A draw as the log key vouches for it: its commit's leaf hash, its result's, and the nonce that opens its commit. */
+interface VouchedDraw {
+  readonly drawId: string;
+  readonly commit: Buffer;
+  readonly result?: Buffer | undefined;
+  readonly nonce?: string | undefined;
+  readonly nonceHash: string;
+}
+
+/**
+ * What the bundle shows under the log key, for the checks across a run (run-checks.ts): its checkpoints that opened,
+ * the draws whose commit is in a tree (the disclosed one and each earlier one it carries) and the nonces that open them.
+ */
+function runFacts(opened: Map<string, Checkpoint | Error>, disclosed: VouchedDraw | undefined, abandoned: readonly EarlierDraw[], verifier: NoteVerifier, origin: string): RunFacts {
+  const draws = [...(disclosed ? [disclosed] : []), ...abandoned.flatMap((a) => vouchedEarlierDraw(a, verifier, origin, opened) ?? [])];
+  // After the earlier draws: their parts may open checkpoints no check opened (the abandoned check skipped).
+  const checkpoints = [...opened.values()].flatMap((cp) => (cp instanceof Error ? [] : [{ size: cp.size, root: cp.rootHash.toString('hex') }]));
+  return {
+    checkpoints,
+    draws: draws.map((d) => ({ drawId: d.drawId, commit: d.commit.toString('hex'), ...(d.result ? { result: d.result.toString('hex') } : {}) })),
+    // A nonce counts once it opens its draw's commit: the hash is the commit's.
+    nonces: draws.flatMap((d) => (d.nonce !== undefined && nonceHash(Buffer.from(d.nonce, 'hex')) === d.nonceHash ? [{ nonce: d.nonce, drawId: d.drawId }] : [])),
+  };
+}
+
+/** An earlier draw the bundle carries, when its commit is in a tree the key signed; with its end's nonce when that is too. */
+function vouchedEarlierDraw(a: EarlierDraw, verifier: NoteVerifier, origin: string, opened: Map<string, Checkpoint | Error>): VouchedDraw | undefined {
+  const commit = openPart(a.commit, COMMIT_ENTRY_TYPE, CommitPayload, verifier, origin, opened);
+  if ('problem' in commit) return undefined;
+  const end = typeOf(a.end.entry) === ABORTED_ENTRY_TYPE ? openPart(a.end, ABORTED_ENTRY_TYPE, AbortedPayload, verifier, origin, opened) : openPart(a.end, FAILED_ENTRY_TYPE, FailedPayload, verifier, origin, opened);
+  const nonce = 'problem' in end || end.payload.drawId !== commit.payload.drawId ? undefined : end.payload.nonce;
+  return { drawId: commit.payload.drawId, commit: commit.leaf, nonce, nonceHash: commit.payload.nonceHash };
 }
 
 /**

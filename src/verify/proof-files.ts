@@ -3,14 +3,16 @@
 // JSON, or makes the verifier throw is a verdict naming why.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { verifyDrawProof, type DrawProofReport, type VerifyDrawProofOptions } from './draw-proof.js';
+import { verifyDrawProofWithFacts, type DrawProofReport, type VerifyDrawProofOptions } from './draw-proof.js';
 import { jsonText } from './json-text.js';
 import { readCut, type CutText } from './kept-lists.js';
+import type { RunFacts } from './run-checks.js';
 
 /** What a worker can be handed: the options with the verifier key as text (a parsed key does not cross threads). */
 export type FileVerifyOptions = Omit<VerifyDrawProofOptions, 'verifierKey'> & { readonly verifierKey: string };
 
-export type FileVerdict = { readonly file: string; readonly report: DrawProofReport } | { readonly file: string; readonly error: string };
+/** A file's report, with the facts its bundle adds to the checks across the run (run-checks.ts); or why it has none. */
+export type FileVerdict = { readonly file: string; readonly report: DrawProofReport; readonly facts: RunFacts } | { readonly file: string; readonly error: string };
 
 /**
  * The bundle in a file, or why there is none (the messages `proof verify` prints). With `reveal`, the reveal entry's
@@ -38,7 +40,7 @@ export function verifyProofFile(file: string, options: FileVerifyOptions): FileV
   const read = readProofFile(file);
   if ('error' in read) return { file, error: read.error };
   try {
-    return { file, report: verifyDrawProof(read.bundle, options, read.reveal) };
+    return { file, ...verifyDrawProofWithFacts(read.bundle, options, read.reveal) };
   } catch (err) {
     // A malformed key is checked before any file is read; anything else the verifier throws is this file's.
     return { file, error: `${resolve(file)}: the verifier stopped: ${err instanceof Error ? err.message : String(err)}` };

@@ -24,10 +24,14 @@ const request = { groups: [{ specialty: 'C990101', count: 5 }], tendererRepresen
 // Fixed nonces: an honest history flags somebody by chance about once in a hundred (alpha 0.01), so a random one would
 // make this test fail that often. This history is honest and fixed, and flags nobody.
 const nonce = (i: number) => createHash('sha256').update(`fairness-cli-nonce-${i}`).digest();
-const bundles = Array.from({ length: 30 }, (_, i) => memoryBundle({ drawId: `D-FAIR-${i}`, pool: index, project: project(i), request, policy: DEFAULT_POLICY, signer: keys.signer, nonce: nonce(i) }));
+// Each at its own place in the log (a tree of its own size): memoryBundle's trees are not one log, and two of one size
+// with different roots would be a fork, which the run's checks refuse.
+const bundles = Array.from({ length: 30 }, (_, i) => memoryBundle({ drawId: `D-FAIR-${i}`, pool: index, project: project(i), request, policy: DEFAULT_POLICY, signer: keys.signer, nonce: nonce(i), commitIndex: 5 + 4 * i }));
 let dir: string;
 let cliPath = '';
-const cli = (...args: string[]) => spawnSync(process.execPath, [cliPath, 'fairness', ...args], { cwd: root, encoding: 'utf8' });
+/** The command in an English shell (the report follows LANG, as proof verify's does), or in the given one. */
+const cli = (...args: string[]) => cliIn('C.UTF-8', ...args);
+const cliIn = (lang: string, ...args: string[]) => spawnSync(process.execPath, [cliPath, 'fairness', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, LANG: lang, LC_ALL: '', LC_MESSAGES: '' } });
 
 beforeAll(async () => {
   cliPath = await installedCli();
@@ -80,6 +84,42 @@ describe('expert-draw fairness', () => {
     expect(none.status).toBe(1);
     expect(none.stdout).toContain('NOTHING ASSESSED: no bundle verified');
     expect(none.stdout).not.toContain('nobody is selected');
+  });
+
+  it('leaves out both bundles of one draw told two ways under the log key (a fork), naming the run’s checks', () => {
+    // The same draw with another panel, re-signed by a key holder at the same tree size: each verifies alone.
+    const forged = memoryBundle({ drawId: 'D-FAIR-0', pool: index, project: project(0), request, policy: DEFAULT_POLICY, signer: keys.signer, nonce: nonce(1000), commitIndex: 5 });
+    expect(verifyDrawProof(forged, { verifierKey: keys.verifierKey }).ok).toBe(true);
+    writeFileSync(join(dir, 'forged.json'), JSON.stringify(forged));
+    const out = cli(join(dir, 'proofs', '00.json'), join(dir, 'proofs', '01.json'), join(dir, 'forged.json'), '--verifier-key', join(dir, 'log-signer.vkey'), '--json');
+    expect(out.status, out.stderr).toBe(1);
+    const report = JSON.parse(out.stdout) as { draws: number; refused: string[] };
+    expect(report.draws).toBe(1);
+    expect(report.refused).toEqual([
+      `${join(dir, 'proofs', '00.json')}: does not verify (checkpoints.agree, draws.agree)`,
+      `${join(dir, 'forged.json')}: does not verify (checkpoints.agree, draws.agree)`,
+    ]);
+  });
+
+  it('prints its report in Chinese with --lang zh-CN or in a Chinese shell, as proof verify does; --json stays as it is', () => {
+    const tampered = join(dir, 'tampered-zh.json');
+    const b = structuredClone(bundles[2]!) as { reveal: { entry: string } };
+    b.reveal.entry = b.reveal.entry.replace(/"salt":"([0-9a-f])/, (_, c: string) => `"salt":"${c === '0' ? '1' : '0'}`);
+    writeFileSync(tampered, JSON.stringify(b));
+    const args = [join(dir, 'proofs', '00.json'), tampered, '--verifier-key', join(dir, 'log-signer.vkey'), '--top', '2'];
+    for (const out of [cli(...args, '--lang', 'zh-CN'), cliIn('zh_CN.UTF-8', ...args)]) {
+      expect(out.status, out.stderr).toBe(1);
+      expect(out.stdout).toMatch(/^已核验的抽取 1 次，至少一次可被抽取的专家 \d+ 名；全体合计阈值 0\.01（Šidák 校正）$/m);
+      expect(out.stdout).toMatch(/^ {2}\S+ {2}抽中 \d+ 次，期望 [\d.]+ 次（可被抽取的组 \d+ 个）；p /m);
+      expect(out.stdout).toContain('没有专家的抽中次数超出随机所允许的范围');
+      expect(out.stdout).toContain('不完整：2 个证明包中 1 个未计入（见上）');
+      expect(out.stderr).toContain(`未计入：${tampered}：未通过核验（`);
+      expect(out.stdout).not.toMatch(/verified draws|INCOMPLETE/);
+    }
+    const json = JSON.parse(cli(...args, '--lang', 'zh-CN', '--json').stdout) as { refused: string[] };
+    expect(json.refused).toEqual([expect.stringMatching(/tampered-zh\.json: does not verify \(.+\)$/)]);
+    // An English shell, or --lang en in a Chinese one: English.
+    expect(cliIn('zh_CN.UTF-8', ...args, '--lang', 'en').stdout).toContain('INCOMPLETE: 1 of 2 bundles left out');
   });
 
   it('says in words when the chart cannot be written', () => {

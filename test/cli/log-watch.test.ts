@@ -230,6 +230,8 @@ describe('expert-draw proof verify --kept', () => {
     expect(proved.code, proved.stdout + proved.stderr).toBe(0);
     expect(proved.stdout).toMatch(new RegExp(`✓ checkpoint\\.kept +the bundle’s checkpoint and the checkpoints you kept are one history`));
     expect(proved.stdout).toContain(`tree size ${bundleSize} extends kept ${keptSize}`);
+    // Tied to the kept history: the verdict does not add that the log key alone vouches for it.
+    expect(proved.stdout.trimEnd().split('\n').at(-1)).toMatch(/^OK: all \d+ checks passed$/);
 
     const offline = await cli(['proof', 'verify', bundleFile, '--verifier-key', vkeyFile, '--kept', dir]);
     expect(offline.code).toBe(1);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenClaims } from '../../src/auth/roles.js';
 import type { BeaconChain } from '../../src/beacon/chains.js';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
-import { verifyDrawProof } from '../../src/verify/draw-proof.js';
+import { verifyDrawProof, verifyDrawProofWithFacts } from '../../src/verify/draw-proof.js';
 import { readProofFile, verifyProofFile } from '../../src/verify/proof-files.js';
 import { build, type Built } from '../helper.js';
 import { LocalBeacon } from '../helpers/local-beacon.js';
@@ -171,7 +171,7 @@ describe(`${PER_LEVEL * LEVELS.length} draws through the API, verified after the
           expect(verdict).toHaveProperty('error');
           return;
         }
-        expect(verdict).toEqual({ file: changed, report: verifyDrawProof(bundle, { verifierKey, beaconChains: [chain] }) });
+        expect(verdict).toEqual({ file: changed, ...verifyDrawProofWithFacts(bundle, { verifierKey, beaconChains: [chain] }) });
       }),
       { numRuns: 400 },
     );

@@ -104,9 +104,16 @@ export type EditableEntry = { type: string; time?: string; payload: Record<strin
 
 /**
  * The bundle with its first abandoned draw's entries edited (its commit, its end and its lines, where it has them),
- * every part proved again in a fresh tree the key signs: what a holder of the log key could hand out.
+ * every part proved again in a fresh tree the key signs: what a holder of the log key could hand out. The tree has the
+ * original's size unless `treeSize` is given (a larger one: the forgery then forks from no checkpoint of the original's
+ * size).
  */
-export function resignedAbandoned(original: DrawProofBundle, signer: CheckpointSigner, edit: (entries: { commit: EditableEntry; end: EditableEntry; lines?: EditableEntry }) => void): DrawProofBundle {
+export function resignedAbandoned(
+  original: DrawProofBundle,
+  signer: CheckpointSigner,
+  edit: (entries: { commit: EditableEntry; end: EditableEntry; lines?: EditableEntry }) => void,
+  { treeSize }: { readonly treeSize?: number } = {},
+): DrawProofBundle {
   const b = structuredClone(original);
   const a = b.abandoned![0]!;
   const parse = (text: string) => JSON.parse(text) as EditableEntry;
@@ -116,7 +123,7 @@ export function resignedAbandoned(original: DrawProofBundle, signer: CheckpointS
   a.end.entry = jcs(entries.end);
   if (a.lines && entries.lines) a.lines.entry = jcs(entries.lines);
   const parts = [b.commit, b.result, b.reveal, ...b.abandoned!.flatMap((x) => [x.commit, x.end, ...(x.lines ? [x.lines] : [])])];
-  const size = b.reveal.inclusion.treeSize;
+  const size = treeSize ?? b.reveal.inclusion.treeSize;
   const tree = signedTree(signer, size, new Map(parts.map((p) => [p.index, leafHashOfText(p.entry)])));
   for (const p of parts) p.inclusion = { index: p.index, leafHash: leafHashOfText(p.entry).toString('hex'), checkpoint: tree.checkpoint, treeSize: size, hashes: tree.proof(p.index) };
   return b;

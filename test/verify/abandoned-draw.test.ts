@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/crypto/canonical.js';
-import { panelVerified, verifyDrawProof, type DrawProofBundle, type DrawProofReport } from '../../src/verify/draw-proof.js';
+import { panelVerified, verifyDrawProof, verifyDrawProofWithFacts, type DrawProofBundle, type DrawProofReport } from '../../src/verify/draw-proof.js';
 import { ProofFilePool } from '../../src/verify/proof-pool.js';
+import { checkRun, RUN_CHECKS } from '../../src/verify/run-checks.js';
 import type { Built } from '../helper.js';
 import { resignedAbandoned, type EditableEntry } from '../helpers/proof-bundle.js';
 import { OPERATOR, seedDependent } from '../helpers/seed-dependent.js';
@@ -49,6 +50,15 @@ describe('a draw that failed after its commit, checked from its successor’s pr
     const abandoned = check(bundle)!;
     expect(abandoned.status).toBe('pass');
     expect(abandoned.detail.match(/failed genuinely: recomputed from its nonce, group 1 short by 1, as logged/g)).toHaveLength(failures);
+  });
+
+  it('adds each earlier draw’s commit and revealed nonce to the facts a run of bundles compares (run-checks.ts)', () => {
+    const { facts } = verifyDrawProofWithFacts(bundle, { verifierKey: t.ctx.keys.logVerifier.verifierKey });
+    const earlier = bundle.abandoned!.map((a) => JSON.parse(a.end.entry) as { payload: { drawId: string; nonce: string } });
+    expect(facts.nonces).toEqual([{ nonce: JSON.parse(bundle.reveal.entry).payload.nonce, drawId: bundle.drawId }, ...earlier.map((e) => ({ nonce: e.payload.nonce, drawId: e.payload.drawId }))]);
+    expect(facts.draws.map((d) => d.drawId)).toEqual([bundle.drawId, ...earlier.map((e) => e.payload.drawId)]);
+    expect(facts.draws.slice(1).map((d) => d.commit)).toEqual(bundle.abandoned!.map((a) => a.commit.inclusion.leafHash));
+    expect(facts.checkpoints).toEqual([{ size: bundle.reveal.inclusion.treeSize, root: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
   });
 
   it('is named in its successor’s commit (follows), so that a bundle without it fails', () => {
@@ -122,16 +132,24 @@ describe('proof verify over a folder: worker threads give the verdicts the singl
   const root = resolve(import.meta.dirname, '../..');
   const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'proof', 'verify', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
   type Verdict = { file: string; report: DrawProofReport } | { file: string; error: string };
+  const runChecks: string[] = Object.values(RUN_CHECKS);
 
   it('verifies a mixed folder in file order, a broken file and all, the same with --jobs 2 as with --jobs 1, in worker threads and in-process', async () => {
     const folder = join(dir, 'mixed');
     mkdirSync(folder);
     const oneByte = structuredClone(bundle);
     oneByte.abandoned![0]!.end.entry = oneByte.abandoned![0]!.end.entry.replace('"group":1', '"group":0');
-    const aborted = resigned(bundle, (_commit, end) => {
-      end.type = 'draw.aborted';
-      end.payload = { drawId: end.payload.drawId, projectId: end.payload.projectId, reason: 'no result before the lease expired', nonce: end.payload.nonce };
-    });
+    // Re-signed over a larger tree: a forgery at the honest bundle's tree size would be a fork, which fails both in one
+    // run (run-checks.ts, tested in test/verify/run-checks.test.ts).
+    const aborted = resignedAbandoned(
+      bundle,
+      t.ctx.keys.logSigner,
+      ({ end }) => {
+        end.type = 'draw.aborted';
+        end.payload = { drawId: end.payload.drawId, projectId: end.payload.projectId, reason: 'no result before the lease expired', nonce: end.payload.nonce };
+      },
+      { treeSize: bundle.reveal.inclusion.treeSize + 1 },
+    );
     const tampered = structuredClone(bundle);
     tampered.reveal.entry = tampered.reveal.entry.replace(/"salt":"([0-9a-f])/, (_, c: string) => `"salt":"${c === '0' ? '1' : '0'}`);
     // Named so that the honest bundle comes first and last, with the broken files between the others.
@@ -159,14 +177,20 @@ describe('proof verify over a folder: worker threads give the verdicts the singl
     for (const [i, name] of Object.keys(files).entries()) {
       const v = verdicts[i]!;
       if (name === 'c-truncated.json') expect(v).toEqual({ file: join(folder, name), error: `${join(folder, name)} is not JSON: save the answer of GET /v1/draws/{id}/proof as it came` });
-      else expect('report' in v && v.report).toEqual(JSON.parse(JSON.stringify(verify(JSON.parse(files[name]!)))));
+      else {
+        // The verifier's own report, then the checks across the run, which no bundle of this folder contradicts.
+        const own = 'report' in v ? v.report.checks.filter((c) => !runChecks.includes(c.id)) : [];
+        expect('report' in v && { ...v.report, checks: own }).toEqual(JSON.parse(JSON.stringify(verify(JSON.parse(files[name]!)))));
+        expect('report' in v && v.report.checks.filter((c) => runChecks.includes(c.id) && c.status === 'fail')).toEqual([]);
+      }
     }
     const ok = verdicts.map((v) => 'report' in v && v.report.ok);
     expect(ok).toEqual([true, false, false, false, false, false, true]);
     // A folder this small never starts a worker (not worth its start): the same files through two workers alone.
     const pool = new ProofFilePool({ verifierKey: key }, 2, { inThisThread: false });
     try {
-      expect(await pool.verify(Object.keys(files).map((name) => join(folder, name)))).toEqual(verdicts);
+      const viaWorkers = checkRun(await pool.verify(Object.keys(files).map((name) => join(folder, name))));
+      expect(viaWorkers.map((v) => ('report' in v ? { file: v.file, report: v.report } : v))).toEqual(verdicts);
     } finally {
       await pool.close();
     }

@@ -298,6 +298,20 @@ describe('verifyDrawProof names the check a tampering breaks', () => {
 });
 
 describe('verifyDrawProof says what it cannot verify', () => {
+  it('a witnessed draw without a plan (the seed binds the commit’s leaf hash): witnessed, and the trust list says the witnesses’ timing is taken on trust', () => {
+    const secret = randomBytes(32);
+    const unplanned = reforge(bundle, (reveal, commit) => {
+      commit.entropy = { beacon: null, witnessCommitments: [sha256Hex(secret)] };
+      reveal.witnessReveals = [secret.toString('hex')];
+    });
+    const report = verify(unplanned);
+    expect(report).toMatchObject({ ok: true, assurance: 'witnessed' });
+    expect(report.notChecked.find((t) => t.id === 'witness.unplanned')).toMatchObject({ what: 'that the witnesses revealed their secrets only after the commit was logged' });
+    // A planned draw (or an operator one) does not take it on trust: its seed reads neither the commit's time nor its place.
+    expect(verify(bundle).notChecked.map((t) => t.id)).not.toContain('witness.unplanned');
+  });
+
+
   it('a commit naming a beacon round the result entry does not carry: the round is not verifiable, nor what follows', () => {
     const b = relog(bundle, ({ commit }) => {
       commit.payload.entropy = { beacon: { chain: 'ab'.repeat(32), round: 12 }, witnessCommitments: [] };
@@ -417,7 +431,14 @@ describe('expert-draw proof verify', () => {
     const good = cli(join(dir, 'proof.json'), '--verifier-key', join(dir, 'log-signer.vkey'));
     expect(good.status, good.stderr).toBe(0);
     expect(good.stdout).toMatch(/^✓ ranking +the ranking recomputed from the seed and the lines is the revealed result \(§8\)\n +group 0: /m);
-    expect(good.stdout).toContain(`OK: all 37 checks passed`);
+    // Without --kept the verdict says in one more line that the log key alone vouches for the bundle.
+    expect(good.stdout.trimEnd().split('\n').slice(-2)).toEqual([
+      'OK: all 37 checks passed',
+      'checked against the log key only: a holder of the log key could have made this bundle; keep checkpoints with `expert-draw log watch --keep DIR` and pass `--kept DIR`',
+    ]);
+    // And the list of what is taken on trust names it, and that the entries' times are the log's word.
+    expect(good.stdout).toMatch(/^ {2}- log\.consistency: .*a bundle a holder of the log key re-signed over a tree of their own verifies too/m);
+    expect(good.stdout).toMatch(/^ {2}- log\.times: the entries’ times: each entry’s time stamp is the log’s word/m);
 
     const tampered = relog(bundle, ({ reveal }) => {
       reveal.payload.salt = flipHex(reveal.payload.salt);
@@ -433,13 +454,15 @@ describe('expert-draw proof verify', () => {
   it('speaks Chinese with --lang zh-CN or a Chinese shell (LANG), titles, trust list and verdicts', () => {
     const zh = cli(join(dir, 'proof.json'), '--verifier-key', join(dir, 'log-signer.vkey'), '--lang', 'zh-CN');
     expect(zh.status, zh.stderr).toBe(0);
-    expect(zh.stdout).toMatch(/^抽取 D-[^（]+（项目 [^）]+），保障级别 operator$/m);
+    // The assurance level in the console's words, its id beside it (as --json names it).
+    expect(zh.stdout).toMatch(/^抽取 D-[^（]+（项目 [^）]+），保障级别 服务随机数（operator）$/m);
     expect(zh.stdout).toMatch(/^✓ ranking +\S*[\u4e00-\u9fff]/m);
     expect(zh.stdout).toContain('信任前提（本证明包的离线检查不覆盖）：');
     // The trust list in Chinese too, item by item (src/i18n/check-titles.ts TRUST_ZH).
     expect(zh.stdout).toContain('  - result.sealed-hash: 结果条目中的 sealedHash；密封的结果包从不公开');
     expect(zh.stdout).not.toMatch(/^  - [a-z.-]+: that /m);
-    expect(zh.stdout.trimEnd().split('\n').at(-1)).toBe('通过：全部 37 项检查均通过');
+    expect(zh.stdout.trimEnd().split('\n').slice(-2)).toEqual(['通过：全部 37 项检查均通过', '仅依据日志密钥核验：持有日志密钥者也可能制作出此证明包；请用 `expert-draw log watch --keep DIR` 保存检查点，并加 `--kept DIR` 核验']);
+    expect(zh.stdout).toContain('  - log.times: 各条目的时间：每个条目的时间戳是日志自己的说法；');
     const shell = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'proof', 'verify', join(dir, 'tampered.json'), '--verifier-key', verifierKey], { cwd: root, encoding: 'utf8', env: { ...process.env, LANG: 'zh_CN.UTF-8', LC_ALL: '' } });
     expect(shell.status).toBe(1);
     expect(shell.stdout.trimEnd().split('\n').at(-1)).toBe('未通过核验：失败 result.commitment');
@@ -453,10 +476,10 @@ describe('expert-draw proof verify', () => {
  * ranking and extension recomputed from the edited lines, the result's commitment and counts to match, re-logged.
  * Every check that only compares the bundle with itself then passes; only the rules recomputed from it can object.
  */
-function reforge(source: DrawProofBundle, edit: (reveal: Record<string, any>) => void): DrawProofBundle {
+function reforge(source: DrawProofBundle, edit: (reveal: Record<string, any>, commit: Record<string, any>) => void): DrawProofBundle {
   return relog(source, ({ commit, result, reveal }) => {
     const p = reveal.payload;
-    edit(p);
+    edit(p, commit.payload);
     const project = Project.parse(p.project);
     const request = DrawRequest.parse(p.request);
     const policy = Policy.parse(p.policy);
@@ -470,7 +493,8 @@ function reforge(source: DrawProofBundle, edit: (reveal: Record<string, any>) =>
       Object.assign(c, { membersCount: lines.members.length, membersDigest: linesDigest(lines.members), excludedCount: lines.exclusions.length, exclusionDigest: linesDigest(lines.exclusions), eligibleCount: list.length });
       return listGroup(c.specialty, c.count, c.alternates, list);
     });
-    const seed = deriveSeed(commit.payload.entropy, commit.payload.nonceHash, { nonce: Buffer.from(p.nonce, 'hex'), commitLeafHash: leafHash(encodeEntry(commit)), beaconRandomness: null, witnessReveals: [] });
+    const witnessReveals = ((p.witnessReveals ?? []) as string[]).map((r) => Buffer.from(r, 'hex'));
+    const seed = deriveSeed(commit.payload.entropy, commit.payload.nonceHash, { nonce: Buffer.from(p.nonce, 'hex'), commitLeafHash: leafHash(encodeEntry(commit)), beaconRandomness: null, witnessReveals });
     const sampler = new DrawSampler(eligible, seed, policy.maxPerEmployerPerPanel);
     const ranked = sampler.rank();
     p.result = { algorithm: ALGORITHM_ID, drawId: p.drawId, groups: ranked };
