@@ -29,7 +29,7 @@ import { withdrawal } from '../records/selections.js';
 /** Both approvals of an unseal must fall within this window. */
 export const UNSEAL_WINDOW_MS = 10 * 60_000;
 /** Unmatched ID numbers a check-in terminal may send in CHECKIN_WINDOW_MS before it is refused for a while. */
-const CHECKIN_MISSES = 5;
+const CHECKIN_MISSES = 10;
 const CHECKIN_WINDOW_MS = 10 * 60_000;
 /** Random bytes of a response token's secret (120 bits; 20 base64url characters after the batch id). */
 const TOKEN_SECRET_BYTES = 15;
@@ -340,7 +340,7 @@ export class RosterService {
   }
 
   /**
-   * A terminal's unmatched or repeated ID numbers in the last CHECKIN_WINDOW_MS, kept in the store so that every
+   * A terminal's unmatched ID numbers in the last CHECKIN_WINDOW_MS, kept in the store so that every
    * instance counts them (each is also a log entry). Two instances counting the same terminal at the same moment may
    * lose one count to each other: the limit is enforced to within one miss per instance.
    */
@@ -396,8 +396,8 @@ export class RosterService {
         await this.log.append('checkin.unmatched', { drawId, projectId, terminal: by.sub });
         throw new AppError('NOT_FOUND', msg('checkin.noMatch'));
       }
+      // A second scan of someone checked in tells the desk nothing new: said and logged, not counted as a miss.
       if (call.state === 'checked-in') {
-        await this.countMiss(terminal, recent);
         await this.log.append('checkin.repeated', { drawId, group: call.group, seat: call.seat, rank: call.rank, terminal: by.sub });
         throw new AppError('CONFLICT', msg('checkin.already'));
       }

@@ -1,6 +1,6 @@
-// The check-in terminals' limit on wrong and repeated ID numbers, counted in the store: two service instances on one
-// Redis share it, each miss is a log entry, the sixth try is refused and logged as blocked, other terminals are not
-// affected, and the terminal is free again after ten minutes.
+// The check-in terminals' limit on wrong ID numbers, counted in the store: two service instances on one Redis share it,
+// each miss is a log entry, the eleventh try is refused and logged as blocked, other terminals are not affected, and the
+// terminal is free again after ten minutes. A second scan of an expert checked in is no miss.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePool, syntheticPersonal, syntheticUscc } from '../../src/pool/generator.js';
 import { acceptSeat } from '../helpers/calls.js';
@@ -38,22 +38,19 @@ afterAll(async () => {
 
 const checkIn = (t: Built, idNumber: string, subject = 'desk-1') => t.app.inject({ method: 'POST', url: '/v1/checkins', headers: t.auth('checkin', { subject }), payload: { projectId: 'P-LIMIT', idNumber } });
 
-describe('check-in limit on wrong and repeated ID numbers', () => {
-  it('counts misses from one terminal on both instances, refuses the sixth try, and frees the terminal after ten minutes', async () => {
+describe('check-in limit on wrong ID numbers', () => {
+  it('counts misses from one terminal on both instances, refuses the eleventh, and frees the terminal after ten minutes', async () => {
     const size = await a.ctx.store.logSize();
     expect((await checkIn(a, seated)).statusCode).toBe(200);
-    // Two wrong numbers on instance a, one repeat on b, two wrong numbers on b: five misses in all.
-    for (const [t, id, status] of [
-      [a, stranger, 404],
-      [a, stranger, 404],
-      [b, seated, 409],
-      [b, stranger, 404],
-      [b, stranger, 404],
-    ] as const) {
-      const res = await checkIn(t, id);
-      expect(res.statusCode, res.body).toBe(status);
+    // A second scan of someone checked in is said (409) and logged, but no miss: it tells the desk nothing new, and a
+    // busy desk scans twice (an outside audit's desk locked itself on an ordinary morning).
+    expect((await checkIn(b, seated)).statusCode).toBe(409);
+    // Ten wrong numbers, on both instances: the limit.
+    for (let i = 0; i < 10; i++) {
+      const res = await checkIn(i % 2 === 0 ? a : b, stranger);
+      expect(res.statusCode, res.body).toBe(404);
     }
-    // The sixth try is refused before the number is even looked up, on either instance, even with the right number.
+    // The next try is refused before the number is even looked up, on either instance, even with the right number.
     for (const t of [a, b]) {
       const refused = await checkIn(t, seated);
       expect(refused.statusCode).toBe(429);
@@ -63,7 +60,7 @@ describe('check-in limit on wrong and repeated ID numbers', () => {
     expect((await checkIn(b, stranger, 'desk-2')).statusCode).toBe(404);
     const types = [];
     for (let i = size; i < (await a.ctx.store.logSize()); i++) types.push(JSON.parse((await a.ctx.auditLog.entry(i)).toString()).type);
-    expect(types).toEqual(['checkin.admitted', 'record.checkin', 'checkin.unmatched', 'checkin.unmatched', 'checkin.repeated', 'checkin.unmatched', 'checkin.unmatched', 'checkin.blocked', 'checkin.blocked', 'checkin.unmatched']);
+    expect(types).toEqual(['checkin.admitted', 'record.checkin', 'checkin.repeated', ...Array(10).fill('checkin.unmatched'), 'checkin.blocked', 'checkin.blocked', 'checkin.unmatched']);
     // No ID number is kept for the count: the counter is keyed by a hash of the terminal and holds times only.
     const counters = await a.ctx.store.listRecords('checkin-misses');
     expect(counters).toHaveLength(2);
