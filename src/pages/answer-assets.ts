@@ -47,16 +47,17 @@ export const ANSWER_SCRIPT = `'use strict';
       cache: 'no-store',
       referrerPolicy: 'no-referrer',
     }).then(function (res) {
-      if (res.status === 429 || res.status >= 500) throw new Error('not taken');
+      // Not taken, the service said so (busy or failing): not the phone's network, and pressing again is right.
+      if (res.status === 429 || res.status >= 500) throw new Error('busy');
       // Taken, or refused because the call moved on: the page as the service has it now says which. A refusal because
       // it was answered already (another device) says so above that, as the page does without JavaScript.
       var next = new URL(location.href);
       if (res.status === 409) next.searchParams.set('notice', 'answered');
       else next.searchParams.delete('notice');
       location.replace(next.toString());
-    }).catch(function () {
+    }).catch(function (err) {
       busy(false);
-      status.textContent = form.dataset.failed;
+      status.textContent = err && err.message === 'busy' ? form.dataset.busy : form.dataset.failed;
     });
   });
 })();

@@ -30,6 +30,7 @@ const TEXTS = {
     final: '答复提交后不能更改。',
     submitting: '正在提交……',
     failed: '网络异常，答复未能提交，请重试。',
+    busy: '服务繁忙，答复未能提交，请稍候再按一次。',
     state: {
       waiting: '您被抽选为评标专家。请在答复期限前选择是否参加。',
       accepted: '您已接受邀请。请按时到达评标地点，凭身份证签到。',
@@ -69,6 +70,7 @@ const TEXTS = {
     final: 'An answer cannot be changed once sent.',
     submitting: 'Sending…',
     failed: 'Network problem: your answer was not sent. Please try again.',
+    busy: 'The service is busy: your answer was not sent. Please wait a moment and press again.',
     state: {
       waiting: 'You have been drawn as an evaluation expert. Please say whether you will attend before the deadline.',
       accepted: 'You have accepted. Please arrive on time and check in with your ID card.',
@@ -178,7 +180,7 @@ export function answerPage(input: AnswerPageInput): string {
     const deadline = Date.parse(view.deadline);
     body += `<p class="countdown" data-deadline="${deadline}" data-now="${now}" data-template="${t.remaining}" data-expired="${t.state.expired}">${remaining(t.remaining, deadline - now)}</p>`;
     // No action: the form posts to the page's own address (the token stays out of the markup).
-    body += `<form class="answer" method="post" data-submitting="${t.submitting}" data-failed="${t.failed}">`;
+    body += `<form class="answer" method="post" data-submitting="${t.submitting}" data-failed="${t.failed}" data-busy="${t.busy}">`;
     body += `<button type="submit" name="answer" value="accept" class="accept">${t.accept}</button>`;
     body += `<button type="submit" name="answer" value="decline" class="decline">${t.decline}</button></form>`;
     body += `<p class="final">${t.final}</p>`;

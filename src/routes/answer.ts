@@ -6,6 +6,7 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
+import { NEVER_SHED } from '../plugins/external/health.js';
 import { ANSWER_SCRIPT, ANSWER_STYLE } from '../pages/answer-assets.js';
 import { answerPage, pageLang, type Notice, type PageLang } from '../pages/answer-page.js';
 import { expertPages, FORM_FAILURES, html, PAGE_FAILURES, PAGE_STATUS as STATUS, PageQuery as Query, TOKEN } from './expert-page.js';
@@ -37,7 +38,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/:token',
     {
-      config: { access: 'public' },
+      config: { access: 'public', ...NEVER_SHED },
       // Nothing to refuse: any token that is not a link is the unknown-link page, any other language Chinese.
       attachValidation: true,
       schema: {
@@ -62,7 +63,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/:token',
     {
       // No Idempotency-Key: browsers send none, and a repeated answer shows the page as the first one left it.
-      config: { access: 'public', idempotency: false },
+      config: { access: 'public', ...NEVER_SHED, idempotency: false },
       bodyLimit: FORM_LIMIT,
       // A wrong answer field is shown on the page, not as a JSON error.
       attachValidation: true,
@@ -106,7 +107,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 /** The page's script and style: public, the same for everyone, no secret in them. */
 export const answerAssets: FastifyPluginAsyncZod = async (app) => {
   const asset = (path: string, type: string, body: string) =>
-    app.get(path, { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => reply.type(type).header('cache-control', 'public, max-age=300').send(body));
+    app.get(path, { config: { access: 'public', ...NEVER_SHED }, schema: { hide: true } }, async (_request, reply) => reply.type(type).header('cache-control', 'public, max-age=300').send(body));
   asset('/assets/answer.js', 'text/javascript; charset=utf-8', ANSWER_SCRIPT);
   asset('/assets/answer.css', 'text/css; charset=utf-8', ANSWER_STYLE);
 };

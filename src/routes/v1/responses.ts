@@ -2,13 +2,14 @@
 // credential. The answer says nothing about the project or the other experts.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { NEVER_SHED } from '../../plugins/external/health.js';
 import { publicErrorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/responses/:token',
     {
-      config: { access: 'public' },
+      config: { access: 'public', ...NEVER_SHED },
       schema: {
         summary: 'Accept or decline a call (the link sent to the expert)',
         description:
