@@ -10009,10 +10009,10 @@ export interface paths {
                         /** @description Details: kept in the audit log (no phone or ID number) */
                         note?: string;
                         /**
-                         * @description Why the expert left: resigned, retired-age, certificate-expired, removed, deceased, not-in-register, other
+                         * @description Why the expert leaves: resigned, retired-age (once reached), certificate-expired (once expired), removed, deceased, other
                          * @enum {string}
                          */
-                        reason: "resigned" | "retired-age" | "certificate-expired" | "removed" | "deceased" | "not-in-register" | "other";
+                        reason: "resigned" | "retired-age" | "certificate-expired" | "removed" | "deceased" | "other";
                     };
                 };
             };
@@ -15119,7 +15119,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description Registered name */
+                        /** @description Registered name (kept in the audit log: no phone or ID number) */
                         name: string;
                     };
                 };
@@ -15686,7 +15686,7 @@ export interface paths {
                          * @default 0
                          */
                         tendererRepresentatives?: number;
-                        /** @description Evaluation venue (told to the experts called; no web address) */
+                        /** @description Evaluation venue (told to the experts called; no web address, phone number or messaging account) */
                         venue?: string;
                     };
                 };
