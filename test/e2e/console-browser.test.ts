@@ -128,6 +128,8 @@ describe.skipIf(missing)('the console in Chromium', () => {
     await terminal.getByLabel('评标地点').fill('杭州市公共资源交易中心 3号评标室');
     await terminal.getByLabel('专业代码（第 1 组）').fill(SPECIALTY);
     await terminal.getByLabel('人数（第 1 组）').fill('5');
+    // Bidders known at registration: the draw excludes their people.
+    await terminal.getByLabel('投标人（统一社会信用代码，以逗号或空格分隔；可空，抽取前仍可补录）').fill(`${syntheticUscc(9703)}， ${syntheticUscc(9704)}`);
     // The assurance the policy sets unless a higher one is chosen; the lead time's hint names no number of its own.
     expect(await terminal.getByLabel('保证级别（可空：按本中心政策）').inputValue()).toBe('');
     expect(await terminal.locator('select[name=assurance] option').allInnerTexts()).toEqual(['按本中心政策', '见证', '信标']);
@@ -135,8 +137,10 @@ describe.skipIf(missing)('the console in Chromium', () => {
     await terminal.getByRole('button', { name: '登记', exact: true }).click();
     await expect(terminal.getByRole('status').innerText()).resolves.toContain(`项目 ${PROJECT} 已登记`);
     const stored = await t.app.inject({ url: `/v1/projects/${PROJECT}`, headers: operator.auth });
-    expect(stored.json()).toMatchObject({ state: 'scheduled', venue: '杭州市公共资源交易中心 3号评标室', request: { groups: [{ specialty: SPECIALTY, count: 5 }] } });
+    expect(stored.json()).toMatchObject({ state: 'scheduled', venue: '杭州市公共资源交易中心 3号评标室', request: { groups: [{ specialty: SPECIALTY, count: 5 }] }, project: { bidders: [syntheticUscc(9703), syntheticUscc(9704)] } });
     expect(stored.json().assurance).toBeUndefined();
+    // A new form after it: nothing of this project carries over to the next.
+    expect(await terminal.locator('form input, form select').evaluateAll((els) => els.map((e) => [(e as HTMLInputElement).name, (e as HTMLInputElement).value]).filter(([, v]) => v !== ''))).toEqual([['count', '5']]);
     // A higher level is sent as chosen: beacon, refused here by the service (no beacon relay), with the field named.
     await terminal.getByLabel('项目编号').fill(`${PROJECT}-B`);
     await terminal.getByLabel('开标时间').fill(shanghaiLocal(Date.now() + 3 * 3600_000));

@@ -49,6 +49,6 @@ describe.skipIf(missing)('the board marks seats nobody can fill', () => {
     expect(await badge.innerText()).toBe('5 席无人可补');
     await page.getByRole('button', { name: 'Switch to English' }).click();
     await page.waitForSelector('html[lang="en"]');
-    await expect.poll(() => badge.innerText()).toBe('5 seats left unfilled');
+    await expect.poll(() => badge.innerText()).toBe('Seats left unfilled: 5');
   }, 60_000);
 });

@@ -15,6 +15,8 @@ export function registerView(main: HTMLElement): void {
   const opening = input('bidOpeningAt', { type: 'datetime-local', required: true });
   const region = input('region', { required: true, inputmode: 'numeric', maxlength: '6', autocomplete: 'off' });
   const venue = input('venue', { autocomplete: 'off' });
+  // Bidders known at registration: the draw excludes their people (more can be added until the draw, on the project).
+  const bidders = input('bidders', { autocomplete: 'off', spellcheck: 'false' });
   const lead = input('leadTimeMinutes', { type: 'number', min: '0', max: '2880', inputmode: 'numeric' });
   // Above the policy's minimum only: a witnessed draw is planned now, a beacon draw needs the relay (docs/policy.md).
   const assurance = h('select', { name: 'assurance' }, h('option', { value: '' }, t('assurancePolicy')), ...(['witnessed', 'beacon'] as const).map((a) => h('option', { value: a }, t(`assurance.${a}`))));
@@ -58,7 +60,7 @@ export function registerView(main: HTMLElement): void {
     'form',
     { class: 'card', novalidate: true },
     h('h1', {}, t('registerTitle')),
-    h('div', { class: 'grid' }, field(t('fieldId'), id), field(t('fieldName'), name), field(t('fieldTenderer'), tenderer), field(t('fieldAgency'), agency), field(t('fieldOpening'), opening), field(t('fieldRegion'), region), field(t('fieldVenue'), venue), field(t('fieldLead'), lead), field(t('fieldAssurance'), assurance)),
+    h('div', { class: 'grid' }, field(t('fieldId'), id), field(t('fieldName'), name), field(t('fieldTenderer'), tenderer), field(t('fieldAgency'), agency), field(t('fieldOpening'), opening), field(t('fieldRegion'), region), field(t('fieldVenue'), venue), field(t('fieldLead'), lead), field(t('fieldAssurance'), assurance), field(t('fieldBidders'), bidders)),
     h('fieldset', {}, h('legend', {}, t('groupsLegend')), groups, h('button', { type: 'button', 'data-adds': 'specialty', onclick: () => addGroup().specialty.focus() }, t('addGroup'))),
     alert,
     done,
@@ -125,14 +127,17 @@ export function registerView(main: HTMLElement): void {
         ...(lead.value ? { leadTimeMinutes: Number(lead.value) } : {}),
         ...(assurance.value === 'witnessed' || assurance.value === 'beacon' ? { assurance: assurance.value } : {}),
         groups: groupRows.map((g) => ({ specialty: g.specialty.value.trim(), count: Number(g.count.value) })),
+        ...(listed(bidders.value).length > 0 ? { bidders: listed(bidders.value) } : {}),
       },
       headers: { 'idempotency-key': crypto.randomUUID() },
     })
       .then((project) => {
         show(done, t('registered', { project: project.project.id, drawAt: localTime(project.drawAt) }), ' ', h('a', { href: `#/project/${encodeURIComponent(project.project.id)}` }, t('timeline')));
-        form.querySelectorAll('input').forEach((i) => {
-          if (i.name !== 'count') i.value = '';
-        });
+        // A new form: nothing of this project carries over to the next (an assurance level or groups kept unseen
+        // made the next project witnessed, and its unattended draw failed for want of deposits).
+        form.reset();
+        while (groupRows.length > 1) groupRows.pop()!.row.remove();
+        renumber();
         id.focus();
       })
       .catch((err: unknown) => {
@@ -145,4 +150,12 @@ export function registerView(main: HTMLElement): void {
   });
   show(main, form);
   id.focus();
+}
+
+/** Codes separated by commas, spaces or the Chinese comma and enumeration mark. */
+function listed(text: string): string[] {
+  return text
+    .split(/[\s,，、;；]+/u)
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
 }

@@ -126,6 +126,8 @@ export function unsealView(main: HTMLElement, role: Role, name: string, drawId: 
   let left = false;
   /** The roles whose approval the list still waits for (as of the last refresh): whom the second login asks for. */
   let missing: string[] = [...APPROVERS];
+  /** Before the opening: a refresh at the opening itself, so that the buttons come alive without a reload. */
+  let atOpening: ReturnType<typeof setTimeout> | undefined;
 
   /** Reads the draw (and once its project) and shows where its unseal stands. */
   const refresh = async (): Promise<void> => {
@@ -141,6 +143,10 @@ export function unsealView(main: HTMLElement, role: Role, name: string, drawId: 
     show(hint, progress === 'beforeOpening' ? t('unsealBeforeOpening', { opening: localTime(opening) }) : '');
     hint.hidden = progress !== 'beforeOpening';
     missing = missingRoles(draw.unseal);
+    clearTimeout(atOpening);
+    const wait = Date.parse(opening) - serverNow();
+    // A timer at most a day ahead (a longer one would overflow); the screen is rarely open that long before.
+    if (progress === 'beforeOpening' && wait < DAY_MS) atOpening = setTimeout(() => void refresh().catch(failed), wait + 500);
     if (progress === 'beforeOpening' || progress === 'awaiting') {
       // Before the opening the service refuses every approval (the hint says when it may start); a role that has
       // approved needs the other one, never a second of its own.
@@ -284,9 +290,12 @@ export function unsealView(main: HTMLElement, role: Role, name: string, drawId: 
   refresh().catch(failed);
   return () => {
     left = true;
+    clearTimeout(atOpening);
     if (dialog.open) dialog.close();
   };
 }
+
+const DAY_MS = 86_400_000;
 
 const CALL_STATES = new Set(['calling', 'accepted', 'declined', 'timeout', 'refused', 'checked-in', 'undelivered', 'busy', 'withdrawn']);
 const callText = (state: string) => (CALL_STATES.has(state) ? t(`call.${state}` as TextKey) : state);
