@@ -149,7 +149,7 @@ export interface GroupShortfall {
 export class InsufficientCandidatesError extends AppError {
   readonly groups: readonly GroupShortfall[];
   constructor(groups: readonly GroupShortfall[]) {
-    const list = groups.map((g) => msg('draw.groupShort', { group: g.group + 1, specialty: g.specialty, shortfall: g.shortfall }));
+    const list = groups.map((g) => msg('draw.groupShort', { group: g.group + 1, specialty: g.specialty, required: g.required, available: g.available, shortfall: g.shortfall }));
     super('INSUFFICIENT_CANDIDATES', msg('draw.insufficient', { groups: clauses(list) }), { groups });
     this.name = 'InsufficientCandidatesError';
     this.groups = groups;

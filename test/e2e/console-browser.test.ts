@@ -140,7 +140,7 @@ describe.skipIf(missing)('the console in Chromium', () => {
     expect(stored.json()).toMatchObject({ state: 'scheduled', venue: '杭州市公共资源交易中心 3号评标室', request: { groups: [{ specialty: SPECIALTY, count: 5 }] }, project: { bidders: [syntheticUscc(9703), syntheticUscc(9704)] } });
     expect(stored.json().assurance).toBeUndefined();
     // A new form after it: nothing of this project carries over to the next.
-    expect(await terminal.locator('form input, form select').evaluateAll((els) => els.map((e) => [(e as HTMLInputElement).name, (e as HTMLInputElement).value]).filter(([, v]) => v !== ''))).toEqual([['count', '5']]);
+    expect(await terminal.locator('form input, form select').evaluateAll((els) => els.map((e) => [(e as unknown as { name: string }).name, (e as unknown as { value: string }).value]).filter(([, v]) => v !== ''))).toEqual([['count', '5']]);
     // A higher level is sent as chosen: beacon, refused here by the service (no beacon relay), with the field named.
     await terminal.getByLabel('项目编号').fill(`${PROJECT}-B`);
     await terminal.getByLabel('开标时间').fill(shanghaiLocal(Date.now() + 3 * 3600_000));
