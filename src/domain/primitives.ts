@@ -108,6 +108,8 @@ const DATE = /\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?/gu;
 const BETWEEN_DIGITS = /[\s\p{P}\p{S}\p{Cf}]+/gu;
 /** One letter between two digits (159x7399x4367): read as a separator too. */
 const LETTER_BETWEEN = /(?<=\d)\p{L}(?=\d)/gu;
+/** A UUID (ids like D-…, O-…): hex letters between its digits are no separators. Taken out before the check. */
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/giu;
 /** Stands for a date taken out: neither a digit, a letter nor a separator, so it joins nothing. */
 const DATE_MARK = '\u0001';
 
@@ -120,7 +122,7 @@ const DATE_MARK = '\u0001';
  * date. Errs towards refusing: a long document number in a reason is refused too, with a message.
  */
 export function holdsPersonalNumber(text: string): boolean {
-  const normal = text.normalize('NFKC').replace(CJK_DIGIT, (c) => CJK_DIGITS[c]!).replace(OTHER_DIGIT, '0');
+  const normal = text.normalize('NFKC').replace(UUID, DATE_MARK).replace(CJK_DIGIT, (c) => CJK_DIGITS[c]!).replace(OTHER_DIGIT, '0');
   const digits = withoutStandaloneDates(normal).replace(BETWEEN_DIGITS, '').replace(LETTER_BETWEEN, '');
   return /\d{11}/.test(digits);
 }

@@ -67,6 +67,23 @@ describe('the request line', () => {
     expect(completed).toHaveLength(1);
     expect(completed[0]!.req?.url).toBe('/v1/no-such-thing');
   });
+
+  it('keeps no phone or ID number typed into a path, however split (an outside audit found six ways past the first rule)', async () => {
+    const drawId = 'D-550e8400-e29b-41d4-a716-446655440000';
+    for (const [path, shown] of [
+      ['/v1/projects/1597399_4367', '/v1/projects/[redacted]'],
+      ['/v1/projects/159~7399~4367', '/v1/projects/[redacted]'],
+      ['/v1/projects/159,7399,4367', '/v1/projects/[redacted]'],
+      ['/v1/projects/159x7399x4367', '/v1/projects/[redacted]'],
+      ['/v1/projects/1597399/4367', '/v1/projects/[redacted]/[redacted]'],
+      ['/v1/projects/110105_19760906_0009', '/v1/projects/[redacted]'],
+      [`/v1/draws/${drawId}/proof`, `/v1/draws/${drawId}/proof`],
+    ] as const) {
+      const sent = await linesOf('GET', path, t.auth('operator'));
+      const completed = sent.lines.filter((l) => l.msg === 'request completed');
+      expect(completed.map((l) => l.req?.url), path).toEqual([shown]);
+    }
+  });
 });
 
 describe('a client that goes away mid-body', () => {

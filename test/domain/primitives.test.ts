@@ -150,6 +150,7 @@ describe('holdsPersonalNumber: a phone or ID number in text kept in the log, how
     ['1栋2单元301室 见 2026-12-01 通知', false],
     ['12月31日至1月15日 暂停', false],
     ['第3组第5号', false],
+    ['依据 C-550e8400-e29b-41d4-a716-446655440000 处理', false],
     ['连续缺席 2 次', false],
     ['年满70周岁', false],
     ['2026-12-01 至 2027-01-31 暂停', false],

@@ -1,6 +1,7 @@
 // What the service log keeps of a request: method, route, path with its secrets cut out, and the client address. Never
 // a header (tokens, cookies) and never a credential in the path — the expert's answer link and record link are.
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import { holdsPersonalNumber } from '../../domain/primitives.js';
 
 /** Path segments that are credentials: whatever follows these prefixes (after percent-decoding) is never logged. */
 const SECRET_PATHS = [/^(\/v1\/responses\/)[^?#]*/i, /^(\/r\/)[^?#]*/i, /^(\/m\/)[^?#]*/i];
@@ -22,11 +23,18 @@ export function loggablePath(url: string): string {
   // dot segments (`/./r/…`, `/x/../r/…`, which a client may send as they are).
   const normal = withoutDotSegments(path.replace(/\/{2,}/g, '/'));
   for (const pattern of SECRET_PATHS) if (pattern.test(normal)) return normal.replace(pattern, `$1${REDACTED}`);
-  return normal
+  const cut = normal
     .split('/')
     .map((segment) => (personalLike(segment) ? REDACTED : ID_WITH_UUID.test(segment) ? segment : segment.replace(DIGIT_RUN, REDACTED)))
     .join('/')
     .replace(LONG_RUN, (run) => (ID_WITH_UUID.test(run) ? run : REDACTED));
+  // A number split another way (159_7399_4367, 159x7399x4367, 1597399/4367): read as the audit log's free text is
+  // read, and then every segment with a digit goes, but ids with a UUID and the API's version (v1).
+  if (!holdsPersonalNumber(cut)) return cut;
+  return cut
+    .split('/')
+    .map((segment) => (/\d/.test(segment) && !ID_WITH_UUID.test(segment) && !/^v\d+$/.test(segment) ? REDACTED : segment))
+    .join('/');
 }
 
 /** The path with `.` and `..` segments resolved, as a browser would before sending it (RFC 3986 §5.2.4). */
