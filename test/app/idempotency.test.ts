@@ -192,7 +192,8 @@ const CASES: Record<string, Case> = {
     before: async () => {
       poolManager ??= await person(t, 'pool-manager');
       await consequenceOf(pool.experts[1]!.id, C_IDEM_DECIDE);
-      decided = (await t.ctx.rules.lodge(pool.experts[1]!.id, { consequence: C_IDEM_DECIDE }, '本人当日因病无法到场', { sub: poolManager.userId, role: 'pool-manager', iat: 0, exp: 0 })).id;
+      // Lodged by another pool manager: who lodges an objection does not decide it.
+      decided = (await t.ctx.rules.lodge(pool.experts[1]!.id, { consequence: C_IDEM_DECIDE }, '本人当日因病无法到场', { sub: 'U-another-pool-manager', role: 'pool-manager', iat: 0, exp: 0 })).id;
     },
     payload: () => ({ upheld: false, reason: '证据不足' }),
     other: () => ({ upheld: true, reason: '理由成立' }),
