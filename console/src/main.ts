@@ -20,6 +20,8 @@ import { unsealListView, unsealView } from './views/unseal';
 import { witnessView } from './views/witness';
 
 interface Person {
+  /** The person's user id (their tokens' subject). */
+  readonly id: string;
   readonly role: Role;
   readonly name: string;
   readonly mustChangePassword: boolean;
@@ -129,7 +131,7 @@ function render(): void {
       if (allowed('pool.read')) poolView(main, role, rest);
       return;
     case 'records':
-      if (allowed('consequence.read')) recordsView(main, { lodge: may(role, 'objection.lodge'), decide: may(role, 'objection.decide'), close: may(role, 'consequence.close'), link: may(role, 'record.link') }, decodeURIComponent(rest.join('/')));
+      if (allowed('consequence.read')) recordsView(main, { lodge: may(role, 'objection.lodge'), decide: may(role, 'objection.decide'), close: may(role, 'consequence.close'), link: may(role, 'record.link'), me: person.id }, decodeURIComponent(rest.join('/')));
       return;
     case 'inspect':
       if (allowed('draw.proof')) inspectView(main, decodeURIComponent(rest.join('/')));
@@ -150,11 +152,12 @@ function render(): void {
 
 let sessionNotice: string | undefined;
 
-function loggedIn(session: { mustChangePassword: boolean; user: { role: Role; displayName: string } }): void {
+function loggedIn(session: { mustChangePassword: boolean; user: { id: string; role: Role; displayName: string } }): void {
   sessionNotice = undefined;
-  person = { role: session.user.role, name: session.user.displayName, mustChangePassword: session.mustChangePassword };
+  const now: Person = { id: session.user.id, role: session.user.role, name: session.user.displayName, mustChangePassword: session.mustChangePassword };
+  person = now;
   render();
-  if (!person.mustChangePassword) giveBack();
+  if (!now.mustChangePassword) giveBack();
 }
 
 async function logout(): Promise<void> {
@@ -231,7 +234,7 @@ window.addEventListener('hashchange', () => {
 async function start(): Promise<void> {
   if (tokens.get()) {
     const who = await api('get', '/v1/session').catch(() => null);
-    if (who && who.kind === 'person') person = { role: who.role, name: who.displayName ?? who.subject, mustChangePassword: who.mustChangePassword };
+    if (who && who.kind === 'person') person = { id: who.subject, role: who.role, name: who.displayName ?? who.subject, mustChangePassword: who.mustChangePassword };
     else tokens.set(null);
   }
   render();

@@ -92,7 +92,7 @@ describe.skipIf(missing)('the records screen in Chromium', () => {
 
   it('shows the pool manager the record and the suspension, and takes an objection from lodging to upheld', async () => {
     const manager = await person(t, 'pool-manager', { displayName: '李专家库' });
-    const page = await newPage();
+    let page = await newPage();
     await logIn(page, manager);
     await openScreen(page, '履职与申诉');
     await page.getByLabel('专家编号').fill(expert);
@@ -117,16 +117,27 @@ describe.skipIf(missing)('the records screen in Chromium', () => {
     await objection.waitFor();
     expect(await objection.innerText()).toContain(`针对日志序号 ${index} 的记录`);
 
-    // Uphold it.
-    await objection.getByLabel('处理意见').fill('医院证明属实');
-    await objection.getByRole('button', { name: '申诉成立' }).click();
+    // Who lodged it does not decide it: the console says so instead of offering the buttons.
+    expect(await objection.innerText()).toContain('此申诉由您代为提出，须由另一位专家库管理员决定。');
+    expect(await objection.getByRole('button', { name: '申诉成立' }).count()).toBe(0);
+    await page.context().close();
+
+    // Another pool manager upholds it.
+    const other = await person(t, 'pool-manager', { displayName: '周专家库' });
+    page = await newPage();
+    await logIn(page, other);
+    await page.goto(`${base}/#/records/${expert}`);
+    const open = page.locator('.objections li[data-state="open"]');
+    await open.waitFor();
+    await open.getByLabel('处理意见').fill('医院证明属实');
+    await open.getByRole('button', { name: '申诉成立' }).click();
     await page.locator('.objections li[data-state="upheld"]').waitFor();
     expect(await page.locator('.consequences tbody tr').innerText()).toContain('已撤销');
     expect(await page.locator(`.records-list tbody tr[data-index="${index}"]`).innerText()).toContain('已撤销');
     expect(await page.locator('.records-list p').first().innerText()).toContain('接受后未到场 1 次');
     expect(t.ctx.pool.get(expert).status).toBe('active');
     const res = await t.app.inject({ method: 'GET', url: `/v1/experts/${expert}/consequences`, headers: t.auth('pool-manager') });
-    expect(res.json().objections).toMatchObject([{ state: 'upheld', lodgedBy: manager.userId, decidedBy: manager.userId }]);
+    expect(res.json().objections).toMatchObject([{ state: 'upheld', lodgedBy: manager.userId, decidedBy: other.userId }]);
     await page.context().close();
   });
 

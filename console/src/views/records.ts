@@ -11,7 +11,7 @@ import { areaField, outcome, selectField } from './pool-shared';
 type Record = ApiAnswer<'/v1/experts/{id}/record', 'get'>;
 type Consequences = ApiAnswer<'/v1/experts/{id}/consequences', 'get'>;
 
-export function recordsView(main: HTMLElement, can: { lodge: boolean; decide: boolean; close: boolean; link: boolean }, initial: string): void {
+export function recordsView(main: HTMLElement, can: { lodge: boolean; decide: boolean; close: boolean; link: boolean; me: string }, initial: string): void {
   const id = h('input', { name: 'expertId', autocomplete: 'off', spellcheck: 'false', maxlength: '32', value: initial });
   const lookOut = outcome();
   const lookup = h('form', { class: 'records-lookup', role: 'search', 'aria-label': t('recordsTitle'), novalidate: true }, h('div', { class: 'inline' }, field(t('recordsExpertId'), id), h('button', { type: 'submit', class: 'primary' }, t('recordsShow'))), lookOut.el);
@@ -117,7 +117,9 @@ export function recordsView(main: HTMLElement, can: { lodge: boolean; decide: bo
               // Lodged by the expert from their own page: the expert is its author.
               const who = o.lodgedBy === expertId ? ` · ${t('recordsByExpert')}` : '';
               const li = h('li', { 'data-objection': o.id, 'data-state': o.state }, h('p', {}, `${against} · ${t(`objectionState.${o.state}` as TextKey)}${who} · ${o.reason}`), o.decision ? h('p', {}, t('recordsDecision', { decision: o.decision })) : null);
-              if (o.state === 'open' && can.decide) {
+              // Who lodged it on the expert's behalf does not decide it: another pool manager does (the service refuses).
+              if (o.state === 'open' && can.decide && o.lodgedBy === can.me) li.append(h('p', { class: 'sub' }, t('recordsDecideOther')));
+              else if (o.state === 'open' && can.decide) {
                 const send = (upheld: boolean) => (reason: string) => api('post', '/v1/objections/{id}/decision', { params: { id: o.id }, body: { upheld, reason } });
                 li.append(reasonForm(t('recordsDecisionReason'), [{ text: t('recordsUphold'), send: send(true) }, { text: t('recordsReject'), send: send(false) }], expertId));
               }

@@ -35,7 +35,7 @@ export const draw = defineMessages({
   insufficient: { zh: '符合条件的专家不足：{groups}', en: 'not enough eligible experts: {groups}' },
   // {group} counts from 1, as people and the site's desk do (details.groups[].group is the request's index, from 0).
   groupShort: {
-    zh: '第 {group} 组（{specialty}）需 {required} 人（评委及备选），符合条件的仅 {available} 人，缺 {shortfall} 人',
+    zh: '第 {group} 组（{specialty}）需 {required} 人（评标专家及备选），符合条件的仅 {available} 人，缺 {shortfall} 人',
     en: 'group {group} ({specialty}) needs {required} (panel and alternates), {available} eligible: short by {shortfall}',
   },
   nonceLength: { zh: '服务随机数须为 {bytes} 字节', en: 'nonce must be {bytes} bytes' },
