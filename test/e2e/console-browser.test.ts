@@ -129,7 +129,7 @@ describe.skipIf(missing)('the console in Chromium', () => {
     await terminal.getByLabel('专业代码（第 1 组）').fill(SPECIALTY);
     await terminal.getByLabel('人数（第 1 组）').fill('5');
     // Bidders known at registration: the draw excludes their people.
-    await terminal.getByLabel('投标人（统一社会信用代码，以逗号或空格分隔；可空，抽取前仍可补录）').fill(`${syntheticUscc(9703)}， ${syntheticUscc(9704)}`);
+    await terminal.getByLabel('投标人统一社会信用代码（可空，逗号分隔）').fill(`${syntheticUscc(9703)}， ${syntheticUscc(9704)}`);
     // The assurance the policy sets unless a higher one is chosen; the lead time's hint names no number of its own.
     expect(await terminal.getByLabel('保证级别（可空：按本中心政策）').inputValue()).toBe('');
     expect(await terminal.locator('select[name=assurance] option').allInnerTexts()).toEqual(['按本中心政策', '见证', '信标']);
