@@ -36,6 +36,7 @@ export const IMPORT_ERROR_CODES = {
   BAD_TEXT: 'a name is blank or invisible, or holds a bidirectional or other control character',
   DUPLICATE_ID: 'the expert id already appears on an earlier line',
   DUPLICATE_ID_NUMBER: 'the ID number already appears on an earlier line',
+  DUPLICATE_PHONE: 'the phone number already appears on an earlier line (two experts on one phone: one would get the other’s calls and links)',
   TOO_MANY_ROWS: 'the file holds more rows than one import may',
 } as const;
 /** Reasons the pool gives for a row of a revised file (mode=upsert) that the parser could not know (docs/admission.md). */
@@ -268,6 +269,7 @@ class RowValidator {
   readonly errors: ImportError[] = [];
   private readonly idLines = new Map<string, number>();
   private readonly idNumberLines = new Map<string, number>();
+  private readonly phoneLines = new Map<string, number>();
 
   /** `personalPrefix` names personal fields as the file does: `personal.phone` in JSON lines, `phone` in CSV. */
   validate(line: number, expertInput: Record<string, unknown>, input: unknown, personalPrefix: string): void {
@@ -290,6 +292,14 @@ class RowValidator {
       const first = this.idNumberLines.get(rawIdNumber);
       if (first === undefined) this.idNumberLines.set(rawIdNumber, line);
       else this.push({ line, field: join(personalPrefix, 'idNumber'), code: 'DUPLICATE_ID_NUMBER', message: msg('importRow.duplicateIdNumber', { line: first }) });
+    }
+    // Two experts on one phone: whoever holds it gets both experts' calls and record links, and answers as either.
+    const rawPhone = isRecord(personalInput) ? personalInput['phone'] : undefined;
+    if (typeof rawPhone === 'string' && personal.success) {
+      const key = rawPhone.replace(/^\+?86(?=1\d{10}$)/, '');
+      const first = this.phoneLines.get(key);
+      if (first === undefined) this.phoneLines.set(key, line);
+      else this.push({ line, field: join(personalPrefix, 'phone'), code: 'DUPLICATE_PHONE', message: msg('importRow.duplicatePhone', { line: first }) });
     }
     if (this.errors.length > before) {
       redact(this.errors, before, personalInput);

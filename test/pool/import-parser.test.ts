@@ -357,6 +357,8 @@ describe('error codes', () => {
     { code: 'BAD_TEXT', format: 'jsonl', input: jsonRow('E1', { ...P1, name: '\u202e伟王' }) },
     { code: 'DUPLICATE_ID', format: 'jsonl', input: `${jsonRow('E1', P1)}\n${jsonRow('E1', P2)}` },
     { code: 'DUPLICATE_ID_NUMBER', format: 'jsonl', input: `${jsonRow('E1', P1)}\n${jsonRow('E2', { ...P2, idNumber: P1.idNumber })}` },
+    // The same mobile number, once with the country code: one phone.
+    { code: 'DUPLICATE_PHONE', format: 'jsonl', input: `${jsonRow('E1', P1)}\n${jsonRow('E2', { ...P2, phone: `+86${P1.phone}` })}` },
     { code: 'TOO_MANY_ROWS', format: 'jsonl', input: '{}\n{}', options: { maxRows: 1 } },
   ];
 

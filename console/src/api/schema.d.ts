@@ -12370,7 +12370,7 @@ export interface paths {
                                  * @description Stable reason code
                                  * @enum {string}
                                  */
-                                code: "BAD_ENCODING" | "BAD_HEADER" | "UNKNOWN_COLUMN" | "MISSING_COLUMN" | "BAD_JSON" | "BAD_CSV" | "LINE_TOO_LONG" | "INVALID_FIELD" | "BAD_TEXT" | "DUPLICATE_ID" | "DUPLICATE_ID_NUMBER" | "TOO_MANY_ROWS" | "EXITED_EXPERT" | "CONFIRMATION_LAPSED" | "SANCTION_IN_FORCE";
+                                code: "BAD_ENCODING" | "BAD_HEADER" | "UNKNOWN_COLUMN" | "MISSING_COLUMN" | "BAD_JSON" | "BAD_CSV" | "LINE_TOO_LONG" | "INVALID_FIELD" | "BAD_TEXT" | "DUPLICATE_ID" | "DUPLICATE_ID_NUMBER" | "DUPLICATE_PHONE" | "TOO_MANY_ROWS" | "EXITED_EXPERT" | "CONFIRMATION_LAPSED" | "SANCTION_IN_FORCE";
                                 /** @description Field at fault */
                                 field?: string;
                                 /** @description 1-based line of the file (for CSV, where the record starts) */

@@ -43,6 +43,10 @@ export const importRow = defineMessages({
   notGb18030: { zh: '文件声明为 GB18030/GBK 编码，但不是有效的 GB18030 文本', en: 'the file is declared GB18030/GBK but is not valid GB18030 text' },
   duplicateId: { zh: '专家编号已在第 {line} 行使用', en: 'expert id already used on line {line}' },
   duplicateIdNumber: { zh: '居民身份证号码已在第 {line} 行使用', en: 'ID number already used on line {line}' },
+  duplicatePhone: {
+    zh: '联系电话已在第 {line} 行使用：两位专家共用一个号码，一人会收到另一人的评标通知和链接',
+    en: 'phone number already used on line {line}: two experts on one number would each get the other’s calls and links',
+  },
   idInPool: { zh: '专家 {id} 已在专家库中，或已在本次导入的前面出现', en: 'expert {id} is already in the pool or earlier in this import' },
   idNumberInPool: { zh: '此居民身份证号码已属于专家库中或本次导入前面的某位专家', en: 'this ID number already belongs to an expert in the pool or earlier in this import' },
   exited: { zh: '专家 {id} 已退出专家库，不能更改其状态', en: 'expert {id} has left the pool: their status cannot change' },
