@@ -140,6 +140,8 @@ export function fieldIssues(err: unknown): Array<{ path: string; message: string
 export function refusalReason(err: unknown): string {
   if (!(err instanceof ApiError)) return err instanceof Error ? err.message : String(err);
   if (err.status === 0) return t('networkError');
+  // The service names the API route for its clients; a person is told what to do in the console.
+  if (err.code === 'PASSWORD_CHANGE_REQUIRED') return t('firstPasswordFirst');
   const issues = err.code === 'INVALID_INPUT' ? ((err.details as { issues?: Array<{ path?: string; message?: string }> } | undefined)?.issues ?? []) : [];
   const fields = issues.map((i) => {
     // The body as a whole (path "/") is named by the message before it.

@@ -252,6 +252,7 @@ const zh = {
   checkinVenue: '评标地点',
   checkinOpening: '开标时间',
   // Errors
+  firstPasswordFirst: '此账号仍在使用初始密码：请本人先登录控制台，按提示设置自己的密码。',
   networkError: '无法连接服务，请检查网络后重试。',
   errorCode: '错误代码：{code}',
   failureWithCode: '{message}（错误代码：{code}）',
@@ -989,6 +990,7 @@ const en: Texts = {
   checkinSeat: 'Group {group}, seat {seat}',
   checkinVenue: 'Venue',
   checkinOpening: 'Bid opening',
+  firstPasswordFirst: 'This account still has its first password: its holder logs in to the console and chooses their own first.',
   networkError: 'Cannot reach the service; check the network and try again.',
   errorCode: 'Error code: {code}',
   failureWithCode: '{message} (error code: {code})',
