@@ -51,4 +51,14 @@ describe.skipIf(missing)('the board marks seats nobody can fill', () => {
     await page.waitForSelector('html[lang="en"]');
     await expect.poll(() => badge.innerText()).toBe('Seats left unfilled: 5');
   }, 60_000);
+
+  it('shows a drawn project cancelled meanwhile with its calls as they are now, not as they were (an outside audit saw "accepted 5" stay)', async () => {
+    await drawnCalls(t, 'P-CANCEL-UI', { bidOpeningAt: new Date(Date.now() + 3 * 3600_000).toISOString() });
+    const calls = page.locator('tr[data-project="P-CANCEL-UI"] td.calls');
+    await expect.poll(() => calls.innerText(), { timeout: 30_000 }).toContain('calling 5');
+    const cancelled = await t.app.inject({ method: 'POST', url: '/v1/projects/P-CANCEL-UI/cancel', headers: operator.auth, payload: { reason: '招标人终止招标' } });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    await expect.poll(() => calls.innerText(), { timeout: 30_000 }).toContain('withdrawn 5');
+    expect(await calls.innerText()).not.toContain('calling');
+  }, 60_000);
 });

@@ -46,6 +46,8 @@ const ENDED_COUNTS: readonly [(g: Calls[number]) => number, TextKey][] = [
   [(g) => g.refused, 'callsRefused'],
   [(g) => g.undelivered, 'callsUndelivered'],
   [(g) => g.busy, 'callsBusy'],
+  // A cancelled project's calls, withdrawn and the experts told.
+  [(g) => g.current['withdrawn'] ?? 0, 'callsWithdrawn'],
 ];
 /** The service draws only a scheduled project now: a missed or failed one is rescheduled (rearmed) first. */
 const DRAWABLE = new Set(['scheduled']);
@@ -88,11 +90,14 @@ const moving = (p: Project, now: number) => p.state === 'drawn' && p.drawId !== 
 
 /**
  * The calls of the shown page's moving draws, a few requests at a time: at most CALLS_PER_POLL, those never read first,
- * then the least recently read (`readAt`: when each draw's calls were last read).
+ * then the least recently read (`readAt`: when each draw's calls were last read). A draw whose project changed state
+ * since its calls were read (`readIn`: cancelled, its calls withdrawn) is read once more, so the board shows them so.
  */
-async function readCalls(projects: readonly Project[], now: number, into: Map<string, Calls | null>, readAt: Map<string, number>): Promise<void> {
+async function readCalls(projects: readonly Project[], now: number, into: Map<string, Calls | null>, readAt: Map<string, number>, readIn: Map<string, string>): Promise<void> {
+  const stale = (p: Project) => p.drawId !== null && into.has(p.drawId) && readIn.get(p.drawId) !== p.state;
+  const stateOf = new Map(projects.filter((p) => p.drawId !== null).map((p) => [p.drawId!, p.state]));
   const queue = projects
-    .filter((p) => moving(p, now))
+    .filter((p) => moving(p, now) || stale(p))
     .map((p) => p.drawId!)
     .sort((a, b) => (readAt.get(a) ?? -1) - (readAt.get(b) ?? -1))
     .slice(0, CALLS_PER_POLL);
@@ -100,6 +105,7 @@ async function readCalls(projects: readonly Project[], now: number, into: Map<st
     for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
       into.set(id, (await api('get', '/v1/draws/{id}', { params: { id } })).callsByGroup ?? null);
       readAt.set(id, performance.now());
+      readIn.set(id, stateOf.get(id)!);
     }
   };
   await Promise.all(Array.from({ length: PARALLEL }, worker));
@@ -155,6 +161,7 @@ export function boardView(main: HTMLElement, role: Role): () => void {
   const rows = new Map<string, Row>();
   const calls = new Map<string, Calls | null>();
   const readAt = new Map<string, number>();
+  const readIn = new Map<string, string>();
   /** The last listing read, and whether it was cut short. */
   let all: Project[] = [];
   let truncated = false;
@@ -344,7 +351,7 @@ export function boardView(main: HTMLElement, role: Role): () => void {
       const now = serverNow();
       ({ items: all, truncated } = await listProjects(now));
       loaded = true;
-      await readCalls(paged(now).shown, now, calls, readAt);
+      await readCalls(paged(now).shown, now, calls, readAt, readIn);
       if (stopped) return;
       show(alert);
       render();
