@@ -96,6 +96,8 @@ interface Pending {
 }
 
 const NO_LEAVES: readonly Appended[] = [];
+/** The most a clock may step back and an entry still take the last entry's time (the verifier's tolerance between instances). */
+const MAX_STEP_BACK_MS = 5_000;
 
 /**
  * The append's record writes for its first entry at `index`, computed once per index; `built` are its entries once
@@ -175,6 +177,8 @@ export class AuditLog<C = Untyped> {
   private readonly signer: CheckpointSigner;
   private readonly verifier: NoteVerifier;
   private readonly clock: () => Date;
+  /** The time of the last entry this process wrote (ms): see entryTime. */
+  private lastTimeMs = Number.NEGATIVE_INFINITY;
   private readonly checkpointIntervalMs: number;
   private readonly maxBatch: number;
   /**
@@ -363,7 +367,7 @@ export class AuditLog<C = Untyped> {
         const own: Appended[] = [];
         for (const build of p.builds) {
           const index = start + entries.length;
-          const entry = build(this.prev, this.clock().toISOString(), index);
+          const entry = build(this.prev, this.entryTime(), index);
           const leaf = leafHash(entry);
           nodes.push(...this.frontier.appendShared(leaf));
           own.push({ index, leafHash: leaf, entry });
@@ -409,6 +413,18 @@ export class AuditLog<C = Untyped> {
   }
 
   /** Re-reads size, right edge and chain head from the store. */
+  /**
+   * An entry's time: the clock's, but never before the last entry this process wrote when the clock stepped back by a
+   * little (an NTP correction): a draw's result is then never dated before its own commit, which the verifier checks
+   * with no tolerance. A step back of more than MAX_STEP_BACK_MS (a clock set right by hand) is taken as it is.
+   */
+  private entryTime(): string {
+    const now = this.clock().getTime();
+    const ms = now < this.lastTimeMs && this.lastTimeMs - now <= MAX_STEP_BACK_MS ? this.lastTimeMs : now;
+    this.lastTimeMs = ms;
+    return new Date(ms).toISOString();
+  }
+
   private async reload(): Promise<void> {
     const size = await this.store.logSize();
     const plan = rootPlan(size);

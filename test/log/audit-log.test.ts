@@ -43,6 +43,23 @@ for (const [name, make] of [['sqlite', sqliteTestStore], ['redis', redisTestStor
       await log.close();
     });
 
+    it('never dates an entry before the last it wrote when the clock steps back a little; a large step is taken as it is', async () => {
+      t = await make();
+      let now = Date.parse('2026-12-01T08:00:00.000Z');
+      const log = await open(t.store, { clock: () => new Date(now) });
+      const time = async (type: string) => (JSON.parse((await log.append(type, {})).entry.toString()) as { time: string }).time;
+      expect(await time('test.commit')).toBe('2026-12-01T08:00:00.000Z');
+      // An NTP correction of 3 s back between a draw's commit and its result: the result keeps the commit's time.
+      now -= 3000;
+      expect(await time('test.result')).toBe('2026-12-01T08:00:00.000Z');
+      now += 4000;
+      expect(await time('test.later')).toBe('2026-12-01T08:00:01.000Z');
+      // A clock set right by hand, a day back: taken as it is (the log does not run a day ahead of every clock).
+      now -= 86_400_000;
+      expect(await time('test.reset')).toBe('2026-11-30T08:00:01.000Z');
+      await log.close();
+    });
+
     it('commits concurrent appends in groups, each acknowledged only once stored', async () => {
       t = await make();
       const store = counting(t.store);

@@ -263,8 +263,14 @@ describe('verifyDrawProof names the check a tampering breaks', () => {
       expect(ids(report, 'fail').filter((id) => id !== 'ranking' && id !== 'extension'), what).toEqual(['times']);
       expect(report.checks.find((c) => c.id === 'times')!.detail, what).toMatch(reason);
     }
-    // Two instances' clocks a second apart are not an inconsistency.
-    expect(ids(verify(relog(bundle, (e) => (e.result.time = iso(Date.parse(e.commit.time) - 1000)))), 'fail')).toEqual([]);
+    // A result even a second or four before its own commit is caught: one process logs both, and its log never dates
+    // an entry before the last it wrote (an outside inspector's forgery 4 s early passed under a 5 s tolerance).
+    for (const early of [1, 4000]) {
+      const report = verify(relog(bundle, (e) => (e.result.time = iso(Date.parse(e.commit.time) - early))));
+      expect(ids(report, 'fail'), `${early} ms`).toEqual(['times']);
+    }
+    // The same result at its commit's very millisecond is fine (a planned draw writes both in one append).
+    expect(ids(verify(relog(bundle, (e) => (e.result.time = e.commit.time))), 'fail')).toEqual([]);
   });
 
   it('a reveal naming another result entry', () => {
