@@ -32,10 +32,20 @@ export const ANSWER_SCRIPT = `'use strict';
   var chosen = '';
   buttons.forEach(function (b) { b.addEventListener('click', function () { chosen = b.value; }); });
   function busy(on) { buttons.forEach(function (b) { b.disabled = on; }); }
+  // A decline passes the seat on at once and cannot be undone: it asks once more (a slip of the thumb is no answer).
+  var decline = form.querySelector('button[value="decline"]');
+  var armed = false;
   form.addEventListener('submit', function (event) {
     event.preventDefault();
     var answer = (event.submitter && event.submitter.value) || chosen;
     if (answer !== 'accept' && answer !== 'decline') return;
+    if (answer === 'decline' && !armed && decline) {
+      armed = true;
+      status.textContent = form.dataset.confirm;
+      decline.textContent = form.dataset.confirmButton;
+      decline.focus();
+      return;
+    }
     busy(true);
     status.textContent = form.dataset.submitting;
     var token = location.pathname.split('/').pop();

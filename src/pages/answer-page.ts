@@ -31,6 +31,8 @@ const TEXTS = {
     submitting: '正在提交……',
     failed: '网络异常，答复未能提交，请重试。',
     busy: '服务繁忙，答复未能提交，请稍候再按一次。',
+    confirmDecline: '确定拒绝吗？拒绝后席位立即由下一位专家递补，不能更改。',
+    confirmDeclineButton: '确认拒绝',
     state: {
       waiting: '您被抽选为评标专家。请在答复期限前选择是否参加。',
       accepted: '您已接受邀请。请按时到达评标地点，凭身份证签到。',
@@ -71,6 +73,8 @@ const TEXTS = {
     submitting: 'Sending…',
     failed: 'Network problem: your answer was not sent. Please try again.',
     busy: 'The service is busy: your answer was not sent. Please wait a moment and press again.',
+    confirmDecline: 'Decline? The seat passes to the next expert at once, and this cannot be changed.',
+    confirmDeclineButton: 'Confirm decline',
     state: {
       waiting: 'You have been drawn as an evaluation expert. Please say whether you will attend before the deadline.',
       accepted: 'You have accepted. Please arrive on time and check in with your ID card.',
@@ -180,7 +184,7 @@ export function answerPage(input: AnswerPageInput): string {
     const deadline = Date.parse(view.deadline);
     body += `<p class="countdown" data-deadline="${deadline}" data-now="${now}" data-template="${t.remaining}" data-expired="${t.state.expired}">${remaining(t.remaining, deadline - now)}</p>`;
     // No action: the form posts to the page's own address (the token stays out of the markup).
-    body += `<form class="answer" method="post" data-submitting="${t.submitting}" data-failed="${t.failed}" data-busy="${t.busy}">`;
+    body += `<form class="answer" method="post" data-submitting="${t.submitting}" data-failed="${t.failed}" data-busy="${t.busy}" data-confirm="${t.confirmDecline}" data-confirm-button="${t.confirmDeclineButton}">`;
     body += `<button type="submit" name="answer" value="accept" class="accept">${t.accept}</button>`;
     body += `<button type="submit" name="answer" value="decline" class="decline">${t.decline}</button></form>`;
     body += `<p class="final">${t.final}</p>`;

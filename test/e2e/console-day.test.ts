@@ -125,6 +125,8 @@ describe.skipIf(missing)('one whole day of the console in Chromium', () => {
     const p = await phone.newPage();
     await p.goto(link);
     await p.getByRole('button', { name: button }).tap();
+    // A decline asks once more before it is sent.
+    if (button === '拒绝') await p.getByRole('button', { name: '确认拒绝' }).tap();
     await p.waitForSelector(`main[data-state="${button === '接受' ? 'accepted' : 'declined'}"]`);
     await p.close();
   };
