@@ -45,6 +45,11 @@ export interface ObjectionRecord {
   readonly reason: string;
   readonly lodgedAt: string;
   readonly lodgedBy: string;
+  /**
+   * An objection the expert lodged from their record page: who had the link sent to the expert's phone. They do not
+   * decide it (a pool manager who put their own number on the expert would receive the link and object as the expert).
+   */
+  readonly linkSentBy?: string;
   readonly lodgedIndex: number;
   readonly state: 'open' | 'upheld' | 'rejected';
   readonly decidedAt: string | null;

@@ -114,7 +114,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       if (against === null || reason === '' || reason.length > REASON_MAX) return page(reply, 400, lang, link, 'invalid');
       const { expertId, messageId } = link.link;
       try {
-        await rules.lodge(expertId, against, reason, { sub: expertId, role: 'expert', link: messageId });
+        await rules.lodge(expertId, against, reason, { sub: expertId, role: 'expert', link: messageId, linkSentBy: link.link.by });
       } catch (err) {
         if (!(err instanceof AppError) || (err.status !== 404 && err.status !== 409)) throw err;
         return page(reply, err.status, lang, link, err.status === 404 ? 'notFound' : 'objected');

@@ -13,6 +13,7 @@ import { msg } from '../i18n/message.js';
 import { rankings } from '../draw/entries.js';
 import { entryType } from '../log/entry.js';
 import { enteredRecords, noteContext, recordSubject, type EnteredRecord } from '../records/performance.js';
+import { consequences } from '../records/sanctions.js';
 import * as R from '../roster/roster.js';
 import { tally, type CallOutcome, type CheckinOutcome, type CountedRecord, type Tally } from '../roster/performance.js';
 import { RecordConflictError, type Store } from '../store/store.js';
@@ -94,6 +95,18 @@ export class PerformanceService {
    * accepted or checked in; a correction names a record of the same draw that still stands, and is taken once (the
    * commit expects the corrected record as read).
    */
+  /** A suspension or blacklisting in force that rests on this entered record, and who entered it; null: none. */
+  private async sanctionOn(recordId: string): Promise<{ consequence: string; enteredBy: string } | null> {
+    for (const { value: c } of await consequences.list(this.store)) {
+      if (c.state !== 'in-force' || c.kind === 'review') continue;
+      for (const r of c.records) {
+        const entry = JSON.parse((await this.log.entry(r.index)).toString('utf8')) as { type: string; payload: { recordId?: string; by?: string } };
+        if (entry.type === 'record.entered' && entry.payload.recordId === recordId) return { consequence: c.id, enteredBy: entry.payload.by ?? '' };
+      }
+    }
+    return null;
+  }
+
   async enter(drawId: string, input: EnterInput, by: TokenClaims): Promise<{ recordId: string; index: number }> {
     const draw = await this.draws.get(drawId);
     if (draw.state !== 'drawn') throw new AppError('CONFLICT', msg('records.notDrawn', { id: drawId }));
@@ -107,6 +120,10 @@ export class PerformanceService {
       corrected = await enteredRecords.read(this.store, input.corrects);
       if (!corrected || corrected.value.drawId !== drawId) throw new AppError('NOT_FOUND', msg('records.noRecord', { id: input.corrects }));
       if (corrected.value.correctedBy !== null) throw new AppError('CONFLICT', msg('records.alreadyCorrected', { id: input.corrects, by: corrected.value.correctedBy }));
+      // A sanction in force that rests on the record is lifted by two people: who entered the record does not correct
+      // it away (an outside re-test entered misconduct, let the rules blacklist, and corrected it alone).
+      const resting = await this.sanctionOn(input.corrects);
+      if (resting && resting.enteredBy === by.sub) throw new AppError('CONFLICT', msg('records.sanctionRests', { id: input.corrects, consequence: resting.consequence }));
       const { group, seat, rank } = corrected.value;
       target = { group, seat, rank, expertId: roster.groups[group]!.ranking[rank]! };
     } else {

@@ -43,7 +43,7 @@ export interface RulesTick {
 }
 
 /** Who lodges an objection: a pool manager's token, or the expert through their record link (role `expert`, the link's message id). */
-export type ObjectionAuthor = Pick<TokenClaims, 'sub'> & Partial<Omit<TokenClaims, 'sub' | 'role'>> & { readonly role: string; readonly link?: string };
+export type ObjectionAuthor = Pick<TokenClaims, 'sub'> & Partial<Omit<TokenClaims, 'sub' | 'role'>> & { readonly role: string; readonly link?: string; readonly linkSentBy?: string };
 
 export type ObjectionTarget = { readonly record: number } | { readonly consequence: string };
 
@@ -434,7 +434,7 @@ export class RulesService {
     const id = `O-${randomUUID()}`;
     const sealed = this.vault.sealJson(objectionContext(id), reason);
     const at = new Date(this.now()).toISOString();
-    const record = (lodgedIndex: number): ObjectionRecord => ({ id, expertId, against, reason: sealed, lodgedAt: at, lodgedBy: by.sub, lodgedIndex, state: 'open', decidedAt: null, decidedBy: null, decision: null });
+    const record = (lodgedIndex: number): ObjectionRecord => ({ id, expertId, against, reason: sealed, lodgedAt: at, lodgedBy: by.sub, ...(by.linkSentBy ? { linkSentBy: by.linkSentBy } : {}), lodgedIndex, state: 'open', decidedAt: null, decidedBy: null, decision: null });
     try {
       const appended = await this.log.append(
         'objection.lodged',
@@ -461,6 +461,7 @@ export class RulesService {
     // Two people: who lodged an objection (on the expert's behalf) does not decide it, or one pool manager alone
     // could lift a rule's blacklist that only an upheld objection lifts.
     if (o.lodgedBy === by.sub) throw new AppError('CONFLICT', msg('sanctions.decideOwn', { id: objectionId }));
+    if (o.linkSentBy === by.sub) throw new AppError('CONFLICT', msg('sanctions.decideOwnLink', { id: objectionId }));
     await this.follower.catchUp();
     const sealed = this.vault.sealJson(decisionContext(objectionId), reason);
     const decided: ObjectionRecord = { ...o, state: upheld ? 'upheld' : 'rejected', decidedAt: new Date(this.now()).toISOString(), decidedBy: by.sub, decision: sealed };

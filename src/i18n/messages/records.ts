@@ -2,6 +2,10 @@
 import { defineMessages } from '../define.js';
 
 export const records = defineMessages({
+  sanctionRests: {
+    zh: '处理 {consequence} 正依据记录 {id} 执行中：录入该记录的人不能更正撤下它，须由另一人更正，或由专家提出申诉',
+    en: 'consequence {consequence} in force rests on record {id}: whoever entered the record does not correct it away; another person corrects it, or the expert objects',
+  },
   linkChanged: { zh: '同时有另一条履职记录链接发给该专家；请重新发送', en: 'another record link was sent to the expert meanwhile; send again' },
   notDrawn: { zh: '抽取 {id} 没有完成，不能记录专家履职情况', en: 'draw {id} is not complete: no record can be entered for it' },
   beforeOpening: { zh: '开标之前不能记录专家履职情况', en: 'records can be entered only after bid opening' },

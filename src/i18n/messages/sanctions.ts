@@ -9,6 +9,10 @@ export const sanctions = defineMessages({
     zh: '申诉 {id} 由您代为提出，须由另一位专家库管理员决定（一人不能既提出又决定）',
     en: 'you lodged objection {id} on the expert’s behalf: another pool manager decides it (one person does not both lodge and decide)',
   },
+  decideOwnLink: {
+    zh: '申诉 {id} 经您发送的查询链接提出，须由另一位专家库管理员决定',
+    en: 'objection {id} was lodged through a record link you had sent: another pool manager decides it',
+  },
   objectionExists: { zh: '该记录或处理已有申诉 {objection}', en: 'objection {objection} was lodged against it already' },
   noObjection: { zh: '没有编号为 {id} 的申诉', en: 'no objection {id}' },
   objectionDecided: { zh: '申诉 {id} 已经处理', en: 'objection {id} was decided already' },

@@ -15,6 +15,8 @@ describe('rules and objections over HTTP', () => {
   let clock = at('2026-12-01T08:00:00+08:00');
   let manager: Person;
   let decider: Person;
+  /** The supervisor who entered the misconduct record the blacklist rests on. */
+  let recorder: Person;
   const ranked: Record<string, string[]> = {};
   let first = '';
   let second = '';
@@ -71,8 +73,8 @@ describe('rules and objections over HTTP', () => {
     twice = ranked[first]!.filter((id) => ranked[second]!.includes(id));
     // After the evaluation, a supervisor records that seat 0's expert took instructions from a party.
     clock = at('2026-12-11T09:00:00+08:00');
-    const supervisor = await person(t, 'supervisor');
-    const entered = await t.app.inject({ method: 'POST', url: `/v1/draws/${second}/records`, headers: supervisor.auth, payload: { group: 0, seat: 0, code: 'TOOK_INSTRUCTIONS', note: '开标后与投标人代表私下联系' } });
+    recorder = await person(t, 'supervisor');
+    const entered = await t.app.inject({ method: 'POST', url: `/v1/draws/${second}/records`, headers: recorder.auth, payload: { group: 0, seat: 0, code: 'TOOK_INSTRUCTIONS', note: '开标后与投标人代表私下联系' } });
     expect(entered.statusCode, entered.body).toBe(201);
     conductRecord = entered.json().recordId;
     conductExpert = ranked[second]![0]!;
@@ -173,8 +175,14 @@ describe('rules and objections over HTTP', () => {
     expect(t.ctx.pool.get(expert).status).toBe('suspended');
     expect((await consequencesOf(expert)).consequences.find((c) => c.id === suspension.id)).toMatchObject({ state: 'in-force' });
     // An objection lodged (and rejected) on the expert's behalf does not take the expert's own from them.
-    const ownObjection = await t.ctx.rules.lodge(expert, { consequence: suspension.id }, '本人不服，另附材料', { sub: `expert:${expert}`, role: 'expert', link: 'L-test' });
+    const ownObjection = await t.ctx.rules.lodge(expert, { consequence: suspension.id }, '本人不服，另附材料', { sub: `expert:${expert}`, role: 'expert', link: 'L-test', linkSentBy: decider.userId });
     expect(ownObjection).toMatchObject({ state: 'open', against: { consequence: suspension.id } });
+    // Lodged through a record link the decider had sent: another pool manager decides it (a pool manager who put their
+    // own number on the expert would receive the link, object as the expert, and uphold it alone).
+    const viaOwnLink = await decide(ownObjection.id, true, '材料属实');
+    expect([viaOwnLink.statusCode, viaOwnLink.json().error.code]).toEqual([409, 'CONFLICT']);
+    expect(viaOwnLink.json().error.message).toContain('经您发送的查询链接提出');
+    expect((await decide(ownObjection.id, false, '材料不足以推翻', manager)).statusCode).toBe(200);
     await expect(t.ctx.rules.lodge(expert, { consequence: suspension.id }, '再次申诉', { sub: `expert:${expert}`, role: 'expert', link: 'L-test' })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
@@ -207,6 +215,11 @@ describe('rules and objections over HTTP', () => {
   });
 
   it('lifts the blacklist when the conduct it rests on is corrected, back to what else is in force', async () => {
+    // Not by who entered the record: one person alone would lift the blacklist the rules set on it.
+    const own = await t.ctx.sessions.login(recorder.username, recorder.password);
+    const alone = await t.app.inject({ method: 'POST', url: `/v1/draws/${second}/records`, headers: { authorization: `Bearer ${own.accessToken}` }, payload: { corrects: conductRecord, code: null, note: '录入有误' } });
+    expect([alone.statusCode, alone.json().error.code]).toEqual([409, 'CONFLICT']);
+    expect(alone.json().error.message).toContain('录入该记录的人不能更正撤下它');
     const supervisor = await person(t, 'supervisor');
     const size = await t.ctx.store.logSize();
     const fix = await t.app.inject({ method: 'POST', url: `/v1/draws/${second}/records`, headers: supervisor.auth, payload: { corrects: conductRecord, code: null, note: '复核：联系对象并非投标人' } });
