@@ -30,6 +30,8 @@ import { withdrawal } from '../records/selections.js';
 export const UNSEAL_WINDOW_MS = 10 * 60_000;
 /** Unmatched ID numbers a check-in terminal may send in CHECKIN_WINDOW_MS before it is refused for a while. */
 const CHECKIN_MISSES = 10;
+/** The exclusion codes that pass an alternate over (see passOver): the project's parties, rules 1–3. */
+const PARTY_CONFLICTS: ReadonlySet<string> = new Set(['EMPLOYER_IS_TENDERER', 'EMPLOYER_IS_AGENCY', 'EMPLOYER_IS_BIDDER', 'EMPLOYER_IS_AVOIDED', 'POSITION_AT_PARTY', 'RELATIVE_POSITION_AT_PARTY']);
 const CHECKIN_WINDOW_MS = 10 * 60_000;
 /** Random bytes of a response token's secret (120 bits; 20 base64url characters after the batch id). */
 const TOKEN_SECRET_BYTES = 15;
@@ -180,7 +182,7 @@ export class RosterService {
       let step: R.Transition;
       const at = this.iso();
       try {
-        step = R.answer(roster, link.messageId, accept, at, day?.busy === true, this.refusals(project));
+        step = R.answer(roster, link.messageId, accept, at, day?.busy === true, this.passOver(project));
       } catch (err) {
         if (err instanceof R.RosterError) throw new AppError('GONE', msg('call.closed'));
         throw err;
@@ -322,7 +324,7 @@ export class RosterService {
         const states = await this.outbox.states(open.map((c) => c.messageId));
         const having = (state: string) => new Set(open.map((c) => c.messageId).filter((id) => states.get(id) === state));
         const { record: project } = await this.projects.get(roster.projectId);
-        const step = R.expire(roster, nowIso, having('failed'), having('pending'), this.refusals(project));
+        const step = R.expire(roster, nowIso, having('failed'), having('pending'), this.passOver(project));
         if (step.changed.length === 0) break;
         const next = this.transition(step, project, endedBy, nowIso, { calls: await this.mayCall(project) });
         // A message still being retried for a call that ended must not reach the expert afterwards.
@@ -412,7 +414,7 @@ export class RosterService {
       const refusals = this.refusals(project);
       const conflicts = [...refusals(call.expertId)];
       const at = this.iso();
-      const step = R.checkIn(roster, call, at, conflicts, refusals);
+      const step = R.checkIn(roster, call, at, conflicts, this.passOver(project));
       const next = this.transition(step, project, conflicts.length > 0 ? 'checkin.refused' : 'checkin.admitted', at, { calls: await this.mayCall(project), terminal: by.sub });
       // Nobody left who accepted and has not come: the draw needs no no-show watch (a later acceptance sets it again).
       if (!R.seats(next.roster).some((c) => c.state === 'accepted')) next.writes.push(noShowWatch.writeAt(drawId, null));
@@ -570,6 +572,17 @@ export class RosterService {
       const expert = this.pool.expert(expertId);
       return expert ? expertExclusions(expert, ctx) : ['NOT_IN_POOL'];
     };
+  }
+
+  /**
+   * Whom a seat passes over: an alternate in conflict with the project's parties as known now (a bidder recorded after
+   * the draw, a position at one). Not a status or availability changed since: that alternate is called and refused at
+   * the desk as before, since passing them over at once would tell every reader of the log, beside the pool's own
+   * attributed status entry, that the expert was ranked in a draw still sealed.
+   */
+  private passOver(project: ProjectRecord): R.PassOver {
+    const refusals = this.refusals(project);
+    return (expertId) => refusals(expertId).filter((code) => PARTY_CONFLICTS.has(code));
   }
 
   /** A performance record's entry: the seat and rank, the expert as a per-draw keyed hash only. */
