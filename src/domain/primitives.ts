@@ -102,60 +102,52 @@ const CJK_DIGITS: Readonly<Record<string, string>> = {
 const CJK_DIGIT = new RegExp(`[${Object.keys(CJK_DIGITS).join('')}]`, 'gu');
 /** A decimal digit of any script that NFKC leaves as it is (Arabic-Indic, Devanagari, …): only its place counts here. */
 const OTHER_DIGIT = /(?![0-9])\p{Nd}/gu;
-/** A date (2026-12-01, 2026/12/01, 2026.12.01, 2026年12月1日): a number a reason may hold, taken out before the check. */
-const DATE = /\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?/gu;
+/**
+ * A date (2026-12-01, 2026/12/01, 2026.12.01, 2026年12月1日) or a time of day (09:30, 09:30:00): numbers a reason may
+ * hold, taken out before the check. Only real ones: a year 19xx or 20xx, a month 1–12, a day 1–31 (1597-3-99 is digits).
+ */
+const DATE = /(?<!\d)(?:19|20)\d{2}\s*[-/.年]\s*(?:0?[1-9]|1[0-2])\s*[-/.月]\s*(?:0?[1-9]|[12]\d|3[01])(?!\d)\s*日?/gu;
+const TIME = /(?<!\d)(?:[01]?\d|2[0-3])\s*[:：]\s*[0-5]\d(?:\s*[:：]\s*[0-5]\d)?(?!\d)/gu;
+/** An ID number whose birth date is written as a date (110105 1976-09-06 0009): refused before dates are taken out. */
+const ID_WITH_DATE = /\d{6}[\s\p{P}\p{S}\p{Cf}]*(?:19|20)\d{2}[\s\p{P}\p{S}年]*\d{1,2}[\s\p{P}\p{S}月]*\d{1,2}[\s\p{P}\p{S}日]*\d{3}[\dXx]/u;
 /** What may stand between the digits of a number as people write it: spaces, punctuation, symbols, zero-width marks. */
 const BETWEEN_DIGITS = /[\s\p{P}\p{S}\p{Cf}]+/gu;
-/** One letter between two digits (159x7399x4367): read as a separator too. */
-const LETTER_BETWEEN = /(?<=\d)\p{L}(?=\d)/gu;
-/** A UUID (ids like D-…, O-…): hex letters between its digits are no separators. Taken out before the check. */
+/** One letter, or two Latin ones, between two digits (159x7399x4367, 159ab7399cd4367): read as a separator too. */
+const LETTER_BETWEEN = /(?<=\d)(?:\p{L}|[A-Za-z]{2})(?=\d)/gu;
+/** A UUID (ids like D-…, O-…) with its hex letters: no number. A run shaped so with digits only is one, though. */
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/giu;
-/** Stands for a date taken out: neither a digit, a letter nor a separator, so it joins nothing. */
+/** Stands for a date, time or id taken out: neither a digit, a letter nor a separator, so it joins nothing. */
 const DATE_MARK = '\u0001';
 
 /**
  * Whether text holds a phone or ID number however it is written: full-width, Chinese (壹贰叁 too) or other scripts'
- * digits, a country code, any separators (138.1234.5678, 1 3 8…, a zero-width space, a letter between the groups), a
- * letter before it. Read as digits — dates that stand apart taken out, then everything that is not a letter or a digit
- * dropped, then single letters between digits — a run of 11 digits or more is refused: a mobile number has 11, an ID
- * number 15 or 18. A date joined to other digits is part of a number (110105 1976-09-06 0009 is an ID number), not a
- * date. Errs towards refusing: a long document number in a reason is refused too, with a message.
+ * digits, a country code, any separators (138.1234.5678, 1 3 8…, a zero-width space, a letter or two between the
+ * groups), a letter before it, an ID number with its birth date written as a date. Read as digits — real dates, times
+ * and UUIDs taken out, then everything that is not a letter or a digit dropped, then a letter between digits — a run of
+ * 11 digits or more is refused: a mobile number has 11, an ID number 15 or 18. Errs towards refusing: a long document
+ * number in a reason is refused too, with a message. Numbers spelt out in words are not caught.
  */
 export function holdsPersonalNumber(text: string): boolean {
-  const normal = text.normalize('NFKC').replace(UUID, DATE_MARK).replace(CJK_DIGIT, (c) => CJK_DIGITS[c]!).replace(OTHER_DIGIT, '0');
-  const digits = withoutStandaloneDates(normal).replace(BETWEEN_DIGITS, '').replace(LETTER_BETWEEN, '');
+  const normal = text.normalize('NFKC').replace(CJK_DIGIT, (c) => CJK_DIGITS[c]!).replace(OTHER_DIGIT, '0');
+  if (ID_WITH_DATE.test(normal)) return true;
+  const digits = normal
+    .replace(UUID, (id) => (/[a-f]/i.test(id) ? DATE_MARK : id))
+    .replace(DATE, DATE_MARK)
+    .replace(TIME, DATE_MARK)
+    .replace(BETWEEN_DIGITS, '')
+    .replace(LETTER_BETWEEN, '');
   return /\d{11}/.test(digits);
 }
 
 /**
  * Whether text names a person (a name of two characters or more), compared as people dodge a check: spaces, middle dots
- * and other punctuation, symbols and zero-width marks left out, full-width folded (刘 杰涛, 刘·杰·涛 are 刘杰涛).
+ * and other punctuation, symbols, zero-width, combining and filler marks left out, full-width folded (刘 杰涛, 刘·杰·涛,
+ * 杰 with a variation selector are 刘杰涛). Traditional forms and pinyin are not caught.
  */
 export function namesPerson(text: string, name: string): boolean {
-  const plain = (s: string) => s.normalize('NFKC').replace(/[\s\p{P}\p{S}\p{Cf}]+/gu, '');
+  const plain = (s: string) => s.normalize('NFKC').replace(/[\s\p{P}\p{S}\p{Cf}\p{M}\u115f\u1160\u3164\uffa0]+/gu, '');
   const who = plain(name);
   return who.length >= 2 && plain(text).includes(who);
-}
-
-/** Takes out each date whose nearest neighbours past any separators are not digits (another date does not count). */
-function withoutStandaloneDates(text: string): string {
-  const dates = [...text.matchAll(DATE)].map((m) => ({ from: m.index, to: m.index + m[0].length }));
-  if (dates.length === 0) return text;
-  const inDate = (i: number) => dates.some((d) => i >= d.from && i < d.to);
-  const separator = /[\s\p{P}\p{S}\p{Cf}]/u;
-  const digitBeside = (from: number, step: -1 | 1) => {
-    let i = from;
-    while (i >= 0 && i < text.length && separator.test(text[i]!) && !inDate(i)) i += step;
-    return i >= 0 && i < text.length && !inDate(i) && /\d/.test(text[i]!);
-  };
-  let out = '';
-  let at = 0;
-  for (const d of dates) {
-    const joined = digitBeside(d.from - 1, -1) || digitBeside(d.to, 1);
-    out += text.slice(at, d.from) + (joined ? text.slice(d.from, d.to) : DATE_MARK);
-    at = d.to;
-  }
-  return out + text.slice(at);
 }
 
 /**
@@ -208,8 +200,10 @@ function asAddressText(s: string): string {
  * venue must not ask experts to use: an expert who calls or adds a number from the text tells whoever is behind it
  * that they were drawn, before the list is unsealed.
  */
-const CONTACT_HANDLE = /微信|wei\s*xin|we\s*chat|钉钉|ding\s*talk|(?<![a-z])qq(?![a-z])/iu;
+const CONTACT_HANDLE = /[微薇威vV]\s*信|wei\s*-?\s*xin|we\s*chat|钉钉|ding\s*talk|飞书|telegram|扣扣|企鹅号|(?<![a-z])qq(?![a-z])/iu;
+/** Marks that hide inside a word (zero-width, combining, filler): taken out before the handles are looked for. */
+const HIDDEN_MARKS = /[\p{Cf}\p{M}\u115f\u1160\u3164\uffa0]+/gu;
 
 export const Venue = PersonText({ max: 200, description: 'Evaluation venue (told to the experts called; no web address, phone number or messaging account)' })
   .refine((s) => !WEB_ADDRESS.test(asAddressText(s)), { message: schemaMessage('venueLink'), abort: true })
-  .refine((s) => !holdsPersonalNumber(s) && !CONTACT_HANDLE.test(s.normalize('NFKC')), schemaMessage('venueContact'));
+  .refine((s) => !holdsPersonalNumber(s) && !CONTACT_HANDLE.test(s.normalize('NFKC').replace(HIDDEN_MARKS, '')), schemaMessage('venueContact'));

@@ -319,12 +319,12 @@ describe("a project's own parties", () => {
     expect(ok.statusCode, ok.body).toBe(201);
     // A phone number or a messaging account to call back on: an expert who used it would tell whoever is behind it
     // that they were drawn, before the unseal (an outside audit, stop 42). Refused however written.
-    for (const venue of ['5号评标室（到场前请先致电 138 0013 8000 登记）', '5号评标室 Tel: 0571-88888888', '请回复身份证号码至 壹叁捌零零壹叁捌零零零', '5号室 加微信 pingbiao_reg 登记', '5号室 WeChat pb_reg', '5号室 加QQ 12345', '5号室 钉钉群']) {
+    for (const venue of ['5号评标室（到场前请先致电 138 0013 8000 登记）', '5号评标室 Tel: 0571-88888888', '请回复身份证号码至 壹叁捌零零壹叁捌零零零', '5号室 加微信 pingbiao_reg 登记', '5号室 WeChat pb_reg', '5号室 加QQ 12345', '5号室 钉钉群', '5号室 或加V信 pb2026', '5号室 加微 信', '5号室 加微\u3164信', '5号室 wei-xin pb']) {
       const body = await refused(register({ ...project, id: 'P-EDGE-VENUE', agency: null, venue }), 400, 'INVALID_INPUT');
       expect(body.error.details.issues, venue).toEqual([{ in: 'body', path: '/venue', message: expect.stringContaining('评标地点不能含电话号码或联系方式') }]);
     }
     // Ordinary venues, colons and numbers included, still pass.
-    for (const [i, venue] of ['评标室：三楼 301', 'Room 3, Building B, No.5 Wensan Rd.', '5号评标室（文三路 90 号 B 座 12 层 1203）', '二楼 2.1 会议室', 'Qingdao Rd. 3, room VX-2'].entries()) {
+    for (const [i, venue] of ['评标室：三楼 301', 'Room 3, Building B, No.5 Wensan Rd.', '5号评标室（文三路 90 号 B 座 12 层 1203）', '二楼 2.1 会议室', 'Qingdao Rd. 3, room VX-2', '2026-12-08 09:30 前到达 5号评标室签到'].entries()) {
       const plain = await t.app.inject(register({ ...project, id: `P-EDGE-VENUE-${i}`, agency: null, venue }));
       expect(plain.statusCode, `${venue}: ${plain.body}`).toBe(201);
     }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ExpertId,
   holdsPersonalNumber,
+  namesPerson,
   Hex32,
   IsoDate,
   IsoDateTimeWithOffset,
@@ -147,6 +148,14 @@ describe('holdsPersonalNumber: a phone or ID number in text kept in the log, how
     ['电话 १५९७३९९४३६७', true],
     ['电话 159x7399x4367', true],
     ['电话 159号7399号4367', true],
+    // A re-test's forms past the second rule, and ordinary texts it wrongly refused.
+    ['1597-3-99 4367-1-1', true],
+    ['159ab7399cd4367', true],
+    ['身份证号 11010519-7609-0600-0900-000000000000', true],
+    ['手机 15973994-3670-0000-0000-000000000000', true],
+    ['2026-12-01 09:30 开标推迟至 2026-12-08 09:30', false],
+    ['开标时间由 2026-12-08 09:30 改为 2026-12-15 09:30', false],
+    ['于2026年1月5日、3月9日、7月4日、9月6日未到场', false],
     ['1栋2单元301室 见 2026-12-01 通知', false],
     ['12月31日至1月15日 暂停', false],
     ['第3组第5号', false],
@@ -161,5 +170,20 @@ describe('holdsPersonalNumber: a phone or ID number in text kept in the log, how
     ['统一社会信用代码见附件', false],
   ] as const)('%s → %s', (text, refused) => {
     expect(holdsPersonalNumber(text)).toBe(refused);
+  });
+});
+
+describe('namesPerson: an expert’s name in text kept in the log, however written', () => {
+  it.each([
+    ['杨丽未按时到场', true],
+    ['杨 丽未按时到场', true],
+    ['杨·丽未按时到场', true],
+    ['杨\uFE00丽未按时到场', true],
+    ['杨\u034F丽未按时到场', true],
+    ['杨\u3164丽未按时到场', true],
+    ['ＹＡＮＧ', false],
+    ['杨某未按时到场', false],
+  ] as const)('%s → %s', (text, named) => {
+    expect(namesPerson(text, '杨丽')).toBe(named);
   });
 });
