@@ -37,6 +37,7 @@ export class SiteService {
   /** Registers a site from its certificate; the site id and name come from the certificate. */
   async register(certificatePem: string, by: TokenClaims): Promise<SiteRecord> {
     const site = this.verify(certificatePem);
+    await this.refuseRetiredKey(site);
     const at = new Date(this.now()).toISOString();
     const record: SiteRecord = { ...this.certificateFields(site, certificatePem), state: 'active', revokedReason: null, revision: 1, registeredAt: at, updatedAt: at };
     await this.write('site.registered', { siteId: site.siteId, siteName: site.siteName, fingerprint: site.fingerprint, serial: site.serial, notAfter: record.notAfter, by: by.sub }, record, null, msg('site.exists', { id: site.siteId }));
@@ -54,6 +55,7 @@ export class SiteService {
     if (replaced.certificates.includes(site.fingerprint)) throw new AppError('CONFLICT', msg('site.replacedCertificate', { id: siteId }));
     const newKey = keyFingerprint(site.publicKey);
     if (replaced.keys.includes(newKey)) throw new AppError('CONFLICT', msg('site.retiredKey', { id: siteId }));
+    await this.refuseRetiredKey(site);
     const oldKey = keyFingerprint(new X509Certificate(record.certificate).publicKey);
     const after = { certificates: [...replaced.certificates, record.fingerprint], keys: oldKey === newKey ? replaced.keys : [...replaced.keys, oldKey] };
     // A site revoked before its revocation time was kept: the revocation was its last change.
@@ -61,6 +63,14 @@ export class SiteService {
     const next: SiteRecord = { ...record, ...this.certificateFields(site, certificatePem), state: 'active', revokedReason: null, ...(revokedAt ? { revokedAt } : {}), replaced: after, revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
     await this.write('site.renewed', { siteId, from: record.fingerprint, to: site.fingerprint, serial: site.serial, notAfter: next.notAfter, reactivated: record.state === 'revoked', by: by.sub }, next, raw);
     return next;
+  }
+
+  /** A key any site moved away from at a renewal never comes back, under this site id or another (409). */
+  private async refuseRetiredKey(site: VerifiedSite): Promise<void> {
+    const key = keyFingerprint(site.publicKey);
+    for (const { value: other } of await sites.list(this.store)) {
+      if (other.replaced?.keys.includes(key)) throw new AppError('CONFLICT', msg('site.retiredKey', { id: other.siteId }));
+    }
   }
 
   /** Stops sealing to a site and refuses its tokens; its scheduled draws fail visibly until it is renewed. */

@@ -32,6 +32,8 @@ const certs = {
   otherSite: ca.issue('site-b').certPem,
   /** Site A's first key in a certificate issued again, after the renewal moved the site to a new key. */
   oldKeyAgain: ca.issue('site-a', { privateKey: siteA.privateKey, now: new Date('2026-07-01T00:00:00Z') }).certPem,
+  /** The same key under another site id. */
+  oldKeyElsewhere: ca.issue('site-g', { privateKey: siteA.privateKey, now: new Date('2026-07-01T00:00:00Z') }).certPem,
 };
 const strangerKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 const pool = generatePool({ size: 80, seed: 'sites', fixed: [{ code: 'C990101', members: 40 }] });
@@ -362,6 +364,9 @@ describe('remote sites', () => {
       expect([back.statusCode, back.json().error.code], back.body).toEqual([409, 'CONFLICT']);
       expect(back.json().error.message).toContain(says);
     }
+    // Nor under another site id.
+    const elsewhere = await t.app.inject({ method: 'POST', url: '/v1/sites', headers: as('admin'), payload: { certificate: certs.oldKeyElsewhere } });
+    expect([elsewhere.statusCode, elsewhere.json().error.code], elsewhere.body).toEqual([409, 'CONFLICT']);
     expect(await t.ctx.store.logSize()).toBe(size2);
     await t.app.inject({ method: 'POST', url: '/v1/projects', headers: as('site', 'site-a'), payload: project('P-SITE-A3', '2026-12-01T14:00:00+08:00') });
     const drawn = await t.app.inject({ method: 'POST', url: '/v1/projects/P-SITE-A3/draw', headers: as('site', 'site-a') });
