@@ -14,7 +14,17 @@ export interface ExpertRecord {
   readonly updatedAt: string;
   /** Admission, confirmation, retirement and exit (docs/admission.md); absent until the first lifecycle pass adopts a legacy expert. */
   readonly lifecycle?: Lifecycle;
+  /**
+   * The number the phone was last changed from, sealed (`formerPhoneContext`), until a month after: a later change of
+   * name or ID number is told to it too, so that a phone swapped first does not keep the next change from the expert.
+   */
+  readonly formerPhone?: { readonly sealed: string; readonly until: string };
 }
+
+/** The vault context of an expert's former phone. */
+export const formerPhoneContext = (id: string): string => `experts/${id}/former-phone`;
+/** How long a former phone is told of later personal data changes. */
+export const FORMER_PHONE_DAYS = 30;
 
 /** An application to join the pool (准入申请): not in the pool, never drawn, until a pool manager admits it. */
 export interface ApplicationRecord {

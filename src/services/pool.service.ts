@@ -1,7 +1,7 @@
 // The expert pool: every change is one audit-log entry (without personal data) committed together with the record it
 // changes and a bump of the pool version, so the pool can be rebuilt from the log and a draw can name its version.
 import type { SpendIdMatches } from './id-matches.js';
-import { applications, experts, idHashes, isPoolVersion, type ApplicationRecord, organisations, POOL_FEED, poolVersionExpected, poolVersionWrite, readPoolVersion, type ExpertRecord } from '../records/pool.js';
+import { applications, experts, FORMER_PHONE_DAYS, formerPhoneContext, idHashes, isPoolVersion, type ApplicationRecord, organisations, POOL_FEED, poolVersionExpected, poolVersionWrite, readPoolVersion, type ExpertRecord } from '../records/pool.js';
 import type { Entry, EntryPayloads, ServiceLog } from '../audit/entries.js';
 import type { TokenClaims } from '../auth/roles.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
@@ -338,6 +338,17 @@ export class PoolService {
   }
 
   /**
+   * Where a change of an expert's personal data is told: the number they had before it, and the one their phone was
+   * changed from within the month (a phone swapped first would otherwise take every later notice), never the new one.
+   */
+  private noticeNumbers(current: ExpertRecord, phoneBefore: string, phoneAfter: string): string[] {
+    const out = [phoneBefore];
+    const former = current.formerPhone && Date.parse(current.formerPhone.until) > this.now() ? this.vault.openJson<string>(formerPhoneContext(current.expert.id), current.formerPhone.sealed) : null;
+    if (former !== null && former !== phoneBefore && former !== phoneAfter) out.push(former);
+    return out;
+  }
+
+  /**
    * Refuses text for the audit log that holds the expert's own name (the log names experts by id; phone and ID numbers
    * are refused by the route's LoggedText). The name is opened only to compare it.
    */
@@ -613,14 +624,16 @@ export class PoolService {
       }
       for (const { row, idHash, changes, personalChanged } of plan.change) {
         const current = this.record(row.expert.id);
-        const r: ExpertRecord = { ...current, expert: row.expert, ...(personalChanged ? { sealed: this.vault.seal(row.expert.id, row.personal), idHash } : {}), revision: current.revision + 1, updatedAt: at };
+        const before = personalChanged ? this.vault.open(current.expert.id, current.sealed) : null;
+        const changed = before ? PERSONAL_FIELDS.filter((f) => before[f] !== row.personal[f]) : [];
+        // A phone change keeps the number it was changed from for a month (sealed): told of what changes next.
+        const former = before && changed.includes('phone') ? { formerPhone: { sealed: this.vault.sealJson(formerPhoneContext(current.expert.id), before.phone), until: new Date(this.now() + FORMER_PHONE_DAYS * 86_400_000).toISOString() } } : {};
+        const r: ExpertRecord = { ...current, expert: row.expert, ...(personalChanged ? { sealed: this.vault.seal(row.expert.id, row.personal), idHash } : {}), ...former, revision: current.revision + 1, updatedAt: at };
         entries.push({ type: 'expert.updated', payload: { id: r.expert.id, changes: [...changes], expert: r.expert, by: by.sub, import: true, poolVersion: next } });
         writes.push(experts.write(r));
-        if (personalChanged && this.contactNotice) {
-          const before = this.vault.open(current.expert.id, current.sealed);
-          const changed = PERSONAL_FIELDS.filter((f) => before[f] !== row.personal[f]);
-          if (changed.length > 0) {
-            const notice = this.contactNotice(current.expert.id, before.phone, at, changed);
+        if (before && changed.length > 0 && this.contactNotice) {
+          for (const to of this.noticeNumbers(current, before.phone, row.personal.phone)) {
+            const notice = this.contactNotice(current.expert.id, to, at, changed);
             entries.push({ type: 'expert.contact-changed', payload: { id: current.expert.id, messageId: notice.messageId, by: by.sub } });
             writes.push(...notice.writes);
           }

@@ -106,6 +106,23 @@ for (const store of ['sqlite', 'redis'] as const) {
       expect(types.slice(0, 2)).toEqual(['expert.updated', 'expert.contact-changed']);
     });
 
+    it('tells the number a phone was swapped from of the changes that follow within the month', async () => {
+      // Three files: the phone to another number, then the ID number, then the phone back (an outside re-test).
+      const own = t.ctx.pool.personal('E0000006').phone;
+      const other = '13900000055';
+      const before = (await sentMessages(t)).filter((m) => m.kind === 'contact').length;
+      const steps = [{ ...t.ctx.pool.personal('E0000006'), phone: other }, { ...t.ctx.pool.personal('E0000006'), phone: other, idNumber: syntheticPersonal(45).idNumber }];
+      for (const personal of steps) {
+        const res = await post(file([row(6, {}, personal)]), 'mode=upsert');
+        expect(res.statusCode, res.body).toBe(200);
+      }
+      const notices = (await sentMessages(t)).filter((m) => m.kind === 'contact').slice(before);
+      // The phone change told the expert's own number; the ID number's change told both the number it came from and it.
+      // (Delivered in any order.)
+      const told = notices.map((m) => JSON.stringify([m.to, /联系电话/.test(m.text), /身份证号码/.test(m.text)])).sort();
+      expect(told).toEqual([[own, true, false], [other, false, true], [own, false, true]].map((x) => JSON.stringify(x)).sort());
+    });
+
     it('keeps a blacklisting when a revised file retires the expert, and lists them missing no more', async () => {
       const added = await post(file([row(11), row(12)]), 'mode=all');
       expect(added.statusCode, added.body).toBe(200);
