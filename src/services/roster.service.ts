@@ -30,9 +30,9 @@ import { withdrawal } from '../records/selections.js';
 export const UNSEAL_WINDOW_MS = 10 * 60_000;
 /** Unmatched ID numbers a check-in terminal may send in CHECKIN_WINDOW_MS before it is refused for a while. */
 const CHECKIN_MISSES = 10;
+const CHECKIN_WINDOW_MS = 10 * 60_000;
 /** The exclusion codes that pass an alternate over (see passOver): the project's parties, rules 1–3. */
 const PARTY_CONFLICTS: ReadonlySet<string> = new Set(['EMPLOYER_IS_TENDERER', 'EMPLOYER_IS_AGENCY', 'EMPLOYER_IS_BIDDER', 'EMPLOYER_IS_AVOIDED', 'POSITION_AT_PARTY', 'RELATIVE_POSITION_AT_PARTY']);
-const CHECKIN_WINDOW_MS = 10 * 60_000;
 /** Random bytes of a response token's secret (120 bits; 20 base64url characters after the batch id). */
 const TOKEN_SECRET_BYTES = 15;
 
@@ -414,7 +414,7 @@ export class RosterService {
       const refusals = this.refusals(project);
       const conflicts = [...refusals(call.expertId)];
       const at = this.iso();
-      const step = R.checkIn(roster, call, at, conflicts, this.passOver(project));
+      const step = R.checkIn(roster, call, at, conflicts, partyConflicts(refusals));
       const next = this.transition(step, project, conflicts.length > 0 ? 'checkin.refused' : 'checkin.admitted', at, { calls: await this.mayCall(project), terminal: by.sub });
       // Nobody left who accepted and has not come: the draw needs no no-show watch (a later acceptance sets it again).
       if (!R.seats(next.roster).some((c) => c.state === 'accepted')) next.writes.push(noShowWatch.writeAt(drawId, null));
@@ -540,8 +540,8 @@ export class RosterService {
     for (const f of factsOf(step, at, project.project.bidOpeningAt, rules)) entries.push(this.recordEntry(drawId, project, f));
     const calls: R.NewCall[] = [];
     for (const p of step.promotions) {
-      // A rank whose expert a check-in would refuse now (a bidder recorded after the draw, a status changed since) is
-      // passed over rather than told the venue and time of an evaluation they may not sit on.
+      // A rank whose expert conflicts with the project's parties as known now (a bidder recorded after the draw) is
+      // passed over rather than told the venue and time of an evaluation they may not sit on (passOver).
       for (const o of p.passed) entries.push({ type: 'seat.passed-over', payload: { drawId, group: p.from.group, seat: p.from.seat, rank: o.rank, codes: [...o.codes] } });
       if (p.to) {
         entries.push({ type: 'seat.promoted', payload: { drawId, group: p.from.group, seat: p.from.seat, fromRank: p.from.rank, toRank: p.to.rank, because: p.from.state } });
@@ -581,8 +581,7 @@ export class RosterService {
    * attributed status entry, that the expert was ranked in a draw still sealed.
    */
   private passOver(project: ProjectRecord): R.PassOver {
-    const refusals = this.refusals(project);
-    return (expertId) => refusals(expertId).filter((code) => PARTY_CONFLICTS.has(code));
+    return partyConflicts(this.refusals(project));
   }
 
   /** A performance record's entry: the seat and rank, the expert as a per-draw keyed hash only. */
@@ -693,4 +692,9 @@ export class RosterService {
       expects: [rosters.expect(roster.drawId, raw), ...expects],
     };
   }
+}
+
+/** Of what a check-in would refuse an expert for, only the conflicts with the project's parties. */
+function partyConflicts(refusals: R.PassOver): R.PassOver {
+  return (expertId) => refusals(expertId).filter((code) => PARTY_CONFLICTS.has(code));
 }

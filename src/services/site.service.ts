@@ -53,9 +53,8 @@ export class SiteService {
     // A renewal is one way: the certificate it replaces, and the key when it changes, never come back.
     const replaced = record.replaced ?? { certificates: [], keys: [] };
     if (replaced.certificates.includes(site.fingerprint)) throw new AppError('CONFLICT', msg('site.replacedCertificate', { id: siteId }));
-    const newKey = keyFingerprint(site.publicKey);
-    if (replaced.keys.includes(newKey)) throw new AppError('CONFLICT', msg('site.retiredKey', { id: siteId }));
     await this.refuseRetiredKey(site);
+    const newKey = keyFingerprint(site.publicKey);
     const oldKey = keyFingerprint(new X509Certificate(record.certificate).publicKey);
     const after = { certificates: [...replaced.certificates, record.fingerprint], keys: oldKey === newKey ? replaced.keys : [...replaced.keys, oldKey] };
     // A site revoked before its revocation time was kept: the revocation was its last change.

@@ -30,6 +30,9 @@ export function loggablePath(url: string): string {
     .replace(LONG_RUN, (run) => (ID_WITH_UUID.test(run) ? run : REDACTED));
   // A number split another way (159_7399_4367, 159x7399x4367, 1597399/4367): read as the audit log's free text is
   // read, and then every segment with a digit goes, but ids with a UUID and the API's version (v1).
+  // Most paths are plain ASCII with a few digits: nothing there can add up to a number (the request line is written
+  // for every request, the draw's too).
+  if (!NOT_PRINTABLE.test(cut) && (cut.match(/\d/g)?.length ?? 0) < 11) return cut;
   if (!holdsPersonalNumber(cut)) return cut;
   return cut
     .split('/')
