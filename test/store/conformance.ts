@@ -161,11 +161,12 @@ export function storeConformance(name: string, open: () => Promise<Store>, clean
     });
 
     it('grants a lease to one owner at a time, renews it for that owner, and frees it on release or expiry', async () => {
-      expect(await store.claimLease('draw:P1', 'a', 200)).toBe(true);
-      expect(await store.claimLease('draw:P1', 'b', 200)).toBe(false);
-      expect(await store.claimLease('draw:P1', 'a', 200)).toBe(true);
+      // Long leases where expiry must not happen (a loaded machine can pause for hundreds of ms); a short one where it must.
+      expect(await store.claimLease('draw:P1', 'a', 60_000)).toBe(true);
+      expect(await store.claimLease('draw:P1', 'b', 60_000)).toBe(false);
+      expect(await store.claimLease('draw:P1', 'a', 60_000)).toBe(true);
       await store.releaseLease('draw:P1', 'b');
-      expect(await store.claimLease('draw:P1', 'b', 200)).toBe(false);
+      expect(await store.claimLease('draw:P1', 'b', 60_000)).toBe(false);
       await store.releaseLease('draw:P1', 'a');
       expect(await store.claimLease('draw:P1', 'b', 60)).toBe(true);
       await new Promise((r) => setTimeout(r, 120));
