@@ -11,6 +11,8 @@ export interface RecordLinkRecord {
   readonly expiresAt: string;
   /** Who asked for it (token subject). */
   readonly by: string;
+  /** When links were sent to this expert in the day before this one, this one included (absent on older records). */
+  readonly sentTimes?: readonly string[];
 }
 
 /** SHA-256 (hex) of a link's token → the link. */

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { sha256Hex } from '../crypto/canonical.js';
 import type { ServiceLog } from '../audit/entries.js';
 import type { TokenClaims } from '../auth/roles.js';
-import { recordLinkTemplate } from '../calls/text.js';
+import { localTime, recordLinkTemplate } from '../calls/text.js';
 import { AppError } from '../errors.js';
 import { msg } from '../i18n/message.js';
 import { newBatchId } from '../records/outbox.js';
@@ -18,6 +18,12 @@ import type { RosterSettings } from './roster.service.js';
 
 /** How long a record link works: long enough to read the record and write an objection, short for a credential in an SMS. */
 export const RECORD_LINK_HOURS = 48;
+/**
+ * Links one expert can be sent in a day (any senders together): enough to resend a lost or expired one, few enough that
+ * nobody can flood an expert's phone with the centre's messages (or the centre's SMS bill).
+ */
+export const RECORD_LINKS_PER_DAY = 5;
+const DAY_MS = 86_400_000;
 /** Random bytes of a link's token: 192 bits, 32 base64url characters (the shape of an answer link's token). */
 const TOKEN_BYTES = 24;
 
@@ -49,6 +55,11 @@ export class RecordLinkService {
     const expiresAt = new Date(this.now() + RECORD_LINK_HOURS * 3_600_000).toISOString();
     const responseUrl = `${this.settings.publicUrl.replace(/\/$/, '')}/m/${token}`;
     const earlier = await currentRecordLink.read(this.store, expertId);
+    const sentTimes = [...(await this.sentInTheLastDay(earlier?.value ?? null)), createdAt];
+    if (sentTimes.length > RECORD_LINKS_PER_DAY) {
+      const next = localTime(new Date(Date.parse(sentTimes[sentTimes.length - 1 - RECORD_LINKS_PER_DAY]!) + DAY_MS), this.settings.timeZone);
+      throw new AppError('RATE_LIMITED', msg('records.linkLimit', { count: RECORD_LINKS_PER_DAY, at: `${next.date} ${next.time}` }));
+    }
     const template = recordLinkTemplate(expiresAt, this.settings.timeZone);
     try {
       await this.log.append(
@@ -57,7 +68,7 @@ export class RecordLinkService {
         {
           writes: [
             ...this.outbox.queue(batchId, null, 'record', template, [{ messageId, expertId, responseUrl, expiresAt, tokenHash: null }]),
-            recordLinks.writeAt(hash, { expertId, messageId, createdAt, expiresAt, by: by.sub }),
+            recordLinks.writeAt(hash, { expertId, messageId, createdAt, expiresAt, by: by.sub, sentTimes }),
             currentRecordLink.writeAt(expertId, hash),
           ],
           // Two links sent at once: one wins, the other is refused (a link the store does not name as newest would never work).
@@ -69,6 +80,15 @@ export class RecordLinkService {
       throw err;
     }
     return { expertId, messageId, expiresAt };
+  }
+
+  /** When the links before this one were sent, within the last day (the newest link's record carries them all). */
+  private async sentInTheLastDay(newestHash: string | null): Promise<string[]> {
+    if (newestHash === null) return [];
+    const newest = (await recordLinks.read(this.store, newestHash))?.value;
+    if (!newest) return [];
+    const since = new Date(this.now() - DAY_MS).toISOString();
+    return (newest.sentTimes ?? [newest.createdAt]).filter((t) => t > since);
   }
 
   /** The link a token opens (null: no such link). Looked up by the token's hash: the store holds nothing else of it. */

@@ -259,4 +259,30 @@ describe.each(['sqlite', 'redis'] as const)('the expert’s own record page (%s 
     expect([expired.statusCode, stateOf(expired.body), codeOf(expired.body)]).toEqual([410, 'expired', 'GONE']);
     expect(expired.body).toContain('此链接已过期');
   });
+
+  it('sends one expert at most five links a day, whoever asks; the sixth is refused with when the next can go, and nothing is sent or logged', async () => {
+    const expert = ranked[4]!;
+    // Two pool managers logged in now (the sessions above ended with the clock's two days).
+    const [one, other] = [await person(t, 'pool-manager'), await person(t, 'pool-manager')];
+    const start = clock;
+    const sent: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      clock = start + i * 3_600_000;
+      const res = await sendLink(expert, (i % 2 === 0 ? one : other).auth);
+      expect(res.statusCode, res.body).toBe(202);
+      sent.push(res.json().messageId);
+    }
+    clock = start + 5 * 3_600_000;
+    const messagesBefore = (await sentMessages(t)).length;
+    const [refused, types] = await logged(() => sendLink(expert, other.auth));
+    expect([refused.statusCode, refused.json().error.code, types]).toEqual([429, 'RATE_LIMITED', []]);
+    // The first of the five was sent at `start`: the next can go a day after it (told in the centre's time zone).
+    const next = new Date(start + 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+    expect(refused.json().error.message).toBe(`一天内最多向同一位专家发送 5 条履职记录链接；下一条可在 ${next} 之后发送`);
+    expect((await sentMessages(t)).length).toBe(messagesBefore);
+    // Another expert is not held up; a day after the first link, this one is sent again.
+    expect((await sendLink(decliner(), one.auth)).statusCode).toBe(202);
+    clock = start + 86_400_000 + 1;
+    expect((await sendLink(expert, (await person(t, 'pool-manager')).auth)).statusCode).toBe(202);
+  });
 });

@@ -11317,7 +11317,7 @@ export interface paths {
         put?: never;
         /**
          * Send the expert a link to their own record page
-         * @description A pool manager, logged in, has the service send the expert a message (the call channel, to the phone the pool holds) with a link `/m/{token}` to their own record page, where they see their records of disclosed draws, consequences and objections and can object themselves. The link works 48 hours and replaces any earlier one. The answer never holds the link: only the expert’s phone receives it. Logged (`record-link.sent`).
+         * @description A pool manager, logged in, has the service send the expert a message (the call channel, to the phone the pool holds) with a link `/m/{token}` to their own record page, where they see their records of disclosed draws, consequences and objections and can object themselves. The link works 48 hours and replaces any earlier one; at most five links a day go to one expert (429 `RATE_LIMITED` says when the next can). The answer never holds the link: only the expert’s phone receives it. Logged (`record-link.sent`).
          *
          *     Access: `record.link` — roles pool-manager.
          */

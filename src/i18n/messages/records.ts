@@ -6,6 +6,7 @@ export const records = defineMessages({
     zh: '处理 {consequence} 正依据记录 {id} 执行中：录入该记录的人不能更正撤下它，须由另一人更正，或由专家提出申诉',
     en: 'consequence {consequence} in force rests on record {id}: whoever entered the record does not correct it away; another person corrects it, or the expert objects',
   },
+  linkLimit: { zh: '一天内最多向同一位专家发送 {count} 条履职记录链接；下一条可在 {at} 之后发送', en: 'at most {count} record links a day can be sent to one expert; the next one after {at}' },
   linkChanged: { zh: '同时有另一条履职记录链接发给该专家；请重新发送', en: 'another record link was sent to the expert meanwhile; send again' },
   notDrawn: { zh: '抽取 {id} 没有完成，不能记录专家履职情况', en: 'draw {id} is not complete: no record can be entered for it' },
   beforeOpening: { zh: '开标之前不能记录专家履职情况', en: 'records can be entered only after bid opening' },

@@ -150,7 +150,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Send the expert a link to their own record page',
         description:
-          'A pool manager, logged in, has the service send the expert a message (the call channel, to the phone the pool holds) with a link `/m/{token}` to their own record page, where they see their records of disclosed draws, consequences and objections and can object themselves. The link works 48 hours and replaces any earlier one. The answer never holds the link: only the expert’s phone receives it. Logged (`record-link.sent`).',
+          'A pool manager, logged in, has the service send the expert a message (the call channel, to the phone the pool holds) with a link `/m/{token}` to their own record page, where they see their records of disclosed draws, consequences and objections and can object themselves. The link works 48 hours and replaces any earlier one; at most five links a day go to one expert (429 `RATE_LIMITED` says when the next can). The answer never holds the link: only the expert’s phone receives it. Logged (`record-link.sent`).',
         tags: ['records'],
         params: z.object({ id: ExpertId }),
         response: {
@@ -161,7 +161,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
               expiresAt: z.string().describe('When the link stops working, ISO 8601'),
             })
             .describe('The message is queued for delivery'),
-          ...errorResponses(404, 'CONFLICT', ...LOG_WRITE_ERRORS),
+          ...errorResponses(404, 'CONFLICT', 'RATE_LIMITED', ...LOG_WRITE_ERRORS),
         },
       },
     },
