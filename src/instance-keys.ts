@@ -1,7 +1,7 @@
 // The instance's keys in keys/: log signer (C2SP note key, Ed25519), JWT signing key (Ed25519) and sealing key pair
 // (X25519). Each is parsed into a KeyObject once at start-up. Private key files are written 0600 in a 0700 folder
 // (tightened at start if looser) and never committed.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { CheckpointSigner } from './log/checkpoint.js';
@@ -99,6 +99,16 @@ function refuseForProduction(dir: string, origin: string, keyName: string): void
       `the log signer key in ${join(dir, KEY_FILES.logSigner)} is named ${keyName} but EXPERT_DRAW_LOG_ORIGIN is ${origin}: ` +
         `set EXPERT_DRAW_LOG_ORIGIN=${keyName} (checkpoints are checked against the key's name), or use the keys generated for ${origin}`,
     );
+  }
+  // Tightened at start when the service owns them; a private key another user owns stays as loose as they left it.
+  for (const f of [KEY_FILES.logSigner, KEY_FILES.jwtPrivate, KEY_FILES.sealingPrivate]) {
+    const stat = statSync(join(dir, f));
+    if ((stat.mode & 0o077) !== 0) {
+      problems.push(
+        `the private key ${join(dir, f)} is readable by others (mode ${(stat.mode & 0o777).toString(8).padStart(4, '0')}, owner uid ${stat.uid}): ` +
+          `make it belong to the service's user${process.getuid ? ` (uid ${process.getuid()})` : ''} with mode 0600 (chown, chmod 600)`,
+      );
+    }
   }
   if (problems.length > 0) throw new ProductionKeysError(problems);
 }
