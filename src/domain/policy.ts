@@ -111,6 +111,15 @@ export const AlertsPolicy = z
       })
       .strict()
       .prefault({}),
+    withdrawnDraws: z
+      .object({
+        days: count(1, 365).default(30).describe('Cancellations of drawn projects are counted over this many days before now'),
+        min: count(1, 1000).default(3).describe('A remote site with this many drawn projects cancelled in those days raises an alert'),
+      })
+      .strict()
+      // No default in the parsed policy: an alerts section written before this rule parses (and hashes) as it did.
+      .optional()
+      .describe('A remote site opens its result at once: drawn projects it cancels may be re-rolls for an expert it wants (docs/security.md T3)'),
   })
   .strict();
 export type AlertsPolicy = z.infer<typeof AlertsPolicy>;
@@ -276,6 +285,13 @@ const DEFAULT_ALERTS: AlertsPolicy = AlertsPolicy.parse({});
 /** The alerts section of a policy, its defaults where the file sets none. */
 export function alertsPolicy(policy: Policy): AlertsPolicy {
   return policy.alerts ?? DEFAULT_ALERTS;
+}
+
+const DEFAULT_WITHDRAWN_DRAWS = { days: 30, min: 3 } as const;
+
+/** The withdrawn-draws rule of an alerts section, its defaults where the section sets none. */
+export function withdrawnDrawsPolicy(alerts: AlertsPolicy): NonNullable<AlertsPolicy['withdrawnDraws']> {
+  return alerts.withdrawnDraws ?? DEFAULT_WITHDRAWN_DRAWS;
 }
 
 const DEFAULT_LIFECYCLE: LifecyclePolicy = LifecyclePolicy.parse({});

@@ -2,7 +2,8 @@
 // draws. A draw counts once its reveal is in the log and its proof bundle verifies (the draws fairness reads, verified
 // once and kept by the fairness service); its call records are joined to experts by group and rank through the
 // revealed ranking, each checked against its per-draw keyed subject. Draws still sealed count nowhere, not even in the
-// centre-wide acceptance: their panels and records are not attributable yet.
+// centre-wide acceptance: their panels and records are not attributable yet. Besides, a rule over the projects' own
+// entries: remote sites that cancel drawn projects (a site opens its result at once; docs/security.md T3).
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import { alertsPolicy, type AlertsPolicy, type Policy } from '../domain/policy.js';
 import { rankings } from '../draw/entries.js';
@@ -10,12 +11,14 @@ import { entryType } from '../log/entry.js';
 import { recordSubject } from '../records/performance.js';
 import { uncounted } from '../roster/performance.js';
 import type { Store } from '../store/store.js';
-import { assessAlerts, type AlertCall, type AlertDraw, type AlertsReport } from '../verify/alerts.js';
+import { assessAlerts, type AlertCall, type AlertDraw, type AlertsReport, type Withdrawal } from '../verify/alerts.js';
 import { LogFollower } from './catch-up.js';
 import type { FairnessService } from './fairness.service.js';
 
 const REVEAL = 'draw.reveal';
 const CALL = 'record.call';
+const REGISTERED = 'project.registered';
+const CANCELLED = 'project.cancelled';
 
 /** What a reveal says that the alerts read: the project's parties and opening, and each group's ranking. */
 interface Revealed {
@@ -46,6 +49,10 @@ export class AlertsService {
   private readonly calls = new Map<string, CallRecord[]>();
   /** Draw id → its calls joined to experts, and how many records they were made from (more may arrive). */
   private readonly joined = new Map<string, { from: number; calls: AlertCall[]; unattributed: number }>();
+  /** Project id → the remote site that registered it (the centre's own projects are not kept). */
+  private readonly siteOf = new Map<string, string>();
+  /** Sites' drawn projects cancelled, in log order. */
+  private readonly withdrawals: Withdrawal[] = [];
   private last: { key: string; answer: AlertsAnswer } | null = null;
   private readonly log: LogFollower;
 
@@ -86,7 +93,7 @@ export class AlertsService {
       unattributed += joined.unattributed;
       draws.push({ drawId: d.drawId, at: revealed.at, tenderer: revealed.tenderer, agency: revealed.agency, groups: d.groups, calls: joined.calls });
     }
-    return { ...assessAlerts(draws, at, policy), policy, unverified, unattributed };
+    return { ...assessAlerts(draws, at, policy, this.withdrawals), policy, unverified, unattributed };
   }
 
   /** A disclosed draw's calls with their experts: the rank's expert, when the record's subject is theirs. */
@@ -117,6 +124,13 @@ export class AlertsService {
       if (uncounted(p.outcome)) return;
       const list = this.calls.get(p.drawId) ?? this.calls.set(p.drawId, []).get(p.drawId)!;
       list.push({ group: p.group, rank: p.rank, subject: p.subject, outcome: p.outcome });
+    } else if (type === REGISTERED) {
+      const { payload: p } = JSON.parse(bytes.toString('utf8')) as { payload: { project: { id: string }; site?: string } };
+      if (p.site !== undefined) this.siteOf.set(p.project.id, p.site);
+    } else if (type === CANCELLED) {
+      const { time, payload: p } = JSON.parse(bytes.toString('utf8')) as { time: string; payload: { id: string; withdrawsDraw?: string } };
+      const site = this.siteOf.get(p.id);
+      if (p.withdrawsDraw !== undefined && site !== undefined) this.withdrawals.push({ at: Date.parse(time), site, projectId: p.id, drawId: p.withdrawsDraw });
     }
   }
 

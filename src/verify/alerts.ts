@@ -11,7 +11,7 @@
 // Patterns 1–3 test many experts (or pairs) at once, so each tail is corrected for the number of tests (Šidák), as
 // fairness does, and compared with the policy's family-wise threshold. Pure: every input is public once the draws
 // are disclosed (the reveal's eligible lists, panels and the project; the records joined to experts by rank).
-import type { AlertsPolicy } from '../domain/policy.js';
+import { withdrawnDrawsPolicy, type AlertsPolicy } from '../domain/policy.js';
 import { poissonBinomialTail } from './fairness.js';
 
 /** One call's outcome, attributed to its expert (only possible once the draw is disclosed). */
@@ -90,7 +90,35 @@ export type Alert =
       readonly baseline: Period;
       /** baseline.rate − period.rate. */
       readonly drop: number;
-    });
+    })
+  | WithdrawnDrawsAlert;
+
+/** The alerts that test chance (every kind but the rule below). */
+export type ChanceAlert = Exclude<Alert, WithdrawnDrawsAlert>;
+
+/**
+ * A rule, not a test of chance: a remote site that cancelled `withdrawn` of its drawn projects in the last `days` days
+ * (at least the policy's `min`). A site opens its result at once, so cancelling drawn projects and registering the
+ * tender again is how it would re-roll for an expert it wants (docs/security.md T3).
+ */
+export interface WithdrawnDrawsAlert {
+  readonly kind: 'withdrawn-draws';
+  readonly site: string;
+  readonly withdrawn: number;
+  readonly days: number;
+  readonly min: number;
+  /** The draws the cancellations withdrew, oldest first, and their projects. */
+  readonly draws: readonly string[];
+  readonly projects: readonly string[];
+}
+
+/** A drawn project's cancellation, as the log tells it: when, which draw, and the remote site that owns the project. */
+export interface Withdrawal {
+  readonly at: number;
+  readonly site: string;
+  readonly projectId: string;
+  readonly drawId: string;
+}
 
 export interface Period {
   /** [from, to) as ISO 8601 UTC. */
@@ -203,7 +231,7 @@ export function hypergeometricLower(total: number, marked: number, draws: number
 const byPValue = <T extends { pValue: number }>(key: (a: T) => string) => (a: T, b: T) => a.pValue - b.pValue || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 
 /** Pattern 1: per expert and tenderer, declines against the expert's overall decline rate. */
-export function declineClusters(draws: readonly AlertDraw[], policy: AlertsPolicy['declineCluster']): { tests: number; alerts: Alert[] } {
+export function declineClusters(draws: readonly AlertDraw[], policy: AlertsPolicy['declineCluster']): { tests: number; alerts: ChanceAlert[] } {
   const calls = new Map<string, { n: number; d: number }>();
   const byTenderer = new Map<string, { expertId: string; tenderer: string; n: number; d: number; draws: string[] }>();
   for (const draw of draws) {
@@ -223,7 +251,7 @@ export function declineClusters(draws: readonly AlertDraw[], policy: AlertsPolic
   // A test for every (expert, tenderer) whose expert declined at all: the others cannot show a cluster.
   let tests = 0;
   for (const t of byTenderer.values()) if (calls.get(t.expertId)!.d > 0) tests++;
-  const alerts: Alert[] = [];
+  const alerts: ChanceAlert[] = [];
   for (const t of byTenderer.values()) {
     if (t.d < policy.minDeclines) continue;
     const e = calls.get(t.expertId)!;
@@ -250,7 +278,7 @@ export function declineClusters(draws: readonly AlertDraw[], policy: AlertsPolic
 }
 
 /** Pattern 2: pairs of experts selected onto the same panel more often than the draws allow. */
-export function coSeating(draws: readonly AlertDraw[], policy: AlertsPolicy['coSeating']): { tests: number; alerts: Alert[] } {
+export function coSeating(draws: readonly AlertDraw[], policy: AlertsPolicy['coSeating']): { tests: number; alerts: ChanceAlert[] } {
   // Experts as small integers; per expert, the draws (ascending) and groups they were eligible in, and the panels
   // they sat on.
   const index = new Map<string, number>();
@@ -286,7 +314,7 @@ export function coSeating(draws: readonly AlertDraw[], policy: AlertsPolicy['coS
   const experts = ids.length;
   const tests = (experts * (experts - 1)) / 2;
   const threshold = rawThreshold(policy.alpha, tests);
-  const alerts: Alert[] = [];
+  const alerts: ChanceAlert[] = [];
   const count = new Int32Array(experts);
   const chances = new Float64Array(draws.length);
   // Where each draw's run starts and ends in a's eligibility lists (-1: a was not eligible): a pair's shared draws are
@@ -367,7 +395,7 @@ function pairChances(aFrom: Int32Array, aTo: Int32Array, aGroup: readonly number
 }
 
 /** Pattern 3: per expert and agency, selections on the agency's projects against chance. */
-export function agencyRepeats(draws: readonly AlertDraw[], policy: AlertsPolicy['agencyRepeat']): { tests: number; alerts: Alert[] } {
+export function agencyRepeats(draws: readonly AlertDraw[], policy: AlertsPolicy['agencyRepeat']): { tests: number; alerts: ChanceAlert[] } {
   // First pass: per (expert, agency) the expected and observed selections and the least chance; the chances are kept
   // only for the few pairs whose lower bound does not rule them out (second pass).
   type Stat = { expertId: string; agency: string; mu: number; least: number; trials: number; seated: number; draws: string[]; chances: number[] | null };
@@ -416,7 +444,7 @@ export function agencyRepeats(draws: readonly AlertDraw[], policy: AlertsPolicy[
       }
     }
   }
-  const alerts: Alert[] = [];
+  const alerts: ChanceAlert[] = [];
   for (const s of candidates) {
     const pValue = poissonBinomialTail(s.chances!, s.seated);
     const adjusted = sidak(pValue, tests);
@@ -427,7 +455,7 @@ export function agencyRepeats(draws: readonly AlertDraw[], policy: AlertsPolicy[
 }
 
 /** Pattern 4: the acceptance of the last `periodDays` before `at` against the `baselineDays` before that. */
-export function acceptanceDrop(draws: readonly AlertDraw[], at: number, policy: AlertsPolicy['acceptanceDrop']): { period: Period; baseline: Period; pValue: number; alert: Alert | null } {
+export function acceptanceDrop(draws: readonly AlertDraw[], at: number, policy: AlertsPolicy['acceptanceDrop']): { period: Period; baseline: Period; pValue: number; alert: ChanceAlert | null } {
   const periodFrom = at - policy.periodDays * DAY;
   const baselineFrom = periodFrom - policy.baselineDays * DAY;
   const count = (from: number, to: number): Period => {
@@ -451,7 +479,25 @@ export function acceptanceDrop(draws: readonly AlertDraw[], at: number, policy: 
 }
 
 /** Every alert over these disclosed draws, as of `at`. */
-export function assessAlerts(draws: readonly AlertDraw[], at: number, policy: AlertsPolicy): AlertsReport {
+/** Sites with at least `min` drawn projects cancelled in (at − days, at]: most cancellations first, then by site id. */
+export function withdrawnDraws(withdrawals: readonly Withdrawal[], at: number, policy: NonNullable<AlertsPolicy['withdrawnDraws']>): WithdrawnDrawsAlert[] {
+  const from = at - policy.days * DAY;
+  const bySite = new Map<string, Withdrawal[]>();
+  for (const w of withdrawals) {
+    if (w.at <= from || w.at > at) continue;
+    const list = bySite.get(w.site) ?? bySite.set(w.site, []).get(w.site)!;
+    list.push(w);
+  }
+  return [...bySite]
+    .filter(([, list]) => list.length >= policy.min)
+    .map(([site, list]): WithdrawnDrawsAlert => {
+      const ordered = [...list].sort((a, b) => a.at - b.at);
+      return { kind: 'withdrawn-draws', site, withdrawn: list.length, days: policy.days, min: policy.min, draws: ordered.map((w) => w.drawId), projects: ordered.map((w) => w.projectId) };
+    })
+    .sort((a, b) => b.withdrawn - a.withdrawn || (a.site < b.site ? -1 : a.site > b.site ? 1 : 0));
+}
+
+export function assessAlerts(draws: readonly AlertDraw[], at: number, policy: AlertsPolicy, withdrawals: readonly Withdrawal[] = []): AlertsReport {
   const from = at - policy.windowDays * DAY;
   const inWindow = draws.filter((d) => d.at >= from && d.at < at);
   const declines = declineClusters(inWindow, policy.declineCluster);
@@ -463,6 +509,6 @@ export function assessAlerts(draws: readonly AlertDraw[], at: number, policy: Al
     window: { from: new Date(from).toISOString(), to: new Date(at).toISOString(), draws: inWindow.length },
     tests: { declineCluster: declines.tests, coSeating: pairs.tests, agencyRepeat: agencies.tests },
     acceptance: { period: acceptance.period, baseline: acceptance.baseline, pValue: acceptance.pValue },
-    alerts: [...declines.alerts, ...pairs.alerts, ...agencies.alerts, ...(acceptance.alert ? [acceptance.alert] : [])],
+    alerts: [...declines.alerts, ...pairs.alerts, ...agencies.alerts, ...(acceptance.alert ? [acceptance.alert] : []), ...withdrawnDraws(withdrawals, at, withdrawnDrawsPolicy(policy))],
   };
 }

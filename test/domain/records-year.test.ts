@@ -488,7 +488,7 @@ describe('a simulated year of 20,000 draws with injected misconduct', () => {
     expect(pair.together).toBeGreaterThan(4 * pair.expected);
     expect(pair.adjusted).toBeLessThan(ALERTS.coSeating.alpha);
     // Nobody else: no decline cluster, agency favourite or acceptance drop either (the planted misconduct is not an alert's).
-    const named = report.alerts.flatMap((a) => (a.kind === 'co-seating' ? a.experts : a.kind === 'acceptance-drop' ? ['(centre)'] : [a.expertId]));
+    const named = report.alerts.flatMap((a) => (a.kind === 'co-seating' ? a.experts : a.kind === 'acceptance-drop' ? ['(centre)'] : a.kind === 'withdrawn-draws' ? [a.site] : [a.expertId]));
     expect(new Set(named)).toEqual(new Set([PAIR.a, PAIR.b]));
     console.log(`[records-year] acceptance: period ${report.acceptance.period.rate.toFixed(4)} vs baseline ${report.acceptance.baseline.rate.toFixed(4)}, p ${report.acceptance.pValue.toExponential(2)}; tests ${JSON.stringify(report.tests)}`);
   });

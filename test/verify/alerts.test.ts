@@ -2,7 +2,7 @@
 // cluster and a planted agency favourite are found, and nobody honest is flagged; the same year without the plants
 // flags nobody at all; an acceptance drop is found and an even year raises none. Fixed seeds: every run is the same.
 import { describe, expect, it } from 'vitest';
-import { AlertsPolicy, DEFAULT_POLICY, Policy, alertsPolicy } from '../../src/domain/policy.js';
+import { AlertsPolicy, DEFAULT_POLICY, Policy, alertsPolicy, withdrawnDrawsPolicy } from '../../src/domain/policy.js';
 import { acceptanceDrop, assessAlerts, hypergeometricLower, hypergeometricUpper, sidak, type AlertCall, type AlertDraw } from '../../src/verify/alerts.js';
 
 /** A small seeded generator (mulberry32), as the fairness test uses. */
@@ -155,6 +155,10 @@ describe('the policy section', () => {
       acceptanceDrop: { alpha: 0.001, periodDays: 30, baselineDays: 180, minDrop: 0.05, minCalls: 50 },
     });
     expect(alertsPolicy(Policy.parse({ alerts: { coSeating: { alpha: 0.01 } } })).coSeating).toEqual({ alpha: 0.01, minTogether: 3 });
+    // The withdrawn-draws rule has no default in the parsed section either (an older section hashes as before).
+    expect(withdrawnDrawsPolicy(POLICY)).toEqual({ days: 30, min: 3 });
+    expect(withdrawnDrawsPolicy(alertsPolicy(Policy.parse({ alerts: { withdrawnDraws: { min: 2 } } })))).toEqual({ days: 30, min: 2 });
+    expect(AlertsPolicy.safeParse({ withdrawnDraws: { min: 0 } }).success).toBe(false);
     expect(AlertsPolicy.safeParse({ coSeating: { alpha: 0.5 } }).success).toBe(false);
     expect(AlertsPolicy.safeParse({ unknown: 1 }).success).toBe(false);
   });
@@ -200,7 +204,7 @@ describe('a simulated year of 20,000 draws', () => {
   });
 
   it('flags nobody honest: every alert of the planted year is a plant, and no acceptance drop', () => {
-    const named = plantedReport.alerts.flatMap((a) => (a.kind === 'co-seating' ? a.experts : a.kind === 'acceptance-drop' ? ['(centre)'] : [a.expertId]));
+    const named = plantedReport.alerts.flatMap((a) => (a.kind === 'co-seating' ? a.experts : a.kind === 'acceptance-drop' ? ['(centre)'] : a.kind === 'withdrawn-draws' ? [a.site] : [a.expertId]));
     expect(new Set(named)).toEqual(new Set([expertId(3), expertId(7), expertId(70), expertId(20)]));
   });
 

@@ -757,7 +757,7 @@ export interface paths {
         };
         /**
          * Early-warning alerts over the disclosed draws
-         * @description Declines clustered on a tenderer, pairs of experts seated together more often than chance, experts selected repeatedly for one agency, and a centre-wide drop in acceptance; each with the numbers that raised it and the policy’s threshold (docs/alerts.md). Only disclosed draws whose proof verifies count: a draw still sealed names nobody.
+         * @description Declines clustered on a tenderer, pairs of experts seated together more often than chance, experts selected repeatedly for one agency, and a centre-wide drop in acceptance; each with the numbers that raised it and the policy’s threshold (docs/alerts.md). Only disclosed draws whose proof verifies count: a draw still sealed names nobody. Besides these tests of chance, one rule: a remote site that cancelled the policy’s number of drawn projects in its window (`withdrawn-draws`).
          *
          *     Access: `alert.read` — roles supervisor, inspector.
          */
@@ -942,6 +942,26 @@ export interface paths {
                                 pValue: number;
                                 /** @description Tests this kind of alert made over the window (what `adjusted` is corrected for) */
                                 tests: number;
+                            } | {
+                                /** @description The policy’s window for this rule */
+                                days: number;
+                                /** @description The draws the cancellations withdrew, oldest first */
+                                draws: string[];
+                                /**
+                                 * @description A remote site cancelled drawn projects (a rule, not a test of chance: no pValue)
+                                 * @enum {string}
+                                 */
+                                kind: "withdrawn-draws";
+                                /** @description What the alert says, with its numbers, in the answer’s language */
+                                message: string;
+                                /** @description The policy’s count that raises the alert */
+                                min: number;
+                                /** @description Their projects, in the same order */
+                                projects: string[];
+                                /** @description The remote site */
+                                site: string;
+                                /** @description Its drawn projects cancelled in the last `days` days */
+                                withdrawn: number;
                             })[];
                             /** @description The time the windows end at, ISO 8601 UTC */
                             at: string;

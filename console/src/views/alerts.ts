@@ -1,6 +1,6 @@
 // The early-warning screen (supervisors and inspectors; docs/alerts.md): GET /v1/alerts — the window and the draws it
 // counted, the centre's acceptance against its baseline, and each alert with its sentence, its corrected chance and the
-// policy's threshold, and the draws behind it. Experts by pool id only, as the service answers.
+// policy's threshold, and the draws behind it; a remote site's cancelled drawn projects with the rule that raised it. Experts by pool id only, as the service answers.
 import { api } from '../api';
 import { h, show } from '../dom';
 import { failureText, localTime } from '../format';
@@ -11,6 +11,7 @@ const KIND_LABEL = {
   'co-seating': 'alertKindCoSeating',
   'agency-repeat': 'alertKindAgencyRepeat',
   'acceptance-drop': 'alertKindAcceptanceDrop',
+  'withdrawn-draws': 'alertKindWithdrawnDraws',
 } as const;
 
 /** A small chance as people read it: 3.2 × 10⁻⁹. */
@@ -50,7 +51,7 @@ export function alertsView(main: HTMLElement): void {
                     { 'data-kind': x.kind },
                     h('td', {}, t(KIND_LABEL[x.kind])),
                     h('td', { class: 'detail' }, x.message),
-                    h('td', {}, t('alertChance', { adjusted: chance(x.adjusted), alpha: String(x.alpha), tests: x.tests })),
+                    h('td', {}, x.kind === 'withdrawn-draws' ? t('alertRule', { min: x.min, days: x.days }) : t('alertChance', { adjusted: chance(x.adjusted), alpha: String(x.alpha), tests: x.tests })),
                     h('td', { class: 'detail' }, 'draws' in x ? h('span', { title: x.draws.join('\n') }, t('alertDraws', { count: x.draws.length, first: x.draws.slice(0, 3).join(', ') })) : '–'),
                   ),
                 ),

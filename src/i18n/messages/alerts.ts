@@ -18,4 +18,8 @@ export const alerts = defineMessages({
     zh: '近 {periodDays} 天专家接受通知的比例为 {rate}（{calls} 次通知中接受 {accepted} 次），此前 {baselineDays} 天为 {baselineRate}（{baselineCalls} 次中接受 {baselineAccepted} 次）',
     en: 'experts accepted {rate} of calls in the last {periodDays} days ({accepted} of {calls}), against {baselineRate} in the {baselineDays} days before ({baselineAccepted} of {baselineCalls})',
   },
+  withdrawnDraws: {
+    zh: '远程评标场所 {site} 近 {days} 天内取消了 {withdrawn} 个已完成抽取的项目（本策略 {min} 个即预警）：场所在抽取后即可打开结果，取消后以新项目重新登记可能是在“重抽”直至抽中想要的专家',
+    en: 'remote site {site} cancelled {withdrawn} drawn projects in the last {days} days (the policy alerts at {min}): a site opens its result at once, so cancelling and registering the tender again may be re-rolling for an expert it wants',
+  },
 });

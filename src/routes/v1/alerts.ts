@@ -1,7 +1,7 @@
 // Monitoring and early warning (监测预警, docs/alerts.md) for supervisors and inspectors: declines clustered on a
 // tenderer, pairs of experts seated together more often than chance, experts seated repeatedly for one agency, and a
 // centre-wide drop in acceptance — each with the numbers that raised it and the policy's threshold. Over disclosed
-// draws only; experts by pool id, never a name.
+// draws only; experts by pool id, never a name. And remote sites that cancel drawn projects (a rule over the log).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { IsoDateTimeWithOffset } from '../../domain/primitives.js';
@@ -73,6 +73,16 @@ const AlertView = z.discriminatedUnion('kind', [
     drop: z.number().describe('baseline.rate − period.rate'),
     ...Tail,
   }),
+  z.object({
+    kind: z.literal('withdrawn-draws').describe('A remote site cancelled drawn projects (a rule, not a test of chance: no pValue)'),
+    site: z.string().describe('The remote site'),
+    withdrawn: z.int().describe('Its drawn projects cancelled in the last `days` days'),
+    days: z.int().describe('The policy’s window for this rule'),
+    min: z.int().describe('The policy’s count that raises the alert'),
+    draws: z.array(z.string()).describe('The draws the cancellations withdrew, oldest first'),
+    projects: z.array(z.string()).describe('Their projects, in the same order'),
+    message: Tail.message,
+  }),
 ]);
 
 const Report = z.object({
@@ -109,6 +119,8 @@ function message(a: Alert, lang: Lang, policy: { periodDays: number; baselineDay
       const b: Period = a.baseline;
       return msg('alerts.acceptanceDrop', { periodDays: policy.periodDays, rate: pct(p.rate), calls: p.calls, accepted: p.accepted, baselineDays: policy.baselineDays, baselineRate: pct(b.rate), baselineCalls: b.calls, baselineAccepted: b.accepted }).text(lang);
     }
+    case 'withdrawn-draws':
+      return msg('alerts.withdrawnDraws', { site: a.site, withdrawn: a.withdrawn, days: a.days, min: a.min }).text(lang);
   }
 }
 
@@ -116,6 +128,7 @@ function message(a: Alert, lang: Lang, policy: { periodDays: number; baselineDay
 function view(a: Alert, message: string): z.infer<typeof AlertView> {
   if (a.kind === 'acceptance-drop') return { ...a, message };
   if (a.kind === 'co-seating') return { ...a, experts: [...a.experts], draws: [...a.draws], message };
+  if (a.kind === 'withdrawn-draws') return { ...a, draws: [...a.draws], projects: [...a.projects], message };
   return { ...a, draws: [...a.draws], message };
 }
 
@@ -129,7 +142,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Early-warning alerts over the disclosed draws',
         description:
-          'Declines clustered on a tenderer, pairs of experts seated together more often than chance, experts selected repeatedly for one agency, and a centre-wide drop in acceptance; each with the numbers that raised it and the policy’s threshold (docs/alerts.md). Only disclosed draws whose proof verifies count: a draw still sealed names nobody.',
+          'Declines clustered on a tenderer, pairs of experts seated together more often than chance, experts selected repeatedly for one agency, and a centre-wide drop in acceptance; each with the numbers that raised it and the policy’s threshold (docs/alerts.md). Only disclosed draws whose proof verifies count: a draw still sealed names nobody. Besides these tests of chance, one rule: a remote site that cancelled the policy’s number of drawn projects in its window (`withdrawn-draws`).',
         tags: ['log'],
         querystring: Query,
         response: { 200: Report, ...errorResponses('LOG_MISMATCH') },
