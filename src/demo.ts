@@ -38,7 +38,12 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
   const request = DrawRequest.parse({ groups: specialties.map((specialty) => ({ specialty, count })), tendererRepresentatives: specialties.length * count % 2 === 0 ? 1 : 0 });
   const project = syntheticProject(pool, 'demo');
   const history = indexHistory(syntheticHistory(pool, Math.floor(options.size / 10)));
-  const input = { drawId: `D-demo-${Date.now()}`, project, request, policy: DEFAULT_POLICY, pool: index, history };
+  // With a given nonce the run is reproducible: the draw id and the commit's time (an hour before bid opening, when the
+  // service would draw) come from it and the project, not from the clock, so the commit, seed and ranking repeat.
+  const reproducible = options.nonce !== undefined && !options.log;
+  const drawId = reproducible ? `D-demo-${options.nonce!.slice(0, 12)}` : `D-demo-${Date.now()}`;
+  const commitTime = reproducible ? new Date(Date.parse(project.bidOpeningAt) - 3_600_000).toISOString() : new Date().toISOString();
+  const input = { drawId, project, request, policy: DEFAULT_POLICY, pool: index, history };
   if (options.log) {
     const { auditLog, sealingKey } = options.log;
     const t0 = performance.now();
@@ -67,10 +72,11 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
   const t0 = performance.now();
   const out = runDraw(
     input,
-    { plan: { beacon: null, witnessCommitments: [] }, nonce, beaconRandomness: null, witnessReveals: [], time: new Date().toISOString(), prev: GENESIS_PREV },
+    { plan: { beacon: null, witnessCommitments: [] }, nonce, beaconRandomness: null, witnessReveals: [], time: commitTime, prev: GENESIS_PREV },
   );
   const ms = performance.now() - t0;
   print(`project ${project.id}: bid opening ${project.bidOpeningAt}, tenderer ${project.tenderer}`);
+  print(`draw ${drawId}, committed at ${commitTime}${reproducible ? ' (from --nonce: the same draw every time)' : ''}`);
   print('');
   print('1. commit (logged before any randomness exists):');
   for (const [i, g] of out.commit.groups.entries()) {

@@ -40,11 +40,13 @@ const WORDS = {
     keyOnly: (many: boolean) => `checked against the log key only: a holder of the log key could have made ${many ? 'these bundles' : 'this bundle'}; keep checkpoints with \`expert-draw log watch --keep DIR\` and pass \`--kept DIR\``,
     notVerified: 'NOT VERIFIED: ',
     kinds: { fail: 'failed', unverifiable: 'not verifiable', skipped: 'skipped' },
+    list: ', ',
+    parts: '; ',
     allBundles: (n: number) => `OK: all ${n} bundles verified`,
     someBundles: (failed: number, n: number) => `NOT VERIFIED: ${failed} of ${n} bundles: `,
   },
   'zh-CN': {
-    head: (draw: string | null, project: string | null, assurance: Assurance | null) => `${draw ? `抽取 ${draw}${project ? `（项目 ${project}）` : ''}` : '证明包'}${assurance ? `，保障级别 ${ASSURANCE_ZH[assurance]}（${assurance}）` : ''}`,
+    head: (draw: string | null, project: string | null, assurance: Assurance | null) => `${draw ? `抽取 ${draw}${project ? `（项目 ${project}）` : ''}` : '证明包'}${assurance ? `，保证级别 ${ASSURANCE_ZH[assurance]}（${assurance}）` : ''}`,
     title: (id: string, title: string) => CHECK_TITLES_ZH[id] ?? title,
     trusted: (t: TakenOnTrust) => (TRUST_ZH[t.id] ? `${TRUST_ZH[t.id]!.what}；${TRUST_ZH[t.id]!.why}` : `${t.what}; ${t.why}`),
     trust: '信任前提（本证明包的离线检查不覆盖）：',
@@ -52,6 +54,8 @@ const WORDS = {
     keyOnly: (many: boolean) => `仅依据日志密钥核验：持有日志密钥者也可能制作出${many ? '这些证明包' : '此证明包'}；请用 \`expert-draw log watch --keep DIR\` 保存检查点，并加 \`--kept DIR\` 核验`,
     notVerified: '未通过核验：',
     kinds: { fail: '失败', unverifiable: '无法核验', skipped: '跳过' },
+    list: '、',
+    parts: '；',
     allBundles: (n: number) => `通过：全部 ${n} 个证明包核验通过`,
     someBundles: (failed: number, n: number) => `未通过核验：${n} 个证明包中 ${failed} 个：`,
   },
@@ -76,7 +80,7 @@ function printReport(report: DrawProofReport, print: (line: string) => void, wor
   }
   const named = (status: CheckStatus) => report.checks.filter((c) => c.status === status).map((c) => c.id);
   const parts = (['fail', 'unverifiable', 'skipped'] as const).map((k) => [words.kinds[k], named(k)] as const);
-  print(`${words.notVerified}${parts.filter(([, ids]) => ids.length > 0).map(([what, ids]) => `${what} ${ids.join(', ')}`).join('; ')}`);
+  print(`${words.notVerified}${parts.filter(([, ids]) => ids.length > 0).map(([what, ids]) => `${what} ${ids.join(words.list)}`).join(words.parts)}`);
 }
 
 /** Verifies the bundles (files, or folders of them) and prints the reports; sets the exit code. */

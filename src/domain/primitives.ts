@@ -3,15 +3,26 @@ import { z } from 'zod';
 import { schemaMessage } from '../i18n/zod-issues.js';
 import { bornAnAdult, isValidResidentId, isValidUscc } from './codes.js';
 
+/**
+ * Whether an id holds a mobile or ID number as one of its digit runs (P-15973994367, E110105197609060009): ids are
+ * logged and published in proofs. Only whole runs that are such numbers: tender codes hold long digit runs of their own.
+ */
+export function idHoldsPersonalNumber(id: string): boolean {
+  return (id.match(/\d+[Xx]?/g) ?? []).some((run) => /^1[3-9]\d{9}$/.test(run) || isValidResidentId(run.toUpperCase()));
+}
+
 export const ExpertId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, schemaMessage('expertId'))
-  .describe('Pseudonymous expert id; never a name or an ID number');
+  .refine((id) => !idHoldsPersonalNumber(id), schemaMessage('idPersonal'))
+  .describe('Pseudonymous expert id; never a name, a phone or an ID number');
 
 export const ProjectId = z
   .string()
   .regex(/^[A-Za-z0-9_.-]{1,64}$/, schemaMessage('projectId'))
-  .describe('Project (tender) id as registered by the trading centre');
+  .refine((id) => !/^\.+$/.test(id), schemaMessage('projectIdDots'))
+  .refine((id) => !idHoldsPersonalNumber(id), schemaMessage('idPersonal'))
+  .describe('Project (tender) id as registered by the trading centre; not dots only, no phone or ID number');
 
 /** Remote evaluation site ids: token claims, certificate subject CN, recipient labels and file names. */
 export const SITE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -110,10 +121,32 @@ const DATE = /(?<!\d)(?:19|20)\d{2}\s*[-/.年]\s*(?:0?[1-9]|1[0-2])\s*[-/.月]\s
 const TIME = /(?<!\d)(?:[01]?\d|2[0-3])\s*[:：]\s*[0-5]\d(?:\s*[:：]\s*[0-5]\d)?(?!\d)/gu;
 /** An ID number whose birth date is written as a date (110105 1976-09-06 0009): refused before dates are taken out. */
 const ID_WITH_DATE = /\d{6}[\s\p{P}\p{S}\p{Cf}]*(?:19|20)\d{2}[\s\p{P}\p{S}年]*\d{1,2}[\s\p{P}\p{S}月]*\d{1,2}[\s\p{P}\p{S}日]*\d{3}[\dXx]/u;
-/** What may stand between the digits of a number as people write it: spaces, punctuation, symbols, zero-width marks. */
-const BETWEEN_DIGITS = /[\s\p{P}\p{S}\p{Cf}]+/gu;
+/**
+ * What may stand between the digits of a number as people write it: spaces, punctuation, symbols, zero-width marks, and
+ * combining marks (a keycap 1️⃣ is 1, a variation selector and U+20E3; 1̲ is 1 and a combining low line).
+ */
+const BETWEEN_DIGITS = /[\s\p{P}\p{S}\p{Cf}\p{M}]+/gu;
 /** One letter, or two Latin ones, between two digits (159x7399x4367, 159ab7399cd4367): read as a separator too. */
 const LETTER_BETWEEN = /(?<=\d)(?:\p{L}|[A-Za-z]{2})(?=\d)/gu;
+/**
+ * Groups of digits joined by one or two letters of any script (159号码7399号码4367): read as one number only where some
+ * of its whole groups in a row make a mobile number or a valid ID number, since an address joins so too (3号楼2单元501室).
+ */
+const LETTER_JOINED = /\d+(?:\p{L}{1,2}\d+)+[Xx]?/gu;
+const MOBILE = /^1[3-9]\d{9}$/;
+
+/** Whether some whole groups in a row of a letter-joined chain spell a mobile number or a valid ID number. */
+function spellsNumber(chain: string): boolean {
+  const groups = chain.match(/\d+[Xx]?/g) ?? [];
+  for (let i = 0; i < groups.length; i++) {
+    let joined = '';
+    for (let j = i; j < groups.length && joined.length < 18; j++) {
+      joined += groups[j]!.toUpperCase();
+      if (MOBILE.test(joined) || isValidResidentId(joined)) return true;
+    }
+  }
+  return false;
+}
 /** A UUID (ids like D-…, O-…) with its hex letters: no number. A run shaped so with digits only is one, though. */
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/giu;
 /** Stands for a date, time or id taken out: neither a digit, a letter nor a separator, so it joins nothing. */
@@ -124,7 +157,8 @@ const DATE_MARK = '\u0001';
  * digits, a country code, any separators (138.1234.5678, 1 3 8…, a zero-width space, a letter or two between the
  * groups), a letter before it, an ID number with its birth date written as a date. Read as digits — real dates, times
  * and UUIDs taken out, then everything that is not a letter or a digit dropped, then a letter between digits — a run of
- * 11 digits or more is refused: a mobile number has 11, an ID number 15 or 18. Errs towards refusing: a long document
+ * 11 digits or more is refused: a mobile number has 11, an ID number 15 or 18. Groups joined by one or two letters of
+ * any script are refused where whole groups in a row spell a mobile number or a valid ID number. Errs towards refusing: a long document
  * number in a reason is refused too, with a message. Numbers spelt out in words are not caught.
  */
 export function holdsPersonalNumber(text: string): boolean {
@@ -134,9 +168,9 @@ export function holdsPersonalNumber(text: string): boolean {
     .replace(UUID, (id) => (/[a-f]/i.test(id) ? DATE_MARK : id))
     .replace(DATE, DATE_MARK)
     .replace(TIME, DATE_MARK)
-    .replace(BETWEEN_DIGITS, '')
-    .replace(LETTER_BETWEEN, '');
-  return /\d{11}/.test(digits);
+    .replace(BETWEEN_DIGITS, '');
+  if (/\d{11}/.test(digits.replace(LETTER_BETWEEN, ''))) return true;
+  return (digits.match(LETTER_JOINED) ?? []).some(spellsNumber);
 }
 
 /**

@@ -33,3 +33,5 @@ const SEAT_DAY_PURPOSE = 'rosters/seat-day/v1';
 export const seatDayKey = (vault: Pick<PersonalDataVault, 'keyedHash'>, expertId: string, localDate: string) => vault.keyedHash(SEAT_DAY_PURPOSE, `${expertId}\n${localDate}`);
 /** Unmatched ID numbers per check-in terminal (by SHA-256 of the terminal), kept outside the log (each is logged). */
 export const checkinMisses = new RecordSet<number[]>('checkin-misses', null);
+/** When a terminal's block was last logged (by SHA-256 of the terminal): a block is logged once, not at every refusal. */
+export const checkinBlocks = new RecordSet<number>('checkin-blocks', null);

@@ -23,7 +23,7 @@ import type { ProjectService } from './project.service.js';
 import { awaitingRosterClear } from '../records/draws.js';
 import type { ProjectRecord } from '../records/projects.js';
 import { batchOfToken, newBatchTokens } from '../records/outbox.js';
-import { checkinMisses, rosterDeadlines, rosters, seatDayKey, seatDays, unseals, type RosterRecord, type UnsealRecord } from '../records/rosters.js';
+import { checkinBlocks, checkinMisses, rosterDeadlines, rosters, seatDayKey, seatDays, unseals, type RosterRecord, type UnsealRecord } from '../records/rosters.js';
 import { withdrawal } from '../records/selections.js';
 
 /** Both approvals of an unseal must fall within this window. */
@@ -352,6 +352,22 @@ export class RosterService {
     return found ? found.value.filter((t) => t > since) : [];
   }
 
+  /**
+   * Logs a terminal's block once: at its first refusal, not at each (a desk could otherwise grow the log at the rate
+   * limit). A block logged before the oldest miss that holds it now was an earlier one. Two instances refusing at once
+   * log it once: the marker is written in the entry's commit, against the marker each read.
+   */
+  private async logBlock(terminal: string, oldestMiss: number, payload: { drawId: string; projectId: string; terminal: string }): Promise<void> {
+    const key = sha256Hex(terminal);
+    const found = await checkinBlocks.read(this.store, key);
+    if (found && found.value >= oldestMiss) return;
+    try {
+      await this.log.append('checkin.blocked', payload, { writes: [checkinBlocks.writeAt(key, this.now())], expects: [checkinBlocks.expect(key, found?.raw ?? null)] });
+    } catch (err) {
+      if (!(err instanceof RecordConflictError)) throw err;
+    }
+  }
+
   private countMiss(terminal: string, recent: readonly number[]): Promise<void> {
     return checkinMisses.putUnlogged(this.store, sha256Hex(terminal), [...recent, this.now()]);
   }
@@ -380,7 +396,7 @@ export class RosterService {
     return this.inTurn(`terminal ${terminal}`, async () => {
       const recent = await this.recentMisses(terminal);
       if (recent.length >= CHECKIN_MISSES) {
-        await this.log.append('checkin.blocked', { drawId, projectId, terminal: by.sub });
+        await this.logBlock(terminal, recent[0]!, { drawId, projectId, terminal: by.sub });
         throw new AppError('RATE_LIMITED', msg('checkin.tooManyMisses', { minutes: CHECKIN_WINDOW_MS / 60_000 }));
       }
       const expertId = await this.pool.byIdNumber(idNumber);

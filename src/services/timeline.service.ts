@@ -44,6 +44,8 @@ export function timelineForSite(events: readonly TimelineEvent[]): TimelineEvent
   return events.map((e) => {
     if (e.type === 'call.busy') return { ...e, type: 'call.declined' };
     if (e.type === 'record.call' && e.detail?.outcome === 'busy') return { ...e, detail: { ...e.detail, outcome: 'declined' } };
+    // The seat that passed on names why: for the site, as declined too.
+    if ((e.type === 'seat.promoted' || e.type === 'seat.unfilled') && e.detail?.because === 'busy') return { ...e, detail: { ...e.detail, because: 'declined' } };
     return e;
   });
 }

@@ -1,7 +1,7 @@
 // The authorization matrix: every route of the OpenAPI document × every identity × resources of the centre and of two
 // sites. The expected answers come from the table below, written from docs/security.md — not from src/auth/policy.ts.
 // A route without a row fails. An identity the table does not allow must get exactly 401 (no valid token, or a
-// role/site combination no token may carry), 404 (a site's token on another owner's resource it could take on its own:
+// role/site combination no token may carry), 404 (a token on another owner's resource it could take on its own owner's:
 // the answer for an id that does not exist) or 403 (everything else), and leave the audit log as it was; an allowed
 // one must get past authorization (any answer but 401/403). Every role comes twice: as a machine token and as a
 // person's login session; a session whose first password is not changed yet reaches only the session routes (403
@@ -376,6 +376,8 @@ function expected(row: Row, who: Identity, owner: Owner | null): 'allow' | 401 |
   // A site's token that may take the action on its own resource learns nothing of another owner's: 404, as for an id
   // that does not exist.
   if (who.kind === 'site' && 'owners' in row && (row.site ?? []).includes(`${who.role}@own` as Class)) return 404;
+  // So does a centre token that may take it on the centre's own (a desk), on a site's.
+  if (who.kind === 'centre' && 'owners' in row && owner !== 'centre' && (row.centre ?? []).includes(who.role as Class)) return 404;
   return 403;
 }
 

@@ -323,8 +323,13 @@ describe("a project's own parties", () => {
       const body = await refused(register({ ...project, id: 'P-EDGE-VENUE', agency: null, venue }), 400, 'INVALID_INPUT');
       expect(body.error.details.issues, venue).toEqual([{ in: 'body', path: '/venue', message: expect.stringContaining('评标地点不能含电话号码或联系方式') }]);
     }
+    // Keycaps and combining marks between the digits, or two characters between the groups (an outside audit, stop 43).
+    for (const venue of ['5号评标室，有事请致电1\uFE0F\u20E33\uFE0F\u20E38\uFE0F\u20E30\uFE0F\u20E30\uFE0F\u20E31\uFE0F\u20E33\uFE0F\u20E38\uFE0F\u20E30\uFE0F\u20E30\uFE0F\u20E30\uFE0F\u20E3', '5号室 前三位138号码0013号码8000']) {
+      const body = await refused(register({ ...project, id: 'P-EDGE-VENUE', agency: null, venue }), 400, 'INVALID_INPUT');
+      expect(body.error.details.issues, venue).toEqual([{ in: 'body', path: '/venue', message: expect.stringContaining('评标地点不能含电话号码或联系方式') }]);
+    }
     // Ordinary venues, colons and numbers included, still pass.
-    for (const [i, venue] of ['评标室：三楼 301', 'Room 3, Building B, No.5 Wensan Rd.', '5号评标室（文三路 90 号 B 座 12 层 1203）', '二楼 2.1 会议室', 'Qingdao Rd. 3, room VX-2', '2026-12-08 09:30 前到达 5号评标室签到'].entries()) {
+    for (const [i, venue] of ['3号楼2单元501室，12层1203', '评标室：三楼 301', 'Room 3, Building B, No.5 Wensan Rd.', '5号评标室（文三路 90 号 B 座 12 层 1203）', '二楼 2.1 会议室', 'Qingdao Rd. 3, room VX-2', '2026-12-08 09:30 前到达 5号评标室签到'].entries()) {
       const plain = await t.app.inject(register({ ...project, id: `P-EDGE-VENUE-${i}`, agency: null, venue }));
       expect(plain.statusCode, `${venue}: ${plain.body}`).toBe(201);
     }
@@ -341,6 +346,36 @@ describe("a project's own parties", () => {
     // A tender without an agency takes any bidder but the tenderer.
     const selfRun = await t.app.inject(register({ ...project, id: 'P-EDGE-PARTY-3', agency: null, bidders: [agency] }));
     expect(selfRun.statusCode, selfRun.body).toBe(201);
+  });
+});
+
+describe('ids', () => {
+  const project = { tenderer: syntheticUscc(8201), bidOpeningAt: '2030-12-01T10:00:00+08:00', region: '330106', groups: [{ specialty: 'C990101', count: 5 }] };
+  const register = (id: string) => ({ method: 'POST' as const, url: '/v1/projects', headers: t.auth('operator'), payload: { ...project, id } });
+
+  it('refuses a project id of dots only, or holding a mobile or ID number (ids are logged and published), and keeps a tender code', async () => {
+    const idNumber = syntheticPersonal(0).idNumber;
+    for (const [id, message] of [
+      ['..', '项目编号不能只由“.”组成（“.”和“..”在网址中另有含义）'],
+      ['.', '项目编号不能只由“.”组成（“.”和“..”在网址中另有含义）'],
+      [idNumber, '编号不能含手机号码或身份证号码：编号写入审计日志和公开的抽取证明，永远无法删除'],
+      ['P-15973994367', '编号不能含手机号码或身份证号码：编号写入审计日志和公开的抽取证明，永远无法删除'],
+    ] as const) {
+      const body = await refused(register(id), 400, 'INVALID_INPUT');
+      expect(body.error.details.issues, id).toEqual([{ in: 'body', path: '/id', message }]);
+    }
+    for (const id of ['JSZC-320000-2026-00123', 'P.2026.0001', '0701-2026-123456']) expect((await t.app.inject(register(id))).statusCode, id).toBe(201);
+  });
+
+  it('refuses an expert id or a relative’s id holding a mobile or ID number, in a single expert, a file and the relations', async () => {
+    const i = 16;
+    const personal = syntheticPersonal(i);
+    const expert = { ...pool.experts[i]!, id: personal.idNumber };
+    const one = await refused({ method: 'POST', url: '/v1/experts', headers: t.auth('pool-manager'), payload: { ...expert, personal } }, 400, 'INVALID_INPUT');
+    expect(one.error.details.issues).toEqual([{ in: 'body', path: '/id', message: '编号不能含手机号码或身份证号码：编号写入审计日志和公开的抽取证明，永远无法删除' }]);
+    const file = await refused({ method: 'POST', url: '/v1/experts/import?mode=upsert', headers: { ...t.auth('pool-manager'), 'content-type': 'application/x-ndjson' }, payload: `${JSON.stringify({ ...expert, personal })}\n` }, 422, 'IMPORT_REJECTED');
+    expect(JSON.stringify(file.error.details)).toContain('编号不能含手机号码或身份证号码');
+    await refused({ method: 'PUT', url: `/v1/experts/${E}/relations`, headers: t.auth('pool-manager'), payload: { relations: [{ kind: 'relative', expertId: '15973994367' }] } }, 400, 'INVALID_INPUT');
   });
 });
 

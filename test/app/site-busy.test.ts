@@ -48,12 +48,18 @@ afterAll(async () => {
 
 describe('an expert of a site seated elsewhere that day', () => {
   it('reads as declined to the site, in the story and the progress, and as busy to the centre', async () => {
-    const story = async (headers: { authorization: string }) => ((await t.app.inject({ url: '/v1/projects/P-SITE-BUSY/timeline', headers })).json() as { events: Array<{ type: string; detail?: { outcome?: string } }> }).events;
+    const story = async (headers: { authorization: string }) => ((await t.app.inject({ url: '/v1/projects/P-SITE-BUSY/timeline', headers })).json() as { events: Array<{ type: string; detail?: { outcome?: string; because?: string } }> }).events;
     const siteStory = await story(t.auth('site', { site: 'site-k' }));
     const centreStory = await story(t.auth('operator'));
     expect(centreStory.some((e) => e.type === 'call.busy')).toBe(true);
     expect(centreStory.some((e) => e.type === 'record.call' && e.detail?.outcome === 'busy')).toBe(true);
     expect(siteStory.some((e) => e.type === 'call.busy' || e.detail?.outcome === 'busy')).toBe(false);
+    // The seat passed on names its reason: busy to the centre, declined to the site (an outside audit read it there).
+    const passedOn = (events: typeof siteStory) => events.filter((e) => e.type === 'seat.promoted' || e.type === 'seat.unfilled').map((e) => e.detail?.because);
+    expect(passedOn(centreStory)).toContain('busy');
+    expect(passedOn(siteStory)).toHaveLength(passedOn(centreStory).length);
+    expect(passedOn(siteStory)).not.toContain('busy');
+    expect(JSON.stringify(siteStory)).not.toContain('busy');
     expect(siteStory.filter((e) => e.type === 'call.declined')).toHaveLength(centreStory.filter((e) => e.type === 'call.declined' || e.type === 'call.busy').length);
     const progress = async (headers: { authorization: string }) => (await t.app.inject({ url: `/v1/draws/${siteDraw}`, headers })).json() as { calls: Record<string, number>; callsByGroup: Array<{ busy: number; declined: number }> };
     const seenBySite = await progress(t.auth('site', { site: 'site-k' }));

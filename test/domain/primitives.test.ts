@@ -168,6 +168,13 @@ describe('holdsPersonalNumber: a phone or ID number in text kept in the log, how
     ['开标时间 2026-12-01T09:00:00+08:00 改期', false],
     ['文号 〔2026〕12 号', false],
     ['统一社会信用代码见附件', false],
+    // A third audit's forms: keycaps, combining marks, two CJK characters between the groups.
+    ['1\uFE0F\u20E35\uFE0F\u20E39\uFE0F\u20E37\uFE0F\u20E33\uFE0F\u20E39\uFE0F\u20E39\uFE0F\u20E34\uFE0F\u20E33\uFE0F\u20E36\uFE0F\u20E37\uFE0F\u20E3', true],
+    ['1\u03325\u03329\u03327\u03323\u03329\u03329\u03324\u03323\u03326\u03327\u0332', true],
+    ['前三位159号码7399号码4367', true],
+    ['身份证110105号码19760906号码0009', true],
+    ['3号楼2单元501室，12层1203', false],
+    ['第12组第3席', false],
   ] as const)('%s → %s', (text, refused) => {
     expect(holdsPersonalNumber(text)).toBe(refused);
   });

@@ -25,6 +25,8 @@ export function forgedTokens(privateKey: KeyObject): Record<string, string> {
     'alg none': `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...good, iss: TOKEN_ISSUER })}.`,
     'HS256 with the public key': createSigner({ key: publicPem, algorithm: 'HS256', iss: TOKEN_ISSUER })(good),
     'wrong issuer': signRaw(privateKey, good, { iss: 'someone-else' }),
+    // Signed with the instance's key, but naming no issuer (an outside audit found it accepted, stop 43).
+    'no issuer': createSigner({ key: pem(privateKey), algorithm: 'EdDSA' })(good),
     'no exp': signRaw(privateKey, { sub: 'forger', role: 'admin', iat: now }),
     'longer than allowed': signRaw(privateKey, { ...good, exp: now + 30 * 86_400 }),
     // Within the cap by its own dates, but dated ahead: it would live a year from now.

@@ -60,7 +60,12 @@ describe('check-in limit on wrong ID numbers', () => {
     expect((await checkIn(b, stranger, 'desk-2')).statusCode).toBe(404);
     const types = [];
     for (let i = size; i < (await a.ctx.store.logSize()); i++) types.push(JSON.parse((await a.ctx.auditLog.entry(i)).toString()).type);
-    expect(types).toEqual(['checkin.admitted', 'record.checkin', 'checkin.repeated', ...Array(10).fill('checkin.unmatched'), 'checkin.blocked', 'checkin.blocked', 'checkin.unmatched']);
+    // The block is logged once, whichever instance refused first: further refusals add nothing to the log.
+    expect(types).toEqual(['checkin.admitted', 'record.checkin', 'checkin.repeated', ...Array(10).fill('checkin.unmatched'), 'checkin.blocked', 'checkin.unmatched']);
+    for (let i = 0; i < 5; i++) expect((await checkIn(i % 2 === 0 ? a : b, stranger)).statusCode).toBe(429);
+    const sizeBlocked = await a.ctx.store.logSize();
+    expect((await checkIn(a, stranger)).statusCode).toBe(429);
+    expect(await a.ctx.store.logSize()).toBe(sizeBlocked);
     // No ID number is kept for the count: the counter is keyed by a hash of the terminal and holds times only.
     const counters = await a.ctx.store.listRecords('checkin-misses');
     expect(counters).toHaveLength(2);
@@ -70,5 +75,12 @@ describe('check-in limit on wrong ID numbers', () => {
     const again = await checkIn(b, seated);
     expect(again.statusCode).toBe(409);
     expect(again.json().error.message).toBe('该专家已签到');
+    // A new block, after the last one's misses left the window, is logged again (once).
+    for (let i = 0; i < 10; i++) expect((await checkIn(a, stranger)).statusCode).toBe(404);
+    const before = await a.ctx.store.logSize();
+    for (let i = 0; i < 3; i++) expect((await checkIn(i % 2 === 0 ? a : b, stranger)).statusCode).toBe(429);
+    const blocked = [];
+    for (let i = before; i < (await a.ctx.store.logSize()); i++) blocked.push(JSON.parse((await a.ctx.auditLog.entry(i)).toString()).type);
+    expect(blocked).toEqual(['checkin.blocked']);
   });
 });

@@ -461,7 +461,7 @@ describe('expert-draw proof verify', () => {
     const zh = cli(join(dir, 'proof.json'), '--verifier-key', join(dir, 'log-signer.vkey'), '--lang', 'zh-CN');
     expect(zh.status, zh.stderr).toBe(0);
     // The assurance level in the console's words, its id beside it (as --json names it).
-    expect(zh.stdout).toMatch(/^抽取 D-[^（]+（项目 [^）]+），保障级别 服务随机数（operator）$/m);
+    expect(zh.stdout).toMatch(/^抽取 D-[^（]+（项目 [^）]+），保证级别 服务随机数（operator）$/m);
     expect(zh.stdout).toMatch(/^✓ ranking +\S*[\u4e00-\u9fff]/m);
     expect(zh.stdout).toContain('信任前提（本证明包的离线检查不覆盖）：');
     // The trust list in Chinese too, item by item (src/i18n/check-titles.ts TRUST_ZH).

@@ -12,7 +12,8 @@ export default fp(
         public: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       },
       sign: { algorithm: 'EdDSA', iss: TOKEN_ISSUER },
-      verify: { algorithms: ['EdDSA'], allowedIss: TOKEN_ISSUER, cache: true },
+      // A token without an issuer is refused too (allowedIss alone checks only one that has it).
+      verify: { algorithms: ['EdDSA'], allowedIss: TOKEN_ISSUER, requiredClaims: ['iss'], cache: true },
     });
   },
   { name: 'jwt', fastify: '5.x', dependencies: ['context'] },
