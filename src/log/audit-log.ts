@@ -193,6 +193,8 @@ export class AuditLog<C = Untyped> {
   private needsReload = false;
   private checkpointTimer: NodeJS.Timeout | null = null;
   private lastCheckpoint: { size: number; note: string } | null = null;
+  /** The largest size the store confirmed (a commit that returned, a reload): the tree may hold a batch that failed. */
+  private confirmedSize = 0;
   /** When this process signed or loaded lastCheckpoint, or opened a log without one (ms since the epoch, real clock). */
   private lastCheckpointAt = Date.now();
   private closed = false;
@@ -386,6 +388,7 @@ export class AuditLog<C = Untyped> {
           if (size !== start) throw new StoreConflictError(start, size);
         }
         await this.store.appendLog({ start, entries, nodes, writes, expects });
+        this.confirmedSize = Math.max(this.confirmedSize, start + entries.length);
         return appended;
       } catch (err) {
         // The frontier and chain head already hold this batch: re-read them from the store before anything else.
@@ -425,13 +428,30 @@ export class AuditLog<C = Untyped> {
     return new Date(ms).toISOString();
   }
 
-  private async reload(): Promise<void> {
+  /**
+   * Compares the stored log's size with the largest the store confirmed to this log (or it signed): a log only
+   * grows, so a smaller one lost entries — a Redis replaced by an empty one, a FLUSHALL, a failover to a replica behind,
+   * a wrong data folder. The log is then broken: appends and checkpoints are refused and readiness fails, rather than a
+   * second log starting from entry 0 beside the history every checkpoint signed. Returns the stored size.
+   */
+  async checkNotShrunk(): Promise<number> {
     const size = await this.store.logSize();
+    const known = Math.max(this.confirmedSize, this.lastCheckpoint?.size ?? 0);
+    if (size < known && !this.broken) {
+      this.broken = { index: size, reason: `the store holds ${size} entries, fewer than the ${known} this log had written or signed: its data was replaced or lost; restore it (docs/backups.md) before restarting` };
+    }
+    return size;
+  }
+
+  private async reload(): Promise<void> {
+    const size = await this.checkNotShrunk();
+    if (this.broken) throw new AppError('LOG_MISMATCH', msg('log.broken', { index: this.broken.index, reason: this.broken.reason }), this.broken);
     const plan = rootPlan(size);
     const hashes = await this.store.readNodes(plan);
     const edge = plan.map((id, i) => ({ ...id, hash: hashes[i]! }));
     this.frontier = MerkleFrontier.fromStoredNodes(size, nodeHashes(edge));
     this.prev = size === 0 ? GENESIS_PREV : hex((await this.store.readNodes([{ level: 0, index: size - 1 }]))[0]!);
+    this.confirmedSize = Math.max(this.confirmedSize, size);
     this.needsReload = false;
   }
 

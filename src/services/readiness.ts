@@ -24,7 +24,7 @@ export interface ReadinessReport {
 
 export interface ReadinessDeps {
   readonly store: Store;
-  readonly log: { readonly integrity: LogBreak | null };
+  readonly log: { readonly integrity: LogBreak | null; checkNotShrunk?(): Promise<number> };
   /** Whether the signing, token and sealing keys are loaded. */
   readonly keysLoaded: () => boolean;
   /** The SQLite data folder whose free space is checked; null for Redis (its server refuses writes itself). */
@@ -64,6 +64,8 @@ export class Readiness {
         return { ok: false, reason: `the ${this.deps.store.kind} store does not answer or does not take writes` };
       },
     );
+    // A store that answers with a shorter log than this one wrote lost entries: the log breaks here, not at the next write.
+    if (store.ok) await this.deps.log.checkNotShrunk?.().catch(() => undefined);
     const broken = this.deps.log.integrity;
     const log: Check = broken ? { ok: false, reason: `the audit log fails its self-check at index ${broken.index}: ${broken.reason}` } : { ok: true };
     const keys: Check = this.deps.keysLoaded() ? { ok: true } : { ok: false, reason: 'the keys are not loaded' };
