@@ -187,6 +187,23 @@ describe.each(['sqlite', 'redis'] as const)('held personal data changes (%s stor
     expect((await contactNotices()).length).toBe(before);
   });
 
+  it('refuses to approve an ID number another expert took meanwhile, logging nothing', async () => {
+    const id = ids[6]!;
+    const changeId = await heldOf(id);
+    // Added by hand since the change was held, with the ID number the change gives expert 6.
+    const added = await t.app.inject({ method: 'POST', url: '/v1/experts', headers: t.auth('pool-manager'), payload: { ...t.ctx.pool.expert(ids[0]!)!, id: 'E0999999', personal: syntheticPersonal(506) } });
+    expect(added.statusCode, added.body).toBe(201);
+    const size = await t.ctx.store.logSize();
+    const refused = await decide(other.auth, id, changeId, 'approve');
+    expect([refused.statusCode, refused.json().error.code]).toEqual([409, 'CONFLICT']);
+    expect(refused.json().error.message).toContain('now belongs to another expert');
+    expect(refused.body).not.toContain(syntheticPersonal(506).idNumber);
+    expect(await t.ctx.store.logSize()).toBe(size);
+    expect(t.ctx.pool.personal(id)).toEqual(original.get(id));
+    expect(await t.ctx.pool.byIdNumber(syntheticPersonal(506).idNumber)).toBe('E0999999');
+    expect(await heldOf(id)).toBe(changeId);
+  });
+
   it('replaces a held change with a newer file’s; the same file again logs nothing; the replaced one is refused', async () => {
     const id = ids[5]!;
     const older = await heldOf(id);
