@@ -570,8 +570,10 @@ export class PoolService {
 
   /**
    * A revised pool file: new experts are added, known ones changed where the file differs, and (retireMissing) those
-   * the file leaves out are retired; nothing unless every row is valid. One transaction, one pool version, one entry per
-   * expert added, changed or retired. A dry run answers the same report and stores nothing.
+   * the file leaves out are retired; nothing unless every row is valid. A known expert's new name, phone or ID number
+   * is not applied but held for a second person (approvePersonalChange), replacing a change held before. One
+   * transaction, one pool version, one entry per expert added, changed, held or retired. A dry run answers the same
+   * report and stores nothing.
    */
   upsert(rows: readonly ImportRow[], parseErrors: readonly ImportError[], options: UpsertOptions, by: TokenClaims, spend?: SpendIdMatches): Promise<UpsertReport> {
     return this.change(async () => {
