@@ -34,6 +34,7 @@ import checkinRoutes from './routes/v1/checkins.js';
 import siteRoutes from './routes/v1/sites.js';
 import recordRoutes from './routes/v1/records.js';
 import objectionRoutes from './routes/v1/objections.js';
+import personalChangeRoutes from './routes/v1/personal-changes.js';
 import responseRoutes from './routes/v1/responses.js';
 import answerRoutes, { answerAssets } from './routes/answer.js';
 import recordPageRoutes from './routes/record-page.js';
@@ -107,6 +108,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(recordRoutes, { prefix: '/v1' });
   await app.register(alertRoutes, { prefix: '/v1' });
   await app.register(objectionRoutes, { prefix: '/v1' });
+  await app.register(personalChangeRoutes, { prefix: '/v1' });
   await app.register(exchangeRoutes, { prefix: '/v1' });
   return app;
 }

@@ -30,6 +30,9 @@ export const ACTION_ROLES = {
   // A review closed, a record link sent to the expert: a pool manager.
   'consequence.close': ['pool-manager'],
   'record.link': ['pool-manager'],
+  // A revised file's change of an expert's name, phone or ID number, listed and decided (pool.approve, the same roles)
+  // by a second person (docs/security.md T6).
+  'pool.held': ['pool-manager', 'supervisor'],
   'witness.deposit': ['supervisor'],
   // Staff accounts: the administrator's.
   'user.manage': ['admin'],
@@ -46,6 +49,7 @@ export const SCREENS = [
   { route: 'checkin', action: 'checkin', label: 'navCheckin' },
   { route: 'unseal', action: 'draw.unseal', label: 'navUnseal' },
   { route: 'pool', action: 'pool.read', label: 'navPool' },
+  { route: 'changes', action: 'pool.held', label: 'navChanges' },
   { route: 'inspect', action: 'draw.proof', label: 'navInspect' },
   { route: 'alerts', action: 'alert.read', label: 'navAlerts' },
   { route: 'records', action: 'consequence.read', label: 'navRecords' },

@@ -13,6 +13,7 @@ import { checkinView } from './views/checkin';
 import { inspectView } from './views/inspect';
 import { changePasswordView, loginView } from './views/login';
 import { poolView } from './views/pool';
+import { poolChangesView } from './views/pool-changes';
 import { recordsView } from './views/records';
 import { registerView } from './views/register';
 import { timelineView } from './views/timeline';
@@ -129,6 +130,9 @@ function render(): void {
       return;
     case 'pool':
       if (allowed('pool.read')) poolView(main, role, rest);
+      return;
+    case 'changes':
+      if (allowed('pool.held')) poolChangesView(main, person.id);
       return;
     case 'records':
       if (allowed('consequence.read')) recordsView(main, { lodge: may(role, 'objection.lodge'), decide: may(role, 'objection.decide'), close: may(role, 'consequence.close'), link: may(role, 'record.link'), me: person.id }, decodeURIComponent(rest.join('/')));

@@ -3,7 +3,7 @@
 // entry they cause against it: an entry that does not match its schema is a bug. No entry holds an expert's personal
 // data; only the reveal at disclosure names experts (by id).
 import { z } from 'zod';
-import { Expert, ExpertStatus, Organisation } from '../domain/expert.js';
+import { Expert, ExpertStatus, Organisation, PersonalField } from '../domain/expert.js';
 import { ExitReason } from '../domain/lifecycle.js';
 import { AssuranceMinimum } from '../domain/policy.js';
 import { Hex32 } from '../domain/primitives.js';
@@ -34,6 +34,7 @@ const checkinChange = callChange.extend({ terminal: z.string().describe('Check-i
  */
 export const RecordId = z.string().regex(/^R-[0-9a-f-]{36}$/).describe('Id of an entered record (R- and a UUID)');
 export const ConsequenceId = z.string().regex(/^C-[0-9a-f]{32}$/).describe('Id of a rule\'s consequence (C- and 32 hex digits of its rule, expert and records)');
+export const ChangeId = z.string().regex(/^PC-[0-9a-f-]{36}$/).describe('Id of a held personal data change (PC- and a UUID)');
 export const ObjectionId = z.string().regex(/^O-[0-9a-f-]{36}$/).describe('Id of an objection (O- and a UUID)');
 const recordSeat = {
   drawId: z.string(),
@@ -234,6 +235,18 @@ export const ENTRIES = {
    * same commit, so that an expert whose number someone else put in place learns of it. Never either number.
    */
   'expert.contact-changed': z.object({ id: z.string(), messageId: z.string(), by }).strict(),
+  /**
+   * A revised pool file changed an expert's name, phone or ID number: the change is held, sealed, until a pool manager
+   * or supervisor other than `by` approves it (docs/security.md T6). Which fields, never their values; `replaces`: the
+   * held change of the same expert it takes the place of.
+   */
+  'expert.personal-change-held': z
+    .object({ id: z.string(), changeId: ChangeId, fields: z.array(PersonalField).min(1), by, import: z.literal(true), replaces: ChangeId.optional() })
+    .strict(),
+  /** A second person approved a held change: applied in the same commit (`expert.updated`, the contact notices). */
+  'expert.personal-change-approved': z.object({ id: z.string(), changeId: ChangeId, by }).strict(),
+  /** A second person rejected a held change: dropped, the expert's data as it was. */
+  'expert.personal-change-rejected': z.object({ id: z.string(), changeId: ChangeId, reason: z.string(), by }).strict(),
   'contact-notice.delivery': z
     .object({ messageId: z.string(), attempt: z.int().min(1), adapter: z.string(), ok: z.boolean(), reason: z.string().optional(), final: z.boolean().optional() })
     .strict(),

@@ -132,6 +132,9 @@ export const NOT_ABOUT_A_PROJECT: readonly EntryType[] = [
   'record-link.delivery',
   'expert.contact-changed',
   'contact-notice.delivery',
+  'expert.personal-change-held',
+  'expert.personal-change-approved',
+  'expert.personal-change-rejected',
 ];
 
 /** The row of an entry type, as the readers see it (the payload as parsed from the entry's JSON). */

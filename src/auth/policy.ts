@@ -37,6 +37,13 @@ export const ACTIONS = {
   /** The centre's expert pool and organisations: read, and every change. */
   'pool.read': { roles: ['pool-manager', 'admin'], resource: null, reach: 'any' },
   'pool.write': { roles: ['pool-manager', 'admin'], resource: null, reach: 'any' },
+  /**
+   * Changes of an existing expert's name, phone or ID number that a revised pool file asked for, held for a second
+   * person (docs/security.md T6): listed, approved or rejected by a pool manager or supervisor logged in as a person,
+   * never the one who imported the file (the service refuses them).
+   */
+  'pool.held': { roles: ['pool-manager', 'supervisor'], resource: null, reach: 'any', people: true },
+  'pool.approve': { roles: ['pool-manager', 'supervisor'], resource: null, reach: 'any', people: true },
   /** Admission decisions, re-confirmations and exits (docs/admission.md): a pool manager, logged in as a person. */
   'pool.review': { roles: ['pool-manager'], resource: null, reach: 'any', people: true },
   /** A new project: a site's token registers it for its own site. */

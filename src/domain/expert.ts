@@ -49,6 +49,14 @@ export const ExpertPersonal = z
   })
   .strict();
 
+/** The personal data a change is told to the expert for (and held for a second person's approval), in the order a notice names them. */
+export const PERSONAL_FIELDS = ['phone', 'name', 'idNumber'] as const;
+export const PersonalField = z.enum(PERSONAL_FIELDS).describe('Which personal data: phone, name or idNumber (never its value)');
+export type PersonalField = z.infer<typeof PersonalField>;
+
+/** Which of an expert's personal data differ between two versions, in PERSONAL_FIELDS order. */
+export const personalFields = (before: ExpertPersonal, after: ExpertPersonal): PersonalField[] => PERSONAL_FIELDS.filter((f) => before[f] !== after[f]);
+
 export const Organisation = z
   .object({
     code: Uscc,

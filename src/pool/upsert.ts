@@ -1,11 +1,11 @@
 // A revised pool file against the pool as it is: which experts it adds, which it changes (and what), which it leaves as
 // they are, and which are in the pool but not in the file (to be retired, when asked). Pure: the pool service applies
 // the plan, and shows it unapplied for a dry run.
-import type { Expert, ExpertPersonal } from '../domain/expert.js';
+import { PERSONAL_FIELDS, type Expert, type ExpertPersonal, type PersonalField } from '../domain/expert.js';
 import { msg } from '../i18n/message.js';
 import { idNumberHeld, type ImportError, type ImportRow } from './import-parser.js';
 
-/** The pool attributes a file may change; `personal` stands for name, phone or ID number (never shown). */
+/** The pool attributes a file may change; its changes of name, phone or ID number are listed apart (held for approval). */
 const COMPARED = ['specialties', 'region', 'employer', 'status', 'suspendedUntil', 'unavailable', 'relations'] as const satisfies ReadonlyArray<keyof Expert>;
 
 /** An expert as the pool holds it, for the comparison. */
@@ -20,7 +20,8 @@ export interface Held {
 
 export interface UpsertPlan {
   readonly add: ReadonlyArray<{ readonly row: ImportRow; readonly idHash: string }>;
-  readonly change: ReadonlyArray<{ readonly row: ImportRow; readonly idHash: string; readonly changes: readonly string[]; readonly personalChanged: boolean }>;
+  /** `changes`: the pool attributes that differ (applied at once); `personal`: the personal data that differ (held). */
+  readonly change: ReadonlyArray<{ readonly row: ImportRow; readonly idHash: string; readonly changes: readonly string[]; readonly personal: readonly PersonalField[] }>;
   readonly unchanged: number;
   /** Ids in the pool, not retired and not exited, that the file leaves out. */
   readonly missing: readonly string[];
@@ -34,16 +35,15 @@ export interface UpsertPlan {
 }
 
 /**
- * What changed between an expert and its row: the names of the attributes, and `personal` for personal data; and
- * whether the ID number alone changed, name and phone as held (see UpsertPlan.idNumberOnly).
+ * What changed between an expert and its row: the names of the attributes, and which personal data (an ID number only
+ * when it differs in more than the case of its X); and whether the ID number alone changed, name and phone as held
+ * (see UpsertPlan.idNumberOnly).
  */
-export function changedFields(held: Held, row: ImportRow): { changes: string[]; personalChanged: boolean; idNumberOnly: boolean } {
+export function changedFields(held: Held, row: ImportRow): { changes: string[]; personal: PersonalField[]; idNumberOnly: boolean } {
   const changes: string[] = COMPARED.filter((k) => JSON.stringify(held.expert[k]) !== JSON.stringify(row.expert[k]));
   const p = held.personal();
-  const nameOrPhone = p.name !== row.personal.name || p.phone !== row.personal.phone;
-  const idNumber = p.idNumber.toUpperCase() !== row.personal.idNumber.toUpperCase();
-  if (nameOrPhone || idNumber) changes.push('personal');
-  return { changes, personalChanged: nameOrPhone || idNumber, idNumberOnly: idNumber && !nameOrPhone };
+  const personal = PERSONAL_FIELDS.filter((f) => (f === 'idNumber' ? p.idNumber.toUpperCase() !== row.personal.idNumber.toUpperCase() : p[f] !== row.personal[f]));
+  return { changes, personal, idNumberOnly: personal.length === 1 && personal[0] === 'idNumber' };
 }
 
 /**
@@ -78,10 +78,10 @@ export function planUpsert(pool: ReadonlyMap<string, Held>, rows: readonly Impor
       add.push({ row, idHash: hash });
       continue;
     }
-    const { changes, personalChanged, idNumberOnly: guessed } = changedFields(held, row);
+    const { changes, personal, idNumberOnly: guessed } = changedFields(held, row);
     if (guessed) idNumberOnly++;
-    if (changes.length === 0) unchanged++;
-    else change.push({ row, idHash: hash, changes, personalChanged });
+    if (changes.length + personal.length === 0) unchanged++;
+    else change.push({ row, idHash: hash, changes, personal });
   }
   const missing = [...pool.values()].filter((h) => !seen.has(h.expert.id) && h.expert.status !== 'retired' && h.exited !== true).map((h) => h.expert.id).sort();
   errors.sort((a, b) => a.line - b.line);

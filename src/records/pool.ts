@@ -1,6 +1,6 @@
 // The expert pool's records: experts (personal data sealed), the keyed hash of each ID number pointing at its expert,
 // organisations, and the pool version every change bumps (a draw's commit expects the version it read).
-import type { Expert, Organisation } from '../domain/expert.js';
+import type { Expert, Organisation, PersonalField } from '../domain/expert.js';
 import type { Lifecycle } from '../domain/lifecycle.js';
 import type { RecordExpectation, RecordWrite, Store } from '../store/store.js';
 import { RecordSet, TEXT_CODEC } from './record-set.js';
@@ -26,6 +26,25 @@ export const formerPhoneContext = (id: string): string => `experts/${id}/former-
 /** How long a former phone is told of later personal data changes. */
 export const FORMER_PHONE_DAYS = 30;
 
+/**
+ * A change of an expert's name, phone or ID number that a revised pool file asked for, held until a second person
+ * approves it (docs/security.md T6): one per expert, the newest. Until then everything reads the expert's record.
+ */
+export interface PersonalChangeRecord {
+  readonly expertId: string;
+  readonly changeId: string;
+  /** Which personal data it changes (never their values). */
+  readonly fields: readonly PersonalField[];
+  /** The name, phone and ID number the file gave, sealed (`personalChangeContext`). */
+  readonly sealed: string;
+  /** Token subject of whoever imported the file: they cannot approve it. */
+  readonly proposedBy: string;
+  readonly proposedAt: string;
+}
+
+/** The vault context of a held change: it names the expert and the change, so a sealed proposal cannot be moved. */
+export const personalChangeContext = (id: string, changeId: string): string => `experts/${id}/personal-change/${changeId}`;
+
 /** An application to join the pool (准入申请): not in the pool, never drawn, until a pool manager admits it. */
 export interface ApplicationRecord {
   readonly expert: Expert;
@@ -46,6 +65,8 @@ export const experts = new RecordSet<ExpertRecord>('experts', (r) => r.expert.id
 export const idHashes = new RecordSet<string>('expert-id-hashes', null, TEXT_CODEC);
 /** Applications, kept after the decision (never deleted): admitted ones point at the expert of the same id. */
 export const applications = new RecordSet<ApplicationRecord>('expert-applications', (a) => a.expert.id);
+/** Held personal data changes, by expert id. */
+export const personalChanges = new RecordSet<PersonalChangeRecord>('expert-personal-changes', (c) => c.expertId);
 export const organisations = new RecordSet<Organisation>('organisations', (o) => o.code);
 
 /** The pool version: one number in the `meta` collection. */

@@ -1,11 +1,12 @@
 // The expert pool: every change is one audit-log entry (without personal data) committed together with the record it
 // changes and a bump of the pool version, so the pool can be rebuilt from the log and a draw can name its version.
 import type { SpendIdMatches } from './id-matches.js';
-import { applications, experts, FORMER_PHONE_DAYS, formerPhoneContext, idHashes, isPoolVersion, type ApplicationRecord, organisations, POOL_FEED, poolVersionExpected, poolVersionWrite, readPoolVersion, type ExpertRecord } from '../records/pool.js';
+import { randomUUID } from 'node:crypto';
+import { applications, experts, FORMER_PHONE_DAYS, formerPhoneContext, idHashes, isPoolVersion, type ApplicationRecord, organisations, personalChangeContext, personalChanges, type PersonalChangeRecord, POOL_FEED, poolVersionExpected, poolVersionWrite, readPoolVersion, type ExpertRecord } from '../records/pool.js';
 import type { Entry, EntryPayloads, ServiceLog } from '../audit/entries.js';
 import type { TokenClaims } from '../auth/roles.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
-import { Expert, type ExpertPersonal, type Organisation, type Relation } from '../domain/expert.js';
+import { Expert, ExpertPersonal, personalFields, type Organisation, type PersonalField, type Relation } from '../domain/expert.js';
 import { namesPerson } from '../domain/primitives.js';
 import { LifecyclePolicy, localDay, startLifecycle, type Lifecycle } from '../domain/lifecycle.js';
 import { AppError } from '../errors.js';
@@ -33,7 +34,10 @@ export interface ImportReport {
 export interface UpsertReport extends ImportReport {
   readonly dryRun: boolean;
   readonly added: readonly string[];
+  /** Pool attributes changed (applied); a change of personal data is never among them: see `held`. */
   readonly changed: ReadonlyArray<{ readonly id: string; readonly changes: readonly string[] }>;
+  /** Known experts whose name, phone or ID number the file changes: held until a second person approves (which fields only). */
+  readonly held: ReadonlyArray<{ readonly id: string; readonly fields: readonly PersonalField[] }>;
   readonly unchanged: number;
   /** In the pool, not in the file: retired by this import with retireMissing, otherwise only listed. */
   readonly missing: readonly string[];
@@ -94,9 +98,14 @@ class VersionMoved extends Error {}
 
 const view = (r: ExpertRecord): ExpertView => ({ ...r.expert, revision: r.revision, updatedAt: r.updatedAt });
 
-/** The personal data a change is told to the expert for, in the order the notice names them. */
-export const PERSONAL_FIELDS = ['phone', 'name', 'idNumber'] as const;
-export type PersonalField = (typeof PERSONAL_FIELDS)[number];
+/** A held personal data change as listings show it: which fields, who proposed it and when; never a value. */
+export interface HeldChangeView {
+  readonly id: string;
+  readonly changeId: string;
+  readonly fields: PersonalField[];
+  readonly proposedBy: string;
+  readonly proposedAt: string;
+}
 /** Queues a notice of a personal data change to the number the expert had before it: its message id and writes. */
 export type ContactNotice = (expertId: string, oldPhone: string, at: string, changed: readonly PersonalField[]) => { messageId: string; writes: RecordWrite[] };
 
@@ -561,8 +570,10 @@ export class PoolService {
 
   /**
    * A revised pool file: new experts are added, known ones changed where the file differs, and (retireMissing) those
-   * the file leaves out are retired; nothing unless every row is valid. One transaction, one pool version, one entry per
-   * expert added, changed or retired. A dry run answers the same report and stores nothing.
+   * the file leaves out are retired; nothing unless every row is valid. A known expert's new name, phone or ID number
+   * is not applied but held for a second person (approvePersonalChange), replacing a change held before. One
+   * transaction, one pool version, one entry per expert added, changed, held or retired. A dry run answers the same
+   * report and stores nothing.
    */
   upsert(rows: readonly ImportRow[], parseErrors: readonly ImportError[], options: UpsertOptions, by: TokenClaims, spend?: SpendIdMatches): Promise<UpsertReport> {
     return this.change(async () => {
@@ -598,14 +609,18 @@ export class PoolService {
         // The refusal does not say the count it wants: a client that copied it back would confirm a list nobody read.
         throw new AppError('IMPORT_RETIRE_UNCONFIRMED', msg('pool.retireUnconfirmed'), { confirmed: { retireCount: options.retireCount ?? null, poolVersion: options.poolVersion ?? null } });
       }
+      // A changed row's pool attributes apply at once; its name, phone or ID number wait for a second person.
+      const applying = plan.change.filter((c) => c.changes.length > 0);
+      const holding = plan.change.filter((c) => c.personal.length > 0);
       const report = (poolVersion: number, dryRun: boolean): UpsertReport => ({
         dryRun,
-        // What the import stored: nothing in a dry run (added and changed say what it would).
-        imported: dryRun ? 0 : plan.add.length + plan.change.length,
+        // What the import stored: nothing in a dry run (added and changed say what it would); held changes apart.
+        imported: dryRun ? 0 : plan.add.length + applying.length,
         errors: [],
         poolVersion,
         added: plan.add.map((a) => a.row.expert.id),
-        changed: plan.change.map((c) => ({ id: c.row.expert.id, changes: c.changes })),
+        changed: applying.map((c) => ({ id: c.row.expert.id, changes: c.changes })),
+        held: holding.map((c) => ({ id: c.row.expert.id, fields: c.personal })),
         unchanged: plan.unchanged,
         missing: plan.missing,
         retired: retiring.length > 0 && !dryRun,
@@ -615,6 +630,7 @@ export class PoolService {
       const at = new Date(this.now()).toISOString();
       const entries: Entry[] = [];
       const writes: RecordWrite[] = [];
+      const expects: RecordExpectation[] = [poolVersionExpected(this.version)];
       const stored: ExpertRecord[] = [];
       for (const { row, idHash } of plan.add) {
         const r: ExpertRecord = { expert: row.expert, sealed: this.vault.seal(row.expert.id, row.personal), idHash, revision: 1, updatedAt: at, lifecycle: this.started(row.personal.idNumber, by.sub) };
@@ -622,26 +638,25 @@ export class PoolService {
         writes.push(experts.write(r), idHashes.writeAt(idHash, r.expert.id));
         stored.push(r);
       }
-      for (const { row, idHash, changes, personalChanged } of plan.change) {
+      for (const { row, changes } of applying) {
         const current = this.record(row.expert.id);
-        const before = personalChanged ? this.vault.open(current.expert.id, current.sealed) : null;
-        const changed = before ? PERSONAL_FIELDS.filter((f) => before[f] !== row.personal[f]) : [];
-        // A phone change keeps the number it was changed from for a month (sealed): told of what changes next.
-        const former = before && changed.includes('phone') ? { formerPhone: { sealed: this.vault.sealJson(formerPhoneContext(current.expert.id), before.phone), until: new Date(this.now() + FORMER_PHONE_DAYS * 86_400_000).toISOString() } } : {};
-        const r: ExpertRecord = { ...current, expert: row.expert, ...(personalChanged ? { sealed: this.vault.seal(row.expert.id, row.personal), idHash } : {}), ...former, revision: current.revision + 1, updatedAt: at };
+        const r: ExpertRecord = { ...current, expert: row.expert, revision: current.revision + 1, updatedAt: at };
         entries.push({ type: 'expert.updated', payload: { id: r.expert.id, changes: [...changes], expert: r.expert, by: by.sub, import: true, poolVersion: next } });
         writes.push(experts.write(r));
-        if (before && changed.length > 0 && this.contactNotice) {
-          for (const to of this.noticeNumbers(current, before.phone, row.personal.phone)) {
-            const notice = this.contactNotice(current.expert.id, to, at, changed);
-            entries.push({ type: 'expert.contact-changed', payload: { id: current.expert.id, messageId: notice.messageId, by: by.sub } });
-            writes.push(...notice.writes);
-          }
-        }
-        // An ID number that moved: the old one no longer finds the expert at check-in.
-        if (idHash !== current.idHash) writes.push(idHashes.remove(current.idHash), idHashes.writeAt(idHash, r.expert.id));
         stored.push(r);
       }
+      const pending = await personalChanges.readMany(this.store, holding.map((c) => c.row.expert.id));
+      holding.forEach(({ row, personal }, k) => {
+        const id = row.expert.id;
+        const older = pending[k] ?? null;
+        // The same proposal by the same person again (the file imported twice): it stays as held, nothing is logged.
+        if (older?.proposedBy === by.sub && personalFields(this.heldPersonal(older), row.personal).length === 0) return;
+        const changeId = `PC-${randomUUID()}`;
+        const proposal: PersonalChangeRecord = { expertId: id, changeId, fields: personal, sealed: this.vault.sealJson(personalChangeContext(id, changeId), row.personal), proposedBy: by.sub, proposedAt: at };
+        entries.push({ type: 'expert.personal-change-held', payload: { id, changeId, fields: [...personal], by: by.sub, import: true, ...(older ? { replaces: older.changeId } : {}) } });
+        writes.push(personalChanges.write(proposal));
+        expects.push(personalChanges.expect(id, older ? personalChanges.encode(older) : null));
+      });
       for (const id of retiring) {
         const current = this.record(id);
         const exit: Lifecycle['exit'] = { reason: 'not-in-register', on: this.today(), by: by.sub };
@@ -654,10 +669,11 @@ export class PoolService {
         writes.push(experts.write(r));
         stored.push(r);
       }
+      if (entries.length === 0) return report(this.version, false);
       try {
         // A new pool version only with an entry that names it: exits of blacklisted experts alone change no draw input.
         const moves = entries.some((e) => 'poolVersion' in e.payload);
-        await this.log.appendAll(entries, { writes: [...writes, ...(moves ? [poolVersionWrite(next)] : [])], expects: [poolVersionExpected(this.version)] });
+        await this.log.appendAll(entries, { writes: [...writes, ...(moves ? [poolVersionWrite(next)] : [])], expects });
         for (const r of stored) this.experts.set(r.expert.id, r);
         if (!moves) return report(this.version, false);
       } catch (err) {
@@ -671,6 +687,104 @@ export class PoolService {
       this.index = null;
       return report(next, false);
     });
+  }
+
+  /** The personal data changes held for approval, by expert id: which fields, who and when, never a value. */
+  async heldChanges(): Promise<HeldChangeView[]> {
+    return (await personalChanges.list(this.store)).map(({ value }) => this.heldView(value));
+  }
+
+  /**
+   * A second person approves a held change: it is applied as a revised file applied it before changes were held — the
+   * sealed data, the ID number's hash, the former phone, `expert.updated` with a new pool version and the notices to
+   * the expert — in one commit with `expert.personal-change-approved`. Refused while the new ID number belongs to
+   * another expert (added since the change was held).
+   */
+  approvePersonalChange(id: string, changeId: string, by: TokenClaims): Promise<HeldChangeView> {
+    return this.change(async () => {
+      const current = this.record(id);
+      const held = await this.decidable(id, changeId, by);
+      const at = new Date(this.now()).toISOString();
+      const applied = this.personalWrite(current, this.heldPersonal(held.value), at, by.sub);
+      const moves = applied.record.idHash !== current.idHash;
+      if (moves && (await idHashes.read(this.store, applied.record.idHash))) throw new AppError('CONFLICT', msg('pool.personalChangeIdTaken', { id }));
+      const next = this.version + 1;
+      try {
+        await this.log.appendAll(
+          [
+            { type: 'expert.updated', payload: { id, changes: ['personal'], expert: current.expert, by: by.sub, poolVersion: next } },
+            ...applied.entries,
+            { type: 'expert.personal-change-approved', payload: { id, changeId, by: by.sub } },
+          ],
+          {
+            writes: [...applied.writes, personalChanges.remove(id), poolVersionWrite(next)],
+            expects: [experts.expect(id, experts.encode(current)), personalChanges.expect(id, held.raw), ...(moves ? [idHashes.expect(applied.record.idHash, null)] : []), poolVersionExpected(this.version)],
+          },
+        );
+      } catch (err) {
+        return this.failed(err, msg('pool.changed'));
+      }
+      this.experts.set(id, applied.record);
+      this.version = next;
+      this.index = null;
+      return this.heldView(held.value);
+    });
+  }
+
+  /** A second person rejects a held change, with a reason for the log: it is dropped, the expert's data as it was. */
+  rejectPersonalChange(id: string, changeId: string, reason: string, by: TokenClaims): Promise<HeldChangeView> {
+    return this.change(async () => {
+      this.refuseNaming(this.record(id), reason);
+      const held = await this.decidable(id, changeId, by);
+      try {
+        await this.log.append('expert.personal-change-rejected', { id, changeId, reason, by: by.sub }, { writes: [personalChanges.remove(id)], expects: [personalChanges.expect(id, held.raw)] });
+      } catch (err) {
+        return this.failed(err, msg('pool.changed'));
+      }
+      return this.heldView(held.value);
+    });
+  }
+
+  /** The expert's held change, if it is `changeId` and `by` did not propose it (one person alone changes nothing). */
+  private async decidable(id: string, changeId: string, by: TokenClaims): Promise<{ value: PersonalChangeRecord; raw: Buffer }> {
+    const held = await personalChanges.read(this.store, id);
+    if (!held) throw new AppError('NOT_FOUND', msg('pool.personalChangeNotFound', { id }));
+    if (held.value.changeId !== changeId) throw new AppError('CONFLICT', msg('pool.personalChangeReplaced', { id, changeId }));
+    if (held.value.proposedBy === by.sub) throw new AppError('CONFLICT', msg('pool.personalChangeOwn'));
+    return held;
+  }
+
+  private heldPersonal(held: PersonalChangeRecord): ExpertPersonal {
+    return ExpertPersonal.parse(this.vault.openJson(personalChangeContext(held.expertId, held.changeId), held.sealed));
+  }
+
+  private heldView(c: PersonalChangeRecord): HeldChangeView {
+    return { id: c.expertId, changeId: c.changeId, fields: [...c.fields], proposedBy: c.proposedBy, proposedAt: c.proposedAt };
+  }
+
+  /**
+   * An expert's personal data replaced, for the caller's commit: sealed anew, the ID number's hash moved (the old one no
+   * longer finds the expert at check-in), the number a phone was changed from kept for a month (sealed: told of what
+   * changes next), and a notice of what changed queued to the number the expert had before (and the former one).
+   */
+  private personalWrite(current: ExpertRecord, personal: ExpertPersonal, at: string, by: string): { record: ExpertRecord; entries: Entry[]; writes: RecordWrite[] } {
+    const id = current.expert.id;
+    const before = this.vault.open(id, current.sealed);
+    const changed = personalFields(before, personal);
+    const idHash = this.vault.idHash(personal.idNumber);
+    const former = changed.includes('phone') ? { formerPhone: { sealed: this.vault.sealJson(formerPhoneContext(id), before.phone), until: new Date(this.now() + FORMER_PHONE_DAYS * 86_400_000).toISOString() } } : {};
+    const record: ExpertRecord = { ...current, sealed: this.vault.seal(id, personal), idHash, ...former, revision: current.revision + 1, updatedAt: at };
+    const entries: Entry[] = [];
+    const writes: RecordWrite[] = [experts.write(record)];
+    if (changed.length > 0 && this.contactNotice) {
+      for (const to of this.noticeNumbers(current, before.phone, personal.phone)) {
+        const notice = this.contactNotice(id, to, at, changed);
+        entries.push({ type: 'expert.contact-changed', payload: { id, messageId: notice.messageId, by } });
+        writes.push(...notice.writes);
+      }
+    }
+    if (idHash !== current.idHash) writes.push(idHashes.remove(current.idHash), idHashes.writeAt(idHash, id));
+    return { record, entries, writes };
   }
 
   upsertOrganisation(org: Organisation, by: TokenClaims): Promise<Organisation> {

@@ -114,6 +114,11 @@ const TABLE: Record<string, Row> = {
   'POST /v1/consequences/{id}/review': { any: ['pool-manager'], people: true },
   // The link to an expert's own record page goes to the expert's phone, sent by a pool manager logged in.
   'POST /v1/experts/{id}/record-link': { any: ['pool-manager'], people: true },
+  // A revised file's change of an expert's name, phone or ID number waits for a second person: pool managers and
+  // supervisors logged in list and decide them (docs/security.md T6).
+  'GET /v1/personal-changes': { any: ['pool-manager', 'supervisor'], people: true },
+  'POST /v1/experts/{id}/personal-change/{changeId}/approve': { any: ['pool-manager', 'supervisor'], people: true },
+  'POST /v1/experts/{id}/personal-change/{changeId}/reject': { any: ['pool-manager', 'supervisor'], people: true },
   // The audit log itself: the people who check the centre, whatever it is about (docs/security.md).
   'GET /v1/log/checkpoint': { any: ['inspector', 'supervisor'] },
   'GET /v1/fairness': { any: ['inspector', 'supervisor'] },
@@ -319,6 +324,13 @@ function requestFor(route: string, owner: Owner | null): { url: string; payload?
     // No such expert: past authorization, refused (404), nothing sent or logged.
     case 'POST /v1/experts/{id}/record-link':
       return { url: '/v1/experts/E9999999/record-link' };
+    case 'GET /v1/personal-changes':
+      return { url: '/v1/personal-changes' };
+    // No held change: past authorization, refused (404) and nothing logged.
+    case 'POST /v1/experts/{id}/personal-change/{changeId}/approve':
+      return { url: `/v1/experts/${E}/personal-change/PC-00000000-0000-4000-8000-000000000000/approve` };
+    case 'POST /v1/experts/{id}/personal-change/{changeId}/reject':
+      return { url: `/v1/experts/${E}/personal-change/PC-00000000-0000-4000-8000-000000000000/reject`, payload: { reason: '矩阵测试' } };
     case 'GET /v1/log/checkpoint':
       return { url: '/v1/log/checkpoint' };
     case 'GET /v1/fairness':

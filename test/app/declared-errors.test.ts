@@ -81,6 +81,10 @@ const SECRET = 'a5'.repeat(32);
 const clock = Date.parse('2026-12-01T06:00:00+08:00');
 const pool = generatePool({ size: 80, seed: 'declared-errors', fixed: [{ code: 'C990101', members: 30 }, { code: 'C990102', members: 6 }] });
 const E = pool.experts[0]!.id;
+/** An expert whose phone a revised file changed in the set-up: the change held (docs/security.md T6). */
+const HELD = pool.experts[3]!.id;
+let heldChange = '';
+const NO_CHANGE = 'PC-00000000-0000-4000-8000-000000000000';
 /** Admission (docs/admission.md): A-DE-DONE admitted in the set-up, A-DE-WAIT waiting; expert 59 has left the pool. */
 const EXITED = pool.experts[59]!.id;
 const exchangeKeys = generateNoteKeys('declared-errors.example/exchange');
@@ -486,6 +490,27 @@ const CASES: Record<string, RouteCase> = {
       409: { req: () => ({ url: `/v1/consequences/${C_ENDED}/review`, as: asPoolManager, payload: { outcome: 'warning', reason: '已约谈' } }), code: 'NOT_UNDER_REVIEW' },
     },
   },
+  // Held personal data changes (docs/security.md T6): held in the set-up for HELD by another pool manager (`pm`).
+  'GET /v1/personal-changes': { roles: ['pool-manager', 'supervisor'], ok: () => ({ url: '/v1/personal-changes', as: asPoolManager }), errors: {} },
+  'POST /v1/experts/{id}/personal-change/{changeId}/approve': {
+    roles: ['pool-manager', 'supervisor'],
+    ok: () => ({ url: `/v1/experts/${HELD}/personal-change/${heldChange}/approve`, as: asSupervisor }),
+    errors: {
+      400: { req: () => ({ url: `/v1/experts/${HELD}/personal-change/PC-1/approve`, as: asSupervisor }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: `/v1/experts/${E}/personal-change/${heldChange}/approve`, as: asSupervisor }), code: 'NOT_FOUND' },
+      // Not the change held now (a later file replaced it).
+      409: { req: () => ({ url: `/v1/experts/${HELD}/personal-change/${NO_CHANGE}/approve`, as: asSupervisor }), code: 'CONFLICT' },
+    },
+  },
+  'POST /v1/experts/{id}/personal-change/{changeId}/reject': {
+    roles: ['pool-manager', 'supervisor'],
+    ok: () => ({ url: `/v1/experts/${HELD}/personal-change/${heldChange}/reject`, as: asPoolManager, payload: { reason: '本人未申请' } }),
+    errors: {
+      400: { req: () => ({ url: `/v1/experts/${HELD}/personal-change/${heldChange}/reject`, as: asPoolManager, payload: { reason: '号码 13900001234' } }), code: 'INVALID_INPUT' },
+      404: { req: () => ({ url: `/v1/experts/E9999999/personal-change/${heldChange}/reject`, as: asPoolManager, payload: { reason: '本人未申请' } }), code: 'NOT_FOUND' },
+      409: { req: () => ({ url: `/v1/experts/${HELD}/personal-change/${NO_CHANGE}/reject`, as: asPoolManager, payload: { reason: '本人未申请' } }), code: 'CONFLICT' },
+    },
+  },
   'POST /v1/experts/{id}/record-link': {
     roles: ['pool-manager'],
     ok: () => ({ url: `/v1/experts/${E}/record-link`, as: asPoolManager }),
@@ -701,7 +726,7 @@ const JSON_BODY_ROUTES = [
   'POST /v1/responses/{token}', 'POST /v1/session', 'POST /v1/session/password', 'POST /v1/session/refresh', 'POST /v1/sites',
   'POST /v1/sites/{id}/revoke', 'POST /v1/users', 'PUT /v1/experts/{id}/availability', 'PUT /v1/experts/{id}/relations',
   'PUT /v1/organisations/{code}', 'PUT /v1/sites/{id}/certificate', 'POST /v1/experts/{id}/objections', 'POST /v1/objections/{id}/decision', 'POST /v1/consequences/{id}/review',
-  'POST /v1/applications', 'POST /v1/applications/{id}/reject',
+  'POST /v1/applications', 'POST /v1/applications/{id}/reject', 'POST /v1/experts/{id}/personal-change/{changeId}/reject',
   'POST /v1/experts/{id}/exit', 'PUT /v1/experts/{id}/certificate', 'POST /v1/exchange/import',
 ];
 for (const route of JSON_BODY_ROUTES) {
@@ -837,6 +862,8 @@ beforeAll(async () => {
   exchangeFiles.imported = await t.ctx.exchange.export(pm);
   await t.ctx.exchange.import(JSON.parse(JSON.stringify(exchangeFiles.imported)), pm);
   await t.ctx.pool.setStatus(pool.experts[57]!.id, { status: 'blacklisted', reason: '串通投标', until: null }, pm);
+  await t.ctx.pool.upsert([{ line: 1, expert: t.ctx.pool.expert(HELD)!, personal: { ...syntheticPersonal(3), phone: '13900001234' } }], [], { dryRun: false, retireMissing: false }, pm);
+  heldChange = (await t.ctx.pool.heldChanges())[0]!.changeId;
   exchangeFiles.fresh = JSON.parse(JSON.stringify(await t.ctx.exchange.export(pm)));
   const exported = await t.app.inject({ method: 'POST', url: '/v1/exchange/export', headers: { ...t.auth('pool-manager'), 'idempotency-key': 'de-export-0001' } });
   expect(exported.statusCode, exported.body).toBe(200);

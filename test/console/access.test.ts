@@ -13,14 +13,14 @@ describe('the console’s access table', () => {
     }
   });
 
-  it('shows the operator the board, the registration, the unseal and the proof check, the desk only the check-in, the pool manager the pool desk and the records, supervisors the early warning and the records, inspectors the early warning', () => {
+  it('shows the operator the board, the registration, the unseal and the proof check, the desk only the check-in, the pool manager the pool desk, the personal data approvals and the records, supervisors the approvals, the early warning and the records, inspectors the early warning', () => {
     const screens = (role: (typeof ROLES)[number]) => SCREENS.filter((s) => may(role, s.action)).map((s) => s.route);
     expect(screens('operator')).toEqual(['board', 'register', 'unseal', 'inspect']);
     expect(screens('checkin')).toEqual(['checkin']);
-    expect(screens('supervisor')).toEqual(['board', 'unseal', 'inspect', 'alerts', 'records', 'witness']);
+    expect(screens('supervisor')).toEqual(['board', 'unseal', 'changes', 'inspect', 'alerts', 'records', 'witness']);
     expect(screens('inspector')).toEqual(['board', 'inspect', 'alerts']);
     expect(screens('site')).toEqual(['board', 'register']);
-    expect(screens('pool-manager')).toEqual(['pool', 'records']);
+    expect(screens('pool-manager')).toEqual(['pool', 'changes', 'records']);
     expect(screens('admin')).toEqual(['board', 'register', 'pool', 'accounts']);
   });
 });

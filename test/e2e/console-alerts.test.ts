@@ -67,7 +67,7 @@ describe.skipIf(missing)('the early-warning screen in Chromium', () => {
   it('shows the supervisor the decline cluster and the drop in acceptance, with their numbers and draws', async () => {
     const page = await newPage();
     await logIn(page, supervisor);
-    expect(await navLinks(page)).toEqual(['抽取看板', '启封审批', '核验证明', '监测预警', '履职与申诉', '见证存入']);
+    expect(await navLinks(page)).toEqual(['抽取看板', '启封审批', '信息变更审批', '核验证明', '监测预警', '履职与申诉', '见证存入']);
     await openScreen(page, '监测预警');
     await page.locator('table.alerts').waitFor();
     expect(await page.locator('main h1').innerText()).toBe('监测预警');

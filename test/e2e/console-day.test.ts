@@ -57,9 +57,9 @@ function poolCsv(bad: boolean): Buffer {
 /** What each role's navigation offers, in order (the policy's actions; console/src/access.ts). */
 const NAV: Record<Role, string[]> = {
   admin: ['抽取看板', '登记项目', '专家库', '账号管理'],
-  'pool-manager': ['专家库', '履职与申诉'],
+  'pool-manager': ['专家库', '信息变更审批', '履职与申诉'],
   operator: ['抽取看板', '登记项目', '启封审批', '核验证明'],
-  supervisor: ['抽取看板', '启封审批', '核验证明', '监测预警', '履职与申诉', '见证存入'],
+  supervisor: ['抽取看板', '启封审批', '信息变更审批', '核验证明', '监测预警', '履职与申诉', '见证存入'],
   checkin: ['签到台'],
   site: ['抽取看板', '登记项目'],
   inspector: ['抽取看板', '核验证明', '监测预警'],

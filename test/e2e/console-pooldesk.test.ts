@@ -99,7 +99,7 @@ describe.skipIf(missing)('the pool desk in Chromium', () => {
 
   it('logs the pool manager in to the pool desk', async () => {
     await logIn(page, manager);
-    expect(await navLinks(page)).toEqual(['专家库', '履职与申诉']);
+    expect(await navLinks(page)).toEqual(['专家库', '信息变更审批', '履职与申诉']);
     await page.getByRole('heading', { name: '查找专家' }).waitFor();
     // The first page of the pool at once: empty, before the import.
     await page.locator('.results', { hasText: '没有符合条件的专家。' }).waitFor();
@@ -369,6 +369,44 @@ describe.skipIf(missing)('the pool desk in Chromium', () => {
     await page.getByRole('button', { name: '保存单位' }).click();
     await page.locator('form.org-edit [role=status]', { hasText: `单位 ${code} 已保存` }).waitFor();
     expect((await t.app.inject({ url: `/v1/organisations/${code}`, headers: manager.auth })).json().name).toBe('杭州市某建设集团有限公司');
+  });
+
+  it('holds a revised file’s change of a phone for a second person: the importer is told it is not theirs to approve, another pool manager approves it', async () => {
+    const id = pool.experts[0]!.id;
+    const own = syntheticPersonal(0);
+    const e = pool.experts[0]!;
+    const csv = Buffer.from(`专家编号,姓名,手机,身份证号,专业代码,地区代码,统一社会信用代码,状态\n${[e.id, own.name, '13900008888', own.idNumber, e.specialties.join(';'), e.region, e.employer, '正常'].join(',')}\n`, 'utf8');
+    // A fresh import form (the retirement left unticked): one row, its phone changed.
+    await openScreen(page, '专家', '专家库管理');
+    await openScreen(page, '导入', '专家库管理');
+    await page.getByLabel(FILE_LABEL).setInputFiles({ name: 'phone.csv', mimeType: 'text/csv', buffer: csv });
+    await page.getByRole('button', { name: '检查文件' }).click();
+    await page.waitForSelector('ul.diff');
+    expect(await page.locator('ul.diff [data-count=held]').innerText()).toBe('个人信息变更待审批 1 位');
+    expect(await page.locator('ul.diff [data-count=changed]').innerText()).toBe('修改 0 位');
+    await page.getByRole('button', { name: '导入', exact: true }).click();
+    await page.locator('[data-imported]', { hasText: '另有 1 位专家的个人信息变更须经他人批准后生效' }).waitFor();
+    expect(t.ctx.pool.personal(id).phone).toBe(own.phone);
+    // The importer sees the change as their own, with no approval offered.
+    await openScreen(page, '信息变更审批');
+    const row = page.locator(`tr[data-held="${id}"]`);
+    expect(await row.locator('td').allInnerTexts()).toEqual([id, '联系电话', '本人', expect.any(String), '审批']);
+    await row.getByRole('button', { name: `审批 ${id}` }).click();
+    await page.locator('.held-detail .notice', { hasText: '此变更由您导入' }).waitFor();
+    expect(await page.getByRole('button', { name: '批准变更' }).count()).toBe(0);
+    expect(await page.locator('main').innerText()).not.toContain('13900008888');
+    // Another pool manager approves it: applied.
+    const second = await person(t, 'pool-manager', { displayName: '赵专家库' });
+    const other = await newPage();
+    await logIn(other, second);
+    await openScreen(other, '信息变更审批');
+    await other.getByRole('button', { name: `审批 ${id}` }).click();
+    await other.getByRole('button', { name: '批准变更' }).click();
+    await other.locator('[role=status]', { hasText: `已批准专家 ${id} 的变更（联系电话）` }).waitFor();
+    await other.locator('.held-changes', { hasText: '没有待审批的个人信息变更。' }).waitFor();
+    await shot(other, 'pooldesk-changes');
+    expect(t.ctx.pool.personal(id).phone).toBe('13900008888');
+    await other.context().close();
   });
 
   it('shows an operator no pool desk, and the API refuses the operator anyway', async () => {

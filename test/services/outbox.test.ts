@@ -47,7 +47,10 @@ describe('the outbox layout', () => {
     const corrected = { ...personal, phone: '13900001111' };
     const expert = t.ctx.pool.expert(first.expertId)!;
     const report = await t.ctx.pool.upsert([{ line: 1, expert, personal: corrected }], [], { dryRun: false, retireMissing: false }, ADMIN);
-    expect(report.changed.map((c) => c.id)).toEqual([first.expertId]);
+    expect(report.held).toEqual([{ id: first.expertId, fields: ['phone'] }]);
+    // Held until a second person approves it (docs/security.md T6); approved, the next send uses it.
+    const [held] = await t.ctx.pool.heldChanges();
+    await t.ctx.pool.approvePersonalChange(first.expertId, held!.changeId, { sub: 'pool-desk-2', role: 'pool-manager', iat: 0, exp: 0 });
     const sent = (await sentMessages(t)).filter((m) => m.messageId === first.messageId);
     expect(sent).toHaveLength(1);
     expect(sent[0]!.to).toBe('13900001111');

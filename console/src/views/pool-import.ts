@@ -7,6 +7,7 @@ import { h, show } from '../dom';
 import { failureText, fieldPath, FILE_NAMES } from '../format';
 import { t, textOr } from '../i18n';
 import { ERRORS_PER_PAGE } from '../settings';
+import { personalFieldsText } from './pool-shared';
 
 /** Changed experts listed after a dry run (the counts are always complete). */
 const CHANGED_SHOWN = 50;
@@ -152,7 +153,9 @@ export function poolImportView(root: HTMLElement, canWrite: boolean): void {
         const u = answer.upsert;
         const retired = u?.retired ? u.missing.length : 0;
         show(report);
-        show(progress, h('span', { class: 'success', 'data-imported': answer.imported }, answer.imported + retired === 0 ? t('importNothing') : t('importDone', { imported: answer.imported, added: u?.added.length ?? 0, changed: u?.changed.length ?? 0, retired, version: answer.poolVersion })));
+        const held = u?.held.length ?? 0;
+        const done = answer.imported + retired === 0 ? (held === 0 ? t('importNothing') : '') : t('importDone', { imported: answer.imported, added: u?.added.length ?? 0, changed: u?.changed.length ?? 0, retired, version: answer.poolVersion });
+        show(progress, h('span', { class: 'success', 'data-imported': answer.imported }, [done, held === 0 ? '' : t('importHeldDone', { n: held })].filter((x) => x !== '').join(' ')));
         // Imported: another import of the file needs another check.
         checked = null;
       })
@@ -178,6 +181,7 @@ function showDiff(report: HTMLElement, answer: Report, retire: boolean): void {
   const u = answer.upsert;
   if (!u) return show(report);
   const changed = u.changed.slice(0, CHANGED_SHOWN);
+  const held = u.held.slice(0, CHANGED_SHOWN);
   show(
     report,
     h('p', { class: 'success' }, t('importClean')),
@@ -186,11 +190,16 @@ function showDiff(report: HTMLElement, answer: Report, retire: boolean): void {
       { class: 'diff' },
       h('li', { 'data-count': 'added' }, t('importAdded', { n: u.added.length })),
       h('li', { 'data-count': 'changed' }, t('importChanged', { n: u.changed.length })),
+      // Only when there are any: a change of name, phone or ID number waits for a second person (信息变更审批).
+      u.held.length > 0 ? h('li', { 'data-count': 'held' }, t('importHeld', { n: u.held.length })) : null,
       h('li', { 'data-count': 'unchanged' }, t('importUnchanged', { n: u.unchanged })),
       h('li', { 'data-count': 'missing' }, t(retire ? 'importMissingRetire' : 'importMissingKept', { n: u.missing.length })),
     ),
     changed.length > 0
       ? h('details', {}, h('summary', {}, t('importChangedList', { shown: changed.length, count: u.changed.length })), h('ul', { class: 'plain' }, ...changed.map((c) => h('li', {}, h('code', {}, c.id), ': ', c.changes.join(', ')))))
+      : null,
+    held.length > 0
+      ? h('details', {}, h('summary', {}, t('importHeldList', { shown: held.length, count: u.held.length })), h('ul', { class: 'plain' }, ...held.map((c) => h('li', {}, h('code', {}, c.id), ': ', personalFieldsText(c.fields)))))
       : null,
     h('p', {}, t('importReady')),
   );

@@ -1,6 +1,7 @@
 // Small pieces the pool desk's tabs share: a labelled textarea, a form's outcome line, a refusal with its field issues.
 import { h, show } from '../dom';
 import { failureText } from '../format';
+import { t } from '../i18n';
 
 /** Where a form says how it went: a success (status) or a refusal (alert). */
 export function outcome(): { readonly el: HTMLElement; ok(text: string): void; fail(err: unknown): void; clear(): void } {
@@ -36,3 +37,6 @@ export function selectField(label: string, select: HTMLSelectElement): HTMLEleme
   select.id ||= `pool-select-${++selects}`;
   return h('div', { class: 'field' }, h('label', { for: select.id }, h('span', {}, label)), select);
 }
+
+/** Which personal data a held change replaces (联系电话、姓名), never their values. */
+export const personalFieldsText = (fields: readonly ('phone' | 'name' | 'idNumber')[]) => fields.map((f) => t(`personalField.${f}`)).join(t('listSeparator'));

@@ -26,6 +26,19 @@ export const pool = defineMessages({
     zh: '{hours} 小时内已告知您 {max} 个身份证号已在专家库中（每人上限）：本文件整体未处理，也不说明是哪些行；请稍后再试，或请另一位专家库管理员处理',
     en: 'you have been told of {max} ID numbers already in the pool in the last {hours} hours (the limit per person): this file was not processed and no row is named; try tomorrow, or ask another pool manager',
   },
+  personalChangeNotFound: { zh: '专家 {id} 没有待审批的个人信息变更', en: 'expert {id} has no personal data change waiting for approval' },
+  personalChangeReplaced: {
+    zh: '变更 {changeId} 已不是专家 {id} 待审批的变更（已被之后导入的文件替换）：请重新查看待审批列表',
+    en: 'change {changeId} is no longer the one of expert {id} waiting for approval (a later file replaced it): look at the list again',
+  },
+  personalChangeOwn: {
+    zh: '导入该变更的人不能自己批准或驳回：须由另一位专家库管理员或监督人员审批',
+    en: 'whoever imported the change cannot approve or reject it: another pool manager or a supervisor decides',
+  },
+  personalChangeIdTaken: {
+    zh: '专家 {id} 待审批变更中的身份证号码现已属于专家库中另一位专家，不能批准：请驳回',
+    en: 'the ID number of expert {id}’s held change now belongs to another expert of the pool, so it cannot be approved: reject it',
+  },
   importRejected: { zh: '文件中有 {count} 处问题；未导入任何专家', en: '{count} problem(s) in the file; nothing was imported' },
   importTypes: { zh: '请以下列类型之一发送文件：{types}', en: 'send the file as one of: {types}' },
   importCharset: { zh: '文件请以 UTF-8 发送（charset=utf-8 或不写），或以 GB18030/GBK 发送（charset=gb18030 或 gbk）', en: 'send the file as UTF-8 (charset=utf-8, or none) or as GB18030/GBK (charset=gb18030 or gbk)' },

@@ -4,6 +4,7 @@
 // request), with a dry run.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { PersonalField } from '../../domain/expert.js';
 import { AppError } from '../../errors.js';
 import { localize, msg } from '../../i18n/message.js';
 import { schemaMessage } from '../../i18n/zod-issues.js';
@@ -77,7 +78,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         .refine((q) => (q.retireCount === undefined && q.poolVersion === undefined) || (q.retireMissing === 'true' && q.dryRun === 'false'), { message: schemaMessage('retireConfirmOnly'), path: ['retireCount'] }),
         response: {
           200: z.object({
-            imported: z.int().describe('Experts stored (upsert: added and changed; 0 in a dry run, whose lists say what it would store)'),
+            imported: z.int().describe('Experts stored (upsert: added and changed, not the held changes; 0 in a dry run, whose lists say what it would store)'),
             errors: z.array(ImportErrorSchema).describe('The bad rows (mode=valid: these were skipped), the first 1,000 by line'),
             errorCount: z.int().describe('How many errors there are in all (errors lists the first 1,000)'),
             poolVersion: z.int().describe('Pool version after the import'),
@@ -85,7 +86,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
               .object({
                 dryRun: z.boolean().describe('Nothing was stored: this is what the file would do'),
                 added: z.array(z.string()).describe('Ids of the experts the file adds'),
-                changed: z.array(z.object({ id: z.string().describe('Expert id'), changes: z.array(z.string()).describe('Attributes that differ; `personal` for name, phone or ID number (never shown)') })).describe('Experts the file changes'),
+                changed: z.array(z.object({ id: z.string().describe('Expert id'), changes: z.array(z.string()).describe('Pool attributes that differ (applied)') })).describe('Experts whose pool attributes the file changes'),
+                held: z
+                  .array(z.object({ id: z.string().describe('Expert id'), fields: z.array(PersonalField).describe('Which personal data differ (never their values)') }))
+                  .describe('Known experts whose name, phone or ID number the file changes: not applied, held until another pool manager or a supervisor approves (GET /v1/personal-changes)'),
                 unchanged: z.int().describe('Experts in the file exactly as the pool holds them'),
                 missing: z.array(z.string()).describe('Experts of the pool (not retired) that the file leaves out'),
                 retired: z.boolean().describe('Whether those were retired by this import (retireMissing=true)'),
@@ -111,7 +115,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       if (mode === 'upsert') {
         const r = await app.ctx.pool.upsert(parsed.rows, parsed.errors, { dryRun: dryRun === 'true', retireMissing: retireMissing === 'true', ...(retireCount === undefined ? {} : { retireCount }), ...(poolVersion === undefined ? {} : { poolVersion }) }, request.principal, app.ctx.idMatches.spender(request.principal, 'upsert'));
         // A bad row refuses the whole file (IMPORT_REJECTED), so an answer has none.
-        const upsert = { dryRun: r.dryRun, added: [...r.added], changed: r.changed.map((c) => ({ id: c.id, changes: [...c.changes] })), unchanged: r.unchanged, missing: [...r.missing], retired: r.retired };
+        const upsert = { dryRun: r.dryRun, added: [...r.added], changed: r.changed.map((c) => ({ id: c.id, changes: [...c.changes] })), held: r.held.map((c) => ({ id: c.id, fields: [...c.fields] })), unchanged: r.unchanged, missing: [...r.missing], retired: r.retired };
         return { imported: r.imported, errors: [], errorCount: 0, poolVersion: r.poolVersion, upsert };
       }
       const report = await app.ctx.pool.import(parsed.rows, parsed.errors, mode, request.principal, app.ctx.idMatches.spender(request.principal, 'import'));

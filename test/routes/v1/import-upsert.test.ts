@@ -1,10 +1,13 @@
 // A revised pool file (mode=upsert) on both stores: a dry run shows what it would add, change, leave and retire and
-// stores nothing; the real run stores exactly that in one pool version; an ID number never moves to another expert.
+// stores nothing; the real run stores exactly that in one pool version; an ID number never moves to another expert. A
+// change of name, phone or ID number is held until a second person approves it (test/routes/v1/personal-changes.test.ts);
+// approved, it is applied and told as the file applied it before.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticPersonal, syntheticUscc } from '../../../src/pool/generator.js';
 import { replayPool } from '../../../src/verify/pool-replay.js';
 import { build, type Built } from '../../helper.js';
 import { sentMessages } from '../../helpers/calls.js';
+import { person, type Person } from '../../helpers/people.js';
 
 const EMPLOYER = syntheticUscc(9901);
 const row = (n: number, extra: Record<string, unknown> = {}, personal = syntheticPersonal(n)) =>
@@ -14,10 +17,20 @@ const file = (rows: string[]) => `${rows.join('\n')}\n`;
 for (const store of ['sqlite', 'redis'] as const) {
   describe(`upsert import (${store} store)`, () => {
     let t: Built;
+    /** Approves the held personal data changes (the files are imported by a machine token: anyone else may). */
+    let approver: Person;
+    const approveHeld = async () => {
+      const held = await t.app.inject({ method: 'GET', url: '/v1/personal-changes', headers: approver.auth });
+      for (const c of held.json().items as Array<{ id: string; changeId: string }>) {
+        const res = await t.app.inject({ method: 'POST', url: `/v1/experts/${c.id}/personal-change/${c.changeId}/approve`, headers: approver.auth });
+        expect(res.statusCode, res.body).toBe(200);
+      }
+    };
     const post = (body: string, query: string) =>
       t.app.inject({ method: 'POST', url: `/v1/experts/import?${query}`, headers: { ...t.auth('pool-manager'), 'content-type': 'application/x-ndjson', 'accept-language': 'en' }, payload: body });
     beforeAll(async () => {
       t = await build({ EXPERT_DRAW_STORE: store });
+      approver = await person(t, 'pool-manager');
       const first = await post(file([1, 2, 3, 4, 5].map((n) => row(n))), 'mode=all');
       expect(first.statusCode, first.body).toBe(200);
     });
@@ -37,7 +50,7 @@ for (const store of ['sqlite', 'redis'] as const) {
         errors: [],
         errorCount: 0,
         poolVersion: version,
-        upsert: { dryRun: true, added: ['E0000006'], changed: [{ id: 'E0000002', changes: ['specialties'] }, { id: 'E0000003', changes: ['personal'] }], unchanged: 1, missing: ['E0000004', 'E0000005'], retired: false },
+        upsert: { dryRun: true, added: ['E0000006'], changed: [{ id: 'E0000002', changes: ['specialties'] }], held: [{ id: 'E0000003', fields: ['phone'] }], unchanged: 1, missing: ['E0000004', 'E0000005'], retired: false },
       });
       // Nothing stored, and no personal value in the answer.
       expect(await t.ctx.store.logSize()).toBe(size);
@@ -64,12 +77,19 @@ for (const store of ['sqlite', 'redis'] as const) {
       const real = await post(revised, `mode=upsert&retireMissing=true&retireCount=2&poolVersion=${version}`);
       expect(real.statusCode, real.body).toBe(200);
       expect(real.json().poolVersion).toBe(version + 1);
-      expect(real.json().upsert).toMatchObject({ dryRun: false, retired: true, missing: ['E0000004', 'E0000005'] });
-      // One entry per expert added, changed or retired; one pool version.
+      expect(real.json().upsert).toMatchObject({ dryRun: false, retired: true, missing: ['E0000004', 'E0000005'], held: [{ id: 'E0000003', fields: ['phone'] }] });
+      // One entry per expert added, changed, held or retired; one pool version. The phone is held, nothing told yet.
       const types = [];
       for (let i = size; i < (await t.ctx.store.logSize()); i++) types.push(JSON.parse((await t.ctx.auditLog.entry(i)).toString()).type);
-      expect(types).toEqual(['expert.created', 'expert.updated', 'expert.updated', 'expert.contact-changed', 'expert.status', 'expert.status']);
+      expect(types).toEqual(['expert.created', 'expert.updated', 'expert.personal-change-held', 'expert.status', 'expert.status']);
       expect(t.ctx.pool.expert('E0000002')?.specialties).toEqual(['C990101', 'C990102']);
+      expect(t.ctx.pool.personal('E0000003').phone).toBe(syntheticPersonal(3).phone);
+      expect((await sentMessages(t)).filter((m) => m.kind === 'contact')).toEqual([]);
+      // Approved by a second person: applied, with a pool version of its own.
+      await approveHeld();
+      expect(t.ctx.pool.poolVersion).toBe(version + 2);
+      for (let i = size + types.length; i < (await t.ctx.store.logSize()); i++) types.push(JSON.parse((await t.ctx.auditLog.entry(i)).toString()).type);
+      expect(types.slice(5, 8)).toEqual(['expert.updated', 'expert.contact-changed', 'expert.personal-change-approved']);
       expect(t.ctx.pool.personal('E0000003').phone).toBe('13900000003');
       // The number it was changed from is told, and nothing else: no link, no digit of the new number.
       const notice = (await sentMessages(t)).filter((m) => m.kind === 'contact');
@@ -84,7 +104,7 @@ for (const store of ['sqlite', 'redis'] as const) {
       expect(t.ctx.pool.expert('E0000004')?.status).toBe('retired');
       // The same file again changes nothing (and retires nobody twice).
       const again = await post(revised, 'mode=upsert&retireMissing=true');
-      expect(again.json()).toMatchObject({ imported: 0, poolVersion: version + 1, upsert: { unchanged: 4, added: [], changed: [], missing: [] } });
+      expect(again.json()).toMatchObject({ imported: 0, poolVersion: version + 2, upsert: { unchanged: 4, added: [], changed: [], held: [], missing: [] } });
     });
 
     it('tells the expert at their own number when their name and ID number are changed, the phone kept', async () => {
@@ -94,7 +114,9 @@ for (const store of ['sqlite', 'redis'] as const) {
       const size = await t.ctx.store.logSize();
       const swapped = await post(file([row(1, {}, stand)]), 'mode=upsert');
       expect(swapped.statusCode, swapped.body).toBe(200);
-      expect(swapped.json().upsert.changed).toEqual([{ id: 'E0000001', changes: ['personal'] }]);
+      expect(swapped.json().upsert).toMatchObject({ changed: [], held: [{ id: 'E0000001', fields: ['name', 'idNumber'] }] });
+      expect((await sentMessages(t)).filter((m) => m.kind === 'contact').length).toBe(before);
+      await approveHeld();
       const notice = (await sentMessages(t)).filter((m) => m.kind === 'contact').slice(before);
       expect(notice).toEqual([expect.objectContaining({ to: stand.phone, responseUrl: null })]);
       expect(notice[0]!.text).toContain('登记的姓名、身份证号码已于');
@@ -103,7 +125,7 @@ for (const store of ['sqlite', 'redis'] as const) {
       for (const secret of [stand.name, stand.idNumber, syntheticPersonal(1).name]) expect(notice[0]!.text).not.toContain(secret);
       const types = [];
       for (let i = size; i < (await t.ctx.store.logSize()); i++) types.push(JSON.parse((await t.ctx.auditLog.entry(i)).toString()).type);
-      expect(types.slice(0, 2)).toEqual(['expert.updated', 'expert.contact-changed']);
+      expect(types.slice(0, 4)).toEqual(['expert.personal-change-held', 'expert.updated', 'expert.contact-changed', 'expert.personal-change-approved']);
     });
 
     it('tells the number a phone was swapped from of the changes that follow within the month', async () => {
@@ -115,6 +137,7 @@ for (const store of ['sqlite', 'redis'] as const) {
       for (const personal of steps) {
         const res = await post(file([row(6, {}, personal)]), 'mode=upsert');
         expect(res.statusCode, res.body).toBe(200);
+        await approveHeld();
       }
       const notices = (await sentMessages(t)).filter((m) => m.kind === 'contact').slice(before);
       // The phone change told the expert's own number; the ID number's change told both the number it came from and it.
@@ -167,6 +190,8 @@ for (const store of ['sqlite', 'redis'] as const) {
       const corrected = syntheticPersonal(901);
       const moved = await post(file([row(1, {}, corrected)]), 'mode=upsert');
       expect(moved.statusCode, moved.body).toBe(200);
+      expect(await t.ctx.pool.byIdNumber(corrected.idNumber)).toBeUndefined();
+      await approveHeld();
       expect(await t.ctx.pool.byIdNumber(corrected.idNumber)).toBe('E0000001');
       expect(await t.ctx.pool.byIdNumber(syntheticPersonal(1).idNumber)).toBeUndefined();
       // Expert 2 cannot take expert 1's number; with one bad row nothing of the file is stored.
