@@ -10991,7 +10991,7 @@ export interface paths {
                 path: {
                     /** @description Id of a held personal data change (PC- and a UUID) */
                     changeId: string;
-                    /** @description Pseudonymous expert id; never a name or an ID number */
+                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
                     id: string;
                 };
                 cookie?: never;
@@ -11009,7 +11009,7 @@ export interface paths {
                             changeId: string;
                             /** @description Which personal data the change replaces */
                             fields: ("phone" | "name" | "idNumber")[];
-                            /** @description Pseudonymous expert id; never a name or an ID number */
+                            /** @description Pseudonymous expert id; never a name, a phone or an ID number */
                             id: string;
                             /** @description When the file was imported, ISO 8601 */
                             proposedAt: string;
@@ -11243,7 +11243,7 @@ export interface paths {
                 path: {
                     /** @description Id of a held personal data change (PC- and a UUID) */
                     changeId: string;
-                    /** @description Pseudonymous expert id; never a name or an ID number */
+                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
                     id: string;
                 };
                 cookie?: never;
@@ -11268,7 +11268,7 @@ export interface paths {
                             changeId: string;
                             /** @description Which personal data the change replaces */
                             fields: ("phone" | "name" | "idNumber")[];
-                            /** @description Pseudonymous expert id; never a name or an ID number */
+                            /** @description Pseudonymous expert id; never a name, a phone or an ID number */
                             id: string;
                             /** @description When the file was imported, ISO 8601 */
                             proposedAt: string;
@@ -15985,7 +15985,7 @@ export interface paths {
                                 changeId: string;
                                 /** @description Which personal data the change replaces */
                                 fields: ("phone" | "name" | "idNumber")[];
-                                /** @description Pseudonymous expert id; never a name or an ID number */
+                                /** @description Pseudonymous expert id; never a name, a phone or an ID number */
                                 id: string;
                                 /** @description When the file was imported, ISO 8601 */
                                 proposedAt: string;
