@@ -176,7 +176,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const listings = new ListingService(store, logIndex, now);
   const timeline = new TimelineService(store, logIndex);
   const logReader = new LogReader(store, logIndex, () => auditLog.checkpoint());
-  const fairness = new FairnessService(listings, disclosure, keys.logVerifier);
+  const fairness = new FairnessService(listings, disclosure, keys.logVerifier, beacon ? [beacon.chain] : []);
   const performance = new PerformanceService(store, auditLog, logIndex, draws, projects, roster, vault, policy, now);
   const alerts = new AlertsService(store, fairness, vault, policy, now);
   const rules = new RulesService(store, auditLog, pool, vault, policy, config.EXPERT_DRAW_TIME_ZONE, now, (err) => console.error(`rules: ${err instanceof Error ? err.message : String(err)}`));

@@ -231,7 +231,14 @@ export class DrawService {
     // before the close. Any other project's draw reads nothing more.
     let witnessed: WitnessedRun | null = null;
     let witnessCount: DrawRecord['witnesses'] | undefined;
-    if (project.plan || project.assurance === 'witnessed' || this.projects.policy.minimumAssurance === 'witnessed') {
+    // Drawn now, before its deposits close and short of them, a witnessed project's draw would leave its witnesses out
+    // (failing under `onShort: fail`, an operator draw under `operator`): refused, changing nothing, until the close.
+    const plan = project.plan;
+    if (kind === 'immediate' && plan && this.now() < Date.parse(plan.depositsCloseAt)) {
+      const required = (plan.witnesses ?? witnessRule(this.projects.policy)).required;
+      if (plan.deposits.length < required) throw new AppError('CONFLICT', msg('witness.stillOpen', { id: projectId, closeAt: plan.depositsCloseAt, deposited: plan.deposits.length, required }));
+    }
+    if (plan || project.assurance === 'witnessed' || this.projects.policy.minimumAssurance === 'witnessed') {
       try {
         ({ run: witnessed, witnesses: witnessCount } = await this.witnessedRun(project));
       } catch (err) {

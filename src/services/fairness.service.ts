@@ -3,6 +3,7 @@
 // inspector would verify it offline (against this log's own key), and only what verifies counts; a draw's eligible
 // lists and selections never change once disclosed, so each is verified once and kept.
 import type { NoteVerifier } from '../log/note.js';
+import type { BeaconChain } from '../beacon/chains.js';
 import { panelVerified, verifyDrawProof } from '../verify/draw-proof.js';
 import { assessFairness, type FairnessDraw, type FairnessReport } from '../verify/fairness.js';
 import type { DisclosureService } from './disclosure.service.js';
@@ -32,6 +33,8 @@ export class FairnessService {
     private readonly listings: ListingService,
     private readonly disclosure: DisclosureService,
     private readonly verifier: NoteVerifier,
+    /** The chain the service's beacon draws use: its draws verify only with it pinned (public chains are built in). */
+    private readonly beaconChains: readonly BeaconChain[] = [],
   ) {}
 
   async report(q: FairnessQuery): Promise<FairnessAnswer> {
@@ -66,7 +69,7 @@ export class FairnessService {
     if (known) return known;
     // Round-tripped through JSON: verified as the bundle an inspector downloads, not as the objects that made it.
     const bundle: unknown = JSON.parse(JSON.stringify(await this.disclosure.proof(drawId)));
-    const report = verifyDrawProof(bundle, { verifierKey: this.verifier, panels: true });
+    const report = verifyDrawProof(bundle, { verifierKey: this.verifier, panels: true, beaconChains: this.beaconChains });
     if (!panelVerified(report) || !report.panels) return null;
     const draw = { drawId, groups: report.panels };
     this.verified.set(drawId, draw);

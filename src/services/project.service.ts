@@ -219,6 +219,9 @@ export class ProjectService {
     const { record, raw } = await this.get(id);
     if (!RESCHEDULABLE.has(record.state)) throw new AppError('CONFLICT', msg('project.notReschedulable', { id, state: msg(`projectState.${record.state}`) }));
     const opening = Date.parse(bidOpeningAt);
+    // A scheduled project "postponed" to its own time would change nothing but its plan: a witnessed project's deposits
+    // would be voided by the operator alone (an outside audit, stop 43). Refused.
+    if (record.state === 'scheduled' && opening === Date.parse(record.project.bidOpeningAt)) throw new AppError('CONFLICT', msg('project.sameOpening', { id, at: record.project.bidOpeningAt }));
     // The rules of a registration: a new opening too soon would draw at once and call experts who cannot answer in time.
     this.checkSchedule(opening, record.leadTimeMinutes);
     const next: ProjectRecord = {
@@ -275,6 +278,10 @@ export class ProjectService {
     if (issues.length > 0) throw new AppError('INVALID_INPUT', msg('http.invalidBody'), { issues });
     const known = [...new Set([...(record.knownBidders ?? []), ...bidders])].sort();
     const undrawn = record.state === 'scheduled' || record.state === 'failed' || record.state === 'missed';
+    // A planned draw with deposits has its inputs fixed for the witnesses: new bidders would change the commit, and so
+    // the seed, once more for whoever can open the deposits. After the draw they are kept beside it, as for any draw.
+    const added = bidders.some((b) => !record.project.bidders.includes(b));
+    if (undrawn && added && (record.plan?.deposits.length ?? 0) > 0) throw new AppError('CONFLICT', msg('witness.biddersAfterDeposits', { id }));
     const parties = undrawn ? [...new Set([...record.project.bidders, ...bidders])].sort() : record.project.bidders;
     if (parties.length > MAX_BIDDERS) throw new AppError('INVALID_INPUT', msg('project.tooManyBidders', { max: MAX_BIDDERS }));
     const next: ProjectRecord = { ...record, project: { ...record.project, bidders: parties }, knownBidders: known, revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() };
@@ -302,6 +309,8 @@ export class ProjectService {
     for (let attempt = 0; ; attempt++) {
       const { record, raw } = await this.get(id);
       const plan = record.plan;
+      // A project drawn (or ended) since its plan was made: the deposits closed with the draw.
+      if (!plan && record.drawId !== null && this.assuranceFor(record.assurance) === 'witnessed') throw new AppError('DEPOSITS_CLOSED', msg('witness.closed', { id, closeAt: record.drawAt }));
       if (!plan || !vault || (record.state !== 'scheduled' && record.state !== 'drawing')) throw new AppError('NOT_PLANNED', msg('witness.notPlanned', { id }));
       if (record.state === 'drawing' || this.now() >= Date.parse(plan.depositsCloseAt)) throw new AppError('DEPOSITS_CLOSED', msg('witness.closed', { id, closeAt: plan.depositsCloseAt }));
       if (plan.deposits.some((d) => d.witness.user === by.sub)) throw new AppError('ALREADY_DEPOSITED', msg('witness.already', { id, draw: plan.drawId }));
@@ -309,6 +318,8 @@ export class ProjectService {
       if (plan.deposits.length >= MAX_WITNESSES) throw new AppError('DEPOSITS_CLOSED', msg('witness.full', { id, max: MAX_WITNESSES }));
       const secret = Buffer.from(secretHex, 'hex');
       const commitment = witnessCommitment(secret);
+      // Two witnesses with one secret are one witness; all zeros is no secret. Said without naming whose it was.
+      if (secret.every((b) => b === 0) || plan.deposits.some((d) => d.commitment === commitment)) throw new AppError('CONFLICT', msg('witness.sameSecret'));
       const witness = { user: by.sub, role: by.role };
       const sealedSecret = vault.sealJson(depositContext(plan.drawId, by.sub), secretHex);
       const deposited = (index: number): ProjectRecord => ({ ...record, plan: { ...plan, deposits: [...plan.deposits, { index, witness, commitment, sealedSecret }] }, revision: record.revision + 1, updatedAt: new Date(this.now()).toISOString() });

@@ -179,7 +179,7 @@ describe('a witnessed draw, planned at scheduling', () => {
     // The plan is used up: no deposit counts once the draw has started.
     const late = await deposit(t, 'P-WIT-1', witnesses[2]!.auth, randomBytes(32).toString('hex'));
     expect(late.statusCode).toBe(409);
-    expect(late.json().error.code).toBe('NOT_PLANNED');
+    expect(late.json().error.code).toBe('DEPOSITS_CLOSED');
   });
 
   it('disclosed, the proof verifies offline at witnessed: plan, deposits, the secrets and the planned seed', async () => {
@@ -263,8 +263,17 @@ describe('deposits close, plans end, and a draw short of deposits is never silen
     const p = await register(t, body('P-WIT-SHORT', 3 * HOUR));
     const secret = randomBytes(32).toString('hex');
     expect((await deposit(t, 'P-WIT-SHORT', witnesses[0]!.auth, secret)).statusCode).toBe(201);
+    // Drawn now, before the close, it would leave the witnesses out: refused, changing nothing (an outside audit, stop 43).
+    const before = await t.ctx.store.logSize();
+    const early = await t.app.inject({ method: 'POST', url: '/v1/projects/P-WIT-SHORT/draw', headers: { ...t.auth('operator'), 'accept-language': 'en' } });
+    expect(early.statusCode, early.body).toBe(409);
+    expect(early.json().error.message).toBe(`witness deposits for project P-WIT-SHORT close at ${p.plan.depositsCloseAt} and hold 1 of the 2 required: drawing now would leave the witnesses out; let the draw run at its planned time`);
+    expect(await t.ctx.store.logSize()).toBe(before);
+    // At the close, one deposit of two fails the draw.
+    offset = Date.parse(p.drawAt) - Date.now() + 10;
     const from = await t.ctx.store.logSize();
     const res = await t.app.inject({ method: 'POST', url: '/v1/projects/P-WIT-SHORT/draw', headers: { ...t.auth('operator'), 'accept-language': 'en' } });
+    offset = 0;
     expect(res.statusCode, res.body).toBe(422);
     expect(res.json().error).toMatchObject({ code: 'WITNESS_MISSING', message: expect.stringContaining('1 witness deposit(s), fewer than the 2') });
     expect(res.body).not.toContain(secret);
@@ -289,6 +298,26 @@ describe('deposits close, plans end, and a draw short of deposits is never silen
     const again = (await move(5)).json();
     expect(again.plan.deposits).toEqual([]);
     expect((await entries(t, again.plan.planIndex))[0]).toMatchObject({ type: 'draw.planned', payload: { drawId: again.plan.drawId, replaces: moved.json().plan.drawId } });
+  });
+
+  it('no one person voids or reshapes the deposits: a postponement to the same time, new bidders before the draw, a copied or empty secret are refused, nothing logged', async () => {
+    const p = await register(t, body('P-WIT-KEEP', 3 * HOUR));
+    const secret = randomBytes(32).toString('hex');
+    expect((await deposit(t, 'P-WIT-KEEP', witnesses[0]!.auth, secret)).statusCode).toBe(201);
+    const before = await t.ctx.store.logSize();
+    const same = await t.app.inject({ method: 'PATCH', url: '/v1/projects/P-WIT-KEEP/bid-opening', headers: { ...t.auth('operator'), 'accept-language': 'en' }, payload: { bidOpeningAt: p.project.bidOpeningAt, reason: '同一时间' } });
+    expect([same.statusCode, same.json().error.message]).toEqual([409, `project P-WIT-KEEP opens at ${p.project.bidOpeningAt} already: a postponement needs another time`]);
+    const bidders = await t.app.inject({ method: 'POST', url: '/v1/projects/P-WIT-KEEP/bidders', headers: t.auth('operator'), payload: { bidders: [syntheticUscc(9102)] } });
+    expect([bidders.statusCode, bidders.json().error.code]).toEqual([409, 'CONFLICT']);
+    for (const copied of [secret, '00'.repeat(32)]) {
+      const res = await deposit(t, 'P-WIT-KEEP', witnesses[1]!.auth, copied);
+      expect([res.statusCode, res.json().error.message]).toEqual([409, 'this secret was deposited by another witness already (or is all zeros): make your own at random (e.g. openssl rand -hex 32)']);
+      expect(res.body).not.toContain(copied);
+    }
+    expect(await t.ctx.store.logSize()).toBe(before);
+    const kept = (await t.app.inject({ url: '/v1/projects/P-WIT-KEEP', headers: t.auth('operator') })).json();
+    expect(kept.plan).toMatchObject({ drawId: p.plan.drawId, deposits: [expect.anything()] });
+    expect(kept.project.bidders).toEqual(p.project.bidders);
   });
 
   it('witnesses depositing at the same moment are all taken, once each, in log order', async () => {
@@ -345,10 +374,14 @@ describe('onShort operator: the draw goes on with the deposits there are and say
   it('one deposit of two: witnessed, with its count; none: operator, still from the plan’s nonce; both verify', async () => {
     const one = await register(u, body('P-WIT-ONE', 3 * HOUR));
     expect((await deposit(u, 'P-WIT-ONE', people[0]!.auth, randomBytes(24).toString('hex'))).statusCode).toBe(201);
+    const none = await register(u, body('P-WIT-NONE', 3 * HOUR));
+    // Before the close they are refused (an operator would preempt the witnesses); at it, each draws with what it has.
+    expect((await u.app.inject({ method: 'POST', url: '/v1/projects/P-WIT-NONE/draw', headers: u.auth('operator') })).statusCode).toBe(409);
+    offset = Date.parse(none.drawAt) - Date.now() + 10;
     const a = (await u.app.inject({ method: 'POST', url: '/v1/projects/P-WIT-ONE/draw', headers: u.auth('operator') })).json();
     expect(a).toMatchObject({ drawId: one.plan.drawId, state: 'drawn', assurance: 'witnessed', witnesses: { required: 2, deposited: 1, onShort: 'operator' } });
-    const none = await register(u, body('P-WIT-NONE', 3 * HOUR));
     const b = (await u.app.inject({ method: 'POST', url: '/v1/projects/P-WIT-NONE/draw', headers: u.auth('operator') })).json();
+    offset = 0;
     expect(b).toMatchObject({ drawId: none.plan.drawId, state: 'drawn', assurance: 'operator', witnesses: { required: 2, deposited: 0 }, planned: { index: none.plan.planIndex, deposits: [] } });
     for (const [draw, p, level] of [[a, one, 'witnessed'], [b, none, 'operator']] as const) {
       const bundle = await proofOf(u, draw.drawId, p.project.id, p.project.bidOpeningAt);
@@ -366,7 +399,9 @@ describe('onShort operator: the draw goes on with the deposits there are and say
     const secret = randomBytes(40).toString('hex');
     expect((await deposit(u, 'P-WIT-FAILS', people[0]!.auth, secret)).statusCode).toBe(201);
     const from = await u.ctx.store.logSize();
+    offset = Date.parse(p.drawAt) - Date.now() + 10;
     const res = await u.app.inject({ method: 'POST', url: '/v1/projects/P-WIT-FAILS/draw', headers: u.auth('operator') });
+    offset = 0;
     expect(res.statusCode, res.body).toBe(422);
     expect(res.json().error.code).toBe('INSUFFICIENT_CANDIDATES');
     const [commit, failed] = await entries(u, from);

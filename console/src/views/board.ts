@@ -396,10 +396,10 @@ export function boardView(main: HTMLElement, role: Role): () => void {
         level.dataset.assurance = 'witnessed';
         show(level, h('strong', {}, t('confirmAssurance', { level: t('assurance.witnessed') })));
         show(means, t('assurance.witnessed.means', { deposited: full.plan.deposits.length, required: full.plan.witnesses.required }));
-        // Short of deposits under a policy that fails such a draw: it would only fail (and need rescheduling). Said
-        // plainly, and not offered until the witnesses have deposited.
-        if (full.plan.deposits.length < full.plan.witnesses.required && full.plan.witnesses.onShort === 'fail') {
-          show(result, t('witnessShortWillFail', { deposited: full.plan.deposits.length, required: full.plan.witnesses.required }));
+        // Short of deposits before they close, the service refuses a draw now (it would leave the witnesses out). Said
+        // plainly, and not offered until the witnesses have deposited or the deposits have closed.
+        if (full.plan.deposits.length < full.plan.witnesses.required && Date.now() < Date.parse(full.plan.depositsCloseAt)) {
+          show(result, t('witnessShortWillFail', { deposited: full.plan.deposits.length, required: full.plan.witnesses.required, closeAt: localTime(full.plan.depositsCloseAt) }));
           go.disabled = true;
         }
       })

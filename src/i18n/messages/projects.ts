@@ -7,6 +7,10 @@ export const project = defineMessages({
   exists: { zh: '项目 {id} 已存在', en: 'project {id} already exists' },
   changed: { zh: '项目 {id} 已被修改；请重试', en: 'project {id} changed meanwhile; retry' },
   changedMeanwhile: { zh: '项目 {id} 已被修改', en: 'project {id} changed meanwhile' },
+  sameOpening: {
+    zh: '项目 {id} 的开标时间已是 {at}：改期须改为另一个时间',
+    en: 'project {id} opens at {at} already: a postponement needs another time',
+  },
   notReschedulable: {
     zh: '项目 {id} 当前为“{state}”；只有已排期、错过抽取时间或抽取失败的项目可以改期',
     en: 'project {id} is {state}; only a scheduled, missed or failed project can be rescheduled',

@@ -27,4 +27,16 @@ export const witness = defineMessages({
     zh: '见证存入 {deposited} 份，少于政策要求的 {required} 份；按政策，该抽取失败',
     en: '{deposited} witness deposit(s), fewer than the {required} the policy requires; by the policy the draw fails',
   },
+  stillOpen: {
+    zh: '项目 {id} 的见证存入 {closeAt} 才截止，目前存入 {deposited} 份，少于要求的 {required} 份：现在抽取会使见证落空；请等到存入截止后按计划抽取',
+    en: 'witness deposits for project {id} close at {closeAt} and hold {deposited} of the {required} required: drawing now would leave the witnesses out; let the draw run at its planned time',
+  },
+  sameSecret: {
+    zh: '这份秘密已由另一位见证人存入（或是全零）：请各自随机生成（例如 openssl rand -hex 32）',
+    en: 'this secret was deposited by another witness already (or is all zeros): make your own at random (e.g. openssl rand -hex 32)',
+  },
+  biddersAfterDeposits: {
+    zh: '项目 {id} 的抽取计划已有见证存入：在抽取之前不能再改投标人（改动会改变抽取的输入）；请在抽取之后记录，签到时照样按其回避',
+    en: 'the planned draw of project {id} holds witness deposits: its bidders cannot change before the draw (that would change its inputs); record them after the draw, and check-in still excludes their people',
+  },
 });
