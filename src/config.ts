@@ -58,6 +58,16 @@ function productionProblems(c: {
   return out;
 }
 
+
+/**
+ * A whole number as a person writes it in decimal (surrounding spaces aside): `0x10DE`, `1e3` and other forms a plain
+ * Number() reads are refused, as a variable that is all spaces is treated as unset (loadConfig).
+ */
+function decimalInt(min: number, max = Number.MAX_SAFE_INTEGER) {
+  const int = z.int({ error: (i) => (typeof i.input === 'string' ? `expected a whole number in decimal, got "${i.input}"` : undefined) }).min(min).max(max);
+  return z.preprocess((v) => (typeof v === 'string' && /^\s*[+-]?\d+\s*$/.test(v) ? Number(v) : v), int);
+}
+
 export const ConfigSchema = z
   .object({
     EXPERT_DRAW_MODE: z
@@ -73,7 +83,7 @@ export const ConfigSchema = z
     EXPERT_DRAW_REDIS_CLUSTER: hostPorts.optional().describe('Cluster seed nodes host:port,…'),
     EXPERT_DRAW_REDIS_PASSWORD: z.string().optional().describe('Password for Sentinel or Cluster nodes'),
     EXPERT_DRAW_REDIS_PREFIX: z.string().min(1).default('expert-draw:').describe('Prefix of every Redis key (never empty: a shared Redis would hold the keys at its root)'),
-    EXPERT_DRAW_REDIS_CONNECT_TIMEOUT_S: z.coerce.number().int().min(1).max(600).default(20).describe('How long a start waits for Redis to answer (it may be starting beside the service); then the start fails, naming the setting'),
+    EXPERT_DRAW_REDIS_CONNECT_TIMEOUT_S: decimalInt(1, 600).default(20).describe('How long a start waits for Redis to answer (it may be starting beside the service); then the start fails, naming the setting'),
     EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE: bool.default(false).describe('Development only: accept a Redis without AOF'),
     EXPERT_DRAW_LOG_ORIGIN: z
       .string()
@@ -89,21 +99,21 @@ export const ConfigSchema = z
       .describe('Reverse proxies in front of the service whose X-Forwarded-For is believed (rate limits and logs see the real client); unset: none'),
     EXPERT_DRAW_METRICS_HOST: z.string().min(1).default('127.0.0.1').describe('Address of the Prometheus metrics listener (GET /metrics, no token: keep it on a network only the monitoring reaches)'),
     EXPERT_DRAW_METRICS_PORT: z
-      .union([z.literal('off'), z.coerce.number().int().min(0).max(65535)])
+      .union([z.literal('off'), decimalInt(0, 65535)])
       .default(9464)
       .describe('Port of the metrics listener (0: any free port; off: no metrics listener)'),
-    EXPERT_DRAW_PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port (0: any free port)'),
-    EXPERT_DRAW_TOKEN_MAX_TTL_S: z.coerce.number().int().min(60).max(86_400).default(8 * 3600).describe('Longest accepted token lifetime'),
-    EXPERT_DRAW_ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(60).max(3600).default(900).describe('Lifetime of the access token a login or refresh gives (15 min)'),
-    EXPERT_DRAW_SESSION_MAX_S: z.coerce.number().int().min(300).max(7 * 86_400).default(12 * 3600).describe('A login session ends this long after the login, however active (12 h)'),
-    EXPERT_DRAW_SESSION_IDLE_S: z.coerce.number().int().min(300).max(86_400).default(3600).describe('A session whose refresh token is not used for this long ends (1 h)'),
-    EXPERT_DRAW_BODY_LIMIT: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024).describe('Largest request body in bytes (bulk import: 32×)'),
-    EXPERT_DRAW_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(1200).describe('Requests per minute per client (token subject or address)'),
-    EXPERT_DRAW_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(30).describe('Logins per minute per client address (each costs a memory-hard hash)'),
+    EXPERT_DRAW_PORT: decimalInt(0, 65535).default(3000).describe('HTTP port (0: any free port)'),
+    EXPERT_DRAW_TOKEN_MAX_TTL_S: decimalInt(60, 86_400).default(8 * 3600).describe('Longest accepted token lifetime'),
+    EXPERT_DRAW_ACCESS_TOKEN_TTL_S: decimalInt(60, 3600).default(900).describe('Lifetime of the access token a login or refresh gives (15 min)'),
+    EXPERT_DRAW_SESSION_MAX_S: decimalInt(300, 7 * 86_400).default(12 * 3600).describe('A login session ends this long after the login, however active (12 h)'),
+    EXPERT_DRAW_SESSION_IDLE_S: decimalInt(300, 86_400).default(3600).describe('A session whose refresh token is not used for this long ends (1 h)'),
+    EXPERT_DRAW_BODY_LIMIT: decimalInt(1024, 100 * 1024 * 1024).default(1024 * 1024).describe('Largest request body in bytes (bulk import: 32×)'),
+    EXPERT_DRAW_RATE_LIMIT: decimalInt(1, 1_000_000).default(1200).describe('Requests per minute per client (token subject or address)'),
+    EXPERT_DRAW_LOGIN_RATE_LIMIT: decimalInt(1, 1_000_000).default(30).describe('Logins per minute per client address (each costs a memory-hard hash)'),
     EXPERT_DRAW_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
     EXPERT_DRAW_POLICY_FILE: z.string().min(1).optional().describe('JSON file of draw policy numbers (docs/policy.md); unset: the defaults of src/domain/policy.ts'),
-    EXPERT_DRAW_DRAW_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(64).describe('Due draws one instance runs at once; their writes share group commits'),
-    EXPERT_DRAW_DRAW_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(6000).describe('Draw lease: renewed every third of it while a draw runs; a draw left half-done by a dead instance is aborted and redrawn after this'),
+    EXPERT_DRAW_DRAW_CONCURRENCY: decimalInt(1, 10_000).default(64).describe('Due draws one instance runs at once; their writes share group commits'),
+    EXPERT_DRAW_DRAW_LEASE_MS: decimalInt(1000, 3_600_000).default(6000).describe('Draw lease: renewed every third of it while a draw runs; a draw left half-done by a dead instance is aborted and redrawn after this'),
     EXPERT_DRAW_PUBLIC_URL: z
       .string()
       .url()
@@ -124,18 +134,18 @@ export const ConfigSchema = z
       .optional()
       .describe('HMAC key shared with the gateway (hex)'),
     EXPERT_DRAW_SITE_CA_FILE: z.string().min(1).optional().describe('Site CA certificate (PEM) that site certificates must chain to (default: <keys dir>/ca/ca.pem)'),
-    EXPERT_DRAW_MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1000).describe('Answer 503 while the event loop lags more than this (0: never)'),
-    EXPERT_DRAW_MIN_FREE_DISK_MB: z.coerce.number().int().min(0).max(1_000_000_000).default(64).describe('SQLite: /readyz answers 503 while the data volume has less free space than this (0: not checked)'),
-    EXPERT_DRAW_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000).describe('On SIGTERM, time allowed for draws and requests under way to finish before the process exits anyway (exit code 1)'),
+    EXPERT_DRAW_MAX_EVENT_LOOP_DELAY_MS: decimalInt(0, 60_000).default(1000).describe('Answer 503 while the event loop lags more than this (0: never)'),
+    EXPERT_DRAW_MIN_FREE_DISK_MB: decimalInt(0, 1_000_000_000).default(64).describe('SQLite: /readyz answers 503 while the data volume has less free space than this (0: not checked)'),
+    EXPERT_DRAW_SHUTDOWN_GRACE_MS: decimalInt(1000, 600_000).default(20_000).describe('On SIGTERM, time allowed for draws and requests under way to finish before the process exits anyway (exit code 1)'),
     EXPERT_DRAW_BEACON_URL: z.string().url().optional().describe('drand relay (an intranet mirror of api.drand.sh) serving the pinned chain; unset: no beacon, draws reach operator assurance only'),
     EXPERT_DRAW_BEACON_CHAIN: z.string().regex(/^[0-9a-f]{64}$/, 'the chain hash, 64 lower-case hex digits').optional().describe('Pinned drand chain hash (quicknet 52db9ba7…, default 8990e7a9…: their other settings follow)'),
     EXPERT_DRAW_BEACON_PUBLIC_KEY: z.string().regex(/^(?:[0-9a-f]{96}|[0-9a-f]{192})$/, 'the chain public key, hex (48 or 96 bytes)').optional().describe('Pinned group public key of the chain (hex)'),
-    EXPERT_DRAW_BEACON_PERIOD_S: z.coerce.number().int().min(1).max(3600).optional().describe('Seconds between rounds of the chain'),
-    EXPERT_DRAW_BEACON_GENESIS: z.coerce.number().int().min(0).optional().describe('Unix time (seconds) of round 1 of the chain'),
+    EXPERT_DRAW_BEACON_PERIOD_S: decimalInt(1, 3600).optional().describe('Seconds between rounds of the chain'),
+    EXPERT_DRAW_BEACON_GENESIS: decimalInt(0).optional().describe('Unix time (seconds) of round 1 of the chain'),
     EXPERT_DRAW_BEACON_SCHEME: z.enum(BEACON_SCHEMES).optional().describe('Signature scheme of the chain: bls-unchained-g1-rfc9380 (quicknet) or pedersen-bls-chained'),
-    EXPERT_DRAW_BEACON_TIMEOUT_S: z.coerce.number().int().min(1).max(3600).optional().describe('A round that has not arrived and verified this long after its time fails the draw (default: 3 periods + 30 s)'),
-    EXPERT_DRAW_BEACON_MARGIN_MS: z.coerce.number().int().min(0).max(600_000).default(1000).describe('A draw names the first round published more than this after its commit (a clock behind drand’s cannot name a past round)'),
-    EXPERT_DRAW_LIFECYCLE_INTERVAL_S: z.coerce.number().int().min(60).max(86_400).default(3600).describe('The lifecycle pass (retirement by age, certificate expiry, lapsed confirmations; docs/admission.md) runs this long after the start and then at this interval'),
+    EXPERT_DRAW_BEACON_TIMEOUT_S: decimalInt(1, 3600).optional().describe('A round that has not arrived and verified this long after its time fails the draw (default: 3 periods + 30 s)'),
+    EXPERT_DRAW_BEACON_MARGIN_MS: decimalInt(0, 600_000).default(1000).describe('A draw names the first round published more than this after its commit (a clock behind drand’s cannot name a past round)'),
+    EXPERT_DRAW_LIFECYCLE_INTERVAL_S: decimalInt(60, 86_400).default(3600).describe('The lifecycle pass (retirement by age, certificate expiry, lapsed confirmations; docs/admission.md) runs this long after the start and then at this interval'),
     EXPERT_DRAW_EXCHANGE_SIGNER_KEY: z
       .string()
       .regex(/^PRIVATE\+KEY\+[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$/, 'a C2SP signer key: make one with `expert-draw exchange keygen --name <centre>`')
@@ -151,7 +161,7 @@ export const ConfigSchema = z
       .optional()
       .transform((v) => (v ?? '').split(',').map((k) => k.trim()).filter((k) => k.length > 0))
       .describe('Comma-separated verifier keys of the centres whose exchange documents are imported'),
-    EXPERT_DRAW_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000).describe('Checkpoint cadence while entries arrive'),
+    EXPERT_DRAW_CHECKPOINT_INTERVAL_MS: decimalInt(50, 60_000).default(1000).describe('Checkpoint cadence while entries arrive'),
   })
   .superRefine((c, ctx) => {
     if (c.EXPERT_DRAW_REDIS_SENTINELS && !c.EXPERT_DRAW_REDIS_SENTINEL_NAME) {
@@ -230,9 +240,9 @@ export function listenerUrl(host: string, port: number): string {
 
 /** Parses the environment; on error, throws one message naming every bad variable. */
 export function loadConfig(given: NodeJS.ProcessEnv = process.env): Config {
-  // A variable set to nothing (`EXPERT_DRAW_PORT=` in a unit file or a compose file) is unset: its default, never the
-  // 0 that an empty string becomes as a number (a random port, a disk check of 0 MB).
-  const env = Object.fromEntries(Object.entries(given).filter(([name, value]) => !(value === '' && (name.startsWith('EXPERT_DRAW_') || name === 'REDIS_URL'))));
+  // A variable set to nothing or to spaces only (`EXPERT_DRAW_PORT=` in a unit file or a compose file) is unset: its
+  // default, never the 0 that an empty string becomes as a number (a random port, a disk check of 0 MB).
+  const env = Object.fromEntries(Object.entries(given).filter(([name, value]) => !(value?.trim() === '' && (name.startsWith('EXPERT_DRAW_') || name === 'REDIS_URL'))));
   const parsed = ConfigSchema.safeParse(env);
   const lines = parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join('.') || '(environment)'}: ${i.message}`);
   // NODE_ENV is not this service's switch; but a host that says production must not get a development instance (with

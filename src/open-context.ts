@@ -174,6 +174,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   // served at once and only a listing or timeline asked meanwhile waits for it.
   const logIndex = new LogIndex(store);
   const listings = new ListingService(store, logIndex, now);
+  metrics.observeDecisions(() => listings.awaitingDecision());
   const timeline = new TimelineService(store, logIndex);
   const logReader = new LogReader(store, logIndex, () => auditLog.checkpoint());
   const fairness = new FairnessService(listings, disclosure, keys.logVerifier, beacon ? [beacon.chain] : []);

@@ -37,4 +37,12 @@ describe('a variable set to nothing', () => {
     expect(c.EXPERT_DRAW_MIN_FREE_DISK_MB).toBe(defaults.EXPERT_DRAW_MIN_FREE_DISK_MB);
     expect(c.REDIS_URL).toBe(defaults.REDIS_URL);
   });
+
+  it('or to spaces only, is unset too; a number not written in decimal is refused, naming it', () => {
+    const c = loadConfig({ EXPERT_DRAW_PORT: ' ', EXPERT_DRAW_MIN_FREE_DISK_MB: '\t' });
+    expect(c.EXPERT_DRAW_PORT).toBe(3000);
+    expect(c.EXPERT_DRAW_MIN_FREE_DISK_MB).toBe(loadConfig({}).EXPERT_DRAW_MIN_FREE_DISK_MB);
+    expect(loadConfig({ EXPERT_DRAW_PORT: ' 4318 ' }).EXPERT_DRAW_PORT).toBe(4318);
+    for (const v of ['0x10DE', '1e3', '4318.5', 'abc']) expect(() => loadConfig({ EXPERT_DRAW_PORT: v })).toThrow(`EXPERT_DRAW_PORT: expected a whole number in decimal, got "${v}"`);
+  });
 });

@@ -16,6 +16,9 @@ export interface MetricsSources {
   readonly ready: () => Promise<boolean>;
 }
 
+/** Projects waiting for an operator's decision, by why (missed, failed, unfilled seats before the opening). */
+export type DecisionCounts = () => Promise<{ readonly missed: number; readonly failed: number; readonly unfilled: number }>;
+
 export class ServiceMetrics {
   readonly registry = new Registry();
   private readonly drawSeconds: Histogram<'kind'>;
@@ -92,6 +95,20 @@ export class ServiceMetrics {
         const depth = await within(sources.outbox(), STORE_READ_MS, { pending: Number.NaN, due: Number.NaN });
         this.set({ state: 'pending' }, depth.pending);
         this.set({ state: 'due' }, depth.due);
+      },
+    });
+  }
+
+  /** The projects waiting for a decision: known only once the listings are built (openContext adds them then). */
+  observeDecisions(read: DecisionCounts): void {
+    new Gauge({
+      name: 'expert_draw_projects_awaiting_decision',
+      help: 'Projects an operator must decide on: missed (not drawn by their time), failed, or drawn with seats unfilled before opening',
+      labelNames: ['reason'],
+      registers: [this.registry],
+      async collect() {
+        const n = await within(read(), STORE_READ_MS, { missed: Number.NaN, failed: Number.NaN, unfilled: Number.NaN });
+        for (const reason of ['missed', 'failed', 'unfilled'] as const) this.set({ reason }, n[reason]);
       },
     });
   }

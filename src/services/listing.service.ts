@@ -113,6 +113,20 @@ export class ListingService {
     return { ...page, items: page.items.map((p) => ({ ...p, unfilledSeats: unfilled(p) })) };
   }
 
+  /**
+   * The projects waiting for an operator's decision, by why: missed (the service was down at the draw time), failed,
+   * or drawn with seats left unfilled before the opening. What the metrics tell monitoring (docs/operations.md).
+   */
+  async awaitingDecision(): Promise<{ readonly missed: number; readonly failed: number; readonly unfilled: number }> {
+    await this.sync();
+    const now = this.now();
+    return {
+      missed: this.projects.count((p) => p.state === 'missed'),
+      failed: this.projects.count((p) => p.state === 'failed'),
+      unfilled: this.projects.count((p) => p.state === 'drawn' && p.drawId !== null && Date.parse(p.bidOpeningAt) > now && this.log.unfilledSeats(p.drawId) > 0),
+    };
+  }
+
   async listDraws(q: DrawQuery, reach: ListReach): Promise<Page<DrawSummary>> {
     await this.sync();
     const owner = ownerFilter(reach, q.site);

@@ -63,6 +63,13 @@ export class SortedIndex<T> {
     }
   }
 
+  /** How many items match. */
+  count(match: (value: T) => boolean): number {
+    let n = 0;
+    for (const slot of this.slots) if (match(slot.value)) n++;
+    return n;
+  }
+
   page(q: PageQuery<T>): Page<T> {
     let i = q.after ? this.firstAfter(q.after, false) : 0;
     if (q.from !== undefined) i = Math.max(i, this.firstAfter({ at: q.from, id: '' }, true));

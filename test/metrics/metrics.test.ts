@@ -107,6 +107,19 @@ describe('GET /metrics', () => {
     ];
     expect(secrets.filter((s) => text.includes(s))).toEqual([]);
   });
+
+  it('counts the projects waiting for an operator: one missed while the service was down (an outside audit, stop 43)', async () => {
+    const before = parsePrometheusText((await http(server.url)).body);
+    expect(sampleValue(before, 'expert_draw_projects_awaiting_decision', { reason: 'missed' })).toBe(0);
+    expect(sampleValue(before, 'expert_draw_projects_awaiting_decision', { reason: 'failed' })).toBe(0);
+    expect((await t.app.inject({ method: 'POST', url: '/v1/projects', headers: t.auth('operator'), payload: project('P-M-3', '2026-12-01T08:00:00+08:00') })).statusCode).toBe(201);
+    // Nothing ran until after its opening.
+    clock = Date.parse('2026-12-01T08:01:00+08:00');
+    expect((await t.ctx.scheduler.tick()).missed).toEqual(['P-M-3']);
+    const after = parsePrometheusText((await http(server.url)).body);
+    expect(sampleValue(after, 'expert_draw_projects_awaiting_decision', { reason: 'missed' })).toBe(1);
+    expect(sampleValue(after, 'expert_draw_projects_awaiting_decision', { reason: 'failed' })).toBe(0);
+  });
 });
 
 describe('the Prometheus text reader the tests use', () => {
