@@ -136,7 +136,7 @@ describe.skipIf(missing)('the witness deposit screen in Chromium', () => {
     expect((await t.app.inject({ url: `/v1/draws/${drawId}`, headers: t.auth('operator') })).json()).toMatchObject({ assurance: 'witnessed', witnesses: { deposited: 1 } });
   });
 
-  it('does not offer a draw that can only fail for want of deposits, says why, and gives the keyboard back on Escape', async () => {
+  it('does not offer a draw the service refuses for want of deposits before they close, says why, and gives the keyboard back on Escape', async () => {
     const opening = new Date(Date.now() + 3 * HOUR).toISOString();
     const short = await t.app.inject({ method: 'POST', url: '/v1/projects', headers: t.auth('operator'), payload: { id: `${PROJECT}-SHORT`, tenderer: syntheticUscc(9803), bidOpeningAt: opening, region: '330106', groups: [{ specialty: SPECIALTY, count: 5 }], assurance: 'witnessed' } });
     expect(short.statusCode, short.body).toBe(201);
@@ -153,8 +153,10 @@ describe.skipIf(missing)('the witness deposit screen in Chromium', () => {
     await row.waitFor();
     await row.getByRole('button', { name: '立即抽取' }).click();
     const dialog = terminal.getByRole('dialog');
-    await dialog.getByRole('alert').filter({ hasText: '现在抽取必然失败' }).waitFor();
-    expect(await dialog.getByRole('alert').innerText()).toBe('见证人已存入 0 份，政策要求 1 份：现在抽取必然失败，项目须改期。请先请见证人在“见证存入”中存入，再抽取。');
+    await dialog.getByRole('alert').filter({ hasText: '截止前不能现在抽取' }).waitFor();
+    // The service refuses it until the deposits close: said with the close in the centre's time (UTC+8 here).
+    const closeAt = new Date(Date.parse(short.json().plan.depositsCloseAt) + 8 * HOUR).toISOString().slice(0, 16).replace('T', ' ');
+    expect(await dialog.getByRole('alert').innerText()).toBe(`见证人已存入 0 份，政策要求 1 份：见证存入 ${closeAt} 截止，截止前不能现在抽取（会使见证落空）。请先请见证人在“见证存入”中存入，或等到截止后按计划抽取。`);
     await expect(dialog.getByRole('button', { name: '确认' }).isDisabled()).resolves.toBe(true);
     await terminal.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
