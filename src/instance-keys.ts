@@ -7,6 +7,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
 import { CheckpointSigner } from './log/checkpoint.js';
 import { generateNoteKeys, NoteVerifier } from './log/note.js';
 import { PRIVATE_FILE_MODE, privateDir, tightenDir, tightenFile } from './private-files.js';
+import { DEFAULT_LOG_ORIGIN } from './config.js';
 
 export const KEY_FILES = {
   logSigner: 'log-signer.key',
@@ -94,7 +95,12 @@ function refuseForProduction(dir: string, origin: string, keyName: string): void
         `\`expert-draw keys generate --dir <new folder> --origin ${origin}\` and set EXPERT_DRAW_KEYS_DIR to it`,
     );
   }
-  if (keyName !== origin) {
+  if (keyName !== origin && keyName === DEFAULT_LOG_ORIGIN) {
+    problems.push(
+      `the log signer key in ${join(dir, KEY_FILES.logSigner)} is named for the development origin ${keyName}: ` +
+        `create a production key set with \`expert-draw keys generate --dir <new folder> --origin ${origin}\` and set EXPERT_DRAW_KEYS_DIR to it`,
+    );
+  } else if (keyName !== origin) {
     problems.push(
       `the log signer key in ${join(dir, KEY_FILES.logSigner)} is named ${keyName} but EXPERT_DRAW_LOG_ORIGIN is ${origin}: ` +
         `set EXPERT_DRAW_LOG_ORIGIN=${keyName} (checkpoints are checked against the key's name), or use the keys generated for ${origin}`,

@@ -77,7 +77,7 @@ const TEXTS = {
     object: '对此提出申诉',
     reason: '申诉理由',
     submit: '提交申诉',
-    final: '申诉提交后由专家库管理人员审核处理，每条记录或处理只能申诉一次。',
+    final: '申诉提交后由专家库管理员审核处理，每条记录或处理只能申诉一次。',
   },
   en: {
     title: 'My evaluation record',

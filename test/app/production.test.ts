@@ -92,6 +92,14 @@ describe('production mode', () => {
     expect(message).toContain(`the log signer key in ${join(other, 'log-signer.key')} is named draw.other-centre.gov.cn/log but EXPERT_DRAW_LOG_ORIGIN is ${ORIGIN}: set EXPERT_DRAW_LOG_ORIGIN=draw.other-centre.gov.cn/log`);
   });
 
+  it('refuses a signer key named for the development origin, saying to make production keys (not to take that origin)', async () => {
+    const devOrigin = join(dir, 'dev-origin-keys');
+    generateKeys(devOrigin, 'expert-draw.localhost/log');
+    const message = await refusal(production({ EXPERT_DRAW_KEYS_DIR: devOrigin }));
+    expect(message).toContain(`the log signer key in ${join(devOrigin, 'log-signer.key')} is named for the development origin expert-draw.localhost/log: create a production key set with \`expert-draw keys generate --dir <new folder> --origin ${ORIGIN}\``);
+    expect(message).not.toContain('set EXPERT_DRAW_LOG_ORIGIN=expert-draw.localhost/log');
+  });
+
   it('refuses keys that a development start generated, saying how to make production keys', async () => {
     const devKeys = join(dir, 'dev-keys');
     // A development start on the same origin makes its own keys (and marks them).

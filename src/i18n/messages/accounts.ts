@@ -50,7 +50,7 @@ export const session = defineMessages({
   },
   unsealSameRole: {
     zh: '已有一位{role}批准；启封还需要另一角色（操作员和监督人员各一位）的批准',
-    en: 'a {role} has approved already; the list opens with the approval of a person of the other role (one operator and one supervisor)',
+    en: 'one {role} has approved already; the list opens with the approval of a person of the other role (one operator and one supervisor)',
   },
   unsealTwice: {
     zh: '您已批准过；另一角色的人员批准后即启封',

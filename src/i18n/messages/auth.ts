@@ -24,7 +24,7 @@ export const auth = defineMessages({
 
 /** Role names (src/auth/roles.ts): English keeps the role's code, as the CLI and tokens spell it. */
 export const role = defineMessages({
-  admin: { zh: '管理员', en: 'admin' },
+  admin: { zh: '系统管理员', en: 'administrator' },
   'pool-manager': { zh: '专家库管理员', en: 'pool-manager' },
   operator: { zh: '操作员', en: 'operator' },
   supervisor: { zh: '监督人员', en: 'supervisor' },
