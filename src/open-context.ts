@@ -142,7 +142,11 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const metrics = new ServiceMetrics();
   const draws = new DrawService({ store, vault, log: auditLog, pool, projects, sealing: keys.sealing, now, roster, sites, history, leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS, observe: (kind, outcome, seconds) => metrics.drawEnded(kind, outcome, seconds), ...(beacon ? { beacon } : {}) });
   const disclosure = new DisclosureService(store, auditLog, projects, roster, history, keys.sealing.privateKey);
-  const calls = new CallWorker(roster, outbox, draws, (err) => console.error(`call worker: ${err instanceof Error ? err.message : String(err)}`), (tick) => metrics.delivered(tick));
+  const calls = new CallWorker(roster, outbox, draws, (err) => console.error(`call worker: ${err instanceof Error ? err.message : String(err)}`), (tick) => {
+    metrics.delivered(tick);
+    // A gateway that does not take the messages is told in the service log too, with the adapter's reason (no content).
+    if (tick.failed + tick.retried > 0) console.error(`call delivery: ${tick.retried} to retry, ${tick.failed} given up (last: ${tick.lastFailure ?? 'unknown'})`);
+  });
   const scheduler = new Scheduler(store, projects, draws, now, {
     leaseMs: config.EXPERT_DRAW_DRAW_LEASE_MS,
     concurrency: config.EXPERT_DRAW_DRAW_CONCURRENCY,

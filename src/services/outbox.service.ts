@@ -19,6 +19,8 @@ export interface DispatchReport {
   readonly failed: number;
   /** The draws of which a call's message was given up in this pass: their seats need not wait for the deadline. */
   readonly undeliveredDraws: readonly string[];
+  /** Why the last attempt of this pass that did not get through failed (the adapter's reason: no content), or null. */
+  readonly lastFailure: string | null;
 }
 
 /** A message to queue: the expert it calls, its link and the SHA-256 of the link's token (both null without a link). */
@@ -94,7 +96,7 @@ export class OutboxService {
 
   /** Delivers every due message once (a lease per batch: one instance sends its messages, all at once). */
   async dispatch(): Promise<DispatchReport> {
-    const report = { sent: 0, retried: 0, failed: 0 };
+    const report = { sent: 0, retried: 0, failed: 0, lastFailure: null as string | null };
     const undelivered = new Set<string>();
     const nowIso = new Date(this.now()).toISOString();
     // One batch that cannot be sent must not hold back the others: its error is raised after every batch had its turn.
@@ -109,6 +111,7 @@ export class OutboxService {
         report.sent += counts.sent;
         report.retried += counts.retried;
         report.failed += counts.failed;
+        report.lastFailure = counts.lastFailure ?? report.lastFailure;
         if (counts.givenUpCall) undelivered.add(counts.givenUpCall);
       } catch (err) {
         if (!(err instanceof RecordConflictError)) failure ??= err;
@@ -154,8 +157,8 @@ export class OutboxService {
    * Under the batch's lease: read it again (another instance may have sent it since), send what is due, commit once.
    * `givenUpCall`: the draw, when a call of it was given up.
    */
-  private async deliverBatch(batchId: string, nowIso: string): Promise<{ sent: number; retried: number; failed: number; givenUpCall: string | null }> {
-    const report = { sent: 0, retried: 0, failed: 0, givenUpCall: null as string | null };
+  private async deliverBatch(batchId: string, nowIso: string): Promise<{ sent: number; retried: number; failed: number; givenUpCall: string | null; lastFailure: string | null }> {
+    const report = { sent: 0, retried: 0, failed: 0, givenUpCall: null as string | null, lastFailure: null as string | null };
     const found = await callBatches.read(this.store, batchId);
     if (!found) return report;
     const record = found.value;
@@ -181,6 +184,7 @@ export class OutboxService {
       // A record link or a contact notice is about no draw: an entry type of its own, outside every project's story.
       if (record.drawId !== null) entries.push({ type: 'call.delivery', payload: { drawId: record.drawId, kind: record.kind as 'call' | 'cancel', ...delivery } });
       else entries.push({ type: record.kind === 'contact' ? 'contact-notice.delivery' : 'record-link.delivery', payload: delivery });
+      if (!outcome.ok) report.lastFailure = outcome.reason;
       if (outcome.ok) report.sent++;
       else if (giveUp) {
         report.failed++;

@@ -60,6 +60,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         tags: ['draws'],
         querystring: z
           .object({ state: StateList(DRAW_STATES), ...TimeRange, site: SiteFilter, limit: Limit, cursor: CursorParam('draws') })
+          .strict()
           .superRefine(checkRange),
         response: { 200: z.object({ items: z.array(DrawView).describe('This page of draws'), next: Next }), ...errorResponses() },
       },

@@ -112,6 +112,8 @@ const ListQuery = z
     limit: Limit,
     cursor: CursorParam('projects'),
   })
+  // A filter misspelt (`statee`) is refused, never ignored: ignored, it would answer every project as if filtered.
+  .strict()
   .superRefine(checkRange);
 
 const TimelineEventView = z

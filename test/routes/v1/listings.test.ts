@@ -151,6 +151,9 @@ describe.each(['sqlite', 'redis'] as const)('listings on %s', (store) => {
       `/v1/projects?cursor=${drawsCursor}`,
       `/v1/draws?cursor=${(await get('/v1/projects?limit=1')).json().next}`,
       '/v1/draws?state=scheduled',
+      // A misspelt filter is refused, not ignored (an outside audit got every project for `statee`, stop 43).
+      '/v1/projects?statee=missed',
+      '/v1/draws?stat=drawn',
     ]) {
       const res = await get(url);
       expect(res.statusCode, `${url}: ${res.body}`).toBe(400);
