@@ -172,9 +172,13 @@ export class RosterService {
       const call = roster.calls.find((c) => c.messageId === link.messageId);
       // A call withdrawn with its cancelled project says so, whatever its deadline (as the answer page does).
       if (call?.state === 'withdrawn') throw new AppError('GONE', msg('call.cancelled'));
+      // The roster is the truth about a call: an answer is given once (the commit expects the roster as read). The same
+      // answer again — a gateway retrying after a crash cut off the first reply — is told what was recorded, deadline
+      // or not (an outside audit's retries got 410 and could not tell their answers had landed); another answer is refused.
+      const answered = call?.state === 'accepted' || call?.state === 'declined' || call?.state === 'checked-in' || call?.state === 'busy';
+      if (answered && (call.state === 'declined') !== accept) return { answer: accept ? 'accept' : 'decline', state: call.state };
+      if (answered) throw new AppError('CONFLICT', msg('call.answered'));
       if (link.expiresAt <= this.iso()) throw new AppError('GONE', msg('call.deadlinePassed'));
-      // The roster is the truth about a call: an answer is given once (the commit expects the roster as read).
-      if (call?.state === 'accepted' || call?.state === 'declined' || call?.state === 'checked-in' || call?.state === 'busy') throw new AppError('CONFLICT', msg('call.answered'));
       const { record: project } = await this.projects.get(roster.projectId);
       // One evaluation a day: an acceptance by an expert who holds a seat of another evaluation that day passes this
       // seat on instead (docs/calls.md). The day is claimed in the acceptance's commit, expecting it as read.

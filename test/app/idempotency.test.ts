@@ -84,6 +84,14 @@ async function consequenceOf(expertId: string, id: string): Promise<void> {
   const c: ConsequenceRecord = { id, expertId, ruleId: 'LOW_ANNUAL_SCORE', kind: 'review', records: [{ index: 0, drawId: 'D-idem' }], appliedAt: new Date(clock).toISOString(), appliedIndex: 0, from: '2026-12-01', until: null, imposes: null, set: null, state: 'in-force', endedAt: null, endedWhy: null };
   await t.ctx.auditLog.append('rule.applied', { consequenceId: id, expertId, ruleId: c.ruleId, kind: 'review', records: [...c.records], from: c.from, until: null, changed: false, by: 'test-setup' }, { writes: (i) => [consequences.write({ ...c, appliedIndex: i })] });
 }
+/** Held changes of two experts' names, imported by someone else (made in the approve case's `before`). */
+const held: Record<string, string> = {};
+async function holdNameChanges(): Promise<void> {
+  if (Object.keys(held).length > 0) return;
+  const rows = [12, 13].map((i, k) => ({ line: k + 1, expert: pool.experts[i]!, personal: { ...syntheticPersonal(i), name: `改名${'甲乙'[k]}` } }));
+  await t.ctx.pool.upsert(rows, [], { dryRun: false, retireMissing: false }, { sub: 'U-another-pool-manager', role: 'pool-manager', iat: 0, exp: 0 });
+  for (const c of await t.ctx.pool.heldChanges()) held[c.id] = c.changeId;
+}
 /** The supervisor who deposits a witness secret (made in its case's `before`). */
 let witness: { authorization: string } | null = null;
 /**
@@ -209,6 +217,30 @@ const CASES: Record<string, Case> = {
     },
     payload: () => ({ outcome: 'warning', reason: '已约谈' }),
     other: () => ({ outcome: 'no-action', reason: '无需处理' }),
+  },
+  // A change of an expert's personal data held for a second person (docs/security.md T6): decided once for a repeat.
+  '/v1/experts/{id}/personal-change/{changeId}/approve': {
+    url: () => `/v1/experts/${pool.experts[12]!.id}/personal-change/${held[pool.experts[12]!.id]}/approve`,
+    role: 'pool-manager',
+    headers: () => poolManager!.auth,
+    before: async () => {
+      poolManager ??= await person(t, 'pool-manager');
+      await holdNameChanges();
+    },
+    payload: () => undefined,
+    other: () => undefined,
+    otherUrl: () => `/v1/experts/${pool.experts[13]!.id}/personal-change/${held[pool.experts[13]!.id]}/approve`,
+  },
+  '/v1/experts/{id}/personal-change/{changeId}/reject': {
+    url: () => `/v1/experts/${pool.experts[13]!.id}/personal-change/${held[pool.experts[13]!.id]}/reject`,
+    role: 'pool-manager',
+    headers: () => poolManager!.auth,
+    before: async () => {
+      poolManager ??= await person(t, 'pool-manager');
+      await holdNameChanges();
+    },
+    payload: () => ({ reason: '与登记材料不符' }),
+    other: () => ({ reason: '另有理由' }),
   },
   // A link to an expert's own record page: sent once for a repeat; the key on another expert's is refused.
   '/v1/experts/{id}/record-link': {

@@ -54,11 +54,16 @@ describe('one evaluation a day', () => {
     expect(records).toHaveLength(twice.length);
     for (const r of records) expect(codeOf(r.type, r.payload)).toBeNull();
 
-    // The expert's page says why; answering again is refused as an answer given.
+    // The expert's page says why; the same answer again is told what was recorded (a gateway retrying), logging
+    // nothing; another answer is refused as an answer given.
     const page = await t.app.inject({ url: `/r/${pm.get(twice[0]!)!}` });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('您已接受同一天另一项评标的邀请，不能同时参加');
-    expect((await t.app.inject({ method: 'POST', url: `/v1/responses/${pm.get(twice[0]!)!}`, payload: { answer: 'accept' } })).statusCode).toBe(409);
+    const size = await t.ctx.store.logSize();
+    const again = await t.app.inject({ method: 'POST', url: `/v1/responses/${pm.get(twice[0]!)!}`, payload: { answer: 'accept' } });
+    expect([again.statusCode, again.json()]).toEqual([200, { answer: 'accept', state: 'busy' }]);
+    expect((await t.app.inject({ method: 'POST', url: `/v1/responses/${pm.get(twice[0]!)!}`, payload: { answer: 'decline' } })).statusCode).toBe(409);
+    expect(await t.ctx.store.logSize()).toBe(size);
 
     // Another day is another evaluation: whoever it calls accepts it, those seated on the 2nd too.
     const tomorrow = await drawnCalls(t, 'P-DAY-NEXT', { bidOpeningAt: '2026-12-03T09:00:00+08:00', venue: '1号评标室' });
