@@ -4,25 +4,34 @@ import { schemaMessage } from '../i18n/zod-issues.js';
 import { bornAnAdult, isValidResidentId, isValidUscc } from './codes.js';
 
 /**
- * Whether an id holds a mobile or ID number as one of its digit runs (P-15973994367, E110105197609060009): ids are
- * logged and published in proofs. Only whole runs that are such numbers: tender codes hold long digit runs of their own.
+ * Whether an id holds an adult's resident ID number as one of its digit runs (E110105197609060009, or a project id
+ * that is an expert's ID number): ids are logged and published in proofs. Only whole runs, and only a birth date of an
+ * adult: a tender code of region, date and serial (JS320000202612010008) has the shape and often the check digit of an
+ * ID number, but a date of this year. A phone-shaped run is not refused: tender codes hold 11-digit runs of their own.
  */
-export function idHoldsPersonalNumber(id: string): boolean {
-  return (id.match(/\d+[Xx]?/g) ?? []).some((run) => /^1[3-9]\d{9}$/.test(run) || isValidResidentId(run.toUpperCase()));
+export function idHoldsPersonalNumber(id: string, now = Date.now()): boolean {
+  return (id.match(/\d+[Xx]?/g) ?? []).some((run) => isValidResidentId(run.toUpperCase()) && bornAnAdult(run.toUpperCase(), now));
 }
 
+/** Any expert id the service holds or is asked about (read, path, listing): as stored, whenever it was made. */
 export const ExpertId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, schemaMessage('expertId'))
-  .refine((id) => !idHoldsPersonalNumber(id), schemaMessage('idPersonal'))
-  .describe('Pseudonymous expert id; never a name, a phone or an ID number');
+  .describe('Pseudonymous expert id; never a name or an ID number');
 
+/** An expert id given for the first time (a new expert, an application, a relative): no ID number in it. */
+export const NewExpertId = ExpertId.refine((id) => !idHoldsPersonalNumber(id), schemaMessage('idPersonal'));
+
+/** Any project id the service holds or is asked about: as stored, whenever it was registered. */
 export const ProjectId = z
   .string()
   .regex(/^[A-Za-z0-9_.-]{1,64}$/, schemaMessage('projectId'))
-  .refine((id) => !/^\.+$/.test(id), schemaMessage('projectIdDots'))
+  .describe('Project (tender) id as registered by the trading centre');
+
+/** A project id registered now: not dots only (they mean something else in an address), no ID number in it. */
+export const NewProjectId = ProjectId.refine((id) => !/^\.+$/.test(id), schemaMessage('projectIdDots'))
   .refine((id) => !idHoldsPersonalNumber(id), schemaMessage('idPersonal'))
-  .describe('Project (tender) id as registered by the trading centre; not dots only, no phone or ID number');
+  .describe('Project (tender) id as registered by the trading centre; not dots only, no ID number in it');
 
 /** Remote evaluation site ids: token claims, certificate subject CN, recipient labels and file names. */
 export const SITE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

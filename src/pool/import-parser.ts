@@ -97,6 +97,11 @@ export function idNumberHeld(line: number): ImportError {
   return { line, field: 'idNumber', code: 'DUPLICATE_ID_NUMBER', message: msg('importRow.idNumberInPool') };
 }
 
+/** A new expert's id that holds an ID number (ids are logged and published): refused for that row. */
+export function idPersonal(line: number): ImportError {
+  return { line, field: 'id', code: 'INVALID_FIELD', message: msg('field.idPersonal') };
+}
+
 /** How many of these errors are idNumberHeld's (not a duplicate within the file). */
 export function heldIdNumbers(errors: readonly ImportError[]): number {
   return errors.filter((e) => e.code === 'DUPLICATE_ID_NUMBER' && e.message instanceof Message && e.message.key === 'importRow.idNumberInPool').length;

@@ -3,7 +3,8 @@
 // the plan, and shows it unapplied for a dry run.
 import { PERSONAL_FIELDS, type Expert, type ExpertPersonal, type PersonalField } from '../domain/expert.js';
 import { msg } from '../i18n/message.js';
-import { idNumberHeld, type ImportError, type ImportRow } from './import-parser.js';
+import { idHoldsPersonalNumber } from '../domain/primitives.js';
+import { idNumberHeld, idPersonal, type ImportError, type ImportRow } from './import-parser.js';
 
 /** The pool attributes a file may change; its changes of name, phone or ID number are listed apart (held for approval). */
 const COMPARED = ['specialties', 'region', 'employer', 'status', 'suspendedUntil', 'unavailable', 'relations'] as const satisfies ReadonlyArray<keyof Expert>;
@@ -74,6 +75,10 @@ export function planUpsert(pool: ReadonlyMap<string, Held>, rows: readonly Impor
     seen.add(id);
     holderOf.set(hash, id);
     const held = pool.get(id);
+    if (!held && idHoldsPersonalNumber(id)) {
+      errors.push(idPersonal(row.line));
+      continue;
+    }
     if (!held) {
       add.push({ row, idHash: hash });
       continue;

@@ -7,11 +7,11 @@ import type { Entry, EntryPayloads, ServiceLog } from '../audit/entries.js';
 import type { TokenClaims } from '../auth/roles.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import { Expert, ExpertPersonal, personalFields, type Organisation, type PersonalField, type Relation } from '../domain/expert.js';
-import { namesPerson } from '../domain/primitives.js';
+import { idHoldsPersonalNumber, namesPerson } from '../domain/primitives.js';
 import { LifecyclePolicy, localDay, startLifecycle, type Lifecycle } from '../domain/lifecycle.js';
 import { AppError } from '../errors.js';
 import { msg, type Message } from '../i18n/message.js';
-import { heldIdNumbers, idNumberHeld, importRejected, type ImportError, type ImportRow } from '../pool/import-parser.js';
+import { heldIdNumbers, idNumberHeld, idPersonal, importRejected, type ImportError, type ImportRow } from '../pool/import-parser.js';
 import { planUpsert } from '../pool/upsert.js';
 import { sanctionHolds, type SanctionHold } from '../records/sanctions.js';
 import { weakens } from '../domain/sanctions.js';
@@ -526,6 +526,7 @@ export class PoolService {
       for (const row of rows) {
         const idHash = this.vault.idHash(row.personal.idNumber);
         if (this.experts.has(row.expert.id) || ids.has(row.expert.id)) errors.push({ line: row.line, field: 'id', code: 'DUPLICATE_ID', message: msg('importRow.idInPool', { id: row.expert.id }) });
+        else if (idHoldsPersonalNumber(row.expert.id, this.now())) errors.push(idPersonal(row.line));
         else if (knownHashes.has(idHash)) errors.push(idNumberHeld(row.line));
         else {
           accepted.push({ row, idHash });
@@ -649,8 +650,10 @@ export class PoolService {
       holding.forEach(({ row, personal }, k) => {
         const id = row.expert.id;
         const older = pending[k] ?? null;
-        // The same proposal by the same person again (the file imported twice): it stays as held, nothing is logged.
-        if (older?.proposedBy === by.sub && personalFields(this.heldPersonal(older), row.personal).length === 0) return;
+        // The same values again, whoever imports them (the file imported twice, or by someone else): the held change
+        // stays as it is, with its proposer, and nothing is logged. Were it proposed anew, its first proposer could
+        // approve it after another import of the same file — their own change, by one person (a re-test, stop 43).
+        if (older && personalFields(this.heldPersonal(older), row.personal).length === 0) return;
         const changeId = `PC-${randomUUID()}`;
         const proposal: PersonalChangeRecord = { expertId: id, changeId, fields: personal, sealed: this.vault.sealJson(personalChangeContext(id, changeId), row.personal), proposedBy: by.sub, proposedAt: at };
         entries.push({ type: 'expert.personal-change-held', payload: { id, changeId, fields: [...personal], by: by.sub, import: true, ...(older ? { replaces: older.changeId } : {}) } });
@@ -736,6 +739,8 @@ export class PoolService {
     return this.change(async () => {
       this.refuseNaming(this.record(id), reason);
       const held = await this.decidable(id, changeId, by);
+      // Nor the name the change proposed: rejected, it would otherwise stay in the log for good (a re-test, stop 43).
+      if (namesPerson(reason, this.heldPersonal(held.value).name)) throw new AppError('INVALID_INPUT', msg('pool.textNamesExpert', { id }));
       try {
         await this.log.append('expert.personal-change-rejected', { id, changeId, reason, by: by.sub }, { writes: [personalChanges.remove(id)], expects: [personalChanges.expect(id, held.raw)] });
       } catch (err) {

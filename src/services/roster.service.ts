@@ -444,7 +444,11 @@ export class RosterService {
         if (err instanceof RecordConflictError && attempt < 5) continue;
         throw err;
       }
-      if (conflicts.length > 0) throw new AppError('CHECKIN_REFUSED', msg('checkin.refused', { reasons: conflicts.map((c) => msg(`exclusion.${c as ExclusionCode | 'NOT_IN_POOL'}`)) }), { codes: conflicts });
+      if (conflicts.length > 0) {
+        // Said as it is: the seat's next expert called, or nobody (the ranking used up, or the opening passed).
+        const calling = R.seats(next.roster).some((c) => c.group === call.group && c.seat === call.seat && c.state === 'calling');
+        throw new AppError('CHECKIN_REFUSED', msg(calling ? 'checkin.refused' : 'checkin.refusedUnfilled', { reasons: conflicts.map((c) => msg(`exclusion.${c as ExclusionCode | 'NOT_IN_POOL'}`)) }), { codes: conflicts });
+      }
       const group = roster.groups[call.group]!;
       return { expertId: call.expertId, name: this.pool.personal(call.expertId).name, specialty: group.specialty, group: call.group, seat: call.seat, venue: project.venue, bidOpeningAt: project.project.bidOpeningAt };
     }

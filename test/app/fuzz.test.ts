@@ -112,6 +112,9 @@ const TEMPLATES: Record<string, Template> = {
   'POST /v1/experts/{id}/objections': { role: 'pool-manager', as: () => people.poolManager, params: { id: E }, body: () => ({ against: { consequence: `C-${'e'.repeat(32)}` }, reason: '本人当日因病无法到场' }) },
   'POST /v1/objections/{id}/decision': { role: 'pool-manager', as: () => people.poolManager, params: { id: 'O-00000000-0000-4000-8000-000000000000' }, body: () => ({ upheld: false, reason: '证据不足' }) },
   'POST /v1/consequences/{id}/review': { role: 'pool-manager', as: () => people.poolManager, params: { id: `C-${'e'.repeat(32)}` }, body: () => ({ outcome: 'warning', reason: '已约谈' }) },
+  // A held change of personal data that does not exist: a request that passes validation is answered 404, nothing changed.
+  'POST /v1/experts/{id}/personal-change/{changeId}/approve': { role: 'pool-manager', as: () => people.poolManager, params: { id: E, changeId: 'PC-00000000-0000-4000-8000-000000000000' } },
+  'POST /v1/experts/{id}/personal-change/{changeId}/reject': { role: 'pool-manager', as: () => people.poolManager, params: { id: E, changeId: 'PC-00000000-0000-4000-8000-000000000000' }, body: () => ({ reason: '与登记材料不符' }) },
   // A link to the expert's record page: every mutation is refused; the valid request would send one.
   'POST /v1/experts/{id}/record-link': { role: 'pool-manager', as: () => people.poolManager, params: { id: E } },
   // The expert's record page: an objection against a consequence the expert does not have (404 as the page).

@@ -65,12 +65,12 @@ describe('calls through the webhook adapter', () => {
     const size = await t.ctx.store.logSize();
 
     // First pass: the gateway refuses all five; nothing is sent twice in the same pass.
-    expect(await t.ctx.outbox.dispatch()).toEqual({ sent: 0, retried: 5, failed: 0, undeliveredDraws: [] });
+    expect(await t.ctx.outbox.dispatch()).toEqual({ sent: 0, retried: 5, failed: 0, undeliveredDraws: [], lastFailure: expect.stringMatching(/^http 5\d\d$/) });
     expect(received).toHaveLength(5);
     // Before the back-off has passed, nothing is retried; after it, each message goes again and is accepted.
-    expect(await t.ctx.outbox.dispatch()).toEqual({ sent: 0, retried: 0, failed: 0, undeliveredDraws: [] });
+    expect(await t.ctx.outbox.dispatch()).toEqual({ sent: 0, retried: 0, failed: 0, undeliveredDraws: [], lastFailure: null });
     clock += 10 * 60_000;
-    expect(await t.ctx.outbox.dispatch()).toEqual({ sent: 5, retried: 0, failed: 0, undeliveredDraws: [] });
+    expect(await t.ctx.outbox.dispatch()).toEqual({ sent: 5, retried: 0, failed: 0, undeliveredDraws: [], lastFailure: null });
     expect(received).toHaveLength(10);
 
     const bodies = received.map((r) => JSON.parse(r.body) as { messageId: string; to: string; text: string; responseUrl: string; kind: string });

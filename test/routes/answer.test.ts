@@ -212,6 +212,11 @@ describe.each(['sqlite', 'redis'] as const)('the answer page (%s store)', (store
     const idNumber = t.ctx.pool.personal(seat0.expertId).idNumber;
     const refused = await t.app.inject({ method: 'POST', url: '/v1/checkins', headers: t.auth('checkin'), payload: { projectId: 'P-ANSWER', idNumber } });
     expect(refused.json().error?.code).toBe('CHECKIN_REFUSED');
+    // The desk is told what happens to the seat as the roster has it: the next expert called, or nobody (a re-test saw
+    // "the next is being called" for a seat left unfilled, stop 43).
+    const after = (await t.ctx.roster.read(drawId)).roster;
+    const calling = after.calls.some((c) => c.group === seat0.group && c.seat === seat0.seat && c.state === 'calling');
+    expect(refused.json().error.message).toMatch(calling ? /正在通知下一位备选专家$/ : /此席位无备选专家可通知/);
     const page = await get(path(0));
     expect([page.statusCode, stateOf(page.body)]).toEqual([410, 'closed']);
     expect(page.body).toContain('本次邀请已结束');

@@ -1197,7 +1197,7 @@ export interface paths {
                                 expert: {
                                     /** @description Current employer, as a unified social credit code */
                                     employer: string;
-                                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                                    /** @description Pseudonymous expert id; never a name or an ID number */
                                     id: string;
                                     /** @description Administrative division code (行政区划代码), 6 digits */
                                     region: string;
@@ -1229,7 +1229,7 @@ export interface paths {
                                          */
                                         until: string | null;
                                     } | {
-                                        /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                                        /** @description Pseudonymous expert id; never a name or an ID number */
                                         expertId: string;
                                         /**
                                          * @description A close relative who is also in the pool
@@ -1256,7 +1256,7 @@ export interface paths {
                                      */
                                     unavailable: string[];
                                 };
-                                /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                                /** @description Pseudonymous expert id; never a name or an ID number */
                                 id: string;
                                 /** @description Why it was rejected */
                                 reason: string | null;
@@ -1444,7 +1444,7 @@ export interface paths {
                         certificateExpires?: string | null;
                         /** @description Current employer, as a unified social credit code */
                         employer: string;
-                        /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                        /** @description Pseudonymous expert id; never a name or an ID number */
                         id: string;
                         /** @description Sealed at rest; never returned */
                         personal: {
@@ -1485,7 +1485,7 @@ export interface paths {
                              */
                             until: string | null;
                         } | {
-                            /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                            /** @description Pseudonymous expert id; never a name or an ID number */
                             expertId: string;
                             /**
                              * @description A close relative who is also in the pool
@@ -1539,7 +1539,7 @@ export interface paths {
                             expert: {
                                 /** @description Current employer, as a unified social credit code */
                                 employer: string;
-                                /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                                /** @description Pseudonymous expert id; never a name or an ID number */
                                 id: string;
                                 /** @description Administrative division code (行政区划代码), 6 digits */
                                 region: string;
@@ -1571,7 +1571,7 @@ export interface paths {
                                      */
                                     until: string | null;
                                 } | {
-                                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                                    /** @description Pseudonymous expert id; never a name or an ID number */
                                     expertId: string;
                                     /**
                                      * @description A close relative who is also in the pool
@@ -1598,7 +1598,7 @@ export interface paths {
                                  */
                                 unavailable: string[];
                             };
-                            /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                            /** @description Pseudonymous expert id; never a name or an ID number */
                             id: string;
                             /** @description Why it was rejected */
                             reason: string | null;
@@ -1850,7 +1850,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                    /** @description Pseudonymous expert id; never a name or an ID number */
                     id: string;
                 };
                 cookie?: never;
@@ -1881,7 +1881,7 @@ export interface paths {
                             expert: {
                                 /** @description Current employer, as a unified social credit code */
                                 employer: string;
-                                /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                                /** @description Pseudonymous expert id; never a name or an ID number */
                                 id: string;
                                 /** @description Administrative division code (行政区划代码), 6 digits */
                                 region: string;
@@ -1913,7 +1913,7 @@ export interface paths {
                                      */
                                     until: string | null;
                                 } | {
-                                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                                    /** @description Pseudonymous expert id; never a name or an ID number */
                                     expertId: string;
                                     /**
                                      * @description A close relative who is also in the pool
@@ -1994,7 +1994,7 @@ export interface paths {
                                     timedOut: number;
                                 };
                             }[];
-                            /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                            /** @description Pseudonymous expert id; never a name or an ID number */
                             id: string;
                             /** @description Why it was rejected */
                             reason: string | null;
@@ -2207,7 +2207,7 @@ export interface paths {
                     "idempotency-key"?: string;
                 };
                 path: {
-                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                    /** @description Pseudonymous expert id; never a name or an ID number */
                     id: string;
                 };
                 cookie?: never;
@@ -2238,7 +2238,7 @@ export interface paths {
                             expert: {
                                 /** @description Current employer, as a unified social credit code */
                                 employer: string;
-                                /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                                /** @description Pseudonymous expert id; never a name or an ID number */
                                 id: string;
                                 /** @description Administrative division code (行政区划代码), 6 digits */
                                 region: string;
@@ -2270,7 +2270,7 @@ export interface paths {
                                      */
                                     until: string | null;
                                 } | {
-                                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                                    /** @description Pseudonymous expert id; never a name or an ID number */
                                     expertId: string;
                                     /**
                                      * @description A close relative who is also in the pool
@@ -2297,7 +2297,7 @@ export interface paths {
                                  */
                                 unavailable: string[];
                             };
-                            /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                            /** @description Pseudonymous expert id; never a name or an ID number */
                             id: string;
                             /** @description Why it was rejected */
                             reason: string | null;
@@ -2530,7 +2530,7 @@ export interface paths {
                     "idempotency-key"?: string;
                 };
                 path: {
-                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                    /** @description Pseudonymous expert id; never a name or an ID number */
                     id: string;
                 };
                 cookie?: never;
@@ -2568,7 +2568,7 @@ export interface paths {
                             expert: {
                                 /** @description Current employer, as a unified social credit code */
                                 employer: string;
-                                /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                                /** @description Pseudonymous expert id; never a name or an ID number */
                                 id: string;
                                 /** @description Administrative division code (行政区划代码), 6 digits */
                                 region: string;
@@ -2600,7 +2600,7 @@ export interface paths {
                                      */
                                     until: string | null;
                                 } | {
-                                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                                    /** @description Pseudonymous expert id; never a name or an ID number */
                                     expertId: string;
                                     /**
                                      * @description A close relative who is also in the pool
@@ -2627,7 +2627,7 @@ export interface paths {
                                  */
                                 unavailable: string[];
                             };
-                            /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                            /** @description Pseudonymous expert id; never a name or an ID number */
                             id: string;
                             /** @description Why it was rejected */
                             reason: string | null;
@@ -2917,7 +2917,7 @@ export interface paths {
                     "application/json": {
                         /** @description Resident ID number read from the card (a final x may be in either case; spaces around it are ignored) */
                         idNumber: string;
-                        /** @description Project (tender) id as registered by the trading centre; not dots only, no phone or ID number */
+                        /** @description Project (tender) id as registered by the trading centre */
                         projectId: string;
                     };
                 };
@@ -3232,7 +3232,7 @@ export interface paths {
                                  * @description Due by this day
                                  */
                                 confirmationDue: string;
-                                /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                                /** @description Pseudonymous expert id; never a name or an ID number */
                                 id: string;
                                 /** @description Past due: not drawn until re-confirmed */
                                 lapsed: boolean;
@@ -4102,7 +4102,7 @@ export interface paths {
                                 };
                                 /** @description Pool version the candidates came from */
                                 poolVersion: number;
-                                /** @description Project (tender) id as registered by the trading centre; not dots only, no phone or ID number */
+                                /** @description Project (tender) id as registered by the trading centre */
                                 projectId: string;
                                 /** @description SHA-256(salt ‖ JCS(result)): the sealed result’s commitment */
                                 resultHash: string | null;
@@ -4416,7 +4416,7 @@ export interface paths {
                             };
                             /** @description Pool version the candidates came from */
                             poolVersion: number;
-                            /** @description Project (tender) id as registered by the trading centre; not dots only, no phone or ID number */
+                            /** @description Project (tender) id as registered by the trading centre */
                             projectId: string;
                             /** @description SHA-256(salt ‖ JCS(result)): the sealed result’s commitment */
                             resultHash: string | null;
@@ -4756,7 +4756,7 @@ export interface paths {
                             };
                             /** @description Pool version the candidates came from */
                             poolVersion: number;
-                            /** @description Project (tender) id as registered by the trading centre; not dots only, no phone or ID number */
+                            /** @description Project (tender) id as registered by the trading centre */
                             projectId: string;
                             /** @description SHA-256(salt ‖ JCS(result)): the sealed result’s commitment */
                             resultHash: string | null;
@@ -7452,7 +7452,7 @@ export interface paths {
                             items: {
                                 /** @description Current employer, as a unified social credit code */
                                 employer: string;
-                                /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                                /** @description Pseudonymous expert id; never a name or an ID number */
                                 id: string;
                                 /** @description Administrative division code (行政区划代码), 6 digits */
                                 region: string;
@@ -7484,7 +7484,7 @@ export interface paths {
                                      */
                                     until: string | null;
                                 } | {
-                                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                                    /** @description Pseudonymous expert id; never a name or an ID number */
                                     expertId: string;
                                     /**
                                      * @description A close relative who is also in the pool
@@ -7687,7 +7687,7 @@ export interface paths {
                     "application/json": {
                         /** @description Current employer, as a unified social credit code */
                         employer: string;
-                        /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                        /** @description Pseudonymous expert id; never a name or an ID number */
                         id: string;
                         /** @description Sealed at rest; never returned */
                         personal: {
@@ -7728,7 +7728,7 @@ export interface paths {
                              */
                             until: string | null;
                         } | {
-                            /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                            /** @description Pseudonymous expert id; never a name or an ID number */
                             expertId: string;
                             /**
                              * @description A close relative who is also in the pool
@@ -7767,7 +7767,7 @@ export interface paths {
                         "application/json": {
                             /** @description Current employer, as a unified social credit code */
                             employer: string;
-                            /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                            /** @description Pseudonymous expert id; never a name or an ID number */
                             id: string;
                             /** @description Administrative division code (行政区划代码), 6 digits */
                             region: string;
@@ -7799,7 +7799,7 @@ export interface paths {
                                  */
                                 until: string | null;
                             } | {
-                                /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                                /** @description Pseudonymous expert id; never a name or an ID number */
                                 expertId: string;
                                 /**
                                  * @description A close relative who is also in the pool
@@ -8072,7 +8072,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                    /** @description Pseudonymous expert id; never a name or an ID number */
                     id: string;
                 };
                 cookie?: never;
@@ -8088,7 +8088,7 @@ export interface paths {
                         "application/json": {
                             /** @description Current employer, as a unified social credit code */
                             employer: string;
-                            /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                            /** @description Pseudonymous expert id; never a name or an ID number */
                             id: string;
                             /** @description Administrative division code (行政区划代码), 6 digits */
                             region: string;
@@ -8120,7 +8120,7 @@ export interface paths {
                                  */
                                 until: string | null;
                             } | {
-                                /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                                /** @description Pseudonymous expert id; never a name or an ID number */
                                 expertId: string;
                                 /**
                                  * @description A close relative who is also in the pool
@@ -8337,7 +8337,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                    /** @description Pseudonymous expert id; never a name or an ID number */
                     id: string;
                 };
                 cookie?: never;
@@ -8364,7 +8364,7 @@ export interface paths {
                         "application/json": {
                             /** @description Current employer, as a unified social credit code */
                             employer: string;
-                            /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                            /** @description Pseudonymous expert id; never a name or an ID number */
                             id: string;
                             /** @description Administrative division code (行政区划代码), 6 digits */
                             region: string;
@@ -8396,7 +8396,7 @@ export interface paths {
                                  */
                                 until: string | null;
                             } | {
-                                /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                                /** @description Pseudonymous expert id; never a name or an ID number */
                                 expertId: string;
                                 /**
                                  * @description A close relative who is also in the pool
@@ -8690,7 +8690,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                    /** @description Pseudonymous expert id; never a name or an ID number */
                     id: string;
                 };
                 cookie?: never;
@@ -8713,7 +8713,7 @@ export interface paths {
                         "application/json": {
                             /** @description Current employer, as a unified social credit code */
                             employer: string;
-                            /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                            /** @description Pseudonymous expert id; never a name or an ID number */
                             id: string;
                             /** @description Administrative division code (行政区划代码), 6 digits */
                             region: string;
@@ -8745,7 +8745,7 @@ export interface paths {
                                  */
                                 until: string | null;
                             } | {
-                                /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                                /** @description Pseudonymous expert id; never a name or an ID number */
                                 expertId: string;
                                 /**
                                  * @description A close relative who is also in the pool
@@ -9046,7 +9046,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                    /** @description Pseudonymous expert id; never a name or an ID number */
                     id: string;
                 };
                 cookie?: never;
@@ -9106,7 +9106,7 @@ export interface paths {
                             } | null;
                             /** @description The exit reason in the answer’s language (zh-CN or English); null while the expert is in the pool */
                             exitLabel: string | null;
-                            /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                            /** @description Pseudonymous expert id; never a name or an ID number */
                             id: string;
                             /** @description Confirmation lapsed: not drawn until re-confirmed */
                             lapsed: {
@@ -9410,7 +9410,7 @@ export interface paths {
                     "idempotency-key"?: string;
                 };
                 path: {
-                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                    /** @description Pseudonymous expert id; never a name or an ID number */
                     id: string;
                 };
                 cookie?: never;
@@ -9460,7 +9460,7 @@ export interface paths {
                             } | null;
                             /** @description The exit reason in the answer’s language (zh-CN or English); null while the expert is in the pool */
                             exitLabel: string | null;
-                            /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                            /** @description Pseudonymous expert id; never a name or an ID number */
                             id: string;
                             /** @description Confirmation lapsed: not drawn until re-confirmed */
                             lapsed: {
@@ -9710,7 +9710,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                    /** @description Pseudonymous expert id; never a name or an ID number */
                     id: string;
                 };
                 cookie?: never;
@@ -10018,7 +10018,7 @@ export interface paths {
                     "idempotency-key"?: string;
                 };
                 path: {
-                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                    /** @description Pseudonymous expert id; never a name or an ID number */
                     id: string;
                 };
                 cookie?: never;
@@ -10080,7 +10080,7 @@ export interface paths {
                             } | null;
                             /** @description The exit reason in the answer’s language (zh-CN or English); null while the expert is in the pool */
                             exitLabel: string | null;
-                            /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                            /** @description Pseudonymous expert id; never a name or an ID number */
                             id: string;
                             /** @description Confirmation lapsed: not drawn until re-confirmed */
                             lapsed: {
@@ -10376,7 +10376,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                    /** @description Pseudonymous expert id; never a name or an ID number */
                     id: string;
                 };
                 cookie?: never;
@@ -10426,7 +10426,7 @@ export interface paths {
                             } | null;
                             /** @description The exit reason in the answer’s language (zh-CN or English); null while the expert is in the pool */
                             exitLabel: string | null;
-                            /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                            /** @description Pseudonymous expert id; never a name or an ID number */
                             id: string;
                             /** @description Confirmation lapsed: not drawn until re-confirmed */
                             lapsed: {
@@ -10659,7 +10659,7 @@ export interface paths {
                     "idempotency-key"?: string;
                 };
                 path: {
-                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                    /** @description Pseudonymous expert id; never a name or an ID number */
                     id: string;
                 };
                 cookie?: never;
@@ -10991,7 +10991,7 @@ export interface paths {
                 path: {
                     /** @description Id of a held personal data change (PC- and a UUID) */
                     changeId: string;
-                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                    /** @description Pseudonymous expert id; never a name or an ID number */
                     id: string;
                 };
                 cookie?: never;
@@ -11009,7 +11009,7 @@ export interface paths {
                             changeId: string;
                             /** @description Which personal data the change replaces */
                             fields: ("phone" | "name" | "idNumber")[];
-                            /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                            /** @description Pseudonymous expert id; never a name or an ID number */
                             id: string;
                             /** @description When the file was imported, ISO 8601 */
                             proposedAt: string;
@@ -11243,7 +11243,7 @@ export interface paths {
                 path: {
                     /** @description Id of a held personal data change (PC- and a UUID) */
                     changeId: string;
-                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                    /** @description Pseudonymous expert id; never a name or an ID number */
                     id: string;
                 };
                 cookie?: never;
@@ -11268,7 +11268,7 @@ export interface paths {
                             changeId: string;
                             /** @description Which personal data the change replaces */
                             fields: ("phone" | "name" | "idNumber")[];
-                            /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                            /** @description Pseudonymous expert id; never a name or an ID number */
                             id: string;
                             /** @description When the file was imported, ISO 8601 */
                             proposedAt: string;
@@ -11543,7 +11543,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                    /** @description Pseudonymous expert id; never a name or an ID number */
                     id: string;
                 };
                 cookie?: never;
@@ -11908,7 +11908,7 @@ export interface paths {
                     "idempotency-key"?: string;
                 };
                 path: {
-                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                    /** @description Pseudonymous expert id; never a name or an ID number */
                     id: string;
                 };
                 cookie?: never;
@@ -12148,7 +12148,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                    /** @description Pseudonymous expert id; never a name or an ID number */
                     id: string;
                 };
                 cookie?: never;
@@ -12181,7 +12181,7 @@ export interface paths {
                              */
                             until: string | null;
                         } | {
-                            /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                            /** @description Pseudonymous expert id; never a name or an ID number */
                             expertId: string;
                             /**
                              * @description A close relative who is also in the pool
@@ -12202,7 +12202,7 @@ export interface paths {
                         "application/json": {
                             /** @description Current employer, as a unified social credit code */
                             employer: string;
-                            /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                            /** @description Pseudonymous expert id; never a name or an ID number */
                             id: string;
                             /** @description Administrative division code (行政区划代码), 6 digits */
                             region: string;
@@ -12234,7 +12234,7 @@ export interface paths {
                                  */
                                 until: string | null;
                             } | {
-                                /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                                /** @description Pseudonymous expert id; never a name or an ID number */
                                 expertId: string;
                                 /**
                                  * @description A close relative who is also in the pool
@@ -12539,7 +12539,7 @@ export interface paths {
                     "idempotency-key"?: string;
                 };
                 path: {
-                    /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                    /** @description Pseudonymous expert id; never a name or an ID number */
                     id: string;
                 };
                 cookie?: never;
@@ -12573,7 +12573,7 @@ export interface paths {
                         "application/json": {
                             /** @description Current employer, as a unified social credit code */
                             employer: string;
-                            /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                            /** @description Pseudonymous expert id; never a name or an ID number */
                             id: string;
                             /** @description Administrative division code (行政区划代码), 6 digits */
                             region: string;
@@ -12605,7 +12605,7 @@ export interface paths {
                                  */
                                 until: string | null;
                             } | {
-                                /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                                /** @description Pseudonymous expert id; never a name or an ID number */
                                 expertId: string;
                                 /**
                                  * @description A close relative who is also in the pool
@@ -14948,7 +14948,7 @@ export interface paths {
                 };
                 header?: never;
                 path: {
-                    /** @description Project (tender) id as registered by the trading centre; not dots only, no phone or ID number */
+                    /** @description Project (tender) id as registered by the trading centre */
                     id: string;
                 };
                 cookie?: never;
@@ -14973,7 +14973,7 @@ export interface paths {
                             }[];
                             /** @description Where the next page starts (pass it as the start), or null when this page reached the end asked for */
                             next: number | null;
-                            /** @description Project (tender) id as registered by the trading centre; not dots only, no phone or ID number */
+                            /** @description Project (tender) id as registered by the trading centre */
                             projectId: string;
                         };
                     };
@@ -15985,7 +15985,7 @@ export interface paths {
                                 changeId: string;
                                 /** @description Which personal data the change replaces */
                                 fields: ("phone" | "name" | "idNumber")[];
-                                /** @description Pseudonymous expert id; never a name, a phone or an ID number */
+                                /** @description Pseudonymous expert id; never a name or an ID number */
                                 id: string;
                                 /** @description When the file was imported, ISO 8601 */
                                 proposedAt: string;
@@ -16188,7 +16188,7 @@ export interface paths {
                                     /** @description Specialty code */
                                     specialty: string;
                                 }[];
-                                /** @description Project (tender) id as registered by the trading centre; not dots only, no phone or ID number */
+                                /** @description Project (tender) id as registered by the trading centre */
                                 id: string;
                                 /** @description Minutes before bid opening the draw runs */
                                 leadTimeMinutes: number;
@@ -16427,7 +16427,7 @@ export interface paths {
                             /** @description Specialty code (发改法规〔2018〕316号); a shorter code matches every code under it */
                             specialty: string;
                         }[];
-                        /** @description Project (tender) id as registered by the trading centre; not dots only, no phone or ID number */
+                        /** @description Project (tender) id as registered by the trading centre; not dots only, no ID number in it */
                         id: string;
                         /** @description Draw this long before bid opening (default: the policy, 60) */
                         leadTimeMinutes?: number;
@@ -16532,7 +16532,7 @@ export interface paths {
                                  * @description Bid opening (开标) time with its time zone offset
                                  */
                                 bidOpeningAt: string;
-                                /** @description Project (tender) id as registered by the trading centre; not dots only, no phone or ID number */
+                                /** @description Project (tender) id as registered by the trading centre */
                                 id: string;
                                 /**
                                  * @description Experts who took part in preparing this project
@@ -16850,7 +16850,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    /** @description Project (tender) id as registered by the trading centre; not dots only, no phone or ID number */
+                    /** @description Project (tender) id as registered by the trading centre */
                     id: string;
                 };
                 cookie?: never;
@@ -16936,7 +16936,7 @@ export interface paths {
                                  * @description Bid opening (开标) time with its time zone offset
                                  */
                                 bidOpeningAt: string;
-                                /** @description Project (tender) id as registered by the trading centre; not dots only, no phone or ID number */
+                                /** @description Project (tender) id as registered by the trading centre */
                                 id: string;
                                 /**
                                  * @description Experts who took part in preparing this project
@@ -17190,7 +17190,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    /** @description Project (tender) id as registered by the trading centre; not dots only, no phone or ID number */
+                    /** @description Project (tender) id as registered by the trading centre */
                     id: string;
                 };
                 cookie?: never;
@@ -17288,7 +17288,7 @@ export interface paths {
                                  * @description Bid opening (开标) time with its time zone offset
                                  */
                                 bidOpeningAt: string;
-                                /** @description Project (tender) id as registered by the trading centre; not dots only, no phone or ID number */
+                                /** @description Project (tender) id as registered by the trading centre */
                                 id: string;
                                 /**
                                  * @description Experts who took part in preparing this project
@@ -17633,7 +17633,7 @@ export interface paths {
                     "idempotency-key"?: string;
                 };
                 path: {
-                    /** @description Project (tender) id as registered by the trading centre; not dots only, no phone or ID number */
+                    /** @description Project (tender) id as registered by the trading centre */
                     id: string;
                 };
                 cookie?: never;
@@ -17726,7 +17726,7 @@ export interface paths {
                                  * @description Bid opening (开标) time with its time zone offset
                                  */
                                 bidOpeningAt: string;
-                                /** @description Project (tender) id as registered by the trading centre; not dots only, no phone or ID number */
+                                /** @description Project (tender) id as registered by the trading centre */
                                 id: string;
                                 /**
                                  * @description Experts who took part in preparing this project
@@ -18051,7 +18051,7 @@ export interface paths {
                     "idempotency-key"?: string;
                 };
                 path: {
-                    /** @description Project (tender) id as registered by the trading centre; not dots only, no phone or ID number */
+                    /** @description Project (tender) id as registered by the trading centre */
                     id: string;
                 };
                 cookie?: never;
@@ -18144,7 +18144,7 @@ export interface paths {
                                  * @description Bid opening (开标) time with its time zone offset
                                  */
                                 bidOpeningAt: string;
-                                /** @description Project (tender) id as registered by the trading centre; not dots only, no phone or ID number */
+                                /** @description Project (tender) id as registered by the trading centre */
                                 id: string;
                                 /**
                                  * @description Experts who took part in preparing this project
@@ -18467,7 +18467,7 @@ export interface paths {
                     "idempotency-key"?: string;
                 };
                 path: {
-                    /** @description Project (tender) id as registered by the trading centre; not dots only, no phone or ID number */
+                    /** @description Project (tender) id as registered by the trading centre */
                     id: string;
                 };
                 cookie?: never;
@@ -18562,7 +18562,7 @@ export interface paths {
                             };
                             /** @description Pool version the candidates came from */
                             poolVersion: number;
-                            /** @description Project (tender) id as registered by the trading centre; not dots only, no phone or ID number */
+                            /** @description Project (tender) id as registered by the trading centre */
                             projectId: string;
                             /** @description SHA-256(salt ‖ JCS(result)): the sealed result’s commitment */
                             resultHash: string | null;
@@ -18850,7 +18850,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    /** @description Project (tender) id as registered by the trading centre; not dots only, no phone or ID number */
+                    /** @description Project (tender) id as registered by the trading centre */
                     id: string;
                 };
                 cookie?: never;
@@ -18885,7 +18885,7 @@ export interface paths {
                                 /** @description The entry’s type, e.g. draw.commit, calls.placed, seat.promoted */
                                 type: string;
                             }[];
-                            /** @description Project (tender) id as registered by the trading centre; not dots only, no phone or ID number */
+                            /** @description Project (tender) id as registered by the trading centre */
                             projectId: string;
                         };
                     };
@@ -19091,7 +19091,7 @@ export interface paths {
                     "idempotency-key"?: string;
                 };
                 path: {
-                    /** @description Project (tender) id as registered by the trading centre; not dots only, no phone or ID number */
+                    /** @description Project (tender) id as registered by the trading centre */
                     id: string;
                 };
                 cookie?: never;
@@ -19121,7 +19121,7 @@ export interface paths {
                             drawId: string;
                             /** @description Log index of the witness.deposited entry */
                             index: number;
-                            /** @description Project (tender) id as registered by the trading centre; not dots only, no phone or ID number */
+                            /** @description Project (tender) id as registered by the trading centre */
                             projectId: string;
                         };
                     };

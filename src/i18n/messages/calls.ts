@@ -30,6 +30,10 @@ export const checkin = defineMessages({
     zh: '该专家不得参加本项目的评标：{reasons}；正在通知下一位备选专家',
     en: 'this expert may not evaluate this project: {reasons}; the next ranked expert is being called',
   },
+  refusedUnfilled: {
+    zh: '该专家不得参加本项目的评标：{reasons}；此席位无备选专家可通知（已无备选，或已过开标时间），请报告操作员',
+    en: 'this expert may not evaluate this project: {reasons}; no ranked expert can be called for this seat (none left, or past bid opening): tell the operator',
+  },
 });
 
 /** Why an expert is excluded (回避) or refused at check-in: src/draw/conflicts.ts EXCLUSION_CODES, and NOT_IN_POOL. */

@@ -7,8 +7,8 @@ export const field = defineMessages({
   projectId: { zh: '项目编号：1–64 个字符，限 A–Z、a–z、0–9、_、. 或 -', en: 'project id: 1–64 characters of A–Z, a–z, 0–9, _, . or -' },
   projectIdDots: { zh: '项目编号不能只由“.”组成（“.”和“..”在网址中另有含义）', en: 'a project id cannot be dots only ("." and ".." mean something else in an address)' },
   idPersonal: {
-    zh: '编号不能含手机号码或身份证号码：编号写入审计日志和公开的抽取证明，永远无法删除',
-    en: 'an id cannot hold a mobile or ID number: ids go into the audit log and published draw proofs, where nothing can be taken out',
+    zh: '编号不能含身份证号码：编号写入审计日志和公开的抽取证明，永远无法删除',
+    en: 'an id cannot hold an ID number: ids go into the audit log and published draw proofs, where nothing can be taken out',
   },
   siteId: {
     zh: '远程评标场地编号：1–64 个字符，限 A–Z、a–z、0–9、.、_ 或 -，以字母或数字开头',

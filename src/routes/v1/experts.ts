@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Expert, ExpertPersonal, ExpertStatus, Relation } from '../../domain/expert.js';
-import { ExpertId, IsoDate, LoggedText, RegionCode, RegionPrefix, SpecialtyCode, Uscc } from '../../domain/primitives.js';
+import { ExpertId, IsoDate, LoggedText, NewExpertId, RegionCode, RegionPrefix, SpecialtyCode, Uscc } from '../../domain/primitives.js';
 import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
 
 const ExpertView = Expert.extend({
@@ -11,7 +11,7 @@ const ExpertView = Expert.extend({
   updatedAt: z.string().describe('Last change, ISO 8601'),
 }).describe('An expert as the pool shows it: never personal data');
 
-const CreateExpert = Expert.extend({ personal: ExpertPersonal.describe('Sealed at rest; never returned') }).describe('A new expert');
+const CreateExpert = Expert.extend({ id: NewExpertId, personal: ExpertPersonal.describe('Sealed at rest; never returned') }).describe('A new expert');
 
 const Params = z.object({ id: ExpertId });
 

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Expert, ExpertPersonal, ExpertStatus } from '../../domain/expert.js';
 import { HandExitReason, Lifecycle } from '../../domain/lifecycle.js';
-import { ExpertId, IsoDate, LoggedText } from '../../domain/primitives.js';
+import { ExpertId, IsoDate, LoggedText, NewExpertId } from '../../domain/primitives.js';
 import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
 import type { FastifyRequest } from 'fastify';
 import { negotiateLanguage } from '../../i18n/language.js';
@@ -51,6 +51,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         description: 'The applicant is not in the pool and is never drawn until a pool manager admits them (docs/admission.md).',
         tags: ['admission'],
         body: Expert.extend({
+          id: NewExpertId,
           personal: ExpertPersonal.describe('Sealed at rest; never returned'),
           certificateExpires: IsoDate.nullable().default(null).describe('Last day of the qualification certificate; null: none'),
         }).describe('A new applicant'),
@@ -70,7 +71,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'List applications',
         tags: ['admission'],
-        querystring: z.object({ state: z.enum(['applied', 'admitted', 'rejected']).optional().describe('Only applications in this state (applied: waiting for a decision)') }),
+        querystring: z.object({ state: z.enum(['applied', 'admitted', 'rejected']).optional().describe('Only applications in this state (applied: waiting for a decision)') }).strict(),
         response: { 200: z.object({ items: z.array(ApplicationView).describe('Applications, by expert id') }), ...errorResponses() },
       },
     },
@@ -185,7 +186,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Experts whose re-confirmation is due soon, or lapsed',
         tags: ['admission'],
-        querystring: z.object({ withinDays: z.coerce.number().int().min(0).max(3660).optional().describe('Due within this many days (default: the policy’s dueSoonDays, 90)') }),
+        querystring: z.object({ withinDays: z.coerce.number().int().min(0).max(3660).optional().describe('Due within this many days (default: the policy’s dueSoonDays, 90)') }).strict(),
         response: {
           200: z.object({
             until: IsoDate.describe('Confirmations due by this day are listed'),

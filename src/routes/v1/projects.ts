@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { AssuranceMinimum } from '../../domain/policy.js';
 import { Project, refineParties } from '../../domain/project.js';
 import { DrawRequest } from '../../domain/request.js';
-import { IsoDateTimeWithOffset, LoggedText, PersonText, ProjectId, Uscc, Venue } from '../../domain/primitives.js';
+import { IsoDateTimeWithOffset, LoggedText, NewProjectId, PersonText, ProjectId, Uscc, Venue } from '../../domain/primitives.js';
 import { idempotencyWrite } from '../../plugins/app/idempotency.js';
 import { errorResponses, LOG_WRITE_ERRORS } from '../../schemas/common.js';
 import { checkRange, CursorParam, Limit, Next, pageAnswer, SiteFilter, StateList, TimeRange } from '../../schemas/listing.js';
@@ -19,6 +19,7 @@ import { planView } from '../../services/project.service.js';
 import { timelineForSite } from '../../services/timeline.service.js';
 
 const Register = Project.extend({
+  id: NewProjectId,
   name: PersonText({ max: 200, description: 'Project name' }).optional(),
   venue: Venue.optional(),
   groups: DrawRequest.shape.groups,

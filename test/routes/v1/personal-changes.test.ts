@@ -177,6 +177,10 @@ describe.each(['sqlite', 'redis'] as const)('held personal data changes (%s stor
     const size = await t.ctx.store.logSize();
     const version = t.ctx.pool.poolVersion;
     const before = (await contactNotices()).length;
+    // A reason naming the name the change proposed would keep it in the log for good: refused, nothing logged.
+    const naming = await decide(supervisor.auth, id, changeId, 'reject', `新姓名${syntheticPersonal(504).name}与身份证不符`);
+    expect([naming.statusCode, naming.json().error.code]).toEqual([400, 'INVALID_INPUT']);
+    expect(await t.ctx.store.logSize()).toBe(size);
     const rejected = await decide(supervisor.auth, id, changeId, 'reject', 'not asked for by the expert');
     expect(rejected.statusCode, rejected.body).toBe(200);
     expect((await entries(size)).map((e) => [e.type, e.payload])).toEqual([['expert.personal-change-rejected', { id, changeId, reason: 'not asked for by the expert', by: supervisor.userId }]]);
@@ -215,11 +219,15 @@ describe.each(['sqlite', 'redis'] as const)('held personal data changes (%s stor
     expect(logged[0]!.payload).toMatchObject({ id, fields: ['name'], by: other.userId, replaces: older });
     const current = await heldOf(id);
     expect(current).not.toBe(older);
-    // The same file by the same person: still held as it was, nothing logged.
-    const again = await upload([row(id, newer)], other);
-    expect(again.json()).toMatchObject({ imported: 0, upsert: { held: [{ id, fields: ['name'] }], changed: [] } });
+    // The same file again, by the same person or by the one who could otherwise approve it: still held as it was, its
+    // proposer unchanged, nothing logged (a re-test had the first proposer approve their own after a second import).
+    for (const who of [other, importer]) {
+      const again = await upload([row(id, newer)], who);
+      expect(again.json()).toMatchObject({ imported: 0, upsert: { held: [{ id, fields: ['name'] }], changed: [] } });
+    }
     expect(await t.ctx.store.logSize()).toBe(size + 1);
     expect(await heldOf(id)).toBe(current);
+    expect(((await list(other.auth)).json().items as Array<{ id: string; proposedBy: string }>).find((c) => c.id === id)!.proposedBy).toBe(other.userId);
     // The replaced change is not the one to decide; the newer one is the other pool manager's own now.
     const stale = await decide(supervisor.auth, id, older, 'approve');
     expect([stale.statusCode, stale.json().error.message]).toEqual([409, expect.stringContaining('a later file replaced it')]);
