@@ -167,8 +167,8 @@ const DATE_MARK = '\u0001';
  * groups), a letter before it, an ID number with its birth date written as a date. Read as digits — real dates, times
  * and UUIDs taken out, then everything that is not a letter or a digit dropped, then a letter between digits — a run of
  * 11 digits or more is refused: a mobile number has 11, an ID number 15 or 18. Groups joined by one or two letters of
- * any script are refused where whole groups in a row spell a mobile number or a valid ID number. Errs towards refusing: a long document
- * number in a reason is refused too, with a message. Numbers spelt out in words are not caught.
+ * any script are refused where whole groups in a row spell a mobile number or a valid ID number. Errs towards refusing:
+ * a long document number in a reason is refused too, with a message. Numbers spelt out in words are not caught.
  */
 export function holdsPersonalNumber(text: string): boolean {
   const normal = text.normalize('NFKC').replace(CJK_DIGIT, (c) => CJK_DIGITS[c]!).replace(OTHER_DIGIT, '0');
@@ -188,7 +188,7 @@ export function holdsPersonalNumber(text: string): boolean {
  * 杰 with a variation selector are 刘杰涛). Traditional forms and pinyin are not caught.
  */
 export function namesPerson(text: string, name: string): boolean {
-  const plain = (s: string) => s.normalize('NFKC').replace(/[\s\p{P}\p{S}\p{Cf}\p{M}\u115f\u1160\u3164\uffa0]+/gu, '');
+  const plain = (s: string) => s.normalize('NFKC').replace(/[\s\p{P}\p{S}]+/gu, '').replace(HIDDEN_MARKS, '');
   const who = plain(name);
   return who.length >= 2 && plain(text).includes(who);
 }

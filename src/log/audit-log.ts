@@ -415,7 +415,6 @@ export class AuditLog<C = Untyped> {
     });
   }
 
-  /** Re-reads size, right edge and chain head from the store. */
   /**
    * An entry's time: the clock's, but never before the last entry this process wrote when the clock stepped back by a
    * little (an NTP correction): a draw's result is then never dated before its own commit, which the verifier checks
@@ -443,6 +442,7 @@ export class AuditLog<C = Untyped> {
     return size;
   }
 
+  /** Re-reads size, right edge and chain head from the store (refused when the store lost entries: checkNotShrunk). */
   private async reload(): Promise<void> {
     const size = await this.checkNotShrunk();
     if (this.broken) throw new AppError('LOG_MISMATCH', msg('log.broken', { index: this.broken.index, reason: this.broken.reason }), this.broken);

@@ -102,15 +102,24 @@ export class ListingService {
     await this.sync();
     const owner = ownerFilter(reach, q.site);
     const now = this.now();
-    const unfilled = (p: ProjectSummary) => (p.state === 'drawn' && p.drawId !== null ? this.log.unfilledSeats(p.drawId) : 0);
-    // Seats left unfilled are the operator's until the opening (cancel, or seat someone by other means); after it, the
-    // evaluation is under way and the listing no longer asks.
-    const waits = (p: ProjectSummary) => DECISION_STATES.has(p.state) || (unfilled(p) > 0 && Date.parse(p.bidOpeningAt) > now);
+    const waits = (p: ProjectSummary) => DECISION_STATES.has(p.state) || this.unfilledBeforeOpening(p, now);
     const page = this.projects.page({
       ...q,
       match: (p) => owner(p.site) && (q.states === undefined || q.states.has(p.state)) && (q.tenderer === undefined || p.tenderer === q.tenderer) && (!q.needsDecision || waits(p)),
     });
-    return { ...page, items: page.items.map((p) => ({ ...p, unfilledSeats: unfilled(p) })) };
+    return { ...page, items: page.items.map((p) => ({ ...p, unfilledSeats: this.unfilled(p) })) };
+  }
+
+  private unfilled(p: ProjectSummary): number {
+    return p.state === 'drawn' && p.drawId !== null ? this.log.unfilledSeats(p.drawId) : 0;
+  }
+
+  /**
+   * Seats left unfilled are the operator's until the opening (cancel, or seat someone by other means); after it, the
+   * evaluation is under way and nothing asks any more.
+   */
+  private unfilledBeforeOpening(p: ProjectSummary, now: number): boolean {
+    return Date.parse(p.bidOpeningAt) > now && this.unfilled(p) > 0;
   }
 
   /**
@@ -123,7 +132,7 @@ export class ListingService {
     return {
       missed: this.projects.count((p) => p.state === 'missed'),
       failed: this.projects.count((p) => p.state === 'failed'),
-      unfilled: this.projects.count((p) => p.state === 'drawn' && p.drawId !== null && Date.parse(p.bidOpeningAt) > now && this.log.unfilledSeats(p.drawId) > 0),
+      unfilled: this.projects.count((p) => this.unfilledBeforeOpening(p, now)),
     };
   }
 
