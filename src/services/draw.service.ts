@@ -266,7 +266,10 @@ export class DrawService {
       begun = begin({ drawId, project: project.project, request: project.request, policy: this.projects.policy, pool: index, history: history.index }, witnessed?.plan ?? OPERATOR_ENTROPY, witnessed?.nonce ?? pooledRandomBytes(32), follows);
       if (project.site) site = await this.siteRecipient(project.site);
     } catch (err) {
-      if (err instanceof AppError) await this.fail(project, raw, drawId, kind, by, err, null);
+      // A planned draw's nonce exists since its scheduling: failing before its commit (too few candidates, a site key
+      // no longer usable) uses up the plan, so it opens it, as too few deposits do.
+      const opened = witnessed ? { nonce: witnessed.nonce.toString('hex'), witnessReveals: [...witnessed.revealsHex] } : undefined;
+      if (err instanceof AppError) await this.fail(project, raw, drawId, kind, by, err, null, opened);
       throw err;
     }
     const groups = begun.prepared.groups.map((g) => ({ specialty: g.specialty, count: g.count, alternates: g.alternates, eligibleCount: g.size }));

@@ -419,6 +419,27 @@ describe('onShort operator: the draw goes on with the deposits there are and say
     });
     expect(seed).toHaveLength(32);
   });
+
+  it('a planned draw that fails before its commit (its candidates gone) opens its plan: nonce and secrets, nothing committed', async () => {
+    const p = await register(u, body('P-WIT-EMPTY', 3 * HOUR));
+    const secret = randomBytes(32).toString('hex');
+    expect((await deposit(u, 'P-WIT-EMPTY', people[0]!.auth, secret)).statusCode).toBe(201);
+    // Every holder of the specialty now works for the tenderer: excluded before any commit.
+    const admin = { sub: 'pool-desk', role: 'admin', iat: 0, exp: 0 } as const;
+    for (const e of pool.experts.filter((x) => x.specialties.includes('C990101'))) await u.ctx.pool.update(e.id, { employer: syntheticUscc(9101) }, admin);
+    const from = await u.ctx.store.logSize();
+    offset = Date.parse(p.drawAt) - Date.now() + 10;
+    const res = await u.app.inject({ method: 'POST', url: '/v1/projects/P-WIT-EMPTY/draw', headers: u.auth('operator') });
+    offset = 0;
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.json().error.code).toBe('INSUFFICIENT_CANDIDATES');
+    expect(res.body).not.toContain(secret);
+    const logged = await entries(u, from);
+    expect(logged.map((e) => e.type)).toEqual(['draw.failed']);
+    expect(logged[0]!.payload).toMatchObject({ drawId: p.plan.drawId, code: 'INSUFFICIENT_CANDIDATES', committed: false, witnessReveals: [secret] });
+    expect(sha(logged[0]!.payload.nonce as string)).toBe(p.plan.nonceHash);
+    expect((await u.app.inject({ method: 'GET', url: '/v1/projects/P-WIT-EMPTY', headers: u.auth('operator') })).json()).toMatchObject({ state: 'failed', drawId: p.plan.drawId });
+  });
 });
 
 describe('on Redis: the planned draw is one durable append there too, and its proof verifies', () => {
