@@ -346,5 +346,9 @@ describe('a service that is gone: its bundles against the kept folder alone', ()
     expect(caught.code, caught.stdout + caught.stderr).toBe(1);
     expect(caught.stderr).toContain(`kept record ${join(tampered, `${size}.json`)} holds a consistency proof from tree size ${record.consistency.fromSize} to ${size} that does not verify against the two kept checkpoints`);
     expect(caught.stdout).not.toContain('OK');
+    // The watcher refuses it too, before it asks the log anything.
+    const watcher = await cli(['log', 'watch', '--url', url, '--keep', tampered, '--verifier-key', gKey, '--token', gToken, '--once']);
+    expect(watcher.code, watcher.stdout + watcher.stderr).toBe(2);
+    expect(watcher.stdout).toContain(`ERROR: kept record ${join(tampered, `${size}.json`)} holds a consistency proof`);
   }, 120_000);
 });
