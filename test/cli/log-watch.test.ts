@@ -265,6 +265,35 @@ describe('expert-draw proof verify --kept', () => {
   }, 90_000);
 });
 
+describe('expert-draw log watch, the checkpoints signed between two passes', () => {
+  it('one of them not extending the last kept checkpoint is a fork: exit 1, nothing of the pass kept', async () => {
+    const dir = join(work, 'kept-between');
+    target = urlA;
+    expect((await watch(dir, '--once')).code).toBe(0);
+    const last = parseInt(kept(dir).at(-1)!);
+    for (const id of ['P-BETWEEN-1', 'P-BETWEEN-2']) await registerProject(a, op, { id, bidOpeningAt: '2026-12-03T10:00:00+08:00' });
+    const latest = await latestOf(a);
+    const mid = last + 1;
+    expect(latest.size).toBeGreaterThan(mid);
+    // The log lists, between the two, a checkpoint the log key signed over another tree.
+    const doctored = a.ctx.keys.logSigner.sign({ origin: a.ctx.auditLog.origin, size: mid, rootHash: randomBytes(32), extensions: [] });
+    const proofs = new Map<string, unknown>();
+    for (const to of [mid, latest.size]) proofs.set(`/v1/log/consistency?from=${last}&to=${to}`, await a.ctx.logReader.consistency(last, to));
+    target = (path) => {
+      if (path === '/v1/log/checkpoint') return { status: 200, body: latest };
+      if (path.startsWith('/v1/log/checkpoints?')) return { status: 200, body: { items: [{ size: mid, note: doctored }, latest], next: null } };
+      const proof = proofs.get(path);
+      return proof ? { status: 200, body: proof } : { status: 404, body: {} };
+    };
+    const run = await watch(dir, '--once');
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.stdout).toContain(`FORK: the consistency proof from tree size ${last} to ${mid} does not verify`);
+    expect(run.stdout).toContain(doctored.trimEnd());
+    expect(kept(dir)).toEqual([`${last}.note`]);
+    expect(readdirSync(join(dir, 'forks'))).toHaveLength(1);
+  }, 60_000);
+});
+
 describe('a service that is gone: its bundles against the kept folder alone', () => {
   // Its own service, keys and clock: it is stopped and its store deleted in the middle of the test.
   let g: Built | undefined;
