@@ -25,7 +25,7 @@ export interface KeptInput {
 /** The kept checkpoints opened, in size order, with what links each to the one before it. */
 interface KeptHistory {
   readonly held: readonly Checkpoint[];
-  /** segment[i]: the first index of the run of kept checkpoints, each proved to extend the one before, that holds i. */
+  /** segmentStart[i], segmentEnd[i]: the first and last index of the run of kept checkpoints, each proved to extend the one before, that holds i. */
   readonly segmentStart: readonly number[];
   readonly segmentEnd: readonly number[];
   /** Fetch time (Unix ms) by index into held; NaN when not recorded. */
