@@ -4,7 +4,7 @@
 // notes, proofs and fetch times are handed in.
 import { AppError } from '../errors.js';
 import { openCheckpoint, type Checkpoint } from '../log/checkpoint.js';
-import { keptNeighbours, proofFromHex, relateCheckpoints, type Relation } from '../log/consistency.js';
+import { proofFromHex, relateCheckpoints, type Relation } from '../log/consistency.js';
 import type { NoteVerifier } from '../log/note.js';
 
 /** What the inspector kept, as `verifyDrawProof` takes it (`options.kept`). */
@@ -25,6 +25,8 @@ export interface KeptInput {
 /** The kept checkpoints opened, in size order, with what links each to the one before it. */
 interface KeptHistory {
   readonly held: readonly Checkpoint[];
+  /** Their tree sizes, ascending: a bundle's neighbours are found by binary search, not by a walk per bundle. */
+  readonly sizes: readonly number[];
   /** segmentStart[i], segmentEnd[i]: the first and last index of the run of kept checkpoints, each proved to extend the one before, that holds i. */
   readonly segmentStart: readonly number[];
   readonly segmentEnd: readonly number[];
@@ -52,7 +54,7 @@ function historyOf(kept: KeptInput, verifier: NoteVerifier, origin: string): Kep
 
 function prepare(kept: KeptInput, verifier: NoteVerifier, origin: string): KeptHistory {
   const proofs = new Map((kept.proofs ?? []).map((p) => [`${p.fromSize}-${p.toSize}`, p.hashes]));
-  const empty = (broken: string): KeptHistory => ({ held: [], segmentStart: [], segmentEnd: [], fetchedAt: [], proofs, broken });
+  const empty = (broken: string): KeptHistory => ({ held: [], sizes: [], segmentStart: [], segmentEnd: [], fetchedAt: [], proofs, broken });
   const bySize = new Map<number, Checkpoint>();
   for (const [i, note] of kept.notes.entries()) {
     let cp: Checkpoint;
@@ -83,7 +85,7 @@ function prepare(kept: KeptInput, verifier: NoteVerifier, origin: string): KeptH
   }
   const segmentEnd: number[] = new Array<number>(held.length);
   for (let i = held.length - 1; i >= 0; i--) segmentEnd[i] = i + 1 < held.length && segmentStart[i + 1] === segmentStart[i] ? segmentEnd[i + 1]! : i;
-  return { held, segmentStart, segmentEnd, fetchedAt: held.map((cp) => times.get(cp.size) ?? NaN), proofs, broken };
+  return { held, sizes: held.map((cp) => cp.size), segmentStart, segmentEnd, fetchedAt: held.map((cp) => times.get(cp.size) ?? NaN), proofs, broken };
 }
 
 /** A bundle's checkpoint as related to the kept ones: the verdict of check checkpoint.kept, and what it is linked to. */
@@ -105,23 +107,25 @@ export function relateToKept(mine: readonly Checkpoint[], kept: KeptInput, verif
   if (history.broken) return { status: 'fail', detail: history.broken };
   const { held, proofs } = history;
   if (held.length === 0) return { status: 'unverifiable', detail: 'no kept checkpoints were given' };
-  const index = new Map(held.map((cp, i) => [cp, i]));
   const said: string[] = [];
   const missing: string[] = [];
   let from = Infinity;
   let to = -Infinity;
   for (const cp of mine) {
-    const around = keptNeighbours(held, cp.size);
-    const relations: Array<[Checkpoint, Relation]> = [];
-    for (const other of [around.same, around.older, around.newer]) {
-      if (!other) continue;
+    // The kept one of its size, else the nearest older and the nearest newer (keptNeighbours, by binary search).
+    const j = firstAtLeast(history.sizes, cp.size);
+    const around = history.sizes[j] === cp.size ? [j] : [j - 1, j].filter((k) => k >= 0 && k < held.length);
+    const relations: Array<[number, Relation]> = [];
+    for (const k of around) {
+      const other = held[k]!;
       const [a, b] = other.size <= cp.size ? [other.size, cp.size] : [cp.size, other.size];
       const hashes = proofs.get(`${a}-${b}`);
       const proof = hashes === undefined ? undefined : proofFromHex(hashes);
       if (proof === null) return { status: 'fail', detail: `the consistency proof from ${a} to ${b} is not a list of hashes` };
-      relations.push([other, relateCheckpoints(cp, other, proof)]);
+      relations.push([k, relateCheckpoints(cp, other, proof)]);
     }
-    for (const [other, relation] of relations) {
+    for (const [i, relation] of relations) {
+      const other = held[i]!;
       if (relation.kind === 'fork') return { status: 'fail', detail: `FORK with kept checkpoint ${other.size}: ${relation.reason}` };
       if (relation.kind === 'needs-proof') {
         missing.push(`${relation.older.size} → ${relation.newer.size}`);
@@ -129,7 +133,6 @@ export function relateToKept(mine: readonly Checkpoint[], kept: KeptInput, verif
       }
       if (relation.kind === 'same') said.push(`tree size ${cp.size} is a kept checkpoint`);
       else said.push(other.size < cp.size ? `tree size ${cp.size} extends kept ${other.size}` : `kept ${other.size} extends tree size ${cp.size}`);
-      const i = index.get(other)!;
       from = Math.min(from, history.segmentStart[i]!);
       to = Math.max(to, history.segmentEnd[i]!);
     }
@@ -155,4 +158,16 @@ export function firstKeptHolding(linked: NonNullable<KeptRelation['linked']>, in
     if (!best || at < best.fetchedAt) best = { size: cp.size, fetchedAt: at };
   }
   return best;
+}
+
+/** The first index whose size is at least `size` (the length when none is). */
+function firstAtLeast(sizes: readonly number[], size: number): number {
+  let lo = 0;
+  let hi = sizes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sizes[mid]! < size) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
