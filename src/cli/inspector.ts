@@ -2,10 +2,31 @@
 // checkpoints (`log watch --keep DIR`, `proof verify --kept DIR`). The decisions are made by src/log/consistency.ts.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { jcs } from '../crypto/canonical.js';
 import { networkReason } from '../errors.js';
 import { openCheckpoint, type Checkpoint } from '../log/checkpoint.js';
-import { proofFromHex } from '../log/consistency.js';
+import { proofFromHex, relateCheckpoints } from '../log/consistency.js';
 import type { NoteVerifier } from '../log/note.js';
+
+/** A consistency proof as the log API answers it: PROOF(fromSize, D[toSize]), hashes in lower-case hex. */
+export interface ConsistencyHex {
+  readonly fromSize: number;
+  readonly toSize: number;
+  readonly hashes: readonly string[];
+}
+
+/**
+ * What the watcher wrote beside a checkpoint when it kept it (`<size>.json`, JCS and a newline; docs/inspectors.md):
+ * when it received the note, by the watcher's own clock, and the consistency proof from the kept checkpoint before it
+ * (null for the first kept). With these the kept checkpoints are one history without the log, and a bundle proved
+ * against any of them is tied to that history offline.
+ */
+export interface KeptRecord {
+  readonly size: number;
+  /** ISO 8601 UTC, milliseconds (`toISOString`). */
+  readonly fetchedAt: string;
+  readonly consistency: ConsistencyHex | null;
+}
 
 /** A checkpoint the inspector holds: its signed note as received, and what it says. */
 export interface KeptCheckpoint {
@@ -14,9 +35,13 @@ export interface KeptCheckpoint {
   readonly checkpoint: Checkpoint;
   /** Where it is kept. */
   readonly file: string;
+  /** What the watcher recorded when it kept it; absent for a checkpoint kept before watchers wrote records. */
+  readonly record?: KeptRecord;
 }
 
 const KEPT_FILE = /^(0|[1-9][0-9]*)\.note$/;
+const RECORD_FILE = /^(0|[1-9][0-9]*)\.json$/;
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
  * Every checkpoint kept in `dir` (one file per tree size, `<size>.note`, the signed note byte for byte), each verified
@@ -41,18 +66,68 @@ export function readKept(dir: string, verifier: NoteVerifier, origin: string): K
     if (String(checkpoint.size) !== m[1]) throw new Error(`kept checkpoint ${file} is of tree size ${checkpoint.size}`);
     kept.push({ size: checkpoint.size, note, checkpoint, file });
   }
-  return kept.sort((a, b) => a.size - b.size);
+  kept.sort((a, b) => a.size - b.size);
+  return withRecords(dir, kept);
 }
 
-/** Keeps a verified checkpoint as `<size>.note` (written whole, then renamed); one already kept of that size stays. */
-export function keep(dir: string, size: number, note: string): string {
+/**
+ * Adds each checkpoint's record (`<size>.json`), checked: its size is its note's, its time a time, and its
+ * consistency proof verifies from the kept checkpoint it names to this one (RFC 9162 §2.1.4). Both ends are signed
+ * notes the watcher verified, so a proof that does not verify between them is a changed file: an error, never skipped.
+ */
+function withRecords(dir: string, kept: KeptCheckpoint[]): KeptCheckpoint[] {
+  const bySize = new Map(kept.map((k) => [k.size, k]));
+  const out: KeptCheckpoint[] = [];
+  const names = new Set(readdirSync(dir).filter((name) => RECORD_FILE.test(name)));
+  for (const k of kept) {
+    const name = `${k.size}.json`;
+    if (!names.has(name)) {
+      out.push(k);
+      continue;
+    }
+    names.delete(name);
+    const file = join(dir, name);
+    const bad = (why: string) => new Error(`kept record ${file} ${why}: the folder is log watch's own record; a changed file there is to be looked into`);
+    let record: KeptRecord;
+    try {
+      record = JSON.parse(readFileSync(file, 'utf8')) as KeptRecord;
+    } catch {
+      throw bad('is not JSON');
+    }
+    const c = record?.consistency;
+    if (record?.size !== k.size || typeof record.fetchedAt !== 'string' || !ISO_UTC.test(record.fetchedAt) || Number.isNaN(Date.parse(record.fetchedAt))) throw bad(`is not the record of tree size ${k.size} with its fetch time`);
+    if (c !== null) {
+      const proof = c && typeof c === 'object' ? proofFromHex(c.hashes) : null;
+      if (!c || proof === null || c.toSize !== k.size || !Number.isSafeInteger(c.fromSize)) throw bad(`does not hold a consistency proof to tree size ${k.size}`);
+      const from = bySize.get(c.fromSize);
+      if (!from || c.fromSize >= k.size) throw bad(`proves consistency from tree size ${c.fromSize}, which is not a kept checkpoint before ${k.size}`);
+      if (relateCheckpoints(from.checkpoint, k.checkpoint, proof).kind !== 'consistent') throw bad(`holds a consistency proof from tree size ${c.fromSize} to ${k.size} that does not verify against the two kept checkpoints`);
+    }
+    out.push({ ...k, record });
+  }
+  const orphan = [...names][0];
+  if (orphan) throw new Error(`kept record ${join(dir, orphan)} has no kept checkpoint beside it (${orphan.replace('.json', '.note')})`);
+  return out;
+}
+
+/**
+ * Keeps a verified checkpoint as `<size>.note`, then its record as `<size>.json` (each written whole, then renamed);
+ * one already kept of that size stays. A crash between the two leaves a note without a record: a checkpoint kept as
+ * before records existed, never a record without its note.
+ */
+export function keep(dir: string, size: number, note: string, record?: KeptRecord): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${size}.note`);
   if (existsSync(file)) return file;
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, note);
-  renameSync(tmp, file);
+  writeWhole(file, note);
+  if (record) writeWhole(join(dir, `${size}.json`), `${jcs(record)}\n`);
   return file;
+}
+
+function writeWhole(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
 }
 
 /** Keeps a checkpoint that forks from the kept ones, as evidence, under `forks/` (never among the kept). */
@@ -86,6 +161,16 @@ export class LogApi {
 
   latestCheckpoint(): Promise<{ size: number; note: string }> {
     return this.get('/v1/log/checkpoint');
+  }
+
+  /** Signed checkpoints of tree size ≥ `fromSize`, smallest first, a page at a time (`next`: where the next starts). */
+  async checkpoints(fromSize: number, limit: number): Promise<{ items: Array<{ size: number; note: string }>; next: number | null }> {
+    const answer = await this.get<{ items?: unknown; next?: unknown }>(`/v1/log/checkpoints?from=${fromSize}&limit=${limit}`);
+    const ok = (x: unknown): x is { size: number; note: string } => typeof x === 'object' && x !== null && Number.isSafeInteger((x as { size?: unknown }).size) && typeof (x as { note?: unknown }).note === 'string';
+    if (!Array.isArray(answer.items) || !answer.items.every(ok) || !(answer.next === null || Number.isSafeInteger(answer.next))) {
+      throw new Error(`the log answered something other than a page of checkpoints from ${fromSize}`);
+    }
+    return { items: answer.items, next: answer.next as number | null };
   }
 
   /** The consistency proof between two tree sizes, as hashes; throws when the answer is not one. */

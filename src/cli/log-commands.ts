@@ -104,7 +104,7 @@ export function registerLogCommands(program: Command): void {
     .command('watch')
     .description('keep every checkpoint the log publishes and prove each new one consistent with the kept ones; a fork is reported with both notes and exits 1')
     .requiredOption('--url <url>', 'the service, e.g. https://draw.example-centre.gov.cn')
-    .requiredOption('--keep <dir>', 'folder of kept checkpoints (one <size>.note each; forks under forks/)')
+    .requiredOption('--keep <dir>', 'folder of kept checkpoints (one <size>.note each, with <size>.json: when it was fetched and the proof from the one kept before; forks under forks/)')
     .requiredOption('--verifier-key <key>', 'the log verifier key (name+id+key), or a file holding it (log-signer.vkey)')
     .option('--origin <origin>', 'checkpoint origin (default: the verifier key’s name)')
     .option('--token <token>', 'an inspector’s or supervisor’s access token (default: EXPERT_DRAW_TOKEN)')

@@ -1,10 +1,15 @@
 // `expert-draw log watch`: an inspector's watcher. Each pass fetches the log's latest checkpoint, verifies it against
 // the pinned key, proves it consistent with the kept checkpoints around it (consistency proofs from the log API), and
-// keeps it. Two checkpoints that are not one history are a fork: reported with both notes, and the watch ends with 1.
+// keeps it, with every checkpoint the log signed since the last kept one, each with its fetch time and the proof from
+// the one kept before it: so that a bundle proved against any of them verifies against the folder when the log is gone.
+// Two checkpoints that are not one history are a fork: reported with both notes, and the watch ends with 1.
 import { openCheckpoint, type Checkpoint } from '../log/checkpoint.js';
 import { keptNeighbours, relateCheckpoints, type Relation } from '../log/consistency.js';
 import type { NoteVerifier } from '../log/note.js';
 import { keep, keepFork, readKept, type KeptCheckpoint, type LogApi } from './inspector.js';
+
+/** Checkpoints asked for per page of GET /v1/log/checkpoints. */
+const CHECKPOINT_PAGE = 1000;
 
 export interface WatchOptions {
   readonly api: LogApi;
@@ -15,6 +20,8 @@ export interface WatchOptions {
   readonly print: (line: string) => void;
   /** Text printed as it is: a signed note. */
   readonly printText: (text: string) => void;
+  /** The watcher's clock: each kept checkpoint's fetch time (default: the system's). */
+  readonly now?: () => Date;
 }
 
 /**
@@ -25,12 +32,15 @@ export interface WatchOptions {
 export type PassOutcome = 'kept' | 'unchanged' | 'fork' | 'error';
 
 export async function watchPass(o: WatchOptions): Promise<PassOutcome> {
+  const now = o.now ?? (() => new Date());
   let served: { size: number; note: string };
   let cp: Checkpoint;
   let kept: KeptCheckpoint[];
+  let fetchedAt: string;
   try {
     kept = readKept(o.dir, o.verifier, o.origin);
     served = await o.api.latestCheckpoint();
+    fetchedAt = now().toISOString();
     cp = openCheckpoint(served.note, o.verifier, o.origin).checkpoint;
   } catch (err) {
     o.print(`ERROR: ${(err as Error).message}`);
@@ -43,12 +53,15 @@ export async function watchPass(o: WatchOptions): Promise<PassOutcome> {
     if (relation.kind === 'fork') return fork(o, relation.reason, around.same, cp, served.note);
   }
   // The nearest kept older checkpoint must be extended by this one; a kept newer one must extend it.
+  let fromOlder: Buffer[] | undefined;
   for (const other of [around.older, around.newer]) {
     if (!other) continue;
     const [from, to] = other.size < cp.size ? [other.size, cp.size] : [cp.size, other.size];
     let relation: Relation;
     try {
-      relation = relateCheckpoints(other.checkpoint, cp, await o.api.consistency(from, to));
+      const proof = await o.api.consistency(from, to);
+      if (other === around.older) fromOlder = proof;
+      relation = relateCheckpoints(other.checkpoint, cp, proof);
     } catch (err) {
       if (other.size < cp.size) {
         o.print(`ERROR: no consistency proof from ${from} to ${to}: ${(err as Error).message}`);
@@ -68,10 +81,78 @@ export async function watchPass(o: WatchOptions): Promise<PassOutcome> {
     o.print(`unchanged: the latest checkpoint is kept checkpoint ${cp.size}`);
     return 'unchanged';
   }
-  const file = keep(o.dir, cp.size, served.note);
+  // Every checkpoint the log signed between the last kept one and this one, smallest first, each proved consistent with
+  // the one kept before it and kept with that proof: a bundle is proved against the checkpoint that was the latest when
+  // it was fetched, which a watcher passing every minute rarely saw itself.
+  let before = around.older;
+  let between = 0;
+  if (before) {
+    const chained = await keepBetween(o, before, cp.size, now);
+    if (chained.outcome) return chained.outcome;
+    before = chained.last;
+    between = chained.kept;
+  }
+  const proof = before && before === around.older ? fromOlder : undefined;
+  let consistency = null;
+  if (before) {
+    let hashes: Buffer[];
+    try {
+      hashes = proof ?? (await o.api.consistency(before.size, cp.size));
+    } catch (err) {
+      o.print(`ERROR: no consistency proof from ${before.size} to ${cp.size}: ${(err as Error).message}`);
+      return 'error';
+    }
+    const relation = relateCheckpoints(before.checkpoint, cp, hashes);
+    if (relation.kind === 'fork') return fork(o, relation.reason, before, cp, served.note);
+    consistency = { fromSize: before.size, toSize: cp.size, hashes: hashes.map((h) => h.toString('hex')) };
+  }
+  const file = keep(o.dir, cp.size, served.note, { size: cp.size, fetchedAt, consistency });
   const proved = around.older ? `consistent with kept checkpoint ${around.older.size}` : 'the first kept';
-  o.print(`kept checkpoint ${cp.size} (root ${root}): ${proved} → ${file}`);
+  const also = between > 0 ? ` (and the ${between} the log signed in between, each consistent with the one before)` : '';
+  o.print(`kept checkpoint ${cp.size} (root ${root}): ${proved}${also} → ${file}`);
   return 'kept';
+}
+
+/**
+ * Keeps the checkpoints the log signed of tree sizes strictly between `from` (kept) and `to`, each with its proof from
+ * the one kept before it. Stops at the first that does not verify or whose proof the log does not give (an error of the
+ * pass: what was kept so far is one history and stays), or at a fork.
+ */
+async function keepBetween(o: WatchOptions, from: KeptCheckpoint, to: number, now: () => Date): Promise<{ outcome?: PassOutcome; last: KeptCheckpoint; kept: number }> {
+  let last = from;
+  let kept = 0;
+  for (let next: number | null = from.size + 1; next !== null && next < to; ) {
+    let page: Awaited<ReturnType<LogApi['checkpoints']>>;
+    try {
+      page = await o.api.checkpoints(next, CHECKPOINT_PAGE);
+    } catch (err) {
+      o.print(`ERROR: the checkpoints signed from tree size ${next}: ${(err as Error).message}`);
+      return { outcome: 'error', last, kept };
+    }
+    const fetchedAt = now().toISOString();
+    for (const item of page.items) {
+      if (item.size <= last.size) continue;
+      if (item.size >= to) return { last, kept };
+      let cp: Checkpoint;
+      let hashes: Buffer[];
+      try {
+        cp = openCheckpoint(item.note, o.verifier, o.origin).checkpoint;
+        if (cp.size !== item.size) throw new Error(`the note of tree size ${item.size} says ${cp.size}`);
+        hashes = await o.api.consistency(last.size, cp.size);
+      } catch (err) {
+        o.print(`ERROR: checkpoint ${item.size}, signed between kept ${from.size} and ${to}: ${(err as Error).message}`);
+        return { outcome: 'error', last, kept };
+      }
+      const relation = relateCheckpoints(last.checkpoint, cp, hashes);
+      if (relation.kind === 'fork') return { outcome: fork(o, relation.reason, last, cp, item.note), last, kept };
+      const record = { size: cp.size, fetchedAt, consistency: { fromSize: last.size, toSize: cp.size, hashes: hashes.map((h) => h.toString('hex')) } };
+      const file = keep(o.dir, cp.size, item.note, record);
+      last = { size: cp.size, note: item.note, checkpoint: cp, file, record };
+      kept++;
+    }
+    next = page.next;
+  }
+  return { last, kept };
 }
 
 function fork(o: WatchOptions, reason: string, kept: KeptCheckpoint, cp: Checkpoint, note: string): PassOutcome {

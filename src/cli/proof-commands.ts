@@ -29,7 +29,7 @@ export function registerProofCommands(program: Command): void {
     .option('--beacon-chain <info.json>', 'a drand chain to trust besides quicknet and the default chain: its /info JSON (repeatable)', (v: string, all: string[]) => [...all, v], [])
     .option('--json', 'print the report as JSON (for several bundles: a list of {file, report} or {file, error})')
     .option('--kept <dir>', 'checkpoints you kept (expert-draw log watch --keep): the bundle’s must be one history with them')
-    .option('--url <url>', 'with --kept: the service whose log API gives the consistency proofs between the bundle’s checkpoint and the kept ones')
+    .option('--url <url>', 'with --kept: the service whose log API gives the consistency proofs between the bundle’s checkpoint and the kept ones (not needed when the bundle’s checkpoint is kept)')
     .option('--token <token>', 'with --url: an inspector’s or supervisor’s access token (default: EXPERT_DRAW_TOKEN)')
     .option('--jobs <n>', JOBS_HELP, jobsOption, availableParallelism())
     .option('--quiet', 'no progress bar when verifying several bundles')

@@ -153,9 +153,14 @@ async function keptInput(files: readonly string[], dir: string, verifier: NoteVe
   // A folder that is not there is a mistyped name, not an inspector who kept nothing: checkpoint.kept would say "none
   // given" and pass over the fork check the option asked for.
   if (!existsSync(dir)) throw new Error(`--kept ${dir}: no such folder (it holds the checkpoints that log watch --keep kept)`);
+  // readKept checks each record's proof between its two kept notes: a changed kept file stops the command here.
   const kept = readKept(dir, verifier, origin);
   const notes = kept.map((k) => k.note);
-  if (!opts.url) return { notes };
+  // What the watcher recorded: the proofs chaining the kept checkpoints, and when it fetched each (beacon.kept).
+  const chain = kept.flatMap((k) => (k.record?.consistency ? [k.record.consistency] : []));
+  const fetched = kept.flatMap((k) => (k.record ? [{ size: k.size, at: k.record.fetchedAt }] : []));
+  const recorded = { notes, proofs: chain, fetched };
+  if (!opts.url) return recorded;
   // Every tree size the bundles are proved at; a bundle that cannot be read is the report's to say.
   const sizes = new Set<number>();
   for (const file of files) {
@@ -171,12 +176,12 @@ async function keptInput(files: readonly string[], dir: string, verifier: NoteVe
     }
   }
   const api = new LogApi(opts.url, opts.token ?? process.env.EXPERT_DRAW_TOKEN);
-  const proofs = [];
-  const fetched = new Set<string>();
+  const proofs = [...chain];
+  const asked = new Set<string>();
   for (const size of sizes) {
     for (const [fromSize, toSize] of proofsToRelate(size, kept)) {
-      if (fetched.has(`${fromSize}-${toSize}`)) continue;
-      fetched.add(`${fromSize}-${toSize}`);
+      if (asked.has(`${fromSize}-${toSize}`)) continue;
+      asked.add(`${fromSize}-${toSize}`);
       try {
         const hashes = (await api.consistency(fromSize, toSize)).map((h) => h.toString('hex'));
         proofs.push({ fromSize, toSize, hashes });
@@ -186,5 +191,5 @@ async function keptInput(files: readonly string[], dir: string, verifier: NoteVe
       }
     }
   }
-  return { notes, proofs, asked: true };
+  return { ...recorded, proofs, asked: true };
 }

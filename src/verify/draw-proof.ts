@@ -19,7 +19,6 @@ import { lowerBound } from '../draw/sorted.js';
 import { assuranceOf, deriveSeed, isPlanned, nonceHash, witnessCommitment, type Assurance } from '../draw/seed.js';
 import { AppError, InsufficientCandidatesError } from '../errors.js';
 import { openCheckpoint, type Checkpoint } from '../log/checkpoint.js';
-import { keptNeighbours, proofFromHex, relateCheckpoints, type Relation } from '../log/consistency.js';
 import { leafHash, leafHashOfText } from '../log/entry.js';
 import { verifyInclusion } from '../log/merkle.js';
 import { NoteVerifier } from '../log/note.js';
@@ -28,7 +27,9 @@ import type { CutText } from './kept-lists.js';
 import { earlierIds, factsContext, readFacts, type InsideTest, type ReadFacts } from './reveal-facts.js';
 import type { ConflictContext } from '../draw/conflicts.js';
 import type { BeaconChain } from '../beacon/chains.js';
-import { BEACON_CHECK, checkBeaconRound, hasBeacon } from './beacon-proof.js';
+import { BEACON_CHECK, BEACON_KEPT_CHECK, checkBeaconKept, checkBeaconRound, hasBeacon } from './beacon-proof.js';
+import { firstKeptHolding, relateToKept, type KeptInput, type KeptRelation } from './kept-history.js';
+import { KNOWN_CHAINS } from '../beacon/chains.js';
 import { NO_RUN_FACTS, type RunFacts } from './run-checks.js';
 
 // ---- the bundle and the three payloads, as the service writes them -------------------------------------------------
@@ -137,14 +138,7 @@ export interface VerifyDrawProofOptions {
   readonly panels?: boolean;
 }
 
-export interface KeptInput {
-  /** The kept signed notes, as kept. */
-  readonly notes: readonly string[];
-  /** Consistency proofs as the log API answers them. */
-  readonly proofs?: ReadonlyArray<{ readonly fromSize: number; readonly toSize: number; readonly hashes: readonly string[] }>;
-  /** The log's API was asked for the proofs (proof verify --url): one missing is one it did not give. */
-  readonly asked?: true;
-}
+export type { KeptInput } from './kept-history.js';
 
 export interface TakenOnTrust {
   readonly id: string;
@@ -1277,7 +1271,24 @@ export function verifyDrawProofWithFacts(bundle: unknown, options: VerifyDrawPro
 
   if (options.kept) {
     const kept = options.kept;
-    checks.run('checkpoint.kept', 'the bundle’s checkpoint and the checkpoints you kept are one history (RFC 9162 §2.1.4)', () => checkKept(opened, kept, verifier, origin));
+    let related: KeptRelation | undefined;
+    checks.run('checkpoint.kept', 'the bundle’s checkpoint and the checkpoints you kept are one history (RFC 9162 §2.1.4)', () => {
+      related = relateToKept([...opened.values()].filter((x): x is Checkpoint => !(x instanceof Error)), kept, verifier, origin);
+      return related;
+    });
+    // A beacon draw's commit against the inspector's own clock (§6.1): the first kept checkpoint holding it bounds when
+    // it was logged, and so the round it may name.
+    const plan = c?.entropy.beacon;
+    if (plan) {
+      checks.run(BEACON_KEPT_CHECK.id, BEACON_KEPT_CHECK.title, () => {
+        if (!checks.passed(BEACON_CHECK.id)) return skipped('needs the round verified (see beacon)');
+        if (!related?.linked) return skipped('needs the bundle’s checkpoint one history with the kept ones (see checkpoint.kept)');
+        const holder = firstKeptHolding(related.linked, b.commit.index);
+        if (!holder) return unverifiable(`no kept checkpoint with a recorded fetch time holds the commit (entry ${b.commit.index}): keep checkpoints with this version of log watch, which records when it fetched each`);
+        const chain = [...(options.beaconChains ?? []), ...KNOWN_CHAINS].find((x) => x.hash === plan.chain)!;
+        return checkBeaconKept(b.commit.entry, b.commit.index, plan.round, chain, holder);
+      });
+    }
   }
 
   const proved = (name: PartName) => checks.passed(`${name}.entry`, `${name}.leaf-hash`, `${name}.checkpoint`, `${name}.inclusion`);
@@ -1520,46 +1531,6 @@ function typeOf(entry: string): string | null {
   } catch {
     return null;
   }
-}
-
-/** Relates each verified checkpoint of the bundle to the kept one of its size, or to the nearest kept older and newer. */
-function checkKept(opened: ReadonlyMap<string, Checkpoint | Error>, kept: KeptInput, verifier: NoteVerifier, origin: string): Outcome {
-  const mine = [...opened.values()].filter((x): x is Checkpoint => !(x instanceof Error));
-  if (mine.length === 0) return skipped('needs a verified checkpoint in the bundle');
-  const held = kept.notes.map((note, i) => {
-    try {
-      return openCheckpoint(note, verifier, origin).checkpoint;
-    } catch (err) {
-      throw new Error(`kept checkpoint ${i + 1} does not verify: ${describeError(err)}`);
-    }
-  });
-  if (held.length === 0) return unverifiable('no kept checkpoints were given');
-  const proofs = new Map((kept.proofs ?? []).map((p) => [`${p.fromSize}-${p.toSize}`, p.hashes]));
-  const said: string[] = [];
-  const missing: string[] = [];
-  for (const cp of mine) {
-    const around = keptNeighbours(held, cp.size);
-    const relations: Array<[Checkpoint, Relation]> = [];
-    for (const other of [around.same, around.older, around.newer]) {
-      if (!other) continue;
-      const [from, to] = other.size <= cp.size ? [other.size, cp.size] : [cp.size, other.size];
-      const hashes = proofs.get(`${from}-${to}`);
-      const proof = hashes === undefined ? undefined : proofFromHex(hashes);
-      if (proof === null) return fail(`the consistency proof from ${from} to ${to} is not a list of hashes`);
-      relations.push([other, relateCheckpoints(cp, other, proof)]);
-    }
-    for (const [other, relation] of relations) {
-      if (relation.kind === 'fork') return fail(`FORK with kept checkpoint ${other.size}: ${relation.reason}`);
-      if (relation.kind === 'needs-proof') missing.push(`${relation.older.size} → ${relation.newer.size}`);
-      else if (relation.kind === 'same') said.push(`tree size ${cp.size} is a kept checkpoint`);
-      else said.push(other.size < cp.size ? `tree size ${cp.size} extends kept ${other.size}` : `kept ${other.size} extends tree size ${cp.size}`);
-    }
-  }
-  if (missing.length > 0) {
-    const why = kept.asked ? 'the log did not give them (its answer is on standard error)' : 'proof verify --kept DIR --url URL fetches them';
-    return unverifiable(`needs the log’s consistency proofs ${missing.join(', ')} (${why})`);
-  }
-  return pass(`${said.join('; ')} (${held.length} kept)`);
 }
 
 /** Pairs of groups whose lines for one id differ, and relatives named in one direction only (first few). */

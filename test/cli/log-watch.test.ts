@@ -4,7 +4,7 @@
 // checkpoint of a kept size is a fork too; one signed by another key is refused and kept nowhere.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -263,4 +263,121 @@ describe('expert-draw proof verify --kept', () => {
     expect(other.code).toBe(1);
     expect(other.stdout).toMatch(/[✗?] checkpoint\.kept/);
   }, 90_000);
+});
+
+describe('expert-draw log watch, the checkpoints signed between two passes', () => {
+  it('one of them not extending the last kept checkpoint is a fork: exit 1, nothing of the pass kept', async () => {
+    const dir = join(work, 'kept-between');
+    target = urlA;
+    expect((await watch(dir, '--once')).code).toBe(0);
+    const last = parseInt(kept(dir).at(-1)!);
+    for (const id of ['P-BETWEEN-1', 'P-BETWEEN-2']) await registerProject(a, op, { id, bidOpeningAt: '2026-12-03T10:00:00+08:00' });
+    const latest = await latestOf(a);
+    const mid = last + 1;
+    expect(latest.size).toBeGreaterThan(mid);
+    // The log lists, between the two, a checkpoint the log key signed over another tree.
+    const doctored = a.ctx.keys.logSigner.sign({ origin: a.ctx.auditLog.origin, size: mid, rootHash: randomBytes(32), extensions: [] });
+    const proofs = new Map<string, unknown>();
+    for (const to of [mid, latest.size]) proofs.set(`/v1/log/consistency?from=${last}&to=${to}`, await a.ctx.logReader.consistency(last, to));
+    target = (path) => {
+      if (path === '/v1/log/checkpoint') return { status: 200, body: latest };
+      if (path.startsWith('/v1/log/checkpoints?')) return { status: 200, body: { items: [{ size: mid, note: doctored }, latest], next: null } };
+      const proof = proofs.get(path);
+      return proof ? { status: 200, body: proof } : { status: 404, body: {} };
+    };
+    const run = await watch(dir, '--once');
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.stdout).toContain(`FORK: the consistency proof from tree size ${last} to ${mid} does not verify`);
+    expect(run.stdout).toContain(doctored.trimEnd());
+    expect(kept(dir)).toEqual([`${last}.note`]);
+    expect(readdirSync(join(dir, 'forks'))).toHaveLength(1);
+  }, 60_000);
+});
+
+describe('a service that is gone: its bundles against the kept folder alone', () => {
+  // Its own service, keys and clock: it is stopped and its store deleted in the middle of the test.
+  let g: Built | undefined;
+  let gClock = Date.parse('2026-12-02T06:00:00+08:00');
+  afterAll(async () => {
+    await g?.close();
+  });
+
+  it('the watcher keeps what links every checkpoint the log signed, so each bundle verifies offline after the service is gone', async () => {
+    g = await build({}, { now: () => gClock });
+    const url = await g.listen();
+    const gToken = g.token('inspector', { ttlSeconds: 3600 });
+    const gKey = join(work, 'gone.vkey');
+    writeFileSync(gKey, `${g.ctx.keys.logVerifier.verifierKey}\n`);
+    const dir = join(work, 'kept-gone');
+    const pass = async () => {
+      const run = await cli(['log', 'watch', '--url', url, '--keep', dir, '--verifier-key', gKey, '--token', gToken, '--once']);
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      return run;
+    };
+    await importExperts(g, 0, 60);
+    await latestOf(g);
+    await pass();
+
+    // Two projects drawn, between passes of the watcher.
+    const opening = '2026-12-02T10:00:00+08:00';
+    const drawn: string[] = [];
+    for (const id of ['P-GONE-1', 'P-GONE-2']) {
+      await registerProject(g, op, { id, bidOpeningAt: opening });
+      drawn.push((await g.ctx.draws.run(id, 'immediate', op)).drawId);
+      await latestOf(g);
+      await pass();
+    }
+    // After the opening: each disclosed and its bundle exported, more entries after each (so that a bundle's checkpoint
+    // is never the latest a pass sees), the watcher passing in between.
+    gClock = Date.parse('2026-12-02T10:05:00+08:00');
+    const files: string[] = [];
+    for (const [k, drawId] of drawn.entries()) {
+      const projectId = `P-GONE-${k + 1}`;
+      for (const who of [op, sup]) await g.ctx.roster.approveUnseal(drawId, projectId, opening, who);
+      await g.ctx.disclosure.disclose(drawId, op);
+      const res = await g.app.inject({ method: 'GET', url: `/v1/draws/${drawId}/proof`, headers: g.auth('inspector') });
+      expect(res.statusCode, res.body).toBe(200);
+      const file = join(work, `gone-${k + 1}.json`);
+      writeFileSync(file, res.body);
+      files.push(file);
+      await importExperts(g, 60 + 10 * k, 70 + 10 * k);
+      await latestOf(g);
+      await pass();
+    }
+    const sizes = files.map((f) => JSON.parse(readFileSync(f, 'utf8')).reveal.inclusion.treeSize as number);
+
+    // The service stops and its store is deleted: nothing is left to ask.
+    await g.close();
+    g = undefined;
+
+    // Each kept checkpoint but the first has its record: the fetch time and the proof from the one kept before it.
+    const notes = kept(dir).map((f) => parseInt(f));
+    for (const size of sizes) expect(notes).toContain(size);
+    for (const [i, size] of notes.entries()) {
+      const record = JSON.parse(readFileSync(join(dir, `${size}.json`), 'utf8'));
+      expect(record).toEqual({ size, fetchedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), consistency: i === 0 ? null : { fromSize: notes[i - 1], toSize: size, hashes: expect.any(Array) } });
+    }
+
+    const offline = await cli(['proof', 'verify', ...files, '--verifier-key', gKey, '--kept', dir]);
+    expect(offline.code, offline.stdout + offline.stderr).toBe(0);
+    for (const size of sizes) expect(offline.stdout).toContain(`tree size ${size} is a kept checkpoint`);
+    expect(offline.stdout).toContain('OK: all 2 bundles verified');
+
+    // A kept proof changed afterwards (one hash flipped): the folder is refused, naming the file.
+    const tampered = join(work, 'kept-gone-tampered');
+    cpSync(dir, tampered, { recursive: true });
+    const size = notes.find((n, i) => i > 0 && JSON.parse(readFileSync(join(dir, `${n}.json`), 'utf8')).consistency.hashes.length > 0)!;
+    const record = JSON.parse(readFileSync(join(tampered, `${size}.json`), 'utf8'));
+    const h = record.consistency.hashes[0] as string;
+    record.consistency.hashes[0] = h.slice(0, -1) + (h.endsWith('0') ? '1' : '0');
+    writeFileSync(join(tampered, `${size}.json`), `${JSON.stringify(record)}\n`);
+    const caught = await cli(['proof', 'verify', ...files, '--verifier-key', gKey, '--kept', tampered]);
+    expect(caught.code, caught.stdout + caught.stderr).toBe(1);
+    expect(caught.stderr).toContain(`kept record ${join(tampered, `${size}.json`)} holds a consistency proof from tree size ${record.consistency.fromSize} to ${size} that does not verify against the two kept checkpoints`);
+    expect(caught.stdout).not.toContain('OK');
+    // The watcher refuses it too, before it asks the log anything.
+    const watcher = await cli(['log', 'watch', '--url', url, '--keep', tampered, '--verifier-key', gKey, '--token', gToken, '--once']);
+    expect(watcher.code, watcher.stdout + watcher.stderr).toBe(2);
+    expect(watcher.stdout).toContain(`ERROR: kept record ${join(tampered, `${size}.json`)} holds a consistency proof`);
+  }, 120_000);
 });

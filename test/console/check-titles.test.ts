@@ -7,7 +7,7 @@ import { CHECK_TITLES_ZH, TRUST_ZH } from '../../src/i18n/check-titles.js';
 import { DEFAULT_POLICY } from '../../src/domain/policy.js';
 import { PoolIndex } from '../../src/draw/pool-index.js';
 import { generatePool, syntheticUscc } from '../../src/pool/generator.js';
-import { BEACON_CHECK } from '../../src/verify/beacon-proof.js';
+import { BEACON_CHECK, BEACON_KEPT_CHECK } from '../../src/verify/beacon-proof.js';
 import { ABANDONED_CHECK, NOT_CHECKED, NOT_CHECKED_PLANNED, NOT_CHECKED_UNPLANNED_WITNESSES, NOT_CHECKED_WITHOUT_KEPT, PLANNED_CHECKS, verifyDrawProof } from '../../src/verify/draw-proof.js';
 import { RUN_CHECKS } from '../../src/verify/run-checks.js';
 import { forbiddenWords, violations } from '../helpers/glossary.js';
@@ -25,11 +25,11 @@ describe('the Chinese titles of the verifier’s checks', () => {
     policy: DEFAULT_POLICY,
     signer: keys.signer,
   });
-  // With kept checkpoints the report has every check an operator draw can have; a beacon draw adds one more, and a
+  // With kept checkpoints the report has every check an operator draw can have; a beacon draw adds two more, and a
   // bundle carrying the project's earlier draws that ended after their commit another, a planned draw's three more.
   const report = verifyDrawProof(bundle, { verifierKey: keys.verifierKey, kept: { notes: [bundle.reveal.inclusion.checkpoint] } });
   // Over several bundles, the checks across the run are added to each report.
-  const run = [...report.checks.map((c) => c.id), BEACON_CHECK.id, ABANDONED_CHECK, ...Object.values(PLANNED_CHECKS), ...Object.values(RUN_CHECKS)];
+  const run = [...report.checks.map((c) => c.id), BEACON_CHECK.id, BEACON_KEPT_CHECK.id, ABANDONED_CHECK, ...Object.values(PLANNED_CHECKS), ...Object.values(RUN_CHECKS)];
 
   it('has a title for every check the verifier runs', () => {
     expect(report.ok, JSON.stringify(report.checks.filter((c) => c.status !== 'pass'))).toBe(true);

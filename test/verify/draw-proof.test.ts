@@ -376,6 +376,28 @@ describe('verifyDrawProof against the checkpoints an inspector kept', () => {
     expect(kept(forked).detail).toMatch(new RegExp(`^FORK with kept checkpoint ${newer}: the consistency proof from tree size ${sizeOf(bundle)} to ${newer} does not verify`));
   });
 
+  it('kept with the watcher’s chain of proofs: a bundle proved against one of them verifies without the log; a changed kept proof fails, a fork is still one', async () => {
+    const older = sizeOf(bundle) - 5;
+    const newer = sizeOf(regionBundle);
+    const notes = [await signedAt(older), bundle.reveal.inclusion.checkpoint, regionBundle.reveal.inclusion.checkpoint];
+    const chain = [await proof(older, sizeOf(bundle)), await proof(sizeOf(bundle), newer)];
+    const report = verify(bundle, { kept: { notes, proofs: chain } });
+    expect(kept(report)).toMatchObject({ status: 'pass', detail: `tree size ${sizeOf(bundle)} is a kept checkpoint (3 kept)` });
+    expect(report.ok).toBe(true);
+    // One hash of a kept proof changed: the kept input is not to be relied on, whichever checkpoint the bundle names.
+    const bad = chain.map((p) => ({ ...p, hashes: [...p.hashes] }));
+    bad[0]!.hashes[0] = flipHex(bad[0]!.hashes[0]!);
+    for (const b of [bundle, regionBundle]) {
+      expect(kept(verify(b, { kept: { notes, proofs: bad } }))).toMatchObject({
+        status: 'fail',
+        detail: `the kept consistency proof from tree size ${older} to ${sizeOf(bundle)} does not verify against the two kept checkpoints: the kept folder was changed after log watch kept it`,
+      });
+    }
+    // A bundle re-signed over another tree of a kept size is still a fork.
+    const forged = relog(bundle, () => undefined);
+    expect(kept(verify(forged, { kept: { notes, proofs: chain } }))).toMatchObject({ status: 'fail', detail: `FORK with kept checkpoint ${sizeOf(bundle)}: two roots for tree size ${sizeOf(bundle)}` });
+  });
+
   it('a bundle re-signed over another tree of the same size as a kept checkpoint: a fork', () => {
     const forged = relog(bundle, () => undefined);
     expect(verify(forged).ok).toBe(true);
