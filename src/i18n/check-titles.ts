@@ -43,7 +43,7 @@ export const CHECK_TITLES_ZH: Readonly<Record<string, string>> = {
   'result.commitment': 'SHA-256(盐 ‖ JCS(结果)) 等于结果条目中的 resultHash',
   'result.counts': '结果条目中各组人数与公开结果一致',
   'checkpoint.kept': '证明包的检查点与您保存的检查点属于同一历史（RFC 9162 §2.1.4）',
-  'beacon.kept': '您保存的检查点中已含承诺：承诺时间不晚于您取得该检查点的时间，所用轮次是承诺后的第一轮，且不晚于该时间后的第一轮（§6.1）',
+  'beacon.kept': '您保存的检查点中已含承诺：承诺时间不晚于您取得该检查点的时间，并说明所用轮次是否在该时间之后发布（§6.1）',
   // Across the bundles of one run (src/verify/run-checks.ts).
   'checkpoints.agree': '本次核验的其他证明包中，没有同一树大小而根哈希不同的检查点（分叉）',
   'draws.agree': '本次核验的其他证明包中，同一抽取（或所附的此前抽取）没有不同的承诺或结果条目',

@@ -1277,9 +1277,10 @@ export function verifyDrawProofWithFacts(bundle: unknown, options: VerifyDrawPro
       return related;
     });
     // A beacon draw's commit against the inspector's own clock (§6.1): the first kept checkpoint holding it bounds when
-    // it was logged, and so the round it may name.
+    // it was logged. A folder kept before the watcher recorded fetch times has none to hold it to: the check does not
+    // run, as without --kept.
     const plan = c?.entropy.beacon;
-    if (plan) {
+    if (plan && (kept.fetched?.length ?? 0) > 0) {
       checks.run(BEACON_KEPT_CHECK.id, BEACON_KEPT_CHECK.title, () => {
         if (!checks.passed(BEACON_CHECK.id)) return skipped('needs the round verified (see beacon)');
         if (!related?.linked) return skipped('needs the bundle’s checkpoint one history with the kept ones (see checkpoint.kept)');
