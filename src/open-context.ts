@@ -212,7 +212,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const rules = new RulesService(store, auditLog, pool, vault, policy, config.EXPERT_DRAW_TIME_ZONE, now, (err) => console.error(`rules: ${err instanceof Error ? err.message : String(err)}`));
   const recordLinks = new RecordLinkService(store, auditLog, pool, outbox, links, now);
   const exchange = new ExchangeService(store, auditLog, pool, performance, vault, exchangeKeys(config), now);
-  const indexing = opts.index ? listings.sync().catch(() => undefined) : null;
+  const indexing = opts.index ? Promise.all([listings.sync().catch(() => undefined), pool.warmPhones().catch(() => undefined)]) : null;
   if (opts.schedule) {
     scheduler.start();
     calls.start();

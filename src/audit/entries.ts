@@ -111,7 +111,7 @@ export const ENTRIES = {
   'organisation.upserted': z.object({ organisation: Organisation, by, poolVersion }).strict(),
   /**
    * A bulk file told its sender that some of its ID numbers already belong to experts of the pool (or to pending
-   * applications): how many, never which. Personal data is write-only, so each such answer is a person learning
+   * applications), or some of its phones to experts still in the pool: how many, never which. Personal data is write-only, so each such answer is a person learning
    * something of it; they are counted per person (src/services/id-matches.ts).
    */
   'pool.id-matched': z.object({ by, count: z.int().min(1), source: z.enum(['import', 'upsert', 'applications']) }).strict(),
