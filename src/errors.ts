@@ -34,6 +34,11 @@ export const ERROR_STATUS = {
   NOT_UNDER_REVIEW: 409,
   /** A revised pool file would retire experts, and the import did not confirm how many (retireCount, from its dry run). */
   IMPORT_RETIRE_UNCONFIRMED: 409,
+  /**
+   * The phone number belongs to another expert still in the pool: two experts on one number would each get the other's
+   * calls and record links, and answer as either. Neither the other expert nor the number is named.
+   */
+  PHONE_IN_USE: 409,
   /** A status change that would weaken a sanction still in force: only an upheld objection lifts it (docs/records.md). */
   SANCTION_IN_FORCE: 409,
   /** A response link past its deadline, or a call no longer open. */

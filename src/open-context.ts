@@ -1,10 +1,13 @@
 // Opens what the service runs on — keys, store, audit log — from the configuration, and closes it in order.
-import type { EntryPayloads } from './audit/entries.js';
+import type { EntryPayloads, ServiceLog } from './audit/entries.js';
 import { BeaconRelay } from './beacon/relay.js';
 import { AppError } from './errors.js';
 import { beaconSettings, listenerUrl, type Config } from './config.js';
 import { loadKeys } from './instance-keys.js';
 import { AuditLog } from './log/audit-log.js';
+import { LogMarker, logKeyIdentity, storeIdentity } from './log/log-marker.js';
+import { privateDir } from './private-files.js';
+import { existsSync } from 'node:fs';
 import type { AppContext } from './plugins/app/context.js';
 import { PersonalDataVault } from './crypto/personal-data.js';
 import { lifecyclePolicy, loadPolicy, productionPolicyProblems } from './domain/policy.js';
@@ -44,7 +47,7 @@ import { RulesService } from './services/rules.service.js';
 import { RecordLinkService } from './services/record-link.service.js';
 import { Readiness } from './services/readiness.js';
 import { ServiceMetrics } from './metrics/metrics.js';
-import { openStore } from './store/open-store.js';
+import { openStore, SQLITE_FILE } from './store/open-store.js';
 import { holdDataFormat } from './records/data-format.js';
 import type { Store } from './store/store.js';
 
@@ -90,18 +93,40 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const policy = loadPolicy(config.EXPERT_DRAW_POLICY_FILE);
   const unfit = config.EXPERT_DRAW_MODE === 'production' ? productionPolicyProblems(policy) : [];
   if (unfit.length > 0) throw new Error(`refusing to start in production mode: the policy file ${config.EXPERT_DRAW_POLICY_FILE}: ${unfit.join('; ')}`);
+  // The largest tree this instance signed, kept outside the store: a store emptied or replaced while the service was down
+  // is refused here, instead of a second log starting from entry 0 under the same key (src/log/log-marker.ts).
+  const marker = LogMarker.open({
+    dir: config.EXPERT_DRAW_DATA_DIR,
+    store: storeIdentity(config),
+    logKey: logKeyIdentity(keys.logVerifier),
+    onError: (err) => console.error(`log marker not written (the next checkpoint tries again): ${err instanceof Error ? err.message : String(err)}`),
+  });
+  // A deleted SQLite file is refused before opening it would make an empty one (a restore then finds the folder ready).
+  if (config.EXPERT_DRAW_STORE === 'sqlite' && !existsSync(join(config.EXPERT_DRAW_DATA_DIR, SQLITE_FILE))) await marker.check(null);
   const opened = await openStore(config, config.EXPERT_DRAW_REDIS_CONNECT_TIMEOUT_S * 1000);
   const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
   const now = opts.now ?? Date.now;
-  // A store written by a newer version (after an upgrade, then a step back) is refused before anything reads it.
   try {
+    // On Redis the data folder holds only the marker (and a development calls file): it must be there and ours.
+    if (config.EXPERT_DRAW_STORE === 'redis') markerFolder(config.EXPERT_DRAW_DATA_DIR);
+    // A store written by a newer version (after an upgrade, then a step back) is refused before anything reads it.
     await holdDataFormat(store, new Date(now()));
+    await marker.check(store);
   } catch (err) {
     await store.close().catch(() => undefined);
     throw err;
   }
   // Entry times come from the same clock as every other time the service records.
-  const auditLog = await AuditLog.open<EntryPayloads>({ store, signer: keys.logSigner, verifier: keys.logVerifier, checkpointIntervalMs: config.EXPERT_DRAW_CHECKPOINT_INTERVAL_MS, clock: () => new Date(now()) });
+  const auditLog = await AuditLog.open<EntryPayloads>({
+    store,
+    signer: keys.logSigner,
+    verifier: keys.logVerifier,
+    checkpointIntervalMs: config.EXPERT_DRAW_CHECKPOINT_INTERVAL_MS,
+    clock: () => new Date(now()),
+    // The marker follows the checkpoints: written at most once a checkpoint interval, never per append.
+    onCheckpoint: (tree) => marker.note({ size: tree.size, rootHash: tree.rootHash.toString('hex'), checkpoint: tree.note, at: new Date(now()).toISOString() }),
+  });
+  await logArchivedMarkers(auditLog, marker);
   const vault = new PersonalDataVault(keys.sealing.privateKey);
   const pool = await PoolService.open(store, auditLog, vault, now, { policy: lifecyclePolicy(policy), timeZone: config.EXPERT_DRAW_TIME_ZONE });
   try {
@@ -187,7 +212,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   const rules = new RulesService(store, auditLog, pool, vault, policy, config.EXPERT_DRAW_TIME_ZONE, now, (err) => console.error(`rules: ${err instanceof Error ? err.message : String(err)}`));
   const recordLinks = new RecordLinkService(store, auditLog, pool, outbox, links, now);
   const exchange = new ExchangeService(store, auditLog, pool, performance, vault, exchangeKeys(config), now);
-  const indexing = opts.index ? listings.sync().catch(() => undefined) : null;
+  const indexing = opts.index ? Promise.all([listings.sync().catch(() => undefined), pool.warmPhones().catch(() => undefined)]) : null;
   if (opts.schedule) {
     scheduler.start();
     calls.start();
@@ -210,9 +235,38 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
       logIndex.stop();
       await indexing;
       await auditLog.close();
+      // The final checkpoint's tree is in the marker before the process ends.
+      await marker.close();
       await store.close();
     },
   };
+}
+
+/** Makes the data folder (0700) for the log marker, or says which setting to change. */
+function markerFolder(dir: string): void {
+  try {
+    privateDir(dir);
+  } catch (err) {
+    throw new Error(`cannot keep the log marker there:\n  EXPERT_DRAW_DATA_DIR: ${dir} cannot be the data folder (${(err as Error).message}): set it to a folder this user may create and write (each instance its own)`);
+  }
+}
+
+/**
+ * Records in the log each marker archived for this store and key since the last start (a restore, `expert-draw log
+ * archive-marker`): the tree the instance had signed, now behind the store's log. One that cannot be appended now (a
+ * broken log, a store refusing writes) stays to be recorded at the next start.
+ */
+async function logArchivedMarkers(auditLog: ServiceLog, marker: LogMarker): Promise<void> {
+  if (auditLog.integrity) return;
+  for (const archived of marker.unlogged()) {
+    try {
+      const { size, rootHash, checkpoint, at, storeSize, archivedAt, command, reason, by } = archived;
+      const { index } = await auditLog.append('log.marker-archived', { marker: { size, rootHash, checkpoint, at }, storeSize, archivedAt, command, reason, by });
+      await marker.logged(archived, index);
+    } catch (err) {
+      console.error(`archived log marker not recorded yet (the next start tries again): ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
 }
 
 /** The keys, or a file-system refusal said as the setting to change (an unreadable or misplaced keys folder). */

@@ -111,7 +111,7 @@ export const ENTRIES = {
   'organisation.upserted': z.object({ organisation: Organisation, by, poolVersion }).strict(),
   /**
    * A bulk file told its sender that some of its ID numbers already belong to experts of the pool (or to pending
-   * applications): how many, never which. Personal data is write-only, so each such answer is a person learning
+   * applications), or some of its phones to experts still in the pool: how many, never which. Personal data is write-only, so each such answer is a person learning
    * something of it; they are counted per person (src/services/id-matches.ts).
    */
   'pool.id-matched': z.object({ by, count: z.int().min(1), source: z.enum(['import', 'upsert', 'applications']) }).strict(),
@@ -260,6 +260,21 @@ export const ENTRIES = {
       reason: z.string().describe('Why, sealed by the service (it may name people)'),
       by,
       role: z.string(),
+    })
+    .strict(),
+  /**
+   * The log marker of an instance (src/log/log-marker.ts) was archived on purpose — a restore of an older backup, or a
+   * store accepted shorter or new with `expert-draw log archive-marker` — so that it started on a store whose log is
+   * behind the tree it had signed: that tree, the store's size then, the command, why and who. Appended at the next start.
+   */
+  'log.marker-archived': z
+    .object({
+      marker: z.object({ size: z.int().min(0), rootHash: Hex32, checkpoint: z.string().nullable().describe('The signed checkpoint of that tree, if there was one'), at: iso }).strict().describe('The tree the instance had signed or seen confirmed'),
+      storeSize: z.int().min(0).describe('Entries the store held when the marker was archived'),
+      archivedAt: iso,
+      command: z.enum(['restore', 'archive-marker']),
+      reason: z.string(),
+      by: by.describe('`cli:` and the system user who ran the command'),
     })
     .strict(),
   'objection.decided': z.object({ objectionId: ObjectionId, expertId: z.string(), upheld: z.boolean(), reason: z.string().describe('Why, sealed by the service'), by, role: z.string() }).strict(),

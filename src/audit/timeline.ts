@@ -133,6 +133,7 @@ export const NOT_ABOUT_A_PROJECT: readonly EntryType[] = [
   'expert.contact-changed',
   'contact-notice.delivery',
   'expert.personal-change-held',
+  'log.marker-archived',
   'expert.personal-change-approved',
   'expert.personal-change-rejected',
 ];

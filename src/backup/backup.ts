@@ -7,10 +7,11 @@
 // size), so a backup cut short or rewritten is refused before it replaces anything.
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { KEY_FILES } from '../instance-keys.js';
 import { openCheckpoint } from '../log/checkpoint.js';
+import { archiveMarker, behindMarker, logKeyIdentity, markerOf, sqliteIdentity } from '../log/log-marker.js';
 import { assembleRoot, nodeHashes, rootPlan } from '../log/merkle.js';
 import { NoteSigner, type NoteVerifier } from '../log/note.js';
 import { verifyLog, type VerifyReport } from '../log/verify.js';
@@ -130,6 +131,12 @@ export interface RestoreOptions {
 export interface RestoreReport {
   /** Whether the database's signature was checked (false: a backup taken before backups signed their database). */
   readonly databaseSigned: boolean;
+  /**
+   * The data folder's log marker when the backup's log is behind it (every backup but one taken at a clean shutdown):
+   * the tree the instance had signed, now archived; the service records it in the log at its next start. Null: no
+   * marker, or the backup holds its tree.
+   */
+  readonly markerArchived: { readonly size: number; readonly at: string } | null;
   readonly logSize: number;
   readonly checkpoints: number;
   /** The kept checkpoint's size, when one was given and the backup holds its tree. */
@@ -153,6 +160,15 @@ export async function restoreSqlite(options: RestoreOptions): Promise<RestoreRep
   for (const f of [target, ...JOURNALS.map((side) => target + side), `${target}.leases`]) {
     if (existsSync(f) || isLink(f)) throw new BackupError(`${f} exists: restore only into an empty data folder (move the old database and its -wal, -shm and .leases files aside first)`);
   }
+  // The instance's log marker (src/log/log-marker.ts), read first: an unreadable one refuses the restore before anything.
+  const markerStore = sqliteIdentity(options.dataDir);
+  const markerKey = logKeyIdentity(options.verifier);
+  let marked;
+  try {
+    marked = markerOf(options.dataDir, markerStore, markerKey);
+  } catch (err) {
+    throw new BackupError((err as Error).message);
+  }
   privateDir(options.dataDir);
   // Checked and verified on the restore's own copy: the backup folder is never opened (SQLite writes to what it opens),
   // and the bytes checked are the bytes restored.
@@ -168,6 +184,7 @@ export async function restoreSqlite(options: RestoreOptions): Promise<RestoreRep
     const store = new SqliteStore({ file: staging });
     let report: VerifyReport;
     let kept: number | null = null;
+    let behind: unknown = null;
     try {
       // A backup taken by a newer version (of a newer data format) would not start on this one: refused before anything.
       try {
@@ -180,11 +197,20 @@ export async function restoreSqlite(options: RestoreOptions): Promise<RestoreRep
       report = await verifyLog({ store, verifier: options.verifier, origin: options.origin, onProgress: options.onProgress });
       if (!report.ok) throw new BackupError(`the backup's log does not verify: broken at index ${report.failure!.index}: ${report.failure!.reason}`);
       if (options.checkpoint !== undefined) kept = await holdsCheckpoint(store, options.checkpoint, options);
+      behind = marked ? await behindMarker(store, marked) : null;
     } finally {
       await store.close();
     }
     renameSync(staging, target);
-    return { databaseSigned, logSize: report.size, checkpoints: report.checkpoints, keptCheckpoint: kept };
+    // A backup is older than the tree the instance last signed: restoring it is the operator's decision, made by running
+    // this command. The marker is archived so that the service starts on it, and its next start logs what was set aside.
+    let markerArchived: RestoreReport['markerArchived'] = null;
+    if (marked && behind) {
+      const reason = `restored from ${resolve(options.fromDir)}: a backup holding ${report.size} entries`;
+      await archiveMarker({ dir: options.dataDir, store: markerStore, logKey: markerKey, storeSize: report.size, command: 'restore', reason });
+      markerArchived = { size: marked.size, at: marked.at };
+    }
+    return { databaseSigned, logSize: report.size, checkpoints: report.checkpoints, keptCheckpoint: kept, markerArchived };
   } finally {
     cleanUp();
   }

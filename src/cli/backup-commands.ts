@@ -121,6 +121,9 @@ export function registerBackupCommands(program: Command): void {
         });
         bar?.done();
         console.log(`restored: ${report.logSize} entries and ${report.checkpoints} checkpoints verified` + (report.keptCheckpoint === null ? ' (no kept checkpoint given)' : `; holds the kept checkpoint at ${report.keptCheckpoint}`) + (report.databaseSigned ? '; the database is as the backup signed it' : ''));
+        if (report.markerArchived) {
+          console.log(`this instance had signed or seen ${report.markerArchived.size} log entries (its log marker, ${report.markerArchived.at}); the backup holds ${report.logSize}: the entries after it are not restored. The marker is archived; the next start records it in the log (log.marker-archived).`);
+        }
         if (!report.databaseSigned) console.error('warning: restored with --accept-unsigned: the records (pool, projects, rosters, accounts) are taken on trust; only the log was verified');
       }),
     );

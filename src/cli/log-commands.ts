@@ -31,6 +31,13 @@ interface WatchOpts {
   interval: string;
 }
 
+interface ArchiveMarkerOpts {
+  reason: string;
+  dataDir?: string;
+  keysDir?: string;
+  verifierKey?: string;
+}
+
 /** Exit codes of `log watch`: a fork is 1; a pass that could not decide (with --once) is 2. */
 const FORK_EXIT = 1;
 const ERROR_EXIT = 2;
@@ -98,6 +105,44 @@ export function registerLogCommands(program: Command): void {
       } finally {
         await store.close();
       }
+    });
+
+  log
+    .command('archive-marker')
+    .description('let this instance start on a store whose log is behind the tree it signed (a store restored from an older backup, or a new log on purpose): archives its log marker; the next start records it in the log')
+    .requiredOption('--reason <text>', 'why (kept in the archived marker and in the log entry at the next start)')
+    .option('--data-dir <dir>', 'the instance\'s data folder, where its marker is (default: EXPERT_DRAW_DATA_DIR or ./data)')
+    .option('--keys-dir <dir>', `folder holding ${KEY_FILES.logVerifier} (default: EXPERT_DRAW_KEYS_DIR or ./keys)`)
+    .option('--verifier-key <key>', `the log verifier key (name+id+key), or a file holding it (${KEY_FILES.logVerifier}), instead of the keys folder`)
+    .addHelpText('after', examples(
+      'expert-draw log archive-marker --reason "Redis restored from the AOF of 2026-12-03 after a disk failure"',
+      'expert-draw log archive-marker --data-dir /var/lib/expert-draw --reason "new log: test data removed before going live"',
+    ))
+    .action(async (opts: ArchiveMarkerOpts) => {
+      const [{ loadConfig }, marker, { openStore, SQLITE_FILE }] = await Promise.all([import('../config.js'), import('../log/log-marker.js'), import('../store/open-store.js')]);
+      const reason = opts.reason.trim();
+      if (reason.length < 2 || reason.length > 500) throw new Error('--reason must say why, in 2 to 500 characters');
+      const loaded = loadConfig();
+      const config = { ...loaded, EXPERT_DRAW_DATA_DIR: opts.dataDir ?? loaded.EXPERT_DRAW_DATA_DIR };
+      const verifier = NoteVerifier.fromKey(verifierKeyText(opts.verifierKey, opts.keysDir ?? config.EXPERT_DRAW_KEYS_DIR));
+      const dir = resolve(config.EXPERT_DRAW_DATA_DIR);
+      const storeName = marker.storeIdentity(config);
+      const logKey = marker.logKeyIdentity(verifier);
+      const marked = marker.markerOf(dir, storeName, logKey);
+      if (!marked) throw new Error(`no log marker of this store (${storeName}) and log key (${verifier.name}) in ${dir}: nothing to archive; the service starts as it is`);
+      // A deleted SQLite file is not made again here: the store is then empty.
+      const sqliteMissing = config.EXPERT_DRAW_STORE === 'sqlite' && !existsSync(join(dir, SQLITE_FILE));
+      const store = sqliteMissing ? null : await openStore(config);
+      let storeSize = 0;
+      try {
+        if (store) storeSize = await store.logSize();
+        if ((await marker.behindMarker(store, marked)) === null) throw new Error(`the store holds the tree the log marker names (${marked.size} entries, ${marked.at}): nothing to archive; the service starts as it is`);
+      } finally {
+        await store?.close();
+      }
+      await marker.archiveMarker({ dir, store: storeName, logKey, storeSize, command: 'archive-marker', reason });
+      console.log(`archived the log marker of ${storeName}: this instance had signed or seen ${marked.size} entries (${marked.at}); the store holds ${storeSize}.`);
+      console.log('the next start accepts the store as it is and records the archived marker in the log (log.marker-archived).');
     });
 
   log

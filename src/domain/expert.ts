@@ -49,6 +49,9 @@ export const ExpertPersonal = z
   })
   .strict();
 
+/** A phone number as one line reaches: a mainland mobile number with +86 or 86 before it is the same number without. */
+export const samePhone = (phone: string): string => phone.replace(/^\+?86(?=1\d{10}$)/, '');
+
 /** The personal data a change is told to the expert for (and held for a second person's approval), in the order a notice names them. */
 export const PERSONAL_FIELDS = ['phone', 'name', 'idNumber'] as const;
 export const PersonalField = z.enum(PERSONAL_FIELDS).describe('Which personal data: phone, name or idNumber (never its value)');

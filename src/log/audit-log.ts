@@ -44,6 +44,18 @@ export interface AuditLogOptions {
   readonly maxBatch?: number;
   /** Entries before the last checkpoint that the start-up self-check re-hashes as well. */
   readonly selfCheckTail?: number;
+  /**
+   * Told of each checkpoint this log signs, and of the latest stored one when it opens: the log marker kept outside the
+   * store (src/log/log-marker.ts). Called between group commits; it must not wait for anything.
+   */
+  readonly onCheckpoint?: (tree: SignedTree) => void;
+}
+
+/** A checkpoint's tree: its size, root and signed note. */
+export interface SignedTree {
+  readonly size: number;
+  readonly rootHash: Buffer;
+  readonly note: string;
 }
 
 /** Where the stored log stops matching itself or its last checkpoint. */
@@ -181,6 +193,7 @@ export class AuditLog<C = Untyped> {
   private lastTimeMs = Number.NEGATIVE_INFINITY;
   private readonly checkpointIntervalMs: number;
   private readonly maxBatch: number;
+  private readonly onCheckpoint: ((tree: SignedTree) => void) | undefined;
   /**
    * When this log last found that another instance had appended (ms since the epoch, real clock). Only a shared store
    * (Redis) ever shows one; on SQLite, one process's log, it stays -Infinity and no commit looks first.
@@ -210,6 +223,7 @@ export class AuditLog<C = Untyped> {
     this.clock = options.clock ?? (() => new Date());
     this.checkpointIntervalMs = options.checkpointIntervalMs ?? 1000;
     this.maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+    this.onCheckpoint = options.onCheckpoint;
   }
 
   /** Loads the tree's right edge and runs the self-check; a failed check leaves the log open but refusing appends. */
@@ -220,6 +234,8 @@ export class AuditLog<C = Untyped> {
       await log.reload();
       const latest = await options.store.latestCheckpoint();
       log.lastCheckpoint = latest;
+      // The self-check has just verified it: the largest tree the store confirmed at the start.
+      if (latest) log.onCheckpoint?.({ size: latest.size, rootHash: openCheckpoint(latest.note, options.verifier, options.signer.origin).checkpoint.rootHash, note: latest.note });
       // Entries a killed process left unsigned are signed now, not at the next write: until then inspectors, backups and
       // the checkpoint-age alert would see the old checkpoint.
       if (log.size > (latest?.size ?? 0)) log.scheduleCheckpoint();
@@ -493,6 +509,7 @@ export class AuditLog<C = Untyped> {
     });
     this.lastCheckpoint = stored;
     this.lastCheckpointAt = Date.now();
+    this.onCheckpoint?.({ size, rootHash: cp.rootHash, note: stored.note });
     return stored;
   }
 

@@ -14,7 +14,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { setImmediate as yieldTurn } from 'node:timers/promises';
 import { holdsLoneSurrogate, mayHoldLoneSurrogate } from '../crypto/canonical.js';
-import { Expert, ExpertPersonal } from '../domain/expert.js';
+import { Expert, ExpertPersonal, samePhone } from '../domain/expert.js';
 import { ExpertId, PERSON_TEXT_ISSUE, ResidentId } from '../domain/primitives.js';
 import { AppError } from '../errors.js';
 import { Message, msg, type Localized } from '../i18n/message.js';
@@ -36,7 +36,7 @@ export const IMPORT_ERROR_CODES = {
   BAD_TEXT: 'a name is blank or invisible, or holds a bidirectional or other control character',
   DUPLICATE_ID: 'the expert id already appears on an earlier line',
   DUPLICATE_ID_NUMBER: 'the ID number already appears on an earlier line',
-  DUPLICATE_PHONE: 'the phone number already appears on an earlier line (two experts on one phone: one would get the other’s calls and links)',
+  DUPLICATE_PHONE: 'the phone number already appears on an earlier line, or belongs to another expert in the pool (two experts on one phone: one would get the other’s calls and links)',
   TOO_MANY_ROWS: 'the file holds more rows than one import may',
 } as const;
 /** Reasons the pool gives for a row of a revised file (mode=upsert) that the parser could not know (docs/admission.md). */
@@ -97,14 +97,22 @@ export function idNumberHeld(line: number): ImportError {
   return { line, field: 'idNumber', code: 'DUPLICATE_ID_NUMBER', message: msg('importRow.idNumberInPool') };
 }
 
+/** A row whose phone number belongs to another expert still in the pool: never which, nor the number. */
+export function phoneHeld(line: number): ImportError {
+  return { line, field: 'phone', code: 'DUPLICATE_PHONE', message: msg('importRow.phoneInPool') };
+}
+
 /** A new expert's id that holds an ID number (ids are logged and published): refused for that row. */
 export function idPersonal(line: number): ImportError {
   return { line, field: 'id', code: 'INVALID_FIELD', message: msg('field.idPersonal') };
 }
 
-/** How many of these errors are idNumberHeld's (not a duplicate within the file). */
+/**
+ * How many of these errors tell that the pool holds a row's personal number: idNumberHeld's and phoneHeld's (not a
+ * duplicate within the file). Each is knowledge of the pool, spent from the same allowance (src/services/id-matches.ts).
+ */
 export function heldIdNumbers(errors: readonly ImportError[]): number {
-  return errors.filter((e) => e.code === 'DUPLICATE_ID_NUMBER' && e.message instanceof Message && e.message.key === 'importRow.idNumberInPool').length;
+  return errors.filter((e) => e.message instanceof Message && ((e.code === 'DUPLICATE_ID_NUMBER' && e.message.key === 'importRow.idNumberInPool') || (e.code === 'DUPLICATE_PHONE' && e.message.key === 'importRow.phoneInPool'))).length;
 }
 
 /**
@@ -301,7 +309,7 @@ class RowValidator {
     // Two experts on one phone: whoever holds it gets both experts' calls and record links, and answers as either.
     const rawPhone = isRecord(personalInput) ? personalInput['phone'] : undefined;
     if (typeof rawPhone === 'string' && personal.success) {
-      const key = rawPhone.replace(/^\+?86(?=1\d{10}$)/, '');
+      const key = samePhone(rawPhone);
       const first = this.phoneLines.get(key);
       if (first === undefined) this.phoneLines.set(key, line);
       else this.push({ line, field: join(personalPrefix, 'phone'), code: 'DUPLICATE_PHONE', message: msg('importRow.duplicatePhone', { line: first }) });

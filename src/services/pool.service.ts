@@ -6,12 +6,12 @@ import { applications, experts, FORMER_PHONE_DAYS, formerPhoneContext, idHashes,
 import type { Entry, EntryPayloads, ServiceLog } from '../audit/entries.js';
 import type { TokenClaims } from '../auth/roles.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
-import { Expert, ExpertPersonal, personalFields, type Organisation, type PersonalField, type Relation } from '../domain/expert.js';
+import { Expert, ExpertPersonal, personalFields, samePhone, type Organisation, type PersonalField, type Relation } from '../domain/expert.js';
 import { idHoldsPersonalNumber, namesPerson } from '../domain/primitives.js';
 import { LifecyclePolicy, localDay, startLifecycle, type Lifecycle } from '../domain/lifecycle.js';
 import { AppError } from '../errors.js';
 import { msg, type Message } from '../i18n/message.js';
-import { heldIdNumbers, idNumberHeld, idPersonal, importRejected, type ImportError, type ImportRow } from '../pool/import-parser.js';
+import { heldIdNumbers, idNumberHeld, idPersonal, importRejected, phoneHeld, type ImportError, type ImportRow } from '../pool/import-parser.js';
 import { planUpsert } from '../pool/upsert.js';
 import { sanctionHolds, type SanctionHold } from '../records/sanctions.js';
 import { weakens } from '../domain/sanctions.js';
@@ -58,6 +58,9 @@ export interface UpsertOptions {
    */
   readonly poolVersion?: number;
 }
+
+/** An expert who may still be called: not exited, not retired (their phone is free for another expert). */
+const stillCalled = (r: ExpertRecord): boolean => (r.lifecycle?.exit ?? null) === null && r.expert.status !== 'retired';
 
 /** What the API shows of an expert: no name, phone or ID number, to any role. */
 export interface ExpertView extends Expert {
@@ -113,6 +116,11 @@ export class PoolService {
   private readonly experts = new Map<string, ExpertRecord>();
   private version = 0;
   private index: PoolIndex | null = null;
+  /**
+   * Each expert's phone as a keyed hash, with the sealed text it was read from: opened once per expert and again only
+   * when the sealed data changed (a personal data change seals anew). Never the number itself.
+   */
+  private readonly phoneKeys = new Map<string, { readonly sealed: string; readonly key: string }>();
   /** This instance's pool changes run one at a time; other instances are caught by the version expectation. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -268,6 +276,7 @@ export class PoolService {
   create(expert: Expert, personal: ExpertPersonal, by: TokenClaims, certificateExpires: string | null = null): Promise<ExpertView> {
     return this.change(async () => {
       if (this.experts.has(expert.id)) throw new AppError('CONFLICT', msg('pool.expertExists', { id: expert.id }));
+      this.refuseHeldPhone(personal.phone, expert.id);
       const idHash = this.vault.idHash(personal.idNumber);
       const record: ExpertRecord = { expert, sealed: this.vault.seal(expert.id, personal), idHash, revision: 1, updatedAt: new Date(this.now()).toISOString(), lifecycle: this.started(personal.idNumber, by.sub, certificateExpires) };
       await this.commit(
@@ -437,6 +446,7 @@ export class PoolService {
       if (this.experts.has(id)) throw new AppError('CONFLICT', msg('pool.expertExists', { id }));
       const at = new Date(this.now()).toISOString();
       const personal = this.vault.open(id, app.sealed);
+      this.refuseHeldPhone(personal.phone, id);
       const record: ExpertRecord = { expert: app.expert, sealed: app.sealed, idHash: app.idHash, revision: 1, updatedAt: at, lifecycle: this.started(personal.idNumber, by.sub, app.certificateExpires) };
       const decided: ApplicationRecord = { ...app, state: 'admitted', decidedAt: at, decidedBy: by.sub };
       const next = this.version + 1;
@@ -459,6 +469,52 @@ export class PoolService {
       this.index = null;
       return view(record);
     });
+  }
+
+  /** A phone number as the pool compares it: keyed-hashed, +86 before a mainland mobile number left out. */
+  private phoneKey(phone: string): string {
+    // 96 bits tell numbers apart well enough, in a third of the memory a whole hash holds for a large pool.
+    return this.vault.keyedHash('phone', samePhone(phone)).slice(0, 24);
+  }
+
+  private phoneKeyOf(id: string, r: ExpertRecord): string {
+    const cached = this.phoneKeys.get(id);
+    if (cached?.sealed === r.sealed) return cached.key;
+    const key = this.phoneKey(this.vault.openJson<ExpertPersonal>(id, r.sealed).phone);
+    this.phoneKeys.set(id, { sealed: r.sealed, key });
+    return key;
+  }
+
+  /**
+   * The phones of the experts still in the pool, as keys, but those of `except`. An expert who has left the pool (or
+   * retired) is not called any more, and a carrier gives a number up again in time: their phone is free.
+   * Every pool change expects the pool version it read, so a check against this instance's pool is a check against the
+   * store's, on every instance.
+   */
+  private phonesInPool(except: ReadonlySet<string> = new Set()): Set<string> {
+    const keys = new Set<string>();
+    for (const [id, r] of this.experts) if (!except.has(id) && stillCalled(r)) keys.add(this.phoneKeyOf(id, r));
+    return keys;
+  }
+
+  /** Refuses (PHONE_IN_USE, naming neither the expert nor the number) a phone of another expert still in the pool. */
+  private refuseHeldPhone(phone: string, id: string): void {
+    const key = this.phoneKey(phone);
+    for (const [other, r] of this.experts) {
+      if (other !== id && stillCalled(r) && this.phoneKeyOf(other, r) === key) throw new AppError('PHONE_IN_USE', msg('pool.phoneInUse'));
+    }
+  }
+
+  /**
+   * Reads every expert's phone key ahead of the first pool change that needs them, a slice at a time between other
+   * work (about 30 µs an expert: some seconds for a pool of 100,000, which a first addition would otherwise wait for).
+   */
+  async warmPhones(): Promise<void> {
+    let n = 0;
+    for (const [id, r] of [...this.experts]) {
+      if (this.experts.get(id) === r) this.phoneKeyOf(id, r);
+      if (++n % 500 === 0) await new Promise((done) => setImmediate(done));
+    }
   }
 
   /** Whether an ID number (its keyed hash) belongs to an expert of the pool, exited ones included. */
@@ -520,6 +576,7 @@ export class PoolService {
       if (rows.length === 0 && parseErrors.length === 0) throw new AppError('IMPORT_REJECTED', msg('pool.importEmpty'), { errors: [], rows: 0 });
       const errors: ImportError[] = [...parseErrors];
       const knownHashes = new Set([...this.experts.values()].map((r) => r.idHash));
+      const phones = this.phonesInPool();
       const accepted: Array<{ row: ImportRow; idHash: string }> = [];
       // The parser already refuses duplicates within a file; rows handed over directly are checked here as well.
       const ids = new Set<string>();
@@ -528,10 +585,12 @@ export class PoolService {
         if (this.experts.has(row.expert.id) || ids.has(row.expert.id)) errors.push({ line: row.line, field: 'id', code: 'DUPLICATE_ID', message: msg('importRow.idInPool', { id: row.expert.id }) });
         else if (idHoldsPersonalNumber(row.expert.id, this.now())) errors.push(idPersonal(row.line));
         else if (knownHashes.has(idHash)) errors.push(idNumberHeld(row.line));
+        else if (phones.has(this.phoneKey(row.personal.phone))) errors.push(phoneHeld(row.line));
         else {
           accepted.push({ row, idHash });
           ids.add(row.expert.id);
           knownHashes.add(idHash);
+          phones.add(this.phoneKey(row.personal.phone));
         }
       }
       errors.sort((a, b) => a.line - b.line);
@@ -580,7 +639,8 @@ export class PoolService {
     return this.change(async () => {
       if (rows.length === 0 && parseErrors.length === 0) throw new AppError('IMPORT_REJECTED', msg('pool.importEmpty'), { errors: [], rows: 0 });
       const pool = new Map([...this.experts].map(([id, r]) => [id, { expert: r.expert, idHash: r.idHash, exited: (r.lifecycle?.exit ?? null) !== null, personal: () => this.vault.open(id, r.sealed) }]));
-      const plan = planUpsert(pool, rows, parseErrors, (n) => this.vault.idHash(n));
+      const planned = planUpsert(pool, rows, parseErrors, (n) => this.vault.idHash(n));
+      const plan = { ...planned, errors: [...planned.errors, ...this.upsertPhones(rows, planned, options.retireMissing)].sort((a, b) => a.line - b.line) };
       await spend?.(heldIdNumbers(plan.errors) + plan.idNumberOnly);
       // An expert who has left the pool stays out: a file cannot change their status back.
       // An expert whose confirmation lapsed is not reinstated by a file either (re-confirm them).
@@ -692,6 +752,18 @@ export class PoolService {
     });
   }
 
+  /**
+   * Rows of a revised file whose new phone belongs to an expert still in the pool whom the file does not name: a new
+   * expert's, or a known one's changed number (a row keeping its number is not refused for an older duplicate). Experts
+   * the file names count with the file's numbers, which the parser checked against each other; those it retires leave.
+   */
+  private upsertPhones(rows: readonly ImportRow[], plan: ReturnType<typeof planUpsert>, retireMissing: boolean): ImportError[] {
+    const named = new Set(rows.map((r) => r.expert.id));
+    const phones = this.phonesInPool(retireMissing ? new Set([...named, ...plan.missing]) : named);
+    const checked = [...plan.add.map((a) => a.row), ...plan.change.filter((c) => c.personal.includes('phone')).map((c) => c.row)];
+    return checked.filter((row) => phones.has(this.phoneKey(row.personal.phone))).map((row) => phoneHeld(row.line));
+  }
+
   /** The personal data changes held for approval, by expert id: which fields, who and when, never a value. */
   async heldChanges(): Promise<HeldChangeView[]> {
     return (await personalChanges.list(this.store)).map(({ value }) => this.heldView(value));
@@ -708,7 +780,10 @@ export class PoolService {
       const current = this.record(id);
       const held = await this.decidable(id, changeId, by);
       const at = new Date(this.now()).toISOString();
-      const applied = this.personalWrite(current, this.heldPersonal(held.value), at, by.sub);
+      const proposed = this.heldPersonal(held.value);
+      // Another expert may have been given the number since the change was held.
+      if (held.value.fields.includes('phone')) this.refuseHeldPhone(proposed.phone, id);
+      const applied = this.personalWrite(current, proposed, at, by.sub);
       const moves = applied.record.idHash !== current.idHash;
       if (moves && (await idHashes.read(this.store, applied.record.idHash))) throw new AppError('CONFLICT', msg('pool.personalChangeIdTaken', { id }));
       const next = this.version + 1;

@@ -2195,7 +2195,7 @@ export interface paths {
         put?: never;
         /**
          * Admit an applicant into the pool (applied → active)
-         * @description A pool manager’s login session. The expert is drawable from the next draw; the first re-confirmation is due a period from today.
+         * @description A pool manager’s login session. The expert is drawable from the next draw; the first re-confirmation is due a period from today. 409 PHONE_IN_USE while another expert in the pool has the applicant’s phone number.
          *
          *     Access: `pool.review` — roles pool-manager.
          */
@@ -2418,7 +2418,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "IDEMPOTENCY_CONFLICT" | "APPLICATION_DECIDED" | "CONFLICT";
+                                code: "IDEMPOTENCY_CONFLICT" | "APPLICATION_DECIDED" | "CONFLICT" | "PHONE_IN_USE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -7669,7 +7669,9 @@ export interface paths {
         put?: never;
         /**
          * Add an expert
-         * @description Access: `pool.write` — roles pool-manager, admin.
+         * @description Refused (409 CONFLICT) when the id or the ID number belongs to an expert already, and (409 PHONE_IN_USE) when the phone number belongs to another expert still in the pool: neither names the other expert or the number. Nothing is stored.
+         *
+         *     Access: `pool.write` — roles pool-manager, admin.
          */
         post: {
             parameters: {
@@ -7917,7 +7919,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT";
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT" | "PHONE_IN_USE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */
@@ -10977,7 +10979,7 @@ export interface paths {
         put?: never;
         /**
          * Approve a held personal data change
-         * @description By a pool manager or supervisor, logged in, other than whoever imported it (409 CONFLICT). Applied in one commit: the sealed data and the ID number’s lookup, `expert.updated` with a new pool version, a notice to the number the expert had (and the one their phone was changed from within the month), and `expert.personal-change-approved`. 409 CONFLICT too when `changeId` is not the held change any more (a later file replaced it) or its ID number now belongs to another expert.
+         * @description By a pool manager or supervisor, logged in, other than whoever imported it (409 CONFLICT). Applied in one commit: the sealed data and the ID number’s lookup, `expert.updated` with a new pool version, a notice to the number the expert had (and the one their phone was changed from within the month), and `expert.personal-change-approved`. 409 CONFLICT too when `changeId` is not the held change any more (a later file replaced it) or its ID number now belongs to another expert; 409 PHONE_IN_USE when its phone number now belongs to another expert in the pool.
          *
          *     Access: `pool.approve` — roles pool-manager, supervisor.
          */
@@ -11127,7 +11129,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT";
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT" | "PHONE_IN_USE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */

@@ -12,6 +12,7 @@ export const codes = defineMessages({
   PASSWORD_CHANGE_REQUIRED: { zh: '须先修改初始密码', en: 'the first password must be changed' },
   NOT_FOUND: { zh: '未找到', en: 'not found' },
   CONFLICT: { zh: '与当前状态冲突', en: 'conflicts with the current state' },
+  PHONE_IN_USE: { zh: '该联系电话已属于专家库中的另一位专家', en: 'the phone number belongs to another expert in the pool' },
   IDEMPOTENCY_CONFLICT: { zh: '幂等键已用于另一个请求', en: 'the Idempotency-Key was used for another request' },
   DRAW_IN_PROGRESS: { zh: '抽取正在进行', en: 'a draw is in progress' },
   SEALED: { zh: '尚未启封', en: 'still sealed' },

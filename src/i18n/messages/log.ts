@@ -18,6 +18,19 @@ export const log = defineMessages({
     zh: '签名注记没有可验证的签名：签名密钥为 {signers}，而所用的验证密钥为 {pinned}（请核对验证密钥是否就是本日志的公钥）',
     en: 'note has no verifiable signatures: signed by {signers}, while the verifier key given is {pinned} (check that it is this log’s key)',
   },
+  // The log marker (src/log/log-marker.ts): a start on a store whose log is behind what this instance signed.
+  behindMarker: {
+    zh: '存储中的审计日志只有 {size} 条记录，少于本实例已签署或确认的 {marked} 条（日志标记，{at}）',
+    en: 'the store holds {size} log entries, fewer than the {marked} this instance signed or saw confirmed (its log marker, {at})',
+  },
+  otherTreeAtMarker: {
+    zh: '存储中审计日志前 {marked} 条记录构成的树，不是本实例已签署或确认的那棵（日志标记，{at}）：存储中是另一份日志',
+    en: 'the store’s log at size {marked} is not the tree this instance signed or saw confirmed (its log marker, {at}): the store holds another log',
+  },
+  refusedStart: {
+    zh: '拒绝启动：{problem}。服务停止期间存储被清空、替换或回退；此时启动将以同一密钥开始第二份审计日志。请从备份恢复存储（docs/backups.md）；如确需从较短的日志或新的日志继续，请先归档日志标记：expert-draw log archive-marker --reason "…"（下次启动时记入审计日志）。日志标记：{file}',
+    en: 'refusing to start: {problem}. The store was emptied, replaced or rolled back while the service was down; starting would begin a second log under the same key. Restore the store from a backup (docs/backups.md); if a shorter or a new log is deliberate, archive the marker first: expert-draw log archive-marker --reason "…" (recorded in the log at the next start). Log marker: {file}',
+  },
   // The inspector's log API (GET /v1/log/...).
   checkpointNotFound: { zh: '没有树大小为 {size} 的检查点', en: 'no checkpoint of tree size {size}' },
   beyondSize: { zh: '审计日志只有 {size} 条记录，没有树大小 {asked}', en: 'the audit log holds {size} entries: there is no tree of size {asked}' },

@@ -5,6 +5,7 @@ import { defineMessages } from '../define.js';
 export const pool = defineMessages({
   expertNotFound: { zh: '专家库中没有编号为 {id} 的专家', en: 'no expert {id}' },
   expertExists: { zh: '专家 {id} 已存在', en: 'expert {id} already exists' },
+  phoneInUse: { zh: '此联系电话已属于专家库中的另一位专家：两位专家共用一个号码，一人会收到另一人的评标通知和链接；请核对号码', en: 'this phone number belongs to another expert in the pool: two experts on one number would each get the other’s calls and links; check the number' },
   expertOrIdNumberExists: { zh: '已有相同专家编号或相同居民身份证号码的专家', en: 'an expert with this id or ID number already exists' },
   organisationNotFound: { zh: '没有统一社会信用代码为 {code} 的单位', en: 'no organisation {code}' },
   changed: { zh: '专家库已被修改；请重试', en: 'the pool changed meanwhile; retry' },
@@ -61,6 +62,7 @@ export const importRow = defineMessages({
     en: 'phone number already used on line {line}: two experts on one number would each get the other’s calls and links',
   },
   idInPool: { zh: '专家 {id} 已在专家库中，或已在本次导入的前面出现', en: 'expert {id} is already in the pool or earlier in this import' },
+  phoneInPool: { zh: '此联系电话已属于专家库中的另一位专家：两位专家共用一个号码，一人会收到另一人的评标通知和链接', en: 'this phone number belongs to another expert in the pool: two experts on one number would each get the other’s calls and links' },
   idNumberInPool: { zh: '此居民身份证号码已属于专家库中或本次导入前面的某位专家', en: 'this ID number already belongs to an expert in the pool or earlier in this import' },
   exited: { zh: '专家 {id} 已退出专家库，不能更改其状态', en: 'expert {id} has left the pool: their status cannot change' },
   lapsed: { zh: '专家 {id} 的资格确认已过期；请先重新确认，不能通过文件恢复', en: 'expert {id}’s confirmation lapsed: re-confirm them, a file cannot reinstate them' },

@@ -20,7 +20,16 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/experts',
-    { config: { access: 'pool.write' }, schema: { summary: 'Add an expert', tags: ['pool'], body: CreateExpert, response: { 201: ExpertView, ...errorResponses('CONFLICT', ...LOG_WRITE_ERRORS) } } },
+    {
+      config: { access: 'pool.write' },
+      schema: {
+        summary: 'Add an expert',
+        description: 'Refused (409 CONFLICT) when the id or the ID number belongs to an expert already, and (409 PHONE_IN_USE) when the phone number belongs to another expert still in the pool: neither names the other expert or the number. Nothing is stored.',
+        tags: ['pool'],
+        body: CreateExpert,
+        response: { 201: ExpertView, ...errorResponses('CONFLICT', 'PHONE_IN_USE', ...LOG_WRITE_ERRORS) },
+      },
+    },
     async (request, reply) => {
       const { personal, ...expert } = request.body;
       return reply.status(201).send(await pool.create(expert, personal, request.principal));

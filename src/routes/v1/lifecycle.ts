@@ -102,10 +102,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       config: { access: 'pool.review' },
       schema: {
         summary: 'Admit an applicant into the pool (applied → active)',
-        description: 'A pool manager’s login session. The expert is drawable from the next draw; the first re-confirmation is due a period from today.',
+        description: 'A pool manager’s login session. The expert is drawable from the next draw; the first re-confirmation is due a period from today. 409 PHONE_IN_USE while another expert in the pool has the applicant’s phone number.',
         tags: ['admission'],
         params: Params,
-        response: { 200: ApplicationView, ...errorResponses(404, 'APPLICATION_DECIDED', 'CONFLICT', ...LOG_WRITE_ERRORS) },
+        response: { 200: ApplicationView, ...errorResponses(404, 'APPLICATION_DECIDED', 'CONFLICT', 'PHONE_IN_USE', ...LOG_WRITE_ERRORS) },
       },
     },
     async (request) => lifecycle.admit(request.params.id, request.principal),

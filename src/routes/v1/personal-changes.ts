@@ -45,10 +45,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         summary: 'Approve a held personal data change',
         description:
-          'By a pool manager or supervisor, logged in, other than whoever imported it (409 CONFLICT). Applied in one commit: the sealed data and the ID number’s lookup, `expert.updated` with a new pool version, a notice to the number the expert had (and the one their phone was changed from within the month), and `expert.personal-change-approved`. 409 CONFLICT too when `changeId` is not the held change any more (a later file replaced it) or its ID number now belongs to another expert.',
+          'By a pool manager or supervisor, logged in, other than whoever imported it (409 CONFLICT). Applied in one commit: the sealed data and the ID number’s lookup, `expert.updated` with a new pool version, a notice to the number the expert had (and the one their phone was changed from within the month), and `expert.personal-change-approved`. 409 CONFLICT too when `changeId` is not the held change any more (a later file replaced it) or its ID number now belongs to another expert; 409 PHONE_IN_USE when its phone number now belongs to another expert in the pool.',
         tags: ['pool'],
         params: Params,
-        response: { 200: HeldChange, ...DECIDE_ERRORS },
+        response: { 200: HeldChange, ...errorResponses(404, 'CONFLICT', 'PHONE_IN_USE', ...LOG_WRITE_ERRORS) },
       },
     },
     async (request) => pool.approvePersonalChange(request.params.id, request.params.changeId, request.principal),

@@ -102,7 +102,8 @@ describe('experts', () => {
   it('refuses a second expert with the same id or the same ID number, without naming the number', async () => {
     const again = await t.app.inject({ method: 'POST', url: '/v1/experts', headers: pm(), payload: body(0) });
     expect(again.statusCode).toBe(409);
-    const sameIdNumber = await t.app.inject({ method: 'POST', url: '/v1/experts', headers: pm(), payload: { ...experts[30]!, personal: syntheticPersonal(0) } });
+    // A phone of its own: another expert's phone is refused before (test/routes/v1/expert-phones.test.ts).
+    const sameIdNumber = await t.app.inject({ method: 'POST', url: '/v1/experts', headers: pm(), payload: { ...experts[30]!, personal: { ...syntheticPersonal(0), phone: '13800000030' } } });
     expect(sameIdNumber.statusCode).toBe(409);
     expect(sameIdNumber.json().error.code).toBe('CONFLICT');
     expect(sameIdNumber.body).not.toContain(syntheticPersonal(0).idNumber);

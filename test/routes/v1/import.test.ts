@@ -38,12 +38,12 @@ describe('bulk import', () => {
   });
 
   it('imports a GBK CSV as Excel on a Chinese Windows saves it, when declared; says once what an undeclared one is', async () => {
-    // The same rows with new ids and ID numbers, encoded in GBK (GB18030 reads it), without the BOM Excel leaves out.
+    // The same rows with new ids, phones and ID numbers, encoded in GBK (GB18030 reads it), without the BOM Excel leaves out.
     const csv = fixture('experts-zh.csv').toString('utf8').replace(/^\uFEFF/, '');
     const [header, ...rows] = csv.split(/\r?\n/).filter(Boolean);
     const renamed = rows.map((r, i) => {
       const cells = r.split(',');
-      return [`G${String(i + 1).padStart(7, '0')}`, cells[1], cells[2], syntheticPersonal(7000 + i).idNumber, ...cells.slice(4)].join(',');
+      return [`G${String(i + 1).padStart(7, '0')}`, cells[1], syntheticPersonal(7000 + i).phone, syntheticPersonal(7000 + i).idNumber, ...cells.slice(4)].join(',');
     });
     const gbk = toGbk(`${header}\r\n${renamed.join('\r\n')}\r\n`);
     expect(gbk.equals(Buffer.from(`${header}\r\n${renamed.join('\r\n')}\r\n`))).toBe(false);

@@ -194,8 +194,8 @@ describe.each(['sqlite', 'redis'] as const)('held personal data changes (%s stor
   it('refuses to approve an ID number another expert took meanwhile, logging nothing', async () => {
     const id = ids[6]!;
     const changeId = await heldOf(id);
-    // Added by hand since the change was held, with the ID number the change gives expert 6.
-    const added = await t.app.inject({ method: 'POST', url: '/v1/experts', headers: t.auth('pool-manager'), payload: { ...t.ctx.pool.expert(ids[0]!)!, id: 'E0999999', personal: syntheticPersonal(506) } });
+    // Added by hand since the change was held, with the ID number the change gives expert 6 (and a phone of its own).
+    const added = await t.app.inject({ method: 'POST', url: '/v1/experts', headers: t.auth('pool-manager'), payload: { ...t.ctx.pool.expert(ids[0]!)!, id: 'E0999999', personal: { ...syntheticPersonal(506), phone: '13800000506' } } });
     expect(added.statusCode, added.body).toBe(201);
     const size = await t.ctx.store.logSize();
     const refused = await decide(other.auth, id, changeId, 'approve');

@@ -1,0 +1,302 @@
+// The log marker: the largest tree this instance signed or saw confirmed, kept outside the store (in the instance's data
+// folder), per store and per log key. A log only grows: a store found at start with a shorter log than the marker, or
+// with another tree at the marker's size, was emptied, replaced or rolled back while the service was down, and the start
+// is refused rather than a second log begun from entry 0 under the same key (docs/operations.md). Archiving the marker
+// (a restore, `expert-draw log archive-marker`) is the deliberate way past it, recorded in the log at the next start.
+//
+// Durability contract: the marker is written when a checkpoint is signed (at most once a checkpoint interval, never per
+// append) and at a clean shutdown, atomically: a temporary file, fsync, rename over the marker, fsync of the folder. A
+// crash leaves the old marker or the new one, never half of one; a marker behind the store is never wrong, only weaker.
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { open, rename, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { userInfo } from 'node:os';
+import type { Config } from '../config.js';
+import { msg, type Message } from '../i18n/message.js';
+import { PRIVATE_FILE_MODE, tightenFile } from '../private-files.js';
+import type { Store } from '../store/store.js';
+import { assembleRoot, nodeHashes, rootPlan } from './merkle.js';
+import type { NoteVerifier } from './note.js';
+
+export const MARKER_FILE = 'log-marker.json';
+const FORMAT = 'expert-draw/log-marker/1';
+/** The store file's name (src/store/open-store.ts); repeated here so that the CLI's restore loads no store driver. */
+const SQLITE_FILE = 'expert-draw.db';
+
+/** A tree of the log: its size and RFC 9162 root (hex), the signed checkpoint of it when there is one. */
+export interface MarkedTree {
+  readonly size: number;
+  readonly rootHash: string;
+  readonly checkpoint: string | null;
+  /** When this instance signed or saw it (ISO 8601). */
+  readonly at: string;
+}
+
+/** The marker of one store and one log key. */
+export interface MarkerEntry extends MarkedTree {
+  /** The store: its SQLite file, or its Redis server and prefix (never a password). */
+  readonly store: string;
+  /** The log key: its name and the start of its public key's SHA-256. */
+  readonly logKey: string;
+}
+
+/** A marker put aside on purpose, so that the instance starts on a shorter log; logged at the next start. */
+export interface ArchivedMarker extends MarkerEntry {
+  readonly archivedAt: string;
+  /** The command that archived it. */
+  readonly command: 'restore' | 'archive-marker';
+  readonly reason: string;
+  /** Who ran it: `cli:` and the system user. */
+  readonly by: string;
+  /** The store's log size when it was archived. */
+  readonly storeSize: number;
+  /** The index of the `log.marker-archived` entry that recorded it; null until the service has appended it. */
+  readonly logged: number | null;
+}
+
+interface MarkerFile {
+  readonly format: typeof FORMAT;
+  readonly logs: readonly MarkerEntry[];
+  readonly archived: readonly ArchivedMarker[];
+}
+
+const EMPTY: MarkerFile = { format: FORMAT, logs: [], archived: [] };
+
+/** A marker file that cannot be read, or a store behind its marker: the start (or the command) is refused. */
+export class LogMarkerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LogMarkerError';
+  }
+}
+
+/** The message in both languages, English first (the service log and the terminal read it; the operator may read either). */
+const bilingual = (m: Message) => `${m.text('en')}\n${m.text('zh-CN')}`;
+
+/** The configured store, named so that the same store gets the same name: no credentials, the path made absolute. */
+export function storeIdentity(config: Config): string {
+  if (config.EXPERT_DRAW_STORE === 'sqlite') return `sqlite:${resolve(config.EXPERT_DRAW_DATA_DIR, SQLITE_FILE)}`;
+  const prefix = JSON.stringify(config.EXPERT_DRAW_REDIS_PREFIX);
+  if (config.EXPERT_DRAW_REDIS_CLUSTER) return `redis-cluster:${config.EXPERT_DRAW_REDIS_CLUSTER.map((n) => `${n.host}:${n.port}`).sort().join(',')} prefix ${prefix}`;
+  if (config.EXPERT_DRAW_REDIS_SENTINELS) return `redis-sentinel:${config.EXPERT_DRAW_REDIS_SENTINEL_NAME} prefix ${prefix}`;
+  const url = new URL(config.REDIS_URL);
+  return `redis://${url.hostname}:${url.port || '6379'}/${url.pathname.replace(/^\//, '') || '0'} prefix ${prefix}`;
+}
+
+/** The SQLite store of a data folder, named as storeIdentity names it. */
+export const sqliteIdentity = (dataDir: string): string => `sqlite:${resolve(dataDir, SQLITE_FILE)}`;
+
+/** The log key, named by its name and the first 16 hex digits of its public key's SHA-256. */
+export function logKeyIdentity(verifier: NoteVerifier): string {
+  return `${verifier.name}+${createHash('sha256').update(verifier.publicKey).digest('hex').slice(0, 16)}`;
+}
+
+/** The marker file of a data folder; an absent file is an empty marker. */
+export function readMarkerFile(dir: string): MarkerFile {
+  const file = join(dir, MARKER_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return EMPTY;
+    throw new LogMarkerError(`cannot read the log marker ${file}: ${(err as Error).message}`);
+  }
+  try {
+    const parsed = JSON.parse(text) as MarkerFile;
+    if (parsed.format !== FORMAT || !Array.isArray(parsed.logs) || !Array.isArray(parsed.archived)) throw new Error(`not a marker of format ${FORMAT}`);
+    return parsed;
+  } catch (err) {
+    // Written atomically, a marker is never half written: an unreadable one was changed by hand. Not guessed around.
+    throw new LogMarkerError(`the log marker ${file} is not readable (${(err as Error).message}): it is written whole by the service, so something else changed it; put the last good copy back, or move it aside deliberately (docs/operations.md "The log marker")`);
+  }
+}
+
+/** Writes the marker file atomically: temporary file, fsync, rename over the marker, fsync of the folder. */
+async function writeMarkerFile(dir: string, marker: MarkerFile): Promise<void> {
+  const file = join(dir, MARKER_FILE);
+  // Its own name: another process (a command) may be writing the marker at the same moment.
+  const temp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const handle = await open(temp, 'w', PRIVATE_FILE_MODE);
+  try {
+    await handle.writeFile(`${JSON.stringify(marker, null, 2)}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(temp, file);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+  // The rename is durable once the folder is.
+  const folder = await open(dir, 'r');
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
+  }
+}
+
+/** The root of the store's tree at `size` (O(log n) node reads); null when the nodes are not all there. */
+async function storedRoot(store: Store, size: number): Promise<string | null> {
+  if (size === 0) return createHash('sha256').digest('hex');
+  const plan = rootPlan(size);
+  const hashes = await store.readNodes(plan).catch(() => null);
+  if (!hashes || hashes.some((h) => !h)) return null;
+  return assembleRoot(size, nodeHashes(plan.map((id, i) => ({ ...id, hash: hashes[i]! })))).toString('hex');
+}
+
+/** Why the store (null: a SQLite file that is not there) does not hold the marked tree, or null when it does. */
+export async function behindMarker(store: Store | null, marked: MarkedTree): Promise<Message | null> {
+  const size = store ? await store.logSize() : 0;
+  if (size < marked.size) return msg('log.behindMarker', { size, marked: marked.size, at: marked.at });
+  if (!store) return null;
+  const root = await storedRoot(store, marked.size);
+  if (root !== marked.rootHash) return msg('log.otherTreeAtMarker', { marked: marked.size, at: marked.at });
+  return null;
+}
+
+export interface LogMarkerOptions {
+  /** The instance's data folder, where the marker is kept. */
+  readonly dir: string;
+  readonly store: string;
+  readonly logKey: string;
+  /** Told when a write fails (the marker stays as it was; the next checkpoint tries again). */
+  readonly onError?: (err: unknown) => void;
+}
+
+/** This instance's marker of one store and log key, and the writes that raise it. */
+export class LogMarker {
+  private current: MarkerEntry | null;
+  private pending: MarkedTree | null = null;
+  /** Every write of this process to the file, one after the other (each reads the file, changes its part, writes it). */
+  private writes: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  private constructor(private readonly options: LogMarkerOptions) {
+    this.current = readMarkerFile(options.dir).logs.find((e) => e.store === options.store && e.logKey === options.logKey) ?? null;
+  }
+
+  /** Reads the marker (none when the folder or the file is missing), tightening a looser file. */
+  static open(options: LogMarkerOptions): LogMarker {
+    tightenFile(join(options.dir, MARKER_FILE));
+    return new LogMarker(options);
+  }
+
+  /** The tree this instance last marked for the store and key, if any. */
+  get marked(): MarkedTree | null {
+    return this.current;
+  }
+
+  /**
+   * Refuses (LogMarkerError) a store that does not hold the marked tree: emptied, replaced or rolled back. Null: the
+   * SQLite file is not there (refused before opening it would make an empty one).
+   */
+  async check(store: Store | null): Promise<void> {
+    if (!this.current) return;
+    const problem = await behindMarker(store, this.current);
+    if (problem) throw new LogMarkerError(bilingual(msg('log.refusedStart', { problem, file: join(this.options.dir, MARKER_FILE) })));
+  }
+
+  /**
+   * Raises the marker to `tree` if it is larger (a smaller one is ignored: the marker only grows). The write happens in
+   * the background; trees noted while one is written are written as one, the largest.
+   */
+  note(tree: MarkedTree): void {
+    if (this.stopped) return;
+    const known = Math.max(this.current?.size ?? -1, this.pending?.size ?? -1);
+    if (tree.size <= known) return;
+    const scheduled = this.pending !== null;
+    this.pending = tree;
+    if (!scheduled) void this.serial(() => this.writePending());
+  }
+
+  /** Resolves when every noted tree is written (or failed); then no more are written. */
+  async close(): Promise<void> {
+    await this.writes;
+    this.stopped = true;
+  }
+
+  /** Trees archived for this store and key whose `log.marker-archived` entry is not yet appended. */
+  unlogged(): ArchivedMarker[] {
+    return readMarkerFile(this.options.dir).archived.filter((a) => a.store === this.options.store && a.logKey === this.options.logKey && a.logged === null);
+  }
+
+  /** Records the index of the entry that logged an archived marker. */
+  logged(archived: ArchivedMarker, index: number): Promise<void> {
+    const same = (a: ArchivedMarker) => a.archivedAt === archived.archivedAt && a.store === archived.store && a.logKey === archived.logKey;
+    return this.serial(async () => {
+      const file = readMarkerFile(this.options.dir);
+      await writeMarkerFile(this.options.dir, { ...file, archived: file.archived.map((a) => (same(a) ? { ...a, logged: index } : a)) });
+    });
+  }
+
+  private serial(work: () => Promise<void>): Promise<void> {
+    const run = this.writes.then(work);
+    this.writes = run.catch(() => undefined);
+    return run;
+  }
+
+  private async writePending(): Promise<void> {
+    const tree = this.pending;
+    this.pending = null;
+    if (!tree) return;
+    const entry: MarkerEntry = { store: this.options.store, logKey: this.options.logKey, ...tree };
+    try {
+      // Read again before each write: an archive made meanwhile by a command is kept, only this entry replaced.
+      const file = readMarkerFile(this.options.dir);
+      await writeMarkerFile(this.options.dir, { ...file, logs: [...file.logs.filter((e) => e.store !== entry.store || e.logKey !== entry.logKey), entry] });
+      this.current = entry;
+    } catch (err) {
+      this.options.onError?.(err);
+    }
+  }
+}
+
+export interface ArchiveOptions {
+  readonly dir: string;
+  readonly store: string;
+  readonly logKey: string;
+  /** The store's log size now. */
+  readonly storeSize: number;
+  readonly command: ArchivedMarker['command'];
+  readonly reason: string;
+  readonly now?: Date;
+}
+
+/**
+ * Puts the marker of a store and key aside, so that the next start accepts the store's shorter log; the service records
+ * the archived tree in its log at that start (`log.marker-archived`). Returns what was archived; null without a marker.
+ */
+export async function archiveMarker(options: ArchiveOptions): Promise<ArchivedMarker | null> {
+  if (!existsSync(join(options.dir, MARKER_FILE))) return null;
+  const file = readMarkerFile(options.dir);
+  const entry = file.logs.find((e) => e.store === options.store && e.logKey === options.logKey);
+  if (!entry) return null;
+  const archived: ArchivedMarker = {
+    ...entry,
+    archivedAt: (options.now ?? new Date()).toISOString(),
+    command: options.command,
+    reason: options.reason,
+    by: `cli:${systemUser()}`,
+    storeSize: options.storeSize,
+    logged: null,
+  };
+  await writeMarkerFile(options.dir, { ...file, logs: file.logs.filter((e) => e !== entry), archived: [...file.archived, archived] });
+  return archived;
+}
+
+/** The marker of a store and key in a data folder, if any (for the commands). */
+export function markerOf(dir: string, store: string, logKey: string): MarkerEntry | null {
+  return readMarkerFile(dir).logs.find((e) => e.store === store && e.logKey === logKey) ?? null;
+}
+
+function systemUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return `uid-${process.getuid?.() ?? 'unknown'}`;
+  }
+}
