@@ -212,7 +212,9 @@ export function syntheticPersonal(n: number, region = '110105'): ExpertPersonal 
   const surnames = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '徐', '孙'];
   const given = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '涛', '明'];
   const name = rng.pick(surnames) + rng.pick(given) + (rng.chance(0.6) ? rng.pick(given) : '');
-  const phone = `1${rng.pick(['3', '5', '7', '8', '9'])}${String(rng.int(1e9)).padStart(9, '0')}`;
+  // The last nine digits a bijection of n (48271 shares no factor with 10^9): every synthetic expert has a phone of its
+  // own, as the pool requires (PHONE_IN_USE), for pools of any size the generator makes.
+  const phone = `1${rng.pick(['3', '5', '7', '8', '9'])}${String((n * 48_271 + 730_512_469) % 1e9).padStart(9, '0')}`;
   const day = (n % BIRTH_DAYS) * STRIDE % BIRTH_DAYS;
   const birth = new Date(FIRST_BIRTH + day * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
   const first17 = `${region}${birth}${String(Math.floor(n / BIRTH_DAYS)).padStart(3, '0')}`;
