@@ -622,6 +622,8 @@ export class PoolService {
         throw err;
       }
       for (const r of records) this.experts.set(r.expert.id, r);
+      // Their phones are known here: the next change need not open what was just sealed.
+      for (const [i, { row }] of accepted.entries()) this.phoneKeys.set(row.expert.id, { sealed: records[i]!.sealed, key: this.phoneKey(row.personal.phone) });
       this.version = next;
       this.index = null;
       return { imported: records.length, errors, poolVersion: next };
