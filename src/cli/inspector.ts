@@ -3,6 +3,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { networkReason } from '../errors.js';
+import { reportTexts } from '../i18n/cli/reports.js';
+import { LocalizedError } from '../i18n/text.js';
 import { openCheckpoint, type Checkpoint } from '../log/checkpoint.js';
 import { proofFromHex } from '../log/consistency.js';
 import type { NoteVerifier } from '../log/note.js';
@@ -25,7 +27,7 @@ const KEPT_FILE = /^(0|[1-9][0-9]*)\.note$/;
  */
 export function readKept(dir: string, verifier: NoteVerifier, origin: string): KeptCheckpoint[] {
   if (!existsSync(dir)) return [];
-  if (!statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder: the kept checkpoints are a folder of <size>.note files`);
+  if (!statSync(dir).isDirectory()) throw new LocalizedError(reportTexts.said('kept.notFolder', { dir }));
   const kept: KeptCheckpoint[] = [];
   for (const name of readdirSync(dir)) {
     const m = KEPT_FILE.exec(name);
@@ -36,9 +38,9 @@ export function readKept(dir: string, verifier: NoteVerifier, origin: string): K
     try {
       checkpoint = openCheckpoint(note, verifier, origin).checkpoint;
     } catch (err) {
-      throw new Error(`kept checkpoint ${file} does not verify: ${(err as Error).message}`);
+      throw new LocalizedError(reportTexts.said('kept.doesNotVerify', { file, reason: (err as Error).message }));
     }
-    if (String(checkpoint.size) !== m[1]) throw new Error(`kept checkpoint ${file} is of tree size ${checkpoint.size}`);
+    if (String(checkpoint.size) !== m[1]) throw new LocalizedError(reportTexts.said('kept.wrongSize', { file, size: checkpoint.size }));
     kept.push({ size: checkpoint.size, note, checkpoint, file });
   }
   return kept.sort((a, b) => a.size - b.size);
@@ -78,9 +80,9 @@ export class LogApi {
     try {
       parsed = new URL(url);
     } catch {
-      throw new Error(`--url ${url}: not a URL (for example https://draw.example.gov.cn)`);
+      throw new LocalizedError(reportTexts.said('api.notUrl', { url }));
     }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error(`--url ${url}: only http and https`);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new LocalizedError(reportTexts.said('api.onlyHttp', { url }));
     this.base = url.replace(/\/+$/, '');
   }
 
@@ -93,7 +95,7 @@ export class LogApi {
     const answer = await this.get<{ fromSize?: unknown; toSize?: unknown; hashes?: unknown }>(`/v1/log/consistency?from=${fromSize}&to=${toSize}`);
     const proof = proofFromHex(answer.hashes);
     if (answer.fromSize !== fromSize || answer.toSize !== toSize || proof === null) {
-      throw new Error(`the log answered something other than a consistency proof from ${fromSize} to ${toSize}`);
+      throw new LocalizedError(reportTexts.said('api.notConsistency', { from: fromSize, to: toSize }));
     }
     return proof;
   }
@@ -109,14 +111,14 @@ export class LogApi {
       // terminal: the cause's words may be shown when there is no code).
       const code = networkReason(err);
       const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : null;
-      throw new Error(`cannot reach ${this.base} (${code === 'network error' && cause ? cause : code})`);
+      throw new LocalizedError(reportTexts.said('api.cannotReach', { url: this.base, reason: code === 'network error' && cause ? cause : code }));
     }
     const text = await res.text();
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      throw new Error(`GET ${path}: ${res.status}, not JSON`);
+      throw new LocalizedError(reportTexts.said('api.notJson', { path, status: res.status }));
     }
     if (!res.ok) {
       const error = (body as { error?: { code?: string; message?: string } }).error;

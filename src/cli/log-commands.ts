@@ -4,12 +4,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Config } from '../config.js';
+import type { Lang } from '../i18n/language.js';
+import { LocalizedError } from '../i18n/text.js';
 import { KEY_FILES } from '../instance-keys.js';
-import { NoteVerifier } from '../log/note.js';
 import type { Store } from '../store/store.js';
-import { examples } from './examples.js';
+import type { Speaking } from './language.js';
 import { progressBar } from './progress.js';
-import { verifierKeyText } from './verifier-key.js';
 
 interface VerifyOpts {
   dataDir?: string;
@@ -40,12 +40,12 @@ const ERROR_EXIT = 2;
  * prefix without a log, is refused, naming where it looked (a shell without EXPERT_DRAW_DATA_DIR looks in ./data).
  */
 async function openLogStore(opts: VerifyOpts, config: Config): Promise<Store> {
-  const { redisConnection, SQLITE_FILE } = await import('../store/open-store.js');
+  const [{ redisConnection, SQLITE_FILE }, { reportTexts }] = await Promise.all([import('../store/open-store.js'), import('../i18n/cli/reports.js')]);
   const redis = opts.redis !== undefined || (opts.dataDir === undefined && config.EXPERT_DRAW_STORE === 'redis');
   if (!redis) {
     const dir = resolve(opts.dataDir ?? config.EXPERT_DRAW_DATA_DIR);
     if (!existsSync(join(dir, SQLITE_FILE))) {
-      throw new Error(`no store in ${dir} (${SQLITE_FILE} is missing): give --data-dir, or set EXPERT_DRAW_DATA_DIR, to the service's data folder`);
+      throw new LocalizedError(reportTexts.said('log.noStore', { dir, file: SQLITE_FILE }));
     }
     const { SqliteStore } = await import('../store/sqlite-store.js');
     return new SqliteStore({ file: join(dir, SQLITE_FILE) });
@@ -55,44 +55,53 @@ async function openLogStore(opts: VerifyOpts, config: Config): Promise<Store> {
   const store = await RedisStore.open({ connection: opts.redis !== undefined ? { url: opts.redis } : redisConnection(config), prefix, requireDurable: false });
   if ((await store.logSize()) === 0) {
     await store.close();
-    throw new Error(`no log under the Redis prefix "${prefix}"${opts.redis !== undefined ? ` at ${opts.redis}` : ''}: give --redis-prefix (EXPERT_DRAW_REDIS_PREFIX) of the service; or the server holds no data (a restored dump.rdb loads only with appendonly off: docs/backups.md)`);
+    const where = opts.redis !== undefined ? reportTexts.said('log.prefixAt', { prefix, url: opts.redis }) : reportTexts.said('log.prefix', { prefix });
+    throw new LocalizedError(reportTexts.said('log.noRedisLog', { where }));
   }
   return store;
 }
 
-export function registerLogCommands(program: Command): void {
-  const log = program.command('log').description('audit log tools');
+/** What the log commands load when they run: the verifier key reader, the note verifier, their texts. */
+async function runtime(lang: Lang) {
+  const [{ verifierKeyText }, { NoteVerifier }, { reportTexts }] = await Promise.all([import('./verifier-key.js'), import('../log/note.js'), import('../i18n/cli/reports.js')]);
+  return { verifierKeyText, NoteVerifier, r: reportTexts.in(lang) };
+}
+
+export function registerLogCommands(program: Command, { lang, t, examples }: Speaking): void {
+  const verifyExample = ['expert-draw log verify', t('log.example.here')] as const;
+  const watchExample = 'expert-draw log watch --url https://draw.example-centre.gov.cn --keep kept --verifier-key keys/log-signer.vkey';
+  const log = program.command('log').description(t('log')).addHelpText('after', examples(verifyExample, watchExample, ['expert-draw help log watch', t('example.helpOf', { command: 'log watch' })]));
   log
     .command('verify')
-    .description('re-verify the whole log: hash chain, tree, every checkpoint signature, consistency between checkpoints')
-    .option('--data-dir <dir>', 'SQLite data folder (default: EXPERT_DRAW_DATA_DIR or ./data)')
-    .option('--redis <url>', 'verify the log in this Redis (default when EXPERT_DRAW_STORE=redis: the configured Redis)')
-    .option('--redis-prefix <prefix>', 'Redis key prefix (default: EXPERT_DRAW_REDIS_PREFIX or expert-draw:)')
-    .option('--keys-dir <dir>', `folder holding ${KEY_FILES.logVerifier} (default: EXPERT_DRAW_KEYS_DIR or ./keys)`)
-    .option('--verifier-key <key>', `the log verifier key (name+id+key), or a file holding it (${KEY_FILES.logVerifier}), instead of the keys folder`)
-    .option('--origin <origin>', 'checkpoint origin (default: EXPERT_DRAW_LOG_ORIGIN)')
-    .option('--quiet', 'no progress bar')
+    .description(t('log.verify'))
+    .option('--data-dir <dir>', t('log.dataDir'))
+    .option('--redis <url>', t('log.redis'))
+    .option('--redis-prefix <prefix>', t('log.redisPrefix'))
+    .option('--keys-dir <dir>', t('opt.keysDirVerifier', { file: KEY_FILES.logVerifier }))
+    .option('--verifier-key <key>', t('opt.verifierKeyInstead', { file: KEY_FILES.logVerifier }))
+    .option('--origin <origin>', t('opt.origin'))
+    .option('--quiet', t('opt.quiet'))
     .addHelpText('after', examples(
-      'expert-draw log verify                                   # in the service\'s folder: ./data and ./keys',
+      verifyExample,
       'expert-draw log verify --data-dir /var/lib/expert-draw --keys-dir /etc/expert-draw/keys',
       'expert-draw log verify --redis redis://:secret@10.0.0.7:6379 --verifier-key log-signer.vkey --origin draw.example-centre.gov.cn/log',
     ))
     .action(async (opts: VerifyOpts) => {
-      const [{ loadConfig }, { verifyLog }] = await Promise.all([import('../config.js'), import('../log/verify.js')]);
+      const [{ loadConfig }, { verifyLog }, { verifierKeyText, NoteVerifier, r }] = await Promise.all([import('../config.js'), import('../log/verify.js'), runtime(lang)]);
       const config = loadConfig();
       const verifier = NoteVerifier.fromKey(verifierKeyText(opts.verifierKey, opts.keysDir ?? config.EXPERT_DRAW_KEYS_DIR));
       const origin = opts.origin ?? config.EXPERT_DRAW_LOG_ORIGIN;
       const store = await openLogStore(opts, config);
-      const bar = opts.quiet ? null : progressBar('verifying');
+      const bar = opts.quiet ? null : progressBar(r('verifying'));
       const started = performance.now();
       try {
-        const report = await verifyLog({ store, verifier, origin, onProgress: (d, t) => bar?.update(d, t) });
+        const report = await verifyLog({ store, verifier, origin, onProgress: (done, total) => bar?.update(done, total) });
         bar?.done();
         const seconds = ((performance.now() - started) / 1000).toFixed(2);
         if (report.ok) {
-          console.log(`OK: ${report.size} entries and ${report.checkpoints} checkpoints verified in ${seconds} s (origin ${origin})`);
+          console.log(r('log.ok', { size: report.size, checkpoints: report.checkpoints, seconds, origin }));
         } else {
-          console.log(`BROKEN at index ${report.failure!.index}: ${report.failure!.reason}`);
+          console.log(r('log.broken', { index: report.failure!.index, reason: report.failure!.reason }));
           process.exitCode = 1;
         }
       } finally {
@@ -102,28 +111,26 @@ export function registerLogCommands(program: Command): void {
 
   log
     .command('watch')
-    .description('keep every checkpoint the log publishes and prove each new one consistent with the kept ones; a fork is reported with both notes and exits 1')
-    .requiredOption('--url <url>', 'the service, e.g. https://draw.example-centre.gov.cn')
-    .requiredOption('--keep <dir>', 'folder of kept checkpoints (one <size>.note each; forks under forks/)')
-    .requiredOption('--verifier-key <key>', 'the log verifier key (name+id+key), or a file holding it (log-signer.vkey)')
-    .option('--origin <origin>', 'checkpoint origin (default: the verifier key’s name)')
-    .option('--token <token>', 'an inspector’s or supervisor’s access token (default: EXPERT_DRAW_TOKEN)')
-    .option('--once', 'one pass, then exit: 0 kept or unchanged, 1 fork, 2 could not decide')
-    .option('--interval <seconds>', 'seconds between passes', '60')
-    .addHelpText('after', examples(
-      'expert-draw log watch --url https://draw.example-centre.gov.cn --keep kept --verifier-key keys/log-signer.vkey',
-      'EXPERT_DRAW_TOKEN=… expert-draw log watch --url https://draw.example-centre.gov.cn --keep kept --verifier-key keys/log-signer.vkey --once',
-    ))
+    .description(t('log.watch'))
+    .requiredOption('--url <url>', t('log.url'))
+    .requiredOption('--keep <dir>', t('log.keep'))
+    .requiredOption('--verifier-key <key>', t('opt.verifierKey'))
+    .option('--origin <origin>', t('opt.originOfKey'))
+    .option('--token <token>', t('log.token'))
+    .option('--once', t('log.once'))
+    .option('--interval <seconds>', t('log.interval'), '60')
+    .addHelpText('after', examples(watchExample, `EXPERT_DRAW_TOKEN=… ${watchExample} --once`))
     .action(async (opts: WatchOpts) => {
-      const [{ LogApi }, { watchPass }] = await Promise.all([import('./inspector.js'), import('./log-watch.js')]);
+      const [{ LogApi }, { watchPass }, { verifierKeyText, NoteVerifier, r }] = await Promise.all([import('./inspector.js'), import('./log-watch.js'), runtime(lang)]);
       const verifier = NoteVerifier.fromKey(verifierKeyText(opts.verifierKey, ''));
       const interval = Number(opts.interval);
-      if (!(interval > 0)) throw new Error('--interval must be a positive number of seconds');
+      if (!(interval > 0)) throw new Error(r('log.badInterval'));
       const watch = {
         api: new LogApi(opts.url, opts.token ?? process.env.EXPERT_DRAW_TOKEN),
         dir: opts.keep,
         verifier,
         origin: opts.origin ?? verifier.name,
+        lang,
         print: (line: string) => console.log(`${new Date().toISOString()} ${line}`),
         printText: (text: string) => console.log(text),
       };

@@ -4,6 +4,9 @@
 import { openCheckpoint, type Checkpoint } from '../log/checkpoint.js';
 import { keptNeighbours, relateCheckpoints, type Relation } from '../log/consistency.js';
 import type { NoteVerifier } from '../log/note.js';
+import { reportTexts } from '../i18n/cli/reports.js';
+import type { Lang } from '../i18n/language.js';
+import { errorText } from '../i18n/text.js';
 import { keep, keepFork, readKept, type KeptCheckpoint, type LogApi } from './inspector.js';
 
 export interface WatchOptions {
@@ -11,6 +14,8 @@ export interface WatchOptions {
   readonly dir: string;
   readonly verifier: NoteVerifier;
   readonly origin: string;
+  /** The language of the report. */
+  readonly lang: Lang;
   /** A line of the watch's report (the command stamps it with the time). */
   readonly print: (line: string) => void;
   /** Text printed as it is: a signed note. */
@@ -25,6 +30,7 @@ export interface WatchOptions {
 export type PassOutcome = 'kept' | 'unchanged' | 'fork' | 'error';
 
 export async function watchPass(o: WatchOptions): Promise<PassOutcome> {
+  const r = reportTexts.in(o.lang);
   let served: { size: number; note: string };
   let cp: Checkpoint;
   let kept: KeptCheckpoint[];
@@ -33,7 +39,7 @@ export async function watchPass(o: WatchOptions): Promise<PassOutcome> {
     served = await o.api.latestCheckpoint();
     cp = openCheckpoint(served.note, o.verifier, o.origin).checkpoint;
   } catch (err) {
-    o.print(`ERROR: ${(err as Error).message}`);
+    o.print(r('watch.error', { reason: errorText(err, o.lang) }));
     return 'error';
   }
   const root = cp.rootHash.toString('hex');
@@ -51,36 +57,37 @@ export async function watchPass(o: WatchOptions): Promise<PassOutcome> {
       relation = relateCheckpoints(other.checkpoint, cp, await o.api.consistency(from, to));
     } catch (err) {
       if (other.size < cp.size) {
-        o.print(`ERROR: no consistency proof from ${from} to ${to}: ${(err as Error).message}`);
+        o.print(r('watch.error', { reason: r('watch.noProof', { from, to, reason: errorText(err, o.lang) }) }));
         return 'error';
       }
       // The log cannot prove that a tree it signed before extends the one it shows now.
-      relation = { kind: 'fork', older: cp, newer: other.checkpoint, reason: `the log now shows tree size ${cp.size} and cannot prove that tree size ${other.size}, which it signed before, extends it (${(err as Error).message})` };
+      relation = { kind: 'fork', older: cp, newer: other.checkpoint, reason: r('watch.cannotProve', { size: cp.size, kept: other.size, reason: errorText(err, o.lang) }) };
     }
     if (relation.kind === 'fork') return fork(o, relation.reason, other, cp, served.note);
   }
   const last = kept.at(-1);
   if (last && last.size > cp.size) {
     // One history, but the log's latest is older than a checkpoint it signed before: it went back.
-    return fork(o, `the log's latest checkpoint (tree size ${cp.size}) is older than kept checkpoint ${last.size}: the log went back`, last, cp, served.note);
+    return fork(o, r('watch.wentBack', { size: cp.size, kept: last.size }), last, cp, served.note);
   }
   if (around.same) {
-    o.print(`unchanged: the latest checkpoint is kept checkpoint ${cp.size}`);
+    o.print(r('watch.unchanged', { size: cp.size }));
     return 'unchanged';
   }
   const file = keep(o.dir, cp.size, served.note);
-  const proved = around.older ? `consistent with kept checkpoint ${around.older.size}` : 'the first kept';
-  o.print(`kept checkpoint ${cp.size} (root ${root}): ${proved} → ${file}`);
+  const proved = around.older ? r('watch.consistentWith', { size: around.older.size }) : r('watch.first');
+  o.print(r('watch.kept', { size: cp.size, root, proved, file }));
   return 'kept';
 }
 
 function fork(o: WatchOptions, reason: string, kept: KeptCheckpoint, cp: Checkpoint, note: string): PassOutcome {
+  const r = reportTexts.in(o.lang);
   const evidence = keepFork(o.dir, cp, note);
-  o.print(`FORK: ${reason}`);
-  o.print(`--- kept checkpoint, tree size ${kept.size} (${kept.file}) ---`);
+  o.print(r('watch.fork', { reason }));
+  o.print(r('watch.keptNote', { size: kept.size, file: kept.file }));
   o.printText(kept.note.trimEnd());
-  o.print(`--- served checkpoint, tree size ${cp.size} (kept as evidence: ${evidence}) ---`);
+  o.print(r('watch.servedNote', { size: cp.size, file: evidence }));
   o.printText(note.trimEnd());
-  o.print('--- both are signed by the log key: keep them, and report the fork ---');
+  o.print(r('watch.bothSigned'));
   return 'fork';
 }
