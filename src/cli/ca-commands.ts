@@ -7,6 +7,7 @@ import type { SealedExport } from '../crypto/sealing.js';
 import type { CLI_REPORTS } from '../i18n/cli/reports.js';
 import { clauses, LocalizedError, type AreaTexts, type Localized } from '../i18n/text.js';
 import { privateDir } from '../private-files.js';
+import { padColumns } from './columns.js';
 import type { Speaking } from './language.js';
 import type { OptionParsers } from './parsers.js';
 
@@ -186,12 +187,6 @@ interface DrawContent {
 function isDrawContent(v: unknown): v is DrawContent {
   const c = v as Partial<DrawContent> | null;
   return typeof c === 'object' && c !== null && typeof c.salt === 'string' && Array.isArray(c.result?.groups) && Array.isArray(c.extension);
-}
-
-/** Pads to a terminal width: CJK characters take two columns. */
-function padColumns(text: string, width: number): string {
-  const used = [...text].reduce((n, ch) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1), 0);
-  return text + ' '.repeat(Math.max(1, width - used));
 }
 
 /** The ranked experts of each group, for the site's desk: seats first, then alternates, then the top-up order. */

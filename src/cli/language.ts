@@ -5,6 +5,7 @@ import { Help, InvalidArgumentError, type Command, type Option, type Argument } 
 import { CLI_HELP } from '../i18n/cli/help.js';
 import type { Lang } from '../i18n/language.js';
 import { areaTexts } from '../i18n/text.js';
+import { columns, wrapColumns } from './columns.js';
 import { examples, type Example } from './examples.js';
 
 export const helpTexts = areaTexts(CLI_HELP);
@@ -81,6 +82,11 @@ export function speakOn(program: Command, { lang, t }: Speaking): Command {
       },
       argumentDescription(argument: Argument) {
         return withDefault(Help.prototype.argumentDescription.call(this, argument));
+      },
+      // A Chinese description has no spaces to wrap at, and takes two columns a character.
+      displayWidth: columns,
+      boxWrap(this: Help, text: string, width: number) {
+        return width < this.minWidthToWrap ? text : wrapColumns(text, width);
       },
     })
     .configureOutput({ outputError: (line, write) => write(commanderError(line, t)) })

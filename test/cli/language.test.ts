@@ -1,11 +1,13 @@
 // The command line speaks the reader's language: in a Chinese shell (LANG=zh_CN.UTF-8) every command's and group's
 // --help, commander's own words, the refusals and the reports are Chinese; in another shell English; `--lang` overrides
-// the shell anywhere on the line. What scripts read (JSON, key lines, exit statuses) is the same in both.
+// the shell anywhere on the line. What scripts read (JSON, key lines, exit statuses) is the same in both. (Run as a
+// pipe, the help is 80 columns wide.)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { columns } from '../../src/cli/columns.js';
 import { installedCli } from '../helpers/installed-cli.js';
 
 const HAN = /\p{Script=Han}/u;
@@ -66,6 +68,8 @@ describe('--help', () => {
       for (const english of ['Usage:', 'Options:', 'Commands:', 'Arguments:', 'Examples:', 'display help for command', '(default:']) expect(zh.stdout, `${name}: ${english}`).not.toContain(english);
       const described = beforeExamples(zh.stdout).split('\n').filter((l) => /^ {2}(-|[a-z])/.test(l));
       for (const line of described) expect(line, name).toMatch(HAN);
+      // Wrapped to the terminal's 80 columns, a Chinese character taking two.
+      for (const line of beforeExamples(zh.stdout).split('\n')) expect(columns(line), `${name}: ${line}`).toBeLessThanOrEqual(80);
 
       // English: no Chinese before the examples.
       expect(en.stdout, name).toMatch(/^Usage: expert-draw/);
