@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import { join } from 'node:path';
 import { networkReason } from '../errors.js';
 import { reportTexts } from '../i18n/cli/reports.js';
+import type { Lang } from '../i18n/language.js';
 import { LocalizedError } from '../i18n/text.js';
 import { openCheckpoint, type Checkpoint } from '../log/checkpoint.js';
 import { proofFromHex } from '../log/consistency.js';
@@ -73,6 +74,8 @@ export class LogApi {
   constructor(
     url: string,
     private readonly token: string | undefined,
+    /** The language the service's refusals are asked in: the reader's. */
+    private readonly lang: Lang = 'en',
     private readonly fetcher: typeof fetch = fetch,
   ) {
     // Refused at once, in words: not as fetch's own error on the first request.
@@ -104,7 +107,7 @@ export class LogApi {
     let res: Response;
     try {
       res = await this.fetcher(`${this.base}${path}`, {
-        headers: { accept: 'application/json', 'accept-language': 'en', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+        headers: { accept: 'application/json', 'accept-language': this.lang, ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
       });
     } catch (err) {
       // fetch says only "fetch failed": the address and the system's reason say what to check (the inspector's own

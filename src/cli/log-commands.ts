@@ -126,7 +126,7 @@ export function registerLogCommands(program: Command, { lang, t, examples }: Spe
       const interval = Number(opts.interval);
       if (!(interval > 0)) throw new Error(r('log.badInterval'));
       const watch = {
-        api: new LogApi(opts.url, opts.token ?? process.env.EXPERT_DRAW_TOKEN),
+        api: new LogApi(opts.url, opts.token ?? process.env.EXPERT_DRAW_TOKEN, lang),
         dir: opts.keep,
         verifier,
         origin: opts.origin ?? verifier.name,

@@ -172,7 +172,7 @@ async function keptInput(files: readonly string[], dir: string, verifier: NoteVe
       }
     }
   }
-  const api = new LogApi(opts.url, opts.token ?? process.env.EXPERT_DRAW_TOKEN);
+  const api = new LogApi(opts.url, opts.token ?? process.env.EXPERT_DRAW_TOKEN, lang);
   const proofs = [];
   const fetched = new Set<string>();
   for (const size of sizes) {
