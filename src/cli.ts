@@ -93,7 +93,7 @@ const poolExamples = [
   'expert-draw pool generate --size 100000 --seed bench | head -3',
   ['expert-draw pool generate --size 500 --first 2001 --with-personal --out more.jsonl', t('pool.example.more')],
 ] as const;
-const pool = program.command('pool').description(t('pool')).addHelpText('after', speak.examples(poolExamples[0], poolExamples[2], ['expert-draw help pool generate', t('example.helpOf', { command: 'pool generate' })]));
+const pool = program.command('pool').description(t('pool')).addHelpText('after', speak.groupExamples('pool generate', poolExamples[0], poolExamples[2]));
 pool
   .command('generate')
   .description(t('pool.generate'))

@@ -48,10 +48,10 @@ function readPrivateKey(reports: Reports, file: string): KeyObject {
   }
 }
 
-export function registerCaCommands(program: Command, { lang, t, examples }: Speaking, parse: OptionParsers): void {
+export function registerCaCommands(program: Command, { lang, t, examples, groupExamples }: Speaking, parse: OptionParsers): void {
   const initExample = 'expert-draw ca init --name "某市公共资源交易中心 Site CA"';
   const issueExample = ['expert-draw ca issue-site --site S1 --name "某市交易中心"', t('ca.example.issue')] as const;
-  const ca = program.command('ca').description(t('ca')).addHelpText('after', examples(initExample, issueExample));
+  const ca = program.command('ca').description(t('ca')).addHelpText('after', groupExamples('ca issue-site', initExample, issueExample));
 
   ca.command('init')
     .description(t('ca.init'))

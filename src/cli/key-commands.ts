@@ -2,12 +2,12 @@
 import type { Command } from 'commander';
 import type { Speaking } from './language.js';
 
-export function registerKeyCommands(program: Command, { lang, t, examples }: Speaking): void {
+export function registerKeyCommands(program: Command, { lang, t, examples, groupExamples }: Speaking): void {
   const generateExamples = [
     'expert-draw keys generate --dir ./keys-prod --origin draw.example-centre.gov.cn/log',
     'EXPERT_DRAW_KEYS_DIR=/etc/expert-draw/keys EXPERT_DRAW_LOG_ORIGIN=draw.example-centre.gov.cn/log expert-draw keys generate',
   ];
-  const keys = program.command('keys').description(t('keys')).addHelpText('after', examples(...generateExamples));
+  const keys = program.command('keys').description(t('keys')).addHelpText('after', groupExamples('keys generate', ...generateExamples));
   keys
     .command('generate')
     .description(t('keys.generate'))
@@ -27,7 +27,7 @@ export function registerKeyCommands(program: Command, { lang, t, examples }: Spe
   program
     .command('exchange')
     .description(t('exchange'))
-    .addHelpText('after', examples(keygenExample))
+    .addHelpText('after', groupExamples('exchange keygen', keygenExample))
     .command('keygen')
     .description(t('exchange.keygen'))
     .requiredOption('--name <name>', t('exchange.name'))

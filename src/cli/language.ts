@@ -17,11 +17,14 @@ export interface Speaking {
   readonly lang: Lang;
   readonly t: HelpText;
   readonly examples: (...lines: Example[]) => string;
+  /** A group's examples: some of its commands', then where the rest are (`expert-draw help <command>`). */
+  readonly groupExamples: (command: string, ...lines: Example[]) => string;
 }
 
 export function speaking(lang: Lang): Speaking {
   const t = helpTexts.in(lang);
-  return { lang, t, examples: (...lines) => examples(t('title.examples'), ...lines) };
+  const under = (...lines: Example[]) => examples(t('title.examples'), ...lines);
+  return { lang, t, examples: under, groupExamples: (command, ...lines) => under(...lines, [`expert-draw help ${command}`, t('example.helpOf', { command })]) };
 }
 
 /** Commander's headings, as its Help passes them to styleTitle. */

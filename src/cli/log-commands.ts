@@ -67,10 +67,10 @@ async function runtime(lang: Lang) {
   return { verifierKeyText, NoteVerifier, r: reportTexts.in(lang) };
 }
 
-export function registerLogCommands(program: Command, { lang, t, examples }: Speaking): void {
+export function registerLogCommands(program: Command, { lang, t, examples, groupExamples }: Speaking): void {
   const verifyExample = ['expert-draw log verify', t('log.example.here')] as const;
   const watchExample = 'expert-draw log watch --url https://draw.example-centre.gov.cn --keep kept --verifier-key keys/log-signer.vkey';
-  const log = program.command('log').description(t('log')).addHelpText('after', examples(verifyExample, watchExample, ['expert-draw help log watch', t('example.helpOf', { command: 'log watch' })]));
+  const log = program.command('log').description(t('log')).addHelpText('after', groupExamples('log watch', verifyExample, watchExample));
   log
     .command('verify')
     .description(t('log.verify'))

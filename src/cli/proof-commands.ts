@@ -17,10 +17,10 @@ export interface VerifyOpts {
   quiet?: boolean;
 }
 
-export function registerProofCommands(program: Command, { lang, t, examples }: Speaking, parse: OptionParsers): void {
+export function registerProofCommands(program: Command, { lang, t, examples, groupExamples }: Speaking, parse: OptionParsers): void {
   const verifyExample = 'expert-draw proof verify proof.json --verifier-key keys/log-signer.vkey';
   const folderExample = ['expert-draw proof verify proofs/ --verifier-key keys/log-signer.vkey --jobs 4', t('proof.example.folder')] as const;
-  const proof = program.command('proof').description(t('proof')).addHelpText('after', examples(verifyExample, folderExample, ['expert-draw help proof verify', t('example.helpOf', { command: 'proof verify' })]));
+  const proof = program.command('proof').description(t('proof')).addHelpText('after', groupExamples('proof verify', verifyExample, folderExample));
   proof
     .command('verify')
     .description(t('proof.verify'))

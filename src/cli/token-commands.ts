@@ -5,13 +5,13 @@ import { LocalizedError } from '../i18n/text.js';
 import type { Speaking } from './language.js';
 import type { OptionParsers } from './parsers.js';
 
-export function registerTokenCommands(program: Command, { t, examples }: Speaking, parse: OptionParsers): void {
+export function registerTokenCommands(program: Command, { t, examples, groupExamples }: Speaking, parse: OptionParsers): void {
   const issueExamples = [
     'expert-draw token issue --role admin --subject integration --ttl 1h',
     ['expert-draw token issue --role checkin --subject desk-1', t('token.example.checkin')],
     ['expert-draw token issue --role site --site S1 --subject s1-system', t('token.example.site')],
   ] as const;
-  const token = program.command('token').description(t('token')).addHelpText('after', examples(...issueExamples));
+  const token = program.command('token').description(t('token')).addHelpText('after', groupExamples('token issue', issueExamples[0], issueExamples[2]));
   token
     .command('issue')
     .description(t('token.issue'))

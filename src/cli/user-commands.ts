@@ -49,13 +49,13 @@ async function firstPassword(generate: boolean, reports: AreaTexts<typeof CLI_RE
   return { password: text.split(/\r?\n/)[0] ?? '', generated: false };
 }
 
-export function registerUserCommands(program: Command, { lang, t, examples }: Speaking, parse: OptionParsers): void {
+export function registerUserCommands(program: Command, { lang, t, examples, groupExamples }: Speaking, parse: OptionParsers): void {
   const addExamples = [
     'expert-draw users add --role admin --username admin --name 系统管理员 --generate',
     ['expert-draw users add --role supervisor --username sup-li --name 李监督', t('users.example.ask')],
     'ADMIN_PW=$(expert-draw users add --role admin --username admin --name 管理员 --generate)',
   ] as const;
-  const users = program.command('users').description(t('users')).addHelpText('after', examples(addExamples[0], addExamples[1]));
+  const users = program.command('users').description(t('users')).addHelpText('after', groupExamples('users add', addExamples[0], addExamples[1]));
   users
     .command('add')
     .description(t('users.add'))
