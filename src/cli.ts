@@ -5,29 +5,19 @@
 // test/cli/start-cost.test.ts holds the CLI to that.
 import { once } from 'node:events';
 import { createWriteStream, readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { registerBackupCommands } from './cli/backup-commands.js';
 import { registerCaCommands } from './cli/ca-commands.js';
 import { registerFairnessCommands } from './cli/fairness-commands.js';
 import { registerKeyCommands } from './cli/key-commands.js';
+import { langOption, speakOn, speaking } from './cli/language.js';
 import { registerLogCommands } from './cli/log-commands.js';
+import { optionParsers } from './cli/parsers.js';
 import { registerProofCommands } from './cli/proof-commands.js';
 import { registerTokenCommands } from './cli/token-commands.js';
 import { registerUserCommands } from './cli/user-commands.js';
-import { examples } from './cli/examples.js';
-import { SPECIALTY_PATTERN } from './domain/primitives.js';
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number');
-  return n;
-}
-
-function specialtyList(value: string): string[] {
-  const codes = value.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const c of codes) if (!SPECIALTY_PATTERN.test(c)) throw new InvalidArgumentError(`not a specialty code: ${c}`);
-  return codes;
-}
+import { cliLanguage } from './i18n/language.js';
+import { errorText } from './i18n/text.js';
 
 /** The package's version, from package.json: one folder up from src/cli.ts, two from dist/src/cli.js. */
 function packageVersion(): string {
@@ -48,62 +38,71 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   process.exit(141);
 });
 
-const program = new Command()
+// The language is the reader's (--lang, else the shell's): every help text, report and refusal is written in it.
+const speak = speaking(cliLanguage(process.argv.slice(2)));
+const { t, lang } = speak;
+const parse = optionParsers(t);
+
+const program = speakOn(new Command(), speak)
   .name('expert-draw')
-  .version(packageVersion(), '-V, --version', 'the version of expert-draw')
-  .description('Auditable, sealed random draws of bid-evaluation experts (评标专家随机抽取)')
-  .addHelpText('after', examples(
+  .version(packageVersion(), '-V, --version', t('version'))
+  .description(t('program'))
+  .option('--lang <lang>', t('lang'), langOption(t))
+  .addHelpText('after', speak.examples(
     'expert-draw users add --role admin --username admin --name 管理员 --generate',
     'expert-draw log verify',
-    'expert-draw proof verify proof.json --verifier-key keys/log-signer.vkey',
-    'expert-draw help backup           # a command\'s options and examples',
+    'expert-draw proof verify proof.json --verifier-key keys/log-signer.vkey --lang zh-CN',
+    ['expert-draw help backup', t('example.help')],
   ));
 
 program
   .command('demo')
-  .description('run one complete draw on a synthetic pool and print each protocol step')
-  .option('--size <n>', 'experts in the synthetic pool', positiveInt, 10_000)
-  .option('--seed <text>', 'seed of the synthetic pool', 'demo')
-  .option('--specialties <codes>', 'comma-separated specialty codes, one group each', specialtyList)
-  .option('--count <n>', 'experts selected per group', positiveInt, 3)
-  .option('--nonce <hex>', 'fixed 32-byte nonce (hex) for a reproducible run')
-  .option('--log', 'commit the draw to the configured store\'s audit log (commit durable before the seed exists)')
-  .addHelpText('after', examples(
+  .description(t('demo'))
+  .option('--size <n>', t('demo.size'), parse.positiveInt, 10_000)
+  .option('--seed <text>', t('demo.seed'), 'demo')
+  .option('--specialties <codes>', t('demo.specialties'), parse.specialtyList)
+  .option('--count <n>', t('demo.count'), parse.positiveInt, 3)
+  .option('--nonce <hex>', t('demo.nonce'))
+  .option('--log', t('demo.log'))
+  .addHelpText('after', speak.examples(
     'expert-draw demo --size 50000 --count 5',
-    'expert-draw demo --specialties A01,B02 --nonce $(openssl rand -hex 32)   # the same draw each time with that nonce',
-    'expert-draw demo --log                                                  # commit it to ./data\'s audit log',
+    ['expert-draw demo --specialties A01,B02 --nonce $(openssl rand -hex 32)', t('demo.example.nonce')],
+    ['expert-draw demo --log', t('demo.example.log')],
   ))
   .action(async (opts: { size: number; seed: string; specialties?: string[]; count: number; nonce?: string; log?: boolean }) => {
     if (opts.nonce !== undefined && !/^[0-9a-f]{64}$/.test(opts.nonce)) {
-      program.error('--nonce must be 64 lower-case hex digits', { exitCode: 2 });
+      program.error(t('error.line', { message: t('parse.nonce') }), { exitCode: 2 });
     }
     const { log, ...demo } = opts;
-    const { runDemo } = await import('./demo.js');
-    if (!log) return runDemo(demo, (line) => console.log(line));
+    const [{ runDemo }, { reportTexts }] = await Promise.all([import('./demo.js'), import('./i18n/cli/reports.js')]);
+    const r = reportTexts.in(lang);
+    if (!log) return runDemo({ ...demo, lang }, (line) => console.log(line));
     const [{ loadConfig }, { openContext }] = await Promise.all([import('./config.js'), import('./open-context.js')]);
-    const opened = await openContext(loadConfig(), (files) => console.log(`generated development keys:\n  ${files.join('\n  ')}\n`));
+    const opened = await openContext(loadConfig(), (files) => console.log(`${r('demo.devKeys')}\n  ${files.join('\n  ')}\n`));
     try {
-      if (opened.ctx.auditLog.integrity) throw new Error(`the audit log fails its self-check at index ${opened.ctx.auditLog.integrity.index}: ${opened.ctx.auditLog.integrity.reason}`);
-      await runDemo({ ...demo, log: { auditLog: opened.ctx.auditLog, sealingKey: opened.ctx.keys.sealing.publicKey } }, (line) => console.log(line));
+      const broken = opened.ctx.auditLog.integrity;
+      if (broken) throw new Error(r('demo.logBroken', { index: broken.index, reason: broken.reason }));
+      await runDemo({ ...demo, lang, log: { auditLog: opened.ctx.auditLog, sealingKey: opened.ctx.keys.sealing.publicKey } }, (line) => console.log(line));
     } finally {
       await opened.close();
     }
   });
 
-const pool = program.command('pool').description('expert pool tools');
+const poolExamples = [
+  ['expert-draw pool generate --size 2000 --with-personal --out pool.jsonl', t('pool.example.import')],
+  'expert-draw pool generate --size 100000 --seed bench | head -3',
+  ['expert-draw pool generate --size 500 --first 2001 --with-personal --out more.jsonl', t('pool.example.more')],
+] as const;
+const pool = program.command('pool').description(t('pool')).addHelpText('after', speak.groupExamples('pool generate', poolExamples[0], poolExamples[2]));
 pool
   .command('generate')
-  .description('write a synthetic pool as JSON lines, one expert per line (deterministic from --seed)')
-  .requiredOption('--size <n>', 'number of experts', positiveInt)
-  .option('--seed <text>', 'generator seed: specialties, employers, regions, statuses (not the ids or the people)', 'default')
-  .option('--first <n>', 'number of the first expert: ids (E…) and personal data run from it, so a second file adds experts', positiveInt, 1)
-  .option('--out <file>', 'output file (default: standard output)')
-  .option('--with-personal', 'add synthetic personal data (name, phone, valid ID number), as the import expects')
-  .addHelpText('after', examples(
-    'expert-draw pool generate --size 2000 --with-personal --out pool.jsonl   # for POST /v1/experts/import',
-    'expert-draw pool generate --size 100000 --seed bench | head -3',
-    'expert-draw pool generate --size 500 --first 2001 --with-personal --out more.jsonl   # 500 more, E0002001 on',
-  ))
+  .description(t('pool.generate'))
+  .requiredOption('--size <n>', t('pool.size'), parse.positiveInt)
+  .option('--seed <text>', t('pool.seed'), 'default')
+  .option('--first <n>', t('pool.first'), parse.positiveInt, 1)
+  .option('--out <file>', t('pool.out'))
+  .option('--with-personal', t('pool.withPersonal'))
+  .addHelpText('after', speak.examples(...poolExamples))
   .action(async (opts: { size: number; seed: string; first: number; out?: string; withPersonal?: boolean }) => {
     const { generatePool, syntheticPersonal } = await import('./pool/generator.js');
     const { experts } = generatePool({ size: opts.size, seed: opts.seed, first: opts.first });
@@ -115,23 +114,25 @@ pool
     if (opts.out) {
       out.end();
       await once(out, 'finish');
-      console.error(`wrote ${experts.length} experts to ${opts.out}`);
+      const { reportTexts } = await import('./i18n/cli/reports.js');
+      console.error(reportTexts.text(lang, 'pool.wrote', { count: experts.length, file: opts.out }));
     }
   });
 
-registerKeyCommands(program);
-registerCaCommands(program);
-registerLogCommands(program);
-registerFairnessCommands(program);
-registerProofCommands(program);
-registerTokenCommands(program);
-registerUserCommands(program);
-registerBackupCommands(program);
+registerKeyCommands(program, speak);
+registerCaCommands(program, speak, parse);
+registerLogCommands(program, speak);
+registerFairnessCommands(program, speak, parse);
+registerProofCommands(program, speak, parse);
+registerTokenCommands(program, speak, parse);
+registerUserCommands(program, speak, parse);
+registerBackupCommands(program, speak);
 
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  // Expected failures (a missing key, a refused overwrite, a store that cannot be reached) print as one line.
-  console.error(`expert-draw: ${err instanceof Error ? err.message : String(err)}`);
+  // Expected failures (a missing key, a refused overwrite, a store that cannot be reached) print as one line, in the
+  // reader's language where the refusal is ours (LocalizedError); the details of a module below stay as it writes them.
+  console.error(`expert-draw: ${errorText(err, lang)}`);
   process.exitCode = 1;
 }

@@ -14,6 +14,8 @@ import { seal } from './crypto/sealing.js';
 import { COMMIT_ENTRY_TYPE, RESULT_ENTRY_TYPE } from './draw/entries.js';
 import { begin, finish, OPERATOR_ENTROPY, resultEntry, sealable } from './draw/protocol.js';
 import { encodeEntry } from './log/entry.js';
+import { reportTexts } from './i18n/cli/reports.js';
+import type { Lang } from './i18n/language.js';
 
 export interface DemoOptions {
   readonly size: number;
@@ -25,13 +27,17 @@ export interface DemoOptions {
   readonly nonce?: string;
   /** Commit the draw to this audit log (commit durable before the seed exists), its result sealed to this key. */
   readonly log?: { readonly auditLog: ServiceLog; readonly sealingKey: KeyObject };
+  /** The language of the printed steps (default English). */
+  readonly lang?: Lang;
 }
 
 export async function runDemo(options: DemoOptions, print: (line: string) => void): Promise<void> {
+  const r = reportTexts.in(options.lang ?? 'en');
+  const assurance = (a: 'operator' | 'witnessed' | 'beacon') => reportTexts.said(`assurance.${a}`);
   const started = performance.now();
   const pool = generatePool({ size: options.size, seed: options.seed });
   const index = new PoolIndex(pool.experts, 1);
-  print(`synthetic pool: ${index.size} experts, ${pool.organisations.length} organisations (seed "${options.seed}", ${(performance.now() - started).toFixed(0)} ms)`);
+  print(r('demo.pool', { experts: index.size, organisations: pool.organisations.length, seed: options.seed, ms: (performance.now() - started).toFixed(0) }));
   const specialties =
     options.specialties ?? index.specialtySizes().filter((s) => s.specialty.length === 7).slice(0, 3).map((s) => s.specialty);
   const count = options.count;
@@ -58,14 +64,14 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
     const ms = performance.now() - t0;
     const cp = await auditLog.checkpoint();
     const proof = await auditLog.inclusionProof(drawn.commit.index);
-    print(`project ${project.id}: bid opening ${project.bidOpeningAt}`);
-    print(`1. commit logged at index ${drawn.commit.index} (leaf ${drawn.commit.leafHash.toString('hex').slice(0, 16)}…), durable before the seed existed`);
-    print(`2. seed derived from the commit and a fresh nonce (${drawn.assurance} assurance)`);
-    print(`3. result sealed to the service key; its commitment logged at index ${drawn.result.index}: counts and a salted hash only, no expert id`);
-    for (const g of drawn.ranking.groups) print(`   group ${g.index} ${g.specialty}: ${g.selected.length} selected, ${g.alternates.length} alternates (identities withheld)`);
-    print(`4. checkpoint signed at size ${cp.size}; inclusion proof of the commit: ${proof.hashes.length} hashes`);
+    print(r('demo.project', { id: project.id, opening: project.bidOpeningAt }));
+    print(r('demo.logged.commit', { index: drawn.commit.index, leaf: drawn.commit.leafHash.toString('hex').slice(0, 16) }));
+    print(r('demo.logged.seed', { assurance: assurance(drawn.assurance) }));
+    print(r('demo.logged.result', { index: drawn.result.index }));
+    for (const g of drawn.ranking.groups) print(`   ${r('demo.logged.group', { index: g.index, specialty: g.specialty, selected: g.selected.length, alternates: g.alternates.length })}`);
+    print(r('demo.logged.checkpoint', { size: cp.size, hashes: proof.hashes.length }));
     print('');
-    print(`draw and both durable appends took ${ms.toFixed(1)} ms`);
+    print(r('demo.logged.took', { ms: ms.toFixed(1) }));
     return;
   }
   const nonce = options.nonce ? Buffer.from(options.nonce, 'hex') : randomBytes(32);
@@ -75,19 +81,21 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
     { plan: { beacon: null, witnessCommitments: [] }, nonce, beaconRandomness: null, witnessReveals: [], time: commitTime, prev: GENESIS_PREV },
   );
   const ms = performance.now() - t0;
-  print(`project ${project.id}: bid opening ${project.bidOpeningAt}, tenderer ${project.tenderer}`);
-  print(`draw ${drawId}, committed at ${commitTime}${reproducible ? ' (from --nonce: the same draw every time)' : ''}`);
+  print(r('demo.projectTenderer', { id: project.id, opening: project.bidOpeningAt, tenderer: project.tenderer }));
+  print(r(reproducible ? 'demo.drawReproducible' : 'demo.draw', { id: drawId, time: commitTime }));
   print('');
-  print('1. commit (logged before any randomness exists):');
+  print(r('demo.commit'));
   for (const [i, g] of out.commit.groups.entries()) {
-    print(`   group ${i} ${g.specialty}: ${g.eligibleCount} eligible of ${g.membersCount} members (digest ${g.membersDigest.slice(0, 16)}…), ${g.excludedCount} excluded (digest ${g.exclusionDigest.slice(0, 16)}…)`);
+    const digests = { membersDigest: g.membersDigest.slice(0, 16), exclusionDigest: g.exclusionDigest.slice(0, 16) };
+    print(`   ${r('demo.commitGroup', { index: i, specialty: g.specialty, eligible: g.eligibleCount, members: g.membersCount, excluded: g.excludedCount, ...digests })}`);
   }
-  print(`   commit leaf hash ${out.commitLeafHash.toString('hex')}`);
-  print(`2. seed (${out.assurance} assurance): ${out.seed.toString('hex')}`);
-  print('3. ranking (synthetic pseudonymous ids; real results are sealed, see docs/draw-proof.md §10):');
+  print(`   ${r('demo.commitLeaf', { hash: out.commitLeafHash.toString('hex') })}`);
+  print(r('demo.seed', { assurance: assurance(out.assurance), seed: out.seed.toString('hex') }));
+  print(r('demo.ranking'));
   for (const g of out.result.groups) {
-    print(`   group ${g.index} ${g.specialty}: selected ${g.selected.join(' ')} | alternates ${g.alternates.join(' ')}${g.skipped.length ? ` | skipped ${g.skipped.length}` : ''}`);
+    const skipped = g.skipped.length ? ` | ${r('demo.skipped', { count: g.skipped.length })}` : '';
+    print(`   ${r('demo.rankingGroup', { index: g.index, specialty: g.specialty, selected: g.selected.join(' '), alternates: g.alternates.join(' ') })}${skipped}`);
   }
   print('');
-  print(`draw computed in ${ms.toFixed(2)} ms (first call, unwarmed; npm run bench -- --suite engine measures properly)`);
+  print(r('demo.computed', { ms: ms.toFixed(2) }));
 }

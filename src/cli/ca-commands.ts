@@ -2,147 +2,142 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { SealedExport } from '../crypto/sealing.js';
-import { SITE_ID_PATTERN } from '../domain/primitives.js';
+import type { CLI_REPORTS } from '../i18n/cli/reports.js';
+import { clauses, LocalizedError, type AreaTexts, type Localized } from '../i18n/text.js';
 import { privateDir } from '../private-files.js';
-import { examples } from './examples.js';
+import { padColumns } from './columns.js';
+import type { Speaking } from './language.js';
+import type { OptionParsers } from './parsers.js';
 
 export const CA_FILES = { cert: 'ca.pem', key: 'ca.key.pem' } as const;
 export const SITE_FILES = { cert: 'site-cert.pem', key: 'site-key.pem' } as const;
 
-function days(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive whole number of days');
-  return n;
-}
-
-/** Commander parser of a site id option. */
-export function siteId(value: string): string {
-  if (!SITE_ID_PATTERN.test(value)) throw new InvalidArgumentError('a site id is 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit');
-  return value;
-}
+/** The texts of a command's run (src/i18n/cli/reports.ts), loaded when it runs. */
+type Reports = AreaTexts<typeof CLI_REPORTS>;
+const loadReports = async (): Promise<Reports> => (await import('../i18n/cli/reports.js')).reportTexts;
 
 /** Writes a certificate (world-readable) and its private key (0600); refuses if either file already exists. */
-function writePair(dir: string, names: { cert: string; key: string }, pair: { certPem: string; keyPem: string }): { cert: string; key: string } {
+function writePair(reports: Reports, dir: string, names: { cert: string; key: string }, pair: { certPem: string; keyPem: string }): { cert: string; key: string } {
   const cert = join(dir, names.cert);
   const key = join(dir, names.key);
   const present = [cert, key].filter((f) => existsSync(f));
-  if (present.length > 0) throw new Error(`refusing to overwrite ${present.join(', ')}`);
+  if (present.length > 0) throw new LocalizedError(reports.said('ca.refuseOverwrite', { files: present.join(', ') }));
   privateDir(dir);
   writeFileSync(key, pair.keyPem, { mode: 0o600, flag: 'wx' });
   writeFileSync(cert, pair.certPem, { mode: 0o644, flag: 'wx' });
   return { cert, key };
 }
 
-function readText(path: string, what: string): string {
+/** A file's text; `cannotRead` says which file could not be read. */
+function readText(path: string, cannotRead: Localized): string {
   try {
     return readFileSync(path, 'utf8');
   } catch {
-    throw new Error(`cannot read ${what} ${path}`);
+    throw new LocalizedError(cannotRead);
   }
 }
 
-function readPrivateKey(path: string): KeyObject {
-  const pem = readText(path, 'the key file');
+function readPrivateKey(reports: Reports, file: string): KeyObject {
+  const pem = readText(file, reports.said('cannotRead.keyFile', { file }));
   try {
     return createPrivateKey(pem);
   } catch {
-    throw new Error(`${path} does not hold an unencrypted PEM private key`);
+    throw new LocalizedError(reports.said('ca.notPrivateKey', { file }));
   }
 }
 
-export function registerCaCommands(program: Command): void {
-  const ca = program.command('ca').description("the centre's certificate authority for remote evaluation sites");
+export function registerCaCommands(program: Command, { lang, t, examples, groupExamples }: Speaking, parse: OptionParsers): void {
+  const initExample = 'expert-draw ca init --name "某市公共资源交易中心 Site CA"';
+  const issueExample = ['expert-draw ca issue-site --site S1 --name "某市交易中心"', t('ca.example.issue')] as const;
+  const ca = program.command('ca').description(t('ca')).addHelpText('after', groupExamples('ca issue-site', initExample, issueExample));
 
   ca.command('init')
-    .description('create the site CA: a self-signed certificate (ca.pem) and its private key (ca.key.pem); refuses to overwrite')
-    .option('--dir <dir>', 'folder for the CA files', 'keys/ca')
-    .option('--name <name>', 'CA common name, e.g. "<centre> Site CA"', 'expert-draw Site CA')
-    .option('--days <n>', 'validity in days', days, 3650)
-    .addHelpText('after', examples(
-      'expert-draw ca init --name "某市公共资源交易中心 Site CA"',
-      'expert-draw ca init --dir /media/offline/site-ca --days 3650',
-    ))
+    .description(t('ca.init'))
+    .option('--dir <dir>', t('ca.dir'), 'keys/ca')
+    .option('--name <name>', t('ca.name'), 'expert-draw Site CA')
+    .option('--days <n>', t('ca.days'), parse.days, 3650)
+    .addHelpText('after', examples(initExample, 'expert-draw ca init --dir /media/offline/site-ca --days 3650'))
     .action(async (opts: { dir: string; name: string; days: number }) => {
-      const { certificateFingerprint, createCa } = await import('../crypto/ca.js');
+      const [{ certificateFingerprint, createCa }, reports] = await Promise.all([import('../crypto/ca.js'), loadReports()]);
+      const r = reports.in(lang);
       const pair = createCa({ commonName: opts.name, validDays: opts.days });
-      const files = writePair(opts.dir, CA_FILES, pair);
-      console.log(`wrote ${files.cert}\nwrote ${files.key}`);
-      console.log(`CA fingerprint (SHA-256): ${certificateFingerprint(pair.certPem)}`);
-      console.log(`Keep ${files.key} offline and readable only by you: whoever holds it can certify a site. ${files.cert} is public.`);
+      const files = writePair(reports, opts.dir, CA_FILES, pair);
+      console.log(`${r('wrote', { file: files.cert })}\n${r('wrote', { file: files.key })}`);
+      console.log(r('ca.fingerprint', { fingerprint: certificateFingerprint(pair.certPem) }));
+      console.log(r('ca.keepOffline', { key: files.key, cert: files.cert }));
     });
 
   ca.command('issue-site')
-    .description("issue a site certificate and key pair (site-cert.pem, site-key.pem) signed by the site CA; refuses to overwrite")
-    .requiredOption('--site <id>', 'site id (subject CN)', siteId)
-    .requiredOption('--name <name>', 'site name (subject O)')
-    .option('--ca-dir <dir>', 'folder of the CA files', 'keys/ca')
-    .option('--out <dir>', 'output folder (default: ./site-<id>)')
-    .option('--days <n>', 'validity in days', days, 825)
-    .addHelpText('after', examples(
-      'expert-draw ca issue-site --site S1 --name "某市交易中心"            # writes site-S1/site-cert.pem and site-key.pem',
-      'expert-draw ca issue-site --site S2 --name "某县交易中心" --ca-dir /media/offline/site-ca --out site-S2',
-    ))
+    .description(t('ca.issueSite'))
+    .requiredOption('--site <id>', t('ca.site'), parse.siteId)
+    .requiredOption('--name <name>', t('ca.siteName'))
+    .option('--ca-dir <dir>', t('ca.caDir'), 'keys/ca')
+    .option('--out <dir>', t('ca.out'))
+    .option('--days <n>', t('ca.days'), parse.days, 825)
+    .addHelpText('after', examples(issueExample, 'expert-draw ca issue-site --site S2 --name "某县交易中心" --ca-dir /media/offline/site-ca --out site-S2'))
     .action(async (opts: { site: string; name: string; caDir: string; out?: string; days: number }) => {
-      const { issueSiteCertificate, verifySiteCertificate } = await import('../crypto/ca.js');
-      const caCertPem = readText(join(opts.caDir, CA_FILES.cert), 'the CA certificate');
-      const caKeyPem = readText(join(opts.caDir, CA_FILES.key), 'the CA key');
+      const [{ issueSiteCertificate, verifySiteCertificate }, reports] = await Promise.all([import('../crypto/ca.js'), loadReports()]);
+      const r = reports.in(lang);
+      const [certFile, keyFile] = [join(opts.caDir, CA_FILES.cert), join(opts.caDir, CA_FILES.key)];
+      const caCertPem = readText(certFile, reports.said('cannotRead.caCert', { file: certFile }));
+      const caKeyPem = readText(keyFile, reports.said('cannotRead.caKey', { file: keyFile }));
       const issued = issueSiteCertificate({ caCertPem, caKeyPem, siteId: opts.site, siteName: opts.name, validDays: opts.days });
       // Check what was issued exactly as the service will, before anything is written.
       const site = verifySiteCertificate(issued.certPem, caCertPem, new Date());
-      const files = writePair(opts.out ?? `site-${opts.site}`, SITE_FILES, { certPem: issued.certPem, keyPem: issued.keyPem! });
-      console.log(`wrote ${files.cert}\nwrote ${files.key}`);
-      console.log(`site ${site.siteId} (${site.siteName}), valid until ${site.notAfter.toISOString()}`);
-      console.log(`fingerprint (SHA-256): ${site.fingerprint}`);
-      console.log(`Hand ${files.key} to the site only, over a trusted channel; the site certificate is public.`);
+      const files = writePair(reports, opts.out ?? `site-${opts.site}`, SITE_FILES, { certPem: issued.certPem, keyPem: issued.keyPem! });
+      console.log(`${r('wrote', { file: files.cert })}\n${r('wrote', { file: files.key })}`);
+      console.log(r('ca.site', { id: site.siteId, name: site.siteName, until: site.notAfter.toISOString() }));
+      console.log(r('ca.siteFingerprint', { fingerprint: site.fingerprint }));
+      console.log(r('ca.handKey', { key: files.key }));
     });
 
+  const openExample = 'expert-draw open --key site-S1/site-key.pem --verifier-key log-signer.vkey sealed.json';
   program
     .command('open')
-    .description("open a sealed result file offline with the site key: checks it against the draw.result entry the centre's log signed, and prints the ranked experts")
-    .requiredOption('--key <file>', "the site's private key (site-key.pem)")
-    .option('--verifier-key <file|key>', "the centre's log verifier key (log-signer.vkey, given to the site by the centre): the file must match the logged draw.result entry it carries")
-    .option('--unchecked', 'open without the log check (a warning is printed; seat nobody from such a list)')
-    .option('--json', 'print the opened content as JSON')
-    .argument('<sealed.json>', 'the sealed result file downloaded from the service')
+    .description(t('open'))
+    .requiredOption('--key <file>', t('open.key'))
+    .option('--verifier-key <file|key>', t('open.verifierKey'))
+    .option('--unchecked', t('open.unchecked'))
+    .option('--json', t('open.json'))
+    .argument('<sealed.json>', t('open.file'))
     .addHelpText('after', examples(
       'curl -fs "$B/v1/draws/$DRAW/sealed" -H "Authorization: Bearer $SITE_TOKEN" -o sealed.json',
-      'expert-draw open --key site-S1/site-key.pem --verifier-key log-signer.vkey sealed.json',
-      'expert-draw open --key site-S1/site-key.pem --verifier-key log-signer.vkey sealed.json --json',
+      openExample,
+      `${openExample} --json`,
     ))
     .action(async (file: string, opts: { key: string; verifierKey?: string; unchecked?: boolean; json?: boolean }) => {
-      const [{ openExport, parseExport }, { resultCommitment }, { sealedHash }, { verifyResultPart }, { verifierKeyText }] = await Promise.all([
+      const [{ openExport, parseExport }, { resultCommitment }, { sealedHash }, { verifyResultPart }, { verifierKeyText }, reports] = await Promise.all([
         import('../crypto/sealing.js'),
         import('../draw/entries.js'),
         import('../draw/protocol.js'),
         import('../verify/draw-proof.js'),
         import('./verifier-key.js'),
+        loadReports(),
       ]);
-      if (opts.verifierKey === undefined && !opts.unchecked) {
-        throw new Error("give --verifier-key with the centre's log verifier key (log-signer.vkey): it checks that this file is the result the log committed to; --unchecked opens it without that check");
-      }
+      if (opts.verifierKey === undefined && !opts.unchecked) throw new LocalizedError(reports.said('open.needVerifierKey'));
       const verifierKey = opts.verifierKey === undefined ? null : verifierKeyText(opts.verifierKey, '');
-      const privateKey = readPrivateKey(opts.key);
+      const privateKey = readPrivateKey(reports, opts.key);
       let doc: unknown;
       try {
-        doc = JSON.parse(readText(file, 'the sealed result'));
+        doc = JSON.parse(readText(file, reports.said('cannotRead.sealed', { file })));
       } catch (err) {
-        throw err instanceof SyntaxError ? new Error(`${file} is not JSON`) : err;
+        throw err instanceof SyntaxError ? new LocalizedError(reports.said('open.notJson', { file })) : err;
       }
       const exp = parseExport(doc);
       const content = openExport(exp, privateKey);
       let logged: number | null = null;
       if (verifierKey !== null) {
-        logged = checkAgainstLog(exp, content, {
+        logged = checkAgainstLog(reports, exp, content, {
           verify: (part) => verifyResultPart(part, verifierKey),
           commitment: (salt, result) => resultCommitment(salt, result),
           boxHash: () => sealedHash(exp.box),
         });
       } else {
-        console.error('warning: not checked against the log (--unchecked): anyone who handled this file could have changed the list; seat nobody from it');
+        console.error(reports.text(lang, 'open.uncheckedWarning'));
       }
-      console.log(opts.json || !isDrawContent(content) ? JSON.stringify(content, null, 2) : panelText(exp, content, logged));
+      console.log(opts.json || !isDrawContent(content) ? JSON.stringify(content, null, 2) : panelText(reports.in(lang), exp, content, logged));
     });
 }
 
@@ -152,6 +147,7 @@ export function registerCaCommands(program: Command): void {
  * entry's log index; throws, saying what differs, otherwise.
  */
 function checkAgainstLog(
+  reports: Reports,
   exp: SealedExport,
   content: unknown,
   with_: {
@@ -160,23 +156,23 @@ function checkAgainstLog(
     boxHash: () => string;
   },
 ): number {
-  const refuse = (what: string) => new Error(`${what}: do not use this list, and tell the centre`);
-  if (exp.result === undefined) throw refuse('the file carries no logged draw.result entry (downloaded from an older service?): download it again');
+  const refuse = (what: Localized) => new LocalizedError(reports.said('open.refused', { what }));
+  if (exp.result === undefined) throw refuse(reports.said('open.noResult'));
   const checked = with_.verify(exp.result);
-  if ('problem' in checked) throw refuse(`its draw.result entry is not the log's: ${checked.problem}`);
+  if ('problem' in checked) throw refuse(reports.said('open.notLogs', { problem: checked.problem }));
   const p = checked.payload;
   const c = content as { salt?: unknown; result?: unknown } | null;
   const salt = typeof c?.salt === 'string' && /^[0-9a-f]{64}$/.test(c.salt) ? Buffer.from(c.salt, 'hex') : null;
   const differences = [
-    p.drawId !== exp.drawId ? `the entry is of draw ${p.drawId}, the file says ${exp.drawId}` : null,
-    p.projectId !== exp.projectId ? `the entry is of project ${p.projectId}, the file says ${exp.projectId}` : null,
-    p.sealedTo?.site !== exp.recipient ? `the entry seals to ${p.sealedTo?.site ?? 'no site'}, the file says ${exp.recipient}` : null,
-    exp.resultIndex !== undefined && exp.resultIndex !== checked.index ? `the entry is #${checked.index}, the file says #${exp.resultIndex}` : null,
-    exp.resultHash !== undefined && exp.resultHash !== p.resultHash ? 'the file’s resultHash is not the one the entry logged' : null,
-    p.sealedHash !== with_.boxHash() ? 'the sealed box is not the one the entry logged' : null,
-    !salt || c?.result === undefined || with_.commitment(salt, c.result) !== p.resultHash ? 'the opened result does not match the commitment the entry logged' : null,
-  ].filter((d): d is string => d !== null);
-  if (differences.length > 0) throw refuse(`the file does not match draw.result entry #${checked.index} of the log: ${differences.join('; ')}`);
+    p.drawId !== exp.drawId ? reports.said('open.diff.draw', { logged: p.drawId, file: exp.drawId }) : null,
+    p.projectId !== exp.projectId ? reports.said('open.diff.project', { logged: p.projectId, file: exp.projectId }) : null,
+    p.sealedTo?.site !== exp.recipient ? reports.said('open.diff.site', { logged: p.sealedTo?.site ?? reports.said('open.diff.noSite'), file: exp.recipient }) : null,
+    exp.resultIndex !== undefined && exp.resultIndex !== checked.index ? reports.said('open.diff.index', { logged: checked.index, file: exp.resultIndex }) : null,
+    exp.resultHash !== undefined && exp.resultHash !== p.resultHash ? reports.said('open.diff.resultHash') : null,
+    p.sealedHash !== with_.boxHash() ? reports.said('open.diff.box') : null,
+    !salt || c?.result === undefined || with_.commitment(salt, c.result) !== p.resultHash ? reports.said('open.diff.commitment') : null,
+  ].filter((d): d is Localized => d !== null);
+  if (differences.length > 0) throw refuse(reports.said('open.differs', { index: checked.index, differences: clauses(differences) }));
   return checked.index;
 }
 
@@ -193,28 +189,23 @@ function isDrawContent(v: unknown): v is DrawContent {
   return typeof c === 'object' && c !== null && typeof c.salt === 'string' && Array.isArray(c.result?.groups) && Array.isArray(c.extension);
 }
 
-/** Pads to a terminal width: CJK characters take two columns. */
-function padColumns(text: string, width: number): string {
-  const used = [...text].reduce((n, ch) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1), 0);
-  return text + ' '.repeat(Math.max(1, width - used));
-}
-
 /** The ranked experts of each group, for the site's desk: seats first, then alternates, then the top-up order. */
-function panelText(exp: SealedExport, content: DrawContent, logged: number | null): string {
-  const lines = [`Draw ${exp.drawId} of project ${exp.projectId}, sealed to site ${exp.recipient}`];
-  lines.push(logged === null ? 'NOT CHECKED against the log (--unchecked)' : `Matches draw.result entry #${logged} of the log, verified with the centre's log key`);
+function panelText(r: ReturnType<Reports['in']>, exp: SealedExport, content: DrawContent, logged: number | null): string {
+  const lines = [r('open.head', { draw: exp.drawId, project: exp.projectId, site: exp.recipient })];
+  lines.push(logged === null ? r('open.notChecked') : r('open.matches', { index: logged }));
+  const row = (rank: string, role: string, expert: string, name: string, idNumber: string) => `${padColumns(rank, 6)}${padColumns(role, 11)}${padColumns(expert, 18)}${padColumns(name, 18)}${idNumber}`;
   content.result.groups.forEach((g, i) => {
-    lines.push('', `Group ${i + 1}: ${g.specialty}, ${g.selected.length} seats`, 'rank  role       expert            name              ID number');
+    lines.push('', r('open.group', { n: i + 1, specialty: g.specialty, seats: g.selected.length }), row(r('open.col.rank'), r('open.col.role'), r('open.col.expert'), r('open.col.name'), r('open.col.idNumber')));
     const ranked = [
-      ...g.selected.map((id) => [id, 'seat'] as const),
-      ...g.alternates.map((id) => [id, 'alternate'] as const),
-      ...(content.extension[i] ?? []).map((id) => [id, 'top-up'] as const),
+      ...g.selected.map((id) => [id, r('open.role.seat')] as const),
+      ...g.alternates.map((id) => [id, r('open.role.alternate')] as const),
+      ...(content.extension[i] ?? []).map((id) => [id, r('open.role.top-up')] as const),
     ];
     ranked.forEach(([id, role], rank) => {
       const who = content.people?.[id];
-      lines.push(`${String(rank + 1).padEnd(6)}${role.padEnd(11)}${id.padEnd(18)}${padColumns(who?.name ?? '', 18)}${who?.idNumber ?? ''}`);
+      lines.push(row(String(rank + 1), role, id, who?.name ?? '', who?.idNumber ?? ''));
     });
   });
-  lines.push('', 'Seats go to the experts who accept their call, down this order; check-in matches the ID card against the ID number.');
+  lines.push('', r('open.footer'));
   return lines.join('\n');
 }

@@ -7,53 +7,59 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { assessFairness, DEFAULT_FAIRNESS_ALPHA, fairnessSvg, type FairnessDraw } from '../verify/fairness.js';
 import { FAIRNESS_LABELS, FAIRNESS_REPORT } from '../i18n/fairness-labels.js';
-import { commandLanguage } from '../i18n/language.js';
-import { bundleFiles, JOBS_HELP, jobsFor, jobsOption } from './bundle-files.js';
-import { examples } from './examples.js';
-import { verifierKeyText } from './verifier-key.js';
+import { LocalizedError } from '../i18n/text.js';
+import type { Speaking } from './language.js';
+import type { OptionParsers } from './parsers.js';
 
 interface FairnessOpts {
   verifierKey: string;
   alpha: string;
   svg?: string;
   json?: boolean;
-  lang?: string;
   top: string;
   jobs: number;
 }
 
-
-export function registerFairnessCommands(program: Command): void {
+export function registerFairnessCommands(program: Command, { lang, t, examples }: Speaking, parse: OptionParsers): void {
   program
     .command('fairness')
-    .description('flag experts drawn more often than chance allows, over disclosed draws’ proof bundles (each verified first)')
-    .argument('<bundles...>', 'proof bundles (GET /v1/draws/{id}/proof), or folders of them')
-    .requiredOption('--verifier-key <key>', 'the log verifier key (name+id+key), or a file holding it (log-signer.vkey)')
-    .option('--alpha <p>', 'family-wise threshold: the chance that an honest history flags anybody at all', String(DEFAULT_FAIRNESS_ALPHA))
-    .option('--svg <file>', 'write the chart (expected against actual selections per expert) as SVG')
-    .option('--lang <lang>', 'zh-CN or en: the report’s language (default: LANG, as proof verify: zh… is Chinese, else English) and the chart’s (default zh-CN)')
-    .option('--top <n>', 'experts to list, most surprising first', '10')
-    .option('--json', 'print the whole report as JSON')
-    .option('--jobs <n>', JOBS_HELP, jobsOption, availableParallelism())
-    .addHelpText('after', examples('expert-draw fairness proofs/ --verifier-key keys/log-signer.vkey --svg fairness.svg', 'expert-draw fairness a.json b.json --verifier-key keys/log-signer.vkey --alpha 0.001 --json'))
-    .action(async (paths: string[], opts: FairnessOpts) => {
+    .description(t('fairness'))
+    .argument('<bundles...>', t('arg.bundles'))
+    .requiredOption('--verifier-key <key>', t('opt.verifierKey'))
+    .option('--alpha <p>', t('fairness.alpha'), String(DEFAULT_FAIRNESS_ALPHA))
+    .option('--svg <file>', t('fairness.svg'))
+    .option('--top <n>', t('fairness.top'), '10')
+    .option('--json', t('fairness.json'))
+    .option('--jobs <n>', t('opt.jobs'), parse.jobs, availableParallelism())
+    .addHelpText('after', examples(
+      ['expert-draw fairness proofs/ --verifier-key keys/log-signer.vkey --svg fairness.svg', t('fairness.example.chart')],
+      'expert-draw fairness a.json b.json --verifier-key keys/log-signer.vkey --alpha 0.001 --json',
+    ))
+    .action(async (paths: string[], opts: FairnessOpts, command: Command) => {
+      const [{ panelVerified }, { ProofFilePool }, { checkRun }, { bundleFiles, jobsFor }, { verifierKeyText }, { reportTexts }] = await Promise.all([
+        import('../verify/draw-proof.js'),
+        import('../verify/proof-pool.js'),
+        import('../verify/run-checks.js'),
+        import('./bundle-files.js'),
+        import('./verifier-key.js'),
+        import('../i18n/cli/reports.js'),
+      ]);
       const alpha = Number(opts.alpha);
-      if (!(alpha > 0 && alpha < 1)) throw new Error(`--alpha must be between 0 and 1, not ${opts.alpha}`);
+      if (!(alpha > 0 && alpha < 1)) throw new LocalizedError(reportTexts.said('fairness.alpha', { value: opts.alpha }));
       const top = Number(opts.top);
-      if (!Number.isInteger(top) || top < 0) throw new Error(`--top must be a whole number, not ${opts.top}`);
-      // The report follows --lang, else the shell's language, as proof verify does; the chart, a product's page, is
-      // Chinese unless --lang says otherwise.
-      const words = FAIRNESS_REPORT[commandLanguage(opts.lang)];
-      const chartLang = opts.lang === 'en' ? 'en' : 'zh-CN';
+      if (!Number.isInteger(top) || top < 0) throw new LocalizedError(reportTexts.said('fairness.top', { value: opts.top }));
+      // The report is in the reader's language, as proof verify's; the chart, a product's page, is Chinese unless
+      // --lang en says otherwise.
+      const words = FAIRNESS_REPORT[lang];
+      const chartLang = (command.optsWithGlobals() as { lang?: string }).lang === 'en' ? 'en' : 'zh-CN';
       const verifierKey = verifierKeyText(opts.verifierKey, '');
-      const [{ panelVerified }, { ProofFilePool }, { checkRun }] = await Promise.all([import('../verify/draw-proof.js'), import('../verify/proof-pool.js'), import('../verify/run-checks.js')]);
       const draws: FairnessDraw[] = [];
       /** Bundles left out: the file, and why (an error as said, or the checks that did not pass). */
       const refused: Array<{ file: string; error: string } | { file: string; checks: string }> = [];
       const files = bundleFiles(paths);
       // Each bundle verified as proof verify does, up to --jobs at once, then checked against the others of the run
       // (a fork, one draw told two ways, a nonce reused); the verdicts in file order.
-      const pool = new ProofFilePool({ verifierKey, panels: true }, jobsFor(opts.jobs, files.length));
+      const pool = new ProofFilePool({ verifierKey, panels: true }, jobsFor(opts.jobs, files.length, lang));
       const verdicts = checkRun(await pool.verify(files).finally(() => pool.close()));
       for (const { file, ...verdict } of verdicts) {
         if ('error' in verdict) {
@@ -74,7 +80,8 @@ export function registerFairnessCommands(program: Command): void {
           writeFileSync(opts.svg, fairnessSvg(fairness, FAIRNESS_LABELS[chartLang]));
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
-          throw new Error(`cannot write the chart to ${opts.svg}: ${code === 'ENOENT' ? 'no such folder' : code === 'EACCES' ? 'not allowed' : code === 'EISDIR' ? 'that is a folder' : (code ?? 'error')}`);
+          const why = code === 'ENOENT' ? reportTexts.said('fairness.noFolder') : code === 'EACCES' ? reportTexts.said('fairness.notAllowed') : code === 'EISDIR' ? reportTexts.said('fairness.isFolder') : (code ?? 'error');
+          throw new LocalizedError(reportTexts.said('fairness.cannotWrite', { file: opts.svg, why }));
         }
       }
       const why = (r: (typeof refused)[number], doesNotVerify: (checks: string) => string) => ('error' in r ? r.error : doesNotVerify(r.checks));

@@ -4,6 +4,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import { join } from 'node:path';
 import { jcs } from '../crypto/canonical.js';
 import { networkReason } from '../errors.js';
+import { reportTexts } from '../i18n/cli/reports.js';
+import type { Lang } from '../i18n/language.js';
+import { LocalizedError, type Localized } from '../i18n/text.js';
 import { openCheckpoint, type Checkpoint } from '../log/checkpoint.js';
 import { proofFromHex, relateCheckpoints } from '../log/consistency.js';
 import type { NoteVerifier } from '../log/note.js';
@@ -50,7 +53,7 @@ const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  */
 export function readKept(dir: string, verifier: NoteVerifier, origin: string): KeptCheckpoint[] {
   if (!existsSync(dir)) return [];
-  if (!statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder: the kept checkpoints are a folder of <size>.note files`);
+  if (!statSync(dir).isDirectory()) throw new LocalizedError(reportTexts.said('kept.notFolder', { dir }));
   const kept: KeptCheckpoint[] = [];
   for (const name of readdirSync(dir)) {
     const m = KEPT_FILE.exec(name);
@@ -61,9 +64,9 @@ export function readKept(dir: string, verifier: NoteVerifier, origin: string): K
     try {
       checkpoint = openCheckpoint(note, verifier, origin).checkpoint;
     } catch (err) {
-      throw new Error(`kept checkpoint ${file} does not verify: ${(err as Error).message}`);
+      throw new LocalizedError(reportTexts.said('kept.doesNotVerify', { file, reason: (err as Error).message }));
     }
-    if (String(checkpoint.size) !== m[1]) throw new Error(`kept checkpoint ${file} is of tree size ${checkpoint.size}`);
+    if (String(checkpoint.size) !== m[1]) throw new LocalizedError(reportTexts.said('kept.wrongSize', { file, size: checkpoint.size }));
     kept.push({ size: checkpoint.size, note, checkpoint, file });
   }
   kept.sort((a, b) => a.size - b.size);
@@ -87,26 +90,26 @@ function withRecords(dir: string, kept: KeptCheckpoint[]): KeptCheckpoint[] {
     }
     names.delete(name);
     const file = join(dir, name);
-    const bad = (why: string) => new Error(`kept record ${file} ${why}: the folder is log watch's own record; a changed file there is to be looked into`);
+    const bad = (why: Localized) => new LocalizedError(reportTexts.said('kept.badRecord', { file, why }));
     let record: KeptRecord;
     try {
       record = JSON.parse(readFileSync(file, 'utf8')) as KeptRecord;
     } catch {
-      throw bad('is not JSON');
+      throw bad(reportTexts.said('kept.record.notJson'));
     }
     const c = record?.consistency;
-    if (record?.size !== k.size || typeof record.fetchedAt !== 'string' || !ISO_UTC.test(record.fetchedAt) || Number.isNaN(Date.parse(record.fetchedAt))) throw bad(`is not the record of tree size ${k.size} with its fetch time`);
+    if (record?.size !== k.size || typeof record.fetchedAt !== 'string' || !ISO_UTC.test(record.fetchedAt) || Number.isNaN(Date.parse(record.fetchedAt))) throw bad(reportTexts.said('kept.record.notRecord', { size: k.size }));
     if (c !== null) {
       const proof = c && typeof c === 'object' ? proofFromHex(c.hashes) : null;
-      if (!c || proof === null || c.toSize !== k.size || !Number.isSafeInteger(c.fromSize)) throw bad(`does not hold a consistency proof to tree size ${k.size}`);
+      if (!c || proof === null || c.toSize !== k.size || !Number.isSafeInteger(c.fromSize)) throw bad(reportTexts.said('kept.record.noProof', { size: k.size }));
       const from = bySize.get(c.fromSize);
-      if (!from || c.fromSize >= k.size) throw bad(`proves consistency from tree size ${c.fromSize}, which is not a kept checkpoint before ${k.size}`);
-      if (relateCheckpoints(from.checkpoint, k.checkpoint, proof).kind !== 'consistent') throw bad(`holds a consistency proof from tree size ${c.fromSize} to ${k.size} that does not verify against the two kept checkpoints`);
+      if (!from || c.fromSize >= k.size) throw bad(reportTexts.said('kept.record.notKeptFrom', { from: c.fromSize, size: k.size }));
+      if (relateCheckpoints(from.checkpoint, k.checkpoint, proof).kind !== 'consistent') throw bad(reportTexts.said('kept.record.doesNotVerify', { from: c.fromSize, size: k.size }));
     }
     out.push({ ...k, record });
   }
   const orphan = [...names][0];
-  if (orphan) throw new Error(`kept record ${join(dir, orphan)} has no kept checkpoint beside it (${orphan.replace('.json', '.note')})`);
+  if (orphan) throw new LocalizedError(reportTexts.said('kept.orphan', { file: join(dir, orphan), note: orphan.replace('.json', '.note') }));
   return out;
 }
 
@@ -146,6 +149,8 @@ export class LogApi {
   constructor(
     url: string,
     private readonly token: string | undefined,
+    /** The language the service's refusals are asked in: the reader's. */
+    private readonly lang: Lang = 'en',
     private readonly fetcher: typeof fetch = fetch,
   ) {
     // Refused at once, in words: not as fetch's own error on the first request.
@@ -153,9 +158,9 @@ export class LogApi {
     try {
       parsed = new URL(url);
     } catch {
-      throw new Error(`--url ${url}: not a URL (for example https://draw.example.gov.cn)`);
+      throw new LocalizedError(reportTexts.said('api.notUrl', { url }));
     }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error(`--url ${url}: only http and https`);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new LocalizedError(reportTexts.said('api.onlyHttp', { url }));
     this.base = url.replace(/\/+$/, '');
   }
 
@@ -168,7 +173,7 @@ export class LogApi {
     const answer = await this.get<{ items?: unknown; next?: unknown }>(`/v1/log/checkpoints?from=${fromSize}&limit=${limit}`);
     const ok = (x: unknown): x is { size: number; note: string } => typeof x === 'object' && x !== null && Number.isSafeInteger((x as { size?: unknown }).size) && typeof (x as { note?: unknown }).note === 'string';
     if (!Array.isArray(answer.items) || !answer.items.every(ok) || !(answer.next === null || Number.isSafeInteger(answer.next))) {
-      throw new Error(`the log answered something other than a page of checkpoints from ${fromSize}`);
+      throw new LocalizedError(reportTexts.said('api.notCheckpoints', { from: fromSize }));
     }
     return { items: answer.items, next: answer.next as number | null };
   }
@@ -178,7 +183,7 @@ export class LogApi {
     const answer = await this.get<{ fromSize?: unknown; toSize?: unknown; hashes?: unknown }>(`/v1/log/consistency?from=${fromSize}&to=${toSize}`);
     const proof = proofFromHex(answer.hashes);
     if (answer.fromSize !== fromSize || answer.toSize !== toSize || proof === null) {
-      throw new Error(`the log answered something other than a consistency proof from ${fromSize} to ${toSize}`);
+      throw new LocalizedError(reportTexts.said('api.notConsistency', { from: fromSize, to: toSize }));
     }
     return proof;
   }
@@ -187,21 +192,21 @@ export class LogApi {
     let res: Response;
     try {
       res = await this.fetcher(`${this.base}${path}`, {
-        headers: { accept: 'application/json', 'accept-language': 'en', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+        headers: { accept: 'application/json', 'accept-language': this.lang, ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
       });
     } catch (err) {
       // fetch says only "fetch failed": the address and the system's reason say what to check (the inspector's own
       // terminal: the cause's words may be shown when there is no code).
       const code = networkReason(err);
       const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : null;
-      throw new Error(`cannot reach ${this.base} (${code === 'network error' && cause ? cause : code})`);
+      throw new LocalizedError(reportTexts.said('api.cannotReach', { url: this.base, reason: code === 'network error' && cause ? cause : code }));
     }
     const text = await res.text();
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      throw new Error(`GET ${path}: ${res.status}, not JSON`);
+      throw new LocalizedError(reportTexts.said('api.notJson', { path, status: res.status }));
     }
     if (!res.ok) {
       const error = (body as { error?: { code?: string; message?: string } }).error;

@@ -1,37 +1,41 @@
 // `expert-draw keys generate`: a new key set for an instance (log signer, JWT signing key, sealing key pair).
 import type { Command } from 'commander';
-import { examples } from './examples.js';
+import type { Speaking } from './language.js';
 
-export function registerKeyCommands(program: Command): void {
-  const keys = program.command('keys').description('instance keys');
+export function registerKeyCommands(program: Command, { lang, t, examples, groupExamples }: Speaking): void {
+  const generateExamples = [
+    'expert-draw keys generate --dir ./keys-prod --origin draw.example-centre.gov.cn/log',
+    'EXPERT_DRAW_KEYS_DIR=/etc/expert-draw/keys EXPERT_DRAW_LOG_ORIGIN=draw.example-centre.gov.cn/log expert-draw keys generate',
+  ];
+  const keys = program.command('keys').description(t('keys')).addHelpText('after', groupExamples('keys generate', ...generateExamples));
   keys
     .command('generate')
-    .description('create the log signing key, JWT signing key and sealing key pair (refuses to overwrite)')
-    .option('--dir <dir>', 'keys folder (default: EXPERT_DRAW_KEYS_DIR or ./keys)')
-    .option('--origin <origin>', 'log origin, the log signer key name (default: EXPERT_DRAW_LOG_ORIGIN)')
-    .addHelpText('after', examples(
-      'expert-draw keys generate --dir ./keys-prod --origin draw.example-centre.gov.cn/log',
-      'EXPERT_DRAW_KEYS_DIR=/etc/expert-draw/keys EXPERT_DRAW_LOG_ORIGIN=draw.example-centre.gov.cn/log expert-draw keys generate',
-    ))
+    .description(t('keys.generate'))
+    .option('--dir <dir>', t('keys.dir'))
+    .option('--origin <origin>', t('keys.origin'))
+    .addHelpText('after', examples(...generateExamples))
     .action(async (opts: { dir?: string; origin?: string }) => {
-      const [{ loadConfig }, { generateKeys }] = await Promise.all([import('../config.js'), import('../instance-keys.js')]);
+      const [{ loadConfig }, { generateKeys }, { reportTexts }] = await Promise.all([import('../config.js'), import('../instance-keys.js'), import('../i18n/cli/reports.js')]);
+      const r = reportTexts.in(lang);
       const config = loadConfig();
       const files = generateKeys(opts.dir ?? config.EXPERT_DRAW_KEYS_DIR, opts.origin ?? config.EXPERT_DRAW_LOG_ORIGIN);
-      for (const f of files) console.log(`wrote ${f}`);
-      console.log('Private files are readable only by their owner; keep them off shared disks and out of version control.');
+      for (const file of files) console.log(r('wrote', { file }));
+      console.log(r('keys.private'));
     });
 
+  const keygenExample = 'expert-draw exchange keygen --name ggzy.example-city.gov.cn/exchange';
   program
     .command('exchange')
-    .description('keys for the exchange of records with other centres (docs/exchange.md)')
+    .description(t('exchange'))
+    .addHelpText('after', groupExamples('exchange keygen', keygenExample))
     .command('keygen')
-    .description('print a new exchange signer key (keep it secret) and its verifier key (give it to the other centres)')
-    .requiredOption('--name <name>', 'the issuer name other centres will see, e.g. the centre\'s domain')
-    .addHelpText('after', examples('expert-draw exchange keygen --name ggzy.example-city.gov.cn/exchange'))
+    .description(t('exchange.keygen'))
+    .requiredOption('--name <name>', t('exchange.name'))
+    .addHelpText('after', examples(keygenExample))
     .action(async (opts: { name: string }) => {
-      const { generateNoteKeys } = await import('../log/note.js');
+      const [{ generateNoteKeys }, { reportTexts }] = await Promise.all([import('../log/note.js'), import('../i18n/cli/reports.js')]);
       const { signerKey, verifierKey } = generateNoteKeys(opts.name);
       console.log(`EXPERT_DRAW_EXCHANGE_SIGNER_KEY=${signerKey}`);
-      console.log(`# verifier key, for the other centres' EXPERT_DRAW_EXCHANGE_TRUSTED:\n${verifierKey}`);
+      console.log(`${reportTexts.text(lang, 'exchange.verifierKey')}\n${verifierKey}`);
     });
 }

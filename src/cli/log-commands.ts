@@ -4,12 +4,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Config } from '../config.js';
+import type { Lang } from '../i18n/language.js';
+import { LocalizedError } from '../i18n/text.js';
 import { KEY_FILES } from '../instance-keys.js';
-import { NoteVerifier } from '../log/note.js';
 import type { Store } from '../store/store.js';
-import { examples } from './examples.js';
+import type { Speaking } from './language.js';
 import { progressBar } from './progress.js';
-import { verifierKeyText } from './verifier-key.js';
 
 interface VerifyOpts {
   dataDir?: string;
@@ -47,12 +47,12 @@ const ERROR_EXIT = 2;
  * prefix without a log, is refused, naming where it looked (a shell without EXPERT_DRAW_DATA_DIR looks in ./data).
  */
 async function openLogStore(opts: VerifyOpts, config: Config): Promise<Store> {
-  const { redisConnection, SQLITE_FILE } = await import('../store/open-store.js');
+  const [{ redisConnection, SQLITE_FILE }, { reportTexts }] = await Promise.all([import('../store/open-store.js'), import('../i18n/cli/reports.js')]);
   const redis = opts.redis !== undefined || (opts.dataDir === undefined && config.EXPERT_DRAW_STORE === 'redis');
   if (!redis) {
     const dir = resolve(opts.dataDir ?? config.EXPERT_DRAW_DATA_DIR);
     if (!existsSync(join(dir, SQLITE_FILE))) {
-      throw new Error(`no store in ${dir} (${SQLITE_FILE} is missing): give --data-dir, or set EXPERT_DRAW_DATA_DIR, to the service's data folder`);
+      throw new LocalizedError(reportTexts.said('log.noStore', { dir, file: SQLITE_FILE }));
     }
     const { SqliteStore } = await import('../store/sqlite-store.js');
     return new SqliteStore({ file: join(dir, SQLITE_FILE) });
@@ -62,44 +62,53 @@ async function openLogStore(opts: VerifyOpts, config: Config): Promise<Store> {
   const store = await RedisStore.open({ connection: opts.redis !== undefined ? { url: opts.redis } : redisConnection(config), prefix, requireDurable: false });
   if ((await store.logSize()) === 0) {
     await store.close();
-    throw new Error(`no log under the Redis prefix "${prefix}"${opts.redis !== undefined ? ` at ${opts.redis}` : ''}: give --redis-prefix (EXPERT_DRAW_REDIS_PREFIX) of the service; or the server holds no data (a restored dump.rdb loads only with appendonly off: docs/backups.md)`);
+    const where = opts.redis !== undefined ? reportTexts.said('log.prefixAt', { prefix, url: opts.redis }) : reportTexts.said('log.prefix', { prefix });
+    throw new LocalizedError(reportTexts.said('log.noRedisLog', { where }));
   }
   return store;
 }
 
-export function registerLogCommands(program: Command): void {
-  const log = program.command('log').description('audit log tools');
+/** What the log commands load when they run: the verifier key reader, the note verifier, their texts. */
+async function runtime(lang: Lang) {
+  const [{ verifierKeyText }, { NoteVerifier }, { reportTexts }] = await Promise.all([import('./verifier-key.js'), import('../log/note.js'), import('../i18n/cli/reports.js')]);
+  return { verifierKeyText, NoteVerifier, r: reportTexts.in(lang) };
+}
+
+export function registerLogCommands(program: Command, { lang, t, examples, groupExamples }: Speaking): void {
+  const verifyExample = ['expert-draw log verify', t('log.example.here')] as const;
+  const watchExample = 'expert-draw log watch --url https://draw.example-centre.gov.cn --keep kept --verifier-key keys/log-signer.vkey';
+  const log = program.command('log').description(t('log')).addHelpText('after', groupExamples('log watch', verifyExample, watchExample));
   log
     .command('verify')
-    .description('re-verify the whole log: hash chain, tree, every checkpoint signature, consistency between checkpoints')
-    .option('--data-dir <dir>', 'SQLite data folder (default: EXPERT_DRAW_DATA_DIR or ./data)')
-    .option('--redis <url>', 'verify the log in this Redis (default when EXPERT_DRAW_STORE=redis: the configured Redis)')
-    .option('--redis-prefix <prefix>', 'Redis key prefix (default: EXPERT_DRAW_REDIS_PREFIX or expert-draw:)')
-    .option('--keys-dir <dir>', `folder holding ${KEY_FILES.logVerifier} (default: EXPERT_DRAW_KEYS_DIR or ./keys)`)
-    .option('--verifier-key <key>', `the log verifier key (name+id+key), or a file holding it (${KEY_FILES.logVerifier}), instead of the keys folder`)
-    .option('--origin <origin>', 'checkpoint origin (default: EXPERT_DRAW_LOG_ORIGIN)')
-    .option('--quiet', 'no progress bar')
+    .description(t('log.verify'))
+    .option('--data-dir <dir>', t('log.dataDir'))
+    .option('--redis <url>', t('log.redis'))
+    .option('--redis-prefix <prefix>', t('log.redisPrefix'))
+    .option('--keys-dir <dir>', t('opt.keysDirVerifier', { file: KEY_FILES.logVerifier }))
+    .option('--verifier-key <key>', t('opt.verifierKeyInstead', { file: KEY_FILES.logVerifier }))
+    .option('--origin <origin>', t('opt.origin'))
+    .option('--quiet', t('opt.quiet'))
     .addHelpText('after', examples(
-      'expert-draw log verify                                   # in the service\'s folder: ./data and ./keys',
+      verifyExample,
       'expert-draw log verify --data-dir /var/lib/expert-draw --keys-dir /etc/expert-draw/keys',
       'expert-draw log verify --redis redis://:secret@10.0.0.7:6379 --verifier-key log-signer.vkey --origin draw.example-centre.gov.cn/log',
     ))
     .action(async (opts: VerifyOpts) => {
-      const [{ loadConfig }, { verifyLog }] = await Promise.all([import('../config.js'), import('../log/verify.js')]);
+      const [{ loadConfig }, { verifyLog }, { verifierKeyText, NoteVerifier, r }] = await Promise.all([import('../config.js'), import('../log/verify.js'), runtime(lang)]);
       const config = loadConfig();
       const verifier = NoteVerifier.fromKey(verifierKeyText(opts.verifierKey, opts.keysDir ?? config.EXPERT_DRAW_KEYS_DIR));
       const origin = opts.origin ?? config.EXPERT_DRAW_LOG_ORIGIN;
       const store = await openLogStore(opts, config);
-      const bar = opts.quiet ? null : progressBar('verifying');
+      const bar = opts.quiet ? null : progressBar(r('verifying'));
       const started = performance.now();
       try {
-        const report = await verifyLog({ store, verifier, origin, onProgress: (d, t) => bar?.update(d, t) });
+        const report = await verifyLog({ store, verifier, origin, onProgress: (done, total) => bar?.update(done, total) });
         bar?.done();
         const seconds = ((performance.now() - started) / 1000).toFixed(2);
         if (report.ok) {
-          console.log(`OK: ${report.size} entries and ${report.checkpoints} checkpoints verified in ${seconds} s (origin ${origin})`);
+          console.log(r('log.ok', { size: report.size, checkpoints: report.checkpoints, seconds, origin }));
         } else {
-          console.log(`BROKEN at index ${report.failure!.index}: ${report.failure!.reason}`);
+          console.log(r('log.broken', { index: report.failure!.index, reason: report.failure!.reason }));
           process.exitCode = 1;
         }
       } finally {
@@ -109,19 +118,19 @@ export function registerLogCommands(program: Command): void {
 
   log
     .command('archive-marker')
-    .description('let this instance start on a store whose log is behind the tree it signed (a store restored from an older backup, or a new log on purpose): archives its log marker; the next start records it in the log')
-    .requiredOption('--reason <text>', 'why (kept in the archived marker and in the log entry at the next start)')
-    .option('--data-dir <dir>', 'the instance\'s data folder, where its marker is (default: EXPERT_DRAW_DATA_DIR or ./data)')
-    .option('--keys-dir <dir>', `folder holding ${KEY_FILES.logVerifier} (default: EXPERT_DRAW_KEYS_DIR or ./keys)`)
-    .option('--verifier-key <key>', `the log verifier key (name+id+key), or a file holding it (${KEY_FILES.logVerifier}), instead of the keys folder`)
+    .description(t('log.archiveMarker'))
+    .requiredOption('--reason <text>', t('log.archiveMarker.reason'))
+    .option('--data-dir <dir>', t('log.archiveMarker.dataDir'))
+    .option('--keys-dir <dir>', t('opt.keysDirVerifier', { file: KEY_FILES.logVerifier }))
+    .option('--verifier-key <key>', t('opt.verifierKeyInstead', { file: KEY_FILES.logVerifier }))
     .addHelpText('after', examples(
       'expert-draw log archive-marker --reason "Redis restored from the AOF of 2026-12-03 after a disk failure"',
       'expert-draw log archive-marker --data-dir /var/lib/expert-draw --reason "new log: test data removed before going live"',
     ))
     .action(async (opts: ArchiveMarkerOpts) => {
-      const [{ loadConfig }, marker, { openStore, SQLITE_FILE }] = await Promise.all([import('../config.js'), import('../log/log-marker.js'), import('../store/open-store.js')]);
+      const [{ loadConfig }, marker, { openStore, SQLITE_FILE }, { verifierKeyText, NoteVerifier, r }] = await Promise.all([import('../config.js'), import('../log/log-marker.js'), import('../store/open-store.js'), runtime(lang)]);
       const reason = opts.reason.trim();
-      if (reason.length < 2 || reason.length > 500) throw new Error('--reason must say why, in 2 to 500 characters');
+      if (reason.length < 2 || reason.length > 500) throw new Error(r('marker.badReason'));
       const loaded = loadConfig();
       const config = { ...loaded, EXPERT_DRAW_DATA_DIR: opts.dataDir ?? loaded.EXPERT_DRAW_DATA_DIR };
       const verifier = NoteVerifier.fromKey(verifierKeyText(opts.verifierKey, opts.keysDir ?? config.EXPERT_DRAW_KEYS_DIR));
@@ -129,46 +138,44 @@ export function registerLogCommands(program: Command): void {
       const storeName = marker.storeIdentity(config);
       const logKey = marker.logKeyIdentity(verifier);
       const marked = marker.markerOf(dir, storeName, logKey);
-      if (!marked) throw new Error(`no log marker of this store (${storeName}) and log key (${verifier.name}) in ${dir}: nothing to archive; the service starts as it is`);
+      if (!marked) throw new Error(r('marker.none', { store: storeName, key: verifier.name, dir }));
       // A deleted SQLite file is not made again here: the store is then empty.
       const sqliteMissing = config.EXPERT_DRAW_STORE === 'sqlite' && !existsSync(join(dir, SQLITE_FILE));
       const store = sqliteMissing ? null : await openStore(config);
       let storeSize = 0;
       try {
         if (store) storeSize = await store.logSize();
-        if ((await marker.behindMarker(store, marked)) === null) throw new Error(`the store holds the tree the log marker names (${marked.size} entries, ${marked.at}): nothing to archive; the service starts as it is`);
+        if ((await marker.behindMarker(store, marked)) === null) throw new Error(r('marker.held', { size: marked.size, at: marked.at }));
       } finally {
         await store?.close();
       }
       await marker.archiveMarker({ dir, store: storeName, logKey, storeSize, command: 'archive-marker', reason });
-      console.log(`archived the log marker of ${storeName}: this instance had signed or seen ${marked.size} entries (${marked.at}); the store holds ${storeSize}.`);
-      console.log('the next start accepts the store as it is and records the archived marker in the log (log.marker-archived).');
+      console.log(r('marker.archived', { store: storeName, size: marked.size, at: marked.at, storeSize }));
+      console.log(r('marker.nextStart'));
     });
 
   log
     .command('watch')
-    .description('keep every checkpoint the log publishes and prove each new one consistent with the kept ones; a fork is reported with both notes and exits 1')
-    .requiredOption('--url <url>', 'the service, e.g. https://draw.example-centre.gov.cn')
-    .requiredOption('--keep <dir>', 'folder of kept checkpoints (one <size>.note each, with <size>.json: when it was fetched and the proof from the one kept before; forks under forks/)')
-    .requiredOption('--verifier-key <key>', 'the log verifier key (name+id+key), or a file holding it (log-signer.vkey)')
-    .option('--origin <origin>', 'checkpoint origin (default: the verifier key’s name)')
-    .option('--token <token>', 'an inspector’s or supervisor’s access token (default: EXPERT_DRAW_TOKEN)')
-    .option('--once', 'one pass, then exit: 0 kept or unchanged, 1 fork, 2 could not decide')
-    .option('--interval <seconds>', 'seconds between passes', '60')
-    .addHelpText('after', examples(
-      'expert-draw log watch --url https://draw.example-centre.gov.cn --keep kept --verifier-key keys/log-signer.vkey',
-      'EXPERT_DRAW_TOKEN=… expert-draw log watch --url https://draw.example-centre.gov.cn --keep kept --verifier-key keys/log-signer.vkey --once',
-    ))
+    .description(t('log.watch'))
+    .requiredOption('--url <url>', t('log.url'))
+    .requiredOption('--keep <dir>', t('log.keep'))
+    .requiredOption('--verifier-key <key>', t('opt.verifierKey'))
+    .option('--origin <origin>', t('opt.originOfKey'))
+    .option('--token <token>', t('log.token'))
+    .option('--once', t('log.once'))
+    .option('--interval <seconds>', t('log.interval'), '60')
+    .addHelpText('after', examples(watchExample, `EXPERT_DRAW_TOKEN=… ${watchExample} --once`))
     .action(async (opts: WatchOpts) => {
-      const [{ LogApi }, { watchPass }] = await Promise.all([import('./inspector.js'), import('./log-watch.js')]);
+      const [{ LogApi }, { watchPass }, { verifierKeyText, NoteVerifier, r }] = await Promise.all([import('./inspector.js'), import('./log-watch.js'), runtime(lang)]);
       const verifier = NoteVerifier.fromKey(verifierKeyText(opts.verifierKey, ''));
       const interval = Number(opts.interval);
-      if (!(interval > 0)) throw new Error('--interval must be a positive number of seconds');
+      if (!(interval > 0)) throw new Error(r('log.badInterval'));
       const watch = {
-        api: new LogApi(opts.url, opts.token ?? process.env.EXPERT_DRAW_TOKEN),
+        api: new LogApi(opts.url, opts.token ?? process.env.EXPERT_DRAW_TOKEN, lang),
         dir: opts.keep,
         verifier,
         origin: opts.origin ?? verifier.name,
+        lang,
         print: (line: string) => console.log(`${new Date().toISOString()} ${line}`),
         printText: (text: string) => console.log(text),
       };

@@ -6,6 +6,9 @@
 import { openCheckpoint, type Checkpoint } from '../log/checkpoint.js';
 import { keptNeighbours, relateCheckpoints, type Relation } from '../log/consistency.js';
 import type { NoteVerifier } from '../log/note.js';
+import { reportTexts } from '../i18n/cli/reports.js';
+import type { Lang } from '../i18n/language.js';
+import { errorText } from '../i18n/text.js';
 import { keep, keepFork, readKept, type KeptCheckpoint, type LogApi } from './inspector.js';
 
 /** Checkpoints asked for per page of GET /v1/log/checkpoints. */
@@ -16,6 +19,8 @@ export interface WatchOptions {
   readonly dir: string;
   readonly verifier: NoteVerifier;
   readonly origin: string;
+  /** The language of the report. */
+  readonly lang: Lang;
   /** A line of the watch's report (the command stamps it with the time). */
   readonly print: (line: string) => void;
   /** Text printed as it is: a signed note. */
@@ -33,6 +38,7 @@ export type PassOutcome = 'kept' | 'unchanged' | 'fork' | 'error';
 
 export async function watchPass(o: WatchOptions): Promise<PassOutcome> {
   const now = o.now ?? (() => new Date());
+  const r = reportTexts.in(o.lang);
   let served: { size: number; note: string };
   let cp: Checkpoint;
   let kept: KeptCheckpoint[];
@@ -43,7 +49,7 @@ export async function watchPass(o: WatchOptions): Promise<PassOutcome> {
     fetchedAt = now().toISOString();
     cp = openCheckpoint(served.note, o.verifier, o.origin).checkpoint;
   } catch (err) {
-    o.print(`ERROR: ${(err as Error).message}`);
+    o.print(r('watch.error', { reason: errorText(err, o.lang) }));
     return 'error';
   }
   const root = cp.rootHash.toString('hex');
@@ -64,21 +70,21 @@ export async function watchPass(o: WatchOptions): Promise<PassOutcome> {
       relation = relateCheckpoints(other.checkpoint, cp, proof);
     } catch (err) {
       if (other.size < cp.size) {
-        o.print(`ERROR: no consistency proof from ${from} to ${to}: ${(err as Error).message}`);
+        o.print(r('watch.error', { reason: r('watch.noProof', { from, to, reason: errorText(err, o.lang) }) }));
         return 'error';
       }
       // The log cannot prove that a tree it signed before extends the one it shows now.
-      relation = { kind: 'fork', older: cp, newer: other.checkpoint, reason: `the log now shows tree size ${cp.size} and cannot prove that tree size ${other.size}, which it signed before, extends it (${(err as Error).message})` };
+      relation = { kind: 'fork', older: cp, newer: other.checkpoint, reason: r('watch.cannotProve', { size: cp.size, kept: other.size, reason: errorText(err, o.lang) }) };
     }
     if (relation.kind === 'fork') return fork(o, relation.reason, other, cp, served.note);
   }
   const last = kept.at(-1);
   if (last && last.size > cp.size) {
     // One history, but the log's latest is older than a checkpoint it signed before: it went back.
-    return fork(o, `the log's latest checkpoint (tree size ${cp.size}) is older than kept checkpoint ${last.size}: the log went back`, last, cp, served.note);
+    return fork(o, r('watch.wentBack', { size: cp.size, kept: last.size }), last, cp, served.note);
   }
   if (around.same) {
-    o.print(`unchanged: the latest checkpoint is kept checkpoint ${cp.size}`);
+    o.print(r('watch.unchanged', { size: cp.size }));
     return 'unchanged';
   }
   // Every checkpoint the log signed between the last kept one and this one, smallest first, each proved consistent with
@@ -99,7 +105,7 @@ export async function watchPass(o: WatchOptions): Promise<PassOutcome> {
     try {
       hashes = proof ?? (await o.api.consistency(before.size, cp.size));
     } catch (err) {
-      o.print(`ERROR: no consistency proof from ${before.size} to ${cp.size}: ${(err as Error).message}`);
+      o.print(r('watch.error', { reason: r('watch.noProof', { from: before.size, to: cp.size, reason: errorText(err, o.lang) }) }));
       return 'error';
     }
     const relation = relateCheckpoints(before.checkpoint, cp, hashes);
@@ -107,9 +113,8 @@ export async function watchPass(o: WatchOptions): Promise<PassOutcome> {
     consistency = { fromSize: before.size, toSize: cp.size, hashes: hashes.map((h) => h.toString('hex')) };
   }
   const file = keep(o.dir, cp.size, served.note, { size: cp.size, fetchedAt, consistency });
-  const proved = around.older ? `consistent with kept checkpoint ${around.older.size}` : 'the first kept';
-  const also = between > 0 ? ` (and the ${between} the log signed in between, each consistent with the one before)` : '';
-  o.print(`kept checkpoint ${cp.size} (root ${root}): ${proved}${also} → ${file}`);
+  const proved = around.older ? r('watch.consistentWith', { size: around.older.size }) : r('watch.first');
+  o.print(r('watch.kept', { size: cp.size, root, proved: between > 0 ? r('watch.between', { proved, count: between }) : proved, file }));
   return 'kept';
 }
 
@@ -119,6 +124,7 @@ export async function watchPass(o: WatchOptions): Promise<PassOutcome> {
  * pass: what was kept so far is one history and stays), or at a fork.
  */
 async function keepBetween(o: WatchOptions, from: KeptCheckpoint, to: number, now: () => Date): Promise<{ outcome?: PassOutcome; last: KeptCheckpoint; kept: number }> {
+  const r = reportTexts.in(o.lang);
   let last = from;
   let kept = 0;
   for (let next: number | null = from.size + 1; next !== null && next < to; ) {
@@ -126,7 +132,7 @@ async function keepBetween(o: WatchOptions, from: KeptCheckpoint, to: number, no
     try {
       page = await o.api.checkpoints(next, CHECKPOINT_PAGE);
     } catch (err) {
-      o.print(`ERROR: the checkpoints signed from tree size ${next}: ${(err as Error).message}`);
+      o.print(r('watch.error', { reason: r('watch.pageFailed', { size: next, reason: errorText(err, o.lang) }) }));
       return { outcome: 'error', last, kept };
     }
     const fetchedAt = now().toISOString();
@@ -140,7 +146,7 @@ async function keepBetween(o: WatchOptions, from: KeptCheckpoint, to: number, no
         if (cp.size !== item.size) throw new Error(`the note of tree size ${item.size} says ${cp.size}`);
         hashes = await o.api.consistency(last.size, cp.size);
       } catch (err) {
-        o.print(`ERROR: checkpoint ${item.size}, signed between kept ${from.size} and ${to}: ${(err as Error).message}`);
+        o.print(r('watch.error', { reason: r('watch.betweenFailed', { size: item.size, from: from.size, to, reason: errorText(err, o.lang) }) }));
         return { outcome: 'error', last, kept };
       }
       const relation = relateCheckpoints(last.checkpoint, cp, hashes);
@@ -156,12 +162,13 @@ async function keepBetween(o: WatchOptions, from: KeptCheckpoint, to: number, no
 }
 
 function fork(o: WatchOptions, reason: string, kept: KeptCheckpoint, cp: Checkpoint, note: string): PassOutcome {
+  const r = reportTexts.in(o.lang);
   const evidence = keepFork(o.dir, cp, note);
-  o.print(`FORK: ${reason}`);
-  o.print(`--- kept checkpoint, tree size ${kept.size} (${kept.file}) ---`);
+  o.print(r('watch.fork', { reason }));
+  o.print(r('watch.keptNote', { size: kept.size, file: kept.file }));
   o.printText(kept.note.trimEnd());
-  o.print(`--- served checkpoint, tree size ${cp.size} (kept as evidence: ${evidence}) ---`);
+  o.print(r('watch.servedNote', { size: cp.size, file: evidence }));
   o.printText(note.trimEnd());
-  o.print('--- both are signed by the log key: keep them, and report the fork ---');
+  o.print(r('watch.bothSigned'));
   return 'fork';
 }

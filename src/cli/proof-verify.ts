@@ -7,7 +7,9 @@ import { openCheckpoint } from '../log/checkpoint.js';
 import { proofsToRelate } from '../log/consistency.js';
 import { NoteVerifier } from '../log/note.js';
 import { ASSURANCE_ZH, CHECK_TITLES_ZH, TRUST_ZH } from '../i18n/check-titles.js';
-import { commandLanguage } from '../i18n/language.js';
+import { reportTexts } from '../i18n/cli/reports.js';
+import type { Lang } from '../i18n/language.js';
+import { errorText, LocalizedError } from '../i18n/text.js';
 import { DrawProofBundle, NOT_CHECKED_WITHOUT_KEPT, type CheckStatus, type DrawProofReport, type KeptInput, type TakenOnTrust } from '../verify/draw-proof.js';
 import { readProofFile, type FileVerdict, type FileVerifyOptions } from '../verify/proof-files.js';
 import { ProofFilePool } from '../verify/proof-pool.js';
@@ -23,7 +25,7 @@ function readBeaconChain(file: string): BeaconChain {
   try {
     return chainOfInfo(JSON.parse(readFileSync(file, 'utf8')));
   } catch (err) {
-    throw new Error(`${file} is not a drand chain info: ${err instanceof Error ? err.message : String(err)}`);
+    throw new LocalizedError(reportTexts.said('proof.notChain', { file, reason: err instanceof Error ? err.message : String(err) }));
   }
 }
 
@@ -83,19 +85,19 @@ function printReport(report: DrawProofReport, print: (line: string) => void, wor
   print(`${words.notVerified}${parts.filter(([, ids]) => ids.length > 0).map(([what, ids]) => `${what} ${ids.join(words.list)}`).join(words.parts)}`);
 }
 
-/** Verifies the bundles (files, or folders of them) and prints the reports; sets the exit code. */
-export async function verifyBundles(paths: string[], opts: VerifyOpts): Promise<void> {
-  const words = WORDS[commandLanguage(opts.lang)];
+/** Verifies the bundles (files, or folders of them) and prints the reports in `lang`; sets the exit code. */
+export async function verifyBundles(paths: string[], opts: VerifyOpts, lang: Lang): Promise<void> {
+  const words = WORDS[lang];
   // The key first: a wrong key is the inspector's to fix before any bundle is read.
   const verifierKey = verifierKeyText(opts.verifierKey, '');
   const files = bundleFiles(paths, 'keep');
-  if (files.length === 0) throw new Error(`no proof bundles (.json files) in ${paths.join(', ')}`);
+  if (files.length === 0) throw new LocalizedError(reportTexts.said('bundles.none', { paths: paths.join(', ') }));
   // One file named as a file: the report alone, as it always was.
   const single = paths.length === 1 && files[0] === paths[0];
   const origin = opts.origin ?? NoteVerifier.fromKey(verifierKey).name;
-  const kept = opts.kept === undefined ? undefined : await keptInput(files, opts.kept, NoteVerifier.fromKey(verifierKey), origin, opts);
+  const kept = opts.kept === undefined ? undefined : await keptInput(files, opts.kept, NoteVerifier.fromKey(verifierKey), origin, opts, lang);
   const options: FileVerifyOptions = { verifierKey, origin, ...(kept ? { kept } : {}), beaconChains: opts.beaconChain.map(readBeaconChain) };
-  const pool = new ProofFilePool(options, jobsFor(opts.jobs, files.length));
+  const pool = new ProofFilePool(options, jobsFor(opts.jobs, files.length, lang));
   if (single) {
     const [verdict] = await pool.verify(files);
     if ('error' in verdict!) throw new Error(verdict.error);
@@ -105,7 +107,7 @@ export async function verifyBundles(paths: string[], opts: VerifyOpts): Promise<
     process.exitCode = verdict!.report.ok ? 0 : 1;
     return;
   }
-  const bar = opts.quiet ? null : progressBar('verifying');
+  const bar = opts.quiet ? null : progressBar(reportTexts.text(lang, 'verifying'));
   let verdicts: FileVerdict[];
   try {
     verdicts = await pool.verify(files, { onProgress: (done, total) => bar?.update(done, total) });
@@ -149,10 +151,10 @@ function printVerdict(verdict: FileVerdict, print: (line: string) => void, words
  * The kept checkpoints, and — with --url — the consistency proofs that relate the bundles' checkpoints to them. The
  * verifier checks everything; a proof not fetched leaves `checkpoint.kept` not verifiable, never passed.
  */
-async function keptInput(files: readonly string[], dir: string, verifier: NoteVerifier, origin: string, opts: VerifyOpts): Promise<KeptInput> {
+async function keptInput(files: readonly string[], dir: string, verifier: NoteVerifier, origin: string, opts: VerifyOpts, lang: Lang): Promise<KeptInput> {
   // A folder that is not there is a mistyped name, not an inspector who kept nothing: checkpoint.kept would say "none
   // given" and pass over the fork check the option asked for.
-  if (!existsSync(dir)) throw new Error(`--kept ${dir}: no such folder (it holds the checkpoints that log watch --keep kept)`);
+  if (!existsSync(dir)) throw new LocalizedError(reportTexts.said('proof.noKept', { dir }));
   // readKept checks each record's proof between its two kept notes: a changed kept file stops the command here.
   const kept = readKept(dir, verifier, origin);
   const notes = kept.map((k) => k.note);
@@ -175,7 +177,7 @@ async function keptInput(files: readonly string[], dir: string, verifier: NoteVe
       }
     }
   }
-  const api = new LogApi(opts.url, opts.token ?? process.env.EXPERT_DRAW_TOKEN);
+  const api = new LogApi(opts.url, opts.token ?? process.env.EXPERT_DRAW_TOKEN, lang);
   const proofs = [...chain];
   const asked = new Set<string>();
   for (const size of sizes) {
@@ -187,7 +189,7 @@ async function keptInput(files: readonly string[], dir: string, verifier: NoteVe
         proofs.push({ fromSize, toSize, hashes });
       } catch (err) {
         // Without the proof the check says what it lacks; why it is missing goes to stderr.
-        console.error(`no consistency proof from ${fromSize} to ${toSize}: ${(err as Error).message}`);
+        console.error(reportTexts.text(lang, 'watch.noProof', { from: fromSize, to: toSize, reason: errorText(err, lang) }));
       }
     }
   }

@@ -68,3 +68,19 @@ export function commandLanguage(option: string | undefined, env: NodeJS.ProcessE
   const shell = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
   return /^zh/i.test(shell) ? 'zh-CN' : 'en';
 }
+
+/**
+ * The language of the command line, read from its arguments before they are parsed (the help texts are written in it):
+ * `--lang zh-CN|en` (or `--lang=…`) anywhere before `--`, else the shell's as commandLanguage reads it. A `--lang` of
+ * another value leaves the shell's language, and the parser refuses it in that language.
+ */
+export function cliLanguage(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Lang {
+  const end = args.indexOf('--');
+  const options = end < 0 ? args : args.slice(0, end);
+  let given: string | undefined;
+  options.forEach((arg, i) => {
+    if (arg === '--lang') given = options[i + 1];
+    else if (arg.startsWith('--lang=')) given = arg.slice('--lang='.length);
+  });
+  return commandLanguage(given === 'en' || given === 'zh-CN' ? given : undefined, env);
+}

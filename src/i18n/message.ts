@@ -3,24 +3,12 @@
 import { entryOf, type EntryOf, type MessageKey } from './catalogue.js';
 import type { Placeholders } from './define.js';
 import type { Lang } from './language.js';
+import { fill, isLocalized, type Localized, type ParamValue } from './text.js';
 
-/** Anything a person reads, in either language. */
-export interface Localized {
-  text(lang: Lang): string;
-}
-
-/** What a placeholder takes: a value, another message (rendered in the same language), or a list of them. */
-export type ParamValue = string | number | Localized | readonly ParamValue[];
+export { clauses, fill, isLocalized, type Localized, type ParamValue } from './text.js';
 
 type ParamsOf<K extends MessageKey> = { readonly [P in Placeholders<EntryOf<K>['en']>]: ParamValue };
 type ParamsArg<K extends MessageKey> = [Placeholders<EntryOf<K>['en']>] extends [never] ? [] : [params: ParamsOf<K>];
-
-const PLACEHOLDER = /\{(\w+)\}/g;
-/** How the items of a list param are joined: an enumeration, or clauses (rules broken, groups short). */
-const SEPARATORS: Readonly<Record<'list' | 'clauses', Readonly<Record<Lang, string>>>> = {
-  list: { 'zh-CN': '、', en: ', ' },
-  clauses: { 'zh-CN': '；', en: '; ' },
-};
 
 export class Message implements Localized {
   constructor(
@@ -46,31 +34,6 @@ export class Message implements Localized {
 /** A message of the catalogue; the compiler checks the key and the values its texts name. */
 export function msg<K extends MessageKey>(key: K, ...params: ParamsArg<K>): Message {
   return new Message(key, params[0] ?? {});
-}
-
-/** Items joined as clauses (`；` / `; `): each a whole statement, such as a broken rule. */
-export function clauses(items: readonly ParamValue[]): Localized {
-  return { text: (lang) => items.map((i) => format(i, lang)).join(SEPARATORS.clauses[lang]) };
-}
-
-/** A text with each `{name}` replaced by its value in `lang`; a name without a value stays as written. */
-export function fill(template: string, params: Readonly<Record<string, ParamValue>>, lang: Lang): string {
-  return template.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(params, name) ? format(params[name]!, lang) : whole));
-}
-
-function format(value: ParamValue, lang: Lang): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return String(value);
-  if (isLocalizedList(value)) return value.map((v) => format(v, lang)).join(SEPARATORS.list[lang]);
-  return value.text(lang);
-}
-
-function isLocalizedList(value: ParamValue): value is readonly ParamValue[] {
-  return Array.isArray(value);
-}
-
-export function isLocalized(value: unknown): value is Localized {
-  return typeof value === 'object' && value !== null && typeof (value as { text?: unknown }).text === 'function';
 }
 
 /** A value with every Localized in it read as text. */

@@ -43,22 +43,19 @@ beforeAll(async () => {
 }, 240_000);
 
 describe('--help', () => {
-  it('ends with examples on every command, down to each subcommand', () => {
+  it('ends with examples on every command and every group, down to each subcommand', () => {
     const seen: string[] = [];
     const visit = (path: string[]) => {
       const run = cli([...path, '--help'], { cwd: root });
       expect(run.status, `${path.join(' ')}: ${run.stderr}`).toBe(0);
-      const subcommands = commandsIn(run.stdout);
-      // A group lists its commands; every command that runs something shows how, with its own name.
-      if (subcommands.length === 0 || path.length === 0) {
-        expect(run.stdout, `expert-draw ${path.join(' ')} --help`).toMatch(/\nExamples:\n {2}\S/);
-        if (path.length > 0) expect(run.stdout.split('Examples:')[1]).toContain(path.at(-1)!);
-        seen.push(path.join(' '));
-      }
-      for (const sub of subcommands) visit([...path, sub]);
+      // A group shows how to run its commands; every command that runs something shows how, with its own name.
+      expect(run.stdout, `expert-draw ${path.join(' ')} --help`).toMatch(/\nExamples:\n {2}\S/);
+      if (path.length > 0) expect(run.stdout.split('Examples:')[1]).toContain(`expert-draw ${path.join(' ')}`);
+      seen.push(path.join(' '));
+      for (const sub of commandsIn(run.stdout)) visit([...path, sub]);
     };
     visit([]);
-    expect(seen).toEqual(expect.arrayContaining(['', 'demo', 'pool generate', 'keys generate', 'ca init', 'ca issue-site', 'open', 'log verify', 'proof verify', 'token issue', 'users add', 'backup', 'restore']));
+    expect(seen).toEqual(expect.arrayContaining(['', 'demo', 'pool', 'pool generate', 'keys', 'keys generate', 'exchange', 'ca', 'ca init', 'ca issue-site', 'open', 'log', 'log verify', 'proof', 'proof verify', 'token', 'token issue', 'users', 'users add', 'backup', 'restore']));
   }, 240_000);
 });
 

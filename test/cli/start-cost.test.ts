@@ -11,8 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateNoteKeys } from '../../src/log/note.js';
 import { installedCli } from '../helpers/installed-cli.js';
 
-/** What no help text needs: the service and everything heavy it brings. */
+/** What no help text needs: the service and everything heavy it brings, and the texts a command prints as it runs. */
 const HEAVY = [
+  '/dist/src/i18n/cli/reports.js',
   '/dist/src/open-context.js',
   '/dist/src/app.js',
   '/dist/src/services/',

@@ -3,12 +3,16 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_STATUS, errorTitle, type ErrorCode } from '../../src/errors.js';
 import { allEntries, entryOf } from '../../src/i18n/catalogue.js';
+import { CLI_HELP } from '../../src/i18n/cli/help.js';
+import { CLI_REPORTS } from '../../src/i18n/cli/reports.js';
 import { LANGS } from '../../src/i18n/language.js';
 import { clauses, localize, Message, msg } from '../../src/i18n/message.js';
 
 const HAN = /\p{Script=Han}/u;
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 const entries = allEntries();
+/** The command line's texts (src/i18n/cli/), written as the catalogue's areas are and held to the same table. */
+const cliEntries = [...Object.entries(CLI_HELP).map(([k, e]) => [`cliHelp.${k}`, e] as const), ...Object.entries(CLI_REPORTS).map(([k, e]) => [`cliReports.${k}`, e] as const)];
 
 describe('error codes', () => {
   it.each(Object.keys(ERROR_STATUS) as ErrorCode[])('%s has a Chinese and an English title', (code) => {
@@ -37,7 +41,7 @@ describe('messages', () => {
     for (const key of ['project', 'nope.notFound', 'project.nope', 'code.toString', 'constructor.name', '__proto__.x']) expect(entryOf(key), key).toBeUndefined();
   });
 
-  it.each(entries)('%s: both texts, Chinese where Chinese, the same placeholders', (_key, entry) => {
+  it.each([...entries, ...cliEntries])('%s: both texts, Chinese where Chinese, the same placeholders', (_key, entry) => {
     for (const text of [entry.zh, entry.en]) {
       expect(text).toBe(text.trim());
       expect(text).not.toBe('');

@@ -1,7 +1,7 @@
 // Accept-Language → the answer's language: zh-CN unless English is preferred, q-values honoured, malformed ranges
 // skipped.
 import { describe, expect, it } from 'vitest';
-import { negotiateLanguage } from '../../src/i18n/language.js';
+import { cliLanguage, negotiateLanguage } from '../../src/i18n/language.js';
 
 describe('negotiateLanguage', () => {
   it.each([
@@ -49,5 +49,21 @@ describe('negotiateLanguage', () => {
   it('reads a bounded number of ranges', () => {
     expect(negotiateLanguage(`${'fr,'.repeat(100)}en`)).toBe('zh-CN');
     expect(negotiateLanguage(`${'fr,'.repeat(10)}en`)).toBe('en');
+  });
+});
+
+describe('cliLanguage', () => {
+  it.each([
+    [['log', 'verify'], { LANG: 'zh_CN.UTF-8' }, 'zh-CN'],
+    [['log', 'verify'], { LANG: 'C.UTF-8' }, 'en'],
+    [['log', 'verify'], { LANG: 'en_US.UTF-8', LC_MESSAGES: 'zh_CN.UTF-8' }, 'zh-CN'],
+    [['--lang', 'en', 'log', 'verify'], { LANG: 'zh_CN.UTF-8' }, 'en'],
+    [['log', 'verify', '--lang=zh-CN'], {}, 'zh-CN'],
+    // Not a language it speaks: the shell's (the parser then refuses the value in it).
+    [['log', '--lang', 'fr'], { LANG: 'zh_CN.UTF-8' }, 'zh-CN'],
+    // After `--` it is an argument, not the option.
+    [['demo', '--', '--lang', 'zh-CN'], {}, 'en'],
+  ] as const)('%j in %j: %s', (args, env, lang) => {
+    expect(cliLanguage(args, env)).toBe(lang);
   });
 });
