@@ -50,7 +50,7 @@ export const ExpertPersonal = z
   .strict();
 
 /** A phone number as one line reaches: a mainland mobile number with +86 or 86 before it is the same number without. */
-export const samePhone = (phone: string): string => phone.replace(/^\+?86(?=1\d{10}$)/, '');
+export const samePhone = (phone: string): string => phone.replace(/^(?:\+|00)?86(?=1\d{10}$)/, '');
 
 /** The personal data a change is told to the expert for (and held for a second person's approval), in the order a notice names them. */
 export const PERSONAL_FIELDS = ['phone', 'name', 'idNumber'] as const;

@@ -325,6 +325,8 @@ export class PoolService {
       if (exited && change.status !== 'blacklisted' && !(change.status === 'retired' && !life)) throw new AppError('EXPERT_EXITED', msg('lifecycle.exited', { id }));
       if (life?.lapsed && (change.status === 'active' || (change.status === 'suspended' && change.until !== null))) throw new AppError('CONFIRMATION_LAPSED', msg('lifecycle.lapsedStatus', { id }));
       const expert = Expert.parse({ ...current.expert, status: change.status, suspendedUntil: change.status === 'suspended' ? change.until : null });
+      // A retired expert called again takes their phone back: not while another expert still in the pool has it.
+      if (!stillCalled(current) && stillCalled({ ...current, expert })) this.refuseHeldPhoneKey(this.phoneKeyOf(id, current), id);
       // The status it already has: nothing changes, nothing is written (no entry, no pool version).
       if (expert.status === current.expert.status && expert.suspendedUntil === current.expert.suspendedUntil && !(life && change.status === 'retired') && !life?.lapsed) return view(current);
       let lifecycle = life;
@@ -499,7 +501,10 @@ export class PoolService {
 
   /** Refuses (PHONE_IN_USE, naming neither the expert nor the number) a phone of another expert still in the pool. */
   private refuseHeldPhone(phone: string, id: string): void {
-    const key = this.phoneKey(phone);
+    this.refuseHeldPhoneKey(this.phoneKey(phone), id);
+  }
+
+  private refuseHeldPhoneKey(key: string, id: string): void {
     for (const [other, r] of this.experts) {
       if (other !== id && stillCalled(r) && this.phoneKeyOf(other, r) === key) throw new AppError('PHONE_IN_USE', msg('pool.phoneInUse'));
     }
@@ -762,7 +767,12 @@ export class PoolService {
   private upsertPhones(rows: readonly ImportRow[], plan: ReturnType<typeof planUpsert>, retireMissing: boolean): ImportError[] {
     const named = new Set(rows.map((r) => r.expert.id));
     const phones = this.phonesInPool(retireMissing ? new Set([...named, ...plan.missing]) : named);
-    const checked = [...plan.add.map((a) => a.row), ...plan.change.filter((c) => c.personal.includes('phone')).map((c) => c.row)];
+    // New experts, changed numbers, and retired experts the file makes callable again (their number comes back).
+    const returning = (row: ImportRow) => {
+      const current = this.experts.get(row.expert.id);
+      return current !== undefined && !stillCalled(current) && (current.lifecycle?.exit ?? null) === null && row.expert.status !== 'retired';
+    };
+    const checked = [...plan.add.map((a) => a.row), ...plan.change.filter((c) => c.personal.includes('phone') || returning(c.row)).map((c) => c.row)];
     return checked.filter((row) => phones.has(this.phoneKey(row.personal.phone))).map((row) => phoneHeld(row.line));
   }
 

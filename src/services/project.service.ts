@@ -310,7 +310,7 @@ export class ProjectService {
       const { record, raw } = await this.get(id);
       const plan = record.plan;
       // A project drawn (or ended) since its plan was made: the deposits closed with the draw.
-      if (!plan && record.drawId !== null && this.assuranceFor(record.assurance) === 'witnessed') throw new AppError('DEPOSITS_CLOSED', msg('witness.closed', { id, closeAt: record.drawAt }));
+      if (!plan && record.drawId !== null && this.assuranceFor(record.assurance) === 'witnessed') throw new AppError('DEPOSITS_CLOSED', msg('witness.usedUp', { id, draw: record.drawId, state: msg(`projectState.${record.state}`) }));
       if (!plan || !vault || (record.state !== 'scheduled' && record.state !== 'drawing')) throw new AppError('NOT_PLANNED', msg('witness.notPlanned', { id }));
       if (record.state === 'drawing' || this.now() >= Date.parse(plan.depositsCloseAt)) throw new AppError('DEPOSITS_CLOSED', msg('witness.closed', { id, closeAt: plan.depositsCloseAt }));
       if (plan.deposits.some((d) => d.witness.user === by.sub)) throw new AppError('ALREADY_DEPOSITED', msg('witness.already', { id, draw: plan.drawId }));

@@ -439,6 +439,10 @@ describe('onShort operator: the draw goes on with the deposits there are and say
     expect(logged[0]!.payload).toMatchObject({ drawId: p.plan.drawId, code: 'INSUFFICIENT_CANDIDATES', committed: false, witnessReveals: [secret] });
     expect(sha(logged[0]!.payload.nonce as string)).toBe(p.plan.nonceHash);
     expect((await u.app.inject({ method: 'GET', url: '/v1/projects/P-WIT-EMPTY', headers: u.auth('operator') })).json()).toMatchObject({ state: 'failed', drawId: p.plan.drawId });
+    // A deposit now: the plan was used up by the failure, whatever time it was to close at.
+    const late = await deposit(u, 'P-WIT-EMPTY', people[0]!.auth, randomBytes(32).toString('hex'));
+    expect(late.statusCode).toBe(409);
+    expect(late.json().error).toMatchObject({ code: 'DEPOSITS_CLOSED', message: `witness deposits for project P-WIT-EMPTY closed with draw ${p.plan.drawId} (failed): its plan is used up; a new bid opening makes a new plan` });
   });
 });
 

@@ -12529,7 +12529,7 @@ export interface paths {
         put?: never;
         /**
          * Suspend (until a date), blacklist, retire or reinstate, with a reason
-         * @description An expert who has left the pool keeps their status (EXPERT_EXITED); one whose confirmation lapsed is re-confirmed before being reinstated (CONFIRMATION_LAPSED). Retiring here is an exit with the reason `other`: prefer POST /v1/experts/{id}/exit, which names the reason (docs/admission.md). While a rule's consequence is in force (GET /v1/consequences) the status may be made stronger, never weaker (SANCTION_IN_FORCE): only an upheld objection lifts it (docs/records.md).
+         * @description An expert who has left the pool keeps their status (EXPERT_EXITED); one whose confirmation lapsed is re-confirmed before being reinstated (CONFIRMATION_LAPSED). Retiring here is an exit with the reason `other`: prefer POST /v1/experts/{id}/exit, which names the reason (docs/admission.md). A retired expert made callable again takes their phone back only while no other expert still in the pool has it (PHONE_IN_USE). While a rule's consequence is in force (GET /v1/consequences) the status may be made stronger, never weaker (SANCTION_IN_FORCE): only an upheld objection lifts it (docs/records.md).
          *
          *     Access: `pool.write` — roles pool-manager, admin.
          */
@@ -12749,7 +12749,7 @@ export interface paths {
                                  * @description Stable error code
                                  * @enum {string}
                                  */
-                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT" | "EXPERT_EXITED" | "CONFIRMATION_LAPSED" | "SANCTION_IN_FORCE";
+                                code: "IDEMPOTENCY_CONFLICT" | "CONFLICT" | "EXPERT_EXITED" | "CONFIRMATION_LAPSED" | "SANCTION_IN_FORCE" | "PHONE_IN_USE";
                                 /** @description Machine-readable details, e.g. the invalid fields */
                                 details?: unknown;
                                 /** @description What went wrong, for a person, in the language Accept-Language prefers (zh-CN unless English; see Content-Language); never personal data */

@@ -24,8 +24,8 @@ export const pool = defineMessages({
     en: 'expert {id} is under a sanction in force ({consequence}): it may be made stronger, not weaker or undone; only an upheld objection lifts it',
   },
   idMatchesSpent: {
-    zh: '{hours} 小时内已告知您 {max} 个身份证号已在专家库中（每人上限）：本文件整体未处理，也不说明是哪些行；请稍后再试，或请另一位专家库管理员处理',
-    en: 'you have been told of {max} ID numbers already in the pool in the last {hours} hours (the limit per person): this file was not processed and no row is named; try tomorrow, or ask another pool manager',
+    zh: '{hours} 小时内已告知您 {max} 个身份证号或手机号已在专家库中（每人上限）：本文件整体未处理，也不说明是哪些行；请稍后再试，或请另一位专家库管理员处理',
+    en: 'you have been told of {max} ID or phone numbers already in the pool in the last {hours} hours (the limit per person): this file was not processed and no row is named; try tomorrow, or ask another pool manager',
   },
   personalChangeNotFound: { zh: '专家 {id} 没有待审批的个人信息变更', en: 'expert {id} has no personal data change waiting for approval' },
   personalChangeReplaced: {

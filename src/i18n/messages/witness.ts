@@ -7,6 +7,10 @@ export const witness = defineMessages({
     zh: '项目 {id} 当前没有待见证的抽取计划（项目不要求见证，或其抽取已不在计划中）',
     en: 'project {id} has no planned draw to witness (it does not need witnesses, or its draw is no longer planned)',
   },
+  usedUp: {
+    zh: '项目 {id} 的见证存入已随抽取 {draw} 结束（{state}）：其计划已用完；项目重新安排开标时间后才有新的计划',
+    en: 'witness deposits for project {id} closed with draw {draw} ({state}): its plan is used up; a new bid opening makes a new plan',
+  },
   closed: {
     zh: '项目 {id} 的见证存入已于 {closeAt} 截止',
     en: 'witness deposits for project {id} closed at {closeAt}',

@@ -89,7 +89,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       config: { access: 'pool.write' },
       schema: {
         summary: 'Suspend (until a date), blacklist, retire or reinstate, with a reason',
-        description: 'An expert who has left the pool keeps their status (EXPERT_EXITED); one whose confirmation lapsed is re-confirmed before being reinstated (CONFIRMATION_LAPSED). Retiring here is an exit with the reason `other`: prefer POST /v1/experts/{id}/exit, which names the reason (docs/admission.md). While a rule\'s consequence is in force (GET /v1/consequences) the status may be made stronger, never weaker (SANCTION_IN_FORCE): only an upheld objection lifts it (docs/records.md).',
+        description: 'An expert who has left the pool keeps their status (EXPERT_EXITED); one whose confirmation lapsed is re-confirmed before being reinstated (CONFIRMATION_LAPSED). Retiring here is an exit with the reason `other`: prefer POST /v1/experts/{id}/exit, which names the reason (docs/admission.md). A retired expert made callable again takes their phone back only while no other expert still in the pool has it (PHONE_IN_USE). While a rule\'s consequence is in force (GET /v1/consequences) the status may be made stronger, never weaker (SANCTION_IN_FORCE): only an upheld objection lifts it (docs/records.md).',
         tags: ['pool'],
         params: Params,
         body: z
@@ -100,7 +100,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           })
           .strict()
           .refine((b) => b.status === 'suspended' || b.until === null, { message: 'only a suspension has an end date', path: ['until'] }),
-        response: { 200: ExpertView, ...errorResponses(404, 'CONFLICT', 'EXPERT_EXITED', 'CONFIRMATION_LAPSED', 'SANCTION_IN_FORCE', ...LOG_WRITE_ERRORS) },
+        response: { 200: ExpertView, ...errorResponses(404, 'CONFLICT', 'EXPERT_EXITED', 'CONFIRMATION_LAPSED', 'SANCTION_IN_FORCE', 'PHONE_IN_USE', ...LOG_WRITE_ERRORS) },
       },
     },
     async (request) => pool.setStatus(request.params.id, request.body, request.principal),

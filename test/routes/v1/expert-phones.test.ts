@@ -34,10 +34,10 @@ for (const store of ['sqlite', 'redis'] as const) {
       await t.close();
     });
 
-    it('refuses a new expert on another expert’s phone (also written +86), naming neither, storing nothing', async () => {
+    it('refuses a new expert on another expert’s phone (also written +86, 86 or 0086), naming neither, storing nothing', async () => {
       const taken = syntheticPersonal(1).phone;
       const before = await snapshot();
-      for (const phone of [taken, `+86${taken}`, `86${taken}`]) {
+      for (const phone of [taken, `+86${taken}`, `86${taken}`, `0086${taken}`]) {
         const res = await create(body(5, { ...syntheticPersonal(5), phone }));
         expect(res.statusCode, res.body).toBe(409);
         expect(res.json().error.code).toBe('PHONE_IN_USE');
@@ -118,6 +118,25 @@ for (const store of ['sqlite', 'redis'] as const) {
       expect((await approve(pool[8]!.id)).statusCode).toBe(200);
       expect((await approve(pool[0]!.id)).statusCode).toBe(200);
       expect(t.ctx.pool.phone(pool[0]!.id)).toBe(syntheticPersonal(8).phone);
+    });
+
+    it('a retired expert called again takes their phone back only while no expert still in the pool has it: status route and revised file', async () => {
+      const retired = { ...body(11), status: 'retired' };
+      expect((await create(retired)).statusCode).toBe(201);
+      // The retired expert's number is free: another expert takes it.
+      expect((await create(body(12, { ...syntheticPersonal(12), phone: syntheticPersonal(11).phone }))).statusCode).toBe(201);
+      const before = await snapshot();
+      const back = await t.app.inject({ method: 'POST', url: `/v1/experts/${pool[11]!.id}/status`, headers: approver.auth, payload: { status: 'active', until: null, reason: '返回专家库' } });
+      expect(back.statusCode, back.body).toBe(409);
+      expect(back.json().error.code).toBe('PHONE_IN_USE');
+      expect(back.body).not.toContain(syntheticPersonal(11).phone);
+      expect(back.body).not.toContain(pool[12]!.id);
+      const file = await importFile([{ ...body(11), status: 'active' }], 'mode=upsert');
+      expect(file.statusCode, file.body).toBe(422);
+      expect(file.json().error.details.errors).toEqual([expect.objectContaining({ line: 1, code: 'DUPLICATE_PHONE' })]);
+      // Nothing stored but the file's answer (`pool.id-matched`).
+      expect(await snapshot()).toEqual({ ...before, log: before.log + 1 });
+      expect(t.ctx.pool.expert(pool[11]!.id)?.status).toBe('retired');
     });
   });
 }
