@@ -46,12 +46,16 @@ const KEPT_FILE = /^(0|[1-9][0-9]*)\.note$/;
 const RECORD_FILE = /^(0|[1-9][0-9]*)\.json$/;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
+/** How far a record's fetch time may be ahead of this machine's clock: the 5 s the verifier allows clocks elsewhere. */
+export const KEPT_CLOCK_ALLOWANCE_MS = 5_000;
+
 /**
  * Every checkpoint kept in `dir` (one file per tree size, `<size>.note`, the signed note byte for byte), each verified
  * against the pinned key and origin. A kept file that does not verify, or whose name is not its size, throws: the
- * folder is the inspector's own record, so a bad file in it is a fault to look into, never skipped.
+ * folder is the inspector's own record, so a bad file in it is a fault to look into, never skipped. `now` is this
+ * machine's clock (Unix ms): no record may say it was fetched later than that.
  */
-export function readKept(dir: string, verifier: NoteVerifier, origin: string): KeptCheckpoint[] {
+export function readKept(dir: string, verifier: NoteVerifier, origin: string, now: number = Date.now()): KeptCheckpoint[] {
   if (!existsSync(dir)) return [];
   if (!statSync(dir).isDirectory()) throw new LocalizedError(reportTexts.said('kept.notFolder', { dir }));
   const kept: KeptCheckpoint[] = [];
@@ -70,30 +74,40 @@ export function readKept(dir: string, verifier: NoteVerifier, origin: string): K
     kept.push({ size: checkpoint.size, note, checkpoint, file });
   }
   kept.sort((a, b) => a.size - b.size);
-  return withRecords(dir, kept);
+  return withRecords(dir, kept, now);
 }
 
 /**
- * Adds each checkpoint's record (`<size>.json`), checked: its size is its note's, its time a time, and its
- * consistency proof verifies from the kept checkpoint it names to this one (RFC 9162 §2.1.4). Both ends are signed
- * notes the watcher verified, so a proof that does not verify between them is a changed file: an error, never skipped.
+ * Adds each checkpoint's record (`<size>.json`), checked: it is byte for byte what the watcher writes (JCS and a
+ * newline, the three fields and no other), its size is its note's, its time a time neither later than `now` (within
+ * KEPT_CLOCK_ALLOWANCE_MS) nor earlier than a smaller kept tree's, and its consistency proof verifies from the kept
+ * checkpoint it names to this one (RFC 9162 §2.1.4). Both ends are signed notes the watcher verified, so a proof that
+ * does not verify between them is a changed file: an error, never skipped. In a folder that holds records, a note
+ * without one is refused unless it is older than the oldest record (kept before watchers wrote records).
  */
-function withRecords(dir: string, kept: KeptCheckpoint[]): KeptCheckpoint[] {
+function withRecords(dir: string, kept: KeptCheckpoint[], now: number): KeptCheckpoint[] {
   const bySize = new Map(kept.map((k) => [k.size, k]));
   const out: KeptCheckpoint[] = [];
   const names = new Set(readdirSync(dir).filter((name) => RECORD_FILE.test(name)));
+  // Records began with the smallest kept tree that has one; a note after that without its record was not kept by the
+  // watcher (a crash between the two writes aside, which the refusal says how to clear): it could be any signed note,
+  // another history's among them.
+  const oldest = kept.find((k) => names.has(`${k.size}.json`))?.size;
+  let previous: { size: number; at: number } | undefined;
   for (const k of kept) {
     const name = `${k.size}.json`;
     if (!names.has(name)) {
+      if (oldest !== undefined && k.size > oldest) throw new LocalizedError(reportTexts.said('kept.noRecord', { file: k.file, record: join(dir, name), oldest }));
       out.push(k);
       continue;
     }
     names.delete(name);
     const file = join(dir, name);
     const bad = (why: Localized) => new LocalizedError(reportTexts.said('kept.badRecord', { file, why }));
+    const text = readFileSync(file, 'utf8');
     let record: KeptRecord;
     try {
-      record = JSON.parse(readFileSync(file, 'utf8')) as KeptRecord;
+      record = JSON.parse(text) as KeptRecord;
     } catch {
       throw bad(reportTexts.said('kept.record.notJson'));
     }
@@ -106,11 +120,32 @@ function withRecords(dir: string, kept: KeptCheckpoint[]): KeptCheckpoint[] {
       if (!from || c.fromSize >= k.size) throw bad(reportTexts.said('kept.record.notKeptFrom', { from: c.fromSize, size: k.size }));
       if (relateCheckpoints(from.checkpoint, k.checkpoint, proof).kind !== 'consistent') throw bad(reportTexts.said('kept.record.doesNotVerify', { from: c.fromSize, size: k.size }));
     }
-    out.push({ ...k, record });
+    // The record rebuilt from the fields read, as the watcher writes it: an extra field, other spacing or order is an
+    // edit, not the watcher's.
+    const rebuilt: KeptRecord = { size: k.size, fetchedAt: record.fetchedAt, consistency: c === null ? null : { fromSize: c.fromSize, toSize: c.toSize, hashes: c.hashes } };
+    if (text !== `${jcs(rebuilt)}\n`) throw bad(reportTexts.said('kept.record.notCanonical'));
+    // Fetch times are the watcher's own unsigned word; what can be checked is that they agree with each other and with
+    // this machine's clock: a larger tree is never fetched before a smaller one, and nothing after now.
+    const at = Date.parse(record.fetchedAt);
+    if (at > now + KEPT_CLOCK_ALLOWANCE_MS) throw bad(reportTexts.said('kept.record.future', { at: record.fetchedAt, now: new Date(now).toISOString() }));
+    if (previous && at < previous.at) throw bad(reportTexts.said('kept.record.timeBack', { at: record.fetchedAt, before: previous.size, beforeAt: new Date(previous.at).toISOString() }));
+    previous = { size: k.size, at };
+    out.push({ ...k, record: rebuilt });
   }
   const orphan = [...names][0];
   if (orphan) throw new LocalizedError(reportTexts.said('kept.orphan', { file: join(dir, orphan), note: orphan.replace('.json', '.note') }));
   return out;
+}
+
+/**
+ * The kept checkpoints that can tie a bundle to the watcher's history offline: those with a record, and of those kept
+ * before records existed only the one the first record's proof starts from. Any other note without a record is a
+ * signed note whose place in the history nothing kept proves (it could be another history's, copied in).
+ */
+export function keptThatLink(kept: readonly KeptCheckpoint[]): KeptCheckpoint[] {
+  if (!kept.some((k) => k.record)) return [...kept];
+  const chainedFrom = new Set(kept.flatMap((k) => (k.record?.consistency ? [k.record.consistency.fromSize] : [])));
+  return kept.filter((k) => k.record || chainedFrom.has(k.size));
 }
 
 /**

@@ -44,7 +44,7 @@ export async function watchPass(o: WatchOptions): Promise<PassOutcome> {
   let kept: KeptCheckpoint[];
   let fetchedAt: string;
   try {
-    kept = readKept(o.dir, o.verifier, o.origin);
+    kept = readKept(o.dir, o.verifier, o.origin, now().getTime());
     served = await o.api.latestCheckpoint();
     fetchedAt = now().toISOString();
     cp = openCheckpoint(served.note, o.verifier, o.origin).checkpoint;
@@ -93,7 +93,7 @@ export async function watchPass(o: WatchOptions): Promise<PassOutcome> {
   let before = around.older;
   let between = 0;
   if (before) {
-    const chained = await keepBetween(o, before, cp.size, now);
+    const chained = await keepBetween(o, before, cp.size, fetchedAt);
     if (chained.outcome) return chained.outcome;
     before = chained.last;
     between = chained.kept;
@@ -120,10 +120,12 @@ export async function watchPass(o: WatchOptions): Promise<PassOutcome> {
 
 /**
  * Keeps the checkpoints the log signed of tree sizes strictly between `from` (kept) and `to`, each with its proof from
- * the one kept before it. Stops at the first that does not verify or whose proof the log does not give (an error of the
+ * the one kept before it, and `fetchedAt`, when the pass received checkpoint `to`: their trees are prefixes of that one,
+ * so their entries existed by then, and fetch times never go back as the tree grows (readKept refuses a folder where
+ * they do). Stops at the first that does not verify or whose proof the log does not give (an error of the
  * pass: what was kept so far is one history and stays), or at a fork.
  */
-async function keepBetween(o: WatchOptions, from: KeptCheckpoint, to: number, now: () => Date): Promise<{ outcome?: PassOutcome; last: KeptCheckpoint; kept: number }> {
+async function keepBetween(o: WatchOptions, from: KeptCheckpoint, to: number, fetchedAt: string): Promise<{ outcome?: PassOutcome; last: KeptCheckpoint; kept: number }> {
   const r = reportTexts.in(o.lang);
   let last = from;
   let kept = 0;
@@ -135,7 +137,6 @@ async function keepBetween(o: WatchOptions, from: KeptCheckpoint, to: number, no
       o.print(r('watch.error', { reason: r('watch.pageFailed', { size: next, reason: errorText(err, o.lang) }) }));
       return { outcome: 'error', last, kept };
     }
-    const fetchedAt = now().toISOString();
     for (const item of page.items) {
       if (item.size <= last.size) continue;
       if (item.size >= to) return { last, kept };

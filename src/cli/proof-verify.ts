@@ -15,7 +15,7 @@ import { readProofFile, type FileVerdict, type FileVerifyOptions } from '../veri
 import { ProofFilePool } from '../verify/proof-pool.js';
 import { checkRun } from '../verify/run-checks.js';
 import { bundleFiles, jobsFor } from './bundle-files.js';
-import { LogApi, readKept } from './inspector.js';
+import { keptThatLink, LogApi, readKept } from './inspector.js';
 import { progressBar } from './progress.js';
 import type { VerifyOpts } from './proof-commands.js';
 import { verifierKeyText } from './verifier-key.js';
@@ -156,7 +156,9 @@ async function keptInput(files: readonly string[], dir: string, verifier: NoteVe
   // given" and pass over the fork check the option asked for.
   if (!existsSync(dir)) throw new LocalizedError(reportTexts.said('proof.noKept', { dir }));
   // readKept checks each record's proof between its two kept notes: a changed kept file stops the command here.
-  const kept = readKept(dir, verifier, origin);
+  // Only the kept checkpoints a record ties to the watcher's history relate bundles (keptThatLink): a note kept before
+  // records existed, and not chained by a record's proof, could be any signed note.
+  const kept = keptThatLink(readKept(dir, verifier, origin));
   const notes = kept.map((k) => k.note);
   // What the watcher recorded: the proofs chaining the kept checkpoints, and when it fetched each (beacon.kept).
   const chain = kept.flatMap((k) => (k.record?.consistency ? [k.record.consistency] : []));

@@ -346,6 +346,8 @@ describe('a service that is gone: its bundles against the kept folder alone', ()
     }
     const sizes = files.map((f) => JSON.parse(readFileSync(f, 'utf8')).reveal.inclusion.treeSize as number);
 
+    // The log key, to sign a note over another tree below (as a fork's note, copied from forks/, would be).
+    const [logSigner, logOrigin] = [g.ctx.keys.logSigner, g.ctx.auditLog.origin];
     // The service stops and its store is deleted: nothing is left to ask.
     await g.close();
     g = undefined;
@@ -379,5 +381,18 @@ describe('a service that is gone: its bundles against the kept folder alone', ()
     const watcher = await cli(['log', 'watch', '--url', url, '--keep', tampered, '--verifier-key', gKey, '--token', gToken, '--once']);
     expect(watcher.code, watcher.stdout + watcher.stderr).toBe(2);
     expect(watcher.stdout).toContain(`ERROR: kept record ${join(tampered, `${size}.json`)} holds a consistency proof`);
+
+    // A signed note of another tree dropped in without a record, of a size between two kept ones where there is one
+    // (else after the newest): not the watcher's, refused, naming the file, in both languages.
+    const dropped = join(work, 'kept-gone-dropped');
+    cpSync(dir, dropped, { recursive: true });
+    const gap = notes.findIndex((n, i) => i > 0 && n > notes[i - 1]! + 1);
+    const forged = gap > 0 ? notes[gap]! - 1 : notes.at(-1)! + 7;
+    writeFileSync(join(dropped, `${forged}.note`), logSigner.sign({ origin: logOrigin, size: forged, rootHash: randomBytes(32), extensions: [] }));
+    for (const [lang, said] of [['en', `kept checkpoint ${join(dropped, `${forged}.note`)} has no record`], ['zh-CN', `保存的检查点 ${join(dropped, `${forged}.note`)} 没有记录`]] as const) {
+      const refused = await cli(['proof', 'verify', ...files, '--verifier-key', gKey, '--kept', dropped, '--lang', lang]);
+      expect(refused.code, refused.stdout + refused.stderr).toBe(1);
+      expect(refused.stderr).toContain(said);
+    }
   }, 120_000);
 });

@@ -124,7 +124,8 @@ describe('beacon.kept on a real beacon draw', () => {
     };
     const cli = (kept: string, ...args: string[]) =>
       spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'proof', 'verify', join(dir, 'proof.json'), '--verifier-key', t.ctx.keys.logVerifier.verifierKey, '--beacon-chain', join(dir, 'chain.json'), '--kept', kept, ...args], { cwd: root, encoding: 'utf8' });
-    const good = cli(folder('kept-good', committedAt + 30_000), '--lang', 'en');
+    // Fetched a second after the commit: in the past (a record dated after now is refused, below).
+    const good = cli(folder('kept-good', committedAt + 1_000), '--lang', 'en');
     expect(good.status, good.stdout + good.stderr).toBe(0);
     expect(good.stdout).toMatch(/^✓ beacon\.kept +a checkpoint you kept holds the commit/m);
     const late = folder('kept-early', committedAt - 60_000);
@@ -135,5 +136,14 @@ describe('beacon.kept on a real beacon draw', () => {
     const zh = cli(late, '--lang', 'zh-CN');
     expect(zh.stdout).toMatch(/^✗ beacon\.kept +您保存的检查点中已含承诺/m);
     expect(zh.stdout.trimEnd().split('\n').at(-1)).toBe('未通过核验：失败 beacon.kept');
+    // A fetch time moved into the future (after the round, so that beacon.kept would say the commit came first) is
+    // refused before any bundle, naming the record, in both languages.
+    const future = folder('kept-2099', Date.parse('2099-01-01T00:00:00.000Z'));
+    for (const [lang, said] of [['en', 'says it was fetched at 2099-01-01T00:00:00.000Z, later than now on this machine'], ['zh-CN', '称取得于 2099-01-01T00:00:00.000Z，晚于本机当前时间']] as const) {
+      const refused = cli(future, '--lang', lang);
+      expect(refused.status, refused.stdout + refused.stderr).not.toBe(0);
+      expect(refused.stderr).toContain(`${join(future, `${size()}.json`)} ${said}`);
+      expect(refused.stdout).not.toMatch(/^✓ beacon\.kept/m);
+    }
   }, 60_000);
 });
