@@ -105,7 +105,11 @@ const log = defineMessages({
   'marker.badReason': { zh: '--reason 须说明原因，2 到 500 个字符', en: '--reason must say why, in 2 to 500 characters' },
   'marker.none': { zh: '{dir} 中没有此存储（{store}）与日志密钥（{key}）的日志标记：无可归档；服务可照常启动', en: 'no log marker of this store ({store}) and log key ({key}) in {dir}: nothing to archive; the service starts as it is' },
   'marker.held': { zh: '存储包含日志标记所记的树（{size} 个条目，{at}）：无可归档；服务可照常启动', en: 'the store holds the tree the log marker names ({size} entries, {at}): nothing to archive; the service starts as it is' },
-  'marker.archived': { zh: '已归档 {store} 的日志标记：本实例曾签名或见到 {size} 个条目（{at}）；存储中有 {storeSize} 个。', en: 'archived the log marker of {store}: this instance had signed or seen {size} entries ({at}); the store holds {storeSize}.' },
+  'marker.archived': { zh: '已归档 {store} 的日志标记：本实例曾签名或见到树大小 {size}（{at}）；存储中日志的树大小为 {storeSize}。', en: 'archived the log marker of {store}: this instance had signed or seen a tree of size {size} ({at}); the store’s log is of size {storeSize}.' },
+  'marker.notEmpty': {
+    zh: '此存储（{store}）没有自己的日志标记，且其日志不为空（树大小 {storeSize}）：无可归档；同一密钥在其他存储名下的标记（{marked}）保持不变',
+    en: 'this store ({store}) has no log marker of its own and its log is not empty (size {storeSize}): nothing to archive; the markers of the key under other store names ({marked}) stay as they are',
+  },
   'marker.nextStart': { zh: '下次启动将按现状接受此存储，并把归档的标记记入日志（log.marker-archived）。', en: 'the next start accepts the store as it is and records the archived marker in the log (log.marker-archived).' },
   'watch.error': { zh: '错误：{reason}', en: 'ERROR: {reason}' },
   'watch.noProof': { zh: '没有从 {from} 到 {to} 的一致性证明：{reason}', en: 'no consistency proof from {from} to {to}: {reason}' },
