@@ -72,6 +72,15 @@ function archiveCommand(env: Record<string, string>, reason: string) {
   });
 }
 
+/** An `expert-draw` command as an operator runs it, with the instance's settings, in the language of `lang`. */
+function command(env: Record<string, string>, args: string[], lang = 'en_US.UTF-8') {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    env: { ...process.env, EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE: 'true', REDIS_URL: SHARED_REDIS_URL, LC_ALL: lang, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
 /** The log's entries' types, in order. */
 async function types(env: Record<string, string>): Promise<string[]> {
   const t = await build(env);
@@ -156,7 +165,7 @@ describe('the log marker on SQLite', () => {
     expect(await refusal(env)).toContain('the store’s log is of size 0, smaller than the size 6');
     const report = await restoreSqlite({ fromDir: out, dataDir: env.EXPERT_DRAW_DATA_DIR, verifier, origin: t.config.EXPERT_DRAW_LOG_ORIGIN });
     expect(report.logSize).toBe(4);
-    expect(report.markerArchived).toEqual({ size: 6, at: expect.any(String) });
+    expect(report.markerArchived).toEqual({ size: 6, at: expect.any(String), otherHistory: false });
     expect(marker(env).logs).toEqual([]);
     expect((await types(env)).slice(4)).toEqual(['log.marker-archived']);
     expect(marker(env).archived.at(-1)).toEqual(expect.objectContaining({ size: 6, storeSize: 4, command: 'restore', logged: 4 }));
@@ -282,5 +291,37 @@ describe('the log marker under another name of the store', () => {
     expect(marker(env).logs).toEqual([]);
     expect(await run(moved, 0)).toBe(1);
     expect(await types(moved)).toEqual(['log.marker-archived']);
+  }, 60_000);
+});
+
+describe('a restore of a backup of another history', () => {
+  const x = instance('fork-x', 'keys-f', { EXPERT_DRAW_STORE: 'sqlite' });
+  const y = instance('fork-y', 'keys-f', { EXPERT_DRAW_STORE: 'sqlite' });
+  const out = join(root, 'backup-fork');
+
+  it('is refused, in English and Chinese, as another tree than the one signed (not an older backup), and nothing is restored', async () => {
+    expect(await run(x, 3)).toBe(3);
+    expect(await run(y, 5)).toBe(5);
+    await backupSqlite({ dataDir: y.EXPERT_DRAW_DATA_DIR, keysDir: y.EXPERT_DRAW_KEYS_DIR, outDir: out });
+    removeDatabase(x);
+    const before = marker(x);
+    const en = command(x, ['restore', '--from', out, '--quiet']);
+    expect(en.status).not.toBe(0);
+    expect(en.stderr).toContain('the backup holds another tree than the one this instance signed or saw confirmed (its log marker: size 3');
+    expect(en.stderr).toContain('--replace-history');
+    expect(en.stderr).not.toContain('are not restored');
+    const zh = command(x, ['restore', '--from', out, '--quiet'], 'zh_CN.UTF-8');
+    expect(zh.stderr).toContain('这是同一密钥下的另一份历史');
+    expect(existsSync(join(x.EXPERT_DRAW_DATA_DIR, SQLITE_FILE))).toBe(false);
+    expect(marker(x)).toEqual(before);
+  }, 60_000);
+
+  it('with --replace-history the marker is archived, said as a replaced history, and logged at the next start', async () => {
+    const done = command(x, ['restore', '--from', out, '--quiet', '--replace-history']);
+    expect(done.status, done.stderr).toBe(0);
+    expect(done.stdout).toContain('the backup is another history (--replace-history): the log this instance signed or saw at size 3');
+    expect(marker(x).archived).toEqual([expect.objectContaining({ size: 3, storeSize: 5, command: 'restore', reason: expect.stringContaining('another history') })]);
+    expect(await run(x, 0)).toBe(6);
+    expect((await types(x)).at(-1)).toBe('log.marker-archived');
   }, 60_000);
 });
