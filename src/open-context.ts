@@ -99,6 +99,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
     dir: config.EXPERT_DRAW_DATA_DIR,
     store: storeIdentity(config),
     logKey: logKeyIdentity(keys.logVerifier),
+    verifier: keys.logVerifier,
     onError: (err) => console.error(`log marker not written (the next checkpoint tries again): ${err instanceof Error ? err.message : String(err)}`),
   });
   // A deleted (or emptied, zero-length) SQLite file is refused before opening it would write a new database in it (a

@@ -175,7 +175,7 @@ export async function restoreSqlite(options: RestoreOptions): Promise<RestoreRep
   const markerKey = logKeyIdentity(options.verifier);
   let marked;
   try {
-    marked = markerOf(options.dataDir, markerStore, markerKey);
+    marked = markerOf(options.dataDir, markerStore, markerKey, options.verifier);
   } catch (err) {
     throw new BackupError((err as Error).message);
   }

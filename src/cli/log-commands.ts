@@ -137,9 +137,9 @@ export function registerLogCommands(program: Command, { lang, t, examples, group
       const dir = resolve(config.EXPERT_DRAW_DATA_DIR);
       const storeName = marker.storeIdentity(config);
       const logKey = marker.logKeyIdentity(verifier);
-      const marked = marker.markerOf(dir, storeName, logKey);
+      const marked = marker.markerOf(dir, storeName, logKey, verifier);
       // Without a marker of this store name: those of the key under other names, which refuse a start on an empty store.
-      const elsewhere = marked ? [] : marker.markedElsewhere(dir, storeName, logKey);
+      const elsewhere = marked ? [] : marker.markedElsewhere(dir, storeName, logKey, verifier);
       if (!marked && elsewhere.length === 0) throw new Error(r('marker.none', { store: storeName, key: verifier.name, dir }));
       // A deleted (or zero-length) SQLite file is not made again here: the store is then empty.
       const sqliteMissing = config.EXPERT_DRAW_STORE === 'sqlite' && (!existsSync(join(dir, SQLITE_FILE)) || statSync(join(dir, SQLITE_FILE)).size === 0);

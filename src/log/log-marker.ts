@@ -17,7 +17,8 @@ import { msg, type Message } from '../i18n/message.js';
 import { PRIVATE_FILE_MODE, tightenFile } from '../private-files.js';
 import type { Store } from '../store/store.js';
 import { assembleRoot, nodeHashes, rootPlan } from './merkle.js';
-import type { NoteVerifier } from './note.js';
+import { parseCheckpoint } from './checkpoint.js';
+import { openNote, type NoteVerifier } from './note.js';
 
 export const MARKER_FILE = 'log-marker.json';
 const FORMAT = 'expert-draw/log-marker/1';
@@ -112,8 +113,13 @@ export function logKeyIdentity(verifier: NoteVerifier): string {
   return `${verifier.name}+${createHash('sha256').update(verifier.publicKey).digest('hex').slice(0, 16)}`;
 }
 
-/** The marker file of a data folder; an absent file is an empty marker. */
-export function readMarkerFile(dir: string): MarkerFile {
+/**
+ * The marker file of a data folder; an absent file is an empty marker. Each tree is checked for its form and, with the
+ * log key's verifier, its checkpoint (of that key) for the key's signature and for the tree's size and root: a marker
+ * edited by hand would otherwise refuse starts on a made-up size, or put its made-up text into the signed log when
+ * archived (`log.marker-archived`).
+ */
+export function readMarkerFile(dir: string, verifier?: NoteVerifier): MarkerFile {
   const file = join(dir, MARKER_FILE);
   let text: string;
   try {
@@ -125,11 +131,36 @@ export function readMarkerFile(dir: string): MarkerFile {
   try {
     const parsed = JSON.parse(text) as MarkerFile;
     if (parsed.format !== FORMAT || !Array.isArray(parsed.logs) || !Array.isArray(parsed.archived)) throw new Error(`not a marker of format ${FORMAT}`);
+    const key = verifier ? logKeyIdentity(verifier) : null;
+    for (const [list, entries] of [['logs', parsed.logs], ['archived', parsed.archived]] as const) {
+      entries.forEach((entry: MarkerEntry, i) => {
+        const problem = treeProblem(entry, entry.logKey === key ? verifier : undefined);
+        if (problem) throw new Error(`${list}[${i}]: ${problem}`);
+      });
+    }
     return parsed;
   } catch (err) {
     // Written atomically, a marker is never half written: an unreadable one was changed by hand. Not guessed around.
-    throw new LogMarkerError(`the log marker ${file} is not readable (${(err as Error).message}): it is written whole by the service, so something else changed it; put the last good copy back, or move it aside deliberately (docs/operations.md "The log marker")`);
+    throw new LogMarkerError(`the log marker ${file} is not readable or not valid (${(err as Error).message}): it is written whole by the service, from checkpoints signed by the log key, so something else changed it; put the last good copy back, or move it aside deliberately (docs/operations.md "The log marker")`);
   }
+}
+
+/** What is wrong with a marked tree as read from the file, or null; its checkpoint verified when `verifier` is given. */
+function treeProblem(entry: MarkerEntry, verifier: NoteVerifier | undefined): string | null {
+  if (typeof entry !== 'object' || entry === null) return 'not an object';
+  if (typeof entry.store !== 'string' || typeof entry.logKey !== 'string') return 'store and logKey must be strings';
+  if (!Number.isSafeInteger(entry.size) || entry.size < 0) return `size must be an integer in [0, 2^53 − 1], got ${JSON.stringify(entry.size)}`;
+  if (typeof entry.rootHash !== 'string' || !/^[0-9a-f]{64}$/.test(entry.rootHash)) return 'rootHash must be 64 lowercase hex digits';
+  if (entry.checkpoint !== null && typeof entry.checkpoint !== 'string') return 'checkpoint must be a signed note or null';
+  if (typeof entry.at !== 'string') return 'at must be a time';
+  if (!verifier || entry.checkpoint === null) return null;
+  try {
+    const checkpoint = parseCheckpoint(openNote(entry.checkpoint, [verifier]).body);
+    if (checkpoint.size !== entry.size || checkpoint.rootHash.toString('hex') !== entry.rootHash) return `its checkpoint signs size ${checkpoint.size}, not the tree it names (size ${entry.size})`;
+  } catch (err) {
+    return `its checkpoint does not verify with the log key ${verifier.name}: ${(err as Error).message}`;
+  }
+  return null;
 }
 
 /** Writes the marker file atomically: temporary file, fsync, rename over the marker, fsync of the folder. */
@@ -183,6 +214,8 @@ export interface LogMarkerOptions {
   readonly dir: string;
   readonly store: string;
   readonly logKey: string;
+  /** The log key's verifier: the marked checkpoints are checked with it when the marker is read. */
+  readonly verifier: NoteVerifier;
   /** Told when a write fails (the marker stays as it was; the next checkpoint tries again). */
   readonly onError?: (err: unknown) => void;
 }
@@ -199,7 +232,7 @@ export class LogMarker {
   private readonly elsewhere: readonly MarkerEntry[];
 
   private constructor(private readonly options: LogMarkerOptions) {
-    const logs = readMarkerFile(options.dir).logs.filter((e) => e.logKey === options.logKey);
+    const logs = readMarkerFile(options.dir, options.verifier).logs.filter((e) => e.logKey === options.logKey);
     this.current = logs.find((e) => e.store === options.store) ?? null;
     this.elsewhere = logs.filter((e) => e.store !== options.store && e.size > 0);
   }
@@ -254,7 +287,7 @@ export class LogMarker {
 
   /** Trees archived for this store and key whose `log.marker-archived` entry is not yet appended. */
   unlogged(): ArchivedMarker[] {
-    return readMarkerFile(this.options.dir).archived.filter((a) => a.store === this.options.store && a.logKey === this.options.logKey && a.logged === null);
+    return readMarkerFile(this.options.dir, this.options.verifier).archived.filter((a) => a.store === this.options.store && a.logKey === this.options.logKey && a.logged === null);
   }
 
   /** Records the index of the entry that logged an archived marker. */
@@ -295,8 +328,8 @@ export const describeMarked = (entries: readonly MarkerEntry[]): string => entri
  * The trees of a log key marked under other store names, when the store named `store` has no marker of its own: what a
  * start on an empty store is refused for, and what `archive-marker` archives then.
  */
-export function markedElsewhere(dir: string, store: string, logKey: string): MarkerEntry[] {
-  const logs = readMarkerFile(dir).logs.filter((e) => e.logKey === logKey);
+export function markedElsewhere(dir: string, store: string, logKey: string, verifier?: NoteVerifier): MarkerEntry[] {
+  const logs = readMarkerFile(dir, verifier).logs.filter((e) => e.logKey === logKey);
   if (logs.some((e) => e.store === store)) return [];
   return logs.filter((e) => e.size > 0);
 }
@@ -346,8 +379,8 @@ export async function archiveMarkers(options: ArchiveOptions, which: (entry: Mar
 }
 
 /** The marker of a store and key in a data folder, if any (for the commands). */
-export function markerOf(dir: string, store: string, logKey: string): MarkerEntry | null {
-  return readMarkerFile(dir).logs.find((e) => e.store === store && e.logKey === logKey) ?? null;
+export function markerOf(dir: string, store: string, logKey: string, verifier?: NoteVerifier): MarkerEntry | null {
+  return readMarkerFile(dir, verifier).logs.find((e) => e.store === store && e.logKey === logKey) ?? null;
 }
 
 function systemUser(): string {

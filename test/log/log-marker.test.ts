@@ -325,3 +325,42 @@ describe('a restore of a backup of another history', () => {
     expect((await types(x)).at(-1)).toBe('log.marker-archived');
   }, 60_000);
 });
+
+describe('a marker changed by hand', () => {
+  const env = instance('edited', 'keys-e', { EXPERT_DRAW_STORE: 'sqlite' });
+  const file = () => join(env.EXPERT_DRAW_DATA_DIR, MARKER_FILE);
+  let good = '';
+  const edit = (change: (entry: Record<string, unknown>) => void) => {
+    const parsed = JSON.parse(good) as { logs: Array<Record<string, unknown>> };
+    change(parsed.logs[0]!);
+    writeFileSync(file(), JSON.stringify(parsed));
+  };
+
+  it('a forged checkpoint is refused, naming the file, by archive-marker and by the start, and never reaches the log', async () => {
+    expect(await run(env, 2)).toBe(2);
+    good = readFileSync(file(), 'utf8');
+    edit((e) => Object.assign(e, { size: 1000, checkpoint: 'forged checkpoint text' }));
+    removeDatabase(env);
+    const archived = command(env, ['log', 'archive-marker', '--reason', 'forged']);
+    expect(archived.status).not.toBe(0);
+    expect(archived.stderr).toContain(`the log marker ${file()} is not readable or not valid (logs[0]: its checkpoint does not verify with the log key`);
+    expect(archived.stderr).toContain('put the last good copy back');
+    expect(marker(env).archived).toEqual([]);
+    expect(await refusal(env)).toContain(`the log marker ${file()} is not readable or not valid`);
+  }, 60_000);
+
+  it('a size that is not a number is refused naming the file', async () => {
+    edit((e) => Object.assign(e, { size: '80' }));
+    expect(await refusal(env)).toContain(`the log marker ${file()} is not readable or not valid (logs[0]: size must be an integer in [0, 2^53 − 1], got "80")`);
+  });
+
+  it('a refusal on a log of one entry says so without a wrong plural', async () => {
+    writeFileSync(file(), good);
+    const one = instance('edited-one', 'keys-e', { EXPERT_DRAW_STORE: 'sqlite' });
+    expect(await run(one, 1)).toBe(1);
+    removeDatabase(one);
+    const message = await refusal(one);
+    expect(message).toContain('the store’s log is of size 0, smaller than the size 1 this instance');
+    expect(message).not.toMatch(/\b1 (log )?entries/);
+  });
+});
