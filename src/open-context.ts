@@ -7,7 +7,7 @@ import { loadKeys } from './instance-keys.js';
 import { AuditLog } from './log/audit-log.js';
 import { LogMarker, logKeyIdentity, storeIdentity } from './log/log-marker.js';
 import { privateDir } from './private-files.js';
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { AppContext } from './plugins/app/context.js';
 import { PersonalDataVault } from './crypto/personal-data.js';
 import { lifecyclePolicy, loadPolicy, productionPolicyProblems } from './domain/policy.js';
@@ -48,7 +48,7 @@ import { RecordLinkService } from './services/record-link.service.js';
 import { Readiness } from './services/readiness.js';
 import { ServiceMetrics } from './metrics/metrics.js';
 import { openStore, SQLITE_FILE } from './store/open-store.js';
-import { holdDataFormat } from './records/data-format.js';
+import { holdDataFormat, readableFormat } from './records/data-format.js';
 import type { Store } from './store/store.js';
 
 export interface OpenedContext {
@@ -99,19 +99,25 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
     dir: config.EXPERT_DRAW_DATA_DIR,
     store: storeIdentity(config),
     logKey: logKeyIdentity(keys.logVerifier),
+    verifier: keys.logVerifier,
     onError: (err) => console.error(`log marker not written (the next checkpoint tries again): ${err instanceof Error ? err.message : String(err)}`),
   });
-  // A deleted SQLite file is refused before opening it would make an empty one (a restore then finds the folder ready).
-  if (config.EXPERT_DRAW_STORE === 'sqlite' && !existsSync(join(config.EXPERT_DRAW_DATA_DIR, SQLITE_FILE))) await marker.check(null);
+  // A deleted (or emptied, zero-length) SQLite file is refused before opening it would write a new database in it (a
+  // restore then finds the folder ready).
+  if (config.EXPERT_DRAW_STORE === 'sqlite' && sqliteAbsentOrEmpty(join(config.EXPERT_DRAW_DATA_DIR, SQLITE_FILE))) await marker.check(null);
   const opened = await openStore(config, config.EXPERT_DRAW_REDIS_CONNECT_TIMEOUT_S * 1000);
   const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
   const now = opts.now ?? Date.now;
   try {
     // On Redis the data folder holds only the marker (and a development calls file): it must be there and ours.
     if (config.EXPERT_DRAW_STORE === 'redis') markerFolder(config.EXPERT_DRAW_DATA_DIR);
-    // A store written by a newer version (after an upgrade, then a step back) is refused before anything reads it.
-    await holdDataFormat(store, new Date(now()));
+    // A store written by a newer version (after an upgrade, then a step back) is refused before anything else reads it.
+    await readableFormat(store);
+    // Then the marker, before anything writes to the store: a refused start leaves it as it was. (It reads only the log's
+    // size and O(log n) tree nodes, which every data format this version reads keeps as it does.)
     await marker.check(store);
+    // Only now is an unstamped store stamped with this version's data format.
+    await holdDataFormat(store, new Date(now()));
   } catch (err) {
     await store.close().catch(() => undefined);
     throw err;
@@ -240,6 +246,16 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
       await store.close();
     },
   };
+}
+
+/** No SQLite database there yet: no file, or one of zero bytes (opening it would write a new database into it). */
+function sqliteAbsentOrEmpty(file: string): boolean {
+  try {
+    return statSync(file).size === 0;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw err;
+  }
 }
 
 /** Makes the data folder (0700) for the log marker, or says which setting to change. */

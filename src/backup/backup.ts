@@ -125,6 +125,11 @@ export interface RestoreOptions {
    * records on trust. Without it such a backup is refused: deleting the field must not switch the check off.
    */
   readonly acceptUnsigned?: boolean;
+  /**
+   * Restore a backup of another history than the one the instance's marker holds (the backup's tree at the marker's
+   * size has another root): the marked history is set aside, audited as for an older backup. Without it, refused.
+   */
+  readonly replaceHistory?: boolean;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -136,7 +141,12 @@ export interface RestoreReport {
    * the tree the instance had signed, now archived; the service records it in the log at its next start. Null: no
    * marker, or the backup holds its tree.
    */
-  readonly markerArchived: { readonly size: number; readonly at: string } | null;
+  readonly markerArchived: {
+    readonly size: number;
+    readonly at: string;
+    /** The backup holds another tree than the marked one (a different history, restored with replaceHistory), not an older one. */
+    readonly otherHistory: boolean;
+  } | null;
   readonly logSize: number;
   readonly checkpoints: number;
   /** The kept checkpoint's size, when one was given and the backup holds its tree. */
@@ -165,7 +175,7 @@ export async function restoreSqlite(options: RestoreOptions): Promise<RestoreRep
   const markerKey = logKeyIdentity(options.verifier);
   let marked;
   try {
-    marked = markerOf(options.dataDir, markerStore, markerKey);
+    marked = markerOf(options.dataDir, markerStore, markerKey, options.verifier);
   } catch (err) {
     throw new BackupError((err as Error).message);
   }
@@ -201,14 +211,19 @@ export async function restoreSqlite(options: RestoreOptions): Promise<RestoreRep
     } finally {
       await store.close();
     }
+    // As large as the marked tree or larger and still behind it: not an older copy of the marked log but another history.
+    const otherHistory = marked !== null && behind !== null && report.size >= marked.size;
+    if (marked && otherHistory && options.replaceHistory !== true) throw new OtherHistoryError(marked, report.size);
     renameSync(staging, target);
     // A backup is older than the tree the instance last signed: restoring it is the operator's decision, made by running
     // this command. The marker is archived so that the service starts on it, and its next start logs what was set aside.
     let markerArchived: RestoreReport['markerArchived'] = null;
     if (marked && behind) {
-      const reason = `restored from ${resolve(options.fromDir)}: a backup holding ${report.size} entries`;
+      const reason = otherHistory
+        ? `restored from ${resolve(options.fromDir)} with --replace-history: a backup of another history (size ${report.size}; its tree at size ${marked.size} is not the one this instance signed)`
+        : `restored from ${resolve(options.fromDir)}: a backup holding ${report.size} entries`;
       await archiveMarker({ dir: options.dataDir, store: markerStore, logKey: markerKey, storeSize: report.size, command: 'restore', reason });
-      markerArchived = { size: marked.size, at: marked.at };
+      markerArchived = { size: marked.size, at: marked.at, otherHistory };
     }
     return { databaseSigned, logSize: report.size, checkpoints: report.checkpoints, keptCheckpoint: kept, markerArchived };
   } finally {
@@ -280,5 +295,16 @@ export class BackupError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'BackupError';
+  }
+}
+
+/** A restore refused because the backup holds another history than the marked one; the CLI says it in both languages. */
+export class OtherHistoryError extends BackupError {
+  constructor(
+    readonly marked: { readonly size: number; readonly at: string },
+    readonly backupSize: number,
+  ) {
+    super(`the backup holds another tree than the one this instance signed or saw confirmed (its log marker: size ${marked.size}, ${marked.at}; the backup's log is of size ${backupSize} and its tree at size ${marked.size} has another root): a different history under the same key, not an older copy. Nothing was restored. To replace the marked history with it deliberately, run the restore again with --replace-history (the marker is then archived and the next start records it in the log)`);
+    this.name = 'OtherHistoryError';
   }
 }

@@ -26,6 +26,7 @@ interface RestoreOpts {
   origin?: string;
   checkpoint?: string;
   acceptUnsigned?: boolean;
+  replaceHistory?: boolean;
   quiet?: boolean;
 }
 
@@ -95,13 +96,14 @@ export function registerBackupCommands(program: Command, { lang, t, examples }: 
     .option('--origin <origin>', t('opt.origin'))
     .option('--checkpoint <file>', t('restore.checkpoint'))
     .option('--accept-unsigned', t('restore.acceptUnsigned'))
+    .option('--replace-history', t('restore.replaceHistory'))
     .option('--quiet', t('opt.quiet'))
     .addHelpText('after', examples(
       'expert-draw restore --from /var/backups/expert-draw/2026-12-03 --checkpoint kept-checkpoint.txt',
       'expert-draw restore --from backup-2026-12-03 --data-dir /var/lib/expert-draw --verifier-key log-signer.vkey --checkpoint kept-checkpoint.txt',
     ))
     .action((opts: RestoreOpts) =>
-      refusing(lang, async ({ backup: { restoreSqlite }, reports, r }) => {
+      refusing(lang, async ({ backup: { restoreSqlite, OtherHistoryError }, reports, r }) => {
         const [{ loadConfig }, { NoteVerifier }, { verifierKeyText }] = await Promise.all([import('../config.js'), import('../log/note.js'), import('./verifier-key.js')]);
         const config = loadConfig();
         // The restored file is the embedded store's: a service on Redis would never read it.
@@ -117,6 +119,7 @@ export function registerBackupCommands(program: Command, { lang, t, examples }: 
         }
         const bar = opts.quiet ? null : progressBar(r('verifying'));
         const report = await restoreSqlite({
+          replaceHistory: opts.replaceHistory === true,
           fromDir: opts.from,
           dataDir: opts.dataDir ?? config.EXPERT_DRAW_DATA_DIR,
           verifier: NoteVerifier.fromKey(verifierKey),
@@ -124,6 +127,9 @@ export function registerBackupCommands(program: Command, { lang, t, examples }: 
           ...(checkpoint === undefined ? {} : { checkpoint }),
           acceptUnsigned: opts.acceptUnsigned === true,
           onProgress: (done, total) => bar?.update(done, total),
+        }).catch((err: unknown) => {
+          if (err instanceof OtherHistoryError) throw new LocalizedError(reports.said('restore.otherHistory', { size: err.marked.size, at: err.marked.at, restored: err.backupSize }));
+          throw err;
         });
         bar?.done();
         const facts = [
@@ -132,7 +138,8 @@ export function registerBackupCommands(program: Command, { lang, t, examples }: 
           ...(report.databaseSigned ? [reports.said('restore.signed')] : []),
         ];
         console.log(r('restore.done', { facts: clauses(facts) }));
-        if (report.markerArchived) console.log(r('restore.markerArchived', { size: report.markerArchived.size, at: report.markerArchived.at, restored: report.logSize }));
+        const archived = report.markerArchived;
+        if (archived) console.log(r(archived.otherHistory ? 'restore.historyReplaced' : 'restore.markerArchived', { size: archived.size, at: archived.at, restored: report.logSize }));
         if (!report.databaseSigned) console.error(r('restore.unsignedWarning'));
       }),
     );

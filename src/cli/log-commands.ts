@@ -1,6 +1,6 @@
 // `expert-draw log verify`: re-verifies a whole stored log and names the first index where it breaks.
 // `expert-draw log watch`: an inspector keeps the log's checkpoints and proves each new one consistent with them.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Config } from '../config.js';
@@ -137,20 +137,29 @@ export function registerLogCommands(program: Command, { lang, t, examples, group
       const dir = resolve(config.EXPERT_DRAW_DATA_DIR);
       const storeName = marker.storeIdentity(config);
       const logKey = marker.logKeyIdentity(verifier);
-      const marked = marker.markerOf(dir, storeName, logKey);
-      if (!marked) throw new Error(r('marker.none', { store: storeName, key: verifier.name, dir }));
-      // A deleted SQLite file is not made again here: the store is then empty.
-      const sqliteMissing = config.EXPERT_DRAW_STORE === 'sqlite' && !existsSync(join(dir, SQLITE_FILE));
+      const marked = marker.markerOf(dir, storeName, logKey, verifier);
+      // Without a marker of this store name: those of the key under other names, which refuse a start on an empty store.
+      const elsewhere = marked ? [] : marker.markedElsewhere(dir, storeName, logKey, verifier);
+      if (!marked && elsewhere.length === 0) throw new Error(r('marker.none', { store: storeName, key: verifier.name, dir }));
+      // A deleted (or zero-length) SQLite file is not made again here: the store is then empty.
+      const sqliteMissing = config.EXPERT_DRAW_STORE === 'sqlite' && (!existsSync(join(dir, SQLITE_FILE)) || statSync(join(dir, SQLITE_FILE)).size === 0);
       const store = sqliteMissing ? null : await openStore(config);
       let storeSize = 0;
       try {
         if (store) storeSize = await store.logSize();
-        if ((await marker.behindMarker(store, marked)) === null) throw new Error(r('marker.held', { size: marked.size, at: marked.at }));
+        if (marked && (await marker.behindMarker(store, marked)) === null) throw new Error(r('marker.held', { size: marked.size, at: marked.at }));
+        if (!marked && storeSize > 0) throw new Error(r('marker.notEmpty', { store: storeName, storeSize, marked: marker.describeMarked(elsewhere) }));
       } finally {
         await store?.close();
       }
-      await marker.archiveMarker({ dir, store: storeName, logKey, storeSize, command: 'archive-marker', reason });
-      console.log(r('marker.archived', { store: storeName, size: marked.size, at: marked.at, storeSize }));
+      const options = { dir, store: storeName, logKey, storeSize, command: 'archive-marker', reason } as const;
+      if (marked) {
+        await marker.archiveMarker(options);
+        console.log(r('marker.archived', { store: storeName, size: marked.size, at: marked.at, storeSize }));
+      } else {
+        const names = new Set(elsewhere.map((e) => e.store));
+        for (const a of await marker.archiveMarkers(options, (e) => names.has(e.store))) console.log(r('marker.archived', { store: a.markedAs ?? a.store, size: a.size, at: a.at, storeSize }));
+      }
       console.log(r('marker.nextStart'));
     });
 

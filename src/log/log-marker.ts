@@ -8,16 +8,17 @@
 // append) and at a clean shutdown, atomically: a temporary file, fsync, rename over the marker, fsync of the folder. A
 // crash leaves the old marker or the new one, never half of one; a marker behind the store is never wrong, only weaker.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import type { Config } from '../config.js';
 import { msg, type Message } from '../i18n/message.js';
 import { PRIVATE_FILE_MODE, tightenFile } from '../private-files.js';
 import type { Store } from '../store/store.js';
 import { assembleRoot, nodeHashes, rootPlan } from './merkle.js';
-import type { NoteVerifier } from './note.js';
+import { parseCheckpoint } from './checkpoint.js';
+import { openNote, type NoteVerifier } from './note.js';
 
 export const MARKER_FILE = 'log-marker.json';
 const FORMAT = 'expert-draw/log-marker/1';
@@ -51,6 +52,8 @@ export interface ArchivedMarker extends MarkerEntry {
   readonly by: string;
   /** The store's log size when it was archived. */
   readonly storeSize: number;
+  /** The store name the tree was marked under, when another than `store` (archived for a start under a new name). */
+  readonly markedAs?: string;
   /** The index of the `log.marker-archived` entry that recorded it; null until the service has appended it. */
   readonly logged: number | null;
 }
@@ -74,9 +77,13 @@ export class LogMarkerError extends Error {
 /** The message in both languages, English first (the service log and the terminal read it; the operator may read either). */
 const bilingual = (m: Message) => `${m.text('en')}\n${m.text('zh-CN')}`;
 
-/** The configured store, named so that the same store gets the same name: no credentials, the path made absolute. */
+/**
+ * The configured store, named so that the same store gets the same name: no credentials, the path made absolute and, for
+ * SQLite, real (a symbolic link or another mount path to the folder is the same store). Another spelling of a Redis
+ * address or another prefix still names another store: an empty one is caught by `LogMarker.check` (any store name).
+ */
 export function storeIdentity(config: Config): string {
-  if (config.EXPERT_DRAW_STORE === 'sqlite') return `sqlite:${resolve(config.EXPERT_DRAW_DATA_DIR, SQLITE_FILE)}`;
+  if (config.EXPERT_DRAW_STORE === 'sqlite') return sqliteIdentity(config.EXPERT_DRAW_DATA_DIR);
   const prefix = JSON.stringify(config.EXPERT_DRAW_REDIS_PREFIX);
   if (config.EXPERT_DRAW_REDIS_CLUSTER) return `redis-cluster:${config.EXPERT_DRAW_REDIS_CLUSTER.map((n) => `${n.host}:${n.port}`).sort().join(',')} prefix ${prefix}`;
   if (config.EXPERT_DRAW_REDIS_SENTINELS) return `redis-sentinel:${config.EXPERT_DRAW_REDIS_SENTINEL_NAME} prefix ${prefix}`;
@@ -84,16 +91,35 @@ export function storeIdentity(config: Config): string {
   return `redis://${url.hostname}:${url.port || '6379'}/${url.pathname.replace(/^\//, '') || '0'} prefix ${prefix}`;
 }
 
-/** The SQLite store of a data folder, named as storeIdentity names it. */
-export const sqliteIdentity = (dataDir: string): string => `sqlite:${resolve(dataDir, SQLITE_FILE)}`;
+/** The SQLite store of a data folder, named as storeIdentity names it: the folder's real path when it exists. */
+export function sqliteIdentity(dataDir: string): string {
+  // A folder not there yet (made by the start or the restore) is named by its nearest existing parent's real path.
+  let dir = resolve(dataDir);
+  let rest = '';
+  for (;;) {
+    try {
+      return `sqlite:${join(realpathSync(dir), rest, SQLITE_FILE)}`;
+    } catch {
+      const parent = dirname(dir);
+      if (parent === dir) return `sqlite:${join(resolve(dataDir), SQLITE_FILE)}`;
+      rest = join(basename(dir), rest);
+      dir = parent;
+    }
+  }
+}
 
 /** The log key, named by its name and the first 16 hex digits of its public key's SHA-256. */
 export function logKeyIdentity(verifier: NoteVerifier): string {
   return `${verifier.name}+${createHash('sha256').update(verifier.publicKey).digest('hex').slice(0, 16)}`;
 }
 
-/** The marker file of a data folder; an absent file is an empty marker. */
-export function readMarkerFile(dir: string): MarkerFile {
+/**
+ * The marker file of a data folder; an absent file is an empty marker. Each tree is checked for its form and, with the
+ * log key's verifier, its checkpoint (of that key) for the key's signature and for the tree's size and root: a marker
+ * edited by hand would otherwise refuse starts on a made-up size, or put its made-up text into the signed log when
+ * archived (`log.marker-archived`).
+ */
+export function readMarkerFile(dir: string, verifier?: NoteVerifier): MarkerFile {
   const file = join(dir, MARKER_FILE);
   let text: string;
   try {
@@ -105,11 +131,36 @@ export function readMarkerFile(dir: string): MarkerFile {
   try {
     const parsed = JSON.parse(text) as MarkerFile;
     if (parsed.format !== FORMAT || !Array.isArray(parsed.logs) || !Array.isArray(parsed.archived)) throw new Error(`not a marker of format ${FORMAT}`);
+    const key = verifier ? logKeyIdentity(verifier) : null;
+    for (const [list, entries] of [['logs', parsed.logs], ['archived', parsed.archived]] as const) {
+      entries.forEach((entry: MarkerEntry, i) => {
+        const problem = treeProblem(entry, entry.logKey === key ? verifier : undefined);
+        if (problem) throw new Error(`${list}[${i}]: ${problem}`);
+      });
+    }
     return parsed;
   } catch (err) {
     // Written atomically, a marker is never half written: an unreadable one was changed by hand. Not guessed around.
-    throw new LogMarkerError(`the log marker ${file} is not readable (${(err as Error).message}): it is written whole by the service, so something else changed it; put the last good copy back, or move it aside deliberately (docs/operations.md "The log marker")`);
+    throw new LogMarkerError(`the log marker ${file} is not readable or not valid (${(err as Error).message}): it is written whole by the service, from checkpoints signed by the log key, so something else changed it; put the last good copy back, or move it aside deliberately (docs/operations.md "The log marker")`);
   }
+}
+
+/** What is wrong with a marked tree as read from the file, or null; its checkpoint verified when `verifier` is given. */
+function treeProblem(entry: MarkerEntry, verifier: NoteVerifier | undefined): string | null {
+  if (typeof entry !== 'object' || entry === null) return 'not an object';
+  if (typeof entry.store !== 'string' || typeof entry.logKey !== 'string') return 'store and logKey must be strings';
+  if (!Number.isSafeInteger(entry.size) || entry.size < 0) return `size must be an integer in [0, 2^53 − 1], got ${JSON.stringify(entry.size)}`;
+  if (typeof entry.rootHash !== 'string' || !/^[0-9a-f]{64}$/.test(entry.rootHash)) return 'rootHash must be 64 lowercase hex digits';
+  if (entry.checkpoint !== null && typeof entry.checkpoint !== 'string') return 'checkpoint must be a signed note or null';
+  if (typeof entry.at !== 'string') return 'at must be a time';
+  if (!verifier || entry.checkpoint === null) return null;
+  try {
+    const checkpoint = parseCheckpoint(openNote(entry.checkpoint, [verifier]).body);
+    if (checkpoint.size !== entry.size || checkpoint.rootHash.toString('hex') !== entry.rootHash) return `its checkpoint signs size ${checkpoint.size}, not the tree it names (size ${entry.size})`;
+  } catch (err) {
+    return `its checkpoint does not verify with the log key ${verifier.name}: ${(err as Error).message}`;
+  }
+  return null;
 }
 
 /** Writes the marker file atomically: temporary file, fsync, rename over the marker, fsync of the folder. */
@@ -163,6 +214,8 @@ export interface LogMarkerOptions {
   readonly dir: string;
   readonly store: string;
   readonly logKey: string;
+  /** The log key's verifier: the marked checkpoints are checked with it when the marker is read. */
+  readonly verifier: NoteVerifier;
   /** Told when a write fails (the marker stays as it was; the next checkpoint tries again). */
   readonly onError?: (err: unknown) => void;
 }
@@ -175,8 +228,13 @@ export class LogMarker {
   private writes: Promise<void> = Promise.resolve();
   private stopped = false;
 
+  /** The trees this instance marked for the same log key under other store names (another prefix, address or path). */
+  private readonly elsewhere: readonly MarkerEntry[];
+
   private constructor(private readonly options: LogMarkerOptions) {
-    this.current = readMarkerFile(options.dir).logs.find((e) => e.store === options.store && e.logKey === options.logKey) ?? null;
+    const logs = readMarkerFile(options.dir, options.verifier).logs.filter((e) => e.logKey === options.logKey);
+    this.current = logs.find((e) => e.store === options.store) ?? null;
+    this.elsewhere = logs.filter((e) => e.store !== options.store && e.size > 0);
   }
 
   /** Reads the marker (none when the folder or the file is missing), tightening a looser file. */
@@ -195,9 +253,17 @@ export class LogMarker {
    * SQLite file is not there (refused before opening it would make an empty one).
    */
   async check(store: Store | null): Promise<void> {
-    if (!this.current) return;
-    const problem = await behindMarker(store, this.current);
-    if (problem) throw new LogMarkerError(bilingual(msg('log.refusedStart', { problem, file: join(this.options.dir, MARKER_FILE) })));
+    const file = join(this.options.dir, MARKER_FILE);
+    if (this.current) {
+      const problem = await behindMarker(store, this.current);
+      if (problem) throw new LogMarkerError(bilingual(msg('log.refusedStart', { problem, file })));
+      return;
+    }
+    // An empty store under a name this instance never marked, while it marked a tree of this key under another name: the
+    // same store reached by another setting (prefix, address spelling, path), or a new log begun without saying so.
+    if (this.elsewhere.length > 0 && (store ? await store.logSize() : 0) === 0) {
+      throw new LogMarkerError(bilingual(msg('log.refusedOtherName', { store: this.options.store, marked: describeMarked(this.elsewhere), file })));
+    }
   }
 
   /**
@@ -221,7 +287,7 @@ export class LogMarker {
 
   /** Trees archived for this store and key whose `log.marker-archived` entry is not yet appended. */
   unlogged(): ArchivedMarker[] {
-    return readMarkerFile(this.options.dir).archived.filter((a) => a.store === this.options.store && a.logKey === this.options.logKey && a.logged === null);
+    return readMarkerFile(this.options.dir, this.options.verifier).archived.filter((a) => a.store === this.options.store && a.logKey === this.options.logKey && a.logged === null);
   }
 
   /** Records the index of the entry that logged an archived marker. */
@@ -255,6 +321,19 @@ export class LogMarker {
   }
 }
 
+/** The marked trees, named by store and size, for a refusal. */
+export const describeMarked = (entries: readonly MarkerEntry[]): string => entries.map((e) => `${e.store} (${e.size}, ${e.at})`).join('; ');
+
+/**
+ * The trees of a log key marked under other store names, when the store named `store` has no marker of its own: what a
+ * start on an empty store is refused for, and what `archive-marker` archives then.
+ */
+export function markedElsewhere(dir: string, store: string, logKey: string, verifier?: NoteVerifier): MarkerEntry[] {
+  const logs = readMarkerFile(dir, verifier).logs.filter((e) => e.logKey === logKey);
+  if (logs.some((e) => e.store === store)) return [];
+  return logs.filter((e) => e.size > 0);
+}
+
 export interface ArchiveOptions {
   readonly dir: string;
   readonly store: string;
@@ -271,26 +350,37 @@ export interface ArchiveOptions {
  * the archived tree in its log at that start (`log.marker-archived`). Returns what was archived; null without a marker.
  */
 export async function archiveMarker(options: ArchiveOptions): Promise<ArchivedMarker | null> {
-  if (!existsSync(join(options.dir, MARKER_FILE))) return null;
+  return (await archiveMarkers(options, (e) => e.store === options.store))[0] ?? null;
+}
+
+/**
+ * Puts aside the markers of the key that `which` picks (for `archive-marker` on an empty store under a new name: those
+ * marked under other names). Each is archived under `options.store`, the store whose next start logs it, and keeps the
+ * name it was marked under in `markedAs`.
+ */
+export async function archiveMarkers(options: ArchiveOptions, which: (entry: MarkerEntry) => boolean): Promise<ArchivedMarker[]> {
+  if (!existsSync(join(options.dir, MARKER_FILE))) return [];
   const file = readMarkerFile(options.dir);
-  const entry = file.logs.find((e) => e.store === options.store && e.logKey === options.logKey);
-  if (!entry) return null;
-  const archived: ArchivedMarker = {
+  const entries = file.logs.filter((e) => e.logKey === options.logKey && which(e));
+  if (entries.length === 0) return [];
+  const archived: ArchivedMarker[] = entries.map((entry) => ({
     ...entry,
+    store: options.store,
+    ...(entry.store === options.store ? {} : { markedAs: entry.store }),
     archivedAt: (options.now ?? new Date()).toISOString(),
     command: options.command,
     reason: options.reason,
     by: `cli:${systemUser()}`,
     storeSize: options.storeSize,
     logged: null,
-  };
-  await writeMarkerFile(options.dir, { ...file, logs: file.logs.filter((e) => e !== entry), archived: [...file.archived, archived] });
+  }));
+  await writeMarkerFile(options.dir, { ...file, logs: file.logs.filter((e) => !entries.includes(e)), archived: [...file.archived, ...archived] });
   return archived;
 }
 
 /** The marker of a store and key in a data folder, if any (for the commands). */
-export function markerOf(dir: string, store: string, logKey: string): MarkerEntry | null {
-  return readMarkerFile(dir).logs.find((e) => e.store === store && e.logKey === logKey) ?? null;
+export function markerOf(dir: string, store: string, logKey: string, verifier?: NoteVerifier): MarkerEntry | null {
+  return readMarkerFile(dir, verifier).logs.find((e) => e.store === store && e.logKey === logKey) ?? null;
 }
 
 function systemUser(): string {

@@ -3,7 +3,7 @@
 // flushed while the service was down — is refused naming both sizes. Archiving the marker (a restore, `expert-draw log
 // archive-marker`) is the deliberate way past it, recorded in the log at the next start. Real SQLite files, real Redis.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -13,7 +13,7 @@ import { MARKER_FILE } from '../../src/log/log-marker.js';
 import { SQLITE_FILE } from '../../src/store/open-store.js';
 import { syntheticUscc } from '../../src/pool/generator.js';
 import { build, type Built } from '../helper.js';
-import { deleteRedisKeys, holdPrefix, SHARED_REDIS_URL } from '../helpers/redis-keys.js';
+import { deleteRedisKeys, holdPrefix, redisKeys, SHARED_REDIS_URL } from '../helpers/redis-keys.js';
 
 const root = mkdtempSync(join(tmpdir(), 'expert-draw-marker-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -72,6 +72,15 @@ function archiveCommand(env: Record<string, string>, reason: string) {
   });
 }
 
+/** An `expert-draw` command as an operator runs it, with the instance's settings, in the language of `lang`. */
+function command(env: Record<string, string>, args: string[], lang = 'en_US.UTF-8') {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    env: { ...process.env, EXPERT_DRAW_REDIS_ALLOW_NON_DURABLE: 'true', REDIS_URL: SHARED_REDIS_URL, LC_ALL: lang, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
 /** The log's entries' types, in order. */
 async function types(env: Record<string, string>): Promise<string[]> {
   const t = await build(env);
@@ -99,7 +108,7 @@ describe('the log marker on SQLite', () => {
   it('refuses a start after the database file was deleted, naming both sizes in English and Chinese, and makes no empty file', async () => {
     removeDatabase(env);
     const message = await refusal(env);
-    expect(message).toContain('refusing to start: the store holds 0 log entries, fewer than the 5 this instance signed or saw confirmed');
+    expect(message).toContain('refusing to start: the store’s log is of size 0, smaller than the size 5 this instance signed or saw confirmed');
     expect(message).toContain('拒绝启动：存储中的审计日志只有 0 条记录，少于本实例已签署或确认的 5 条');
     expect(message).toContain('expert-draw log archive-marker');
     expect(existsSync(join(env.EXPERT_DRAW_DATA_DIR, SQLITE_FILE))).toBe(false);
@@ -121,7 +130,7 @@ describe('the log marker on SQLite', () => {
     expect(refused.status).not.toBe(0);
     const run1 = archiveCommand(env, 'test data removed before going live');
     expect(run1.status, run1.stderr).toBe(0);
-    expect(run1.stdout).toContain('this instance had signed or seen 5 entries');
+    expect(run1.stdout).toContain('this instance had signed or seen a tree of size 5');
     expect(marker(env).logs).toEqual([]);
     expect(marker(env).archived).toEqual([expect.objectContaining({ size: 5, storeSize: 0, command: 'archive-marker', logged: null })]);
     // Nothing left to archive: refused, naming why.
@@ -153,10 +162,10 @@ describe('the log marker on SQLite', () => {
     }
     expect(marker(env).logs[0]!.size).toBe(6);
     removeDatabase(env);
-    expect(await refusal(env)).toContain('the store holds 0 log entries, fewer than the 6');
+    expect(await refusal(env)).toContain('the store’s log is of size 0, smaller than the size 6');
     const report = await restoreSqlite({ fromDir: out, dataDir: env.EXPERT_DRAW_DATA_DIR, verifier, origin: t.config.EXPERT_DRAW_LOG_ORIGIN });
     expect(report.logSize).toBe(4);
-    expect(report.markerArchived).toEqual({ size: 6, at: expect.any(String) });
+    expect(report.markerArchived).toEqual({ size: 6, at: expect.any(String), otherHistory: false });
     expect(marker(env).logs).toEqual([]);
     expect((await types(env)).slice(4)).toEqual(['log.marker-archived']);
     expect(marker(env).archived.at(-1)).toEqual(expect.objectContaining({ size: 6, storeSize: 4, command: 'restore', logged: 4 }));
@@ -218,8 +227,8 @@ describe('the log marker on Redis', () => {
 
   it('refuses a start after the prefix was flushed, for each instance, naming both sizes', async () => {
     await deleteRedisKeys(prefix);
-    expect(await refusal(a)).toContain('refusing to start: the store holds 0 log entries, fewer than the 5');
-    expect(await refusal(b)).toContain('fewer than the 4');
+    expect(await refusal(a)).toContain('refusing to start: the store’s log is of size 0, smaller than the size 5');
+    expect(await refusal(b)).toContain('smaller than the size 4');
   });
 
   it('after `log archive-marker` on each instance, the new log records both archived trees', async () => {
@@ -233,4 +242,125 @@ describe('the log marker on Redis', () => {
     expect(marker(a).archived[0]!.logged).toBe(0);
     expect(marker(b).archived[0]!.logged).toBe(1);
   }, 90_000);
+});
+
+describe('the log marker under another name of the store', () => {
+  it('a SQLite data folder reached through a symbolic link is the same store: its emptied database is refused', async () => {
+    const env = instance('sqlite-real', 'keys-n', { EXPERT_DRAW_STORE: 'sqlite' });
+    expect(await run(env, 2)).toBe(2);
+    const link = join(root, 'sqlite-link');
+    symlinkSync(env.EXPERT_DRAW_DATA_DIR, link);
+    removeDatabase(env);
+    expect(await refusal({ ...env, EXPERT_DRAW_DATA_DIR: link })).toContain('smaller than the size 2');
+    // An emptied (zero-length) database file is refused without a byte written into it.
+    writeFileSync(join(env.EXPERT_DRAW_DATA_DIR, SQLITE_FILE), '');
+    expect(await refusal(env)).toContain('smaller than the size 2');
+    expect(statSync(join(env.EXPERT_DRAW_DATA_DIR, SQLITE_FILE)).size).toBe(0);
+  });
+
+  const prefix = `test:marker:${randomBytes(6).toString('hex')}:`;
+  const renamed = `test:marker:${randomBytes(6).toString('hex')}:`;
+  const env = instance('redis-renamed', 'keys-n', { EXPERT_DRAW_STORE: 'redis', EXPERT_DRAW_REDIS_PREFIX: prefix });
+  const release = [holdPrefix(prefix), holdPrefix(renamed)];
+  afterAll(async () => {
+    for (const r of release) await r();
+    await deleteRedisKeys(prefix);
+    await deleteRedisKeys(renamed);
+  });
+
+  it('an empty log under another Redis prefix or address spelling is refused, naming the marked store, and nothing is written', async () => {
+    expect(await run(env, 3)).toBe(3);
+    const message = await refusal({ ...env, EXPERT_DRAW_REDIS_PREFIX: renamed });
+    expect(message).toContain('refusing to start: the store redis://127.0.0.1:6379/0 prefix');
+    expect(message).toContain(`under another store name: redis://127.0.0.1:6379/0 prefix ${JSON.stringify(prefix)} (3,`);
+    expect(message).toContain('fix the setting');
+    expect(message).toContain('expert-draw log archive-marker');
+    expect(message).toContain('请改正设置');
+    expect(await redisKeys(renamed)).toEqual([]);
+    // The same server spelled otherwise, on an emptied prefix: refused too.
+    await deleteRedisKeys(prefix);
+    expect(await refusal({ ...env, REDIS_URL: 'redis://localhost:6379' })).toContain('redis://localhost:6379/0 prefix');
+    expect(await redisKeys(prefix)).toEqual([]);
+  });
+
+  it('`log archive-marker` under the new prefix archives the marker of the old name, and the new log records it', async () => {
+    const moved = { ...env, EXPERT_DRAW_REDIS_PREFIX: renamed };
+    const archived = archiveCommand(moved, 'new prefix, new log');
+    expect(archived.status, archived.stderr).toBe(0);
+    expect(archived.stdout).toContain(`archived the log marker of redis://127.0.0.1:6379/0 prefix ${JSON.stringify(prefix)}: this instance had signed or seen a tree of size 3`);
+    expect(marker(env).logs).toEqual([]);
+    expect(await run(moved, 0)).toBe(1);
+    expect(await types(moved)).toEqual(['log.marker-archived']);
+  }, 60_000);
+});
+
+describe('a restore of a backup of another history', () => {
+  const x = instance('fork-x', 'keys-f', { EXPERT_DRAW_STORE: 'sqlite' });
+  const y = instance('fork-y', 'keys-f', { EXPERT_DRAW_STORE: 'sqlite' });
+  const out = join(root, 'backup-fork');
+
+  it('is refused, in English and Chinese, as another tree than the one signed (not an older backup), and nothing is restored', async () => {
+    expect(await run(x, 3)).toBe(3);
+    expect(await run(y, 5)).toBe(5);
+    await backupSqlite({ dataDir: y.EXPERT_DRAW_DATA_DIR, keysDir: y.EXPERT_DRAW_KEYS_DIR, outDir: out });
+    removeDatabase(x);
+    const before = marker(x);
+    const en = command(x, ['restore', '--from', out, '--quiet']);
+    expect(en.status).not.toBe(0);
+    expect(en.stderr).toContain('the backup holds another tree than the one this instance signed or saw confirmed (its log marker: size 3');
+    expect(en.stderr).toContain('--replace-history');
+    expect(en.stderr).not.toContain('are not restored');
+    const zh = command(x, ['restore', '--from', out, '--quiet'], 'zh_CN.UTF-8');
+    expect(zh.stderr).toContain('这是同一密钥下的另一份历史');
+    expect(existsSync(join(x.EXPERT_DRAW_DATA_DIR, SQLITE_FILE))).toBe(false);
+    expect(marker(x)).toEqual(before);
+  }, 60_000);
+
+  it('with --replace-history the marker is archived, said as a replaced history, and logged at the next start', async () => {
+    const done = command(x, ['restore', '--from', out, '--quiet', '--replace-history']);
+    expect(done.status, done.stderr).toBe(0);
+    expect(done.stdout).toContain('the backup is another history (--replace-history): the log this instance signed or saw at size 3');
+    expect(marker(x).archived).toEqual([expect.objectContaining({ size: 3, storeSize: 5, command: 'restore', reason: expect.stringContaining('another history') })]);
+    expect(await run(x, 0)).toBe(6);
+    expect((await types(x)).at(-1)).toBe('log.marker-archived');
+  }, 60_000);
+});
+
+describe('a marker changed by hand', () => {
+  const env = instance('edited', 'keys-e', { EXPERT_DRAW_STORE: 'sqlite' });
+  const file = () => join(env.EXPERT_DRAW_DATA_DIR, MARKER_FILE);
+  let good = '';
+  const edit = (change: (entry: Record<string, unknown>) => void) => {
+    const parsed = JSON.parse(good) as { logs: Array<Record<string, unknown>> };
+    change(parsed.logs[0]!);
+    writeFileSync(file(), JSON.stringify(parsed));
+  };
+
+  it('a forged checkpoint is refused, naming the file, by archive-marker and by the start, and never reaches the log', async () => {
+    expect(await run(env, 2)).toBe(2);
+    good = readFileSync(file(), 'utf8');
+    edit((e) => Object.assign(e, { size: 1000, checkpoint: 'forged checkpoint text' }));
+    removeDatabase(env);
+    const archived = command(env, ['log', 'archive-marker', '--reason', 'forged']);
+    expect(archived.status).not.toBe(0);
+    expect(archived.stderr).toContain(`the log marker ${file()} is not readable or not valid (logs[0]: its checkpoint does not verify with the log key`);
+    expect(archived.stderr).toContain('put the last good copy back');
+    expect(marker(env).archived).toEqual([]);
+    expect(await refusal(env)).toContain(`the log marker ${file()} is not readable or not valid`);
+  }, 60_000);
+
+  it('a size that is not a number is refused naming the file', async () => {
+    edit((e) => Object.assign(e, { size: '80' }));
+    expect(await refusal(env)).toContain(`the log marker ${file()} is not readable or not valid (logs[0]: size must be an integer in [0, 2^53 − 1], got "80")`);
+  });
+
+  it('a refusal on a log of one entry says so without a wrong plural', async () => {
+    writeFileSync(file(), good);
+    const one = instance('edited-one', 'keys-e', { EXPERT_DRAW_STORE: 'sqlite' });
+    expect(await run(one, 1)).toBe(1);
+    removeDatabase(one);
+    const message = await refusal(one);
+    expect(message).toContain('the store’s log is of size 0, smaller than the size 1 this instance');
+    expect(message).not.toMatch(/\b1 (log )?entries/);
+  });
 });

@@ -176,6 +176,7 @@ const backup = defineMessages({
   'restore.from': { zh: '备份文件夹', en: 'the backup folder' },
   'restore.dataDir': { zh: '恢复到的空数据文件夹（默认：EXPERT_DRAW_DATA_DIR 或 ./data）', en: 'an empty data folder to restore into (default: EXPERT_DRAW_DATA_DIR or ./data)' },
   'restore.checkpoint': { zh: '您与备份分开保存的签名检查点（例如之后某次备份的 checkpoint.txt，或证明包中的检查点）：备份必须包含其树', en: 'a signed checkpoint you kept apart from the backups (e.g. the checkpoint.txt of a later backup, or one from a proof bundle): the backup must hold its tree' },
+  'restore.replaceHistory': { zh: '恢复另一份历史的备份（其树与本实例日志标记所记的树不同）：所标记的历史被取代，标记归档并在下次启动时记入日志；不加此选项则拒绝这样的备份', en: 'restore a backup of another history (its tree is not the one the instance’s log marker holds): the marked history is replaced, the marker archived and recorded in the log at the next start; without it such a backup is refused' },
   'restore.acceptUnsigned': { zh: '恢复在备份开始签名数据库之前做的备份，其记录（专家库、项目、名册、账号）只能信任；不加此选项则拒绝这样的备份', en: 'restore a backup taken before backups signed their database, its records (pool, projects, rosters, accounts) on trust; without it such a backup is refused' },
 });
 

@@ -105,7 +105,11 @@ const log = defineMessages({
   'marker.badReason': { zh: '--reason 须说明原因，2 到 500 个字符', en: '--reason must say why, in 2 to 500 characters' },
   'marker.none': { zh: '{dir} 中没有此存储（{store}）与日志密钥（{key}）的日志标记：无可归档；服务可照常启动', en: 'no log marker of this store ({store}) and log key ({key}) in {dir}: nothing to archive; the service starts as it is' },
   'marker.held': { zh: '存储包含日志标记所记的树（{size} 个条目，{at}）：无可归档；服务可照常启动', en: 'the store holds the tree the log marker names ({size} entries, {at}): nothing to archive; the service starts as it is' },
-  'marker.archived': { zh: '已归档 {store} 的日志标记：本实例曾签名或见到 {size} 个条目（{at}）；存储中有 {storeSize} 个。', en: 'archived the log marker of {store}: this instance had signed or seen {size} entries ({at}); the store holds {storeSize}.' },
+  'marker.archived': { zh: '已归档 {store} 的日志标记：本实例曾签名或见到树大小 {size}（{at}）；存储中日志的树大小为 {storeSize}。', en: 'archived the log marker of {store}: this instance had signed or seen a tree of size {size} ({at}); the store’s log is of size {storeSize}.' },
+  'marker.notEmpty': {
+    zh: '此存储（{store}）没有自己的日志标记，且其日志不为空（树大小 {storeSize}）：无可归档；同一密钥在其他存储名下的标记（{marked}）保持不变',
+    en: 'this store ({store}) has no log marker of its own and its log is not empty (size {storeSize}): nothing to archive; the markers of the key under other store names ({marked}) stay as they are',
+  },
   'marker.nextStart': { zh: '下次启动将按现状接受此存储，并把归档的标记记入日志（log.marker-archived）。', en: 'the next start accepts the store as it is and records the archived marker in the log (log.marker-archived).' },
   'watch.error': { zh: '错误：{reason}', en: 'ERROR: {reason}' },
   'watch.noProof': { zh: '没有从 {from} 到 {to} 的一致性证明：{reason}', en: 'no consistency proof from {from} to {to}: {reason}' },
@@ -197,8 +201,16 @@ const backup = defineMessages({
   'restore.holdsKept': { zh: '包含树大小为 {size} 的保存检查点', en: 'holds the kept checkpoint at {size}' },
   'restore.signed': { zh: '数据库与备份签名时一致', en: 'the database is as the backup signed it' },
   'restore.markerArchived': {
-    zh: '本实例曾签名或见到 {size} 个日志条目（其日志标记，{at}）；备份含 {restored} 个：之后的条目未恢复。标记已归档；下次启动时记入日志（log.marker-archived）。',
-    en: 'this instance had signed or seen {size} log entries (its log marker, {at}); the backup holds {restored}: the entries after it are not restored. The marker is archived; the next start records it in the log (log.marker-archived).',
+    zh: '本实例曾签名或见到树大小为 {size} 的日志（其日志标记，{at}）；备份中日志的树大小为 {restored}：之后的条目未恢复。标记已归档；下次启动时记入日志（log.marker-archived）。',
+    en: 'this instance had signed or seen the log at size {size} (its log marker, {at}); the backup’s log is of size {restored}: the entries after it are not restored. The marker is archived; the next start records it in the log (log.marker-archived).',
+  },
+  'restore.otherHistory': {
+    zh: '备份中的树不是本实例签署或确认的那棵（日志标记：树大小 {size}，{at}；备份中日志的树大小为 {restored}，其前 {size} 条构成的树根不同）：这是同一密钥下的另一份历史，而不是较旧的副本。未恢复任何内容。如确需以它替换所标记的历史，请加 --replace-history 重新运行 restore（标记随之归档，下次启动时记入日志）',
+    en: 'the backup holds another tree than the one this instance signed or saw confirmed (its log marker: size {size}, {at}; the backup’s log is of size {restored} and its tree at size {size} has another root): a different history under the same key, not an older copy. Nothing was restored. To replace the marked history with it deliberately, run restore again with --replace-history (the marker is then archived and the next start records it in the log)',
+  },
+  'restore.historyReplaced': {
+    zh: '备份是另一份历史（--replace-history）：本实例曾签名或见到的树大小为 {size} 的日志（其日志标记，{at}）已被备份中树大小为 {restored} 的日志取代。标记已归档；下次启动时记入日志（log.marker-archived）。',
+    en: 'the backup is another history (--replace-history): the log this instance signed or saw at size {size} (its log marker, {at}) is replaced by the backup’s log of size {restored}. The marker is archived; the next start records it in the log (log.marker-archived).',
   },
   'restore.unsignedWarning': { zh: '警告：以 --accept-unsigned 恢复：记录（专家库、项目、名册、账号）只能信任；只核验了日志', en: 'warning: restored with --accept-unsigned: the records (pool, projects, rosters, accounts) are taken on trust; only the log was verified' },
 });

@@ -21,7 +21,7 @@ export const log = defineMessages({
   // The log marker (src/log/log-marker.ts): a start on a store whose log is behind what this instance signed.
   behindMarker: {
     zh: '存储中的审计日志只有 {size} 条记录，少于本实例已签署或确认的 {marked} 条（日志标记，{at}）',
-    en: 'the store holds {size} log entries, fewer than the {marked} this instance signed or saw confirmed (its log marker, {at})',
+    en: 'the store’s log is of size {size}, smaller than the size {marked} this instance signed or saw confirmed (its log marker, {at})',
   },
   otherTreeAtMarker: {
     zh: '存储中审计日志前 {marked} 条记录构成的树，不是本实例已签署或确认的那棵（日志标记，{at}）：存储中是另一份日志',
@@ -30,6 +30,10 @@ export const log = defineMessages({
   refusedStart: {
     zh: '拒绝启动：{problem}。服务停止期间存储被清空、替换或回退；此时启动将以同一密钥开始第二份审计日志。请从备份恢复存储（docs/backups.md）；如确需从较短的日志或新的日志继续，请先归档日志标记：expert-draw log archive-marker --reason "…"（下次启动时记入审计日志）。日志标记：{file}',
     en: 'refusing to start: {problem}. The store was emptied, replaced or rolled back while the service was down; starting would begin a second log under the same key. Restore the store from a backup (docs/backups.md); if a shorter or a new log is deliberate, archive the marker first: expert-draw log archive-marker --reason "…" (recorded in the log at the next start). Log marker: {file}',
+  },
+  refusedOtherName: {
+    zh: '拒绝启动：存储 {store} 中的审计日志为空，而本实例曾以同一日志密钥在另一个存储名下签署或确认过日志：{marked}。如果这是同一个存储换了名称（Redis 前缀、地址的另一种写法、数据目录的另一条路径），请改正设置；如确需开始新的日志，请先归档日志标记：expert-draw log archive-marker --reason "…"（下次启动时记入审计日志）。日志标记：{file}',
+    en: 'refusing to start: the store {store} holds an empty log, while this instance signed or saw confirmed a log of the same key under another store name: {marked}. If this is the same store under another name (a Redis prefix, another spelling of the address, another path to the data folder), fix the setting; if a new log is deliberate, archive the marker first: expert-draw log archive-marker --reason "…" (recorded in the log at the next start). Log marker: {file}',
   },
   // The inspector's log API (GET /v1/log/...).
   checkpointNotFound: { zh: '没有树大小为 {size} 的检查点', en: 'no checkpoint of tree size {size}' },
