@@ -47,7 +47,7 @@ import { RulesService } from './services/rules.service.js';
 import { RecordLinkService } from './services/record-link.service.js';
 import { Readiness } from './services/readiness.js';
 import { ServiceMetrics } from './metrics/metrics.js';
-import { openStore, SQLITE_FILE } from './store/open-store.js';
+import { dataFolderError, openStore, SQLITE_FILE } from './store/open-store.js';
 import { holdDataFormat, readableFormat } from './records/data-format.js';
 import type { Store } from './store/store.js';
 
@@ -104,7 +104,7 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
   });
   // A deleted (or emptied, zero-length) SQLite file is refused before opening it would write a new database in it (a
   // restore then finds the folder ready).
-  if (config.EXPERT_DRAW_STORE === 'sqlite' && sqliteAbsentOrEmpty(join(config.EXPERT_DRAW_DATA_DIR, SQLITE_FILE))) await marker.check(null);
+  if (config.EXPERT_DRAW_STORE === 'sqlite' && sqliteAbsentOrEmpty(config)) await marker.check(null);
   const opened = await openStore(config, config.EXPERT_DRAW_REDIS_CONNECT_TIMEOUT_S * 1000);
   const store = opts.wrapStore ? opts.wrapStore(opened) : opened;
   const now = opts.now ?? Date.now;
@@ -249,12 +249,13 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
 }
 
 /** No SQLite database there yet: no file, or one of zero bytes (opening it would write a new database into it). */
-function sqliteAbsentOrEmpty(file: string): boolean {
+function sqliteAbsentOrEmpty(config: Config): boolean {
   try {
-    return statSync(file).size === 0;
+    return statSync(join(config.EXPERT_DRAW_DATA_DIR, SQLITE_FILE)).size === 0;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
-    throw err;
+    // The data folder a file, or not readable: said as the setting, as opening the store would.
+    throw dataFolderError(config, err);
   }
 }
 

@@ -21,17 +21,24 @@ export function redisConnection(config: Config): RedisConnection {
   return { url: config.REDIS_URL };
 }
 
+/**
+ * A data folder that cannot be made, read or written (a file's path, no permission, a read-only disk), said as the
+ * setting to change; any other error as it is.
+ */
+export function dataFolderError(config: Config, err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EEXIST' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOENT') {
+    return new Error(`cannot keep the store there:\n  EXPERT_DRAW_DATA_DIR: ${config.EXPERT_DRAW_DATA_DIR} cannot be the data folder (${(err as Error).message}): set it to a folder this user may create and write`);
+  }
+  return err;
+}
+
 export async function openStore(config: Config, connectTimeoutMs?: number): Promise<Store> {
   if (config.EXPERT_DRAW_STORE === 'sqlite') {
     try {
       return new SqliteStore({ file: join(config.EXPERT_DRAW_DATA_DIR, SQLITE_FILE), feed: FOLLOWED_FEED, backgroundCheckpoint: true });
     } catch (err) {
-      // A folder that cannot be made or written (a file's path, no permission, a read-only disk): said as the setting.
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOENT') {
-        throw new Error(`cannot keep the store there:\n  EXPERT_DRAW_DATA_DIR: ${config.EXPERT_DRAW_DATA_DIR} cannot be the data folder (${(err as Error).message}): set it to a folder this user may create and write`);
-      }
-      throw err;
+      throw dataFolderError(config, err);
     }
   }
   try {

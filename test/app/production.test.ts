@@ -174,7 +174,7 @@ describe('a data or keys folder that cannot be one', () => {
     const file = join(dir, 'a-file');
     writeFileSync(file, 'not a folder');
     const data = await refusal({ EXPERT_DRAW_DATA_DIR: file, EXPERT_DRAW_KEYS_DIR: join(dir, 'folder-keys') });
-    expect(data).toMatch(/^cannot keep the store there:\n  EXPERT_DRAW_DATA_DIR: .*a-file cannot be the data folder \(EEXIST/);
+    expect(data).toMatch(/^cannot keep the store there:\n  EXPERT_DRAW_DATA_DIR: .*a-file cannot be the data folder \((EEXIST|ENOTDIR)/);
     const keys = await refusal({ EXPERT_DRAW_DATA_DIR: join(dir, 'folder-data'), EXPERT_DRAW_KEYS_DIR: file });
     expect(keys).toMatch(/^cannot use the keys folder:\n  EXPERT_DRAW_KEYS_DIR: .*a-file \((EEXIST|ENOTDIR)/);
   });
