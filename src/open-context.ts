@@ -7,7 +7,6 @@ import { loadKeys } from './instance-keys.js';
 import { AuditLog } from './log/audit-log.js';
 import { LogMarker, logKeyIdentity, storeIdentity } from './log/log-marker.js';
 import { privateDir } from './private-files.js';
-import { statSync } from 'node:fs';
 import type { AppContext } from './plugins/app/context.js';
 import { PersonalDataVault } from './crypto/personal-data.js';
 import { lifecyclePolicy, loadPolicy, productionPolicyProblems } from './domain/policy.js';
@@ -47,7 +46,7 @@ import { RulesService } from './services/rules.service.js';
 import { RecordLinkService } from './services/record-link.service.js';
 import { Readiness } from './services/readiness.js';
 import { ServiceMetrics } from './metrics/metrics.js';
-import { dataFolderError, openStore, SQLITE_FILE } from './store/open-store.js';
+import { openStore, sqliteAbsentOrEmpty } from './store/open-store.js';
 import { holdDataFormat, readableFormat } from './records/data-format.js';
 import type { Store } from './store/store.js';
 
@@ -246,17 +245,6 @@ export async function openContext(config: Config, options: ContextOptions | ((fi
       await store.close();
     },
   };
-}
-
-/** No SQLite database there yet: no file, or one of zero bytes (opening it would write a new database into it). */
-function sqliteAbsentOrEmpty(config: Config): boolean {
-  try {
-    return statSync(join(config.EXPERT_DRAW_DATA_DIR, SQLITE_FILE)).size === 0;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
-    // The data folder a file, or not readable: said as the setting, as opening the store would.
-    throw dataFolderError(config, err);
-  }
 }
 
 /** Makes the data folder (0700) for the log marker, or says which setting to change. */

@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import { KEY_FILES } from '../instance-keys.js';
 import { openCheckpoint } from '../log/checkpoint.js';
 import { archiveMarker, behindMarker, logKeyIdentity, markerOf, sqliteIdentity } from '../log/log-marker.js';
-import { assembleRoot, nodeHashes, rootPlan } from '../log/merkle.js';
+import { storedRoot } from '../log/audit-log.js';
 import { NoteSigner, type NoteVerifier } from '../log/note.js';
 import { verifyLog, type VerifyReport } from '../log/verify.js';
 import { PRIVATE_FILE_MODE, privateDir, privateFile } from '../private-files.js';
@@ -283,10 +283,8 @@ async function holdsCheckpoint(store: SqliteStore, note: string, options: Restor
   }
   const size = await store.logSize();
   if (checkpoint.size > size) throw new BackupError(`the backup holds ${size} entries, fewer than the ${checkpoint.size} of the kept checkpoint: it is older than the log the checkpoint signed, or cut short`);
-  const plan = rootPlan(checkpoint.size);
-  const hashes = await store.readNodes(plan);
-  const root = assembleRoot(checkpoint.size, nodeHashes(plan.map((id, i) => ({ ...id, hash: hashes[i]! }))));
-  if (!root.equals(checkpoint.rootHash)) throw new BackupError(`the backup's tree at size ${checkpoint.size} is not the one the kept checkpoint signed: the backup's log was rewritten`);
+  const root = await storedRoot(store, checkpoint.size);
+  if (!root?.equals(checkpoint.rootHash)) throw new BackupError(`the backup's tree at size ${checkpoint.size} is not the one the kept checkpoint signed: the backup's log was rewritten`);
   return checkpoint.size;
 }
 

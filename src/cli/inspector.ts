@@ -10,6 +10,7 @@ import { LocalizedError, type Localized } from '../i18n/text.js';
 import { openCheckpoint, type Checkpoint } from '../log/checkpoint.js';
 import { proofFromHex, relateCheckpoints } from '../log/consistency.js';
 import type { NoteVerifier } from '../log/note.js';
+import { CLOCK_ALLOWANCE_MS } from '../verify/kept-history.js';
 
 /** A consistency proof as the log API answers it: PROOF(fromSize, D[toSize]), hashes in lower-case hex. */
 export interface ConsistencyHex {
@@ -46,8 +47,6 @@ const KEPT_FILE = /^(0|[1-9][0-9]*)\.note$/;
 const RECORD_FILE = /^(0|[1-9][0-9]*)\.json$/;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-/** How far a record's fetch time may be ahead of this machine's clock: the 5 s the verifier allows clocks elsewhere. */
-export const KEPT_CLOCK_ALLOWANCE_MS = 5_000;
 
 /**
  * Every checkpoint kept in `dir` (one file per tree size, `<size>.note`, the signed note byte for byte), each verified
@@ -80,7 +79,7 @@ export function readKept(dir: string, verifier: NoteVerifier, origin: string, no
 /**
  * Adds each checkpoint's record (`<size>.json`), checked: it is byte for byte what the watcher writes (JCS and a
  * newline, the three fields and no other), its size is its note's, its time a time neither later than `now` (within
- * KEPT_CLOCK_ALLOWANCE_MS) nor earlier than a smaller kept tree's, and its consistency proof verifies from the kept
+ * CLOCK_ALLOWANCE_MS) nor earlier than a smaller kept tree's, and its consistency proof verifies from the kept
  * checkpoint it names to this one (RFC 9162 §2.1.4). Both ends are signed notes the watcher verified, so a proof that
  * does not verify between them is a changed file: an error, never skipped. In a folder that holds records, a note
  * without one is refused unless it is older than the oldest record (kept before watchers wrote records).
@@ -127,7 +126,7 @@ function withRecords(dir: string, kept: KeptCheckpoint[], now: number): KeptChec
     // Fetch times are the watcher's own unsigned word; what can be checked is that they agree with each other and with
     // this machine's clock: a larger tree is never fetched before a smaller one, and nothing after now.
     const at = Date.parse(record.fetchedAt);
-    if (at > now + KEPT_CLOCK_ALLOWANCE_MS) throw bad(reportTexts.said('kept.record.future', { at: record.fetchedAt, now: new Date(now).toISOString() }));
+    if (at > now + CLOCK_ALLOWANCE_MS) throw bad(reportTexts.said('kept.record.future', { at: record.fetchedAt, now: new Date(now).toISOString() }));
     if (previous && at < previous.at) throw bad(reportTexts.said('kept.record.timeBack', { at: record.fetchedAt, before: previous.size, beforeAt: new Date(previous.at).toISOString() }));
     previous = { size: k.size, at };
     out.push({ ...k, record: rebuilt });

@@ -1,6 +1,6 @@
 // `expert-draw log verify`: re-verifies a whole stored log and names the first index where it breaks.
 // `expert-draw log watch`: an inspector keeps the log's checkpoints and proves each new one consistent with them.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Config } from '../config.js';
@@ -128,7 +128,7 @@ export function registerLogCommands(program: Command, { lang, t, examples, group
       'expert-draw log archive-marker --data-dir /var/lib/expert-draw --reason "new log: test data removed before going live"',
     ))
     .action(async (opts: ArchiveMarkerOpts) => {
-      const [{ loadConfig }, marker, { openStore, SQLITE_FILE }, { verifierKeyText, NoteVerifier, r }] = await Promise.all([import('../config.js'), import('../log/log-marker.js'), import('../store/open-store.js'), runtime(lang)]);
+      const [{ loadConfig }, marker, { openStore, sqliteAbsentOrEmpty }, { verifierKeyText, NoteVerifier, r }] = await Promise.all([import('../config.js'), import('../log/log-marker.js'), import('../store/open-store.js'), runtime(lang)]);
       const reason = opts.reason.trim();
       if (reason.length < 2 || reason.length > 500) throw new Error(r('marker.badReason'));
       const loaded = loadConfig();
@@ -142,7 +142,7 @@ export function registerLogCommands(program: Command, { lang, t, examples, group
       const elsewhere = marked ? [] : marker.markedElsewhere(dir, storeName, logKey, verifier);
       if (!marked && elsewhere.length === 0) throw new Error(r('marker.none', { store: storeName, key: verifier.name, dir }));
       // A deleted (or zero-length) SQLite file is not made again here: the store is then empty.
-      const sqliteMissing = config.EXPERT_DRAW_STORE === 'sqlite' && (!existsSync(join(dir, SQLITE_FILE)) || statSync(join(dir, SQLITE_FILE)).size === 0);
+      const sqliteMissing = config.EXPERT_DRAW_STORE === 'sqlite' && sqliteAbsentOrEmpty(config);
       const store = sqliteMissing ? null : await openStore(config);
       let storeSize = 0;
       try {

@@ -574,6 +574,14 @@ export class AuditLog<C = Untyped> {
  * checkpoint in that window verified and reproduced. Returns where the log breaks, or null. Older history is covered
  * by the full verification (`expert-draw log verify`).
  */
+/** The root of the stored tree at `size`, from its O(log n) right-edge nodes; null when they are not all stored. */
+export async function storedRoot(store: Pick<Store, 'readNodes'>, size: number): Promise<Buffer | null> {
+  const plan = rootPlan(size);
+  const hashes = await store.readNodes(plan).catch(() => null);
+  if (!hashes || hashes.some((h) => !h)) return null;
+  return assembleRoot(size, nodeHashes(plan.map((id, i) => ({ ...id, hash: hashes[i]! }))));
+}
+
 export async function selfCheck(store: Store, verifier: NoteVerifier, origin: string, tail: number): Promise<LogBreak | null> {
   const size = await store.logSize();
   const latest = await store.latestCheckpoint();
@@ -591,10 +599,8 @@ export async function selfCheck(store: Store, verifier: NoteVerifier, origin: st
   }
   if (latest) {
     // The stored right edge at the latest checkpoint must give its root: it vouches for everything before `from`.
-    const plan = rootPlan(latest.size);
-    const stored = await store.readNodes(plan).catch(() => null);
-    if (!stored) return { index: latest.size, reason: `tree nodes for checkpoint ${latest.size} are missing` };
-    const root = assembleRoot(latest.size, nodeHashes(plan.map((id, i) => ({ ...id, hash: stored[i]! }))));
+    const root = await storedRoot(store, latest.size);
+    if (!root) return { index: latest.size, reason: `tree nodes for checkpoint ${latest.size} are missing` };
     if (!root.equals(anchors.get(latest.size)!)) return { index: latest.size - 1, reason: `stored tree does not match checkpoint ${latest.size}` };
   }
   return verifyRange(store, from, size, anchors);

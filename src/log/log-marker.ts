@@ -16,7 +16,7 @@ import type { Config } from '../config.js';
 import { msg, type Message } from '../i18n/message.js';
 import { PRIVATE_FILE_MODE, tightenFile } from '../private-files.js';
 import type { Store } from '../store/store.js';
-import { assembleRoot, nodeHashes, rootPlan } from './merkle.js';
+import { storedRoot } from './audit-log.js';
 import { parseCheckpoint } from './checkpoint.js';
 import { openNote, type NoteVerifier } from './note.js';
 
@@ -190,22 +190,13 @@ async function writeMarkerFile(dir: string, marker: MarkerFile): Promise<void> {
   }
 }
 
-/** The root of the store's tree at `size` (O(log n) node reads); null when the nodes are not all there. */
-async function storedRoot(store: Store, size: number): Promise<string | null> {
-  if (size === 0) return createHash('sha256').digest('hex');
-  const plan = rootPlan(size);
-  const hashes = await store.readNodes(plan).catch(() => null);
-  if (!hashes || hashes.some((h) => !h)) return null;
-  return assembleRoot(size, nodeHashes(plan.map((id, i) => ({ ...id, hash: hashes[i]! })))).toString('hex');
-}
-
 /** Why the store (null: a SQLite file that is not there) does not hold the marked tree, or null when it does. */
 export async function behindMarker(store: Store | null, marked: MarkedTree): Promise<Message | null> {
   const size = store ? await store.logSize() : 0;
   if (size < marked.size) return msg('log.behindMarker', { size, marked: marked.size, at: marked.at });
   if (!store) return null;
   const root = await storedRoot(store, marked.size);
-  if (root !== marked.rootHash) return msg('log.otherTreeAtMarker', { marked: marked.size, at: marked.at });
+  if (root?.toString('hex') !== marked.rootHash) return msg('log.otherTreeAtMarker', { marked: marked.size, at: marked.at });
   return null;
 }
 

@@ -582,20 +582,21 @@ export class PoolService {
       const errors: ImportError[] = [...parseErrors];
       const knownHashes = new Set([...this.experts.values()].map((r) => r.idHash));
       const phones = this.phonesInPool();
-      const accepted: Array<{ row: ImportRow; idHash: string }> = [];
+      const accepted: Array<{ row: ImportRow; idHash: string; phoneKey: string }> = [];
       // The parser already refuses duplicates within a file; rows handed over directly are checked here as well.
       const ids = new Set<string>();
       for (const row of rows) {
         const idHash = this.vault.idHash(row.personal.idNumber);
+        const phoneKey = this.phoneKey(row.personal.phone);
         if (this.experts.has(row.expert.id) || ids.has(row.expert.id)) errors.push({ line: row.line, field: 'id', code: 'DUPLICATE_ID', message: msg('importRow.idInPool', { id: row.expert.id }) });
         else if (idHoldsPersonalNumber(row.expert.id, this.now())) errors.push(idPersonal(row.line));
         else if (knownHashes.has(idHash)) errors.push(idNumberHeld(row.line));
-        else if (phones.has(this.phoneKey(row.personal.phone))) errors.push(phoneHeld(row.line));
+        else if (phones.has(phoneKey)) errors.push(phoneHeld(row.line));
         else {
-          accepted.push({ row, idHash });
+          accepted.push({ row, idHash, phoneKey });
           ids.add(row.expert.id);
           knownHashes.add(idHash);
-          phones.add(this.phoneKey(row.personal.phone));
+          phones.add(phoneKey);
         }
       }
       errors.sort((a, b) => a.line - b.line);
@@ -628,7 +629,7 @@ export class PoolService {
       }
       for (const r of records) this.experts.set(r.expert.id, r);
       // Their phones are known here: the next change need not open what was just sealed.
-      for (const [i, { row }] of accepted.entries()) this.phoneKeys.set(row.expert.id, { sealed: records[i]!.sealed, key: this.phoneKey(row.personal.phone) });
+      for (const [i, { row, phoneKey }] of accepted.entries()) this.phoneKeys.set(row.expert.id, { sealed: records[i]!.sealed, key: phoneKey });
       this.version = next;
       this.index = null;
       return { imported: records.length, errors, poolVersion: next };

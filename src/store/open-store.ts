@@ -1,4 +1,5 @@
 // Opens the configured store: SQLite under the data folder, or Redis by URL, Sentinel or Cluster.
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { RedisStore, RedisUnreachableError, type RedisConnection } from './redis-store.js';
@@ -31,6 +32,19 @@ export function dataFolderError(config: Config, err: unknown): unknown {
     return new Error(`cannot keep the store there:\n  EXPERT_DRAW_DATA_DIR: ${config.EXPERT_DRAW_DATA_DIR} cannot be the data folder (${(err as Error).message}): set it to a folder this user may create and write`);
   }
   return err;
+}
+
+/**
+ * No SQLite database in the data folder yet: no file, or one of zero bytes (opening it would write a new database
+ * into it). A data folder that is a file, or cannot be read, is said as the setting (dataFolderError).
+ */
+export function sqliteAbsentOrEmpty(config: Config): boolean {
+  try {
+    return statSync(join(config.EXPERT_DRAW_DATA_DIR, SQLITE_FILE)).size === 0;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw dataFolderError(config, err);
+  }
 }
 
 export async function openStore(config: Config, connectTimeoutMs?: number): Promise<Store> {

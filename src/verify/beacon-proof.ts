@@ -4,6 +4,7 @@
 import { KNOWN_CHAINS, type BeaconChain } from '../beacon/chains.js';
 import { roundTimeMs, RoundRejected, verifyRound } from '../beacon/rounds.js';
 import type { CommitPayload, ResultPayload } from '../draw/entries.js';
+import { CLOCK_ALLOWANCE_MS } from './kept-history.js';
 
 export const BEACON_CHECK = {
   id: 'beacon',
@@ -60,12 +61,9 @@ export const BEACON_KEPT_CHECK = {
   title: 'a checkpoint you kept holds the commit: the commit is not dated after you fetched it, and whether the round came after that fetch (§6.1)',
 } as const;
 
-/** How far the service's clock may be ahead of the inspector's: the 5 s the times check allows. */
-export const BEACON_ALLOWANCE_MS = 5_000;
-
 /**
  * A beacon draw's commit against the first kept checkpoint that holds it, fetched at `kept.fetchedAt` by the
- * inspector's watcher: the commit existed by then, so its time may not be later (within BEACON_ALLOWANCE_MS). When the
+ * inspector's watcher: the commit existed by then, so its time may not be later (within CLOCK_ALLOWANCE_MS). When the
  * round was published after that fetch, the commit is proved to precede it on the inspector's clock alone; otherwise
  * that order rests on the commit's time, and the detail says so. Which round the commit names (the first after its time
  * and the service's margin, EXPERT_DRAW_BEACON_MARGIN_MS) is not held to the fetch: a later round gives nobody an
@@ -76,7 +74,7 @@ export function checkBeaconKept(commitEntry: string, commitIndex: number, round:
   const committedAt = Date.parse((JSON.parse(commitEntry) as { time: string }).time);
   const publishedAt = roundTimeMs(chain, round);
   const held = `kept checkpoint ${kept.size}, fetched by your watcher at ${at(kept.fetchedAt)}, holds the commit (entry ${commitIndex})`;
-  if (committedAt > kept.fetchedAt + BEACON_ALLOWANCE_MS) return { status: 'fail', detail: `${held}, but the commit is dated ${at(committedAt)}, later than that: its time is not the log's` };
+  if (committedAt > kept.fetchedAt + CLOCK_ALLOWANCE_MS) return { status: 'fail', detail: `${held}, but the commit is dated ${at(committedAt)}, later than that: its time is not the log's` };
   if (publishedAt > kept.fetchedAt) return { status: 'pass', detail: `${held}; round ${round} was published later, at ${at(publishedAt)}: the commit was in the log before the round existed, on your own clock` };
   return {
     status: 'pass',

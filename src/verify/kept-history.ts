@@ -7,6 +7,12 @@ import { openCheckpoint, type Checkpoint } from '../log/checkpoint.js';
 import { proofFromHex, relateCheckpoints, type Relation } from '../log/consistency.js';
 import type { NoteVerifier } from '../log/note.js';
 
+/**
+ * How far another clock (the service's, a kept record's) may be ahead of the inspector's before a time is refused:
+ * the 5 s the verifier allows clocks elsewhere (beacon.kept, the kept records' fetch times).
+ */
+export const CLOCK_ALLOWANCE_MS = 5_000;
+
 /** What the inspector kept, as `verifyDrawProof` takes it (`options.kept`). */
 export interface KeptInput {
   /** The kept signed notes, as kept. */
