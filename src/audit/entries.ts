@@ -114,9 +114,9 @@ export const ENTRIES = {
    * applications), or some of its phones to experts still in the pool: how many, never which. Personal data is write-only, so each such answer is a person learning
    * something of it; they are counted per person (src/services/id-matches.ts).
    */
-  'pool.id-matched': z.object({ by, count: z.int().min(1), source: z.enum(['import', 'upsert', 'applications']) }).strict(),
+  'pool.id-matched': z.object({ by, count: z.int().min(1), source: z.enum(['import', 'upsert', 'applications', 'add']) }).strict(),
   /** A file refused whole, telling nothing of its rows: it would go past the day's allowance, or that is spent (count 0: it holds none). */
-  'pool.id-matches-refused': z.object({ by, count: z.int().min(0), source: z.enum(['import', 'upsert', 'applications']) }).strict(),
+  'pool.id-matches-refused': z.object({ by, count: z.int().min(0), source: z.enum(['import', 'upsert', 'applications', 'add']) }).strict(),
   // Admission and exit (docs/admission.md): lifecycle changes; any effect on draws is an `expert.status` beside them.
   'expert.applied': z.object({ expert: Expert, certificateExpires: z.string().nullable(), by, import: z.literal(true).optional() }).strict(),
   'expert.admitted': z.object({ id: z.string(), appliedAt: iso, appliedBy: z.string(), confirmationDue: z.string().describe('First re-confirmation due by this day'), by }).strict(),

@@ -17,7 +17,8 @@ import type { Store } from '../store/store.js';
 export const ID_MATCHES = 20;
 export const ID_MATCH_WINDOW_MS = 24 * 3600_000;
 
-export type IdMatchSource = 'import' | 'upsert' | 'applications';
+/** Where the answer was given: a bulk file of either kind, applications, or one expert added (POST /v1/experts). */
+export type IdMatchSource = 'import' | 'upsert' | 'applications' | 'add';
 
 /** Spends `count` of the caller's allowance before a file's answer names rows whose ID numbers are held. */
 export type SpendIdMatches = (count: number) => Promise<void>;

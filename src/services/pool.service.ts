@@ -273,11 +273,24 @@ export class PoolService {
   }
 
   /** Adds an expert, admitted by whoever adds them. The ID number must not belong to another expert. */
-  create(expert: Expert, personal: ExpertPersonal, by: TokenClaims, certificateExpires: string | null = null): Promise<ExpertView> {
+  /**
+   * Adds one expert. `spend`: the caller's daily allowance of answers that a phone or an ID number is held
+   * (id-matches.ts): each such refusal spends one, and once they are spent every addition is refused, held or not, as a
+   * file would be (were only additions with held numbers refused, the refusal would answer one guess after another).
+   */
+  create(expert: Expert, personal: ExpertPersonal, by: TokenClaims, certificateExpires: string | null = null, spend?: SpendIdMatches): Promise<ExpertView> {
     return this.change(async () => {
+      await spend?.(0);
       if (this.experts.has(expert.id)) throw new AppError('CONFLICT', msg('pool.expertExists', { id: expert.id }));
-      this.refuseHeldPhone(personal.phone, expert.id);
+      if (this.phoneHeld(personal.phone, expert.id)) {
+        await spend?.(1);
+        throw new AppError('PHONE_IN_USE', msg('pool.phoneInUse'));
+      }
       const idHash = this.vault.idHash(personal.idNumber);
+      if (await idHashes.read(this.store, idHash)) {
+        await spend?.(1);
+        throw new AppError('CONFLICT', msg('pool.expertOrIdNumberExists'));
+      }
       const record: ExpertRecord = { expert, sealed: this.vault.seal(expert.id, personal), idHash, revision: 1, updatedAt: new Date(this.now()).toISOString(), lifecycle: this.started(personal.idNumber, by.sub, certificateExpires) };
       await this.commit(
         'expert.created',
@@ -505,9 +518,17 @@ export class PoolService {
   }
 
   private refuseHeldPhoneKey(key: string, id: string): void {
-    for (const [other, r] of this.experts) {
-      if (other !== id && stillCalled(r) && this.phoneKeyOf(other, r) === key) throw new AppError('PHONE_IN_USE', msg('pool.phoneInUse'));
-    }
+    if (this.phoneKeyHeld(key, id)) throw new AppError('PHONE_IN_USE', msg('pool.phoneInUse'));
+  }
+
+  /** Whether another expert than `id`, still in the pool, has this phone. */
+  private phoneHeld(phone: string, id: string): boolean {
+    return this.phoneKeyHeld(this.phoneKey(phone), id);
+  }
+
+  private phoneKeyHeld(key: string, id: string): boolean {
+    for (const [other, r] of this.experts) if (other !== id && stillCalled(r) && this.phoneKeyOf(other, r) === key) return true;
+    return false;
   }
 
   /**

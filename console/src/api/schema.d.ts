@@ -7669,7 +7669,7 @@ export interface paths {
         put?: never;
         /**
          * Add an expert
-         * @description Refused (409 CONFLICT) when the id or the ID number belongs to an expert already, and (409 PHONE_IN_USE) when the phone number belongs to another expert still in the pool: neither names the other expert or the number. Nothing is stored.
+         * @description Refused (409 CONFLICT) when the id or the ID number belongs to an expert already, and (409 PHONE_IN_USE) when the phone number belongs to another expert still in the pool: neither names the other expert or the number. Nothing is stored. Each answer that a phone or an ID number is held spends one of the caller’s daily allowance of such answers (`pool.id-matched`, docs/security.md); once it is spent, every addition is refused with 429 RATE_LIMITED, held numbers or not, until the day has passed.
          *
          *     Access: `pool.write` — roles pool-manager, admin.
          */

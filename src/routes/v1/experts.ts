@@ -24,15 +24,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       config: { access: 'pool.write' },
       schema: {
         summary: 'Add an expert',
-        description: 'Refused (409 CONFLICT) when the id or the ID number belongs to an expert already, and (409 PHONE_IN_USE) when the phone number belongs to another expert still in the pool: neither names the other expert or the number. Nothing is stored.',
+        description: 'Refused (409 CONFLICT) when the id or the ID number belongs to an expert already, and (409 PHONE_IN_USE) when the phone number belongs to another expert still in the pool: neither names the other expert or the number. Nothing is stored. Each answer that a phone or an ID number is held spends one of the caller’s daily allowance of such answers (`pool.id-matched`, docs/security.md); once it is spent, every addition is refused with 429 RATE_LIMITED, held numbers or not, until the day has passed.',
         tags: ['pool'],
         body: CreateExpert,
-        response: { 201: ExpertView, ...errorResponses('CONFLICT', 'PHONE_IN_USE', ...LOG_WRITE_ERRORS) },
+        response: { 201: ExpertView, ...errorResponses('CONFLICT', 'PHONE_IN_USE', 'RATE_LIMITED', ...LOG_WRITE_ERRORS) },
       },
     },
     async (request, reply) => {
       const { personal, ...expert } = request.body;
-      return reply.status(201).send(await pool.create(expert, personal, request.principal));
+      return reply.status(201).send(await pool.create(expert, personal, request.principal, null, app.ctx.idMatches.spender(request.principal, 'add')));
     },
   );
 

@@ -1,7 +1,9 @@
 // One phone, one expert. A phone is how an expert is called and reached by their record link: two experts on one number
 // would each get the other's calls and answer as either. An expert added (POST /v1/experts), imported, admitted or
 // given a number by an approved change may not take the phone of another expert still in the pool: 409 PHONE_IN_USE
-// (rows: DUPLICATE_PHONE), naming neither the other expert nor the number, nothing stored. Both stores.
+// (rows: DUPLICATE_PHONE), naming neither the other expert nor the number, nothing stored but the answer's own log
+// entry (`pool.id-matched`: the answer spends the caller's daily allowance, test/routes/v1/import-id-matches.test.ts).
+// Both stores.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePool, syntheticPersonal } from '../../../src/pool/generator.js';
 import { build, type Built } from '../../helper.js';
@@ -19,6 +21,12 @@ for (const store of ['sqlite', 'redis'] as const) {
     const create = (payload: Record<string, unknown>) => t.app.inject({ method: 'POST', url: '/v1/experts', headers: pm(), payload });
     const importFile = (rows: Array<Record<string, unknown>>, query: string) =>
       t.app.inject({ method: 'POST', url: `/v1/experts/import?${query}`, headers: { ...pm(), 'content-type': 'application/x-ndjson' }, payload: jsonl(rows) });
+    /** The log's entries since `size`, by type. */
+    const typesSince = async (size: number) => {
+      const types: string[] = [];
+      for (let i = size; i < (await t.ctx.store.logSize()); i++) types.push((JSON.parse((await t.ctx.auditLog.entry(i)).toString()) as { type: string }).type);
+      return types;
+    };
     const snapshot = async () => ({
       log: await t.ctx.store.logSize(),
       experts: (await t.ctx.store.listRecords('experts')).map((r) => r.value.toString()).sort(),
@@ -43,7 +51,8 @@ for (const store of ['sqlite', 'redis'] as const) {
         expect(res.json().error.code).toBe('PHONE_IN_USE');
         for (const secret of [taken, pool[1]!.id, syntheticPersonal(5).name, syntheticPersonal(5).idNumber]) expect(res.body).not.toContain(secret);
       }
-      expect(await snapshot()).toEqual(before);
+      expect({ ...(await snapshot()), log: before.log }).toEqual(before);
+      expect(await typesSince(before.log)).toEqual(Array(4).fill('pool.id-matched'));
       // In Chinese too.
       const zh = await t.app.inject({ method: 'POST', url: '/v1/experts', headers: { ...pm(), 'accept-language': 'zh-CN' }, payload: body(5, { ...syntheticPersonal(5), phone: taken }) });
       expect(zh.json().error.message).toContain('此联系电话已属于专家库中的另一位专家');
@@ -55,7 +64,8 @@ for (const store of ['sqlite', 'redis'] as const) {
       expect(res.statusCode, res.body).toBe(409);
       expect(res.json().error.code).toBe('CONFLICT');
       expect(res.body).not.toContain(syntheticPersonal(2).idNumber);
-      expect(await snapshot()).toEqual(before);
+      expect({ ...(await snapshot()), log: before.log }).toEqual(before);
+      expect(await typesSince(before.log)).toEqual(['pool.id-matched']);
     });
 
     it('frees the phone of an expert who has left the pool', async () => {

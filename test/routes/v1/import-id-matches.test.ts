@@ -115,5 +115,36 @@ for (const store of ['sqlite', 'redis'] as const) {
       expect(later.statusCode, later.body).toBe(422);
       expect(later.json().error.details.errors[0].code).toBe('DUPLICATE_ID_NUMBER');
     });
+
+    it('counts an expert added one at a time with a held phone or ID number, and refuses every addition once spent', async () => {
+      const sun = await person(t, 'pool-manager', { username: 'pm-sun' });
+      const add = (body: string) => t.app.inject({ method: 'POST', url: '/v1/experts', headers: { ...sun.auth, 'accept-language': 'en' }, payload: JSON.parse(body) });
+      const size = await t.ctx.store.logSize();
+      const version = t.ctx.pool.poolVersion;
+      // Expert 3's ID number, and expert 4's phone, under new ids.
+      const heldId = await add(guess(1, 3));
+      expect(heldId.statusCode, heldId.body).toBe(409);
+      expect(heldId.json().error.code).toBe('CONFLICT');
+      const heldPhone = await add(JSON.stringify({ ...JSON.parse(row(9502)), personal: { ...syntheticPersonal(9502), phone: syntheticPersonal(4).phone } }));
+      expect(heldPhone.statusCode, heldPhone.body).toBe(409);
+      expect(heldPhone.json().error.code).toBe('PHONE_IN_USE');
+      expect(`${heldId.body}${heldPhone.body}`).not.toContain(syntheticPersonal(3).idNumber);
+      expect((await entriesSince(size)).map((e) => [e.type, e.payload])).toEqual([
+        ['pool.id-matched', { by: sun.userId, count: 1, source: 'add' }],
+        ['pool.id-matched', { by: sun.userId, count: 1, source: 'add' }],
+      ]);
+      expect(t.ctx.pool.poolVersion).toBe(version);
+      // An expert whose numbers nobody holds is added, spending nothing.
+      expect((await add(row(9503))).statusCode).toBe(201);
+      expect((await entriesSince(size)).map((e) => e.type)).toEqual(['pool.id-matched', 'pool.id-matched', 'expert.created']);
+      // The rest of the allowance, spent by guesses; then every addition is refused, held numbers or not, storing nothing.
+      for (let i = 0; i < ID_MATCHES - 2; i++) expect((await add(guess(20 + i, (i % 10) + 1))).statusCode).toBe(409);
+      const spent = await add(row(9504));
+      expect(spent.statusCode, spent.body).toBe(429);
+      expect(spent.json().error.code).toBe('RATE_LIMITED');
+      expect(t.ctx.pool.expert('E0009504')).toBeUndefined();
+      expect((await entriesSince(size)).at(-1)).toMatchObject({ type: 'pool.id-matches-refused', payload: { by: sun.userId, count: 0, source: 'add' } });
+      expect((await add(guess(90, 3))).statusCode).toBe(429);
+    });
   });
 }
