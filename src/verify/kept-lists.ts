@@ -9,60 +9,97 @@
 //
 // The result must equal reading the file whole. Every cut is made inside a JSON string, where the table's escaped
 // bytes and the placeholder's are both plain string content, so each string reads as it did with its lists swapped
-// for placeholders. Whether all of them landed in the reveal entry is counted after the parse; a placeholder cannot be
-// forged, because the file is read this way only when what is not cut holds neither the placeholder's words nor any
+// for placeholders. All of them land in the reveal entry: they lie between its string's quotes, which the parse with a
+// stand-in for that string checks; a placeholder cannot be forged, because the file is read this way only when what is not cut holds neither the placeholder's words nor any
 // \u escape (the only way to write its first character). Anything else is read whole, as before.
 import { createHash } from 'node:crypto';
 import { isCanonicalText, matchesCanonical } from '../crypto/canonical.js';
 import { RFC9162_LEAF_PREFIX } from '../log/entry.js';
-import { jsonText } from './json-text.js';
+import { closingQuote, jsonText } from './json-text.js';
 import { keptFactLists, type ListText } from './kept-text.js';
 import { cutRuns } from './list-runs.js';
 import { keptTables, MARK, MEMBERS_KEY, restore, STAND_IN } from './member-table.js';
 
-/** The reveal entry's text with each kept list cut out, and what each placeholder stands for. */
+/**
+ * The reveal entry's text with each kept list cut out, and what each placeholder stands for. The text is read as its
+ * UTF-8 bytes, written into a buffer kept for the next entry: an entry with a long selection history is over 128 KiB,
+ * and a string that large is a large object to V8, on pages mapped afresh for it (each page's first touch a page
+ * fault, some 40 of them, 0.7 ms on the 2-core test machine). `text` is made of the decoded pieces joined as they are
+ * (a rope V8 does not copy until a character of it is read): only the rare paths read it.
+ */
 export class CutText {
-  /** The text between the placeholders, in order (one more than the placeholders). */
-  private readonly between: string[] = [];
-  /** The lists whose canonical texts the placeholders stand for, in order. */
-  private readonly cut: ListText[] = [];
+  /** The entry's text, the pieces as decoded with the placeholders between them. */
+  readonly text: string;
+  /** Each placeholder's bytes in the UTF-8 text, and the list it stands for, in order. */
+  private readonly cut: Array<{ readonly start: number; readonly end: number; readonly list: ListText }> = [];
   /** Each table's lines array → its placeholder's JSON text (how the canonical check reads the cut text). */
   private readonly placeholders = new Map<readonly unknown[], string>();
+  /** The lists the placeholders name, by name. */
+  private readonly tables = new Map<string, ListText>();
+  /** The UTF-8 text's length, and the write into entryBytes that holds it (entryWrites then). */
+  private readonly length: number;
+  private readonly written: number;
+  /** The UTF-8 text of its own, once entryBytes holds a later entry's. */
+  private own: Buffer | undefined;
 
   /**
-   * `text`: the entry's text with placeholders, every one of them put there by readCut (it counted them), each naming
-   * a list of `tables`.
+   * `parts`: the entry's text in order, decoded pieces and, where a list was cut, its placeholder's JSON text with the
+   * list (readCut put every placeholder there, and only there).
    */
-  constructor(
-    readonly text: string,
-    private readonly tables: ReadonlyMap<string, ListText>,
-  ) {
-    let from = 0;
-    for (let at = text.indexOf(PLACEHOLDER_START); at >= 0; at = text.indexOf(PLACEHOLDER_START, from)) {
-      const end = text.indexOf('"', at + PLACEHOLDER_START.length);
-      const table = tables.get(text.slice(at + PLACEHOLDER_START.length, end));
-      if (end < 0 || !table) throw new Error('a placeholder the reader did not write');
-      this.between.push(text.slice(from, at));
-      this.cut.push(table);
-      this.placeholders.set(table.lines, text.slice(at, end + 1));
-      from = end + 1;
+  constructor(parts: ReadonlyArray<string | { readonly placeholder: string; readonly name: string; readonly list: ListText }>) {
+    let text = '';
+    let at = 0;
+    entryWrites++;
+    for (const part of parts) {
+      const piece = typeof part === 'string' ? part : part.placeholder;
+      // A UTF-16 unit is at most three UTF-8 bytes.
+      if (entryBytes.length < at + 3 * piece.length) {
+        const larger = Buffer.allocUnsafe(Math.max(2 * entryBytes.length, at + 3 * piece.length));
+        entryBytes.copy(larger, 0, 0, at);
+        entryBytes = larger;
+      }
+      const start = at;
+      at += entryBytes.write(piece, at, 'utf8');
+      text += piece;
+      if (typeof part === 'string') continue;
+      this.cut.push({ start, end: at, list: part.list });
+      this.placeholders.set(part.list.lines, part.placeholder);
+      this.tables.set(part.name, part.list);
     }
-    this.between.push(text.slice(from));
+    this.text = text;
+    this.length = at;
+    this.written = entryWrites;
+  }
+
+  /** The entry's UTF-8 text, placeholders and all. */
+  private get bytes(): Buffer {
+    if (this.written === entryWrites) return entryBytes.subarray(0, this.length);
+    this.own ??= Buffer.from(this.text, 'utf8');
+    return this.own;
   }
 
   /** The entry's whole text (for the rare path that needs it). */
   full(): string {
-    return this.between.map((piece, i) => (i < this.cut.length ? piece + this.cut[i]!.json! : piece)).join('');
+    const bytes = this.bytes;
+    let from = 0;
+    let text = '';
+    for (const cut of this.cut) {
+      text += bytes.toString('utf8', from, cut.start) + cut.list.json!;
+      from = cut.end;
+    }
+    return text + bytes.toString('utf8', from);
   }
 
   /** SHA-256(0x00 ‖ the entry's UTF-8 bytes), the tables' parts hashed from their kept bytes. */
   leafHash(): Buffer {
+    const bytes = this.bytes;
     const hash = createHash('sha256').update(LEAF_PREFIX);
-    this.between.forEach((piece, i) => {
-      hash.update(piece, 'utf8');
-      if (i < this.cut.length) hash.update(this.cut[i]!.jsonBytes!);
-    });
-    return hash.digest();
+    let from = 0;
+    for (const cut of this.cut) {
+      hash.update(bytes.subarray(from, cut.start)).update(cut.list.jsonBytes!);
+      from = cut.end;
+    }
+    return hash.update(bytes.subarray(from)).digest();
   }
 
   /** JSON.parse of the whole text, each cut list being its table's own lines array. Throws as JSON.parse does. */
@@ -72,7 +109,7 @@ export class CutText {
     // back from its lists (list-runs.ts), once the text without them is canonical JSON of what it parses to: the
     // whole text is then canonical too, each placeholder standing for a canonical text (a table's, or a run of a
     // canonical entry's list). This entry's lists are then kept for the next. Anything else is parsed whole.
-    const runCut = cutRuns(this.text, (name) => `${PLACEHOLDER_START}${name}"`, (line) => line.startsWith(STAND_IN));
+    const runCut = cutRuns(this.bytes, (name) => `${PLACEHOLDER_START}${name}"`, (line) => line.startsWith(STAND_IN));
     let raw: unknown = UNREAD;
     try {
       raw = JSON.parse(runCut.text);
@@ -94,7 +131,7 @@ export class CutText {
     if (value === this.canonical) return true;
     if (matchesCanonical(value, this.text, (array) => this.placeholders.get(array))) return true;
     // What the piecewise comparison cannot decide is decided on the whole text, as for any entry.
-    return isCanonicalText(value, this.full(), (array) => this.cut.find((t) => t.lines === array)?.json);
+    return isCanonicalText(value, this.full(), (array) => this.cut.find((c) => c.list.lines === array)?.list.json);
   }
 
   /** How many placeholders the text holds. */
@@ -102,6 +139,10 @@ export class CutText {
     return this.cut.length;
   }
 }
+
+/** Where CutText writes an entry's UTF-8 text, kept for the next (valid until then), and how many times it was. */
+let entryBytes = Buffer.allocUnsafe(1 << 18);
+let entryWrites = 0;
 
 /** Stands for no value parsed yet. */
 const UNREAD = Symbol('unread');
@@ -172,19 +213,18 @@ export function readCut(bytes: Buffer): CutBundle | undefined {
   const reveal = typeof bundle === 'object' && bundle !== null ? (bundle as { reveal?: { entry?: unknown } }).reveal : undefined;
   // A stand-in anywhere else (a repeated "reveal" key replaced it, or the string is another entry's) is read whole.
   if (!reveal || reveal.entry !== ENTRY_STAND_IN) return undefined;
-  const pieces: string[] = [];
+  const parts: Array<string | { placeholder: string; name: string; list: ListText }> = [];
   let from = body;
   for (const cut of cuts) {
-    if (!decodePieces(bytes, from, cut.start, pieces)) return undefined;
+    if (!decodePieces(bytes, from, cut.start, parts)) return undefined;
     // The list stands in the entry's text as a placeholder naming it (CutText reads it).
-    pieces.push(`${PLACEHOLDER_START}${cut.name}"`);
+    parts.push({ placeholder: `${PLACEHOLDER_START}${cut.name}"`, name: cut.name, list: tables.get(cut.name)! });
     from = cut.end;
   }
-  if (!decodePieces(bytes, from, close, pieces)) return undefined;
-  reveal.entry = pieces.join('');
-  // Every cut is in the reveal entry, or the file is read whole.
-  const text = new CutText(reveal.entry as string, tables);
-  return text.cuts === cuts.length ? { bundle, reveal: text } : undefined;
+  if (!decodePieces(bytes, from, close, parts)) return undefined;
+  const text = new CutText(parts);
+  reveal.entry = text.text;
+  return { bundle, reveal: text };
 }
 
 /**
@@ -192,7 +232,7 @@ export function readCut(bytes: Buffer): CutBundle | undefined {
  * ending at an ASCII byte other than a backslash before an ASCII byte (so no escape or UTF-8 sequence is split; the
  * caller's bounds are such bytes too). False when a piece is not the inside of a JSON string.
  */
-function decodePieces(bytes: Buffer, from: number, to: number, out: string[]): boolean {
+function decodePieces(bytes: Buffer, from: number, to: number, out: unknown[]): boolean {
   while (from < to) {
     let end = Math.min(from + DECODE_PIECE, to);
     while (end < to && (bytes[end - 1] === BACKSLASH || bytes[end - 1]! >= 0x80 || bytes[end]! >= 0x80)) end++;
@@ -211,16 +251,6 @@ function decodePieces(bytes: Buffer, from: number, to: number, out: string[]): b
     from = end;
   }
   return true;
-}
-
-/** The first quote at or after `from` that no backslash escapes (an even run of backslashes before it), or -1. */
-function closingQuote(bytes: Buffer, from: number): number {
-  for (let at = bytes.indexOf(QUOTE, from); at >= 0; at = bytes.indexOf(QUOTE, at + 1)) {
-    let run = 0;
-    while (at - run - 1 >= from && bytes[at - run - 1] === BACKSLASH) run++;
-    if (run % 2 === 0) return at;
-  }
-  return -1;
 }
 
 /** Does `bytes` hold `sought` at `start`? The first bytes first: most candidates differ there. */
