@@ -10,8 +10,9 @@
 // The result must equal reading the file whole. Every cut is made inside a JSON string, where the table's escaped
 // bytes and the placeholder's are both plain string content, so each string reads as it did with its lists swapped
 // for placeholders. All of them land in the reveal entry: they lie between its string's quotes, which the parse with a
-// stand-in for that string checks; a placeholder cannot be forged, because the file is read this way only when what is not cut holds neither the placeholder's words nor any
-// \u escape (the only way to write its first character). Anything else is read whole, as before.
+// stand-in for that string checks. A placeholder cannot be forged, because the file is read this way only when what is
+// not cut holds neither the placeholder's words nor any \u escape (the only way to write its first character). Anything
+// else is read whole, as before.
 import { createHash } from 'node:crypto';
 import { isCanonicalText, matchesCanonical } from '../crypto/canonical.js';
 import { RFC9162_LEAF_PREFIX } from '../log/entry.js';
