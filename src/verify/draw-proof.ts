@@ -22,8 +22,8 @@ import { openCheckpoint, type Checkpoint } from '../log/checkpoint.js';
 import { leafHash, leafHashOfText } from '../log/entry.js';
 import { verifyInclusion } from '../log/merkle.js';
 import { NoteVerifier } from '../log/note.js';
-import { knownTable, memberTable, parseReusingTables, type MemberTable } from './member-table.js';
-import type { CutText } from './kept-lists.js';
+import { knownTable, memberTable, type MemberTable } from './member-table.js';
+import { cutText, type CutText } from './cut-text.js';
 import { earlierIds, factsContext, readFacts, type InsideTest, type ReadFacts } from './reveal-facts.js';
 import type { ConflictContext } from '../draw/conflicts.js';
 import type { BeaconChain } from '../beacon/chains.js';
@@ -301,13 +301,14 @@ function checkPart<P>(
 
 /**
  * The entry's bytes read as a log entry of this type: canonical, well-formed, its payload parsed. `cut`: the entry's
- * text as the file reader cut it (kept-lists.ts), which reads as the whole text would.
+ * text with its kept lists cut out (cut-text.ts: by the file reader, or from the text), which reads as the whole text
+ * would.
  */
 function readEntry<P>(part: DrawProofBundle['commit'], type: string, schema: z.ZodType<P>, known?: KnownJson, cut?: CutText): { outcome: Outcome; payload?: P; prev: string | null; time: string | null } {
   let value: unknown;
   try {
     // The reveal's long member lists, when kept from an earlier bundle, are taken from their tables (checked below).
-    value = cut ? cut.parse() : known ? parseReusingTables(part.entry) : JSON.parse(part.entry);
+    value = cut ? cut.parse() : JSON.parse(part.entry);
   } catch {
     return { outcome: fail('the entry is not JSON'), prev: null, time: null };
   }
@@ -990,8 +991,9 @@ export function verifyDrawProofWithFacts(bundle: unknown, options: VerifyDrawPro
   const result = checkPart<ResultPayload>(checks, 'result', b.result, RESULT_ENTRY_TYPE, ResultPayload, verifier, origin, opened);
   // Member lists seen in earlier bundles (same pool version and specialty) are compared, not canonicalised again.
   const known: KnownJson = (array) => (array.length >= 64 ? knownTable(array)?.table.json : undefined);
-  // A file read with the reveal's kept lists cut out (readProofFile) hands its text along: it is this very entry.
-  const revealCut = cut?.text === b.reveal.entry ? cut : undefined;
+  // A file read with the reveal's kept lists cut out (readProofFile) hands its text along: it is this very entry. A
+  // bundle read otherwise has them cut from the entry's text here.
+  const revealCut = cut?.text === b.reveal.entry ? cut : cutText(b.reveal.entry);
   const reveal = checkPart<RevealPayload>(checks, 'reveal', b.reveal, REVEAL_ENTRY_TYPE, RevealLines, verifier, origin, opened, known, revealCut);
   const c = commit.payload;
   const r = result.payload;

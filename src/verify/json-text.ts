@@ -31,19 +31,6 @@ export function jsonText(bytes: Buffer): string {
   return from === 0 ? bytes.toString('latin1') : text + bytes.toString('latin1', from);
 }
 
-/**
- * The first quote at or after `from` in JSON bytes that no backslash escapes (an even run of backslashes before it),
- * or -1: where the string whose content begins at `from` ends.
- */
-export function closingQuote(bytes: Buffer, from: number): number {
-  for (let at = bytes.indexOf(QUOTE, from); at >= 0; at = bytes.indexOf(QUOTE, at + 1)) {
-    let run = 0;
-    while (at - run - 1 >= from && bytes[at - run - 1] === BACKSLASH) run++;
-    if (run % 2 === 0) return at;
-  }
-  return -1;
-}
-
 /** Each UTF-16 unit of `text` as a JSON \uXXXX escape. */
 function unicodeEscapes(text: string): string {
   let escaped = '';
@@ -53,4 +40,3 @@ function unicodeEscapes(text: string): string {
 
 const ASCII_CHUNK = 4096;
 const BACKSLASH = 0x5c;
-const QUOTE = 0x22;

@@ -13,140 +13,11 @@
 // stand-in for that string checks. A placeholder cannot be forged, because the file is read this way only when what is
 // not cut holds neither the placeholder's words nor any \u escape (the only way to write its first character). Anything
 // else is read whole, as before.
-import { createHash } from 'node:crypto';
-import { isCanonicalText, matchesCanonical } from '../crypto/canonical.js';
-import { RFC9162_LEAF_PREFIX } from '../log/entry.js';
-import { closingQuote, jsonText } from './json-text.js';
+import { CutText, PLACEHOLDER_START, type CutList } from './cut-text.js';
+import { jsonText } from './json-text.js';
 import { keptFactLists, type ListText } from './kept-text.js';
-import { cutRuns } from './list-runs.js';
-import { keptTables, MARK, MEMBERS_KEY, restore, STAND_IN } from './member-table.js';
-
-/**
- * The reveal entry's text with each kept list cut out, and what each placeholder stands for. The text is read as its
- * UTF-8 bytes, written into a buffer kept for the next entry: an entry with a long selection history is over 128 KiB,
- * and a string that large is a large object to V8, on pages mapped afresh for it (each page's first touch a page
- * fault, some 40 of them, 0.7 ms on the 2-core test machine). `text` is made of the decoded pieces joined as they are
- * (a rope V8 does not copy until a character of it is read): only the rare paths read it.
- */
-export class CutText {
-  /** The entry's text, the pieces as decoded with the placeholders between them. */
-  readonly text: string;
-  /** Each placeholder's bytes in the UTF-8 text, and the list it stands for, in order. */
-  private readonly cut: Array<{ readonly start: number; readonly end: number; readonly list: ListText }> = [];
-  /** Each table's lines array → its placeholder's JSON text (how the canonical check reads the cut text). */
-  private readonly placeholders = new Map<readonly unknown[], string>();
-  /** The lists the placeholders name, by name. */
-  private readonly tables = new Map<string, ListText>();
-  /** The UTF-8 text's length, and the write into entryBytes that holds it (entryWrites then). */
-  private readonly length: number;
-  private readonly written: number;
-  /** The UTF-8 text of its own, once entryBytes holds a later entry's. */
-  private own: Buffer | undefined;
-
-  /**
-   * `parts`: the entry's text in order, decoded pieces and, where a list was cut, its placeholder's JSON text with the
-   * list (readCut put every placeholder there, and only there).
-   */
-  constructor(parts: ReadonlyArray<string | { readonly placeholder: string; readonly name: string; readonly list: ListText }>) {
-    let text = '';
-    let at = 0;
-    entryWrites++;
-    for (const part of parts) {
-      const piece = typeof part === 'string' ? part : part.placeholder;
-      // A UTF-16 unit is at most three UTF-8 bytes.
-      if (entryBytes.length < at + 3 * piece.length) {
-        const larger = Buffer.allocUnsafe(Math.max(2 * entryBytes.length, at + 3 * piece.length));
-        entryBytes.copy(larger, 0, 0, at);
-        entryBytes = larger;
-      }
-      const start = at;
-      at += entryBytes.write(piece, at, 'utf8');
-      text += piece;
-      if (typeof part === 'string') continue;
-      this.cut.push({ start, end: at, list: part.list });
-      this.placeholders.set(part.list.lines, part.placeholder);
-      this.tables.set(part.name, part.list);
-    }
-    this.text = text;
-    this.length = at;
-    this.written = entryWrites;
-  }
-
-  /** The entry's UTF-8 text, placeholders and all. */
-  private get bytes(): Buffer {
-    if (this.written === entryWrites) return entryBytes.subarray(0, this.length);
-    this.own ??= Buffer.from(this.text, 'utf8');
-    return this.own;
-  }
-
-  /** The entry's whole text (for the rare path that needs it). */
-  full(): string {
-    const bytes = this.bytes;
-    let from = 0;
-    let text = '';
-    for (const cut of this.cut) {
-      text += bytes.toString('utf8', from, cut.start) + cut.list.json!;
-      from = cut.end;
-    }
-    return text + bytes.toString('utf8', from);
-  }
-
-  /** SHA-256(0x00 ‖ the entry's UTF-8 bytes), the tables' parts hashed from their kept bytes. */
-  leafHash(): Buffer {
-    const bytes = this.bytes;
-    const hash = createHash('sha256').update(LEAF_PREFIX);
-    let from = 0;
-    for (const cut of this.cut) {
-      hash.update(bytes.subarray(from, cut.start)).update(cut.list.jsonBytes!);
-      from = cut.end;
-    }
-    return hash.update(bytes.subarray(from)).digest();
-  }
-
-  /** JSON.parse of the whole text, each cut list being its table's own lines array. Throws as JSON.parse does. */
-  parse(): unknown {
-    const lines = (name: string) => this.tables.get(name)!.lines;
-    // Runs of exclusion and selection lines that the last entry read held too are left out of what is parsed and put
-    // back from its lists (list-runs.ts), once the text without them is canonical JSON of what it parses to: the
-    // whole text is then canonical too, each placeholder standing for a canonical text (a table's, or a run of a
-    // canonical entry's list). This entry's lists are then kept for the next. Anything else is parsed whole.
-    const runCut = cutRuns(this.bytes, (name) => `${PLACEHOLDER_START}${name}"`, (line) => line.startsWith(STAND_IN));
-    let raw: unknown = UNREAD;
-    try {
-      raw = JSON.parse(runCut.text);
-    } catch {
-      // Parsed whole below, which throws as JSON.parse does.
-    }
-    if (raw !== UNREAD && matchesCanonical(raw, runCut.text)) {
-      runCut.keep();
-      this.canonical = restore(raw, lines, runCut.runs);
-      return this.canonical;
-    }
-    return restore(JSON.parse(this.text), lines);
-  }
-  /** What parse() gave when it proved the text canonical. */
-  private canonical: unknown = UNREAD;
-
-  /** Whether the whole text is the RFC 8785 canonical JSON of `value` (what parse() gave). */
-  isCanonical(value: unknown): boolean {
-    if (value === this.canonical) return true;
-    if (matchesCanonical(value, this.text, (array) => this.placeholders.get(array))) return true;
-    // What the piecewise comparison cannot decide is decided on the whole text, as for any entry.
-    return isCanonicalText(value, this.full(), (array) => this.cut.find((c) => c.list.lines === array)?.list.json);
-  }
-
-  /** How many placeholders the text holds. */
-  get cuts(): number {
-    return this.cut.length;
-  }
-}
-
-/** Where CutText writes an entry's UTF-8 text, kept for the next (valid until then), and how many times it was. */
-let entryBytes = Buffer.allocUnsafe(1 << 18);
-let entryWrites = 0;
-
-/** Stands for no value parsed yet. */
-const UNREAD = Symbol('unread');
+import { closingQuote } from './list-runs.js';
+import { keptTables, MARK, MEMBERS_KEY, STAND_IN } from './member-table.js';
 
 /** A bundle file read with its kept lists cut: the parsed bundle, whose reveal entry is `reveal.text`. */
 export interface CutBundle {
@@ -214,7 +85,7 @@ export function readCut(bytes: Buffer): CutBundle | undefined {
   const reveal = typeof bundle === 'object' && bundle !== null ? (bundle as { reveal?: { entry?: unknown } }).reveal : undefined;
   // A stand-in anywhere else (a repeated "reveal" key replaced it, or the string is another entry's) is read whole.
   if (!reveal || reveal.entry !== ENTRY_STAND_IN) return undefined;
-  const parts: Array<string | { placeholder: string; name: string; list: ListText }> = [];
+  const parts: Array<string | CutList> = [];
   let from = body;
   for (const cut of cuts) {
     if (!decodePieces(bytes, from, cut.start, parts)) return undefined;
@@ -310,6 +181,3 @@ function keptLists(): Array<[key: Buffer, lists: Array<[name: string, list: List
   }
   return kept;
 }
-/** A placeholder's JSON text in the entry's text, up to the list's name. */
-const PLACEHOLDER_START = JSON.stringify(STAND_IN).slice(0, -1);
-const LEAF_PREFIX = Uint8Array.of(RFC9162_LEAF_PREFIX);

@@ -2,7 +2,7 @@
 // draw to draw, but little: on the bench's engine bundles 96% of a group's exclusion lines and 97% of the selection
 // lines stand in the previous bundle's list, in runs (about 16 per list). Each run of at least MIN_RUN lines equal, as
 // text, to a run of the kept list is left out of the text JSON.parse reads, a placeholder element standing for it,
-// and the kept lines are put back in its place (kept-lists.ts).
+// and the kept lines are put back in its place (cut-text.ts).
 //
 // The result must equal parsing the whole text. A run is only ever whole string elements, compared byte for byte with
 // the kept list's UTF-8 text, whose lines are that very text parsed; the text is read this way only when the text with
@@ -14,7 +14,6 @@
 // of them, 0.7 ms on the 2-core test machine). Equal UTF-8 bytes are equal texts: the bytes encode a text without lone
 // surrogates (the reader refuses \u escapes, and UTF-8 cannot encode a surrogate).
 import { lowerBound } from '../draw/sorted.js';
-import { closingQuote } from './json-text.js';
 
 /** A list of strings as a canonical entry wrote it: its UTF-8 text, each element's bounds in it, and its lines. */
 interface RunList {
@@ -257,9 +256,23 @@ function element(t: Buffer, p: number): string | undefined {
   }
 }
 
+/**
+ * The first quote at or after `from` in JSON bytes that no backslash escapes (an even run of backslashes before it),
+ * or -1: where the string whose content begins at `from` ends.
+ */
+export function closingQuote(bytes: Buffer, from: number): number {
+  for (let at = bytes.indexOf(QUOTE, from); at >= 0; at = bytes.indexOf(QUOTE, at + 1)) {
+    let run = 0;
+    while (at - run - 1 >= from && bytes[at - run - 1] === BACKSLASH) run++;
+    if (run % 2 === 0) return at;
+  }
+  return -1;
+}
+
 const LOOK_AHEAD = 4;
 const GIVE_UP = 8;
 const OPEN = 0x5b;
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 const CLOSE = 0x5d;
+const BACKSLASH = 0x5c;
