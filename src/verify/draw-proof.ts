@@ -24,6 +24,7 @@ import { verifyInclusion } from '../log/merkle.js';
 import { NoteVerifier } from '../log/note.js';
 import { knownTable, memberTable, type MemberTable } from './member-table.js';
 import { cutText, type CutText } from './cut-text.js';
+import { isReadList } from './list-runs.js';
 import { earlierIds, factsContext, readFacts, type InsideTest, type ReadFacts } from './reveal-facts.js';
 import type { ConflictContext } from '../draw/conflicts.js';
 import type { BeaconChain } from '../beacon/chains.js';
@@ -78,7 +79,7 @@ export type DrawProofBundle = z.infer<typeof DrawProofBundle>;
  * The reveal payload's schema with its long lists of lines checked in one pass (they are read line by line later):
  * the same shape as RevealPayload, which the log's catalogue holds.
  */
-const Lines = z.custom<string[]>((x) => Array.isArray(x) && (keptLines(x) || x.every((line) => typeof line === 'string')), 'expected an array of strings');
+const Lines = z.custom<string[]>((x) => Array.isArray(x) && (keptLines(x) || isReadList(x) || x.every((line) => typeof line === 'string')), 'expected an array of strings');
 /** Lines equal, one by one, to a kept table's are strings (its lines were checked to be before it was kept). */
 const keptLines = (x: readonly unknown[]): boolean => x.length >= 64 && knownTable(x) !== undefined;
 const LineGroups = z.array(z.object({ index: z.int(), specialty: z.string(), members: Lines, exclusions: Lines }).strict());

@@ -211,7 +211,16 @@ function scanList(
       p++;
     }
   }
+  readLists.add(lines);
   return { list: { bytes: t.subarray(open, p + 1), starts: Int32Array.from(starts), ends: Int32Array.from(ends), lines }, close: p, runs, covered };
+}
+
+/** The lists scanList read: each element a JSON string parsed, or a kept list's line (never changed after). */
+const readLists = new WeakSet<readonly unknown[]>();
+
+/** Whether `list` is one read here whole: every element a string, without looking at each again. */
+export function isReadList(list: readonly unknown[]): boolean {
+  return readLists.has(list);
 }
 
 /**
