@@ -765,7 +765,7 @@ function checkRules(
     if (!c || !v) return needEntries('commit', 'reveal');
     const h = jcsHashHex({ project: v.project, request: v.request });
     if (h !== c.requestHash) return fail(`JCS({project, request}) hashes to ${h}, the commit holds ${c.requestHash}`);
-    const project = Project.safeParse(v.project);
+    const project = revealedProject(v.project);
     const req = parsedAlike(requests, DrawRequest, v.request);
     if (!project.success) return fail(`the revealed project is malformed: ${issues(project.error)}`);
     if (!req.success) return fail(`the revealed request is malformed: ${issues(req.error)}`);
@@ -891,6 +891,18 @@ function checkRules(
     });
   }
   return { views, policy };
+}
+
+/**
+ * Project.safeParse of a revealed project, once per parsed value: the times check and reveal.request both read it, and
+ * the value (a bundle's, never changed) answers alike both times.
+ */
+const revealedProjects = new WeakMap<object, ReturnType<typeof Project.safeParse>>();
+function revealedProject(value: unknown): ReturnType<typeof Project.safeParse> {
+  if (value === null || typeof value !== 'object') return Project.safeParse(value);
+  let parsed = revealedProjects.get(value);
+  if (!parsed) revealedProjects.set(value, (parsed = Project.safeParse(value)));
+  return parsed;
 }
 
 /**
@@ -1030,7 +1042,7 @@ export function verifyDrawProofWithFacts(bundle: unknown, options: VerifyDrawPro
   // opening (nobody draws after it), the reveal at or after it (the list is unsealed only from then, §10.2).
   checks.run('times', 'the entries’ times follow log order; the commit is before the bid opening, the reveal not before it', () => {
     if (!c || !r || !v) return needEntries('commit', 'result', 'reveal');
-    const project = Project.safeParse(v.project);
+    const project = revealedProject(v.project);
     if (!project.success) return skipped('needs the revealed project (see reveal.request)');
     // The three parts' times as their checks read them (the reveal is the bundle's bulk: it is not parsed again); the
     // few small entries besides are read here.
