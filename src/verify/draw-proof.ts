@@ -22,8 +22,9 @@ import { openCheckpoint, type Checkpoint } from '../log/checkpoint.js';
 import { leafHash, leafHashOfText } from '../log/entry.js';
 import { verifyInclusion } from '../log/merkle.js';
 import { NoteVerifier } from '../log/note.js';
-import { knownTable, memberTable, parseReusingTables, type MemberTable } from './member-table.js';
-import type { CutText } from './kept-lists.js';
+import { knownTable, memberTable, type MemberTable } from './member-table.js';
+import { cutText, type CutText } from './cut-text.js';
+import { isReadList } from './list-runs.js';
 import { earlierIds, factsContext, readFacts, type InsideTest, type ReadFacts } from './reveal-facts.js';
 import type { ConflictContext } from '../draw/conflicts.js';
 import type { BeaconChain } from '../beacon/chains.js';
@@ -78,7 +79,7 @@ export type DrawProofBundle = z.infer<typeof DrawProofBundle>;
  * The reveal payload's schema with its long lists of lines checked in one pass (they are read line by line later):
  * the same shape as RevealPayload, which the log's catalogue holds.
  */
-const Lines = z.custom<string[]>((x) => Array.isArray(x) && (keptLines(x) || x.every((line) => typeof line === 'string')), 'expected an array of strings');
+const Lines = z.custom<string[]>((x) => Array.isArray(x) && (keptLines(x) || isReadList(x) || x.every((line) => typeof line === 'string')), 'expected an array of strings');
 /** Lines equal, one by one, to a kept table's are strings (its lines were checked to be before it was kept). */
 const keptLines = (x: readonly unknown[]): boolean => x.length >= 64 && knownTable(x) !== undefined;
 const LineGroups = z.array(z.object({ index: z.int(), specialty: z.string(), members: Lines, exclusions: Lines }).strict());
@@ -301,13 +302,14 @@ function checkPart<P>(
 
 /**
  * The entry's bytes read as a log entry of this type: canonical, well-formed, its payload parsed. `cut`: the entry's
- * text as the file reader cut it (kept-lists.ts), which reads as the whole text would.
+ * text with its kept lists cut out (cut-text.ts: by the file reader, or from the text), which reads as the whole text
+ * would.
  */
 function readEntry<P>(part: DrawProofBundle['commit'], type: string, schema: z.ZodType<P>, known?: KnownJson, cut?: CutText): { outcome: Outcome; payload?: P; prev: string | null; time: string | null } {
   let value: unknown;
   try {
     // The reveal's long member lists, when kept from an earlier bundle, are taken from their tables (checked below).
-    value = cut ? cut.parse() : known ? parseReusingTables(part.entry) : JSON.parse(part.entry);
+    value = cut ? cut.parse() : JSON.parse(part.entry);
   } catch {
     return { outcome: fail('the entry is not JSON'), prev: null, time: null };
   }
@@ -763,7 +765,7 @@ function checkRules(
     if (!c || !v) return needEntries('commit', 'reveal');
     const h = jcsHashHex({ project: v.project, request: v.request });
     if (h !== c.requestHash) return fail(`JCS({project, request}) hashes to ${h}, the commit holds ${c.requestHash}`);
-    const project = Project.safeParse(v.project);
+    const project = revealedProject(v.project);
     const req = parsedAlike(requests, DrawRequest, v.request);
     if (!project.success) return fail(`the revealed project is malformed: ${issues(project.error)}`);
     if (!req.success) return fail(`the revealed request is malformed: ${issues(req.error)}`);
@@ -892,6 +894,18 @@ function checkRules(
 }
 
 /**
+ * Project.safeParse of a revealed project, once per parsed value: the times check and reveal.request both read it, and
+ * the value (a bundle's, never changed) answers alike both times.
+ */
+const revealedProjects = new WeakMap<object, ReturnType<typeof Project.safeParse>>();
+function revealedProject(value: unknown): ReturnType<typeof Project.safeParse> {
+  if (value === null || typeof value !== 'object') return Project.safeParse(value);
+  let parsed = revealedProjects.get(value);
+  if (!parsed) revealedProjects.set(value, (parsed = Project.safeParse(value)));
+  return parsed;
+}
+
+/**
  * A schema's answer for a revealed JSON object, kept by the object's canonical text (RFC 8785): equal texts are equal
  * JSON values, which a schema answers alike. The policy and the request recur draw after draw, and their schemas fill
  * defaults, so parsing them costs more than writing the text. A parsed value is frozen: it is handed to every bundle
@@ -990,8 +1004,9 @@ export function verifyDrawProofWithFacts(bundle: unknown, options: VerifyDrawPro
   const result = checkPart<ResultPayload>(checks, 'result', b.result, RESULT_ENTRY_TYPE, ResultPayload, verifier, origin, opened);
   // Member lists seen in earlier bundles (same pool version and specialty) are compared, not canonicalised again.
   const known: KnownJson = (array) => (array.length >= 64 ? knownTable(array)?.table.json : undefined);
-  // A file read with the reveal's kept lists cut out (readProofFile) hands its text along: it is this very entry.
-  const revealCut = cut?.text === b.reveal.entry ? cut : undefined;
+  // A file read with the reveal's kept lists cut out (readProofFile) hands its text along: it is this very entry. A
+  // bundle read otherwise has them cut from the entry's text here.
+  const revealCut = cut?.text === b.reveal.entry ? cut : cutText(b.reveal.entry);
   const reveal = checkPart<RevealPayload>(checks, 'reveal', b.reveal, REVEAL_ENTRY_TYPE, RevealLines, verifier, origin, opened, known, revealCut);
   const c = commit.payload;
   const r = result.payload;
@@ -1027,7 +1042,7 @@ export function verifyDrawProofWithFacts(bundle: unknown, options: VerifyDrawPro
   // opening (nobody draws after it), the reveal at or after it (the list is unsealed only from then, §10.2).
   checks.run('times', 'the entries’ times follow log order; the commit is before the bid opening, the reveal not before it', () => {
     if (!c || !r || !v) return needEntries('commit', 'result', 'reveal');
-    const project = Project.safeParse(v.project);
+    const project = revealedProject(v.project);
     if (!project.success) return skipped('needs the revealed project (see reveal.request)');
     // The three parts' times as their checks read them (the reveal is the bundle's bulk: it is not parsed again); the
     // few small entries besides are read here.

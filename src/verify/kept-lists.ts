@@ -9,102 +9,15 @@
 //
 // The result must equal reading the file whole. Every cut is made inside a JSON string, where the table's escaped
 // bytes and the placeholder's are both plain string content, so each string reads as it did with its lists swapped
-// for placeholders. Whether all of them landed in the reveal entry is counted after the parse; a placeholder cannot be
-// forged, because the file is read this way only when what is not cut holds neither the placeholder's words nor any
-// \u escape (the only way to write its first character). Anything else is read whole, as before.
-import { createHash } from 'node:crypto';
-import { isCanonicalText, matchesCanonical } from '../crypto/canonical.js';
-import { RFC9162_LEAF_PREFIX } from '../log/entry.js';
+// for placeholders. All of them land in the reveal entry: they lie between its string's quotes, which the parse with a
+// stand-in for that string checks. A placeholder cannot be forged, because the file is read this way only when what is
+// not cut holds neither the placeholder's words nor any \u escape (the only way to write its first character). Anything
+// else is read whole, as before.
+import { CutText, PLACEHOLDER_START, type CutList } from './cut-text.js';
 import { jsonText } from './json-text.js';
 import { keptFactLists, type ListText } from './kept-text.js';
-import { cutRuns } from './list-runs.js';
-import { keptTables, MARK, MEMBERS_KEY, restore, STAND_IN } from './member-table.js';
-
-/** The reveal entry's text with each kept list cut out, and what each placeholder stands for. */
-export class CutText {
-  /** The text between the placeholders, in order (one more than the placeholders). */
-  private readonly between: string[] = [];
-  /** The lists whose canonical texts the placeholders stand for, in order. */
-  private readonly cut: ListText[] = [];
-  /** Each table's lines array → its placeholder's JSON text (how the canonical check reads the cut text). */
-  private readonly placeholders = new Map<readonly unknown[], string>();
-
-  /**
-   * `text`: the entry's text with placeholders, every one of them put there by readCut (it counted them), each naming
-   * a list of `tables`.
-   */
-  constructor(
-    readonly text: string,
-    private readonly tables: ReadonlyMap<string, ListText>,
-  ) {
-    let from = 0;
-    for (let at = text.indexOf(PLACEHOLDER_START); at >= 0; at = text.indexOf(PLACEHOLDER_START, from)) {
-      const end = text.indexOf('"', at + PLACEHOLDER_START.length);
-      const table = tables.get(text.slice(at + PLACEHOLDER_START.length, end));
-      if (end < 0 || !table) throw new Error('a placeholder the reader did not write');
-      this.between.push(text.slice(from, at));
-      this.cut.push(table);
-      this.placeholders.set(table.lines, text.slice(at, end + 1));
-      from = end + 1;
-    }
-    this.between.push(text.slice(from));
-  }
-
-  /** The entry's whole text (for the rare path that needs it). */
-  full(): string {
-    return this.between.map((piece, i) => (i < this.cut.length ? piece + this.cut[i]!.json! : piece)).join('');
-  }
-
-  /** SHA-256(0x00 ‖ the entry's UTF-8 bytes), the tables' parts hashed from their kept bytes. */
-  leafHash(): Buffer {
-    const hash = createHash('sha256').update(LEAF_PREFIX);
-    this.between.forEach((piece, i) => {
-      hash.update(piece, 'utf8');
-      if (i < this.cut.length) hash.update(this.cut[i]!.jsonBytes!);
-    });
-    return hash.digest();
-  }
-
-  /** JSON.parse of the whole text, each cut list being its table's own lines array. Throws as JSON.parse does. */
-  parse(): unknown {
-    const lines = (name: string) => this.tables.get(name)!.lines;
-    // Runs of exclusion and selection lines that the last entry read held too are left out of what is parsed and put
-    // back from its lists (list-runs.ts), once the text without them is canonical JSON of what it parses to: the
-    // whole text is then canonical too, each placeholder standing for a canonical text (a table's, or a run of a
-    // canonical entry's list). This entry's lists are then kept for the next. Anything else is parsed whole.
-    const runCut = cutRuns(this.text, (name) => `${PLACEHOLDER_START}${name}"`, (line) => line.startsWith(STAND_IN));
-    let raw: unknown = UNREAD;
-    try {
-      raw = JSON.parse(runCut.text);
-    } catch {
-      // Parsed whole below, which throws as JSON.parse does.
-    }
-    if (raw !== UNREAD && matchesCanonical(raw, runCut.text)) {
-      runCut.keep();
-      this.canonical = restore(raw, lines, runCut.runs);
-      return this.canonical;
-    }
-    return restore(JSON.parse(this.text), lines);
-  }
-  /** What parse() gave when it proved the text canonical. */
-  private canonical: unknown = UNREAD;
-
-  /** Whether the whole text is the RFC 8785 canonical JSON of `value` (what parse() gave). */
-  isCanonical(value: unknown): boolean {
-    if (value === this.canonical) return true;
-    if (matchesCanonical(value, this.text, (array) => this.placeholders.get(array))) return true;
-    // What the piecewise comparison cannot decide is decided on the whole text, as for any entry.
-    return isCanonicalText(value, this.full(), (array) => this.cut.find((t) => t.lines === array)?.json);
-  }
-
-  /** How many placeholders the text holds. */
-  get cuts(): number {
-    return this.cut.length;
-  }
-}
-
-/** Stands for no value parsed yet. */
-const UNREAD = Symbol('unread');
+import { closingQuote } from './list-runs.js';
+import { keptTables, MARK, MEMBERS_KEY, STAND_IN } from './member-table.js';
 
 /** A bundle file read with its kept lists cut: the parsed bundle, whose reveal entry is `reveal.text`. */
 export interface CutBundle {
@@ -172,19 +85,18 @@ export function readCut(bytes: Buffer): CutBundle | undefined {
   const reveal = typeof bundle === 'object' && bundle !== null ? (bundle as { reveal?: { entry?: unknown } }).reveal : undefined;
   // A stand-in anywhere else (a repeated "reveal" key replaced it, or the string is another entry's) is read whole.
   if (!reveal || reveal.entry !== ENTRY_STAND_IN) return undefined;
-  const pieces: string[] = [];
+  const parts: Array<string | CutList> = [];
   let from = body;
   for (const cut of cuts) {
-    if (!decodePieces(bytes, from, cut.start, pieces)) return undefined;
+    if (!decodePieces(bytes, from, cut.start, parts)) return undefined;
     // The list stands in the entry's text as a placeholder naming it (CutText reads it).
-    pieces.push(`${PLACEHOLDER_START}${cut.name}"`);
+    parts.push({ placeholder: `${PLACEHOLDER_START}${cut.name}"`, name: cut.name, list: tables.get(cut.name)! });
     from = cut.end;
   }
-  if (!decodePieces(bytes, from, close, pieces)) return undefined;
-  reveal.entry = pieces.join('');
-  // Every cut is in the reveal entry, or the file is read whole.
-  const text = new CutText(reveal.entry as string, tables);
-  return text.cuts === cuts.length ? { bundle, reveal: text } : undefined;
+  if (!decodePieces(bytes, from, close, parts)) return undefined;
+  const text = new CutText(parts);
+  reveal.entry = text.text;
+  return { bundle, reveal: text };
 }
 
 /**
@@ -192,7 +104,7 @@ export function readCut(bytes: Buffer): CutBundle | undefined {
  * ending at an ASCII byte other than a backslash before an ASCII byte (so no escape or UTF-8 sequence is split; the
  * caller's bounds are such bytes too). False when a piece is not the inside of a JSON string.
  */
-function decodePieces(bytes: Buffer, from: number, to: number, out: string[]): boolean {
+function decodePieces(bytes: Buffer, from: number, to: number, out: unknown[]): boolean {
   while (from < to) {
     let end = Math.min(from + DECODE_PIECE, to);
     while (end < to && (bytes[end - 1] === BACKSLASH || bytes[end - 1]! >= 0x80 || bytes[end]! >= 0x80)) end++;
@@ -211,16 +123,6 @@ function decodePieces(bytes: Buffer, from: number, to: number, out: string[]): b
     from = end;
   }
   return true;
-}
-
-/** The first quote at or after `from` that no backslash escapes (an even run of backslashes before it), or -1. */
-function closingQuote(bytes: Buffer, from: number): number {
-  for (let at = bytes.indexOf(QUOTE, from); at >= 0; at = bytes.indexOf(QUOTE, at + 1)) {
-    let run = 0;
-    while (at - run - 1 >= from && bytes[at - run - 1] === BACKSLASH) run++;
-    if (run % 2 === 0) return at;
-  }
-  return -1;
 }
 
 /** Does `bytes` hold `sought` at `start`? The first bytes first: most candidates differ there. */
@@ -279,6 +181,3 @@ function keptLists(): Array<[key: Buffer, lists: Array<[name: string, list: List
   }
   return kept;
 }
-/** A placeholder's JSON text in the entry's text, up to the list's name. */
-const PLACEHOLDER_START = JSON.stringify(STAND_IN).slice(0, -1);
-const LEAF_PREFIX = Uint8Array.of(RFC9162_LEAF_PREFIX);

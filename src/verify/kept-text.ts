@@ -19,7 +19,7 @@ export class ListText {
   }
   private jsonText: string | undefined | null = null;
 
-  /** The canonical text's UTF-8 bytes (hashed as they are: kept-lists.ts); undefined as for `json`. */
+  /** The canonical text's UTF-8 bytes (hashed as they are: cut-text.ts); undefined as for `json`. */
   get jsonBytes(): Buffer | undefined {
     if (this.bytes === null) this.bytes = this.json === undefined ? undefined : Buffer.from(this.json, 'utf8');
     return this.bytes;

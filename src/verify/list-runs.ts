@@ -2,17 +2,22 @@
 // draw to draw, but little: on the bench's engine bundles 96% of a group's exclusion lines and 97% of the selection
 // lines stand in the previous bundle's list, in runs (about 16 per list). Each run of at least MIN_RUN lines equal, as
 // text, to a run of the kept list is left out of the text JSON.parse reads, a placeholder element standing for it,
-// and the kept lines are put back in its place (kept-lists.ts).
+// and the kept lines are put back in its place (cut-text.ts).
 //
-// The result must equal parsing the whole text. A run is only ever whole string elements, compared character for
-// character with the kept list's text, whose lines are that very text parsed; the text is read this way only when the
-// text with its placeholders is canonical JSON (RFC 8785) of what it parses to, which makes the whole text canonical
-// JSON of the lines put back (a kept list's text was canonical in its own entry). Otherwise it is parsed whole.
+// The result must equal parsing the whole text. A run is only ever whole string elements, compared byte for byte with
+// the kept list's UTF-8 text, whose lines are that very text parsed; the text is read this way only when the text with
+// its placeholders is canonical JSON (RFC 8785) of what it parses to, which makes the whole text canonical JSON of the
+// lines put back (a kept list's text was canonical in its own entry). Otherwise it is parsed whole.
+//
+// The entry is read as its UTF-8 bytes, not as a string: an engine-sized entry with a long selection history is over
+// 128 KiB, which V8 allocates as a large object on pages mapped afresh, each page's first touch a page fault (some 40
+// of them, 0.7 ms on the 2-core test machine). Equal UTF-8 bytes are equal texts: the bytes encode a text without lone
+// surrogates (the reader refuses \u escapes, and UTF-8 cannot encode a surrogate).
 import { lowerBound } from '../draw/sorted.js';
 
-/** A list of strings as a canonical entry wrote it: its text, each element's bounds in it, and its lines. */
+/** A list of strings as a canonical entry wrote it: its UTF-8 text, each element's bounds in it, and its lines. */
 interface RunList {
-  readonly text: string;
+  readonly bytes: Buffer;
   readonly starts: Int32Array;
   readonly ends: Int32Array;
   readonly lines: readonly string[];
@@ -20,7 +25,7 @@ interface RunList {
 
 /** A text with runs left out. */
 export interface RunCut {
-  /** The text with a placeholder element for each run. */
+  /** The text with a placeholder element for each run (the whole text when there is none). */
   readonly text: string;
   /** By the name each run's placeholder holds: the lines of the list it was cut from, all of them (what the list parses to). */
   readonly runs: ReadonlyMap<string, readonly string[]>;
@@ -29,9 +34,11 @@ export interface RunCut {
 }
 
 /** The lists whose runs are cut, by how their key and bracket stand in the text. */
-const KEYS = ['"exclusions":[', '"selections":['];
-/** Each key's lists of the last canonical entry, in text order. */
-const kept = new Map<string, readonly RunList[]>();
+const KEYS = ['"exclusions":[', '"selections":['].map((key) => Buffer.from(key, 'latin1'));
+/** Each key's lists of the last canonical entry, in text order, their bytes copied into keptBytes. */
+const kept = new Map<Buffer, readonly RunList[]>();
+/** Where the kept lists' bytes are copied, kept for the next entry's (a fresh buffer per entry costs page faults). */
+let keptBytes = Buffer.allocUnsafe(1 << 18);
 /** Shorter runs are left in the text: a placeholder costs more than a few lines. */
 const MIN_RUN = 8;
 let runCount = 0;
@@ -49,32 +56,34 @@ export function forgetKeptRuns(): void {
 }
 
 /**
- * The text with each long run of its exclusion and selection lists that the last kept entry's list at the same place
- * held left out (none, the first time). `placeholder` writes a placeholder element's JSON text;
- * `excluded`: whether a parsed element is one the reader already put there (such a list is left alone).
+ * The text whose UTF-8 bytes are `bytes`, with each long run of its exclusion and selection lists that the last kept
+ * entry's list at the same place held left out (none, the first time). `placeholder` writes a placeholder element's
+ * JSON text; `excluded`: whether a parsed element is one the reader already put there (such a list is left alone). The
+ * bytes are read only during the call: the lists kept are copied.
  */
-export function cutRuns(text: string, placeholder: (name: string) => string, excluded: (line: string) => boolean): RunCut {
+export function cutRuns(bytes: Buffer, placeholder: (name: string) => string, excluded: (line: string) => boolean): RunCut {
   const runs = new Map<string, readonly string[]>();
+  const whole = (): RunCut => ({ text: bytes.toString('utf8'), runs, keep: () => {} });
   // Texts that share little with the one before (draws of other specialties, projects or pool versions) are read
   // whole for a while, and the lists of the one after are then read afresh to be kept.
   if (paused > 0) {
     paused--;
-    return { text, runs, keep: () => {} };
+    return whole();
   }
   const compared = kept.size > 0;
   let lines = 0;
   let covered = 0;
   const cuts: Array<{ readonly from: number; readonly to: number; readonly name: string }> = [];
-  const found = new Map<string, RunList[]>();
-  const broken = new Set<string>();
-  // Each key's lists found at the brackets (one character, found far quicker than the key, whose quote is everywhere).
-  for (let open = text.indexOf('['); open >= 0; open = text.indexOf('[', open + 1)) {
-    const key = KEYS.find((k) => text.startsWith(k, open + 1 - k.length));
+  const found = new Map<Buffer, RunList[]>();
+  const broken = new Set<Buffer>();
+  // Each key's lists found at the brackets (one byte, found far quicker than the key, whose quote is everywhere).
+  for (let open = bytes.indexOf(OPEN); open >= 0; open = bytes.indexOf(OPEN, open + 1)) {
+    const key = KEYS.find((k) => open + 1 >= k.length && k.compare(bytes, open + 1 - k.length, open + 1) === 0);
     if (key === undefined || broken.has(key)) continue;
     let lists = found.get(key);
     if (!lists) found.set(key, (lists = []));
     // The n-th list under a key is compared with the n-th list kept under it (a group's, or the selections).
-    const scanned = scanList(text, open, kept.get(key)?.[lists.length], excluded);
+    const scanned = scanList(bytes, open, kept.get(key)?.[lists.length], excluded);
     if (!scanned) {
       broken.add(key);
       continue;
@@ -94,23 +103,41 @@ export function cutRuns(text: string, placeholder: (name: string) => string, exc
     paused = pause;
     pause = Math.min(2 * pause, MAX_PAUSE);
     kept.clear();
-    return { text, runs: new Map(), keep: () => {} };
+    runs.clear();
+    return whole();
   }
   if (compared) pause = PAUSE;
-  const keep = () => {
-    for (const [key, lists] of found) kept.set(key, lists);
-  };
-  if (cuts.length === 0) return { text, runs, keep };
+  const keep = () => keepLists(found);
+  if (cuts.length === 0) return { ...whole(), keep };
   // In text order (one key's lists may stand between another's), each run replaced by its placeholder.
   cuts.sort((a, b) => a.from - b.from);
   const parts: string[] = [];
   let from = 0;
   for (const cut of cuts) {
-    parts.push(text.slice(from, cut.from), placeholder(cut.name));
+    parts.push(bytes.toString('utf8', from, cut.from), placeholder(cut.name));
     from = cut.to;
   }
-  parts.push(text.slice(from));
+  parts.push(bytes.toString('utf8', from));
   return { text: parts.join(''), runs, keep };
+}
+
+/** Keeps the lists found for the next text, their bytes copied into keptBytes (the lists kept before are let go). */
+function keepLists(found: ReadonlyMap<Buffer, readonly RunList[]>): void {
+  let size = 0;
+  for (const lists of found.values()) for (const list of lists) size += list.bytes.length;
+  if (keptBytes.length < size) keptBytes = Buffer.allocUnsafe(Math.max(2 * keptBytes.length, size));
+  kept.clear();
+  let at = 0;
+  for (const [key, lists] of found) {
+    kept.set(
+      key,
+      lists.map((list) => {
+        const copied = keptBytes.subarray(at, at + list.bytes.copy(keptBytes, at));
+        at += copied.length;
+        return { ...list, bytes: copied };
+      }),
+    );
+  }
 }
 
 /**
@@ -119,7 +146,7 @@ export function cutRuns(text: string, placeholder: (name: string) => string, exc
  * element `excluded` refuses.
  */
 function scanList(
-  t: string,
+  t: Buffer,
   open: number,
   before: RunList | undefined,
   excluded: (line: string) => boolean,
@@ -133,9 +160,9 @@ function scanList(
   /** Lines in a row the kept list did not hold, and how many of this list's lines stand in runs. */
   let misses = 0;
   let covered = 0;
-  if (t.charCodeAt(p) !== CLOSE) {
+  if (t[p] !== CLOSE) {
     for (;;) {
-      if (t.charCodeAt(p) !== QUOTE) return undefined;
+      if (t[p] !== QUOTE) return undefined;
       // A list that shares nothing with the kept one for GIVE_UP lines is read on without searching.
       if (misses >= GIVE_UP) before = undefined;
       let m = before ? runAt(t, p, before, k) : 0;
@@ -178,30 +205,38 @@ function scanList(
         p = end;
         misses++;
       }
-      const c = t.charCodeAt(p);
+      const c = t[p];
       if (c === CLOSE) break;
       if (c !== COMMA) return undefined;
       p++;
     }
   }
-  return { list: { text: t.slice(open, p + 1), starts: Int32Array.from(starts), ends: Int32Array.from(ends), lines }, close: p, runs, covered };
+  readLists.add(lines);
+  return { list: { bytes: t.subarray(open, p + 1), starts: Int32Array.from(starts), ends: Int32Array.from(ends), lines }, close: p, runs, covered };
+}
+
+/** The lists scanList read: each element a JSON string parsed, or a kept list's line (never changed after). */
+const readLists = new WeakSet<readonly unknown[]>();
+
+/** Whether `list` is one read here whole: every element a string, without looking at each again. */
+export function isReadList(list: readonly unknown[]): boolean {
+  return readLists.has(list);
 }
 
 /**
- * How many elements of `list` from its k-th stand at `p` in `t`, character for character (0 for none): found by
- * galloping, each step comparing only the elements past those known to stand there. Elements are whole JSON strings,
- * so the text at `p` holds exactly these elements wherever it holds their text.
+ * How many elements of `list` from its k-th stand at `p` in `t`, byte for byte (0 for none): found by galloping, each
+ * step comparing only the elements past those known to stand there. Elements are whole JSON strings, so the text at
+ * `p` holds exactly these elements wherever it holds their bytes.
  */
-function runAt(t: string, p: number, list: RunList, k: number): number {
+function runAt(t: Buffer, p: number, list: RunList, k: number): number {
   const n = list.lines.length - k;
   if (n <= 0) return 0;
   const base = list.starts[k]!;
   // Given that the text holds elements [k, k + a), does it hold [k + a, k + b) too (with the comma before them)?
-  // Slices compared whole: far quicker than startsWith, which compares character by character.
   const holds = (a: number, b: number) => {
     const from = a === 0 ? base : list.ends[k + a - 1]!;
     const to = list.ends[k + b - 1]!;
-    return t.slice(p + from - base, p + to - base) === list.text.slice(from, to);
+    return p + to - base <= t.length && list.bytes.compare(t, p + from - base, p + to - base, from, to) === 0;
   };
   if (!holds(0, 1)) return 0;
   let lo = 1;
@@ -220,21 +255,24 @@ function runAt(t: string, p: number, list: RunList, k: number): number {
 }
 
 /** The string whose opening quote is at `p`, parsed; undefined when it is not a JSON string. */
-function element(t: string, p: number): string | undefined {
+function element(t: Buffer, p: number): string | undefined {
   const close = closingQuote(t, p + 1);
   if (close < 0) return undefined;
   try {
-    return JSON.parse(t.slice(p, close + 1)) as string;
+    return JSON.parse(t.toString('utf8', p, close + 1)) as string;
   } catch {
     return undefined;
   }
 }
 
-/** The first quote at or after `from` that no backslash escapes (an even run of backslashes before it), or -1. */
-function closingQuote(t: string, from: number): number {
-  for (let at = t.indexOf('"', from); at >= 0; at = t.indexOf('"', at + 1)) {
+/**
+ * The first quote at or after `from` in JSON bytes that no backslash escapes (an even run of backslashes before it),
+ * or -1: where the string whose content begins at `from` ends.
+ */
+export function closingQuote(bytes: Buffer, from: number): number {
+  for (let at = bytes.indexOf(QUOTE, from); at >= 0; at = bytes.indexOf(QUOTE, at + 1)) {
     let run = 0;
-    while (at - run - 1 >= from && t.charCodeAt(at - run - 1) === BACKSLASH) run++;
+    while (at - run - 1 >= from && bytes[at - run - 1] === BACKSLASH) run++;
     if (run % 2 === 0) return at;
   }
   return -1;
@@ -242,6 +280,7 @@ function closingQuote(t: string, from: number): number {
 
 const LOOK_AHEAD = 4;
 const GIVE_UP = 8;
+const OPEN = 0x5b;
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 const CLOSE = 0x5d;

@@ -146,34 +146,6 @@ export const MEMBERS_KEY = '"members":';
 export const MARK = 'expert-draw kept member list ';
 export const STAND_IN = `\u0001${MARK}`;
 
-/**
- * JSON.parse of a reveal entry's text, with every member list that is, character for character, the canonical text of
- * a kept table (§4: the same pool version and specialty reveal the same lines) taken from the table instead of parsed
- * again: most of an engine-sized entry is such lists. The value equals JSON.parse(text) whenever the text is canonical
- * JSON, and the caller checks exactly that against the original text afterwards (isCanonicalText with the tables' text
- * as known), so a text this function misreads is refused there, never accepted.
- */
-export function parseReusingTables(text: string): unknown {
-  const kept = keptTables().map(([, table]) => table);
-  if (kept.length === 0) return JSON.parse(text);
-  const found: MemberTable[] = [];
-  const pieces: string[] = [];
-  let from = 0;
-  // The search resumes after each list taken, so the long lists are compared once and never scanned.
-  for (let at = text.indexOf(MEMBERS_KEY); at >= 0; at = text.indexOf(MEMBERS_KEY, Math.max(at + 1, from))) {
-    const start = at + MEMBERS_KEY.length;
-    const table = kept.find((t) => text.slice(start, start + t.json!.length) === t.json);
-    if (!table) continue;
-    pieces.push(text.slice(from, start), JSON.stringify(STAND_IN + found.length));
-    found.push(table);
-    from = start + table.json!.length;
-  }
-  pieces.push(text.slice(from));
-  // Only the text between the lists is parsed: it must not hold a stand-in of its own.
-  if (found.length === 0 || pieces.some((piece, i) => i % 2 === 0 && piece.includes(MARK))) return JSON.parse(text);
-  return restore(JSON.parse(pieces.join('')), (key) => found[Number(key)]!.lines);
-}
-
 const NO_LISTS: ReadonlyMap<string, readonly string[]> = new Map();
 
 /**
@@ -215,7 +187,7 @@ export function memberTable(digest: string, lines: readonly string[]): MemberTab
     }
     if (tables.size >= KEPT) tables.delete(tables.keys().next().value!);
     tables.set(digest, table);
-    // These very lines are the table's from now on (parseReusingTables hands them out again).
+    // These very lines are the table's from now on (cutText and readCut hand them out again).
     if (!(table instanceof Error)) matched.set(lines, { digest, table });
   }
   if (table instanceof Error) throw table;

@@ -5,7 +5,8 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { verifyDrawProofWithFacts, type DrawProofReport, type VerifyDrawProofOptions } from './draw-proof.js';
 import { jsonText } from './json-text.js';
-import { readCut, type CutText } from './kept-lists.js';
+import type { CutText } from './cut-text.js';
+import { readCut } from './kept-lists.js';
 import type { RunFacts } from './run-checks.js';
 
 /** What a worker can be handed: the options with the verifier key as text (a parsed key does not cross threads). */

@@ -243,7 +243,7 @@ describe('runs of exclusion and selection lines (list-runs.ts)', () => {
     readInTurn([entryWith([base, base.slice(10)], selections), entryWith([edited, base], [...selections.slice(1), `E999999\tD-9\t2026-11-02T00:00:00.000Z\tT\n`])]);
     // The second entry's lists were read mostly from the first's: the text parsed is far shorter than the entry's.
     const cut = readCut(file(bundleOf(entryWith([edited, base], selections))))!;
-    const runs = cutRuns(cut.reveal.text, (name) => JSON.stringify(`\u0001expert-draw kept member list ${name}`), () => false);
+    const runs = cutRuns(Buffer.from(cut.reveal.text, 'utf8'), (name) => JSON.stringify(`\u0001expert-draw kept member list ${name}`), () => false);
     expect(runs.runs.size).toBe(3);
     expect(runs.text.length).toBeLessThan(cut.reveal.text.length - 4000);
     const value = cut.reveal.parse() as { payload: { groups: Array<{ exclusions: string[] }> } };
@@ -279,7 +279,7 @@ describe('runs of exclusion and selection lines (list-runs.ts)', () => {
     // Comparing resumes after a pause (of at most 128 texts): the lists are kept afresh and runs found again.
     let found = 0;
     for (let n = 0; n < 200 && found === 0; n++) {
-      const cut = cutRuns(related(n), (name) => JSON.stringify(`\u0001expert-draw kept member list ${name}`), () => false);
+      const cut = cutRuns(Buffer.from(related(n), 'utf8'), (name) => JSON.stringify(`\u0001expert-draw kept member list ${name}`), () => false);
       found = cut.runs.size;
       cut.keep();
     }

@@ -1,10 +1,12 @@
 // Member tables kept across bundles (src/verify/member-table.ts): a reveal text whose member lists are a kept table's
-// canonical text is read with those lists taken from the table; the value must equal JSON.parse of the text.
+// canonical text is read with those lists cut out and taken from the table (cutText, src/verify/cut-text.ts); the
+// value must equal JSON.parse of the text.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jcs } from '../../src/crypto/canonical.js';
 import { linesDigest } from '../../src/draw/digest.js';
-import { knownTable, memberTable, parseReusingTables } from '../../src/verify/member-table.js';
+import { cutText } from '../../src/verify/cut-text.js';
+import { knownTable, memberTable } from '../../src/verify/member-table.js';
 
 /** Member lines as memberLine writes them: id, employer, region, relatives; ascending ids. */
 function lines(prefix: string, n: number): string[] {
@@ -17,7 +19,10 @@ const secondTable = memberTable(linesDigest(second), second);
 
 const revealText = (groups: unknown[], extra: Record<string, unknown> = {}) => jcs({ payload: { drawId: 'D-1', facts: { status: ['E000003\tretired\t\n'] }, groups, ...extra }, prev: '0'.repeat(64), time: '2026-12-01T00:00:00.000Z', type: 'draw.reveal' });
 
-describe('parseReusingTables', () => {
+/** The text read as a bundle's reveal entry is: its kept lists cut out where it has any, else parsed whole. */
+const parseReusingTables = (text: string): unknown => cutText(text)?.parse() ?? JSON.parse(text);
+
+describe('cutText', () => {
   it('takes kept member lists from their tables and reads the rest as JSON.parse does', () => {
     const text = revealText([
       { exclusions: ['E000001\tSUSPENDED\n'], index: 0, members: [...first], specialty: 'C990101' },
