@@ -272,9 +272,9 @@ export class PoolService {
     return startLifecycle(this.today(), this.lifecycleSettings.policy, idNumber, { at: new Date(this.now()).toISOString(), by }, certificateExpires);
   }
 
-  /** Adds an expert, admitted by whoever adds them. The ID number must not belong to another expert. */
   /**
-   * Adds one expert. `spend`: the caller's daily allowance of answers that a phone or an ID number is held
+   * Adds an expert, admitted by whoever adds them. The ID number and the phone must not belong to another expert.
+   * `spend`: the caller's daily allowance of answers that a phone or an ID number is held
    * (id-matches.ts): each such refusal spends one, and once they are spent every addition is refused, held or not, as a
    * file would be (were only additions with held numbers refused, the refusal would answer one guess after another).
    */
