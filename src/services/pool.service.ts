@@ -282,7 +282,7 @@ export class PoolService {
     return this.change(async () => {
       await spend?.(0);
       if (this.experts.has(expert.id)) throw new AppError('CONFLICT', msg('pool.expertExists', { id: expert.id }));
-      if (this.phoneHeld(personal.phone, expert.id)) {
+      if (this.phoneKeyHeld(this.phoneKey(personal.phone), expert.id)) {
         await spend?.(1);
         throw new AppError('PHONE_IN_USE', msg('pool.phoneInUse'));
       }
@@ -521,11 +521,7 @@ export class PoolService {
     if (this.phoneKeyHeld(key, id)) throw new AppError('PHONE_IN_USE', msg('pool.phoneInUse'));
   }
 
-  /** Whether another expert than `id`, still in the pool, has this phone. */
-  private phoneHeld(phone: string, id: string): boolean {
-    return this.phoneKeyHeld(this.phoneKey(phone), id);
-  }
-
+  /** Whether another expert than `id`, still in the pool, has the phone of this key. */
   private phoneKeyHeld(key: string, id: string): boolean {
     for (const [other, r] of this.experts) if (other !== id && stillCalled(r) && this.phoneKeyOf(other, r) === key) return true;
     return false;

@@ -104,7 +104,7 @@ export function readCut(bytes: Buffer): CutBundle | undefined {
  * ending at an ASCII byte other than a backslash before an ASCII byte (so no escape or UTF-8 sequence is split; the
  * caller's bounds are such bytes too). False when a piece is not the inside of a JSON string.
  */
-function decodePieces(bytes: Buffer, from: number, to: number, out: unknown[]): boolean {
+function decodePieces(bytes: Buffer, from: number, to: number, out: Array<string | CutList>): boolean {
   while (from < to) {
     let end = Math.min(from + DECODE_PIECE, to);
     while (end < to && (bytes[end - 1] === BACKSLASH || bytes[end - 1]! >= 0x80 || bytes[end]! >= 0x80)) end++;
