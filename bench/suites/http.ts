@@ -14,7 +14,9 @@ import { DEFAULT_PG_URL } from '../lib/pg-peer.js';
 import { PEER_METHOD, measurePeer, type PeerMeasurement } from '../lib/peer-run.js';
 import { sourceRevision } from '../lib/revision.js';
 import { round, roundSummary, summarize, type Summary } from '../lib/stats.js';
-import { ENGINE_GROUPS, EXPERTS_PER_GROUP, fixedFor } from './engine.js';
+import { indexHistory } from '../../src/draw/history.js';
+import { syntheticProject } from '../../src/pool/generator.js';
+import { ENGINE_GROUPS, EXPERTS_PER_GROUP, fixedFor, timeEngineDraws } from './engine.js';
 import { runBreakdown, type Breakdown } from './http-breakdown.js';
 import type { CommonOptions, Suite } from './index.js';
 import { TARGETS as PEER_TARGETS } from './peer.js';
@@ -117,6 +119,38 @@ export interface HttpStoreDetails {
   readonly store: StoreName;
   readonly setup: Record<string, unknown>;
   readonly breakdown: Breakdown | null;
+  readonly bound: DesignBound | null;
+}
+
+/**
+ * The least an immediate draw over HTTP can take with this protocol on this machine, from parts measured in the same
+ * run, each a floor of something the request must do one after the other: receive a request and answer it through
+ * Fastify (a bare Fastify answering the same bytes), commit durably, rank (the engine alone, on the same pool index),
+ * commit durably again (an unplanned draw's seed binds its commit's leaf hash: draw-proof.md §6.3). Every real part
+ * does more (an append writes far more than the floor's 16 bytes; the route checks a token, reads the project, seals
+ * and signs), so no implementation of the protocol here answers faster than the sum.
+ */
+export interface DesignBound {
+  readonly bareFastifyP50Ms: number;
+  readonly engineP50Ms: number;
+  /** The lesser of the idle floor before the 1-connection round and the floor taken between the breakdown's draws. */
+  readonly floorP50Ms: number;
+  readonly sumMs: number;
+  readonly engineDraws: number;
+}
+
+/** Times the engine alone on the service's pool index (empty history: the cheapest draw) and adds up the bound. */
+function designBound(target: HttpTarget, breakdown: Breakdown, idleFloorP50: number, draws: number): DesignBound {
+  const projects = Array.from({ length: 16 }, (_, i) => syntheticProject(target.pool, `bound-${i}`, BID_OPENING));
+  const timed = timeEngineDraws({ index: target.service.ctx.pool.current(), history: indexHistory([]), projects, draws, warmup: Math.ceil(draws / 5), idPrefix: 'bound' });
+  const engineP50Ms = summarize(timed.samples).p50;
+  const floorP50Ms = Math.min(idleFloorP50, breakdown.floor.p50);
+  const bareFastifyP50Ms = breakdown.plainRead.p50;
+  return { bareFastifyP50Ms: round(bareFastifyP50Ms), engineP50Ms: round(engineP50Ms), floorP50Ms: round(floorP50Ms), sumMs: round(bareFastifyP50Ms + engineP50Ms + 2 * floorP50Ms), engineDraws: draws };
+}
+
+function boundText(b: DesignBound): string {
+  return `bare Fastify ${ms(b.bareFastifyP50Ms)} + engine ${ms(b.engineP50Ms)} + 2 x durable floor ${ms(b.floorP50Ms)} = ${ms(b.sumMs)} ms (p50 each)`;
 }
 
 /** The peer on the http suite's pool, against the 1-connection SQLite round. */
@@ -216,7 +250,14 @@ async function measureStore(name: StoreName, cfg: HttpSuiteConfig, tmpDir: strin
           `in-process ${ms(breakdown.serviceDraw.p50)} ms (CPU ${ms(breakdown.serviceCosts.cpuMs.p50)}), GET ${ms(breakdown.httpRead.p50)} ms (CPU ${ms(breakdown.readCosts.cpuMs.p50)}; alone ${ms(breakdown.httpReadAlone.p50)} ms, a bare Fastify ${ms(breakdown.plainRead.p50)} ms), appendLog ${ms(breakdown.httpCosts.appendMs.p50)} ms, outside the store ${ms(breakdown.httpCosts.outsideStoreMs.p50)} ms (p50)`,
       );
     }
-    return { rounds, details: { store: name, setup: { ...target.setup, logSizeAfter: target.service.ctx.auditLog.size }, breakdown }, target: { pool: target.pool } };
+    let bound: DesignBound | null = null;
+    const idle = rounds.find((r) => r.connections === 1);
+    if (breakdown && idle) {
+      collectGarbage();
+      bound = designBound(target, breakdown, idle.floor.p50, Math.max(50, cfg.breakdownSamples * 5));
+      cfg.log(`[${name}] the least a draw over HTTP can take here: ${boundText(bound)}`);
+    }
+    return { rounds, details: { store: name, setup: { ...target.setup, logSizeAfter: target.service.ctx.auditLog.size }, breakdown, bound }, target: { pool: target.pool } };
   } finally {
     await target.close();
   }
@@ -230,13 +271,17 @@ function errorNote(r: HttpRound): string {
   return r.load.errors.total > 0 ? ` — ${r.load.errors.total} of ${r.load.requests} requests failed (${JSON.stringify(r.load.errors.byStatus)}, first: ${r.load.errors.first ?? 'n/a'})` : '';
 }
 
-export function httpVerdicts(rounds: readonly HttpRound[], peer: HttpPeer, pool: number): string[] {
+export function httpVerdicts(rounds: readonly HttpRound[], peer: HttpPeer, pool: number, bound: DesignBound | null = null): string[] {
   const out: string[] = [];
   const mark = (ok: boolean) => (ok ? 'MET   ' : 'MISSED');
   const lat = rounds.find((r) => r.store === TARGETS.store && r.connections === TARGETS.latencyAt);
   if (lat) {
     const ok = lat.load.latency.p50 <= TARGETS.p50Ms && lat.load.latency.p99 <= TARGETS.p99Ms && lat.load.errors.total === 0;
     out.push(`${mark(ok)} HTTP draw at ${TARGETS.latencyAt} connection on SQLite: p50 <= ${TARGETS.p50Ms} ms and p99 <= ${TARGETS.p99Ms} ms: p50 ${ms(lat.load.latency.p50)} ms, p99 ${ms(lat.load.latency.p99)} ms${errorNote(lat)}`);
+    if (bound) {
+      const below = bound.sumMs > TARGETS.p50Ms;
+      out.push(`BOUND  the least an HTTP draw can take with this protocol on this machine (SQLite): ${boundText(bound)}; the p50 target of ${TARGETS.p50Ms} ms is ${below ? 'below it: out of reach here' : 'above it'}; the service takes ${(lat.load.latency.p50 / bound.sumMs).toFixed(1)}x the bound`);
+    }
   }
   const thr = rounds.find((r) => r.store === TARGETS.store && r.connections === TARGETS.throughputAt);
   if (thr) {
@@ -248,6 +293,7 @@ export function httpVerdicts(rounds: readonly HttpRound[], peer: HttpPeer, pool:
     const what = `>= ${PEER_TARGETS.minRatio}x faster than the PostgreSQL peer (HTTP durable draw p50, 1 connection, SQLite)`;
     const figure = `${ms(peer.draw.p50)} / ${ms(peer.oursP50Ms ?? Number.NaN)} ms = ${peer.ratio.toFixed(1)}x`;
     out.push(pool === PEER_TARGETS.pool ? `${mark(peer.ratio >= PEER_TARGETS.minRatio)} ${what} at ${formatPoolSize(pool)}: ${figure}` : `n/a    ${what}: pool ${formatPoolSize(pool)}, the target is for ${formatPoolSize(PEER_TARGETS.pool)}: ${figure}`);
+    if (bound) out.push(`BOUND  the most the ratio can be with this protocol on this machine: ${ms(peer.draw.p50)} / ${ms(bound.sumMs)} ms = ${(peer.draw.p50 / bound.sumMs).toFixed(1)}x (the HTTP bound above)`);
   } else if (peer?.skipped) out.push(`n/a    PostgreSQL peer ${peer.reason}`);
   return out;
 }
@@ -323,7 +369,7 @@ export async function runHttpSuite(overrides: Partial<HttpSuiteConfig> = {}): Pr
     p999_ms: round(r.load.latency.p999),
     floor_p50_ms: round(r.floor.p50),
   }));
-  const v = httpVerdicts(rounds, peer, cfg.pool);
+  const v = httpVerdicts(rounds, peer, cfg.pool, stores.find((d) => d.store === TARGETS.store)?.bound ?? null);
   const first = stores.find((s) => s.breakdown)?.breakdown;
   const details: HttpReport['details'] = {
     suite: 'http',
@@ -362,6 +408,11 @@ export async function runHttpSuite(overrides: Partial<HttpSuiteConfig> = {}): Pr
             `per request the durable appends, the time in other store calls and the time outside the store, and the service process's CPU time (cpuMs); then the last project's GET ${cfg.breakdownSamples} times alone (after ${cfg.breakdownWarmup} untimed), taking turns with a bare Fastify in the service's process answering the same bytes to a client process of its own (httpReadAlone, plainRead); ` +
             `then ${cfg.profileDraws} HTTP draws under V8's sampling profiler (node:inspector, 200 µs)`
           : 'off',
+      bound:
+        'after the breakdown, per store: the least an HTTP draw can take with this protocol here, the sum of floors measured in this run that a draw passes one after ' +
+        'the other: a bare Fastify answering the same bytes (plainRead p50), two durable writes (the lesser of the idle floor before the 1-connection round and the ' +
+        'breakdown\'s floor, p50) and the engine alone (runDraw on the service\'s pool index with an empty history, the cheapest draw; 5 x the breakdown\'s samples after ' +
+        'a fifth as many untimed). Every real part does more, so no implementation of draw-proof.md v1 answers faster here (DesignBound in bench/suites/http.ts).',
       peer: cfg.peerDraws > 0 ? `after the SQLite rounds, on the same pool: ${PEER_METHOD} Compared with the SQLite round at 1 connection (p50 / p50).` : 'off',
       percentiles: 'nearest rank',
       totalSeconds: totalSeconds.toFixed(1),

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hasRedisServer } from '../helpers/redis-server.js';
+import { ms } from '../../bench/lib/format.js';
 import { HTTP_QUICK, runHttpSuite, type StoreName } from '../../bench/suites/http.js';
 
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'http-bench-test-'));
@@ -36,7 +37,7 @@ describe('http suite', () => {
     const details = JSON.parse(fs.readFileSync(path.join(outDir, 'http-details.json'), 'utf8'));
     expect(details.suite).toBe('http');
     expect(details.machine.node).toBe(process.version);
-    expect(details.verdicts.every((v: string) => /^(MET|MISSED|ERRORS|n\/a)/.test(v))).toBe(true);
+    expect(details.verdicts.every((v: string) => /^(MET|MISSED|ERRORS|BOUND|n\/a)/.test(v))).toBe(true);
     for (const r of details.rounds) {
       // 50 draws rounded up to a multiple of the connections; every one a different project, answered 201 drawn.
       expect(r.load.requests).toBe(Math.max(r.connections, Math.ceil(50 / r.connections) * r.connections));
@@ -64,7 +65,16 @@ describe('http suite', () => {
       expect(b.oneRequestWrites).toHaveLength(2);
       expect(b.profile.topSelf.length).toBeGreaterThan(0);
       expect(d.setup.imports).toBe(1);
+      // The design's floor: its parts measured in this run (the bare server's and the floor's from the breakdown), added up.
+      const bound = d.bound;
+      expect(bound.engineDraws).toBe(50);
+      expect(bound.bareFastifyP50Ms).toBe(b.plainRead.p50);
+      expect(bound.floorP50Ms).toBeLessThanOrEqual(b.floor.p50);
+      expect(bound.engineP50Ms).toBeGreaterThan(0);
+      expect(bound.sumMs).toBeCloseTo(bound.bareFastifyP50Ms + bound.engineP50Ms + 2 * bound.floorP50Ms, 2);
     }
+    const sqliteBound = details.stores.find((d: { store: string }) => d.store === 'sqlite')?.bound;
+    if (sqliteBound) expect(details.verdicts.some((v: string) => v.startsWith('BOUND') && v.includes(`= ${ms(sqliteBound.sumMs)} ms`))).toBe(true);
     // The PostgreSQL peer on the same pool: measured, or skipped with its reason.
     if (details.peer.skipped) expect(details.peer.reason).toMatch(/^skipped: no PostgreSQL answers/);
     else expect(details.peer.draw.n).toBe(HTTP_QUICK.peerDraws);
