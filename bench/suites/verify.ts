@@ -4,6 +4,7 @@
 // files, the way `expert-draw proof verify DIR` reads them, in one thread and over worker threads (--jobs), A/B; and
 // the command itself over those files in fresh processes, start-up included.
 import { spawn } from 'node:child_process';
+import { hash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -153,6 +154,13 @@ export interface FilesDetails {
    * and the others: V8's platform threads (concurrent TurboFan compilation of each worker's code, GC helpers) and libuv's.
    */
   readonly cpuMsPerBundle: { readonly oneWorker: ThreadCpuMs; readonly workers: ThreadCpuMs } | null;
+  /**
+   * The least any verifier does per bundle file here, ms (median of passes over the timed files, one thread): read the
+   * file and hash its bytes once with SHA-256. Each entry's leaf hash covers about the file (the entries are most of
+   * it, held as JSON strings); the member lines' digests, every parse and every check come on top. So one thread
+   * verifies at most 1000 / floorMs bundles a second, and `jobs` threads at most `jobs` times that.
+   */
+  readonly floorMs: number;
 }
 
 export interface CommandDetails {
@@ -292,6 +300,13 @@ async function measureFiles(bundles: readonly unknown[], warmUpBundles: readonly
     a.push(await filesPass({ verifierKey }, 1, warm, timed));
     b.push(await filesPass({ verifierKey }, cfg.jobs, warm, timed));
   }
+  // The floor: read and hash each timed file, in passes (the first warms the page cache and the hash's code).
+  const floors: number[] = [];
+  for (let r = 0; r <= 2 * cfg.rounds; r++) {
+    const t0 = performance.now();
+    for (const file of timed) hash('sha256', fs.readFileSync(file), 'buffer');
+    if (r > 0) floors.push((performance.now() - t0) / timed.length);
+  }
   const oneThread = { median: median(a.map((x) => x.perS)), rounds: a.map((x) => x.perS) };
   const viaWorkers = { median: median(b.map((x) => x.perS)), rounds: b.map((x) => x.perS) };
   return {
@@ -306,6 +321,7 @@ async function measureFiles(bundles: readonly unknown[], warmUpBundles: readonly
     loadAverage: { before, after: os.loadavg()[0]! },
     pageFaultsPerBundle: median(a.map((x) => x.faults)),
     cpuMsPerBundle: a.every((x) => x.threads) && b.every((x) => x.threads) ? { oneWorker: perBundle(a, timed.length), workers: perBundle(b, timed.length) } : null,
+    floorMs: median(floors),
   };
 }
 
@@ -412,6 +428,10 @@ async function measureShape(service: BenchService, clock: { now: number }, pool:
     `[${shape.name}] bundle files (proof verify DIR): ${Math.round(files.oneThread.median)}/s in one thread, ${Math.round(files.workers.median)}/s with --jobs ${files.jobs} ` +
       `(x${files.ratio.toFixed(2)}; ${files.coresBusyWorkers.toFixed(2)} cores busy; load ${files.loadAverage.before.toFixed(2)} → ${files.loadAverage.after.toFixed(2)})`,
   );
+  cfg.log(
+    `[${shape.name}] the least a verifier does per file here (read it, SHA-256 over its bytes once): ${ms(files.floorMs)} ms, at most ${Math.round(1000 / files.floorMs)} bundles/s a thread; ` +
+      `one thread takes ${(1000 / files.oneThread.median / files.floorMs).toFixed(1)}x that`,
+  );
   const cpu = files.cpuMsPerBundle;
   const threads = (t: ThreadCpuMs) => `workers ${ms(t.workers)}, V8 platform and libuv ${ms(t.other)}, main ${ms(t.main)}`;
   if (cpu) cfg.log(`[${shape.name}] CPU ms per bundle file: one worker: ${threads(cpu.oneWorker)}; ${files.jobs} workers: ${threads(cpu.workers)}`);
@@ -451,6 +471,8 @@ function verdicts(shapes: readonly ShapeDetails[]): string[] {
       `${ok ? 'MET   ' : 'MISSED'} ${d.shape} (${groups}): >= ${TARGETS.minProofsPerS} draw proofs/s offline: ${Math.round(d.proofsPerS.median)}/s, ${ms(1000 / d.proofsPerS.median)} ms per proof`,
       `${filesOk ? 'MET   ' : 'MISSED'} ${d.shape} (${groups}): proof verify DIR --jobs ${f.jobs} >= ${TARGETS.minBundleFilesPerS} bundles/s in one process: ` +
         `${Math.round(f.workers.median)}/s (one thread ${Math.round(f.oneThread.median)}/s, x${f.ratio.toFixed(2)}; ${f.coresBusyWorkers.toFixed(2)} cores busy, load ${f.loadAverage.before.toFixed(1)}–${f.loadAverage.after.toFixed(1)})`,
+      `BOUND  ${d.shape}: the least a verifier does per file here (read it, SHA-256 over its bytes once) ${ms(f.floorMs)} ms: at most ${Math.round(1000 / f.floorMs)} bundles/s a thread, ` +
+        `${Math.round((f.jobs * 1000) / f.floorMs)}/s with ${f.jobs}; one thread takes ${(1000 / f.oneThread.median / f.floorMs).toFixed(1)}x the floor`,
     ];
   });
 }

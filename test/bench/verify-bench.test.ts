@@ -53,6 +53,10 @@ describe('verify suite', () => {
     expect(shape.files.warmUpFiles).toBe(1);
     expect(shape.files.timedFiles).toBe(2);
     expect(details.verdicts[1]).toMatch(/^(MET|MISSED) +tiny .*proof verify DIR --jobs 2/);
+    // The floor (read a file, hash it once) is measured and lies below what verifying a file takes.
+    expect(shape.files.floorMs).toBeGreaterThan(0);
+    expect(shape.files.floorMs).toBeLessThan(1000 / shape.files.oneThread.median);
+    expect(details.verdicts[2]).toMatch(/^BOUND +tiny: the least a verifier does per file here/);
     // CPU per bundle by thread where /proc can tell (Linux); too few clock ticks here for the figures to mean anything.
     if (process.platform === 'linux') {
       for (const side of [shape.files.cpuMsPerBundle.oneWorker, shape.files.cpuMsPerBundle.workers]) expect(Object.keys(side).sort()).toEqual(['main', 'other', 'workers']);
