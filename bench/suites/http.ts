@@ -125,7 +125,7 @@ export interface HttpStoreDetails {
 /**
  * The least an immediate draw over HTTP can take with this protocol on this machine, from parts measured in the same
  * run, each a floor of something the request must do one after the other: receive a request and answer it through
- * Fastify (a bare Fastify answering the same bytes), commit durably, rank (the engine alone, on the same pool index),
+ * Fastify (a bare Fastify answering the GET's bytes: HTTP itself here), commit durably, rank (the engine alone, on the same pool index),
  * commit durably again (an unplanned draw's seed binds its commit's leaf hash: draw-proof.md §6.3). Every real part
  * does more (an append writes far more than the floor's 16 bytes; the route checks a token, reads the project, seals
  * and signs), so no implementation of the protocol here answers faster than the sum.
