@@ -55,7 +55,7 @@ function canonical(value: unknown, path: object[]): string | undefined {
     text = '{';
     let first = true;
     const keys = Object.keys(value);
-    if (keys.length > 1) keys.sort();
+    if (keys.length > 1) sortKeys(keys);
     for (const key of keys) {
       const member = canonical((value as Record<string, unknown>)[key], path);
       // As JSON.stringify: a member whose value JSON omits is left out.
@@ -67,6 +67,28 @@ function canonical(value: unknown, path: object[]): string | undefined {
   }
   path.pop();
   return text;
+}
+
+/**
+ * Sorts keys in place by UTF-16 code units, as Array.prototype.sort does strings (`<` compares them the same way). An
+ * object's few keys by insertion, most often already in order: V8's sort copies every array it sorts, which was an
+ * eighth of the bytes a draw allocates (heap sampling, stop 46).
+ */
+function sortKeys(keys: string[]): void {
+  if (keys.length > 16) {
+    keys.sort();
+    return;
+  }
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    if (keys[j]! <= key) continue;
+    while (j >= 0 && keys[j]! > key) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
 }
 
 /** Printable ASCII but the quote and the backslash: JSON.stringify writes such a string as it is, between quotes. */

@@ -82,6 +82,26 @@ describe('jcs (RFC 8785)', () => {
     );
   });
 
+  it('orders the keys of small and large objects alike (insertion up to 16 keys, the array sort above)', () => {
+    // Keys of every kind of code unit, integer-like ones too, in the order they were added: shuffled by fast-check.
+    const key = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 4 }), fc.nat(200).map(String), fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 3 }));
+    fc.assert(
+      fc.property(fc.uniqueArray(key, { maxLength: 40 }), (keys) => {
+        const value = Object.fromEntries(keys.map((k, i) => [k, i]));
+        expect(ours(value)).toBe(reference(value));
+      }),
+      { numRuns: 2000 },
+    );
+    // Already in order, in reverse, and one out of place, on both sides of 16.
+    for (const n of [2, 16, 17, 40]) {
+      const sorted = Array.from({ length: n }, (_, i) => `k${String(i).padStart(2, '0')}`);
+      for (const keys of [sorted, [...sorted].reverse(), [...sorted.slice(1), sorted[0]!]]) {
+        const value = Object.fromEntries(keys.map((k) => [k, k]));
+        expect(jcs(value)).toBe(`{${sorted.map((k) => `"${k}":"${k}"`).join(',')}}`);
+      }
+    }
+  });
+
   it('equals the canonicalize package on random JSON, refusals included', () => {
     // Full Unicode strings, lone surrogates among them (both must refuse those), any doubles, deep nesting, many keys.
     const text = fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }));
