@@ -9,6 +9,9 @@ interface Line {
   readonly level: number;
   readonly msg: string;
   readonly reqId?: string;
+  readonly method?: string;
+  readonly remoteAddress?: string;
+  readonly code?: string;
   readonly req?: { method: string; url: string; route?: string; remoteAddress: string };
   readonly res?: { statusCode: number };
   readonly responseTime?: number;
@@ -30,6 +33,23 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
+
+/** The app listening on a loopback port (once for the file). */
+let listening: Promise<number> | null = null;
+const port = () => (listening ??= t.app.listen({ host: '127.0.0.1', port: 0 }).then((address) => Number(new URL(address).port)));
+
+/** Bytes sent as they are, over a socket of their own; the answer's status and request id. */
+async function raw(bytes: string): Promise<{ status: number; requestId: string | undefined }> {
+  const at = await port();
+  const text = await new Promise<string>((resolve, reject) => {
+    let got = '';
+    const socket = connect(at, '127.0.0.1', () => socket.write(bytes));
+    socket.on('data', (d) => (got += d.toString('latin1')));
+    socket.on('close', () => resolve(got));
+    socket.on('error', (err) => (got ? resolve(got) : reject(err)));
+  });
+  return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]), requestId: /\r\nx-request-id: ([^\r]+)\r\n/i.exec(text)?.[1] };
+}
 
 /** The lines written for one request, by the id it answered with. */
 async function linesOf(method: 'GET' | 'POST', url: string, headers: Record<string, string> = {}, payload?: object): Promise<{ status: number; lines: Line[] }> {
@@ -88,11 +108,10 @@ describe('the request line', () => {
 
 describe('a client that goes away mid-body', () => {
   it('leaves no error line (nothing failed on this side)', async () => {
-    const address = await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const { port } = new URL(address);
+    const at = await port();
     const before = lines.length;
     await new Promise<void>((resolve, reject) => {
-      const socket = connect(Number(port), '127.0.0.1', () => {
+      const socket = connect(at, '127.0.0.1', () => {
         socket.write(`POST /v1/experts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n${Object.entries(t.auth('pool-manager')).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n{"id":"E`);
         setTimeout(() => {
           socket.destroy();
@@ -104,5 +123,24 @@ describe('a client that goes away mid-body', () => {
     // The service sees the abort when the parser next reads.
     await new Promise((r) => setTimeout(r, 300));
     expect(lines.slice(before).filter((l) => l.level >= 50)).toEqual([]);
+  });
+});
+
+describe("a request Node's parser refuses", () => {
+  it('leaves one line with its answer, address and method, never its path or headers', async () => {
+    // A URL too long for the parser, made of a phone number over and over, and a token in a header.
+    const token = t.auth('operator').authorization;
+    const long = await raw(`GET /v1/projects/${'15973994367'.repeat(4000)} HTTP/1.1\r\nHost: x\r\nAuthorization: ${token}\r\n\r\n`);
+    expect(long.status).toBe(431);
+    const garbage = await raw('HELLO\x00 WORLD\r\n\r\n');
+    expect(garbage.status).toBe(400);
+    await new Promise((r) => setTimeout(r, 50));
+    const refused = (id: string | undefined) => lines.filter((l) => l.reqId === id);
+    expect(refused(long.requestId)).toEqual([
+      { level: 30, time: expect.any(Number), pid: process.pid, hostname: expect.any(String), reqId: long.requestId, method: 'GET', remoteAddress: '127.0.0.1', res: { statusCode: 431 }, code: 'HEADERS_TOO_LARGE', msg: 'request refused by the HTTP parser' },
+    ]);
+    // Not HTTP at all: no method to name.
+    expect(refused(garbage.requestId).map((l) => [l.msg, l.method, l.res?.statusCode, l.code])).toEqual([['request refused by the HTTP parser', undefined, 400, 'INVALID_INPUT']]);
+    expect(lines.some((l) => JSON.stringify(l).includes('15973994367') || JSON.stringify(l).includes(token.slice(7)))).toBe(false);
   });
 });

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_STATUS, type ErrorCode } from '../../errors.js';
 import { DEFAULT_LANG, type Lang } from '../../i18n/language.js';
 import { msg, type Message } from '../../i18n/message.js';
@@ -37,8 +37,16 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
   void reply.status(ERROR_STATUS[code]).header('x-request-id', request.id).type('application/json; charset=utf-8').send(errorBody(code, message, request.id, lang));
 }
 
-/** Fastify's `clientErrorHandler` option: Node's parser refused the request, so there is no request object to answer. */
-export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+/** Methods a refused request's line may name in the service log (its first bytes, when they are one of these). */
+const LOGGED_METHODS = /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) /;
+
+/**
+ * Fastify's `clientErrorHandler` option (called with the instance as `this`): Node's parser refused the request, so
+ * there is no request object to answer, and no request line in the log unless written here. The line names the answer
+ * (status, code, request id), the address and the method; never the path or a header, which may hold a token or a
+ * phone number the parser did not get far enough to let the request log redact.
+ */
+export function clientErrorHandler(this: FastifyInstance, err: Error & { code?: string }, socket: Socket): void {
   // A reset connection has nobody left to answer.
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const [code, message]: [ErrorCode, Message] =
@@ -50,7 +58,9 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Socke
   const status = ERROR_STATUS[code];
   const requestId = randomUUID();
   // An expert's link too long even for the parser (its request line overflowed): the page, as for any refused link.
-  const page = code === 'HEADERS_TOO_LARGE' && /^[A-Z]+ \/[rm]\//.test((err as { rawPacket?: Buffer }).rawPacket?.subarray(0, 16).toString('latin1') ?? '');
+  const start = (err as { rawPacket?: Buffer }).rawPacket?.subarray(0, 16).toString('latin1') ?? '';
+  const page = code === 'HEADERS_TOO_LARGE' && /^[A-Z]+ \/[rm]\//.test(start);
+  this.log.info({ reqId: requestId, method: LOGGED_METHODS.exec(start)?.[1], remoteAddress: socket.remoteAddress, res: { statusCode: status }, code }, 'request refused by the HTTP parser');
   const body = page ? troublePage(DEFAULT_LANG, 'refused', code) : errorBody(code, message, requestId, DEFAULT_LANG);
   const headers = page ? Object.entries(PAGE_HEADERS).map(([k, v]) => `${k}: ${v}\r\n`).join('') : '';
   if (socket.writable) {
