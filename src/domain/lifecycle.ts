@@ -120,7 +120,3 @@ export function dueStep(lifecycle: Lifecycle, today: string): LifecycleStep {
   return null;
 }
 
-/** The local calendar day of an instant in a time zone (the service's EXPERT_DRAW_TIME_ZONE). */
-export function localDay(ms: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
-}

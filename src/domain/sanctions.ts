@@ -74,10 +74,6 @@ export function consequenceId(ruleId: string, expertId: string, records: readonl
   return `C-${createHash('sha256').update(`${ruleId}\n${expertId}\n${sorted}`).digest('hex').slice(0, 32)}`;
 }
 
-/** The local calendar date (YYYY-MM-DD) of `t` in `timeZone`. */
-export function localDate(t: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(t));
-}
 
 /** The ISO date `days` after `date`. */
 export function addDays(date: string, days: number): string {

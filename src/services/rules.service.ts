@@ -11,7 +11,8 @@ import type { TokenClaims } from '../auth/roles.js';
 import type { PersonalDataVault } from '../crypto/personal-data.js';
 import type { Expert } from '../domain/expert.js';
 import { sanctionsPolicy, type Policy, type SanctionRule } from '../domain/policy.js';
-import { afterLift, codeOf, consequenceId, fire, imposed, localDate, strengthen, type RuleRecord, type StatusState } from '../domain/sanctions.js';
+import { localDay } from '../domain/wall-clock.js';
+import { afterLift, codeOf, consequenceId, fire, imposed, strengthen, type RuleRecord, type StatusState } from '../domain/sanctions.js';
 import { AppError } from '../errors.js';
 import type { Lang } from '../i18n/language.js';
 import { msg } from '../i18n/message.js';
@@ -130,7 +131,7 @@ export class RulesService {
 
   private async pass(): Promise<RulesTick> {
     await this.follower.catchUp();
-    const today = localDate(this.now(), this.timeZone);
+    const today = localDay(this.now(), this.timeZone);
     let applied = 0;
     let lifted = 0;
     const experts = [...this.dirty];
@@ -477,7 +478,7 @@ export class RulesService {
       lifting = (await this.consequencesOf(o.expertId)).filter((c) => c.state !== 'annulled' && c.records.some((x) => x.index === index)).map((c) => c.id);
     } else if (upheld && 'consequence' in o.against) lifting = [o.against.consequence];
     try {
-      await this.end(o.expertId, lifting, 'objection', localDate(this.now(), this.timeZone), { entries, writes: [objections.write(decided)], expects: [objections.expect(objectionId, raw)], objectionId, by });
+      await this.end(o.expertId, lifting, 'objection', localDay(this.now(), this.timeZone), { entries, writes: [objections.write(decided)], expects: [objections.expect(objectionId, raw)], objectionId, by });
     } catch (err) {
       if (err instanceof AppError && err.code === 'CONFLICT') throw new AppError('CONFLICT', msg('sanctions.changed'));
       throw err;
