@@ -78,6 +78,11 @@ export interface ImportRow {
   line: number;
   expert: Expert;
   personal: ExpertPersonal;
+  /**
+   * Where the file put the personal fields, so that an error about one names it as the file does: `personal` in JSON
+   * lines (`personal.phone`); none in CSV (`phone`) and for rows handed over directly.
+   */
+  personalPrefix?: string;
 }
 
 export interface ImportError {
@@ -93,13 +98,13 @@ export interface ImportError {
  * answer is knowledge of write-only personal data, counted per person (src/services/id-matches.ts): made here only, so
  * that heldIdNumbers finds every one.
  */
-export function idNumberHeld(line: number): ImportError {
-  return { line, field: 'idNumber', code: 'DUPLICATE_ID_NUMBER', message: msg('importRow.idNumberInPool') };
+export function idNumberHeld(row: Pick<ImportRow, 'line' | 'personalPrefix'>): ImportError {
+  return { line: row.line, field: join(row.personalPrefix ?? '', 'idNumber'), code: 'DUPLICATE_ID_NUMBER', message: msg('importRow.idNumberInPool') };
 }
 
 /** A row whose phone number belongs to another expert still in the pool: never which, nor the number. */
-export function phoneHeld(line: number): ImportError {
-  return { line, field: 'phone', code: 'DUPLICATE_PHONE', message: msg('importRow.phoneInPool') };
+export function phoneHeld(row: Pick<ImportRow, 'line' | 'personalPrefix'>): ImportError {
+  return { line: row.line, field: join(row.personalPrefix ?? '', 'phone'), code: 'DUPLICATE_PHONE', message: msg('importRow.phoneInPool') };
 }
 
 /** A new expert's id that holds an ID number (ids are logged and published): refused for that row. */
@@ -318,7 +323,7 @@ class RowValidator {
       redact(this.errors, before, personalInput);
       return;
     }
-    if (expert.success && personal.success) this.rows.push({ line, expert: expert.data, personal: personal.data });
+    if (expert.success && personal.success) this.rows.push({ line, expert: expert.data, personal: personal.data, ...(personalPrefix === '' ? {} : { personalPrefix }) });
   }
 
   push(error: ImportError): void {

@@ -69,7 +69,7 @@ export function planUpsert(pool: ReadonlyMap<string, Held>, rows: readonly Impor
     const hash = idHash(row.personal.idNumber);
     const holder = holderOf.get(hash);
     if (holder !== undefined && holder !== id) {
-      errors.push(idNumberHeld(row.line));
+      errors.push(idNumberHeld(row));
       continue;
     }
     seen.add(id);

@@ -102,7 +102,7 @@ export class LifecycleService {
     rows.forEach((row, i) => {
       const hash = this.vault.idHash(row.personal.idNumber);
       if (this.pool.expert(row.expert.id) || existing[i] || ids.has(row.expert.id)) errors.push({ line: row.line, field: 'id', code: 'DUPLICATE_ID', message: msg('importRow.idInPool', { id: row.expert.id }) });
-      else if (this.pool.holdsIdHash(hash) || pending.has(hash)) errors.push(idNumberHeld(row.line));
+      else if (this.pool.holdsIdHash(hash) || pending.has(hash)) errors.push(idNumberHeld(row));
       else {
         accepted.push(row);
         ids.add(row.expert.id);

@@ -608,8 +608,8 @@ export class PoolService {
         const phoneKey = this.phoneKey(row.personal.phone);
         if (this.experts.has(row.expert.id) || ids.has(row.expert.id)) errors.push({ line: row.line, field: 'id', code: 'DUPLICATE_ID', message: msg('importRow.idInPool', { id: row.expert.id }) });
         else if (idHoldsPersonalNumber(row.expert.id, this.now())) errors.push(idPersonal(row.line));
-        else if (knownHashes.has(idHash)) errors.push(idNumberHeld(row.line));
-        else if (phones.has(phoneKey)) errors.push(phoneHeld(row.line));
+        else if (knownHashes.has(idHash)) errors.push(idNumberHeld(row));
+        else if (phones.has(phoneKey)) errors.push(phoneHeld(row));
         else {
           accepted.push({ row, idHash, phoneKey });
           ids.add(row.expert.id);
@@ -792,7 +792,7 @@ export class PoolService {
       return current !== undefined && !stillCalled(current) && (current.lifecycle?.exit ?? null) === null && row.expert.status !== 'retired';
     };
     const checked = [...plan.add.map((a) => a.row), ...plan.change.filter((c) => c.personal.includes('phone') || returning(c.row)).map((c) => c.row)];
-    return checked.filter((row) => phones.has(this.phoneKey(row.personal.phone))).map((row) => phoneHeld(row.line));
+    return checked.filter((row) => phones.has(this.phoneKey(row.personal.phone))).map((row) => phoneHeld(row));
   }
 
   /** The personal data changes held for approval, by expert id: which fields, who and when, never a value. */

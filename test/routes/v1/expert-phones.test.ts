@@ -80,12 +80,20 @@ for (const store of ['sqlite', 'redis'] as const) {
       const before = await snapshot();
       const all = await importFile(rows, 'mode=all');
       expect(all.statusCode, all.body).toBe(422);
-      expect(all.json().error.details.errors).toEqual([{ line: 2, field: 'phone', code: 'DUPLICATE_PHONE', message: 'this phone number belongs to another expert in the pool: two experts on one number would each get the other’s calls and links' }]);
+      // The field as the file names it: under `personal` in JSON lines, as a duplicate within the file is named.
+      expect(all.json().error.details.errors).toEqual([{ line: 2, field: 'personal.phone', code: 'DUPLICATE_PHONE', message: 'this phone number belongs to another expert in the pool: two experts on one number would each get the other’s calls and links' }]);
       expect(all.body).not.toContain(syntheticPersonal(0).phone);
       expect(all.body).not.toContain(pool[0]!.id);
       // Nothing stored; only the answer is logged: it told that the pool holds a number, counted as a held ID number is.
       expect(await snapshot()).toEqual({ ...before, log: before.log + 1 });
       expect(JSON.parse((await t.ctx.auditLog.entry(before.log)).toString())).toMatchObject({ type: 'pool.id-matched', payload: { count: 1, source: 'import' } });
+      // The same rows as CSV: the column is `phone`.
+      const csvRow = (r: ReturnType<typeof body>) => [r.id, r.personal.name, r.personal.phone, r.personal.idNumber, r.specialties.join(';'), r.region, r.employer, r.status].join(',');
+      const csv = `id,name,phone,idNumber,specialties,region,employer,status\n${rows.map(csvRow).join('\n')}\n`;
+      const asCsv = await t.app.inject({ method: 'POST', url: '/v1/experts/import?mode=all', headers: { ...pm(), 'content-type': 'text/csv' }, payload: csv });
+      expect(asCsv.statusCode, asCsv.body).toBe(422);
+      expect(asCsv.json().error.details.errors).toEqual([expect.objectContaining({ line: 3, field: 'phone', code: 'DUPLICATE_PHONE' })]);
+      expect(await snapshot()).toEqual({ ...before, log: before.log + 2 });
       const valid = await importFile(rows, 'mode=valid');
       expect(valid.statusCode, valid.body).toBe(200);
       expect(valid.json()).toMatchObject({ imported: 1, errors: [{ line: 2, code: 'DUPLICATE_PHONE' }] });

@@ -199,7 +199,7 @@ for (const store of ['sqlite', 'redis'] as const) {
       const taken = await post(file([row(7), row(2, {}, { ...syntheticPersonal(2), idNumber: corrected.idNumber })]), 'mode=upsert');
       expect(taken.statusCode).toBe(422);
       expect(taken.json().error.code).toBe('IMPORT_REJECTED');
-      expect(taken.json().error.details.errors).toEqual([{ line: 2, field: 'idNumber', code: 'DUPLICATE_ID_NUMBER', message: expect.any(String) }]);
+      expect(taken.json().error.details.errors).toEqual([{ line: 2, field: 'personal.idNumber', code: 'DUPLICATE_ID_NUMBER', message: expect.any(String) }]);
       expect(taken.body).not.toContain(corrected.idNumber);
       // Nothing of the file is stored; the log says only that one held ID number was told (never which).
       expect(await t.ctx.store.logSize()).toBe(size + 1);
