@@ -1,8 +1,10 @@
 // Checkpoints of the SQLite write-ahead log, off the event loop. A checkpoint copies the WAL's pages into the database
-// file and fsyncs it: with SQLite's automatic checkpoint that work (about a thousand pages) lands on whichever commit
-// crosses the threshold, stalling every request behind it. Here a worker thread with its own connection runs a PASSIVE
-// checkpoint at a short interval instead: it never blocks a writer, and the writer's commits stay the WAL append and
-// its fsync. Durability does not depend on it: a commit is durable once its WAL frames are fsynced.
+// file and fsyncs it: with SQLite's automatic checkpoint alone that work (about a thousand pages) lands on whichever
+// commit crosses the threshold, stalling every request behind it. Here a worker thread with its own connection runs a
+// PASSIVE checkpoint at a short interval as well: it never blocks a writer, and copies most pages before the writer's
+// own checkpoint comes due, which then has little left to copy. It cannot replace that one: under steady writes a
+// checkpoint beside them always ends with newer frames in the WAL, which is then never started over (sqlite-store.ts,
+// WAL_BACKSTOP_PAGES). Durability does not depend on it: a commit is durable once its WAL frames are fsynced.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
@@ -46,23 +48,16 @@ export class SqliteCheckpointer {
   private readonly exited: Promise<void>;
   private running = true;
 
-  private stopping = false;
-
-  /**
-   * `onLost` runs when the worker ends without being stopped (it could not open the database, or crashed): the store
-   * then gives the checkpoints back to SQLite, so that the WAL never grows without bound.
-   */
-  constructor(file: string, onLost: () => void = () => undefined, intervalMs = CHECKPOINT_INTERVAL_MS) {
+  /** Should the worker end unstopped (it could not open the database, or crashed), SQLite's own checkpoint remains. */
+  constructor(file: string, intervalMs = CHECKPOINT_INTERVAL_MS) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs } });
-    // A worker must never keep the process alive, nor crash it: a failed checkpointer only lets the WAL grow until the
-    // next start (and SQLite checkpoints on close).
+    // A worker must never keep the process alive, nor crash it: without it, the writer's own checkpoints copy the WAL.
     this.worker.unref();
     this.worker.on('error', () => undefined);
     this.exited = new Promise((resolve) =>
       this.worker.once('exit', () => {
         this.running = false;
-        if (!this.stopping) onLost();
         resolve();
       }),
     );
@@ -87,7 +82,6 @@ export class SqliteCheckpointer {
 
   /** Stops the worker after its current pass and waits for it to close its connection. */
   async stop(): Promise<void> {
-    this.stopping = true;
     // Held until it has stopped: a process that awaits this must not end first.
     this.worker.ref();
     this.worker.postMessage('stop');
