@@ -74,7 +74,6 @@ export function consequenceId(ruleId: string, expertId: string, records: readonl
   return `C-${createHash('sha256').update(`${ruleId}\n${expertId}\n${sorted}`).digest('hex').slice(0, 32)}`;
 }
 
-
 /** The ISO date `days` after `date`. */
 export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);

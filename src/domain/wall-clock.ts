@@ -1,5 +1,5 @@
-// The wall clock of a time zone: what a clock on the wall there reads at an instant, and the zone's offset then. One
-// formatter per zone (building an Intl.DateTimeFormat costs far more than formatting with one).
+// The wall clock of a time zone: what a clock on the wall there reads at an instant, the zone's offset then, and the
+// local day. One formatter per zone (building an Intl.DateTimeFormat costs far more than formatting with one).
 const formats = new Map<string, Intl.DateTimeFormat>();
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 
