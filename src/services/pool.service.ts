@@ -268,9 +268,15 @@ export class PoolService {
     return localDay(this.now(), this.lifecycleSettings.timeZone);
   }
 
+  /** Now, as an admission records it: the day and the instant (an import reads them once for all its rows). */
+  private admission(): { today: string; at: string } {
+    const now = this.now();
+    return { today: localDay(now, this.lifecycleSettings.timeZone), at: new Date(now).toISOString() };
+  }
+
   /** A lifecycle for an expert admitted now by `by` (an import or a pool manager's direct addition is an admission). */
-  private started(idNumber: string, by: string, certificateExpires: string | null = null): Lifecycle {
-    return startLifecycle(this.today(), this.lifecycleSettings.policy, idNumber, { at: new Date(this.now()).toISOString(), by }, certificateExpires);
+  private started(idNumber: string, by: string, certificateExpires: string | null = null, when = this.admission()): Lifecycle {
+    return startLifecycle(when.today, this.lifecycleSettings.policy, idNumber, { at: when.at, by }, certificateExpires);
   }
 
   /**
@@ -625,8 +631,9 @@ export class PoolService {
       }
       if (accepted.length === 0) return { imported: 0, errors, poolVersion: this.version };
       const next = this.version + 1;
-      const at = new Date(this.now()).toISOString();
-      const records = accepted.map(({ row, idHash }): ExpertRecord => ({ expert: row.expert, sealed: this.vault.seal(row.expert.id, row.personal), idHash, revision: 1, updatedAt: at, lifecycle: this.started(row.personal.idNumber, by.sub) }));
+      const when = this.admission();
+      const at = when.at;
+      const records = accepted.map(({ row, idHash }): ExpertRecord => ({ expert: row.expert, sealed: this.vault.seal(row.expert.id, row.personal), idHash, revision: 1, updatedAt: at, lifecycle: this.started(row.personal.idNumber, by.sub, null, when) }));
       try {
         await this.log.appendAll(
           records.map((r) => ({ type: 'expert.created', payload: { expert: r.expert, by: by.sub, import: true, poolVersion: next } })),
@@ -714,13 +721,14 @@ export class PoolService {
       });
       if (options.dryRun || plan.add.length + plan.change.length + retiring.length === 0) return report(this.version, options.dryRun);
       const next = this.version + 1;
-      const at = new Date(this.now()).toISOString();
+      const when = this.admission();
+      const at = when.at;
       const entries: Entry[] = [];
       const writes: RecordWrite[] = [];
       const expects: RecordExpectation[] = [poolVersionExpected(this.version)];
       const stored: ExpertRecord[] = [];
       for (const { row, idHash } of plan.add) {
-        const r: ExpertRecord = { expert: row.expert, sealed: this.vault.seal(row.expert.id, row.personal), idHash, revision: 1, updatedAt: at, lifecycle: this.started(row.personal.idNumber, by.sub) };
+        const r: ExpertRecord = { expert: row.expert, sealed: this.vault.seal(row.expert.id, row.personal), idHash, revision: 1, updatedAt: at, lifecycle: this.started(row.personal.idNumber, by.sub, null, when) };
         entries.push({ type: 'expert.created', payload: { expert: r.expert, by: by.sub, import: true, poolVersion: next } });
         writes.push(experts.write(r), idHashes.writeAt(idHash, r.expert.id));
         stored.push(r);
@@ -748,7 +756,7 @@ export class PoolService {
       });
       for (const id of retiring) {
         const current = this.record(id);
-        const exit: Lifecycle['exit'] = { reason: 'not-in-register', on: this.today(), by: by.sub };
+        const exit: Lifecycle['exit'] = { reason: 'not-in-register', on: when.today, by: by.sub };
         // A blacklisting outlives the exit, as at POST /v1/experts/{id}/exit: the expert leaves, the status stays.
         const blacklisted = current.expert.status === 'blacklisted';
         const expert: Expert = blacklisted ? current.expert : { ...current.expert, status: 'retired', suspendedUntil: null };
