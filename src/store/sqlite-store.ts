@@ -82,10 +82,6 @@ function nodeTable(db: Database.Database): NodeTable {
 export const LEASE_SWEEP_EVERY = 256;
 
 /**
- * Leases live in a database of their own beside the store's, without fsync: a lease only has to hold while its owner
- * runs, and after a crash it would have expired anyway. So claiming one costs no durable write.
- */
-/**
  * The WAL pages past which a commit checkpoints on the writer's own connection (SQLite's default). Measured with the
  * worker alone (none) against this, 1,000 engine-sized draws in process on a 20k pool, three rounds each: the WAL
  * grew to 136-138 MB against 9.3 MB, 258-345 against 296-378 draws/s one at a time, 519-675 against 598-661 with ten
@@ -93,6 +89,10 @@ export const LEASE_SWEEP_EVERY = 256;
  */
 export const WAL_BACKSTOP_PAGES = 1000;
 
+/**
+ * Leases live in a database of their own beside the store's, without fsync: a lease only has to hold while its owner
+ * runs, and after a crash it would have expired anyway. So claiming one costs no durable write.
+ */
 const LEASE_SCHEMA = `CREATE TABLE IF NOT EXISTS lease.leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires INTEGER NOT NULL) WITHOUT ROWID;`;
 
 export interface SqliteStoreOptions {
